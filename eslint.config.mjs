@@ -1,0 +1,64 @@
+// Lint: type-aware typescript-eslint everywhere; the workflow sandbox gets stricter import rules.
+import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https',
+  'net', 'os', 'path', 'process', 'stream', 'timers', 'timers/promises', 'url', 'util', 'worker_threads', 'zlib',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.tools/', '.courant/', 'data/', 'dist/', 'scripts/ferretdb/', 'test-artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.mjs', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'error',
+      'no-console': 'error',
+    },
+    settings: { 'import-x/resolver': { typescript: true, node: true } },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.flatMap((name) => [
+              { name, message: 'Workflows are deterministic: no Node built-ins.' },
+              { name: `node:${name}`, message: 'Workflows are deterministic: no Node built-ins.' },
+            ]),
+            { name: 'zod', message: 'Validate workflow input with the pure checks in src/shared/inputs.ts.' },
+            { name: '@temporalio/client', message: 'Workflows use @temporalio/workflow only.' },
+            { name: '@temporalio/worker', message: 'Workflows use @temporalio/workflow only.' },
+            { name: '@temporalio/activity', message: 'Workflows use @temporalio/workflow only.' },
+            { name: 'mongodb', message: 'Workflows do no I/O: call an activity.' },
+            { name: '@duckdb/node-api', message: 'Workflows do no I/O: call an activity.' },
+            { name: 'pino', message: 'Use log from @temporalio/workflow inside workflows.' },
+          ],
+          patterns: [
+            { group: ['**/config', '**/config/**'], message: 'Workflows never read configuration.' },
+            { group: ['**/activities/**', '**/storage/**', '**/datasets/**', '**/workers/**', '**/cli/**', '**/stack/**'], allowTypeImports: true, message: 'Workflows import activity/storage types only.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep from @temporalio/workflow.' }],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.mjs', 'bin/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

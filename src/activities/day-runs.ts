@@ -1,0 +1,73 @@
+/** Day-run activities: the `day_runs` record that outlives Temporal's retention (DESIGN §4). */
+import { Context } from '@temporalio/activity';
+import type { DatasetName } from '../shared/datasets.js';
+import type { PipelineStage, RunKind } from '../shared/pipeline.js';
+import type { InputFile, RowCounts } from '../storage/records.js';
+import type { ActivityDeps } from './deps.js';
+
+export interface StartDayRunInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  readonly runKind: RunKind;
+}
+
+export interface FinishDayRunInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  readonly status: 'succeeded' | 'failed';
+  readonly stage: PipelineStage;
+  readonly inputs: readonly InputFile[];
+  readonly outputs: readonly string[];
+  readonly rows: RowCounts | null;
+  readonly error: { readonly type: string; readonly message: string } | null;
+}
+
+/** The workflow run that called the activity: day records are owned by runs. */
+function callingRun(): { workflowId: string; runId: string } {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw new Error('day-run activities must be called from a workflow');
+  return execution;
+}
+
+export function createDayRunActivities(deps: ActivityDeps) {
+  /**
+   * Marks the dataset-day as running for the calling workflow run. Idempotent per run: a retry
+   * does not count a new attempt; a new run of the same day does.
+   */
+  async function startDayRun(input: StartDayRunInput): Promise<void> {
+    const { workflowId, runId } = callingRun();
+    const previous = await deps.records.getDayRun(input.dataset, input.date);
+    const sameRun = previous !== null && previous.runId === runId;
+    const attempt = sameRun ? previous.attempt : (previous?.attempt ?? 0) + 1;
+    await deps.records.upsertDayRun({
+      dataset: input.dataset,
+      date: input.date,
+      status: 'running',
+      stage: 'download',
+      attempt,
+      runKind: input.runKind,
+      workflowId,
+      runId,
+      inputs: [],
+      outputs: [],
+      rows: null,
+      codeVersion: deps.codeVersion,
+      startedAt: sameRun ? previous.startedAt : new Date().toISOString(),
+      finishedAt: null,
+      error: null,
+    });
+  }
+
+  /** Records how the run ended. Writes only if the record still belongs to this run. */
+  async function finishDayRun(input: FinishDayRunInput): Promise<void> {
+    const { runId } = callingRun();
+    const { dataset, date, ...outcome } = input;
+    const wrote = await deps.records.upsertDayRun(
+      { dataset, date, ...outcome, finishedAt: new Date().toISOString() },
+      { onlyIfRunId: runId },
+    );
+    if (!wrote) Context.current().log.warn('a newer run owns this day record; not overwriting it', { dataset, date, runId });
+  }
+
+  return { startDayRun, finishDayRun };
+}

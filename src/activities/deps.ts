@@ -1,0 +1,16 @@
+/** What activities are built with: clients made once by the worker and injected. */
+import type { DuckDBInstance } from '@duckdb/node-api';
+import type { SourceBaseUrls } from '../datasets/pipeline.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { RecordStore } from '../storage/records.js';
+
+export interface ActivityDeps {
+  readonly objects: ObjectStore;
+  readonly records: RecordStore;
+  readonly duckdb: DuckDBInstance;
+  readonly sources: SourceBaseUrls;
+  readonly sourceTimeoutMs: number;
+  /** Scratch space for files DuckDB reads or writes before they are stored. */
+  readonly scratchDir: string;
+  readonly codeVersion: string;
+}

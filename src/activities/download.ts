@@ -1,0 +1,73 @@
+/** Download activities: one source of one dataset-day to raw storage. */
+import { Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { pipelineFor } from '../datasets/registry.js';
+import type { DatasetName } from '../shared/datasets.js';
+import { BadDataError } from '../shared/errors.js';
+import { storageKeys } from '../shared/keys.js';
+import type { InputFile } from '../storage/records.js';
+import type { ActivityDeps } from './deps.js';
+import { badDataFailure } from './failures.js';
+import { fetchSource } from './http-source.js';
+
+export interface DownloadSourceInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  readonly source: string;
+}
+
+const rawMetaSchema = z.object({
+  url: z.string(),
+  fetchedAt: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string().length(64),
+  etag: z.string().optional(),
+  contentType: z.string(),
+});
+
+export function createDownloadActivities(deps: ActivityDeps) {
+  /**
+   * Downloads one source of a day and keeps its bytes under `raw/` with a `.meta.json`.
+   * Idempotent: raw files are immutable, so a day already downloaded is reused as it is.
+   * A body that is not what the dataset expects (HTML, wrong header) is kept under `quarantine/`
+   * for inspection and fails non-retryably; network faults and 5xx retry.
+   */
+  async function downloadSource(input: DownloadSourceInput): Promise<InputFile> {
+    const pipeline = pipelineFor(input.dataset);
+    const request = pipeline.sourceRequest(input.source, input.date, deps.sources);
+    const key = storageKeys.raw(input.dataset, input.date, input.source, request.extension);
+    const metaKey = storageKeys.rawMeta(key);
+
+    if (await deps.objects.head(metaKey)) {
+      const meta = rawMetaSchema.parse(JSON.parse(Buffer.from(await deps.objects.get(metaKey)).toString('utf8')));
+      Context.current().log.info('raw file already stored; reusing it', { key, sha256: meta.sha256 });
+      return { source: input.source, key, sha256: meta.sha256, bytes: meta.bytes };
+    }
+
+    const fetched = await fetchSource(request.url, deps.sourceTimeoutMs, Context.current().cancellationSignal);
+    try {
+      pipeline.checkRaw(fetched.body, request.url);
+    } catch (error) {
+      if (!(error instanceof BadDataError)) throw error;
+      await deps.objects.put(storageKeys.refusedBody(input.dataset, input.date, input.source), fetched.body);
+      throw badDataFailure(error);
+    }
+
+    const sha256 = createHash('sha256').update(fetched.body).digest('hex');
+    await deps.objects.put(key, fetched.body, { contentType: fetched.contentType ?? 'application/octet-stream' });
+    const meta = {
+      url: request.url,
+      fetchedAt: new Date().toISOString(),
+      bytes: fetched.body.byteLength,
+      sha256,
+      ...(fetched.etag ? { etag: fetched.etag } : {}),
+      contentType: fetched.contentType ?? 'application/octet-stream',
+    };
+    await deps.objects.put(metaKey, JSON.stringify(meta, null, 2), { contentType: 'application/json' });
+    Context.current().log.info('downloaded source', { key, bytes: meta.bytes, sha256 });
+    return { source: input.source, key, sha256, bytes: meta.bytes };
+  }
+
+  return { downloadSource };
+}

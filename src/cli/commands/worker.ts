@@ -1,0 +1,14 @@
+/** `courant worker`: run a worker against the configured Temporal and storage (production). */
+import type { Command } from 'commander';
+import { runWorker } from '../../workers/worker.js';
+import type { CommandContext } from '../context.js';
+
+export function registerWorkerCommand(program: Command, context: () => CommandContext): void {
+  program
+    .command('worker')
+    .description('run a worker on the configured Temporal server and storage until SIGINT/SIGTERM')
+    .action(async () => {
+      const ctx = context();
+      await runWorker(ctx.config, ctx.logger);
+    });
+}

@@ -1,0 +1,11 @@
+/** CLI outcomes with their exit status (DESIGN §7): 1 the pipeline failed, 2 bad usage. */
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly exitCode = 2;
+}
+
+export class PipelineFailedError extends Error {
+  override readonly name = 'PipelineFailedError';
+  readonly exitCode = 1;
+}

@@ -1,0 +1,43 @@
+/** Starting a day from outside Temporal: one workflow ID per day, attaching to a running one. */
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { DatasetName } from '../shared/datasets.js';
+import { workflowIds } from '../shared/keys.js';
+import { partitionDateAttribute } from '../shared/partition.js';
+import type { RunKind } from '../shared/pipeline.js';
+import { BackfillId, PartitionDate, PipelineStageAttribute, RunKindAttribute } from '../shared/search-attributes.js';
+import type { dailyPipeline } from '../workflows/daily-pipeline.js';
+
+export interface StartDayOptions {
+  readonly date: string;
+  readonly datasets?: readonly DatasetName[];
+  readonly runKind: RunKind;
+  readonly backfillId?: string;
+  readonly taskQueue: string;
+}
+
+/**
+ * Starts `daily/{date}`, or returns the handle of the run already in flight (never two at once).
+ * A finished day may be started again: re-runs are safe.
+ */
+export async function startDay(client: Client, options: StartDayOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof dailyPipeline>> {
+  return client.workflow.start<typeof dailyPipeline>('dailyPipeline', {
+    workflowId: workflowIds.daily(options.date),
+    taskQueue: options.taskQueue,
+    args: [
+      {
+        date: options.date,
+        runKind: options.runKind,
+        ...(options.datasets ? { datasets: options.datasets } : {}),
+        ...(options.backfillId ? { backfillId: options.backfillId } : {}),
+      },
+    ],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    typedSearchAttributes: [
+      { key: PartitionDate, value: partitionDateAttribute(options.date) },
+      { key: RunKindAttribute, value: options.runKind },
+      { key: PipelineStageAttribute, value: 'download' },
+      ...(options.backfillId ? [{ key: BackfillId, value: options.backfillId }] : []),
+    ],
+  });
+}

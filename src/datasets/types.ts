@@ -1,0 +1,17 @@
+/** Shapes shared by every dataset: plain data, no Temporal, no storage. */
+
+/** A row that could not be kept, with where and why (written to quarantine as JSON lines). */
+export interface RejectedRow {
+  /** 1-based line of the file, the header being line 1. */
+  readonly line: number;
+  readonly column?: string;
+  readonly value?: string;
+  readonly reason: string;
+}
+
+export interface ParseResult<TRecord> {
+  readonly records: TRecord[];
+  readonly rejects: RejectedRow[];
+  /** Data rows read, kept or rejected (header and blank lines not counted). */
+  readonly rowsRead: number;
+}

@@ -1,0 +1,19 @@
+/** One DuckDB instance per worker, tuned for bounded memory and offline use (DESIGN §9). */
+import { DuckDBInstance } from '@duckdb/node-api';
+
+export interface DuckDbOptions {
+  readonly threads?: number;
+  readonly memoryLimit?: string;
+  readonly tempDirectory?: string;
+}
+
+export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDBInstance> {
+  const settings: Record<string, string> = {
+    threads: String(options.threads ?? 2),
+    memory_limit: options.memoryLimit ?? '512MB',
+    preserve_insertion_order: 'false',
+    autoinstall_known_extensions: 'false',
+  };
+  if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
+  return DuckDBInstance.create(':memory:', settings);
+}

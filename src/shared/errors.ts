@@ -1,0 +1,53 @@
+/**
+ * Error classification shared by activities and workflows. Each type says how to retry:
+ * bad data never heals by retrying; transient I/O does.
+ */
+
+export const ErrorType = {
+  /** The input itself is wrong (header, encoding, HTML instead of CSV, a day with no rows). */
+  BadData: 'BadData',
+  /** The source answered with a client error that retrying cannot fix (4xx other than 408/429). */
+  SourceRejected: 'SourceRejected',
+  /** A network fault, 5xx, throttling or a server restarting. */
+  TransientIO: 'TransientIO',
+  /** The day's input cannot be known (no explicit date, no attribute, no scheduled time). */
+  MissingPartition: 'MissingPartition',
+  /** A dataset name that courant does not know. */
+  UnknownDataset: 'UnknownDataset',
+} as const;
+
+export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** Error types that retrying cannot fix: the activity retry policies list them as non-retryable. */
+export const NON_RETRYABLE_ERROR_TYPES: readonly ErrorTypeName[] = [
+  ErrorType.BadData,
+  ErrorType.SourceRejected,
+  ErrorType.MissingPartition,
+  ErrorType.UnknownDataset,
+];
+
+/** Where in a file a problem was found. Lines are 1-based and count the header line. */
+export interface DataLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: string;
+}
+
+/** Bad input data: retrying will not help. The message names the file, and line and column when known. */
+export class BadDataError extends Error {
+  override readonly name = 'BadDataError';
+  readonly type = ErrorType.BadData;
+  readonly location: DataLocation;
+
+  constructor(location: DataLocation, problem: string, options?: { cause?: unknown }) {
+    super(`${describeLocation(location)}: ${problem}`, options);
+    this.location = location;
+  }
+}
+
+export function describeLocation(location: DataLocation): string {
+  const parts = [location.file];
+  if (location.line !== undefined) parts.push(`line ${location.line}`);
+  if (location.column !== undefined) parts.push(`column ${location.column}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,62 @@
+/**
+ * Checks of workflow inputs, pure so that workflows can run them (schemas at the client edges
+ * parse user input first; this guards what reaches a workflow by any path, e.g. the Web UI).
+ */
+import { DATASETS, isDatasetName, type DatasetName } from './datasets.js';
+import { isPartitionDate } from './partition.js';
+import { RUN_KINDS, type DailyPipelineInput, type DatasetDayInput, type RunKind } from './pipeline.js';
+
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+}
+
+function record(input: unknown, what: string): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidInputError(`${what} input must be an object like {"date":"2025-08-22","runKind":"manual"}`);
+  }
+  return input as Record<string, unknown>;
+}
+
+function date(value: unknown): string {
+  if (typeof value !== 'string' || !isPartitionDate(value)) {
+    throw new InvalidInputError(`date must be a day written YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function runKind(value: unknown): RunKind {
+  if (typeof value !== 'string' || !(RUN_KINDS as readonly string[]).includes(value)) {
+    throw new InvalidInputError(`runKind must be one of ${RUN_KINDS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as RunKind;
+}
+
+function dataset(value: unknown): DatasetName {
+  if (typeof value !== 'string' || !isDatasetName(value)) {
+    throw new InvalidInputError(`dataset must be one of ${DATASETS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function backfillId(value: unknown): { backfillId?: string } {
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidInputError('backfillId must be a non-empty string');
+  return { backfillId: value };
+}
+
+export function checkDailyPipelineInput(input: unknown): Required<Pick<DailyPipelineInput, 'datasets'>> & DailyPipelineInput {
+  const r = record(input, 'dailyPipeline');
+  const datasets = r.datasets === undefined ? [...DATASETS] : r.datasets;
+  if (!Array.isArray(datasets) || datasets.length === 0) throw new InvalidInputError('datasets must be a non-empty list');
+  return {
+    date: date(r.date),
+    datasets: [...new Set(datasets.map(dataset))],
+    runKind: runKind(r.runKind),
+    ...backfillId(r.backfillId),
+  };
+}
+
+export function checkDatasetDayInput(input: unknown): DatasetDayInput {
+  const r = record(input, 'datasetDay');
+  return { dataset: dataset(r.dataset), date: date(r.date), runKind: runKind(r.runKind), ...backfillId(r.backfillId) };
+}

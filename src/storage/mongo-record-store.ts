@@ -1,0 +1,88 @@
+/** RecordStore on MongoDB (or a wire-compatible server). Documents are keyed `{dataset}/{date}`. */
+import { MongoClient, type Collection, type Document } from 'mongodb';
+import type { DayRun, DayRunPatch, DayRunQuery, MetricsRecord, RecordStore, ReportRecord } from './records.js';
+import { dayRunSchema, metricsRecordSchema, reportRecordSchema } from './record-schemas.js';
+
+interface Keyed extends Document {
+  _id: string;
+}
+
+const dayKey = (dataset: string, date: string) => `${dataset}/${date}`;
+
+export class MongoRecordStore implements RecordStore {
+  readonly location: string;
+  private readonly dayRuns: Collection<Keyed>;
+  private readonly metrics: Collection<Keyed>;
+  private readonly reports: Collection<Keyed>;
+
+  private constructor(
+    private readonly client: MongoClient,
+    prefix: string,
+    location: string,
+  ) {
+    this.location = location;
+    const db = client.db();
+    this.dayRuns = db.collection<Keyed>(`${prefix}day_runs`);
+    this.metrics = db.collection<Keyed>(`${prefix}metrics`);
+    this.reports = db.collection<Keyed>(`${prefix}reports`);
+  }
+
+  /** Connects once; the caller owns the store and closes it. */
+  static async connect(url: string, prefix: string): Promise<MongoRecordStore> {
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000, appName: 'courant' });
+    await client.connect();
+    const parsed = new URL(url);
+    return new MongoRecordStore(client, prefix, `${parsed.protocol}//${parsed.host}${parsed.pathname}`);
+  }
+
+  async ensureSchema(): Promise<void> {
+    await this.dayRuns.createIndex({ date: 1, dataset: 1 }, { name: 'by_date' });
+    await this.dayRuns.createIndex({ status: 1, date: 1 }, { name: 'by_status' });
+  }
+
+  async upsertDayRun(patch: DayRunPatch, options: { onlyIfRunId?: string } = {}): Promise<boolean> {
+    const { dataset, date, ...fields } = patch;
+    const filter: Document = { _id: dayKey(dataset, date) };
+    if (options.onlyIfRunId !== undefined) filter.runId = options.onlyIfRunId;
+    const result = await this.dayRuns.updateOne(
+      filter,
+      { $set: { dataset, date, ...fields } },
+      { upsert: options.onlyIfRunId === undefined },
+    );
+    return result.matchedCount + result.upsertedCount > 0;
+  }
+
+  async getDayRun(dataset: string, date: string): Promise<DayRun | null> {
+    const doc = await this.dayRuns.findOne({ _id: dayKey(dataset, date) });
+    return doc ? dayRunSchema.parse(doc) : null;
+  }
+
+  async listDayRuns(query: DayRunQuery): Promise<DayRun[]> {
+    const filter: Document = { date: { $gte: query.from, $lte: query.to } };
+    if (query.datasets) filter.dataset = { $in: [...query.datasets] };
+    const docs = await this.dayRuns.find(filter).sort({ date: 1, dataset: 1 }).toArray();
+    return docs.map((doc) => dayRunSchema.parse(doc));
+  }
+
+  async upsertMetrics(record: MetricsRecord): Promise<void> {
+    await this.metrics.replaceOne({ _id: dayKey(record.dataset, record.date) }, { ...record }, { upsert: true });
+  }
+
+  async getMetrics(dataset: string, date: string): Promise<MetricsRecord | null> {
+    const doc = await this.metrics.findOne({ _id: dayKey(dataset, date) });
+    return doc ? metricsRecordSchema.parse(doc) : null;
+  }
+
+  async upsertReport(record: ReportRecord): Promise<void> {
+    await this.reports.replaceOne({ _id: record.period }, { ...record }, { upsert: true });
+  }
+
+  async getReport(period: string): Promise<ReportRecord | null> {
+    const doc = await this.reports.findOne({ _id: period });
+    return doc ? reportRecordSchema.parse(doc) : null;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,33 @@
+/** zod schemas for records read back from a database: what comes out is checked, not trusted. */
+import { z } from 'zod';
+import { PIPELINE_STAGES, RUN_KINDS } from '../shared/pipeline.js';
+
+export const dayRunSchema = z.object({
+  dataset: z.string(),
+  date: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  stage: z.enum(PIPELINE_STAGES),
+  attempt: z.number().int(),
+  runKind: z.enum(RUN_KINDS),
+  workflowId: z.string(),
+  runId: z.string(),
+  inputs: z.array(z.object({ source: z.string(), key: z.string(), sha256: z.string(), bytes: z.number() })),
+  outputs: z.array(z.string()),
+  rows: z.object({ read: z.number(), written: z.number(), rejected: z.number() }).nullable(),
+  codeVersion: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.object({ type: z.string(), message: z.string() }).nullable(),
+});
+
+export const metricsRecordSchema = z.object({
+  dataset: z.string(),
+  date: z.string(),
+  metrics: z.record(z.string(), z.unknown()),
+});
+
+export const reportRecordSchema = z.object({
+  period: z.string(),
+  summary: z.record(z.string(), z.unknown()),
+  keys: z.array(z.string()),
+});

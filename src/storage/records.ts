@@ -1,0 +1,75 @@
+/** RecordStore: day runs, metrics and reports (DESIGN §4). Every write is an upsert on its key. */
+
+import type { PipelineStage, RunKind } from '../shared/pipeline.js';
+
+export type DayRunStatus = 'running' | 'succeeded' | 'failed';
+
+export interface InputFile {
+  readonly source: string;
+  readonly key: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+export interface RowCounts {
+  readonly read: number;
+  readonly written: number;
+  readonly rejected: number;
+}
+
+export interface DayRun {
+  readonly dataset: string;
+  readonly date: string;
+  readonly status: DayRunStatus;
+  readonly stage: PipelineStage;
+  readonly attempt: number;
+  readonly runKind: RunKind;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly inputs: readonly InputFile[];
+  readonly outputs: readonly string[];
+  readonly rows: RowCounts | null;
+  readonly codeVersion: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly error: { readonly type: string; readonly message: string } | null;
+}
+
+/** Fields a step may change on an existing day run; the key is (dataset, date). */
+export type DayRunPatch = Pick<DayRun, 'dataset' | 'date'> & Partial<Omit<DayRun, 'dataset' | 'date'>>;
+
+export interface MetricsRecord {
+  readonly dataset: string;
+  readonly date: string;
+  readonly metrics: Record<string, unknown>;
+}
+
+export interface ReportRecord {
+  readonly period: string;
+  readonly summary: Record<string, unknown>;
+  readonly keys: readonly string[];
+}
+
+export interface DayRunQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly datasets?: readonly string[];
+}
+
+export interface RecordStore {
+  readonly location: string;
+  /** Creates indexes or tables when missing; safe to call on every start. */
+  ensureSchema(): Promise<void>;
+  /**
+   * Upserts the day run keyed (dataset, date). With `onlyIfRunId`, updates only when the stored
+   * record belongs to that run, so an older run never overwrites a newer one; returns whether it wrote.
+   */
+  upsertDayRun(patch: DayRunPatch, options?: { onlyIfRunId?: string }): Promise<boolean>;
+  getDayRun(dataset: string, date: string): Promise<DayRun | null>;
+  listDayRuns(query: DayRunQuery): Promise<DayRun[]>;
+  upsertMetrics(record: MetricsRecord): Promise<void>;
+  getMetrics(dataset: string, date: string): Promise<MetricsRecord | null>;
+  upsertReport(record: ReportRecord): Promise<void>;
+  getReport(period: string): Promise<ReportRecord | null>;
+  close(): Promise<void>;
+}

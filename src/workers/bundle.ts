@@ -1,0 +1,21 @@
+/** How the workflow code is bundled: the same options for the worker and for `npm run check:bundle`. */
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WORKFLOWS_ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+
+type WebpackConfig = Parameters<NonNullable<Parameters<typeof bundleWorkflowCode>[0]['webpackConfigHook']>>[0];
+
+/** Source imports end in `.js` (NodeNext); the files are `.ts`. */
+function resolveTsExtensions(config: WebpackConfig): WebpackConfig {
+  return { ...config, resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } } };
+}
+
+export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_ENTRY,
+    webpackConfigHook: resolveTsExtensions,
+    logger: new DefaultLogger('WARN'),
+  });
+}

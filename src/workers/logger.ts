@@ -1,0 +1,39 @@
+/** The process logger: pino, structured, object-first, with secrets redacted. */
+import { pino, type Logger } from 'pino';
+
+/** Paths that may hold secrets, wherever they appear in a log object. */
+const REDACTED_PATHS = [
+  'apiKey',
+  '*.apiKey',
+  'password',
+  '*.password',
+  'secretAccessKey',
+  '*.secretAccessKey',
+  'authorization',
+  '*.authorization',
+  'TEMPORAL_API_KEY',
+  '*.TEMPORAL_API_KEY',
+  'AWS_SECRET_ACCESS_KEY',
+  '*.AWS_SECRET_ACCESS_KEY',
+];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    { level, base: { service: 'courant' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    destination ?? process.stderr,
+  );
+}
+
+/** A URL with any user:password removed, for logs and messages. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) {
+      parsed.username = parsed.password ? '[redacted]' : parsed.username;
+      parsed.password = '';
+    }
+    return parsed.toString();
+  } catch {
+    return '[unparseable URL]';
+  }
+}

@@ -1,0 +1,50 @@
+/** Clients the activities need, opened once per worker process and closed together. */
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ActivityDeps } from '../activities/index.js';
+import type { Config } from '../config/index.js';
+import { openDuckDb } from '../parquet/duckdb.js';
+import { PROJECT_ROOT } from '../stack/tools.js';
+import { createStorage } from '../storage/index.js';
+
+export interface WorkerResources {
+  readonly deps: ActivityDeps;
+  close(): Promise<void>;
+}
+
+async function codeVersion(): Promise<string> {
+  const pkg = z.object({ version: z.string() }).parse(JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')));
+  return process.env.COURANT_CODE_VERSION ?? pkg.version;
+}
+
+export async function openWorkerResources(config: Config): Promise<WorkerResources> {
+  await mkdir(config.storage.dataDir, { recursive: true });
+  const storage = await createStorage(config);
+  const scratchDir = await mkdtemp(path.join(os.tmpdir(), 'courant-'));
+  try {
+    await storage.records.ensureSchema();
+    const duckdb = await openDuckDb({ tempDirectory: scratchDir });
+    return {
+      deps: {
+        objects: storage.objects,
+        records: storage.records,
+        duckdb,
+        sources: { eco2mix: config.sources.eco2mixBaseUrl },
+        sourceTimeoutMs: config.sources.timeoutMs,
+        scratchDir,
+        codeVersion: await codeVersion(),
+      },
+      async close() {
+        duckdb.closeSync();
+        await storage.records.close();
+        await rm(scratchDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await storage.records.close();
+    await rm(scratchDir, { recursive: true, force: true });
+    throw error;
+  }
+}

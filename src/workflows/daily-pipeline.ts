@@ -1,0 +1,96 @@
+import {
+  ApplicationFailure,
+  executeChild,
+  log,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { DatasetOutcome } from '../activities/report.js';
+import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import { checkDailyPipelineInput, InvalidInputError } from '../shared/inputs.js';
+import { workflowIds } from '../shared/keys.js';
+import { partitionDateAttribute } from '../shared/partition.js';
+import type { DailyPipelineInput, DailyPipelineOutput, DatasetDayOutput } from '../shared/pipeline.js';
+import {
+  BackfillId,
+  Dataset,
+  PartitionDate,
+  PipelineStageAttribute,
+  RunKindAttribute,
+} from '../shared/search-attributes.js';
+import { datasetDay } from './dataset-day.js';
+import { describeFailure } from './failure-messages.js';
+
+/** The report: reads records, writes a few small objects. */
+const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+function checkedInput(raw: unknown) {
+  try {
+    return checkDailyPipelineInput(raw);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput');
+    throw error;
+  }
+}
+
+/**
+ * dailyPipeline: one Paris day. Runs a `datasetDay` child per dataset (`day/{dataset}/{date}`),
+ * then writes the daily report across datasets — including the datasets that failed, so that
+ * nothing is silently missing. Workflow ID `daily/{date}`. Safe to re-run. Fails, naming each
+ * failed dataset and what to do, when any dataset failed.
+ */
+export async function dailyPipeline(rawInput: DailyPipelineInput): Promise<DailyPipelineOutput> {
+  const input = checkedInput(rawInput);
+  const { date, runKind } = input;
+  upsertSearchAttributes([
+    { key: PartitionDate, value: partitionDateAttribute(date) },
+    { key: RunKindAttribute, value: runKind },
+    { key: PipelineStageAttribute, value: 'download' },
+    ...(input.backfillId ? [{ key: BackfillId, value: input.backfillId }] : []),
+  ]);
+
+  const outcomes: DatasetOutcome[] = await Promise.all(
+    input.datasets.map(async (dataset): Promise<DatasetOutcome> => {
+      try {
+        const output: DatasetDayOutput = await executeChild(datasetDay, {
+          workflowId: workflowIds.datasetDay(dataset, date),
+          args: [{ dataset, date, runKind, ...(input.backfillId ? { backfillId: input.backfillId } : {}) }],
+          typedSearchAttributes: [
+            { key: PartitionDate, value: partitionDateAttribute(date) },
+            { key: Dataset, value: dataset },
+            { key: RunKindAttribute, value: runKind },
+            { key: PipelineStageAttribute, value: 'download' },
+            ...(input.backfillId ? [{ key: BackfillId, value: input.backfillId }] : []),
+          ],
+        });
+        return { dataset, status: 'succeeded', output };
+      } catch (error) {
+        return { dataset, status: 'failed', error: describeFailure(error).message };
+      }
+    }),
+  );
+
+  upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
+  const reportKeys = await quick.buildDailyReport({ date, outcomes });
+
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  if (failed.length > 0) {
+    throw ApplicationFailure.nonRetryable(
+      `${date}: ${failed.length} of ${outcomes.length} datasets failed (report written to ${reportKeys[0]}). ` +
+        failed.map((f) => f.error).join(' | '),
+      'DatasetsFailed',
+    );
+  }
+  upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'done' }]);
+  log.info('day succeeded', { date, workflowId: workflowInfo().workflowId });
+  return {
+    date,
+    datasets: outcomes.flatMap((o) => (o.output ? [o.output] : [])),
+    reportKeys,
+  };
+}

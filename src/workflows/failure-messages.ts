@@ -1,0 +1,40 @@
+/** What an operator reads when a day fails: what failed, where, and what to do. Pure. */
+import { ApplicationFailure, TemporalFailure } from '@temporalio/workflow';
+
+export interface FailureSummary {
+  readonly type: string;
+  readonly message: string;
+}
+
+/** The innermost typed failure of a chain (activity → application failure), as type and message. */
+export function describeFailure(error: unknown): FailureSummary {
+  let current: unknown = error;
+  let best: FailureSummary = { type: 'Unknown', message: error instanceof Error ? error.message : String(error) };
+  while (current instanceof Error) {
+    if (current instanceof ApplicationFailure) best = { type: current.type ?? 'Error', message: current.message };
+    else if (current instanceof TemporalFailure && best.type === 'Unknown') best = { type: current.name, message: current.message };
+    current = current.cause;
+  }
+  return best;
+}
+
+const ADVICE: Record<string, string> = {
+  BadData: 'the source data is wrong: inspect the file named above (quarantine/ keeps refused bodies), fix or wait for the source',
+  SourceRejected: 'the source refused the request: check the source URL and configuration',
+  TransientIO: 'the source or storage stayed unreachable through every retry: check connectivity and the service status',
+};
+
+export function operatorMessage(args: {
+  dataset: string;
+  date: string;
+  stage: string;
+  failure: FailureSummary;
+  workflowId: string;
+}): string {
+  const advice = ADVICE[args.failure.type] ?? 'see the cause below';
+  return (
+    `${args.dataset} ${args.date} failed at ${args.stage} [${args.failure.type}]: ${args.failure.message}. ` +
+    `What to do: ${advice}; then re-run the day (Reset ${args.workflowId} to its first workflow task, ` +
+    `or \`courant run --date ${args.date}\`). Re-running is safe.`
+  );
+}

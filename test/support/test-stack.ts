@@ -1,0 +1,65 @@
+/** Per-test-file wiring on the shared real servers: own database, data dir and task queue. */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
+import { createWorker } from '../../src/workers/worker.js';
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+}
+
+/** A Config pointing at the shared servers with an isolated database and data directory. */
+export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'courant-test-data-'));
+  const mongo = new URL(inject('mongodbUrl'));
+  mongo.pathname = `/${uniqueName('t')}`;
+  return loadConfig({
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: uniqueName('q'),
+    MONGODB_URL: mongo.toString(),
+    DATA_DIR: dataDir,
+    STORAGE_MODE: 'local',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+}
+
+export interface TestWorkerHarness {
+  readonly config: Config;
+  readonly client: Client;
+  readonly resources: WorkerResources;
+  readonly worker: Worker;
+  close(): Promise<void>;
+}
+
+/** A real worker (real activities, real storage) on its own task queue, not yet running. */
+export async function startTestWorker(config: Config): Promise<TestWorkerHarness> {
+  const resources = await openWorkerResources(config);
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: resources.deps,
+    workflowBundle: { code: await readFile(inject('workflowBundlePath'), 'utf8') },
+  });
+  return {
+    config,
+    client: new Client({ connection, namespace: config.temporal.namespace }),
+    resources,
+    worker,
+    async close() {
+      await connection.close();
+      await nativeConnection.close();
+      await resources.close();
+      await rm(config.storage.dataDir, { recursive: true, force: true });
+    },
+  };
+}
