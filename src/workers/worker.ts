@@ -1,5 +1,5 @@
 /** Worker bootstrap: clients built once, activities injected, clean shutdown on SIGINT/SIGTERM. */
-import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
@@ -14,7 +14,7 @@ export interface CreateWorkerOptions {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly deps: ActivityDeps;
-  readonly workflowBundle: WorkflowBundleWithSourceMap;
+  readonly workflowBundle: WorkflowBundleOption;
 }
 
 export function createWorker(options: CreateWorkerOptions): Promise<Worker> {

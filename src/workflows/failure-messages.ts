@@ -6,16 +6,17 @@ export interface FailureSummary {
   readonly message: string;
 }
 
-/** The innermost typed failure of a chain (activity → application failure), as type and message. */
+/**
+ * The first typed failure of a chain, as type and message: for an activity failure, the
+ * activity's classified error; for a child workflow failure, the child's message to operators.
+ */
 export function describeFailure(error: unknown): FailureSummary {
-  let current: unknown = error;
-  let best: FailureSummary = { type: 'Unknown', message: error instanceof Error ? error.message : String(error) };
-  while (current instanceof Error) {
-    if (current instanceof ApplicationFailure) best = { type: current.type ?? 'Error', message: current.message };
-    else if (current instanceof TemporalFailure && best.type === 'Unknown') best = { type: current.name, message: current.message };
-    current = current.cause;
+  let fallback: FailureSummary | null = null;
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    if (current instanceof ApplicationFailure) return { type: current.type ?? 'Error', message: current.message };
+    if (current instanceof TemporalFailure && fallback === null) fallback = { type: current.name, message: current.message };
   }
-  return best;
+  return fallback ?? { type: 'Unknown', message: error instanceof Error ? error.message : String(error) };
 }
 
 const ADVICE: Record<string, string> = {

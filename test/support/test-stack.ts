@@ -1,6 +1,5 @@
 /** Per-test-file wiring on the shared real servers: own database, data dir and task queue. */
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
@@ -9,10 +8,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
 import { createWorker } from '../../src/workers/worker.js';
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-}
+import { uniqueName } from './names.js';
 
 /** A Config pointing at the shared servers with an isolated database and data directory. */
 export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
@@ -48,7 +44,7 @@ export async function startTestWorker(config: Config): Promise<TestWorkerHarness
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: resources.deps,
-    workflowBundle: { code: await readFile(inject('workflowBundlePath'), 'utf8') },
+    workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   return {
     config,

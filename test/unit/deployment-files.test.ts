@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config/index.js';
+import { envSchema } from '../../src/config/schema.js';
+import { devServerSearchAttributeArgs } from '../../src/shared/search-attributes.js';
+
+const KNOWN_VARIABLES = new Set([...Object.keys(envSchema.shape), 'USE_S3', 'AWS_EXECUTION_ENV']);
+
+const composeSchema = z.object({
+  services: z.object({
+    temporal: z.object({ command: z.array(z.string()) }),
+    worker: z.object({ environment: z.record(z.string(), z.string()) }),
+  }),
+});
+
+async function compose() {
+  return composeSchema.parse(parse(await readFile('docker-compose.yml', 'utf8')));
+}
+
+describe('docker-compose.yml', () => {
+  it("sets only variables the config schema knows, and they load without error", async () => {
+    const env = (await compose()).services.worker.environment;
+    for (const name of Object.keys(env)) expect(KNOWN_VARIABLES, name).toContain(name);
+    const config = loadConfig(env);
+    expect(config.temporal.address).toBe('temporal:7233');
+    expect(config.storage.mode).toBe('local');
+  });
+
+  it('registers exactly the search attributes the workflows use', async () => {
+    const args = devServerSearchAttributeArgs().filter((a) => a !== '--search-attribute');
+    const declared = (await compose()).services.temporal.command
+      .filter((c) => c.startsWith('--search-attribute='))
+      .map((c) => c.slice('--search-attribute='.length));
+    expect(declared.sort()).toEqual(args.sort());
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable of the config schema and nothing else', async () => {
+    const names = (await readFile('.env.example', 'utf8'))
+      .split('\n')
+      .map((line) => /^([A-Z0-9_]+)=/.exec(line)?.[1])
+      .filter((n): n is string => n !== undefined);
+    expect(new Set(names)).toEqual(new Set([...Object.keys(envSchema.shape), 'USE_S3']));
+  });
+});
