@@ -12,9 +12,10 @@ function resolveTsExtensions(config: WebpackConfig): WebpackConfig {
   return { ...config, resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } } };
 }
 
-export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+/** Bundles the workflows of `entry` (courant's own by default) for the sandbox. */
+export async function bundleWorkflows(entry: string = WORKFLOWS_ENTRY): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_ENTRY,
+    workflowsPath: entry,
     webpackConfigHook: resolveTsExtensions,
     logger: new DefaultLogger('WARN'),
   });

@@ -3,6 +3,7 @@
  * and document store; the ODRÉ export endpoint is played by a loopback server from real samples.
  */
 import { WorkflowFailedError } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -115,7 +116,7 @@ describe('dailyPipeline on the real dev server', () => {
 
     if (process.env.RECORD_HISTORIES === '1') {
       const history = await handle.fetchHistory();
-      await writeFile('test/replay/histories/daily-pipeline-2025-08-22.json', JSON.stringify(history, null, 2));
+      await writeFile('test/replay/histories/daily-pipeline-2025-08-22.json', historyToJSON(history));
     }
   });
 

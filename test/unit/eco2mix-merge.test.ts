@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
+import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
+import type { Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
+import { eco2mixRecord, loadSampleDay } from '../support/eco2mix-fixtures.js';
+
+const DATE = '2025-08-22';
+
+function pick(records: Eco2mixRecord[]): Array<[string, string, number | null]> {
+  return records.map((record) => [record.instant.slice(11, 16), record.source, record.consommation]);
+}
+
+describe('mergeEco2mixSources', () => {
+  it('keeps the consolidated record when both sources have a consumption', () => {
+    const merged = mergeEco2mixSources(
+      [
+        eco2mixRecord('2025-08-22T10:00:00Z', { consommation: 45_000 }),
+        eco2mixRecord('2025-08-22T10:00:00Z', { source: 'consolidated', consommation: 45_100 }),
+      ],
+      DATE,
+    );
+    expect(pick(merged)).toEqual([['10:00', 'consolidated', 45_100]]);
+  });
+
+  it('keeps the real-time record when the consolidated one has forecasts only, whatever the order', () => {
+    const realtime = eco2mixRecord('2025-08-22T10:15:00Z', { consommation: 45_000, prevision_j1: 44_000 });
+    const consolidated = eco2mixRecord('2025-08-22T10:15:00Z', {
+      source: 'consolidated',
+      prevision_j1: 44_500,
+    });
+    expect(pick(mergeEco2mixSources([realtime, consolidated], DATE))).toEqual([['10:15', 'realtime', 45_000]]);
+    expect(pick(mergeEco2mixSources([consolidated, realtime], DATE))).toEqual([['10:15', 'realtime', 45_000]]);
+  });
+
+  it('keeps the consolidated forecasts when neither source has a consumption', () => {
+    const merged = mergeEco2mixSources(
+      [
+        eco2mixRecord('2025-08-22T10:15:00Z', { prevision_j1: 44_000 }),
+        eco2mixRecord('2025-08-22T10:15:00Z', { source: 'consolidated', prevision_j1: 44_500 }),
+      ],
+      DATE,
+    );
+    expect(merged.map((record) => [record.source, record.prevision_j1])).toEqual([['consolidated', 44_500]]);
+  });
+
+  it('drops records outside the Paris day, start included and end excluded', () => {
+    const merged = mergeEco2mixSources(
+      [
+        eco2mixRecord('2025-08-21T21:45:00Z', { consommation: 1 }),
+        eco2mixRecord('2025-08-21T22:00:00Z', { consommation: 2 }),
+        eco2mixRecord('2025-08-22T21:45:00Z', { consommation: 3 }),
+        eco2mixRecord('2025-08-22T22:00:00Z', { consommation: 4 }),
+      ],
+      DATE,
+    );
+    expect(merged.map((record) => record.consommation)).toEqual([2, 3]);
+  });
+
+  it('sorts by instant and keeps one record per instant', () => {
+    const merged = mergeEco2mixSources(
+      [
+        eco2mixRecord('2025-08-22T12:00:00Z', { consommation: 3 }),
+        eco2mixRecord('2025-08-22T08:00:00Z', { consommation: 1 }),
+        eco2mixRecord('2025-08-22T10:00:00Z', { consommation: 2 }),
+        eco2mixRecord('2025-08-22T10:00:00Z', { consommation: 22 }),
+      ],
+      DATE,
+    );
+    expect(pick(merged)).toEqual([
+      ['08:00', 'realtime', 1],
+      ['10:00', 'realtime', 22],
+      ['12:00', 'realtime', 3],
+    ]);
+  });
+
+  it('merges the sample day: consolidated on :00/:30, real time on :15/:45, 88 instants', () => {
+    const day = loadSampleDay();
+    const realtime = parseEco2mixCsv(day.realtimeCsv, { file: 'tr.csv', source: 'realtime' }).records;
+    const consolidated = parseEco2mixCsv(day.consolidatedCsv, { file: 'cd.csv', source: 'consolidated' }).records;
+    const merged = mergeEco2mixSources([...realtime, ...consolidated], day.date);
+    expect(merged).toHaveLength(88);
+    const wrongSource = merged.filter((record) => {
+      const minutes = new Date(record.instant).getUTCMinutes();
+      return record.source !== (minutes % 30 === 0 ? 'consolidated' : 'realtime');
+    });
+    expect(wrongSource).toEqual([]);
+    expect(merged[0]?.instant).toBe('2025-08-22T00:00:00.000Z');
+    expect(merged.at(-1)?.instant).toBe('2025-08-22T21:45:00.000Z');
+  });
+});
