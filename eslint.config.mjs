@@ -4,8 +4,27 @@ import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https',
-  'net', 'os', 'path', 'process', 'stream', 'timers', 'timers/promises', 'url', 'util', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'crypto',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'stream',
+  'timers',
+  'timers/promises',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
 ];
 
 export default tseslint.config(
@@ -13,7 +32,12 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.mjs', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', 'bin/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -46,7 +70,18 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['**/config', '**/config/**'], message: 'Workflows never read configuration.' },
-            { group: ['**/activities/**', '**/storage/**', '**/datasets/**', '**/workers/**', '**/cli/**', '**/stack/**'], allowTypeImports: true, message: 'Workflows import activity/storage types only.' },
+            {
+              group: [
+                '**/activities/**',
+                '**/storage/**',
+                '**/datasets/**',
+                '**/workers/**',
+                '**/cli/**',
+                '**/stack/**',
+              ],
+              allowTypeImports: true,
+              message: 'Workflows import activity/storage types only.',
+            },
           ],
         },
       ],
@@ -60,5 +95,6 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', 'bin/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly' } },
   },
 );

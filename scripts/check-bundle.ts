@@ -8,4 +8,6 @@ const bundle = await bundleWorkflows();
 const target = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 await mkdir(path.dirname(target), { recursive: true });
 await writeFile(target, bundle.code);
-console.log(`workflow bundle ok: ${(bundle.code.length / 1024).toFixed(0)} KiB -> ${path.relative(PROJECT_ROOT, target)}`);
+console.log(
+  `workflow bundle ok: ${(bundle.code.length / 1024).toFixed(0)} KiB -> ${path.relative(PROJECT_ROOT, target)}`,
+);

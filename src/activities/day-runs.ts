@@ -66,7 +66,8 @@ export function createDayRunActivities(deps: ActivityDeps) {
       { dataset, date, ...outcome, finishedAt: new Date().toISOString() },
       { onlyIfRunId: runId },
     );
-    if (!wrote) Context.current().log.warn('a newer run owns this day record; not overwriting it', { dataset, date, runId });
+    if (!wrote)
+      Context.current().log.warn('a newer run owns this day record; not overwriting it', { dataset, date, runId });
   }
 
   return { startDayRun, finishDayRun };

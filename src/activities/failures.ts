@@ -14,7 +14,7 @@ export function badDataFailure(error: BadDataError): ApplicationFailure {
 }
 
 /** Rethrows BadDataError as a non-retryable failure; anything else unchanged (retryable). */
-export async function classifyingBadData<T>(work: () => Promise<T>): Promise<T> {
+export async function classifyingBadData<T>(work: () => T | Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {

@@ -31,8 +31,11 @@ export function createMetricsActivities(deps: ActivityDeps) {
       const local = path.join(scratch, 'table.parquet');
       await deps.objects.getToFile(input.processedKey, local);
       const rows = await readParquetFile(deps.duckdb, local, pipeline.columns);
-      const metrics = await classifyingBadData(async () =>
-        pipeline.metrics(input.date, rows.map((row) => pipeline.fromRow(row))),
+      const metrics = await classifyingBadData(() =>
+        pipeline.metrics(
+          input.date,
+          rows.map((row) => pipeline.fromRow(row)),
+        ),
       );
       const metricsKey = storageKeys.metrics(input.dataset, input.date);
       await deps.objects.put(metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {

@@ -17,7 +17,10 @@ function flatten(value: unknown, prefix: string, out: Array<[string, string]>): 
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else {
-    out.push([prefix, value === null || value === undefined ? '' : String(value)]);
+    out.push([
+      prefix,
+      value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value),
+    ]);
   }
 }
 

@@ -32,9 +32,13 @@ export function createTransformActivities(deps: ActivityDeps) {
   async function transformDay(input: TransformDayInput): Promise<TransformDayOutput> {
     const pipeline = pipelineFor(input.dataset);
     const raws = await Promise.all(
-      input.inputs.map(async (file) => ({ source: file.source, file: file.key, body: await deps.objects.get(file.key) })),
+      input.inputs.map(async (file) => ({
+        source: file.source,
+        file: file.key,
+        body: await deps.objects.get(file.key),
+      })),
     );
-    const result = await classifyingBadData(async () => {
+    const result = await classifyingBadData(() => {
       const transformed = pipeline.transform(input.date, raws);
       if (transformed.records.length === 0) {
         throw new BadDataError(
@@ -48,7 +52,12 @@ export function createTransformActivities(deps: ActivityDeps) {
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'transform-'));
     try {
       const local = path.join(scratch, `${pipeline.table}.parquet`);
-      const written = await writeParquetFile(deps.duckdb, result.records as Record<string, unknown>[], pipeline.columns, local);
+      const written = await writeParquetFile(
+        deps.duckdb,
+        result.records as Record<string, unknown>[],
+        pipeline.columns,
+        local,
+      );
       const processedKey = storageKeys.processed(input.dataset, input.date, pipeline.table);
       await deps.objects.putFile(processedKey, local);
       const rejectsKey = storageKeys.rejects(input.dataset, input.date, pipeline.table);

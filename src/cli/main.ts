@@ -1,6 +1,7 @@
 /** The `courant` command (DESIGN §7). Returns the exit status: 0 ok, 1 pipeline failed, 2 bad usage. */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerWorkerCommand } from './commands/worker.js';
@@ -16,6 +17,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .showHelpAfterError();
   registerRunCommand(program, lazyContext);
   registerDevCommand(program, lazyContext);
+  registerDemoCommand(program, lazyContext);
   registerWorkerCommand(program, lazyContext);
 
   try {

@@ -14,14 +14,21 @@ export function parseDayOption(option: string, value: unknown, now: Date): strin
 
 const datasetList = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(DATASETS)).min(1));
 
 export function parseDatasetsOption(value: unknown): DatasetName[] | undefined {
   if (value === undefined) return undefined;
   const parsed = datasetList.safeParse(value);
   if (!parsed.success) {
-    throw new UsageError(`--datasets: expected a comma-separated list of ${DATASETS.join(', ')}, got ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--datasets: expected a comma-separated list of ${DATASETS.join(', ')}, got ${JSON.stringify(value)}`,
+    );
   }
   return [...new Set(parsed.data)];
 }

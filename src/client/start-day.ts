@@ -1,5 +1,10 @@
 /** Starting a day from outside Temporal: one workflow ID per day, attaching to a running one. */
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { DatasetName } from '../shared/datasets.js';
 import { workflowIds } from '../shared/keys.js';
 import { partitionDateAttribute } from '../shared/partition.js';
@@ -19,7 +24,10 @@ export interface StartDayOptions {
  * Starts `daily/{date}`, or returns the handle of the run already in flight (never two at once).
  * A finished day may be started again: re-runs are safe.
  */
-export async function startDay(client: Client, options: StartDayOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof dailyPipeline>> {
+export async function startDay(
+  client: Client,
+  options: StartDayOptions,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof dailyPipeline>> {
   return client.workflow.start<typeof dailyPipeline>('dailyPipeline', {
     workflowId: workflowIds.daily(options.date),
     taskQueue: options.taskQueue,

@@ -40,14 +40,18 @@ function dataset(value: unknown): DatasetName {
 
 function backfillId(value: unknown): { backfillId?: string } {
   if (value === undefined) return {};
-  if (typeof value !== 'string' || value.length === 0) throw new InvalidInputError('backfillId must be a non-empty string');
+  if (typeof value !== 'string' || value.length === 0)
+    throw new InvalidInputError('backfillId must be a non-empty string');
   return { backfillId: value };
 }
 
-export function checkDailyPipelineInput(input: unknown): Required<Pick<DailyPipelineInput, 'datasets'>> & DailyPipelineInput {
+export function checkDailyPipelineInput(
+  input: unknown,
+): Required<Pick<DailyPipelineInput, 'datasets'>> & DailyPipelineInput {
   const r = record(input, 'dailyPipeline');
   const datasets = r.datasets === undefined ? [...DATASETS] : r.datasets;
-  if (!Array.isArray(datasets) || datasets.length === 0) throw new InvalidInputError('datasets must be a non-empty list');
+  if (!Array.isArray(datasets) || datasets.length === 0)
+    throw new InvalidInputError('datasets must be a non-empty list');
   return {
     date: date(r.date),
     datasets: [...new Set(datasets.map(dataset))],

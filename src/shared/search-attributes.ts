@@ -8,7 +8,13 @@ export const BackfillId = defineSearchAttributeKey('BackfillId', SearchAttribute
 export const PipelineStageAttribute = defineSearchAttributeKey('PipelineStage', SearchAttributeType.KEYWORD);
 
 /** Every custom attribute, for registering them with a server. */
-export const SEARCH_ATTRIBUTES = [PartitionDate, Dataset, RunKindAttribute, BackfillId, PipelineStageAttribute] as const;
+export const SEARCH_ATTRIBUTES = [
+  PartitionDate,
+  Dataset,
+  RunKindAttribute,
+  BackfillId,
+  PipelineStageAttribute,
+] as const;
 
 /** `--search-attribute Name=Type` arguments for `temporal server start-dev`. */
 export function devServerSearchAttributeArgs(): string[] {

@@ -31,7 +31,8 @@ export async function ensureStack(config: Config, stateDir: string, logger: Logg
     if (await isListening(temporal.host, temporal.port)) {
       logger.info({ address: config.temporal.address }, 'using the Temporal server already running');
     } else {
-      if (!LOOPBACK.has(temporal.host)) throw new Error(`nothing answers at TEMPORAL_ADDRESS=${config.temporal.address}`);
+      if (!LOOPBACK.has(temporal.host))
+        throw new Error(`nothing answers at TEMPORAL_ADDRESS=${config.temporal.address}`);
       const uiPort = temporal.port + 1000;
       started.push(
         await startTemporalDevServer({

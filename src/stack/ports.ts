@@ -8,7 +8,9 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -36,7 +38,8 @@ export async function waitForPort(
   const deadline = Date.now() + options.timeoutMs;
   while (Date.now() < deadline) {
     if (await isListening(host, port)) return;
-    if (options.alive && !options.alive()) throw new Error(`${options.what} exited before listening on ${host}:${port}`);
+    if (options.alive && !options.alive())
+      throw new Error(`${options.what} exited before listening on ${host}:${port}`);
     await sleep(100);
   }
   throw new Error(`${options.what} did not listen on ${host}:${port} within ${options.timeoutMs} ms`);

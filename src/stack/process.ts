@@ -24,7 +24,12 @@ function installExitHook(): void {
 }
 
 /** Starts `command` with its output appended to `logFile`. */
-export async function startProcess(name: string, command: string, args: string[], logFile: string): Promise<ManagedProcess> {
+export async function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  logFile: string,
+): Promise<ManagedProcess> {
   await mkdir(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
   await new Promise((resolve) => log.once('open', resolve));

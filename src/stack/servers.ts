@@ -17,18 +17,28 @@ export interface TemporalDevServerOptions {
 
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<ManagedProcess> {
   const args = [
-    'server', 'start-dev',
-    '--ip', options.host,
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    options.host,
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     ...devServerSearchAttributeArgs(),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
   ];
   const server = await startProcess('temporal', options.cliPath, args, path.join(options.logDir, 'temporal.log'));
   try {
-    await waitForPort(options.host, options.port, { timeoutMs: 60_000, what: 'temporal dev server', alive: server.isAlive });
+    await waitForPort(options.host, options.port, {
+      timeoutMs: 60_000,
+      what: 'temporal dev server',
+      alive: () => server.isAlive(),
+    });
   } catch (error) {
     await server.stop();
     throw new Error(`temporal dev server failed to start; see ${server.logFile}`, { cause: error });
@@ -48,7 +58,11 @@ export async function startDocumentStore(options: DocumentStoreOptions): Promise
   const args = ['--listen-addr', `${options.host}:${options.port}`, '--sqlite-dir', options.dataDir];
   const server = await startProcess('ferretdb', options.binary, args, path.join(options.logDir, 'ferretdb.log'));
   try {
-    await waitForPort(options.host, options.port, { timeoutMs: 30_000, what: 'document store', alive: server.isAlive });
+    await waitForPort(options.host, options.port, {
+      timeoutMs: 30_000,
+      what: 'document store',
+      alive: () => server.isAlive(),
+    });
   } catch (error) {
     await server.stop();
     throw new Error(`document store failed to start; see ${server.logFile}`, { cause: error });

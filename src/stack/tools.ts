@@ -30,7 +30,10 @@ export function resolveTool(tool: 'temporal' | 'ferretdb', explicitPath?: string
   }
   const candidates = [
     path.join(TOOLS_BIN, tool),
-    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, tool)),
+    ...(process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, tool)),
   ];
   const found = candidates.find(isExecutable);
   if (!found) throw new ToolNotFoundError(tool);

@@ -22,7 +22,8 @@ export class LocalObjectStore implements ObjectStore {
   pathOf(key: string): string {
     assertSafeKey(key);
     const full = path.resolve(this.root, key);
-    if (!full.startsWith(this.root + path.sep)) throw new RangeError(`storage key ${JSON.stringify(key)} leaves ${this.root}`);
+    if (!full.startsWith(this.root + path.sep))
+      throw new RangeError(`storage key ${JSON.stringify(key)} leaves ${this.root}`);
     return full;
   }
 

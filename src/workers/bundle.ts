@@ -3,7 +3,12 @@ import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } f
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const WORKFLOWS_ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+export const WORKFLOWS_ENTRY = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'workflows',
+  'index.ts',
+);
 
 type WebpackConfig = Parameters<NonNullable<Parameters<typeof bundleWorkflowCode>[0]['webpackConfigHook']>>[0];
 

@@ -15,7 +15,9 @@ export interface WorkerResources {
 }
 
 async function codeVersion(): Promise<string> {
-  const pkg = z.object({ version: z.string() }).parse(JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')));
+  const pkg = z
+    .object({ version: z.string() })
+    .parse(JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')));
   return process.env.COURANT_CODE_VERSION ?? pkg.version;
 }
 

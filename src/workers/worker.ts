@@ -27,11 +27,23 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   });
 }
 
-/** Runs a worker until SIGINT/SIGTERM (handled by the Temporal Runtime), then closes every client. */
-export async function runWorker(config: Config, logger: Logger, onRunning?: () => void): Promise<void> {
+/**
+ * Runs a worker until SIGINT/SIGTERM (handled by the Temporal Runtime), or until `until` settles
+ * when given, then closes every client.
+ */
+export async function runWorker<T = void>(
+  config: Config,
+  logger: Logger,
+  until?: () => Promise<T>,
+): Promise<T | undefined> {
   installTemporalRuntime(logger);
   logger.info(
-    { mode: config.storage.mode, reason: config.storage.modeReason, dataDir: config.storage.dataDir, database: withoutCredentials(config.storage.mongodbUrl) },
+    {
+      mode: config.storage.mode,
+      reason: config.storage.modeReason,
+      dataDir: config.storage.dataDir,
+      database: withoutCredentials(config.storage.mongodbUrl),
+    },
     'storage environment detected',
   );
   const resources = await openWorkerResources(config);
@@ -50,9 +62,14 @@ export async function runWorker(config: Config, logger: Logger, onRunning?: () =
       { temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
       'worker is running',
     );
-    onRunning?.();
-    await worker.run();
+    if (!until) {
+      await worker.run();
+      logger.info('worker stopped');
+      return undefined;
+    }
+    const result = await worker.runUntil(until);
     logger.info('worker stopped');
+    return result;
   } finally {
     await connection?.close();
     await resources.close();

@@ -26,7 +26,11 @@ import { describeFailure } from './failure-messages.js';
 /** The report: reads records, writes a few small objects. */
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
 });
 
 function checkedInput(raw: unknown) {

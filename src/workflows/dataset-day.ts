@@ -30,7 +30,11 @@ const io = proxyActivities<Activities>({
 /** Record keeping: short, retried until the database answers. */
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
 });
 
 /**
@@ -64,14 +68,39 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
     enter('metrics');
     const metrics = await io.computeMetrics({ dataset, date, processedKey: transformed.processedKey });
     const outputs = [transformed.processedKey, transformed.rejectsKey, metrics.metricsKey];
-    await quick.finishDayRun({ dataset, date, status: 'succeeded', stage: 'done', inputs, outputs, rows: transformed.rows, error: null });
+    await quick.finishDayRun({
+      dataset,
+      date,
+      status: 'succeeded',
+      stage: 'done',
+      inputs,
+      outputs,
+      rows: transformed.rows,
+      error: null,
+    });
     enter('done');
     log.info('dataset day succeeded', { dataset, date, ...transformed.rows });
-    return { dataset, date, processedKeys: [transformed.processedKey], metricsKey: metrics.metricsKey, rows: transformed.rows, completeness: metrics.completeness };
+    return {
+      dataset,
+      date,
+      processedKeys: [transformed.processedKey],
+      metricsKey: metrics.metricsKey,
+      rows: transformed.rows,
+      completeness: metrics.completeness,
+    };
   } catch (error) {
     if (isCancellation(error)) throw error;
     const failure = describeFailure(error);
-    await quick.finishDayRun({ dataset, date, status: 'failed', stage, inputs, outputs: [], rows: null, error: failure });
+    await quick.finishDayRun({
+      dataset,
+      date,
+      status: 'failed',
+      stage,
+      inputs,
+      outputs: [],
+      rows: null,
+      error: failure,
+    });
     throw ApplicationFailure.create({
       type: failure.type,
       nonRetryable: true,

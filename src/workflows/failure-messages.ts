@@ -14,15 +14,18 @@ export function describeFailure(error: unknown): FailureSummary {
   let fallback: FailureSummary | null = null;
   for (let current: unknown = error; current instanceof Error; current = current.cause) {
     if (current instanceof ApplicationFailure) return { type: current.type ?? 'Error', message: current.message };
-    if (current instanceof TemporalFailure && fallback === null) fallback = { type: current.name, message: current.message };
+    if (current instanceof TemporalFailure && fallback === null)
+      fallback = { type: current.name, message: current.message };
   }
   return fallback ?? { type: 'Unknown', message: error instanceof Error ? error.message : String(error) };
 }
 
 const ADVICE: Record<string, string> = {
-  BadData: 'the source data is wrong: inspect the file named above (quarantine/ keeps refused bodies), fix or wait for the source',
+  BadData:
+    'the source data is wrong: inspect the file named above (quarantine/ keeps refused bodies), fix or wait for the source',
   SourceRejected: 'the source refused the request: check the source URL and configuration',
-  TransientIO: 'the source or storage stayed unreachable through every retry: check connectivity and the service status',
+  TransientIO:
+    'the source or storage stayed unreachable through every retry: check connectivity and the service status',
 };
 
 export function operatorMessage(args: {

@@ -11,7 +11,12 @@ const HISTORIES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'histo
 
 async function histories(): Promise<Array<{ name: string; history: unknown }>> {
   const files = (await readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
-  return Promise.all(files.map(async (name) => ({ name, history: JSON.parse(await readFile(path.join(HISTORIES, name), 'utf8')) as unknown })));
+  return Promise.all(
+    files.map(async (name) => ({
+      name,
+      history: JSON.parse(await readFile(path.join(HISTORIES, name), 'utf8')) as unknown,
+    })),
+  );
 }
 
 describe('replay of recorded histories', () => {
@@ -29,7 +34,9 @@ describe('replay of recorded histories', () => {
   });
 
   it('detects non-determinism when the workflow changes its command sequence', async () => {
-    const altered = await bundleWorkflows(path.join(path.dirname(fileURLToPath(import.meta.url)), 'altered-workflows.ts'));
+    const altered = await bundleWorkflows(
+      path.join(path.dirname(fileURLToPath(import.meta.url)), 'altered-workflows.ts'),
+    );
     const [first] = await histories();
     await expect(
       Worker.runReplayHistory({ workflowBundle: { code: altered.code } }, first?.history as never, 'altered'),

@@ -63,9 +63,15 @@ describe('LocalObjectStore', () => {
 describe('storage keys', () => {
   it('follow the DESIGN §3 layout', () => {
     expect(storageKeys.raw('eco2mix', '2025-08-22', 'realtime', 'csv')).toBe('raw/eco2mix/dt=2025-08-22/realtime.csv');
-    expect(storageKeys.rawMeta('raw/eco2mix/dt=2025-08-22/realtime.csv')).toBe('raw/eco2mix/dt=2025-08-22/realtime.csv.meta.json');
-    expect(storageKeys.processed('eco2mix', '2025-08-22', 'eco2mix_national')).toBe('processed/eco2mix/dt=2025-08-22/eco2mix_national.parquet');
-    expect(storageKeys.rejects('eco2mix', '2025-08-22', 'eco2mix_national')).toBe('quarantine/eco2mix/dt=2025-08-22/eco2mix_national.rejects.jsonl');
+    expect(storageKeys.rawMeta('raw/eco2mix/dt=2025-08-22/realtime.csv')).toBe(
+      'raw/eco2mix/dt=2025-08-22/realtime.csv.meta.json',
+    );
+    expect(storageKeys.processed('eco2mix', '2025-08-22', 'eco2mix_national')).toBe(
+      'processed/eco2mix/dt=2025-08-22/eco2mix_national.parquet',
+    );
+    expect(storageKeys.rejects('eco2mix', '2025-08-22', 'eco2mix_national')).toBe(
+      'quarantine/eco2mix/dt=2025-08-22/eco2mix_national.rejects.jsonl',
+    );
     expect(storageKeys.dailyReport('2025-08-22', 'csv')).toBe('reports/dt=2025-08-22/daily_report.csv');
   });
 

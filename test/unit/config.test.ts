@@ -38,7 +38,12 @@ describe('loadConfig', () => {
   it('reports every invalid variable at once, each by name', () => {
     let caught: unknown;
     try {
-      loadConfig({ TEMPORAL_ADDRESS: 'no-port', MONGODB_URL: 'http://x', SOURCE_TIMEOUT_MS: 'soon', TEMPORAL_TLS: 'maybe' });
+      loadConfig({
+        TEMPORAL_ADDRESS: 'no-port',
+        MONGODB_URL: 'http://x',
+        SOURCE_TIMEOUT_MS: 'soon',
+        TEMPORAL_TLS: 'maybe',
+      });
     } catch (error) {
       caught = error;
     }

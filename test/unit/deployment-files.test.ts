@@ -20,7 +20,7 @@ async function compose() {
 }
 
 describe('docker-compose.yml', () => {
-  it("sets only variables the config schema knows, and they load without error", async () => {
+  it('sets only variables the config schema knows, and they load without error', async () => {
     const env = (await compose()).services.worker.environment;
     for (const name of Object.keys(env)) expect(KNOWN_VARIABLES, name).toContain(name);
     const config = loadConfig(env);

@@ -12,10 +12,17 @@ import { compressors } from 'hyparquet-compressors';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
+import { loadDemoExports } from '../../src/demo/sample-exports.js';
 import { workflowIds } from '../../src/shared/keys.js';
-import { Dataset, PartitionDate, PipelineStageAttribute, RunKindAttribute } from '../../src/shared/search-attributes.js';
+import { parisDayBounds } from '../../src/shared/partition.js';
+import {
+  Dataset,
+  PartitionDate,
+  PipelineStageAttribute,
+  RunKindAttribute,
+} from '../../src/shared/search-attributes.js';
 import { loadFullSampleDay, loadSampleDay } from '../support/eco2mix-fixtures.js';
-import { startOdreServer, type OdreServer } from '../support/odre-server.js';
+import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const TR = 'eco2mix-national-tr';
@@ -36,7 +43,11 @@ const dataPath = (key: string) => path.join(harness.config.storage.dataDir, key)
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function runDay(date: string) {
-  const handle = await startDay(harness.client, { date, runKind: 'manual', taskQueue: harness.config.temporal.taskQueue });
+  const handle = await startDay(harness.client, {
+    date,
+    runKind: 'manual',
+    taskQueue: harness.config.temporal.taskQueue,
+  });
   return { handle, result: await handle.result() };
 }
 
@@ -69,8 +80,11 @@ describe('dailyPipeline on the real dev server', () => {
 
     // Raw bytes are kept as downloaded, with their metadata.
     const raw = await readFile(dataPath('raw/eco2mix/dt=2025-08-22/realtime.csv'));
-    const meta = JSON.parse(await readFile(dataPath('raw/eco2mix/dt=2025-08-22/realtime.csv.meta.json'), 'utf8')) as Record<string, unknown>;
-    expect(meta).toMatchObject({ bytes: raw.byteLength, sha256: sha256(raw), contentType: expect.stringContaining('text/csv') });
+    const meta = JSON.parse(
+      await readFile(dataPath('raw/eco2mix/dt=2025-08-22/realtime.csv.meta.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect(meta).toMatchObject({ bytes: raw.byteLength, sha256: sha256(raw) });
+    expect(String(meta.contentType)).toContain('text/csv');
     expect(String(meta.url)).toContain(`${odre.baseUrl}/api/explore/v2.1/catalog/datasets/${TR}/exports/csv?`);
 
     // An independent reader sees the clean rows, consolidated winning on :00 and :30.
@@ -83,11 +97,20 @@ describe('dailyPipeline on the real dev server', () => {
     expect(rows.every((r) => new Date(r.instant as Date) >= new Date('2025-08-21T22:00:00Z'))).toBe(true);
 
     const metrics = JSON.parse(await readFile(dataPath('metrics/eco2mix/dt=2025-08-22/metrics.json'), 'utf8')) as {
-      source: string; points: number; expectedPoints: number; completeness: number; stepMinutes: number;
+      source: string;
+      points: number;
+      expectedPoints: number;
+      completeness: number;
+      stepMinutes: number;
       consumption: { energyMWh: number; peakMW: number; peakAt: string; minMW: number; minAt: string };
     };
     const e = sample.expectedMerged;
-    expect(metrics).toMatchObject({ source: e.source, points: e.points, expectedPoints: e.expectedPoints, stepMinutes: e.stepMinutes });
+    expect(metrics).toMatchObject({
+      source: e.source,
+      points: e.points,
+      expectedPoints: e.expectedPoints,
+      stepMinutes: e.stepMinutes,
+    });
     expect(metrics.completeness).toBeCloseTo(e.completeness, 12);
     expect(metrics.consumption.energyMWh).toBeCloseTo(e.energyMWh, 6);
     expect(metrics.consumption).toMatchObject({ peakMW: e.peakMW, peakAt: e.peakAt, minMW: e.minMW, minAt: e.minAt });
@@ -101,9 +124,17 @@ describe('dailyPipeline on the real dev server', () => {
     );
 
     const dayRun = await harness.resources.deps.records.getDayRun('eco2mix', sample.date);
-    expect(dayRun).toMatchObject({ status: 'succeeded', stage: 'done', attempt: 1, runKind: 'manual', workflowId: 'day/eco2mix/2025-08-22' });
+    expect(dayRun).toMatchObject({
+      status: 'succeeded',
+      stage: 'done',
+      attempt: 1,
+      runKind: 'manual',
+      workflowId: 'day/eco2mix/2025-08-22',
+    });
     expect(dayRun?.inputs.map((i) => i.sha256)).toContain(sha256(raw));
-    expect((await harness.resources.deps.records.getMetrics('eco2mix', sample.date))?.metrics).toMatchObject({ points: 88 });
+    expect((await harness.resources.deps.records.getMetrics('eco2mix', sample.date))?.metrics).toMatchObject({
+      points: 88,
+    });
 
     // Operators can find the day by its attributes.
     const parent = await handle.describe();
@@ -148,13 +179,18 @@ describe('dailyPipeline on the real dev server', () => {
   });
 
   it('retries a source that answers 503 twice, then succeeds with the full winter day', async () => {
-    odre.failNext(TR, [{ status: 503, body: 'busy' }, { status: 503, body: 'busy' }]);
+    odre.failNext(TR, [
+      { status: 503, body: 'busy' },
+      { status: 503, body: 'busy' },
+    ]);
     const { result } = await runDay(winter.date);
     const trRequests = odre.requests.filter((r) => r.datasetId === TR && r.where?.includes('2021-12-1'));
     expect(trRequests).toHaveLength(3);
     expect(result.datasets[0]?.completeness).toBe(1);
     const metrics = JSON.parse(await readFile(dataPath('metrics/eco2mix/dt=2021-12-15/metrics.json'), 'utf8')) as {
-      source: string; points: number; consumption: { energyMWh: number; peakMW: number; peakAt: string };
+      source: string;
+      points: number;
+      consumption: { energyMWh: number; peakMW: number; peakAt: string };
     };
     expect(metrics).toMatchObject({ source: 'realtime', points: 96 });
     expect(metrics.consumption.energyMWh).toBeCloseTo(winter.expectedRealtime.energyMWh, 6);
@@ -162,22 +198,31 @@ describe('dailyPipeline on the real dev server', () => {
   });
 
   it('fails the day without retrying when the source answers an HTML page, saying so and keeping the body', async () => {
-    odre.failNext(TR, [{ status: 200, contentType: 'text/html', body: '<!DOCTYPE html><html><body>Maintenance</body></html>' }]);
+    odre.failNext(TR, [
+      { status: 200, contentType: 'text/html', body: '<!DOCTYPE html><html><body>Maintenance</body></html>' },
+    ]);
     const error = await runDay('2024-01-10').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
     const message = String((error as WorkflowFailedError).cause?.message);
     expect(message).toMatch(/eco2mix.*failed/);
     expect(message).toMatch(/HTML/i);
 
-    const child = await harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', '2024-01-10')).result().catch((e: unknown) => e);
+    const child: unknown = await harness.client.workflow
+      .getHandle(workflowIds.datasetDay('eco2mix', '2024-01-10'))
+      .result()
+      .catch((e: unknown) => e);
     const childMessage = String((child as WorkflowFailedError).cause?.message);
     expect(childMessage).toMatch(/^eco2mix 2024-01-10 failed at download \[BadData\]: .*HTML/);
     expect(childMessage).toContain('courant run --date 2024-01-10');
-    expect(odre.requests.filter((r) => r.datasetId === TR && r.where?.includes("'2024-01-09T23:00:00Z'"))).toHaveLength(1);
+    expect(odre.requests.filter((r) => r.datasetId === TR && r.where?.includes("'2024-01-09T23:00:00Z'"))).toHaveLength(
+      1,
+    );
 
     const dayRun = await harness.resources.deps.records.getDayRun('eco2mix', '2024-01-10');
     expect(dayRun).toMatchObject({ status: 'failed', stage: 'download', error: { type: 'BadData' } });
-    expect(await readFile(dataPath('quarantine/eco2mix/dt=2024-01-10/realtime.refused'), 'utf8')).toContain('Maintenance');
+    expect(await readFile(dataPath('quarantine/eco2mix/dt=2024-01-10/realtime.refused'), 'utf8')).toContain(
+      'Maintenance',
+    );
     const report = JSON.parse(await readFile(dataPath('reports/dt=2024-01-10/daily_report.json'), 'utf8')) as {
       datasets: Array<{ status: string; error: string }>;
     };
@@ -185,11 +230,72 @@ describe('dailyPipeline on the real dev server', () => {
   });
 
   it('fails the day naming the missing column when the header is wrong', async () => {
-    odre.failNext(TR, [{ status: 200, contentType: 'text/csv', body: '\uFEFFdate_heure;conso\r\n2024-01-11T00:00:00+00:00;1\r\n' }]);
+    odre.failNext(TR, [
+      { status: 200, contentType: 'text/csv', body: '\uFEFFdate_heure;conso\r\n2024-01-11T00:00:00+00:00;1\r\n' },
+    ]);
     const error = await runDay('2024-01-11').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
     const dayRun = await harness.resources.deps.records.getDayRun('eco2mix', '2024-01-11');
     expect(dayRun?.error?.type).toBe('BadData');
     expect(dayRun?.error?.message).toMatch(/line 1, column consommation/);
+  });
+
+  it('fails the day when the source has no rows inside it, with the counts of what was read', async () => {
+    // The 2021-12-15 rows served for 2021-12-14 all fall outside the Paris day.
+    odre.failNext(TR, [{ status: 200, contentType: 'text/csv', body: winter.realtimeCsv }]);
+    const error = await runDay('2021-12-14').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const dayRun = await harness.resources.deps.records.getDayRun('eco2mix', '2021-12-14');
+    expect(dayRun).toMatchObject({ status: 'failed', stage: 'transform', error: { type: 'BadData' } });
+    expect(dayRun?.error?.message).toMatch(/no usable rows for 2021-12-14 \(96 read, 0 rejected\)/);
+  });
+
+  it('keeps the good rows of a file with bad ones, quarantines the rest with line and reason, and reports completeness', async () => {
+    const day = '2021-12-16';
+    const { start, end } = parisDayBounds(day);
+    const december = (await loadDemoExports())[TR] ?? '';
+    const [header = '', ...rows] = december.replace(/\r\n$/, '').split('\r\n');
+    const columns = header.replace('\uFEFF', '').split(';');
+    const instant = columns.indexOf('date_heure');
+    const consumption = columns.indexOf('consommation');
+    const inDay = rows.filter((line) => {
+      const at = new Date(line.split(';')[instant] ?? '');
+      return at >= start && at < end;
+    });
+    expect(inDay).toHaveLength(96);
+    const damaged = inDay.map((line, i) => {
+      const cells = line.split(';');
+      if (i === 10) cells[consumption] = 'abc';
+      if (i === 20) cells[instant] = 'not-a-time';
+      return cells.join(';');
+    });
+    odre.failNext(TR, [{ status: 200, contentType: 'text/csv', body: `${[header, ...damaged].join('\r\n')}\r\n` }]);
+
+    const { result } = await runDay(day);
+
+    expect(result.datasets[0]?.rows).toEqual({ read: 96, written: 94, rejected: 2 });
+    expect(result.datasets[0]?.completeness).toBeCloseTo(94 / 96, 12);
+    const rejects = (await readFile(dataPath(`quarantine/eco2mix/dt=${day}/eco2mix_national.rejects.jsonl`), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rejects).toEqual([
+      expect.objectContaining({
+        file: 'raw/eco2mix/dt=2021-12-16/realtime.csv',
+        line: 12,
+        column: 'consommation',
+        value: 'abc',
+      }),
+      expect.objectContaining({
+        file: 'raw/eco2mix/dt=2021-12-16/realtime.csv',
+        line: 22,
+        column: 'date_heure',
+        value: 'not-a-time',
+      }),
+    ]);
+    expect(await harness.resources.deps.records.getDayRun('eco2mix', day)).toMatchObject({
+      status: 'succeeded',
+      rows: { read: 96, written: 94, rejected: 2 },
+    });
   });
 });

@@ -1,0 +1,49 @@
+/** What `run --wait` and `demo` print while a day runs and when it ends. */
+import type { Client } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DatasetName } from '../shared/datasets.js';
+import { workflowIds } from '../shared/keys.js';
+import type { DailyPipelineOutput } from '../shared/pipeline.js';
+import { PipelineStageAttribute } from '../shared/search-attributes.js';
+
+export function printDayResult(out: NodeJS.WritableStream, workflowId: string, result: DailyPipelineOutput): void {
+  out.write(`${workflowId} succeeded\n`);
+  for (const d of result.datasets) {
+    const completeness = d.completeness === null ? 'n/a' : `${(d.completeness * 100).toFixed(1)}%`;
+    out.write(
+      `  ${d.dataset}: ${d.rows.read} rows read, ${d.rows.written} written, ${d.rows.rejected} rejected; completeness ${completeness}\n`,
+    );
+  }
+  out.write(`  report: ${result.reportKeys.join(', ')}\n`);
+}
+
+/** Prints each dataset's stage when it changes, from the children's search attributes. */
+export function watchProgress(client: Client, date: string, datasets: DatasetName[], out: NodeJS.WritableStream) {
+  let stopped = false;
+  const seen = new Map<string, string>();
+  const loop = async () => {
+    while (!stopped) {
+      for (const dataset of datasets) {
+        const description = await client.workflow
+          .getHandle(workflowIds.datasetDay(dataset, date))
+          .describe()
+          .catch(() => null);
+        const stage = description?.typedSearchAttributes.get(PipelineStageAttribute);
+        const status = description?.status.name;
+        const line = stage && status ? `${stage} (${status.toLowerCase()})` : null;
+        if (line && seen.get(dataset) !== line) {
+          seen.set(dataset, line);
+          out.write(`  ${dataset}: ${line}\n`);
+        }
+      }
+      await sleep(500);
+    }
+  };
+  const running = loop();
+  return {
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}

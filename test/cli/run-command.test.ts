@@ -1,0 +1,50 @@
+/** `courant run --wait` against the real dev server, a real worker and the document store. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemoExports } from '../../src/demo/sample-exports.js';
+import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { runCli } from '../support/run-cli.js';
+import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+let odre: OdreServer;
+let harness: TestWorkerHarness;
+let running: Promise<void>;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  odre = await startOdreServer(await loadDemoExports());
+  harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
+  running = harness.worker.run();
+  env = {
+    TEMPORAL_ADDRESS: harness.config.temporal.address,
+    TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
+  };
+});
+
+afterAll(async () => {
+  harness.worker.shutdown();
+  await running;
+  await harness.close();
+  await odre.close();
+});
+
+describe('courant run --wait', () => {
+  it('runs a day, prints its progress and result, and exits 0', async () => {
+    const r = await runCli(['run', '--date', '2021-12-20', '--wait'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('daily/2021-12-20 started');
+    expect(r.stdout).toContain('daily/2021-12-20 succeeded');
+    expect(r.stdout).toContain('eco2mix: 96 rows read, 96 written, 0 rejected; completeness 100.0%');
+    expect((await harness.resources.deps.records.getDayRun('eco2mix', '2021-12-20'))?.runKind).toBe('manual');
+  });
+
+  it('exits 1 and prints what failed and what to do when the day fails', async () => {
+    odre.failNext('eco2mix-national-tr', [
+      { status: 200, contentType: 'text/html', body: '<html><body>Service unavailable</body></html>' },
+    ]);
+    const r = await runCli(['run', '--date', '2021-12-21', '--wait'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('daily/2021-12-21 failed');
+    expect(r.stderr).toMatch(/eco2mix 2021-12-21 failed at download \[BadData\]/);
+    expect(r.stderr).toContain('courant run --date 2021-12-21');
+  });
+});
