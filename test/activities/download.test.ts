@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDownloadActivities } from '../../src/activities/download.js';
+import { createDownloadActivities, type DownloadSourceInput } from '../../src/activities/download.js';
 import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
 import { freePort } from '../../src/stack/ports.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
@@ -29,11 +29,8 @@ async function download(baseUrl: string) {
     sources: { eco2mix: baseUrl },
     sourceTimeoutMs: 2_000,
   });
-  return new MockActivityEnvironment().run(downloadSource, {
-    dataset: 'eco2mix',
-    date: '2024-02-01',
-    source: 'realtime',
-  });
+  const input: DownloadSourceInput = { dataset: 'eco2mix', date: '2024-02-01', source: 'realtime' };
+  return new MockActivityEnvironment().run(downloadSource, input);
 }
 
 async function failureOf(work: Promise<unknown>): Promise<ApplicationFailure> {
