@@ -1,19 +1,25 @@
-/** createActivities(deps): every activity, built once with the worker's clients. */
+/** createActivities(deps, client): every activity, built once with the worker's clients, heartbeating. */
+import type { Client } from '@temporalio/client';
+import { createAttachActivities } from './attach.js';
+import { createBackfillPlanActivities } from './backfill-plan.js';
 import { createDayRunActivities } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { createDownloadActivities } from './download.js';
 import { createMetricsActivities } from './metrics.js';
 import { createReportActivities } from './report.js';
+import { withHeartbeats } from './heartbeat.js';
 import { createTransformActivities } from './transform.js';
 
-export function createActivities(deps: ActivityDeps) {
-  return {
+export function createActivities(deps: ActivityDeps, temporal: Client) {
+  return withHeartbeats({
+    ...createAttachActivities(temporal),
+    ...createBackfillPlanActivities(deps.records),
     ...createDayRunActivities(deps),
     ...createDownloadActivities(deps),
     ...createTransformActivities(deps),
     ...createMetricsActivities(deps),
     ...createReportActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,9 +1,12 @@
 /** The `courant` command (DESIGN §7). Returns the exit status: 0 ok, 1 pipeline failed, 2 bad usage. */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
+import { registerBackfillCommand } from './commands/backfill.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerSchedulesCommand } from './commands/schedules.js';
+import { registerStatusCommand } from './commands/status.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { createContext, type CommandContext } from './context.js';
 import { PipelineFailedError, UsageError } from './errors.js';
@@ -16,6 +19,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .exitOverride()
     .showHelpAfterError();
   registerRunCommand(program, lazyContext);
+  registerBackfillCommand(program, lazyContext);
+  registerStatusCommand(program, lazyContext);
+  registerSchedulesCommand(program, lazyContext);
   registerDevCommand(program, lazyContext);
   registerDemoCommand(program, lazyContext);
   registerWorkerCommand(program, lazyContext);

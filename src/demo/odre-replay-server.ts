@@ -30,6 +30,11 @@ export interface OdreServer {
   readonly requests: OdreRequest[];
   /** Queues responses served, in order, to the next requests for the dataset, before any data. */
   failNext(datasetId: string, responses: OdreResponse[]): void;
+  /**
+   * Answers every request of a dataset whose `where` the rule matches with the rule's response,
+   * until replaced or cleared with `null` (after queued failures, before data).
+   */
+  failWhen(datasetId: string, rule: ((where: string | null) => OdreResponse | undefined) | null): void;
   /** Sets or replaces the full export (header included) served for a dataset. */
   setData(datasetId: string, csv: string): void;
   close(): Promise<void>;
@@ -130,6 +135,7 @@ function sendError(res: ServerResponse, status: number, errorCode: string, messa
 export async function startOdreServer(data: Record<string, string>): Promise<OdreServer> {
   const exports = new Map<string, string>(Object.entries(data));
   const failures = new Map<string, OdreResponse[]>();
+  const rules = new Map<string, (where: string | null) => OdreResponse | undefined>();
   const requests: OdreRequest[] = [];
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -143,7 +149,7 @@ export async function startOdreServer(data: Record<string, string>): Promise<Odr
     const where = url.searchParams.get('where');
     requests.push({ datasetId, where, url: req.url ?? '' });
 
-    const failure = failures.get(datasetId)?.shift();
+    const failure = failures.get(datasetId)?.shift() ?? rules.get(datasetId)?.(where);
     if (failure !== undefined) {
       send(res, failure.status, failure.body ?? '', failure.contentType ?? 'text/plain; charset=utf-8');
       return;
@@ -184,6 +190,10 @@ export async function startOdreServer(data: Record<string, string>): Promise<Odr
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
+    failWhen(datasetId, rule) {
+      if (rule) rules.set(datasetId, rule);
+      else rules.delete(datasetId);
+    },
     failNext(datasetId, responses) {
       failures.set(datasetId, [...(failures.get(datasetId) ?? []), ...responses]);
     },

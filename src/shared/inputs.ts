@@ -3,6 +3,7 @@
  * parse user input first; this guards what reaches a workflow by any path, e.g. the Web UI).
  */
 import { DATASETS, isDatasetName, type DatasetName } from './datasets.js';
+import { BACKFILL_MODES, type BackfillInput, type BackfillMode } from './backfill.js';
 import { isPartitionDate } from './partition.js';
 import { RUN_KINDS, type DailyPipelineInput, type DatasetDayInput, type RunKind } from './pipeline.js';
 
@@ -63,4 +64,32 @@ export function checkDailyPipelineInput(
 export function checkDatasetDayInput(input: unknown): DatasetDayInput {
   const r = record(input, 'datasetDay');
   return { dataset: dataset(r.dataset), date: date(r.date), runKind: runKind(r.runKind), ...backfillId(r.backfillId) };
+}
+
+/** Days in flight at most for one backfill. */
+export const MAX_BACKFILL_PARALLEL = 64;
+
+export function checkBackfillInput(input: unknown): BackfillInput {
+  const r = record(input, 'backfill');
+  const from = date(r.from);
+  const to = date(r.to);
+  if (to < from) throw new InvalidInputError(`to (${to}) is before from (${from})`);
+  if (typeof r.mode !== 'string' || !(BACKFILL_MODES as readonly string[]).includes(r.mode)) {
+    throw new InvalidInputError(`mode must be one of ${BACKFILL_MODES.join(', ')}, got ${JSON.stringify(r.mode)}`);
+  }
+  const parallel = r.parallel;
+  if (typeof parallel !== 'number' || !Number.isInteger(parallel) || parallel < 1 || parallel > MAX_BACKFILL_PARALLEL) {
+    throw new InvalidInputError(`parallel must be a whole number from 1 to ${MAX_BACKFILL_PARALLEL}, got ${JSON.stringify(parallel)}`);
+  }
+  if (r.datasets !== undefined && (!Array.isArray(r.datasets) || r.datasets.length === 0)) {
+    throw new InvalidInputError('datasets must be a non-empty list');
+  }
+  return {
+    from,
+    to,
+    mode: r.mode as BackfillMode,
+    parallel,
+    ...(Array.isArray(r.datasets) ? { datasets: [...new Set(r.datasets.map(dataset))] } : {}),
+    ...(r.carried !== undefined ? { carried: r.carried as BackfillInput['carried'] } : {}),
+  };
 }

@@ -43,5 +43,11 @@ export const storageKeys = {
 
 export const workflowIds = {
   daily: (date: string) => `daily/${checkDate(date)}`,
+  backfill: (id: string) => `backfill/${checkName('backfill id', id, /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)}`,
   datasetDay: (dataset: string, date: string) => `day/${checkDataset(dataset)}/${checkDate(date)}`,
 } as const;
+
+/** Backfill children run on their own task queue so that a backfill never holds up scheduled days. */
+export function backfillTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-backfill`;
+}

@@ -21,3 +21,6 @@ export function devServerSearchAttributeArgs(): string[] {
   const cliType: Record<string, string> = { DATETIME: 'Datetime', KEYWORD: 'Keyword' };
   return SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliType[key.type] ?? key.type}`]);
 }
+
+/** Set by the server on runs started by a Schedule: the nominal time of the action. */
+export const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

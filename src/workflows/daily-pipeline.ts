@@ -8,10 +8,11 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { DatasetOutcome } from '../activities/report.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { checkDailyPipelineInput, InvalidInputError } from '../shared/inputs.js';
 import { workflowIds } from '../shared/keys.js';
 import { partitionDateAttribute } from '../shared/partition.js';
+import { resolvePartition } from '../shared/resolve-partition.js';
 import type { DailyPipelineInput, DailyPipelineOutput, DatasetDayOutput } from '../shared/pipeline.js';
 import {
   BackfillId,
@@ -19,6 +20,7 @@ import {
   PartitionDate,
   PipelineStageAttribute,
   RunKindAttribute,
+  TemporalScheduledStartTime,
 } from '../shared/search-attributes.js';
 import { datasetDay } from './dataset-day.js';
 import { describeFailure } from './failure-messages.js';
@@ -26,6 +28,7 @@ import { describeFailure } from './failure-messages.js';
 /** The report: reads records, writes a few small objects. */
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '1 minute',
@@ -33,9 +36,18 @@ const quick = proxyActivities<Activities>({
   },
 });
 
+/** The input with its day resolved: explicit date, else this run's attributes; fails rather than guesses. */
 function checkedInput(raw: unknown) {
+  const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const attributes = workflowInfo().typedSearchAttributes;
+  const resolved = resolvePartition({
+    explicitDate: given.date,
+    partitionDateAttribute: attributes.get(PartitionDate),
+    scheduledStartTime: attributes.get(TemporalScheduledStartTime),
+  });
+  if (!resolved.ok) throw ApplicationFailure.nonRetryable(resolved.reason, ErrorType.MissingPartition);
   try {
-    return checkDailyPipelineInput(raw);
+    return checkDailyPipelineInput({ runKind: 'manual', ...given, date: resolved.date });
   } catch (error) {
     if (error instanceof InvalidInputError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput');
     throw error;
@@ -45,10 +57,11 @@ function checkedInput(raw: unknown) {
 /**
  * dailyPipeline: one Paris day. Runs a `datasetDay` child per dataset (`day/{dataset}/{date}`),
  * then writes the daily report across datasets — including the datasets that failed, so that
- * nothing is silently missing. Workflow ID `daily/{date}`. Safe to re-run. Fails, naming each
- * failed dataset and what to do, when any dataset failed.
+ * nothing is silently missing. Workflow ID `daily/{date}`. Safe to re-run. The day comes from the
+ * input, else from the run's PartitionDate attribute, else from its schedule time (never "now").
+ * Fails, naming each failed dataset and what to do, when any dataset failed.
  */
-export async function dailyPipeline(rawInput: DailyPipelineInput): Promise<DailyPipelineOutput> {
+export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Promise<DailyPipelineOutput> {
   const input = checkedInput(rawInput);
   const { date, runKind } = input;
   upsertSearchAttributes([

@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   isCancellation,
   log,
   proxyActivities,
@@ -18,6 +19,7 @@ import { describeFailure, operatorMessage } from './failure-messages.js';
 /** Downloads and transforms: may be slow, retried with backoff on transient faults. */
 const io = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
@@ -30,6 +32,7 @@ const io = proxyActivities<Activities>({
 /** Record keeping: short, retried until the database answers. */
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '20 seconds',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
@@ -89,7 +92,13 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       completeness: metrics.completeness,
     };
   } catch (error) {
-    if (isCancellation(error)) throw error;
+    if (isCancellation(error)) {
+      const cancelled = { type: 'Cancelled', message: `cancelled during ${stage}` };
+      await CancellationScope.nonCancellable(() =>
+        quick.finishDayRun({ dataset, date, status: 'failed', stage, inputs, outputs: [], rows: null, error: cancelled }),
+      );
+      throw error;
+    }
     const failure = describeFailure(error);
     await quick.finishDayRun({
       dataset,

@@ -1,3 +1,5 @@
 /** The workflow bundle's entry point: every workflow the worker registers. */
+export { backfill } from './backfill.js';
 export { dailyPipeline } from './daily-pipeline.js';
 export { datasetDay } from './dataset-day.js';
+export { scheduledDaily } from './scheduled-daily.js';

@@ -7,13 +7,11 @@ import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/
 
 let odre: OdreServer;
 let harness: TestWorkerHarness;
-let running: Promise<void>;
 let env: Record<string, string>;
 
 beforeAll(async () => {
   odre = await startOdreServer(await loadDemoExports());
   harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
-  running = harness.worker.run();
   env = {
     TEMPORAL_ADDRESS: harness.config.temporal.address,
     TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
@@ -21,8 +19,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  harness.worker.shutdown();
-  await running;
   await harness.close();
   await odre.close();
 });

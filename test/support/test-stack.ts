@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
-import { createWorker } from '../../src/workers/worker.js';
+import { createWorkers, runWorkersUntil } from '../../src/workers/worker.js';
 import { uniqueName } from './names.js';
 
 /** A Config pointing at the shared servers with an isolated database and data directory. */
@@ -30,28 +30,34 @@ export interface TestWorkerHarness {
   readonly config: Config;
   readonly client: Client;
   readonly resources: WorkerResources;
-  readonly worker: Worker;
+  /** Shuts the workers down, waits for them, closes every client and removes the data directory. */
   close(): Promise<void>;
 }
 
-/** A real worker (real activities, real storage) on its own task queue, not yet running. */
+/** Real workers (real activities, real storage) on their own task queues, running until close(). */
 export async function startTestWorker(config: Config): Promise<TestWorkerHarness> {
   const resources = await openWorkerResources(config);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
-  const worker = await createWorker({
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const workers = await createWorkers({
     connection: nativeConnection,
+    client,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: resources.deps,
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const running = runWorkersUntil(workers, () => stopped);
   return {
     config,
-    client: new Client({ connection, namespace: config.temporal.namespace }),
+    client,
     resources,
-    worker,
     async close() {
+      stop();
+      await running;
       await connection.close();
       await nativeConnection.close();
       await resources.close();

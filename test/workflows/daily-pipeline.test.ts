@@ -37,7 +37,6 @@ function joinExports(first: string, second: string): string {
 
 let odre: OdreServer;
 let harness: TestWorkerHarness;
-let running: Promise<void>;
 
 const dataPath = (key: string) => path.join(harness.config.storage.dataDir, key);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -57,12 +56,9 @@ beforeAll(async () => {
     [CONS]: sample.consolidatedCsv,
   });
   harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
-  running = harness.worker.run();
 });
 
 afterAll(async () => {
-  harness.worker.shutdown();
-  await running;
   await harness.close();
   await odre.close();
 });

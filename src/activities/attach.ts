@@ -1,0 +1,35 @@
+/** Attach activities: wait for a run of a day that something else started. */
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { workflowIds } from '../shared/keys.js';
+import type { DailyPipelineOutput } from '../shared/pipeline.js';
+import type { dailyPipeline } from '../workflows/daily-pipeline.js';
+
+export interface WaitForDayInput {
+  readonly date: string;
+}
+
+export function createAttachActivities(client: Client) {
+  /**
+   * Waits for the run of `daily/{date}` in flight and returns its result.
+   * A failed day fails this activity non-retryably with the day's own message (type DayFailed).
+   */
+  async function waitForDay(input: WaitForDayInput): Promise<DailyPipelineOutput> {
+    try {
+      const handle = client.workflow.getHandle<typeof dailyPipeline>(workflowIds.daily(input.date));
+      return await handle.result();
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) {
+        throw ApplicationFailure.create({
+          type: 'DayFailed',
+          nonRetryable: true,
+          message: error.cause?.message ?? error.message,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  return { waitForDay };
+}

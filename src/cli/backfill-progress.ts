@@ -1,0 +1,48 @@
+/** The backfill progress bar (a terminal) or progress lines (anything else), and the final summary. */
+import type { BackfillProgress, BackfillSummary } from '../shared/backfill.js';
+
+const BAR = 30;
+
+export function progressLine(p: BackfillProgress): string {
+  const finished = p.succeeded + p.failed;
+  const filled = p.planned === 0 ? BAR : Math.round((finished / p.planned) * BAR);
+  const bar = `${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}`;
+  return `[${bar}] ${finished}/${p.planned} days · ${p.succeeded} succeeded · ${p.failed} failed · ${p.running.length} running · ${p.pending} pending${p.paused ? ' · PAUSED' : ''}`;
+}
+
+export function summaryTable(id: string, s: BackfillSummary): string {
+  const rows = [
+    ['backfill', id],
+    ['planned', String(s.planned)],
+    ['succeeded', String(s.succeeded)],
+    ['failed', String(s.failed)],
+  ];
+  const lines = rows.map(([k, v]) => `  ${(k ?? '').padEnd(10)} ${v ?? ''}`);
+  if (s.failedDays.length > 0) {
+    lines.push('  failed days:');
+    for (const f of [...s.failedDays].sort((a, b) => a.date.localeCompare(b.date))) {
+      lines.push(`    ${f.date}  ${f.message.slice(0, 160)}`);
+    }
+    lines.push(`  re-run them once fixed: courant backfill --from … --to … --mode failed`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Compact list of days: consecutive days joined as ranges. */
+export function dayRanges(days: readonly string[]): string {
+  const out: string[] = [];
+  let start: string | undefined;
+  let prev: string | undefined;
+  const next = (d: string) => new Date(Date.parse(d) + 86_400_000).toISOString().slice(0, 10);
+  for (const d of days) {
+    if (start !== undefined && prev !== undefined && next(prev) === d) {
+      prev = d;
+      continue;
+    }
+    if (start !== undefined && prev !== undefined) out.push(start === prev ? start : `${start}..${prev}`);
+    start = d;
+    prev = d;
+  }
+  if (start !== undefined && prev !== undefined) out.push(start === prev ? start : `${start}..${prev}`);
+  return out.join(', ');
+}

@@ -1,0 +1,94 @@
+/**
+ * `courant backfill --from D1 --to D2 [--datasets a,b] [--mode missing|failed|all] [--parallel N]
+ * [--dry-run] [--wait]`: plans the days from the day records and runs them as `backfill/{id}`.
+ */
+import type { Command } from 'commander';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { planBackfillDays } from '../../activities/backfill-plan.js';
+import { newBackfillId, startBackfill } from '../../client/start-backfill.js';
+import { BACKFILL_MODES, type BackfillMode, type BackfillProgress } from '../../shared/backfill.js';
+import { DATASETS } from '../../shared/datasets.js';
+import { MAX_BACKFILL_PARALLEL } from '../../shared/inputs.js';
+import { createStorage } from '../../storage/index.js';
+import { connectClient } from '../../workers/temporal-connection.js';
+import { progressQuery } from '../../workflows/backfill-messages.js';
+import { dayRanges, progressLine, summaryTable } from '../backfill-progress.js';
+import type { CommandContext } from '../context.js';
+import { PipelineFailedError, UsageError } from '../errors.js';
+import { parseDatasetsOption } from '../options.js';
+import { parseRangeOptions } from '../range-options.js';
+
+function parseMode(value: unknown): BackfillMode {
+  if (typeof value === 'string' && (BACKFILL_MODES as readonly string[]).includes(value)) return value as BackfillMode;
+  throw new UsageError(`--mode: expected one of ${BACKFILL_MODES.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+function parseParallel(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BACKFILL_PARALLEL) {
+    throw new UsageError(`--parallel: expected a whole number from 1 to ${MAX_BACKFILL_PARALLEL}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export function registerBackfillCommand(program: Command, context: () => CommandContext): void {
+  program
+    .command('backfill')
+    .description('run the days of a range that are missing, failed, or all of them, N at a time')
+    .requiredOption('--from <YYYY-MM-DD>', 'first day')
+    .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
+    .option('--datasets <list>', `comma-separated datasets (default: all: ${DATASETS.join(',')})`)
+    .option('--mode <mode>', 'missing: days without a record; failed: days whose last run failed; all', 'missing')
+    .option('--parallel <N>', 'days in flight at most', '4')
+    .option('--id <id>', 'backfill id (default: range, mode and a random suffix)')
+    .option('--dry-run', 'print the plan and start nothing', false)
+    .option('--wait', 'show progress until the backfill ends, then a summary', false)
+    .action(async (options: Record<string, unknown>) => {
+      const { from, to } = parseRangeOptions(options, new Date());
+      const datasets = parseDatasetsOption(options.datasets);
+      const mode = parseMode(options.mode);
+      const parallel = parseParallel(options.parallel);
+      const ctx = context();
+      const input = { from, to, mode, parallel, ...(datasets ? { datasets } : {}) };
+
+      if (options.dryRun === true) {
+        const storage = await createStorage(ctx.config);
+        try {
+          const days = await planBackfillDays(storage.records, input);
+          ctx.out.write(`dry run: ${days.length} day(s) to run (${mode}, ${from}..${to}, ${parallel} at a time); nothing started\n`);
+          if (days.length > 0) ctx.out.write(`  ${dayRanges(days)}\n`);
+        } finally {
+          await storage.records.close();
+        }
+        return;
+      }
+
+      const id = typeof options.id === 'string' ? options.id : newBackfillId(input);
+      const { client, close } = await connectClient(ctx.config);
+      try {
+        const handle = await startBackfill(client, input, id, ctx.config.temporal.taskQueue);
+        ctx.out.write(`${handle.workflowId} started: ${mode} days of ${from}..${to}, ${parallel} at a time\n`);
+        if (options.wait !== true) return;
+        const tty = process.stdout.isTTY === true;
+        let last = '';
+        const done = handle.result();
+        let finished = false;
+        void done.finally(() => (finished = true)).catch(() => undefined);
+        while (!finished) {
+          const progress: BackfillProgress | null = await handle.query(progressQuery).catch(() => null);
+          if (progress) {
+            const line = progressLine(progress);
+            if (line !== last) ctx.out.write(tty ? `\r${line}` : `${line}\n`);
+            last = line;
+          }
+          await sleep(500);
+        }
+        const summary = await done;
+        if (tty) ctx.out.write('\n');
+        ctx.out.write(summaryTable(id, summary));
+        if (summary.failed > 0) throw new PipelineFailedError(`${summary.failed} of ${summary.planned} days failed`);
+      } finally {
+        await close();
+      }
+    });
+}

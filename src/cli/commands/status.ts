@@ -1,0 +1,38 @@
+/** `courant status --from D1 --to D2 [--datasets a,b] [--check]`: a dataset × day grid from the day records. */
+import type { Command } from 'commander';
+import { DATASETS } from '../../shared/datasets.js';
+import { datesInRange } from '../../shared/partition.js';
+import { createStorage } from '../../storage/index.js';
+import type { DayRun } from '../../storage/records.js';
+import type { CommandContext } from '../context.js';
+import { PipelineFailedError } from '../errors.js';
+import { parseDatasetsOption } from '../options.js';
+import { parseRangeOptions } from '../range-options.js';
+import { statusGrid } from '../status-grid.js';
+
+export function registerStatusCommand(program: Command, context: () => CommandContext): void {
+  program
+    .command('status')
+    .description('per-day status of each dataset from the day records; every expected day is listed')
+    .requiredOption('--from <YYYY-MM-DD>', 'first day')
+    .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
+    .option('--datasets <list>', `comma-separated datasets (default: all: ${DATASETS.join(',')})`)
+    .option('--check', 'exit 1 unless every day of every dataset succeeded', false)
+    .action(async (options: Record<string, unknown>) => {
+      const { from, to } = parseRangeOptions(options, new Date());
+      const datasets = parseDatasetsOption(options.datasets) ?? [...DATASETS];
+      const ctx = context();
+      const storage = await createStorage(ctx.config);
+      let runs: DayRun[];
+      try {
+        runs = await storage.records.listDayRuns({ from, to, datasets });
+      } finally {
+        await storage.records.close();
+      }
+      const grid = statusGrid(datesInRange(from, to), datasets, runs, { colour: process.stdout.isTTY === true });
+      ctx.out.write(grid.text);
+      if (options.check === true && grid.counts.succeeded !== grid.counts.expected) {
+        throw new PipelineFailedError(`${grid.counts.expected - grid.counts.succeeded} of ${grid.counts.expected} dataset-days did not succeed`);
+      }
+    });
+}

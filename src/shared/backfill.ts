@@ -1,0 +1,62 @@
+/** Backfill planning and progress: pure, shared by the backfill workflow, its activity and the CLI. */
+import type { DatasetName } from './datasets.js';
+
+export const BACKFILL_MODES = ['missing', 'failed', 'all'] as const;
+export type BackfillMode = (typeof BACKFILL_MODES)[number];
+
+export interface BackfillInput {
+  readonly from: string;
+  readonly to: string;
+  readonly datasets?: readonly DatasetName[];
+  readonly mode: BackfillMode;
+  /** Days in flight at most. */
+  readonly parallel: number;
+  /** Carried across continue-as-new; absent on the first run. */
+  readonly carried?: BackfillCarried;
+}
+
+export interface FailedDay {
+  readonly date: string;
+  readonly message: string;
+}
+
+export interface BackfillCarried {
+  readonly planned: number;
+  readonly pending: readonly string[];
+  readonly succeeded: number;
+  readonly failed: readonly FailedDay[];
+}
+
+export interface BackfillProgress {
+  readonly planned: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly running: readonly string[];
+  readonly pending: number;
+  readonly paused: boolean;
+  readonly failedDays: readonly FailedDay[];
+}
+
+export type BackfillSummary = Omit<BackfillProgress, 'running' | 'pending' | 'paused'>;
+
+/** The status of one (dataset, day) as the records know it. */
+export interface DayStatus {
+  readonly dataset: string;
+  readonly date: string;
+  readonly status: 'running' | 'succeeded' | 'failed';
+}
+
+/**
+ * Days to run for a mode: `all` every day; `missing` the days where some dataset has no record;
+ * `failed` the days where some dataset's last run failed. In date order.
+ */
+export function planDays(dates: readonly string[], datasets: readonly string[], records: readonly DayStatus[], mode: BackfillMode): string[] {
+  if (mode === 'all') return [...dates];
+  const status = new Map(records.map((r) => [`${r.dataset}/${r.date}`, r.status]));
+  return dates.filter((date) =>
+    datasets.some((dataset) => {
+      const s = status.get(`${dataset}/${date}`);
+      return mode === 'missing' ? s === undefined : s === 'failed';
+    }),
+  );
+}

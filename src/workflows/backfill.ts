@@ -1,0 +1,91 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { BackfillCarried, BackfillInput, BackfillSummary, FailedDay } from '../shared/backfill.js';
+import { backfillTaskQueue } from '../shared/keys.js';
+import { checkBackfillInput, InvalidInputError } from '../shared/inputs.js';
+import { pauseSignal, progressQuery, resumeSignal } from './backfill-messages.js';
+import { describeFailure } from './failure-messages.js';
+import { runDay } from './run-day.js';
+
+
+/** Planning reads the day records once per backfill. */
+const quick = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: { maximumInterval: '30 seconds' } });
+
+/** Days started by one run before it continues as new, keeping its history small. */
+const DAYS_PER_RUN = 150;
+
+function checked(raw: unknown): BackfillInput {
+  try {
+    return checkBackfillInput(raw);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput');
+    throw error;
+  }
+}
+
+/**
+ * backfill: runs `daily/{date}` for the planned days of a range with at most `parallel` in flight,
+ * on the backfill task queue (so scheduled days are never queued behind it), with RunKind=backfill
+ * and BackfillId on every day. Plans from the day records (missing | failed | all); answers the
+ * `progress` query; `pause` / `resume` signals hold and release new starts; cancelling it cancels
+ * the days in flight. Continues as new every 150 days. Completes with a summary, failed days
+ * included (each failed day is also a Failed `daily/{date}` for operators).
+ */
+export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
+  const input = checked(rawInput);
+  const backfillId = workflowInfo().workflowId.replace(/^backfill\//, '');
+  const carried: BackfillCarried = input.carried ?? {
+    planned: 0,
+    pending: await quick.planBackfill({ from: input.from, to: input.to, mode: input.mode, ...(input.datasets ? { datasets: input.datasets } : {}) }),
+    succeeded: 0,
+    failed: [],
+  };
+  const planned = input.carried ? carried.planned : carried.pending.length;
+  const pending = [...carried.pending];
+  const failed: FailedDay[] = [...carried.failed];
+  const running = new Set<string>();
+  let succeeded = carried.succeeded;
+  let paused = false;
+  let startedThisRun = 0;
+
+  setHandler(progressQuery, () => ({ planned, succeeded, failed: failed.length, running: [...running], pending: pending.length, paused, failedDays: failed }));
+  setHandler(pauseSignal, () => void (paused = true));
+  setHandler(resumeSignal, () => void (paused = false));
+
+  const taskQueue = backfillTaskQueue(workflowInfo().taskQueue);
+  const launch = (date: string) => {
+    running.add(date);
+    startedThisRun += 1;
+    void runDay({ date, runKind: 'backfill', backfillId, taskQueue, ...(input.datasets ? { datasets: input.datasets } : {}) })
+      .then(() => void (succeeded += 1))
+      .catch((error: unknown) => void failed.push({ date, message: describeFailure(error).message }))
+      .finally(() => running.delete(date));
+  };
+
+  const timeToContinue = () => startedThisRun >= DAYS_PER_RUN || workflowInfo().continueAsNewSuggested;
+  try {
+    while (pending.length > 0 && !timeToContinue()) {
+      await condition(() => !paused && running.size < input.parallel);
+      const next = pending.shift();
+      if (next !== undefined) launch(next);
+    }
+    await condition(() => running.size === 0);
+  } catch (error) {
+    // Cancelled: the days in flight were asked to cancel with this scope; wait until they have.
+    if (isCancellation(error)) await CancellationScope.nonCancellable(() => condition(() => running.size === 0));
+    throw error;
+  }
+  if (pending.length > 0) {
+    await continueAsNew<typeof backfill>({ ...input, carried: { planned, pending, succeeded, failed } });
+  }
+  return { planned, succeeded, failed: failed.length, failedDays: failed };
+}

@@ -1,0 +1,46 @@
+/** Runs `daily/{date}` as a child, or waits for the run already in flight: never two runs of a day. */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { executeChild, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { DatasetName } from '../shared/datasets.js';
+import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import { workflowIds } from '../shared/keys.js';
+import { partitionDateAttribute } from '../shared/partition.js';
+import type { DailyPipelineOutput, RunKind } from '../shared/pipeline.js';
+import { BackfillId, PartitionDate, PipelineStageAttribute, RunKindAttribute } from '../shared/search-attributes.js';
+import { dailyPipeline } from './daily-pipeline.js';
+
+/** Waiting for another run of the day: as long as a day may take, heartbeating. */
+const attach = proxyActivities<Activities>({
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'DayFailed'] },
+});
+
+export interface RunDayOptions {
+  readonly date: string;
+  readonly runKind: RunKind;
+  readonly datasets?: readonly DatasetName[];
+  readonly backfillId?: string;
+  readonly taskQueue?: string;
+}
+
+export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutput> {
+  const { date, runKind, backfillId } = options;
+  try {
+    return await executeChild(dailyPipeline, {
+      workflowId: workflowIds.daily(date),
+      ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+      args: [{ date, runKind, ...(options.datasets ? { datasets: options.datasets } : {}), ...(backfillId ? { backfillId } : {}) }],
+      typedSearchAttributes: [
+        { key: PartitionDate, value: partitionDateAttribute(date) },
+        { key: RunKindAttribute, value: runKind },
+        { key: PipelineStageAttribute, value: 'download' },
+        ...(backfillId ? [{ key: BackfillId, value: backfillId }] : []),
+      ],
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return attach.waitForDay({ date });
+    throw error;
+  }
+}

@@ -1,0 +1,33 @@
+import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ErrorType } from '../shared/errors.js';
+import { partitionDateAttribute } from '../shared/partition.js';
+import type { DailyPipelineOutput } from '../shared/pipeline.js';
+import { resolvePartition } from '../shared/resolve-partition.js';
+import { PartitionDate, RunKindAttribute, TemporalScheduledStartTime } from '../shared/search-attributes.js';
+import { runDay } from './run-day.js';
+
+export interface ScheduledDailyInput {
+  /** Set only to pin the day by hand; the schedule passes nothing and the day comes from its nominal time. */
+  readonly date?: string;
+}
+
+/**
+ * scheduledDaily: the daily schedule's action. Derives the day from the schedule's nominal time
+ * (`TemporalScheduledStartTime`: the Paris day before it), never from "now", then runs
+ * `daily/{date}` as a child with RunKind=scheduled — or waits for the run of that day already in
+ * flight. Fails when the day cannot be known, or when the day fails.
+ */
+export async function scheduledDaily(input: ScheduledDailyInput = {}): Promise<DailyPipelineOutput> {
+  const attributes = workflowInfo().typedSearchAttributes;
+  const resolved = resolvePartition({
+    explicitDate: input.date,
+    partitionDateAttribute: attributes.get(PartitionDate),
+    scheduledStartTime: attributes.get(TemporalScheduledStartTime),
+  });
+  if (!resolved.ok) throw ApplicationFailure.nonRetryable(resolved.reason, ErrorType.MissingPartition);
+  upsertSearchAttributes([
+    { key: PartitionDate, value: partitionDateAttribute(resolved.date) },
+    { key: RunKindAttribute, value: 'scheduled' },
+  ]);
+  return runDay({ date: resolved.date, runKind: 'scheduled' });
+}

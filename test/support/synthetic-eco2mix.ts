@@ -1,0 +1,52 @@
+/**
+ * Deterministic eCO2mix-shaped exports for any range of Paris days (15-minute points, DST days
+ * included), for tests that need many days. Values follow a daily curve; they are not real data.
+ */
+import { apiRecordsToExportCsv } from '../../src/demo/export-csv.js';
+import { datesInRange, parisDayBounds } from '../../src/shared/partition.js';
+
+const QUARTER_MS = 15 * 60_000;
+
+function record(at: number): Record<string, unknown> {
+  const hour = new Date(at).getUTCHours() + new Date(at).getUTCMinutes() / 60;
+  const load = Math.round(50_000 + 8_000 * Math.sin(((hour - 6) / 24) * 2 * Math.PI));
+  return {
+    perimetre: 'France',
+    nature: 'Données temps réel',
+    date_heure: new Date(at).toISOString(),
+    consommation: load,
+    prevision_j1: load + 300,
+    prevision_j: load + 100,
+    fioul: 100,
+    charbon: 0,
+    gaz: 3_000,
+    nucleaire: 40_000,
+    eolien: 4_000,
+    solaire: Math.max(0, Math.round(6_000 * Math.sin(((hour - 6) / 12) * Math.PI))),
+    hydraulique: 6_000,
+    pompage: -500,
+    bioenergies: 1_000,
+    ech_physiques: -5_000,
+    taux_co2: 25,
+  };
+}
+
+/** The real-time export of every quarter-hour of the Paris days `from`..`to`. */
+export function syntheticRealtimeExport(from: string, to: string): string {
+  const records: Record<string, unknown>[] = [];
+  for (const date of datesInRange(from, to)) {
+    const { start, end } = parisDayBounds(date);
+    for (let at = start.getTime(); at < end.getTime(); at += QUARTER_MS) records.push(record(at));
+  }
+  return apiRecordsToExportCsv(records);
+}
+
+/** An empty consolidated export (header only): the days are served by the real-time export. */
+export function emptyExport(): string {
+  return apiRecordsToExportCsv([]);
+}
+
+/** `date_heure >= 'start' …` of the Paris day `date`, to recognise its requests. */
+export function whereStartOf(date: string): string {
+  return `date_heure >= '${parisDayBounds(date).start.toISOString().replace('.000Z', 'Z')}'`;
+}

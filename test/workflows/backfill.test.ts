@@ -1,0 +1,105 @@
+/** Backfills on the real dev server through the real `courant` command, worker and records. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { datesInRange } from '../../src/shared/partition.js';
+import { BackfillId, RunKindAttribute } from '../../src/shared/search-attributes.js';
+import { workflowIds } from '../../src/shared/keys.js';
+import { runCli } from '../support/run-cli.js';
+import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
+import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+const TR = 'eco2mix-national-tr';
+const FROM = '2023-09-15';
+const TO = '2023-11-13';
+const BROKEN = ['2023-09-20', '2023-10-29', '2023-11-05'];
+
+let odre: OdreServer;
+let harness: TestWorkerHarness;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  odre = await startOdreServer({ [TR]: syntheticRealtimeExport(FROM, TO), 'eco2mix-national-cons-def': emptyExport() });
+  harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
+  env = {
+    TEMPORAL_ADDRESS: harness.config.temporal.address,
+    TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
+    MONGODB_URL: harness.config.storage.mongodbUrl,
+    DATA_DIR: harness.config.storage.dataDir,
+  };
+});
+
+afterAll(async () => {
+  await harness.close();
+  await odre.close();
+});
+
+describe('courant backfill', () => {
+  it('plans 60 missing days in a dry run and starts nothing', async () => {
+    const r = await runCli(['backfill', '--from', FROM, '--to', TO, '--dry-run'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('dry run: 60 day(s) to run (missing, 2023-09-15..2023-11-13, 4 at a time); nothing started');
+    expect(r.stdout).toContain('2023-09-15..2023-11-13');
+    expect(await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO })).toEqual([]);
+  });
+
+  it('runs 60 days 4 at a time: 57 succeed, the 3 broken days fail and are named in the summary', async () => {
+    odre.failWhen(TR, (where) =>
+      BROKEN.some((d) => where?.startsWith(whereStartOf(d)))
+        ? { status: 200, contentType: 'text/html', body: '<html>maintenance</html>' }
+        : undefined,
+    );
+    const r = await runCli(['backfill', '--from', FROM, '--to', TO, '--parallel', '4', '--id', 'first', '--wait'], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/planned\s+60/);
+    expect(r.stdout).toMatch(/succeeded\s+57/);
+    expect(r.stdout).toMatch(/failed\s+3/);
+    for (const day of BROKEN) expect(r.stdout).toContain(`    ${day}  `);
+    expect(r.stderr).toContain('3 of 60 days failed');
+
+    const runs = await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO });
+    expect(runs).toHaveLength(60);
+    expect(runs.filter((d) => d.status === 'failed').map((d) => d.date)).toEqual(BROKEN);
+    expect(new Set(runs.map((d) => d.runKind))).toEqual(new Set(['backfill']));
+
+    const day = await harness.client.workflow.getHandle(workflowIds.daily('2023-10-01')).describe();
+    expect(day.typedSearchAttributes.get(BackfillId)).toBe('first');
+    expect(day.typedSearchAttributes.get(RunKindAttribute)).toBe('backfill');
+    expect(day.taskQueue).toBe(`${harness.config.temporal.taskQueue}-backfill`);
+  });
+
+  it('never had more than 4 days in flight', async () => {
+    const runs = await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO });
+    const spans = runs.map((r) => [Date.parse(r.startedAt), Date.parse(r.finishedAt ?? r.startedAt)] as const);
+    const maxOverlap = Math.max(...spans.map(([s]) => spans.filter(([a, b]) => a <= s && s < b).length));
+    expect(maxOverlap).toBeLessThanOrEqual(4);
+  });
+
+  it('shows the range as a status grid with the failed days and a complete audit', async () => {
+    const r = await runCli(['status', '--from', '2023-10-28', '--to', '2023-10-30'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/2023-10-28\s+✓ succeeded/);
+    expect(r.stdout).toMatch(/2023-10-29\s+✗ failed\s+eco2mix: BadData/);
+    expect(r.stdout).toContain('3 days × 1 datasets = 3: 2 succeeded, 1 failed, 0 running, 0 missing');
+    const beyond = await runCli(['status', '--from', '2023-11-13', '--to', '2023-11-14', '--check'], env);
+    expect(beyond.stdout).toMatch(/2023-11-14\s+· missing/);
+    expect(beyond.code).toBe(1);
+  });
+
+  it('--mode failed re-runs exactly the failed days once the source is fixed; --mode missing then has nothing to do', async () => {
+    odre.failWhen(TR, null);
+    const requestsBefore = odre.requests.length;
+    const failed = await runCli(['backfill', '--from', FROM, '--to', TO, '--mode', 'failed', '--parallel', '4', '--wait'], env);
+    expect(failed.code, failed.stderr).toBe(0);
+    expect(failed.stdout).toMatch(/planned\s+3/);
+    expect(failed.stdout).toMatch(/succeeded\s+3/);
+    const refetched = odre.requests.slice(requestsBefore).filter((q) => q.datasetId === TR);
+    expect(refetched.map((q) => q.where?.slice(0, whereStartOf(FROM).length)).sort()).toEqual(BROKEN.map(whereStartOf).sort());
+
+    const missing = await runCli(['backfill', '--from', FROM, '--to', TO, '--mode', 'missing', '--wait'], env);
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toMatch(/planned\s+0/);
+    const runs = await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO });
+    expect(runs.every((d) => d.status === 'succeeded')).toBe(true);
+    expect(datesInRange(FROM, TO)).toEqual(runs.map((d) => d.date));
+  });
+});
