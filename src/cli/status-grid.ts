@@ -4,7 +4,12 @@ import type { DayRun } from '../storage/records.js';
 type Cell = 'succeeded' | 'failed' | 'running' | 'missing';
 
 const SYMBOL: Record<Cell, string> = { succeeded: '✓', failed: '✗', running: '…', missing: '·' };
-const COLOUR: Record<Cell, string> = { succeeded: '\u001b[32m', failed: '\u001b[31m', running: '\u001b[33m', missing: '\u001b[90m' };
+const COLOUR: Record<Cell, string> = {
+  succeeded: '\u001b[32m',
+  failed: '\u001b[31m',
+  running: '\u001b[33m',
+  missing: '\u001b[90m',
+};
 const RESET = '\u001b[0m';
 
 export interface StatusCounts {

@@ -4,7 +4,10 @@ import { nextDate, parisDayBounds } from '../shared/partition.js';
 import { dailyScheduleOptions, describedShape, desiredShape, shapeChanges } from './daily-schedule.js';
 import type { DailyScheduleSettings } from './settings.js';
 
-export type ApplyResult = { readonly action: 'created' } | { readonly action: 'updated'; readonly changes: string[] } | { readonly action: 'unchanged' };
+export type ApplyResult =
+  | { readonly action: 'created' }
+  | { readonly action: 'updated'; readonly changes: string[] }
+  | { readonly action: 'unchanged' };
 
 export async function applySchedule(client: Client, settings: DailyScheduleSettings): Promise<ApplyResult> {
   const handle = client.schedule.getHandle(settings.scheduleId);
@@ -19,7 +22,12 @@ export async function applySchedule(client: Client, settings: DailyScheduleSetti
   const changes = shapeChanges(describedShape(current), desiredShape(settings));
   if (changes.length === 0) return { action: 'unchanged' };
   const desired = dailyScheduleOptions(settings);
-  await handle.update((previous) => ({ ...previous, spec: desired.spec, action: desired.action, policies: desired.policies }));
+  await handle.update((previous) => ({
+    ...previous,
+    spec: desired.spec,
+    action: desired.action,
+    policies: desired.policies,
+  }));
   return { action: 'updated', changes };
 }
 

@@ -15,16 +15,26 @@ export interface DailyScheduleSettings {
 const OVERLAPS = ['SKIP', 'BUFFER_ONE', 'BUFFER_ALL', 'CANCEL_OTHER', 'TERMINATE_OTHER', 'ALLOW_ALL'] as const;
 
 const scheduleEnvSchema = z.object({
-  SCHEDULE_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/).default('courant-daily'),
+  SCHEDULE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/)
+    .default('courant-daily'),
   SCHEDULE_TIME: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM, e.g. 07:00' })
     .default('07:00'),
   SCHEDULE_TIMEZONE: z
     .string()
-    .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', { message: 'must be an IANA time zone' })
+    .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', {
+      message: 'must be an IANA time zone',
+    })
     .default('Europe/Paris'),
-  SCHEDULE_CATCHUP_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
+  SCHEDULE_CATCHUP_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 7),
   // Each run is a different day and a day's runs share one workflow ID, so overlapping runs are safe.
   SCHEDULE_OVERLAP: z.enum(OVERLAPS).default('ALLOW_ALL'),
 });
@@ -38,7 +48,8 @@ export function loadScheduleSettings(
 ): { ok: true; settings: DailyScheduleSettings } | { ok: false; problems: string[] } {
   const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('SCHEDULE_') && v !== ''));
   const parsed = scheduleEnvSchema.safeParse(present);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  if (!parsed.success)
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   const [hour, minute] = parsed.data.SCHEDULE_TIME.split(':').map(Number) as [number, number];
   return {
     ok: true,

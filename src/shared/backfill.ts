@@ -50,7 +50,12 @@ export interface DayStatus {
  * Days to run for a mode: `all` every day; `missing` the days where some dataset has no record;
  * `failed` the days where some dataset's last run failed. In date order.
  */
-export function planDays(dates: readonly string[], datasets: readonly string[], records: readonly DayStatus[], mode: BackfillMode): string[] {
+export function planDays(
+  dates: readonly string[],
+  datasets: readonly string[],
+  records: readonly DayStatus[],
+  mode: BackfillMode,
+): string[] {
   if (mode === 'all') return [...dates];
   const status = new Map(records.map((r) => [`${r.dataset}/${r.date}`, r.status]));
   return dates.filter((date) =>

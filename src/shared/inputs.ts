@@ -79,7 +79,9 @@ export function checkBackfillInput(input: unknown): BackfillInput {
   }
   const parallel = r.parallel;
   if (typeof parallel !== 'number' || !Number.isInteger(parallel) || parallel < 1 || parallel > MAX_BACKFILL_PARALLEL) {
-    throw new InvalidInputError(`parallel must be a whole number from 1 to ${MAX_BACKFILL_PARALLEL}, got ${JSON.stringify(parallel)}`);
+    throw new InvalidInputError(
+      `parallel must be a whole number from 1 to ${MAX_BACKFILL_PARALLEL}, got ${JSON.stringify(parallel)}`,
+    );
   }
   if (r.datasets !== undefined && (!Array.isArray(r.datasets) || r.datasets.length === 0)) {
     throw new InvalidInputError('datasets must be a non-empty list');

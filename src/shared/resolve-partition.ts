@@ -12,7 +12,11 @@ export interface PartitionEvidence {
 }
 
 export type ResolvedPartition =
-  | { readonly ok: true; readonly date: string; readonly from: 'input' | 'PartitionDate' | 'TemporalScheduledStartTime' }
+  | {
+      readonly ok: true;
+      readonly date: string;
+      readonly from: 'input' | 'PartitionDate' | 'TemporalScheduledStartTime';
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** The Paris day a schedule firing at `scheduledTime` is for: the day before, in Paris. */
@@ -25,7 +29,10 @@ export function resolvePartition(evidence: PartitionEvidence): ResolvedPartition
     if (typeof evidence.explicitDate === 'string' && isPartitionDate(evidence.explicitDate)) {
       return { ok: true, date: evidence.explicitDate, from: 'input' };
     }
-    return { ok: false, reason: `the input date ${JSON.stringify(evidence.explicitDate)} is not a day written YYYY-MM-DD` };
+    return {
+      ok: false,
+      reason: `the input date ${JSON.stringify(evidence.explicitDate)} is not a day written YYYY-MM-DD`,
+    };
   }
   if (evidence.partitionDateAttribute) {
     return { ok: true, date: evidence.partitionDateAttribute.toISOString().slice(0, 10), from: 'PartitionDate' };

@@ -23,4 +23,7 @@ export function devServerSearchAttributeArgs(): string[] {
 }
 
 /** Set by the server on runs started by a Schedule: the nominal time of the action. */
-export const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+export const TemporalScheduledStartTime = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);

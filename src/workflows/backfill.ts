@@ -16,9 +16,11 @@ import { pauseSignal, progressQuery, resumeSignal } from './backfill-messages.js
 import { describeFailure } from './failure-messages.js';
 import { runDay } from './run-day.js';
 
-
 /** Planning reads the day records once per backfill. */
-const quick = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: { maximumInterval: '30 seconds' } });
+const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumInterval: '30 seconds' },
+});
 
 /** Days started by one run before it continues as new, keeping its history small. */
 const DAYS_PER_RUN = 150;
@@ -43,29 +45,50 @@ function checked(raw: unknown): BackfillInput {
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
   const input = checked(rawInput);
   const backfillId = workflowInfo().workflowId.replace(/^backfill\//, '');
-  const carried: BackfillCarried = input.carried ?? {
-    planned: 0,
-    pending: await quick.planBackfill({ from: input.from, to: input.to, mode: input.mode, ...(input.datasets ? { datasets: input.datasets } : {}) }),
-    succeeded: 0,
-    failed: [],
-  };
-  const planned = input.carried ? carried.planned : carried.pending.length;
-  const pending = [...carried.pending];
-  const failed: FailedDay[] = [...carried.failed];
   const running = new Set<string>();
-  let succeeded = carried.succeeded;
+  const pending: string[] = [...(input.carried?.pending ?? [])];
+  const failed: FailedDay[] = [...(input.carried?.failed ?? [])];
+  let planned = input.carried?.planned ?? 0;
+  let succeeded = input.carried?.succeeded ?? 0;
   let paused = false;
   let startedThisRun = 0;
 
-  setHandler(progressQuery, () => ({ planned, succeeded, failed: failed.length, running: [...running], pending: pending.length, paused, failedDays: failed }));
+  // Handlers first: a query may arrive while the plan is being read.
+  setHandler(progressQuery, () => ({
+    planned,
+    succeeded,
+    failed: failed.length,
+    running: [...running],
+    pending: pending.length,
+    paused,
+    failedDays: failed,
+  }));
   setHandler(pauseSignal, () => void (paused = true));
   setHandler(resumeSignal, () => void (paused = false));
+
+  if (!input.carried) {
+    pending.push(
+      ...(await quick.planBackfill({
+        from: input.from,
+        to: input.to,
+        mode: input.mode,
+        ...(input.datasets ? { datasets: input.datasets } : {}),
+      })),
+    );
+    planned = pending.length;
+  }
 
   const taskQueue = backfillTaskQueue(workflowInfo().taskQueue);
   const launch = (date: string) => {
     running.add(date);
     startedThisRun += 1;
-    void runDay({ date, runKind: 'backfill', backfillId, taskQueue, ...(input.datasets ? { datasets: input.datasets } : {}) })
+    void runDay({
+      date,
+      runKind: 'backfill',
+      backfillId,
+      taskQueue,
+      ...(input.datasets ? { datasets: input.datasets } : {}),
+    })
       .then(() => void (succeeded += 1))
       .catch((error: unknown) => void failed.push({ date, message: describeFailure(error).message }))
       .finally(() => running.delete(date));
@@ -85,7 +108,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     throw error;
   }
   if (pending.length > 0) {
-    await continueAsNew<typeof backfill>({ ...input, carried: { planned, pending, succeeded, failed } });
+    const carried: BackfillCarried = { planned, pending, succeeded, failed };
+    await continueAsNew<typeof backfill>({ ...input, carried });
   }
   return { planned, succeeded, failed: failed.length, failedDays: failed };
 }

@@ -95,7 +95,16 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
     if (isCancellation(error)) {
       const cancelled = { type: 'Cancelled', message: `cancelled during ${stage}` };
       await CancellationScope.nonCancellable(() =>
-        quick.finishDayRun({ dataset, date, status: 'failed', stage, inputs, outputs: [], rows: null, error: cancelled }),
+        quick.finishDayRun({
+          dataset,
+          date,
+          status: 'failed',
+          stage,
+          inputs,
+          outputs: [],
+          rows: null,
+          error: cancelled,
+        }),
       );
       throw error;
     }

@@ -14,7 +14,11 @@ import { dailyPipeline } from './daily-pipeline.js';
 const attach = proxyActivities<Activities>({
   startToCloseTimeout: '12 hours',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'DayFailed'] },
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'DayFailed'],
+  },
 });
 
 export interface RunDayOptions {
@@ -31,7 +35,14 @@ export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutpu
     return await executeChild(dailyPipeline, {
       workflowId: workflowIds.daily(date),
       ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
-      args: [{ date, runKind, ...(options.datasets ? { datasets: options.datasets } : {}), ...(backfillId ? { backfillId } : {}) }],
+      args: [
+        {
+          date,
+          runKind,
+          ...(options.datasets ? { datasets: options.datasets } : {}),
+          ...(backfillId ? { backfillId } : {}),
+        },
+      ],
       typedSearchAttributes: [
         { key: PartitionDate, value: partitionDateAttribute(date) },
         { key: RunKindAttribute, value: runKind },

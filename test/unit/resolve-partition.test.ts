@@ -26,7 +26,10 @@ describe('resolvePartition', () => {
   });
 
   it('fails rather than guesses when nothing names the day, or the input is malformed', () => {
-    expect(resolvePartition({})).toMatchObject({ ok: false, reason: expect.stringMatching(/the day is unknown/) as unknown });
+    expect(resolvePartition({})).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/the day is unknown/) as unknown,
+    });
     expect(resolvePartition({ explicitDate: '27/10/2024' })).toMatchObject({ ok: false });
   });
 });

@@ -37,7 +37,9 @@ describe('courant backfill', () => {
   it('plans 60 missing days in a dry run and starts nothing', async () => {
     const r = await runCli(['backfill', '--from', FROM, '--to', TO, '--dry-run'], env);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('dry run: 60 day(s) to run (missing, 2023-09-15..2023-11-13, 4 at a time); nothing started');
+    expect(r.stdout).toContain(
+      'dry run: 60 day(s) to run (missing, 2023-09-15..2023-11-13, 4 at a time); nothing started',
+    );
     expect(r.stdout).toContain('2023-09-15..2023-11-13');
     expect(await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO })).toEqual([]);
   });
@@ -88,12 +90,17 @@ describe('courant backfill', () => {
   it('--mode failed re-runs exactly the failed days once the source is fixed; --mode missing then has nothing to do', async () => {
     odre.failWhen(TR, null);
     const requestsBefore = odre.requests.length;
-    const failed = await runCli(['backfill', '--from', FROM, '--to', TO, '--mode', 'failed', '--parallel', '4', '--wait'], env);
+    const failed = await runCli(
+      ['backfill', '--from', FROM, '--to', TO, '--mode', 'failed', '--parallel', '4', '--wait'],
+      env,
+    );
     expect(failed.code, failed.stderr).toBe(0);
     expect(failed.stdout).toMatch(/planned\s+3/);
     expect(failed.stdout).toMatch(/succeeded\s+3/);
     const refetched = odre.requests.slice(requestsBefore).filter((q) => q.datasetId === TR);
-    expect(refetched.map((q) => q.where?.slice(0, whereStartOf(FROM).length)).sort()).toEqual(BROKEN.map(whereStartOf).sort());
+    expect(refetched.map((q) => q.where?.slice(0, whereStartOf(FROM).length)).sort()).toEqual(
+      BROKEN.map(whereStartOf).sort(),
+    );
 
     const missing = await runCli(['backfill', '--from', FROM, '--to', TO, '--mode', 'missing', '--wait'], env);
     expect(missing.code).toBe(0);

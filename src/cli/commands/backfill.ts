@@ -26,7 +26,9 @@ function parseMode(value: unknown): BackfillMode {
 function parseParallel(value: unknown): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_BACKFILL_PARALLEL) {
-    throw new UsageError(`--parallel: expected a whole number from 1 to ${MAX_BACKFILL_PARALLEL}, got ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--parallel: expected a whole number from 1 to ${MAX_BACKFILL_PARALLEL}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
@@ -55,7 +57,9 @@ export function registerBackfillCommand(program: Command, context: () => Command
         const storage = await createStorage(ctx.config);
         try {
           const days = await planBackfillDays(storage.records, input);
-          ctx.out.write(`dry run: ${days.length} day(s) to run (${mode}, ${from}..${to}, ${parallel} at a time); nothing started\n`);
+          ctx.out.write(
+            `dry run: ${days.length} day(s) to run (${mode}, ${from}..${to}, ${parallel} at a time); nothing started\n`,
+          );
           if (days.length > 0) ctx.out.write(`  ${dayRanges(days)}\n`);
         } finally {
           await storage.records.close();

@@ -24,10 +24,14 @@ function withSchedule(context: () => CommandContext, operation: Operation) {
   };
 }
 
-const OVERLAPS = Object.values(ScheduleOverlapPolicy).filter((v): v is Exclude<ScheduleOverlapPolicy, undefined> => v !== undefined);
+const OVERLAPS = Object.values(ScheduleOverlapPolicy).filter(
+  (v): v is Exclude<ScheduleOverlapPolicy, undefined> => v !== undefined,
+);
 
 export function registerSchedulesCommand(program: Command, context: () => CommandContext): void {
-  const schedules = program.command('schedules').description('the daily schedule (SCHEDULE_* variables override the defaults)');
+  const schedules = program
+    .command('schedules')
+    .description('the daily schedule (SCHEDULE_* variables override the defaults)');
 
   schedules
     .command('apply')
@@ -37,7 +41,10 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
         const result = await applySchedule(client, settings);
         if (result.action === 'created') ctx.out.write(`schedule ${settings.scheduleId} created\n`);
         else if (result.action === 'unchanged') ctx.out.write(`schedule ${settings.scheduleId}: nothing changed\n`);
-        else ctx.out.write(`schedule ${settings.scheduleId} updated:\n${result.changes.map((c) => `  ${c}`).join('\n')}\n`);
+        else
+          ctx.out.write(
+            `schedule ${settings.scheduleId} updated:\n${result.changes.map((c) => `  ${c}`).join('\n')}\n`,
+          );
       }),
     );
 

@@ -32,7 +32,9 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       const grid = statusGrid(datesInRange(from, to), datasets, runs, { colour: process.stdout.isTTY === true });
       ctx.out.write(grid.text);
       if (options.check === true && grid.counts.succeeded !== grid.counts.expected) {
-        throw new PipelineFailedError(`${grid.counts.expected - grid.counts.succeeded} of ${grid.counts.expected} dataset-days did not succeed`);
+        throw new PipelineFailedError(
+          `${grid.counts.expected - grid.counts.succeeded} of ${grid.counts.expected} dataset-days did not succeed`,
+        );
       }
     });
 }

@@ -1,0 +1,170 @@
+/**
+ * What operators do on the real dev server: find a failed day by its attributes, fix the source,
+ * Reset the day to its first workflow task through the API the Web UI uses; and the schedule.
+ */
+import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDay } from '../../src/client/start-day.js';
+import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { workflowIds } from '../../src/shared/keys.js';
+import { scheduledDay } from '../../src/shared/resolve-partition.js';
+import { PartitionDate, RunKindAttribute, TemporalScheduledStartTime } from '../../src/shared/search-attributes.js';
+import { uniqueName } from '../support/names.js';
+import { runCli } from '../support/run-cli.js';
+import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
+import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+const TR = 'eco2mix-national-tr';
+const FAILED_DAY = '2022-05-10';
+const yesterday = scheduledDay(new Date());
+
+function joined(...exports: string[]): string {
+  const [first = '', ...rest] = exports;
+  return (
+    [first.replace(/\r\n$/, ''), ...rest.map((e) => e.split('\r\n').slice(1).join('\r\n').replace(/\r\n$/, ''))].join(
+      '\r\n',
+    ) + '\r\n'
+  );
+}
+
+let odre: OdreServer;
+let harness: TestWorkerHarness;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  odre = await startOdreServer({
+    [TR]: joined(
+      syntheticRealtimeExport('2022-05-10', '2022-05-10'),
+      syntheticRealtimeExport('2024-10-24', '2024-10-28'),
+      syntheticRealtimeExport(yesterday, yesterday),
+    ),
+    'eco2mix-national-cons-def': emptyExport(),
+  });
+  harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
+  env = {
+    TEMPORAL_ADDRESS: harness.config.temporal.address,
+    TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
+    SCHEDULE_ID: uniqueName('sched'),
+  };
+});
+
+afterAll(async () => {
+  await harness.client.schedule
+    .getHandle(env.SCHEDULE_ID ?? '')
+    .delete()
+    .catch(() => undefined);
+  await harness.close();
+  await odre.close();
+});
+
+async function waitForDays(dates: string[], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs = await harness.resources.deps.records.listDayRuns({ from: dates[0] ?? '', to: dates.at(-1) ?? '' });
+    if (runs.filter((r) => r.status !== 'running').length >= dates.length || Date.now() > deadline) return runs;
+    await sleep(250);
+  }
+}
+
+describe('operators', () => {
+  it('find a failed day by PartitionDate and ExecutionStatus, and a Reset after the fix runs the same day to success', async () => {
+    odre.failNext(TR, [{ status: 200, contentType: 'text/html', body: '<html>down</html>' }]);
+    const first = await startDay(harness.client, {
+      date: FAILED_DAY,
+      runKind: 'manual',
+      taskQueue: harness.config.temporal.taskQueue,
+    });
+    await expect(first.result()).rejects.toThrow();
+
+    let found: string[] = [];
+    for (let i = 0; i < 40 && found.length === 0; i += 1) {
+      found = [];
+      const query = `PartitionDate >= "${FAILED_DAY}T00:00:00Z" AND PartitionDate < "2022-05-11T00:00:00Z" AND ExecutionStatus = "Failed" AND WorkflowType = "dailyPipeline"`;
+      for await (const w of harness.client.workflow.list({ query })) {
+        found.push(w.workflowId);
+      }
+      if (found.length === 0) await sleep(250);
+    }
+    expect(found).toEqual([workflowIds.daily(FAILED_DAY)]);
+
+    const history = await first.fetchHistory();
+    const firstTask = history.events?.find(
+      (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    );
+    expect(firstTask?.eventId).toBeDefined();
+    const reset = await harness.client.workflowService.resetWorkflowExecution({
+      namespace: harness.config.temporal.namespace,
+      workflowExecution: { workflowId: first.workflowId, runId: first.firstExecutionRunId },
+      workflowTaskFinishEventId: firstTask?.eventId,
+      requestId: randomUUID(),
+      reason: 'source fixed',
+    });
+    const rerun = harness.client.workflow.getHandle(first.workflowId, reset.runId ?? undefined);
+    const result = await rerun.result();
+    expect(result.date).toBe(FAILED_DAY);
+    expect((await rerun.describe()).typedSearchAttributes.get(PartitionDate)?.toISOString()).toBe(
+      `${FAILED_DAY}T00:00:00.000Z`,
+    );
+    expect(await harness.resources.deps.records.getDayRun('eco2mix', FAILED_DAY)).toMatchObject({
+      status: 'succeeded',
+      attempt: 2,
+    });
+  });
+
+  it('a day started with no date at all fails at once, saying how to start it', async () => {
+    const handle = await harness.client.workflow.start('dailyPipeline', {
+      workflowId: uniqueName('nodate'),
+      taskQueue: harness.config.temporal.taskQueue,
+      args: [{}],
+    });
+    await expect(handle.result()).rejects.toMatchObject({
+      cause: { type: 'MissingPartition', message: expect.stringMatching(/the day is unknown/) as unknown },
+    });
+  });
+});
+
+describe('the daily schedule', () => {
+  it('is applied as code: created, then nothing changed, then a changed setting is shown', async () => {
+    expect((await runCli(['schedules', 'apply'], env)).stdout).toContain(`schedule ${env.SCHEDULE_ID} created`);
+    expect((await runCli(['schedules', 'apply'], env)).stdout).toContain('nothing changed');
+    const changed = await runCli(['schedules', 'apply'], { ...env, SCHEDULE_TIME: '08:30' });
+    expect(changed.stdout).toContain('time: 07:00 → 08:30');
+    expect((await runCli(['schedules', 'apply'], env)).stdout).toContain('time: 08:30 → 07:00');
+    const described = await runCli(['schedules', 'describe'], env);
+    expect(described.stdout).toMatch(/timezone\s+Europe\/Paris/);
+    expect(described.stdout).toMatch(/overlap\s+ALLOW_ALL/);
+  });
+
+  it("backfills exactly the Paris days 2024-10-25..2024-10-27 through the schedule's own backfill, DST day included", async () => {
+    const r = await runCli(['schedules', 'backfill', '--from', '2024-10-25', '--to', '2024-10-27'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const runs = await waitForDays(['2024-10-25', '2024-10-26', '2024-10-27'], 60_000);
+    const all = await harness.resources.deps.records.listDayRuns({ from: '2024-10-20', to: '2024-10-31' });
+    expect(all.map((d) => [d.date, d.status, d.runKind])).toEqual([
+      ['2024-10-25', 'succeeded', 'scheduled'],
+      ['2024-10-26', 'succeeded', 'scheduled'],
+      ['2024-10-27', 'succeeded', 'scheduled'],
+    ]);
+    expect(runs).toHaveLength(3);
+    const dst = await harness.client.workflow.getHandle(workflowIds.daily('2024-10-27')).result();
+    expect(dst.datasets[0]?.rows.written).toBe(100);
+  });
+
+  it('trigger runs the day before today as a scheduled run; pause and unpause are described', async () => {
+    expect((await runCli(['schedules', 'trigger'], env)).code).toBe(0);
+    const [run] = await waitForDays([yesterday], 60_000);
+    expect(run).toMatchObject({ date: yesterday, status: 'succeeded', runKind: 'scheduled' });
+    const day = await harness.client.workflow.getHandle(workflowIds.daily(yesterday)).describe();
+    expect(day.typedSearchAttributes.get(RunKindAttribute)).toBe('scheduled');
+    const parent = day.parentExecution?.workflowId ?? '';
+    const scheduled = await harness.client.workflow.getHandle(parent).describe();
+    expect(scheduled.typedSearchAttributes.get(TemporalScheduledStartTime)).toBeInstanceOf(Date);
+
+    await runCli(['schedules', 'pause', '--note', 'source maintenance'], env);
+    expect((await runCli(['schedules', 'describe'], env)).stdout).toContain('(PAUSED: source maintenance)');
+    await runCli(['schedules', 'unpause'], env);
+    expect((await runCli(['schedules', 'describe'], env)).stdout).not.toContain('PAUSED');
+  });
+});
