@@ -11,6 +11,8 @@ export interface BackfillInput {
   readonly mode: BackfillMode;
   /** Days in flight at most. */
   readonly parallel: number;
+  /** Days started by one run before it continues as new (default 150). */
+  readonly daysPerRun?: number;
   /** Carried across continue-as-new; absent on the first run. */
   readonly carried?: BackfillCarried;
 }

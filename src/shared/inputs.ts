@@ -86,11 +86,16 @@ export function checkBackfillInput(input: unknown): BackfillInput {
   if (r.datasets !== undefined && (!Array.isArray(r.datasets) || r.datasets.length === 0)) {
     throw new InvalidInputError('datasets must be a non-empty list');
   }
+  const daysPerRun = r.daysPerRun;
+  if (daysPerRun !== undefined && (typeof daysPerRun !== 'number' || !Number.isInteger(daysPerRun) || daysPerRun < 1)) {
+    throw new InvalidInputError(`daysPerRun must be a whole number of at least 1, got ${JSON.stringify(daysPerRun)}`);
+  }
   return {
     from,
     to,
     mode: r.mode as BackfillMode,
     parallel,
+    ...(daysPerRun !== undefined ? { daysPerRun } : {}),
     ...(Array.isArray(r.datasets) ? { datasets: [...new Set(r.datasets.map(dataset))] } : {}),
     ...(r.carried !== undefined ? { carried: r.carried as BackfillInput['carried'] } : {}),
   };

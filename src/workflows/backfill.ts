@@ -23,7 +23,7 @@ const quick = proxyActivities<Activities>({
 });
 
 /** Days started by one run before it continues as new, keeping its history small. */
-const DAYS_PER_RUN = 150;
+const DEFAULT_DAYS_PER_RUN = 150;
 
 function checked(raw: unknown): BackfillInput {
   try {
@@ -94,7 +94,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       .finally(() => running.delete(date));
   };
 
-  const timeToContinue = () => startedThisRun >= DAYS_PER_RUN || workflowInfo().continueAsNewSuggested;
+  const daysPerRun = input.daysPerRun ?? DEFAULT_DAYS_PER_RUN;
+  const timeToContinue = () => startedThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested;
   try {
     while (pending.length > 0 && !timeToContinue()) {
       await condition(() => !paused && running.size < input.parallel);

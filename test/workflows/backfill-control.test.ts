@@ -1,0 +1,79 @@
+/** Controlling a running backfill on the real dev server: continue-as-new, pause/resume, cancel. */
+import { WorkflowFailedError } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBackfill } from '../../src/client/start-backfill.js';
+import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { workflowIds } from '../../src/shared/keys.js';
+import { pauseSignal, progressQuery, resumeSignal } from '../../src/workflows/backfill-messages.js';
+import { uniqueName } from '../support/names.js';
+import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
+import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+const TR = 'eco2mix-national-tr';
+let odre: OdreServer;
+let harness: TestWorkerHarness;
+
+beforeAll(async () => {
+  odre = await startOdreServer({
+    [TR]: syntheticRealtimeExport('2021-01-01', '2021-02-28'),
+    'eco2mix-national-cons-def': emptyExport(),
+  });
+  harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
+});
+
+afterAll(async () => {
+  await harness.close();
+  await odre.close();
+});
+
+const start = (input: Parameters<typeof startBackfill>[1]) =>
+  startBackfill(harness.client, input, uniqueName('bf'), harness.config.temporal.taskQueue);
+
+describe('a running backfill', () => {
+  it('continues as new every daysPerRun days and still finishes every day once', async () => {
+    const handle = await start({ from: '2021-01-01', to: '2021-01-12', mode: 'all', parallel: 3, daysPerRun: 5 });
+    expect(await handle.result()).toMatchObject({ planned: 12, succeeded: 12, failed: 0 });
+    const runs: string[] = [];
+    for await (const w of harness.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` }))
+      runs.push(w.status.name);
+    expect(runs.filter((s) => s === 'CONTINUED_AS_NEW')).toHaveLength(2);
+    expect(runs.filter((s) => s === 'COMPLETED')).toHaveLength(1);
+  });
+
+  it('starts no new day while paused, and finishes after resume', async () => {
+    const handle = await start({ from: '2021-01-20', to: '2021-01-25', mode: 'all', parallel: 1 });
+    await handle.signal(pauseSignal);
+    await sleep(2_000);
+    const paused = await handle.query(progressQuery);
+    expect(paused.paused).toBe(true);
+    expect(paused.succeeded + paused.failed + paused.running.length).toBeLessThanOrEqual(1);
+    await sleep(1_000);
+    const stillPaused = await handle.query(progressQuery);
+    expect(stillPaused.pending).toBe(paused.pending);
+    await handle.signal(resumeSignal);
+    expect(await handle.result()).toMatchObject({ planned: 6, succeeded: 6 });
+  });
+
+  it('when cancelled, cancels its days in flight and records them as cancelled', async () => {
+    const days = ['2021-02-10', '2021-02-11'];
+    odre.failWhen(TR, (where) =>
+      days.some((d) => where?.startsWith(whereStartOf(d))) ? { status: 503, body: 'busy' } : undefined,
+    );
+    const handle = await start({ from: days[0] ?? '', to: days[1] ?? '', mode: 'all', parallel: 2 });
+    for (let p = await handle.query(progressQuery); p.running.length < 2; p = await handle.query(progressQuery))
+      await sleep(100);
+    await sleep(1_000);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    for (const day of days) {
+      const described = await harness.client.workflow.getHandle(workflowIds.daily(day)).describe();
+      expect(described.status.name).toBe('CANCELLED');
+      expect(await harness.resources.deps.records.getDayRun('eco2mix', day)).toMatchObject({
+        status: 'failed',
+        error: { type: 'Cancelled' },
+      });
+    }
+    odre.failWhen(TR, null);
+  });
+});
