@@ -4,6 +4,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
+bash scripts/install-browser.sh
 step() { printf '\n== %s\n' "$*" >&2; }
 step "type check";        npx tsc --noEmit -p .
 step "lint";              npx eslint .

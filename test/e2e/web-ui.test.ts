@@ -1,0 +1,104 @@
+/**
+ * What an operator sees: the dev server's Web UI, in headless Chromium, lists the failed day under
+ * the PartitionDate query, and not under another day's. A screenshot is kept in test-artifacts/.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDay } from '../../src/client/start-day.js';
+import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes.js';
+import { freePort } from '../../src/stack/ports.js';
+import { PROJECT_ROOT, resolveTool } from '../../src/stack/tools.js';
+import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
+import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+const DAY = '2022-06-01';
+const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
+
+let server: TestWorkflowEnvironment;
+let uiPort: number;
+let odre: OdreServer;
+let harness: TestWorkerHarness;
+let browser: Browser;
+
+beforeAll(async () => {
+  uiPort = await freePort();
+  server = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: resolveTool('temporal', process.env.TEMPORAL_CLI_PATH) },
+      ip: '127.0.0.1',
+      ui: true,
+      uiPort,
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+  odre = await startOdreServer({
+    'eco2mix-national-tr': syntheticRealtimeExport(DAY, DAY),
+    'eco2mix-national-cons-def': emptyExport(),
+  });
+  harness = await startTestWorker(
+    await testConfig({ TEMPORAL_ADDRESS: server.address, ECO2MIX_BASE_URL: odre.baseUrl }),
+  );
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+  await odre?.close();
+  await server?.teardown();
+});
+
+async function listedIds(
+  query: string,
+  expectAny: boolean,
+): Promise<{ text: string; page: Awaited<ReturnType<Browser['newPage']>> }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const url = `http://127.0.0.1:${uiPort}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
+  let text = '';
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    await page.goto(url, { waitUntil: 'networkidle' });
+    text = await page.locator('body').innerText();
+    if (!expectAny || text.includes('daily/')) break;
+    await page.waitForTimeout(1_000);
+  }
+  return { text, page };
+}
+
+describe('the Temporal Web UI', () => {
+  it('lists the failed day under its PartitionDate query, with a screenshot kept', async () => {
+    odre.failNext('eco2mix-national-tr', [{ status: 200, contentType: 'text/html', body: '<html>down</html>' }]);
+    const handle = await startDay(harness.client, {
+      date: DAY,
+      runKind: 'manual',
+      taskQueue: harness.config.temporal.taskQueue,
+    });
+    await expect(handle.result()).rejects.toThrow();
+
+    const query = `PartitionDate >= "${DAY}T00:00:00Z" AND PartitionDate < "2022-06-02T00:00:00Z" AND ExecutionStatus = "Failed"`;
+    const { text, page } = await listedIds(query, true);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-failed-day.png'), fullPage: true });
+    expect(text).toContain(`daily/${DAY}`);
+    expect(text).toContain(`day/eco2mix/${DAY}`);
+    expect(text).toMatch(/Failed/);
+
+    const other = await listedIds(`PartitionDate >= "2022-06-02T00:00:00Z" AND ExecutionStatus = "Failed"`, false);
+    expect(other.text).not.toContain(`daily/${DAY}`);
+  });
+});
