@@ -36,7 +36,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   odre = await startOdreServer({
     [TR]: joined(
-      syntheticRealtimeExport('2022-05-10', '2022-05-10'),
+      syntheticRealtimeExport('2022-05-10', '2022-05-11'),
       syntheticRealtimeExport('2024-10-24', '2024-10-28'),
       syntheticRealtimeExport(yesterday, yesterday),
     ),
@@ -121,6 +121,36 @@ describe('operators', () => {
     });
     await expect(handle.result()).rejects.toMatchObject({
       cause: { type: 'MissingPartition', message: expect.stringMatching(/the day is unknown/) as unknown },
+    });
+  });
+});
+
+describe('one run per day', () => {
+  it('a scheduled run of a day already in flight attaches to it instead of running it twice', async () => {
+    const day = '2022-05-11';
+    odre.failNext(TR, [
+      { status: 503, body: 'busy' },
+      { status: 503, body: 'busy' },
+    ]);
+    const manual = await startDay(harness.client, {
+      date: day,
+      runKind: 'manual',
+      taskQueue: harness.config.temporal.taskQueue,
+    });
+    const scheduled = await harness.client.workflow.start('scheduledDaily', {
+      workflowId: uniqueName('scheduled'),
+      taskQueue: harness.config.temporal.taskQueue,
+      args: [{ date: day }],
+    });
+    const [fromManual, fromScheduled] = await Promise.all([manual.result(), scheduled.result()]);
+    expect(fromScheduled).toEqual(fromManual);
+    const runs: string[] = [];
+    for await (const w of harness.client.workflow.list({ query: `WorkflowId = "${workflowIds.daily(day)}"` }))
+      runs.push(w.runId);
+    expect(runs).toHaveLength(1);
+    expect(await harness.resources.deps.records.getDayRun('eco2mix', day)).toMatchObject({
+      attempt: 1,
+      runKind: 'manual',
     });
   });
 });
