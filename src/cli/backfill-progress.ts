@@ -4,6 +4,7 @@ import type { BackfillProgress, BackfillSummary } from '../shared/backfill.js';
 const BAR = 30;
 
 export function progressLine(p: BackfillProgress): string {
+  if (p.planning === true) return 'planning: reading the day records…';
   const finished = p.succeeded + p.failed;
   const filled = p.planned === 0 ? BAR : Math.round((finished / p.planned) * BAR);
   const bar = `${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}`;

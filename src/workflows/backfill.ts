@@ -51,10 +51,12 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   let planned = input.carried?.planned ?? 0;
   let succeeded = input.carried?.succeeded ?? 0;
   let paused = false;
+  let planning = !input.carried;
   let startedThisRun = 0;
 
   // Handlers first: a query may arrive while the plan is being read.
   setHandler(progressQuery, () => ({
+    planning,
     planned,
     succeeded,
     failed: failed.length,
@@ -76,6 +78,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       })),
     );
     planned = pending.length;
+    planning = false;
   }
 
   const taskQueue = backfillTaskQueue(workflowInfo().taskQueue);

@@ -88,7 +88,8 @@ export function registerBackfillCommand(program: Command, context: () => Command
           await sleep(500);
         }
         const summary = await done;
-        if (tty) ctx.out.write('\n');
+        const final = progressLine({ ...summary, running: [], pending: 0, paused: false });
+        ctx.out.write(tty ? `\r${final}\n` : `${final}\n`);
         ctx.out.write(summaryTable(id, summary));
         if (summary.failed > 0) throw new PipelineFailedError(`${summary.failed} of ${summary.planned} days failed`);
       } finally {
