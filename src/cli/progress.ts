@@ -1,5 +1,8 @@
 /** What `run --wait` and `demo` print while a day runs and when it ends. */
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { failureChain } from '../client/failure-text.js';
+import type { dailyPipeline } from '../workflows/daily-pipeline.js';
+import { PipelineFailedError } from './errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatasetName } from '../shared/datasets.js';
 import { workflowIds } from '../shared/keys.js';
@@ -46,4 +49,25 @@ export function watchProgress(client: Client, date: string, datasets: DatasetNam
       await running;
     },
   };
+}
+
+/** Waits for a day, printing each dataset's stage, then the result; a failed day is a PipelineFailedError. */
+export async function awaitDay(
+  client: Client,
+  handle: WorkflowHandle<typeof dailyPipeline>,
+  date: string,
+  datasets: DatasetName[],
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  const progress = watchProgress(client, date, datasets, out);
+  try {
+    printDayResult(out, handle.workflowId, await handle.result());
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) {
+      throw new PipelineFailedError(`${handle.workflowId} failed\n${failureChain(error.cause ?? error)}`);
+    }
+    throw error;
+  } finally {
+    await progress.stop();
+  }
 }

@@ -92,33 +92,16 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       completeness: metrics.completeness,
     };
   } catch (error) {
+    const recordFailure = (failure: { type: string; message: string }) =>
+      quick.finishDayRun({ dataset, date, status: 'failed', stage, inputs, outputs: [], rows: null, error: failure });
     if (isCancellation(error)) {
-      const cancelled = { type: 'Cancelled', message: `cancelled during ${stage}` };
       await CancellationScope.nonCancellable(() =>
-        quick.finishDayRun({
-          dataset,
-          date,
-          status: 'failed',
-          stage,
-          inputs,
-          outputs: [],
-          rows: null,
-          error: cancelled,
-        }),
+        recordFailure({ type: 'Cancelled', message: `cancelled during ${stage}` }),
       );
       throw error;
     }
     const failure = describeFailure(error);
-    await quick.finishDayRun({
-      dataset,
-      date,
-      status: 'failed',
-      stage,
-      inputs,
-      outputs: [],
-      rows: null,
-      error: failure,
-    });
+    await recordFailure(failure);
     throw ApplicationFailure.create({
       type: failure.type,
       nonRetryable: true,

@@ -2,10 +2,8 @@
  * `courant demo`: the whole pipeline offline on the embedded stack — Temporal dev server + UI,
  * document store, a worker — with the ODRÉ exports replayed from the real samples in test/fixtures.
  */
-import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import path from 'node:path';
-import { failureChain } from '../../client/failure-text.js';
 import { startDay } from '../../client/start-day.js';
 import { isDemoDay, loadDemoExports, DEMO_DAYS } from '../../demo/sample-exports.js';
 import { startOdreServer } from '../../demo/odre-replay-server.js';
@@ -14,9 +12,9 @@ import { ensureStack } from '../../stack/ensure.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import { runWorker } from '../../workers/worker.js';
 import type { CommandContext } from '../context.js';
-import { PipelineFailedError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseDayOption } from '../options.js';
-import { printDayResult, watchProgress } from '../progress.js';
+import { awaitDay } from '../progress.js';
 
 export function registerDemoCommand(program: Command, context: () => CommandContext): void {
   program
@@ -62,16 +60,7 @@ async function runDemoDay(ctx: CommandContext, config: CommandContext['config'],
   const { client, close } = await connectClient(config);
   try {
     const handle = await startDay(client, { date, runKind: 'manual', taskQueue: config.temporal.taskQueue });
-    const progress = watchProgress(client, date, ['eco2mix'], ctx.out);
-    try {
-      printDayResult(ctx.out, handle.workflowId, await handle.result());
-    } catch (error) {
-      if (error instanceof WorkflowFailedError)
-        throw new PipelineFailedError(`${handle.workflowId} failed\n${failureChain(error.cause ?? error)}`);
-      throw error;
-    } finally {
-      await progress.stop();
-    }
+    await awaitDay(client, handle, date, ['eco2mix'], ctx.out);
   } finally {
     await close();
   }

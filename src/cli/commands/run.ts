@@ -1,14 +1,11 @@
 /** `courant run --date D [--datasets a,b] [--wait]`: run one day now (RunKind=manual). */
-import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { failureChain } from '../../client/failure-text.js';
 import { startDay } from '../../client/start-day.js';
 import { DATASETS } from '../../shared/datasets.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import type { CommandContext } from '../context.js';
-import { PipelineFailedError } from '../errors.js';
 import { parseDatasetsOption, parseDayOption } from '../options.js';
-import { printDayResult, watchProgress } from '../progress.js';
+import { awaitDay } from '../progress.js';
 
 export function registerRunCommand(program: Command, context: () => CommandContext): void {
   program
@@ -34,16 +31,7 @@ export function registerRunCommand(program: Command, context: () => CommandConte
           `${handle.workflowId} started (run ${handle.firstExecutionRunId}) on task queue ${ctx.config.temporal.taskQueue}\n`,
         );
         if (options.wait !== true) return;
-        const progress = watchProgress(client, date, datasets ?? [...DATASETS], ctx.out);
-        try {
-          printDayResult(ctx.out, handle.workflowId, await handle.result());
-        } catch (error) {
-          if (error instanceof WorkflowFailedError)
-            throw new PipelineFailedError(`${handle.workflowId} failed\n${failureChain(error.cause ?? error)}`);
-          throw error;
-        } finally {
-          await progress.stop();
-        }
+        await awaitDay(client, handle, date, datasets ?? [...DATASETS], ctx.out);
       } finally {
         await close();
       }

@@ -17,22 +17,16 @@ export type Eco2mixColumnName = 'date_heure' | 'nature' | Eco2mixMeasure;
  * (`eolien_terrestre`, `eolien_offshore`, `stockage_batterie`, `destockage_batterie`), absent
  * from older exports; a missing optional column reads as null.
  */
+const OPTIONAL_MEASURES: ReadonlySet<string> = new Set([
+  'eolien_terrestre',
+  'eolien_offshore',
+  'stockage_batterie',
+  'destockage_batterie',
+]);
+
 export const REQUIRED_COLUMNS: readonly Eco2mixColumnName[] = [
   'date_heure',
-  'consommation',
-  'prevision_j1',
-  'prevision_j',
-  'fioul',
-  'charbon',
-  'gaz',
-  'nucleaire',
-  'eolien',
-  'solaire',
-  'hydraulique',
-  'pompage',
-  'bioenergies',
-  'ech_physiques',
-  'taux_co2',
+  ...ECO2MIX_MEASURES.filter((measure) => !OPTIONAL_MEASURES.has(measure)),
 ];
 
 const KNOWN_COLUMNS: ReadonlySet<string> = new Set<string>(['date_heure', 'nature', ...ECO2MIX_MEASURES]);
