@@ -1,6 +1,6 @@
 /** The daily schedule's settings: code defaults, overridable by SCHEDULE_* variables (zod-checked). */
 import { z } from 'zod';
-import { ScheduleOverlapPolicy } from '@temporalio/client';
+import type { ScheduleOverlapPolicy } from '@temporalio/client';
 
 export interface DailyScheduleSettings {
   readonly scheduleId: string;

@@ -7,6 +7,8 @@ import { temporal } from '@temporalio/proto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
+import type { dailyPipeline } from '../../src/workflows/daily-pipeline.js';
+import type { scheduledDaily } from '../../src/workflows/scheduled-daily.js';
 import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
 import { workflowIds } from '../../src/shared/keys.js';
 import { scheduledDay } from '../../src/shared/resolve-partition.js';
@@ -101,7 +103,7 @@ describe('operators', () => {
       requestId: randomUUID(),
       reason: 'source fixed',
     });
-    const rerun = harness.client.workflow.getHandle(first.workflowId, reset.runId ?? undefined);
+    const rerun = harness.client.workflow.getHandle<typeof dailyPipeline>(first.workflowId, reset.runId ?? undefined);
     const result = await rerun.result();
     expect(result.date).toBe(FAILED_DAY);
     expect((await rerun.describe()).typedSearchAttributes.get(PartitionDate)?.toISOString()).toBe(
@@ -137,7 +139,7 @@ describe('one run per day', () => {
       runKind: 'manual',
       taskQueue: harness.config.temporal.taskQueue,
     });
-    const scheduled = await harness.client.workflow.start('scheduledDaily', {
+    const scheduled = await harness.client.workflow.start<typeof scheduledDaily>('scheduledDaily', {
       workflowId: uniqueName('scheduled'),
       taskQueue: harness.config.temporal.taskQueue,
       args: [{ date: day }],
@@ -178,7 +180,7 @@ describe('the daily schedule', () => {
       ['2024-10-27', 'succeeded', 'scheduled'],
     ]);
     expect(runs).toHaveLength(3);
-    const dst = await harness.client.workflow.getHandle(workflowIds.daily('2024-10-27')).result();
+    const dst = await harness.client.workflow.getHandle<typeof dailyPipeline>(workflowIds.daily('2024-10-27')).result();
     expect(dst.datasets[0]?.rows.written).toBe(100);
   });
 
