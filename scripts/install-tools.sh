@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Installs the local stack's servers into .tools/bin, pinned and idempotent:
-#   temporal  - Temporal CLI (dev server + Web UI), built with `go install` at a pinned tag
-#   ferretdb  - MongoDB-wire-compatible document store (FerretDB over SQLite), built from scripts/ferretdb
-# A tool already installed at the pinned version is reused; nothing is downloaded but Go modules.
+# Installs the local stack's servers into .tools, pinned and idempotent:
+#   temporal        - Temporal CLI (dev server + Web UI), built with `go install` at a pinned tag
+#   ferretdb        - MongoDB-wire-compatible document store (FerretDB over SQLite), built from scripts/ferretdb
+#   minio           - S3-compatible object server for aws mode on one machine, `go install` at a pinned commit
+#   dynamodb-local  - DynamoDB Local with sqlite4java's native library, from Maven Central (scripts/dynamodb-local)
+# A tool already installed at the pinned version is reused (stamp files); nothing is downloaded but
+# Go modules and Maven Central artifacts. DynamoDB Local needs Java 17+ and Maven; without them it is
+# skipped with a warning (local mode and the demo do not need it; the aws-mode tests do).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,6 +14,9 @@ bin="$root/.tools/bin"
 mkdir -p "$bin"
 
 TEMPORAL_CLI_VERSION="v1.5.1"
+# github.com/minio/minio has no semver tags: this pseudo-version is commit 7aac2a2c5b7c (2026-02-12),
+# the last commit of the community repository, i.e. RELEASE.2025-10-15T17-29-55Z plus its later fixes.
+MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
@@ -41,6 +48,38 @@ install_ferretdb() {
   echo "$stamp" >"$bin/ferretdb.stamp"
 }
 
+install_minio() {
+  if stamp_matches minio "$MINIO_VERSION"; then log "minio $MINIO_VERSION: present"; return; fi
+  need_go
+  log "minio $MINIO_VERSION: building with go install (a few minutes the first time)"
+  GOBIN="$bin" GOFLAGS=-buildvcs=false go install "github.com/minio/minio@$MINIO_VERSION"
+  echo "$MINIO_VERSION" >"$bin/minio.stamp"
+}
+
+install_dynamodb_local() {
+  local src="$root/scripts/dynamodb-local" dest="$root/.tools/dynamodb-local" stamp
+  stamp="$(sha256sum "$src/pom.xml" | cut -c1-16)"
+  if [ -f "$dest/lib/DynamoDBLocal.jar" ] && [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$stamp" ]; then
+    log "dynamodb-local ($stamp): present"; return
+  fi
+  if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+    log "dynamodb-local: skipped (needs Java 17+ and Maven); local mode does not need it, the aws-mode tests do"
+    return
+  fi
+  log "dynamodb-local: resolving from Maven Central (scripts/dynamodb-local/pom.xml)"
+  rm -rf "$dest/lib.tmp"
+  mvn -B -q -Dstyle.color=never -f "$src/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$dest/lib.tmp" -Dmdep.stripVersion=true -DincludeScope=runtime
+  rm -rf "$dest/lib"
+  mv "$dest/lib.tmp" "$dest/lib"
+  echo "$stamp" >"$dest/stamp"
+}
+
+# DynamoDB Local only downloads: resolve it while the Go builds use the CPUs.
+install_dynamodb_local &
+dynamodb_local=$!
 install_temporal
 install_ferretdb
-log "tools ready in $bin"
+install_minio
+wait "$dynamodb_local"
+log "tools ready in $root/.tools"

@@ -2,6 +2,7 @@
 import { Context } from '@temporalio/activity';
 import type { DatasetName } from '../shared/datasets.js';
 import type { PipelineStage, RunKind } from '../shared/pipeline.js';
+import type { ObjectRead } from '../storage/object-store.js';
 import type { InputFile, RowCounts } from '../storage/records.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -22,6 +23,21 @@ export interface FinishDayRunInput {
   readonly error: { readonly type: string; readonly message: string } | null;
 }
 
+/**
+ * Marks the calling run's day record `fallback: true` when any of `reads` was served from a local
+ * copy because the object store was unreachable, and logs which keys.
+ */
+export async function noteFallbackReads(
+  deps: Pick<ActivityDeps, 'records'>,
+  day: { readonly dataset: DatasetName; readonly date: string },
+  reads: readonly ObjectRead[],
+): Promise<void> {
+  const keys = reads.filter((r) => r.origin === 'fallback').map((r) => r.key);
+  if (keys.length === 0) return;
+  Context.current().log.warn('object store unreachable: read local copies', { ...day, keys, fallback: true });
+  await deps.records.upsertDayRun({ ...day, fallback: true }, { onlyIfRunId: callingRun().runId });
+}
+
 /** The workflow run that called the activity: day records are owned by runs. */
 function callingRun(): { workflowId: string; runId: string } {
   const execution = Context.current().info.workflowExecution;
@@ -39,7 +55,7 @@ export function createDayRunActivities(deps: ActivityDeps) {
     const previous = await deps.records.getDayRun(input.dataset, input.date);
     const sameRun = previous !== null && previous.runId === runId;
     const attempt = sameRun ? previous.attempt : (previous?.attempt ?? 0) + 1;
-    await deps.records.upsertDayRun({
+    const wrote = await deps.records.upsertDayRun({
       dataset: input.dataset,
       date: input.date,
       status: 'running',
@@ -55,7 +71,9 @@ export function createDayRunActivities(deps: ActivityDeps) {
       startedAt: sameRun ? previous.startedAt : new Date().toISOString(),
       finishedAt: null,
       error: null,
+      fallback: false,
     });
+    if (!wrote) Context.current().log.warn('a newer run owns this day record; not overwriting it', { ...input, runId });
   }
 
   /** Records how the run ended. Writes only if the record still belongs to this run. */

@@ -5,6 +5,7 @@ import { pipelineFor } from '../datasets/registry.js';
 import { readParquetFile } from '../parquet/read.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { storageKeys } from '../shared/keys.js';
+import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
 
@@ -29,7 +30,7 @@ export function createMetricsActivities(deps: ActivityDeps) {
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'metrics-'));
     try {
       const local = path.join(scratch, 'table.parquet');
-      await deps.objects.getToFile(input.processedKey, local);
+      await noteFallbackReads(deps, input, [await deps.objects.getToFile(input.processedKey, local)]);
       const rows = await readParquetFile(deps.duckdb, local, pipeline.columns);
       const metrics = await classifyingBadData(() =>
         pipeline.metrics(

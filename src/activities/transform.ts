@@ -8,6 +8,7 @@ import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
 import { storageKeys } from '../shared/keys.js';
 import type { InputFile, RowCounts } from '../storage/records.js';
+import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
 
@@ -31,13 +32,15 @@ export function createTransformActivities(deps: ActivityDeps) {
    */
   async function transformDay(input: TransformDayInput): Promise<TransformDayOutput> {
     const pipeline = pipelineFor(input.dataset);
-    const raws = await Promise.all(
-      input.inputs.map(async (file) => ({
-        source: file.source,
-        file: file.key,
-        body: await deps.objects.get(file.key),
-      })),
+    const reads = await Promise.all(
+      input.inputs.map(async (file) => ({ source: file.source, read: await deps.objects.read(file.key) })),
     );
+    await noteFallbackReads(
+      deps,
+      input,
+      reads.map((r) => r.read),
+    );
+    const raws = reads.map(({ source, read }) => ({ source, file: read.key, body: read.body }));
     const result = await classifyingBadData(() => {
       const transformed = pipeline.transform(input.date, raws);
       if (transformed.records.length === 0) {

@@ -3,6 +3,27 @@ import path from 'node:path';
 import { envSchema, type ParsedEnv } from './schema.js';
 import { defaultDatabaseType, detectEnvironment, type DatabaseType, type StorageMode } from './environment.js';
 
+/** S3 object storage (aws mode): `s3://{bucket}/{prefix}/`, with a local read cache. */
+export interface S3Config {
+  readonly bucket: string;
+  /** Key prefix without leading or trailing `/`; empty for the bucket root. */
+  readonly prefix: string;
+  readonly region: string;
+  /** An S3-compatible server (MinIO, …); addressed path-style. Absent for AWS itself. */
+  readonly endpoint: string | undefined;
+  readonly cacheDir: string;
+  /** 0 disables the cache. */
+  readonly cacheMaxBytes: number;
+}
+
+/** DynamoDB record store: tables `{tablePrefix}day_runs`, `{tablePrefix}metrics`, `{tablePrefix}reports`. */
+export interface DynamoDbConfig {
+  readonly region: string;
+  /** DynamoDB Local or another endpoint; absent for AWS itself. */
+  readonly endpoint: string | undefined;
+  readonly tablePrefix: string;
+}
+
 export interface Config {
   readonly temporal: {
     readonly address: string;
@@ -16,9 +37,16 @@ export interface Config {
     readonly mode: StorageMode;
     readonly modeReason: string;
     readonly databaseType: DatabaseType;
+    /** Local mode: the object store. Aws mode: the local mirror that reads fall back to. */
     readonly dataDir: string;
     readonly mongodbUrl: string;
     readonly recordPrefix: string;
+    /** Create the bucket and tables when missing (dev and tests; production provisions them). */
+    readonly createMissing: boolean;
+    /** Set in aws mode. */
+    readonly s3: S3Config | null;
+    /** Set when DATABASE_TYPE resolves to dynamodb. */
+    readonly dynamodb: DynamoDbConfig | null;
   };
   readonly sources: {
     readonly eco2mixBaseUrl: string;
@@ -44,24 +72,33 @@ function withoutEmpty(env: Env): Record<string, string> {
   return out;
 }
 
+/** Variables that the detected mode needs and that have no default, each named with why. */
+function missingForMode(env: Record<string, string>, mode: StorageMode, databaseType: DatabaseType): string[] {
+  const problems: string[] = [];
+  const why = mode === 'aws' ? 'required in aws mode' : 'required with DATABASE_TYPE=dynamodb';
+  if (mode === 'aws' && env.S3_BUCKET === undefined) problems.push('S3_BUCKET: required in aws mode');
+  if ((mode === 'aws' || databaseType === 'dynamodb') && env.AWS_REGION === undefined)
+    problems.push(`AWS_REGION: ${why}`);
+  return problems;
+}
+
 export function loadConfig(env: Env): Config {
-  const parsed = envSchema.safeParse(withoutEmpty(env));
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-    );
-  }
+  const raw = withoutEmpty(env);
+  const parsed = envSchema.safeParse(raw);
+  const detected = detectEnvironment(raw);
+  const requestedDatabase =
+    raw.DATABASE_TYPE === 'dynamodb' || raw.DATABASE_TYPE === 'mongodb' ? raw.DATABASE_TYPE : null;
+  const databaseType = requestedDatabase ?? defaultDatabaseType(detected.mode);
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)),
+    ...missingForMode(raw, detected.mode, databaseType),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const detected = detectEnvironment(env);
-  if (detected.mode === 'aws') {
-    throw new ConfigError([
-      `STORAGE_MODE: aws mode was selected (${detected.reason}) but this build supports local mode only; set STORAGE_MODE=local`,
-    ]);
-  }
-  const databaseType = e.DATABASE_TYPE ?? defaultDatabaseType(detected.mode);
-  if (databaseType !== 'mongodb') {
-    throw new ConfigError([`DATABASE_TYPE: ${databaseType} is not available in local mode yet; use mongodb`]);
-  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  const region = e.AWS_REGION ?? '';
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -75,9 +112,25 @@ export function loadConfig(env: Env): Config {
       mode: detected.mode,
       modeReason: detected.reason,
       databaseType,
-      dataDir: path.resolve(e.DATA_DIR),
+      dataDir,
       mongodbUrl: e.MONGODB_URL,
       recordPrefix: e.RECORD_PREFIX,
+      createMissing: e.CREATE_STORAGE,
+      s3:
+        detected.mode === 'aws'
+          ? {
+              bucket: e.S3_BUCKET ?? '',
+              prefix: e.S3_PREFIX,
+              region,
+              endpoint: e.S3_ENDPOINT,
+              cacheDir: path.resolve(e.S3_CACHE_DIR ?? path.join(dataDir, '.s3-cache')),
+              cacheMaxBytes: e.S3_CACHE_MAX_BYTES,
+            }
+          : null,
+      dynamodb:
+        databaseType === 'dynamodb'
+          ? { region, endpoint: e.DYNAMODB_ENDPOINT, tablePrefix: e.DYNAMODB_TABLE_PREFIX }
+          : null,
     },
     sources: { eco2mixBaseUrl: e.ECO2MIX_BASE_URL, timeoutMs: e.SOURCE_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,

@@ -29,11 +29,13 @@ export async function startProcess(
   command: string,
   args: string[],
   logFile: string,
+  /** Extra environment variables for the child, on top of this process's. */
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ManagedProcess> {
   await mkdir(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
   await new Promise((resolve) => log.once('open', resolve));
-  const child = spawn(command, args, { stdio: ['ignore', log, log] });
+  const child = spawn(command, args, { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
   if (child.pid === undefined) {
     log.end();
     throw new Error(`${name} could not be started (${command})`);

@@ -1,5 +1,10 @@
-/** Starts the embedded servers: the Temporal dev server (with Web UI) and the document store. */
+/**
+ * Starts the embedded servers: the Temporal dev server (with Web UI), the document store, and for
+ * aws mode on one machine MinIO (S3-compatible) and DynamoDB Local.
+ */
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { devServerSearchAttributeArgs } from '../shared/search-attributes.js';
 import { waitForPort } from './ports.js';
 import { startProcess, type ManagedProcess } from './process.js';
@@ -66,6 +71,98 @@ export async function startDocumentStore(options: DocumentStoreOptions): Promise
   } catch (error) {
     await server.stop();
     throw new Error(`document store failed to start; see ${server.logFile}`, { cause: error });
+  }
+  return server;
+}
+
+export interface MinioOptions {
+  readonly binary: string;
+  readonly host: string;
+  readonly port: number;
+  /** Where MinIO keeps buckets and objects; kept across restarts. */
+  readonly dataDir: string;
+  readonly logDir: string;
+  /** The root credentials clients sign with (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). */
+  readonly rootUser: string;
+  readonly rootPassword: string;
+}
+
+/** Starts MinIO (S3-compatible) on host:port and waits until it reports ready. */
+export async function startMinio(options: MinioOptions): Promise<ManagedProcess> {
+  const args = ['server', options.dataDir, '--address', `${options.host}:${options.port}`, '--quiet'];
+  const server = await startProcess('minio', options.binary, args, path.join(options.logDir, 'minio.log'), {
+    MINIO_ROOT_USER: options.rootUser,
+    MINIO_ROOT_PASSWORD: options.rootPassword,
+    MINIO_BROWSER: 'off',
+    MINIO_UPDATE: 'off',
+  });
+  try {
+    const ready = `http://${options.host}:${options.port}/minio/health/ready`;
+    await waitForPort(options.host, options.port, { timeoutMs: 30_000, what: 'minio', alive: () => server.isAlive() });
+    const deadline = Date.now() + 30_000;
+    while (
+      !(await fetch(ready).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
+      if (Date.now() > deadline || !server.isAlive()) throw new Error(`minio did not report ready at ${ready}`);
+      await sleep(100);
+    }
+  } catch (error) {
+    await server.stop();
+    throw new Error(`minio failed to start; see ${server.logFile}`, { cause: error });
+  }
+  return server;
+}
+
+export interface DynamoDbLocalOptions {
+  readonly java: string;
+  /** The directory holding DynamoDBLocal.jar, its dependencies and sqlite4java's native library. */
+  readonly libDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** Where the database file lives (kept across restarts); in memory when absent. */
+  readonly dbDir?: string;
+  readonly logDir: string;
+}
+
+/**
+ * Starts DynamoDB Local with `java` on `port` (it listens on every interface; tests and `courant
+ * dev` talk to it on loopback). One shared database, whatever the region and credentials.
+ */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<ManagedProcess> {
+  const args = [
+    '-Xmx256m',
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    `-Djava.library.path=${options.libDir}`,
+    `-Dsqlite4java.library.path=${options.libDir}`,
+    '-cp',
+    path.join(options.libDir, '*'),
+    'com.amazonaws.services.dynamodbv2.local.main.ServerRunner',
+    '-port',
+    String(options.port),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...(options.dbDir ? ['-dbPath', options.dbDir] : ['-inMemory']),
+  ];
+  if (options.dbDir) await mkdir(options.dbDir, { recursive: true });
+  const server = await startProcess(
+    'dynamodb-local',
+    options.java,
+    args,
+    path.join(options.logDir, 'dynamodb-local.log'),
+  );
+  try {
+    await waitForPort(options.host, options.port, {
+      timeoutMs: 60_000,
+      what: 'DynamoDB Local',
+      alive: () => server.isAlive(),
+    });
+  } catch (error) {
+    await server.stop();
+    throw new Error(`DynamoDB Local failed to start; see ${server.logFile}`, { cause: error });
   }
   return server;
 }

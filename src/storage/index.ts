@@ -1,20 +1,142 @@
-/** createStorage(config): the object store and record store for the configured environment. */
+/**
+ * createStorage(config): the object store and record store for the configured environment.
+ *   local mode  LocalObjectStore under DATA_DIR
+ *   aws mode    FallbackObjectStore( CachedObjectStore( S3ObjectStore ) ), mirror under DATA_DIR
+ *   records     MongoRecordStore or DynamoRecordStore, by DATABASE_TYPE
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import { createDynamoDbClient, createS3Client } from './aws-clients.js';
+import { CachedObjectStore } from './cached-object-store.js';
+import { DynamoRecordStore } from './dynamo-record-store.js';
+import { cacheCopy, FallbackObjectStore, mirrorCopy } from './fallback-object-store.js';
 import { LocalObjectStore } from './local-object-store.js';
 import { MongoRecordStore } from './mongo-record-store.js';
+import { ObjectCache } from './object-cache.js';
 import type { ObjectStore } from './object-store.js';
 import type { RecordStore } from './records.js';
+import { S3ObjectStore } from './s3-object-store.js';
 
 export interface Storage {
   readonly objects: ObjectStore;
   readonly records: RecordStore;
+  /** Checks (or, with CREATE_STORAGE, creates) the bucket, tables and indexes. Safe on every start. */
+  prepare(): Promise<void>;
+  /** Closes the record store's connection and the S3 client. */
+  close(): Promise<void>;
 }
 
-export async function createStorage(config: Config): Promise<Storage> {
-  const objects = new LocalObjectStore(config.storage.dataDir);
-  const records = await MongoRecordStore.connect(config.storage.mongodbUrl, config.storage.recordPrefix);
-  return { objects, records };
+export interface CreateStorageOptions {
+  /** Where the stores log fallbacks and cache problems. */
+  readonly logger?: Logger;
 }
 
-export type { ObjectStore } from './object-store.js';
+interface ObjectSide {
+  readonly objects: ObjectStore;
+  prepare(): Promise<void>;
+  close(): void;
+}
+
+function createObjectSide(config: Config, logger: Logger | undefined): ObjectSide {
+  const s3Config = config.storage.s3;
+  if (!s3Config) return { objects: new LocalObjectStore(config.storage.dataDir), prepare: async () => {}, close() {} };
+  const client: S3Client = createS3Client(s3Config);
+  const s3 = new S3ObjectStore(client, s3Config.bucket, s3Config.prefix);
+  const mirror = new LocalObjectStore(config.storage.dataDir);
+  const cache =
+    s3Config.cacheMaxBytes > 0
+      ? new ObjectCache(s3Config.cacheDir, s3.location, s3Config.cacheMaxBytes, logger)
+      : undefined;
+  const primary = cache ? new CachedObjectStore(s3, cache, logger) : s3;
+  const copies = cache ? [cacheCopy(cache), mirrorCopy(mirror)] : [mirrorCopy(mirror)];
+  return {
+    objects: new FallbackObjectStore(primary, mirror, copies, logger),
+    prepare: () => s3.ensureBucket(config.storage.createMissing),
+    close: () => client.destroy(),
+  };
+}
+
+/** The record store alone, for commands that only read or write records. */
+export async function createRecordStore(config: Config): Promise<RecordStore> {
+  const dynamodb = config.storage.dynamodb;
+  if (dynamodb) {
+    return new DynamoRecordStore(createDynamoDbClient(dynamodb), {
+      tablePrefix: dynamodb.tablePrefix,
+      createMissing: config.storage.createMissing,
+      location: describeStorage(config).records,
+    });
+  }
+  return MongoRecordStore.connect(config.storage.mongodbUrl, config.storage.recordPrefix);
+}
+
+export async function createStorage(config: Config, options: CreateStorageOptions = {}): Promise<Storage> {
+  const objectSide = createObjectSide(config, options.logger);
+  let records: RecordStore;
+  try {
+    records = await createRecordStore(config);
+  } catch (error) {
+    objectSide.close();
+    throw error;
+  }
+  return {
+    objects: objectSide.objects,
+    records,
+    async prepare() {
+      await objectSide.prepare();
+      await records.ensureSchema();
+    },
+    async close() {
+      try {
+        await records.close();
+      } finally {
+        objectSide.close();
+      }
+    },
+  };
+}
+
+/** Where objects and records live, without credentials: for the start-up log and `courant dev`. */
+export function describeStorage(config: Config): {
+  mode: string;
+  reason: string;
+  objects: string;
+  records: string;
+  mirror?: string;
+  cache?: string;
+} {
+  const { storage } = config;
+  const s3 = storage.s3;
+  const objects = s3
+    ? `s3://${s3.bucket}/${s3.prefix ? `${s3.prefix}/` : ''}${s3.endpoint ? ` at ${s3.endpoint}` : ''} (${s3.region})`
+    : `file://${storage.dataDir}`;
+  const dynamodb = storage.dynamodb;
+  const records = dynamodb
+    ? `dynamodb tables ${dynamodb.tablePrefix}{day_runs,metrics,reports}` +
+      `${dynamodb.endpoint ? ` at ${dynamodb.endpoint}` : ''} (${dynamodb.region})`
+    : `mongodb ${withoutUserInfo(storage.mongodbUrl)}`;
+  return {
+    mode: storage.mode,
+    reason: storage.modeReason,
+    objects,
+    records,
+    ...(s3
+      ? {
+          mirror: storage.dataDir,
+          cache: s3.cacheMaxBytes > 0 ? `${s3.cacheDir} (max ${s3.cacheMaxBytes} bytes)` : 'off',
+        }
+      : {}),
+  };
+}
+
+function withoutUserInfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '[unparseable URL]';
+  }
+}
+
+export type { ObjectStore, ReadOrigin } from './object-store.js';
 export type { RecordStore, DayRun, DayRunPatch } from './records.js';

@@ -1,24 +1,31 @@
-/** ObjectStore on the local file system under one root directory; writes are temp + rename. */
-import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+/**
+ * ObjectStore on the local file system under one root directory. Keys are checked before any I/O,
+ * and the resolved path must stay under the root (symbolic links included); writes are temp + rename.
+ */
+import { copyFile, mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { assertSafeKey, ObjectNotFoundError, type ObjectStore, type StoredObjectInfo } from './object-store.js';
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
-}
+import { isNotFound, writeFileAtomically } from './atomic-file.js';
+import {
+  assertSafeKey,
+  ObjectNotFoundError,
+  type ObjectBody,
+  type ObjectRead,
+  type ObjectStore,
+  type StoredObjectInfo,
+} from './object-store.js';
 
 export class LocalObjectStore implements ObjectStore {
   readonly location: string;
   private readonly root: string;
+  private realRoot: string | undefined;
 
   constructor(root: string) {
     this.root = path.resolve(root);
     this.location = pathToFileURL(this.root).href;
   }
 
-  /** The absolute path of a key, refused if it would leave the root. */
+  /** The absolute path of a key, refused (RangeError) if it would leave the root. No I/O. */
   pathOf(key: string): string {
     assertSafeKey(key);
     const full = path.resolve(this.root, key);
@@ -36,17 +43,27 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async get(key: string): Promise<Uint8Array> {
+    return (await this.read(key)).body;
+  }
+
+  async read(key: string): Promise<ObjectBody> {
+    const file = this.pathOf(key);
     try {
-      return await readFile(this.pathOf(key));
+      await this.checkInsideRoot(file);
+      const body = await readFile(file);
+      return { key, bytes: body.byteLength, origin: 'store', body };
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
       throw error;
     }
   }
 
-  async getToFile(key: string, targetPath: string): Promise<void> {
+  async getToFile(key: string, targetPath: string): Promise<ObjectRead> {
+    const file = this.pathOf(key);
     try {
-      await copyFile(this.pathOf(key), targetPath);
+      await this.checkInsideRoot(file);
+      await copyFile(file, targetPath);
+      return { key, bytes: (await stat(targetPath)).size, origin: 'store' };
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
       throw error;
@@ -54,8 +71,10 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async head(key: string): Promise<StoredObjectInfo | null> {
+    const file = this.pathOf(key);
     try {
-      const s = await stat(this.pathOf(key));
+      await this.checkInsideRoot(file);
+      const s = await stat(file);
       return { key, bytes: s.size };
     } catch (error) {
       if (isNotFound(error)) return null;
@@ -63,17 +82,31 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * A symbolic link inside the root must not lead reads or writes outside it: the nearest existing
+   * directory on the way to `file` must resolve inside the root.
+   */
+  private async checkInsideRoot(file: string): Promise<void> {
+    this.realRoot ??= await realpath(this.root);
+    for (let dir = path.dirname(file); dir.startsWith(this.root); dir = path.dirname(dir)) {
+      let real: string;
+      try {
+        real = await realpath(dir);
+      } catch (error) {
+        if (isNotFound(error)) continue;
+        throw error;
+      }
+      if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep))
+        throw new RangeError(`${file} resolves outside ${this.root}`);
+      return;
+    }
+  }
+
   private async writeAtomically(key: string, write: (temp: string) => Promise<void>): Promise<StoredObjectInfo> {
     const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${randomUUID()}.tmp`;
-    try {
-      await write(temp);
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await mkdir(this.root, { recursive: true });
+    await this.checkInsideRoot(target);
+    await writeFileAtomically(target, write);
     return { key, bytes: (await stat(target)).size };
   }
 }

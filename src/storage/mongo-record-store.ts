@@ -1,6 +1,14 @@
 /** RecordStore on MongoDB (or a wire-compatible server). Documents are keyed `{dataset}/{date}`. */
-import { MongoClient, type Collection, type Document } from 'mongodb';
-import type { DayRun, DayRunPatch, DayRunQuery, MetricsRecord, RecordStore, ReportRecord } from './records.js';
+import { MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
+import {
+  RECORD_TABLES,
+  type DayRun,
+  type DayRunPatch,
+  type DayRunQuery,
+  type MetricsRecord,
+  type RecordStore,
+  type ReportRecord,
+} from './records.js';
 import { dayRunSchema, metricsRecordSchema, reportRecordSchema } from './record-schemas.js';
 
 interface Keyed extends Document {
@@ -8,6 +16,7 @@ interface Keyed extends Document {
 }
 
 const dayKey = (dataset: string, date: string) => `${dataset}/${date}`;
+const DUPLICATE_KEY = 11000;
 
 export class MongoRecordStore implements RecordStore {
   readonly location: string;
@@ -22,9 +31,10 @@ export class MongoRecordStore implements RecordStore {
   ) {
     this.location = location;
     const db = client.db();
-    this.dayRuns = db.collection<Keyed>(`${prefix}day_runs`);
-    this.metrics = db.collection<Keyed>(`${prefix}metrics`);
-    this.reports = db.collection<Keyed>(`${prefix}reports`);
+    const [dayRuns, metrics, reports] = RECORD_TABLES;
+    this.dayRuns = db.collection<Keyed>(`${prefix}${dayRuns}`);
+    this.metrics = db.collection<Keyed>(`${prefix}${metrics}`);
+    this.reports = db.collection<Keyed>(`${prefix}${reports}`);
   }
 
   /** Connects once; the caller owns the store and closes it. */
@@ -44,12 +54,20 @@ export class MongoRecordStore implements RecordStore {
     const { dataset, date, ...fields } = patch;
     const filter: Document = { _id: dayKey(dataset, date) };
     if (options.onlyIfRunId !== undefined) filter.runId = options.onlyIfRunId;
-    const result = await this.dayRuns.updateOne(
-      filter,
-      { $set: { dataset, date, ...fields } },
-      { upsert: options.onlyIfRunId === undefined },
-    );
-    return result.matchedCount + result.upsertedCount > 0;
+    if (fields.attempt !== undefined)
+      filter.$or = [{ attempt: { $exists: false } }, { attempt: { $lte: fields.attempt } }];
+    try {
+      const result = await this.dayRuns.updateOne(
+        filter,
+        { $set: { dataset, date, ...fields } },
+        { upsert: options.onlyIfRunId === undefined },
+      );
+      return result.matchedCount + result.upsertedCount > 0;
+    } catch (error) {
+      // The record exists but the filter refused it (a newer attempt owns it): the upsert's insert collides.
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
   }
 
   async getDayRun(dataset: string, date: string): Promise<DayRun | null> {

@@ -18,6 +18,7 @@ export const dayRunSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.object({ type: z.string(), message: z.string() }).nullable(),
+  fallback: z.boolean().default(false),
 });
 
 export const metricsRecordSchema = z.object({

@@ -33,6 +33,11 @@ export interface DayRun {
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly error: { readonly type: string; readonly message: string } | null;
+  /**
+   * True when this run read at least one object from a local copy (cache or mirror) because the
+   * object store could not be reached; absent in records written before the field existed.
+   */
+  readonly fallback: boolean;
 }
 
 /** Fields a step may change on an existing day run; the key is (dataset, date). */
@@ -56,16 +61,25 @@ export interface DayRunQuery {
   readonly datasets?: readonly string[];
 }
 
+/** Collections (MongoDB) or tables (DynamoDB), each name preceded by the configured prefix. */
+export const RECORD_TABLES = ['day_runs', 'metrics', 'reports'] as const;
+export type RecordTable = (typeof RECORD_TABLES)[number];
+
 export interface RecordStore {
   readonly location: string;
-  /** Creates indexes or tables when missing; safe to call on every start. */
+  /**
+   * Prepares the store on start: indexes (MongoDB); tables (DynamoDB) created when missing if the
+   * store was built to create them (CREATE_STORAGE), else checked. Safe to call on every start.
+   */
   ensureSchema(): Promise<void>;
   /**
-   * Upserts the day run keyed (dataset, date). With `onlyIfRunId`, updates only when the stored
-   * record belongs to that run, so an older run never overwrites a newer one; returns whether it wrote.
+   * Upserts the day run keyed (dataset, date), as one conditional write, so that an older run never
+   * overwrites a newer one: with `onlyIfRunId`, only an existing record of that run is updated; a
+   * patch that carries `attempt` never replaces a record with a higher attempt. Returns whether it wrote.
    */
   upsertDayRun(patch: DayRunPatch, options?: { onlyIfRunId?: string }): Promise<boolean>;
   getDayRun(dataset: string, date: string): Promise<DayRun | null>;
+  /** Every day run in [from, to] (all pages), ordered by date then dataset. */
   listDayRuns(query: DayRunQuery): Promise<DayRun[]>;
   upsertMetrics(record: MetricsRecord): Promise<void>;
   getMetrics(dataset: string, date: string): Promise<MetricsRecord | null>;

@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
@@ -21,12 +22,12 @@ async function codeVersion(): Promise<string> {
   return process.env.COURANT_CODE_VERSION ?? pkg.version;
 }
 
-export async function openWorkerResources(config: Config): Promise<WorkerResources> {
+export async function openWorkerResources(config: Config, logger?: Logger): Promise<WorkerResources> {
   await mkdir(config.storage.dataDir, { recursive: true });
-  const storage = await createStorage(config);
+  const storage = await createStorage(config, logger ? { logger: logger.child({ component: 'storage' }) } : {});
   const scratchDir = await mkdtemp(path.join(os.tmpdir(), 'courant-'));
   try {
-    await storage.records.ensureSchema();
+    await storage.prepare();
     const duckdb = await openDuckDb({ tempDirectory: scratchDir });
     return {
       deps: {
@@ -40,12 +41,12 @@ export async function openWorkerResources(config: Config): Promise<WorkerResourc
       },
       async close() {
         duckdb.closeSync();
-        await storage.records.close();
+        await storage.close();
         await rm(scratchDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await storage.records.close();
+    await storage.close();
     await rm(scratchDir, { recursive: true, force: true });
     throw error;
   }

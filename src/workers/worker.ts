@@ -4,9 +4,9 @@ import { Worker, type NativeConnection, type WorkflowBundleOption } from '@tempo
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
+import { describeStorage } from '../storage/index.js';
 import { backfillTaskQueue } from '../shared/keys.js';
 import { bundleWorkflows } from './bundle.js';
-import { withoutCredentials } from './logger.js';
 import { openWorkerResources } from './resources.js';
 import { connectClient, connectWorkerConnection } from './temporal-connection.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
@@ -59,18 +59,14 @@ export async function runWorkersUntil<T>(workers: readonly Worker[], until?: () 
  * Runs the workers until SIGINT/SIGTERM, or until `until` settles when given, then closes every
  * client.
  */
-export async function runWorker<T = void>(config: Config, logger: Logger, until?: () => Promise<T>): Promise<T | undefined> {
+export async function runWorker<T = void>(
+  config: Config,
+  logger: Logger,
+  until?: () => Promise<T>,
+): Promise<T | undefined> {
   installTemporalRuntime(logger);
-  logger.info(
-    {
-      mode: config.storage.mode,
-      reason: config.storage.modeReason,
-      dataDir: config.storage.dataDir,
-      database: withoutCredentials(config.storage.mongodbUrl),
-    },
-    'storage environment detected',
-  );
-  const resources = await openWorkerResources(config);
+  logger.info(describeStorage(config), 'storage environment detected');
+  const resources = await openWorkerResources(config, logger);
   let connection: NativeConnection | undefined;
   let client: Awaited<ReturnType<typeof connectClient>> | undefined;
   try {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { ActivityDeps } from '../../src/activities/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
 import { createWorkers, runWorkersUntil } from '../../src/workers/worker.js';
@@ -26,6 +28,39 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Conf
   });
 }
 
+/** Signs AWS SDK requests of this test process with the shared MinIO's credentials (default chain). */
+export function useTestAwsCredentials(): { accessKeyId: string; secretAccessKey: string } {
+  const credentials = { accessKeyId: inject('s3AccessKeyId'), secretAccessKey: inject('s3SecretAccessKey') };
+  process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+  return credentials;
+}
+
+/**
+ * Variables for aws mode on the shared MinIO and DynamoDB Local, with a bucket and a table prefix
+ * of its own (created on start), for testConfig(). Also sets the test process's AWS credentials.
+ */
+export function awsTestEnv(): Record<string, string> {
+  useTestAwsCredentials();
+  return {
+    STORAGE_MODE: 'aws',
+    S3_BUCKET: uniqueName('courant').replaceAll('_', '-'),
+    S3_PREFIX: 'courant',
+    AWS_REGION: 'us-east-1',
+    S3_ENDPOINT: inject('s3Endpoint'),
+    DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+    DYNAMODB_TABLE_PREFIX: `${uniqueName('t')}_`,
+    CREATE_STORAGE: 'true',
+  };
+}
+
+export interface StartTestWorkerOptions {
+  /** Replaces the activities' dependencies, e.g. to wrap the object store in a fault injector. */
+  readonly deps?: (deps: ActivityDeps) => ActivityDeps;
+  /** Where the storage layer logs (fallbacks, cache problems). */
+  readonly logger?: Logger;
+}
+
 export interface TestWorkerHarness {
   readonly config: Config;
   readonly client: Client;
@@ -35,8 +70,11 @@ export interface TestWorkerHarness {
 }
 
 /** Real workers (real activities, real storage) on their own task queues, running until close(). */
-export async function startTestWorker(config: Config): Promise<TestWorkerHarness> {
-  const resources = await openWorkerResources(config);
+export async function startTestWorker(
+  config: Config,
+  options: StartTestWorkerOptions = {},
+): Promise<TestWorkerHarness> {
+  const resources = await openWorkerResources(config, options.logger);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -45,7 +83,7 @@ export async function startTestWorker(config: Config): Promise<TestWorkerHarness
     client,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: resources.deps,
+    deps: options.deps ? options.deps(resources.deps) : resources.deps,
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   let stop: () => void = () => undefined;

@@ -59,7 +59,116 @@ describe('loadConfig', () => {
     expect(loadConfig({ TEMPORAL_TLS: 'true' }).temporal.tls).toBe(true);
   });
 
-  it('refuses aws mode in this build, saying how to get local mode', () => {
-    expect(() => loadConfig({ USE_S3: 'true' })).toThrow(/set STORAGE_MODE=local/);
+  it('loads aws mode: S3 with its cache and mirror, DynamoDB by default', () => {
+    const config = loadConfig({
+      AWS_EXECUTION_ENV: 'AWS_ECS_FARGATE',
+      S3_BUCKET: 'energy-data',
+      S3_PREFIX: '/courant/prod/',
+      AWS_REGION: 'eu-west-3',
+      DATA_DIR: '/srv/courant',
+    });
+    expect(config.storage).toMatchObject({
+      mode: 'aws',
+      modeReason: 'AWS_EXECUTION_ENV=AWS_ECS_FARGATE is set',
+      databaseType: 'dynamodb',
+      dataDir: '/srv/courant',
+      createMissing: false,
+      s3: {
+        bucket: 'energy-data',
+        prefix: 'courant/prod',
+        region: 'eu-west-3',
+        endpoint: undefined,
+        cacheDir: '/srv/courant/.s3-cache',
+        cacheMaxBytes: 1024 ** 3,
+      },
+      dynamodb: { region: 'eu-west-3', endpoint: undefined, tablePrefix: 'courant_' },
+    });
+  });
+
+  it('points at S3-compatible servers and DynamoDB Local when endpoints are given', () => {
+    const config = loadConfig({
+      USE_S3: 'true',
+      S3_BUCKET: 'local-bucket',
+      AWS_REGION: 'us-east-1',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      DYNAMODB_TABLE_PREFIX: 'dev_',
+      S3_CACHE_DIR: '/tmp/cache',
+      S3_CACHE_MAX_BYTES: '0',
+      CREATE_STORAGE: 'true',
+    });
+    expect(config.storage.modeReason).toBe('USE_S3=true');
+    expect(config.storage.s3).toMatchObject({
+      endpoint: 'http://127.0.0.1:9000',
+      cacheDir: '/tmp/cache',
+      cacheMaxBytes: 0,
+    });
+    expect(config.storage.dynamodb).toMatchObject({ endpoint: 'http://127.0.0.1:8000', tablePrefix: 'dev_' });
+    expect(config.storage.createMissing).toBe(true);
+  });
+
+  it('lets DATABASE_TYPE choose the record store in either mode', () => {
+    const awsWithMongo = loadConfig({
+      STORAGE_MODE: 'aws',
+      S3_BUCKET: 'b-1',
+      AWS_REGION: 'eu-west-3',
+      DATABASE_TYPE: 'mongodb',
+    });
+    expect(awsWithMongo.storage).toMatchObject({ mode: 'aws', databaseType: 'mongodb', dynamodb: null });
+    const localWithDynamo = loadConfig({ DATABASE_TYPE: 'dynamodb', AWS_REGION: 'eu-west-3' });
+    expect(localWithDynamo.storage).toMatchObject({ mode: 'local', databaseType: 'dynamodb', s3: null });
+    expect(loadConfig({}).storage).toMatchObject({ s3: null, dynamodb: null });
+  });
+
+  it('names every variable aws mode is missing', () => {
+    expect(() => loadConfig({ USE_S3: 'true' })).toThrow(ConfigError);
+    try {
+      loadConfig({ USE_S3: 'true' });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'S3_BUCKET: required in aws mode',
+        'AWS_REGION: required in aws mode',
+      ]);
+    }
+    expect(() => loadConfig({ DATABASE_TYPE: 'dynamodb' })).toThrow(/AWS_REGION: required with DATABASE_TYPE=dynamodb/);
+  });
+
+  it('reports every invalid storage variable at once, each by name', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        STORAGE_MODE: 'aws',
+        S3_BUCKET: 'Not_A_Bucket',
+        S3_PREFIX: 'a/../b',
+        AWS_REGION: 'Paris',
+        S3_ENDPOINT: 'minio:9000',
+        DYNAMODB_ENDPOINT: 'ftp://x',
+        DYNAMODB_TABLE_PREFIX: 'bad prefix',
+        S3_CACHE_MAX_BYTES: '-1',
+        USE_S3: 'maybe',
+        CREATE_STORAGE: 'sure',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    for (const name of [
+      'S3_BUCKET',
+      'S3_PREFIX',
+      'AWS_REGION',
+      'S3_ENDPOINT',
+      'DYNAMODB_ENDPOINT',
+      'DYNAMODB_TABLE_PREFIX',
+      'S3_CACHE_MAX_BYTES',
+      'USE_S3',
+      'CREATE_STORAGE',
+    ]) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  it('treats an empty AWS_EXECUTION_ENV as unset', () => {
+    expect(loadConfig({ AWS_EXECUTION_ENV: '' }).storage.mode).toBe('local');
   });
 });

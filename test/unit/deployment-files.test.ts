@@ -6,12 +6,15 @@ import { loadConfig } from '../../src/config/index.js';
 import { envSchema } from '../../src/config/schema.js';
 import { devServerSearchAttributeArgs } from '../../src/shared/search-attributes.js';
 
-const KNOWN_VARIABLES = new Set([...Object.keys(envSchema.shape), 'USE_S3', 'AWS_EXECUTION_ENV']);
+const KNOWN_VARIABLES = new Set([...Object.keys(envSchema.shape), 'AWS_EXECUTION_ENV']);
+/** Read by the AWS SDK's default credential chain, not by courant's configuration. */
+const SDK_CREDENTIALS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
 
 const composeSchema = z.object({
   services: z.object({
     temporal: z.object({ command: z.array(z.string()) }),
     worker: z.object({ environment: z.record(z.string(), z.string()) }),
+    'worker-aws': z.object({ environment: z.record(z.string(), z.string()), profiles: z.array(z.string()) }),
   }),
 });
 
@@ -26,6 +29,17 @@ describe('docker-compose.yml', () => {
     const config = loadConfig(env);
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.storage.mode).toBe('local');
+  });
+
+  it('runs aws mode on MinIO and DynamoDB Local under the aws profile, with a configuration that loads', async () => {
+    const worker = (await compose()).services['worker-aws'];
+    expect(worker.profiles).toEqual(['aws']);
+    const env = worker.environment;
+    for (const name of Object.keys(env))
+      expect(new Set([...KNOWN_VARIABLES, ...SDK_CREDENTIALS]), name).toContain(name);
+    const config = loadConfig(env);
+    expect(config.storage).toMatchObject({ mode: 'aws', databaseType: 'dynamodb', createMissing: true });
+    expect(config.storage.s3?.endpoint).toBe('http://minio:9000');
   });
 
   it('registers exactly the search attributes the workflows use', async () => {
@@ -43,6 +57,6 @@ describe('.env.example', () => {
       .split('\n')
       .map((line) => /^([A-Z0-9_]+)=/.exec(line)?.[1])
       .filter((n): n is string => n !== undefined);
-    expect(new Set(names)).toEqual(new Set([...Object.keys(envSchema.shape), 'USE_S3']));
+    expect(new Set(names)).toEqual(new Set(Object.keys(envSchema.shape)));
   });
 });

@@ -1,7 +1,12 @@
-/** `courant dev`: the embedded stack (Temporal dev server + UI, document store) and a worker. */
+/**
+ * `courant dev`: the embedded stack (Temporal dev server + UI, and the storage servers of the
+ * detected mode: the document store, or MinIO and DynamoDB Local) and a worker. Prints the storage
+ * mode and why it was chosen.
+ */
 import type { Command } from 'commander';
 import path from 'node:path';
-import { ensureStack } from '../../stack/ensure.js';
+import { ensureStack, usesOnlyLocalAwsEndpoints } from '../../stack/ensure.js';
+import { describeStorage } from '../../storage/index.js';
 import { runWorker } from '../../workers/worker.js';
 import type { CommandContext } from '../context.js';
 
@@ -12,15 +17,27 @@ export function registerDevCommand(program: Command, context: () => CommandConte
     .option('--state-dir <dir>', 'where the embedded servers keep their data and logs', '.courant')
     .action(async (options: { stateDir: string }) => {
       const ctx = context();
-      const stack = await ensureStack(ctx.config, path.resolve(options.stateDir), ctx.logger);
+      // On servers of this machine, dev creates the bucket and tables it needs.
+      const config = usesOnlyLocalAwsEndpoints(ctx.config)
+        ? { ...ctx.config, storage: { ...ctx.config.storage, createMissing: true } }
+        : ctx.config;
+      const stack = await ensureStack(config, path.resolve(options.stateDir), ctx.logger, {
+        accessKeyId: ctx.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: ctx.env.AWS_SECRET_ACCESS_KEY,
+      });
       try {
+        const storage = describeStorage(config);
         ctx.out.write(
-          `Temporal:       ${stack.temporalAddress}\n` +
+          `Storage mode:   ${storage.mode} (${storage.reason})\n` +
+            `Objects:        ${storage.objects}\n` +
+            (storage.mirror ? `Local mirror:   ${storage.mirror}\n` : '') +
+            (storage.cache ? `S3 cache:       ${storage.cache}\n` : '') +
+            `Records:        ${storage.records}\n` +
+            `Temporal:       ${stack.temporalAddress}\n` +
             (stack.temporalUi ? `Temporal UI:    ${stack.temporalUi}\n` : '') +
-            `Document store: ${stack.mongodbUrl}\n` +
-            `Data:           ${ctx.config.storage.dataDir}\n`,
+            (stack.started.length > 0 ? `Started:        ${stack.started.join(', ')}\n` : ''),
         );
-        await runWorker(ctx.config, ctx.logger);
+        await runWorker(config, ctx.logger);
       } finally {
         await stack.stop();
       }

@@ -1,0 +1,228 @@
+/**
+ * RecordStore on DynamoDB (or DynamoDB Local). Tables, each `{prefix}{name}`:
+ *   day_runs  partition key `dataset`, sort key `date`
+ *   metrics   partition key `dataset`, sort key `date`
+ *   reports   partition key `period`
+ * Day runs are updated field by field with one conditional UpdateItem (see RecordStore); metrics
+ * and reports are replaced whole, their documents (`metrics`, `summary`) kept as JSON text because
+ * DynamoDB maps do not keep field order, and reports built from them must come out byte for byte
+ * as in local mode. Reads are strongly consistent; queries follow every page.
+ */
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
+  UpdateItemCommand,
+  waitUntilTableExists,
+  type AttributeValue,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { DATASETS } from '../shared/datasets.js';
+import { dayRunSchema, metricsRecordSchema, reportRecordSchema } from './record-schemas.js';
+import {
+  RECORD_TABLES,
+  type DayRun,
+  type DayRunPatch,
+  type DayRunQuery,
+  type MetricsRecord,
+  type RecordStore,
+  type RecordTable,
+  type ReportRecord,
+} from './records.js';
+
+export interface DynamoRecordStoreOptions {
+  readonly tablePrefix: string;
+  /** Create missing tables in ensureSchema (dev, tests); otherwise a missing table is an error. */
+  readonly createMissing: boolean;
+  /** Items per Query page; DynamoDB's own 1 MB limit applies too. */
+  readonly pageSize?: number;
+  /** Shown in logs, e.g. the endpoint and region. */
+  readonly location?: string;
+}
+
+const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+
+/** A document kept as JSON text; anything else is handed to the schema as it is, to be refused there. */
+function fromJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+/** Key attributes per table, in key-schema order (partition, then sort). */
+export const TABLE_KEYS: Readonly<Record<RecordTable, readonly string[]>> = {
+  day_runs: ['dataset', 'date'],
+  metrics: ['dataset', 'date'],
+  reports: ['period'],
+};
+
+/** The CreateTable input of a table: on-demand capacity, string keys. */
+export function tableDefinition(tablePrefix: string, table: RecordTable): CreateTableCommandInput {
+  const keys = TABLE_KEYS[table];
+  return {
+    TableName: `${tablePrefix}${table}`,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+  };
+}
+
+export class DynamoRecordStore implements RecordStore {
+  readonly location: string;
+  private readonly tables: Readonly<Record<RecordTable, string>>;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly options: DynamoRecordStoreOptions,
+  ) {
+    this.tables = {
+      day_runs: `${options.tablePrefix}day_runs`,
+      metrics: `${options.tablePrefix}metrics`,
+      reports: `${options.tablePrefix}reports`,
+    };
+    this.location = options.location ?? `dynamodb tables ${options.tablePrefix}*`;
+  }
+
+  /** The full table names, in RECORD_TABLES order. */
+  tableNames(): string[] {
+    return RECORD_TABLES.map((t) => this.tables[t]);
+  }
+
+  async ensureSchema(): Promise<void> {
+    for (const table of RECORD_TABLES) {
+      const TableName = this.tables[table];
+      try {
+        await this.client.send(new DescribeTableCommand({ TableName }));
+        continue;
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+        if (!this.options.createMissing)
+          throw new Error(
+            `DynamoDB table ${TableName} does not exist: create it (see README, "Storage modes") ` +
+              'or set CREATE_STORAGE=true to let courant create it',
+            { cause: error },
+          );
+      }
+      try {
+        await this.client.send(new CreateTableCommand(tableDefinition(this.options.tablePrefix, table)));
+      } catch (error) {
+        // Another worker created it at the same moment.
+        if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+      }
+      await waitUntilTableExists({ client: this.client, maxWaitTime: 120 }, { TableName });
+    }
+  }
+
+  async upsertDayRun(patch: DayRunPatch, options: { onlyIfRunId?: string } = {}): Promise<boolean> {
+    const { dataset, date, ...fields } = patch;
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) throw new RangeError('upsertDayRun: nothing to write');
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = entries.map(([name, value], i) => {
+      names[`#f${i}`] = name;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
+    const conditions: string[] = [];
+    if (options.onlyIfRunId !== undefined) {
+      names['#runId'] = 'runId';
+      values[':onlyRunId'] = options.onlyIfRunId;
+      conditions.push('(attribute_exists(#dataset) AND #runId = :onlyRunId)');
+    }
+    if (fields.attempt !== undefined) {
+      names['#attempt'] = 'attempt';
+      values[':attempt'] = fields.attempt;
+      conditions.push('(attribute_not_exists(#dataset) OR attribute_not_exists(#attempt) OR #attempt <= :attempt)');
+    }
+    if (conditions.length > 0) names['#dataset'] = 'dataset';
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tables.day_runs,
+          Key: marshall({ dataset, date }),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: marshall(values, MARSHALL),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getDayRun(dataset: string, date: string): Promise<DayRun | null> {
+    const item = await this.getItem(this.tables.day_runs, { dataset, date });
+    return item ? dayRunSchema.parse(item) : null;
+  }
+
+  async listDayRuns(query: DayRunQuery): Promise<DayRun[]> {
+    const runs: DayRun[] = [];
+    for (const dataset of query.datasets ?? DATASETS) {
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tables.day_runs,
+            KeyConditionExpression: '#dataset = :dataset AND #date BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#dataset': 'dataset', '#date': 'date' },
+            ExpressionAttributeValues: marshall({ ':dataset': dataset, ':from': query.from, ':to': query.to }),
+            ConsistentRead: true,
+            ...(this.options.pageSize ? { Limit: this.options.pageSize } : {}),
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) runs.push(dayRunSchema.parse(unmarshall(item)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return runs.sort((a, b) => (a.date === b.date ? a.dataset.localeCompare(b.dataset) : a.date < b.date ? -1 : 1));
+  }
+
+  async upsertMetrics(record: MetricsRecord): Promise<void> {
+    await this.putItem(this.tables.metrics, {
+      dataset: record.dataset,
+      date: record.date,
+      metrics: JSON.stringify(record.metrics),
+    });
+  }
+
+  async getMetrics(dataset: string, date: string): Promise<MetricsRecord | null> {
+    const item = await this.getItem(this.tables.metrics, { dataset, date });
+    return item ? metricsRecordSchema.parse({ ...item, metrics: fromJson(item.metrics) }) : null;
+  }
+
+  async upsertReport(record: ReportRecord): Promise<void> {
+    await this.putItem(this.tables.reports, {
+      period: record.period,
+      summary: JSON.stringify(record.summary),
+      keys: record.keys,
+    });
+  }
+
+  async getReport(period: string): Promise<ReportRecord | null> {
+    const item = await this.getItem(this.tables.reports, { period });
+    return item ? reportRecordSchema.parse({ ...item, summary: fromJson(item.summary) }) : null;
+  }
+
+  close(): Promise<void> {
+    this.client.destroy();
+    return Promise.resolve();
+  }
+
+  private async getItem(TableName: string, key: Record<string, string>): Promise<Record<string, unknown> | null> {
+    const out = await this.client.send(new GetItemCommand({ TableName, Key: marshall(key), ConsistentRead: true }));
+    return out.Item ? unmarshall(out.Item) : null;
+  }
+
+  private async putItem(TableName: string, item: Record<string, unknown>): Promise<void> {
+    await this.client.send(new PutItemCommand({ TableName, Item: marshall(item, MARSHALL) }));
+  }
+}

@@ -1,0 +1,144 @@
+/** The RecordStore contract (DESIGN §4), one suite run against MongoDB and DynamoDB. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DayRun, RecordStore } from '../../src/storage/records.js';
+
+export interface RecordStoreUnderTest {
+  readonly store: RecordStore;
+  /** How many day runs of one (dataset, date) the database holds, counted by the database itself. */
+  countDayRuns(dataset: string, date: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const dayRun = (overrides: Partial<DayRun> = {}): DayRun => ({
+  dataset: 'eco2mix',
+  date: '2024-10-27',
+  status: 'running',
+  stage: 'download',
+  attempt: 1,
+  runKind: 'manual',
+  workflowId: 'day/eco2mix/2024-10-27',
+  runId: 'run-1',
+  inputs: [],
+  outputs: [],
+  rows: null,
+  codeVersion: '0.1.0',
+  startedAt: '2024-10-28T06:00:00.000Z',
+  finishedAt: null,
+  error: null,
+  fallback: false,
+  ...overrides,
+});
+
+export function recordStoreContract(name: string, open: () => Promise<RecordStoreUnderTest>): void {
+  describe(`RecordStore contract: ${name}`, () => {
+    let subject: RecordStoreUnderTest;
+    let store: RecordStore;
+
+    beforeAll(async () => {
+      subject = await open();
+      store = subject.store;
+      await store.ensureSchema();
+      await store.ensureSchema();
+    });
+    afterAll(async () => subject.close());
+
+    it('upserts a day run by (dataset, date): a second write updates, never duplicates', async () => {
+      expect(await store.upsertDayRun(dayRun())).toBe(true);
+      await store.upsertDayRun({ dataset: 'eco2mix', date: '2024-10-27', status: 'succeeded', stage: 'done' });
+      expect(await store.getDayRun('eco2mix', '2024-10-27')).toMatchObject({
+        status: 'succeeded',
+        stage: 'done',
+        runId: 'run-1',
+        attempt: 1,
+        fallback: false,
+      });
+      expect(await subject.countDayRuns('eco2mix', '2024-10-27')).toBe(1);
+    });
+
+    it('round-trips every field of a finished day run exactly', async () => {
+      const run = dayRun({
+        date: '2024-10-26',
+        status: 'failed',
+        stage: 'transform',
+        inputs: [
+          { source: 'realtime', key: 'raw/eco2mix/dt=2024-10-26/realtime.csv', sha256: 'a'.repeat(64), bytes: 12 },
+        ],
+        outputs: ['processed/eco2mix/dt=2024-10-26/eco2mix_national.parquet'],
+        rows: { read: 100, written: 98, rejected: 2 },
+        finishedAt: '2024-10-27T06:01:02.345Z',
+        error: { type: 'BadData', message: 'raw/eco2mix/dt=2024-10-26/realtime.csv, line 3: "x"' },
+        fallback: true,
+      });
+      await store.upsertDayRun(run);
+      expect(await store.getDayRun('eco2mix', '2024-10-26')).toEqual(run);
+    });
+
+    it('updates a record only for the run that owns it (onlyIfRunId), and never creates one that way', async () => {
+      await store.upsertDayRun(dayRun({ date: '2024-03-31', runId: 'new-run', attempt: 2 }));
+      const wrote = await store.upsertDayRun(
+        { dataset: 'eco2mix', date: '2024-03-31', status: 'failed' },
+        { onlyIfRunId: 'old-run' },
+      );
+      expect(wrote).toBe(false);
+      expect((await store.getDayRun('eco2mix', '2024-03-31'))?.status).toBe('running');
+      expect(
+        await store.upsertDayRun(
+          { dataset: 'eco2mix', date: '2024-03-31', fallback: true },
+          { onlyIfRunId: 'new-run' },
+        ),
+      ).toBe(true);
+      expect((await store.getDayRun('eco2mix', '2024-03-31'))?.fallback).toBe(true);
+      expect(
+        await store.upsertDayRun({ dataset: 'eco2mix', date: '2013-01-01', status: 'failed' }, { onlyIfRunId: 'x' }),
+      ).toBe(false);
+      expect(await store.getDayRun('eco2mix', '2013-01-01')).toBeNull();
+    });
+
+    it('never lets an older attempt replace a newer one', async () => {
+      await store.upsertDayRun(dayRun({ date: '2024-10-25', runId: 'run-3', attempt: 3 }));
+      expect(await store.upsertDayRun(dayRun({ date: '2024-10-25', runId: 'run-2', attempt: 2 }))).toBe(false);
+      expect(await store.getDayRun('eco2mix', '2024-10-25')).toMatchObject({ runId: 'run-3', attempt: 3 });
+      expect(
+        await store.upsertDayRun(dayRun({ date: '2024-10-25', runId: 'run-3', attempt: 3, stage: 'metrics' })),
+      ).toBe(true);
+      expect(await store.upsertDayRun(dayRun({ date: '2024-10-25', runId: 'run-4', attempt: 4 }))).toBe(true);
+      expect(await store.getDayRun('eco2mix', '2024-10-25')).toMatchObject({ runId: 'run-4', attempt: 4 });
+    });
+
+    it('lists day runs of a date range across pages, in date order, filtered by dataset', async () => {
+      const dates = Array.from({ length: 23 }, (_, i) => `2023-02-${String(i + 1).padStart(2, '0')}`);
+      for (const date of [...dates].reverse()) await store.upsertDayRun(dayRun({ date }));
+      const listed = await store.listDayRuns({ from: '2023-02-03', to: '2023-02-20', datasets: ['eco2mix'] });
+      expect(listed.map((r) => r.date)).toEqual(dates.slice(2, 20));
+      expect((await store.listDayRuns({ from: '2023-02-01', to: '2023-02-28' })).length).toBe(23);
+      expect(await store.listDayRuns({ from: '2023-02-01', to: '2023-02-28', datasets: ['other'] })).toEqual([]);
+    });
+
+    it('replaces metrics and reports by key, keeping nested values, nulls and floats exact', async () => {
+      await store.upsertMetrics({ dataset: 'eco2mix', date: '2024-10-27', metrics: { points: 1 } });
+      const metrics = {
+        points: 92,
+        completeness: 92 / 100,
+        consumption: { energyMWh: 901_894.25, peakAt: '2025-08-22T10:45:00.000Z', minMW: null },
+        production: { bySourceMWh: { nucleaire: 0.1 + 0.2 } },
+        empty: {},
+        list: [1, 'two', null],
+      };
+      await store.upsertMetrics({ dataset: 'eco2mix', date: '2024-10-27', metrics });
+      expect((await store.getMetrics('eco2mix', '2024-10-27'))?.metrics).toEqual(metrics);
+      await store.upsertReport({ period: '2024-10-27', summary: { a: 1 }, keys: ['k1'] });
+      await store.upsertReport({ period: '2024-10-27', summary: { a: 2 }, keys: ['k2', 'k3'] });
+      expect(await store.getReport('2024-10-27')).toEqual({
+        period: '2024-10-27',
+        summary: { a: 2 },
+        keys: ['k2', 'k3'],
+      });
+    });
+
+    it('returns null for what was never written', async () => {
+      expect(await store.getDayRun('eco2mix', '2012-01-01')).toBeNull();
+      expect(await store.getMetrics('eco2mix', '2012-01-01')).toBeNull();
+      expect(await store.getReport('2012-01-01')).toBeNull();
+    });
+  });
+}
