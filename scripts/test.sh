@@ -12,3 +12,4 @@ step "format";            npx prettier --check . >/dev/null
 step "workflow bundle";   npx tsx scripts/check-bundle.ts
 step "tests (real Temporal dev server, real document store)"
 npx vitest run "$@"
+if [ "$#" -eq 0 ]; then step "bench, smoke size (runs each benchmark once; asserts no timing)"; node --import tsx bench/run.ts --smoke; fi

@@ -13,6 +13,9 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDBIns
     memory_limit: options.memoryLimit ?? '512MB',
     preserve_insertion_order: 'false',
     autoinstall_known_extensions: 'false',
+    // DuckDB keeps every file it reads in its buffer pool by default; a worker reads thousands of
+    // small staging and Parquet files, and its memory would climb to the limit and stay there.
+    enable_external_file_cache: 'false',
   };
   if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
   return DuckDBInstance.create(':memory:', settings);

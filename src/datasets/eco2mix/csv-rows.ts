@@ -20,6 +20,21 @@ function isBlank(fields: readonly string[]): boolean {
 }
 
 /**
+ * The rows of a text without any double quote, which is how the API exports days: nothing can be
+ * quoted, so every non-empty line is a row and its fields are the text between delimiters. The
+ * same rows and line numbers as csv-parse gives, several times faster.
+ */
+function splitUnquoted(normalised: string, delimiter: CsvDelimiter): CsvRow[] {
+  const rows: CsvRow[] = [];
+  const lines = normalised.split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] ?? '';
+    if (line !== '') rows.push({ line: index + 1, fields: line.split(delimiter) });
+  }
+  return rows;
+}
+
+/**
  * The data rows of a CSV text (header skipped, blank lines dropped). Rows may have any number of
  * fields: the caller rejects rows whose width differs from the header's. A quote left open or closed
  * in the middle of a field makes every later row unreliable, so it fails the whole file.
@@ -27,6 +42,11 @@ function isBlank(fields: readonly string[]): boolean {
 export function readCsvRows(text: string, delimiter: CsvDelimiter, file: string): CsvRow[] {
   // csv-parse counts a CRLF inside a quoted field as two lines; with LF only its count is exact.
   const normalised = text.replace(/\r\n?/g, '\n');
+  if (!normalised.includes('"')) {
+    return splitUnquoted(normalised, delimiter)
+      .slice(1)
+      .filter((row) => !isBlank(row.fields));
+  }
   const rows: CsvRow[] = [];
   try {
     parse(normalised, {

@@ -1,0 +1,291 @@
+/**
+ * The cost of orchestration, on servers started for the run (loopback, free ports, stopped at the
+ * end): one eCO2mix day end to end through Temporal (the dev server, a real `courant worker`, the
+ * loopback source) against the same activities in a plain loop, then a backfill of many days at
+ * several parallelisms.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startBackfill } from '../../src/client/start-backfill.js';
+import { startDay } from '../../src/client/start-day.js';
+import { datesInRange } from '../../src/shared/partition.js';
+import { freePort } from '../../src/stack/ports.js';
+import type { ManagedProcess } from '../../src/stack/process.js';
+import { startDocumentStore, startTemporalDevServer } from '../../src/stack/servers.js';
+import { resolveTool } from '../../src/stack/tools.js';
+import { BENCH_DIR, runChild, tsNode } from '../lib/child.js';
+import { cpuSeconds } from '../lib/proc.js';
+import { startExportServer, type ExportServer } from './export-server.js';
+import { dispatchWaits, secondsInActivities } from './history.js';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
+
+export type BackfillDriver = 'workflow' | 'client';
+
+export interface OrchestrationOptions {
+  readonly workDir: string;
+  readonly logDir: string;
+  /** Measured end-to-end runs (one warm-up run comes first). */
+  readonly dayRuns: number;
+  readonly backfillFrom: string;
+  readonly backfillTo: string;
+  readonly parallelism: readonly number[];
+  readonly backfillDriver: BackfillDriver;
+  /** When set, a few more days run afterwards on a worker under --cpu-prof writing here. */
+  readonly profileDir?: string;
+  readonly log: (line: string) => void;
+}
+
+export interface BackfillRun {
+  readonly parallel: number;
+  readonly seconds: number;
+  readonly days: number;
+  readonly succeeded: number;
+  readonly workerPeakRssBytes: number;
+  /** CPU seconds each process used during the backfill: where the machine's time went. */
+  readonly cpuSeconds: { readonly worker: number; readonly temporal: number; readonly documentStore: number };
+}
+
+export interface OrchestrationResults {
+  readonly dayRuns: {
+    readonly seconds: readonly number[];
+    readonly activitySeconds: readonly number[];
+    /** Per run: how long each task waited to be picked up (scheduled → started). */
+    readonly dispatchWaits: readonly (readonly number[])[];
+    readonly workerPeakRssBytes: number;
+  };
+  readonly plainLoop: { readonly seconds: readonly number[]; readonly peakRssBytes: number };
+  readonly backfill: readonly BackfillRun[];
+  readonly backfillDriver: BackfillDriver;
+  readonly backfillDays: number;
+}
+
+const HOST = '127.0.0.1';
+/** The days of the end-to-end runs: one warm-up, then distinct days so that every run downloads. */
+const DAY_RUNS_FROM = '2023-02-01';
+
+interface Stack {
+  readonly pids: { readonly temporal: number; readonly documentStore: number };
+  readonly temporalAddress: string;
+  readonly mongoBase: string;
+  readonly source: ExportServer;
+  readonly client: Client;
+  stop(): Promise<void>;
+}
+
+async function waitForNamespace(connection: Connection, namespace: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(200);
+    }
+  }
+}
+
+async function startStack(options: OrchestrationOptions, days: readonly string[]): Promise<Stack> {
+  const started: ManagedProcess[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const close of closers.reverse()) await close();
+    for (const server of started.reverse()) await server.stop();
+  };
+  try {
+    const mongoPort = await freePort();
+    const documentStore = await startDocumentStore({
+      binary: resolveTool('ferretdb'),
+      host: HOST,
+      port: mongoPort,
+      dataDir: path.join(options.workDir, 'ferretdb'),
+      logDir: options.logDir,
+    });
+    started.push(documentStore);
+    const temporalPort = await freePort();
+    const temporal = await startTemporalDevServer({
+      cliPath: resolveTool('temporal', process.env.TEMPORAL_CLI_PATH),
+      host: HOST,
+      port: temporalPort,
+      uiPort: await freePort(),
+      namespace: 'default',
+      logDir: options.logDir,
+    });
+    started.push(temporal);
+    const source = await startExportServer(days);
+    closers.push(() => source.close());
+    const temporalAddress = `${HOST}:${temporalPort}`;
+    const connection = await Connection.connect({ address: temporalAddress });
+    closers.push(() => connection.close());
+    await waitForNamespace(connection, 'default');
+    return {
+      pids: { temporal: temporal.pid, documentStore: documentStore.pid },
+      temporalAddress,
+      mongoBase: `mongodb://${HOST}:${mongoPort}`,
+      source,
+      client: new Client({ connection, namespace: 'default' }),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A worker's environment: its own task queue, database and data directory. */
+function workerEnv(stack: Stack, options: OrchestrationOptions, name: string): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: `bench-${name}`,
+    MONGODB_URL: `${stack.mongoBase}/bench_${name.replaceAll('-', '_')}`,
+    DATA_DIR: path.join(options.workDir, `data-${name}`),
+    STORAGE_MODE: 'local',
+    ECO2MIX_BASE_URL: stack.source.baseUrl,
+    SOURCE_TIMEOUT_MS: '60000',
+  };
+}
+
+async function withWorker<T>(
+  stack: Stack,
+  options: OrchestrationOptions,
+  name: string,
+  run: (worker: WorkerProcess, taskQueue: string) => Promise<T>,
+  nodeFlags: readonly string[] = [],
+): Promise<T> {
+  const env = workerEnv(stack, options, name);
+  const worker = await startWorkerProcess(env, path.join(options.logDir, `worker-${name}.log`), nodeFlags);
+  try {
+    return await run(worker, env.TEMPORAL_TASK_QUEUE ?? '');
+  } finally {
+    await worker.stop();
+  }
+}
+
+async function runDays(stack: Stack, options: OrchestrationOptions, days: readonly string[], profileDir?: string) {
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return withWorker(
+    stack,
+    options,
+    profileDir ? 'day-profiled' : 'day',
+    async (worker, taskQueue) => {
+      const seconds: number[] = [];
+      const activitySeconds: number[] = [];
+      const waits: number[][] = [];
+      for (const [index, date] of days.entries()) {
+        const started = performance.now();
+        const handle = await startDay(stack.client, { date, runKind: 'manual', taskQueue });
+        await handle.result();
+        const elapsed = (performance.now() - started) / 1000;
+        if (index === 0) continue;
+        seconds.push(elapsed);
+        const workflows = [`daily/${date}`, `day/eco2mix/${date}`];
+        activitySeconds.push(await secondsInActivities(stack.client, workflows));
+        waits.push(await dispatchWaits(stack.client, workflows));
+        options.log(`  day ${date}: ${elapsed.toFixed(3)} s`);
+      }
+      return { seconds, activitySeconds, dispatchWaits: waits, workerPeakRssBytes: worker.peakRssBytes() ?? 0 };
+    },
+    nodeFlags,
+  );
+}
+
+async function runPlainLoop(stack: Stack, options: OrchestrationOptions, days: readonly string[]) {
+  const env = workerEnv(stack, options, 'plain');
+  const [command, args] = tsNode(path.join(BENCH_DIR, 'orchestration', 'plain-loop.ts'), ['--dates', days.join(',')]);
+  return runChild<{ seconds: number[]; peakRssBytes: number }>(command, args, {
+    logFile: path.join(options.logDir, 'plain-loop.log'),
+    env: { ...env, LOG_LEVEL: 'warn' },
+  });
+}
+
+/** Runs `days` with at most `parallel` in flight: the backfill workflow, or the bench client itself. */
+async function backfillAt(
+  stack: Stack,
+  options: OrchestrationOptions,
+  days: readonly string[],
+  parallel: number,
+): Promise<BackfillRun> {
+  return withWorker(stack, options, `backfill-${parallel}`, async (worker, taskQueue) => {
+    const cpu = () => ({
+      worker: cpuSeconds(worker.pid) ?? 0,
+      temporal: cpuSeconds(stack.pids.temporal) ?? 0,
+      documentStore: cpuSeconds(stack.pids.documentStore) ?? 0,
+    });
+    const before = cpu();
+    const started = performance.now();
+    let succeeded = 0;
+    if (options.backfillDriver === 'workflow') {
+      const input = { from: options.backfillFrom, to: options.backfillTo, mode: 'all', parallel } as const;
+      const handle = await startBackfill(stack.client, input, `bench-${parallel}-${Date.now()}`, taskQueue);
+      succeeded = (await handle.result()).succeeded;
+    } else {
+      let next = 0;
+      const backfillId = `bench-${parallel}-${Date.now()}`;
+      const lane = async () => {
+        for (let i = next++; i < days.length; i = next++) {
+          const date = days[i] ?? '';
+          const handle = await startDay(stack.client, { date, runKind: 'backfill', backfillId, taskQueue });
+          try {
+            await handle.result();
+            succeeded += 1;
+          } catch (error) {
+            options.log(`  ${date} failed: ${String(error)}`);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: parallel }, lane));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const after = cpu();
+    options.log(`  backfill of ${days.length} days at parallel ${parallel}: ${seconds.toFixed(1)} s`);
+    return {
+      parallel,
+      seconds,
+      days: days.length,
+      succeeded,
+      workerPeakRssBytes: worker.peakRssBytes() ?? 0,
+      cpuSeconds: {
+        worker: after.worker - before.worker,
+        temporal: after.temporal - before.temporal,
+        documentStore: after.documentStore - before.documentStore,
+      },
+    };
+  });
+}
+
+export async function runOrchestration(options: OrchestrationOptions): Promise<OrchestrationResults> {
+  await mkdir(options.workDir, { recursive: true });
+  const dayDates = datesInRange(DAY_RUNS_FROM, '2023-12-31').slice(0, options.dayRuns + 1);
+  const profiledDates = datesInRange('2023-09-01', '2023-09-06');
+  const plainDates = datesInRange('2024-02-01', '2024-12-31').slice(0, options.dayRuns + 1);
+  const backfillDates = datesInRange(options.backfillFrom, options.backfillTo);
+  options.log('starting the document store, the Temporal dev server and the loopback source');
+  const stack = await startStack(options, [...dayDates, ...profiledDates, ...plainDates, ...backfillDates]);
+  try {
+    options.log(`one day end to end through Temporal, ${options.dayRuns} runs after a warm-up`);
+    const dayRuns = await runDays(stack, options, dayDates);
+    if (options.profileDir) {
+      options.log(`${profiledDates.length - 1} more days on a worker under --cpu-prof`);
+      await mkdir(options.profileDir, { recursive: true });
+      await runDays(stack, options, profiledDates, options.profileDir);
+    }
+    options.log(`the same activities in a plain loop, ${options.dayRuns} days after a warm-up`);
+    const plainLoop = await runPlainLoop(stack, options, plainDates);
+    const backfill: BackfillRun[] = [];
+    for (const parallel of options.parallelism)
+      backfill.push(await backfillAt(stack, options, backfillDates, parallel));
+    return {
+      dayRuns,
+      plainLoop,
+      backfill,
+      backfillDriver: options.backfillDriver,
+      backfillDays: backfillDates.length,
+    };
+  } finally {
+    await stack.stop();
+    await rm(options.workDir, { recursive: true, force: true });
+  }
+}

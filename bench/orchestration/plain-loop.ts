@@ -1,0 +1,87 @@
+/**
+ * One eCO2mix day without Temporal: the activities the day's workflows call, in the same order, in
+ * a plain loop (each inside a mock activity context), with the worker's own clients and storage.
+ * What Temporal adds on top — workflow tasks, history, child workflow, the month report request,
+ * search attributes — is what the comparison with the real runs measures.
+ * Configured by the same environment as `courant worker`.
+ * Usage: plain-loop.ts --dates D1,D2,… (the first is a warm-up, not reported)
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { createActivities } from '../../src/activities/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { DATASET_SOURCES, type DatasetName } from '../../src/shared/datasets.js';
+import { openWorkerResources } from '../../src/workers/resources.js';
+import { printReport } from '../lib/child.js';
+import { peakRssBytes } from '../lib/proc.js';
+import { argsOf, required } from '../transform/outputs.js';
+
+/** Runs one activity in the mock context, typed by the activity's own input and output. */
+function inContext<I, O>(env: MockActivityEnvironment, activity: (input: I) => Promise<O>, input: I): Promise<O> {
+  return env.run(activity, input);
+}
+
+const dates = required(argsOf(process.argv.slice(2)), 'dates').split(',');
+const config = loadConfig(process.env);
+const resources = await openWorkerResources(config);
+const connection = await Connection.connect({ address: config.temporal.address });
+try {
+  const activities = createActivities(resources.deps, new Client({ connection, namespace: config.temporal.namespace }));
+  const logger = new DefaultLogger('WARN');
+  const dataset: DatasetName = 'eco2mix';
+  const seconds: number[] = [];
+  for (const date of dates) {
+    const started = performance.now();
+    const env = new MockActivityEnvironment(
+      {
+        workflowExecution: { workflowId: `day/${dataset}/${date}`, runId: randomUUID() },
+        taskQueue: config.temporal.taskQueue,
+      },
+      { logger },
+    );
+    await inContext(env, activities.startDayRun, { dataset, date, runKind: 'manual' });
+    const inputs = await Promise.all(
+      DATASET_SOURCES[dataset].map((source) => inContext(env, activities.downloadSource, { dataset, date, source })),
+    );
+    const transformed = await inContext(env, activities.transformDay, { dataset, date, inputs });
+    const metrics = await inContext(env, activities.computeMetrics, {
+      dataset,
+      date,
+      processedKey: transformed.processedKey,
+    });
+    await inContext(env, activities.finishDayRun, {
+      dataset,
+      date,
+      status: 'succeeded',
+      stage: 'done',
+      inputs,
+      outputs: [transformed.processedKey, transformed.rejectsKey, metrics.metricsKey],
+      rows: transformed.rows,
+      error: null,
+    });
+    await inContext(env, activities.buildDailyReport, {
+      date,
+      outcomes: [
+        {
+          dataset,
+          status: 'succeeded',
+          output: {
+            dataset,
+            date,
+            processedKeys: [transformed.processedKey],
+            metricsKey: metrics.metricsKey,
+            rows: transformed.rows,
+            completeness: metrics.completeness,
+          },
+        },
+      ],
+    });
+    seconds.push((performance.now() - started) / 1000);
+  }
+  printReport({ seconds: seconds.slice(1), peakRssBytes: peakRssBytes() ?? 0 });
+} finally {
+  await connection.close();
+  await resources.close();
+}
