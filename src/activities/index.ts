@@ -5,7 +5,9 @@ import { createBackfillPlanActivities } from './backfill-plan.js';
 import { createDayRunActivities } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { createDownloadActivities } from './download.js';
+import { createImportActivities } from './imports.js';
 import { createMetricsActivities } from './metrics.js';
+import { createPeriodReportActivities } from './period-reports.js';
 import { createReportActivities } from './report.js';
 import { withHeartbeats } from './heartbeat.js';
 import { createTransformActivities } from './transform.js';
@@ -19,6 +21,8 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
     ...createTransformActivities(deps),
     ...createMetricsActivities(deps),
     ...createReportActivities(deps),
+    ...createImportActivities(deps),
+    ...createPeriodReportActivities(deps, temporal),
   });
 }
 

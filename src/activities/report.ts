@@ -1,10 +1,8 @@
-/** Report activities: the day's report across datasets (DESIGN §3). */
+/** Report activities: the day's report across datasets (DESIGN §3), with its charts. */
 import type { DatasetName } from '../shared/datasets.js';
-import { storageKeys } from '../shared/keys.js';
-import { PARTITION_TIMEZONE } from '../shared/partition.js';
 import type { DatasetDayOutput } from '../shared/pipeline.js';
+import { writeDailyReport } from '../reports/daily-build.js';
 import type { ActivityDeps } from './deps.js';
-import { dailyReportCsv, type DailyReport } from './report-format.js';
 
 export interface DatasetOutcome {
   readonly dataset: DatasetName;
@@ -20,8 +18,9 @@ export interface BuildDailyReportInput {
 
 export function createReportActivities(deps: ActivityDeps) {
   /**
-   * Writes `reports/dt={date}/daily_report.{json,csv}` from the datasets' outcomes and metrics
-   * records, and upserts the `reports` record. Idempotent: the same day gives the same bytes.
+   * Writes `reports/dt={date}/daily_report.{json,csv,html}` from the datasets' outcomes and
+   * metrics records (the summary across datasets first, the charts from the day's Parquet), and
+   * upserts the `reports` record. Idempotent: the same day gives the same bytes.
    */
   async function buildDailyReport(input: BuildDailyReportInput): Promise<string[]> {
     const datasets = await Promise.all(
@@ -37,20 +36,12 @@ export function createReportActivities(deps: ActivityDeps) {
             : null,
       })),
     );
-    const report: DailyReport = { date: input.date, timezone: PARTITION_TIMEZONE, datasets };
-    const jsonKey = storageKeys.dailyReport(input.date, 'json');
-    const csvKey = storageKeys.dailyReport(input.date, 'csv');
-    await deps.objects.put(jsonKey, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
-    await deps.objects.put(csvKey, dailyReportCsv(report), { contentType: 'text/csv' });
-    const keys = [jsonKey, csvKey];
-    await deps.records.upsertReport({
-      period: input.date,
-      summary: {
-        datasets: datasets.map((d) => ({ dataset: d.dataset, status: d.status, completeness: d.completeness })),
-      },
-      keys,
+    const eco2mix = input.outcomes.find((o) => o.dataset === 'eco2mix' && o.status === 'succeeded');
+    return writeDailyReport(deps, {
+      date: input.date,
+      datasets,
+      eco2mixProcessedKey: eco2mix?.output?.processedKeys[0] ?? null,
     });
-    return keys;
   }
 
   return { buildDailyReport };

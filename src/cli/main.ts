@@ -4,6 +4,8 @@ import { ConfigError } from '../config/index.js';
 import { registerBackfillCommand } from './commands/backfill.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
+import { registerImportCommand } from './commands/import.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchedulesCommand } from './commands/schedules.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -21,6 +23,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   registerRunCommand(program, lazyContext);
   registerBackfillCommand(program, lazyContext);
   registerStatusCommand(program, lazyContext);
+  registerImportCommand(program, lazyContext);
+  registerReportCommand(program, lazyContext);
   registerSchedulesCommand(program, lazyContext);
   registerDevCommand(program, lazyContext);
   registerDemoCommand(program, lazyContext);

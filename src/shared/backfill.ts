@@ -1,5 +1,6 @@
 /** Backfill planning and progress: pure, shared by the backfill workflow, its activity and the CLI. */
 import type { DatasetName } from './datasets.js';
+import type { ImportRef } from './imports.js';
 
 export const BACKFILL_MODES = ['missing', 'failed', 'all'] as const;
 export type BackfillMode = (typeof BACKFILL_MODES)[number];
@@ -15,6 +16,8 @@ export interface BackfillInput {
   readonly daysPerRun?: number;
   /** Carried across continue-as-new; absent on the first run. */
   readonly carried?: BackfillCarried;
+  /** An imported file: the plan is the days it covers, and their rows come from it (`courant import`). */
+  readonly importRef?: ImportRef;
 }
 
 export interface FailedDay {

@@ -4,6 +4,7 @@
  */
 import { DATASETS, isDatasetName, type DatasetName } from './datasets.js';
 import { BACKFILL_MODES, type BackfillInput, type BackfillMode } from './backfill.js';
+import { SHA256_PATTERN, type ImportRef } from './imports.js';
 import { isPartitionDate } from './partition.js';
 import { RUN_KINDS, type DailyPipelineInput, type DatasetDayInput, type RunKind } from './pipeline.js';
 
@@ -46,6 +47,28 @@ function backfillId(value: unknown): { backfillId?: string } {
   return { backfillId: value };
 }
 
+/** An import reference: its dataset, the sha256 of the stored file and its key under `imports/{dataset}/{sha256}/`. */
+export function checkImportRef(value: unknown): ImportRef {
+  const r = record(value, 'importRef');
+  const ref = { dataset: dataset(r.dataset), key: r.key, sha256: r.sha256 };
+  if (typeof ref.sha256 !== 'string' || !SHA256_PATTERN.test(ref.sha256)) {
+    throw new InvalidInputError(`importRef.sha256 must be 64 hex digits, got ${JSON.stringify(ref.sha256)}`);
+  }
+  const prefix = `imports/${ref.dataset}/${ref.sha256}/`;
+  if (
+    typeof ref.key !== 'string' ||
+    !ref.key.startsWith(prefix) ||
+    !/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(ref.key.slice(prefix.length))
+  ) {
+    throw new InvalidInputError(`importRef.key must be a file name under ${prefix}, got ${JSON.stringify(ref.key)}`);
+  }
+  return { dataset: ref.dataset, key: ref.key, sha256: ref.sha256 };
+}
+
+function importRef(value: unknown): { importRef?: ImportRef } {
+  return value === undefined ? {} : { importRef: checkImportRef(value) };
+}
+
 export function checkDailyPipelineInput(
   input: unknown,
 ): Required<Pick<DailyPipelineInput, 'datasets'>> & DailyPipelineInput {
@@ -58,12 +81,19 @@ export function checkDailyPipelineInput(
     datasets: [...new Set(datasets.map(dataset))],
     runKind: runKind(r.runKind),
     ...backfillId(r.backfillId),
+    ...importRef(r.importRef),
   };
 }
 
 export function checkDatasetDayInput(input: unknown): DatasetDayInput {
   const r = record(input, 'datasetDay');
-  return { dataset: dataset(r.dataset), date: date(r.date), runKind: runKind(r.runKind), ...backfillId(r.backfillId) };
+  return {
+    dataset: dataset(r.dataset),
+    date: date(r.date),
+    runKind: runKind(r.runKind),
+    ...backfillId(r.backfillId),
+    ...importRef(r.importRef),
+  };
 }
 
 /** Days in flight at most for one backfill. */
@@ -98,5 +128,6 @@ export function checkBackfillInput(input: unknown): BackfillInput {
     ...(daysPerRun !== undefined ? { daysPerRun } : {}),
     ...(Array.isArray(r.datasets) ? { datasets: [...new Set(r.datasets.map(dataset))] } : {}),
     ...(r.carried !== undefined ? { carried: r.carried as BackfillInput['carried'] } : {}),
+    ...importRef(r.importRef),
   };
 }

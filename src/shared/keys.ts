@@ -3,7 +3,9 @@
  * a key can never leave its prefix. Pure: workflows import it.
  */
 import { isDatasetName, type DatasetName } from './datasets.js';
+import { safeFileName, SHA256_PATTERN } from './imports.js';
 import { isPartitionDate } from './partition.js';
+import { isMonth, isYear, parsePeriod, periodSegment, type ReportPeriod } from './periods.js';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const EXTENSION_PATTERN = /^[a-z0-9]{1,8}$/;
@@ -21,6 +23,21 @@ function checkDate(date: string): string {
 function checkName(kind: string, value: string, pattern: RegExp = NAME_PATTERN): string {
   if (!pattern.test(value)) throw new RangeError(`invalid ${kind} "${value}"`);
   return value;
+}
+
+function checkMonth(month: string): string {
+  if (!isMonth(month)) throw new RangeError(`"${month}" is not a month written YYYY-MM`);
+  return month;
+}
+
+function checkYear(year: string): string {
+  if (!isYear(year)) throw new RangeError(`"${year}" is not a year written YYYY`);
+  return year;
+}
+
+function checkSha256(sha256: string): string {
+  if (!SHA256_PATTERN.test(sha256)) throw new RangeError(`"${sha256}" is not a sha256 written in hex`);
+  return sha256;
 }
 
 function partition(area: string, dataset: string, date: string): string {
@@ -41,13 +58,44 @@ export const storageKeys = {
   dailyReport: (date: string, ext: 'json' | 'csv' | 'html') => `reports/dt=${checkDate(date)}/daily_report.${ext}`,
 } as const;
 
+/** Period reports beside the daily ones (DESIGN §3): `reports/month=…/`, `reports/year=…/`, the index. */
+export const reportKeys = {
+  monthly: (month: string, ext: 'json' | 'csv' | 'html') => `reports/month=${checkMonth(month)}/monthly_report.${ext}`,
+  annual: (year: string, ext: 'json' | 'csv' | 'html') => `reports/year=${checkYear(year)}/annual_report.${ext}`,
+  /** The page listing every day, month and year with its status and links. */
+  index: () => 'reports/index.html',
+} as const;
+
+/** Imported files, stored once and never rewritten: `imports/{dataset}/{sha256}/…`. */
+export const importKeys = {
+  file: (dataset: string, sha256: string, fileName: string) =>
+    `imports/${checkDataset(dataset)}/${checkSha256(sha256)}/${safeFileName(fileName)}`,
+  /** What an import covers (days, sources, rejected rows), written beside the file. */
+  manifest: (dataset: string, sha256: string) =>
+    `imports/${checkDataset(dataset)}/${checkSha256(sha256)}/manifest.json`,
+} as const;
+
 export const workflowIds = {
   daily: (date: string) => `daily/${checkDate(date)}`,
   backfill: (id: string) => `backfill/${checkName('backfill id', id, /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)}`,
   datasetDay: (dataset: string, date: string) => `day/${checkDataset(dataset)}/${checkDate(date)}`,
+  /**
+   * `report/month=2016-06@{task queue}`, `report/year=2016@…`, `report/dt=2016-06-01@…`,
+   * `report/index@…`: one per period and deployment (its main task queue), since a report lists
+   * what that deployment's storage holds, and deployments may share a namespace.
+   */
+  periodReport: (period: ReportPeriod, taskQueue: string) => {
+    if (parsePeriod(period.name)?.kind !== period.kind) throw new RangeError(`invalid ${period.kind} "${period.name}"`);
+    return `report/${periodSegment(period)}@${mainTaskQueue(taskQueue)}`;
+  },
 } as const;
 
 /** Backfill children run on their own task queue so that a backfill never holds up scheduled days. */
 export function backfillTaskQueue(taskQueue: string): string {
   return `${taskQueue}-backfill`;
+}
+
+/** The main task queue of a deployment, from it or from its backfill queue. */
+export function mainTaskQueue(taskQueue: string): string {
+  return taskQueue.endsWith('-backfill') ? taskQueue.slice(0, -'-backfill'.length) : taskQueue;
 }

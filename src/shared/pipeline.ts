@@ -1,5 +1,6 @@
 /** Workflow inputs, outputs and the vocabulary of a pipeline run. JSON-safe; dates cross as strings. */
 import type { DatasetName } from './datasets.js';
+import type { ImportRef } from './imports.js';
 
 export const RUN_KINDS = ['scheduled', 'manual', 'backfill'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -13,6 +14,8 @@ export interface DailyPipelineInput {
   readonly datasets?: readonly DatasetName[];
   readonly runKind: RunKind;
   readonly backfillId?: string;
+  /** Set when the day runs from an imported file: that dataset's rows come from it, not its API. */
+  readonly importRef?: ImportRef;
 }
 
 export interface DatasetDayInput {
@@ -20,6 +23,8 @@ export interface DatasetDayInput {
   readonly date: string;
   readonly runKind: RunKind;
   readonly backfillId?: string;
+  /** Set when the day's rows come from an imported file (same dataset) instead of the API. */
+  readonly importRef?: ImportRef;
 }
 
 export interface DatasetDayOutput {

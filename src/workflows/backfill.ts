@@ -69,13 +69,17 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   setHandler(resumeSignal, () => void (paused = false));
 
   if (!input.carried) {
+    const plan = {
+      from: input.from,
+      to: input.to,
+      mode: input.mode,
+      ...(input.datasets ? { datasets: input.datasets } : {}),
+    };
+    // An import plans the days its file covers; its days take their rows from the file.
     pending.push(
-      ...(await quick.planBackfill({
-        from: input.from,
-        to: input.to,
-        mode: input.mode,
-        ...(input.datasets ? { datasets: input.datasets } : {}),
-      })),
+      ...(await (input.importRef
+        ? quick.planImport({ ...plan, importRef: input.importRef })
+        : quick.planBackfill(plan))),
     );
     planned = pending.length;
     planning = false;
@@ -91,6 +95,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       backfillId,
       taskQueue,
       ...(input.datasets ? { datasets: input.datasets } : {}),
+      ...(input.importRef ? { importRef: input.importRef } : {}),
     })
       .then(() => void (succeeded += 1))
       .catch((error: unknown) => void failed.push({ date, message: describeFailure(error).message }))

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   executeChild,
   log,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -12,6 +13,7 @@ import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { checkDailyPipelineInput, InvalidInputError } from '../shared/inputs.js';
 import { workflowIds } from '../shared/keys.js';
 import { partitionDateAttribute } from '../shared/partition.js';
+import { monthOf } from '../shared/periods.js';
 import { resolvePartition } from '../shared/resolve-partition.js';
 import type { DailyPipelineInput, DailyPipelineOutput, DatasetDayOutput } from '../shared/pipeline.js';
 import {
@@ -57,8 +59,10 @@ function checkedInput(raw: unknown) {
 /**
  * dailyPipeline: one Paris day. Runs a `datasetDay` child per dataset (`day/{dataset}/{date}`),
  * then writes the daily report across datasets — including the datasets that failed, so that
- * nothing is silently missing. Workflow ID `daily/{date}`. Safe to re-run. The day comes from the
- * input, else from the run's PartitionDate attribute, else from its schedule time (never "now").
+ * nothing is silently missing — and asks for its month's report to be rebuilt (`report/month=…`).
+ * With an `importRef`, that dataset's rows come from the imported file. Workflow ID
+ * `daily/{date}`. Safe to re-run. The day comes from the input, else from the run's PartitionDate
+ * attribute, else from its schedule time (never "now").
  * Fails, naming each failed dataset and what to do, when any dataset failed.
  */
 export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Promise<DailyPipelineOutput> {
@@ -76,7 +80,15 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
       try {
         const output: DatasetDayOutput = await executeChild(datasetDay, {
           workflowId: workflowIds.datasetDay(dataset, date),
-          args: [{ dataset, date, runKind, ...(input.backfillId ? { backfillId: input.backfillId } : {}) }],
+          args: [
+            {
+              dataset,
+              date,
+              runKind,
+              ...(input.backfillId ? { backfillId: input.backfillId } : {}),
+              ...(input.importRef?.dataset === dataset ? { importRef: input.importRef } : {}),
+            },
+          ],
           typedSearchAttributes: [
             { key: PartitionDate, value: partitionDateAttribute(date) },
             { key: Dataset, value: dataset },
@@ -94,6 +106,8 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
 
   upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
   const reportKeys = await quick.buildDailyReport({ date, outcomes });
+  // Runs started before monthly reports existed end without asking for one.
+  if (patched('period-reports')) await quick.requestReport({ period: monthOf(date) });
 
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0) {

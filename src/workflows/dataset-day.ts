@@ -43,6 +43,8 @@ const quick = proxyActivities<Activities>({
 /**
  * datasetDay: one dataset × one Paris day — download every source, transform to Parquet, compute
  * metrics — with the `day_runs` record kept up to date. Workflow ID `day/{dataset}/{date}`.
+ * With an `importRef`, the download step takes the day's rows from the imported file (and any raw
+ * file already stored for a source the file lacks) instead of calling the API.
  * Safe to re-run: every step is idempotent. Fails (non-retryably, with what to do) on bad data
  * or when a step's retries are exhausted; the failure is recorded before the workflow fails.
  */
@@ -65,7 +67,14 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
   await quick.startDayRun({ dataset, date, runKind: input.runKind });
   try {
     enter('download');
-    inputs = await Promise.all(DATASET_SOURCES[dataset].map((source) => io.downloadSource({ dataset, date, source })));
+    const { importRef } = input;
+    inputs = importRef
+      ? (
+          await Promise.all(
+            DATASET_SOURCES[dataset].map((source) => io.importSource({ dataset, date, source, importRef })),
+          )
+        ).filter((file): file is InputFile => file !== null)
+      : await Promise.all(DATASET_SOURCES[dataset].map((source) => io.downloadSource({ dataset, date, source })));
     enter('transform');
     const transformed = await io.transformDay({ dataset, date, inputs });
     enter('metrics');

@@ -2,4 +2,5 @@
 export { backfill } from './backfill.js';
 export { dailyPipeline } from './daily-pipeline.js';
 export { datasetDay } from './dataset-day.js';
+export { periodReport } from './period-report.js';
 export { scheduledDaily } from './scheduled-daily.js';

@@ -4,6 +4,7 @@ import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import type { ImportRef } from '../shared/imports.js';
 import { workflowIds } from '../shared/keys.js';
 import { partitionDateAttribute } from '../shared/partition.js';
 import type { DailyPipelineOutput, RunKind } from '../shared/pipeline.js';
@@ -27,6 +28,8 @@ export interface RunDayOptions {
   readonly datasets?: readonly DatasetName[];
   readonly backfillId?: string;
   readonly taskQueue?: string;
+  /** The day's rows come from this imported file (`courant import`). */
+  readonly importRef?: ImportRef;
 }
 
 export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutput> {
@@ -41,6 +44,7 @@ export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutpu
           runKind,
           ...(options.datasets ? { datasets: options.datasets } : {}),
           ...(backfillId ? { backfillId } : {}),
+          ...(options.importRef ? { importRef: options.importRef } : {}),
         },
       ],
       typedSearchAttributes: [

@@ -1,0 +1,124 @@
+/**
+ * Import activities (`courant import`): the days an imported RTE file covers, and each day's rows
+ * taken from it as the day's raw file, in place of a download. The stored file is parsed once per
+ * worker and kept (the last two files), so a year's 365 days parse it once.
+ */
+import { Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { rteDayExport } from '../datasets/eco2mix/rte-export.js';
+import { coveredDays, parseRteFile, type RteFile } from '../datasets/eco2mix/rte-file.js';
+import type { BackfillMode } from '../shared/backfill.js';
+import type { DatasetName } from '../shared/datasets.js';
+import { BadDataError } from '../shared/errors.js';
+import type { ImportRef } from '../shared/imports.js';
+import { storageKeys } from '../shared/keys.js';
+import { ObjectNotFoundError } from '../storage/object-store.js';
+import type { InputFile } from '../storage/records.js';
+import { planBackfillDays } from './backfill-plan.js';
+import type { ActivityDeps } from './deps.js';
+import { classifyingBadData } from './failures.js';
+
+export interface PlanImportInput {
+  readonly importRef: ImportRef;
+  readonly from: string;
+  readonly to: string;
+  readonly mode: BackfillMode;
+  readonly datasets?: readonly DatasetName[];
+}
+
+export interface ImportSourceInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  readonly source: string;
+  readonly importRef: ImportRef;
+}
+
+const storedMetaSchema = z.looseObject({ url: z.string(), sha256: z.string(), bytes: z.number().int() });
+const CACHED_FILES = 2;
+
+/** The stored file, checked against its sha256, parsed. Throws BadDataError. */
+async function readImport(deps: ActivityDeps, ref: ImportRef): Promise<RteFile> {
+  if (ref.dataset !== 'eco2mix') throw new BadDataError({ file: ref.key }, 'only eco2mix files can be imported');
+  let body: Uint8Array;
+  try {
+    body = (await deps.objects.read(ref.key)).body;
+  } catch (error) {
+    if (!(error instanceof ObjectNotFoundError)) throw error;
+    throw new BadDataError({ file: ref.key }, 'the imported file is not in the object store: import it again');
+  }
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  if (sha256 !== ref.sha256) {
+    throw new BadDataError({ file: ref.key }, `the stored file's sha256 is ${sha256}, not ${ref.sha256}`);
+  }
+  return parseRteFile(body, ref.key.split('/').pop() ?? ref.key);
+}
+
+export function createImportActivities(deps: ActivityDeps) {
+  const parsed = new Map<string, Promise<RteFile>>();
+  const load = (ref: ImportRef): Promise<RteFile> => {
+    let file = parsed.get(ref.sha256);
+    if (!file) {
+      file = readImport(deps, ref);
+      parsed.set(ref.sha256, file);
+      file.catch(() => parsed.delete(ref.sha256));
+      for (const sha of parsed.keys()) if (parsed.size > CACHED_FILES) parsed.delete(sha);
+    }
+    return classifyingBadData(() => file);
+  };
+
+  async function storedMeta(metaKey: string) {
+    if (!(await deps.objects.head(metaKey))) return null;
+    return storedMetaSchema.parse(JSON.parse(Buffer.from(await deps.objects.get(metaKey)).toString('utf8')));
+  }
+
+  /**
+   * The days of [from, to] the imported file covers (at least one consumption value), in order;
+   * with mode missing or failed, only those the day records plan too. Read-only.
+   */
+  async function planImport(input: PlanImportInput): Promise<string[]> {
+    const days = coveredDays(await load(input.importRef)).filter((d) => d >= input.from && d <= input.to);
+    if (input.mode === 'all') return days;
+    const planned = new Set(await planBackfillDays(deps.records, input));
+    return days.filter((d) => planned.has(d));
+  }
+
+  /**
+   * One source of an imported day: its rows of the file, written as the day's raw file in the ODRÉ
+   * export format with a `.meta.json` naming the import (replacing a raw file of other content,
+   * whose sha256 the meta keeps). A source the file has no rows for keeps its stored raw file if
+   * there is one, else is skipped (null): an imported day never calls the API. Idempotent.
+   */
+  async function importSource(input: ImportSourceInput): Promise<InputFile | null> {
+    const { dataset, date, source, importRef } = input;
+    const file = await load(importRef);
+    const key = storageKeys.raw(dataset, date, source, 'csv');
+    const metaKey = storageKeys.rawMeta(key);
+    const existing = await storedMeta(metaKey);
+    const exported = source === 'realtime' || source === 'consolidated' ? rteDayExport(file, date, source) : null;
+    if (!exported) return existing ? { source, key, sha256: existing.sha256, bytes: existing.bytes } : null;
+
+    const body = new TextEncoder().encode(exported.csv);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    if (existing?.sha256 === sha256) return { source, key, sha256, bytes: body.byteLength };
+    await deps.objects.put(key, body, { contentType: 'text/csv; charset=utf-8' });
+    const meta = {
+      url: `${deps.objects.location.replace(/\/+$/, '')}/${importRef.key}`,
+      fetchedAt: new Date().toISOString(),
+      bytes: body.byteLength,
+      sha256,
+      contentType: 'text/csv; charset=utf-8',
+      import: { ...importRef, entry: file.entry, lines: exported.lines, rows: exported.rows },
+      ...(existing ? { replaces: { sha256: existing.sha256, url: existing.url } } : {}),
+    };
+    await deps.objects.put(metaKey, `${JSON.stringify(meta, null, 2)}\n`, { contentType: 'application/json' });
+    Context.current().log.info('took the day from an imported file', {
+      key,
+      rows: exported.rows,
+      import: importRef.key,
+    });
+    return { source, key, sha256, bytes: body.byteLength };
+  }
+
+  return { planImport, importSource };
+}

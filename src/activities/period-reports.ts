@@ -1,0 +1,55 @@
+/** Period report activities: asking for a (re)build, and building a day, month, year or the index. */
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { rebuildDailyReport, ReportUnavailableError } from '../reports/daily-rebuild.js';
+import { writeReportIndex } from '../reports/index-build.js';
+import { writePeriodReport } from '../reports/period-build.js';
+import { requestPeriodReport } from '../client/period-report.js';
+import { parsePeriod, type ReportPeriod } from '../shared/periods.js';
+import type { ActivityDeps } from './deps.js';
+
+export interface ReportPeriodInput {
+  /** `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `index`. */
+  readonly period: string;
+}
+
+function checkedPeriod(name: string): ReportPeriod {
+  const period = parsePeriod(name);
+  if (!period) throw ApplicationFailure.nonRetryable(`not a report period: ${JSON.stringify(name)}`, 'InvalidInput');
+  return period;
+}
+
+export function createPeriodReportActivities(deps: ActivityDeps, temporal: Client) {
+  /** Asks `report/{period}` for a rebuild, starting it if needed, on this activity's task queue. Idempotent enough: a second request costs one more build at most. */
+  async function requestReport(input: ReportPeriodInput): Promise<void> {
+    await requestPeriodReport(temporal, checkedPeriod(input.period), Context.current().info.taskQueue);
+  }
+
+  /**
+   * Builds the report of a period from what is stored: a day from its records (ReportUnavailable
+   * when nothing ran or a dataset still runs), a month or year from its days' Parquet partitions,
+   * the index from every record. Overwrites; returns the keys written.
+   */
+  async function buildReport(input: ReportPeriodInput): Promise<string[]> {
+    const period = checkedPeriod(input.period);
+    try {
+      switch (period.kind) {
+        case 'day':
+          return await rebuildDailyReport(deps, period.name);
+        case 'month':
+        case 'year':
+          return (await writePeriodReport(deps, period.kind, period.name)).keys;
+        case 'index':
+          return [await writeReportIndex(deps)];
+      }
+    } catch (error) {
+      if (error instanceof ReportUnavailableError) {
+        throw ApplicationFailure.create({ type: 'ReportUnavailable', nonRetryable: true, message: error.message });
+      }
+      throw error;
+    }
+  }
+
+  return { requestReport, buildReport };
+}

@@ -1,0 +1,34 @@
+/** Following a backfill to its end: the progress bar (or lines), then the summary. */
+import type { WorkflowHandle } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BackfillProgress, BackfillSummary } from '../shared/backfill.js';
+import type { backfill } from '../workflows/backfill.js';
+import { progressQuery } from '../workflows/backfill-messages.js';
+import { progressLine, summaryTable } from './backfill-progress.js';
+
+/** Prints progress until the backfill ends, then its summary table; returns the summary. */
+export async function followBackfill(
+  handle: WorkflowHandle<typeof backfill>,
+  id: string,
+  out: NodeJS.WritableStream,
+): Promise<BackfillSummary> {
+  const tty = process.stdout.isTTY === true;
+  let last = '';
+  const done = handle.result();
+  let finished = false;
+  void done.finally(() => (finished = true)).catch(() => undefined);
+  while (!finished) {
+    const progress: BackfillProgress | null = await handle.query(progressQuery).catch(() => null);
+    if (progress) {
+      const line = progressLine(progress);
+      if (line !== last) out.write(tty ? `\r${line}` : `${line}\n`);
+      last = line;
+    }
+    await sleep(500);
+  }
+  const summary = await done;
+  const final = progressLine({ ...summary, running: [], pending: 0, paused: false });
+  out.write(tty ? `\r${final}\n` : `${final}\n`);
+  out.write(summaryTable(id, summary));
+  return summary;
+}

@@ -1,0 +1,57 @@
+/** The daily report's shape and its CSV form: one row per dataset and metric, long format. */
+import type { DailySummary, ReportedDataset } from './daily-summary.js';
+
+export interface DailyReport {
+  readonly date: string;
+  readonly timezone: string;
+  /** What happened that day across datasets, in a few figures and one sentence. */
+  readonly summary: DailySummary;
+  readonly datasets: readonly ReportedDataset[];
+}
+
+function flatten(value: unknown, prefix: string, out: Array<[string, string]>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.push([
+      prefix,
+      value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value),
+    ]);
+  }
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** The summary as `metric,value` pairs: counts, failed datasets, completeness, headline figures, the sentence. */
+function summaryPairs(summary: DailySummary): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  flatten({ datasets: summary.datasets }, '', pairs);
+  pairs.push(['datasets.failedNames', summary.failed.join(' ')]);
+  flatten({ completeness: summary.completeness }, '', pairs);
+  for (const h of summary.headline) flatten(h.value, `${h.dataset}.${h.metric}`, pairs);
+  pairs.push(['text', summary.text]);
+  return pairs;
+}
+
+/**
+ * `date,dataset,status,metric,value` rows: first the day's summary (dataset `summary`, status
+ * succeeded | partial | failed), then per dataset its status, row counts, completeness, error and
+ * every metric.
+ */
+export function dailyReportCsv(report: DailyReport): string {
+  const lines = ['date,dataset,status,metric,value'];
+  for (const [metric, value] of summaryPairs(report.summary)) {
+    lines.push([report.date, 'summary', report.summary.status, metric, value].map(csvField).join(','));
+  }
+  for (const d of report.datasets) {
+    const pairs: Array<[string, string]> = [];
+    flatten({ rows: d.rows, completeness: d.completeness, error: d.error }, '', pairs);
+    if (d.metrics) flatten(d.metrics, 'metrics', pairs);
+    for (const [metric, value] of pairs) {
+      lines.push([report.date, d.dataset, d.status, metric, value].map(csvField).join(','));
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

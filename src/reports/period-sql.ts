@@ -1,0 +1,160 @@
+/**
+ * Figures of many Paris days of eCO2mix, computed by DuckDB straight from the days' Parquet
+ * partitions: per day with the definitions of DESIGN §6 (a point is an instant with a consumption
+ * value; energies are Σ MW × step over the points), then rolled up per month and over the whole
+ * period — energies summed, peak the highest daily peak (first occurrence), means over all points.
+ */
+import type { DuckDBInstance } from '@duckdb/node-api';
+import { sqlString } from '../parquet/columns.js';
+import { PRODUCTION_SOURCES, type ProductionSource } from './eco2mix-labels.js';
+
+const LOW_CARBON: readonly ProductionSource[] = ['nucleaire', 'eolien', 'solaire', 'hydraulique', 'bioenergies'];
+
+export interface DayPartition {
+  readonly date: string;
+  /** Local path of the day's Parquet file. */
+  readonly path: string;
+  /** 23, 24 or 25. */
+  readonly hours: number;
+}
+
+/** Figures of a day or of a group of days; null where no point carries what a figure needs. */
+export interface Figures {
+  /** Days with at least one point. */
+  readonly days: number;
+  readonly points: number;
+  /** Σ of the expected points of the days with points. */
+  readonly expectedPoints: number;
+  readonly consumption: {
+    readonly energyMWh: number | null;
+    readonly peakMW: number | null;
+    readonly peakAt: string | null;
+    readonly minMW: number | null;
+    readonly minAt: string | null;
+    readonly meanMW: number | null;
+  };
+  readonly production: {
+    readonly totalMWh: number | null;
+    readonly bySourceMWh: Readonly<Record<ProductionSource, number | null>>;
+    readonly lowCarbonSharePct: number | null;
+  };
+  readonly exchanges: { readonly netImportMWh: number | null };
+  readonly co2: { readonly meanIntensityGPerKWh: number | null };
+  readonly forecast: { readonly dayAheadMAPEPct: number | null };
+}
+
+export interface PeriodFigures {
+  /** Per day (`YYYY-MM-DD`), only days with points. */
+  readonly byDay: ReadonlyMap<string, Figures>;
+  /** Per month (`YYYY-MM`), only months with points. */
+  readonly byMonth: ReadonlyMap<string, Figures>;
+  /** All the days together; null when no day has points. */
+  readonly total: Figures | null;
+}
+
+type Row = Record<string, unknown>;
+
+const num = (row: Row, column: string): number | null => {
+  const value = row[column];
+  return typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : null;
+};
+
+const iso = (row: Row, column: string): string | null => {
+  const value = num(row, column);
+  return value === null ? null : new Date(value).toISOString();
+};
+
+function sumOrNull(values: ReadonlyArray<number | null>): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : present.reduce((a, b) => a + b, 0);
+}
+
+function figuresOf(row: Row): Figures {
+  const bySourceMWh = Object.fromEntries(PRODUCTION_SOURCES.map((s) => [s, num(row, s)])) as Record<
+    ProductionSource,
+    number | null
+  >;
+  const totalMWh = sumOrNull(PRODUCTION_SOURCES.map((s) => bySourceMWh[s]));
+  const lowCarbon = sumOrNull(LOW_CARBON.map((s) => bySourceMWh[s])) ?? 0;
+  const points = num(row, 'points') ?? 0;
+  const co2N = num(row, 'co2_n') ?? 0;
+  const apeN = num(row, 'ape_n') ?? 0;
+  return {
+    days: num(row, 'days') ?? 0,
+    points,
+    expectedPoints: num(row, 'expected') ?? 0,
+    consumption: {
+      energyMWh: num(row, 'energy'),
+      peakMW: num(row, 'peak'),
+      peakAt: iso(row, 'peak_at'),
+      minMW: num(row, 'low'),
+      minAt: iso(row, 'low_at'),
+      meanMW: points === 0 ? null : (num(row, 'c_sum') ?? 0) / points,
+    },
+    production: {
+      totalMWh,
+      bySourceMWh,
+      lowCarbonSharePct: totalMWh === null || totalMWh === 0 ? null : (100 * lowCarbon) / totalMWh,
+    },
+    exchanges: { netImportMWh: num(row, 'net_import') },
+    co2: { meanIntensityGPerKWh: co2N === 0 ? null : (num(row, 'co2_sum') ?? 0) / co2N },
+    forecast: { dayAheadMAPEPct: apeN === 0 ? null : (100 * (num(row, 'ape_sum') ?? 0)) / apeN },
+  };
+}
+
+/** One row per day: the §6 sums of its points, step 15 when a point lies on :15/:45, else 30. */
+function daysSql(days: readonly DayPartition[]): string {
+  const files = days.map((d) => `(${sqlString(d.path)}, ${sqlString(d.date)}, ${d.hours})`).join(', ');
+  const paths = days.map((d) => sqlString(d.path)).join(', ');
+  const energy = (column: string) => `sum(${column}) * s.step / 60.0 AS ${column}`;
+  return `
+CREATE TEMP TABLE day_files AS SELECT * FROM (VALUES ${files}) t(path, day, hours);
+CREATE TEMP TABLE points AS
+  SELECT f.day, f.hours, epoch_ms(p.instant)::DOUBLE AS ts, epoch(p.instant)::BIGINT % 1800 = 900 AS quarter,
+         p.consommation AS c, p.prevision_j1 AS f1, ${PRODUCTION_SOURCES.map((s) => `p.${s}`).join(', ')},
+         p.ech_physiques, p.taux_co2
+  FROM read_parquet([${paths}], filename = true, union_by_name = true) p JOIN day_files f ON p.filename = f.path
+  WHERE p.consommation IS NOT NULL;
+CREATE TEMP TABLE days AS
+  WITH steps AS (SELECT day, CASE WHEN bool_or(quarter) THEN 15 ELSE 30 END AS step FROM points GROUP BY day)
+  SELECT p.day, s.step, (any_value(p.hours) * 60 / s.step)::INTEGER AS expected, count(*)::INTEGER AS points,
+         sum(c) AS c_sum, ${energy('c')},
+         max(c) AS peak, first(ts ORDER BY c DESC, ts) AS peak_at, min(c) AS low, first(ts ORDER BY c, ts) AS low_at,
+         ${PRODUCTION_SOURCES.map(energy).join(', ')}, ${energy('ech_physiques')},
+         sum(taux_co2) AS co2_sum, count(taux_co2)::INTEGER AS co2_n,
+         sum(abs(c - f1) / c) FILTER (WHERE f1 IS NOT NULL AND c <> 0) AS ape_sum,
+         (count(*) FILTER (WHERE f1 IS NOT NULL AND c <> 0))::INTEGER AS ape_n
+  FROM points p JOIN steps s USING (day) GROUP BY p.day, s.step;`;
+}
+
+/** Days grouped by `key` (all together without one): energies and counts summed, peak and minimum the extreme day's (first on ties). */
+function rollupSql(key: string | null): string {
+  return `
+SELECT ${key ?? "'total'"} AS key, count(*)::INTEGER AS days, sum(points)::INTEGER AS points, sum(expected)::INTEGER AS expected,
+       sum(c_sum) AS c_sum, sum(c) AS energy,
+       max(peak) AS peak, first(peak_at ORDER BY peak DESC, peak_at) AS peak_at,
+       min(low) AS low, first(low_at ORDER BY low, low_at) AS low_at,
+       ${PRODUCTION_SOURCES.map((s) => `sum(${s}) AS ${s}`).join(', ')}, sum(ech_physiques) AS net_import,
+       sum(co2_sum) AS co2_sum, sum(co2_n)::INTEGER AS co2_n, sum(ape_sum) AS ape_sum, sum(ape_n)::INTEGER AS ape_n
+FROM days${key ? ` GROUP BY ${key} ORDER BY ${key}` : ''}`;
+}
+
+/** Figures per day, per month and in total of the given day partitions. */
+export async function periodFigures(db: DuckDBInstance, days: readonly DayPartition[]): Promise<PeriodFigures> {
+  if (days.length === 0) return { byDay: new Map(), byMonth: new Map(), total: null };
+  const connection = await db.connect();
+  try {
+    await connection.run(daysSql(days));
+    const read = async (key: string | null) =>
+      (await connection.runAndReadAll(rollupSql(key))).getRowObjectsJson() as unknown as Row[];
+    const keyed = (rows: Row[]) => new Map(rows.map((row) => [String(row.key), figuresOf(row)]));
+    const [total] = await read(null);
+    return {
+      byDay: keyed(await read('day')),
+      byMonth: keyed(await read('substr(day, 1, 7)')),
+      total: total && num(total, 'days') ? figuresOf(total) : null,
+    };
+  } finally {
+    connection.closeSync();
+  }
+}

@@ -1,0 +1,104 @@
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import { parentPeriod, parsePeriod } from '../shared/periods.js';
+import { describeFailure } from './failure-messages.js';
+import { rebuildSignal, stateQuery, type PeriodReportState } from './period-report-messages.js';
+
+/** A build reads up to a year of partitions: minutes at most, retried on transient faults. */
+const build = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '1 minute',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'ReportUnavailable'],
+  },
+});
+
+/** Asking the next period for a rebuild: one signal. */
+const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+export interface PeriodReportInput {
+  /** `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `index`. */
+  readonly period: string;
+  /** Carried across continue-as-new; absent on the first run. */
+  readonly carried?: Pick<PeriodReportState, 'requested' | 'built' | 'keys' | 'lastError'>;
+}
+
+/** Quiet time after a request before building: the days of a burst make one build. */
+const DEBOUNCE_MS = 2_000;
+/** While requests keep coming, a build starts at least this often. */
+const MAX_WAIT_MS = 30_000;
+/** With no request for this long, the run completes; the next request starts a new one. */
+const IDLE_MS = 60_000;
+const BUILDS_PER_RUN = 100;
+
+/**
+ * periodReport: the one place a period's report is built, so that builds never overlap (a backfill
+ * finishing many days of a month at once asks many times). Workflow ID `report/month=YYYY-MM@{q}`,
+ * `report/year=YYYY@{q}`, `report/dt=YYYY-MM-DD@{q}` or `report/index@{q}` ({q}: the deployment's
+ * main task queue), started or signalled with `rebuild` (signal-with-start). Debounces requests, builds, builds again if asked meanwhile,
+ * then asks the enclosing period (day → month → year → index) for a rebuild. A failed build is
+ * kept in the `state` query and logged, and the next request retries it. Completes after a
+ * minute without requests; continues as new every 100 builds. Idempotent: builds overwrite.
+ */
+export async function periodReport(input: PeriodReportInput): Promise<PeriodReportState> {
+  const period = parsePeriod(input.period);
+  if (period === null) {
+    throw ApplicationFailure.nonRetryable(
+      `period must be YYYY-MM-DD, YYYY-MM, YYYY or index, got ${JSON.stringify(input.period)}`,
+      'InvalidInput',
+    );
+  }
+  let requested = input.carried?.requested ?? 0;
+  let built = input.carried?.built ?? 0;
+  let keys: readonly string[] = input.carried?.keys ?? [];
+  let lastError = input.carried?.lastError ?? null;
+  let building = false;
+  const state = (): PeriodReportState => ({ period: period.name, requested, built, building, keys, lastError });
+  setHandler(rebuildSignal, () => void (requested += 1));
+  setHandler(stateQuery, state);
+
+  /** Waits until no request came for DEBOUNCE_MS, or MAX_WAIT_MS passed. */
+  const quiet = async () => {
+    const since = Date.now();
+    for (let seen = requested; Date.now() - since < MAX_WAIT_MS; seen = requested) {
+      if (!(await condition(() => requested > seen, DEBOUNCE_MS))) return;
+    }
+  };
+
+  for (let builds = 0; builds < BUILDS_PER_RUN && !workflowInfo().continueAsNewSuggested; builds += 1) {
+    const asked = await condition(() => requested > built, IDLE_MS);
+    // A request delivered with the idle timer (same activation) is seen here: never complete with one pending.
+    if (!asked && requested <= built) return state();
+    await quiet();
+    const target = requested;
+    building = true;
+    try {
+      keys = await build.buildReport({ period: period.name });
+      lastError = null;
+      const parent = parentPeriod(period);
+      if (parent) await quick.requestReport({ period: parent.name });
+    } catch (error) {
+      lastError = describeFailure(error).message;
+      log.warn('period report build failed', { period: period.name, error: lastError });
+    } finally {
+      building = false;
+      built = target;
+    }
+  }
+  return continueAsNew<typeof periodReport>({ period: input.period, carried: { requested, built, keys, lastError } });
+}

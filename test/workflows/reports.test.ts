@@ -1,0 +1,185 @@
+/**
+ * Monthly and annual reports on the real dev server: a backfill finishing eight days at a time
+ * leaves a month report with every day (its builds never overlap), a re-run day rebuilds its month
+ * by itself, and `courant report` rebuilds any report on demand.
+ */
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForPeriodReport } from '../../src/client/period-report.js';
+import { eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics.js';
+import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import type { PeriodReport } from '../../src/reports/period-report.js';
+import { workflowIds } from '../../src/shared/keys.js';
+import { datesInRange } from '../../src/shared/partition.js';
+import type { ReportPeriod } from '../../src/shared/periods.js';
+import { runCli } from '../support/run-cli.js';
+import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
+import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+const TR = 'eco2mix-national-tr';
+const FEBRUARY = datesInRange('2018-02-01', '2018-02-28');
+const BROKEN = '2018-02-14';
+
+let odre: OdreServer;
+let harness: TestWorkerHarness;
+let env: Record<string, string>;
+const dataPath = (key: string) => path.join(harness.config.storage.dataDir, key);
+const text = (key: string) => readFile(dataPath(key), 'utf8');
+const json = async <T>(key: string) => JSON.parse(await text(key)) as T;
+const month: ReportPeriod = { kind: 'month', name: '2018-02' };
+
+async function settled(...periods: ReportPeriod[]) {
+  for (const period of periods) {
+    await waitForPeriodReport(harness.client, period, harness.config.temporal.taskQueue, { timeoutMs: 60_000 });
+  }
+}
+
+async function energyOf(date: string): Promise<number> {
+  const metrics = eco2mixMetricsSchema.parse(await json(`metrics/eco2mix/dt=${date}/metrics.json`));
+  return metrics.consumption.energyMWh ?? Number.NaN;
+}
+
+beforeAll(async () => {
+  odre = await startOdreServer({
+    [TR]: syntheticRealtimeExport('2018-02-01', '2018-03-02'),
+    [`eco2mix-national-cons-def`]: emptyExport(),
+  });
+  harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
+  env = {
+    TEMPORAL_ADDRESS: harness.config.temporal.address,
+    TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
+    MONGODB_URL: harness.config.storage.mongodbUrl,
+    DATA_DIR: harness.config.storage.dataDir,
+  };
+});
+
+afterAll(async () => {
+  await harness.close();
+  await odre.close();
+});
+
+describe('monthly and annual reports', () => {
+  it('has every day of the month after a backfill running 8 days at once, its builds one after another', async () => {
+    odre.failWhen(TR, (where) =>
+      where?.startsWith(whereStartOf(BROKEN))
+        ? { status: 200, contentType: 'text/html', body: '<html>down</html>' }
+        : undefined,
+    );
+    const r = await runCli(
+      ['backfill', '--from', '2018-02-01', '--to', '2018-03-02', '--parallel', '8', '--wait'],
+      env,
+    );
+    expect(r.stdout).toMatch(/succeeded\s+29/);
+    await settled(
+      month,
+      { kind: 'month', name: '2018-03' },
+      { kind: 'year', name: '2018' },
+      { kind: 'index', name: 'index' },
+    );
+
+    const report = await json<PeriodReport>('reports/month=2018-02/monthly_report.json');
+    expect(report).toMatchObject({ status: 'partial', days: { inPeriod: 28, succeeded: 27, failed: 1, missing: 0 } });
+    expect(report.daily.find((d) => d.date === BROKEN)).toMatchObject({ status: 'failed', figures: null });
+    const energies = await Promise.all(FEBRUARY.filter((d) => d !== BROKEN).map(energyOf));
+    expect(report.totals?.consumption.energyMWh).toBeCloseTo(
+      energies.reduce((a, b) => a + b, 0),
+      4,
+    );
+
+    // One build at a time: every buildReport of report/month=2018-02 ends before the next starts.
+    const history = await harness.client.workflow
+      .getHandle(workflowIds.periodReport(month, harness.config.temporal.taskQueue))
+      .fetchHistory();
+    let open = 0;
+    let builds = 0;
+    for (const event of history.events ?? []) {
+      if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'buildReport') {
+        expect(open).toBe(0);
+        open += 1;
+        builds += 1;
+      }
+      if (event.activityTaskCompletedEventAttributes || event.activityTaskFailedEventAttributes)
+        open = Math.max(0, open - 1);
+    }
+    expect(builds).toBeGreaterThanOrEqual(1);
+    expect(builds).toBeLessThan(27);
+    if (process.env.RECORD_HISTORIES === '1') {
+      await writeFile('test/replay/histories/period-report-2018-02.json', historyToJSON(history));
+    }
+  });
+
+  it('says in the daily CSV alone what happened on a day, failed or not', async () => {
+    const failed = await text(`reports/dt=${BROKEN}/daily_report.csv`);
+    expect(failed).toContain(`${BROKEN},summary,failed,datasets.failed,1`);
+    expect(failed).toContain(`${BROKEN},summary,failed,datasets.failedNames,eco2mix`);
+    expect(failed).toMatch(new RegExp(`${BROKEN},summary,failed,text,"eco2mix failed: .*HTML`));
+    const ok = await text('reports/dt=2018-02-05/daily_report.csv');
+    expect(ok.split('\r\n')[1]).toBe('2018-02-05,summary,succeeded,datasets.run,1');
+    expect(ok).toContain('2018-02-05,summary,succeeded,completeness.eco2mix,1');
+    expect(ok).toContain(`2018-02-05,summary,succeeded,eco2mix.consumption.energyMWh,${await energyOf('2018-02-05')}`);
+    expect(ok).toMatch(
+      /2018-02-05,summary,succeeded,text,"eco2mix succeeded, 96 of 96 points \(100 %\), consumption [\d,]+ MWh, peak [\d,]+ MW at \d\d:\d\d Paris time/,
+    );
+    const summary = (
+      await json<{ summary: { status: string; headline: unknown[] } }>('reports/dt=2018-02-05/daily_report.json')
+    ).summary;
+    expect(summary.status).toBe('succeeded');
+    expect(summary.headline.length).toBeGreaterThan(4);
+  });
+
+  it('rebuilds the month by itself when its failed day is re-run: complete, with that day added', async () => {
+    const before = await json<PeriodReport>('reports/month=2018-02/monthly_report.json');
+    odre.failWhen(TR, null);
+    const r = await runCli(['run', '--date', BROKEN, '--wait'], env);
+    expect(r.code, r.stderr).toBe(0);
+    await settled(month);
+    const after = await json<PeriodReport>('reports/month=2018-02/monthly_report.json');
+    expect(after).toMatchObject({ status: 'complete', days: { succeeded: 28, failed: 0 } });
+    expect(after.totals?.consumption.energyMWh).toBeCloseTo(
+      (before.totals?.consumption.energyMWh ?? 0) + (await energyOf(BROKEN)),
+      4,
+    );
+  });
+
+  it('rebuilds reports on demand: a day from its records gives the bytes the pipeline wrote; a year sums its months', async () => {
+    const keys = ['json', 'csv', 'html'].map((ext) => `reports/dt=2018-02-05/daily_report.${ext}`);
+    const written = await Promise.all(keys.map(text));
+    const day = await runCli(['report', '--date', '2018-02-05'], env);
+    expect(day.code, day.stderr).toBe(0);
+    expect(day.stdout).toContain(dataPath('reports/dt=2018-02-05/daily_report.html'));
+    expect(await Promise.all(keys.map(text))).toEqual(written);
+
+    const year = await runCli(['report', '--year', '2018'], env);
+    expect(year.code, year.stderr).toBe(0);
+    expect(year.stdout).toContain(dataPath('reports/year=2018/annual_report.html'));
+    const annual = await json<PeriodReport>('reports/year=2018/annual_report.json');
+    const [february, march] = [annual.months[1], annual.months[2]];
+    expect(february).toMatchObject({ status: 'complete', days: { succeeded: 28 } });
+    expect(march).toMatchObject({ status: 'partial', days: { succeeded: 2 } });
+    expect(annual.totals?.consumption.energyMWh).toBeCloseTo(
+      (february?.figures?.consumption.energyMWh ?? 0) + (march?.figures?.consumption.energyMWh ?? 0),
+      4,
+    );
+    expect(annual.totals?.consumption.peakMW).toBe(
+      Math.max(february?.figures?.consumption.peakMW ?? 0, march?.figures?.consumption.peakMW ?? 0),
+    );
+    expect(annual.totals?.days).toBe(30);
+    const csv = (await text('reports/year=2018/annual_report.csv')).trim().split('\r\n');
+    expect(csv).toHaveLength(1 + 12 + 1);
+    expect(csv[2]).toMatch(/^2018-02,complete,28,1,/);
+  });
+
+  it('refuses bad report periods, naming the option', async () => {
+    const both = await runCli(['report', '--date', '2018-02-05', '--month', '2018-02'], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give exactly one of --date D, --month YYYY-MM, --year YYYY');
+    const bad = await runCli(['report', '--month', '2018-2'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--month: "2018-2" is not a month written YYYY-MM');
+    const future = await runCli(['report', '--year', '2999'], env);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/--year: 2999 is outside 2012\.\./);
+  });
+});
