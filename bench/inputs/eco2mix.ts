@@ -4,7 +4,7 @@
  * quarter-hour of each Paris day, DST days included. Values follow daily and yearly curves with
  * noise; about 1 row in 20 000 has an unreadable consumption, which every tool must reject.
  */
-import { apiRecordsToExportCsv, type ApiRecord } from '../../src/demo/export-csv.js';
+import { apiRecordsToExportCsv, type ApiRecord } from '../../src/datasets/eco2mix/export-csv.js';
 import { datesInRange, parisDayBounds, parisOffsetMinutes } from '../../src/shared/partition.js';
 import { seededRandom, seedOf } from '../lib/random.js';
 import { cachedInput, TextSink } from './files.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ECO2MIX_SOURCES } from '../datasets/eco2mix/sources.js';
 import { PROJECT_ROOT } from '../stack/tools.js';
-import { apiRecordsToExportCsv, labelRowToApiRecord } from './export-csv.js';
+import { apiRecordsToExportCsv, labelRowToApiRecord } from '../datasets/eco2mix/export-csv.js';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'eco2mix');
 const DECEMBER_2021_LABELS = 'mathis-grsst_odre_eco2mix-national-tr_export_labels_2021-12.csv';

@@ -14,7 +14,7 @@ import {
   instantOf,
   labelRowToApiRecord,
   type ApiRecord,
-} from '../../src/demo/export-csv.js';
+} from '../../src/datasets/eco2mix/export-csv.js';
 
 export { apiRecordsToExportCsv, ECO2MIX_EXPORT_COLUMNS };
 

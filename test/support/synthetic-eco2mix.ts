@@ -2,7 +2,7 @@
  * Deterministic eCO2mix-shaped exports for any range of Paris days (15-minute points, DST days
  * included), for tests that need many days. Values follow a daily curve; they are not real data.
  */
-import { apiRecordsToExportCsv } from '../../src/demo/export-csv.js';
+import { apiRecordsToExportCsv } from '../../src/datasets/eco2mix/export-csv.js';
 import { datesInRange, parisDayBounds } from '../../src/shared/partition.js';
 
 const QUARTER_MS = 15 * 60_000;

@@ -3,16 +3,15 @@
  * [--dry-run] [--wait]`: plans the days from the day records and runs them as `backfill/{id}`.
  */
 import type { Command } from 'commander';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { planBackfillDays } from '../../activities/backfill-plan.js';
 import { newBackfillId, startBackfill } from '../../client/start-backfill.js';
-import { BACKFILL_MODES, type BackfillMode, type BackfillProgress } from '../../shared/backfill.js';
+import { BACKFILL_MODES, type BackfillMode } from '../../shared/backfill.js';
 import { DATASETS } from '../../shared/datasets.js';
 import { MAX_BACKFILL_PARALLEL } from '../../shared/inputs.js';
 import { createStorage } from '../../storage/index.js';
 import { connectClient } from '../../workers/temporal-connection.js';
-import { progressQuery } from '../../workflows/backfill-messages.js';
-import { dayRanges, progressLine, summaryTable } from '../backfill-progress.js';
+import { dayRanges } from '../backfill-progress.js';
+import { followBackfill } from '../backfill-wait.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 import { parseDatasetsOption } from '../options.js';
@@ -73,24 +72,7 @@ export function registerBackfillCommand(program: Command, context: () => Command
         const handle = await startBackfill(client, input, id, ctx.config.temporal.taskQueue);
         ctx.out.write(`${handle.workflowId} started: ${mode} days of ${from}..${to}, ${parallel} at a time\n`);
         if (options.wait !== true) return;
-        const tty = process.stdout.isTTY === true;
-        let last = '';
-        const done = handle.result();
-        let finished = false;
-        void done.finally(() => (finished = true)).catch(() => undefined);
-        while (!finished) {
-          const progress: BackfillProgress | null = await handle.query(progressQuery).catch(() => null);
-          if (progress) {
-            const line = progressLine(progress);
-            if (line !== last) ctx.out.write(tty ? `\r${line}` : `${line}\n`);
-            last = line;
-          }
-          await sleep(500);
-        }
-        const summary = await done;
-        const final = progressLine({ ...summary, running: [], pending: 0, paused: false });
-        ctx.out.write(tty ? `\r${final}\n` : `${final}\n`);
-        ctx.out.write(summaryTable(id, summary));
+        const summary = await followBackfill(handle, id, ctx.out);
         if (summary.failed > 0) throw new PipelineFailedError(`${summary.failed} of ${summary.planned} days failed`);
       } finally {
         await close();

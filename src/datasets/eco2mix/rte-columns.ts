@@ -4,7 +4,8 @@
  * column names. Matched by name, never by position: columns were added over the years, and a
  * column courant does not know is ignored.
  */
-import { normaliseHeaderLabel } from './columns.js';
+import { normaliseHeaderLabel, REQUIRED_COLUMNS } from './columns.js';
+import { ECO2MIX_EXPORT_COLUMNS } from './export-csv.js';
 
 /** Columns of a file courant reads: the export's machine names, `date_heure` excepted (built from `date` + `heure`). */
 export type RteColumn =
@@ -64,48 +65,7 @@ const RTE_ALIASES: Readonly<Record<string, RteColumn>> = {
   hydraulique_fil_de_l_eau_eclusee: 'hydraulique_fil_eau_eclusee',
 };
 
-const RTE_COLUMNS: ReadonlySet<string> = new Set<RteColumn>([
-  'perimetre',
-  'nature',
-  'date',
-  'heure',
-  'consommation',
-  'prevision_j1',
-  'prevision_j',
-  'fioul',
-  'charbon',
-  'gaz',
-  'nucleaire',
-  'eolien',
-  'eolien_terrestre',
-  'eolien_offshore',
-  'solaire',
-  'hydraulique',
-  'pompage',
-  'bioenergies',
-  'ech_physiques',
-  'taux_co2',
-  'ech_comm_angleterre',
-  'ech_comm_espagne',
-  'ech_comm_italie',
-  'ech_comm_suisse',
-  'ech_comm_allemagne_belgique',
-  'fioul_tac',
-  'fioul_cogen',
-  'fioul_autres',
-  'gaz_tac',
-  'gaz_cogen',
-  'gaz_ccg',
-  'gaz_autres',
-  'hydraulique_fil_eau_eclusee',
-  'hydraulique_lacs',
-  'hydraulique_step_turbinage',
-  'bioenergies_dechets',
-  'bioenergies_biomasse',
-  'bioenergies_biogaz',
-  'stockage_batterie',
-  'destockage_batterie',
-]);
+const RTE_COLUMNS: ReadonlySet<string> = new Set<string>(ECO2MIX_EXPORT_COLUMNS.filter((c) => c !== 'date_heure'));
 
 /**
  * Columns a file must have, or it is refused: the day and time, and the measures every national
@@ -116,20 +76,7 @@ const RTE_COLUMNS: ReadonlySet<string> = new Set<RteColumn>([
 export const RTE_REQUIRED_COLUMNS: readonly RteColumn[] = [
   'date',
   'heure',
-  'consommation',
-  'prevision_j1',
-  'prevision_j',
-  'fioul',
-  'charbon',
-  'gaz',
-  'nucleaire',
-  'eolien',
-  'solaire',
-  'hydraulique',
-  'pompage',
-  'bioenergies',
-  'ech_physiques',
-  'taux_co2',
+  ...REQUIRED_COLUMNS.filter((c): c is Exclude<(typeof REQUIRED_COLUMNS)[number], 'date_heure'> => c !== 'date_heure'),
 ];
 
 /** The column a header label of an RTE file stands for, or null for a column courant does not know. */
