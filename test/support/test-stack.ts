@@ -103,3 +103,13 @@ export async function startTestWorker(
     },
   };
 }
+
+/** The variables that point the real `courant` command at a harness's servers, database and data. */
+export function cliEnv(config: Config): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: config.temporal.address,
+    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    MONGODB_URL: config.storage.mongodbUrl,
+    DATA_DIR: config.storage.dataDir,
+  };
+}

@@ -6,7 +6,7 @@ import { BackfillId, RunKindAttribute } from '../../src/shared/search-attributes
 import { workflowIds } from '../../src/shared/keys.js';
 import { runCli } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
-import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const TR = 'eco2mix-national-tr';
 const FROM = '2023-09-15';
@@ -20,12 +20,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   odre = await startOdreServer({ [TR]: syntheticRealtimeExport(FROM, TO), 'eco2mix-national-cons-def': emptyExport() });
   harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
-  env = {
-    TEMPORAL_ADDRESS: harness.config.temporal.address,
-    TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
-    MONGODB_URL: harness.config.storage.mongodbUrl,
-    DATA_DIR: harness.config.storage.dataDir,
-  };
+  env = cliEnv(harness.config);
 });
 
 afterAll(async () => {

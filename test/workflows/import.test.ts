@@ -17,7 +17,7 @@ import type { PeriodReport } from '../../src/reports/period-report.js';
 import { eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
 import { runCli } from '../support/run-cli.js';
 import { emptyExport } from '../support/synthetic-eco2mix.js';
-import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const SAMPLE = eco2mixFixturePath('vomain_dubonjus_eCO2mix_RTE_En-cours-TR_2016-06.xls');
 const DAYS = datesInRange('2016-06-01', '2016-06-25');
@@ -44,12 +44,7 @@ beforeAll(async () => {
   // The API holds nothing for June 2016: imported days must not ask it anything.
   odre = await startOdreServer({ 'eco2mix-national-tr': emptyExport(), 'eco2mix-national-cons-def': emptyExport() });
   harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
-  env = {
-    TEMPORAL_ADDRESS: harness.config.temporal.address,
-    TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
-    MONGODB_URL: harness.config.storage.mongodbUrl,
-    DATA_DIR: harness.config.storage.dataDir,
-  };
+  env = cliEnv(harness.config);
 });
 
 afterAll(async () => {

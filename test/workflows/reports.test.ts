@@ -16,7 +16,7 @@ import { datesInRange } from '../../src/shared/partition.js';
 import type { ReportPeriod } from '../../src/shared/periods.js';
 import { runCli } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
-import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const TR = 'eco2mix-national-tr';
 const FEBRUARY = datesInRange('2018-02-01', '2018-02-28');
@@ -47,12 +47,7 @@ beforeAll(async () => {
     [`eco2mix-national-cons-def`]: emptyExport(),
   });
   harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
-  env = {
-    TEMPORAL_ADDRESS: harness.config.temporal.address,
-    TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
-    MONGODB_URL: harness.config.storage.mongodbUrl,
-    DATA_DIR: harness.config.storage.dataDir,
-  };
+  env = cliEnv(harness.config);
 });
 
 afterAll(async () => {
