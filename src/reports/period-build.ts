@@ -19,7 +19,7 @@ import {
   type DayStatus,
   type PeriodReport,
 } from './period-report.js';
-import { periodFigures, type DayPartition } from './period-sql.js';
+import { periodFigures, type DayPartition } from '../datasets/eco2mix/figures-sql.js';
 
 /** Partitions copied at once: enough to hide object-store latency, few enough for a small worker. */
 const COPIES_IN_FLIGHT = 8;

@@ -6,9 +6,9 @@
  */
 import { PARTITION_TIMEZONE } from '../shared/partition.js';
 import { datesOfMonth, datesOfYear, monthOf, monthsOfYear } from '../shared/periods.js';
-import { PRODUCTION_SOURCES } from './eco2mix-labels.js';
+import { PRODUCTION_SOURCES } from '../datasets/eco2mix/labels.js';
 import { DAY_DEFINITION } from './html/layout.js';
-import type { Figures, PeriodFigures } from './period-sql.js';
+import type { Figures, PeriodFigures } from '../datasets/eco2mix/figures-sql.js';
 
 export type DayStatus = 'succeeded' | 'failed' | 'running' | 'missing';
 

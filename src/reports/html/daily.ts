@@ -8,7 +8,7 @@ import { parisDayBounds } from '../../shared/partition.js';
 import { barChart } from '../charts/bar-chart.js';
 import { timeLineChart, timeStackedChart } from '../charts/time-chart.js';
 import type { DailySummary, ReportedDataset } from '../daily-summary.js';
-import { COLOURS, PRODUCTION_SOURCES, SOURCE_COLOURS, SOURCE_LABELS } from '../eco2mix-labels.js';
+import { COLOURS, PRODUCTION_SOURCES, SOURCE_COLOURS, SOURCE_LABELS } from '../../datasets/eco2mix/labels.js';
 import { escapeHtml, formatNumber, longDay, parisClock, percent, withUnit } from '../format.js';
 import { page, statusBadge, table, tile } from './layout.js';
 

@@ -4,10 +4,10 @@
  * of the days or months with their status and links.
  */
 import { barChart } from '../charts/bar-chart.js';
-import { COLOURS, PRODUCTION_SOURCES, SOURCE_COLOURS, SOURCE_LABELS } from '../eco2mix-labels.js';
+import { COLOURS, PRODUCTION_SOURCES, SOURCE_COLOURS, SOURCE_LABELS } from '../../datasets/eco2mix/labels.js';
 import { formatNumber, longMonth, parisClock, percent, shortMonthName, withUnit } from '../format.js';
 import type { PeriodReport } from '../period-report.js';
-import type { Figures } from '../period-sql.js';
+import type { Figures } from '../../datasets/eco2mix/figures-sql.js';
 import { page, statusBadge, table, tile } from './layout.js';
 
 interface Column {

@@ -6,7 +6,7 @@
  */
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from '../parquet/columns.js';
-import { PRODUCTION_SOURCES, type ProductionSource } from './eco2mix-labels.js';
+import { PRODUCTION_SOURCES, type ProductionSource } from './labels.js';
 
 const LOW_CARBON: readonly ProductionSource[] = ['nucleaire', 'eolien', 'solaire', 'hydraulique', 'bioenergies'];
 

@@ -1,0 +1,244 @@
+/**
+ * The dataset module contract: everything the generic activities, workflows and reports need from
+ * a dataset. A dataset is one folder `src/datasets/<name>/` whose `module.ts` exports one
+ * {@link DatasetModule}; `registry.ts` lists the modules. Plain code: no Temporal, no storage —
+ * modules see local files and a DuckDB connection, the activities move files in and out of storage.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { z } from 'zod';
+
+/** Rows of a day's main table: read = written + rejected (+ rows outside the day, superseded or skipped). */
+export interface RowCounts {
+  readonly read: number;
+  readonly written: number;
+  readonly rejected: number;
+}
+
+/** The module's own environment variables, merged into `loadConfig` (every problem named at start). */
+export interface DatasetConfig<TConfig> {
+  /** Its variables with their defaults, e.g. `{ ECO2MIX_BASE_URL: z.url().default(…) }`. */
+  readonly env: z.ZodObject;
+  /** The parsed variables (the whole parsed environment) → the module's typed configuration. */
+  read(env: Readonly<Record<string, unknown>>): TConfig;
+}
+
+/** A URL fetched after the day, stored as `raw/{dataset}/dt={date}/{source}.{extension}`. */
+export interface HttpInput {
+  readonly kind: 'http';
+  readonly source: string;
+  readonly url: string;
+  readonly extension: string;
+}
+
+/** Every file dropped in `inbox/{dataset}/` and claimed for the day (`raw/{dataset}/dt={date}/drop-{sha256}.{ext}`). */
+export interface DropInput {
+  readonly kind: 'drop';
+}
+
+/** Snapshots taken during the day by a collector (`raw/{dataset}/dt={date}/{source}/…`). */
+export interface SnapshotInput {
+  readonly kind: 'snapshot';
+  readonly source: string;
+}
+
+export type DayInput = HttpInput | DropInput | SnapshotInput;
+
+/** One raw file of the day, copied to local disk for DuckDB to read. */
+export interface DayFile {
+  /** The http source or the snapshot source it came from, `drop` for a claimed file. */
+  readonly source: string;
+  /** Its storage key: what rejects and errors name. */
+  readonly key: string;
+  /** Its local copy. */
+  readonly path: string;
+  readonly sha256: string;
+  /** Order of arrival among the day's files, from 0: a later file wins over an earlier one for the same reading. */
+  readonly order: number;
+  /** Options given when the file was dropped (validated by {@link DropHandler.options}), else empty. */
+  readonly options: Readonly<Record<string, string>>;
+}
+
+export interface TransformContext<TConfig> {
+  readonly date: string;
+  readonly config: TConfig;
+  readonly db: DuckDBConnection;
+  /** The day's raw files in order of arrival (http sources in the order of `inputs`). */
+  readonly files: readonly DayFile[];
+  /** Local path where table `table` is to be written as Parquet (zstd); the activity stores it. */
+  tablePath(table: string): string;
+  /** Local path of the rejects to write, JSON lines `{ file, line, column?, value?, reason }` (may stay absent: none). */
+  readonly rejectsPath: string;
+  /** A directory of its own for intermediate files, removed afterwards. */
+  readonly scratchDir: string;
+}
+
+export interface TransformOutput {
+  /** The tables written, main table first; each at `tablePath(name)`, stored as `processed/{dataset}/dt={date}/{name}.parquet`. */
+  readonly tables: readonly string[];
+  readonly rows: RowCounts;
+}
+
+export interface MetricsContext<TConfig> {
+  readonly date: string;
+  readonly config: TConfig;
+  readonly db: DuckDBConnection;
+  /** Local paths of the day's Parquet tables, by table name. */
+  readonly tables: Readonly<Record<string, string>>;
+}
+
+export interface DayMetrics {
+  /** `metrics/{dataset}/dt={date}/metrics.json` and the `metrics` record: at least `dataset`, `date`, `timezone`. */
+  readonly document: Readonly<Record<string, unknown>>;
+  /** Share of the expected data present, 0..1; null when it has no meaning for the dataset. */
+  readonly completeness: number | null;
+}
+
+/** A figure shown in a report: JSON and CSV carry `key` and `value`, HTML the label and unit. */
+export interface ReportFigure {
+  /** Stable, e.g. `consumption.energyMWh`. */
+  readonly key: string;
+  readonly label: string;
+  readonly value: number | string | null;
+  readonly unit?: string;
+  /** Decimals shown (numbers). */
+  readonly digits?: number;
+  /** How to show a string value: an ISO-8601 instant shown as a Paris time, or plain text. */
+  readonly format?: 'instant' | 'text';
+}
+
+export interface ChartSeries {
+  /** Stable, e.g. `consommation`: charts carry it as `data-series`. */
+  readonly id: string;
+  readonly label: string;
+  /** CSS colour. */
+  readonly colour: string;
+  readonly dashed?: boolean;
+  /** One value per instant or category; null: nothing there. */
+  readonly values: ReadonlyArray<number | null>;
+}
+
+/** A chart over time (UTC instants in ms, ascending, within [from, to]). */
+export interface TimeChart {
+  readonly kind: 'time';
+  /** Stable `data-chart`, e.g. `eco2mix-consumption`. */
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly unit: string;
+  readonly style: 'line' | 'stacked';
+  readonly instants: readonly number[];
+  readonly from: number;
+  readonly to: number;
+  readonly series: readonly ChartSeries[];
+  readonly digits?: number;
+  readonly includeZero?: boolean;
+}
+
+/** Bars per category (a day of a month, a month of a year, a meter…). */
+export interface BarChart {
+  readonly kind: 'bar';
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly unit: string;
+  readonly categories: readonly string[];
+  /** Short axis labels, same length as categories ('' to skip one). */
+  readonly axisLabels: readonly string[];
+  readonly series: readonly ChartSeries[];
+  readonly stacked?: boolean;
+  readonly digits?: number;
+}
+
+export type ReportChart = TimeChart | BarChart;
+
+/** A small table (top meters, busiest arcs…). */
+export interface ReportTable {
+  readonly id: string;
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: ReadonlyArray<ReadonlyArray<number | string | null>>;
+}
+
+/** What a dataset shows in a report: a sentence, headline figures, charts and tables. */
+export interface ReportSection {
+  readonly title: string;
+  /** One sentence: what a reader sees first (e.g. `96 of 96 points, consumption 1 234 MWh`). */
+  readonly summary: string;
+  readonly figures: readonly ReportFigure[];
+  readonly charts: readonly ReportChart[];
+  readonly tables: readonly ReportTable[];
+}
+
+export interface DayReportContext<TConfig> {
+  readonly date: string;
+  readonly config: TConfig;
+  readonly db: DuckDBConnection;
+  /** The day's metrics document. */
+  readonly metrics: Readonly<Record<string, unknown>>;
+  /** Local paths of the day's Parquet tables, by table name. */
+  readonly tables: Readonly<Record<string, string>>;
+}
+
+export interface PeriodReportContext<TConfig> {
+  readonly kind: 'month' | 'year';
+  /** `YYYY-MM` or `YYYY`. */
+  readonly period: string;
+  readonly config: TConfig;
+  readonly db: DuckDBConnection;
+  /** The period's succeeded days, ascending, each with the local paths of its Parquet tables. */
+  readonly days: ReadonlyArray<{ readonly date: string; readonly tables: Readonly<Record<string, string>> }>;
+}
+
+/** A period section: the section itself, and per day (and per month of a year) the same figures for CSV and tables. */
+export interface PeriodSection extends ReportSection {
+  readonly daily: ReadonlyArray<{ readonly date: string; readonly figures: readonly ReportFigure[] }>;
+  readonly monthly: ReadonlyArray<{ readonly month: string; readonly figures: readonly ReportFigure[] }>;
+}
+
+export interface DatasetReport<TConfig> {
+  /** Parquet tables the report reads (copied locally for it); the main table when absent. */
+  readonly tables?: readonly string[];
+  day(context: DayReportContext<TConfig>): Promise<ReportSection>;
+  period(context: PeriodReportContext<TConfig>): Promise<PeriodSection>;
+}
+
+/** Files dropped in `inbox/{dataset}/`: how to read what they cover. */
+export interface DropHandler<TConfig> {
+  /** Options a person may give with a file (e.g. `meterId`), checked before anything is stored. */
+  readonly options: z.ZodObject;
+  /**
+   * Recognises the file by its content and returns the Paris days it holds readings for, ascending.
+   * Throws BadDataError naming the file when it matches no known shape, or is empty, binary or
+   * truncated: the file is then quarantined with the reason and starts no day.
+   */
+  days(context: {
+    readonly db: DuckDBConnection;
+    readonly path: string;
+    readonly file: string;
+    readonly options: Readonly<Record<string, string>>;
+    readonly config: TConfig;
+  }): Promise<readonly string[]>;
+}
+
+export interface DatasetModule<TConfig> {
+  /** Lower case, `[a-z][a-z0-9_-]*`: storage keys, workflow IDs and the `Dataset` search attribute use it. */
+  readonly name: string;
+  /** Shown in reports, e.g. `eCO2mix (RTE, France)`. */
+  readonly title: string;
+  readonly config: DatasetConfig<TConfig>;
+  /** The day's inputs, from the date alone (never from now). */
+  inputs(date: string, config: TConfig): readonly DayInput[];
+  /** A cheap check of a downloaded body before it is kept; throws BadDataError (the body is quarantined). */
+  checkDownload?(source: string, body: Uint8Array, file: string): void;
+  /** Present for datasets fed by files dropped in the inbox. */
+  readonly drop?: DropHandler<TConfig>;
+  /**
+   * The day's raw files → Parquet tables and rejects, with DuckDB reading the files itself.
+   * Throws BadDataError (file, line, column) when a file cannot be read at all; bad rows are rejects.
+   * Same files, same outputs.
+   */
+  transform(context: TransformContext<TConfig>): Promise<TransformOutput>;
+  /** The day's metrics, as SQL over its Parquet tables. */
+  metrics(context: MetricsContext<TConfig>): Promise<DayMetrics>;
+  readonly report: DatasetReport<TConfig>;
+}
