@@ -5,7 +5,7 @@
  * period — energies summed, peak the highest daily peak (first occurrence), means over all points.
  */
 import type { DuckDBInstance } from '@duckdb/node-api';
-import { sqlString } from '../parquet/columns.js';
+import { sqlString } from '../../parquet/columns.js';
 import { PRODUCTION_SOURCES, type ProductionSource } from './labels.js';
 
 const LOW_CARBON: readonly ProductionSource[] = ['nucleaire', 'eolien', 'solaire', 'hydraulique', 'bioenergies'];
