@@ -217,6 +217,8 @@ export interface DropHandler<TConfig> {
     readonly file: string;
     readonly options: Readonly<Record<string, string>>;
     readonly config: TConfig;
+    /** The time of the claim: readings after the end of tomorrow (Paris) are not days of the file. */
+    readonly now: Date;
   }): Promise<readonly string[]>;
 }
 
