@@ -244,3 +244,17 @@ export interface DatasetModule<TConfig> {
   metrics(context: MetricsContext<TConfig>): Promise<DayMetrics>;
   readonly report: DatasetReport<TConfig>;
 }
+
+/** A registered module with its parsed configuration: what activities and reports are given. */
+export interface ConfiguredDataset {
+  readonly module: DatasetModule<unknown>;
+  readonly config: unknown;
+}
+
+/** The datasets a worker runs, injected into activities and reports (tests add their own). */
+export interface DatasetCatalog {
+  /** In registry order. */
+  readonly all: readonly ConfiguredDataset[];
+  /** Throws UnknownDatasetError when no module has this name. */
+  get(name: string): ConfiguredDataset;
+}

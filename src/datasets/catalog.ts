@@ -1,0 +1,32 @@
+/** The catalog of datasets a worker runs: registered modules with their configuration, by name. */
+import { ErrorType } from '../shared/errors.js';
+import type { ConfiguredDataset, DatasetCatalog, DatasetModule } from './contract.js';
+
+/** No module has this name: retrying cannot help. */
+export class UnknownDatasetError extends Error {
+  override readonly name = 'UnknownDatasetError';
+  readonly type = ErrorType.UnknownDataset;
+  constructor(
+    readonly dataset: string,
+    known: readonly string[],
+  ) {
+    super(`unknown dataset "${dataset}" (known: ${known.join(', ')})`);
+  }
+}
+
+/** Pairs each module with its configuration (by module name); modules without one get `undefined`. */
+export function createCatalog(
+  modules: readonly DatasetModule<unknown>[],
+  configs: Readonly<Record<string, unknown>>,
+): DatasetCatalog {
+  const all: ConfiguredDataset[] = modules.map((module) => ({ module, config: configs[module.name] }));
+  const byName = new Map(all.map((entry) => [entry.module.name, entry]));
+  return {
+    all,
+    get(name) {
+      const entry = byName.get(name);
+      if (!entry) throw new UnknownDatasetError(name, [...byName.keys()]);
+      return entry;
+    },
+  };
+}
