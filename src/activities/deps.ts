@@ -1,6 +1,6 @@
 /** What activities are built with: clients made once by the worker and injected. */
 import type { DuckDBInstance } from '@duckdb/node-api';
-import type { SourceBaseUrls } from '../datasets/pipeline.js';
+import type { DatasetCatalog } from '../datasets/contract.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 
@@ -8,7 +8,8 @@ export interface ActivityDeps {
   readonly objects: ObjectStore;
   readonly records: RecordStore;
   readonly duckdb: DuckDBInstance;
-  readonly sources: SourceBaseUrls;
+  /** The datasets this worker runs, each with its configuration. */
+  readonly datasets: DatasetCatalog;
   readonly sourceTimeoutMs: number;
   /** Scratch space for files DuckDB reads or writes before they are stored. */
   readonly scratchDir: string;

@@ -2,12 +2,14 @@
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { pipelineFor } from '../datasets/registry.js';
 import type { DatasetName } from '../shared/datasets.js';
-import { BadDataError } from '../shared/errors.js';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DayInput } from '../datasets/contract.js';
+import { BadDataError, ErrorType } from '../shared/errors.js';
 import { storageKeys } from '../shared/keys.js';
 import type { InputFile } from '../storage/records.js';
 import type { ActivityDeps } from './deps.js';
+import { datasetOf } from './dataset-of.js';
 import { badDataFailure } from './failures.js';
 import { fetchSource } from './http-source.js';
 
@@ -15,6 +17,9 @@ export interface DownloadSourceInput {
   readonly dataset: DatasetName;
   readonly date: string;
   readonly source: string;
+  /** From the day's plan; absent in runs started before plans, then taken from the module. */
+  readonly url?: string;
+  readonly extension?: string;
 }
 
 const rawMetaSchema = z.object({
@@ -26,6 +31,20 @@ const rawMetaSchema = z.object({
   contentType: z.string(),
 });
 
+/** The URL and extension of the source: from the input, else from the module's inputs of the day. */
+function requestOf(input: DownloadSourceInput, inputs: readonly DayInput[]): { url: string; extension: string } {
+  if (input.url !== undefined) return { url: input.url, extension: input.extension ?? 'dat' };
+  const planned = inputs.find((i) => i.kind === 'http' && i.source === input.source);
+  if (planned?.kind !== 'http') {
+    throw ApplicationFailure.create({
+      type: ErrorType.UnknownDataset,
+      nonRetryable: true,
+      message: `${input.dataset} has no source "${input.source}" to download`,
+    });
+  }
+  return planned;
+}
+
 export function createDownloadActivities(deps: ActivityDeps) {
   /**
    * Downloads one source of a day and keeps its bytes under `raw/` with a `.meta.json`.
@@ -34,8 +53,8 @@ export function createDownloadActivities(deps: ActivityDeps) {
    * for inspection and fails non-retryably; network faults and 5xx retry.
    */
   async function downloadSource(input: DownloadSourceInput): Promise<InputFile> {
-    const pipeline = pipelineFor(input.dataset);
-    const request = pipeline.sourceRequest(input.source, input.date, deps.sources);
+    const { module, config } = datasetOf(deps.datasets, input.dataset);
+    const request = requestOf(input, module.inputs(input.date, config));
     const key = storageKeys.raw(input.dataset, input.date, input.source, request.extension);
     const metaKey = storageKeys.rawMeta(key);
 
@@ -47,7 +66,7 @@ export function createDownloadActivities(deps: ActivityDeps) {
 
     const fetched = await fetchSource(request.url, deps.sourceTimeoutMs, Context.current().cancellationSignal);
     try {
-      pipeline.checkRaw(fetched.body, request.url);
+      module.checkDownload?.(input.source, fetched.body, request.url);
     } catch (error) {
       if (!(error instanceof BadDataError)) throw error;
       await deps.objects.put(storageKeys.refusedBody(input.dataset, input.date, input.source), fetched.body);

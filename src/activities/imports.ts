@@ -79,7 +79,8 @@ export function createImportActivities(deps: ActivityDeps) {
   async function planImport(input: PlanImportInput): Promise<string[]> {
     const days = coveredDays(await load(input.importRef)).filter((d) => d >= input.from && d <= input.to);
     if (input.mode === 'all') return days;
-    const planned = new Set(await planBackfillDays(deps.records, input));
+    const datasets = input.datasets ?? [input.importRef.dataset];
+    const planned = new Set(await planBackfillDays(deps.records, { ...input, datasets }));
     return days.filter((d) => planned.has(d));
   }
 

@@ -5,9 +5,11 @@ import { createBackfillPlanActivities } from './backfill-plan.js';
 import { createDayRunActivities } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { createDownloadActivities } from './download.js';
+import { createDropActivities } from './drops.js';
 import { createImportActivities } from './imports.js';
 import { createMetricsActivities } from './metrics.js';
 import { createPeriodReportActivities } from './period-reports.js';
+import { createPlanActivities } from './plan.js';
 import { createReportActivities } from './report.js';
 import { withHeartbeats } from './heartbeat.js';
 import { createTransformActivities } from './transform.js';
@@ -15,9 +17,11 @@ import { createTransformActivities } from './transform.js';
 export function createActivities(deps: ActivityDeps, temporal: Client) {
   return withHeartbeats({
     ...createAttachActivities(temporal),
-    ...createBackfillPlanActivities(deps.records),
+    ...createBackfillPlanActivities(deps),
     ...createDayRunActivities(deps),
+    ...createPlanActivities(deps),
     ...createDownloadActivities(deps),
+    ...createDropActivities(deps),
     ...createTransformActivities(deps),
     ...createMetricsActivities(deps),
     ...createReportActivities(deps),

@@ -1,13 +1,14 @@
-/** Transform activities: raw files of a dataset-day → Parquet table and quarantined rejects. */
+/** Transform activities: a dataset-day's raw files → its Parquet tables and quarantined rejects. */
 import { Context } from '@temporalio/activity';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pipelineFor } from '../datasets/registry.js';
-import { writeParquetFile } from '../parquet/write.js';
+import { z } from 'zod';
+import type { DayFile } from '../datasets/contract.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
-import { storageKeys } from '../shared/keys.js';
+import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
 import type { InputFile, RowCounts } from '../storage/records.js';
+import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
@@ -15,60 +16,100 @@ import { classifyingBadData } from './failures.js';
 export interface TransformDayInput {
   readonly dataset: DatasetName;
   readonly date: string;
+  /** The day's raw files in order of arrival: a later file wins over an earlier one. */
   readonly inputs: readonly InputFile[];
 }
 
 export interface TransformDayOutput {
+  /** The main table. */
   readonly processedKey: string;
+  /** Every table written, main table first. */
+  readonly processedKeys?: readonly string[];
   readonly rejectsKey: string;
   readonly rows: RowCounts;
 }
 
+const dropMetaSchema = z.looseObject({ options: z.record(z.string(), z.string()).optional() });
+
+/** The options a dropped file was given (kept in its `.meta.json`); none for other files. */
+async function optionsOf(deps: ActivityDeps, file: InputFile): Promise<Record<string, string>> {
+  if (file.source !== DROP_SOURCE) return {};
+  const meta = await deps.objects.get(storageKeys.rawMeta(file.key));
+  return dropMetaSchema.parse(JSON.parse(Buffer.from(meta).toString('utf8'))).options ?? {};
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
 export function createTransformActivities(deps: ActivityDeps) {
   /**
-   * Parses and validates the day's raw files, writes the clean rows as Parquet and every rejected
-   * row (file, line, column, reason) as JSON lines. Idempotent: same raw bytes, same outputs,
-   * both overwritten. A wrong header, an unreadable file or a day with no rows fails non-retryably.
+   * Copies the day's raw files to local disk, lets the dataset's module turn them into Parquet
+   * tables with DuckDB, and stores the tables under `processed/` and every rejected row (file,
+   * line, column, reason) under `quarantine/`. Idempotent: same raw bytes, same outputs, all
+   * overwritten. A file that cannot be read at all, or a day with no usable row, fails non-retryably.
    */
   async function transformDay(input: TransformDayInput): Promise<TransformDayOutput> {
-    const pipeline = pipelineFor(input.dataset);
-    const reads = await Promise.all(
-      input.inputs.map(async (file) => ({ source: file.source, read: await deps.objects.read(file.key) })),
-    );
-    await noteFallbackReads(
-      deps,
-      input,
-      reads.map((r) => r.read),
-    );
-    const raws = reads.map(({ source, read }) => ({ source, file: read.key, body: read.body }));
-    const result = await classifyingBadData(() => {
-      const transformed = pipeline.transform(input.date, raws);
-      if (transformed.records.length === 0) {
-        throw new BadDataError(
-          { file: raws.map((r) => r.file).join(', ') },
-          `no usable rows for ${input.date} (${transformed.rowsRead} read, ${transformed.rejects.length} rejected)`,
-        );
-      }
-      return transformed;
-    });
-
+    const { dataset, date } = input;
+    const { module, config } = datasetOf(deps.datasets, dataset);
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'transform-'));
+    const connection = await deps.duckdb.connect();
     try {
-      const local = path.join(scratch, `${pipeline.table}.parquet`);
-      const written = await writeParquetFile(
-        deps.duckdb,
-        result.records as Record<string, unknown>[],
-        pipeline.columns,
-        local,
+      await mkdir(path.join(scratch, 'raw'));
+      await mkdir(path.join(scratch, 'work'));
+      const copies = await Promise.all(
+        input.inputs.map(async (file, order) => {
+          const local = path.join(scratch, 'raw', `${order}-${path.posix.basename(file.key)}`);
+          const read = await deps.objects.getToFile(file.key, local);
+          const options = await optionsOf(deps, file);
+          const day: DayFile = { source: file.source, key: file.key, path: local, sha256: file.sha256, order, options };
+          return { read, day };
+        }),
       );
-      const processedKey = storageKeys.processed(input.dataset, input.date, pipeline.table);
-      await deps.objects.putFile(processedKey, local);
-      const rejectsKey = storageKeys.rejects(input.dataset, input.date, pipeline.table);
-      await deps.objects.put(rejectsKey, result.rejects.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      const rows = { read: result.rowsRead, written, rejected: result.rejects.length };
-      Context.current().log.info('transformed day', { processedKey, ...rows });
-      return { processedKey, rejectsKey, rows };
+      await noteFallbackReads(
+        deps,
+        input,
+        copies.map((c) => c.read),
+      );
+      const tablePath = (table: string) => path.join(scratch, `${table}.parquet`);
+      const rejectsPath = path.join(scratch, 'rejects.jsonl');
+      const result = await classifyingBadData(async () => {
+        const output = await module.transform({
+          date,
+          config,
+          db: connection,
+          files: copies.map((c) => c.day),
+          tablePath,
+          rejectsPath,
+          scratchDir: path.join(scratch, 'work'),
+        });
+        if (output.rows.written === 0) {
+          throw new BadDataError(
+            { file: input.inputs.map((f) => f.key).join(', ') || storageKeys.rawDay(dataset, date) },
+            `no usable rows for ${date} (${output.rows.read} read, ${output.rows.rejected} rejected)`,
+          );
+        }
+        return output;
+      });
+
+      const processedKeys = await Promise.all(
+        result.tables.map(async (table) => {
+          const key = storageKeys.processed(dataset, date, table);
+          await deps.objects.putFile(key, tablePath(table), { contentType: 'application/vnd.apache.parquet' });
+          return key;
+        }),
+      );
+      const mainTable = result.tables[0] ?? module.name;
+      const rejectsKey = storageKeys.rejects(dataset, date, mainTable);
+      if (await exists(rejectsPath)) await deps.objects.putFile(rejectsKey, rejectsPath);
+      else await deps.objects.put(rejectsKey, '');
+      Context.current().log.info('transformed day', { dataset, date, tables: result.tables, ...result.rows });
+      return { processedKey: processedKeys[0] ?? '', processedKeys, rejectsKey, rows: result.rows };
     } finally {
+      connection.closeSync();
       await rm(scratch, { recursive: true, force: true });
     }
   }

@@ -5,6 +5,7 @@ import { registerBackfillCommand } from './commands/backfill.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerIngestCommand } from './commands/ingest.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchedulesCommand } from './commands/schedules.js';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   registerBackfillCommand(program, lazyContext);
   registerStatusCommand(program, lazyContext);
   registerImportCommand(program, lazyContext);
+  registerIngestCommand(program, lazyContext);
   registerReportCommand(program, lazyContext);
   registerSchedulesCommand(program, lazyContext);
   registerDevCommand(program, lazyContext);

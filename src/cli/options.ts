@@ -1,6 +1,5 @@
 /** zod schemas for command-line options; a bad value becomes a UsageError naming the option. */
 import { z } from 'zod';
-import { DATASETS, type DatasetName } from '../shared/datasets.js';
 import { partitionDateProblem } from '../shared/partition.js';
 import { UsageError } from './errors.js';
 
@@ -20,14 +19,15 @@ const datasetList = z
       .map((s) => s.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.enum(DATASETS)).min(1));
+  .pipe(z.array(z.string()).min(1));
 
-export function parseDatasetsOption(value: unknown): DatasetName[] | undefined {
+/** `--datasets a,b`: names of registered datasets (`known`), each once; undefined when not given. */
+export function parseDatasetsOption(value: unknown, known: readonly string[]): string[] | undefined {
   if (value === undefined) return undefined;
   const parsed = datasetList.safeParse(value);
-  if (!parsed.success) {
+  if (!parsed.success || parsed.data.some((name) => !known.includes(name))) {
     throw new UsageError(
-      `--datasets: expected a comma-separated list of ${DATASETS.join(', ')}, got ${JSON.stringify(value)}`,
+      `--datasets: expected a comma-separated list of ${known.join(', ')}, got ${JSON.stringify(value)}`,
     );
   }
   return [...new Set(parsed.data)];

@@ -1,6 +1,8 @@
 /** loadConfig(env): parse the environment once, at the composition root, into a typed Config. */
 import path from 'node:path';
-import { envSchema, type ParsedEnv } from './schema.js';
+import type { DatasetModule } from '../datasets/contract.js';
+import { DATASET_MODULES } from '../datasets/registry.js';
+import { envSchema, fullEnvSchema, type ParsedEnv } from './schema.js';
 import { defaultDatabaseType, detectEnvironment, type DatabaseType, type StorageMode } from './environment.js';
 
 /** S3 object storage (aws mode): `s3://{bucket}/{prefix}/`, with a local read cache. */
@@ -49,9 +51,21 @@ export interface Config {
     readonly dynamodb: DynamoDbConfig | null;
   };
   readonly sources: {
-    readonly eco2mixBaseUrl: string;
     readonly timeoutMs: number;
   };
+  readonly schedules: {
+    readonly daily: {
+      readonly scheduleId: string;
+      readonly hour: number;
+      readonly minute: number;
+      readonly timezone: string;
+      readonly catchupWindowHours: number;
+      readonly overlap: ParsedEnv['SCHEDULE_OVERLAP'];
+    };
+    readonly inboxScan: { readonly scheduleId: string; readonly everyMinutes: number };
+  };
+  /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
+  readonly datasets: Readonly<Record<string, unknown>>;
   readonly logLevel: ParsedEnv['LOG_LEVEL'];
 }
 
@@ -82,9 +96,10 @@ function missingForMode(env: Record<string, string>, mode: StorageMode, database
   return problems;
 }
 
-export function loadConfig(env: Env): Config {
+/** Parses the environment for courant and for every dataset module (the registry's by default). */
+export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[] = DATASET_MODULES): Config {
   const raw = withoutEmpty(env);
-  const parsed = envSchema.safeParse(raw);
+  const parsed = fullEnvSchema(modules).safeParse(raw);
   const detected = detectEnvironment(raw);
   const requestedDatabase =
     raw.DATABASE_TYPE === 'dynamodb' || raw.DATABASE_TYPE === 'mongodb' ? raw.DATABASE_TYPE : null;
@@ -96,7 +111,8 @@ export function loadConfig(env: Env): Config {
     ...missingForMode(raw, detected.mode, databaseType),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-  const e = parsed.data;
+  const all: Readonly<Record<string, unknown>> = parsed.data;
+  const e = envSchema.parse(raw);
   const dataDir = path.resolve(e.DATA_DIR);
   const region = e.AWS_REGION ?? '';
   return {
@@ -132,7 +148,19 @@ export function loadConfig(env: Env): Config {
           ? { region, endpoint: e.DYNAMODB_ENDPOINT, tablePrefix: e.DYNAMODB_TABLE_PREFIX }
           : null,
     },
-    sources: { eco2mixBaseUrl: e.ECO2MIX_BASE_URL, timeoutMs: e.SOURCE_TIMEOUT_MS },
+    sources: { timeoutMs: e.SOURCE_TIMEOUT_MS },
+    schedules: {
+      daily: {
+        scheduleId: e.SCHEDULE_ID,
+        hour: Number(e.SCHEDULE_TIME.slice(0, 2)),
+        minute: Number(e.SCHEDULE_TIME.slice(3, 5)),
+        timezone: e.SCHEDULE_TIMEZONE,
+        catchupWindowHours: e.SCHEDULE_CATCHUP_HOURS,
+        overlap: e.SCHEDULE_OVERLAP,
+      },
+      inboxScan: { scheduleId: e.INBOX_SCAN_SCHEDULE_ID, everyMinutes: e.INBOX_SCAN_EVERY_MINUTES },
+    },
+    datasets: Object.fromEntries(modules.map((module) => [module.name, module.config.read(all)])),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,5 +1,6 @@
 /** The environment schema (DESIGN §5), one zod object per concern. */
 import { z } from 'zod';
+import type { DatasetModule } from '../datasets/contract.js';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -77,18 +78,57 @@ export const awsEnvSchema = z.object({
 });
 
 export const sourcesEnvSchema = z.object({
-  ECO2MIX_BASE_URL: url(['http', 'https']).default('https://odre.opendatasoft.com'),
   SOURCE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+});
+
+const OVERLAPS = ['SKIP', 'BUFFER_ONE', 'BUFFER_ALL', 'CANCEL_OTHER', 'TERMINATE_OTHER', 'ALLOW_ALL'] as const;
+const SCHEDULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export const scheduleEnvSchema = z.object({
+  SCHEDULE_ID: z
+    .string()
+    .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })
+    .default('courant-daily'),
+  SCHEDULE_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM, e.g. 07:00' })
+    .default('07:00'),
+  SCHEDULE_TIMEZONE: z
+    .string()
+    .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', {
+      message: 'must be an IANA time zone',
+    })
+    .default('Europe/Paris'),
+  SCHEDULE_CATCHUP_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 7),
+  // Each run is a different day and a day's runs share one workflow ID, so overlapping runs are safe.
+  SCHEDULE_OVERLAP: z.enum(OVERLAPS).default('ALLOW_ALL'),
+  INBOX_SCAN_SCHEDULE_ID: z
+    .string()
+    .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })
+    .default('courant-inbox-scan'),
+  INBOX_SCAN_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
 });
 
 export const loggingEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** The variables of courant itself; each dataset module adds its own (see {@link fullEnvSchema}). */
 export const envSchema = temporalEnvSchema
   .extend(storageEnvSchema.shape)
   .extend(awsEnvSchema.shape)
   .extend(sourcesEnvSchema.shape)
+  .extend(scheduleEnvSchema.shape)
   .extend(loggingEnvSchema.shape);
 
 export type ParsedEnv = z.infer<typeof envSchema>;
+
+/** courant's variables and those of every module, parsed together so that every problem is named at once. */
+export function fullEnvSchema(modules: readonly DatasetModule<unknown>[]): z.ZodObject {
+  return modules.reduce<z.ZodObject>((schema, module) => schema.extend(module.config.env.shape), envSchema);
+}

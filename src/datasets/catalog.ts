@@ -1,6 +1,7 @@
 /** The catalog of datasets a worker runs: registered modules with their configuration, by name. */
 import { ErrorType } from '../shared/errors.js';
 import type { ConfiguredDataset, DatasetCatalog, DatasetModule } from './contract.js';
+import { DATASET_MODULES } from './registry.js';
 
 /** No module has this name: retrying cannot help. */
 export class UnknownDatasetError extends Error {
@@ -29,4 +30,16 @@ export function createCatalog(
       return entry;
     },
   };
+}
+
+/** The registered modules with the configuration `loadConfig` parsed for them (`config.datasets`). */
+export function registeredCatalog(configs: Readonly<Record<string, unknown>>): DatasetCatalog {
+  return createCatalog(DATASET_MODULES, configs);
+}
+
+/** Datasets the daily schedule runs: every dataset with an input that is not a dropped file. */
+export function dailyDatasetNames(catalog: DatasetCatalog, date: string): string[] {
+  return catalog.all
+    .filter(({ module, config }) => module.inputs(date, config).some((input) => input.kind !== 'drop'))
+    .map(({ module }) => module.name);
 }

@@ -1,12 +1,7 @@
-/** The pipeline of each dataset, by name. */
-import type { DatasetName } from '../shared/datasets.js';
-import { eco2mixPipeline } from './eco2mix/pipeline.js';
-import type { DatasetPipeline } from './pipeline.js';
+/** The dataset modules courant runs, in the order reports show them: the one line a new dataset adds is here. */
+import type { DatasetModule } from './contract.js';
 
-const PIPELINES: Readonly<Record<DatasetName, DatasetPipeline<object>>> = {
-  eco2mix: eco2mixPipeline,
-};
+export const DATASET_MODULES: readonly DatasetModule<unknown>[] = [];
 
-export function pipelineFor(dataset: DatasetName): DatasetPipeline<object> {
-  return PIPELINES[dataset];
-}
+/** The registered datasets' names, in registry order. */
+export const DATASET_NAMES: readonly string[] = DATASET_MODULES.map((module) => module.name);

@@ -1,27 +1,27 @@
-/** Operating the daily schedule: apply (idempotent upsert), describe, pause, unpause, trigger, backfill. */
+/** Operating the schedules: apply (idempotent upsert), describe, pause, unpause, trigger, backfill. */
 import { ScheduleNotFoundError, type Client, type ScheduleOverlapPolicy } from '@temporalio/client';
 import { nextDate, parisDayBounds } from '../shared/partition.js';
-import { dailyScheduleOptions, describedShape, desiredShape, shapeChanges } from './daily-schedule.js';
-import type { DailyScheduleSettings } from './settings.js';
+import { describedShape, shapeChanges, type ScheduleDefinition } from './shape.js';
 
 export type ApplyResult =
   | { readonly action: 'created' }
   | { readonly action: 'updated'; readonly changes: string[] }
   | { readonly action: 'unchanged' };
 
-export async function applySchedule(client: Client, settings: DailyScheduleSettings): Promise<ApplyResult> {
-  const handle = client.schedule.getHandle(settings.scheduleId);
+/** Creates the schedule, or updates it when the server's differs from the code; says which. */
+export async function applySchedule(client: Client, definition: ScheduleDefinition): Promise<ApplyResult> {
+  const handle = client.schedule.getHandle(definition.scheduleId);
   let current;
   try {
     current = await handle.describe();
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
-    await client.schedule.create(dailyScheduleOptions(settings));
+    await client.schedule.create(definition.options);
     return { action: 'created' };
   }
-  const changes = shapeChanges(describedShape(current), desiredShape(settings));
+  const changes = shapeChanges(describedShape(current), definition.shape);
   if (changes.length === 0) return { action: 'unchanged' };
-  const desired = dailyScheduleOptions(settings);
+  const desired = definition.options;
   await handle.update((previous) => ({
     ...previous,
     spec: desired.spec,

@@ -1,12 +1,19 @@
-/** The datasets courant knows and the sources each downloads. Workflows validate names against it. */
-export const DATASETS = ['eco2mix'] as const;
-export type DatasetName = (typeof DATASETS)[number];
+/**
+ * Dataset names as workflows and keys see them. The registry (src/datasets/registry.ts) holds the
+ * modules; workflows cannot import it, so they check only the form of a name, and the activities
+ * refuse a name no module has (UnknownDataset, non-retryable).
+ */
+export type DatasetName = string;
 
-/** Source names per dataset: one raw file each, one download activity each. */
-export const DATASET_SOURCES: Readonly<Record<DatasetName, readonly string[]>> = {
-  eco2mix: ['realtime', 'consolidated'],
-};
+const DATASET_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
-export function isDatasetName(value: string): value is DatasetName {
-  return (DATASETS as readonly string[]).includes(value);
+/** Lower case letters, digits, `_` and `-`, starting with a letter, at most 32 characters. */
+export function isDatasetName(value: string): boolean {
+  return DATASET_NAME.test(value);
 }
+
+/**
+ * The datasets of a day whose run did not list them, in runs started before days listed their
+ * datasets: the national electricity dataset, then the only one. Kept so those runs replay.
+ */
+export const DATASETS_OF_UNLISTED_DAYS: readonly DatasetName[] = ['eco2mix'];

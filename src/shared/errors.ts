@@ -12,8 +12,14 @@ export const ErrorType = {
   TransientIO: 'TransientIO',
   /** The day's input cannot be known (no explicit date, no attribute, no scheduled time). */
   MissingPartition: 'MissingPartition',
+  /** A workflow input that its check refuses (a malformed date, an unknown mode…). */
+  InvalidInput: 'InvalidInput',
   /** A dataset name that courant does not know. */
   UnknownDataset: 'UnknownDataset',
+  /** The run was cancelled (by an operator or its backfill) before it finished. */
+  Cancelled: 'Cancelled',
+  /** Some days of a dropped file failed: each is a Failed `daily/{date}` with its own reason. */
+  DaysFailed: 'DaysFailed',
 } as const;
 
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
@@ -24,6 +30,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly ErrorTypeName[] = [
   ErrorType.SourceRejected,
   ErrorType.MissingPartition,
   ErrorType.UnknownDataset,
+  ErrorType.InvalidInput,
 ];
 
 /** Where in a file a problem was found. Lines are 1-based and count the header line. */

@@ -2,9 +2,10 @@
  * Checks of workflow inputs, pure so that workflows can run them (schemas at the client edges
  * parse user input first; this guards what reaches a workflow by any path, e.g. the Web UI).
  */
-import { DATASETS, isDatasetName, type DatasetName } from './datasets.js';
+import { isDatasetName, type DatasetName } from './datasets.js';
 import { BACKFILL_MODES, type BackfillInput, type BackfillMode } from './backfill.js';
 import { SHA256_PATTERN, type ImportRef } from './imports.js';
+import type { IngestDropInput } from './ingest.js';
 import { isPartitionDate } from './partition.js';
 import { RUN_KINDS, type DailyPipelineInput, type DatasetDayInput, type RunKind } from './pipeline.js';
 
@@ -35,7 +36,9 @@ function runKind(value: unknown): RunKind {
 
 function dataset(value: unknown): DatasetName {
   if (typeof value !== 'string' || !isDatasetName(value)) {
-    throw new InvalidInputError(`dataset must be one of ${DATASETS.join(', ')}, got ${JSON.stringify(value)}`);
+    throw new InvalidInputError(
+      `dataset must be a dataset name (lower case letters, digits, _ and -), got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -69,16 +72,15 @@ function importRef(value: unknown): { importRef?: ImportRef } {
   return value === undefined ? {} : { importRef: checkImportRef(value) };
 }
 
-export function checkDailyPipelineInput(
-  input: unknown,
-): Required<Pick<DailyPipelineInput, 'datasets'>> & DailyPipelineInput {
+/** The input of a day; `datasets` absent means the datasets that run every day (the workflow asks). */
+export function checkDailyPipelineInput(input: unknown): DailyPipelineInput {
   const r = record(input, 'dailyPipeline');
-  const datasets = r.datasets === undefined ? [...DATASETS] : r.datasets;
-  if (!Array.isArray(datasets) || datasets.length === 0)
+  const datasets = r.datasets;
+  if (datasets !== undefined && (!Array.isArray(datasets) || datasets.length === 0))
     throw new InvalidInputError('datasets must be a non-empty list');
   return {
     date: date(r.date),
-    datasets: [...new Set(datasets.map(dataset))],
+    ...(datasets ? { datasets: [...new Set(datasets.map(dataset))] } : {}),
     runKind: runKind(r.runKind),
     ...backfillId(r.backfillId),
     ...importRef(r.importRef),
@@ -94,6 +96,29 @@ export function checkDatasetDayInput(input: unknown): DatasetDayInput {
     ...backfillId(r.backfillId),
     ...importRef(r.importRef),
   };
+}
+
+/** An ingestion of one inbox file: its dataset, its key under `inbox/{dataset}/`, string options. */
+export function checkIngestDropInput(input: unknown): IngestDropInput {
+  const r = record(input, 'ingestDrop');
+  const name = dataset(r.dataset);
+  const key = r.inboxKey;
+  if (
+    typeof key !== 'string' ||
+    !key.startsWith(`inbox/${name}/`) ||
+    key.split('/').some((s) => s === '' || s === '..')
+  )
+    throw new InvalidInputError(`inboxKey must be a file under inbox/${name}/, got ${JSON.stringify(key)}`);
+  const options = r.options;
+  if (options === undefined) return { dataset: name, inboxKey: key };
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    Array.isArray(options) ||
+    Object.values(options).some((v) => typeof v !== 'string')
+  )
+    throw new InvalidInputError('options must be an object of strings, e.g. {"meterId":"m-1"}');
+  return { dataset: name, inboxKey: key, options: options as Record<string, string> };
 }
 
 /** Days in flight at most for one backfill. */

@@ -7,11 +7,14 @@ import { safeFileName, SHA256_PATTERN } from './imports.js';
 import { isPartitionDate } from './partition.js';
 import { isMonth, isYear, parsePeriod, periodSegment, type ReportPeriod } from './periods.js';
 
+/** The source name of claimed drops in a day's raw files and in `day_runs` inputs. */
+export const DROP_SOURCE = 'drop';
+
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const EXTENSION_PATTERN = /^[a-z0-9]{1,8}$/;
 
 function checkDataset(dataset: string): DatasetName {
-  if (!isDatasetName(dataset)) throw new RangeError(`unknown dataset "${dataset}"`);
+  if (!isDatasetName(dataset)) throw new RangeError(`invalid dataset name "${dataset}"`);
   return dataset;
 }
 
@@ -48,6 +51,11 @@ export const storageKeys = {
   raw: (dataset: string, date: string, source: string, ext: string) =>
     `${partition('raw', dataset, date)}/${checkName('source', source)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
   rawMeta: (rawKey: string) => `${rawKey}.meta.json`,
+  /** The folder of a day's raw files; a snapshot source's files are under `{folder}/{source}/`. */
+  rawDay: (dataset: string, date: string) => partition('raw', dataset, date),
+  /** A dropped file claimed for a day: named by its content, so the same bytes are claimed once. */
+  claimedDrop: (dataset: string, date: string, sha256: string, ext: string) =>
+    `${partition('raw', dataset, date)}/${DROP_SOURCE}-${checkSha256(sha256).slice(0, 32)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
   processed: (dataset: string, date: string, table: string) =>
     `${partition('processed', dataset, date)}/${checkName('table', table)}.parquet`,
   rejects: (dataset: string, date: string, table: string) =>
@@ -66,6 +74,17 @@ export const reportKeys = {
   index: () => 'reports/index.html',
 } as const;
 
+/** Files dropped for a dataset, claimed into its days, then removed once their days succeeded. */
+export const inboxKeys = {
+  folder: (dataset: string) => `inbox/${checkDataset(dataset)}`,
+  /** Where `courant ingest` puts a file: its content's hash first, so two files never share a key. */
+  file: (dataset: string, sha256: string, fileName: string) =>
+    `inbox/${checkDataset(dataset)}/${checkSha256(sha256).slice(0, 16)}-${safeFileName(fileName)}`,
+  /** A dropped file that no day can take (unknown shape, empty, binary), kept with its reason beside it. */
+  quarantined: (dataset: string, fileName: string) =>
+    `quarantine/${checkDataset(dataset)}/inbox/${safeFileName(fileName)}`,
+} as const;
+
 /** Imported files, stored once and never rewritten: `imports/{dataset}/{sha256}/…`. */
 export const importKeys = {
   file: (dataset: string, sha256: string, fileName: string) =>
@@ -79,6 +98,11 @@ export const workflowIds = {
   daily: (date: string) => `daily/${checkDate(date)}`,
   backfill: (id: string) => `backfill/${checkName('backfill id', id, /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)}`,
   datasetDay: (dataset: string, date: string) => `day/${checkDataset(dataset)}/${checkDate(date)}`,
+  /** One ingestion per inbox file and size: a file replaced by other bytes is ingested again. */
+  ingest: (inboxKey: string, bytes: number) => `ingest/${inboxKey}#${bytes}`,
+  /** The scan of every dataset's inbox started by the inbox schedule. */
+  inboxScan: (scheduleId: string) =>
+    `scheduled/${checkName('schedule id', scheduleId, /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)}`,
   /**
    * `report/month=2016-06@{task queue}`, `report/year=2016@…`, `report/dt=2016-06-01@…`,
    * `report/index@…`: one per period and deployment (its main task queue), since a report lists

@@ -2,7 +2,10 @@
 import type { DatasetName } from './datasets.js';
 import type { ImportRef } from './imports.js';
 
-export const RUN_KINDS = ['scheduled', 'manual', 'backfill'] as const;
+/** `patched()` marker of runs that plan their inputs and datasets through the dataset modules. */
+export const DATASET_MODULES_PATCH = 'dataset-modules';
+
+export const RUN_KINDS = ['scheduled', 'manual', 'backfill', 'ingest'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 export const PIPELINE_STAGES = ['download', 'transform', 'metrics', 'report', 'done'] as const;
@@ -10,7 +13,7 @@ export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 export interface DailyPipelineInput {
   readonly date: string;
-  /** Defaults to every dataset. */
+  /** Defaults to the datasets the daily schedule runs. */
   readonly datasets?: readonly DatasetName[];
   readonly runKind: RunKind;
   readonly backfillId?: string;

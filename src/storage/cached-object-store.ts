@@ -82,6 +82,15 @@ export class CachedObjectStore implements ObjectStore {
     return this.s3.head(key);
   }
 
+  list(prefix: string): Promise<StoredObjectInfo[]> {
+    return this.s3.list(prefix);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.delete(key);
+    await this.cache.invalidate(key);
+  }
+
   /** Makes sure the cache holds the current version of `key`; one request per key at a time. */
   private refresh(key: string): Promise<Refresh> {
     const running = this.inflight.get(key);

@@ -23,7 +23,6 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { DATASETS } from '../shared/datasets.js';
 import { dayRunSchema, metricsRecordSchema, reportRecordSchema } from './record-schemas.js';
 import {
   RECORD_TABLES,
@@ -44,6 +43,8 @@ export interface DynamoRecordStoreOptions {
   readonly pageSize?: number;
   /** Shown in logs, e.g. the endpoint and region. */
   readonly location?: string;
+  /** The datasets a listing covers when it names none (day runs are queried per dataset). */
+  readonly datasets: readonly string[];
 }
 
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
@@ -165,7 +166,7 @@ export class DynamoRecordStore implements RecordStore {
 
   async listDayRuns(query: DayRunQuery): Promise<DayRun[]> {
     const runs: DayRun[] = [];
-    for (const dataset of query.datasets ?? DATASETS) {
+    for (const dataset of query.datasets ?? this.options.datasets) {
       let start: Record<string, AttributeValue> | undefined;
       do {
         const page = await this.client.send(

@@ -130,6 +130,22 @@ export class FallbackObjectStore implements ObjectStore {
     }
   }
 
+  /** Lists what the store holds; when it cannot be reached, what the mirror holds (logged). */
+  async list(prefix: string): Promise<StoredObjectInfo[]> {
+    try {
+      return await this.primary.list(prefix);
+    } catch (error) {
+      if (!(error instanceof StorageUnavailableError)) throw error;
+      this.logFallback(prefix, 'mirror', error);
+      return this.mirror.list(prefix);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.primary.delete(key);
+    await this.mirrored(key, () => this.mirror.delete(key));
+  }
+
   /** The mirror trails S3: a failure to update it is logged, never fails a write S3 accepted. */
   private async mirrored(key: string, write: () => Promise<unknown>): Promise<void> {
     try {

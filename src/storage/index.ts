@@ -65,6 +65,7 @@ export async function createRecordStore(config: Config): Promise<RecordStore> {
       tablePrefix: dynamodb.tablePrefix,
       createMissing: config.storage.createMissing,
       location: describeStorage(config).records,
+      datasets: Object.keys(config.datasets),
     });
   }
   return MongoRecordStore.connect(config.storage.mongodbUrl, config.storage.recordPrefix);

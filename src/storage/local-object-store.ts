@@ -2,7 +2,7 @@
  * ObjectStore on the local file system under one root directory. Keys are checked before any I/O,
  * and the resolved path must stay under the root (symbolic links included); writes are temp + rename.
  */
-import { copyFile, mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isNotFound, writeFileAtomically } from './atomic-file.js';
@@ -80,6 +80,33 @@ export class LocalObjectStore implements ObjectStore {
       if (isNotFound(error)) return null;
       throw error;
     }
+  }
+
+  async list(prefix: string): Promise<StoredObjectInfo[]> {
+    const dir = this.pathOf(prefix);
+    let entries;
+    try {
+      await this.checkInsideRoot(path.join(dir, 'x'));
+      entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    const files = entries.filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp'));
+    const found = await Promise.all(
+      files.map(async (entry) => {
+        const full = path.join(entry.parentPath, entry.name);
+        const key = path.relative(this.root, full).split(path.sep).join('/');
+        return { key, bytes: (await stat(full)).size };
+      }),
+    );
+    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.pathOf(key);
+    await this.checkInsideRoot(file);
+    await rm(file, { force: true });
   }
 
   /**

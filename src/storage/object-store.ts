@@ -44,6 +44,10 @@ export interface ObjectStore {
   getToFile(key: string, targetPath: string): Promise<ObjectRead>;
   /** Size of an object, or null when absent. */
   head(key: string): Promise<StoredObjectInfo | null>;
+  /** Every object under the folder `prefix` (a key without trailing `/`), at any depth, sorted by key. */
+  list(prefix: string): Promise<StoredObjectInfo[]>;
+  /** Removes an object; an absent one is not an error. */
+  delete(key: string): Promise<void>;
 }
 
 export class ObjectNotFoundError extends Error {

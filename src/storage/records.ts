@@ -58,6 +58,7 @@ export interface ReportRecord {
 export interface DayRunQuery {
   readonly from: string;
   readonly to: string;
+  /** Every dataset when absent. */
   readonly datasets?: readonly string[];
 }
 

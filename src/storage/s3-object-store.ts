@@ -6,9 +6,11 @@
  */
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -98,6 +100,33 @@ export class S3ObjectStore implements ObjectStore {
       if (httpStatusOf(error) === 404) return null;
       throw this.classify(error, key, 'head');
     }
+  }
+
+  async list(prefix: string): Promise<StoredObjectInfo[]> {
+    const Prefix = `${this.objectKey(prefix)}/`;
+    const strip = this.prefix ? this.prefix.length + 1 : 0;
+    const found: StoredObjectInfo[] = [];
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.guard(prefix, 'list', () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix, ContinuationToken })),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        found.push({
+          key: object.Key.slice(strip),
+          bytes: object.Size ?? 0,
+          ...(object.ETag ? { etag: object.ETag } : {}),
+        });
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(key: string): Promise<void> {
+    const Key = this.objectKey(key);
+    await this.guard(key, 'delete', () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })));
   }
 
   /**

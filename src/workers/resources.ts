@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
+import { registeredCatalog } from '../datasets/catalog.js';
 import { openDuckDb } from '../parquet/duckdb.js';
 import { PROJECT_ROOT } from '../stack/tools.js';
 import { createStorage } from '../storage/index.js';
@@ -34,7 +35,7 @@ export async function openWorkerResources(config: Config, logger?: Logger): Prom
         objects: storage.objects,
         records: storage.records,
         duckdb,
-        sources: { eco2mix: config.sources.eco2mixBaseUrl },
+        datasets: registeredCatalog(config.datasets),
         sourceTimeoutMs: config.sources.timeoutMs,
         scratchDir,
         codeVersion: await codeVersion(),

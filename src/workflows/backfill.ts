@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -11,7 +10,8 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { BackfillCarried, BackfillInput, BackfillSummary, FailedDay } from '../shared/backfill.js';
 import { backfillTaskQueue } from '../shared/keys.js';
-import { checkBackfillInput, InvalidInputError } from '../shared/inputs.js';
+import { checkBackfillInput } from '../shared/inputs.js';
+import { checkedInput } from './checked-input.js';
 import { pauseSignal, progressQuery, resumeSignal } from './backfill-messages.js';
 import { describeFailure } from './failure-messages.js';
 import { runDay } from './run-day.js';
@@ -25,15 +25,6 @@ const quick = proxyActivities<Activities>({
 /** Days started by one run before it continues as new, keeping its history small. */
 const DEFAULT_DAYS_PER_RUN = 150;
 
-function checked(raw: unknown): BackfillInput {
-  try {
-    return checkBackfillInput(raw);
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput');
-    throw error;
-  }
-}
-
 /**
  * backfill: runs `daily/{date}` for the planned days of a range with at most `parallel` in flight,
  * on the backfill task queue (so scheduled days are never queued behind it), with RunKind=backfill
@@ -43,7 +34,7 @@ function checked(raw: unknown): BackfillInput {
  * included (each failed day is also a Failed `daily/{date}` for operators).
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
-  const input = checked(rawInput);
+  const input = checkedInput(checkBackfillInput, rawInput);
   const backfillId = workflowInfo().workflowId.replace(/^backfill\//, '');
   const running = new Set<string>();
   const pending: string[] = [...(input.carried?.pending ?? [])];

@@ -10,12 +10,19 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { DatasetOutcome } from '../activities/report.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import { checkDailyPipelineInput, InvalidInputError } from '../shared/inputs.js';
+import { checkDailyPipelineInput } from '../shared/inputs.js';
+import { checkedInput } from './checked-input.js';
 import { workflowIds } from '../shared/keys.js';
 import { partitionDateAttribute } from '../shared/partition.js';
 import { monthOf } from '../shared/periods.js';
 import { resolvePartition } from '../shared/resolve-partition.js';
-import type { DailyPipelineInput, DailyPipelineOutput, DatasetDayOutput } from '../shared/pipeline.js';
+import {
+  DATASET_MODULES_PATCH,
+  type DailyPipelineInput,
+  type DailyPipelineOutput,
+  type DatasetDayOutput,
+} from '../shared/pipeline.js';
+import { DATASETS_OF_UNLISTED_DAYS } from '../shared/datasets.js';
 import {
   BackfillId,
   Dataset,
@@ -39,7 +46,7 @@ const quick = proxyActivities<Activities>({
 });
 
 /** The input with its day resolved: explicit date, else this run's attributes; fails rather than guesses. */
-function checkedInput(raw: unknown) {
+function checkedDayInput(raw: unknown) {
   const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const attributes = workflowInfo().typedSearchAttributes;
   const resolved = resolvePartition({
@@ -48,12 +55,7 @@ function checkedInput(raw: unknown) {
     scheduledStartTime: attributes.get(TemporalScheduledStartTime),
   });
   if (!resolved.ok) throw ApplicationFailure.nonRetryable(resolved.reason, ErrorType.MissingPartition);
-  try {
-    return checkDailyPipelineInput({ runKind: 'manual', ...given, date: resolved.date });
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput');
-    throw error;
-  }
+  return checkedInput(checkDailyPipelineInput, { runKind: 'manual', ...given, date: resolved.date });
 }
 
 /**
@@ -66,8 +68,11 @@ function checkedInput(raw: unknown) {
  * Fails, naming each failed dataset and what to do, when any dataset failed.
  */
 export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Promise<DailyPipelineOutput> {
-  const input = checkedInput(rawInput);
+  const input = checkedDayInput(rawInput);
   const { date, runKind } = input;
+  const datasets =
+    input.datasets ??
+    (patched(DATASET_MODULES_PATCH) ? await quick.dailyDatasets({ date }) : DATASETS_OF_UNLISTED_DAYS);
   upsertSearchAttributes([
     { key: PartitionDate, value: partitionDateAttribute(date) },
     { key: RunKindAttribute, value: runKind },
@@ -76,7 +81,7 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
   ]);
 
   const outcomes: DatasetOutcome[] = await Promise.all(
-    input.datasets.map(async (dataset): Promise<DatasetOutcome> => {
+    datasets.map(async (dataset): Promise<DatasetOutcome> => {
       try {
         const output: DatasetDayOutput = await executeChild(datasetDay, {
           workflowId: workflowIds.datasetDay(dataset, date),

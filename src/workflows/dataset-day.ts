@@ -3,16 +3,22 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { InputFile } from '../storage/records.js';
-import { DATASET_SOURCES } from '../shared/datasets.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import { checkDatasetDayInput, InvalidInputError } from '../shared/inputs.js';
-import type { DatasetDayOutput, PipelineStage } from '../shared/pipeline.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import { checkDatasetDayInput } from '../shared/inputs.js';
+import { checkedInput } from './checked-input.js';
+import {
+  DATASET_MODULES_PATCH,
+  type DatasetDayInput,
+  type DatasetDayOutput,
+  type PipelineStage,
+} from '../shared/pipeline.js';
 import { PipelineStageAttribute } from '../shared/search-attributes.js';
 import { describeFailure, operatorMessage } from './failure-messages.js';
 
@@ -40,22 +46,34 @@ const quick = proxyActivities<Activities>({
   },
 });
 
+/** The sources every day downloaded before days were planned (those of the one dataset there was). */
+const SOURCES_BEFORE_PLANS = ['realtime', 'consolidated'] as const;
+
+/** The raw files of the day: downloaded, taken from an imported file, or already stored (drops, snapshots). */
+async function gatherInputs(input: DatasetDayInput): Promise<InputFile[]> {
+  const { dataset, date, importRef } = input;
+  const plan = patched(DATASET_MODULES_PATCH) ? await quick.planDay({ dataset, date }) : null;
+  if (importRef) {
+    const sources = plan ? plan.downloads.map((d) => d.source) : SOURCES_BEFORE_PLANS;
+    const imported = await Promise.all(sources.map((source) => io.importSource({ dataset, date, source, importRef })));
+    return imported.filter((file): file is InputFile => file !== null);
+  }
+  if (!plan) return Promise.all(SOURCES_BEFORE_PLANS.map((source) => io.downloadSource({ dataset, date, source })));
+  const downloaded = await Promise.all(plan.downloads.map((d) => io.downloadSource({ dataset, date, ...d })));
+  return [...downloaded, ...plan.files];
+}
+
 /**
- * datasetDay: one dataset × one Paris day — download every source, transform to Parquet, compute
+ * datasetDay: one dataset × one Paris day — plan its inputs, download the sources fetched after
+ * the day (or take the files claimed or collected for it), transform them to Parquet, compute the
  * metrics — with the `day_runs` record kept up to date. Workflow ID `day/{dataset}/{date}`.
  * With an `importRef`, the download step takes the day's rows from the imported file (and any raw
- * file already stored for a source the file lacks) instead of calling the API.
+ * file already stored for a source the file lacks) instead of calling the source.
  * Safe to re-run: every step is idempotent. Fails (non-retryably, with what to do) on bad data
  * or when a step's retries are exhausted; the failure is recorded before the workflow fails.
  */
 export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
-  let input;
-  try {
-    input = checkDatasetDayInput(rawInput);
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidInput');
-    throw error;
-  }
+  const input = checkedInput(checkDatasetDayInput, rawInput);
   const { dataset, date } = input;
   let stage: PipelineStage = 'download';
   const enter = (next: PipelineStage) => {
@@ -67,19 +85,18 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
   await quick.startDayRun({ dataset, date, runKind: input.runKind });
   try {
     enter('download');
-    const { importRef } = input;
-    inputs = importRef
-      ? (
-          await Promise.all(
-            DATASET_SOURCES[dataset].map((source) => io.importSource({ dataset, date, source, importRef })),
-          )
-        ).filter((file): file is InputFile => file !== null)
-      : await Promise.all(DATASET_SOURCES[dataset].map((source) => io.downloadSource({ dataset, date, source })));
+    inputs = await gatherInputs(input);
     enter('transform');
     const transformed = await io.transformDay({ dataset, date, inputs });
+    const processedKeys = transformed.processedKeys ?? [transformed.processedKey];
     enter('metrics');
-    const metrics = await io.computeMetrics({ dataset, date, processedKey: transformed.processedKey });
-    const outputs = [transformed.processedKey, transformed.rejectsKey, metrics.metricsKey];
+    const metrics = await io.computeMetrics({
+      dataset,
+      date,
+      processedKey: transformed.processedKey,
+      ...(transformed.processedKeys ? { processedKeys } : {}),
+    });
+    const outputs = [...processedKeys, transformed.rejectsKey, metrics.metricsKey];
     await quick.finishDayRun({
       dataset,
       date,
@@ -95,7 +112,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
     return {
       dataset,
       date,
-      processedKeys: [transformed.processedKey],
+      processedKeys,
       metricsKey: metrics.metricsKey,
       rows: transformed.rows,
       completeness: metrics.completeness,
@@ -105,7 +122,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       quick.finishDayRun({ dataset, date, status: 'failed', stage, inputs, outputs: [], rows: null, error: failure });
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(() =>
-        recordFailure({ type: 'Cancelled', message: `cancelled during ${stage}` }),
+        recordFailure({ type: ErrorType.Cancelled, message: `cancelled during ${stage}` }),
       );
       throw error;
     }

@@ -4,3 +4,5 @@ export { dailyPipeline } from './daily-pipeline.js';
 export { datasetDay } from './dataset-day.js';
 export { periodReport } from './period-report.js';
 export { scheduledDaily } from './scheduled-daily.js';
+export { inboxScan } from './inbox-scan.js';
+export { ingestDrop } from './ingest-drop.js';

@@ -132,7 +132,7 @@ beforeAll(async () => {
     const provisioningDb = recordCommands(dynamoClient);
     const s3 = new S3ObjectStore(s3Client, bucket, 'courant', { partSizeBytes: 5 * 1024 * 1024 });
     await s3.ensureBucket(true);
-    await new DynamoRecordStore(dynamoClient, { tablePrefix, createMissing: true }).ensureSchema();
+    await new DynamoRecordStore(dynamoClient, { tablePrefix, createMissing: true, datasets: ['eco2mix'] }).ensureSchema();
     sent.provisioning = [...provisioning, ...provisioningDb];
 
     // The worker (CREATE_STORAGE unset): everything the stores can send.
@@ -163,7 +163,7 @@ beforeAll(async () => {
     const upload = (objects as unknown as PrivateUpload).upload.bind(objects);
     await expect(upload(PROCESSED, breaking, 0, {})).rejects.toThrow(/broke off/);
 
-    const records = new DynamoRecordStore(dbWorker, { tablePrefix, createMissing: false, pageSize: 1 });
+    const records = new DynamoRecordStore(dbWorker, { tablePrefix, createMissing: false, pageSize: 1, datasets: ['eco2mix'] });
     await records.ensureSchema();
     await records.upsertDayRun(dayRun());
     await records.upsertDayRun({ dataset: 'eco2mix', date: '2024-10-27', status: 'failed' }, { onlyIfRunId: 'run-1' });

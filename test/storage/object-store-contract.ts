@@ -50,6 +50,22 @@ export function objectStoreContract(name: string, open: () => Promise<ObjectStor
       expect(await store.head(key)).toMatchObject({ key, bytes: 6 });
     });
 
+    it('lists the objects under a folder, at any depth and sorted, and deletes one', async () => {
+      const folder = `inbox/contract-${randomBytes(4).toString('hex')}`;
+      expect(await store.list(folder)).toEqual([]);
+      await store.put(`${folder}/b.csv`, 'bb');
+      await store.put(`${folder}/a/deeper.csv`, 'a');
+      await store.put(`${folder}-sibling/c.csv`, 'c');
+      expect((await store.list(folder)).map((o) => [o.key, o.bytes])).toEqual([
+        [`${folder}/a/deeper.csv`, 1],
+        [`${folder}/b.csv`, 2],
+      ]);
+      await store.delete(`${folder}/b.csv`);
+      await store.delete(`${folder}/never-written.csv`);
+      expect(await store.head(`${folder}/b.csv`)).toBeNull();
+      expect((await store.list(folder)).map((o) => o.key)).toEqual([`${folder}/a/deeper.csv`]);
+    });
+
     it('stores a local file under a key and streams an object out to a file', async () => {
       const key = storageKeys.processed('eco2mix', '2024-01-01', 'eco2mix_national');
       const source = path.join(scratch, 'source.bin');

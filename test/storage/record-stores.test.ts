@@ -27,7 +27,7 @@ recordStoreContract('MongoDB', async () => {
 recordStoreContract('DynamoDB (DynamoDB Local), 5 items per page', () => {
   const client = testDynamoDbClient();
   const tablePrefix = `${uniqueName('t')}_`;
-  const store = new DynamoRecordStore(testDynamoDbClient(), { tablePrefix, createMissing: true, pageSize: 5 });
+  const store = new DynamoRecordStore(testDynamoDbClient(), { tablePrefix, createMissing: true, pageSize: 5, datasets: ['eco2mix'] });
   return Promise.resolve({
     store,
     async countDayRuns(dataset, date) {
@@ -55,6 +55,7 @@ describe('DynamoRecordStore without CREATE_STORAGE', () => {
     const store = new DynamoRecordStore(testDynamoDbClient(), {
       tablePrefix: `${uniqueName('t')}_`,
       createMissing: false,
+      datasets: ['eco2mix'],
     });
     try {
       await expect(store.ensureSchema()).rejects.toThrow(

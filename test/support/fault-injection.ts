@@ -20,6 +20,8 @@ export function withHooks(store: ObjectStore, hooks: () => ObjectStoreHooks): Ob
     putFile: (key, source, options) => failing(key, store.putFile(key, source, options)),
     get: (key) => store.get(key),
     head: (key) => store.head(key),
+    list: (prefix) => store.list(prefix),
+    delete: (key) => store.delete(key),
     async read(key) {
       await hooks().beforeRead?.(key);
       return store.read(key);

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { planBackfillDays } from '../../activities/backfill-plan.js';
 import { newBackfillId, startBackfill } from '../../client/start-backfill.js';
 import { BACKFILL_MODES, type BackfillMode } from '../../shared/backfill.js';
-import { DATASETS } from '../../shared/datasets.js';
+import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
+import { DATASET_NAMES } from '../../datasets/registry.js';
 import { MAX_BACKFILL_PARALLEL } from '../../shared/inputs.js';
 import { createStorage } from '../../storage/index.js';
 import { connectClient } from '../../workers/temporal-connection.js';
@@ -38,7 +39,10 @@ export function registerBackfillCommand(program: Command, context: () => Command
     .description('run the days of a range that are missing, failed, or all of them, N at a time')
     .requiredOption('--from <YYYY-MM-DD>', 'first day')
     .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
-    .option('--datasets <list>', `comma-separated datasets (default: all: ${DATASETS.join(',')})`)
+    .option(
+      '--datasets <list>',
+      `comma-separated datasets of ${DATASET_NAMES.join(', ')} (default: those that run daily)`,
+    )
     .option('--mode <mode>', 'missing: days without a record; failed: days whose last run failed; all', 'missing')
     .option('--parallel <N>', 'days in flight at most', '4')
     .option('--id <id>', 'backfill id (default: range, mode and a random suffix)')
@@ -46,11 +50,12 @@ export function registerBackfillCommand(program: Command, context: () => Command
     .option('--wait', 'show progress until the backfill ends, then a summary', false)
     .action(async (options: Record<string, unknown>) => {
       const { from, to } = parseRangeOptions(options, new Date());
-      const datasets = parseDatasetsOption(options.datasets);
+      const named = parseDatasetsOption(options.datasets, DATASET_NAMES);
       const mode = parseMode(options.mode);
       const parallel = parseParallel(options.parallel);
       const ctx = context();
-      const input = { from, to, mode, parallel, ...(datasets ? { datasets } : {}) };
+      const datasets = named ?? dailyDatasetNames(registeredCatalog(ctx.config.datasets), from);
+      const input = { from, to, mode, parallel, datasets };
 
       if (options.dryRun === true) {
         const storage = await createStorage(ctx.config);

@@ -1,7 +1,8 @@
 /** `courant run --date D [--datasets a,b] [--wait]`: run one day now (RunKind=manual). */
 import type { Command } from 'commander';
 import { startDay } from '../../client/start-day.js';
-import { DATASETS } from '../../shared/datasets.js';
+import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
+import { DATASET_NAMES } from '../../datasets/registry.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import type { CommandContext } from '../context.js';
 import { parseDatasetsOption, parseDayOption } from '../options.js';
@@ -12,12 +13,15 @@ export function registerRunCommand(program: Command, context: () => CommandConte
     .command('run')
     .description('run one day now (RunKind=manual); re-running a day is safe')
     .requiredOption('--date <YYYY-MM-DD>', 'the Paris day to run')
-    .option('--datasets <list>', `comma-separated datasets (default: all: ${DATASETS.join(',')})`)
+    .option(
+      '--datasets <list>',
+      `comma-separated datasets of ${DATASET_NAMES.join(', ')} (default: those that run daily)`,
+    )
     .option('--wait', 'wait for the day to finish, printing progress', false)
     .action(async (options: Record<string, unknown>) => {
       const now = new Date();
       const date = parseDayOption('--date', options.date, now);
-      const datasets = parseDatasetsOption(options.datasets);
+      const datasets = parseDatasetsOption(options.datasets, DATASET_NAMES);
       const ctx = context();
       const { client, close } = await connectClient(ctx.config);
       try {
@@ -31,7 +35,8 @@ export function registerRunCommand(program: Command, context: () => CommandConte
           `${handle.workflowId} started (run ${handle.firstExecutionRunId}) on task queue ${ctx.config.temporal.taskQueue}\n`,
         );
         if (options.wait !== true) return;
-        await awaitDay(client, handle, date, datasets ?? [...DATASETS], ctx.out);
+        const watched = datasets ?? dailyDatasetNames(registeredCatalog(ctx.config.datasets), date);
+        await awaitDay(client, handle, date, watched, ctx.out);
       } finally {
         await close();
       }

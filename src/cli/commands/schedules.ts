@@ -1,23 +1,42 @@
-/** `courant schedules apply|describe|pause|unpause|trigger|backfill`: the daily schedule, operated as code. */
+/**
+ * `courant schedules apply|describe|pause|unpause|trigger|backfill`: the daily schedule and the inbox
+ * schedule, operated as code (`--inbox-scan` picks the inbox schedule where one is meant).
+ */
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { applySchedule, backfillSchedule, describeSchedule } from '../../schedules/operations.js';
-import { loadScheduleSettings, type DailyScheduleSettings } from '../../schedules/settings.js';
+import { DATASET_MODULES } from '../../datasets/registry.js';
+import { dailySchedule } from '../../schedules/daily-schedule.js';
+import { inboxScanSchedule } from '../../schedules/inbox-scan-schedule.js';
+import { scheduleSettings } from '../../schedules/settings.js';
+import type { ScheduleDefinition } from '../../schedules/shape.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { parseRangeOptions } from '../range-options.js';
 
-type Operation = (client: Client, settings: DailyScheduleSettings, ctx: CommandContext) => Promise<void>;
+type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx: CommandContext) => Promise<void>;
 
-function withSchedule(context: () => CommandContext, operation: Operation) {
-  return async () => {
+/** The schedules of this deployment: the daily one, and the inbox scan when a dataset takes dropped files. */
+function definitions(ctx: CommandContext): ScheduleDefinition[] {
+  const settings = scheduleSettings(ctx.config);
+  const takesDrops = DATASET_MODULES.some((module) => module.drop !== undefined);
+  return [dailySchedule(settings.daily), ...(takesDrops ? [inboxScanSchedule(settings.inboxScan)] : [])];
+}
+
+/** Runs `operation` on every schedule (`all`), or on the one the options pick: daily, or the inbox scan. */
+function withSchedules(context: () => CommandContext, operation: Operation, all = false) {
+  return async (options: { inboxScan?: boolean } = {}) => {
     const ctx = context();
-    const loaded = loadScheduleSettings(ctx.env, ctx.config.temporal.taskQueue);
-    if (!loaded.ok) throw new UsageError(`invalid schedule settings:\n  - ${loaded.problems.join('\n  - ')}`);
+    const every = definitions(ctx);
+    const picked = all
+      ? every
+      : every.filter((d) => (d.options.action.workflowType === 'inboxScan') === (options.inboxScan === true));
+    if (picked.length === 0)
+      throw new UsageError('--inbox-scan: no dataset takes dropped files, so there is no inbox schedule');
     const { client, close } = await connectClient(ctx.config);
     try {
-      await operation(client, loaded.settings, ctx);
+      await operation(client, picked, ctx);
     } finally {
       await close();
     }
@@ -31,67 +50,86 @@ const OVERLAPS = Object.values(ScheduleOverlapPolicy).filter(
 export function registerSchedulesCommand(program: Command, context: () => CommandContext): void {
   const schedules = program
     .command('schedules')
-    .description('the daily schedule (SCHEDULE_* variables override the defaults)');
+    .description('the daily schedule and the inbox scan (SCHEDULE_* and INBOX_SCAN_* override the defaults)');
 
   schedules
     .command('apply')
-    .description('create the schedule or update it to match the code; prints what changed')
+    .description('create the schedules or update them to match the code; prints what changed')
     .action(
-      withSchedule(context, async (client, settings, ctx) => {
-        const result = await applySchedule(client, settings);
-        if (result.action === 'created') ctx.out.write(`schedule ${settings.scheduleId} created\n`);
-        else if (result.action === 'unchanged') ctx.out.write(`schedule ${settings.scheduleId}: nothing changed\n`);
-        else
-          ctx.out.write(
-            `schedule ${settings.scheduleId} updated:\n${result.changes.map((c) => `  ${c}`).join('\n')}\n`,
-          );
-      }),
+      withSchedules(
+        context,
+        async (client, picked, ctx) => {
+          for (const definition of picked) {
+            const id = definition.scheduleId;
+            const result = await applySchedule(client, definition);
+            if (result.action === 'created') ctx.out.write(`schedule ${id} created\n`);
+            else if (result.action === 'unchanged') ctx.out.write(`schedule ${id}: nothing changed\n`);
+            else ctx.out.write(`schedule ${id} updated:\n${result.changes.map((c) => `  ${c}`).join('\n')}\n`);
+          }
+        },
+        true,
+      ),
     );
 
   schedules
     .command('describe')
-    .description('the schedule as the server has it: spec, policies, state, next and recent runs')
+    .description('the schedules as the server has them: spec, policies, state, next and recent runs')
     .action(
-      withSchedule(context, async (client, settings, ctx) => {
-        const d = await describeSchedule(client, settings.scheduleId);
-        const lines = [
-          `schedule ${settings.scheduleId}${d.paused ? ` (PAUSED${d.note ? `: ${d.note}` : ''})` : ''}`,
-          ...Object.entries(d.shape).map(([k, v]) => `  ${k.padEnd(15)} ${v}`),
-          `  next runs       ${d.nextActionTimes.map((t) => t.toISOString()).join(', ') || '-'}`,
-          ...d.recentActions.map((a) => `  recent          ${a.scheduledAt.toISOString()} ${a.workflowId}`),
-        ];
-        ctx.out.write(`${lines.join('\n')}\n`);
-      }),
+      withSchedules(
+        context,
+        async (client, picked, ctx) => {
+          for (const { scheduleId } of picked) {
+            const d = await describeSchedule(client, scheduleId);
+            const lines = [
+              `schedule ${scheduleId}${d.paused ? ` (PAUSED${d.note ? `: ${d.note}` : ''})` : ''}`,
+              ...Object.entries(d.shape).map(([k, v]) => `  ${k.padEnd(15)} ${v}`),
+              `  next runs       ${d.nextActionTimes.map((t) => t.toISOString()).join(', ') || '-'}`,
+              ...d.recentActions.map((a) => `  recent          ${a.scheduledAt.toISOString()} ${a.workflowId}`),
+            ];
+            ctx.out.write(`${lines.join('\n')}\n`);
+          }
+        },
+        true,
+      ),
     );
 
   schedules
     .command('pause')
-    .description('pause the schedule, with a note saying why')
+    .description('pause the daily schedule (or the inbox scan), with a note saying why')
     .requiredOption('--note <text>', 'why it is paused (shown in the Web UI)')
-    .action(async (options: { note: string }) =>
-      withSchedule(context, async (client, settings, ctx) => {
-        await client.schedule.getHandle(settings.scheduleId).pause(options.note);
-        ctx.out.write(`schedule ${settings.scheduleId} paused: ${options.note}\n`);
-      })(),
+    .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
+    .action(async (options: { note: string; inboxScan: boolean }) =>
+      withSchedules(context, async (client, picked, ctx) => {
+        for (const { scheduleId } of picked) {
+          await client.schedule.getHandle(scheduleId).pause(options.note);
+          ctx.out.write(`schedule ${scheduleId} paused: ${options.note}\n`);
+        }
+      })(options),
     );
 
   schedules
     .command('unpause')
-    .description('resume the schedule')
+    .description('resume the daily schedule (or the inbox scan)')
+    .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .action(
-      withSchedule(context, async (client, settings, ctx) => {
-        await client.schedule.getHandle(settings.scheduleId).unpause('unpaused with courant');
-        ctx.out.write(`schedule ${settings.scheduleId} unpaused\n`);
+      withSchedules(context, async (client, picked, ctx) => {
+        for (const { scheduleId } of picked) {
+          await client.schedule.getHandle(scheduleId).unpause('unpaused with courant');
+          ctx.out.write(`schedule ${scheduleId} unpaused\n`);
+        }
       }),
     );
 
   schedules
     .command('trigger')
-    .description("run the schedule's action now (for the day before today, in the schedule's time zone)")
+    .description("run the daily schedule's action now (for the day before today), or scan the inbox now")
+    .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .action(
-      withSchedule(context, async (client, settings, ctx) => {
-        await client.schedule.getHandle(settings.scheduleId).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
-        ctx.out.write(`schedule ${settings.scheduleId} triggered\n`);
+      withSchedules(context, async (client, picked, ctx) => {
+        for (const { scheduleId } of picked) {
+          await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+          ctx.out.write(`schedule ${scheduleId} triggered\n`);
+        }
       }),
     );
 
@@ -105,9 +143,11 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
       const days = parseRangeOptions(options, new Date());
       const overlap = OVERLAPS.find((o) => o === options.overlap);
       if (!overlap) throw new UsageError(`--overlap: expected one of ${OVERLAPS.join(', ')}`);
-      await withSchedule(context, async (client, settings, ctx) => {
-        await backfillSchedule(client, settings.scheduleId, days, overlap);
-        ctx.out.write(`schedule ${settings.scheduleId}: backfill of ${days.from}..${days.to} requested (${overlap})\n`);
+      await withSchedules(context, async (client, picked, ctx) => {
+        for (const { scheduleId } of picked) {
+          await backfillSchedule(client, scheduleId, days, overlap);
+          ctx.out.write(`schedule ${scheduleId}: backfill of ${days.from}..${days.to} requested (${overlap})\n`);
+        }
       })();
     });
 }

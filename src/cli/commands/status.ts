@@ -1,6 +1,6 @@
 /** `courant status --from D1 --to D2 [--datasets a,b] [--check]`: a dataset × day grid from the day records. */
 import type { Command } from 'commander';
-import { DATASETS } from '../../shared/datasets.js';
+import { DATASET_NAMES } from '../../datasets/registry.js';
 import { datesInRange } from '../../shared/partition.js';
 import { createStorage } from '../../storage/index.js';
 import type { DayRun } from '../../storage/records.js';
@@ -16,11 +16,11 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
     .description('per-day status of each dataset from the day records; every expected day is listed')
     .requiredOption('--from <YYYY-MM-DD>', 'first day')
     .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
-    .option('--datasets <list>', `comma-separated datasets (default: all: ${DATASETS.join(',')})`)
+    .option('--datasets <list>', `comma-separated datasets (default: all: ${DATASET_NAMES.join(',')})`)
     .option('--check', 'exit 1 unless every day of every dataset succeeded', false)
     .action(async (options: Record<string, unknown>) => {
       const { from, to } = parseRangeOptions(options, new Date());
-      const datasets = parseDatasetsOption(options.datasets) ?? [...DATASETS];
+      const datasets = parseDatasetsOption(options.datasets, DATASET_NAMES) ?? [...DATASET_NAMES];
       const ctx = context();
       const storage = await createStorage(ctx.config);
       let runs: DayRun[];

@@ -1,0 +1,181 @@
+/**
+ * Drop activities: files delivered to `inbox/{dataset}/` are claimed into the days they cover
+ * (`raw/{dataset}/dt={date}/drop-{sha256}.{ext}`, named by content), then removed from the inbox
+ * once those days succeeded. A file no day can take is moved to quarantine with its reason.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { DatasetName } from '../shared/datasets.js';
+import { BadDataError, ErrorType } from '../shared/errors.js';
+import { safeFileName } from '../shared/imports.js';
+import { inboxKeys, storageKeys } from '../shared/keys.js';
+import { sha256OfFile } from '../storage/file-hash.js';
+import { datasetOf } from './dataset-of.js';
+import type { ActivityDeps } from './deps.js';
+import { badDataFailure } from './failures.js';
+
+export interface ClaimDropInput {
+  readonly dataset: DatasetName;
+  readonly inboxKey: string;
+  /** Options given with the file (e.g. `meterId`); `fileName` is added from the key when absent. */
+  readonly options?: Readonly<Record<string, string>>;
+}
+
+export interface ClaimDropOutput {
+  readonly sha256: string;
+  /** Every Paris day the file holds readings for. */
+  readonly days: readonly string[];
+  /** The days to run: those not yet succeeded with this file among their inputs. */
+  readonly toRun: readonly string[];
+}
+
+export interface InboxFile {
+  readonly dataset: DatasetName;
+  readonly key: string;
+  readonly bytes: number;
+}
+
+const EXTENSION = /^[a-z0-9]{1,8}$/;
+
+function extensionOf(fileName: string): string {
+  const ext = path.extname(fileName).slice(1).toLowerCase();
+  return EXTENSION.test(ext) ? ext : 'dat';
+}
+
+/** The part of an inbox key after `inbox/{dataset}/`, as the dropped file's name. */
+function fileNameOf(inboxKey: string): string {
+  return path.posix.basename(inboxKey);
+}
+
+export function createDropActivities(deps: ActivityDeps) {
+  /** Moves a refused file out of the inbox, with its reason beside it, and fails non-retryably. */
+  async function quarantine(input: ClaimDropInput, local: string, error: BadDataError): Promise<never> {
+    const key = inboxKeys.quarantined(input.dataset, fileNameOf(input.inboxKey));
+    await deps.objects.putFile(key, local);
+    const reason = { file: input.inboxKey, reason: error.message, location: error.location };
+    await deps.objects.put(`${key}.reason.json`, `${JSON.stringify(reason, null, 2)}\n`, {
+      contentType: 'application/json',
+    });
+    await deps.objects.delete(input.inboxKey);
+    Context.current().log.warn('dropped file quarantined', {
+      file: input.inboxKey,
+      quarantined: key,
+      reason: error.message,
+    });
+    throw badDataFailure(new BadDataError(error.location, `${error.message} (moved to ${key})`, { cause: error }));
+  }
+
+  /**
+   * Reads a dropped file, asks its dataset which Paris days it covers, and copies it into each of
+   * those days' raw files (once: the copy is named by the content's hash, with a `.meta.json`
+   * naming the inbox file, its options and the time of the claim). Idempotent: the same bytes
+   * claimed again change nothing. A file of unknown shape, empty or binary is quarantined and fails
+   * non-retryably; the inbox file is never removed here otherwise.
+   */
+  async function claimDrop(input: ClaimDropInput): Promise<ClaimDropOutput> {
+    const { module, config } = datasetOf(deps.datasets, input.dataset);
+    const drop = module.drop;
+    if (!drop) {
+      throw ApplicationFailure.create({
+        type: ErrorType.UnknownDataset,
+        nonRetryable: true,
+        message: `${input.dataset} takes no dropped files`,
+      });
+    }
+    const options = { fileName: safeFileName(fileNameOf(input.inboxKey)), ...input.options };
+    const checked = drop.options.safeParse(options);
+    if (!checked.success) {
+      throw badDataFailure(
+        new BadDataError({ file: input.inboxKey }, `bad options ${JSON.stringify(options)}: ${checked.error.message}`),
+      );
+    }
+    const scratch = await mkdtemp(path.join(deps.scratchDir, 'claim-'));
+    const connection = await deps.duckdb.connect();
+    try {
+      const local = path.join(scratch, safeFileName(fileNameOf(input.inboxKey)));
+      await deps.objects.getToFile(input.inboxKey, local);
+      const sha256 = await sha256OfFile(local);
+      let days: readonly string[];
+      try {
+        days = await drop.days({ db: connection, path: local, file: input.inboxKey, options, config, now: new Date() });
+      } catch (error) {
+        if (error instanceof BadDataError) return await quarantine(input, local, error);
+        throw error;
+      }
+      if (days.length === 0) {
+        return await quarantine(
+          input,
+          local,
+          new BadDataError({ file: input.inboxKey }, 'holds no reading of a day courant can run'),
+        );
+      }
+      const ext = extensionOf(options.fileName);
+      const toRun: string[] = [];
+      for (const date of days) {
+        const key = storageKeys.claimedDrop(input.dataset, date, sha256, ext);
+        if (!(await deps.objects.head(storageKeys.rawMeta(key)))) {
+          await deps.objects.putFile(key, local);
+          const meta = {
+            file: input.inboxKey,
+            claimedAt: new Date().toISOString(),
+            bytes: (await deps.objects.head(key))?.bytes ?? 0,
+            sha256,
+            contentType: 'application/octet-stream',
+            options,
+          };
+          await deps.objects.put(storageKeys.rawMeta(key), `${JSON.stringify(meta, null, 2)}\n`, {
+            contentType: 'application/json',
+          });
+        }
+        const run = await deps.records.getDayRun(input.dataset, date);
+        const done = run?.status === 'succeeded' && run.inputs.some((i) => i.key === key);
+        if (!done) toRun.push(date);
+      }
+      Context.current().log.info('claimed dropped file', {
+        file: input.inboxKey,
+        sha256,
+        days: days.length,
+        toRun: toRun.length,
+      });
+      return { sha256, days, toRun };
+    } finally {
+      connection.closeSync();
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Removes a dropped file from the inbox once every day it covers succeeded — only if the inbox
+   * still holds the same bytes (a file replaced meanwhile stays for its own ingestion).
+   */
+  async function releaseDrop(input: { readonly inboxKey: string; readonly sha256: string }): Promise<boolean> {
+    const scratch = await mkdtemp(path.join(deps.scratchDir, 'release-'));
+    try {
+      const local = path.join(scratch, 'file');
+      if (!(await deps.objects.head(input.inboxKey))) return false;
+      await deps.objects.getToFile(input.inboxKey, local);
+      if ((await sha256OfFile(local)) !== input.sha256) return false;
+      await deps.objects.delete(input.inboxKey);
+      return true;
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** The files waiting in the inbox of every dataset that takes drops (at most `limit`, oldest keys first). */
+  async function listInbox(input: { readonly limit: number }): Promise<InboxFile[]> {
+    const found: InboxFile[] = [];
+    for (const { module } of deps.datasets.all) {
+      if (!module.drop) continue;
+      for (const object of await deps.objects.list(inboxKeys.folder(module.name))) {
+        if (path.posix.basename(object.key).startsWith('.')) continue;
+        found.push({ dataset: module.name, key: object.key, bytes: object.bytes });
+      }
+    }
+    return found.slice(0, input.limit);
+  }
+
+  return { claimDrop, releaseDrop, listInbox };
+}

@@ -1,0 +1,89 @@
+/** Planning activities: what a day runs and reads, from the dataset modules (workflows cannot import them). */
+import { z } from 'zod';
+import { dailyDatasetNames } from '../datasets/catalog.js';
+import type { DayInput } from '../datasets/contract.js';
+import type { DatasetName } from '../shared/datasets.js';
+import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
+import type { InputFile } from '../storage/records.js';
+import { datasetOf } from './dataset-of.js';
+import type { ActivityDeps } from './deps.js';
+
+export interface PlanDayInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+}
+
+/** A source to download for the day. */
+export interface PlannedDownload {
+  readonly source: string;
+  readonly url: string;
+  readonly extension: string;
+}
+
+export interface DayPlan {
+  /** Sources fetched after the day, one download each. */
+  readonly downloads: readonly PlannedDownload[];
+  /** Files already stored for the day (claimed drops, snapshots), in order of arrival. */
+  readonly files: readonly InputFile[];
+}
+
+const storedMetaSchema = z.looseObject({
+  sha256: z.string(),
+  bytes: z.number().int(),
+  claimedAt: z.string().optional(),
+  fetchedAt: z.string().optional(),
+});
+
+export function createPlanActivities(deps: ActivityDeps) {
+  /** The stored files of the day under `folder` (their `.meta.json` beside them), oldest first. */
+  async function storedFiles(folder: string, source: (key: string) => string | null): Promise<InputFile[]> {
+    const listed = await deps.objects.list(folder);
+    const found = await Promise.all(
+      listed
+        .filter((o) => o.key.endsWith('.meta.json'))
+        .map(async (o) => {
+          const key = o.key.slice(0, -'.meta.json'.length);
+          const name = source(key);
+          if (name === null) return null;
+          const meta = storedMetaSchema.parse(JSON.parse(Buffer.from(await deps.objects.get(o.key)).toString('utf8')));
+          const arrived = meta.claimedAt ?? meta.fetchedAt ?? '';
+          return { arrived, file: { source: name, key, sha256: meta.sha256, bytes: meta.bytes } };
+        }),
+    );
+    return found
+      .filter((f) => f !== null)
+      .sort((a, b) => a.arrived.localeCompare(b.arrived) || a.file.key.localeCompare(b.file.key))
+      .map((f) => f.file);
+  }
+
+  async function filesOf(dataset: string, date: string, input: DayInput): Promise<InputFile[]> {
+    const folder = storageKeys.rawDay(dataset, date);
+    if (input.kind === 'drop') {
+      const prefix = `${folder}/${DROP_SOURCE}-`;
+      return storedFiles(folder, (key) => (key.startsWith(prefix) ? DROP_SOURCE : null));
+    }
+    if (input.kind === 'snapshot') return storedFiles(`${folder}/${input.source}`, () => input.source);
+    return [];
+  }
+
+  /**
+   * The day's inputs: the sources to download (URLs computed from the date) and the files already
+   * claimed or collected for it. Read-only; an unknown dataset fails non-retryably.
+   */
+  async function planDay(input: PlanDayInput): Promise<DayPlan> {
+    const { module, config } = datasetOf(deps.datasets, input.dataset);
+    const inputs = module.inputs(input.date, config);
+    const downloads = inputs.flatMap((i) =>
+      i.kind === 'http' ? [{ source: i.source, url: i.url, extension: i.extension }] : [],
+    );
+    const files = (await Promise.all(inputs.map((i) => filesOf(input.dataset, input.date, i)))).flat();
+    return { downloads, files };
+  }
+
+  /** The datasets a day runs when its run does not name them (those the daily schedule runs). */
+  function dailyDatasets(input: { readonly date: string }): Promise<string[]> {
+    return Promise.resolve(dailyDatasetNames(deps.datasets, input.date));
+  }
+
+  return { planDay, dailyDatasets };
+}

@@ -1,0 +1,31 @@
+/** Starting the ingestion of a file in the inbox from outside Temporal: one run per file and size. */
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import type { IngestDropInput } from '../shared/ingest.js';
+import { workflowIds } from '../shared/keys.js';
+import { Dataset } from '../shared/search-attributes.js';
+import type { ingestDrop } from '../workflows/ingest-drop.js';
+
+/**
+ * Starts `ingest/{key}#{bytes}`, or returns the run already in flight. A finished ingestion may be
+ * started again (after a fix): it runs the file's days that have not succeeded with it.
+ */
+export async function startIngest(
+  client: Client,
+  input: IngestDropInput,
+  bytes: number,
+  taskQueue: string,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof ingestDrop>> {
+  return client.workflow.start<typeof ingestDrop>('ingestDrop', {
+    workflowId: workflowIds.ingest(input.inboxKey, bytes),
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    typedSearchAttributes: [{ key: Dataset, value: input.dataset }],
+  });
+}

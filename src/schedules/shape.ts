@@ -1,0 +1,53 @@
+/** A schedule as code and its meaning in words an operator reads, compared by `apply`. */
+import type { ScheduleDescription, ScheduleOptions } from '@temporalio/client';
+
+export const HOUR_MS = 3_600_000;
+
+/** What `apply` compares: the schedule's meaning, field by field. */
+export type ScheduleShape = Record<string, string>;
+
+export interface ScheduleDefinition {
+  readonly scheduleId: string;
+  readonly options: ScheduleOptions;
+  /** The shape the options mean (what {@link describedShape} reads back from the server). */
+  readonly shape: ScheduleShape;
+}
+
+function calendarTime(description: ScheduleDescription): string {
+  const calendars = description.spec.calendars ?? [];
+  if (calendars.length !== 1) return `${calendars.length} calendars`;
+  const [c] = calendars;
+  const first = (ranges: ReadonlyArray<{ start: number; end: number }> | undefined) =>
+    ranges && ranges.length === 1 && ranges[0]?.start === ranges[0]?.end ? String(ranges[0]?.start ?? '?') : 'many';
+  return `${first(c?.hour).padStart(2, '0')}:${first(c?.minute).padStart(2, '0')}`;
+}
+
+function interval(description: ScheduleDescription): string {
+  const intervals = description.spec.intervals ?? [];
+  const [only] = intervals;
+  if (intervals.length !== 1 || !only) return `${intervals.length} intervals`;
+  return `${Math.round(Number(only.every) / 60_000)}m`;
+}
+
+/** The shape of the schedule as the server has it (time of day or interval, whichever it has). */
+export function describedShape(description: ScheduleDescription): ScheduleShape {
+  const when: ScheduleShape =
+    (description.spec.intervals ?? []).length > 0
+      ? { every: interval(description) }
+      : { time: calendarTime(description), timezone: description.spec.timezone ?? 'UTC' };
+  return {
+    ...when,
+    workflow: description.action.workflowType,
+    taskQueue: description.action.taskQueue,
+    overlap: String(description.policies.overlap),
+    catchupWindow: `${Math.round(description.policies.catchupWindow / HOUR_MS)}h`,
+    pauseOnFailure: String(description.policies.pauseOnFailure),
+  };
+}
+
+/** `field: before → after` for every field that differs. */
+export function shapeChanges(current: ScheduleShape, desired: ScheduleShape): string[] {
+  return Object.keys(desired)
+    .filter((k) => current[k] !== desired[k])
+    .map((k) => `${k}: ${current[k] ?? '(none)'} → ${desired[k]}`);
+}

@@ -1,0 +1,68 @@
+import { ApplicationFailure, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import type { IngestDropInput, IngestDropOutput } from '../shared/ingest.js';
+import { checkIngestDropInput } from '../shared/inputs.js';
+import { checkedInput } from './checked-input.js';
+import { Dataset } from '../shared/search-attributes.js';
+import { describeFailure } from './failure-messages.js';
+import { runDay } from './run-day.js';
+
+/** Claiming reads the whole file and copies it into each of its days. */
+const io = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
+});
+
+/** Days of one file in flight at most. */
+const PARALLEL_DAYS = 4;
+
+/**
+ * ingestDrop: one file dropped in `inbox/{dataset}/` — claim it into the Paris days it covers, run
+ * `daily/{date}` for that dataset for each day not yet succeeded with it (at most 4 at a time),
+ * then remove it from the inbox once every one of its days succeeded. Workflow ID
+ * `ingest/{inboxKey}#{bytes}`. Safe to re-run: the same bytes claimed again run nothing new.
+ * Fails non-retryably when the file is refused (quarantined with its reason) or when a day fails
+ * (the file stays in the inbox, each failed day is a Failed `daily/{date}`).
+ */
+export async function ingestDrop(rawInput: IngestDropInput): Promise<IngestDropOutput> {
+  const input = checkedInput(checkIngestDropInput, rawInput);
+  const { dataset, inboxKey } = input;
+  upsertSearchAttributes([{ key: Dataset, value: dataset }]);
+  const claim = await io.claimDrop({ dataset, inboxKey, ...(input.options ? { options: input.options } : {}) });
+
+  const failed: Array<{ date: string; error: string }> = [];
+  const queue = [...claim.toRun];
+  const worker = async () => {
+    for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
+      try {
+        await runDay({ date, runKind: 'ingest', datasets: [dataset] });
+      } catch (error) {
+        failed.push({ date, error: describeFailure(error).message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_DAYS, queue.length) }, worker));
+
+  if (failed.length > 0) {
+    failed.sort((a, b) => a.date.localeCompare(b.date));
+    throw ApplicationFailure.create({
+      type: ErrorType.DaysFailed,
+      nonRetryable: true,
+      message:
+        `${failed.length} of ${claim.toRun.length} days of ${inboxKey} failed; the file stays in the inbox. ` +
+        `Fix the cause, then ingest it again (or re-run the failed days): ` +
+        failed.map((f) => `${f.date}: ${f.error}`).join(' | '),
+    });
+  }
+  const released = await io.releaseDrop({ inboxKey, sha256: claim.sha256 });
+  log.info('dropped file ingested', { dataset, inboxKey, days: claim.days.length, ran: claim.toRun.length, released });
+  return { dataset, inboxKey, sha256: claim.sha256, days: claim.days, ran: claim.toRun, released };
+}
