@@ -36,7 +36,17 @@ export async function ingestDrop(rawInput: IngestDropInput): Promise<IngestDropO
   const input = checkedInput(checkIngestDropInput, rawInput);
   const { dataset, inboxKey } = input;
   upsertSearchAttributes([{ key: Dataset, value: dataset }]);
-  const claim = await io.claimDrop({ dataset, inboxKey, ...(input.options ? { options: input.options } : {}) });
+  const claim = await io
+    .claimDrop({ dataset, inboxKey, ...(input.options ? { options: input.options } : {}) })
+    .catch((error: unknown) => {
+      const failure = describeFailure(error);
+      throw ApplicationFailure.create({
+        type: failure.type,
+        nonRetryable: true,
+        message: `${inboxKey} could not be claimed [${failure.type}]: ${failure.message}`,
+        cause: error instanceof Error ? error : undefined,
+      });
+    });
 
   const failed: Array<{ date: string; error: string }> = [];
   const queue = [...claim.toRun];
