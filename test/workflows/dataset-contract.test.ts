@@ -6,7 +6,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
@@ -14,7 +15,7 @@ import { startIngest } from '../../src/client/start-ingest.js';
 import { createCatalog } from '../../src/datasets/catalog.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { sqlString } from '../../src/parquet/columns.js';
-import { inboxKeys } from '../../src/shared/keys.js';
+import { inboxKeys, workflowIds } from '../../src/shared/keys.js';
 import { toyDropModule, toyModule } from '../support/toy-dataset/module.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -38,6 +39,13 @@ async function valuesOf(dataset: string, date: string): Promise<Array<[string, n
   } finally {
     connection.closeSync();
   }
+}
+
+/** With RECORD_HISTORIES=1, keeps the run's history for the replay tests (test/replay/histories/). */
+async function recordHistory(workflowId: string, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await harness.client.workflow.getHandle(workflowId).fetchHistory();
+  await writeFile(`test/replay/histories/${name}.json`, historyToJSON(history));
 }
 
 async function drop(name: string, body: string): Promise<{ inboxKey: string; bytes: number }> {
@@ -97,6 +105,7 @@ describe('a dataset module added in the test suite alone', () => {
     });
     const report = await json('reports/dt=2024-03-31/daily_report.json');
     expect(JSON.stringify(report)).toContain('"toy"');
+    await recordHistory(workflowIds.datasetDay('toy', '2024-03-31'), 'dataset-day-planned-http-2024-03-31');
   });
 
   it('claims a dropped file into each Paris day it covers, runs them, and empties the inbox', async () => {
@@ -113,6 +122,8 @@ describe('a dataset module added in the test suite alone', () => {
     expect(result.days).toEqual(['2024-10-26', '2024-10-27']);
     expect(result.ran).toEqual(['2024-10-26', '2024-10-27']);
     expect(result.released).toBe(true);
+    await recordHistory(handle.workflowId, 'ingest-drop-2024-10-26');
+    await recordHistory(workflowIds.datasetDay('toydrop', '2024-10-27'), 'dataset-day-planned-drop-2024-10-27');
     expect(await harness.resources.deps.objects.head(inboxKey)).toBeNull();
     expect(await valuesOf('toydrop', '2024-10-27')).toEqual([
       ['2024-10-27T12:00', 6],
@@ -180,13 +191,15 @@ describe('a dataset module added in the test suite alone', () => {
 
   it('the inbox scan starts one ingestion per waiting file, and none for a file already ingested', async () => {
     const { inboxKey } = await drop('scan.csv', 'ts,value\n2024-06-01T10:00:00Z,9\n');
+    const scanId = `scan-${Date.now()}`;
     const scan = await harness.client.workflow.execute('inboxScan', {
-      workflowId: `scan-${Date.now()}`,
+      workflowId: scanId,
       taskQueue: harness.config.temporal.taskQueue,
       args: [],
     });
     expect(scan).toMatchObject({ started: [expect.stringContaining(inboxKey) as unknown] });
     const [started] = (scan as { started: string[] }).started;
+    await recordHistory(scanId, 'inbox-scan');
     await harness.client.workflow.getHandle(started ?? '').result();
     expect(await valuesOf('toydrop', '2024-06-01')).toEqual([['2024-06-01T10:00', 9]]);
     const rescan = await harness.client.workflow.execute('inboxScan', {
