@@ -1,13 +1,12 @@
 /**
- * Import activities (`courant import`): the days an imported RTE file covers, and each day's rows
- * taken from it as the day's raw file, in place of a download. The stored file is parsed once per
- * worker and kept (the last two files), so a year's 365 days parse it once.
+ * Import activities (`courant import`): the days an imported file covers, and each day's raw files
+ * taken from it by its dataset's module, in place of a download. The stored file is read once per
+ * worker and kept (the last two files), so a year's 365 days read it once.
  */
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { rteDayExport } from '../datasets/eco2mix/rte-export.js';
-import { coveredDays, parseRteFile, type RteFile } from '../datasets/eco2mix/rte-file.js';
+import type { ImportedFile } from '../datasets/contract.js';
 import type { BackfillMode } from '../shared/backfill.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
@@ -17,6 +16,7 @@ import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { InputFile } from '../storage/records.js';
 import { planBackfillDays } from './backfill-plan.js';
 import type { ActivityDeps } from './deps.js';
+import { datasetOf } from './dataset-of.js';
 import { classifyingBadData } from './failures.js';
 
 export interface PlanImportInput {
@@ -37,9 +37,10 @@ export interface ImportSourceInput {
 const storedMetaSchema = z.looseObject({ url: z.string(), sha256: z.string(), bytes: z.number().int() });
 const CACHED_FILES = 2;
 
-/** The stored file, checked against its sha256, parsed. Throws BadDataError. */
-async function readImport(deps: ActivityDeps, ref: ImportRef): Promise<RteFile> {
-  if (ref.dataset !== 'eco2mix') throw new BadDataError({ file: ref.key }, 'only eco2mix files can be imported');
+/** The stored file, checked against its sha256, read by its dataset's module. Throws BadDataError. */
+async function readImport(deps: ActivityDeps, ref: ImportRef): Promise<ImportedFile> {
+  const fileImport = datasetOf(deps.datasets, ref.dataset).module.fileImport;
+  if (!fileImport) throw new BadDataError({ file: ref.key }, `${ref.dataset} files cannot be imported`);
   let body: Uint8Array;
   try {
     body = (await deps.objects.read(ref.key)).body;
@@ -51,12 +52,12 @@ async function readImport(deps: ActivityDeps, ref: ImportRef): Promise<RteFile> 
   if (sha256 !== ref.sha256) {
     throw new BadDataError({ file: ref.key }, `the stored file's sha256 is ${sha256}, not ${ref.sha256}`);
   }
-  return parseRteFile(body, ref.key.split('/').pop() ?? ref.key);
+  return fileImport.open(body, ref.key.split('/').pop() ?? ref.key);
 }
 
 export function createImportActivities(deps: ActivityDeps) {
-  const parsed = new Map<string, Promise<RteFile>>();
-  const load = (ref: ImportRef): Promise<RteFile> => {
+  const parsed = new Map<string, Promise<ImportedFile>>();
+  const load = (ref: ImportRef): Promise<ImportedFile> => {
     let file = parsed.get(ref.sha256);
     if (!file) {
       file = readImport(deps, ref);
@@ -77,7 +78,7 @@ export function createImportActivities(deps: ActivityDeps) {
    * with mode missing or failed, only those the day records plan too. Read-only.
    */
   async function planImport(input: PlanImportInput): Promise<string[]> {
-    const days = coveredDays(await load(input.importRef)).filter((d) => d >= input.from && d <= input.to);
+    const days = (await load(input.importRef)).days.filter((d) => d >= input.from && d <= input.to);
     if (input.mode === 'all') return days;
     const datasets = input.datasets ?? [input.importRef.dataset];
     const planned = new Set(await planBackfillDays(deps.records, { ...input, datasets }));
@@ -85,37 +86,40 @@ export function createImportActivities(deps: ActivityDeps) {
   }
 
   /**
-   * One source of an imported day: its rows of the file, written as the day's raw file in the ODRÉ
-   * export format with a `.meta.json` naming the import (replacing a raw file of other content,
+   * One source of an imported day: its rows of the file, written as the day's raw file in the
+   * format the source's download has, with a `.meta.json` naming the import (replacing a raw file of other content,
    * whose sha256 the meta keeps). A source the file has no rows for keeps its stored raw file if
    * there is one, else is skipped (null): an imported day never calls the API. Idempotent.
    */
   async function importSource(input: ImportSourceInput): Promise<InputFile | null> {
     const { dataset, date, source, importRef } = input;
     const file = await load(importRef);
-    const key = storageKeys.raw(dataset, date, source, 'csv');
+    const { module, config } = datasetOf(deps.datasets, dataset);
+    const planned = module.inputs(date, config).find((i) => i.kind === 'http' && i.source === source);
+    const extension = planned?.kind === 'http' ? planned.extension : 'dat';
+    const contentType = extension === 'csv' ? 'text/csv; charset=utf-8' : 'application/octet-stream';
+    const key = storageKeys.raw(dataset, date, source, extension);
     const metaKey = storageKeys.rawMeta(key);
     const existing = await storedMeta(metaKey);
-    const exported = source === 'realtime' || source === 'consolidated' ? rteDayExport(file, date, source) : null;
+    const exported = file.dayFile(date, source);
     if (!exported) return existing ? { source, key, sha256: existing.sha256, bytes: existing.bytes } : null;
 
-    const body = new TextEncoder().encode(exported.csv);
+    const { body } = exported;
     const sha256 = createHash('sha256').update(body).digest('hex');
     if (existing?.sha256 === sha256) return { source, key, sha256, bytes: body.byteLength };
-    await deps.objects.put(key, body, { contentType: 'text/csv; charset=utf-8' });
+    await deps.objects.put(key, body, { contentType });
     const meta = {
       url: `${deps.objects.location.replace(/\/+$/, '')}/${importRef.key}`,
       fetchedAt: new Date().toISOString(),
       bytes: body.byteLength,
       sha256,
-      contentType: 'text/csv; charset=utf-8',
-      import: { ...importRef, entry: file.entry, lines: exported.lines, rows: exported.rows },
+      contentType,
+      import: { ...importRef, ...exported.facts },
       ...(existing ? { replaces: { sha256: existing.sha256, url: existing.url } } : {}),
     };
     await deps.objects.put(metaKey, `${JSON.stringify(meta, null, 2)}\n`, { contentType: 'application/json' });
     Context.current().log.info('took the day from an imported file', {
       key,
-      rows: exported.rows,
       import: importRef.key,
     });
     return { source, key, sha256, bytes: body.byteLength };

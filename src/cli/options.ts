@@ -1,5 +1,6 @@
 /** zod schemas for command-line options; a bad value becomes a UsageError naming the option. */
 import { z } from 'zod';
+import { MAX_BACKFILL_PARALLEL } from '../shared/inputs.js';
 import { partitionDateProblem } from '../shared/partition.js';
 import { UsageError } from './errors.js';
 
@@ -31,4 +32,15 @@ export function parseDatasetsOption(value: unknown, known: readonly string[]): s
     );
   }
   return [...new Set(parsed.data)];
+}
+
+/** `--parallel N`: days in flight at most, a whole number from 1 to the backfill maximum. */
+export function parseParallelOption(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BACKFILL_PARALLEL) {
+    throw new UsageError(
+      `--parallel: expected a whole number from 1 to ${MAX_BACKFILL_PARALLEL}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
 }

@@ -222,6 +222,48 @@ export interface DropHandler<TConfig> {
   }): Promise<readonly string[]>;
 }
 
+/** A whole file read by `courant import`: the days it covers and each day's raw files taken from it. */
+export interface ImportedFile {
+  /** The name the file was given. */
+  readonly name: string;
+  /** Days the file holds data for, ascending. */
+  readonly days: readonly string[];
+  /** One line for a terminal about the days to run: what was read, how many rows, how many rejected. */
+  headline(days: readonly string[]): string;
+  /** The first rejected rows, for the terminal. */
+  readonly rejects: ReadonlyArray<{ readonly line: number; readonly reason: string }>;
+  /** What the file holds, stored as `imports/{dataset}/{sha256}/manifest.json` beside it. */
+  manifest(days: readonly string[], skipped: readonly string[]): Readonly<Record<string, unknown>>;
+  /**
+   * The day's raw file for an `http` source, in the format its download has (so that an imported
+   * day is transformed like a downloaded one), with facts kept in its `.meta.json`; null when the
+   * file holds nothing of that source on that day.
+   */
+  dayFile(
+    date: string,
+    source: string,
+  ): { readonly body: Uint8Array; readonly facts: Readonly<Record<string, unknown>> } | null;
+}
+
+/** Whole files that backfill many days at once (`courant import`), e.g. a publisher's yearly archive. */
+export interface FileImport {
+  /** What `--file` takes, for the command's help. */
+  readonly accepts: string;
+  /** Reads a whole file; throws BadDataError saying why it is not one. */
+  open(body: Uint8Array, fileName: string): ImportedFile;
+}
+
+/** An offline stand-in for the dataset's source, serving real samples it ships: what `courant demo` runs. */
+export interface DatasetDemo<TConfig> {
+  /** The day run when none is asked for. */
+  readonly defaultDate: string;
+  /** The days the samples cover, in words (for `--help` and errors). */
+  readonly days: string;
+  covers(date: string): boolean;
+  /** Starts the stand-in on loopback; returns the configuration that points the module at it. */
+  start(config: TConfig): Promise<{ readonly config: TConfig; readonly source: string; close(): Promise<void> }>;
+}
+
 export interface DatasetModule<TConfig> {
   /** Lower case, `[a-z][a-z0-9_-]*`: storage keys, workflow IDs and the `Dataset` search attribute use it. */
   readonly name: string;
@@ -234,6 +276,10 @@ export interface DatasetModule<TConfig> {
   checkDownload?(source: string, body: Uint8Array, file: string): void;
   /** Present for datasets fed by files dropped in the inbox. */
   readonly drop?: DropHandler<TConfig>;
+  /** Present for datasets whose publisher also offers whole files of many days (`courant import`). */
+  readonly fileImport?: FileImport;
+  /** Present for the dataset `courant demo` runs offline. */
+  readonly demo?: DatasetDemo<TConfig>;
   /**
    * The day's raw files → Parquet tables and rejects, with DuckDB reading the files itself.
    * Throws BadDataError (file, line, column) when a file cannot be read at all; bad rows are rejects.

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDownloadActivities, type DownloadSourceInput } from '../../src/activities/download.js';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { freePort } from '../../src/stack/ports.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
 import { testConfig } from '../support/test-stack.js';

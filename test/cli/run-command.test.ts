@@ -1,7 +1,7 @@
 /** `courant run --wait` against the real dev server, a real worker and the document store. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoExports } from '../../src/demo/sample-exports.js';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { runCli } from '../support/run-cli.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBackfill } from '../../src/client/start-backfill.js';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { progressQuery } from '../../src/workflows/backfill-messages.js';
 import { uniqueName } from '../support/names.js';

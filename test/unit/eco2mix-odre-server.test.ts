@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { eco2mixExportUrl } from '../../src/datasets/eco2mix/sources.js';
 import { apiRecordsToExportCsv, loadSampleDay, loadSampleRecords } from '../support/eco2mix-fixtures.js';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 
 const TR = 'eco2mix-national-tr';
 

@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackfill } from '../../src/client/start-backfill.js';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { workflowIds } from '../../src/shared/keys.js';
 import { pauseSignal, progressQuery, resumeSignal } from '../../src/workflows/backfill-messages.js';
 import { uniqueName } from '../support/names.js';

@@ -1,6 +1,6 @@
 /** Backfills on the real dev server through the real `courant` command, worker and records. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { BackfillId, RunKindAttribute } from '../../src/shared/search-attributes.js';
 import { workflowIds } from '../../src/shared/keys.js';

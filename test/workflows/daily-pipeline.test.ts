@@ -12,7 +12,7 @@ import { compressors } from 'hyparquet-compressors';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
-import { loadDemoExports } from '../../src/demo/sample-exports.js';
+import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
 import { workflowIds } from '../../src/shared/keys.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
 import {
@@ -22,7 +22,7 @@ import {
   RunKindAttribute,
 } from '../../src/shared/search-attributes.js';
 import { loadFullSampleDay, loadSampleDay } from '../support/eco2mix-fixtures.js';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const TR = 'eco2mix-national-tr';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eco2mixMetricsSchema, type Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics.js';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { BackfillId, RunKindAttribute } from '../../src/shared/search-attributes.js';
 import { workflowIds } from '../../src/shared/keys.js';

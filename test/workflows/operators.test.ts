@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
 import type { dailyPipeline } from '../../src/workflows/daily-pipeline.js';
 import type { scheduledDaily } from '../../src/workflows/scheduled-daily.js';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { workflowIds } from '../../src/shared/keys.js';
 import { scheduledDay } from '../../src/shared/resolve-partition.js';
 import { PartitionDate, RunKindAttribute, TemporalScheduledStartTime } from '../../src/shared/search-attributes.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForPeriodReport } from '../../src/client/period-report.js';
 import { eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics.js';
-import { startOdreServer, type OdreServer } from '../../src/demo/odre-replay-server.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import type { PeriodReport } from '../../src/reports/period-report.js';
 import { workflowIds } from '../../src/shared/keys.js';
 import { datesInRange } from '../../src/shared/partition.js';

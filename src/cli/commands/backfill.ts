@@ -8,29 +8,18 @@ import { newBackfillId, startBackfill } from '../../client/start-backfill.js';
 import { BACKFILL_MODES, type BackfillMode } from '../../shared/backfill.js';
 import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
-import { MAX_BACKFILL_PARALLEL } from '../../shared/inputs.js';
 import { createStorage } from '../../storage/index.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import { dayRanges } from '../backfill-progress.js';
 import { followBackfill } from '../backfill-wait.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
-import { parseDatasetsOption } from '../options.js';
+import { parseDatasetsOption, parseParallelOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 
 function parseMode(value: unknown): BackfillMode {
   if (typeof value === 'string' && (BACKFILL_MODES as readonly string[]).includes(value)) return value as BackfillMode;
   throw new UsageError(`--mode: expected one of ${BACKFILL_MODES.join(', ')}, got ${JSON.stringify(value)}`);
-}
-
-function parseParallel(value: unknown): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_BACKFILL_PARALLEL) {
-    throw new UsageError(
-      `--parallel: expected a whole number from 1 to ${MAX_BACKFILL_PARALLEL}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return n;
 }
 
 export function registerBackfillCommand(program: Command, context: () => CommandContext): void {
@@ -52,7 +41,7 @@ export function registerBackfillCommand(program: Command, context: () => Command
       const { from, to } = parseRangeOptions(options, new Date());
       const named = parseDatasetsOption(options.datasets, DATASET_NAMES);
       const mode = parseMode(options.mode);
-      const parallel = parseParallel(options.parallel);
+      const parallel = parseParallelOption(options.parallel);
       const ctx = context();
       const datasets = named ?? dailyDatasetNames(registeredCatalog(ctx.config.datasets), from);
       const input = { from, to, mode, parallel, datasets };

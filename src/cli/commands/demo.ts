@@ -1,13 +1,15 @@
 /**
  * `courant demo`: the whole pipeline offline on the embedded stack — Temporal dev server + UI,
- * document store, a worker — with the ODRÉ exports replayed from the real samples in test/fixtures.
+ * document store, a worker — with the source of the dataset that ships a demo played on loopback
+ * from the real samples it ships.
  */
 import type { Command } from 'commander';
 import path from 'node:path';
 import { startDay } from '../../client/start-day.js';
-import { isDemoDay, loadDemoExports, DEMO_DAYS } from '../../demo/sample-exports.js';
-import { startOdreServer } from '../../demo/odre-replay-server.js';
+import type { DatasetDemo, DatasetModule } from '../../datasets/contract.js';
+import { DATASET_MODULES } from '../../datasets/registry.js';
 import { storageKeys, workflowIds } from '../../shared/keys.js';
+import { createStorage } from '../../storage/index.js';
 import { ensureStack } from '../../stack/ensure.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import { runWorker } from '../../workers/worker.js';
@@ -16,34 +18,39 @@ import { UsageError } from '../errors.js';
 import { parseDayOption } from '../options.js';
 import { awaitDay } from '../progress.js';
 
+type Config = CommandContext['config'];
+
+const DEMO = DATASET_MODULES.find(
+  (module): module is DatasetModule<unknown> & { demo: DatasetDemo<unknown> } => module.demo !== undefined,
+);
+
 export function registerDemoCommand(program: Command, context: () => CommandContext): void {
+  if (!DEMO) return;
+  const { name, demo } = DEMO;
   program
     .command('demo')
-    .description('run one eCO2mix day from the shipped real samples on the embedded stack, offline')
-    .option('--date <YYYY-MM-DD>', `a day of December 2021, or ${DEMO_DAYS.extra}`, DEMO_DAYS.default)
+    .description(`run one ${DEMO.title} day from the shipped real samples on the embedded stack, offline`)
+    .option('--date <YYYY-MM-DD>', `a day of ${demo.days}`, demo.defaultDate)
     .option('--state-dir <dir>', 'where the embedded servers keep their data and logs', '.courant')
     .option('--keep-running', 'keep the stack up after the day to explore the Web UI (default: when run in a terminal)')
     .option('--no-keep-running', 'stop the stack as soon as the day has finished')
     .action(async (options: { date: string; stateDir: string; keepRunning?: boolean }) => {
       const date = parseDayOption('--date', options.date, new Date());
-      if (!isDemoDay(date))
-        throw new UsageError(
-          `--date: the demo samples cover ${DEMO_DAYS.first}..${DEMO_DAYS.last} and ${DEMO_DAYS.extra}`,
-        );
+      if (!demo.covers(date)) throw new UsageError(`--date: the demo samples cover ${demo.days}`);
       const ctx = context();
-      const odre = await startOdreServer(await loadDemoExports());
-      const config = { ...ctx.config, sources: { ...ctx.config.sources, eco2mixBaseUrl: odre.baseUrl } };
+      const source = await demo.start(ctx.config.datasets[name]);
+      const config: Config = { ...ctx.config, datasets: { ...ctx.config.datasets, [name]: source.config } };
       const stack = await ensureStack(config, path.resolve(options.stateDir), ctx.logger);
       try {
         ctx.out.write(
-          `courant demo: eCO2mix ${date} from real samples, offline\n` +
+          `courant demo: ${DEMO.title} ${date} from real samples, offline\n` +
             `  Temporal       ${stack.temporalAddress}${stack.temporalUi ? `  (Web UI ${stack.temporalUi})` : ''}\n` +
             `  Records        ${stack.mongodbUrl}\n` +
-            `  Source         ${odre.baseUrl} (ODRÉ exports replayed from test/fixtures/eco2mix)\n` +
+            `  Source         ${source.source}\n` +
             `  Outputs        ${config.storage.dataDir}\n\n`,
         );
-        await runWorker(config, ctx.logger, () => runDemoDay(ctx, config, date));
-        printWhereThingsAre(ctx.out, config.storage.dataDir, date, stack.temporalUi, config.temporal.namespace);
+        await runWorker(config, ctx.logger, () => runDemoDay(ctx, config, name, date));
+        await printWhereThingsAre(ctx.out, config, name, date, stack.temporalUi);
         const keepRunning = options.keepRunning ?? process.stdout.isTTY === true;
         if (keepRunning) {
           ctx.out.write('\nThe stack keeps running so that you can explore it. Press Ctrl-C to stop.\n');
@@ -51,39 +58,49 @@ export function registerDemoCommand(program: Command, context: () => CommandCont
         }
       } finally {
         await stack.stop();
-        await odre.close();
+        await source.close();
       }
     });
 }
 
-async function runDemoDay(ctx: CommandContext, config: CommandContext['config'], date: string): Promise<void> {
+async function runDemoDay(ctx: CommandContext, config: Config, dataset: string, date: string): Promise<void> {
   const { client, close } = await connectClient(config);
   try {
-    const handle = await startDay(client, { date, runKind: 'manual', taskQueue: config.temporal.taskQueue });
-    await awaitDay(client, handle, date, ['eco2mix'], ctx.out);
+    const handle = await startDay(client, {
+      date,
+      datasets: [dataset],
+      runKind: 'manual',
+      taskQueue: config.temporal.taskQueue,
+    });
+    await awaitDay(client, handle, date, [dataset], ctx.out);
   } finally {
     await close();
   }
 }
 
-function printWhereThingsAre(
+/** The day's files, from its record (inputs and outputs), then the report and the Web UI link. */
+async function printWhereThingsAre(
   out: NodeJS.WritableStream,
-  dataDir: string,
+  config: Config,
+  dataset: string,
   date: string,
   ui: string | null,
-  namespace: string,
-): void {
-  const keys = [
-    storageKeys.raw('eco2mix', date, 'realtime', 'csv'),
-    storageKeys.processed('eco2mix', date, 'eco2mix_national'),
-    storageKeys.rejects('eco2mix', date, 'eco2mix_national'),
-    storageKeys.metrics('eco2mix', date),
-    storageKeys.dailyReport(date, 'json'),
-    storageKeys.dailyReport(date, 'csv'),
-  ];
-  out.write(`\nOutputs under ${dataDir}:\n${keys.map((k) => `  ${k}`).join('\n')}\n`);
+): Promise<void> {
+  const storage = await createStorage(config);
+  try {
+    const run = await storage.records.getDayRun(dataset, date);
+    const keys = [
+      ...(run?.inputs.map((i) => i.key) ?? []),
+      ...(run?.outputs ?? []),
+      storageKeys.dailyReport(date, 'html'),
+      storageKeys.dailyReport(date, 'json'),
+    ];
+    out.write(`\nOutputs under ${config.storage.dataDir}:\n${keys.map((k) => `  ${k}`).join('\n')}\n`);
+  } finally {
+    await storage.close();
+  }
   if (ui) {
     const id = encodeURIComponent(workflowIds.daily(date));
-    out.write(`\nTemporal Web UI: ${ui}/namespaces/${namespace}/workflows/${id}\n`);
+    out.write(`\nTemporal Web UI: ${ui}/namespaces/${config.temporal.namespace}/workflows/${id}\n`);
   }
 }

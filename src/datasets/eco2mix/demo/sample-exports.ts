@@ -1,16 +1,16 @@
 /**
- * The demo's source data: real eCO2mix samples shipped in test/fixtures/eco2mix (provenance in
- * PROVENANCE.md there), served as the ODRÉ exports would serve them.
+ * The demo's source data: real eCO2mix samples shipped beside this file in `samples/` (provenance
+ * in PROVENANCE.md there), served as the ODRÉ exports would serve them.
  */
 import { parse } from 'csv-parse/sync';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ECO2MIX_SOURCES } from '../datasets/eco2mix/sources.js';
-import { PROJECT_ROOT } from '../stack/tools.js';
-import { apiRecordsToExportCsv, labelRowToApiRecord } from '../datasets/eco2mix/export-csv.js';
+import { apiRecordsToExportCsv, labelRowToApiRecord } from '../export-csv.js';
+import { ECO2MIX_SOURCES } from '../sources.js';
 
-const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'eco2mix');
+const SAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'samples');
 const DECEMBER_2021_LABELS = 'mathis-grsst_odre_eco2mix-national-tr_export_labels_2021-12.csv';
 const AUGUST_2025_RECORDS = 'ellebihan_odre_eco2mix-national-tr_records_2025-08-22.json';
 
@@ -30,10 +30,10 @@ export function isDemoDay(date: string): boolean {
 export async function loadDemoExports(): Promise<Record<string, string>> {
   const labels = z
     .array(z.record(z.string(), z.string()))
-    .parse(parse(await readFile(path.join(FIXTURES, DECEMBER_2021_LABELS), 'utf8'), { columns: true, delimiter: ';' }));
+    .parse(parse(await readFile(path.join(SAMPLES, DECEMBER_2021_LABELS), 'utf8'), { columns: true, delimiter: ';' }));
   const records2025 = z
     .array(z.record(z.string(), z.unknown()))
-    .parse(JSON.parse(await readFile(path.join(FIXTURES, AUGUST_2025_RECORDS), 'utf8')));
+    .parse(JSON.parse(await readFile(path.join(SAMPLES, AUGUST_2025_RECORDS), 'utf8')));
   const [realtime, consolidated] = ECO2MIX_SOURCES;
   return {
     [realtime.datasetId]: apiRecordsToExportCsv([...labels.map(labelRowToApiRecord), ...records2025]),

@@ -1,0 +1,53 @@
+/**
+ * RTE's downloadable eCO2mix files (`eCO2mix_RTE_En-cours-TR.zip`, `…_En-cours-Consolide.zip`,
+ * `…_Annuel-Definitif_YYYY.zip`, or the `.xls` inside) as `courant import` reads them: the days
+ * they cover and, per day and source, the rows written the way the ODRÉ export API serves them.
+ */
+import type { FileImport, ImportedFile } from '../contract.js';
+import { rteDayExport, rteDaySources } from './rte-export.js';
+import { coveredDays, parseRteFile, type RteFile } from './rte-file.js';
+
+function isSource(source: string): source is 'realtime' | 'consolidated' {
+  return source === 'realtime' || source === 'consolidated';
+}
+
+function sourcesOf(file: RteFile, days: readonly string[]): string[] {
+  return [...new Set(days.flatMap((d) => rteDaySources(file, d)))];
+}
+
+function imported(file: RteFile): ImportedFile {
+  return {
+    name: file.name,
+    days: coveredDays(file),
+    headline: (days) =>
+      `${file.name}${file.entry ? ` (${file.entry})` : ''}: ${file.rowsRead} rows, ${file.rejects.length} rejected, ` +
+      `${sourcesOf(file, days).join(' + ') || 'no'} data`,
+    rejects: file.rejects.slice(0, 5),
+    manifest: (days, skipped) => ({
+      file: file.name,
+      entry: file.entry,
+      encoding: file.encoding,
+      columns: file.columns,
+      ignoredColumns: file.ignoredColumns,
+      rowsRead: file.rowsRead,
+      rejected: file.rejects.length,
+      rejects: file.rejects.slice(0, 100),
+      sources: sourcesOf(file, days),
+      days,
+      skipped,
+    }),
+    dayFile(date, source) {
+      const exported = isSource(source) ? rteDayExport(file, date, source) : null;
+      if (!exported) return null;
+      return {
+        body: new TextEncoder().encode(exported.csv),
+        facts: { entry: file.entry, lines: exported.lines, rows: exported.rows },
+      };
+    },
+  };
+}
+
+export const rteFileImport: FileImport = {
+  accepts: 'eCO2mix_RTE_En-cours-TR, _En-cours-Consolide or _Annuel-Definitif_YYYY (.zip or .xls)',
+  open: (body, fileName) => imported(parseRteFile(body, fileName)),
+};
