@@ -45,6 +45,47 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './src/activities',
+              from: ['./src/workflows', './src/cli', './src/workers'],
+              message: 'Activities never import workflows, the CLI or the worker (shared types live in src/shared).',
+            },
+            {
+              target: './src/client',
+              from: ['./src/workflows', './src/activities', './src/cli'],
+              message: 'The client names workflows by the signatures in src/shared/workflow-types.ts.',
+            },
+            {
+              target: './src/shared',
+              from: ['./src/activities', './src/workflows', './src/client', './src/cli', './src/datasets', './src/storage'],
+              message: 'src/shared is imported by workflows: it imports nothing but itself.',
+            },
+            {
+              target: './src/datasets',
+              from: [
+                './src/activities',
+                './src/workflows',
+                './src/client',
+                './src/cli',
+                './src/workers',
+                './src/storage',
+                './src/reports',
+              ],
+              message: 'A dataset module sees local files and DuckDB only: no storage, no Temporal, no reports.',
+            },
+            {
+              target: './src/reports',
+              from: './src/datasets',
+              except: ['./contract.ts'],
+              message: 'Reports import no dataset: sections come through the dataset contract.',
+            },
+          ],
+        },
+      ],
       'no-console': 'error',
     },
     settings: { 'import-x/resolver': { typescript: true, node: true } },
@@ -86,6 +127,22 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep from @temporalio/workflow.' }],
+    },
+  },
+  {
+    files: ['src/datasets/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@temporalio/*', 'mongodb', '@aws-sdk/*'],
+              message: 'Dataset modules are plain code: no Temporal, no storage clients.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

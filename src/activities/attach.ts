@@ -1,9 +1,9 @@
 /** Attach activities: wait for a run of a day that something else started. */
+import type { DailyPipelineWorkflow } from '../shared/workflow-types.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { workflowIds } from '../shared/keys.js';
 import type { DailyPipelineOutput } from '../shared/pipeline.js';
-import type { dailyPipeline } from '../workflows/daily-pipeline.js';
 
 export interface WaitForDayInput {
   readonly date: string;
@@ -16,7 +16,7 @@ export function createAttachActivities(client: Client) {
    */
   async function waitForDay(input: WaitForDayInput): Promise<DailyPipelineOutput> {
     try {
-      const handle = client.workflow.getHandle<typeof dailyPipeline>(workflowIds.daily(input.date));
+      const handle = client.workflow.getHandle<DailyPipelineWorkflow>(workflowIds.daily(input.date));
       return await handle.result();
     } catch (error) {
       if (error instanceof WorkflowFailedError) {

@@ -1,14 +1,14 @@
 /** Following a backfill to its end: the progress bar (or lines), then the summary. */
+import type { BackfillWorkflow } from '../shared/workflow-types.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackfillProgress, BackfillSummary } from '../shared/backfill.js';
-import type { backfill } from '../workflows/backfill.js';
-import { progressQuery } from '../workflows/backfill-messages.js';
+import { progressQuery } from '../shared/backfill-messages.js';
 import { progressLine, summaryTable } from './backfill-progress.js';
 
 /** Prints progress until the backfill ends, then its summary table; returns the summary. */
 export async function followBackfill(
-  handle: WorkflowHandle<typeof backfill>,
+  handle: WorkflowHandle<BackfillWorkflow>,
   id: string,
   out: NodeJS.WritableStream,
 ): Promise<BackfillSummary> {

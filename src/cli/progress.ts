@@ -1,7 +1,7 @@
 /** What `run --wait` and `demo` print while a day runs and when it ends. */
+import type { DailyPipelineWorkflow } from '../shared/workflow-types.js';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { failureChain } from '../client/failure-text.js';
-import type { dailyPipeline } from '../workflows/daily-pipeline.js';
 import { PipelineFailedError } from './errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatasetName } from '../shared/datasets.js';
@@ -54,7 +54,7 @@ export function watchProgress(client: Client, date: string, datasets: DatasetNam
 /** Waits for a day, printing each dataset's stage, then the result; a failed day is a PipelineFailedError. */
 export async function awaitDay(
   client: Client,
-  handle: WorkflowHandle<typeof dailyPipeline>,
+  handle: WorkflowHandle<DailyPipelineWorkflow>,
   date: string,
   datasets: DatasetName[],
   out: NodeJS.WritableStream,

@@ -1,17 +1,17 @@
 /** Asking for a period report and waiting for its build, from outside Temporal (the CLI). */
+import type { PeriodReportWorkflow } from '../shared/workflow-types.js';
 import { ServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mainTaskQueue, workflowIds } from '../shared/keys.js';
 import type { ReportPeriod } from '../shared/periods.js';
-import type { periodReport } from '../workflows/period-report.js';
-import { rebuildSignal, stateQuery, type PeriodReportState } from '../workflows/period-report-messages.js';
+import { rebuildSignal, stateQuery, type PeriodReportState } from '../shared/period-report-messages.js';
 
 /**
  * Signal-with-starts `report/{period}` on the deployment's main task queue (given it or its
  * backfill queue): a rebuild, serialized with every other build of the period.
  */
 export async function requestPeriodReport(client: Client, period: ReportPeriod, taskQueue: string) {
-  return client.workflow.signalWithStart<typeof periodReport>('periodReport', {
+  return client.workflow.signalWithStart<PeriodReportWorkflow>('periodReport', {
     workflowId: workflowIds.periodReport(period, taskQueue),
     taskQueue: mainTaskQueue(taskQueue),
     args: [{ period: period.name }],
@@ -37,7 +37,7 @@ export async function waitForPeriodReport(
   taskQueue: string,
   options: WaitOptions = {},
 ): Promise<PeriodReportState | null> {
-  const handle = client.workflow.getHandle<typeof periodReport>(workflowIds.periodReport(period, taskQueue));
+  const handle = client.workflow.getHandle<PeriodReportWorkflow>(workflowIds.periodReport(period, taskQueue));
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
   const deadline = Date.now() + timeoutMs;
   let goal: number | undefined;

@@ -1,10 +1,10 @@
 /** Starting a backfill: `backfill/{id}` on the main task queue, tagged for the Web UI. */
+import type { BackfillWorkflow } from '../shared/workflow-types.js';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { BackfillInput } from '../shared/backfill.js';
 import { workflowIds } from '../shared/keys.js';
 import { BackfillId, RunKindAttribute } from '../shared/search-attributes.js';
-import type { backfill } from '../workflows/backfill.js';
 
 /** A readable, unique id: the range, the mode and a short random suffix. */
 export function newBackfillId(input: Pick<BackfillInput, 'from' | 'to' | 'mode'>): string {
@@ -12,7 +12,7 @@ export function newBackfillId(input: Pick<BackfillInput, 'from' | 'to' | 'mode'>
 }
 
 export async function startBackfill(client: Client, input: BackfillInput, id: string, taskQueue: string) {
-  return client.workflow.start<typeof backfill>('backfill', {
+  return client.workflow.start<BackfillWorkflow>('backfill', {
     workflowId: workflowIds.backfill(id),
     taskQueue,
     args: [input],

@@ -1,4 +1,5 @@
 /** Starting a day from outside Temporal: one workflow ID per day, attaching to a running one. */
+import type { DailyPipelineWorkflow } from '../shared/workflow-types.js';
 import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
@@ -10,7 +11,6 @@ import { workflowIds } from '../shared/keys.js';
 import { partitionDateAttribute } from '../shared/partition.js';
 import type { RunKind } from '../shared/pipeline.js';
 import { BackfillId, PartitionDate, PipelineStageAttribute, RunKindAttribute } from '../shared/search-attributes.js';
-import type { dailyPipeline } from '../workflows/daily-pipeline.js';
 
 export interface StartDayOptions {
   readonly date: string;
@@ -27,8 +27,8 @@ export interface StartDayOptions {
 export async function startDay(
   client: Client,
   options: StartDayOptions,
-): Promise<WorkflowHandleWithFirstExecutionRunId<typeof dailyPipeline>> {
-  return client.workflow.start<typeof dailyPipeline>('dailyPipeline', {
+): Promise<WorkflowHandleWithFirstExecutionRunId<DailyPipelineWorkflow>> {
+  return client.workflow.start<DailyPipelineWorkflow>('dailyPipeline', {
     workflowId: workflowIds.daily(options.date),
     taskQueue: options.taskQueue,
     args: [

@@ -1,4 +1,5 @@
 /** Starting the ingestion of a file in the inbox from outside Temporal: one run per file and size. */
+import type { IngestDropWorkflow } from '../shared/workflow-types.js';
 import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
@@ -8,7 +9,6 @@ import {
 import type { IngestDropInput } from '../shared/ingest.js';
 import { workflowIds } from '../shared/keys.js';
 import { Dataset } from '../shared/search-attributes.js';
-import type { ingestDrop } from '../workflows/ingest-drop.js';
 
 /**
  * Starts `ingest/{key}#{bytes}`, or returns the run already in flight. A finished ingestion may be
@@ -19,8 +19,8 @@ export async function startIngest(
   input: IngestDropInput,
   bytes: number,
   taskQueue: string,
-): Promise<WorkflowHandleWithFirstExecutionRunId<typeof ingestDrop>> {
-  return client.workflow.start<typeof ingestDrop>('ingestDrop', {
+): Promise<WorkflowHandleWithFirstExecutionRunId<IngestDropWorkflow>> {
+  return client.workflow.start<IngestDropWorkflow>('ingestDrop', {
     workflowId: workflowIds.ingest(input.inboxKey, bytes),
     taskQueue,
     args: [input],

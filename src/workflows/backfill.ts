@@ -12,7 +12,7 @@ import type { BackfillCarried, BackfillInput, BackfillSummary, FailedDay } from 
 import { backfillTaskQueue } from '../shared/keys.js';
 import { checkBackfillInput } from '../shared/inputs.js';
 import { checkedInput } from './checked-input.js';
-import { pauseSignal, progressQuery, resumeSignal } from './backfill-messages.js';
+import { pauseSignal, progressQuery, resumeSignal } from '../shared/backfill-messages.js';
 import { describeFailure } from './failure-messages.js';
 import { runDay } from './run-day.js';
 

@@ -11,7 +11,12 @@ import type { Activities } from '../activities/index.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { parentPeriod, parsePeriod } from '../shared/periods.js';
 import { describeFailure } from './failure-messages.js';
-import { rebuildSignal, stateQuery, type PeriodReportState } from './period-report-messages.js';
+import {
+  rebuildSignal,
+  stateQuery,
+  type PeriodReportInput,
+  type PeriodReportState,
+} from '../shared/period-report-messages.js';
 
 /** A build reads up to a year of partitions: minutes at most, retried on transient faults. */
 const build = proxyActivities<Activities>({
@@ -30,13 +35,6 @@ const quick = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-
-export interface PeriodReportInput {
-  /** `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `index`. */
-  readonly period: string;
-  /** Carried across continue-as-new; absent on the first run. */
-  readonly carried?: Pick<PeriodReportState, 'requested' | 'built' | 'keys' | 'lastError'>;
-}
 
 /** Quiet time after a request before building: the days of a burst make one build. */
 const DEBOUNCE_MS = 2_000;

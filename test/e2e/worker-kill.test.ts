@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBackfill } from '../../src/client/start-backfill.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { datesInRange } from '../../src/shared/partition.js';
-import { progressQuery } from '../../src/workflows/backfill-messages.js';
+import { progressQuery } from '../../src/shared/backfill-messages.js';
 import { uniqueName } from '../support/names.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackfill } from '../../src/client/start-backfill.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { workflowIds } from '../../src/shared/keys.js';
-import { pauseSignal, progressQuery, resumeSignal } from '../../src/workflows/backfill-messages.js';
+import { pauseSignal, progressQuery, resumeSignal } from '../../src/shared/backfill-messages.js';
 import { uniqueName } from '../support/names.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';

@@ -2,12 +2,12 @@
  * What operators do on the real dev server: find a failed day by its attributes, fix the source,
  * Reset the day to its first workflow task through the API the Web UI uses; and the schedule.
  */
+import type { DailyPipelineWorkflow } from '../../src/shared/workflow-types.js';
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
-import type { dailyPipeline } from '../../src/workflows/daily-pipeline.js';
 import type { scheduledDaily } from '../../src/workflows/scheduled-daily.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { workflowIds } from '../../src/shared/keys.js';
@@ -103,7 +103,7 @@ describe('operators', () => {
       requestId: randomUUID(),
       reason: 'source fixed',
     });
-    const rerun = harness.client.workflow.getHandle<typeof dailyPipeline>(first.workflowId, reset.runId ?? undefined);
+    const rerun = harness.client.workflow.getHandle<DailyPipelineWorkflow>(first.workflowId, reset.runId ?? undefined);
     const result = await rerun.result();
     expect(result.date).toBe(FAILED_DAY);
     expect((await rerun.describe()).typedSearchAttributes.get(PartitionDate)?.toISOString()).toBe(
@@ -180,7 +180,9 @@ describe('the daily schedule', () => {
       ['2024-10-27', 'succeeded', 'scheduled'],
     ]);
     expect(runs).toHaveLength(3);
-    const dst = await harness.client.workflow.getHandle<typeof dailyPipeline>(workflowIds.daily('2024-10-27')).result();
+    const dst = await harness.client.workflow
+      .getHandle<DailyPipelineWorkflow>(workflowIds.daily('2024-10-27'))
+      .result();
     expect(dst.datasets[0]?.rows.written).toBe(100);
   });
 

@@ -15,6 +15,13 @@ export interface PeriodReportState {
   readonly lastError: string | null;
 }
 
+export interface PeriodReportInput {
+  /** `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `index`. */
+  readonly period: string;
+  /** Carried across continue-as-new; absent on the first run. */
+  readonly carried?: Pick<PeriodReportState, 'requested' | 'built' | 'keys' | 'lastError'>;
+}
+
 /** Asks for a rebuild; builds are debounced, and one more runs if asked during a build. */
 export const rebuildSignal = defineSignal('rebuild');
 export const stateQuery = defineQuery<PeriodReportState>('state');
