@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config/index.js';
-import { envSchema } from '../../src/config/schema.js';
+import { fullEnvSchema } from '../../src/config/schema.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { devServerSearchAttributeArgs } from '../../src/shared/search-attributes.js';
 
-const KNOWN_VARIABLES = new Set([...Object.keys(envSchema.shape), 'AWS_EXECUTION_ENV']);
+/** courant's variables and those of every registered dataset module. */
+const VARIABLES = Object.keys(fullEnvSchema(DATASET_MODULES).shape);
+const KNOWN_VARIABLES = new Set([...VARIABLES, 'AWS_EXECUTION_ENV']);
 /** Read by the AWS SDK's default credential chain, not by courant's configuration. */
 const SDK_CREDENTIALS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
 
@@ -52,11 +55,11 @@ describe('docker-compose.yml', () => {
 });
 
 describe('.env.example', () => {
-  it('documents every variable of the config schema and nothing else', async () => {
+  it('documents every variable of the config schema and of every dataset module, and nothing else', async () => {
     const names = (await readFile('.env.example', 'utf8'))
       .split('\n')
       .map((line) => /^([A-Z0-9_]+)=/.exec(line)?.[1])
       .filter((n): n is string => n !== undefined);
-    expect(new Set(names)).toEqual(new Set(Object.keys(envSchema.shape)));
+    expect(new Set(names)).toEqual(new Set(VARIABLES));
   });
 });
