@@ -12,7 +12,6 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
 import { loadConfig } from '../../src/config/index.js';
-import { DATASET_SOURCES, type DatasetName } from '../../src/shared/datasets.js';
 import { openWorkerResources } from '../../src/workers/resources.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
@@ -30,7 +29,7 @@ const connection = await Connection.connect({ address: config.temporal.address }
 try {
   const activities = createActivities(resources.deps, new Client({ connection, namespace: config.temporal.namespace }));
   const logger = new DefaultLogger('WARN');
-  const dataset: DatasetName = 'eco2mix';
+  const dataset = 'eco2mix';
   const seconds: number[] = [];
   for (const date of dates) {
     const started = performance.now();
@@ -42,14 +41,18 @@ try {
       { logger },
     );
     await inContext(env, activities.startDayRun, { dataset, date, runKind: 'manual' });
-    const inputs = await Promise.all(
-      DATASET_SOURCES[dataset].map((source) => inContext(env, activities.downloadSource, { dataset, date, source })),
+    const plan = await inContext(env, activities.planDay, { dataset, date });
+    const downloaded = await Promise.all(
+      plan.downloads.map((download) => inContext(env, activities.downloadSource, { dataset, date, ...download })),
     );
+    const inputs = [...downloaded, ...plan.files];
     const transformed = await inContext(env, activities.transformDay, { dataset, date, inputs });
+    const processedKeys = transformed.processedKeys ?? [transformed.processedKey];
     const metrics = await inContext(env, activities.computeMetrics, {
       dataset,
       date,
       processedKey: transformed.processedKey,
+      processedKeys,
     });
     await inContext(env, activities.finishDayRun, {
       dataset,
@@ -57,7 +60,7 @@ try {
       status: 'succeeded',
       stage: 'done',
       inputs,
-      outputs: [transformed.processedKey, transformed.rejectsKey, metrics.metricsKey],
+      outputs: [...processedKeys, transformed.rejectsKey, metrics.metricsKey],
       rows: transformed.rows,
       error: null,
     });
@@ -70,7 +73,7 @@ try {
           output: {
             dataset,
             date,
-            processedKeys: [transformed.processedKey],
+            processedKeys,
             metricsKey: metrics.metricsKey,
             rows: transformed.rows,
             completeness: metrics.completeness,

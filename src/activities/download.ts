@@ -1,7 +1,6 @@
 /** Download activities: one source of one dataset-day to raw storage. */
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { DatasetName } from '../shared/datasets.js';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DayInput } from '../datasets/contract.js';
@@ -11,6 +10,7 @@ import type { InputFile } from '../storage/records.js';
 import type { ActivityDeps } from './deps.js';
 import { datasetOf } from './dataset-of.js';
 import { badDataFailure } from './failures.js';
+import { readRawMeta, writeRawMeta } from './raw-meta.js';
 import { fetchSource } from './http-source.js';
 
 export interface DownloadSourceInput {
@@ -21,15 +21,6 @@ export interface DownloadSourceInput {
   readonly url?: string;
   readonly extension?: string;
 }
-
-const rawMetaSchema = z.object({
-  url: z.string(),
-  fetchedAt: z.string(),
-  bytes: z.number().int(),
-  sha256: z.string().length(64),
-  etag: z.string().optional(),
-  contentType: z.string(),
-});
 
 /** The URL and extension of the source: from the input, else from the module's inputs of the day. */
 function requestOf(input: DownloadSourceInput, inputs: readonly DayInput[]): { url: string; extension: string } {
@@ -56,12 +47,10 @@ export function createDownloadActivities(deps: ActivityDeps) {
     const { module, config } = datasetOf(deps.datasets, input.dataset);
     const request = requestOf(input, module.inputs(input.date, config));
     const key = storageKeys.raw(input.dataset, input.date, input.source, request.extension);
-    const metaKey = storageKeys.rawMeta(key);
-
-    if (await deps.objects.head(metaKey)) {
-      const meta = rawMetaSchema.parse(JSON.parse(Buffer.from(await deps.objects.get(metaKey)).toString('utf8')));
-      Context.current().log.info('raw file already stored; reusing it', { key, sha256: meta.sha256 });
-      return { source: input.source, key, sha256: meta.sha256, bytes: meta.bytes };
+    const stored = await readRawMeta(deps.objects, key);
+    if (stored) {
+      Context.current().log.info('raw file already stored; reusing it', { key, sha256: stored.sha256 });
+      return { source: input.source, key, sha256: stored.sha256, bytes: stored.bytes };
     }
 
     const fetched = await fetchSource(request.url, deps.sourceTimeoutMs, Context.current().cancellationSignal);
@@ -83,7 +72,7 @@ export function createDownloadActivities(deps: ActivityDeps) {
       ...(fetched.etag ? { etag: fetched.etag } : {}),
       contentType: fetched.contentType ?? 'application/octet-stream',
     };
-    await deps.objects.put(metaKey, JSON.stringify(meta, null, 2), { contentType: 'application/json' });
+    await writeRawMeta(deps.objects, key, meta);
     Context.current().log.info('downloaded source', { key, bytes: meta.bytes, sha256 });
     return { source: input.source, key, sha256, bytes: meta.bytes };
   }

@@ -15,6 +15,7 @@ import { sha256OfFile } from '../storage/file-hash.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { badDataFailure } from './failures.js';
+import { readRawMeta, writeRawMeta } from './raw-meta.js';
 
 export interface ClaimDropInput {
   readonly dataset: DatasetName;
@@ -115,18 +116,15 @@ export function createDropActivities(deps: ActivityDeps) {
       const toRun: string[] = [];
       for (const date of days) {
         const key = storageKeys.claimedDrop(input.dataset, date, sha256, ext);
-        if (!(await deps.objects.head(storageKeys.rawMeta(key)))) {
-          await deps.objects.putFile(key, local);
-          const meta = {
+        if (!(await readRawMeta(deps.objects, key))) {
+          const stored = await deps.objects.putFile(key, local);
+          await writeRawMeta(deps.objects, key, {
             file: input.inboxKey,
             claimedAt: new Date().toISOString(),
-            bytes: (await deps.objects.head(key))?.bytes ?? 0,
+            bytes: stored.bytes,
             sha256,
             contentType: 'application/octet-stream',
             options,
-          };
-          await deps.objects.put(storageKeys.rawMeta(key), `${JSON.stringify(meta, null, 2)}\n`, {
-            contentType: 'application/json',
           });
         }
         const run = await deps.records.getDayRun(input.dataset, date);

@@ -5,7 +5,6 @@
  */
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { ImportedFile } from '../datasets/contract.js';
 import type { BackfillMode } from '../shared/backfill.js';
 import type { DatasetName } from '../shared/datasets.js';
@@ -18,6 +17,7 @@ import { planBackfillDays } from './backfill-plan.js';
 import type { ActivityDeps } from './deps.js';
 import { datasetOf } from './dataset-of.js';
 import { classifyingBadData } from './failures.js';
+import { readRawMeta, writeRawMeta } from './raw-meta.js';
 
 export interface PlanImportInput {
   readonly importRef: ImportRef;
@@ -34,7 +34,6 @@ export interface ImportSourceInput {
   readonly importRef: ImportRef;
 }
 
-const storedMetaSchema = z.looseObject({ url: z.string(), sha256: z.string(), bytes: z.number().int() });
 const CACHED_FILES = 2;
 
 /** The stored file, checked against its sha256, read by its dataset's module. Throws BadDataError. */
@@ -68,11 +67,6 @@ export function createImportActivities(deps: ActivityDeps) {
     return classifyingBadData(() => file);
   };
 
-  async function storedMeta(metaKey: string) {
-    if (!(await deps.objects.head(metaKey))) return null;
-    return storedMetaSchema.parse(JSON.parse(Buffer.from(await deps.objects.get(metaKey)).toString('utf8')));
-  }
-
   /**
    * The days of [from, to] the imported file covers (at least one consumption value), in order;
    * with mode missing or failed, only those the day records plan too. Read-only.
@@ -99,8 +93,7 @@ export function createImportActivities(deps: ActivityDeps) {
     const extension = planned?.kind === 'http' ? planned.extension : 'dat';
     const contentType = extension === 'csv' ? 'text/csv; charset=utf-8' : 'application/octet-stream';
     const key = storageKeys.raw(dataset, date, source, extension);
-    const metaKey = storageKeys.rawMeta(key);
-    const existing = await storedMeta(metaKey);
+    const existing = await readRawMeta(deps.objects, key);
     const exported = file.dayFile(date, source);
     if (!exported) return existing ? { source, key, sha256: existing.sha256, bytes: existing.bytes } : null;
 
@@ -115,9 +108,9 @@ export function createImportActivities(deps: ActivityDeps) {
       sha256,
       contentType,
       import: { ...importRef, ...exported.facts },
-      ...(existing ? { replaces: { sha256: existing.sha256, url: existing.url } } : {}),
+      ...(existing ? { replaces: { sha256: existing.sha256, ...(existing.url ? { url: existing.url } : {}) } } : {}),
     };
-    await deps.objects.put(metaKey, `${JSON.stringify(meta, null, 2)}\n`, { contentType: 'application/json' });
+    await writeRawMeta(deps.objects, key, meta);
     Context.current().log.info('took the day from an imported file', {
       key,
       import: importRef.key,

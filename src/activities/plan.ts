@@ -1,5 +1,4 @@
 /** Planning activities: what a day runs and reads, from the dataset modules (workflows cannot import them). */
-import { z } from 'zod';
 import { dailyDatasetNames } from '../datasets/catalog.js';
 import type { DayInput } from '../datasets/contract.js';
 import type { DatasetName } from '../shared/datasets.js';
@@ -7,6 +6,7 @@ import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
 import type { InputFile } from '../storage/records.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
+import { readRawMeta } from './raw-meta.js';
 
 export interface PlanDayInput {
   readonly dataset: DatasetName;
@@ -27,13 +27,6 @@ export interface DayPlan {
   readonly files: readonly InputFile[];
 }
 
-const storedMetaSchema = z.looseObject({
-  sha256: z.string(),
-  bytes: z.number().int(),
-  claimedAt: z.string().optional(),
-  fetchedAt: z.string().optional(),
-});
-
 export function createPlanActivities(deps: ActivityDeps) {
   /** The stored files of the day under `folder` (their `.meta.json` beside them), oldest first. */
   async function storedFiles(folder: string, source: (key: string) => string | null): Promise<InputFile[]> {
@@ -45,7 +38,8 @@ export function createPlanActivities(deps: ActivityDeps) {
           const key = o.key.slice(0, -'.meta.json'.length);
           const name = source(key);
           if (name === null) return null;
-          const meta = storedMetaSchema.parse(JSON.parse(Buffer.from(await deps.objects.get(o.key)).toString('utf8')));
+          const meta = await readRawMeta(deps.objects, key);
+          if (!meta) return null;
           const arrived = meta.claimedAt ?? meta.fetchedAt ?? '';
           return { arrived, file: { source: name, key, sha256: meta.sha256, bytes: meta.bytes } };
         }),

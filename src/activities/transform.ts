@@ -2,7 +2,6 @@
 import { Context } from '@temporalio/activity';
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import type { DayFile } from '../datasets/contract.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
@@ -12,6 +11,7 @@ import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
+import { readRawMeta } from './raw-meta.js';
 
 export interface TransformDayInput {
   readonly dataset: DatasetName;
@@ -29,13 +29,10 @@ export interface TransformDayOutput {
   readonly rows: RowCounts;
 }
 
-const dropMetaSchema = z.looseObject({ options: z.record(z.string(), z.string()).optional() });
-
 /** The options a dropped file was given (kept in its `.meta.json`); none for other files. */
 async function optionsOf(deps: ActivityDeps, file: InputFile): Promise<Record<string, string>> {
   if (file.source !== DROP_SOURCE) return {};
-  const meta = await deps.objects.get(storageKeys.rawMeta(file.key));
-  return dropMetaSchema.parse(JSON.parse(Buffer.from(meta).toString('utf8'))).options ?? {};
+  return (await readRawMeta(deps.objects, file.key))?.options ?? {};
 }
 
 async function exists(file: string): Promise<boolean> {

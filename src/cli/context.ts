@@ -7,11 +7,10 @@ export interface CommandContext {
   readonly config: Config;
   readonly logger: Logger;
   readonly out: NodeJS.WritableStream;
-  readonly now: () => Date;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export function createContext(env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): CommandContext {
   const config = loadConfig(env);
-  return { config, logger: createLogger(config.logLevel), out, now: () => new Date(), env };
+  return { config, logger: createLogger(config.logLevel), out, env };
 }
