@@ -8,9 +8,8 @@ import {
 } from '@temporalio/client';
 import type { DatasetName } from '../shared/datasets.js';
 import { workflowIds } from '../shared/keys.js';
-import { partitionDateAttribute } from '../shared/partition.js';
 import type { RunKind } from '../shared/pipeline.js';
-import { BackfillId, PartitionDate, PipelineStageAttribute, RunKindAttribute } from '../shared/search-attributes.js';
+import { dayAttributes } from '../shared/search-attributes.js';
 
 export interface StartDayOptions {
   readonly date: string;
@@ -41,11 +40,6 @@ export async function startDay(
     ],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    typedSearchAttributes: [
-      { key: PartitionDate, value: partitionDateAttribute(options.date) },
-      { key: RunKindAttribute, value: options.runKind },
-      { key: PipelineStageAttribute, value: 'download' },
-      ...(options.backfillId ? [{ key: BackfillId, value: options.backfillId }] : []),
-    ],
+    typedSearchAttributes: dayAttributes(options),
   });
 }

@@ -1,5 +1,6 @@
 /** loadConfig(env): parse the environment once, at the composition root, into a typed Config. */
 import path from 'node:path';
+import packageJson from '../../package.json' with { type: 'json' };
 import type { DatasetModule } from '../datasets/contract.js';
 import { DATASET_MODULES } from '../datasets/registry.js';
 import { envSchema, fullEnvSchema, type ParsedEnv } from './schema.js';
@@ -67,6 +68,8 @@ export interface Config {
   /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
   readonly datasets: Readonly<Record<string, unknown>>;
   readonly logLevel: ParsedEnv['LOG_LEVEL'];
+  /** Recorded in day records: COURANT_CODE_VERSION, else the package version. */
+  readonly codeVersion: string;
 }
 
 /** Thrown when the environment is invalid; `problems` names every variable at fault. */
@@ -162,5 +165,6 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[] 
     },
     datasets: Object.fromEntries(modules.map((module) => [module.name, module.config.read(all)])),
     logLevel: e.LOG_LEVEL,
+    codeVersion: e.COURANT_CODE_VERSION ?? packageJson.version,
   };
 }

@@ -115,6 +115,11 @@ export const scheduleEnvSchema = z.object({
 });
 
 export const loggingEnvSchema = z.object({
+  /** Recorded in every day record; the package version when unset (a deployment sets its build, e.g. a commit). */
+  COURANT_CODE_VERSION: z
+    .string()
+    .regex(/^[A-Za-z0-9._+-]{1,64}$/, { message: 'letters, digits, . _ + - (at most 64)' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,5 +1,6 @@
 /** Custom search attributes of every pipeline workflow (DESIGN §2). Operators filter on them. */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import { partitionDateAttribute } from './partition.js';
 
 export const PartitionDate = defineSearchAttributeKey('PartitionDate', SearchAttributeType.DATETIME);
 export const Dataset = defineSearchAttributeKey('Dataset', SearchAttributeType.KEYWORD);
@@ -27,3 +28,23 @@ export const TemporalScheduledStartTime = defineSearchAttributeKey(
   'TemporalScheduledStartTime',
   SearchAttributeType.DATETIME,
 );
+
+/**
+ * The attributes a day's workflow starts with — `PartitionDate`, `RunKind`, `PipelineStage` at
+ * download, `BackfillId` in a backfill, `Dataset` on a dataset's child — so that operators find it
+ * in the Web UI before its first task runs.
+ */
+export function dayAttributes(day: {
+  readonly date: string;
+  readonly runKind: string;
+  readonly backfillId?: string | undefined;
+  readonly dataset?: string;
+}): SearchAttributePair[] {
+  return [
+    { key: PartitionDate, value: partitionDateAttribute(day.date) },
+    ...(day.dataset ? [{ key: Dataset, value: day.dataset }] : []),
+    { key: RunKindAttribute, value: day.runKind },
+    { key: PipelineStageAttribute, value: 'download' },
+    ...(day.backfillId ? [{ key: BackfillId, value: day.backfillId }] : []),
+  ];
+}

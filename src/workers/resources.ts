@@ -1,26 +1,17 @@
 /** Clients the activities need, opened once per worker process and closed together. */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
 import { registeredCatalog } from '../datasets/catalog.js';
 import { openDuckDb } from '../parquet/duckdb.js';
-import { PROJECT_ROOT } from '../stack/tools.js';
 import { createStorage } from '../storage/index.js';
 
 export interface WorkerResources {
   readonly deps: ActivityDeps;
   close(): Promise<void>;
-}
-
-async function codeVersion(): Promise<string> {
-  const pkg = z
-    .object({ version: z.string() })
-    .parse(JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')));
-  return process.env.COURANT_CODE_VERSION ?? pkg.version;
 }
 
 export async function openWorkerResources(config: Config, logger?: Logger): Promise<WorkerResources> {
@@ -38,7 +29,7 @@ export async function openWorkerResources(config: Config, logger?: Logger): Prom
         datasets: registeredCatalog(config.datasets),
         sourceTimeoutMs: config.sources.timeoutMs,
         scratchDir,
-        codeVersion: await codeVersion(),
+        codeVersion: config.codeVersion,
       },
       async close() {
         duckdb.closeSync();

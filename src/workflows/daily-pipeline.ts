@@ -25,11 +25,11 @@ import {
 import { DATASETS_OF_UNLISTED_DAYS } from '../shared/datasets.js';
 import {
   BackfillId,
-  Dataset,
   PartitionDate,
   PipelineStageAttribute,
   RunKindAttribute,
   TemporalScheduledStartTime,
+  dayAttributes,
 } from '../shared/search-attributes.js';
 import { datasetDay } from './dataset-day.js';
 import { describeFailure } from './failure-messages.js';
@@ -94,13 +94,7 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
               ...(input.importRef?.dataset === dataset ? { importRef: input.importRef } : {}),
             },
           ],
-          typedSearchAttributes: [
-            { key: PartitionDate, value: partitionDateAttribute(date) },
-            { key: Dataset, value: dataset },
-            { key: RunKindAttribute, value: runKind },
-            { key: PipelineStageAttribute, value: 'download' },
-            ...(input.backfillId ? [{ key: BackfillId, value: input.backfillId }] : []),
-          ],
+          typedSearchAttributes: dayAttributes({ date, runKind, backfillId: input.backfillId, dataset }),
         });
         return { dataset, status: 'succeeded', output };
       } catch (error) {

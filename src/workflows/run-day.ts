@@ -6,9 +6,8 @@ import type { DatasetName } from '../shared/datasets.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import type { ImportRef } from '../shared/imports.js';
 import { workflowIds } from '../shared/keys.js';
-import { partitionDateAttribute } from '../shared/partition.js';
 import type { DailyPipelineOutput, RunKind } from '../shared/pipeline.js';
-import { BackfillId, PartitionDate, PipelineStageAttribute, RunKindAttribute } from '../shared/search-attributes.js';
+import { dayAttributes } from '../shared/search-attributes.js';
 import { dailyPipeline } from './daily-pipeline.js';
 
 /** Waiting for another run of the day: as long as a day may take, heartbeating. */
@@ -47,12 +46,7 @@ export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutpu
           ...(options.importRef ? { importRef: options.importRef } : {}),
         },
       ],
-      typedSearchAttributes: [
-        { key: PartitionDate, value: partitionDateAttribute(date) },
-        { key: RunKindAttribute, value: runKind },
-        { key: PipelineStageAttribute, value: 'download' },
-        ...(backfillId ? [{ key: BackfillId, value: backfillId }] : []),
-      ],
+      typedSearchAttributes: dayAttributes({ date, runKind, backfillId }),
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return attach.waitForDay({ date });
