@@ -49,6 +49,8 @@ const ACTION_OF_COMMAND: Record<string, string> = {
   CompleteMultipartUploadCommand: 's3:PutObject',
   AbortMultipartUploadCommand: 's3:AbortMultipartUpload',
   HeadBucketCommand: 's3:ListBucket',
+  ListObjectsV2Command: 's3:ListBucket',
+  DeleteObjectCommand: 's3:DeleteObject',
   CreateBucketCommand: 's3:CreateBucket',
   DescribeTableCommand: 'dynamodb:DescribeTable',
   CreateTableCommand: 'dynamodb:CreateTable',
@@ -75,6 +77,11 @@ function actionsOf(commands: readonly string[]): Set<string> {
 const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'storageKeys.raw': ['eco2mix', '2024-01-01', 'realtime', 'csv'],
   'storageKeys.rawMeta': ['raw/eco2mix/dt=2024-01-01/realtime.csv'],
+  'storageKeys.rawDay': ['eco2mix', '2024-01-01'],
+  'storageKeys.claimedDrop': ['eco2mix', '2024-01-01', 'a'.repeat(64), 'csv'],
+  'inboxKeys.folder': ['eco2mix'],
+  'inboxKeys.file': ['eco2mix', 'a'.repeat(64), 'readings.csv'],
+  'inboxKeys.quarantined': ['eco2mix', 'readings.csv'],
   'storageKeys.processed': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.rejects': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.refusedBody': ['eco2mix', '2024-01-01', 'realtime'],
@@ -100,12 +107,21 @@ const BUILDERS: ReadonlyMap<string, Builder> = new Map(
     ),
 );
 
+/** Builders of folders (prefixes that are listed), not of objects. */
+const FOLDER_BUILDERS = new Set(['storageKeys.rawDay', 'inboxKeys.folder']);
+
 /** One key from every builder. */
 const SAMPLE_KEYS: readonly string[] = [...BUILDERS].map(([name, build]) => {
   const args = SAMPLE_ARGS[name];
   if (!args) throw new Error(`no sample key for ${name}: add one to SAMPLE_ARGS and check deploy/iam-policy.json`);
   return build(...args);
 });
+
+/** The object keys among them: what the worker writes. */
+const OBJECT_KEYS = [...BUILDERS.keys()]
+  .map((name, i) => ({ name, key: SAMPLE_KEYS[i] ?? '' }))
+  .filter(({ name }) => !FOLDER_BUILDERS.has(name))
+  .map(({ key }) => key);
 
 /** Key prefixes (first segment) the code writes under. */
 const AREAS = new Set(SAMPLE_KEYS.map((key) => key.split('/')[0]));
@@ -132,7 +148,11 @@ beforeAll(async () => {
     const provisioningDb = recordCommands(dynamoClient);
     const s3 = new S3ObjectStore(s3Client, bucket, 'courant', { partSizeBytes: 5 * 1024 * 1024 });
     await s3.ensureBucket(true);
-    await new DynamoRecordStore(dynamoClient, { tablePrefix, createMissing: true, datasets: ['eco2mix'] }).ensureSchema();
+    await new DynamoRecordStore(dynamoClient, {
+      tablePrefix,
+      createMissing: true,
+      datasets: ['eco2mix'],
+    }).ensureSchema();
     sent.provisioning = [...provisioning, ...provisioningDb];
 
     // The worker (CREATE_STORAGE unset): everything the stores can send.
@@ -142,7 +162,7 @@ beforeAll(async () => {
     const objects = new S3ObjectStore(s3Worker, bucket, 'courant', { partSizeBytes: 5 * 1024 * 1024 });
     const cached = new CachedObjectStore(objects, new ObjectCache(dir, objects.location, 1024 * 1024 * 1024));
     await objects.ensureBucket(false);
-    for (const key of SAMPLE_KEYS) await cached.put(key, 'x');
+    for (const key of OBJECT_KEYS) await cached.put(key, 'x');
     await cached.putFile(PROCESSED, path.join(PROJECT_ROOT, 'package.json'));
     await cached.put(RAW, randomBytes(11 * 1024 * 1024)); // multipart
     await cached.read(RAW); // conditional GET
@@ -150,6 +170,10 @@ beforeAll(async () => {
     await objects.getToFile(PROCESSED, path.join(dir, 'out'));
     await objects.head(METRICS);
     await objects.head('raw/eco2mix/dt=2012-01-01/none.csv');
+    // Drops: the inbox is listed, and a file leaves it once claimed.
+    const dropped = keyModule.inboxKeys.file('eco2mix', 'a'.repeat(64), 'readings.csv');
+    expect((await cached.list(keyModule.inboxKeys.folder('eco2mix'))).map((o) => o.key)).toContain(dropped);
+    await cached.delete(dropped);
     // A multipart upload whose body breaks off after two parts is aborted (through the store's
     // private upload path, the one put and putFile take, since neither lets a test break a body).
     let parts = 0;
@@ -163,7 +187,12 @@ beforeAll(async () => {
     const upload = (objects as unknown as PrivateUpload).upload.bind(objects);
     await expect(upload(PROCESSED, breaking, 0, {})).rejects.toThrow(/broke off/);
 
-    const records = new DynamoRecordStore(dbWorker, { tablePrefix, createMissing: false, pageSize: 1, datasets: ['eco2mix'] });
+    const records = new DynamoRecordStore(dbWorker, {
+      tablePrefix,
+      createMissing: false,
+      pageSize: 1,
+      datasets: ['eco2mix'],
+    });
     await records.ensureSchema();
     await records.upsertDayRun(dayRun());
     await records.upsertDayRun({ dataset: 'eco2mix', date: '2024-10-27', status: 'failed' }, { onlyIfRunId: 'run-1' });
@@ -189,8 +218,16 @@ describe('deploy/iam-policy.json', () => {
     expect([...actionsOf(sent.worker)].sort()).toEqual([...allowed].sort());
   });
 
+  it('deletes only files of the inbox, once their days succeeded', async () => {
+    const deleting = (await policy('iam-policy.json')).Statement.filter((s) => s.Action.includes('s3:DeleteObject'));
+    expect(deleting.flatMap((s) => s.Action)).toEqual(['s3:DeleteObject']);
+    expect(deleting.flatMap((s) => s.Resource)).toEqual(['arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/inbox/*']);
+  });
+
   it('grants objects under exactly the key prefixes the code writes', async () => {
-    const resources = (await policy('iam-policy.json')).Statement.flatMap((s) => s.Resource);
+    const resources = (await policy('iam-policy.json')).Statement.filter(
+      (s) => !s.Action.includes('s3:DeleteObject'),
+    ).flatMap((s) => s.Resource);
     const objectAreas = resources
       .filter((r) => r.startsWith('arn:aws:s3:::<S3_BUCKET>/'))
       .map((r) => /^arn:aws:s3:::<S3_BUCKET>\/<S3_PREFIX>\/([a-z_]+)\/\*$/.exec(r)?.[1]);

@@ -49,8 +49,8 @@ describe('storage keys', () => {
     expect(storageKeys.dailyReport('2025-08-22', 'csv')).toBe('reports/dt=2025-08-22/daily_report.csv');
   });
 
-  it('refuse unknown datasets, malformed dates and unsafe names', () => {
-    expect(() => storageKeys.raw('../etc', '2025-08-22', 'realtime', 'csv')).toThrow(/unknown dataset/);
+  it('refuse malformed dataset names, malformed dates and unsafe names', () => {
+    expect(() => storageKeys.raw('../etc', '2025-08-22', 'realtime', 'csv')).toThrow(/invalid dataset name/);
     expect(() => storageKeys.raw('eco2mix', '2025-08-22/../..', 'realtime', 'csv')).toThrow(/YYYY-MM-DD/);
     expect(() => storageKeys.raw('eco2mix', '2025-08-22', '../x', 'csv')).toThrow(/invalid source/);
   });

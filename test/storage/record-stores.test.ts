@@ -27,7 +27,12 @@ recordStoreContract('MongoDB', async () => {
 recordStoreContract('DynamoDB (DynamoDB Local), 5 items per page', () => {
   const client = testDynamoDbClient();
   const tablePrefix = `${uniqueName('t')}_`;
-  const store = new DynamoRecordStore(testDynamoDbClient(), { tablePrefix, createMissing: true, pageSize: 5, datasets: ['eco2mix'] });
+  const store = new DynamoRecordStore(testDynamoDbClient(), {
+    tablePrefix,
+    createMissing: true,
+    pageSize: 5,
+    datasets: ['eco2mix'],
+  });
   return Promise.resolve({
     store,
     async countDayRuns(dataset, date) {
