@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pipelineFor } from '../../src/datasets/registry.js';
+import { eco2mixPipeline } from '../../src/datasets/eco2mix/pipeline.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { readParquetFile } from '../../src/parquet/read.js';
 import { writeParquetFile } from '../../src/parquet/write.js';
@@ -23,7 +23,7 @@ import { argsOf, required, treeBytes, type TransformReport } from './outputs.js'
 const args = argsOf(process.argv.slice(2));
 const input = required(args, 'input');
 const out = required(args, 'out');
-const pipeline = pipelineFor('eco2mix');
+const pipeline = eco2mixPipeline;
 const encoder = new TextEncoder();
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-'));
 const db = await openDuckDb({ tempDirectory: scratch });

@@ -3,7 +3,7 @@
  * DuckDB reads that file with declared column types and copies it to zstd Parquet. Memory stays
  * bounded by DuckDB's limit, whatever the number of rows (DESIGN §9).
  */
-import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -28,9 +28,23 @@ export async function writeParquetFile(
   columns: readonly ParquetColumn[],
   targetPath: string,
 ): Promise<number> {
+  const connection = await db.connect();
+  try {
+    return await writeParquetRows(connection, rows, columns, targetPath);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+/** {@link writeParquetFile} on a connection the caller holds. */
+export async function writeParquetRows(
+  connection: DuckDBConnection,
+  rows: Iterable<Record<string, unknown>>,
+  columns: readonly ParquetColumn[],
+  targetPath: string,
+): Promise<number> {
   const cols = checkedColumns(columns);
   const staging = `${targetPath}.jsonl`;
-  const connection = await db.connect();
   try {
     const count = await writeJsonLines(rows, staging);
     const declared = cols.map((c) => `${c.name}: '${c.type}'`).join(', ');
@@ -41,7 +55,6 @@ export async function writeParquetFile(
     );
     return count;
   } finally {
-    connection.closeSync();
     await rm(staging, { force: true });
   }
 }

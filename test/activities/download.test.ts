@@ -1,4 +1,5 @@
 /** downloadSource classifies source faults where they happen; real local storage and database. */
+import { registeredCatalog } from '../../src/datasets/catalog.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,7 @@ afterAll(async () => {
 async function download(baseUrl: string) {
   const { downloadSource } = createDownloadActivities({
     ...resources.deps,
-    sources: { eco2mix: baseUrl },
+    datasets: registeredCatalog({ eco2mix: { baseUrl } }),
     sourceTimeoutMs: 2_000,
   });
   const input: DownloadSourceInput = { dataset: 'eco2mix', date: '2024-02-01', source: 'realtime' };

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     expect(config.storage.mode).toBe('local');
     expect(config.storage.databaseType).toBe('mongodb');
     expect(config.storage.mongodbUrl).toBe('mongodb://127.0.0.1:27017/courant');
-    expect(config.sources.eco2mixBaseUrl).toBe('https://odre.opendatasoft.com');
+    expect(config.datasets.eco2mix).toEqual({ baseUrl: 'https://odre.opendatasoft.com' });
   });
 
   it('treats an empty variable as unset', () => {

@@ -1,0 +1,29 @@
+/**
+ * The eCO2mix national dataset (RTE, France): two ODRÉ exports per Paris day, fetched after the
+ * day; RTE's downloadable files for whole years (`courant import`); an offline demo.
+ */
+import type { DatasetModule } from '../contract.js';
+import {
+  checkEco2mixDownload,
+  eco2mixConfig,
+  eco2mixInputs,
+  eco2mixMetrics,
+  transformEco2mix,
+  type Eco2mixConfig,
+} from './dataset.js';
+import { eco2mixDemo } from './demo/demo.js';
+import { rteFileImport } from './file-import.js';
+import { eco2mixReport } from './report.js';
+
+export const eco2mixModule: DatasetModule<Eco2mixConfig> = {
+  name: 'eco2mix',
+  title: 'eCO2mix (RTE, France)',
+  config: eco2mixConfig,
+  inputs: eco2mixInputs,
+  checkDownload: checkEco2mixDownload,
+  transform: transformEco2mix,
+  metrics: eco2mixMetrics,
+  report: eco2mixReport,
+  fileImport: rteFileImport,
+  demo: eco2mixDemo,
+};
