@@ -247,6 +247,8 @@ export interface ImportedFile {
 
 /** Whole files that backfill many days at once (`courant import`), e.g. a publisher's yearly archive. */
 export interface FileImport {
+  /** What the file is, in an error: e.g. `an RTE eCO2mix file`. */
+  readonly what: string;
   /** What `--file` takes, for the command's help. */
   readonly accepts: string;
   /** Reads a whole file; throws BadDataError saying why it is not one. */

@@ -54,8 +54,7 @@ async function readImportFile(
     const parsed = fileImport.open(bytes, path.basename(file));
     return { bytes, parsed, sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (error) {
-    if (error instanceof BadDataError)
-      throw new UsageError(`--file: not a file of ${fileImport.accepts}: ${error.message}`);
+    if (error instanceof BadDataError) throw new UsageError(`--file: not ${fileImport.what}: ${error.message}`);
     throw error;
   }
 }

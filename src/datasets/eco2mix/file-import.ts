@@ -48,6 +48,7 @@ function imported(file: RteFile): ImportedFile {
 }
 
 export const rteFileImport: FileImport = {
+  what: 'an RTE eCO2mix file',
   accepts: 'eCO2mix_RTE_En-cours-TR, _En-cours-Consolide or _Annuel-Definitif_YYYY (.zip or .xls)',
   open: (body, fileName) => imported(parseRteFile(body, fileName)),
 };
