@@ -1,13 +1,12 @@
 /**
- * courant's smart-meter transform in its own process, as the worker runs it: the worker's DuckDB
- * settings (openDuckDb), transformSmartMeterDay, and the day's metrics.json.
+ * courant's smart-meter day in its own process, as the activities run it: the worker's DuckDB
+ * settings (openDuckDb), the module's transform of the day's file, its metrics, and metrics.json.
  * Usage: courant-smartmeter.ts --input FILE --date D --out DIR
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SMARTMETER_TABLES } from '../../src/datasets/smartmeter/columns.js';
-import { transformSmartMeterDay } from '../../src/datasets/smartmeter/transform.js';
+import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
@@ -25,28 +24,35 @@ try {
   const quarantine = path.join(out, 'quarantine', 'smartmeter', `dt=${date}`);
   const metricsDir = path.join(out, 'metrics', 'smartmeter', `dt=${date}`);
   await Promise.all([processed, quarantine, metricsDir].map((dir) => mkdir(dir, { recursive: true })));
-  const result = await transformSmartMeterDay(db, {
+  const connection = await db.connect();
+  const config = { stepMinutes: 30 };
+  const tablePath = (table: string) => path.join(processed, `${table}.parquet`);
+  const transformed = await smartmeterModule.transform({
     date,
-    csvPath: input,
-    file: `raw/smartmeter/dt=${date}/readings.csv`,
-    targets: {
-      readings: path.join(processed, `${SMARTMETER_TABLES.readings}.parquet`),
-      meterDaily: path.join(processed, `${SMARTMETER_TABLES.meterDaily}.parquet`),
-      rejects: path.join(quarantine, `${SMARTMETER_TABLES.readings}.rejects.jsonl`),
-    },
+    config,
+    db: connection,
+    files: [
+      { source: 'drop', key: `raw/smartmeter/dt=${date}/readings.csv`, path: input, sha256: '', order: 0, options: {} },
+    ],
+    tablePath,
+    rejectsPath: path.join(quarantine, 'readings.rejects.jsonl'),
+    scratchDir: scratch,
   });
-  await writeFile(path.join(metricsDir, 'metrics.json'), `${JSON.stringify(result.metrics, null, 2)}\n`);
+  const tables = Object.fromEntries(transformed.tables.map((t) => [t, tablePath(t)]));
+  const metrics = await smartmeterModule.metrics({ date, config, db: connection, tables });
+  connection.closeSync();
+  await writeFile(path.join(metricsDir, 'metrics.json'), `${JSON.stringify(metrics.document, null, 2)}\n`);
   const seconds = (performance.now() - started) / 1000;
   const report: TransformReport = {
     seconds,
     peakRssBytes: peakRssBytes() ?? 0,
     outputBytes: await treeBytes(out),
     checks: {
-      rowsRead: result.rows.read,
-      rowsWritten: result.rows.written,
-      rowsRejected: result.rows.rejected,
+      rowsRead: transformed.rows.read,
+      rowsWritten: transformed.rows.written,
+      rowsRejected: transformed.rows.rejected,
       days: 1,
-      total: Math.round(result.metrics.totalKWh ?? 0),
+      total: Math.round(Number(metrics.document.energyKWh ?? 0)),
     },
   };
   printReport(report);

@@ -3,7 +3,6 @@
  * instant the interval starts and the energy of the interval in kWh. Columns are matched by name
  * (a few common spellings), never by position; other columns are ignored.
  */
-import type { ParquetColumn } from '../../parquet/columns.js';
 
 export const SMARTMETER_COLUMNS = ['meter_id', 'timestamp', 'kwh'] as const;
 export type SmartMeterColumn = (typeof SMARTMETER_COLUMNS)[number];
@@ -41,25 +40,3 @@ export function normaliseSmartMeterLabel(label: string): string {
 export function canonicalSmartMeterColumn(label: string): SmartMeterColumn | null {
   return ALIASES[normaliseSmartMeterLabel(label)] ?? null;
 }
-
-/** Table names of the processed files: `processed/smartmeter/dt={date}/{table}.parquet`. */
-export const SMARTMETER_TABLES = { readings: 'meter_readings', meterDaily: 'meter_daily' } as const;
-
-/** Columns of the readings table: one row per kept reading (in no particular order). */
-export const SMARTMETER_READING_COLUMNS: readonly ParquetColumn[] = [
-  { name: 'meter_id', type: 'VARCHAR' },
-  { name: 'instant', type: 'TIMESTAMPTZ' },
-  { name: 'kwh', type: 'DOUBLE' },
-];
-
-/** Columns of the per-meter daily metrics table: one row per meter with at least one reading. */
-export const SMARTMETER_METER_DAILY_COLUMNS: readonly ParquetColumn[] = [
-  { name: 'meter_id', type: 'VARCHAR' },
-  { name: 'readings', type: 'BIGINT' },
-  { name: 'intervals', type: 'BIGINT' },
-  { name: 'missing_intervals', type: 'BIGINT' },
-  { name: 'duplicate_readings', type: 'BIGINT' },
-  { name: 'total_kwh', type: 'DOUBLE' },
-  { name: 'peak_kwh', type: 'DOUBLE' },
-  { name: 'peak_at', type: 'TIMESTAMPTZ' },
-];

@@ -1,0 +1,125 @@
+/**
+ * The smart-meter day: every file claimed for the day (any shape) → `readings.parquet` (the day's
+ * readings, one per meter and instant), `meter_daily.parquet` (one row per meter) and the rejected
+ * rows. DuckDB reads the files itself and keeps the rows in a temporary table that spills to disk
+ * past its memory limit, so memory stays bounded whatever the number of readings.
+ *
+ * - A reading belongs to Paris day D when its interval starts in [D 00:00, D+1 00:00) Paris.
+ * - When several files hold the same (meter, instant), the latest to arrive wins (a corrected
+ *   delivery), and within one file the last line; repeats within a file are counted as duplicates.
+ * - A Paris local time of the October hour that repeats, written twice for a meter in one file,
+ *   is summer time the first time and winter time the second; written once, winter time.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlString } from '../../parquet/columns.js';
+import { parisDayBounds } from '../../shared/partition.js';
+import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
+import { asBadData } from './duckdb-errors.js';
+import { readHeaderLine } from './header.js';
+import { countDataLines } from './line-count.js';
+import { fileRowsSql } from './rows-sql.js';
+import { recogniseShape } from './shapes.js';
+import type { SmartMeterConfig } from './config.js';
+import { copyJsonLines } from './json-lines.js';
+
+export const READINGS_TABLE = 'readings';
+export const METER_DAILY_TABLE = 'meter_daily';
+
+/** The meter of a file whose shape has none: the one given with the drop, else the file's name. */
+export function meterOf(file: Pick<DayFile, 'options' | 'key'>): string {
+  const given = file.options.meterId;
+  if (given) return given;
+  const name = file.options.fileName ?? file.key.split('/').pop() ?? file.key;
+  return name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'meter';
+}
+
+async function scanOf(file: DayFile, config: SmartMeterConfig) {
+  const shape = recogniseShape(await readHeaderLine(file.path, file.key), file.key, config.stepMinutes);
+  const lines = await countDataLines(file.path);
+  return fileRowsSql({
+    path: file.path,
+    file: file.key,
+    arrival: file.order,
+    shape,
+    meterId: meterOf(file),
+    blankLines: lines.blankLines ?? [],
+  });
+}
+
+async function count(db: DuckDBConnection, sql: string): Promise<number> {
+  return Number((await db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+}
+
+function readingsSql(date: string): string {
+  const { start, end } = parisDayBounds(date);
+  return `
+CREATE OR REPLACE TEMP TABLE sm_readings AS
+WITH day AS (
+  SELECT * FROM sm_rows WHERE reason IS NULL
+    AND ts >= ${sqlString(start.toISOString())}::TIMESTAMPTZ AND ts < ${sqlString(end.toISOString())}::TIMESTAMPTZ),
+per_file AS (
+  SELECT meter_id, ts, arrival, count(*) - 1 AS repeats, min(step) AS step,
+         arg_max({'kwh': kwh, 'file': file, 'line': line, 'label': label}, line) AS last
+  FROM day GROUP BY meter_id, ts, arrival)
+SELECT meter_id, ts, arg_max(last, arrival) AS kept, sum(repeats)::BIGINT AS repeats, min(step) AS step
+FROM per_file GROUP BY meter_id, ts`;
+}
+
+/** One row per meter; sums run in the order of the instants, so that re-runs give the same figures. */
+function meterDailySql(date: string): string {
+  const { start, end } = parisDayBounds(date);
+  const minutes = Math.round((end.getTime() - start.getTime()) / 60_000);
+  return `
+SELECT meter_id, energy_kwh, readings, expected_readings, round(readings / expected_readings, 6) AS completeness,
+       max_kwh, max_at, greatest(expected_readings - readings, 0)::INTEGER AS gaps, duplicates, step_minutes
+FROM (
+  SELECT meter_id, round(list_sum(list(kept.kwh ORDER BY ts)), 6) AS energy_kwh, count(*)::INTEGER AS readings,
+         (${minutes} // min(step))::INTEGER AS expected_readings, max(kept.kwh) AS max_kwh,
+         arg_max(ts, {'kwh': kept.kwh, 'earliest': -epoch_ms(ts)}) AS max_at,
+         sum(repeats)::INTEGER AS duplicates, min(step)::INTEGER AS step_minutes
+  FROM sm_readings GROUP BY meter_id)
+ORDER BY meter_id`;
+}
+
+/** See the module's doc: the day's files → readings, per-meter figures and rejects. Idempotent. */
+export async function transformSmartMeterFiles(context: TransformContext<SmartMeterConfig>): Promise<TransformOutput> {
+  const { db, date } = context;
+  const scans = await Promise.all(context.files.map((file) => scanOf(file, context.config)));
+  const keys = context.files.map((f) => f.key).join(', ');
+  try {
+    await asBadData(keys, () => db.run(`CREATE OR REPLACE TEMP TABLE sm_rows AS ${scans.join(' UNION ALL ')}`));
+    // The first of two writings of a repeated October local time is summer time, an hour earlier.
+    await db.run(`
+UPDATE sm_rows SET ts = ts - INTERVAL 1 HOUR FROM (
+  SELECT file, line FROM (
+    SELECT file, line, row_number() OVER (PARTITION BY file, meter_id, naive ORDER BY line) AS n,
+           count(*) OVER (PARTITION BY file, meter_id, naive) AS k
+    FROM sm_rows WHERE repeated AND reason IS NULL)
+  WHERE n = 1 AND k > 1) firsts
+WHERE sm_rows.file = firsts.file AND sm_rows.line = firsts.line`);
+    const read = await count(db, 'SELECT count(*) FROM sm_rows');
+    const rejected = await count(
+      db,
+      copyJsonLines(
+        `SELECT CASE WHEN bad_column IS NULL THEN json_object('file', file, 'line', line, 'value', bad_value, 'reason', reason) ` +
+          `ELSE json_object('file', file, 'line', line, 'column', bad_column, 'value', bad_value, 'reason', reason) END ` +
+          `FROM sm_rows WHERE reason IS NOT NULL ORDER BY arrival, line`,
+        context.rejectsPath,
+      ),
+    );
+    await db.run(readingsSql(date));
+    const written = await count(
+      db,
+      `COPY (SELECT meter_id, ts, kept.kwh AS kwh, kept.file AS file, kept.line::INTEGER AS line, kept.label AS label
+             FROM sm_readings ORDER BY meter_id, ts)
+       TO ${sqlString(context.tablePath(READINGS_TABLE))} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    await db.run(
+      `COPY (${meterDailySql(date)}) TO ${sqlString(context.tablePath(METER_DAILY_TABLE))} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    return { tables: [READINGS_TABLE, METER_DAILY_TABLE], rows: { read, written, rejected } };
+  } finally {
+    await db.run('DROP TABLE IF EXISTS sm_rows');
+    await db.run('DROP TABLE IF EXISTS sm_readings');
+  }
+}

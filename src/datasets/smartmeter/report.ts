@@ -1,0 +1,180 @@
+/** The smart-meter sections of the daily, monthly and annual reports. */
+import { sqlString } from '../../parquet/columns.js';
+import { parisDayBounds } from '../../shared/partition.js';
+import type { DatasetReport, ReportFigure } from '../contract.js';
+import { METER_DAILY_TABLE, READINGS_TABLE } from './day-transform.js';
+
+const TITLE = 'Smart meters';
+const COLOUR = '#2b6cb0';
+const TOP_METERS = 10;
+
+function numberAt(metrics: Readonly<Record<string, unknown>>, key: string): number | null {
+  const value = metrics[key];
+  return typeof value === 'number' ? value : null;
+}
+
+function percent(ratio: number | null): string {
+  return ratio === null ? 'n/a' : `${(ratio * 100).toFixed(1)} %`;
+}
+
+export const smartMeterReport: DatasetReport<unknown> = {
+  tables: [READINGS_TABLE, METER_DAILY_TABLE],
+
+  async day({ date, db, metrics, tables }) {
+    const meters = numberAt(metrics, 'meters');
+    const readings = numberAt(metrics, 'readings');
+    const expected = numberAt(metrics, 'expectedReadings');
+    const completeness = numberAt(metrics, 'completeness');
+    const energy = numberAt(metrics, 'energyKWh');
+    const figures: ReportFigure[] = [
+      { key: 'meters', label: 'Meters', value: meters },
+      { key: 'readings', label: 'Readings', value: readings },
+      { key: 'expectedReadings', label: 'Readings expected', value: expected },
+      {
+        key: 'completeness',
+        label: 'Completeness',
+        value: completeness === null ? null : completeness * 100,
+        unit: '%',
+        digits: 1,
+      },
+      { key: 'energyKWh', label: 'Energy', value: energy, unit: 'kWh', digits: 1 },
+      { key: 'metersWithGaps', label: 'Meters with gaps', value: numberAt(metrics, 'metersWithGaps') },
+      { key: 'duplicates', label: 'Duplicate readings', value: numberAt(metrics, 'duplicates') },
+    ];
+    const { start, end } = parisDayBounds(date);
+    const load = (
+      await db.runAndReadAll(
+        `SELECT epoch_ms(ts) AS at, round(list_sum(list(kwh ORDER BY meter_id)), 6) AS kwh
+         FROM read_parquet(${sqlString(tables[READINGS_TABLE] ?? '')}) GROUP BY ts ORDER BY ts`,
+      )
+    ).getRowObjects();
+    const top = (
+      await db.runAndReadAll(
+        `SELECT meter_id, energy_kwh, readings, expected_readings, completeness, max_kwh, strftime(max_at, '%Y-%m-%dT%H:%M:%SZ') AS max_at
+         FROM read_parquet(${sqlString(tables[METER_DAILY_TABLE] ?? '')}) ORDER BY energy_kwh DESC, meter_id LIMIT ${TOP_METERS}`,
+      )
+    ).getRowObjects();
+    return {
+      title: TITLE,
+      summary:
+        `${meters ?? 0} meter(s), ${readings ?? 0} of ${expected ?? 0} readings (${percent(completeness)}), ` +
+        `${energy === null ? 'no' : energy.toFixed(1)} kWh`,
+      figures,
+      charts: [
+        {
+          kind: 'time',
+          id: 'smartmeter-load',
+          title: 'Load of all meters',
+          caption: 'Energy of every meter summed per interval, kWh; Paris day',
+          unit: 'kWh',
+          style: 'line',
+          instants: load.map((row) => Number(row.at)),
+          from: start.getTime(),
+          to: end.getTime(),
+          series: [{ id: 'load', label: 'All meters', colour: COLOUR, values: load.map((row) => Number(row.kwh)) }],
+          digits: 3,
+          includeZero: true,
+        },
+      ],
+      tables: [
+        {
+          id: 'smartmeter-top-meters',
+          title: `Top ${TOP_METERS} meters by energy`,
+          columns: [
+            'meter',
+            'energy (kWh)',
+            'readings',
+            'expected',
+            'completeness',
+            'highest reading (kWh)',
+            'at (UTC)',
+          ],
+          rows: top.map((row) => [
+            String(row.meter_id),
+            Number(row.energy_kwh),
+            Number(row.readings),
+            Number(row.expected_readings),
+            Number(row.completeness),
+            Number(row.max_kwh),
+            String(row.max_at),
+          ]),
+        },
+      ],
+    };
+  },
+
+  async period({ kind, db, days }) {
+    const paths = days.map((d) => sqlString(d.tables[METER_DAILY_TABLE] ?? ''));
+    const files = days.map((d, i) => `(${paths[i] ?? "''"}, ${sqlString(d.date)})`);
+    const perDay =
+      days.length === 0
+        ? []
+        : (
+            await db.runAndReadAll(
+              `SELECT f.day, count(*) AS meters, sum(readings) AS readings, sum(expected_readings) AS expected,
+                      round(list_sum(list(energy_kwh ORDER BY meter_id)), 6) AS energy
+               FROM read_parquet([${paths.join(', ')}], filename = true) m
+               JOIN (VALUES ${files.join(', ')}) f(path, day) ON m.filename = f.path
+               GROUP BY f.day ORDER BY f.day`,
+            )
+          ).getRowObjects();
+    const rows = perDay.map((row) => ({
+      date: String(row.day),
+      meters: Number(row.meters),
+      readings: Number(row.readings),
+      expected: Number(row.expected),
+      energy: Number(row.energy),
+    }));
+    const figuresOf = (group: typeof rows): ReportFigure[] => {
+      const readings = group.reduce((n, r) => n + r.readings, 0);
+      const expected = group.reduce((n, r) => n + r.expected, 0);
+      const energy = Math.round(group.reduce((n, r) => n + r.energy, 0) * 1e6) / 1e6;
+      return [
+        { key: 'days', label: 'Days', value: group.length },
+        { key: 'readings', label: 'Readings', value: readings },
+        { key: 'expectedReadings', label: 'Readings expected', value: expected },
+        {
+          key: 'completeness',
+          label: 'Completeness',
+          value: expected === 0 ? null : (readings / expected) * 100,
+          unit: '%',
+          digits: 1,
+        },
+        { key: 'energyKWh', label: 'Energy', value: energy, unit: 'kWh', digits: 1 },
+      ];
+    };
+    const months = [...new Set(rows.map((r) => r.date.slice(0, 7)))];
+    const total = figuresOf(rows);
+    return {
+      title: TITLE,
+      summary: `${rows.length} day(s) with readings, ${String(total[4]?.value ?? 0)} kWh`,
+      figures: total,
+      charts: [
+        {
+          kind: 'bar',
+          id: 'smartmeter-energy',
+          title: kind === 'year' ? 'Energy per month' : 'Energy per day',
+          caption: 'Energy of every meter, kWh',
+          unit: 'kWh',
+          categories: kind === 'year' ? months : rows.map((r) => r.date),
+          axisLabels: kind === 'year' ? months.map((m) => m.slice(5)) : rows.map((r) => r.date.slice(8)),
+          series: [
+            {
+              id: 'energy',
+              label: 'Energy',
+              colour: COLOUR,
+              values:
+                kind === 'year'
+                  ? months.map((m) => figuresOf(rows.filter((r) => r.date.startsWith(m)))[4]?.value as number)
+                  : rows.map((r) => r.energy),
+            },
+          ],
+          digits: 1,
+        },
+      ],
+      tables: [],
+      daily: rows.map((r) => ({ date: r.date, figures: figuresOf([r]) })),
+      monthly: months.map((month) => ({ month, figures: figuresOf(rows.filter((r) => r.date.startsWith(month))) })),
+    };
+  },
+};
