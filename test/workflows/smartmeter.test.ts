@@ -1,0 +1,175 @@
+/**
+ * Smart meters end to end on the real dev server, the document store, MinIO and DynamoDB Local:
+ * the real Kaggle sample ingested with the `courant ingest` command, a file dropped in the inbox
+ * and picked up by the inbox schedule, and the same file in local and aws mode.
+ */
+import { createHash } from 'node:crypto';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inboxScanSchedule } from '../../src/schedules/inbox-scan-schedule.js';
+import { applySchedule } from '../../src/schedules/operations.js';
+import { inboxKeys } from '../../src/shared/keys.js';
+import { datesInRange, parisDayBounds } from '../../src/shared/partition.js';
+import { runCli } from '../support/run-cli.js';
+import { uniqueName } from '../support/names.js';
+import { awsTestEnv, cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+const KAGGLE = path.join('test', 'fixtures', 'smartmeter', 'jaslemkaril_kaggle_ziya07_smart_meter_data.csv');
+
+let harness: TestWorkerHarness;
+let dir: string;
+
+/** The Kaggle readings per Paris day, computed here from the CSV (naive UTC instants). */
+async function expectedDays(): Promise<Map<string, { readings: number; energy: number }>> {
+  const rows = (await readFile(KAGGLE, 'utf8')).trim().split('\n').slice(1);
+  const days = new Map<string, { readings: number; energy: number }>();
+  const instants = rows.map((row) => {
+    const [ts = '', kwh = ''] = row.split(',');
+    return { at: Date.parse(`${ts.replace(' ', 'T')}Z`), kwh: Number(kwh) };
+  });
+  for (const date of datesInRange('2024-01-01', '2024-04-14')) {
+    const { start, end } = parisDayBounds(date);
+    const of = instants.filter((r) => r.at >= start.getTime() && r.at < end.getTime());
+    days.set(date, { readings: of.length, energy: of.reduce((s, r) => s + r.kwh, 0) });
+  }
+  return days;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'courant-smartmeter-wf-'));
+  harness = await startTestWorker(await testConfig());
+});
+
+afterAll(async () => {
+  await harness.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('courant ingest --dataset smartmeter', () => {
+  it('refuses a meter id with characters outside [A-Za-z0-9._-] before storing anything (exit 2)', async () => {
+    const r = await runCli(
+      ['ingest', '--dataset', 'smartmeter', '--file', KAGGLE, '--meter-id', 'meter/1'],
+      cliEnv(harness.config),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--meter-id: .*letters, digits/);
+    expect(await harness.resources.deps.objects.list(inboxKeys.folder('smartmeter'))).toEqual([]);
+  });
+
+  it('runs the 105 Paris days of the real Kaggle sample; every day matches an independent computation', async () => {
+    const file = path.join(dir, 'kaggle-sample.csv');
+    await copyFile(KAGGLE, file);
+    const r = await runCli(
+      ['ingest', '--dataset', 'smartmeter', '--file', file, '--meter-id', 'kaggle-1', '--wait'],
+      cliEnv(harness.config),
+    );
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('kaggle-sample.csv: 105 day(s) (2024-01-01..2024-04-14), 105 run, all succeeded');
+    expect(await harness.resources.deps.objects.list(inboxKeys.folder('smartmeter'))).toEqual([]);
+
+    const runs = await harness.resources.deps.records.listDayRuns({
+      from: '2024-01-01',
+      to: '2024-04-14',
+      datasets: ['smartmeter'],
+    });
+    expect(runs).toHaveLength(105);
+    expect(runs.every((run) => run.status === 'succeeded' && run.runKind === 'ingest')).toBe(true);
+
+    const expected = await expectedDays();
+    for (const [date, day] of expected) {
+      const metrics = (await harness.resources.deps.records.getMetrics('smartmeter', date))?.metrics;
+      expect(metrics, date).toMatchObject({ dataset: 'smartmeter', date, meters: 1, readings: day.readings });
+      expect(Number(metrics?.energyKWh), date).toBeCloseTo(day.energy, 5);
+    }
+    expect((await harness.resources.deps.records.getMetrics('smartmeter', '2024-03-31'))?.metrics).toMatchObject({
+      expectedReadings: 46,
+      completeness: 1,
+    });
+
+    // The same bytes again change nothing and run nothing.
+    const again = await runCli(
+      ['ingest', '--dataset', 'smartmeter', '--file', file, '--meter-id', 'kaggle-1', '--wait'],
+      cliEnv(harness.config),
+    );
+    expect(again.stdout).toContain('105 day(s) (2024-01-01..2024-04-14), 0 run');
+  });
+
+  it('the inbox schedule picks up a file another system dropped in the inbox', async () => {
+    const body = 'meter_id,timestamp,kwh\nscan-1,2024-06-01T10:00:00Z,0.5\nscan-1,2024-06-01T10:30:00Z,0.25\n';
+    const sha = createHash('sha256').update(body).digest('hex');
+    await harness.resources.deps.objects.put(inboxKeys.file('smartmeter', sha, 'from-elsewhere.csv'), body);
+    const definition = inboxScanSchedule({
+      scheduleId: uniqueName('inbox-scan'),
+      everyMinutes: 60,
+      taskQueue: harness.config.temporal.taskQueue,
+    });
+    await applySchedule(harness.client, definition);
+    const schedule = harness.client.schedule.getHandle(definition.scheduleId);
+    try {
+      await schedule.trigger();
+      const deadline = Date.now() + 60_000;
+      let metrics: Record<string, unknown> | undefined;
+      while (Date.now() < deadline && !metrics) {
+        metrics = (await harness.resources.deps.records.getMetrics('smartmeter', '2024-06-01'))?.metrics;
+        if (!metrics) await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(metrics).toMatchObject({ meters: 1, readings: 2, energyKWh: 0.75 });
+    } finally {
+      await schedule.delete();
+    }
+  });
+});
+
+describe('smart meters in aws mode', () => {
+  it('produce the same outputs as in local mode', async () => {
+    const body =
+      'meter_id,timestamp,kwh\nm1,2024-02-10T10:00:00Z,1.5\nm2,2024-02-10T10:00:00Z,2\nm1,2024-02-11T08:30:00Z,3\n';
+    const file = path.join(dir, 'two-days.csv');
+    await writeFile(file, body);
+    const outputs = async (config: TestWorkerHarness['config'], env: Record<string, string>) => {
+      const worker = await startTestWorker(config);
+      try {
+        const r = await runCli(['ingest', '--dataset', 'smartmeter', '--file', file, '--wait'], {
+          ...cliEnv(config),
+          ...env,
+        });
+        expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+        const keys = [
+          'processed/smartmeter/dt=2024-02-10/readings.parquet',
+          'processed/smartmeter/dt=2024-02-10/meter_daily.parquet',
+          'metrics/smartmeter/dt=2024-02-11/metrics.json',
+        ];
+        const objects = Object.fromEntries(
+          await Promise.all(
+            keys.map(
+              async (key) =>
+                [
+                  key,
+                  createHash('sha256')
+                    .update(await worker.resources.deps.objects.get(key))
+                    .digest('hex'),
+                ] as const,
+            ),
+          ),
+        );
+        return {
+          objects,
+          metrics: (await worker.resources.deps.records.getMetrics('smartmeter', '2024-02-10'))?.metrics,
+        };
+      } finally {
+        await worker.close();
+      }
+    };
+    const awsEnv = awsTestEnv();
+    const credentials = {
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? '',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? '',
+    };
+    const local = await outputs(await testConfig(), {});
+    const aws = await outputs(await testConfig(awsEnv), { ...awsEnv, ...credentials });
+    expect(local.metrics).toMatchObject({ meters: 2, readings: 2, energyKWh: 3.5 });
+    expect(aws).toEqual(local);
+  });
+});
