@@ -102,8 +102,10 @@ export interface ReportFigure {
   readonly unit?: string;
   /** Decimals shown (numbers). */
   readonly digits?: number;
-  /** How to show a string value: an ISO-8601 instant shown as a Paris time, or plain text. */
-  readonly format?: 'instant' | 'text';
+  /** How to show the value: a ratio 0..1 as a percentage, an ISO-8601 instant as a Paris time, plain text. */
+  readonly format?: 'percent' | 'instant' | 'text';
+  /** A line under the value in a tile, e.g. `of production`. */
+  readonly note?: string;
 }
 
 export interface ChartSeries {
@@ -162,6 +164,8 @@ export interface ReportTable {
 /** What a dataset shows in a report: a sentence, headline figures, charts and tables. */
 export interface ReportSection {
   readonly title: string;
+  /** Lines for the page's footer: units, sources. */
+  readonly notes?: readonly string[];
   /** One sentence: what a reader sees first (e.g. `96 of 96 points, consumption 1 234 MWh`). */
   readonly summary: string;
   readonly figures: readonly ReportFigure[];
@@ -189,7 +193,10 @@ export interface PeriodReportContext<TConfig> {
   readonly days: ReadonlyArray<{ readonly date: string; readonly tables: Readonly<Record<string, string>> }>;
 }
 
-/** A period section: the section itself, and per day (and per month of a year) the same figures for CSV and tables. */
+/**
+ * A period section: the section itself, and per day (and per month of a year) the same figures
+ * for CSV and tables. A figure keyed `completeness` (a ratio 0..1) is the day's or month's completeness.
+ */
 export interface PeriodSection extends ReportSection {
   readonly daily: ReadonlyArray<{ readonly date: string; readonly figures: readonly ReportFigure[] }>;
   readonly monthly: ReadonlyArray<{ readonly month: string; readonly figures: readonly ReportFigure[] }>;

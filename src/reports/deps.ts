@@ -1,5 +1,6 @@
-/** What building reports needs: the stores and DuckDB, injected by the activities. */
+/** What building reports needs: the stores, DuckDB and the datasets' modules, injected by the activities. */
 import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DatasetCatalog } from '../datasets/contract.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 
@@ -9,4 +10,6 @@ export interface ReportDeps {
   readonly duckdb: DuckDBInstance;
   /** Where Parquet files are copied for DuckDB to read. */
   readonly scratchDir: string;
+  /** The datasets whose sections the reports show. */
+  readonly datasets: DatasetCatalog;
 }

@@ -19,16 +19,14 @@ function combine(a: RunStatus | undefined, b: RunStatus): RunStatus {
 
 async function indexed(deps: ReportDeps, period: string): Promise<IndexedPeriod> {
   const summary = (await deps.records.getReport(period))?.summary;
-  return {
-    status: typeof summary?.status === 'string' ? summary.status : null,
-    energyMWh: typeof summary?.energyMWh === 'number' ? summary.energyMWh : null,
-  };
+  return { status: typeof summary?.status === 'string' ? summary.status : null };
 }
 
 /** Writes the index page; returns its key. */
 export async function writeReportIndex(deps: ReportDeps): Promise<string> {
   const days = new Map<string, RunStatus>();
-  for (const run of await deps.records.listDayRuns({ from: MIN_PARTITION_DATE, to: LAST_DAY })) {
+  const datasets = deps.datasets.all.map((d) => d.module.name);
+  for (const run of await deps.records.listDayRuns({ from: MIN_PARTITION_DATE, to: LAST_DAY, datasets })) {
     days.set(run.date, combine(days.get(run.date), run.status));
   }
   const months = [...new Set([...days.keys()].map(monthOf))].sort();

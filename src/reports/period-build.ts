@@ -1,55 +1,96 @@
 /**
- * Building a monthly or annual eCO2mix report: the days' status from the day records, their
- * Parquet partitions copied to scratch space and rolled up by DuckDB, then the JSON, CSV and HTML
- * written and the `reports` record upserted. Idempotent.
+ * Building a monthly or annual report: for every dataset with days in the period, the days'
+ * status from the day records, their Parquet tables copied to scratch space and handed to the
+ * dataset's module for its period section; then the JSON, CSV and HTML written and the `reports`
+ * record upserted. Idempotent.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ECO2MIX_TABLE } from '../datasets/eco2mix/record.js';
-import { reportKeys, storageKeys } from '../shared/keys.js';
-import { parisDayBounds } from '../shared/partition.js';
+import type { ConfiguredDataset, PeriodReportContext, PeriodSection } from '../datasets/contract.js';
+import { reportKeys } from '../shared/keys.js';
 import { datesOfMonth, datesOfYear } from '../shared/periods.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
+import type { DayRun } from '../storage/records.js';
 import type { ReportDeps } from './deps.js';
 import { periodReportHtml } from './html/period.js';
 import {
   buildPeriodReport,
+  datasetPeriod,
   periodReportCsv,
   periodReportSummary,
+  type DatasetPeriod,
   type DayStatus,
   type PeriodReport,
 } from './period-report.js';
-import { periodFigures, type DayPartition } from '../datasets/eco2mix/figures-sql.js';
 
-/** Partitions copied at once: enough to hide object-store latency, few enough for a small worker. */
+/** Days copied at once: enough to hide object-store latency, few enough for a small worker. */
 const COPIES_IN_FLIGHT = 8;
 
-/** Copies the partitions of the succeeded days; a day whose partition is gone counts as missing. */
-async function fetchPartitions(
+type PeriodDays = PeriodReportContext<unknown>['days'];
+
+/** Copies the tables of the succeeded days; a day whose tables are gone counts as missing. */
+async function fetchDays(
   deps: ReportDeps,
-  dates: readonly string[],
+  dataset: ConfiguredDataset,
+  runs: readonly DayRun[],
   status: Map<string, DayStatus>,
   dir: string,
-): Promise<DayPartition[]> {
-  const wanted = dates.filter((date) => status.get(date) === 'succeeded');
-  const partitions: DayPartition[] = [];
-  for (let i = 0; i < wanted.length; i += COPIES_IN_FLIGHT) {
+): Promise<PeriodDays> {
+  const wanted = dataset.module.report.tables;
+  const succeeded = runs.filter((run) => run.status === 'succeeded');
+  const days: Array<PeriodDays[number]> = [];
+  for (let i = 0; i < succeeded.length; i += COPIES_IN_FLIGHT) {
     const copied = await Promise.all(
-      wanted.slice(i, i + COPIES_IN_FLIGHT).map(async (date): Promise<DayPartition | null> => {
-        const local = path.join(dir, `${date}.parquet`);
+      succeeded.slice(i, i + COPIES_IN_FLIGHT).map(async (run) => {
+        const keys = run.outputs
+          .filter((key) => key.startsWith('processed/'))
+          .filter((key) => !wanted || wanted.includes(path.posix.basename(key, '.parquet')));
+        const tables: Record<string, string> = {};
         try {
-          await deps.objects.getToFile(storageKeys.processed('eco2mix', date, ECO2MIX_TABLE), local);
-          return { date, path: local, hours: parisDayBounds(date).hours };
+          await mkdir(path.join(dir, run.date));
+          for (const key of keys) {
+            const local = path.join(dir, run.date, path.posix.basename(key));
+            await deps.objects.getToFile(key, local);
+            tables[path.posix.basename(key, '.parquet')] = local;
+          }
+          return { date: run.date, tables };
         } catch (error) {
           if (!(error instanceof ObjectNotFoundError)) throw error;
-          status.set(date, 'missing');
+          status.set(run.date, 'missing');
           return null;
         }
       }),
     );
-    partitions.push(...copied.filter((p): p is DayPartition => p !== null));
+    days.push(...copied.filter((d) => d !== null));
   }
-  return partitions;
+  return days.sort((a, b) => a.date.localeCompare(b.date));
+}
+
+async function periodOf(
+  deps: ReportDeps,
+  dataset: ConfiguredDataset,
+  kind: 'month' | 'year',
+  period: string,
+  runs: readonly DayRun[],
+): Promise<{ readonly part: DatasetPeriod; readonly section: PeriodSection }> {
+  const status = new Map<string, DayStatus>(runs.map((run) => [run.date, run.status]));
+  const scratch = await mkdtemp(path.join(deps.scratchDir, `report-${kind}-`));
+  const connection = await deps.duckdb.connect();
+  try {
+    const days = await fetchDays(deps, dataset, runs, status, scratch);
+    const section = await dataset.module.report.period({ kind, period, config: dataset.config, db: connection, days });
+    const part = datasetPeriod(
+      kind,
+      period,
+      { name: dataset.module.name, title: dataset.module.title },
+      status,
+      section,
+    );
+    return { part, section };
+  } finally {
+    connection.closeSync();
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Builds and writes the report of a month (`YYYY-MM`) or a year (`YYYY`); returns its keys, JSON first. */
@@ -59,25 +100,40 @@ export async function writePeriodReport(
   period: string,
 ): Promise<{ keys: string[]; report: PeriodReport }> {
   const dates = kind === 'month' ? datesOfMonth(period) : datesOfYear(period);
-  const first = dates[0] ?? '';
-  const last = dates[dates.length - 1] ?? '';
-  const runs = await deps.records.listDayRuns({ from: first, to: last, datasets: ['eco2mix'] });
-  const status = new Map<string, DayStatus>(runs.map((run) => [run.date, run.status]));
-  const scratch = await mkdtemp(path.join(deps.scratchDir, `report-${kind}-`));
-  let report: PeriodReport;
-  try {
-    const partitions = await fetchPartitions(deps, dates, status, scratch);
-    report = buildPeriodReport(kind, period, status, await periodFigures(deps.duckdb, partitions));
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+  const runs = await deps.records.listDayRuns({
+    from: dates[0] ?? '',
+    to: dates[dates.length - 1] ?? '',
+    datasets: deps.datasets.all.map((d) => d.module.name),
+  });
+  const parts: Array<{ readonly part: DatasetPeriod; readonly section: PeriodSection }> = [];
+  for (const dataset of deps.datasets.all) {
+    const own = runs.filter((run) => run.dataset === dataset.module.name);
+    if (own.length > 0) parts.push(await periodOf(deps, dataset, kind, period, own));
   }
+  const report = buildPeriodReport(
+    kind,
+    period,
+    parts.map((p) => p.part),
+  );
   const key = (ext: 'json' | 'csv' | 'html') =>
     kind === 'month' ? reportKeys.monthly(period, ext) : reportKeys.annual(period, ext);
   const keys = [key('json'), key('csv'), key('html')];
   const [jsonKey = '', csvKey = '', htmlKey = ''] = keys;
+  const absent = deps.datasets.all.filter((d) => !parts.some((p) => p.part.dataset === d.module.name));
   await deps.objects.put(jsonKey, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
   await deps.objects.put(csvKey, periodReportCsv(report), { contentType: 'text/csv' });
-  await deps.objects.put(htmlKey, periodReportHtml(report), { contentType: 'text/html; charset=utf-8' });
+  const sections = parts.map((p) => p.section);
+  await deps.objects.put(
+    htmlKey,
+    periodReportHtml(
+      report,
+      sections,
+      absent.map((d) => d.module.title),
+    ),
+    {
+      contentType: 'text/html; charset=utf-8',
+    },
+  );
   await deps.records.upsertReport({ period, summary: periodReportSummary(report), keys });
   return { keys, report };
 }

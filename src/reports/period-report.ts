@@ -1,16 +1,18 @@
 /**
- * Monthly and annual eCO2mix reports (`reports/month=YYYY-MM/monthly_report.*`,
- * `reports/year=YYYY/annual_report.*`): the days' status from the day records, and the figures
- * computed from the days' Parquet partitions (period-sql.ts). JSON-safe and deterministic: the
- * same days give the same bytes.
+ * Monthly and annual reports (`reports/month=YYYY-MM/monthly_report.*`,
+ * `reports/year=YYYY/annual_report.*`) across datasets: for every dataset with days in the period,
+ * the days' status from the day records and its module's period section over the succeeded days.
+ * JSON-safe and deterministic: the same days give the same bytes.
  */
+import type { PeriodSection, ReportFigure } from '../datasets/contract.js';
 import { PARTITION_TIMEZONE } from '../shared/partition.js';
 import { datesOfMonth, datesOfYear, monthOf, monthsOfYear } from '../shared/periods.js';
-import { PRODUCTION_SOURCES } from '../datasets/eco2mix/labels.js';
 import { DAY_DEFINITION } from './html/layout.js';
-import type { Figures, PeriodFigures } from '../datasets/eco2mix/figures-sql.js';
 
 export type DayStatus = 'succeeded' | 'failed' | 'running' | 'missing';
+
+/** complete: every day succeeded with data; partial: some have data; empty: none has. */
+export type PeriodStatus = 'complete' | 'partial' | 'empty';
 
 export interface DayCounts {
   readonly inPeriod: number;
@@ -20,11 +22,14 @@ export interface DayCounts {
   readonly missing: number;
 }
 
+type Figures = Readonly<Record<string, number | string | null>>;
+
 export interface PeriodDay {
   readonly date: string;
   readonly status: DayStatus;
-  /** Points / expected points of the day; 0 when it has no data. */
+  /** The day's completeness (0 when it has no data). */
   readonly completeness: number;
+  /** The day's figures by key; null when it has no data. */
   readonly figures: Figures | null;
 }
 
@@ -36,34 +41,29 @@ export interface PeriodMonth {
   readonly figures: Figures | null;
 }
 
-/** complete: every day succeeded; partial: some have data; empty: none has. */
-export type PeriodStatus = 'complete' | 'partial' | 'empty';
-
-export interface PeriodReport {
-  readonly kind: 'month' | 'year';
-  readonly period: string;
-  readonly dataset: 'eco2mix';
-  readonly timezone: string;
-  readonly dayDefinition: string;
-  readonly units: Readonly<Record<string, string>>;
+export interface DatasetPeriod {
+  readonly dataset: string;
+  readonly title: string;
   readonly status: PeriodStatus;
   readonly days: DayCounts;
   /** Mean of the days' completeness over every day of the period (a day without data counts 0). */
   readonly completeness: number;
-  /** Energies summed over the days, peak the highest daily peak, means over every point. */
-  readonly totals: Figures | null;
+  readonly summary: string;
+  readonly totals: Figures;
   /** Months of an annual report; empty for a monthly one. */
   readonly months: readonly PeriodMonth[];
   readonly daily: readonly PeriodDay[];
 }
 
-const UNITS = {
-  energy: 'MWh',
-  power: 'MW',
-  co2: 'gCO2/kWh',
-  shares: '%',
-  instants: 'ISO-8601 UTC',
-} as const;
+export interface PeriodReport {
+  readonly kind: 'month' | 'year';
+  readonly period: string;
+  readonly timezone: string;
+  readonly dayDefinition: string;
+  /** complete when every dataset is; empty when none has data. */
+  readonly status: PeriodStatus;
+  readonly datasets: readonly DatasetPeriod[];
+}
 
 function counts(days: readonly PeriodDay[]): DayCounts {
   const of = (status: DayStatus) => days.filter((d) => d.status === status).length;
@@ -85,26 +85,29 @@ function meanCompleteness(days: readonly PeriodDay[]): number {
   return days.length === 0 ? 0 : days.reduce((t, d) => t + d.completeness, 0) / days.length;
 }
 
-function periodDays(dates: readonly string[], status: ReadonlyMap<string, DayStatus>, figures: PeriodFigures) {
-  return dates.map((date): PeriodDay => {
-    const f = figures.byDay.get(date) ?? null;
-    return {
-      date,
-      status: status.get(date) ?? 'missing',
-      completeness: f && f.expectedPoints > 0 ? f.points / f.expectedPoints : 0,
-      figures: f,
-    };
-  });
+function byKey(figures: readonly ReportFigure[]): Figures {
+  return Object.fromEntries(figures.map((f) => [f.key, f.value]));
 }
 
-/** The report of a month (`YYYY-MM`) or a year (`YYYY`). `status` has the eCO2mix day records' status by date. */
-export function buildPeriodReport(
+function completenessOf(figures: Figures | null): number {
+  const value = figures?.completeness;
+  return typeof value === 'number' ? value : figures ? 1 : 0;
+}
+
+/** One dataset's part of the report: every day of the period with its status, and its section. */
+export function datasetPeriod(
   kind: 'month' | 'year',
   period: string,
+  dataset: { readonly name: string; readonly title: string },
   status: ReadonlyMap<string, DayStatus>,
-  figures: PeriodFigures,
-): PeriodReport {
-  const daily = periodDays(kind === 'month' ? datesOfMonth(period) : datesOfYear(period), status, figures);
+  section: PeriodSection,
+): DatasetPeriod {
+  const figuresByDay = new Map(section.daily.map((d) => [d.date, byKey(d.figures)]));
+  const figuresByMonth = new Map(section.monthly.map((m) => [m.month, byKey(m.figures)]));
+  const daily = (kind === 'month' ? datesOfMonth(period) : datesOfYear(period)).map((date): PeriodDay => {
+    const figures = figuresByDay.get(date) ?? null;
+    return { date, status: status.get(date) ?? 'missing', completeness: completenessOf(figures), figures };
+  });
   const months =
     kind === 'year'
       ? monthsOfYear(period).map((month): PeriodMonth => {
@@ -114,75 +117,84 @@ export function buildPeriodReport(
             status: statusOf(days),
             days: counts(days),
             completeness: meanCompleteness(days),
-            figures: figures.byMonth.get(month) ?? null,
+            figures: figuresByMonth.get(month) ?? null,
           };
         })
       : [];
   return {
-    kind,
-    period,
-    dataset: 'eco2mix',
-    timezone: PARTITION_TIMEZONE,
-    dayDefinition: DAY_DEFINITION,
-    units: UNITS,
+    dataset: dataset.name,
+    title: dataset.title,
     status: statusOf(daily),
     days: counts(daily),
     completeness: meanCompleteness(daily),
-    totals: figures.total,
+    summary: section.summary,
+    totals: byKey(section.figures),
     months,
     daily,
   };
 }
 
-const CSV_FIGURES: ReadonlyArray<readonly [string, (f: Figures) => number | string | null]> = [
-  ['points', (f) => f.points],
-  ['expected_points', (f) => f.expectedPoints],
-  ['consumption_mwh', (f) => f.consumption.energyMWh],
-  ['peak_mw', (f) => f.consumption.peakMW],
-  ['peak_at', (f) => f.consumption.peakAt],
-  ['min_mw', (f) => f.consumption.minMW],
-  ['min_at', (f) => f.consumption.minAt],
-  ['mean_mw', (f) => f.consumption.meanMW],
-  ['production_mwh', (f) => f.production.totalMWh],
-  ...PRODUCTION_SOURCES.map((s) => [`${s}_mwh`, (f: Figures) => f.production.bySourceMWh[s]] as const),
-  ['low_carbon_share_pct', (f) => f.production.lowCarbonSharePct],
-  ['net_import_mwh', (f) => f.exchanges.netImportMWh],
-  ['co2_g_per_kwh', (f) => f.co2.meanIntensityGPerKWh],
-  ['day_ahead_mape_pct', (f) => f.forecast.dayAheadMAPEPct],
-];
+export function buildPeriodReport(
+  kind: 'month' | 'year',
+  period: string,
+  datasets: readonly DatasetPeriod[],
+): PeriodReport {
+  const statuses = new Set(datasets.map((d) => d.status));
+  return {
+    kind,
+    period,
+    timezone: PARTITION_TIMEZONE,
+    dayDefinition: DAY_DEFINITION,
+    status:
+      datasets.length > 0 && [...statuses].every((s) => s === 'complete')
+        ? 'complete'
+        : statuses.has('complete') || statuses.has('partial')
+          ? 'partial'
+          : 'empty',
+    datasets,
+  };
+}
 
-function csvLine(first: string, status: string, days: string, completeness: number, f: Figures | null): string {
-  const cells = CSV_FIGURES.map(([, pick]) => {
-    const value = f ? pick(f) : null;
-    return value === null ? '' : String(value);
-  });
-  return [first, status, days, String(completeness), ...cells].join(',');
+function csvField(value: number | string | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /**
- * One row per day (monthly) or per month (annual), then a `total` row named by the period:
- * `{date|month},status,days_with_data,completeness,points,…,day_ahead_mape_pct`.
+ * Long format, `dataset,period,status,metric,value`: for each dataset, one group of rows per day
+ * (monthly) or per month (annual), then the whole period's: its completeness, its days with data
+ * and every figure.
  */
 export function periodReportCsv(report: PeriodReport): string {
-  const header = [
-    report.kind === 'month' ? 'date' : 'month',
-    'status',
-    'days_with_data',
-    'completeness',
-    ...CSV_FIGURES.map(([name]) => name),
-  ];
-  const rows =
-    report.kind === 'month'
-      ? report.daily.map((d) => csvLine(d.date, d.status, String(d.figures ? 1 : 0), d.completeness, d.figures))
-      : report.months.map((m) => csvLine(m.month, m.status, String(m.figures?.days ?? 0), m.completeness, m.figures));
-  const total = csvLine(
-    report.period,
-    report.status,
-    String(report.totals?.days ?? 0),
-    report.completeness,
-    report.totals,
-  );
-  return `${[header.join(','), ...rows, total].join('\r\n')}\r\n`;
+  const lines = ['dataset,period,status,metric,value'];
+  const group = (
+    dataset: string,
+    period: string,
+    status: string,
+    completeness: number,
+    withData: number,
+    figures: Figures | null,
+  ) => {
+    const rows: Array<[string, number | string | null]> = [
+      ['completeness', completeness],
+      ['days_with_data', withData],
+      ...Object.entries(figures ?? {}).filter(([key]) => key !== 'completeness'),
+    ];
+    for (const [metric, value] of rows) lines.push([dataset, period, status, metric, value].map(csvField).join(','));
+  };
+  for (const d of report.datasets) {
+    if (report.kind === 'month') {
+      for (const day of d.daily)
+        group(d.dataset, day.date, day.status, day.completeness, day.figures ? 1 : 0, day.figures);
+    } else {
+      for (const m of d.months) {
+        const withData = d.daily.filter((day) => monthOf(day.date) === m.month && day.figures).length;
+        group(d.dataset, m.month, m.status, m.completeness, withData, m.figures);
+      }
+    }
+    group(d.dataset, report.period, d.status, d.completeness, d.daily.filter((day) => day.figures).length, d.totals);
+  }
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 /** What the `reports` record keeps of a period report. */
@@ -190,10 +202,11 @@ export function periodReportSummary(report: PeriodReport): Record<string, unknow
   return {
     kind: report.kind,
     status: report.status,
-    days: report.days,
-    completeness: report.completeness,
-    energyMWh: report.totals?.consumption.energyMWh ?? null,
-    peakMW: report.totals?.consumption.peakMW ?? null,
-    peakAt: report.totals?.consumption.peakAt ?? null,
+    datasets: report.datasets.map((d) => ({
+      dataset: d.dataset,
+      status: d.status,
+      days: d.days,
+      completeness: d.completeness,
+    })),
   };
 }

@@ -4,7 +4,7 @@
  * value; energies are Σ MW × step over the points), then rolled up per month and over the whole
  * period — energies summed, peak the highest daily peak (first occurrence), means over all points.
  */
-import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
 import { PRODUCTION_SOURCES, type ProductionSource } from './labels.js';
 
@@ -108,14 +108,14 @@ function daysSql(days: readonly DayPartition[]): string {
   const paths = days.map((d) => sqlString(d.path)).join(', ');
   const energy = (column: string) => `sum(${column}) * s.step / 60.0 AS ${column}`;
   return `
-CREATE TEMP TABLE day_files AS SELECT * FROM (VALUES ${files}) t(path, day, hours);
-CREATE TEMP TABLE points AS
+CREATE OR REPLACE TEMP TABLE day_files AS SELECT * FROM (VALUES ${files}) t(path, day, hours);
+CREATE OR REPLACE TEMP TABLE points AS
   SELECT f.day, f.hours, epoch_ms(p.instant)::DOUBLE AS ts, epoch(p.instant)::BIGINT % 1800 = 900 AS quarter,
          p.consommation AS c, p.prevision_j1 AS f1, ${PRODUCTION_SOURCES.map((s) => `p.${s}`).join(', ')},
          p.ech_physiques, p.taux_co2
   FROM read_parquet([${paths}], filename = true, union_by_name = true) p JOIN day_files f ON p.filename = f.path
   WHERE p.consommation IS NOT NULL;
-CREATE TEMP TABLE days AS
+CREATE OR REPLACE TEMP TABLE days AS
   WITH steps AS (SELECT day, CASE WHEN bool_or(quarter) THEN 15 ELSE 30 END AS step FROM points GROUP BY day)
   SELECT p.day, s.step, (any_value(p.hours) * 60 / s.step)::INTEGER AS expected, count(*)::INTEGER AS points,
          sum(c) AS c_sum, ${energy('c')},
@@ -140,9 +140,11 @@ FROM days${key ? ` GROUP BY ${key} ORDER BY ${key}` : ''}`;
 }
 
 /** Figures per day, per month and in total of the given day partitions. */
-export async function periodFigures(db: DuckDBInstance, days: readonly DayPartition[]): Promise<PeriodFigures> {
+export async function periodFigures(
+  connection: DuckDBConnection,
+  days: readonly DayPartition[],
+): Promise<PeriodFigures> {
   if (days.length === 0) return { byDay: new Map(), byMonth: new Map(), total: null };
-  const connection = await db.connect();
   try {
     await connection.run(daysSql(days));
     const read = async (key: string | null) =>
@@ -155,6 +157,6 @@ export async function periodFigures(db: DuckDBInstance, days: readonly DayPartit
       total: total && num(total, 'days') ? figuresOf(total) : null,
     };
   } finally {
-    connection.closeSync();
+    await connection.run('DROP TABLE IF EXISTS day_files; DROP TABLE IF EXISTS points; DROP TABLE IF EXISTS days;');
   }
 }

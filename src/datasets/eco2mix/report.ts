@@ -1,43 +1,483 @@
-/** The eCO2mix sections of the daily, monthly and annual reports. */
-import type { DatasetReport, ReportFigure } from '../contract.js';
+/**
+ * The eCO2mix sections of the reports. A day: its figures (consumption, peak, minimum, low-carbon
+ * share, CO2 intensity, net imports, completeness, forecast error), the load curve against the
+ * forecasts, the production mix, the energy by source, CO2 intensity and physical exchanges over
+ * the Paris day. A month or a year: the same figures over the period (figures-sql.ts, the SQL the
+ * daily metrics follow), consumption per day (and per month), the production mix per day or month.
+ */
+import { readParquetRows } from '../../parquet/read.js';
+import { parisDayBounds } from '../../shared/partition.js';
+import { datesOfMonth, datesOfYear, monthsOfYear } from '../../shared/periods.js';
+import type { BarChart, ChartSeries, DatasetReport, ReportFigure, TimeChart } from '../contract.js';
+import { periodFigures, type Figures } from './figures-sql.js';
+import { COLOURS, PRODUCTION_SOURCES, SOURCE_COLOURS, SOURCE_LABELS } from './labels.js';
+import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, eco2mixRecordSchema, type Eco2mixRecord } from './record.js';
 
-function figure(metrics: Readonly<Record<string, unknown>>, key: string, label: string, unit?: string): ReportFigure {
+const TITLE = 'eCO2mix (RTE, France)';
+const NOTES = [
+  'eCO2mix units: power in MW (mean over each step), energy in MWh (power × step duration), CO2 intensity in gCO2/kWh. Net imports are positive when France imports.',
+  "Source: RTE eCO2mix (national data), via the ODRÉ portal or RTE's downloadable files.",
+];
+
+type Metrics = Readonly<Record<string, unknown>>;
+
+function at(metrics: Metrics, path: string): unknown {
   let value: unknown = metrics;
-  for (const part of key.split('.')) value = (value as Record<string, unknown> | null)?.[part];
+  for (const part of path.split('.')) {
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value;
+}
+
+const numberAt = (m: Metrics, path: string) => (typeof at(m, path) === 'number' ? (at(m, path) as number) : null);
+const textAt = (m: Metrics, path: string) => (typeof at(m, path) === 'string' ? (at(m, path) as string) : null);
+
+const parisTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Paris',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const clock = (iso: string | null) => (iso ? parisTime.format(new Date(iso)) : null);
+const grouped = (value: number, digits = 0) =>
+  new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits }).format(value);
+
+function dayFigures(m: Metrics): ReportFigure[] {
+  const peakAt = textAt(m, 'consumption.peakAt');
+  const minAt = textAt(m, 'consumption.minAt');
+  const completeness = numberAt(m, 'completeness');
+  return [
+    { key: 'points', label: 'Points', value: numberAt(m, 'points') },
+    { key: 'expectedPoints', label: 'Expected points', value: numberAt(m, 'expectedPoints') },
+    { key: 'consumption.energyMWh', label: 'Consumption', value: numberAt(m, 'consumption.energyMWh'), unit: 'MWh' },
+    {
+      key: 'consumption.peakMW',
+      label: 'Peak',
+      value: numberAt(m, 'consumption.peakMW'),
+      unit: 'MW',
+      ...(peakAt ? { note: `at ${clock(peakAt) ?? ''}` } : {}),
+    },
+    { key: 'consumption.peakAt', label: 'Peak at', value: peakAt, format: 'instant' },
+    {
+      key: 'consumption.minMW',
+      label: 'Minimum',
+      value: numberAt(m, 'consumption.minMW'),
+      unit: 'MW',
+      ...(minAt ? { note: `at ${clock(minAt) ?? ''}` } : {}),
+    },
+    {
+      key: 'production.lowCarbonSharePct',
+      label: 'Low-carbon share',
+      value: numberAt(m, 'production.lowCarbonSharePct'),
+      unit: '%',
+      digits: 1,
+      note: 'of production',
+    },
+    {
+      key: 'co2.meanIntensityGPerKWh',
+      label: 'CO2 intensity',
+      value: numberAt(m, 'co2.meanIntensityGPerKWh'),
+      unit: 'gCO2/kWh',
+      digits: 1,
+      note: 'mean of the points',
+    },
+    {
+      key: 'exchanges.netImportMWh',
+      label: 'Net imports',
+      value: numberAt(m, 'exchanges.netImportMWh'),
+      unit: 'MWh',
+      note: 'negative: France exports',
+    },
+    {
+      key: 'completeness',
+      label: 'Completeness',
+      value: completeness,
+      format: 'percent',
+      note: `${numberAt(m, 'points') ?? '–'} of ${numberAt(m, 'expectedPoints') ?? '–'} points, ${textAt(m, 'source') ?? '–'} data`,
+    },
+    {
+      key: 'forecast.dayAheadMAPEPct',
+      label: 'Day-ahead forecast error',
+      value: numberAt(m, 'forecast.dayAheadMAPEPct'),
+      unit: '%',
+      digits: 2,
+      note: 'MAPE',
+    },
+  ];
+}
+
+/** `96 of 96 points (100 %), consumption 1,234 MWh, peak 56,000 MW at 19:00 Paris time, …`. */
+function daySentence(m: Metrics): string {
+  const parts: string[] = [];
+  const points = numberAt(m, 'points');
+  const expected = numberAt(m, 'expectedPoints');
+  const completeness = numberAt(m, 'completeness');
+  if (points !== null && expected !== null) {
+    parts.push(`${points} of ${expected} points (${completeness === null ? '–' : grouped(completeness * 100, 1)} %)`);
+  }
+  const energy = numberAt(m, 'consumption.energyMWh');
+  if (energy !== null) parts.push(`consumption ${grouped(energy)} MWh`);
+  const peak = numberAt(m, 'consumption.peakMW');
+  const peakAt = clock(textAt(m, 'consumption.peakAt'));
+  if (peak !== null) parts.push(`peak ${grouped(peak)} MW${peakAt ? ` at ${peakAt} Paris time` : ''}`);
+  const lowCarbon = numberAt(m, 'production.lowCarbonSharePct');
+  if (lowCarbon !== null) parts.push(`low-carbon share ${grouped(lowCarbon, 1)} %`);
+  const co2 = numberAt(m, 'co2.meanIntensityGPerKWh');
+  if (co2 !== null) parts.push(`CO2 ${grouped(co2, 1)} gCO2/kWh`);
+  return parts.join(', ');
+}
+
+function series(
+  id: string,
+  label: string,
+  colour: string,
+  values: ReadonlyArray<number | null>,
+  dashed = false,
+): ChartSeries {
+  return { id, label, colour, values, ...(dashed ? { dashed } : {}) };
+}
+
+function dayCharts(date: string, records: readonly Eco2mixRecord[], m: Metrics): Array<TimeChart | BarChart> {
+  const { start, end } = parisDayBounds(date);
+  const frame = { from: start.getTime(), to: end.getTime() };
+  const withAny = (pick: (r: Eco2mixRecord) => ReadonlyArray<number | null>) =>
+    records.filter((r) => pick(r).some((v) => v !== null));
+  const instants = (rows: readonly Eco2mixRecord[]) => rows.map((r) => Date.parse(r.instant));
+  const load = withAny((r) => [r.consommation, r.prevision_j1, r.prevision_j]);
+  const mix = withAny((r) => PRODUCTION_SOURCES.map((s) => r[s]));
+  const co2 = withAny((r) => [r.taux_co2]);
+  const exchanges = withAny((r) => [r.ech_physiques]);
+  const energy = PRODUCTION_SOURCES.map((s) => numberAt(m, `production.bySourceMWh.${s}`));
+  return [
+    {
+      kind: 'time',
+      style: 'line',
+      ...frame,
+      id: 'load-curve',
+      title: 'Load curve',
+      caption: 'Consumption against the forecasts made the day before (D-1) and the same day, MW.',
+      unit: 'MW',
+      instants: instants(load),
+      series: [
+        series(
+          'consommation',
+          'Consumption',
+          COLOURS.consumption,
+          load.map((r) => r.consommation),
+        ),
+        series(
+          'prevision_j1',
+          'Forecast D-1',
+          COLOURS.forecast,
+          load.map((r) => r.prevision_j1),
+          true,
+        ),
+        series(
+          'prevision_j',
+          'Forecast same day',
+          COLOURS.sameDayForecast,
+          load.map((r) => r.prevision_j),
+          true,
+        ),
+      ],
+    },
+    {
+      kind: 'time',
+      style: 'stacked',
+      ...frame,
+      id: 'production-mix',
+      title: 'Production mix',
+      caption: 'Production by source, stacked, MW (pumping, storage and exchanges excluded).',
+      unit: 'MW',
+      instants: instants(mix),
+      series: PRODUCTION_SOURCES.map((s) =>
+        series(
+          s,
+          SOURCE_LABELS[s],
+          SOURCE_COLOURS[s],
+          mix.map((r) => r[s]),
+        ),
+      ),
+    },
+    {
+      kind: 'bar',
+      id: 'production-energy',
+      title: 'Energy by source',
+      caption: 'Production of the day by source, MWh.',
+      unit: 'MWh',
+      categories: PRODUCTION_SOURCES.map((s) => SOURCE_LABELS[s]),
+      axisLabels: PRODUCTION_SOURCES.map((s) => SOURCE_LABELS[s]),
+      series: PRODUCTION_SOURCES.map((s, i) =>
+        series(
+          s,
+          SOURCE_LABELS[s],
+          SOURCE_COLOURS[s],
+          energy.map((v, j) => (j === i ? v : null)),
+        ),
+      ),
+      stacked: true,
+    },
+    {
+      kind: 'time',
+      style: 'line',
+      ...frame,
+      id: 'co2-intensity',
+      title: 'CO2 intensity',
+      caption: 'CO2 emitted per kWh produced in France, gCO2/kWh.',
+      unit: 'gCO2/kWh',
+      instants: instants(co2),
+      series: [
+        series(
+          'taux_co2',
+          'CO2 intensity',
+          COLOURS.co2,
+          co2.map((r) => r.taux_co2),
+        ),
+      ],
+    },
+    {
+      kind: 'time',
+      style: 'line',
+      ...frame,
+      id: 'exchanges',
+      includeZero: true,
+      title: 'Physical exchanges',
+      caption: 'Net physical flow at the borders, MW: positive when France imports, negative when it exports.',
+      unit: 'MW',
+      instants: instants(exchanges),
+      series: [
+        series(
+          'ech_physiques',
+          'Net imports',
+          COLOURS.exchanges,
+          exchanges.map((r) => r.ech_physiques),
+        ),
+      ],
+    },
+  ];
+}
+
+/** The figures a period shows per day or month and in total (the table columns and the CSV). */
+function periodFiguresOf(f: Figures | null): ReportFigure[] {
+  return [
+    {
+      key: 'completeness',
+      label: 'Completeness',
+      value: f && f.expectedPoints > 0 ? f.points / f.expectedPoints : null,
+      format: 'percent',
+    },
+    { key: 'points', label: 'Points', value: f?.points ?? null },
+    { key: 'consumption.energyMWh', label: 'Consumption', value: f?.consumption.energyMWh ?? null, unit: 'MWh' },
+    { key: 'consumption.peakMW', label: 'Peak', value: f?.consumption.peakMW ?? null, unit: 'MW' },
+    {
+      key: 'production.lowCarbonSharePct',
+      label: 'Low-carbon',
+      value: f?.production.lowCarbonSharePct ?? null,
+      unit: '%',
+      digits: 1,
+    },
+    {
+      key: 'co2.meanIntensityGPerKWh',
+      label: 'CO2',
+      value: f?.co2.meanIntensityGPerKWh ?? null,
+      unit: 'gCO2/kWh',
+      digits: 1,
+    },
+    { key: 'exchanges.netImportMWh', label: 'Net imports', value: f?.exchanges.netImportMWh ?? null, unit: 'MWh' },
+  ];
+}
+
+function totalFigures(f: Figures | null): ReportFigure[] {
+  const peakAt = f?.consumption.peakAt ?? null;
+  return [
+    {
+      key: 'consumption.energyMWh',
+      label: 'Consumption',
+      value: f?.consumption.energyMWh ?? null,
+      unit: 'MWh',
+      note: 'sum of the days',
+    },
+    {
+      key: 'consumption.peakMW',
+      label: 'Peak',
+      value: f?.consumption.peakMW ?? null,
+      unit: 'MW',
+      note: peakAt ? `${peakAt.slice(0, 10)} at ${clock(peakAt) ?? ''}` : 'highest daily peak',
+    },
+    { key: 'consumption.peakAt', label: 'Peak at', value: peakAt, format: 'instant' },
+    {
+      key: 'consumption.meanMW',
+      label: 'Mean load',
+      value: f?.consumption.meanMW ?? null,
+      unit: 'MW',
+      note: 'mean of every point',
+    },
+    {
+      key: 'production.lowCarbonSharePct',
+      label: 'Low-carbon share',
+      value: f?.production.lowCarbonSharePct ?? null,
+      unit: '%',
+      digits: 1,
+      note: 'of production',
+    },
+    {
+      key: 'co2.meanIntensityGPerKWh',
+      label: 'CO2 intensity',
+      value: f?.co2.meanIntensityGPerKWh ?? null,
+      unit: 'gCO2/kWh',
+      digits: 1,
+      note: 'mean of every point',
+    },
+    {
+      key: 'exchanges.netImportMWh',
+      label: 'Net imports',
+      value: f?.exchanges.netImportMWh ?? null,
+      unit: 'MWh',
+      note: 'negative: France exports',
+    },
+    { key: 'points', label: 'Points', value: f?.points ?? null },
+  ];
+}
+
+const dayLabel = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+});
+const monthLabel = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
+const shortMonth = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short' });
+
+interface Column {
+  readonly label: string;
+  readonly figures: Figures | null;
+}
+
+function energyBars(
+  id: string,
+  title: string,
+  caption: string,
+  columns: readonly Column[],
+  labels: string[],
+): BarChart {
   return {
-    key,
-    label,
-    value: typeof value === 'number' || typeof value === 'string' ? value : null,
-    ...(unit ? { unit } : {}),
+    kind: 'bar',
+    id,
+    title,
+    caption,
+    unit: 'MWh',
+    categories: columns.map((c) => c.label),
+    axisLabels: labels,
+    series: [
+      series(
+        'consumption',
+        'Consumption',
+        COLOURS.consumption,
+        columns.map((c) => c.figures?.consumption.energyMWh ?? null),
+      ),
+    ],
+  };
+}
+
+function mixBars(id: string, caption: string, columns: readonly Column[], labels: string[]): BarChart {
+  return {
+    kind: 'bar',
+    id,
+    title: 'Production mix',
+    caption,
+    unit: 'MWh',
+    categories: columns.map((c) => c.label),
+    axisLabels: labels,
+    stacked: true,
+    series: PRODUCTION_SOURCES.map((s) =>
+      series(
+        s,
+        SOURCE_LABELS[s],
+        SOURCE_COLOURS[s],
+        columns.map((c) => c.figures?.production.bySourceMWh[s] ?? null),
+      ),
+    ),
   };
 }
 
 export const eco2mixReport: DatasetReport<unknown> = {
-  day: ({ metrics }) => {
-    const figures = [
-      figure(metrics, 'points', 'Points'),
-      figure(metrics, 'expectedPoints', 'Expected points'),
-      figure(metrics, 'consumption.energyMWh', 'Consumption', 'MWh'),
-      figure(metrics, 'consumption.peakMW', 'Peak', 'MW'),
-      figure(metrics, 'production.lowCarbonSharePct', 'Low-carbon share', '%'),
-      figure(metrics, 'co2.meanIntensityGPerKWh', 'CO2 intensity', 'gCO2/kWh'),
-    ];
-    return Promise.resolve({
-      title: 'eCO2mix (RTE, France)',
-      summary: `${String(figures[0]?.value)} of ${String(figures[1]?.value)} points`,
-      figures,
-      charts: [],
+  tables: [ECO2MIX_TABLE],
+
+  async day({ date, db, metrics, tables }) {
+    const table = tables[ECO2MIX_TABLE];
+    const records = table
+      ? (await readParquetRows(db, table, ECO2MIX_PARQUET_COLUMNS, 'instant')).map((row) =>
+          eco2mixRecordSchema.parse(row),
+        )
+      : [];
+    return {
+      title: TITLE,
+      notes: NOTES,
+      summary: daySentence(metrics),
+      figures: dayFigures(metrics),
+      charts: dayCharts(date, records, metrics),
       tables: [],
-    });
+    };
   },
-  period: ({ days }) =>
-    Promise.resolve({
-      title: 'eCO2mix (RTE, France)',
-      summary: `${days.length} days`,
-      figures: [{ key: 'days', label: 'Days', value: days.length }],
-      charts: [],
+
+  async period({ kind, period, db, days }) {
+    const figures = await periodFigures(
+      db,
+      days.flatMap((d) => {
+        const path = d.tables[ECO2MIX_TABLE];
+        return path ? [{ date: d.date, path, hours: parisDayBounds(d.date).hours }] : [];
+      }),
+    );
+    const dates = kind === 'month' ? datesOfMonth(period) : datesOfYear(period);
+    const dayColumns = dates.map((date) => ({
+      label: dayLabel.format(new Date(`${date}T00:00:00Z`)),
+      figures: figures.byDay.get(date) ?? null,
+    }));
+    const charts: BarChart[] = [];
+    if (kind === 'month') {
+      const labels = dates.map((d, i) => (i === 0 || (i + 1) % 5 === 0 ? String(Number(d.slice(8))) : ''));
+      charts.push(
+        energyBars('daily-energy', 'Consumption per day', 'Energy consumed each Paris day, MWh.', dayColumns, labels),
+        mixBars('daily-mix', 'Production of each Paris day by source, stacked, MWh.', dayColumns, labels),
+      );
+    } else {
+      const months = monthsOfYear(period);
+      const monthColumns = months.map((month) => ({
+        label: monthLabel.format(new Date(`${month}-01T00:00:00Z`)),
+        figures: figures.byMonth.get(month) ?? null,
+      }));
+      const monthLabels = months.map((month) => shortMonth.format(new Date(`${month}-01T00:00:00Z`)));
+      const dayLabels = dates.map((d) => (d.endsWith('-01') ? shortMonth.format(new Date(`${d}T00:00:00Z`)) : ''));
+      charts.push(
+        energyBars(
+          'monthly-energy',
+          'Consumption per month',
+          'Energy consumed each month, MWh.',
+          monthColumns,
+          monthLabels,
+        ),
+        mixBars('monthly-mix', 'Production of each month by source, stacked, MWh.', monthColumns, monthLabels),
+        energyBars(
+          'daily-energy',
+          'Consumption per day',
+          'Energy consumed each Paris day of the year, MWh.',
+          dayColumns,
+          dayLabels,
+        ),
+      );
+    }
+    const total = figures.total;
+    return {
+      title: TITLE,
+      notes: NOTES,
+      summary: total
+        ? `${total.days} day(s) with data, consumption ${grouped(total.consumption.energyMWh ?? 0)} MWh, peak ${grouped(total.consumption.peakMW ?? 0)} MW`
+        : 'no day with data',
+      figures: totalFigures(total),
+      charts,
       tables: [],
-      daily: [],
-      monthly: [],
-    }),
+      daily: [...figures.byDay].map(([date, f]) => ({ date, figures: periodFiguresOf(f) })),
+      monthly: [...figures.byMonth].map(([month, f]) => ({ month, figures: periodFiguresOf(f) })),
+    };
+  },
 };

@@ -33,9 +33,8 @@ export const smartMeterReport: DatasetReport<unknown> = {
       {
         key: 'completeness',
         label: 'Completeness',
-        value: completeness === null ? null : completeness * 100,
-        unit: '%',
-        digits: 1,
+        value: completeness,
+        format: 'percent',
       },
       { key: 'energyKWh', label: 'Energy', value: energy, unit: 'kWh', digits: 1 },
       { key: 'metersWithGaps', label: 'Meters with gaps', value: numberAt(metrics, 'metersWithGaps') },
@@ -136,9 +135,8 @@ export const smartMeterReport: DatasetReport<unknown> = {
         {
           key: 'completeness',
           label: 'Completeness',
-          value: expected === 0 ? null : (readings / expected) * 100,
-          unit: '%',
-          digits: 1,
+          value: expected === 0 ? null : readings / expected,
+          format: 'percent',
         },
         { key: 'energyKWh', label: 'Energy', value: energy, unit: 'kWh', digits: 1 },
       ];

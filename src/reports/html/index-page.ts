@@ -3,14 +3,13 @@
  * status and a link; the days of a month as a calendar coloured by status.
  */
 import { datesOfMonth, monthOf, yearOf } from '../../shared/periods.js';
-import { escapeHtml, formatNumber, longMonth } from '../format.js';
+import { escapeHtml, longMonth } from '../format.js';
 import type { DayStatus } from '../period-report.js';
 import { page, statusBadge } from './layout.js';
 
 export interface IndexedPeriod {
   /** The period report's status (complete | partial | empty), or null when it has not been built. */
   readonly status: string | null;
-  readonly energyMWh: number | null;
 }
 
 export interface ReportIndexInput {
@@ -22,8 +21,7 @@ export interface ReportIndexInput {
 
 function periodLine(label: string, href: string, period: IndexedPeriod | undefined): string {
   const link = period?.status ? `<a href="${href}">${escapeHtml(label)}</a>` : escapeHtml(label);
-  const energy = period?.energyMWh != null ? ` · ${formatNumber(period.energyMWh)} MWh` : '';
-  return `${link} ${statusBadge(period?.status ?? 'missing')}${energy}`;
+  return `${link} ${statusBadge(period?.status ?? 'missing')}`;
 }
 
 function calendar(month: string, days: ReportIndexInput['days']): string {
@@ -52,7 +50,7 @@ export function reportIndexHtml(input: ReportIndexInput): string {
   for (const status of input.days.values()) counts[status] += 1;
   return page({
     kind: 'index',
-    title: 'France electricity — reports',
+    title: 'courant — reports',
     subtitle: `${input.days.size} days (${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.running} running) in ${months.length} months.`,
     nav: [],
     body: sections.length > 0 ? sections.join('\n') : '<p class="note">No day has run yet.</p>',

@@ -8,9 +8,6 @@ import { escapeHtml } from '../format.js';
 export const DAY_DEFINITION =
   'A day is a calendar day in Europe/Paris: from 00:00 to 24:00 Paris time, so 23 hours on the last Sunday of March and 25 hours on the last Sunday of October. Times are Paris times.';
 
-export const UNITS_NOTE =
-  'Units: power in MW (mean over each step), energy in MWh (power × step duration), CO2 intensity in gCO2/kWh. Net imports are positive when France imports.';
-
 const CSS = `
 :root{color-scheme:light;--ink:#1b1f24;--muted:#5d6670;--line:#d9dee3;--bg:#fff;--panel:#f5f7f9;--ok:#2a9d4b;--bad:#c0392b;--run:#d68910;--none:#b9c0c7}
 *{box-sizing:border-box}
@@ -71,6 +68,8 @@ export interface PageOptions {
   readonly body: string;
   /** `data-report` of the body: day | month | year | index. */
   readonly kind: string;
+  /** Lines of the footer after the definition of a day: units and sources of the datasets shown. */
+  readonly notes?: readonly string[];
 }
 
 /** A whole HTML document. */
@@ -93,7 +92,7 @@ export function page(options: PageOptions): string {
 <p>${escapeHtml(options.subtitle)}</p>
 </header>
 ${options.body}
-<footer><p>${escapeHtml(DAY_DEFINITION)}</p><p>${escapeHtml(UNITS_NOTE)}</p><p>Source: RTE eCO2mix (national data), via the ODRÉ portal or RTE's downloadable files.</p></footer>
+<footer><p>${escapeHtml(DAY_DEFINITION)}</p>${(options.notes ?? []).map((note) => `<p>${escapeHtml(note)}</p>`).join('')}</footer>
 </main>
 </body>
 </html>

@@ -1,153 +1,70 @@
 /**
- * The monthly and annual report pages: headline tiles, energy bars (per day for a month, per
- * month and per day for a year), the production mix over the period (stacked bars) and a table
- * of the days or months with their status and links.
+ * The monthly and annual report pages: for each dataset with days in the period, its status, its
+ * section (figures, charts, tables from its module) and a table of the days or months with their
+ * status and links; the datasets without any day are named.
  */
-import { barChart } from '../charts/bar-chart.js';
-import { COLOURS, PRODUCTION_SOURCES, SOURCE_COLOURS, SOURCE_LABELS } from '../../datasets/eco2mix/labels.js';
-import { formatNumber, longMonth, parisClock, percent, shortMonthName, withUnit } from '../format.js';
-import type { PeriodReport } from '../period-report.js';
-import type { Figures } from '../../datasets/eco2mix/figures-sql.js';
+import type { PeriodSection } from '../../datasets/contract.js';
+import { escapeHtml, longMonth, percent } from '../format.js';
+import type { DatasetPeriod, PeriodReport } from '../period-report.js';
 import { page, statusBadge, table, tile } from './layout.js';
+import { figureText, sectionHtml } from './section.js';
 
-interface Column {
-  readonly key: string;
-  readonly label: string;
-  readonly figures: Figures | null;
+function rowFigures(
+  section: PeriodSection,
+): Array<{ key: string; label: string; unit?: string; digits?: number; format?: 'percent' | 'instant' | 'text' }> {
+  const first = section.daily[0]?.figures ?? section.monthly[0]?.figures ?? [];
+  return first.filter((f) => f.key !== 'completeness');
 }
 
-const dayLabel = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-});
-
-function tiles(report: PeriodReport): string {
-  const t = report.totals;
-  const peakAt = t?.consumption.peakAt;
-  return `<section class="tiles">${[
-    tile('Consumption', withUnit(t?.consumption.energyMWh, 'MWh'), 'sum of the days'),
-    tile(
-      'Peak',
-      withUnit(t?.consumption.peakMW, 'MW'),
-      peakAt ? `${peakAt.slice(0, 10)} at ${parisClock(peakAt)}` : 'highest daily peak',
-    ),
-    tile('Mean load', withUnit(t?.consumption.meanMW, 'MW'), 'mean of every point'),
-    tile('Low-carbon share', withUnit(t?.production.lowCarbonSharePct, '%', 1), 'of production'),
-    tile('CO2 intensity', withUnit(t?.co2.meanIntensityGPerKWh, 'gCO2/kWh', 1), 'mean of every point'),
-    tile('Net imports', withUnit(t?.exchanges.netImportMWh, 'MWh'), 'negative: France exports'),
+function datasetBlock(report: PeriodReport, d: DatasetPeriod, section: PeriodSection): string {
+  const columns = rowFigures(section);
+  const cells = (figures: DatasetPeriod['totals'] | null) =>
+    columns.map((c) => figureText({ ...c, value: figures?.[c.key] ?? null }));
+  const headers = columns.map((c) => (c.unit ? `${c.label} (${c.unit})` : c.label));
+  const rows =
+    report.kind === 'month'
+      ? d.daily.map((day) => [
+          day.status === 'missing' ? day.date : `<a href="../dt=${day.date}/daily_report.html">${day.date}</a>`,
+          statusBadge(day.status),
+          ...cells(day.figures),
+          percent(day.completeness),
+        ])
+      : d.months.map((m) => [
+          m.figures ? `<a href="../month=${m.month}/monthly_report.html">${m.month}</a>` : m.month,
+          statusBadge(m.status),
+          `${m.days.succeeded} / ${m.days.inPeriod}`,
+          ...cells(m.figures),
+          percent(m.completeness),
+        ]);
+  const head =
+    report.kind === 'month'
+      ? ['day', 'status', ...headers, 'completeness']
+      : ['month', 'status', 'days', ...headers, 'completeness'];
+  const days = `<section class="tiles">${[
     tile(
       'Days',
-      `${report.days.succeeded} of ${report.days.inPeriod}`,
-      `${report.days.failed} failed, ${report.days.missing + report.days.running} missing`,
+      `${d.days.succeeded} of ${d.days.inPeriod}`,
+      `${d.days.failed} failed, ${d.days.missing + d.days.running} missing`,
     ),
-    tile('Completeness', percent(report.completeness), 'mean over every day'),
+    tile('Completeness', percent(d.completeness), 'mean over every day'),
   ].join('')}</section>`;
-}
-
-function energyBars(id: string, title: string, caption: string, columns: readonly Column[], labels: string[]): string {
-  return barChart({
-    id,
-    title,
-    caption,
-    unit: 'MWh',
-    categories: columns.map((c) => c.label),
-    axisLabels: labels,
-    series: [
-      {
-        id: 'consumption',
-        label: 'Consumption',
-        colour: COLOURS.consumption,
-        values: columns.map((c) => c.figures?.consumption.energyMWh ?? null),
-      },
-    ],
-  });
-}
-
-function mixBars(id: string, caption: string, columns: readonly Column[], labels: string[]): string {
-  return barChart({
-    id,
-    title: 'Production mix',
-    caption,
-    unit: 'MWh',
-    categories: columns.map((c) => c.label),
-    axisLabels: labels,
-    stacked: true,
-    series: PRODUCTION_SOURCES.map((s) => ({
-      id: s,
-      label: SOURCE_LABELS[s],
-      colour: SOURCE_COLOURS[s],
-      values: columns.map((c) => (c.figures ? c.figures.production.bySourceMWh[s] : null)),
-    })),
-  });
-}
-
-function figureCells(f: Figures | null): string[] {
   return [
-    formatNumber(f?.consumption.energyMWh),
-    formatNumber(f?.consumption.peakMW),
-    formatNumber(f?.production.lowCarbonSharePct, 1),
-    formatNumber(f?.co2.meanIntensityGPerKWh, 1),
-    formatNumber(f?.exchanges.netImportMWh),
-  ];
-}
-
-const FIGURE_HEADERS = ['MWh', 'peak MW', 'low-carbon %', 'gCO2/kWh', 'net imports MWh'];
-
-function monthBody(report: PeriodReport): string {
-  const columns = report.daily.map((d) => ({
-    key: d.date,
-    label: dayLabel.format(new Date(`${d.date}T00:00:00Z`)),
-    figures: d.figures,
-  }));
-  const labels = report.daily.map((d, i) => (i === 0 || (i + 1) % 5 === 0 ? String(Number(d.date.slice(8))) : ''));
-  const rows = report.daily.map((d) => [
-    d.status === 'missing' ? d.date : `<a href="../dt=${d.date}/daily_report.html">${d.date}</a>`,
-    statusBadge(d.status),
-    ...figureCells(d.figures),
-    percent(d.completeness),
-  ]);
-  return [
-    energyBars('daily-energy', 'Consumption per day', 'Energy consumed each Paris day, MWh.', columns, labels),
-    mixBars('daily-mix', 'Production of each Paris day by source, stacked, MWh.', columns, labels),
-    '<h2>Days</h2>',
-    table(['day', 'status', ...FIGURE_HEADERS, 'completeness'], rows),
+    `<section data-dataset="${escapeHtml(d.dataset)}"><h2>${escapeHtml(d.title)} ${statusBadge(d.status)}</h2>`,
+    `<p>${escapeHtml(section.summary)}</p>`,
+    days,
+    sectionHtml(section),
+    `<h3>${report.kind === 'month' ? 'Days' : 'Months'}</h3>`,
+    table(head, rows),
+    '</section>',
   ].join('\n');
 }
 
-function yearBody(report: PeriodReport): string {
-  const months = report.months.map((m) => ({ key: m.month, label: longMonth(m.month), figures: m.figures }));
-  const monthLabels = report.months.map((m) => shortMonthName(m.month));
-  const days = report.daily.map((d) => ({
-    key: d.date,
-    label: dayLabel.format(new Date(`${d.date}T00:00:00Z`)),
-    figures: d.figures,
-  }));
-  const dayLabels = report.daily.map((d) => (d.date.endsWith('-01') ? shortMonthName(d.date.slice(0, 7)) : ''));
-  const rows = report.months.map((m) => [
-    m.figures ? `<a href="../month=${m.month}/monthly_report.html">${m.month}</a>` : m.month,
-    statusBadge(m.status),
-    `${m.days.succeeded} / ${m.days.inPeriod}`,
-    ...figureCells(m.figures),
-    percent(m.completeness),
-  ]);
-  return [
-    energyBars('monthly-energy', 'Consumption per month', 'Energy consumed each month, MWh.', months, monthLabels),
-    mixBars('monthly-mix', 'Production of each month by source, stacked, MWh.', months, monthLabels),
-    energyBars(
-      'daily-energy',
-      'Consumption per day',
-      'Energy consumed each Paris day of the year, MWh.',
-      days,
-      dayLabels,
-    ),
-    '<h2>Months</h2>',
-    table(['month', 'status', 'days', ...FIGURE_HEADERS, 'completeness'], rows),
-  ].join('\n');
-}
-
-export function periodReportHtml(report: PeriodReport): string {
+/** The page of a period report; `sections` in the order of `report.datasets`; `absent`: titles of datasets without a day. */
+export function periodReportHtml(
+  report: PeriodReport,
+  sections: readonly PeriodSection[],
+  absent: readonly string[],
+): string {
   const isMonth = report.kind === 'month';
   const name = isMonth ? longMonth(report.period) : report.period;
   const file = isMonth ? 'monthly_report' : 'annual_report';
@@ -155,11 +72,18 @@ export function periodReportHtml(report: PeriodReport): string {
   if (isMonth)
     nav.push([`Year ${report.period.slice(0, 4)}`, `../year=${report.period.slice(0, 4)}/annual_report.html`]);
   nav.push(['JSON', `${file}.json`], ['CSV', `${file}.csv`]);
+  const blocks = report.datasets.map((d, i) => {
+    const section = sections[i];
+    return section ? datasetBlock(report, d, section) : '';
+  });
+  const none =
+    absent.length > 0 ? `<p class="note">No data in this period for ${absent.map(escapeHtml).join(', ')}.</p>` : '';
   return page({
     kind: report.kind,
-    title: `France electricity — ${name}`,
-    subtitle: `eCO2mix, ${report.days.succeeded} of ${report.days.inPeriod} Paris days with data (${report.status}).`,
+    title: `courant — ${name}`,
+    subtitle: `${report.datasets.map((d) => `${d.title}: ${d.days.succeeded} of ${d.days.inPeriod} days`).join('; ') || 'No dataset has a day in this period'} (${report.status}).`,
     nav,
-    body: `${statusBadge(report.status)}${tiles(report)}\n${isMonth ? monthBody(report) : yearBody(report)}`,
+    notes: [...new Set(sections.flatMap((s) => s.notes ?? []))],
+    body: `${statusBadge(report.status)}\n${blocks.join('\n')}\n${none}`,
   });
 }

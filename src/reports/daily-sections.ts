@@ -1,0 +1,70 @@
+/**
+ * The datasets of a day as its report shows them: status, rows, error and metrics from the day's
+ * outcome and records, and for each dataset that succeeded its module's day section, computed over
+ * its Parquet tables copied to scratch space.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { ReportSection } from '../datasets/contract.js';
+import type { ReportedDataset } from './daily-summary.js';
+import type { ReportDeps } from './deps.js';
+
+/** What is known of a dataset's day before its section is computed. */
+export interface DayOutcome {
+  readonly dataset: string;
+  readonly status: 'succeeded' | 'failed';
+  readonly rows: ReportedDataset['rows'];
+  readonly completeness: number | null;
+  readonly error: string | null;
+  /** The day's Parquet tables (`processed/…/{table}.parquet`), when it succeeded. */
+  readonly processedKeys: readonly string[];
+}
+
+const tableOf = (key: string) => path.posix.basename(key, '.parquet');
+
+async function daySection(deps: ReportDeps, date: string, outcome: DayOutcome, metrics: Record<string, unknown>) {
+  const { module, config } = deps.datasets.get(outcome.dataset);
+  const wanted = module.report.tables;
+  const keys = outcome.processedKeys.filter((key) => !wanted || wanted.includes(tableOf(key)));
+  const scratch = await mkdtemp(path.join(deps.scratchDir, 'report-'));
+  const connection = await deps.duckdb.connect();
+  try {
+    const tables: Record<string, string> = {};
+    for (const key of keys) {
+      tables[tableOf(key)] = path.join(scratch, path.posix.basename(key));
+      await deps.objects.getToFile(key, tables[tableOf(key)] ?? '');
+    }
+    return await module.report.day({ date, config, db: connection, metrics, tables });
+  } finally {
+    connection.closeSync();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Each outcome with its title, metrics record and (when it succeeded) its module's section. */
+export async function reportedDatasets(
+  deps: ReportDeps,
+  date: string,
+  outcomes: readonly DayOutcome[],
+): Promise<ReportedDataset[]> {
+  return Promise.all(
+    outcomes.map(async (outcome): Promise<ReportedDataset> => {
+      const metrics =
+        outcome.status === 'succeeded'
+          ? ((await deps.records.getMetrics(outcome.dataset, date))?.metrics ?? null)
+          : null;
+      const section: ReportSection | null =
+        metrics && outcome.processedKeys.length > 0 ? await daySection(deps, date, outcome, metrics) : null;
+      return {
+        dataset: outcome.dataset,
+        title: deps.datasets.get(outcome.dataset).module.title,
+        status: outcome.status,
+        rows: outcome.rows,
+        completeness: outcome.completeness,
+        error: outcome.error,
+        metrics,
+        section,
+      };
+    }),
+  );
+}
