@@ -106,6 +106,8 @@ export interface ReportFigure {
   readonly format?: 'percent' | 'instant' | 'text';
   /** A line under the value in a tile, e.g. `of production`. */
   readonly note?: string;
+  /** Kept in the JSON and CSV only, not shown as a tile or a table column (a detail of another figure). */
+  readonly detail?: boolean;
 }
 
 export interface ChartSeries {

@@ -46,8 +46,11 @@ describe.runIf(process.env.COURANT_IMPORT_YEAR === '1')('import of a year-long R
       const annual = JSON.parse(
         await readFile(path.join(harness.config.storage.dataDir, 'reports/year=2017/annual_report.json'), 'utf8'),
       ) as PeriodReport;
-      expect(annual).toMatchObject({ status: 'complete', days: { succeeded: 365 } });
-      expect(annual.months.every((m) => m.status === 'complete')).toBe(true);
+      expect(annual).toMatchObject({
+        status: 'complete',
+        datasets: [{ dataset: 'eco2mix', days: { succeeded: 365 } }],
+      });
+      expect(annual.datasets[0]?.months.every((m) => m.status === 'complete')).toBe(true);
       await mkdir(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
       await writeFile(
         path.join(PROJECT_ROOT, 'test-artifacts', 'import-year.txt'),

@@ -257,6 +257,26 @@ function dayCharts(date: string, records: readonly Eco2mixRecord[], m: Metrics):
   ];
 }
 
+/** Production of the period by source and in total: details of the JSON and CSV. */
+function productionFigures(f: Figures | null): ReportFigure[] {
+  return [
+    {
+      key: 'production.totalMWh',
+      label: 'Production',
+      value: f?.production.totalMWh ?? null,
+      unit: 'MWh',
+      detail: true,
+    },
+    ...PRODUCTION_SOURCES.map((s): ReportFigure => ({
+      key: `production.bySourceMWh.${s}`,
+      label: SOURCE_LABELS[s],
+      value: f?.production.bySourceMWh[s] ?? null,
+      unit: 'MWh',
+      detail: true,
+    })),
+  ];
+}
+
 /** The figures a period shows per day or month and in total (the table columns and the CSV). */
 function periodFiguresOf(f: Figures | null): ReportFigure[] {
   return [
@@ -284,6 +304,7 @@ function periodFiguresOf(f: Figures | null): ReportFigure[] {
       digits: 1,
     },
     { key: 'exchanges.netImportMWh', label: 'Net imports', value: f?.exchanges.netImportMWh ?? null, unit: 'MWh' },
+    ...productionFigures(f),
   ];
 }
 
@@ -336,6 +357,7 @@ function totalFigures(f: Figures | null): ReportFigure[] {
       note: 'negative: France exports',
     },
     { key: 'points', label: 'Points', value: f?.points ?? null },
+    ...productionFigures(f),
   ];
 }
 

@@ -13,7 +13,7 @@ function rowFigures(
   section: PeriodSection,
 ): Array<{ key: string; label: string; unit?: string; digits?: number; format?: 'percent' | 'instant' | 'text' }> {
   const first = section.daily[0]?.figures ?? section.monthly[0]?.figures ?? [];
-  return first.filter((f) => f.key !== 'completeness');
+  return first.filter((f) => f.key !== 'completeness' && f.detail !== true);
 }
 
 function datasetBlock(report: PeriodReport, d: DatasetPeriod, section: PeriodSection): string {

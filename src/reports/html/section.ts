@@ -15,7 +15,8 @@ export function figureText(figure: Pick<ReportFigure, 'value' | 'unit' | 'digits
 }
 
 function tiles(figures: readonly ReportFigure[]): string {
-  return `<section class="tiles">${figures.map((f) => tile(f.label, figureText(f), f.note)).join('')}</section>`;
+  const shown = figures.filter((f) => f.detail !== true);
+  return `<section class="tiles">${shown.map((f) => tile(f.label, figureText(f), f.note)).join('')}</section>`;
 }
 
 function chartSvg(chart: ReportChart): string {
