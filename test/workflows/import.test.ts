@@ -209,6 +209,8 @@ describe('courant import of the RTE file of June 2016', () => {
     expect(missing.stderr).toContain('--file: cannot read /nonexistent.zip (ENOENT)');
     const dataset = await runCli(['import', '--dataset', 'velib', '--file', SAMPLE], env);
     expect(dataset.code).toBe(2);
-    expect(dataset.stderr).toContain('--dataset: only eco2mix files can be imported');
+    expect(dataset.stderr).toContain(
+      '--dataset: expected one of eco2mix (datasets whose files can be imported), got "velib"',
+    );
   });
 });
