@@ -61,7 +61,14 @@ export default tseslint.config(
             },
             {
               target: './src/shared',
-              from: ['./src/activities', './src/workflows', './src/client', './src/cli', './src/datasets', './src/storage'],
+              from: [
+                './src/activities',
+                './src/workflows',
+                './src/client',
+                './src/cli',
+                './src/datasets',
+                './src/storage',
+              ],
               message: 'src/shared is imported by workflows: it imports nothing but itself.',
             },
             {

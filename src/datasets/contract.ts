@@ -65,7 +65,7 @@ export interface TransformContext<TConfig> {
   /** The day's raw files in order of arrival (http sources in the order of `inputs`). */
   readonly files: readonly DayFile[];
   /** Local path where table `table` is to be written as Parquet (zstd); the activity stores it. */
-  tablePath(table: string): string;
+  readonly tablePath: (table: string) => string;
   /** Local path of the rejects to write, JSON lines `{ file, line, column?, value?, reason }` (may stay absent: none). */
   readonly rejectsPath: string;
   /** A directory of its own for intermediate files, removed afterwards. */

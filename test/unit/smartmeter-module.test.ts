@@ -160,7 +160,7 @@ describe('UCI household files (Paris local time, minute mean kW)', () => {
     expect(day.rejects).toEqual([
       expect.objectContaining({ line: 4, column: 'kwh', value: '?', reason: 'kwh is missing' }),
     ]);
-    expect(new Date(String(day.readings[0]?.ts)).toISOString()).toBe('2006-12-16T16:24:00.000Z');
+    expect(new Date(String(day.readings[0]?.ts as string)).toISOString()).toBe('2006-12-16T16:24:00.000Z');
   });
 });
 
@@ -211,9 +211,9 @@ describe('generic files (meter_id,timestamp,kwh)', () => {
       energyKWh: 52,
     });
     const night = day.readings.filter(
-      (r) => String(r.ts).startsWith('2024-10-27 00') || String(r.ts).startsWith('2024-10-27 01'),
+      (r) => String(r.ts as string).startsWith('2024-10-27 00') || String(r.ts as string).startsWith('2024-10-27 01'),
     );
-    expect(night.map((r) => [new Date(String(r.ts)).toISOString().slice(11, 16), r.kwh])).toEqual([
+    expect(night.map((r) => [new Date(String(r.ts as string)).toISOString().slice(11, 16), r.kwh])).toEqual([
       ['00:00', 1],
       ['00:30', 1],
       ['01:00', 2],

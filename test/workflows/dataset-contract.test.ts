@@ -15,6 +15,7 @@ import { startIngest } from '../../src/client/start-ingest.js';
 import { createCatalog } from '../../src/datasets/catalog.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { sqlString } from '../../src/parquet/columns.js';
+import type { InboxScanOutput } from '../../src/shared/ingest.js';
 import { inboxKeys, workflowIds } from '../../src/shared/keys.js';
 import { toyDropModule, toyModule } from '../support/toy-dataset/module.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
@@ -192,17 +193,17 @@ describe('a dataset module added in the test suite alone', () => {
   it('the inbox scan starts one ingestion per waiting file, and none for a file already ingested', async () => {
     const { inboxKey } = await drop('scan.csv', 'ts,value\n2024-06-01T10:00:00Z,9\n');
     const scanId = `scan-${Date.now()}`;
-    const scan = await harness.client.workflow.execute('inboxScan', {
+    const scan = await harness.client.workflow.execute<() => Promise<InboxScanOutput>>('inboxScan', {
       workflowId: scanId,
       taskQueue: harness.config.temporal.taskQueue,
       args: [],
     });
     expect(scan).toMatchObject({ started: [expect.stringContaining(inboxKey) as unknown] });
-    const [started] = (scan as { started: string[] }).started;
+    const [started] = scan.started;
     await recordHistory(scanId, 'inbox-scan');
     await harness.client.workflow.getHandle(started ?? '').result();
     expect(await valuesOf('toydrop', '2024-06-01')).toEqual([['2024-06-01T10:00', 9]]);
-    const rescan = await harness.client.workflow.execute('inboxScan', {
+    const rescan = await harness.client.workflow.execute<() => Promise<InboxScanOutput>>('inboxScan', {
       workflowId: `scan-${Date.now()}-again`,
       taskQueue: harness.config.temporal.taskQueue,
       args: [],
