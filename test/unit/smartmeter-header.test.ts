@@ -90,6 +90,6 @@ describe('readSmartMeterHeader', () => {
   it('refuses an empty file', async () => {
     const csv = path.join(dir, 'empty.csv');
     await writeFile(csv, '');
-    await expect(readSmartMeterHeader(csv, FILE)).rejects.toThrow(/found an empty first line/);
+    await expect(readSmartMeterHeader(csv, FILE)).rejects.toThrow(/the file is empty/);
   });
 });

@@ -1,5 +1,6 @@
 /** `courant status --from D1 --to D2 [--datasets a,b] [--check]`: a dataset × day grid from the day records. */
 import type { Command } from 'commander';
+import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
 import { datesInRange } from '../../shared/partition.js';
 import { createStorage } from '../../storage/index.js';
@@ -16,19 +17,25 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
     .description('per-day status of each dataset from the day records; every expected day is listed')
     .requiredOption('--from <YYYY-MM-DD>', 'first day')
     .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
-    .option('--datasets <list>', `comma-separated datasets (default: all: ${DATASET_NAMES.join(',')})`)
+    .option(
+      '--datasets <list>',
+      `comma-separated datasets of ${DATASET_NAMES.join(', ')} (default: those that run daily, and any with a day in the range)`,
+    )
     .option('--check', 'exit 1 unless every day of every dataset succeeded', false)
     .action(async (options: Record<string, unknown>) => {
       const { from, to } = parseRangeOptions(options, new Date());
-      const datasets = parseDatasetsOption(options.datasets, DATASET_NAMES) ?? [...DATASET_NAMES];
+      const named = parseDatasetsOption(options.datasets, DATASET_NAMES);
       const ctx = context();
       const storage = await createStorage(ctx.config);
       let runs: DayRun[];
       try {
-        runs = await storage.records.listDayRuns({ from, to, datasets });
+        runs = await storage.records.listDayRuns({ from, to, datasets: named ?? DATASET_NAMES });
       } finally {
         await storage.records.close();
       }
+      // Days of datasets fed by files are expected only once a file brought one.
+      const daily = dailyDatasetNames(registeredCatalog(ctx.config.datasets), from);
+      const datasets = named ?? DATASET_NAMES.filter((d) => daily.includes(d) || runs.some((run) => run.dataset === d));
       const grid = statusGrid(datesInRange(from, to), datasets, runs, { colour: process.stdout.isTTY === true });
       ctx.out.write(grid.text);
       if (options.check === true && grid.counts.succeeded !== grid.counts.expected) {
