@@ -2,8 +2,8 @@
  * courant's eCO2mix transform in its own process, day by day as the daily activities run it: the
  * input (an ODRÉ export of one or many days) is streamed and cut into one export per Paris day —
  * what the download activity stores for a day — then, for each day, exactly what transformDay and
- * computeMetrics call: the pipeline's transform (parse, validate, merge), writeParquetFile, the
- * rejects as JSON lines, readParquetFile + fromRow + the pipeline's metrics, metrics.json.
+ * computeMetrics call: the module's transform (parse, validate, merge, Parquet, rejects) and its
+ * metrics (SQL over the Parquet), then metrics.json.
  * Storage (copying the local files into the object store) is left out, as for the other tools.
  * Usage: courant-eco2mix.ts --input FILE --out DIR
  */
@@ -11,10 +11,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { eco2mixPipeline } from '../../src/datasets/eco2mix/pipeline.js';
+import { eco2mixModule } from '../../src/datasets/eco2mix/module.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
-import { readParquetFile } from '../../src/parquet/read.js';
-import { writeParquetFile } from '../../src/parquet/write.js';
 import { nextDate, parisDateOf, parisDayBounds } from '../../src/shared/partition.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
@@ -23,7 +21,7 @@ import { argsOf, required, treeBytes, type TransformReport } from './outputs.js'
 const args = argsOf(process.argv.slice(2));
 const input = required(args, 'input');
 const out = required(args, 'out');
-const pipeline = eco2mixPipeline;
+const config = { baseUrl: 'http://127.0.0.1' };
 const encoder = new TextEncoder();
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-'));
 const db = await openDuckDb({ tempDirectory: scratch });
@@ -32,37 +30,49 @@ const totals = { read: 0, written: 0, rejected: 0, days: 0, energyMWh: 0 };
 
 /** One day through the activities' code. */
 async function runDay(date: string, header: string, lines: readonly string[]): Promise<void> {
-  const file = `raw/eco2mix/dt=${date}/realtime.csv`;
-  const body = encoder.encode(`\uFEFF${header}\r\n${lines.join('\r\n')}\r\n`);
-  const transformed = pipeline.transform(date, [{ source: 'realtime', file, body }]);
-  totals.read += transformed.rowsRead;
-  totals.rejected += transformed.rejects.length;
-  // transformDay fails a day with no usable rows; nothing is written for it.
-  if (transformed.records.length === 0) return;
+  const dayDir = await mkdtemp(path.join(scratch, 'day-'));
+  const raw = path.join(dayDir, 'realtime.csv');
+  await writeFile(raw, encoder.encode(`\uFEFF${header}\r\n${lines.join('\r\n')}\r\n`));
   const processedDir = path.join(out, 'processed', 'eco2mix', `dt=${date}`);
   const quarantineDir = path.join(out, 'quarantine', 'eco2mix', `dt=${date}`);
   const metricsDir = path.join(out, 'metrics', 'eco2mix', `dt=${date}`);
   await Promise.all([processedDir, quarantineDir, metricsDir].map((dir) => mkdir(dir, { recursive: true })));
-  const parquet = path.join(processedDir, `${pipeline.table}.parquet`);
-  totals.written += await writeParquetFile(
-    db,
-    transformed.records as Record<string, unknown>[],
-    pipeline.columns,
-    parquet,
-  );
-  await writeFile(
-    path.join(quarantineDir, `${pipeline.table}.rejects.jsonl`),
-    transformed.rejects.map((r) => `${JSON.stringify(r)}\n`).join(''),
-  );
-  const rows = await readParquetFile(db, parquet, pipeline.columns);
-  const metrics = pipeline.metrics(
-    date,
-    rows.map((row) => pipeline.fromRow(row)),
-  );
-  await writeFile(path.join(metricsDir, 'metrics.json'), `${JSON.stringify(metrics.document, null, 2)}\n`);
-  const energy = (metrics.document as { consumption?: { energyMWh?: number | null } }).consumption?.energyMWh;
-  totals.energyMWh += energy ?? 0;
-  totals.days += 1;
+  const connection = await db.connect();
+  try {
+    const tablePath = (table: string) => path.join(processedDir, `${table}.parquet`);
+    const transformed = await eco2mixModule.transform({
+      date,
+      config,
+      db: connection,
+      files: [
+        {
+          source: 'realtime',
+          key: `raw/eco2mix/dt=${date}/realtime.csv`,
+          path: raw,
+          sha256: '',
+          order: 0,
+          options: {},
+        },
+      ],
+      tablePath,
+      rejectsPath: path.join(quarantineDir, 'eco2mix_national.rejects.jsonl'),
+      scratchDir: dayDir,
+    });
+    totals.read += transformed.rows.read;
+    totals.rejected += transformed.rows.rejected;
+    // transformDay fails a day with no usable rows; no metrics are computed for it.
+    if (transformed.rows.written === 0) return;
+    totals.written += transformed.rows.written;
+    const tables = Object.fromEntries(transformed.tables.map((t) => [t, tablePath(t)]));
+    const metrics = await eco2mixModule.metrics({ date, config, db: connection, tables });
+    await writeFile(path.join(metricsDir, 'metrics.json'), `${JSON.stringify(metrics.document, null, 2)}\n`);
+    const energy = (metrics.document as { consumption?: { energyMWh?: number | null } }).consumption?.energyMWh;
+    totals.energyMWh += energy ?? 0;
+    totals.days += 1;
+  } finally {
+    connection.closeSync();
+    await rm(dayDir, { recursive: true, force: true });
+  }
 }
 
 /** Lines of a file, without their line ends, read in 1 MiB chunks. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
-import { computeEco2mixMetrics, type Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics.js';
+import type { Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics-schema.js';
+import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';
 import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import {
   apiRecordsToExportCsv,

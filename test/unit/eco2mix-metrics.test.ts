@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
-import { computeEco2mixMetrics, eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics.js';
+import { eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics-schema.js';
+import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';
 import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { expectedPoints } from '../../src/shared/partition.js';
 import { eco2mixRecord, loadSampleDay } from '../support/eco2mix-fixtures.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { computeEco2mixMetrics } from '../../src/datasets/eco2mix/metrics.js';
+import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';
 import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
 import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';

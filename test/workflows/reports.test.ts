@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForPeriodReport } from '../../src/client/period-report.js';
-import { eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics.js';
+import { eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics-schema.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import type { DatasetPeriod, PeriodReport } from '../../src/reports/period-report.js';
 import { workflowIds } from '../../src/shared/keys.js';

@@ -5,7 +5,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { readParquetRows } from '../../parquet/read.js';
 import { writeParquetRows } from '../../parquet/write.js';
 import type {
   DatasetConfig,
@@ -15,10 +14,11 @@ import type {
   TransformContext,
   TransformOutput,
 } from '../contract.js';
-import { eco2mixPipeline } from './pipeline.js';
-import { assertEco2mixCsv } from './parse.js';
-import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, eco2mixRecordSchema } from './record.js';
-import { ECO2MIX_SOURCES, eco2mixExportUrl } from './sources.js';
+import { eco2mixDayMetrics } from './day-metrics.js';
+import { mergeEco2mixSources } from './merge.js';
+import { assertEco2mixCsv, parseEco2mixCsv } from './parse.js';
+import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE } from './record.js';
+import { ECO2MIX_SOURCES, eco2mixExportUrl, type Eco2mixSource } from './sources.js';
 
 export interface Eco2mixConfig {
   /** The ODRÉ portal (Explore API v2.1). */
@@ -45,6 +45,12 @@ export function eco2mixInputs(date: string, config: Eco2mixConfig): HttpInput[] 
   }));
 }
 
+function sourceOf(source: string): Eco2mixSource {
+  const known = ECO2MIX_SOURCES.find((s) => s.source === source);
+  if (!known) throw new RangeError(`eco2mix has no source "${source}"`);
+  return known.source;
+}
+
 /** An export's first bytes: UTF-8, not HTML, an eCO2mix header. Throws BadDataError. */
 export function checkEco2mixDownload(_source: string, body: Uint8Array, file: string): void {
   assertEco2mixCsv(body, file);
@@ -55,7 +61,16 @@ export async function transformEco2mix(context: TransformContext<Eco2mixConfig>)
   const inputs = await Promise.all(
     context.files.map(async (file) => ({ source: file.source, file: file.key, body: await readFile(file.path) })),
   );
-  const result = eco2mixPipeline.transform(context.date, inputs);
+  const parsed = inputs.map((input) => ({
+    input,
+    result: parseEco2mixCsv(input.body, { file: input.file, source: sourceOf(input.source) }),
+  }));
+  const records = mergeEco2mixSources(
+    parsed.flatMap((p) => p.result.records),
+    context.date,
+  );
+  const rejects = parsed.flatMap((p) => p.result.rejects.map((r) => ({ file: p.input.file, ...r })));
+  const result = { records, rejects, rowsRead: parsed.reduce((n, p) => n + p.result.rowsRead, 0) };
   const written = await writeParquetRows(
     context.db,
     result.records,
@@ -70,9 +85,6 @@ export async function transformEco2mix(context: TransformContext<Eco2mixConfig>)
 export async function eco2mixMetrics(context: MetricsContext<Eco2mixConfig>): Promise<DayMetrics> {
   const table = context.tables[ECO2MIX_TABLE];
   if (table === undefined) throw new Error(`no ${ECO2MIX_TABLE} table for ${context.date}`);
-  const rows = await readParquetRows(context.db, table, ECO2MIX_PARQUET_COLUMNS);
-  return eco2mixPipeline.metrics(
-    context.date,
-    rows.map((row) => eco2mixRecordSchema.parse(row)),
-  );
+  const document = await eco2mixDayMetrics(context.db, context.date, table);
+  return { document, completeness: document.completeness };
 }

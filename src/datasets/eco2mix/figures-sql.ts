@@ -102,11 +102,19 @@ function figuresOf(row: Row): Figures {
   };
 }
 
+/**
+ * A sum in a fixed order (DuckDB's own sum adds in parallel, in an order that may change between
+ * runs): the same Parquet gives the same bits on every run. Nulls are left out; none at all gives null.
+ */
+function orderedSum(expression: string, order: string): string {
+  return `list_sum(list(${expression} ORDER BY ${order}) FILTER (WHERE (${expression}) IS NOT NULL))`;
+}
+
 /** One row per day: the §6 sums of its points, step 15 when a point lies on :15/:45, else 30. */
 function daysSql(days: readonly DayPartition[]): string {
   const files = days.map((d) => `(${sqlString(d.path)}, ${sqlString(d.date)}, ${d.hours})`).join(', ');
   const paths = days.map((d) => sqlString(d.path)).join(', ');
-  const energy = (column: string) => `sum(${column}) * s.step / 60.0 AS ${column}`;
+  const energy = (column: string) => `${orderedSum(column, 'ts')} * s.step / 60.0 AS ${column}`;
   return `
 CREATE OR REPLACE TEMP TABLE day_files AS SELECT * FROM (VALUES ${files}) t(path, day, hours);
 CREATE OR REPLACE TEMP TABLE points AS
@@ -118,11 +126,11 @@ CREATE OR REPLACE TEMP TABLE points AS
 CREATE OR REPLACE TEMP TABLE days AS
   WITH steps AS (SELECT day, CASE WHEN bool_or(quarter) THEN 15 ELSE 30 END AS step FROM points GROUP BY day)
   SELECT p.day, s.step, (any_value(p.hours) * 60 / s.step)::INTEGER AS expected, count(*)::INTEGER AS points,
-         sum(c) AS c_sum, ${energy('c')},
+         ${orderedSum('c', 'ts')} AS c_sum, ${energy('c')},
          max(c) AS peak, first(ts ORDER BY c DESC, ts) AS peak_at, min(c) AS low, first(ts ORDER BY c, ts) AS low_at,
          ${PRODUCTION_SOURCES.map(energy).join(', ')}, ${energy('ech_physiques')},
-         sum(taux_co2) AS co2_sum, count(taux_co2)::INTEGER AS co2_n,
-         sum(abs(c - f1) / c) FILTER (WHERE f1 IS NOT NULL AND c <> 0) AS ape_sum,
+         ${orderedSum('taux_co2', 'ts')} AS co2_sum, count(taux_co2)::INTEGER AS co2_n,
+         ${orderedSum('CASE WHEN c <> 0 THEN abs(c - f1) / c END', 'ts')} AS ape_sum,
          (count(*) FILTER (WHERE f1 IS NOT NULL AND c <> 0))::INTEGER AS ape_n
   FROM points p JOIN steps s USING (day) GROUP BY p.day, s.step;`;
 }
@@ -131,11 +139,11 @@ CREATE OR REPLACE TEMP TABLE days AS
 function rollupSql(key: string | null): string {
   return `
 SELECT ${key ?? "'total'"} AS key, count(*)::INTEGER AS days, sum(points)::INTEGER AS points, sum(expected)::INTEGER AS expected,
-       sum(c_sum) AS c_sum, sum(c) AS energy,
+       ${orderedSum('c_sum', 'day')} AS c_sum, ${orderedSum('c', 'day')} AS energy,
        max(peak) AS peak, first(peak_at ORDER BY peak DESC, peak_at) AS peak_at,
        min(low) AS low, first(low_at ORDER BY low, low_at) AS low_at,
-       ${PRODUCTION_SOURCES.map((s) => `sum(${s}) AS ${s}`).join(', ')}, sum(ech_physiques) AS net_import,
-       sum(co2_sum) AS co2_sum, sum(co2_n)::INTEGER AS co2_n, sum(ape_sum) AS ape_sum, sum(ape_n)::INTEGER AS ape_n
+       ${PRODUCTION_SOURCES.map((s) => `${orderedSum(s, 'day')} AS ${s}`).join(', ')}, ${orderedSum('ech_physiques', 'day')} AS net_import,
+       ${orderedSum('co2_sum', 'day')} AS co2_sum, sum(co2_n)::INTEGER AS co2_n, ${orderedSum('ape_sum', 'day')} AS ape_sum, sum(ape_n)::INTEGER AS ape_n
 FROM days${key ? ` GROUP BY ${key} ORDER BY ${key}` : ''}`;
 }
 

@@ -1,12 +1,11 @@
 /**
- * Daily eCO2mix metrics (DESIGN §6) from the day's merged series. Pure arithmetic: every figure
- * is a finite number or null, so the result is JSON-safe.
+ * The reference for the eCO2mix daily metrics (DESIGN §6): the TypeScript implementation courant
+ * used before its metrics became SQL (src/datasets/eco2mix/day-metrics.ts), kept here unchanged,
+ * for the tests to compare the SQL against an independent computation on every fixture day.
  */
-import { expectedPoints, parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
-import type { Eco2mixMetrics } from './metrics-schema.js';
-import type { Eco2mixMeasure, Eco2mixRecord } from './record.js';
-
-export { eco2mixMetricsSchema, type Eco2mixMetrics } from './metrics-schema.js';
+import { expectedPoints, parisDayBounds, PARTITION_TIMEZONE } from '../../src/shared/partition.js';
+import type { Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics-schema.js';
+import type { Eco2mixMeasure, Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 
 const PRODUCTION_SOURCES = [
   'fioul',
