@@ -19,7 +19,7 @@ export async function smartMeterMetrics(context: MetricsContext<SmartMeterConfig
     (
       await context.db.runAndReadAll(
         `SELECT count(*) AS meters, coalesce(sum(readings), 0) AS readings,
-                coalesce(sum(expected_readings), 0) AS expected, round(list_sum(list(energy_kwh ORDER BY meter_id)), 6) AS energy,
+                coalesce(sum(expected_readings), 0) AS expected, round(sum(energy_kwh::DECIMAL(38, 12)), 6)::DOUBLE AS energy,
                 min(step_minutes) AS step, count(*) FILTER (WHERE gaps > 0) AS with_gaps,
                 coalesce(sum(duplicates), 0) AS duplicates
          FROM ${source}`,

@@ -65,7 +65,7 @@ SELECT meter_id, ts, arg_max(last, arrival) AS kept, sum(repeats)::BIGINT AS rep
 FROM per_file GROUP BY meter_id, ts`;
 }
 
-/** One row per meter; sums run in the order of the instants, so that re-runs give the same figures. */
+/** One row per meter; energies are summed exactly (as decimals), so that re-runs give the same figures. */
 function meterDailySql(date: string): string {
   const { start, end } = parisDayBounds(date);
   const minutes = Math.round((end.getTime() - start.getTime()) / 60_000);
@@ -73,7 +73,7 @@ function meterDailySql(date: string): string {
 SELECT meter_id, energy_kwh, readings, expected_readings, round(readings / expected_readings, 6) AS completeness,
        max_kwh, max_at, greatest(expected_readings - readings, 0)::INTEGER AS gaps, duplicates, step_minutes
 FROM (
-  SELECT meter_id, round(list_sum(list(kept.kwh ORDER BY ts)), 6) AS energy_kwh, count(*)::INTEGER AS readings,
+  SELECT meter_id, round(sum(kept.kwh::DECIMAL(38, 12)), 6)::DOUBLE AS energy_kwh, count(*)::INTEGER AS readings,
          (${minutes} // min(step))::INTEGER AS expected_readings, max(kept.kwh) AS max_kwh,
          arg_max(ts, {'kwh': kept.kwh, 'earliest': -epoch_ms(ts)}) AS max_at,
          sum(repeats)::INTEGER AS duplicates, min(step)::INTEGER AS step_minutes

@@ -43,7 +43,7 @@ export const smartMeterReport: DatasetReport<unknown> = {
     const { start, end } = parisDayBounds(date);
     const load = (
       await db.runAndReadAll(
-        `SELECT epoch_ms(ts) AS at, round(list_sum(list(kwh ORDER BY meter_id)), 6) AS kwh
+        `SELECT epoch_ms(ts) AS at, round(sum(kwh::DECIMAL(38, 12)), 6)::DOUBLE AS kwh
          FROM read_parquet(${sqlString(tables[READINGS_TABLE] ?? '')}) GROUP BY ts ORDER BY ts`,
       )
     ).getRowObjects();
@@ -111,7 +111,7 @@ export const smartMeterReport: DatasetReport<unknown> = {
         : (
             await db.runAndReadAll(
               `SELECT f.day, count(*) AS meters, sum(readings) AS readings, sum(expected_readings) AS expected,
-                      round(list_sum(list(energy_kwh ORDER BY meter_id)), 6) AS energy
+                      round(sum(energy_kwh::DECIMAL(38, 12)), 6)::DOUBLE AS energy
                FROM read_parquet([${paths.join(', ')}], filename = true) m
                JOIN (VALUES ${files.join(', ')}) f(path, day) ON m.filename = f.path
                GROUP BY f.day ORDER BY f.day`,
