@@ -45,7 +45,7 @@ afterAll(async () => {
 async function sqlMetrics(date: string, records: readonly Eco2mixRecord[]) {
   written += 1;
   const file = path.join(dir, `${written}.parquet`);
-  await writeParquetRows(connection, records as unknown as Record<string, unknown>[], ECO2MIX_PARQUET_COLUMNS, file);
+  await writeParquetRows(connection, records, ECO2MIX_PARQUET_COLUMNS, file);
   return eco2mixDayMetrics(connection, date, file);
 }
 
@@ -136,7 +136,7 @@ describe('eCO2mix metrics in SQL against the reference implementation', () => {
     const exports = await loadDemoExports();
     const records = mergeEco2mixSources(parsed(exports['eco2mix-national-tr'] ?? '', 'realtime'), '2021-12-15');
     const file = path.join(dir, 'repeat.parquet');
-    await writeParquetRows(connection, records as unknown as Record<string, unknown>[], ECO2MIX_PARQUET_COLUMNS, file);
+    await writeParquetRows(connection, records, ECO2MIX_PARQUET_COLUMNS, file);
     const runs = [];
     for (let i = 0; i < 5; i += 1) runs.push(JSON.stringify(await eco2mixDayMetrics(connection, '2021-12-15', file)));
     expect(new Set(runs).size).toBe(1);
