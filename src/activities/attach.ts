@@ -1,6 +1,7 @@
 /** Attach activities: wait for a run of a day that something else started. */
 import type { DailyPipelineWorkflow } from '../shared/workflow-types.js';
 import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType } from '../shared/errors.js';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { workflowIds } from '../shared/keys.js';
 import type { DailyPipelineOutput } from '../shared/pipeline.js';
@@ -21,7 +22,7 @@ export function createAttachActivities(client: Client) {
     } catch (error) {
       if (error instanceof WorkflowFailedError) {
         throw ApplicationFailure.create({
-          type: 'DayFailed',
+          type: ErrorType.DayFailed,
           nonRetryable: true,
           message: error.cause?.message ?? error.message,
           cause: error,

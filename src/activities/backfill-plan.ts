@@ -1,7 +1,7 @@
 /** Backfill planning activities: which days a backfill must run, from the day records. */
 import type { DatasetName } from '../shared/datasets.js';
 import { datesInRange } from '../shared/partition.js';
-import { planDays, type BackfillMode } from '../shared/backfill.js';
+import { planDays, stillToRun, type BackfillMode } from '../shared/backfill.js';
 import type { RecordStore } from '../storage/records.js';
 import type { ActivityDeps } from './deps.js';
 import { dailyDatasetNames } from '../datasets/catalog.js';
@@ -10,6 +10,12 @@ export interface PlanBackfillInput {
   readonly from: string;
   readonly to: string;
   /** Absent in backfills started before backfills listed their datasets: the daily ones. */
+  readonly datasets?: readonly DatasetName[];
+  readonly mode: BackfillMode;
+}
+
+export interface RecheckBackfillDaysInput {
+  readonly dates: readonly string[];
   readonly datasets?: readonly DatasetName[];
   readonly mode: BackfillMode;
 }
@@ -32,5 +38,20 @@ export function createBackfillPlanActivities(deps: ActivityDeps) {
       datasets: input.datasets ?? dailyDatasetNames(deps.datasets, input.from),
     });
   }
-  return { planBackfill };
+
+  /**
+   * Splits planned days into those still to run (still selected by the mode, or running elsewhere)
+   * and those another run has finished since the plan. Read-only.
+   */
+  async function recheckBackfillDays(input: RecheckBackfillDaysInput): Promise<{ run: string[]; skipped: string[] }> {
+    const sorted = [...input.dates].sort();
+    const from = sorted[0];
+    const to = sorted.at(-1);
+    if (from === undefined || to === undefined) return { run: [], skipped: [] };
+    const datasets = input.datasets ?? dailyDatasetNames(deps.datasets, from);
+    const runs = await deps.records.listDayRuns({ from, to, datasets });
+    return stillToRun(input.dates, datasets, runs, input.mode);
+  }
+
+  return { planBackfill, recheckBackfillDays };
 }

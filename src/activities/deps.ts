@@ -1,6 +1,7 @@
 /** What activities are built with: clients made once by the worker and injected. */
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { DatasetCatalog } from '../datasets/contract.js';
+import type { LocalRoot } from '../faults/storage-misconfigured.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 
@@ -13,5 +14,7 @@ export interface ActivityDeps {
   readonly sourceTimeoutMs: number;
   /** Scratch space for files DuckDB reads or writes before they are stored. */
   readonly scratchDir: string;
+  /** The local directories the activities write, to name the variable when one cannot be written. */
+  readonly localRoots: readonly LocalRoot[];
   readonly codeVersion: string;
 }

@@ -36,12 +36,28 @@ function requestOf(input: DownloadSourceInput, inputs: readonly DayInput[]): { u
   return planned;
 }
 
+/**
+ * Once a source gives an accepted body, an earlier refused one is no longer the day's state: it
+ * moves under `superseded/`, named by its content (copy first, then delete: safe to repeat).
+ */
+async function supersedeRefusedBody(objects: ActivityDeps['objects'], input: DownloadSourceInput): Promise<void> {
+  const refused = storageKeys.refusedBody(input.dataset, input.date, input.source);
+  if (!(await objects.head(refused))) return;
+  const body = await objects.get(refused);
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const kept = storageKeys.supersededRefusedBody(input.dataset, input.date, input.source, sha256);
+  await objects.put(kept, body);
+  await objects.delete(refused);
+  Context.current().log.info('refused body superseded by an accepted download', { refused, kept });
+}
+
 export function createDownloadActivities(deps: ActivityDeps) {
   /**
    * Downloads one source of a day and keeps its bytes under `raw/` with a `.meta.json`.
    * Idempotent: raw files are immutable, so a day already downloaded is reused as it is.
    * A body that is not what the dataset expects (HTML, wrong header) is kept under `quarantine/`
-   * for inspection and fails non-retryably; network faults and 5xx retry.
+   * for inspection and fails non-retryably; network faults and 5xx retry. Once an accepted body
+   * is stored, a refused one kept earlier moves under `quarantine/…/superseded/`.
    */
   async function downloadSource(input: DownloadSourceInput): Promise<InputFile> {
     const { module, config } = datasetOf(deps.datasets, input.dataset);
@@ -50,6 +66,7 @@ export function createDownloadActivities(deps: ActivityDeps) {
     const stored = await readRawMeta(deps.objects, key);
     if (stored) {
       Context.current().log.info('raw file already stored; reusing it', { key, sha256: stored.sha256 });
+      await supersedeRefusedBody(deps.objects, input);
       return { source: input.source, key, sha256: stored.sha256, bytes: stored.bytes };
     }
 
@@ -74,6 +91,7 @@ export function createDownloadActivities(deps: ActivityDeps) {
     };
     await writeRawMeta(deps.objects, key, meta);
     Context.current().log.info('downloaded source', { key, bytes: meta.bytes, sha256 });
+    await supersedeRefusedBody(deps.objects, input);
     return { source: input.source, key, sha256, bytes: meta.bytes };
   }
 

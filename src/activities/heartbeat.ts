@@ -1,19 +1,38 @@
 /**
  * Every activity heartbeats while it runs, so that a worker that dies mid-activity is noticed
  * within the heartbeat timeout and the activity is retried elsewhere, not after start-to-close.
+ * Every activity's failure is classified on the way out: a local path that cannot be written is a
+ * non-retryable StorageMisconfigured failure naming the path and its variable.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { storageMisconfiguration, type LocalRoot } from '../faults/storage-misconfigured.js';
 
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 
-function heartbeating<F extends AnyActivity>(activity: F): F {
+function classified(error: unknown, roots: readonly LocalRoot[]): unknown {
+  if (error instanceof ApplicationFailure) return error;
+  const fault = storageMisconfiguration(error, roots);
+  if (!fault) return error;
+  return ApplicationFailure.create({
+    type: fault.type,
+    nonRetryable: true,
+    message: fault.message,
+    details: [{ path: fault.path, code: fault.code, variable: fault.variable ?? null }],
+    cause: fault,
+  });
+}
+
+function heartbeating<F extends AnyActivity>(activity: F, roots: readonly LocalRoot[]): F {
   const wrapped = async (...args: Parameters<F>) => {
     const context = Context.current();
     const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
     try {
       return await activity(...args);
+    } catch (error) {
+      throw classified(error, roots);
     } finally {
       clearInterval(timer);
     }
@@ -21,6 +40,6 @@ function heartbeating<F extends AnyActivity>(activity: F): F {
   return wrapped as F;
 }
 
-export function withHeartbeats<T extends Record<string, AnyActivity>>(activities: T): T {
-  return Object.fromEntries(Object.entries(activities).map(([name, fn]) => [name, heartbeating(fn)])) as T;
+export function withHeartbeats<T extends Record<string, AnyActivity>>(activities: T, roots: readonly LocalRoot[]): T {
+  return Object.fromEntries(Object.entries(activities).map(([name, fn]) => [name, heartbeating(fn, roots)])) as T;
 }

@@ -15,19 +15,22 @@ import { withHeartbeats } from './heartbeat.js';
 import { createTransformActivities } from './transform.js';
 
 export function createActivities(deps: ActivityDeps, temporal: Client) {
-  return withHeartbeats({
-    ...createAttachActivities(temporal),
-    ...createBackfillPlanActivities(deps),
-    ...createDayRunActivities(deps),
-    ...createPlanActivities(deps),
-    ...createDownloadActivities(deps),
-    ...createDropActivities(deps),
-    ...createTransformActivities(deps),
-    ...createMetricsActivities(deps),
-    ...createReportActivities(deps),
-    ...createImportActivities(deps),
-    ...createPeriodReportActivities(deps, temporal),
-  });
+  return withHeartbeats(
+    {
+      ...createAttachActivities(temporal),
+      ...createBackfillPlanActivities(deps),
+      ...createDayRunActivities(deps),
+      ...createPlanActivities(deps),
+      ...createDownloadActivities(deps),
+      ...createDropActivities(deps),
+      ...createTransformActivities(deps),
+      ...createMetricsActivities(deps),
+      ...createReportActivities(deps),
+      ...createImportActivities(deps),
+      ...createPeriodReportActivities(deps, temporal),
+    },
+    deps.localRoots,
+  );
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -2,6 +2,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType } from '../shared/errors.js';
 import { rebuildDailyReport, ReportUnavailableError } from '../reports/daily-rebuild.js';
 import { writeReportIndex } from '../reports/index-build.js';
 import { writePeriodReport } from '../reports/period-build.js';
@@ -45,7 +46,11 @@ export function createPeriodReportActivities(deps: ActivityDeps, temporal: Clien
       }
     } catch (error) {
       if (error instanceof ReportUnavailableError) {
-        throw ApplicationFailure.create({ type: 'ReportUnavailable', nonRetryable: true, message: error.message });
+        throw ApplicationFailure.create({
+          type: ErrorType.ReportUnavailable,
+          nonRetryable: true,
+          message: error.message,
+        });
       }
       throw error;
     }

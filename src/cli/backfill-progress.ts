@@ -5,10 +5,11 @@ const BAR = 30;
 
 export function progressLine(p: BackfillProgress): string {
   if (p.planning === true) return 'planning: reading the day records…';
-  const finished = p.succeeded + p.failed;
+  const skipped = p.skipped ?? 0;
+  const finished = p.succeeded + p.failed + skipped;
   const filled = p.planned === 0 ? BAR : Math.round((finished / p.planned) * BAR);
   const bar = `${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}`;
-  return `[${bar}] ${finished}/${p.planned} days · ${p.succeeded} succeeded · ${p.failed} failed · ${p.running.length} running · ${p.pending} pending${p.paused ? ' · PAUSED' : ''}`;
+  return `[${bar}] ${finished}/${p.planned} days · ${p.succeeded} succeeded · ${p.failed} failed${skipped > 0 ? ` · ${skipped} done elsewhere` : ''} · ${p.running.length} running · ${p.pending} pending${p.paused ? ' · PAUSED' : ''}`;
 }
 
 export function summaryTable(id: string, s: BackfillSummary): string {
@@ -17,6 +18,7 @@ export function summaryTable(id: string, s: BackfillSummary): string {
     ['planned', String(s.planned)],
     ['succeeded', String(s.succeeded)],
     ['failed', String(s.failed)],
+    ...((s.skipped ?? 0) > 0 ? [['skipped', `${s.skipped} (finished by another run since the plan)`]] : []),
   ];
   const lines = rows.map(([k, v]) => `  ${(k ?? '').padEnd(10)} ${v ?? ''}`);
   if (s.failedDays.length > 0) {

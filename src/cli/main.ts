@@ -1,6 +1,14 @@
-/** The `courant` command (DESIGN §7). Returns the exit status: 0 ok, 1 pipeline failed, 2 bad usage. */
+/**
+ * The `courant` command (DESIGN §7). Returns the exit status: 0 ok, 1 the pipeline failed (or an
+ * unexpected error), 2 bad usage or configuration — an unreachable service and an unwritable
+ * directory included. Errors print as messages with their causes; stack traces only with LOG_LEVEL=debug.
+ */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
+import { describeWithCauses } from '../faults/cause-chain.js';
+import { ServiceUnavailableError } from '../faults/service-unavailable.js';
+import { storageMisconfiguration } from '../faults/storage-misconfigured.js';
+import { localRoots } from '../storage/index.js';
 import { registerBackfillCommand } from './commands/backfill.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
@@ -37,14 +45,31 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`courant: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof PipelineFailedError) {
-      process.stderr.write(`courant: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    return reportFailure(error, context, env);
   }
+}
+
+/** Prints what went wrong as one message (with its causes) and gives the exit status. */
+function reportFailure(error: unknown, context: CommandContext | undefined, env: NodeJS.ProcessEnv): number {
+  const print = (text: string) => process.stderr.write(`courant: ${text}\n`);
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof ServiceUnavailableError) {
+    print(error.message);
+    return 2;
+  }
+  if (error instanceof PipelineFailedError) {
+    print(error.message);
+    return 1;
+  }
+  const misconfigured = storageMisconfiguration(error, context ? localRoots(context.config) : []);
+  if (misconfigured) {
+    print(misconfigured.message);
+    return 2;
+  }
+  print(describeWithCauses(error));
+  if ((context?.config.logLevel ?? env.LOG_LEVEL) === 'debug' && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  } else {
+    process.stderr.write('courant: (LOG_LEVEL=debug shows the stack trace)\n');
+  }
+  return 1;
 }

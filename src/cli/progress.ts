@@ -1,6 +1,11 @@
 /** What `run --wait` and `demo` print while a day runs and when it ends. */
 import type { DailyPipelineWorkflow } from '../shared/workflow-types.js';
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { failureChain } from '../client/failure-text.js';
 import { PipelineFailedError } from './errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,46 +25,66 @@ export function printDayResult(out: NodeJS.WritableStream, workflowId: string, r
   out.write(`  report: ${result.reportKeys.join(', ')}\n`);
 }
 
-/** Prints each dataset's stage when it changes, from the children's search attributes. */
-export function watchProgress(client: Client, date: string, datasets: DatasetName[], out: NodeJS.WritableStream) {
+/**
+ * Prints each dataset's stage when it changes, from the search attributes of the children of the
+ * daily run `parentRunId` — never of an earlier run's children, which keep the same workflow IDs.
+ */
+export function watchProgress(
+  client: Client,
+  date: string,
+  parentRunId: string,
+  datasets: DatasetName[],
+  out: NodeJS.WritableStream,
+) {
   let stopped = false;
   const seen = new Map<string, string>();
+  const poll = async () => {
+    for (const dataset of datasets) {
+      const description = await client.workflow
+        .getHandle(workflowIds.datasetDay(dataset, date))
+        .describe()
+        .catch((error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return null;
+          throw error;
+        });
+      if (description?.parentExecution?.runId !== parentRunId) continue;
+      const stage = description.typedSearchAttributes.get(PipelineStageAttribute);
+      const line = stage ? `${stage} (${description.status.name.toLowerCase()})` : null;
+      if (line && seen.get(dataset) !== line) {
+        seen.set(dataset, line);
+        out.write(`  ${dataset}: ${line}\n`);
+      }
+    }
+  };
   const loop = async () => {
     while (!stopped) {
-      for (const dataset of datasets) {
-        const description = await client.workflow
-          .getHandle(workflowIds.datasetDay(dataset, date))
-          .describe()
-          .catch(() => null);
-        const stage = description?.typedSearchAttributes.get(PipelineStageAttribute);
-        const status = description?.status.name;
-        const line = stage && status ? `${stage} (${status.toLowerCase()})` : null;
-        if (line && seen.get(dataset) !== line) {
-          seen.set(dataset, line);
-          out.write(`  ${dataset}: ${line}\n`);
-        }
-      }
+      await poll();
       await sleep(500);
     }
   };
   const running = loop();
   return {
+    /** Stops polling, after printing the stages the children ended in. */
     async stop() {
       stopped = true;
       await running;
+      await poll();
     },
   };
 }
 
-/** Waits for a day, printing each dataset's stage, then the result; a failed day is a PipelineFailedError. */
+/**
+ * Waits for the run of a day that `handle` started (or attached to), printing each dataset's stage,
+ * then the result; a failed day is a PipelineFailedError.
+ */
 export async function awaitDay(
   client: Client,
-  handle: WorkflowHandle<DailyPipelineWorkflow>,
+  handle: WorkflowHandleWithFirstExecutionRunId<DailyPipelineWorkflow>,
   date: string,
   datasets: DatasetName[],
   out: NodeJS.WritableStream,
 ): Promise<void> {
-  const progress = watchProgress(client, date, datasets, out);
+  const progress = watchProgress(client, date, handle.firstExecutionRunId, datasets, out);
   try {
     printDayResult(out, handle.workflowId, await handle.result());
   } catch (error) {

@@ -30,6 +30,8 @@ export interface BackfillCarried {
   readonly pending: readonly string[];
   readonly succeeded: number;
   readonly failed: readonly FailedDay[];
+  /** Absent in runs carried before backfills re-checked their days: 0. */
+  readonly skipped?: number;
 }
 
 export interface BackfillProgress {
@@ -38,6 +40,11 @@ export interface BackfillProgress {
   readonly planned: number;
   readonly succeeded: number;
   readonly failed: number;
+  /**
+   * Planned days that another run (an overlapping backfill, the schedule, an operator) had already
+   * finished when their turn came, so this backfill did not run them again.
+   */
+  readonly skipped?: number;
   readonly running: readonly string[];
   readonly pending: number;
   readonly paused: boolean;
@@ -71,4 +78,21 @@ export function planDays(
       return mode === 'missing' ? s === undefined : s === 'failed';
     }),
   );
+}
+
+/**
+ * The planned days that still need this backfill, re-checked just before they start: those the
+ * mode still selects, and those running elsewhere (the backfill then attaches to the run in
+ * flight). The others were finished by another run since the plan was made.
+ */
+export function stillToRun(
+  dates: readonly string[],
+  datasets: readonly string[],
+  records: readonly DayStatus[],
+  mode: BackfillMode,
+): { run: string[]; skipped: string[] } {
+  const selected = new Set(planDays(dates, datasets, records, mode));
+  const running = new Set(records.filter((r) => r.status === 'running').map((r) => r.date));
+  const run = dates.filter((date) => selected.has(date) || running.has(date));
+  return { run, skipped: dates.filter((date) => !run.includes(date)) };
 }

@@ -20,6 +20,20 @@ export const ErrorType = {
   Cancelled: 'Cancelled',
   /** Some days of a dropped file failed: each is a Failed `daily/{date}` with its own reason. */
   DaysFailed: 'DaysFailed',
+  /** Datasets of a day failed: each is a Failed `day/{dataset}/{date}` with its own reason. */
+  DatasetsFailed: 'DatasetsFailed',
+  /** The run of a day that another workflow waited on failed. */
+  DayFailed: 'DayFailed',
+  /** A period report cannot be built from what is stored (no day of the period has data). */
+  ReportUnavailable: 'ReportUnavailable',
+  /**
+   * A local path cannot be written (permission, read-only file system, no space, not a directory):
+   * a fault of the configuration or the machine that no retry heals. The message names the path
+   * and the variable that chose it.
+   */
+  StorageMisconfigured: 'StorageMisconfigured',
+  /** Temporal, the document store, S3 or DynamoDB could not be reached at start. */
+  ServiceUnavailable: 'ServiceUnavailable',
 } as const;
 
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
@@ -31,6 +45,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly ErrorTypeName[] = [
   ErrorType.MissingPartition,
   ErrorType.UnknownDataset,
   ErrorType.InvalidInput,
+  ErrorType.StorageMisconfigured,
 ];
 
 /** Where in a file a problem was found. Lines are 1-based and count the header line. */

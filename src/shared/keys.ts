@@ -62,6 +62,9 @@ export const storageKeys = {
     `${partition('quarantine', dataset, date)}/${checkName('table', table)}.rejects.jsonl`,
   refusedBody: (dataset: string, date: string, source: string) =>
     `${partition('quarantine', dataset, date)}/${checkName('source', source)}.refused`,
+  /** A refused body kept for the record once the source later gave an accepted one: named by its content. */
+  supersededRefusedBody: (dataset: string, date: string, source: string, sha256: string) =>
+    `${partition('quarantine', dataset, date)}/superseded/${checkName('source', source)}-${checkSha256(sha256).slice(0, 16)}.refused`,
   metrics: (dataset: string, date: string) => `${partition('metrics', dataset, date)}/metrics.json`,
   dailyReport: (date: string, ext: 'json' | 'csv' | 'html') => `reports/dt=${checkDate(date)}/daily_report.${ext}`,
 } as const;

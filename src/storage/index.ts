@@ -7,6 +7,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import { connecting, reaching, type ServiceAddress } from '../faults/service-unavailable.js';
+import type { LocalRoot } from '../faults/storage-misconfigured.js';
 import { createDynamoDbClient, createS3Client } from './aws-clients.js';
 import { CachedObjectStore } from './cached-object-store.js';
 import { DynamoRecordStore } from './dynamo-record-store.js';
@@ -50,14 +52,43 @@ function createObjectSide(config: Config, logger: Logger | undefined): ObjectSid
       : undefined;
   const primary = cache ? new CachedObjectStore(s3, cache, logger) : s3;
   const copies = cache ? [cacheCopy(cache), mirrorCopy(mirror)] : [mirrorCopy(mirror)];
+  const where: ServiceAddress = s3Config.endpoint
+    ? { service: 'S3', address: s3Config.endpoint, variable: 'S3_ENDPOINT' }
+    : { service: 'S3', address: `AWS region ${s3Config.region}`, variable: 'AWS_REGION' };
   return {
     objects: new FallbackObjectStore(primary, mirror, copies, logger),
-    prepare: () => s3.ensureBucket(config.storage.createMissing),
+    prepare: () => reaching(where, () => s3.ensureBucket(config.storage.createMissing)),
     close: () => client.destroy(),
   };
 }
 
-/** The record store alone, for commands that only read or write records. */
+/** The record store's service, as the configuration names it. */
+function recordService(config: Config): ServiceAddress {
+  const dynamodb = config.storage.dynamodb;
+  if (!dynamodb) {
+    return {
+      service: 'the document store',
+      address: withoutUserInfo(config.storage.mongodbUrl),
+      variable: 'MONGODB_URL',
+    };
+  }
+  return dynamodb.endpoint
+    ? { service: 'DynamoDB', address: dynamodb.endpoint, variable: 'DYNAMODB_ENDPOINT' }
+    : { service: 'DynamoDB', address: `AWS region ${dynamodb.region}`, variable: 'AWS_REGION' };
+}
+
+/** The local directories courant writes, each with the variable that sets it. */
+export function localRoots(config: Config): LocalRoot[] {
+  const roots: LocalRoot[] = [{ path: config.storage.dataDir, variable: 'DATA_DIR' }];
+  const s3 = config.storage.s3;
+  if (s3 && s3.cacheMaxBytes > 0) roots.unshift({ path: s3.cacheDir, variable: 'S3_CACHE_DIR' });
+  return roots;
+}
+
+/**
+ * The record store alone, for commands that only read or write records. A document store that
+ * cannot be reached is a ServiceUnavailableError naming MONGODB_URL.
+ */
 export async function createRecordStore(config: Config): Promise<RecordStore> {
   const dynamodb = config.storage.dynamodb;
   if (dynamodb) {
@@ -68,7 +99,9 @@ export async function createRecordStore(config: Config): Promise<RecordStore> {
       datasets: Object.keys(config.datasets),
     });
   }
-  return MongoRecordStore.connect(config.storage.mongodbUrl, config.storage.recordPrefix);
+  return connecting(recordService(config), () =>
+    MongoRecordStore.connect(config.storage.mongodbUrl, config.storage.recordPrefix),
+  );
 }
 
 export async function createStorage(config: Config, options: CreateStorageOptions = {}): Promise<Storage> {
@@ -85,7 +118,7 @@ export async function createStorage(config: Config, options: CreateStorageOption
     records,
     async prepare() {
       await objectSide.prepare();
-      await records.ensureSchema();
+      await reaching(recordService(config), () => records.ensureSchema());
     },
     async close() {
       try {

@@ -39,7 +39,7 @@ export class MongoRecordStore implements RecordStore {
 
   /** Connects once; the caller owns the store and closes it. */
   static async connect(url: string, prefix: string): Promise<MongoRecordStore> {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000, appName: 'courant' });
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000, appName: 'courant' });
     await client.connect();
     const parsed = new URL(url);
     return new MongoRecordStore(client, prefix, `${parsed.protocol}//${parsed.host}${parsed.pathname}`);

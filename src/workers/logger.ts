@@ -1,5 +1,6 @@
 /** The process logger: pino, structured, object-first, with secrets redacted. */
 import { pino, type Logger } from 'pino';
+import { errorFields } from '../faults/error-fields.js';
 
 /** Paths that may hold secrets, wherever they appear in a log object. */
 const REDACTED_PATHS = [
@@ -17,9 +18,15 @@ const REDACTED_PATHS = [
   '*.AWS_SECRET_ACCESS_KEY',
 ];
 
+/** Errors logged under `err` or `error` keep their type, message, failure type, code and causes. */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
-    { level, base: { service: 'courant' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    {
+      level,
+      base: { service: 'courant' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: errorFields, error: errorFields },
+    },
     destination ?? process.stderr,
   );
 }

@@ -1,5 +1,5 @@
 /** Clients the activities need, opened once per worker process and closed together. */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -7,15 +7,21 @@ import type { ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
 import { registeredCatalog } from '../datasets/catalog.js';
 import { openDuckDb } from '../parquet/duckdb.js';
-import { createStorage } from '../storage/index.js';
+import { ensureWritableDirectory, type LocalRoot } from '../faults/storage-misconfigured.js';
+import { createStorage, localRoots } from '../storage/index.js';
 
 export interface WorkerResources {
   readonly deps: ActivityDeps;
   close(): Promise<void>;
 }
 
+/**
+ * Opens what the activities need. Refuses to start (StorageMisconfiguredError) when a local
+ * directory cannot be written, and (ServiceUnavailableError) when a store cannot be reached.
+ */
 export async function openWorkerResources(config: Config, logger?: Logger): Promise<WorkerResources> {
-  await mkdir(config.storage.dataDir, { recursive: true });
+  const roots: LocalRoot[] = [...localRoots(config), { path: os.tmpdir(), variable: 'TMPDIR' }];
+  for (const root of roots) await ensureWritableDirectory(root);
   const storage = await createStorage(config, logger ? { logger: logger.child({ component: 'storage' }) } : {});
   const scratchDir = await mkdtemp(path.join(os.tmpdir(), 'courant-'));
   try {
@@ -29,6 +35,7 @@ export async function openWorkerResources(config: Config, logger?: Logger): Prom
         datasets: registeredCatalog(config.datasets),
         sourceTimeoutMs: config.sources.timeoutMs,
         scratchDir,
+        localRoots: roots,
         codeVersion: config.codeVersion,
       },
       async close() {

@@ -2,6 +2,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config/index.js';
+import { connecting, type ServiceAddress } from '../faults/service-unavailable.js';
+
+function temporalAddress(config: Config): ServiceAddress {
+  return { service: 'Temporal', address: config.temporal.address, variable: 'TEMPORAL_ADDRESS' };
+}
 
 function connectionOptions(config: Config) {
   return {
@@ -11,11 +16,15 @@ function connectionOptions(config: Config) {
   };
 }
 
+/** The worker's connection; an unreachable server is a ServiceUnavailableError naming TEMPORAL_ADDRESS. */
 export function connectWorkerConnection(config: Config): Promise<NativeConnection> {
-  return NativeConnection.connect(connectionOptions(config));
+  return connecting(temporalAddress(config), () => NativeConnection.connect(connectionOptions(config)));
 }
 
+/** A client; an unreachable server is a ServiceUnavailableError within 6 seconds. */
 export async function connectClient(config: Config): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: '10 seconds' });
+  const connection = await connecting(temporalAddress(config), () =>
+    Connection.connect({ ...connectionOptions(config), connectTimeout: '6 seconds' }),
+  );
   return { client: new Client({ connection, namespace: config.temporal.namespace }), close: () => connection.close() };
 }

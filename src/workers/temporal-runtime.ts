@@ -1,6 +1,10 @@
-/** Routes the Temporal SDK's logs (core, worker, workflow and activity loggers) to pino. */
-import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel } from '@temporalio/worker';
+/**
+ * Routes the Temporal SDK's logs (core, worker, workflow and activity loggers) to pino, with every
+ * error among their fields (e.g. "Activity failed" and its `error`) kept whole.
+ */
+import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { withErrorFields } from '../faults/error-fields.js';
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -10,17 +14,20 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
   ERROR: 'error',
 };
 
+/** Writes the SDK's log entries to pino under `component: temporal`. */
+export function forwardSdkLogs(logger: Logger): (entry: LogEntry) => void {
+  const sdk = logger.child({ component: 'temporal' });
+  return (entry) => sdk[PINO_LEVEL[entry.level]](withErrorFields(entry.meta ?? {}), entry.message);
+}
+
 let installed = false;
 
 /** Installs the Runtime once per process; later calls are no-ops (the Runtime is process-wide). */
 export function installTemporalRuntime(logger: Logger): void {
   if (installed) return;
   installed = true;
-  const sdk = logger.child({ component: 'temporal' });
   Runtime.install({
-    logger: new DefaultLogger('INFO', (entry) => {
-      sdk[PINO_LEVEL[entry.level]]({ ...entry.meta }, entry.message);
-    }),
+    logger: new DefaultLogger('INFO', forwardSdkLogs(logger)),
     telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) } },
   });
 }

@@ -1,9 +1,11 @@
 /** Worker bootstrap: clients built once, activities injected, clean shutdown on SIGINT/SIGTERM. */
+import { setTimeout } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
+import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { describeStorage } from '../storage/index.js';
 import { backfillTaskQueue } from '../shared/keys.js';
 import { bundleWorkflows } from './bundle.js';
@@ -55,22 +57,35 @@ export async function runWorkersUntil<T>(workers: readonly Worker[], until?: () 
   }
 }
 
+export interface RunWorkerOptions {
+  /** Settles to stop the worker (tests, `courant demo`); without it, SIGINT/SIGTERM stop it. */
+  readonly until?: () => Promise<unknown>;
+  /** Keep retrying, with backoff, while Temporal or a store cannot be reached at start (else fail at once). */
+  readonly waitForServices?: boolean;
+}
+
+interface Started {
+  readonly workers: Worker[];
+  close(): Promise<void>;
+}
+
 /**
- * Runs the workers until SIGINT/SIGTERM, or until `until` settles when given, then closes every
- * client.
+ * Opens the stores, connects to Temporal and creates the workers; closes what it opened if a step
+ * fails. The Temporal Runtime is installed only once the stores are open: a Runtime with nothing
+ * connected would keep the process alive after a failed start.
  */
-export async function runWorker<T = void>(
-  config: Config,
-  logger: Logger,
-  until?: () => Promise<T>,
-): Promise<T | undefined> {
-  installTemporalRuntime(logger);
-  logger.info(describeStorage(config), 'storage environment detected');
+async function startWorkers(config: Config, logger: Logger): Promise<Started> {
   const resources = await openWorkerResources(config, logger);
   let connection: NativeConnection | undefined;
   let client: Awaited<ReturnType<typeof connectClient>> | undefined;
+  const close = async () => {
+    await client?.close();
+    await connection?.close();
+    await resources.close();
+  };
   try {
     const workflowBundle = await bundleWorkflows();
+    installTemporalRuntime(logger);
     connection = await connectWorkerConnection(config);
     client = await connectClient(config);
     const workers = await createWorkers({
@@ -81,6 +96,75 @@ export async function runWorker<T = void>(
       deps: resources.deps,
       workflowBundle,
     });
+    return { workers, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+const RETRY_START_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+/** Aborts when the process is asked to stop, while no Temporal worker is there to handle the signal yet. */
+function stopSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', abort);
+      process.off('SIGTERM', abort);
+    },
+  };
+}
+
+/**
+ * startWorkers, retried with backoff on ServiceUnavailableError when asked to wait for the
+ * services; undefined when SIGINT/SIGTERM arrives while waiting.
+ */
+async function startWhenReachable(
+  config: Config,
+  logger: Logger,
+  waitForServices: boolean,
+): Promise<Started | undefined> {
+  const stop = stopSignal();
+  try {
+    for (let delay = RETRY_START_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      try {
+        return await startWorkers(config, logger);
+      } catch (error) {
+        if (!(error instanceof ServiceUnavailableError)) throw error;
+        const { service, address, variable } = error;
+        if (!waitForServices) {
+          logger.error({ service, address, variable, err: error }, error.message);
+          throw error;
+        }
+        logger.warn({ service, address, variable, retryInMs: delay }, `${error.message}; retrying`);
+        const stopped = await setTimeout(delay, false, { signal: stop.signal }).catch(() => true);
+        if (stopped || stop.signal.aborted) return undefined;
+      }
+    }
+  } finally {
+    stop.dispose();
+  }
+}
+
+/**
+ * Runs the workers until SIGINT/SIGTERM, or until `until` settles when given, then closes every
+ * client. Refuses to start when a local directory cannot be written or a service cannot be reached
+ * (unless told to wait for the services).
+ */
+export async function runWorker(config: Config, logger: Logger, options: RunWorkerOptions = {}): Promise<void> {
+  logger.info(describeStorage(config), 'storage environment detected');
+  const started = await startWhenReachable(config, logger, options.waitForServices ?? false);
+  if (!started) {
+    logger.info('worker stopped before the services could be reached');
+    return;
+  }
+  try {
     logger.info(
       {
         temporal: config.temporal.address,
@@ -89,12 +173,9 @@ export async function runWorker<T = void>(
       },
       'worker is running',
     );
-    const result = await runWorkersUntil(workers, until);
+    await runWorkersUntil(started.workers, options.until);
     logger.info('worker stopped');
-    return result;
   } finally {
-    await client?.close();
-    await connection?.close();
-    await resources.close();
+    await started.close();
   }
 }

@@ -3,12 +3,15 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { BackfillCarried, BackfillInput, BackfillSummary, FailedDay } from '../shared/backfill.js';
+import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { backfillTaskQueue } from '../shared/keys.js';
 import { checkBackfillInput } from '../shared/inputs.js';
 import { checkedInput } from './checked-input.js';
@@ -19,8 +22,17 @@ import { runDay } from './run-day.js';
 /** Planning reads the day records once per backfill. */
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { maximumInterval: '30 seconds' },
+  retry: { maximumInterval: '30 seconds', maximumAttempts: 15, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
 });
+
+/** Re-checking days just before they start: a read of the day records, no retry isolation needed. */
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumInterval: '10 seconds', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+/** Backfills that re-check each day just before starting it (`missing` and `failed` modes). */
+const RECHECK_PATCH = 'recheck-days-before-start';
 
 /** Days started by one run before it continues as new, keeping its history small. */
 const DEFAULT_DAYS_PER_RUN = 150;
@@ -30,7 +42,9 @@ const DEFAULT_DAYS_PER_RUN = 150;
  * on the backfill task queue (so scheduled days are never queued behind it), with RunKind=backfill
  * and BackfillId on every day. Plans from the day records (missing | failed | all); answers the
  * `progress` query; `pause` / `resume` signals hold and release new starts; cancelling it cancels
- * the days in flight. Continues as new every 150 days. Completes with a summary, failed days
+ * the days in flight. In `missing` and `failed` modes each day is re-checked just before it starts:
+ * a day another run finished since the plan is skipped and counted (`skipped`), a day running
+ * elsewhere is attached to, so overlapping backfills run each day once. Continues as new every 150 days. Completes with a summary, failed days
  * included (each failed day is also a Failed `daily/{date}` for operators).
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
@@ -41,6 +55,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   const failed: FailedDay[] = [...(input.carried?.failed ?? [])];
   let planned = input.carried?.planned ?? 0;
   let succeeded = input.carried?.succeeded ?? 0;
+  let skipped = input.carried?.skipped ?? 0;
   let paused = false;
   let planning = !input.carried;
   let startedThisRun = 0;
@@ -51,6 +66,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     planned,
     succeeded,
     failed: failed.length,
+    skipped,
     running: [...running],
     pending: pending.length,
     paused,
@@ -93,13 +109,25 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       .finally(() => running.delete(date));
   };
 
+  const recheck = input.mode !== 'all' && !input.importRef && patched(RECHECK_PATCH);
+  const stillPlanned = async (dates: string[]) => {
+    const { run, skipped: done } = await local.recheckBackfillDays({
+      dates,
+      mode: input.mode,
+      ...(input.datasets ? { datasets: input.datasets } : {}),
+    });
+    skipped += done.length;
+    return run;
+  };
+
   const daysPerRun = input.daysPerRun ?? DEFAULT_DAYS_PER_RUN;
   const timeToContinue = () => startedThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested;
   try {
     while (pending.length > 0 && !timeToContinue()) {
       await condition(() => !paused && running.size < input.parallel);
-      const next = pending.shift();
-      if (next !== undefined) launch(next);
+      const free = recheck ? Math.min(input.parallel - running.size, daysPerRun - startedThisRun) : 1;
+      const next = pending.splice(0, free);
+      for (const date of recheck ? await stillPlanned(next) : next) launch(date);
     }
     await condition(() => running.size === 0);
   } catch (error) {
@@ -108,8 +136,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     throw error;
   }
   if (pending.length > 0) {
-    const carried: BackfillCarried = { planned, pending, succeeded, failed };
+    const carried: BackfillCarried = { planned, pending, succeeded, failed, skipped };
     await continueAsNew<typeof backfill>({ ...input, carried });
   }
-  return { planned, succeeded, failed: failed.length, failedDays: failed };
+  return { planned, succeeded, failed: failed.length, skipped, failedDays: failed };
 }

@@ -34,13 +34,14 @@ import {
 import { datasetDay } from './dataset-day.js';
 import { describeFailure } from './failure-messages.js';
 
-/** The report: reads records, writes a few small objects. */
+/** The report: reads records, writes a few small objects; retried for about ten minutes at most. */
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '1 minute',
+    maximumAttempts: 15,
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
   },
 });
@@ -113,7 +114,7 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
     throw ApplicationFailure.nonRetryable(
       `${date}: ${failed.length} of ${outcomes.length} datasets failed (report written to ${reportKeys[0]}). ` +
         failed.map((f) => f.error).join(' | '),
-      'DatasetsFailed',
+      ErrorType.DatasetsFailed,
     );
   }
   upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'done' }]);

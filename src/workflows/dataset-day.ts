@@ -35,13 +35,14 @@ const io = proxyActivities<Activities>({
   },
 });
 
-/** Record keeping: short, retried until the database answers. */
+/** Record keeping: short, retried for about five minutes while the database does not answer. */
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   heartbeatTimeout: '20 seconds',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
+    maximumAttempts: 15,
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
   },
 });

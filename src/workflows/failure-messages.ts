@@ -1,5 +1,6 @@
 /** What an operator reads when a day fails: what failed, where, and what to do. Pure. */
 import { ApplicationFailure, TemporalFailure } from '@temporalio/workflow';
+import type { ErrorTypeName } from '../shared/errors.js';
 
 export interface FailureSummary {
   readonly type: string;
@@ -20,12 +21,14 @@ export function describeFailure(error: unknown): FailureSummary {
   return fallback ?? { type: 'Unknown', message: error instanceof Error ? error.message : String(error) };
 }
 
-const ADVICE: Record<string, string> = {
+const ADVICE: Partial<Record<ErrorTypeName, string>> = {
   BadData:
     'the source data is wrong: inspect the file named above (quarantine/ keeps refused bodies), fix or wait for the source',
   SourceRejected: 'the source refused the request: check the source URL and configuration',
   TransientIO:
     'the source or storage stayed unreachable through every retry: check connectivity and the service status',
+  StorageMisconfigured:
+    'a local directory of the worker cannot be written: fix its permissions or free space, or point the variable named above elsewhere, and restart the worker',
 };
 
 export function operatorMessage(args: {
@@ -35,7 +38,7 @@ export function operatorMessage(args: {
   failure: FailureSummary;
   workflowId: string;
 }): string {
-  const advice = ADVICE[args.failure.type] ?? 'see the cause below';
+  const advice = ADVICE[args.failure.type as ErrorTypeName] ?? 'see the cause below';
   return (
     `${args.dataset} ${args.date} failed at ${args.stage} [${args.failure.type}]: ${args.failure.message}. ` +
     `What to do: ${advice}; then re-run the day (Reset ${args.workflowId} to its first workflow task, ` +

@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { parentPeriod, parsePeriod } from '../shared/periods.js';
 import { describeFailure } from './failure-messages.js';
 import {
@@ -26,14 +26,19 @@ const build = proxyActivities<Activities>({
     initialInterval: '2 seconds',
     maximumInterval: '1 minute',
     maximumAttempts: 6,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'ReportUnavailable'],
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, ErrorType.ReportUnavailable],
   },
 });
 
 /** Asking the next period for a rebuild: one signal. */
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    maximumAttempts: 15,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
 });
 
 /** Quiet time after a request before building: the days of a burst make one build. */

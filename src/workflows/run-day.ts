@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { DatasetName } from '../shared/datasets.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import type { ImportRef } from '../shared/imports.js';
 import { workflowIds } from '../shared/keys.js';
 import type { DailyPipelineOutput, RunKind } from '../shared/pipeline.js';
@@ -17,7 +17,8 @@ const attach = proxyActivities<Activities>({
   retry: {
     initialInterval: '5 seconds',
     maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'DayFailed'],
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, ErrorType.DayFailed],
   },
 });
 

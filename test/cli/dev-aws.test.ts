@@ -74,7 +74,7 @@ describe('courant dev in aws mode', () => {
       }
     } finally {
       dev.kill('SIGINT');
-      expect(await exited).toBe(0);
+      expect(await exited, stderr.slice(-2000)).toBe(0);
       await rm(dir, { recursive: true, force: true });
     }
     for (const port of [temporalPort, s3Port, dynamodbPort]) expect(await isListening('127.0.0.1', port)).toBe(false);

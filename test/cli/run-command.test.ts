@@ -1,4 +1,6 @@
 /** `courant run --wait` against the real dev server, a real worker and the document store. */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
@@ -42,5 +44,27 @@ describe('courant run --wait', () => {
     expect(r.stderr).toContain('daily/2021-12-21 failed');
     expect(r.stderr).toMatch(/eco2mix 2021-12-21 failed at download \[BadData\]/);
     expect(r.stderr).toContain('courant run --date 2021-12-21');
+  });
+
+  it("follows the run it started: a re-run shows none of the earlier failed run's progress", async () => {
+    odre.failNext('eco2mix-national-tr', [
+      { status: 200, contentType: 'text/html', body: '<html><body>Service unavailable</body></html>' },
+    ]);
+    const failed = await runCli(['run', '--date', '2021-12-22', '--wait'], env);
+    expect(failed.code).toBe(1);
+
+    const again = await runCli(['run', '--date', '2021-12-22', '--wait'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('(failed)');
+    expect(again.stdout).toContain('eco2mix: done (completed)');
+
+    // The refused body of the failed run is kept, but no longer where the day's current problems are.
+    const quarantine = path.join(harness.config.storage.dataDir, 'quarantine/eco2mix/dt=2021-12-22');
+    const files = await readdir(quarantine);
+    expect(files).toContain('superseded');
+    expect(files).not.toContain('realtime.refused');
+    const [kept] = await readdir(path.join(quarantine, 'superseded'));
+    expect(kept).toMatch(/^realtime-[0-9a-f]{16}\.refused$/);
+    expect(await readFile(path.join(quarantine, 'superseded', kept ?? ''), 'utf8')).toContain('Service unavailable');
   });
 });

@@ -85,6 +85,7 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'storageKeys.processed': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.rejects': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.refusedBody': ['eco2mix', '2024-01-01', 'realtime'],
+  'storageKeys.supersededRefusedBody': ['eco2mix', '2024-01-01', 'realtime', 'a'.repeat(64)],
   'storageKeys.metrics': ['eco2mix', '2024-01-01'],
   'storageKeys.dailyReport': ['2024-01-01', 'json'],
   'reportKeys.monthly': ['2024-01', 'json'],

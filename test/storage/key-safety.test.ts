@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDatasetName } from '../../src/shared/datasets.js';
 import { storageKeys } from '../../src/shared/keys.js';
 import { LocalObjectStore } from '../../src/storage/local-object-store.js';
 import { assertSafeKey } from '../../src/storage/object-store.js';
@@ -41,7 +42,7 @@ const hostile = fc.oneof(
 const safeDate = /^\d{4}-\d{2}-\d{2}$/;
 
 describe('storage keys built from dataset ids and dates', () => {
-  it('exist only for known datasets and real dates, and then stay inside their partition', () => {
+  it('exist only for well-formed dataset names and real dates, and then stay inside their partition', () => {
     fc.assert(
       fc.property(hostile, hostile, hostile, (dataset, date, source) => {
         const builders = [
@@ -61,7 +62,13 @@ describe('storage keys built from dataset ids and dates', () => {
           }
           expect(safeDate.test(date)).toBe(true);
           expect(() => assertSafeKey(key)).not.toThrow();
-          expect(key).toMatch(/^(raw|processed|quarantine|metrics)\/eco2mix\/dt=\d{4}-\d{2}-\d{2}\/|^reports\/dt=/);
+          if (key.startsWith('reports/')) {
+            expect(key).toBe(`reports/dt=${date}/daily_report.json`);
+            continue;
+          }
+          expect(isDatasetName(dataset)).toBe(true);
+          expect(key.startsWith(`${key.split('/')[0] ?? ''}/${dataset}/dt=${date}/`)).toBe(true);
+          expect(key.split('/')[0]).toMatch(/^(raw|processed|quarantine|metrics)$/);
         }
       }),
       { numRuns: 500 },

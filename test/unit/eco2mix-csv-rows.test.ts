@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { readCsvRows } from '../../src/datasets/eco2mix/csv-rows.js';
+import { readCsvTable } from '../../src/datasets/eco2mix/csv-rows.js';
 
-/** The rows csv-parse gives for a text, the way readCsvRows used it before its unquoted fast path. */
+/** The rows csv-parse gives for a text, the way the reader used it before its unquoted fast path. */
 function withCsvParse(text: string, delimiter: ';' | ','): Array<{ line: number; fields: string[] }> {
   const rows: Array<{ line: number; fields: string[] }> = [];
   parse(text.replace(/\r\n?/g, '\n'), {
@@ -17,7 +17,7 @@ function withCsvParse(text: string, delimiter: ';' | ','): Array<{ line: number;
   return rows.slice(1).filter((row) => !row.fields.every((field) => field.trim() === ''));
 }
 
-describe('readCsvRows on texts without quotes', () => {
+describe('readCsvTable on texts without quotes', () => {
   const texts: Array<[string, string]> = [
     ['LF with a trailing newline', 'a;b;c\n1;2;3\n4;5;6\n'],
     ['CRLF without a trailing newline', 'a;b;c\r\n1;2;3\r\n4;5;6'],
@@ -27,7 +27,7 @@ describe('readCsvRows on texts without quotes', () => {
   ];
   for (const [what, text] of texts) {
     it(`gives the rows and lines csv-parse gives: ${what}`, () => {
-      expect(readCsvRows(text, ';', 'f.csv')).toEqual(withCsvParse(text, ';'));
+      expect(readCsvTable(text, ';', 'f.csv').rows).toEqual(withCsvParse(text, ';'));
     });
   }
 });

@@ -5,12 +5,9 @@
  * synthetic RTE files — and of hand-made edge cases equals the TypeScript implementation kept in
  * test/reference/, within 1e-9 (relative), and the SQL gives the same bits on every run.
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eco2mixDayMetrics } from '../../src/datasets/eco2mix/day-metrics.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
 import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
@@ -18,35 +15,22 @@ import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { ECO2MIX_PARQUET_COLUMNS, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { writeParquetRows } from '../../src/parquet/write.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { eco2mixFixturePath, eco2mixRecord, loadSampleDay } from '../support/eco2mix-fixtures.js';
 import { buildRteFile } from '../support/rte-files.js';
 import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';
+import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
-let db: DuckDBInstance;
-let connection: DuckDBConnection;
-let dir: string;
+const scratch = useScratchDuckDb('courant-eco2mix-sql-');
 let written = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'courant-eco2mix-sql-'));
-  db = await openDuckDb({ tempDirectory: dir });
-  connection = await db.connect();
-});
-afterAll(async () => {
-  connection.closeSync();
-  db.closeSync();
-  await rm(dir, { recursive: true, force: true });
-});
 
 /** The day's merged records as the transform writes them, then the SQL metrics of that Parquet. */
 async function sqlMetrics(date: string, records: readonly Eco2mixRecord[]) {
   written += 1;
-  const file = path.join(dir, `${written}.parquet`);
-  await writeParquetRows(connection, records, ECO2MIX_PARQUET_COLUMNS, file);
-  return eco2mixDayMetrics(connection, date, file);
+  const file = path.join(scratch.dir, `${written}.parquet`);
+  await writeParquetRows(scratch.connection, records, ECO2MIX_PARQUET_COLUMNS, file);
+  return eco2mixDayMetrics(scratch.connection, date, file);
 }
 
 /** Every leaf equal: numbers within 1e-9 of each other (relative to their size), the rest exactly. */
@@ -135,10 +119,11 @@ describe('eCO2mix metrics in SQL against the reference implementation', () => {
   it('gives the same bits on every run over the same Parquet', async () => {
     const exports = await loadDemoExports();
     const records = mergeEco2mixSources(parsed(exports['eco2mix-national-tr'] ?? '', 'realtime'), '2021-12-15');
-    const file = path.join(dir, 'repeat.parquet');
-    await writeParquetRows(connection, records, ECO2MIX_PARQUET_COLUMNS, file);
+    const file = path.join(scratch.dir, 'repeat.parquet');
+    await writeParquetRows(scratch.connection, records, ECO2MIX_PARQUET_COLUMNS, file);
     const runs = [];
-    for (let i = 0; i < 5; i += 1) runs.push(JSON.stringify(await eco2mixDayMetrics(connection, '2021-12-15', file)));
+    for (let i = 0; i < 5; i += 1)
+      runs.push(JSON.stringify(await eco2mixDayMetrics(scratch.connection, '2021-12-15', file)));
     expect(new Set(runs).size).toBe(1);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalColumn, normaliseHeaderLabel } from '../../src/datasets/eco2mix/columns.js';
 import { assertEco2mixCsv, parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
-import { BadDataError } from '../../src/shared/errors.js';
 import { ECO2MIX_FIXTURE_FILES, readEco2mixFixture } from '../support/eco2mix-fixtures.js';
+import { badDataFrom } from '../support/bad-data.js';
 
 const FILE = 'raw/eco2mix/dt=2025-08-22/realtime.csv';
 const options = { file: FILE, source: 'realtime' } as const;
@@ -12,16 +12,6 @@ const MACHINE_HEADER =
   'date_heure;consommation;prevision_j1;prevision_j;fioul;charbon;gaz;nucleaire;eolien;solaire;hydraulique;pompage;bioenergies;ech_physiques;taux_co2';
 
 /** The BadDataError thrown by `run`, or a failure when nothing or something else is thrown. */
-function badDataFrom(run: () => unknown): BadDataError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BadDataError) return error;
-    throw error;
-  }
-  throw new Error('expected a BadDataError, nothing was thrown');
-}
-
 describe('bodies that are not an eCO2mix CSV', () => {
   const cases: Array<[string, string | Uint8Array, RegExp]> = [
     ['an HTML page', '<!DOCTYPE html><html><body>Maintenance</body></html>', /found an HTML page/],

@@ -11,9 +11,9 @@ import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
 import { coveredDays, parseRteFile, sourceOfFileName } from '../../src/datasets/eco2mix/rte-file.js';
 import type { Eco2mixSource } from '../../src/datasets/eco2mix/sources.js';
-import { BadDataError } from '../../src/shared/errors.js';
 import { eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
-import { buildRteFile, DISCLAIMER, zipRteFile } from '../support/rte-files.js';
+import { buildRteFile, zipRteFile } from '../support/rte-files.js';
+import { badDataFrom } from '../support/bad-data.js';
 
 const SAMPLE = 'vomain_dubonjus_eCO2mix_RTE_En-cours-TR_2016-06.xls';
 const sampleBytes = () => new Uint8Array(readFileSync(eco2mixFixturePath(SAMPLE)));
@@ -29,16 +29,6 @@ function dayMetrics(file: ReturnType<typeof parseRteFile>, date: string) {
   return computeEco2mixMetrics(date, mergeEco2mixSources(records, date));
 }
 
-function badData(work: () => unknown): BadDataError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof BadDataError) return error;
-    throw error;
-  }
-  throw new Error('expected a BadDataError');
-}
-
 describe('the real RTE En-cours-TR file of June 2016', () => {
   const file = parseRteFile(sampleBytes(), SAMPLE);
 
@@ -49,12 +39,17 @@ describe('the real RTE En-cours-TR file of June 2016', () => {
     expect(file.columns).toContain('hydraulique_fil_eau_eclusee');
     expect(file.columns).toContain('taux_co2');
     expect(file.ignoredColumns).toEqual([]);
-    expect(file.rowsRead).toBe(2496);
+    expect(file.accounting).toMatchObject({ kept: 2496, rejected: 0 });
     expect(file.rejects).toEqual([]);
   });
 
-  it('keeps the disclaimer after the data as a note, not a row', () => {
-    expect(file.notes).toEqual([{ line: 2498, text: DISCLAIMER }]);
+  it('skips the header, the disclaimer after the data and the last blank line, counting each', () => {
+    expect(file.accounting).toEqual({
+      read: 2499,
+      kept: 2496,
+      rejected: 0,
+      skipped: { header: 1, disclaimer: 1, blank: 1 },
+    });
   });
 
   it('covers the days with a consumption value: 1 to 25 June; the forecast-only 26th is not covered', () => {
@@ -100,7 +95,7 @@ describe('the real RTE En-cours-TR file of June 2016', () => {
       'eCO2mix_RTE_En-cours-TR.zip',
     );
     expect(zipped.entry).toBe('eCO2mix_RTE_En-cours-TR.xls');
-    expect(zipped.rowsRead).toBe(2496);
+    expect(zipped.accounting).toEqual(file.accounting);
     expect(coveredDays(zipped)).toEqual(coveredDays(file));
   });
 });
@@ -232,14 +227,14 @@ describe('bad files and bad rows', () => {
   const header = buildRteFile({ from: '2020-08-01', to: '2020-08-01' }).text.split('\n')[0] ?? '';
 
   it('refuses an HTML page, an ODRÉ `;` export and a header without a required column, naming line and column', () => {
-    expect(badData(() => parseRteFile(Buffer.from('<html><body>Maintenance</body></html>'), 'x.xls')).message).toMatch(
-      /x\.xls, line 1: expected the tab-separated header of an RTE eCO2mix file.*an HTML page/,
-    );
-    expect(badData(() => parseRteFile(Buffer.from('date_heure;consommation\n'), 'x.xls')).message).toMatch(
+    expect(
+      badDataFrom(() => parseRteFile(Buffer.from('<html><body>Maintenance</body></html>'), 'x.xls')).message,
+    ).toMatch(/x\.xls, line 1: expected the tab-separated header of an RTE eCO2mix file.*an HTML page/);
+    expect(badDataFrom(() => parseRteFile(Buffer.from('date_heure;consommation\n'), 'x.xls')).message).toMatch(
       /tab-separated header/,
     );
     const noCo2 = header.replace('\tTaux de Co2', '');
-    expect(badData(() => parseRteFile(Buffer.from(`${noCo2}\n`, 'latin1'), 'x.xls')).location).toEqual({
+    expect(badDataFrom(() => parseRteFile(Buffer.from(`${noCo2}\n`, 'latin1'), 'x.xls')).location).toEqual({
       file: 'x.xls',
       line: 1,
       column: 'taux_co2',
@@ -248,8 +243,8 @@ describe('bad files and bad rows', () => {
 
   it('refuses a zip without a data file, or with two', () => {
     const bytes = buildRteFile({ from: '2020-08-01', to: '2020-08-01' }).bytes;
-    expect(badData(() => parseRteFile(zipSync({ 'readme.pdf': bytes }), 'a.zip')).message).toMatch(/no \.xls/);
-    expect(badData(() => parseRteFile(zipSync({ 'a.xls': bytes, 'b.xls': bytes }), 'a.zip')).message).toMatch(
+    expect(badDataFrom(() => parseRteFile(zipSync({ 'readme.pdf': bytes }), 'a.zip')).message).toMatch(/no \.xls/);
+    expect(badDataFrom(() => parseRteFile(zipSync({ 'a.xls': bytes, 'b.xls': bytes }), 'a.zip')).message).toMatch(
       /several data files: a\.xls, b\.xls/,
     );
   });
@@ -272,6 +267,7 @@ describe('bad files and bad rows', () => {
       expect.objectContaining({ line: 8, column: 'date' }),
     ]);
     expect(file.days.get('2020-08-01')?.rows).toHaveLength(93);
+    expect(file.days.get('2020-08-01')?.rejects.map((reject) => reject.line)).toEqual([6, 7]);
   });
 
   it('accepts a UTF-8 copy of the file and a BOM', () => {

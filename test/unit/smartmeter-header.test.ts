@@ -4,19 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalSmartMeterColumn } from '../../src/datasets/smartmeter/columns.js';
 import { parseSmartMeterHeader, readSmartMeterHeader } from '../../src/datasets/smartmeter/header.js';
-import { BadDataError } from '../../src/shared/errors.js';
+import { badDataFrom } from '../support/bad-data.js';
 
 const FILE = 'raw/smartmeter/dt=2024-03-14/readings.csv';
-
-function badDataFrom(run: () => unknown): BadDataError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BadDataError) return error;
-    throw error;
-  }
-  throw new Error('expected a BadDataError, nothing was thrown');
-}
 
 describe('smart-meter header labels', () => {
   it('recognises common spellings of the three columns', () => {

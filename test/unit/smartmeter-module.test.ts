@@ -3,41 +3,26 @@
  * UCI and LCL files, the generic shape), 23- and 25-hour days, files spanning days, the same file
  * twice, corrected files, bad rows and refused files.
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { BadDataError } from '../../src/shared/errors.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
+import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const KAGGLE = path.join('test', 'fixtures', 'smartmeter', 'jaslemkaril_kaggle_ziya07_smart_meter_data.csv');
 const config = { stepMinutes: 30 };
 const NOW = new Date('2026-11-22T12:00:00Z');
 
-let db: DuckDBInstance;
-let connection: DuckDBConnection;
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'courant-smartmeter-'));
-  db = await openDuckDb({ tempDirectory: dir });
-  connection = await db.connect();
-});
-afterAll(async () => {
-  connection.closeSync();
-  db.closeSync();
-  await rm(dir, { recursive: true, force: true });
-});
+const scratch = useScratchDuckDb('courant-smartmeter-');
 
 let written = 0;
 async function fileOf(body: string | Buffer, options: Record<string, string> = {}, order = 0): Promise<DayFile> {
   written += 1;
-  const file = path.join(dir, `in-${written}.csv`);
+  const file = path.join(scratch.dir, `in-${written}.csv`);
   await writeFile(file, body);
   return { source: 'drop', key: `raw/smartmeter/x/in-${written}.csv`, path: file, sha256: 'x', order, options };
 }
@@ -45,7 +30,7 @@ async function fileOf(body: string | Buffer, options: Record<string, string> = {
 async function days(file: DayFile): Promise<readonly string[]> {
   return (
     smartmeterModule.drop?.days({
-      db: connection,
+      db: scratch.connection,
       path: file.path,
       file: file.key,
       options: file.options,
@@ -56,23 +41,25 @@ async function days(file: DayFile): Promise<readonly string[]> {
 }
 
 async function runDay(date: string, files: readonly DayFile[]) {
-  const out = await mkdtemp(path.join(dir, 'day-'));
+  const out = await mkdtemp(path.join(scratch.dir, 'day-'));
   const tablePath = (table: string) => path.join(out, `${table}.parquet`);
   const rejectsPath = path.join(out, 'rejects.jsonl');
   const result = await smartmeterModule.transform({
     date,
     config,
-    db: connection,
+    db: scratch.connection,
     files,
     tablePath,
     rejectsPath,
     scratchDir: out,
   });
   const tables = Object.fromEntries(result.tables.map((t) => [t, tablePath(t)]));
-  const metrics = await smartmeterModule.metrics({ date, config, db: connection, tables });
+  const metrics = await smartmeterModule.metrics({ date, config, db: scratch.connection, tables });
   const rows = async (table: string, order: string) =>
     (
-      await connection.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(tablePath(table))}) ORDER BY ${order}`)
+      await scratch.connection.runAndReadAll(
+        `SELECT * FROM read_parquet(${sqlString(tablePath(table))}) ORDER BY ${order}`,
+      )
     ).getRowObjectsJson();
   const rejects = (await readFile(rejectsPath, 'utf8').catch(() => ''))
     .split('\n')

@@ -49,7 +49,7 @@ export function registerDemoCommand(program: Command, context: () => CommandCont
             `  Source         ${source.source}\n` +
             `  Outputs        ${config.storage.dataDir}\n\n`,
         );
-        await runWorker(config, ctx.logger, () => runDemoDay(ctx, config, name, date));
+        await runWorker(config, ctx.logger, { until: () => runDemoDay(ctx, config, name, date) });
         await printWhereThingsAre(ctx.out, config, name, date, stack.temporalUi);
         const keepRunning = options.keepRunning ?? process.stdout.isTTY === true;
         if (keepRunning) {

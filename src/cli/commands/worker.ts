@@ -7,8 +7,13 @@ export function registerWorkerCommand(program: Command, context: () => CommandCo
   program
     .command('worker')
     .description('run a worker on the configured Temporal server and storage until SIGINT/SIGTERM')
-    .action(async () => {
+    .option(
+      '--wait-for-services',
+      'keep retrying with backoff while Temporal or a store cannot be reached at start (default: exit 2 at once)',
+      false,
+    )
+    .action(async (options: { waitForServices?: boolean }) => {
       const ctx = context();
-      await runWorker(ctx.config, ctx.logger);
+      await runWorker(ctx.config, ctx.logger, { waitForServices: options.waitForServices === true });
     });
 }

@@ -1,8 +1,9 @@
 /**
  * Turning downloaded bytes into CSV text, and recognising bodies that are not CSV at all
- * (an empty reply, an HTML error page, a JSON error) before any row is read.
+ * (UTF-16 or binary bytes, an empty reply, an HTML error page, a JSON error) before any row is read.
  */
 import { BadDataError } from '../../shared/errors.js';
+import { assertEightBitText } from '../text-encoding.js';
 
 const BOM = '\uFEFF';
 /** How much of a body is looked at to recognise HTML. */
@@ -19,7 +20,8 @@ function lineOfFirstInvalidByte(body: Uint8Array): number {
 
 /**
  * UTF-8 text of a body without its BOM. With `maxBytes`, only the start of the body is decoded
- * (a character cut at the end is dropped, not reported).
+ * (a character cut at the end is dropped, not reported). A UTF-16 or binary body is refused,
+ * named as such.
  */
 export function decodeCsvBody(body: Uint8Array | string, file: string, maxBytes?: number): string {
   let text: string;
@@ -27,6 +29,7 @@ export function decodeCsvBody(body: Uint8Array | string, file: string, maxBytes?
     text = maxBytes === undefined ? body : body.slice(0, maxBytes);
   } else {
     const bytes = maxBytes === undefined ? body : body.subarray(0, maxBytes);
+    assertEightBitText(bytes, file, 'UTF-8 text, as ODRÉ exports are');
     try {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, {
         stream: maxBytes !== undefined,

@@ -1,9 +1,12 @@
 /**
  * RTE's downloadable eCO2mix files (`eCO2mix_RTE_En-cours-TR.zip`, `…_En-cours-Consolide.zip`,
  * `…_Annuel-Definitif_YYYY.zip`, or the `.xls` inside) as `courant import` reads them: the days
- * they cover and, per day and source, the rows written the way the ODRÉ export API serves them.
+ * they cover and, per day and source, the rows written the way the ODRÉ export API serves them;
+ * every line of the file accounted for (kept, rejected with its line and reason, or skipped) in
+ * the headline and the manifest, and a day's rejected lines in the facts of its raw files.
  */
 import type { FileImport, ImportedFile } from '../contract.js';
+import { describeSkipped } from './accounting.js';
 import { rteDayExport, rteDaySources } from './rte-export.js';
 import { coveredDays, parseRteFile, type RteFile } from './rte-file.js';
 
@@ -16,12 +19,14 @@ function sourcesOf(file: RteFile, days: readonly string[]): string[] {
 }
 
 function imported(file: RteFile): ImportedFile {
+  const { accounting } = file;
+  const rowsRead = accounting.kept + accounting.rejected;
   return {
     name: file.name,
     days: coveredDays(file),
     headline: (days) =>
-      `${file.name}${file.entry ? ` (${file.entry})` : ''}: ${file.rowsRead} rows, ${file.rejects.length} rejected, ` +
-      `${sourcesOf(file, days).join(' + ') || 'no'} data`,
+      `${file.name}${file.entry ? ` (${file.entry})` : ''}: ${accounting.read} lines, ${describeSkipped(accounting)}, ` +
+      `${rowsRead} rows, ${accounting.rejected} rejected, ${sourcesOf(file, days).join(' + ') || 'no'} data`,
     rejects: file.rejects.slice(0, 5),
     manifest: (days, skipped) => ({
       file: file.name,
@@ -29,8 +34,9 @@ function imported(file: RteFile): ImportedFile {
       encoding: file.encoding,
       columns: file.columns,
       ignoredColumns: file.ignoredColumns,
-      rowsRead: file.rowsRead,
-      rejected: file.rejects.length,
+      rowsRead,
+      rejected: accounting.rejected,
+      accounting,
       rejects: file.rejects.slice(0, 100),
       sources: sourcesOf(file, days),
       days,
@@ -39,9 +45,10 @@ function imported(file: RteFile): ImportedFile {
     dayFile(date, source) {
       const exported = isSource(source) ? rteDayExport(file, date, source) : null;
       if (!exported) return null;
+      const rejects = file.days.get(date)?.rejects ?? [];
       return {
         body: new TextEncoder().encode(exported.csv),
-        facts: { entry: file.entry, lines: exported.lines, rows: exported.rows },
+        facts: { entry: file.entry, lines: exported.lines, rows: exported.rows, rejected: rejects.length, rejects },
       };
     },
   };

@@ -1,11 +1,13 @@
 /**
  * Parsing eCO2mix CSV exports (ODRÉ API with machine names, or portal exports with French labels)
- * into typed records. A wrong file (not UTF-8, empty, HTML, unknown or incomplete header, broken
- * quoting) throws BadDataError; a wrong row is rejected with its line and reason and the others kept.
+ * into typed records. A wrong file (UTF-16 or binary, not UTF-8, empty, HTML, unknown or incomplete
+ * header, broken quoting) throws BadDataError; a wrong row is rejected with its line and reason and
+ * the others kept; every record is accounted for (kept, rejected, or skipped as header or blank).
  */
 import type { ParseResult, RejectedRow } from '../types.js';
+import type { RowAccounting } from './accounting.js';
 import { assertTextLooksLikeCsv, decodeCsvBody } from './csv-body.js';
-import { readCsvRows } from './csv-rows.js';
+import { readCsvTable } from './csv-rows.js';
 import { readEco2mixHeader } from './header.js';
 import type { Eco2mixRecord } from './record.js';
 import { rowToEco2mixRecord } from './row-to-record.js';
@@ -30,6 +32,14 @@ export function assertEco2mixCsv(body: Uint8Array | string, file: string): void 
   readEco2mixHeader(text, file);
 }
 
+/** Why a record of an export is not a row. */
+export type CsvSkip = 'header' | 'blank';
+
+export interface Eco2mixCsvParse extends ParseResult<Eco2mixRecord> {
+  /** Every record of the text: read = kept + rejected + skipped (the header, blank records). */
+  readonly accounting: RowAccounting<CsvSkip>;
+}
+
 interface KeptRow {
   readonly line: number;
   readonly rawInstant: string;
@@ -37,16 +47,18 @@ interface KeptRow {
 }
 
 /**
- * Parses a whole export. Records come in file order, one per instant: when an instant appears
- * twice, the later row is kept and the earlier one is rejected as superseded (so that
- * `rowsRead = records + rejects`). A header with no data rows gives zero records, not an error.
+ * Parses a whole export and accounts for each of its records. Records come in file order, one per
+ * instant: when an instant appears twice, the later row is kept and the earlier one is rejected as
+ * superseded (so that `rowsRead = records + rejects`). A header with no data rows gives zero
+ * records, not an error.
  */
-export function parseEco2mixCsv(body: Uint8Array | string, options: ParseEco2mixOptions): ParseResult<Eco2mixRecord> {
+export function parseEco2mixCsvAccounted(body: Uint8Array | string, options: ParseEco2mixOptions): Eco2mixCsvParse {
   const { file, source } = options;
   const text = decodeCsvBody(body, file);
   assertTextLooksLikeCsv(text, file);
   const header = readEco2mixHeader(text, file);
-  const rows = readCsvRows(text, header.delimiter, file);
+  const table = readCsvTable(text, header.delimiter, file);
+  const { rows } = table;
 
   const rejects: RejectedRow[] = [];
   const kept = new Map<string, KeptRow>();
@@ -72,5 +84,17 @@ export function parseEco2mixCsv(body: Uint8Array | string, options: ParseEco2mix
 
   rejects.sort((a, b) => a.line - b.line);
   const records = [...kept.values()].map((row) => row.record);
-  return { records, rejects, rowsRead: rows.length };
+  const accounting = {
+    read: table.records,
+    kept: records.length,
+    rejected: rejects.length,
+    skipped: { header: 1, blank: table.blank },
+  };
+  return { records, rejects, rowsRead: rows.length, accounting };
+}
+
+/** Parses a whole export: {@link parseEco2mixCsvAccounted} without the accounting. */
+export function parseEco2mixCsv(body: Uint8Array | string, options: ParseEco2mixOptions): ParseResult<Eco2mixRecord> {
+  const { records, rejects, rowsRead } = parseEco2mixCsvAccounted(body, options);
+  return { records, rejects, rowsRead };
 }

@@ -12,6 +12,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
+import { BadDataError } from '../../shared/errors.js';
 import { parisDayBounds } from '../../shared/partition.js';
 import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
 import { asBadData } from './duckdb-errors.js';
@@ -33,10 +34,17 @@ export function meterOf(file: Pick<DayFile, 'options' | 'key'>): string {
   return name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'meter';
 }
 
-async function scanOf(file: DayFile, config: SmartMeterConfig) {
+/** A file of the day: the SQL reading its rows, and how many non-blank lines follow its header. */
+interface Scan {
+  readonly file: DayFile;
+  readonly sql: string;
+  readonly dataLines: number;
+}
+
+async function scanOf(file: DayFile, config: SmartMeterConfig): Promise<Scan> {
   const shape = recogniseShape(await readHeaderLine(file.path, file.key), file.key, config.stepMinutes);
   const lines = await countDataLines(file.path);
-  return fileRowsSql({
+  const sql = fileRowsSql({
     path: file.path,
     file: file.key,
     arrival: file.order,
@@ -44,6 +52,25 @@ async function scanOf(file: DayFile, config: SmartMeterConfig) {
     meterId: meterOf(file),
     blankLines: lines.blankLines ?? [],
   });
+  return { file, sql, dataLines: lines.dataLines };
+}
+
+/**
+ * Every non-blank line after a file's header must be a row, kept or rejected: a line DuckDB's
+ * reader skipped would be lost without a reason, so the file is refused instead.
+ */
+async function assertEveryLineRead(db: DuckDBConnection, scans: readonly Scan[]): Promise<void> {
+  const counts = await db.runAndReadAll('SELECT arrival, count(*) FROM sm_rows GROUP BY arrival');
+  const rows = new Map(counts.getRowsJson().map(([arrival, n]) => [Number(arrival), Number(n)]));
+  for (const { file, dataLines } of scans) {
+    const read = rows.get(file.order) ?? 0;
+    if (read !== dataLines) {
+      throw new BadDataError(
+        { file: file.key },
+        `${dataLines} non-blank lines follow the header, but ${read} were read as rows (a carriage return alone as a line end?)`,
+      );
+    }
+  }
 }
 
 async function count(db: DuckDBConnection, sql: string): Promise<number> {
@@ -87,7 +114,10 @@ export async function transformSmartMeterFiles(context: TransformContext<SmartMe
   const scans = await Promise.all(context.files.map((file) => scanOf(file, context.config)));
   const keys = context.files.map((f) => f.key).join(', ');
   try {
-    await asBadData(keys, () => db.run(`CREATE OR REPLACE TEMP TABLE sm_rows AS ${scans.join(' UNION ALL ')}`));
+    await asBadData(keys, () =>
+      db.run(`CREATE OR REPLACE TEMP TABLE sm_rows AS ${scans.map((scan) => scan.sql).join(' UNION ALL ')}`),
+    );
+    await assertEveryLineRead(db, scans);
     // The first of two writings of a repeated October local time is summer time, an hour earlier.
     await db.run(`
 UPDATE sm_rows SET ts = ts - INTERVAL 1 HOUR FROM (

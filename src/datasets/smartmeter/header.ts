@@ -1,5 +1,6 @@
 /** Reading and checking the header line of a smart-meter CSV file (only its first bytes are read). */
 import { open } from 'node:fs/promises';
+import { assertEightBitText } from '../text-encoding.js';
 import { BadDataError } from '../../shared/errors.js';
 import { canonicalSmartMeterColumn, SMARTMETER_COLUMNS, type SmartMeterColumn } from './columns.js';
 
@@ -71,21 +72,6 @@ export async function readSmartMeterHeader(path: string, file: string): Promise<
   return parseSmartMeterHeader(await readHeaderLine(path, file), file);
 }
 
-/** A UTF-16 byte order mark, or text whose every other byte is NUL (UTF-16 without a mark). */
-function looksUtf16(bytes: Uint8Array): boolean {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
-  const sample = bytes.subarray(0, 512);
-  const pairs = Math.floor(sample.length / 2);
-  if (pairs < 8) return false;
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i + 1 < sample.length; i += 2) {
-    if (sample[i] === 0) even += 1;
-    if (sample[i + 1] === 0) odd += 1;
-  }
-  return Math.max(even, odd) >= pairs * 0.4 && Math.min(even, odd) <= pairs * 0.05;
-}
-
 /**
  * The first line of a text file (BOM and line end removed), refusing with BadDataError an empty
  * file, a UTF-16 file (named as such), a binary file and bytes that are not UTF-8.
@@ -101,8 +87,7 @@ export async function readHeaderLine(path: string, file: string): Promise<string
     await handle.close();
   }
   if (bytes.length === 0) throw new BadDataError({ file }, 'the file is empty');
-  if (looksUtf16(bytes)) throw new BadDataError({ file, line: 1 }, 'the file is UTF-16 text: save it as UTF-8');
-  if (bytes.includes(0)) throw new BadDataError({ file }, 'the file is binary (it holds NUL bytes), not text');
+  assertEightBitText(bytes, file, 'UTF-8 text');
   const end = bytes.indexOf(10);
   const lineBytes = end < 0 ? bytes : bytes.subarray(0, end);
   let line: string;

@@ -14,25 +14,32 @@ export interface LineCount {
   readonly blankLines: readonly number[] | null;
 }
 
+/** True when bytes [from, to) of the chunk are all carriage returns. */
+function onlyCarriageReturns(chunk: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) if (chunk[i] !== CR) return false;
+  return true;
+}
+
 /**
- * Counts the lines of a file, read in 1 MiB chunks. A blank line is empty or a lone carriage
- * return; a last line without a line end counts.
+ * Counts the lines of a file, read in 1 MiB chunks. A blank line is empty or carriage returns
+ * only (DuckDB's reader skips both); a last line without a line end counts.
  */
 export async function countDataLines(path: string): Promise<LineCount> {
   let line = 0;
   let dataLines = 0;
   let blankLines: number[] | null = [];
-  let length = 0;
-  let firstByte = -1;
+  /** Bytes seen since the last line end, and whether they were all carriage returns. */
+  let pending = false;
+  let blank = true;
   const endLine = () => {
     line += 1;
-    if (length > 1 || (length === 1 && firstByte !== CR)) {
+    if (!blank) {
       if (line > 1) dataLines += 1;
     } else if (line > 1 && blankLines !== null) {
       blankLines.push(line);
       if (blankLines.length > MAX_BLANK_LINES) blankLines = null;
     }
-    length = 0;
+    blank = true;
   };
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     let at = 0;
@@ -40,14 +47,15 @@ export async function countDataLines(path: string): Promise<LineCount> {
       const end = chunk.indexOf(LF, at);
       const stop = end < 0 ? chunk.length : end;
       if (stop > at) {
-        if (length === 0) firstByte = chunk[at] ?? -1;
-        length += stop - at;
+        pending = true;
+        if (blank) blank = onlyCarriageReturns(chunk, at, stop);
       }
       if (end < 0) break;
       endLine();
+      pending = false;
       at = end + 1;
     }
   }
-  if (length > 0) endLine();
+  if (pending) endLine();
   return { dataLines, blankLines };
 }

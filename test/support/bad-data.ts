@@ -1,0 +1,12 @@
+/** The BadDataError a piece of work throws; fails the test when it throws nothing or something else. */
+import { BadDataError } from '../../src/shared/errors.js';
+
+export function badDataFrom(work: () => unknown): BadDataError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof BadDataError) return error;
+    throw error;
+  }
+  throw new Error('expected a BadDataError, nothing was thrown');
+}

@@ -1,0 +1,32 @@
+/** A DuckDB database with the worker's settings and a scratch directory, for one test file. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll } from 'vitest';
+import { openDuckDb } from '../../src/parquet/duckdb.js';
+
+export interface ScratchDuckDb {
+  /** Valid inside the tests of the file (opened before them, closed after). */
+  readonly connection: DuckDBConnection;
+  readonly dir: string;
+}
+
+/** Opens the database before the file's tests and closes it, removing the directory, after them. */
+export function useScratchDuckDb(prefix: string): ScratchDuckDb {
+  const scratch = {} as { connection: DuckDBConnection; dir: string; close: () => void };
+  beforeAll(async () => {
+    scratch.dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+    const db = await openDuckDb({ tempDirectory: scratch.dir });
+    scratch.connection = await db.connect();
+    scratch.close = () => {
+      scratch.connection.closeSync();
+      db.closeSync();
+    };
+  });
+  afterAll(async () => {
+    scratch.close();
+    await rm(scratch.dir, { recursive: true, force: true });
+  });
+  return scratch;
+}
