@@ -1,6 +1,9 @@
 /** zod schemas for command-line options; a bad value becomes a UsageError naming the option. */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { MAX_BACKFILL_PARALLEL } from '../shared/inputs.js';
+import { BACKFILL_ID_PATTERN } from '../shared/keys.js';
 import { partitionDateProblem } from '../shared/partition.js';
 import { UsageError } from './errors.js';
 
@@ -43,4 +46,49 @@ export function parseParallelOption(value: unknown): number {
     );
   }
   return n;
+}
+
+const backfillId = z.string().regex(BACKFILL_ID_PATTERN);
+
+/**
+ * `--id ID` of a backfill or an import, checked before anything is stored or started (and in a dry
+ * run): undefined when not given.
+ */
+export function parseBackfillIdOption(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = backfillId.safeParse(value);
+  if (!parsed.success) {
+    throw new UsageError(
+      `--id: expected 1 to 128 letters, digits, '.', '_', ':' or '-', starting with a letter or a digit, got ${JSON.stringify(value)}`,
+    );
+  }
+  return parsed.data;
+}
+
+const noteText = z.string().trim().min(1).max(1000);
+
+/** A free-text option shown to operators (`--note`): not blank, at most 1,000 characters. */
+export function parseNoteOption(option: string, value: unknown): string {
+  const parsed = noteText.safeParse(value);
+  if (!parsed.success) {
+    throw new UsageError(`${option}: expected a text of 1 to 1000 characters, got ${JSON.stringify(value)}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * `--state-dir DIR` of the embedded stack: a folder, created when missing, so not an existing
+ * file; returned as an absolute path.
+ */
+export async function parseStateDirOption(value: unknown): Promise<string> {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new UsageError(`--state-dir: expected a folder, got ${JSON.stringify(value)}`);
+  }
+  const dir = path.resolve(value);
+  const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new UsageError(`--state-dir: cannot read ${dir} (${error.code ?? error.message})`, { cause: error });
+  });
+  if (info !== undefined && !info.isDirectory()) throw new UsageError(`--state-dir: ${dir} is not a folder`);
+  return dir;
 }

@@ -1,6 +1,7 @@
 /**
  * Writes rows to a Parquet file with DuckDB: rows are streamed to newline-delimited JSON, then
- * DuckDB reads that file with declared column types and copies it to zstd Parquet. Memory stays
+ * DuckDB reads that file with declared column types and copies it to zstd Parquet, in the order
+ * given (equal rows give byte-identical files). Memory stays
  * bounded by DuckDB's limit, whatever the number of rows (DESIGN §9).
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -8,6 +9,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { checkedColumns, sqlString, type ParquetColumn } from './columns.js';
+import { copyToParquetSql } from './copy.js';
 
 async function writeJsonLines(rows: Iterable<Record<string, unknown>>, path: string): Promise<number> {
   const out = createWriteStream(path);
@@ -50,8 +52,10 @@ export async function writeParquetRows(
     const declared = cols.map((c) => `${c.name}: '${c.type}'`).join(', ');
     const selected = cols.map((c) => c.name).join(', ');
     await connection.run(
-      `COPY (SELECT ${selected} FROM read_json(${sqlString(staging)}, format = 'newline_delimited', columns = {${declared}}))
-       TO ${sqlString(targetPath)} (FORMAT parquet, COMPRESSION zstd)`,
+      copyToParquetSql(
+        `SELECT ${selected} FROM read_json(${sqlString(staging)}, format = 'newline_delimited', columns = {${declared}})`,
+        targetPath,
+      ),
     );
     return count;
   } finally {

@@ -11,6 +11,9 @@ import { isMonth, isYear, parsePeriod, periodSegment, type ReportPeriod } from '
 export const DROP_SOURCE = 'drop';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** A backfill id: 1 to 128 letters, digits, `.`, `_`, `:` or `-`, starting with a letter or a digit. */
+export const BACKFILL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const EXTENSION_PATTERN = /^[a-z0-9]{1,8}$/;
 
 function checkDataset(dataset: string): DatasetName {
@@ -99,7 +102,7 @@ export const importKeys = {
 
 export const workflowIds = {
   daily: (date: string) => `daily/${checkDate(date)}`,
-  backfill: (id: string) => `backfill/${checkName('backfill id', id, /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)}`,
+  backfill: (id: string) => `backfill/${checkName('backfill id', id, BACKFILL_ID_PATTERN)}`,
   datasetDay: (dataset: string, date: string) => `day/${checkDataset(dataset)}/${checkDate(date)}`,
   /** One ingestion per inbox file and size: a file replaced by other bytes is ingested again. */
   ingest: (inboxKey: string, bytes: number) => `ingest/${inboxKey}#${bytes}`,

@@ -4,6 +4,7 @@
  * by itself, and `courant report` rebuilds any report on demand.
  */
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +175,18 @@ describe('monthly and annual reports', () => {
     expect(csv).toContain('eco2mix,2018-02,complete,days_with_data,28\r\n');
     expect(csv).toContain('eco2mix,2018-02,complete,completeness,1\r\n');
     expect(csv).toContain('eco2mix,2018,partial,days_with_data,30\r\n');
+  });
+
+  it('writes byte-identical JSON, CSV and HTML each of 5 times the month is rebuilt from the same Parquet', async () => {
+    const keys = ['json', 'csv', 'html'].map((ext) => `reports/month=2018-02/monthly_report.${ext}`);
+    const hashes = new Set<string>();
+    for (let build = 0; build < 5; build += 1) {
+      const r = await runCli(['report', '--month', '2018-02'], env);
+      expect(r.code, r.stderr).toBe(0);
+      const files = await Promise.all(keys.map((key) => readFile(dataPath(key))));
+      hashes.add(files.map((bytes) => createHash('sha256').update(bytes).digest('hex')).join(' '));
+    }
+    expect(hashes.size).toBe(1);
   });
 
   it('refuses bad report periods, naming the option', async () => {

@@ -14,7 +14,7 @@ import { dayRanges } from '../backfill-progress.js';
 import { followBackfill } from '../backfill-wait.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
-import { parseDatasetsOption, parseParallelOption } from '../options.js';
+import { parseBackfillIdOption, parseDatasetsOption, parseParallelOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 
 function parseMode(value: unknown): BackfillMode {
@@ -42,6 +42,7 @@ export function registerBackfillCommand(program: Command, context: () => Command
       const named = parseDatasetsOption(options.datasets, DATASET_NAMES);
       const mode = parseMode(options.mode);
       const parallel = parseParallelOption(options.parallel);
+      const givenId = parseBackfillIdOption(options.id);
       const ctx = context();
       const datasets = named ?? dailyDatasetNames(registeredCatalog(ctx.config.datasets), from);
       const input = { from, to, mode, parallel, datasets };
@@ -60,7 +61,7 @@ export function registerBackfillCommand(program: Command, context: () => Command
         return;
       }
 
-      const id = typeof options.id === 'string' ? options.id : newBackfillId(input);
+      const id = givenId ?? newBackfillId(input);
       const { client, close } = await connectClient(ctx.config);
       try {
         const handle = await startBackfill(client, input, id, ctx.config.temporal.taskQueue);

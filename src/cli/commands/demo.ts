@@ -4,7 +4,6 @@
  * from the real samples it ships.
  */
 import type { Command } from 'commander';
-import path from 'node:path';
 import { startDay } from '../../client/start-day.js';
 import type { DatasetDemo, DatasetModule } from '../../datasets/contract.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
@@ -15,7 +14,7 @@ import { connectClient } from '../../workers/temporal-connection.js';
 import { runWorker } from '../../workers/worker.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { parseDayOption } from '../options.js';
+import { parseDayOption, parseStateDirOption } from '../options.js';
 import { awaitDay } from '../progress.js';
 
 type Config = CommandContext['config'];
@@ -37,10 +36,11 @@ export function registerDemoCommand(program: Command, context: () => CommandCont
     .action(async (options: { date: string; stateDir: string; keepRunning?: boolean }) => {
       const date = parseDayOption('--date', options.date, new Date());
       if (!demo.covers(date)) throw new UsageError(`--date: the demo samples cover ${demo.days}`);
+      const stateDir = await parseStateDirOption(options.stateDir);
       const ctx = context();
       const source = await demo.start(ctx.config.datasets[name]);
       const config: Config = { ...ctx.config, datasets: { ...ctx.config.datasets, [name]: source.config } };
-      const stack = await ensureStack(config, path.resolve(options.stateDir), ctx.logger);
+      const stack = await ensureStack(config, stateDir, ctx.logger);
       try {
         ctx.out.write(
           `courant demo: ${DEMO.title} ${date} from real samples, offline\n` +

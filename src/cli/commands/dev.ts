@@ -4,11 +4,11 @@
  * mode and why it was chosen.
  */
 import type { Command } from 'commander';
-import path from 'node:path';
 import { ensureStack, usesOnlyLocalAwsEndpoints } from '../../stack/ensure.js';
 import { describeStorage } from '../../storage/index.js';
 import { runWorker } from '../../workers/worker.js';
 import type { CommandContext } from '../context.js';
+import { parseStateDirOption } from '../options.js';
 
 export function registerDevCommand(program: Command, context: () => CommandContext): void {
   program
@@ -16,12 +16,13 @@ export function registerDevCommand(program: Command, context: () => CommandConte
     .description('start the embedded stack and a worker in the foreground; Ctrl-C stops all')
     .option('--state-dir <dir>', 'where the embedded servers keep their data and logs', '.courant')
     .action(async (options: { stateDir: string }) => {
+      const stateDir = await parseStateDirOption(options.stateDir);
       const ctx = context();
       // On servers of this machine, dev creates the bucket and tables it needs.
       const config = usesOnlyLocalAwsEndpoints(ctx.config)
         ? { ...ctx.config, storage: { ...ctx.config.storage, createMissing: true } }
         : ctx.config;
-      const stack = await ensureStack(config, path.resolve(options.stateDir), ctx.logger, {
+      const stack = await ensureStack(config, stateDir, ctx.logger, {
         accessKeyId: ctx.env.AWS_ACCESS_KEY_ID,
         secretAccessKey: ctx.env.AWS_SECRET_ACCESS_KEY,
       });

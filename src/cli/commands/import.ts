@@ -22,7 +22,7 @@ import { dayRanges } from '../backfill-progress.js';
 import { followBackfill } from '../backfill-wait.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
-import { parseDayOption, parseParallelOption } from '../options.js';
+import { parseBackfillIdOption, parseDayOption, parseParallelOption } from '../options.js';
 import { waitForReports } from '../report-wait.js';
 
 const IMPORTABLE = DATASET_MODULES.filter((module) => module.fileImport !== undefined);
@@ -78,9 +78,11 @@ export function registerImportCommand(program: Command, context: () => CommandCo
     .action(async (options: Record<string, unknown>) => {
       const module = importingModule(options.dataset);
       const parallel = parseParallelOption(options.parallel);
+      const givenId = parseBackfillIdOption(options.id);
       const now = new Date();
       const first = options.from === undefined ? '0000-00-00' : parseDayOption('--from', options.from, now);
       const last = options.to === undefined ? '9999-99-99' : parseDayOption('--to', options.to, now);
+      if (last < first) throw new UsageError(`--to (${last}) is before --from (${first})`);
       const started = Date.now();
       const { bytes, parsed, sha256 } = await readImportFile(String(options.file), module.fileImport);
       const covered = parsed.days.filter((d) => d >= first && d <= last);
@@ -123,8 +125,7 @@ export function registerImportCommand(program: Command, context: () => CommandCo
       }
       ctx.out.write(`stored ${importRef.key}\n`);
 
-      const id =
-        typeof options.id === 'string' ? options.id : `import-${sha256.slice(0, 12)}-${randomUUID().slice(0, 8)}`;
+      const id = givenId ?? `import-${sha256.slice(0, 12)}-${randomUUID().slice(0, 8)}`;
       const input: BackfillInput = { from, to, mode: 'all', parallel, datasets: [dataset], importRef };
       const { client, close } = await connectClient(ctx.config);
       try {

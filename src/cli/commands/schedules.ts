@@ -13,6 +13,7 @@ import type { ScheduleDefinition } from '../../schedules/shape.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import { parseNoteOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 
 type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx: CommandContext) => Promise<void>;
@@ -98,14 +99,15 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .description('pause the daily schedule (or the inbox scan), with a note saying why')
     .requiredOption('--note <text>', 'why it is paused (shown in the Web UI)')
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
-    .action(async (options: { note: string; inboxScan: boolean }) =>
-      withSchedules(context, async (client, picked, ctx) => {
+    .action(async (options: { note: unknown; inboxScan: boolean }) => {
+      const note = parseNoteOption('--note', options.note);
+      await withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
-          await client.schedule.getHandle(scheduleId).pause(options.note);
-          ctx.out.write(`schedule ${scheduleId} paused: ${options.note}\n`);
+          await client.schedule.getHandle(scheduleId).pause(note);
+          ctx.out.write(`schedule ${scheduleId} paused: ${note}\n`);
         }
-      })(options),
-    );
+      })(options);
+    });
 
   schedules
     .command('unpause')

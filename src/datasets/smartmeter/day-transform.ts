@@ -12,6 +12,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
+import { copyToParquetSql } from '../../parquet/copy.js';
 import { BadDataError } from '../../shared/errors.js';
 import { parisDayBounds } from '../../shared/partition.js';
 import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
@@ -140,13 +141,13 @@ WHERE sm_rows.file = firsts.file AND sm_rows.line = firsts.line`);
     await db.run(readingsSql(date));
     const written = await count(
       db,
-      `COPY (SELECT meter_id, ts, kept.kwh AS kwh, kept.file AS file, kept.line::INTEGER AS line, kept.label AS label
-             FROM sm_readings ORDER BY meter_id, ts)
-       TO ${sqlString(context.tablePath(READINGS_TABLE))} (FORMAT parquet, COMPRESSION zstd)`,
+      copyToParquetSql(
+        `SELECT meter_id, ts, kept.kwh AS kwh, kept.file AS file, kept.line::INTEGER AS line, kept.label AS label
+         FROM sm_readings ORDER BY meter_id, ts`,
+        context.tablePath(READINGS_TABLE),
+      ),
     );
-    await db.run(
-      `COPY (${meterDailySql(date)}) TO ${sqlString(context.tablePath(METER_DAILY_TABLE))} (FORMAT parquet, COMPRESSION zstd)`,
-    );
+    await db.run(copyToParquetSql(meterDailySql(date), context.tablePath(METER_DAILY_TABLE)));
     return { tables: [READINGS_TABLE, METER_DAILY_TABLE], rows: { read, written, rejected } };
   } finally {
     await db.run('DROP TABLE IF EXISTS sm_rows');

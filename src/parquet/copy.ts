@@ -1,0 +1,12 @@
+/**
+ * COPY statements that write one file in the query's row order. The worker's DuckDB does not keep
+ * insertion order (bounded memory), and a parallel COPY then interleaves row groups from its
+ * threads: the same rows would give different bytes on each run. PRESERVE_ORDER keeps the order of
+ * the query, so equal inputs write byte-identical Parquet.
+ */
+import { sqlString } from './columns.js';
+
+/** `COPY (query) TO target` as zstd Parquet, rows in the order of the query. */
+export function copyToParquetSql(query: string, target: string): string {
+  return `COPY (${query}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd, PRESERVE_ORDER)`;
+}
