@@ -31,6 +31,8 @@ export interface RunResults {
     readonly transformCpu?: readonly ProfileSummary[];
     readonly workerCpu?: readonly ProfileSummary[];
   };
+  /** The anomaly-detection section (precision, recall, F1 on the labelled sample), markdown. */
+  readonly anomalies: string;
 }
 
 const TOOL_NAMES: Record<Tool, string> = {
@@ -273,6 +275,12 @@ export function resultsMarkdown(r: RunResults): string {
     memoryTable([...r.transform, ...r.memoryOnly]),
     '',
     ...(o ? ['## Orchestration', '', orchestrationSection(o), ''] : []),
+    '## Anomaly detection (smart meters)',
+    '',
+    'A quality figure, not a timing: see bench/quality/anomalies.ts.',
+    '',
+    r.anomalies,
+    '',
     ...(Object.keys(r.profiles).length > 0 ? ['## Where the time goes', '', profileSection(r.profiles)] : []),
   ];
   return `${lines.join('\n').trimEnd()}\n`;

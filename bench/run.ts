@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { SMARTMETER_DATE, smartMeterInput } from './inputs/smartmeter.js';
 import { eco2mixInput } from './inputs/eco2mix.js';
 import { BENCH_DIR, installChildCleanup } from './lib/child.js';
+import { anomalyQualityMarkdown } from './quality/anomalies.js';
 import { summariseProfile, type ProfileSummary } from './lib/cpu-profile.js';
 import { machineInfo } from './lib/machine.js';
 import { int, mb, num, ratio, seconds } from './lib/markdown.js';
@@ -244,6 +245,8 @@ async function main(): Promise<void> {
       }
     }
     if (orchestration && !smoke) profiles.workerCpu = await workerProfiles(path.join(profileDir, 'worker'));
+    log('anomaly detection quality on the labelled Kaggle sample');
+    const anomalies = await anomalyQualityMarkdown({ isolationForest: !smoke });
     const minutes = (Date.now() - started.getTime()) / 60_000;
     const results: RunResults = {
       smoke,
@@ -255,6 +258,7 @@ async function main(): Promise<void> {
       orchestration,
       verdicts: found,
       profiles,
+      anomalies,
     };
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, resultsMarkdown(results));

@@ -4,9 +4,12 @@
 #   ferretdb        - MongoDB-wire-compatible document store (FerretDB over SQLite), built from scripts/ferretdb
 #   minio           - S3-compatible object server for aws mode on one machine, `go install` at a pinned commit
 #   dynamodb-local  - DynamoDB Local with sqlite4java's native library, from Maven Central (scripts/dynamodb-local)
+#   cfn-lint        - CloudFormation linter for the CDK stack's test, a Python venv from PyPI (deploy/cdk/cfn-lint-requirements.txt)
+#   prometheus      - Debian's prometheus package (prometheus + promtool), unpacked into .tools/prometheus for test/observability
 # A tool already installed at the pinned version is reused (stamp files); nothing is downloaded but
-# Go modules and Maven Central artifacts. DynamoDB Local needs Java 17+ and Maven; without them it is
-# skipped with a warning (local mode and the demo do not need it; the aws-mode tests do).
+# Go modules, Maven Central artifacts, PyPI packages and Debian's prometheus package. DynamoDB Local needs Java 17+ and Maven;
+# without them it is skipped with a warning (local mode and the demo do not need it; the aws-mode
+# tests do). cfn-lint needs Python 3 with venv, likewise (only test/deploy/cdk-stack.test.ts uses it).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -75,11 +78,74 @@ install_dynamodb_local() {
   echo "$stamp" >"$dest/stamp"
 }
 
-# DynamoDB Local only downloads: resolve it while the Go builds use the CPUs.
+install_cfn_lint() {
+  local requirements="$root/deploy/cdk/cfn-lint-requirements.txt" dest="$root/.tools/cfn-lint" stamp
+  stamp="$(sha256sum "$requirements" | cut -c1-16)"
+  if [ -x "$dest/bin/cfn-lint" ] && [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$stamp" ]; then
+    log "cfn-lint ($stamp): present"; return
+  fi
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
+    log "cfn-lint: skipped (needs Python 3 with venv); only test/deploy/cdk-stack.test.ts needs it"
+    return
+  fi
+  log "cfn-lint: installing from PyPI into .tools/cfn-lint (deploy/cdk/cfn-lint-requirements.txt)"
+  rm -rf "$dest"
+  python3 -m venv "$dest"
+  "$dest/bin/python" -m pip install --disable-pip-version-check --no-input -q -r "$requirements"
+  "$dest/bin/cfn-lint" --version >/dev/null
+  echo "$stamp" >"$dest/stamp"
+}
+
+install_prometheus() {
+  local dest="$root/.tools/prometheus" candidate tmp
+  if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1; then
+    log "prometheus: skipped (needs Debian's apt-get and dpkg-deb); only test/observability needs it"
+    return
+  fi
+  candidate="$(apt-cache policy prometheus 2>/dev/null | awk '/Candidate:/ {print $2}')"
+  if [ -x "$dest/usr/bin/prometheus" ] && [ -f "$dest/stamp" ] &&
+    { [ -z "$candidate" ] || [ "$candidate" = "(none)" ] || [ "$(cat "$dest/stamp")" = "$candidate" ]; }; then
+    log "prometheus $(cat "$dest/stamp"): present"; return
+  fi
+  if { [ -z "$candidate" ] || [ "$candidate" = "(none)" ]; } && [ "$(id -u)" = "0" ]; then
+    log "prometheus: no package lists yet; apt-get update"
+    apt-get update -qq || log "prometheus: apt-get update failed"
+    candidate="$(apt-cache policy prometheus 2>/dev/null | awk '/Candidate:/ {print $2}')"
+  fi
+  if [ -z "$candidate" ] || [ "$candidate" = "(none)" ]; then
+    log "prometheus: skipped (apt knows no 'prometheus' package; run apt-get update as root); only test/observability needs it"
+    return
+  fi
+  log "prometheus $candidate: apt-get download, unpacked into .tools/prometheus (nothing installed system-wide)"
+  tmp="$(mktemp -d)"
+  # apt fetches as the unprivileged _apt user when it can write the target directory.
+  if [ "$(id -u)" = "0" ] && getent passwd _apt >/dev/null; then chown _apt "$tmp"; fi
+  if ! (cd "$tmp" && apt-get download -qq "prometheus=$candidate"); then
+    rm -rf "$tmp"
+    log "prometheus: skipped (apt-get download failed); only test/observability needs it"
+    return
+  fi
+  rm -rf "$dest.tmp"
+  mkdir -p "$(dirname "$dest")"
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$dest.tmp"
+  rm -rf "$tmp"
+  "$dest.tmp/usr/bin/promtool" --version >/dev/null
+  rm -rf "$dest"
+  mv "$dest.tmp" "$dest"
+  echo "$candidate" >"$dest/stamp"
+}
+
+# DynamoDB Local, cfn-lint and Prometheus only download: fetch them while the Go builds use the CPUs.
 install_dynamodb_local &
 dynamodb_local=$!
+install_cfn_lint &
+cfn_lint=$!
+install_prometheus &
+prometheus=$!
 install_temporal
 install_ferretdb
 install_minio
 wait "$dynamodb_local"
+wait "$cfn_lint"
+wait "$prometheus"
 log "tools ready in $root/.tools"

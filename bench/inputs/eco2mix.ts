@@ -31,6 +31,18 @@ export function eco2mixDayRecords(date: string, nature = 'Données temps réel')
     const nuclear = Math.round((40_000 + 5_000 * winter) * noise());
     const hydro = Math.round(7_000 * noise());
     const gas = Math.max(0, Math.round(load - nuclear - solar - wind - hydro - 1_200));
+    const oil = Math.round(80 * noise());
+    const coal = Math.round(20 * noise());
+    const bio = Math.round(1_100 * noise());
+    const pumping = -Math.round(600 * random());
+    const batteries = { stockage_batterie: -10, destockage_batterie: 12 };
+    // Exchanges close the balance, as on the real grid: production + pumping + batteries + exchanges = load.
+    const exchanges =
+      load -
+      (oil + coal + gas + nuclear + wind + solar + hydro + bio) -
+      pumping -
+      batteries.stockage_batterie -
+      batteries.destockage_batterie;
     const quarter = local.getUTCMinutes() % 30 === 15;
     const record: ApiRecord = {
       perimetre: 'France',
@@ -41,8 +53,8 @@ export function eco2mixDayRecords(date: string, nature = 'Données temps réel')
       consommation: random() < 0.00005 ? 'x' + String(load) : load,
       prevision_j1: Math.round(load * noise()),
       prevision_j: Math.round(load * noise()),
-      fioul: Math.round(80 * noise()),
-      charbon: Math.round(20 * noise()),
+      fioul: oil,
+      charbon: coal,
       gaz: gas,
       nucleaire: nuclear,
       eolien: wind,
@@ -50,9 +62,9 @@ export function eco2mixDayRecords(date: string, nature = 'Données temps réel')
       eolien_offshore: Math.round(wind * 0.1),
       solaire: solar,
       hydraulique: hydro,
-      pompage: -Math.round(600 * random()),
-      bioenergies: Math.round(1_100 * noise()),
-      ech_physiques: Math.round(-6_000 + 4_000 * winter * random()),
+      pompage: pumping,
+      bioenergies: bio,
+      ech_physiques: exchanges,
       taux_co2: Math.round((20 + 15 * winter) * noise()),
       ech_comm_angleterre: quarter ? null : -1_500,
       ech_comm_espagne: quarter ? null : -1_000,
@@ -72,8 +84,7 @@ export function eco2mixDayRecords(date: string, nature = 'Données temps réel')
       bioenergies_dechets: 300,
       bioenergies_biomasse: 500,
       bioenergies_biogaz: 300,
-      stockage_batterie: -10,
-      destockage_batterie: 12,
+      ...batteries,
     };
     records.push(record);
   }

@@ -64,7 +64,14 @@ async function runDay(date: string, header: string, lines: readonly string[]): P
     if (transformed.rows.written === 0) return;
     totals.written += transformed.rows.written;
     const tables = Object.fromEntries(transformed.tables.map((t) => [t, tablePath(t)]));
-    const metrics = await eco2mixModule.metrics({ date, config, db: connection, tables });
+    const metrics = await eco2mixModule.metrics({
+      date,
+      config,
+      db: connection,
+      tables,
+      history: () => Promise.resolve([]),
+      anomaliesPath: path.join(dayDir, 'anomalies.parquet'),
+    });
     await writeFile(path.join(metricsDir, 'metrics.json'), `${JSON.stringify(metrics.document, null, 2)}\n`);
     const energy = (metrics.document as { consumption?: { energyMWh?: number | null } }).consumption?.energyMWh;
     totals.energyMWh += energy ?? 0;

@@ -25,7 +25,7 @@ try {
   const metricsDir = path.join(out, 'metrics', 'smartmeter', `dt=${date}`);
   await Promise.all([processed, quarantine, metricsDir].map((dir) => mkdir(dir, { recursive: true })));
   const connection = await db.connect();
-  const config = { stepMinutes: 30 };
+  const config = { stepMinutes: 30, dueHours: null };
   const tablePath = (table: string) => path.join(processed, `${table}.parquet`);
   const transformed = await smartmeterModule.transform({
     date,
@@ -39,7 +39,14 @@ try {
     scratchDir: scratch,
   });
   const tables = Object.fromEntries(transformed.tables.map((t) => [t, tablePath(t)]));
-  const metrics = await smartmeterModule.metrics({ date, config, db: connection, tables });
+  const metrics = await smartmeterModule.metrics({
+    date,
+    config,
+    db: connection,
+    tables,
+    history: () => Promise.resolve([]),
+    anomaliesPath: path.join(out, 'anomalies.parquet'),
+  });
   connection.closeSync();
   await writeFile(path.join(metricsDir, 'metrics.json'), `${JSON.stringify(metrics.document, null, 2)}\n`);
   const seconds = (performance.now() - started) / 1000;

@@ -36,7 +36,7 @@ try {
     return result;
   };
   await timed('line count (JavaScript, part of the transform)', () => countDataLines(input));
-  const config = { stepMinutes: 30 };
+  const config = { stepMinutes: 30, dueHours: null };
   const tablePath = (table: string) => path.join(out, `${table}.parquet`);
   const transformed = await timed('transform: file → readings, meter_daily, rejects', () =>
     smartmeterModule.transform({
@@ -51,7 +51,14 @@ try {
   );
   const tables = Object.fromEntries(transformed.tables.map((t) => [t, tablePath(t)]));
   await timed('metrics: meter_daily → metrics.json', () =>
-    smartmeterModule.metrics({ date, config, db: connection, tables }),
+    smartmeterModule.metrics({
+      date,
+      config,
+      db: connection,
+      tables,
+      history: () => Promise.resolve([]),
+      anomaliesPath: path.join(scratch, 'anomalies.parquet'),
+    }),
   );
   printReport({ steps });
 } finally {

@@ -1,4 +1,5 @@
 /** Day-run activities: the `day_runs` record that outlives Temporal's retention (DESIGN §4). */
+import type { CheckResult } from '../shared/quality.js';
 import { Context } from '@temporalio/activity';
 import type { DatasetName } from '../shared/datasets.js';
 import type { PipelineStage, RunKind } from '../shared/pipeline.js';
@@ -21,6 +22,8 @@ export interface FinishDayRunInput {
   readonly outputs: readonly string[];
   readonly rows: RowCounts | null;
   readonly error: { readonly type: string; readonly message: string } | null;
+  /** The run's data-quality checks, when it got that far. */
+  readonly checks?: readonly CheckResult[];
 }
 
 /**
@@ -72,6 +75,7 @@ export function createDayRunActivities(deps: ActivityDeps) {
       finishedAt: null,
       error: null,
       fallback: false,
+      checks: [],
     });
     if (!wrote) Context.current().log.warn('a newer run owns this day record; not overwriting it', { ...input, runId });
   }
@@ -84,6 +88,7 @@ export function createDayRunActivities(deps: ActivityDeps) {
       { dataset, date, ...outcome, finishedAt: new Date().toISOString() },
       { onlyIfRunId: runId },
     );
+    if (wrote) deps.metrics?.dayFinished(input);
     if (!wrote)
       Context.current().log.warn('a newer run owns this day record; not overwriting it', { dataset, date, runId });
   }

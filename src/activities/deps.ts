@@ -2,6 +2,7 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { DatasetCatalog } from '../datasets/contract.js';
 import type { LocalRoot } from '../faults/storage-misconfigured.js';
+import type { ActivityMetrics } from '../observability/metrics.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 
@@ -17,4 +18,6 @@ export interface ActivityDeps {
   /** The local directories the activities write, to name the variable when one cannot be written. */
   readonly localRoots: readonly LocalRoot[];
   readonly codeVersion: string;
+  /** Where activities count finished days and source requests; absent when metrics are off. */
+  readonly metrics?: ActivityMetrics;
 }

@@ -10,6 +10,7 @@ import type { InputFile } from '../storage/records.js';
 import type { ActivityDeps } from './deps.js';
 import { datasetOf } from './dataset-of.js';
 import { badDataFailure } from './failures.js';
+import { wasBlocked } from './blocked-inputs.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 import { fetchSource } from './http-source.js';
 
@@ -54,7 +55,9 @@ async function supersedeRefusedBody(objects: ActivityDeps['objects'], input: Dow
 export function createDownloadActivities(deps: ActivityDeps) {
   /**
    * Downloads one source of a day and keeps its bytes under `raw/` with a `.meta.json`.
-   * Idempotent: raw files are immutable, so a day already downloaded is reused as it is.
+   * Idempotent: raw files are immutable, so a day already downloaded is reused as it is — except a
+   * file a blocking quality check stopped (kept under `quarantine/…/blocked/`): the source is
+   * fetched again, in case it was fixed.
    * A body that is not what the dataset expects (HTML, wrong header) is kept under `quarantine/`
    * for inspection and fails non-retryably; network faults and 5xx retry. Once an accepted body
    * is stored, a refused one kept earlier moves under `quarantine/…/superseded/`.
@@ -64,13 +67,21 @@ export function createDownloadActivities(deps: ActivityDeps) {
     const request = requestOf(input, module.inputs(input.date, config));
     const key = storageKeys.raw(input.dataset, input.date, input.source, request.extension);
     const stored = await readRawMeta(deps.objects, key);
-    if (stored) {
+    const blocked =
+      stored !== null &&
+      (await wasBlocked(deps.objects, input.dataset, input.date, input.source, stored.sha256, request.extension));
+    if (stored && blocked) {
+      Context.current().log.info('raw file stopped by a quality check; fetching the source again', { key });
+    }
+    if (stored && !blocked) {
       Context.current().log.info('raw file already stored; reusing it', { key, sha256: stored.sha256 });
       await supersedeRefusedBody(deps.objects, input);
       return { source: input.source, key, sha256: stored.sha256, bytes: stored.bytes };
     }
 
-    const fetched = await fetchSource(request.url, deps.sourceTimeoutMs, Context.current().cancellationSignal);
+    const fetched = await fetchSource(request.url, deps.sourceTimeoutMs, Context.current().cancellationSignal, (code) =>
+      deps.metrics?.sourceRequest(input.dataset, input.source, code),
+    );
     try {
       module.checkDownload?.(input.source, fetched.body, request.url);
     } catch (error) {

@@ -19,12 +19,20 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 600) * 1000 : undefined;
 }
 
-export async function fetchSource(url: string, timeoutMs: number, signal?: AbortSignal): Promise<FetchedBody> {
+/** Fetches `url`; `observe` is told each request's HTTP status, or `error` when no answer came. */
+export async function fetchSource(
+  url: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  observe?: (code: number | 'error') => void,
+): Promise<FetchedBody> {
   let response: Response;
   try {
     const timeout = AbortSignal.timeout(timeoutMs);
     response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    observe?.(response.status);
   } catch (error) {
+    observe?.('error');
     throw ApplicationFailure.create({
       type: ErrorType.TransientIO,
       message: `could not reach ${url}`,

@@ -10,6 +10,7 @@ import { createImportActivities } from './imports.js';
 import { createMetricsActivities } from './metrics.js';
 import { createPeriodReportActivities } from './period-reports.js';
 import { createPlanActivities } from './plan.js';
+import { createQualityActivities } from './quality.js';
 import { createReportActivities } from './report.js';
 import { withHeartbeats } from './heartbeat.js';
 import { createTransformActivities } from './transform.js';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createDropActivities(deps),
       ...createTransformActivities(deps),
       ...createMetricsActivities(deps),
+      ...createQualityActivities(deps),
       ...createReportActivities(deps),
       ...createImportActivities(deps),
       ...createPeriodReportActivities(deps, temporal),

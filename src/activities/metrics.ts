@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetName } from '../shared/datasets.js';
 import { storageKeys } from '../shared/keys.js';
+import { previousDate } from '../shared/partition.js';
+import { ObjectNotFoundError } from '../storage/object-store.js';
 import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
@@ -19,6 +21,8 @@ export interface ComputeMetricsInput {
 export interface ComputeMetricsOutput {
   readonly metricsKey: string;
   readonly completeness: number | null;
+  /** `anomalies/{dataset}/dt={date}/anomalies.parquet` when the module wrote anomalies, else absent. */
+  readonly anomaliesKey?: string;
 }
 
 /** `processed/…/dt=…/readings.parquet` → `readings`. */
@@ -26,11 +30,48 @@ export function tableOf(processedKey: string): string {
   return path.posix.basename(processedKey, '.parquet');
 }
 
+/** Days of history copied at once. */
+const HISTORY_COPIES_IN_FLIGHT = 8;
+
+/** Local copies of `table` of the `days` days before the input's, those stored, oldest first. */
+async function copyHistory(
+  deps: ActivityDeps,
+  input: ComputeMetricsInput,
+  table: string,
+  days: number,
+  scratch: string,
+): Promise<string[]> {
+  const dates: string[] = [];
+  let date = input.date;
+  while (dates.length < days) {
+    date = previousDate(date);
+    dates.unshift(date);
+  }
+  const dir = await mkdtemp(path.join(scratch, `history-${table}-`));
+  const copied: Array<string | null> = [];
+  for (let i = 0; i < dates.length; i += HISTORY_COPIES_IN_FLIGHT) {
+    const batch = dates.slice(i, i + HISTORY_COPIES_IN_FLIGHT).map(async (day) => {
+      const local = path.join(dir, `${day}.parquet`);
+      try {
+        await deps.objects.getToFile(storageKeys.processed(input.dataset, day, table), local);
+        return local;
+      } catch (error) {
+        if (error instanceof ObjectNotFoundError) return null;
+        throw error;
+      }
+    });
+    copied.push(...(await Promise.all(batch)));
+  }
+  return copied.filter((local) => local !== null);
+}
+
 export function createMetricsActivities(deps: ActivityDeps) {
   /**
    * Copies the day's Parquet tables to local disk, lets the dataset's module compute its metrics
-   * with SQL, writes `metrics/{dataset}/dt={date}/metrics.json` and upserts the `metrics` record.
-   * Idempotent: same tables, same document.
+   * with SQL (and, for a module that detects anomalies, score the day against the stored days
+   * before it, writing `anomalies/{dataset}/dt={date}/anomalies.parquet`), writes
+   * `metrics/{dataset}/dt={date}/metrics.json` and upserts the `metrics` record.
+   * Idempotent: same tables and same stored history, same documents.
    */
   async function computeMetrics(input: ComputeMetricsInput): Promise<ComputeMetricsOutput> {
     const { module, config } = datasetOf(deps.datasets, input.dataset);
@@ -50,15 +91,25 @@ export function createMetricsActivities(deps: ActivityDeps) {
         copies.map((c) => c.read),
       );
       const tables = Object.fromEntries(copies.map((c) => [c.table, c.local]));
+      const anomaliesPath = path.join(scratch, 'anomalies.parquet');
       const metrics = await classifyingBadData(() =>
-        module.metrics({ date: input.date, config, db: connection, tables }),
+        module.metrics({
+          date: input.date,
+          config,
+          db: connection,
+          tables,
+          history: (table, days) => copyHistory(deps, input, table, days, scratch),
+          anomaliesPath,
+        }),
       );
+      const anomaliesKey = metrics.anomalies ? storageKeys.anomalies(input.dataset, input.date) : undefined;
+      if (anomaliesKey) await deps.objects.putFile(anomaliesKey, anomaliesPath);
       const metricsKey = storageKeys.metrics(input.dataset, input.date);
       await deps.objects.put(metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {
         contentType: 'application/json',
       });
       await deps.records.upsertMetrics({ dataset: input.dataset, date: input.date, metrics: { ...metrics.document } });
-      return { metricsKey, completeness: metrics.completeness };
+      return { metricsKey, completeness: metrics.completeness, ...(anomaliesKey ? { anomaliesKey } : {}) };
     } finally {
       connection.closeSync();
       await rm(scratch, { recursive: true, force: true });

@@ -1,14 +1,21 @@
-/** Renders day records as a dataset × day grid with a completeness audit: nothing silently absent. */
+/**
+ * Renders day records as a dataset × day grid with a completeness audit: nothing silently absent.
+ * A day without a record past its dataset's due time is late; its notes say when it was due. A
+ * day's notes also give its error, and the quality checks that warned or that an operator accepted.
+ */
+import { dueAt, isDue, parisDueTime } from '../shared/freshness.js';
+import { warningChecks } from '../shared/quality.js';
 import type { DayRun } from '../storage/records.js';
 
-type Cell = 'succeeded' | 'failed' | 'running' | 'missing';
+type Cell = 'succeeded' | 'failed' | 'running' | 'missing' | 'late';
 
-const SYMBOL: Record<Cell, string> = { succeeded: '✓', failed: '✗', running: '…', missing: '·' };
+const SYMBOL: Record<Cell, string> = { succeeded: '✓', failed: '✗', running: '…', missing: '·', late: '!' };
 const COLOUR: Record<Cell, string> = {
   succeeded: '\u001b[32m',
   failed: '\u001b[31m',
   running: '\u001b[33m',
   missing: '\u001b[90m',
+  late: '\u001b[31m',
 };
 const RESET = '\u001b[0m';
 
@@ -17,17 +24,25 @@ export interface StatusCounts {
   readonly succeeded: number;
   readonly failed: number;
   readonly running: number;
+  /** Days without a record that are not due yet, or of a dataset whose days are never late. */
   readonly missing: number;
+  /** Days without a record past their due time. */
+  readonly late: number;
 }
 
 export function statusGrid(
   dates: readonly string[],
   datasets: readonly string[],
   runs: readonly DayRun[],
-  options: { colour: boolean },
+  options: {
+    colour: boolean;
+    /** When each dataset's days are due: hours after the Paris day's end, null when never late. */
+    dueHours: (dataset: string) => number | null;
+    now: Date;
+  },
 ): { text: string; counts: StatusCounts } {
   const byKey = new Map(runs.map((r) => [`${r.dataset}/${r.date}`, r]));
-  const counts = { expected: dates.length * datasets.length, succeeded: 0, failed: 0, running: 0, missing: 0 };
+  const counts = { expected: dates.length * datasets.length, succeeded: 0, failed: 0, running: 0, missing: 0, late: 0 };
   const width = Math.max(12, ...datasets.map((d) => d.length + 2));
   const paint = (cell: Cell, text: string) => (options.colour ? `${COLOUR[cell]}${text}${RESET}` : text);
   const lines = [`${'date'.padEnd(12)}${datasets.map((d) => d.padEnd(width)).join('')}notes`];
@@ -35,16 +50,23 @@ export function statusGrid(
     const notes: string[] = [];
     const cells = datasets.map((dataset) => {
       const run = byKey.get(`${dataset}/${date}`);
-      const cell: Cell = run ? run.status : 'missing';
+      const hours = options.dueHours(dataset);
+      const cell: Cell = run ? run.status : isDue(date, hours, options.now) ? 'late' : 'missing';
       counts[cell] += 1;
+      if (cell === 'late') notes.push(`${dataset}: late, due ${parisDueTime(dueAt(date, hours ?? 0))}`);
       if (run?.error) notes.push(`${dataset}: ${run.error.type}: ${run.error.message.slice(0, 100)}`);
+      const warned = warningChecks(run?.checks ?? []);
+      if (warned.length > 0) {
+        const names = warned.map((c) => (c.accepted ? `${c.name} (accepted)` : c.name)).join(', ');
+        notes.push(`${dataset}: checks ${names}`);
+      }
       return paint(cell, `${SYMBOL[cell]} ${cell}`.padEnd(width));
     });
     lines.push(`${date.padEnd(12)}${cells.join('')}${notes.join('; ')}`.trimEnd());
   }
   lines.push(
     '',
-    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.running} running, ${counts.missing} missing`,
+    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.running} running, ${counts.missing} missing, ${counts.late} late`,
   );
   return { text: `${lines.join('\n')}\n`, counts };
 }

@@ -16,6 +16,8 @@ export interface StartDayOptions {
   readonly datasets?: readonly DatasetName[];
   readonly runKind: RunKind;
   readonly backfillId?: string;
+  /** Failed `block` checks accepted knowingly for this run. */
+  readonly acceptChecks?: readonly string[];
   readonly taskQueue: string;
 }
 
@@ -36,6 +38,7 @@ export async function startDay(
         runKind: options.runKind,
         ...(options.datasets ? { datasets: options.datasets } : {}),
         ...(options.backfillId ? { backfillId: options.backfillId } : {}),
+        ...(options.acceptChecks?.length ? { acceptChecks: options.acceptChecks } : {}),
       },
     ],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,

@@ -68,6 +68,8 @@ export interface Config {
   /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
   readonly datasets: Readonly<Record<string, unknown>>;
   readonly logLevel: ParsedEnv['LOG_LEVEL'];
+  /** The worker's Prometheus endpoint, `host:port` (METRICS_ADDRESS); null when metrics are off. */
+  readonly metricsAddress: string | null;
   /** Recorded in day records: COURANT_CODE_VERSION, else the package version. */
   readonly codeVersion: string;
 }
@@ -165,6 +167,7 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[] 
     },
     datasets: Object.fromEntries(modules.map((module) => [module.name, module.config.read(all)])),
     logLevel: e.LOG_LEVEL,
+    metricsAddress: e.METRICS_ADDRESS ?? null,
     codeVersion: e.COURANT_CODE_VERSION ?? packageJson.version,
   };
 }

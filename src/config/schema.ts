@@ -123,13 +123,21 @@ export const loggingEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+export const metricsEnvSchema = z.object({
+  /** host:port of the worker's Prometheus endpoint (`/metrics`); no endpoint when unset. */
+  METRICS_ADDRESS: hostPort
+    .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, { message: 'port must be at most 65535' })
+    .optional(),
+});
+
 /** The variables of courant itself; each dataset module adds its own (see {@link fullEnvSchema}). */
 export const envSchema = temporalEnvSchema
   .extend(storageEnvSchema.shape)
   .extend(awsEnvSchema.shape)
   .extend(sourcesEnvSchema.shape)
   .extend(scheduleEnvSchema.shape)
-  .extend(loggingEnvSchema.shape);
+  .extend(loggingEnvSchema.shape)
+  .extend(metricsEnvSchema.shape);
 
 export type ParsedEnv = z.infer<typeof envSchema>;
 

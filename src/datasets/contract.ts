@@ -6,6 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
+import type { CheckSeverity } from '../shared/quality.js';
 
 /** Rows of a day's main table: read = written + rejected (+ rows outside the day, superseded or skipped). */
 export interface RowCounts {
@@ -84,6 +85,13 @@ export interface MetricsContext<TConfig> {
   readonly db: DuckDBConnection;
   /** Local paths of the day's Parquet tables, by table name. */
   readonly tables: Readonly<Record<string, string>>;
+  /**
+   * Local copies of table `table` of the `days` days before this one, those that are stored (a day
+   * not run yet is skipped), oldest first; copied when asked. What a detector judges the day against.
+   */
+  history(table: string, days: number): Promise<readonly string[]>;
+  /** Local path where the day's anomalies may be written as Parquet (see {@link DayMetrics.anomalies}). */
+  readonly anomaliesPath: string;
 }
 
 export interface DayMetrics {
@@ -91,6 +99,8 @@ export interface DayMetrics {
   readonly document: Readonly<Record<string, unknown>>;
   /** Share of the expected data present, 0..1; null when it has no meaning for the dataset. */
   readonly completeness: number | null;
+  /** True when the module wrote `anomaliesPath`: stored as `anomalies/{dataset}/dt={date}/anomalies.parquet`. */
+  readonly anomalies?: boolean;
 }
 
 /** A figure shown in a report: JSON and CSV carry `key` and `value`, HTML the label and unit. */
@@ -117,6 +127,8 @@ export interface ChartSeries {
   /** CSS colour. */
   readonly colour: string;
   readonly dashed?: boolean;
+  /** Drawn as dots, not joined (marks over a line of a time chart, e.g. anomalies). */
+  readonly points?: boolean;
   /** One value per instant or category; null: nothing there. */
   readonly values: ReadonlyArray<number | null>;
 }
@@ -204,8 +216,14 @@ export interface PeriodSection extends ReportSection {
   readonly monthly: ReadonlyArray<{ readonly month: string; readonly figures: readonly ReportFigure[] }>;
 }
 
+/** The name under which a day report's `tables` holds the day's anomalies (`anomalies/{dataset}/dt={date}/anomalies.parquet`). */
+export const ANOMALIES_TABLE = 'anomalies';
+
 export interface DatasetReport<TConfig> {
-  /** Parquet tables the report reads (copied locally for it); the main table when absent. */
+  /**
+   * Parquet tables the report reads (copied locally for it); every table when absent. The day
+   * report may also name {@link ANOMALIES_TABLE}: the day's anomalies, when it has them.
+   */
   readonly tables?: readonly string[];
   day(context: DayReportContext<TConfig>): Promise<ReportSection>;
   period(context: PeriodReportContext<TConfig>): Promise<PeriodSection>;
@@ -275,6 +293,45 @@ export interface DatasetDemo<TConfig> {
   start(config: TConfig): Promise<{ readonly config: TConfig; readonly source: string; close(): Promise<void> }>;
 }
 
+export interface QualityContext<TConfig> {
+  readonly date: string;
+  readonly config: TConfig;
+  /** SQL reading the day's table `name` (`read_parquet('…')`). */
+  table(name: string): string;
+  /**
+   * SQL reading table `name` of the day before, or null when that day has none stored; only the
+   * tables a check names in {@link QualityCheck.previousDay} are there.
+   */
+  previous(name: string): string | null;
+  /** Length of the Paris day: 23, 24 or 25. */
+  readonly hours: number;
+  /** The transform's row counts of the day. */
+  readonly rows: RowCounts;
+}
+
+/**
+ * A data-quality check of a dataset-day: one SQL query over the day's Parquet tables giving one
+ * observed value, compared with a limit. A failed `block` check fails the day (DataQuality, not
+ * retried) unless an operator accepts it; a failed `warn` check is shown in the report and status.
+ */
+export interface QualityCheck<TConfig> {
+  /** Stable, `[a-z][a-z0-9_]*`: what `--accept-check` names. */
+  readonly name: string;
+  /** What it guards, one sentence. */
+  readonly description: string;
+  readonly severity: CheckSeverity;
+  /** The observed value passes when it is ≥ min and ≤ max. */
+  readonly limit: { readonly min?: number; readonly max?: number; readonly unit?: string };
+  /** The table an operator should look at when the check fails. */
+  readonly table: string;
+  /** A table of the day before that the check compares with (read through `previous`). */
+  readonly previousDay?: string;
+  /** SQL giving one row: `observed` (a number; null when nothing applies: passes) and `involved` (rows breaking it). */
+  observe(context: QualityContext<TConfig>): string;
+  /** SQL selecting the offending rows, most telling first (the first five are kept). */
+  offending?(context: QualityContext<TConfig>): string;
+}
+
 export interface DatasetModule<TConfig> {
   /** Lower case, `[a-z][a-z0-9_-]*`: storage keys, workflow IDs and the `Dataset` search attribute use it. */
   readonly name: string;
@@ -299,6 +356,13 @@ export interface DatasetModule<TConfig> {
   transform(context: TransformContext<TConfig>): Promise<TransformOutput>;
   /** The day's metrics, as SQL over its Parquet tables. */
   metrics(context: MetricsContext<TConfig>): Promise<DayMetrics>;
+  /**
+   * Hours after the end of the Paris day by which its data is expected (e.g. 7: D+1 07:00 Paris);
+   * null or absent: the dataset's days are never late (they come when files come).
+   */
+  dueHours?(config: TConfig): number | null;
+  /** Data-quality checks run after the metrics, in this order. */
+  readonly checks?: readonly QualityCheck<TConfig>[];
   readonly report: DatasetReport<TConfig>;
 }
 

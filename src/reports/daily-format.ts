@@ -37,8 +37,8 @@ function summaryPairs(summary: DailySummary): Array<[string, string]> {
 
 /**
  * `date,dataset,status,metric,value` rows: first the day's summary (dataset `summary`, status
- * succeeded | partial | failed), then per dataset its status, row counts, completeness, error and
- * every metric.
+ * succeeded | partial | failed), then per dataset its status, row counts, completeness, error,
+ * failed quality checks (`check.{name}`) and every metric.
  */
 export function dailyReportCsv(report: DailyReport): string {
   const lines = ['date,dataset,status,metric,value'];
@@ -48,6 +48,12 @@ export function dailyReportCsv(report: DailyReport): string {
   for (const d of report.datasets) {
     const pairs: Array<[string, string]> = [];
     flatten({ rows: d.rows, completeness: d.completeness, error: d.error }, '', pairs);
+    for (const check of d.checks) {
+      pairs.push([
+        `check.${check.name}`,
+        `${check.accepted ? 'accepted' : check.severity}: observed ${check.observed ?? 'nothing'}, expected ${check.threshold}`,
+      ]);
+    }
     if (d.metrics) flatten(d.metrics, 'metrics', pairs);
     for (const [metric, value] of pairs) {
       lines.push([report.date, d.dataset, d.status, metric, value].map(csvField).join(','));

@@ -1,11 +1,14 @@
 /**
- * The datasets of a day as its report shows them: status, rows, error and metrics from the day's
- * outcome and records, and for each dataset that succeeded its module's day section, computed over
- * its Parquet tables copied to scratch space.
+ * The datasets of a day as its report shows them: status, rows, error, metrics and failed quality
+ * checks from the day's outcome and records, and for each dataset that succeeded its module's day
+ * section, computed over its Parquet tables (and anomalies, when it asks for them) copied to
+ * scratch space.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReportSection } from '../datasets/contract.js';
+import { ANOMALIES_TABLE, type ReportSection } from '../datasets/contract.js';
+import { storageKeys } from '../shared/keys.js';
+import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { ReportedDataset } from './daily-summary.js';
 import type { ReportDeps } from './deps.js';
 
@@ -22,6 +25,17 @@ export interface DayOutcome {
 
 const tableOf = (key: string) => path.posix.basename(key, '.parquet');
 
+/** False when there is no such object (a day run before its dataset detected anomalies). */
+async function copyIfStored(deps: ReportDeps, key: string, local: string): Promise<boolean> {
+  try {
+    await deps.objects.getToFile(key, local);
+    return true;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return false;
+    throw error;
+  }
+}
+
 async function daySection(deps: ReportDeps, date: string, outcome: DayOutcome, metrics: Record<string, unknown>) {
   const { module, config } = deps.datasets.get(outcome.dataset);
   const wanted = module.report.tables;
@@ -33,6 +47,11 @@ async function daySection(deps: ReportDeps, date: string, outcome: DayOutcome, m
     for (const key of keys) {
       tables[tableOf(key)] = path.join(scratch, path.posix.basename(key));
       await deps.objects.getToFile(key, tables[tableOf(key)] ?? '');
+    }
+    if (wanted?.includes(ANOMALIES_TABLE)) {
+      const local = path.join(scratch, `${ANOMALIES_TABLE}.parquet`);
+      if (await copyIfStored(deps, storageKeys.anomalies(outcome.dataset, date), local))
+        tables[ANOMALIES_TABLE] = local;
     }
     return await module.report.day({ date, config, db: connection, metrics, tables });
   } finally {
@@ -55,6 +74,7 @@ export async function reportedDatasets(
           : null;
       const section: ReportSection | null =
         metrics && outcome.processedKeys.length > 0 ? await daySection(deps, date, outcome, metrics) : null;
+      const run = await deps.records.getDayRun(outcome.dataset, date);
       return {
         dataset: outcome.dataset,
         title: deps.datasets.get(outcome.dataset).module.title,
@@ -64,6 +84,7 @@ export async function reportedDatasets(
         error: outcome.error,
         metrics,
         section,
+        checks: (run?.checks ?? []).filter((check) => !check.passed),
       };
     }),
   );

@@ -4,6 +4,7 @@
  * tells what happened that day.
  */
 import type { ReportSection } from '../datasets/contract.js';
+import type { CheckResult } from '../shared/quality.js';
 import { percent } from './format.js';
 
 export interface ReportedDataset {
@@ -16,6 +17,8 @@ export interface ReportedDataset {
   readonly metrics: Record<string, unknown> | null;
   /** What the dataset shows of the day (its module's day section); null when it failed. */
   readonly section: ReportSection | null;
+  /** The quality checks of the day that failed: warnings, accepted blocks and the blocks that stopped it. */
+  readonly checks: readonly CheckResult[];
 }
 
 export interface Headline {
@@ -37,10 +40,22 @@ export interface DailySummary {
   readonly text: string;
 }
 
+/** `; warning: completeness (observed 0.9, expected ≥ 0.95); accepted: balance (…)`, or nothing. */
+function checksClause(checks: readonly CheckResult[]): string {
+  const described = (c: CheckResult) => `${c.name} (observed ${c.observed ?? 'nothing'}, expected ${c.threshold})`;
+  const warned = checks.filter((c) => c.severity === 'warn');
+  const accepted = checks.filter((c) => c.accepted);
+  return (
+    (warned.length > 0 ? `; warning: ${warned.map(described).join(', ')}` : '') +
+    (accepted.length > 0 ? `; accepted by an operator: ${accepted.map(described).join(', ')}` : '')
+  );
+}
+
 function sentence(d: ReportedDataset): string {
   if (d.status === 'failed') return `${d.dataset} failed: ${d.error ?? 'see the dataset below'}`;
-  if (d.section) return `${d.dataset} succeeded, ${d.section.summary}`;
-  return `${d.dataset} succeeded${d.completeness === null ? '' : `, completeness ${percent(d.completeness)}`}`;
+  const checks = checksClause(d.checks);
+  if (d.section) return `${d.dataset} succeeded, ${d.section.summary}${checks}`;
+  return `${d.dataset} succeeded${d.completeness === null ? '' : `, completeness ${percent(d.completeness)}`}${checks}`;
 }
 
 export function summariseDay(datasets: readonly ReportedDataset[]): DailySummary {

@@ -1,9 +1,14 @@
-/** Building `reports/index.html` from the day records and the period reports' records. */
+/**
+ * Building `reports/index.html` from the day records and the period reports' records, with the
+ * freshness of each dataset that declares when its days are due.
+ */
 import { reportKeys } from '../shared/keys.js';
 import { MIN_PARTITION_DATE } from '../shared/partition.js';
 import { monthOf, yearOf } from '../shared/periods.js';
 import type { ReportDeps } from './deps.js';
-import { reportIndexHtml, type IndexedPeriod } from './html/index-page.js';
+import { dueAt, latestDueDay } from '../shared/freshness.js';
+import type { DayRun } from '../storage/records.js';
+import { reportIndexHtml, type DatasetFreshness, type IndexedPeriod } from './html/index-page.js';
 
 /** Last day the index looks for: far enough for any record. */
 const LAST_DAY = '9999-12-31';
@@ -22,11 +27,25 @@ async function indexed(deps: ReportDeps, period: string): Promise<IndexedPeriod>
   return { status: typeof summary?.status === 'string' ? summary.status : null };
 }
 
+/** For each dataset with a due time: its newest succeeded day against the newest day due by `now`. */
+function freshnessOf(deps: ReportDeps, runs: readonly DayRun[], now: Date): DatasetFreshness[] {
+  return deps.datasets.all.flatMap(({ module, config }) => {
+    const hours = module.dueHours?.(config) ?? null;
+    if (hours === null) return [];
+    const newest = runs
+      .filter((run) => run.dataset === module.name && run.status === 'succeeded')
+      .reduce<string | null>((max, run) => (max === null || run.date > max ? run.date : max), null);
+    const due = latestDueDay(hours, now);
+    return [{ title: module.title, newestSucceeded: newest, latestDue: due, dueAt: dueAt(due, hours) }];
+  });
+}
+
 /** Writes the index page; returns its key. */
-export async function writeReportIndex(deps: ReportDeps): Promise<string> {
+export async function writeReportIndex(deps: ReportDeps, now: Date = new Date()): Promise<string> {
   const days = new Map<string, RunStatus>();
   const datasets = deps.datasets.all.map((d) => d.module.name);
-  for (const run of await deps.records.listDayRuns({ from: MIN_PARTITION_DATE, to: LAST_DAY, datasets })) {
+  const runs = await deps.records.listDayRuns({ from: MIN_PARTITION_DATE, to: LAST_DAY, datasets });
+  for (const run of runs) {
     days.set(run.date, combine(days.get(run.date), run.status));
   }
   const months = [...new Set([...days.keys()].map(monthOf))].sort();
@@ -34,8 +53,17 @@ export async function writeReportIndex(deps: ReportDeps): Promise<string> {
   const monthEntries = await Promise.all(months.map(async (m) => [m, await indexed(deps, m)] as const));
   const yearEntries = await Promise.all(years.map(async (y) => [y, await indexed(deps, y)] as const));
   const key = reportKeys.index();
-  await deps.objects.put(key, reportIndexHtml({ days, months: new Map(monthEntries), years: new Map(yearEntries) }), {
-    contentType: 'text/html; charset=utf-8',
-  });
+  await deps.objects.put(
+    key,
+    reportIndexHtml({
+      days,
+      months: new Map(monthEntries),
+      years: new Map(yearEntries),
+      freshness: freshnessOf(deps, runs, now),
+    }),
+    {
+      contentType: 'text/html; charset=utf-8',
+    },
+  );
   return key;
 }

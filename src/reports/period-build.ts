@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfiguredDataset, PeriodReportContext, PeriodSection } from '../datasets/contract.js';
+import { ErrorType } from '../shared/errors.js';
 import { reportKeys } from '../shared/keys.js';
 import { datesOfMonth, datesOfYear } from '../shared/periods.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
@@ -27,6 +28,11 @@ import {
 const COPIES_IN_FLIGHT = 8;
 
 type PeriodDays = PeriodReportContext<unknown>['days'];
+
+/** A day's status in a period: a day failed by a quality check is `blocked`. */
+function dayStatusOf(run: DayRun): DayStatus {
+  return run.status === 'failed' && run.error?.type === ErrorType.DataQuality ? 'blocked' : run.status;
+}
 
 /** Copies the tables of the succeeded days; a day whose tables are gone counts as missing. */
 async function fetchDays(
@@ -73,7 +79,7 @@ async function periodOf(
   period: string,
   runs: readonly DayRun[],
 ): Promise<{ readonly part: DatasetPeriod; readonly section: PeriodSection }> {
-  const status = new Map<string, DayStatus>(runs.map((run) => [run.date, run.status]));
+  const status = new Map<string, DayStatus>(runs.map((run) => [run.date, dayStatusOf(run)]));
   const scratch = await mkdtemp(path.join(deps.scratchDir, `report-${kind}-`));
   const connection = await deps.duckdb.connect();
   try {

@@ -9,7 +9,8 @@ import { PARTITION_TIMEZONE } from '../shared/partition.js';
 import { datesOfMonth, datesOfYear, monthOf, monthsOfYear } from '../shared/periods.js';
 import { DAY_DEFINITION } from './html/layout.js';
 
-export type DayStatus = 'succeeded' | 'failed' | 'running' | 'missing';
+/** blocked: failed by a `block` quality check (DataQuality); its data is left out of the period. */
+export type DayStatus = 'succeeded' | 'failed' | 'blocked' | 'running' | 'missing';
 
 /** complete: every day succeeded with data; partial: some have data; empty: none has. */
 export type PeriodStatus = 'complete' | 'partial' | 'empty';
@@ -18,6 +19,8 @@ export interface DayCounts {
   readonly inPeriod: number;
   readonly succeeded: number;
   readonly failed: number;
+  /** Days a `block` quality check failed, left out of the period's figures (also counted in `failed`). */
+  readonly blocked: number;
   readonly running: number;
   readonly missing: number;
 }
@@ -70,7 +73,8 @@ function counts(days: readonly PeriodDay[]): DayCounts {
   return {
     inPeriod: days.length,
     succeeded: of('succeeded'),
-    failed: of('failed'),
+    failed: of('failed') + of('blocked'),
+    blocked: of('blocked'),
     running: of('running'),
     missing: of('missing'),
   };

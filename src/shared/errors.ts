@@ -32,6 +32,13 @@ export const ErrorType = {
    * and the variable that chose it.
    */
   StorageMisconfigured: 'StorageMisconfigured',
+  /**
+   * A `block` data-quality check failed: the day's data is readable but implausible. Not retried;
+   * the message names the check, the observed value, the threshold and the file to look at.
+   */
+  DataQuality: 'DataQuality',
+  /** A quality check's query could not run (e.g. a column renamed): retried, the check named. */
+  QualityCheckBroken: 'QualityCheckBroken',
   /** Temporal, the document store, S3 or DynamoDB could not be reached at start. */
   ServiceUnavailable: 'ServiceUnavailable',
 } as const;
@@ -46,6 +53,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly ErrorTypeName[] = [
   ErrorType.UnknownDataset,
   ErrorType.InvalidInput,
   ErrorType.StorageMisconfigured,
+  ErrorType.DataQuality,
 ];
 
 /** Where in a file a problem was found. Lines are 1-based and count the header line. */

@@ -7,6 +7,7 @@ import { BACKFILL_MODES, type BackfillInput, type BackfillMode } from './backfil
 import { SHA256_PATTERN, type ImportRef } from './imports.js';
 import type { IngestDropInput } from './ingest.js';
 import { isPartitionDate } from './partition.js';
+import { isCheckName } from './quality.js';
 import { RUN_KINDS, type DailyPipelineInput, type DatasetDayInput, type RunKind } from './pipeline.js';
 
 export class InvalidInputError extends Error {
@@ -68,6 +69,14 @@ export function checkImportRef(value: unknown): ImportRef {
   return { dataset: ref.dataset, key: ref.key, sha256: ref.sha256 };
 }
 
+function acceptChecks(value: unknown): { acceptChecks?: string[] } {
+  if (value === undefined) return {};
+  if (!Array.isArray(value) || value.some((name) => typeof name !== 'string' || !isCheckName(name))) {
+    throw new InvalidInputError(`acceptChecks must be a list of check names, got ${JSON.stringify(value)}`);
+  }
+  return value.length === 0 ? {} : { acceptChecks: [...new Set(value as string[])] };
+}
+
 function importRef(value: unknown): { importRef?: ImportRef } {
   return value === undefined ? {} : { importRef: checkImportRef(value) };
 }
@@ -84,6 +93,7 @@ export function checkDailyPipelineInput(input: unknown): DailyPipelineInput {
     runKind: runKind(r.runKind),
     ...backfillId(r.backfillId),
     ...importRef(r.importRef),
+    ...acceptChecks(r.acceptChecks),
   };
 }
 
@@ -95,6 +105,7 @@ export function checkDatasetDayInput(input: unknown): DatasetDayInput {
     runKind: runKind(r.runKind),
     ...backfillId(r.backfillId),
     ...importRef(r.importRef),
+    ...acceptChecks(r.acceptChecks),
   };
 }
 

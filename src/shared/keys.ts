@@ -69,6 +69,16 @@ export const storageKeys = {
   supersededRefusedBody: (dataset: string, date: string, source: string, sha256: string) =>
     `${partition('quarantine', dataset, date)}/superseded/${checkName('source', source)}-${checkSha256(sha256).slice(0, 16)}.refused`,
   metrics: (dataset: string, date: string) => `${partition('metrics', dataset, date)}/metrics.json`,
+  /**
+   * A downloaded raw file of a day that a blocking quality check stopped, kept for the record and
+   * out of the way so that a re-run fetches the source again: named by its content.
+   */
+  blockedRaw: (dataset: string, date: string, source: string, sha256: string, ext: string) =>
+    `${partition('quarantine', dataset, date)}/blocked/${checkName('source', source)}-${checkSha256(sha256).slice(0, 16)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
+  /** The day's readings a detector found anomalous (`anomalies/{dataset}/dt={date}/anomalies.parquet`). */
+  anomalies: (dataset: string, date: string) => `${partition('anomalies', dataset, date)}/anomalies.parquet`,
+  /** The results of the day's data-quality checks. */
+  qualityChecks: (dataset: string, date: string) => `${partition('quality', dataset, date)}/checks.json`,
   dailyReport: (date: string, ext: 'json' | 'csv' | 'html') => `reports/dt=${checkDate(date)}/daily_report.${ext}`,
 } as const;
 

@@ -5,10 +5,13 @@ import type { ImportRef } from './imports.js';
 /** `patched()` marker of runs that plan their inputs and datasets through the dataset modules. */
 export const DATASET_MODULES_PATCH = 'dataset-modules';
 
+/** `patched()` marker of runs whose dataset-days run their module's data-quality checks after the metrics. */
+export const QUALITY_CHECKS_PATCH = 'quality-checks';
+
 export const RUN_KINDS = ['scheduled', 'manual', 'backfill', 'ingest'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
-export const PIPELINE_STAGES = ['download', 'transform', 'metrics', 'report', 'done'] as const;
+export const PIPELINE_STAGES = ['download', 'transform', 'metrics', 'quality', 'report', 'done'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 export interface DailyPipelineInput {
@@ -19,6 +22,8 @@ export interface DailyPipelineInput {
   readonly backfillId?: string;
   /** Set when the day runs from an imported file: that dataset's rows come from it, not its API. */
   readonly importRef?: ImportRef;
+  /** Failed `block` checks an operator accepts knowingly for this run (by check name). */
+  readonly acceptChecks?: readonly string[];
 }
 
 export interface DatasetDayInput {
@@ -28,6 +33,8 @@ export interface DatasetDayInput {
   readonly backfillId?: string;
   /** Set when the day's rows come from an imported file (same dataset) instead of the API. */
   readonly importRef?: ImportRef;
+  /** Failed `block` checks an operator accepts knowingly for this run (by check name). */
+  readonly acceptChecks?: readonly string[];
 }
 
 export interface DatasetDayOutput {

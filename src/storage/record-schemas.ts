@@ -1,6 +1,20 @@
 /** zod schemas for records read back from a database: what comes out is checked, not trusted. */
 import { z } from 'zod';
 import { PIPELINE_STAGES, RUN_KINDS } from '../shared/pipeline.js';
+import { CHECK_SEVERITIES } from '../shared/quality.js';
+
+export const checkResultSchema = z.object({
+  name: z.string(),
+  severity: z.enum(CHECK_SEVERITIES),
+  description: z.string(),
+  passed: z.boolean(),
+  observed: z.number().nullable(),
+  threshold: z.string(),
+  rowsInvolved: z.number(),
+  sample: z.array(z.record(z.string(), z.unknown())),
+  file: z.string(),
+  accepted: z.boolean(),
+});
 
 export const dayRunSchema = z.object({
   dataset: z.string(),
@@ -19,6 +33,7 @@ export const dayRunSchema = z.object({
   finishedAt: z.string().nullable(),
   error: z.object({ type: z.string(), message: z.string() }).nullable(),
   fallback: z.boolean().default(false),
+  checks: z.array(checkResultSchema).optional(),
 });
 
 export const metricsRecordSchema = z.object({

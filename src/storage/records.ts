@@ -1,5 +1,5 @@
 /** RecordStore: day runs, metrics and reports (DESIGN §4). Every write is an upsert on its key. */
-
+import type { CheckResult } from '../shared/quality.js';
 import type { PipelineStage, RunKind } from '../shared/pipeline.js';
 
 export type DayRunStatus = 'running' | 'succeeded' | 'failed';
@@ -38,6 +38,8 @@ export interface DayRun {
    * object store could not be reached; absent in records written before the field existed.
    */
   readonly fallback: boolean;
+  /** The data-quality checks of the run (absent in records written before checks existed). */
+  readonly checks?: readonly CheckResult[];
 }
 
 /** Fields a step may change on an existing day run; the key is (dataset, date). */

@@ -5,6 +5,13 @@ import { Worker, type NativeConnection, type WorkflowBundleOption } from '@tempo
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
+import { registeredCatalog } from '../datasets/catalog.js';
+import {
+  stageMetricsInterceptor,
+  startWorkerMetrics,
+  type CourantMetrics,
+  type WorkerMetrics,
+} from '../observability/index.js';
 import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { describeStorage } from '../storage/index.js';
 import { backfillTaskQueue } from '../shared/keys.js';
@@ -21,6 +28,8 @@ export interface CreateWorkersOptions {
   readonly taskQueue: string;
   readonly deps: ActivityDeps;
   readonly workflowBundle: WorkflowBundleOption;
+  /** Times the stage activities when given. */
+  readonly metrics?: CourantMetrics;
 }
 
 /** One worker on the main task queue and one on its backfill queue, with the same activities. */
@@ -34,6 +43,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
         taskQueue,
         workflowBundle: options.workflowBundle,
         activities,
+        ...(options.metrics ? { interceptors: { activity: [stageMetricsInterceptor(options.metrics)] } } : {}),
       }),
     ),
   );
@@ -74,8 +84,8 @@ interface Started {
  * fails. The Temporal Runtime is installed only once the stores are open: a Runtime with nothing
  * connected would keep the process alive after a failed start.
  */
-async function startWorkers(config: Config, logger: Logger): Promise<Started> {
-  const resources = await openWorkerResources(config, logger);
+async function startWorkers(config: Config, logger: Logger, observed: WorkerMetrics | null): Promise<Started> {
+  const resources = await openWorkerResources(config, logger, observed?.metrics);
   let connection: NativeConnection | undefined;
   let client: Awaited<ReturnType<typeof connectClient>> | undefined;
   const close = async () => {
@@ -85,7 +95,7 @@ async function startWorkers(config: Config, logger: Logger): Promise<Started> {
   };
   try {
     const workflowBundle = await bundleWorkflows();
-    installTemporalRuntime(logger);
+    installTemporalRuntime(logger, observed?.sdkAddress);
     connection = await connectWorkerConnection(config);
     client = await connectClient(config);
     const workers = await createWorkers({
@@ -95,6 +105,7 @@ async function startWorkers(config: Config, logger: Logger): Promise<Started> {
       taskQueue: config.temporal.taskQueue,
       deps: resources.deps,
       workflowBundle,
+      ...(observed ? { metrics: observed.metrics } : {}),
     });
     return { workers, close };
   } catch (error) {
@@ -129,12 +140,13 @@ async function startWhenReachable(
   config: Config,
   logger: Logger,
   waitForServices: boolean,
+  observed: WorkerMetrics | null,
 ): Promise<Started | undefined> {
   const stop = stopSignal();
   try {
     for (let delay = RETRY_START_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
       try {
-        return await startWorkers(config, logger);
+        return await startWorkers(config, logger, observed);
       } catch (error) {
         if (!(error instanceof ServiceUnavailableError)) throw error;
         const { service, address, variable } = error;
@@ -155,11 +167,25 @@ async function startWhenReachable(
 /**
  * Runs the workers until SIGINT/SIGTERM, or until `until` settles when given, then closes every
  * client. Refuses to start when a local directory cannot be written or a service cannot be reached
- * (unless told to wait for the services).
+ * (unless told to wait for the services), or when METRICS_ADDRESS is set and already in use.
  */
 export async function runWorker(config: Config, logger: Logger, options: RunWorkerOptions = {}): Promise<void> {
   logger.info(describeStorage(config), 'storage environment detected');
-  const started = await startWhenReachable(config, logger, options.waitForServices ?? false);
+  const observed = await startWorkerMetrics(config, registeredCatalog(config.datasets), logger);
+  try {
+    await runStartedWorkers(config, logger, options, observed);
+  } finally {
+    await observed?.close();
+  }
+}
+
+async function runStartedWorkers(
+  config: Config,
+  logger: Logger,
+  options: RunWorkerOptions,
+  observed: WorkerMetrics | null,
+): Promise<void> {
+  const started = await startWhenReachable(config, logger, options.waitForServices ?? false, observed);
   if (!started) {
     logger.info('worker stopped before the services could be reached');
     return;

@@ -93,6 +93,7 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
               runKind,
               ...(input.backfillId ? { backfillId: input.backfillId } : {}),
               ...(input.importRef?.dataset === dataset ? { importRef: input.importRef } : {}),
+              ...(input.acceptChecks ? { acceptChecks: input.acceptChecks } : {}),
             },
           ],
           typedSearchAttributes: dayAttributes({ date, runKind, backfillId: input.backfillId, dataset }),

@@ -13,8 +13,10 @@ import type { InputFile } from '../storage/records.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { checkDatasetDayInput } from '../shared/inputs.js';
 import { checkedInput } from './checked-input.js';
+import { blockingChecks, describeCheck, type CheckResult } from '../shared/quality.js';
 import {
   DATASET_MODULES_PATCH,
+  QUALITY_CHECKS_PATCH,
   type DatasetDayInput,
   type DatasetDayOutput,
   type PipelineStage,
@@ -64,10 +66,25 @@ async function gatherInputs(input: DatasetDayInput): Promise<InputFile[]> {
   return [...downloaded, ...plan.files];
 }
 
+/** The failure of a day whose `block` checks failed: each named with its value, limit and file. */
+function dataQualityFailure(dataset: string, date: string, blocking: readonly CheckResult[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: ErrorType.DataQuality,
+    nonRetryable: true,
+    message:
+      `${blocking.length} blocking quality check(s) failed: ${blocking.map(describeCheck).join('; ')}. ` +
+      `Its downloads are kept under quarantine/${dataset}/dt=${date}/blocked/ and fetched again by a re-run: ` +
+      `once the source is fixed, re-run the day; to keep the data as it is, accept knowingly with ` +
+      `\`courant run --date ${date} --datasets ${dataset} ${blocking.map((c) => `--accept-check ${c.name}`).join(' ')}\``,
+  });
+}
+
 /**
  * datasetDay: one dataset × one Paris day — plan its inputs, download the sources fetched after
  * the day (or take the files claimed or collected for it), transform them to Parquet, compute the
- * metrics — with the `day_runs` record kept up to date. Workflow ID `day/{dataset}/{date}`.
+ * metrics (and, for a dataset that detects them, the day's anomalies), run the module's quality
+ * checks (a failed `block` check not accepted by the operator fails the day, type DataQuality) —
+ * with the `day_runs` record kept up to date. Workflow ID `day/{dataset}/{date}`.
  * With an `importRef`, the download step takes the day's rows from the imported file (and any raw
  * file already stored for a source the file lacks) instead of calling the source.
  * Safe to re-run: every step is idempotent. Fails (non-retryably, with what to do) on bad data
@@ -82,6 +99,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
     upsertSearchAttributes([{ key: PipelineStageAttribute, value: next }]);
   };
   let inputs: InputFile[] = [];
+  let checks: readonly CheckResult[] | undefined;
 
   await quick.startDayRun({ dataset, date, runKind: input.runKind });
   try {
@@ -97,7 +115,27 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       processedKey: transformed.processedKey,
       ...(transformed.processedKeys ? { processedKeys } : {}),
     });
-    const outputs = [...processedKeys, transformed.rejectsKey, metrics.metricsKey];
+    const outputs = [
+      ...processedKeys,
+      transformed.rejectsKey,
+      metrics.metricsKey,
+      ...(metrics.anomaliesKey ? [metrics.anomaliesKey] : []),
+    ];
+    if (patched(QUALITY_CHECKS_PATCH)) {
+      enter('quality');
+      const quality = await io.checkQuality({
+        dataset,
+        date,
+        processedKeys,
+        accept: input.acceptChecks ?? [],
+        rows: transformed.rows,
+        inputs,
+      });
+      checks = quality.results;
+      if (quality.checksKey) outputs.push(quality.checksKey);
+      const blocking = blockingChecks(quality.results);
+      if (blocking.length > 0) throw dataQualityFailure(dataset, date, blocking);
+    }
     await quick.finishDayRun({
       dataset,
       date,
@@ -107,6 +145,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       outputs,
       rows: transformed.rows,
       error: null,
+      ...(checks ? { checks } : {}),
     });
     enter('done');
     log.info('dataset day succeeded', { dataset, date, ...transformed.rows });
@@ -120,7 +159,17 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
     };
   } catch (error) {
     const recordFailure = (failure: { type: string; message: string }) =>
-      quick.finishDayRun({ dataset, date, status: 'failed', stage, inputs, outputs: [], rows: null, error: failure });
+      quick.finishDayRun({
+        dataset,
+        date,
+        status: 'failed',
+        stage,
+        inputs,
+        outputs: [],
+        rows: null,
+        error: failure,
+        ...(checks ? { checks } : {}),
+      });
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(() =>
         recordFailure({ type: ErrorType.Cancelled, message: `cancelled during ${stage}` }),

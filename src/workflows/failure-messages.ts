@@ -21,12 +21,15 @@ export function describeFailure(error: unknown): FailureSummary {
   return fallback ?? { type: 'Unknown', message: error instanceof Error ? error.message : String(error) };
 }
 
+/** What to do, by failure type; `{dataset}` and `{date}` are the day's. */
 const ADVICE: Partial<Record<ErrorTypeName, string>> = {
   BadData:
     'the source data is wrong: inspect the file named above (quarantine/ keeps refused bodies), fix or wait for the source',
   SourceRejected: 'the source refused the request: check the source URL and configuration',
   TransientIO:
     'the source or storage stayed unreachable through every retry: check connectivity and the service status',
+  DataQuality:
+    'the data was read but fails a quality check: look at the file named above and at quality/{dataset}/dt={date}/checks.json, and at the source',
   StorageMisconfigured:
     'a local directory of the worker cannot be written: fix its permissions or free space, or point the variable named above elsewhere, and restart the worker',
 };
@@ -38,7 +41,9 @@ export function operatorMessage(args: {
   failure: FailureSummary;
   workflowId: string;
 }): string {
-  const advice = ADVICE[args.failure.type as ErrorTypeName] ?? 'see the cause below';
+  const advice = (ADVICE[args.failure.type as ErrorTypeName] ?? 'see the cause below')
+    .replaceAll('{dataset}', args.dataset)
+    .replaceAll('{date}', args.date);
   return (
     `${args.dataset} ${args.date} failed at ${args.stage} [${args.failure.type}]: ${args.failure.message}. ` +
     `What to do: ${advice}; then re-run the day (Reset ${args.workflowId} to its first workflow task, ` +

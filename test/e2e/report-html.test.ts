@@ -120,11 +120,16 @@ describe('HTML reports opened from disk with the network off', () => {
     await screenshot(page, 'report-annual.png');
   });
 
-  it('index: every day and month with its status, linking to the reports', async () => {
+  it('index: the freshness of eCO2mix, every day and month with its status, linking to the reports', async () => {
     const page = await open('reports/index.html');
     expect(await page.locator('[data-day]').count()).toBe(27);
     expect(await page.locator('[data-month]').count()).toBe(2);
     expect(await page.locator('[data-day].succeeded').count()).toBe(27);
+    const freshness = page.locator('[data-freshness] tbody tr');
+    expect(await freshness.count()).toBe(1);
+    expect(await freshness.first().innerText()).toMatch(
+      /^eCO2mix \(RTE, France\)\s+2019-11-10\s+\d{4}-\d{2}-\d{2} \(due \d{4}-\d{2}-\d{2} 07:00 Paris\)\s+late$/,
+    );
     await screenshot(page, 'report-index.png');
     await page.locator('a[href="month=2019-10/monthly_report.html"]').click();
     await expect.poll(() => page.locator('body').getAttribute('data-report')).toBe('month');

@@ -1,6 +1,8 @@
 /**
  * What an operator sees: the dev server's Web UI, in headless Chromium, lists the failed day under
- * the PartitionDate query, and not under another day's. A screenshot is kept in test-artifacts/.
+ * the PartitionDate query, and not under another day's; a day blocked by a quality check shows its
+ * DataQuality failure, naming the check and the command that accepts it. Screenshots are kept in
+ * test-artifacts/.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdir } from 'node:fs/promises';
@@ -9,13 +11,21 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
+import { workflowIds } from '../../src/shared/keys.js';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes.js';
 import { freePort } from '../../src/stack/ports.js';
 import { PROJECT_ROOT, resolveTool } from '../../src/stack/tools.js';
-import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
+import {
+  emptyExport,
+  syntheticRealtimeExport,
+  unbalancedRealtimeExport,
+  whereStartOf,
+} from '../support/synthetic-eco2mix.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const DAY = '2022-06-01';
+/** A day whose export does not balance: the `balance` check blocks it. */
+const BLOCKED_DAY = '2022-06-08';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 
 let server: TestWorkflowEnvironment;
@@ -40,6 +50,11 @@ beforeAll(async () => {
     'eco2mix-national-tr': syntheticRealtimeExport(DAY, DAY),
     'eco2mix-national-cons-def': emptyExport(),
   });
+  odre.failWhen('eco2mix-national-tr', (where) =>
+    where?.startsWith(whereStartOf(BLOCKED_DAY))
+      ? { status: 200, contentType: 'text/csv', body: unbalancedRealtimeExport(BLOCKED_DAY) }
+      : undefined,
+  );
   harness = await startTestWorker(
     await testConfig({ TEMPORAL_ADDRESS: server.address, ECO2MIX_BASE_URL: odre.baseUrl }),
   );
@@ -100,5 +115,30 @@ describe('the Temporal Web UI', () => {
 
     const other = await listedIds(`PartitionDate >= "2022-06-02T00:00:00Z" AND ExecutionStatus = "Failed"`, false);
     expect(other.text).not.toContain(`daily/${DAY}`);
+  });
+
+  it('shows a day blocked by a quality check with its DataQuality failure, with a screenshot kept', async () => {
+    const handle = await startDay(harness.client, {
+      date: BLOCKED_DAY,
+      runKind: 'manual',
+      taskQueue: harness.config.temporal.taskQueue,
+    });
+    await expect(handle.result()).rejects.toThrow();
+    const child = harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', BLOCKED_DAY));
+    const { runId } = await child.describe();
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const url = `http://127.0.0.1:${uiPort}/namespaces/default/workflows/${encodeURIComponent(child.workflowId)}/${runId}/history`;
+    let text = '';
+    for (let attempt = 0; attempt < 10 && !text.includes('DataQuality'); attempt += 1) {
+      await page.goto(url, { waitUntil: 'networkidle' });
+      text = await page.locator('body').innerText();
+      if (!text.includes('DataQuality')) await page.waitForTimeout(1_000);
+    }
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-blocked-day.png'), fullPage: true });
+    expect(text).toContain('DataQuality');
+    expect(text).toContain('balance (block)');
+    expect(text).toContain(`--accept-check balance`);
   });
 });

@@ -87,6 +87,9 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'storageKeys.refusedBody': ['eco2mix', '2024-01-01', 'realtime'],
   'storageKeys.supersededRefusedBody': ['eco2mix', '2024-01-01', 'realtime', 'a'.repeat(64)],
   'storageKeys.metrics': ['eco2mix', '2024-01-01'],
+  'storageKeys.qualityChecks': ['eco2mix', '2024-01-01'],
+  'storageKeys.anomalies': ['smartmeter', '2024-01-01'],
+  'storageKeys.blockedRaw': ['eco2mix', '2024-01-01', 'realtime', 'a'.repeat(64), 'csv'],
   'storageKeys.dailyReport': ['2024-01-01', 'json'],
   'reportKeys.monthly': ['2024-01', 'json'],
   'reportKeys.annual': ['2024', 'json'],
@@ -219,10 +222,15 @@ describe('deploy/iam-policy.json', () => {
     expect([...actionsOf(sent.worker)].sort()).toEqual([...allowed].sort());
   });
 
-  it('deletes only files of the inbox, once their days succeeded', async () => {
+  it('deletes only files of the inbox once their days succeeded, and refused bodies once superseded', async () => {
     const deleting = (await policy('iam-policy.json')).Statement.filter((s) => s.Action.includes('s3:DeleteObject'));
-    expect(deleting.flatMap((s) => s.Action)).toEqual(['s3:DeleteObject']);
-    expect(deleting.flatMap((s) => s.Resource)).toEqual(['arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/inbox/*']);
+    expect([...new Set(deleting.flatMap((s) => s.Action))]).toEqual(['s3:DeleteObject']);
+    expect(deleting.flatMap((s) => s.Resource)).toEqual([
+      'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/inbox/*',
+      'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/quarantine/*.refused',
+    ]);
+    const refused = storageKeys.refusedBody('eco2mix', '2024-01-01', 'realtime');
+    expect(refused.startsWith('quarantine/') && refused.endsWith('.refused')).toBe(true);
   });
 
   it('grants objects under exactly the key prefixes the code writes', async () => {

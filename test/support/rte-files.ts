@@ -122,20 +122,24 @@ export function syntheticMeasures(instant: number): Record<string, number> {
   const day = Math.floor(instant / 86_400_000);
   const load = Math.round(52_000 + 9_000 * Math.sin(((hour - 6) / 24) * 2 * Math.PI) + 1_500 * Math.sin(day / 3));
   const solar = Math.max(0, Math.round(7_000 * Math.sin(((hour - 5) / 14) * Math.PI)));
+  const gaz = 4_000 + Math.round(load / 20);
+  const eolien = 3_000 + (day % 7) * 500;
+  const exchanges = -4_000 + (day % 5) * 900;
   return {
     consommation: load,
     prevision_j1: load + 400,
     prevision_j: load + 150,
     fioul: 120,
     charbon: 10,
-    gaz: 4_000 + Math.round(load / 20),
-    nucleaire: 40_000,
-    eolien: 3_000 + (day % 7) * 500,
+    gaz,
+    // Balanced like real data: production + pumping + exchanges = consumption.
+    nucleaire: load - (120 + 10 + gaz + eolien + solar + 6_500 + 1_100) + 800 - exchanges,
+    eolien,
     solaire: solar,
     hydraulique: 6_500,
     pompage: -800,
     bioenergies: 1_100,
-    ech_physiques: -4_000 + (day % 5) * 900,
+    ech_physiques: exchanges,
     taux_co2: 30 + (day % 4),
   };
 }

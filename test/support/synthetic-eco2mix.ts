@@ -1,6 +1,7 @@
 /**
  * Deterministic eCO2mix-shaped exports for any range of Paris days (15-minute points, DST days
- * included), for tests that need many days. Values follow a daily curve; they are not real data.
+ * included), for tests that need many days. Values follow a daily curve and balance
+ * like real data (they pass the quality checks); they are not real data.
  */
 import { apiRecordsToExportCsv } from '../../src/datasets/eco2mix/export-csv.js';
 import { datesInRange, parisDayBounds } from '../../src/shared/partition.js';
@@ -10,6 +11,7 @@ const QUARTER_MS = 15 * 60_000;
 function record(at: number): Record<string, unknown> {
   const hour = new Date(at).getUTCHours() + new Date(at).getUTCMinutes() / 60;
   const load = Math.round(50_000 + 8_000 * Math.sin(((hour - 6) / 24) * 2 * Math.PI));
+  const solar = Math.max(0, Math.round(6_000 * Math.sin(((hour - 6) / 12) * Math.PI)));
   return {
     perimetre: 'France',
     nature: 'Données temps réel',
@@ -20,9 +22,10 @@ function record(at: number): Record<string, unknown> {
     fioul: 100,
     charbon: 0,
     gaz: 3_000,
-    nucleaire: 40_000,
+    // Balanced like real data: production + pumping + exchanges = consumption.
+    nucleaire: load - 8_600 - solar,
     eolien: 4_000,
-    solaire: Math.max(0, Math.round(6_000 * Math.sin(((hour - 6) / 12) * Math.PI))),
+    solaire: solar,
     hydraulique: 6_000,
     pompage: -500,
     bioenergies: 1_000,
@@ -49,4 +52,20 @@ export function emptyExport(): string {
 /** `date_heure >= 'start' …` of the Paris day `date`, to recognise its requests. */
 export function whereStartOf(date: string): string {
   return `date_heure >= '${parisDayBounds(date).start.toISOString().replace('.000Z', 'Z')}'`;
+}
+
+/** The day's export with nuclear at zero from 06:00 to 06:45 UTC: production no longer meets consumption. */
+export function unbalancedRealtimeExport(day: string): string {
+  const [header = '', ...rows] = syntheticRealtimeExport(day, day).replace(/\r\n$/, '').split('\r\n');
+  const column = header
+    .replace(/^\uFEFF/, '')
+    .split(';')
+    .indexOf('nucleaire');
+  const doctored = rows.map((row) => {
+    const fields = row.split(';');
+    if (!/T06:[0-4]/.test(row)) return row;
+    fields[column] = '0';
+    return fields.join(';');
+  });
+  return `${[header, ...doctored].join('\r\n')}\r\n`;
 }

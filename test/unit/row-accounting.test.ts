@@ -157,7 +157,7 @@ describe('smart-meter files read by DuckDB', () => {
     const rejectsPath = path.join(out, 'rejects.jsonl');
     const result = await smartmeterModule.transform({
       date: '2024-01-01',
-      config: { stepMinutes: 30 },
+      config: { stepMinutes: 30, dueHours: null },
       db: scratch.connection,
       files: [{ source: 'drop', key, path: file, sha256: 'x', order: 0, options: { meterId: 'm1' } }],
       tablePath: (table) => path.join(out, `${table}.parquet`),

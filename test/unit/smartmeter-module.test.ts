@@ -14,7 +14,7 @@ import { parisDayBounds } from '../../src/shared/partition.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const KAGGLE = path.join('test', 'fixtures', 'smartmeter', 'jaslemkaril_kaggle_ziya07_smart_meter_data.csv');
-const config = { stepMinutes: 30 };
+const config = { stepMinutes: 30, dueHours: null };
 const NOW = new Date('2026-11-22T12:00:00Z');
 
 const scratch = useScratchDuckDb('courant-smartmeter-');
@@ -54,7 +54,14 @@ async function runDay(date: string, files: readonly DayFile[]) {
     scratchDir: out,
   });
   const tables = Object.fromEntries(result.tables.map((t) => [t, tablePath(t)]));
-  const metrics = await smartmeterModule.metrics({ date, config, db: scratch.connection, tables });
+  const metrics = await smartmeterModule.metrics({
+    date,
+    config,
+    db: scratch.connection,
+    tables,
+    history: () => Promise.resolve([]),
+    anomaliesPath: path.join(out, 'anomalies.parquet'),
+  });
   const rows = async (table: string, order: string) =>
     (
       await scratch.connection.runAndReadAll(

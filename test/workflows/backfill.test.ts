@@ -78,7 +78,7 @@ describe('courant backfill', () => {
     expect(r.stdout).toMatch(/2023-10-29\s+✗ failed\s+eco2mix: BadData/);
     expect(r.stdout).toContain('3 days × 1 datasets = 3: 2 succeeded, 1 failed, 0 running, 0 missing');
     const beyond = await runCli(['status', '--from', '2023-11-13', '--to', '2023-11-14', '--check'], env);
-    expect(beyond.stdout).toMatch(/2023-11-14\s+· missing/);
+    expect(beyond.stdout).toMatch(/2023-11-14\s+! late\s+eco2mix: late, due 2023-11-15 07:00 Paris/);
     expect(beyond.code).toBe(1);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Smart meters end to end on the real dev server, the document store, MinIO and DynamoDB Local:
- * the real Kaggle sample ingested with the `courant ingest` command, a file dropped in the inbox
+ * the real Kaggle sample ingested with the `courant ingest` command (its anomalies detected, kept
+ * and reported), a file dropped in the inbox
  * and picked up by the inbox schedule, and the same file in local and aws mode.
  */
 import { createHash } from 'node:crypto';
@@ -10,7 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxScanSchedule } from '../../src/schedules/inbox-scan-schedule.js';
 import { applySchedule } from '../../src/schedules/operations.js';
-import { inboxKeys } from '../../src/shared/keys.js';
+import { dayAnomaliesSchema } from '../../src/datasets/smartmeter/day-metrics.js';
+import { sqlString } from '../../src/parquet/columns.js';
+import { inboxKeys, storageKeys } from '../../src/shared/keys.js';
 import { datesInRange, parisDayBounds } from '../../src/shared/partition.js';
 import { runCli } from '../support/run-cli.js';
 import { uniqueName } from '../support/names.js';
@@ -18,8 +21,22 @@ import { awsTestEnv, cliEnv, startTestWorker, testConfig, type TestWorkerHarness
 
 const KAGGLE = path.join('test', 'fixtures', 'smartmeter', 'jaslemkaril_kaggle_ziya07_smart_meter_data.csv');
 
+const LAST_DAY = '2024-04-14';
+
 let harness: TestWorkerHarness;
 let dir: string;
+
+/** The rows of a stored Parquet object, read with DuckDB. */
+async function parquetRows(key: string): Promise<Array<Record<string, unknown>>> {
+  const local = path.join(dir, path.posix.basename(key));
+  await harness.resources.deps.objects.getToFile(key, local);
+  const db = await harness.resources.deps.duckdb.connect();
+  try {
+    return (await db.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(local)})`)).getRowObjectsJson();
+  } finally {
+    db.closeSync();
+  }
+}
 
 /** The Kaggle readings per Paris day, computed here from the CSV (naive UTC instants). */
 async function expectedDays(): Promise<Map<string, { readings: number; energy: number }>> {
@@ -88,13 +105,52 @@ describe('courant ingest --dataset smartmeter', () => {
       completeness: 1,
     });
 
+    // Every day's readings scored against the days stored before it, its anomalies kept and counted.
+    const outputsOf = new Map(runs.map((run) => [run.date, run.outputs]));
+    let anomalies = 0;
+    for (const date of expected.keys()) {
+      const metrics = (await harness.resources.deps.records.getMetrics('smartmeter', date))?.metrics;
+      const day = dayAnomaliesSchema.parse(metrics?.anomalies);
+      expect(day.scored, date).toBe(expected.get(date)?.readings);
+      expect(outputsOf.get(date), date).toContain(storageKeys.anomalies('smartmeter', date));
+      anomalies += day.count;
+    }
+    expect(anomalies).toBeGreaterThan(0);
+
+    // Re-run once every day is stored, the last day is judged against its full 28 days, and its
+    // report lists its strongest anomalies with a chart of the meter's day.
+    const rerun = await runCli(
+      ['run', '--date', LAST_DAY, '--datasets', 'smartmeter', '--wait'],
+      cliEnv(harness.config),
+    );
+    expect(rerun.code, `${rerun.stdout}\n${rerun.stderr}`).toBe(0);
+    const last = dayAnomaliesSchema.parse(
+      (await harness.resources.deps.records.getMetrics('smartmeter', LAST_DAY))?.metrics?.anomalies,
+    );
+    expect(last.historyDays).toBe(28);
+    const stored = await parquetRows(storageKeys.anomalies('smartmeter', LAST_DAY));
+    expect(stored).toHaveLength(last.count);
+    expect(stored.every((row) => row.meter_id === 'kaggle-1' && typeof row.reason === 'string')).toBe(true);
+    expect(last.strongest[0]?.score).toBe(Math.max(...stored.map((row) => Number(row.score))));
+    const report = JSON.parse(
+      new TextDecoder().decode(await harness.resources.deps.objects.get(storageKeys.dailyReport(LAST_DAY, 'json'))),
+    ) as { datasets: Array<{ dataset: string; section: { figures: Array<{ key: string; value: unknown }> } | null }> };
+    const figures = report.datasets.find((d) => d.dataset === 'smartmeter')?.section?.figures ?? [];
+    expect(figures.find((f) => f.key === 'anomalies')?.value).toBe(last.count);
+    const html = new TextDecoder().decode(
+      await harness.resources.deps.objects.get(storageKeys.dailyReport(LAST_DAY, 'html')),
+    );
+    expect(html).toContain('Strongest anomalies');
+    expect(html).toContain('data-chart="smartmeter-anomalies-kaggle-1"');
+    expect(html).toMatch(/<g class="points" [^>]*data-series="anomaly" data-points="[1-9]\d*"><circle /);
+
     // The same bytes again change nothing and run nothing.
     const again = await runCli(
       ['ingest', '--dataset', 'smartmeter', '--file', file, '--meter-id', 'kaggle-1', '--wait'],
       cliEnv(harness.config),
     );
     expect(again.stdout).toContain('105 day(s) (2024-01-01..2024-04-14), 0 run');
-  });
+  }, 300_000);
 
   it('the inbox schedule picks up a file another system dropped in the inbox', async () => {
     const body = 'meter_id,timestamp,kwh\nscan-1,2024-06-01T10:00:00Z,0.5\nscan-1,2024-06-01T10:30:00Z,0.25\n';

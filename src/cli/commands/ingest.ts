@@ -106,8 +106,9 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
         for (const { fileName, handle } of handles) {
           try {
             const result = await handle.result();
+            const [first = '-', last = '-'] = [result.days[0], result.days.at(-1)];
             ctx.out.write(
-              `${fileName}: ${result.days.length} day(s) (${result.days[0] ?? '-'}..${result.days.at(-1) ?? '-'}), ` +
+              `${fileName}: ${result.days.length} day(s) (${first === last ? first : `${first}..${last}`}), ` +
                 `${result.ran.length} run, all succeeded${result.released ? '; removed from the inbox' : ''}\n`,
             );
           } catch (error) {

@@ -1,4 +1,8 @@
-/** `courant status --from D1 --to D2 [--datasets a,b] [--check]`: a dataset × day grid from the day records. */
+/**
+ * `courant status --from D1 --to D2 [--datasets a,b] [--check]`: a dataset × day grid from the day
+ * records, with late days (past their dataset's due time) and quality warnings; `--check` exits 1
+ * when a due day is late or failed.
+ */
 import type { Command } from 'commander';
 import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
@@ -21,7 +25,11 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       '--datasets <list>',
       `comma-separated datasets of ${DATASET_NAMES.join(', ')} (default: those that run daily, and any with a day in the range)`,
     )
-    .option('--check', 'exit 1 unless every day of every dataset succeeded', false)
+    .option(
+      '--check',
+      'exit 1 when a day that is due is late (no record), or failed (a blocking quality check included)',
+      false,
+    )
     .action(async (options: Record<string, unknown>) => {
       const { from, to } = parseRangeOptions(options, new Date());
       const named = parseDatasetsOption(options.datasets, DATASET_NAMES);
@@ -35,12 +43,22 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       }
       // Days of datasets fed by files are expected only once a file brought one.
       const daily = dailyDatasetNames(registeredCatalog(ctx.config.datasets), from);
+
       const datasets = named ?? DATASET_NAMES.filter((d) => daily.includes(d) || runs.some((run) => run.dataset === d));
-      const grid = statusGrid(datesInRange(from, to), datasets, runs, { colour: process.stdout.isTTY === true });
+      const catalog = registeredCatalog(ctx.config.datasets);
+      const grid = statusGrid(datesInRange(from, to), datasets, runs, {
+        colour: process.stdout.isTTY === true,
+        dueHours: (name) => {
+          const { module, config } = catalog.get(name);
+          return module.dueHours?.(config) ?? null;
+        },
+        now: new Date(),
+      });
       ctx.out.write(grid.text);
-      if (options.check === true && grid.counts.succeeded !== grid.counts.expected) {
+      const problems = grid.counts.failed + grid.counts.late;
+      if (options.check === true && problems > 0) {
         throw new PipelineFailedError(
-          `${grid.counts.expected - grid.counts.succeeded} of ${grid.counts.expected} dataset-days did not succeed`,
+          `${problems} of ${grid.counts.expected} dataset-days are due and not there: ${grid.counts.failed} failed (quality blocks included), ${grid.counts.late} late`,
         );
       }
     });

@@ -11,6 +11,7 @@ import {
   transformEco2mix,
   type Eco2mixConfig,
 } from './dataset.js';
+import { eco2mixChecks } from './checks.js';
 import { eco2mixDemo } from './demo/demo.js';
 import { rteFileImport } from './file-import.js';
 import { eco2mixReport } from './report.js';
@@ -23,6 +24,9 @@ export const eco2mixModule: DatasetModule<Eco2mixConfig> = {
   checkDownload: checkEco2mixDownload,
   transform: transformEco2mix,
   metrics: eco2mixMetrics,
+  checks: eco2mixChecks,
+  // The real-time export of a day is complete in the early morning after it: due at D+1 07:00 Paris.
+  dueHours: () => 7,
   report: eco2mixReport,
   fileImport: rteFileImport,
   demo: eco2mixDemo,

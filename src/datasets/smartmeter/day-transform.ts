@@ -13,6 +13,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
+import { copyJsonLines } from '../../parquet/json-lines.js';
 import { BadDataError } from '../../shared/errors.js';
 import { parisDayBounds } from '../../shared/partition.js';
 import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
@@ -22,7 +23,6 @@ import { countDataLines } from './line-count.js';
 import { fileRowsSql } from './rows-sql.js';
 import { recogniseShape } from './shapes.js';
 import type { SmartMeterConfig } from './config.js';
-import { copyJsonLines } from './json-lines.js';
 
 export const READINGS_TABLE = 'readings';
 export const METER_DAILY_TABLE = 'meter_daily';

@@ -4,6 +4,7 @@
  * readings and one of figures per meter for each Paris day.
  */
 import type { DatasetModule } from '../contract.js';
+import { smartMeterChecks } from './checks.js';
 import { smartMeterConfig, type SmartMeterConfig } from './config.js';
 import { smartMeterMetrics } from './day-metrics.js';
 import { transformSmartMeterFiles } from './day-transform.js';
@@ -18,5 +19,7 @@ export const smartmeterModule: DatasetModule<SmartMeterConfig> = {
   drop: smartMeterDrop,
   transform: transformSmartMeterFiles,
   metrics: smartMeterMetrics,
+  checks: smartMeterChecks,
+  dueHours: (config) => config.dueHours,
   report: smartMeterReport,
 };

@@ -1,12 +1,74 @@
 /** The smart-meter sections of the daily, monthly and annual reports. */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
-import { parisDayBounds } from '../../shared/partition.js';
-import type { DatasetReport, ReportFigure } from '../contract.js';
+import { parisDayBounds, parisOffsetMinutes } from '../../shared/partition.js';
+import { ANOMALIES_TABLE, type DatasetReport, type ReportFigure, type TimeChart } from '../contract.js';
+import { dayAnomaliesSchema, type DayAnomalies } from './day-metrics.js';
 import { METER_DAILY_TABLE, READINGS_TABLE } from './day-transform.js';
 
 const TITLE = 'Smart meters';
 const COLOUR = '#2b6cb0';
+const ANOMALY_COLOUR = '#c53030';
 const TOP_METERS = 10;
+/** Meters of the strongest anomalies given a chart of their day. */
+const CHARTED_METERS = 3;
+
+/** `19:30 (UTC+2)`: the Paris clock of an instant with its offset (the repeated October hour shows twice). */
+function parisClockOf(iso: string): string {
+  const at = Date.parse(iso);
+  const offset = parisOffsetMinutes(at);
+  return `${new Date(at + offset * 60_000).toISOString().slice(11, 16)} (UTC+${offset / 60})`;
+}
+
+/** The metrics document's anomalies; null for a day run before anomalies were detected. */
+function anomaliesIn(metrics: Readonly<Record<string, unknown>>): DayAnomalies | null {
+  const parsed = dayAnomaliesSchema.safeParse(metrics.anomalies);
+  return parsed.success ? parsed.data : null;
+}
+
+/** A meter's readings of the day, its anomalies marked. */
+async function meterChart(
+  db: DuckDBConnection,
+  date: string,
+  meterId: string,
+  tables: Readonly<Record<string, string>>,
+): Promise<TimeChart> {
+  const anomalies = tables[ANOMALIES_TABLE];
+  const marked = anomalies === undefined ? 'NULL' : 'a.kwh';
+  const joined =
+    anomalies === undefined ? '' : `LEFT JOIN read_parquet(${sqlString(anomalies)}) a USING (meter_id, ts)`;
+  const rows = (
+    await db.runAndReadAll(
+      `SELECT epoch_ms(r.ts) AS at, r.kwh, ${marked} AS anomaly FROM read_parquet(${sqlString(tables[READINGS_TABLE] ?? '')}) r
+       ${joined} WHERE r.meter_id = ${sqlString(meterId)} ORDER BY r.ts`,
+    )
+  ).getRowObjects();
+  const { start, end } = parisDayBounds(date);
+  const value = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    kind: 'time',
+    id: `smartmeter-anomalies-${meterId}`,
+    title: `Meter ${meterId}`,
+    caption: 'Its readings of the day, kWh; anomalies marked',
+    unit: 'kWh',
+    style: 'line',
+    instants: rows.map((row) => Number(row.at)),
+    from: start.getTime(),
+    to: end.getTime(),
+    series: [
+      { id: 'kwh', label: 'Reading', colour: COLOUR, values: rows.map((row) => value(row.kwh)) },
+      {
+        id: 'anomaly',
+        label: 'Anomaly',
+        colour: ANOMALY_COLOUR,
+        points: true,
+        values: rows.map((row) => value(row.anomaly)),
+      },
+    ],
+    digits: 3,
+    includeZero: true,
+  };
+}
 
 function numberAt(metrics: Readonly<Record<string, unknown>>, key: string): number | null {
   const value = metrics[key];
@@ -18,7 +80,7 @@ function percent(ratio: number | null): string {
 }
 
 export const smartMeterReport: DatasetReport<unknown> = {
-  tables: [READINGS_TABLE, METER_DAILY_TABLE],
+  tables: [READINGS_TABLE, METER_DAILY_TABLE, ANOMALIES_TABLE],
 
   async day({ date, db, metrics, tables }) {
     const meters = numberAt(metrics, 'meters');
@@ -40,6 +102,17 @@ export const smartMeterReport: DatasetReport<unknown> = {
       { key: 'metersWithGaps', label: 'Meters with gaps', value: numberAt(metrics, 'metersWithGaps') },
       { key: 'duplicates', label: 'Duplicate readings', value: numberAt(metrics, 'duplicates') },
     ];
+    const anomalies = anomaliesIn(metrics);
+    if (anomalies) {
+      figures.push({
+        key: 'anomalies',
+        label: 'Anomalies',
+        value: anomalies.count,
+        note: `score > ${anomalies.threshold}, ${anomalies.historyDays} day(s) of history`,
+      });
+    }
+    const chartedMeters = [...new Set(anomalies?.strongest.map((a) => a.meterId))].slice(0, CHARTED_METERS);
+    const meterCharts = await Promise.all(chartedMeters.map((meter) => meterChart(db, date, meter, tables)));
     const { start, end } = parisDayBounds(date);
     const load = (
       await db.runAndReadAll(
@@ -57,7 +130,8 @@ export const smartMeterReport: DatasetReport<unknown> = {
       title: TITLE,
       summary:
         `${meters ?? 0} meter(s), ${readings ?? 0} of ${expected ?? 0} readings (${percent(completeness)}), ` +
-        `${energy === null ? 'no' : energy.toFixed(1)} kWh`,
+        `${energy === null ? 'no' : energy.toFixed(1)} kWh` +
+        (anomalies ? `, ${anomalies.count} anomalous reading(s)` : ''),
       figures,
       charts: [
         {
@@ -74,8 +148,19 @@ export const smartMeterReport: DatasetReport<unknown> = {
           digits: 3,
           includeZero: true,
         },
+        ...meterCharts,
       ],
       tables: [
+        ...(anomalies && anomalies.strongest.length > 0
+          ? [
+              {
+                id: 'smartmeter-anomalies',
+                title: 'Strongest anomalies',
+                columns: ['meter', 'time (Paris)', 'kWh', 'score', 'reason'],
+                rows: anomalies.strongest.map((a) => [a.meterId, parisClockOf(a.at), a.kWh, a.score, a.reason]),
+              },
+            ]
+          : []),
         {
           id: 'smartmeter-top-meters',
           title: `Top ${TOP_METERS} meters by energy`,

@@ -19,6 +19,8 @@ export interface LegendEntry {
   readonly label: string;
   readonly colour: string;
   readonly dashed?: boolean;
+  /** Drawn as dots, not joined (marks on a line chart, e.g. anomalies). */
+  readonly points?: boolean;
 }
 
 export interface ValueAxis {
@@ -93,7 +95,7 @@ function legendHtml(entries: readonly LegendEntry[]): string {
   if (entries.length === 0) return '';
   const items = entries.map(
     (e) =>
-      `<li><span class="swatch${e.dashed ? ' dashed' : ''}" style="--c:${escapeHtml(e.colour)}"></span>${escapeHtml(e.label)}</li>`,
+      `<li><span class="swatch${e.dashed ? ' dashed' : ''}${e.points ? ' points' : ''}" style="--c:${escapeHtml(e.colour)}"></span>${escapeHtml(e.label)}</li>`,
   );
   return `<ul class="legend">${items.join('')}</ul>`;
 }

@@ -1,8 +1,8 @@
 /**
  * Charts over the instants of a day: lines (consumption against forecast, CO2 intensity,
- * exchanges) and stacked areas (the production mix). Each series is one `<path>` with
- * `data-series` and `data-points` (its points with a value); a transparent column per instant
- * carries a `<title>` with every series' value, shown on hover or tap.
+ * exchanges) and stacked areas (the production mix). Each series is one `<path>` (a `<g>` of
+ * dots for marks) with `data-series` and `data-points` (its points with a value); a transparent
+ * column per instant carries a `<title>` with every series' value, shown on hover or tap.
  */
 import { escapeHtml, formatNumber, parisClock, parisClockWithOffset } from '../format.js';
 import {
@@ -93,7 +93,7 @@ function valueLine(series: TimeSeries, i: number, options: TimeChartOptions): st
   return `${series.label}: ${value === null ? '–' : `${formatNumber(value, options.digits ?? 0)} ${options.unit}`}`;
 }
 
-/** Lines, one per series; gaps where a series has no value. */
+/** Lines, one per series (dots for a `points` series); gaps where a series has no value. */
 export function timeLineChart(options: TimeChartOptions): string {
   const all = options.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   if (all.length === 0) return emptyFigure(options, 'No values for this chart on this day.');
@@ -103,7 +103,12 @@ export function timeLineChart(options: TimeChartOptions): string {
       const value = series.values[i] ?? null;
       return value === null ? null : { at: instant, x: xOf(options, instant), y: axis.y(value) };
     });
-    return `<path class="line${series.dashed ? ' dashed' : ''}" d="${linePath(points)}" style="--c:${escapeHtml(series.colour)}" data-series="${escapeHtml(series.id)}" data-points="${countValues(series.values)}"/>`;
+    const attributes = `style="--c:${escapeHtml(series.colour)}" data-series="${escapeHtml(series.id)}" data-points="${countValues(series.values)}"`;
+    if (series.points) {
+      const dots = points.flatMap((p) => (p ? [`<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="4"/>`] : []));
+      return `<g class="points" ${attributes}>${dots.join('')}</g>`;
+    }
+    return `<path class="line${series.dashed ? ' dashed' : ''}" d="${linePath(points)}" ${attributes}/>`;
   });
   const body =
     valueAxisSvg(axis, options.unit) +

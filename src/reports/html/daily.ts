@@ -3,6 +3,7 @@
  * charts and tables, from its module) or why it failed, then every dataset's status and rows.
  */
 import { parisDayBounds } from '../../shared/partition.js';
+import type { CheckResult } from '../../shared/quality.js';
 import type { DailySummary, ReportedDataset } from '../daily-summary.js';
 import { escapeHtml, formatNumber, longDay, percent } from '../format.js';
 import { page, statusBadge, table } from './layout.js';
@@ -29,11 +30,26 @@ function datasetsTable(datasets: readonly ReportedDataset[]): string {
   );
 }
 
+/** The day's failed quality checks: what was observed, what was expected, where to look. */
+function checksList(checks: readonly CheckResult[]): string {
+  if (checks.length === 0) return '';
+  const item = (c: CheckResult) => {
+    const verdict = c.accepted ? 'accepted by an operator' : c.severity === 'block' ? 'blocked the day' : 'warning';
+    return (
+      `<li data-check="${escapeHtml(c.name)}"><strong>${escapeHtml(c.name)}</strong> (${verdict}): ` +
+      `${escapeHtml(c.description)} — observed ${escapeHtml(String(c.observed ?? 'nothing'))}, expected ${escapeHtml(c.threshold)}; ` +
+      `${formatNumber(c.rowsInvolved)} row(s) involved, in <code>${escapeHtml(c.file)}</code></li>`
+    );
+  };
+  return `<h3>Quality checks</h3><ul class="checks">${checks.map(item).join('')}</ul>`;
+}
+
 function datasetBlock(d: ReportedDataset): string {
   const heading = `<h2>${escapeHtml(d.section?.title ?? d.title)} ${statusBadge(d.status)}</h2>`;
+  const checks = checksList(d.checks);
   if (d.status === 'failed')
-    return `<section data-dataset="${escapeHtml(d.dataset)}">${heading}<p>${escapeHtml(d.error ?? '')}</p></section>`;
-  const body = d.section ? `<p>${escapeHtml(d.section.summary)}</p>${sectionHtml(d.section)}` : '';
+    return `<section data-dataset="${escapeHtml(d.dataset)}">${heading}<p>${escapeHtml(d.error ?? '')}</p>${checks}</section>`;
+  const body = d.section ? `<p>${escapeHtml(d.section.summary)}</p>${checks}${sectionHtml(d.section)}` : checks;
   return `<section data-dataset="${escapeHtml(d.dataset)}">${heading}${body}</section>`;
 }
 

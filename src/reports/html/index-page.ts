@@ -2,21 +2,46 @@
  * `reports/index.html`: every year, month and day that has a report, newest first, with its
  * status and a link; the days of a month as a calendar coloured by status.
  */
+import { parisDueTime } from '../../shared/freshness.js';
 import { datesOfMonth, monthOf, yearOf } from '../../shared/periods.js';
 import { escapeHtml, longMonth } from '../format.js';
 import type { DayStatus } from '../period-report.js';
-import { page, statusBadge } from './layout.js';
+import { page, statusBadge, table } from './layout.js';
 
 export interface IndexedPeriod {
   /** The period report's status (complete | partial | empty), or null when it has not been built. */
   readonly status: string | null;
 }
 
+export interface DatasetFreshness {
+  readonly title: string;
+  readonly newestSucceeded: string | null;
+  /** The newest day due when the page was written. */
+  readonly latestDue: string;
+  readonly dueAt: Date;
+}
+
 export interface ReportIndexInput {
   /** Days with a day record, with their status across datasets. */
-  readonly days: ReadonlyMap<string, Exclude<DayStatus, 'missing'>>;
+  readonly days: ReadonlyMap<string, Exclude<DayStatus, 'missing' | 'blocked'>>;
   readonly months: ReadonlyMap<string, IndexedPeriod>;
   readonly years: ReadonlyMap<string, IndexedPeriod>;
+  readonly freshness: readonly DatasetFreshness[];
+}
+
+/** Each dataset's newest succeeded day against the newest day due: up to date, or late. */
+function freshnessTable(rows: readonly DatasetFreshness[]): string {
+  if (rows.length === 0) return '';
+  const body = rows.map((f) => {
+    const late = f.newestSucceeded === null || f.newestSucceeded < f.latestDue;
+    return [
+      escapeHtml(f.title),
+      escapeHtml(f.newestSucceeded ?? 'none'),
+      `${escapeHtml(f.latestDue)} <span class="note">(due ${escapeHtml(parisDueTime(f.dueAt))})</span>`,
+      late ? '<span class="status failed">late</span>' : '<span class="status succeeded">up to date</span>',
+    ];
+  });
+  return `<section data-freshness><h2>Freshness</h2>${table(['dataset', 'newest day', 'newest day due', 'freshness'], body)}</section>`;
 }
 
 function periodLine(label: string, href: string, period: IndexedPeriod | undefined): string {
@@ -53,6 +78,9 @@ export function reportIndexHtml(input: ReportIndexInput): string {
     title: 'courant — reports',
     subtitle: `${input.days.size} days (${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.running} running) in ${months.length} months.`,
     nav: [],
-    body: sections.length > 0 ? sections.join('\n') : '<p class="note">No day has run yet.</p>',
+    body: [
+      freshnessTable(input.freshness),
+      sections.length > 0 ? sections.join('\n') : '<p class="note">No day has run yet.</p>',
+    ].join('\n'),
   });
 }

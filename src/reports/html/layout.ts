@@ -31,11 +31,13 @@ figure.chart svg{width:100%;height:auto;display:block;overflow:visible}
 .legend li{display:flex;align-items:center;gap:5px}
 .swatch{display:inline-block;width:14px;height:10px;border-radius:2px;background:var(--c)}
 .swatch.dashed{height:0;border-top:3px dashed var(--c);background:none}
+.swatch.points{width:10px;height:10px;border-radius:50%}
 svg .grid{stroke:#e6e9ec;stroke-width:1}
 svg .grid.zero,svg .baseline{stroke:#9aa3ab;stroke-width:1}
 svg .tick,svg .unit{font-size:13px;fill:var(--muted)}
 svg .line{fill:none;stroke:var(--c);stroke-width:2;stroke-linejoin:round}
 svg .line.dashed{stroke-dasharray:6 4}
+svg .points{fill:var(--c);stroke:#fff;stroke-width:1}
 svg .area{fill:var(--c);stroke:#fff;stroke-width:.4}
 svg .bars{fill:var(--c)}
 svg .bar:hover{opacity:.75}
@@ -48,7 +50,7 @@ th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;white
 th:first-child,td:first-child{text-align:left}
 .status{font-weight:600}
 .status.succeeded,.status.complete{color:var(--ok)}
-.status.failed{color:var(--bad)}
+.status.failed,.status.blocked{color:var(--bad)}
 .status.running,.status.partial{color:var(--run)}
 .status.missing,.status.empty{color:var(--none)}
 .calendar{display:grid;grid-template-columns:repeat(auto-fill,minmax(34px,1fr));gap:3px;margin:6px 0 12px}

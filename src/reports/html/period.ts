@@ -44,7 +44,7 @@ function datasetBlock(report: PeriodReport, d: DatasetPeriod, section: PeriodSec
     tile(
       'Days',
       `${d.days.succeeded} of ${d.days.inPeriod}`,
-      `${d.days.failed} failed, ${d.days.missing + d.days.running} missing`,
+      `${d.days.failed} failed${d.days.blocked > 0 ? ` (${d.days.blocked} blocked by a quality check, left out)` : ''}, ${d.days.missing + d.days.running} missing`,
     ),
     tile('Completeness', percent(d.completeness), 'mean over every day'),
   ].join('')}</section>`;

@@ -1,5 +1,5 @@
-/** Writing the rows of a query as JSON lines with DuckDB. */
-import { sqlString } from '../../parquet/columns.js';
+/** Writing the rows of a query as JSON lines with DuckDB (rejects of the transforms). */
+import { sqlString } from './columns.js';
 
 /** Text that never occurs in a JSON text: the delimiter of the single column written. */
 const NEVER = `E'\\x1e\\x1f\\x1e\\x1f'`;

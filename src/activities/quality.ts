@@ -1,0 +1,120 @@
+/** Quality activity: a dataset-day's Parquet tables → its module's checks → `quality/…/checks.json`. */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { QualityCheck, RowCounts } from '../datasets/contract.js';
+import { QualityCheckBrokenError, runChecks } from '../quality/run-checks.js';
+import type { DatasetName } from '../shared/datasets.js';
+import { storageKeys } from '../shared/keys.js';
+import { blockingChecks, type CheckResult } from '../shared/quality.js';
+import { previousDate } from '../shared/partition.js';
+import { ObjectNotFoundError } from '../storage/object-store.js';
+import type { InputFile } from '../storage/records.js';
+import { keepBlockedDownloads } from './blocked-inputs.js';
+import { datasetOf } from './dataset-of.js';
+import { noteFallbackReads } from './day-runs.js';
+import type { ActivityDeps } from './deps.js';
+import { tableOf } from './metrics.js';
+
+export interface CheckQualityInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  readonly processedKeys: readonly string[];
+  /** Failed `block` checks accepted by an operator for this run. */
+  readonly accept: readonly string[];
+  /** The transform's row counts of the day. */
+  readonly rows: RowCounts;
+  /** The day's raw files: downloaded ones are kept under `quarantine/…/blocked/` when a check blocks the day. */
+  readonly inputs: readonly InputFile[];
+}
+
+export interface CheckQualityOutput {
+  /** Absent when the dataset declares no checks. */
+  readonly checksKey: string | null;
+  readonly results: readonly CheckResult[];
+}
+
+/** The tables of the day before that the checks compare with, those stored: local path by table name. */
+async function copyDayBefore(
+  deps: ActivityDeps,
+  input: CheckQualityInput,
+  checks: readonly QualityCheck<unknown>[],
+  scratch: string,
+): Promise<Record<string, string>> {
+  const dayBefore = previousDate(input.date);
+  const wanted = [...new Set(checks.flatMap((check) => (check.previousDay ? [check.previousDay] : [])))];
+  const copied = await Promise.all(
+    wanted.map(async (table) => {
+      const local = path.join(scratch, `previous-${table}.parquet`);
+      const key = storageKeys.processed(input.dataset, dayBefore, table);
+      try {
+        await deps.objects.getToFile(key, local);
+        return [[table, local] as const];
+      } catch (error) {
+        if (error instanceof ObjectNotFoundError) return [];
+        throw error;
+      }
+    }),
+  );
+  return Object.fromEntries(copied.flat());
+}
+
+export function createQualityActivities(deps: ActivityDeps) {
+  /**
+   * Runs the dataset's checks over the day's Parquet tables and writes their results to
+   * `quality/{dataset}/dt={date}/checks.json`; deciding what a failed check does is the workflow's.
+   * When a `block` check failed (not accepted), the day's downloads are kept under
+   * `quarantine/…/blocked/`, so that a re-run fetches their sources again.
+   * Idempotent: same tables, same results. A check whose query cannot run fails retryably
+   * (QualityCheckBroken, naming the check).
+   */
+  async function checkQuality(input: CheckQualityInput): Promise<CheckQualityOutput> {
+    const { module, config } = datasetOf(deps.datasets, input.dataset);
+    const checks = module.checks ?? [];
+    if (checks.length === 0) return { checksKey: null, results: [] };
+    const scratch = await mkdtemp(path.join(deps.scratchDir, 'quality-'));
+    const connection = await deps.duckdb.connect();
+    try {
+      const copies = await Promise.all(
+        input.processedKeys.map(async (key) => {
+          const local = path.join(scratch, `${tableOf(key)}.parquet`);
+          return { table: tableOf(key), key, local, read: await deps.objects.getToFile(key, local) };
+        }),
+      );
+      await noteFallbackReads(
+        deps,
+        input,
+        copies.map((c) => c.read),
+      );
+      const tables = Object.fromEntries(copies.map((c) => [c.table, { path: c.local, key: c.key }]));
+      const previous = await copyDayBefore(deps, input, checks, scratch);
+      const results = await runChecks({
+        checks,
+        date: input.date,
+        config,
+        db: connection,
+        tables,
+        previous,
+        accept: input.accept,
+        rows: input.rows,
+      }).catch((error: unknown) => {
+        if (!(error instanceof QualityCheckBrokenError)) throw error;
+        throw ApplicationFailure.create({ type: error.type, message: error.message, cause: error });
+      });
+      if (blockingChecks(results).length > 0) {
+        const kept = await keepBlockedDownloads(deps, input.dataset, input.date, input.inputs);
+        Context.current().log.info('day blocked by a quality check; its downloads will be fetched again', { kept });
+      }
+      const checksKey = storageKeys.qualityChecks(input.dataset, input.date);
+      const document = { dataset: input.dataset, date: input.date, checks: results };
+      await deps.objects.put(checksKey, `${JSON.stringify(document, null, 2)}\n`, { contentType: 'application/json' });
+      return { checksKey, results };
+    } finally {
+      connection.closeSync();
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  return { checkQuality };
+}

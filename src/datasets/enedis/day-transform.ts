@@ -1,0 +1,76 @@
+/**
+ * The Enedis day: every flow file claimed for the day → `index_readings.parquet`, one row per
+ * (flow, PRM, reading instant, class kind, calendar, class) whose reading closes the Paris day,
+ * and the rejected values. The XML is read once per file in a stream (`flow-xml.ts`), then DuckDB
+ * converts, judges and keeps the values (`rows-sql.ts`), spilling to disk past its memory limit.
+ * A value delivered again (a re-delivered or overlapping file) is kept once: the latest file to
+ * arrive wins, and within a file the last line.
+ */
+import path from 'node:path';
+import { copyToParquetSql } from '../../parquet/copy.js';
+import type { TransformContext, TransformOutput } from '../contract.js';
+import { copyJsonLines } from '../../parquet/json-lines.js';
+import type { EnedisConfig } from './config.js';
+import { writeFlowValues } from './flow-xml.js';
+import { flowRowsSql } from './rows-sql.js';
+
+export const INDEX_TABLE = 'index_readings';
+
+/** Columns of `index_readings.parquet`, in order. */
+export const INDEX_COLUMNS = [
+  'prm',
+  'flow',
+  'reading_at',
+  'class_kind',
+  'class',
+  'calendar',
+  'index_kwh',
+  'nature',
+  'flagged',
+  'qualification',
+  'event',
+  'file',
+  'line',
+] as const;
+
+async function count(context: TransformContext<EnedisConfig>, sql: string): Promise<number> {
+  return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+}
+
+/** See the module's doc: the day's flow files → index readings and rejects. Idempotent. */
+export async function transformEnedisFiles(context: TransformContext<EnedisConfig>): Promise<TransformOutput> {
+  const { db, date } = context;
+  const files = await Promise.all(
+    context.files.map(async (file) => {
+      const values = path.join(context.scratchDir, `values-${file.order}.jsonl`);
+      await writeFlowValues(file.path, file.key, values);
+      return { path: values, file: file.key, arrival: file.order };
+    }),
+  );
+  try {
+    await db.run(`CREATE OR REPLACE TEMP TABLE en_rows AS ${flowRowsSql(files)}`);
+    const read = await count(context, 'SELECT count(*) FROM en_rows');
+    const rejected = await count(
+      context,
+      copyJsonLines(
+        `SELECT json_object('file', file, 'line', line, 'column', bad_column, 'value', bad_value, 'reason', reason)
+         FROM en_rows WHERE reason IS NOT NULL ORDER BY arrival, line`,
+        context.rejectsPath,
+      ),
+    );
+    const written = await count(
+      context,
+      copyToParquetSql(
+        `SELECT ${INDEX_COLUMNS.join(', ')} FROM en_rows
+         WHERE reason IS NULL AND NOT skipped AND day = '${date}'::DATE
+         QUALIFY row_number() OVER (
+           PARTITION BY flow, prm, reading_at, class_kind, calendar, class ORDER BY arrival DESC, line DESC) = 1
+         ORDER BY prm, reading_at, flow, class_kind, calendar, class`,
+        context.tablePath(INDEX_TABLE),
+      ),
+    );
+    return { tables: [INDEX_TABLE], rows: { read, written, rejected } };
+  } finally {
+    await db.run('DROP TABLE IF EXISTS en_rows');
+  }
+}

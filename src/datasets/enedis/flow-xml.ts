@@ -1,0 +1,203 @@
+/**
+ * Streaming reader of Enedis flow files (R151, C15): the XML is read once with a SAX parser
+ * (saxes), in bounded memory whatever the file's size, and every index value is written as one
+ * JSON line of raw text fields — PRM, date, class, value, unit, calendar, nature — with the line and
+ * column of its element. Converting, checking and keeping them is SQL's work (`rows-sql.ts`).
+ *
+ * - The flow is the root element: `R151` (daily Linky indexes, the unit in the header's
+ *   `Unite_Mesure_Index`) or `C15` (contract events with readings before and after, the unit on
+ *   each value). Any other root is refused, naming it.
+ * - A document type declaration is refused: entities are never expanded (no XML bomb).
+ * - Malformed XML fails the file naming the line and column.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { SaxesParser } from 'saxes';
+import { BadDataError } from '../../shared/errors.js';
+
+export const FLOWS = ['R151', 'C15'] as const;
+export type Flow = (typeof FLOWS)[number];
+
+/** One index value as written in the file: text, unconverted. */
+export interface RawIndexValue {
+  readonly prm: string | null;
+  readonly flow: Flow;
+  /** R151: a plain date (the index at the end of that day); C15: a timestamp with its offset. */
+  readonly date: string | null;
+  /** `distributor` (`Classe_Temporelle_Distributeur`) or `supplier` (`Classe_Temporelle`). */
+  readonly class_kind: 'distributor' | 'supplier';
+  readonly class: string | null;
+  readonly calendar: string | null;
+  readonly value: string | null;
+  readonly unit: string | null;
+  /** `Nature_Index` (C15: REEL, ESTIME…); R151 has none. */
+  readonly nature: string | null;
+  /** C15 `Code_Qualification`: 1 before the event, 2 after. */
+  readonly qualification: string | null;
+  /** C15 `Nature_Evenement` of the event the reading belongs to. */
+  readonly event: string | null;
+  /** C15 `Classe_Mesure` (1: energy) and `Sens_Mesure` (0: consumption). */
+  readonly measure_class: string | null;
+  readonly direction: string | null;
+  readonly line: number;
+}
+
+export interface FlowFileSummary {
+  readonly flow: Flow;
+  /** Index values written. */
+  readonly values: number;
+}
+
+const isFlow = (name: string): name is Flow => (FLOWS as readonly string[]).includes(name);
+
+/** What is known of the reading being read (a `Donnees_Releve`) and of the class value in it. */
+interface Reading {
+  date: string | null;
+  distributorCalendar: string | null;
+  supplierCalendar: string | null;
+  nature: string | null;
+  qualification: string | null;
+}
+
+interface ClassValue {
+  readonly kind: RawIndexValue['class_kind'];
+  readonly line: number;
+  class: string | null;
+  value: string | null;
+  unit: string | null;
+  measureClass: string | null;
+  direction: string | null;
+}
+
+const CLASS_ELEMENTS: Readonly<Record<string, RawIndexValue['class_kind']>> = {
+  Classe_Temporelle_Distributeur: 'distributor',
+  Classe_Temporelle: 'supplier',
+};
+
+/**
+ * Reads the flow file at `path` and writes its index values to `target` as JSON lines, in the
+ * file's order. `file` names the file in errors. Throws BadDataError (line and column) on
+ * malformed XML, a document type declaration, or a root that is not a known flow.
+ */
+export async function writeFlowValues(path: string, file: string, target: string): Promise<FlowFileSummary> {
+  const parser = new SaxesParser({ position: true });
+  const out = createWriteStream(target, { encoding: 'utf8' });
+  const stack: string[] = [];
+  let flow: Flow | null = null;
+  let headerUnit: string | null = null;
+  let prm: string | null = null;
+  let event: string | null = null;
+  let reading: Reading | null = null;
+  let value: ClassValue | null = null;
+  let text = '';
+  let values = 0;
+  /** JSON lines read from the last chunk, written before the next one is parsed (backpressure). */
+  const pending: string[] = [];
+  /** The first problem met; parsing stops there. */
+  const failures: BadDataError[] = [];
+
+  const fail = (problem: string) => {
+    failures.push(new BadDataError({ file, line: parser.line, column: `character ${parser.column}` }, problem));
+  };
+  parser.on('error', (error) => fail(`not well-formed XML: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')}`));
+  parser.on('doctype', () => fail('a document type declaration is refused (entities are never expanded)'));
+  parser.on('opentag', (tag) => {
+    if (stack.length === 0) {
+      if (!isFlow(tag.name)) fail(`"${tag.name}" is not an Enedis flow courant reads (${FLOWS.join(', ')})`);
+      else flow = tag.name;
+    }
+    stack.push(tag.name);
+    text = '';
+    if (tag.name === 'PRM') prm = null;
+    if (tag.name === 'Evenement_Declencheur') event = null;
+    if (tag.name === 'Donnees_Releve')
+      reading = { date: null, distributorCalendar: null, supplierCalendar: null, nature: null, qualification: null };
+    const kind = CLASS_ELEMENTS[tag.name];
+    if (kind && reading)
+      value = { kind, line: parser.line, class: null, value: null, unit: null, measureClass: null, direction: null };
+  });
+  parser.on('text', (chunk) => {
+    text += chunk;
+  });
+  parser.on('closetag', (tag) => {
+    stack.pop();
+    const content = text.trim();
+    text = '';
+    const parent = stack[stack.length - 1];
+    if (CLASS_ELEMENTS[tag.name] && value && reading && flow) {
+      pending.push(JSON.stringify(valueOf(flow, prm, event, headerUnit, reading, value)));
+      values += 1;
+      value = null;
+    } else if (value && parent !== undefined && CLASS_ELEMENTS[parent]) readClassField(value, tag.name, content);
+    else if (tag.name === 'Donnees_Releve') reading = null;
+    else if (reading && parent === 'Donnees_Releve') readReadingField(reading, tag.name, content);
+    else if (tag.name === 'Unite_Mesure_Index' && parent === 'En_Tete_Flux') headerUnit = content;
+    else if (tag.name === 'Id_PRM' && parent === 'PRM') prm = content;
+    else if (tag.name === 'Nature_Evenement' && parent === 'Evenement_Declencheur') event = content;
+  });
+
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const lines = `${pending.join('\n')}\n`;
+    pending.length = 0;
+    if (!out.write(lines)) await once(out, 'drain');
+  };
+  try {
+    for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
+      parser.write(chunk as string);
+      if (failures.length > 0) break;
+      await flush();
+    }
+    if (failures.length === 0) parser.close();
+    await flush();
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  const [failure] = failures;
+  if (failure) throw failure;
+  if (!flow) throw new BadDataError({ file }, 'the file holds no XML element');
+  return { flow, values };
+}
+
+function valueOf(
+  flow: Flow,
+  prm: string | null,
+  event: string | null,
+  headerUnit: string | null,
+  reading: Reading,
+  value: ClassValue,
+): RawIndexValue {
+  return {
+    prm,
+    flow,
+    date: reading.date,
+    class_kind: value.kind,
+    class: value.class,
+    calendar: value.kind === 'distributor' ? reading.distributorCalendar : reading.supplierCalendar,
+    value: value.value,
+    unit: value.unit ?? headerUnit,
+    nature: reading.nature,
+    qualification: reading.qualification,
+    event,
+    measure_class: value.measureClass,
+    direction: value.direction,
+    line: value.line,
+  };
+}
+
+function readReadingField(reading: Reading, name: string, content: string): void {
+  if (name === 'Date_Releve') reading.date = content;
+  else if (name === 'Id_Calendrier_Distributeur') reading.distributorCalendar = content;
+  else if (name === 'Id_Calendrier_Fournisseur' || name === 'Id_Calendrier') reading.supplierCalendar = content;
+  else if (name === 'Nature_Index') reading.nature = content;
+  else if (name === 'Code_Qualification') reading.qualification = content;
+}
+
+function readClassField(value: ClassValue, name: string, content: string): void {
+  if (name === 'Id_Classe_Temporelle') value.class = content;
+  else if (name === 'Valeur') value.value = content;
+  else if (name === 'Unite_Mesure') value.unit = content;
+  else if (name === 'Classe_Mesure') value.measureClass = content;
+  else if (name === 'Sens_Mesure') value.direction = content;
+}

@@ -1,0 +1,24 @@
+/**
+ * Enedis meter-reading flows: R151 (daily Linky indexes) and C15 (contract events with readings)
+ * XML files dropped in `inbox/enedis/` or given to `courant ingest`, read in a stream and turned
+ * into one Parquet table of index readings per Paris day, the day whose end each reading closes.
+ */
+import type { DatasetModule } from '../contract.js';
+import { enedisChecks } from './checks.js';
+import { enedisConfig, type EnedisConfig } from './config.js';
+import { enedisMetrics } from './day-metrics.js';
+import { transformEnedisFiles } from './day-transform.js';
+import { enedisDrop } from './drop.js';
+import { enedisReport } from './report.js';
+
+export const enedisModule: DatasetModule<EnedisConfig> = {
+  name: 'enedis',
+  title: 'Enedis meter readings',
+  config: enedisConfig,
+  inputs: () => [{ kind: 'drop' }],
+  drop: enedisDrop,
+  transform: transformEnedisFiles,
+  metrics: enedisMetrics,
+  checks: enedisChecks,
+  report: enedisReport,
+};

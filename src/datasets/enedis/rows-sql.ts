@@ -1,0 +1,82 @@
+/**
+ * The index values of flow files (JSON lines written by `flow-xml.ts`) as SQL rows, converted and
+ * judged by DuckDB:
+ *
+ * - `index_kwh`: the value in the unit the file states, Wh floored to whole kWh (the floor per
+ *   index keeps a period's error under 1 kWh), kWh floored the same way;
+ * - `reading_at`: R151's plain date D is the index at the end of D, D+1 00:00 Paris; a C15
+ *   timestamp within `SNAP_MINUTES` after a Paris midnight stands for that midnight;
+ * - `day`: the Paris day whose end the reading closes (the day before its instant's midnight);
+ * - `reason` (with `bad_column`, `bad_value`): why a value is rejected — a PRM that is not 14
+ *   digits, a value that is not a number, an unknown unit, a date that is not one; `skipped`: a C15
+ *   value that is not consumed energy (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0), not a reading.
+ */
+import { sqlString } from '../../parquet/columns.js';
+import { PARTITION_TIMEZONE } from '../../shared/partition.js';
+
+/** A timestamp this many minutes after a Paris midnight is that midnight's index. */
+export const SNAP_MINUTES = 10;
+
+export interface FlowValuesFile {
+  /** The JSON lines of the file's values. */
+  readonly path: string;
+  /** The raw file's storage key: what rows and rejects name. */
+  readonly file: string;
+  /** Order of arrival among the day's files: a later file wins for the same reading. */
+  readonly arrival: number;
+}
+
+const COLUMNS = `{prm: 'VARCHAR', flow: 'VARCHAR', date: 'VARCHAR', class_kind: 'VARCHAR', class: 'VARCHAR',
+  calendar: 'VARCHAR', value: 'VARCHAR', unit: 'VARCHAR', nature: 'VARCHAR', qualification: 'VARCHAR',
+  event: 'VARCHAR', measure_class: 'VARCHAR', direction: 'VARCHAR', line: 'INTEGER'}`;
+
+/** SQL giving every value of the files with its conversion, its rejection reason or its skip. */
+export function flowRowsSql(files: readonly FlowValuesFile[]): string {
+  const zone = sqlString(PARTITION_TIMEZONE);
+  const raw = files
+    .map(
+      (f) =>
+        `SELECT *, ${sqlString(f.file)} AS file, ${f.arrival} AS arrival
+         FROM read_json(${sqlString(f.path)}, format = 'newline_delimited', columns = ${COLUMNS})`,
+    )
+    .join(' UNION ALL ');
+  return `
+WITH raw AS (${raw}),
+parsed AS (
+  SELECT *,
+    TRY_CAST(value AS DECIMAL(20, 3)) AS amount,
+    CASE WHEN regexp_full_match(coalesce(date, ''), '\\d{4}-\\d{2}-\\d{2}')
+         THEN timezone(${zone}, (TRY_CAST(date AS DATE) + 1)::TIMESTAMP)
+         ELSE TRY_CAST(date AS TIMESTAMPTZ) END AS instant
+  FROM raw),
+snapped AS (
+  SELECT *,
+    CASE WHEN timezone(${zone}, instant) - date_trunc('day', timezone(${zone}, instant)) < INTERVAL ${SNAP_MINUTES} MINUTE
+         THEN timezone(${zone}, date_trunc('day', timezone(${zone}, instant))) ELSE instant END AS reading_at
+  FROM parsed)
+SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, reading_at,
+  (timezone(${zone}, reading_at) - INTERVAL 1 MICROSECOND)::DATE AS day,
+  CASE unit WHEN 'Wh' THEN floor(amount / 1000) WHEN 'kWh' THEN floor(amount) END::BIGINT AS index_kwh,
+  CASE nature WHEN 'REEL' THEN 'real' WHEN 'ESTIME' THEN 'estimated' ELSE lower(nature) END AS nature,
+  CASE qualification WHEN '1' THEN 'before' WHEN '2' THEN 'after' END AS qualification,
+  class = 'INCONNU' OR calendar = 'DN999999' AS flagged,
+  flow = 'C15' AND (coalesce(measure_class, '') <> '1' OR coalesce(direction, '') <> '0') AS skipped,
+  CASE
+    WHEN NOT regexp_full_match(coalesce(prm, ''), '\\d{14}') THEN 'the PRM is not 14 digits'
+    WHEN class IS NULL OR class = '' THEN 'the value has no class'
+    WHEN amount IS NULL THEN 'the index is not a number'
+    WHEN amount < 0 THEN 'the index is negative'
+    WHEN unit IS NULL OR unit NOT IN ('Wh', 'kWh') THEN 'the unit is not Wh or kWh'
+    WHEN instant IS NULL THEN 'the reading date is not a date'
+  END AS reason,
+  CASE
+    WHEN NOT regexp_full_match(coalesce(prm, ''), '\\d{14}') THEN 'Id_PRM'
+    WHEN class IS NULL OR class = '' THEN 'Id_Classe_Temporelle'
+    WHEN amount IS NULL OR amount < 0 THEN 'Valeur'
+    WHEN unit IS NULL OR unit NOT IN ('Wh', 'kWh') THEN 'Unite_Mesure'
+    WHEN instant IS NULL THEN 'Date_Releve'
+  END AS bad_column,
+  CASE bad_column WHEN 'Id_PRM' THEN prm WHEN 'Valeur' THEN value WHEN 'Unite_Mesure' THEN unit
+    WHEN 'Date_Releve' THEN date END AS bad_value
+FROM snapped`;
+}

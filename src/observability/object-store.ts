@@ -1,0 +1,28 @@
+/** An ObjectStore that counts what passes through it: bytes written, cache hits and misses, fallback reads. */
+import type { ObjectBody, ObjectRead, ObjectStore, PutOptions, StoredObjectInfo } from '../storage/object-store.js';
+import type { CourantMetrics } from './metrics.js';
+
+/** Wraps `store`; every call goes to it unchanged, and is counted on `metrics` once it succeeded. */
+export function measuredObjectStore(store: ObjectStore, metrics: CourantMetrics): ObjectStore {
+  const written = (key: string, info: StoredObjectInfo): StoredObjectInfo => {
+    metrics.objectWritten(key, info.bytes);
+    return info;
+  };
+  const read = <T extends ObjectRead>(result: T): T => {
+    metrics.objectRead(result.key, result.origin);
+    return result;
+  };
+  return {
+    location: store.location,
+    put: async (key: string, body: Uint8Array | string, options?: PutOptions) =>
+      written(key, await store.put(key, body, options)),
+    putFile: async (key: string, sourcePath: string, options?: PutOptions) =>
+      written(key, await store.putFile(key, sourcePath, options)),
+    get: async (key: string) => read(await store.read(key)).body,
+    read: async (key: string): Promise<ObjectBody> => read(await store.read(key)),
+    getToFile: async (key: string, targetPath: string) => read(await store.getToFile(key, targetPath)),
+    head: (key: string) => store.head(key),
+    list: (prefix: string) => store.list(prefix),
+    delete: (key: string) => store.delete(key),
+  };
+}

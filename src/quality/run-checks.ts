@@ -1,0 +1,112 @@
+/**
+ * Runs a dataset's quality checks over a day's Parquet tables with DuckDB: each check's query gives
+ * the observed value and the rows involved, its limit decides, and a failed check keeps a sample
+ * of the offending rows. A query that cannot run is a QualityCheckBroken error naming the check
+ * (retried: a worker with the fixed query heals it), never a silent pass.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { QualityCheck, QualityContext, RowCounts } from '../datasets/contract.js';
+import { sqlString } from '../parquet/columns.js';
+import { ErrorType } from '../shared/errors.js';
+import { parisDayBounds } from '../shared/partition.js';
+import type { CheckResult } from '../shared/quality.js';
+
+const SAMPLE_ROWS = 5;
+
+export class QualityCheckBrokenError extends Error {
+  override readonly name = 'QualityCheckBrokenError';
+  readonly type = ErrorType.QualityCheckBroken;
+}
+
+export interface ChecksInput<TConfig> {
+  readonly checks: readonly QualityCheck<TConfig>[];
+  readonly date: string;
+  readonly config: TConfig;
+  readonly db: DuckDBConnection;
+  /** The day's tables: local path and storage key, by table name. */
+  readonly tables: Readonly<Record<string, { readonly path: string; readonly key: string }>>;
+  /** Tables of the day before that the checks read (`previousDay`), those stored: local path by table name. */
+  readonly previous: Readonly<Record<string, string>>;
+  /** Names of failed `block` checks accepted by an operator for this run. */
+  readonly accept: readonly string[];
+  /** The transform's row counts of the day. */
+  readonly rows: RowCounts;
+}
+
+/** `≥ 1 and ≤ 2 MW`, `≤ 0.05`… */
+export function thresholdText(limit: QualityCheck<unknown>['limit']): string {
+  const parts = [
+    ...(limit.min === undefined ? [] : [`≥ ${limit.min}`]),
+    ...(limit.max === undefined ? [] : [`≤ ${limit.max}`]),
+  ];
+  return `${parts.join(' and ')}${limit.unit ? ` ${limit.unit}` : ''}`;
+}
+
+function within(observed: number | null, limit: QualityCheck<unknown>['limit']): boolean {
+  if (observed === null) return true;
+  return (limit.min === undefined || observed >= limit.min) && (limit.max === undefined || observed <= limit.max);
+}
+
+/** The query's number (DuckDB gives big integers and decimals as text); anything else is a broken check. */
+function observedNumber(check: string, value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(n)) {
+    throw new QualityCheckBrokenError(`quality check ${check}: its query gave ${JSON.stringify(value)}, not a number`);
+  }
+  return n;
+}
+
+async function rowsOf(db: DuckDBConnection, check: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  try {
+    return (await db.runAndReadAll(sql)).getRowObjectsJson();
+  } catch (error) {
+    throw new QualityCheckBrokenError(`quality check ${check}: its query failed: ${sql.trim()}`, { cause: error });
+  }
+}
+
+/** The results of every check, in the module's order. */
+export async function runChecks<TConfig>(input: ChecksInput<TConfig>): Promise<CheckResult[]> {
+  const { start, end } = parisDayBounds(input.date);
+  const context: QualityContext<TConfig> = {
+    date: input.date,
+    config: input.config,
+    rows: input.rows,
+    hours: Math.round((end.getTime() - start.getTime()) / 3_600_000),
+    table: (name) => {
+      const table = input.tables[name];
+      if (!table)
+        throw new QualityCheckBrokenError(
+          `the day has no table ${name} (it has ${Object.keys(input.tables).join(', ')})`,
+        );
+      return `read_parquet(${sqlString(table.path)})`;
+    },
+    previous: (name) => {
+      const local = input.previous[name];
+      return local === undefined ? null : `read_parquet(${sqlString(local)})`;
+    },
+  };
+  const results: CheckResult[] = [];
+  for (const check of input.checks) {
+    const [row] = await rowsOf(input.db, check.name, check.observe(context));
+    const observed = observedNumber(check.name, row?.observed);
+    const passed = within(observed, check.limit);
+    const sample =
+      passed || !check.offending
+        ? []
+        : await rowsOf(input.db, check.name, `SELECT * FROM (${check.offending(context)}) LIMIT ${SAMPLE_ROWS}`);
+    results.push({
+      name: check.name,
+      severity: check.severity,
+      description: check.description,
+      passed,
+      observed,
+      threshold: thresholdText(check.limit),
+      rowsInvolved: passed ? 0 : (observedNumber(check.name, row?.involved) ?? 0),
+      sample,
+      file: input.tables[check.table]?.key ?? check.table,
+      accepted: !passed && check.severity === 'block' && input.accept.includes(check.name),
+    });
+  }
+  return results;
+}

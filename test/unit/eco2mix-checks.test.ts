@@ -1,0 +1,160 @@
+/**
+ * eCO2mix quality checks on the real samples (every day passes every check) and on doctored copies
+ * that break one check each: the observed value, the rows involved and the sample name what broke.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eco2mixChecks } from '../../src/datasets/eco2mix/checks.js';
+import { eco2mixConfig } from '../../src/datasets/eco2mix/dataset.js';
+import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
+import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
+import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
+import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
+import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
+import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
+import { writeParquetRows } from '../../src/parquet/write.js';
+import { QualityCheckBrokenError, runChecks } from '../../src/quality/run-checks.js';
+import { datesInRange } from '../../src/shared/partition.js';
+import { blockingChecks, warningChecks, type CheckResult } from '../../src/shared/quality.js';
+import { eco2mixFixturePath, loadSampleDay } from '../support/eco2mix-fixtures.js';
+import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+
+const scratch = useScratchDuckDb('courant-eco2mix-checks-');
+const config = eco2mixConfig.read(eco2mixConfig.env.parse({}));
+const KEY = 'processed/eco2mix/dt=D/eco2mix_national.parquet';
+let written = 0;
+
+async function check(date: string, records: readonly Eco2mixRecord[], accept: string[] = []): Promise<CheckResult[]> {
+  written += 1;
+  const file = path.join(scratch.dir, `${written}.parquet`);
+  await writeParquetRows(scratch.connection, records, ECO2MIX_PARQUET_COLUMNS, file);
+  return runChecks({
+    checks: eco2mixChecks,
+    date,
+    config,
+    db: scratch.connection,
+    tables: { [ECO2MIX_TABLE]: { path: file, key: KEY } },
+    previous: {},
+    accept,
+    rows: { read: records.length, written: records.length, rejected: 0 },
+  });
+}
+
+function parsed(csv: string, source: 'realtime' | 'consolidated'): Eco2mixRecord[] {
+  return parseEco2mixCsv(csv, { file: `${source}.csv`, source }).records;
+}
+
+const failed = (results: readonly CheckResult[]) => results.filter((r) => !r.passed).map((r) => r.name);
+
+const DAY = '2021-12-15';
+
+/** The real-time day 2021-12-15 (96 points) as the transform keeps it. */
+async function realDay(): Promise<Eco2mixRecord[]> {
+  const exports = await loadDemoExports();
+  return mergeEco2mixSources(parsed(exports['eco2mix-national-tr'] ?? '', 'realtime'), DAY);
+}
+
+/** The day with `change` applied to the points whose UTC time of day is in [from, to). */
+async function doctored(from: string, to: string, change: Partial<Eco2mixRecord>): Promise<Eco2mixRecord[]> {
+  return (await realDay()).map((r) => {
+    const time = r.instant.slice(11, 16);
+    return time >= from && time < to ? { ...r, ...change } : r;
+  });
+}
+
+describe('eCO2mix quality checks', () => {
+  it('pass on every real day (December 2021, 2025-08-22 with its consolidated export, June 2016), partial days only warned', async () => {
+    const exports = await loadDemoExports();
+    const december = parsed(exports['eco2mix-national-tr'] ?? '', 'realtime');
+    for (const date of datesInRange('2021-12-01', '2021-12-31')) {
+      expect(failed(await check(date, mergeEco2mixSources(december, date))), date).toEqual([]);
+    }
+    const day = loadSampleDay();
+    const mixed = [...parsed(day.realtimeCsv, 'realtime'), ...parsed(day.consolidatedCsv, 'consolidated')];
+    const sample = await check(day.date, mergeEco2mixSources(mixed, day.date));
+    expect(blockingChecks(sample)).toEqual([]);
+    expect(
+      sample.find((r) => r.name === 'completeness'),
+      'a UTC day: 88 of the Paris day’s 96 points',
+    ).toMatchObject({
+      passed: false,
+      observed: 0.9167,
+      rowsInvolved: 8,
+    });
+    const june = parseRteFile(
+      new Uint8Array(readFileSync(eco2mixFixturePath('vomain_dubonjus_eCO2mix_RTE_En-cours-TR_2016-06.xls'))),
+      'june.xls',
+    );
+    for (const date of coveredDays(june)) {
+      const records = rteDaySources(june, date).flatMap((source) =>
+        parsed(rteDayExport(june, date, source)?.csv ?? '', source),
+      );
+      const results = await check(date, mergeEco2mixSources(records, date));
+      expect(failed(results), date).toEqual(date === '2016-06-25' ? ['completeness'] : []);
+    }
+  });
+
+  it('blocks a consumption point in kW instead of MW, naming the point', async () => {
+    const results = await check(DAY, await doctored('12:00', '12:15', { consommation: 52_000_000 }));
+    const range = results.find((r) => r.name === 'consumption_range');
+    expect(range).toMatchObject({ passed: false, severity: 'block', observed: 1, rowsInvolved: 1, file: KEY });
+    expect(range?.threshold).toBe('≤ 0 points outside 15000–110000 MW');
+    expect(range?.sample).toEqual([{ instant: '2021-12-15 12:00:00+00', consommation: 52_000_000 }]);
+  });
+
+  it('blocks an unbalanced day: nuclear missing from three points', async () => {
+    const results = await check(DAY, await doctored('06:00', '06:45', { nucleaire: 0 }));
+    expect(failed(results)).toEqual(['balance']);
+    const balance = results.find((r) => r.name === 'balance');
+    expect(balance?.observed).toBeGreaterThan(0.5);
+    expect(balance).toMatchObject({ rowsInvolved: 3, threshold: '≤ 0.01 of consumption' });
+    expect(balance?.sample).toHaveLength(3);
+  });
+
+  it('blocks a CO2 intensity out of range and a consumption frozen for two hours', async () => {
+    expect(failed(await check(DAY, await doctored('03:00', '03:15', { taux_co2: 900 })))).toEqual(['co2_range']);
+    const frozen = (await realDay()).map((r) =>
+      r.instant.slice(11, 16) >= '08:00' && r.instant.slice(11, 16) <= '10:00'
+        ? { ...r, consommation: 40_000, nucleaire: (r.nucleaire ?? 0) + 40_000 - (r.consommation ?? 0) }
+        : r,
+    );
+    const results = await check(DAY, frozen);
+    expect(failed(results)).toEqual(['stuck_consumption']);
+    expect(results.find((r) => r.name === 'stuck_consumption')).toMatchObject({ observed: 2, rowsInvolved: 9 });
+  });
+
+  it('warns, without blocking, when a tenth of the points are missing', async () => {
+    const results = await check(
+      DAY,
+      (await realDay()).filter((_, i) => i % 10 !== 3),
+    );
+    expect(blockingChecks(results)).toEqual([]);
+    expect(warningChecks(results).map((r) => r.name)).toEqual(['completeness']);
+    expect(results.find((r) => r.name === 'completeness')).toMatchObject({ observed: 0.8958, rowsInvolved: 10 });
+  });
+
+  it('lets an operator accept a failed block check by name, and only that one', async () => {
+    const results = await check(DAY, await doctored('06:00', '06:45', { nucleaire: 0 }), ['balance', 'co2_range']);
+    expect(blockingChecks(results)).toEqual([]);
+    expect(results.filter((r) => r.accepted).map((r) => r.name)).toEqual(['balance']);
+  });
+
+  it('fails, naming the check, when its query cannot run', async () => {
+    const file = path.join(scratch.dir, 'no-column.parquet');
+    await scratch.connection.run(`COPY (SELECT 1 AS other) TO '${file}' (FORMAT parquet)`);
+    const error = await runChecks({
+      checks: eco2mixChecks,
+      date: '2025-08-22',
+      config,
+      db: scratch.connection,
+      tables: { [ECO2MIX_TABLE]: { path: file, key: KEY } },
+      previous: {},
+      accept: [],
+      rows: { read: 1, written: 1, rejected: 0 },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QualityCheckBrokenError);
+    expect((error as Error).message).toMatch(/^quality check consumption_range: its query failed: SELECT/);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+});

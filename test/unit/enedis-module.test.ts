@@ -1,0 +1,333 @@
+/**
+ * The Enedis module on real DuckDB: the real R151 and C15 samples read value by value (checked by
+ * hand against the files), R151 flows written here in the same layout across days, re-delivered
+ * files, rejected values, refused files (malformed XML, a document type declaration, an unknown
+ * flow) and the two checks comparing a day with the day before.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { DayFile } from '../../src/datasets/contract.js';
+import { enedisChecks } from '../../src/datasets/enedis/checks.js';
+import { INDEX_TABLE } from '../../src/datasets/enedis/day-transform.js';
+import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { sqlString } from '../../src/parquet/columns.js';
+import { runChecks } from '../../src/quality/run-checks.js';
+import { BadDataError } from '../../src/shared/errors.js';
+import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+
+const FIXTURES = path.join('test', 'fixtures', 'enedis');
+const R151 = path.join(FIXTURES, 'electricore_r151.xml');
+const C15 = path.join(FIXTURES, 'electricore_c15_avec_releves.xml');
+const config = { jumpKWh: 1000 };
+const NOW = new Date('2026-11-22T12:00:00Z');
+
+const scratch = useScratchDuckDb('courant-enedis-');
+
+let written = 0;
+async function fileOf(source: string | { body: string }, order = 0): Promise<DayFile> {
+  written += 1;
+  const file = path.join(scratch.dir, `flow-${written}.xml`);
+  if (typeof source === 'string') await writeFile(file, await readFile(source));
+  else await writeFile(file, source.body);
+  return { source: 'drop', key: `raw/enedis/x/flow-${written}.xml`, path: file, sha256: 'x', order, options: {} };
+}
+
+async function days(file: DayFile): Promise<readonly string[]> {
+  return (
+    enedisModule.drop?.days({
+      db: scratch.connection,
+      path: file.path,
+      file: file.key,
+      options: {},
+      config,
+      now: NOW,
+    }) ?? []
+  );
+}
+
+async function runDay(date: string, files: readonly DayFile[]) {
+  const out = await mkdtemp(path.join(scratch.dir, 'day-'));
+  const tablePath = (table: string) => path.join(out, `${table}.parquet`);
+  const result = await enedisModule.transform({
+    date,
+    config,
+    db: scratch.connection,
+    files,
+    tablePath,
+    rejectsPath: path.join(out, 'rejects.jsonl'),
+    scratchDir: out,
+  });
+  const rows = (
+    await scratch.connection.runAndReadAll(
+      `SELECT prm, flow, strftime(reading_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS reading_at, class_kind, class,
+              calendar, index_kwh::DOUBLE AS index_kwh, nature, flagged, qualification, event, line
+       FROM read_parquet(${sqlString(tablePath(INDEX_TABLE))})`,
+    )
+  ).getRowObjectsJson();
+  const rejects = await readFile(path.join(out, 'rejects.jsonl'), 'utf8').catch(() => '');
+  return {
+    result,
+    rows,
+    table: tablePath(INDEX_TABLE),
+    rejects: rejects
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+/** An R151 flow in the real layout: per PRM, per date, Wh indexes by distributor class. */
+function r151(readings: ReadonlyArray<{ prm: string; date: string; wh: Readonly<Record<string, string>> }>): string {
+  const body = readings
+    .map(
+      (r) =>
+        `<PRM><Id_PRM>${r.prm}</Id_PRM>\n<Donnees_Releve><Date_Releve>${r.date}</Date_Releve>\n` +
+        `<Id_Calendrier_Fournisseur>FC022034</Id_Calendrier_Fournisseur>\n<Id_Calendrier_Distributeur>DI000003</Id_Calendrier_Distributeur>\n` +
+        Object.entries(r.wh)
+          .map(
+            ([cls, value]) =>
+              `<Classe_Temporelle_Distributeur><Id_Classe_Temporelle>${cls}</Id_Classe_Temporelle><Valeur>${value}</Valeur></Classe_Temporelle_Distributeur>\n`,
+          )
+          .join('') +
+        `</Donnees_Releve>\n</PRM>\n`,
+    )
+    .join('');
+  return `<?xml version='1.0' encoding='UTF-8'?>\n<R151><En_Tete_Flux><Identifiant_Flux>R151</Identifiant_Flux><Unite_Mesure_Index>Wh</Unite_Mesure_Index></En_Tete_Flux>\n${body}</R151>\n`;
+}
+
+describe('the real R151 sample', () => {
+  it('closes 2024-04-04: each Wh index floored to kWh at 2024-04-05 00:00 Paris, the INCONNU class flagged', async () => {
+    const file = await fileOf(R151);
+    expect(await days(file)).toEqual(['2024-04-04']);
+    const { result, rows, rejects } = await runDay('2024-04-04', [file]);
+    expect(result).toEqual({ tables: [INDEX_TABLE], rows: { read: 5, written: 5, rejected: 0 } });
+    expect(rejects).toEqual([]);
+    const at = '2024-04-04T22:00:00Z';
+    const base = {
+      prm: '99740456235087',
+      flow: 'R151',
+      reading_at: at,
+      nature: null,
+      qualification: null,
+      event: null,
+    };
+    expect(rows).toEqual([
+      {
+        ...base,
+        class_kind: 'distributor',
+        class: 'HCB',
+        calendar: 'DI000003',
+        index_kwh: 15670,
+        flagged: false,
+        line: 10,
+      },
+      {
+        ...base,
+        class_kind: 'distributor',
+        class: 'HCH',
+        calendar: 'DI000003',
+        index_kwh: 6107,
+        flagged: false,
+        line: 11,
+      },
+      {
+        ...base,
+        class_kind: 'distributor',
+        class: 'HPB',
+        calendar: 'DI000003',
+        index_kwh: 12823,
+        flagged: false,
+        line: 12,
+      },
+      {
+        ...base,
+        class_kind: 'distributor',
+        class: 'HPH',
+        calendar: 'DI000003',
+        index_kwh: 5933,
+        flagged: false,
+        line: 13,
+      },
+      {
+        ...base,
+        class_kind: 'supplier',
+        class: 'INCONNU',
+        calendar: 'FC022034',
+        index_kwh: 23270,
+        flagged: true,
+        line: 14,
+      },
+    ]);
+  });
+
+  it('has nothing for another day', async () => {
+    const { result } = await runDay('2024-04-05', [await fileOf(R151)]);
+    expect(result.rows).toEqual({ read: 5, written: 0, rejected: 0 });
+  });
+});
+
+describe('the real C15 sample', () => {
+  it('closes 2024-10-03: readings before and after the contract change (00:01 and 00:02) stand for midnight', async () => {
+    const file = await fileOf(C15);
+    expect(await days(file)).toEqual(['2024-10-03']);
+    const { result, rows } = await runDay('2024-10-03', [file]);
+    // The supplier BASE index is given before and after the event: one reading.
+    expect(result.rows).toEqual({ read: 7, written: 6, rejected: 0 });
+    const at = '2024-10-03T22:00:00Z';
+    const base = { prm: '99660599682036', flow: 'C15', reading_at: at, nature: 'real', event: 'MCT', flagged: false };
+    expect(rows.map(({ line: _line, ...row }) => row)).toEqual([
+      {
+        ...base,
+        class_kind: 'distributor',
+        calendar: 'DI000001',
+        class: 'BASE',
+        index_kwh: 2531,
+        qualification: 'before',
+      },
+      {
+        ...base,
+        class_kind: 'distributor',
+        calendar: 'DI000003',
+        class: 'HCB',
+        index_kwh: 2531,
+        qualification: 'after',
+      },
+      {
+        ...base,
+        class_kind: 'distributor',
+        calendar: 'DI000003',
+        class: 'HCH',
+        index_kwh: 1065,
+        qualification: 'after',
+      },
+      {
+        ...base,
+        class_kind: 'distributor',
+        calendar: 'DI000003',
+        class: 'HPB',
+        index_kwh: 3005,
+        qualification: 'after',
+      },
+      {
+        ...base,
+        class_kind: 'distributor',
+        calendar: 'DI000003',
+        class: 'HPH',
+        index_kwh: 2967,
+        qualification: 'after',
+      },
+      { ...base, class_kind: 'supplier', calendar: 'FC022034', class: 'BASE', index_kwh: 9569, qualification: 'after' },
+    ]);
+  });
+});
+
+describe('R151 flows across days', () => {
+  const prm = '99000000000001';
+  const month = (from: number, to: number, order = 0, wh = (d: number) => String(1_000_000 + d * 12_345)) =>
+    fileOf(
+      {
+        body: r151(
+          Array.from({ length: to - from + 1 }, (_, i) => ({
+            prm,
+            date: `2024-01-${String(from + i).padStart(2, '0')}`,
+            wh: { HCB: wh(from + i), HPB: wh(from + i) },
+          })),
+        ),
+      },
+      order,
+    );
+
+  it('gives each day its own readings, and a re-delivered overlapping file duplicates none', async () => {
+    const first = await month(1, 10);
+    const again = await month(5, 15, 1);
+    expect(await days(first)).toHaveLength(10);
+    expect(await days(again)).toEqual(
+      Array.from({ length: 11 }, (_, i) => `2024-01-${String(5 + i).padStart(2, '0')}`),
+    );
+    const { rows, result } = await runDay('2024-01-07', [first, again]);
+    expect(result.rows).toMatchObject({ written: 2 });
+    expect(rows.map((r) => [r.class, r.index_kwh, r.reading_at])).toEqual([
+      ['HCB', Math.floor((1_000_000 + 7 * 12_345) / 1000), '2024-01-07T23:00:00Z'],
+      ['HPB', Math.floor((1_000_000 + 7 * 12_345) / 1000), '2024-01-07T23:00:00Z'],
+    ]);
+  });
+
+  it('blocks a day whose index went down, warns on one that jumped, and passes a normal day', async () => {
+    const check = async (today: number) => {
+      const before = await runDay('2024-01-09', [await month(9, 9)]);
+      const day = await runDay('2024-01-10', [await month(10, 10, 0, () => String(today))]);
+      return runChecks({
+        checks: enedisChecks,
+        date: '2024-01-10',
+        config,
+        db: scratch.connection,
+        tables: { [INDEX_TABLE]: { path: day.table, key: 'processed/enedis/dt=2024-01-10/index_readings.parquet' } },
+        previous: { [INDEX_TABLE]: before.table },
+        accept: [],
+        rows: day.result.rows,
+      });
+    };
+    const yesterday = 1_000_000 + 9 * 12_345;
+    const verdicts = (results: Awaited<ReturnType<typeof check>>) => results.map((r) => [r.name, r.passed, r.observed]);
+    expect(verdicts(await check(yesterday + 12_345))).toEqual([
+      ['index_decreasing', true, 0],
+      ['index_jump', true, 0],
+    ]);
+    const down = await check(yesterday - 5_000);
+    expect(verdicts(down)).toEqual([
+      ['index_decreasing', false, 2],
+      ['index_jump', true, 0],
+    ]);
+    expect(down[0]?.sample[0]).toMatchObject({ prm, index_before: 1111, index_kwh: 1106, rise_kwh: -5 });
+    expect(verdicts(await check(yesterday + 2_000_000))).toEqual([
+      ['index_decreasing', true, 0],
+      ['index_jump', false, 2],
+    ]);
+  });
+});
+
+describe('bad flows', () => {
+  it('rejects a value with its line and column: a PRM that is not 14 digits, an index that is not a number', async () => {
+    const body = r151([
+      { prm: '9900000000001', date: '2024-01-01', wh: { HCB: '1000' } },
+      { prm: '99000000000001', date: '2024-01-01', wh: { HCB: 'abc', HPB: '2000' } },
+    ]);
+    const { result, rejects } = await runDay('2024-01-01', [await fileOf({ body })]);
+    expect(result.rows).toEqual({ read: 3, written: 1, rejected: 2 });
+    expect(rejects.every((r) => typeof r.file === 'string' && /flow-\d+\.xml$/.test(r.file))).toBe(true);
+    expect(rejects.map(({ file: _file, ...r }) => r)).toEqual([
+      { line: 7, column: 'Id_PRM', value: '9900000000001', reason: 'the PRM is not 14 digits' },
+      { line: 14, column: 'Valeur', value: 'abc', reason: 'the index is not a number' },
+    ]);
+  });
+
+  it.each([
+    [
+      'malformed XML',
+      `<?xml version='1.0'?>\n<R151>\n<PRM><Id_PRM>1</Id_PRM>\n</R151>\n`,
+      /line 4.*not well-formed XML/,
+    ],
+    [
+      'an entity expansion (XML bomb)',
+      `<?xml version='1.0'?>\n<!DOCTYPE R151 [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<R151>&b;</R151>\n`,
+      /line 2.*a document type declaration is refused/,
+    ],
+    [
+      'an unknown flow',
+      `<?xml version='1.0'?>\n<F12><En_Tete_Flux/></F12>\n`,
+      /line 2.*"F12" is not an Enedis flow courant reads \(R151, C15\)/,
+    ],
+    [
+      'a flow with no value',
+      `<?xml version='1.0'?>\n<R151><En_Tete_Flux/></R151>\n`,
+      /the R151 file holds no index value/,
+    ],
+  ])('refuses %s, naming the file and where', async (_case, body, message) => {
+    const file = await fileOf({ body });
+    const error = await days(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadDataError);
+    expect((error as Error).message).toContain(file.key);
+    expect((error as Error).message).toMatch(message);
+  });
+});

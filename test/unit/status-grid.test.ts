@@ -1,0 +1,71 @@
+/**
+ * The status grid's freshness: a day without a record is late once its dataset's due time has
+ * passed (eCO2mix: D+1 07:00 Paris), merely missing before, and never late for a dataset without
+ * a due time; quality warnings and accepted checks appear in the day's notes.
+ */
+import { describe, expect, it } from 'vitest';
+import { statusGrid } from '../../src/cli/status-grid.js';
+import type { CheckResult } from '../../src/shared/quality.js';
+import type { DayRun } from '../../src/storage/records.js';
+
+const dueHours = (dataset: string) => (dataset === 'eco2mix' ? 7 : null);
+
+function run(dataset: string, date: string, status: DayRun['status'], checks: CheckResult[] = []): DayRun {
+  return {
+    dataset,
+    date,
+    status,
+    stage: 'done',
+    attempt: 1,
+    runKind: 'manual',
+    workflowId: `day/${dataset}/${date}`,
+    runId: 'r',
+    inputs: [],
+    outputs: [],
+    rows: null,
+    codeVersion: 'test',
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: null,
+    error: null,
+    fallback: false,
+    checks,
+  };
+}
+
+const warned: CheckResult = {
+  name: 'completeness',
+  severity: 'warn',
+  description: 'enough points',
+  passed: false,
+  observed: 0.9,
+  threshold: '≥ 0.95',
+  rowsInvolved: 10,
+  sample: [],
+  file: 'processed/eco2mix/dt=2026-03-28/eco2mix_national.parquet',
+  accepted: false,
+};
+
+describe('courant status freshness', () => {
+  it('marks a day late only once its due time has passed (D+1 07:00 Paris, DST included)', () => {
+    const dates = ['2026-03-28', '2026-03-29'];
+    const before = statusGrid(dates, ['eco2mix'], [run('eco2mix', '2026-03-28', 'succeeded', [warned])], {
+      colour: false,
+      dueHours,
+      now: new Date('2026-03-30T04:59:00Z'),
+    });
+    expect(before.counts).toMatchObject({ succeeded: 1, missing: 1, late: 0 });
+    expect(before.text).toMatch(/2026-03-28\s+✓ succeeded\s+eco2mix: checks completeness/);
+    const after = statusGrid(dates, ['eco2mix'], [run('eco2mix', '2026-03-28', 'succeeded')], {
+      colour: false,
+      dueHours,
+      now: new Date('2026-03-30T05:00:00Z'),
+    });
+    expect(after.counts).toMatchObject({ succeeded: 1, missing: 0, late: 1 });
+    expect(after.text).toMatch(/2026-03-29\s+! late\s+eco2mix: late, due 2026-03-30 07:00 Paris/);
+  });
+
+  it('never marks late the days of a dataset without a due time', () => {
+    const grid = statusGrid(['2020-01-01'], ['smartmeter'], [], { colour: false, dueHours, now: new Date() });
+    expect(grid.counts).toMatchObject({ missing: 1, late: 0 });
+  });
+});
