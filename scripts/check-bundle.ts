@@ -1,13 +1,12 @@
-/** Bundles the workflows as the worker does: fails on any import the sandbox cannot load. */
-import { mkdir, writeFile } from 'node:fs/promises';
+/**
+ * Bundles the workflows as the worker does, without and with tracing's workflow interceptors, and
+ * writes both to dist/ (what WORKFLOW_BUNDLE_DIR points a worker at): fails on any import the
+ * sandbox cannot load.
+ */
 import path from 'node:path';
-import { bundleWorkflows } from '../src/workers/bundle.js';
 import { PROJECT_ROOT } from '../src/stack/tools.js';
+import { buildWorkflowBundles } from '../src/workers/prebuilt-bundle.js';
 
-const bundle = await bundleWorkflows();
-const target = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
-await mkdir(path.dirname(target), { recursive: true });
-await writeFile(target, bundle.code);
-console.log(
-  `workflow bundle ok: ${(bundle.code.length / 1024).toFixed(0)} KiB -> ${path.relative(PROJECT_ROOT, target)}`,
-);
+for (const { file, bytes } of await buildWorkflowBundles(path.join(PROJECT_ROOT, 'dist'))) {
+  console.log(`workflow bundle ok: ${(bytes / 1024).toFixed(0)} KiB -> ${path.relative(PROJECT_ROOT, file)}`);
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job on the embedded default stack, offline: set-up, then `courant demo`.
+# The main job on the embedded default stack, offline: set-up of what the demo runs (npm dependencies,
+# the Temporal CLI and the document store; not MinIO, DynamoDB Local, Prometheus or cfn-lint), then `courant demo`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-bash scripts/setup.sh
+bash scripts/setup.sh temporal ferretdb
 exec node bin/courant.js demo "$@"

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the local stack's servers into .tools, pinned and idempotent:
+# Installs the local stack's servers into .tools, pinned and idempotent. Usage:
+#   bash scripts/install-tools.sh [tool...]     (no tool named: every one; `npm run demo` names temporal ferretdb)
+# The tools:
 #   temporal        - Temporal CLI (dev server + Web UI), built with `go install` at a pinned tag
 #   ferretdb        - MongoDB-wire-compatible document store (FerretDB over SQLite), built from scripts/ferretdb
 #   minio           - S3-compatible object server for aws mode on one machine, `go install` at a pinned commit
@@ -135,17 +137,24 @@ install_prometheus() {
   echo "$candidate" >"$dest/stamp"
 }
 
+ALL_TOOLS=(temporal ferretdb minio dynamodb-local cfn-lint prometheus)
+if [ "$#" -eq 0 ]; then set -- "${ALL_TOOLS[@]}"; fi
+wanted=" "
+for tool in "$@"; do
+  case " ${ALL_TOOLS[*]} " in
+    *" $tool "*) wanted+="$tool " ;;
+    *) log "unknown tool '$tool' (known: ${ALL_TOOLS[*]})"; exit 2 ;;
+  esac
+done
+wants() { [[ "$wanted" == *" $1 "* ]]; }
+
 # DynamoDB Local, cfn-lint and Prometheus only download: fetch them while the Go builds use the CPUs.
-install_dynamodb_local &
-dynamodb_local=$!
-install_cfn_lint &
-cfn_lint=$!
-install_prometheus &
-prometheus=$!
-install_temporal
-install_ferretdb
-install_minio
-wait "$dynamodb_local"
-wait "$cfn_lint"
-wait "$prometheus"
-log "tools ready in $root/.tools"
+downloads=()
+if wants dynamodb-local; then install_dynamodb_local & downloads+=($!); fi
+if wants cfn-lint; then install_cfn_lint & downloads+=($!); fi
+if wants prometheus; then install_prometheus & downloads+=($!); fi
+if wants temporal; then install_temporal; fi
+if wants ferretdb; then install_ferretdb; fi
+if wants minio; then install_minio; fi
+for pid in ${downloads[@]+"${downloads[@]}"}; do wait "$pid"; done
+log "ready in $root/.tools:${wanted% }"

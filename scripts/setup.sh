@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Everything a fresh machine needs: npm dependencies (when missing or stale) and the local stack's tools.
+# What a fresh machine needs: npm dependencies (when missing or stale), then the local stack's tools named
+# as arguments (scripts/install-tools.sh; every tool when none is named).
+#   bash scripts/setup.sh                      everything (`npm test`, `npm run setup`)
+#   bash scripts/setup.sh temporal ferretdb    only what `npm run demo` runs
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -9,4 +12,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "[setup] installing npm dependencies" >&2
   npm install --no-audit --no-fund
 fi
-bash scripts/install-tools.sh
+bash scripts/install-tools.sh "$@"

@@ -3,7 +3,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-bash scripts/setup.sh
+bash scripts/setup.sh # every tool: MinIO, DynamoDB Local, Prometheus and cfn-lint too
 bash scripts/install-browser.sh
 step() { printf '\n== %s\n' "$*" >&2; }
 step "type check";        npx tsc --noEmit -p .

@@ -12,6 +12,7 @@ import { localRoots } from '../storage/index.js';
 import { registerBackfillCommand } from './commands/backfill.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
+import { registerEnergiesCommand } from './commands/energies.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerReportCommand } from './commands/report.js';
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   registerStatusCommand(program, lazyContext);
   registerImportCommand(program, lazyContext);
   registerIngestCommand(program, lazyContext);
+  registerEnergiesCommand(program, lazyContext);
   registerReportCommand(program, lazyContext);
   registerSchedulesCommand(program, lazyContext);
   registerDevCommand(program, lazyContext);

@@ -14,7 +14,13 @@ import { workflowIds } from '../shared/keys.js';
 import type { DailyPipelineOutput } from '../shared/pipeline.js';
 import { PipelineStageAttribute } from '../shared/search-attributes.js';
 
-export function printDayResult(out: NodeJS.WritableStream, workflowId: string, result: DailyPipelineOutput): void {
+/** The day's outcome per dataset, then its report keys unless `withReportKeys` is false (the caller lists them). */
+export function printDayResult(
+  out: NodeJS.WritableStream,
+  workflowId: string,
+  result: DailyPipelineOutput,
+  withReportKeys = true,
+): void {
   out.write(`${workflowId} succeeded\n`);
   for (const d of result.datasets) {
     const completeness = d.completeness === null ? 'n/a' : `${(d.completeness * 100).toFixed(1)}%`;
@@ -22,7 +28,7 @@ export function printDayResult(out: NodeJS.WritableStream, workflowId: string, r
       `  ${d.dataset}: ${d.rows.read} rows read, ${d.rows.written} written, ${d.rows.rejected} rejected; completeness ${completeness}\n`,
     );
   }
-  out.write(`  report: ${result.reportKeys.join(', ')}\n`);
+  if (withReportKeys) out.write(`  report: ${result.reportKeys.join(', ')}\n`);
 }
 
 /**
@@ -75,7 +81,7 @@ export function watchProgress(
 
 /**
  * Waits for the run of a day that `handle` started (or attached to), printing each dataset's stage,
- * then the result; a failed day is a PipelineFailedError.
+ * then the result (and the report's keys, unless told not to); a failed day is a PipelineFailedError.
  */
 export async function awaitDay(
   client: Client,
@@ -83,16 +89,20 @@ export async function awaitDay(
   date: string,
   datasets: DatasetName[],
   out: NodeJS.WritableStream,
+  options: { readonly withReportKeys?: boolean } = {},
 ): Promise<void> {
   const progress = watchProgress(client, date, handle.firstExecutionRunId, datasets, out);
+  let result: DailyPipelineOutput;
   try {
-    printDayResult(out, handle.workflowId, await handle.result());
+    result = await handle.result();
   } catch (error) {
     if (error instanceof WorkflowFailedError) {
       throw new PipelineFailedError(`${handle.workflowId} failed\n${failureChain(error.cause ?? error)}`);
     }
     throw error;
   } finally {
+    // The stages the children ended in come before the result, not after it.
     await progress.stop();
   }
+  printDayResult(out, handle.workflowId, result, options.withReportKeys);
 }

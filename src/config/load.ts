@@ -68,10 +68,23 @@ export interface Config {
   /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
   readonly datasets: Readonly<Record<string, unknown>>;
   readonly logLevel: ParsedEnv['LOG_LEVEL'];
+  /** How logs are written (LOG_FORMAT); `auto` is decided by whether stderr is a terminal. */
+  readonly logFormat: ParsedEnv['LOG_FORMAT'];
+  /** WORKFLOW_BUNDLE_DIR, absolute: the worker runs the bundles built there; null: it bundles at start. */
+  readonly workflowBundleDir: string | null;
   /** The worker's Prometheus endpoint, `host:port` (METRICS_ADDRESS); null when metrics are off. */
   readonly metricsAddress: string | null;
   /** Recorded in day records: COURANT_CODE_VERSION, else the package version. */
   readonly codeVersion: string;
+  /** OpenTelemetry traces (docs/metrics.md#traces). */
+  readonly tracing: {
+    /** OTEL_EXPORTER_OTLP_ENDPOINT, the collector's base URL; null: no traces exported. */
+    readonly otlpEndpoint: string | null;
+    /** OTEL_EXPORTER_OTLP_HEADERS, decoded; sent with every export, never logged. */
+    readonly otlpHeaders: Readonly<Record<string, string>>;
+    /** OTEL_SERVICE_NAME; null: each process names itself (courant-worker, courant-cli). */
+    readonly serviceName: string | null;
+  };
 }
 
 /** Thrown when the environment is invalid; `problems` names every variable at fault. */
@@ -167,7 +180,14 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[] 
     },
     datasets: Object.fromEntries(modules.map((module) => [module.name, module.config.read(all)])),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    workflowBundleDir: e.WORKFLOW_BUNDLE_DIR ? path.resolve(e.WORKFLOW_BUNDLE_DIR) : null,
     metricsAddress: e.METRICS_ADDRESS ?? null,
     codeVersion: e.COURANT_CODE_VERSION ?? packageJson.version,
+    tracing: {
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      otlpHeaders: e.OTEL_EXPORTER_OTLP_HEADERS ?? {},
+      serviceName: e.OTEL_SERVICE_NAME ?? null,
+    },
   };
 }

@@ -121,6 +121,10 @@ export const loggingEnvSchema = z.object({
     .regex(/^[A-Za-z0-9._+-]{1,64}$/, { message: 'letters, digits, . _ + - (at most 64)' })
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** json: one JSON object a line; pretty: one readable line a record; auto: pretty on a terminal, else json. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /** A directory of workflow bundles built ahead (`npm run build:bundle`); unset: bundled at start. */
+  WORKFLOW_BUNDLE_DIR: z.string().min(1).optional(),
 });
 
 export const metricsEnvSchema = z.object({
@@ -130,6 +134,39 @@ export const metricsEnvSchema = z.object({
     .optional(),
 });
 
+/**
+ * OTEL_EXPORTER_OTLP_HEADERS as the OTel specification writes it: `key=value` pairs separated by
+ * commas, values percent-encoded. The message never repeats the value (it usually holds a token).
+ */
+const otlpHeaders = z.string().transform((value, ctx) => {
+  const headers: Record<string, string> = {};
+  for (const member of value.split(',')) {
+    const at = member.indexOf('=');
+    const key = member.slice(0, Math.max(at, 0)).trim();
+    let decoded: string | null = null;
+    try {
+      decoded = at > 0 ? decodeURIComponent(member.slice(at + 1).trim()) : null;
+    } catch {
+      decoded = null;
+    }
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key) || decoded === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas, values percent-encoded' });
+      return z.NEVER;
+    }
+    headers[key] = decoded;
+  }
+  return headers;
+});
+
+export const tracingEnvSchema = z.object({
+  /** Base URL of an OTLP/HTTP collector; traces go to `{endpoint}/v1/traces`. No traces when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional(),
+  /** Sent with every export (e.g. an authorization token); never logged. */
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders.optional(),
+  /** `service.name` of the spans; courant-worker or courant-cli, by process, when unset. */
+  OTEL_SERVICE_NAME: z.string().max(255).optional(),
+});
+
 /** The variables of courant itself; each dataset module adds its own (see {@link fullEnvSchema}). */
 export const envSchema = temporalEnvSchema
   .extend(storageEnvSchema.shape)
@@ -137,7 +174,8 @@ export const envSchema = temporalEnvSchema
   .extend(sourcesEnvSchema.shape)
   .extend(scheduleEnvSchema.shape)
   .extend(loggingEnvSchema.shape)
-  .extend(metricsEnvSchema.shape);
+  .extend(metricsEnvSchema.shape)
+  .extend(tracingEnvSchema.shape);
 
 export type ParsedEnv = z.infer<typeof envSchema>;
 

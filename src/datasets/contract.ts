@@ -205,6 +205,11 @@ export interface PeriodReportContext<TConfig> {
   readonly db: DuckDBConnection;
   /** The period's succeeded days, ascending, each with the local paths of its Parquet tables. */
   readonly days: ReadonlyArray<{ readonly date: string; readonly tables: Readonly<Record<string, string>> }>;
+  /**
+   * For a module with `energies`: local copies of its table on the days before the period that
+   * `energies.firstDay` asks for, those stored (the start indexes).
+   */
+  readonly before: readonly string[];
 }
 
 /**
@@ -332,6 +337,26 @@ export interface QualityCheck<TConfig> {
   offending?(context: QualityContext<TConfig>): string;
 }
 
+/** Energy per meter over a period, from the stored days' tables (`courant energies`). */
+export interface PeriodEnergies {
+  /** The table read from each day. */
+  readonly table: string;
+  /** The first day whose table the period `from`..`to` needs (e.g. the day before: its end is the start index). */
+  firstDay(from: string): string;
+  /** The columns of the answer, in order. */
+  readonly columns: readonly string[];
+  /**
+   * SQL giving the answer over `files` (the local copies of the table of the days from
+   * `firstDay(from)` to `to` that are stored), for the given meters (all when empty), ordered.
+   */
+  sql(context: {
+    readonly from: string;
+    readonly to: string;
+    readonly files: readonly string[];
+    readonly meters: readonly string[];
+  }): string;
+}
+
 export interface DatasetModule<TConfig> {
   /** Lower case, `[a-z][a-z0-9_-]*`: storage keys, workflow IDs and the `Dataset` search attribute use it. */
   readonly name: string;
@@ -361,6 +386,8 @@ export interface DatasetModule<TConfig> {
    * null or absent: the dataset's days are never late (they come when files come).
    */
   dueHours?(config: TConfig): number | null;
+  /** Present for datasets of meter indexes: energy per meter and period (`courant energies`). */
+  readonly energies?: PeriodEnergies;
   /** Data-quality checks run after the metrics, in this order. */
   readonly checks?: readonly QualityCheck<TConfig>[];
   readonly report: DatasetReport<TConfig>;

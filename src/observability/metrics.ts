@@ -116,7 +116,7 @@ export class CourantMetrics {
     else if (this.cacheEnabled) this.m.cacheReads.inc({ result: origin === 'cache' ? 'hit' : 'miss' });
   }
 
-  /** `raw/eco2mix/dt=…/x.csv` → area raw, dataset eco2mix; keys without a dataset get `none`. */
+  /** `raw/{dataset}/dt=…/x.csv` → area raw and that dataset; keys without a dataset get `none`. */
   private keyLabels(key: string): { area: string; dataset: string } {
     const [first = '', second = ''] = key.split('/');
     return { area: AREAS.has(first) ? first : 'other', dataset: this.datasets.has(second) ? second : 'none' };

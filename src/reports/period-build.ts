@@ -8,7 +8,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfiguredDataset, PeriodReportContext, PeriodSection } from '../datasets/contract.js';
 import { ErrorType } from '../shared/errors.js';
-import { reportKeys } from '../shared/keys.js';
+import { reportKeys, storageKeys } from '../shared/keys.js';
+import { datesInRange, previousDate } from '../shared/partition.js';
 import { datesOfMonth, datesOfYear } from '../shared/periods.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { DayRun } from '../storage/records.js';
@@ -72,6 +73,31 @@ async function fetchDays(
   return days.sort((a, b) => a.date.localeCompare(b.date));
 }
 
+/** For a module with energies, its table on the days before the period that they need, those stored. */
+async function fetchBefore(
+  deps: ReportDeps,
+  dataset: ConfiguredDataset,
+  kind: 'month' | 'year',
+  period: string,
+  dir: string,
+): Promise<string[]> {
+  const energies = dataset.module.energies;
+  const first = (kind === 'month' ? datesOfMonth(period) : datesOfYear(period))[0];
+  if (!energies || first === undefined || energies.firstDay(first) >= first) return [];
+  const dates = datesInRange(energies.firstDay(first), previousDate(first));
+  const copies: string[] = [];
+  for (const date of dates) {
+    const local = path.join(dir, `before-${date}.parquet`);
+    try {
+      await deps.objects.getToFile(storageKeys.processed(dataset.module.name, date, energies.table), local);
+      copies.push(local);
+    } catch (error) {
+      if (!(error instanceof ObjectNotFoundError)) throw error;
+    }
+  }
+  return copies;
+}
+
 async function periodOf(
   deps: ReportDeps,
   dataset: ConfiguredDataset,
@@ -84,7 +110,15 @@ async function periodOf(
   const connection = await deps.duckdb.connect();
   try {
     const days = await fetchDays(deps, dataset, runs, status, scratch);
-    const section = await dataset.module.report.period({ kind, period, config: dataset.config, db: connection, days });
+    const before = await fetchBefore(deps, dataset, kind, period, scratch);
+    const section = await dataset.module.report.period({
+      kind,
+      period,
+      config: dataset.config,
+      db: connection,
+      days,
+      before,
+    });
     const part = datasetPeriod(
       kind,
       period,

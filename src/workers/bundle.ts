@@ -17,10 +17,22 @@ function resolveTsExtensions(config: WebpackConfig): WebpackConfig {
   return { ...config, resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } } };
 }
 
-/** Bundles the workflows of `entry` (courant's own by default) for the sandbox. */
-export async function bundleWorkflows(entry: string = WORKFLOWS_ENTRY): Promise<WorkflowBundleWithSourceMap> {
+export interface BundleOptions {
+  /** Workflow interceptor modules to bundle with the workflows (tracing's, when it is on). */
+  readonly interceptorModules?: readonly string[];
+}
+
+/**
+ * Bundles the workflows of `entry` (courant's own by default) for the sandbox, with the given
+ * workflow interceptor modules: a worker given a bundle runs only the interceptors bundled in it.
+ */
+export async function bundleWorkflows(
+  entry: string = WORKFLOWS_ENTRY,
+  options: BundleOptions = {},
+): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: entry,
+    workflowInterceptorModules: [...(options.interceptorModules ?? [])],
     webpackConfigHook: resolveTsExtensions,
     logger: new DefaultLogger('WARN'),
   });

@@ -1,5 +1,8 @@
-/** The process logger: pino, structured, object-first, with secrets redacted. */
-import { pino, type Logger } from 'pino';
+/**
+ * The process logger: pino, structured, object-first, with secrets redacted. It writes JSON lines to
+ * its destination; the CLI gives a person at a terminal a destination that turns them into readable lines.
+ */
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { errorFields } from '../faults/error-fields.js';
 
 /** Paths that may hold secrets, wherever they appear in a log object. */
@@ -19,7 +22,7 @@ const REDACTED_PATHS = [
 ];
 
 /** Errors logged under `err` or `error` keep their type, message, failure type, code and causes. */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,

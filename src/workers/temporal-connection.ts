@@ -1,8 +1,11 @@
-/** Connections to Temporal from configuration: one for workers (native), one for clients. */
+/** Connections to Temporal from configuration: one for workers (native), one for clients (traced when tracing is on). */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import { startTracing, type Tracing } from '../observability/tracing.js';
 import { connecting, type ServiceAddress } from '../faults/service-unavailable.js';
+import { createLogger } from './logger.js';
 
 function temporalAddress(config: Config): ServiceAddress {
   return { service: 'Temporal', address: config.temporal.address, variable: 'TEMPORAL_ADDRESS' };
@@ -21,10 +24,38 @@ export function connectWorkerConnection(config: Config): Promise<NativeConnectio
   return connecting(temporalAddress(config), () => NativeConnection.connect(connectionOptions(config)));
 }
 
-/** A client; an unreachable server is a ServiceUnavailableError within 6 seconds. */
-export async function connectClient(config: Config): Promise<{ client: Client; close: () => Promise<void> }> {
+export interface ConnectClientOptions {
+  /** The tracing to use (the worker's, or none: null); by default the CLI's own, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  readonly tracing?: Tracing | null;
+  /** Where the CLI's own tracing logs export failures; a JSON logger at LOG_LEVEL on stderr by default. */
+  readonly logger?: Logger;
+}
+
+/**
+ * A client, tracing what it starts when tracing is on; close() flushes the spans of tracing it
+ * started itself. An unreachable server is a ServiceUnavailableError within 6 seconds.
+ */
+export async function connectClient(
+  config: Config,
+  options: ConnectClientOptions = {},
+): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await connecting(temporalAddress(config), () =>
     Connection.connect({ ...connectionOptions(config), connectTimeout: '6 seconds' }),
   );
-  return { client: new Client({ connection, namespace: config.temporal.namespace }), close: () => connection.close() };
+  const own = options.tracing === undefined;
+  const tracing = own
+    ? startTracing(config, options.logger ?? createLogger(config.logLevel), { role: 'cli' })
+    : options.tracing;
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    ...(tracing ? { interceptors: { workflow: tracing.clientInterceptors } } : {}),
+  });
+  return {
+    client,
+    close: async () => {
+      if (own) await tracing?.shutdown();
+      await connection.close();
+    },
+  };
 }

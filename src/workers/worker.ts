@@ -12,11 +12,12 @@ import {
   type CourantMetrics,
   type WorkerMetrics,
 } from '../observability/index.js';
+import { startTracing, type Tracing } from '../observability/tracing.js';
 import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { describeStorage } from '../storage/index.js';
 import { backfillTaskQueue } from '../shared/keys.js';
-import { bundleWorkflows } from './bundle.js';
 import { openWorkerResources } from './resources.js';
+import { workflowBundleFor } from './prebuilt-bundle.js';
 import { connectClient, connectWorkerConnection } from './temporal-connection.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 
@@ -30,6 +31,8 @@ export interface CreateWorkersOptions {
   readonly workflowBundle: WorkflowBundleOption;
   /** Times the stage activities when given. */
   readonly metrics?: CourantMetrics;
+  /** Traces the activities and receives the workflows' spans when given (the bundle must hold its workflowModules). */
+  readonly tracing?: Tracing;
 }
 
 /** One worker on the main task queue and one on its backfill queue, with the same activities. */
@@ -43,7 +46,13 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
         taskQueue,
         workflowBundle: options.workflowBundle,
         activities,
-        ...(options.metrics ? { interceptors: { activity: [stageMetricsInterceptor(options.metrics)] } } : {}),
+        interceptors: {
+          activity: [
+            ...(options.tracing ? [options.tracing.activityInterceptor] : []),
+            ...(options.metrics ? [stageMetricsInterceptor(options.metrics)] : []),
+          ],
+        },
+        ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
       }),
     ),
   );
@@ -84,7 +93,12 @@ interface Started {
  * fails. The Temporal Runtime is installed only once the stores are open: a Runtime with nothing
  * connected would keep the process alive after a failed start.
  */
-async function startWorkers(config: Config, logger: Logger, observed: WorkerMetrics | null): Promise<Started> {
+async function startWorkers(
+  config: Config,
+  logger: Logger,
+  observed: WorkerMetrics | null,
+  tracing: Tracing | null,
+): Promise<Started> {
   const resources = await openWorkerResources(config, logger, observed?.metrics);
   let connection: NativeConnection | undefined;
   let client: Awaited<ReturnType<typeof connectClient>> | undefined;
@@ -94,10 +108,12 @@ async function startWorkers(config: Config, logger: Logger, observed: WorkerMetr
     await resources.close();
   };
   try {
-    const workflowBundle = await bundleWorkflows();
+    const workflowBundle = await workflowBundleFor(config.workflowBundleDir, tracing);
+    if ('codePath' in workflowBundle)
+      logger.info({ codePath: workflowBundle.codePath }, 'running the workflow bundle built ahead');
     installTemporalRuntime(logger, observed?.sdkAddress);
     connection = await connectWorkerConnection(config);
-    client = await connectClient(config);
+    client = await connectClient(config, { tracing });
     const workers = await createWorkers({
       connection,
       client: client.client,
@@ -106,6 +122,7 @@ async function startWorkers(config: Config, logger: Logger, observed: WorkerMetr
       deps: resources.deps,
       workflowBundle,
       ...(observed ? { metrics: observed.metrics } : {}),
+      ...(tracing ? { tracing } : {}),
     });
     return { workers, close };
   } catch (error) {
@@ -141,12 +158,13 @@ async function startWhenReachable(
   logger: Logger,
   waitForServices: boolean,
   observed: WorkerMetrics | null,
+  tracing: Tracing | null,
 ): Promise<Started | undefined> {
   const stop = stopSignal();
   try {
     for (let delay = RETRY_START_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
       try {
-        return await startWorkers(config, logger, observed);
+        return await startWorkers(config, logger, observed, tracing);
       } catch (error) {
         if (!(error instanceof ServiceUnavailableError)) throw error;
         const { service, address, variable } = error;
@@ -168,13 +186,16 @@ async function startWhenReachable(
  * Runs the workers until SIGINT/SIGTERM, or until `until` settles when given, then closes every
  * client. Refuses to start when a local directory cannot be written or a service cannot be reached
  * (unless told to wait for the services), or when METRICS_ADDRESS is set and already in use.
+ * With OTEL_EXPORTER_OTLP_ENDPOINT, traces its workflows and activities (flushed when it stops).
  */
 export async function runWorker(config: Config, logger: Logger, options: RunWorkerOptions = {}): Promise<void> {
   logger.info(describeStorage(config), 'storage environment detected');
   const observed = await startWorkerMetrics(config, registeredCatalog(config.datasets), logger);
+  const tracing = startTracing(config, logger, { role: 'worker' });
   try {
-    await runStartedWorkers(config, logger, options, observed);
+    await runStartedWorkers(config, logger, options, observed, tracing);
   } finally {
+    await tracing?.shutdown();
     await observed?.close();
   }
 }
@@ -184,8 +205,9 @@ async function runStartedWorkers(
   logger: Logger,
   options: RunWorkerOptions,
   observed: WorkerMetrics | null,
+  tracing: Tracing | null,
 ): Promise<void> {
-  const started = await startWhenReachable(config, logger, options.waitForServices ?? false, observed);
+  const started = await startWhenReachable(config, logger, options.waitForServices ?? false, observed, tracing);
   if (!started) {
     logger.info('worker stopped before the services could be reached');
     return;

@@ -1,4 +1,7 @@
-/** downloadSource classifies source faults where they happen; real local storage and database. */
+/**
+ * downloadSource classifies source faults where they happen, and keeps a refused body out of the way
+ * once the source is fixed; real local storage and database.
+ */
 import { registeredCatalog } from '../../src/datasets/catalog.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -7,6 +10,7 @@ import { createDownloadActivities, type DownloadSourceInput } from '../../src/ac
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { freePort } from '../../src/stack/ports.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
+import { syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { testConfig } from '../support/test-stack.js';
 
 let odre: OdreServer;
@@ -72,5 +76,21 @@ describe('downloadSource failure classification', () => {
     expect(failure.details?.[0]).toMatchObject({ line: 1, column: 'prevision_j1' });
     expect(await resources.deps.objects.head('raw/eco2mix/dt=2024-02-01/realtime.csv')).toBeNull();
     expect(await resources.deps.objects.head('quarantine/eco2mix/dt=2024-02-01/realtime.refused')).not.toBeNull();
+  });
+
+  it('once the source gives an accepted body, keeps the refused one as superseded, out of the way', async () => {
+    const refusedKey = 'quarantine/eco2mix/dt=2024-02-01/realtime.refused';
+    const refused = await resources.deps.objects.get(refusedKey);
+    odre.failNext('eco2mix-national-tr', [
+      { status: 200, contentType: 'text/csv', body: syntheticRealtimeExport('2024-02-01', '2024-02-01') },
+    ]);
+    await download(odre.baseUrl);
+    expect(await resources.deps.objects.head('raw/eco2mix/dt=2024-02-01/realtime.csv')).not.toBeNull();
+    expect(await resources.deps.objects.head(refusedKey)).toBeNull();
+    const superseded = await resources.deps.objects.list('quarantine/eco2mix/dt=2024-02-01/superseded');
+    expect(superseded.map((o) => o.key)).toEqual([
+      expect.stringMatching(/^quarantine\/eco2mix\/dt=2024-02-01\/superseded\/realtime-[0-9a-f]{16}\.refused$/),
+    ]);
+    expect(await resources.deps.objects.get(superseded[0]?.key ?? '')).toEqual(refused);
   });
 });

@@ -178,6 +178,33 @@ const CASES: readonly Case[] = [
     /--meter-id: .*"\.\.\/m"/,
   ],
 
+  [
+    'energies --dataset without indexes',
+    () => ['energies', '--dataset', 'eco2mix', '--from', '2024-01-01', '--to', '2024-01-31'],
+    /--dataset: expected one of enedis \(datasets of meter indexes\), got "eco2mix"/,
+  ],
+  ['energies --to missing', () => ['energies', '--dataset', 'enedis', '--from', '2024-01-01'], /required option '--to/],
+  [
+    'energies --to before --from',
+    () => ['energies', '--dataset', 'enedis', '--from', '2024-01-31', '--to', '2024-01-01'],
+    /--to \(2024-01-01\) is before --from/,
+  ],
+  [
+    'energies --prm traversal',
+    () => ['energies', '--dataset', 'enedis', '--from', '2024-01-01', '--to', '2024-01-31', '--prm', '../x'],
+    /--prm: .*"\.\.\/x"/,
+  ],
+  [
+    'energies --format unknown',
+    () => ['energies', '--dataset', 'enedis', '--from', '2024-01-01', '--to', '2024-01-31', '--format', 'xls'],
+    /--format: expected one of csv, json, parquet, got "xls"/,
+  ],
+  [
+    'energies --format parquet without --out',
+    () => ['energies', '--dataset', 'enedis', '--from', '2024-01-01', '--to', '2024-01-31', '--format', 'parquet'],
+    /--format parquet needs --out FILE/,
+  ],
+
   ['report no period', () => ['report'], /exactly one of --date D, --month YYYY-MM, --year YYYY/],
   ['report two periods', () => ['report', '--date', '2024-01-01', '--month', '2024-01'], /exactly one of --date/],
   ['report --date malformed', () => ['report', '--date', '2024-01-32'], /--date: "2024-01-32"/],

@@ -1,16 +1,29 @@
-/** The README's main job: `courant demo` brings up its own stack, runs a real sample day, stops it all. */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+/**
+ * The README's main job: `courant demo` brings up its own stack, runs a real sample day, ends with a
+ * summary a person reads (headline figures, files, report link, Web UI link), and stops it all.
+ */
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isListening } from '../../src/stack/ports.js';
 import { runCli } from '../support/run-cli.js';
 
 const dirs: string[] = [];
+
+/** True for a line that is a JSON object or array, as a log line would be. */
+const isJson = (line: string) => {
+  try {
+    return typeof JSON.parse(line) === 'object';
+  } catch {
+    return false;
+  }
+};
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 describe('courant demo', () => {
-  it('starts the embedded stack on the configured addresses, runs 2021-12-15 offline and leaves nothing running', async () => {
+  it('starts the embedded stack on the configured addresses, runs 2021-12-15 offline, sums it up for a person and leaves nothing running', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-demo-'));
     dirs.push(dir);
     const [temporalPort, mongoPort] = [await freePort(), await freePort()];
@@ -18,11 +31,37 @@ describe('courant demo', () => {
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       MONGODB_URL: `mongodb://127.0.0.1:${mongoPort}/courant`,
       DATA_DIR: path.join(dir, 'data'),
+      // What a person at a terminal gets, at the default level.
+      LOG_FORMAT: 'pretty',
+      LOG_LEVEL: 'info',
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Web UI http://127.0.0.1:${temporalPort + 1000}`);
-    expect(r.stdout).toContain('daily/2021-12-15 succeeded');
-    expect(r.stdout).toContain(`/namespaces/default/workflows/daily%2F2021-12-15`);
+    expect(r.stdout).toMatch(/eco2mix: done \(completed\)\ndaily\/2021-12-15 succeeded\n/);
+
+    const lines = r.stdout.split('\n');
+    const summary = lines.slice(lines.indexOf('The day 2021-12-15'));
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        '  eCO2mix (RTE, France): succeeded',
+        expect.stringMatching(/^ {4}Consumption +1,657,711 MWh$/),
+        expect.stringMatching(/^ {4}Peak +76,740 MW {2}\(at 19:00\)$/),
+        expect.stringMatching(/^ {4}Low-carbon share +85\.2 %/),
+        `Files written under ${path.join(dir, 'data')}`,
+        '  raw/eco2mix/dt=2021-12-15/realtime.csv',
+        '  processed/eco2mix/dt=2021-12-15/eco2mix_national.parquet',
+        '  metrics/eco2mix/dt=2021-12-15/metrics.json',
+        '  reports/dt=2021-12-15/daily_report.html',
+        `Temporal Web UI   http://127.0.0.1:${temporalPort + 1000}/namespaces/default/workflows/daily%2F2021-12-15`,
+      ]),
+    );
+    const report = path.join(dir, 'data/reports/dt=2021-12-15/daily_report.html');
+    expect(summary).toContain(`Daily report      ${pathToFileURL(report).href}`);
+    await access(report);
+
+    const human = [...lines, ...r.stderr.split('\n')];
+    expect(human.filter(isJson)).toEqual([]);
+    expect(human.filter((line) => /taskToken|workflowRunId|runId/.test(line))).toEqual([]);
 
     const metrics = JSON.parse(
       await readFile(path.join(dir, 'data/metrics/eco2mix/dt=2021-12-15/metrics.json'), 'utf8'),

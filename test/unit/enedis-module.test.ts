@@ -6,6 +6,7 @@
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
@@ -25,7 +26,7 @@ const NOW = new Date('2026-11-22T12:00:00Z');
 const scratch = useScratchDuckDb('courant-enedis-');
 
 let written = 0;
-async function fileOf(source: string | { body: string }, order = 0): Promise<DayFile> {
+async function fileOf(source: string | { body: string | Uint8Array }, order = 0): Promise<DayFile> {
   written += 1;
   const file = path.join(scratch.dir, `flow-${written}.xml`);
   if (typeof source === 'string') await writeFile(file, await readFile(source));
@@ -287,6 +288,31 @@ describe('R151 flows across days', () => {
   });
 });
 
+describe('zips of flows', () => {
+  it('reads each XML member as a flow named file!member, and leaves out a member that is not XML, as a reject', async () => {
+    const r151 = await readFile(R151);
+    const zip = await fileOf({
+      body: Buffer.from(
+        zipSync({ 'R151_0001.xml': new Uint8Array(r151), 'notes.txt': new TextEncoder().encode('not a flow') }),
+      ),
+    });
+    expect(await days(zip)).toEqual(['2024-04-04']);
+    const { result, rows, rejects } = await runDay('2024-04-04', [zip]);
+    expect(result.rows).toEqual({ read: 6, written: 5, rejected: 1 });
+    expect(rows.map((r) => r.index_kwh)).toEqual([15670, 6107, 12823, 5933, 23270]);
+    expect(rejects).toEqual([{ file: `${zip.key}!notes.txt`, reason: 'the zip member is not an XML flow: left out' }]);
+  });
+
+  it('refuses a zip without any XML flow, and names the member of a malformed one', async () => {
+    const none = await fileOf({ body: Buffer.from(zipSync({ 'readme.txt': new TextEncoder().encode('x') })) });
+    await expect(days(none)).rejects.toThrow(/the zip holds no XML flow \(readme\.txt\)/);
+    const broken = await fileOf({
+      body: Buffer.from(zipSync({ 'R151.xml': new TextEncoder().encode("<?xml version='1.0'?>\n<R151>\n") })),
+    });
+    await expect(days(broken)).rejects.toThrow(/!R151\.xml, line \d+.*not well-formed XML/);
+  });
+});
+
 describe('bad flows', () => {
   it('rejects a value with its line and column: a PRM that is not 14 digits, an index that is not a number', async () => {
     const body = r151([
@@ -321,7 +347,7 @@ describe('bad flows', () => {
     [
       'a flow with no value',
       `<?xml version='1.0'?>\n<R151><En_Tete_Flux/></R151>\n`,
-      /the R151 file holds no index value/,
+      /the R151 flow holds no index value/,
     ],
   ])('refuses %s, naming the file and where', async (_case, body, message) => {
     const file = await fileOf({ body });

@@ -2,17 +2,22 @@
  * Enedis flows end to end on the real dev server and document store: a folder holding the real
  * R151 and C15 samples ingested with `courant ingest --dir`, each day closed by their readings run,
  * its Parquet, metrics and report written; the same folder again runs nothing; a malformed file is
- * quarantined with its line, touching no day.
+ * quarantined with its line, touching no day; `courant energies` over a month of ingested R151.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxKeys, storageKeys } from '../../src/shared/keys.js';
+import { datesInRange } from '../../src/shared/partition.js';
+import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { r151Days, r151Flow } from '../support/enedis-flows.js';
 import { runCli } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const FIXTURES = path.join('test', 'fixtures', 'enedis');
+const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 
 let harness: TestWorkerHarness;
 let dir: string;
@@ -75,5 +80,86 @@ describe('courant ingest --dataset enedis', () => {
         expect.stringMatching(/broken\.xml\.reason\.json$/),
       ]),
     );
+  });
+
+  it('answers `courant energies` per PRM and period from a month of ingested R151 flows, in CSV and JSON', async () => {
+    const prm = '99000000000042';
+    const days = datesInRange('2023-12-31', '2024-01-31');
+    const month = path.join(dir, 'r151-month.xml');
+    await writeFile(
+      month,
+      r151Flow(r151Days(prm, days, { HCB: 5_000_000, HPB: 7_000_000 }, { HCB: 3_000, HPB: 8_000 })),
+    );
+    const ingested = await runCli(['ingest', '--dataset', 'enedis', '--file', month, '--wait'], cliEnv(harness.config));
+    expect(ingested.code, `${ingested.stdout}\n${ingested.stderr}`).toBe(0);
+
+    const csv = await runCli(
+      ['energies', '--dataset', 'enedis', '--from', '2024-01-01', '--to', '2024-01-31', '--prm', prm],
+      cliEnv(harness.config),
+    );
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe('prm,class,start_at,end_at,start_index_kwh,end_index_kwh,energy_kwh,verdict,reason');
+    expect(lines.slice(1).map((line) => line.split(',').filter((_, i) => [1, 4, 5, 6, 7].includes(i)))).toEqual([
+      ['HCB', '5000', '5093', '93', 'real'],
+      ['HPB', '7000', '7248', '248', 'real'],
+      ['BASE', '', '', '341', 'real'],
+      ['HC', '', '', '93', 'real'],
+      ['HP', '', '', '248', 'real'],
+    ]);
+    expect(csv.stderr).toContain('enedis 2024-01-01..2024-01-31: 5 real');
+
+    // The month's report lists the energy per PRM, read in a browser with a screenshot kept.
+    const monthly = dataPath('reports/month=2024-01/monthly_report.html');
+    const rebuilt = await runCli(['report', '--month', '2024-01'], cliEnv(harness.config));
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      await page.goto(`file://${path.resolve(monthly)}`);
+      const table = page.locator('section[data-dataset="enedis"] table').filter({ hasText: 'verdict' });
+      const row = table.locator('tr').filter({ hasText: prm }).filter({ hasText: 'HPB' });
+      expect((await row.innerText()).split('\t').map((cell) => cell.trim())).toEqual([
+        prm,
+        'HPB',
+        '7,000',
+        '7,248',
+        '248',
+        'real',
+        '',
+      ]);
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'report-enedis-month.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+
+    const out = path.join(dir, 'february.json');
+    const json = await runCli(
+      [
+        'energies',
+        '--dataset',
+        'enedis',
+        '--from',
+        '2024-01-25',
+        '--to',
+        '2024-02-03',
+        '--format',
+        'json',
+        '--out',
+        out,
+      ],
+      cliEnv(harness.config),
+    );
+    expect(json.code, json.stderr).toBe(0);
+    const rows = JSON.parse(await readFile(out, 'utf8')) as Array<Record<string, unknown>>;
+    expect(rows.find((r) => r.prm === prm && r.class === 'HCB')).toMatchObject({
+      energy_kwh: null,
+      verdict: 'not computable',
+      reason: 'no reading at the end of the period',
+    });
   });
 });

@@ -7,12 +7,12 @@ import type { Command } from 'commander';
 import { startDay } from '../../client/start-day.js';
 import type { DatasetDemo, DatasetModule } from '../../datasets/contract.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
-import { storageKeys, workflowIds } from '../../shared/keys.js';
 import { createStorage } from '../../storage/index.js';
 import { ensureStack } from '../../stack/ensure.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import { runWorker } from '../../workers/worker.js';
-import type { CommandContext } from '../context.js';
+import { narratingLogger, type CommandContext } from '../context.js';
+import { printDemoSummary } from '../demo-summary.js';
 import { UsageError } from '../errors.js';
 import { parseDayOption, parseStateDirOption } from '../options.js';
 import { awaitDay } from '../progress.js';
@@ -40,7 +40,8 @@ export function registerDemoCommand(program: Command, context: () => CommandCont
       const ctx = context();
       const source = await demo.start(ctx.config.datasets[name]);
       const config: Config = { ...ctx.config, datasets: { ...ctx.config.datasets, [name]: source.config } };
-      const stack = await ensureStack(config, stateDir, ctx.logger);
+      const logger = narratingLogger(ctx);
+      const stack = await ensureStack(config, stateDir, logger);
       try {
         ctx.out.write(
           `courant demo: ${DEMO.title} ${date} from real samples, offline\n` +
@@ -49,8 +50,8 @@ export function registerDemoCommand(program: Command, context: () => CommandCont
             `  Source         ${source.source}\n` +
             `  Outputs        ${config.storage.dataDir}\n\n`,
         );
-        await runWorker(config, ctx.logger, { until: () => runDemoDay(ctx, config, name, date) });
-        await printWhereThingsAre(ctx.out, config, name, date, stack.temporalUi);
+        await runWorker(config, logger, { until: () => runDemoDay(ctx, config, name, date) });
+        await printSummary(ctx, config, name, date, stack.temporalUi);
         const keepRunning = options.keepRunning ?? process.stdout.isTTY === true;
         if (keepRunning) {
           ctx.out.write('\nThe stack keeps running so that you can explore it. Press Ctrl-C to stop.\n');
@@ -72,35 +73,19 @@ async function runDemoDay(ctx: CommandContext, config: Config, dataset: string, 
       runKind: 'manual',
       taskQueue: config.temporal.taskQueue,
     });
-    await awaitDay(client, handle, date, [dataset], ctx.out);
+    // The summary lists the report's files, with the page as a link.
+    await awaitDay(client, handle, date, [dataset], ctx.out, { withReportKeys: false });
   } finally {
     await close();
   }
 }
 
-/** The day's files, from its record (inputs and outputs), then the report and the Web UI link. */
-async function printWhereThingsAre(
-  out: NodeJS.WritableStream,
-  config: Config,
-  dataset: string,
-  date: string,
-  ui: string | null,
-): Promise<void> {
+/** The day's summary, from its daily report and its record (see demo-summary.ts). */
+async function printSummary(ctx: CommandContext, config: Config, dataset: string, date: string, ui: string | null) {
   const storage = await createStorage(config);
   try {
-    const run = await storage.records.getDayRun(dataset, date);
-    const keys = [
-      ...(run?.inputs.map((i) => i.key) ?? []),
-      ...(run?.outputs ?? []),
-      storageKeys.dailyReport(date, 'html'),
-      storageKeys.dailyReport(date, 'json'),
-    ];
-    out.write(`\nOutputs under ${config.storage.dataDir}:\n${keys.map((k) => `  ${k}`).join('\n')}\n`);
+    await printDemoSummary(ctx.out, { config, storage, dataset, date, ui });
   } finally {
     await storage.close();
-  }
-  if (ui) {
-    const id = encodeURIComponent(workflowIds.daily(date));
-    out.write(`\nTemporal Web UI: ${ui}/namespaces/${config.temporal.namespace}/workflows/${id}\n`);
   }
 }

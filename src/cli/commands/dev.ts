@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ensureStack, usesOnlyLocalAwsEndpoints } from '../../stack/ensure.js';
 import { describeStorage } from '../../storage/index.js';
 import { runWorker } from '../../workers/worker.js';
-import type { CommandContext } from '../context.js';
+import { narratingLogger, type CommandContext } from '../context.js';
 import { parseStateDirOption } from '../options.js';
 
 export function registerDevCommand(program: Command, context: () => CommandContext): void {
@@ -22,7 +22,8 @@ export function registerDevCommand(program: Command, context: () => CommandConte
       const config = usesOnlyLocalAwsEndpoints(ctx.config)
         ? { ...ctx.config, storage: { ...ctx.config.storage, createMissing: true } }
         : ctx.config;
-      const stack = await ensureStack(config, stateDir, ctx.logger, {
+      // The servers it started are printed below.
+      const stack = await ensureStack(config, stateDir, narratingLogger(ctx), {
         accessKeyId: ctx.env.AWS_ACCESS_KEY_ID,
         secretAccessKey: ctx.env.AWS_SECRET_ACCESS_KEY,
       });

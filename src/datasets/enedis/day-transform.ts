@@ -4,14 +4,15 @@
  * and the rejected values. The XML is read once per file in a stream (`flow-xml.ts`), then DuckDB
  * converts, judges and keeps the values (`rows-sql.ts`), spilling to disk past its memory limit.
  * A value delivered again (a re-delivered or overlapping file) is kept once: the latest file to
- * arrive wins, and within a file the last line.
+ * arrive wins, and within a file the last line. A zip's members are read as flows of their own; a
+ * member that is not XML is a reject naming it.
  */
-import path from 'node:path';
+import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import type { TransformContext, TransformOutput } from '../contract.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import type { EnedisConfig } from './config.js';
-import { writeFlowValues } from './flow-xml.js';
+import { writeFileFlows } from './flow-files.js';
 import { flowRowsSql } from './rows-sql.js';
 
 export const INDEX_TABLE = 'index_readings';
@@ -40,21 +41,28 @@ async function count(context: TransformContext<EnedisConfig>, sql: string): Prom
 /** See the module's doc: the day's flow files → index readings and rejects. Idempotent. */
 export async function transformEnedisFiles(context: TransformContext<EnedisConfig>): Promise<TransformOutput> {
   const { db, date } = context;
-  const files = await Promise.all(
-    context.files.map(async (file) => {
-      const values = path.join(context.scratchDir, `values-${file.order}.jsonl`);
-      await writeFlowValues(file.path, file.key, values);
-      return { path: values, file: file.key, arrival: file.order };
-    }),
+  const read = await Promise.all(
+    context.files.map((file) => writeFileFlows(file.path, file.key, context.scratchDir, `values-${file.order}`)),
+  );
+  const files = read.flatMap((r, i) =>
+    r.parts.map((part) => ({ path: part.values, file: part.file, arrival: context.files[i]?.order ?? i })),
+  );
+  const skipped = read.flatMap((r) => r.skipped);
+  const skippedRejects = skipped.map(
+    (s) => `SELECT json_object('file', ${sqlString(s.file)}, 'reason', ${sqlString(s.reason)}), NULL, NULL`,
   );
   try {
     await db.run(`CREATE OR REPLACE TEMP TABLE en_rows AS ${flowRowsSql(files)}`);
-    const read = await count(context, 'SELECT count(*) FROM en_rows');
+    const rows = (await count(context, 'SELECT count(*) FROM en_rows')) + skipped.length;
     const rejected = await count(
       context,
       copyJsonLines(
-        `SELECT json_object('file', file, 'line', line, 'column', bad_column, 'value', bad_value, 'reason', reason)
-         FROM en_rows WHERE reason IS NOT NULL ORDER BY arrival, line`,
+        `SELECT reject FROM (
+           SELECT json_object('file', file, 'line', line, 'column', bad_column, 'value', bad_value, 'reason', reason) AS reject,
+                  arrival, line
+           FROM en_rows WHERE reason IS NOT NULL
+           ${skippedRejects.map((sql) => `UNION ALL ${sql}`).join(' ')})
+         ORDER BY arrival NULLS LAST, line, reject`,
         context.rejectsPath,
       ),
     );
@@ -69,7 +77,7 @@ export async function transformEnedisFiles(context: TransformContext<EnedisConfi
         context.tablePath(INDEX_TABLE),
       ),
     );
-    return { tables: [INDEX_TABLE], rows: { read, written, rejected } };
+    return { tables: [INDEX_TABLE], rows: { read: rows, written, rejected } };
   } finally {
     await db.run('DROP TABLE IF EXISTS en_rows');
   }

@@ -9,6 +9,7 @@ import { enedisConfig, type EnedisConfig } from './config.js';
 import { enedisMetrics } from './day-metrics.js';
 import { transformEnedisFiles } from './day-transform.js';
 import { enedisDrop } from './drop.js';
+import { enedisEnergies } from './energies.js';
 import { enedisReport } from './report.js';
 
 export const enedisModule: DatasetModule<EnedisConfig> = {
@@ -20,5 +21,6 @@ export const enedisModule: DatasetModule<EnedisConfig> = {
   transform: transformEnedisFiles,
   metrics: enedisMetrics,
   checks: enedisChecks,
+  energies: enedisEnergies,
   report: enedisReport,
 };

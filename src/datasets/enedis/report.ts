@@ -1,7 +1,10 @@
-/** The Enedis sections of the daily, monthly and annual reports. */
+/** The Enedis sections of the daily, monthly and annual reports; a month lists the energy per PRM and class. */
 import { sqlString } from '../../parquet/columns.js';
-import type { DatasetReport, ReportFigure } from '../contract.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { datesOfMonth } from '../../shared/periods.js';
+import type { DatasetReport, PeriodReportContext, ReportFigure } from '../contract.js';
 import { INDEX_TABLE } from './day-transform.js';
+import { enedisEnergies } from './energies.js';
 
 const TITLE = 'Enedis meter readings';
 const COLOUR = '#2f855a';
@@ -11,6 +14,39 @@ const LISTED_READINGS = 40;
 function numberAt(metrics: Readonly<Record<string, unknown>>, key: string): number | null {
   const value = metrics[key];
   return typeof value === 'number' ? value : null;
+}
+
+interface MonthEnergy {
+  readonly prm: string;
+  readonly class: string;
+  readonly start: number | null;
+  readonly end: number | null;
+  readonly energy: number | null;
+  readonly verdict: string;
+  readonly reason: string | null;
+}
+
+/** Energy per PRM and class over the month (`energies.ts`), from the stored days and the day before. */
+async function monthEnergies(
+  db: DuckDBConnection,
+  month: string,
+  before: readonly string[],
+  days: PeriodReportContext<unknown>['days'],
+): Promise<MonthEnergy[]> {
+  const files = [...before, ...days.flatMap((d) => (d.tables[INDEX_TABLE] ? [d.tables[INDEX_TABLE]] : []))];
+  const dates = datesOfMonth(month);
+  const [from, to] = [dates[0], dates[dates.length - 1]];
+  if (files.length === 0 || from === undefined || to === undefined) return [];
+  const number = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return (await db.runAndReadAll(enedisEnergies.sql({ from, to, files, meters: [] }))).getRowObjects().map((row) => ({
+    prm: String(row.prm),
+    class: String(row.class),
+    start: number(row.start_index_kwh),
+    end: number(row.end_index_kwh),
+    energy: number(row.energy_kwh),
+    verdict: String(row.verdict),
+    reason: row.reason === null ? null : String(row.reason),
+  }));
 }
 
 export const enedisReport: DatasetReport<unknown> = {
@@ -66,7 +102,7 @@ export const enedisReport: DatasetReport<unknown> = {
     };
   },
 
-  async period({ kind, db, days }) {
+  async period({ kind, period, db, days, before }) {
     const files = days.map((d) => `(${sqlString(d.tables[INDEX_TABLE] ?? '')}, ${sqlString(d.date)})`);
     const perDay =
       days.length === 0
@@ -90,10 +126,27 @@ export const enedisReport: DatasetReport<unknown> = {
       { key: 'prmDays', label: 'PRM-days', value: group.reduce((n, r) => n + r.prms, 0) },
     ];
     const months = [...new Set(rows.map((r) => r.date.slice(0, 7)))];
-    const total = figuresOf(rows);
+    const energies = kind === 'month' ? await monthEnergies(db, period, before, days) : [];
+    const computable = energies.filter((e) => e.class === 'BASE' && e.verdict !== 'not computable');
+    const total: ReportFigure[] = [
+      ...figuresOf(rows),
+      ...(kind === 'month'
+        ? [
+            {
+              key: 'energyKWh',
+              label: 'Energy',
+              value: computable.reduce((sum, e) => sum + (e.energy ?? 0), 0),
+              unit: 'kWh',
+              note: `${computable.length} PRM(s) computable`,
+            },
+          ]
+        : []),
+    ];
     return {
       title: TITLE,
-      summary: `${rows.length} day(s) with readings, ${String(total[1]?.value ?? 0)} index reading(s)`,
+      summary:
+        `${rows.length} day(s) with readings, ${String(total[1]?.value ?? 0)} index reading(s)` +
+        (kind === 'month' ? `, ${computable.length} PRM(s) with a computable energy` : ''),
       figures: total,
       charts: [
         {
@@ -117,7 +170,17 @@ export const enedisReport: DatasetReport<unknown> = {
           ],
         },
       ],
-      tables: [],
+      tables:
+        energies.length === 0
+          ? []
+          : [
+              {
+                id: 'enedis-energies',
+                title: 'Energy per PRM over the month',
+                columns: ['PRM', 'class', 'start index (kWh)', 'end index (kWh)', 'energy (kWh)', 'verdict', 'why'],
+                rows: energies.map((e) => [e.prm, e.class, e.start, e.end, e.energy, e.verdict, e.reason ?? '']),
+              },
+            ],
       daily: rows.map((r) => ({ date: r.date, figures: figuresOf([r]) })),
       monthly: months.map((month) => ({ month, figures: figuresOf(rows.filter((r) => r.date.startsWith(month))) })),
     };

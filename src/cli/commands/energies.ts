@@ -1,0 +1,130 @@
+/**
+ * `courant energies --dataset NAME --from D1 --to D2 [--prm P ...] [--format csv|json|parquet]
+ * [--out FILE]`: energy per meter and period over the Paris days D1..D2, computed by the dataset's
+ * module with DuckDB over its stored days (the day before D1 included: its end is the start
+ * index), each row with its verdict. CSV on standard output unless `--out` is given; a line on
+ * standard error counts the verdicts. Reads storage only: nothing is written there.
+ */
+import type { Command } from 'commander';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { PeriodEnergies } from '../../datasets/contract.js';
+import { DATASET_MODULES } from '../../datasets/registry.js';
+import { sqlString } from '../../parquet/columns.js';
+import { openDuckDb } from '../../parquet/duckdb.js';
+import { storageKeys } from '../../shared/keys.js';
+import { datesInRange } from '../../shared/partition.js';
+import { createStorage, type ObjectStore } from '../../storage/index.js';
+import { ObjectNotFoundError } from '../../storage/object-store.js';
+import type { CommandContext } from '../context.js';
+import { PipelineFailedError, UsageError } from '../errors.js';
+import { parseRangeOptions } from '../range-options.js';
+
+const ENERGY_DATASETS = DATASET_MODULES.filter((m) => m.energies).map((m) => m.name);
+const FORMATS = ['csv', 'json', 'parquet'] as const;
+type Format = (typeof FORMATS)[number];
+const METER = /^[A-Za-z0-9._-]{1,64}$/;
+
+function parseDataset(value: unknown): { name: string; energies: PeriodEnergies } {
+  const module = DATASET_MODULES.find((m) => m.name === value);
+  if (!module?.energies)
+    throw new UsageError(
+      `--dataset: expected one of ${ENERGY_DATASETS.join(', ')} (datasets of meter indexes), got ${JSON.stringify(value)}`,
+    );
+  return { name: module.name, energies: module.energies };
+}
+
+function parseMeters(value: unknown): string[] {
+  const meters = Array.isArray(value) ? value.map(String) : [];
+  const bad = meters.find((m) => !METER.test(m));
+  if (bad !== undefined)
+    throw new UsageError(`--prm: letters, digits, . _ - only (at most 64), got ${JSON.stringify(bad)}`);
+  return meters;
+}
+
+function parseFormat(options: Record<string, unknown>): Format {
+  const format = options.format ?? 'csv';
+  if (!FORMATS.includes(format as Format))
+    throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+  if (format === 'parquet' && typeof options.out !== 'string')
+    throw new UsageError('--format parquet needs --out FILE');
+  return format as Format;
+}
+
+/** Local copies of the table of each stored day of `dates`; a day not stored is skipped. */
+async function copyDays(
+  objects: ObjectStore,
+  dataset: string,
+  table: string,
+  dates: readonly string[],
+  dir: string,
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const date of dates) {
+    const local = path.join(dir, `${date}.parquet`);
+    try {
+      await objects.getToFile(storageKeys.processed(dataset, date, table), local);
+      files.push(local);
+    } catch (error) {
+      if (!(error instanceof ObjectNotFoundError)) throw error;
+    }
+  }
+  return files;
+}
+
+function copySql(query: string, target: string, format: Format): string {
+  const options = { csv: 'FORMAT csv, HEADER true', json: 'FORMAT json, ARRAY true', parquet: 'FORMAT parquet' }[
+    format
+  ];
+  return `COPY (${query}) TO ${sqlString(target)} (${options})`;
+}
+
+export function registerEnergiesCommand(program: Command, context: () => CommandContext): void {
+  program
+    .command('energies')
+    .description('energy per meter and period from the stored index readings, with a verdict per row')
+    .requiredOption('--dataset <name>', `a dataset of meter indexes: ${ENERGY_DATASETS.join(', ')}`)
+    .requiredOption('--from <YYYY-MM-DD>', 'first Paris day of the period')
+    .requiredOption('--to <YYYY-MM-DD>', 'last Paris day of the period (inclusive)')
+    .option('--prm <id>', 'only this meter (repeatable)', (value: string, all: string[] = []) => [...all, value])
+    .option('--format <format>', `${FORMATS.join(', ')} (default csv)`)
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (options: Record<string, unknown>) => {
+      const { name, energies } = parseDataset(options.dataset);
+      const { from, to } = parseRangeOptions(options, new Date());
+      const meters = parseMeters(options.prm);
+      const format = parseFormat(options);
+      const ctx = context();
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-energies-'));
+      const storage = await createStorage(ctx.config);
+      try {
+        const dates = datesInRange(energies.firstDay(from), to);
+        const files = await copyDays(storage.objects, name, energies.table, dates, dir);
+        if (files.length === 0)
+          throw new PipelineFailedError(
+            `no day of ${name} is stored in ${dates[0] ?? from}..${to}: ingest its files first`,
+          );
+        const db = await (await openDuckDb({ tempDirectory: dir })).connect();
+        try {
+          const query = energies.sql({ from, to, files, meters });
+          const target =
+            typeof options.out === 'string' ? path.resolve(options.out) : path.join(dir, `energies.${format}`);
+          await db.run(copySql(query, target, format));
+          const verdicts = (
+            await db.runAndReadAll(`SELECT verdict, count(*) AS n FROM (${query}) GROUP BY verdict ORDER BY verdict`)
+          ).getRowObjects();
+          if (typeof options.out !== 'string') ctx.out.write(await readFile(target, 'utf8'));
+          process.stderr.write(
+            `${name} ${from}..${to}: ${verdicts.map((v) => `${Number(v.n)} ${String(v.verdict)}`).join(', ') || 'no meter'}` +
+              `${typeof options.out === 'string' ? ` → ${target}` : ''}\n`,
+          );
+        } finally {
+          db.closeSync();
+        }
+      } finally {
+        await storage.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+}

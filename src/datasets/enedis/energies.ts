@@ -1,0 +1,91 @@
+/**
+ * Energy per PRM and period from the stored index readings (`courant energies`): over the Paris
+ * days D1..D2 inclusive, for each PRM and distributor class, the index at the end of D2
+ * (D2+1 00:00 Paris) minus the index at the start of D1 (D1 00:00 Paris), with a verdict:
+ *
+ * - `real`, or `estimated` when either end is an estimated index;
+ * - `not computable`, with the reason: no reading at an end, a contract change in between (a C15
+ *   event, or a calendar that differs at the two ends), or an index that went down.
+ *
+ * At an instant with readings of several flows, C15 wins over R151 (the contract's own reading),
+ * and at a C15 event the reading after it starts a period, the one before it ends one. Classes
+ * roll up as HCH + HCB → HC, HPH + HPB → HP and all → BASE, each roll-up taking the worst verdict
+ * of its parts. Everything is one DuckDB query over the days' Parquet files.
+ */
+import { sqlString } from '../../parquet/columns.js';
+import { parisDayBounds, previousDate } from '../../shared/partition.js';
+import type { PeriodEnergies } from '../contract.js';
+import { INDEX_TABLE } from './day-transform.js';
+
+/** The worst verdict first: a roll-up takes the first of its parts' verdicts in this order. */
+const VERDICTS = ['not computable', 'estimated', 'real'] as const;
+
+const ROLL_UPS = `(VALUES ('HCH', 'HC'), ('HCB', 'HC'), ('HPH', 'HP'), ('HPB', 'HP'))`;
+
+export const enedisEnergies: PeriodEnergies = {
+  table: INDEX_TABLE,
+  firstDay: (from) => previousDate(from),
+  columns: [
+    'prm',
+    'class',
+    'start_at',
+    'end_at',
+    'start_index_kwh',
+    'end_index_kwh',
+    'energy_kwh',
+    'verdict',
+    'reason',
+  ],
+
+  sql({ from, to, files, meters }) {
+    const start = sqlString(parisDayBounds(from).start.toISOString());
+    const end = sqlString(parisDayBounds(to).end.toISOString());
+    const only = meters.length === 0 ? '' : `AND prm IN (${meters.map(sqlString).join(', ')})`;
+    const worst = `CASE min(CASE verdict ${VERDICTS.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END) ${VERDICTS.map((v, i) => `WHEN ${i} THEN '${v}'`).join(' ')} END`;
+    return `
+WITH readings AS (
+  SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}])
+  WHERE class_kind = 'distributor' AND reading_at BETWEEN ${start}::TIMESTAMPTZ AND ${end}::TIMESTAMPTZ ${only}),
+ends AS (
+  SELECT prm, class,
+    arg_max({'index': index_kwh, 'calendar': calendar, 'nature': nature}, (flow = 'C15')::INTEGER * 2 + (qualification IS NOT DISTINCT FROM 'after')::INTEGER)
+      FILTER (WHERE reading_at = ${start}::TIMESTAMPTZ) AS first,
+    arg_max({'index': index_kwh, 'calendar': calendar, 'nature': nature}, (flow = 'C15')::INTEGER * 2 + (qualification IS DISTINCT FROM 'after')::INTEGER)
+      FILTER (WHERE reading_at = ${end}::TIMESTAMPTZ) AS last
+  FROM readings GROUP BY prm, class),
+events AS (
+  SELECT prm, min(reading_at) AS at, arg_min(event, reading_at) AS event FROM readings
+  WHERE flow = 'C15' AND reading_at > ${start}::TIMESTAMPTZ AND reading_at < ${end}::TIMESTAMPTZ GROUP BY prm),
+per_class AS (
+  SELECT e.prm, e.class, first.index AS start_index_kwh, last.index AS end_index_kwh,
+    last.index - first.index AS raw_energy,
+    CASE
+      WHEN first IS NULL THEN 'no reading at the start of the period'
+      WHEN last IS NULL THEN 'no reading at the end of the period'
+      WHEN v.prm IS NOT NULL THEN 'a contract change in between (C15 ' || coalesce(v.event, 'event') || ' at '
+        || strftime(timezone('Europe/Paris', v.at), '%Y-%m-%d %H:%M') || ' Paris)'
+      WHEN first.calendar IS DISTINCT FROM last.calendar THEN 'a contract change in between (calendar '
+        || coalesce(first.calendar, '?') || ' then ' || coalesce(last.calendar, '?') || ')'
+      WHEN last.index < first.index THEN 'the index went down'
+    END AS reason,
+    CASE WHEN reason IS NOT NULL THEN 'not computable'
+         WHEN 'estimated' IN (first.nature, last.nature) THEN 'estimated' ELSE 'real' END AS verdict
+  FROM ends e LEFT JOIN events v USING (prm)),
+classes AS (
+  SELECT prm, class, start_index_kwh, end_index_kwh,
+         CASE WHEN reason IS NULL THEN raw_energy END AS energy_kwh, verdict, reason FROM per_class),
+rolled AS (
+  SELECT prm, r.column1 AS class, NULL::BIGINT AS start_index_kwh, NULL::BIGINT AS end_index_kwh,
+         CASE WHEN bool_and(reason IS NULL) THEN sum(energy_kwh) END::BIGINT AS energy_kwh, ${worst} AS verdict,
+         CASE WHEN bool_or(reason IS NOT NULL) THEN 'a class of the roll-up is not computable' END AS reason
+  FROM classes c JOIN ${ROLL_UPS} r(column0, column1) ON c.class = r.column0 GROUP BY prm, r.column1
+  UNION ALL
+  SELECT prm, 'BASE', NULL, NULL, CASE WHEN bool_and(reason IS NULL) THEN sum(energy_kwh) END::BIGINT, ${worst},
+         CASE WHEN bool_or(reason IS NOT NULL) THEN 'a class of the roll-up is not computable' END
+  FROM classes GROUP BY prm HAVING count(*) > 1 OR any_value(class) <> 'BASE')
+SELECT prm, class, ${start}::TIMESTAMPTZ AS start_at, ${end}::TIMESTAMPTZ AS end_at,
+       start_index_kwh, end_index_kwh, energy_kwh, verdict, reason
+FROM (SELECT *, 0 AS rolled FROM classes UNION ALL SELECT *, 1 FROM rolled)
+ORDER BY prm, rolled, class`;
+  },
+};

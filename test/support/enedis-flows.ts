@@ -1,0 +1,79 @@
+/**
+ * Enedis flows written by the tests in the element layout of the real samples
+ * (`test/fixtures/enedis/`): R151 daily indexes in Wh, and a C15 contract event with kWh readings
+ * before and after it.
+ */
+
+export interface R151Reading {
+  readonly prm: string;
+  /** The plain date: the index at the end of that Paris day. */
+  readonly date: string;
+  /** Wh index by distributor class (`HCB`, `HPH`…). */
+  readonly wh: Readonly<Record<string, string | number>>;
+  readonly calendar?: string;
+}
+
+/** An R151 flow holding these readings, one `PRM` element each. */
+export function r151Flow(readings: readonly R151Reading[]): string {
+  const body = readings
+    .map(
+      (r) =>
+        `<PRM><Id_PRM>${r.prm}</Id_PRM>\n<Donnees_Releve><Date_Releve>${r.date}</Date_Releve>\n` +
+        `<Id_Calendrier_Fournisseur>FC022034</Id_Calendrier_Fournisseur>\n` +
+        `<Id_Calendrier_Distributeur>${r.calendar ?? 'DI000003'}</Id_Calendrier_Distributeur>\n` +
+        Object.entries(r.wh)
+          .map(
+            ([cls, value]) =>
+              `<Classe_Temporelle_Distributeur><Id_Classe_Temporelle>${cls}</Id_Classe_Temporelle><Valeur>${value}</Valeur></Classe_Temporelle_Distributeur>\n`,
+          )
+          .join('') +
+        `</Donnees_Releve>\n</PRM>\n`,
+    )
+    .join('');
+  return (
+    `<?xml version='1.0' encoding='UTF-8'?>\n<R151><En_Tete_Flux><Identifiant_Flux>R151</Identifiant_Flux>` +
+    `<Unite_Mesure_Index>Wh</Unite_Mesure_Index></En_Tete_Flux>\n${body}</R151>\n`
+  );
+}
+
+/** Days `from`..`to` of one PRM, each class's index rising by `dailyWh(class)` a day from `startWh`. */
+export function r151Days(
+  prm: string,
+  dates: readonly string[],
+  startWh: Readonly<Record<string, number>>,
+  dailyWh: Readonly<Record<string, number>>,
+): R151Reading[] {
+  return dates.map((date, i) => ({
+    prm,
+    date,
+    wh: Object.fromEntries(Object.entries(startWh).map(([cls, wh]) => [cls, wh + (dailyWh[cls] ?? 0) * i])),
+  }));
+}
+
+/** A C15 flow with one contract event at `at` (with its offset), its kWh readings before and after it. */
+export function c15Event(
+  prm: string,
+  at: string,
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+): string {
+  const reading = (qualification: number, calendar: string, values: Readonly<Record<string, number>>) =>
+    `<Donnees_Releve><Code_Qualification>${qualification}</Code_Qualification><Date_Releve>${at}</Date_Releve>` +
+    `<Id_Calendrier_Distributeur>${calendar}</Id_Calendrier_Distributeur><Nature_Index>REEL</Nature_Index>\n` +
+    Object.entries(values)
+      .map(
+        ([cls, kwh]) =>
+          `<Classe_Temporelle_Distributeur><Id_Classe_Temporelle>${cls}</Id_Classe_Temporelle><Classe_Mesure>1</Classe_Mesure>` +
+          `<Unite_Mesure>kWh</Unite_Mesure><Sens_Mesure>0</Sens_Mesure><Valeur>${kwh}</Valeur></Classe_Temporelle_Distributeur>\n`,
+      )
+      .join('') +
+    `</Donnees_Releve>\n`;
+  return (
+    `<?xml version='1.0' encoding='UTF-8'?>\n<C15><En_Tete_Flux><Identifiant_Flux>C15</Identifiant_Flux></En_Tete_Flux>\n` +
+    `<PRM><Id_PRM>${prm}</Id_PRM>\n<Evenement_Declencheur><Type_Evenement>CONTRAT</Type_Evenement>` +
+    `<Date_Evenement>${at}</Date_Evenement><Nature_Evenement>MCT</Nature_Evenement>\n<Releves>\n` +
+    reading(1, 'DI000003', before) +
+    reading(2, 'DI000003', after) +
+    `</Releves>\n</Evenement_Declencheur>\n</PRM>\n</C15>\n`
+  );
+}
