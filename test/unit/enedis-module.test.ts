@@ -15,6 +15,7 @@ import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { runChecks } from '../../src/quality/run-checks.js';
 import { BadDataError } from '../../src/shared/errors.js';
+import { r151Flow } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const FIXTURES = path.join('test', 'fixtures', 'enedis');
@@ -76,25 +77,6 @@ async function runDay(date: string, files: readonly DayFile[]) {
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
-}
-
-/** An R151 flow in the real layout: per PRM, per date, Wh indexes by distributor class. */
-function r151(readings: ReadonlyArray<{ prm: string; date: string; wh: Readonly<Record<string, string>> }>): string {
-  const body = readings
-    .map(
-      (r) =>
-        `<PRM><Id_PRM>${r.prm}</Id_PRM>\n<Donnees_Releve><Date_Releve>${r.date}</Date_Releve>\n` +
-        `<Id_Calendrier_Fournisseur>FC022034</Id_Calendrier_Fournisseur>\n<Id_Calendrier_Distributeur>DI000003</Id_Calendrier_Distributeur>\n` +
-        Object.entries(r.wh)
-          .map(
-            ([cls, value]) =>
-              `<Classe_Temporelle_Distributeur><Id_Classe_Temporelle>${cls}</Id_Classe_Temporelle><Valeur>${value}</Valeur></Classe_Temporelle_Distributeur>\n`,
-          )
-          .join('') +
-        `</Donnees_Releve>\n</PRM>\n`,
-    )
-    .join('');
-  return `<?xml version='1.0' encoding='UTF-8'?>\n<R151><En_Tete_Flux><Identifiant_Flux>R151</Identifiant_Flux><Unite_Mesure_Index>Wh</Unite_Mesure_Index></En_Tete_Flux>\n${body}</R151>\n`;
 }
 
 describe('the real R151 sample', () => {
@@ -228,7 +210,7 @@ describe('R151 flows across days', () => {
   const month = (from: number, to: number, order = 0, wh = (d: number) => String(1_000_000 + d * 12_345)) =>
     fileOf(
       {
-        body: r151(
+        body: r151Flow(
           Array.from({ length: to - from + 1 }, (_, i) => ({
             prm,
             date: `2024-01-${String(from + i).padStart(2, '0')}`,
@@ -315,7 +297,7 @@ describe('zips of flows', () => {
 
 describe('bad flows', () => {
   it('rejects a value with its line and column: a PRM that is not 14 digits, an index that is not a number', async () => {
-    const body = r151([
+    const body = r151Flow([
       { prm: '9900000000001', date: '2024-01-01', wh: { HCB: '1000' } },
       { prm: '99000000000001', date: '2024-01-01', wh: { HCB: 'abc', HPB: '2000' } },
     ]);

@@ -3,6 +3,7 @@ import { sqlString } from '../../parquet/columns.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { datesOfMonth } from '../../shared/periods.js';
 import type { DatasetReport, PeriodReportContext, ReportFigure } from '../contract.js';
+import { periodBarChart } from '../period-chart.js';
 import { INDEX_TABLE } from './day-transform.js';
 import { enedisEnergies } from './energies.js';
 
@@ -149,26 +150,16 @@ export const enedisReport: DatasetReport<unknown> = {
         (kind === 'month' ? `, ${computable.length} PRM(s) with a computable energy` : ''),
       figures: total,
       charts: [
-        {
-          kind: 'bar',
+        periodBarChart({
+          kind,
           id: 'enedis-readings',
-          title: kind === 'year' ? 'Index readings per month' : 'Index readings per day',
+          seriesId: 'readings',
+          measure: 'Index readings',
           caption: 'Index readings kept, every flow',
           unit: 'readings',
-          categories: kind === 'year' ? months : rows.map((r) => r.date),
-          axisLabels: kind === 'year' ? months.map((m) => m.slice(5)) : rows.map((r) => r.date.slice(8)),
-          series: [
-            {
-              id: 'readings',
-              label: 'Index readings',
-              colour: COLOUR,
-              values:
-                kind === 'year'
-                  ? months.map((m) => rows.filter((r) => r.date.startsWith(m)).reduce((n, r) => n + r.readings, 0))
-                  : rows.map((r) => r.readings),
-            },
-          ],
-        },
+          colour: COLOUR,
+          days: rows.map((r) => ({ date: r.date, value: r.readings })),
+        }),
       ],
       tables:
         energies.length === 0

@@ -4,6 +4,7 @@ import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds, parisOffsetMinutes } from '../../shared/partition.js';
 import { ANOMALIES_TABLE, type DatasetReport, type ReportFigure, type TimeChart } from '../contract.js';
 import { dayAnomaliesSchema, type DayAnomalies } from './day-metrics.js';
+import { periodBarChart } from '../period-chart.js';
 import { METER_DAILY_TABLE, READINGS_TABLE } from './day-transform.js';
 
 const TITLE = 'Smart meters';
@@ -233,27 +234,17 @@ export const smartMeterReport: DatasetReport<unknown> = {
       summary: `${rows.length} day(s) with readings, ${String(total[4]?.value ?? 0)} kWh`,
       figures: total,
       charts: [
-        {
-          kind: 'bar',
+        periodBarChart({
+          kind,
           id: 'smartmeter-energy',
-          title: kind === 'year' ? 'Energy per month' : 'Energy per day',
+          seriesId: 'energy',
+          measure: 'Energy',
           caption: 'Energy of every meter, kWh',
           unit: 'kWh',
-          categories: kind === 'year' ? months : rows.map((r) => r.date),
-          axisLabels: kind === 'year' ? months.map((m) => m.slice(5)) : rows.map((r) => r.date.slice(8)),
-          series: [
-            {
-              id: 'energy',
-              label: 'Energy',
-              colour: COLOUR,
-              values:
-                kind === 'year'
-                  ? months.map((m) => figuresOf(rows.filter((r) => r.date.startsWith(m)))[4]?.value as number)
-                  : rows.map((r) => r.energy),
-            },
-          ],
+          colour: COLOUR,
+          days: rows.map((r) => ({ date: r.date, value: r.energy })),
           digits: 1,
-        },
+        }),
       ],
       tables: [],
       daily: rows.map((r) => ({ date: r.date, figures: figuresOf([r]) })),
