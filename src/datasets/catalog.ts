@@ -37,9 +37,13 @@ export function registeredCatalog(configs: Readonly<Record<string, unknown>>): D
   return createCatalog(DATASET_MODULES, configs);
 }
 
-/** Datasets the daily schedule runs: every dataset with an input that is not a dropped file. */
+/**
+ * Datasets the daily schedule runs: every dataset with an input that is not a dropped file, unless
+ * its module says it is not run daily under its configuration (`runsDaily`).
+ */
 export function dailyDatasetNames(catalog: DatasetCatalog, date: string): string[] {
   return catalog.all
+    .filter(({ module, config }) => module.runsDaily?.(config) ?? true)
     .filter(({ module, config }) => module.inputs(date, config).some((input) => input.kind !== 'drop'))
     .map(({ module }) => module.name);
 }

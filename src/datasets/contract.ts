@@ -341,6 +341,8 @@ export interface QualityCheck<TConfig> {
 export interface PeriodEnergies {
   /** The table read from each day. */
   readonly table: string;
+  /** Other tables of a day that `sql` reads, copied beside the day's `table` (the same folder). */
+  readonly alongside?: readonly string[];
   /** The first day whose table the period `from`..`to` needs (e.g. the day before: its end is the start index). */
   firstDay(from: string): string;
   /** The columns of the answer, in order. */
@@ -363,6 +365,11 @@ export interface DatasetModule<TConfig> {
   /** Shown in reports, e.g. `eCO2mix (RTE, France)`. */
   readonly title: string;
   readonly config: DatasetConfig<TConfig>;
+  /**
+   * Whether the daily schedule (and `courant run`, `backfill` without `--datasets`) runs the
+   * dataset under this configuration; absent: whenever it has an input that is not a drop.
+   */
+  runsDaily?(config: TConfig): boolean;
   /** The day's inputs, from the date alone (never from now). */
   inputs(date: string, config: TConfig): readonly DayInput[];
   /** A cheap check of a downloaded body before it is kept; throws BadDataError (the body is quarantined). */

@@ -87,12 +87,16 @@ async function fetchBefore(
   const dates = datesInRange(energies.firstDay(first), previousDate(first));
   const copies: string[] = [];
   for (const date of dates) {
-    const local = path.join(dir, `before-${date}.parquet`);
-    try {
-      await deps.objects.getToFile(storageKeys.processed(dataset.module.name, date, energies.table), local);
-      copies.push(local);
-    } catch (error) {
-      if (!(error instanceof ObjectNotFoundError)) throw error;
+    const folder = path.join(dir, 'before', date);
+    await mkdir(folder, { recursive: true });
+    for (const table of [energies.table, ...(energies.alongside ?? [])]) {
+      const local = path.join(folder, `${table}.parquet`);
+      try {
+        await deps.objects.getToFile(storageKeys.processed(dataset.module.name, date, table), local);
+        if (table === energies.table) copies.push(local);
+      } catch (error) {
+        if (!(error instanceof ObjectNotFoundError)) throw error;
+      }
     }
   }
   return copies;

@@ -1,7 +1,9 @@
 /**
  * Enedis flows written by the tests in the element layout of the real samples
- * (`test/fixtures/enedis/`): R151 daily indexes in Wh, and a C15 contract event with kWh readings
- * before and after it.
+ * (`test/fixtures/enedis/`): R151 daily indexes in Wh, a C15 contract event with kWh readings
+ * before and after it, and R15 periodic readings (the layout of electricore's anonymised real R15,
+ * `tests/fixtures/flux/r15.xml`): per class an index (`Classe_Mesure` 1, with `Valeur_Precedent`)
+ * and the energy of the period since `Date_Releve_Precedent` (`Classe_Mesure` 2).
  */
 
 export interface R151Reading {
@@ -75,5 +77,55 @@ export function c15Event(
     reading(1, 'DI000003', before) +
     reading(2, 'DI000003', after) +
     `</Releves>\n</Evenement_Declencheur>\n</PRM>\n</C15>\n`
+  );
+}
+
+export interface R15Reading {
+  readonly prm: string;
+  /** `Date_Releve`, a timestamp with its offset. */
+  readonly at: string;
+  /** `Date_Releve_Precedent`: where the period of the stated energies starts. */
+  readonly previousAt: string;
+  /** Index by distributor class, and the index at `previousAt` (`Valeur_Precedent`). */
+  readonly index: Readonly<Record<string, string | number>>;
+  readonly previousIndex: Readonly<Record<string, string | number>>;
+  /** Energy of the period stated by distributor class (`Classe_Mesure` 2). */
+  readonly energy: Readonly<Record<string, string | number>>;
+}
+
+/** Where an R15's unit is written: the header's `Unite_Mesure_Index`, or each value's `Unite_Mesure`. */
+export interface R15Units {
+  readonly header?: string;
+  readonly value?: string;
+}
+
+/** An R15 flow holding these readings, one `PRM` element each. */
+export function r15Flow(readings: readonly R15Reading[], units: R15Units = { value: 'kWh' }): string {
+  const unit = units.value === undefined ? '' : `<Unite_Mesure>${units.value}</Unite_Mesure>`;
+  const value = (cls: string, measure: 1 | 2, valeur: string | number, previous?: string | number) =>
+    `<Classe_Temporelle_Distributeur><Id_Classe_Temporelle>${cls}</Id_Classe_Temporelle>` +
+    `<Classe_Mesure>${measure}</Classe_Mesure>${unit}<Sens_Mesure>0</Sens_Mesure><Valeur>${valeur}</Valeur>` +
+    (previous === undefined ? '' : `<Valeur_Precedent>${previous}</Valeur_Precedent>`) +
+    `</Classe_Temporelle_Distributeur>\n`;
+  const body = readings
+    .map(
+      (r) =>
+        `<PRM><Id_PRM>${r.prm}</Id_PRM>\n<Donnees_Releve><Date_Releve>${r.at}</Date_Releve>` +
+        `<Id_Calendrier_Distributeur>DI000001</Id_Calendrier_Distributeur><Id_Calendrier>FC022034</Id_Calendrier>\n` +
+        `<Motif_Releve>CFNS</Motif_Releve><Nature_Index>REEL</Nature_Index>` +
+        `<Date_Releve_Precedent>${r.previousAt}</Date_Releve_Precedent><Nature_Index_Precedent>REEL</Nature_Index_Precedent>\n` +
+        Object.entries(r.index)
+          .map(([cls, index]) => value(cls, 1, index, r.previousIndex[cls]))
+          .join('') +
+        Object.entries(r.energy)
+          .map(([cls, energy]) => value(cls, 2, energy))
+          .join('') +
+        `</Donnees_Releve>\n</PRM>\n`,
+    )
+    .join('');
+  const headerUnit = units.header === undefined ? '' : `<Unite_Mesure_Index>${units.header}</Unite_Mesure_Index>`;
+  return (
+    `<?xml version='1.0' encoding='UTF-8'?>\n<R15><En_Tete_Flux><Identifiant_Flux>R15</Identifiant_Flux>` +
+    `<Libelle_Flux>Index et énergies des PRM des segments C5 et P4</Libelle_Flux>${headerUnit}</En_Tete_Flux>\n${body}</R15>\n`
   );
 }

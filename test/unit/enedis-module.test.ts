@@ -10,7 +10,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
-import { INDEX_TABLE } from '../../src/datasets/enedis/day-transform.js';
+import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { runChecks } from '../../src/quality/run-checks.js';
@@ -84,7 +84,7 @@ describe('the real R151 sample', () => {
     const file = await fileOf(R151);
     expect(await days(file)).toEqual(['2024-04-04']);
     const { result, rows, rejects } = await runDay('2024-04-04', [file]);
-    expect(result).toEqual({ tables: [INDEX_TABLE], rows: { read: 5, written: 5, rejected: 0 } });
+    expect(result).toEqual({ tables: [INDEX_TABLE, STATED_TABLE], rows: { read: 5, written: 5, rejected: 0 } });
     expect(rejects).toEqual([]);
     const at = '2024-04-04T22:00:00Z';
     const base = {
@@ -245,7 +245,13 @@ describe('R151 flows across days', () => {
         date: '2024-01-10',
         config,
         db: scratch.connection,
-        tables: { [INDEX_TABLE]: { path: day.table, key: 'processed/enedis/dt=2024-01-10/index_readings.parquet' } },
+        tables: {
+          [INDEX_TABLE]: { path: day.table, key: 'processed/enedis/dt=2024-01-10/index_readings.parquet' },
+          [STATED_TABLE]: {
+            path: path.join(path.dirname(day.table), `${STATED_TABLE}.parquet`),
+            key: 'processed/enedis/dt=2024-01-10/stated_energies.parquet',
+          },
+        },
         previous: { [INDEX_TABLE]: before.table },
         accept: [],
         rows: day.result.rows,
@@ -256,16 +262,19 @@ describe('R151 flows across days', () => {
     expect(verdicts(await check(yesterday + 12_345))).toEqual([
       ['index_decreasing', true, 0],
       ['index_jump', true, 0],
+      ['stated_energy', true, null],
     ]);
     const down = await check(yesterday - 5_000);
     expect(verdicts(down)).toEqual([
       ['index_decreasing', false, 2],
       ['index_jump', true, 0],
+      ['stated_energy', true, null],
     ]);
     expect(down[0]?.sample[0]).toMatchObject({ prm, index_before: 1111, index_kwh: 1106, rise_kwh: -5 });
     expect(verdicts(await check(yesterday + 2_000_000))).toEqual([
       ['index_decreasing', true, 0],
       ['index_jump', false, 2],
+      ['stated_energy', true, null],
     ]);
   });
 });
@@ -324,7 +333,7 @@ describe('bad flows', () => {
     [
       'an unknown flow',
       `<?xml version='1.0'?>\n<F12><En_Tete_Flux/></F12>\n`,
-      /line 2.*"F12" is not an Enedis flow courant reads \(R151, C15\)/,
+      /line 2.*"F12" is not an Enedis flow courant reads \(R151, C15, R15\)/,
     ],
     [
       'a flow with no value',

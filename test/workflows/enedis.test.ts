@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxKeys, storageKeys } from '../../src/shared/keys.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
-import { r151Days, r151Flow } from '../support/enedis-flows.js';
+import { r151Days, r151Flow, r15Flow } from '../support/enedis-flows.js';
 import { runCli } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -99,7 +99,9 @@ describe('courant ingest --dataset enedis', () => {
     );
     expect(csv.code, csv.stderr).toBe(0);
     const lines = csv.stdout.trim().split('\n');
-    expect(lines[0]).toBe('prm,class,start_at,end_at,start_index_kwh,end_index_kwh,energy_kwh,verdict,reason');
+    expect(lines[0]).toBe(
+      'prm,class,start_at,end_at,start_index_kwh,end_index_kwh,energy_kwh,verdict,reason,stated_energy_kwh,difference_kwh',
+    );
     expect(lines.slice(1).map((line) => line.split(',').filter((_, i) => [1, 4, 5, 6, 7].includes(i)))).toEqual([
       ['HCB', '5000', '5093', '93', 'real'],
       ['HPB', '7000', '7248', '248', 'real'],
@@ -160,6 +162,61 @@ describe('courant ingest --dataset enedis', () => {
       energy_kwh: null,
       verdict: 'not computable',
       reason: 'no reading at the end of the period',
+    });
+  });
+
+  it('shows, in `courant energies`, the energy an R15 states beside the one computed from its indexes', async () => {
+    const prm = '99000000000077';
+    const r15 = path.join(dir, 'r15.xml');
+    await writeFile(
+      r15,
+      r15Flow([
+        {
+          prm,
+          at: '2024-06-01T00:01:00+02:00',
+          previousAt: '2024-05-01T00:01:00+02:00',
+          index: { BASE: 1000 },
+          previousIndex: { BASE: 900 },
+          energy: { BASE: 100 },
+        },
+        {
+          prm,
+          at: '2024-07-01T00:01:00+02:00',
+          previousAt: '2024-06-01T00:01:00+02:00',
+          index: { BASE: 1250 },
+          previousIndex: { BASE: 1000 },
+          energy: { BASE: 240 },
+        },
+      ]),
+    );
+    const ingested = await runCli(['ingest', '--dataset', 'enedis', '--file', r15, '--wait'], cliEnv(harness.config));
+    expect(ingested.code, `${ingested.stdout}\n${ingested.stderr}`).toBe(0);
+    const out = path.join(dir, 'june.json');
+    const r = await runCli(
+      [
+        'energies',
+        '--dataset',
+        'enedis',
+        '--from',
+        '2024-06-01',
+        '--to',
+        '2024-06-30',
+        '--prm',
+        prm,
+        '--format',
+        'json',
+        '--out',
+        out,
+      ],
+      cliEnv(harness.config),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(await readFile(out, 'utf8')) as Array<Record<string, unknown>>;
+    expect(rows.find((row) => row.class === 'BASE')).toMatchObject({
+      energy_kwh: 250,
+      stated_energy_kwh: 240,
+      difference_kwh: 10,
+      verdict: 'real',
     });
   });
 });

@@ -6,7 +6,7 @@
  * standard error counts the verdicts. Reads storage only: nothing is written there.
  */
 import type { Command } from 'commander';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PeriodEnergies } from '../../datasets/contract.js';
@@ -52,23 +52,34 @@ function parseFormat(options: Record<string, unknown>): Format {
   return format as Format;
 }
 
-/** Local copies of the table of each stored day of `dates`; a day not stored is skipped. */
+/**
+ * Local copies of the table of each stored day of `dates` (`{dir}/{date}/{table}.parquet`), with the
+ * tables it reads alongside beside it when stored; a day without the table is skipped.
+ */
 async function copyDays(
   objects: ObjectStore,
   dataset: string,
-  table: string,
+  energies: PeriodEnergies,
   dates: readonly string[],
   dir: string,
 ): Promise<string[]> {
   const files: string[] = [];
   for (const date of dates) {
-    const local = path.join(dir, `${date}.parquet`);
-    try {
-      await objects.getToFile(storageKeys.processed(dataset, date, table), local);
-      files.push(local);
-    } catch (error) {
-      if (!(error instanceof ObjectNotFoundError)) throw error;
-    }
+    await mkdir(path.join(dir, date));
+    const copy = async (table: string) => {
+      const local = path.join(dir, date, `${table}.parquet`);
+      try {
+        await objects.getToFile(storageKeys.processed(dataset, date, table), local);
+        return local;
+      } catch (error) {
+        if (!(error instanceof ObjectNotFoundError)) throw error;
+        return null;
+      }
+    };
+    const main = await copy(energies.table);
+    if (main === null) continue;
+    for (const table of energies.alongside ?? []) await copy(table);
+    files.push(main);
   }
   return files;
 }
@@ -100,7 +111,7 @@ export function registerEnergiesCommand(program: Command, context: () => Command
       const storage = await createStorage(ctx.config);
       try {
         const dates = datesInRange(energies.firstDay(from), to);
-        const files = await copyDays(storage.objects, name, energies.table, dates, dir);
+        const files = await copyDays(storage.objects, name, energies, dates, dir);
         if (files.length === 0)
           throw new PipelineFailedError(
             `no day of ${name} is stored in ${dates[0] ?? from}..${to}: ingest its files first`,

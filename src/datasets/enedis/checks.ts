@@ -7,10 +7,17 @@
  * - an index rising by more than `ENEDIS_JUMP_KWH` (1 000 kWh by default) in a day warns: a home
  *   uses tens of kWh a day, and a corrupt reading (522 → 29 982 kWh in a day) was seen in real flows.
  * On a dataset's first day there is nothing to compare: both pass.
+ *
+ * `stated_energy` (warn) compares each R15 energy stated for a period the day closes with the
+ * difference of the R15 indexes at both ends of that period (same PRM, class kind, calendar and
+ * class), when both are among the day's index readings or the day before's — a daily period, or one
+ * whose readings are delivered in the same file. A difference of 1 kWh or more fails (a floor per
+ * Wh index keeps an honest difference under 1 kWh; kWh flows differ by whole kWh). Longer periods
+ * are compared by `courant energies` (`difference_kwh`), not here.
  */
 import type { QualityCheck, QualityContext } from '../contract.js';
 import type { EnedisConfig } from './config.js';
-import { INDEX_TABLE } from './day-transform.js';
+import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 
 type Check = QualityCheck<EnedisConfig>;
 type Context = QualityContext<EnedisConfig>;
@@ -72,4 +79,38 @@ const jump = stepCheck(
   (c) => `rise_kwh > ${c.config.jumpKWh}`,
 );
 
-export const enedisChecks: readonly Check[] = [decreasing, jump];
+/** The day's R15 stated energies whose both ends have R15 indexes today or the day before. */
+const statedAgainstIndexes = (c: Context) => {
+  const before = c.previous(INDEX_TABLE);
+  const indexes = `(SELECT prm, class_kind, calendar, class, reading_at, index_kwh FROM ${c.table(INDEX_TABLE)} WHERE flow = 'R15'
+    ${before === null ? '' : `UNION ALL SELECT prm, class_kind, calendar, class, reading_at, index_kwh FROM ${before} WHERE flow = 'R15'`})`;
+  return `(
+  SELECT s.prm, s.class_kind, s.calendar, s.class, s.period_start, s.period_end, s.energy_kwh AS stated_energy_kwh,
+         (e.index_kwh - b.index_kwh)::INTEGER AS computed_energy_kwh, computed_energy_kwh - s.energy_kwh AS difference_kwh,
+         s.file, s.line
+  FROM ${c.table(STATED_TABLE)} s
+  JOIN ${indexes} b ON b.prm = s.prm AND b.class_kind = s.class_kind AND b.calendar IS NOT DISTINCT FROM s.calendar
+    AND b.class = s.class AND b.reading_at = s.period_start
+  JOIN ${indexes} e ON e.prm = s.prm AND e.class_kind = s.class_kind AND e.calendar IS NOT DISTINCT FROM s.calendar
+    AND e.class = s.class AND e.reading_at = s.period_end
+  WHERE s.flow = 'R15')`;
+};
+
+const MISMATCH = 'abs(difference_kwh) >= 1';
+
+const statedEnergy: Check = {
+  name: 'stated_energy',
+  description: 'every R15 energy stated for a period equals the difference of its R15 indexes at both ends',
+  severity: 'warn',
+  limit: { max: 0, unit: 'stated energies that differ from their indexes' },
+  table: STATED_TABLE,
+  previousDay: INDEX_TABLE,
+  observe: (c) =>
+    `SELECT CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE ${MISMATCH}) END AS observed,
+            count(*) FILTER (WHERE ${MISMATCH}) AS involved
+     FROM ${statedAgainstIndexes(c)}`,
+  offending: (c) =>
+    `SELECT * FROM ${statedAgainstIndexes(c)} WHERE ${MISMATCH} ORDER BY abs(difference_kwh) DESC, prm, class`,
+};
+
+export const enedisChecks: readonly Check[] = [decreasing, jump, statedEnergy];

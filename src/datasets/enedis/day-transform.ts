@@ -1,7 +1,8 @@
 /**
  * The Enedis day: every flow file claimed for the day → `index_readings.parquet`, one row per
  * (flow, PRM, reading instant, class kind, calendar, class) whose reading closes the Paris day,
- * and the rejected values. The XML is read once per file in a stream (`flow-xml.ts`), then DuckDB
+ * then `stated_energies.parquet` (always written, possibly empty), one row per energy a flow states
+ * for a period the day's end closes (R15 `Classe_Mesure` 2), and the rejected values. The XML is read once per file in a stream (`flow-xml.ts`), then DuckDB
  * converts, judges and keeps the values (`rows-sql.ts`), spilling to disk past its memory limit.
  * A value delivered again (a re-delivered or overlapping file) is kept once: the latest file to
  * arrive wins, and within a file the last line. A zip's members are read as flows of their own; a
@@ -33,6 +34,25 @@ export const INDEX_COLUMNS = [
   'file',
   'line',
 ] as const;
+
+export const STATED_TABLE = 'stated_energies';
+
+/** Columns of `stated_energies.parquet`, in order. */
+export const STATED_COLUMNS = [
+  'prm',
+  'flow',
+  'period_start',
+  'period_end',
+  'class_kind',
+  'class',
+  'calendar',
+  'energy_kwh',
+  'file',
+  'line',
+] as const;
+
+/** Within the day's rows, the last arrival then the last line of each key wins. */
+const latest = (key: string) => `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY arrival DESC, line DESC) = 1`;
 
 async function count(context: TransformContext<EnedisConfig>, sql: string): Promise<number> {
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
@@ -71,13 +91,23 @@ export async function transformEnedisFiles(context: TransformContext<EnedisConfi
       copyToParquetSql(
         `SELECT ${INDEX_COLUMNS.join(', ')} FROM en_rows
          WHERE reason IS NULL AND NOT skipped AND day = '${date}'::DATE
-         QUALIFY row_number() OVER (
-           PARTITION BY flow, prm, reading_at, class_kind, calendar, class ORDER BY arrival DESC, line DESC) = 1
+         ${latest('flow, prm, reading_at, class_kind, calendar, class')}
          ORDER BY prm, reading_at, flow, class_kind, calendar, class`,
         context.tablePath(INDEX_TABLE),
       ),
     );
-    return { tables: [INDEX_TABLE], rows: { read: rows, written, rejected } };
+    const stated = await count(
+      context,
+      copyToParquetSql(
+        `SELECT ${STATED_COLUMNS.join(', ')} FROM (
+           SELECT *, reading_at AS period_end FROM en_rows
+           WHERE reason IS NULL AND stated AND day = '${date}'::DATE
+           ${latest('flow, prm, period_start, reading_at, class_kind, calendar, class')})
+         ORDER BY prm, period_end, period_start, flow, class_kind, calendar, class`,
+        context.tablePath(STATED_TABLE),
+      ),
+    );
+    return { tables: [INDEX_TABLE, STATED_TABLE], rows: { read: rows, written: written + stated, rejected } };
   } finally {
     await db.run('DROP TABLE IF EXISTS en_rows');
   }

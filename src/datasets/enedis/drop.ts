@@ -14,7 +14,7 @@ export const enedisDrop: DropHandler<EnedisConfig> = {
 
   /**
    * The Paris days the file's kept readings close, ascending (none after tomorrow, Paris). The
-   * file is an XML flow or a zip of them. A file that is not well-formed XML, not an R151 or C15
+   * file is an XML flow or a zip of them. A file that is not well-formed XML, not an R151, C15 or R15
    * flow, a zip without any, or one holding no index value is refused (BadDataError naming the
    * line and column when there is one).
    */

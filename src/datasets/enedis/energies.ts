@@ -11,19 +11,45 @@
  * and at a C15 event the reading after it starts a period, the one before it ends one. Classes
  * roll up as HCH + HCB → HC, HPH + HPB → HP and all → BASE, each roll-up taking the worst verdict
  * of its parts. Everything is one DuckDB query over the days' Parquet files.
+ *
+ * Where a flow states its own energy for exactly the period asked (same PRM and distributor class,
+ * the same start and end instants: an R15 `Classe_Mesure` 2 value), the row carries it as
+ * `stated_energy_kwh` and `difference_kwh` (computed − stated); both are null otherwise. The stated
+ * energies are read from the `stated_energies.parquet` stored beside each `index_readings.parquet`
+ * of `files`, where there is one (a copy under another name has none: the columns stay null).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds, previousDate } from '../../shared/partition.js';
 import type { PeriodEnergies } from '../contract.js';
-import { INDEX_TABLE } from './day-transform.js';
+import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 
 /** The worst verdict first: a roll-up takes the first of its parts' verdicts in this order. */
 const VERDICTS = ['not computable', 'estimated', 'real'] as const;
+
+/** The `stated_energies.parquet` files stored beside the index tables among `files`. */
+export function statedEnergyFiles(files: readonly string[]): string[] {
+  return files
+    .filter((file) => path.basename(file) === `${INDEX_TABLE}.parquet`)
+    .map((file) => path.join(path.dirname(file), `${STATED_TABLE}.parquet`))
+    .filter((file) => existsSync(file));
+}
+
+/** Energies stated for exactly `start`..`end`, per PRM and distributor class (none without files). */
+function statedSql(files: readonly string[], start: string, end: string): string {
+  if (files.length === 0)
+    return 'SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS class, NULL::DOUBLE AS stated WHERE false';
+  return `SELECT prm, class, max(energy_kwh) AS stated FROM read_parquet([${files.map(sqlString).join(', ')}])
+    WHERE class_kind = 'distributor' AND period_start = ${start}::TIMESTAMPTZ AND period_end = ${end}::TIMESTAMPTZ
+    GROUP BY prm, class`;
+}
 
 const ROLL_UPS = `(VALUES ('HCH', 'HC'), ('HCB', 'HC'), ('HPH', 'HP'), ('HPB', 'HP'))`;
 
 export const enedisEnergies: PeriodEnergies = {
   table: INDEX_TABLE,
+  alongside: [STATED_TABLE],
   firstDay: (from) => previousDate(from),
   columns: [
     'prm',
@@ -35,6 +61,8 @@ export const enedisEnergies: PeriodEnergies = {
     'energy_kwh',
     'verdict',
     'reason',
+    'stated_energy_kwh',
+    'difference_kwh',
   ],
 
   sql({ from, to, files, meters }) {
@@ -82,10 +110,12 @@ rolled AS (
   UNION ALL
   SELECT prm, 'BASE', NULL, NULL, CASE WHEN bool_and(reason IS NULL) THEN sum(energy_kwh) END::BIGINT, ${worst},
          CASE WHEN bool_or(reason IS NOT NULL) THEN 'a class of the roll-up is not computable' END
-  FROM classes GROUP BY prm HAVING count(*) > 1 OR any_value(class) <> 'BASE')
+  FROM classes GROUP BY prm HAVING count(*) > 1 OR any_value(class) <> 'BASE'),
+stated AS (${statedSql(statedEnergyFiles(files), start, end)})
 SELECT prm, class, ${start}::TIMESTAMPTZ AS start_at, ${end}::TIMESTAMPTZ AS end_at,
-       start_index_kwh, end_index_kwh, energy_kwh, verdict, reason
-FROM (SELECT *, 0 AS rolled FROM classes UNION ALL SELECT *, 1 FROM rolled)
+       start_index_kwh, end_index_kwh, energy_kwh, verdict, reason,
+       s.stated AS stated_energy_kwh, energy_kwh - s.stated AS difference_kwh
+FROM (SELECT *, 0 AS rolled FROM classes UNION ALL SELECT *, 1 FROM rolled) LEFT JOIN stated s USING (prm, class)
 ORDER BY prm, rolled, class`;
   },
 };

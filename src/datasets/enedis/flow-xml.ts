@@ -1,12 +1,14 @@
 /**
- * Streaming reader of Enedis flow files (R151, C15): the XML is read once with a SAX parser
+ * Streaming reader of Enedis flow files (R151, C15, R15): the XML is read once with a SAX parser
  * (saxes), in bounded memory whatever the file's size, and every index value is written as one
  * JSON line of raw text fields — PRM, date, class, value, unit, calendar, nature — with the line and
  * column of its element. Converting, checking and keeping them is SQL's work (`rows-sql.ts`).
  *
  * - The flow is the root element: `R151` (daily Linky indexes, the unit in the header's
  *   `Unite_Mesure_Index`) or `C15` (contract events with readings before and after, the unit on
- *   each value). Any other root is refused, naming it.
+ *   each value) or `R15` (C5/P4 periodic indexes, `Classe_Mesure` 1, and the energies of the period
+ *   since `Date_Releve_Precedent`, `Classe_Mesure` 2; the unit on each value's `Unite_Mesure`, or
+ *   else the header's `Unite_Mesure_Index`). Any other root is refused, naming it.
  * - A document type declaration is refused: entities are never expanded (no XML bomb).
  * - Malformed XML fails the file naming the line and column.
  */
@@ -15,15 +17,17 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import { BadDataError } from '../../shared/errors.js';
 
-export const FLOWS = ['R151', 'C15'] as const;
+export const FLOWS = ['R151', 'C15', 'R15'] as const;
 export type Flow = (typeof FLOWS)[number];
 
 /** One index value as written in the file: text, unconverted. */
 export interface RawIndexValue {
   readonly prm: string | null;
   readonly flow: Flow;
-  /** R151: a plain date (the index at the end of that day); C15: a timestamp with its offset. */
+  /** R151: a plain date (the index at the end of that day); C15, R15: a timestamp with its offset. */
   readonly date: string | null;
+  /** R15 `Date_Releve_Precedent`: where the period of a stated energy (`Classe_Mesure` 2) starts. */
+  readonly period_start: string | null;
   /** `distributor` (`Classe_Temporelle_Distributeur`) or `supplier` (`Classe_Temporelle`). */
   readonly class_kind: 'distributor' | 'supplier';
   readonly class: string | null;
@@ -36,7 +40,7 @@ export interface RawIndexValue {
   readonly qualification: string | null;
   /** C15 `Nature_Evenement` of the event the reading belongs to. */
   readonly event: string | null;
-  /** C15 `Classe_Mesure` (1: energy) and `Sens_Mesure` (0: consumption). */
+  /** `Classe_Mesure` (1: index, 2: R15 energy of the period) and `Sens_Mesure` (0: consumption). */
   readonly measure_class: string | null;
   readonly direction: string | null;
   readonly line: number;
@@ -53,6 +57,7 @@ const isFlow = (name: string): name is Flow => (FLOWS as readonly string[]).incl
 /** What is known of the reading being read (a `Donnees_Releve`) and of the class value in it. */
 interface Reading {
   date: string | null;
+  previousDate: string | null;
   distributorCalendar: string | null;
   supplierCalendar: string | null;
   nature: string | null;
@@ -111,7 +116,14 @@ export async function writeFlowValues(path: string, file: string, target: string
     if (tag.name === 'PRM') prm = null;
     if (tag.name === 'Evenement_Declencheur') event = null;
     if (tag.name === 'Donnees_Releve')
-      reading = { date: null, distributorCalendar: null, supplierCalendar: null, nature: null, qualification: null };
+      reading = {
+        date: null,
+        previousDate: null,
+        distributorCalendar: null,
+        supplierCalendar: null,
+        nature: null,
+        qualification: null,
+      };
     const kind = CLASS_ELEMENTS[tag.name];
     if (kind && reading)
       value = { kind, line: parser.line, class: null, value: null, unit: null, measureClass: null, direction: null };
@@ -172,6 +184,7 @@ function valueOf(
     prm,
     flow,
     date: reading.date,
+    period_start: reading.previousDate,
     class_kind: value.kind,
     class: value.class,
     calendar: value.kind === 'distributor' ? reading.distributorCalendar : reading.supplierCalendar,
@@ -188,6 +201,7 @@ function valueOf(
 
 function readReadingField(reading: Reading, name: string, content: string): void {
   if (name === 'Date_Releve') reading.date = content;
+  else if (name === 'Date_Releve_Precedent') reading.previousDate = content;
   else if (name === 'Id_Calendrier_Distributeur') reading.distributorCalendar = content;
   else if (name === 'Id_Calendrier_Fournisseur' || name === 'Id_Calendrier') reading.supplierCalendar = content;
   else if (name === 'Nature_Index') reading.nature = content;

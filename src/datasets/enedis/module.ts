@@ -1,7 +1,8 @@
 /**
- * Enedis meter-reading flows: R151 (daily Linky indexes) and C15 (contract events with readings)
- * XML files dropped in `inbox/enedis/` or given to `courant ingest`, read in a stream and turned
- * into one Parquet table of index readings per Paris day, the day whose end each reading closes.
+ * Enedis meter-reading flows: R151 (daily Linky indexes), R15 (periodic indexes and the energies
+ * they state) and C15 (contract events with readings), XML files or zips of them dropped in
+ * `inbox/enedis/` or given to `courant ingest`, read in a stream and turned into Parquet tables of
+ * index readings and stated energies per Paris day, the day whose end each reading closes.
  */
 import type { DatasetModule } from '../contract.js';
 import { enedisChecks } from './checks.js';

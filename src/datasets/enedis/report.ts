@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { datesOfMonth } from '../../shared/periods.js';
 import type { DatasetReport, PeriodReportContext, ReportFigure } from '../contract.js';
 import { periodBarChart } from '../period-chart.js';
-import { INDEX_TABLE } from './day-transform.js';
+import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 import { enedisEnergies } from './energies.js';
 
 const TITLE = 'Enedis meter readings';
@@ -51,7 +51,7 @@ async function monthEnergies(
 }
 
 export const enedisReport: DatasetReport<unknown> = {
-  tables: [INDEX_TABLE],
+  tables: [INDEX_TABLE, STATED_TABLE],
 
   async day({ db, metrics, tables }) {
     const readings = numberAt(metrics, 'readings');

@@ -4,12 +4,16 @@
  *
  * - `index_kwh`: the value in the unit the file states, Wh floored to whole kWh (the floor per
  *   index keeps a period's error under 1 kWh), kWh floored the same way;
- * - `reading_at`: R151's plain date D is the index at the end of D, D+1 00:00 Paris; a C15
+ * - `reading_at`: R151's plain date D is the index at the end of D, D+1 00:00 Paris; a C15 or R15
  *   timestamp within `SNAP_MINUTES` after a Paris midnight stands for that midnight;
+ * - `period_start`: an R15 energy's `Date_Releve_Precedent`, snapped the same way (its period ends
+ *   at `reading_at`);
  * - `day`: the Paris day whose end the reading closes (the day before its instant's midnight);
  * - `reason` (with `bad_column`, `bad_value`): why a value is rejected — a PRM that is not 14
  *   digits, a value that is not a number, an unknown unit, a date that is not one; `skipped`: a C15
- *   value that is not consumed energy (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0), not a reading.
+ *   or R15 value that is not a consumed-energy index (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0),
+ *   not a reading; `stated`: an R15 energy of consumption stated for its period (`Classe_Mesure` 2,
+ *   `Sens_Mesure` 0), with `energy_kwh` in kWh, unfloored.
  */
 import { sqlString } from '../../parquet/columns.js';
 import { PARTITION_TIMEZONE } from '../../shared/partition.js';
@@ -27,8 +31,14 @@ export interface FlowValuesFile {
 }
 
 const COLUMNS = `{prm: 'VARCHAR', flow: 'VARCHAR', date: 'VARCHAR', class_kind: 'VARCHAR', class: 'VARCHAR',
-  calendar: 'VARCHAR', value: 'VARCHAR', unit: 'VARCHAR', nature: 'VARCHAR', qualification: 'VARCHAR',
+  calendar: 'VARCHAR', period_start: 'VARCHAR', value: 'VARCHAR', unit: 'VARCHAR', nature: 'VARCHAR', qualification: 'VARCHAR',
   event: 'VARCHAR', measure_class: 'VARCHAR', direction: 'VARCHAR', line: 'INTEGER'}`;
+
+/** `instant` as the Paris midnight it stands for when it falls within `SNAP_MINUTES` after one. */
+function snapped(instant: string, zone: string): string {
+  return `CASE WHEN timezone(${zone}, ${instant}) - date_trunc('day', timezone(${zone}, ${instant})) < INTERVAL ${SNAP_MINUTES} MINUTE
+         THEN timezone(${zone}, date_trunc('day', timezone(${zone}, ${instant}))) ELSE ${instant} END`;
+}
 
 /** SQL giving every value of the files with its conversion, its rejection reason or its skip. */
 export function flowRowsSql(files: readonly FlowValuesFile[]): string {
@@ -47,27 +57,29 @@ parsed AS (
     TRY_CAST(value AS DECIMAL(20, 3)) AS amount,
     CASE WHEN regexp_full_match(coalesce(date, ''), '\\d{4}-\\d{2}-\\d{2}')
          THEN timezone(${zone}, (TRY_CAST(date AS DATE) + 1)::TIMESTAMP)
-         ELSE TRY_CAST(date AS TIMESTAMPTZ) END AS instant
+         ELSE TRY_CAST(date AS TIMESTAMPTZ) END AS instant,
+    TRY_CAST(period_start AS TIMESTAMPTZ) AS start_instant,
+    flow = 'R15' AND measure_class IS NOT DISTINCT FROM '2' AND direction IS NOT DISTINCT FROM '0' AS stated
   FROM raw),
 snapped AS (
-  SELECT *,
-    CASE WHEN timezone(${zone}, instant) - date_trunc('day', timezone(${zone}, instant)) < INTERVAL ${SNAP_MINUTES} MINUTE
-         THEN timezone(${zone}, date_trunc('day', timezone(${zone}, instant))) ELSE instant END AS reading_at
+  SELECT * EXCLUDE (period_start), period_start AS raw_period_start, ${snapped('instant', zone)} AS reading_at, ${snapped('start_instant', zone)} AS period_start
   FROM parsed)
-SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, reading_at,
+SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, reading_at, period_start, stated,
   (timezone(${zone}, reading_at) - INTERVAL 1 MICROSECOND)::DATE AS day,
   CASE unit WHEN 'Wh' THEN floor(amount / 1000) WHEN 'kWh' THEN floor(amount) END::BIGINT AS index_kwh,
+  CASE unit WHEN 'Wh' THEN amount / 1000 WHEN 'kWh' THEN amount END::DOUBLE AS energy_kwh,
   CASE nature WHEN 'REEL' THEN 'real' WHEN 'ESTIME' THEN 'estimated' ELSE lower(nature) END AS nature,
   CASE qualification WHEN '1' THEN 'before' WHEN '2' THEN 'after' END AS qualification,
   class = 'INCONNU' OR calendar = 'DN999999' AS flagged,
-  flow = 'C15' AND (coalesce(measure_class, '') <> '1' OR coalesce(direction, '') <> '0') AS skipped,
+  flow IN ('C15', 'R15') AND (coalesce(measure_class, '') <> '1' OR coalesce(direction, '') <> '0') AS skipped,
   CASE
     WHEN NOT regexp_full_match(coalesce(prm, ''), '\\d{14}') THEN 'the PRM is not 14 digits'
     WHEN class IS NULL OR class = '' THEN 'the value has no class'
-    WHEN amount IS NULL THEN 'the index is not a number'
-    WHEN amount < 0 THEN 'the index is negative'
+    WHEN amount IS NULL THEN CASE WHEN stated THEN 'the energy is not a number' ELSE 'the index is not a number' END
+    WHEN amount < 0 THEN CASE WHEN stated THEN 'the energy is negative' ELSE 'the index is negative' END
     WHEN unit IS NULL OR unit NOT IN ('Wh', 'kWh') THEN 'the unit is not Wh or kWh'
     WHEN instant IS NULL THEN 'the reading date is not a date'
+    WHEN stated AND (period_start IS NULL OR period_start >= reading_at) THEN 'the period start is not a date before the reading'
   END AS reason,
   CASE
     WHEN NOT regexp_full_match(coalesce(prm, ''), '\\d{14}') THEN 'Id_PRM'
@@ -75,8 +87,9 @@ SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, readi
     WHEN amount IS NULL OR amount < 0 THEN 'Valeur'
     WHEN unit IS NULL OR unit NOT IN ('Wh', 'kWh') THEN 'Unite_Mesure'
     WHEN instant IS NULL THEN 'Date_Releve'
+    WHEN stated AND (period_start IS NULL OR period_start >= reading_at) THEN 'Date_Releve_Precedent'
   END AS bad_column,
   CASE bad_column WHEN 'Id_PRM' THEN prm WHEN 'Valeur' THEN value WHEN 'Unite_Mesure' THEN unit
-    WHEN 'Date_Releve' THEN date END AS bad_value
+    WHEN 'Date_Releve' THEN date WHEN 'Date_Releve_Precedent' THEN raw_period_start END AS bad_value
 FROM snapped`;
 }

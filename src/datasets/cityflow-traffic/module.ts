@@ -1,0 +1,32 @@
+/**
+ * Paris traffic counters (cityflow): the portal's permanent road counters, one CSV export per
+ * Paris day fetched after it — hourly vehicles and occupancy per arc, the hour stamped at its END
+ * by the source — turned into one Parquet row per arc and hour start.
+ */
+import { BadDataError } from '../../shared/errors.js';
+import type { DatasetModule } from '../contract.js';
+import { trafficConfig, type TrafficConfig } from './config.js';
+import { trafficMetrics } from './metrics.js';
+import { trafficReport } from './report.js';
+import { trafficExportUrl } from './source.js';
+import { columnsOf, transformTraffic } from './transform.js';
+
+export const cityflowTrafficModule: DatasetModule<TrafficConfig> = {
+  name: 'cityflow-traffic',
+  title: 'Paris traffic counters',
+  config: trafficConfig,
+  runsDaily: (config) => config.daily,
+  inputs: (date, config) => [
+    { kind: 'http', source: 'traffic', url: trafficExportUrl(config.baseUrl, date), extension: 'csv' },
+  ],
+  checkDownload(_source, body, file) {
+    const head = new TextDecoder().decode(body.subarray(0, 4096)).replace(/^\uFEFF/, '');
+    if (/^\s*</.test(head)) throw new BadDataError({ file }, 'the source answered a page, not a CSV export');
+    columnsOf(head.split(/\r?\n/, 1)[0] ?? '', file);
+  },
+  transform: transformTraffic,
+  metrics: trafficMetrics,
+  // The counts of a day are published within hours: due at D+1 06:00 Paris, when run daily.
+  dueHours: (config) => (config.daily ? 6 : null),
+  report: trafficReport,
+};

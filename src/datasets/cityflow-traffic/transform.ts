@@ -1,0 +1,142 @@
+/**
+ * The Paris traffic day: the day's export → `traffic.parquet`, one row per (arc, hour) whose hour
+ * ends in (D 00:00, D+1 00:00] Paris, with the hour's START instant, vehicles per hour (`q`),
+ * occupancy % (`k`) and traffic state; and the rejected rows. DuckDB reads the file itself;
+ * columns are found by name, machine names or the portal's labels. Rows are unsorted in the
+ * source; an (arc, hour) given twice keeps its last line. A `q` or `k` left empty is missing (about
+ * half of the network's `q` are), not a reject.
+ */
+import { open } from 'node:fs/promises';
+import { sqlString } from '../../parquet/columns.js';
+import { copyToParquetSql } from '../../parquet/copy.js';
+import { copyJsonLines } from '../../parquet/json-lines.js';
+import { BadDataError } from '../../shared/errors.js';
+import { parisDayBounds } from '../../shared/partition.js';
+import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
+import type { TrafficConfig } from './config.js';
+import { TRAFFIC_FIELDS, type TrafficField } from './source.js';
+
+export const TRAFFIC_TABLE = 'traffic';
+
+/** The header line of a file, without BOM. */
+async function headerOf(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+    return (
+      buffer
+        .subarray(0, bytesRead)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/, 1)[0] ?? ''
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The names of a header line's columns. */
+function namesOf(header: string): string[] {
+  return header.split(';').map((name) => name.trim().replace(/^"|"$/g, ''));
+}
+
+/** The file's column of each field; a BadDataError naming line 1 and the missing fields otherwise. */
+export function columnsOf(header: string, file: string): Record<TrafficField, string> {
+  const names = namesOf(header);
+  const found = Object.entries(TRAFFIC_FIELDS).map(([field, spellings]) => [
+    field,
+    spellings.find((s) => names.includes(s)),
+  ]);
+  const missing = found.filter(([, name]) => name === undefined).map(([field]) => field);
+  if (missing.length > 0)
+    throw new BadDataError(
+      { file, line: 1, column: missing.join(', ') },
+      `the header lacks the traffic fields ${missing.join(', ')} (expected ${Object.values(TRAFFIC_FIELDS)
+        .map(([api]) => api)
+        .join(', ')}, or the portal's labels)`,
+    );
+  return Object.fromEntries(found) as Record<TrafficField, string>;
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Every data row of one file, converted and judged: `reason` says why a row is rejected. */
+function rowsSql(file: DayFile, header: string, columns: Record<TrafficField, string>): string {
+  const c = (field: TrafficField) => `nullif(trim(${ident(columns[field])}), '')`;
+  const declared = namesOf(header)
+    .map((name, i) => `${sqlString(name === '' ? `column${i}` : name)}: 'VARCHAR'`)
+    .join(', ');
+  return `
+SELECT ${sqlString(file.key)} AS file, ${file.order} AS arrival, ordinality + 1 AS line,
+  ${c('arc')} AS arc_id, ${c('label')} AS label, ${c('hourEnd')} AS hour_end_text,
+  TRY_CAST(${c('hourEnd')} AS TIMESTAMPTZ) AS hour_end,
+  ${c('flow')} AS q_text, TRY_CAST(${c('flow')} AS DOUBLE) AS q,
+  ${c('occupancy')} AS k_text, TRY_CAST(${c('occupancy')} AS DOUBLE) AS k,
+  coalesce(${c('state')}, 'Inconnu') AS state
+FROM read_csv(${sqlString(file.path)}, header = false, skip = 1, delim = ';', quote = '"',
+  auto_detect = false, strict_mode = false, null_padding = true, columns = {${declared}}) WITH ORDINALITY`;
+}
+
+const REASON = `CASE
+  WHEN arc_id IS NULL OR NOT regexp_full_match(arc_id, '[0-9]{1,9}') THEN 'the arc id is not a number'
+  WHEN hour_end IS NULL THEN 'the hour is not a date with its offset'
+  WHEN q_text IS NOT NULL AND (q IS NULL OR q < 0) THEN 'the flow is not a non-negative number'
+  WHEN k_text IS NOT NULL AND (k IS NULL OR k < 0 OR k > 100) THEN 'the occupancy is not a percentage'
+END`;
+const COLUMN = `CASE
+  WHEN arc_id IS NULL OR NOT regexp_full_match(arc_id, '[0-9]{1,9}') THEN 'iu_ac'
+  WHEN hour_end IS NULL THEN 't_1h'
+  WHEN q_text IS NOT NULL AND (q IS NULL OR q < 0) THEN 'q'
+  WHEN k_text IS NOT NULL AND (k IS NULL OR k < 0 OR k > 100) THEN 'k'
+END`;
+
+async function count(context: TransformContext<TrafficConfig>, sql: string): Promise<number> {
+  return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+}
+
+/** See the module's doc: the day's export → traffic rows and rejects. Idempotent. */
+export async function transformTraffic(context: TransformContext<TrafficConfig>): Promise<TransformOutput> {
+  const { db, date } = context;
+  const scans = await Promise.all(
+    context.files.map(async (file) => {
+      const header = await headerOf(file.path);
+      return rowsSql(file, header, columnsOf(header, file.key));
+    }),
+  );
+  const { start, end } = parisDayBounds(date);
+  try {
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE cf_rows AS SELECT *, ${REASON} AS reason, ${COLUMN} AS bad_column FROM (${scans.join(' UNION ALL ')})`,
+    );
+    const read = await count(context, 'SELECT count(*) FROM cf_rows');
+    const rejected = await count(
+      context,
+      copyJsonLines(
+        `SELECT json_object('file', file, 'line', line, 'column', bad_column, 'value',
+           CASE bad_column WHEN 'iu_ac' THEN arc_id WHEN 't_1h' THEN hour_end_text WHEN 'q' THEN q_text ELSE k_text END,
+           'reason', reason)
+         FROM cf_rows WHERE reason IS NOT NULL ORDER BY arrival, line`,
+        context.rejectsPath,
+      ),
+    );
+    const written = await count(
+      context,
+      copyToParquetSql(
+        `SELECT arc_id, label, hour_end - INTERVAL 1 HOUR AS hour_start, q, k, state FROM cf_rows
+         WHERE reason IS NULL AND hour_end > ${sqlString(start.toISOString())}::TIMESTAMPTZ
+           AND hour_end <= ${sqlString(end.toISOString())}::TIMESTAMPTZ
+         QUALIFY row_number() OVER (PARTITION BY arc_id, hour_end ORDER BY arrival DESC, line DESC) = 1
+         ORDER BY arc_id::BIGINT, hour_start`,
+        context.tablePath(TRAFFIC_TABLE),
+      ),
+    );
+    if (written === 0)
+      throw new BadDataError(
+        { file: context.files.map((f) => f.key).join(', ') },
+        `no counted hour of ${date} (${read} row(s) read, ${rejected} rejected)`,
+      );
+    return { tables: [TRAFFIC_TABLE], rows: { read, written, rejected } };
+  } finally {
+    await db.run('DROP TABLE IF EXISTS cf_rows');
+  }
+}

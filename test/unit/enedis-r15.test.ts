@@ -1,0 +1,178 @@
+/**
+ * R15 flows on real DuckDB, written in the layout of the real (anonymised) R15: indexes and the
+ * energies they state for the period since the previous reading become index readings and
+ * `stated_energies`; `courant energies` and the `stated_energy` check compare the two; the unit is
+ * read from the header when the values do not state one; a value that is not a number is rejected
+ * with its line.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { DayFile } from '../../src/datasets/contract.js';
+import { enedisChecks } from '../../src/datasets/enedis/checks.js';
+import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
+import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
+import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { sqlString } from '../../src/parquet/columns.js';
+import { runChecks } from '../../src/quality/run-checks.js';
+import { r15Flow, type R15Reading, type R15Units } from '../support/enedis-flows.js';
+import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+
+const scratch = useScratchDuckDb('courant-enedis-r15-');
+const PRM = '99147508449444';
+const config = { jumpKWh: 1000 };
+
+/** Two monthly-style readings of one PRM, a day apart: the second states the energy of 07-01. */
+function readings(statedKWh: number, scale = 1): R15Reading[] {
+  return [
+    {
+      prm: PRM,
+      at: '2024-07-01T00:01:00+02:00',
+      previousAt: '2024-06-01T00:00:00+02:00',
+      index: { BASE: 10_060 * scale },
+      previousIndex: { BASE: 9_800 * scale },
+      energy: { BASE: 260 * scale },
+    },
+    {
+      prm: PRM,
+      at: '2024-07-02T00:01:00+02:00',
+      previousAt: '2024-07-01T00:00:00+02:00',
+      index: { BASE: 10_160 * scale },
+      previousIndex: { BASE: 10_060 * scale },
+      energy: { BASE: statedKWh * scale },
+    },
+  ];
+}
+
+let written = 0;
+async function fileOf(body: string): Promise<DayFile> {
+  written += 1;
+  const file = path.join(scratch.dir, `r15-${written}.xml`);
+  await writeFile(file, body);
+  return { source: 'drop', key: `raw/enedis/x/r15-${written}.xml`, path: file, sha256: 'x', order: 0, options: {} };
+}
+
+async function runDay(date: string, files: readonly DayFile[]) {
+  const out = await mkdtemp(path.join(scratch.dir, `${date}-`));
+  const tablePath = (table: string) => path.join(out, `${table}.parquet`);
+  const result = await enedisModule.transform({
+    date,
+    config,
+    db: scratch.connection,
+    files,
+    tablePath,
+    rejectsPath: path.join(out, 'rejects.jsonl'),
+    scratchDir: out,
+  });
+  const rows = async (table: string, columns: string) =>
+    (
+      await scratch.connection.runAndReadAll(`SELECT ${columns} FROM read_parquet(${sqlString(tablePath(table))})`)
+    ).getRowObjectsJson();
+  const utc = (column: string) => `strftime(${column} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS ${column}`;
+  const rejects = await readFile(path.join(out, 'rejects.jsonl'), 'utf8').catch(() => '');
+  return {
+    result,
+    index: tablePath(INDEX_TABLE),
+    stated: tablePath(STATED_TABLE),
+    indexes: await rows(INDEX_TABLE, `prm, flow, ${utc('reading_at')}, class, index_kwh::DOUBLE AS index_kwh, nature`),
+    energies: await rows(
+      STATED_TABLE,
+      `prm, flow, ${utc('period_start')}, ${utc('period_end')}, class_kind, class, energy_kwh, line`,
+    ),
+    rejects: rejects
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+/** Both days of the readings, the energies of 07-01 and the day's checks. */
+async function compare(statedKWh: number, units?: R15Units, scale = 1) {
+  const file = await fileOf(r15Flow(readings(statedKWh, scale), units));
+  const before = await runDay('2024-06-30', [file]);
+  const day = await runDay('2024-07-01', [file]);
+  const energies = (
+    await scratch.connection.runAndReadAll(
+      enedisEnergies.sql({ from: '2024-07-01', to: '2024-07-01', files: [before.index, day.index], meters: [] }),
+    )
+  ).getRowObjectsJson();
+  const checks = await runChecks({
+    checks: enedisChecks,
+    date: '2024-07-01',
+    config,
+    db: scratch.connection,
+    tables: {
+      [INDEX_TABLE]: { path: day.index, key: 'processed/enedis/dt=2024-07-01/index_readings.parquet' },
+      [STATED_TABLE]: { path: day.stated, key: 'processed/enedis/dt=2024-07-01/stated_energies.parquet' },
+    },
+    previous: { [INDEX_TABLE]: before.index },
+    accept: [],
+    rows: day.result.rows,
+  });
+  return { before, day, energies, check: checks.find((c) => c.name === 'stated_energy') };
+}
+
+describe('an R15 flow', () => {
+  it('keeps its indexes as readings and its stated energies, and an energy equal to its indexes passes', async () => {
+    const { before, day, energies, check } = await compare(100);
+    expect(before.result).toEqual({ tables: [INDEX_TABLE, STATED_TABLE], rows: { read: 4, written: 2, rejected: 0 } });
+    expect(day.indexes).toEqual([
+      { prm: PRM, flow: 'R15', reading_at: '2024-07-01T22:00:00Z', class: 'BASE', index_kwh: 10160, nature: 'real' },
+    ]);
+    // The second reading's energy closes 07-01 (its end, 07-02 00:01, stands for midnight).
+    expect(day.energies).toEqual([
+      {
+        prm: PRM,
+        flow: 'R15',
+        period_start: '2024-06-30T22:00:00Z',
+        period_end: '2024-07-01T22:00:00Z',
+        class_kind: 'distributor',
+        class: 'BASE',
+        energy_kwh: 100,
+        line: 14,
+      },
+    ]);
+    // The first reading's energy (June) closes 06-30.
+    expect(before.energies.map((e) => [e.period_start, e.energy_kwh])).toEqual([['2024-05-31T22:00:00Z', 260]]);
+    expect(energies.map((r) => [r.class, Number(r.energy_kwh), r.stated_energy_kwh, r.difference_kwh])).toEqual([
+      ['BASE', 100, 100, 0],
+    ]);
+    expect(check).toMatchObject({ passed: true, observed: 0, severity: 'warn' });
+  });
+
+  it('reports an energy that differs from its indexes: in the energies and as a failed warning naming the PRM', async () => {
+    const { energies, check } = await compare(90);
+    expect(energies.map((r) => [r.class, Number(r.energy_kwh), r.stated_energy_kwh, r.difference_kwh])).toEqual([
+      ['BASE', 100, 90, 10],
+    ]);
+    expect(check).toMatchObject({ passed: false, observed: 1, severity: 'warn' });
+    expect(check?.sample[0]).toMatchObject({
+      prm: PRM,
+      class: 'BASE',
+      stated_energy_kwh: 90,
+      computed_energy_kwh: 100,
+      difference_kwh: 10,
+    });
+  });
+
+  it('reads its unit from the header: a Wh R15 and a kWh R15 give the same kWh', async () => {
+    const wh = await compare(100, { header: 'Wh' }, 1000);
+    const kwh = await compare(100, { value: 'kWh' });
+    expect(wh.day.indexes).toEqual(kwh.day.indexes);
+    expect(wh.day.energies.map(({ line: _line, ...e }) => e)).toEqual(
+      kwh.day.energies.map(({ line: _line, ...e }) => e),
+    );
+    expect(wh.energies).toEqual(kwh.energies);
+    expect(wh.check).toMatchObject({ passed: true, observed: 0 });
+  });
+
+  it('rejects a value that is not a number with its line, and keeps the rest', async () => {
+    const body = r15Flow([{ ...readings(100)[1]!, energy: { BASE: '1OO' } }]);
+    const { result, rejects, indexes } = await runDay('2024-07-01', [await fileOf(body)]);
+    expect(result.rows).toEqual({ read: 2, written: 1, rejected: 1 });
+    expect(indexes).toHaveLength(1);
+    expect(rejects.map(({ file: _file, ...r }) => r)).toEqual([
+      { line: 7, column: 'Valeur', value: '1OO', reason: 'the energy is not a number' },
+    ]);
+  });
+});
