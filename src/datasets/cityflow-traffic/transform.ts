@@ -77,18 +77,17 @@ FROM read_csv(${sqlString(file.path)}, header = false, skip = 1, delim = ';', qu
   auto_detect = false, strict_mode = false, null_padding = true, columns = {${declared}}) WITH ORDINALITY`;
 }
 
-const REASON = `CASE
-  WHEN arc_id IS NULL OR NOT regexp_full_match(arc_id, '[0-9]{1,9}') THEN 'the arc id is not a number'
-  WHEN hour_end IS NULL THEN 'the hour is not a date with its offset'
-  WHEN q_text IS NOT NULL AND (q IS NULL OR q < 0) THEN 'the flow is not a non-negative number'
-  WHEN k_text IS NOT NULL AND (k IS NULL OR k < 0 OR k > 100) THEN 'the occupancy is not a percentage'
-END`;
-const COLUMN = `CASE
-  WHEN arc_id IS NULL OR NOT regexp_full_match(arc_id, '[0-9]{1,9}') THEN 'iu_ac'
-  WHEN hour_end IS NULL THEN 't_1h'
-  WHEN q_text IS NOT NULL AND (q IS NULL OR q < 0) THEN 'q'
-  WHEN k_text IS NOT NULL AND (k IS NULL OR k < 0 OR k > 100) THEN 'k'
-END`;
+/** Why a row is rejected, first match wins: the condition, the column named, the reason. */
+const REJECTS: ReadonlyArray<readonly [condition: string, column: string, reason: string]> = [
+  ["arc_id IS NULL OR NOT regexp_full_match(arc_id, '[0-9]{1,9}')", 'iu_ac', 'the arc id is not a number'],
+  ['hour_end IS NULL', 't_1h', 'the hour is not a date with its offset'],
+  ['q_text IS NOT NULL AND (q IS NULL OR q < 0)', 'q', 'the flow is not a non-negative number'],
+  ['k_text IS NOT NULL AND (k IS NULL OR k < 0 OR k > 100)', 'k', 'the occupancy is not a percentage'],
+];
+const caseOf = (pick: (rule: (typeof REJECTS)[number]) => string) =>
+  `CASE ${REJECTS.map((rule) => `WHEN ${rule[0]} THEN ${sqlString(pick(rule))}`).join(' ')} END`;
+const REASON = caseOf((rule) => rule[2]);
+const COLUMN = caseOf((rule) => rule[1]);
 
 async function count(context: TransformContext<TrafficConfig>, sql: string): Promise<number> {
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
