@@ -116,7 +116,8 @@ export function registerEnergiesCommand(program: Command, context: () => Command
           throw new PipelineFailedError(
             `no day of ${name} is stored in ${dates[0] ?? from}..${to}: ingest its files first`,
           );
-        const db = await (await openDuckDb({ tempDirectory: dir })).connect();
+        const instance = await openDuckDb({ tempDirectory: dir });
+        const db = await instance.connect();
         try {
           const query = energies.sql({ from, to, files, meters });
           const target =
@@ -132,6 +133,7 @@ export function registerEnergiesCommand(program: Command, context: () => Command
           );
         } finally {
           db.closeSync();
+          instance.closeSync();
         }
       } finally {
         await storage.close();

@@ -1,9 +1,9 @@
 /** The Paris traffic sections of the daily, monthly and annual reports. */
 import { z } from 'zod';
-import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds } from '../../shared/partition.js';
 import type { DatasetReport, ReportFigure } from '../contract.js';
 import { periodBarChart } from '../period-chart.js';
+import { periodRowsSql } from '../period-days.js';
 import { TRAFFIC_TABLE } from './transform.js';
 
 const TITLE = 'Paris traffic counters';
@@ -80,16 +80,13 @@ export const trafficReport: DatasetReport<unknown> = {
   },
 
   async period({ kind, db, days }) {
-    const files = days.map((d) => `(${sqlString(d.tables[TRAFFIC_TABLE] ?? '')}, ${sqlString(d.date)})`);
+    const source = periodRowsSql(days, TRAFFIC_TABLE);
     const perDay =
-      days.length === 0
+      source === null
         ? []
         : (
             await db.runAndReadAll(
-              `SELECT f.day, round(sum(q::DECIMAL(18, 3)), 3)::DOUBLE AS vehicles, count(DISTINCT arc_id) AS arcs
-               FROM read_parquet([${days.map((d) => sqlString(d.tables[TRAFFIC_TABLE] ?? '')).join(', ')}], filename = true) t
-               JOIN (VALUES ${files.join(', ')}) f(path, day) ON t.filename = f.path
-               GROUP BY f.day ORDER BY f.day`,
+              `SELECT day, round(sum(q::DECIMAL(18, 3)), 3)::DOUBLE AS vehicles, count(DISTINCT arc_id) AS arcs FROM (${source}) GROUP BY day ORDER BY day`,
             )
           ).getRowObjects();
     const rows = perDay.map((r) => ({ date: String(r.day), vehicles: Number(r.vehicles ?? 0), arcs: Number(r.arcs) }));

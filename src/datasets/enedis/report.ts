@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { datesOfMonth } from '../../shared/periods.js';
 import type { DatasetReport, PeriodReportContext, ReportFigure } from '../contract.js';
 import { periodBarChart } from '../period-chart.js';
+import { periodRowsSql } from '../period-days.js';
 import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 import { enedisEnergies } from './energies.js';
 
@@ -104,16 +105,13 @@ export const enedisReport: DatasetReport<unknown> = {
   },
 
   async period({ kind, period, db, days, before }) {
-    const files = days.map((d) => `(${sqlString(d.tables[INDEX_TABLE] ?? '')}, ${sqlString(d.date)})`);
+    const source = periodRowsSql(days, INDEX_TABLE);
     const perDay =
-      days.length === 0
+      source === null
         ? []
         : (
             await db.runAndReadAll(
-              `SELECT f.day, count(*) AS readings, count(DISTINCT prm) AS prms
-               FROM read_parquet([${days.map((d) => sqlString(d.tables[INDEX_TABLE] ?? '')).join(', ')}], filename = true) r
-               JOIN (VALUES ${files.join(', ')}) f(path, day) ON r.filename = f.path
-               GROUP BY f.day ORDER BY f.day`,
+              `SELECT day, count(*) AS readings, count(DISTINCT prm) AS prms FROM (${source}) GROUP BY day ORDER BY day`,
             )
           ).getRowObjects();
     const rows = perDay.map((row) => ({

@@ -5,6 +5,7 @@ import { parisDayBounds, parisOffsetMinutes } from '../../shared/partition.js';
 import { ANOMALIES_TABLE, type DatasetReport, type ReportFigure, type TimeChart } from '../contract.js';
 import { dayAnomaliesSchema, type DayAnomalies } from './day-metrics.js';
 import { periodBarChart } from '../period-chart.js';
+import { periodRowsSql } from '../period-days.js';
 import { METER_DAILY_TABLE, READINGS_TABLE } from './day-transform.js';
 
 const TITLE = 'Smart meters';
@@ -189,18 +190,13 @@ export const smartMeterReport: DatasetReport<unknown> = {
   },
 
   async period({ kind, db, days }) {
-    const paths = days.map((d) => sqlString(d.tables[METER_DAILY_TABLE] ?? ''));
-    const files = days.map((d, i) => `(${paths[i] ?? "''"}, ${sqlString(d.date)})`);
+    const source = periodRowsSql(days, METER_DAILY_TABLE);
     const perDay =
-      days.length === 0
+      source === null
         ? []
         : (
             await db.runAndReadAll(
-              `SELECT f.day, count(*) AS meters, sum(readings) AS readings, sum(expected_readings) AS expected,
-                      round(sum(energy_kwh::DECIMAL(38, 12)), 6)::DOUBLE AS energy
-               FROM read_parquet([${paths.join(', ')}], filename = true) m
-               JOIN (VALUES ${files.join(', ')}) f(path, day) ON m.filename = f.path
-               GROUP BY f.day ORDER BY f.day`,
+              `SELECT day, count(*) AS meters, sum(readings) AS readings, sum(expected_readings) AS expected, round(sum(energy_kwh::DECIMAL(38, 12)), 6)::DOUBLE AS energy FROM (${source}) GROUP BY day ORDER BY day`,
             )
           ).getRowObjects();
     const rows = perDay.map((row) => ({
