@@ -32,7 +32,8 @@ export interface RunResults {
     readonly workerCpu?: readonly ProfileSummary[];
   };
   /** The anomaly-detection section (precision, recall, F1 on the labelled sample), markdown. */
-  readonly anomalies: string;
+  /** The anomaly-detection quality table, unless skipped. */
+  readonly anomalies: string | null;
 }
 
 const TOOL_NAMES: Record<Tool, string> = {
@@ -128,6 +129,25 @@ function dispatchLine(o: OrchestrationResults): string {
   );
 }
 
+/** The median day's events in time order, folded: where its time goes, step by step. */
+function timelineDetails(o: OrchestrationResults): string {
+  const events = o.dayRuns.medianTimeline;
+  if (events.length === 0) return '';
+  const rows = events.map((e, i) => [
+    `${num(e.ms)} ms`,
+    i === 0 ? '' : `+${num(e.ms - (events[i - 1]?.ms ?? 0))}`,
+    e.workflowId.split('/')[0] ?? '',
+    e.event,
+  ]);
+  return [
+    '<details><summary>The median day, event by event (offsets from its first event)</summary>',
+    '',
+    table(['at', 'step', 'workflow', 'event'], rows),
+    '',
+    '</details>',
+  ].join('\n');
+}
+
 function orchestrationSection(o: OrchestrationResults): string {
   const day = o.dayRuns.seconds;
   const inActivities = median(o.dayRuns.activitySeconds);
@@ -164,6 +184,8 @@ function orchestrationSection(o: OrchestrationResults): string {
     '',
     dispatchLine(o),
     '',
+    timelineDetails(o),
+    '',
     `Worker peak RSS during these runs: ${mb(o.dayRuns.workerPeakRssBytes)} MB; plain loop process: ${mb(o.plainLoop.peakRssBytes)} MB.`,
     '',
     `Backfill of ${o.backfillDays} days (2022), ` +
@@ -173,14 +195,25 @@ function orchestrationSection(o: OrchestrationResults): string {
       ' A fresh worker (own task queue, database and data directory) per parallelism, the same dev server throughout.',
     '',
     table(
-      ['Parallel', 'Time', 'Days/s', 'Succeeded', 'Worker peak RSS MB', 'CPU s: worker / Temporal / document store'],
-      o.backfill.map((b) => [
-        String(b.parallel),
+      [
+        'Parallel',
+        'Time',
+        'Days/s',
+        'Succeeded',
+        'Worker peak RSS MB',
+        'CPU s: worker / Temporal / document store',
+        'CPU ms per day: worker / Temporal / document store',
+      ],
+      [...o.backfill, ...(o.tenYears ? [o.tenYears] : [])].map((b) => [
+        b === o.tenYears ? `${b.parallel} (ten years: ${int(b.days)} days, 2012–2021)` : String(b.parallel),
         seconds(b.seconds),
         num(b.days / b.seconds),
         `${b.succeeded}/${b.days}`,
         mb(b.workerPeakRssBytes),
         `${num(b.cpuSeconds.worker)} / ${num(b.cpuSeconds.temporal)} / ${num(b.cpuSeconds.documentStore)}`,
+        [b.cpuSeconds.worker, b.cpuSeconds.temporal, b.cpuSeconds.documentStore]
+          .map((s) => num((1000 * s) / b.days))
+          .join(' / '),
       ]),
     ),
     '',
@@ -275,12 +308,16 @@ export function resultsMarkdown(r: RunResults): string {
     memoryTable([...r.transform, ...r.memoryOnly]),
     '',
     ...(o ? ['## Orchestration', '', orchestrationSection(o), ''] : []),
-    '## Anomaly detection (smart meters)',
-    '',
-    'A quality figure, not a timing: see bench/quality/anomalies.ts.',
-    '',
-    r.anomalies,
-    '',
+    ...(r.anomalies === null
+      ? []
+      : [
+          '## Anomaly detection (smart meters)',
+          '',
+          'A quality figure, not a timing: see bench/quality/anomalies.ts.',
+          '',
+          r.anomalies,
+          '',
+        ]),
     ...(Object.keys(r.profiles).length > 0 ? ['## Where the time goes', '', profileSection(r.profiles)] : []),
   ];
   return `${lines.join('\n').trimEnd()}\n`;

@@ -66,3 +66,30 @@ export async function dispatchWaits(client: Client, workflowIds: readonly string
   }
   return waits;
 }
+
+/** One event of a day's workflows: when it happened after the first, in which workflow, what it was. */
+export interface TimelineEvent {
+  readonly ms: number;
+  readonly workflowId: string;
+  readonly event: string;
+}
+
+/** Every event of the given workflows in time order, each at its offset from the first. */
+export async function dayTimeline(client: Client, workflowIds: readonly string[]): Promise<TimelineEvent[]> {
+  const events: Array<{ at: number; workflowId: string; event: string }> = [];
+  for (const workflowId of workflowIds) {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    for (const event of history.events ?? []) {
+      const attributes = Object.keys(event).find(
+        (k) => k.endsWith('EventAttributes') && event[k as keyof typeof event],
+      );
+      const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      const marker = event.markerRecordedEventAttributes?.markerName;
+      const name = (attributes ?? 'event').replace(/EventAttributes$/, '');
+      events.push({ at: ms(event.eventTime), workflowId, event: [name, activity ?? marker].filter(Boolean).join(' ') });
+    }
+  }
+  events.sort((a, b) => a.at - b.at);
+  const first = events[0]?.at ?? 0;
+  return events.map((e) => ({ ms: e.at - first, workflowId: e.workflowId, event: e.event }));
+}

@@ -4,21 +4,16 @@
  * loopback source) against the same activities in a plain loop, then a backfill of many days at
  * several parallelisms.
  */
-import { Client, Connection } from '@temporalio/client';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startBackfill } from '../../src/client/start-backfill.js';
 import { startDay } from '../../src/client/start-day.js';
 import { datesInRange } from '../../src/shared/partition.js';
-import { freePort } from '../../src/stack/ports.js';
-import type { ManagedProcess } from '../../src/stack/process.js';
-import { startDocumentStore, startTemporalDevServer } from '../../src/stack/servers.js';
-import { resolveTool } from '../../src/stack/tools.js';
 import { BENCH_DIR, runChild, tsNode } from '../lib/child.js';
 import { cpuSeconds } from '../lib/proc.js';
+import { startBenchServers, type BenchServers } from '../lib/servers.js';
 import { startExportServer, type ExportServer } from './export-server.js';
-import { dispatchWaits, secondsInActivities } from './history.js';
+import { dayTimeline, dispatchWaits, secondsInActivities, type TimelineEvent } from './history.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 export type BackfillDriver = 'workflow' | 'client';
@@ -31,9 +26,13 @@ export interface OrchestrationOptions {
   readonly backfillFrom: string;
   readonly backfillTo: string;
   readonly parallelism: readonly number[];
+  /** When set, one more backfill of ten years of days (3,650) at this parallelism. */
+  readonly tenYearsParallel?: number;
   readonly backfillDriver: BackfillDriver;
   /** When set, a few more days run afterwards on a worker under --cpu-prof writing here. */
   readonly profileDir?: string;
+  /** When set, the backfill workers run under --cpu-prof writing here. */
+  readonly backfillProfileDir?: string;
   readonly log: (line: string) => void;
 }
 
@@ -53,83 +52,40 @@ export interface OrchestrationResults {
     readonly activitySeconds: readonly number[];
     /** Per run: how long each task waited to be picked up (scheduled → started). */
     readonly dispatchWaits: readonly (readonly number[])[];
+    /** Every event of the median run's workflows, in time order. */
+    readonly medianTimeline: readonly TimelineEvent[];
     readonly workerPeakRssBytes: number;
   };
   readonly plainLoop: { readonly seconds: readonly number[]; readonly peakRssBytes: number };
   readonly backfill: readonly BackfillRun[];
+  readonly tenYears: BackfillRun | null;
   readonly backfillDriver: BackfillDriver;
   readonly backfillDays: number;
 }
 
-const HOST = '127.0.0.1';
 /** The days of the end-to-end runs: one warm-up, then distinct days so that every run downloads. */
 const DAY_RUNS_FROM = '2023-02-01';
+/** The first of the ten years of days (2012–2021), apart from every other day the bench runs. */
+const TEN_YEARS_FROM = '2012-01-01';
 
-interface Stack {
-  readonly pids: { readonly temporal: number; readonly documentStore: number };
-  readonly temporalAddress: string;
-  readonly mongoBase: string;
+interface Stack extends BenchServers {
   readonly source: ExportServer;
-  readonly client: Client;
-  stop(): Promise<void>;
-}
-
-async function waitForNamespace(connection: Connection, namespace: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await connection.workflowService.describeNamespace({ namespace });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(200);
-    }
-  }
 }
 
 async function startStack(options: OrchestrationOptions, days: readonly string[]): Promise<Stack> {
-  const started: ManagedProcess[] = [];
-  const closers: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const close of closers.reverse()) await close();
-    for (const server of started.reverse()) await server.stop();
-  };
+  const servers = await startBenchServers(options.workDir, options.logDir);
   try {
-    const mongoPort = await freePort();
-    const documentStore = await startDocumentStore({
-      binary: resolveTool('ferretdb'),
-      host: HOST,
-      port: mongoPort,
-      dataDir: path.join(options.workDir, 'ferretdb'),
-      logDir: options.logDir,
-    });
-    started.push(documentStore);
-    const temporalPort = await freePort();
-    const temporal = await startTemporalDevServer({
-      cliPath: resolveTool('temporal', process.env.TEMPORAL_CLI_PATH),
-      host: HOST,
-      port: temporalPort,
-      uiPort: await freePort(),
-      namespace: 'default',
-      logDir: options.logDir,
-    });
-    started.push(temporal);
     const source = await startExportServer(days);
-    closers.push(() => source.close());
-    const temporalAddress = `${HOST}:${temporalPort}`;
-    const connection = await Connection.connect({ address: temporalAddress });
-    closers.push(() => connection.close());
-    await waitForNamespace(connection, 'default');
     return {
-      pids: { temporal: temporal.pid, documentStore: documentStore.pid },
-      temporalAddress,
-      mongoBase: `mongodb://${HOST}:${mongoPort}`,
+      ...servers,
       source,
-      client: new Client({ connection, namespace: 'default' }),
-      stop,
+      async stop() {
+        await source.close();
+        await servers.stop();
+      },
     };
   } catch (error) {
-    await stop();
+    await servers.stop();
     throw error;
   }
 }
@@ -174,6 +130,7 @@ async function runDays(stack: Stack, options: OrchestrationOptions, days: readon
       const seconds: number[] = [];
       const activitySeconds: number[] = [];
       const waits: number[][] = [];
+      const timelines: TimelineEvent[][] = [];
       for (const [index, date] of days.entries()) {
         const started = performance.now();
         const handle = await startDay(stack.client, { date, runKind: 'manual', taskQueue });
@@ -184,9 +141,18 @@ async function runDays(stack: Stack, options: OrchestrationOptions, days: readon
         const workflows = [`daily/${date}`, `day/eco2mix/${date}`];
         activitySeconds.push(await secondsInActivities(stack.client, workflows));
         waits.push(await dispatchWaits(stack.client, workflows));
+        timelines.push(await dayTimeline(stack.client, workflows));
         options.log(`  day ${date}: ${elapsed.toFixed(3)} s`);
       }
-      return { seconds, activitySeconds, dispatchWaits: waits, workerPeakRssBytes: worker.peakRssBytes() ?? 0 };
+      const order = seconds.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
+      const medianRun = order[Math.floor(order.length / 2)]?.[1] ?? 0;
+      return {
+        seconds,
+        activitySeconds,
+        dispatchWaits: waits,
+        medianTimeline: timelines[medianRun] ?? [],
+        workerPeakRssBytes: worker.peakRssBytes() ?? 0,
+      };
     },
     nodeFlags,
   );
@@ -208,52 +174,60 @@ async function backfillAt(
   days: readonly string[],
   parallel: number,
 ): Promise<BackfillRun> {
-  return withWorker(stack, options, `backfill-${parallel}`, async (worker, taskQueue) => {
-    const cpu = () => ({
-      worker: cpuSeconds(worker.pid) ?? 0,
-      temporal: cpuSeconds(stack.pids.temporal) ?? 0,
-      documentStore: cpuSeconds(stack.pids.documentStore) ?? 0,
-    });
-    const before = cpu();
-    const started = performance.now();
-    let succeeded = 0;
-    if (options.backfillDriver === 'workflow') {
-      const input = { from: options.backfillFrom, to: options.backfillTo, mode: 'all', parallel } as const;
-      const handle = await startBackfill(stack.client, input, `bench-${parallel}-${Date.now()}`, taskQueue);
-      succeeded = (await handle.result()).succeeded;
-    } else {
-      let next = 0;
-      const backfillId = `bench-${parallel}-${Date.now()}`;
-      const lane = async () => {
-        for (let i = next++; i < days.length; i = next++) {
-          const date = days[i] ?? '';
-          const handle = await startDay(stack.client, { date, runKind: 'backfill', backfillId, taskQueue });
-          try {
-            await handle.result();
-            succeeded += 1;
-          } catch (error) {
-            options.log(`  ${date} failed: ${String(error)}`);
+  const profiled = options.backfillProfileDir;
+  const nodeFlags = profiled ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profiled, `parallel-${parallel}`)}`] : [];
+  return withWorker(
+    stack,
+    options,
+    `backfill-${parallel}`,
+    async (worker, taskQueue) => {
+      const cpu = () => ({
+        worker: cpuSeconds(worker.pid) ?? 0,
+        temporal: cpuSeconds(stack.pids.temporal) ?? 0,
+        documentStore: cpuSeconds(stack.pids.documentStore) ?? 0,
+      });
+      const before = cpu();
+      const started = performance.now();
+      let succeeded = 0;
+      if (options.backfillDriver === 'workflow') {
+        const input = { from: days[0] ?? '', to: days.at(-1) ?? '', mode: 'all', parallel } as const;
+        const handle = await startBackfill(stack.client, input, `bench-${parallel}-${Date.now()}`, taskQueue);
+        succeeded = (await handle.result()).succeeded;
+      } else {
+        let next = 0;
+        const backfillId = `bench-${parallel}-${Date.now()}`;
+        const lane = async () => {
+          for (let i = next++; i < days.length; i = next++) {
+            const date = days[i] ?? '';
+            const handle = await startDay(stack.client, { date, runKind: 'backfill', backfillId, taskQueue });
+            try {
+              await handle.result();
+              succeeded += 1;
+            } catch (error) {
+              options.log(`  ${date} failed: ${String(error)}`);
+            }
           }
-        }
+        };
+        await Promise.all(Array.from({ length: parallel }, lane));
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const after = cpu();
+      options.log(`  backfill of ${days.length} days at parallel ${parallel}: ${seconds.toFixed(1)} s`);
+      return {
+        parallel,
+        seconds,
+        days: days.length,
+        succeeded,
+        workerPeakRssBytes: worker.peakRssBytes() ?? 0,
+        cpuSeconds: {
+          worker: after.worker - before.worker,
+          temporal: after.temporal - before.temporal,
+          documentStore: after.documentStore - before.documentStore,
+        },
       };
-      await Promise.all(Array.from({ length: parallel }, lane));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const after = cpu();
-    options.log(`  backfill of ${days.length} days at parallel ${parallel}: ${seconds.toFixed(1)} s`);
-    return {
-      parallel,
-      seconds,
-      days: days.length,
-      succeeded,
-      workerPeakRssBytes: worker.peakRssBytes() ?? 0,
-      cpuSeconds: {
-        worker: after.worker - before.worker,
-        temporal: after.temporal - before.temporal,
-        documentStore: after.documentStore - before.documentStore,
-      },
-    };
-  });
+    },
+    nodeFlags,
+  );
 }
 
 export async function runOrchestration(options: OrchestrationOptions): Promise<OrchestrationResults> {
@@ -262,8 +236,15 @@ export async function runOrchestration(options: OrchestrationOptions): Promise<O
   const profiledDates = datesInRange('2023-09-01', '2023-09-06');
   const plainDates = datesInRange('2024-02-01', '2024-12-31').slice(0, options.dayRuns + 1);
   const backfillDates = datesInRange(options.backfillFrom, options.backfillTo);
+  const tenYearsDates = options.tenYearsParallel ? datesInRange(TEN_YEARS_FROM, '2030-12-31').slice(0, 3650) : [];
   options.log('starting the document store, the Temporal dev server and the loopback source');
-  const stack = await startStack(options, [...dayDates, ...profiledDates, ...plainDates, ...backfillDates]);
+  const stack = await startStack(options, [
+    ...dayDates,
+    ...profiledDates,
+    ...plainDates,
+    ...backfillDates,
+    ...tenYearsDates,
+  ]);
   try {
     options.log(`one day end to end through Temporal, ${options.dayRuns} runs after a warm-up`);
     const dayRuns = await runDays(stack, options, dayDates);
@@ -277,10 +258,16 @@ export async function runOrchestration(options: OrchestrationOptions): Promise<O
     const backfill: BackfillRun[] = [];
     for (const parallel of options.parallelism)
       backfill.push(await backfillAt(stack, options, backfillDates, parallel));
+    let tenYears: BackfillRun | null = null;
+    if (options.tenYearsParallel) {
+      options.log(`ten years: ${tenYearsDates.length} days at parallel ${options.tenYearsParallel}`);
+      tenYears = await backfillAt(stack, options, tenYearsDates, options.tenYearsParallel);
+    }
     return {
       dayRuns,
       plainLoop,
       backfill,
+      tenYears,
       backfillDriver: options.backfillDriver,
       backfillDays: backfillDates.length,
     };

@@ -1,6 +1,7 @@
 /**
  * courant's smart-meter day in its own process, as the activities run it: the worker's DuckDB
- * settings (openDuckDb), the module's transform of the day's file, its metrics, and metrics.json.
+ * settings (openDuckDb), the module's transform of the day's file, its metrics (the anomalies scored, with
+ * no history, as for a first day), and metrics.json.
  * Usage: courant-smartmeter.ts --input FILE --date D --out DIR
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,14 +1,18 @@
 /**
  * The DuckDB-native reference for the smart-meter day: the nearest equivalent of courant's transform
  * written as plain SQL, DuckDB reading the CSV itself, with the same row rules and the same
- * per-meter metrics. What it leaves out is what SQL alone cannot give cheaply: the line of each row
+ * per-meter metrics, and the same anomaly scoring as courant's metrics step (courant's scoring query,
+ * which is plain DuckDB SQL, run once over the day's readings: the day has no history here, as in
+ * courant's run). What it leaves out is what SQL alone cannot give cheaply: the line of each row
  * rejected by a rule (only the rows DuckDB's reader cannot read are listed, from its rejects table).
- * DuckDB defaults but for 2 threads (the machine's cores) and unordered output.
+ * DuckDB defaults (its memory limit: 80 % of the machine's) but for 2 threads (the machine's cores)
+ * and unordered output.
  * Usage: duckdb-smartmeter.ts --input FILE --date D --out DIR
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ANOMALY_THRESHOLD, anomalyScoresSql } from '../../src/datasets/smartmeter/anomaly-sql.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
 import { printReport } from '../lib/child.js';
@@ -52,6 +56,12 @@ try {
         sum(kwh) AS total_kwh, max(kwh) AS peak_kwh, arg_max(instant, kwh) AS peak_at
       FROM read_parquet(${sqlString(readings)}) GROUP BY meter_id
     ) TO ${sqlString(meters)} (FORMAT parquet, COMPRESSION zstd)`);
+  const scored = anomalyScoresSql(`SELECT meter_id, instant AS ts, kwh FROM read_parquet(${sqlString(readings)})`, {
+    day: date,
+  });
+  await connection.run(
+    `COPY (SELECT * FROM (${scored}) WHERE score > ${ANOMALY_THRESHOLD}) TO ${sqlString(path.join(dir, 'anomalies.parquet'))} (FORMAT parquet)`,
+  );
   const summary = (
     await connection.runAndReadAll(`SELECT count(*) AS meters, sum(readings) AS readings, sum(intervals) AS intervals,
       sum(total_kwh) AS total_kwh, count(*) FILTER (WHERE intervals < 48) AS meters_with_gaps

@@ -8,6 +8,7 @@ import { BadDataError, ErrorType } from '../shared/errors.js';
 import { storageKeys } from '../shared/keys.js';
 import type { InputFile } from '../storage/records.js';
 import type { ActivityDeps } from './deps.js';
+import type { PlannedDownload } from './plan.js';
 import { datasetOf } from './dataset-of.js';
 import { badDataFailure } from './failures.js';
 import { wasBlocked } from './blocked-inputs.js';
@@ -21,6 +22,12 @@ export interface DownloadSourceInput {
   /** From the day's plan; absent in runs started before plans, then taken from the module. */
   readonly url?: string;
   readonly extension?: string;
+}
+
+export interface DownloadSourcesInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  readonly downloads: readonly PlannedDownload[];
 }
 
 /** The URL and extension of the source: from the input, else from the module's inputs of the day. */
@@ -106,5 +113,19 @@ export function createDownloadActivities(deps: ActivityDeps) {
     return { source: input.source, key, sha256, bytes: meta.bytes };
   }
 
-  return { downloadSource };
+  /**
+   * Downloads every planned source of a day in one task (each as `downloadSource` does, side by
+   * side), so that a day's small downloads cost one round trip. Idempotent: a retry reuses the
+   * sources already stored. Fails with the first source's failure once every download has ended.
+   */
+  async function downloadSources(input: DownloadSourcesInput): Promise<InputFile[]> {
+    const settled = await Promise.allSettled(
+      input.downloads.map((d) => downloadSource({ dataset: input.dataset, date: input.date, ...d })),
+    );
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  }
+
+  return { downloadSource, downloadSources };
 }

@@ -12,6 +12,7 @@ import { createPeriodReportActivities } from './period-reports.js';
 import { createPlanActivities } from './plan.js';
 import { createQualityActivities } from './quality.js';
 import { createReportActivities } from './report.js';
+import { createRevisedDaysActivities } from './revised-days.js';
 import { withHeartbeats } from './heartbeat.js';
 import { createTransformActivities } from './transform.js';
 
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createReportActivities(deps),
       ...createImportActivities(deps),
       ...createPeriodReportActivities(deps, temporal),
+      ...createRevisedDaysActivities(deps),
     },
     deps.localRoots,
   );

@@ -56,5 +56,10 @@ export function createPeriodReportActivities(deps: ActivityDeps, temporal: Clien
     }
   }
 
-  return { requestReport, buildReport };
+  /** Asks each of `periods` for a rebuild, as `requestReport` does: a backfill's months, once per batch. */
+  async function requestReports(input: { readonly periods: readonly string[] }): Promise<void> {
+    for (const period of input.periods) await requestReport({ period });
+  }
+
+  return { requestReport, requestReports, buildReport };
 }

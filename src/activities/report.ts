@@ -34,6 +34,7 @@ export function createReportActivities(deps: ActivityDeps) {
         completeness: outcome.output?.completeness ?? null,
         error: outcome.error ?? null,
         processedKeys: outcome.output?.processedKeys ?? [],
+        ...(outcome.output?.failedChecks ? { failedChecks: outcome.output.failedChecks } : {}),
       })),
     );
   }

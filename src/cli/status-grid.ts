@@ -39,6 +39,8 @@ export function statusGrid(
     /** When each dataset's days are due: hours after the Paris day's end, null when never late. */
     dueHours: (dataset: string) => number | null;
     now: Date;
+    /** Notes a dataset's module adds to its days (`statusNotes`), by `{dataset}/{date}`. */
+    notes?: ReadonlyMap<string, readonly string[]>;
   },
 ): { text: string; counts: StatusCounts } {
   const byKey = new Map(runs.map((r) => [`${r.dataset}/${r.date}`, r]));
@@ -60,6 +62,7 @@ export function statusGrid(
         const names = warned.map((c) => (c.accepted ? `${c.name} (accepted)` : c.name)).join(', ');
         notes.push(`${dataset}: checks ${names}`);
       }
+      for (const note of options.notes?.get(`${dataset}/${date}`) ?? []) notes.push(`${dataset}: ${note}`);
       return paint(cell, `${SYMBOL[cell]} ${cell}`.padEnd(width));
     });
     lines.push(`${date.padEnd(12)}${cells.join('')}${notes.join('; ')}`.trimEnd());

@@ -64,6 +64,7 @@ export interface Config {
       readonly overlap: ParsedEnv['SCHEDULE_OVERLAP'];
     };
     readonly inboxScan: { readonly scheduleId: string; readonly everyMinutes: number };
+    readonly revisedDays: { readonly scheduleId: string; readonly everyHours: number };
   };
   /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
   readonly datasets: Readonly<Record<string, unknown>>;
@@ -177,6 +178,7 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[] 
         overlap: e.SCHEDULE_OVERLAP,
       },
       inboxScan: { scheduleId: e.INBOX_SCAN_SCHEDULE_ID, everyMinutes: e.INBOX_SCAN_EVERY_MINUTES },
+      revisedDays: { scheduleId: e.REVISED_DAYS_SCHEDULE_ID, everyHours: e.REVISED_DAYS_EVERY_HOURS },
     },
     datasets: Object.fromEntries(modules.map((module) => [module.name, module.config.read(all)])),
     logLevel: e.LOG_LEVEL,

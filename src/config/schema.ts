@@ -112,6 +112,11 @@ export const scheduleEnvSchema = z.object({
     .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })
     .default('courant-inbox-scan'),
   INBOX_SCAN_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  REVISED_DAYS_SCHEDULE_ID: z
+    .string()
+    .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })
+    .default('courant-revised-days'),
+  REVISED_DAYS_EVERY_HOURS: z.coerce.number().int().min(1).max(168).default(24),
 });
 
 export const loggingEnvSchema = z.object({

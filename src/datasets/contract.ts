@@ -359,6 +359,41 @@ export interface PeriodEnergies {
   }): string;
 }
 
+/** A line `courant status` adds to the notes of a day of the dataset. */
+export interface StatusNote {
+  readonly date: string;
+  readonly note: string;
+}
+
+/** A day's metrics document, as the `metrics` record keeps it. */
+export interface DayDocument {
+  readonly date: string;
+  readonly metrics: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Days first run on inputs that a later publication supersedes (weather from a forecast, later
+ * from the archive). The revised-days check (`revisedDays`, on its schedule) finds the stored days
+ * still `provisional`, fetches their `source` again and, when the answer holds the revision, stores
+ * it as the day's raw file of that source and runs the day again. See docs/datasets.md.
+ */
+export interface DayRevisions<TConfig> {
+  /** The http source (one of the day's `inputs`) whose later answer supersedes the day's. */
+  readonly source: string;
+  /** From the day's stored metrics document: whether the day ran on provisional inputs. */
+  provisional(metrics: Readonly<Record<string, unknown>>): boolean;
+  /**
+   * Whether a fresh answer of `source` holds the day's revision (e.g. the archive has every hour
+   * of the day), with DuckDB over the file. Throws BadDataError when it is not an answer of the source.
+   */
+  revised(context: {
+    readonly date: string;
+    readonly config: TConfig;
+    readonly db: DuckDBConnection;
+    readonly file: DayFile;
+  }): Promise<boolean>;
+}
+
 export interface DatasetModule<TConfig> {
   /** Lower case, `[a-z][a-z0-9_-]*`: storage keys, workflow IDs and the `Dataset` search attribute use it. */
   readonly name: string;
@@ -395,6 +430,14 @@ export interface DatasetModule<TConfig> {
   dueHours?(config: TConfig): number | null;
   /** Present for datasets of meter indexes: energy per meter and period (`courant energies`). */
   readonly energies?: PeriodEnergies;
+  /**
+   * Notes `courant status` adds to days, from the metrics documents of the days it shows (those
+   * with a document, ascending): what no single day can tell, e.g. deliveries missing from a
+   * sender's numbering across the days.
+   */
+  statusNotes?(days: readonly DayDocument[]): readonly StatusNote[];
+  /** Present for datasets whose days may first run on provisional inputs, superseded later. */
+  readonly revisions?: DayRevisions<TConfig>;
   /** Data-quality checks run after the metrics, in this order. */
   readonly checks?: readonly QualityCheck<TConfig>[];
   readonly report: DatasetReport<TConfig>;

@@ -1,6 +1,7 @@
 /** The dataset modules courant runs, in the order reports show them: the one line a new dataset adds is here. */
 import type { DatasetModule } from './contract.js';
 import { cityflowTrafficModule } from './cityflow-traffic/module.js';
+import { cityflowWeatherModule } from './cityflow-weather/module.js';
 import { eco2mixModule } from './eco2mix/module.js';
 import { enedisModule } from './enedis/module.js';
 import { smartmeterModule } from './smartmeter/module.js';
@@ -10,6 +11,7 @@ export const DATASET_MODULES: readonly DatasetModule<unknown>[] = [
   smartmeterModule,
   enedisModule,
   cityflowTrafficModule,
+  cityflowWeatherModule,
 ];
 
 /** The registered datasets' names, in registry order. */

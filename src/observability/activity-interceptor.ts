@@ -9,6 +9,7 @@ import type { CourantMetrics } from './metrics.js';
 /** The stage each stage activity belongs to; other activities are not timed. */
 const STAGE_OF_ACTIVITY: Readonly<Record<string, string>> = {
   downloadSource: 'download',
+  downloadSources: 'download',
   importSource: 'download',
   transformDay: 'transform',
   computeMetrics: 'metrics',

@@ -18,6 +18,7 @@ function outcomeOf(run: DayRun, completeness: unknown): DayOutcome {
     completeness: typeof completeness === 'number' ? completeness : null,
     error: run.error?.message ?? null,
     processedKeys: succeeded ? run.outputs.filter((key) => key.startsWith('processed/')) : [],
+    failedChecks: (run.checks ?? []).filter((check) => !check.passed),
   };
 }
 

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ANOMALIES_TABLE, type ReportSection } from '../datasets/contract.js';
 import { storageKeys } from '../shared/keys.js';
+import type { CheckResult } from '../shared/quality.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { ReportedDataset } from './daily-summary.js';
 import type { ReportDeps } from './deps.js';
@@ -21,6 +22,8 @@ export interface DayOutcome {
   readonly error: string | null;
   /** The day's Parquet tables (`processed/…/{table}.parquet`), when it succeeded. */
   readonly processedKeys: readonly string[];
+  /** The run's checks that did not pass, when the outcome carries them (else read from its record). */
+  readonly failedChecks?: readonly CheckResult[];
 }
 
 const tableOf = (key: string) => path.posix.basename(key, '.parquet');
@@ -74,7 +77,9 @@ export async function reportedDatasets(
           : null;
       const section: ReportSection | null =
         metrics && outcome.processedKeys.length > 0 ? await daySection(deps, date, outcome, metrics) : null;
-      const run = await deps.records.getDayRun(outcome.dataset, date);
+      const failedChecks =
+        outcome.failedChecks ??
+        ((await deps.records.getDayRun(outcome.dataset, date))?.checks ?? []).filter((check) => !check.passed);
       return {
         dataset: outcome.dataset,
         title: deps.datasets.get(outcome.dataset).module.title,
@@ -84,7 +89,7 @@ export async function reportedDatasets(
         error: outcome.error,
         metrics,
         section,
-        checks: (run?.checks ?? []).filter((check) => !check.passed),
+        checks: failedChecks,
       };
     }),
   );

@@ -94,7 +94,14 @@ export function checkDailyPipelineInput(input: unknown): DailyPipelineInput {
     ...backfillId(r.backfillId),
     ...importRef(r.importRef),
     ...acceptChecks(r.acceptChecks),
+    ...deferMonthReport(r.deferMonthReport),
   };
+}
+
+function deferMonthReport(value: unknown): { deferMonthReport?: boolean } {
+  if (value === undefined) return {};
+  if (typeof value !== 'boolean') throw new InvalidInputError('deferMonthReport must be true or false');
+  return { deferMonthReport: value };
 }
 
 export function checkDatasetDayInput(input: unknown): DatasetDayInput {

@@ -20,6 +20,13 @@ export interface TemporalDevServerOptions {
   readonly logDir: string;
 }
 
+/**
+ * Server settings the embedded dev server runs with: eager activity dispatch hands a workflow's
+ * next activity to the worker in the answer to its workflow task, saving a round trip through
+ * the task queue per step (docker-compose.yml sets the same; a server without it still works).
+ */
+export const DEV_SERVER_SPEED_SETTINGS = ['system.enableActivityEagerExecution=true'] as const;
+
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<ManagedProcess> {
   const args = [
     'server',
@@ -35,6 +42,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     '--log-level',
     'warn',
     ...devServerSearchAttributeArgs(),
+    ...DEV_SERVER_SPEED_SETTINGS.flatMap((setting) => ['--dynamic-config-value', setting]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
   ];
   const server = await startProcess('temporal', options.cliPath, args, path.join(options.logDir, 'temporal.log'));

@@ -17,6 +17,8 @@ import { checkBackfillInput } from '../shared/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { pauseSignal, progressQuery, resumeSignal } from '../shared/backfill-messages.js';
 import { describeFailure } from './failure-messages.js';
+import { LEAN_DAY_PATCH } from '../shared/pipeline.js';
+import { monthOf } from '../shared/periods.js';
 import { runDay } from './run-day.js';
 
 /** Planning reads the day records once per backfill. */
@@ -44,7 +46,9 @@ const DEFAULT_DAYS_PER_RUN = 150;
  * `progress` query; `pause` / `resume` signals hold and release new starts; cancelling it cancels
  * the days in flight. In `missing` and `failed` modes each day is re-checked just before it starts:
  * a day another run finished since the plan is skipped and counted (`skipped`), a day running
- * elsewhere is attached to, so overlapping backfills run each day once. Continues as new every 150 days. Completes with a summary, failed days
+ * elsewhere is attached to, so overlapping backfills run each day once. The month reports of its days are
+ * asked for once per batch (before continuing as new, at the end, and when cancelled) rather than
+ * by each day. Continues as new every 150 days. Completes with a summary, failed days
  * included (each failed day is also a Failed `daily/{date}` for operators).
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
@@ -59,6 +63,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   let paused = false;
   let planning = !input.carried;
   let startedThisRun = 0;
+  /** Months of the days that ended since their reports were last asked for. */
+  const months = new Set<string>();
 
   // Handlers first: a query may arrive while the plan is being read.
   setHandler(progressQuery, () => ({
@@ -93,6 +99,14 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   }
 
   const taskQueue = backfillTaskQueue(workflowInfo().taskQueue);
+  // Lean backfills ask for each month's report once per batch of days, not once per day.
+  const batchReports = patched(LEAN_DAY_PATCH);
+  const requestMonthReports = async () => {
+    if (months.size === 0) return;
+    const periods = [...months].sort();
+    months.clear();
+    await local.requestReports({ periods });
+  };
   const launch = (date: string) => {
     running.add(date);
     startedThisRun += 1;
@@ -103,10 +117,14 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       taskQueue,
       ...(input.datasets ? { datasets: input.datasets } : {}),
       ...(input.importRef ? { importRef: input.importRef } : {}),
+      ...(batchReports ? { deferMonthReport: true } : {}),
     })
       .then(() => void (succeeded += 1))
       .catch((error: unknown) => void failed.push({ date, message: describeFailure(error).message }))
-      .finally(() => running.delete(date));
+      .finally(() => {
+        running.delete(date);
+        if (batchReports) months.add(monthOf(date));
+      });
   };
 
   const recheck = input.mode !== 'all' && !input.importRef && patched(RECHECK_PATCH);
@@ -130,9 +148,16 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       for (const date of recheck ? await stillPlanned(next) : next) launch(date);
     }
     await condition(() => running.size === 0);
+    await requestMonthReports();
   } catch (error) {
-    // Cancelled: the days in flight were asked to cancel with this scope; wait until they have.
-    if (isCancellation(error)) await CancellationScope.nonCancellable(() => condition(() => running.size === 0));
+    // Cancelled: the days in flight were asked to cancel with this scope; wait until they have,
+    // then ask for the reports of the months whose days ended.
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(async () => {
+        await condition(() => running.size === 0);
+        await requestMonthReports();
+      });
+    }
     throw error;
   }
   if (pending.length > 0) {

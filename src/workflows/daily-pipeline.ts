@@ -7,6 +7,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { DatasetOutcome } from '../activities/report.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
@@ -18,6 +19,7 @@ import { monthOf } from '../shared/periods.js';
 import { resolvePartition } from '../shared/resolve-partition.js';
 import {
   DATASET_MODULES_PATCH,
+  LEAN_DAY_PATCH,
   type DailyPipelineInput,
   type DailyPipelineOutput,
   type DatasetDayOutput,
@@ -33,6 +35,7 @@ import {
 } from '../shared/search-attributes.js';
 import { datasetDay } from './dataset-day.js';
 import { describeFailure } from './failure-messages.js';
+import { localRecordKeeping } from './local-activities.js';
 
 /** The report: reads records, writes a few small objects; retried for about ten minutes at most. */
 const quick = proxyActivities<Activities>({
@@ -45,6 +48,20 @@ const quick = proxyActivities<Activities>({
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
   },
 });
+
+/** Listing the day's datasets and asking for the month's report: in the workflow task, no round trip. */
+const local = localRecordKeeping;
+
+/** The attributes of `wanted` this run does not carry yet (a lean run upserts only those). */
+function missingAttributes(wanted: readonly SearchAttributePair[]): SearchAttributePair[] {
+  const carried = workflowInfo().typedSearchAttributes;
+  return wanted.filter((pair) => {
+    const value: unknown = carried.get(pair.key);
+    return value instanceof Date && pair.value instanceof Date
+      ? value.getTime() !== pair.value.getTime()
+      : value !== pair.value;
+  });
+}
 
 /** The input with its day resolved: explicit date, else this run's attributes; fails rather than guesses. */
 function checkedDayInput(raw: unknown) {
@@ -71,15 +88,22 @@ function checkedDayInput(raw: unknown) {
 export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Promise<DailyPipelineOutput> {
   const input = checkedDayInput(rawInput);
   const { date, runKind } = input;
+  const lean = patched(LEAN_DAY_PATCH);
   const datasets =
     input.datasets ??
-    (patched(DATASET_MODULES_PATCH) ? await quick.dailyDatasets({ date }) : DATASETS_OF_UNLISTED_DAYS);
-  upsertSearchAttributes([
+    (lean
+      ? await local.dailyDatasets({ date })
+      : patched(DATASET_MODULES_PATCH)
+        ? await quick.dailyDatasets({ date })
+        : DATASETS_OF_UNLISTED_DAYS);
+  const attributes: SearchAttributePair[] = [
     { key: PartitionDate, value: partitionDateAttribute(date) },
     { key: RunKindAttribute, value: runKind },
     { key: PipelineStageAttribute, value: 'download' },
     ...(input.backfillId ? [{ key: BackfillId, value: input.backfillId }] : []),
-  ]);
+  ];
+  const toUpsert = lean ? missingAttributes(attributes) : attributes;
+  if (toUpsert.length > 0) upsertSearchAttributes(toUpsert);
 
   const outcomes: DatasetOutcome[] = await Promise.all(
     datasets.map(async (dataset): Promise<DatasetOutcome> => {
@@ -107,8 +131,12 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
 
   upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
   const reportKeys = await quick.buildDailyReport({ date, outcomes });
-  // Runs started before monthly reports existed end without asking for one.
-  if (patched('period-reports')) await quick.requestReport({ period: monthOf(date) });
+  if (lean) {
+    if (!input.deferMonthReport) await local.requestReport({ period: monthOf(date) });
+  } else if (patched('period-reports')) {
+    // Runs started before monthly reports existed end without asking for one.
+    await quick.requestReport({ period: monthOf(date) });
+  }
 
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0) {

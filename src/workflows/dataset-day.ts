@@ -16,6 +16,7 @@ import { checkedInput } from './checked-input.js';
 import { blockingChecks, describeCheck, type CheckResult } from '../shared/quality.js';
 import {
   DATASET_MODULES_PATCH,
+  LEAN_DAY_PATCH,
   QUALITY_CHECKS_PATCH,
   type DatasetDayInput,
   type DatasetDayOutput,
@@ -23,6 +24,7 @@ import {
 } from '../shared/pipeline.js';
 import { PipelineStageAttribute } from '../shared/search-attributes.js';
 import { describeFailure, operatorMessage } from './failure-messages.js';
+import { localRecordKeeping } from './local-activities.js';
 
 /** Downloads and transforms: may be slow, retried with backoff on transient faults. */
 const io = proxyActivities<Activities>({
@@ -49,19 +51,34 @@ const quick = proxyActivities<Activities>({
   },
 });
 
+/** Record keeping and planning: in the workflow task, no round trip. */
+const local = localRecordKeeping;
+
 /** The sources every day downloaded before days were planned (those of the one dataset there was). */
 const SOURCES_BEFORE_PLANS = ['realtime', 'consolidated'] as const;
 
-/** The raw files of the day: downloaded, taken from an imported file, or already stored (drops, snapshots). */
-async function gatherInputs(input: DatasetDayInput): Promise<InputFile[]> {
+/**
+ * The raw files of the day: downloaded, taken from an imported file, or already stored (drops,
+ * snapshots). A lean run plans locally and downloads all its sources in one task.
+ */
+async function gatherInputs(input: DatasetDayInput, lean: boolean): Promise<InputFile[]> {
   const { dataset, date, importRef } = input;
-  const plan = patched(DATASET_MODULES_PATCH) ? await quick.planDay({ dataset, date }) : null;
+  const plan = lean
+    ? await local.planDay({ dataset, date })
+    : patched(DATASET_MODULES_PATCH)
+      ? await quick.planDay({ dataset, date })
+      : null;
   if (importRef) {
     const sources = plan ? plan.downloads.map((d) => d.source) : SOURCES_BEFORE_PLANS;
     const imported = await Promise.all(sources.map((source) => io.importSource({ dataset, date, source, importRef })));
     return imported.filter((file): file is InputFile => file !== null);
   }
   if (!plan) return Promise.all(SOURCES_BEFORE_PLANS.map((source) => io.downloadSource({ dataset, date, source })));
+  if (lean) {
+    const downloads = plan.downloads;
+    const downloaded = downloads.length > 0 ? await io.downloadSources({ dataset, date, downloads }) : [];
+    return [...downloaded, ...plan.files];
+  }
   const downloaded = await Promise.all(plan.downloads.map((d) => io.downloadSource({ dataset, date, ...d })));
   return [...downloaded, ...plan.files];
 }
@@ -93,6 +110,8 @@ function dataQualityFailure(dataset: string, date: string, blocking: readonly Ch
 export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
   const input = checkedInput(checkDatasetDayInput, rawInput);
   const { dataset, date } = input;
+  const lean = patched(LEAN_DAY_PATCH);
+  const records = lean ? local : quick;
   let stage: PipelineStage = 'download';
   const enter = (next: PipelineStage) => {
     stage = next;
@@ -101,10 +120,11 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
   let inputs: InputFile[] = [];
   let checks: readonly CheckResult[] | undefined;
 
-  await quick.startDayRun({ dataset, date, runKind: input.runKind });
+  await records.startDayRun({ dataset, date, runKind: input.runKind });
   try {
-    enter('download');
-    inputs = await gatherInputs(input);
+    // A lean run started by its daily pipeline already carries the stage `download`.
+    if (!lean || workflowInfo().typedSearchAttributes.get(PipelineStageAttribute) !== 'download') enter('download');
+    inputs = await gatherInputs(input, lean);
     enter('transform');
     const transformed = await io.transformDay({ dataset, date, inputs });
     const processedKeys = transformed.processedKeys ?? [transformed.processedKey];
@@ -121,7 +141,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       metrics.metricsKey,
       ...(metrics.anomaliesKey ? [metrics.anomaliesKey] : []),
     ];
-    if (patched(QUALITY_CHECKS_PATCH)) {
+    if (lean || patched(QUALITY_CHECKS_PATCH)) {
       enter('quality');
       const quality = await io.checkQuality({
         dataset,
@@ -136,7 +156,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       const blocking = blockingChecks(quality.results);
       if (blocking.length > 0) throw dataQualityFailure(dataset, date, blocking);
     }
-    await quick.finishDayRun({
+    await records.finishDayRun({
       dataset,
       date,
       status: 'succeeded',
@@ -156,10 +176,11 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       metricsKey: metrics.metricsKey,
       rows: transformed.rows,
       completeness: metrics.completeness,
+      ...(checks ? { failedChecks: checks.filter((check) => !check.passed) } : {}),
     };
   } catch (error) {
     const recordFailure = (failure: { type: string; message: string }) =>
-      quick.finishDayRun({
+      records.finishDayRun({
         dataset,
         date,
         status: 'failed',

@@ -6,3 +6,4 @@ export { periodReport } from './period-report.js';
 export { scheduledDaily } from './scheduled-daily.js';
 export { inboxScan } from './inbox-scan.js';
 export { ingestDrop } from './ingest-drop.js';
+export { revisedDays } from './revised-days.js';

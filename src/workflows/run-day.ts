@@ -30,6 +30,8 @@ export interface RunDayOptions {
   readonly taskQueue?: string;
   /** The day's rows come from this imported file (`courant import`). */
   readonly importRef?: ImportRef;
+  /** The caller asks for the month's report itself (a backfill, once per batch of days). */
+  readonly deferMonthReport?: boolean;
 }
 
 export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutput> {
@@ -45,6 +47,7 @@ export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutpu
           ...(options.datasets ? { datasets: options.datasets } : {}),
           ...(backfillId ? { backfillId } : {}),
           ...(options.importRef ? { importRef: options.importRef } : {}),
+          ...(options.deferMonthReport ? { deferMonthReport: true } : {}),
         },
       ],
       typedSearchAttributes: dayAttributes({ date, runKind, backfillId }),

@@ -146,8 +146,7 @@ describe('a day started like `courant run`', () => {
     expect(activitiesOf(day)).toEqual([
       'checkQuality',
       'computeMetrics',
-      'downloadSource',
-      'downloadSource',
+      'downloadSources',
       'finishDayRun',
       'planDay',
       'startDayRun',

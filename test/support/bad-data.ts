@@ -10,3 +10,14 @@ export function badDataFrom(work: () => unknown): BadDataError {
   }
   throw new Error('expected a BadDataError, nothing was thrown');
 }
+
+/** {@link badDataFrom} for work that returns a promise. */
+export async function badDataFromAsync(work: () => Promise<unknown>): Promise<BadDataError> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof BadDataError) return error;
+    throw error;
+  }
+  throw new Error('expected a BadDataError, nothing was thrown');
+}

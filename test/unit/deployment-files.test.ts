@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { fullEnvSchema } from '../../src/config/schema.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { devServerSearchAttributeArgs } from '../../src/shared/search-attributes.js';
+import { DEV_SERVER_SPEED_SETTINGS } from '../../src/stack/servers.js';
 
 /** courant's variables and those of every registered dataset module. */
 const VARIABLES = Object.keys(fullEnvSchema(DATASET_MODULES).shape);
@@ -51,6 +52,13 @@ describe('docker-compose.yml', () => {
       .filter((c) => c.startsWith('--search-attribute='))
       .map((c) => c.slice('--search-attribute='.length));
     expect(declared.sort()).toEqual(args.sort());
+  });
+
+  it('runs Temporal with the settings of the embedded dev server (eager activity dispatch)', async () => {
+    const settings = (await compose()).services.temporal.command
+      .filter((c) => c.startsWith('--dynamic-config-value='))
+      .map((c) => c.slice('--dynamic-config-value='.length));
+    expect(settings.sort()).toEqual([...DEV_SERVER_SPEED_SETTINGS].sort());
   });
 });
 

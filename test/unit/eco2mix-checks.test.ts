@@ -8,10 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { eco2mixChecks } from '../../src/datasets/eco2mix/checks.js';
 import { eco2mixConfig } from '../../src/datasets/eco2mix/dataset.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
-import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
-import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
+import type { Eco2mixSource } from '../../src/datasets/eco2mix/sources.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
 import { writeParquetRows } from '../../src/parquet/write.js';
 import { QualityCheckBrokenError, runChecks } from '../../src/quality/run-checks.js';
@@ -19,6 +18,9 @@ import { datesInRange } from '../../src/shared/partition.js';
 import { blockingChecks, warningChecks, type CheckResult } from '../../src/shared/quality.js';
 import { eco2mixFixturePath, loadSampleDay } from '../support/eco2mix-fixtures.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-eco2mix-checks-');
 
 const scratch = useScratchDuckDb('courant-eco2mix-checks-');
 const config = eco2mixConfig.read(eco2mixConfig.env.parse({}));
@@ -41,8 +43,9 @@ async function check(date: string, records: readonly Eco2mixRecord[], accept: st
   });
 }
 
-function parsed(csv: string, source: 'realtime' | 'consolidated'): Eco2mixRecord[] {
-  return parseEco2mixCsv(csv, { file: `${source}.csv`, source }).records;
+/** The day's series as the transform writes it from the day's exports. */
+async function transformed(date: string, exports: ReadonlyArray<readonly [Eco2mixSource, string]>) {
+  return (await eco2mix.transform(date, exports)).records;
 }
 
 const failed = (results: readonly CheckResult[]) => results.filter((r) => !r.passed).map((r) => r.name);
@@ -52,7 +55,7 @@ const DAY = '2021-12-15';
 /** The real-time day 2021-12-15 (96 points) as the transform keeps it. */
 async function realDay(): Promise<Eco2mixRecord[]> {
   const exports = await loadDemoExports();
-  return mergeEco2mixSources(parsed(exports['eco2mix-national-tr'] ?? '', 'realtime'), DAY);
+  return await transformed(DAY, [['realtime', exports['eco2mix-national-tr'] ?? '']]);
 }
 
 /** The day with `change` applied to the points whose UTC time of day is in [from, to). */
@@ -66,13 +69,16 @@ async function doctored(from: string, to: string, change: Partial<Eco2mixRecord>
 describe('eCO2mix quality checks', () => {
   it('pass on every real day (December 2021, 2025-08-22 with its consolidated export, June 2016), partial days only warned', async () => {
     const exports = await loadDemoExports();
-    const december = parsed(exports['eco2mix-national-tr'] ?? '', 'realtime');
+    const december = exports['eco2mix-national-tr'] ?? '';
     for (const date of datesInRange('2021-12-01', '2021-12-31')) {
-      expect(failed(await check(date, mergeEco2mixSources(december, date))), date).toEqual([]);
+      expect(failed(await check(date, await transformed(date, [['realtime', december]]))), date).toEqual([]);
     }
     const day = loadSampleDay();
-    const mixed = [...parsed(day.realtimeCsv, 'realtime'), ...parsed(day.consolidatedCsv, 'consolidated')];
-    const sample = await check(day.date, mergeEco2mixSources(mixed, day.date));
+    const mixed = [
+      ['realtime', day.realtimeCsv],
+      ['consolidated', day.consolidatedCsv],
+    ] as const;
+    const sample = await check(day.date, await transformed(day.date, mixed));
     expect(blockingChecks(sample)).toEqual([]);
     expect(
       sample.find((r) => r.name === 'completeness'),
@@ -87,10 +93,10 @@ describe('eCO2mix quality checks', () => {
       'june.xls',
     );
     for (const date of coveredDays(june)) {
-      const records = rteDaySources(june, date).flatMap((source) =>
-        parsed(rteDayExport(june, date, source)?.csv ?? '', source),
+      const exports = rteDaySources(june, date).map(
+        (source) => [source, rteDayExport(june, date, source)?.csv ?? ''] as const,
       );
-      const results = await check(date, mergeEco2mixSources(records, date));
+      const results = await check(date, await transformed(date, exports));
       expect(failed(results), date).toEqual(date === '2016-06-25' ? ['completeness'] : []);
     }
   });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
 import type { Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics-schema.js';
 import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';
-import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import {
   apiRecordsToExportCsv,
   type ExpectedHeadline,
@@ -10,10 +8,16 @@ import {
   loadSampleDay,
   loadSampleRecords,
 } from '../support/eco2mix-fixtures.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
 
-function metricsOf(date: string, csvs: Array<[string, 'realtime' | 'consolidated']>): Eco2mixMetrics {
-  const records = csvs.flatMap(([csv, source]) => parseEco2mixCsv(csv, { file: source, source }).records);
-  return computeEco2mixMetrics(date, mergeEco2mixSources(records, date));
+const eco2mix = useEco2mixReader('courant-eco2mix-fixtures-');
+
+async function metricsOf(date: string, csvs: Array<[string, 'realtime' | 'consolidated']>): Promise<Eco2mixMetrics> {
+  const day = await eco2mix.transform(
+    date,
+    csvs.map(([csv, source]) => [source, csv] as const),
+  );
+  return computeEco2mixMetrics(date, day.records);
 }
 
 function expectHeadline(metrics: Eco2mixMetrics, expected: ExpectedHeadline): void {
@@ -64,15 +68,15 @@ describe('apiRecordsToExportCsv', () => {
 describe('loadSampleDay (Paris day 2025-08-22, partial)', () => {
   const day = loadSampleDay();
 
-  it('has the headline figures it announces for the real-time export alone', () => {
+  it('has the headline figures it announces for the real-time export alone', async () => {
     // Checked by hand from the JSON: 88 rows in [2025-08-21T22:00Z, 2025-08-22T22:00Z), Σ consommation
     // = 3 603 177 MW → × 0.25 h = 900 794.25 MWh; max 47 586 at 10:45Z, min 32 789 at 02:00Z.
-    expectHeadline(metricsOf(day.date, [[day.realtimeCsv, 'realtime']]), day.expectedRealtime);
+    expectHeadline(await metricsOf(day.date, [[day.realtimeCsv, 'realtime']]), day.expectedRealtime);
   });
 
-  it('has the headline figures it announces when the consolidated export is read too', () => {
+  it('has the headline figures it announces when the consolidated export is read too', async () => {
     expectHeadline(
-      metricsOf(day.date, [
+      await metricsOf(day.date, [
         [day.realtimeCsv, 'realtime'],
         [day.consolidatedCsv, 'consolidated'],
       ]),
@@ -80,8 +84,8 @@ describe('loadSampleDay (Paris day 2025-08-22, partial)', () => {
     );
   });
 
-  it('derives a consolidated export with forecasts only on :15/:45', () => {
-    const records = parseEco2mixCsv(day.consolidatedCsv, { file: 'cd', source: 'consolidated' }).records;
+  it('derives a consolidated export with forecasts only on :15/:45', async () => {
+    const records = (await eco2mix.read(day.consolidatedCsv, { file: 'cd', source: 'consolidated' })).records;
     const quarter = records.find((record) => record.instant === '2025-08-22T00:45:00.000Z');
     expect(quarter).toMatchObject({
       nature: 'Données consolidées',
@@ -97,17 +101,17 @@ describe('loadSampleDay (Paris day 2025-08-22, partial)', () => {
 describe('loadFullSampleDay (Paris day 2021-12-15, complete)', () => {
   const day = loadFullSampleDay();
 
-  it('holds exactly the 96 quarter-hours of the Paris day', () => {
-    const result = parseEco2mixCsv(day.realtimeCsv, { file: 'tr', source: 'realtime' });
+  it('holds exactly the 96 quarter-hours of the Paris day', async () => {
+    const result = await eco2mix.read(day.realtimeCsv, { file: 'tr', source: 'realtime' });
     expect(result.rejects).toEqual([]);
     expect(result.records).toHaveLength(96);
     expect(result.records[0]?.instant).toBe('2021-12-14T23:00:00.000Z');
     expect(result.records.at(-1)?.instant).toBe('2021-12-15T22:45:00.000Z');
   });
 
-  it('has the headline figures it announces', () => {
+  it('has the headline figures it announces', async () => {
     // Checked by hand from the label export: Σ consommation over local 2021-12-15 = 6 630 843 MW
     // → × 0.25 h = 1 657 710.75 MWh; max 76 740 at 19:00 local (18:00Z), min 57 873 at 04:30 local.
-    expectHeadline(metricsOf(day.date, [[day.realtimeCsv, 'realtime']]), day.expectedRealtime);
+    expectHeadline(await metricsOf(day.date, [[day.realtimeCsv, 'realtime']]), day.expectedRealtime);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
-import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import type { Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { eco2mixRecord, loadSampleDay } from '../support/eco2mix-fixtures.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-eco2mix-merge-');
 
 const DATE = '2025-08-22';
 
@@ -11,8 +12,8 @@ function pick(records: Eco2mixRecord[]): Array<[string, string, number | null]> 
 }
 
 describe('mergeEco2mixSources', () => {
-  it('keeps the consolidated record when both sources have a consumption', () => {
-    const merged = mergeEco2mixSources(
+  it('keeps the consolidated record when both sources have a consumption', async () => {
+    const merged = await eco2mix.merge(
       [
         eco2mixRecord('2025-08-22T10:00:00Z', { consommation: 45_000 }),
         eco2mixRecord('2025-08-22T10:00:00Z', { source: 'consolidated', consommation: 45_100 }),
@@ -22,18 +23,18 @@ describe('mergeEco2mixSources', () => {
     expect(pick(merged)).toEqual([['10:00', 'consolidated', 45_100]]);
   });
 
-  it('keeps the real-time record when the consolidated one has forecasts only, whatever the order', () => {
+  it('keeps the real-time record when the consolidated one has forecasts only, whatever the order', async () => {
     const realtime = eco2mixRecord('2025-08-22T10:15:00Z', { consommation: 45_000, prevision_j1: 44_000 });
     const consolidated = eco2mixRecord('2025-08-22T10:15:00Z', {
       source: 'consolidated',
       prevision_j1: 44_500,
     });
-    expect(pick(mergeEco2mixSources([realtime, consolidated], DATE))).toEqual([['10:15', 'realtime', 45_000]]);
-    expect(pick(mergeEco2mixSources([consolidated, realtime], DATE))).toEqual([['10:15', 'realtime', 45_000]]);
+    expect(pick(await eco2mix.merge([realtime, consolidated], DATE))).toEqual([['10:15', 'realtime', 45_000]]);
+    expect(pick(await eco2mix.merge([consolidated, realtime], DATE))).toEqual([['10:15', 'realtime', 45_000]]);
   });
 
-  it('keeps the consolidated forecasts when neither source has a consumption', () => {
-    const merged = mergeEco2mixSources(
+  it('keeps the consolidated forecasts when neither source has a consumption', async () => {
+    const merged = await eco2mix.merge(
       [
         eco2mixRecord('2025-08-22T10:15:00Z', { prevision_j1: 44_000 }),
         eco2mixRecord('2025-08-22T10:15:00Z', { source: 'consolidated', prevision_j1: 44_500 }),
@@ -43,8 +44,8 @@ describe('mergeEco2mixSources', () => {
     expect(merged.map((record) => [record.source, record.prevision_j1])).toEqual([['consolidated', 44_500]]);
   });
 
-  it('drops records outside the Paris day, start included and end excluded', () => {
-    const merged = mergeEco2mixSources(
+  it('drops records outside the Paris day, start included and end excluded', async () => {
+    const merged = await eco2mix.merge(
       [
         eco2mixRecord('2025-08-21T21:45:00Z', { consommation: 1 }),
         eco2mixRecord('2025-08-21T22:00:00Z', { consommation: 2 }),
@@ -56,8 +57,8 @@ describe('mergeEco2mixSources', () => {
     expect(merged.map((record) => record.consommation)).toEqual([2, 3]);
   });
 
-  it('sorts by instant and keeps one record per instant', () => {
-    const merged = mergeEco2mixSources(
+  it('sorts by instant and keeps one record per instant', async () => {
+    const merged = await eco2mix.merge(
       [
         eco2mixRecord('2025-08-22T12:00:00Z', { consommation: 3 }),
         eco2mixRecord('2025-08-22T08:00:00Z', { consommation: 1 }),
@@ -73,11 +74,11 @@ describe('mergeEco2mixSources', () => {
     ]);
   });
 
-  it('merges the sample day: consolidated on :00/:30, real time on :15/:45, 88 instants', () => {
+  it('merges the sample day: consolidated on :00/:30, real time on :15/:45, 88 instants', async () => {
     const day = loadSampleDay();
-    const realtime = parseEco2mixCsv(day.realtimeCsv, { file: 'tr.csv', source: 'realtime' }).records;
-    const consolidated = parseEco2mixCsv(day.consolidatedCsv, { file: 'cd.csv', source: 'consolidated' }).records;
-    const merged = mergeEco2mixSources([...realtime, ...consolidated], day.date);
+    const realtime = (await eco2mix.read(day.realtimeCsv, { file: 'tr.csv', source: 'realtime' })).records;
+    const consolidated = (await eco2mix.read(day.consolidatedCsv, { file: 'cd.csv', source: 'consolidated' })).records;
+    const merged = await eco2mix.merge([...realtime, ...consolidated], day.date);
     expect(merged).toHaveLength(88);
     const wrongSource = merged.filter((record) => {
       const minutes = new Date(record.instant).getUTCMinutes();

@@ -10,10 +10,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eco2mixDayMetrics } from '../../src/datasets/eco2mix/day-metrics.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
-import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
-import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { ECO2MIX_PARQUET_COLUMNS, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
+import type { Eco2mixSource } from '../../src/datasets/eco2mix/sources.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
 import { writeParquetRows } from '../../src/parquet/write.js';
 import { datesInRange } from '../../src/shared/partition.js';
@@ -21,6 +20,9 @@ import { eco2mixFixturePath, eco2mixRecord, loadSampleDay } from '../support/eco
 import { buildRteFile } from '../support/rte-files.js';
 import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-eco2mix-metrics-equivalence-');
 
 const scratch = useScratchDuckDb('courant-eco2mix-sql-');
 let written = 0;
@@ -49,31 +51,39 @@ function expectEquivalent(actual: unknown, expected: unknown, where: string): vo
   expect(actual, where).toEqual(expected);
 }
 
-async function expectSameMetrics(date: string, records: readonly Eco2mixRecord[]): Promise<void> {
-  const merged = mergeEco2mixSources([...records], date);
-  expectEquivalent(await sqlMetrics(date, merged), computeEco2mixMetrics(date, merged), date);
+async function expectSameMetrics(date: string, merged: readonly Eco2mixRecord[]): Promise<void> {
+  expectEquivalent(await sqlMetrics(date, merged), computeEco2mixMetrics(date, [...merged]), date);
 }
 
-function parsed(csv: string, source: 'realtime' | 'consolidated'): Eco2mixRecord[] {
-  return parseEco2mixCsv(csv, { file: `${source}.csv`, source }).records;
+/** The day's series as the transform writes it from the day's exports. */
+async function transformed(date: string, exports: ReadonlyArray<readonly [Eco2mixSource, string]>) {
+  return (await eco2mix.transform(date, exports)).records;
+}
+
+/** Hand-made records as the transform keeps them for the day. */
+async function expectSameMetricsOfRecords(date: string, records: readonly Eco2mixRecord[]): Promise<void> {
+  await expectSameMetrics(date, await eco2mix.merge(records, date));
 }
 
 describe('eCO2mix metrics in SQL against the reference implementation', () => {
   it('agree on every day of December 2021 and on 2025-08-22 (the real samples)', async () => {
     const exports = await loadDemoExports();
-    const realtime = parsed(exports['eco2mix-national-tr'] ?? '', 'realtime');
+    const realtime = exports['eco2mix-national-tr'] ?? '';
     for (const date of [...datesInRange('2021-12-01', '2021-12-31'), '2025-08-22']) {
-      await expectSameMetrics(date, realtime);
+      await expectSameMetrics(date, await transformed(date, [['realtime', realtime]]));
     }
   });
 
   it('agree on 2025-08-22 with its consolidated export (mixed sources, half-hourly values)', async () => {
     const day = loadSampleDay();
-    await expectSameMetrics(day.date, [
-      ...parsed(day.realtimeCsv, 'realtime'),
-      ...parsed(day.consolidatedCsv, 'consolidated'),
-    ]);
-    await expectSameMetrics(day.date, parsed(day.consolidatedCsv, 'consolidated'));
+    await expectSameMetrics(
+      day.date,
+      await transformed(day.date, [
+        ['realtime', day.realtimeCsv],
+        ['consolidated', day.consolidatedCsv],
+      ]),
+    );
+    await expectSameMetrics(day.date, await transformed(day.date, [['consolidated', day.consolidatedCsv]]));
   });
 
   it('agree on the 25 days of the RTE file of June 2016 and on the DST days of synthetic files', async () => {
@@ -92,10 +102,10 @@ describe('eCO2mix metrics in SQL against the reference implementation', () => {
     let days = 0;
     for (const file of files) {
       for (const date of coveredDays(file)) {
-        const records = rteDaySources(file, date).flatMap((source) =>
-          parsed(rteDayExport(file, date, source)?.csv ?? '', source),
+        const exports = rteDaySources(file, date).map(
+          (source) => [source, rteDayExport(file, date, source)?.csv ?? ''] as const,
         );
-        await expectSameMetrics(date, records);
+        await expectSameMetrics(date, await transformed(date, exports));
         days += 1;
       }
     }
@@ -103,22 +113,22 @@ describe('eCO2mix metrics in SQL against the reference implementation', () => {
   });
 
   it('agree on hand-made edge cases: ties, zero consumption and production, no point at all', async () => {
-    await expectSameMetrics('2024-01-15', [
+    await expectSameMetricsOfRecords('2024-01-15', [
       eco2mixRecord('2024-01-15T08:00:00Z', { consommation: 50_000, prevision_j1: 0 }),
       eco2mixRecord('2024-01-15T08:15:00Z', { consommation: 60_000, nucleaire: 0, gaz: 0 }),
       eco2mixRecord('2024-01-15T08:30:00Z', { consommation: 60_000, prevision_j1: 61_000 }),
       eco2mixRecord('2024-01-15T08:45:00Z', { consommation: 50_000 }),
       eco2mixRecord('2024-01-15T09:00:00Z', { consommation: 0, prevision_j1: 10 }),
     ]);
-    await expectSameMetrics('2024-01-15', [eco2mixRecord('2024-01-15T08:00:00Z', { prevision_j1: 59_000 })]);
-    await expectSameMetrics('2024-03-31', [
+    await expectSameMetricsOfRecords('2024-01-15', [eco2mixRecord('2024-01-15T08:00:00Z', { prevision_j1: 59_000 })]);
+    await expectSameMetricsOfRecords('2024-03-31', [
       eco2mixRecord('2024-03-31T10:00:00Z', { consommation: 1, ech_physiques: -5 }),
     ]);
   });
 
   it('gives the same bits on every run over the same Parquet', async () => {
     const exports = await loadDemoExports();
-    const records = mergeEco2mixSources(parsed(exports['eco2mix-national-tr'] ?? '', 'realtime'), '2021-12-15');
+    const records = await transformed('2021-12-15', [['realtime', exports['eco2mix-national-tr'] ?? '']]);
     const file = path.join(scratch.dir, 'repeat.parquet');
     await writeParquetRows(scratch.connection, records, ECO2MIX_PARQUET_COLUMNS, file);
     const runs = [];

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
-import { eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics-schema.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eco2mixMetricsSchema, type Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics-schema.js';
 import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';
-import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { expectedPoints } from '../../src/shared/partition.js';
 import { eco2mixRecord, loadSampleDay } from '../support/eco2mix-fixtures.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-eco2mix-metrics-');
 
 const EPSILON_DIGITS = 9;
 
@@ -224,8 +225,13 @@ describe('expected points on daylight-saving days', () => {
 
 describe('computeEco2mixMetrics on the real 2025-08-22 sample', () => {
   const day = loadSampleDay();
-  const realtime = parseEco2mixCsv(day.realtimeCsv, { file: 'tr.csv', source: 'realtime' }).records;
-  const metrics = computeEco2mixMetrics(day.date, mergeEco2mixSources(realtime, day.date));
+  let metrics: Eco2mixMetrics;
+  beforeAll(async () => {
+    metrics = computeEco2mixMetrics(
+      day.date,
+      (await eco2mix.transform(day.date, [['realtime', day.realtimeCsv]])).records,
+    );
+  });
 
   it('finds 88 of the 96 quarter-hours of an ordinary Paris day', () => {
     expect(metrics).toMatchObject({ source: 'realtime', stepMinutes: 15, points: 88, expectedPoints: 96 });

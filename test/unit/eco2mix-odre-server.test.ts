@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { eco2mixExportUrl } from '../../src/datasets/eco2mix/sources.js';
 import { apiRecordsToExportCsv, loadSampleDay, loadSampleRecords } from '../support/eco2mix-fixtures.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-eco2mix-odre-server-');
 
 const TR = 'eco2mix-national-tr';
 
@@ -29,7 +31,7 @@ describe('the ODRÉ stand-in server', () => {
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const result = parseEco2mixCsv(bytes, { file: 'tr.csv', source: 'realtime' });
+    const result = await eco2mix.read(bytes, { file: 'tr.csv', source: 'realtime' });
     expect(result.records).toHaveLength(88);
     expect(result.records[0]?.instant).toBe('2025-08-22T00:00:00.000Z');
     expect(result.records.at(-1)?.instant).toBe('2025-08-22T21:45:00.000Z');
@@ -37,7 +39,7 @@ describe('the ODRÉ stand-in server', () => {
 
   it('serves the 8 rows of the next Paris day, and a header alone for a day without rows', async () => {
     const next = await (await fetch(eco2mixExportUrl(server.baseUrl, TR, '2025-08-23'))).text();
-    expect(parseEco2mixCsv(next, { file: 'x', source: 'realtime' }).records.map((r) => r.instant)).toEqual([
+    expect((await eco2mix.read(next, { file: 'x', source: 'realtime' })).records.map((r) => r.instant)).toEqual([
       '2025-08-22T22:00:00.000Z',
       '2025-08-22T22:15:00.000Z',
       '2025-08-22T22:30:00.000Z',
@@ -98,7 +100,7 @@ describe('the ODRÉ stand-in server', () => {
     ]);
     const third = await fetch(url);
     expect(third.status).toBe(200);
-    expect(parseEco2mixCsv(await third.text(), { file: 'x', source: 'realtime' }).records).toHaveLength(88);
+    expect((await eco2mix.read(await third.text(), { file: 'x', source: 'realtime' })).records).toHaveLength(88);
   });
 
   it("keeps a dataset's queued failures away from other datasets", async () => {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalColumn, normaliseHeaderLabel } from '../../src/datasets/eco2mix/columns.js';
-import { assertEco2mixCsv, parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
+import { assertEco2mixCsv } from '../../src/datasets/eco2mix/export-file.js';
 import { ECO2MIX_FIXTURE_FILES, readEco2mixFixture } from '../support/eco2mix-fixtures.js';
-import { badDataFrom } from '../support/bad-data.js';
+import { badDataFrom, badDataFromAsync } from '../support/bad-data.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-eco2mix-parse-files-');
 
 const FILE = 'raw/eco2mix/dt=2025-08-22/realtime.csv';
 const options = { file: FILE, source: 'realtime' } as const;
@@ -23,8 +26,8 @@ describe('bodies that are not an eCO2mix CSV', () => {
   ];
 
   for (const [what, body, found] of cases) {
-    it(`refuses ${what} on line 1, saying what was found`, () => {
-      const error = badDataFrom(() => parseEco2mixCsv(body, options));
+    it(`refuses ${what} on line 1, saying what was found`, async () => {
+      const error = await badDataFromAsync(() => eco2mix.read(body, options));
       expect(error.location).toMatchObject({ file: FILE, line: 1 });
       expect(error.message).toMatch(/expected a CSV header with date_heure/);
       expect(error.message).toMatch(found);
@@ -33,9 +36,9 @@ describe('bodies that are not an eCO2mix CSV', () => {
     });
   }
 
-  it('refuses a header without a required column, naming it', () => {
+  it('refuses a header without a required column, naming it', async () => {
     const header = MACHINE_HEADER.replace(';taux_co2', '');
-    const error = badDataFrom(() => parseEco2mixCsv(`${header}\n`, options));
+    const error = await badDataFromAsync(() => eco2mix.read(`${header}\n`, options));
     expect(error.location).toEqual({ file: FILE, line: 1, column: 'taux_co2' });
     expect(error.message).toMatch(/lacks required column taux_co2/);
   });
@@ -47,21 +50,21 @@ describe('bodies that are not an eCO2mix CSV', () => {
     expect(error.message).toMatch(/lacks required columns consommation, nucleaire/);
   });
 
-  it('refuses a header naming a column twice under two spellings', () => {
-    const error = badDataFrom(() => parseEco2mixCsv(`${MACHINE_HEADER};Date et Heure\n`, options));
+  it('refuses a header naming a column twice under two spellings', async () => {
+    const error = await badDataFromAsync(() => eco2mix.read(`${MACHINE_HEADER};Date et Heure\n`, options));
     expect(error.location).toEqual({ file: FILE, line: 1, column: 'date_heure' });
   });
 
-  it('refuses bytes that are not UTF-8, naming the line', () => {
+  it('refuses bytes that are not UTF-8, naming the line', async () => {
     const latin1 = Uint8Array.from([...new TextEncoder().encode(`${MACHINE_HEADER}\n`), 0x50, 0xe9, 0x72, 0x0a]);
-    const error = badDataFrom(() => parseEco2mixCsv(latin1, options));
+    const error = await badDataFromAsync(() => eco2mix.read(latin1, options));
     expect(error.location).toEqual({ file: FILE, line: 2 });
     expect(error.message).toMatch(/not UTF-8/);
   });
 
-  it('refuses a file whose quoting is broken, naming the line', () => {
+  it('refuses a file whose quoting is broken, naming the line', async () => {
     const body = `${MACHINE_HEADER}\n"2025-08-22T00:00:00Z;1;1;1;1;1;1;1;1;1;1;1;1;1;1\n`;
-    const error = badDataFrom(() => parseEco2mixCsv(body, options));
+    const error = await badDataFromAsync(() => eco2mix.read(body, options));
     expect(error.location).toEqual({ file: FILE, line: 2 });
     expect(error.message).toMatch(/malformed/);
   });
@@ -78,11 +81,11 @@ describe('assertEco2mixCsv', () => {
     expect(() => assertEco2mixCsv(readEco2mixFixture(ECO2MIX_FIXTURE_FILES.consDef2024), FILE)).not.toThrow();
   });
 
-  it('looks only at the start of a large body, leaving the rest to the parser', () => {
+  it('looks only at the start of a large body, leaving the rest to the parser', async () => {
     const start = new TextEncoder().encode(`${MACHINE_HEADER}\n${'x'.repeat(200_000)}`);
     const large = Uint8Array.from([...start, 0xff, 0x0a]);
     expect(() => assertEco2mixCsv(large, FILE)).not.toThrow();
-    expect(badDataFrom(() => parseEco2mixCsv(large, options)).message).toMatch(/not UTF-8/);
+    expect((await badDataFromAsync(() => eco2mix.read(large, options))).message).toMatch(/not UTF-8/);
   });
 });
 
@@ -125,11 +128,11 @@ describe('header labels', () => {
     expect(normaliseHeaderLabel("Hydraulique - Fil de l'eau + éclusée (MW)")).toBe('hydraulique_fil_de_l_eau_eclusee');
   });
 
-  it('let a label export parse like the API export of the same row', () => {
+  it('let a label export parse like the API export of the same row', async () => {
     const label = `Date et Heure;Consommation (MW);Prévision J-1 (MW);Prévision J (MW);Fioul (MW);Charbon (MW);Gaz (MW);Nucléaire (MW);Eolien (MW);Solaire (MW);Hydraulique (MW);Pompage (MW);Bioénergies (MW);Ech. physiques (MW);Taux de CO2 (g/kWh)`;
     const values = '2024-01-01T02:00:00+01:00;52770;52300;52000;96;17;2001;37093;14988;0;6186;-1716;1221;-7009;21';
-    const fromLabels = parseEco2mixCsv(`${label}\n${values}\n`, options);
-    const fromApi = parseEco2mixCsv(`${MACHINE_HEADER}\n${values}\n`, options);
+    const fromLabels = await eco2mix.read(`${label}\n${values}\n`, options);
+    const fromApi = await eco2mix.read(`${MACHINE_HEADER}\n${values}\n`, options);
     expect(fromLabels.records).toHaveLength(1);
     expect(fromLabels.records).toEqual(fromApi.records);
   });

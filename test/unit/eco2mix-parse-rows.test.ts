@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { apiRecordsToExportCsv } from '../support/eco2mix-fixtures.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-eco2mix-parse-rows-');
 
 const REQUIRED = [
   'date_heure',
@@ -32,25 +34,27 @@ function csv(lines: string[], eol = '\n'): string {
 const options = { file: 'test.csv', source: 'realtime' } as const;
 
 describe('parseEco2mixCsv on rows', () => {
-  it('reads the same records with and without a BOM', () => {
+  it('reads the same records with and without a BOM', async () => {
     const body = csv([row('2025-08-22T00:00:00+00:00', '34000')]);
-    const withBom = parseEco2mixCsv(`\uFEFF${body}`, options);
-    const withoutBom = parseEco2mixCsv(body, options);
+    const withBom = await eco2mix.read(`\uFEFF${body}`, options);
+    const withoutBom = await eco2mix.read(body, options);
     expect(withBom.records).toHaveLength(1);
     expect(withBom.records).toEqual(withoutBom.records);
   });
 
-  it('strips a BOM given as bytes too', () => {
+  it('strips a BOM given as bytes too', async () => {
     const bytes = new TextEncoder().encode(`\uFEFF${csv([row('2025-08-22T00:00:00Z', '34000')])}`);
-    expect(parseEco2mixCsv(bytes, options).records[0]?.consommation).toBe(34000);
+    expect((await eco2mix.read(bytes, options)).records[0]?.consommation).toBe(34000);
   });
 
-  it('reads CRLF and LF files alike', () => {
+  it('reads CRLF and LF files alike', async () => {
     const lines = [row('2025-08-22T00:00:00Z', '34000'), row('2025-08-22T00:15:00Z', '34100')];
-    expect(parseEco2mixCsv(csv(lines, '\r\n'), options).records).toEqual(parseEco2mixCsv(csv(lines), options).records);
+    expect((await eco2mix.read(csv(lines, '\r\n'), options)).records).toEqual(
+      (await eco2mix.read(csv(lines), options)).records,
+    );
   });
 
-  it('reads ND, -, null and empty cells as null', () => {
+  it('reads ND, -, null and empty cells as null', async () => {
     const body = csv([
       row('2025-08-22T00:00:00Z', 'ND'),
       row('2025-08-22T00:15:00Z', '-'),
@@ -58,25 +62,25 @@ describe('parseEco2mixCsv on rows', () => {
       row('2025-08-22T00:45:00Z', ''),
       row('2025-08-22T01:00:00Z', '33000', 'ND'),
     ]);
-    const result = parseEco2mixCsv(body, options);
+    const result = await eco2mix.read(body, options);
     expect(result.rejects).toEqual([]);
     expect(result.records.map((record) => record.consommation)).toEqual([null, null, null, null, 33000]);
     expect(result.records[4]).toMatchObject({ nucleaire: null, taux_co2: null });
   });
 
-  it('reads decimals written with a point', () => {
-    const result = parseEco2mixCsv(csv([row('2025-08-22T00:00:00Z', '34000.5', '-12.25')]), options);
+  it('reads decimals written with a point', async () => {
+    const result = await eco2mix.read(csv([row('2025-08-22T00:00:00Z', '34000.5', '-12.25')]), options);
     expect(result.records[0]?.consommation).toBeCloseTo(34000.5, 9);
     expect(result.records[0]?.pompage).toBeCloseTo(-12.25, 9);
   });
 
-  it('rejects a row with a non-number, naming line, column and value, and keeps the others', () => {
+  it('rejects a row with a non-number, naming line, column and value, and keeps the others', async () => {
     const body = csv([
       row('2025-08-22T00:00:00Z', '34000'),
       row('2025-08-22T00:15:00Z', '34,5'),
       row('2025-08-22T00:30:00Z', '34200'),
     ]);
-    const result = parseEco2mixCsv(body, options);
+    const result = await eco2mix.read(body, options);
     expect(result.rowsRead).toBe(3);
     expect(result.records.map((record) => record.consommation)).toEqual([34000, 34200]);
     expect(result.rejects).toEqual([
@@ -84,14 +88,14 @@ describe('parseEco2mixCsv on rows', () => {
     ]);
   });
 
-  it('rejects a row whose date_heure does not parse or has no offset', () => {
+  it('rejects a row whose date_heure does not parse or has no offset', async () => {
     const body = csv([
       row('2025-08-22T00:00:00Z', '34000'),
       row('22/08/2025 00:15', '34100'),
       row('2025-08-22T00:30:00', '34200'),
       row('2025-02-30T00:45:00Z', '34300'),
     ]);
-    const result = parseEco2mixCsv(body, options);
+    const result = await eco2mix.read(body, options);
     expect(result.records).toHaveLength(1);
     expect(result.rejects).toEqual([
       { line: 3, column: 'date_heure', value: '22/08/2025 00:15', reason: 'date_heure is not an ISO-8601 instant' },
@@ -105,20 +109,20 @@ describe('parseEco2mixCsv on rows', () => {
     ]);
   });
 
-  it('rejects a row with the wrong number of fields instead of failing the file', () => {
+  it('rejects a row with the wrong number of fields instead of failing the file', async () => {
     const body = csv([
       row('2025-08-22T00:00:00Z', '34000'),
       '2025-08-22T00:15:00Z;34100',
       row('2025-08-22T00:30:00Z', '1'),
     ]);
-    const result = parseEco2mixCsv(body, options);
+    const result = await eco2mix.read(body, options);
     expect(result.records).toHaveLength(2);
     expect(result.rejects).toEqual([
       { line: 3, value: '2025-08-22T00:15:00Z;34100', reason: 'expected 15 fields like the header, found 2' },
     ]);
   });
 
-  it('counts lines from the header as line 1, across blank lines and quoted multi-line fields', () => {
+  it('counts lines from the header as line 1, across blank lines and quoted multi-line fields', async () => {
     const header = ['nature', ...REQUIRED].join(';');
     const body = [
       header,
@@ -126,7 +130,7 @@ describe('parseEco2mixCsv on rows', () => {
       '',
       `plain;${row('2025-08-22T00:15:00Z', 'oops')}`,
     ].join('\r\n');
-    const result = parseEco2mixCsv(body, options);
+    const result = await eco2mix.read(body, options);
     expect(result.rowsRead).toBe(2);
     expect(result.records[0]?.nature).toBe('two\nlines');
     expect(result.rejects).toEqual([
@@ -134,19 +138,19 @@ describe('parseEco2mixCsv on rows', () => {
     ]);
   });
 
-  it('keeps rows without consumption as records', () => {
-    const result = parseEco2mixCsv(csv([row('2025-08-22T00:15:00Z', '', '')]), options);
+  it('keeps rows without consumption as records', async () => {
+    const result = await eco2mix.read(csv([row('2025-08-22T00:15:00Z', '', '')]), options);
     expect(result.records).toHaveLength(1);
     expect(result.records[0]?.consommation).toBeNull();
   });
 
-  it('keeps the later of two rows for the same instant and rejects the earlier as superseded', () => {
+  it('keeps the later of two rows for the same instant and rejects the earlier as superseded', async () => {
     const body = csv([
       row('2025-08-22T00:00:00+00:00', '34000'),
       row('2025-08-22T00:15:00Z', '34100'),
       row('2025-08-22T02:00:00+02:00', '34999'),
     ]);
-    const result = parseEco2mixCsv(body, options);
+    const result = await eco2mix.read(body, options);
     expect(result.rowsRead).toBe(3);
     expect(result.records.map((record) => [record.instant, record.consommation])).toEqual([
       ['2025-08-22T00:15:00.000Z', 34100],
@@ -162,25 +166,25 @@ describe('parseEco2mixCsv on rows', () => {
     ]);
   });
 
-  it('returns zero records for a header without data rows', () => {
-    const result = parseEco2mixCsv(`\uFEFF${REQUIRED.join(';')}\r\n`, options);
-    expect(result).toEqual({ records: [], rejects: [], rowsRead: 0 });
+  it('returns zero records for a header without data rows', async () => {
+    const result = await eco2mix.read(`\uFEFF${REQUIRED.join(';')}\r\n`, options);
+    expect(result).toMatchObject({ records: [], rejects: [], rowsRead: 0 });
   });
 
-  it('ignores unknown columns wherever they are', () => {
+  it('ignores unknown columns wherever they are', async () => {
     const header = ['surprise', ...REQUIRED, 'ech_comm_mars'].join(';');
     const body = `${header}\nx;${row('2025-08-22T00:00:00Z', '34000')};42\n`;
-    const result = parseEco2mixCsv(body, options);
+    const result = await eco2mix.read(body, options);
     expect(result.rejects).toEqual([]);
     expect(result.records[0]).toMatchObject({ consommation: 34000, nucleaire: 1 });
   });
 
-  it('reads a comma-delimited file when the header has no semicolon', () => {
+  it('reads a comma-delimited file when the header has no semicolon', async () => {
     const body = `${REQUIRED.join(',')}\n${row('2025-08-22T00:00:00Z', '34000').replaceAll(';', ',')}\n`;
-    expect(parseEco2mixCsv(body, options).records[0]?.consommation).toBe(34000);
+    expect((await eco2mix.read(body, options)).records[0]?.consommation).toBe(34000);
   });
 
-  it('reads the export of JSON records with their nulls as empty cells', () => {
+  it('reads the export of JSON records with their nulls as empty cells', async () => {
     const body = apiRecordsToExportCsv([
       {
         date_heure: '2025-08-22T00:15:00+00:00',
@@ -189,7 +193,7 @@ describe('parseEco2mixCsv on rows', () => {
         prevision_j1: 34000,
       },
     ]);
-    const result = parseEco2mixCsv(body, { file: 'x.csv', source: 'consolidated' });
+    const result = await eco2mix.read(body, { file: 'x.csv', source: 'consolidated' });
     expect(result.records[0]).toMatchObject({
       instant: '2025-08-22T00:15:00.000Z',
       source: 'consolidated',

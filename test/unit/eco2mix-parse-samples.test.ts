@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import {
   apiRecordsToExportCsv,
@@ -7,6 +6,9 @@ import {
   loadSampleRecords,
   readEco2mixFixture,
 } from '../support/eco2mix-fixtures.js';
+import { useEco2mixReader, type ReadExport } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-eco2mix-parse-samples-');
 
 function at(records: Eco2mixRecord[], instant: string): Eco2mixRecord {
   const found = records.find((record) => record.instant === instant);
@@ -16,7 +18,10 @@ function at(records: Eco2mixRecord[], instant: string): Eco2mixRecord {
 
 describe('parsing the API export of the 2025-08-22 real-time records', () => {
   const csv = apiRecordsToExportCsv(loadSampleRecords());
-  const result = parseEco2mixCsv(csv, { file: 'raw/eco2mix/dt=2025-08-22/realtime.csv', source: 'realtime' });
+  let result: ReadExport;
+  beforeAll(async () => {
+    result = await eco2mix.read(csv, { file: 'raw/eco2mix/dt=2025-08-22/realtime.csv', source: 'realtime' });
+  });
 
   it('keeps all 96 rows and rejects none', () => {
     expect(result.rowsRead).toBe(96);
@@ -50,15 +55,18 @@ describe('parsing the API export of the 2025-08-22 real-time records', () => {
     expect(new Set(instants).size).toBe(96);
   });
 
-  it('parses the same body given as bytes', () => {
-    const fromBytes = parseEco2mixCsv(new TextEncoder().encode(csv), { file: 'f.csv', source: 'realtime' });
+  it('parses the same body given as bytes', async () => {
+    const fromBytes = await eco2mix.read(new TextEncoder().encode(csv), { file: 'f.csv', source: 'realtime' });
     expect(fromBytes.records).toEqual(result.records);
   });
 });
 
 describe('parsing the December 2021 label export (Date - Heure, CRLF, no BOM, +01:00 offsets)', () => {
   const text = readEco2mixFixture(ECO2MIX_FIXTURE_FILES.labels2021);
-  const result = parseEco2mixCsv(text, { file: 'labels-2021.csv', source: 'realtime' });
+  let result: ReadExport;
+  beforeAll(async () => {
+    result = await eco2mix.read(text, { file: 'labels-2021.csv', source: 'realtime' });
+  });
 
   it('keeps all 2976 rows, 31 days of 96 quarter-hours', () => {
     expect(result.rowsRead).toBe(2976);
@@ -101,7 +109,10 @@ describe('parsing the December 2021 label export (Date - Heure, CRLF, no BOM, +0
 
 describe('parsing the consolidated label export excerpt (Date et Heure, LF)', () => {
   const text = readEco2mixFixture(ECO2MIX_FIXTURE_FILES.consDef2024);
-  const result = parseEco2mixCsv(text, { file: 'cons-def.csv', source: 'consolidated' });
+  let result: ReadExport;
+  beforeAll(async () => {
+    result = await eco2mix.read(text, { file: 'cons-def.csv', source: 'consolidated' });
+  });
 
   it('keeps all 24 rows, the 12 forecast-only ones included', () => {
     expect(result.rowsRead).toBe(24);

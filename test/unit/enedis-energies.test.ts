@@ -6,6 +6,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sha256OfFile } from '../../src/storage/file-hash.js';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { INDEX_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
@@ -24,7 +25,14 @@ async function flowFile(body: string, order: number): Promise<DayFile> {
   written += 1;
   const file = path.join(scratch.dir, `flow-${written}.xml`);
   await writeFile(file, body);
-  return { source: 'drop', key: `raw/enedis/x/flow-${written}.xml`, path: file, sha256: 'x', order, options: {} };
+  return {
+    source: 'drop',
+    key: `raw/enedis/x/flow-${written}.xml`,
+    path: file,
+    sha256: await sha256OfFile(file),
+    order,
+    options: {},
+  };
 }
 
 /** Each day of `dates` transformed from the files: the local index_readings of the days that have any. */

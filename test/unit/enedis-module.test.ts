@@ -8,9 +8,11 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { sha256OfFile } from '../../src/storage/file-hash.js';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
 import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
+import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { runChecks } from '../../src/quality/run-checks.js';
@@ -32,7 +34,14 @@ async function fileOf(source: string | { body: string | Uint8Array }, order = 0)
   const file = path.join(scratch.dir, `flow-${written}.xml`);
   if (typeof source === 'string') await writeFile(file, await readFile(source));
   else await writeFile(file, source.body);
-  return { source: 'drop', key: `raw/enedis/x/flow-${written}.xml`, path: file, sha256: 'x', order, options: {} };
+  return {
+    source: 'drop',
+    key: `raw/enedis/x/flow-${written}.xml`,
+    path: file,
+    sha256: await sha256OfFile(file),
+    order,
+    options: {},
+  };
 }
 
 async function days(file: DayFile): Promise<readonly string[]> {
@@ -84,7 +93,10 @@ describe('the real R151 sample', () => {
     const file = await fileOf(R151);
     expect(await days(file)).toEqual(['2024-04-04']);
     const { result, rows, rejects } = await runDay('2024-04-04', [file]);
-    expect(result).toEqual({ tables: [INDEX_TABLE, STATED_TABLE], rows: { read: 5, written: 5, rejected: 0 } });
+    expect(result).toEqual({
+      tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE],
+      rows: { read: 5, written: 5, rejected: 0 },
+    });
     expect(rejects).toEqual([]);
     const at = '2024-04-04T22:00:00Z';
     const base = {

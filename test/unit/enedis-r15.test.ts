@@ -8,9 +8,11 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sha256OfFile } from '../../src/storage/file-hash.js';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
 import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
+import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { sqlString } from '../../src/parquet/columns.js';
@@ -49,7 +51,14 @@ async function fileOf(body: string): Promise<DayFile> {
   written += 1;
   const file = path.join(scratch.dir, `r15-${written}.xml`);
   await writeFile(file, body);
-  return { source: 'drop', key: `raw/enedis/x/r15-${written}.xml`, path: file, sha256: 'x', order: 0, options: {} };
+  return {
+    source: 'drop',
+    key: `raw/enedis/x/r15-${written}.xml`,
+    path: file,
+    sha256: await sha256OfFile(file),
+    order: 0,
+    options: {},
+  };
 }
 
 async function runDay(date: string, files: readonly DayFile[]) {
@@ -115,7 +124,10 @@ async function compare(statedKWh: number, units?: R15Units, scale = 1) {
 describe('an R15 flow', () => {
   it('keeps its indexes as readings and its stated energies, and an energy equal to its indexes passes', async () => {
     const { before, day, energies, check } = await compare(100);
-    expect(before.result).toEqual({ tables: [INDEX_TABLE, STATED_TABLE], rows: { read: 4, written: 2, rejected: 0 } });
+    expect(before.result).toEqual({
+      tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE],
+      rows: { read: 4, written: 2, rejected: 0 },
+    });
     expect(day.indexes).toEqual([
       { prm: PRM, flow: 'R15', reading_at: '2024-07-01T22:00:00Z', class: 'BASE', index_kwh: 10160, nature: 'real' },
     ]);

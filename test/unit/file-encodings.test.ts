@@ -10,12 +10,15 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rteFileImport } from '../../src/datasets/eco2mix/file-import.js';
-import { assertEco2mixCsv, parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
+import { assertEco2mixCsv } from '../../src/datasets/eco2mix/export-file.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
 import { readHeaderLine } from '../../src/datasets/smartmeter/header.js';
 import { ECO2MIX_FIXTURE_FILES, eco2mixFixturePath, readEco2mixFixture } from '../support/eco2mix-fixtures.js';
 import { buildRteFile } from '../support/rte-files.js';
-import { badDataFrom } from '../support/bad-data.js';
+import { badDataFrom, badDataFromAsync } from '../support/bad-data.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-file-encodings-');
 
 const SAMPLE = 'vomain_dubonjus_eCO2mix_RTE_En-cours-TR_2016-06.xls';
 const sampleText = readFileSync(eco2mixFixturePath(SAMPLE)).toString('latin1');
@@ -74,13 +77,15 @@ describe('ODRÉ CSV exports (downloads and their check)', () => {
   const FILE = 'raw/eco2mix/dt=2021-12-15/realtime.csv';
   const labels = readEco2mixFixture(ECO2MIX_FIXTURE_FILES.labels2021);
 
-  it('refuses a UTF-16LE copy of the 2021 label export in the download check and the parser alike', () => {
+  it('refuses a UTF-16LE copy of the 2021 label export in the download check and the parser alike', async () => {
     const body = utf16le(labels);
     const checked = badDataFrom(() => assertEco2mixCsv(body, FILE));
     expect(checked.message).toBe(
       `${FILE}: the file is encoded as UTF-16LE; save it as UTF-8 text, as ODRÉ exports are`,
     );
-    expect(badDataFrom(() => parseEco2mixCsv(body, { file: FILE, source: 'realtime' })).message).toBe(checked.message);
+    expect((await badDataFromAsync(() => eco2mix.read(body, { file: FILE, source: 'realtime' }))).message).toBe(
+      checked.message,
+    );
   });
 
   it('refuses UTF-16 without a byte order mark and binary bytes, instead of a header error', () => {

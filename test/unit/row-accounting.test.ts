@@ -11,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 import type { RowAccounting } from '../../src/datasets/eco2mix/accounting.js';
 import { skippedCount } from '../../src/datasets/eco2mix/accounting.js';
 import { apiRecordsToExportCsv } from '../../src/datasets/eco2mix/export-csv.js';
-import { parseEco2mixCsvAccounted } from '../../src/datasets/eco2mix/parse.js';
 import { parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
 import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
 import { readHeaderLine } from '../../src/datasets/smartmeter/header.js';
@@ -22,6 +21,9 @@ import { BadDataError } from '../../src/shared/errors.js';
 import { eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
 import { buildRteFile } from '../support/rte-files.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-row-accounting-');
 
 const ECO2MIX_FIXTURES = path.dirname(eco2mixFixturePath('x'));
 const SMARTMETER_FIXTURES = path.join('test', 'fixtures', 'smartmeter');
@@ -38,7 +40,7 @@ function expectIdentity<TSkip extends string>(accounting: RowAccounting<TSkip>, 
 }
 
 /** A fixture's accounting, by the parser its kind of file goes through, and its independent line count. */
-function accountFixture(name: string): { accounting: RowAccounting<string>; lines: number } {
+async function accountFixture(name: string): Promise<{ accounting: RowAccounting<string>; lines: number }> {
   const bytes = readFileSync(path.join(ECO2MIX_FIXTURES, name));
   if (name.endsWith('.xls')) {
     return { accounting: parseRteFile(bytes, name).accounting, lines: lineCount(bytes.toString('latin1')) };
@@ -48,7 +50,7 @@ function accountFixture(name: string): { accounting: RowAccounting<string>; line
   if (csv === null && !name.endsWith('.csv')) throw new Error(`no parser known for the fixture ${name}: add it here`);
   const text = (csv ?? bytes.toString('utf8')).replaceAll('\r\n', '\n');
   expect(text).not.toContain('"'); // no quoted multi-line field: lines are records
-  const accounting = parseEco2mixCsvAccounted(csv ?? bytes, { file: name, source: 'realtime' }).accounting;
+  const accounting = (await eco2mix.read(csv ?? bytes, { file: name, source: 'realtime' })).accounting;
   return { accounting, lines: lineCount(text) };
 }
 
@@ -60,8 +62,8 @@ describe('every eCO2mix fixture file', () => {
   });
 
   for (const name of names) {
-    it(`accounts for every line of ${name}`, () => {
-      const { accounting, lines } = accountFixture(name);
+    it(`accounts for every line of ${name}`, async () => {
+      const { accounting, lines } = await accountFixture(name);
       expectIdentity(accounting, lines);
       expect(accounting.kept).toBeGreaterThan(0);
       expect(accounting.rejected).toBe(0);
@@ -83,7 +85,7 @@ describe('files with odd lines', () => {
     expect(file.accounting).toMatchObject({ kept: 100 + 96, rejected: 2, skipped: { header: 1, disclaimer: 2 } });
   });
 
-  it('ODRÉ CSV: blank lines, lines of delimiters, a quoted multi-line field, rejected and superseded rows', () => {
+  it('ODRÉ CSV: blank lines, lines of delimiters, a quoted multi-line field, rejected and superseded rows', async () => {
     const header =
       'nature;date_heure;consommation;prevision_j1;prevision_j;fioul;charbon;gaz;nucleaire;eolien;solaire;hydraulique;pompage;bioenergies;ech_physiques;taux_co2';
     const cells = ';1;1;1;1;1;1;1;1;1;1;1;1;1';
@@ -98,7 +100,7 @@ describe('files with odd lines', () => {
       'x;short',
       '',
     ].join('\r\n');
-    const { accounting } = parseEco2mixCsvAccounted(text, { file: 'f.csv', source: 'realtime' });
+    const { accounting } = await eco2mix.read(text, { file: 'f.csv', source: 'realtime' });
     expect(accounting).toEqual({ read: 8, kept: 1, rejected: 3, skipped: { header: 1, blank: 3 } });
     expectIdentity(accounting, lineCount(text) - 1); // the quoted field spans two lines of one record
   });

@@ -6,27 +6,27 @@ import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';
-import { mergeEco2mixSources } from '../../src/datasets/eco2mix/merge.js';
-import { parseEco2mixCsv } from '../../src/datasets/eco2mix/parse.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
 import { coveredDays, parseRteFile, sourceOfFileName } from '../../src/datasets/eco2mix/rte-file.js';
 import type { Eco2mixSource } from '../../src/datasets/eco2mix/sources.js';
 import { eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
 import { buildRteFile, zipRteFile } from '../support/rte-files.js';
 import { badDataFrom } from '../support/bad-data.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+
+const eco2mix = useEco2mixReader('courant-rte-file-');
 
 const SAMPLE = 'vomain_dubonjus_eCO2mix_RTE_En-cours-TR_2016-06.xls';
 const sampleBytes = () => new Uint8Array(readFileSync(eco2mixFixturePath(SAMPLE)));
 
 /** The day as the pipeline would see it: the export of each source, parsed, merged, measured. */
-function dayMetrics(file: ReturnType<typeof parseRteFile>, date: string) {
-  const records = rteDaySources(file, date).flatMap((source: Eco2mixSource) => {
-    const exported = rteDayExport(file, date, source);
-    const parsed = parseEco2mixCsv(exported?.csv ?? '', { file: `${source}.csv`, source });
-    expect(parsed.rejects).toEqual([]);
-    return parsed.records;
-  });
-  return computeEco2mixMetrics(date, mergeEco2mixSources(records, date));
+async function dayMetrics(file: ReturnType<typeof parseRteFile>, date: string) {
+  const exports = rteDaySources(file, date).map(
+    (source: Eco2mixSource) => [source, rteDayExport(file, date, source)?.csv ?? ''] as const,
+  );
+  const day = await eco2mix.transform(date, exports);
+  expect(day.rejects).toEqual([]);
+  return computeEco2mixMetrics(date, day.records);
 }
 
 describe('the real RTE En-cours-TR file of June 2016', () => {
@@ -68,12 +68,12 @@ describe('the real RTE En-cours-TR file of June 2016', () => {
     expect(rteDaySources(file, '2016-06-01')).toEqual(['realtime']);
   });
 
-  it('turns a day into the API export, whose metrics match the file summed by hand', () => {
+  it('turns a day into the API export, whose metrics match the file summed by hand', async () => {
     const exported = rteDayExport(file, '2016-06-01', 'realtime');
     expect(exported).toMatchObject({ rows: 96, lines: [2, 97] });
     expect(exported?.csv.split('\r\n')[0]).toContain('date_heure;consommation;prevision_j1');
     expect(rteDayExport(file, '2016-06-01', 'consolidated')).toBeNull();
-    const metrics = dayMetrics(file, '2016-06-01');
+    const metrics = await dayMetrics(file, '2016-06-01');
     // Σ Consommation of the 96 rows of 2016-06-01 = 4 644 157 MW × 0.25 h (awk over the file).
     expect(metrics).toMatchObject({ source: 'realtime', stepMinutes: 15, points: 96, completeness: 1 });
     expect(metrics.consumption).toMatchObject({
@@ -84,7 +84,7 @@ describe('the real RTE En-cours-TR file of June 2016', () => {
       minAt: '2016-06-01T02:15:00.000Z',
     });
     // The partial 25th: 40 points until 09:45 local, the later rows hold forecasts only.
-    const partial = dayMetrics(file, '2016-06-25');
+    const partial = await dayMetrics(file, '2016-06-25');
     expect(partial).toMatchObject({ points: 40, expectedPoints: 96 });
     expect(partial.consumption.energyMWh).toBe(383_960);
   });
@@ -101,7 +101,7 @@ describe('the real RTE En-cours-TR file of June 2016', () => {
 });
 
 describe('the DST rule for local times', () => {
-  it('March: the skipped hour is absent, the day has 92 quarter-hours; a row in the gap is rejected', () => {
+  it('March: the skipped hour is absent, the day has 92 quarter-hours; a row in the gap is rejected', async () => {
     const gapRow = [
       'France',
       'Données temps réel',
@@ -121,7 +121,7 @@ describe('the DST rule for local times', () => {
         reason: '2020-03-29 02:30 does not exist in Europe/Paris (the clocks skip that hour when summer time starts)',
       }),
     ]);
-    const metrics = dayMetrics(file, '2020-03-29');
+    const metrics = await dayMetrics(file, '2020-03-29');
     expect(metrics).toMatchObject({ points: 92, expectedPoints: 92, completeness: 1 });
     const instants = file.days.get('2020-03-29')?.rows.map((r) => new Date(r.instant).toISOString()) ?? [];
     expect(instants).toContain('2020-03-29T00:45:00.000Z'); // 01:45 CET
@@ -129,7 +129,7 @@ describe('the DST rule for local times', () => {
     expect(instants).toHaveLength(new Set(instants).size);
   });
 
-  it('October: the repeated hour written twice is summer time first, then winter time: 100 quarter-hours', () => {
+  it('October: the repeated hour written twice is summer time first, then winter time: 100 quarter-hours', async () => {
     const build = buildRteFile({ from: '2020-10-25', to: '2020-10-25' });
     const file = parseRteFile(build.bytes, build.name);
     const rows = file.days.get('2020-10-25')?.rows ?? [];
@@ -138,14 +138,14 @@ describe('the DST rule for local times', () => {
     expect(at0200).toEqual(['2020-10-25T00:00:00.000Z', '2020-10-25T01:00:00.000Z']);
     const instants = rows.map((r) => r.instant);
     expect(instants).toEqual([...instants].sort((a, b) => a - b));
-    expect(dayMetrics(file, '2020-10-25')).toMatchObject({ points: 100, expectedPoints: 100, completeness: 1 });
+    expect(await dayMetrics(file, '2020-10-25')).toMatchObject({ points: 100, expectedPoints: 100, completeness: 1 });
   });
 
-  it('October: the hour written once is taken as summer time, and the day is 96 of 100', () => {
+  it('October: the hour written once is taken as summer time, and the day is 96 of 100', async () => {
     const build = buildRteFile({ from: '2020-10-25', to: '2020-10-25', repeatedHour: 'once' });
     const file = parseRteFile(build.bytes, build.name);
     expect(file.rejects).toEqual([]);
-    expect(dayMetrics(file, '2020-10-25')).toMatchObject({ points: 96, expectedPoints: 100 });
+    expect(await dayMetrics(file, '2020-10-25')).toMatchObject({ points: 96, expectedPoints: 100 });
     const at0215 = file.days.get('2020-10-25')?.rows.find((r) => r.time === '02:15');
     expect(new Date(at0215?.instant ?? 0).toISOString()).toBe('2020-10-25T00:15:00.000Z');
   });
@@ -172,33 +172,33 @@ describe('the DST rule for local times', () => {
 });
 
 describe('column sets, dates and natures', () => {
-  it('maps the newer columns by name (leading space, onshore/offshore wind between older columns)', () => {
+  it('maps the newer columns by name (leading space, onshore/offshore wind between older columns)', async () => {
     const build = buildRteFile({ from: '2020-06-10', to: '2020-06-10', columns: 'newer' });
     const file = parseRteFile(build.bytes, build.name);
     expect(file.columns).toEqual(
       expect.arrayContaining(['eolien_terrestre', 'eolien_offshore', 'stockage_batterie', 'destockage_batterie']),
     );
     const csv = rteDayExport(file, '2020-06-10', 'realtime')?.csv ?? '';
-    const records = parseEco2mixCsv(csv, { file: 'x', source: 'realtime' }).records;
+    const records = (await eco2mix.read(csv, { file: 'x', source: 'realtime' })).records;
     expect(records).toHaveLength(96);
     expect(records[0]).toMatchObject({ eolien_offshore: 200, stockage_batterie: 0 });
     expect(records[0]?.eolien_terrestre).toBe((records[0]?.eolien ?? 0) - 200);
   });
 
-  it('reads DD/MM/YYYY dates like YYYY-MM-DD ones', () => {
+  it('reads DD/MM/YYYY dates like YYYY-MM-DD ones', async () => {
     const iso = parseRteFile(buildRteFile({ from: '2020-06-11', to: '2020-06-12' }).bytes, 'a.xls');
     const french = parseRteFile(buildRteFile({ from: '2020-06-11', to: '2020-06-12', dates: 'french' }).bytes, 'b.xls');
     expect(french.rejects).toEqual([]);
     expect(coveredDays(french)).toEqual(['2020-06-11', '2020-06-12']);
-    expect(dayMetrics(french, '2020-06-12')).toEqual(dayMetrics(iso, '2020-06-12'));
+    expect(await dayMetrics(french, '2020-06-12')).toEqual(await dayMetrics(iso, '2020-06-12'));
   });
 
-  it('takes definitive data as consolidated, with its half-hourly values and forecast-only quarter rows', () => {
+  it('takes definitive data as consolidated, with its half-hourly values and forecast-only quarter rows', async () => {
     const build = buildRteFile({ from: '2020-07-01', to: '2020-07-02', kind: 'Definitif' });
     const file = parseRteFile(zipRteFile(build).bytes, 'eCO2mix_RTE_Annuel-Definitif_2020.zip');
     expect(rteDaySources(file, '2020-07-01')).toEqual(['consolidated']);
     expect(rteDayExport(file, '2020-07-01', 'consolidated')?.rows).toBe(96);
-    expect(dayMetrics(file, '2020-07-01')).toMatchObject({
+    expect(await dayMetrics(file, '2020-07-01')).toMatchObject({
       source: 'consolidated',
       stepMinutes: 30,
       points: 48,

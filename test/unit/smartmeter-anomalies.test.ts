@@ -310,6 +310,24 @@ describe('anomaly output', () => {
     expect(await readFile(target)).toEqual(bytes);
   });
 
+  it('gives the same bytes when the meters are scored in chunks', async () => {
+    const day = '2024-06-12';
+    const spiked = (meter: string): Meter => ({ meter, stepMinutes: 30, kwh: at('03:00', 2.5) });
+    const usual = ['a', 'b', 'c', 'd', 'e'].map((m) => household(`meter-${m}`));
+    const { readings, history } = await writeWithHistory(day, usual, [
+      ...usual.slice(0, 3),
+      spiked('meter-d'),
+      spiked('meter-e'),
+      spiked('meter-new'),
+    ]);
+    const whole = await detect(day, readings, history);
+    const target = scratchFile('anomalies-chunked.parquet');
+    const chunked = await scoreAnomalies(scratch.connection, { day, readings, history, target, chunkReadings: 1_000 });
+    expect([...new Set(whole.anomalies.map((a) => a.meter_id))]).toEqual(['meter-d', 'meter-e', 'meter-new']);
+    expect(chunked).toEqual(whole.result);
+    expect(await readFile(target)).toEqual(await readFile(whole.target));
+  });
+
   it('lets a DuckDB error through and refuses a malformed day', async () => {
     const readings = await writeDay('2024-06-12', [household('house')]);
     const target = scratchFile('never.parquet');

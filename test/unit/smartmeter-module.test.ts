@@ -253,6 +253,17 @@ describe('generic files (meter_id,timestamp,kwh)', () => {
     expect(corrected.metrics).toMatchObject({ readings: 2, energyKWh: 6 });
   });
 
+  it('counts a reading repeated within a file once, though a later file sends it again, and keeps the later line', async () => {
+    const repeated = 'meter_id,timestamp,kwh\nm1,2024-05-02T10:00:00Z,1\nm1,2024-05-02T10:00:00Z,2\n';
+    const later = await fileOf('meter_id,timestamp,kwh\nm1,2024-05-02T09:30:00Z,4\nm1,2024-05-02T10:00:00Z,3\n', {}, 1);
+    const day = await runDay('2024-05-02', [await fileOf(repeated, {}, 0), later]);
+    expect(day.readings.map((r) => [r.kwh, r.file, r.line])).toEqual([
+      [4, later.key, 2],
+      [3, later.key, 3],
+    ]);
+    expect(day.metrics).toMatchObject({ readings: 2, energyKWh: 7, duplicates: 1 });
+  });
+
   it('leaves out readings after the end of tomorrow', async () => {
     const body = 'meter_id,timestamp,kwh\nm1,2026-11-23T10:00:00Z,1\nm1,2026-11-25T10:00:00Z,1\n';
     expect(await days(await fileOf(body))).toEqual(['2026-11-23']);

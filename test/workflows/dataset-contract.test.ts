@@ -106,7 +106,7 @@ describe('a dataset module added in the test suite alone', () => {
     });
     const report = await json('reports/dt=2024-03-31/daily_report.json');
     expect(JSON.stringify(report)).toContain('"toy"');
-    await recordHistory(workflowIds.datasetDay('toy', '2024-03-31'), 'dataset-day-planned-http-2024-03-31');
+    await recordHistory(workflowIds.datasetDay('toy', '2024-03-31'), 'dataset-day-planned-http-2024-03-31-lean-day');
   });
 
   it('claims a dropped file into each Paris day it covers, runs them, and empties the inbox', async () => {
@@ -124,7 +124,10 @@ describe('a dataset module added in the test suite alone', () => {
     expect(result.ran).toEqual(['2024-10-26', '2024-10-27']);
     expect(result.released).toBe(true);
     await recordHistory(handle.workflowId, 'ingest-drop-2024-10-26');
-    await recordHistory(workflowIds.datasetDay('toydrop', '2024-10-27'), 'dataset-day-planned-drop-2024-10-27');
+    await recordHistory(
+      workflowIds.datasetDay('toydrop', '2024-10-27'),
+      'dataset-day-planned-drop-2024-10-27-lean-day',
+    );
     expect(await harness.resources.deps.objects.head(inboxKey)).toBeNull();
     expect(await valuesOf('toydrop', '2024-10-27')).toEqual([
       ['2024-10-27T12:00', 6],

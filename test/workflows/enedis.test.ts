@@ -220,3 +220,51 @@ describe('courant ingest --dataset enedis', () => {
     });
   });
 });
+
+describe('missed Enedis deliveries', () => {
+  it('shows a number missing from a subscription’s deliveries in `courant status` and the daily report', async () => {
+    const subscription = '900000042';
+    const prm = '99000000000055';
+    // Deliveries 1, 2 and 4, one a day as Enedis sends them; 2 is delivered again (not a gap).
+    const deliveries = [
+      { n: 1, date: '2025-03-01' },
+      { n: 2, date: '2025-03-02' },
+      { n: 2, date: '2025-03-02', again: true },
+      { n: 4, date: '2025-03-04' },
+    ];
+    for (const [i, d] of deliveries.entries()) {
+      const folder = path.join(dir, `delivery-${i}`);
+      await mkdir(folder);
+      const stamp = `${d.date.replaceAll('-', '')}0${d.again ? 9 : 3}0000`;
+      const file = path.join(
+        folder,
+        `ERDF_R151_17X000001117366M_GRD-F139_${subscription}_0000${d.n}_Q_00001_00001_${stamp}.xml`,
+      );
+      const wh = 1_000_000 + d.n * 4_000 + (d.again ? 1_000 : 0);
+      await writeFile(file, r151Flow([{ prm, date: d.date, wh: { BASE: wh } }]));
+      const r = await runCli(['ingest', '--dataset', 'enedis', '--file', file, '--wait'], cliEnv(harness.config));
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    }
+
+    const status = await runCli(
+      ['status', '--from', '2025-03-01', '--to', '2025-03-04', '--datasets', 'enedis'],
+      cliEnv(harness.config),
+    );
+    expect(status.code, status.stderr).toBe(0);
+    const line = (date: string) => status.stdout.split('\n').find((l) => l.startsWith(date)) ?? '';
+    expect(line('2025-03-04')).toContain(
+      `enedis: missed delivery R151 ${subscription}: 00003 (between 00002 and 00004)`,
+    );
+    for (const date of ['2025-03-01', '2025-03-02']) expect(line(date)).not.toContain('missed delivery');
+
+    const report = JSON.parse(await readFile(dataPath('reports/dt=2025-03-04/daily_report.json'), 'utf8')) as {
+      summary: { headline: Array<{ dataset: string; metric: string; value: unknown }> };
+    };
+    expect(report.summary.headline).toContainEqual({ dataset: 'enedis', metric: 'missedDeliveries', value: 1 });
+    const html = await readFile(dataPath('reports/dt=2025-03-04/daily_report.html'), 'utf8');
+    expect(html).toContain('Missed deliveries');
+    expect(html).toContain(`R151 ${subscription}: 00003 (between 00002 and 00004)`);
+    const previous = await readFile(dataPath('reports/dt=2025-03-02/daily_report.html'), 'utf8');
+    expect(previous).not.toContain(`R151 ${subscription}: 000`);
+  });
+});

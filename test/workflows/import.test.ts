@@ -84,7 +84,7 @@ describe('courant import of the RTE file of June 2016', () => {
     if (process.env.RECORD_HISTORIES === '1') {
       const child = harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', '2016-06-01'));
       await writeFile(
-        'test/replay/histories/dataset-day-import-2016-06-01-dataset-modules.json',
+        'test/replay/histories/dataset-day-import-2016-06-01-lean-day.json',
         historyToJSON(await child.fetchHistory()),
       );
     }

@@ -96,7 +96,10 @@ describe('a blocking quality check', () => {
 
     if (process.env.RECORD_HISTORIES === '1') {
       const history = await harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', DAY)).fetchHistory();
-      await writeFile('test/replay/histories/dataset-day-quality-blocked-2019-06-12.json', historyToJSON(history));
+      await writeFile(
+        'test/replay/histories/dataset-day-quality-blocked-2019-06-12-lean-day.json',
+        historyToJSON(history),
+      );
     }
   });
 
@@ -137,7 +140,10 @@ describe('a blocking quality check', () => {
 
     if (process.env.RECORD_HISTORIES === '1') {
       const history = await harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', DAY)).fetchHistory();
-      await writeFile('test/replay/histories/dataset-day-quality-passed-2019-06-12.json', historyToJSON(history));
+      await writeFile(
+        'test/replay/histories/dataset-day-quality-passed-2019-06-12-lean-day.json',
+        historyToJSON(history),
+      );
     }
   });
 });

@@ -8,6 +8,7 @@ import { applySchedule, backfillSchedule, describeSchedule } from '../../schedul
 import { DATASET_MODULES } from '../../datasets/registry.js';
 import { dailySchedule } from '../../schedules/daily-schedule.js';
 import { inboxScanSchedule } from '../../schedules/inbox-scan-schedule.js';
+import { revisedDaysSchedule } from '../../schedules/revised-days-schedule.js';
 import { scheduleSettings } from '../../schedules/settings.js';
 import type { ScheduleDefinition } from '../../schedules/shape.js';
 import { connectClient } from '../../workers/temporal-connection.js';
@@ -18,21 +19,30 @@ import { parseRangeOptions } from '../range-options.js';
 
 type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx: CommandContext) => Promise<void>;
 
-/** The schedules of this deployment: the daily one, and the inbox scan when a dataset takes dropped files. */
+/**
+ * The schedules of this deployment: the daily one, the inbox scan when a dataset takes dropped
+ * files, the revised-days check when a dataset's days may be revised.
+ */
 function definitions(ctx: CommandContext): ScheduleDefinition[] {
   const settings = scheduleSettings(ctx.config);
   const takesDrops = DATASET_MODULES.some((module) => module.drop !== undefined);
-  return [dailySchedule(settings.daily), ...(takesDrops ? [inboxScanSchedule(settings.inboxScan)] : [])];
+  const revises = DATASET_MODULES.some((module) => module.revisions !== undefined);
+  return [
+    dailySchedule(settings.daily),
+    ...(takesDrops ? [inboxScanSchedule(settings.inboxScan)] : []),
+    ...(revises ? [revisedDaysSchedule(settings.revisedDays)] : []),
+  ];
 }
 
-/** Runs `operation` on every schedule (`all`), or on the one the options pick: daily, or the inbox scan. */
+/** Runs `operation` on every schedule (`all`), or on the one the options pick: daily, the inbox scan or the revised-days check. */
 function withSchedules(context: () => CommandContext, operation: Operation, all = false) {
-  return async (options: { inboxScan?: boolean } = {}) => {
+  return async (options: { inboxScan?: boolean; revisedDays?: boolean } = {}) => {
     const ctx = context();
     const every = definitions(ctx);
-    const picked = all
-      ? every
-      : every.filter((d) => (d.options.action.workflowType === 'inboxScan') === (options.inboxScan === true));
+    const wanted = options.inboxScan ? 'inboxScan' : options.revisedDays ? 'revisedDays' : 'scheduledDaily';
+    const picked = all ? every : every.filter((d) => d.options.action.workflowType === wanted);
+    if (picked.length === 0 && options.revisedDays)
+      throw new UsageError('--revised-days: no dataset has revised days, so there is no revised-days schedule');
     if (picked.length === 0)
       throw new UsageError('--inbox-scan: no dataset takes dropped files, so there is no inbox schedule');
     const { client, close } = await connectClient(ctx.config);
@@ -51,7 +61,9 @@ const OVERLAPS = Object.values(ScheduleOverlapPolicy).filter(
 export function registerSchedulesCommand(program: Command, context: () => CommandContext): void {
   const schedules = program
     .command('schedules')
-    .description('the daily schedule and the inbox scan (SCHEDULE_* and INBOX_SCAN_* override the defaults)');
+    .description(
+      'the daily schedule, the inbox scan and the revised-days check (SCHEDULE_*, INBOX_SCAN_* and REVISED_DAYS_* override the defaults)',
+    );
 
   schedules
     .command('apply')
@@ -99,7 +111,8 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .description('pause the daily schedule (or the inbox scan), with a note saying why')
     .requiredOption('--note <text>', 'why it is paused (shown in the Web UI)')
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
-    .action(async (options: { note: unknown; inboxScan: boolean }) => {
+    .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
+    .action(async (options: { note: unknown; inboxScan: boolean; revisedDays: boolean }) => {
       const note = parseNoteOption('--note', options.note);
       await withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
@@ -113,6 +126,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .command('unpause')
     .description('resume the daily schedule (or the inbox scan)')
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
+    .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
@@ -126,6 +140,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .command('trigger')
     .description("run the daily schedule's action now (for the day before today), or scan the inbox now")
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
+    .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {

@@ -1,6 +1,7 @@
 /**
  * `courant status --from D1 --to D2 [--datasets a,b] [--check]`: a dataset × day grid from the day
- * records, with late days (past their dataset's due time) and quality warnings; `--check` exits 1
+ * records, with late days (past their dataset's due time), quality warnings and the notes modules
+ * add from the days' metrics documents (`statusNotes`: Enedis missed deliveries); `--check` exits 1
  * when a due day is late or failed.
  */
 import type { Command } from 'commander';
@@ -8,12 +9,33 @@ import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js'
 import { DATASET_NAMES } from '../../datasets/registry.js';
 import { datesInRange } from '../../shared/partition.js';
 import { createStorage } from '../../storage/index.js';
-import type { DayRun } from '../../storage/records.js';
+import type { DatasetCatalog } from '../../datasets/contract.js';
+import type { DayRun, RecordStore } from '../../storage/records.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError } from '../errors.js';
 import { parseDatasetsOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
+
+/** The notes of modules with `statusNotes`, from the metrics documents of their days shown, by `{dataset}/{date}`. */
+async function moduleNotes(
+  records: RecordStore,
+  catalog: DatasetCatalog,
+  runs: readonly DayRun[],
+): Promise<Map<string, string[]>> {
+  const notes = new Map<string, string[]>();
+  for (const { module } of catalog.all) {
+    if (!module.statusNotes) continue;
+    const dates = runs.filter((run) => run.dataset === module.name).map((run) => run.date);
+    const documents = await Promise.all(dates.map((date) => records.getMetrics(module.name, date)));
+    const days = documents.flatMap((d) => (d ? [{ date: d.date, metrics: d.metrics }] : []));
+    for (const { date, note } of module.statusNotes(days)) {
+      const key = `${module.name}/${date}`;
+      notes.set(key, [...(notes.get(key) ?? []), note]);
+    }
+  }
+  return notes;
+}
 
 export function registerStatusCommand(program: Command, context: () => CommandContext): void {
   program
@@ -36,8 +58,10 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       const ctx = context();
       const storage = await createStorage(ctx.config);
       let runs: DayRun[];
+      let notes: Map<string, string[]>;
       try {
         runs = await storage.records.listDayRuns({ from, to, datasets: named ?? DATASET_NAMES });
+        notes = await moduleNotes(storage.records, registeredCatalog(ctx.config.datasets), runs);
       } finally {
         await storage.records.close();
       }
@@ -53,6 +77,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
           return module.dueHours?.(config) ?? null;
         },
         now: new Date(),
+        notes,
       });
       ctx.out.write(grid.text);
       const problems = grid.counts.failed + grid.counts.late;

@@ -3,9 +3,9 @@
  * sources per day (real time and consolidated), the transform of the day's exports into one row
  * per instant, and the DESIGN §6 metrics.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeParquetRows } from '../../parquet/write.js';
+import { copyToParquetSql } from '../../parquet/copy.js';
 import type {
   DatasetConfig,
   DayMetrics,
@@ -15,9 +15,10 @@ import type {
   TransformOutput,
 } from '../contract.js';
 import { eco2mixDayMetrics } from './day-metrics.js';
-import { mergeEco2mixSources } from './merge.js';
-import { assertEco2mixCsv, parseEco2mixCsv } from './parse.js';
-import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE } from './record.js';
+import { assertEco2mixCsv } from './export-file.js';
+import { mergedEco2mixSql } from './merge-sql.js';
+import { readEco2mixExports } from './read-exports.js';
+import { ECO2MIX_TABLE } from './record.js';
 import { ECO2MIX_SOURCES, eco2mixExportUrl, type Eco2mixSource } from './sources.js';
 
 export interface Eco2mixConfig {
@@ -56,29 +57,41 @@ export function checkEco2mixDownload(_source: string, body: Uint8Array, file: st
   assertEco2mixCsv(body, file);
 }
 
-/** The day's exports → `eco2mix_national` (one row per instant of the Paris day) and the rejected rows. */
+/** Temporary table of the day's rows while the transform runs (one connection per transform). */
+const ROWS_TABLE = 'eco2mix_export_rows';
+
+/**
+ * The day's exports → `eco2mix_national` (one row per instant of the Paris day) and the rejected
+ * rows: DuckDB reads the raw files, checks and merges the rows and writes the Parquet.
+ */
 export async function transformEco2mix(context: TransformContext<Eco2mixConfig>): Promise<TransformOutput> {
-  const inputs = await Promise.all(
-    context.files.map(async (file) => ({ source: file.source, file: file.key, body: await readFile(file.path) })),
-  );
-  const parsed = inputs.map((input) => ({
-    input,
-    result: parseEco2mixCsv(input.body, { file: input.file, source: sourceOf(input.source) }),
+  const inputs = context.files.map((file, order) => ({
+    path: file.path,
+    file: file.key,
+    source: sourceOf(file.source),
+    order,
   }));
-  const records = mergeEco2mixSources(
-    parsed.flatMap((p) => p.result.records),
-    context.date,
-  );
-  const rejects = parsed.flatMap((p) => p.result.rejects.map((r) => ({ file: p.input.file, ...r })));
-  const result = { records, rejects, rowsRead: parsed.reduce((n, p) => n + p.result.rowsRead, 0) };
-  const written = await writeParquetRows(
-    context.db,
-    result.records,
-    ECO2MIX_PARQUET_COLUMNS,
-    context.tablePath(ECO2MIX_TABLE),
-  );
-  await writeFile(context.rejectsPath, result.rejects.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  return { tables: [ECO2MIX_TABLE], rows: { read: result.rowsRead, written, rejected: result.rejects.length } };
+  try {
+    const readings = await readEco2mixExports(context.db, inputs, ROWS_TABLE);
+    const written = await context.db.runAndReadAll(
+      copyToParquetSql(
+        mergedEco2mixSql(ROWS_TABLE, context.date, {
+          files: readings.length,
+          repeated: readings.some((r) => r.repeated),
+        }),
+        context.tablePath(ECO2MIX_TABLE),
+      ),
+    );
+    const rejects = readings.flatMap((r) => r.rejects.map((reject) => ({ file: r.file, ...reject })));
+    await writeFile(context.rejectsPath, rejects.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const rowsRead = readings.reduce((n, r) => n + r.rowsRead, 0);
+    return {
+      tables: [ECO2MIX_TABLE],
+      rows: { read: rowsRead, written: Number(written.getRows()[0]?.[0] ?? 0), rejected: rejects.length },
+    };
+  } finally {
+    await context.db.run(`DROP TABLE IF EXISTS ${ROWS_TABLE}`);
+  }
 }
 
 /** The DESIGN §6 document of the day, from its `eco2mix_national` table. */

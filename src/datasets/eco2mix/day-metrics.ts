@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
-import { periodFigures } from './figures-sql.js';
+import { dayFigures } from './figures-sql.js';
 import { PRODUCTION_SOURCES } from './labels.js';
 import { eco2mixMetricsSchema, type Eco2mixMetrics } from './metrics-schema.js';
 
@@ -22,7 +22,7 @@ async function sourceOf(db: DuckDBConnection, path: string): Promise<Eco2mixMetr
 
 export async function eco2mixDayMetrics(db: DuckDBConnection, date: string, path: string): Promise<Eco2mixMetrics> {
   const { hours } = parisDayBounds(date);
-  const figures = (await periodFigures(db, [{ date, path, hours }])).byDay.get(date) ?? null;
+  const figures = await dayFigures(db, { date, path, hours });
   // A day without points counts in quarter-hours, the real-time grid.
   const expectedPoints = figures?.expectedPoints ?? hours * 4;
   const points = figures?.points ?? 0;

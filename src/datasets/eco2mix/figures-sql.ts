@@ -110,20 +110,28 @@ function orderedSum(expression: string, order: string): string {
   return `list_sum(list(${expression} ORDER BY ${order}) FILTER (WHERE (${expression}) IS NOT NULL))`;
 }
 
-/** One row per day: the §6 sums of its points, step 15 when a point lies on :15/:45, else 30. */
-function daysSql(days: readonly DayPartition[]): string {
+/** The day partitions as rows `path, day, hours`. */
+function dayFilesSql(days: readonly DayPartition[]): string {
   const files = days.map((d) => `(${sqlString(d.path)}, ${sqlString(d.date)}, ${d.hours})`).join(', ');
+  return `SELECT * FROM (VALUES ${files}) t(path, day, hours)`;
+}
+
+const POINT_COLUMNS = `epoch_ms(p.instant)::DOUBLE AS ts, epoch(p.instant)::BIGINT % 1800 = 900 AS quarter,
+  p.consommation AS c, p.prevision_j1 AS f1, ${PRODUCTION_SOURCES.map((s) => `p.${s}`).join(', ')},
+  p.ech_physiques, p.taux_co2`;
+
+/** The points (instants with a consumption) of the days, from `day_files`. */
+function pointsSql(days: readonly DayPartition[]): string {
   const paths = days.map((d) => sqlString(d.path)).join(', ');
+  return `SELECT f.day, f.hours, ${POINT_COLUMNS}
+  FROM read_parquet([${paths}], filename = true, union_by_name = true) p JOIN day_files f ON p.filename = f.path
+  WHERE p.consommation IS NOT NULL`;
+}
+
+/** One row per day of `points`: the §6 sums of its points, step 15 when a point lies on :15/:45, else 30. */
+function daysOfPointsSql(): string {
   const energy = (column: string) => `${orderedSum(column, 'ts')} * s.step / 60.0 AS ${column}`;
   return `
-CREATE OR REPLACE TEMP TABLE day_files AS SELECT * FROM (VALUES ${files}) t(path, day, hours);
-CREATE OR REPLACE TEMP TABLE points AS
-  SELECT f.day, f.hours, epoch_ms(p.instant)::DOUBLE AS ts, epoch(p.instant)::BIGINT % 1800 = 900 AS quarter,
-         p.consommation AS c, p.prevision_j1 AS f1, ${PRODUCTION_SOURCES.map((s) => `p.${s}`).join(', ')},
-         p.ech_physiques, p.taux_co2
-  FROM read_parquet([${paths}], filename = true, union_by_name = true) p JOIN day_files f ON p.filename = f.path
-  WHERE p.consommation IS NOT NULL;
-CREATE OR REPLACE TEMP TABLE days AS
   WITH steps AS (SELECT day, CASE WHEN bool_or(quarter) THEN 15 ELSE 30 END AS step FROM points GROUP BY day)
   SELECT p.day, s.step, (any_value(p.hours) * 60 / s.step)::INTEGER AS expected, count(*)::INTEGER AS points,
          ${orderedSum('c', 'ts')} AS c_sum, ${energy('c')},
@@ -132,7 +140,15 @@ CREATE OR REPLACE TEMP TABLE days AS
          ${orderedSum('taux_co2', 'ts')} AS co2_sum, count(taux_co2)::INTEGER AS co2_n,
          ${orderedSum('CASE WHEN c <> 0 THEN abs(c - f1) / c END', 'ts')} AS ape_sum,
          (count(*) FILTER (WHERE f1 IS NOT NULL AND c <> 0))::INTEGER AS ape_n
-  FROM points p JOIN steps s USING (day) GROUP BY p.day, s.step;`;
+  FROM points p JOIN steps s USING (day) GROUP BY p.day, s.step`;
+}
+
+/** The tables `day_files`, `points` and `days` of the given days, for the roll-ups to read. */
+function daysSql(days: readonly DayPartition[]): string {
+  return `
+CREATE OR REPLACE TEMP TABLE day_files AS ${dayFilesSql(days)};
+CREATE OR REPLACE TEMP TABLE points AS ${pointsSql(days)};
+CREATE OR REPLACE TEMP TABLE days AS ${daysOfPointsSql()};`;
 }
 
 /** Days grouped by `key` (all together without one): energies and counts summed, peak and minimum the extreme day's (first on ties). */
@@ -146,6 +162,8 @@ SELECT ${key ?? "'total'"} AS key, count(*)::INTEGER AS days, sum(points)::INTEG
        ${orderedSum('co2_sum', 'day')} AS co2_sum, sum(co2_n)::INTEGER AS co2_n, ${orderedSum('ape_sum', 'day')} AS ape_sum, sum(ape_n)::INTEGER AS ape_n
 FROM days${key ? ` GROUP BY ${key} ORDER BY ${key}` : ''}`;
 }
+
+const DROP_TABLES = 'DROP TABLE IF EXISTS day_files; DROP TABLE IF EXISTS points; DROP TABLE IF EXISTS days;';
 
 /** Figures per day, per month and in total of the given day partitions. */
 export async function periodFigures(
@@ -165,6 +183,22 @@ export async function periodFigures(
       total: total && num(total, 'days') ? figuresOf(total) : null,
     };
   } finally {
-    await connection.run('DROP TABLE IF EXISTS day_files; DROP TABLE IF EXISTS points; DROP TABLE IF EXISTS days;');
+    await connection.run(DROP_TABLES);
   }
+}
+
+/**
+ * The figures of one day partition, in one statement: {@link periodFigures}' `byDay` for a single
+ * day. The day's row of `days` is its figures as they are — the roll-up of one day adds each sum to
+ * nothing and gives the same bits — so it is read without the roll-up.
+ */
+export async function dayFigures(connection: DuckDBConnection, day: DayPartition): Promise<Figures | null> {
+  const points = `SELECT ${sqlString(day.date)} AS day, ${day.hours} AS hours, ${POINT_COLUMNS}
+    FROM read_parquet(${sqlString(day.path)}) p WHERE p.consommation IS NOT NULL`;
+  const reader = await connection.runAndReadAll(`WITH points AS (${points}), days AS (${daysOfPointsSql()})
+    SELECT day AS key, 1 AS days, points, expected, c_sum, c AS energy, peak, peak_at, low, low_at,
+      ${PRODUCTION_SOURCES.join(', ')}, ech_physiques AS net_import, co2_sum, co2_n, ape_sum, ape_n
+    FROM days`);
+  const [row] = reader.getRowObjectsJson() as unknown as Row[];
+  return row ? figuresOf(row) : null;
 }

@@ -2,8 +2,11 @@
  * The Enedis day: every flow file claimed for the day → `index_readings.parquet`, one row per
  * (flow, PRM, reading instant, class kind, calendar, class) whose reading closes the Paris day,
  * then `stated_energies.parquet` (always written, possibly empty), one row per energy a flow states
- * for a period the day's end closes (R15 `Classe_Mesure` 2), and the rejected values. The XML is read once per file in a stream (`flow-xml.ts`), then DuckDB
- * converts, judges and keeps the values (`rows-sql.ts`), spilling to disk past its memory limit.
+ * for a period the day's end closes (R15 `Classe_Mesure` 2), `deliveries.parquet` (the day's numbered
+ * deliveries, `delivery-table.ts`), and the rejected values. The XML is read once per file in a
+ * stream (`flow-xml.ts`) and its values converted and judged by DuckDB (`rows-sql.ts`), kept by the
+ * file's hash (`parsed-files.ts`, usually already there since the file's claim): each day reads
+ * only its own rows, then DuckDB keeps them, spilling to disk past its memory limit.
  * A value delivered again (a re-delivered or overlapping file) is kept once: the latest file to
  * arrive wins, and within a file the last line. A zip's members are read as flows of their own; a
  * member that is not XML is a reject naming it.
@@ -13,8 +16,8 @@ import { copyToParquetSql } from '../../parquet/copy.js';
 import type { TransformContext, TransformOutput } from '../contract.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import type { EnedisConfig } from './config.js';
-import { writeFileFlows } from './flow-files.js';
-import { flowRowsSql } from './rows-sql.js';
+import { DELIVERY_TABLE, writeDeliveries } from './delivery-table.js';
+import { parsedFile, parsedRowsSql } from './parsed-files.js';
 
 export const INDEX_TABLE = 'index_readings';
 
@@ -61,54 +64,59 @@ async function count(context: TransformContext<EnedisConfig>, sql: string): Prom
 /** See the module's doc: the day's flow files → index readings and rejects. Idempotent. */
 export async function transformEnedisFiles(context: TransformContext<EnedisConfig>): Promise<TransformOutput> {
   const { db, date } = context;
-  const read = await Promise.all(
-    context.files.map((file) => writeFileFlows(file.path, file.key, context.scratchDir, `values-${file.order}`)),
-  );
-  const files = read.flatMap((r, i) =>
-    r.parts.map((part) => ({ path: part.values, file: part.file, arrival: context.files[i]?.order ?? i })),
-  );
-  const skipped = read.flatMap((r) => r.skipped);
+  const files: Array<{ readonly sql: string; readonly skipped: ReadonlyArray<{ file: string; reason: string }> }> = [];
+  for (const file of context.files) {
+    const parsed = await parsedFile(db, file.path, file.key, file.sha256);
+    files.push({
+      sql: parsedRowsSql(parsed, file.key, file.order),
+      skipped: parsed.manifest.skipped.map((s) => ({ file: `${file.key}${s.suffix}`, reason: s.reason })),
+    });
+  }
+  const skipped = files.flatMap((f) => f.skipped);
   const skippedRejects = skipped.map(
     (s) => `SELECT json_object('file', ${sqlString(s.file)}, 'reason', ${sqlString(s.reason)}), NULL, NULL`,
   );
-  try {
-    await db.run(`CREATE OR REPLACE TEMP TABLE en_rows AS ${flowRowsSql(files)}`);
-    const rows = (await count(context, 'SELECT count(*) FROM en_rows')) + skipped.length;
-    const rejected = await count(
-      context,
-      copyJsonLines(
-        `SELECT reject FROM (
-           SELECT json_object('file', file, 'line', line, 'column', bad_column, 'value', bad_value, 'reason', reason) AS reject,
-                  arrival, line
-           FROM en_rows WHERE reason IS NOT NULL
-           ${skippedRejects.map((sql) => `UNION ALL ${sql}`).join(' ')})
-         ORDER BY arrival NULLS LAST, line, reject`,
-        context.rejectsPath,
-      ),
-    );
-    const written = await count(
-      context,
-      copyToParquetSql(
-        `SELECT ${INDEX_COLUMNS.join(', ')} FROM en_rows
-         WHERE reason IS NULL AND NOT skipped AND day = '${date}'::DATE
-         ${latest('flow, prm, reading_at, class_kind, calendar, class')}
-         ORDER BY prm, reading_at, flow, class_kind, calendar, class`,
-        context.tablePath(INDEX_TABLE),
-      ),
-    );
-    const stated = await count(
-      context,
-      copyToParquetSql(
-        `SELECT ${STATED_COLUMNS.join(', ')} FROM (
-           SELECT *, reading_at AS period_end FROM en_rows
-           WHERE reason IS NULL AND stated AND day = '${date}'::DATE
-           ${latest('flow, prm, period_start, reading_at, class_kind, calendar, class')})
-         ORDER BY prm, period_end, period_start, flow, class_kind, calendar, class`,
-        context.tablePath(STATED_TABLE),
-      ),
-    );
-    return { tables: [INDEX_TABLE, STATED_TABLE], rows: { read: rows, written: written + stated, rejected } };
-  } finally {
-    await db.run('DROP TABLE IF EXISTS en_rows');
-  }
+  const all = files.map((f) => f.sql).join(' UNION ALL ');
+  const rows = (await count(context, `SELECT count(*) FROM (${all})`)) + skipped.length;
+  // The day's rows and every rejected one (a rejected value may have no day), read from the
+  // parsed files by each query rather than held in memory: they are Parquet already.
+  const dayRows = `(SELECT * FROM (${all}) WHERE day = '${date}'::DATE OR reason IS NOT NULL) AS en_rows`;
+  const rejected = await count(
+    context,
+    copyJsonLines(
+      `SELECT reject FROM (
+         SELECT json_object('file', file, 'line', line, 'column', bad_column, 'value', bad_value, 'reason', reason) AS reject,
+                arrival, line
+         FROM ${dayRows} WHERE reason IS NOT NULL
+         ${skippedRejects.map((sql) => `UNION ALL ${sql}`).join(' ')})
+       ORDER BY arrival NULLS LAST, line, reject`,
+      context.rejectsPath,
+    ),
+  );
+  const written = await count(
+    context,
+    copyToParquetSql(
+      `SELECT ${INDEX_COLUMNS.join(', ')} FROM ${dayRows}
+       WHERE reason IS NULL AND NOT skipped AND day = '${date}'::DATE
+       ${latest('flow, prm, reading_at, class_kind, calendar, class')}
+       ORDER BY prm, reading_at, flow, class_kind, calendar, class`,
+      context.tablePath(INDEX_TABLE),
+    ),
+  );
+  const stated = await count(
+    context,
+    copyToParquetSql(
+      `SELECT ${STATED_COLUMNS.join(', ')} FROM (
+         SELECT *, reading_at AS period_end FROM ${dayRows}
+         WHERE reason IS NULL AND stated AND day = '${date}'::DATE
+         ${latest('flow, prm, period_start, reading_at, class_kind, calendar, class')})
+       ORDER BY prm, period_end, period_start, flow, class_kind, calendar, class`,
+      context.tablePath(STATED_TABLE),
+    ),
+  );
+  await writeDeliveries(db, date, context.files, context.tablePath(DELIVERY_TABLE));
+  return {
+    tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE],
+    rows: { read: rows, written: written + stated, rejected },
+  };
 }

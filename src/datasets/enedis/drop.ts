@@ -1,13 +1,10 @@
 /** Enedis flow files (XML, or zips of them) dropped in `inbox/enedis/`: the Paris days whose end their readings close. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { BadDataError } from '../../shared/errors.js';
 import { nextDate, parisDateOf } from '../../shared/partition.js';
 import type { DropHandler } from '../contract.js';
 import type { EnedisConfig } from './config.js';
-import { writeFileFlows } from './flow-files.js';
-import { flowRowsSql } from './rows-sql.js';
+import { parsedFile, parsedRowsSql } from './parsed-files.js';
 
 export const enedisDrop: DropHandler<EnedisConfig> = {
   options: z.object({ fileName: z.string().optional() }),
@@ -16,25 +13,21 @@ export const enedisDrop: DropHandler<EnedisConfig> = {
    * The Paris days the file's kept readings close, ascending (none after tomorrow, Paris). The
    * file is an XML flow or a zip of them. A file that is not well-formed XML, not an R151, C15 or R15
    * flow, a zip without any, or one holding no index value is refused (BadDataError naming the
-   * line and column when there is one).
+   * line and column when there is one). The parsed values are kept for the file's days
+   * (`parsed-files.ts`): claiming parses the file, its days do not parse it again.
    */
   async days({ db, path, file, now }) {
-    const scratch = await mkdtemp(join(dirname(path), 'enedis-days-'));
-    try {
-      const { parts } = await writeFileFlows(path, file, scratch, 'values');
-      if (parts.every((part) => part.count === 0))
-        throw new BadDataError({ file }, `the ${parts.map((p) => p.flow).join(', ')} flow holds no index value`);
-      const last = nextDate(parisDateOf(now));
-      const rows = (
-        await db.runAndReadAll(
-          `SELECT DISTINCT strftime(day, '%Y-%m-%d') AS day
-           FROM (${flowRowsSql(parts.map((part) => ({ path: part.values, file: part.file, arrival: 0 })))})
-           WHERE reason IS NULL AND NOT skipped AND day <= '${last}'::DATE ORDER BY day`,
-        )
-      ).getRowsJson();
-      return rows.flatMap(([day]) => (typeof day === 'string' ? [day] : []));
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    const parsed = await parsedFile(db, path, file);
+    const { parts } = parsed.manifest;
+    if (parts.every((part) => part.count === 0))
+      throw new BadDataError({ file }, `the ${parts.map((p) => p.flow).join(', ')} flow holds no index value`);
+    const last = nextDate(parisDateOf(now));
+    const rows = (
+      await db.runAndReadAll(
+        `SELECT DISTINCT strftime(day, '%Y-%m-%d') AS day FROM (${parsedRowsSql(parsed, file, 0)})
+         WHERE reason IS NULL AND NOT skipped AND day <= '${last}'::DATE ORDER BY day`,
+      )
+    ).getRowsJson();
+    return rows.flatMap(([day]) => (typeof day === 'string' ? [day] : []));
   },
 };

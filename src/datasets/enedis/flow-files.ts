@@ -2,13 +2,16 @@
  * A delivered Enedis file → the index values of its flows: an XML flow as it is, or a zip of them
  * (as Enedis delivers them once decrypted), each `.xml` member read as its own flow and named
  * `{file}!{member}`. A member that is not XML is left out and reported, the rest is read; a zip
- * with no XML member, or one that cannot be read, is refused.
+ * with no XML member, or one that cannot be read, is refused. A zip is read in a stream, each
+ * member inflated straight into the flow reader: memory stays bounded whatever the members' size.
  */
-import { unzipSync } from 'fflate';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { TextDecoder } from 'node:util';
 import { BadDataError } from '../../shared/errors.js';
-import { writeFlowValues, type Flow } from './flow-xml.js';
+import { createFlowReader, writeFlowValues, type Flow, type FlowReader } from './flow-xml.js';
 
 /** One flow of the file: its values as JSON lines, and the name its rows carry. */
 export interface FlowPart {
@@ -38,19 +41,97 @@ async function startsAsZip(file: string): Promise<boolean> {
   }
 }
 
-async function unzipMembers(local: string, name: string): Promise<Record<string, Uint8Array>> {
+/** What the inflater said, in order; handled between two chunks of the zip (its callbacks are synchronous). */
+type ZipEvent =
+  | { readonly kind: 'member'; readonly member: UnzipFile }
+  | { readonly kind: 'data'; readonly chunk: Uint8Array; readonly final: boolean }
+  | { readonly kind: 'error'; readonly error: Error };
+
+interface OpenMember {
+  readonly file: string;
+  readonly values: string;
+  readonly reader: FlowReader;
+  readonly decoder: TextDecoder;
+  bytes: number;
+}
+
+const unreadable = (name: string, cause: unknown) =>
+  new BadDataError({ file: name }, `the zip cannot be read: ${String(cause)}`, { cause });
+
+/** Reads every XML member of the zip at `local` as a flow, in a stream (see {@link writeFileFlows}). */
+async function readZipFlows(local: string, name: string, scratch: string, prefix: string) {
+  const parts: FlowPart[] = [];
+  const skipped: SkippedMember[] = [];
+  const members: string[] = [];
+  const events: ZipEvent[] = [];
+  const unzip = new Unzip((member) => events.push({ kind: 'member', member }));
+  unzip.register(UnzipInflate);
+  /** The XML member being read (an object: the callbacks change it). */
+  const state: { current: OpenMember | null } = { current: null };
+
+  const open = (member: UnzipFile) => {
+    if (member.name.endsWith('/') || member.name.startsWith('__MACOSX/')) return;
+    members.push(member.name);
+    const file = `${name}!${member.name}`;
+    if (!/\.xml$/i.test(member.name)) {
+      skipped.push({ file, reason: 'the zip member is not an XML flow: left out' });
+      return;
+    }
+    if ((member.originalSize ?? 0) > MAX_MEMBER_BYTES)
+      throw new BadDataError({ file: name }, `${member.name} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
+    const values = path.join(scratch, `${prefix}-${members.length - 1}.jsonl`);
+    state.current = {
+      file,
+      values,
+      reader: createFlowReader(file, values),
+      decoder: new TextDecoder('utf-8', { ignoreBOM: true }),
+      bytes: 0,
+    };
+    member.ondata = (error, chunk, final) =>
+      events.push(error ? { kind: 'error', error } : { kind: 'data', chunk, final });
+    member.start();
+  };
+  const take = async (event: ZipEvent) => {
+    if (event.kind === 'error') throw unreadable(name, event.error);
+    if (event.kind === 'member') return open(event.member);
+    const member = state.current;
+    if (!member) return;
+    member.bytes += event.chunk.length;
+    if (member.bytes > MAX_MEMBER_BYTES)
+      throw new BadDataError({ file: name }, `${member.file} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
+    const readable = await member.reader.write(member.decoder.decode(event.chunk, { stream: !event.final }));
+    if (!readable || event.final) {
+      state.current = null;
+      const summary = await member.reader.close();
+      parts.push({ file: member.file, values: member.values, flow: summary.flow, count: summary.values });
+    }
+  };
+  const drain = async () => {
+    for (let event = events.shift(); event !== undefined; event = events.shift()) await take(event);
+  };
+  const push = (chunk: Uint8Array, final: boolean) => {
+    try {
+      unzip.push(chunk, final);
+    } catch (cause) {
+      throw unreadable(name, cause);
+    }
+  };
   try {
-    return unzipSync(await readFile(local), {
-      filter: (member) => {
-        if (member.originalSize > MAX_MEMBER_BYTES)
-          throw new BadDataError({ file: name }, `${member.name} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
-        return !member.name.endsWith('/') && !member.name.startsWith('__MACOSX/');
-      },
-    });
-  } catch (cause) {
-    if (cause instanceof BadDataError) throw cause;
-    throw new BadDataError({ file: name }, `the zip cannot be read: ${String(cause)}`, { cause });
+    for await (const chunk of createReadStream(local)) {
+      push(chunk as Buffer, false);
+      await drain();
+    }
+    push(new Uint8Array(0), true);
+    await drain();
+  } catch (error) {
+    await state.current?.reader.abort();
+    throw error;
   }
+  if (state.current) {
+    await state.current.reader.abort();
+    throw new BadDataError({ file: state.current.file }, 'the zip ends before the end of this member');
+  }
+  return { parts: parts.sort((a, b) => a.file.localeCompare(b.file)), skipped, members };
 }
 
 /**
@@ -69,25 +150,8 @@ export async function writeFileFlows(
     const summary = await writeFlowValues(local, name, values);
     return { parts: [{ file: name, values, flow: summary.flow, count: summary.values }], skipped: [] };
   }
-  const members = Object.entries(await unzipMembers(local, name)).sort(([a], [b]) => a.localeCompare(b));
-  const parts: FlowPart[] = [];
-  const skipped: SkippedMember[] = [];
-  for (const [index, [member, bytes]] of members.entries()) {
-    const file = `${name}!${member}`;
-    if (!/\.xml$/i.test(member)) {
-      skipped.push({ file, reason: 'the zip member is not an XML flow: left out' });
-      continue;
-    }
-    const xml = path.join(scratch, `${prefix}-${index}.xml`);
-    await writeFile(xml, bytes);
-    const values = path.join(scratch, `${prefix}-${index}.jsonl`);
-    const summary = await writeFlowValues(xml, file, values);
-    parts.push({ file, values, flow: summary.flow, count: summary.values });
-  }
+  const { parts, skipped, members } = await readZipFlows(local, name, scratch, prefix);
   if (parts.length === 0)
-    throw new BadDataError(
-      { file: name },
-      `the zip holds no XML flow (${members.map(([member]) => member).join(', ') || 'no member'})`,
-    );
+    throw new BadDataError({ file: name }, `the zip holds no XML flow (${members.sort().join(', ') || 'no member'})`);
   return { parts, skipped };
 }

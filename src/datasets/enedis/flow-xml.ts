@@ -18,6 +18,9 @@ import { SaxesParser } from 'saxes';
 import { BadDataError } from '../../shared/errors.js';
 
 export const FLOWS = ['R151', 'C15', 'R15'] as const;
+
+/** The version of the values written: raise it when they change (parsed files kept by an older reader are then not read). */
+export const READER_FORMAT = 1;
 export type Flow = (typeof FLOWS)[number];
 
 /** One index value as written in the file: text, unconverted. */
@@ -79,12 +82,25 @@ const CLASS_ELEMENTS: Readonly<Record<string, RawIndexValue['class_kind']>> = {
   Classe_Temporelle: 'supplier',
 };
 
+/** A flow read chunk by chunk: text goes in, its index values are written as JSON lines. */
+export interface FlowReader {
+  /**
+   * Reads the next chunk of text; resolves once its values are written, to false when the flow is
+   * known to be bad (nothing more is read: `close` names the problem).
+   */
+  write(chunk: string): Promise<boolean>;
+  /** Ends the flow. Throws BadDataError (line and column) when it was malformed or not a known flow. */
+  close(): Promise<FlowFileSummary>;
+  /** Ends the output without a result (the input could not be read). */
+  abort(): Promise<void>;
+}
+
 /**
- * Reads the flow file at `path` and writes its index values to `target` as JSON lines, in the
- * file's order. `file` names the file in errors. Throws BadDataError (line and column) on
- * malformed XML, a document type declaration, or a root that is not a known flow.
+ * A reader writing the index values of one flow to `target` as JSON lines, in the flow's order.
+ * `file` names the flow in errors. Malformed XML, a document type declaration, or a root that is
+ * not a known flow make `close` throw BadDataError naming the line and column.
  */
-export async function writeFlowValues(path: string, file: string, target: string): Promise<FlowFileSummary> {
+export function createFlowReader(file: string, target: string): FlowReader {
   const parser = new SaxesParser({ position: true });
   const out = createWriteStream(target, { encoding: 'utf8' });
   const stack: string[] = [];
@@ -154,22 +170,50 @@ export async function writeFlowValues(path: string, file: string, target: string
     pending.length = 0;
     if (!out.write(lines)) await once(out, 'drain');
   };
+  return {
+    async write(chunk) {
+      if (failures.length > 0) return false;
+      parser.write(chunk);
+      if (failures.length > 0) return false;
+      await flush();
+      return true;
+    },
+    async close() {
+      try {
+        if (failures.length === 0) parser.close();
+        await flush();
+      } finally {
+        out.end();
+        await once(out, 'close');
+      }
+      const [failure] = failures;
+      if (failure) throw failure;
+      if (!flow) throw new BadDataError({ file }, 'the file holds no XML element');
+      return { flow, values };
+    },
+    async abort() {
+      out.end();
+      await once(out, 'close');
+    },
+  };
+}
+
+/**
+ * Reads the flow file at `path` and writes its index values to `target` as JSON lines, in the
+ * file's order. `file` names the file in errors. Throws BadDataError (line and column) on
+ * malformed XML, a document type declaration, or a root that is not a known flow.
+ */
+export async function writeFlowValues(path: string, file: string, target: string): Promise<FlowFileSummary> {
+  const reader = createFlowReader(file, target);
   try {
     for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
-      parser.write(chunk as string);
-      if (failures.length > 0) break;
-      await flush();
+      if (!(await reader.write(chunk as string))) break;
     }
-    if (failures.length === 0) parser.close();
-    await flush();
-  } finally {
-    out.end();
-    await once(out, 'close');
+  } catch (error) {
+    await reader.abort();
+    throw error;
   }
-  const [failure] = failures;
-  if (failure) throw failure;
-  if (!flow) throw new BadDataError({ file }, 'the file holds no XML element');
-  return { flow, values };
+  return reader.close();
 }
 
 function valueOf(

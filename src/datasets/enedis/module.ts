@@ -12,6 +12,7 @@ import { transformEnedisFiles } from './day-transform.js';
 import { enedisDrop } from './drop.js';
 import { enedisEnergies } from './energies.js';
 import { enedisReport } from './report.js';
+import { enedisStatusNotes } from './status-notes.js';
 
 export const enedisModule: DatasetModule<EnedisConfig> = {
   name: 'enedis',
@@ -23,5 +24,6 @@ export const enedisModule: DatasetModule<EnedisConfig> = {
   metrics: enedisMetrics,
   checks: enedisChecks,
   energies: enedisEnergies,
+  statusNotes: enedisStatusNotes,
   report: enedisReport,
 };

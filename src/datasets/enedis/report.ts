@@ -5,6 +5,7 @@ import { datesOfMonth } from '../../shared/periods.js';
 import type { DatasetReport, PeriodReportContext, ReportFigure } from '../contract.js';
 import { periodBarChart } from '../period-chart.js';
 import { periodRowsSql } from '../period-days.js';
+import { describeMissed, missedDeliveriesSchema, sequenceText } from './deliveries.js';
 import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 import { enedisEnergies } from './energies.js';
 
@@ -58,11 +59,19 @@ export const enedisReport: DatasetReport<unknown> = {
     const readings = numberAt(metrics, 'readings');
     const prms = numberAt(metrics, 'prms');
     const flagged = numberAt(metrics, 'flagged');
+    // Documents written before deliveries were tracked have none.
+    const missed = metrics.missedDeliveries === undefined ? [] : missedDeliveriesSchema.parse(metrics.missedDeliveries);
     const figures: ReportFigure[] = [
       { key: 'readings', label: 'Index readings', value: readings },
       { key: 'prms', label: 'PRMs', value: prms },
       { key: 'estimated', label: 'Estimated readings', value: numberAt(metrics, 'estimated') },
       { key: 'flagged', label: 'Flagged readings', value: flagged, note: 'INCONNU class or DN999999 calendar' },
+      {
+        key: 'missedDeliveries',
+        label: 'Missed deliveries',
+        value: missed.length,
+        note: 'numbers missing in a series',
+      },
     ];
     const rows = (
       await db.runAndReadAll(
@@ -74,13 +83,31 @@ export const enedisReport: DatasetReport<unknown> = {
     ).getRowObjects();
     return {
       title: TITLE,
-      summary: `${readings ?? 0} index reading(s) of ${prms ?? 0} PRM(s)${flagged ? `, ${flagged} flagged` : ''}`,
+      summary:
+        `${readings ?? 0} index reading(s) of ${prms ?? 0} PRM(s)${flagged ? `, ${flagged} flagged` : ''}` +
+        (missed.length > 0 ? `; missed deliveries: ${missed.map(describeMissed).join('; ')}` : ''),
       notes: [
         'Indexes in kWh, Wh floored to whole kWh; an R151 date D is the index at the end of D (D+1 00:00 Paris).',
       ],
       figures,
       charts: [],
       tables: [
+        ...(missed.length === 0
+          ? []
+          : [
+              {
+                id: 'enedis-missed-deliveries',
+                title: 'Missed deliveries',
+                columns: ['series', 'missing', 'part', 'delivered before', 'delivered after'],
+                rows: missed.map((m) => [
+                  m.series,
+                  m.from === m.to ? sequenceText(m.from) : `${sequenceText(m.from)}–${sequenceText(m.to)}`,
+                  m.part === null ? '' : `${m.part} of ${m.parts ?? '?'}`,
+                  m.after === null ? '' : sequenceText(m.after),
+                  sequenceText(m.before),
+                ]),
+              },
+            ]),
         {
           id: 'enedis-readings',
           title:

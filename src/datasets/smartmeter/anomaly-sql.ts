@@ -31,8 +31,14 @@
  * Spreads below 2 % of the usual reading or `MIN_SPREAD_KWH` are raised to it, so that a meter
  * that always reads the same value does not flag every change. Days and time slots are Paris
  * local dates and times, so 23- and 25-hour days and any step need nothing special (the repeated
- * October hour shares its time slot). Sums are exact (decimals) and medians are selections, so
- * the same readings give the same scores whatever the threads.
+ * October hour shares its time slot). Medians are selections, the sums of groups exact (decimals)
+ * and the window means (DOUBLE) taken over each meter's readings in time order, so the same
+ * readings give the same scores whatever the threads.
+ *
+ * Cost: one pass of windows over the day and the day before (a meter without history reuses it
+ * as its baseline's levels), per-meter aggregates kept (small), the rows themselves streamed rather
+ * than kept between steps (`NOT MATERIALIZED`): memory grows with the readings of one query, which
+ * `anomalies.ts` bounds by scoring meters in chunks.
  *
  * The threshold and the window were chosen on the labelled Kaggle sample, the only one there is:
  * F1 0.65 over its whole series (0.64 and 0.65 on each half), against 0.52 for a global |z| > 2.
@@ -102,77 +108,83 @@ export function anomalyScoresSql(series: string, options: AnomalyScoresOptions =
   const settledMs = (LEVEL_WINDOW_HOURS - 1) * 3_600_000;
   const recent = `${target} RANGE BETWEEN ${windowMs - 1} PRECEDING AND CURRENT ROW`;
   return `
-WITH instants AS (SELECT meter_id, ts, kwh::DOUBLE AS kwh, epoch_ms(ts) AS ms FROM (${series})),
+WITH instants AS NOT MATERIALIZED (SELECT meter_id, ts, kwh::DOUBLE AS kwh, epoch_ms(ts) AS ms FROM (${series})),
 -- Paris offsets change on whole UTC hours: one time-zone conversion per hour, not per reading.
-offsets AS (
+offsets AS MATERIALIZED (
   SELECT hour, epoch_ms(timezone(${zone}, to_timestamp(hour * 3600))) - hour * 3600000 AS offset_ms
   FROM (SELECT DISTINCT ms // 3600000 AS hour FROM instants)),
-readings AS (
+readings AS NOT MATERIALIZED (
   SELECT *, local::DATE AS day, local::TIME AS slot FROM (
     SELECT i.*, epoch_ms(i.ms + o.offset_ms) AS local FROM instants i JOIN offsets o ON o.hour = i.ms // 3600000)),
-targets AS (SELECT DISTINCT meter_id, day AS target FROM readings WHERE ${scored}),
-window_rows AS (
+targets AS MATERIALIZED (SELECT DISTINCT meter_id, day AS target FROM readings WHERE ${scored}),
+window_rows AS NOT MATERIALIZED (
   SELECT r.*, t.target FROM targets t JOIN readings r
     ON r.meter_id = t.meter_id AND r.day >= t.target - ${HISTORY_DAYS} AND r.day <= t.target),
-depth AS (
+depth AS MATERIALIZED (
   SELECT meter_id, target, count(*) FILTER (WHERE day < target) >= ${MIN_HISTORY_READINGS} AS with_history
   FROM window_rows GROUP BY ALL),
-context AS (
-  SELECT w.*, w.day < w.target OR NOT d.with_history AS in_baseline
+context AS NOT MATERIALIZED (
+  SELECT w.*, d.with_history, w.day < w.target OR NOT d.with_history AS in_baseline
   FROM window_rows w JOIN depth d USING (meter_id, target) WHERE d.with_history OR w.day = w.target),
-usual AS (
+usual AS MATERIALIZED (
   SELECT meter_id, target, median(kwh) AS med, ${MAD_TO_SIGMA} * mad(kwh) AS sigma,
          greatest(0.02 * abs(med), ${MIN_SPREAD_KWH}) AS floor
   FROM context WHERE in_baseline GROUP BY ALL),
-slots AS (
+-- A day alone holds each time of day once (twice for the repeated October hour): too few.
+slots AS MATERIALIZED (
   SELECT meter_id, target, slot, median(kwh) AS slot_med, count(*) AS slot_n
-  FROM context WHERE in_baseline GROUP BY ALL HAVING count(*) >= ${MIN_SLOT_READINGS}),
-deviations AS (
+  FROM context WHERE in_baseline AND with_history GROUP BY ALL HAVING count(*) >= ${MIN_SLOT_READINGS}),
+deviations AS NOT MATERIALIZED (
   SELECT meter_id, target, slot_n, sigma, (slot_med - med)::DECIMAL(18, 9) AS d
   FROM slots JOIN usual USING (meter_id, target)),
-shrink AS (
+shrink AS MATERIALIZED (
   SELECT meter_id, target,
          coalesce(greatest(0, 1 - pi() / 2 * any_value(sigma) ^ 2 / median(slot_n)
            / nullif(avg(d * d)::DOUBLE, 0)), 0) AS w
   FROM deviations GROUP BY ALL),
-residuals AS (
+residuals AS NOT MATERIALIZED (
   SELECT c.*, u.floor, coalesce(s.w, 0) AS w, u.med + coalesce(s.w * (p.slot_med - u.med), 0) AS expected,
          c.kwh - expected AS r
   FROM context c JOIN usual u USING (meter_id, target) LEFT JOIN shrink s USING (meter_id, target)
   LEFT JOIN slots p USING (meter_id, target, slot)),
-point_spread AS (
+point_spread AS MATERIALIZED (
   SELECT meter_id, target, greatest(${MAD_TO_SIGMA} * mad(r), any_value(floor)) AS sp
   FROM residuals WHERE in_baseline GROUP BY ALL),
-clipped AS (
-  SELECT r.*, sp, greatest(least(r, ${t} * sp), -${t} * sp)::DECIMAL(38, 12) AS clipped_r
+clipped AS NOT MATERIALIZED (
+  SELECT r.*, sp, greatest(least(r, ${t} * sp), -${t} * sp) AS clipped_r
   FROM residuals r JOIN point_spread USING (meter_id, target)),
--- The level of every reading of the baseline, on as few columns as it needs.
+-- The day and the day before, in one pass: the level of each reading (the means over its window)
+-- and the zero runs (a reading not of the day ends a run).
+windowed AS MATERIALIZED (
+  SELECT *, avg(clipped_r) OVER recent AS m, ms - first_value(ms) OVER recent >= ${settledMs} AS settled,
+         avg(kwh) OVER recent AS mean_kwh, avg(expected) OVER recent AS mean_expected,
+         ms - lag(ms) OVER (${target}) AS gap,
+         sum((kwh <> 0 OR day <> target)::INTEGER) OVER (${target} ROWS UNBOUNDED PRECEDING) AS run
+  FROM clipped WHERE day >= target - 1 WINDOW recent AS (${recent})),
+-- The levels of the baseline: a meter without history has its day as baseline, already windowed.
 levels AS (
   SELECT meter_id, target, floor, avg(clipped_r) OVER recent AS m,
          ms - first_value(ms) OVER recent >= ${settledMs} AS settled
-  FROM clipped WHERE in_baseline WINDOW recent AS (${recent})),
-level_spread AS (
+  FROM clipped WHERE in_baseline AND with_history WINDOW recent AS (${recent})
+  UNION ALL
+  SELECT meter_id, target, floor, m, settled FROM windowed WHERE NOT with_history AND day = target),
+level_spread AS MATERIALIZED (
   SELECT meter_id, target, median(m) AS level_med, greatest(${MAD_TO_SIGMA} * mad(m), any_value(floor)) AS level_sp
   FROM levels WHERE settled GROUP BY ALL),
--- The day and the day before: the windows of the day's readings.
-windowed AS (
-  SELECT *, avg(clipped_r) OVER recent AS m, ms - first_value(ms) OVER recent >= ${settledMs} AS settled,
-         avg(kwh::DECIMAL(38, 12)) OVER recent AS mean_kwh, avg(expected::DECIMAL(38, 12)) OVER recent AS mean_expected,
-         ms - lag(ms) OVER (${target}) AS gap
-  FROM clipped WHERE day >= target - 1 WINDOW recent AS (${recent})),
-day_rows AS (
-  SELECT *, sum((kwh <> 0)::INTEGER) OVER (${target} ROWS UNBOUNDED PRECEDING) AS run,
-         median(gap) OVER (PARTITION BY meter_id, target) AS step
-  FROM windowed WHERE day = target),
-runs AS (
-  SELECT *, count(*) FILTER (WHERE kwh = 0) OVER zeros_run AS zeros,
-         avg(expected::DECIMAL(38, 12)) FILTER (WHERE kwh = 0) OVER zeros_run AS zero_expected
-  FROM day_rows WINDOW zeros_run AS (PARTITION BY meter_id, target, run)),
+day_rows AS NOT MATERIALIZED (SELECT * FROM windowed WHERE day = target),
+zero_runs AS MATERIALIZED (
+  SELECT meter_id, target, run, count(*) AS zeros, avg(expected) AS zero_expected
+  FROM day_rows WHERE kwh = 0 GROUP BY ALL),
+-- The step, for the reasons of zero runs only.
+steps AS MATERIALIZED (
+  SELECT meter_id, target, median(gap) AS step FROM day_rows
+  WHERE (meter_id, target) IN (SELECT (meter_id, target) FROM zero_runs WHERE zeros >= 2) GROUP BY ALL),
 z AS (
   SELECT *, abs(r) / sp AS point_z,
          coalesce(CASE WHEN settled AND sign(r) = sign(m - level_med) THEN abs(m - level_med) / level_sp END, 0) AS level_z,
          CASE WHEN kwh = 0 AND zeros >= 2 THEN greatest(zero_expected, 0) * sqrt(zeros) / sp ELSE 0 END AS zero_z
-  FROM runs LEFT JOIN level_spread USING (meter_id, target))
+  FROM day_rows LEFT JOIN level_spread USING (meter_id, target) LEFT JOIN zero_runs USING (meter_id, target, run)
+  LEFT JOIN steps USING (meter_id, target))
 SELECT meter_id, ts, kwh, score,
        CASE WHEN score <= ${t} THEN NULL
             WHEN zero_z >= greatest(point_z, level_z) THEN ${ZERO_REASON}

@@ -40,6 +40,8 @@ interface Scan {
   readonly file: DayFile;
   readonly sql: string;
   readonly dataLines: number;
+  /** Whether its shape carries a label. */
+  readonly labelled: boolean;
 }
 
 async function scanOf(file: DayFile, config: SmartMeterConfig): Promise<Scan> {
@@ -53,7 +55,7 @@ async function scanOf(file: DayFile, config: SmartMeterConfig): Promise<Scan> {
     meterId: meterOf(file),
     blankLines: lines.blankLines ?? [],
   });
-  return { file, sql, dataLines: lines.dataLines };
+  return { file, sql, dataLines: lines.dataLines, labelled: shape.label !== null };
 }
 
 /**
@@ -74,24 +76,51 @@ async function assertEveryLineRead(db: DuckDBConnection, scans: readonly Scan[])
   }
 }
 
+/**
+ * What the day keeps of each row, narrow so that millions of rows stay in memory or spill little:
+ * the file as its arrival (its key is joined back where written), the naive local time only where
+ * the October hour repeats.
+ */
+const SM_ROWS_COLUMNS =
+  'arrival, line, meter_id, ts, kwh, label, step, repeated, CASE WHEN repeated THEN naive END AS naive, reason, bad_column, bad_value';
+
 async function count(db: DuckDBConnection, sql: string): Promise<number> {
   return Number((await db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 }
 
-function readingsSql(date: string): string {
+/** The day's files as a relation `(arrival, file)`: the rows carry only their file's arrival. */
+function filesSql(files: readonly DayFile[]): string {
+  return `(VALUES ${files.map((f) => `(${f.order}, ${sqlString(f.key)})`).join(', ')}) AS files(arrival, file)`;
+}
+
+/** A row's place among the day's rows, one number: later files, then later lines, win. */
+const PLACE = 'arrival * 4294967296 + line';
+
+/**
+ * One row per meter and instant of the day, its reading the one at the latest place. One
+ * aggregation on narrow states (no struct, no distinct; no label when no file has one): a reading
+ * sent in several files has its repeats counted after, on those few readings only.
+ */
+function readingsSql(date: string, scans: readonly Scan[]): string {
   const { start, end } = parisDayBounds(date);
+  const label = scans.some((scan) => scan.labelled) ? `arg_max_null(label, ${PLACE})` : 'NULL::VARCHAR';
+  const severalFiles = scans.length > 1 ? 'min(arrival) < max(arrival)' : 'false';
   return `
 CREATE OR REPLACE TEMP TABLE sm_readings AS
-WITH day AS (
-  SELECT * FROM sm_rows WHERE reason IS NULL
-    AND ts >= ${sqlString(start.toISOString())}::TIMESTAMPTZ AND ts < ${sqlString(end.toISOString())}::TIMESTAMPTZ),
-per_file AS (
-  SELECT meter_id, ts, arrival, count(*) - 1 AS repeats, min(step) AS step,
-         arg_max({'kwh': kwh, 'file': file, 'line': line, 'label': label}, line) AS last
-  FROM day GROUP BY meter_id, ts, arrival)
-SELECT meter_id, ts, arg_max(last, arrival) AS kept, sum(repeats)::BIGINT AS repeats, min(step) AS step
-FROM per_file GROUP BY meter_id, ts`;
+SELECT meter_id, ts, arg_max(kwh, ${PLACE}) AS kwh, ${label} AS label, max(${PLACE}) AS place,
+       (count(*) - 1)::BIGINT AS repeats, min(step) AS step, ${severalFiles} AS several_files
+FROM sm_rows WHERE reason IS NULL
+  AND ts >= ${sqlString(start.toISOString())}::TIMESTAMPTZ AND ts < ${sqlString(end.toISOString())}::TIMESTAMPTZ
+GROUP BY meter_id, ts`;
 }
+
+/** Repeats of a reading sent in several files: those within each file only. */
+const SEVERAL_FILES_REPEATS = `
+UPDATE sm_readings SET repeats = counted.repeats FROM (
+  SELECT meter_id, ts, (count(*) - count(DISTINCT arrival))::BIGINT AS repeats
+  FROM sm_rows SEMI JOIN (SELECT meter_id, ts FROM sm_readings WHERE several_files) USING (meter_id, ts)
+  WHERE reason IS NULL GROUP BY meter_id, ts) counted
+WHERE sm_readings.meter_id = counted.meter_id AND sm_readings.ts = counted.ts`;
 
 /** One row per meter; energies are summed exactly (as decimals), so that re-runs give the same figures. */
 function meterDailySql(date: string): string {
@@ -101,9 +130,9 @@ function meterDailySql(date: string): string {
 SELECT meter_id, energy_kwh, readings, expected_readings, round(readings / expected_readings, 6) AS completeness,
        max_kwh, max_at, greatest(expected_readings - readings, 0)::INTEGER AS gaps, duplicates, step_minutes
 FROM (
-  SELECT meter_id, round(sum(kept.kwh::DECIMAL(38, 12)), 6)::DOUBLE AS energy_kwh, count(*)::INTEGER AS readings,
-         (${minutes} // min(step))::INTEGER AS expected_readings, max(kept.kwh) AS max_kwh,
-         arg_max(ts, {'kwh': kept.kwh, 'earliest': -epoch_ms(ts)}) AS max_at,
+  SELECT meter_id, round(sum(kwh::DECIMAL(38, 12)), 6)::DOUBLE AS energy_kwh, count(*)::INTEGER AS readings,
+         (${minutes} // min(step))::INTEGER AS expected_readings, max(kwh) AS max_kwh,
+         arg_max(ts, {'kwh': kwh, 'earliest': -epoch_ms(ts)}) AS max_at,
          sum(repeats)::INTEGER AS duplicates, min(step)::INTEGER AS step_minutes
   FROM sm_readings GROUP BY meter_id)
 ORDER BY meter_id`;
@@ -116,34 +145,37 @@ export async function transformSmartMeterFiles(context: TransformContext<SmartMe
   const keys = context.files.map((f) => f.key).join(', ');
   try {
     await asBadData(keys, () =>
-      db.run(`CREATE OR REPLACE TEMP TABLE sm_rows AS ${scans.map((scan) => scan.sql).join(' UNION ALL ')}`),
+      db.run(
+        `CREATE OR REPLACE TEMP TABLE sm_rows AS SELECT ${SM_ROWS_COLUMNS} FROM (${scans.map((scan) => scan.sql).join(' UNION ALL ')})`,
+      ),
     );
     await assertEveryLineRead(db, scans);
     // The first of two writings of a repeated October local time is summer time, an hour earlier.
     await db.run(`
 UPDATE sm_rows SET ts = ts - INTERVAL 1 HOUR FROM (
-  SELECT file, line FROM (
-    SELECT file, line, row_number() OVER (PARTITION BY file, meter_id, naive ORDER BY line) AS n,
-           count(*) OVER (PARTITION BY file, meter_id, naive) AS k
+  SELECT arrival, line FROM (
+    SELECT arrival, line, row_number() OVER (PARTITION BY arrival, meter_id, naive ORDER BY line) AS n,
+           count(*) OVER (PARTITION BY arrival, meter_id, naive) AS k
     FROM sm_rows WHERE repeated AND reason IS NULL)
   WHERE n = 1 AND k > 1) firsts
-WHERE sm_rows.file = firsts.file AND sm_rows.line = firsts.line`);
+WHERE sm_rows.arrival = firsts.arrival AND sm_rows.line = firsts.line`);
     const read = await count(db, 'SELECT count(*) FROM sm_rows');
     const rejected = await count(
       db,
       copyJsonLines(
         `SELECT CASE WHEN bad_column IS NULL THEN json_object('file', file, 'line', line, 'value', bad_value, 'reason', reason) ` +
           `ELSE json_object('file', file, 'line', line, 'column', bad_column, 'value', bad_value, 'reason', reason) END ` +
-          `FROM sm_rows WHERE reason IS NOT NULL ORDER BY arrival, line`,
+          `FROM sm_rows JOIN ${filesSql(context.files)} USING (arrival) WHERE reason IS NOT NULL ORDER BY arrival, line`,
         context.rejectsPath,
       ),
     );
-    await db.run(readingsSql(date));
+    await db.run(readingsSql(date, scans));
+    await db.run(SEVERAL_FILES_REPEATS);
     const written = await count(
       db,
       copyToParquetSql(
-        `SELECT meter_id, ts, kept.kwh AS kwh, kept.file AS file, kept.line::INTEGER AS line, kept.label AS label
-         FROM sm_readings ORDER BY meter_id, ts`,
+        `SELECT meter_id, ts, kwh, file, (place % 4294967296)::INTEGER AS line, label
+         FROM sm_readings JOIN ${filesSql(context.files)} ON arrival = place // 4294967296 ORDER BY meter_id, ts`,
         context.tablePath(READINGS_TABLE),
       ),
     );

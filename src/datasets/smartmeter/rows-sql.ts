@@ -54,7 +54,8 @@ function read(scan: FileScan): string {
     `columns = {${declared}}`,
   ].join(', ');
   const cleaned = names.map((name) => `trim(both '"' from trim(coalesce(${name}, ''))) AS ${name}`).join(', ');
-  const raw = `concat_ws(${sqlString(delimiter)}, ${[...names, 'extra'].join(', ')}) AS row_text`;
+  // The fields as read, for the text of a misshapen row (joined only for those rows).
+  const raw = [...names, 'extra'].map((name) => `${name} AS raw_${name}`).join(', ');
   const shifts = scan.blankLines.map((line, j) => line - (j + 1));
   const line =
     shifts.length === 0
@@ -70,13 +71,15 @@ function naiveOf(shape: SmartMeterShape, text: string): string {
   return shape.timeFormat ? `try_strptime(${text}, ${sqlString(shape.timeFormat)})` : `try_cast(${text} AS TIMESTAMP)`;
 }
 
+/** True when the text names its instant (`Z` or an offset): matched once per row, used thrice. */
+function hasOffset(shape: SmartMeterShape): string {
+  return shape.time === 'offset-or-paris' ? `regexp_matches(ts_text, ${sqlString(OFFSET)})` : 'false';
+}
+
 function instantOf(shape: SmartMeterShape): string {
   if (shape.time === 'utc') return `timezone('UTC', naive)`;
   if (shape.time === 'paris') return `timezone('Europe/Paris', naive)`;
-  return (
-    `CASE WHEN regexp_matches(ts_text, ${sqlString(OFFSET)}) THEN try_cast(ts_text AS TIMESTAMPTZ) ` +
-    `ELSE timezone('Europe/Paris', naive) END`
-  );
+  return `CASE WHEN has_offset THEN try_cast(ts_text AS TIMESTAMPTZ) ` + `ELSE timezone('Europe/Paris', naive) END`;
 }
 
 /** True for a Paris local time the clocks skip (the March hour): it does not round-trip. */
@@ -84,14 +87,20 @@ function skippedLocalTime(shape: SmartMeterShape): string {
   const local = `strftime(timezone('Europe/Paris', instant), '%Y-%m-%d %H:%M:%S') <> strftime(naive, '%Y-%m-%d %H:%M:%S')`;
   if (shape.time === 'utc') return 'false';
   if (shape.time === 'paris') return local;
-  return `(NOT regexp_matches(ts_text, ${sqlString(OFFSET)}) AND ${local})`;
+  return `(NOT has_offset AND ${local})`;
 }
 
 /** True for a Paris local time of the hour the clocks repeat (October): DuckDB took its second occurrence. */
 function repeatedLocalTime(shape: SmartMeterShape): string {
   if (shape.time === 'utc') return 'false';
   const earlier = `strftime(timezone('Europe/Paris', instant - INTERVAL 1 HOUR), '%Y-%m-%d %H:%M:%S') = strftime(naive, '%Y-%m-%d %H:%M:%S')`;
-  return shape.time === 'paris' ? earlier : `(NOT regexp_matches(ts_text, ${sqlString(OFFSET)}) AND ${earlier})`;
+  return shape.time === 'paris' ? earlier : `(NOT has_offset AND ${earlier})`;
+}
+
+/** The row's text as read: its fields joined by the delimiter. */
+function rowText(shape: SmartMeterShape): string {
+  const names = Array.from({ length: shape.width }, (_, i) => `raw_c${i}`);
+  return `concat_ws(${sqlString(shape.delimiter)}, ${[...names, 'raw_extra'].join(', ')})`;
 }
 
 interface Check {
@@ -108,7 +117,7 @@ function checks(scan: FileScan): Check[] {
   return [
     {
       column: null,
-      value: 'row_text',
+      value: rowText(shape),
       fails: 'misshapen',
       reason: sqlString(`expected ${shape.width} fields like the header`),
     },
@@ -159,21 +168,25 @@ function checks(scan: FileScan): Check[] {
 export function fileRowsSql(scan: FileScan): string {
   const { shape } = scan;
   const kwh = shape.energyIsPowerKW ? `value * ${shape.stepMinutes} / 60.0` : 'value';
+  const raw = [...Array.from({ length: shape.width }, (_, i) => `raw_c${i}`), 'raw_extra'].join(', ');
   const fields =
-    `SELECT line, misshapen, row_text, ${shape.meter ?? sqlString(scan.meterId)} AS meter_id, ` +
+    `SELECT line, misshapen, ${raw}, ${shape.meter ?? sqlString(scan.meterId)} AS meter_id, ` +
     `${shape.timestamp} AS ts_text, ${shape.energy} AS kwh_text, ${shape.label ?? 'NULL::VARCHAR'} AS label ` +
     `FROM (${read(scan)})`;
   const typed =
     `SELECT *, ${instantOf(shape)} AS instant, ${kwh} AS kwh FROM (` +
-    `SELECT *, ${naiveOf(shape, 'ts_text')} AS naive, try_cast(kwh_text AS DOUBLE) AS value FROM (${fields}))`;
+    `SELECT *, ${naiveOf(shape, 'ts_text')} AS naive, try_cast(kwh_text AS DOUBLE) AS value, ` +
+    `${hasOffset(shape)} AS has_offset FROM (${fields}))`;
   const all = checks(scan);
+  // The first check failed, tested once; the reason, column and value follow from its number.
+  const failed = `CASE ${all.map((check, i) => `WHEN ${check.fails} THEN ${i}`).join(' ')} END AS failed`;
   const verdict = (pick: (check: Check) => string) =>
-    `CASE ${all.map((check) => `WHEN ${check.fails} THEN ${pick(check)}`).join(' ')} END`;
+    `CASE failed ${all.map((check, i) => `WHEN ${i} THEN ${pick(check)}`).join(' ')} END`;
   return (
     `SELECT ${sqlString(scan.file)} AS file, ${scan.arrival} AS arrival, line, meter_id, naive, instant AS ts, ` +
     `kwh, label, ${shape.stepMinutes} AS step, coalesce(${repeatedLocalTime(shape)}, false) AS repeated, ` +
     `${verdict((c) => c.reason)} AS reason, ` +
     `${verdict((c) => (c.column === null ? 'NULL::VARCHAR' : sqlString(c.column)))} AS bad_column, ` +
-    `${verdict((c) => `${c.value}::VARCHAR`)} AS bad_value FROM (${typed})`
+    `${verdict((c) => `${c.value}::VARCHAR`)} AS bad_value FROM (SELECT *, ${failed} FROM (${typed}))`
   );
 }

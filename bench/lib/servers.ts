@@ -1,0 +1,79 @@
+/**
+ * The servers a bench run needs — a document store and a Temporal dev server on free loopback
+ * ports — started together, ready once the dev server's namespace answers, stopped together.
+ */
+import { Client, Connection } from '@temporalio/client';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../src/stack/ports.js';
+import type { ManagedProcess } from '../../src/stack/process.js';
+import { startDocumentStore, startTemporalDevServer } from '../../src/stack/servers.js';
+import { resolveTool } from '../../src/stack/tools.js';
+
+const HOST = '127.0.0.1';
+const NAMESPACE = 'default';
+
+export interface BenchServers {
+  readonly pids: { readonly temporal: number; readonly documentStore: number };
+  readonly temporalAddress: string;
+  /** `mongodb://127.0.0.1:{port}`: add `/{database}`. */
+  readonly mongoBase: string;
+  /** A client of the dev server's `default` namespace. */
+  readonly client: Client;
+  stop(): Promise<void>;
+}
+
+async function waitForNamespace(connection: Connection): Promise<void> {
+  for (let deadline = Date.now() + 60_000; ; await sleep(200)) {
+    try {
+      await connection.workflowService.describeNamespace({ namespace: NAMESPACE });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
+/** Starts both servers (the document store's files under `dataDir`, logs in `logDir`). */
+export async function startBenchServers(dataDir: string, logDir: string): Promise<BenchServers> {
+  const started: ManagedProcess[] = [];
+  let connection: Connection | undefined;
+  const stop = async () => {
+    await connection?.close();
+    for (const server of started.reverse()) await server.stop();
+  };
+  try {
+    const mongoPort = await freePort();
+    const documentStore = await startDocumentStore({
+      binary: resolveTool('ferretdb'),
+      host: HOST,
+      port: mongoPort,
+      dataDir: path.join(dataDir, 'ferretdb'),
+      logDir,
+    });
+    started.push(documentStore);
+    const temporalPort = await freePort();
+    const temporal = await startTemporalDevServer({
+      cliPath: resolveTool('temporal', process.env.TEMPORAL_CLI_PATH),
+      host: HOST,
+      port: temporalPort,
+      uiPort: await freePort(),
+      namespace: NAMESPACE,
+      logDir,
+    });
+    started.push(temporal);
+    const temporalAddress = `${HOST}:${temporalPort}`;
+    connection = await Connection.connect({ address: temporalAddress });
+    await waitForNamespace(connection);
+    return {
+      pids: { temporal: temporal.pid, documentStore: documentStore.pid },
+      temporalAddress,
+      mongoBase: `mongodb://${HOST}:${mongoPort}`,
+      client: new Client({ connection, namespace: NAMESPACE }),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The SQL that splits an export into CSV records, DuckDB reading the file itself: one row per
+ * record with the line it starts on (the header being line 1), its fields and whether it is blank.
+ * Line ends are `\n`, `\r\n` or a lone `\r`; a line end at the very end starts no record.
+ *
+ * A text without any double quote (how the API exports days) is one record per line, its fields
+ * the text between delimiters. A text with quotes follows RFC 4180: a line whose quotes leave a
+ * field open continues on the next line, a quoted field may hold the delimiter, line ends and `""`.
+ * A quote anywhere else — in the middle of a field, after a closing quote, left open at the end —
+ * leaves the record's `fields` NULL: the caller fails the file on that line.
+ */
+import { sqlString } from '../../parquet/columns.js';
+import type { CsvDelimiter } from './header.js';
+
+/** What JavaScript's `trim()` removes, so that a cell reads the same whatever the reader. */
+const WHITESPACE = sqlString(
+  ' \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff',
+);
+
+/** A cell without the whitespace around it. */
+export function trimmedSql(expression: string): string {
+  return `trim(${expression}, ${WHITESPACE})`;
+}
+
+function linesSql(path: string): string {
+  const body = String.raw`regexp_replace(regexp_replace(regexp_replace(content, '^\x{FEFF}', ''), '\r\n?', chr(10), 'g'), '\n\z', '')`;
+  return `SELECT unnest(lines) AS text, generate_subscripts(lines, 1)::INTEGER AS line
+    FROM (SELECT string_split(${body}, chr(10)) AS lines FROM read_text(${sqlString(path)}) WHERE content <> '')`;
+}
+
+function quotedRecordsSql(path: string, delimiter: CsvDelimiter): string {
+  const field = `"(?:[^"]|"")*"|[^${delimiter}"]*`;
+  const record = `(?:${field})(?:${delimiter}(?:${field}))*`;
+  const unquote = `f -> CASE WHEN starts_with(f, '"') THEN replace(substring(f, 2, length(f) - 2), '""', '"') ELSE f END`;
+  const split = `list_transform(regexp_extract_all(${sqlString(delimiter)} || text, ${sqlString(`${delimiter}(${field})`)}, 1), ${unquote})`;
+  return `SELECT line, CASE WHEN regexp_full_match(text, ${sqlString(record)}) THEN ${split} END AS fields
+    FROM (
+      SELECT min(line) AS line, string_agg(text, chr(10) ORDER BY line) AS text
+      FROM (
+        SELECT line, text, sum(starts::INTEGER) OVER (ORDER BY line) AS record
+        FROM (
+          SELECT line, text,
+                 coalesce(sum(quotes) OVER (ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) % 2 = 0 AS starts
+          FROM (SELECT line, text, length(text) - length(replace(text, '"', '')) AS quotes FROM (${linesSql(path)}))))
+      GROUP BY record)`;
+}
+
+/**
+ * `line, fields, blank` for every record of the file: `fields` NULL when its quoting is broken,
+ * `blank` when every field is empty or whitespace.
+ */
+export function csvRecordsSql(path: string, delimiter: CsvDelimiter, quoted: boolean): string {
+  if (quoted) {
+    return `SELECT line, fields, len(list_filter(fields, f -> ${trimmedSql('f')} <> '')) = 0 AS blank
+      FROM (${quotedRecordsSql(path, delimiter)})`;
+  }
+  const d = sqlString(delimiter);
+  return `SELECT line, string_split(text, ${d}) AS fields, ${trimmedSql(`replace(text, ${d}, '')`)} = '' AS blank
+    FROM (${linesSql(path)})`;
+}

@@ -1,0 +1,111 @@
+import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { ProvisionalDay } from '../activities/revised-days.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import { parisDateOf } from '../shared/partition.js';
+import { describeFailure } from './failure-messages.js';
+import { runDay } from './run-day.js';
+
+/** Listing records and asking for a report: quick, retried while the database does not answer. */
+const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+/** One fetch of a source and a small DuckDB read: retried with backoff on transient faults. */
+const io = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
+});
+
+/** Days looked at when the input does not say: a revision (the weather archive) comes within days. */
+const DEFAULT_LOOKBACK_DAYS = 31;
+/** Days re-run at once at most. */
+const PARALLEL_DAYS = 4;
+const DAY_MS = 86_400_000;
+
+export interface RevisedDaysInput {
+  /** How many days back from today (Paris) provisional days are looked for; 31 when absent. */
+  readonly lookbackDays?: number;
+}
+
+export interface RevisedDaysOutput {
+  /** The window looked at, Paris days, inclusive. */
+  readonly from: string;
+  readonly to: string;
+  /** Provisional days whose revision was taken and that ran again. */
+  readonly rerun: readonly ProvisionalDay[];
+  /** Provisional days whose revision is not published yet. */
+  readonly waiting: readonly ProvisionalDay[];
+}
+
+function lookbackOf(raw: unknown): number {
+  const given = typeof raw === 'object' && raw !== null ? (raw as { lookbackDays?: unknown }).lookbackDays : undefined;
+  if (given === undefined) return DEFAULT_LOOKBACK_DAYS;
+  if (typeof given !== 'number' || !Number.isInteger(given) || given < 1 || given > 366)
+    throw ApplicationFailure.nonRetryable(
+      `lookbackDays must be a whole number from 1 to 366, got ${JSON.stringify(given)}`,
+      ErrorType.InvalidInput,
+    );
+  return given;
+}
+
+const byDay = (a: ProvisionalDay, b: ProvisionalDay) =>
+  a.date.localeCompare(b.date) || a.dataset.localeCompare(b.dataset);
+
+/**
+ * revisedDays: the revised-days schedule's action — finds the succeeded days of the last
+ * `lookbackDays` Paris days (today included) of datasets with `revisions` that ran on provisional
+ * inputs, fetches each one's revising source again and, when the revision is published (stored as
+ * the day's raw file), runs `daily/{date}` again for that dataset, then asks for the day's report
+ * to be rebuilt from every dataset's records. A day whose revision is not out yet waits for the
+ * next check. Safe to re-run: a final day is never looked at again. Fails (DaysFailed, listing
+ * each day and why) when a day's revision or re-run failed; the others still ran.
+ */
+export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedDaysOutput> {
+  const lookbackDays = lookbackOf(rawInput);
+  const now = Date.now();
+  const to = parisDateOf(new Date(now));
+  const from = parisDateOf(new Date(now - (lookbackDays - 1) * DAY_MS));
+  const queue = [...(await quick.listProvisionalDays({ from, to }))];
+  const rerun: ProvisionalDay[] = [];
+  const waiting: ProvisionalDay[] = [];
+  const failed: Array<{ day: ProvisionalDay; error: string }> = [];
+  const worker = async () => {
+    for (let day = queue.shift(); day !== undefined; day = queue.shift()) {
+      try {
+        const { revised } = await io.takeRevision(day);
+        if (!revised) {
+          waiting.push(day);
+          continue;
+        }
+        await runDay({ date: day.date, runKind: 'scheduled', datasets: [day.dataset] });
+        await quick.requestReport({ period: day.date });
+        rerun.push(day);
+      } catch (error) {
+        failed.push({ day, error: describeFailure(error).message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_DAYS, queue.length) }, worker));
+  if (failed.length > 0) {
+    failed.sort((a, b) => byDay(a.day, b.day));
+    throw ApplicationFailure.create({
+      type: ErrorType.DaysFailed,
+      nonRetryable: true,
+      message:
+        `${failed.length} provisional day(s) could not be revised; the next check tries again: ` +
+        failed.map((f) => `${f.day.dataset} ${f.day.date}: ${f.error}`).join(' | '),
+    });
+  }
+  if (rerun.length > 0 || waiting.length > 0)
+    log.info('revised days checked', { from, to, rerun: rerun.length, waiting: waiting.length });
+  return { from, to, rerun: rerun.sort(byDay), waiting: waiting.sort(byDay) };
+}

@@ -1,0 +1,56 @@
+/** A loopback TCP proxy a test can close like a gate: held bytes wait, nothing is dropped. */
+import { createServer, connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface TcpGate {
+  /** `127.0.0.1:{port}`: connect here instead of the target. */
+  readonly address: string;
+  /** Holds every byte sent towards the target from now on. */
+  hold(): void;
+  /** Lets held and further bytes through. */
+  release(): void;
+  /** Bytes that arrived from clients while the gate was held. */
+  heldBytes(): number;
+  close(): Promise<void>;
+}
+
+export async function startTcpGate(target: { readonly host: string; readonly port: number }): Promise<TcpGate> {
+  const sockets = new Set<Socket>();
+  const waiting: Array<() => void> = [];
+  let held = false;
+  let heldBytes = 0;
+  const server = createServer((client) => {
+    const upstream = connect(target.port, target.host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => s.destroy());
+    }
+    client.on('data', (chunk: Buffer) => {
+      if (!held) {
+        upstream.write(chunk);
+        return;
+      }
+      heldBytes += chunk.length;
+      waiting.push(() => upstream.write(chunk));
+    });
+    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    address: `127.0.0.1:${port}`,
+    hold: () => void (held = true),
+    release() {
+      held = false;
+      for (const send of waiting.splice(0)) send();
+    },
+    heldBytes: () => heldBytes,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
