@@ -45,7 +45,7 @@ install_temporal() {
 
 install_ferretdb() {
   local src="$root/scripts/ferretdb" stamp
-  stamp="$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-16)"
+  stamp="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -c1-16)"
   if stamp_matches ferretdb "$stamp"; then log "ferretdb ($stamp): present"; return; fi
   need_go
   log "ferretdb: building from scripts/ferretdb"

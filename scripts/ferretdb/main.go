@@ -49,6 +49,7 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go indexIDLookups(ctx, *dir, logger)
 	logger.Info("listening", "addr", *listen, "sqlite", *dir)
 	if err := db.Run(ctx); err != nil && ctx.Err() == nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)

@@ -34,9 +34,18 @@ describe('a running backfill', () => {
   it('continues as new every daysPerRun days and still finishes every day once', async () => {
     const handle = await start({ from: '2021-01-01', to: '2021-01-12', mode: 'all', parallel: 3, daysPerRun: 5 });
     expect(await handle.result()).toMatchObject({ planned: 12, succeeded: 12, failed: 0 });
-    const runs: string[] = [];
-    for await (const w of harness.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` }))
-      runs.push(w.status.name);
+    // Visibility records are written after the runs close: read them until the last one shows.
+    const statuses = async () => {
+      const runs: string[] = [];
+      for await (const w of harness.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` }))
+        runs.push(w.status.name);
+      return runs;
+    };
+    let runs = await statuses();
+    for (let tries = 0; tries < 50 && runs.filter((s) => s !== 'RUNNING').length < 3; tries += 1) {
+      await sleep(200);
+      runs = await statuses();
+    }
     expect(runs.filter((s) => s === 'CONTINUED_AS_NEW')).toHaveLength(2);
     expect(runs.filter((s) => s === 'COMPLETED')).toHaveLength(1);
   });
