@@ -192,7 +192,7 @@ function orchestrationSection(o: OrchestrationResults): string {
       (o.backfillDriver === 'workflow'
         ? "driven by courant's own `backfill` workflow (`backfill/{id}`, mode `all`, `parallel` N): it starts each `daily/{date}` as a child on the backfill task queue, at most N in flight."
         : 'driven by the bench client: 365 `daily/{date}` workflows started with `startDay` (src/client/start-day.ts), at most N in flight.') +
-      ' A fresh worker (own task queue, database and data directory) per parallelism, the same dev server throughout.',
+      ' A fresh worker (own task queue, database and data directory; the workflow bundle built ahead, `WORKFLOW_BUNDLE_DIR`, as the container image runs it) per parallelism, the same dev server throughout.',
     '',
     table(
       [

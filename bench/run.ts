@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SMARTMETER_DATE, smartMeterInput } from './inputs/smartmeter.js';
 import { eco2mixInput } from './inputs/eco2mix.js';
+import { benchCityflow } from './cityflow/cityflow-bench.js';
 import { benchEnedis } from './enedis/enedis-bench.js';
 import { BENCH_DIR, installChildCleanup } from './lib/child.js';
 import { anomalyQualityMarkdown } from './quality/anomalies.js';
@@ -299,7 +300,10 @@ async function main(): Promise<void> {
     };
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, resultsMarkdown(results));
-    if (!values['skip-transform']) await benchEnedis({ smoke, out, workDir, logDir, python, log });
+    if (!values['skip-transform']) {
+      await benchEnedis({ smoke, out, workDir, logDir, python, log });
+      await benchCityflow({ smoke, out, log });
+    }
     if (transform.length > 0) process.stdout.write(`${transformTable(transform)}\n\n`);
     for (const v of found) process.stdout.write(`${v.met ? 'MET   ' : 'MISSED'} ${v.goal}: ${v.measured}\n`);
     log(`wrote ${out} (${num(minutes)} min)`);

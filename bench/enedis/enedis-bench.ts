@@ -3,8 +3,9 @@
  *
  * (a) a month of R151 as Enedis delivers it — one zip a day of every PRM's readings — ingested
  *     through courant's real path (`courant ingest --dir … --wait` on a Temporal dev server, the
- *     document store and a real `courant worker`), then `courant energies` for the month: the wall
- *     time of both commands and the worker's peak RSS;
+ *     document store and a real `courant worker` running the workflow bundle built ahead, as the
+ *     container image does: webpack at start is not the ingestion's memory), then `courant energies`
+ *     for the month: the wall time of both commands and the worker's peak RSS;
  * (b) one R151 file of many days, claimed and transformed day by day by the Enedis module in its
  *     own process (`courant-r151-file.ts`), starting from an empty parse cache;
  * (c) the same work in Python, lxml + pandas (`bench/python/enedis_r151.py`), side by side.
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { datesInRange } from '../../src/shared/partition.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 import { BENCH_DIR, runChild, trackChild, tsNode } from '../lib/child.js';
 import { int, mb, seconds, table } from '../lib/markdown.js';
 import { startBenchServers } from '../lib/servers.js';
@@ -127,6 +129,8 @@ async function benchMonth(sizes: Sizes, options: EnedisBenchOptions): Promise<Mo
   const to = sizes.monthDates[sizes.monthDates.length - 1] ?? '';
   const work = path.join(options.workDir, 'enedis-month');
   await mkdir(work, { recursive: true });
+  const bundles = path.join(work, 'bundles');
+  await buildWorkflowBundles(bundles);
   const servers = await startBenchServers(work, options.logDir);
   try {
     const env = {
@@ -138,6 +142,7 @@ async function benchMonth(sizes: Sizes, options: EnedisBenchOptions): Promise<Mo
       STORAGE_MODE: 'local',
       // An empty parse cache: the month is parsed by this run.
       TMPDIR: await mkdtemp(path.join(work, 'tmp-')),
+      WORKFLOW_BUNDLE_DIR: bundles,
     };
     const worker = await startWorkerProcess(env, path.join(options.logDir, 'worker-enedis.log'));
     const logFile = path.join(options.logDir, 'enedis-cli.log');
@@ -242,7 +247,8 @@ function sectionMarkdown(sizes: Sizes, month: MonthResult, file: FileResult, smo
     SECTION,
     '',
     `Run ${new Date().toISOString().slice(0, 16)}Z${smoke ? ', smoke size' : ''}; \`npm run bench\` or \`node --import tsx bench/enedis/run.ts\` (\`bench/enedis/enedis-bench.ts\`). ` +
-      'R151 flows generated in the element layout of the real sample (four distributor classes and one supplier class per reading, with their labels), zipped one a day as Enedis delivers them, named with their delivery numbers.',
+      'R151 flows generated in the element layout of the real sample (four distributor classes and one supplier class per reading, with their labels), zipped one a day as Enedis delivers them, named with their delivery numbers. ' +
+      'The worker of (a) runs the workflow bundle built ahead (`WORKFLOW_BUNDLE_DIR`), as the container image does.',
     '',
     table(
       ['input', 'tool', 'time', 'peak RSS', 'what it gave'],

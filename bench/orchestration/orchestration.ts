@@ -15,6 +15,7 @@ import { startBenchServers, type BenchServers } from '../lib/servers.js';
 import { startExportServer, type ExportServer } from './export-server.js';
 import { dayTimeline, dispatchWaits, secondsInActivities, type TimelineEvent } from './history.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
+import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 
 export type BackfillDriver = 'workflow' | 'client';
 
@@ -70,15 +71,20 @@ const TEN_YEARS_FROM = '2012-01-01';
 
 interface Stack extends BenchServers {
   readonly source: ExportServer;
+  /** The workflow bundles built once ahead, as the container image runs them (no bundling at each worker's start). */
+  readonly bundles: string;
 }
 
 async function startStack(options: OrchestrationOptions, days: readonly string[]): Promise<Stack> {
   const servers = await startBenchServers(options.workDir, options.logDir);
   try {
+    const bundles = path.join(options.workDir, 'bundles');
+    await buildWorkflowBundles(bundles);
     const source = await startExportServer(days);
     return {
       ...servers,
       source,
+      bundles,
       async stop() {
         await source.close();
         await servers.stop();
@@ -101,6 +107,7 @@ function workerEnv(stack: Stack, options: OrchestrationOptions, name: string): R
     STORAGE_MODE: 'local',
     ECO2MIX_BASE_URL: stack.source.baseUrl,
     SOURCE_TIMEOUT_MS: '60000',
+    WORKFLOW_BUNDLE_DIR: stack.bundles,
   };
 }
 

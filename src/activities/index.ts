@@ -13,6 +13,7 @@ import { createPlanActivities } from './plan.js';
 import { createQualityActivities } from './quality.js';
 import { createReportActivities } from './report.js';
 import { createRevisedDaysActivities } from './revised-days.js';
+import { createSnapshotActivities } from './snapshots.js';
 import { withHeartbeats } from './heartbeat.js';
 import { createTransformActivities } from './transform.js';
 
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createImportActivities(deps),
       ...createPeriodReportActivities(deps, temporal),
       ...createRevisedDaysActivities(deps),
+      ...createSnapshotActivities(deps),
     },
     deps.localRoots,
   );

@@ -56,7 +56,10 @@ export function createPlanActivities(deps: ActivityDeps) {
       const prefix = `${folder}/${DROP_SOURCE}-`;
       return storedFiles(folder, (key) => (key.startsWith(prefix) ? DROP_SOURCE : null));
     }
-    if (input.kind === 'snapshot') return storedFiles(`${folder}/${input.source}`, () => input.source);
+    if (input.kind === 'snapshot') {
+      const sourceFolder = `${folder}/${input.source}`;
+      return storedFiles(sourceFolder, (key) => (key.startsWith(`${sourceFolder}/`) ? input.source : null));
+    }
     return [];
   }
 

@@ -15,6 +15,8 @@ const rawMetaSchema = z.looseObject({
   sha256: z.string().length(64),
   contentType: z.string().optional(),
   options: z.record(z.string(), z.string()).optional(),
+  /** A snapshot's slot: its name and bounds (ISO-8601). */
+  slot: z.object({ name: z.string(), start: z.iso.datetime(), end: z.iso.datetime() }).optional(),
 });
 
 export type RawMeta = z.infer<typeof rawMetaSchema>;

@@ -29,10 +29,25 @@ export interface TransformDayOutput {
   readonly rows: RowCounts;
 }
 
-/** The options a dropped file was given (kept in its `.meta.json`); none for other files. */
-async function optionsOf(deps: ActivityDeps, file: InputFile): Promise<Record<string, string>> {
-  if (file.source !== DROP_SOURCE) return {};
-  return (await readRawMeta(deps.objects, file.key))?.options ?? {};
+/**
+ * What a file's `.meta.json` adds for the module: the options a dropped file was given, the slot a
+ * snapshot was taken in. Downloads have neither (their meta is not read).
+ */
+async function factsOf(
+  deps: ActivityDeps,
+  file: InputFile,
+  date: string,
+): Promise<Pick<DayFile, 'options' | 'snapshot'>> {
+  const isSnapshot = file.key.includes(`/${file.source}/`);
+  if (file.source !== DROP_SOURCE && !isSnapshot) return { options: {} };
+  const meta = await readRawMeta(deps.objects, file.key);
+  const slot = meta?.slot;
+  if (!isSnapshot || !slot) return { options: meta?.options ?? {} };
+  const takenAt = new Date(meta.fetchedAt ?? slot.start);
+  return {
+    options: {},
+    snapshot: { slot: { date, name: slot.name, start: new Date(slot.start), end: new Date(slot.end) }, takenAt },
+  };
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -61,8 +76,15 @@ export function createTransformActivities(deps: ActivityDeps) {
         input.inputs.map(async (file, order) => {
           const local = path.join(scratch, 'raw', `${order}-${path.posix.basename(file.key)}`);
           const read = await deps.objects.getToFile(file.key, local);
-          const options = await optionsOf(deps, file);
-          const day: DayFile = { source: file.source, key: file.key, path: local, sha256: file.sha256, order, options };
+          const facts = await factsOf(deps, file, date);
+          const day: DayFile = {
+            source: file.source,
+            key: file.key,
+            path: local,
+            sha256: file.sha256,
+            order,
+            ...facts,
+          };
           return { read, day };
         }),
       );

@@ -51,18 +51,39 @@ export function objectLink(config: Config, key: string): string {
   return config.storage.s3 ? location : pathToFileURL(path.resolve(location)).href;
 }
 
-/** Prints the summary of the demo's day; the day has succeeded, so its record and report exist. */
+/**
+ * The day's input keys, a snapshot source's files as one line (`{folder}/  (96 files)`) when it
+ * has several; the other inputs one line each.
+ */
+export function inputLines(dataset: string, date: string, keys: readonly string[]): string[] {
+  const day = `${storageKeys.rawDay(dataset, date)}/`;
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const inFolder = key.startsWith(day) && key.slice(day.length).includes('/');
+    const group = inFolder ? key.slice(0, key.lastIndexOf('/') + 1) : key;
+    groups.set(group, [...(groups.get(group) ?? []), key]);
+  }
+  return [...groups].map(([group, members]) =>
+    members.length > 1 ? `${group}  (${members.length} files)` : (members[0] ?? group),
+  );
+}
+
+/** Prints the summary of the demo's day; the day has succeeded, so its records and report exist. */
 export async function printDemoSummary(
   out: NodeJS.WritableStream,
-  options: { config: Config; storage: Storage; dataset: string; date: string; ui: string | null },
+  options: { config: Config; storage: Storage; datasets: readonly string[]; date: string; ui: string | null },
 ): Promise<void> {
-  const { config, storage, dataset, date } = options;
+  const { config, storage, datasets, date } = options;
   const reportBytes = await storage.objects.get(storageKeys.dailyReport(date, 'json'));
   const report = dailyReportShape.parse(JSON.parse(Buffer.from(reportBytes).toString('utf8')));
-  const run = await storage.records.getDayRun(dataset, date);
+  const runs = await Promise.all(
+    datasets.map(async (dataset) => ({ dataset, run: await storage.records.getDayRun(dataset, date) })),
+  );
   const files = [
-    ...(run?.inputs.map((i) => i.key) ?? []),
-    ...(run?.outputs ?? []),
+    ...runs.flatMap(({ dataset, run }) => [
+      ...inputLines(dataset, date, run?.inputs.map((input) => input.key) ?? []),
+      ...(run?.outputs ?? []),
+    ]),
     ...(['html', 'json', 'csv'] as const).map((ext) => storageKeys.dailyReport(date, ext)),
   ];
   const where = config.storage.s3 ? objectLocation(config, '') : path.resolve(config.storage.dataDir);

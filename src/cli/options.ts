@@ -25,16 +25,32 @@ const datasetList = z
   )
   .pipe(z.array(z.string()).min(1));
 
-/** `--datasets a,b`: names of registered datasets (`known`), each once; undefined when not given. */
+/** The datasets a name stands for: itself when known, else its family (`cityflow` → every `cityflow-…`). */
+function namedBy(name: string, known: readonly string[]): string[] {
+  return known.includes(name) ? [name] : known.filter((k) => k.startsWith(`${name}-`));
+}
+
+/** The families of the known datasets: the part before the first `-` that several names share. */
+function familiesOf(known: readonly string[]): string[] {
+  const prefixes = known.flatMap((k) => (k.includes('-') ? [k.slice(0, k.indexOf('-'))] : []));
+  return [...new Set(prefixes)].filter((p) => !known.includes(p) && namedBy(p, known).length > 1);
+}
+
+/**
+ * `--datasets a,b`: names of registered datasets (`known`), or a family standing for its datasets
+ * (`cityflow`: every `cityflow-…`), each once in the order given; undefined when not given.
+ */
 export function parseDatasetsOption(value: unknown, known: readonly string[]): string[] | undefined {
   if (value === undefined) return undefined;
   const parsed = datasetList.safeParse(value);
-  if (!parsed.success || parsed.data.some((name) => !known.includes(name))) {
+  if (!parsed.success || parsed.data.some((name) => namedBy(name, known).length === 0)) {
+    const families = familiesOf(known);
     throw new UsageError(
-      `--datasets: expected a comma-separated list of ${known.join(', ')}, got ${JSON.stringify(value)}`,
+      `--datasets: expected a comma-separated list of ${known.join(', ')}` +
+        `${families.length > 0 ? ` (or ${families.map((f) => `${f} for all ${f}-…`).join(', ')})` : ''}, got ${JSON.stringify(value)}`,
     );
   }
-  return [...new Set(parsed.data)];
+  return [...new Set(parsed.data.flatMap((name) => namedBy(name, known)))];
 }
 
 /** `--parallel N`: days in flight at most, a whole number from 1 to the backfill maximum. */

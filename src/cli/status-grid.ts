@@ -2,20 +2,39 @@
  * Renders day records as a dataset × day grid with a completeness audit: nothing silently absent.
  * A day without a record past its dataset's due time is late; its notes say when it was due. A
  * day's notes also give its error, and the quality checks that warned or that an operator accepted.
+ * A day that failed because it has no data and never will (NoData: a snapshot source never collected
+ * that day) is `no data`, not a failure to mend.
  */
+import { ErrorType } from '../shared/errors.js';
 import { dueAt, isDue, parisDueTime } from '../shared/freshness.js';
 import { warningChecks } from '../shared/quality.js';
 import type { DayRun } from '../storage/records.js';
 
-type Cell = 'succeeded' | 'failed' | 'running' | 'missing' | 'late';
+type Cell = 'succeeded' | 'failed' | 'running' | 'missing' | 'late' | 'noData';
 
-const SYMBOL: Record<Cell, string> = { succeeded: '✓', failed: '✗', running: '…', missing: '·', late: '!' };
+const SYMBOL: Record<Cell, string> = {
+  succeeded: '✓',
+  failed: '✗',
+  running: '…',
+  missing: '·',
+  late: '!',
+  noData: '∅',
+};
+const LABEL: Record<Cell, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  running: 'running',
+  missing: 'missing',
+  late: 'late',
+  noData: 'no data',
+};
 const COLOUR: Record<Cell, string> = {
   succeeded: '\u001b[32m',
   failed: '\u001b[31m',
   running: '\u001b[33m',
   missing: '\u001b[90m',
   late: '\u001b[31m',
+  noData: '\u001b[90m',
 };
 const RESET = '\u001b[0m';
 
@@ -28,6 +47,13 @@ export interface StatusCounts {
   readonly missing: number;
   /** Days without a record past their due time. */
   readonly late: number;
+  /** Days that have no data and never will (failed as NoData): nothing to re-run. */
+  readonly noData: number;
+}
+
+function cellOf(run: DayRun | undefined, due: boolean): Cell {
+  if (!run) return due ? 'late' : 'missing';
+  return run.status === 'failed' && run.error?.type === ErrorType.NoData ? 'noData' : run.status;
 }
 
 export function statusGrid(
@@ -44,7 +70,15 @@ export function statusGrid(
   },
 ): { text: string; counts: StatusCounts } {
   const byKey = new Map(runs.map((r) => [`${r.dataset}/${r.date}`, r]));
-  const counts = { expected: dates.length * datasets.length, succeeded: 0, failed: 0, running: 0, missing: 0, late: 0 };
+  const counts = {
+    expected: dates.length * datasets.length,
+    succeeded: 0,
+    failed: 0,
+    running: 0,
+    missing: 0,
+    late: 0,
+    noData: 0,
+  };
   const width = Math.max(12, ...datasets.map((d) => d.length + 2));
   const paint = (cell: Cell, text: string) => (options.colour ? `${COLOUR[cell]}${text}${RESET}` : text);
   const lines = [`${'date'.padEnd(12)}${datasets.map((d) => d.padEnd(width)).join('')}notes`];
@@ -53,7 +87,7 @@ export function statusGrid(
     const cells = datasets.map((dataset) => {
       const run = byKey.get(`${dataset}/${date}`);
       const hours = options.dueHours(dataset);
-      const cell: Cell = run ? run.status : isDue(date, hours, options.now) ? 'late' : 'missing';
+      const cell = cellOf(run, isDue(date, hours, options.now));
       counts[cell] += 1;
       if (cell === 'late') notes.push(`${dataset}: late, due ${parisDueTime(dueAt(date, hours ?? 0))}`);
       if (run?.error) notes.push(`${dataset}: ${run.error.type}: ${run.error.message.slice(0, 100)}`);
@@ -63,13 +97,13 @@ export function statusGrid(
         notes.push(`${dataset}: checks ${names}`);
       }
       for (const note of options.notes?.get(`${dataset}/${date}`) ?? []) notes.push(`${dataset}: ${note}`);
-      return paint(cell, `${SYMBOL[cell]} ${cell}`.padEnd(width));
+      return paint(cell, `${SYMBOL[cell]} ${LABEL[cell]}`.padEnd(width));
     });
     lines.push(`${date.padEnd(12)}${cells.join('')}${notes.join('; ')}`.trimEnd());
   }
   lines.push(
     '',
-    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.running} running, ${counts.missing} missing, ${counts.late} late`,
+    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.running} running, ${counts.missing} missing, ${counts.late} late${counts.noData > 0 ? `, ${counts.noData} without data` : ''}`,
   );
   return { text: `${lines.join('\n')}\n`, counts };
 }

@@ -65,6 +65,7 @@ export interface Config {
     };
     readonly inboxScan: { readonly scheduleId: string; readonly everyMinutes: number };
     readonly revisedDays: { readonly scheduleId: string; readonly everyHours: number };
+    readonly snapshots: { readonly scheduleId: string; readonly everyMinutes: number };
   };
   /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
   readonly datasets: Readonly<Record<string, unknown>>;
@@ -179,6 +180,7 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[] 
       },
       inboxScan: { scheduleId: e.INBOX_SCAN_SCHEDULE_ID, everyMinutes: e.INBOX_SCAN_EVERY_MINUTES },
       revisedDays: { scheduleId: e.REVISED_DAYS_SCHEDULE_ID, everyHours: e.REVISED_DAYS_EVERY_HOURS },
+      snapshots: { scheduleId: e.SNAPSHOT_SCHEDULE_ID, everyMinutes: e.SNAPSHOT_EVERY_MINUTES },
     },
     datasets: Object.fromEntries(modules.map((module) => [module.name, module.config.read(all)])),
     logLevel: e.LOG_LEVEL,

@@ -1,5 +1,6 @@
 /** The environment schema (DESIGN §5), one zod object per concern. */
 import { z } from 'zod';
+import { isSlotMinutes, SLOT_MINUTES } from '../shared/slots.js';
 import type { DatasetModule } from '../datasets/contract.js';
 
 const booleanString = z
@@ -117,6 +118,15 @@ export const scheduleEnvSchema = z.object({
     .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })
     .default('courant-revised-days'),
   REVISED_DAYS_EVERY_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  SNAPSHOT_SCHEDULE_ID: z
+    .string()
+    .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })
+    .default('courant-snapshots'),
+  SNAPSHOT_EVERY_MINUTES: z.coerce
+    .number()
+    .int()
+    .refine(isSlotMinutes, { message: `must divide an hour: one of ${SLOT_MINUTES.join(', ')}` })
+    .default(15),
 });
 
 export const loggingEnvSchema = z.object({

@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
 import type { CheckSeverity } from '../shared/quality.js';
+import type { Slot } from '../shared/slots.js';
 
 /** Rows of a day's main table: read = written + rejected (+ rows outside the day, superseded or skipped). */
 export interface RowCounts {
@@ -44,6 +45,29 @@ export interface SnapshotInput {
 
 export type DayInput = HttpInput | DropInput | SnapshotInput;
 
+/**
+ * A source the snapshot collector takes during the day (`collectSnapshots`, on its schedule every
+ * SNAPSHOT_EVERY_MINUTES), stored as `raw/{dataset}/dt={date}/{source}/{slot}.{extension}` —
+ * the Paris day and slot it was taken in. A slot not taken within its own minutes stays missing:
+ * nothing taken at another time ever stands in for it.
+ */
+export interface SnapshotSource<TConfig> {
+  readonly source: string;
+  readonly extension: string;
+  /** `slot`: taken in every slot; `day`: once a day, in the first slot of the Paris day that has none yet. */
+  readonly every: 'slot' | 'day';
+  url(config: TConfig): string;
+  /** Refuses a body that is not a snapshot of the source (BadDataError): it is quarantined and the slot missed. */
+  check?(body: Uint8Array, file: string): void;
+}
+
+/** What a dataset has the collector take during the day. */
+export interface DatasetSnapshots<TConfig> {
+  /** Whether the collector takes the sources under this configuration. */
+  collects(config: TConfig): boolean;
+  readonly sources: readonly SnapshotSource<TConfig>[];
+}
+
 /** One raw file of the day, copied to local disk for DuckDB to read. */
 export interface DayFile {
   /** The http source or the snapshot source it came from, `drop` for a claimed file. */
@@ -57,6 +81,8 @@ export interface DayFile {
   readonly order: number;
   /** Options given when the file was dropped (validated by {@link DropHandler.options}), else empty. */
   readonly options: Readonly<Record<string, string>>;
+  /** For a snapshot: the collector's slot it was taken in (its file is named by {@link Slot.name}) and when. */
+  readonly snapshot?: { readonly slot: Slot; readonly takenAt: Date };
 }
 
 export interface TransformContext<TConfig> {
@@ -195,6 +221,17 @@ export interface DayReportContext<TConfig> {
   readonly metrics: Readonly<Record<string, unknown>>;
   /** Local paths of the day's Parquet tables, by table name. */
   readonly tables: Readonly<Record<string, string>>;
+  /**
+   * Local paths of the same day's tables of other datasets that {@link DatasetReport.alongside}
+   * names, by `{dataset}/{table}`: only those stored (a dataset not run that day is absent).
+   */
+  readonly alongside: Readonly<Record<string, string>>;
+}
+
+/** A table of another dataset's same day that a day section shows beside its own (traffic against the weather). */
+export interface AlongsideTable {
+  readonly dataset: string;
+  readonly table: string;
 }
 
 export interface PeriodReportContext<TConfig> {
@@ -230,6 +267,8 @@ export interface DatasetReport<TConfig> {
    * report may also name {@link ANOMALIES_TABLE}: the day's anomalies, when it has them.
    */
   readonly tables?: readonly string[];
+  /** Tables of other datasets' same day the day section reads when they are stored. */
+  readonly alongside?: readonly AlongsideTable[];
   day(context: DayReportContext<TConfig>): Promise<ReportSection>;
   period(context: PeriodReportContext<TConfig>): Promise<PeriodSection>;
 }
@@ -296,6 +335,16 @@ export interface DatasetDemo<TConfig> {
   covers(date: string): boolean;
   /** Starts the stand-in on loopback; returns the configuration that points the module at it. */
   start(config: TConfig): Promise<{ readonly config: TConfig; readonly source: string; close(): Promise<void> }>;
+  /**
+   * For a dataset of snapshots, which no run can collect for a past day: the snapshots of the day,
+   * each with the slot (of `everyMinutes`) it stands for, as the collector would have taken them
+   * from the stand-in (`config` is the one `start` returned). `courant demo` stores them before the day runs.
+   */
+  snapshots?(
+    date: string,
+    config: TConfig,
+    everyMinutes: number,
+  ): Promise<ReadonlyArray<{ readonly source: string; readonly slot: Slot; readonly body: Uint8Array }>>;
 }
 
 export interface QualityContext<TConfig> {
@@ -411,6 +460,8 @@ export interface DatasetModule<TConfig> {
   checkDownload?(source: string, body: Uint8Array, file: string): void;
   /** Present for datasets fed by files dropped in the inbox. */
   readonly drop?: DropHandler<TConfig>;
+  /** Present for datasets whose sources are taken during the day by the snapshot collector. */
+  readonly snapshots?: DatasetSnapshots<TConfig>;
   /** Present for datasets whose publisher also offers whole files of many days (`courant import`). */
   readonly fileImport?: FileImport;
   /** Present for the dataset `courant demo` runs offline. */

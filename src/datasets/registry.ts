@@ -1,6 +1,8 @@
 /** The dataset modules courant runs, in the order reports show them: the one line a new dataset adds is here. */
 import type { DatasetModule } from './contract.js';
+import { cityflowRoadworksModule } from './cityflow-roadworks/module.js';
 import { cityflowTrafficModule } from './cityflow-traffic/module.js';
+import { cityflowVelibModule } from './cityflow-velib/module.js';
 import { cityflowWeatherModule } from './cityflow-weather/module.js';
 import { eco2mixModule } from './eco2mix/module.js';
 import { enedisModule } from './enedis/module.js';
@@ -12,6 +14,8 @@ export const DATASET_MODULES: readonly DatasetModule<unknown>[] = [
   enedisModule,
   cityflowTrafficModule,
   cityflowWeatherModule,
+  cityflowVelibModule,
+  cityflowRoadworksModule,
 ];
 
 /** The registered datasets' names, in registry order. */

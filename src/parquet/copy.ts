@@ -6,7 +6,11 @@
  */
 import { sqlString } from './columns.js';
 
-/** `COPY (query) TO target` as zstd Parquet, rows in the order of the query. */
-export function copyToParquetSql(query: string, target: string): string {
-  return `COPY (${query}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd, PRESERVE_ORDER)`;
+/**
+ * `COPY (query) TO target` as zstd Parquet, rows in the order of the query; `rowGroupSize` rows a
+ * row group (DuckDB's default otherwise): smaller groups, less memory buffered while writing.
+ */
+export function copyToParquetSql(query: string, target: string, rowGroupSize?: number): string {
+  const groups = rowGroupSize === undefined ? '' : `, ROW_GROUP_SIZE ${rowGroupSize}`;
+  return `COPY (${query}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd, PRESERVE_ORDER${groups})`;
 }

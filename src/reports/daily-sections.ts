@@ -28,7 +28,7 @@ export interface DayOutcome {
 
 const tableOf = (key: string) => path.posix.basename(key, '.parquet');
 
-/** False when there is no such object (a day run before its dataset detected anomalies). */
+/** False when there is no such object (a day run before its dataset detected anomalies, a dataset not run that day). */
 async function copyIfStored(deps: ReportDeps, key: string, local: string): Promise<boolean> {
   try {
     await deps.objects.getToFile(key, local);
@@ -56,7 +56,13 @@ async function daySection(deps: ReportDeps, date: string, outcome: DayOutcome, m
       if (await copyIfStored(deps, storageKeys.anomalies(outcome.dataset, date), local))
         tables[ANOMALIES_TABLE] = local;
     }
-    return await module.report.day({ date, config, db: connection, metrics, tables });
+    const alongside: Record<string, string> = {};
+    for (const { dataset, table } of module.report.alongside ?? []) {
+      const local = path.join(scratch, `alongside-${dataset}-${table}.parquet`);
+      if (await copyIfStored(deps, storageKeys.processed(dataset, date, table), local))
+        alongside[`${dataset}/${table}`] = local;
+    }
+    return await module.report.day({ date, config, db: connection, metrics, tables, alongside });
   } finally {
     connection.closeSync();
     await rm(scratch, { recursive: true, force: true });

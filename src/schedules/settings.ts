@@ -1,19 +1,22 @@
-/** The schedules' settings, from the configuration (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*) and the task queue. */
+/** The schedules' settings, from the configuration (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*) and the task queue. */
 import type { Config } from '../config/index.js';
 
 export type DailyScheduleSettings = Config['schedules']['daily'] & { readonly taskQueue: string };
 export type InboxScanSettings = Config['schedules']['inboxScan'] & { readonly taskQueue: string };
 export type RevisedDaysSettings = Config['schedules']['revisedDays'] & { readonly taskQueue: string };
+export type SnapshotScheduleSettings = Config['schedules']['snapshots'] & { readonly taskQueue: string };
 
 export function scheduleSettings(config: Config): {
   daily: DailyScheduleSettings;
   inboxScan: InboxScanSettings;
   revisedDays: RevisedDaysSettings;
+  snapshots: SnapshotScheduleSettings;
 } {
   const { taskQueue } = config.temporal;
   return {
     daily: { ...config.schedules.daily, taskQueue },
     inboxScan: { ...config.schedules.inboxScan, taskQueue },
     revisedDays: { ...config.schedules.revisedDays, taskQueue },
+    snapshots: { ...config.schedules.snapshots, taskQueue },
   };
 }

@@ -29,6 +29,11 @@ function interval(description: ScheduleDescription): string {
   return `${Math.round(Number(only.every) / 60_000)}m`;
 }
 
+/** A catch-up window in words: whole hours as `Nh`, shorter ones in minutes. */
+export function windowText(ms: number): string {
+  return ms >= HOUR_MS ? `${Math.round(ms / HOUR_MS)}h` : `${Math.round(ms / 60_000)}m`;
+}
+
 /** The shape of the schedule as the server has it (time of day or interval, whichever it has). */
 export function describedShape(description: ScheduleDescription): ScheduleShape {
   const when: ScheduleShape =
@@ -40,7 +45,7 @@ export function describedShape(description: ScheduleDescription): ScheduleShape 
     workflow: description.action.workflowType,
     taskQueue: description.action.taskQueue,
     overlap: String(description.policies.overlap),
-    catchupWindow: `${Math.round(description.policies.catchupWindow / HOUR_MS)}h`,
+    catchupWindow: windowText(description.policies.catchupWindow),
     pauseOnFailure: String(description.policies.pauseOnFailure),
   };
 }

@@ -39,6 +39,16 @@ export const ErrorType = {
   DataQuality: 'DataQuality',
   /** A quality check's query could not run (e.g. a column renamed): retried, the check named. */
   QualityCheckBroken: 'QualityCheckBroken',
+  /**
+   * The day has no data and never will: a source taken only during the day (snapshots) was never
+   * collected for it, or the publisher says the day holds nothing. Not retried; shown as no data.
+   */
+  NoData: 'NoData',
+  /**
+   * A snapshot of a slot could not be taken within it (the source down, a refused body, an
+   * answer after the slot's end): the slot stays empty, never filled from another time.
+   */
+  SnapshotsMissed: 'SnapshotsMissed',
   /** Temporal, the document store, S3 or DynamoDB could not be reached at start. */
   ServiceUnavailable: 'ServiceUnavailable',
 } as const;
@@ -48,6 +58,7 @@ export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 /** Error types that retrying cannot fix: the activity retry policies list them as non-retryable. */
 export const NON_RETRYABLE_ERROR_TYPES: readonly ErrorTypeName[] = [
   ErrorType.BadData,
+  ErrorType.NoData,
   ErrorType.SourceRejected,
   ErrorType.MissingPartition,
   ErrorType.UnknownDataset,
@@ -73,6 +84,12 @@ export class BadDataError extends Error {
     super(`${describeLocation(location)}: ${problem}`, options);
     this.location = location;
   }
+}
+
+/** The day has no data and never will (see {@link ErrorType.NoData}); the message says why. */
+export class NoDataError extends Error {
+  override readonly name = 'NoDataError';
+  readonly type = ErrorType.NoData;
 }
 
 export function describeLocation(location: DataLocation): string {

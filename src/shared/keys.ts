@@ -15,6 +15,7 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** A backfill id: 1 to 128 letters, digits, `.`, `_`, `:` or `-`, starting with a letter or a digit. */
 export const BACKFILL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const EXTENSION_PATTERN = /^[a-z0-9]{1,8}$/;
+const SLOT_NAME_PATTERN = /^\d{4}(bis)?$/;
 
 function checkDataset(dataset: string): DatasetName {
   if (!isDatasetName(dataset)) throw new RangeError(`invalid dataset name "${dataset}"`);
@@ -56,6 +57,9 @@ export const storageKeys = {
   rawMeta: (rawKey: string) => `${rawKey}.meta.json`,
   /** The folder of a day's raw files; a snapshot source's files are under `{folder}/{source}/`. */
   rawDay: (dataset: string, date: string) => partition('raw', dataset, date),
+  /** A snapshot taken by the collector in slot `slot` (`HHMM` or `HHMMbis`) of the Paris day. */
+  snapshot: (dataset: string, date: string, source: string, slot: string, ext: string) =>
+    `${partition('raw', dataset, date)}/${checkName('source', source)}/${checkName('slot', slot, SLOT_NAME_PATTERN)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
   /** A dropped file claimed for a day: named by its content, so the same bytes are claimed once. */
   claimedDrop: (dataset: string, date: string, sha256: string, ext: string) =>
     `${partition('raw', dataset, date)}/${DROP_SOURCE}-${checkSha256(sha256).slice(0, 32)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
@@ -65,6 +69,9 @@ export const storageKeys = {
     `${partition('quarantine', dataset, date)}/${checkName('table', table)}.rejects.jsonl`,
   refusedBody: (dataset: string, date: string, source: string) =>
     `${partition('quarantine', dataset, date)}/${checkName('source', source)}.refused`,
+  /** A snapshot body the source's check refused, kept for inspection (its slot stays missing). */
+  refusedSnapshot: (dataset: string, date: string, source: string, slot: string) =>
+    `${partition('quarantine', dataset, date)}/${checkName('source', source)}/${checkName('slot', slot, SLOT_NAME_PATTERN)}.refused`,
   /** A refused body kept for the record once the source later gave an accepted one: named by its content. */
   supersededRefusedBody: (dataset: string, date: string, source: string, sha256: string) =>
     `${partition('quarantine', dataset, date)}/superseded/${checkName('source', source)}-${checkSha256(sha256).slice(0, 16)}.refused`,

@@ -25,6 +25,8 @@ export function describeFailure(error: unknown): FailureSummary {
 const ADVICE: Partial<Record<ErrorTypeName, string>> = {
   BadData:
     'the source data is wrong: inspect the file named above (quarantine/ keeps refused bodies), fix or wait for the source',
+  NoData:
+    'the day has no data and never will (a source kept only during the day was not collected on it, or the day lies before what the source holds): re-running it cannot help',
   SourceRejected: 'the source refused the request: check the source URL and configuration',
   TransientIO:
     'the source or storage stayed unreachable through every retry: check connectivity and the service status',

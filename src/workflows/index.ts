@@ -7,3 +7,4 @@ export { scheduledDaily } from './scheduled-daily.js';
 export { inboxScan } from './inbox-scan.js';
 export { ingestDrop } from './ingest-drop.js';
 export { revisedDays } from './revised-days.js';
+export { collectSnapshots } from './collect-snapshots.js';

@@ -75,4 +75,72 @@ describe('courant demo', () => {
     expect(await isListening('127.0.0.1', temporalPort)).toBe(false);
     expect(await isListening('127.0.0.1', mongoPort)).toBe(false);
   });
+  it('runs the four cityflow datasets as one day of 2023-11-04, the snapshot days stored as the collector would have', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-demo-cityflow-'));
+    dirs.push(dir);
+    const [temporalPort, mongoPort] = [await freePort(), await freePort()];
+    const data = path.join(dir, 'data');
+    const r = await runCli(
+      ['demo', '--datasets', 'cityflow', '--no-keep-running', '--state-dir', path.join(dir, 'state')],
+      {
+        TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+        MONGODB_URL: `mongodb://127.0.0.1:${mongoPort}/courant`,
+        DATA_DIR: data,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Stored 98 snapshots of 2023-11-04 as the collector would have taken them');
+    expect(r.stdout).toMatch(/daily\/2023-11-04 succeeded\n/);
+
+    const lines = r.stdout.split('\n');
+    const summary = lines.slice(lines.indexOf('The day 2023-11-04'));
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        '  Paris traffic counters: succeeded',
+        '  Paris weather: succeeded',
+        "  Vélib' Métropole: succeeded",
+        '  Paris roadworks: succeeded',
+        '  raw/cityflow-velib/dt=2023-11-04/velib/  (96 files)',
+        '  raw/cityflow-roadworks/dt=2023-11-04/roadworks/0000.csv',
+      ]),
+    );
+
+    const day = (dataset: string, file: string) => path.join(data, 'processed', dataset, 'dt=2023-11-04', file);
+    for (const file of [
+      day('cityflow-traffic', 'traffic.parquet'),
+      day('cityflow-weather', 'weather.parquet'),
+      day('cityflow-velib', 'station_status.parquet'),
+      day('cityflow-roadworks', 'roadworks.parquet'),
+    ])
+      await access(file);
+    const metrics = async (dataset: string) =>
+      JSON.parse(
+        await readFile(path.join(data, 'metrics', dataset, 'dt=2023-11-04', 'metrics.json'), 'utf8'),
+      ) as Record<string, unknown>;
+    expect(await metrics('cityflow-traffic')).toMatchObject({ hours: 24, completeness: 1 });
+    expect(await metrics('cityflow-weather')).toMatchObject({ status: 'final', hoursWithWeather: 24 });
+    expect(await metrics('cityflow-velib')).toMatchObject({ slots: { expected: 96, taken: 96 }, coverage: 1 });
+    expect(await metrics('cityflow-roadworks')).toMatchObject({ works: 192, active: 51 });
+
+    const meta = JSON.parse(
+      await readFile(path.join(data, 'raw/cityflow-velib/dt=2023-11-04/velib/1200.json.meta.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect(meta.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/opendata\/Velib_Metropole\/station_status\.json$/);
+    expect(meta).toMatchObject({
+      fetchedAt: '2023-11-04T11:00:30.000Z',
+      slot: { name: '1200', start: '2023-11-04T11:00:00.000Z', end: '2023-11-04T11:15:00.000Z' },
+      seededBy: 'courant demo',
+    });
+
+    const report = JSON.parse(await readFile(path.join(data, 'reports/dt=2023-11-04/daily_report.json'), 'utf8')) as {
+      datasets: Array<{ title: string; status: string }>;
+    };
+    expect(report.datasets.map((d) => [d.title, d.status])).toEqual([
+      ['Paris traffic counters', 'succeeded'],
+      ['Paris weather', 'succeeded'],
+      ["Vélib' Métropole", 'succeeded'],
+      ['Paris roadworks', 'succeeded'],
+    ]);
+    expect(await isListening('127.0.0.1', temporalPort)).toBe(false);
+  });
 });

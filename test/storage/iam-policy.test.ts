@@ -85,6 +85,8 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'storageKeys.processed': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.rejects': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.refusedBody': ['eco2mix', '2024-01-01', 'realtime'],
+  'storageKeys.snapshot': ['cityflow-velib', '2024-10-27', 'velib', '0215bis', 'json'],
+  'storageKeys.refusedSnapshot': ['cityflow-velib', '2024-10-27', 'velib', '0215'],
   'storageKeys.supersededRefusedBody': ['eco2mix', '2024-01-01', 'realtime', 'a'.repeat(64)],
   'storageKeys.metrics': ['eco2mix', '2024-01-01'],
   'storageKeys.qualityChecks': ['eco2mix', '2024-01-01'],

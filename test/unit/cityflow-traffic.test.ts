@@ -2,19 +2,22 @@
  * The Paris traffic counters module on real DuckDB: the real label export of one arc (hours stamped
  * at their end, rows unsorted) cut to Paris days by the (D 00:00, D+1 00:00] rule and checked
  * against a plain reading of the file; 23- and 25-hour days in the machine layout; rejected rows;
- * a wrong header refused; the export URL asks for the day's window.
+ * a wrong header refused; the export URL asks for the day's window; a day without a counted hour
+ * is NoData outside the live dataset's range and BadData inside it.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cityflowTrafficModule } from '../../src/datasets/cityflow-traffic/module.js';
+import { trafficDemo } from '../../src/datasets/cityflow-traffic/demo/demo.js';
+import { liveRangeUrl, parseLiveRange } from '../../src/datasets/cityflow-traffic/live-range.js';
 import { trafficExportUrl } from '../../src/datasets/cityflow-traffic/source.js';
 import { TRAFFIC_TABLE } from '../../src/datasets/cityflow-traffic/transform.js';
 import type { DayFile } from '../../src/datasets/contract.js';
-import { sqlString } from '../../src/parquet/columns.js';
-import { BadDataError } from '../../src/shared/errors.js';
+import { BadDataError, NoDataError } from '../../src/shared/errors.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
-import { trafficDayExport } from '../support/paris-traffic.js';
+import { EMPTY_TRAFFIC_EXPORT, liveRangeAnswer, trafficDayExport } from '../support/paris-traffic.js';
+import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const SAMPLE = path.join(
@@ -27,13 +30,13 @@ const config = { baseUrl: 'http://127.0.0.1:1', daily: false };
 const scratch = useScratchDuckDb('courant-traffic-');
 
 let written = 0;
-async function fileOf(body: string | Buffer): Promise<DayFile> {
+async function fileOf(body: string | Buffer, source = 'traffic'): Promise<DayFile> {
   written += 1;
-  const file = path.join(scratch.dir, `traffic-${written}.csv`);
+  const file = path.join(scratch.dir, `${source}-${written}`);
   await writeFile(file, body);
   return {
-    source: 'traffic',
-    key: `raw/cityflow-traffic/x/traffic-${written}.csv`,
+    source,
+    key: `raw/cityflow-traffic/x/${source}-${written}`,
     path: file,
     sha256: 'x',
     order: 0,
@@ -41,37 +44,13 @@ async function fileOf(body: string | Buffer): Promise<DayFile> {
   };
 }
 
-async function runDay(date: string, file: DayFile) {
-  const out = await mkdtemp(path.join(scratch.dir, 'day-'));
-  const tablePath = (table: string) => path.join(out, `${table}.parquet`);
-  const result = await cityflowTrafficModule.transform({
-    date,
-    config,
-    db: scratch.connection,
-    files: [file],
-    tablePath,
-    rejectsPath: path.join(out, 'rejects.jsonl'),
-    scratchDir: out,
-  });
-  const rows = (
-    await scratch.connection.runAndReadAll(
-      `SELECT arc_id, strftime(hour_start AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS hour_start, q, k, state
-       FROM read_parquet(${sqlString(tablePath(TRAFFIC_TABLE))})`,
-    )
-  ).getRowObjectsJson();
-  const metrics = await cityflowTrafficModule.metrics({
-    date,
-    config,
-    db: scratch.connection,
-    tables: { [TRAFFIC_TABLE]: tablePath(TRAFFIC_TABLE) },
-    history: () => Promise.resolve([]),
-    anomaliesPath: path.join(out, 'anomalies.parquet'),
-  });
-  const rejects = (await readFile(path.join(out, 'rejects.jsonl'), 'utf8').catch(() => ''))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { result, rows, metrics: metrics.document, rejects };
+async function runDay(date: string, ...files: DayFile[]) {
+  const day = await runModuleDay(cityflowTrafficModule, config, scratch, date, files);
+  const rows = await day.rows(
+    TRAFFIC_TABLE,
+    `arc_id, strftime(hour_start AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS hour_start, q, k, state`,
+  );
+  return { result: day.transform, rows, metrics: day.metrics?.document ?? {}, rejects: day.rejects };
 }
 
 /** The sample read plainly: its rows whose hour ENDS in (D 00:00, D+1 00:00] Paris. */
@@ -151,5 +130,82 @@ describe('bad exports', () => {
     expect(url.pathname).toBe('/api/explore/v2.1/catalog/datasets/comptages-routiers-permanents/exports/csv');
     expect(url.searchParams.get('select')).toBe('iu_ac,libelle,t_1h,q,k,etat_trafic');
     expect(url.searchParams.get('where')).toBe("t_1h > '2024-03-30T23:00:00Z' AND t_1h <= '2024-03-31T22:00:00Z'");
+  });
+});
+
+describe('a day without a counted hour', () => {
+  const live = () => fileOf(liveRangeAnswer('2024-09-26', '2025-11-22'), 'range');
+  const failure = async (date: string) =>
+    runDay(date, await fileOf(EMPTY_TRAFFIC_EXPORT), await live()).catch((e: unknown) => e);
+
+  it('has no data before the live dataset, which names the archive that holds it', async () => {
+    const error = await failure('2023-06-14');
+    expect(error).toBeInstanceOf(NoDataError);
+    expect((error as Error).message).toBe(
+      "no counted hour of 2023-06-14 (0 row(s) read, 0 rejected): the portal's live dataset comptages-routiers-permanents " +
+        'holds 2024-09-26..2025-11-22 and 2023-06-14 is before it: older days are in ' +
+        'comptages-routiers-permanents-historique, which courant does not read',
+    );
+  });
+
+  it('is bad data after the live dataset, not "no data": the day was not published when asked, it may come', async () => {
+    const error = await failure('2025-11-23');
+    expect(error).toBeInstanceOf(BadDataError);
+    expect((error as Error).message).toMatch(
+      /holds 2024-09-26\.\.2025-11-22 and had not published 2025-11-23 when it was asked/,
+    );
+  });
+
+  it('is bad data on a day the live dataset holds, its first and last included', async () => {
+    for (const date of ['2024-09-26', '2025-03-30', '2025-11-22']) {
+      const error = await failure(date);
+      expect(error).toBeInstanceOf(BadDataError);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^raw/cityflow-traffic/x/traffic-\\d+: no counted hour of ${date} .*holds 2024-09-26\\.\\.2025-11-22, which includes it$`,
+        ),
+      );
+    }
+  });
+
+  it('is bad data when the day has no range to tell', async () => {
+    const error = await runDay('2023-06-14', await fileOf(EMPTY_TRAFFIC_EXPORT)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadDataError);
+    expect((error as Error).message).toMatch(/no counted hour of 2023-06-14 \(0 row\(s\) read, 0 rejected\)$/);
+  });
+
+  it('asks the records endpoint for the first and last hour of the live dataset', () => {
+    const url = new URL(liveRangeUrl('https://opendata.paris.fr/'));
+    expect(url.pathname).toBe('/api/explore/v2.1/catalog/datasets/comptages-routiers-permanents/records');
+    expect(url.searchParams.get('select')).toBe('min(t_1h) as first,max(t_1h) as last');
+  });
+
+  it('keeps a range answer and refuses a page or other JSON in its place', () => {
+    const check = (body: string) => () =>
+      cityflowTrafficModule.checkDownload?.('range', new TextEncoder().encode(body), 'range.json');
+    expect(check(liveRangeAnswer('2024-09-26', '2025-11-22'))).not.toThrow();
+    expect(check(JSON.stringify({ total_count: 0, results: [{ first: null, last: null }] }))).not.toThrow();
+    expect(check('<!DOCTYPE html><html>Maintenance</html>')).toThrow(/answered a page, not the JSON of its records/);
+    expect(check('{"error_code":"ODSQLError"}')).toThrow(/not the range of the live dataset \(total_count: /);
+    expect(check('{"total_count":1,"results":[{"first":"soon","last":null}]}')).toThrow(
+      /results\.0\.first: not a date/,
+    );
+  });
+
+  it("is answered by the demo's stand-in with the first and last hour of the sample", async () => {
+    const demo = await trafficDemo.start(config);
+    try {
+      const response = await fetch(liveRangeUrl(demo.config.baseUrl));
+      expect(response.status).toBe(200);
+      const range = parseLiveRange(new Uint8Array(await response.arrayBuffer()), 'range.json');
+      const ends = (await readFile(SAMPLE, 'utf8'))
+        .split(/\r?\n/)
+        .slice(1)
+        .filter(Boolean)
+        .map((line) => Date.parse(line.split(';')[2] ?? ''));
+      expect(range).toEqual({ first: new Date(Math.min(...ends)), last: new Date(Math.max(...ends)) });
+    } finally {
+      await demo.close();
+    }
   });
 });

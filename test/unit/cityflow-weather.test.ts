@@ -5,7 +5,7 @@
  * has the whole day (final), the forecast otherwise (provisional); the error body and a real answer
  * without hourly arrays refused with what is wrong; the revision check.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchSource } from '../../src/activities/http-source.js';
@@ -14,9 +14,9 @@ import type { WeatherConfig } from '../../src/datasets/cityflow-weather/config.j
 import { archiveUrl, forecastUrl } from '../../src/datasets/cityflow-weather/source.js';
 import { WEATHER_TABLE } from '../../src/datasets/cityflow-weather/transform.js';
 import type { DayFile } from '../../src/datasets/contract.js';
-import { sqlString } from '../../src/parquet/columns.js';
 import { BadDataError, ErrorType } from '../../src/shared/errors.js';
 import { OPEN_METEO_SAMPLE, startOpenMeteoServer, type OpenMeteoServer } from '../support/open-meteo.js';
+import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const DAILY_SAMPLE = path.join('test', 'fixtures', 'paris', 'openmeteo_paris_forecast_daily_GMT_2024-08-19.json');
@@ -60,32 +60,13 @@ async function answers(date: string): Promise<DayFile[]> {
 }
 
 async function runDay(date: string, files: DayFile[]) {
-  const out = await mkdtemp(path.join(scratch.dir, 'day-'));
-  const tablePath = (table: string) => path.join(out, `${table}.parquet`);
-  const result = await cityflowWeatherModule.transform({
-    date,
-    config,
-    db: scratch.connection,
-    files,
-    tablePath,
-    rejectsPath: path.join(out, 'rejects.jsonl'),
-    scratchDir: out,
-  });
-  const rows = (
-    await scratch.connection.runAndReadAll(
-      `SELECT strftime(hour_start AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%MZ') AS hour_start, temperature_c, precipitation_mm,
-         wind_speed_kmh, weather_code, source FROM read_parquet(${sqlString(tablePath(WEATHER_TABLE))})`,
-    )
-  ).getRowObjectsJson();
-  const metrics = await cityflowWeatherModule.metrics({
-    date,
-    config,
-    db: scratch.connection,
-    tables: { [WEATHER_TABLE]: tablePath(WEATHER_TABLE) },
-    history: () => Promise.resolve([]),
-    anomaliesPath: path.join(out, 'anomalies.parquet'),
-  });
-  return { result, rows, metrics: metrics.document };
+  const day = await runModuleDay(cityflowWeatherModule, config, scratch, date, files);
+  const rows = await day.rows(
+    WEATHER_TABLE,
+    `strftime(hour_start AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%MZ') AS hour_start, temperature_c, precipitation_mm,
+     wind_speed_kmh, weather_code, source`,
+  );
+  return { result: day.transform, rows, metrics: day.metrics?.document ?? {} };
 }
 
 describe('the real forecast answer, printed in Europe/Paris with one fixed offset', () => {

@@ -11,6 +11,7 @@ import type { DayFile } from '../../src/datasets/contract.js';
 import { INDEX_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { LISTED_ENERGIES } from '../../src/datasets/enedis/report.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { c15Event, r151Days, r151Flow } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
@@ -130,5 +131,32 @@ describe('energies from daily R151 indexes', () => {
       'not computable',
       'the index went down',
     ]);
+  });
+});
+
+describe('the monthly report’s energies', () => {
+  it('sums every PRM’s energy but lists only the first rows, saying how many there are', async () => {
+    const ends = ['2024-03-31', '2024-04-30'];
+    const prms = Array.from({ length: 150 }, (_, i) => `990000000${String(10_000 + i)}`);
+    const each = { HCB: 1_000, HCH: 1_000, HPB: 1_000, HPH: 1_000 };
+    const flow = await flowFile(r151Flow(prms.flatMap((prm) => r151Days(prm, ends, START_WH, each))), 0);
+    const [before = '', last = ''] = await store(ends, [flow]);
+    const section = await enedisModule.report.period({
+      kind: 'month',
+      period: '2024-04',
+      config: { jumpKWh: 1000 },
+      db: scratch.connection,
+      days: [{ date: '2024-04-30', tables: { [INDEX_TABLE]: last } }],
+      before: [before],
+    });
+    // Four classes, HC, HP and BASE per PRM: 1 050 rows; each class rose by 1 kWh.
+    const table = section.tables.find((t) => t.id === 'enedis-energies');
+    expect(table?.title).toBe(
+      `Energy per PRM over the month: the first ${LISTED_ENERGIES} of 1050 rows (all of them: courant energies)`,
+    );
+    expect(table?.rows).toHaveLength(LISTED_ENERGIES);
+    expect(table?.rows[0]).toEqual([prms[0], 'HCB', 1_000, 1_001, 1, 'real', '']);
+    const energy = section.figures.find((f) => f.key === 'energyKWh');
+    expect([energy?.value, energy?.note]).toEqual([600, '150 PRM(s) computable']);
   });
 });

@@ -4,7 +4,7 @@
  * files, rejected values, refused files (malformed XML, a document type declaration, an unknown
  * flow) and the two checks comparing a day with the day before.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -14,10 +14,10 @@ import { enedisChecks } from '../../src/datasets/enedis/checks.js';
 import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
-import { sqlString } from '../../src/parquet/columns.js';
 import { runChecks } from '../../src/quality/run-checks.js';
 import { BadDataError } from '../../src/shared/errors.js';
 import { r151Flow } from '../support/enedis-flows.js';
+import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const FIXTURES = path.join('test', 'fixtures', 'enedis');
@@ -58,34 +58,13 @@ async function days(file: DayFile): Promise<readonly string[]> {
 }
 
 async function runDay(date: string, files: readonly DayFile[]) {
-  const out = await mkdtemp(path.join(scratch.dir, 'day-'));
-  const tablePath = (table: string) => path.join(out, `${table}.parquet`);
-  const result = await enedisModule.transform({
-    date,
-    config,
-    db: scratch.connection,
-    files,
-    tablePath,
-    rejectsPath: path.join(out, 'rejects.jsonl'),
-    scratchDir: out,
-  });
-  const rows = (
-    await scratch.connection.runAndReadAll(
-      `SELECT prm, flow, strftime(reading_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS reading_at, class_kind, class,
-              calendar, index_kwh::DOUBLE AS index_kwh, nature, flagged, qualification, event, line
-       FROM read_parquet(${sqlString(tablePath(INDEX_TABLE))})`,
-    )
-  ).getRowObjectsJson();
-  const rejects = await readFile(path.join(out, 'rejects.jsonl'), 'utf8').catch(() => '');
-  return {
-    result,
-    rows,
-    table: tablePath(INDEX_TABLE),
-    rejects: rejects
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
+  const day = await runModuleDay(enedisModule, config, scratch, date, files, { metrics: false });
+  const rows = await day.rows(
+    INDEX_TABLE,
+    `prm, flow, strftime(reading_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS reading_at, class_kind, class,
+     calendar, index_kwh::DOUBLE AS index_kwh, nature, flagged, qualification, event, line`,
+  );
+  return { result: day.transform, rows, table: day.tablePath(INDEX_TABLE), rejects: day.rejects };
 }
 
 describe('the real R151 sample', () => {

@@ -68,4 +68,15 @@ describe('courant status freshness', () => {
     const grid = statusGrid(['2020-01-01'], ['smartmeter'], [], { colour: false, dueHours, now: new Date() });
     expect(grid.counts).toMatchObject({ missing: 1, late: 0 });
   });
+
+  it('shows a day without data (NoData) as such, apart from the failures to mend', () => {
+    const noData: DayRun = {
+      ...run('cityflow-velib', '2024-01-15', 'failed'),
+      error: { type: 'NoData', message: 'no Vélib snapshot was taken during 2024-01-15' },
+    };
+    const grid = statusGrid(['2024-01-15'], ['cityflow-velib'], [noData], { colour: false, dueHours, now: new Date() });
+    expect(grid.counts).toMatchObject({ failed: 0, noData: 1 });
+    expect(grid.text).toMatch(/2024-01-15\s+∅ no data\s+cityflow-velib: NoData: no Vélib snapshot/);
+    expect(grid.text).toContain('1 without data');
+  });
 });

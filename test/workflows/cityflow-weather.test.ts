@@ -43,7 +43,11 @@ interface DailyReportJson {
   datasets: Array<{
     dataset: string;
     status: string;
-    section: { summary: string; figures: Array<{ key: string; value: unknown }> } | null;
+    section: {
+      summary: string;
+      figures: Array<{ key: string; value: unknown }>;
+      tables: Array<{ id: string; rows: unknown[][] }>;
+    } | null;
   }>;
 }
 const dailyReport = async () =>
@@ -113,6 +117,15 @@ describe('a recent weather day, provisional first, final once the archive has it
     expect(status.stdout).toContain(`${WEATHER}: provisional weather (forecast)`);
     const html = await readFile(dataPath(`reports/dt=${DAY}/daily_report.html`), 'utf8');
     expect(html).toMatch(/data-chart="cityflow-weather-temperature"[\s\S]*data-series="temperature" data-points="24"/);
+
+    // The traffic section sets its profile against the same day's weather, hour by hour start.
+    const traffic = (await dailyReport()).datasets.find((d) => d.dataset === 'cityflow-traffic')?.section;
+    expect(traffic?.summary).toMatch(/vehicles counted; \d+ rainy hour\(s\), 19\.4 to 24\.4 °C$/);
+    const hours = traffic?.tables.find((t) => t.id === 'cityflow-traffic-weather')?.rows ?? [];
+    expect(hours).toHaveLength(24);
+    expect(hours[0]?.[0]).toBe('00:00');
+    expect(hours.every((row) => typeof row[2] === 'number')).toBe(true);
+    expect(html).toMatch(/data-chart="cityflow-traffic-profile"[\s\S]*data-series="rainy-hours"/);
   });
 
   it('waits while the archive still lacks an hour of the day', async () => {

@@ -1,6 +1,7 @@
 /**
- * `courant schedules apply|describe|pause|unpause|trigger|backfill`: the daily schedule and the inbox
- * schedule, operated as code (`--inbox-scan` picks the inbox schedule where one is meant).
+ * `courant schedules apply|describe|pause|unpause|trigger|backfill`: the daily schedule, the inbox
+ * scan, the revised-days check and the snapshot collector, operated as code (`--inbox-scan`,
+ * `--revised-days` or `--snapshots` picks one where one is meant).
  */
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
@@ -10,6 +11,7 @@ import { dailySchedule } from '../../schedules/daily-schedule.js';
 import { inboxScanSchedule } from '../../schedules/inbox-scan-schedule.js';
 import { revisedDaysSchedule } from '../../schedules/revised-days-schedule.js';
 import { scheduleSettings } from '../../schedules/settings.js';
+import { snapshotSchedule } from '../../schedules/snapshot-schedule.js';
 import type { ScheduleDefinition } from '../../schedules/shape.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import type { CommandContext } from '../context.js';
@@ -21,30 +23,56 @@ type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx:
 
 /**
  * The schedules of this deployment: the daily one, the inbox scan when a dataset takes dropped
- * files, the revised-days check when a dataset's days may be revised.
+ * files, the revised-days check when a dataset's days may be revised, the snapshot collector when
+ * a dataset is collected during the day under this configuration.
  */
 function definitions(ctx: CommandContext): ScheduleDefinition[] {
   const settings = scheduleSettings(ctx.config);
   const takesDrops = DATASET_MODULES.some((module) => module.drop !== undefined);
   const revises = DATASET_MODULES.some((module) => module.revisions !== undefined);
+  const collects = DATASET_MODULES.some((module) => module.snapshots?.collects(ctx.config.datasets[module.name]));
   return [
     dailySchedule(settings.daily),
     ...(takesDrops ? [inboxScanSchedule(settings.inboxScan)] : []),
     ...(revises ? [revisedDaysSchedule(settings.revisedDays)] : []),
+    ...(collects ? [snapshotSchedule(settings.snapshots)] : []),
   ];
 }
 
-/** Runs `operation` on every schedule (`all`), or on the one the options pick: daily, the inbox scan or the revised-days check. */
+interface PickOptions {
+  readonly inboxScan?: boolean;
+  readonly revisedDays?: boolean;
+  readonly snapshots?: boolean;
+}
+
+/** The workflow of the schedule an option picks, and what to say when the deployment has none. */
+const PICKS = [
+  {
+    option: 'inboxScan',
+    workflow: 'inboxScan',
+    none: '--inbox-scan: no dataset takes dropped files, so there is no inbox schedule',
+  },
+  {
+    option: 'revisedDays',
+    workflow: 'revisedDays',
+    none: '--revised-days: no dataset has revised days, so there is no revised-days schedule',
+  },
+  {
+    option: 'snapshots',
+    workflow: 'collectSnapshots',
+    none: '--snapshots: no dataset is collected during the day under this configuration (e.g. CITYFLOW_VELIB_COLLECT=true), so there is no snapshot schedule',
+  },
+] as const;
+
+/** Runs `operation` on every schedule (`all`), or on the one the options pick (the daily one by default). */
 function withSchedules(context: () => CommandContext, operation: Operation, all = false) {
-  return async (options: { inboxScan?: boolean; revisedDays?: boolean } = {}) => {
+  return async (options: PickOptions = {}) => {
     const ctx = context();
     const every = definitions(ctx);
-    const wanted = options.inboxScan ? 'inboxScan' : options.revisedDays ? 'revisedDays' : 'scheduledDaily';
+    const pick = PICKS.find((p) => options[p.option] === true);
+    const wanted = pick?.workflow ?? 'scheduledDaily';
     const picked = all ? every : every.filter((d) => d.options.action.workflowType === wanted);
-    if (picked.length === 0 && options.revisedDays)
-      throw new UsageError('--revised-days: no dataset has revised days, so there is no revised-days schedule');
-    if (picked.length === 0)
-      throw new UsageError('--inbox-scan: no dataset takes dropped files, so there is no inbox schedule');
+    if (picked.length === 0) throw new UsageError(pick?.none ?? 'there is no daily schedule');
     const { client, close } = await connectClient(ctx.config);
     try {
       await operation(client, picked, ctx);
@@ -62,7 +90,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
   const schedules = program
     .command('schedules')
     .description(
-      'the daily schedule, the inbox scan and the revised-days check (SCHEDULE_*, INBOX_SCAN_* and REVISED_DAYS_* override the defaults)',
+      'the daily schedule, the inbox scan, the revised-days check and the snapshot collector (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_* and SNAPSHOT_* override the defaults)',
     );
 
   schedules
@@ -112,7 +140,8 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .requiredOption('--note <text>', 'why it is paused (shown in the Web UI)')
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
-    .action(async (options: { note: unknown; inboxScan: boolean; revisedDays: boolean }) => {
+    .option('--snapshots', 'the snapshot collector instead of the daily one', false)
+    .action(async (options: { note: unknown } & PickOptions) => {
       const note = parseNoteOption('--note', options.note);
       await withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
@@ -127,6 +156,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .description('resume the daily schedule (or the inbox scan)')
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
+    .option('--snapshots', 'the snapshot collector instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
@@ -141,6 +171,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .description("run the daily schedule's action now (for the day before today), or scan the inbox now")
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
+    .option('--snapshots', 'the snapshot collector instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {

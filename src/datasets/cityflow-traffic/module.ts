@@ -1,14 +1,17 @@
 /**
  * Paris traffic counters (cityflow): the portal's permanent road counters, one CSV export per
  * Paris day fetched after it — hourly vehicles and occupancy per arc, the hour stamped at its END
- * by the source — turned into one Parquet row per arc and hour start.
+ * by the source — turned into one Parquet row per arc and hour start; beside it, the range the
+ * portal's live dataset holds, which tells a day without data (NoData) from a bad export (BadData).
  */
 import { BadDataError } from '../../shared/errors.js';
 import type { DatasetModule } from '../contract.js';
+import { trafficDemo } from './demo/demo.js';
 import { trafficConfig, type TrafficConfig } from './config.js';
 import { trafficMetrics } from './metrics.js';
 import { trafficReport } from './report.js';
-import { trafficExportUrl } from './source.js';
+import { liveRangeUrl, parseLiveRange, RANGE_SOURCE } from './live-range.js';
+import { TRAFFIC_SOURCE, trafficExportUrl } from './source.js';
 import { columnsOf, transformTraffic } from './transform.js';
 
 export const cityflowTrafficModule: DatasetModule<TrafficConfig> = {
@@ -17,9 +20,14 @@ export const cityflowTrafficModule: DatasetModule<TrafficConfig> = {
   config: trafficConfig,
   runsDaily: (config) => config.daily,
   inputs: (date, config) => [
-    { kind: 'http', source: 'traffic', url: trafficExportUrl(config.baseUrl, date), extension: 'csv' },
+    { kind: 'http', source: TRAFFIC_SOURCE, url: trafficExportUrl(config.baseUrl, date), extension: 'csv' },
+    { kind: 'http', source: RANGE_SOURCE, url: liveRangeUrl(config.baseUrl), extension: 'json' },
   ],
-  checkDownload(_source, body, file) {
+  checkDownload(source, body, file) {
+    if (source === RANGE_SOURCE) {
+      parseLiveRange(body, file);
+      return;
+    }
     const head = new TextDecoder().decode(body.subarray(0, 4096)).replace(/^\uFEFF/, '');
     if (/^\s*</.test(head)) throw new BadDataError({ file }, 'the source answered a page, not a CSV export');
     columnsOf(head.split(/\r?\n/, 1)[0] ?? '', file);
@@ -28,5 +36,6 @@ export const cityflowTrafficModule: DatasetModule<TrafficConfig> = {
   metrics: trafficMetrics,
   // The counts of a day are published within hours: due at D+1 06:00 Paris, when run daily.
   dueHours: (config) => (config.daily ? 6 : null),
+  demo: trafficDemo,
   report: trafficReport,
 };

@@ -7,6 +7,8 @@
 import { parisDayBounds } from '../../shared/partition.js';
 
 export const TRAFFIC_DATASET_ID = 'comptages-routiers-permanents';
+/** The day's export (`raw/cityflow-traffic/dt={date}/traffic.csv`). */
+export const TRAFFIC_SOURCE = 'traffic';
 
 /** API names, and the labels the portal's label exports use, of the fields read. */
 export const TRAFFIC_FIELDS = {

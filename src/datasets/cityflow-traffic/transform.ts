@@ -4,9 +4,10 @@
  * occupancy % (`k`) and traffic state; and the rejected rows. DuckDB reads the file itself;
  * columns are found by name, machine names or the portal's labels. Rows are unsorted in the
  * source; an (arc, hour) given twice keeps its last line. A `q` or `k` left empty is missing (about
- * half of the network's `q` are), not a reject.
+ * half of the network's `q` are), not a reject. A day without a counted hour is NoData or BadData
+ * by the live dataset's range, the day's other input (`live-range.ts`).
  */
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
@@ -14,7 +15,8 @@ import { BadDataError } from '../../shared/errors.js';
 import { parisDayBounds } from '../../shared/partition.js';
 import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
 import type { TrafficConfig } from './config.js';
-import { TRAFFIC_FIELDS, type TrafficField } from './source.js';
+import { noCountedHour, parseLiveRange, RANGE_SOURCE } from './live-range.js';
+import { TRAFFIC_FIELDS, TRAFFIC_SOURCE, type TrafficField } from './source.js';
 
 export const TRAFFIC_TABLE = 'traffic';
 
@@ -60,7 +62,7 @@ export function columnsOf(header: string, file: string): Record<TrafficField, st
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Every data row of one file, converted and judged: `reason` says why a row is rejected. */
+/** Every data row of one file as trimmed texts (empty: null), with its line. */
 function rowsSql(file: DayFile, header: string, columns: Record<TrafficField, string>): string {
   const c = (field: TrafficField) => `nullif(trim(${ident(columns[field])}), '')`;
   const declared = namesOf(header)
@@ -69,10 +71,7 @@ function rowsSql(file: DayFile, header: string, columns: Record<TrafficField, st
   return `
 SELECT ${sqlString(file.key)} AS file, ${file.order} AS arrival, ordinality + 1 AS line,
   ${c('arc')} AS arc_id, ${c('label')} AS label, ${c('hourEnd')} AS hour_end_text,
-  TRY_CAST(${c('hourEnd')} AS TIMESTAMPTZ) AS hour_end,
-  ${c('flow')} AS q_text, TRY_CAST(${c('flow')} AS DOUBLE) AS q,
-  ${c('occupancy')} AS k_text, TRY_CAST(${c('occupancy')} AS DOUBLE) AS k,
-  coalesce(${c('state')}, 'Inconnu') AS state
+  ${c('flow')} AS q_text, ${c('occupancy')} AS k_text, coalesce(${c('state')}, 'Inconnu') AS state
 FROM read_csv(${sqlString(file.path)}, header = false, skip = 1, delim = ';', quote = '"',
   auto_detect = false, strict_mode = false, null_padding = true, columns = {${declared}}) WITH ORDINALITY`;
 }
@@ -84,29 +83,49 @@ const REJECTS: ReadonlyArray<readonly [condition: string, column: string, reason
   ['q_text IS NOT NULL AND (q IS NULL OR q < 0)', 'q', 'the flow is not a non-negative number'],
   ['k_text IS NOT NULL AND (k IS NULL OR k < 0 OR k > 100)', 'k', 'the occupancy is not a percentage'],
 ];
-const caseOf = (pick: (rule: (typeof REJECTS)[number]) => string) =>
-  `CASE ${REJECTS.map((rule) => `WHEN ${rule[0]} THEN ${sqlString(pick(rule))}`).join(' ')} END`;
-const REASON = caseOf((rule) => rule[2]);
-const COLUMN = caseOf((rule) => rule[1]);
+/** The rows converted and judged once: the first rule broken gives `reason` and `bad_column` (null: kept). */
+function judgedSql(scans: readonly string[]): string {
+  const list = (pick: (rule: (typeof REJECTS)[number]) => string) =>
+    `[${REJECTS.map((r) => sqlString(pick(r))).join(', ')}]`;
+  const rule = `CASE ${REJECTS.map((r, i) => `WHEN ${r[0]} THEN ${i + 1}`).join(' ')} END`;
+  return `SELECT * EXCLUDE (rule), ${list((r) => r[2])}[rule] AS reason, ${list((r) => r[1])}[rule] AS bad_column
+FROM (SELECT *, ${rule} AS rule FROM (
+  SELECT *, TRY_CAST(hour_end_text AS TIMESTAMPTZ) AS hour_end, TRY_CAST(q_text AS DOUBLE) AS q, TRY_CAST(k_text AS DOUBLE) AS k
+  FROM (${scans.join(' UNION ALL ')})))`;
+}
 
 async function count(context: TransformContext<TrafficConfig>, sql: string): Promise<number> {
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 }
 
+/**
+ * Fails a day without a counted hour: NoData when the live dataset's range (when the day has it)
+ * does not hold the day, BadData otherwise.
+ */
+async function failWithoutHours(
+  context: TransformContext<TrafficConfig>,
+  exports: readonly DayFile[],
+  counts: string,
+): Promise<never> {
+  const file = exports.map((f) => f.key).join(', ');
+  const range = context.files.find((f) => f.source === RANGE_SOURCE);
+  if (range === undefined) throw new BadDataError({ file }, `no counted hour of ${context.date} (${counts})`);
+  throw noCountedHour(context.date, parseLiveRange(await readFile(range.path), range.key), file, counts);
+}
+
 /** See the module's doc: the day's export → traffic rows and rejects. Idempotent. */
 export async function transformTraffic(context: TransformContext<TrafficConfig>): Promise<TransformOutput> {
   const { db, date } = context;
+  const exports = context.files.filter((file) => file.source === TRAFFIC_SOURCE);
   const scans = await Promise.all(
-    context.files.map(async (file) => {
+    exports.map(async (file) => {
       const header = await headerOf(file.path);
       return rowsSql(file, header, columnsOf(header, file.key));
     }),
   );
   const { start, end } = parisDayBounds(date);
   try {
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE cf_rows AS SELECT *, ${REASON} AS reason, ${COLUMN} AS bad_column FROM (${scans.join(' UNION ALL ')})`,
-    );
+    await db.run(`CREATE OR REPLACE TEMP TABLE cf_rows AS ${judgedSql(scans)}`);
     const read = await count(context, 'SELECT count(*) FROM cf_rows');
     const rejected = await count(
       context,
@@ -129,11 +148,7 @@ export async function transformTraffic(context: TransformContext<TrafficConfig>)
         context.tablePath(TRAFFIC_TABLE),
       ),
     );
-    if (written === 0)
-      throw new BadDataError(
-        { file: context.files.map((f) => f.key).join(', ') },
-        `no counted hour of ${date} (${read} row(s) read, ${rejected} rejected)`,
-      );
+    if (written === 0) await failWithoutHours(context, exports, `${read} row(s) read, ${rejected} rejected`);
     return { tables: [TRAFFIC_TABLE], rows: { read, written, rejected } };
   } finally {
     await db.run('DROP TABLE IF EXISTS cf_rows');

@@ -7,6 +7,7 @@
  */
 import { BadDataError } from '../../shared/errors.js';
 import type { DatasetModule } from '../contract.js';
+import { weatherDemo } from './demo/demo.js';
 import { weatherConfig, type WeatherConfig } from './config.js';
 import { weatherMetrics } from './metrics.js';
 import { weatherReport } from './report.js';
@@ -36,5 +37,6 @@ export const cityflowWeatherModule: DatasetModule<WeatherConfig> = {
       .map((d) => ({ date: d.date, note: 'provisional weather (forecast)' })),
   // The forecast has yesterday by midnight: due at D+1 06:00 Paris, when run daily.
   dueHours: (config) => (config.daily ? 6 : null),
+  demo: weatherDemo,
   report: weatherReport,
 };

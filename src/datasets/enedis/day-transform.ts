@@ -18,6 +18,7 @@ import { copyJsonLines } from '../../parquet/json-lines.js';
 import type { EnedisConfig } from './config.js';
 import { DELIVERY_TABLE, writeDeliveries } from './delivery-table.js';
 import { parsedFile, parsedRowsSql } from './parsed-files.js';
+import { ROW_GROUP_SIZE, withQueryDb } from './turns.js';
 
 export const INDEX_TABLE = 'index_readings';
 
@@ -61,23 +62,41 @@ async function count(context: TransformContext<EnedisConfig>, sql: string): Prom
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 }
 
+/** A parsed file of the day: the SQL of its rows, how many there are, and its members left out. */
+interface DayInput {
+  readonly sql: string;
+  readonly values: number;
+  readonly skipped: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
+}
+
 /** See the module's doc: the day's flow files → index readings and rejects. Idempotent. */
 export async function transformEnedisFiles(context: TransformContext<EnedisConfig>): Promise<TransformOutput> {
-  const { db, date } = context;
-  const files: Array<{ readonly sql: string; readonly skipped: ReadonlyArray<{ file: string; reason: string }> }> = [];
+  const files: DayInput[] = [];
   for (const file of context.files) {
-    const parsed = await parsedFile(db, file.path, file.key, file.sha256);
+    const parsed = await parsedFile(file.path, file.key, file.sha256);
     files.push({
       sql: parsedRowsSql(parsed, file.key, file.order),
+      values: parsed.manifest.parts.reduce((sum, part) => sum + part.count, 0),
       skipped: parsed.manifest.skipped.map((s) => ({ file: `${file.key}${s.suffix}`, reason: s.reason })),
     });
   }
+  // The day's statements sort and buffer its rows: they run in their turn, on a DuckDB of their own.
+  return withQueryDb(context.scratchDir, (db) => writeDayTables({ ...context, db }, files));
+}
+
+/** The day's tables and rejects, from the parsed rows of its files. */
+async function writeDayTables(
+  context: TransformContext<EnedisConfig>,
+  files: readonly DayInput[],
+): Promise<TransformOutput> {
+  const { db, date } = context;
   const skipped = files.flatMap((f) => f.skipped);
   const skippedRejects = skipped.map(
     (s) => `SELECT json_object('file', ${sqlString(s.file)}, 'reason', ${sqlString(s.reason)}), NULL, NULL`,
   );
   const all = files.map((f) => f.sql).join(' UNION ALL ');
-  const rows = (await count(context, `SELECT count(*) FROM (${all})`)) + skipped.length;
+  // Every value of the files is read (its count is the parse's), and each member left out.
+  const rows = files.reduce((sum, f) => sum + f.values, 0) + skipped.length;
   // The day's rows and every rejected one (a rejected value may have no day), read from the
   // parsed files by each query rather than held in memory: they are Parquet already.
   const dayRows = `(SELECT * FROM (${all}) WHERE day = '${date}'::DATE OR reason IS NOT NULL) AS en_rows`;
@@ -101,6 +120,7 @@ export async function transformEnedisFiles(context: TransformContext<EnedisConfi
        ${latest('flow, prm, reading_at, class_kind, calendar, class')}
        ORDER BY prm, reading_at, flow, class_kind, calendar, class`,
       context.tablePath(INDEX_TABLE),
+      ROW_GROUP_SIZE,
     ),
   );
   const stated = await count(
@@ -112,6 +132,7 @@ export async function transformEnedisFiles(context: TransformContext<EnedisConfi
          ${latest('flow, prm, period_start, reading_at, class_kind, calendar, class')})
        ORDER BY prm, period_end, period_start, flow, class_kind, calendar, class`,
       context.tablePath(STATED_TABLE),
+      ROW_GROUP_SIZE,
     ),
   );
   await writeDeliveries(db, date, context.files, context.tablePath(DELIVERY_TABLE));

@@ -17,7 +17,7 @@ export const enedisDrop: DropHandler<EnedisConfig> = {
    * (`parsed-files.ts`): claiming parses the file, its days do not parse it again.
    */
   async days({ db, path, file, now }) {
-    const parsed = await parsedFile(db, path, file);
+    const parsed = await parsedFile(path, file);
     const { parts } = parsed.manifest;
     if (parts.every((part) => part.count === 0))
       throw new BadDataError({ file }, `the ${parts.map((p) => p.flow).join(', ')} flow holds no index value`);

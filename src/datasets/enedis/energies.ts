@@ -10,7 +10,8 @@
  * At an instant with readings of several flows, C15 wins over R151 (the contract's own reading),
  * and at a C15 event the reading after it starts a period, the one before it ends one. Classes
  * roll up as HCH + HCB → HC, HPH + HPB → HP and all → BASE, each roll-up taking the worst verdict
- * of its parts. Everything is one DuckDB query over the days' Parquet files.
+ * of its parts. Everything is one DuckDB query over the days' Parquet files, reading only the
+ * readings at the two ends and the C15 events between them (not every index of every day).
  *
  * Where a flow states its own energy for exactly the period asked (same PRM and distributor class,
  * the same start and end instants: an R15 `Classe_Mesure` 2 value), the row carries it as
@@ -73,7 +74,9 @@ export const enedisEnergies: PeriodEnergies = {
     return `
 WITH readings AS (
   SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}])
-  WHERE class_kind = 'distributor' AND reading_at BETWEEN ${start}::TIMESTAMPTZ AND ${end}::TIMESTAMPTZ ${only}),
+  WHERE class_kind = 'distributor' ${only}
+    AND (reading_at IN (${start}::TIMESTAMPTZ, ${end}::TIMESTAMPTZ)
+         OR (flow = 'C15' AND reading_at > ${start}::TIMESTAMPTZ AND reading_at < ${end}::TIMESTAMPTZ))),
 ends AS (
   SELECT prm, class,
     arg_max({'index': index_kwh, 'calendar': calendar, 'nature': nature}, (flow = 'C15')::INTEGER * 2 + (qualification IS NOT DISTINCT FROM 'after')::INTEGER)

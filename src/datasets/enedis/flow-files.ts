@@ -13,7 +13,7 @@ import { TextDecoder } from 'node:util';
 import { BadDataError } from '../../shared/errors.js';
 import { createFlowReader, writeFlowValues, type Flow, type FlowReader } from './flow-xml.js';
 
-/** One flow of the file: its values as JSON lines, and the name its rows carry. */
+/** One flow of the file: its values as CSV lines, and the name its rows carry. */
 export interface FlowPart {
   readonly file: string;
   readonly values: string;
@@ -79,7 +79,7 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
     }
     if ((member.originalSize ?? 0) > MAX_MEMBER_BYTES)
       throw new BadDataError({ file: name }, `${member.name} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
-    const values = path.join(scratch, `${prefix}-${members.length - 1}.jsonl`);
+    const values = path.join(scratch, `${prefix}-${members.length - 1}.csv`);
     state.current = {
       file,
       values,
@@ -136,7 +136,7 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
 
 /**
  * Writes the values of every flow of the file at `local` (named `name` in errors and rows) to
- * JSON lines under `scratch`, prefixed `prefix`. Throws BadDataError for a flow that is not
+ * CSV lines under `scratch`, prefixed `prefix`. Throws BadDataError for a flow that is not
  * well-formed (naming `name!member`, its line and column) or a zip without any XML flow.
  */
 export async function writeFileFlows(
@@ -146,7 +146,7 @@ export async function writeFileFlows(
   prefix: string,
 ): Promise<{ readonly parts: readonly FlowPart[]; readonly skipped: readonly SkippedMember[] }> {
   if (!(await startsAsZip(local))) {
-    const values = path.join(scratch, `${prefix}.jsonl`);
+    const values = path.join(scratch, `${prefix}.csv`);
     const summary = await writeFlowValues(local, name, values);
     return { parts: [{ file: name, values, flow: summary.flow, count: summary.values }], skipped: [] };
   }

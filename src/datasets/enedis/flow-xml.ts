@@ -1,8 +1,9 @@
 /**
  * Streaming reader of Enedis flow files (R151, C15, R15): the XML is read once with a SAX parser
  * (saxes), in bounded memory whatever the file's size, and every index value is written as one
- * JSON line of raw text fields — PRM, date, class, value, unit, calendar, nature — with the line and
- * column of its element. Converting, checking and keeping them is SQL's work (`rows-sql.ts`).
+ * CSV line of raw text fields (`VALUE_COLUMNS`: PRM, date, class, value, unit, calendar, nature…)
+ * with the line of its element. Converting, checking and keeping them is SQL's work (`rows-sql.ts`).
+ * Each value is written as soon as its element closes, straight as text: no object per value.
  *
  * - The flow is the root element: `R151` (daily Linky indexes, the unit in the header's
  *   `Unite_Mesure_Index`) or `C15` (contract events with readings before and after, the unit on
@@ -20,7 +21,7 @@ import { BadDataError } from '../../shared/errors.js';
 export const FLOWS = ['R151', 'C15', 'R15'] as const;
 
 /** The version of the values written: raise it when they change (parsed files kept by an older reader are then not read). */
-export const READER_FORMAT = 1;
+export const READER_FORMAT = 2;
 export type Flow = (typeof FLOWS)[number];
 
 /** One index value as written in the file: text, unconverted. */
@@ -47,6 +48,34 @@ export interface RawIndexValue {
   readonly measure_class: string | null;
   readonly direction: string | null;
   readonly line: number;
+}
+
+/**
+ * The fields of a value's CSV line, in order, as `RawIndexValue` names them: text fields quoted
+ * (`""` the empty text), a missing one empty (null); `line` a number.
+ */
+export const VALUE_COLUMNS = [
+  'prm',
+  'flow',
+  'date',
+  'period_start',
+  'class_kind',
+  'class',
+  'calendar',
+  'value',
+  'unit',
+  'nature',
+  'qualification',
+  'event',
+  'measure_class',
+  'direction',
+  'line',
+] as const satisfies ReadonlyArray<keyof RawIndexValue>;
+
+/** A text field of a CSV line: quoted, its quotes doubled; null as nothing. */
+function csvField(text: string | null): string {
+  if (text === null) return '';
+  return text.includes('"') ? `"${text.replaceAll('"', '""')}"` : `"${text}"`;
 }
 
 export interface FlowFileSummary {
@@ -82,7 +111,7 @@ const CLASS_ELEMENTS: Readonly<Record<string, RawIndexValue['class_kind']>> = {
   Classe_Temporelle: 'supplier',
 };
 
-/** A flow read chunk by chunk: text goes in, its index values are written as JSON lines. */
+/** A flow read chunk by chunk: text goes in, its index values are written as CSV lines. */
 export interface FlowReader {
   /**
    * Reads the next chunk of text; resolves once its values are written, to false when the flow is
@@ -96,7 +125,7 @@ export interface FlowReader {
 }
 
 /**
- * A reader writing the index values of one flow to `target` as JSON lines, in the flow's order.
+ * A reader writing the index values of one flow to `target` as CSV lines, in the flow's order.
  * `file` names the flow in errors. Malformed XML, a document type declaration, or a root that is
  * not a known flow make `close` throw BadDataError naming the line and column.
  */
@@ -112,8 +141,8 @@ export function createFlowReader(file: string, target: string): FlowReader {
   let value: ClassValue | null = null;
   let text = '';
   let values = 0;
-  /** JSON lines read from the last chunk, written before the next one is parsed (backpressure). */
-  const pending: string[] = [];
+  /** CSV lines read from the last chunk, written before the next one is parsed (backpressure). */
+  let pending = '';
   /** The first problem met; parsing stops there. */
   const failures: BadDataError[] = [];
 
@@ -153,7 +182,7 @@ export function createFlowReader(file: string, target: string): FlowReader {
     text = '';
     const parent = stack[stack.length - 1];
     if (CLASS_ELEMENTS[tag.name] && value && reading && flow) {
-      pending.push(JSON.stringify(valueOf(flow, prm, event, headerUnit, reading, value)));
+      pending += valueLine(flow, prm, event, headerUnit, reading, value);
       values += 1;
       value = null;
     } else if (value && parent !== undefined && CLASS_ELEMENTS[parent]) readClassField(value, tag.name, content);
@@ -165,9 +194,9 @@ export function createFlowReader(file: string, target: string): FlowReader {
   });
 
   const flush = async () => {
-    if (pending.length === 0) return;
-    const lines = `${pending.join('\n')}\n`;
-    pending.length = 0;
+    if (pending === '') return;
+    const lines = pending;
+    pending = '';
     if (!out.write(lines)) await once(out, 'drain');
   };
   return {
@@ -199,7 +228,7 @@ export function createFlowReader(file: string, target: string): FlowReader {
 }
 
 /**
- * Reads the flow file at `path` and writes its index values to `target` as JSON lines, in the
+ * Reads the flow file at `path` and writes its index values to `target` as CSV lines, in the
  * file's order. `file` names the file in errors. Throws BadDataError (line and column) on
  * malformed XML, a document type declaration, or a root that is not a known flow.
  */
@@ -216,31 +245,22 @@ export async function writeFlowValues(path: string, file: string, target: string
   return reader.close();
 }
 
-function valueOf(
+/** The CSV line of a value (`VALUE_COLUMNS`), ending with a newline. */
+function valueLine(
   flow: Flow,
   prm: string | null,
   event: string | null,
   headerUnit: string | null,
   reading: Reading,
   value: ClassValue,
-): RawIndexValue {
-  return {
-    prm,
-    flow,
-    date: reading.date,
-    period_start: reading.previousDate,
-    class_kind: value.kind,
-    class: value.class,
-    calendar: value.kind === 'distributor' ? reading.distributorCalendar : reading.supplierCalendar,
-    value: value.value,
-    unit: value.unit ?? headerUnit,
-    nature: reading.nature,
-    qualification: reading.qualification,
-    event,
-    measure_class: value.measureClass,
-    direction: value.direction,
-    line: value.line,
-  };
+): string {
+  const calendar = value.kind === 'distributor' ? reading.distributorCalendar : reading.supplierCalendar;
+  return (
+    `${csvField(prm)},${flow},${csvField(reading.date)},${csvField(reading.previousDate)},${value.kind},` +
+    `${csvField(value.class)},${csvField(calendar)},${csvField(value.value)},${csvField(value.unit ?? headerUnit)},` +
+    `${csvField(reading.nature)},${csvField(reading.qualification)},${csvField(event)},` +
+    `${csvField(value.measureClass)},${csvField(value.direction)},${value.line}\n`
+  );
 }
 
 function readReadingField(reading: Reading, name: string, content: string): void {

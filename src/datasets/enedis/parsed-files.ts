@@ -12,12 +12,10 @@
  * sees a whole entry or none); days of the same file parsing it at once write equal entries. The
  * least recently used entries are removed beyond `PARSED_CACHE_MAX_BYTES`.
  *
- * A process parses at most `PARSES_AT_ONCE` files at a time, the others wait their turn, and a
- * file already being parsed is waited for rather than parsed twice: parsing is JavaScript on the
- * worker's one thread and ends in a DuckDB sort, so more at once only adds memory (an ingestion of
- * a month of files claims them all at once).
+ * A file already being parsed is waited for rather than parsed twice. The parse and the DuckDB
+ * statement keeping it each wait for their turn (`turns.ts`): a process parses one file at a time
+ * while DuckDB keeps the one before, however many files are claimed at once.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
@@ -29,26 +27,10 @@ import { copyToParquetSql } from '../../parquet/copy.js';
 import { writeFileFlows } from './flow-files.js';
 import { FLOWS, READER_FORMAT } from './flow-xml.js';
 import { flowRowsSql } from './rows-sql.js';
+import { parseTurn, ROW_GROUP_SIZE, withQueryDb } from './turns.js';
 
-/** Files this process parses at once. */
-export const PARSES_AT_ONCE = 2;
-
-/** The turns of this process's parses, and the parses under way by entry (see the module's doc). */
-const turns = { running: 0, waiting: [] as Array<() => void> };
+/** The parses under way in this process, by entry (see the module's doc). */
 const underWay = new Map<string, Promise<ParsedFile>>();
-
-/** Runs `work` once one of the `PARSES_AT_ONCE` turns is free; a finished turn goes to the next in line. */
-async function inTurn<T>(work: () => Promise<T>): Promise<T> {
-  if (turns.running < PARSES_AT_ONCE) turns.running += 1;
-  else await new Promise<void>((resolve) => turns.waiting.push(resolve));
-  try {
-    return await work();
-  } finally {
-    const next = turns.waiting.shift();
-    if (next) next();
-    else turns.running -= 1;
-  }
-}
 
 /** The cache's size past which the least recently used entries are removed. */
 export const PARSED_CACHE_MAX_BYTES = 4 * 1024 ** 3;
@@ -119,19 +101,14 @@ async function evict(dir: string, keep: string): Promise<void> {
  * The parsed rows of the flow file at `local` (named `name` in errors), from the cache or parsed
  * now and kept. `sha256` is the file's, when known. Throws BadDataError as `writeFileFlows` does.
  */
-export async function parsedFile(
-  db: DuckDBConnection,
-  local: string,
-  name: string,
-  sha256?: string,
-): Promise<ParsedFile> {
+export async function parsedFile(local: string, name: string, sha256?: string): Promise<ParsedFile> {
   const dir = parsedCacheDir();
   const entry = path.join(dir, `${sha256 ?? (await sha256Of(local))}-${FORMAT}`);
   const hit = await cached(entry);
   if (hit) return hit;
   const pending = underWay.get(entry);
   if (pending) return pending;
-  const parse = inTurn(async () => (await cached(entry)) ?? parseAndKeep(db, local, name, dir, entry));
+  const parse = parseAndKeep(local, name, dir, entry);
   underWay.set(entry, parse);
   try {
     return await parse;
@@ -141,21 +118,17 @@ export async function parsedFile(
 }
 
 /** Parses the file and keeps its rows as the cache entry `entry`. */
-async function parseAndKeep(
-  db: DuckDBConnection,
-  local: string,
-  name: string,
-  dir: string,
-  entry: string,
-): Promise<ParsedFile> {
+async function parseAndKeep(local: string, name: string, dir: string, entry: string): Promise<ParsedFile> {
   await mkdir(dir, { recursive: true });
   const scratch = await mkdtemp(`${entry}.`);
   try {
-    const { parts, skipped } = await writeFileFlows(local, name, scratch, 'values');
+    const { parts, skipped } = await parseTurn(() => writeFileFlows(local, name, scratch, 'values'));
     const suffix = (file: string) => file.slice(name.length);
     const rows = path.join(scratch, 'rows.parquet');
     const values = parts.map((part) => ({ path: part.values, file: suffix(part.file), arrival: 0 }));
-    await db.run(copyToParquetSql(`SELECT * FROM (${flowRowsSql(values)})`, rows));
+    await withQueryDb(scratch, (db) =>
+      db.run(copyToParquetSql(`SELECT * FROM (${flowRowsSql(values)})`, rows, ROW_GROUP_SIZE)),
+    );
     const manifest = {
       parts: parts.map((part) => ({ suffix: suffix(part.file), flow: part.flow, count: part.count })),
       skipped: skipped.map((s) => ({ suffix: suffix(s.file), reason: s.reason })),

@@ -1,13 +1,16 @@
 /** The Enedis sections of the daily, monthly and annual reports; a month lists the energy per PRM and class. */
-import { sqlString } from '../../parquet/columns.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sqlString } from '../../parquet/columns.js';
 import { datesOfMonth } from '../../shared/periods.js';
 import type { DatasetReport, PeriodReportContext, ReportFigure } from '../contract.js';
 import { periodBarChart } from '../period-chart.js';
-import { periodRowsSql } from '../period-days.js';
 import { describeMissed, missedDeliveriesSchema, sequenceText } from './deliveries.js';
 import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 import { enedisEnergies } from './energies.js';
+import { withQueryDb } from './turns.js';
 
 const TITLE = 'Enedis meter readings';
 const COLOUR = '#2f855a';
@@ -29,19 +32,45 @@ interface MonthEnergy {
   readonly reason: string | null;
 }
 
-/** Energy per PRM and class over the month (`energies.ts`), from the stored days and the day before. */
+/** Rows of the month's energy table listed in its report; `courant energies` gives every one. */
+export const LISTED_ENERGIES = 1000;
+
+interface MonthEnergies {
+  /** The first `LISTED_ENERGIES` rows, in the order of `courant energies`. */
+  readonly listed: MonthEnergy[];
+  /** Every row of the month. */
+  readonly rows: number;
+  /** PRMs whose BASE energy is computable, and the sum of those energies. */
+  readonly computable: number;
+  readonly energyKWh: number;
+}
+
+/**
+ * Energy per PRM and class over the month (`energies.ts`), from the stored days and the day before:
+ * the totals over every row, computed by DuckDB, and the first rows only (a month of 100 000 PRMs
+ * has 700 000 rows: a report lists a sample, the CLI the rest).
+ */
 async function monthEnergies(
   db: DuckDBConnection,
   month: string,
   before: readonly string[],
   days: PeriodReportContext<unknown>['days'],
-): Promise<MonthEnergy[]> {
+): Promise<MonthEnergies> {
   const files = [...before, ...days.flatMap((d) => (d.tables[INDEX_TABLE] ? [d.tables[INDEX_TABLE]] : []))];
   const dates = datesOfMonth(month);
   const [from, to] = [dates[0], dates[dates.length - 1]];
-  if (files.length === 0 || from === undefined || to === undefined) return [];
+  if (files.length === 0 || from === undefined || to === undefined)
+    return { listed: [], rows: 0, computable: 0, energyKWh: 0 };
+  const sql = enedisEnergies.sql({ from, to, files, meters: [] });
+  const base = `class = 'BASE' AND verdict <> 'not computable'`;
+  const [totals = {}] = (
+    await db.runAndReadAll(
+      `SELECT count(*) AS rows, count(*) FILTER (WHERE ${base}) AS computable,
+              coalesce(sum(energy_kwh) FILTER (WHERE ${base}), 0) AS energy FROM (${sql})`,
+    )
+  ).getRowObjects();
   const number = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-  return (await db.runAndReadAll(enedisEnergies.sql({ from, to, files, meters: [] }))).getRowObjects().map((row) => ({
+  const listed = (await db.runAndReadAll(`${sql} LIMIT ${LISTED_ENERGIES}`)).getRowObjects().map((row) => ({
     prm: String(row.prm),
     class: String(row.class),
     start: number(row.start_index_kwh),
@@ -50,6 +79,40 @@ async function monthEnergies(
     verdict: String(row.verdict),
     reason: row.reason === null ? null : String(row.reason),
   }));
+  return {
+    listed,
+    rows: Number(totals.rows ?? 0),
+    computable: Number(totals.computable ?? 0),
+    energyKWh: Number(totals.energy ?? 0),
+  };
+}
+
+/**
+ * The readings and PRMs of each day with readings, ascending, or null when no day has a table: one
+ * aggregate per day's table (a month of 100 000 PRMs holds 15 million readings), not one grouping
+ * of them all.
+ */
+function perDaySql(days: PeriodReportContext<unknown>['days']): string | null {
+  const each = days.flatMap((d) => {
+    const table = d.tables[INDEX_TABLE];
+    return table === undefined
+      ? []
+      : [
+          `SELECT ${sqlString(d.date)} AS day, count(*) AS readings, count(DISTINCT prm) AS prms
+           FROM read_parquet(${sqlString(table)}) HAVING count(*) > 0`,
+        ];
+  });
+  return each.length === 0 ? null : `${each.join(' UNION ALL ')} ORDER BY day`;
+}
+
+/** Runs `work` in the dataset's DuckDB turn (`withQueryDb`), spilling to a folder of its own. */
+async function inQueryTurn<T>(work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+  const spill = await mkdtemp(path.join(os.tmpdir(), 'courant-enedis-report-'));
+  try {
+    return await withQueryDb(spill, work);
+  } finally {
+    await rm(spill, { recursive: true, force: true });
+  }
 }
 
 export const enedisReport: DatasetReport<unknown> = {
@@ -131,16 +194,16 @@ export const enedisReport: DatasetReport<unknown> = {
     };
   },
 
-  async period({ kind, period, db, days, before }) {
-    const source = periodRowsSql(days, INDEX_TABLE);
-    const perDay =
-      source === null
-        ? []
-        : (
-            await db.runAndReadAll(
-              `SELECT day, count(*) AS readings, count(DISTINCT prm) AS prms FROM (${source}) GROUP BY day ORDER BY day`,
-            )
-          ).getRowObjects();
+  async period({ kind, period, days, before }) {
+    // A month's queries read every day's readings: they run in the dataset's DuckDB turn, on a
+    // DuckDB of their own (`turns.ts`), not in the worker's shared one while days are ingested.
+    const { perDay, energies } = await inQueryTurn(async (db) => {
+      const source = perDaySql(days);
+      return {
+        perDay: source === null ? [] : (await db.runAndReadAll(source)).getRowObjects(),
+        energies: kind === 'month' ? await monthEnergies(db, period, before, days) : null,
+      };
+    });
     const rows = perDay.map((row) => ({
       date: String(row.day),
       readings: Number(row.readings),
@@ -152,8 +215,6 @@ export const enedisReport: DatasetReport<unknown> = {
       { key: 'prmDays', label: 'PRM-days', value: group.reduce((n, r) => n + r.prms, 0) },
     ];
     const months = [...new Set(rows.map((r) => r.date.slice(0, 7)))];
-    const energies = kind === 'month' ? await monthEnergies(db, period, before, days) : [];
-    const computable = energies.filter((e) => e.class === 'BASE' && e.verdict !== 'not computable');
     const total: ReportFigure[] = [
       ...figuresOf(rows),
       ...(kind === 'month'
@@ -161,9 +222,9 @@ export const enedisReport: DatasetReport<unknown> = {
             {
               key: 'energyKWh',
               label: 'Energy',
-              value: computable.reduce((sum, e) => sum + (e.energy ?? 0), 0),
+              value: energies?.energyKWh ?? 0,
               unit: 'kWh',
-              note: `${computable.length} PRM(s) computable`,
+              note: `${energies?.computable ?? 0} PRM(s) computable`,
             },
           ]
         : []),
@@ -172,7 +233,7 @@ export const enedisReport: DatasetReport<unknown> = {
       title: TITLE,
       summary:
         `${rows.length} day(s) with readings, ${String(total[1]?.value ?? 0)} index reading(s)` +
-        (kind === 'month' ? `, ${computable.length} PRM(s) with a computable energy` : ''),
+        (kind === 'month' ? `, ${energies?.computable ?? 0} PRM(s) with a computable energy` : ''),
       figures: total,
       charts: [
         periodBarChart({
@@ -187,14 +248,17 @@ export const enedisReport: DatasetReport<unknown> = {
         }),
       ],
       tables:
-        energies.length === 0
+        energies === null || energies.rows === 0
           ? []
           : [
               {
                 id: 'enedis-energies',
-                title: 'Energy per PRM over the month',
+                title:
+                  energies.rows > energies.listed.length
+                    ? `Energy per PRM over the month: the first ${energies.listed.length} of ${energies.rows} rows (all of them: courant energies)`
+                    : 'Energy per PRM over the month',
                 columns: ['PRM', 'class', 'start index (kWh)', 'end index (kWh)', 'energy (kWh)', 'verdict', 'why'],
-                rows: energies.map((e) => [e.prm, e.class, e.start, e.end, e.energy, e.verdict, e.reason ?? '']),
+                rows: energies.listed.map((e) => [e.prm, e.class, e.start, e.end, e.energy, e.verdict, e.reason ?? '']),
               },
             ],
       daily: rows.map((r) => ({ date: r.date, figures: figuresOf([r]) })),

@@ -1,5 +1,5 @@
 /**
- * The index values of flow files (JSON lines written by `flow-xml.ts`) as SQL rows, converted and
+ * The index values of flow files (CSV lines written by `flow-xml.ts`) as SQL rows, converted and
  * judged by DuckDB:
  *
  * - `index_kwh`: the value in the unit the file states, Wh floored to whole kWh (the floor per
@@ -19,12 +19,13 @@
  */
 import { sqlString } from '../../parquet/columns.js';
 import { PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { VALUE_COLUMNS } from './flow-xml.js';
 
 /** A timestamp this many minutes after a Paris midnight is that midnight's index. */
 export const SNAP_MINUTES = 10;
 
 export interface FlowValuesFile {
-  /** The JSON lines of the file's values. */
+  /** The CSV lines of the file's values. */
   readonly path: string;
   /** The raw file's storage key: what rows and rejects name. */
   readonly file: string;
@@ -32,9 +33,13 @@ export interface FlowValuesFile {
   readonly arrival: number;
 }
 
-const COLUMNS = `{prm: 'VARCHAR', flow: 'VARCHAR', date: 'VARCHAR', class_kind: 'VARCHAR', class: 'VARCHAR',
-  calendar: 'VARCHAR', period_start: 'VARCHAR', value: 'VARCHAR', unit: 'VARCHAR', nature: 'VARCHAR', qualification: 'VARCHAR',
-  event: 'VARCHAR', measure_class: 'VARCHAR', direction: 'VARCHAR', line: 'INTEGER'}`;
+/** The CSV's columns (`VALUE_COLUMNS`), all text but the line. */
+const COLUMNS = `{${VALUE_COLUMNS.map((name) => `${name}: '${name === 'line' ? 'INTEGER' : 'VARCHAR'}'`).join(', ')}}`;
+
+/** Reads a values file: no header, quoted text (`""` the empty text), an empty field null. */
+const readValues = (file: string) =>
+  `read_csv(${sqlString(file)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"',
+    allow_quoted_nulls = false, columns = ${COLUMNS})`;
 
 /** `instant` as the Paris midnight it stands for when it falls within `SNAP_MINUTES` after one. */
 function snapped(instant: string, zone: string): string {
@@ -49,7 +54,7 @@ export function flowRowsSql(files: readonly FlowValuesFile[]): string {
     .map(
       (f) =>
         `SELECT *, ${sqlString(f.file)} AS file, ${f.arrival} AS arrival
-         FROM read_json(${sqlString(f.path)}, format = 'newline_delimited', columns = ${COLUMNS})`,
+         FROM ${readValues(f.path)}`,
     )
     .join(' UNION ALL ');
   return `

@@ -3,11 +3,13 @@
  * `GET /api/explore/v2.1/catalog/datasets/{id}/exports/csv`, serving CSV texts given by the test.
  * It honours `where` bounds on `date_heure`, `order_by=date_heure` and `with_bom`, answers like the
  * real API (`text/csv; charset=utf-8` with a BOM, JSON `{error_code, message}` errors), and can be
- * told to fail the next requests of a dataset.
+ * told to fail the next requests of a dataset. The records endpoint (`…/{id}/records`) answers
+ * `min()`/`max()` aggregates of date fields over what the export would serve for the same request.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
+import { portalAggregates } from '../../cityflow-traffic/demo/loopback.js';
 
 export interface OdreRequest {
   readonly datasetId: string;
@@ -26,7 +28,7 @@ export interface OdreResponse {
 export interface OdreServer {
   /** `http://127.0.0.1:{port}`, without a trailing slash. */
   readonly baseUrl: string;
-  /** Every export request received, failures included, in arrival order. */
+  /** Every export and records request received, failures included, in arrival order. */
   readonly requests: OdreRequest[];
   /** Queues responses served, in order, to the next requests for the dataset, before any data. */
   failNext(datasetId: string, responses: OdreResponse[]): void;
@@ -41,6 +43,7 @@ export interface OdreServer {
 }
 
 const EXPORT_PATH = /^\/api\/explore\/v2\.1\/catalog\/datasets\/([^/]+)\/exports\/csv$/;
+const RECORDS_PATH = /^\/api\/explore\/v2\.1\/catalog\/datasets\/([^/]+)\/records$/;
 const CLAUSE = /^date_heure\s*(>=|>|<=|<)\s*(?:date)?'([^']*)'$/i;
 const BOM = '\uFEFF';
 
@@ -87,11 +90,8 @@ interface ExportQuery {
   readonly bom: boolean;
 }
 
-/**
- * The export for a query: header kept, rows filtered on their `date_heure` instant. Rows whose
- * `date_heure` is not an instant are always served, so that tests can send bad rows through.
- */
-function exportCsv(csv: string, query: ExportQuery): string {
+/** A CSV text (`;`, or `,` when the header has no `;`) as its delimiter, header and rows. */
+function parseCsv(csv: string): { delimiter: string; header: string[]; rows: string[][] } {
   const text = csv.startsWith(BOM) ? csv.slice(1) : csv;
   const headerLine = text.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = !headerLine.includes(';') && headerLine.includes(',') ? ',' : ';';
@@ -100,6 +100,15 @@ function exportCsv(csv: string, query: ExportQuery): string {
     relax_column_count: true,
     skip_empty_lines: true,
   });
+  return { delimiter, header, rows };
+}
+
+/**
+ * The export for a query: header kept, rows filtered on their `date_heure` instant. Rows whose
+ * `date_heure` is not an instant are always served, so that tests can send bad rows through.
+ */
+function exportCsv(csv: string, query: ExportQuery): string {
+  const { delimiter, header, rows } = parseCsv(csv);
   const column = header.indexOf('date_heure');
   const instant = (row: string[]): number => Date.parse(row[column] ?? '');
   let served = rows.filter((row) => {
@@ -131,6 +140,14 @@ function sendError(res: ServerResponse, status: number, errorCode: string, messa
   send(res, status, JSON.stringify({ error_code: errorCode, message }), 'application/json; charset=utf-8');
 }
 
+/** The records endpoint's answer: the `select`ed aggregates over the rows of an export. */
+function sendAggregates(res: ServerResponse, csv: string, select: string | null): void {
+  const { header, rows } = parseCsv(csv);
+  const answer = portalAggregates(select, header, rows);
+  if ('refused' in answer) sendError(res, 400, 'ODSQLError', answer.refused);
+  else send(res, 200, JSON.stringify(answer.json), 'application/json; charset=utf-8');
+}
+
 /** Starts the server on 127.0.0.1 with a free port. `data` maps dataset ids to full CSV exports. */
 export async function startOdreServer(data: Record<string, string>): Promise<OdreServer> {
   const exports = new Map<string, string>(Object.entries(data));
@@ -140,7 +157,9 @@ export async function startOdreServer(data: Record<string, string>): Promise<Odr
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const match = EXPORT_PATH.exec(url.pathname);
+    const records = RECORDS_PATH.exec(url.pathname);
+    const match = EXPORT_PATH.exec(url.pathname) ?? records;
+    const select = url.searchParams.get('select');
     if (req.method !== 'GET' || !match) {
       sendError(res, req.method === 'GET' ? 404 : 405, 'NotFound', `no route for ${req.method} ${url.pathname}`);
       return;
@@ -151,7 +170,9 @@ export async function startOdreServer(data: Record<string, string>): Promise<Odr
 
     const failure = failures.get(datasetId)?.shift() ?? rules.get(datasetId)?.(where);
     if (failure !== undefined) {
-      send(res, failure.status, failure.body ?? '', failure.contentType ?? 'text/plain; charset=utf-8');
+      if (records && failure.status === 200 && failure.contentType?.startsWith('text/csv'))
+        sendAggregates(res, failure.body ?? '', select);
+      else send(res, failure.status, failure.body ?? '', failure.contentType ?? 'text/plain; charset=utf-8');
       return;
     }
     const csv = exports.get(datasetId);
@@ -169,6 +190,10 @@ export async function startOdreServer(data: Record<string, string>): Promise<Odr
       ordered: url.searchParams.get('order_by') === 'date_heure',
       bom: url.searchParams.get('with_bom') !== 'false',
     });
+    if (records) {
+      sendAggregates(res, body, select);
+      return;
+    }
     send(res, 200, body, 'text/csv; charset=utf-8', {
       'content-disposition': `attachment; filename="${datasetId}.csv"`,
     });

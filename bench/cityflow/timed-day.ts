@@ -1,0 +1,37 @@
+/** One round of a dataset module's day in `dir`: its transform then its metrics, each timed (seconds). */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import path from 'node:path';
+import type { DatasetModule, DayFile, DayMetrics, TransformOutput } from '../../src/datasets/contract.js';
+
+export interface TimedDay {
+  readonly result: TransformOutput;
+  readonly metrics: DayMetrics;
+  readonly transform: number;
+  readonly total: number;
+}
+
+export async function timedModuleDay<TConfig>(
+  module: DatasetModule<TConfig>,
+  day: { readonly date: string; readonly config: TConfig; readonly db: DuckDBConnection },
+  files: readonly DayFile[],
+  dir: string,
+): Promise<TimedDay> {
+  const tablePath = (name: string) => path.join(dir, `${name}.parquet`);
+  const started = performance.now();
+  const result = await module.transform({
+    ...day,
+    files,
+    tablePath,
+    rejectsPath: path.join(dir, 'rejects.jsonl'),
+    scratchDir: dir,
+  });
+  const transformed = performance.now();
+  const metrics = await module.metrics({
+    ...day,
+    tables: Object.fromEntries(result.tables.map((t) => [t, tablePath(t)])),
+    history: () => Promise.resolve([]),
+    anomaliesPath: path.join(dir, 'anomalies.parquet'),
+  });
+  const done = performance.now();
+  return { result, metrics, transform: (transformed - started) / 1e3, total: (done - started) / 1e3 };
+}

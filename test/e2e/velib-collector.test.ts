@@ -1,0 +1,149 @@
+/**
+ * Vélib' collected by the running stack: `courant schedules apply` creates the snapshot schedule
+ * (here one slot a minute), a `courant worker` takes the GBFS feed in every slot, and the
+ * collection goes on through a worker killed in the middle of a snapshot and through a restart of
+ * the Temporal server (its own, with its history on disk) — every stored slot once, each taken
+ * within its own minute, none made up for the minutes the server was down.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../src/stack/ports.js';
+import type { ManagedProcess } from '../../src/stack/process.js';
+import { startTemporalDevServer } from '../../src/stack/servers.js';
+import { resolveTool } from '../../src/stack/tools.js';
+import { slotStart } from '../../src/shared/slots.js';
+import { uniqueName } from '../support/names.js';
+import { runCli } from '../support/run-cli.js';
+import { startGbfsServer, type GbfsServer } from '../support/velib-gbfs.js';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+
+const HOST = '127.0.0.1';
+const SCHEDULE_ID = uniqueName('snapshots');
+
+let gbfs: GbfsServer;
+let workDir: string;
+let temporal: ManagedProcess;
+let ports: { port: number; uiPort: number };
+let env: Record<string, string>;
+const workers: WorkerProcess[] = [];
+
+function startTemporal(): Promise<ManagedProcess> {
+  return startTemporalDevServer({
+    cliPath: resolveTool('temporal'),
+    host: HOST,
+    ...ports,
+    namespace: 'default',
+    dbFile: path.join(workDir, 'temporal.db'),
+    logDir: workDir,
+  });
+}
+
+function started(): WorkerProcess {
+  const worker = startWorkerProcess(env);
+  workers.push(worker);
+  return worker;
+}
+
+/** The stored status snapshots: slot name → the instant each was taken (from its `.meta.json`). */
+async function statusSlots(): Promise<Map<string, { date: string; takenAt: number }>> {
+  const root = path.join(workDir, 'data', 'raw', 'cityflow-velib');
+  const slots = new Map<string, { date: string; takenAt: number }>();
+  const days = await readdir(root).catch(() => [] as string[]);
+  for (const day of days) {
+    const folder = path.join(root, day, 'velib');
+    for (const file of (await readdir(folder).catch(() => [] as string[])).filter((f) => f.endsWith('.meta.json'))) {
+      const meta = JSON.parse(await readFile(path.join(folder, file), 'utf8')) as { fetchedAt: string };
+      const date = day.slice('dt='.length);
+      slots.set(`${date} ${file.slice(0, -'.json.meta.json'.length)}`, { date, takenAt: Date.parse(meta.fetchedAt) });
+    }
+  }
+  return slots;
+}
+
+async function waitForSlots(count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await statusSlots()).size < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} slots stored after ${timeoutMs} ms`);
+    await sleep(500);
+  }
+}
+
+beforeAll(async () => {
+  gbfs = await startGbfsServer();
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'courant-velib-collector-'));
+  ports = { port: await freePort(), uiPort: await freePort() };
+  temporal = await startTemporal();
+  const mongo = new URL(inject('mongodbUrl'));
+  mongo.pathname = `/${uniqueName('velib')}`;
+  env = {
+    TEMPORAL_ADDRESS: `${HOST}:${ports.port}`,
+    TEMPORAL_TASK_QUEUE: uniqueName('velib'),
+    MONGODB_URL: mongo.toString(),
+    DATA_DIR: path.join(workDir, 'data'),
+    STORAGE_MODE: 'local',
+    CITYFLOW_VELIB_COLLECT: 'true',
+    VELIB_GBFS_BASE_URL: gbfs.baseUrl,
+    SNAPSHOT_SCHEDULE_ID: SCHEDULE_ID,
+    SNAPSHOT_EVERY_MINUTES: '1',
+    SCHEDULE_ID: uniqueName('daily'),
+    INBOX_SCAN_SCHEDULE_ID: uniqueName('inbox'),
+    REVISED_DAYS_SCHEDULE_ID: uniqueName('revised'),
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+  await temporal.stop();
+  await gbfs.close();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('the Vélib snapshot collector on the running stack', () => {
+  it('takes a slot a minute through a worker kill and a server restart, each slot once and in its own minute', async () => {
+    const applied = await runCli(['schedules', 'apply'], env);
+    expect(applied.stdout).toContain(`schedule ${SCHEDULE_ID} created`);
+    const described = (await runCli(['schedules', 'describe'], env)).stdout;
+    expect(described).toMatch(new RegExp(`schedule ${SCHEDULE_ID}\\n  every +1m\\n  workflow +collectSnapshots`));
+    let worker = started();
+    await worker.ready;
+    await waitForSlots(1, 90_000);
+    expect(gbfs.requests.information).toBe(1);
+
+    // A worker killed while the feed is answering: the next worker takes the slot again.
+    const held = gbfs.hold();
+    await held.arrived;
+    const beforeKill = (await statusSlots()).size;
+    await worker.kill('SIGKILL');
+    held.release();
+    worker = started();
+    await worker.ready;
+    await waitForSlots(beforeKill + 1, 90_000);
+
+    // The server down for more than a slot: the minutes it missed stay empty; collection resumes.
+    await temporal.stop();
+    const downFrom = Date.now();
+    await sleep(75_000);
+    const downTo = Date.now();
+    temporal = await startTemporal();
+    const beforeRestart = (await statusSlots()).size;
+    await waitForSlots(beforeRestart + 1, 120_000);
+
+    const slots = await statusSlots();
+    for (const [key, { date, takenAt }] of slots) {
+      const start = slotStart(date, key.split(' ')[1] ?? '', 1);
+      expect(start, key).not.toBeNull();
+      expect(takenAt - (start?.getTime() ?? 0), key).toBeGreaterThanOrEqual(0);
+      expect(takenAt - (start?.getTime() ?? 0), key).toBeLessThan(60_000);
+      expect(takenAt < downFrom || takenAt > downTo, key).toBe(true);
+    }
+    expect(gbfs.requests.information).toBe(1);
+
+    const client = new Client({ connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '' }) });
+    await client.schedule.getHandle(SCHEDULE_ID).delete();
+    await client.connection.close();
+  }, 420_000);
+});

@@ -1,0 +1,37 @@
+/** Snapshot slots: aligned on the hour, named by their Paris wall-clock start, 23/24/25-hour days. */
+import { describe, expect, it } from 'vitest';
+import { daySlots, slotOf, slotStart } from '../../src/shared/slots.js';
+
+describe('snapshot slots', () => {
+  it('has 24 × 4 quarter-hour slots on an ordinary day, the first at Paris midnight', () => {
+    const slots = daySlots('2024-06-12', 15);
+    expect(slots).toHaveLength(96);
+    expect(slots[0]).toMatchObject({ date: '2024-06-12', name: '0000', start: new Date('2024-06-11T22:00:00Z') });
+    expect(slots.at(-1)).toMatchObject({ name: '2345', end: new Date('2024-06-12T22:00:00Z') });
+  });
+
+  it('has no 02:xx slot on the 23-hour day and a second pass named +01 on the 25-hour day', () => {
+    const spring = daySlots('2024-03-31', 15).map((s) => s.name);
+    expect(spring).toHaveLength(92);
+    expect(spring).not.toContain('0200');
+    const autumn = daySlots('2024-10-27', 15);
+    expect(autumn).toHaveLength(100);
+    const pass = autumn.filter((s) => s.name.startsWith('0215'));
+    expect(pass.map((s) => [s.name, s.start.toISOString()])).toEqual([
+      ['0215', '2024-10-27T00:15:00.000Z'],
+      ['0215bis', '2024-10-27T01:15:00.000Z'],
+    ]);
+  });
+
+  it('finds the slot of an instant and the start of a slot by its name', () => {
+    expect(slotOf(new Date('2024-10-27T01:20:42Z'), 15)).toMatchObject({ date: '2024-10-27', name: '0215bis' });
+    expect(slotOf(new Date('2024-06-11T22:59:59Z'), 60)).toMatchObject({ date: '2024-06-12', name: '0000' });
+    expect(slotStart('2024-10-27', '0215bis', 15)).toEqual(new Date('2024-10-27T01:15:00Z'));
+    expect(slotStart('2024-03-31', '0215', 15)).toBeNull();
+    expect(slotStart('2024-06-12', '0207', 15)).toBeNull();
+  });
+
+  it('refuses a slot length that does not divide an hour', () => {
+    expect(() => daySlots('2024-06-12', 7)).toThrow(/does not divide an hour/);
+  });
+});
