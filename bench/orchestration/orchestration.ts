@@ -7,8 +7,10 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startBackfill } from '../../src/client/start-backfill.js';
+import { waitForPeriodReport } from '../../src/client/period-report.js';
 import { startDay } from '../../src/client/start-day.js';
 import { datesInRange } from '../../src/shared/partition.js';
+import type { ReportPeriod } from '../../src/shared/periods.js';
 import { BENCH_DIR, runChild, tsNode } from '../lib/child.js';
 import { cpuSeconds } from '../lib/proc.js';
 import { startBenchServers, type BenchServers } from '../lib/servers.js';
@@ -127,6 +129,20 @@ async function withWorker<T>(
   }
 }
 
+/**
+ * Waits for the reports a day asked for (its month's, then that month's year and the index) to be
+ * built, so that the next measured day runs alone as a day does: not beside the previous day's
+ * report builds on the same worker.
+ */
+async function settleReports(stack: Stack, date: string, taskQueue: string): Promise<void> {
+  const periods: ReportPeriod[] = [
+    { kind: 'month', name: date.slice(0, 7) },
+    { kind: 'year', name: date.slice(0, 4) },
+    { kind: 'index', name: 'index' },
+  ];
+  for (const period of periods) await waitForPeriodReport(stack.client, period, taskQueue, { timeoutMs: 120_000 });
+}
+
 async function runDays(stack: Stack, options: OrchestrationOptions, days: readonly string[], profileDir?: string) {
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   return withWorker(
@@ -150,6 +166,7 @@ async function runDays(stack: Stack, options: OrchestrationOptions, days: readon
         waits.push(await dispatchWaits(stack.client, workflows));
         timelines.push(await dayTimeline(stack.client, workflows));
         options.log(`  day ${date}: ${elapsed.toFixed(3)} s`);
+        await settleReports(stack, date, taskQueue);
       }
       const order = seconds.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
       const medianRun = order[Math.floor(order.length / 2)]?.[1] ?? 0;
