@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeSnapshot } from '../../src/activities/snapshots.js';
-import { TRAFFIC_DATASET_ID } from '../../src/datasets/cityflow-traffic/source.js';
+import { TRAFFIC_DATASET_ID, TRAFFIC_FIELDS } from '../../src/datasets/cityflow-traffic/source.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { storageKeys } from '../../src/shared/keys.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
@@ -40,7 +40,13 @@ async function trafficOfDay(): Promise<string> {
     const at = Date.parse(line.split(';')[2] ?? '');
     return at > start.getTime() && at <= end.getTime();
   });
-  return `${lines[0] ?? ''}\n${inDay.join('\n')}\n`;
+  // The portal's machine names, as the day's export asks for them (`use_labels=false`).
+  const labels = new Map<string, string>(Object.values(TRAFFIC_FIELDS).map(([api, label]) => [label, api]));
+  const header = (lines[0] ?? '')
+    .replace(/^\uFEFF/, '')
+    .split(';')
+    .map((label) => labels.get(label) ?? label);
+  return `${header.join(';')}\n${inDay.join('\n')}\n`;
 }
 
 /** Stores a snapshot as the collector does, taken 20 s into its slot. */

@@ -1,10 +1,9 @@
 /**
  * The Paris roadworks' own variables: whether the collector takes the list and the daily schedule
- * runs its days. The portal's base URL is the cityflow traffic counters' PARIS_OPENDATA_BASE_URL,
- * the same declaration reused (one default, one check), so the module also loads without them.
+ * runs its days. The portal's base URL is PARIS_OPENDATA_BASE_URL, declared alike by the traffic
+ * counters (the same portal): both fragments give it the same default and check.
  */
 import { z } from 'zod';
-import { trafficConfig } from '../cityflow-traffic/config.js';
 import type { DatasetConfig } from '../contract.js';
 
 export interface RoadworksConfig {
@@ -17,7 +16,11 @@ export interface RoadworksConfig {
 }
 
 export const roadworksConfig: DatasetConfig<RoadworksConfig> = {
-  env: trafficConfig.env.pick({ PARIS_OPENDATA_BASE_URL: true }).extend({
+  env: z.object({
+    PARIS_OPENDATA_BASE_URL: z
+      .url()
+      .refine((v) => v.startsWith('http:') || v.startsWith('https:'), { message: 'must be a http or https URL' })
+      .default('https://opendata.paris.fr'),
     CITYFLOW_ROADWORKS_COLLECT: z.enum(['true', 'false']).default('false'),
   }),
   read: (env) => ({

@@ -6,9 +6,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
 import type { AlongsideTable } from '../contract.js';
-import { WEATHER_TABLE } from '../cityflow-weather/transform.js';
 
-export const WEATHER_BESIDE: AlongsideTable = { dataset: 'cityflow-weather', table: WEATHER_TABLE };
+/** The weather dataset's hourly table, by its [contract] names (cityflow-weather's README). */
+export const WEATHER_BESIDE: AlongsideTable = { dataset: 'cityflow-weather', table: 'weather' };
 
 /** Precipitation from which an hour counts as rainy (Open-Meteo reports 0.1 mm steps). */
 export const RAINY_HOUR_MM = 0.1;

@@ -7,8 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daySlots } from '../../../shared/slots.js';
-import { CITYFLOW_DEMO_DAY } from '../../cityflow-traffic/demo/demo.js';
-import { jsonAnswer, portalExportId, serveOnLoopback } from '../../cityflow-traffic/demo/loopback.js';
+import { jsonAnswer, portalExportId, serveOnLoopback } from '../../demo-loopback.js';
 import type { DatasetDemo } from '../../contract.js';
 import type { RoadworksConfig } from '../config.js';
 import { ROADWORKS_DATASET_ID, ROADWORKS_SOURCE } from '../source.js';
@@ -20,7 +19,8 @@ const FIRST_DAY = '2023-08-21';
 const LAST_DAY = '2023-12-31';
 
 export const roadworksDemo: DatasetDemo<RoadworksConfig> = {
-  defaultDate: CITYFLOW_DEMO_DAY,
+  // The day the cityflow demos share (`courant demo --datasets cityflow`).
+  defaultDate: '2023-11-04',
   days: `${FIRST_DAY}..${LAST_DAY} (the real list of 192 works, of 2023)`,
   covers: (date) => date >= FIRST_DAY && date <= LAST_DAY,
   async start(config) {

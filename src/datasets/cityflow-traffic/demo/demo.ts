@@ -5,14 +5,12 @@
 import type { DatasetDemo } from '../../contract.js';
 import type { TrafficConfig } from '../config.js';
 import { TRAFFIC_DATASET_ID } from '../source.js';
-import { jsonAnswer, portalAggregates, portalExportId, portalRecordsId, serveOnLoopback } from './loopback.js';
+import { jsonAnswer, portalAggregates, portalExportId, portalRecordsId, serveOnLoopback } from '../../demo-loopback.js';
 import { loadTrafficSample, TRAFFIC_DEMO_DAYS, trafficExport } from './sample-export.js';
 
-/** The day every cityflow demo covers by default: whole in the traffic sample, 51 works active in the roadworks list. */
-export const CITYFLOW_DEMO_DAY = '2023-11-04';
-
 export const trafficDemo: DatasetDemo<TrafficConfig> = {
-  defaultDate: CITYFLOW_DEMO_DAY,
+  // The day the cityflow demos share: whole in the traffic sample, 51 works active in the roadworks list.
+  defaultDate: '2023-11-04',
   days: `the ${TRAFFIC_DEMO_DAYS.length} days of ${TRAFFIC_DEMO_DAYS[0] ?? ''}..${TRAFFIC_DEMO_DAYS.at(-1) ?? ''} the sample has whole (e.g. 2023-11-04, 2024-02-05..08)`,
   covers: (date) => TRAFFIC_DEMO_DAYS.includes(date),
   async start(config) {

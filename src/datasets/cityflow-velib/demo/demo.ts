@@ -4,8 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { daySlots } from '../../../shared/slots.js';
-import { CITYFLOW_DEMO_DAY } from '../../cityflow-traffic/demo/demo.js';
-import { serveOnLoopback } from '../../cityflow-traffic/demo/loopback.js';
+import { serveOnLoopback } from '../../demo-loopback.js';
 import type { DatasetDemo } from '../../contract.js';
 import type { VelibConfig } from '../config.js';
 import { STATIONS_SOURCE, STATUS_SOURCE } from '../source.js';
@@ -14,7 +13,8 @@ import { INFORMATION_SAMPLE, loadStatusSample, STATUS_SAMPLE, statusAt } from '.
 const FEED_PATH = '/opendata/Velib_Metropole';
 
 export const velibDemo: DatasetDemo<VelibConfig> = {
-  defaultDate: CITYFLOW_DEMO_DAY,
+  // The day the cityflow demos share (`courant demo --datasets cityflow`).
+  defaultDate: '2023-11-04',
   days: "any day (the stations' real state of 2025-10-18, varied over the day)",
   covers: () => true,
   async start(config) {

@@ -1,6 +1,5 @@
 /** `courant demo` for the Paris weather: Open-Meteo's archive and forecast APIs answered on loopback from a shipped real answer. */
-import { CITYFLOW_DEMO_DAY } from '../../cityflow-traffic/demo/demo.js';
-import { jsonAnswer, serveOnLoopback } from '../../cityflow-traffic/demo/loopback.js';
+import { jsonAnswer, serveOnLoopback } from '../../demo-loopback.js';
 import type { DatasetDemo } from '../../contract.js';
 import type { WeatherConfig } from '../config.js';
 import { ARCHIVE_LAG_DAYS, archiveAnswer, DAY_MS, forecastAnswer, loadWeatherSample } from './open-meteo-answers.js';
@@ -9,7 +8,8 @@ import { ARCHIVE_LAG_DAYS, archiveAnswer, DAY_MS, forecastAnswer, loadWeatherSam
 const gmtToday = () => Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00Z`);
 
 export const weatherDemo: DatasetDemo<WeatherConfig> = {
-  defaultDate: CITYFLOW_DEMO_DAY,
+  // The day the cityflow demos share (`courant demo --datasets cityflow`).
+  defaultDate: '2023-11-04',
   days: 'any day up to six days ago (final, from the archive), each hour the real one of 2024-08-17',
   // The Paris day ends within its GMT date: that whole date must be in the archive.
   covers: (date) => Date.parse(`${date}T00:00Z`) + DAY_MS <= gmtToday() - ARCHIVE_LAG_DAYS * DAY_MS,

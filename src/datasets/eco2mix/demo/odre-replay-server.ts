@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
-import { portalAggregates } from '../../cityflow-traffic/demo/loopback.js';
+import { portalAggregates } from '../../demo-loopback.js';
 
 export interface OdreRequest {
   readonly datasetId: string;

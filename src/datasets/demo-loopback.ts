@@ -1,7 +1,9 @@
-/** The cityflow demos' stand-ins: a GET-only HTTP server on 127.0.0.1 (a free port), answering from real samples. */
+/**
+ * What the demos' stand-ins share: a GET-only HTTP server on 127.0.0.1 (a free port) answering from
+ * real samples, and the Explore API v2.1 paths and aggregates of the open-data portals (ODRÉ, Paris).
+ */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TRAFFIC_FIELDS } from '../source.js';
 
 export interface LoopbackAnswer {
   readonly status: number;
@@ -62,12 +64,10 @@ export function portalRecordsId(url: URL): string | null {
 }
 
 const AGGREGATE = /^(min|max)\(\s*(\w+)\s*\)\s+as\s+(\w+)$/i;
-/** The portal's labels of the fields it knows, by API name: a label export holds those columns. */
-const LABELS = new Map<string, string>(Object.values(TRAFFIC_FIELDS));
 
 /**
  * The records endpoint's answer to a `select` of `min(field) as name` / `max(field) as name` over
- * date fields, for rows given by column (`header`, API names or the portal's labels):
+ * date fields, for rows given by column (`header`: API names, or the portal's labels given in `labels` by API name):
  * `{total_count, results: [{name: instant}]}`, instants in UTC, null over no date; a reason when
  * the stand-in cannot answer the `select`.
  */
@@ -75,13 +75,14 @@ export function portalAggregates(
   select: string | null,
   header: readonly string[],
   rows: ReadonlyArray<readonly string[]>,
+  labels: ReadonlyMap<string, string> = new Map(),
 ): { json: unknown } | { refused: string } {
   const result: Record<string, string | null> = {};
   for (const item of (select ?? '').split(',')) {
     const match = AGGREGATE.exec(item.trim());
     if (!match) return { refused: `the stand-in answers min() and max() aggregates only, not "${item.trim()}"` };
     const [, fn = '', field = '', name = ''] = match;
-    const column = header.includes(field) ? header.indexOf(field) : header.indexOf(LABELS.get(field) ?? field);
+    const column = header.includes(field) ? header.indexOf(field) : header.indexOf(labels.get(field) ?? field);
     if (column < 0) return { refused: `Unknown field: ${field}` };
     const pick = fn.toLowerCase() === 'min' ? Math.min : Math.max;
     const at = rows.reduce((best, row) => {
