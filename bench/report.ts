@@ -233,7 +233,11 @@ function cpuLine(o: OrchestrationResults): string {
     `During the fastest backfill (parallel ${best.parallel}) the three processes used ${num(used)} CPU-seconds in ` +
     `${seconds(best.seconds)} — ${num((100 * used) / (best.seconds * CORES))} % of the machine's ${CORES} cores: ` +
     `worker ${share(worker)}, Temporal dev server ${share(temporal)}, document store ${share(documentStore)}; ` +
-    `${num((1000 * used) / best.days)} CPU-ms per day.`
+    `${num((1000 * used) / best.days)} CPU-ms per day. ` +
+    `The same activities in a plain loop use ${num(1000 * median(o.plainLoop.cpuSeconds))} CPU-ms per day ` +
+    `(median, the loop's process with its DuckDB threads; document store apart): the rest of the worker's ` +
+    `${num((1000 * worker) / best.days)} is its share of orchestration (workflow tasks, the sandbox, the bridge to ` +
+    `Temporal's core, the days' bookkeeping).`
   );
 }
 

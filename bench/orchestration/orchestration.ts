@@ -59,7 +59,11 @@ export interface OrchestrationResults {
     readonly medianTimeline: readonly TimelineEvent[];
     readonly workerPeakRssBytes: number;
   };
-  readonly plainLoop: { readonly seconds: readonly number[]; readonly peakRssBytes: number };
+  readonly plainLoop: {
+    readonly seconds: readonly number[];
+    readonly cpuSeconds: readonly number[];
+    readonly peakRssBytes: number;
+  };
   readonly backfill: readonly BackfillRun[];
   readonly tenYears: BackfillRun | null;
   readonly backfillDriver: BackfillDriver;
@@ -185,7 +189,7 @@ async function runDays(stack: Stack, options: OrchestrationOptions, days: readon
 async function runPlainLoop(stack: Stack, options: OrchestrationOptions, days: readonly string[]) {
   const env = workerEnv(stack, options, 'plain');
   const [command, args] = tsNode(path.join(BENCH_DIR, 'orchestration', 'plain-loop.ts'), ['--dates', days.join(',')]);
-  return runChild<{ seconds: number[]; peakRssBytes: number }>(command, args, {
+  return runChild<{ seconds: number[]; cpuSeconds: number[]; peakRssBytes: number }>(command, args, {
     logFile: path.join(options.logDir, 'plain-loop.log'),
     env: { ...env, LOG_LEVEL: 'warn' },
   });

@@ -4,6 +4,7 @@
  * What Temporal adds on top — workflow tasks, history, child workflow, the month report request,
  * search attributes — is what the comparison with the real runs measures.
  * Configured by the same environment as `courant worker`.
+ * Reports each day's wall time and the process's CPU time for it (its own threads, DuckDB's included).
  * Usage: plain-loop.ts --dates D1,D2,… (the first is a warm-up, not reported)
  */
 import { randomUUID } from 'node:crypto';
@@ -31,8 +32,10 @@ try {
   const logger = new DefaultLogger('WARN');
   const dataset = 'eco2mix';
   const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
   for (const date of dates) {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const env = new MockActivityEnvironment(
       {
         workflowExecution: { workflowId: `day/${dataset}/${date}`, runId: randomUUID() },
@@ -54,15 +57,29 @@ try {
       processedKey: transformed.processedKey,
       processedKeys,
     });
+    const quality = await inContext(env, activities.checkQuality, {
+      dataset,
+      date,
+      processedKeys,
+      accept: [],
+      rows: transformed.rows,
+      inputs,
+    });
     await inContext(env, activities.finishDayRun, {
       dataset,
       date,
       status: 'succeeded',
       stage: 'done',
       inputs,
-      outputs: [...processedKeys, transformed.rejectsKey, metrics.metricsKey],
+      outputs: [
+        ...processedKeys,
+        transformed.rejectsKey,
+        metrics.metricsKey,
+        ...(quality.checksKey ? [quality.checksKey] : []),
+      ],
       rows: transformed.rows,
       error: null,
+      checks: quality.results,
     });
     await inContext(env, activities.buildDailyReport, {
       date,
@@ -82,8 +99,10 @@ try {
       ],
     });
     seconds.push((performance.now() - started) / 1000);
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuSeconds.push((cpu.user + cpu.system) / 1e6);
   }
-  printReport({ seconds: seconds.slice(1), peakRssBytes: peakRssBytes() ?? 0 });
+  printReport({ seconds: seconds.slice(1), cpuSeconds: cpuSeconds.slice(1), peakRssBytes: peakRssBytes() ?? 0 });
 } finally {
   await connection.close();
   await resources.close();

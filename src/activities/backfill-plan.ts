@@ -26,7 +26,7 @@ export async function planBackfillDays(
   input: PlanBackfillInput & { readonly datasets: readonly DatasetName[] },
 ): Promise<string[]> {
   const { datasets } = input;
-  const runs = input.mode === 'all' ? [] : await records.listDayRuns({ from: input.from, to: input.to, datasets });
+  const runs = input.mode === 'all' ? [] : await records.listDayStatuses({ from: input.from, to: input.to, datasets });
   return planDays(datesInRange(input.from, input.to), datasets, runs, input.mode);
 }
 
@@ -49,7 +49,7 @@ export function createBackfillPlanActivities(deps: ActivityDeps) {
     const to = sorted.at(-1);
     if (from === undefined || to === undefined) return { run: [], skipped: [] };
     const datasets = input.datasets ?? dailyDatasetNames(deps.datasets, from);
-    const runs = await deps.records.listDayRuns({ from, to, datasets });
+    const runs = await deps.records.listDayStatuses({ from, to, datasets });
     return stillToRun(input.dates, datasets, runs, input.mode);
   }
 

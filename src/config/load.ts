@@ -74,6 +74,8 @@ export interface Config {
   readonly logFormat: ParsedEnv['LOG_FORMAT'];
   /** WORKFLOW_BUNDLE_DIR, absolute: the worker runs the bundles built there; null: it bundles at start. */
   readonly workflowBundleDir: string | null;
+  /** DUCKDB_MEMORY_LIMIT: the worker's DuckDB memory limit, e.g. `256MB`. */
+  readonly duckdbMemoryLimit: string;
   /** The worker's Prometheus endpoint, `host:port` (METRICS_ADDRESS); null when metrics are off. */
   readonly metricsAddress: string | null;
   /** Recorded in day records: COURANT_CODE_VERSION, else the package version. */
@@ -186,6 +188,7 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[] 
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     workflowBundleDir: e.WORKFLOW_BUNDLE_DIR ? path.resolve(e.WORKFLOW_BUNDLE_DIR) : null,
+    duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
     metricsAddress: e.METRICS_ADDRESS ?? null,
     codeVersion: e.COURANT_CODE_VERSION ?? packageJson.version,
     tracing: {

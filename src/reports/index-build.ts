@@ -1,5 +1,5 @@
 /**
- * Building `reports/index.html` from the day records and the period reports' records, with the
+ * Building `reports/index.html` from the day records' statuses and the period reports' records, with the
  * freshness of each dataset that declares when its days are due.
  */
 import { reportKeys } from '../shared/keys.js';
@@ -7,7 +7,7 @@ import { MIN_PARTITION_DATE } from '../shared/partition.js';
 import { monthOf, yearOf } from '../shared/periods.js';
 import type { ReportDeps } from './deps.js';
 import { dueAt, latestDueDay } from '../shared/freshness.js';
-import type { DayRun } from '../storage/records.js';
+import type { DayStatus } from '../shared/backfill.js';
 import { reportIndexHtml, type DatasetFreshness, type IndexedPeriod } from './html/index-page.js';
 
 /** Last day the index looks for: far enough for any record. */
@@ -28,7 +28,7 @@ async function indexed(deps: ReportDeps, period: string): Promise<IndexedPeriod>
 }
 
 /** For each dataset with a due time: its newest succeeded day against the newest day due by `now`. */
-function freshnessOf(deps: ReportDeps, runs: readonly DayRun[], now: Date): DatasetFreshness[] {
+function freshnessOf(deps: ReportDeps, runs: readonly DayStatus[], now: Date): DatasetFreshness[] {
   return deps.datasets.all.flatMap(({ module, config }) => {
     const hours = module.dueHours?.(config) ?? null;
     if (hours === null) return [];
@@ -44,7 +44,7 @@ function freshnessOf(deps: ReportDeps, runs: readonly DayRun[], now: Date): Data
 export async function writeReportIndex(deps: ReportDeps, now: Date = new Date()): Promise<string> {
   const days = new Map<string, RunStatus>();
   const datasets = deps.datasets.all.map((d) => d.module.name);
-  const runs = await deps.records.listDayRuns({ from: MIN_PARTITION_DATE, to: LAST_DAY, datasets });
+  const runs = await deps.records.listDayStatuses({ from: MIN_PARTITION_DATE, to: LAST_DAY, datasets });
   for (const run of runs) {
     days.set(run.date, combine(days.get(run.date), run.status));
   }

@@ -23,7 +23,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { dayRunSchema, metricsRecordSchema, reportRecordSchema } from './record-schemas.js';
+import type { DayStatus } from '../shared/backfill.js';
+import { dayRunSchema, dayStatusSchema, metricsRecordSchema, reportRecordSchema } from './record-schemas.js';
 import {
   RECORD_TABLES,
   type DayRun,
@@ -48,6 +49,11 @@ export interface DynamoRecordStoreOptions {
 }
 
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+
+/** Date order, then dataset within a date: the order every listing of day runs returns. */
+function inDayOrder<T extends { readonly dataset: string; readonly date: string }>(runs: T[]): T[] {
+  return runs.sort((a, b) => (a.date === b.date ? a.dataset.localeCompare(b.dataset) : a.date < b.date ? -1 : 1));
+}
 
 /** A document kept as JSON text; anything else is handed to the schema as it is, to be refused there. */
 function fromJson(value: unknown): unknown {
@@ -166,6 +172,22 @@ export class DynamoRecordStore implements RecordStore {
 
   async listDayRuns(query: DayRunQuery): Promise<DayRun[]> {
     const runs: DayRun[] = [];
+    for await (const item of this.queryDayRuns(query)) runs.push(dayRunSchema.parse(item));
+    return inDayOrder(runs);
+  }
+
+  async listDayStatuses(query: DayRunQuery): Promise<DayStatus[]> {
+    const statuses: DayStatus[] = [];
+    for await (const item of this.queryDayRuns(query, ['dataset', 'date', 'status'])) {
+      statuses.push(dayStatusSchema.parse(item));
+    }
+    return inDayOrder(statuses);
+  }
+
+  /** Every item of the range, dataset by dataset, page by page; only `attributes` when given. */
+  private async *queryDayRuns(query: DayRunQuery, attributes?: readonly string[]): AsyncGenerator<Record<string, unknown>> {
+    const names: Record<string, string> = { '#dataset': 'dataset', '#date': 'date' };
+    for (const attribute of attributes ?? []) names[`#${attribute}`] = attribute;
     for (const dataset of query.datasets ?? this.options.datasets) {
       let start: Record<string, AttributeValue> | undefined;
       do {
@@ -173,18 +195,18 @@ export class DynamoRecordStore implements RecordStore {
           new QueryCommand({
             TableName: this.tables.day_runs,
             KeyConditionExpression: '#dataset = :dataset AND #date BETWEEN :from AND :to',
-            ExpressionAttributeNames: { '#dataset': 'dataset', '#date': 'date' },
+            ExpressionAttributeNames: names,
             ExpressionAttributeValues: marshall({ ':dataset': dataset, ':from': query.from, ':to': query.to }),
+            ...(attributes ? { ProjectionExpression: attributes.map((a) => `#${a}`).join(', ') } : {}),
             ConsistentRead: true,
             ...(this.options.pageSize ? { Limit: this.options.pageSize } : {}),
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         );
-        for (const item of page.Items ?? []) runs.push(dayRunSchema.parse(unmarshall(item)));
+        for (const item of page.Items ?? []) yield unmarshall(item);
         start = page.LastEvaluatedKey;
       } while (start);
     }
-    return runs.sort((a, b) => (a.date === b.date ? a.dataset.localeCompare(b.dataset) : a.date < b.date ? -1 : 1));
   }
 
   async upsertMetrics(record: MetricsRecord): Promise<void> {

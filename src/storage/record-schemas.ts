@@ -36,6 +36,8 @@ export const dayRunSchema = z.object({
   checks: z.array(checkResultSchema).optional(),
 });
 
+export const dayStatusSchema = dayRunSchema.pick({ dataset: true, date: true, status: true });
+
 export const metricsRecordSchema = z.object({
   dataset: z.string(),
   date: z.string(),

@@ -1,4 +1,5 @@
 /** RecordStore: day runs, metrics and reports (DESIGN §4). Every write is an upsert on its key. */
+import type { DayStatus } from '../shared/backfill.js';
 import type { CheckResult } from '../shared/quality.js';
 import type { PipelineStage, RunKind } from '../shared/pipeline.js';
 
@@ -84,6 +85,8 @@ export interface RecordStore {
   getDayRun(dataset: string, date: string): Promise<DayRun | null>;
   /** Every day run in [from, to] (all pages), ordered by date then dataset. */
   listDayRuns(query: DayRunQuery): Promise<DayRun[]>;
+  /** The status of each day run of the range, without the rest of its record: what lists of many days need. */
+  listDayStatuses(query: DayRunQuery): Promise<DayStatus[]>;
   upsertMetrics(record: MetricsRecord): Promise<void>;
   getMetrics(dataset: string, date: string): Promise<MetricsRecord | null>;
   upsertReport(record: ReportRecord): Promise<void>;

@@ -40,7 +40,7 @@ export async function openWorkerResources(
         'could not read freshness from the day records; it starts from the days finished now',
       );
     });
-    const duckdb = await openDuckDb({ tempDirectory: scratchDir });
+    const duckdb = await openDuckDb({ tempDirectory: scratchDir, memoryLimit: config.duckdbMemoryLimit });
     return {
       deps: {
         objects: metrics ? measuredObjectStore(storage.objects, metrics) : storage.objects,

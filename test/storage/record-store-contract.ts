@@ -114,6 +114,31 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(await store.listDayRuns({ from: '2023-02-01', to: '2023-02-28', datasets: ['other'] })).toEqual([]);
     });
 
+    it('lists short and long ranges alike, date then dataset, and statuses alone when asked', async () => {
+      await store.upsertDayRun(dayRun({ dataset: 'zeta', date: '2023-03-02', status: 'failed' }));
+      await store.upsertDayRun(dayRun({ dataset: 'eco2mix', date: '2023-03-02', status: 'succeeded' }));
+      await store.upsertDayRun(dayRun({ dataset: 'zeta', date: '2023-03-01', status: 'succeeded' }));
+      const expected = [
+        { dataset: 'zeta', date: '2023-03-01', status: 'succeeded' },
+        { dataset: 'eco2mix', date: '2023-03-02', status: 'succeeded' },
+        { dataset: 'zeta', date: '2023-03-02', status: 'failed' },
+      ];
+      const datasets = ['zeta', 'eco2mix'];
+      // A month and two years: read key by key or by a range filter, depending on the store.
+      for (const range of [
+        { from: '2023-03-01', to: '2023-03-31' },
+        { from: '2022-03-01', to: '2024-03-31' },
+      ]) {
+        const runs = await store.listDayRuns({ ...range, datasets });
+        const inMarch = (run: { readonly date: string }) => run.date >= '2023-03-01' && run.date <= '2023-03-31';
+        const fromMarch = runs.filter(inMarch);
+        expect(fromMarch.map(({ dataset, date, status }) => ({ dataset, date, status }))).toEqual(expected);
+        const statuses = await store.listDayStatuses({ ...range, datasets });
+        expect(statuses.filter(inMarch)).toEqual(expected);
+        expect(statuses).toHaveLength(runs.length);
+      }
+    });
+
     it('replaces metrics and reports by key, keeping nested values, nulls and floats exact', async () => {
       await store.upsertMetrics({ dataset: 'eco2mix', date: '2024-10-27', metrics: { points: 1 } });
       const metrics = {
