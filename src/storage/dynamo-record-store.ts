@@ -185,7 +185,10 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   /** Every item of the range, dataset by dataset, page by page; only `attributes` when given. */
-  private async *queryDayRuns(query: DayRunQuery, attributes?: readonly string[]): AsyncGenerator<Record<string, unknown>> {
+  private async *queryDayRuns(
+    query: DayRunQuery,
+    attributes?: readonly string[],
+  ): AsyncGenerator<Record<string, unknown>> {
     const names: Record<string, string> = { '#dataset': 'dataset', '#date': 'date' };
     for (const attribute of attributes ?? []) names[`#${attribute}`] = attribute;
     for (const dataset of query.datasets ?? this.options.datasets) {

@@ -158,10 +158,7 @@ export class MongoRecordStore implements RecordStore {
       const found = await Promise.all(keys.map((_id) => limit(() => this.dayRuns.findOne({ _id }, { projection }))));
       return found.filter((doc): doc is Keyed => doc !== null);
     }
-    return this.dayRuns
-      .find(rangeFilter(query), { projection })
-      .sort({ date: 1, dataset: 1 })
-      .toArray();
+    return this.dayRuns.find(rangeFilter(query), { projection }).sort({ date: 1, dataset: 1 }).toArray();
   }
 
   async upsertMetrics(record: MetricsRecord): Promise<void> {
