@@ -38,7 +38,7 @@ export class Freshness {
   }
 
   /** Reads the newest succeeded day of each dataset from the day records of the last 400 days. */
-  async seed(records: RecordStore, datasets: readonly string[], now: Date): Promise<void> {
+  async seed(records: Pick<RecordStore, 'listDayStatuses'>, datasets: readonly string[], now: Date): Promise<void> {
     const from = parisDateOf(new Date(now.getTime() - SEED_DAYS * DAY_MS));
     const runs = await records.listDayStatuses({ from, to: parisDateOf(now), datasets });
     for (const run of runs) if (run.status === 'succeeded') this.succeeded(run.dataset, run.date);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { CourantMetrics } from '../../src/observability/index.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
-import type { DayRun, RecordStore } from '../../src/storage/index.js';
+import type { DayStatus } from '../../src/shared/backfill.js';
 
 const NOW = new Date('2024-10-28T12:00:00Z');
 
@@ -87,12 +87,12 @@ describe('CourantMetrics', () => {
 
   it('gives freshness from the newest succeeded day, seeded from the records, never going back to an older day', async () => {
     const m = metrics();
-    const runs = [
+    const runs: DayStatus[] = [
       { dataset: 'eco2mix', date: '2024-10-25', status: 'succeeded' },
       { dataset: 'eco2mix', date: '2024-10-26', status: 'failed' },
       { dataset: 'smartmeter', date: '2024-10-20', status: 'succeeded' },
-    ] as DayRun[];
-    const records = { listDayRuns: () => Promise.resolve(runs) } as unknown as RecordStore;
+    ];
+    const records = { listDayStatuses: () => Promise.resolve(runs) };
     await m.freshness.seed(records, ['eco2mix', 'smartmeter'], NOW);
     const since = (date: string) => (NOW.getTime() - parisDayBounds(date).end.getTime()) / 1000;
     expect(await valueOf(m, 'courant_dataset_freshness_seconds', { dataset: 'eco2mix' })).toBe(since('2024-10-25'));
