@@ -36,8 +36,16 @@ const local = proxyLocalActivities<Activities>({
 /** Backfills that re-check each day just before starting it (`missing` and `failed` modes). */
 const RECHECK_PATCH = 'recheck-days-before-start';
 
-/** Days started by one run before it continues as new, keeping its history small. */
+/** Days started by one run before it continues as new, keeping its history small (runs before LONG_RUNS_PATCH). */
 const DEFAULT_DAYS_PER_RUN = 150;
+/**
+ * Backfills whose runs start up to 1 000 days (the server's continue-as-new suggestion still ends
+ * a run whose history grows too long): each run ends by waiting for its days in flight, and asks
+ * for its months' reports once, so fewer runs keep the days flowing (730 days at parallel 16: 8.47
+ * and 8.99 days/s against 7.13 and 8.48, two pairs of runs).
+ */
+const LONG_RUNS_PATCH = 'longer-backfill-runs';
+const LONG_DAYS_PER_RUN = 1_000;
 
 /**
  * backfill: runs `daily/{date}` for the planned days of a range with at most `parallel` in flight,
@@ -48,7 +56,8 @@ const DEFAULT_DAYS_PER_RUN = 150;
  * a day another run finished since the plan is skipped and counted (`skipped`), a day running
  * elsewhere is attached to, so overlapping backfills run each day once. The month reports of its days are
  * asked for once per batch (before continuing as new, at the end, and when cancelled) rather than
- * by each day. Continues as new every 150 days. Completes with a summary, failed days
+ * by each day. Continues as new every 1 000 days (150 for runs started before), or sooner when the
+ * server suggests it. Completes with a summary, failed days
  * included (each failed day is also a Failed `daily/{date}` for operators).
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
@@ -138,7 +147,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     return run;
   };
 
-  const daysPerRun = input.daysPerRun ?? DEFAULT_DAYS_PER_RUN;
+  const longRuns = patched(LONG_RUNS_PATCH);
+  const daysPerRun = input.daysPerRun ?? (longRuns ? LONG_DAYS_PER_RUN : DEFAULT_DAYS_PER_RUN);
   const timeToContinue = () => startedThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested;
   try {
     while (pending.length > 0 && !timeToContinue()) {
