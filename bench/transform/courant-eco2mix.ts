@@ -1,17 +1,21 @@
 /**
- * courant's eCO2mix transform in its own process, day by day as the daily activities run it: the
- * input (an ODRÉ export of one or many days) is streamed and cut into one export per Paris day —
- * what the download activity stores for a day — then, for each day, exactly what transformDay and
- * computeMetrics call: the module's transform (parse, validate, merge, Parquet, rejects) and its
- * metrics (SQL over the Parquet), then metrics.json.
- * Storage (copying the local files into the object store) is left out, as for the other tools.
+ * courant's eCO2mix transform in its own process, as an import runs it: the input (an ODRÉ export
+ * of one or many days) is streamed and cut into one export per Paris day — the raw file an import
+ * stores for a day — then the days go through the module's pass over many days in passes of
+ * IMPORT_DAYS_PER_PASS, exactly what the import's `prepareImportDays` calls: the transform
+ * (parse, validate, merge, Parquet, rejects) and the metrics (SQL over the Parquet), then each
+ * day's metrics.json. Storage (copying the local files into the object store) is left out, as for
+ * the other tools.
  * Usage: courant-eco2mix.ts --input FILE --out DIR
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { IMPORT_DAYS_PER_PASS } from '../../src/activities/import-days.js';
+import type { DayOfMany } from '../../src/datasets/contract.js';
 import { eco2mixModule } from '../../src/datasets/eco2mix/module.js';
+import { loggingEnvSchema } from '../../src/config/schema.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { nextDate, parisDateOf, parisDayBounds } from '../../src/shared/partition.js';
 import { printReport } from '../lib/child.js';
@@ -24,61 +28,62 @@ const out = required(args, 'out');
 const config = { baseUrl: 'http://127.0.0.1' };
 const encoder = new TextEncoder();
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-'));
-const db = await openDuckDb({ tempDirectory: scratch });
+// The worker's DuckDB as configured by default (DUCKDB_MEMORY_LIMIT).
+const memoryLimit = loggingEnvSchema.shape.DUCKDB_MEMORY_LIMIT.parse(undefined);
+const db = await openDuckDb({ tempDirectory: scratch, memoryLimit });
+const manyDays = eco2mixModule.days;
+if (!manyDays) throw new Error('eco2mix has no pass over many days');
 
 const totals = { read: 0, written: 0, rejected: 0, days: 0, energyMWh: 0 };
+let batch: DayOfMany[] = [];
 
-/** One day through the activities' code. */
-async function runDay(date: string, header: string, lines: readonly string[]): Promise<void> {
-  const dayDir = await mkdtemp(path.join(scratch, 'day-'));
-  const raw = path.join(dayDir, 'realtime.csv');
+/** One day's export, written as the raw file the import stores for it. */
+async function addDay(date: string, header: string, lines: readonly string[]): Promise<void> {
+  const raw = path.join(scratch, 'raw', `dt=${date}`, 'realtime.csv');
+  await mkdir(path.dirname(raw), { recursive: true });
   await writeFile(raw, encoder.encode(`\uFEFF${header}\r\n${lines.join('\r\n')}\r\n`));
-  const processedDir = path.join(out, 'processed', 'eco2mix', `dt=${date}`);
-  const quarantineDir = path.join(out, 'quarantine', 'eco2mix', `dt=${date}`);
-  const metricsDir = path.join(out, 'metrics', 'eco2mix', `dt=${date}`);
-  await Promise.all([processedDir, quarantineDir, metricsDir].map((dir) => mkdir(dir, { recursive: true })));
+  const key = `raw/eco2mix/dt=${date}/realtime.csv`;
+  batch.push({ date, files: [{ source: 'realtime', key, path: raw, sha256: '', order: 0, options: {} }] });
+  if (batch.length >= IMPORT_DAYS_PER_PASS) await runBatch();
+}
+
+/** The batch's days through the module's pass over many days. */
+async function runBatch(): Promise<void> {
+  if (!manyDays || batch.length === 0) return;
+  const days = batch;
+  batch = [];
+  // The pass writes the days' tables and rejects where it likes: they stay there, as the other
+  // tools' outputs stay where they write them (storing them is left out).
+  const outputDir = await mkdtemp(path.join(out, 'pass-'));
   const connection = await db.connect();
   try {
-    const tablePath = (table: string) => path.join(processedDir, `${table}.parquet`);
-    const transformed = await eco2mixModule.transform({
-      date,
+    const outputs = await manyDays.transform({ config, db: connection, days, outputDir });
+    // The import's days with no usable rows fail on their own and get no metrics.
+    const kept = days.filter((day) => (outputs.get(day.date)?.rows.written ?? 0) > 0);
+    for (const output of outputs.values()) {
+      totals.read += output.rows.read;
+      totals.rejected += output.rows.rejected;
+      totals.written += output.rows.written;
+    }
+    const metrics = await manyDays.metrics({
       config,
       db: connection,
-      files: [
-        {
-          source: 'realtime',
-          key: `raw/eco2mix/dt=${date}/realtime.csv`,
-          path: raw,
-          sha256: '',
-          order: 0,
-          options: {},
-        },
-      ],
-      tablePath,
-      rejectsPath: path.join(quarantineDir, 'eco2mix_national.rejects.jsonl'),
-      scratchDir: dayDir,
+      days: kept.map((day) => ({ date: day.date, tables: outputs.get(day.date)?.tablePaths ?? {} })),
     });
-    totals.read += transformed.rows.read;
-    totals.rejected += transformed.rows.rejected;
-    // transformDay fails a day with no usable rows; no metrics are computed for it.
-    if (transformed.rows.written === 0) return;
-    totals.written += transformed.rows.written;
-    const tables = Object.fromEntries(transformed.tables.map((t) => [t, tablePath(t)]));
-    const metrics = await eco2mixModule.metrics({
-      date,
-      config,
-      db: connection,
-      tables,
-      history: () => Promise.resolve([]),
-      anomaliesPath: path.join(dayDir, 'anomalies.parquet'),
-    });
-    await writeFile(path.join(metricsDir, 'metrics.json'), `${JSON.stringify(metrics.document, null, 2)}\n`);
-    const energy = (metrics.document as { consumption?: { energyMWh?: number | null } }).consumption?.energyMWh;
-    totals.energyMWh += energy ?? 0;
-    totals.days += 1;
+    await Promise.all(
+      [...metrics].map(async ([date, day]) => {
+        const dir = path.join(out, 'metrics', 'eco2mix', `dt=${date}`);
+        await mkdir(dir, { recursive: true });
+        await writeFile(path.join(dir, 'metrics.json'), `${JSON.stringify(day.document, null, 2)}\n`);
+      }),
+    );
+    for (const day of metrics.values()) {
+      const energy = (day.document as { consumption?: { energyMWh?: number | null } }).consumption?.energyMWh;
+      totals.energyMWh += energy ?? 0;
+      totals.days += 1;
+    }
   } finally {
     connection.closeSync();
-    await rm(dayDir, { recursive: true, force: true });
   }
 }
 
@@ -115,7 +120,7 @@ try {
     }
     if (day !== null && Number.isFinite(at) && at >= day.end) {
       // The export is ordered by instant: the rows so far are the whole day.
-      await runDay(day.date, header, lines);
+      await addDay(day.date, header, lines);
       lines = [];
       let date = nextDate(day.date);
       while (parisDayBounds(date).end.getTime() <= at) date = nextDate(date);
@@ -123,7 +128,8 @@ try {
     }
     lines.push(line);
   }
-  if (header !== null && day !== null && lines.length > 0) await runDay(day.date, header, lines);
+  if (header !== null && day !== null && lines.length > 0) await addDay(day.date, header, lines);
+  await runBatch();
   const report: TransformReport = {
     seconds: (performance.now() - started) / 1000,
     peakRssBytes: peakRssBytes() ?? 0,

@@ -3,21 +3,20 @@
  * taken from it by its dataset's module, in place of a download. The stored file is read once per
  * worker and kept (the last two files), so a year's 365 days read it once.
  */
-import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import type { ImportedFile } from '../datasets/contract.js';
 import type { BackfillMode } from '../shared/backfill.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
 import type { ImportRef } from '../shared/imports.js';
-import { storageKeys } from '../shared/keys.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { InputFile } from '../storage/records.js';
 import { planBackfillDays } from './backfill-plan.js';
 import type { ActivityDeps } from './deps.js';
 import { datasetOf } from './dataset-of.js';
 import { classifyingBadData } from './failures.js';
-import { readRawMeta, writeRawMeta } from './raw-meta.js';
+import { prepareDays, type PrepareImportDaysInput, type PrepareImportDaysOutput } from './import-days.js';
+import { takeImportedSource, type ImportSourceInput } from './imported-source.js';
 
 export interface PlanImportInput {
   readonly importRef: ImportRef;
@@ -25,13 +24,6 @@ export interface PlanImportInput {
   readonly to: string;
   readonly mode: BackfillMode;
   readonly datasets?: readonly DatasetName[];
-}
-
-export interface ImportSourceInput {
-  readonly dataset: DatasetName;
-  readonly date: string;
-  readonly source: string;
-  readonly importRef: ImportRef;
 }
 
 const CACHED_FILES = 2;
@@ -86,37 +78,16 @@ export function createImportActivities(deps: ActivityDeps) {
    * there is one, else is skipped (null): an imported day never calls the API. Idempotent.
    */
   async function importSource(input: ImportSourceInput): Promise<InputFile | null> {
-    const { dataset, date, source, importRef } = input;
-    const file = await load(importRef);
-    const { module, config } = datasetOf(deps.datasets, dataset);
-    const planned = module.inputs(date, config).find((i) => i.kind === 'http' && i.source === source);
-    const extension = planned?.kind === 'http' ? planned.extension : 'dat';
-    const contentType = extension === 'csv' ? 'text/csv; charset=utf-8' : 'application/octet-stream';
-    const key = storageKeys.raw(dataset, date, source, extension);
-    const existing = await readRawMeta(deps.objects, key);
-    const exported = file.dayFile(date, source);
-    if (!exported) return existing ? { source, key, sha256: existing.sha256, bytes: existing.bytes } : null;
-
-    const { body } = exported;
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    if (existing?.sha256 === sha256) return { source, key, sha256, bytes: body.byteLength };
-    await deps.objects.put(key, body, { contentType });
-    const meta = {
-      url: `${deps.objects.location.replace(/\/+$/, '')}/${importRef.key}`,
-      fetchedAt: new Date().toISOString(),
-      bytes: body.byteLength,
-      sha256,
-      contentType,
-      import: { ...importRef, ...exported.facts },
-      ...(existing ? { replaces: { sha256: existing.sha256, ...(existing.url ? { url: existing.url } : {}) } } : {}),
-    };
-    await writeRawMeta(deps.objects, key, meta);
-    Context.current().log.info('took the day from an imported file', {
-      key,
-      import: importRef.key,
-    });
-    return { source, key, sha256, bytes: body.byteLength };
+    return (await takeImportedSource(deps, await load(input.importRef), input))?.file ?? null;
   }
 
-  return { planImport, importSource };
+  /**
+   * The days of an import, in passes over many days (see import-days.ts): what each day's own
+   * steps then find done. Returns how many days were prepared.
+   */
+  async function prepareImportDays(input: PrepareImportDaysInput): Promise<PrepareImportDaysOutput> {
+    return prepareDays(deps, await load(input.importRef), input);
+  }
+
+  return { planImport, importSource, prepareImportDays };
 }

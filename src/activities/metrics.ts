@@ -4,11 +4,14 @@ import path from 'node:path';
 import type { DatasetName } from '../shared/datasets.js';
 import { storageKeys } from '../shared/keys.js';
 import { previousDate } from '../shared/partition.js';
+import { sha256OfFile } from '../storage/file-hash.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
+import type { DayMetrics } from '../datasets/contract.js';
 import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
+import { readPreparedDay } from './prepared-days.js';
 
 export interface ComputeMetricsInput {
   readonly dataset: DatasetName;
@@ -65,13 +68,28 @@ async function copyHistory(
   return copied.filter((local) => local !== null);
 }
 
+/** The metrics an import's pass computed on exactly these tables' bytes (prepared-days.ts), else null. */
+async function preparedMetrics(
+  deps: ActivityDeps,
+  input: ComputeMetricsInput,
+  copies: ReadonlyArray<{ table: string; local: string }>,
+): Promise<DayMetrics | null> {
+  const prepared = await readPreparedDay(deps.objects, input.dataset, input.date);
+  if (!prepared || prepared.codeVersion !== deps.codeVersion) return null;
+  const { tables, document, completeness } = prepared.metrics;
+  if (Object.keys(tables).length !== copies.length) return null;
+  for (const copy of copies) if (tables[copy.table] !== (await sha256OfFile(copy.local))) return null;
+  return { document, completeness };
+}
+
 export function createMetricsActivities(deps: ActivityDeps) {
   /**
    * Copies the day's Parquet tables to local disk, lets the dataset's module compute its metrics
    * with SQL (and, for a module that detects anomalies, score the day against the stored days
    * before it, writing `anomalies/{dataset}/dt={date}/anomalies.parquet`), writes
    * `metrics/{dataset}/dt={date}/metrics.json` and upserts the `metrics` record.
-   * Idempotent: same tables and same stored history, same documents.
+   * Idempotent: same tables and same stored history, same documents. Metrics an import's pass over
+   * many days computed on the same table bytes (prepared-days.ts) are taken as they are.
    */
   async function computeMetrics(input: ComputeMetricsInput): Promise<ComputeMetricsOutput> {
     const { module, config } = datasetOf(deps.datasets, input.dataset);
@@ -92,16 +110,19 @@ export function createMetricsActivities(deps: ActivityDeps) {
       );
       const tables = Object.fromEntries(copies.map((c) => [c.table, c.local]));
       const anomaliesPath = path.join(scratch, 'anomalies.parquet');
-      const metrics = await classifyingBadData(() =>
-        module.metrics({
-          date: input.date,
-          config,
-          db: connection,
-          tables,
-          history: (table, days) => copyHistory(deps, input, table, days, scratch),
-          anomaliesPath,
-        }),
-      );
+      const prepared = module.days ? await preparedMetrics(deps, input, copies) : null;
+      const metrics =
+        prepared ??
+        (await classifyingBadData(() =>
+          module.metrics({
+            date: input.date,
+            config,
+            db: connection,
+            tables,
+            history: (table, days) => copyHistory(deps, input, table, days, scratch),
+            anomaliesPath,
+          }),
+        ));
       const anomaliesKey = metrics.anomalies ? storageKeys.anomalies(input.dataset, input.date) : undefined;
       if (anomaliesKey) await deps.objects.putFile(anomaliesKey, anomaliesPath);
       const metricsKey = storageKeys.metrics(input.dataset, input.date);

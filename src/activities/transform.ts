@@ -11,6 +11,7 @@ import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
+import { preparedFrom, readPreparedDay } from './prepared-days.js';
 import { readRawMeta } from './raw-meta.js';
 
 export interface TransformDayInput {
@@ -62,11 +63,21 @@ export function createTransformActivities(deps: ActivityDeps) {
    * Copies the day's raw files to local disk, lets the dataset's module turn them into Parquet
    * tables with DuckDB, and stores the tables under `processed/` and every rejected row (file,
    * line, column, reason) under `quarantine/`. Idempotent: same raw bytes, same outputs, all
-   * overwritten. A file that cannot be read at all, or a day with no usable row, fails non-retryably.
+   * overwritten. A day an import's pass over many days already transformed from the same raw
+   * files (prepared-days.ts) is taken as it is. A file that cannot be read at all, or a day with no usable row, fails non-retryably.
    */
   async function transformDay(input: TransformDayInput): Promise<TransformDayOutput> {
     const { dataset, date } = input;
     const { module, config } = datasetOf(deps.datasets, dataset);
+    if (module.days) {
+      const prepared = await readPreparedDay(deps.objects, dataset, date);
+      if (prepared && preparedFrom(prepared, input.inputs, deps.codeVersion)) {
+        Context.current().log.info('day transformed by its import', { dataset, date, ...prepared.transform.rows });
+        return prepared.transform;
+      }
+      // Tables of other inputs are about to replace the prepared ones.
+      await deps.objects.delete(storageKeys.preparedDay(dataset, date));
+    }
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'transform-'));
     const connection = await deps.duckdb.connect();
     try {

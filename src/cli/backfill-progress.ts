@@ -5,6 +5,7 @@ const BAR = 30;
 
 export function progressLine(p: BackfillProgress): string {
   if (p.planning === true) return 'planning: reading the day records…';
+  if (p.preparing !== undefined) return `preparing ${p.preparing} days of the import, fifty at a time…`;
   const skipped = p.skipped ?? 0;
   const finished = p.succeeded + p.failed + skipped;
   const filled = p.planned === 0 ? BAR : Math.round((finished / p.planned) * BAR);

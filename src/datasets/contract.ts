@@ -129,6 +129,49 @@ export interface DayMetrics {
   readonly anomalies?: boolean;
 }
 
+/** One day's raw files in a pass over many days. */
+export interface DayOfMany {
+  readonly date: string;
+  /** The day's raw files in order of arrival, as {@link TransformContext.files}. */
+  readonly files: readonly DayFile[];
+}
+
+export interface ManyDaysTransformContext<TConfig> {
+  readonly config: TConfig;
+  readonly db: DuckDBConnection;
+  /** Distinct dates, in order. */
+  readonly days: readonly DayOfMany[];
+  /** A directory of its own, where the days' tables (zstd Parquet) and rejects are written as it likes. */
+  readonly outputDir: string;
+}
+
+/** What a pass over many days gives one day: its transform's output and where the files are. */
+export interface DayOfManyOutput extends TransformOutput {
+  /** Local path of each table of `tables`, by name. */
+  readonly tablePaths: Readonly<Record<string, string>>;
+  /** Local path of the day's rejects, JSON lines as {@link TransformContext.rejectsPath}; absent: none. */
+  readonly rejectsPath?: string;
+}
+
+export interface ManyDaysMetricsContext<TConfig> {
+  readonly config: TConfig;
+  readonly db: DuckDBConnection;
+  /** Each day's local Parquet tables, by table name. */
+  readonly days: ReadonlyArray<{ readonly date: string; readonly tables: Readonly<Record<string, string>> }>;
+}
+
+/**
+ * Many days in one pass, for a dataset whose day costs more in fixed DuckDB work than in rows:
+ * for every day, the same tables (the same rows), rejects and metrics as {@link DatasetModule.transform}
+ * and {@link DatasetModule.metrics} give it alone. Only for metrics that read no history.
+ */
+export interface ManyDays<TConfig> {
+  /** Each day's transform, by date. Throws BadDataError as `transform` does for any of the files. */
+  transform(context: ManyDaysTransformContext<TConfig>): Promise<ReadonlyMap<string, DayOfManyOutput>>;
+  /** Each day's metrics, by date. */
+  metrics(context: ManyDaysMetricsContext<TConfig>): Promise<ReadonlyMap<string, DayMetrics>>;
+}
+
 /** A figure shown in a report: JSON and CSV carry `key` and `value`, HTML the label and unit. */
 export interface ReportFigure {
   /** Stable, e.g. `consumption.energyMWh`. */
@@ -474,6 +517,8 @@ export interface DatasetModule<TConfig> {
   transform(context: TransformContext<TConfig>): Promise<TransformOutput>;
   /** The day's metrics, as SQL over its Parquet tables. */
   metrics(context: MetricsContext<TConfig>): Promise<DayMetrics>;
+  /** Present for datasets that can transform and measure many days in one pass (the days of an import). */
+  readonly days?: ManyDays<TConfig>;
   /**
    * Hours after the end of the Paris day by which its data is expected (e.g. 7: D+1 07:00 Paris);
    * null or absent: the dataset's days are never late (they come when files come).

@@ -37,6 +37,8 @@ export interface BackfillCarried {
 export interface BackfillProgress {
   /** True until the plan has been read from the day records. */
   readonly planning?: boolean;
+  /** Days of an import being prepared in passes over many days before they start; absent otherwise. */
+  readonly preparing?: number;
   readonly planned: number;
   readonly succeeded: number;
   readonly failed: number;
@@ -51,7 +53,7 @@ export interface BackfillProgress {
   readonly failedDays: readonly FailedDay[];
 }
 
-export type BackfillSummary = Omit<BackfillProgress, 'running' | 'pending' | 'paused' | 'planning'>;
+export type BackfillSummary = Omit<BackfillProgress, 'running' | 'pending' | 'paused' | 'planning' | 'preparing'>;
 
 /** The status of one (dataset, day) as the records know it. */
 export interface DayStatus {

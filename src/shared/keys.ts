@@ -65,6 +65,8 @@ export const storageKeys = {
     `${partition('raw', dataset, date)}/${DROP_SOURCE}-${checkSha256(sha256).slice(0, 32)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
   processed: (dataset: string, date: string, table: string) =>
     `${partition('processed', dataset, date)}/${checkName('table', table)}.parquet`,
+  /** What a pass over an import's days computed for the day, and from which inputs (prepared-days.ts). */
+  preparedDay: (dataset: string, date: string) => `${partition('processed', dataset, date)}/prepared.json`,
   rejects: (dataset: string, date: string, table: string) =>
     `${partition('quarantine', dataset, date)}/${checkName('table', table)}.rejects.jsonl`,
   refusedBody: (dataset: string, date: string, source: string) =>

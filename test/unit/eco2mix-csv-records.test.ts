@@ -35,7 +35,7 @@ async function withDuckDb(text: string, delimiter: ';' | ','): Promise<Record[]>
   const file = path.join(scratch.dir, `records-${written}.csv`);
   await writeFile(file, text);
   const reader = await scratch.connection.runAndReadAll(
-    `SELECT line, fields FROM (${csvRecordsSql(file, delimiter, text.includes('"'))}) WHERE NOT blank ORDER BY line`,
+    `SELECT line, fields FROM (${csvRecordsSql([file], delimiter, text.includes('"'))}) WHERE NOT blank ORDER BY line`,
   );
   return reader.getRowObjectsJson().map((row) => ({ line: Number(row.line), fields: row.fields as string[] }));
 }
@@ -67,7 +67,7 @@ describe('the records DuckDB reads from an export', () => {
     const file = path.join(scratch.dir, 'broken.csv');
     await writeFile(file, 'a;b\n1;x"y"\n"open;2\n3;4\n');
     const reader = await scratch.connection.runAndReadAll(
-      `SELECT line FROM (${csvRecordsSql(file, ';', true)}) WHERE fields IS NULL ORDER BY line`,
+      `SELECT line FROM (${csvRecordsSql([file], ';', true)}) WHERE fields IS NULL ORDER BY line`,
     );
     expect(reader.getRows().map(([line]) => Number(line))).toEqual([2, 3]);
   });

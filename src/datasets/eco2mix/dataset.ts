@@ -19,7 +19,7 @@ import { assertEco2mixCsv } from './export-file.js';
 import { mergedEco2mixSql } from './merge-sql.js';
 import { readEco2mixExports } from './read-exports.js';
 import { ECO2MIX_TABLE } from './record.js';
-import { ECO2MIX_SOURCES, eco2mixExportUrl, type Eco2mixSource } from './sources.js';
+import { ECO2MIX_SOURCES, eco2mixExportUrl, eco2mixSourceOf } from './sources.js';
 
 export interface Eco2mixConfig {
   /** The ODRÉ portal (Explore API v2.1). */
@@ -46,12 +46,6 @@ export function eco2mixInputs(date: string, config: Eco2mixConfig): HttpInput[] 
   }));
 }
 
-function sourceOf(source: string): Eco2mixSource {
-  const known = ECO2MIX_SOURCES.find((s) => s.source === source);
-  if (!known) throw new RangeError(`eco2mix has no source "${source}"`);
-  return known.source;
-}
-
 /** An export's first bytes: UTF-8, not HTML, an eCO2mix header. Throws BadDataError. */
 export function checkEco2mixDownload(_source: string, body: Uint8Array, file: string): void {
   assertEco2mixCsv(body, file);
@@ -68,7 +62,7 @@ export async function transformEco2mix(context: TransformContext<Eco2mixConfig>)
   const inputs = context.files.map((file, order) => ({
     path: file.path,
     file: file.key,
-    source: sourceOf(file.source),
+    source: eco2mixSourceOf(file.source),
     order,
   }));
   try {

@@ -1,30 +1,44 @@
 /**
- * The eCO2mix daily metrics (DESIGN §6) of one day's `eco2mix_national` table, computed by the SQL
+ * The eCO2mix daily metrics (DESIGN §6) of a day's `eco2mix_national` table, computed by the SQL
  * of figures-sql.ts — the same SQL the monthly and annual reports roll up — plus where the points
- * came from. Same Parquet, same bits.
+ * came from. Same Parquet, same bits, whether a day is computed alone or with many others.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
-import { dayFigures } from './figures-sql.js';
+import { dayFigures, daysFigures, type DayPartition, type Figures } from './figures-sql.js';
 import { PRODUCTION_SOURCES } from './labels.js';
 import { eco2mixMetricsSchema, type Eco2mixMetrics } from './metrics-schema.js';
 
-async function sourceOf(db: DuckDBConnection, path: string): Promise<Eco2mixMetrics['source']> {
-  const rows = await db.runAndReadAll(
-    `SELECT DISTINCT source FROM read_parquet(${sqlString(path)}) WHERE consommation IS NOT NULL ORDER BY source`,
-  );
-  const sources = rows.getRows().map((row) => String(row[0]));
+/** A day's table: its date and local path. */
+export interface DayTable {
+  readonly date: string;
+  readonly path: string;
+}
+
+/** The sources of the points, by local path: null without points, `mixed` when both. */
+function sourceOf(sources: readonly string[]): Eco2mixMetrics['source'] {
   if (sources.length === 0) return null;
   if (sources.length > 1) return 'mixed';
   return sources[0] === 'consolidated' ? 'consolidated' : 'realtime';
 }
 
-export async function eco2mixDayMetrics(db: DuckDBConnection, date: string, path: string): Promise<Eco2mixMetrics> {
-  const { hours } = parisDayBounds(date);
-  const figures = await dayFigures(db, { date, path, hours });
+async function sourcesByPath(db: DuckDBConnection, paths: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await db.runAndReadAll(
+    `SELECT filename, list(DISTINCT source ORDER BY source) FROM read_parquet([${paths.map((p) => sqlString(p)).join(', ')}],
+      filename = true) WHERE consommation IS NOT NULL GROUP BY filename`,
+  );
+  return new Map(z.array(z.tuple([z.string(), z.array(z.string())])).parse(rows.getRowsJson()));
+}
+
+function partitionOf(table: DayTable): DayPartition {
+  return { ...table, hours: parisDayBounds(table.date).hours };
+}
+
+function documentOf(day: DayPartition, figures: Figures | null, sources: readonly string[]): Eco2mixMetrics {
   // A day without points counts in quarter-hours, the real-time grid.
-  const expectedPoints = figures?.expectedPoints ?? hours * 4;
+  const expectedPoints = figures?.expectedPoints ?? day.hours * 4;
   const points = figures?.points ?? 0;
   const none = Object.fromEntries(
     PRODUCTION_SOURCES.map((s) => [s, null]),
@@ -32,10 +46,10 @@ export async function eco2mixDayMetrics(db: DuckDBConnection, date: string, path
   // Parsed to come out in the §6 order of fields, whatever order the SQL gave them in.
   return eco2mixMetricsSchema.parse({
     dataset: 'eco2mix',
-    date,
+    date: day.date,
     timezone: PARTITION_TIMEZONE,
-    source: await sourceOf(db, path),
-    stepMinutes: (hours * 60) / expectedPoints === 30 ? 30 : 15,
+    source: sourceOf(sources),
+    stepMinutes: (day.hours * 60) / expectedPoints === 30 ? 30 : 15,
     points,
     expectedPoints,
     completeness: points / expectedPoints,
@@ -52,4 +66,26 @@ export async function eco2mixDayMetrics(db: DuckDBConnection, date: string, path
     co2: figures?.co2 ?? { meanIntensityGPerKWh: null },
     forecast: figures?.forecast ?? { dayAheadMAPEPct: null },
   });
+}
+
+export async function eco2mixDayMetrics(db: DuckDBConnection, date: string, path: string): Promise<Eco2mixMetrics> {
+  const day = partitionOf({ date, path });
+  const figures = await dayFigures(db, day);
+  return documentOf(day, figures, (await sourcesByPath(db, [path])).get(path) ?? []);
+}
+
+/** {@link eco2mixDayMetrics} of many days in two statements, by date: the same documents. */
+export async function eco2mixDaysMetrics(
+  db: DuckDBConnection,
+  tables: readonly DayTable[],
+): Promise<Map<string, Eco2mixMetrics>> {
+  const days = tables.map(partitionOf);
+  const figures = await daysFigures(db, days);
+  const sources = await sourcesByPath(
+    db,
+    days.map((d) => d.path),
+  );
+  return new Map(
+    days.map((day) => [day.date, documentOf(day, figures.get(day.date) ?? null, sources.get(day.path) ?? [])]),
+  );
 }

@@ -187,6 +187,10 @@ export async function periodFigures(
   }
 }
 
+/** The columns of a row of `days` as {@link figuresOf} reads them: a day's figures as they are. */
+const DAY_ROW = `day AS key, 1 AS days, points, expected, c_sum, c AS energy, peak, peak_at, low, low_at,
+  ${PRODUCTION_SOURCES.join(', ')}, ech_physiques AS net_import, co2_sum, co2_n, ape_sum, ape_n`;
+
 /**
  * The figures of one day partition, in one statement: {@link periodFigures}' `byDay` for a single
  * day. The day's row of `days` is its figures as they are — the roll-up of one day adds each sum to
@@ -195,10 +199,22 @@ export async function periodFigures(
 export async function dayFigures(connection: DuckDBConnection, day: DayPartition): Promise<Figures | null> {
   const points = `SELECT ${sqlString(day.date)} AS day, ${day.hours} AS hours, ${POINT_COLUMNS}
     FROM read_parquet(${sqlString(day.path)}) p WHERE p.consommation IS NOT NULL`;
-  const reader = await connection.runAndReadAll(`WITH points AS (${points}), days AS (${daysOfPointsSql()})
-    SELECT day AS key, 1 AS days, points, expected, c_sum, c AS energy, peak, peak_at, low, low_at,
-      ${PRODUCTION_SOURCES.join(', ')}, ech_physiques AS net_import, co2_sum, co2_n, ape_sum, ape_n
-    FROM days`);
+  const reader = await connection.runAndReadAll(
+    `WITH points AS (${points}), days AS (${daysOfPointsSql()}) SELECT ${DAY_ROW} FROM days`,
+  );
   const [row] = reader.getRowObjectsJson() as unknown as Row[];
   return row ? figuresOf(row) : null;
+}
+
+/** {@link dayFigures} of many day partitions in one statement, by day (only days with points): the same bits. */
+export async function daysFigures(
+  connection: DuckDBConnection,
+  days: readonly DayPartition[],
+): Promise<Map<string, Figures>> {
+  if (days.length === 0) return new Map();
+  const reader =
+    await connection.runAndReadAll(`WITH day_files AS (${dayFilesSql(days)}), points AS (${pointsSql(days)}),
+    days AS (${daysOfPointsSql()}) SELECT ${DAY_ROW} FROM days`);
+  const rows = reader.getRowObjectsJson() as unknown as Row[];
+  return new Map(rows.map((row) => [String(row.key), figuresOf(row)]));
 }

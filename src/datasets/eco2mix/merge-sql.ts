@@ -1,14 +1,39 @@
-/** Combining the real-time and consolidated rows of one Paris day into one series, in SQL. */
+/** Combining the real-time and consolidated rows of Paris days into one series per day, in SQL. */
+import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds } from '../../shared/partition.js';
 import { READABLE_ROW } from './read-exports.js';
 import { ECO2MIX_PARQUET_COLUMNS } from './record.js';
 
 /** What the rows read are like: the grouping steps that change nothing are left out. */
 export interface MergeShape {
-  /** Number of files read. */
+  /** Number of files read for a day (the most any day has). */
   readonly files: number;
   /** Whether a file's readable rows repeat an instant. */
   readonly repeated: boolean;
+}
+
+/** A file read into the table and the Paris day it was fetched or taken for. */
+export interface FileDay {
+  readonly order: number;
+  readonly date: string;
+}
+
+const COLUMNS = ECO2MIX_PARQUET_COLUMNS.map((c) => c.name).join(', ');
+
+/** Each file's last readable row per instant: the earlier ones are superseded. */
+function readableSql(table: string, shape: MergeShape): string {
+  return shape.repeated
+    ? `SELECT unnest(arg_max(t, line)) FROM ${table} t WHERE ${READABLE_ROW} GROUP BY file_order, instant`
+    : `SELECT * FROM ${table} WHERE ${READABLE_ROW}`;
+}
+
+/**
+ * One row per instant of the rows `inDay`: a row with consumption wins over one without, then
+ * consolidated over real time, then the later file's.
+ */
+function oneRowPerInstantSql(inDay: string, shape: MergeShape): string {
+  const preference = `((consommation IS NOT NULL)::INTEGER * 2 + (source = 'consolidated')::INTEGER) * 1000000 + file_order`;
+  return shape.files > 1 ? `SELECT unnest(arg_max(f, ${preference})) FROM (${inDay}) f GROUP BY instant` : inDay;
 }
 
 /**
@@ -22,14 +47,23 @@ export interface MergeShape {
  */
 export function mergedEco2mixSql(table: string, date: string, shape: MergeShape): string {
   const { start, end } = parisDayBounds(date);
-  const columns = ECO2MIX_PARQUET_COLUMNS.map((c) => c.name).join(', ');
-  const readable = shape.repeated
-    ? `SELECT unnest(arg_max(t, line)) FROM ${table} t WHERE ${READABLE_ROW} GROUP BY file_order, instant`
-    : `SELECT * FROM ${table} WHERE ${READABLE_ROW}`;
-  const inDay = `SELECT * FROM (${readable})
+  const inDay = `SELECT * FROM (${readableSql(table, shape)})
     WHERE instant >= '${start.toISOString()}'::TIMESTAMPTZ AND instant < '${end.toISOString()}'::TIMESTAMPTZ`;
-  const preference = `((consommation IS NOT NULL)::INTEGER * 2 + (source = 'consolidated')::INTEGER) * 1000000 + file_order`;
-  const merged =
-    shape.files > 1 ? `SELECT unnest(arg_max(f, ${preference})) FROM (${inDay}) f GROUP BY instant` : inDay;
-  return `SELECT ${columns} FROM (${merged}) ORDER BY instant`;
+  return `SELECT ${COLUMNS} FROM (${oneRowPerInstantSql(inDay, shape)}) ORDER BY instant`;
+}
+
+/**
+ * {@link mergedEco2mixSql} for many days at once: each file's rows are kept inside its own day
+ * only, and merged with the other files of that day; the rows come out with their day as `dt`,
+ * sorted by day and instant.
+ */
+export function mergedEco2mixDaysSql(table: string, files: readonly FileDay[], shape: MergeShape): string {
+  const bounds = files.map((f) => {
+    const { start, end } = parisDayBounds(f.date);
+    return `(${f.order}, ${sqlString(f.date)}, '${start.toISOString()}'::TIMESTAMPTZ, '${end.toISOString()}'::TIMESTAMPTZ)`;
+  });
+  const inDay = `SELECT r.*, b.dt FROM (${readableSql(table, shape)}) r
+    JOIN (VALUES ${bounds.join(', ')}) b(file_order, dt, day_start, day_end) USING (file_order)
+    WHERE r.instant >= b.day_start AND r.instant < b.day_end`;
+  return `SELECT dt, ${COLUMNS} FROM (${oneRowPerInstantSql(inDay, shape)}) ORDER BY dt, instant`;
 }

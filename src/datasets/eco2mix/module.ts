@@ -14,6 +14,7 @@ import {
 import { eco2mixChecks } from './checks.js';
 import { eco2mixDemo } from './demo/demo.js';
 import { rteFileImport } from './file-import.js';
+import { eco2mixManyDays } from './many-days.js';
 import { eco2mixReport } from './report.js';
 
 export const eco2mixModule: DatasetModule<Eco2mixConfig> = {
@@ -24,6 +25,7 @@ export const eco2mixModule: DatasetModule<Eco2mixConfig> = {
   checkDownload: checkEco2mixDownload,
   transform: transformEco2mix,
   metrics: eco2mixMetrics,
+  days: eco2mixManyDays,
   checks: eco2mixChecks,
   // The real-time export of a day is complete in the early morning after it: due at D+1 07:00 Paris.
   dueHours: () => 7,

@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { BadDataError } from '../../shared/errors.js';
 import type { RejectedRow } from '../types.js';
 import type { RowAccounting } from './accounting.js';
-import { checkEco2mixExport } from './export-file.js';
+import { checkEco2mixExport, type CheckedExport } from './export-file.js';
+import type { Eco2mixHeader } from './header.js';
 import { exportRowsSql, type Eco2mixExport } from './rows-sql.js';
 
 /** Why a record of an export is not a row. */
@@ -83,6 +84,27 @@ function supersededRows(repeated: readonly Repeated[]): RejectedRow[] {
   );
 }
 
+interface HeaderGroup {
+  readonly header: Eco2mixHeader;
+  readonly quoted: boolean;
+  readonly inputs: Eco2mixExport[];
+}
+
+/** Exports with the same header and quoting, read by one statement (a year's exports share one). */
+function groupedByHeader(
+  reads: ReadonlyArray<{ input: Eco2mixExport; checked: CheckedExport }>,
+): Map<string, HeaderGroup> {
+  const groups = new Map<string, HeaderGroup>();
+  for (const { input, checked } of reads) {
+    const { header, quoted } = checked;
+    const key = JSON.stringify([header.delimiter, header.width, [...header.indexOf], quoted]);
+    const group = groups.get(key);
+    if (group) group.inputs.push(input);
+    else groups.set(key, { header, quoted, inputs: [input] });
+  }
+  return groups;
+}
+
 /**
  * Reads `inputs` into the temporary table `table` (replaced): their rows with `file_order, file,
  * source, line, kind, instant, nature, <measures>, reject, raw_instant`; see {@link READABLE_ROW}.
@@ -96,7 +118,9 @@ export async function readEco2mixExports(
   const reads = await Promise.all(
     inputs.map(async (input) => ({ input, checked: checkEco2mixExport(await readFile(input.path), input.file) })),
   );
-  const union = reads.map(({ input, checked }) => `(${exportRowsSql(input, checked.header, checked.quoted)})`);
+  const union = [...groupedByHeader(reads).values()].map(
+    (group) => `(${exportRowsSql(group.inputs, group.header, group.quoted)})`,
+  );
   const reader = await db.runAndReadAll(
     `CREATE OR REPLACE TEMP TABLE ${table} AS ${union.join(' UNION ALL ')};\n${SUMMARY(table)}`,
   );

@@ -69,12 +69,18 @@ function reject(column: string, value: string, reason: string): string {
   return `{'column_name': ${column}, 'value': ${value}, 'reason': ${reason}}`;
 }
 
+/** The exports as rows `path, file_order, file, source`, to join the records' `filename` on. */
+function exportsSql(inputs: readonly Eco2mixExport[]): string {
+  const rows = inputs.map((i) => `(${sqlString(i.path)}, ${i.order}, ${sqlString(i.file)}, ${sqlString(i.source)})`);
+  return `SELECT * FROM (VALUES ${rows.join(', ')}) t(path, file_order, file, source)`;
+}
+
 /**
  * `file_order, file, source, line, kind, instant, nature, <measures>, reject, raw_instant` for every
- * record of an export whose header has been checked; `reject` (column, value, reason) is NULL on a
- * readable row.
+ * record of exports sharing one header, checked (with or without quotes alike); `reject` (column,
+ * value, reason) is NULL on a readable row.
  */
-export function exportRowsSql(input: Eco2mixExport, header: Eco2mixHeader, quoted: boolean): string {
+export function exportRowsSql(inputs: readonly Eco2mixExport[], header: Eco2mixHeader, quoted: boolean): string {
   const { delimiter, width } = header;
   const names = `[${ECO2MIX_MEASURES.map((m) => sqlString(m)).join(', ')}]`;
   const checks = [
@@ -88,8 +94,9 @@ export function exportRowsSql(input: Eco2mixExport, header: Eco2mixHeader, quote
   ].join('\n      ');
   const kind = `CASE WHEN line = 1 THEN 'header' WHEN fields IS NULL THEN 'malformed' WHEN blank THEN 'blank' ELSE 'row' END`;
   const cells = `[${ECO2MIX_MEASURES.map((m) => cell(header, m)).join(', ')}]`;
-  return `WITH records AS (${csvRecordsSql(input.path, delimiter, quoted)}),
-  cells AS (SELECT line, ${kind} AS kind, fields, ${cell(header, 'date_heure')} AS raw_instant,
+  const paths = inputs.map((i) => i.path);
+  return `WITH records AS (${csvRecordsSql(paths, delimiter, quoted)}),
+  cells AS (SELECT filename, line, ${kind} AS kind, fields, ${cell(header, 'date_heure')} AS raw_instant,
     ${trimmedSql(cell(header, 'date_heure'))} AS t_instant, ${trimmedSql(cell(header, 'nature'))} AS t_nature, ${cells} AS cells
     FROM records),
   instants AS (SELECT *, ${instantSql()}),
@@ -99,11 +106,11 @@ export function exportRowsSql(input: Eco2mixExport, header: Eco2mixHeader, quote
     FROM (SELECT *, ${PLAIN_CELLS} AS plain FROM instants)),
   checked AS (SELECT *, CASE WHEN NOT plain THEN list_position(list_transform(problems, p -> p IS NOT NULL), true) END AS bad
     FROM measured)
-  SELECT ${input.order} AS file_order, ${sqlString(input.file)} AS file, ${sqlString(input.source)} AS source, line, kind,
+  SELECT e.file_order, e.file, e.source, line, kind,
     instant, CASE WHEN ${missing('t_nature')} THEN NULL ELSE t_nature END AS nature,
     ${ECO2MIX_MEASURES.map((m, i) => `vals[${i + 1}] AS ${m}`).join(', ')},
     CASE WHEN kind <> 'row' THEN NULL
       ${checks}
     END AS reject, raw_instant
-  FROM checked`;
+  FROM checked JOIN (${exportsSql(inputs)}) e ON checked.filename = e.path`;
 }

@@ -12,6 +12,13 @@ export const ECO2MIX_SOURCES = [
   { source: 'consolidated', datasetId: 'eco2mix-national-cons-def' },
 ] as const satisfies readonly { source: Eco2mixSource; datasetId: string }[];
 
+/** The source a day's raw file came from; throws RangeError for a name that is not one. */
+export function eco2mixSourceOf(source: string): Eco2mixSource {
+  const known = ECO2MIX_SOURCES.find((s) => s.source === source);
+  if (!known) throw new RangeError(`eco2mix has no source "${source}"`);
+  return known.source;
+}
+
 /** `2025-08-21T22:00:00Z`: the instant written the way ODSQL datetime literals are. */
 function odsqlInstant(instant: Date): string {
   return instant.toISOString().replace('.000Z', 'Z');

@@ -1,0 +1,62 @@
+/** An imported day's source taken from the file: the raw file `importSource` stores for it. */
+import { Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import type { ImportedFile } from '../datasets/contract.js';
+import type { DatasetName } from '../shared/datasets.js';
+import type { ImportRef } from '../shared/imports.js';
+import { storageKeys } from '../shared/keys.js';
+import type { InputFile } from '../storage/records.js';
+import { datasetOf } from './dataset-of.js';
+import type { ActivityDeps } from './deps.js';
+import { readRawMeta, writeRawMeta } from './raw-meta.js';
+
+export interface ImportSourceInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  readonly source: string;
+  readonly importRef: ImportRef;
+}
+
+/** An imported day's source as stored: the raw file, and its bytes when this call took them from the file. */
+export interface ImportedSource {
+  readonly file: InputFile;
+  readonly body?: Uint8Array;
+}
+
+/**
+ * One source of an imported day from the file already read: its rows written as the day's raw file
+ * (see `importSource`), or the stored raw file for a source the file has no rows for, else null.
+ */
+export async function takeImportedSource(
+  deps: ActivityDeps,
+  file: ImportedFile,
+  input: ImportSourceInput,
+): Promise<ImportedSource | null> {
+  const { dataset, date, source, importRef } = input;
+  const { module, config } = datasetOf(deps.datasets, dataset);
+  const planned = module.inputs(date, config).find((i) => i.kind === 'http' && i.source === source);
+  const extension = planned?.kind === 'http' ? planned.extension : 'dat';
+  const contentType = extension === 'csv' ? 'text/csv; charset=utf-8' : 'application/octet-stream';
+  const key = storageKeys.raw(dataset, date, source, extension);
+  const existing = await readRawMeta(deps.objects, key);
+  const exported = file.dayFile(date, source);
+  if (!exported) return existing ? { file: { source, key, sha256: existing.sha256, bytes: existing.bytes } } : null;
+
+  const { body } = exported;
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const stored = { source, key, sha256, bytes: body.byteLength };
+  if (existing?.sha256 === sha256) return { file: stored, body };
+  await deps.objects.put(key, body, { contentType });
+  const meta = {
+    url: `${deps.objects.location.replace(/\/+$/, '')}/${importRef.key}`,
+    fetchedAt: new Date().toISOString(),
+    bytes: body.byteLength,
+    sha256,
+    contentType,
+    import: { ...importRef, ...exported.facts },
+    ...(existing ? { replaces: { sha256: existing.sha256, ...(existing.url ? { url: existing.url } : {}) } } : {}),
+  };
+  await writeRawMeta(deps.objects, key, meta);
+  Context.current().log.info('took the day from an imported file', { key, import: importRef.key });
+  return { file: stored, body };
+}

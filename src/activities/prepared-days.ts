@@ -1,0 +1,77 @@
+/**
+ * `processed/{dataset}/dt={date}/prepared.json`: what the pass over an import's days computed for a
+ * day — its transform's output and its metrics — with the raw files (by sha256) and code version
+ * it came from, and the sha256 of each table the metrics were computed on. The day's own
+ * transformDay takes the output when its inputs and the code version are the same, and deletes
+ * the record before it writes tables of its own; computeMetrics takes the metrics when the tables
+ * it reads are the bytes they were computed on. A record that does not match is never used.
+ */
+import { z } from 'zod';
+import { storageKeys } from '../shared/keys.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { ObjectNotFoundError } from '../storage/object-store.js';
+import type { InputFile } from '../storage/records.js';
+
+const rowsSchema = z.object({ read: z.number().int(), written: z.number().int(), rejected: z.number().int() });
+
+export const preparedDaySchema = z.object({
+  codeVersion: z.string(),
+  inputs: z.array(z.object({ key: z.string(), sha256: z.string() })),
+  transform: z.object({
+    processedKey: z.string(),
+    processedKeys: z.array(z.string()).min(1),
+    rejectsKey: z.string(),
+    rows: rowsSchema,
+  }),
+  metrics: z.object({
+    /** sha256 of each table's Parquet, by table name. */
+    tables: z.record(z.string(), z.string()),
+    document: z.record(z.string(), z.unknown()),
+    completeness: z.number().nullable(),
+  }),
+});
+
+export type PreparedDay = z.infer<typeof preparedDaySchema>;
+
+/** The day's record, or null when there is none (or it cannot be read as one: it is then not used). */
+export async function readPreparedDay(
+  objects: ObjectStore,
+  dataset: string,
+  date: string,
+): Promise<PreparedDay | null> {
+  let body: Uint8Array;
+  try {
+    body = await objects.get(storageKeys.preparedDay(dataset, date));
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return null;
+    throw error;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return null;
+  }
+  const parsed = preparedDaySchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+export async function writePreparedDay(
+  objects: ObjectStore,
+  dataset: string,
+  date: string,
+  prepared: PreparedDay,
+): Promise<void> {
+  await objects.put(storageKeys.preparedDay(dataset, date), `${JSON.stringify(prepared)}\n`, {
+    contentType: 'application/json',
+  });
+}
+
+/** Whether the record was computed from exactly these raw files, in this order, by this code version. */
+export function preparedFrom(prepared: PreparedDay, inputs: readonly InputFile[], codeVersion: string): boolean {
+  return (
+    prepared.codeVersion === codeVersion &&
+    prepared.inputs.length === inputs.length &&
+    prepared.inputs.every((file, i) => file.key === inputs[i]?.key && file.sha256 === inputs[i]?.sha256)
+  );
+}
