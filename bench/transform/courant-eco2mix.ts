@@ -2,9 +2,9 @@
  * courant's eCO2mix transform in its own process, as an import runs it: the input (an ODRÉ export
  * of one or many days) is streamed and cut into one export per Paris day — the raw file an import
  * stores for a day — then the days go through the module's pass over many days in passes of
- * IMPORT_DAYS_PER_PASS, exactly what the import's `prepareImportDays` calls: the transform
- * (parse, validate, merge, Parquet, rejects) and the metrics (SQL over the Parquet), then each
- * day's metrics.json. Storage (copying the local files into the object store) is left out, as for
+ * IMPORT_DAYS_PER_PASS, exactly what the import's `prepareImportDays` calls, each pass on a DuckDB
+ * of its own (`withPassDb`): the transform (parse, validate, merge, Parquet, rejects) and the
+ * metrics (SQL over the Parquet), then each day's metrics.json. Storage (copying the local files into the object store) is left out, as for
  * the other tools.
  * Usage: courant-eco2mix.ts --input FILE --out DIR
  */
@@ -12,11 +12,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { IMPORT_DAYS_PER_PASS } from '../../src/activities/import-days.js';
+import { IMPORT_DAYS_PER_PASS, withPassDb } from '../../src/activities/import-days.js';
 import type { DayOfMany } from '../../src/datasets/contract.js';
 import { eco2mixModule } from '../../src/datasets/eco2mix/module.js';
-import { loggingEnvSchema } from '../../src/config/schema.js';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { nextDate, parisDateOf, parisDayBounds } from '../../src/shared/partition.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
@@ -28,9 +26,6 @@ const out = required(args, 'out');
 const config = { baseUrl: 'http://127.0.0.1' };
 const encoder = new TextEncoder();
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-'));
-// The worker's DuckDB as configured by default (DUCKDB_MEMORY_LIMIT).
-const memoryLimit = loggingEnvSchema.shape.DUCKDB_MEMORY_LIMIT.parse(undefined);
-const db = await openDuckDb({ tempDirectory: scratch, memoryLimit });
 const manyDays = eco2mixModule.days;
 if (!manyDays) throw new Error('eco2mix has no pass over many days');
 
@@ -55,9 +50,8 @@ async function runBatch(): Promise<void> {
   // The pass writes the days' tables and rejects where it likes: they stay there, as the other
   // tools' outputs stay where they write them (storing them is left out).
   const outputDir = await mkdtemp(path.join(out, 'pass-'));
-  const connection = await db.connect();
-  try {
-    const outputs = await manyDays.transform({ config, db: connection, days, outputDir });
+  await withPassDb(scratch, async (db) => {
+    const outputs = await manyDays.transform({ config, db, days, outputDir });
     // The import's days with no usable rows fail on their own and get no metrics.
     const kept = days.filter((day) => (outputs.get(day.date)?.rows.written ?? 0) > 0);
     for (const output of outputs.values()) {
@@ -67,7 +61,7 @@ async function runBatch(): Promise<void> {
     }
     const metrics = await manyDays.metrics({
       config,
-      db: connection,
+      db,
       days: kept.map((day) => ({ date: day.date, tables: outputs.get(day.date)?.tablePaths ?? {} })),
     });
     await Promise.all(
@@ -82,9 +76,7 @@ async function runBatch(): Promise<void> {
       totals.energyMWh += energy ?? 0;
       totals.days += 1;
     }
-  } finally {
-    connection.closeSync();
-  }
+  });
 }
 
 /** Lines of a file, without their line ends, read in 1 MiB chunks. */
@@ -144,6 +136,5 @@ try {
   };
   printReport(report);
 } finally {
-  db.closeSync();
   await rm(scratch, { recursive: true, force: true });
 }

@@ -6,11 +6,13 @@
  * always; its transformDay and computeMetrics find their work done and record it.
  */
 import { Context } from '@temporalio/activity';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DayFile, DayOfMany, DayOfManyOutput, ImportedFile } from '../datasets/contract.js';
 import type { ImportRef } from '../shared/imports.js';
 import { storageKeys } from '../shared/keys.js';
+import { openDuckDb } from '../parquet/duckdb.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { datasetOf } from './dataset-of.js';
@@ -32,11 +34,33 @@ export interface PrepareImportDaysOutput {
 }
 
 /**
- * Days computed in one pass: a pass's memory grows with its days (the bench's 20 years of eCO2mix
- * days peak at 398 MB in passes of 50, 472 MB in passes of 100), its fixed cost is a few DuckDB
- * statements.
+ * Days computed in one pass: DuckDB's partitioned write holds memory for every day of a pass (a
+ * pass of 365 eCO2mix days does not fit in {@link PASS_MEMORY_LIMIT}; 50 take a few MB), while a
+ * pass's fixed cost is a handful of statements.
  */
 export const IMPORT_DAYS_PER_PASS = 50;
+
+/** The memory of the DuckDB a pass runs on. */
+const PASS_MEMORY_LIMIT = '128MB';
+
+/**
+ * Runs a pass on a DuckDB of its own, one thread, closed after: the worker's memory comes back
+ * between passes (20 years of eCO2mix days in the bench: 362 MB peak, against 420 MB on the
+ * worker's shared DuckDB, whose memory grows pass after pass).
+ */
+export async function withPassDb<T>(scratchDir: string, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await openDuckDb({ threads: 1, memoryLimit: PASS_MEMORY_LIMIT, tempDirectory: scratchDir });
+  try {
+    const connection = await instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
 
 /** The day's raw files as its `importSource` stores them, each with a local copy under `dir`. */
 async function takeDay(deps: ActivityDeps, file: ImportedFile, ref: ImportRef, date: string, dir: string) {
@@ -72,6 +96,58 @@ async function storeDay(deps: ActivityDeps, dataset: DatasetName, date: string, 
   return { tables, rejectsKey };
 }
 
+/** One pass: the days' raw files taken, their tables, rejects and metrics computed and stored with their records. */
+async function preparePass(
+  deps: ActivityDeps,
+  file: ImportedFile,
+  ref: ImportRef,
+  dates: readonly string[],
+  scratch: string,
+): Promise<{ prepared: string[]; left: string[] }> {
+  const { module, config } = datasetOf(deps.datasets, ref.dataset);
+  const manyDays = module.days;
+  if (!manyDays) return { prepared: [], left: [...dates] };
+  const days: DayOfMany[] = [];
+  for (const date of dates) days.push(await takeDay(deps, file, ref, date, path.join(scratch, 'raw')));
+  await mkdir(path.join(scratch, 'out'));
+  return withPassDb(scratch, async (db) => {
+    const outputs = await manyDays.transform({ config, db, days, outputDir: path.join(scratch, 'out') });
+    const usable = days.flatMap((day) => {
+      const output = outputs.get(day.date);
+      return output && output.rows.written > 0 ? [{ day, output }] : [];
+    });
+    const stored = await Promise.all(usable.map(({ day, output }) => storeDay(deps, ref.dataset, day.date, output)));
+    const metrics = await manyDays.metrics({
+      config,
+      db,
+      days: usable.map(({ day }, n) => ({
+        date: day.date,
+        tables: Object.fromEntries((stored[n]?.tables ?? []).map((t) => [t.table, t.file])),
+      })),
+    });
+    await Promise.all(
+      usable.map(async ({ day, output }, n) => {
+        const { tables = [], rejectsKey = '' } = stored[n] ?? {};
+        const dayMetrics = metrics.get(day.date);
+        if (!dayMetrics) throw new Error(`the pass over ${ref.dataset}'s days gave no metrics for ${day.date}`);
+        const processedKeys = tables.map((t) => t.key);
+        await writePreparedDay(deps.objects, ref.dataset, day.date, {
+          codeVersion: deps.codeVersion,
+          inputs: day.files.map((f) => ({ key: f.key, sha256: f.sha256 })),
+          transform: { processedKey: processedKeys[0] ?? '', processedKeys, rejectsKey, rows: output.rows },
+          metrics: {
+            tables: Object.fromEntries(tables.map((t) => [t.table, t.sha256])),
+            document: { ...dayMetrics.document },
+            completeness: dayMetrics.completeness,
+          },
+        });
+      }),
+    );
+    const prepared = new Set(usable.map(({ day }) => day.date));
+    return { prepared: [...prepared], left: dates.filter((d) => !prepared.has(d)) };
+  });
+}
+
 /**
  * Prepares `input.dates` of the import in passes of {@link IMPORT_DAYS_PER_PASS}: raw files, tables,
  * rejects, metrics and `prepared.json` for every day with a usable row. Nothing for a dataset without
@@ -83,65 +159,25 @@ export async function prepareDays(
   file: ImportedFile,
   input: PrepareImportDaysInput,
 ): Promise<PrepareImportDaysOutput> {
-  const { dataset } = input.importRef;
-  const { module, config } = datasetOf(deps.datasets, dataset);
-  const manyDays = module.days;
-  if (!manyDays) return { prepared: 0, left: [] };
+  if (!datasetOf(deps.datasets, input.importRef.dataset).module.days) return { prepared: 0, left: [] };
   let prepared = 0;
   const left: string[] = [];
   for (let i = 0; i < input.dates.length; i += IMPORT_DAYS_PER_PASS) {
     const dates = input.dates.slice(i, i + IMPORT_DAYS_PER_PASS);
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'import-days-'));
-    const connection = await deps.duckdb.connect();
     try {
-      const days: DayOfMany[] = [];
-      for (const date of dates) days.push(await takeDay(deps, file, input.importRef, date, path.join(scratch, 'raw')));
-      await mkdir(path.join(scratch, 'out'));
-      const outputs = await manyDays.transform({ config, db: connection, days, outputDir: path.join(scratch, 'out') });
-      const usable = days.flatMap((day) => {
-        const output = outputs.get(day.date);
-        if (output && output.rows.written > 0) return [{ day, output }];
-        left.push(day.date);
-        return [];
-      });
-      const stored = await Promise.all(usable.map(({ day, output }) => storeDay(deps, dataset, day.date, output)));
-      const metrics = await manyDays.metrics({
-        config,
-        db: connection,
-        days: usable.map(({ day }, n) => ({
-          date: day.date,
-          tables: Object.fromEntries((stored[n]?.tables ?? []).map((t) => [t.table, t.file])),
-        })),
-      });
-      await Promise.all(
-        usable.map(async ({ day, output }, n) => {
-          const { tables = [], rejectsKey = '' } = stored[n] ?? {};
-          const dayMetrics = metrics.get(day.date);
-          if (!dayMetrics) throw new Error(`the pass over ${dataset}'s days gave no metrics for ${day.date}`);
-          const processedKeys = tables.map((t) => t.key);
-          await writePreparedDay(deps.objects, dataset, day.date, {
-            codeVersion: deps.codeVersion,
-            inputs: day.files.map((f) => ({ key: f.key, sha256: f.sha256 })),
-            transform: { processedKey: processedKeys[0] ?? '', processedKeys, rejectsKey, rows: output.rows },
-            metrics: {
-              tables: Object.fromEntries(tables.map((t) => [t.table, t.sha256])),
-              document: { ...dayMetrics.document },
-              completeness: dayMetrics.completeness,
-            },
-          });
-        }),
-      );
-      prepared += usable.length;
+      const pass = await preparePass(deps, file, input.importRef, dates, scratch);
+      prepared += pass.prepared.length;
+      left.push(...pass.left);
       Context.current().heartbeat({ prepared, of: input.dates.length });
       Context.current().log.info('prepared days of an import in one pass', {
-        dataset,
+        dataset: input.importRef.dataset,
         import: input.importRef.key,
         from: dates[0],
         to: dates.at(-1),
-        prepared: usable.length,
+        prepared: pass.prepared.length,
       });
     } finally {
-      connection.closeSync();
       await rm(scratch, { recursive: true, force: true });
     }
   }
