@@ -17,7 +17,7 @@ import type { TransformContext, TransformOutput } from '../contract.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import type { EnedisConfig } from './config.js';
 import { DELIVERY_TABLE, writeDeliveries } from './delivery-table.js';
-import { parsedFile, parsedRowsSql } from './parsed-files.js';
+import { parsedFile, parsedDayRowsSql } from './parsed-files.js';
 import { ROW_GROUP_SIZE, withQueryDb } from './turns.js';
 
 export const INDEX_TABLE = 'index_readings';
@@ -75,7 +75,7 @@ export async function transformEnedisFiles(context: TransformContext<EnedisConfi
   for (const file of context.files) {
     const parsed = await parsedFile(file.path, file.key, file.sha256);
     files.push({
-      sql: parsedRowsSql(parsed, file.key, file.order),
+      sql: parsedDayRowsSql(parsed, file.key, file.order, context.date),
       values: parsed.manifest.parts.reduce((sum, part) => sum + part.count, 0),
       skipped: parsed.manifest.skipped.map((s) => ({ file: `${file.key}${s.suffix}`, reason: s.reason })),
     });
@@ -99,7 +99,7 @@ async function writeDayTables(
   const rows = files.reduce((sum, f) => sum + f.values, 0) + skipped.length;
   // The day's rows and every rejected one (a rejected value may have no day), read from the
   // parsed files by each query rather than held in memory: they are Parquet already.
-  const dayRows = `(SELECT * FROM (${all}) WHERE day = '${date}'::DATE OR reason IS NOT NULL) AS en_rows`;
+  const dayRows = `(${all}) AS en_rows`;
   const rejected = await count(
     context,
     copyJsonLines(

@@ -4,7 +4,7 @@ import { BadDataError } from '../../shared/errors.js';
 import { nextDate, parisDateOf } from '../../shared/partition.js';
 import type { DropHandler } from '../contract.js';
 import type { EnedisConfig } from './config.js';
-import { parsedFile, parsedRowsSql } from './parsed-files.js';
+import { parsedFile } from './parsed-files.js';
 
 export const enedisDrop: DropHandler<EnedisConfig> = {
   options: z.object({ fileName: z.string().optional() }),
@@ -16,18 +16,11 @@ export const enedisDrop: DropHandler<EnedisConfig> = {
    * line and column when there is one). The parsed values are kept for the file's days
    * (`parsed-files.ts`): claiming parses the file, its days do not parse it again.
    */
-  async days({ db, path, file, now }) {
-    const parsed = await parsedFile(path, file);
-    const { parts } = parsed.manifest;
+  async days({ path, file, now }) {
+    const { parts, days } = (await parsedFile(path, file)).manifest;
     if (parts.every((part) => part.count === 0))
       throw new BadDataError({ file }, `the ${parts.map((p) => p.flow).join(', ')} flow holds no index value`);
     const last = nextDate(parisDateOf(now));
-    const rows = (
-      await db.runAndReadAll(
-        `SELECT DISTINCT strftime(day, '%Y-%m-%d') AS day FROM (${parsedRowsSql(parsed, file, 0)})
-         WHERE reason IS NULL AND NOT skipped AND day <= '${last}'::DATE ORDER BY day`,
-      )
-    ).getRowsJson();
-    return rows.flatMap(([day]) => (typeof day === 'string' ? [day] : []));
+    return days.filter((day) => day <= last);
   },
 };

@@ -11,12 +11,13 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { TextDecoder } from 'node:util';
 import { BadDataError } from '../../shared/errors.js';
+import type { BucketFile } from './day-buckets.js';
 import { createFlowReader, writeFlowValues, type Flow, type FlowReader } from './flow-xml.js';
 
-/** One flow of the file: its values as CSV lines, and the name its rows carry. */
+/** One flow of the file: its values as CSV lines (files in reading date order), and the name its rows carry. */
 export interface FlowPart {
   readonly file: string;
-  readonly values: string;
+  readonly values: readonly BucketFile[];
   readonly flow: Flow;
   readonly count: number;
 }
@@ -49,7 +50,6 @@ type ZipEvent =
 
 interface OpenMember {
   readonly file: string;
-  readonly values: string;
   readonly reader: FlowReader;
   readonly decoder: TextDecoder;
   bytes: number;
@@ -79,11 +79,9 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
     }
     if ((member.originalSize ?? 0) > MAX_MEMBER_BYTES)
       throw new BadDataError({ file: name }, `${member.name} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
-    const values = path.join(scratch, `${prefix}-${members.length - 1}.csv`);
     state.current = {
       file,
-      values,
-      reader: createFlowReader(file, values),
+      reader: createFlowReader(file, path.join(scratch, `${prefix}-${members.length - 1}`)),
       decoder: new TextDecoder('utf-8', { ignoreBOM: true }),
       bytes: 0,
     };
@@ -103,7 +101,7 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
     if (!readable || event.final) {
       state.current = null;
       const summary = await member.reader.close();
-      parts.push({ file: member.file, values: member.values, flow: summary.flow, count: summary.values });
+      parts.push({ file: member.file, values: summary.files, flow: summary.flow, count: summary.values });
     }
   };
   const drain = async () => {
@@ -136,7 +134,7 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
 
 /**
  * Writes the values of every flow of the file at `local` (named `name` in errors and rows) to
- * CSV lines under `scratch`, prefixed `prefix`. Throws BadDataError for a flow that is not
+ * CSV files under `scratch`, named from `prefix`. Throws BadDataError for a flow that is not
  * well-formed (naming `name!member`, its line and column) or a zip without any XML flow.
  */
 export async function writeFileFlows(
@@ -146,9 +144,8 @@ export async function writeFileFlows(
   prefix: string,
 ): Promise<{ readonly parts: readonly FlowPart[]; readonly skipped: readonly SkippedMember[] }> {
   if (!(await startsAsZip(local))) {
-    const values = path.join(scratch, `${prefix}.csv`);
-    const summary = await writeFlowValues(local, name, values);
-    return { parts: [{ file: name, values, flow: summary.flow, count: summary.values }], skipped: [] };
+    const summary = await writeFlowValues(local, name, path.join(scratch, prefix));
+    return { parts: [{ file: name, values: summary.files, flow: summary.flow, count: summary.values }], skipped: [] };
   }
   const { parts, skipped, members } = await readZipFlows(local, name, scratch, prefix);
   if (parts.length === 0)

@@ -2,8 +2,9 @@
  * Streaming reader of Enedis flow files (R151, C15, R15): the XML is read once with a SAX parser
  * (saxes), in bounded memory whatever the file's size, and every index value is written as one
  * CSV line of raw text fields (`VALUE_COLUMNS`: PRM, date, class, value, unit, calendar, nature…)
- * with the line of its element. Converting, checking and keeping them is SQL's work (`rows-sql.ts`).
- * Each value is written as soon as its element closes, straight as text: no object per value.
+ * with the line of its element, in files grouped by reading date (`day-buckets.ts`). Converting,
+ * checking and keeping them is SQL's work (`rows-sql.ts`). Each value is written as soon as its
+ * element closes, straight as text: no object per value.
  *
  * - The flow is the root element: `R151` (daily Linky indexes, the unit in the header's
  *   `Unite_Mesure_Index`) or `C15` (contract events with readings before and after, the unit on
@@ -13,15 +14,15 @@
  * - A document type declaration is refused: entities are never expanded (no XML bomb).
  * - Malformed XML fails the file naming the line and column.
  */
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import { BadDataError } from '../../shared/errors.js';
+import { createBucketWriter, type BucketFile } from './day-buckets.js';
 
 export const FLOWS = ['R151', 'C15', 'R15'] as const;
 
 /** The version of the values written: raise it when they change (parsed files kept by an older reader are then not read). */
-export const READER_FORMAT = 2;
+export const READER_FORMAT = 3;
 export type Flow = (typeof FLOWS)[number];
 
 /** One index value as written in the file: text, unconverted. */
@@ -82,6 +83,8 @@ export interface FlowFileSummary {
   readonly flow: Flow;
   /** Index values written. */
   readonly values: number;
+  /** The CSV files written, in the order of their reading dates. */
+  readonly files: readonly BucketFile[];
 }
 
 const isFlow = (name: string): name is Flow => (FLOWS as readonly string[]).includes(name);
@@ -125,13 +128,14 @@ export interface FlowReader {
 }
 
 /**
- * A reader writing the index values of one flow to `target` as CSV lines, in the flow's order.
- * `file` names the flow in errors. Malformed XML, a document type declaration, or a root that is
- * not a known flow make `close` throw BadDataError naming the line and column.
+ * A reader writing the index values of one flow as CSV lines to files `{prefix}-{n}.csv`, one per
+ * reading date, each in the flow's order. `file` names the flow in errors. Malformed XML, a
+ * document type declaration, or a root that is not a known flow make `close` throw BadDataError
+ * naming the line and column.
  */
-export function createFlowReader(file: string, target: string): FlowReader {
+export function createFlowReader(file: string, prefix: string): FlowReader {
   const parser = new SaxesParser({ position: true });
-  const out = createWriteStream(target, { encoding: 'utf8' });
+  const out = createBucketWriter(prefix);
   const stack: string[] = [];
   let flow: Flow | null = null;
   let headerUnit: string | null = null;
@@ -141,8 +145,6 @@ export function createFlowReader(file: string, target: string): FlowReader {
   let value: ClassValue | null = null;
   let text = '';
   let values = 0;
-  /** CSV lines read from the last chunk, written before the next one is parsed (backpressure). */
-  let pending = '';
   /** The first problem met; parsing stops there. */
   const failures: BadDataError[] = [];
 
@@ -182,7 +184,7 @@ export function createFlowReader(file: string, target: string): FlowReader {
     text = '';
     const parent = stack[stack.length - 1];
     if (CLASS_ELEMENTS[tag.name] && value && reading && flow) {
-      pending += valueLine(flow, prm, event, headerUnit, reading, value);
+      out.add(reading.date, valueLine(flow, prm, event, headerUnit, reading, value));
       values += 1;
       value = null;
     } else if (value && parent !== undefined && CLASS_ELEMENTS[parent]) readClassField(value, tag.name, content);
@@ -193,47 +195,40 @@ export function createFlowReader(file: string, target: string): FlowReader {
     else if (tag.name === 'Nature_Evenement' && parent === 'Evenement_Declencheur') event = content;
   });
 
-  const flush = async () => {
-    if (pending === '') return;
-    const lines = pending;
-    pending = '';
-    if (!out.write(lines)) await once(out, 'drain');
-  };
   return {
     async write(chunk) {
       if (failures.length > 0) return false;
       parser.write(chunk);
       if (failures.length > 0) return false;
-      await flush();
+      // The lines read from this chunk are written before the next one is parsed (backpressure).
+      await out.flush();
       return true;
     },
     async close() {
+      let files: BucketFile[];
       try {
         if (failures.length === 0) parser.close();
-        await flush();
       } finally {
-        out.end();
-        await once(out, 'close');
+        files = await out.close();
       }
       const [failure] = failures;
       if (failure) throw failure;
       if (!flow) throw new BadDataError({ file }, 'the file holds no XML element');
-      return { flow, values };
+      return { flow, values, files };
     },
     async abort() {
-      out.end();
-      await once(out, 'close');
+      await out.close();
     },
   };
 }
 
 /**
- * Reads the flow file at `path` and writes its index values to `target` as CSV lines, in the
- * file's order. `file` names the file in errors. Throws BadDataError (line and column) on
- * malformed XML, a document type declaration, or a root that is not a known flow.
+ * Reads the flow file at `path` and writes its index values as CSV lines to files `{prefix}-{n}.csv`
+ * (see {@link createFlowReader}). `file` names the file in errors. Throws BadDataError (line and
+ * column) on malformed XML, a document type declaration, or a root that is not a known flow.
  */
-export async function writeFlowValues(path: string, file: string, target: string): Promise<FlowFileSummary> {
-  const reader = createFlowReader(file, target);
+export async function writeFlowValues(path: string, file: string, prefix: string): Promise<FlowFileSummary> {
+  const reader = createFlowReader(file, prefix);
   try {
     for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
       if (!(await reader.write(chunk as string))) break;

@@ -50,6 +50,8 @@ function snapped(instant: string, zone: string): string {
 /** SQL giving every value of the files with its conversion, its rejection reason or its skip. */
 export function flowRowsSql(files: readonly FlowValuesFile[]): string {
   const zone = sqlString(PARTITION_TIMEZONE);
+  // A plain date's instant is a Paris midnight: snapping would keep it, and its day is the date
+  // itself. Both are taken as they are, sparing an R151 value the time zone conversions.
   const raw = files
     .map(
       (f) =>
@@ -62,17 +64,20 @@ WITH raw AS (${raw}),
 parsed AS (
   SELECT *,
     TRY_CAST(value AS DECIMAL(18, 3)) AS amount,
-    CASE WHEN regexp_full_match(coalesce(date, ''), '\\d{4}-\\d{2}-\\d{2}')
+    regexp_full_match(coalesce(date, ''), '\\d{4}-\\d{2}-\\d{2}') AS plain_date,
+    CASE WHEN plain_date
          THEN timezone(${zone}, (TRY_CAST(date AS DATE) + 1)::TIMESTAMP)
          ELSE TRY_CAST(date AS TIMESTAMPTZ) END AS instant,
     TRY_CAST(period_start AS TIMESTAMPTZ) AS start_instant,
     flow = 'R15' AND measure_class IS NOT DISTINCT FROM '2' AND direction IS NOT DISTINCT FROM '0' AS stated
   FROM raw),
 snapped AS (
-  SELECT * EXCLUDE (period_start), period_start AS raw_period_start, ${snapped('instant', zone)} AS reading_at, ${snapped('start_instant', zone)} AS period_start
+  SELECT * EXCLUDE (period_start), period_start AS raw_period_start,
+    CASE WHEN plain_date THEN instant ELSE ${snapped('instant', zone)} END AS reading_at,
+    CASE WHEN start_instant IS NOT NULL THEN ${snapped('start_instant', zone)} END AS period_start
   FROM parsed)
 SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, reading_at, period_start, stated,
-  (timezone(${zone}, reading_at) - INTERVAL 1 MICROSECOND)::DATE AS day,
+  CASE WHEN plain_date THEN TRY_CAST(date AS DATE) ELSE (timezone(${zone}, reading_at) - INTERVAL 1 MICROSECOND)::DATE END AS day,
   CASE unit WHEN 'Wh' THEN floor(amount / 1000) WHEN 'kWh' THEN floor(amount) END::BIGINT AS index_kwh,
   CASE unit WHEN 'Wh' THEN amount / 1000 WHEN 'kWh' THEN amount END::DOUBLE AS energy_kwh,
   CASE nature WHEN 'REEL' THEN 'real' WHEN 'ESTIME' THEN 'estimated' ELSE lower(nature) END AS nature,
