@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { DayFile, DayOfMany, DayOfManyOutput, ImportedFile } from '../datasets/contract.js';
 import type { ImportRef } from '../shared/imports.js';
 import { storageKeys } from '../shared/keys.js';
-import { openDuckDb } from '../parquet/duckdb.js';
+import { withOwnDuckDb } from '../parquet/duckdb.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { datasetOf } from './dataset-of.js';
@@ -48,18 +48,8 @@ const PASS_MEMORY_LIMIT = '128MB';
  * between passes (20 years of eCO2mix days in the bench: 362 MB peak, against 420 MB on the
  * worker's shared DuckDB, whose memory grows pass after pass).
  */
-export async function withPassDb<T>(scratchDir: string, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await openDuckDb({ threads: 1, memoryLimit: PASS_MEMORY_LIMIT, tempDirectory: scratchDir });
-  try {
-    const connection = await instance.connect();
-    try {
-      return await work(connection);
-    } finally {
-      connection.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
+export function withPassDb<T>(scratchDir: string, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+  return withOwnDuckDb({ threads: 1, memoryLimit: PASS_MEMORY_LIMIT, tempDirectory: scratchDir }, work);
 }
 
 /** The day's raw files as its `importSource` stores them, each with a local copy under `dir`. */

@@ -1,5 +1,5 @@
 /** One DuckDB instance per worker, tuned for bounded memory and offline use (DESIGN §9). */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 export interface DuckDbOptions {
   readonly threads?: number;
@@ -19,4 +19,22 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDBIns
   };
   if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
   return DuckDBInstance.create(':memory:', settings);
+}
+
+/**
+ * Runs `work` on a DuckDB of its own, closed after: heavy work kept apart from the worker's
+ * instance, its memory returned when it ends.
+ */
+export async function withOwnDuckDb<T>(options: DuckDbOptions, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await openDuckDb(options);
+  try {
+    const connection = await instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
 }

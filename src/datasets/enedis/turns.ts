@@ -17,7 +17,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import pLimit from 'p-limit';
-import { openDuckDb } from '../../parquet/duckdb.js';
+import { withOwnDuckDb } from '../../parquet/duckdb.js';
 
 /** Flow files parsed at once in a process. */
 export const PARSES_AT_ONCE = 1;
@@ -36,17 +36,5 @@ const queryTurn = pLimit(QUERIES_AT_ONCE);
 
 /** Runs `work` on a DuckDB of its own (see the module's doc) once it is its turn; spills under `tempDirectory`. */
 export function withQueryDb<T>(tempDirectory: string, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-  return queryTurn(async () => {
-    const instance = await openDuckDb({ threads: 1, memoryLimit: QUERY_MEMORY_LIMIT, tempDirectory });
-    try {
-      const db = await instance.connect();
-      try {
-        return await work(db);
-      } finally {
-        db.closeSync();
-      }
-    } finally {
-      instance.closeSync();
-    }
-  });
+  return queryTurn(() => withOwnDuckDb({ threads: 1, memoryLimit: QUERY_MEMORY_LIMIT, tempDirectory }, work));
 }
