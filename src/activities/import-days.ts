@@ -9,7 +9,7 @@ import { Context } from '@temporalio/activity';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DayFile, DayOfMany, DayOfManyOutput, ImportedFile } from '../datasets/contract.js';
+import type { DayFile, DayOfMany, DayOfManyOutput, ImportedFile, ManyDays } from '../datasets/contract.js';
 import type { ImportRef } from '../shared/imports.js';
 import { storageKeys } from '../shared/keys.js';
 import { withOwnDuckDb } from '../parquet/duckdb.js';
@@ -91,12 +91,11 @@ async function preparePass(
   deps: ActivityDeps,
   file: ImportedFile,
   ref: ImportRef,
+  manyDays: ManyDays<unknown>,
   dates: readonly string[],
   scratch: string,
 ): Promise<{ prepared: string[]; left: string[] }> {
-  const { module, config } = datasetOf(deps.datasets, ref.dataset);
-  const manyDays = module.days;
-  if (!manyDays) return { prepared: [], left: [...dates] };
+  const { config } = datasetOf(deps.datasets, ref.dataset);
   const days: DayOfMany[] = [];
   for (const date of dates) days.push(await takeDay(deps, file, ref, date, path.join(scratch, 'raw')));
   await mkdir(path.join(scratch, 'out'));
@@ -106,18 +105,23 @@ async function preparePass(
       const output = outputs.get(day.date);
       return output && output.rows.written > 0 ? [{ day, output }] : [];
     });
-    const stored = await Promise.all(usable.map(({ day, output }) => storeDay(deps, ref.dataset, day.date, output)));
+    const stored = await Promise.all(
+      usable.map(async ({ day, output }) => ({
+        day,
+        output,
+        ...(await storeDay(deps, ref.dataset, day.date, output)),
+      })),
+    );
     const metrics = await manyDays.metrics({
       config,
       db,
-      days: usable.map(({ day }, n) => ({
+      days: stored.map(({ day, tables }) => ({
         date: day.date,
-        tables: Object.fromEntries((stored[n]?.tables ?? []).map((t) => [t.table, t.file])),
+        tables: Object.fromEntries(tables.map((t) => [t.table, t.file])),
       })),
     });
     await Promise.all(
-      usable.map(async ({ day, output }, n) => {
-        const { tables = [], rejectsKey = '' } = stored[n] ?? {};
+      stored.map(async ({ day, output, tables, rejectsKey }) => {
         const dayMetrics = metrics.get(day.date);
         if (!dayMetrics) throw new Error(`the pass over ${ref.dataset}'s days gave no metrics for ${day.date}`);
         const processedKeys = tables.map((t) => t.key);
@@ -133,30 +137,31 @@ async function preparePass(
         });
       }),
     );
-    const prepared = new Set(usable.map(({ day }) => day.date));
+    const prepared = new Set(stored.map(({ day }) => day.date));
     return { prepared: [...prepared], left: dates.filter((d) => !prepared.has(d)) };
   });
 }
 
 /**
  * Prepares `input.dates` of the import in passes of {@link IMPORT_DAYS_PER_PASS}: raw files, tables,
- * rejects, metrics and `prepared.json` for every day with a usable row. Nothing for a dataset without
- * a pass over many days. Idempotent: same file, same outputs. Throws BadDataError as the days'
- * own transforms would for a file that cannot be read.
+ * rejects, metrics and `prepared.json` for every day with a usable row. For a dataset without a pass
+ * over many days, every day is left to its own steps. Idempotent: same file, same outputs. Throws
+ * BadDataError as the days' own transforms would for a file that cannot be read.
  */
 export async function prepareDays(
   deps: ActivityDeps,
   file: ImportedFile,
   input: PrepareImportDaysInput,
 ): Promise<PrepareImportDaysOutput> {
-  if (!datasetOf(deps.datasets, input.importRef.dataset).module.days) return { prepared: 0, left: [] };
+  const manyDays = datasetOf(deps.datasets, input.importRef.dataset).module.days;
+  if (!manyDays) return { prepared: 0, left: [...input.dates] };
   let prepared = 0;
   const left: string[] = [];
   for (let i = 0; i < input.dates.length; i += IMPORT_DAYS_PER_PASS) {
     const dates = input.dates.slice(i, i + IMPORT_DAYS_PER_PASS);
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'import-days-'));
     try {
-      const pass = await preparePass(deps, file, input.importRef, dates, scratch);
+      const pass = await preparePass(deps, file, input.importRef, manyDays, dates, scratch);
       prepared += pass.prepared.length;
       left.push(...pass.left);
       Context.current().heartbeat({ prepared, of: input.dates.length });

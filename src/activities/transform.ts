@@ -64,7 +64,8 @@ export function createTransformActivities(deps: ActivityDeps) {
    * tables with DuckDB, and stores the tables under `processed/` and every rejected row (file,
    * line, column, reason) under `quarantine/`. Idempotent: same raw bytes, same outputs, all
    * overwritten. A day an import's pass over many days already transformed from the same raw
-   * files (prepared-days.ts) is taken as it is. A file that cannot be read at all, or a day with no usable row, fails non-retryably.
+   * files (prepared-days.ts) is taken as it is. A file that cannot be read at all, or a day with
+   * no usable row, fails non-retryably.
    */
   async function transformDay(input: TransformDayInput): Promise<TransformDayOutput> {
     const { dataset, date } = input;
@@ -76,7 +77,7 @@ export function createTransformActivities(deps: ActivityDeps) {
         return prepared.transform;
       }
       // Tables of other inputs are about to replace the prepared ones.
-      await deps.objects.delete(storageKeys.preparedDay(dataset, date));
+      if (prepared) await deps.objects.delete(storageKeys.preparedDay(dataset, date));
     }
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'transform-'));
     const connection = await deps.duckdb.connect();

@@ -87,9 +87,9 @@ async function prepareImportDays(importRef: ImportRef, dates: string[]): Promise
  * elsewhere is attached to, so overlapping backfills run each day once. The month reports of its days are
  * asked for once per batch (before continuing as new, at the end, and when cancelled) rather than
  * by each day. An import first prepares the days of each run in passes over many days (for a
- * dataset that has them). Continues as new every 1 000 days (150 for runs started before), or sooner when the
- * server suggests it. Completes with a summary, failed days
- * included (each failed day is also a Failed `daily/{date}` for operators).
+ * dataset that has them). Continues as new every 1 000 days (150 for runs started before), or
+ * sooner when the server suggests it. Completes with a summary, failed days included (each failed
+ * day is also a Failed `daily/{date}` for operators).
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
   const input = checkedInput(checkBackfillInput, rawInput);
