@@ -25,11 +25,18 @@ try {
   const connection = await db.connect();
   const started = performance.now();
   const key = 'raw/enedis/r151.xml';
-  const days =
-    (await enedisModule.drop?.days({ db: connection, path: input, file: key, options: {}, config, now: new Date() })) ??
-    [];
-  const claimed = performance.now();
   const sha256 = await sha256OfFile(input);
+  const days =
+    (await enedisModule.drop?.days({
+      db: connection,
+      path: input,
+      file: key,
+      sha256,
+      options: {},
+      config,
+      now: new Date(),
+    })) ?? [];
+  const claimed = performance.now();
   let written = 0;
   for (const date of days) {
     const dir = path.join(out, 'processed', 'enedis', `dt=${date}`);

@@ -1,7 +1,8 @@
 /**
  * courant's smart-meter day in its own process, as the activities run it: the worker's DuckDB
  * settings (openDuckDb), the module's transform of the day's file, its metrics (the anomalies scored, with
- * no history, as for a first day), and metrics.json.
+ * no history, as for a first day), and metrics.json. The file is parsed by the run (the parse cache
+ * is empty: the process's temporary folder is a new one).
  * Usage: courant-smartmeter.ts --input FILE --date D --out DIR
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
+import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
 import { argsOf, required, treeBytes, type TransformReport } from './outputs.js';
@@ -18,6 +20,8 @@ const input = required(args, 'input');
 const date = required(args, 'date');
 const out = required(args, 'out');
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-'));
+const sha256 = await sha256OfFile(input);
+process.env.TMPDIR = scratch;
 const db = await openDuckDb({ tempDirectory: scratch });
 try {
   const started = performance.now();
@@ -33,7 +37,7 @@ try {
     config,
     db: connection,
     files: [
-      { source: 'drop', key: `raw/smartmeter/dt=${date}/readings.csv`, path: input, sha256: '', order: 0, options: {} },
+      { source: 'drop', key: `raw/smartmeter/dt=${date}/readings.csv`, path: input, sha256, order: 0, options: {} },
     ],
     tablePath,
     rejectsPath: path.join(quarantine, 'readings.rejects.jsonl'),

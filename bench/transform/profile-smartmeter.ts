@@ -9,6 +9,7 @@ import path from 'node:path';
 import { countDataLines } from '../../src/datasets/smartmeter/line-count.js';
 import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
+import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { printReport } from '../lib/child.js';
 import { argsOf, required } from './outputs.js';
 
@@ -25,6 +26,9 @@ const date = required(args, 'date');
 const out = required(args, 'out');
 await mkdir(out, { recursive: true });
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-'));
+const sha256 = await sha256OfFile(input);
+// An empty parse cache: the transform parses the file.
+process.env.TMPDIR = scratch;
 const db = await openDuckDb({ tempDirectory: scratch });
 const connection = await db.connect();
 try {
@@ -43,7 +47,7 @@ try {
       date,
       config,
       db: connection,
-      files: [{ source: 'drop', key: 'readings.csv', path: input, sha256: '', order: 0, options: {} }],
+      files: [{ source: 'drop', key: 'readings.csv', path: input, sha256, order: 0, options: {} }],
       tablePath,
       rejectsPath: path.join(out, 'rejects.jsonl'),
       scratchDir: scratch,

@@ -100,7 +100,15 @@ export function createDropActivities(deps: ActivityDeps) {
       const sha256 = await sha256OfFile(local);
       let days: readonly string[];
       try {
-        days = await drop.days({ db: connection, path: local, file: input.inboxKey, options, config, now: new Date() });
+        days = await drop.days({
+          db: connection,
+          path: local,
+          file: input.inboxKey,
+          sha256,
+          options,
+          config,
+          now: new Date(),
+        });
       } catch (error) {
         if (error instanceof BadDataError) return await quarantine(input, local, error);
         throw error;

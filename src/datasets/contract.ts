@@ -329,6 +329,8 @@ export interface DropHandler<TConfig> {
     readonly db: DuckDBConnection;
     readonly path: string;
     readonly file: string;
+    /** The sha256 of the file's bytes. */
+    readonly sha256: string;
     readonly options: Readonly<Record<string, string>>;
     readonly config: TConfig;
     /** The time of the claim: readings after the end of tomorrow (Paris) are not days of the file. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBucketWriter, MAX_BUCKETS } from '../../src/datasets/enedis/day-buckets.js';
 import { parsedFile } from '../../src/datasets/enedis/parsed-files.js';
+import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { r151Days, r151Flow } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
@@ -54,7 +55,7 @@ describe('values grouped by reading date', () => {
     );
     const file = path.join(scratch.dir, 'prm-order.xml');
     await writeFile(file, r151Flow(readings));
-    const parsed = await parsedFile(file, 'raw/enedis/x/prm-order.xml');
+    const parsed = await parsedFile(file, 'raw/enedis/x/prm-order.xml', await sha256OfFile(file));
     expect(parsed.manifest.days).toEqual(dates);
     const rows = (
       await scratch.connection.runAndReadAll(

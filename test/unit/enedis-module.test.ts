@@ -50,6 +50,7 @@ async function days(file: DayFile): Promise<readonly string[]> {
       db: scratch.connection,
       path: file.path,
       file: file.key,
+      sha256: file.sha256,
       options: {},
       config,
       now: NOW,

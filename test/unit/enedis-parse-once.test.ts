@@ -50,6 +50,7 @@ describe('a flow file of many days', () => {
       db: scratch.connection,
       path: file.path,
       file: file.key,
+      sha256: file.sha256,
       options: {},
       config,
       now: new Date('2026-01-01T00:00:00Z'),

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { describe, expect, it } from 'vitest';
 import type { RowAccounting } from '../../src/datasets/eco2mix/accounting.js';
 import { skippedCount } from '../../src/datasets/eco2mix/accounting.js';
@@ -161,7 +162,9 @@ describe('smart-meter files read by DuckDB', () => {
       date: '2024-01-01',
       config: { stepMinutes: 30, dueHours: null },
       db: scratch.connection,
-      files: [{ source: 'drop', key, path: file, sha256: 'x', order: 0, options: { meterId: 'm1' } }],
+      files: [
+        { source: 'drop', key, path: file, sha256: await sha256OfFile(file), order: 0, options: { meterId: 'm1' } },
+      ],
       tablePath: (table) => path.join(out, `${table}.parquet`),
       rejectsPath,
       scratchDir: out,

@@ -6,6 +6,7 @@
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { describe, expect, it } from 'vitest';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { smartMeterChecks } from '../../src/datasets/smartmeter/checks.js';
@@ -40,7 +41,7 @@ async function transformFile(date: string, lines: readonly string[]) {
     source: 'drop',
     key: `raw/smartmeter/dt=${date}/drop-${written}.csv`,
     path: file,
-    sha256: 'x',
+    sha256: await sha256OfFile(file),
     order: 0,
     options: {},
   };

@@ -3,13 +3,15 @@
  * UCI and LCL files, the generic shape), 23- and 25-hour days, files spanning days, the same file
  * twice, corrected files, bad rows and refused files.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { BadDataError } from '../../src/shared/errors.js';
+import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
@@ -24,7 +26,14 @@ async function fileOf(body: string | Buffer, options: Record<string, string> = {
   written += 1;
   const file = path.join(scratch.dir, `in-${written}.csv`);
   await writeFile(file, body);
-  return { source: 'drop', key: `raw/smartmeter/x/in-${written}.csv`, path: file, sha256: 'x', order, options };
+  return {
+    source: 'drop',
+    key: `raw/smartmeter/x/in-${written}.csv`,
+    path: file,
+    sha256: await sha256OfFile(file),
+    order,
+    options,
+  };
 }
 
 async function days(file: DayFile): Promise<readonly string[]> {
@@ -33,6 +42,7 @@ async function days(file: DayFile): Promise<readonly string[]> {
       db: scratch.connection,
       path: file.path,
       file: file.key,
+      sha256: file.sha256,
       options: file.options,
       config,
       now: NOW,
@@ -289,5 +299,62 @@ describe('files no day can take', () => {
     expect(await refused('meter_id,timestamp,kwh\n')).toMatch(/a header and no reading/);
     expect(await refused(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00]))).toMatch(/binary/);
     expect(await refused(Buffer.from('\ufeffmeter_id,timestamp,kwh\n', 'utf16le'))).toMatch(/UTF-16/);
+  });
+});
+
+describe('a file of many days', () => {
+  const MANY =
+    'meter_id,timestamp,kwh\n' +
+    'm1,2024-05-01T10:00:00Z,1\n' +
+    'm1,2024-05-02T10:00:00Z,2\n' +
+    'm2,2024-05-03T10:00:00Z,3\n' +
+    'm2,2024-05-03T10:30:00Z,x\n';
+  const DATES = ['2024-05-01', '2024-05-02', '2024-05-03'];
+
+  /** Removes the parse cache's entries of a file's bytes, as a worker that never saw them would have none. */
+  async function forget(file: DayFile): Promise<number> {
+    const dir = path.join(os.tmpdir(), 'courant-parsed', 'smartmeter');
+    const entries = (await readdir(dir).catch(() => [])).filter((name) => name.startsWith(file.sha256));
+    await Promise.all(entries.map((name) => rm(path.join(dir, name), { recursive: true, force: true })));
+    return entries.length;
+  }
+
+  it('is read at its claim: its days read the kept rows, not the file', async () => {
+    const file = await fileOf(MANY);
+    expect(await days(file)).toEqual(DATES);
+    // The same bytes as far as the days know (their sha256), but no longer a smart-meter file.
+    await writeFile(file.path, 'not a smart-meter file any more');
+    const kept = [];
+    for (const date of DATES) {
+      const day = await runDay(date, [file]);
+      expect(day.result.rows).toEqual({ read: 4, written: 1, rejected: 1 });
+      expect(day.rejects).toEqual([
+        { file: file.key, line: 5, column: 'kwh', value: 'x', reason: 'kwh is not a number' },
+      ]);
+      kept.push(...day.readings.map((r) => [r.meter_id, r.kwh, r.line]));
+    }
+    expect(kept).toEqual([
+      ['m1', 1, 2],
+      ['m1', 2, 3],
+      ['m2', 3, 4],
+    ]);
+  });
+
+  it('is read again by a day when no claim kept it, giving the same tables', async () => {
+    const file = await fileOf(MANY.replaceAll('m1', 'm7'));
+    await forget(file);
+    const first = await runDay('2024-05-01', [file]);
+    expect(await forget(file)).toBe(1);
+    expect(await runDay('2024-05-01', [file])).toEqual(first);
+    expect(first.readings).toEqual([expect.objectContaining({ meter_id: 'm7', kwh: 1 })]);
+  });
+
+  it('is read apart for another meter: the same bytes dropped with another meter id', async () => {
+    const body = 'Timestamp,Electricity_Consumed,Anomaly_Label\n2024-05-01 10:00:00,0.5,Normal\n';
+    const a = await fileOf(body, { meterId: 'house-a' });
+    const b = await fileOf(body, { meterId: 'house-b' });
+    expect(b.sha256).toBe(a.sha256);
+    expect((await runDay('2024-05-01', [a])).readings.map((r) => r.meter_id)).toEqual(['house-a']);
+    expect((await runDay('2024-05-01', [b])).readings.map((r) => r.meter_id)).toEqual(['house-b']);
   });
 });

@@ -82,17 +82,18 @@ describe('a blocking quality check', () => {
     expect(report).toContain('blocked the day');
 
     // The month leaves the blocked day out and says so.
-    const monthKey = dataPath('reports/month=2019-06/monthly_report.json');
+    // The page is written after the JSON and CSV: once it is there, the month is complete.
+    const monthPage = dataPath('reports/month=2019-06/monthly_report.html');
     const deadline = Date.now() + 30_000;
-    while (!(await readFile(monthKey, 'utf8').catch(() => '')) && Date.now() < deadline)
+    while (!(await readFile(monthPage, 'utf8').catch(() => '')) && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 200));
-    const month = JSON.parse(await readFile(monthKey, 'utf8')) as PeriodReport;
+    const month = JSON.parse(
+      await readFile(dataPath('reports/month=2019-06/monthly_report.json'), 'utf8'),
+    ) as PeriodReport;
     const eco2mix = month.datasets.find((d) => d.dataset === 'eco2mix');
     expect(eco2mix?.days).toMatchObject({ succeeded: 0, failed: 1, blocked: 1 });
     expect(eco2mix?.daily.find((d) => d.date === DAY)).toMatchObject({ status: 'blocked', figures: null });
-    expect(await readFile(dataPath('reports/month=2019-06/monthly_report.html'), 'utf8')).toContain(
-      '1 failed (1 blocked by a quality check, left out)',
-    );
+    expect(await readFile(monthPage, 'utf8')).toContain('1 failed (1 blocked by a quality check, left out)');
 
     if (process.env.RECORD_HISTORIES === '1') {
       const history = await harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', DAY)).fetchHistory();

@@ -16,8 +16,8 @@ export const enedisDrop: DropHandler<EnedisConfig> = {
    * line and column when there is one). The parsed values are kept for the file's days
    * (`parsed-files.ts`): claiming parses the file, its days do not parse it again.
    */
-  async days({ path, file, now }) {
-    const { parts, days } = (await parsedFile(path, file)).manifest;
+  async days({ path, file, sha256, now }) {
+    const { parts, days } = (await parsedFile(path, file, sha256)).manifest;
     if (parts.every((part) => part.count === 0))
       throw new BadDataError({ file }, `the ${parts.map((p) => p.flow).join(', ')} flow holds no index value`);
     const last = nextDate(parisDateOf(now));

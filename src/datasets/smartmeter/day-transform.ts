@@ -1,28 +1,21 @@
 /**
  * The smart-meter day: every file claimed for the day (any shape) → `readings.parquet` (the day's
  * readings, one per meter and instant), `meter_daily.parquet` (one row per meter) and the rejected
- * rows. DuckDB reads the files itself and keeps the rows in a temporary table that spills to disk
- * past its memory limit, so memory stays bounded whatever the number of readings.
+ * rows of its files. Each file is read once for all its days (`parsed-files.ts`); the day reads its
+ * own readings from the parse, as Parquet, so memory stays bounded whatever the number of readings.
  *
  * - A reading belongs to Paris day D when its interval starts in [D 00:00, D+1 00:00) Paris.
  * - When several files hold the same (meter, instant), the latest to arrive wins (a corrected
  *   delivery), and within one file the last line; repeats within a file are counted as duplicates.
- * - A Paris local time of the October hour that repeats, written twice for a meter in one file,
- *   is summer time the first time and winter time the second; written once, winter time.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
-import { BadDataError } from '../../shared/errors.js';
 import { parisDayBounds } from '../../shared/partition.js';
 import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
-import { asBadData } from './duckdb-errors.js';
-import { readHeaderLine } from './header.js';
-import { countDataLines } from './line-count.js';
-import { fileRowsSql } from './rows-sql.js';
-import { recogniseShape } from './shapes.js';
 import type { SmartMeterConfig } from './config.js';
+import { parsedDayRowsSql, parsedSmartMeterFile } from './parsed-files.js';
 
 export const READINGS_TABLE = 'readings';
 export const METER_DAILY_TABLE = 'meter_daily';
@@ -35,54 +28,25 @@ export function meterOf(file: Pick<DayFile, 'options' | 'key'>): string {
   return name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'meter';
 }
 
-/** A file of the day: the SQL reading its rows, and how many non-blank lines follow its header. */
+/** A file of the day, parsed: the SQL of its rows for the day, how many rows it has, whether they carry a label. */
 interface Scan {
-  readonly file: DayFile;
   readonly sql: string;
-  readonly dataLines: number;
-  /** Whether its shape carries a label. */
+  readonly rows: number;
   readonly labelled: boolean;
 }
 
-async function scanOf(file: DayFile, config: SmartMeterConfig): Promise<Scan> {
-  const shape = recogniseShape(await readHeaderLine(file.path, file.key), file.key, config.stepMinutes);
-  const lines = await countDataLines(file.path);
-  const sql = fileRowsSql({
-    path: file.path,
-    file: file.key,
-    arrival: file.order,
-    shape,
-    meterId: meterOf(file),
-    blankLines: lines.blankLines ?? [],
-  });
-  return { file, sql, dataLines: lines.dataLines, labelled: shape.label !== null };
+async function scanOf(db: DuckDBConnection, date: string, file: DayFile, config: SmartMeterConfig): Promise<Scan> {
+  const parsed = await parsedSmartMeterFile(
+    db,
+    { path: file.path, key: file.key, sha256: file.sha256, meterId: meterOf(file) },
+    config,
+  );
+  return {
+    sql: parsedDayRowsSql(parsed, date, file.order),
+    rows: parsed.manifest.rows,
+    labelled: parsed.manifest.labelled,
+  };
 }
-
-/**
- * Every non-blank line after a file's header must be a row, kept or rejected: a line DuckDB's
- * reader skipped would be lost without a reason, so the file is refused instead.
- */
-async function assertEveryLineRead(db: DuckDBConnection, scans: readonly Scan[]): Promise<void> {
-  const counts = await db.runAndReadAll('SELECT arrival, count(*) FROM sm_rows GROUP BY arrival');
-  const rows = new Map(counts.getRowsJson().map(([arrival, n]) => [Number(arrival), Number(n)]));
-  for (const { file, dataLines } of scans) {
-    const read = rows.get(file.order) ?? 0;
-    if (read !== dataLines) {
-      throw new BadDataError(
-        { file: file.key },
-        `${dataLines} non-blank lines follow the header, but ${read} were read as rows (a carriage return alone as a line end?)`,
-      );
-    }
-  }
-}
-
-/**
- * What the day keeps of each row, narrow so that millions of rows stay in memory or spill little:
- * the file as its arrival (its key is joined back where written), the naive local time only where
- * the October hour repeats.
- */
-const SM_ROWS_COLUMNS =
-  'arrival, line, meter_id, ts, kwh, label, step, repeated, CASE WHEN repeated THEN naive END AS naive, reason, bad_column, bad_value';
 
 async function count(db: DuckDBConnection, sql: string): Promise<number> {
   return Number((await db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
@@ -141,25 +105,11 @@ ORDER BY meter_id`;
 /** See the module's doc: the day's files → readings, per-meter figures and rejects. Idempotent. */
 export async function transformSmartMeterFiles(context: TransformContext<SmartMeterConfig>): Promise<TransformOutput> {
   const { db, date } = context;
-  const scans = await Promise.all(context.files.map((file) => scanOf(file, context.config)));
-  const keys = context.files.map((f) => f.key).join(', ');
+  const scans: Scan[] = [];
+  for (const file of context.files) scans.push(await scanOf(db, date, file, context.config));
   try {
-    await asBadData(keys, () =>
-      db.run(
-        `CREATE OR REPLACE TEMP TABLE sm_rows AS SELECT ${SM_ROWS_COLUMNS} FROM (${scans.map((scan) => scan.sql).join(' UNION ALL ')})`,
-      ),
-    );
-    await assertEveryLineRead(db, scans);
-    // The first of two writings of a repeated October local time is summer time, an hour earlier.
-    await db.run(`
-UPDATE sm_rows SET ts = ts - INTERVAL 1 HOUR FROM (
-  SELECT arrival, line FROM (
-    SELECT arrival, line, row_number() OVER (PARTITION BY arrival, meter_id, naive ORDER BY line) AS n,
-           count(*) OVER (PARTITION BY arrival, meter_id, naive) AS k
-    FROM sm_rows WHERE repeated AND reason IS NULL)
-  WHERE n = 1 AND k > 1) firsts
-WHERE sm_rows.arrival = firsts.arrival AND sm_rows.line = firsts.line`);
-    const read = await count(db, 'SELECT count(*) FROM sm_rows');
+    await db.run(`CREATE OR REPLACE TEMP VIEW sm_rows AS ${scans.map((scan) => scan.sql).join(' UNION ALL ')}`);
+    const read = scans.reduce((sum, scan) => sum + scan.rows, 0);
     const rejected = await count(
       db,
       copyJsonLines(
@@ -182,7 +132,7 @@ WHERE sm_rows.arrival = firsts.arrival AND sm_rows.line = firsts.line`);
     await db.run(copyToParquetSql(meterDailySql(date), context.tablePath(METER_DAILY_TABLE)));
     return { tables: [READINGS_TABLE, METER_DAILY_TABLE], rows: { read, written, rejected } };
   } finally {
-    await db.run('DROP TABLE IF EXISTS sm_rows');
+    await db.run('DROP VIEW IF EXISTS sm_rows');
     await db.run('DROP TABLE IF EXISTS sm_readings');
   }
 }
