@@ -1,8 +1,8 @@
 /**
  * One R151 file of many days through courant's Enedis module in its own process, as the activities
  * run it: the claim (`drop.days`: which days the file closes) then the transform of each of its days,
- * with the worker's DuckDB settings (openDuckDb). Starts with an empty parse cache (the caller gives
- * a fresh TMPDIR). Prints the time, the peak RSS and the rows written.
+ * with the worker's DuckDB settings (openDuckDb). Starts with an empty parse cache (a temporary
+ * directory of its own). Prints the time, the peak RSS and the rows written.
  * Usage: courant-r151-file.ts --input FILE --out DIR
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +19,8 @@ const args = argsOf(process.argv.slice(2));
 const input = required(args, 'input');
 const out = required(args, 'out');
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-enedis-'));
+// An empty parse cache: the claim parses the file.
+process.env.TMPDIR = scratch;
 const db = await openDuckDb({ tempDirectory: scratch });
 const config = { jumpKWh: 1000 };
 try {

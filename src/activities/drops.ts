@@ -1,7 +1,8 @@
 /**
  * Drop activities: files delivered to `inbox/{dataset}/` are claimed into the days they cover
- * (`raw/{dataset}/dt={date}/drop-{sha256}.{ext}`, named by content), then removed from the inbox
- * once those days succeeded. A file no day can take is moved to quarantine with its reason.
+ * (`raw/{dataset}/dt={date}/drop-{sha256}.{ext}.meta.json`, named by content, each naming the bytes
+ * stored once at `raw/{dataset}/drops/{sha256}.{ext}`), then removed from the inbox once those days
+ * succeeded. A file no day can take is moved to quarantine with its reason.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -69,9 +70,9 @@ export function createDropActivities(deps: ActivityDeps) {
   }
 
   /**
-   * Reads a dropped file, asks its dataset which Paris days it covers, and copies it into each of
-   * those days' raw files (once: the copy is named by the content's hash, with a `.meta.json`
-   * naming the inbox file, its options and the time of the claim). Idempotent: the same bytes
+   * Reads a dropped file, asks its dataset which Paris days it covers, stores its bytes once
+   * (named by the content's hash) and gives each of those days a raw file's `.meta.json` naming
+   * them, the inbox file, its options and the time of the claim. Idempotent: the same bytes
    * claimed again change nothing. A file of unknown shape, empty or binary is quarantined and fails
    * non-retryably; the inbox file is never removed here otherwise.
    */
@@ -122,10 +123,11 @@ export function createDropActivities(deps: ActivityDeps) {
       }
       const ext = extensionOf(options.fileName);
       const toRun: string[] = [];
+      const content = storageKeys.claimedDropContent(input.dataset, sha256, ext);
+      const stored = (await deps.objects.head(content)) ?? (await deps.objects.putFile(content, local));
       for (const date of days) {
         const key = storageKeys.claimedDrop(input.dataset, date, sha256, ext);
         if (!(await readRawMeta(deps.objects, key))) {
-          const stored = await deps.objects.putFile(key, local);
           await writeRawMeta(deps.objects, key, {
             file: input.inboxKey,
             claimedAt: new Date().toISOString(),
@@ -133,6 +135,7 @@ export function createDropActivities(deps: ActivityDeps) {
             sha256,
             contentType: 'application/octet-stream',
             options,
+            content,
           });
         }
         const run = await deps.records.getDayRun(input.dataset, date);

@@ -15,11 +15,18 @@ const rawMetaSchema = z.looseObject({
   sha256: z.string().length(64),
   contentType: z.string().optional(),
   options: z.record(z.string(), z.string()).optional(),
+  /** A claimed drop's bytes, when they are not beside the meta: stored once for every day the file covers. */
+  content: z.string().optional(),
   /** A snapshot's slot: its name and bounds (ISO-8601). */
   slot: z.object({ name: z.string(), start: z.iso.datetime(), end: z.iso.datetime() }).optional(),
 });
 
 export type RawMeta = z.infer<typeof rawMetaSchema>;
+
+/** The key holding the bytes of the raw file `rawKey` described by `meta`: its `content`, else the key itself. */
+export function bytesKeyOf(rawKey: string, meta: RawMeta | null): string {
+  return meta?.content ?? rawKey;
+}
 
 /** The meta of the raw file `rawKey`, or null when the file was never stored. */
 export async function readRawMeta(objects: ObjectStore, rawKey: string): Promise<RawMeta | null> {

@@ -12,7 +12,7 @@ import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
 import { preparedFrom, readPreparedDay } from './prepared-days.js';
-import { readRawMeta } from './raw-meta.js';
+import { bytesKeyOf, readRawMeta } from './raw-meta.js';
 
 export interface TransformDayInput {
   readonly dataset: DatasetName;
@@ -31,21 +31,24 @@ export interface TransformDayOutput {
 }
 
 /**
- * What a file's `.meta.json` adds for the module: the options a dropped file was given, the slot a
- * snapshot was taken in. Downloads have neither (their meta is not read).
+ * What a file's `.meta.json` adds for the module: where a dropped file's bytes are (`key`: stored
+ * once for all the days it covers), the options it was given, the slot a snapshot was taken in.
+ * Downloads have none of these (their meta is not read).
  */
 async function factsOf(
   deps: ActivityDeps,
   file: InputFile,
   date: string,
-): Promise<Pick<DayFile, 'options' | 'snapshot'>> {
+): Promise<Pick<DayFile, 'key' | 'options' | 'snapshot'>> {
   const isSnapshot = file.key.includes(`/${file.source}/`);
-  if (file.source !== DROP_SOURCE && !isSnapshot) return { options: {} };
+  if (file.source !== DROP_SOURCE && !isSnapshot) return { key: file.key, options: {} };
   const meta = await readRawMeta(deps.objects, file.key);
+  const key = bytesKeyOf(file.key, meta);
   const slot = meta?.slot;
-  if (!isSnapshot || !slot) return { options: meta?.options ?? {} };
+  if (!isSnapshot || !slot) return { key, options: meta?.options ?? {} };
   const takenAt = new Date(meta.fetchedAt ?? slot.start);
   return {
+    key,
     options: {},
     snapshot: { slot: { date, name: slot.name, start: new Date(slot.start), end: new Date(slot.end) }, takenAt },
   };
@@ -86,17 +89,10 @@ export function createTransformActivities(deps: ActivityDeps) {
       await mkdir(path.join(scratch, 'work'));
       const copies = await Promise.all(
         input.inputs.map(async (file, order) => {
-          const local = path.join(scratch, 'raw', `${order}-${path.posix.basename(file.key)}`);
-          const read = await deps.objects.getToFile(file.key, local);
           const facts = await factsOf(deps, file, date);
-          const day: DayFile = {
-            source: file.source,
-            key: file.key,
-            path: local,
-            sha256: file.sha256,
-            order,
-            ...facts,
-          };
+          const local = path.join(scratch, 'raw', `${order}-${path.posix.basename(facts.key)}`);
+          const read = await deps.objects.getToFile(facts.key, local);
+          const day: DayFile = { source: file.source, path: local, sha256: file.sha256, order, ...facts };
           return { read, day };
         }),
       );

@@ -32,7 +32,10 @@ export interface HttpInput {
   readonly extension: string;
 }
 
-/** Every file dropped in `inbox/{dataset}/` and claimed for the day (`raw/{dataset}/dt={date}/drop-{sha256}.{ext}`). */
+/**
+ * Every file dropped in `inbox/{dataset}/` and claimed for the day
+ * (`raw/{dataset}/dt={date}/drop-{sha256}.{ext}.meta.json`, its bytes at `raw/{dataset}/drops/{sha256}.{ext}`).
+ */
 export interface DropInput {
   readonly kind: 'drop';
 }
@@ -72,7 +75,7 @@ export interface DatasetSnapshots<TConfig> {
 export interface DayFile {
   /** The http source or the snapshot source it came from, `drop` for a claimed file. */
   readonly source: string;
-  /** Its storage key: what rejects and errors name. */
+  /** The storage key of its bytes: what rejects and errors name. */
   readonly key: string;
   /** Its local copy. */
   readonly path: string;

@@ -60,9 +60,15 @@ export const storageKeys = {
   /** A snapshot taken by the collector in slot `slot` (`HHMM` or `HHMMbis`) of the Paris day. */
   snapshot: (dataset: string, date: string, source: string, slot: string, ext: string) =>
     `${partition('raw', dataset, date)}/${checkName('source', source)}/${checkName('slot', slot, SLOT_NAME_PATTERN)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
-  /** A dropped file claimed for a day: named by its content, so the same bytes are claimed once. */
+  /**
+   * A dropped file claimed for a day: named by its content, so the same bytes are claimed once. Its
+   * `.meta.json` names where the bytes are (`claimedDropContent`, stored once for all the file's days).
+   */
   claimedDrop: (dataset: string, date: string, sha256: string, ext: string) =>
     `${partition('raw', dataset, date)}/${DROP_SOURCE}-${checkSha256(sha256).slice(0, 32)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
+  /** The bytes of a claimed dropped file, stored once whatever the number of days it covers. */
+  claimedDropContent: (dataset: string, sha256: string, ext: string) =>
+    `raw/${checkDataset(dataset)}/drops/${checkSha256(sha256)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
   processed: (dataset: string, date: string, table: string) =>
     `${partition('processed', dataset, date)}/${checkName('table', table)}.parquet`,
   /** What a pass over an import's days computed for the day, and from which inputs (prepared-days.ts). */

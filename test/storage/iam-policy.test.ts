@@ -79,6 +79,7 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'storageKeys.rawMeta': ['raw/eco2mix/dt=2024-01-01/realtime.csv'],
   'storageKeys.rawDay': ['eco2mix', '2024-01-01'],
   'storageKeys.claimedDrop': ['eco2mix', '2024-01-01', 'a'.repeat(64), 'csv'],
+  'storageKeys.claimedDropContent': ['eco2mix', 'a'.repeat(64), 'csv'],
   'inboxKeys.folder': ['eco2mix'],
   'inboxKeys.file': ['eco2mix', 'a'.repeat(64), 'readings.csv'],
   'inboxKeys.quarantined': ['eco2mix', 'readings.csv'],

@@ -133,11 +133,19 @@ describe('a dataset module added in the test suite alone', () => {
       ['2024-10-27T12:00', 6],
       ['2024-10-27T22:59', 7],
     ]);
+    // The bytes are stored once; each day the file covers names them in its claim's meta.
+    const content = `raw/toydrop/drops/${result.sha256}.csv`;
+    expect(await readFile(dataPath(content), 'utf8')).toBe(body);
+    expect((await harness.resources.deps.objects.list('raw/toydrop/drops')).map((o) => o.key)).toEqual([content]);
+    for (const day of ['2024-10-26', '2024-10-27'])
+      expect(await json(`raw/toydrop/dt=${day}/drop-${result.sha256.slice(0, 32)}.csv.meta.json`)).toMatchObject({
+        file: inboxKey,
+        sha256: result.sha256,
+        bytes: Buffer.byteLength(body),
+        content,
+      });
     const claimed = (await harness.resources.deps.objects.list('raw/toydrop/dt=2024-10-27')).map((o) => o.key);
-    expect(claimed).toEqual([
-      `raw/toydrop/dt=2024-10-27/drop-${result.sha256.slice(0, 32)}.csv`,
-      `raw/toydrop/dt=2024-10-27/drop-${result.sha256.slice(0, 32)}.csv.meta.json`,
-    ]);
+    expect(claimed).toEqual([`raw/toydrop/dt=2024-10-27/drop-${result.sha256.slice(0, 32)}.csv.meta.json`]);
 
     // The same bytes dropped again change nothing and run nothing.
     const again = await drop('values.csv', body);
@@ -167,6 +175,24 @@ describe('a dataset module added in the test suite alone', () => {
       ['2024-10-27T12:00', 60],
       ['2024-10-27T22:59', 7],
     ]);
+  });
+
+  it('runs a day from a claim made before the bytes were stored once (the bytes beside its meta)', async () => {
+    const body = 'ts,value\n2024-05-02T08:00:00Z,4\n';
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha256').update(body).digest('hex');
+    const key = `raw/toydrop/dt=2024-05-02/drop-${sha.slice(0, 32)}.csv`;
+    await harness.resources.deps.objects.put(key, body);
+    const meta = { file: 'inbox/toydrop/old.csv', claimedAt: '2024-05-03T00:00:00Z', bytes: body.length, sha256: sha };
+    await harness.resources.deps.objects.put(`${key}.meta.json`, JSON.stringify(meta));
+    const handle = await startDay(harness.client, {
+      date: '2024-05-02',
+      runKind: 'manual',
+      datasets: ['toydrop'],
+      taskQueue: harness.config.temporal.taskQueue,
+    });
+    await handle.result();
+    expect(await valuesOf('toydrop', '2024-05-02')).toEqual([['2024-05-02T08:00', 4]]);
   });
 
   it('quarantines a dropped file of unknown shape with its reason and runs no day', async () => {
