@@ -21,6 +21,7 @@ import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 import { BENCH_DIR, runChild, trackChild, tsNode } from '../lib/child.js';
 import { int, mb, seconds, table } from '../lib/markdown.js';
+import { cpuSeconds } from '../lib/proc.js';
 import { startBenchServers } from '../lib/servers.js';
 import { startWorkerProcess } from '../orchestration/worker-process.js';
 import { r151DailyZips, r151File } from './r151-input.js';
@@ -67,6 +68,8 @@ interface MonthResult {
   readonly courant: Measured & {
     readonly ingestSeconds: number;
     readonly energiesSeconds: number;
+    /** CPU time the worker used (all its threads) from the ingestion's start to the energies' end. */
+    readonly workerCpuSeconds: number;
     readonly prms: number;
     readonly energyKWh: number;
   };
@@ -152,9 +155,11 @@ async function benchMonth(sizes: Sizes, options: EnedisBenchOptions): Promise<Mo
     /** Read while the worker runs: /proc forgets a process once it has gone. */
     let peak: number;
     let loadAfter: number;
+    let workerCpuSeconds: number;
     const energies = path.join(work, 'energies.parquet');
     try {
       options.log(`enedis: ingesting ${sizes.monthDates.length} daily R151 zips of ${int(sizes.monthPrms)} PRMs`);
+      const cpuBefore = cpuSeconds(worker.pid) ?? 0;
       ingestSeconds = await courant(['ingest', '--dataset', 'enedis', '--dir', zips, '--wait'], env, logFile);
       energiesSeconds = await courant(
         ['energies', '--dataset', 'enedis', '--from', from, '--to', to, '--format', 'parquet', '--out', energies],
@@ -162,6 +167,7 @@ async function benchMonth(sizes: Sizes, options: EnedisBenchOptions): Promise<Mo
         logFile,
       );
       peak = worker.peakRssBytes() ?? 0;
+      workerCpuSeconds = (cpuSeconds(worker.pid) ?? 0) - cpuBefore;
       loadAfter = os.loadavg()[0] ?? 0;
     } finally {
       await worker.stop();
@@ -190,6 +196,7 @@ async function benchMonth(sizes: Sizes, options: EnedisBenchOptions): Promise<Mo
         seconds: ingestSeconds + energiesSeconds,
         ingestSeconds,
         energiesSeconds,
+        workerCpuSeconds,
         peakRssBytes: peak,
         ...(await energyTotals(energies)),
       },
@@ -256,7 +263,7 @@ function sectionMarkdown(sizes: Sizes, month: MonthResult, file: FileResult, smo
         [
           `(a) ${sizes.monthDates.length} daily zips, ${int(sizes.monthPrms)} PRMs, ${int(month.readings)} readings (${mb(month.zipBytes)} MB zipped)`,
           'courant: `ingest --dir --wait`, then `energies` for the month',
-          `${seconds(month.courant.seconds)} (ingest ${seconds(month.courant.ingestSeconds)}, energies ${seconds(month.courant.energiesSeconds)})`,
+          `${seconds(month.courant.seconds)} (ingest ${seconds(month.courant.ingestSeconds)}, energies ${seconds(month.courant.energiesSeconds)}; worker CPU ${seconds(month.courant.workerCpuSeconds)})`,
           `${mb(month.courant.peakRssBytes)} MB (worker)`,
           `${int(month.courant.prms)} PRMs, ${int(month.courant.energyKWh)} kWh`,
         ],
