@@ -10,7 +10,8 @@
  * in a folder of its own and renamed into place, so a reader sees a whole entry or none; two
  * processes parsing the same file at once write equal entries and the second keeps the first's.
  * A file already being parsed in this process is waited for rather than parsed twice. The least
- * recently used entries are removed past the cache's bound.
+ * recently used entries are removed past the cache's bound, and so are the folders of parses
+ * left unfinished for a day (a process stopped while it parsed).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
@@ -55,6 +56,11 @@ export interface ParsedCacheOptions<TManifest> {
 
 const MANIFEST = 'manifest.json';
 
+/** A parse's folder untouched for this long belongs to a process that stopped: it is removed. */
+const STALE_PARSE_MS = 24 * 60 * 60 * 1000;
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
@@ -88,18 +94,33 @@ export function parsedCache<TManifest>(options: ParsedCacheOptions<TManifest>): 
     }
   }
 
-  /** Removes the least recently used entries (but `keep`) while the cache is larger than its bound. */
+  /**
+   * Removes the least recently used entries (but `keep`) while the cache is larger than its bound,
+   * and the parses left unfinished for a day.
+   */
   async function evict(dir: string, keep: string): Promise<void> {
-    const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.includes('.'));
-    const entries = await Promise.all(
-      names.map(async ({ name }) => {
-        const entry = path.join(dir, name);
-        const used = await stat(path.join(entry, MANIFEST)).then(
+    const folders = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory());
+    const unfinished = folders.filter((e) => e.name.includes('.')).map((e) => path.join(dir, e.name));
+    await Promise.all(
+      unfinished.map(async (parse) => {
+        const touched = await stat(parse).then(
           (s) => s.mtimeMs,
-          () => 0,
+          () => Date.now(),
         );
-        return { entry, used, bytes: await bytesUnder(entry) };
+        if (Date.now() - touched > STALE_PARSE_MS) await rm(parse, { recursive: true, force: true });
       }),
+    );
+    const entries = await Promise.all(
+      folders
+        .filter((e) => !e.name.includes('.'))
+        .map(async ({ name }) => {
+          const entry = path.join(dir, name);
+          const used = await stat(path.join(entry, MANIFEST)).then(
+            (s) => s.mtimeMs,
+            () => 0,
+          );
+          return { entry, used, bytes: await bytesUnder(entry) };
+        }),
     );
     let total = entries.reduce((sum, e) => sum + e.bytes, 0);
     for (const e of entries.sort((a, b) => a.used - b.used)) {
@@ -139,6 +160,7 @@ export function parsedCache<TManifest>(options: ParsedCacheOptions<TManifest>): 
 
   return {
     async entry(source, parse) {
+      if (!SHA256.test(source.sha256)) throw new RangeError(`"${source.sha256}" is not a sha256 written in hex`);
       const variant = source.variant ? `-${shortHash(source.variant)}` : '';
       const entry = path.join(cacheDir(), `${source.sha256}-${shortHash(options.format)}${variant}`);
       const hit = await cached(entry);

@@ -1,6 +1,7 @@
 /**
  * The parse cache: a file's entry is parsed once per bytes and variant, in this process and across
- * processes; a failed parse keeps nothing; past its bound the least recently used entries go.
+ * processes; a failed parse keeps nothing; past its bound the least recently used entries go, and
+ * parses left unfinished for a day; a name that is not a sha256 is refused.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -125,5 +126,29 @@ describe('the parse cache', () => {
     const entryC = await cache.entry(c, parse(c.local));
     const left = await readdir(path.join(tmp, 'courant-parsed', 'bounded'));
     expect(left.sort()).toEqual([path.basename(entryA.dir), path.basename(entryC.dir)].sort());
+  });
+
+  it('removes a parse left unfinished for a day, not one under way in another process', async () => {
+    const cache = parsedCache({ dataset: 'stopped', format: 'v1', manifest, maxBytes: 1e9 });
+    const dir = path.join(tmp, 'courant-parsed', 'stopped');
+    const stopped = path.join(dir, `${'1'.repeat(64)}-abc.X1y2Z3`);
+    const underWay = path.join(dir, `${'2'.repeat(64)}-abc.Q4r5S6`);
+    for (const folder of [stopped, underWay]) {
+      await mkdir(path.join(folder, 'entry'), { recursive: true });
+      await writeFile(path.join(folder, 'entry', 'rows.txt'), 'half');
+    }
+    const dayAndMore = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    await utimes(stopped, dayAndMore, dayAndMore);
+    const file = await source('s');
+    const kept = await cache.entry(file, countingParse().parse(file.local));
+    expect((await readdir(dir)).sort()).toEqual([path.basename(kept.dir), path.basename(underWay)].sort());
+  });
+
+  it('refuses a sha256 that is not 64 hex digits (it names a folder)', async () => {
+    const cache = parsedCache({ dataset: 'named', format: 'v1', manifest, maxBytes: 1e9 });
+    const file = await source('n');
+    await expect(cache.entry({ ...file, sha256: '../escape' }, countingParse().parse(file.local))).rejects.toThrow(
+      RangeError,
+    );
   });
 });
