@@ -12,6 +12,7 @@
  * activity type (from the histories, child workflows included), the worker's peak RSS (VmHWM)
  * and CPU seconds.
  * Usage: node --import tsx bench/activity/smartmeter-ingest.ts [--rows N] [--runs R] [--work DIR]
+ * (`DUCKDB_MEMORY_LIMIT` in the environment is given to the worker: its DuckDB's limit, 256MB by default).
  */
 import type { Client } from '@temporalio/client';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
@@ -104,6 +105,7 @@ async function oneRun(
     // An empty parse cache: the file is parsed by this run.
     TMPDIR: await mkdtemp(path.join(options.workDir, `tmp-${name}-`)),
     WORKFLOW_BUNDLE_DIR: stack.bundles,
+    ...(process.env.DUCKDB_MEMORY_LIMIT ? { DUCKDB_MEMORY_LIMIT: process.env.DUCKDB_MEMORY_LIMIT } : {}),
   };
   const config = loadConfig({ ...process.env, ...env });
   const storage = await createStorage(config);
