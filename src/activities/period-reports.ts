@@ -17,7 +17,8 @@ export interface ReportPeriodInput {
 
 function checkedPeriod(name: string): ReportPeriod {
   const period = parsePeriod(name);
-  if (!period) throw ApplicationFailure.nonRetryable(`not a report period: ${JSON.stringify(name)}`, 'InvalidInput');
+  if (!period)
+    throw ApplicationFailure.nonRetryable(`not a report period: ${JSON.stringify(name)}`, ErrorType.InvalidInput);
   return period;
 }
 

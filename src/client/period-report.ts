@@ -4,19 +4,29 @@ import { ServiceError, WorkflowNotFoundError, type Client } from '@temporalio/cl
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mainTaskQueue, workflowIds } from '../shared/keys.js';
 import type { ReportPeriod } from '../shared/periods.js';
-import { rebuildSignal, stateQuery, type PeriodReportState } from '../shared/period-report-messages.js';
+import {
+  rebuildSignal,
+  stateQuery,
+  type PeriodReportState,
+  type RebuildRequest,
+} from '../shared/period-report-messages.js';
 
 /**
  * Signal-with-starts `report/{period}` on the deployment's main task queue (given it or its
  * backfill queue): a rebuild, serialized with every other build of the period.
  */
-export async function requestPeriodReport(client: Client, period: ReportPeriod, taskQueue: string) {
-  return client.workflow.signalWithStart<PeriodReportWorkflow>('periodReport', {
+export async function requestPeriodReport(
+  client: Client,
+  period: ReportPeriod,
+  taskQueue: string,
+  request: RebuildRequest = {},
+) {
+  return client.workflow.signalWithStart<PeriodReportWorkflow, [RebuildRequest?]>('periodReport', {
     workflowId: workflowIds.periodReport(period, taskQueue),
     taskQueue: mainTaskQueue(taskQueue),
     args: [{ period: period.name }],
     signal: rebuildSignal,
-    signalArgs: [],
+    signalArgs: request.now ? [{ now: true }] : [],
   });
 }
 
@@ -61,14 +71,14 @@ export async function waitForPeriodReport(
   throw new Error(`${handle.workflowId} did not finish a build within ${timeoutMs} ms`, { cause: lastProblem });
 }
 
-/** Asks for a rebuild of the period (signal-with-start) and waits for it. */
+/** Asks for a rebuild of the period (signal-with-start), to start without a cooldown, and waits for it. */
 export async function rebuildPeriodReport(
   client: Client,
   period: ReportPeriod,
   taskQueue: string,
   options: WaitOptions = {},
 ): Promise<PeriodReportState> {
-  await requestPeriodReport(client, period, taskQueue);
+  await requestPeriodReport(client, period, taskQueue, { now: true });
   const state = await waitForPeriodReport(client, period, taskQueue, options);
   if (state === null) throw new Error(`${workflowIds.periodReport(period, taskQueue)} was not started`);
   return state;

@@ -22,6 +22,12 @@ export interface PeriodReportInput {
   readonly carried?: Pick<PeriodReportState, 'requested' | 'built' | 'keys' | 'lastError'>;
 }
 
+/** What a rebuild request may say. */
+export interface RebuildRequest {
+  /** Someone waits for this build (`courant report`): it does not wait out the cooldown after the last build. */
+  readonly now?: boolean;
+}
+
 /** Asks for a rebuild; builds are debounced, and one more runs if asked during a build. */
-export const rebuildSignal = defineSignal('rebuild');
+export const rebuildSignal = defineSignal<[RebuildRequest?]>('rebuild');
 export const stateQuery = defineQuery<PeriodReportState>('state');

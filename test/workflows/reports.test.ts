@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForPeriodReport } from '../../src/client/period-report.js';
+import { requestPeriodReport, waitForPeriodReport } from '../../src/client/period-report.js';
 import { eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics-schema.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import type { DatasetPeriod, PeriodReport } from '../../src/reports/period-report.js';
@@ -187,6 +187,53 @@ describe('monthly and annual reports', () => {
       hashes.add(files.map((bytes) => createHash('sha256').update(bytes).digest('hex')).join(' '));
     }
     expect(hashes.size).toBe(1);
+  });
+
+  it('spaces the builds of a burst by four times the last build, unless someone waits for the next', async () => {
+    const queue = harness.config.temporal.taskQueue;
+    const ask = async (now: boolean) => {
+      await requestPeriodReport(harness.client, month, queue, now ? { now: true } : {});
+      await waitForPeriodReport(harness.client, month, queue, { timeoutMs: 60_000 });
+    };
+    // Three requests in one run, each as soon as the build before it ended: two automatic, then one waited for.
+    await ask(false);
+    await ask(false);
+    await ask(true);
+    const history = await harness.client.workflow.getHandle(workflowIds.periodReport(month, queue)).fetchHistory();
+    const events = history.events ?? [];
+    const at = (event: (typeof events)[number]) =>
+      Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6);
+    const builds = events.flatMap((event, index) => {
+      if (event.activityTaskScheduledEventAttributes?.activityType?.name !== 'buildReport') return [];
+      const completed = events.find(
+        (e) => e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() === event.eventId?.toString(),
+      );
+      if (!completed) throw new Error('a build did not complete');
+      return [{ index, scheduled: at(event), completed: at(completed), completedIndex: events.indexOf(completed) }];
+    });
+    const [first, second, third] = builds.slice(-3);
+    if (!first || !second || !third) throw new Error(`expected three builds in the run, found ${builds.length}`);
+    expect(second.scheduled - first.completed).toBeGreaterThanOrEqual(4 * (first.completed - first.scheduled));
+    const timersBetween = (from: number, to: number) =>
+      events
+        .slice(from, to)
+        .flatMap((e) =>
+          e.timerStartedEventAttributes
+            ? [
+                Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0) * 1000 +
+                  Math.floor((e.timerStartedEventAttributes.startToFireTimeout?.nanos ?? 0) / 1e6),
+              ]
+            : [],
+        );
+    // Besides the wait for a request (60 s) and the 2-second quiet, the cooldown is a timer of its
+    // own; the build someone waits for has none.
+    const cooldowns = (from: number, to: number) =>
+      timersBetween(from, to).filter((ms) => ms !== 2_000 && ms !== 60_000);
+    expect(cooldowns(first.completedIndex, second.index).length).toBe(1);
+    expect(cooldowns(second.completedIndex, third.index)).toEqual([]);
+    if (process.env.RECORD_HISTORIES === '1') {
+      await writeFile('test/replay/histories/period-report-cooldown.json', historyToJSON(history));
+    }
   });
 
   it('refuses bad report periods, naming the option', async () => {
