@@ -34,7 +34,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', 'bin/*.js'] },
+        projectService: { allowDefaultProject: ['*.mjs', 'bin/*.js', 'src/datasets/enedis/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -79,10 +79,13 @@ export class BadDataError extends Error {
   override readonly name = 'BadDataError';
   readonly type = ErrorType.BadData;
   readonly location: DataLocation;
+  /** What is wrong there, without the location. */
+  readonly problem: string;
 
   constructor(location: DataLocation, problem: string, options?: { cause?: unknown }) {
     super(`${describeLocation(location)}: ${problem}`, options);
     this.location = location;
+    this.problem = problem;
   }
 }
 

@@ -7,18 +7,19 @@
  * (`day-buckets.ts`), in small row groups: a day's read skips the row groups of the other days
  * (DuckDB compares the day with each group's bounds), so a day of a many-day file reads its rows only.
  *
- * The parse and the DuckDB statement keeping it each wait for their turn (`turns.ts`): a process
- * parses one file at a time while DuckDB keeps the one before, however many files are claimed at once.
+ * The parse runs on a thread of its own (`flow-thread.ts`) and the DuckDB statement keeping it waits
+ * for its turn (`turns.ts`): a process parses one file at a time while DuckDB keeps the one before,
+ * however many files are claimed at once.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import { parsedCache } from '../parsed-cache.js';
-import { writeFileFlows } from './flow-files.js';
+import { readFlowsOffThread } from './flow-thread.js';
 import { FLOWS, READER_FORMAT } from './flow-xml.js';
 import { flowRowsSql } from './rows-sql.js';
-import { parseTurn, ROW_GROUP_SIZE, withQueryDb } from './turns.js';
+import { ROW_GROUP_SIZE, withQueryDb } from './turns.js';
 
 const manifestSchema = z.object({
   /** Each flow of the file: `''` for the file itself, `!{member}` for a zip member. */
@@ -54,7 +55,7 @@ const ROWS = 'rows.parquet';
 
 /** Parses the file into `out`; its values pass through `work`. */
 async function parse(local: string, name: string, out: string, work: string): Promise<z.infer<typeof manifestSchema>> {
-  const { parts, skipped } = await parseTurn(() => writeFileFlows(local, name, work, 'values'));
+  const { parts, skipped } = await readFlowsOffThread({ local, name, scratch: work, prefix: 'values' });
   const suffix = (file: string) => file.slice(name.length);
   const rows = path.join(out, ROWS);
   const values = parts.flatMap((part) =>

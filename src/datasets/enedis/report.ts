@@ -61,16 +61,20 @@ async function monthEnergies(
   const [from, to] = [dates[0], dates[dates.length - 1]];
   if (files.length === 0 || from === undefined || to === undefined)
     return { listed: [], rows: 0, computable: 0, energyKWh: 0 };
-  const sql = enedisEnergies.sql({ from, to, files, meters: [] });
+  // Computed once, kept in the turn's own DuckDB (spilling past its limit) in the order of
+  // `courant energies` (the row ids follow the query's order): the totals and the listed rows read it.
+  await db.run('SET preserve_insertion_order = true');
+  await db.run(`CREATE TEMP TABLE month_energies AS ${enedisEnergies.sql({ from, to, files, meters: [] })}`);
   const base = `class = 'BASE' AND verdict <> 'not computable'`;
   const [totals = {}] = (
     await db.runAndReadAll(
       `SELECT count(*) AS rows, count(*) FILTER (WHERE ${base}) AS computable,
-              coalesce(sum(energy_kwh) FILTER (WHERE ${base}), 0) AS energy FROM (${sql})`,
+              coalesce(sum(energy_kwh) FILTER (WHERE ${base}), 0) AS energy FROM month_energies`,
     )
   ).getRowObjects();
   const number = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-  const listed = (await db.runAndReadAll(`${sql} LIMIT ${LISTED_ENERGIES}`)).getRowObjects().map((row) => ({
+  const first = `SELECT * FROM month_energies ORDER BY rowid LIMIT ${LISTED_ENERGIES}`;
+  const listed = (await db.runAndReadAll(first)).getRowObjects().map((row) => ({
     prm: String(row.prm),
     class: String(row.class),
     start: number(row.start_index_kwh),

@@ -1,0 +1,68 @@
+/**
+ * Flow files read on the pool's thread (`flow-thread.ts`) give what `writeFileFlows` gives in the
+ * process, and bad data comes back as the same BadDataError: its class, location and cause.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { writeFileFlows } from '../../src/datasets/enedis/flow-files.js';
+import { readFlowsOffThread } from '../../src/datasets/enedis/flow-thread.js';
+import { BadDataError, ErrorType } from '../../src/shared/errors.js';
+import { r151Flow } from '../support/enedis-flows.js';
+
+async function fileWith(body: string | Buffer): Promise<{ local: string; scratch: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-flow-thread-'));
+  const local = path.join(dir, 'flow.xml');
+  await writeFile(local, body);
+  return { local, scratch: dir };
+}
+
+async function thrownBy(work: Promise<unknown>): Promise<unknown> {
+  return work.then(
+    () => {
+      throw new Error('expected the read to fail');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('flow files read on a thread of their own', () => {
+  it('gives the values writeFileFlows gives in the process', async () => {
+    const { local, scratch } = await fileWith(
+      r151Flow([
+        { prm: '99000000000001', date: '2024-01-01', wh: { HCB: '1000', HPB: '2000' } },
+        { prm: '99000000000001', date: '2024-01-02', wh: { HCB: '1500', HPB: '2600' } },
+      ]),
+    );
+    const onThread = await readFlowsOffThread({ local, name: 'raw/flow.xml', scratch, prefix: 'thread' });
+    const inProcess = await writeFileFlows(local, 'raw/flow.xml', scratch, 'process');
+    expect(onThread.parts.map((p) => [p.file, p.flow, p.count])).toEqual([['raw/flow.xml', 'R151', 4]]);
+    const texts = (parts: typeof onThread.parts) =>
+      Promise.all(parts.flatMap((p) => p.values.map(async (v) => [v.bucket, await readFile(v.path, 'utf8')])));
+    expect(await texts(onThread.parts)).toEqual(await texts(inProcess.parts));
+  });
+
+  it('throws malformed XML as a BadDataError naming the file, line and column', async () => {
+    const { local, scratch } = await fileWith(`<?xml version='1.0'?>\n<R151>\n<PRM><Id_PRM>1</Id_PRM>\n</R151>\n`);
+    const error = await thrownBy(readFlowsOffThread({ local, name: 'raw/bad.xml', scratch, prefix: 'v' }));
+    expect(error).toBeInstanceOf(BadDataError);
+    const bad = error as BadDataError;
+    expect(bad.type).toBe(ErrorType.BadData);
+    expect(bad.location).toMatchObject({ file: 'raw/bad.xml', line: 4 });
+    expect(bad.message).toMatch(/^raw\/bad\.xml, line 4, column character \d+: not well-formed XML/);
+  });
+
+  it('keeps the cause of a zip that cannot be read as an error, not as text', async () => {
+    const zip = Buffer.from(zipSync({ 'R151.xml': new TextEncoder().encode(r151Flow([])) }));
+    // The member's deflated bytes (after its 30-byte header and its name) made unreadable.
+    zip.fill(0xff, 38, 48);
+    const { local, scratch } = await fileWith(zip);
+    const error = await thrownBy(readFlowsOffThread({ local, name: 'raw/broken.zip', scratch, prefix: 'v' }));
+    expect(error).toBeInstanceOf(BadDataError);
+    expect((error as BadDataError).location).toEqual({ file: 'raw/broken.zip' });
+    expect((error as BadDataError).message).toMatch(/^raw\/broken\.zip: the zip cannot be read/);
+    expect((error as BadDataError).cause).toBeInstanceOf(Error);
+  });
+});
