@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { parsedFile } from '../../src/datasets/enedis/parsed-files.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { r151Days, r151Flow } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
@@ -67,6 +68,22 @@ describe('a flow file of many days', () => {
         )
       ).getRows() as [[number]];
       expect(index).toBe(1_000 + 5 * i);
+    }
+  });
+
+  it('names its rejected values on each of its days, and a clean file on none', async () => {
+    const readings = r151Days('99000000000555', DATES, { HPH: 1_000_000, HCH: 2_000_000 }, { HPH: 5_000 });
+    const bad = await dayFile(r151Flow(readings).replace('<Valeur>1005000</Valeur>', '<Valeur>1O05000</Valeur>'));
+    const clean = await dayFile(r151Flow(r151Days('99000000000556', DATES, { HPH: 1_000_000 }, { HPH: 5_000 })));
+    expect((await parsedFile(bad.path, bad.key, bad.sha256)).manifest).toMatchObject({ rejected: 1, stated: 0 });
+    expect((await parsedFile(clean.path, clean.key, clean.sha256)).manifest).toMatchObject({ rejected: 0, stated: 0 });
+    for (const date of DATES) {
+      expect((await transform(date, [bad])).result.rows).toEqual({
+        read: 6,
+        written: date === DATES[1] ? 1 : 2,
+        rejected: 1,
+      });
+      expect((await transform(date, [clean])).result.rows).toEqual({ read: 3, written: 1, rejected: 0 });
     }
   });
 

@@ -66,6 +66,8 @@ async function count(context: TransformContext<EnedisConfig>, sql: string): Prom
 interface DayInput {
   readonly sql: string;
   readonly values: number;
+  /** Whether the file states energies (R15): a day of files stating none does not look for them. */
+  readonly stated: boolean;
   readonly skipped: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
 }
 
@@ -77,6 +79,7 @@ export async function transformEnedisFiles(context: TransformContext<EnedisConfi
     files.push({
       sql: parsedDayRowsSql(parsed, file.key, file.order, context.date),
       values: parsed.manifest.parts.reduce((sum, part) => sum + part.count, 0),
+      stated: parsed.manifest.stated > 0,
       skipped: parsed.manifest.skipped.map((s) => ({ file: `${file.key}${s.suffix}`, reason: s.reason })),
     });
   }
@@ -128,7 +131,7 @@ async function writeDayTables(
     copyToParquetSql(
       `SELECT ${STATED_COLUMNS.join(', ')} FROM (
          SELECT *, reading_at AS period_end FROM ${dayRows}
-         WHERE reason IS NULL AND stated AND day = '${date}'::DATE
+         WHERE reason IS NULL AND stated AND day = '${date}'::DATE ${files.some((f) => f.stated) ? '' : 'AND false'}
          ${latest('flow, prm, period_start, reading_at, class_kind, calendar, class')})
        ORDER BY prm, period_end, period_start, flow, class_kind, calendar, class`,
       context.tablePath(STATED_TABLE),

@@ -27,11 +27,14 @@ const manifestSchema = z.object({
   skipped: z.array(z.object({ suffix: z.string(), reason: z.string() })),
   /** The Paris days (`YYYY-MM-DD`) whose end a kept reading closes, ascending. */
   days: z.array(z.string()),
+  /** Values rejected, and energies stated for a period (R15): a day reads neither when there are none. */
+  rejected: z.number().int().nonnegative(),
+  stated: z.number().int().nonnegative(),
 });
 
 const cache = parsedCache({
   dataset: 'enedis',
-  format: `${READER_FORMAT}\n${flowRowsSql([{ path: '', file: '', arrival: 0 }])}`,
+  format: `${READER_FORMAT}\n${flowRowsSql([{ path: '', file: '', arrival: 0 }])}\n${Object.keys(manifestSchema.shape).join()}`,
   manifest: manifestSchema,
   maxBytes: 4 * 1024 ** 3,
 });
@@ -53,6 +56,13 @@ export async function parsedFile(local: string, name: string, sha256: string): P
 
 const ROWS = 'rows.parquet';
 
+/** What DuckDB says of the kept rows (counts come as text from `getRowsJson`). */
+const keptSchema = z.object({
+  days: z.array(z.string()),
+  rejected: z.coerce.number().int(),
+  stated: z.coerce.number().int(),
+});
+
 /** Parses the file into `out`; its values pass through `work`. */
 async function parse(local: string, name: string, out: string, work: string): Promise<z.infer<typeof manifestSchema>> {
   const { parts, skipped } = await readFlowsOffThread({ local, name, scratch: work, prefix: 'values' });
@@ -61,27 +71,31 @@ async function parse(local: string, name: string, out: string, work: string): Pr
   const values = parts.flatMap((part) =>
     part.values.map((values) => ({ path: values.path, file: suffix(part.file), arrival: 0 })),
   );
-  const days = await withQueryDb(work, async (db) => {
+  const kept = await withQueryDb(work, async (db) => {
     await db.run(copyToParquetSql(`SELECT * FROM (${flowRowsSql(values)})`, rows, ROW_GROUP_SIZE));
     const found = await db.runAndReadAll(
-      `SELECT DISTINCT strftime(day, '%Y-%m-%d') FROM read_parquet(${sqlString(rows)})
-       WHERE reason IS NULL AND NOT skipped ORDER BY 1`,
+      `SELECT list(DISTINCT strftime(day, '%Y-%m-%d') ORDER BY 1) FILTER (WHERE reason IS NULL AND NOT skipped),
+              count(*) FILTER (WHERE reason IS NOT NULL), count(*) FILTER (WHERE reason IS NULL AND stated)
+       FROM read_parquet(${sqlString(rows)})`,
     );
-    return found.getRowsJson().flatMap(([day]) => (typeof day === 'string' ? [day] : []));
+    const [days, rejected, stated] = found.getRowsJson()[0] ?? [];
+    return keptSchema.parse({ days: days ?? [], rejected, stated });
   });
   return {
     parts: parts.map((part) => ({ suffix: suffix(part.file), flow: part.flow, count: part.count })),
     skipped: skipped.map((s) => ({ suffix: suffix(s.file), reason: s.reason })),
-    days,
+    ...kept,
   };
 }
 
 /**
  * SQL reading a parsed file's rows of the Paris day `date` and every rejected row (a rejected
- * value may have no day), as rows of the stored file `key`, arriving `arrival`-th. Each part is a
- * filter DuckDB checks against the row groups' bounds: the other days' groups are not read.
+ * value may have no day; none are read when the file has none), as rows of the stored file `key`,
+ * arriving `arrival`-th. Each part is a filter DuckDB checks against the row groups' bounds: the
+ * other days' groups are not read.
  */
 export function parsedDayRowsSql(parsed: ParsedFile, key: string, arrival: number, date: string): string {
   const rows = `SELECT * REPLACE (${sqlString(key)} || file AS file, ${arrival} AS arrival) FROM read_parquet(${sqlString(parsed.rows)})`;
-  return `${rows} WHERE day = '${date}'::DATE AND reason IS NULL UNION ALL ${rows} WHERE reason IS NOT NULL`;
+  const day = `${rows} WHERE day = '${date}'::DATE AND reason IS NULL`;
+  return parsed.manifest.rejected === 0 ? day : `${day} UNION ALL ${rows} WHERE reason IS NOT NULL`;
 }
