@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import type { BucketFile } from '../../src/datasets/enedis/day-buckets.js';
 import { writeFileFlows } from '../../src/datasets/enedis/flow-files.js';
 import { readFlowsOffThread } from '../../src/datasets/enedis/flow-thread.js';
 import { BadDataError, ErrorType } from '../../src/shared/errors.js';
@@ -42,6 +43,36 @@ describe('flow files read on a thread of their own', () => {
     const texts = (parts: typeof onThread.parts) =>
       Promise.all(parts.flatMap((p) => p.values.map(async (v) => [v.bucket, await readFile(v.path, 'utf8')])));
     expect(await texts(onThread.parts)).toEqual(await texts(inProcess.parts));
+  });
+
+  it('hands a large flow over in segments, all of them read before it resolves, their lines those read in one piece', async () => {
+    const dates = ['2024-01-01', '2024-01-02', '2024-01-03'];
+    const readings = Array.from({ length: 3000 }, (_, i) => ({
+      prm: String(99000000000000 + Math.floor(i / dates.length)),
+      date: dates[i % dates.length] ?? '',
+      wh: { HCB: String(1000 + i), HPB: String(2000 + i) },
+    }));
+    const { local, scratch } = await fileWith(r151Flow(readings));
+    const segments: Array<{ file: string; values: readonly BucketFile[] }> = [];
+    const onThread = await readFlowsOffThread(
+      { local, name: 'raw/flow.xml', scratch, prefix: 'thread' },
+      { values: 1000, onSegment: (file, values) => segments.push({ file, values }) },
+    );
+    const whole = await writeFileFlows(local, 'raw/flow.xml', scratch, 'process');
+    expect(segments.length).toBeGreaterThan(1);
+    expect(new Set(segments.map((s) => s.file))).toEqual(new Set(['raw/flow.xml']));
+    expect(onThread.parts.map((p) => p.count)).toEqual([6000]);
+    // Each date's lines: the segments' files in order, then the last segment's.
+    const linesByDate = async (groups: ReadonlyArray<readonly BucketFile[]>) => {
+      const byDate = new Map<string, string>();
+      for (const files of groups)
+        for (const file of files)
+          byDate.set(file.bucket, (byDate.get(file.bucket) ?? '') + (await readFile(file.path, 'utf8')));
+      return byDate;
+    };
+    const segmented = await linesByDate([...segments.map((s) => s.values), ...onThread.parts.map((p) => p.values)]);
+    expect(segmented).toEqual(await linesByDate(whole.parts.map((p) => p.values)));
+    expect([...segmented.keys()].sort()).toEqual(dates);
   });
 
   it('throws malformed XML as a BadDataError naming the file, line and column', async () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
-import { parsedFile } from '../../src/datasets/enedis/parsed-files.js';
+import { parsedFile, SEGMENT_VALUES } from '../../src/datasets/enedis/parsed-files.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { r151Days, r151Flow } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
@@ -68,6 +68,37 @@ describe('a flow file of many days', () => {
         )
       ).getRows() as [[number]];
       expect(index).toBe(1_000 + 5 * i);
+    }
+  });
+
+  it('is kept in segments when it is large, each day reading its rows from all of them', async () => {
+    // Two days of 66 000 PRMs with two classes each: 264 000 values, more than a segment.
+    const prms = 66_000;
+    const readings = Array.from({ length: prms * 2 }, (_, i) => ({
+      prm: String(98000000000000 + Math.floor(i / 2)),
+      date: DATES[i % 2] ?? '',
+      wh: { HCB: String(1_000_000 + (i % 2) * 7_000), HPB: String(2_000_000 + (i % 2) * 3_000) },
+    }));
+    expect(readings.length * 2).toBeGreaterThan(SEGMENT_VALUES);
+    const file = await dayFile(r151Flow(readings));
+    const parsed = await parsedFile(file.path, file.key, file.sha256);
+    expect(parsed.manifest).toMatchObject({ days: DATES.slice(0, 2), rejected: 0, stated: 0 });
+    const [[segments]] = (
+      await scratch.connection.runAndReadAll(
+        `SELECT count(DISTINCT filename)::INTEGER FROM read_parquet('${parsed.rows}', filename = true)`,
+      )
+    ).getRows() as [[number]];
+    expect(segments).toBe(2);
+    for (const [i, date] of DATES.slice(0, 2).entries()) {
+      const { result, tables } = await transform(date, [file]);
+      expect(result.rows).toEqual({ read: prms * 4, written: prms * 2, rejected: 0 });
+      const [[count, sum]] = (
+        await scratch.connection.runAndReadAll(
+          `SELECT count(DISTINCT prm)::INTEGER, sum(index_kwh)::BIGINT FROM read_parquet('${tables('index_readings')}')`,
+        )
+      ).getRows() as [[number, bigint]];
+      expect(count).toBe(prms);
+      expect(sum).toBe(BigInt(prms * (1_000 + 2_000 + i * 10)));
     }
   });
 

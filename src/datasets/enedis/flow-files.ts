@@ -14,7 +14,7 @@ import { BadDataError } from '../../shared/errors.js';
 import type { BucketFile } from './day-buckets.js';
 import { createFlowReader, writeFlowValues, type Flow, type FlowReader } from './flow-xml.js';
 
-/** One flow of the file: its values as CSV lines (files in reading date order), and the name its rows carry. */
+/** One flow of the file: its values as CSV lines (files in reading date order; the last segment's when in segments), and the name its rows carry. */
 export interface FlowPart {
   readonly file: string;
   readonly values: readonly BucketFile[];
@@ -27,6 +27,19 @@ export interface SkippedMember {
   readonly file: string;
   readonly reason: string;
 }
+
+/** Values handed on in segments of `values` values, each with the name its rows carry (`{file}` or `{file}!{member}`). */
+export interface FileSegments {
+  readonly values: number;
+  readonly onSegment: (file: string, values: readonly BucketFile[]) => void;
+}
+
+/** The reader's segments of the flow named `file`. */
+const segmentsOf = (file: string, segments: FileSegments | undefined) =>
+  segments && {
+    values: segments.values,
+    onSegment: (values: readonly BucketFile[]) => segments.onSegment(file, values),
+  };
 
 /** Unzipped members larger than this are refused (a zip bomb). */
 const MAX_MEMBER_BYTES = 2 * 1024 * 1024 * 1024 - 1;
@@ -59,7 +72,7 @@ const unreadable = (name: string, cause: unknown) =>
   new BadDataError({ file: name }, `the zip cannot be read: ${String(cause)}`, { cause });
 
 /** Reads every XML member of the zip at `local` as a flow, in a stream (see {@link writeFileFlows}). */
-async function readZipFlows(local: string, name: string, scratch: string, prefix: string) {
+async function readZipFlows(local: string, name: string, scratch: string, prefix: string, segments?: FileSegments) {
   const parts: FlowPart[] = [];
   const skipped: SkippedMember[] = [];
   const members: string[] = [];
@@ -81,7 +94,7 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
       throw new BadDataError({ file: name }, `${member.name} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
     state.current = {
       file,
-      reader: createFlowReader(file, path.join(scratch, `${prefix}-${members.length - 1}`)),
+      reader: createFlowReader(file, path.join(scratch, `${prefix}-${members.length - 1}`), segmentsOf(file, segments)),
       decoder: new TextDecoder('utf-8', { ignoreBOM: true }),
       bytes: 0,
     };
@@ -134,20 +147,22 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
 
 /**
  * Writes the values of every flow of the file at `local` (named `name` in errors and rows) to
- * CSV files under `scratch`, named from `prefix`. Throws BadDataError for a flow that is not
- * well-formed (naming `name!member`, its line and column) or a zip without any XML flow.
+ * CSV files under `scratch`, named from `prefix`, handing them on in `segments` if given (a flow's
+ * last segment is its part's `values`). Throws BadDataError for a flow that is not well-formed
+ * (naming `name!member`, its line and column) or a zip without any XML flow.
  */
 export async function writeFileFlows(
   local: string,
   name: string,
   scratch: string,
   prefix: string,
+  segments?: FileSegments,
 ): Promise<{ readonly parts: readonly FlowPart[]; readonly skipped: readonly SkippedMember[] }> {
   if (!(await startsAsZip(local))) {
-    const summary = await writeFlowValues(local, name, path.join(scratch, prefix));
+    const summary = await writeFlowValues(local, name, path.join(scratch, prefix), segmentsOf(name, segments));
     return { parts: [{ file: name, values: summary.files, flow: summary.flow, count: summary.values }], skipped: [] };
   }
-  const { parts, skipped, members } = await readZipFlows(local, name, scratch, prefix);
+  const { parts, skipped, members } = await readZipFlows(local, name, scratch, prefix, segments);
   if (parts.length === 0)
     throw new BadDataError({ file: name }, `the zip holds no XML flow (${members.sort().join(', ') || 'no member'})`);
   return { parts, skipped };

@@ -83,8 +83,18 @@ export interface FlowFileSummary {
   readonly flow: Flow;
   /** Index values written. */
   readonly values: number;
-  /** The CSV files written, in the order of their reading dates. */
+  /** The CSV files written since the last segment handed on (all of them without segments), in the order of their reading dates. */
   readonly files: readonly BucketFile[];
+}
+
+/**
+ * Values written in segments: once a segment holds `values` values, its files are closed and
+ * handed to `onSegment` (which may keep them while the rest of the flow is read), and the next
+ * values go to new files. The last segment is the summary's `files`.
+ */
+export interface FlowSegments {
+  readonly values: number;
+  readonly onSegment: (files: readonly BucketFile[]) => void;
 }
 
 const isFlow = (name: string): name is Flow => (FLOWS as readonly string[]).includes(name);
@@ -129,13 +139,16 @@ export interface FlowReader {
 
 /**
  * A reader writing the index values of one flow as CSV lines to files `{prefix}-{n}.csv`, one per
- * reading date, each in the flow's order. `file` names the flow in errors. Malformed XML, a
- * document type declaration, or a root that is not a known flow make `close` throw BadDataError
- * naming the line and column.
+ * reading date, each in the flow's order (with `segments`, each segment after the first to files
+ * `{prefix}-s{k}-{n}.csv`). `file` names the flow in errors. Malformed XML, a document type
+ * declaration, or a root that is not a known flow make `close` throw BadDataError naming the line
+ * and column.
  */
-export function createFlowReader(file: string, prefix: string): FlowReader {
+export function createFlowReader(file: string, prefix: string, segments?: FlowSegments): FlowReader {
   const parser = new SaxesParser({ position: true });
-  const out = createBucketWriter(prefix);
+  let out = createBucketWriter(prefix);
+  let segment = 0;
+  let segmentStart = 0;
   const stack: string[] = [];
   let flow: Flow | null = null;
   let headerUnit: string | null = null;
@@ -202,6 +215,13 @@ export function createFlowReader(file: string, prefix: string): FlowReader {
       if (failures.length > 0) return false;
       // The lines read from this chunk are written before the next one is parsed (backpressure).
       await out.flush();
+      if (segments && values - segmentStart >= segments.values) {
+        const files = await out.close();
+        segment += 1;
+        segmentStart = values;
+        out = createBucketWriter(`${prefix}-s${segment}`);
+        segments.onSegment(files);
+      }
       return true;
     },
     async close() {
@@ -223,12 +243,18 @@ export function createFlowReader(file: string, prefix: string): FlowReader {
 }
 
 /**
- * Reads the flow file at `path` and writes its index values as CSV lines to files `{prefix}-{n}.csv`
- * (see {@link createFlowReader}). `file` names the file in errors. Throws BadDataError (line and
- * column) on malformed XML, a document type declaration, or a root that is not a known flow.
+ * Reads the flow file at `path` and writes its index values as CSV lines to files `{prefix}-{n}.csv`,
+ * in `segments` if given (see {@link createFlowReader}). `file` names the file in errors. Throws
+ * BadDataError (line and column) on malformed XML, a document type declaration, or a root that is
+ * not a known flow.
  */
-export async function writeFlowValues(path: string, file: string, prefix: string): Promise<FlowFileSummary> {
-  const reader = createFlowReader(file, prefix);
+export async function writeFlowValues(
+  path: string,
+  file: string,
+  prefix: string,
+  segments?: FlowSegments,
+): Promise<FlowFileSummary> {
+  const reader = createFlowReader(file, prefix, segments);
   try {
     for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
       if (!(await reader.write(chunk as string))) break;

@@ -7,8 +7,9 @@
  * (`day-buckets.ts`), in small row groups: a day's read skips the row groups of the other days
  * (DuckDB compares the day with each group's bounds), so a day of a many-day file reads its rows only.
  *
- * The parse runs on a thread of its own (`flow-thread.ts`) and the DuckDB statement keeping it waits
- * for its turn (`turns.ts`): a process parses one file at a time while DuckDB keeps the one before,
+ * The parse runs on a thread of its own (`flow-thread.ts`) and the DuckDB statements keeping it wait
+ * for their turn (`turns.ts`): a process parses one file at a time while DuckDB keeps what was read
+ * before — the segments of the same file (`SEGMENT_VALUES` values each) or the file before —
  * however many files are claimed at once.
  */
 import path from 'node:path';
@@ -16,7 +17,8 @@ import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import { parsedCache } from '../parsed-cache.js';
-import { readFlowsOffThread } from './flow-thread.js';
+import type { BucketFile } from './day-buckets.js';
+import { readFlowsOffThread, type FlowFilesRead } from './flow-thread.js';
 import { FLOWS, READER_FORMAT } from './flow-xml.js';
 import { flowRowsSql } from './rows-sql.js';
 import { ROW_GROUP_SIZE, withQueryDb } from './turns.js';
@@ -32,9 +34,15 @@ const manifestSchema = z.object({
   stated: z.number().int().nonnegative(),
 });
 
+/** The kept rows: a Parquet file per segment of values. */
+const ROWS = 'rows-*.parquet';
+
+/** Values per segment: the segments of a file are kept while the rest of it is read. */
+export const SEGMENT_VALUES = 250_000;
+
 const cache = parsedCache({
   dataset: 'enedis',
-  format: `${READER_FORMAT}\n${flowRowsSql([{ path: '', file: '', arrival: 0 }])}\n${Object.keys(manifestSchema.shape).join()}`,
+  format: `${READER_FORMAT}\n${flowRowsSql([{ path: '', file: '', arrival: 0 }])}\n${Object.keys(manifestSchema.shape).join()}\n${ROWS}`,
   manifest: manifestSchema,
   maxBytes: 4 * 1024 ** 3,
 });
@@ -54,8 +62,6 @@ export async function parsedFile(local: string, name: string, sha256: string): P
   return { rows: path.join(entry.dir, ROWS), manifest: entry.manifest };
 }
 
-const ROWS = 'rows.parquet';
-
 /** What DuckDB says of the kept rows (counts come as text from `getRowsJson`). */
 const keptSchema = z.object({
   days: z.array(z.string()),
@@ -63,20 +69,47 @@ const keptSchema = z.object({
   stated: z.coerce.number().int(),
 });
 
-/** Parses the file into `out`; its values pass through `work`. */
+/** Waits for every promise; throws the first failure once none is pending. */
+async function settle(promises: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * Parses the file into `out`; its values pass through `work`. Each segment of values is kept as
+ * Parquet as soon as the thread hands it over, while the thread reads on.
+ */
 async function parse(local: string, name: string, out: string, work: string): Promise<z.infer<typeof manifestSchema>> {
-  const { parts, skipped } = await readFlowsOffThread({ local, name, scratch: work, prefix: 'values' });
   const suffix = (file: string) => file.slice(name.length);
-  const rows = path.join(out, ROWS);
-  const values = parts.flatMap((part) =>
-    part.values.map((values) => ({ path: values.path, file: suffix(part.file), arrival: 0 })),
-  );
+  const keeps: Promise<unknown>[] = [];
+  const keep = (file: string, values: readonly BucketFile[]) => {
+    const rows = path.join(out, ROWS.replace('*', String(keeps.length)));
+    const sources = values.map((v) => ({ path: v.path, file: suffix(file), arrival: 0 }));
+    keeps.push(
+      withQueryDb(work, (db) =>
+        db.run(copyToParquetSql(`SELECT * FROM (${flowRowsSql(sources)})`, rows, ROW_GROUP_SIZE)),
+      ),
+    );
+  };
+  let read: FlowFilesRead;
+  try {
+    read = await readFlowsOffThread(
+      { local, name, scratch: work, prefix: 'values' },
+      { values: SEGMENT_VALUES, onSegment: keep },
+    );
+    for (const part of read.parts) keep(part.file, part.values);
+  } catch (error) {
+    // The cache removes `out` and `work` once this throws: the keeps under way end first.
+    await Promise.allSettled(keeps);
+    throw error;
+  }
+  await settle(keeps);
+  const { parts, skipped } = read;
   const kept = await withQueryDb(work, async (db) => {
-    await db.run(copyToParquetSql(`SELECT * FROM (${flowRowsSql(values)})`, rows, ROW_GROUP_SIZE));
     const found = await db.runAndReadAll(
       `SELECT list(DISTINCT strftime(day, '%Y-%m-%d') ORDER BY 1) FILTER (WHERE reason IS NULL AND NOT skipped),
               count(*) FILTER (WHERE reason IS NOT NULL), count(*) FILTER (WHERE reason IS NULL AND stated)
-       FROM read_parquet(${sqlString(rows)})`,
+       FROM read_parquet(${sqlString(path.join(out, ROWS))})`,
     );
     const [days, rejected, stated] = found.getRowsJson()[0] ?? [];
     return keptSchema.parse({ days: days ?? [], rejected, stated });
