@@ -55,13 +55,8 @@ export const STATED_COLUMNS = [
   'line',
 ] as const;
 
-/**
- * `SELECT {columns} FROM {rows}` keeping one row per value of `key` (columns of `rows`): the last
- * arrival, then the last line, wins; ordered by `key`.
- */
-const latestByKey = (key: readonly string[], columns: readonly string[], rows: string) =>
-  `SELECT DISTINCT ON (${key.join(', ')}) ${columns.join(', ')} FROM ${rows}
-   ORDER BY ${key.join(', ')}, arrival DESC, line DESC`;
+/** Within the day's rows, the last arrival then the last line of each key wins. */
+const latest = (key: string) => `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY arrival DESC, line DESC) = 1`;
 
 async function count(context: TransformContext<EnedisConfig>, sql: string): Promise<number> {
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
@@ -123,11 +118,10 @@ async function writeDayTables(
   const written = await count(
     context,
     copyToParquetSql(
-      latestByKey(
-        ['prm', 'reading_at', 'flow', 'class_kind', 'calendar', 'class'],
-        INDEX_COLUMNS,
-        `${dayRows} WHERE reason IS NULL AND NOT skipped AND day = '${date}'::DATE`,
-      ),
+      `SELECT ${INDEX_COLUMNS.join(', ')} FROM ${dayRows}
+       WHERE reason IS NULL AND NOT skipped AND day = '${date}'::DATE
+       ${latest('flow, prm, reading_at, class_kind, calendar, class')}
+       ORDER BY prm, reading_at, flow, class_kind, calendar, class`,
       context.tablePath(INDEX_TABLE),
       ROW_GROUP_SIZE,
     ),
@@ -135,12 +129,11 @@ async function writeDayTables(
   const stated = await count(
     context,
     copyToParquetSql(
-      latestByKey(
-        ['prm', 'period_end', 'period_start', 'flow', 'class_kind', 'calendar', 'class'],
-        STATED_COLUMNS,
-        `(SELECT *, reading_at AS period_end FROM ${dayRows}
-          WHERE reason IS NULL AND stated AND day = '${date}'::DATE ${files.some((f) => f.stated) ? '' : 'AND false'})`,
-      ),
+      `SELECT ${STATED_COLUMNS.join(', ')} FROM (
+         SELECT *, reading_at AS period_end FROM ${dayRows}
+         WHERE reason IS NULL AND stated AND day = '${date}'::DATE ${files.some((f) => f.stated) ? '' : 'AND false'}
+         ${latest('flow, prm, period_start, reading_at, class_kind, calendar, class')})
+       ORDER BY prm, period_end, period_start, flow, class_kind, calendar, class`,
       context.tablePath(STATED_TABLE),
       ROW_GROUP_SIZE,
     ),
