@@ -75,6 +75,26 @@ describe('flow files read on a thread of their own', () => {
     expect([...segmented.keys()].sort()).toEqual(dates);
   });
 
+  it('throws malformed XML found after some segments were handed over, naming its line', async () => {
+    const readings = Array.from({ length: 3000 }, (_, i) => ({
+      prm: String(99000000000000 + i),
+      date: '2024-01-01',
+      wh: { HCB: String(1000 + i) },
+    }));
+    const flow = r151Flow(readings).replace(/<\/R151>\n$/, '<PRM>\n</R151>\n');
+    const { local, scratch } = await fileWith(flow);
+    const handed: string[] = [];
+    const error = await thrownBy(
+      readFlowsOffThread(
+        { local, name: 'raw/late.xml', scratch, prefix: 'v' },
+        { values: 500, onSegment: (file) => handed.push(file) },
+      ),
+    );
+    expect(handed.length).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(BadDataError);
+    expect((error as BadDataError).location).toMatchObject({ file: 'raw/late.xml', line: flow.split('\n').length - 1 });
+  });
+
   it('throws malformed XML as a BadDataError naming the file, line and column', async () => {
     const { local, scratch } = await fileWith(`<?xml version='1.0'?>\n<R151>\n<PRM><Id_PRM>1</Id_PRM>\n</R151>\n`);
     const error = await thrownBy(readFlowsOffThread({ local, name: 'raw/bad.xml', scratch, prefix: 'v' }));
