@@ -116,4 +116,23 @@ describe('flow files read on a thread of their own', () => {
     expect((error as BadDataError).message).toMatch(/^raw\/broken\.zip: the zip cannot be read/);
     expect((error as BadDataError).cause).toBeInstanceOf(Error);
   });
+
+  it('refuses a truncated zip and a member that inflates to more than its directory says, naming the file', async () => {
+    const flow = new TextEncoder().encode(r151Flow([{ prm: '99000000000001', date: '2024-01-01', wh: { HCB: '1' } }]));
+    const whole = Buffer.from(zipSync({ 'R151.xml': flow }));
+    const truncated = await fileWith(whole.subarray(0, Math.floor(whole.length / 2)));
+    const cut = await thrownBy(writeFileFlows(truncated.local, 'raw/cut.zip', truncated.scratch, 'v'));
+    expect(cut).toBeInstanceOf(BadDataError);
+    expect((cut as BadDataError).message).toMatch(/^raw\/cut\.zip: the zip cannot be read/);
+
+    // The central directory's uncompressed size (offset 24 of its entry) made smaller than the member's.
+    const lying = Buffer.from(whole);
+    const directory = lying.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    lying.writeUInt32LE(16, directory + 24);
+    const bomb = await fileWith(lying);
+    const refused = await thrownBy(writeFileFlows(bomb.local, 'raw/bomb.zip', bomb.scratch, 'v'));
+    expect(refused).toBeInstanceOf(BadDataError);
+    expect((refused as BadDataError).location).toEqual({ file: 'raw/bomb.zip' });
+    expect((refused as BadDataError).message).toMatch(/^raw\/bomb\.zip: the zip cannot be read: .*bytes/);
+  });
 });

@@ -2,14 +2,14 @@
  * A delivered Enedis file → the index values of its flows: an XML flow as it is, or a zip of them
  * (as Enedis delivers them once decrypted), each `.xml` member read as its own flow and named
  * `{file}!{member}`. A member that is not XML is left out and reported, the rest is read; a zip
- * with no XML member, or one that cannot be read, is refused. A zip is read in a stream, each
- * member inflated straight into the flow reader: memory stays bounded whatever the members' size.
+ * with no XML member, or one that cannot be read, is refused. A zip's members are found from its
+ * central directory (yauzl) and each is inflated by Node's zlib, off the JavaScript thread,
+ * straight into the flow reader: memory stays bounded whatever the members' size.
  */
-import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { TextDecoder } from 'node:util';
+import { openPromise, type Entry, type ZipFile } from 'yauzl';
 import { BadDataError } from '../../shared/errors.js';
 import type { BucketFile } from './day-buckets.js';
 import { createFlowReader, writeFlowValues, type Flow, type FlowReader } from './flow-xml.js';
@@ -55,19 +55,6 @@ async function startsAsZip(file: string): Promise<boolean> {
   }
 }
 
-/** What the inflater said, in order; handled between two chunks of the zip (its callbacks are synchronous). */
-type ZipEvent =
-  | { readonly kind: 'member'; readonly member: UnzipFile }
-  | { readonly kind: 'data'; readonly chunk: Uint8Array; readonly final: boolean }
-  | { readonly kind: 'error'; readonly error: Error };
-
-interface OpenMember {
-  readonly file: string;
-  readonly reader: FlowReader;
-  readonly decoder: TextDecoder;
-  bytes: number;
-}
-
 const unreadable = (name: string, cause: unknown) =>
   new BadDataError({ file: name }, `the zip cannot be read: ${String(cause)}`, { cause });
 
@@ -76,73 +63,73 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
   const parts: FlowPart[] = [];
   const skipped: SkippedMember[] = [];
   const members: string[] = [];
-  const events: ZipEvent[] = [];
-  const unzip = new Unzip((member) => events.push({ kind: 'member', member }));
-  unzip.register(UnzipInflate);
-  /** The XML member being read (an object: the callbacks change it). */
-  const state: { current: OpenMember | null } = { current: null };
+  let zip: ZipFile;
+  try {
+    zip = await openPromise(local, { lazyEntries: true, autoClose: false });
+  } catch (cause) {
+    throw unreadable(name, cause);
+  }
+  try {
+    for await (const entry of entriesOf(zip, name)) {
+      if (entry.fileName.endsWith('/') || entry.fileName.startsWith('__MACOSX/')) continue;
+      members.push(entry.fileName);
+      const file = `${name}!${entry.fileName}`;
+      if (!/\.xml$/i.test(entry.fileName)) {
+        skipped.push({ file, reason: 'the zip member is not an XML flow: left out' });
+        continue;
+      }
+      if (entry.uncompressedSize > MAX_MEMBER_BYTES)
+        throw new BadDataError({ file: name }, `${entry.fileName} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
+      const reader = createFlowReader(
+        file,
+        path.join(scratch, `${prefix}-${members.length - 1}`),
+        segmentsOf(file, segments),
+      );
+      await readMember(zip, entry, name, reader);
+      const summary = await reader.close();
+      parts.push({ file, values: summary.files, flow: summary.flow, count: summary.values });
+    }
+  } finally {
+    zip.close();
+  }
+  return { parts: parts.sort((a, b) => a.file.localeCompare(b.file)), skipped, members };
+}
 
-  const open = (member: UnzipFile) => {
-    if (member.name.endsWith('/') || member.name.startsWith('__MACOSX/')) return;
-    members.push(member.name);
-    const file = `${name}!${member.name}`;
-    if (!/\.xml$/i.test(member.name)) {
-      skipped.push({ file, reason: 'the zip member is not an XML flow: left out' });
-      return;
-    }
-    if ((member.originalSize ?? 0) > MAX_MEMBER_BYTES)
-      throw new BadDataError({ file: name }, `${member.name} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
-    state.current = {
-      file,
-      reader: createFlowReader(file, path.join(scratch, `${prefix}-${members.length - 1}`), segmentsOf(file, segments)),
-      decoder: new TextDecoder('utf-8', { ignoreBOM: true }),
-      bytes: 0,
-    };
-    member.ondata = (error, chunk, final) =>
-      events.push(error ? { kind: 'error', error } : { kind: 'data', chunk, final });
-    member.start();
-  };
-  const take = async (event: ZipEvent) => {
-    if (event.kind === 'error') throw unreadable(name, event.error);
-    if (event.kind === 'member') return open(event.member);
-    const member = state.current;
-    if (!member) return;
-    member.bytes += event.chunk.length;
-    if (member.bytes > MAX_MEMBER_BYTES)
-      throw new BadDataError({ file: name }, `${member.file} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
-    const readable = await member.reader.write(member.decoder.decode(event.chunk, { stream: !event.final }));
-    if (!readable || event.final) {
-      state.current = null;
-      const summary = await member.reader.close();
-      parts.push({ file: member.file, values: summary.files, flow: summary.flow, count: summary.values });
-    }
-  };
-  const drain = async () => {
-    for (let event = events.shift(); event !== undefined; event = events.shift()) await take(event);
-  };
-  const push = (chunk: Uint8Array, final: boolean) => {
+/** The zip's entries in their order; a zip whose directory cannot be read is refused. */
+async function* entriesOf(zip: ZipFile, name: string): AsyncGenerator<Entry> {
+  const entries = zip.eachEntry();
+  for (;;) {
+    let next: IteratorResult<Entry>;
     try {
-      unzip.push(chunk, final);
+      next = await entries.next();
     } catch (cause) {
       throw unreadable(name, cause);
     }
-  };
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/**
+ * Inflates one member (natively, off the JavaScript thread) straight into its flow reader, chunk
+ * by chunk; stops reading once the reader knows the flow is bad (its `close` names the problem).
+ */
+async function readMember(zip: ZipFile, entry: Entry, name: string, reader: FlowReader): Promise<void> {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   try {
-    for await (const chunk of createReadStream(local)) {
-      push(chunk as Buffer, false);
-      await drain();
+    const stream = await zip.openReadStreamPromise(entry);
+    try {
+      for await (const chunk of stream) {
+        if (!(await reader.write(decoder.decode(chunk as Buffer, { stream: true })))) return;
+      }
+    } finally {
+      stream.destroy();
     }
-    push(new Uint8Array(0), true);
-    await drain();
-  } catch (error) {
-    await state.current?.reader.abort();
-    throw error;
+    await reader.write(decoder.decode());
+  } catch (cause) {
+    await reader.abort();
+    throw cause instanceof BadDataError ? cause : unreadable(name, cause);
   }
-  if (state.current) {
-    await state.current.reader.abort();
-    throw new BadDataError({ file: state.current.file }, 'the zip ends before the end of this member');
-  }
-  return { parts: parts.sort((a, b) => a.file.localeCompare(b.file)), skipped, members };
 }
 
 /**
