@@ -135,4 +135,20 @@ describe('flow files read on a thread of their own', () => {
     expect((refused as BadDataError).location).toEqual({ file: 'raw/bomb.zip' });
     expect((refused as BadDataError).message).toMatch(/^raw\/bomb\.zip: the zip cannot be read: .*bytes/);
   });
+
+  it('fails at once when the values of a zip or an XML flow cannot be written, as that error and not as bad data', async () => {
+    // Many chunks of the member, so that the failed write is met while the zip is still being read.
+    const readings = Array.from({ length: 5_000 }, (_, i) => ({
+      prm: String(99000000000000 + i),
+      date: '2024-01-01',
+      wh: { HCB: '1000', HPB: '2000' },
+    }));
+    const xml = r151Flow(readings);
+    for (const body of [Buffer.from(zipSync({ 'R151.xml': new TextEncoder().encode(xml) })), xml]) {
+      const { local, scratch } = await fileWith(body);
+      const error = await thrownBy(writeFileFlows(local, 'raw/fine', path.join(scratch, 'missing'), 'v'));
+      expect(error).not.toBeInstanceOf(BadDataError);
+      expect((error as NodeJS.ErrnoException).code).toBe('ENOENT');
+    }
+  });
 });

@@ -53,7 +53,10 @@ const compareBuckets = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 const bucketOf = (date: string | null) =>
   date !== null && /^\d{4}-\d{2}-\d{2}/.test(date) ? date.slice(0, 10) : NO_DATE;
 
-/** Encodes the bucket's pending lines, and writes what it gathered once it is `atLeast` bytes. */
+/**
+ * Encodes the bucket's pending lines, and writes what it gathered once it is `atLeast` bytes. Throws
+ * its file's error (a missing folder, a full disk): a failed stream never drains.
+ */
 async function write(bucket: Bucket, atLeast: number): Promise<void> {
   if (bucket.pending !== '') {
     const encoded = Buffer.from(bucket.pending, 'utf8');
@@ -65,6 +68,7 @@ async function write(bucket: Bucket, atLeast: number): Promise<void> {
   const gathered = Buffer.concat(bucket.encoded, bucket.bytes);
   bucket.encoded = [];
   bucket.bytes = 0;
+  if (bucket.out.errored) throw bucket.out.errored;
   if (!bucket.out.write(gathered)) await once(bucket.out, 'drain');
 }
 

@@ -70,7 +70,7 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
     throw unreadable(name, cause);
   }
   try {
-    for await (const entry of entriesOf(zip, name)) {
+    for await (const entry of zipRead(zip.eachEntry(), name)) {
       if (entry.fileName.endsWith('/') || entry.fileName.startsWith('__MACOSX/')) continue;
       members.push(entry.fileName);
       const file = `${name}!${entry.fileName}`;
@@ -95,13 +95,16 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
   return { parts: parts.sort((a, b) => a.file.localeCompare(b.file)), skipped, members };
 }
 
-/** The zip's entries in their order; a zip whose directory cannot be read is refused. */
-async function* entriesOf(zip: ZipFile, name: string): AsyncGenerator<Entry> {
-  const entries = zip.eachEntry();
+/**
+ * The items of what yauzl reads (the directory's entries, a member's inflated chunks), its errors
+ * refusing the zip as bad data; errors of the code consuming them pass as they are.
+ */
+async function* zipRead<T>(source: AsyncIterable<T>, name: string): AsyncGenerator<T> {
+  const items = source[Symbol.asyncIterator]();
   for (;;) {
-    let next: IteratorResult<Entry>;
+    let next: IteratorResult<T>;
     try {
-      next = await entries.next();
+      next = await items.next();
     } catch (cause) {
       throw unreadable(name, cause);
     }
@@ -113,22 +116,26 @@ async function* entriesOf(zip: ZipFile, name: string): AsyncGenerator<Entry> {
 /**
  * Inflates one member (natively, off the JavaScript thread) straight into its flow reader, chunk
  * by chunk; stops reading once the reader knows the flow is bad (its `close` names the problem).
+ * A member that cannot be inflated refuses the zip; the reader's own failures (its files) are
+ * thrown as they are.
  */
 async function readMember(zip: ZipFile, entry: Entry, name: string, reader: FlowReader): Promise<void> {
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   try {
-    const stream = await zip.openReadStreamPromise(entry);
+    const stream = await zip.openReadStreamPromise(entry).catch((cause: unknown) => {
+      throw unreadable(name, cause);
+    });
     try {
-      for await (const chunk of stream) {
-        if (!(await reader.write(decoder.decode(chunk as Buffer, { stream: true })))) return;
+      for await (const chunk of zipRead<Buffer>(stream, name)) {
+        if (!(await reader.write(decoder.decode(chunk, { stream: true })))) return;
       }
     } finally {
       stream.destroy();
     }
     await reader.write(decoder.decode());
-  } catch (cause) {
+  } catch (error) {
     await reader.abort();
-    throw cause instanceof BadDataError ? cause : unreadable(name, cause);
+    throw error;
   }
 }
 
