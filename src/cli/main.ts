@@ -18,6 +18,7 @@ import { registerIngestCommand } from './commands/ingest.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchedulesCommand } from './commands/schedules.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { createContext, type CommandContext } from './context.js';
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   registerDevCommand(program, lazyContext);
   registerDemoCommand(program, lazyContext);
   registerWorkerCommand(program, lazyContext);
+  registerServeCommand(program, lazyContext);
 
   try {
     await program.parseAsync([...argv]);

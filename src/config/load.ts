@@ -80,6 +80,13 @@ export interface Config {
   readonly metricsAddress: string | null;
   /** Recorded in day records: COURANT_CODE_VERSION, else the package version. */
   readonly codeVersion: string;
+  /** The web console and read API (`courant serve`, docs/console.md). */
+  readonly serve: {
+    /** TEMPORAL_UI_URL without a trailing `/`; null: runs are not linked. */
+    readonly temporalUiUrl: string | null;
+    /** SERVE_TOKENS: the bearer tokens accepted; empty: none configured. Never logged. */
+    readonly tokens: readonly string[];
+  };
   /** OpenTelemetry traces (docs/metrics.md#traces). */
   readonly tracing: {
     /** OTEL_EXPORTER_OTLP_ENDPOINT, the collector's base URL; null: no traces exported. */
@@ -191,6 +198,7 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[] 
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
     metricsAddress: e.METRICS_ADDRESS ?? null,
     codeVersion: e.COURANT_CODE_VERSION ?? packageJson.version,
+    serve: { temporalUiUrl: e.TEMPORAL_UI_URL ?? null, tokens: e.SERVE_TOKENS ?? [] },
     tracing: {
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
       otlpHeaders: e.OTEL_EXPORTER_OTLP_HEADERS ?? {},

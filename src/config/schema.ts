@@ -187,6 +187,28 @@ export const tracingEnvSchema = z.object({
   OTEL_SERVICE_NAME: z.string().max(255).optional(),
 });
 
+/** SERVE_TOKENS: bearer tokens separated by commas, each long enough not to be guessed. Never logged. */
+const serveTokens = z.string().transform((value, ctx) => {
+  const tokens = value.split(',').map((t) => t.trim());
+  if (tokens.some((t) => !/^[A-Za-z0-9._~+/=-]{24,256}$/.test(t))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be tokens of 24 to 256 characters (letters, digits, . _ ~ + / = -) separated by commas',
+    });
+    return z.NEVER;
+  }
+  return tokens;
+});
+
+export const serveEnvSchema = z.object({
+  /** The Temporal Web UI the console links each run to, e.g. http://127.0.0.1:8233. No links when unset. */
+  TEMPORAL_UI_URL: url(['http', 'https'])
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  /** Bearer tokens `courant serve` accepts; required to listen elsewhere than on loopback. Never logged. */
+  SERVE_TOKENS: serveTokens.optional(),
+});
+
 /** The variables of courant itself; each dataset module adds its own (see {@link fullEnvSchema}). */
 export const envSchema = temporalEnvSchema
   .extend(storageEnvSchema.shape)
@@ -195,7 +217,8 @@ export const envSchema = temporalEnvSchema
   .extend(scheduleEnvSchema.shape)
   .extend(loggingEnvSchema.shape)
   .extend(metricsEnvSchema.shape)
-  .extend(tracingEnvSchema.shape);
+  .extend(tracingEnvSchema.shape)
+  .extend(serveEnvSchema.shape);
 
 export type ParsedEnv = z.infer<typeof envSchema>;
 

@@ -63,7 +63,7 @@ function createObjectSide(config: Config, logger: Logger | undefined): ObjectSid
 }
 
 /** The record store's service, as the configuration names it. */
-function recordService(config: Config): ServiceAddress {
+export function recordService(config: Config): ServiceAddress {
   const dynamodb = config.storage.dynamodb;
   if (!dynamodb) {
     return {

@@ -1,6 +1,6 @@
 /** What an operator reads when a day fails: what failed, where, and what to do. Pure. */
 import { ApplicationFailure, TemporalFailure } from '@temporalio/workflow';
-import type { ErrorTypeName } from '../shared/errors.js';
+import { whatToDo } from '../shared/failure-advice.js';
 
 export interface FailureSummary {
   readonly type: string;
@@ -21,21 +21,6 @@ export function describeFailure(error: unknown): FailureSummary {
   return fallback ?? { type: 'Unknown', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** What to do, by failure type; `{dataset}` and `{date}` are the day's. */
-const ADVICE: Partial<Record<ErrorTypeName, string>> = {
-  BadData:
-    'the source data is wrong: inspect the file named above (quarantine/ keeps refused bodies), fix or wait for the source',
-  NoData:
-    'the day has no data and never will (a source kept only during the day was not collected on it, or the day lies before what the source holds): re-running it cannot help',
-  SourceRejected: 'the source refused the request: check the source URL and configuration',
-  TransientIO:
-    'the source or storage stayed unreachable through every retry: check connectivity and the service status',
-  DataQuality:
-    'the data was read but fails a quality check: look at the file named above and at quality/{dataset}/dt={date}/checks.json, and at the source',
-  StorageMisconfigured:
-    'a local directory of the worker cannot be written: fix its permissions or free space, or point the variable named above elsewhere, and restart the worker',
-};
-
 export function operatorMessage(args: {
   dataset: string;
   date: string;
@@ -43,9 +28,7 @@ export function operatorMessage(args: {
   failure: FailureSummary;
   workflowId: string;
 }): string {
-  const advice = (ADVICE[args.failure.type as ErrorTypeName] ?? 'see the cause below')
-    .replaceAll('{dataset}', args.dataset)
-    .replaceAll('{date}', args.date);
+  const advice = whatToDo(args.failure.type, args.dataset, args.date) ?? 'see the cause below';
   return (
     `${args.dataset} ${args.date} failed at ${args.stage} [${args.failure.type}]: ${args.failure.message}. ` +
     `What to do: ${advice}; then re-run the day (Reset ${args.workflowId} to its first workflow task, ` +

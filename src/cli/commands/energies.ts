@@ -6,17 +6,16 @@
  * standard error counts the verdicts. Reads storage only: nothing is written there.
  */
 import type { Command } from 'commander';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PeriodEnergies } from '../../datasets/contract.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
 import { sqlString } from '../../parquet/columns.js';
 import { openDuckDb } from '../../parquet/duckdb.js';
-import { storageKeys } from '../../shared/keys.js';
 import { datesInRange } from '../../shared/partition.js';
-import { createStorage, type ObjectStore } from '../../storage/index.js';
-import { ObjectNotFoundError } from '../../storage/object-store.js';
+import { createStorage } from '../../storage/index.js';
+import { copyEnergyDays } from '../../serve/period-energies.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 import { parseRangeOptions } from '../range-options.js';
@@ -52,38 +51,6 @@ function parseFormat(options: Record<string, unknown>): Format {
   return format as Format;
 }
 
-/**
- * Local copies of the table of each stored day of `dates` (`{dir}/{date}/{table}.parquet`), with the
- * tables it reads alongside beside it when stored; a day without the table is skipped.
- */
-async function copyDays(
-  objects: ObjectStore,
-  dataset: string,
-  energies: PeriodEnergies,
-  dates: readonly string[],
-  dir: string,
-): Promise<string[]> {
-  const files: string[] = [];
-  for (const date of dates) {
-    await mkdir(path.join(dir, date));
-    const copy = async (table: string) => {
-      const local = path.join(dir, date, `${table}.parquet`);
-      try {
-        await objects.getToFile(storageKeys.processed(dataset, date, table), local);
-        return local;
-      } catch (error) {
-        if (!(error instanceof ObjectNotFoundError)) throw error;
-        return null;
-      }
-    };
-    const main = await copy(energies.table);
-    if (main === null) continue;
-    for (const table of energies.alongside ?? []) await copy(table);
-    files.push(main);
-  }
-  return files;
-}
-
 function copySql(query: string, target: string, format: Format): string {
   const options = { csv: 'FORMAT csv, HEADER true', json: 'FORMAT json, ARRAY true', parquet: 'FORMAT parquet' }[
     format
@@ -111,7 +78,7 @@ export function registerEnergiesCommand(program: Command, context: () => Command
       const storage = await createStorage(ctx.config);
       try {
         const dates = datesInRange(energies.firstDay(from), to);
-        const files = await copyDays(storage.objects, name, energies, dates, dir);
+        const files = await copyEnergyDays(storage.objects, name, energies, dates, dir);
         if (files.length === 0)
           throw new PipelineFailedError(
             `no day of ${name} is stored in ${dates[0] ?? from}..${to}: ingest its files first`,

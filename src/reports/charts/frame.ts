@@ -1,7 +1,8 @@
 /**
  * What every chart shares: the SVG frame (a fixed viewBox that scales to the page width), the
  * value axis with round ticks, the legend (HTML, so that it wraps on a phone) and the figure
- * around them. Charts are plain SVG strings rendered here: no script, no network.
+ * around them. Charts are plain SVG strings rendered here, with no network; the page's one script
+ * (html/tooltip.ts) turns the `<title>` of their points and bars into tooltips.
  */
 import { escapeHtml } from '../format.js';
 

@@ -1,14 +1,15 @@
 /**
- * The page every HTML report shares: self-contained (inline CSS, inline SVG, no script, a
- * Content-Security-Policy that forbids any fetch), readable on a phone, stating the units and
- * what a day is.
+ * The page every HTML report shares: self-contained (inline CSS, inline SVG, one inline script for
+ * the chart tooltips, a Content-Security-Policy that forbids any fetch and any other script),
+ * readable on a phone, stating the units and what a day is.
  */
 import { escapeHtml } from '../format.js';
+import { REPORT_CSP, TOOLTIP_CSS, TOOLTIP_SCRIPT } from './tooltip.js';
 
 export const DAY_DEFINITION =
   'A day is a calendar day in Europe/Paris: from 00:00 to 24:00 Paris time, so 23 hours on the last Sunday of March and 25 hours on the last Sunday of October. Times are Paris times.';
 
-const CSS = `
+export const CSS = `
 :root{color-scheme:light;--ink:#1b1f24;--muted:#5d6670;--line:#d9dee3;--bg:#fff;--panel:#f5f7f9;--ok:#2a9d4b;--bad:#c0392b;--run:#d68910;--none:#b9c0c7}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
@@ -59,6 +60,7 @@ th:first-child,td:first-child{text-align:left}
 details{margin:6px 0}
 summary{cursor:pointer}
 footer{margin-top:28px;font-size:.8rem;color:var(--muted)}
+${TOOLTIP_CSS}
 @media (max-width:520px){body{font-size:15px}header h1{font-size:1.2rem}svg .tick,svg .unit{font-size:21px}svg .tick.wide-only{display:none}}
 `;
 
@@ -82,7 +84,7 @@ export function page(options: PageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <title>${escapeHtml(options.title)}</title>
 <style>${CSS}</style>
 </head>
@@ -96,6 +98,7 @@ export function page(options: PageOptions): string {
 ${options.body}
 <footer><p>${escapeHtml(DAY_DEFINITION)}</p>${(options.notes ?? []).map((note) => `<p>${escapeHtml(note)}</p>`).join('')}</footer>
 </main>
+<script>${TOOLTIP_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -1,0 +1,238 @@
+/**
+ * The read API under /api/v1: day statuses over a range, a day's records, metrics and quality
+ * results, and Enedis energies over a period. Every range is bounded (API_MAX_RANGE_DAYS); long
+ * answers come in pages, each with the cursor of the next. Records and metrics are answered as the
+ * record store returns them, field for field.
+ */
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { periodEnergyRows } from './period-energies.js';
+import { DATASET_MODULES } from '../datasets/registry.js';
+import { datesInRange } from '../shared/partition.js';
+import { checkResultSchema, dayRunSchema, metricsRecordSchema } from '../storage/record-schemas.js';
+import type { ConsoleContext } from './context.js';
+import { CELL_STATUSES, dayGrid } from './day-cells.js';
+import {
+  API_MAX_RANGE_DAYS,
+  cursorSchema,
+  dateSchema,
+  datasetListSchema,
+  datasetSchema,
+  decodeCursor,
+  encodeCursor,
+  rangeRefinement,
+} from './params.js';
+import { problem, problemSchema, ProblemError } from './problems.js';
+
+const ENERGY_DATASETS = DATASET_MODULES.filter((m) => m.energies).map((m) => m.name);
+const METER = /^[A-Za-z0-9._-]{1,64}$/;
+
+const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 429: problemSchema, 503: problemSchema };
+
+const daysQuery = z
+  .object({
+    from: dateSchema,
+    to: dateSchema,
+    datasets: datasetListSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(API_MAX_RANGE_DAYS).default(100).meta({ description: 'days per page' }),
+    cursor: cursorSchema.optional(),
+  })
+  .strict()
+  .superRefine(rangeRefinement(API_MAX_RANGE_DAYS));
+
+const dayCellSchema = z.object({ dataset: z.string(), date: z.string(), status: z.enum(CELL_STATUSES) });
+
+const energiesQuery = z
+  .object({
+    dataset: z.enum(ENERGY_DATASETS as [string, ...string[]]).default(ENERGY_DATASETS[0] ?? 'enedis'),
+    from: dateSchema,
+    to: dateSchema,
+    prm: z
+      .union([z.string(), z.array(z.string()).max(100)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .pipe(z.array(z.string().regex(METER, { message: 'a meter id: letters, digits, . _ - (at most 64)' })))
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(1000).meta({ description: 'rows per page' }),
+    cursor: cursorSchema.optional(),
+  })
+  .strict()
+  .superRefine(rangeRefinement(API_MAX_RANGE_DAYS));
+
+const dateParams = z.object({ date: dateSchema });
+
+/**
+ * A stored value as the response schema types it: records are typed read-only where the schema's
+ * arrays are mutable. The serializer checks the value against the schema before it is sent.
+ */
+function asResponse<S extends z.ZodType>(_schema: S, value: unknown): z.output<S> {
+  return value as z.output<S>;
+}
+
+/** A cursor's position, refused unless it is one this range could have given. */
+function cursorPosition(cursor: string | undefined, check: (position: string) => boolean): string | null {
+  if (cursor === undefined) return null;
+  const position = decodeCursor(cursor);
+  if (!check(position))
+    throw new ProblemError(problem(400, 'invalid-parameter', 'querystring/cursor: is not a cursor of this query'));
+  return position;
+}
+
+export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
+  return (app, _options, done) => {
+    app.get(
+      '/api/v1/days',
+      {
+        schema: {
+          summary: 'The status of each dataset on each day of a range',
+          description: `Every (dataset, day) of the page, never absent: ${CELL_STATUSES.join(', ')}. At most ${API_MAX_RANGE_DAYS} days per call.`,
+          querystring: daysQuery,
+          response: {
+            200: z.object({
+              from: z.string(),
+              to: z.string(),
+              datasets: z.array(z.string()),
+              items: z.array(dayCellSchema),
+              nextCursor: z.string().nullable(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { from, to, datasets, limit, cursor } = request.query;
+        const start = cursorPosition(cursor, (d) => dateSchema.safeParse(d).success && d > from && d <= to) ?? from;
+        const dates = datesInRange(start, to).slice(0, limit);
+        const last = dates[dates.length - 1] ?? start;
+        const grid = await ctx.guard.records(() =>
+          dayGrid(ctx.records, ctx.config, { from: start, to: last, datasets }, ctx.now()),
+        );
+        const items = grid.dates.flatMap((date) =>
+          grid.datasets.flatMap((dataset) => {
+            const cell = grid.cells.get(`${dataset}/${date}`);
+            return cell ? [cell] : [];
+          }),
+        );
+        const next = last < to ? datesInRange(last, to)[1] : undefined;
+        return { from, to, datasets: [...grid.datasets], items, nextCursor: next ? encodeCursor(next) : null };
+      },
+    );
+
+    app.get(
+      '/api/v1/days/:date',
+      {
+        schema: {
+          summary: "The day's records, one per dataset that has one",
+          params: dateParams,
+          response: { 200: z.object({ date: z.string(), records: z.array(dayRunSchema) }), ...errors },
+        },
+      },
+      async (request) => {
+        const { date } = request.params;
+        const records = await ctx.guard.records(() => ctx.records.listDayRuns({ from: date, to: date }));
+        return { date, records: asResponse(z.array(dayRunSchema), records) };
+      },
+    );
+
+    app.get(
+      '/api/v1/days/:date/metrics',
+      {
+        schema: {
+          summary: "The day's metrics documents, one per dataset that has one",
+          params: dateParams,
+          response: { 200: z.object({ date: z.string(), metrics: z.array(metricsRecordSchema) }), ...errors },
+        },
+      },
+      async (request) => {
+        const { date } = request.params;
+        const found = await ctx.guard.records(() =>
+          Promise.all(DATASET_MODULES.map((m) => ctx.records.getMetrics(m.name, date))),
+        );
+        return { date, metrics: found.flatMap((m) => (m ? [m] : [])) };
+      },
+    );
+
+    app.get(
+      '/api/v1/days/:date/metrics/:dataset',
+      {
+        schema: {
+          summary: "A dataset's metrics document of the day",
+          params: z.object({ date: dateSchema, dataset: datasetSchema }),
+          response: { 200: metricsRecordSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const { date, dataset } = request.params;
+        const found = await ctx.guard.records(() => ctx.records.getMetrics(dataset, date));
+        if (!found) throw new ProblemError(problem(404, 'metrics-not-found', `no metrics of ${dataset} on ${date}`));
+        return found;
+      },
+    );
+
+    app.get(
+      '/api/v1/days/:date/quality',
+      {
+        schema: {
+          summary: "The quality checks of the day's last run, per dataset",
+          params: dateParams,
+          response: {
+            200: z.object({
+              date: z.string(),
+              datasets: z.array(
+                z.object({ dataset: z.string(), status: z.string(), checks: z.array(checkResultSchema) }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { date } = request.params;
+        const runs = await ctx.guard.records(() => ctx.records.listDayRuns({ from: date, to: date }));
+        return {
+          date,
+          datasets: runs.map((run) => ({
+            dataset: run.dataset,
+            status: run.status,
+            checks: asResponse(z.array(checkResultSchema), run.checks ?? []),
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/api/v1/energies',
+      {
+        schema: {
+          summary: 'Energy per meter and period from the stored index readings (the rows of `courant energies`)',
+          querystring: energiesQuery,
+          response: {
+            200: z.object({
+              dataset: z.string(),
+              from: z.string(),
+              to: z.string(),
+              rows: z.array(z.record(z.string(), z.unknown())),
+              nextCursor: z.string().nullable(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { dataset, from, to, prm, limit, cursor } = request.query;
+        const offset = Number(cursorPosition(cursor, (p) => /^[1-9]\d{0,8}$/.test(p)) ?? 0);
+        const module = DATASET_MODULES.find((m) => m.name === dataset);
+        if (!module?.energies) throw new ProblemError(problem(404, 'unknown-dataset', `${dataset} has no energies`));
+        const energies = module.energies;
+        const rows = await ctx.guard.objects(() =>
+          periodEnergyRows(ctx.objects, dataset, energies, { from, to, meters: prm ?? [] }),
+        );
+        if (rows === null)
+          throw new ProblemError(problem(404, 'no-data', `no day of ${dataset} is stored in ${from}..${to}`));
+        const page = rows.slice(offset, offset + limit);
+        const next = offset + limit < rows.length ? encodeCursor(String(offset + limit)) : null;
+        return { dataset, from, to, rows: page, nextCursor: next };
+      },
+    );
+    done();
+  };
+}

@@ -1,0 +1,70 @@
+/** `/`: the days × datasets grid of a range, coloured by status, with the range picker and each dataset's freshness. */
+import { escapeHtml } from '../reports/format.js';
+import { consolePage } from './console-page.js';
+import { CELL_STATUSES, type CellStatus, type DayGrid, type Freshness } from './day-cells.js';
+
+const LABEL: Record<CellStatus, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  blocked: 'blocked',
+  running: 'running',
+  noData: 'no data',
+  missing: 'missing',
+  late: 'late',
+};
+const SYMBOL: Record<CellStatus, string> = {
+  succeeded: '✓',
+  failed: '✗',
+  blocked: '⛔',
+  running: '…',
+  noData: '∅',
+  missing: '·',
+  late: '!',
+};
+
+function freshnessLine(f: Freshness): string {
+  const last = f.lastSucceeded ?? 'none in this range';
+  const state =
+    f.latestDue === null
+      ? 'never late'
+      : f.behindDays === null
+        ? `no day up to ${f.latestDue}`
+        : f.behindDays === 0
+          ? 'up to date'
+          : `${f.behindDays} day${f.behindDays > 1 ? 's' : ''} behind (due up to ${f.latestDue})`;
+  return `<tr data-freshness="${escapeHtml(f.dataset)}"><td>${escapeHtml(f.dataset)}</td><td>${escapeHtml(last)}</td><td>${escapeHtml(state)}</td></tr>`;
+}
+
+export function gridPage(grid: DayGrid, range: { from: string; to: string }): string {
+  const counts = new Map<CellStatus, number>(CELL_STATUSES.map((s) => [s, 0]));
+  for (const cell of grid.cells.values()) counts.set(cell.status, (counts.get(cell.status) ?? 0) + 1);
+  const keys = CELL_STATUSES.map((s) => `<li><span class="s-${s}"></span>${LABEL[s]} ${counts.get(s) ?? 0}</li>`).join(
+    '',
+  );
+  const head = `<tr><th>day</th>${grid.datasets.map((d) => `<th>${escapeHtml(d)}</th>`).join('')}</tr>`;
+  const rows: string[] = [];
+  for (let i = grid.dates.length - 1; i >= 0; i -= 1) {
+    const date = grid.dates[i] ?? '';
+    const cells = grid.datasets.map((dataset) => {
+      const status = grid.cells.get(`${dataset}/${date}`)?.status ?? 'missing';
+      return `<td><a class="s-${status}" href="/days/${date}#${dataset}" title="${dataset} ${date}: ${LABEL[status]}">${SYMBOL[status]}</a></td>`;
+    });
+    rows.push(`<tr><td>${date}</td>${cells.join('')}</tr>`);
+  }
+  const body =
+    `<form class="range" method="get" action="/">` +
+    `<label>from<input type="date" name="from" value="${range.from}" required></label>` +
+    `<label>to<input type="date" name="to" value="${range.to}" required></label>` +
+    `<button type="submit">Show</button></form>` +
+    `<h2>Freshness</h2>` +
+    `<div class="table-wrap"><table><thead><tr><th>dataset</th><th>newest succeeded day</th><th>state</th></tr></thead>` +
+    `<tbody>${grid.freshness.map(freshnessLine).join('')}</tbody></table></div>` +
+    `<ul class="keys">${keys}</ul>` +
+    `<div class="grid-wrap"><table class="grid"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return consolePage({
+    title: 'Days',
+    subtitle: `${range.from} to ${range.to}: ${grid.dates.length} days × ${grid.datasets.length} datasets, newest first. Late: no record past the dataset's due time.`,
+    body,
+    kind: 'grid',
+  });
+}

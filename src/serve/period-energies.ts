@@ -1,0 +1,78 @@
+/**
+ * The stored days an energy computation reads (`courant energies`, the console's energies API):
+ * local copies of each day's table, and the rows of the period as the module's SQL gives them.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openDuckDb } from '../parquet/duckdb.js';
+import { storageKeys } from '../shared/keys.js';
+import { datesInRange } from '../shared/partition.js';
+import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
+import type { PeriodEnergies } from '../datasets/contract.js';
+
+/**
+ * Local copies of the table of each stored day of `dates` (`{dir}/{date}/{table}.parquet`), with the
+ * tables it reads alongside beside it when stored; a day without the table is skipped.
+ */
+export async function copyEnergyDays(
+  objects: ObjectStore,
+  dataset: string,
+  energies: PeriodEnergies,
+  dates: readonly string[],
+  dir: string,
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const date of dates) {
+    await mkdir(path.join(dir, date));
+    const copy = async (table: string) => {
+      const local = path.join(dir, date, `${table}.parquet`);
+      try {
+        await objects.getToFile(storageKeys.processed(dataset, date, table), local);
+        return local;
+      } catch (error) {
+        if (!(error instanceof ObjectNotFoundError)) throw error;
+        return null;
+      }
+    };
+    const main = await copy(energies.table);
+    if (main === null) continue;
+    for (const table of energies.alongside ?? []) await copy(table);
+    files.push(main);
+  }
+  return files;
+}
+
+/**
+ * The energy rows of `from..to` as JSON values (DuckDB's own JSON of each row, as `courant energies
+ * --format json` writes them), or null when no day of the period is stored.
+ */
+export async function periodEnergyRows(
+  objects: ObjectStore,
+  dataset: string,
+  energies: PeriodEnergies,
+  period: { from: string; to: string; meters: readonly string[] },
+): Promise<Array<Record<string, unknown>> | null> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-energies-'));
+  try {
+    const files = await copyEnergyDays(
+      objects,
+      dataset,
+      energies,
+      datesInRange(energies.firstDay(period.from), period.to),
+      dir,
+    );
+    if (files.length === 0) return null;
+    const instance = await openDuckDb({ tempDirectory: dir });
+    const db = await instance.connect();
+    try {
+      const query = energies.sql({ from: period.from, to: period.to, files, meters: [...period.meters] });
+      return (await db.runAndReadAll(query)).getRowObjectsJson();
+    } finally {
+      db.closeSync();
+      instance.closeSync();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
