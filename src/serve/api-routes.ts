@@ -11,7 +11,7 @@ import { DATASET_MODULES } from '../datasets/registry.js';
 import { datesInRange } from '../shared/partition.js';
 import { checkResultSchema, dayRunSchema, metricsRecordSchema } from '../storage/record-schemas.js';
 import type { ConsoleContext } from './context.js';
-import { CELL_STATUSES, dayGrid } from './day-cells.js';
+import { CELL_STATUSES, datasetsOfRange, dayGrid } from './day-cells.js';
 import {
   API_MAX_RANGE_DAYS,
   cursorSchema,
@@ -103,8 +103,11 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         const start = cursorPosition(cursor, (d) => dateSchema.safeParse(d).success && d > from && d <= to) ?? from;
         const dates = datesInRange(start, to).slice(0, limit);
         const last = dates[dates.length - 1] ?? start;
+        // The datasets of the whole range, so that every page has the same columns.
+        const shown =
+          datasets ?? (await ctx.guard.records(() => datasetsOfRange(ctx.records, ctx.config, { from, to })));
         const grid = await ctx.guard.records(() =>
-          dayGrid(ctx.records, ctx.config, { from: start, to: last, datasets }, ctx.now()),
+          dayGrid(ctx.records, ctx.config, { from: start, to: last, datasets: shown }, ctx.now()),
         );
         const items = grid.dates.flatMap((date) =>
           grid.datasets.flatMap((dataset) => {

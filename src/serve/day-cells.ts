@@ -56,6 +56,17 @@ function failedCell(type: string | undefined): CellStatus {
   return type === ErrorType.NoData ? 'noData' : 'failed';
 }
 
+/** The datasets a range shows when none is named: those that run daily, and any with a record in the range. */
+export async function datasetsOfRange(
+  records: RecordStore,
+  config: Config,
+  range: { from: string; to: string },
+): Promise<string[]> {
+  const statuses = await records.listDayStatuses({ ...range, datasets: DATASET_NAMES });
+  const daily = dailyDatasetNames(registeredCatalog(config.datasets), range.from);
+  return DATASET_NAMES.filter((d) => daily.includes(d) || statuses.some((s) => s.dataset === d));
+}
+
 /** The grid of `from..to`: the datasets named, else those that run daily and any with a record in the range. */
 export async function dayGrid(
   records: RecordStore,
