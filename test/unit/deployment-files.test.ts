@@ -19,6 +19,12 @@ const composeSchema = z.object({
     temporal: z.object({ command: z.array(z.string()) }),
     worker: z.object({ environment: z.record(z.string(), z.string()) }),
     'worker-aws': z.object({ environment: z.record(z.string(), z.string()), profiles: z.array(z.string()) }),
+    console: z.object({
+      command: z.array(z.string()),
+      environment: z.record(z.string(), z.string()),
+      ports: z.array(z.string()),
+      volumes: z.array(z.string()),
+    }),
   }),
 });
 
@@ -44,6 +50,21 @@ describe('docker-compose.yml', () => {
     const config = loadConfig(env);
     expect(config.storage).toMatchObject({ mode: 'aws', databaseType: 'dynamodb', createMissing: true });
     expect(config.storage.s3?.endpoint).toBe('http://minio:9000');
+  });
+
+  it('runs the console on the worker storage, read-only, reachable from the host loopback only unless tokens are set', async () => {
+    const services = (await compose()).services;
+    const env = services.console.environment;
+    for (const name of Object.keys(env)) expect(KNOWN_VARIABLES, name).toContain(name);
+    const config = loadConfig(env);
+    const worker = loadConfig(services.worker.environment);
+    expect(config.storage).toMatchObject({ mode: worker.storage.mode, mongodbUrl: worker.storage.mongodbUrl });
+    expect(config.storage.dataDir).toBe(worker.storage.dataDir);
+    expect(config.serve.temporalUiUrl).toBe('http://127.0.0.1:8233');
+    expect(services.console.command.slice(0, 1)).toEqual(['serve']);
+    expect(services.console.volumes.every((v) => v.endsWith(':ro'))).toBe(true);
+    if (services.console.command.includes('--insecure-no-auth'))
+      expect(services.console.ports.every((p) => p.startsWith('127.0.0.1:'))).toBe(true);
   });
 
   it('registers exactly the search attributes the workflows use', async () => {
