@@ -15,7 +15,7 @@ const LABEL: Record<CellStatus, string> = {
 const SYMBOL: Record<CellStatus, string> = {
   succeeded: '✓',
   failed: '✗',
-  blocked: '⛔',
+  blocked: '⊘',
   running: '…',
   noData: '∅',
   missing: '·',
