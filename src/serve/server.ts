@@ -98,7 +98,12 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
   const now = options.now ?? (() => new Date());
   const tokens = tokenCheck(options.tokens ?? []);
   const limits = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-  const app = Fastify({ logger: false, maxParamLength: 100, bodyLimit: 1024, return503OnClosing: true });
+  const app = Fastify({
+    logger: false,
+    routerOptions: { maxParamLength: 100 },
+    bodyLimit: 1024,
+    return503OnClosing: true,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -1,0 +1,163 @@
+/**
+ * The console's grid over ten years × the seven datasets: server time of `GET /?from&to` on a
+ * document store holding a record for every (dataset, day), 1 % of them failed and 0.5 % blocked,
+ * split into the records' read and the page's rendering. Writes the "Console" section of
+ * RESULTS.md (bench/RESULTS.md by default; with --smoke, one year, to a temp file).
+ *
+ *   node --import tsx bench/console/grid-bench.ts [--smoke] [--runs N] [--out FILE]
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/index.js';
+import { DATASET_NAMES } from '../../src/datasets/registry.js';
+import { dayGrid } from '../../src/serve/day-cells.js';
+import { gridPage } from '../../src/serve/grid-page.js';
+import { buildConsoleServer } from '../../src/serve/server.js';
+import { datesInRange } from '../../src/shared/partition.js';
+import { freePort } from '../../src/stack/ports.js';
+import { startDocumentStore } from '../../src/stack/servers.js';
+import { resolveTool } from '../../src/stack/tools.js';
+import { createStorage } from '../../src/storage/index.js';
+import { blockedRun, failedRun, succeededRun } from '../../test/support/console-days.js';
+import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
+import { median } from '../lib/stats.js';
+
+const SECTION = '## Console grid';
+/** The issue's mark: the grid of ten years × seven datasets renders without stalling. */
+const GOAL_MS = 2_000;
+
+const { values } = parseArgs({
+  options: { smoke: { type: 'boolean', default: false }, runs: { type: 'string' }, out: { type: 'string' } },
+});
+const smoke = values.smoke ?? false;
+const runs = Number(values.runs ?? (smoke ? 1 : 5));
+const out = path.resolve(
+  values.out ??
+    (smoke ? path.join(os.tmpdir(), 'courant-bench-smoke', 'RESULTS.md') : path.join(BENCH_DIR, 'RESULTS.md')),
+);
+const FROM = smoke ? '2024-01-01' : '2015-01-01';
+const TO = '2024-12-31';
+
+/** Every (dataset, day) of the range: 1 % failed, 0.5 % blocked, the rest succeeded, spread evenly. */
+function records(dates: readonly string[]) {
+  return DATASET_NAMES.flatMap((dataset, d) =>
+    dates.map((date, i) => {
+      const n = (i * 7 + d) % 200;
+      const run =
+        n < 2
+          ? failedRun(dataset, date, { type: 'BadData', message: `realtime.csv line ${i} column x: "?"` })
+          : n === 2
+            ? blockedRun(dataset, date)
+            : succeededRun(dataset, date);
+      return { _id: `${dataset}/${date}`, ...run };
+    }),
+  );
+}
+
+async function writeSection(file: string, section: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const start = text.indexOf(`${SECTION}\n`);
+  if (start < 0) {
+    await writeFile(file, `${text.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + SECTION.length);
+  await writeFile(file, `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`);
+}
+
+async function main(): Promise<void> {
+  installChildCleanup();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-console-'));
+  const port = await freePort();
+  const store = await startDocumentStore({
+    binary: resolveTool('ferretdb'),
+    host: '127.0.0.1',
+    port,
+    dataDir: path.join(dir, 'ferretdb'),
+    logDir: dir,
+  });
+  try {
+    const mongoUrl = `mongodb://127.0.0.1:${port}/console_bench`;
+    const dates = datesInRange(FROM, TO);
+    const seed = await MongoClient.connect(mongoUrl);
+    const docs: Array<{ _id: string }> = records(dates);
+    for (let i = 0; i < docs.length; i += 2_000)
+      await seed
+        .db()
+        .collection<{ _id: string }>('day_runs')
+        .insertMany(docs.slice(i, i + 2_000));
+    await seed.close();
+    const config = loadConfig({ MONGODB_URL: mongoUrl, DATA_DIR: path.join(dir, 'data'), STORAGE_MODE: 'local' });
+    const storage = await createStorage(config);
+    await storage.prepare();
+    const app = await buildConsoleServer({
+      records: storage.records,
+      objects: storage.objects,
+      stores: { records: 'the document store', objects: 'DATA_DIR' },
+      config,
+      logger: pino({ level: 'silent' }),
+      tokens: null,
+    });
+    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    const now = new Date();
+    const total: number[] = [];
+    const read: number[] = [];
+    const render: number[] = [];
+    const statuses: number[] = [];
+    let bytes = 0;
+    let cells = 0;
+    for (let run = 0; run < runs; run += 1) {
+      let started = performance.now();
+      const response = await fetch(`${origin}/?from=${FROM}&to=${TO}`);
+      const body = await response.text();
+      total.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`GET / answered ${response.status}: ${body.slice(0, 200)}`);
+      bytes = Buffer.byteLength(body);
+      started = performance.now();
+      await storage.records.listDayStatuses({ from: FROM, to: TO, datasets: DATASET_NAMES });
+      statuses.push(performance.now() - started);
+      started = performance.now();
+      const grid = await dayGrid(storage.records, config, { from: FROM, to: TO }, now);
+      read.push(performance.now() - started);
+      started = performance.now();
+      gridPage(grid, { from: FROM, to: TO });
+      render.push(performance.now() - started);
+      cells = grid.cells.size;
+    }
+    await app.close();
+    await storage.close();
+    const ms = (values: number[]) => `${Math.round(median(values))} ms`;
+    const met = median(total) <= GOAL_MS;
+    const cpu = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${os.loadavg()[0]?.toFixed(1)}`;
+    const section = [
+      SECTION,
+      '',
+      `\`node --import tsx bench/console/grid-bench.ts${smoke ? ' --smoke' : ''}\` — ${new Date().toISOString().slice(0, 10)}, ${cpu}, ${runs} run${runs > 1 ? 's' : ''} (medians).`,
+      '',
+      `\`GET /?from=${FROM}&to=${TO}\`: ${dates.length} days × ${DATASET_NAMES.length} datasets = ${cells.toLocaleString('en-US')} cells, ${docs.length.toLocaleString('en-US')} day records in the document store (FerretDB), ${Math.round(docs.length / 200) * 3} of them failed or blocked.`,
+      '',
+      '| step | server time |',
+      '| --- | --- |',
+      `| the whole request (read, render, send over loopback) | ${ms(total)} |`,
+      `| reading the statuses, and the records of the failed days | ${ms(read)} |`,
+      `| of which the statuses of the range alone (one query) | ${ms(statuses)} |`,
+      `| rendering the page (${(bytes / 1e6).toFixed(1)} MB of HTML) | ${ms(render)} |`,
+      '',
+      `- ${met ? '**met**' : '**not met**'} — the grid of ten years × seven datasets renders without stalling: ${ms(total)} against a mark of ${GOAL_MS} ms.`,
+      '',
+    ].join('\n');
+    await writeSection(out, section);
+    process.stdout.write(`${section}\n→ ${out}\n`);
+  } finally {
+    await store.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
