@@ -2,9 +2,11 @@
  * The stored days an energy computation reads (`courant energies`, the console's energies API):
  * local copies of each day's table, and the rows of the period as the module's SQL gives them.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
+import { sqlString } from '../parquet/columns.js';
 import { openDuckDb } from '../parquet/duckdb.js';
 import { storageKeys } from '../shared/keys.js';
 import { datesInRange } from '../shared/partition.js';
@@ -43,9 +45,11 @@ export async function copyEnergyDays(
   return files;
 }
 
+const energyRowsSchema = z.array(z.record(z.string(), z.unknown()));
+
 /**
- * The energy rows of `from..to` as JSON values (DuckDB's own JSON of each row, as `courant energies
- * --format json` writes them), or null when no day of the period is stored.
+ * The energy rows of `from..to` as DuckDB writes them in JSON, the same as `courant energies --format
+ * json`, or null when no day of the period is stored.
  */
 export async function periodEnergyRows(
   objects: ObjectStore,
@@ -67,7 +71,9 @@ export async function periodEnergyRows(
     const db = await instance.connect();
     try {
       const query = energies.sql({ from: period.from, to: period.to, files, meters: [...period.meters] });
-      return (await db.runAndReadAll(query)).getRowObjectsJson();
+      const target = path.join(dir, 'energies.json');
+      await db.run(`COPY (${query}) TO ${sqlString(target)} (FORMAT json, ARRAY true)`);
+      return energyRowsSchema.parse(JSON.parse(await readFile(target, 'utf8')));
     } finally {
       db.closeSync();
       instance.closeSync();

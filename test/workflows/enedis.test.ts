@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxKeys, storageKeys } from '../../src/shared/keys.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { rawGet, startConsole } from '../support/console-server.js';
 import { r151Days, r151Flow, r15Flow } from '../support/enedis-flows.js';
 import { runCli } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
@@ -163,6 +164,26 @@ describe('courant ingest --dataset enedis', () => {
       verdict: 'not computable',
       reason: 'no reading at the end of the period',
     });
+
+    // The console's API answers the same rows, a page at a time.
+    const console = await startConsole({
+      config: harness.config,
+      records: harness.resources.deps.records,
+      objects: harness.resources.deps.objects,
+      tokens: null,
+    });
+    try {
+      const query = `/api/v1/energies?dataset=enedis&from=2024-01-25&to=2024-02-03&prm=${prm}&limit=3`;
+      const first = JSON.parse((await rawGet(console.origin, query)).body) as { rows: unknown[]; nextCursor: string };
+      const second = JSON.parse((await rawGet(console.origin, `${query}&cursor=${first.nextCursor}`)).body) as {
+        rows: unknown[];
+        nextCursor: string | null;
+      };
+      expect(second.nextCursor).toBeNull();
+      expect([...first.rows, ...second.rows]).toEqual(rows.filter((r) => r.prm === prm));
+    } finally {
+      await console.close();
+    }
   });
 
   it('shows, in `courant energies`, the energy an R15 states beside the one computed from its indexes', async () => {
