@@ -1,4 +1,4 @@
-/** Day-run activities: the `day_runs` record that outlives Temporal's retention (DESIGN §4). */
+/** Day-run activities: the `day_runs` record that outlives Temporal's retention (docs/architecture.md#records). */
 import type { CheckResult } from '../shared/quality.js';
 import { Context } from '@temporalio/activity';
 import type { DatasetName } from '../shared/datasets.js';

@@ -29,7 +29,7 @@ export interface CourantMetricsOptions {
   readonly now?: () => Date;
 }
 
-/** First key segments of the storage layout (DESIGN §3); any other is `other`. */
+/** First key segments of the storage layout (docs/architecture.md#storage-keys); any other is `other`. */
 const AREAS = new Set([
   'raw',
   'processed',

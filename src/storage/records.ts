@@ -1,4 +1,4 @@
-/** RecordStore: day runs, metrics and reports (DESIGN §4). Every write is an upsert on its key. */
+/** RecordStore: day runs, metrics and reports (docs/architecture.md#records). Every write is an upsert on its key. */
 import type { DayStatus } from '../shared/backfill.js';
 import type { CheckResult } from '../shared/quality.js';
 import type { PipelineStage, RunKind } from '../shared/pipeline.js';

@@ -1,7 +1,8 @@
 /**
- * The reference for the eCO2mix daily metrics (DESIGN §6): the TypeScript implementation courant
- * used before its metrics became SQL (src/datasets/eco2mix/day-metrics.ts), kept here unchanged,
- * for the tests to compare the SQL against an independent computation on every fixture day.
+ * The reference for the eCO2mix daily metrics (docs/architecture.md#metrics-documents): the
+ * TypeScript implementation courant used before its metrics became SQL
+ * (src/datasets/eco2mix/day-metrics.ts), kept here unchanged, for the tests to compare the SQL
+ * against an independent computation on every fixture day.
  */
 import { expectedPoints, parisDayBounds, PARTITION_TIMEZONE } from '../../src/shared/partition.js';
 import type { Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics-schema.js';

@@ -1,6 +1,6 @@
 /**
  * Data-quality checks of an eCO2mix day, over `eco2mix_national`. Limits from the real samples
- * (`../shared/DATA.md` samples, measured on every point):
+ * (test/fixtures/eco2mix, see its PROVENANCE.md; measured on every point):
  * - national consumption: 32 789–83 042 MW in the samples; the record is 102 098 MW (February 2012),
  *   summer nights fall near 28 000 MW. A point outside 15 000–110 000 MW is a unit or parsing fault;
  * - balance: production + pumping (negative) + batteries + physical exchanges (imports positive)

@@ -1,7 +1,7 @@
 /**
- * The eCO2mix daily metrics (DESIGN §6) of a day's `eco2mix_national` table, computed by the SQL
- * of figures-sql.ts — the same SQL the monthly and annual reports roll up — plus where the points
- * came from. Same Parquet, same bits, whether a day is computed alone or with many others.
+ * The eCO2mix daily metrics (docs/architecture.md#metrics-documents) of a day's `eco2mix_national`
+ * table, computed by the SQL of figures-sql.ts — the same SQL the monthly and annual reports roll
+ * up — plus where the points came from. Same Parquet, same bits, whether a day is computed alone or with many others.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';

@@ -1,4 +1,7 @@
-/** Shape of `metrics/eco2mix/dt={date}/metrics.json` (DESIGN §6). Figures that cannot be computed are null. */
+/**
+ * Shape of `metrics/eco2mix/dt={date}/metrics.json` (docs/architecture.md#metrics-documents).
+ * Figures that cannot be computed are null.
+ */
 import { z } from 'zod';
 
 /** A figure that is null when no point carries the values it needs. */
