@@ -109,7 +109,9 @@ export const ECO2MIX_FAULTS: readonly Eco2mixFault[] = [
       return {
         day: day.map((r) => ({
           ...r,
-          ...Object.fromEntries(ECO2MIX_MEASURES.slice(from).map((c, i) => [c, r[ECO2MIX_MEASURES[from + i - 1] ?? c]])),
+          ...Object.fromEntries(
+            ECO2MIX_MEASURES.slice(from).map((c, i) => [c, r[ECO2MIX_MEASURES[from + i - 1] ?? c]]),
+          ),
         })),
         detail: '',
       };

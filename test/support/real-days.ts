@@ -75,7 +75,14 @@ export async function dayFile(
   copies += 1;
   const file = path.join(scratch.dir, `${copies}-${name}`);
   await writeFile(file, body);
-  return { source: 'drop', key: `raw/x/${copies}-${name}`, path: file, sha256: await sha256OfFile(file), order: 0, options };
+  return {
+    source: 'drop',
+    key: `raw/x/${copies}-${name}`,
+    path: file,
+    sha256: await sha256OfFile(file),
+    order: 0,
+    options,
+  };
 }
 
 async function tablesOf<TConfig>(
@@ -89,7 +96,10 @@ async function tablesOf<TConfig>(
   return {
     date,
     tables: Object.fromEntries(
-      day.transform.tables.map((t) => [t, { path: day.tablePath(t), key: `processed/${module.name}/dt=${date}/${t}.parquet` }]),
+      day.transform.tables.map((t) => [
+        t,
+        { path: day.tablePath(t), key: `processed/${module.name}/dt=${date}/${t}.parquet` },
+      ]),
     ),
     rows: day.transform.rows,
   };
@@ -125,14 +135,21 @@ export async function realEnedisDays(scratch: ScratchDuckDb): Promise<ModuleTabl
  * The real R151 closing 2024-04-04 as the day before, and the same flow a day later with its
  * first index `wh` Wh lower than the day before: an index going down.
  */
-export async function enedisIndexDown(scratch: ScratchDuckDb, wh: number): Promise<{ before: ModuleTables; day: ModuleTables }> {
+export async function enedisIndexDown(
+  scratch: ScratchDuckDb,
+  wh: number,
+): Promise<{ before: ModuleTables; day: ModuleTables }> {
   const text = await readFile(path.join(ENEDIS, 'electricore_r151.xml'), 'utf8');
   const later = text
     .replaceAll('<Date_Releve>2024-04-04</Date_Releve>', '<Date_Releve>2024-04-05</Date_Releve>')
     .replace(/<Valeur>(\d+)<\/Valeur>/, (_, value: string) => `<Valeur>${Number(value) - wh}</Valeur>`);
   if (later === text) throw new Error('the R151 sample changed: nothing to lower');
   return {
-    before: await tablesOf(enedisModule, ENEDIS_CONFIG, scratch, '2024-04-04', [await dayFile(scratch, text, 'r151.xml')]),
-    day: await tablesOf(enedisModule, ENEDIS_CONFIG, scratch, '2024-04-05', [await dayFile(scratch, later, 'r151-down.xml')]),
+    before: await tablesOf(enedisModule, ENEDIS_CONFIG, scratch, '2024-04-04', [
+      await dayFile(scratch, text, 'r151.xml'),
+    ]),
+    day: await tablesOf(enedisModule, ENEDIS_CONFIG, scratch, '2024-04-05', [
+      await dayFile(scratch, later, 'r151-down.xml'),
+    ]),
   };
 }

@@ -94,7 +94,7 @@ async function eco2mixRealDays(): Promise<RealEco2mixDay[]> {
 
 describe('every real day the project ships passes every block check', () => {
   it('eCO2mix: 31 days of December 2021, the 25 of June 2016 in RTE’s file, 2025-08-22, the 2 days of the consolidated excerpt', async () => {
-    const m = measure('eco2mix', eco2mixChecks as readonly QualityCheck<never>[]);
+    const m = measure('eco2mix', eco2mixChecks);
     const days = await eco2mixRealDays();
     expect(days).toHaveLength(59);
     for (const day of days) {
@@ -106,7 +106,7 @@ describe('every real day the project ships passes every block check', () => {
   });
 
   it('smart meters: the 105 days of the Kaggle file, each against the day before', async () => {
-    const m = measure('smartmeter', smartMeterChecks as readonly QualityCheck<never>[]);
+    const m = measure('smartmeter', smartMeterChecks);
     const days = await realSmartMeterDays(scratch);
     expect(days).toHaveLength(105);
     for (const [i, day] of days.entries()) {
@@ -117,7 +117,7 @@ describe('every real day the project ships passes every block check', () => {
   });
 
   it('Enedis: the R151 sample’s day and the C15 sample’s day', async () => {
-    const m = measure('enedis', enedisChecks as readonly QualityCheck<never>[]);
+    const m = measure('enedis', enedisChecks);
     for (const day of await realEnedisDays(scratch)) {
       const results = await checkModuleDay(enedisChecks, ENEDIS_CONFIG, day, undefined);
       m.days.push({ label: day.date, blocked: blockedBy(results) });
@@ -134,7 +134,7 @@ describe('every real day the project ships passes every block check', () => {
 describe('faults injected into real days are blocked', () => {
   for (const fault of ECO2MIX_FAULTS) {
     it(`eCO2mix: ${fault.name}, on every real-time day`, async () => {
-      const m = measure('eco2mix', eco2mixChecks as readonly QualityCheck<never>[]);
+      const m = measure('eco2mix', eco2mixChecks);
       for (const day of (await eco2mixRealDays()).filter((d) => d.realtime)) {
         const label = `${day.source} ${day.date}`;
         const injected = fault.apply(day.records, `${fault.name}:${day.date}`);
@@ -146,7 +146,7 @@ describe('faults injected into real days are blocked', () => {
   }
 
   it('Enedis: an index going down by 1 kWh, then by 5 000 kWh, from the real R151 to the day after', async () => {
-    const m = measure('enedis', enedisChecks as readonly QualityCheck<never>[]);
+    const m = measure('enedis', enedisChecks);
     for (const wh of [1_000, 5_000_000]) {
       const { before, day } = await enedisIndexDown(scratch, wh);
       const results = await checkModuleDay(enedisChecks, ENEDIS_CONFIG, day, before);
@@ -190,7 +190,10 @@ function printTable(): void {
     '| dataset | real days | days blocked | false-block rate | faults injected | faults blocked | detection rate |',
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
-  const perCheck = ['| dataset | check | severity | real days it blocks | injected faults it blocks |', '|---|---|---|---:|---:|'];
+  const perCheck = [
+    '| dataset | check | severity | real days it blocks | injected faults it blocks |',
+    '|---|---|---|---:|---:|',
+  ];
   const rate = (n: number, of: number) => (of === 0 ? '—' : `${((100 * n) / of).toFixed(1)} %`);
   for (const [dataset, m] of measured) {
     const falseBlocks = m.days.filter((d) => d.blocked.length > 0).length;

@@ -1,37 +1,37 @@
 /**
  * Data-quality checks of an eCO2mix day, over `eco2mix_national`. A `block` check fails only what
- * makes the day's figures wrong (a systematic fault); a publication glitch of a point or two is a
- * `warn` check listing the points. Limits measured on every day the project ships (test/fixtures/
- * eco2mix: real time December 2021, 2016-06, 2025-08-22; consolidated 2024-01 excerpt, half-hourly
- * real values with forecast-only :15/:45 rows) and on the real-time glitch pattern of a real month
+ * makes the day's figures wrong (a systematic fault); a publication glitch of isolated points is a
+ * `warn` check listing them. Limits measured on every day the project ships (test/fixtures/eco2mix:
+ * real time 2021-12, 2016-06 from RTE's file and 2025-08-22; the consolidated 2024-01 excerpt, whose
+ * :15/:45 rows hold only forecasts) and on the glitch pattern of a real month of real-time data
  * (February–March 2026, 43 days: on 9 of them one to eight quarter-hours where one production column
  * lags its neighbours, 1.8–7 % off at that point, every day's energy balancing within 0.25 %).
- * test/unit/quality-calibration.test.ts replays both; docs/quality-calibration.md has its figures.
+ * test/unit/quality-calibration.test.ts replays both ways; docs/quality-calibration.md has its rates.
  *
  * Supply is production + pumping (negative) + batteries + physical exchanges (imports positive).
  * - `balance` (block): the day's supply energy against its consumption energy, a column empty at a
- *   point counting as 0. The shipped days balance within 0.0023 % (real time) and 0.16 %
- *   (consolidated); the glitch month within 0.25 %, and the pattern at its worst (8 points at 7 % of
- *   a 96-point day) moves a day by 0.58 %: beyond 1 % the day's mix is wrong. A production column
- *   empty all day is 5 % (coal) to 70 % (nuclear) of supply;
- * - `missing_column` (block): consumption and each supply column hold a value at every point where
- *   the day has real values (forecast-only rows aside). Shipped days: never empty at such a point;
- *   a column empty over more than an hour of consecutive points is missing, not late;
- * - `sustained_imbalance` (block): supply and consumption differ by more than 1 % at more than an
- *   hour of consecutive points (a column missing, frozen or in kW instead of MW). Shipped days: no
- *   point beyond 0.23 %; the glitches are isolated quarter-hours;
- * - `balance_points` (warn): the points off by more than 1 %, listed with the column that moved
- *   away from its neighbours the most (the lagging one in a glitch);
- * - `consumption_range` (block): 32 789–83 042 MW in the shipped days (15 626–? none below 30 000);
- *   the record is 102 098 MW (February 2012), summer nights fall near 28 000 MW. One point outside
- *   15 000–110 000 MW is a unit or parsing fault, and consumption is what the day's energy, peak
- *   and minimum are made of; the glitches never touch it (the other columns lag behind it);
- * - `co2_range` (block): 14–94 g/kWh in the shipped days, about 150 in the coal-heavy winters of the
+ *   point counting as 0. Shipped days: within 0.00002 % (2021-12), 0.0013 % (2025-08-22), 0.058 %
+ *   (2016-06), 0.22 % (consolidated). The glitch month: within 0.25 %; the pattern at its worst
+ *   (8 points at 7 % of a 96-point day) moves a day by 0.58 %. Beyond 1 % the day's mix is wrong;
+ * - `missing_column` (block): consumption and each supply column hold a value at every point that has
+ *   any (forecast-only rows aside). Shipped days: never empty at such a point. Empty over more than
+ *   an hour of consecutive points, the column is missing, not late;
+ * - `sustained_imbalance` (block): supply and consumption differ by more than 1 % (or a supply column
+ *   is empty) at more than an hour of consecutive points: a column missing, frozen or in kW. Shipped
+ *   days: no point beyond 0.26 % (2016-06; 0.23 % consolidated, under 0.006 % in 2021 and 2025);
+ *   the glitches are isolated quarter-hours;
+ * - `balance_points` (warn): the points off by more than 1 %, each with the supply column that
+ *   departs the most from the mean of its neighbours (the lagging one in a glitch);
+ * - `consumption_range` (block): 30 810–83 042 MW in the shipped days; the record is 102 098 MW
+ *   (February 2012). One point outside 15 000–110 000 MW is a unit or parsing fault, and the day's
+ *   energy, peak and minimum are made of consumption; the glitches never touch it (the production
+ *   columns lag behind it), so a single point blocks;
+ * - `co2_range` (block): 12–94 g/kWh in the shipped days, about 150 in the coal-heavy winters of the
  *   2010s: outside 5–250 g/kWh is not France, and one such point moves the day's mean intensity;
- * - `stuck_consumption` (block): consumption never repeats over more than two consecutive points
- *   (half an hour) in the shipped days: held for more than an hour, the feed is frozen;
+ * - `stuck_consumption` (block): consumption repeats over at most two consecutive points in the
+ *   shipped days: held for more than an hour, the feed is frozen;
  * - `unique_instants` (block): one row per instant (the transform keeps one): a repeated instant
- *   counts its energy twice;
+ *   counts twice in the day's energy;
  * - `completeness` (warn): below 95 % of the day's points (the report already shows which are missing).
  */
 import type { QualityCheck, QualityContext } from '../contract.js';
@@ -81,7 +81,8 @@ const ANY_SUPPLY_MISSING = SUPPLY_COLUMNS.map((col) => `${col} IS NULL`).join(' 
 
 const dayBalance: Check = {
   name: 'balance',
-  description: 'the day’s supply energy (production + pumping + batteries + physical exchanges) equals its consumption within 1 %',
+  description:
+    'the day’s supply energy (production + pumping + batteries + physical exchanges) equals its consumption within 1 %',
   severity: 'block',
   limit: { max: DAY_BALANCE_TOLERANCE, unit: 'of the day’s consumption' },
   table: ECO2MIX_TABLE,
@@ -114,7 +115,8 @@ const emptyRuns = (c: Context) => runsOf(realRows(c), emptyCells(c));
 
 const missingColumn: Check = {
   name: 'missing_column',
-  description: 'consumption and every supply column hold a value at every point of the day, never empty for more than an hour',
+  description:
+    'consumption and every supply column hold a value at every point of the day, never empty for more than an hour',
   severity: 'block',
   limit: { max: MAX_RUN_HOURS, unit: 'hours of consecutive points a column is empty' },
   table: ECO2MIX_TABLE,
@@ -122,7 +124,7 @@ const missingColumn: Check = {
     `SELECT coalesce(max(hours), 0) AS observed, coalesce(sum(points) FILTER (WHERE hours > ${MAX_RUN_HOURS}), 0) AS involved
      FROM ${emptyRuns(c)}`,
   offending: (c) =>
-    `SELECT key AS column_name, first_at, last_at, points FROM ${emptyRuns(c)}
+    `SELECT key AS column_name, first_at, last_at, points::INTEGER AS points FROM ${emptyRuns(c)}
      WHERE hours > ${MAX_RUN_HOURS} ORDER BY hours DESC, first_at, column_name`,
 };
 
@@ -143,7 +145,7 @@ const sustainedImbalance: Check = {
     `SELECT coalesce(max(hours), 0) AS observed, coalesce(sum(points) FILTER (WHERE hours > ${MAX_RUN_HOURS}), 0) AS involved
      FROM ${imbalancedRuns(c)}`,
   offending: (c) =>
-    `SELECT first_at, last_at, points FROM ${imbalancedRuns(c)} WHERE hours > ${MAX_RUN_HOURS} ORDER BY hours DESC, first_at`,
+    `SELECT first_at, last_at, points::INTEGER AS points FROM ${imbalancedRuns(c)} WHERE hours > ${MAX_RUN_HOURS} ORDER BY hours DESC, first_at`,
 };
 
 /** Per point and supply column, how far the value stands from the mean of the points before and after it. */
@@ -193,7 +195,7 @@ const stuck: Check = {
 };
 
 const repeated = (c: Context) =>
-  `(SELECT instant, count(*) AS rows FROM ${c.table(ECO2MIX_TABLE)} GROUP BY instant HAVING count(*) > 1)`;
+  `(SELECT instant, count(*)::INTEGER AS rows FROM ${c.table(ECO2MIX_TABLE)} GROUP BY instant HAVING count(*) > 1)`;
 
 const uniqueInstants: Check = {
   name: 'unique_instants',
