@@ -6,8 +6,10 @@
  * same fault.
  */
 import { createHash } from 'node:crypto';
+import { instantOf, type ApiRecord } from '../../src/datasets/eco2mix/export-csv.js';
 import { ECO2MIX_MEASURES, type Eco2mixMeasure, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { PRODUCTION_SOURCES, type ProductionSource } from '../../src/datasets/eco2mix/labels.js';
+import { parisDayBounds } from '../../src/shared/partition.js';
 
 /** Numbers in [0, 1) drawn from a seed, the same sequence for the same seed. */
 export function seededDraws(seed: string): () => number {
@@ -24,8 +26,11 @@ const pick = <T>(draw: () => number, items: readonly T[]): T => {
   return item;
 };
 
+/** What a glitch reads of a row: its instant, consumption and production columns. */
+export type GlitchPoint = Pick<Eco2mixRecord, 'instant' | 'consommation' | ProductionSource>;
+
 /** Real points (with consumption), ordered by instant. */
-const realPoints = (day: readonly Eco2mixRecord[]) =>
+const realPoints = <T extends GlitchPoint>(day: readonly T[]): T[] =>
   [...day].filter((r) => r.consommation !== null).sort((a, b) => a.instant.localeCompare(b.instant));
 
 /** The instants of `hours` hours of consecutive points from a random start (the window fits the day). */
@@ -138,7 +143,7 @@ export interface Glitch {
  * adjacent), at each one production column moved by 1.8–7 % of consumption, as a lagging value
  * is; the column is one large enough to lag that far.
  */
-export function glitchPlan(day: readonly Eco2mixRecord[], seed: string): Glitch[] {
+export function glitchPlan(day: readonly GlitchPoint[], seed: string): Glitch[] {
   const draw = seededDraws(seed);
   const points = realPoints(day);
   const count = 1 + Math.floor(draw() * 8);
@@ -170,4 +175,50 @@ export function withGlitches(day: readonly Eco2mixRecord[], plan: readonly Glitc
     if (!glitch || r.consommation === null) return r;
     return { ...r, [glitch.column]: (r[glitch.column] ?? 0) + glitch.gap * r.consommation };
   });
+}
+
+const measure = (value: unknown): number | null =>
+  value === null || value === undefined || value === '' ? null : Number(value);
+
+/**
+ * API records (as an ODRÉ export serves them) with the glitch on each Paris day of `dates`, the
+ * moved values rounded to the MW as RTE publishes them; the plan of each day by date.
+ */
+export function glitchedRecords(
+  records: readonly ApiRecord[],
+  dates: readonly string[],
+  seed: string,
+): { readonly records: ApiRecord[]; readonly plans: Map<string, Glitch[]> } {
+  const rows = records.map((record) => ({ ...record }));
+  const points = rows.map((record) => ({
+    record,
+    point: {
+      instant: new Date(instantOf(record)).toISOString(),
+      consommation: measure(record['consommation']),
+      ...(Object.fromEntries(PRODUCTION_SOURCES.map((c) => [c, measure(record[c])])) as Record<
+        ProductionSource,
+        number | null
+      >),
+    },
+  }));
+  const plans = new Map<string, Glitch[]>();
+  for (const date of dates) {
+    const { start, end } = parisDayBounds(date);
+    const day = points.filter(
+      (p) => Date.parse(p.point.instant) >= start.getTime() && Date.parse(p.point.instant) < end.getTime(),
+    );
+    const plan = glitchPlan(
+      day.map((p) => p.point),
+      `${seed}:${date}`,
+    );
+    for (const glitch of plan) {
+      const row = day.find((p) => p.point.instant === glitch.instant);
+      if (!row || row.point.consommation === null) throw new Error(`no point at ${glitch.instant}`);
+      row.record[glitch.column] = String(
+        Math.round((row.point[glitch.column] ?? 0) + glitch.gap * row.point.consommation),
+      );
+    }
+    plans.set(date, plan);
+  }
+  return { records: rows, plans };
 }
