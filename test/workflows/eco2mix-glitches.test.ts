@@ -1,5 +1,5 @@
 /**
- * Real eCO2mix days with publication glitches on the real dev server: ten days of the December 2021
+ * Real eCO2mix days with publication glitches on the real dev server: the 31 days of the December 2021
  * real-time sample served by the ODRÉ stand-in, each with the real-time glitch (one production column
  * lagging at 1–8 isolated quarter-hours, 1.8–7 % off, random but seeded) injected into the served
  * rows. A backfill runs them: no day is blocked, and each day's glitches are the `balance_points`
@@ -20,7 +20,7 @@ import { emptyExport } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const FROM = '2021-12-01';
-const TO = '2021-12-10';
+const TO = '2021-12-31';
 const DAYS = datesInRange(FROM, TO);
 
 let odre: OdreServer;
@@ -51,11 +51,11 @@ afterAll(async () => {
 /** `2021-12-01 09:15:00+00` (DuckDB's text of an instant) as epoch milliseconds. */
 const epochOf = (text: unknown) => Date.parse(String(text).replace(' ', 'T').replace(/\+00$/, 'Z'));
 
-describe('ten real December 2021 days with publication glitches', () => {
+describe('the real December 2021 month with publication glitches on every day', () => {
   it('all succeed: none blocked, each day’s glitch points listed by the balance_points warning', async () => {
-    const r = await runCli(['backfill', '--from', FROM, '--to', TO, '--parallel', '2', '--wait'], env);
+    const r = await runCli(['backfill', '--from', FROM, '--to', TO, '--parallel', '4', '--wait'], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/succeeded\s+10/);
+    expect(r.stdout).toMatch(/succeeded\s+31/);
     let glitches = 0;
     for (const date of DAYS) {
       const plan = plans.get(date) ?? [];
