@@ -126,7 +126,7 @@ describe('eCO2mix quality checks', () => {
     expect(points?.sample.map((p) => p['moved_column'])).toContain('nucleaire');
   });
 
-  it('blocks a day whose nuclear column is empty, naming the column', async () => {
+  it('blocks a day whose nuclear column, or whose consumption, is empty, naming the column', async () => {
     const results = await check(DAY, await doctored('00:00', '24:00', { nucleaire: null }));
     expect(blockingChecks(results).map((r) => r.name)).toEqual(['balance', 'missing_column', 'sustained_imbalance']);
     const missing = results.find((r) => r.name === 'missing_column');
@@ -134,6 +134,12 @@ describe('eCO2mix quality checks', () => {
     expect(missing?.sample).toEqual([
       { column_name: 'nucleaire', first_at: '2021-12-14 23:00:00+00', last_at: '2021-12-15 22:45:00+00', points: 96 },
     ]);
+    const noConsumption = await check(DAY, await doctored('00:00', '24:00', { consommation: null }));
+    expect(noConsumption.find((r) => r.name === 'missing_column')).toMatchObject({ passed: false, observed: 24 });
+    expect(noConsumption.find((r) => r.name === 'missing_column')?.sample[0]).toMatchObject({
+      column_name: 'consommation',
+      points: 96,
+    });
   });
 
   it('only warns on a publication glitch: hydro, then gas, lagging at one quarter-hour each', async () => {

@@ -116,7 +116,7 @@ const emptyRuns = (c: Context) => runsOf(realRows(c), emptyCells(c));
 const missingColumn: Check = {
   name: 'missing_column',
   description:
-    'consumption and every supply column hold a value at every point of the day, never empty for more than an hour',
+    'consumption and every supply column are never empty for more than an hour of consecutive points that hold other values',
   severity: 'block',
   limit: { max: MAX_RUN_HOURS, unit: 'hours of consecutive points a column is empty' },
   table: ECO2MIX_TABLE,
@@ -148,10 +148,10 @@ const sustainedImbalance: Check = {
     `SELECT first_at, last_at, points::INTEGER AS points FROM ${imbalancedRuns(c)} WHERE hours > ${MAX_RUN_HOURS} ORDER BY hours DESC, first_at`,
 };
 
-/** Per point and supply column, how far the value stands from the mean of the points before and after it. */
+/** Per point and supply column, how far the value (empty: 0) stands from the mean of the points before and after it. */
 const departures = (c: Context) => `(
   WITH moved AS (
-    SELECT instant, ${SUPPLY_COLUMNS.map((col) => `${col} - (lag(${col}) OVER w + lead(${col}) OVER w) / 2 AS d_${col}`).join(', ')}
+    SELECT instant, ${SUPPLY_COLUMNS.map((col) => `coalesce(${col}, 0) - (lag(${col}) OVER w + lead(${col}) OVER w) / 2 AS d_${col}`).join(', ')}
     FROM ${points(c)} WINDOW w AS (ORDER BY instant))
   ${SUPPLY_COLUMNS.map((col) => `SELECT instant, '${col}' AS column_name, d_${col} AS departure FROM moved`).join(' UNION ALL ')})`;
 /** Points off balance, each with the supply column that departs the most from its neighbours. */
@@ -169,7 +169,7 @@ const balancePoints: Check = {
   limit: { max: 0, unit: 'points off by more than 1 %' },
   table: ECO2MIX_TABLE,
   observe: (c) => `SELECT count(*) FILTER (WHERE off) AS observed, observed AS involved FROM ${gaps(c)}`,
-  offending: (c) => `SELECT * FROM ${offPoints(c)} ORDER BY abs(gap) DESC NULLS FIRST, instant`,
+  offending: (c) => `SELECT * FROM ${offPoints(c)} ORDER BY abs(gap) DESC, instant`,
 };
 
 /** Runs of consecutive points with the same consumption, with their first and last instants. */
