@@ -17,7 +17,7 @@ import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { runChecks } from '../../src/quality/run-checks.js';
-import { r15Flow, type R15Reading, type R15Units } from '../support/enedis-flows.js';
+import { r151Flow, r15Flow, type R15Reading, type R15Units } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const scratch = useScratchDuckDb('courant-enedis-r15-');
@@ -330,6 +330,25 @@ describe('an R15 previous reading (Valeur_Precedent)', () => {
     ]);
     expect(await energiesOf('2024-07-01', '2024-07-29', [start.index, end.index])).toEqual([
       ['BASE', 100, 'estimated', 100, 0],
+    ]);
+  });
+
+  it("gives way, in the energies, to another flow's reading of the same instant", async () => {
+    const r15 = await fileOf({ fixture: REAL_R15 });
+    // An R151 of 06-30 closes 07-01 00:00 too: 10 061 kWh, against the R15's stated 10 060.
+    const r151 = await fileOf(
+      r151Flow([{ prm: PRM, date: '2024-06-30', wh: { BASE: 10_061_400 }, calendar: 'DI000001' }]),
+    );
+    const start = await runDay('2024-06-30', [r15, r151]);
+    const end = await runDay('2024-07-29', [r15, r151]);
+    expect(
+      start.readings.filter((r) => r.class_kind === 'distributor').map((r) => [r.index_kwh, r.qualification]),
+    ).toEqual([
+      [10060, 'previous'],
+      [10061, null],
+    ]);
+    expect(await energiesOf('2024-07-01', '2024-07-29', [start.index, end.index])).toEqual([
+      ['BASE', 99, 'real', 100, -1],
     ]);
   });
 
