@@ -16,10 +16,9 @@
  *   `Date_Releve` it precedes;
  * - `day`: the Paris day whose end the reading closes (the day before its instant's midnight);
  * - `reason` (with `bad_column`, `bad_value`): why a value is rejected — a PRM that is not 14
- *   digits, a value that is not a number, an unknown unit, a date that is not one, a previous reading
- *   without a date before its reading; `skipped`: a C15
- *   or R15 value that is not a consumed-energy index (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0),
- *   not a reading; `stated`: an R15 energy of consumption stated for its period (`Classe_Mesure` 2,
+ *   digits, a value that is not a number, an unknown unit, a date that is not one, a previous
+ *   reading without a date before its reading; `skipped`: a C15 or R15 value that is not a
+ *   consumed-energy index (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0), not a reading; `stated`: an R15 energy of consumption stated for its period (`Classe_Mesure` 2,
  *   `Sens_Mesure` 0), with `energy_kwh` in kWh, unfloored.
  */
 import { sqlString } from '../../parquet/columns.js';
