@@ -396,5 +396,12 @@ describe('an R15 previous reading (Valeur_Precedent)', () => {
         reason: 'the previous reading is not dated before its reading',
       },
     ]);
+
+    const garbled = await fileOf(r15Flow([{ ...reading, previousIndex: { BASE: '10O60' } }]));
+    const start = await runDay('2024-06-30', [garbled]);
+    expect(start.readings).toEqual([]);
+    expect(start.rejects).toEqual([
+      { file: garbled.key, line: 6, column: 'Valeur_Precedent', value: '10O60', reason: 'the index is not a number' },
+    ]);
   });
 });
