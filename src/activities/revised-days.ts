@@ -15,11 +15,42 @@ import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { badDataFailure, classifyingBadData } from './failures.js';
 import { fetchSource } from './http-source.js';
+import { refusedReplacement } from './raw-precedence.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 
 export interface ProvisionalDay {
   readonly dataset: DatasetName;
   readonly date: string;
+  /** Set when the dataset tells in one request over a range which days have a revision (`revisions.range`). */
+  readonly range?: true;
+}
+
+export interface FindRevisedDaysInput {
+  readonly dataset: DatasetName;
+  /** The window, Paris days, inclusive. */
+  readonly from: string;
+  readonly to: string;
+  /** The dataset's provisional days in the window. */
+  readonly dates: readonly string[];
+}
+
+/** A day whose whole revision is published, with its metrics document before the revision. */
+export interface RevisableDay {
+  readonly date: string;
+  readonly previous: Record<string, unknown>;
+}
+
+export interface FoundRevisedDays {
+  readonly revised: readonly RevisableDay[];
+  /** Days with nothing newer published, or a newer nature for part of the day only (the reason kept in its record). */
+  readonly waiting: ReadonlyArray<{ readonly date: string; readonly reason: string | null }>;
+}
+
+export interface NoteRevisionInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  /** The day's metrics document before its re-run. */
+  readonly previous: Record<string, unknown>;
 }
 
 export interface ListProvisionalDaysInput {
@@ -42,7 +73,8 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
         .map(async (run) => {
           const stored = await deps.records.getMetrics(run.dataset, run.date);
           const revisions = deps.datasets.get(run.dataset).module.revisions;
-          return stored && revisions?.provisional(stored.metrics) ? [{ dataset: run.dataset, date: run.date }] : [];
+          if (!stored || !revisions?.provisional(stored.metrics)) return [];
+          return [{ dataset: run.dataset, date: run.date, ...(revisions.range ? { range: true as const } : {}) }];
         }),
     );
     return days.flat();
@@ -89,6 +121,20 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
       if (!revised) return { revised: false };
       const stored = await readRawMeta(deps.objects, key);
       if (stored?.sha256 === sha256) return { revised: true };
+      const refused = stored
+        ? await refusedReplacement(deps, { module, config }, {
+            date: input.date,
+            source: planned.source,
+            key,
+            storedSha256: stored.sha256,
+            body: fetched.body,
+            sha256,
+          })
+        : null;
+      if (refused !== null) {
+        Context.current().log.warn('revision not taken: the stored raw file is kept', { key, reason: refused });
+        return { revised: false };
+      }
       await deps.objects.put(key, fetched.body, { contentType: fetched.contentType ?? 'application/octet-stream' });
       await writeRawMeta(deps.objects, key, {
         url: planned.url,
@@ -107,5 +153,97 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
     }
   }
 
-  return { listProvisionalDays, takeRevision };
+  /**
+   * One request over the window (`revisions.range`) for the dataset's provisional days `dates`:
+   * the days whose whole revision is published (each with its metrics before the re-run), and the
+   * others. A day offered a newer nature for part of the day only (or all `ND`) keeps the reason
+   * in its metrics record under `revision.held`, and loses it once nothing is held any more.
+   * Source faults are classified as downloads are; an answer that is not the aggregate fails as BadData.
+   */
+  async function findRevisedDays(input: FindRevisedDaysInput): Promise<FoundRevisedDays> {
+    const { module, config } = datasetOf(deps.datasets, input.dataset);
+    const range = module.revisions?.range;
+    if (!range)
+      throw ApplicationFailure.create({
+        type: ErrorType.UnknownDataset,
+        nonRetryable: true,
+        message: `${input.dataset} has no range check of its revisions`,
+      });
+    const url = range.url(input.from, input.to, config);
+    const fetched = await fetchSource(url, deps.sourceTimeoutMs, Context.current().cancellationSignal, (code) =>
+      deps.metrics?.sourceRequest(input.dataset, `${module.revisions?.source ?? 'revisions'}-range`, code),
+    );
+    const stored = await Promise.all(input.dates.map((date) => deps.records.getMetrics(input.dataset, date)));
+    const days = stored.flatMap((record) => (record ? [{ date: record.date, metrics: record.metrics }] : []));
+    const verdicts = await classifyingBadData(() => range.read({ body: fetched.body, file: url, days }));
+    const revised: RevisableDay[] = [];
+    const waiting: Array<{ date: string; reason: string | null }> = [];
+    for (const verdict of verdicts) {
+      const day = days.find((d) => d.date === verdict.date);
+      if (!day) continue;
+      if (verdict.revised) revised.push({ date: day.date, previous: { ...day.metrics } });
+      else {
+        waiting.push({ date: day.date, reason: verdict.reason });
+        await keepHeldReason(input.dataset, day.date, day.metrics, verdict.reason);
+      }
+    }
+    if (revised.length > 0 || waiting.some((w) => w.reason !== null))
+      Context.current().log.info('revisions looked up over the window', {
+        dataset: input.dataset,
+        url,
+        revised: revised.map((d) => d.date),
+        held: waiting.filter((w) => w.reason !== null).map((w) => w.date),
+      });
+    return { revised, waiting };
+  }
+
+  /** Writes `revision.held` of a day's metrics record when it changes (removed when `reason` is null). */
+  async function keepHeldReason(
+    dataset: DatasetName,
+    date: string,
+    metrics: Readonly<Record<string, unknown>>,
+    reason: string | null,
+  ): Promise<void> {
+    const revision = (metrics.revision ?? {}) as Record<string, unknown>;
+    const current = (revision.held as { reason?: unknown } | undefined)?.reason ?? null;
+    if (current === reason) return;
+    const { held: _dropped, ...rest } = revision;
+    const next = reason === null ? rest : { ...rest, held: { reason } };
+    const { revision: _old, ...others } = metrics;
+    await deps.records.upsertMetrics({
+      dataset,
+      date,
+      metrics: Object.keys(next).length > 0 ? { ...others, revision: next } : { ...others },
+    });
+  }
+
+  /**
+   * After a day ran again on its revision: keeps beside its new metrics what the revision changed
+   * (`revisions.compare` of the metrics before and after), under `revision` in its metrics record
+   * and `metrics.json`, and counts the revised day (from one nature to the other). Idempotent: the
+   * same day noted twice gives the same record (the counter counts the notes).
+   */
+  async function noteRevision(input: NoteRevisionInput): Promise<void> {
+    const { module } = datasetOf(deps.datasets, input.dataset);
+    const current = await deps.records.getMetrics(input.dataset, input.date);
+    if (!current)
+      throw ApplicationFailure.create({
+        type: ErrorType.DayFailed,
+        nonRetryable: true,
+        message: `no metrics recorded for ${input.dataset} ${input.date} after its re-run`,
+      });
+    const compared = module.revisions?.compare?.(input.previous, current.metrics) ?? {};
+    const { revision: _old, ...metrics } = current.metrics;
+    const document = { ...metrics, revision: compared };
+    await deps.objects.put(storageKeys.metrics(input.dataset, input.date), `${JSON.stringify(document, null, 2)}\n`, {
+      contentType: 'application/json',
+    });
+    await deps.records.upsertMetrics({ dataset: input.dataset, date: input.date, metrics: document });
+    const natureOf = (m: Readonly<Record<string, unknown>>) =>
+      typeof m.nature === 'string' ? m.nature : typeof m.source === 'string' ? m.source : 'unknown';
+    deps.metrics?.dayRevised(input.dataset, natureOf(input.previous), natureOf(metrics));
+    Context.current().log.info('revision noted beside the day’s metrics', { dataset: input.dataset, date: input.date });
+  }
+
+  return { listProvisionalDays, takeRevision, findRevisedDays, noteRevision };
 }
