@@ -122,14 +122,18 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
       const stored = await readRawMeta(deps.objects, key);
       if (stored?.sha256 === sha256) return { revised: true };
       const refused = stored
-        ? await refusedReplacement(deps, { module, config }, {
-            date: input.date,
-            source: planned.source,
-            key,
-            storedSha256: stored.sha256,
-            body: fetched.body,
-            sha256,
-          })
+        ? await refusedReplacement(
+            deps,
+            { module, config },
+            {
+              date: input.date,
+              source: planned.source,
+              key,
+              storedSha256: stored.sha256,
+              body: fetched.body,
+              sha256,
+            },
+          )
         : null;
       if (refused !== null) {
         Context.current().log.warn('revision not taken: the stored raw file is kept', { key, reason: refused });

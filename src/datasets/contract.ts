@@ -510,7 +510,10 @@ export interface DayRevisions<TConfig> {
    * What a revision changed, from the day's metrics before and after it, kept in the day's
    * metrics record under `revision` (e.g. energy, peak and low-carbon share before and the difference).
    */
-  compare?(previous: Readonly<Record<string, unknown>>, current: Readonly<Record<string, unknown>>): Record<string, unknown>;
+  compare?(
+    previous: Readonly<Record<string, unknown>>,
+    current: Readonly<Record<string, unknown>>,
+  ): Record<string, unknown>;
 }
 
 /** A provisional day the range request says about: revised (its revision is whole) or held (why not). */

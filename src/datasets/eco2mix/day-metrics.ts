@@ -26,12 +26,15 @@ function sourceOf(sources: readonly string[]): Eco2mixMetrics['source'] {
 }
 
 /** Where a day's points with consumption came from: their sources, and the oldest nature among them. */
-interface Provenance {
+export interface Provenance {
   readonly sources: readonly string[];
   readonly nature: Eco2mixNature | null;
 }
 
-async function provenanceByPath(db: DuckDBConnection, paths: readonly string[]): Promise<Map<string, Provenance>> {
+export async function provenanceByPath(
+  db: DuckDBConnection,
+  paths: readonly string[],
+): Promise<Map<string, Provenance>> {
   const rows = await db.runAndReadAll(
     `SELECT filename, list(DISTINCT source ORDER BY source), min(${NATURE_RANK_SQL})
       FROM read_parquet([${paths.map((p) => sqlString(p)).join(', ')}], filename = true)
@@ -98,6 +101,9 @@ export async function eco2mixDaysMetrics(
     days.map((d) => d.path),
   );
   return new Map(
-    days.map((day) => [day.date, documentOf(day, figures.get(day.date) ?? null, provenance.get(day.path) ?? NO_POINTS)]),
+    days.map((day) => [
+      day.date,
+      documentOf(day, figures.get(day.date) ?? null, provenance.get(day.path) ?? NO_POINTS),
+    ]),
   );
 }

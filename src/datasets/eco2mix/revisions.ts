@@ -162,9 +162,10 @@ export const eco2mixRevisions: DayRevisions<Eco2mixConfig> = {
       previous: before,
       change: {
         energyMWh: energy,
-        energyPct: energy !== null && typeof before.energyMWh === 'number' && before.energyMWh !== 0
-          ? (100 * energy) / before.energyMWh
-          : null,
+        energyPct:
+          energy !== null && typeof before.energyMWh === 'number' && before.energyMWh !== 0
+            ? (100 * energy) / before.energyMWh
+            : null,
         peakMW: minus(after.peakMW, before.peakMW),
         lowCarbonSharePctPoints: minus(after.lowCarbonSharePct, before.lowCarbonSharePct),
       },

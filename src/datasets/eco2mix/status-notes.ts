@@ -5,8 +5,7 @@ import { dayNature } from './revisions.js';
 
 function revisionWords(metrics: Readonly<Record<string, unknown>>): string {
   const revision = metrics.revision as
-    | { previous?: { nature?: unknown }; change?: { energyPct?: unknown }; held?: { reason?: unknown } }
-    | undefined;
+    { previous?: { nature?: unknown }; change?: { energyPct?: unknown }; held?: { reason?: unknown } } | undefined;
   const parts: string[] = [];
   const pct = revision?.change?.energyPct;
   if (typeof pct === 'number' && typeof revision?.previous?.nature === 'string')
@@ -18,6 +17,8 @@ function revisionWords(metrics: Readonly<Record<string, unknown>>): string {
 export function eco2mixStatusNotes(days: readonly DayDocument[]): StatusNote[] {
   return days.flatMap((day) => {
     const nature = dayNature(day.metrics);
-    return nature === null ? [] : [{ date: day.date, note: `eco2mix: ${NATURE_WORDS[nature]}${revisionWords(day.metrics)}` }];
+    return nature === null
+      ? []
+      : [{ date: day.date, note: `eco2mix: ${NATURE_WORDS[nature]}${revisionWords(day.metrics)}` }];
   });
 }
