@@ -176,14 +176,17 @@ describe('an eCO2mix day, real time first, then consolidated, then definitive', 
     expect(daily.datasets.find((d) => d.dataset === 'eco2mix')?.section?.summary).toMatch(
       /; real-time data, to be consolidated$/,
     );
-    const status = await runCli(['status', '--from', DAY, '--to', DAY, '--datasets', 'eco2mix'], cliEnv(harness.config));
+    const status = await runCli(
+      ['status', '--from', DAY, '--to', DAY, '--datasets', 'eco2mix'],
+      cliEnv(harness.config),
+    );
     expect(status.stdout).toContain('eco2mix: real-time data, to be consolidated');
     const month = await monthReport();
     expect(month.totals).toMatchObject({ 'natures.realtime': 1, 'natures.consolidated': 0, 'natures.definitive': 0 });
   });
 
   it('waits, with one request for the whole window, while nothing newer is published', async () => {
-    const output = await check();
+    const output = await check('revised-days-eco2mix-waiting');
     expect(output).toMatchObject({ rerun: [], waiting: [day] });
     expect(groupedRequests()).toHaveLength(1);
     expect(groupedRequests()[0]?.url).toMatch(/group_by=date%2C\+nature/);
@@ -214,7 +217,10 @@ describe('an eCO2mix day, real time first, then consolidated, then definitive', 
           'consolidated data published for the day has no consumption value (all ND): the day stays on its real-time data',
       },
     });
-    const status = await runCli(['status', '--from', DAY, '--to', DAY, '--datasets', 'eco2mix'], cliEnv(harness.config));
+    const status = await runCli(
+      ['status', '--from', DAY, '--to', DAY, '--datasets', 'eco2mix'],
+      cliEnv(harness.config),
+    );
     expect(status.stdout).toContain('(all ND): the day stays on its real-time data');
     expect(dayExports()).toHaveLength(1);
   });
@@ -254,8 +260,13 @@ describe('an eCO2mix day, real time first, then consolidated, then definitive', 
     expect(month.totals['consumption.energyMWh']).toBeCloseTo(CONSOLIDATED_ENERGY, 4);
     expect(month.daily.find((d) => d.date === DAY)?.figures).toMatchObject({ nature: 'consolidated' });
     expect(month.summary).toContain('days: 0 real time, 1 consolidated, 0 definitive');
-    const status = await runCli(['status', '--from', DAY, '--to', DAY, '--datasets', 'eco2mix'], cliEnv(harness.config));
-    expect(status.stdout).toMatch(/eco2mix: consolidated data, to be made definitive; revised from realtime: energy \+\d/);
+    const status = await runCli(
+      ['status', '--from', DAY, '--to', DAY, '--datasets', 'eco2mix'],
+      cliEnv(harness.config),
+    );
+    expect(status.stdout).toMatch(
+      /eco2mix: consolidated data, to be made definitive; revised from realtime: energy \+\d/,
+    );
   });
 
   it('runs nothing again on a second check', async () => {
