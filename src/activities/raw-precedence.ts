@@ -25,8 +25,8 @@ export async function refusedReplacement(
   dataset: ConfiguredDataset,
   input: Replacement,
 ): Promise<string | null> {
-  const rule = dataset.module.revisions?.replaces;
-  if (!rule) return null;
+  const revisions = dataset.module.revisions;
+  if (!revisions?.replaces) return null;
   const scratch = await mkdtemp(path.join(deps.scratchDir, 'replacement-'));
   const db = await deps.duckdb.connect();
   try {
@@ -44,7 +44,7 @@ export async function refusedReplacement(
       options: {},
     });
     return await classifyingBadData(() =>
-      rule({
+      revisions.replaces!({
         date: input.date,
         db,
         stored: file(input.key, storedPath, input.storedSha256),

@@ -58,6 +58,11 @@ export interface ListProvisionalDaysInput {
   readonly to: string;
 }
 
+/** `record` without `key`. */
+function without(record: Readonly<Record<string, unknown>>, key: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+}
+
 export function createRevisedDaysActivities(deps: ActivityDeps) {
   /**
    * The succeeded days in [from, to] of the datasets with `revisions` whose stored metrics say
@@ -211,9 +216,9 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
     const revision = (metrics.revision ?? {}) as Record<string, unknown>;
     const current = (revision.held as { reason?: unknown } | undefined)?.reason ?? null;
     if (current === reason) return;
-    const { held: _dropped, ...rest } = revision;
+    const rest = without(revision, 'held');
     const next = reason === null ? rest : { ...rest, held: { reason } };
-    const { revision: _old, ...others } = metrics;
+    const others = without(metrics, 'revision');
     await deps.records.upsertMetrics({
       dataset,
       date,
@@ -237,7 +242,7 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
         message: `no metrics recorded for ${input.dataset} ${input.date} after its re-run`,
       });
     const compared = module.revisions?.compare?.(input.previous, current.metrics) ?? {};
-    const { revision: _old, ...metrics } = current.metrics;
+    const metrics = without(current.metrics, 'revision');
     const document = { ...metrics, revision: compared };
     await deps.objects.put(storageKeys.metrics(input.dataset, input.date), `${JSON.stringify(document, null, 2)}\n`, {
       contentType: 'application/json',

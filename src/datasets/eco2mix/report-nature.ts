@@ -16,7 +16,7 @@ interface Revision {
   readonly held?: { readonly reason?: unknown };
 }
 
-const revisionOf = (m: Metrics): Revision => (m.revision ?? {}) as Revision;
+const revisionOf = (m: Metrics): Revision => (typeof m.revision === 'object' && m.revision !== null ? m.revision : {});
 
 const signed = (value: number, digits: number) => `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 
