@@ -49,13 +49,19 @@ export interface FoundRevisedDays {
 export interface NoteRevisionInput {
   readonly dataset: DatasetName;
   readonly date: string;
-  /** The day's metrics document before its re-run. */
-  readonly previous: Record<string, unknown>;
+  /** The day's metrics document before its re-run, when the check read it (range checks). */
+  readonly previous?: Record<string, unknown>;
 }
 
 export interface ListProvisionalDaysInput {
   readonly from: string;
   readonly to: string;
+}
+
+/** What a metrics document says a day holds: its `nature` (eCO2mix), else its `status` (weather), else its `source`. */
+function kindOf(metrics: Readonly<Record<string, unknown>>): string {
+  for (const key of ['nature', 'status', 'source']) if (typeof metrics[key] === 'string') return metrics[key];
+  return 'unknown';
 }
 
 /** `record` without `key`. */
@@ -227,9 +233,10 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
   }
 
   /**
-   * After a day ran again on its revision: keeps beside its new metrics what the revision changed
-   * (`revisions.compare` of the metrics before and after), under `revision` in its metrics record
-   * and `metrics.json`, and counts the revised day (from one nature to the other). Idempotent: the
+   * After a day ran again on its revision: counts it in `courant_days_revised_total` (from the
+   * nature or status it held to the one it holds now; `provisional` when its metrics before were
+   * not read) and, when the metrics before are given and the module has `compare`, keeps what the
+   * revision changed under `revision` in its metrics record and `metrics.json`. Idempotent: the
    * same day noted twice gives the same record (the counter counts the notes).
    */
   async function noteRevision(input: NoteRevisionInput): Promise<void> {
@@ -241,17 +248,17 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
         nonRetryable: true,
         message: `no metrics recorded for ${input.dataset} ${input.date} after its re-run`,
       });
-    const compared = module.revisions?.compare?.(input.previous, current.metrics) ?? {};
     const metrics = without(current.metrics, 'revision');
-    const document = { ...metrics, revision: compared };
-    await deps.objects.put(storageKeys.metrics(input.dataset, input.date), `${JSON.stringify(document, null, 2)}\n`, {
-      contentType: 'application/json',
-    });
-    await deps.records.upsertMetrics({ dataset: input.dataset, date: input.date, metrics: document });
-    const natureOf = (m: Readonly<Record<string, unknown>>) =>
-      typeof m.nature === 'string' ? m.nature : typeof m.source === 'string' ? m.source : 'unknown';
-    deps.metrics?.dayRevised(input.dataset, natureOf(input.previous), natureOf(metrics));
-    Context.current().log.info('revision noted beside the day’s metrics', { dataset: input.dataset, date: input.date });
+    const revisions = module.revisions;
+    if (input.previous && revisions?.compare) {
+      const document = { ...metrics, revision: revisions.compare(input.previous, current.metrics) };
+      await deps.objects.put(storageKeys.metrics(input.dataset, input.date), `${JSON.stringify(document, null, 2)}\n`, {
+        contentType: 'application/json',
+      });
+      await deps.records.upsertMetrics({ dataset: input.dataset, date: input.date, metrics: document });
+    }
+    deps.metrics?.dayRevised(input.dataset, input.previous ? kindOf(input.previous) : 'provisional', kindOf(metrics));
+    Context.current().log.info('revised day noted', { dataset: input.dataset, date: input.date });
   }
 
   return { listProvisionalDays, takeRevision, findRevisedDays, noteRevision };

@@ -127,7 +127,8 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
           ...(batched ? { deferMonthReport: true } : {}),
         });
         const before = previous.get(keyOf(day));
-        if (before) await io.noteRevision({ dataset: day.dataset, date: day.date, previous: before });
+        if (batched)
+          await io.noteRevision({ dataset: day.dataset, date: day.date, ...(before ? { previous: before } : {}) });
         await quick.requestReport({ period: day.date });
         rerun.push(day);
       } catch (error) {
