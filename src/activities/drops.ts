@@ -14,6 +14,7 @@ import { safeFileName } from '../shared/imports.js';
 import { inboxKeys, storageKeys } from '../shared/keys.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import { datasetOf } from './dataset-of.js';
+import { claimLimitError } from './claim-limits.js';
 import type { ActivityDeps } from './deps.js';
 import { badDataFailure } from './failures.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
@@ -66,14 +67,15 @@ export function createDropActivities(deps: ActivityDeps) {
       quarantined: key,
       reason: error.message,
     });
-    throw badDataFailure(new BadDataError(error.location, `${error.message} (moved to ${key})`, { cause: error }));
+    throw badDataFailure(new BadDataError(error.location, `${error.problem} (moved to ${key})`, { cause: error }));
   }
 
   /**
    * Reads a dropped file, asks its dataset which Paris days it covers, stores its bytes once
    * (named by the content's hash) and gives each of those days a raw file's `.meta.json` naming
    * them, the inbox file, its options and the time of the claim. Idempotent: the same bytes
-   * claimed again change nothing. A file of unknown shape, empty or binary is quarantined and fails
+   * claimed again change nothing. A file of unknown shape, empty, binary, past a reader's bound or
+   * limit (DuckDB's line size or memory, a text too long to hold) is quarantined and fails
    * non-retryably; the inbox file is never removed here otherwise.
    */
   async function claimDrop(input: ClaimDropInput): Promise<ClaimDropOutput> {
@@ -111,7 +113,8 @@ export function createDropActivities(deps: ActivityDeps) {
           now: new Date(),
         });
       } catch (error) {
-        if (error instanceof BadDataError) return await quarantine(input, local, error);
+        const refused = error instanceof BadDataError ? error : claimLimitError(error, input.inboxKey);
+        if (refused) return await quarantine(input, local, refused);
         throw error;
       }
       if (days.length === 0) {
