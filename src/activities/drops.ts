@@ -16,6 +16,7 @@ import { sha256OfFile } from '../storage/file-hash.js';
 import { datasetOf } from './dataset-of.js';
 import { claimLimitError } from './claim-limits.js';
 import type { ActivityDeps } from './deps.js';
+import { quarantineOddEntries } from './inbox-entries.js';
 import { badDataFailure } from './failures.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 
@@ -176,11 +177,18 @@ export function createDropActivities(deps: ActivityDeps) {
     }
   }
 
-  /** The files waiting in the inbox of every dataset that takes drops (at most `limit`, oldest keys first). */
+  /**
+   * The files waiting in the inbox of every dataset that takes drops (at most `limit`, oldest keys
+   * first). An entry that is not a regular file or a folder (a symbolic link, a socket…) is moved
+   * to quarantine with its reason and logged, once (`inbox-entries.ts`).
+   */
   async function listInbox(input: { readonly limit: number }): Promise<InboxFile[]> {
     const found: InboxFile[] = [];
     for (const { module } of deps.datasets.all) {
       if (!module.drop) continue;
+      for (const aside of await quarantineOddEntries(deps.objects, module.name)) {
+        Context.current().log.warn('inbox entry quarantined unread', { ...aside });
+      }
       for (const object of await deps.objects.list(inboxKeys.folder(module.name))) {
         if (path.posix.basename(object.key).startsWith('.')) continue;
         found.push({ dataset: module.name, key: object.key, bytes: object.bytes });

@@ -8,7 +8,13 @@ import type { DropHandler } from '../contract.js';
 import type { EnedisConfig } from './config.js';
 import { parsedFile, type ParsedFile } from './parsed-files.js';
 
-const rejectSchema = z.tuple([z.string(), z.coerce.number().int(), z.string().nullable(), z.string().nullable(), z.string()]);
+const rejectSchema = z.tuple([
+  z.string(),
+  z.coerce.number().int(),
+  z.string().nullable(),
+  z.string().nullable(),
+  z.string(),
+]);
 
 /**
  * A file whose every value was rejected, refused naming its first rejected value: where it is,
