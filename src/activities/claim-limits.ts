@@ -6,11 +6,13 @@
  */
 import { BadDataError } from '../shared/errors.js';
 
+const LINE_SIZE = {
+  pattern: /Maximum line size of \d+ bytes exceeded/i,
+  problem: 'a line of it is longer than DuckDB reads (2 MB); no reading is that long',
+};
+
 const LIMITS: ReadonlyArray<{ readonly pattern: RegExp; readonly problem: string }> = [
-  {
-    pattern: /Maximum line size of \d+ bytes exceeded/i,
-    problem: 'a line of it is longer than DuckDB reads (2 MB); no reading is that long',
-  },
+  LINE_SIZE,
   {
     pattern: /Out of Memory Error/i,
     problem: 'reading it needs more memory than a claim is given; no file of readings needs that much',
@@ -28,11 +30,24 @@ function* messages(error: unknown): Generator<string> {
   }
 }
 
-/** The BadDataError a claim's failure stands for when it is a reader's limit (see the module), else null. */
-export function claimLimitError(error: unknown, file: string): BadDataError | null {
+function limitError(error: unknown, file: string, limits: typeof LIMITS): BadDataError | null {
   for (const message of messages(error)) {
-    const limit = LIMITS.find((l) => l.pattern.test(message));
+    const limit = limits.find((l) => l.pattern.test(message));
     if (limit) return new BadDataError({ file }, limit.problem, { cause: error });
   }
   return null;
+}
+
+/** The BadDataError a claim's failure stands for when it is a reader's limit (see the module), else null. */
+export function claimLimitError(error: unknown, file: string): BadDataError | null {
+  return limitError(error, file, LIMITS);
+}
+
+/**
+ * The BadDataError a day's transform failure stands for when DuckDB met a line past its line size
+ * in `files` (the same bytes meet it again), else null. Memory is not judged there: a day's memory
+ * also depends on what else the worker runs.
+ */
+export function lineSizeError(error: unknown, files: string): BadDataError | null {
+  return limitError(error, files, [LINE_SIZE]);
 }
