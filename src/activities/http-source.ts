@@ -37,10 +37,14 @@ async function boundedBody(response: Response, url: string): Promise<Uint8Array>
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const parts: Uint8Array[] = [];
   let bytes = 0;
-  for await (const part of response.body) {
-    bytes += part.byteLength;
-    if (bytes > MAX_SOURCE_BODY_BYTES) throw tooLarge(url);
-    parts.push(part);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  for (let part = await reader.read(); !part.done; part = await reader.read()) {
+    bytes += part.value.byteLength;
+    if (bytes > MAX_SOURCE_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge(url);
+    }
+    parts.push(part.value);
   }
   const body = Buffer.concat(parts);
   return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
