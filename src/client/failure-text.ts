@@ -14,7 +14,7 @@ const MAX_DEPTH = 12;
 /** What to do, by the type of the first classified failure, when the message does not say it already. */
 const ADVICE: Readonly<Record<string, string>> = {
   BadData:
-    'fix the file named above (a refused drop is kept under quarantine/{dataset}/inbox/ with its reason), then ingest or run it again',
+    'fix the file named above (a refused drop was moved to quarantine/, its reason beside it in a .reason.json), then ingest or run it again',
   DaysFailed: 'fix the cause of each failed day above, then ingest the file again (or re-run those days)',
   StorageMisconfigured: 'make the path named above writable (or point its variable elsewhere), then restart the worker',
   TransientIO: 'check that the source and the stores answer, then run it again',

@@ -226,12 +226,12 @@ describe('a failure printed for a terminal', () => {
     const wrapper = new Error('Activity task failed', { cause: activity });
     const claim = ApplicationFailure.create({
       type: 'BadData',
-      message: `inbox/enedis/x.xml could not be claimed [BadData]: ${moved.message}`,
+      message: `the file could not be claimed [BadData]: ${moved.message}`,
       cause: wrapper,
     });
     const text = failureChain(new Error('Workflow execution failed', { cause: claim }));
     expect(text.split('\n')).toEqual([
-      'inbox/enedis/x.xml could not be claimed [BadData]: inbox/enedis/x.xml, line 13, column 2: not well-formed XML (moved to quarantine/enedis/inbox/x.xml)',
+      'the file could not be claimed [BadData]: inbox/enedis/x.xml, line 13, column 2: not well-formed XML (moved to quarantine/enedis/inbox/x.xml)',
       expect.stringMatching(/^What to do: fix the file named above/),
     ]);
   });

@@ -79,6 +79,8 @@ describe('a large hostile file given to courant ingest --wait', () => {
       expect(output).toContain(`${name}: failed`);
       expect(output).toMatch(problem);
       expect(output).not.toContain('Workflow execution failed');
+      const failure = output.slice(output.indexOf(`${name}: failed`));
+      expect(failure.split(inboxKey ?? '')).toHaveLength(2);
       expect(output.match(/What to do/g)).toHaveLength(1);
       expect(await attempts(workflowId ?? '')).toEqual({ claimDrop: 1 });
 
