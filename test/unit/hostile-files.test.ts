@@ -134,7 +134,7 @@ describe('an Enedis flow past its bounds', () => {
     const date = await refusal(enedisDays(noSuchDay, 'inbox/enedis/no-such-day.xml'));
     expect(date.location.column).toBe('Date_Releve');
     expect(date.problem).toContain('all 2 values are rejected');
-    expect(date.problem).toContain('the reading date is not a date ("2024-02-30")');
+    expect(date.problem).toContain('the reading date does not exist ("2024-02-30")');
   });
 
   it('writes a malformed flow location once, as "line N, column M"', async () => {
