@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimLimitError } from '../../src/activities/claim-limits.js';
+import { claimLimitError, lineSizeError } from '../../src/activities/claim-limits.js';
 import { failureChain } from '../../src/client/failure-text.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { writeFileFlows } from '../../src/datasets/enedis/flow-files.js';
@@ -208,6 +208,12 @@ describe('a reader limit met during a claim', () => {
 
   it('leaves other failures as they are (retried)', () => {
     expect(claimLimitError(new Error('ECONNRESET'), 'inbox/enedis/x.xml')).toBeNull();
+  });
+
+  it("in a day's transform, only DuckDB's line size is bad data of the day's files; memory is not judged there", () => {
+    const line = new Error('Invalid Input Error: Maximum line size of 2000000 bytes exceeded');
+    expect(lineSizeError(line, 'raw/a.csv, raw/b.csv')?.location).toEqual({ file: 'raw/a.csv, raw/b.csv' });
+    expect(lineSizeError(new Error('Out of Memory Error: failed to allocate'), 'raw/a.csv')).toBeNull();
   });
 });
 
