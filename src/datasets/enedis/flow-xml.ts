@@ -16,6 +16,9 @@
  *   own date with the line of its element.
  * - A document type declaration is refused: entities are never expanded (no XML bomb).
  * - Malformed XML fails the file naming the line and column.
+ * - Bounds (`MAX_FIELD_CHARS`, `MAX_TEXT_CHARS`): a field longer than its bound is written cut
+ *   (its start and its length), so that its value is rejected naming its line and element while
+ *   the file goes on; a run of text without markup longer than its bound refuses the file at once.
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
@@ -27,6 +30,23 @@ export const FLOWS = ['R151', 'C15', 'R15'] as const;
 /** The version of the values written: raise it when they change (parsed files kept by an older reader are then not read). */
 export const READER_FORMAT = 4;
 export type Flow = (typeof FLOWS)[number];
+
+/**
+ * The longest field kept as it is (characters). The longest text of the real flows we hold is 66
+ * characters (a header's description); a PRM is 14, a timestamp with its offset 25.
+ */
+export const MAX_FIELD_CHARS = 1024;
+
+/**
+ * The longest run of characters without markup (`<`) read before the file is refused: a text node,
+ * a comment or whitespace this long is no flow, and the parser would hold it whole in memory.
+ */
+export const MAX_TEXT_CHARS = 16 * 1024 * 1024;
+
+/** A field past `MAX_FIELD_CHARS` as written: its first characters and its length (the checks then reject it). */
+function cutField(text: string, length: number): string {
+  return `${text.slice(0, 32)}… (${length} characters, more than the ${MAX_FIELD_CHARS} a field may hold)`;
+}
 
 /** One index value as written in the file: text, unconverted. */
 export interface RawIndexValue {
@@ -173,12 +193,17 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
   let reading: Reading | null = null;
   let value: ClassValue | null = null;
   let text = '';
+  /** The characters of the element's text, of which `text` keeps the first `MAX_FIELD_CHARS` + 1. */
+  let textLength = 0;
+  /** Characters read since the last `<`, and the line where that run started. */
+  let sinceMarkup = 0;
+  let runLine = 1;
   let values = 0;
   /** The first problem met; parsing stops there. */
   const failures: BadDataError[] = [];
 
   const fail = (problem: string) => {
-    failures.push(new BadDataError({ file, line: parser.line, column: `character ${parser.column}` }, problem));
+    failures.push(new BadDataError({ file, line: parser.line, column: String(parser.column) }, problem));
   };
   parser.on('error', (error) => fail(`not well-formed XML: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')}`));
   parser.on('doctype', () => fail('a document type declaration is refused (entities are never expanded)'));
@@ -189,6 +214,7 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
     }
     stack.push(tag.name);
     text = '';
+    textLength = 0;
     if (tag.name === 'PRM') prm = null;
     if (tag.name === 'Evenement_Declencheur') event = null;
     if (tag.name === 'Donnees_Releve')
@@ -216,12 +242,14 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
       };
   });
   parser.on('text', (chunk) => {
-    text += chunk;
+    if (textLength <= MAX_FIELD_CHARS) text += chunk.slice(0, MAX_FIELD_CHARS + 1 - text.length);
+    textLength += chunk.length;
   });
   parser.on('closetag', (tag) => {
     stack.pop();
-    const content = text.trim();
+    const content = textLength > MAX_FIELD_CHARS ? cutField(text.trim(), textLength) : text.trim();
     text = '';
+    textLength = 0;
     const parent = stack[stack.length - 1];
     if (CLASS_ELEMENTS[tag.name] && value && reading && flow) {
       out.add(reading.date, valueLine(flow, prm, event, headerUnit, reading, value, false));
@@ -243,7 +271,23 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
   return {
     async write(chunk) {
       if (failures.length > 0) return false;
+      const markup = chunk.indexOf('<');
+      const run = sinceMarkup + (markup < 0 ? chunk.length : markup);
+      if (run > MAX_TEXT_CHARS) {
+        failures.push(
+          new BadDataError(
+            { file, line: runLine },
+            `more than ${MAX_TEXT_CHARS} characters without markup from this line on` +
+              `${stack.length > 0 ? ` (in ${stack.join('/')})` : ''}: no flow holds a text this long`,
+          ),
+        );
+        return false;
+      }
       parser.write(chunk);
+      if (markup >= 0) {
+        sinceMarkup = chunk.length - chunk.lastIndexOf('<') - 1;
+        runLine = parser.line;
+      } else sinceMarkup = run;
       if (failures.length > 0) return false;
       // The lines read from this chunk are written before the next one is parsed (backpressure).
       await out.flush();

@@ -16,9 +16,10 @@
  *   `Date_Releve` it precedes;
  * - `day`: the Paris day whose end the reading closes (the day before its instant's midnight);
  * - `reason` (with `bad_column`, `bad_value`): why a value is rejected — a PRM that is not 14
- *   digits, a value that is not a number, an unknown unit, a date that is not one, a previous
- *   reading without a date before its reading; `skipped`: a C15 or R15 value that is not a
- *   consumed-energy index (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0), not a reading; `stated`: an R15 energy of consumption stated for its period (`Classe_Mesure` 2,
+ *   digits, a value that is not a number, an unknown unit, a date that is not one or does not exist
+ *   (2024-02-30), a previous reading without a date before its reading; `skipped`: a C15 or R15
+ *   value that is not a consumed-energy index (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0), not a
+ *   reading; `stated`: an R15 energy of consumption stated for its period (`Classe_Mesure` 2,
  *   `Sens_Mesure` 0), with `energy_kwh` in kWh, unfloored.
  */
 import { sqlString } from '../../parquet/columns.js';
@@ -105,7 +106,7 @@ SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, readi
     WHEN amount IS NULL THEN CASE WHEN stated THEN 'the energy is not a number' ELSE 'the index is not a number' END
     WHEN amount < 0 THEN CASE WHEN stated THEN 'the energy is negative' ELSE 'the index is negative' END
     WHEN unit IS NULL OR unit NOT IN ('Wh', 'kWh') THEN 'the unit is not Wh or kWh'
-    WHEN instant IS NULL THEN 'the reading date is not a date'
+    WHEN instant IS NULL THEN CASE WHEN plain_date THEN 'the reading date does not exist' ELSE 'the reading date is not a date' END
     WHEN stated AND (period_start IS NULL OR period_start >= reading_at) THEN 'the period start is not a date before the reading'
     WHEN previous_problem IS NOT NULL THEN previous_problem
   END AS reason,
