@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { DatasetName } from '../shared/datasets.js';
 import type { PipelineStage, RunKind } from '../shared/pipeline.js';
 import type { ObjectRead } from '../storage/object-store.js';
-import type { InputFile, RowCounts } from '../storage/records.js';
+import type { InputFile, RowCounts } from '../shared/day-records.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface StartDayRunInput {

@@ -5,7 +5,7 @@ import type { ImportedFile } from '../datasets/contract.js';
 import type { DatasetName } from '../shared/datasets.js';
 import type { ImportRef } from '../shared/imports.js';
 import { storageKeys } from '../shared/keys.js';
-import type { InputFile } from '../storage/records.js';
+import type { InputFile } from '../shared/day-records.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { refusedReplacement } from './raw-precedence.js';

@@ -6,7 +6,7 @@ import type { DayFile } from '../datasets/contract.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
 import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
-import type { InputFile, RowCounts } from '../storage/records.js';
+import type { InputFile, RowCounts } from '../shared/day-records.js';
 import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';

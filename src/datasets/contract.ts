@@ -6,15 +6,9 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
+import type { RowCounts } from '../shared/day-records.js';
 import type { CheckSeverity } from '../shared/quality.js';
 import type { Slot } from '../shared/slots.js';
-
-/** Rows of a day's main table: read = written + rejected (+ rows outside the day, superseded or skipped). */
-export interface RowCounts {
-  readonly read: number;
-  readonly written: number;
-  readonly rejected: number;
-}
 
 /** The module's own environment variables, merged into `loadConfig` (every problem named at start). */
 export interface DatasetConfig<TConfig> {

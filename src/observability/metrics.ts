@@ -6,7 +6,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { CheckResult } from '../shared/quality.js';
 import type { ReadOrigin } from '../storage/object-store.js';
-import type { RowCounts } from '../storage/records.js';
+import type { RowCounts } from '../shared/day-records.js';
 import { Freshness } from './freshness.js';
 import { createMetricSet, type MetricSet } from './metric-set.js';
 
