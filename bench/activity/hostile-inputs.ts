@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startIngest } from '../../src/client/start-ingest.js';
 import { loadConfig } from '../../src/config/index.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { inboxKeys } from '../../src/shared/keys.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { createStorage } from '../../src/storage/index.js';
@@ -74,7 +75,7 @@ async function oneRun(
     WORKFLOW_BUNDLE_DIR: stack.bundles,
   };
   const file = await input.write(await mkdtemp(path.join(workDir, `input-${name}-`)));
-  const config = loadConfig({ ...process.env, ...env });
+  const config = loadConfig({ ...process.env, ...env }, DATASET_MODULES);
   const storage = await createStorage(config);
   const fileName = path.basename(file);
   const inboxKey = inboxKeys.file(input.dataset, await sha256OfFile(file), fileName);

@@ -5,13 +5,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DayFile, RowCounts } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/contract.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
 import type { Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import type { RowCounts } from '../../src/shared/day-records.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { ECO2MIX_FIXTURE_FILES, eco2mixFixturePath, loadSampleDay, readEco2mixFixture } from './eco2mix-fixtures.js';
