@@ -85,6 +85,11 @@ export default tseslint.config(
               message: 'A dataset module sees local files and DuckDB only: no storage, no Temporal, no reports.',
             },
             {
+              target: './src/observability',
+              from: './src/workers',
+              message: 'Observability is imported by the worker: it never imports the worker back.',
+            },
+            {
               target: './src/reports',
               from: './src/datasets',
               except: ['./contract.ts'],

@@ -1,15 +1,78 @@
 #!/usr/bin/env bash
-# The whole test suite: set-up, type check, lint, format, workflow bundle, then every test on real servers.
+# The whole test suite. After set-up, three jobs run side by side, each into its own log:
+#   checks   type check, lint, format check and the workflow bundle, one after another
+#   unit     vitest's unit tier: pure code, no servers
+#   servers  vitest's integration and end-to-end tiers, on real servers started once for both
+# Each job's log is printed whole when it ends, under its name, time and status; the run fails when
+# any job fails. Then the bench runs at smoke size.
+# With arguments, only vitest runs, with them: `npm test -- test/unit/slots.test.ts`, `npm test -- --project unit`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh # every tool: MinIO, DynamoDB Local, Prometheus and cfn-lint too
 bash scripts/install-browser.sh
 step() { printf '\n== %s\n' "$*" >&2; }
-step "type check";        npx tsc --noEmit -p .
-step "lint";              npx eslint .
-step "format";            npx prettier --check . >/dev/null
-step "workflow bundle";   npx tsx scripts/check-bundle.ts
-step "tests (real Temporal dev server, real document store)"
-npx vitest run "$@"
-if [ "$#" -eq 0 ]; then step "bench, smoke size (runs each benchmark once; asserts no timing)"; node --import tsx bench/run.ts --smoke; fi
+
+if [ "$#" -gt 0 ]; then
+  step "tests: vitest $*"
+  exec npx vitest run "$@"
+fi
+
+logs="$(mktemp -d "${TMPDIR:-/tmp}/courant-test-logs.XXXXXX")"
+trap 'rm -rf "$logs"' EXIT
+
+checks() {
+  local failed=0
+  check() {
+    local name="$1" started=$SECONDS
+    shift
+    if "$@"; then printf -- '-- %s: ok (%ss)\n' "$name" "$((SECONDS - started))"
+    else printf -- '-- %s: FAILED (%ss)\n' "$name" "$((SECONDS - started))"; failed=1; fi
+  }
+  check "type check" npx tsc --noEmit -p .
+  check "lint" npx eslint .
+  check "format" npx prettier --check --log-level warn .
+  check "workflow bundle" npx tsx scripts/check-bundle.ts
+  return "$failed"
+}
+
+# Unit files are CPU-bound: one per core. Integration and end-to-end files mostly wait on servers and
+# child processes, so more of them run at once than there are cores.
+declare -A jobs=(
+  [checks]="checks"
+  [unit]="npx vitest run --project unit --maxWorkers=2"
+  [servers]="npx vitest run --project integration --project e2e --maxWorkers=3"
+)
+declare -A started
+for name in checks unit servers; do
+  started[$name]=$SECONDS
+  (
+    set +e
+    eval "${jobs[$name]}" >"$logs/$name.log" 2>&1
+    echo $? >"$logs/$name.rc"
+  ) &
+done
+step "running side by side: checks, unit tests, integration and end-to-end tests (each log prints when its job ends)"
+
+status=0
+pending=(checks unit servers)
+while [ "${#pending[@]}" -gt 0 ]; do
+  wait -n || true
+  still=()
+  for name in "${pending[@]}"; do
+    if [ ! -f "$logs/$name.rc" ]; then still+=("$name"); continue; fi
+    rc="$(cat "$logs/$name.rc")"
+    verdict="ok"
+    if [ "$rc" -ne 0 ]; then verdict="FAILED (exit $rc)"; status=1; fi
+    step "$name: $verdict after $((SECONDS - started[$name]))s"
+    cat "$logs/$name.log" >&2
+  done
+  pending=("${still[@]}")
+done
+
+if [ "$status" -ne 0 ]; then
+  step "the suite FAILED: see the job(s) marked FAILED above"
+  exit "$status"
+fi
+step "bench, smoke size (runs each benchmark once; asserts no timing)"
+node --import tsx bench/run.ts --smoke

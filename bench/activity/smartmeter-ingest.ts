@@ -32,6 +32,7 @@ import { cpuSeconds } from '../lib/proc.js';
 import { startBenchServers } from '../lib/servers.js';
 import { startWorkerProcess } from '../orchestration/worker-process.js';
 import { argsOf } from '../transform/outputs.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
 const DATASET = 'smartmeter';
 
@@ -107,7 +108,7 @@ async function oneRun(
     WORKFLOW_BUNDLE_DIR: stack.bundles,
     ...(process.env.DUCKDB_MEMORY_LIMIT ? { DUCKDB_MEMORY_LIMIT: process.env.DUCKDB_MEMORY_LIMIT } : {}),
   };
-  const config = loadConfig({ ...process.env, ...env });
+  const config = loadConfig({ ...process.env, ...env }, DATASET_MODULES);
   const storage = await createStorage(config);
   const fileName = path.basename(file);
   const inboxKey = inboxKeys.file(DATASET, await sha256OfFile(file), fileName);

@@ -18,6 +18,7 @@ interface Profile {
 }
 
 export interface ProfileSummary {
+  /** The profile's path, relative to the project's root when it lies inside it. */
   readonly file: string;
   readonly totalMs: number;
   /** Time the thread waited (idle), e.g. for DuckDB's own threads or the network. */
@@ -58,7 +59,7 @@ export async function summariseProfile(file: string, top = 12): Promise<ProfileS
     self.set(key, (self.get(key) ?? 0) + delta);
   });
   return {
-    file,
+    file: file.startsWith(PROJECT_ROOT) ? path.relative(PROJECT_ROOT, file) : file,
     totalMs: totalUs / 1000,
     idleMs: idleUs / 1000,
     top: [...self.entries()]

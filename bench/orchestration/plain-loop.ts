@@ -17,6 +17,7 @@ import { openWorkerResources } from '../../src/workers/resources.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
 import { argsOf, required } from '../transform/outputs.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
 /** Runs one activity in the mock context, typed by the activity's own input and output. */
 function inContext<I, O>(env: MockActivityEnvironment, activity: (input: I) => Promise<O>, input: I): Promise<O> {
@@ -24,7 +25,7 @@ function inContext<I, O>(env: MockActivityEnvironment, activity: (input: I) => P
 }
 
 const dates = required(argsOf(process.argv.slice(2)), 'dates').split(',');
-const config = loadConfig(process.env);
+const config = loadConfig(process.env, DATASET_MODULES);
 const resources = await openWorkerResources(config);
 const connection = await Connection.connect({ address: config.temporal.address });
 try {

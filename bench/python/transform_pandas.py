@@ -185,7 +185,7 @@ def eco2mix(args):
     rejects["value"] = [row[c] for row, c in zip(rejected.to_dict("records"), rejects["column"])]
     write_rejects(rejects, os.path.join(args.out, "rejects.jsonl"))
 
-    # Daily metrics (DESIGN §6), one JSON document per day.
+    # Daily metrics (docs/architecture.md#metrics-documents), one JSON document per day.
     points = kept[kept["consommation"].notna()].copy()
     points["quarter"] = points["instant"].dt.minute % 30 == 15
     day = points.groupby("dt", sort=True)

@@ -1,8 +1,8 @@
 /**
  * The DuckDB-native reference for eCO2mix-shaped input: the nearest equivalent of courant's
  * transform as plain SQL — DuckDB reads the export, types and checks the measures, writes one
- * Parquet partition per Paris day and the day metrics of DESIGN §6 as JSON lines. As for smart
- * meters, rows failing a rule are dropped, not listed with their line.
+ * Parquet partition per Paris day and the day metrics (docs/architecture.md#metrics-documents) as
+ * JSON lines. As for smart meters, rows failing a rule are dropped, not listed with their line.
  * Usage: duckdb-eco2mix.ts --input FILE --out DIR
  */
 import { DuckDBInstance } from '@duckdb/node-api';

@@ -1,8 +1,9 @@
 /**
  * The floor under any DuckDB path for a year of eCO2mix days: what DuckDB alone takes to read the
- * year's export and to write one Parquet file per Paris day (DESIGN §2's `dt=` partitions), each
- * statement timed apart, with no check, merge, metric or raw file. A goal that asks courant for
- * less time than this floor cannot be met by a transform that writes its days with DuckDB.
+ * year's export and to write one Parquet file per Paris day (the `dt=` partitions of
+ * docs/architecture.md#storage-keys), each statement timed apart, with no check, merge, metric or
+ * raw file. A goal that asks courant for less time than this floor cannot be met by a transform
+ * that writes its days with DuckDB.
  * Usage: node --import tsx bench/transform/eco2mix-floor.ts --input FILE [--runs N]
  * Prints one line per statement and run: its name, codec and milliseconds.
  */

@@ -39,7 +39,7 @@ try {
     steps.push({ step, seconds: (performance.now() - started) / 1000, operators: [] });
     return result;
   };
-  await timed('line count (JavaScript, part of the transform)', () => countDataLines(input));
+  await timed('line count (JavaScript, part of the transform)', () => countDataLines(input, input));
   const config = { stepMinutes: 30, dueHours: null };
   const tablePath = (table: string) => path.join(out, `${table}.parquet`);
   const transformed = await timed('transform: file → readings, meter_daily, rejects', () =>

@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DayInput } from '../datasets/contract.js';
 import { BadDataError, ErrorType } from '../shared/errors.js';
 import { storageKeys } from '../shared/keys.js';
-import type { InputFile } from '../storage/records.js';
+import type { InputFile } from '../shared/day-records.js';
 import type { ActivityDeps } from './deps.js';
 import type { PlannedDownload } from './plan.js';
 import { datasetOf } from './dataset-of.js';

@@ -14,7 +14,9 @@ import { safeFileName } from '../shared/imports.js';
 import { inboxKeys, storageKeys } from '../shared/keys.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import { datasetOf } from './dataset-of.js';
+import { claimLimitError } from './claim-limits.js';
 import type { ActivityDeps } from './deps.js';
+import { quarantineOddEntries } from './inbox-entries.js';
 import { badDataFailure } from './failures.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 
@@ -66,14 +68,15 @@ export function createDropActivities(deps: ActivityDeps) {
       quarantined: key,
       reason: error.message,
     });
-    throw badDataFailure(new BadDataError(error.location, `${error.message} (moved to ${key})`, { cause: error }));
+    throw badDataFailure(new BadDataError(error.location, `${error.problem} (moved to ${key})`, { cause: error }));
   }
 
   /**
    * Reads a dropped file, asks its dataset which Paris days it covers, stores its bytes once
    * (named by the content's hash) and gives each of those days a raw file's `.meta.json` naming
    * them, the inbox file, its options and the time of the claim. Idempotent: the same bytes
-   * claimed again change nothing. A file of unknown shape, empty or binary is quarantined and fails
+   * claimed again change nothing. A file of unknown shape, empty, binary, past a reader's bound or
+   * limit (DuckDB's line size or memory, a text too long to hold) is quarantined and fails
    * non-retryably; the inbox file is never removed here otherwise.
    */
   async function claimDrop(input: ClaimDropInput): Promise<ClaimDropOutput> {
@@ -111,7 +114,8 @@ export function createDropActivities(deps: ActivityDeps) {
           now: new Date(),
         });
       } catch (error) {
-        if (error instanceof BadDataError) return await quarantine(input, local, error);
+        const refused = error instanceof BadDataError ? error : claimLimitError(error, input.inboxKey);
+        if (refused) return await quarantine(input, local, refused);
         throw error;
       }
       if (days.length === 0) {
@@ -173,11 +177,18 @@ export function createDropActivities(deps: ActivityDeps) {
     }
   }
 
-  /** The files waiting in the inbox of every dataset that takes drops (at most `limit`, oldest keys first). */
+  /**
+   * The files waiting in the inbox of every dataset that takes drops (at most `limit`, oldest keys
+   * first). An entry that is not a regular file or a folder (a symbolic link, a socket…) is moved
+   * to quarantine with its reason and logged, once (`inbox-entries.ts`).
+   */
   async function listInbox(input: { readonly limit: number }): Promise<InboxFile[]> {
     const found: InboxFile[] = [];
     for (const { module } of deps.datasets.all) {
       if (!module.drop) continue;
+      for (const aside of await quarantineOddEntries(deps.objects, module.name)) {
+        Context.current().log.warn('inbox entry quarantined unread', { ...aside });
+      }
       for (const object of await deps.objects.list(inboxKeys.folder(module.name))) {
         if (path.posix.basename(object.key).startsWith('.')) continue;
         found.push({ dataset: module.name, key: object.key, bytes: object.bytes });

@@ -5,9 +5,10 @@ import type { ImportedFile } from '../datasets/contract.js';
 import type { DatasetName } from '../shared/datasets.js';
 import type { ImportRef } from '../shared/imports.js';
 import { storageKeys } from '../shared/keys.js';
-import type { InputFile } from '../storage/records.js';
+import type { InputFile } from '../shared/day-records.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
+import { refusedReplacement } from './raw-precedence.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 
 export interface ImportSourceInput {
@@ -26,6 +27,8 @@ export interface ImportedSource {
 /**
  * One source of an imported day from the file already read: its rows written as the day's raw file
  * (see `importSource`), or the stored raw file for a source the file has no rows for, else null.
+ * The stored raw file is also kept when the module's `revisions.replaces` refuses the file's rows
+ * (eCO2mix: an older nature never replaces a newer one).
  */
 export async function takeImportedSource(
   deps: ActivityDeps,
@@ -46,6 +49,28 @@ export async function takeImportedSource(
   const sha256 = createHash('sha256').update(body).digest('hex');
   const stored = { source, key, sha256, bytes: body.byteLength };
   if (existing?.sha256 === sha256) return { file: stored, body };
+  const refused = existing
+    ? await refusedReplacement(
+        deps,
+        { module, config },
+        {
+          date,
+          source,
+          key,
+          storedSha256: existing.sha256,
+          body,
+          sha256,
+        },
+      )
+    : null;
+  if (existing && refused !== null) {
+    Context.current().log.warn('the imported file’s day is older than the stored one: the stored file is kept', {
+      key,
+      import: importRef.key,
+      reason: refused,
+    });
+    return { file: { source, key, sha256: existing.sha256, bytes: existing.bytes } };
+  }
   await deps.objects.put(key, body, { contentType });
   const meta = {
     url: `${deps.objects.location.replace(/\/+$/, '')}/${importRef.key}`,

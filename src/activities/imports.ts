@@ -10,7 +10,7 @@ import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
 import type { ImportRef } from '../shared/imports.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
-import type { InputFile } from '../storage/records.js';
+import type { InputFile } from '../shared/day-records.js';
 import { planBackfillDays } from './backfill-plan.js';
 import type { ActivityDeps } from './deps.js';
 import { datasetOf } from './dataset-of.js';

@@ -3,7 +3,7 @@ import { dailyDatasetNames } from '../datasets/catalog.js';
 import type { DayInput } from '../datasets/contract.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
-import type { InputFile } from '../storage/records.js';
+import type { InputFile } from '../shared/day-records.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { readRawMeta } from './raw-meta.js';

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { storageKeys } from '../shared/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
-import type { InputFile } from '../storage/records.js';
+import type { InputFile } from '../shared/day-records.js';
 
 const rowsSchema = z.object({ read: z.number().int(), written: z.number().int(), rejected: z.number().int() });
 

@@ -1,5 +1,5 @@
 /**
- * The `.meta.json` beside every raw file (DESIGN §3): where the bytes came from (`url` of a
+ * The `.meta.json` beside every raw file (docs/architecture.md#storage-keys): where the bytes came from (`url` of a
  * download or an import, `file` of a claimed drop), when, their size and sha256.
  */
 import { z } from 'zod';

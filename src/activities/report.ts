@@ -1,4 +1,4 @@
-/** Report activities: the day's report across datasets (DESIGN §3), with every dataset's section. */
+/** Report activities: the day's report across datasets (docs/reports.md), with every dataset's section. */
 import type { DatasetName } from '../shared/datasets.js';
 import type { DatasetDayOutput } from '../shared/pipeline.js';
 import { writeDailyReport } from '../reports/daily-build.js';

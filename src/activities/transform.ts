@@ -6,10 +6,11 @@ import type { DayFile } from '../datasets/contract.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
 import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
-import type { InputFile, RowCounts } from '../storage/records.js';
+import type { InputFile, RowCounts } from '../shared/day-records.js';
 import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
+import { lineSizeError } from './claim-limits.js';
 import { classifyingBadData } from './failures.js';
 import { preparedFrom, readPreparedDay } from './prepared-days.js';
 import { bytesKeyOf, readRawMeta } from './raw-meta.js';
@@ -104,15 +105,19 @@ export function createTransformActivities(deps: ActivityDeps) {
       const tablePath = (table: string) => path.join(scratch, `${table}.parquet`);
       const rejectsPath = path.join(scratch, 'rejects.jsonl');
       const result = await classifyingBadData(async () => {
-        const output = await module.transform({
-          date,
-          config,
-          db: connection,
-          files: copies.map((c) => c.day),
-          tablePath,
-          rejectsPath,
-          scratchDir: path.join(scratch, 'work'),
-        });
+        const output = await module
+          .transform({
+            date,
+            config,
+            db: connection,
+            files: copies.map((c) => c.day),
+            tablePath,
+            rejectsPath,
+            scratchDir: path.join(scratch, 'work'),
+          })
+          .catch((error: unknown) => {
+            throw lineSizeError(error, input.inputs.map((f) => f.key).join(', ')) ?? error;
+          });
         if (output.rows.written === 0) {
           throw new BadDataError(
             { file: input.inputs.map((f) => f.key).join(', ') || storageKeys.rawDay(dataset, date) },

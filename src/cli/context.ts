@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
 import { createLogger } from '../workers/logger.js';
 import { humanLogDestination, resolveLogFormat, type LogFormat } from './human-logs.js';
+import { DATASET_MODULES } from '../datasets/registry.js';
 
 export interface CommandContext {
   readonly config: Config;
@@ -15,7 +16,7 @@ export interface CommandContext {
 
 /** Logs go to stderr: as readable lines when LOG_FORMAT says so or, by default, when stderr is a terminal. */
 export function createContext(env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): CommandContext {
-  const config = loadConfig(env);
+  const config = loadConfig(env, DATASET_MODULES);
   const logFormat = resolveLogFormat(config.logFormat, process.stderr);
   const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
   const destination = logFormat === 'pretty' ? humanLogDestination(process.stderr, { verbose }) : process.stderr;

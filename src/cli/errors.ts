@@ -1,4 +1,4 @@
-/** CLI outcomes with their exit status (DESIGN §7): 1 the pipeline failed, 2 bad usage. */
+/** CLI outcomes with their exit status (docs/operations.md#exit-status): 1 the pipeline failed, 2 bad usage. */
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -1,5 +1,5 @@
 /**
- * The `courant` command (DESIGN §7). Returns the exit status: 0 ok, 1 the pipeline failed (or an
+ * The `courant` command (docs/operations.md#commands). Returns the exit status: 0 ok, 1 the pipeline failed (or an
  * unexpected error), 2 bad usage or configuration — an unreachable service and an unwritable
  * directory included. Errors print as messages with their causes; stack traces only with LOG_LEVEL=debug.
  */

@@ -1,6 +1,6 @@
 /**
- * Storage environment detection (DESIGN §5). An explicit STORAGE_MODE wins; in `auto`, aws when
- * AWS_EXECUTION_ENV is set or USE_S3=true, local otherwise.
+ * Storage environment detection (docs/architecture.md#the-storage-adapter). An explicit
+ * STORAGE_MODE wins; in `auto`, aws when AWS_EXECUTION_ENV is set or USE_S3=true, local otherwise.
  */
 
 export type StorageMode = 'local' | 'aws';

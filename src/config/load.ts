@@ -2,7 +2,6 @@
 import path from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { DatasetModule } from '../datasets/contract.js';
-import { DATASET_MODULES } from '../datasets/registry.js';
 import { envSchema, fullEnvSchema, type ParsedEnv } from './schema.js';
 import { defaultDatabaseType, detectEnvironment, type DatabaseType, type StorageMode } from './environment.js';
 
@@ -125,8 +124,8 @@ function missingForMode(env: Record<string, string>, mode: StorageMode, database
   return problems;
 }
 
-/** Parses the environment for courant and for every dataset module (the registry's by default). */
-export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[] = DATASET_MODULES): Config {
+/** Parses the environment for courant and for each of `modules` (the composition root passes the registry's). */
+export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[]): Config {
   const raw = withoutEmpty(env);
   const parsed = fullEnvSchema(modules).safeParse(raw);
   const detected = detectEnvironment(raw);

@@ -1,4 +1,4 @@
-/** The environment schema (DESIGN §5), one zod object per concern. */
+/** The environment schema, one zod object per concern (docs/configuration.md lists every variable). */
 import { z } from 'zod';
 import { isSlotMinutes, SLOT_MINUTES } from '../shared/slots.js';
 import type { DatasetModule } from '../datasets/contract.js';

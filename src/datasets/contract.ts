@@ -6,15 +6,9 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
+import type { RowCounts } from '../shared/day-records.js';
 import type { CheckSeverity } from '../shared/quality.js';
 import type { Slot } from '../shared/slots.js';
-
-/** Rows of a day's main table: read = written + rejected (+ rows outside the day, superseded or skipped). */
-export interface RowCounts {
-  readonly read: number;
-  readonly written: number;
-  readonly rejected: number;
-}
 
 /** The module's own environment variables, merged into `loadConfig` (every problem named at start). */
 export interface DatasetConfig<TConfig> {
@@ -489,6 +483,52 @@ export interface DayRevisions<TConfig> {
     readonly db: DuckDBConnection;
     readonly file: DayFile;
   }): Promise<boolean>;
+  /**
+   * Present when one request over a range of days tells which days have a revision out (eCO2mix:
+   * an aggregate of ODRÉ's consolidated dataset per day and nature): the check asks it once per
+   * range instead of fetching `source` for every provisional day, and takes only the days it names.
+   */
+  readonly range?: RangeRevisions<TConfig>;
+  /**
+   * Whether an answer of `source` (a revision, or a day taken from an imported file) may replace
+   * the day's stored raw file of that source: null when it may, else why not (e.g. it holds an
+   * older nature than the stored file). Absent: it always may.
+   */
+  replaces?(context: {
+    readonly date: string;
+    readonly db: DuckDBConnection;
+    readonly stored: DayFile;
+    readonly incoming: DayFile;
+  }): Promise<string | null>;
+  /**
+   * What a revision changed, from the day's metrics before and after it, kept in the day's
+   * metrics record under `revision` (e.g. energy, peak and low-carbon share before and the difference).
+   */
+  compare?(
+    previous: Readonly<Record<string, unknown>>,
+    current: Readonly<Record<string, unknown>>,
+  ): Record<string, unknown>;
+}
+
+/** A provisional day the range request says about: revised (its revision is whole) or held (why not). */
+export type RangeVerdict =
+  | { readonly date: string; readonly revised: true }
+  | { readonly date: string; readonly revised: false; readonly reason: string | null };
+
+/** One request over many days that tells which provisional days have their revision published. */
+export interface RangeRevisions<TConfig> {
+  /** The URL asked for the Paris days `from`..`to` (inclusive). */
+  url(from: string, to: string, config: TConfig): string;
+  /**
+   * For each of `days` (their stored metrics documents): whether the answer offers a whole revision
+   * newer than what the day holds, or why not (null: nothing newer published yet). Throws
+   * BadDataError when the body is not an answer of the request.
+   */
+  read(context: {
+    readonly body: Uint8Array;
+    readonly file: string;
+    readonly days: readonly DayDocument[];
+  }): RangeVerdict[];
 }
 
 export interface DatasetModule<TConfig> {

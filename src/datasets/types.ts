@@ -8,10 +8,3 @@ export interface RejectedRow {
   readonly value?: string;
   readonly reason: string;
 }
-
-export interface ParseResult<TRecord> {
-  readonly records: TRecord[];
-  readonly rejects: RejectedRow[];
-  /** Data rows read, kept or rejected (header and blank lines not counted). */
-  readonly rowsRead: number;
-}

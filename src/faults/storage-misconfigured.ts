@@ -3,7 +3,7 @@
  * directory should be — are faults of the configuration or the machine: no retry heals them. They
  * become StorageMisconfiguredError, naming the path and the variable that chose it.
  */
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorType } from '../shared/errors.js';
 import { causeChain, systemErrorFields } from './cause-chain.js';
@@ -71,9 +71,14 @@ export function storageMisconfiguration(
   return undefined;
 }
 
-/** Creates the directory if needed and proves it writable with a probe file; throws StorageMisconfiguredError. */
+/**
+ * Creates the directory if needed and proves it writable with a probe file; throws
+ * StorageMisconfiguredError (a file where the directory should be included).
+ */
 export async function ensureWritableDirectory(root: LocalRoot): Promise<void> {
   const probe = path.join(root.path, `.courant-write-check-${process.pid}`);
+  const found = await stat(root.path).catch(() => null);
+  if (found && !found.isDirectory()) throw new StorageMisconfiguredError(root.path, 'ENOTDIR', root.variable);
   try {
     await mkdir(root.path, { recursive: true });
     await access(root.path);

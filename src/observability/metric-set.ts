@@ -85,6 +85,12 @@ export function createMetricSet(registry: Registry) {
       labelNames: ['dataset', 'source', 'code'] as const,
       registers,
     }),
+    daysRevised: new Counter({
+      name: 'courant_days_revised_total',
+      help: 'Days run again on a revision of their data, by dataset and the nature before and after (e.g. realtime → consolidated).',
+      labelNames: ['dataset', 'from', 'to'] as const,
+      registers,
+    }),
     dueSeconds: new Gauge({
       name: 'courant_dataset_due_seconds',
       help: 'Seconds after the end of a Paris day by which the dataset’s data is due (late after that); absent when never late.',

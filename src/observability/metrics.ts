@@ -6,7 +6,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { CheckResult } from '../shared/quality.js';
 import type { ReadOrigin } from '../storage/object-store.js';
-import type { RowCounts } from '../storage/records.js';
+import type { RowCounts } from '../shared/day-records.js';
 import { Freshness } from './freshness.js';
 import { createMetricSet, type MetricSet } from './metric-set.js';
 
@@ -29,7 +29,7 @@ export interface CourantMetricsOptions {
   readonly now?: () => Date;
 }
 
-/** First key segments of the storage layout (DESIGN §3); any other is `other`. */
+/** First key segments of the storage layout (docs/architecture.md#storage-keys); any other is `other`. */
 const AREAS = new Set([
   'raw',
   'processed',
@@ -42,8 +42,8 @@ const AREAS = new Set([
   'imports',
 ]);
 
-/** What the activities record: a finished day and a source request. */
-export type ActivityMetrics = Pick<CourantMetrics, 'dayFinished' | 'sourceRequest'>;
+/** What the activities record: a finished day, a source request and a revised day. */
+export type ActivityMetrics = Pick<CourantMetrics, 'dayFinished' | 'sourceRequest' | 'dayRevised'>;
 
 export class CourantMetrics {
   readonly registry = new Registry();
@@ -93,6 +93,11 @@ export class CourantMetrics {
   /** Counts one HTTP request to a source: its status code, or `error` when no answer came. */
   sourceRequest(dataset: string, source: string, code: number | 'error'): void {
     this.m.sourceRequests.inc({ dataset: this.datasetLabel(dataset), source, code: String(code) });
+  }
+
+  /** Counts a day run again on a revision, from the nature it held to the one it holds now. */
+  dayRevised(dataset: string, from: string, to: string): void {
+    this.m.daysRevised.inc({ dataset: this.datasetLabel(dataset), from, to });
   }
 
   /** Starts timing one attempt of a stage; call the result with the attempt's outcome. */

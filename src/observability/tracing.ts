@@ -28,7 +28,7 @@ import {
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { withoutCredentials } from '../workers/logger.js';
+import { withoutCredentials } from './redacted-url.js';
 import { loggedExporter } from './tracing-export.js';
 
 /** What a process traces with: interceptors for its client and its workers, and how to stop. */

@@ -1,4 +1,4 @@
-/** One DuckDB instance per worker, tuned for bounded memory and offline use (DESIGN §9). */
+/** One DuckDB instance per worker, tuned for bounded memory and offline use (docs/architecture.md). */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 export interface DuckDbOptions {

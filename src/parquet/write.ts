@@ -2,7 +2,7 @@
  * Writes rows to a Parquet file with DuckDB: rows are streamed to newline-delimited JSON, then
  * DuckDB reads that file with declared column types and copies it to zstd Parquet, in the order
  * given (equal rows give byte-identical files). Memory stays
- * bounded by DuckDB's limit, whatever the number of rows (DESIGN §9).
+ * bounded by DuckDB's limit, whatever the number of rows (docs/architecture.md#duckdb-and-parquet).
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { once } from 'node:events';

@@ -66,7 +66,6 @@ const longDate = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
 });
 const monthName = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
-const shortMonth = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short' });
 
 /** `Wednesday 1 June 2016` for `2016-06-01`. */
 export function longDay(date: string): string {
@@ -76,9 +75,4 @@ export function longDay(date: string): string {
 /** `June 2016` for `2016-06`. */
 export function longMonth(month: string): string {
   return monthName.format(new Date(`${month}-01T00:00:00Z`));
-}
-
-/** `Jun` for `2016-06`. */
-export function shortMonthName(month: string): string {
-  return shortMonth.format(new Date(`${month}-01T00:00:00Z`));
 }

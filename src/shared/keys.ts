@@ -1,6 +1,7 @@
 /**
- * Storage keys (DESIGN §3) and workflow IDs (DESIGN §2), built from validated parts only, so
- * a key can never leave its prefix. Pure: workflows import it.
+ * Storage keys (docs/architecture.md#storage-keys) and workflow IDs
+ * (docs/architecture.md#the-partition), built from validated parts only, so a key can never leave
+ * its prefix. Pure: workflows import it.
  */
 import { isDatasetName, type DatasetName } from './datasets.js';
 import { safeFileName, SHA256_PATTERN } from './imports.js';
@@ -97,7 +98,7 @@ export const storageKeys = {
   dailyReport: (date: string, ext: 'json' | 'csv' | 'html') => `reports/dt=${checkDate(date)}/daily_report.${ext}`,
 } as const;
 
-/** Period reports beside the daily ones (DESIGN §3): `reports/month=…/`, `reports/year=…/`, the index. */
+/** Period reports beside the daily ones: `reports/month=…/`, `reports/year=…/`, the index. */
 export const reportKeys = {
   monthly: (month: string, ext: 'json' | 'csv' | 'html') => `reports/month=${checkMonth(month)}/monthly_report.${ext}`,
   annual: (year: string, ext: 'json' | 'csv' | 'html') => `reports/year=${checkYear(year)}/annual_report.${ext}`,

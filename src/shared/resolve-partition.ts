@@ -1,5 +1,5 @@
 /**
- * Which day a pipeline run is for (DESIGN §2): the explicit input first, then the run's
+ * Which day a pipeline run is for (docs/architecture.md#the-partition): the explicit input first, then the run's
  * `PartitionDate` attribute (kept by Reset, lost by "start like this one" only if the input was
  * also edited away), then the schedule's nominal time (the Paris day before it). Never "now".
  */

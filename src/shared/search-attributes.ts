@@ -1,4 +1,4 @@
-/** Custom search attributes of every pipeline workflow (DESIGN §2). Operators filter on them. */
+/** Custom search attributes of every pipeline workflow, operators filter on them (docs/architecture.md). */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { partitionDateAttribute } from './partition.js';
 

@@ -109,7 +109,7 @@ export class DynamoRecordStore implements RecordStore {
         if (!(error instanceof ResourceNotFoundException)) throw error;
         if (!this.options.createMissing)
           throw new Error(
-            `DynamoDB table ${TableName} does not exist: create it (see README, "Storage modes") ` +
+            `DynamoDB table ${TableName} does not exist: create it (see docs/operations.md, "Storage modes") ` +
               'or set CREATE_STORAGE=true to let courant create it',
             { cause: error },
           );

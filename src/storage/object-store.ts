@@ -1,4 +1,4 @@
-/** ObjectStore: the contract every object backend honours (DESIGN §3). */
+/** ObjectStore: the contract every object backend honours (docs/architecture.md#storage-keys). */
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../shared/errors.js';
 
@@ -71,7 +71,7 @@ export class StorageUnavailableError extends ApplicationFailure {
   }
 }
 
-/** What the DESIGN §3 layout is written with: letters, digits, `.`, `_`, `-`, `=` and `/`. */
+/** What the storage layout is written with: letters, digits, `.`, `_`, `-`, `=` and `/`. */
 const KEY_CHARACTERS = /^[A-Za-z0-9._=/-]+$/;
 const MAX_KEY_LENGTH = 512;
 

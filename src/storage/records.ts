@@ -1,22 +1,10 @@
-/** RecordStore: day runs, metrics and reports (DESIGN §4). Every write is an upsert on its key. */
+/** RecordStore: day runs, metrics and reports (docs/architecture.md#records). Every write is an upsert on its key. */
 import type { DayStatus } from '../shared/backfill.js';
 import type { CheckResult } from '../shared/quality.js';
+import type { InputFile, RowCounts } from '../shared/day-records.js';
 import type { PipelineStage, RunKind } from '../shared/pipeline.js';
 
 export type DayRunStatus = 'running' | 'succeeded' | 'failed';
-
-export interface InputFile {
-  readonly source: string;
-  readonly key: string;
-  readonly sha256: string;
-  readonly bytes: number;
-}
-
-export interface RowCounts {
-  readonly read: number;
-  readonly written: number;
-  readonly rejected: number;
-}
 
 export interface DayRun {
   readonly dataset: string;

@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { InputFile } from '../storage/records.js';
+import type { InputFile } from '../shared/day-records.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { checkDatasetDayInput } from '../shared/inputs.js';
 import { checkedInput } from './checked-input.js';

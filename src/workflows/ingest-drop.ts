@@ -43,7 +43,8 @@ export async function ingestDrop(rawInput: IngestDropInput): Promise<IngestDropO
       throw ApplicationFailure.create({
         type: failure.type,
         nonRetryable: true,
-        message: `${inboxKey} could not be claimed [${failure.type}]: ${failure.message}`,
+        // The file is named once: by the failure's message when it starts with it.
+        message: `${failure.message.startsWith(inboxKey) ? 'the file' : inboxKey} could not be claimed [${failure.type}]: ${failure.message}`,
         cause: error instanceof Error ? error : undefined,
       });
     });

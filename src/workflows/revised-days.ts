@@ -1,6 +1,7 @@
-import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ProvisionalDay } from '../activities/revised-days.js';
+import { monthOf } from '../shared/periods.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { parisDateOf } from '../shared/partition.js';
 import { describeFailure } from './failure-messages.js';
@@ -30,6 +31,11 @@ const DEFAULT_LOOKBACK_DAYS = 31;
 /** Days re-run at once at most. */
 const PARALLEL_DAYS = 4;
 const DAY_MS = 86_400_000;
+/**
+ * Runs that recorded this marker ask datasets with a range check once per window which days are
+ * revised, keep what each revision changed, and ask for the month reports once per batch.
+ */
+const RANGE_REVISIONS_PATCH = 'range-revisions';
 
 export interface RevisedDaysInput {
   /** How many days back from today (Paris) provisional days are looked for; 31 when absent. */
@@ -63,21 +69,49 @@ const byDay = (a: ProvisionalDay, b: ProvisionalDay) =>
 /**
  * revisedDays: the revised-days schedule's action — finds the succeeded days of the last
  * `lookbackDays` Paris days (today included) of datasets with `revisions` that ran on provisional
- * inputs, fetches each one's revising source again and, when the revision is published (stored as
- * the day's raw file), runs `daily/{date}` again for that dataset, then asks for the day's report
- * to be rebuilt from every dataset's records. A day whose revision is not out yet waits for the
- * next check. Safe to re-run: a final day is never looked at again. Fails (DaysFailed, listing
- * each day and why) when a day's revision or re-run failed; the others still ran.
+ * inputs. For a dataset with a range check (eCO2mix) one request over the window names the days
+ * whose whole revision is published; for the others each day's revising source is fetched again.
+ * A revised day's source is stored as its raw file, `daily/{date}` runs again for that dataset,
+ * what the revision changed is kept beside the new metrics, and the day's report is rebuilt; the
+ * month (then year) reports of the revised days are asked for once, after the batch. A day whose
+ * revision is not out yet waits for the next check. Safe to re-run: a final day is never looked at
+ * again. Fails (DaysFailed, listing each day and why) when a day's revision or re-run failed; the
+ * others still ran.
  */
 export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedDaysOutput> {
   const lookbackDays = lookbackOf(rawInput);
   const now = Date.now();
   const to = parisDateOf(new Date(now));
   const from = parisDateOf(new Date(now - (lookbackDays - 1) * DAY_MS));
-  const queue = [...(await quick.listProvisionalDays({ from, to }))];
+  const provisional = await quick.listProvisionalDays({ from, to });
+  const batched = patched(RANGE_REVISIONS_PATCH);
   const rerun: ProvisionalDay[] = [];
   const waiting: ProvisionalDay[] = [];
   const failed: Array<{ day: ProvisionalDay; error: string }> = [];
+  /** Days known to be revised, with their metrics before the re-run (range checks). */
+  const previous = new Map<string, Record<string, unknown>>();
+  const keyOf = (day: ProvisionalDay) => `${day.dataset}/${day.date}`;
+  let queue: ProvisionalDay[] = [...provisional];
+  if (batched) {
+    queue = provisional.filter((day) => day.range !== true);
+    const ranged = [...new Set(provisional.filter((day) => day.range === true).map((day) => day.dataset))];
+    for (const dataset of ranged) {
+      const days = provisional.filter((day) => day.dataset === dataset && day.range === true);
+      try {
+        const found = await io.findRevisedDays({ dataset, from, to, dates: days.map((d) => d.date) });
+        for (const day of days) {
+          const revised = found.revised.find((r) => r.date === day.date);
+          if (revised) {
+            previous.set(keyOf(day), revised.previous);
+            queue.push(day);
+          } else waiting.push(day);
+        }
+      } catch (error) {
+        const message = describeFailure(error).message;
+        for (const day of days) failed.push({ day, error: message });
+      }
+    }
+  }
   const worker = async () => {
     for (let day = queue.shift(); day !== undefined; day = queue.shift()) {
       try {
@@ -86,7 +120,15 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
           waiting.push(day);
           continue;
         }
-        await runDay({ date: day.date, runKind: 'scheduled', datasets: [day.dataset] });
+        await runDay({
+          date: day.date,
+          runKind: 'scheduled',
+          datasets: [day.dataset],
+          ...(batched ? { deferMonthReport: true } : {}),
+        });
+        const before = previous.get(keyOf(day));
+        if (batched)
+          await io.noteRevision({ dataset: day.dataset, date: day.date, ...(before ? { previous: before } : {}) });
         await quick.requestReport({ period: day.date });
         rerun.push(day);
       } catch (error) {
@@ -95,6 +137,8 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_DAYS, queue.length) }, worker));
+  if (batched && rerun.length > 0)
+    await quick.requestReports({ periods: [...new Set(rerun.map((day) => monthOf(day.date)))].sort() });
   if (failed.length > 0) {
     failed.sort((a, b) => byDay(a.day, b.day));
     throw ApplicationFailure.create({

@@ -44,6 +44,8 @@ describe('courant run --wait', () => {
     expect(r.stderr).toContain('daily/2021-12-21 failed');
     expect(r.stderr).toMatch(/eco2mix 2021-12-21 failed at download \[BadData\]/);
     expect(r.stderr).toContain('courant run --date 2021-12-21');
+    expect(r.stderr.match(/What to do/g)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/Workflow execution failed|Activity task failed/);
   });
 
   it("follows the run it started: a re-run shows none of the earlier failed run's progress", async () => {

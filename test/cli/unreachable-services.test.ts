@@ -138,4 +138,17 @@ describe('a DATA_DIR that cannot be written', () => {
       await run('chattr', ['-i', parent]);
     }
   });
+
+  it.concurrent.each([
+    ['worker', ['worker']],
+    ['ingest', ['ingest', '--dataset', 'smartmeter', '--file', 'IMPORT']],
+  ])('%s with DATA_DIR naming a file: one line naming the path and DATA_DIR; exit 2', async (name, args) => {
+    const dataDir = path.join(scratch, `a-file-for-${name}`);
+    await writeFile(dataDir, 'not a directory\n');
+    const r = await runCli(
+      args.map((arg) => (arg === 'IMPORT' ? importFile : arg)),
+      { ...env, DATA_DIR: dataDir },
+    );
+    expectOneLine(r, `cannot write ${dataDir}`, 'DATA_DIR');
+  });
 });

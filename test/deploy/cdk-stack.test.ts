@@ -144,12 +144,15 @@ describe('the context', () => {
   it('passes the bucket root to the worker as `/` and the schema default table prefix explicitly', () => {
     const settings = readSettings({ image: IMAGE, TEMPORAL_ADDRESS: CONTEXT.TEMPORAL_ADDRESS, S3_PREFIX: '/' });
     expect(settings.s3Prefix).toBe('');
-    const config = loadConfig({
-      ...settings.environment,
-      STORAGE_MODE: 'aws',
-      S3_BUCKET: 'courant-data',
-      AWS_REGION: 'eu-west-3',
-    });
+    const config = loadConfig(
+      {
+        ...settings.environment,
+        STORAGE_MODE: 'aws',
+        S3_BUCKET: 'courant-data',
+        AWS_REGION: 'eu-west-3',
+      },
+      DATASET_MODULES,
+    );
     expect(config.storage.s3?.prefix).toBe('');
     expect(settings.environment.DYNAMODB_TABLE_PREFIX).toBe(config.storage.dynamodb?.tablePrefix);
   });
@@ -229,7 +232,7 @@ describe('the worker', () => {
     for (const name of Object.keys(env)) expect(known, `${name} is not a configuration variable`).toContain(name);
     expect(env).not.toHaveProperty('TEMPORAL_API_KEY');
 
-    const config = loadConfig({ ...env, TEMPORAL_API_KEY: 'from-secrets-manager' });
+    const config = loadConfig({ ...env, TEMPORAL_API_KEY: 'from-secrets-manager' }, DATASET_MODULES);
     expect(config.storage).toMatchObject({
       mode: 'aws',
       databaseType: 'dynamodb',

@@ -24,6 +24,7 @@ import { createWorkers, runWorkersUntil } from '../../src/workers/worker.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { runCli } from '../support/run-cli.js';
 import { cliEnv, testConfig } from '../support/test-stack.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
 const TR = 'eco2mix-national-tr';
 const TRACED_DAY = '2019-05-14';
@@ -212,7 +213,7 @@ describe('an OTLP endpoint that does not answer', () => {
 /** The problems loadConfig names for `env` (none when it loads). */
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, DATASET_MODULES);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
@@ -242,18 +243,21 @@ describe('loadConfig and the OTEL_* variables', () => {
   });
 
   it('reads the endpoint, decoded headers and service name; tracing is off without an endpoint', () => {
-    const config = loadConfig({
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example.com:4318/',
-      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc, x-team = data',
-      OTEL_SERVICE_NAME: 'courant-prod',
-      STORAGE_MODE: 'local',
-    });
+    const config = loadConfig(
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example.com:4318/',
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc, x-team = data',
+        OTEL_SERVICE_NAME: 'courant-prod',
+        STORAGE_MODE: 'local',
+      },
+      DATASET_MODULES,
+    );
     expect(config.tracing).toEqual({
       otlpEndpoint: 'https://otlp.example.com:4318/',
       otlpHeaders: { authorization: 'Bearer abc', 'x-team': 'data' },
       serviceName: 'courant-prod',
     });
-    const off = loadConfig({ STORAGE_MODE: 'local' });
+    const off = loadConfig({ STORAGE_MODE: 'local' }, DATASET_MODULES);
     expect(off.tracing.otlpEndpoint).toBeNull();
     expect(startTracing(off, createLogger('silent'), { role: 'cli' })).toBeNull();
   });

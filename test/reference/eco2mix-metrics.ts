@@ -1,10 +1,12 @@
 /**
- * The reference for the eCO2mix daily metrics (DESIGN §6): the TypeScript implementation courant
- * used before its metrics became SQL (src/datasets/eco2mix/day-metrics.ts), kept here unchanged,
- * for the tests to compare the SQL against an independent computation on every fixture day.
+ * The reference for the eCO2mix daily metrics (docs/architecture.md#metrics-documents): the
+ * TypeScript implementation courant used before its metrics became SQL
+ * (src/datasets/eco2mix/day-metrics.ts), kept here unchanged, for the tests to compare the SQL
+ * against an independent computation on every fixture day.
  */
 import { expectedPoints, parisDayBounds, PARTITION_TIMEZONE } from '../../src/shared/partition.js';
 import type { Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics-schema.js';
+import { ECO2MIX_NATURES, natureOf, natureRank } from '../../src/datasets/eco2mix/nature.js';
 import type { Eco2mixMeasure, Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 
 const PRODUCTION_SOURCES = [
@@ -38,6 +40,13 @@ function valuesOf(points: readonly Point[], measure: Eco2mixMeasure): number[] {
     if (value !== null) values.push(value);
   }
   return values;
+}
+
+/** The oldest nature among the points: one real-time point makes the day real time. */
+function natureOfPoints(points: readonly Point[]): Eco2mixMetrics['nature'] {
+  if (points.length === 0) return null;
+  const ranks = points.map((point) => natureRank(natureOf(point.source, point.nature)));
+  return ECO2MIX_NATURES[Math.min(...ranks)] ?? null;
 }
 
 /**
@@ -131,6 +140,7 @@ export function computeEco2mixMetrics(date: string, records: Eco2mixRecord[]): E
     date,
     timezone: PARTITION_TIMEZONE,
     source: sourceOf(points),
+    nature: natureOfPoints(points),
     stepMinutes,
     points: points.length,
     expectedPoints: expected,

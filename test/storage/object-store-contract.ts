@@ -1,6 +1,6 @@
 /**
- * The ObjectStore contract (DESIGN §3), one suite run against every implementation: local files,
- * S3, S3 through the cache, and the aws-mode fallback store.
+ * The ObjectStore contract (docs/architecture.md#storage-keys), one suite run against every
+ * implementation: local files, S3, S3 through the cache, and the aws-mode fallback store.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

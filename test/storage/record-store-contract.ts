@@ -1,4 +1,4 @@
-/** The RecordStore contract (DESIGN §4), one suite run against MongoDB and DynamoDB. */
+/** The RecordStore contract (docs/architecture.md#records), one suite run against MongoDB and DynamoDB. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DayRun, RecordStore } from '../../src/storage/records.js';
 

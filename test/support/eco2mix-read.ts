@@ -45,7 +45,8 @@ export interface Eco2mixReader {
 const TABLE = 'test_export_rows';
 let files = 0;
 
-function recordsToExport(records: readonly Eco2mixRecord[]): string {
+/** Records written as the ODRÉ CSV export would serve them. */
+export function recordsToExport(records: readonly Eco2mixRecord[]): string {
   return apiRecordsToExportCsv(
     records.map((r) => ({
       date_heure: r.instant,

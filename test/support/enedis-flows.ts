@@ -52,28 +52,35 @@ export function r151Days(
   }));
 }
 
-/** A C15 flow with one contract event at `at` (with its offset), its kWh readings before and after it. */
+/**
+ * A C15 flow with one contract event `nature` at `at` (with its offset), its kWh readings before and
+ * after it (null: none on that side, as a contract start has none before), each in a
+ * `Donnees_Releve` of its own as real files have them.
+ */
 export function c15Event(
   prm: string,
   at: string,
-  before: Readonly<Record<string, number>>,
-  after: Readonly<Record<string, number>>,
+  before: Readonly<Record<string, number>> | null,
+  after: Readonly<Record<string, number>> | null,
+  nature = 'MCT',
 ): string {
-  const reading = (qualification: number, calendar: string, values: Readonly<Record<string, number>>) =>
-    `<Donnees_Releve><Code_Qualification>${qualification}</Code_Qualification><Date_Releve>${at}</Date_Releve>` +
-    `<Id_Calendrier_Distributeur>${calendar}</Id_Calendrier_Distributeur><Nature_Index>REEL</Nature_Index>\n` +
-    Object.entries(values)
-      .map(
-        ([cls, kwh]) =>
-          `<Classe_Temporelle_Distributeur><Id_Classe_Temporelle>${cls}</Id_Classe_Temporelle><Classe_Mesure>1</Classe_Mesure>` +
-          `<Unite_Mesure>kWh</Unite_Mesure><Sens_Mesure>0</Sens_Mesure><Valeur>${kwh}</Valeur></Classe_Temporelle_Distributeur>\n`,
-      )
-      .join('') +
-    `</Donnees_Releve>\n`;
+  const reading = (qualification: number, calendar: string, values: Readonly<Record<string, number>> | null) =>
+    values === null
+      ? ''
+      : `<Donnees_Releve><Code_Qualification>${qualification}</Code_Qualification><Date_Releve>${at}</Date_Releve>` +
+        `<Id_Calendrier_Distributeur>${calendar}</Id_Calendrier_Distributeur><Nature_Index>REEL</Nature_Index>\n` +
+        Object.entries(values)
+          .map(
+            ([cls, kwh]) =>
+              `<Classe_Temporelle_Distributeur><Id_Classe_Temporelle>${cls}</Id_Classe_Temporelle><Classe_Mesure>1</Classe_Mesure>` +
+              `<Unite_Mesure>kWh</Unite_Mesure><Sens_Mesure>0</Sens_Mesure><Valeur>${kwh}</Valeur></Classe_Temporelle_Distributeur>\n`,
+          )
+          .join('') +
+        `</Donnees_Releve>\n`;
   return (
     `<?xml version='1.0' encoding='UTF-8'?>\n<C15><En_Tete_Flux><Identifiant_Flux>C15</Identifiant_Flux></En_Tete_Flux>\n` +
     `<PRM><Id_PRM>${prm}</Id_PRM>\n<Evenement_Declencheur><Type_Evenement>CONTRAT</Type_Evenement>` +
-    `<Date_Evenement>${at}</Date_Evenement><Nature_Evenement>MCT</Nature_Evenement>\n<Releves>\n` +
+    `<Date_Evenement>${at}</Date_Evenement><Nature_Evenement>${nature}</Nature_Evenement>\n<Releves>\n` +
     reading(1, 'DI000003', before) +
     reading(2, 'DI000003', after) +
     `</Releves>\n</Evenement_Declencheur>\n</PRM>\n</C15>\n`

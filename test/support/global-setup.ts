@@ -1,9 +1,10 @@
 /**
- * Starts the real servers once for the whole run, in parallel: the Temporal dev server (the
- * project's own CLI build, through TestWorkflowEnvironment.createLocal), the document store (an
- * existing MONGODB_URL that answers, else the embedded FerretDB on a free port), MinIO and
- * DynamoDB Local (aws mode), each on a free loopback port. Bundles the workflows once. Every
- * server started here is stopped at the end, also when start-up fails half-way.
+ * The real servers a test tier needs, each started once per vitest run and shared by every tier
+ * that names it: the Temporal dev server (the project's own CLI build, through
+ * TestWorkflowEnvironment.createLocal), the document store (an existing MONGODB_URL that answers,
+ * else the embedded FerretDB on a free port), MinIO and DynamoDB Local (aws mode), each on a free
+ * loopback port, and the workflow bundle. A tier's servers start in parallel. Every server started
+ * here is stopped when the last tier using it ends, also when start-up fails half-way.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,6 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes.js';
 import { freePort, isListening } from '../../src/stack/ports.js';
-import type { ManagedProcess } from '../../src/stack/process.js';
 import { startDocumentStore, startDynamoDbLocal, startMinio } from '../../src/stack/servers.js';
 import { resolveDynamoDbLocal, resolveTool } from '../../src/stack/tools.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
@@ -31,6 +31,14 @@ declare module 'vitest' {
   }
 }
 
+export type TestServer = 'temporal' | 'documentStore' | 'minio' | 'dynamodb' | 'workflowBundle';
+
+/** A started server: what it gives the tests, and how to stop it. */
+interface StartedServer {
+  provide(project: TestProject): void;
+  stop(): Promise<void>;
+}
+
 async function existingMongo(): Promise<string | null> {
   const url = process.env.MONGODB_URL;
   if (!url) return null;
@@ -38,98 +46,122 @@ async function existingMongo(): Promise<string | null> {
   return (await isListening(parsed.hostname, Number(parsed.port || 27017))) ? url : null;
 }
 
-/** Runs every start in parallel; if any fails, stops the ones that started and rethrows. */
-async function startAll<T extends readonly unknown[]>(
-  starts: { [K in keyof T]: () => Promise<T[K]> },
-  stop: (started: unknown) => Promise<void>,
-): Promise<T> {
-  const settled = await Promise.allSettled(starts.map((start) => start()));
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) {
-    for (const s of settled) if (s.status === 'fulfilled') await stop(s.value);
-    throw failed.reason;
-  }
-  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+const STARTS: Record<TestServer, (workDir: string) => Promise<StartedServer>> = {
+  async temporal() {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: resolveTool('temporal', process.env.TEMPORAL_CLI_PATH) },
+        ip: '127.0.0.1',
+        searchAttributes: [...SEARCH_ATTRIBUTES],
+        log: { format: 'pretty', level: 'error' },
+      },
+    });
+    return { provide: (project) => project.provide('temporalAddress', env.address), stop: () => env.teardown() };
+  },
+  async documentStore(workDir) {
+    const existing = await existingMongo();
+    if (existing) return { provide: (project) => project.provide('mongodbUrl', existing), stop: async () => {} };
+    const port = await freePort();
+    const server = await startDocumentStore({
+      binary: resolveTool('ferretdb'),
+      host: '127.0.0.1',
+      port,
+      dataDir: path.join(workDir, 'ferretdb'),
+      logDir: workDir,
+    });
+    return {
+      provide: (project) => project.provide('mongodbUrl', `mongodb://127.0.0.1:${port}/courant`),
+      stop: () => server.stop(),
+    };
+  },
+  async minio(workDir) {
+    // DynamoDB Local 2.x accepts access key IDs of letters and digits only; MinIO accepts those too.
+    const rootUser = `courant${randomBytes(6).toString('hex')}`;
+    const rootPassword = randomBytes(18).toString('base64url');
+    const port = await freePort();
+    const server = await startMinio({
+      binary: resolveTool('minio'),
+      host: '127.0.0.1',
+      port,
+      dataDir: path.join(workDir, 'minio'),
+      logDir: workDir,
+      rootUser,
+      rootPassword,
+    });
+    return {
+      provide(project) {
+        project.provide('s3Endpoint', `http://127.0.0.1:${port}`);
+        project.provide('s3AccessKeyId', rootUser);
+        project.provide('s3SecretAccessKey', rootPassword);
+      },
+      stop: () => server.stop(),
+    };
+  },
+  async dynamodb(workDir) {
+    const port = await freePort();
+    const server = await startDynamoDbLocal({ ...resolveDynamoDbLocal(), host: '127.0.0.1', port, logDir: workDir });
+    return {
+      provide: (project) => project.provide('dynamodbEndpoint', `http://127.0.0.1:${port}`),
+      stop: () => server.stop(),
+    };
+  },
+  async workflowBundle(workDir) {
+    const bundlePath = path.join(workDir, 'workflow-bundle.js');
+    await writeFile(bundlePath, (await bundleWorkflows()).code);
+    return { provide: (project) => project.provide('workflowBundlePath', bundlePath), stop: async () => {} };
+  },
+};
+
+/** What the tiers of one vitest run share; global set-ups run in the one vitest process. */
+interface SharedServers {
+  readonly workDir: Promise<string>;
+  readonly started: Map<TestServer, Promise<StartedServer>>;
+  users: number;
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // The AWS SDK warns once per process that its 2027 releases will need Node 22; tests run on 20.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const workDir = await mkdtemp(path.join(os.tmpdir(), 'courant-test-stack-'));
-  // DynamoDB Local 2.x accepts access key IDs of letters and digits only; MinIO accepts those too.
-  const minioUser = `courant${randomBytes(6).toString('hex')}`;
-  const minioPassword = randomBytes(18).toString('base64url');
-  const [minioPort, dynamodbPort] = [await freePort(), await freePort()];
-  const dynamodbLocal = resolveDynamoDbLocal();
+const SHARED = Symbol.for('courant.test-servers');
 
-  const stopOne = async (started: unknown): Promise<void> => {
-    if (started instanceof TestWorkflowEnvironment) await started.teardown();
-    else if (started && typeof started === 'object' && 'stop' in started) await (started as ManagedProcess).stop();
-    else if (started && typeof started === 'object' && 'process' in started)
-      await (started as { process?: ManagedProcess }).process?.stop();
+function sharedServers(): SharedServers {
+  const holder = globalThis as { [SHARED]?: SharedServers };
+  holder[SHARED] ??= {
+    workDir: mkdtemp(path.join(os.tmpdir(), 'courant-test-stack-')),
+    started: new Map(),
+    users: 0,
   };
-  const [temporal, mongo, minio, dynamodb, bundle] = await startAll<
-    [TestWorkflowEnvironment, { url: string; process?: ManagedProcess }, ManagedProcess, ManagedProcess, string]
-  >(
-    [
-      () =>
-        TestWorkflowEnvironment.createLocal({
-          server: {
-            executable: { type: 'existing-path', path: resolveTool('temporal', process.env.TEMPORAL_CLI_PATH) },
-            ip: '127.0.0.1',
-            searchAttributes: [...SEARCH_ATTRIBUTES],
-            log: { format: 'pretty', level: 'error' },
-          },
-        }),
-      async () => {
-        const existing = await existingMongo();
-        if (existing) return { url: existing };
-        const port = await freePort();
-        const server = await startDocumentStore({
-          binary: resolveTool('ferretdb'),
-          host: '127.0.0.1',
-          port,
-          dataDir: path.join(workDir, 'ferretdb'),
-          logDir: workDir,
-        });
-        return { url: `mongodb://127.0.0.1:${port}/courant`, process: server };
-      },
-      () =>
-        startMinio({
-          binary: resolveTool('minio'),
-          host: '127.0.0.1',
-          port: minioPort,
-          dataDir: path.join(workDir, 'minio'),
-          logDir: workDir,
-          rootUser: minioUser,
-          rootPassword: minioPassword,
-        }),
-      () =>
-        startDynamoDbLocal({
-          ...dynamodbLocal,
-          host: '127.0.0.1',
-          port: dynamodbPort,
-          logDir: workDir,
-        }),
-      async () => {
-        const bundlePath = path.join(workDir, 'workflow-bundle.js');
-        await writeFile(bundlePath, (await bundleWorkflows()).code);
-        return bundlePath;
-      },
-    ],
-    stopOne,
-  );
+  return holder[SHARED];
+}
 
-  project.provide('temporalAddress', temporal.address);
-  project.provide('mongodbUrl', mongo.url);
-  project.provide('workflowBundlePath', bundle);
-  project.provide('s3Endpoint', `http://127.0.0.1:${minioPort}`);
-  project.provide('s3AccessKeyId', minioUser);
-  project.provide('s3SecretAccessKey', minioPassword);
-  project.provide('dynamodbEndpoint', `http://127.0.0.1:${dynamodbPort}`);
+async function stopAll(shared: SharedServers): Promise<void> {
+  delete (globalThis as { [SHARED]?: SharedServers })[SHARED];
+  const started = [...shared.started.values()];
+  shared.started.clear();
+  await Promise.allSettled(started.map(async (server) => (await server).stop()));
+  await rm(await shared.workDir, { recursive: true, force: true });
+}
 
-  return async () => {
-    await Promise.allSettled([temporal.teardown(), mongo.process?.stop(), minio.stop(), dynamodb.stop()]);
-    await rm(workDir, { recursive: true, force: true });
+/** A vitest global set-up that starts `needs` (those not yet running) and provides their addresses. */
+export function testServers(needs: readonly TestServer[]): (project: TestProject) => Promise<() => Promise<void>> {
+  return async function setup(project) {
+    // The AWS SDK warns once per process that its 2027 releases will need Node 22; tests run on 20.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    const shared = sharedServers();
+    shared.users += 1;
+    const workDir = await shared.workDir;
+    const starting = needs.map((name) => {
+      const running = shared.started.get(name) ?? STARTS[name](workDir);
+      shared.started.set(name, running);
+      return running;
+    });
+    const settled = await Promise.allSettled(starting);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await stopAll(shared);
+      throw failed.reason;
+    }
+    for (const s of settled) if (s.status === 'fulfilled') s.value.provide(project);
+    return async () => {
+      shared.users -= 1;
+      if (shared.users === 0) await stopAll(shared);
+    };
   };
 }

@@ -11,21 +11,25 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
 import { createWorkers, runWorkersUntil } from '../../src/workers/worker.js';
 import { uniqueName } from './names.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
 /** A Config pointing at the shared servers with an isolated database and data directory. */
 export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'courant-test-data-'));
   const mongo = new URL(inject('mongodbUrl'));
   mongo.pathname = `/${uniqueName('t')}`;
-  return loadConfig({
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_TASK_QUEUE: uniqueName('q'),
-    MONGODB_URL: mongo.toString(),
-    DATA_DIR: dataDir,
-    STORAGE_MODE: 'local',
-    LOG_LEVEL: 'warn',
-    ...env,
-  });
+  return loadConfig(
+    {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: uniqueName('q'),
+      MONGODB_URL: mongo.toString(),
+      DATA_DIR: dataDir,
+      STORAGE_MODE: 'local',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    DATASET_MODULES,
+  );
 }
 
 /** Signs AWS SDK requests of this test process with the shared MinIO's credentials (default chain). */

@@ -36,7 +36,7 @@ describe('docker-compose.yml', () => {
   it('sets only variables the config schema knows, and they load without error', async () => {
     const env = (await compose()).services.worker.environment;
     for (const name of Object.keys(env)) expect(KNOWN_VARIABLES, name).toContain(name);
-    const config = loadConfig(env);
+    const config = loadConfig(env, DATASET_MODULES);
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.storage.mode).toBe('local');
   });
@@ -47,7 +47,7 @@ describe('docker-compose.yml', () => {
     const env = worker.environment;
     for (const name of Object.keys(env))
       expect(new Set([...KNOWN_VARIABLES, ...SDK_CREDENTIALS]), name).toContain(name);
-    const config = loadConfig(env);
+    const config = loadConfig(env, DATASET_MODULES);
     expect(config.storage).toMatchObject({ mode: 'aws', databaseType: 'dynamodb', createMissing: true });
     expect(config.storage.s3?.endpoint).toBe('http://minio:9000');
   });

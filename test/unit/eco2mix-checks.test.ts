@@ -1,6 +1,7 @@
 /**
  * eCO2mix quality checks on the real samples (every day passes every check) and on doctored copies
  * that break one check each: the observed value, the rows involved and the sample name what broke.
+ * A publication glitch (a column lagging at an isolated point) only warns, listing the point.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -109,13 +110,70 @@ describe('eCO2mix quality checks', () => {
     expect(range?.sample).toEqual([{ instant: '2021-12-15 12:00:00+00', consommation: 52_000_000 }]);
   });
 
-  it('blocks an unbalanced day: nuclear missing from three points', async () => {
+  it('blocks a day whose energy no longer balances (nuclear at zero for three points) and lists the points', async () => {
     const results = await check(DAY, await doctored('06:00', '06:45', { nucleaire: 0 }));
-    expect(failed(results)).toEqual(['balance']);
+    expect(failed(results)).toEqual(['balance', 'balance_points']);
     const balance = results.find((r) => r.name === 'balance');
-    expect(balance?.observed).toBeGreaterThan(0.5);
-    expect(balance).toMatchObject({ rowsInvolved: 3, threshold: '≤ 0.01 of consumption' });
-    expect(balance?.sample).toHaveLength(3);
+    expect(balance?.observed).toBeGreaterThan(0.01);
+    expect(balance).toMatchObject({ severity: 'block', rowsInvolved: 3, threshold: '≤ 0.01 of the day’s consumption' });
+    const points = results.find((r) => r.name === 'balance_points');
+    expect(points).toMatchObject({ severity: 'warn', observed: 3, rowsInvolved: 3 });
+    expect(points?.sample.map((p) => p['instant']).sort()).toEqual([
+      '2021-12-15 06:00:00+00',
+      '2021-12-15 06:15:00+00',
+      '2021-12-15 06:30:00+00',
+    ]);
+    expect(points?.sample.map((p) => p['moved_column'])).toContain('nucleaire');
+  });
+
+  it('blocks a day whose nuclear column, or whose consumption, is empty, naming the column', async () => {
+    const results = await check(DAY, await doctored('00:00', '24:00', { nucleaire: null }));
+    expect(blockingChecks(results).map((r) => r.name)).toEqual(['balance', 'missing_column', 'sustained_imbalance']);
+    const missing = results.find((r) => r.name === 'missing_column');
+    expect(missing).toMatchObject({ observed: 24, rowsInvolved: 96 });
+    expect(missing?.sample).toEqual([
+      { column_name: 'nucleaire', first_at: '2021-12-14 23:00:00+00', last_at: '2021-12-15 22:45:00+00', points: 96 },
+    ]);
+    const noConsumption = await check(DAY, await doctored('00:00', '24:00', { consommation: null }));
+    expect(noConsumption.find((r) => r.name === 'missing_column')).toMatchObject({ passed: false, observed: 24 });
+    expect(noConsumption.find((r) => r.name === 'missing_column')?.sample[0]).toMatchObject({
+      column_name: 'consommation',
+      points: 96,
+    });
+  });
+
+  it('only warns on a publication glitch: hydro, then gas, lagging at one quarter-hour each', async () => {
+    const day = (await realDay()).map((r) => {
+      const time = r.instant.slice(11, 16);
+      if (time === '08:15') return { ...r, hydraulique: (r.hydraulique ?? 0) - 3_644 };
+      if (time === '14:30') return { ...r, gaz: (r.gaz ?? 0) - 1_357 };
+      return r;
+    });
+    const results = await check(DAY, day);
+    expect(blockingChecks(results)).toEqual([]);
+    const points = results.find((r) => r.name === 'balance_points');
+    expect(points).toMatchObject({ passed: false, severity: 'warn', rowsInvolved: 2 });
+    expect(points?.sample.map((p) => [p['instant'], p['moved_column']])).toEqual([
+      ['2021-12-15 08:15:00+00', 'hydraulique'],
+      ['2021-12-15 14:30:00+00', 'gaz'],
+    ]);
+  });
+
+  it('blocks nuclear at zero over more than an hour of consecutive points as a sustained fault', async () => {
+    const results = await check(DAY, await doctored('06:00', '07:30', { nucleaire: 0 }));
+    expect(blockingChecks(results).map((r) => r.name)).toContain('sustained_imbalance');
+    expect(results.find((r) => r.name === 'sustained_imbalance')).toMatchObject({ observed: 1.5, rowsInvolved: 6 });
+  });
+
+  it('blocks a day holding an instant twice', async () => {
+    const day = await realDay();
+    const first = day[0];
+    if (!first) throw new Error('an empty day');
+    const results = await check(DAY, [...day, { ...first, consommation: (first.consommation ?? 0) + 500 }]);
+    expect(failed(results)).toEqual(['unique_instants']);
+    expect(results.find((r) => r.name === 'unique_instants')?.sample).toEqual([
+      { instant: '2021-12-14 23:00:00+00', rows: 2 },
+    ]);
   });
 
   it('blocks a CO2 intensity out of range and a consumption frozen for two hours', async () => {

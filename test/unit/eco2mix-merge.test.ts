@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { eco2mixRecord, loadSampleDay } from '../support/eco2mix-fixtures.js';
-import { useEco2mixReader } from '../support/eco2mix-read.js';
+import { recordsToExport, useEco2mixReader } from '../support/eco2mix-read.js';
 
 const eco2mix = useEco2mixReader('courant-eco2mix-merge-');
 
@@ -87,5 +87,37 @@ describe('mergeEco2mixSources', () => {
     expect(wrongSource).toEqual([]);
     expect(merged[0]?.instant).toBe('2025-08-22T00:00:00.000Z');
     expect(merged.at(-1)?.instant).toBe('2025-08-22T21:45:00.000Z');
+  });
+});
+
+describe('natures in the merge: a newer nature wins, an older one never replaces it', () => {
+  const start = Date.parse('2025-08-21T22:00:00Z');
+  const quarterHours = (from: number, count: number, step: number) =>
+    Array.from({ length: count }, (_, i) => new Date(start + (from + i * step) * 15 * 60_000).toISOString());
+  const realtimeDay = quarterHours(0, 96, 1).map((at, i) => eco2mixRecord(at, { consommation: 40_000 + i }));
+  const consolidated = (instants: string[], nature = 'Données consolidées') =>
+    instants.map((at) => eco2mixRecord(at, { source: 'consolidated', nature, consommation: 50_000 }));
+
+  it('leaves the real-time rows out once consolidated data has every half-hour of the day', async () => {
+    const merged = await eco2mix.merge([...realtimeDay, ...consolidated(quarterHours(0, 48, 2))], DATE);
+    expect(merged).toHaveLength(48);
+    expect(new Set(merged.map((r) => r.source))).toEqual(new Set(['consolidated']));
+  });
+
+  it('keeps the real-time day where consolidated data covers part of it only', async () => {
+    const merged = await eco2mix.merge([...realtimeDay, ...consolidated(quarterHours(0, 47, 2))], DATE);
+    expect(merged).toHaveLength(96);
+    expect(merged.filter((r) => r.source === 'realtime')).toHaveLength(49);
+  });
+
+  it('takes the definitive row over the consolidated one at an instant, whichever file came last', async () => {
+    const at = quarterHours(40, 1, 1);
+    const definitive = recordsToExport(consolidated(at, 'Données définitives'));
+    const later = recordsToExport(consolidated(at).map((r) => ({ ...r, consommation: 51_000 })));
+    const { records } = await eco2mix.transform(DATE, [
+      ['consolidated', definitive],
+      ['consolidated', later],
+    ]);
+    expect(records.map((r) => [r.nature, r.consommation])).toEqual([['Données définitives', 50_000]]);
   });
 });

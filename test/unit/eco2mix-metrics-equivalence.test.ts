@@ -1,9 +1,10 @@
 /**
  * The eCO2mix daily metrics are SQL over the day's Parquet (the SQL the monthly and annual reports
- * use). Every DESIGN §6 field of every fixture day — the 31 days of December 2021, 2025-08-22 (real
- * time, then with its consolidated export), the 25 days of the RTE file of June 2016, DST days of
- * synthetic RTE files — and of hand-made edge cases equals the TypeScript implementation kept in
- * test/reference/, within 1e-9 (relative), and the SQL gives the same bits on every run.
+ * use). Every field of the metrics document (docs/architecture.md#metrics-documents) of every
+ * fixture day — the 31 days of December 2021, 2025-08-22 (real time, then with its consolidated
+ * export), the 25 days of the RTE file of June 2016, DST days of synthetic RTE files — and of
+ * hand-made edge cases equals the TypeScript implementation kept in test/reference/, within 1e-9
+ * (relative), and the SQL gives the same bits on every run.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -102,7 +102,7 @@ describe('flow files read on a thread of their own', () => {
     const bad = error as BadDataError;
     expect(bad.type).toBe(ErrorType.BadData);
     expect(bad.location).toMatchObject({ file: 'raw/bad.xml', line: 4 });
-    expect(bad.message).toMatch(/^raw\/bad\.xml, line 4, column character \d+: not well-formed XML/);
+    expect(bad.message).toMatch(/^raw\/bad\.xml, line 4, column \d+: not well-formed XML/);
   });
 
   it('keeps the cause of a zip that cannot be read as an error, not as text', async () => {

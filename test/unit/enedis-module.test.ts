@@ -147,8 +147,9 @@ describe('the real C15 sample', () => {
     const file = await fileOf(C15);
     expect(await days(file)).toEqual(['2024-10-03']);
     const { result, rows } = await runDay('2024-10-03', [file]);
-    // The supplier BASE index is given before and after the event: one reading.
-    expect(result.rows).toEqual({ read: 7, written: 6, rejected: 0 });
+    // The supplier BASE index is given before and after the event (same calendar, same class):
+    // two readings, one on each side.
+    expect(result.rows).toEqual({ read: 7, written: 7, rejected: 0 });
     const at = '2024-10-03T22:00:00Z';
     const base = { prm: '99660599682036', flow: 'C15', reading_at: at, nature: 'real', event: 'MCT', flagged: false };
     expect(rows.map(({ line: _line, ...row }) => row)).toEqual([
@@ -191,6 +192,14 @@ describe('the real C15 sample', () => {
         class: 'HPH',
         index_kwh: 2967,
         qualification: 'after',
+      },
+      {
+        ...base,
+        class_kind: 'supplier',
+        calendar: 'FC022034',
+        class: 'BASE',
+        index_kwh: 9569,
+        qualification: 'before',
       },
       { ...base, class_kind: 'supplier', calendar: 'FC022034', class: 'BASE', index_kwh: 9569, qualification: 'after' },
     ]);

@@ -113,7 +113,7 @@ describe('smart-meter files read by DuckDB', () => {
   /** Lines of the file: kept and rejected rows as the transform reads them, header and blank lines skipped. */
   async function accountSmartMeterFile(file: string): Promise<RowAccounting<'header' | 'blank'>> {
     const shape = recogniseShape(await readHeaderLine(file, file), file, 30);
-    const lines = await countDataLines(file);
+    const lines = await countDataLines(file, file);
     const rows = fileRowsSql({ path: file, file, arrival: 0, shape, meterId: 'm', blankLines: lines.blankLines ?? [] });
     const result = await scratch.connection.runAndReadAll(
       `SELECT count(*) FILTER (WHERE reason IS NULL), count(*) FILTER (WHERE reason IS NOT NULL) FROM (${rows})`,

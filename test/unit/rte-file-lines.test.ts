@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { rteFileImport } from '../../src/datasets/eco2mix/file-import.js';
 import { rteDayExport } from '../../src/datasets/eco2mix/rte-export.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
+import { MAX_RTE_LINE_CHARS } from '../../src/datasets/eco2mix/rte-row.js';
 import { eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
 import { buildRteFile } from '../support/rte-files.js';
 
@@ -140,5 +141,25 @@ describe('other lines that are not rows', () => {
       expect.objectContaining({ line: 11, reason: 'expected 36 fields like the header, found 37' }),
     ]);
     expect(file.days.get('2020-08-04')?.points).toBe(95);
+  });
+});
+
+describe('a line longer than a row may hold in the real 2016 file (line 50, a value of 1 MB)', () => {
+  const lines = sampleLines();
+  const long = `${lines[49] ?? ''}${'7'.repeat(1024 * 1024)}`;
+  lines[49] = long;
+  const file = parseRteFile(latin1(lines), SAMPLE);
+
+  it('is rejected with its line, its start and its length; the file goes on with every other line', () => {
+    expect(file.rejects).toEqual([
+      {
+        line: 50,
+        value: expect.stringMatching(/^France\tDonnées temps réel\t2016-06-01\t12:00\t.*…$/) as unknown,
+        reason: `the line is ${long.length} characters long, more than the ${MAX_RTE_LINE_CHARS} a row may hold`,
+      },
+    ]);
+    expect(String(file.rejects[0]?.value).length).toBeLessThan(300);
+    expect(file.accounting).toMatchObject({ read: 2499, kept: 2495, rejected: 1 });
+    expect(file.days.get('2016-06-01')?.rejects.map((reject) => reject.line)).toEqual([50]);
   });
 });

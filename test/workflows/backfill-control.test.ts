@@ -30,6 +30,20 @@ afterAll(async () => {
 const start = (input: Parameters<typeof startBackfill>[1]) =>
   startBackfill(harness.client, input, uniqueName('bf'), harness.config.temporal.taskQueue);
 
+/**
+ * The backfill's history once it waits on nothing but a signal: no day running, no workflow task,
+ * activity or child pending, so nothing more can happen until it is signalled.
+ */
+async function idleHistory(handle: Awaited<ReturnType<typeof start>>) {
+  for (;;) {
+    const { running } = await handle.query(progressQuery);
+    const { raw } = await handle.describe();
+    const pending = raw.pendingWorkflowTask || raw.pendingActivities?.length || raw.pendingChildren?.length;
+    if (running.length === 0 && !pending) return (await handle.fetchHistory()).events ?? [];
+    await sleep(100);
+  }
+}
+
 describe('a running backfill', () => {
   it('continues as new every daysPerRun days and still finishes every day once', async () => {
     const handle = await start({ from: '2021-01-01', to: '2021-01-12', mode: 'all', parallel: 3, daysPerRun: 5 });
@@ -53,13 +67,12 @@ describe('a running backfill', () => {
   it('starts no new day while paused, and finishes after resume', async () => {
     const handle = await start({ from: '2021-01-20', to: '2021-01-25', mode: 'all', parallel: 1 });
     await handle.signal(pauseSignal);
-    await sleep(2_000);
+    const events = await idleHistory(handle);
+    expect(events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length).toBeLessThanOrEqual(1);
     const paused = await handle.query(progressQuery);
     expect(paused.paused).toBe(true);
     expect(paused.succeeded + paused.failed + paused.running.length).toBeLessThanOrEqual(1);
-    await sleep(1_000);
-    const stillPaused = await handle.query(progressQuery);
-    expect(stillPaused.pending).toBe(paused.pending);
+    expect(paused.pending).toBeGreaterThanOrEqual(5);
     await handle.signal(resumeSignal);
     expect(await handle.result()).toMatchObject({ planned: 6, succeeded: 6 });
   });
@@ -72,7 +85,9 @@ describe('a running backfill', () => {
     const handle = await start({ from: days[0] ?? '', to: days[1] ?? '', mode: 'all', parallel: 2 });
     for (let p = await handle.query(progressQuery); p.running.length < 2; p = await handle.query(progressQuery))
       await sleep(100);
-    await sleep(1_000);
+    // Both days have recorded their run, so the cancellation has a record to mark.
+    while ((await Promise.all(days.map((d) => harness.resources.deps.records.getDayRun('eco2mix', d)))).includes(null))
+      await sleep(100);
     await handle.cancel();
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
     for (const day of days) {

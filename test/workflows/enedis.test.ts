@@ -2,7 +2,8 @@
  * Enedis flows end to end on the real dev server and document store: a folder holding the real
  * R151 and C15 samples ingested with `courant ingest --dir`, each day closed by their readings run,
  * its Parquet, metrics and report written; the same folder again runs nothing; a malformed file is
- * quarantined with its line, touching no day; `courant energies` over a month of ingested R151.
+ * quarantined with its line, touching no day; `courant energies` over a month of ingested R151, and
+ * over the period of a single real R15.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -55,10 +56,11 @@ describe('courant ingest --dataset enedis', () => {
       flagged: 1,
       readingsByFlow: { R151: 5 },
     });
+    // Five distributor readings and the supplier BASE index on each side of the event.
     expect((await harness.resources.deps.records.getMetrics('enedis', '2024-10-03'))?.metrics).toMatchObject({
-      readings: 6,
+      readings: 7,
       prms: 1,
-      readingsByFlow: { C15: 6 },
+      readingsByFlow: { C15: 7 },
     });
     const html = await readFile(dataPath('reports/dt=2024-10-03/daily_report.html'), 'utf8');
     expect(html).toContain('Enedis meter readings');
@@ -238,6 +240,50 @@ describe('courant ingest --dataset enedis', () => {
       stated_energy_kwh: 240,
       difference_kwh: 10,
       verdict: 'real',
+    });
+  });
+});
+
+describe('a single real R15', () => {
+  it('gives `courant energies` over its period per class, equal to what the flow states', async () => {
+    const flows = path.join(dir, 'r15-real');
+    await mkdir(flows);
+    await copyFile(path.join(FIXTURES, 'electricore_r15.xml'), path.join(flows, 'r15.xml'));
+    const ingested = await runCli(['ingest', '--dataset', 'enedis', '--dir', flows, '--wait'], cliEnv(harness.config));
+    expect(ingested.code, `${ingested.stdout}\n${ingested.stderr}`).toBe(0);
+    // Its previous reading closes 06-30, its reading 07-29.
+    expect(ingested.stdout).toContain('r15.xml: 2 day(s) (2024-06-30..2024-07-29), 2 run, all succeeded');
+    const out = path.join(dir, 'july.json');
+    const r = await runCli(
+      [
+        'energies',
+        '--dataset',
+        'enedis',
+        '--from',
+        '2024-07-01',
+        '--to',
+        '2024-07-29',
+        '--prm',
+        '99147508449444',
+        '--format',
+        'json',
+        '--out',
+        out,
+      ],
+      cliEnv(harness.config),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(await readFile(out, 'utf8')) as Array<Record<string, unknown>>;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      class: 'BASE',
+      start_index_kwh: 10060,
+      end_index_kwh: 10160,
+      energy_kwh: 100,
+      verdict: 'real',
+      reason: null,
+      stated_energy_kwh: 100,
+      difference_kwh: 0,
     });
   });
 });

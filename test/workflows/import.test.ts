@@ -1,7 +1,7 @@
 /**
  * `courant import` of the real RTE file of June 2016 on the real dev server, worker and stores:
  * the days it covers run from the file (the API is unreachable), each with the metrics of
- * DESIGN §6, and the monthly and annual reports follow.
+ * docs/architecture.md#metrics-documents, and the monthly and annual reports follow.
  */
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -132,7 +132,7 @@ describe('courant import of the RTE file of June 2016', () => {
     await expect(stat(dataPath('raw/eco2mix/dt=2016-06-01/consolidated.csv'))).rejects.toThrow();
   });
 
-  it('gives every day the metrics of DESIGN §6, matching the file summed by hand', async () => {
+  it('gives every day its metrics document, matching the file summed by hand', async () => {
     const energies = await energiesByHand();
     for (const date of DAYS) {
       const metrics = eco2mixMetricsSchema.parse(await json(`metrics/eco2mix/dt=${date}/metrics.json`));

@@ -55,7 +55,9 @@ describe('a blocking quality check', () => {
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const output = r.stdout + r.stderr;
     expect(output).toContain('[DataQuality]');
-    expect(output).toMatch(/balance \(block\): observed 0\.\d+, expected ≤ 0\.01 of consumption; 4 row\(s\) involved/);
+    expect(output).toMatch(
+      /balance \(block\): observed 0\.\d+, expected ≤ 0\.01 of the day’s consumption; 4 row\(s\) involved/,
+    );
     expect(output).toContain(`processed/eco2mix/dt=${DAY}/eco2mix_national.parquet`);
     expect(output).toContain(`quality/eco2mix/dt=${DAY}/checks.json`);
     expect(output).toContain(`courant run --date ${DAY} --datasets eco2mix --accept-check balance`);
@@ -69,8 +71,12 @@ describe('a blocking quality check', () => {
     expect(checks.checks.map((c) => [c.name, c.passed])).toEqual([
       ['consumption_range', true],
       ['balance', false],
+      ['missing_column', true],
+      ['sustained_imbalance', true],
       ['co2_range', true],
       ['stuck_consumption', true],
+      ['unique_instants', true],
+      ['balance_points', false],
       ['completeness', true],
     ]);
     expect(await readdir(dataPath(`quarantine/eco2mix/dt=${DAY}/blocked`))).toEqual([
@@ -123,7 +129,7 @@ describe('a blocking quality check', () => {
       summary: { text: string };
     };
     expect(report.summary.text).toMatch(
-      /accepted by an operator: balance \(observed 0\.\d+, expected ≤ 0\.01 of consumption\)/,
+      /accepted by an operator: balance \(observed 0\.\d+, expected ≤ 0\.01 of the day’s consumption\)/,
     );
     const status = await runCli(['status', '--from', DAY, '--to', DAY], env);
     expect(status.stdout).toContain('eco2mix: checks balance (accepted)');

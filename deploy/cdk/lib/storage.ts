@@ -1,6 +1,7 @@
 /**
- * courant's aws-mode storage (DESIGN §3, §4): the bucket of every key, its access-log bucket, and
- * the three record tables, defined exactly as the DynamoDB record store creates them.
+ * courant's aws-mode storage (docs/architecture.md#storage-keys and #records): the bucket of every
+ * key, its access-log bucket, and the three record tables, defined exactly as the DynamoDB record
+ * store creates them.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';

@@ -1,8 +1,8 @@
 /**
  * `courant status --from D1 --to D2 [--datasets a,b] [--check]`: a dataset × day grid from the day
  * records, with late days (past their dataset's due time), quality warnings and the notes modules
- * add from the days' metrics documents (`statusNotes`: Enedis missed deliveries); `--check` exits 1
- * when a due day is late or failed.
+ * add from the days' metrics documents (`statusNotes`: Enedis missed deliveries), then the files
+ * refused from an inbox with their reasons; `--check` exits 1 when a due day is late or failed.
  */
 import type { Command } from 'commander';
 import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
@@ -13,6 +13,7 @@ import type { DatasetCatalog } from '../../datasets/contract.js';
 import type { DayRun, RecordStore } from '../../storage/records.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError } from '../errors.js';
+import { quarantinedDrops, quarantinedDropsText, type QuarantinedDrop } from '../quarantined-drops.js';
 import { parseDatasetsOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
@@ -59,11 +60,16 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       const storage = await createStorage(ctx.config);
       let runs: DayRun[];
       let notes: Map<string, string[]>;
+      let refused: QuarantinedDrop[];
       try {
         runs = await storage.records.listDayRuns({ from, to, datasets: named ?? DATASET_NAMES });
         notes = await moduleNotes(storage.records, registeredCatalog(ctx.config.datasets), runs);
+        const dropDatasets = registeredCatalog(ctx.config.datasets)
+          .all.filter(({ module }) => module.drop && (named ?? DATASET_NAMES).includes(module.name))
+          .map(({ module }) => module.name);
+        refused = await quarantinedDrops(storage.objects, dropDatasets);
       } finally {
-        await storage.records.close();
+        await storage.close();
       }
       // Days of datasets fed by files are expected only once a file brought one.
       const daily = dailyDatasetNames(registeredCatalog(ctx.config.datasets), from);
@@ -80,6 +86,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
         notes,
       });
       ctx.out.write(grid.text);
+      ctx.out.write(quarantinedDropsText(refused));
       const problems = grid.counts.failed + grid.counts.late;
       if (options.check === true && problems > 0) {
         throw new PipelineFailedError(

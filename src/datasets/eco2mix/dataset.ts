@@ -1,7 +1,7 @@
 /**
  * The eCO2mix national dataset's pieces of the module contract: its configuration, its two
  * sources per day (real time and consolidated), the transform of the day's exports into one row
- * per instant, and the DESIGN §6 metrics.
+ * per instant, and the metrics of docs/architecture.md#metrics-documents.
  */
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -88,7 +88,7 @@ export async function transformEco2mix(context: TransformContext<Eco2mixConfig>)
   }
 }
 
-/** The DESIGN §6 document of the day, from its `eco2mix_national` table. */
+/** The metrics document of the day (docs/architecture.md#metrics-documents), from its `eco2mix_national` table. */
 export async function eco2mixMetrics(context: MetricsContext<Eco2mixConfig>): Promise<DayMetrics> {
   const table = context.tables[ECO2MIX_TABLE];
   if (table === undefined) throw new Error(`no ${ECO2MIX_TABLE} table for ${context.date}`);

@@ -1,7 +1,7 @@
 /**
- * The eCO2mix daily metrics (DESIGN §6) of a day's `eco2mix_national` table, computed by the SQL
+ * The eCO2mix daily metrics (docs/architecture.md#metrics-documents) of a day's `eco2mix_national` table, computed by the SQL
  * of figures-sql.ts — the same SQL the monthly and annual reports roll up — plus where the points
- * came from. Same Parquet, same bits, whether a day is computed alone or with many others.
+ * came from and their nature (the oldest among them: a day holding one real-time point is real time). Same Parquet, same bits, whether a day is computed alone or with many others.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
@@ -9,6 +9,7 @@ import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
 import { dayFigures, daysFigures, type DayPartition, type Figures } from './figures-sql.js';
 import { PRODUCTION_SOURCES } from './labels.js';
+import { NATURE_RANK_SQL, natureOfRank, type Eco2mixNature } from './nature.js';
 import { eco2mixMetricsSchema, type Eco2mixMetrics } from './metrics-schema.js';
 
 /** A day's table: its date and local path. */
@@ -24,19 +25,32 @@ function sourceOf(sources: readonly string[]): Eco2mixMetrics['source'] {
   return sources[0] === 'consolidated' ? 'consolidated' : 'realtime';
 }
 
-async function sourcesByPath(db: DuckDBConnection, paths: readonly string[]): Promise<Map<string, string[]>> {
-  const rows = await db.runAndReadAll(
-    `SELECT filename, list(DISTINCT source ORDER BY source) FROM read_parquet([${paths.map((p) => sqlString(p)).join(', ')}],
-      filename = true) WHERE consommation IS NOT NULL GROUP BY filename`,
-  );
-  return new Map(z.array(z.tuple([z.string(), z.array(z.string())])).parse(rows.getRowsJson()));
+/** Where a day's points with consumption came from: their sources, and the oldest nature among them. */
+export interface Provenance {
+  readonly sources: readonly string[];
+  readonly nature: Eco2mixNature | null;
 }
+
+export async function provenanceByPath(
+  db: DuckDBConnection,
+  paths: readonly string[],
+): Promise<Map<string, Provenance>> {
+  const rows = await db.runAndReadAll(
+    `SELECT filename, list(DISTINCT source ORDER BY source), min(${NATURE_RANK_SQL})
+      FROM read_parquet([${paths.map((p) => sqlString(p)).join(', ')}], filename = true)
+      WHERE consommation IS NOT NULL GROUP BY filename`,
+  );
+  const parsed = z.array(z.tuple([z.string(), z.array(z.string()), z.number()])).parse(rows.getRowsJson());
+  return new Map(parsed.map(([file, sources, rank]) => [file, { sources, nature: natureOfRank(rank) }]));
+}
+
+const NO_POINTS: Provenance = { sources: [], nature: null };
 
 function partitionOf(table: DayTable): DayPartition {
   return { ...table, hours: parisDayBounds(table.date).hours };
 }
 
-function documentOf(day: DayPartition, figures: Figures | null, sources: readonly string[]): Eco2mixMetrics {
+function documentOf(day: DayPartition, figures: Figures | null, provenance: Provenance): Eco2mixMetrics {
   // A day without points counts in quarter-hours, the real-time grid.
   const expectedPoints = figures?.expectedPoints ?? day.hours * 4;
   const points = figures?.points ?? 0;
@@ -48,7 +62,8 @@ function documentOf(day: DayPartition, figures: Figures | null, sources: readonl
     dataset: 'eco2mix',
     date: day.date,
     timezone: PARTITION_TIMEZONE,
-    source: sourceOf(sources),
+    source: sourceOf(provenance.sources),
+    nature: provenance.nature,
     stepMinutes: (day.hours * 60) / expectedPoints === 30 ? 30 : 15,
     points,
     expectedPoints,
@@ -71,7 +86,7 @@ function documentOf(day: DayPartition, figures: Figures | null, sources: readonl
 export async function eco2mixDayMetrics(db: DuckDBConnection, date: string, path: string): Promise<Eco2mixMetrics> {
   const day = partitionOf({ date, path });
   const figures = await dayFigures(db, day);
-  return documentOf(day, figures, (await sourcesByPath(db, [path])).get(path) ?? []);
+  return documentOf(day, figures, (await provenanceByPath(db, [path])).get(path) ?? NO_POINTS);
 }
 
 /** {@link eco2mixDayMetrics} of many days in two statements, by date: the same documents. */
@@ -81,11 +96,14 @@ export async function eco2mixDaysMetrics(
 ): Promise<Map<string, Eco2mixMetrics>> {
   const days = tables.map(partitionOf);
   const figures = await daysFigures(db, days);
-  const sources = await sourcesByPath(
+  const provenance = await provenanceByPath(
     db,
     days.map((d) => d.path),
   );
   return new Map(
-    days.map((day) => [day.date, documentOf(day, figures.get(day.date) ?? null, sources.get(day.path) ?? [])]),
+    days.map((day) => [
+      day.date,
+      documentOf(day, figures.get(day.date) ?? null, provenance.get(day.path) ?? NO_POINTS),
+    ]),
   );
 }

@@ -1,8 +1,9 @@
 /**
  * Figures of many Paris days of eCO2mix, computed by DuckDB straight from the days' Parquet
- * partitions: per day with the definitions of DESIGN §6 (a point is an instant with a consumption
- * value; energies are Σ MW × step over the points), then rolled up per month and over the whole
- * period — energies summed, peak the highest daily peak (first occurrence), means over all points.
+ * partitions: per day with the definitions of docs/architecture.md#metrics-documents (a point is
+ * an instant with a consumption value; energies are Σ MW × step over the points), then rolled up
+ * per month and over the whole period — energies summed, peak the highest daily peak (first
+ * occurrence), means over all points.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';

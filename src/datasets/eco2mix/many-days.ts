@@ -166,7 +166,7 @@ export async function transformEco2mixDays(
   }
 }
 
-/** Every day's DESIGN §6 document, as `eco2mixMetrics` gives each day alone. */
+/** Every day's metrics document, as `eco2mixMetrics` gives each day alone. */
 export async function eco2mixManyDaysMetrics(
   context: ManyDaysMetricsContext<Eco2mixConfig>,
 ): Promise<Map<string, DayMetrics>> {

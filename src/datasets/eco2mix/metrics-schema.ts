@@ -1,5 +1,9 @@
-/** Shape of `metrics/eco2mix/dt={date}/metrics.json` (DESIGN §6). Figures that cannot be computed are null. */
+/**
+ * Shape of `metrics/eco2mix/dt={date}/metrics.json` (docs/architecture.md#metrics-documents).
+ * Figures that cannot be computed are null.
+ */
 import { z } from 'zod';
+import { ECO2MIX_NATURES } from './nature.js';
 
 /** A figure that is null when no point carries the values it needs. */
 const figure = z.number().nullable();
@@ -10,6 +14,11 @@ export const eco2mixMetricsSchema = z.object({
   timezone: z.literal('Europe/Paris'),
   /** Where the day's points came from; null when the day has no point. */
   source: z.enum(['realtime', 'consolidated', 'mixed']).nullable(),
+  /**
+   * The nature of the day's points: the oldest among those with consumption (real time, then
+   * consolidated, then definitive); null when the day has no point. Absent from days run before it was kept.
+   */
+  nature: z.enum(ECO2MIX_NATURES).nullable().optional(),
   stepMinutes: z.union([z.literal(15), z.literal(30)]),
   points: z.int().nonnegative(),
   expectedPoints: z.int().positive(),

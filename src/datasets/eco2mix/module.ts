@@ -16,6 +16,8 @@ import { eco2mixDemo } from './demo/demo.js';
 import { rteFileImport } from './file-import.js';
 import { eco2mixManyDays } from './many-days.js';
 import { eco2mixReport } from './report.js';
+import { eco2mixRevisions } from './revisions.js';
+import { eco2mixStatusNotes } from './status-notes.js';
 
 export const eco2mixModule: DatasetModule<Eco2mixConfig> = {
   name: 'eco2mix',
@@ -30,6 +32,8 @@ export const eco2mixModule: DatasetModule<Eco2mixConfig> = {
   // The real-time export of a day is complete in the early morning after it: due at D+1 07:00 Paris.
   dueHours: () => 7,
   report: eco2mixReport,
+  revisions: eco2mixRevisions,
+  statusNotes: eco2mixStatusNotes,
   fileImport: rteFileImport,
   demo: eco2mixDemo,
 };

@@ -10,6 +10,14 @@ import { parisDayBounds } from '../../shared/partition.js';
 import { datesOfMonth, datesOfYear, monthsOfYear } from '../../shared/periods.js';
 import type { BarChart, ChartSeries, DatasetReport, ReportFigure, TimeChart } from '../contract.js';
 import { periodFigures, type Figures } from './figures-sql.js';
+import {
+  natureCountFigures,
+  natureCounts,
+  natureCountWords,
+  natureFigures,
+  natureSentence,
+  periodNatures,
+} from './report-nature.js';
 import { COLOURS, PRODUCTION_SOURCES, SOURCE_COLOURS, SOURCE_LABELS } from './labels.js';
 import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, eco2mixRecordSchema, type Eco2mixRecord } from './record.js';
 
@@ -124,7 +132,8 @@ function daySentence(m: Metrics): string {
   if (lowCarbon !== null) parts.push(`low-carbon share ${grouped(lowCarbon, 1)} %`);
   const co2 = numberAt(m, 'co2.meanIntensityGPerKWh');
   if (co2 !== null) parts.push(`CO2 ${grouped(co2, 1)} gCO2/kWh`);
-  return parts.join(', ');
+  const nature = natureSentence(m);
+  return nature === null ? parts.join(', ') : `${parts.join(', ')}; ${nature}`;
 }
 
 function series(
@@ -436,20 +445,22 @@ export const eco2mixReport: DatasetReport<unknown> = {
       title: TITLE,
       notes: NOTES,
       summary: daySentence(metrics),
-      figures: dayFigures(metrics),
+      figures: [...dayFigures(metrics), ...natureFigures(metrics)],
       charts: dayCharts(date, records, metrics),
       tables: [],
     };
   },
 
   async period({ kind, period, db, days }) {
-    const figures = await periodFigures(
-      db,
-      days.flatMap((d) => {
-        const path = d.tables[ECO2MIX_TABLE];
-        return path ? [{ date: d.date, path, hours: parisDayBounds(d.date).hours }] : [];
-      }),
-    );
+    const tables = days.flatMap((d) => {
+      const path = d.tables[ECO2MIX_TABLE];
+      return path ? [{ date: d.date, path, hours: parisDayBounds(d.date).hours }] : [];
+    });
+    const figures = await periodFigures(db, tables);
+    const natures = await periodNatures(db, tables);
+    const counts = natureCounts(natures.values());
+    const monthCounts = (month: string) =>
+      natureCounts([...natures].filter(([date]) => date.startsWith(month)).map(([, nature]) => nature));
     const dates = kind === 'month' ? datesOfMonth(period) : datesOfYear(period);
     const dayColumns = dates.map((date) => ({
       label: dayLabel.format(new Date(`${date}T00:00:00Z`)),
@@ -493,13 +504,22 @@ export const eco2mixReport: DatasetReport<unknown> = {
       title: TITLE,
       notes: NOTES,
       summary: total
-        ? `${total.days} day(s) with data, consumption ${grouped(total.consumption.energyMWh ?? 0)} MWh, peak ${grouped(total.consumption.peakMW ?? 0)} MW`
+        ? `${total.days} day(s) with data, consumption ${grouped(total.consumption.energyMWh ?? 0)} MWh, peak ${grouped(total.consumption.peakMW ?? 0)} MW; ${natureCountWords(counts)}`
         : 'no day with data',
-      figures: totalFigures(total),
+      figures: [...totalFigures(total), ...natureCountFigures(counts)],
       charts,
       tables: [],
-      daily: [...figures.byDay].map(([date, f]) => ({ date, figures: periodFiguresOf(f) })),
-      monthly: [...figures.byMonth].map(([month, f]) => ({ month, figures: periodFiguresOf(f) })),
+      daily: [...figures.byDay].map(([date, f]) => ({
+        date,
+        figures: [
+          ...periodFiguresOf(f),
+          { key: 'nature', label: 'Data', value: natures.get(date) ?? null, format: 'text' as const },
+        ],
+      })),
+      monthly: [...figures.byMonth].map(([month, f]) => ({
+        month,
+        figures: [...periodFiguresOf(f), ...natureCountFigures(monthCounts(month), true)],
+      })),
     };
   },
 };

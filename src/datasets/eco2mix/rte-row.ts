@@ -46,6 +46,11 @@ export interface RowContext {
 
 /** Characters of a rejected line kept as its value: a reject never holds a whole runaway line. */
 const MAX_VALUE_CHARS = 200;
+/**
+ * The longest line read as a row (characters): the longest line of RTE's files we hold is 515
+ * characters. A longer one is rejected with its line, its start and its length, and the file goes on.
+ */
+export const MAX_RTE_LINE_CHARS = 64 * 1024;
 /** Characters of a rejected line searched for the day it names (the date is the third column). */
 const DATE_SEARCH_CHARS = 256;
 
@@ -168,14 +173,27 @@ function readRow(line: number, text: string, ctx: RowContext): RteLineReading {
   return { kind: 'kept', row: { line, source, instant: instant.instant, date, time, cells } };
 }
 
+/** A row past `MAX_RTE_LINE_CHARS`, rejected with its start and its length. */
+function tooLong(line: number, text: string): RteLineReading {
+  return {
+    kind: 'rejected',
+    reject: {
+      line,
+      value: excerpt(text),
+      reason: `the line is ${text.length} characters long, more than the ${MAX_RTE_LINE_CHARS} a row may hold`,
+    },
+    date: dateNamedIn(text),
+  };
+}
+
 /**
  * One line after the header: blank (nothing but spaces and tabs) and RTE's disclaimer
  * (`RTE ne pourra être tenu responsable…`) are skipped; any other line without a tab is rejected,
- * like a row with the wrong number of fields; a row is kept or rejected with its reason.
+ * like a row with the wrong number of fields; a row is kept or rejected with its reason, a row longer than `MAX_RTE_LINE_CHARS` rejected unread.
  */
 export function readRteLine(line: number, text: string, ctx: RowContext): RteLineReading {
   if (text.trim() === '') return { kind: 'skipped', reason: 'blank' };
-  if (text.includes('\t')) return readRow(line, text, ctx);
+  if (text.includes('\t')) return text.length > MAX_RTE_LINE_CHARS ? tooLong(line, text) : readRow(line, text, ctx);
   if (normalisedWords(text.trimStart().slice(0, 40)).startsWith('rte ne pourra')) {
     return { kind: 'skipped', reason: 'disclaimer' };
   }

@@ -1,9 +1,14 @@
 /**
- * Data-quality checks of an Enedis day, comparing each index with the same PRM's index of the same
- * class and calendar at the day before's last reading (a calendar change is a contract change:
- * nothing to compare):
- * - an index that goes down blocks the day (a meter's index only rises within a contract; a
- *   replaced meter comes with a C15 event and a new calendar);
+ * Data-quality checks of an Enedis day, comparing each of the day's indexes with the same PRM's
+ * index of the same class and calendar just before it, among the day's and the day before's
+ * readings (a calendar change is a contract change: nothing to compare). At one instant a C15
+ * event's reading before it comes first, then the readings of other flows, then the event's reading
+ * after it; readings of one rank are taken in rising order (two flows restating one instant are not
+ * a fall). A step onto a C15 reading after its event, or onto another flow's reading at the instant
+ * of a C15 event, crosses the event: a meter reset or replaced there starts again, and is not
+ * compared.
+ * - an index that goes down blocks the day (a meter's index only rises between events: a reset or a
+ *   replaced meter comes with a C15 event);
  * - an index rising by more than `ENEDIS_JUMP_KWH` (1 000 kWh by default) in a day warns: a home
  *   uses tens of kWh a day, and a corrupt reading (522 → 29 982 kWh in a day) was seen in real flows.
  * On a dataset's first day there is nothing to compare: both pass.
@@ -22,18 +27,29 @@ import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 type Check = QualityCheck<EnedisConfig>;
 type Context = QualityContext<EnedisConfig>;
 
-/** Today's first index of each (PRM, class kind, calendar, class) against the day before's last. */
+const READING_COLUMNS = 'prm, class_kind, calendar, class, reading_at, flow, qualification, index_kwh, file, line';
+
+/** Where a reading stands among the readings of its instant: a C15 event's before, the others, its after. */
+const RANK = `CASE qualification WHEN 'before' THEN 0 WHEN 'after' THEN 2 ELSE 1 END`;
+
+/**
+ * Each of today's indexes against the index just before it of the same (PRM, class kind, calendar,
+ * class), today's or the day before's, leaving out the steps that cross a C15 event.
+ */
 const steps = (c: Context, before: string) => `(
-  WITH today AS (
-    SELECT prm, class_kind, calendar, class, arg_min(index_kwh, reading_at) AS index_kwh, min(reading_at) AS reading_at,
-           arg_min(file, reading_at) AS file, arg_min(line, reading_at) AS line
-    FROM ${c.table(INDEX_TABLE)} GROUP BY ALL),
-  earlier AS (
-    SELECT prm, class_kind, calendar, class, arg_max(index_kwh, reading_at) AS index_before
-    FROM ${before} GROUP BY ALL)
-  SELECT prm, class_kind, calendar, class, index_before::INTEGER AS index_before, index_kwh::INTEGER AS index_kwh,
+  WITH readings AS (
+    SELECT ${READING_COLUMNS}, true AS today FROM ${c.table(INDEX_TABLE)}
+    UNION ALL SELECT ${READING_COLUMNS}, false FROM ${before}),
+  events AS (SELECT DISTINCT prm, reading_at FROM readings WHERE flow = 'C15'),
+  sequenced AS (
+    SELECT *, lag(index_kwh) OVER (PARTITION BY prm, class_kind, calendar, class ORDER BY reading_at, ${RANK}, index_kwh) AS index_before
+    FROM readings)
+  SELECT s.prm, class_kind, calendar, class, index_before::INTEGER AS index_before, index_kwh::INTEGER AS index_kwh,
          (index_kwh - index_before)::INTEGER AS rise_kwh, file, line
-  FROM today JOIN earlier USING (prm, class_kind, calendar, class))`;
+  FROM sequenced s LEFT JOIN events e ON e.prm = s.prm AND e.reading_at = s.reading_at
+  WHERE today AND index_before IS NOT NULL
+    AND NOT (flow = 'C15' AND qualification IS NOT DISTINCT FROM 'after')
+    AND NOT (flow <> 'C15' AND e.prm IS NOT NULL))`;
 
 /** A check over the steps of the day, passing when there is no day before to compare with. */
 function stepCheck(
@@ -62,7 +78,8 @@ function stepCheck(
 const decreasing = stepCheck(
   {
     name: 'index_decreasing',
-    description: "no index is below the same PRM's index of the day before (same class and calendar)",
+    description:
+      "no index is below the same PRM's index just before it (same class and calendar), unless a C15 event resets or replaces the meter in between",
     severity: 'block',
     limit: { max: 0, unit: 'indexes that went down' },
   },

@@ -1,15 +1,17 @@
 /**
  * The Enedis day: every flow file claimed for the day → `index_readings.parquet`, one row per
- * (flow, PRM, reading instant, class kind, calendar, class) whose reading closes the Paris day,
- * then `stated_energies.parquet` (always written, possibly empty), one row per energy a flow states
- * for a period the day's end closes (R15 `Classe_Mesure` 2), `deliveries.parquet` (the day's numbered
- * deliveries, `delivery-table.ts`), and the rejected values. The XML is read once per file in a
- * stream (`flow-xml.ts`) and its values converted and judged by DuckDB (`rows-sql.ts`), kept by the
- * file's hash (`parsed-files.ts`, usually already there since the file's claim): each day reads
- * only its own rows, then DuckDB keeps them, spilling to disk past its memory limit.
- * A value delivered again (a re-delivered or overlapping file) is kept once: the latest file to
- * arrive wins, and within a file the last line. A zip's members are read as flows of their own; a
- * member that is not XML is a reject naming it.
+ * (flow, PRM, reading instant, class kind, calendar, class, side of a C15 event) whose reading
+ * closes the Paris day, then `stated_energies.parquet` (always written, possibly empty), one row
+ * per energy a flow states for a period the day's end closes (R15 `Classe_Mesure` 2),
+ * `deliveries.parquet` (the day's numbered deliveries, `delivery-table.ts`), and the rejected
+ * values. The XML is read once per file in a stream (`flow-xml.ts`) and its values converted and
+ * judged by DuckDB (`rows-sql.ts`), kept by the file's hash (`parsed-files.ts`, usually already
+ * there since the file's claim): each day reads only its own rows, then DuckDB keeps them,
+ * spilling to disk past its memory limit.
+ * A value delivered again (a re-delivered or overlapping file) is kept once: an actual reading wins
+ * over an R15 previous reading of the same instant, then the latest file to arrive, and within a
+ * file the last line. A C15 event's readings before and after it are two readings, never merged.
+ * A zip's members are read as flows of their own; a member that is not XML is a reject naming it.
  */
 import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
@@ -55,8 +57,18 @@ export const STATED_COLUMNS = [
   'line',
 ] as const;
 
-/** Within the day's rows, the last arrival then the last line of each key wins. */
-const latest = (key: string) => `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY arrival DESC, line DESC) = 1`;
+/** Within the day's rows, the first by `first` (if given), then the last arrival, then the last line of each key wins. */
+const latest = (key: string, first = '') =>
+  `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${first} arrival DESC, line DESC) = 1`;
+
+/**
+ * A reading's side: a C15 event's reading before it and the one after it are two readings; an R15
+ * previous reading is the same reading as the one delivered at that instant (no side of its own).
+ */
+const SIDE = `CASE WHEN qualification IN ('before', 'after') THEN qualification END`;
+
+/** An actual reading wins over a previous one (R15 `Valeur_Precedent`) stated for the same instant. */
+const ACTUAL_FIRST = `qualification IS NOT DISTINCT FROM 'previous',`;
 
 async function count(context: TransformContext<EnedisConfig>, sql: string): Promise<number> {
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
@@ -120,8 +132,8 @@ async function writeDayTables(
     copyToParquetSql(
       `SELECT ${INDEX_COLUMNS.join(', ')} FROM ${dayRows}
        WHERE reason IS NULL AND NOT skipped AND day = '${date}'::DATE
-       ${latest('flow, prm, reading_at, class_kind, calendar, class')}
-       ORDER BY prm, reading_at, flow, class_kind, calendar, class`,
+       ${latest(`flow, prm, reading_at, class_kind, calendar, class, ${SIDE}`, ACTUAL_FIRST)}
+       ORDER BY prm, reading_at, flow, class_kind, calendar, class, qualification = 'after'`,
       context.tablePath(INDEX_TABLE),
       ROW_GROUP_SIZE,
     ),

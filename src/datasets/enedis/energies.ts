@@ -7,8 +7,9 @@
  * - `not computable`, with the reason: no reading at an end, a contract change in between (a C15
  *   event, or a calendar that differs at the two ends), or an index that went down.
  *
- * At an instant with readings of several flows, C15 wins over R151 (the contract's own reading),
- * and at a C15 event the reading after it starts a period, the one before it ends one. Classes
+ * At an instant with readings of several flows, C15 wins (the contract's own reading), then R15,
+ * then R151, then an R15 previous reading (`Valeur_Precedent`, restated by the next R15); at a C15
+ * event the reading after it starts a period, the one before it ends one. Classes
  * roll up as HCH + HCB → HC, HPH + HPB → HP and all → BASE, each roll-up taking the worst verdict
  * of its parts. Everything is one DuckDB query over the days' Parquet files, reading only the
  * readings at the two ends and the C15 events between them (not every index of every day).
@@ -46,6 +47,22 @@ function statedSql(files: readonly string[], start: string, end: string): string
     GROUP BY prm, class`;
 }
 
+/**
+ * Which of the readings at one instant stands for it (the highest): C15 first, its reading on
+ * `side` of the event (`after` to start a period, `before` to end one), then one that states no
+ * side, then the other side; then an R15 reading, an R151 one, and last an R15 previous reading
+ * (`Valeur_Precedent`), which only restates an index another flow may have delivered.
+ */
+function priority(side: 'before' | 'after', other: 'before' | 'after'): string {
+  return `CASE
+      WHEN flow = 'C15' AND qualification = '${side}' THEN 6
+      WHEN flow = 'C15' AND qualification IS NULL THEN 5
+      WHEN flow = 'C15' AND qualification = '${other}' THEN 4
+      WHEN flow = 'R15' AND qualification IS NULL THEN 3
+      WHEN flow = 'R151' THEN 2
+      ELSE 1 END`;
+}
+
 const ROLL_UPS = `(VALUES ('HCH', 'HC'), ('HCB', 'HC'), ('HPH', 'HP'), ('HPB', 'HP'))`;
 
 export const enedisEnergies: PeriodEnergies = {
@@ -79,9 +96,9 @@ WITH readings AS (
          OR (flow = 'C15' AND reading_at > ${start}::TIMESTAMPTZ AND reading_at < ${end}::TIMESTAMPTZ))),
 ends AS (
   SELECT prm, class,
-    arg_max({'index': index_kwh, 'calendar': calendar, 'nature': nature}, (flow = 'C15')::INTEGER * 2 + (qualification IS NOT DISTINCT FROM 'after')::INTEGER)
+    arg_max({'index': index_kwh, 'calendar': calendar, 'nature': nature}, ${priority('after', 'before')})
       FILTER (WHERE reading_at = ${start}::TIMESTAMPTZ) AS first,
-    arg_max({'index': index_kwh, 'calendar': calendar, 'nature': nature}, (flow = 'C15')::INTEGER * 2 + (qualification IS DISTINCT FROM 'after')::INTEGER)
+    arg_max({'index': index_kwh, 'calendar': calendar, 'nature': nature}, ${priority('before', 'after')})
       FILTER (WHERE reading_at = ${end}::TIMESTAMPTZ) AS last
   FROM readings GROUP BY prm, class),
 events AS (

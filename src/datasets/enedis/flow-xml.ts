@@ -11,8 +11,14 @@
  *   each value) or `R15` (C5/P4 periodic indexes, `Classe_Mesure` 1, and the energies of the period
  *   since `Date_Releve_Precedent`, `Classe_Mesure` 2; the unit on each value's `Unite_Mesure`, or
  *   else the header's `Unite_Mesure_Index`). Any other root is refused, naming it.
+ * - An R15 index's `Valeur_Precedent` is a value of its own: the previous reading the flow states,
+ *   at `Date_Releve_Precedent` with the nature `Nature_Index_Precedent`, written to the bucket of its
+ *   own date with the line of its element.
  * - A document type declaration is refused: entities are never expanded (no XML bomb).
  * - Malformed XML fails the file naming the line and column.
+ * - Bounds (`MAX_FIELD_CHARS`, `MAX_TEXT_CHARS`): a field longer than its bound is written cut
+ *   (its start and its length), so that its value is rejected naming its line and element while
+ *   the file goes on; a run of text without markup longer than its bound refuses the file at once.
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
@@ -22,8 +28,25 @@ import { createBucketWriter, type BucketFile } from './day-buckets.js';
 export const FLOWS = ['R151', 'C15', 'R15'] as const;
 
 /** The version of the values written: raise it when they change (parsed files kept by an older reader are then not read). */
-export const READER_FORMAT = 3;
+export const READER_FORMAT = 4;
 export type Flow = (typeof FLOWS)[number];
+
+/**
+ * The longest field kept as it is (characters). The longest text of the real flows we hold is 66
+ * characters (a header's description); a PRM is 14, a timestamp with its offset 25.
+ */
+export const MAX_FIELD_CHARS = 1024;
+
+/**
+ * The longest run of characters without markup (`<`) read before the file is refused: a text node,
+ * a comment or whitespace this long is no flow, and the parser would hold it whole in memory.
+ */
+export const MAX_TEXT_CHARS = 16 * 1024 * 1024;
+
+/** A field past `MAX_FIELD_CHARS` as written: its first characters and its length (the checks then reject it). */
+function cutField(text: string, length: number): string {
+  return `${text.slice(0, 32)}… (${length} characters, more than the ${MAX_FIELD_CHARS} a field may hold)`;
+}
 
 /** One index value as written in the file: text, unconverted. */
 export interface RawIndexValue {
@@ -31,7 +54,10 @@ export interface RawIndexValue {
   readonly flow: Flow;
   /** R151: a plain date (the index at the end of that day); C15, R15: a timestamp with its offset. */
   readonly date: string | null;
-  /** R15 `Date_Releve_Precedent`: where the period of a stated energy (`Classe_Mesure` 2) starts. */
+  /**
+   * R15 `Date_Releve_Precedent`: where the period of a stated energy (`Classe_Mesure` 2) starts,
+   * and the date of a previous reading (`previous`).
+   */
   readonly period_start: string | null;
   /** `distributor` (`Classe_Temporelle_Distributeur`) or `supplier` (`Classe_Temporelle`). */
   readonly class_kind: 'distributor' | 'supplier';
@@ -39,7 +65,7 @@ export interface RawIndexValue {
   readonly calendar: string | null;
   readonly value: string | null;
   readonly unit: string | null;
-  /** `Nature_Index` (C15: REEL, ESTIME…); R151 has none. */
+  /** `Nature_Index` (C15: REEL, ESTIME…), `Nature_Index_Precedent` for a previous reading; R151 has none. */
   readonly nature: string | null;
   /** C15 `Code_Qualification`: 1 before the event, 2 after. */
   readonly qualification: string | null;
@@ -48,6 +74,11 @@ export interface RawIndexValue {
   /** `Classe_Mesure` (1: index, 2: R15 energy of the period) and `Sens_Mesure` (0: consumption). */
   readonly measure_class: string | null;
   readonly direction: string | null;
+  /**
+   * `1` for an R15 previous reading: `value` is the index's `Valeur_Precedent`, dated
+   * `period_start`; `date` stays the `Date_Releve` it precedes.
+   */
+  readonly previous: string | null;
   readonly line: number;
 }
 
@@ -70,6 +101,7 @@ export const VALUE_COLUMNS = [
   'event',
   'measure_class',
   'direction',
+  'previous',
   'line',
 ] as const satisfies ReadonlyArray<keyof RawIndexValue>;
 
@@ -106,6 +138,7 @@ interface Reading {
   distributorCalendar: string | null;
   supplierCalendar: string | null;
   nature: string | null;
+  previousNature: string | null;
   qualification: string | null;
 }
 
@@ -117,6 +150,9 @@ interface ClassValue {
   unit: string | null;
   measureClass: string | null;
   direction: string | null;
+  /** `Valeur_Precedent` and the line of its element. */
+  previousValue: string | null;
+  previousLine: number;
 }
 
 const CLASS_ELEMENTS: Readonly<Record<string, RawIndexValue['class_kind']>> = {
@@ -157,12 +193,17 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
   let reading: Reading | null = null;
   let value: ClassValue | null = null;
   let text = '';
+  /** The characters of the element's text, of which `text` keeps the first `MAX_FIELD_CHARS` + 1. */
+  let textLength = 0;
+  /** Characters read since the last `<`, and the line where that run started. */
+  let sinceMarkup = 0;
+  let runLine = 1;
   let values = 0;
   /** The first problem met; parsing stops there. */
   const failures: BadDataError[] = [];
 
   const fail = (problem: string) => {
-    failures.push(new BadDataError({ file, line: parser.line, column: `character ${parser.column}` }, problem));
+    failures.push(new BadDataError({ file, line: parser.line, column: String(parser.column) }, problem));
   };
   parser.on('error', (error) => fail(`not well-formed XML: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')}`));
   parser.on('doctype', () => fail('a document type declaration is refused (entities are never expanded)'));
@@ -173,6 +214,7 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
     }
     stack.push(tag.name);
     text = '';
+    textLength = 0;
     if (tag.name === 'PRM') prm = null;
     if (tag.name === 'Evenement_Declencheur') event = null;
     if (tag.name === 'Donnees_Releve')
@@ -182,25 +224,43 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
         distributorCalendar: null,
         supplierCalendar: null,
         nature: null,
+        previousNature: null,
         qualification: null,
       };
     const kind = CLASS_ELEMENTS[tag.name];
     if (kind && reading)
-      value = { kind, line: parser.line, class: null, value: null, unit: null, measureClass: null, direction: null };
+      value = {
+        kind,
+        line: parser.line,
+        class: null,
+        value: null,
+        unit: null,
+        measureClass: null,
+        direction: null,
+        previousValue: null,
+        previousLine: parser.line,
+      };
   });
   parser.on('text', (chunk) => {
-    text += chunk;
+    if (textLength <= MAX_FIELD_CHARS) text += chunk.slice(0, MAX_FIELD_CHARS + 1 - text.length);
+    textLength += chunk.length;
   });
   parser.on('closetag', (tag) => {
     stack.pop();
-    const content = text.trim();
+    const content = textLength > MAX_FIELD_CHARS ? cutField(text.trim(), textLength) : text.trim();
     text = '';
+    textLength = 0;
     const parent = stack[stack.length - 1];
     if (CLASS_ELEMENTS[tag.name] && value && reading && flow) {
-      out.add(reading.date, valueLine(flow, prm, event, headerUnit, reading, value));
+      out.add(reading.date, valueLine(flow, prm, event, headerUnit, reading, value, false));
       values += 1;
+      if (value.previousValue !== null) {
+        out.add(reading.previousDate, valueLine(flow, prm, event, headerUnit, reading, value, true));
+        values += 1;
+      }
       value = null;
-    } else if (value && parent !== undefined && CLASS_ELEMENTS[parent]) readClassField(value, tag.name, content);
+    } else if (value && parent !== undefined && CLASS_ELEMENTS[parent])
+      readClassField(value, tag.name, content, parser.line);
     else if (tag.name === 'Donnees_Releve') reading = null;
     else if (reading && parent === 'Donnees_Releve') readReadingField(reading, tag.name, content);
     else if (tag.name === 'Unite_Mesure_Index' && parent === 'En_Tete_Flux') headerUnit = content;
@@ -211,7 +271,23 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
   return {
     async write(chunk) {
       if (failures.length > 0) return false;
+      const markup = chunk.indexOf('<');
+      const run = sinceMarkup + (markup < 0 ? chunk.length : markup);
+      if (run > MAX_TEXT_CHARS) {
+        failures.push(
+          new BadDataError(
+            { file, line: runLine },
+            `more than ${MAX_TEXT_CHARS} characters without markup from this line on` +
+              `${stack.length > 0 ? ` (in ${stack.join('/')})` : ''}: no flow holds a text this long`,
+          ),
+        );
+        return false;
+      }
       parser.write(chunk);
+      if (markup >= 0) {
+        sinceMarkup = chunk.length - chunk.lastIndexOf('<') - 1;
+        runLine = parser.line;
+      } else sinceMarkup = run;
       if (failures.length > 0) return false;
       // The lines read from this chunk are written before the next one is parsed (backpressure).
       await out.flush();
@@ -266,7 +342,10 @@ export async function writeFlowValues(
   return reader.close();
 }
 
-/** The CSV line of a value (`VALUE_COLUMNS`), ending with a newline. */
+/**
+ * The CSV line of a value (`VALUE_COLUMNS`), ending with a newline: with `previous`, the line of
+ * its previous reading (`Valeur_Precedent`, `Nature_Index_Precedent`, the line of its element).
+ */
 function valueLine(
   flow: Flow,
   prm: string | null,
@@ -274,13 +353,17 @@ function valueLine(
   headerUnit: string | null,
   reading: Reading,
   value: ClassValue,
+  previous: boolean,
 ): string {
   const calendar = value.kind === 'distributor' ? reading.distributorCalendar : reading.supplierCalendar;
+  const amount = previous ? value.previousValue : value.value;
+  const nature = previous ? reading.previousNature : reading.nature;
   return (
     `${csvField(prm)},${flow},${csvField(reading.date)},${csvField(reading.previousDate)},${value.kind},` +
-    `${csvField(value.class)},${csvField(calendar)},${csvField(value.value)},${csvField(value.unit ?? headerUnit)},` +
-    `${csvField(reading.nature)},${csvField(reading.qualification)},${csvField(event)},` +
-    `${csvField(value.measureClass)},${csvField(value.direction)},${value.line}\n`
+    `${csvField(value.class)},${csvField(calendar)},${csvField(amount)},${csvField(value.unit ?? headerUnit)},` +
+    `${csvField(nature)},${csvField(reading.qualification)},${csvField(event)},` +
+    `${csvField(value.measureClass)},${csvField(value.direction)},${previous ? '"1"' : ''},` +
+    `${previous ? value.previousLine : value.line}\n`
   );
 }
 
@@ -290,13 +373,17 @@ function readReadingField(reading: Reading, name: string, content: string): void
   else if (name === 'Id_Calendrier_Distributeur') reading.distributorCalendar = content;
   else if (name === 'Id_Calendrier_Fournisseur' || name === 'Id_Calendrier') reading.supplierCalendar = content;
   else if (name === 'Nature_Index') reading.nature = content;
+  else if (name === 'Nature_Index_Precedent') reading.previousNature = content;
   else if (name === 'Code_Qualification') reading.qualification = content;
 }
 
-function readClassField(value: ClassValue, name: string, content: string): void {
+function readClassField(value: ClassValue, name: string, content: string, line: number): void {
   if (name === 'Id_Classe_Temporelle') value.class = content;
   else if (name === 'Valeur') value.value = content;
-  else if (name === 'Unite_Mesure') value.unit = content;
+  else if (name === 'Valeur_Precedent') {
+    value.previousValue = content;
+    value.previousLine = line;
+  } else if (name === 'Unite_Mesure') value.unit = content;
   else if (name === 'Classe_Mesure') value.measureClass = content;
   else if (name === 'Sens_Mesure') value.direction = content;
 }

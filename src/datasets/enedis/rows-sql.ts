@@ -10,11 +10,16 @@
  *   timestamp within `SNAP_MINUTES` after a Paris midnight stands for that midnight;
  * - `period_start`: an R15 energy's `Date_Releve_Precedent`, snapped the same way (its period ends
  *   at `reading_at`);
+ * - an R15 previous reading (`Valeur_Precedent`) is a reading at its `Date_Releve_Precedent`,
+ *   snapped the same way, with `qualification` `previous`; it is rejected, naming
+ *   `Date_Releve_Precedent`, when that date is missing, is not a date, or is not before the
+ *   `Date_Releve` it precedes;
  * - `day`: the Paris day whose end the reading closes (the day before its instant's midnight);
  * - `reason` (with `bad_column`, `bad_value`): why a value is rejected — a PRM that is not 14
- *   digits, a value that is not a number, an unknown unit, a date that is not one; `skipped`: a C15
- *   or R15 value that is not a consumed-energy index (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0),
- *   not a reading; `stated`: an R15 energy of consumption stated for its period (`Classe_Mesure` 2,
+ *   digits, a value that is not a number, an unknown unit, a date that is not one or does not exist
+ *   (2024-02-30), a previous reading without a date before its reading; `skipped`: a C15 or R15
+ *   value that is not a consumed-energy index (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0), not a
+ *   reading; `stated`: an R15 energy of consumption stated for its period (`Classe_Mesure` 2,
  *   `Sens_Mesure` 0), with `energy_kwh` in kWh, unfloored.
  */
 import { sqlString } from '../../parquet/columns.js';
@@ -69,19 +74,30 @@ parsed AS (
          THEN timezone(${zone}, (TRY_CAST(date AS DATE) + 1)::TIMESTAMP)
          ELSE TRY_CAST(date AS TIMESTAMPTZ) END AS instant,
     TRY_CAST(period_start AS TIMESTAMPTZ) AS start_instant,
-    flow = 'R15' AND measure_class IS NOT DISTINCT FROM '2' AND direction IS NOT DISTINCT FROM '0' AS stated
+    previous IS NOT NULL AS is_previous,
+    flow = 'R15' AND NOT is_previous AND measure_class IS NOT DISTINCT FROM '2' AND direction IS NOT DISTINCT FROM '0' AS stated
   FROM raw),
 snapped AS (
   SELECT * EXCLUDE (period_start), period_start AS raw_period_start,
-    CASE WHEN plain_date THEN instant ELSE ${snapped('instant', zone)} END AS reading_at,
-    CASE WHEN start_instant IS NOT NULL THEN ${snapped('start_instant', zone)} END AS period_start
-  FROM parsed)
+    CASE WHEN plain_date THEN instant ELSE ${snapped('instant', zone)} END AS reading_instant,
+    CASE WHEN start_instant IS NOT NULL THEN ${snapped('start_instant', zone)} END AS start_at
+  FROM parsed),
+placed AS (
+  SELECT * EXCLUDE (start_at), start_at AS period_start,
+    CASE WHEN is_previous THEN start_at ELSE reading_instant END AS reading_at,
+    CASE
+      WHEN NOT is_previous THEN NULL
+      WHEN coalesce(raw_period_start, '') = '' THEN 'the previous reading has no date'
+      WHEN start_at IS NULL THEN 'the previous reading''s date is not a date'
+      WHEN reading_instant IS NOT NULL AND start_at >= reading_instant THEN 'the previous reading is not dated before its reading'
+    END AS previous_problem
+  FROM snapped)
 SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, reading_at, period_start, stated,
   CASE WHEN plain_date THEN TRY_CAST(date AS DATE) ELSE (timezone(${zone}, reading_at) - INTERVAL 1 MICROSECOND)::DATE END AS day,
   CASE unit WHEN 'Wh' THEN floor(amount / 1000) WHEN 'kWh' THEN floor(amount) END::BIGINT AS index_kwh,
   CASE unit WHEN 'Wh' THEN amount / 1000 WHEN 'kWh' THEN amount END::DOUBLE AS energy_kwh,
   CASE nature WHEN 'REEL' THEN 'real' WHEN 'ESTIME' THEN 'estimated' ELSE lower(nature) END AS nature,
-  CASE qualification WHEN '1' THEN 'before' WHEN '2' THEN 'after' END AS qualification,
+  CASE WHEN is_previous THEN 'previous' WHEN qualification = '1' THEN 'before' WHEN qualification = '2' THEN 'after' END AS qualification,
   class = 'INCONNU' OR calendar = 'DN999999' AS flagged,
   flow IN ('C15', 'R15') AND (coalesce(measure_class, '') <> '1' OR coalesce(direction, '') <> '0') AS skipped,
   CASE
@@ -90,18 +106,20 @@ SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, readi
     WHEN amount IS NULL THEN CASE WHEN stated THEN 'the energy is not a number' ELSE 'the index is not a number' END
     WHEN amount < 0 THEN CASE WHEN stated THEN 'the energy is negative' ELSE 'the index is negative' END
     WHEN unit IS NULL OR unit NOT IN ('Wh', 'kWh') THEN 'the unit is not Wh or kWh'
-    WHEN instant IS NULL THEN 'the reading date is not a date'
+    WHEN instant IS NULL THEN CASE WHEN plain_date THEN 'the reading date does not exist' ELSE 'the reading date is not a date' END
     WHEN stated AND (period_start IS NULL OR period_start >= reading_at) THEN 'the period start is not a date before the reading'
+    WHEN previous_problem IS NOT NULL THEN previous_problem
   END AS reason,
   CASE
     WHEN NOT regexp_full_match(coalesce(prm, ''), '\\d{14}') THEN 'Id_PRM'
     WHEN class IS NULL OR class = '' THEN 'Id_Classe_Temporelle'
-    WHEN amount IS NULL OR amount < 0 THEN 'Valeur'
+    WHEN amount IS NULL OR amount < 0 THEN CASE WHEN is_previous THEN 'Valeur_Precedent' ELSE 'Valeur' END
     WHEN unit IS NULL OR unit NOT IN ('Wh', 'kWh') THEN 'Unite_Mesure'
     WHEN instant IS NULL THEN 'Date_Releve'
     WHEN stated AND (period_start IS NULL OR period_start >= reading_at) THEN 'Date_Releve_Precedent'
+    WHEN previous_problem IS NOT NULL THEN 'Date_Releve_Precedent'
   END AS bad_column,
-  CASE bad_column WHEN 'Id_PRM' THEN prm WHEN 'Valeur' THEN value WHEN 'Unite_Mesure' THEN unit
+  CASE bad_column WHEN 'Id_PRM' THEN prm WHEN 'Valeur' THEN value WHEN 'Valeur_Precedent' THEN value WHEN 'Unite_Mesure' THEN unit
     WHEN 'Date_Releve' THEN date WHEN 'Date_Releve_Precedent' THEN raw_period_start END AS bad_value
-FROM snapped`;
+FROM placed`;
 }

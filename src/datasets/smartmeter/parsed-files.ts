@@ -108,6 +108,11 @@ export async function parsedSmartMeterFile(
   return entry;
 }
 
+/** The Parquet files of the parsed file's rejected rows (`line`, `reason`, `bad_column`, `bad_value`…); only when its manifest has `rejects`. */
+export function rejectedRowsPath(parsed: ParsedSmartMeterFile): string {
+  return path.join(parsed.dir, ROWS, `${PART}=${REJECTED}`, '*.parquet');
+}
+
 /**
  * SQL giving the parsed file's kept readings of Paris day `date` and every rejected row, in the
  * columns of the day's rows, its rows placed `arrival`-th among the day's files. The first of two
@@ -143,7 +148,7 @@ async function parse(
   out: string,
 ): Promise<Manifest> {
   const shape = recogniseShape(await readHeaderLine(source.path, source.key), source.key, config.stepMinutes);
-  const lines = await countDataLines(source.path);
+  const lines = await countDataLines(source.path, source.key);
   const rows = fileRowsSql({
     path: source.path,
     file: source.key,

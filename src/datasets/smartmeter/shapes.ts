@@ -1,8 +1,7 @@
 /**
- * The shapes of smart-meter files courant reads, recognised by their header line (DATA.md, Smart
- * meters). Each shape says how to split a row and how to get a reading out of its fields, as SQL
- * over the fields `c0`, `c1`, … (text, trimmed): the meter, the instant, the kWh, and the label
- * some shapes carry.
+ * The shapes of smart-meter files courant reads, recognised by their header line. Each shape says
+ * how to split a row and how to get a reading out of its fields, as SQL over the fields `c0`, `c1`,
+ * … (text, trimmed): the meter, the instant, the kWh, and the label some shapes carry.
  *
  * - `generic`: `meter_id,timestamp,kwh` (a few spellings of each, any order, other columns
  *   ignored; `,`, `;` or tab). Timestamps with an offset are instants; without, Paris local time.

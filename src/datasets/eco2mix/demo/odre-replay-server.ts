@@ -4,12 +4,14 @@
  * It honours `where` bounds on `date_heure`, `order_by=date_heure` and `with_bom`, answers like the
  * real API (`text/csv; charset=utf-8` with a BOM, JSON `{error_code, message}` errors), and can be
  * told to fail the next requests of a dataset. The records endpoint (`…/{id}/records`) answers
- * `min()`/`max()` aggregates of date fields over what the export would serve for the same request.
+ * `min()`/`max()` aggregates of date fields over what the export would serve for the same request;
+ * the JSON export (`…/{id}/exports/json`) answers grouped counts (odre-grouped.ts) over the same rows.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { portalAggregates } from '../../demo-loopback.js';
+import { groupedExport } from './odre-grouped.js';
 
 export interface OdreRequest {
   readonly datasetId: string;
@@ -43,6 +45,7 @@ export interface OdreServer {
 }
 
 const EXPORT_PATH = /^\/api\/explore\/v2\.1\/catalog\/datasets\/([^/]+)\/exports\/csv$/;
+const GROUPED_PATH = /^\/api\/explore\/v2\.1\/catalog\/datasets\/([^/]+)\/exports\/json$/;
 const RECORDS_PATH = /^\/api\/explore\/v2\.1\/catalog\/datasets\/([^/]+)\/records$/;
 const CLAUSE = /^date_heure\s*(>=|>|<=|<)\s*(?:date)?'([^']*)'$/i;
 const BOM = '\uFEFF';
@@ -158,7 +161,8 @@ export async function startOdreServer(data: Record<string, string>): Promise<Odr
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const records = RECORDS_PATH.exec(url.pathname);
-    const match = EXPORT_PATH.exec(url.pathname) ?? records;
+    const grouped = GROUPED_PATH.exec(url.pathname);
+    const match = EXPORT_PATH.exec(url.pathname) ?? records ?? grouped;
     const select = url.searchParams.get('select');
     if (req.method !== 'GET' || !match) {
       sendError(res, req.method === 'GET' ? 404 : 405, 'NotFound', `no route for ${req.method} ${url.pathname}`);
@@ -192,6 +196,13 @@ export async function startOdreServer(data: Record<string, string>): Promise<Odr
     });
     if (records) {
       sendAggregates(res, body, select);
+      return;
+    }
+    if (grouped) {
+      const { header, rows } = parseCsv(body);
+      const answer = groupedExport(select, url.searchParams.get('group_by'), header, rows);
+      if ('refused' in answer) sendError(res, 400, 'ODSQLError', answer.refused);
+      else send(res, 200, JSON.stringify(answer.json), 'application/json; charset=utf-8');
       return;
     }
     send(res, 200, body, 'text/csv; charset=utf-8', {

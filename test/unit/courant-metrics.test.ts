@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { CourantMetrics } from '../../src/observability/index.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
 import type { DayStatus } from '../../src/shared/backfill.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
 const NOW = new Date('2024-10-28T12:00:00Z');
 
@@ -108,11 +109,11 @@ describe('CourantMetrics', () => {
 
 describe('METRICS_ADDRESS', () => {
   it('is off when unset, and a malformed value is named at start', () => {
-    expect(loadConfig({}).metricsAddress).toBeNull();
-    expect(loadConfig({ METRICS_ADDRESS: '127.0.0.1:9464' }).metricsAddress).toBe('127.0.0.1:9464');
+    expect(loadConfig({}, DATASET_MODULES).metricsAddress).toBeNull();
+    expect(loadConfig({ METRICS_ADDRESS: '127.0.0.1:9464' }, DATASET_MODULES).metricsAddress).toBe('127.0.0.1:9464');
     for (const bad of ['9464', 'localhost', '127.0.0.1:70000']) {
-      expect(() => loadConfig({ METRICS_ADDRESS: bad }), bad).toThrow(ConfigError);
-      expect(() => loadConfig({ METRICS_ADDRESS: bad }), bad).toThrow(/METRICS_ADDRESS/);
+      expect(() => loadConfig({ METRICS_ADDRESS: bad }, DATASET_MODULES), bad).toThrow(ConfigError);
+      expect(() => loadConfig({ METRICS_ADDRESS: bad }, DATASET_MODULES), bad).toThrow(/METRICS_ADDRESS/);
     }
   });
 });

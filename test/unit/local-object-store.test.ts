@@ -35,7 +35,7 @@ describe('LocalObjectStore', () => {
 });
 
 describe('storage keys', () => {
-  it('follow the DESIGN §3 layout', () => {
+  it('follow the storage layout of docs/architecture.md', () => {
     expect(storageKeys.raw('eco2mix', '2025-08-22', 'realtime', 'csv')).toBe('raw/eco2mix/dt=2025-08-22/realtime.csv');
     expect(storageKeys.rawMeta('raw/eco2mix/dt=2025-08-22/realtime.csv')).toBe(
       'raw/eco2mix/dt=2025-08-22/realtime.csv.meta.json',

@@ -1,0 +1,230 @@
+/**
+ * The quality checks calibrated on real data, both ways: every check of every dataset runs over
+ * every real day the project ships and blocks none (the false blocks per check are printed), and
+ * faults injected into those real days are each blocked by a check. The real-time publication
+ * glitch (one production column lagging at 1–8 isolated quarter-hours, random but seeded) blocks
+ * nothing and is listed by `balance_points`. The rates printed at the end are those of
+ * docs/quality-calibration.md.
+ */
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { QualityCheck } from '../../src/datasets/contract.js';
+import { eco2mixChecks } from '../../src/datasets/eco2mix/checks.js';
+import { eco2mixConfig } from '../../src/datasets/eco2mix/dataset.js';
+import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
+import { enedisChecks } from '../../src/datasets/enedis/checks.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
+import { smartMeterChecks } from '../../src/datasets/smartmeter/checks.js';
+import { writeParquetRows } from '../../src/parquet/write.js';
+import { runChecks } from '../../src/quality/run-checks.js';
+import { blockingChecks, type CheckResult } from '../../src/shared/quality.js';
+import { ECO2MIX_FAULTS, glitchPlan, withGlitches } from '../support/eco2mix-data-faults.js';
+import { useEco2mixReader } from '../support/eco2mix-read.js';
+import {
+  ENEDIS_CONFIG,
+  enedisIndexDown,
+  realEco2mixDays,
+  realEnedisDays,
+  realSmartMeterDays,
+  SMARTMETER_CONFIG,
+  type ModuleTables,
+  type RealEco2mixDay,
+} from '../support/real-days.js';
+import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+
+const eco2mix = useEco2mixReader('courant-calibration-read-');
+const scratch = useScratchDuckDb('courant-calibration-');
+const eco2mixConfigValue = eco2mixConfig.read(eco2mixConfig.env.parse({}));
+
+let written = 0;
+async function checkEco2mix(date: string, records: readonly Eco2mixRecord[]): Promise<CheckResult[]> {
+  written += 1;
+  const file = path.join(scratch.dir, `eco2mix-${written}.parquet`);
+  await writeParquetRows(scratch.connection, records, ECO2MIX_PARQUET_COLUMNS, file);
+  return runChecks({
+    checks: eco2mixChecks,
+    date,
+    config: eco2mixConfigValue,
+    db: scratch.connection,
+    tables: { [ECO2MIX_TABLE]: { path: file, key: `processed/eco2mix/dt=${date}/${ECO2MIX_TABLE}.parquet` } },
+    previous: {},
+    accept: [],
+    rows: { read: records.length, written: records.length, rejected: 0 },
+  });
+}
+
+async function checkModuleDay<TConfig>(
+  checks: readonly QualityCheck<TConfig>[],
+  config: TConfig,
+  day: ModuleTables,
+  before: ModuleTables | undefined,
+): Promise<CheckResult[]> {
+  const previous = Object.fromEntries(Object.entries(before?.tables ?? {}).map(([name, t]) => [name, t.path]));
+  return runChecks({
+    checks,
+    date: day.date,
+    config,
+    db: scratch.connection,
+    tables: day.tables,
+    previous,
+    accept: [],
+    rows: day.rows,
+  });
+}
+
+/** What the harness measured for a dataset: real days and the block checks failed on each, faults and whether blocked. */
+interface Measured {
+  readonly checks: readonly QualityCheck<never>[];
+  readonly days: Array<{ readonly label: string; readonly blocked: readonly string[] }>;
+  readonly faults: Array<{ readonly fault: string; readonly label: string; readonly blocked: readonly string[] }>;
+}
+const measured = new Map<string, Measured>();
+const measure = (dataset: string, checks: readonly QualityCheck<never>[]): Measured => {
+  const entry = measured.get(dataset) ?? { checks, days: [], faults: [] };
+  measured.set(dataset, entry);
+  return entry;
+};
+const blockedBy = (results: readonly CheckResult[]) => blockingChecks(results).map((r) => r.name);
+
+let eco2mixDays: RealEco2mixDay[] = [];
+async function eco2mixRealDays(): Promise<RealEco2mixDay[]> {
+  if (eco2mixDays.length === 0) eco2mixDays = await realEco2mixDays(eco2mix);
+  return eco2mixDays;
+}
+
+describe('every real day the project ships passes every block check', () => {
+  it('eCO2mix: 31 days of December 2021, the 25 of June 2016 in RTE’s file, 2025-08-22, the 2 days of the consolidated excerpt', async () => {
+    const m = measure('eco2mix', eco2mixChecks);
+    const days = await eco2mixRealDays();
+    expect(days).toHaveLength(59);
+    for (const day of days) {
+      const results = await checkEco2mix(day.date, day.records);
+      m.days.push({ label: `${day.source} ${day.date}`, blocked: blockedBy(results) });
+      expect(blockedBy(results), `${day.source} ${day.date}`).toEqual([]);
+      expect(results.find((r) => r.name === 'balance_points')?.passed, `${day.source} ${day.date}`).toBe(true);
+    }
+  });
+
+  it('smart meters: the 105 days of the Kaggle file, each against the day before', async () => {
+    const m = measure('smartmeter', smartMeterChecks);
+    const days = await realSmartMeterDays(scratch);
+    expect(days).toHaveLength(105);
+    for (const [i, day] of days.entries()) {
+      const results = await checkModuleDay(smartMeterChecks, SMARTMETER_CONFIG, day, days[i - 1]);
+      m.days.push({ label: day.date, blocked: blockedBy(results) });
+      expect(blockedBy(results), day.date).toEqual([]);
+    }
+  });
+
+  it('Enedis: the R151 sample’s day and the C15 sample’s day', async () => {
+    const m = measure('enedis', enedisChecks);
+    for (const day of await realEnedisDays(scratch)) {
+      const results = await checkModuleDay(enedisChecks, ENEDIS_CONFIG, day, undefined);
+      m.days.push({ label: day.date, blocked: blockedBy(results) });
+      expect(blockedBy(results), day.date).toEqual([]);
+    }
+  });
+
+  it('cityflow datasets have no quality checks to calibrate', () => {
+    const withChecks = DATASET_MODULES.filter((module) => (module.checks ?? []).length > 0).map((m) => m.name);
+    expect(withChecks).toEqual(['eco2mix', 'smartmeter', 'enedis']);
+  });
+});
+
+describe('faults injected into real days are blocked', () => {
+  for (const fault of ECO2MIX_FAULTS) {
+    it(`eCO2mix: ${fault.name}, on every real-time day`, async () => {
+      const m = measure('eco2mix', eco2mixChecks);
+      for (const day of (await eco2mixRealDays()).filter((d) => d.realtime)) {
+        const label = `${day.source} ${day.date}`;
+        const injected = fault.apply(day.records, `${fault.name}:${day.date}`);
+        const blocked = blockedBy(await checkEco2mix(day.date, injected.day));
+        m.faults.push({ fault: fault.name, label, blocked });
+        expect(blocked, `${label} ${injected.detail}`).not.toEqual([]);
+      }
+    });
+  }
+
+  it('Enedis: an index going down by 1 kWh, then by 5 000 kWh, from the real R151 to the day after', async () => {
+    const m = measure('enedis', enedisChecks);
+    for (const wh of [1_000, 5_000_000]) {
+      const { before, day } = await enedisIndexDown(scratch, wh);
+      const results = await checkModuleDay(enedisChecks, ENEDIS_CONFIG, day, before);
+      m.faults.push({ fault: 'an index going down', label: `${wh} Wh`, blocked: blockedBy(results) });
+      expect(blockedBy(results)).toEqual(['index_decreasing']);
+    }
+  });
+});
+
+describe('the real-time publication glitch warns and never blocks', () => {
+  it('lists, on every real-time day, the 1–8 points where one production column lags', async () => {
+    let glitches = 0;
+    for (const day of (await eco2mixRealDays()).filter((d) => d.realtime)) {
+      glitched.days += 1;
+      const plan = glitchPlan(day.records, `glitch:${day.date}`);
+      glitches += plan.length;
+      const results = await checkEco2mix(day.date, withGlitches(day.records, plan));
+      const label = `${day.source} ${day.date}`;
+      if (blockedBy(results).length > 0) glitched.blocked += 1;
+      expect(blockedBy(results), label).toEqual([]);
+      const warned = results.find((r) => r.name === 'balance_points');
+      if (warned?.passed === false) glitched.warned += 1;
+      glitched.worstBalance = Math.max(glitched.worstBalance, results.find((r) => r.name === 'balance')?.observed ?? 0);
+      expect(warned, label).toMatchObject({ passed: false, severity: 'warn', rowsInvolved: plan.length });
+      const planned = new Map(plan.map((g) => [new Date(g.instant).getTime(), g.column]));
+      for (const point of warned?.sample ?? []) {
+        const at = Date.parse(String(point['instant']).replace(' ', 'T').replace(/\+00$/, 'Z'));
+        expect(planned.get(at), `${label} ${String(point['instant'])}`).toBe(point['moved_column']);
+      }
+    }
+    expect(glitches).toBeGreaterThan(100);
+    glitched.points = glitches;
+  });
+});
+
+const glitched = { days: 0, points: 0, blocked: 0, warned: 0, worstBalance: 0 };
+afterAll(printTable);
+
+/** The measured rates per dataset and the false blocks per check, as docs/quality-calibration.md shows them. */
+function printTable(): void {
+  const lines = [
+    '| dataset | real days | days blocked | false-block rate | faults injected | faults blocked | detection rate |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const perCheck = [
+    '| dataset | check | severity | real days it blocks | injected faults it blocks |',
+    '|---|---|---|---:|---:|',
+  ];
+  const rate = (n: number, of: number) => (of === 0 ? '—' : `${((100 * n) / of).toFixed(1)} %`);
+  for (const [dataset, m] of measured) {
+    const falseBlocks = m.days.filter((d) => d.blocked.length > 0).length;
+    const caught = m.faults.filter((f) => f.blocked.length > 0).length;
+    lines.push(
+      `| ${dataset} | ${m.days.length} | ${falseBlocks} | ${rate(falseBlocks, m.days.length)} | ${m.faults.length} | ${caught} | ${rate(caught, m.faults.length)} |`,
+    );
+    for (const check of m.checks) {
+      const days = m.days.filter((d) => d.blocked.includes(check.name)).length;
+      const faults = m.faults.filter((f) => f.blocked.includes(check.name)).length;
+      perCheck.push(`| ${dataset} | ${check.name} | ${check.severity} | ${days} | ${faults} |`);
+    }
+  }
+  const faults = ['| fault | injected | blocked | blocked by |', '|---|---:|---:|---|'];
+  for (const [dataset, m] of measured) {
+    for (const name of new Set(m.faults.map((f) => f.fault))) {
+      const runs = m.faults.filter((f) => f.fault === name);
+      const by = new Map<string, number>();
+      for (const run of runs) for (const check of run.blocked) by.set(check, (by.get(check) ?? 0) + 1);
+      faults.push(
+        `| ${dataset}: ${name} | ${runs.length} | ${runs.filter((r) => r.blocked.length > 0).length} | ${[...by].map(([c, n]) => `${c} ${n}`).join(', ')} |`,
+      );
+    }
+  }
+  const glitch = [
+    '| real-time days with glitches | glitch points | days blocked | days warned by balance_points | largest day imbalance (`balance`, limit 0.01) |',
+    '|---:|---:|---:|---:|---:|',
+    `| ${glitched.days} | ${glitched.points} | ${glitched.blocked} | ${glitched.warned} | ${glitched.worstBalance} |`,
+  ];
+  process.stdout.write(
+    `\n${lines.join('\n')}\n\n${faults.join('\n')}\n\n${glitch.join('\n')}\n\n${perCheck.join('\n')}\n`,
+  );
+}
