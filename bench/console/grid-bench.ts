@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
-import { DATASET_NAMES } from '../../src/datasets/registry.js';
+import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
 import { dayGrid } from '../../src/serve/day-cells.js';
 import { gridPage } from '../../src/serve/grid-page.js';
 import { buildConsoleServer } from '../../src/serve/server.js';
@@ -93,7 +93,10 @@ async function main(): Promise<void> {
         .collection<{ _id: string }>('day_runs')
         .insertMany(docs.slice(i, i + 2_000));
     await seed.close();
-    const config = loadConfig({ MONGODB_URL: mongoUrl, DATA_DIR: path.join(dir, 'data'), STORAGE_MODE: 'local' });
+    const config = loadConfig(
+      { MONGODB_URL: mongoUrl, DATA_DIR: path.join(dir, 'data'), STORAGE_MODE: 'local' },
+      DATASET_MODULES,
+    );
     const storage = await createStorage(config);
     await storage.prepare();
     const app = await buildConsoleServer({

@@ -56,8 +56,8 @@ describe('docker-compose.yml', () => {
     const services = (await compose()).services;
     const env = services.console.environment;
     for (const name of Object.keys(env)) expect(KNOWN_VARIABLES, name).toContain(name);
-    const config = loadConfig(env);
-    const worker = loadConfig(services.worker.environment);
+    const config = loadConfig(env, DATASET_MODULES);
+    const worker = loadConfig(services.worker.environment, DATASET_MODULES);
     expect(config.storage).toMatchObject({ mode: worker.storage.mode, mongodbUrl: worker.storage.mongodbUrl });
     expect(config.storage.dataDir).toBe(worker.storage.dataDir);
     expect(config.serve.temporalUiUrl).toBe('http://127.0.0.1:8233');
