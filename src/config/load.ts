@@ -63,7 +63,7 @@ export interface Config {
       readonly overlap: ParsedEnv['SCHEDULE_OVERLAP'];
     };
     readonly inboxScan: { readonly scheduleId: string; readonly everyMinutes: number };
-    readonly revisedDays: { readonly scheduleId: string; readonly everyHours: number };
+    readonly revisedDays: { readonly scheduleId: string; readonly everyHours: number; readonly lookbackDays: number };
     readonly snapshots: { readonly scheduleId: string; readonly everyMinutes: number };
   };
   /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
@@ -187,7 +187,11 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[])
         overlap: e.SCHEDULE_OVERLAP,
       },
       inboxScan: { scheduleId: e.INBOX_SCAN_SCHEDULE_ID, everyMinutes: e.INBOX_SCAN_EVERY_MINUTES },
-      revisedDays: { scheduleId: e.REVISED_DAYS_SCHEDULE_ID, everyHours: e.REVISED_DAYS_EVERY_HOURS },
+      revisedDays: {
+        scheduleId: e.REVISED_DAYS_SCHEDULE_ID,
+        everyHours: e.REVISED_DAYS_EVERY_HOURS,
+        lookbackDays: e.REVISED_DAYS_LOOKBACK_DAYS,
+      },
       snapshots: { scheduleId: e.SNAPSHOT_SCHEDULE_ID, everyMinutes: e.SNAPSHOT_EVERY_MINUTES },
     },
     datasets: Object.fromEntries(modules.map((module) => [module.name, module.config.read(all)])),

@@ -118,6 +118,8 @@ export const scheduleEnvSchema = z.object({
     .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })
     .default('courant-revised-days'),
   REVISED_DAYS_EVERY_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  /** How far back the revised-days check looks: eCO2mix's consolidated month comes out during the next one. */
+  REVISED_DAYS_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(366).default(62),
   SNAPSHOT_SCHEDULE_ID: z
     .string()
     .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })

@@ -31,6 +31,7 @@ export function dailySchedule(s: DailyScheduleSettings): ScheduleDefinition {
       overlap: s.overlap,
       catchupWindow: `${s.catchupWindowHours}h`,
       pauseOnFailure: 'false',
+      input: JSON.stringify([{}]),
     },
   };
 }

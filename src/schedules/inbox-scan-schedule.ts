@@ -30,6 +30,7 @@ export function inboxScanSchedule(s: InboxScanSettings): ScheduleDefinition {
       overlap: 'SKIP',
       catchupWindow: '1h',
       pauseOnFailure: 'false',
+      input: JSON.stringify([]),
     },
   };
 }

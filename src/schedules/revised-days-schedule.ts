@@ -1,12 +1,14 @@
 /**
  * The revised-days schedule as code: every N hours (24 by default) it starts `revisedDays`, which
  * runs again the provisional days whose revision is now published (weather: once the archive has
- * the day). Checks never overlap: one is skipped while the previous one still runs.
+ * the day; eCO2mix: once ODRÉ has a newer nature), looking back `REVISED_DAYS_LOOKBACK_DAYS` days.
+ * Checks never overlap: one is skipped while the previous one still runs.
  */
 import { HOUR_MS, type ScheduleDefinition } from './shape.js';
 import type { RevisedDaysSettings } from './settings.js';
 
 export function revisedDaysSchedule(s: RevisedDaysSettings): ScheduleDefinition {
+  const args = [{ lookbackDays: s.lookbackDays }];
   return {
     scheduleId: s.scheduleId,
     options: {
@@ -17,7 +19,7 @@ export function revisedDaysSchedule(s: RevisedDaysSettings): ScheduleDefinition 
         workflowType: 'revisedDays',
         workflowId: `scheduled/${s.scheduleId}`,
         taskQueue: s.taskQueue,
-        args: [],
+        args,
       },
       policies: { overlap: 'SKIP', catchupWindow: HOUR_MS, pauseOnFailure: false },
     },
@@ -28,6 +30,7 @@ export function revisedDaysSchedule(s: RevisedDaysSettings): ScheduleDefinition 
       overlap: 'SKIP',
       catchupWindow: '1h',
       pauseOnFailure: 'false',
+      input: JSON.stringify(args),
     },
   };
 }

@@ -3,7 +3,7 @@ import type { ScheduleDescription, ScheduleOptions } from '@temporalio/client';
 
 export const HOUR_MS = 3_600_000;
 
-/** What `apply` compares: the schedule's meaning, field by field. */
+/** What `apply` compares: the schedule's meaning, field by field (`input`: the workflow's arguments as JSON). */
 export type ScheduleShape = Record<string, string>;
 
 export interface ScheduleDefinition {
@@ -47,6 +47,7 @@ export function describedShape(description: ScheduleDescription): ScheduleShape 
     overlap: String(description.policies.overlap),
     catchupWindow: windowText(description.policies.catchupWindow),
     pauseOnFailure: String(description.policies.pauseOnFailure),
+    input: JSON.stringify(description.action.args),
   };
 }
 

@@ -32,6 +32,7 @@ export function snapshotSchedule(s: SnapshotScheduleSettings): ScheduleDefinitio
       overlap: 'ALLOW_ALL',
       catchupWindow: windowText(slotMs),
       pauseOnFailure: 'false',
+      input: JSON.stringify([{ everyMinutes: s.everyMinutes }]),
     },
   };
 }

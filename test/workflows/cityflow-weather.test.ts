@@ -169,6 +169,7 @@ describe('a recent weather day, provisional first, final once the archive has it
     const definition = revisedDaysSchedule({
       scheduleId: uniqueName('revised-days'),
       everyHours: 24,
+      lookbackDays: 31,
       taskQueue: harness.config.temporal.taskQueue,
     });
     await applySchedule(harness.client, definition);
@@ -244,6 +245,9 @@ describe('courant schedules and the revised-days check', () => {
         new RegExp(`schedule ${ids.REVISED_DAYS_SCHEDULE_ID} .*\\n  every +360m\\n  workflow +revisedDays`),
       );
       expect(described).not.toContain(`schedule ${ids.SCHEDULE_ID} (PAUSED`);
+      expect(described).toMatch(/input +\[\{"lookbackDays":62\}\]/);
+      const longer = await runCli(['schedules', 'apply'], { ...env, REVISED_DAYS_LOOKBACK_DAYS: '120' });
+      expect(longer.stdout).toContain('input: [{"lookbackDays":62}] → [{"lookbackDays":120}]');
     } finally {
       for (const id of Object.values(ids))
         await harness.client.schedule
