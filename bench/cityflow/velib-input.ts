@@ -1,6 +1,6 @@
 /**
  * A synthetic Vélib' day for the bench: one status snapshot per slot of the Paris day, each holding
- * every station of the real sample (`test/fixtures/paris/`, 1 495 stations, its layout kept: both
+ * every station of the real sample (`src/datasets/cityflow-velib/demo/samples/`, 1 495 stations, its layout kept: both
  * spellings of the counters, the array of counts by type, the 0/1 flags), their bikes moved by a
  * seeded random walk within the docks; and the real station list. Same seed, same bytes.
  */

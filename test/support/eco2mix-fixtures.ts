@@ -1,9 +1,10 @@
 /**
- * eCO2mix test inputs built from the real samples in test/fixtures/eco2mix (see PROVENANCE.md):
+ * eCO2mix test inputs built from the real samples (test/fixtures/eco2mix and the demo's samples, each with its PROVENANCE.md):
  * the ODRÉ CSV export as `/exports/csv?use_labels=false&delimiter=;&timezone=UTC` returns it,
  * a consolidated export derived from real-time rows, and the expected headline metrics.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { ECO2MIX_MEASURES, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
@@ -15,10 +16,15 @@ import {
   labelRowToApiRecord,
   type ApiRecord,
 } from '../../src/datasets/eco2mix/export-csv.js';
+import { DEMO_SAMPLES } from './samples.js';
 
 export { apiRecordsToExportCsv, ECO2MIX_EXPORT_COLUMNS };
 
-const FIXTURES = new URL('../fixtures/eco2mix/', import.meta.url);
+const FIXTURES = fileURLToPath(new URL('../fixtures/eco2mix/', import.meta.url));
+/** The samples the demo serves, kept once in its folder. */
+const IN_DEMO = new Map(
+  [DEMO_SAMPLES.eco2mixRecords2025, DEMO_SAMPLES.eco2mixLabels2021].map((file) => [path.basename(file), file]),
+);
 
 export const ECO2MIX_FIXTURE_FILES = {
   records2025: 'ellebihan_odre_eco2mix-national-tr_records_2025-08-22.json',
@@ -26,12 +32,18 @@ export const ECO2MIX_FIXTURE_FILES = {
   consDef2024: 'lifelongcompany_odre_eco2mix-national-cons-def_export_labels_2024-01_EXCERPT.csv',
 } as const;
 
-/** Absolute path of a file in test/fixtures/eco2mix. */
+/** Path of a real eCO2mix sample by its file name: in the demo's samples, else in test/fixtures/eco2mix. */
 export function eco2mixFixturePath(name: string): string {
-  return fileURLToPath(new URL(name, FIXTURES));
+  return IN_DEMO.get(name) ?? path.join(FIXTURES, name);
 }
 
-/** Text of a file in test/fixtures/eco2mix. */
+/** The file names of every real eCO2mix sample. */
+export function eco2mixFixtureNames(): string[] {
+  const fixtures = readdirSync(FIXTURES).filter((name) => name !== 'PROVENANCE.md');
+  return [...fixtures, ...IN_DEMO.keys()].sort();
+}
+
+/** Text of a real eCO2mix sample by its file name. */
 export function readEco2mixFixture(name: string): string {
   return readFileSync(eco2mixFixturePath(name), 'utf8');
 }

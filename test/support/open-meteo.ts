@@ -1,7 +1,7 @@
 /**
  * A loopback stand-in for Open-Meteo's archive (`/v1/archive`, `start_date`..`end_date`) and
  * forecast (`/v1/forecast`, `past_days` + `forecast_days`) APIs, answering in the real answers'
- * shape (`test/fixtures/paris/openmeteo_paris_forecast_hourly_2024-08-17.json`): the same top-level
+ * shape (`src/datasets/cityflow-weather/demo/samples/openmeteo_paris_forecast_hourly_2024-08-17.json`): the same top-level
  * fields, units and columnar `hourly` arrays. Each GMT hour takes the real sample's values of the
  * same hour of the day; the forecast's temperatures are the sample's plus `forecastShiftC` and its
  * precipitation the sample's times `forecastRainFactor`, so a test can tell which API answered.
@@ -11,15 +11,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { z } from 'zod';
+import { DEMO_SAMPLES } from './samples.js';
 
-export const OPEN_METEO_SAMPLE = path.join(
-  'test',
-  'fixtures',
-  'paris',
-  'openmeteo_paris_forecast_hourly_2024-08-17.json',
-);
+export const OPEN_METEO_SAMPLE = DEMO_SAMPLES.weatherHourly;
 
 const sampleSchema = z.object({
   latitude: z.number(),

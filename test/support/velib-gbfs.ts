@@ -1,15 +1,13 @@
 /**
  * A loopback stand-in for the Vélib' Métropole GBFS feed: `station_status.json` and
- * `station_information.json` answered with the real samples in `test/fixtures/paris/`. Status
+ * `station_information.json` answered with the real samples of the Vélib' demo (`test/support/samples.ts`). Status
  * requests can be held (the answer waits until released), so a test can stop a worker while a
  * snapshot is being taken.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-
-const FIXTURES = path.join('test', 'fixtures', 'paris');
+import { DEMO_SAMPLES } from './samples.js';
 
 export interface GbfsServer {
   readonly baseUrl: string;
@@ -21,8 +19,8 @@ export interface GbfsServer {
 }
 
 export async function startGbfsServer(): Promise<GbfsServer> {
-  const status = await readFile(path.join(FIXTURES, 'dariusbengo_velib_gbfs_station_status.json'));
-  const information = await readFile(path.join(FIXTURES, 'dariusbengo_velib_gbfs_station_information.json'));
+  const status = await readFile(DEMO_SAMPLES.velibStatus);
+  const information = await readFile(DEMO_SAMPLES.velibInformation);
   const requests = { status: 0, information: 0 };
   const held: ServerResponse[] = [];
   let holding: { onArrival: () => void } | null = null;

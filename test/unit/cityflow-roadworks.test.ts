@@ -20,8 +20,9 @@ import { slotOf } from '../../src/shared/slots.js';
 import { roadworksList, type Work } from '../support/paris-roadworks.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { DEMO_SAMPLES } from '../support/samples.js';
 
-const SAMPLE = path.join('test', 'fixtures', 'paris', 'teoale_chantiers-perturbants.csv');
+const SAMPLE = DEMO_SAMPLES.roadworks;
 const config = { baseUrl: 'http://127.0.0.1:1', collect: true };
 const scratch = useScratchDuckDb('courant-roadworks-');
 

@@ -19,13 +19,9 @@ import { parisDayBounds } from '../../src/shared/partition.js';
 import { EMPTY_TRAFFIC_EXPORT, liveRangeAnswer, trafficDayExport } from '../support/paris-traffic.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { DEMO_SAMPLES } from '../support/samples.js';
 
-const SAMPLE = path.join(
-  'test',
-  'fixtures',
-  'paris',
-  'louisgthier_comptages-routiers-permanents_washington_head2000.csv',
-);
+const SAMPLE = DEMO_SAMPLES.traffic;
 const config = { baseUrl: 'http://127.0.0.1:1', daily: false };
 const scratch = useScratchDuckDb('courant-traffic-');
 

@@ -16,10 +16,10 @@ import { BadDataError, NoDataError } from '../../src/shared/errors.js';
 import { daySlots, type Slot } from '../../src/shared/slots.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { DEMO_SAMPLES } from '../support/samples.js';
 
-const FIXTURES = path.join('test', 'fixtures', 'paris');
-const STATUS_SAMPLE = path.join(FIXTURES, 'dariusbengo_velib_gbfs_station_status.json');
-const INFORMATION_SAMPLE = path.join(FIXTURES, 'dariusbengo_velib_gbfs_station_information.json');
+const STATUS_SAMPLE = DEMO_SAMPLES.velibStatus;
+const INFORMATION_SAMPLE = DEMO_SAMPLES.velibInformation;
 const config = { baseUrl: 'http://127.0.0.1:1/opendata/Velib_Metropole', collect: true };
 const scratch = useScratchDuckDb('courant-velib-');
 

@@ -19,14 +19,13 @@ import { countDataLines } from '../../src/datasets/smartmeter/line-count.js';
 import { fileRowsSql } from '../../src/datasets/smartmeter/rows-sql.js';
 import { recogniseShape } from '../../src/datasets/smartmeter/shapes.js';
 import { BadDataError } from '../../src/shared/errors.js';
-import { eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
+import { eco2mixFixtureNames, eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
 import { buildRteFile } from '../support/rte-files.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 import { useEco2mixReader } from '../support/eco2mix-read.js';
 
 const eco2mix = useEco2mixReader('courant-row-accounting-');
 
-const ECO2MIX_FIXTURES = path.dirname(eco2mixFixturePath('x'));
 const SMARTMETER_FIXTURES = path.join('test', 'fixtures', 'smartmeter');
 
 /** Lines of a text as `wc -l` counts them, plus a last line without a line end. */
@@ -42,7 +41,7 @@ function expectIdentity<TSkip extends string>(accounting: RowAccounting<TSkip>, 
 
 /** A fixture's accounting, by the parser its kind of file goes through, and its independent line count. */
 async function accountFixture(name: string): Promise<{ accounting: RowAccounting<string>; lines: number }> {
-  const bytes = readFileSync(path.join(ECO2MIX_FIXTURES, name));
+  const bytes = readFileSync(eco2mixFixturePath(name));
   if (name.endsWith('.xls')) {
     return { accounting: parseRteFile(bytes, name).accounting, lines: lineCount(bytes.toString('latin1')) };
   }
@@ -56,7 +55,7 @@ async function accountFixture(name: string): Promise<{ accounting: RowAccounting
 }
 
 describe('every eCO2mix fixture file', () => {
-  const names = readdirSync(ECO2MIX_FIXTURES).filter((name) => name !== 'PROVENANCE.md');
+  const names = eco2mixFixtureNames();
 
   it('covers the RTE file, the label exports and the API records', () => {
     expect(names.map((name) => path.extname(name)).sort()).toEqual(['.csv', '.csv', '.json', '.xls']);

@@ -19,10 +19,10 @@ import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { startOpenMeteoServer, type OpenMeteoServer } from '../support/open-meteo.js';
 import { runCli } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { DEMO_SAMPLES } from '../support/samples.js';
 
 const DAY = '2023-11-07';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
-const FIXTURES = path.join('test', 'fixtures', 'paris');
 const MISSED = new Set(['0815', '1230', '1800']);
 
 let meteo: OpenMeteoServer;
@@ -32,9 +32,7 @@ const dataPath = (key: string) => path.join(harness.config.storage.dataDir, key)
 
 /** The real sample's rows of the arc counted in the Paris day: `t_1h` in (D 00:00, D+1 00:00]. */
 async function trafficOfDay(): Promise<string> {
-  const lines = (
-    await readFile(path.join(FIXTURES, 'louisgthier_comptages-routiers-permanents_washington_head2000.csv'), 'utf8')
-  ).split(/\r?\n(?=\d)/);
+  const lines = (await readFile(DEMO_SAMPLES.traffic, 'utf8')).split(/\r?\n(?=\d)/);
   const { start, end } = parisDayBounds(DAY);
   const inDay = lines.slice(1).filter((line) => {
     const at = Date.parse(line.split(';')[2] ?? '');
@@ -76,7 +74,7 @@ interface GbfsStatus {
 
 /** The real status sample with mechanical bikes rising and falling over the day, 3 slots missed. */
 async function collectVelibDay(): Promise<void> {
-  const sample = await readFile(path.join(FIXTURES, 'dariusbengo_velib_gbfs_station_status.json'), 'utf8');
+  const sample = await readFile(DEMO_SAMPLES.velibStatus, 'utf8');
   const slots = daySlots(DAY, 15);
   for (const [index, slot] of slots.entries()) {
     if (MISSED.has(slot.name)) continue;
@@ -93,7 +91,7 @@ async function collectVelibDay(): Promise<void> {
     }
     await collected('cityflow-velib', 'velib', slot, 'json', JSON.stringify(status));
   }
-  const stations = await readFile(path.join(FIXTURES, 'dariusbengo_velib_gbfs_station_information.json'), 'utf8');
+  const stations = await readFile(DEMO_SAMPLES.velibInformation, 'utf8');
   const first = slots[0];
   if (first) await collected('cityflow-velib', 'velib-stations', first, 'json', stations);
 }
@@ -111,7 +109,7 @@ beforeAll(async () => {
     }),
   );
   await collectVelibDay();
-  const roadworks = await readFile(path.join(FIXTURES, 'teoale_chantiers-perturbants.csv'), 'utf8');
+  const roadworks = await readFile(DEMO_SAMPLES.roadworks, 'utf8');
   const morning = daySlots(DAY, 15).find((s) => s.name === '0600');
   if (morning) await collected('cityflow-roadworks', 'roadworks', morning, 'csv', roadworks);
 });

@@ -1,7 +1,7 @@
 /**
  * Data-quality checks of an eCO2mix day, over `eco2mix_national`. A `block` check fails only what
  * makes the day's figures wrong (a systematic fault); a publication glitch of isolated points is a
- * `warn` check listing them. Limits measured on every day the project ships (test/fixtures/eco2mix:
+ * `warn` check listing them. Limits measured on every day the project ships (test/fixtures/eco2mix and demo/samples:
  * real time 2021-12, 2016-06 from RTE's file and 2025-08-22; the consolidated 2024-01 excerpt, whose
  * :15/:45 rows hold only forecasts) and on the glitch pattern of a real month of real-time data
  * (February–March 2026, 43 days: on 9 of them one to eight quarter-hours where one production column
