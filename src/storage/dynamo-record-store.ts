@@ -185,7 +185,7 @@ export class DynamoRecordStore implements RecordStore {
   async listDayStatuses(query: DayRunQuery): Promise<DayStatus[]> {
     const statuses: DayStatus[] = [];
     for await (const item of this.queryDayRuns(query, ['dataset', 'date', 'status', 'error'])) {
-      const { error, ...status } = recordStatusSchema.omit({ stage: true }).parse(item);
+      const { error, ...status } = recordStatusSchema.parse(item);
       statuses.push(dayStatusSchema.parse({ ...status, errorType: error?.type ?? null }));
     }
     return inDayOrder(statuses);

@@ -40,25 +40,23 @@ const ID_LOOKUP_LIMIT = 400;
 /** Lookups by `_id` in flight at once. */
 const ID_LOOKUP_CONCURRENCY = 8;
 /** What a status document is made of, read from its day record. */
-const RECORD_STATUS_FIELDS = { dataset: 1, date: 1, status: 1, stage: 1, 'error.type': 1 } as const;
+const RECORD_STATUS_FIELDS = { dataset: 1, date: 1, status: 1, 'error.type': 1 } as const;
 const STATUS_FIELDS = { _id: 0, dataset: 1, date: 1, status: 1, errorType: 1 } as const;
-/** The compact status of each day record, in a collection of its own under the same prefix. */
+/**
+ * The compact status of each day record, in a collection of its own under the same prefix. FerretDB
+ * decodes every document a range query reads, about 70 µs for seven fields and 35 µs for two at
+ * 25,571 documents on the 2-core bench machine: a status document holds only what the grid shows.
+ */
 const DAY_STATUSES = 'day_statuses';
+/** The document of `day_statuses` saying that every record older than the collection has its status. */
+const FILLED_IN = '~filled-in';
 /** Status documents written at once when filling in those of records older than the collection. */
 const BACKFILL_BATCH = 1_000;
 
-/** The status document of a day record: only what lists of many days show. */
+/** The status document of a day record: its error type only when it failed. */
 function statusDocument(record: Document): Keyed {
-  const { dataset, date, status, stage, error } = recordStatusSchema.parse(record);
-  return {
-    _id: dayKey(dataset, date),
-    dataset,
-    date,
-    status,
-    stage,
-    errorType: error?.type ?? null,
-    updatedAt: new Date().toISOString(),
-  };
+  const { dataset, date, status, error } = recordStatusSchema.parse(record);
+  return { _id: dayKey(dataset, date), dataset, date, status, ...(error ? { errorType: error.type } : {}) };
 }
 
 /** The keys of the days of `query`, when it names its datasets and holds few enough; else null. */
@@ -118,17 +116,15 @@ export class MongoRecordStore implements RecordStore {
     await this.dayRuns.createIndex({ date: 1, dataset: 1 }, { name: 'by_date' });
     await this.dayRuns.createIndex({ status: 1, date: 1 }, { name: 'by_status' });
     await this.dayStatuses.createIndex({ date: 1, dataset: 1 }, { name: 'by_date' });
-    const [records, statuses] = await Promise.all([
-      this.dayRuns.estimatedDocumentCount(),
-      this.dayStatuses.estimatedDocumentCount(),
-    ]);
-    if (statuses < records) await this.backfillStatuses();
+    if (await this.dayStatuses.findOne({ _id: FILLED_IN })) return;
+    await this.backfillStatuses();
+    await this.dayStatuses.replaceOne({ _id: FILLED_IN }, { at: new Date().toISOString() }, { upsert: true });
   }
 
   /**
    * Writes the status document of every day record that has none (records written before the
-   * collection existed, or a write stopped between the two): inserts only, so a status written
-   * meanwhile by an upsert stays, and two processes starting at once write each one once.
+   * collection existed), once: inserts only, so a status written meanwhile by an upsert stays, and
+   * two processes starting at once write each one once.
    */
   private async backfillStatuses(): Promise<void> {
     let batch: Keyed[] = [];
@@ -164,7 +160,7 @@ export class MongoRecordStore implements RecordStore {
   /**
    * Writes the day record, then its status document from the record as written: two writes, the
    * second by `_id` alone. A day's workflow has one open run at a time, so the status follows its
-   * record; a status a stopped process did not write is filled in on the next start.
+   * record; an activity stopped between the two is retried and writes both again.
    */
   async upsertDayRun(patch: DayRunPatch, options: { onlyIfRunId?: string } = {}): Promise<boolean> {
     const wrote = await this.writeDayRun(patch, options);

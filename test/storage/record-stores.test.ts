@@ -87,7 +87,7 @@ describe('MongoRecordStore on records older than the status documents', () => {
         filledIn[0],
         { dataset: 'eco2mix', date: '2020-05-02', status: 'running', errorType: null },
       ]);
-      expect(await client.db().collection('courant_day_statuses').countDocuments({})).toBe(2);
+      expect(await client.db().collection('courant_day_statuses').countDocuments({ dataset: 'eco2mix' })).toBe(2);
     } finally {
       await client.db().dropDatabase();
       await client.close();
