@@ -79,6 +79,7 @@ export class MongoRecordStore implements RecordStore {
   readonly location: string;
   private readonly dayRuns: Collection<Keyed>;
   private readonly dayStatuses: Collection<Keyed>;
+  private filledIn = false;
   private readonly metrics: Collection<Keyed>;
   private readonly reports: Collection<Keyed>;
 
@@ -116,9 +117,10 @@ export class MongoRecordStore implements RecordStore {
     await this.dayRuns.createIndex({ date: 1, dataset: 1 }, { name: 'by_date' });
     await this.dayRuns.createIndex({ status: 1, date: 1 }, { name: 'by_status' });
     await this.dayStatuses.createIndex({ date: 1, dataset: 1 }, { name: 'by_date' });
-    if (await this.dayStatuses.findOne({ _id: FILLED_IN })) return;
+    if (await this.statusesFilledIn()) return;
     await this.backfillStatuses();
     await this.dayStatuses.replaceOne({ _id: FILLED_IN }, { at: new Date().toISOString() }, { upsert: true });
+    this.filledIn = true;
   }
 
   /**
@@ -227,9 +229,24 @@ export class MongoRecordStore implements RecordStore {
     return (await this.findDays(this.dayRuns, query)).map((doc) => dayRunSchema.parse(doc));
   }
 
-  /** Read from the status documents: on FerretDB a range filter decodes each document whole, and these are small. */
+  /**
+   * Read from the status documents: on FerretDB a range filter decodes each document whole, and
+   * these are small. Until the statuses of older records are filled in (by a start of the worker),
+   * read from the day records themselves, slower but complete.
+   */
   async listDayStatuses(query: DayRunQuery): Promise<DayStatus[]> {
-    return (await this.findDays(this.dayStatuses, query, STATUS_FIELDS)).map((doc) => dayStatusSchema.parse(doc));
+    if (await this.statusesFilledIn()) {
+      const found = await this.findDays(this.dayStatuses, query, STATUS_FIELDS);
+      return found.map((doc) => dayStatusSchema.parse(doc));
+    }
+    const found = await this.findDays(this.dayRuns, query, RECORD_STATUS_FIELDS);
+    return found.map((doc) => dayStatusSchema.parse(statusDocument(doc)));
+  }
+
+  /** Whether `day_statuses` holds the status of every record; once true, true for good. */
+  private async statusesFilledIn(): Promise<boolean> {
+    this.filledIn ||= (await this.dayStatuses.findOne({ _id: FILLED_IN }, { projection: { _id: 1 } })) !== null;
+    return this.filledIn;
   }
 
   /** The documents of `query` in date then dataset order: by `_id` where only those lookups are indexed and the range is short. */
