@@ -100,6 +100,9 @@ async function main(): Promise<void> {
     );
     const storage = await createStorage(config);
     let started = performance.now();
+    await storage.records.listDayStatuses({ from: FROM, to: TO, datasets: DATASET_NAMES });
+    const fromRecords = performance.now() - started;
+    started = performance.now();
     await storage.prepare();
     const firstStart = performance.now() - started;
     started = performance.now();
@@ -156,12 +159,13 @@ async function main(): Promise<void> {
       `| the whole request (read, render, send over loopback) | ${ms(total)} |`,
       `| reading the grid's statuses (with each failed day's error type) | ${ms(read)} |`,
       `| the one range query of the status documents, alone | ${ms(statuses)} |`,
+      `| the same query on the day records, before the status documents are filled in (1 run) | ${Math.round(fromRecords)} ms |`,
       `| rendering the page (${(bytes / 1e6).toFixed(1)} MB of HTML) | ${ms(render)} |`,
       `| first start on records older than the status documents: filling them in (once) | ${Math.round(firstStart)} ms |`,
       `| a later start (every status there) | ${Math.round(laterStart)} ms |`,
       '',
       `- ${met ? '**met**' : '**not met**'} — the grid of ten years × seven datasets renders without stalling: ${ms(total)} against a mark of ${GOAL_MS} ms.`,
-      `- How: the grid reads the compact status document kept beside each day record (\`day_statuses\`: dataset, date, status, and a failed day's error type) instead of the records themselves, which FerretDB reads whole whatever the projection; the error type in it spares reading the records of failed days. Before: 10483 ms for the request, 8588 ms of it the range query over the day records. The page itself ${ms(render)}. The machine (2 shared cores) had a load average of ${os.loadavg()[0]?.toFixed(1)} at the end.`,
+      `- How: the grid reads the compact status document kept beside each day record (\`day_statuses\`: dataset, date, status, and a failed day's error type) instead of the records themselves, which FerretDB reads whole whatever the projection; the error type in it spares reading the records of failed days. At the same load, the same range query over the day records took ${Math.round(fromRecords)} ms against ${ms(statuses)} over the status documents; the figures taken before the status documents existed (10483 ms for the request, 8588 ms of it that query) were taken at load 12.3. The page itself ${ms(render)}. The machine (2 shared cores) had a load average of ${os.loadavg()[0]?.toFixed(1)} at the end.`,
       '',
     ].join('\n');
     await writeSection(out, section);
