@@ -1,7 +1,8 @@
 /**
  * The console's grid over ten years × the seven datasets: server time of `GET /?from&to` on a
  * document store holding a record for every (dataset, day), 1 % of them failed and 0.5 % blocked,
- * split into the records' read and the page's rendering. Writes the "Console" section of
+ * split into the statuses' read and the page's rendering. The records are written as before the
+ * status documents existed, so the first start fills those in: timed too, with a later start. Writes the "Console" section of
  * RESULTS.md (bench/RESULTS.md by default; with --smoke, one year, to a temp file).
  *
  *   node --import tsx bench/console/grid-bench.ts [--smoke] [--runs N] [--out FILE]
@@ -98,7 +99,15 @@ async function main(): Promise<void> {
       DATASET_MODULES,
     );
     const storage = await createStorage(config);
+    let started = performance.now();
+    await storage.records.listDayStatuses({ from: FROM, to: TO, datasets: DATASET_NAMES });
+    const fromRecords = performance.now() - started;
+    started = performance.now();
     await storage.prepare();
+    const firstStart = performance.now() - started;
+    started = performance.now();
+    await storage.prepare();
+    const laterStart = performance.now() - started;
     const app = await buildConsoleServer({
       records: storage.records,
       objects: storage.objects,
@@ -116,7 +125,7 @@ async function main(): Promise<void> {
     let bytes = 0;
     let cells = 0;
     for (let run = 0; run < runs; run += 1) {
-      let started = performance.now();
+      started = performance.now();
       const response = await fetch(`${origin}/?from=${FROM}&to=${TO}`);
       const body = await response.text();
       total.push(performance.now() - started);
@@ -148,12 +157,15 @@ async function main(): Promise<void> {
       '| step | server time |',
       '| --- | --- |',
       `| the whole request (read, render, send over loopback) | ${ms(total)} |`,
-      `| reading the statuses, and the records of the failed days | ${ms(read)} |`,
-      `| of which the statuses of the range alone (one query) | ${ms(statuses)} |`,
+      `| reading the grid's statuses (with each failed day's error type) | ${ms(read)} |`,
+      `| the one range query of the status documents, alone | ${ms(statuses)} |`,
+      `| the same query on the day records, before the status documents are filled in (1 run) | ${Math.round(fromRecords)} ms |`,
       `| rendering the page (${(bytes / 1e6).toFixed(1)} MB of HTML) | ${ms(render)} |`,
+      `| first start on records older than the status documents: filling them in (once) | ${Math.round(firstStart)} ms |`,
+      `| a later start (every status there) | ${Math.round(laterStart)} ms |`,
       '',
       `- ${met ? '**met**' : '**not met**'} — the grid of ten years × seven datasets renders without stalling: ${ms(total)} against a mark of ${GOAL_MS} ms.`,
-      `- Where the time goes: the document store's answer to the one range query of the statuses takes ${Math.round((100 * median(statuses)) / median(read))} % of the read (FerretDB reads each stored record whole, projection or not); the records of the failed days the rest; the page itself ${ms(render)}. The machine (2 shared cores) had a load average of ${os.loadavg()[0]?.toFixed(1)} at the end.`,
+      `- How: the grid reads the compact status document kept beside each day record (\`day_statuses\`: dataset, date, status, and a failed day's error type) instead of the records themselves, which FerretDB reads whole whatever the projection; the error type in it spares reading the records of failed days. At the same load, the same range query over the day records took ${Math.round(fromRecords)} ms against ${ms(statuses)} over the status documents; the figures taken before the status documents existed (10483 ms for the request, 8588 ms of it that query) were taken at load 12.3. The page itself ${ms(render)}. The machine (2 shared cores) had a load average of ${os.loadavg()[0]?.toFixed(1)} at the end.`,
       '',
     ].join('\n');
     await writeSection(out, section);

@@ -2,9 +2,8 @@
  * The status of every (dataset, day) of a range, as the console shows it: succeeded, failed,
  * blocked (a blocking quality check stopped it), running, no data (it never will have any),
  * missing (no record, not due yet or never late), late (no record past its dataset's due time).
- * Reads the statuses of the range at once and the whole record of failed days only.
+ * Reads the statuses of the range at once (each with its error's type), never a whole record.
  */
-import pLimit from 'p-limit';
 import { dailyDatasetNames, registeredCatalog } from '../datasets/catalog.js';
 import { DATASET_NAMES } from '../datasets/registry.js';
 import { ErrorType } from '../shared/errors.js';
@@ -40,8 +39,6 @@ export interface DayGrid {
   readonly freshness: readonly Freshness[];
 }
 
-const FAILED_LOOKUPS = 16;
-
 export function dueHoursOf(config: Config): (dataset: string) => number | null {
   const catalog = registeredCatalog(config.datasets);
   return (name) => {
@@ -51,7 +48,7 @@ export function dueHoursOf(config: Config): (dataset: string) => number | null {
 }
 
 /** A failed day: blocked by a quality check, without data for good, or failed. */
-function failedCell(type: string | undefined): CellStatus {
+function failedCell(type: string | null): CellStatus {
   if (type === ErrorType.DataQuality) return 'blocked';
   return type === ErrorType.NoData ? 'noData' : 'failed';
 }
@@ -79,17 +76,12 @@ export async function dayGrid(
     to: range.to,
     datasets: range.datasets ?? DATASET_NAMES,
   });
-  const limit = pLimit(FAILED_LOOKUPS);
-  const failed = await Promise.all(
-    statuses.filter((s) => s.status === 'failed').map((s) => limit(() => records.getDayRun(s.dataset, s.date))),
-  );
-  const failureType = new Map(failed.flatMap((run) => (run ? [[`${run.dataset}/${run.date}`, run.error?.type]] : [])));
   const daily = dailyDatasetNames(registeredCatalog(config.datasets), range.from);
   const datasets =
     range.datasets ?? DATASET_NAMES.filter((d) => daily.includes(d) || statuses.some((s) => s.dataset === d));
   const dueHours = dueHoursOf(config);
   const dates = datesInRange(range.from, range.to);
-  const byKey = new Map(statuses.map((s) => [`${s.dataset}/${s.date}`, s.status]));
+  const byKey = new Map(statuses.map((s) => [`${s.dataset}/${s.date}`, s]));
   const cells = new Map<string, DayCell>();
   for (const dataset of datasets) {
     const hours = dueHours(dataset);
@@ -101,9 +93,9 @@ export async function dayGrid(
           ? isDue(date, hours, now)
             ? 'late'
             : 'missing'
-          : recorded === 'failed'
-            ? failedCell(failureType.get(key))
-            : recorded;
+          : recorded.status === 'failed'
+            ? failedCell(recorded.errorType)
+            : recorded.status;
       cells.set(key, { dataset, date, status });
     }
   }

@@ -60,6 +60,8 @@ export interface DayStatus {
   readonly dataset: string;
   readonly date: string;
   readonly status: 'running' | 'succeeded' | 'failed';
+  /** The error's type of a failed day (ErrorType), else null. */
+  readonly errorType: string | null;
 }
 
 /**

@@ -24,7 +24,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DayStatus } from '../shared/backfill.js';
-import { dayRunSchema, dayStatusSchema, metricsRecordSchema, reportRecordSchema } from './record-schemas.js';
+import {
+  dayRunSchema,
+  dayStatusSchema,
+  recordStatusSchema,
+  metricsRecordSchema,
+  reportRecordSchema,
+} from './record-schemas.js';
 import {
   RECORD_TABLES,
   type DayRun,
@@ -178,8 +184,9 @@ export class DynamoRecordStore implements RecordStore {
 
   async listDayStatuses(query: DayRunQuery): Promise<DayStatus[]> {
     const statuses: DayStatus[] = [];
-    for await (const item of this.queryDayRuns(query, ['dataset', 'date', 'status'])) {
-      statuses.push(dayStatusSchema.parse(item));
+    for await (const item of this.queryDayRuns(query, ['dataset', 'date', 'status', 'error'])) {
+      const { error, ...status } = recordStatusSchema.parse(item);
+      statuses.push(dayStatusSchema.parse({ ...status, errorType: error?.type ?? null }));
     }
     return inDayOrder(statuses);
   }

@@ -36,7 +36,17 @@ export const dayRunSchema = z.object({
   checks: z.array(checkResultSchema).optional(),
 });
 
-export const dayStatusSchema = dayRunSchema.pick({ dataset: true, date: true, status: true });
+export const dayStatusSchema = dayRunSchema.pick({ dataset: true, date: true, status: true }).extend({
+  errorType: z
+    .string()
+    .nullish()
+    .transform((type) => type ?? null),
+});
+
+/** The fields of a day record its status is made of. */
+export const recordStatusSchema = dayRunSchema
+  .pick({ dataset: true, date: true, status: true })
+  .extend({ error: z.object({ type: z.string() }).nullish() });
 
 export const metricsRecordSchema = z.object({
   dataset: z.string(),

@@ -119,9 +119,9 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       await store.upsertDayRun(dayRun({ dataset: 'eco2mix', date: '2023-03-02', status: 'succeeded' }));
       await store.upsertDayRun(dayRun({ dataset: 'zeta', date: '2023-03-01', status: 'succeeded' }));
       const expected = [
-        { dataset: 'zeta', date: '2023-03-01', status: 'succeeded' },
-        { dataset: 'eco2mix', date: '2023-03-02', status: 'succeeded' },
-        { dataset: 'zeta', date: '2023-03-02', status: 'failed' },
+        { dataset: 'zeta', date: '2023-03-01', status: 'succeeded', errorType: null },
+        { dataset: 'eco2mix', date: '2023-03-02', status: 'succeeded', errorType: null },
+        { dataset: 'zeta', date: '2023-03-02', status: 'failed', errorType: null },
       ];
       const datasets = ['zeta', 'eco2mix'];
       // A month and two years: read key by key or by a range filter, depending on the store.
@@ -132,11 +132,46 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
         const runs = await store.listDayRuns({ ...range, datasets });
         const inMarch = (run: { readonly date: string }) => run.date >= '2023-03-01' && run.date <= '2023-03-31';
         const fromMarch = runs.filter(inMarch);
-        expect(fromMarch.map(({ dataset, date, status }) => ({ dataset, date, status }))).toEqual(expected);
+        expect(
+          fromMarch.map(({ dataset, date, status, error }) => ({
+            dataset,
+            date,
+            status,
+            errorType: error?.type ?? null,
+          })),
+        ).toEqual(expected);
         const statuses = await store.listDayStatuses({ ...range, datasets });
         expect(statuses.filter(inMarch)).toEqual(expected);
         expect(statuses).toHaveLength(runs.length);
       }
+    });
+
+    it('lists the status of each day as its latest write left it, with the error type of a failed day', async () => {
+      const range = { from: '2021-06-01', to: '2021-06-30', datasets: ['eco2mix'] };
+      const longRange = { from: '2019-01-01', to: '2021-12-31', datasets: ['eco2mix'] };
+      const day = { date: '2021-06-10', runId: 'run-7', workflowId: 'day/eco2mix/2021-06-10' };
+      await store.upsertDayRun(dayRun(day));
+      const failed = { type: 'DataQuality', message: 'quality check balance failed' };
+      await store.upsertDayRun(
+        { dataset: 'eco2mix', date: day.date, status: 'failed', stage: 'quality', error: failed },
+        { onlyIfRunId: 'run-7' },
+      );
+      // A write the record refuses leaves the status as it was.
+      await store.upsertDayRun(
+        { dataset: 'eco2mix', date: day.date, status: 'succeeded', error: null },
+        { onlyIfRunId: 'run-6' },
+      );
+      const blocked = { dataset: 'eco2mix', date: day.date, status: 'failed', errorType: 'DataQuality' };
+      expect(await store.listDayStatuses(range)).toEqual([blocked]);
+      expect((await store.listDayStatuses(longRange)).filter((s) => s.date === day.date)).toEqual([blocked]);
+      await store.upsertDayRun(dayRun({ ...day, runId: 'run-8', attempt: 2 }));
+      await store.upsertDayRun(
+        { dataset: 'eco2mix', date: day.date, status: 'succeeded', stage: 'metrics', error: null },
+        { onlyIfRunId: 'run-8' },
+      );
+      expect(await store.listDayStatuses(range)).toEqual([
+        { dataset: 'eco2mix', date: day.date, status: 'succeeded', errorType: null },
+      ]);
     });
 
     it('replaces metrics and reports by key, keeping nested values, nulls and floats exact', async () => {

@@ -6,7 +6,8 @@ import { DynamoRecordStore } from '../../src/storage/dynamo-record-store.js';
 import { MongoRecordStore } from '../../src/storage/mongo-record-store.js';
 import { testDynamoDbClient } from '../support/aws.js';
 import { uniqueName } from '../support/names.js';
-import { recordStoreContract } from './record-store-contract.js';
+import type { DayRun } from '../../src/storage/records.js';
+import { dayRun, recordStoreContract } from './record-store-contract.js';
 
 recordStoreContract('MongoDB', async () => {
   const url = new URL(inject('mongodbUrl'));
@@ -52,6 +53,50 @@ recordStoreContract('DynamoDB (DynamoDB Local), 5 items per page', () => {
       client.destroy();
       await store.close();
     },
+  });
+});
+
+describe('MongoRecordStore on records older than the status documents', () => {
+  it('fills in the status of each day record on start, once, keeping statuses written since', async () => {
+    const url = new URL(inject('mongodbUrl'));
+    url.pathname = `/${uniqueName('older')}`;
+    const client = await MongoClient.connect(url.toString());
+    const store = await MongoRecordStore.connect(url.toString(), 'courant_');
+    try {
+      const older = (date: string, run: Partial<DayRun>) => ({ _id: `eco2mix/${date}`, ...dayRun({ date, ...run }) });
+      const error = { type: 'NoData', message: 'the source has no file for this day' };
+      await client
+        .db()
+        .collection<{ _id: string }>('courant_day_runs')
+        .insertMany([
+          older('2020-05-01', { status: 'succeeded', stage: 'metrics' }),
+          older('2020-05-02', { status: 'failed', stage: 'download', error }),
+        ]);
+      const range = { from: '2020-05-01', to: '2020-05-31', datasets: ['eco2mix'] };
+      const filledIn = [
+        { dataset: 'eco2mix', date: '2020-05-01', status: 'succeeded', errorType: null },
+        { dataset: 'eco2mix', date: '2020-05-02', status: 'failed', errorType: 'NoData' },
+      ];
+      // Before the start that fills them in: read from the day records.
+      expect(await store.listDayStatuses(range)).toEqual(filledIn);
+      expect(await store.listDayStatuses({ ...range, from: '2018-01-01' })).toEqual(filledIn);
+      await store.ensureSchema();
+      await client.db().collection('courant_day_runs').deleteMany({});
+      // Read from the status documents now: the records just removed still show.
+      expect(await store.listDayStatuses(range)).toEqual(filledIn);
+      expect(await store.listDayStatuses({ ...range, from: '2018-01-01' })).toEqual(filledIn);
+      await store.upsertDayRun(dayRun({ date: '2020-05-02', status: 'running' }));
+      await store.ensureSchema();
+      expect(await store.listDayStatuses(range)).toEqual([
+        filledIn[0],
+        { dataset: 'eco2mix', date: '2020-05-02', status: 'running', errorType: null },
+      ]);
+      expect(await client.db().collection('courant_day_statuses').countDocuments({ dataset: 'eco2mix' })).toBe(2);
+    } finally {
+      await client.db().dropDatabase();
+      await client.close();
+      await store.close();
+    }
   });
 });
 

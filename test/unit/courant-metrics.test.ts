@@ -89,9 +89,9 @@ describe('CourantMetrics', () => {
   it('gives freshness from the newest succeeded day, seeded from the records, never going back to an older day', async () => {
     const m = metrics();
     const runs: DayStatus[] = [
-      { dataset: 'eco2mix', date: '2024-10-25', status: 'succeeded' },
-      { dataset: 'eco2mix', date: '2024-10-26', status: 'failed' },
-      { dataset: 'smartmeter', date: '2024-10-20', status: 'succeeded' },
+      { dataset: 'eco2mix', date: '2024-10-25', status: 'succeeded', errorType: null },
+      { dataset: 'eco2mix', date: '2024-10-26', status: 'failed', errorType: 'TransientIO' },
+      { dataset: 'smartmeter', date: '2024-10-20', status: 'succeeded', errorType: null },
     ];
     const records = { listDayStatuses: () => Promise.resolve(runs) };
     await m.freshness.seed(records, ['eco2mix', 'smartmeter'], NOW);
