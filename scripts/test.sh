@@ -49,7 +49,8 @@ for name in checks unit servers; do
   (
     set +e
     eval "${jobs[$name]}" >"$logs/$name.log" 2>&1
-    echo $? >"$logs/$name.rc"
+    # Written whole, then renamed: the loop below never reads a half-written status.
+    echo $? >"$logs/$name.rc.tmp" && mv "$logs/$name.rc.tmp" "$logs/$name.rc"
   ) &
 done
 step "running side by side: checks, unit tests, integration and end-to-end tests (each log prints when its job ends)"

@@ -10,6 +10,7 @@ import { mkdir, readdir, readlink, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inboxKeys } from '../shared/keys.js';
+import { isNotFound } from '../storage/atomic-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
 export interface SetAsideEntry {
@@ -37,20 +38,25 @@ export async function quarantineOddEntries(objects: ObjectStore, dataset: string
   if (!objects.location.startsWith('file:')) return [];
   const root = fileURLToPath(objects.location);
   const inbox = path.join(root, inboxKeys.folder(dataset));
-  const entries = await readdir(inbox, { recursive: true, withFileTypes: true }).catch(() => []);
+  const entries = await readdir(inbox, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
+    if (isNotFound(error)) return [];
+    throw error;
+  });
   const setAside: SetAsideEntry[] = [];
   for (const entry of entries) {
     const full = path.join(entry.parentPath, entry.name);
     const kind = await kindOf(entry, full);
     if (kind === null) continue;
     const name = path.relative(root, full).split(path.sep).join('/');
-    const quarantined = inboxKeys.quarantined(dataset, entry.name);
+    // Named by its path inside the inbox: entries of the same name in two folders stay apart.
+    const quarantined = inboxKeys.quarantined(dataset, path.relative(inbox, full).split(path.sep).join('-'));
     const reason = `${name} is ${kind}, not a regular file: courant reads only regular files from an inbox, so it was moved to ${quarantined} unread`;
-    await mkdir(path.dirname(path.join(root, quarantined)), { recursive: true });
-    await rename(full, path.join(root, quarantined));
+    // The reason first: an entry never leaves the inbox without one, and a retried scan writes it again.
     await objects.put(`${quarantined}.reason.json`, `${JSON.stringify({ file: name, reason }, null, 2)}\n`, {
       contentType: 'application/json',
     });
+    await mkdir(path.dirname(path.join(root, quarantined)), { recursive: true });
+    await rename(full, path.join(root, quarantined));
     setAside.push({ entry: name, quarantined, reason });
   }
   return setAside;

@@ -212,7 +212,7 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
     return { revised, waiting };
   }
 
-  /** Writes `revision.held` of a day's metrics record when it changes (removed when `reason` is null). */
+  /** Writes `revision.held` of a day's metrics, record and `metrics.json`, when it changes (removed when `reason` is null). */
   async function keepHeldReason(
     dataset: DatasetName,
     date: string,
@@ -225,11 +225,11 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
     const rest = without(revision, 'held');
     const next = reason === null ? rest : { ...rest, held: { reason } };
     const others = without(metrics, 'revision');
-    await deps.records.upsertMetrics({
-      dataset,
-      date,
-      metrics: Object.keys(next).length > 0 ? { ...others, revision: next } : { ...others },
+    const document = Object.keys(next).length > 0 ? { ...others, revision: next } : { ...others };
+    await deps.objects.put(storageKeys.metrics(dataset, date), `${JSON.stringify(document, null, 2)}\n`, {
+      contentType: 'application/json',
     });
+    await deps.records.upsertMetrics({ dataset, date, metrics: document });
   }
 
   /**

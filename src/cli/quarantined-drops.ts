@@ -20,20 +20,30 @@ export interface QuarantinedDrop {
   readonly reason: string;
 }
 
-/** The refused drops of `datasets`, by key; a reason file that cannot be read is listed as such. */
+/** The reason a reason file gives, or null when it is not the JSON courant writes. */
+function reasonOf(text: string): string | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = reasonSchema.safeParse(json);
+  return parsed.success ? parsed.data.reason : null;
+}
+
+/**
+ * The refused drops of `datasets`, by key; a reason file of another shape is listed as such, and a
+ * store that cannot be read fails the listing.
+ */
 export async function quarantinedDrops(objects: ObjectStore, datasets: readonly string[]): Promise<QuarantinedDrop[]> {
   const found: QuarantinedDrop[] = [];
   for (const dataset of datasets) {
     for (const object of await objects.list(`quarantine/${dataset}/inbox`)) {
       if (!object.key.endsWith(REASON_SUFFIX)) continue;
       const key = object.key.slice(0, -REASON_SUFFIX.length);
-      const parsed = reasonSchema.safeParse(
-        await objects
-          .get(object.key)
-          .then((body) => JSON.parse(new TextDecoder().decode(body)) as unknown)
-          .catch(() => null),
-      );
-      found.push({ dataset, key, reason: parsed.success ? parsed.data.reason : `its reason file cannot be read` });
+      const reason = reasonOf(new TextDecoder().decode(await objects.get(object.key)));
+      found.push({ dataset, key, reason: reason ?? 'its reason file is not the JSON courant writes' });
     }
   }
   return found;

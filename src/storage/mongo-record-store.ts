@@ -160,13 +160,14 @@ export class MongoRecordStore implements RecordStore {
   }
 
   /**
-   * Writes the day record, then its status document from the record as written: two writes, the
-   * second by `_id` alone. A day's workflow has one open run at a time, so the status follows its
-   * record; an activity stopped between the two is retried and writes both again.
+   * Writes the day record, then, when the patch sets its status or error, its status document from
+   * the record as written: two writes, the second by `_id` alone. A day's workflow has one open run
+   * at a time, so the status follows its record; an activity stopped between the two is retried and
+   * writes both again.
    */
   async upsertDayRun(patch: DayRunPatch, options: { onlyIfRunId?: string } = {}): Promise<boolean> {
     const wrote = await this.writeDayRun(patch, options);
-    if (wrote) await this.writeStatus(dayKey(patch.dataset, patch.date));
+    if (wrote && ('status' in patch || 'error' in patch)) await this.writeStatus(dayKey(patch.dataset, patch.date));
     return wrote;
   }
 

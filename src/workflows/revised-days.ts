@@ -112,6 +112,8 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
       }
     }
   }
+  /** The months of the days that ran again, whatever happened after: their reports were deferred to the batch. */
+  const rerunMonths = new Set<string>();
   const worker = async () => {
     for (let day = queue.shift(); day !== undefined; day = queue.shift()) {
       try {
@@ -126,6 +128,7 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
           datasets: [day.dataset],
           ...(batched ? { deferMonthReport: true } : {}),
         });
+        rerunMonths.add(monthOf(day.date));
         const before = previous.get(keyOf(day));
         if (batched)
           await io.noteRevision({ dataset: day.dataset, date: day.date, ...(before ? { previous: before } : {}) });
@@ -137,8 +140,7 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_DAYS, queue.length) }, worker));
-  if (batched && rerun.length > 0)
-    await quick.requestReports({ periods: [...new Set(rerun.map((day) => monthOf(day.date)))].sort() });
+  if (batched && rerunMonths.size > 0) await quick.requestReports({ periods: [...rerunMonths].sort() });
   if (failed.length > 0) {
     failed.sort((a, b) => byDay(a.day, b.day));
     throw ApplicationFailure.create({

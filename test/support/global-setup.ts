@@ -135,8 +135,10 @@ async function stopAll(shared: SharedServers): Promise<void> {
   delete (globalThis as { [SHARED]?: SharedServers })[SHARED];
   const started = [...shared.started.values()];
   shared.started.clear();
-  await Promise.allSettled(started.map(async (server) => (await server).stop()));
+  const stopped = await Promise.allSettled(started.map(async (server) => (await server).stop()));
   await rm(await shared.workDir, { recursive: true, force: true });
+  const failed = stopped.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  if (failed.length > 0) throw new AggregateError(failed, `${failed.length} test server(s) did not stop`);
 }
 
 /** A vitest global set-up that starts `needs` (those not yet running) and provides their addresses. */

@@ -135,7 +135,9 @@ describe('faults injected into real days are blocked', () => {
   for (const fault of ECO2MIX_FAULTS) {
     it(`eCO2mix: ${fault.name}, on every real-time day`, async () => {
       const m = measure('eco2mix', eco2mixChecks);
-      for (const day of (await eco2mixRealDays()).filter((d) => d.realtime)) {
+      const days = (await eco2mixRealDays()).filter((d) => d.realtime);
+      expect(days).toHaveLength(57);
+      for (const day of days) {
         const label = `${day.source} ${day.date}`;
         const injected = fault.apply(day.records, `${fault.name}:${day.date}`);
         const blocked = blockedBy(await checkEco2mix(day.date, injected.day));

@@ -45,7 +45,7 @@ export function registerServeCommand(program: Command, context: () => CommandCon
         },
         config: ctx.config,
         logger: ctx.logger,
-        tokens: tokens.length > 0 ? tokens : open || isLoopback(address.host) ? null : tokens,
+        tokens: tokens.length > 0 ? tokens : null,
       });
       const stopped = new Promise<void>((resolve) => {
         const stop = () => resolve();

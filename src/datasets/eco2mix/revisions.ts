@@ -13,7 +13,7 @@ import { BadDataError } from '../../shared/errors.js';
 import { parisDayBounds } from '../../shared/partition.js';
 import type { DayDocument, DayFile, DayRevisions, RangeRevisions, RangeVerdict } from '../contract.js';
 import type { Eco2mixConfig } from './dataset.js';
-import { NATURE_RANK_SQL, natureOf, natureRank, natureOfRank, type Eco2mixNature } from './nature.js';
+import { ECO2MIX_NATURES, NATURE_RANK_SQL, natureOf, natureRank, natureOfRank, type Eco2mixNature } from './nature.js';
 import { READABLE_ROW, readEco2mixExports } from './read-exports.js';
 import { eco2mixSourceOf } from './sources.js';
 
@@ -22,7 +22,7 @@ const ROWS_TABLE = 'eco2mix_revision_rows';
 
 /** The nature a day's metrics say it holds; days measured before `nature` was kept read it from `source`. */
 export function dayNature(metrics: Readonly<Record<string, unknown>>): Eco2mixNature | null {
-  const parsed = z.enum(['realtime', 'consolidated', 'definitive']).nullable().safeParse(metrics.nature);
+  const parsed = z.enum(ECO2MIX_NATURES).nullable().safeParse(metrics.nature);
   if (parsed.success && metrics.nature !== undefined) return parsed.data;
   if (metrics.source === 'consolidated') return 'consolidated';
   return metrics.source === 'realtime' || metrics.source === 'mixed' ? 'realtime' : null;
