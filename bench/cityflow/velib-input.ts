@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { daySlots } from '../../src/shared/slots.js';
 import { seededRandom, seedOf } from '../lib/random.js';
 
-const SAMPLES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'paris');
+const SAMPLES = path.join(PROJECT_ROOT, 'src', 'datasets', 'cityflow-velib', 'demo', 'samples');
 const STATUS_SAMPLE = path.join(SAMPLES, 'dariusbengo_velib_gbfs_station_status.json');
 const INFORMATION_SAMPLE = path.join(SAMPLES, 'dariusbengo_velib_gbfs_station_information.json');
 
