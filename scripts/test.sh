@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite. After set-up, three jobs run side by side, each into its own log:
 #   checks   type check, lint, format check and the workflow bundle, one after another
-#   unit     vitest's unit tier: pure code, no servers
+#   unit     vitest's unit tier (pure code, no servers), then the bench at smoke size (each
+#            benchmark once, asserting no timing: it proves the benchmarks still run)
 #   servers  vitest's integration and end-to-end tiers, on real servers started once for both
 # Each job's log is printed whole when it ends, under its name, time and status; the run fails when
-# any job fails. Then the bench runs at smoke size.
+# any job fails.
 # With arguments, only vitest runs, with them: `npm test -- test/unit/slots.test.ts`, `npm test -- --project unit`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,7 +41,7 @@ checks() {
 # child processes, so more of them run at once than there are cores.
 declare -A jobs=(
   [checks]="checks"
-  [unit]="npx vitest run --project unit --maxWorkers=2"
+  [unit]="npx vitest run --project unit --maxWorkers=2 && node --import tsx bench/run.ts --smoke"
   [servers]="npx vitest run --project integration --project e2e --maxWorkers=3"
 )
 declare -A started
@@ -53,7 +54,7 @@ for name in checks unit servers; do
     echo $? >"$logs/$name.rc.tmp" && mv "$logs/$name.rc.tmp" "$logs/$name.rc"
   ) &
 done
-step "running side by side: checks, unit tests, integration and end-to-end tests (each log prints when its job ends)"
+step "running side by side: checks, unit tests then the smoke bench, integration and end-to-end tests (each log prints when its job ends)"
 
 status=0
 pending=(checks unit servers)
@@ -75,5 +76,4 @@ if [ "$status" -ne 0 ]; then
   step "the suite FAILED: see the job(s) marked FAILED above"
   exit "$status"
 fi
-step "bench, smoke size (runs each benchmark once; asserts no timing)"
-node --import tsx bench/run.ts --smoke
+step "the suite passed"
