@@ -41,7 +41,7 @@ export interface DatasetDayOutput {
   readonly metricsKey: string;
   readonly rows: { readonly read: number; readonly written: number; readonly rejected: number };
   readonly completeness: number | null;
-  /** The day's quality checks that did not pass (accepted or warnings), absent in runs before checks. */
+  /** The day's quality checks that did not pass (accepted or warnings). */
   readonly failedChecks?: readonly CheckResult[];
 }
 
