@@ -11,9 +11,3 @@ const DATASET_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 export function isDatasetName(value: string): boolean {
   return DATASET_NAME.test(value);
 }
-
-/**
- * The datasets of a day whose run did not list them, in runs started before days listed their
- * datasets: the national electricity dataset, then the only one. Kept so those runs replay.
- */
-export const DATASETS_OF_UNLISTED_DAYS: readonly DatasetName[] = ['eco2mix'];

@@ -3,18 +3,6 @@ import type { DatasetName } from './datasets.js';
 import type { ImportRef } from './imports.js';
 import type { CheckResult } from './quality.js';
 
-/** `patched()` marker of runs that plan their inputs and datasets through the dataset modules. */
-export const DATASET_MODULES_PATCH = 'dataset-modules';
-
-/** `patched()` marker of runs whose dataset-days run their module's data-quality checks after the metrics. */
-export const QUALITY_CHECKS_PATCH = 'quality-checks';
-
-/**
- * `patched()` marker of lean runs: record keeping, planning and the month report request as local
- * activities, a day's downloads in one task, the month report asked by the backfill for its days.
- */
-export const LEAN_DAY_PATCH = 'lean-day';
-
 export const RUN_KINDS = ['scheduled', 'manual', 'backfill', 'ingest'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
@@ -53,7 +41,7 @@ export interface DatasetDayOutput {
   readonly metricsKey: string;
   readonly rows: { readonly read: number; readonly written: number; readonly rejected: number };
   readonly completeness: number | null;
-  /** The day's quality checks that did not pass (accepted or warnings), absent in runs before checks. */
+  /** The day's quality checks that did not pass (accepted or warnings). */
   readonly failedChecks?: readonly CheckResult[];
 }
 

@@ -4,7 +4,6 @@ import {
   continueAsNew,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -19,7 +18,6 @@ import { checkBackfillInput } from '../shared/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { pauseSignal, progressQuery, resumeSignal } from '../shared/backfill-messages.js';
 import { describeFailure } from './failure-messages.js';
-import { LEAN_DAY_PATCH } from '../shared/pipeline.js';
 import { monthOf } from '../shared/periods.js';
 import { runDay } from './run-day.js';
 
@@ -43,29 +41,19 @@ const passes = proxyActivities<Activities>({
 });
 
 /**
- * Imports whose runs first prepare their days in passes over many days (`prepareImportDays`), for
- * a dataset that has them: each day then finds its transform and metrics done (a year of eCO2mix:
- * about 35 ms of DuckDB work a day becomes well under one).
+ * Days started by one run before it continues as new (the server's continue-as-new suggestion
+ * still ends a run whose history grows too long): each run ends by waiting for its days in flight,
+ * and asks for its months' reports once, so fewer runs keep the days flowing (730 days at parallel
+ * 16: 8.47 and 8.99 days/s against 7.13 and 8.48 with 150-day runs, two pairs of runs).
  */
-const IMPORT_PASSES_PATCH = 'import-days-in-passes';
-
-/** Backfills that re-check each day just before starting it (`missing` and `failed` modes). */
-const RECHECK_PATCH = 'recheck-days-before-start';
-
-/** Days started by one run before it continues as new, keeping its history small (runs before LONG_RUNS_PATCH). */
-const DEFAULT_DAYS_PER_RUN = 150;
-/**
- * Backfills whose runs start up to 1 000 days (the server's continue-as-new suggestion still ends
- * a run whose history grows too long): each run ends by waiting for its days in flight, and asks
- * for its months' reports once, so fewer runs keep the days flowing (730 days at parallel 16: 8.47
- * and 8.99 days/s against 7.13 and 8.48, two pairs of runs).
- */
-const LONG_RUNS_PATCH = 'longer-backfill-runs';
-const LONG_DAYS_PER_RUN = 1_000;
+const DAYS_PER_RUN = 1_000;
 
 /**
- * Prepares the days of an import this run will start. When it cannot, each day does its own work
- * (and fails on its own, saying why, if the file is at fault): the failure is logged, not the run's.
+ * Prepares the days of an import this run will start, in passes over many days (`prepareImportDays`)
+ * for a dataset that has them: each day then finds its transform and metrics done (a year of
+ * eCO2mix: about 35 ms of DuckDB work a day becomes well under one). When it cannot, each day does
+ * its own work (and fails on its own, saying why, if the file is at fault): the failure is logged,
+ * not the run's.
  */
 async function prepareImportDays(importRef: ImportRef, dates: string[]): Promise<void> {
   try {
@@ -87,8 +75,7 @@ async function prepareImportDays(importRef: ImportRef, dates: string[]): Promise
  * elsewhere is attached to, so overlapping backfills run each day once. The month reports of its days are
  * asked for once per batch (before continuing as new, at the end, and when cancelled) rather than
  * by each day. An import first prepares the days of each run in passes over many days (for a
- * dataset that has them). Continues as new every 1 000 days (150 for runs started before), or
- * sooner when the server suggests it. Completes with a summary, failed days included (each failed
+ * dataset that has them). Continues as new every 1 000 days, or sooner when the server suggests it. Completes with a summary, failed days included (each failed
  * day is also a Failed `daily/{date}` for operators).
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
@@ -141,8 +128,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   }
 
   const taskQueue = backfillTaskQueue(workflowInfo().taskQueue);
-  // Lean backfills ask for each month's report once per batch of days, not once per day.
-  const batchReports = patched(LEAN_DAY_PATCH);
+  // Each month's report is asked for once per batch of days, not once per day.
   const requestMonthReports = async () => {
     if (months.size === 0) return;
     const periods = [...months].sort();
@@ -159,17 +145,17 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       taskQueue,
       ...(input.datasets ? { datasets: input.datasets } : {}),
       ...(input.importRef ? { importRef: input.importRef } : {}),
-      ...(batchReports ? { deferMonthReport: true } : {}),
+      deferMonthReport: true,
     })
       .then(() => void (succeeded += 1))
       .catch((error: unknown) => void failed.push({ date, message: describeFailure(error).message }))
       .finally(() => {
         running.delete(date);
-        if (batchReports) months.add(monthOf(date));
+        months.add(monthOf(date));
       });
   };
 
-  const recheck = input.mode !== 'all' && !input.importRef && patched(RECHECK_PATCH);
+  const recheck = input.mode !== 'all' && !input.importRef;
   const stillPlanned = async (dates: string[]) => {
     const { run, skipped: done } = await local.recheckBackfillDays({
       dates,
@@ -180,10 +166,9 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     return run;
   };
 
-  const longRuns = patched(LONG_RUNS_PATCH);
-  const daysPerRun = input.daysPerRun ?? (longRuns ? LONG_DAYS_PER_RUN : DEFAULT_DAYS_PER_RUN);
+  const daysPerRun = input.daysPerRun ?? DAYS_PER_RUN;
   const timeToContinue = () => startedThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested;
-  if (input.importRef && pending.length > 0 && patched(IMPORT_PASSES_PATCH)) {
+  if (input.importRef && pending.length > 0) {
     const dates = pending.slice(0, daysPerRun);
     preparing = dates.length;
     await prepareImportDays(input.importRef, dates);

@@ -2,7 +2,6 @@ import {
   ApplicationFailure,
   executeChild,
   log,
-  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -17,14 +16,7 @@ import { workflowIds } from '../shared/keys.js';
 import { partitionDateAttribute } from '../shared/partition.js';
 import { monthOf } from '../shared/periods.js';
 import { resolvePartition } from '../shared/resolve-partition.js';
-import {
-  DATASET_MODULES_PATCH,
-  LEAN_DAY_PATCH,
-  type DailyPipelineInput,
-  type DailyPipelineOutput,
-  type DatasetDayOutput,
-} from '../shared/pipeline.js';
-import { DATASETS_OF_UNLISTED_DAYS } from '../shared/datasets.js';
+import type { DailyPipelineInput, DailyPipelineOutput, DatasetDayOutput } from '../shared/pipeline.js';
 import {
   BackfillId,
   PartitionDate,
@@ -52,7 +44,7 @@ const quick = proxyActivities<Activities>({
 /** Listing the day's datasets and asking for the month's report: in the workflow task, no round trip. */
 const local = localRecordKeeping;
 
-/** The attributes of `wanted` this run does not carry yet (a lean run upserts only those). */
+/** The attributes of `wanted` this run does not carry yet (only those are upserted). */
 function missingAttributes(wanted: readonly SearchAttributePair[]): SearchAttributePair[] {
   const carried = workflowInfo().typedSearchAttributes;
   return wanted.filter((pair) => {
@@ -88,21 +80,14 @@ function checkedDayInput(raw: unknown) {
 export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Promise<DailyPipelineOutput> {
   const input = checkedDayInput(rawInput);
   const { date, runKind } = input;
-  const lean = patched(LEAN_DAY_PATCH);
-  const datasets =
-    input.datasets ??
-    (lean
-      ? await local.dailyDatasets({ date })
-      : patched(DATASET_MODULES_PATCH)
-        ? await quick.dailyDatasets({ date })
-        : DATASETS_OF_UNLISTED_DAYS);
+  const datasets = input.datasets ?? (await local.dailyDatasets({ date }));
   const attributes: SearchAttributePair[] = [
     { key: PartitionDate, value: partitionDateAttribute(date) },
     { key: RunKindAttribute, value: runKind },
     { key: PipelineStageAttribute, value: 'download' },
     ...(input.backfillId ? [{ key: BackfillId, value: input.backfillId }] : []),
   ];
-  const toUpsert = lean ? missingAttributes(attributes) : attributes;
+  const toUpsert = missingAttributes(attributes);
   if (toUpsert.length > 0) upsertSearchAttributes(toUpsert);
 
   const outcomes: DatasetOutcome[] = await Promise.all(
@@ -131,12 +116,7 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
 
   upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
   const reportKeys = await quick.buildDailyReport({ date, outcomes });
-  if (lean) {
-    if (!input.deferMonthReport) await local.requestReport({ period: monthOf(date) });
-  } else if (patched('period-reports')) {
-    // Runs started before monthly reports existed end without asking for one.
-    await quick.requestReport({ period: monthOf(date) });
-  }
+  if (!input.deferMonthReport) await local.requestReport({ period: monthOf(date) });
 
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0) {

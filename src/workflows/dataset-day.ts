@@ -3,7 +3,6 @@ import {
   CancellationScope,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -14,14 +13,7 @@ import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { checkDatasetDayInput } from '../shared/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { blockingChecks, describeCheck, type CheckResult } from '../shared/quality.js';
-import {
-  DATASET_MODULES_PATCH,
-  LEAN_DAY_PATCH,
-  QUALITY_CHECKS_PATCH,
-  type DatasetDayInput,
-  type DatasetDayOutput,
-  type PipelineStage,
-} from '../shared/pipeline.js';
+import type { DatasetDayInput, DatasetDayOutput, PipelineStage } from '../shared/pipeline.js';
 import { PipelineStageAttribute } from '../shared/search-attributes.js';
 import { describeFailure, operatorMessage } from './failure-messages.js';
 import { localRecordKeeping } from './local-activities.js';
@@ -39,47 +31,23 @@ const io = proxyActivities<Activities>({
   },
 });
 
-/** Record keeping: short, retried for about five minutes while the database does not answer. */
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  heartbeatTimeout: '20 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '30 seconds',
-    maximumAttempts: 15,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
-
 /** Record keeping and planning: in the workflow task, no round trip. */
 const local = localRecordKeeping;
 
-/** The sources every day downloaded before days were planned (those of the one dataset there was). */
-const SOURCES_BEFORE_PLANS = ['realtime', 'consolidated'] as const;
-
 /**
- * The raw files of the day: downloaded, taken from an imported file, or already stored (drops,
- * snapshots). A lean run plans locally and downloads all its sources in one task.
+ * The raw files of the day: taken from an imported file, or downloaded (all its sources in one
+ * task), beside the files already stored for it (drops, snapshots).
  */
-async function gatherInputs(input: DatasetDayInput, lean: boolean): Promise<InputFile[]> {
+async function gatherInputs(input: DatasetDayInput): Promise<InputFile[]> {
   const { dataset, date, importRef } = input;
-  const plan = lean
-    ? await local.planDay({ dataset, date })
-    : patched(DATASET_MODULES_PATCH)
-      ? await quick.planDay({ dataset, date })
-      : null;
+  const plan = await local.planDay({ dataset, date });
   if (importRef) {
-    const sources = plan ? plan.downloads.map((d) => d.source) : SOURCES_BEFORE_PLANS;
+    const sources = plan.downloads.map((d) => d.source);
     const imported = await Promise.all(sources.map((source) => io.importSource({ dataset, date, source, importRef })));
     return imported.filter((file): file is InputFile => file !== null);
   }
-  if (!plan) return Promise.all(SOURCES_BEFORE_PLANS.map((source) => io.downloadSource({ dataset, date, source })));
-  if (lean) {
-    const downloads = plan.downloads;
-    const downloaded = downloads.length > 0 ? await io.downloadSources({ dataset, date, downloads }) : [];
-    return [...downloaded, ...plan.files];
-  }
-  const downloaded = await Promise.all(plan.downloads.map((d) => io.downloadSource({ dataset, date, ...d })));
+  const downloads = plan.downloads;
+  const downloaded = downloads.length > 0 ? await io.downloadSources({ dataset, date, downloads }) : [];
   return [...downloaded, ...plan.files];
 }
 
@@ -110,8 +78,6 @@ function dataQualityFailure(dataset: string, date: string, blocking: readonly Ch
 export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
   const input = checkedInput(checkDatasetDayInput, rawInput);
   const { dataset, date } = input;
-  const lean = patched(LEAN_DAY_PATCH);
-  const records = lean ? local : quick;
   let stage: PipelineStage = 'download';
   const enter = (next: PipelineStage) => {
     stage = next;
@@ -120,11 +86,11 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
   let inputs: InputFile[] = [];
   let checks: readonly CheckResult[] | undefined;
 
-  await records.startDayRun({ dataset, date, runKind: input.runKind });
+  await local.startDayRun({ dataset, date, runKind: input.runKind });
   try {
-    // A lean run started by its daily pipeline already carries the stage `download`.
-    if (!lean || workflowInfo().typedSearchAttributes.get(PipelineStageAttribute) !== 'download') enter('download');
-    inputs = await gatherInputs(input, lean);
+    // A run started by its daily pipeline already carries the stage `download`.
+    if (workflowInfo().typedSearchAttributes.get(PipelineStageAttribute) !== 'download') enter('download');
+    inputs = await gatherInputs(input);
     enter('transform');
     const transformed = await io.transformDay({ dataset, date, inputs });
     const processedKeys = transformed.processedKeys ?? [transformed.processedKey];
@@ -141,22 +107,20 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       metrics.metricsKey,
       ...(metrics.anomaliesKey ? [metrics.anomaliesKey] : []),
     ];
-    if (lean || patched(QUALITY_CHECKS_PATCH)) {
-      enter('quality');
-      const quality = await io.checkQuality({
-        dataset,
-        date,
-        processedKeys,
-        accept: input.acceptChecks ?? [],
-        rows: transformed.rows,
-        inputs,
-      });
-      checks = quality.results;
-      if (quality.checksKey) outputs.push(quality.checksKey);
-      const blocking = blockingChecks(quality.results);
-      if (blocking.length > 0) throw dataQualityFailure(dataset, date, blocking);
-    }
-    await records.finishDayRun({
+    enter('quality');
+    const quality = await io.checkQuality({
+      dataset,
+      date,
+      processedKeys,
+      accept: input.acceptChecks ?? [],
+      rows: transformed.rows,
+      inputs,
+    });
+    checks = quality.results;
+    if (quality.checksKey) outputs.push(quality.checksKey);
+    const blocking = blockingChecks(quality.results);
+    if (blocking.length > 0) throw dataQualityFailure(dataset, date, blocking);
+    await local.finishDayRun({
       dataset,
       date,
       status: 'succeeded',
@@ -165,7 +129,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       outputs,
       rows: transformed.rows,
       error: null,
-      ...(checks ? { checks } : {}),
+      checks,
     });
     enter('done');
     log.info('dataset day succeeded', { dataset, date, ...transformed.rows });
@@ -176,11 +140,11 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       metricsKey: metrics.metricsKey,
       rows: transformed.rows,
       completeness: metrics.completeness,
-      ...(checks ? { failedChecks: checks.filter((check) => !check.passed) } : {}),
+      failedChecks: checks.filter((check) => !check.passed),
     };
   } catch (error) {
     const recordFailure = (failure: { type: string; message: string }) =>
-      records.finishDayRun({
+      local.finishDayRun({
         dataset,
         date,
         status: 'failed',

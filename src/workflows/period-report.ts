@@ -3,7 +3,6 @@ import {
   condition,
   continueAsNew,
   log,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -57,8 +56,6 @@ const BUILDS_PER_RUN = 100;
 const COOLDOWN_PER_BUILD = 4;
 /** The longest such wait, however long the last build took. */
 const MAX_COOLDOWN_MS = 5 * 60_000;
-/** Runs that recorded this marker wait out the cooldown; those started before never do. */
-const BUILD_COOLDOWN_PATCH = 'period-report-cooldown';
 
 /**
  * periodReport: the one place a period's report is built, so that builds never overlap (a backfill
@@ -107,8 +104,7 @@ export async function periodReport(input: PeriodReportInput): Promise<PeriodRepo
     const asked = await condition(() => requested > built, IDLE_MS);
     // A request delivered with the idle timer (same activation) is seen here: never complete with one pending.
     if (!asked && requested <= built) return state();
-    if (patched(BUILD_COOLDOWN_PATCH) && !awaited && nextBuildAt > Date.now())
-      await condition(() => awaited, nextBuildAt - Date.now());
+    if (!awaited && nextBuildAt > Date.now()) await condition(() => awaited, nextBuildAt - Date.now());
     await quiet();
     awaited = false;
     const target = requested;

@@ -1,4 +1,4 @@
-import { ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ProvisionalDay } from '../activities/revised-days.js';
 import { monthOf } from '../shared/periods.js';
@@ -31,11 +31,6 @@ const DEFAULT_LOOKBACK_DAYS = 31;
 /** Days re-run at once at most. */
 const PARALLEL_DAYS = 4;
 const DAY_MS = 86_400_000;
-/**
- * Runs that recorded this marker ask datasets with a range check once per window which days are
- * revised, keep what each revision changed, and ask for the month reports once per batch.
- */
-const RANGE_REVISIONS_PATCH = 'range-revisions';
 
 export interface RevisedDaysInput {
   /** How many days back from today (Paris) provisional days are looked for; 31 when absent. */
@@ -84,32 +79,28 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
   const to = parisDateOf(new Date(now));
   const from = parisDateOf(new Date(now - (lookbackDays - 1) * DAY_MS));
   const provisional = await quick.listProvisionalDays({ from, to });
-  const batched = patched(RANGE_REVISIONS_PATCH);
   const rerun: ProvisionalDay[] = [];
   const waiting: ProvisionalDay[] = [];
   const failed: Array<{ day: ProvisionalDay; error: string }> = [];
   /** Days known to be revised, with their metrics before the re-run (range checks). */
   const previous = new Map<string, Record<string, unknown>>();
   const keyOf = (day: ProvisionalDay) => `${day.dataset}/${day.date}`;
-  let queue: ProvisionalDay[] = [...provisional];
-  if (batched) {
-    queue = provisional.filter((day) => day.range !== true);
-    const ranged = [...new Set(provisional.filter((day) => day.range === true).map((day) => day.dataset))];
-    for (const dataset of ranged) {
-      const days = provisional.filter((day) => day.dataset === dataset && day.range === true);
-      try {
-        const found = await io.findRevisedDays({ dataset, from, to, dates: days.map((d) => d.date) });
-        for (const day of days) {
-          const revised = found.revised.find((r) => r.date === day.date);
-          if (revised) {
-            previous.set(keyOf(day), revised.previous);
-            queue.push(day);
-          } else waiting.push(day);
-        }
-      } catch (error) {
-        const message = describeFailure(error).message;
-        for (const day of days) failed.push({ day, error: message });
+  const queue = provisional.filter((day) => day.range !== true);
+  const ranged = [...new Set(provisional.filter((day) => day.range === true).map((day) => day.dataset))];
+  for (const dataset of ranged) {
+    const days = provisional.filter((day) => day.dataset === dataset && day.range === true);
+    try {
+      const found = await io.findRevisedDays({ dataset, from, to, dates: days.map((d) => d.date) });
+      for (const day of days) {
+        const revised = found.revised.find((r) => r.date === day.date);
+        if (revised) {
+          previous.set(keyOf(day), revised.previous);
+          queue.push(day);
+        } else waiting.push(day);
       }
+    } catch (error) {
+      const message = describeFailure(error).message;
+      for (const day of days) failed.push({ day, error: message });
     }
   }
   /** The months of the days that ran again, whatever happened after: their reports were deferred to the batch. */
@@ -126,12 +117,11 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
           date: day.date,
           runKind: 'scheduled',
           datasets: [day.dataset],
-          ...(batched ? { deferMonthReport: true } : {}),
+          deferMonthReport: true,
         });
         rerunMonths.add(monthOf(day.date));
         const before = previous.get(keyOf(day));
-        if (batched)
-          await io.noteRevision({ dataset: day.dataset, date: day.date, ...(before ? { previous: before } : {}) });
+        await io.noteRevision({ dataset: day.dataset, date: day.date, ...(before ? { previous: before } : {}) });
         await quick.requestReport({ period: day.date });
         rerun.push(day);
       } catch (error) {
@@ -140,7 +130,7 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_DAYS, queue.length) }, worker));
-  if (batched && rerunMonths.size > 0) await quick.requestReports({ periods: [...rerunMonths].sort() });
+  if (rerunMonths.size > 0) await quick.requestReports({ periods: [...rerunMonths].sort() });
   if (failed.length > 0) {
     failed.sort((a, b) => byDay(a.day, b.day));
     throw ApplicationFailure.create({

@@ -22,7 +22,7 @@ function filesUnder(roots: readonly string[], extensions: readonly string[]): st
   });
 }
 
-const MARKDOWN = filesUnder(['README.md', 'docs', 'bench', 'deploy', 'src'], ['.md']);
+const MARKDOWN = filesUnder(['README.md', 'CHANGELOG.md', 'docs', 'bench', 'deploy', 'src'], ['.md']);
 const CODE = filesUnder(
   ['src', 'test', 'bench', 'deploy', 'scripts', '.env.example'],
   ['.ts', '.py', '.sh', '.example'],

@@ -1,5 +1,7 @@
 /** Controlling a running backfill on the real dev server: continue-as-new, pause/resume, cancel. */
 import { WorkflowFailedError } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackfill } from '../../src/client/start-backfill.js';
@@ -62,6 +64,10 @@ describe('a running backfill', () => {
     }
     expect(runs.filter((s) => s === 'CONTINUED_AS_NEW')).toHaveLength(2);
     expect(runs.filter((s) => s === 'COMPLETED')).toHaveLength(1);
+    if (process.env.RECORD_HISTORIES === '1') {
+      const first = harness.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+      await writeFile('test/replay/histories/backfill-continue-as-new.json', historyToJSON(await first.fetchHistory()));
+    }
   });
 
   it('starts no new day while paused, and finishes after resume', async () => {

@@ -138,7 +138,7 @@ describe('a recent weather day, provisional first, final once the archive has it
   it('runs the day again on the archive once it has the day: final, with the new figures in its report', async () => {
     const before = await harness.resources.deps.records.getDayRun(WEATHER, DAY);
     meteo.archiveUntil = DAY;
-    expect(await check('revised-days-rerun-batched')).toMatchObject({ rerun: [day], waiting: [] });
+    expect(await check('revised-days-source-rerun')).toMatchObject({ rerun: [day], waiting: [] });
 
     const metrics = (await harness.resources.deps.records.getMetrics(WEATHER, DAY))?.metrics;
     expect(metrics).toMatchObject({ status: 'final', temperature: { maxC: 22.9 }, completeness: 1 });

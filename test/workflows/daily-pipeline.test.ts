@@ -142,13 +142,12 @@ describe('dailyPipeline on the real dev server', () => {
     expect(child.typedSearchAttributes.get(PipelineStageAttribute)).toBe('done');
 
     if (process.env.RECORD_HISTORIES === '1') {
-      // Earlier histories stay as they were recorded: each new command sequence gets a file of its own.
       const history = await handle.fetchHistory();
-      await writeFile('test/replay/histories/daily-pipeline-2025-08-22-lean-day.json', historyToJSON(history));
+      await writeFile('test/replay/histories/daily-pipeline-succeeded.json', historyToJSON(history));
       const childHistory = await harness.client.workflow
         .getHandle(workflowIds.datasetDay('eco2mix', sample.date))
         .fetchHistory();
-      await writeFile('test/replay/histories/dataset-day-2025-08-22-lean-day.json', historyToJSON(childHistory));
+      await writeFile('test/replay/histories/dataset-day-downloads.json', historyToJSON(childHistory));
     }
   });
 

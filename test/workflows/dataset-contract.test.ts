@@ -106,7 +106,6 @@ describe('a dataset module added in the test suite alone', () => {
     });
     const report = await json('reports/dt=2024-03-31/daily_report.json');
     expect(JSON.stringify(report)).toContain('"toy"');
-    await recordHistory(workflowIds.datasetDay('toy', '2024-03-31'), 'dataset-day-planned-http-2024-03-31-lean-day');
   });
 
   it('claims a dropped file into each Paris day it covers, runs them, and empties the inbox', async () => {
@@ -123,11 +122,9 @@ describe('a dataset module added in the test suite alone', () => {
     expect(result.days).toEqual(['2024-10-26', '2024-10-27']);
     expect(result.ran).toEqual(['2024-10-26', '2024-10-27']);
     expect(result.released).toBe(true);
-    await recordHistory(handle.workflowId, 'ingest-drop-2024-10-26');
-    await recordHistory(
-      workflowIds.datasetDay('toydrop', '2024-10-27'),
-      'dataset-day-planned-drop-2024-10-27-lean-day',
-    );
+    await recordHistory(handle.workflowId, 'ingest-drop');
+    await recordHistory(workflowIds.daily('2024-10-27'), 'daily-pipeline-given-datasets');
+    await recordHistory(workflowIds.datasetDay('toydrop', '2024-10-27'), 'dataset-day-stored-files');
     expect(await harness.resources.deps.objects.head(inboxKey)).toBeNull();
     expect(await valuesOf('toydrop', '2024-10-27')).toEqual([
       ['2024-10-27T12:00', 6],

@@ -186,7 +186,7 @@ describe('an eCO2mix day, real time first, then consolidated, then definitive', 
   });
 
   it('waits, with one request for the whole window, while nothing newer is published', async () => {
-    const output = await check('revised-days-eco2mix-waiting');
+    const output = await check('revised-days-range-waiting');
     expect(output).toMatchObject({ rerun: [], waiting: [day] });
     expect(groupedRequests()).toHaveLength(1);
     expect(groupedRequests()[0]?.url).toMatch(/group_by=date%2C\+nature/);
@@ -229,7 +229,7 @@ describe('an eCO2mix day, real time first, then consolidated, then definitive', 
     portal.setData(CONS, apiRecordsToExportCsv(CONSOLIDATED));
     const before = await harness.resources.deps.records.getDayRun('eco2mix', DAY);
     const grouped = groupedRequests().length;
-    expect(await check('revised-days-eco2mix-consolidated')).toMatchObject({ rerun: [day], waiting: [] });
+    expect(await check('revised-days-range-rerun')).toMatchObject({ rerun: [day], waiting: [] });
     expect(groupedRequests()).toHaveLength(grouped + 1);
     expect(dayExports()).toHaveLength(2); // the revised day's export, once
 

@@ -83,12 +83,14 @@ describe('courant import of the RTE file of June 2016', () => {
 
     if (process.env.RECORD_HISTORIES === '1') {
       const child = harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', '2016-06-01'));
+      await writeFile('test/replay/histories/dataset-day-import.json', historyToJSON(await child.fetchHistory()));
+      const daily = harness.client.workflow.getHandle(workflowIds.daily('2016-06-01'));
       await writeFile(
-        'test/replay/histories/dataset-day-import-2016-06-01-lean-day.json',
-        historyToJSON(await child.fetchHistory()),
+        'test/replay/histories/daily-pipeline-month-report-deferred.json',
+        historyToJSON(await daily.fetchHistory()),
       );
       await writeFile(
-        'test/replay/histories/backfill-import-passes.json',
+        'test/replay/histories/backfill-import.json',
         historyToJSON(await harness.client.workflow.getHandle(workflowIds.backfill('june')).fetchHistory()),
       );
     }

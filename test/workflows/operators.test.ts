@@ -4,6 +4,8 @@
  */
 import type { DailyPipelineWorkflow } from '../../src/shared/workflow-types.js';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { temporal } from '@temporalio/proto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +156,12 @@ describe('one run per day', () => {
       attempt: 1,
       runKind: 'manual',
     });
+    if (process.env.RECORD_HISTORIES === '1') {
+      await writeFile(
+        'test/replay/histories/scheduled-daily-attach.json',
+        historyToJSON(await scheduled.fetchHistory()),
+      );
+    }
   });
 });
 
@@ -195,6 +203,11 @@ describe('the daily schedule', () => {
     const parent = day.parentExecution?.workflowId ?? '';
     const scheduled = await harness.client.workflow.getHandle(parent).describe();
     expect(scheduled.typedSearchAttributes.get(TemporalScheduledStartTime)).toBeInstanceOf(Date);
+    if (process.env.RECORD_HISTORIES === '1') {
+      const handle = harness.client.workflow.getHandle(parent);
+      await handle.result();
+      await writeFile('test/replay/histories/scheduled-daily.json', historyToJSON(await handle.fetchHistory()));
+    }
 
     await runCli(['schedules', 'pause', '--note', 'source maintenance'], env);
     expect((await runCli(['schedules', 'describe'], env)).stdout).toContain('(PAUSED: source maintenance)');

@@ -72,7 +72,7 @@ describe('three overlapping backfills of missing days', () => {
 
     const middle = handles[1];
     if (process.env.RECORD_HISTORIES === '1' && middle) {
-      await writeFile('test/replay/histories/backfill-long-runs.json', historyToJSON(await middle.fetchHistory()));
+      await writeFile('test/replay/histories/backfill-recheck.json', historyToJSON(await middle.fetchHistory()));
     }
   });
 });

@@ -103,10 +103,9 @@ describe('a blocking quality check', () => {
 
     if (process.env.RECORD_HISTORIES === '1') {
       const history = await harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', DAY)).fetchHistory();
-      await writeFile(
-        'test/replay/histories/dataset-day-quality-blocked-2019-06-12-lean-day.json',
-        historyToJSON(history),
-      );
+      await writeFile('test/replay/histories/dataset-day-quality-blocked.json', historyToJSON(history));
+      const daily = await harness.client.workflow.getHandle(workflowIds.daily(DAY)).fetchHistory();
+      await writeFile('test/replay/histories/daily-pipeline-dataset-failed.json', historyToJSON(daily));
     }
   });
 
@@ -144,13 +143,5 @@ describe('a blocking quality check', () => {
     expect(record?.checks?.every((c) => c.passed)).toBe(true);
     const status = await runCli(['status', '--from', DAY, '--to', DAY, '--check'], env);
     expect(status.code, status.stdout + status.stderr).toBe(0);
-
-    if (process.env.RECORD_HISTORIES === '1') {
-      const history = await harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', DAY)).fetchHistory();
-      await writeFile(
-        'test/replay/histories/dataset-day-quality-passed-2019-06-12-lean-day.json',
-        historyToJSON(history),
-      );
-    }
   });
 });

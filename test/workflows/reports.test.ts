@@ -108,9 +108,6 @@ describe('monthly and annual reports', () => {
     }
     expect(builds).toBeGreaterThanOrEqual(1);
     expect(builds).toBeLessThan(27);
-    if (process.env.RECORD_HISTORIES === '1') {
-      await writeFile('test/replay/histories/period-report-2018-02.json', historyToJSON(history));
-    }
   });
 
   it('says in the daily CSV alone what happened on a day, failed or not', async () => {
@@ -232,7 +229,7 @@ describe('monthly and annual reports', () => {
     expect(cooldowns(first.completedIndex, second.index).length).toBe(1);
     expect(cooldowns(second.completedIndex, third.index)).toEqual([]);
     if (process.env.RECORD_HISTORIES === '1') {
-      await writeFile('test/replay/histories/period-report-cooldown.json', historyToJSON(history));
+      await writeFile('test/replay/histories/period-report-spaced-builds.json', historyToJSON(history));
     }
   });
 
