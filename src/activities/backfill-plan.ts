@@ -9,7 +9,7 @@ import { dailyDatasetNames } from '../datasets/catalog.js';
 export interface PlanBackfillInput {
   readonly from: string;
   readonly to: string;
-  /** Absent in backfills started before backfills listed their datasets: the daily ones. */
+  /** Absent: the datasets that run daily on the first day of the range. */
   readonly datasets?: readonly DatasetName[];
   readonly mode: BackfillMode;
 }
