@@ -1,10 +1,11 @@
 /**
- * Vélib' collected by the running stack: `courant schedules apply` creates the snapshot schedule
- * (one slot a minute, as configured), which the test then paces at a slot every ten seconds (the
- * same definition, with the slot length no configuration sets), a `courant worker` takes the GBFS
- * feed in every slot, and the collection goes on through a worker killed in the middle of a
- * snapshot and through a restart of the Temporal server (its own, with its history on disk) — every
- * stored slot once, each taken within its own slot, none made up for the slots the server was down.
+ * Vélib' collected by the running stack: `courant schedules apply` (through the executable's entry,
+ * in this process) creates the snapshot schedule (one slot a minute, as configured), which the test
+ * then paces at a slot every ten seconds (the same definition, with the slot length no
+ * configuration sets); a `courant worker` takes the GBFS feed in every slot, and the collection
+ * goes on through a worker killed in the middle of a snapshot and through a restart of the
+ * Temporal server (its own, with its history on disk) — every stored slot once, each taken within
+ * its own slot, none made up for the slots the server was down.
  */
 import { Client, Connection } from '@temporalio/client';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -20,7 +21,7 @@ import { applySchedule, type ApplyResult } from '../../src/schedules/operations.
 import { snapshotSchedule } from '../../src/schedules/snapshot-schedule.js';
 import { slotStartSeconds } from '../../src/shared/slots.js';
 import { uniqueName } from '../support/names.js';
-import { runCli, runCommandLine } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { startGbfsServer, type GbfsServer } from '../support/velib-gbfs.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
@@ -129,9 +130,9 @@ afterAll(async () => {
 
 describe('the Vélib snapshot collector on the running stack', () => {
   it('takes a slot every slot through a worker kill and a server restart, each slot once and in its own slot', async () => {
-    const applied = await runCli(['schedules', 'apply'], env);
+    const applied = await runCommandLine(['schedules', 'apply'], env);
     expect(applied.stdout).toContain(`schedule ${SCHEDULE_ID} created`);
-    const described = (await runCli(['schedules', 'describe'], env)).stdout;
+    const described = (await runCommandLine(['schedules', 'describe'], env)).stdout;
     expect(described).toMatch(new RegExp(`schedule ${SCHEDULE_ID}\\n  every +1m\\n  workflow +collectSnapshots`));
 
     expect((await paceSchedule()).action).toBe('updated');
