@@ -1,5 +1,6 @@
 /** Snapshot slots: aligned on the hour, named by their Paris wall-clock start, 23/24/25-hour days. */
 import { describe, expect, it } from 'vitest';
+import { storageKeys } from '../../src/shared/keys.js';
 import { daySlots, slotOf, slotOfSeconds, slotStart, slotStartSeconds } from '../../src/shared/slots.js';
 
 describe('snapshot slots', () => {
@@ -47,5 +48,15 @@ describe('snapshot slots', () => {
     expect(slotStartSeconds('2024-06-12', '103045', 10)).toBeNull();
     expect(slotStartSeconds('2024-06-12', '1030', 10)).toBeNull();
     expect(() => slotOfSeconds(new Date(), 7)).toThrow(/does not divide a minute/);
+  });
+
+  it('stores a snapshot under its slot name, of minutes or of seconds, and no other name', () => {
+    expect(storageKeys.snapshot('cityflow-velib', '2024-10-27', 'velib', '022030bis', 'json')).toBe(
+      'raw/cityflow-velib/dt=2024-10-27/velib/022030bis.json',
+    );
+    expect(storageKeys.snapshot('cityflow-velib', '2024-10-27', 'velib', '0215', 'json')).toBe(
+      'raw/cityflow-velib/dt=2024-10-27/velib/0215.json',
+    );
+    expect(() => storageKeys.snapshot('cityflow-velib', '2024-10-27', 'velib', '02203', 'json')).toThrow(RangeError);
   });
 });
