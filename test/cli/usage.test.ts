@@ -53,7 +53,7 @@ describe('courant usage errors exit 2 and name the problem', () => {
   });
 });
 
-describe.concurrent('the courant executable', () => {
+describe('the courant executable', () => {
   it('prints help on stdout alone and exits 0', async () => {
     const r = await runCli(['run', '--help']);
     expect(r.code).toBe(0);
