@@ -5,14 +5,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackfillProgress, BackfillSummary } from '../shared/backfill.js';
 import { progressQuery } from '../shared/backfill-messages.js';
 import { progressLine, summaryTable } from './backfill-progress.js';
+import type { OutputStream } from './context.js';
 
 /** Prints progress until the backfill ends, then its summary table; returns the summary. */
 export async function followBackfill(
   handle: WorkflowHandle<BackfillWorkflow>,
   id: string,
-  out: NodeJS.WritableStream,
+  out: OutputStream,
 ): Promise<BackfillSummary> {
-  const tty = process.stdout.isTTY === true;
+  const tty = out.isTTY === true;
   let last = '';
   const done = handle.result();
   let finished = false;

@@ -5,22 +5,38 @@ import { createLogger } from '../workers/logger.js';
 import { humanLogDestination, resolveLogFormat, type LogFormat } from './human-logs.js';
 import { DATASET_MODULES } from '../datasets/registry.js';
 
+/** A stream a command prints to: the process's stdout or stderr, or any writable stream in its place. */
+export interface OutputStream extends NodeJS.WritableStream {
+  /** True on a terminal: progress redraws its line, the status grid is in colour, logs are readable lines. */
+  readonly isTTY?: boolean;
+}
+
+/** Where a command line prints: its results on stdout, its logs and errors on stderr. */
+export interface CliStreams {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+}
+
 export interface CommandContext {
   readonly config: Config;
   readonly logger: Logger;
   /** pretty: the logs are readable lines for a person (see human-logs.ts); json: structured, unchanged. */
   readonly logFormat: LogFormat;
-  readonly out: NodeJS.WritableStream;
+  /** Results. */
+  readonly out: OutputStream;
+  /** Notes for the person beside the results (logs go there too). */
+  readonly err: OutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Logs go to stderr: as readable lines when LOG_FORMAT says so or, by default, when stderr is a terminal. */
-export function createContext(env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): CommandContext {
+export function createContext(env: NodeJS.ProcessEnv, streams: CliStreams): CommandContext {
   const config = loadConfig(env, DATASET_MODULES);
-  const logFormat = resolveLogFormat(config.logFormat, process.stderr);
+  const err = streams.stderr;
+  const logFormat = resolveLogFormat(config.logFormat, err);
   const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
-  const destination = logFormat === 'pretty' ? humanLogDestination(process.stderr, { verbose }) : process.stderr;
-  return { config, logger: createLogger(config.logLevel, destination), logFormat, out, env };
+  const destination = logFormat === 'pretty' ? humanLogDestination(err, { verbose }) : err;
+  return { config, logger: createLogger(config.logLevel, destination), logFormat, out: streams.stdout, err, env };
 }
 
 /**

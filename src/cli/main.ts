@@ -21,14 +21,29 @@ import { registerSchedulesCommand } from './commands/schedules.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerWorkerCommand } from './commands/worker.js';
-import { createContext, type CommandContext } from './context.js';
+import { createContext, type CliStreams, type CommandContext, type OutputStream } from './context.js';
 import { PipelineFailedError, UsageError } from './errors.js';
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+const PROCESS_STREAMS: CliStreams = { stdout: process.stdout, stderr: process.stderr };
+
+/**
+ * Runs one command line (`argv` as node gives it: the node binary, the script, then the arguments)
+ * with the environment and streams given, and returns its exit status. The `courant` executable
+ * calls it with the process's own and sets the process's exit code from what it returns.
+ */
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  streams: CliStreams = PROCESS_STREAMS,
+): Promise<number> {
   let context: CommandContext | undefined;
-  const lazyContext = () => (context ??= createContext(env, process.stdout));
+  const lazyContext = () => (context ??= createContext(env, streams));
   const program = new Command('courant')
     .description('Durable, daily, date-partitioned data pipelines on Temporal')
+    .configureOutput({
+      writeOut: (text) => streams.stdout.write(text),
+      writeErr: (text) => streams.stderr.write(text),
+    })
     .exitOverride()
     .showHelpAfterError();
   registerRunCommand(program, lazyContext);
@@ -49,13 +64,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    return reportFailure(error, context, env);
+    return reportFailure(error, context, env, streams.stderr);
   }
 }
 
 /** Prints what went wrong as one message (with its causes) and gives the exit status. */
-function reportFailure(error: unknown, context: CommandContext | undefined, env: NodeJS.ProcessEnv): number {
-  const print = (text: string) => process.stderr.write(`courant: ${text}\n`);
+function reportFailure(
+  error: unknown,
+  context: CommandContext | undefined,
+  env: NodeJS.ProcessEnv,
+  stderr: OutputStream,
+): number {
+  const print = (text: string) => stderr.write(`courant: ${text}\n`);
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof ServiceUnavailableError) {
     print(error.message);
     return 2;
@@ -71,9 +91,9 @@ function reportFailure(error: unknown, context: CommandContext | undefined, env:
   }
   print(describeWithCauses(error));
   if ((context?.config.logLevel ?? env.LOG_LEVEL) === 'debug' && error instanceof Error && error.stack) {
-    process.stderr.write(`${error.stack}\n`);
+    stderr.write(`${error.stack}\n`);
   } else {
-    process.stderr.write('courant: (LOG_LEVEL=debug shows the stack trace)\n');
+    stderr.write('courant: (LOG_LEVEL=debug shows the stack trace)\n');
   }
   return 1;
 }

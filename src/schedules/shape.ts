@@ -2,6 +2,7 @@
 import type { ScheduleDescription, ScheduleOptions } from '@temporalio/client';
 
 export const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 
 /** What `apply` compares: the schedule's meaning, field by field (`input`: the workflow's arguments as JSON). */
 export type ScheduleShape = Record<string, string>;
@@ -26,12 +27,17 @@ function interval(description: ScheduleDescription): string {
   const intervals = description.spec.intervals ?? [];
   const [only] = intervals;
   if (intervals.length !== 1 || !only) return `${intervals.length} intervals`;
-  return `${Math.round(Number(only.every) / 60_000)}m`;
+  return lengthText(Number(only.every));
 }
 
-/** A catch-up window in words: whole hours as `Nh`, shorter ones in minutes. */
+/** A length of time in words: whole minutes as `Nm`, less than a minute in seconds. */
+export function lengthText(ms: number): string {
+  return ms >= MINUTE_MS ? `${Math.round(ms / MINUTE_MS)}m` : `${Math.round(ms / 1_000)}s`;
+}
+
+/** A catch-up window in words: whole hours as `Nh`, shorter ones in minutes (seconds under a minute). */
 export function windowText(ms: number): string {
-  return ms >= HOUR_MS ? `${Math.round(ms / HOUR_MS)}h` : `${Math.round(ms / 60_000)}m`;
+  return ms >= HOUR_MS ? `${Math.round(ms / HOUR_MS)}h` : lengthText(ms);
 }
 
 /** The shape of the schedule as the server has it (time of day or interval, whichever it has). */

@@ -4,13 +4,31 @@
  * schedule appends the time to the workflow ID), so runs may overlap; after an outage, only slots
  * still under way are caught up — a slot past its end cannot be collected any more.
  */
-import { windowText, type ScheduleDefinition } from './shape.js';
+import { z } from 'zod';
+import { isSlotSeconds, SLOT_SECONDS } from '../shared/slots.js';
+import type { CollectSnapshotsInput } from '../shared/snapshots.js';
+import { lengthText, windowText, type ScheduleDefinition } from './shape.js';
 import type { SnapshotScheduleSettings } from './settings.js';
 
 const MINUTE_MS = 60_000;
 
-export function snapshotSchedule(s: SnapshotScheduleSettings): ScheduleDefinition {
-  const slotMs = s.everyMinutes * MINUTE_MS;
+/**
+ * A slot shorter than a minute, in seconds, in place of the configured minutes. No configuration
+ * sets it: a test passes it to watch the collector over seconds.
+ */
+const slotSecondsSchema = z
+  .number()
+  .int()
+  .refine(isSlotSeconds, { message: `must divide a minute: one of ${SLOT_SECONDS.join(', ')}` });
+
+export function snapshotSchedule(
+  s: SnapshotScheduleSettings,
+  pace: { everySeconds?: number } = {},
+): ScheduleDefinition {
+  const everySeconds = pace.everySeconds === undefined ? undefined : slotSecondsSchema.parse(pace.everySeconds);
+  const slotMs = everySeconds === undefined ? s.everyMinutes * MINUTE_MS : everySeconds * 1_000;
+  const input: CollectSnapshotsInput =
+    everySeconds === undefined ? { everyMinutes: s.everyMinutes } : { everyMinutes: s.everyMinutes, everySeconds };
   return {
     scheduleId: s.scheduleId,
     options: {
@@ -21,18 +39,18 @@ export function snapshotSchedule(s: SnapshotScheduleSettings): ScheduleDefinitio
         workflowType: 'collectSnapshots',
         workflowId: `scheduled/${s.scheduleId}`,
         taskQueue: s.taskQueue,
-        args: [{ everyMinutes: s.everyMinutes }],
+        args: [input],
       },
       policies: { overlap: 'ALLOW_ALL', catchupWindow: slotMs, pauseOnFailure: false },
     },
     shape: {
-      every: `${s.everyMinutes}m`,
+      every: lengthText(slotMs),
       workflow: 'collectSnapshots',
       taskQueue: s.taskQueue,
       overlap: 'ALLOW_ALL',
       catchupWindow: windowText(slotMs),
       pauseOnFailure: 'false',
-      input: JSON.stringify([{ everyMinutes: s.everyMinutes }]),
+      input: JSON.stringify([input]),
     },
   };
 }

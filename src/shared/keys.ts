@@ -16,7 +16,7 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** A backfill id: 1 to 128 letters, digits, `.`, `_`, `:` or `-`, starting with a letter or a digit. */
 export const BACKFILL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const EXTENSION_PATTERN = /^[a-z0-9]{1,8}$/;
-const SLOT_NAME_PATTERN = /^\d{4}(bis)?$/;
+const SLOT_NAME_PATTERN = /^\d{4}(\d\d)?(bis)?$/;
 
 function checkDataset(dataset: string): DatasetName {
   if (!isDatasetName(dataset)) throw new RangeError(`invalid dataset name "${dataset}"`);
@@ -58,7 +58,7 @@ export const storageKeys = {
   rawMeta: (rawKey: string) => `${rawKey}.meta.json`,
   /** The folder of a day's raw files; a snapshot source's files are under `{folder}/{source}/`. */
   rawDay: (dataset: string, date: string) => partition('raw', dataset, date),
-  /** A snapshot taken by the collector in slot `slot` (`HHMM` or `HHMMbis`) of the Paris day. */
+  /** A snapshot taken by the collector in slot `slot` (`HHMM`, `HHMMSS`, then `bis` when repeated) of the Paris day. */
   snapshot: (dataset: string, date: string, source: string, slot: string, ext: string) =>
     `${partition('raw', dataset, date)}/${checkName('source', source)}/${checkName('slot', slot, SLOT_NAME_PATTERN)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
   /**

@@ -27,6 +27,11 @@ export interface SnapshotTaken {
 export interface CollectSnapshotsInput {
   /** The slot length in minutes (SNAPSHOT_EVERY_MINUTES, a divisor of 60). */
   readonly everyMinutes: number;
+  /**
+   * A slot shorter than a minute, in seconds (a divisor of 60), in place of `everyMinutes`. No
+   * configuration sets it: tests pace the collector with it to watch it over seconds.
+   */
+  readonly everySeconds?: number;
   /** Pins the slot to the one holding this instant (ISO-8601); else the schedule's nominal time. */
   readonly at?: string;
 }

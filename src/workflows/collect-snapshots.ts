@@ -3,7 +3,7 @@ import type { Activities } from '../activities/index.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { partitionDateAttribute } from '../shared/partition.js';
 import { PartitionDate, TemporalScheduledStartTime } from '../shared/search-attributes.js';
-import { isSlotMinutes, slotOf } from '../shared/slots.js';
+import { isSlotMinutes, isSlotSeconds, slotOf, slotOfSeconds } from '../shared/slots.js';
 import type {
   CollectSnapshotsInput,
   CollectSnapshotsOutput,
@@ -30,10 +30,15 @@ function snapshotActivities(msLeft: number) {
 
 function inputOf(raw: unknown): CollectSnapshotsInput {
   const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  const { everyMinutes, at } = given;
+  const { everyMinutes, everySeconds, at } = given;
   if (typeof everyMinutes !== 'number' || !isSlotMinutes(everyMinutes))
     throw ApplicationFailure.nonRetryable(
       `everyMinutes must divide an hour, got ${JSON.stringify(everyMinutes)}`,
+      ErrorType.InvalidInput,
+    );
+  if (everySeconds !== undefined && (typeof everySeconds !== 'number' || !isSlotSeconds(everySeconds)))
+    throw ApplicationFailure.nonRetryable(
+      `everySeconds must divide a minute, got ${JSON.stringify(everySeconds)}`,
       ErrorType.InvalidInput,
     );
   if (at !== undefined && (typeof at !== 'string' || Number.isNaN(Date.parse(at))))
@@ -41,7 +46,11 @@ function inputOf(raw: unknown): CollectSnapshotsInput {
       `at must be an ISO-8601 instant, got ${JSON.stringify(at)}`,
       ErrorType.InvalidInput,
     );
-  return at === undefined ? { everyMinutes } : { everyMinutes, at };
+  return {
+    everyMinutes,
+    ...(everySeconds === undefined ? {} : { everySeconds }),
+    ...(at === undefined ? {} : { at }),
+  };
 }
 
 /**
@@ -58,7 +67,8 @@ export async function collectSnapshots(rawInput: CollectSnapshotsInput): Promise
     input.at !== undefined
       ? new Date(input.at)
       : (workflowInfo().typedSearchAttributes.get(TemporalScheduledStartTime) ?? workflowInfo().startTime);
-  const at = slotOf(nominal, input.everyMinutes);
+  const at =
+    input.everySeconds === undefined ? slotOf(nominal, input.everyMinutes) : slotOfSeconds(nominal, input.everySeconds);
   const slot: SnapshotSlot = { date: at.date, name: at.name, start: at.start.toISOString(), end: at.end.toISOString() };
   upsertSearchAttributes([{ key: PartitionDate, value: partitionDateAttribute(slot.date) }]);
   const sources = await localRecordKeeping.collectedSources();

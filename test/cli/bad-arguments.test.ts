@@ -1,14 +1,15 @@
 /**
  * Every flag of every command given a bad value: exit 2, the flag named, no stack trace, and nothing
  * stored or contacted first. Temporal and the document store point at a closed port, so a command
- * that reached for them before checking its arguments would say "cannot reach" instead.
+ * that reached for them before checking its arguments would say "cannot reach" instead. Each command
+ * line runs through the executable's own entry, in this process (usage.test.ts runs the executable).
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRteFile, zipRteFile } from '../support/rte-files.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 
 let scratch: string;
 let dataDir: string;
@@ -246,7 +247,7 @@ const CASES: readonly Case[] = [
 
 describe('bad command-line arguments', () => {
   it.concurrent.each(CASES)('%s: exit 2, the argument named, nothing stored', async (_label, args, named) => {
-    const r = await runCli(args(), env);
+    const r = await runCommandLine(args(), env);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(named);
     expect(r.stderr).not.toMatch(/cannot reach/);

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/run-cli.js';
+import { runCli, runCommandLine } from '../support/run-cli.js';
 
 let scratch: string;
 let env: Record<string, string>;
@@ -60,7 +60,10 @@ describe('LOG_FORMAT', () => {
   });
 
   it('refuses an unknown format, naming LOG_FORMAT', async () => {
-    const r = await runCli(['status', '--from', '2024-01-01', '--to', '2024-01-02'], { ...env, LOG_FORMAT: 'colour' });
+    const r = await runCommandLine(['status', '--from', '2024-01-01', '--to', '2024-01-02'], {
+      ...env,
+      LOG_FORMAT: 'colour',
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('LOG_FORMAT');
   });

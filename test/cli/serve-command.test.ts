@@ -12,24 +12,24 @@ import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/stack/ports.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { uniqueName } from '../support/names.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 
 const closed = { TEMPORAL_ADDRESS: '127.0.0.1:1', MONGODB_URL: 'mongodb://127.0.0.1:1/courant' };
 const TOKEN = 'serve-cli-token-0123456789abcdef';
 
 describe('courant serve', () => {
   it('refuses a non-loopback address without tokens, naming both ways out', async () => {
-    const result = await runCli(['serve', '--address', '0.0.0.0:8080'], closed);
+    const result = await runCommandLine(['serve', '--address', '0.0.0.0:8080'], closed);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is not loopback: set SERVE_TOKENS (bearer tokens) or pass --insecure-no-auth');
     expect(result.stderr).not.toContain('cannot reach');
   });
 
   it('names a bad --address and a bad SERVE_TOKENS without repeating the token', async () => {
-    const address = await runCli(['serve', '--address', 'nowhere'], closed);
+    const address = await runCommandLine(['serve', '--address', 'nowhere'], closed);
     expect(address.code).toBe(2);
     expect(address.stderr).toContain('--address: expected host:port');
-    const tokens = await runCli(['serve'], { ...closed, SERVE_TOKENS: 'short-secret' });
+    const tokens = await runCommandLine(['serve'], { ...closed, SERVE_TOKENS: 'short-secret' });
     expect(tokens.code).toBe(2);
     expect(tokens.stderr).toContain('SERVE_TOKENS: must be tokens of 24 to 256 characters');
     expect(tokens.stderr).not.toContain('short-secret');

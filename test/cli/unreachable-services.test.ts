@@ -1,7 +1,9 @@
 /**
  * A service courant cannot reach at start is one line naming the service, its address and the
  * variable that sets it — exit 2, no stack trace — for every command that needs it. The services
- * that are reachable are the real shared ones; the unreachable one is a closed loopback port.
+ * that are reachable are the real shared ones; the unreachable one is a closed loopback port. A
+ * worker runs as the executable (it logs, then exits); the other commands run through the
+ * executable's own entry in this process.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { buildRteFile, zipRteFile } from '../support/rte-files.js';
-import { runCli, type CliResult } from '../support/run-cli.js';
+import { runCli, runCommandLine, type CliResult } from '../support/run-cli.js';
 import { awsTestEnv, cliEnv, testConfig, useTestAwsCredentials } from '../support/test-stack.js';
 
 const CLOSED = '127.0.0.1:1';
@@ -59,9 +61,12 @@ describe('an unreachable Temporal server', () => {
     ['run', ['run', '--date', '2024-01-01']],
     ['run --wait', ['run', '--date', '2024-01-01', '--wait']],
     ['backfill', ['backfill', '--from', '2024-01-01', '--to', '2024-01-03']],
-    ['worker', ['worker']],
   ])('%s: one line naming Temporal, its address and TEMPORAL_ADDRESS; exit 2', async (_, args) => {
-    expectOneLine(await runCli(args, { ...env, TEMPORAL_ADDRESS: CLOSED }), ...temporal);
+    expectOneLine(await runCommandLine(args, { ...env, TEMPORAL_ADDRESS: CLOSED }), ...temporal);
+  });
+
+  it('worker (the executable): the same line, also logged, and exit 2', async () => {
+    expectOneLine(await runCli(['worker'], { ...env, TEMPORAL_ADDRESS: CLOSED }), ...temporal);
   });
 
   it('worker --wait-for-services logs the same line, retries with backoff, and stops on SIGTERM', async () => {
@@ -94,7 +99,7 @@ describe('an unreachable Temporal server', () => {
 
 describe('an unreachable store', () => {
   it('the document store: one line naming MONGODB_URL; exit 2', async () => {
-    const r = await runCli(['status', '--from', '2024-01-01', '--to', '2024-01-03'], {
+    const r = await runCommandLine(['status', '--from', '2024-01-01', '--to', '2024-01-03'], {
       ...env,
       MONGODB_URL: `mongodb://${CLOSED}/courant`,
     });
@@ -131,7 +136,10 @@ describe('a DATA_DIR that cannot be written', () => {
       context.skip();
     }
     try {
-      const r = await runCli(['import', '--file', importFile], { ...env, DATA_DIR: path.join(parent, 'data') });
+      const r = await runCommandLine(['import', '--file', importFile], {
+        ...env,
+        DATA_DIR: path.join(parent, 'data'),
+      });
       expectOneLine(r, `cannot write ${path.join(parent, 'data')}`, 'DATA_DIR');
       expect(await readdir(parent)).toEqual([]);
     } finally {
@@ -140,12 +148,12 @@ describe('a DATA_DIR that cannot be written', () => {
   });
 
   it.concurrent.each([
-    ['worker', ['worker']],
-    ['ingest', ['ingest', '--dataset', 'smartmeter', '--file', 'IMPORT']],
-  ])('%s with DATA_DIR naming a file: one line naming the path and DATA_DIR; exit 2', async (name, args) => {
+    ['worker', runCli, ['worker']],
+    ['ingest', runCommandLine, ['ingest', '--dataset', 'smartmeter', '--file', 'IMPORT']],
+  ])('%s with DATA_DIR naming a file: one line naming the path and DATA_DIR; exit 2', async (name, runs, args) => {
     const dataDir = path.join(scratch, `a-file-for-${name}`);
     await writeFile(dataDir, 'not a directory\n');
-    const r = await runCli(
+    const r = await runs(
       args.map((arg) => (arg === 'IMPORT' ? importFile : arg)),
       { ...env, DATA_DIR: dataDir },
     );

@@ -1,6 +1,13 @@
-/** Runs the real `courant` executable as a user would, capturing exit status and output. */
+/**
+ * Running `courant` as a test: `runCli` spawns the real executable as a user would, for what only a
+ * process shows (its exit status, its own stdout and stderr, signals); `runCommandLine` runs the same
+ * command line through `main`, the function the executable calls, inside the test's process — for
+ * what the command does with its arguments and environment, without a process start each.
+ */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 
 export interface CliResult {
@@ -9,10 +16,15 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** The environment a command line gets: only PATH and HOME of the test's own, quiet logs, then `env`. */
+function commandEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env };
+}
+
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'courant.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+      env: commandEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -22,4 +34,26 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** A stream that keeps what is written to it, as a pipe would (not a terminal). */
+function capture(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString() };
+}
+
+export async function runCommandLine(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const stdout = capture();
+  const stderr = capture();
+  const code = await main([process.execPath, 'courant', ...args], commandEnv(env), {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

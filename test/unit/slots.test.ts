@@ -1,6 +1,7 @@
 /** Snapshot slots: aligned on the hour, named by their Paris wall-clock start, 23/24/25-hour days. */
 import { describe, expect, it } from 'vitest';
-import { daySlots, slotOf, slotStart } from '../../src/shared/slots.js';
+import { storageKeys } from '../../src/shared/keys.js';
+import { daySlots, slotOf, slotOfSeconds, slotStart, slotStartSeconds } from '../../src/shared/slots.js';
 
 describe('snapshot slots', () => {
   it('has 24 × 4 quarter-hour slots on an ordinary day, the first at Paris midnight', () => {
@@ -33,5 +34,29 @@ describe('snapshot slots', () => {
 
   it('refuses a slot length that does not divide an hour', () => {
     expect(() => daySlots('2024-06-12', 7)).toThrow(/does not divide an hour/);
+  });
+
+  it('names a slot shorter than a minute HHMMSS, bis in the repeated hour, and finds its start by that name', () => {
+    expect(slotOfSeconds(new Date('2024-06-12T08:30:47Z'), 10)).toMatchObject({
+      date: '2024-06-12',
+      name: '103040',
+      start: new Date('2024-06-12T08:30:40Z'),
+      end: new Date('2024-06-12T08:30:50Z'),
+    });
+    expect(slotOfSeconds(new Date('2024-10-27T01:20:42Z'), 30)).toMatchObject({ name: '022030bis' });
+    expect(slotStartSeconds('2024-06-12', '103040', 10)).toEqual(new Date('2024-06-12T08:30:40Z'));
+    expect(slotStartSeconds('2024-06-12', '103045', 10)).toBeNull();
+    expect(slotStartSeconds('2024-06-12', '1030', 10)).toBeNull();
+    expect(() => slotOfSeconds(new Date(), 7)).toThrow(/does not divide a minute/);
+  });
+
+  it('stores a snapshot under its slot name, of minutes or of seconds, and no other name', () => {
+    expect(storageKeys.snapshot('cityflow-velib', '2024-10-27', 'velib', '022030bis', 'json')).toBe(
+      'raw/cityflow-velib/dt=2024-10-27/velib/022030bis.json',
+    );
+    expect(storageKeys.snapshot('cityflow-velib', '2024-10-27', 'velib', '0215', 'json')).toBe(
+      'raw/cityflow-velib/dt=2024-10-27/velib/0215.json',
+    );
+    expect(() => storageKeys.snapshot('cityflow-velib', '2024-10-27', 'velib', '02203', 'json')).toThrow(RangeError);
   });
 });

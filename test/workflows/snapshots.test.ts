@@ -146,6 +146,14 @@ describe('collectSnapshots', () => {
     const error = await collect({ everyMinutes: 7 }).catch((e: unknown) => e);
     expect((error as WorkflowFailedError).cause).toMatchObject({ type: 'InvalidInput' });
   });
+
+  it('refuses a slot shorter than a minute that does not divide a minute', async () => {
+    const error = await collect({ everyMinutes: 1, everySeconds: 7 }).catch((e: unknown) => e);
+    expect((error as WorkflowFailedError).cause).toMatchObject({
+      type: 'InvalidInput',
+      message: 'everySeconds must divide a minute, got 7',
+    });
+  });
 });
 
 describe('a day of a collected dataset', () => {

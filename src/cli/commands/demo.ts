@@ -95,7 +95,7 @@ async function runDemo(ctx: CommandContext, config: Config, stateDir: string, ru
     await withStorage(config, (storage) =>
       printDemoSummary(ctx.out, { config, storage, datasets: names, date, ui: stack.temporalUi }),
     );
-    if (run.keepRunning ?? process.stdout.isTTY === true) {
+    if (run.keepRunning ?? ctx.out.isTTY === true) {
       ctx.out.write('\nThe stack keeps running so that you can explore it. Press Ctrl-C to stop.\n');
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }

@@ -94,7 +94,7 @@ export function registerEnergiesCommand(program: Command, context: () => Command
             await db.runAndReadAll(`SELECT verdict, count(*) AS n FROM (${query}) GROUP BY verdict ORDER BY verdict`)
           ).getRowObjects();
           if (typeof options.out !== 'string') ctx.out.write(await readFile(target, 'utf8'));
-          process.stderr.write(
+          ctx.err.write(
             `${name} ${from}..${to}: ${verdicts.map((v) => `${Number(v.n)} ${String(v.verdict)}`).join(', ') || 'no meter'}` +
               `${typeof options.out === 'string' ? ` → ${target}` : ''}\n`,
           );

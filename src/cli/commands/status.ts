@@ -77,7 +77,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       const datasets = named ?? DATASET_NAMES.filter((d) => daily.includes(d) || runs.some((run) => run.dataset === d));
       const catalog = registeredCatalog(ctx.config.datasets);
       const grid = statusGrid(datesInRange(from, to), datasets, runs, {
-        colour: process.stdout.isTTY === true,
+        colour: ctx.out.isTTY === true,
         dueHours: (name) => {
           const { module, config } = catalog.get(name);
           return module.dueHours?.(config) ?? null;
