@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { RecordedTransformDayOutput } from '../activities/transform.js';
 import type { InputFile } from '../shared/day-records.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
 import { checkDatasetDayInput } from '../shared/inputs.js';
@@ -126,15 +127,10 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
     if (!lean || workflowInfo().typedSearchAttributes.get(PipelineStageAttribute) !== 'download') enter('download');
     inputs = await gatherInputs(input, lean);
     enter('transform');
-    const transformed = await io.transformDay({ dataset, date, inputs });
+    const transformed = (await io.transformDay({ dataset, date, inputs })) as RecordedTransformDayOutput;
     const processedKeys = transformed.processedKeys ?? [transformed.processedKey];
     enter('metrics');
-    const metrics = await io.computeMetrics({
-      dataset,
-      date,
-      processedKey: transformed.processedKey,
-      ...(transformed.processedKeys ? { processedKeys } : {}),
-    });
+    const metrics = await io.computeMetrics({ dataset, date, processedKeys });
     const outputs = [
       ...processedKeys,
       transformed.rejectsKey,
