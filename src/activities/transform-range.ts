@@ -161,7 +161,8 @@ export async function measureRange(
     config,
     db: work.db,
     days,
-    history: (date, table, n) => copyHistory(deps, work.dataset, date, table, n, path.join(dir, date, `history-${table}`)),
+    history: (date, table, n) =>
+      copyHistory(deps, work.dataset, date, table, n, path.join(dir, date, `history-${table}`)),
     anomaliesPath,
   });
   const measured = new Map<string, MeasuredDay>();

@@ -69,7 +69,10 @@ export async function writeDayTables(
     if (file !== undefined && !unordered.has(file)) await rename(file, target(date));
     else
       await db.run(
-        copyToParquetSql(`SELECT ${COLUMNS} FROM ${table} WHERE dt = ${sqlString(date)} ORDER BY instant`, target(date)),
+        copyToParquetSql(
+          `SELECT ${COLUMNS} FROM ${table} WHERE dt = ${sqlString(date)} ORDER BY instant`,
+          target(date),
+        ),
       );
   }
 }

@@ -104,7 +104,9 @@ ORDER BY meter_id`;
 }
 
 /** See the module's doc: the day's files → readings, per-meter figures and rejects. Idempotent. */
-export async function transformSmartMeterFiles(context: DayTransformContext<SmartMeterConfig>): Promise<TransformOutput> {
+export async function transformSmartMeterFiles(
+  context: DayTransformContext<SmartMeterConfig>,
+): Promise<TransformOutput> {
   const { db, date } = context;
   const scans: Scan[] = [];
   for (const file of context.files) scans.push(await scanOf(db, date, file, context.config));
