@@ -98,7 +98,7 @@ export interface TransformContext<TConfig> {
   readonly db: DuckDBConnection;
   /** Distinct dates, ascending. */
   readonly days: readonly TransformDay[];
-  /** Local path where table `table` of day `date` is to be written as Parquet (zstd); the activity stores it. */
+  /** Local path (its directory exists) where table `table` of day `date` is to be written as Parquet (zstd); the activity stores it. */
   tablePath(date: string, table: string): string;
   /** Local path of the day's rejects to write, JSON lines `{ file, line, column?, value?, reason }` (may stay absent: none). */
   rejectsPath(date: string): string;
