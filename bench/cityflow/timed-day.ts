@@ -18,20 +18,29 @@ export async function timedModuleDay<TConfig>(
 ): Promise<TimedDay> {
   const tablePath = (name: string) => path.join(dir, `${name}.parquet`);
   const started = performance.now();
-  const result = await module.transform({
-    ...day,
-    files,
-    tablePath,
-    rejectsPath: path.join(dir, 'rejects.jsonl'),
-    scratchDir: dir,
-  });
+  const { date, config, db } = day;
+  const result = (
+    await module.transform({
+      config,
+      db,
+      days: [{ date, files }],
+      tablePath: (_date, name) => tablePath(name),
+      rejectsPath: () => path.join(dir, 'rejects.jsonl'),
+      scratchDir: dir,
+    })
+  ).get(date);
+  if (!result) throw new Error(`the ${module.name} transform gave no output for ${date}`);
   const transformed = performance.now();
-  const metrics = await module.metrics({
-    ...day,
-    tables: Object.fromEntries(result.tables.map((t) => [t, tablePath(t)])),
-    history: () => Promise.resolve([]),
-    anomaliesPath: path.join(dir, 'anomalies.parquet'),
-  });
+  const metrics = (
+    await module.metrics({
+      config,
+      db,
+      days: [{ date, tables: Object.fromEntries(result.tables.map((t) => [t, tablePath(t)])) }],
+      history: () => Promise.resolve([]),
+      anomaliesPath: () => path.join(dir, 'anomalies.parquet'),
+    })
+  ).get(date);
+  if (!metrics) throw new Error(`the ${module.name} metrics gave nothing for ${date}`);
   const done = performance.now();
   return { result, metrics, transform: (transformed - started) / 1e3, total: (done - started) / 1e3 };
 }

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { printReport } from '../lib/child.js';
@@ -44,7 +45,7 @@ try {
     const dir = path.join(out, 'processed', 'enedis', `dt=${date}`);
     await mkdir(dir, { recursive: true });
     const work = await mkdtemp(path.join(scratch, 'day-'));
-    const result = await enedisModule.transform({
+    const result = await transformEnedisFiles({
       date,
       config,
       db: connection,

@@ -51,13 +51,8 @@ try {
     );
     const inputs = [...downloaded, ...plan.files];
     const transformed = await inContext(env, activities.transformDay, { dataset, date, inputs });
-    const processedKeys = transformed.processedKeys ?? [transformed.processedKey];
-    const metrics = await inContext(env, activities.computeMetrics, {
-      dataset,
-      date,
-      processedKey: transformed.processedKey,
-      processedKeys,
-    });
+    const { processedKeys } = transformed;
+    const metrics = await inContext(env, activities.computeMetrics, { dataset, date, processedKeys });
     const quality = await inContext(env, activities.checkQuality, {
       dataset,
       date,

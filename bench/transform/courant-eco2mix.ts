@@ -1,9 +1,9 @@
 /**
  * courant's eCO2mix transform in its own process, as an import runs it: the input (an ODRÉ export
  * of one or many days) is streamed and cut into one export per Paris day — the raw file an import
- * stores for a day — then the days go through the module's pass over many days in passes of
- * IMPORT_DAYS_PER_PASS, exactly what the import's `prepareImportDays` calls, each pass on a DuckDB
- * of its own (`withPassDb`): the transform (parse, validate, merge, Parquet, rejects) and the
+ * stores for a day — then the days go through the module's transform of a range of days in ranges
+ * of IMPORT_DAYS_PER_PASS, exactly what the import's `transformImportDays` calls, each pass on a
+ * DuckDB of its own (`withPassDb`): the transform (parse, validate, merge, Parquet, rejects) and the
  * metrics (SQL over the Parquet), then each day's metrics.json. Storage (copying the local files into the object store) is left out, as for
  * the other tools.
  * Usage: courant-eco2mix.ts --input FILE --out DIR
@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { IMPORT_DAYS_PER_PASS, withPassDb } from '../../src/activities/import-days.js';
-import type { DayOfMany } from '../../src/datasets/contract.js';
+import type { TransformDay } from '../../src/datasets/contract.js';
 import { eco2mixModule } from '../../src/datasets/eco2mix/module.js';
 import { nextDate, parisDateOf, parisDayBounds } from '../../src/shared/partition.js';
 import { printReport } from '../lib/child.js';
@@ -26,11 +26,9 @@ const out = required(args, 'out');
 const config = { baseUrl: 'http://127.0.0.1' };
 const encoder = new TextEncoder();
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-'));
-const manyDays = eco2mixModule.days;
-if (!manyDays) throw new Error('eco2mix has no pass over many days');
 
 const totals = { read: 0, written: 0, rejected: 0, days: 0, energyMWh: 0 };
-let batch: DayOfMany[] = [];
+let batch: TransformDay[] = [];
 
 /** One day's export, written as the raw file the import stores for it. */
 async function addDay(date: string, header: string, lines: readonly string[]): Promise<void> {
@@ -42,16 +40,25 @@ async function addDay(date: string, header: string, lines: readonly string[]): P
   if (batch.length >= IMPORT_DAYS_PER_PASS) await runBatch();
 }
 
-/** The batch's days through the module's pass over many days. */
+/** The batch's days through the module's transform and metrics of a range of days. */
 async function runBatch(): Promise<void> {
-  if (!manyDays || batch.length === 0) return;
+  if (batch.length === 0) return;
   const days = batch;
   batch = [];
-  // The pass writes the days' tables and rejects where it likes: they stay there, as the other
-  // tools' outputs stay where they write them (storing them is left out).
+  // The days' tables and rejects stay where they are written, as the other tools' outputs stay
+  // where they write them (storing them is left out).
   const outputDir = await mkdtemp(path.join(out, 'pass-'));
+  await Promise.all(days.map((day) => mkdir(path.join(outputDir, day.date))));
+  const tablePath = (date: string, table: string) => path.join(outputDir, date, `${table}.parquet`);
   await withPassDb(scratch, async (db) => {
-    const outputs = await manyDays.transform({ config, db, days, outputDir });
+    const outputs = await eco2mixModule.transform({
+      config,
+      db,
+      days,
+      tablePath,
+      rejectsPath: (date) => path.join(outputDir, date, 'rejects.jsonl'),
+      scratchDir: await mkdtemp(path.join(scratch, 'work-')),
+    });
     // The import's days with no usable rows fail on their own and get no metrics.
     const kept = days.filter((day) => (outputs.get(day.date)?.rows.written ?? 0) > 0);
     for (const output of outputs.values()) {
@@ -59,10 +66,17 @@ async function runBatch(): Promise<void> {
       totals.rejected += output.rows.rejected;
       totals.written += output.rows.written;
     }
-    const metrics = await manyDays.metrics({
+    const metrics = await eco2mixModule.metrics({
       config,
       db,
-      days: kept.map((day) => ({ date: day.date, tables: outputs.get(day.date)?.tablePaths ?? {} })),
+      days: kept.map((day) => ({
+        date: day.date,
+        tables: Object.fromEntries(
+          (outputs.get(day.date)?.tables ?? []).map((table) => [table, tablePath(day.date, table)]),
+        ),
+      })),
+      history: () => Promise.resolve([]),
+      anomaliesPath: (date) => path.join(outputDir, date, 'anomalies.parquet'),
     });
     await Promise.all(
       [...metrics].map(async ([date, day]) => {

@@ -7,7 +7,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { countDataLines } from '../../src/datasets/smartmeter/line-count.js';
-import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import { transformSmartMeterFiles } from '../../src/datasets/smartmeter/day-transform.js';
+import { smartMeterMetrics } from '../../src/datasets/smartmeter/day-metrics.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { printReport } from '../lib/child.js';
@@ -43,7 +44,7 @@ try {
   const config = { stepMinutes: 30, dueHours: null };
   const tablePath = (table: string) => path.join(out, `${table}.parquet`);
   const transformed = await timed('transform: file → readings, meter_daily, rejects', () =>
-    smartmeterModule.transform({
+    transformSmartMeterFiles({
       date,
       config,
       db: connection,
@@ -55,7 +56,7 @@ try {
   );
   const tables = Object.fromEntries(transformed.tables.map((t) => [t, tablePath(t)]));
   await timed('metrics: meter_daily → metrics.json', () =>
-    smartmeterModule.metrics({
+    smartMeterMetrics({
       date,
       config,
       db: connection,

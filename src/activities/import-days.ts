@@ -1,34 +1,33 @@
 /**
- * The days of an import in passes over many days, for a dataset whose module has one
- * (`DatasetModule.days`): each day's raw files taken from the imported file exactly as its own
- * `importSource` takes them, then the tables, rejects and metrics of a pass's days computed
- * together and stored, with the day's `prepared.json` (prepared-days.ts). Each day then runs as
- * always; its transformDay and computeMetrics find their work done and record it.
+ * The days of an import in passes over many days: each day's raw files taken from the imported
+ * file exactly as its own `importSource` takes them, then the days of a pass transformed and
+ * measured as one range, through what a day's own transformDay and computeMetrics call
+ * (transform-range.ts), and stored with the day's `outputs.json` (day-outputs.ts). Each day then
+ * runs as always; its transformDay and computeMetrics find their work done and record it.
  */
 import { Context } from '@temporalio/activity';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DayFile, DayOfMany, DayOfManyOutput, ImportedFile, ManyDays } from '../datasets/contract.js';
+import type { DayFile, ImportedFile, TransformDay } from '../datasets/contract.js';
 import type { ImportRef } from '../shared/imports.js';
-import { storageKeys } from '../shared/keys.js';
 import { withOwnDuckDb } from '../parquet/duckdb.js';
 import { sha256OfFile } from '../storage/file-hash.js';
-import type { DatasetName } from '../shared/datasets.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
+import { writeDayOutputs } from './day-outputs.js';
 import { takeImportedSource } from './imported-source.js';
-import { writePreparedDay } from './prepared-days.js';
+import { measureRange, transformRange } from './transform-range.js';
 
-export interface PrepareImportDaysInput {
+export interface TransformImportDaysInput {
   readonly importRef: ImportRef;
   /** Days of the import, in order. */
   readonly dates: readonly string[];
 }
 
-export interface PrepareImportDaysOutput {
+export interface TransformImportDaysOutput {
   /** Days whose outputs were computed and stored. */
-  readonly prepared: number;
+  readonly transformed: number;
   /** Days left to their own steps: no usable row (their run fails them, saying why). */
   readonly left: readonly string[];
 }
@@ -66,115 +65,88 @@ async function takeDay(deps: ActivityDeps, file: ImportedFile, ref: ImportRef, d
     else await deps.objects.getToFile(taken.file.key, local);
     files.push({ ...taken.file, path: local, order: files.length, options: {} });
   }
-  return { date, files } satisfies DayOfMany;
-}
-
-/** Stores a prepared day's tables and rejects; returns the tables' keys and sha256. */
-async function storeDay(deps: ActivityDeps, dataset: DatasetName, date: string, output: DayOfManyOutput) {
-  const tables = await Promise.all(
-    output.tables.map(async (table) => {
-      const file = output.tablePaths[table];
-      if (file === undefined) throw new Error(`the pass over ${dataset}'s days wrote no ${table} for ${date}`);
-      const key = storageKeys.processed(dataset, date, table);
-      await deps.objects.putFile(key, file, { contentType: 'application/vnd.apache.parquet' });
-      return { table, key, file, sha256: await sha256OfFile(file) };
-    }),
-  );
-  const rejectsKey = storageKeys.rejects(dataset, date, output.tables[0] ?? dataset);
-  if (output.rejectsPath) await deps.objects.putFile(rejectsKey, output.rejectsPath);
-  else await deps.objects.put(rejectsKey, '');
-  return { tables, rejectsKey };
+  return { date, files } satisfies TransformDay;
 }
 
 /** One pass: the days' raw files taken, their tables, rejects and metrics computed and stored with their records. */
-async function preparePass(
+async function transformPass(
   deps: ActivityDeps,
   file: ImportedFile,
   ref: ImportRef,
-  manyDays: ManyDays<unknown>,
   dates: readonly string[],
   scratch: string,
-): Promise<{ prepared: string[]; left: string[] }> {
-  const { config } = datasetOf(deps.datasets, ref.dataset);
-  const days: DayOfMany[] = [];
+): Promise<{ transformed: string[]; left: string[] }> {
+  const days: TransformDay[] = [];
   for (const date of dates) days.push(await takeDay(deps, file, ref, date, path.join(scratch, 'raw')));
-  await mkdir(path.join(scratch, 'out'));
   return withPassDb(scratch, async (db) => {
-    const outputs = await manyDays.transform({ config, db, days, outputDir: path.join(scratch, 'out') });
-    const usable = days.flatMap((day) => {
-      const output = outputs.get(day.date);
-      return output && output.rows.written > 0 ? [{ day, output }] : [];
+    const work = { dataset: ref.dataset, db, scratch };
+    const outputs = await transformRange(deps, work, days);
+    const stored = days.flatMap((day) => {
+      const done = outputs.get(day.date);
+      return done?.stored ? [{ day, output: done.output, stored: done.stored }] : [];
     });
-    const stored = await Promise.all(
-      usable.map(async ({ day, output }) => ({
-        day,
-        output,
-        ...(await storeDay(deps, ref.dataset, day.date, output)),
-      })),
-    );
-    const metrics = await manyDays.metrics({
-      config,
-      db,
-      days: stored.map(({ day, tables }) => ({
+    const metrics = await measureRange(
+      deps,
+      work,
+      stored.map(({ day, stored: { tables } }) => ({
         date: day.date,
         tables: Object.fromEntries(tables.map((t) => [t.table, t.file])),
       })),
-    });
+    );
     await Promise.all(
-      stored.map(async ({ day, output, tables, rejectsKey }) => {
+      stored.map(async ({ day, output, stored: { tables, rejectsKey } }) => {
         const dayMetrics = metrics.get(day.date);
         if (!dayMetrics) throw new Error(`the pass over ${ref.dataset}'s days gave no metrics for ${day.date}`);
-        const processedKeys = tables.map((t) => t.key);
-        await writePreparedDay(deps.objects, ref.dataset, day.date, {
+        const shas = await Promise.all(tables.map(async (t) => [t.table, await sha256OfFile(t.file)] as const));
+        await writeDayOutputs(deps.objects, ref.dataset, day.date, {
           codeVersion: deps.codeVersion,
           inputs: day.files.map((f) => ({ key: f.key, sha256: f.sha256 })),
-          transform: { processedKey: processedKeys[0] ?? '', processedKeys, rejectsKey, rows: output.rows },
+          transform: { processedKeys: tables.map((t) => t.key), rejectsKey, rows: output.rows },
           metrics: {
-            tables: Object.fromEntries(tables.map((t) => [t.table, t.sha256])),
+            tables: Object.fromEntries(shas),
             document: { ...dayMetrics.document },
             completeness: dayMetrics.completeness,
+            ...(dayMetrics.anomaliesKey ? { anomaliesKey: dayMetrics.anomaliesKey } : {}),
           },
         });
       }),
     );
-    const prepared = new Set(stored.map(({ day }) => day.date));
-    return { prepared: [...prepared], left: dates.filter((d) => !prepared.has(d)) };
+    const transformed = new Set(stored.map(({ day }) => day.date));
+    return { transformed: [...transformed], left: dates.filter((d) => !transformed.has(d)) };
   });
 }
 
 /**
- * Prepares `input.dates` of the import in passes of {@link IMPORT_DAYS_PER_PASS}: raw files, tables,
- * rejects, metrics and `prepared.json` for every day with a usable row. For a dataset without a pass
- * over many days, every day is left to its own steps. Idempotent: same file, same outputs. Throws
- * BadDataError as the days' own transforms would for a file that cannot be read.
+ * Transforms `input.dates` of the import in passes of {@link IMPORT_DAYS_PER_PASS}: raw files,
+ * tables, rejects, metrics and `outputs.json` for every day with a usable row. Idempotent: same
+ * file, same outputs. Throws BadDataError as the days' own transforms would for a file that cannot
+ * be read.
  */
-export async function prepareDays(
+export async function transformDays(
   deps: ActivityDeps,
   file: ImportedFile,
-  input: PrepareImportDaysInput,
-): Promise<PrepareImportDaysOutput> {
-  const manyDays = datasetOf(deps.datasets, input.importRef.dataset).module.days;
-  if (!manyDays) return { prepared: 0, left: [...input.dates] };
-  let prepared = 0;
+  input: TransformImportDaysInput,
+): Promise<TransformImportDaysOutput> {
+  let transformed = 0;
   const left: string[] = [];
   for (let i = 0; i < input.dates.length; i += IMPORT_DAYS_PER_PASS) {
     const dates = input.dates.slice(i, i + IMPORT_DAYS_PER_PASS);
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'import-days-'));
     try {
-      const pass = await preparePass(deps, file, input.importRef, manyDays, dates, scratch);
-      prepared += pass.prepared.length;
+      const pass = await transformPass(deps, file, input.importRef, dates, scratch);
+      transformed += pass.transformed.length;
       left.push(...pass.left);
-      Context.current().heartbeat({ prepared, of: input.dates.length });
-      Context.current().log.info('prepared days of an import in one pass', {
+      Context.current().heartbeat({ transformed, of: input.dates.length });
+      Context.current().log.info('transformed days of an import in one pass', {
         dataset: input.importRef.dataset,
         import: input.importRef.key,
         from: dates[0],
         to: dates.at(-1),
-        prepared: pass.prepared.length,
+        transformed: pass.transformed.length,
       });
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
   }
-  return { prepared, left };
+  return { transformed, left };
 }

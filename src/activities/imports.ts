@@ -15,7 +15,7 @@ import { planBackfillDays } from './backfill-plan.js';
 import type { ActivityDeps } from './deps.js';
 import { datasetOf } from './dataset-of.js';
 import { classifyingBadData } from './failures.js';
-import { prepareDays, type PrepareImportDaysInput, type PrepareImportDaysOutput } from './import-days.js';
+import { transformDays, type TransformImportDaysInput, type TransformImportDaysOutput } from './import-days.js';
 import { takeImportedSource, type ImportSourceInput } from './imported-source.js';
 
 export interface PlanImportInput {
@@ -82,12 +82,12 @@ export function createImportActivities(deps: ActivityDeps) {
   }
 
   /**
-   * The days of an import, in passes over many days (see import-days.ts): what each day's own
-   * steps then find done. Returns how many days were prepared.
+   * The days of an import, transformed and measured in passes over many days (see import-days.ts):
+   * what each day's own steps then find done. Returns how many days were transformed.
    */
-  async function prepareImportDays(input: PrepareImportDaysInput): Promise<PrepareImportDaysOutput> {
-    return prepareDays(deps, await load(input.importRef), input);
+  async function transformImportDays(input: TransformImportDaysInput): Promise<TransformImportDaysOutput> {
+    return transformDays(deps, await load(input.importRef), input);
   }
 
-  return { planImport, importSource, prepareImportDays };
+  return { planImport, importSource, transformImportDays };
 }

@@ -1,19 +1,19 @@
 /** Transform activities: a dataset-day's raw files → its Parquet tables and quarantined rejects. */
 import { Context } from '@temporalio/activity';
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DayFile } from '../datasets/contract.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
 import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
 import type { InputFile, RowCounts } from '../shared/day-records.js';
-import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
-import { lineSizeError } from './claim-limits.js';
 import { classifyingBadData } from './failures.js';
-import { preparedFrom, readPreparedDay } from './prepared-days.js';
+import { outputsFrom, readDayOutputs } from './day-outputs.js';
+import { datasetOf } from './dataset-of.js';
 import { bytesKeyOf, readRawMeta } from './raw-meta.js';
+import { transformRange } from './transform-range.js';
 
 export interface TransformDayInput {
   readonly dataset: DatasetName;
@@ -23,10 +23,8 @@ export interface TransformDayInput {
 }
 
 export interface TransformDayOutput {
-  /** The main table. */
-  readonly processedKey: string;
   /** Every table written, main table first. */
-  readonly processedKeys?: readonly string[];
+  readonly processedKeys: readonly string[];
   readonly rejectsKey: string;
   readonly rows: RowCounts;
 }
@@ -55,39 +53,30 @@ async function factsOf(
   };
 }
 
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
 export function createTransformActivities(deps: ActivityDeps) {
   /**
    * Copies the day's raw files to local disk, lets the dataset's module turn them into Parquet
-   * tables with DuckDB, and stores the tables under `processed/` and every rejected row (file,
-   * line, column, reason) under `quarantine/`. Idempotent: same raw bytes, same outputs, all
-   * overwritten. A day an import's pass over many days already transformed from the same raw
-   * files (prepared-days.ts) is taken as it is. A file that cannot be read at all, or a day with
-   * no usable row, fails non-retryably.
+   * tables with DuckDB (a range of one day: transform-range.ts, as an import's passes), and stores
+   * the tables under `processed/` and every rejected row (file, line, column, reason) under
+   * `quarantine/`. Idempotent: same raw bytes, same outputs, all overwritten. A day an import's pass
+   * already transformed from the same raw files by the same code version (day-outputs.ts) is taken
+   * as it is. A file that cannot be read at all, or a day with no usable row, fails non-retryably.
    */
   async function transformDay(input: TransformDayInput): Promise<TransformDayOutput> {
     const { dataset, date } = input;
-    const { module, config } = datasetOf(deps.datasets, dataset);
-    if (module.days) {
-      const prepared = await readPreparedDay(deps.objects, dataset, date);
-      if (prepared && preparedFrom(prepared, input.inputs, deps.codeVersion)) {
-        Context.current().log.info('day transformed by its import', { dataset, date, ...prepared.transform.rows });
-        return prepared.transform;
-      }
-      // Tables of other inputs are about to replace the prepared ones.
-      if (prepared) await deps.objects.delete(storageKeys.preparedDay(dataset, date));
+    // Only a dataset with file imports has days transformed by an import's passes.
+    const { module } = datasetOf(deps.datasets, dataset);
+    const recorded = module.fileImport ? await readDayOutputs(deps.objects, dataset, date) : null;
+    if (recorded && outputsFrom(recorded, input.inputs, deps.codeVersion)) {
+      Context.current().log.info('day transformed by its import', { dataset, date, ...recorded.transform.rows });
+      return recorded.transform;
     }
+    // Tables of other inputs are about to replace the recorded ones.
+    if (recorded) await deps.objects.delete(storageKeys.dayOutputs(dataset, date));
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'transform-'));
     const connection = await deps.duckdb.connect();
     try {
       await mkdir(path.join(scratch, 'raw'));
-      await mkdir(path.join(scratch, 'work'));
       const copies = await Promise.all(
         input.inputs.map(async (file, order) => {
           const facts = await factsOf(deps, file, date);
@@ -102,44 +91,20 @@ export function createTransformActivities(deps: ActivityDeps) {
         input,
         copies.map((c) => c.read),
       );
-      const tablePath = (table: string) => path.join(scratch, `${table}.parquet`);
-      const rejectsPath = path.join(scratch, 'rejects.jsonl');
-      const result = await classifyingBadData(async () => {
-        const output = await module
-          .transform({
-            date,
-            config,
-            db: connection,
-            files: copies.map((c) => c.day),
-            tablePath,
-            rejectsPath,
-            scratchDir: path.join(scratch, 'work'),
-          })
-          .catch((error: unknown) => {
-            throw lineSizeError(error, input.inputs.map((f) => f.key).join(', ')) ?? error;
-          });
-        if (output.rows.written === 0) {
+      const { output, stored } = await classifyingBadData(async () => {
+        const days = [{ date, files: copies.map((c) => c.day) }];
+        const transformed = (await transformRange(deps, { dataset, db: connection, scratch }, days)).get(date);
+        if (!transformed?.stored) {
+          const rows = transformed?.output.rows;
           throw new BadDataError(
             { file: input.inputs.map((f) => f.key).join(', ') || storageKeys.rawDay(dataset, date) },
-            `no usable rows for ${date} (${output.rows.read} read, ${output.rows.rejected} rejected)`,
+            `no usable rows for ${date} (${rows?.read ?? 0} read, ${rows?.rejected ?? 0} rejected)`,
           );
         }
-        return output;
+        return { output: transformed.output, stored: transformed.stored };
       });
-
-      const processedKeys = await Promise.all(
-        result.tables.map(async (table) => {
-          const key = storageKeys.processed(dataset, date, table);
-          await deps.objects.putFile(key, tablePath(table), { contentType: 'application/vnd.apache.parquet' });
-          return key;
-        }),
-      );
-      const mainTable = result.tables[0] ?? module.name;
-      const rejectsKey = storageKeys.rejects(dataset, date, mainTable);
-      if (await exists(rejectsPath)) await deps.objects.putFile(rejectsKey, rejectsPath);
-      else await deps.objects.put(rejectsKey, '');
-      Context.current().log.info('transformed day', { dataset, date, tables: result.tables, ...result.rows });
-      return { processedKey: processedKeys[0] ?? '', processedKeys, rejectsKey, rows: result.rows };
+      Context.current().log.info('transformed day', { dataset, date, tables: output.tables, ...output.rows });
+      return { processedKeys: stored.tables.map((t) => t.key), rejectsKey: stored.rejectsKey, rows: output.rows };
     } finally {
       connection.closeSync();
       await rm(scratch, { recursive: true, force: true });

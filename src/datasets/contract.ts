@@ -82,39 +82,54 @@ export interface DayFile {
   readonly snapshot?: { readonly slot: Slot; readonly takenAt: Date };
 }
 
-export interface TransformContext<TConfig> {
+/** A day of a range to transform: its date and raw files. */
+export interface TransformDay {
   readonly date: string;
-  readonly config: TConfig;
-  readonly db: DuckDBConnection;
   /** The day's raw files in order of arrival (http sources in the order of `inputs`). */
   readonly files: readonly DayFile[];
-  /** Local path where table `table` is to be written as Parquet (zstd); the activity stores it. */
-  readonly tablePath: (table: string) => string;
-  /** Local path of the rejects to write, JSON lines `{ file, line, column?, value?, reason }` (may stay absent: none). */
-  readonly rejectsPath: string;
+}
+
+/**
+ * The days a transform works on: one for a day's own run, many for a pass over an import's days.
+ * The same function serves both, and gives a day the same outputs alone or inside a range.
+ */
+export interface TransformContext<TConfig> {
+  readonly config: TConfig;
+  readonly db: DuckDBConnection;
+  /** Distinct dates, ascending. */
+  readonly days: readonly TransformDay[];
+  /** Local path (its directory exists) where table `table` of day `date` is to be written as Parquet (zstd); the activity stores it. */
+  tablePath(date: string, table: string): string;
+  /** Local path of the day's rejects to write, JSON lines `{ file, line, column?, value?, reason }` (may stay absent: none). */
+  rejectsPath(date: string): string;
   /** A directory of its own for intermediate files, removed afterwards. */
   readonly scratchDir: string;
 }
 
 export interface TransformOutput {
-  /** The tables written, main table first; each at `tablePath(name)`, stored as `processed/{dataset}/dt={date}/{name}.parquet`. */
+  /** The tables written, main table first; each at `tablePath(date, name)`, stored as `processed/{dataset}/dt={date}/{name}.parquet`. */
   readonly tables: readonly string[];
   readonly rows: RowCounts;
 }
 
-export interface MetricsContext<TConfig> {
+/** A day of a range to measure: its date and the local paths of its Parquet tables, by table name. */
+export interface MetricsDay {
   readonly date: string;
+  readonly tables: Readonly<Record<string, string>>;
+}
+
+export interface MetricsContext<TConfig> {
   readonly config: TConfig;
   readonly db: DuckDBConnection;
-  /** Local paths of the day's Parquet tables, by table name. */
-  readonly tables: Readonly<Record<string, string>>;
+  /** Distinct dates, ascending: one for a day's own run, many for a pass over an import's days. */
+  readonly days: readonly MetricsDay[];
   /**
-   * Local copies of table `table` of the `days` days before this one, those that are stored (a day
+   * Local copies of table `table` of the `days` days before `date`, those that are stored (a day
    * not run yet is skipped), oldest first; copied when asked. What a detector judges the day against.
    */
-  history(table: string, days: number): Promise<readonly string[]>;
-  /** Local path where the day's anomalies may be written as Parquet (see {@link DayMetrics.anomalies}). */
-  readonly anomaliesPath: string;
+  history(date: string, table: string, days: number): Promise<readonly string[]>;
+  /** Local path where day `date`'s anomalies may be written as Parquet (see {@link DayMetrics.anomalies}). */
+  anomaliesPath(date: string): string;
 }
 
 export interface DayMetrics {
@@ -122,51 +137,8 @@ export interface DayMetrics {
   readonly document: Readonly<Record<string, unknown>>;
   /** Share of the expected data present, 0..1; null when it has no meaning for the dataset. */
   readonly completeness: number | null;
-  /** True when the module wrote `anomaliesPath`: stored as `anomalies/{dataset}/dt={date}/anomalies.parquet`. */
+  /** True when the module wrote `anomaliesPath(date)`: stored as `anomalies/{dataset}/dt={date}/anomalies.parquet`. */
   readonly anomalies?: boolean;
-}
-
-/** One day's raw files in a pass over many days. */
-export interface DayOfMany {
-  readonly date: string;
-  /** The day's raw files in order of arrival, as {@link TransformContext.files}. */
-  readonly files: readonly DayFile[];
-}
-
-export interface ManyDaysTransformContext<TConfig> {
-  readonly config: TConfig;
-  readonly db: DuckDBConnection;
-  /** Distinct dates, in order. */
-  readonly days: readonly DayOfMany[];
-  /** A directory of its own, where the days' tables (zstd Parquet) and rejects are written as it likes. */
-  readonly outputDir: string;
-}
-
-/** What a pass over many days gives one day: its transform's output and where the files are. */
-export interface DayOfManyOutput extends TransformOutput {
-  /** Local path of each table of `tables`, by name. */
-  readonly tablePaths: Readonly<Record<string, string>>;
-  /** Local path of the day's rejects, JSON lines as {@link TransformContext.rejectsPath}; absent: none. */
-  readonly rejectsPath?: string;
-}
-
-export interface ManyDaysMetricsContext<TConfig> {
-  readonly config: TConfig;
-  readonly db: DuckDBConnection;
-  /** Each day's local Parquet tables, by table name. */
-  readonly days: ReadonlyArray<{ readonly date: string; readonly tables: Readonly<Record<string, string>> }>;
-}
-
-/**
- * Many days in one pass, for a dataset whose day costs more in fixed DuckDB work than in rows:
- * for every day, the same tables (the same rows), rejects and metrics as {@link DatasetModule.transform}
- * and {@link DatasetModule.metrics} give it alone. Only for metrics that read no history.
- */
-export interface ManyDays<TConfig> {
-  /** Each day's transform, by date. Throws BadDataError as `transform` does for any of the files. */
-  transform(context: ManyDaysTransformContext<TConfig>): Promise<ReadonlyMap<string, DayOfManyOutput>>;
-  /** Each day's metrics, by date. */
-  metrics(context: ManyDaysMetricsContext<TConfig>): Promise<ReadonlyMap<string, DayMetrics>>;
 }
 
 /** A figure shown in a report: JSON and CSV carry `key` and `value`, HTML the label and unit. */
@@ -555,15 +527,15 @@ export interface DatasetModule<TConfig> {
   /** Present for the dataset `courant demo` runs offline. */
   readonly demo?: DatasetDemo<TConfig>;
   /**
-   * The day's raw files → Parquet tables and rejects, with DuckDB reading the files itself.
+   * Each day's raw files → its Parquet tables and rejects, with DuckDB reading the files itself;
+   * an output for every day of the range, by date (0 rows written: the day has no usable row).
    * Throws BadDataError (file, line, column) when a file cannot be read at all; bad rows are rejects.
-   * Same files, same outputs.
+   * Same files, same outputs, whether a day is alone or inside a range (each-day.ts adapts a
+   * transform of one day).
    */
-  transform(context: TransformContext<TConfig>): Promise<TransformOutput>;
-  /** The day's metrics, as SQL over its Parquet tables. */
-  metrics(context: MetricsContext<TConfig>): Promise<DayMetrics>;
-  /** Present for datasets that can transform and measure many days in one pass (the days of an import). */
-  readonly days?: ManyDays<TConfig>;
+  transform(context: TransformContext<TConfig>): Promise<ReadonlyMap<string, TransformOutput>>;
+  /** Each day's metrics, as SQL over its Parquet tables, by date. */
+  metrics(context: MetricsContext<TConfig>): Promise<ReadonlyMap<string, DayMetrics>>;
   /**
    * Hours after the end of the Paris day by which its data is expected (e.g. 7: D+1 07:00 Paris);
    * null or absent: the dataset's days are never late (they come when files come).

@@ -37,7 +37,7 @@ export interface BackfillCarried {
 export interface BackfillProgress {
   /** True until the plan has been read from the day records. */
   readonly planning?: boolean;
-  /** Days of an import being prepared in passes over many days before they start; absent otherwise. */
+  /** Days of an import being transformed in passes over many days before they start; absent otherwise. */
   readonly preparing?: number;
   readonly planned: number;
   readonly succeeded: number;

@@ -72,8 +72,8 @@ export const storageKeys = {
     `raw/${checkDataset(dataset)}/drops/${checkSha256(sha256)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
   processed: (dataset: string, date: string, table: string) =>
     `${partition('processed', dataset, date)}/${checkName('table', table)}.parquet`,
-  /** What a pass over an import's days computed for the day, and from which inputs (prepared-days.ts). */
-  preparedDay: (dataset: string, date: string) => `${partition('processed', dataset, date)}/prepared.json`,
+  /** The day's outputs computed by a pass over an import's days, and the inputs and code version they came from (day-outputs.ts). */
+  dayOutputs: (dataset: string, date: string) => `${partition('processed', dataset, date)}/outputs.json`,
   rejects: (dataset: string, date: string, table: string) =>
     `${partition('quarantine', dataset, date)}/${checkName('table', table)}.rejects.jsonl`,
   refusedBody: (dataset: string, date: string, source: string) =>

@@ -33,7 +33,7 @@ const local = proxyLocalActivities<Activities>({
   retry: { maximumInterval: '10 seconds', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
 });
 
-/** An import's days prepared in passes over many days: minutes for a thousand days, heartbeating. */
+/** An import's days transformed in passes over many days: minutes for a thousand days, heartbeating. */
 const passes = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
@@ -49,19 +49,18 @@ const passes = proxyActivities<Activities>({
 const DAYS_PER_RUN = 1_000;
 
 /**
- * Prepares the days of an import this run will start, in passes over many days (`prepareImportDays`)
- * for a dataset that has them: each day then finds its transform and metrics done (a year of
- * eCO2mix: about 35 ms of DuckDB work a day becomes well under one). When it cannot, each day does
- * its own work (and fails on its own, saying why, if the file is at fault): the failure is logged,
- * not the run's.
+ * Transforms the days of an import this run will start in ranges of many days (`transformImportDays`):
+ * each day then finds its transform and metrics done (a year of eCO2mix: about 35 ms of DuckDB work a
+ * day becomes well under one). When it cannot, each day does its own work
+ * (and fails on its own, saying why, if the file is at fault): the failure is logged, not the run's.
  */
-async function prepareImportDays(importRef: ImportRef, dates: string[]): Promise<void> {
+async function transformImportDays(importRef: ImportRef, dates: string[]): Promise<void> {
   try {
-    const { prepared, left } = await passes.prepareImportDays({ importRef, dates });
-    log.info('prepared the days of an import', { prepared, left });
+    const { transformed, left } = await passes.transformImportDays({ importRef, dates });
+    log.info('transformed the days of an import', { transformed, left });
   } catch (error) {
     if (isCancellation(error)) throw error;
-    log.warn('could not prepare the days of an import: each day runs its own steps', { error });
+    log.warn('could not transform the days of an import: each day runs its own steps', { error });
   }
 }
 
@@ -74,9 +73,9 @@ async function prepareImportDays(importRef: ImportRef, dates: string[]): Promise
  * a day another run finished since the plan is skipped and counted (`skipped`), a day running
  * elsewhere is attached to, so overlapping backfills run each day once. The month reports of its days are
  * asked for once per batch (before continuing as new, at the end, and when cancelled) rather than
- * by each day. An import first prepares the days of each run in passes over many days (for a
- * dataset that has them). Continues as new every 1 000 days, or sooner when the server suggests it. Completes with a summary, failed days included (each failed
- * day is also a Failed `daily/{date}` for operators).
+ * by each day. An import first transforms the days of each run in ranges of many days. Continues
+ * as new every 1 000 days, or sooner when the server suggests it. Completes with a summary, failed
+ * days included (each failed day is also a Failed `daily/{date}` for operators).
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
   const input = checkedInput(checkBackfillInput, rawInput);
@@ -171,7 +170,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   if (input.importRef && pending.length > 0) {
     const dates = pending.slice(0, daysPerRun);
     preparing = dates.length;
-    await prepareImportDays(input.importRef, dates);
+    await transformImportDays(input.importRef, dates);
     preparing = undefined;
   }
   try {

@@ -93,14 +93,9 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
     inputs = await gatherInputs(input);
     enter('transform');
     const transformed = await io.transformDay({ dataset, date, inputs });
-    const processedKeys = transformed.processedKeys ?? [transformed.processedKey];
+    const { processedKeys } = transformed;
     enter('metrics');
-    const metrics = await io.computeMetrics({
-      dataset,
-      date,
-      processedKey: transformed.processedKey,
-      ...(transformed.processedKeys ? { processedKeys } : {}),
-    });
+    const metrics = await io.computeMetrics({ dataset, date, processedKeys });
     const outputs = [
       ...processedKeys,
       transformed.rejectsKey,

@@ -84,7 +84,7 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'inboxKeys.file': ['eco2mix', 'a'.repeat(64), 'readings.csv'],
   'inboxKeys.quarantined': ['eco2mix', 'readings.csv'],
   'storageKeys.processed': ['eco2mix', '2024-01-01', 'eco2mix_national'],
-  'storageKeys.preparedDay': ['eco2mix', '2024-01-01'],
+  'storageKeys.dayOutputs': ['eco2mix', '2024-01-01'],
   'storageKeys.rejects': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.refusedBody': ['eco2mix', '2024-01-01', 'realtime'],
   'storageKeys.snapshot': ['cityflow-velib', '2024-10-27', 'velib', '0215bis', 'json'],
@@ -226,17 +226,17 @@ describe('deploy/iam-policy.json', () => {
     expect([...actionsOf(sent.worker)].sort()).toEqual([...allowed].sort());
   });
 
-  it('deletes only files of the inbox once their days succeeded, refused bodies once superseded, and prepared-day records of replaced inputs', async () => {
+  it('deletes only files of the inbox once their days succeeded, refused bodies once superseded, and day-outputs records of replaced inputs', async () => {
     const deleting = (await policy('iam-policy.json')).Statement.filter((s) => s.Action.includes('s3:DeleteObject'));
     expect([...new Set(deleting.flatMap((s) => s.Action))]).toEqual(['s3:DeleteObject']);
     expect(deleting.flatMap((s) => s.Resource)).toEqual([
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/inbox/*',
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/quarantine/*.refused',
-      'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/processed/*/prepared.json',
+      'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/processed/*/outputs.json',
     ]);
     const refused = storageKeys.refusedBody('eco2mix', '2024-01-01', 'realtime');
     expect(refused.startsWith('quarantine/') && refused.endsWith('.refused')).toBe(true);
-    expect(storageKeys.preparedDay('eco2mix', '2024-01-01')).toMatch(/^processed\/.+\/prepared\.json$/);
+    expect(storageKeys.dayOutputs('eco2mix', '2024-01-01')).toMatch(/^processed\/.+\/outputs\.json$/);
   });
 
   it('grants objects under exactly the key prefixes the code writes', async () => {

@@ -6,7 +6,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { transformEco2mix } from '../../src/datasets/eco2mix/dataset.js';
 import { apiRecordsToExportCsv } from '../../src/datasets/eco2mix/export-csv.js';
 import { READABLE_ROW, readEco2mixExports, type ExportReading } from '../../src/datasets/eco2mix/read-exports.js';
 import {
@@ -17,6 +16,7 @@ import {
   type Eco2mixRecord,
 } from '../../src/datasets/eco2mix/record.js';
 import type { Eco2mixSource } from '../../src/datasets/eco2mix/sources.js';
+import { transformEco2mix } from '../../src/datasets/eco2mix/transform.js';
 import type { RejectedRow } from '../../src/datasets/types.js';
 import { readParquetRows } from '../../src/parquet/read.js';
 import { useScratchDuckDb } from './scratch-duckdb.js';
@@ -98,17 +98,18 @@ export function useEco2mixReader(prefix: string): Eco2mixReader {
     );
     const tablePath = (table: string) => path.join(scratch.dir, `${files}-${table}.parquet`);
     const rejectsPath = path.join(scratch.dir, `${files}-rejects.jsonl`);
-    const output = await transformEco2mix({
-      date,
+    const outputs = await transformEco2mix({
       config: { baseUrl: 'http://127.0.0.1' },
       db: db(),
-      files: dayFiles,
-      tablePath,
-      rejectsPath,
+      days: [{ date, files: dayFiles }],
+      tablePath: (_date, table) => tablePath(table),
+      rejectsPath: () => rejectsPath,
       scratchDir: scratch.dir,
     });
+    const output = outputs.get(date);
+    if (!output) throw new Error(`the eCO2mix transform gave no output for ${date}`);
     const rows = await readParquetRows(db(), tablePath(ECO2MIX_TABLE), ECO2MIX_PARQUET_COLUMNS, 'instant');
-    const rejects = (await readFile(rejectsPath, 'utf8'))
+    const rejects = (output.rows.rejected === 0 ? '' : await readFile(rejectsPath, 'utf8'))
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as RejectedRow & { file: string });

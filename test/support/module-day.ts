@@ -32,18 +32,29 @@ export async function runModuleDay<TConfig>(
   const tablePath = (table: string) => path.join(out, `${table}.parquet`);
   const rejectsPath = path.join(out, 'rejects.jsonl');
   const db = scratch.connection;
-  const transform = await module.transform({ date, config, db, files, tablePath, rejectsPath, scratchDir: out });
+  const transform = (
+    await module.transform({
+      config,
+      db,
+      days: [{ date, files }],
+      tablePath: (_date, table) => tablePath(table),
+      rejectsPath: () => rejectsPath,
+      scratchDir: out,
+    })
+  ).get(date);
+  if (!transform) throw new Error(`the ${module.name} transform gave no output for ${date}`);
   const metrics =
     options.metrics === false
       ? null
-      : await module.metrics({
-          date,
-          config,
-          db,
-          tables: Object.fromEntries(transform.tables.map((table) => [table, tablePath(table)])),
-          history: () => Promise.resolve([]),
-          anomaliesPath: path.join(out, 'anomalies.parquet'),
-        });
+      : ((
+          await module.metrics({
+            config,
+            db,
+            days: [{ date, tables: Object.fromEntries(transform.tables.map((table) => [table, tablePath(table)])) }],
+            history: () => Promise.resolve([]),
+            anomaliesPath: () => path.join(out, 'anomalies.parquet'),
+          })
+        ).get(date) ?? null);
   const rejects = (await readFile(rejectsPath, 'utf8').catch(() => ''))
     .split('\n')
     .filter(Boolean)

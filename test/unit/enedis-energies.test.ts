@@ -11,6 +11,7 @@ import type { DayFile } from '../../src/datasets/contract.js';
 import { INDEX_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
 import { LISTED_ENERGIES } from '../../src/datasets/enedis/report.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { c15Event, r151Days, r151Flow } from '../support/enedis-flows.js';
@@ -41,7 +42,7 @@ async function store(dates: readonly string[], files: readonly DayFile[]): Promi
   const tables: string[] = [];
   for (const date of dates) {
     const out = await mkdtemp(path.join(scratch.dir, `${date}-`));
-    const result = await enedisModule.transform({
+    const result = await transformEnedisFiles({
       date,
       config: { jumpKWh: 1000 },
       db: scratch.connection,

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
+import { enedisMetrics } from '../../src/datasets/enedis/day-metrics.js';
 import { parsedFile, SEGMENT_VALUES } from '../../src/datasets/enedis/parsed-files.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { r151Days, r151Flow } from '../support/enedis-flows.js';
@@ -30,7 +32,7 @@ async function dayFile(body: string, options: Record<string, string> = {}): Prom
 async function transform(date: string, files: readonly DayFile[]) {
   const out = await mkdtemp(path.join(scratch.dir, 'day-'));
   const tables = (table: string) => path.join(out, `${table}.parquet`);
-  const result = await enedisModule.transform({
+  const result = await transformEnedisFiles({
     date,
     config,
     db: scratch.connection,
@@ -142,7 +144,7 @@ describe('numbered deliveries', () => {
     });
     const unnumbered = await dayFile(r151Flow(r151Days('99000000000889', ['2024-05-03'], { BASE: 3_000 }, {})));
     const day3 = await transform('2024-05-03', [third, { ...unnumbered, order: 1 }]);
-    const metrics = await enedisModule.metrics({
+    const metrics = await enedisMetrics({
       date: '2024-05-03',
       config,
       db: scratch.connection,

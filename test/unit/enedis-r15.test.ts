@@ -15,6 +15,7 @@ import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transfo
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
 import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { runChecks } from '../../src/quality/run-checks.js';
 import { r151Flow, r15Flow, type R15Reading, type R15Units } from '../support/enedis-flows.js';
@@ -65,7 +66,7 @@ async function fileOf(body: string | { fixture: string }, order = 0): Promise<Da
 async function runDay(date: string, files: readonly DayFile[]) {
   const out = await mkdtemp(path.join(scratch.dir, `${date}-`));
   const tablePath = (table: string) => path.join(out, `${table}.parquet`);
-  const result = await enedisModule.transform({
+  const result = await transformEnedisFiles({
     date,
     config,
     db: scratch.connection,

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DayFile } from '../../src/datasets/contract.js';
 import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import { transformSmartMeterFiles } from '../../src/datasets/smartmeter/day-transform.js';
+import { smartMeterMetrics } from '../../src/datasets/smartmeter/day-metrics.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { BadDataError } from '../../src/shared/errors.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
@@ -54,7 +56,7 @@ async function runDay(date: string, files: readonly DayFile[]) {
   const out = await mkdtemp(path.join(scratch.dir, 'day-'));
   const tablePath = (table: string) => path.join(out, `${table}.parquet`);
   const rejectsPath = path.join(out, 'rejects.jsonl');
-  const result = await smartmeterModule.transform({
+  const result = await transformSmartMeterFiles({
     date,
     config,
     db: scratch.connection,
@@ -64,7 +66,7 @@ async function runDay(date: string, files: readonly DayFile[]) {
     scratchDir: out,
   });
   const tables = Object.fromEntries(result.tables.map((t) => [t, tablePath(t)]));
-  const metrics = await smartmeterModule.metrics({
+  const metrics = await smartMeterMetrics({
     date,
     config,
     db: scratch.connection,

@@ -96,23 +96,23 @@ describe('courant import of the RTE file of June 2016', () => {
     }
   });
 
-  it('prepared the 25 days in one pass before they ran, each day taking its work as it was done', async () => {
+  it('transformed the 25 days in one pass before they ran, each day taking its work as it was done', async () => {
     const history = await harness.client.workflow.getHandle(workflowIds.backfill('june')).fetchHistory();
     const scheduled = (history.events ?? []).flatMap((e) =>
       e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : [],
     );
-    expect(scheduled.filter((name) => name === 'prepareImportDays')).toHaveLength(1);
+    expect(scheduled.filter((name) => name === 'transformImportDays')).toHaveLength(1);
     for (const date of DAYS) {
-      const prepared = await json<{ inputs: unknown[]; metrics: { document: unknown } }>(
-        `processed/eco2mix/dt=${date}/prepared.json`,
+      const outputs = await json<{ inputs: unknown[]; metrics: { document: unknown } }>(
+        `processed/eco2mix/dt=${date}/outputs.json`,
       );
-      expect(prepared.inputs).toEqual([
+      expect(outputs.inputs).toEqual([
         {
           key: `raw/eco2mix/dt=${date}/realtime.csv`,
           sha256: sha256(await readFile(dataPath(`raw/eco2mix/dt=${date}/realtime.csv`))),
         },
       ]);
-      expect(prepared.metrics.document).toEqual(await json(`metrics/eco2mix/dt=${date}/metrics.json`));
+      expect(outputs.metrics.document).toEqual(await json(`metrics/eco2mix/dt=${date}/metrics.json`));
     }
   });
 
@@ -222,9 +222,9 @@ describe('courant import of the RTE file of June 2016', () => {
       await new Promise((s) => setTimeout(s, 200));
     expect((await stat(report)).mtimeMs).toBeGreaterThan(before);
     expect(eco2mixOf(await json<PeriodReport>('reports/month=2016-06/monthly_report.json')).days.succeeded).toBe(25);
-    // The day's inputs are no longer those the import's pass prepared: its record is gone with them.
-    await expect(stat(dataPath('processed/eco2mix/dt=2016-06-03/prepared.json'))).rejects.toThrow();
-    await expect(stat(dataPath('processed/eco2mix/dt=2016-06-04/prepared.json'))).resolves.toBeTruthy();
+    // The day's inputs are no longer those the import's pass transformed: its record is gone with them.
+    await expect(stat(dataPath('processed/eco2mix/dt=2016-06-03/outputs.json'))).rejects.toThrow();
+    await expect(stat(dataPath('processed/eco2mix/dt=2016-06-04/outputs.json'))).resolves.toBeTruthy();
   });
 
   it('refuses a file that is not an RTE file, naming it, and an unknown dataset', async () => {

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { PARTITION_TIMEZONE } from '../../shared/partition.js';
-import type { DayMetrics, MetricsContext } from '../contract.js';
+import type { DayMetrics } from '../contract.js';
+import type { DayMetricsContext } from '../each-day.js';
 import type { RoadworksConfig } from './config.js';
 import { ROADWORKS_TABLE, SNAPSHOT_TABLE } from './transform.js';
 
@@ -44,7 +45,7 @@ const workRow = z.object({
 const snapshotRow = z.object({ slot: text, taken_at: z.number().nullable(), file: text });
 
 /** The day's metrics document, from its `roadworks` and `roadworks_snapshot` tables. */
-export async function roadworksMetrics(context: MetricsContext<RoadworksConfig>): Promise<DayMetrics> {
+export async function roadworksMetrics(context: DayMetricsContext<RoadworksConfig>): Promise<DayMetrics> {
   const table = context.tables[ROADWORKS_TABLE];
   if (table === undefined) throw new Error(`no ${ROADWORKS_TABLE} table for ${context.date}`);
   const source = `read_parquet(${sqlString(table)})`;

@@ -5,6 +5,7 @@
  * D (inclusive). A past day without a snapshot has no data (NoData), and never will.
  */
 import type { DatasetModule } from '../contract.js';
+import { eachDayMetrics, eachDayTransform } from '../each-day.js';
 import { roadworksDemo } from './demo/demo.js';
 import { roadworksConfig, type RoadworksConfig } from './config.js';
 import { roadworksMetrics } from './metrics.js';
@@ -19,8 +20,8 @@ export const cityflowRoadworksModule: DatasetModule<RoadworksConfig> = {
   runsDaily: (config) => config.collect,
   inputs: () => [{ kind: 'snapshot', source: ROADWORKS_SOURCE }],
   snapshots: { collects: (config) => config.collect, sources: [roadworksSnapshot] },
-  transform: transformRoadworks,
-  metrics: roadworksMetrics,
+  transform: eachDayTransform(transformRoadworks),
+  metrics: eachDayMetrics(roadworksMetrics),
   // The list is taken early in the day and the day runs after it: due at D+1 06:00 Paris, when collected.
   dueHours: (config) => (config.collect ? 6 : null),
   demo: roadworksDemo,

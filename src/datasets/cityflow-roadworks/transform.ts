@@ -12,7 +12,8 @@ import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import { BadDataError, NoDataError } from '../../shared/errors.js';
-import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
+import type { DayFile, TransformOutput } from '../contract.js';
+import type { DayTransformContext } from '../each-day.js';
 import type { RoadworksConfig } from './config.js';
 import { columnsOf, namesOf, ROADWORKS_SOURCE, type RoadworksField } from './source.js';
 
@@ -89,7 +90,7 @@ const caseOf = (pick: (flag: (typeof FLAGS)[number]) => string) =>
 const VALUE = `CASE WHEN bad_column = 'date_debut' THEN starts_text WHEN bad_column = 'date_fin' THEN ends_text
   WHEN bad_column = 'niveau_perturbation' THEN level_text END`;
 
-async function count(db: TransformContext<unknown>['db'], sql: string): Promise<number> {
+async function count(db: DayTransformContext<unknown>['db'], sql: string): Promise<number> {
   return Number((await db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 }
 
@@ -109,7 +110,7 @@ async function readingCsv<T>(file: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** See the module's doc: the day's latest snapshot → roadworks rows, its snapshot, and flagged rows. Idempotent. */
-export async function transformRoadworks(context: TransformContext<RoadworksConfig>): Promise<TransformOutput> {
+export async function transformRoadworks(context: DayTransformContext<RoadworksConfig>): Promise<TransformOutput> {
   const { db, date } = context;
   const file = latestSnapshot(date, context.files);
   const header = await headerOf(file.path);

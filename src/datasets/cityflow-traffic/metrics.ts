@@ -6,7 +6,8 @@
  */
 import { sqlString } from '../../parquet/columns.js';
 import { PARTITION_TIMEZONE, parisDayBounds } from '../../shared/partition.js';
-import type { DayMetrics, MetricsContext } from '../contract.js';
+import type { DayMetrics } from '../contract.js';
+import type { DayMetricsContext } from '../each-day.js';
 import type { TrafficConfig } from './config.js';
 import { TRAFFIC_TABLE } from './transform.js';
 
@@ -16,7 +17,7 @@ const BUSIEST = 5;
 const round = (value: unknown, digits: number) =>
   value === null || value === undefined ? null : Math.round(Number(value) * 10 ** digits) / 10 ** digits;
 
-export async function trafficMetrics(context: MetricsContext<TrafficConfig>): Promise<DayMetrics> {
+export async function trafficMetrics(context: DayMetricsContext<TrafficConfig>): Promise<DayMetrics> {
   const table = context.tables[TRAFFIC_TABLE];
   if (table === undefined) throw new Error(`no ${TRAFFIC_TABLE} table for ${context.date}`);
   const source = `read_parquet(${sqlString(table)})`;

@@ -6,6 +6,7 @@
  */
 import { BadDataError } from '../../shared/errors.js';
 import type { DatasetModule } from '../contract.js';
+import { eachDayMetrics, eachDayTransform } from '../each-day.js';
 import { trafficDemo } from './demo/demo.js';
 import { trafficConfig, type TrafficConfig } from './config.js';
 import { trafficMetrics } from './metrics.js';
@@ -32,8 +33,8 @@ export const cityflowTrafficModule: DatasetModule<TrafficConfig> = {
     if (/^\s*</.test(head)) throw new BadDataError({ file }, 'the source answered a page, not a CSV export');
     columnsOf(head.split(/\r?\n/, 1)[0] ?? '', file);
   },
-  transform: transformTraffic,
-  metrics: trafficMetrics,
+  transform: eachDayTransform(transformTraffic),
+  metrics: eachDayMetrics(trafficMetrics),
   // The counts of a day are published within hours: due at D+1 06:00 Paris, when run daily.
   dueHours: (config) => (config.daily ? 6 : null),
   demo: trafficDemo,

@@ -13,7 +13,8 @@ import { copyToParquetSql } from '../../parquet/copy.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import { BadDataError } from '../../shared/errors.js';
 import { parisDayBounds } from '../../shared/partition.js';
-import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
+import type { DayFile, TransformOutput } from '../contract.js';
+import type { DayTransformContext } from '../each-day.js';
 import type { TrafficConfig } from './config.js';
 import { noCountedHour, parseLiveRange, RANGE_SOURCE } from './live-range.js';
 import { TRAFFIC_FIELDS, TRAFFIC_SOURCE, type TrafficField } from './source.js';
@@ -94,7 +95,7 @@ FROM (SELECT *, ${rule} AS rule FROM (
   FROM (${scans.join(' UNION ALL ')})))`;
 }
 
-async function count(context: TransformContext<TrafficConfig>, sql: string): Promise<number> {
+async function count(context: DayTransformContext<TrafficConfig>, sql: string): Promise<number> {
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 }
 
@@ -103,7 +104,7 @@ async function count(context: TransformContext<TrafficConfig>, sql: string): Pro
  * does not hold the day, BadData otherwise.
  */
 async function failWithoutHours(
-  context: TransformContext<TrafficConfig>,
+  context: DayTransformContext<TrafficConfig>,
   exports: readonly DayFile[],
   counts: string,
 ): Promise<never> {
@@ -114,7 +115,7 @@ async function failWithoutHours(
 }
 
 /** See the module's doc: the day's export → traffic rows and rejects. Idempotent. */
-export async function transformTraffic(context: TransformContext<TrafficConfig>): Promise<TransformOutput> {
+export async function transformTraffic(context: DayTransformContext<TrafficConfig>): Promise<TransformOutput> {
   const { db, date } = context;
   const exports = context.files.filter((file) => file.source === TRAFFIC_SOURCE);
   const scans = await Promise.all(

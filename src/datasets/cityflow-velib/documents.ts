@@ -8,9 +8,10 @@
  */
 import { sqlString } from '../../parquet/columns.js';
 import { BadDataError } from '../../shared/errors.js';
-import type { DayFile, TransformContext } from '../contract.js';
+import type { DayFile } from '../contract.js';
+import type { DayTransformContext } from '../each-day.js';
 
-type Db = TransformContext<unknown>['db'];
+type Db = DayTransformContext<unknown>['db'];
 
 /** A snapshot file with the slot it was taken in. */
 export interface SnapshotFile {

@@ -7,7 +7,8 @@
 import { sqlString } from '../../parquet/columns.js';
 import { PARTITION_TIMEZONE, parisDayBounds } from '../../shared/partition.js';
 import { daySlots } from '../../shared/slots.js';
-import type { DayMetrics, MetricsContext } from '../contract.js';
+import type { DayMetrics } from '../contract.js';
+import type { DayMetricsContext } from '../each-day.js';
 import type { VelibConfig } from './config.js';
 import { STATIONS_TABLE } from './station-list.js';
 import { STATUS_TABLE } from './transform.js';
@@ -23,7 +24,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : null);
 const EMPTY_LIST = `(SELECT NULL::BIGINT AS station_id, NULL::VARCHAR AS station_code, NULL::VARCHAR AS name WHERE false)`;
 
 /** See the module's doc. */
-export async function velibMetrics(context: MetricsContext<VelibConfig>): Promise<DayMetrics> {
+export async function velibMetrics(context: DayMetricsContext<VelibConfig>): Promise<DayMetrics> {
   const table = context.tables[STATUS_TABLE];
   if (table === undefined) throw new Error(`no ${STATUS_TABLE} table for ${context.date}`);
   const listTable = context.tables[STATIONS_TABLE];

@@ -5,6 +5,7 @@
  * standing for its own slot; a day never collected cannot be run after the fact (NoData).
  */
 import type { DatasetModule } from '../contract.js';
+import { eachDayMetrics, eachDayTransform } from '../each-day.js';
 import { velibDemo } from './demo/demo.js';
 import { velibConfig, type VelibConfig } from './config.js';
 import { velibMetrics } from './metrics.js';
@@ -22,8 +23,8 @@ export const cityflowVelibModule: DatasetModule<VelibConfig> = {
     { kind: 'snapshot', source: STATIONS_SOURCE },
   ],
   snapshots: { collects: (config) => config.collect, sources: velibSources },
-  transform: transformVelib,
-  metrics: velibMetrics,
+  transform: eachDayTransform(transformVelib),
+  metrics: eachDayMetrics(velibMetrics),
   demo: velibDemo,
   report: velibReport,
 };

@@ -11,7 +11,8 @@ import { copyToParquetSql } from '../../parquet/copy.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import { BadDataError, NoDataError } from '../../shared/errors.js';
 import { parisDayBounds } from '../../shared/partition.js';
-import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
+import type { DayFile, TransformOutput } from '../contract.js';
+import type { DayTransformContext } from '../each-day.js';
 import type { VelibConfig } from './config.js';
 import { readSnapshots, type SnapshotFile } from './documents.js';
 import { STATIONS_SOURCE, STATUS_SOURCE } from './source.js';
@@ -37,7 +38,7 @@ function snapshotsOf(files: readonly DayFile[], source: string, date: string): S
     });
 }
 
-async function count(context: TransformContext<VelibConfig>, sql: string): Promise<number> {
+async function count(context: DayTransformContext<VelibConfig>, sql: string): Promise<number> {
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 }
 
@@ -46,7 +47,7 @@ const rejectSql = (table: string, order: string) =>
    FROM ${table} WHERE reason IS NOT NULL`;
 
 /** See the module's doc: the day's snapshots → station_status, stations and rejects. Idempotent. */
-export async function transformVelib(context: TransformContext<VelibConfig>): Promise<TransformOutput> {
+export async function transformVelib(context: DayTransformContext<VelibConfig>): Promise<TransformOutput> {
   const { db, date } = context;
   const status = snapshotsOf(context.files, STATUS_SOURCE, date);
   if (status.length === 0)

@@ -8,10 +8,11 @@
 import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { BadDataError } from '../../shared/errors.js';
-import type { DayFile, TransformContext } from '../contract.js';
+import type { DayFile } from '../contract.js';
+import type { DayTransformContext } from '../each-day.js';
 import { WEATHER_VARIABLES } from './source.js';
 
-type Db = TransformContext<unknown>['db'];
+type Db = DayTransformContext<unknown>['db'];
 
 /** The columns of `w_hours` each variable becomes, and its JSON type. */
 const COLUMNS: Record<(typeof WEATHER_VARIABLES)[number], readonly [column: string, type: string]> = {

@@ -6,7 +6,8 @@
  */
 import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
-import type { DayMetrics, MetricsContext } from '../contract.js';
+import type { DayMetrics } from '../contract.js';
+import type { DayMetricsContext } from '../each-day.js';
 import type { WeatherConfig } from './config.js';
 import { ARCHIVE_SOURCE } from './source.js';
 import { WEATHER_TABLE } from './transform.js';
@@ -17,7 +18,7 @@ const round = (value: unknown, digits: number) =>
   value === null || value === undefined ? null : Math.round(Number(value) * 10 ** digits) / 10 ** digits;
 const instant = (ms: unknown) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 
-export async function weatherMetrics(context: MetricsContext<WeatherConfig>): Promise<DayMetrics> {
+export async function weatherMetrics(context: DayMetricsContext<WeatherConfig>): Promise<DayMetrics> {
   const table = context.tables[WEATHER_TABLE];
   if (table === undefined) throw new Error(`no ${WEATHER_TABLE} table for ${context.date}`);
   const source = `read_parquet(${sqlString(table)})`;

@@ -7,6 +7,7 @@
  */
 import { BadDataError } from '../../shared/errors.js';
 import type { DatasetModule } from '../contract.js';
+import { eachDayMetrics, eachDayTransform } from '../each-day.js';
 import { weatherDemo } from './demo/demo.js';
 import { weatherConfig, type WeatherConfig } from './config.js';
 import { weatherMetrics } from './metrics.js';
@@ -28,8 +29,8 @@ export const cityflowWeatherModule: DatasetModule<WeatherConfig> = {
     const head = new TextDecoder().decode(body.subarray(0, 512)).trimStart();
     if (!head.startsWith('{')) throw new BadDataError({ file }, 'the source answered something other than JSON');
   },
-  transform: transformWeather,
-  metrics: weatherMetrics,
+  transform: eachDayTransform(transformWeather),
+  metrics: eachDayMetrics(weatherMetrics),
   revisions: weatherRevisions,
   statusNotes: (days) =>
     days

@@ -10,14 +10,15 @@ import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import { BadDataError } from '../../shared/errors.js';
 import { parisDayBounds } from '../../shared/partition.js';
-import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
+import type { DayFile, TransformOutput } from '../contract.js';
+import type { DayTransformContext } from '../each-day.js';
 import type { WeatherConfig } from './config.js';
 import { readWeatherHours } from './hours.js';
 import { ARCHIVE_SOURCE, FORECAST_SOURCE } from './source.js';
 
 export const WEATHER_TABLE = 'weather';
 
-type Db = TransformContext<WeatherConfig>['db'];
+type Db = DayTransformContext<WeatherConfig>['db'];
 
 /** SQL of the day's hours of one source (`w_hours`), each hour with the precipitation stamped at its end. */
 export function dayHoursSql(date: string, source: string): string {
@@ -42,7 +43,7 @@ export async function archiveHasDay(db: Db, date: string): Promise<boolean> {
 const keys = (files: readonly DayFile[]) => files.map((f) => f.key).join(', ');
 
 /** See the module's doc: the day's answers → weather rows. Idempotent. */
-export async function transformWeather(context: TransformContext<WeatherConfig>): Promise<TransformOutput> {
+export async function transformWeather(context: DayTransformContext<WeatherConfig>): Promise<TransformOutput> {
   const { db, date, files } = context;
   try {
     const read = await readWeatherHours(db, files);

@@ -7,10 +7,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
+import type { DayMetrics, MetricsContext } from '../contract.js';
+import type { Eco2mixConfig } from './dataset.js';
 import { dayFigures, daysFigures, type DayPartition, type Figures } from './figures-sql.js';
 import { PRODUCTION_SOURCES } from './labels.js';
 import { NATURE_RANK_SQL, natureOfRank, type Eco2mixNature } from './nature.js';
 import { eco2mixMetricsSchema, type Eco2mixMetrics } from './metrics-schema.js';
+import { ECO2MIX_TABLE } from './record.js';
 
 /** A day's table: its date and local path. */
 export interface DayTable {
@@ -106,4 +109,22 @@ export async function eco2mixDaysMetrics(
       documentOf(day, figures.get(day.date) ?? null, provenance.get(day.path) ?? NO_POINTS),
     ]),
   );
+}
+
+/**
+ * The metrics document of each day of the range (docs/architecture.md#metrics-documents), from its
+ * `eco2mix_national` table: a day alone in one statement, many days in two.
+ */
+export async function eco2mixMetrics(context: MetricsContext<Eco2mixConfig>): Promise<Map<string, DayMetrics>> {
+  const tables = context.days.map((day) => {
+    const table = day.tables[ECO2MIX_TABLE];
+    if (table === undefined) throw new Error(`no ${ECO2MIX_TABLE} table for ${day.date}`);
+    return { date: day.date, path: table };
+  });
+  const [only] = tables;
+  const documents =
+    only && tables.length === 1
+      ? new Map([[only.date, await eco2mixDayMetrics(context.db, only.date, only.path)]])
+      : await eco2mixDaysMetrics(context.db, tables);
+  return new Map([...documents].map(([date, document]) => [date, { document, completeness: document.completeness }]));
 }

@@ -3,21 +3,15 @@
  * day; RTE's downloadable files for whole years (`courant import`); an offline demo.
  */
 import type { DatasetModule } from '../contract.js';
-import {
-  checkEco2mixDownload,
-  eco2mixConfig,
-  eco2mixInputs,
-  eco2mixMetrics,
-  transformEco2mix,
-  type Eco2mixConfig,
-} from './dataset.js';
+import { checkEco2mixDownload, eco2mixConfig, eco2mixInputs, type Eco2mixConfig } from './dataset.js';
 import { eco2mixChecks } from './checks.js';
+import { eco2mixMetrics } from './day-metrics.js';
 import { eco2mixDemo } from './demo/demo.js';
 import { rteFileImport } from './file-import.js';
-import { eco2mixManyDays } from './many-days.js';
 import { eco2mixReport } from './report.js';
 import { eco2mixRevisions } from './revisions.js';
 import { eco2mixStatusNotes } from './status-notes.js';
+import { transformEco2mix } from './transform.js';
 
 export const eco2mixModule: DatasetModule<Eco2mixConfig> = {
   name: 'eco2mix',
@@ -27,7 +21,6 @@ export const eco2mixModule: DatasetModule<Eco2mixConfig> = {
   checkDownload: checkEco2mixDownload,
   transform: transformEco2mix,
   metrics: eco2mixMetrics,
-  days: eco2mixManyDays,
   checks: eco2mixChecks,
   // The real-time export of a day is complete in the early morning after it: due at D+1 07:00 Paris.
   dueHours: () => 7,

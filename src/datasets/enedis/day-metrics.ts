@@ -11,7 +11,8 @@
  */
 import { sqlString } from '../../parquet/columns.js';
 import { PARTITION_TIMEZONE } from '../../shared/partition.js';
-import type { DayMetrics, MetricsContext } from '../contract.js';
+import type { DayMetrics } from '../contract.js';
+import type { DayMetricsContext } from '../each-day.js';
 import type { EnedisConfig } from './config.js';
 import { missedDeliveries } from './deliveries.js';
 import { INDEX_TABLE } from './day-transform.js';
@@ -20,7 +21,7 @@ import { DELIVERY_TABLE, readDeliveries } from './delivery-table.js';
 /** Days before a day whose deliveries its own are compared with. */
 export const DELIVERY_HISTORY_DAYS = 31;
 
-export async function enedisMetrics(context: MetricsContext<EnedisConfig>): Promise<DayMetrics> {
+export async function enedisMetrics(context: DayMetricsContext<EnedisConfig>): Promise<DayMetrics> {
   const table = context.tables[INDEX_TABLE];
   if (table === undefined) throw new Error(`no ${INDEX_TABLE} table for ${context.date}`);
   const source = `read_parquet(${sqlString(table)})`;

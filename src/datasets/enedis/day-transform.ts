@@ -15,7 +15,8 @@
  */
 import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
-import type { TransformContext, TransformOutput } from '../contract.js';
+import type { TransformOutput } from '../contract.js';
+import type { DayTransformContext } from '../each-day.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import type { EnedisConfig } from './config.js';
 import { DELIVERY_TABLE, writeDeliveries } from './delivery-table.js';
@@ -70,7 +71,7 @@ const SIDE = `CASE WHEN qualification IN ('before', 'after') THEN qualification 
 /** An actual reading wins over a previous one (R15 `Valeur_Precedent`) stated for the same instant. */
 const ACTUAL_FIRST = `qualification IS NOT DISTINCT FROM 'previous',`;
 
-async function count(context: TransformContext<EnedisConfig>, sql: string): Promise<number> {
+async function count(context: DayTransformContext<EnedisConfig>, sql: string): Promise<number> {
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 }
 
@@ -84,7 +85,7 @@ interface DayInput {
 }
 
 /** See the module's doc: the day's flow files → index readings and rejects. Idempotent. */
-export async function transformEnedisFiles(context: TransformContext<EnedisConfig>): Promise<TransformOutput> {
+export async function transformEnedisFiles(context: DayTransformContext<EnedisConfig>): Promise<TransformOutput> {
   const files: DayInput[] = [];
   for (const file of context.files) {
     const parsed = await parsedFile(file.path, file.key, file.sha256);
@@ -101,7 +102,7 @@ export async function transformEnedisFiles(context: TransformContext<EnedisConfi
 
 /** The day's tables and rejects, from the parsed rows of its files. */
 async function writeDayTables(
-  context: TransformContext<EnedisConfig>,
+  context: DayTransformContext<EnedisConfig>,
   files: readonly DayInput[],
 ): Promise<TransformOutput> {
   const { db, date } = context;

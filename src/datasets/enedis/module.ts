@@ -5,6 +5,7 @@
  * index readings and stated energies per Paris day, the day whose end each reading closes.
  */
 import type { DatasetModule } from '../contract.js';
+import { eachDayMetrics, eachDayTransform } from '../each-day.js';
 import { enedisChecks } from './checks.js';
 import { enedisConfig, type EnedisConfig } from './config.js';
 import { enedisMetrics } from './day-metrics.js';
@@ -20,8 +21,8 @@ export const enedisModule: DatasetModule<EnedisConfig> = {
   config: enedisConfig,
   inputs: () => [{ kind: 'drop' }],
   drop: enedisDrop,
-  transform: transformEnedisFiles,
-  metrics: enedisMetrics,
+  transform: eachDayTransform(transformEnedisFiles),
+  metrics: eachDayMetrics(enedisMetrics),
   checks: enedisChecks,
   energies: enedisEnergies,
   statusNotes: enedisStatusNotes,

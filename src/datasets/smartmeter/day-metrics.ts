@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { PARTITION_TIMEZONE } from '../../shared/partition.js';
-import type { DayMetrics, MetricsContext } from '../contract.js';
+import type { DayMetrics } from '../contract.js';
+import type { DayMetricsContext } from '../each-day.js';
 import type { SmartMeterConfig } from './config.js';
 import { ANOMALY_THRESHOLD, scoreAnomalies } from './anomalies.js';
 import { HISTORY_DAYS } from './anomaly-sql.js';
@@ -30,7 +31,7 @@ export const dayAnomaliesSchema = z.object({
 export type DayAnomalies = z.infer<typeof dayAnomaliesSchema>;
 
 /** The day's anomalies: how many, against how many days of history, and the strongest. */
-async function anomaliesOf(context: MetricsContext<SmartMeterConfig>): Promise<DayAnomalies> {
+async function anomaliesOf(context: DayMetricsContext<SmartMeterConfig>): Promise<DayAnomalies> {
   const readings = context.tables[READINGS_TABLE];
   if (readings === undefined) throw new Error(`no ${READINGS_TABLE} table for ${context.date}`);
   const history = await context.history(READINGS_TABLE, HISTORY_DAYS);
@@ -64,7 +65,7 @@ async function anomaliesOf(context: MetricsContext<SmartMeterConfig>): Promise<D
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
-export async function smartMeterMetrics(context: MetricsContext<SmartMeterConfig>): Promise<DayMetrics> {
+export async function smartMeterMetrics(context: DayMetricsContext<SmartMeterConfig>): Promise<DayMetrics> {
   const table = context.tables[METER_DAILY_TABLE];
   if (table === undefined) throw new Error(`no ${METER_DAILY_TABLE} table for ${context.date}`);
   const source = `read_parquet(${sqlString(table)})`;

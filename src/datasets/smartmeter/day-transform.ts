@@ -13,7 +13,8 @@ import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import { parisDayBounds } from '../../shared/partition.js';
-import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
+import type { DayFile, TransformOutput } from '../contract.js';
+import type { DayTransformContext } from '../each-day.js';
 import type { SmartMeterConfig } from './config.js';
 import { parsedDayRowsSql, parsedSmartMeterFile } from './parsed-files.js';
 
@@ -103,7 +104,9 @@ ORDER BY meter_id`;
 }
 
 /** See the module's doc: the day's files → readings, per-meter figures and rejects. Idempotent. */
-export async function transformSmartMeterFiles(context: TransformContext<SmartMeterConfig>): Promise<TransformOutput> {
+export async function transformSmartMeterFiles(
+  context: DayTransformContext<SmartMeterConfig>,
+): Promise<TransformOutput> {
   const { db, date } = context;
   const scans: Scan[] = [];
   for (const file of context.files) scans.push(await scanOf(db, date, file, context.config));

@@ -4,6 +4,7 @@
  * readings and one of figures per meter for each Paris day.
  */
 import type { DatasetModule } from '../contract.js';
+import { eachDayMetrics, eachDayTransform } from '../each-day.js';
 import { smartMeterChecks } from './checks.js';
 import { smartMeterConfig, type SmartMeterConfig } from './config.js';
 import { smartMeterMetrics } from './day-metrics.js';
@@ -17,8 +18,8 @@ export const smartmeterModule: DatasetModule<SmartMeterConfig> = {
   config: smartMeterConfig,
   inputs: () => [{ kind: 'drop' }],
   drop: smartMeterDrop,
-  transform: transformSmartMeterFiles,
-  metrics: smartMeterMetrics,
+  transform: eachDayTransform(transformSmartMeterFiles),
+  metrics: eachDayMetrics(smartMeterMetrics),
   checks: smartMeterChecks,
   dueHours: (config) => config.dueHours,
   report: smartMeterReport,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { DatasetModule } from '../../../src/datasets/contract.js';
+import { eachDayMetrics, eachDayTransform } from '../../../src/datasets/each-day.js';
 import { sqlString } from '../../../src/parquet/columns.js';
 import { BadDataError } from '../../../src/shared/errors.js';
 import { parisDayBounds } from '../../../src/shared/partition.js';
@@ -45,7 +46,7 @@ function toyDataset(name: string, inputs: DatasetModule<ToyConfig>['inputs']): D
         return rows.getRows().map((row) => String(row[0]));
       },
     },
-    async transform({ date, db, files, tablePath }) {
+    transform: eachDayTransform(async ({ date, db, files, tablePath }) => {
       const { start, end } = parisDayBounds(date);
       const union = files
         .map((f) => `SELECT ts, value, ${f.order} AS arrival FROM ${readCsv(f.path)}`)
@@ -60,8 +61,8 @@ function toyDataset(name: string, inputs: DatasetModule<ToyConfig>['inputs']): D
         ).getRows()[0]?.[0] ?? 0,
       );
       return { tables: ['toy_values'], rows: { read, written, rejected: 0 } };
-    },
-    async metrics({ date, db, tables }) {
+    }),
+    metrics: eachDayMetrics(async ({ date, db, tables }) => {
       const path = tables.toy_values ?? '';
       const row = (
         await db.runAndReadAll(
@@ -78,7 +79,7 @@ function toyDataset(name: string, inputs: DatasetModule<ToyConfig>['inputs']): D
         },
         completeness: null,
       };
-    },
+    }),
     report: {
       day: ({ metrics }) =>
         Promise.resolve({

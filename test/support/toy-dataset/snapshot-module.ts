@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { DatasetModule, DayFile } from '../../../src/datasets/contract.js';
+import { eachDayMetrics, eachDayTransform } from '../../../src/datasets/each-day.js';
 import { sqlString } from '../../../src/parquet/columns.js';
 import { BadDataError, NoDataError } from '../../../src/shared/errors.js';
 import type { ToyConfig } from './module.js';
@@ -42,7 +43,7 @@ export const toySnapshotModule: DatasetModule<ToyConfig> = {
     { kind: 'snapshot', source: 'values' },
     { kind: 'snapshot', source: 'list' },
   ],
-  async transform({ date, db, files, tablePath }) {
+  transform: eachDayTransform(async ({ date, db, files, tablePath }) => {
     const values = files.filter((f) => f.source === 'values');
     if (values.length === 0) throw new NoDataError(`toysnap ${date}: no snapshot was taken during the day`);
     const table = tablePath('toy_slots');
@@ -50,14 +51,14 @@ export const toySnapshotModule: DatasetModule<ToyConfig> = {
       `COPY (${values.map(slotRows).join(' UNION ALL ')} ORDER BY slot_start) TO ${sqlString(table)} (FORMAT parquet)`,
     );
     return { tables: ['toy_slots'], rows: { read: values.length, written: values.length, rejected: 0 } };
-  },
-  async metrics({ date, db, tables }) {
+  }),
+  metrics: eachDayMetrics(async ({ date, db, tables }) => {
     const rows = await db.runAndReadAll(
       `SELECT slot FROM read_parquet(${sqlString(tables.toy_slots ?? '')}) ORDER BY slot_start`,
     );
     const slots = rows.getRows().map((r) => String(r[0]));
     return { document: { dataset: 'toysnap', date, timezone: 'Europe/Paris', slots }, completeness: null };
-  },
+  }),
   report: {
     day: ({ metrics }) =>
       Promise.resolve({

@@ -1,7 +1,7 @@
 /**
- * `processed/{dataset}/dt={date}/prepared.json`: what the pass over an import's days computed for a
- * day — its transform's output and its metrics — with the raw files (by sha256) and code version
- * it came from, and the sha256 of each table the metrics were computed on. The day's own
+ * `processed/{dataset}/dt={date}/outputs.json`: the day's outputs as a pass over an import's days
+ * computed them — its transform's output and its metrics — with the raw files (by sha256) and code
+ * version they came from, and the sha256 of each table the metrics were computed on. The day's own
  * transformDay takes the output when its inputs and the code version are the same, and deletes
  * the record before it writes tables of its own; computeMetrics takes the metrics when the tables
  * it reads are the bytes they were computed on. A record that does not match is never used.
@@ -14,11 +14,10 @@ import type { InputFile } from '../shared/day-records.js';
 
 const rowsSchema = z.object({ read: z.number().int(), written: z.number().int(), rejected: z.number().int() });
 
-export const preparedDaySchema = z.object({
+export const dayOutputsSchema = z.object({
   codeVersion: z.string(),
   inputs: z.array(z.object({ key: z.string(), sha256: z.string() })),
   transform: z.object({
-    processedKey: z.string(),
     processedKeys: z.array(z.string()).min(1),
     rejectsKey: z.string(),
     rows: rowsSchema,
@@ -28,20 +27,18 @@ export const preparedDaySchema = z.object({
     tables: z.record(z.string(), z.string()),
     document: z.record(z.string(), z.unknown()),
     completeness: z.number().nullable(),
+    /** `anomalies/{dataset}/dt={date}/anomalies.parquet` when the metrics wrote anomalies. */
+    anomaliesKey: z.string().optional(),
   }),
 });
 
-export type PreparedDay = z.infer<typeof preparedDaySchema>;
+export type DayOutputs = z.infer<typeof dayOutputsSchema>;
 
 /** The day's record, or null when there is none (or it cannot be read as one: it is then not used). */
-export async function readPreparedDay(
-  objects: ObjectStore,
-  dataset: string,
-  date: string,
-): Promise<PreparedDay | null> {
+export async function readDayOutputs(objects: ObjectStore, dataset: string, date: string): Promise<DayOutputs | null> {
   let body: Uint8Array;
   try {
-    body = await objects.get(storageKeys.preparedDay(dataset, date));
+    body = await objects.get(storageKeys.dayOutputs(dataset, date));
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return null;
     throw error;
@@ -52,26 +49,26 @@ export async function readPreparedDay(
   } catch {
     return null;
   }
-  const parsed = preparedDaySchema.safeParse(json);
+  const parsed = dayOutputsSchema.safeParse(json);
   return parsed.success ? parsed.data : null;
 }
 
-export async function writePreparedDay(
+export async function writeDayOutputs(
   objects: ObjectStore,
   dataset: string,
   date: string,
-  prepared: PreparedDay,
+  outputs: DayOutputs,
 ): Promise<void> {
-  await objects.put(storageKeys.preparedDay(dataset, date), `${JSON.stringify(prepared)}\n`, {
+  await objects.put(storageKeys.dayOutputs(dataset, date), `${JSON.stringify(outputs)}\n`, {
     contentType: 'application/json',
   });
 }
 
 /** Whether the record was computed from exactly these raw files, in this order, by this code version. */
-export function preparedFrom(prepared: PreparedDay, inputs: readonly InputFile[], codeVersion: string): boolean {
+export function outputsFrom(outputs: DayOutputs, inputs: readonly InputFile[], codeVersion: string): boolean {
   return (
-    prepared.codeVersion === codeVersion &&
-    prepared.inputs.length === inputs.length &&
-    prepared.inputs.every((file, i) => file.key === inputs[i]?.key && file.sha256 === inputs[i]?.sha256)
+    outputs.codeVersion === codeVersion &&
+    outputs.inputs.length === inputs.length &&
+    outputs.inputs.every((file, i) => file.key === inputs[i]?.key && file.sha256 === inputs[i]?.sha256)
   );
 }

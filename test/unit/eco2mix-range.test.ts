@@ -1,15 +1,15 @@
 /**
- * The eCO2mix pass over many days (the days of an import) against the day-by-day transform and
- * metrics: for every fixture day — December 2021 (each day given the month's export), 2025-08-22
+ * The eCO2mix transform and metrics of a range of days (the days of an import's pass) against the
+ * same day alone (a range of one, written without the partitioned COPY): for every fixture day — December 2021 (each day given the month's export), 2025-08-22
  * with both sources, the RTE file of June 2016, DST days of synthetic RTE files, a repeated hour,
  * a day with bad rows — the same rows in the same order, the same rejects and counts, the same
- * metrics documents to the bit, all days read and written in one pass.
+ * metrics documents to the bit, all days read and written in one range.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DayFile, DayOfMany } from '../../src/datasets/contract.js';
+import type { DayFile, TransformDay } from '../../src/datasets/contract.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
 import { eco2mixModule } from '../../src/datasets/eco2mix/module.js';
 import { ECO2MIX_TABLE } from '../../src/datasets/eco2mix/record.js';
@@ -21,13 +21,12 @@ import { eco2mixFixturePath, loadSampleDay } from '../support/eco2mix-fixtures.j
 import { buildRteFile } from '../support/rte-files.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
-const scratch = useScratchDuckDb('courant-eco2mix-many-days-');
+const scratch = useScratchDuckDb('courant-eco2mix-range-');
 const config = { baseUrl: 'http://127.0.0.1' };
-const manyDays = eco2mixModule.days;
 let written = 0;
 
 /** A day's exports written as its raw files (one local copy each, as the activities make them). */
-async function dayOf(date: string, exports: ReadonlyArray<readonly [string, string]>): Promise<DayOfMany> {
+async function dayOf(date: string, exports: ReadonlyArray<readonly [string, string]>): Promise<TransformDay> {
   const files: DayFile[] = [];
   for (const [source, csv] of exports) {
     written += 1;
@@ -47,8 +46,8 @@ async function dayOf(date: string, exports: ReadonlyArray<readonly [string, stri
 }
 
 /** Every fixture day, each date once. */
-async function fixtureDays(): Promise<DayOfMany[]> {
-  const days: DayOfMany[] = [];
+async function fixtureDays(): Promise<TransformDay[]> {
+  const days: TransformDay[] = [];
   const december = (await loadDemoExports())['eco2mix-national-tr'] ?? '';
   for (const date of datesInRange('2021-12-01', '2021-12-31')) days.push(await dayOf(date, [['realtime', december]]));
   const sample = loadSampleDay();
@@ -91,58 +90,51 @@ async function storedRows(file: string): Promise<string> {
   return JSON.stringify(reader.getRowsJson());
 }
 
-async function eachDayAlone(day: DayOfMany, dir: string) {
-  const tablePath = (table: string) => path.join(dir, `${table}.parquet`);
-  const rejectsPath = path.join(dir, 'rejects.jsonl');
-  await mkdir(dir, { recursive: true });
-  const output = await eco2mixModule.transform({
-    date: day.date,
+/** The range's transform and metrics, each day's files under `dir/{date}/`. */
+async function runRange(days: readonly TransformDay[], dir: string) {
+  await Promise.all(days.map((day) => mkdir(path.join(dir, day.date), { recursive: true })));
+  const tablePath = (date: string, table: string) => path.join(dir, date, `${table}.parquet`);
+  const rejectsPath = (date: string) => path.join(dir, date, 'rejects.jsonl');
+  const outputs = await eco2mixModule.transform({
     config,
     db: scratch.connection,
-    files: day.files,
+    days,
     tablePath,
     rejectsPath,
     scratchDir: dir,
   });
+  const measured = days.filter((day) => (outputs.get(day.date)?.rows.written ?? 0) > 0);
   const metrics = await eco2mixModule.metrics({
-    date: day.date,
     config,
     db: scratch.connection,
-    tables: { [ECO2MIX_TABLE]: tablePath(ECO2MIX_TABLE) },
+    days: measured.map((day) => ({ date: day.date, tables: { [ECO2MIX_TABLE]: tablePath(day.date, ECO2MIX_TABLE) } })),
     history: () => Promise.resolve([]),
-    anomaliesPath: path.join(dir, 'anomalies.parquet'),
+    anomaliesPath: (date) => path.join(dir, date, 'anomalies.parquet'),
   });
-  return { output, metrics, table: tablePath(ECO2MIX_TABLE), rejects: await readFile(rejectsPath, 'utf8') };
+  const rejects = async (date: string) =>
+    (outputs.get(date)?.rows.rejected ?? 0) === 0 ? '' : await readFile(rejectsPath(date), 'utf8');
+  return { outputs, metrics, table: (date: string) => tablePath(date, ECO2MIX_TABLE), rejects };
 }
 
-describe('the eCO2mix pass over many days', () => {
+describe('the eCO2mix transform of a range of days', () => {
   it('gives every day the rows, rejects, counts and metrics the day gets alone', async () => {
-    if (!manyDays) throw new Error('eco2mix has no pass over many days');
     const days = await fixtureDays();
     expect(days.length).toBe(31 + 2 + 25 + 1 + 1 + 2);
-    const outputDir = path.join(scratch.dir, 'many');
-    await mkdir(outputDir);
-    const outputs = await manyDays.transform({ config, db: scratch.connection, days, outputDir });
-    const metrics = await manyDays.metrics({
-      config,
-      db: scratch.connection,
-      days: days.map((d) => ({ date: d.date, tables: outputs.get(d.date)?.tablePaths ?? {} })),
-    });
+    const range = await runRange(days, path.join(scratch.dir, 'range'));
+    expect(range.metrics.size).toBe(days.length);
 
     for (const day of days) {
-      const alone = await eachDayAlone(day, path.join(scratch.dir, 'alone', day.date));
-      const output = outputs.get(day.date);
-      expect(output && { tables: output.tables, rows: output.rows }, day.date).toEqual(alone.output);
-      expect(await storedRows(output?.tablePaths[ECO2MIX_TABLE] ?? ''), day.date).toBe(await storedRows(alone.table));
-      expect(output?.rejectsPath ? await readFile(output.rejectsPath, 'utf8') : '', day.date).toBe(alone.rejects);
-      expect(JSON.stringify(metrics.get(day.date)), day.date).toBe(JSON.stringify(alone.metrics));
+      const alone = await runRange([day], path.join(scratch.dir, 'alone'));
+      expect(range.outputs.get(day.date), day.date).toEqual(alone.outputs.get(day.date));
+      expect(await storedRows(range.table(day.date)), day.date).toBe(await storedRows(alone.table(day.date)));
+      expect(await range.rejects(day.date), day.date).toBe(await alone.rejects(day.date));
+      expect(JSON.stringify(range.metrics.get(day.date)), day.date).toBe(JSON.stringify(alone.metrics.get(day.date)));
     }
-    expect(outputs.get('2025-08-23')?.rows.rejected).toBe(1);
-    expect(await readFile(outputs.get('2025-08-23')?.rejectsPath ?? '', 'utf8')).toContain('"line":5');
+    expect(range.outputs.get('2025-08-23')?.rows.rejected).toBe(1);
+    expect(await range.rejects('2025-08-23')).toContain('"line":5');
   });
 
   it('fails on a file whose quoting is broken, naming it and its line, as a day alone does', async () => {
-    if (!manyDays) throw new Error('eco2mix has no pass over many days');
     const sample = loadSampleDay();
     const lines = sample.realtimeCsv.split('\r\n');
     const broken = lines.map((line, i) => (i === 2 ? `${line}"` : line)).join('\r\n');
@@ -150,13 +142,7 @@ describe('the eCO2mix pass over many days', () => {
       await dayOf('2025-08-22', [['realtime', sample.realtimeCsv]]),
       await dayOf('2025-08-23', [['realtime', broken]]),
     ];
-    await mkdir(path.join(scratch.dir, 'broken'));
-    const run = manyDays.transform({
-      config,
-      db: scratch.connection,
-      days,
-      outputDir: path.join(scratch.dir, 'broken'),
-    });
+    const run = runRange(days, path.join(scratch.dir, 'broken'));
     await expect(run).rejects.toBeInstanceOf(BadDataError);
     await expect(run).rejects.toThrow(/raw\/eco2mix\/dt=2025-08-23\/realtime\.csv.*line 3/);
   });
