@@ -72,12 +72,14 @@ describe('courant backfill', () => {
   });
 
   it('shows the range as a status grid with the failed days and a complete audit', async () => {
-    const r = await runCli(['status', '--from', '2023-10-28', '--to', '2023-10-30'], env);
+    const [r, beyond] = await Promise.all([
+      runCli(['status', '--from', '2023-10-28', '--to', '2023-10-30'], env),
+      runCli(['status', '--from', '2023-11-13', '--to', '2023-11-14', '--check'], env),
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/2023-10-28\s+✓ succeeded/);
     expect(r.stdout).toMatch(/2023-10-29\s+✗ failed\s+eco2mix: BadData/);
     expect(r.stdout).toContain('3 days × 1 datasets = 3: 2 succeeded, 1 failed, 0 running, 0 missing');
-    const beyond = await runCli(['status', '--from', '2023-11-13', '--to', '2023-11-14', '--check'], env);
     expect(beyond.stdout).toMatch(/2023-11-14\s+! late\s+eco2mix: late, due 2023-11-15 07:00 Paris/);
     expect(beyond.code).toBe(1);
   });

@@ -60,41 +60,63 @@ function eco2mixOf(report: PeriodReport): DatasetPeriod {
 }
 
 describe('courant import of the RTE file of June 2016', () => {
-  it('runs the 25 days the file covers from the file, with one command, then the reports', async () => {
-    const r = await runCli(
-      ['import', '--dataset', 'eco2mix', '--file', SAMPLE, '--parallel', '8', '--wait', '--id', 'june'],
-      env,
+  // Refusals store nothing and ask no server: they run side by side with the import the later tests read.
+  it.concurrent('refuses a file that is not an RTE file, naming it, and an unknown dataset', async ({ expect }) => {
+    const [bad, missing, dataset] = await Promise.all([
+      runCli(['import', '--dataset', 'eco2mix', '--file', eco2mixFixturePath('PROVENANCE.md')], env),
+      runCli(['import', '--dataset', 'eco2mix', '--file', '/nonexistent.zip'], env),
+      runCli(['import', '--dataset', 'velib', '--file', SAMPLE], env),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--file: not an RTE eCO2mix file: PROVENANCE\.md, line 1: expected the tab-separated header/,
     );
-    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toContain('2496 rows, 0 rejected, realtime data; 25 day(s) to run: 2016-06-01..2016-06-25');
-    expect(r.stdout).toMatch(/planned\s+25/);
-    expect(r.stdout).toMatch(/succeeded\s+25/);
-    expect(r.stdout).toContain(dataPath('reports/month=2016-06/monthly_report.html'));
-    expect(r.stdout).toContain(dataPath('reports/year=2016/annual_report.html'));
-    expect(r.stdout).toMatch(/imported in \d+\.\d s/);
-    expect(odre.requests).toEqual([]);
-
-    const runs = await harness.resources.deps.records.listDayRuns({ from: '2016-05-01', to: '2016-07-31' });
-    expect(runs.map((run) => run.date)).toEqual(DAYS);
-    expect(runs.every((run) => run.status === 'succeeded' && run.runKind === 'backfill')).toBe(true);
-    const day = await harness.client.workflow.getHandle(workflowIds.daily('2016-06-10')).describe();
-    expect(day.typedSearchAttributes.get(BackfillId)).toBe('june');
-    expect(day.typedSearchAttributes.get(RunKindAttribute)).toBe('backfill');
-
-    if (process.env.RECORD_HISTORIES === '1') {
-      const child = harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', '2016-06-01'));
-      await writeFile('test/replay/histories/dataset-day-import.json', historyToJSON(await child.fetchHistory()));
-      const daily = harness.client.workflow.getHandle(workflowIds.daily('2016-06-01'));
-      await writeFile(
-        'test/replay/histories/daily-pipeline-month-report-deferred.json',
-        historyToJSON(await daily.fetchHistory()),
-      );
-      await writeFile(
-        'test/replay/histories/backfill-import.json',
-        historyToJSON(await harness.client.workflow.getHandle(workflowIds.backfill('june')).fetchHistory()),
-      );
-    }
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--file: cannot read /nonexistent.zip (ENOENT)');
+    expect(dataset.code).toBe(2);
+    expect(dataset.stderr).toContain(
+      '--dataset: expected one of eco2mix (datasets whose files can be imported), got "velib"',
+    );
   });
+
+  it.concurrent(
+    'runs the 25 days the file covers from the file, with one command, then the reports',
+    async ({ expect }) => {
+      const r = await runCli(
+        ['import', '--dataset', 'eco2mix', '--file', SAMPLE, '--parallel', '8', '--wait', '--id', 'june'],
+        env,
+      );
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain('2496 rows, 0 rejected, realtime data; 25 day(s) to run: 2016-06-01..2016-06-25');
+      expect(r.stdout).toMatch(/planned\s+25/);
+      expect(r.stdout).toMatch(/succeeded\s+25/);
+      expect(r.stdout).toContain(dataPath('reports/month=2016-06/monthly_report.html'));
+      expect(r.stdout).toContain(dataPath('reports/year=2016/annual_report.html'));
+      expect(r.stdout).toMatch(/imported in \d+\.\d s/);
+      expect(odre.requests).toEqual([]);
+
+      const runs = await harness.resources.deps.records.listDayRuns({ from: '2016-05-01', to: '2016-07-31' });
+      expect(runs.map((run) => run.date)).toEqual(DAYS);
+      expect(runs.every((run) => run.status === 'succeeded' && run.runKind === 'backfill')).toBe(true);
+      const day = await harness.client.workflow.getHandle(workflowIds.daily('2016-06-10')).describe();
+      expect(day.typedSearchAttributes.get(BackfillId)).toBe('june');
+      expect(day.typedSearchAttributes.get(RunKindAttribute)).toBe('backfill');
+
+      if (process.env.RECORD_HISTORIES === '1') {
+        const child = harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', '2016-06-01'));
+        await writeFile('test/replay/histories/dataset-day-import.json', historyToJSON(await child.fetchHistory()));
+        const daily = harness.client.workflow.getHandle(workflowIds.daily('2016-06-01'));
+        await writeFile(
+          'test/replay/histories/daily-pipeline-month-report-deferred.json',
+          historyToJSON(await daily.fetchHistory()),
+        );
+        await writeFile(
+          'test/replay/histories/backfill-import.json',
+          historyToJSON(await harness.client.workflow.getHandle(workflowIds.backfill('june')).fetchHistory()),
+        );
+      }
+    },
+  );
 
   it('transformed the 25 days in one pass before they ran, each day taking its work as it was done', async () => {
     const history = await harness.client.workflow.getHandle(workflowIds.backfill('june')).fetchHistory();
@@ -200,10 +222,13 @@ describe('courant import of the RTE file of June 2016', () => {
 
   it('imports the same file again (some of its days) without storing it twice or rewriting the days', async () => {
     const meta = await readFile(dataPath('raw/eco2mix/dt=2016-06-01/realtime.csv.meta.json'), 'utf8');
-    const dry = await runCli(['import', '--file', SAMPLE, '--from', '2016-06-20', '--dry-run'], env);
+    // The dry run (of other days) stores nothing: it runs beside the import of the first two.
+    const [dry, r] = await Promise.all([
+      runCli(['import', '--file', SAMPLE, '--from', '2016-06-20', '--dry-run'], env),
+      runCli(['import', '--file', SAMPLE, '--to', '2016-06-02', '--wait'], env),
+    ]);
     expect(dry.stdout).toContain('6 day(s) to run: 2016-06-20..2016-06-25');
     expect(dry.stdout).toContain('dry run: nothing stored, nothing started');
-    const r = await runCli(['import', '--file', SAMPLE, '--to', '2016-06-02', '--wait'], env);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/planned\s+2/);
     expect(await readFile(dataPath('raw/eco2mix/dt=2016-06-01/realtime.csv.meta.json'), 'utf8')).toBe(meta);
@@ -225,21 +250,5 @@ describe('courant import of the RTE file of June 2016', () => {
     // The day's inputs are no longer those the import's pass transformed: its record is gone with them.
     await expect(stat(dataPath('processed/eco2mix/dt=2016-06-03/outputs.json'))).rejects.toThrow();
     await expect(stat(dataPath('processed/eco2mix/dt=2016-06-04/outputs.json'))).resolves.toBeTruthy();
-  });
-
-  it('refuses a file that is not an RTE file, naming it, and an unknown dataset', async () => {
-    const bad = await runCli(['import', '--dataset', 'eco2mix', '--file', eco2mixFixturePath('PROVENANCE.md')], env);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(
-      /--file: not an RTE eCO2mix file: PROVENANCE\.md, line 1: expected the tab-separated header/,
-    );
-    const missing = await runCli(['import', '--dataset', 'eco2mix', '--file', '/nonexistent.zip'], env);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('--file: cannot read /nonexistent.zip (ENOENT)');
-    const dataset = await runCli(['import', '--dataset', 'velib', '--file', SAMPLE], env);
-    expect(dataset.code).toBe(2);
-    expect(dataset.stderr).toContain(
-      '--dataset: expected one of eco2mix (datasets whose files can be imported), got "velib"',
-    );
   });
 });

@@ -3,12 +3,14 @@
  * the real Kaggle sample ingested with the `courant ingest` command (its anomalies detected, kept
  * and reported), a file dropped in the inbox
  * and picked up by the inbox schedule, and the same file in local and aws mode.
+ * The aws-mode comparison runs on workers and stores of its own, side by side with the ingestion's
+ * tests (which run one after another, each on what the one before stored).
  */
 import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { inboxScanSchedule } from '../../src/schedules/inbox-scan-schedule.js';
 import { applySchedule } from '../../src/schedules/operations.js';
 import { dayAnomaliesSchema } from '../../src/datasets/smartmeter/day-metrics.js';
@@ -64,95 +66,104 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('courant ingest --dataset smartmeter', () => {
-  it('refuses a meter id with characters outside [A-Za-z0-9._-] before storing anything (exit 2)', async () => {
-    const r = await runCli(
-      ['ingest', '--dataset', 'smartmeter', '--file', KAGGLE, '--meter-id', 'meter/1'],
-      cliEnv(harness.config),
-    );
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--meter-id: .*letters, digits/);
-    expect(await harness.resources.deps.objects.list(inboxKeys.folder('smartmeter'))).toEqual([]);
-  });
+describe.concurrent('courant ingest --dataset smartmeter', () => {
+  it.sequential(
+    'refuses a meter id with characters outside [A-Za-z0-9._-] before storing anything (exit 2)',
+    async ({ expect }) => {
+      const r = await runCli(
+        ['ingest', '--dataset', 'smartmeter', '--file', KAGGLE, '--meter-id', 'meter/1'],
+        cliEnv(harness.config),
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--meter-id: .*letters, digits/);
+      expect(await harness.resources.deps.objects.list(inboxKeys.folder('smartmeter'))).toEqual([]);
+    },
+  );
 
-  it('runs the 105 Paris days of the real Kaggle sample; every day matches an independent computation', async () => {
-    const file = path.join(dir, 'kaggle-sample.csv');
-    await copyFile(KAGGLE, file);
-    const r = await runCli(
-      ['ingest', '--dataset', 'smartmeter', '--file', file, '--meter-id', 'kaggle-1', '--wait'],
-      cliEnv(harness.config),
-    );
-    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toContain('kaggle-sample.csv: 105 day(s) (2024-01-01..2024-04-14), 105 run, all succeeded');
-    expect(await harness.resources.deps.objects.list(inboxKeys.folder('smartmeter'))).toEqual([]);
+  it.sequential(
+    'runs the 105 Paris days of the real Kaggle sample; every day matches an independent computation',
+    async ({ expect }) => {
+      const file = path.join(dir, 'kaggle-sample.csv');
+      await copyFile(KAGGLE, file);
+      const r = await runCli(
+        ['ingest', '--dataset', 'smartmeter', '--file', file, '--meter-id', 'kaggle-1', '--wait'],
+        cliEnv(harness.config),
+      );
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain('kaggle-sample.csv: 105 day(s) (2024-01-01..2024-04-14), 105 run, all succeeded');
+      expect(await harness.resources.deps.objects.list(inboxKeys.folder('smartmeter'))).toEqual([]);
 
-    const runs = await harness.resources.deps.records.listDayRuns({
-      from: '2024-01-01',
-      to: '2024-04-14',
-      datasets: ['smartmeter'],
-    });
-    expect(runs).toHaveLength(105);
-    expect(runs.every((run) => run.status === 'succeeded' && run.runKind === 'ingest')).toBe(true);
+      const runs = await harness.resources.deps.records.listDayRuns({
+        from: '2024-01-01',
+        to: '2024-04-14',
+        datasets: ['smartmeter'],
+      });
+      expect(runs).toHaveLength(105);
+      expect(runs.every((run) => run.status === 'succeeded' && run.runKind === 'ingest')).toBe(true);
 
-    const expected = await expectedDays();
-    for (const [date, day] of expected) {
-      const metrics = (await harness.resources.deps.records.getMetrics('smartmeter', date))?.metrics;
-      expect(metrics, date).toMatchObject({ dataset: 'smartmeter', date, meters: 1, readings: day.readings });
-      expect(Number(metrics?.energyKWh), date).toBeCloseTo(day.energy, 5);
-    }
-    expect((await harness.resources.deps.records.getMetrics('smartmeter', '2024-03-31'))?.metrics).toMatchObject({
-      expectedReadings: 46,
-      completeness: 1,
-    });
+      const expected = await expectedDays();
+      for (const [date, day] of expected) {
+        const metrics = (await harness.resources.deps.records.getMetrics('smartmeter', date))?.metrics;
+        expect(metrics, date).toMatchObject({ dataset: 'smartmeter', date, meters: 1, readings: day.readings });
+        expect(Number(metrics?.energyKWh), date).toBeCloseTo(day.energy, 5);
+      }
+      expect((await harness.resources.deps.records.getMetrics('smartmeter', '2024-03-31'))?.metrics).toMatchObject({
+        expectedReadings: 46,
+        completeness: 1,
+      });
 
-    // Every day's readings scored against the days stored before it, its anomalies kept and counted.
-    const outputsOf = new Map(runs.map((run) => [run.date, run.outputs]));
-    let anomalies = 0;
-    for (const date of expected.keys()) {
-      const metrics = (await harness.resources.deps.records.getMetrics('smartmeter', date))?.metrics;
-      const day = dayAnomaliesSchema.parse(metrics?.anomalies);
-      expect(day.scored, date).toBe(expected.get(date)?.readings);
-      expect(outputsOf.get(date), date).toContain(storageKeys.anomalies('smartmeter', date));
-      anomalies += day.count;
-    }
-    expect(anomalies).toBeGreaterThan(0);
+      // Every day's readings scored against the days stored before it, its anomalies kept and counted.
+      const outputsOf = new Map(runs.map((run) => [run.date, run.outputs]));
+      let anomalies = 0;
+      for (const date of expected.keys()) {
+        const metrics = (await harness.resources.deps.records.getMetrics('smartmeter', date))?.metrics;
+        const day = dayAnomaliesSchema.parse(metrics?.anomalies);
+        expect(day.scored, date).toBe(expected.get(date)?.readings);
+        expect(outputsOf.get(date), date).toContain(storageKeys.anomalies('smartmeter', date));
+        anomalies += day.count;
+      }
+      expect(anomalies).toBeGreaterThan(0);
 
-    // Re-run once every day is stored, the last day is judged against its full 28 days, and its
-    // report lists its strongest anomalies with a chart of the meter's day.
-    const rerun = await runCli(
-      ['run', '--date', LAST_DAY, '--datasets', 'smartmeter', '--wait'],
-      cliEnv(harness.config),
-    );
-    expect(rerun.code, `${rerun.stdout}\n${rerun.stderr}`).toBe(0);
-    const last = dayAnomaliesSchema.parse(
-      (await harness.resources.deps.records.getMetrics('smartmeter', LAST_DAY))?.metrics?.anomalies,
-    );
-    expect(last.historyDays).toBe(28);
-    const stored = await parquetRows(storageKeys.anomalies('smartmeter', LAST_DAY));
-    expect(stored).toHaveLength(last.count);
-    expect(stored.every((row) => row.meter_id === 'kaggle-1' && typeof row.reason === 'string')).toBe(true);
-    expect(last.strongest[0]?.score).toBe(Math.max(...stored.map((row) => Number(row.score))));
-    const report = JSON.parse(
-      new TextDecoder().decode(await harness.resources.deps.objects.get(storageKeys.dailyReport(LAST_DAY, 'json'))),
-    ) as { datasets: Array<{ dataset: string; section: { figures: Array<{ key: string; value: unknown }> } | null }> };
-    const figures = report.datasets.find((d) => d.dataset === 'smartmeter')?.section?.figures ?? [];
-    expect(figures.find((f) => f.key === 'anomalies')?.value).toBe(last.count);
-    const html = new TextDecoder().decode(
-      await harness.resources.deps.objects.get(storageKeys.dailyReport(LAST_DAY, 'html')),
-    );
-    expect(html).toContain('Strongest anomalies');
-    expect(html).toContain('data-chart="smartmeter-anomalies-kaggle-1"');
-    expect(html).toMatch(/<g class="points" [^>]*data-series="anomaly" data-points="[1-9]\d*"><circle /);
+      // Re-run once every day is stored, the last day is judged against its full 28 days, and its
+      // report lists its strongest anomalies with a chart of the meter's day.
+      const rerun = await runCli(
+        ['run', '--date', LAST_DAY, '--datasets', 'smartmeter', '--wait'],
+        cliEnv(harness.config),
+      );
+      expect(rerun.code, `${rerun.stdout}\n${rerun.stderr}`).toBe(0);
+      const last = dayAnomaliesSchema.parse(
+        (await harness.resources.deps.records.getMetrics('smartmeter', LAST_DAY))?.metrics?.anomalies,
+      );
+      expect(last.historyDays).toBe(28);
+      const stored = await parquetRows(storageKeys.anomalies('smartmeter', LAST_DAY));
+      expect(stored).toHaveLength(last.count);
+      expect(stored.every((row) => row.meter_id === 'kaggle-1' && typeof row.reason === 'string')).toBe(true);
+      expect(last.strongest[0]?.score).toBe(Math.max(...stored.map((row) => Number(row.score))));
+      const report = JSON.parse(
+        new TextDecoder().decode(await harness.resources.deps.objects.get(storageKeys.dailyReport(LAST_DAY, 'json'))),
+      ) as {
+        datasets: Array<{ dataset: string; section: { figures: Array<{ key: string; value: unknown }> } | null }>;
+      };
+      const figures = report.datasets.find((d) => d.dataset === 'smartmeter')?.section?.figures ?? [];
+      expect(figures.find((f) => f.key === 'anomalies')?.value).toBe(last.count);
+      const html = new TextDecoder().decode(
+        await harness.resources.deps.objects.get(storageKeys.dailyReport(LAST_DAY, 'html')),
+      );
+      expect(html).toContain('Strongest anomalies');
+      expect(html).toContain('data-chart="smartmeter-anomalies-kaggle-1"');
+      expect(html).toMatch(/<g class="points" [^>]*data-series="anomaly" data-points="[1-9]\d*"><circle /);
 
-    // The same bytes again change nothing and run nothing.
-    const again = await runCli(
-      ['ingest', '--dataset', 'smartmeter', '--file', file, '--meter-id', 'kaggle-1', '--wait'],
-      cliEnv(harness.config),
-    );
-    expect(again.stdout).toContain('105 day(s) (2024-01-01..2024-04-14), 0 run');
-  }, 300_000);
+      // The same bytes again change nothing and run nothing.
+      const again = await runCli(
+        ['ingest', '--dataset', 'smartmeter', '--file', file, '--meter-id', 'kaggle-1', '--wait'],
+        cliEnv(harness.config),
+      );
+      expect(again.stdout).toContain('105 day(s) (2024-01-01..2024-04-14), 0 run');
+    },
+    300_000,
+  );
 
-  it('the inbox schedule picks up a file another system dropped in the inbox', async () => {
+  it.sequential('the inbox schedule picks up a file another system dropped in the inbox', async ({ expect }) => {
     const body = 'meter_id,timestamp,kwh\nscan-1,2024-06-01T10:00:00Z,0.5\nscan-1,2024-06-01T10:30:00Z,0.25\n';
     const sha = createHash('sha256').update(body).digest('hex');
     await harness.resources.deps.objects.put(inboxKeys.file('smartmeter', sha, 'from-elsewhere.csv'), body);
@@ -178,8 +189,8 @@ describe('courant ingest --dataset smartmeter', () => {
   });
 });
 
-describe('smart meters in aws mode', () => {
-  it('produce the same outputs as in local mode', async () => {
+describe.concurrent('smart meters in aws mode', () => {
+  it('produce the same outputs as in local mode', async ({ expect }) => {
     const body =
       'meter_id,timestamp,kwh\nm1,2024-02-10T10:00:00Z,1.5\nm2,2024-02-10T10:00:00Z,2\nm1,2024-02-11T08:30:00Z,3\n';
     const file = path.join(dir, 'two-days.csv');
@@ -223,6 +234,8 @@ describe('smart meters in aws mode', () => {
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? '',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? '',
     };
+    // One after the other: both deployments ingest the same bytes, and an ingestion's workflow is
+    // named by its inbox key alone, so side by side the second would join the first's.
     const local = await outputs(await testConfig(), {});
     const aws = await outputs(await testConfig(awsEnv), { ...awsEnv, ...credentials });
     expect(local.metrics).toMatchObject({ meters: 2, readings: 2, energyKWh: 3.5 });
