@@ -8,7 +8,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { enedisDrop } from '../../src/datasets/enedis/drop.js';
+import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { printReport } from '../lib/child.js';
@@ -29,7 +30,7 @@ try {
   const key = 'raw/enedis/r151.xml';
   const sha256 = await sha256OfFile(input);
   const days =
-    (await enedisModule.drop?.days({
+    (await enedisDrop.days({
       db: connection,
       path: input,
       file: key,
@@ -44,7 +45,7 @@ try {
     const dir = path.join(out, 'processed', 'enedis', `dt=${date}`);
     await mkdir(dir, { recursive: true });
     const work = await mkdtemp(path.join(scratch, 'day-'));
-    const result = await enedisModule.transform({
+    const result = await enedisDataset.transform({
       date,
       config,
       db: connection,

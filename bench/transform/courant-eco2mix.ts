@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { IMPORT_DAYS_PER_PASS, withPassDb } from '../../src/activities/import-days.js';
 import type { DayOfMany } from '../../src/datasets/contract.js';
-import { eco2mixModule } from '../../src/datasets/eco2mix/module.js';
+import { eco2mixDataset } from '../../src/datasets/eco2mix/module.js';
 import { nextDate, parisDateOf, parisDayBounds } from '../../src/shared/partition.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
@@ -26,7 +26,7 @@ const out = required(args, 'out');
 const config = { baseUrl: 'http://127.0.0.1' };
 const encoder = new TextEncoder();
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-'));
-const manyDays = eco2mixModule.days;
+const manyDays = eco2mixDataset.days;
 if (!manyDays) throw new Error('eco2mix has no pass over many days');
 
 const totals = { read: 0, written: 0, rejected: 0, days: 0, energyMWh: 0 };

@@ -8,7 +8,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import { smartmeterDataset } from '../../src/datasets/smartmeter/module.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { printReport } from '../lib/child.js';
@@ -32,7 +32,7 @@ try {
   const connection = await db.connect();
   const config = { stepMinutes: 30, dueHours: null };
   const tablePath = (table: string) => path.join(processed, `${table}.parquet`);
-  const transformed = await smartmeterModule.transform({
+  const transformed = await smartmeterDataset.transform({
     date,
     config,
     db: connection,
@@ -44,7 +44,7 @@ try {
     scratchDir: scratch,
   });
   const tables = Object.fromEntries(transformed.tables.map((t) => [t, tablePath(t)]));
-  const metrics = await smartmeterModule.metrics({
+  const metrics = await smartmeterDataset.metrics({
     date,
     config,
     db: connection,

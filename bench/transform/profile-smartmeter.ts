@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { countDataLines } from '../../src/datasets/smartmeter/line-count.js';
-import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import { smartmeterDataset } from '../../src/datasets/smartmeter/module.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { printReport } from '../lib/child.js';
@@ -43,7 +43,7 @@ try {
   const config = { stepMinutes: 30, dueHours: null };
   const tablePath = (table: string) => path.join(out, `${table}.parquet`);
   const transformed = await timed('transform: file → readings, meter_daily, rejects', () =>
-    smartmeterModule.transform({
+    smartmeterDataset.transform({
       date,
       config,
       db: connection,
@@ -55,7 +55,7 @@ try {
   );
   const tables = Object.fromEntries(transformed.tables.map((t) => [t, tablePath(t)]));
   await timed('metrics: meter_daily → metrics.json', () =>
-    smartmeterModule.metrics({
+    smartmeterDataset.metrics({
       date,
       config,
       db: connection,

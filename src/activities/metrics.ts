@@ -8,6 +8,7 @@ import { sha256OfFile } from '../storage/file-hash.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { DayMetrics } from '../datasets/contract.js';
 import { datasetOf } from './dataset-of.js';
+import { checkMetricsDocument } from './metrics-document.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
@@ -123,6 +124,7 @@ export function createMetricsActivities(deps: ActivityDeps) {
             anomaliesPath,
           }),
         ));
+      checkMetricsDocument(module, input.date, metrics.document);
       const anomaliesKey = metrics.anomalies ? storageKeys.anomalies(input.dataset, input.date) : undefined;
       if (anomaliesKey) await deps.objects.putFile(anomaliesKey, anomaliesPath);
       const metricsKey = storageKeys.metrics(input.dataset, input.date);

@@ -2,7 +2,7 @@
 import { Context } from '@temporalio/activity';
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { DayFile } from '../datasets/contract.js';
+import type { DayFile } from '../datasets/inputs.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
 import { DROP_SOURCE, storageKeys } from '../shared/keys.js';

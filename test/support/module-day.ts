@@ -4,7 +4,8 @@
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DatasetModule, DayFile, DayMetrics, TransformOutput } from '../../src/datasets/contract.js';
+import type { DatasetDefinition, DayMetrics, TransformOutput } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import type { ScratchDuckDb } from './scratch-duckdb.js';
 
@@ -21,7 +22,7 @@ export interface ModuleDay {
 }
 
 export async function runModuleDay<TConfig>(
-  module: DatasetModule<TConfig>,
+  module: DatasetDefinition<TConfig, unknown>,
   config: TConfig,
   scratch: ScratchDuckDb,
   date: string,

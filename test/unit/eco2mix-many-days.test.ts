@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DayFile, DayOfMany } from '../../src/datasets/contract.js';
+import type { DayOfMany } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
-import { eco2mixModule } from '../../src/datasets/eco2mix/module.js';
+import { eco2mixDataset } from '../../src/datasets/eco2mix/module.js';
 import { ECO2MIX_TABLE } from '../../src/datasets/eco2mix/record.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
@@ -23,7 +24,7 @@ import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const scratch = useScratchDuckDb('courant-eco2mix-many-days-');
 const config = { baseUrl: 'http://127.0.0.1' };
-const manyDays = eco2mixModule.days;
+const manyDays = eco2mixDataset.days;
 let written = 0;
 
 /** A day's exports written as its raw files (one local copy each, as the activities make them). */
@@ -95,7 +96,7 @@ async function eachDayAlone(day: DayOfMany, dir: string) {
   const tablePath = (table: string) => path.join(dir, `${table}.parquet`);
   const rejectsPath = path.join(dir, 'rejects.jsonl');
   await mkdir(dir, { recursive: true });
-  const output = await eco2mixModule.transform({
+  const output = await eco2mixDataset.transform({
     date: day.date,
     config,
     db: scratch.connection,
@@ -104,7 +105,7 @@ async function eachDayAlone(day: DayOfMany, dir: string) {
     rejectsPath,
     scratchDir: dir,
   });
-  const metrics = await eco2mixModule.metrics({
+  const metrics = await eco2mixDataset.metrics({
     date: day.date,
     config,
     db: scratch.connection,

@@ -8,11 +8,11 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
 import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { runChecks } from '../../src/quality/run-checks.js';
 import { datesInRange } from '../../src/shared/partition.js';
@@ -61,7 +61,7 @@ async function scenario(event: { before: number; after: number } | null, later: 
   const tables: Record<string, string> = {};
   for (const date of DAYS) {
     const out = await mkdtemp(path.join(scratch.dir, `${date}-`));
-    await enedisModule.transform({
+    await enedisDataset.transform({
       date,
       config,
       db: scratch.connection,

@@ -6,9 +6,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { enedisDrop } from '../../src/datasets/enedis/drop.js';
+import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import { parsedFile, SEGMENT_VALUES } from '../../src/datasets/enedis/parsed-files.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { r151Days, r151Flow } from '../support/enedis-flows.js';
@@ -30,7 +31,7 @@ async function dayFile(body: string, options: Record<string, string> = {}): Prom
 async function transform(date: string, files: readonly DayFile[]) {
   const out = await mkdtemp(path.join(scratch.dir, 'day-'));
   const tables = (table: string) => path.join(out, `${table}.parquet`);
-  const result = await enedisModule.transform({
+  const result = await enedisDataset.transform({
     date,
     config,
     db: scratch.connection,
@@ -47,7 +48,7 @@ describe('a flow file of many days', () => {
     // A PRM prefix of its own: bytes no other test writes.
     const flow = r151Flow(r151Days(`99${String(Date.now()).slice(-12)}`, DATES, { HPH: 1_000_000 }, { HPH: 5_000 }));
     const file = await dayFile(flow);
-    const days = await enedisModule.drop?.days({
+    const days = await enedisDrop.days({
       db: scratch.connection,
       path: file.path,
       file: file.key,
@@ -142,7 +143,7 @@ describe('numbered deliveries', () => {
     });
     const unnumbered = await dayFile(r151Flow(r151Days('99000000000889', ['2024-05-03'], { BASE: 3_000 }, {})));
     const day3 = await transform('2024-05-03', [third, { ...unnumbered, order: 1 }]);
-    const metrics = await enedisModule.metrics({
+    const metrics = await enedisDataset.metrics({
       date: '2024-05-03',
       config,
       db: scratch.connection,

@@ -13,7 +13,7 @@ import type { RowAccounting } from '../../src/datasets/eco2mix/accounting.js';
 import { skippedCount } from '../../src/datasets/eco2mix/accounting.js';
 import { apiRecordsToExportCsv } from '../../src/datasets/eco2mix/export-csv.js';
 import { parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
-import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import { smartmeterDataset } from '../../src/datasets/smartmeter/module.js';
 import { readHeaderLine } from '../../src/datasets/smartmeter/header.js';
 import { countDataLines } from '../../src/datasets/smartmeter/line-count.js';
 import { fileRowsSql } from '../../src/datasets/smartmeter/rows-sql.js';
@@ -157,7 +157,7 @@ describe('smart-meter files read by DuckDB', () => {
     const key = `raw/smartmeter/dt=2024-01-01/${name}`;
     const out = await mkdtemp(path.join(scratch.dir, 'day-'));
     const rejectsPath = path.join(out, 'rejects.jsonl');
-    const result = await smartmeterModule.transform({
+    const result = await smartmeterDataset.transform({
       date: '2024-01-01',
       config: { stepMinutes: 30, dueHours: null },
       db: scratch.connection,

@@ -8,9 +8,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { describe, expect, it } from 'vitest';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { smartMeterChecks } from '../../src/datasets/smartmeter/checks.js';
-import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import { smartmeterDataset } from '../../src/datasets/smartmeter/module.js';
 import { runChecks } from '../../src/quality/run-checks.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
 import { blockingChecks, type CheckResult } from '../../src/shared/quality.js';
@@ -46,7 +46,7 @@ async function transformFile(date: string, lines: readonly string[]) {
     options: {},
   };
   const tablePath = (table: string) => path.join(dir, `${table}.parquet`);
-  const out = await smartmeterModule.transform({
+  const out = await smartmeterDataset.transform({
     date,
     config,
     db: scratch.connection,

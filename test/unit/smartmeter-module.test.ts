@@ -7,8 +7,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DayFile } from '../../src/datasets/contract.js';
-import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
+import { smartMeterDrop } from '../../src/datasets/smartmeter/drop.js';
+import { smartmeterDataset } from '../../src/datasets/smartmeter/module.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { BadDataError } from '../../src/shared/errors.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
@@ -38,7 +39,7 @@ async function fileOf(body: string | Buffer, options: Record<string, string> = {
 
 async function days(file: DayFile): Promise<readonly string[]> {
   return (
-    smartmeterModule.drop?.days({
+    smartMeterDrop.days({
       db: scratch.connection,
       path: file.path,
       file: file.key,
@@ -54,7 +55,7 @@ async function runDay(date: string, files: readonly DayFile[]) {
   const out = await mkdtemp(path.join(scratch.dir, 'day-'));
   const tablePath = (table: string) => path.join(out, `${table}.parquet`);
   const rejectsPath = path.join(out, 'rejects.jsonl');
-  const result = await smartmeterModule.transform({
+  const result = await smartmeterDataset.transform({
     date,
     config,
     db: scratch.connection,
@@ -64,7 +65,7 @@ async function runDay(date: string, files: readonly DayFile[]) {
     scratchDir: out,
   });
   const tables = Object.fromEntries(result.tables.map((t) => [t, tablePath(t)]));
-  const metrics = await smartmeterModule.metrics({
+  const metrics = await smartmeterDataset.metrics({
     date,
     config,
     db: scratch.connection,

@@ -12,7 +12,8 @@ import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import { BadDataError, NoDataError } from '../../shared/errors.js';
-import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
+import type { TransformContext, TransformOutput } from '../contract.js';
+import type { DayFile } from '../inputs.js';
 import type { RoadworksConfig } from './config.js';
 import { columnsOf, namesOf, ROADWORKS_SOURCE, type RoadworksField } from './source.js';
 

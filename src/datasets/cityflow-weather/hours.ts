@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { BadDataError } from '../../shared/errors.js';
-import type { DayFile, TransformContext } from '../contract.js';
+import type { TransformContext } from '../contract.js';
+import type { DayFile } from '../inputs.js';
 import { WEATHER_VARIABLES } from './source.js';
 
 type Db = TransformContext<unknown>['db'];

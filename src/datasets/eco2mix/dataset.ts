@@ -6,14 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { copyToParquetSql } from '../../parquet/copy.js';
-import type {
-  DatasetConfig,
-  DayMetrics,
-  HttpInput,
-  MetricsContext,
-  TransformContext,
-  TransformOutput,
-} from '../contract.js';
+import type { DatasetConfig, DayMetrics, MetricsContext, TransformContext, TransformOutput } from '../contract.js';
+import type { HttpInput } from '../inputs.js';
 import { eco2mixDayMetrics } from './day-metrics.js';
 import { assertEco2mixCsv } from './export-file.js';
 import { mergedEco2mixSql } from './merge-sql.js';

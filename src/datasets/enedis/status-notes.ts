@@ -5,7 +5,7 @@
  * ends are not both among them is not seen.
  */
 import { z } from 'zod';
-import type { DayDocument, StatusNote } from '../contract.js';
+import type { DayDocument, StatusNote } from '../capabilities/status-notes.js';
 import { describeMissed, missedDeliveries, type Delivery } from './deliveries.js';
 
 const recordedDeliveries = z.array(

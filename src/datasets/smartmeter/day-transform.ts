@@ -13,7 +13,8 @@ import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
 import { copyJsonLines } from '../../parquet/json-lines.js';
 import { parisDayBounds } from '../../shared/partition.js';
-import type { DayFile, TransformContext, TransformOutput } from '../contract.js';
+import type { TransformContext, TransformOutput } from '../contract.js';
+import type { DayFile } from '../inputs.js';
 import type { SmartMeterConfig } from './config.js';
 import { parsedDayRowsSql, parsedSmartMeterFile } from './parsed-files.js';
 
