@@ -1,6 +1,7 @@
 /**
  * A dataset module's day outside Temporal, for unit tests: its transform over the given files in a
- * directory of its own, then (unless asked not to) its metrics over the tables it wrote.
+ * directory of its own, then (unless asked not to) its metrics over the tables it wrote, checked
+ * against the dataset's metrics schema.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -45,6 +46,8 @@ export async function runModuleDay<TConfig>(
           history: () => Promise.resolve([]),
           anomaliesPath: path.join(out, 'anomalies.parquet'),
         });
+  // The document the metrics activity would store: it must fit the dataset's schema.
+  if (metrics) module.metricsSchema.parse(metrics.document);
   const rejects = (await readFile(rejectsPath, 'utf8').catch(() => ''))
     .split('\n')
     .filter(Boolean)
