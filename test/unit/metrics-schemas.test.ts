@@ -69,7 +69,7 @@ interface DropDay {
   readonly dataset: AnyDataset;
   readonly config: unknown;
   readonly date: string;
-  files(): Promise<Array<{ body: Uint8Array; name: string; options: Record<string, string> }>>;
+  readonly files: () => Promise<Array<{ body: Uint8Array; name: string; options: Record<string, string> }>>;
 }
 const fedByDrops: readonly DropDay[] = [
   {
