@@ -82,7 +82,13 @@ export const toySnapshots = {
     collectSnapshots(toySnapshotDataset, {
       collects: () => true,
       sources: [
-        { source: 'values', extension: 'csv', every: 'slot', url: (c) => `${c.baseUrl}/values.csv`, check: checkHeader },
+        {
+          source: 'values',
+          extension: 'csv',
+          every: 'slot',
+          url: (c) => `${c.baseUrl}/values.csv`,
+          check: checkHeader,
+        },
         { source: 'list', extension: 'csv', every: 'day', url: (c) => `${c.baseUrl}/list.csv`, check: checkHeader },
       ],
     }),
