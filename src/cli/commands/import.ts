@@ -77,7 +77,7 @@ export function registerImportCommand(program: Command, context: () => CommandCo
       false,
     )
     .action(async (options: Record<string, unknown>) => {
-      const module = importingModule(options.dataset);
+      const importing = importingModule(options.dataset);
       const parallel = parseParallelOption(options.parallel);
       const givenId = parseBackfillIdOption(options.id);
       const now = new Date();
@@ -85,7 +85,7 @@ export function registerImportCommand(program: Command, context: () => CommandCo
       const last = options.to === undefined ? '9999-99-99' : parseDayOption('--to', options.to, now);
       if (last < first) throw new UsageError(`--to (${last}) is before --from (${first})`);
       const started = Date.now();
-      const { bytes, parsed, sha256 } = await readImportFile(String(options.file), module.fileImport);
+      const { bytes, parsed, sha256 } = await readImportFile(String(options.file), importing.fileImport);
       const covered = parsed.days.filter((d) => d >= first && d <= last);
       const days = covered.filter((d) => partitionDateProblem(d, now) === null);
       const skipped = covered.filter((d) => partitionDateProblem(d, now) !== null);
@@ -104,7 +104,7 @@ export function registerImportCommand(program: Command, context: () => CommandCo
         return;
       }
 
-      const dataset = module.name;
+      const dataset = importing.name;
       const importRef: ImportRef = { dataset, key: importKeys.file(dataset, sha256, parsed.name), sha256 };
       const storage = await createStorage(ctx.config);
       try {

@@ -32,13 +32,13 @@ function dropModule(value: unknown): { readonly name: string; readonly drop: Dro
   return { name: module.dataset.name, drop: module.capability };
 }
 
-/** The dataset's options from the command line (`--meter-id` → `meterId`), checked by its module. */
+/** The dataset's options from the command line (`--meter-id` → `meterId`), checked by its drop capability. */
 function dropOptions(
-  module: { readonly drop: DropCapability },
+  target: { readonly drop: DropCapability },
   options: Record<string, unknown>,
 ): Record<string, string> {
   const given: Record<string, string> = typeof options.meterId === 'string' ? { meterId: options.meterId } : {};
-  const checked = module.drop.options.safeParse(given);
+  const checked = target.drop.options.safeParse(given);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     const flag = issue?.path[0] === 'meterId' ? '--meter-id' : 'options';
@@ -84,8 +84,8 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
     .option('--meter-id <id>', 'the meter of files whose shape has no meter column (default: the file name)')
     .option('--wait', 'wait for every day of every file, printing each file as it finishes', false)
     .action(async (options: Record<string, unknown>) => {
-      const module = dropModule(options.dataset);
-      const extra = dropOptions(module, options);
+      const target = dropModule(options.dataset);
+      const extra = dropOptions(target, options);
       const files = await filesToIngest(options);
       const ctx = context();
       const storage = await createStorage(ctx.config);
@@ -95,11 +95,11 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
         for (const file of files) {
           const sha256 = await sha256OfFile(file.path);
           const fileName = path.basename(file.path);
-          const inboxKey = inboxKeys.file(module.name, sha256, fileName);
+          const inboxKey = inboxKeys.file(target.name, sha256, fileName);
           if (!(await storage.objects.head(inboxKey))) await storage.objects.putFile(inboxKey, file.path);
           const handle = await startIngest(
             client,
-            { dataset: module.name, inboxKey, options: { ...extra, fileName } },
+            { dataset: target.name, inboxKey, options: { ...extra, fileName } },
             file.bytes,
             ctx.config.temporal.taskQueue,
           );
