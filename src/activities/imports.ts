@@ -30,6 +30,7 @@ const CACHED_FILES = 2;
 
 /** The stored file, checked against its sha256, read by its dataset's module. Throws BadDataError. */
 async function readImport(deps: ActivityDeps, ref: ImportRef): Promise<ImportedFile> {
+  // A dataset this worker does not run fails as UnknownDataset, not as one without the capability.
   datasetOf(deps.datasets, ref.dataset);
   const fileImport = deps.datasets.capability('file-import', ref.dataset);
   if (!fileImport) throw new BadDataError({ file: ref.key }, `${ref.dataset} files cannot be imported`);

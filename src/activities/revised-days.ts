@@ -239,6 +239,7 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
    * same day noted twice gives the same record (the counter counts the notes).
    */
   async function noteRevision(input: NoteRevisionInput): Promise<void> {
+    // A dataset this worker does not run fails as UnknownDataset, not as one without the capability.
     datasetOf(deps.datasets, input.dataset);
     const current = await deps.records.getMetrics(input.dataset, input.date);
     if (!current)
