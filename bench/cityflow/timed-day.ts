@@ -1,7 +1,8 @@
 /** One round of a dataset module's day in `dir`: its transform then its metrics, each timed (seconds). */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
-import type { DatasetModule, DayFile, DayMetrics, TransformOutput } from '../../src/datasets/contract.js';
+import type { DatasetDefinition, DayMetrics, TransformOutput } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 
 export interface TimedDay {
   readonly result: TransformOutput;
@@ -11,7 +12,7 @@ export interface TimedDay {
 }
 
 export async function timedModuleDay<TConfig>(
-  module: DatasetModule<TConfig>,
+  module: DatasetDefinition<TConfig, unknown>,
   day: { readonly date: string; readonly config: TConfig; readonly db: DuckDBConnection },
   files: readonly DayFile[],
   dir: string,

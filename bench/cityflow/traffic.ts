@@ -12,8 +12,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cityflowTrafficModule } from '../../src/datasets/cityflow-traffic/module.js';
-import type { DayFile } from '../../src/datasets/contract.js';
+import { cityflowTrafficDataset } from '../../src/datasets/cityflow-traffic/module.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { BENCH_DIR } from '../lib/child.js';
 import { int, mb, num, ratio, seconds, table } from '../lib/markdown.js';
@@ -78,7 +78,7 @@ try {
   ];
   const instance = await openDuckDb({ tempDirectory: path.join(work, 'duckdb') });
   const db = await instance.connect();
-  const config = cityflowTrafficModule.config.read({
+  const config = cityflowTrafficDataset.config.read({
     PARIS_OPENDATA_BASE_URL: 'http://127.0.0.1:1',
     CITYFLOW_TRAFFIC_DAILY: 'false',
   });
@@ -86,7 +86,7 @@ try {
   let problem: string | null = null;
   for (let round = -1; round < runs; round += 1) {
     const dir = await mkdtemp(path.join(work, 'day-'));
-    const courant = () => timedModuleDay(cityflowTrafficModule, { date: DATE, config, db }, files, dir);
+    const courant = () => timedModuleDay(cityflowTrafficDataset, { date: DATE, config, db }, files, dir);
     const native = async () => {
       const started = performance.now();
       const figures = await nativeTrafficDay(db, input, DATE, path.join(dir, 'native.parquet'));

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cityflowVelibModule } from '../../src/datasets/cityflow-velib/module.js';
+import { cityflowVelibDataset } from '../../src/datasets/cityflow-velib/module.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { BENCH_DIR } from '../lib/child.js';
 import { int, mb, seconds, table } from '../lib/markdown.js';
@@ -45,7 +45,7 @@ try {
   );
   const instance = await openDuckDb({ tempDirectory: path.join(work, 'duckdb') });
   const db = await instance.connect();
-  const config = cityflowVelibModule.config.read({
+  const config = cityflowVelibDataset.config.read({
     VELIB_GBFS_BASE_URL: 'http://127.0.0.1:1',
     CITYFLOW_VELIB_COLLECT: 'true',
   });
@@ -55,7 +55,7 @@ try {
   for (let round = 0; round < runs; round += 1) {
     const dir = await mkdtemp(path.join(work, 'day-'));
     const { result, metrics, transform, total } = await timedModuleDay(
-      cityflowVelibModule,
+      cityflowVelibDataset,
       { date: DATE, config, db },
       files,
       dir,

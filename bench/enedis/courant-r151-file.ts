@@ -8,7 +8,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { enedisDrop } from '../../src/datasets/enedis/drop.js';
 import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
 import { openDuckDb } from '../../src/parquet/duckdb.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
@@ -30,7 +30,7 @@ try {
   const key = 'raw/enedis/r151.xml';
   const sha256 = await sha256OfFile(input);
   const days =
-    (await enedisModule.drop?.days({
+    (await enedisDrop.days({
       db: connection,
       path: input,
       file: key,

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { IMPORT_DAYS_PER_PASS, withPassDb } from '../../src/activities/import-days.js';
 import type { TransformDay } from '../../src/datasets/contract.js';
-import { eco2mixModule } from '../../src/datasets/eco2mix/module.js';
+import { eco2mixDataset } from '../../src/datasets/eco2mix/module.js';
 import { nextDate, parisDateOf, parisDayBounds } from '../../src/shared/partition.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
@@ -51,7 +51,7 @@ async function runBatch(): Promise<void> {
   await Promise.all(days.map((day) => mkdir(path.join(outputDir, day.date))));
   const tablePath = (date: string, table: string) => path.join(outputDir, date, `${table}.parquet`);
   await withPassDb(scratch, async (db) => {
-    const outputs = await eco2mixModule.transform({
+    const outputs = await eco2mixDataset.transform({
       config,
       db,
       days,
@@ -66,7 +66,7 @@ async function runBatch(): Promise<void> {
       totals.rejected += output.rows.rejected;
       totals.written += output.rows.written;
     }
-    const metrics = await eco2mixModule.metrics({
+    const metrics = await eco2mixDataset.metrics({
       config,
       db,
       days: kept.map((day) => ({

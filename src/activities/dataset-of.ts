@@ -1,7 +1,7 @@
 /** The module of a dataset named in an activity's input, or a non-retryable failure naming the known ones. */
 import { ApplicationFailure } from '@temporalio/common';
 import { UnknownDatasetError } from '../datasets/catalog.js';
-import type { ConfiguredDataset, DatasetCatalog } from '../datasets/contract.js';
+import type { ConfiguredDataset, DatasetCatalog } from '../datasets/modules.js';
 import { ErrorType } from '../shared/errors.js';
 
 export function datasetOf(catalog: DatasetCatalog, name: string): ConfiguredDataset {

@@ -1,6 +1,6 @@
 /** What activities are built with: clients made once by the worker and injected. */
 import type { DuckDBInstance } from '@duckdb/node-api';
-import type { DatasetCatalog } from '../datasets/contract.js';
+import type { DatasetCatalog } from '../datasets/modules.js';
 import type { LocalRoot } from '../faults/storage-misconfigured.js';
 import type { ActivityMetrics } from '../observability/metrics.js';
 import type { ObjectStore } from '../storage/object-store.js';

@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import type { DatasetName } from '../shared/datasets.js';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DayInput } from '../datasets/contract.js';
+import type { DayInput } from '../datasets/inputs.js';
 import { BadDataError, ErrorType } from '../shared/errors.js';
 import { storageKeys } from '../shared/keys.js';
 import type { InputFile } from '../shared/day-records.js';

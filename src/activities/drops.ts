@@ -80,8 +80,8 @@ export function createDropActivities(deps: ActivityDeps) {
    * non-retryably; the inbox file is never removed here otherwise.
    */
   async function claimDrop(input: ClaimDropInput): Promise<ClaimDropOutput> {
-    const { module, config } = datasetOf(deps.datasets, input.dataset);
-    const drop = module.drop;
+    const { config } = datasetOf(deps.datasets, input.dataset);
+    const drop = deps.datasets.capability('drop', input.dataset);
     if (!drop) {
       throw ApplicationFailure.create({
         type: ErrorType.UnknownDataset,
@@ -184,8 +184,7 @@ export function createDropActivities(deps: ActivityDeps) {
    */
   async function listInbox(input: { readonly limit: number }): Promise<InboxFile[]> {
     const found: InboxFile[] = [];
-    for (const { module } of deps.datasets.all) {
-      if (!module.drop) continue;
+    for (const { module } of deps.datasets.withCapability('drop')) {
       for (const aside of await quarantineOddEntries(deps.objects, module.name)) {
         Context.current().log.warn('inbox entry quarantined unread', { ...aside });
       }

@@ -1,7 +1,7 @@
 /** An imported day's source taken from the file: the raw file `importSource` stores for it. */
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import type { ImportedFile } from '../datasets/contract.js';
+import type { ImportedFile } from '../datasets/capabilities/file-import.js';
 import type { DatasetName } from '../shared/datasets.js';
 import type { ImportRef } from '../shared/imports.js';
 import { storageKeys } from '../shared/keys.js';

@@ -4,7 +4,7 @@
  * worker and kept (the last two files), so a year's 365 days read it once.
  */
 import { createHash } from 'node:crypto';
-import type { ImportedFile } from '../datasets/contract.js';
+import type { ImportedFile } from '../datasets/capabilities/file-import.js';
 import type { BackfillMode } from '../shared/backfill.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
@@ -30,7 +30,9 @@ const CACHED_FILES = 2;
 
 /** The stored file, checked against its sha256, read by its dataset's module. Throws BadDataError. */
 async function readImport(deps: ActivityDeps, ref: ImportRef): Promise<ImportedFile> {
-  const fileImport = datasetOf(deps.datasets, ref.dataset).module.fileImport;
+  // A dataset this worker does not run fails as UnknownDataset, not as one without the capability.
+  datasetOf(deps.datasets, ref.dataset);
+  const fileImport = deps.datasets.capability('file-import', ref.dataset);
   if (!fileImport) throw new BadDataError({ file: ref.key }, `${ref.dataset} files cannot be imported`);
   let body: Uint8Array;
   try {

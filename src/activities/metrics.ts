@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { DatasetName } from '../shared/datasets.js';
 import { storageKeys } from '../shared/keys.js';
 import { sha256OfFile } from '../storage/file-hash.js';
-import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
@@ -56,7 +55,6 @@ export function createMetricsActivities(deps: ActivityDeps) {
    */
   async function computeMetrics(input: ComputeMetricsInput): Promise<ComputeMetricsOutput> {
     const { dataset, date } = input;
-    const { module } = datasetOf(deps.datasets, dataset);
     const keys = input.processedKeys;
     if (keys.length === 0) throw new Error(`computeMetrics for ${dataset} ${date} was given no table`);
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'metrics-'));
@@ -74,7 +72,9 @@ export function createMetricsActivities(deps: ActivityDeps) {
         copies.map((c) => c.read),
       );
       const tables = Object.fromEntries(copies.map((c) => [c.table, c.local]));
-      const recorded = module.fileImport ? await recordedMetrics(deps, input, copies) : null;
+      const recorded = deps.datasets.capability('file-import', dataset)
+        ? await recordedMetrics(deps, input, copies)
+        : null;
       const metrics =
         recorded ??
         (await classifyingBadData(async () =>

@@ -1,6 +1,6 @@
 /** Planning activities: what a day runs and reads, from the dataset modules (workflows cannot import them). */
 import { dailyDatasetNames } from '../datasets/catalog.js';
-import type { DayInput } from '../datasets/contract.js';
+import type { DayInput } from '../datasets/inputs.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
 import type { InputFile } from '../shared/day-records.js';

@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { QualityCheck } from '../datasets/contract.js';
+import type { QualityCheck } from '../datasets/capabilities/quality-checks.js';
 import type { RowCounts } from '../shared/day-records.js';
 import { QualityCheckBrokenError, runChecks } from '../quality/run-checks.js';
 import type { DatasetName } from '../shared/datasets.js';
@@ -71,8 +71,8 @@ export function createQualityActivities(deps: ActivityDeps) {
    * (QualityCheckBroken, naming the check).
    */
   async function checkQuality(input: CheckQualityInput): Promise<CheckQualityOutput> {
-    const { module, config } = datasetOf(deps.datasets, input.dataset);
-    const checks = module.checks ?? [];
+    const { config } = datasetOf(deps.datasets, input.dataset);
+    const checks = deps.datasets.capability('quality-checks', input.dataset)?.checks ?? [];
     if (checks.length === 0) return { checksKey: null, results: [] };
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'quality-'));
     const connection = await deps.duckdb.connect();

@@ -5,7 +5,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ConfiguredDataset } from '../datasets/contract.js';
+import type { ConfiguredDataset } from '../datasets/modules.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
 
@@ -25,7 +25,7 @@ export async function refusedReplacement(
   dataset: ConfiguredDataset,
   input: Replacement,
 ): Promise<string | null> {
-  const revisions = dataset.module.revisions;
+  const revisions = deps.datasets.capability('revisions', dataset.module.name);
   if (!revisions?.replaces) return null;
   const scratch = await mkdtemp(path.join(deps.scratchDir, 'replacement-'));
   const db = await deps.duckdb.connect();

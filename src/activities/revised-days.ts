@@ -75,7 +75,7 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
    * they ran on provisional inputs, by date then dataset. Read-only.
    */
   async function listProvisionalDays(input: ListProvisionalDaysInput): Promise<ProvisionalDay[]> {
-    const revisable = deps.datasets.all.filter((d) => d.module.revisions !== undefined).map((d) => d.module.name);
+    const revisable = deps.datasets.withCapability('revisions').map((d) => d.module.name);
     if (revisable.length === 0) return [];
     const runs = await deps.records.listDayRuns({ from: input.from, to: input.to, datasets: revisable });
     const days = await Promise.all(
@@ -83,7 +83,7 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
         .filter((run) => run.status === 'succeeded')
         .map(async (run) => {
           const stored = await deps.records.getMetrics(run.dataset, run.date);
-          const revisions = deps.datasets.get(run.dataset).module.revisions;
+          const revisions = deps.datasets.capability('revisions', run.dataset);
           if (!stored || !revisions?.provisional(stored.metrics)) return [];
           return [{ dataset: run.dataset, date: run.date, ...(revisions.range ? { range: true as const } : {}) }];
         }),
@@ -101,9 +101,9 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
    */
   async function takeRevision(input: ProvisionalDay): Promise<{ revised: boolean }> {
     const { module, config } = datasetOf(deps.datasets, input.dataset);
-    const source = module.revisions?.source;
-    const planned = module.inputs(input.date, config).find((i) => i.kind === 'http' && i.source === source);
-    if (!module.revisions || planned?.kind !== 'http')
+    const revisions = deps.datasets.capability('revisions', input.dataset);
+    const planned = module.inputs(input.date, config).find((i) => i.kind === 'http' && i.source === revisions?.source);
+    if (!revisions || planned?.kind !== 'http')
       throw ApplicationFailure.create({
         type: ErrorType.UnknownDataset,
         nonRetryable: true,
@@ -126,9 +126,7 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
       const local = path.join(scratch, `${planned.source}.${planned.extension}`);
       await writeFile(local, fetched.body);
       const file = { source: planned.source, key: planned.url, path: local, sha256, order: 0, options: {} };
-      const revised = await classifyingBadData(
-        () => module.revisions?.revised({ date: input.date, config, db, file }) ?? false,
-      );
+      const revised = await classifyingBadData(() => revisions.revised({ date: input.date, config, db, file }));
       if (!revised) return { revised: false };
       const stored = await readRawMeta(deps.objects, key);
       if (stored?.sha256 === sha256) return { revised: true };
@@ -176,8 +174,9 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
    * Source faults are classified as downloads are; an answer that is not the aggregate fails as BadData.
    */
   async function findRevisedDays(input: FindRevisedDaysInput): Promise<FoundRevisedDays> {
-    const { module, config } = datasetOf(deps.datasets, input.dataset);
-    const range = module.revisions?.range;
+    const { config } = datasetOf(deps.datasets, input.dataset);
+    const revisions = deps.datasets.capability('revisions', input.dataset);
+    const range = revisions?.range;
     if (!range)
       throw ApplicationFailure.create({
         type: ErrorType.UnknownDataset,
@@ -186,7 +185,7 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
       });
     const url = range.url(input.from, input.to, config);
     const fetched = await fetchSource(url, deps.sourceTimeoutMs, Context.current().cancellationSignal, (code) =>
-      deps.metrics?.sourceRequest(input.dataset, `${module.revisions?.source ?? 'revisions'}-range`, code),
+      deps.metrics?.sourceRequest(input.dataset, `${revisions?.source ?? 'revisions'}-range`, code),
     );
     const stored = await Promise.all(input.dates.map((date) => deps.records.getMetrics(input.dataset, date)));
     const days = stored.flatMap((record) => (record ? [{ date: record.date, metrics: record.metrics }] : []));
@@ -240,7 +239,8 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
    * same day noted twice gives the same record (the counter counts the notes).
    */
   async function noteRevision(input: NoteRevisionInput): Promise<void> {
-    const { module } = datasetOf(deps.datasets, input.dataset);
+    // A dataset this worker does not run fails as UnknownDataset, not as one without the capability.
+    datasetOf(deps.datasets, input.dataset);
     const current = await deps.records.getMetrics(input.dataset, input.date);
     if (!current)
       throw ApplicationFailure.create({
@@ -249,7 +249,7 @@ export function createRevisedDaysActivities(deps: ActivityDeps) {
         message: `no metrics recorded for ${input.dataset} ${input.date} after its re-run`,
       });
     const metrics = without(current.metrics, 'revision');
-    const revisions = module.revisions;
+    const revisions = deps.datasets.capability('revisions', input.dataset);
     if (input.previous && revisions?.compare) {
       const document = { ...metrics, revision: revisions.compare(input.previous, current.metrics) };
       await deps.objects.put(storageKeys.metrics(input.dataset, input.date), `${JSON.stringify(document, null, 2)}\n`, {

@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
-import type { SnapshotSource } from '../datasets/contract.js';
+import type { SnapshotSource } from '../datasets/capabilities/snapshots.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError, ErrorType } from '../shared/errors.js';
 import { storageKeys } from '../shared/keys.js';
@@ -62,17 +62,20 @@ export function createSnapshotActivities(deps: ActivityDeps) {
   /** The sources of the datasets collected under this configuration, in registry order. Reads nothing. */
   function collectedSources(): Promise<CollectedSource[]> {
     return Promise.resolve(
-      deps.datasets.all.flatMap(({ module, config }) =>
-        module.snapshots?.collects(config)
-          ? module.snapshots.sources.map((s) => ({ dataset: module.name, source: s.source }))
-          : [],
-      ),
+      deps.datasets
+        .withCapability('snapshots')
+        .flatMap(({ module, config, capability }) =>
+          capability.collects(config)
+            ? capability.sources.map((s) => ({ dataset: module.name, source: s.source }))
+            : [],
+        ),
     );
   }
 
   function sourceOf(input: CollectedSource): { source: SnapshotSource<unknown>; config: unknown } {
-    const { module, config } = datasetOf(deps.datasets, input.dataset);
-    const source = module.snapshots?.sources.find((s) => s.source === input.source);
+    const { config } = datasetOf(deps.datasets, input.dataset);
+    const snapshots = deps.datasets.capability('snapshots', input.dataset);
+    const source = snapshots?.sources.find((s) => s.source === input.source);
     if (!source)
       throw ApplicationFailure.create({
         type: ErrorType.UnknownDataset,

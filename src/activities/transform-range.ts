@@ -14,6 +14,7 @@ import { ObjectNotFoundError } from '../storage/object-store.js';
 import { lineSizeError } from './claim-limits.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
+import { checkMetricsDocument } from './metrics-document.js';
 
 /** A day's tables and rejects, stored. */
 export interface StoredDay {
@@ -146,7 +147,8 @@ export interface MeasuredDay extends DayMetrics {
 
 /**
  * The module's metrics over `days` (local tables), with the stored days before each as history;
- * each day's anomalies, when the module wrote some, stored under `anomalies/`.
+ * each document checked against the dataset's metrics schema (MetricsSchema, not retried); each
+ * day's anomalies, when the module wrote some, stored under `anomalies/`.
  */
 export async function measureRange(
   deps: ActivityDeps,
@@ -170,6 +172,7 @@ export async function measureRange(
     days.map(async ({ date }) => {
       const dayMetrics = metrics.get(date);
       if (!dayMetrics) throw new Error(`the ${work.dataset} metrics gave nothing for ${date}`);
+      checkMetricsDocument(module, date, dayMetrics.document);
       const anomaliesKey = dayMetrics.anomalies ? storageKeys.anomalies(work.dataset, date) : undefined;
       if (anomaliesKey) await deps.objects.putFile(anomaliesKey, anomaliesPath(date));
       measured.set(date, { ...dayMetrics, ...(anomaliesKey ? { anomaliesKey } : {}) });

@@ -2,7 +2,7 @@
 import { Context } from '@temporalio/activity';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { DayFile } from '../datasets/contract.js';
+import type { DayFile } from '../datasets/inputs.js';
 import type { DatasetName } from '../shared/datasets.js';
 import { BadDataError } from '../shared/errors.js';
 import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
@@ -11,7 +11,6 @@ import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
 import { outputsFrom, readDayOutputs } from './day-outputs.js';
-import { datasetOf } from './dataset-of.js';
 import { bytesKeyOf, readRawMeta } from './raw-meta.js';
 import { transformRange } from './transform-range.js';
 
@@ -65,8 +64,9 @@ export function createTransformActivities(deps: ActivityDeps) {
   async function transformDay(input: TransformDayInput): Promise<TransformDayOutput> {
     const { dataset, date } = input;
     // Only a dataset with file imports has days transformed by an import's passes.
-    const { module } = datasetOf(deps.datasets, dataset);
-    const recorded = module.fileImport ? await readDayOutputs(deps.objects, dataset, date) : null;
+    const recorded = deps.datasets.capability('file-import', dataset)
+      ? await readDayOutputs(deps.objects, dataset, date)
+      : null;
     if (recorded && outputsFrom(recorded, input.inputs, deps.codeVersion)) {
       Context.current().log.info('day transformed by its import', { dataset, date, ...recorded.transform.rows });
       return recorded.transform;

@@ -1,11 +1,26 @@
 /** What `courant demo` runs: the datasets asked for (each must ship a demo) and a day every one of their demos covers. */
-import type { DatasetDemo, DatasetModule } from '../datasets/contract.js';
+import type { DemoCapability } from '../datasets/capabilities/demo.js';
+import type { SnapshotsCapability } from '../datasets/capabilities/snapshots.js';
+import { findCapability, type DatasetModule } from '../datasets/modules.js';
 import { UsageError } from './errors.js';
 import { parseDatasetsOption, parseDayOption } from './options.js';
 
-export type DemoModule = DatasetModule<unknown> & { readonly demo: DatasetDemo<unknown> };
+/** A dataset with a demo, and the snapshots it is collected by (when it is). */
+export interface DemoModule {
+  readonly name: string;
+  readonly title: string;
+  readonly demo: DemoCapability;
+  readonly snapshots?: SnapshotsCapability;
+}
 
-export const hasDemo = (module: DatasetModule<unknown>): module is DemoModule => module.demo !== undefined;
+/** The modules among `modules` that ship a demo, in their order. */
+export function withDemo(modules: readonly DatasetModule[]): DemoModule[] {
+  return modules.flatMap(({ dataset, capabilities }) => {
+    const demo = findCapability(capabilities, 'demo');
+    const snapshots = findCapability(capabilities, 'snapshots');
+    return demo ? [{ name: dataset.name, title: dataset.title, demo, ...(snapshots ? { snapshots } : {}) }] : [];
+  });
+}
 
 /**
  * `--datasets a,b` among the modules with a demo (`cityflow`: every `cityflow-…` of them), in

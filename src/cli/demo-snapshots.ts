@@ -22,11 +22,11 @@ export async function seedDemoSnapshots(
   everyMinutes: number,
 ): Promise<number> {
   let stored = 0;
-  for (const { module, config } of modules) {
-    for (const { source, slot, body } of (await module.demo.snapshots?.(date, config, everyMinutes)) ?? []) {
-      const declared = module.snapshots?.sources.find((s) => s.source === source);
-      if (!declared) throw new Error(`the ${module.name} demo gave a snapshot of an unknown source "${source}"`);
-      const key = storageKeys.snapshot(module.name, date, source, slot.name, declared.extension);
+  for (const { module: demoed, config } of modules) {
+    for (const { source, slot, body } of (await demoed.demo.snapshots?.(date, config, everyMinutes)) ?? []) {
+      const declared = demoed.snapshots?.sources.find((s) => s.source === source);
+      if (!declared) throw new Error(`the ${demoed.name} demo gave a snapshot of an unknown source "${source}"`);
+      const key = storageKeys.snapshot(demoed.name, date, source, slot.name, declared.extension);
       if (await objects.head(storageKeys.rawMeta(key))) continue;
       await storeSnapshot(objects, key, body, {
         url: declared.url(config),

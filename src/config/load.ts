@@ -1,7 +1,8 @@
 /** loadConfig(env): parse the environment once, at the composition root, into a typed Config. */
 import path from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { DatasetModule } from '../datasets/contract.js';
+import type { DatasetModule } from '../datasets/modules.js';
+import { registryProblems } from '../datasets/registry-check.js';
 import { envSchema, fullEnvSchema, type ParsedEnv } from './schema.js';
 import { defaultDatabaseType, detectEnvironment, type DatabaseType, type StorageMode } from './environment.js';
 
@@ -124,8 +125,11 @@ function missingForMode(env: Record<string, string>, mode: StorageMode, database
   return problems;
 }
 
-/** Parses the environment for courant and for each of `modules` (the composition root passes the registry's). */
-export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[]): Config {
+/**
+ * Parses the environment for courant and for each of `modules` (the composition root passes the
+ * registry's), and checks that the modules fit together (every table one reads of another declared).
+ */
+export function loadConfig(env: Env, modules: readonly DatasetModule[]): Config {
   const raw = withoutEmpty(env);
   const parsed = fullEnvSchema(modules).safeParse(raw);
   const detected = detectEnvironment(raw);
@@ -137,6 +141,7 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[])
       ? []
       : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)),
     ...missingForMode(raw, detected.mode, databaseType),
+    ...registryProblems(modules),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const all: Readonly<Record<string, unknown>> = parsed.data;
@@ -194,7 +199,7 @@ export function loadConfig(env: Env, modules: readonly DatasetModule<unknown>[])
       },
       snapshots: { scheduleId: e.SNAPSHOT_SCHEDULE_ID, everyMinutes: e.SNAPSHOT_EVERY_MINUTES },
     },
-    datasets: Object.fromEntries(modules.map((module) => [module.name, module.config.read(all)])),
+    datasets: Object.fromEntries(modules.map(({ dataset }) => [dataset.name, dataset.config.read(all)])),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     workflowBundleDir: e.WORKFLOW_BUNDLE_DIR ? path.resolve(e.WORKFLOW_BUNDLE_DIR) : null,

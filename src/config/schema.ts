@@ -1,7 +1,7 @@
 /** The environment schema, one zod object per concern (docs/configuration.md lists every variable). */
 import { z } from 'zod';
 import { isSlotMinutes, SLOT_MINUTES } from '../shared/slots.js';
-import type { DatasetModule } from '../datasets/contract.js';
+import type { DatasetModule } from '../datasets/modules.js';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -225,6 +225,6 @@ export const envSchema = temporalEnvSchema
 export type ParsedEnv = z.infer<typeof envSchema>;
 
 /** courant's variables and those of every module, parsed together so that every problem is named at once. */
-export function fullEnvSchema(modules: readonly DatasetModule<unknown>[]): z.ZodObject {
-  return modules.reduce<z.ZodObject>((schema, module) => schema.extend(module.config.env.shape), envSchema);
+export function fullEnvSchema(modules: readonly DatasetModule[]): z.ZodObject {
+  return modules.reduce<z.ZodObject>((schema, { dataset }) => schema.extend(dataset.config.env.shape), envSchema);
 }

@@ -1,9 +1,11 @@
 /** The catalog of datasets a worker runs: registered modules with their configuration, by name. */
 import { ErrorType } from '../shared/errors.js';
-import type { ConfiguredDataset, DatasetCatalog, DatasetModule } from './contract.js';
+import type { ConfiguredDataset, ConfiguredWith, DatasetCatalog, DatasetModule } from './modules.js';
+import { findCapability } from './modules.js';
+import { checkRegistry } from './registry-check.js';
 import { DATASET_MODULES } from './registry.js';
 
-/** No module has this name: retrying cannot help. */
+/** No dataset has this name: retrying cannot help. */
 export class UnknownDatasetError extends Error {
   override readonly name = 'UnknownDatasetError';
   readonly type = ErrorType.UnknownDataset;
@@ -15,19 +17,31 @@ export class UnknownDatasetError extends Error {
   }
 }
 
-/** Pairs each module with its configuration (by module name); modules without one get `undefined`. */
+/**
+ * Pairs each module's dataset with its configuration (by dataset name; none: `undefined`), after
+ * checking the modules fit together (DatasetRegistryError otherwise).
+ */
 export function createCatalog(
-  modules: readonly DatasetModule<unknown>[],
+  modules: readonly DatasetModule[],
   configs: Readonly<Record<string, unknown>>,
 ): DatasetCatalog {
-  const all: ConfiguredDataset[] = modules.map((module) => ({ module, config: configs[module.name] }));
+  checkRegistry(modules);
+  const all: ConfiguredDataset[] = modules.map(({ dataset }) => ({ module: dataset, config: configs[dataset.name] }));
   const byName = new Map(all.map((entry) => [entry.module.name, entry]));
+  const capabilities = new Map(modules.map((m) => [m.dataset.name, m.capabilities]));
   return {
     all,
     get(name) {
       const entry = byName.get(name);
       if (!entry) throw new UnknownDatasetError(name, [...byName.keys()]);
       return entry;
+    },
+    capability: (kind, name) => findCapability(capabilities.get(name) ?? [], kind),
+    withCapability(kind) {
+      return all.flatMap((entry): ConfiguredWith<typeof kind>[] => {
+        const capability = findCapability(capabilities.get(entry.module.name) ?? [], kind);
+        return capability ? [{ ...entry, capability }] : [];
+      });
     },
   };
 }
@@ -39,7 +53,7 @@ export function registeredCatalog(configs: Readonly<Record<string, unknown>>): D
 
 /**
  * Datasets the daily schedule runs: every dataset with an input that is not a dropped file, unless
- * its module says it is not run daily under its configuration (`runsDaily`).
+ * its definition says it is not run daily under its configuration (`runsDaily`).
  */
 export function dailyDatasetNames(catalog: DatasetCatalog, date: string): string[] {
   return catalog.all

@@ -5,7 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DatasetModule, DayFile, DayMetrics, TransformOutput } from './contract.js';
+import type { DatasetDefinition, DayMetrics, TransformOutput } from './contract.js';
+import type { DayFile } from './inputs.js';
 
 /** One day given to a transform of one day. */
 export interface DayTransformContext<TConfig> {
@@ -38,7 +39,7 @@ export interface DayMetricsContext<TConfig> {
 /** A range transform running `transformDay` on each day, each with a scratch directory of its own. */
 export function eachDayTransform<TConfig>(
   transformDay: (context: DayTransformContext<TConfig>) => Promise<TransformOutput>,
-): DatasetModule<TConfig>['transform'] {
+): DatasetDefinition<TConfig>['transform'] {
   return async (context) => {
     const outputs = new Map<string, TransformOutput>();
     for (const day of context.days) {
@@ -62,7 +63,7 @@ export function eachDayTransform<TConfig>(
 /** Range metrics running `metricsOfDay` on each day. */
 export function eachDayMetrics<TConfig>(
   metricsOfDay: (context: DayMetricsContext<TConfig>) => Promise<DayMetrics>,
-): DatasetModule<TConfig>['metrics'] {
+): DatasetDefinition<TConfig>['metrics'] {
   return async (context) => {
     const metrics = new Map<string, DayMetrics>();
     for (const day of context.days) {

@@ -1,6 +1,6 @@
 /** Reading one table of a period's days in one query, each row with the date of its day. */
 import { sqlString } from '../parquet/columns.js';
-import type { PeriodReportContext } from './contract.js';
+import type { PeriodReportContext } from './report-contract.js';
 
 /**
  * SQL giving every row of table `table` of the period's days with the day's date as `day`, or

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import type { DatasetCatalog } from '../datasets/contract.js';
+import type { DatasetCatalog } from '../datasets/modules.js';
 import { freePort } from '../stack/ports.js';
 import { CourantMetrics } from './metrics.js';
 import { startMetricsServer } from './server.js';

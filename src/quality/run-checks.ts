@@ -5,7 +5,7 @@
  * (retried: a worker with the fixed query heals it), never a silent pass.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { QualityCheck, QualityContext } from '../datasets/contract.js';
+import type { QualityCheck, QualityContext } from '../datasets/capabilities/quality-checks.js';
 import type { RowCounts } from '../shared/day-records.js';
 import { sqlString } from '../parquet/columns.js';
 import { ErrorType } from '../shared/errors.js';

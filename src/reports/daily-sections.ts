@@ -6,7 +6,8 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ANOMALIES_TABLE, type ReportSection } from '../datasets/contract.js';
+import { ANOMALIES_TABLE } from '../datasets/report-contract.js';
+import type { ReportSection } from './views.js';
 import { storageKeys } from '../shared/keys.js';
 import type { CheckResult } from '../shared/quality.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';

@@ -1,6 +1,6 @@
 /** What building reports needs: the stores, DuckDB and the datasets' modules, injected by the activities. */
 import type { DuckDBInstance } from '@duckdb/node-api';
-import type { DatasetCatalog } from '../datasets/contract.js';
+import type { DatasetCatalog } from '../datasets/modules.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 

@@ -6,7 +6,9 @@
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { ConfiguredDataset, PeriodReportContext, PeriodSection } from '../datasets/contract.js';
+import type { ConfiguredDataset } from '../datasets/modules.js';
+import type { PeriodReportContext } from '../datasets/report-contract.js';
+import type { PeriodSection } from './views.js';
 import { ErrorType } from '../shared/errors.js';
 import { reportKeys, storageKeys } from '../shared/keys.js';
 import { datesInRange, previousDate } from '../shared/partition.js';
@@ -73,7 +75,7 @@ async function fetchDays(
   return days.sort((a, b) => a.date.localeCompare(b.date));
 }
 
-/** For a module with energies, its table on the days before the period that they need, those stored. */
+/** For a dataset with the `energies` capability, its table on the days before the period that they need, those stored. */
 async function fetchBefore(
   deps: ReportDeps,
   dataset: ConfiguredDataset,
@@ -81,7 +83,7 @@ async function fetchBefore(
   period: string,
   dir: string,
 ): Promise<string[]> {
-  const energies = dataset.module.energies;
+  const energies = deps.datasets.capability('energies', dataset.module.name);
   const first = (kind === 'month' ? datesOfMonth(period) : datesOfYear(period))[0];
   if (!energies || first === undefined || energies.firstDay(first) >= first) return [];
   const dates = datesInRange(energies.firstDay(first), previousDate(first));

@@ -7,7 +7,8 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { periodEnergyRows } from './period-energies.js';
-import { DATASET_MODULES } from '../datasets/registry.js';
+import { modulesWith } from '../datasets/modules.js';
+import { DATASET_MODULES, DATASET_NAMES } from '../datasets/registry.js';
 import { datesInRange } from '../shared/partition.js';
 import { checkResultSchema, dayRunSchema, metricsRecordSchema } from '../storage/record-schemas.js';
 import type { ConsoleContext } from './context.js';
@@ -24,7 +25,8 @@ import {
 } from './params.js';
 import { problem, problemSchema, ProblemError } from './problems.js';
 
-const ENERGY_DATASETS = DATASET_MODULES.filter((m) => m.energies).map((m) => m.name);
+const ENERGY_MODULES = modulesWith(DATASET_MODULES, 'energies');
+const ENERGY_DATASETS = ENERGY_MODULES.map((m) => m.dataset.name);
 const METER = /^[A-Za-z0-9._-]{1,64}$/;
 
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 429: problemSchema, 503: problemSchema };
@@ -148,7 +150,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { date } = request.params;
         const found = await ctx.guard.records(() =>
-          Promise.all(DATASET_MODULES.map((m) => ctx.records.getMetrics(m.name, date))),
+          Promise.all(DATASET_NAMES.map((name) => ctx.records.getMetrics(name, date))),
         );
         return { date, metrics: found.flatMap((m) => (m ? [m] : [])) };
       },
@@ -223,9 +225,8 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { dataset, from, to, prm, limit, cursor } = request.query;
         const offset = Number(cursorPosition(cursor, (p) => /^[1-9]\d{0,8}$/.test(p)) ?? 0);
-        const module = DATASET_MODULES.find((m) => m.name === dataset);
-        if (!module?.energies) throw new ProblemError(problem(404, 'unknown-dataset', `${dataset} has no energies`));
-        const energies = module.energies;
+        const energies = ENERGY_MODULES.find((m) => m.dataset.name === dataset)?.capability;
+        if (!energies) throw new ProblemError(problem(404, 'unknown-dataset', `${dataset} has no energies`));
         const rows = await ctx.guard.objects(() =>
           periodEnergyRows(ctx.objects, dataset, energies, { from, to, meters: prm ?? [] }),
         );

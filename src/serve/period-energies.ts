@@ -11,7 +11,7 @@ import { openDuckDb } from '../parquet/duckdb.js';
 import { storageKeys } from '../shared/keys.js';
 import { datesInRange } from '../shared/partition.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
-import type { PeriodEnergies } from '../datasets/contract.js';
+import type { PeriodEnergies } from '../datasets/capabilities/energies.js';
 
 /**
  * Local copies of the table of each stored day of `dates` (`{dir}/{date}/{table}.parquet`), with the

@@ -51,6 +51,11 @@ export const ErrorType = {
   SnapshotsMissed: 'SnapshotsMissed',
   /** Temporal, the document store, S3 or DynamoDB could not be reached at start. */
   ServiceUnavailable: 'ServiceUnavailable',
+  /**
+   * A dataset's metrics produced a document its own metrics schema refuses: a fault of the code,
+   * not of the data; not retried, the dataset and the fields at fault named.
+   */
+  MetricsSchema: 'MetricsSchema',
 } as const;
 
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];

@@ -1,10 +1,12 @@
 /**
  * A dataset module's day outside Temporal, for unit tests: its transform over the given files in a
- * directory of its own, then (unless asked not to) its metrics over the tables it wrote.
+ * directory of its own, then (unless asked not to) its metrics over the tables it wrote, checked
+ * against the dataset's metrics schema.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DatasetModule, DayFile, DayMetrics, TransformOutput } from '../../src/datasets/contract.js';
+import type { DatasetDefinition, DayMetrics, TransformOutput } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import type { ScratchDuckDb } from './scratch-duckdb.js';
 
@@ -21,7 +23,7 @@ export interface ModuleDay {
 }
 
 export async function runModuleDay<TConfig>(
-  module: DatasetModule<TConfig>,
+  module: DatasetDefinition<TConfig, unknown>,
   config: TConfig,
   scratch: ScratchDuckDb,
   date: string,
@@ -55,6 +57,8 @@ export async function runModuleDay<TConfig>(
             anomaliesPath: () => path.join(out, 'anomalies.parquet'),
           })
         ).get(date) ?? null);
+  // The document the metrics activity would store: it must fit the dataset's schema.
+  if (metrics) module.metricsSchema.parse(metrics.document);
   const rejects = (await readFile(rejectsPath, 'utf8').catch(() => ''))
     .split('\n')
     .filter(Boolean)

@@ -5,13 +5,13 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
 import type { Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
-import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import { enedisDataset } from '../../src/datasets/enedis/module.js';
+import { smartmeterDataset } from '../../src/datasets/smartmeter/module.js';
 import type { RowCounts } from '../../src/shared/day-records.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
@@ -114,7 +114,7 @@ export async function realSmartMeterDays(scratch: ScratchDuckDb): Promise<Module
   const file = await dayFile(scratch, await readFile(KAGGLE), 'kaggle.csv', { meterId: 'kaggle-1' });
   const days: ModuleTables[] = [];
   for (const date of datesInRange('2024-01-01', '2024-04-14')) {
-    days.push(await tablesOf(smartmeterModule, SMARTMETER_CONFIG, scratch, date, [file]));
+    days.push(await tablesOf(smartmeterDataset, SMARTMETER_CONFIG, scratch, date, [file]));
   }
   return days;
 }
@@ -127,8 +127,8 @@ export async function realEnedisDays(scratch: ScratchDuckDb): Promise<ModuleTabl
   const r151 = await dayFile(scratch, await readFile(path.join(ENEDIS, 'electricore_r151.xml')), 'r151.xml');
   const c15 = await dayFile(scratch, await readFile(path.join(ENEDIS, 'electricore_c15_avec_releves.xml')), 'c15.xml');
   return [
-    await tablesOf(enedisModule, ENEDIS_CONFIG, scratch, '2024-04-04', [r151]),
-    await tablesOf(enedisModule, ENEDIS_CONFIG, scratch, '2024-10-04', [c15]),
+    await tablesOf(enedisDataset, ENEDIS_CONFIG, scratch, '2024-04-04', [r151]),
+    await tablesOf(enedisDataset, ENEDIS_CONFIG, scratch, '2024-10-04', [c15]),
   ];
 }
 
@@ -146,10 +146,10 @@ export async function enedisIndexDown(
     .replace(/<Valeur>(\d+)<\/Valeur>/, (_, value: string) => `<Valeur>${Number(value) - wh}</Valeur>`);
   if (later === text) throw new Error('the R151 sample changed: nothing to lower');
   return {
-    before: await tablesOf(enedisModule, ENEDIS_CONFIG, scratch, '2024-04-04', [
+    before: await tablesOf(enedisDataset, ENEDIS_CONFIG, scratch, '2024-04-04', [
       await dayFile(scratch, text, 'r151.xml'),
     ]),
-    day: await tablesOf(enedisModule, ENEDIS_CONFIG, scratch, '2024-04-05', [
+    day: await tablesOf(enedisDataset, ENEDIS_CONFIG, scratch, '2024-04-05', [
       await dayFile(scratch, later, 'r151-down.xml'),
     ]),
   };

@@ -8,25 +8,25 @@
  * picks a day every demo covers.
  */
 import { describe, expect, it } from 'vitest';
-import { demoDate, demoModules, hasDemo } from '../../src/cli/demo-datasets.js';
+import { demoDate, demoModules, withDemo } from '../../src/cli/demo-datasets.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { cityflowRoadworksModule } from '../../src/datasets/cityflow-roadworks/module.js';
+import { roadworksDemo } from '../../src/datasets/cityflow-roadworks/demo/demo.js';
 import { checkRoadworksBody } from '../../src/datasets/cityflow-roadworks/source.js';
 import {
   TRAFFIC_DEMO_DAYS,
   loadTrafficSample,
   trafficExport,
 } from '../../src/datasets/cityflow-traffic/demo/sample-export.js';
-import { cityflowTrafficModule } from '../../src/datasets/cityflow-traffic/module.js';
+import { cityflowTrafficDataset } from '../../src/datasets/cityflow-traffic/module.js';
 import { trafficExportUrl } from '../../src/datasets/cityflow-traffic/source.js';
-import { cityflowVelibModule } from '../../src/datasets/cityflow-velib/module.js';
+import { velibDemo } from '../../src/datasets/cityflow-velib/demo/demo.js';
 import { checkGbfsBody } from '../../src/datasets/cityflow-velib/source.js';
 import { archiveUrl } from '../../src/datasets/cityflow-weather/source.js';
 import { archiveAnswer, loadWeatherSample } from '../../src/datasets/cityflow-weather/demo/open-meteo-answers.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { parisDateOf } from '../../src/shared/partition.js';
 
-const WITH_DEMO = DATASET_MODULES.filter(hasDemo);
+const WITH_DEMO = withDemo(DATASET_MODULES);
 const CITYFLOW = ['cityflow-traffic', 'cityflow-weather', 'cityflow-velib', 'cityflow-roadworks'];
 const now = new Date('2026-01-15T12:00:00Z');
 
@@ -45,7 +45,7 @@ describe('the traffic demo', () => {
     expect(Math.min(...ends)).toBe(Date.parse('2023-11-04T00:00:00Z'));
     expect(Math.max(...ends)).toBe(Date.parse('2023-11-04T23:00:00Z'));
     expect(() =>
-      cityflowTrafficModule.checkDownload?.('traffic', new TextEncoder().encode(answer.csv), 'x'),
+      cityflowTrafficDataset.checkDownload?.('traffic', new TextEncoder().encode(answer.csv), 'x'),
     ).not.toThrow();
   });
 
@@ -94,7 +94,7 @@ describe('the weather demo', () => {
 });
 
 describe('the Vélib demo', () => {
-  const demo = cityflowVelibModule.demo;
+  const demo = velibDemo;
   const config = { baseUrl: 'http://127.0.0.1:1/opendata/Velib_Metropole', collect: false };
 
   it('gives one station list and a status snapshot per slot, accepted by the feed check, varying within capacity', async () => {
@@ -136,11 +136,7 @@ describe('the Vélib demo', () => {
 describe('the roadworks demo', () => {
   it('gives the real list once, in the first slot of the day', async () => {
     const snapshots =
-      (await cityflowRoadworksModule.demo?.snapshots?.(
-        '2023-11-04',
-        { baseUrl: 'http://127.0.0.1:1', collect: false },
-        15,
-      )) ?? [];
+      (await roadworksDemo.snapshots?.('2023-11-04', { baseUrl: 'http://127.0.0.1:1', collect: false }, 15)) ?? [];
     expect(snapshots.map((s) => [s.source, s.slot.name])).toEqual([['roadworks', '0000']]);
     expect(() => checkRoadworksBody(snapshots[0]?.body ?? new Uint8Array(), 'list')).not.toThrow();
   });

@@ -10,10 +10,16 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { fullEnvSchema } from '../../src/config/schema.js';
-import { cityflowTrafficModule } from '../../src/datasets/cityflow-traffic/module.js';
-import type { DayFile } from '../../src/datasets/contract.js';
-import { cityflowRoadworksModule } from '../../src/datasets/cityflow-roadworks/module.js';
-import { checkRoadworksBody, roadworksExportUrl } from '../../src/datasets/cityflow-roadworks/source.js';
+import { cityflowTraffic } from '../../src/datasets/cityflow-traffic/module.js';
+import { cityflowWeather } from '../../src/datasets/cityflow-weather/module.js';
+import { findCapability } from '../../src/datasets/modules.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
+import { cityflowRoadworks, cityflowRoadworksDataset } from '../../src/datasets/cityflow-roadworks/module.js';
+import {
+  checkRoadworksBody,
+  roadworksExportUrl,
+  roadworksSnapshot,
+} from '../../src/datasets/cityflow-roadworks/source.js';
 import { ROADWORKS_TABLE, SNAPSHOT_TABLE } from '../../src/datasets/cityflow-roadworks/transform.js';
 import { BadDataError, NoDataError } from '../../src/shared/errors.js';
 import { slotOf } from '../../src/shared/slots.js';
@@ -21,6 +27,8 @@ import { roadworksList, type Work } from '../support/paris-roadworks.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 import { DEMO_SAMPLES } from '../support/samples.js';
+
+const roadworksSnapshots = findCapability(cityflowRoadworks.capabilities, 'snapshots');
 
 const SAMPLE = DEMO_SAMPLES.roadworks;
 const config = { baseUrl: 'http://127.0.0.1:1', collect: true };
@@ -46,7 +54,7 @@ async function snapshotOf(body: string | Buffer, takenAt = '2023-07-16T22:05:00Z
 }
 
 async function runDay(date: string, files: readonly DayFile[]) {
-  const day = await runModuleDay(cityflowRoadworksModule, config, scratch, date, files);
+  const day = await runModuleDay(cityflowRoadworksDataset, config, scratch, date, files);
   const rows = await day.rows(
     ROADWORKS_TABLE,
     `id, arrondissement, object, description, street, starts::VARCHAR AS starts, ends::VARCHAR AS ends,
@@ -187,7 +195,7 @@ describe('rows without usable dates', () => {
 
 describe('the snapshot', () => {
   it('asks the portal for the fields read, machine names and `;`, never the geometry', () => {
-    const url = new URL(cityflowRoadworksModule.snapshots?.sources[0]?.url(config) ?? '');
+    const url = new URL(roadworksSnapshot.url(config));
     expect(url.origin + url.pathname).toBe(
       'http://127.0.0.1:1/api/explore/v2.1/catalog/datasets/chantiers-perturbants/exports/csv',
     );
@@ -197,7 +205,7 @@ describe('the snapshot', () => {
     expect(url.searchParams.get('delimiter')).toBe(';');
     expect(url.searchParams.get('use_labels')).toBe('false');
     expect(roadworksExportUrl('https://opendata.paris.fr/')).toMatch(/^https:\/\/opendata\.paris\.fr\/api\//);
-    expect(cityflowRoadworksModule.snapshots?.sources[0]).toMatchObject({
+    expect(roadworksSnapshots?.sources[0]).toMatchObject({
       source: 'roadworks',
       every: 'day',
       extension: 'csv',
@@ -232,7 +240,7 @@ describe('the snapshot', () => {
   });
 
   it('is the only input of a day, and without one the day has no data', async () => {
-    expect(cityflowRoadworksModule.inputs('2024-03-31', config)).toEqual([{ kind: 'snapshot', source: 'roadworks' }]);
+    expect(cityflowRoadworksDataset.inputs('2024-03-31', config)).toEqual([{ kind: 'snapshot', source: 'roadworks' }]);
     const error = await runDay('2024-03-31', []).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoDataError);
     expect((error as Error).message).toMatch(
@@ -259,22 +267,22 @@ describe('the snapshot', () => {
 
 describe('configuration', () => {
   it('is collected only when asked', () => {
-    const off = loadConfig({}, [cityflowRoadworksModule]).datasets['cityflow-roadworks'] as typeof config;
+    const off = loadConfig({}, [cityflowRoadworks]).datasets['cityflow-roadworks'] as typeof config;
     expect(off).toEqual({ baseUrl: 'https://opendata.paris.fr', collect: false });
-    expect(cityflowRoadworksModule.runsDaily?.(off)).toBe(false);
-    expect(cityflowRoadworksModule.snapshots?.collects(off)).toBe(false);
-    const on = loadConfig({ CITYFLOW_ROADWORKS_COLLECT: 'true' }, [cityflowRoadworksModule]).datasets[
+    expect(cityflowRoadworksDataset.runsDaily?.(off)).toBe(false);
+    expect(roadworksSnapshots?.collects(off)).toBe(false);
+    const on = loadConfig({ CITYFLOW_ROADWORKS_COLLECT: 'true' }, [cityflowRoadworks]).datasets[
       'cityflow-roadworks'
     ] as typeof config;
-    expect(cityflowRoadworksModule.runsDaily?.(on)).toBe(true);
-    expect(cityflowRoadworksModule.snapshots?.collects(on)).toBe(true);
-    expect(() => loadConfig({ CITYFLOW_ROADWORKS_COLLECT: 'yes' }, [cityflowRoadworksModule])).toThrow(
+    expect(cityflowRoadworksDataset.runsDaily?.(on)).toBe(true);
+    expect(roadworksSnapshots?.collects(on)).toBe(true);
+    expect(() => loadConfig({ CITYFLOW_ROADWORKS_COLLECT: 'yes' }, [cityflowRoadworks])).toThrow(
       /CITYFLOW_ROADWORKS_COLLECT/,
     );
   });
 
   it('shares the portal URL of the traffic counters: one variable, one check', () => {
-    const modules = [cityflowTrafficModule, cityflowRoadworksModule] as const;
+    const modules = [cityflowTraffic, cityflowWeather, cityflowRoadworks] as const;
     const names = Object.keys(fullEnvSchema(modules).shape).filter((n) => n === 'PARIS_OPENDATA_BASE_URL');
     expect(names).toEqual(['PARIS_OPENDATA_BASE_URL']);
     const { datasets } = loadConfig({ PARIS_OPENDATA_BASE_URL: 'http://portal.test' }, modules);
@@ -292,7 +300,7 @@ describe('the report', () => {
       days.push({ date, ...(await runDay(date, [await snapshotOf(await readFile(SAMPLE), `${date}T00:05:00Z`)])) });
     const first = days[0];
     if (first === undefined) throw new Error('no day');
-    const day = await cityflowRoadworksModule.report.day({
+    const day = await cityflowRoadworksDataset.report.day({
       date: first.date,
       alongside: {},
       config,
@@ -310,7 +318,7 @@ describe('the report', () => {
       'BARRAGE_TOTAL',
       '75005',
     ]);
-    const period = await cityflowRoadworksModule.report.period({
+    const period = await cityflowRoadworksDataset.report.period({
       kind: 'month',
       period: '2023-07',
       config,

@@ -8,12 +8,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cityflowTrafficModule } from '../../src/datasets/cityflow-traffic/module.js';
+import { cityflowTrafficDataset } from '../../src/datasets/cityflow-traffic/module.js';
 import { trafficDemo } from '../../src/datasets/cityflow-traffic/demo/demo.js';
 import { liveRangeUrl, parseLiveRange } from '../../src/datasets/cityflow-traffic/live-range.js';
 import { trafficExportUrl } from '../../src/datasets/cityflow-traffic/source.js';
 import { TRAFFIC_TABLE } from '../../src/datasets/cityflow-traffic/transform.js';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { BadDataError, NoDataError } from '../../src/shared/errors.js';
 import { parisDayBounds } from '../../src/shared/partition.js';
 import { EMPTY_TRAFFIC_EXPORT, liveRangeAnswer, trafficDayExport } from '../support/paris-traffic.js';
@@ -41,7 +41,7 @@ async function fileOf(body: string | Buffer, source = 'traffic'): Promise<DayFil
 }
 
 async function runDay(date: string, ...files: DayFile[]) {
-  const day = await runModuleDay(cityflowTrafficModule, config, scratch, date, files);
+  const day = await runModuleDay(cityflowTrafficDataset, config, scratch, date, files);
   const rows = await day.rows(
     TRAFFIC_TABLE,
     `arc_id, strftime(hour_start AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS hour_start, q, k, state`,
@@ -178,7 +178,7 @@ describe('a day without a counted hour', () => {
 
   it('keeps a range answer and refuses a page or other JSON in its place', () => {
     const check = (body: string) => () =>
-      cityflowTrafficModule.checkDownload?.('range', new TextEncoder().encode(body), 'range.json');
+      cityflowTrafficDataset.checkDownload?.('range', new TextEncoder().encode(body), 'range.json');
     expect(check(liveRangeAnswer('2024-09-26', '2025-11-22'))).not.toThrow();
     expect(check(JSON.stringify({ total_count: 0, results: [{ first: null, last: null }] }))).not.toThrow();
     expect(check('<!DOCTYPE html><html>Maintenance</html>')).toThrow(/answered a page, not the JSON of its records/);

@@ -7,11 +7,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cityflowVelibModule } from '../../src/datasets/cityflow-velib/module.js';
+import { cityflowVelib, cityflowVelibDataset } from '../../src/datasets/cityflow-velib/module.js';
+import { findCapability } from '../../src/datasets/modules.js';
 import { checkGbfsBody, velibSources } from '../../src/datasets/cityflow-velib/source.js';
 import { STATIONS_TABLE } from '../../src/datasets/cityflow-velib/station-list.js';
 import { STATUS_TABLE } from '../../src/datasets/cityflow-velib/transform.js';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { BadDataError, NoDataError } from '../../src/shared/errors.js';
 import { daySlots, type Slot } from '../../src/shared/slots.js';
 import { runModuleDay } from '../support/module-day.js';
@@ -97,7 +98,7 @@ async function stationList(date: string): Promise<DayFile> {
 }
 
 async function runDay(date: string, files: readonly DayFile[]) {
-  const day = await runModuleDay(cityflowVelibModule, config, scratch, date, files);
+  const day = await runModuleDay(cityflowVelibDataset, config, scratch, date, files);
   if (day.metrics === null) throw new Error('no metrics');
   return {
     result: day.transform,
@@ -249,12 +250,12 @@ describe('the collector and the day', () => {
       ['velib', 'slot', `${config.baseUrl}/station_status.json`],
       ['velib-stations', 'day', `${config.baseUrl}/station_information.json`],
     ]);
-    expect(cityflowVelibModule.inputs('2025-10-18', config)).toEqual([
+    expect(cityflowVelibDataset.inputs('2025-10-18', config)).toEqual([
       { kind: 'snapshot', source: 'velib' },
       { kind: 'snapshot', source: 'velib-stations' },
     ]);
-    expect(cityflowVelibModule.snapshots?.collects(config)).toBe(true);
-    expect(cityflowVelibModule.runsDaily?.({ ...config, collect: false })).toBe(false);
+    expect(findCapability(cityflowVelib.capabilities, 'snapshots')?.collects(config)).toBe(true);
+    expect(cityflowVelibDataset.runsDaily?.({ ...config, collect: false })).toBe(false);
   });
 
   it('lets the real answers through and refuses a body without data.stations or not JSON, naming the file', async () => {
@@ -407,7 +408,7 @@ describe('the report sections', () => {
       ...(await statusDay(date, ['0300', '0315', '1200'], counts)),
       await stationList(date),
     ]);
-    const section = await cityflowVelibModule.report.day({
+    const section = await cityflowVelibDataset.report.day({
       date,
       alongside: {},
       config,
@@ -438,7 +439,7 @@ describe('the report sections', () => {
     const first = await runDay('2025-10-18', await statusDay('2025-10-18', ['0300', '0315', '1200'], counts));
     const constant = (): ReadonlyArray<readonly [number, Counts]> => [[B, { mechanical: 4, ebike: 6, docks: 0 }]];
     const second = await runDay('2025-10-19', await statusDay('2025-10-19', [], constant));
-    const section = await cityflowVelibModule.report.period({
+    const section = await cityflowVelibDataset.report.period({
       kind: 'month',
       period: '2025-10',
       config,

@@ -9,11 +9,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchSource } from '../../src/activities/http-source.js';
-import { cityflowWeatherModule } from '../../src/datasets/cityflow-weather/module.js';
+import { cityflowWeather, cityflowWeatherDataset } from '../../src/datasets/cityflow-weather/module.js';
+import { findCapability } from '../../src/datasets/modules.js';
 import type { WeatherConfig } from '../../src/datasets/cityflow-weather/config.js';
 import { archiveUrl, forecastUrl } from '../../src/datasets/cityflow-weather/source.js';
 import { WEATHER_TABLE } from '../../src/datasets/cityflow-weather/transform.js';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { BadDataError, ErrorType } from '../../src/shared/errors.js';
 import { OPEN_METEO_SAMPLE, startOpenMeteoServer, type OpenMeteoServer } from '../support/open-meteo.js';
 import { runModuleDay } from '../support/module-day.js';
@@ -60,7 +61,7 @@ async function answers(date: string): Promise<DayFile[]> {
 }
 
 async function runDay(date: string, files: DayFile[]) {
-  const day = await runModuleDay(cityflowWeatherModule, config, scratch, date, files);
+  const day = await runModuleDay(cityflowWeatherDataset, config, scratch, date, files);
   const rows = await day.rows(
     WEATHER_TABLE,
     `strftime(hour_start AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%MZ') AS hour_start, temperature_c, precipitation_mm,
@@ -198,14 +199,14 @@ describe('answers that are not weather', () => {
 
   it('refuses a page instead of JSON before it is kept', () => {
     expect(() =>
-      cityflowWeatherModule.checkDownload?.('archive', new TextEncoder().encode('<!DOCTYPE html><p>busy</p>'), 'u'),
+      cityflowWeatherDataset.checkDownload?.('archive', new TextEncoder().encode('<!DOCTYPE html><p>busy</p>'), 'u'),
     ).toThrow(/other than JSON/);
   });
 });
 
 describe('the revision check', () => {
   it('says the archive holds the revision only once it has every hour of the day', async () => {
-    const revisions = cityflowWeatherModule.revisions;
+    const revisions = findCapability(cityflowWeather.capabilities, 'revisions');
     if (!revisions) throw new Error('no revisions');
     const check = async () =>
       revisions.revised({

@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DayFile, TransformDay } from '../../src/datasets/contract.js';
+import type { TransformDay } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
-import { eco2mixModule } from '../../src/datasets/eco2mix/module.js';
+import { eco2mixDataset } from '../../src/datasets/eco2mix/module.js';
 import { ECO2MIX_TABLE } from '../../src/datasets/eco2mix/record.js';
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
@@ -95,7 +96,7 @@ async function runRange(days: readonly TransformDay[], dir: string) {
   await Promise.all(days.map((day) => mkdir(path.join(dir, day.date), { recursive: true })));
   const tablePath = (date: string, table: string) => path.join(dir, date, `${table}.parquet`);
   const rejectsPath = (date: string) => path.join(dir, date, 'rejects.jsonl');
-  const outputs = await eco2mixModule.transform({
+  const outputs = await eco2mixDataset.transform({
     config,
     db: scratch.connection,
     days,
@@ -104,7 +105,7 @@ async function runRange(days: readonly TransformDay[], dir: string) {
     scratchDir: dir,
   });
   const measured = days.filter((day) => (outputs.get(day.date)?.rows.written ?? 0) > 0);
-  const metrics = await eco2mixModule.metrics({
+  const metrics = await eco2mixDataset.metrics({
     config,
     db: scratch.connection,
     days: measured.map((day) => ({ date: day.date, tables: { [ECO2MIX_TABLE]: tablePath(day.date, ECO2MIX_TABLE) } })),

@@ -7,11 +7,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { INDEX_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
+import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import { LISTED_ENERGIES } from '../../src/datasets/enedis/report.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import { c15Event, r151Days, r151Flow } from '../support/enedis-flows.js';
@@ -142,7 +142,7 @@ describe('the monthly report’s energies', () => {
     const each = { HCB: 1_000, HCH: 1_000, HPB: 1_000, HPH: 1_000 };
     const flow = await flowFile(r151Flow(prms.flatMap((prm) => r151Days(prm, ends, START_WH, each))), 0);
     const [before = '', last = ''] = await store(ends, [flow]);
-    const section = await enedisModule.report.period({
+    const section = await enedisDataset.report.period({
       kind: 'month',
       period: '2024-04',
       config: { jumpKWh: 1000 },

@@ -8,7 +8,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
 import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';

@@ -9,11 +9,12 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
 import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { enedisDrop } from '../../src/datasets/enedis/drop.js';
+import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import { runChecks } from '../../src/quality/run-checks.js';
 import { BadDataError } from '../../src/shared/errors.js';
 import { r151Flow } from '../support/enedis-flows.js';
@@ -46,7 +47,7 @@ async function fileOf(source: string | { body: string | Uint8Array }, order = 0)
 
 async function days(file: DayFile): Promise<readonly string[]> {
   return (
-    enedisModule.drop?.days({
+    enedisDrop.days({
       db: scratch.connection,
       path: file.path,
       file: file.key,
@@ -59,7 +60,7 @@ async function days(file: DayFile): Promise<readonly string[]> {
 }
 
 async function runDay(date: string, files: readonly DayFile[]) {
-  const day = await runModuleDay(enedisModule, config, scratch, date, files, { metrics: false });
+  const day = await runModuleDay(enedisDataset, config, scratch, date, files, { metrics: false });
   const rows = await day.rows(
     INDEX_TABLE,
     `prm, flow, strftime(reading_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS reading_at, class_kind, class,

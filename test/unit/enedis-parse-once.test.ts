@@ -6,11 +6,11 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
 import { enedisMetrics } from '../../src/datasets/enedis/day-metrics.js';
+import { enedisDrop } from '../../src/datasets/enedis/drop.js';
 import { parsedFile, SEGMENT_VALUES } from '../../src/datasets/enedis/parsed-files.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { r151Days, r151Flow } from '../support/enedis-flows.js';
@@ -49,7 +49,7 @@ describe('a flow file of many days', () => {
     // A PRM prefix of its own: bytes no other test writes.
     const flow = r151Flow(r151Days(`99${String(Date.now()).slice(-12)}`, DATES, { HPH: 1_000_000 }, { HPH: 5_000 }));
     const file = await dayFile(flow);
-    const days = await enedisModule.drop?.days({
+    const days = await enedisDrop.days({
       db: scratch.connection,
       path: file.path,
       file: file.key,

@@ -9,13 +9,13 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
 import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
 import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
+import { enedisDrop } from '../../src/datasets/enedis/drop.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { runChecks } from '../../src/quality/run-checks.js';
 import { r151Flow, r15Flow, type R15Reading, type R15Units } from '../support/enedis-flows.js';
@@ -221,7 +221,7 @@ describe('an R15 previous reading (Valeur_Precedent)', () => {
   it('is a reading of its own: a single real R15 gives the energy of its period, equal to what it states', async () => {
     const file = await fileOf({ fixture: REAL_R15 });
     expect(
-      await enedisModule.drop?.days({
+      await enedisDrop.days({
         db: scratch.connection,
         path: file.path,
         file: file.key,

@@ -10,11 +10,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimLimitError, lineSizeError } from '../../src/activities/claim-limits.js';
 import { failureChain } from '../../src/client/failure-text.js';
-import { enedisModule } from '../../src/datasets/enedis/module.js';
+import { enedisDrop } from '../../src/datasets/enedis/drop.js';
 import { writeFileFlows } from '../../src/datasets/enedis/flow-files.js';
 import { createFlowReader, MAX_FIELD_CHARS, MAX_TEXT_CHARS } from '../../src/datasets/enedis/flow-xml.js';
 import { countDataLines, MAX_LINE_BYTES } from '../../src/datasets/smartmeter/line-count.js';
-import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
+import { smartMeterDrop } from '../../src/datasets/smartmeter/drop.js';
 import { BadDataError } from '../../src/shared/errors.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { r151Flow } from '../support/enedis-flows.js';
@@ -50,7 +50,7 @@ const now = new Date('2026-01-01T00:00:00Z');
 
 async function enedisDays(local: string, name: string) {
   const sha256 = await sha256OfFile(local);
-  return enedisModule.drop?.days({
+  return enedisDrop.days({
     db: scratch.connection,
     path: local,
     file: name,
@@ -149,7 +149,7 @@ describe('a smart-meter file past its bounds', () => {
   it('refuses a second line of 54 MB with no line end before DuckDB reads it, naming the line', async () => {
     const file = await writeLongLineSmartMeter(dir);
     const error = await refusal(
-      smartmeterModule.drop?.days({
+      smartMeterDrop.days({
         db: scratch.connection,
         path: file,
         file: 'inbox/smartmeter/long.csv',
@@ -177,7 +177,7 @@ describe('a smart-meter file past its bounds', () => {
       'meter_id,timestamp,kwh\nm1,2024-02-30T00:00:00+01:00,1.5\nm1,2024-02-30T00:30:00+01:00,1.5\n',
     );
     const error = await refusal(
-      smartmeterModule.drop?.days({
+      smartMeterDrop.days({
         db: scratch.connection,
         path: file,
         file: 'inbox/smartmeter/all-bad.csv',

@@ -8,11 +8,12 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { QualityCheck } from '../../src/datasets/contract.js';
+import type { QualityCheck } from '../../src/datasets/capabilities/quality-checks.js';
 import { eco2mixChecks } from '../../src/datasets/eco2mix/checks.js';
 import { eco2mixConfig } from '../../src/datasets/eco2mix/dataset.js';
 import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
+import { modulesWith } from '../../src/datasets/modules.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { smartMeterChecks } from '../../src/datasets/smartmeter/checks.js';
 import { writeParquetRows } from '../../src/parquet/write.js';
@@ -126,7 +127,9 @@ describe('every real day the project ships passes every block check', () => {
   });
 
   it('cityflow datasets have no quality checks to calibrate', () => {
-    const withChecks = DATASET_MODULES.filter((module) => (module.checks ?? []).length > 0).map((m) => m.name);
+    const withChecks = modulesWith(DATASET_MODULES, 'quality-checks')
+      .filter((m) => m.capability.checks.length > 0)
+      .map((m) => m.dataset.name);
     expect(withChecks).toEqual(['eco2mix', 'smartmeter', 'enedis']);
   });
 });

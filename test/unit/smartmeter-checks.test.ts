@@ -8,7 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { describe, expect, it } from 'vitest';
-import type { DayFile } from '../../src/datasets/contract.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
 import { smartMeterChecks } from '../../src/datasets/smartmeter/checks.js';
 import { transformSmartMeterFiles } from '../../src/datasets/smartmeter/day-transform.js';
 import { runChecks } from '../../src/quality/run-checks.js';

@@ -7,10 +7,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DayFile } from '../../src/datasets/contract.js';
-import { smartmeterModule } from '../../src/datasets/smartmeter/module.js';
 import { transformSmartMeterFiles } from '../../src/datasets/smartmeter/day-transform.js';
 import { smartMeterMetrics } from '../../src/datasets/smartmeter/day-metrics.js';
+import type { DayFile } from '../../src/datasets/inputs.js';
+import { smartMeterDrop } from '../../src/datasets/smartmeter/drop.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import { BadDataError } from '../../src/shared/errors.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
@@ -40,7 +40,7 @@ async function fileOf(body: string | Buffer, options: Record<string, string> = {
 
 async function days(file: DayFile): Promise<readonly string[]> {
   return (
-    smartmeterModule.drop?.days({
+    smartMeterDrop.days({
       db: scratch.connection,
       path: file.path,
       file: file.key,

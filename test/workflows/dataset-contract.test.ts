@@ -17,7 +17,8 @@ import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { sqlString } from '../../src/parquet/columns.js';
 import type { InboxScanOutput } from '../../src/shared/ingest.js';
 import { inboxKeys, workflowIds } from '../../src/shared/keys.js';
-import { toyDropModule, toyModule } from '../support/toy-dataset/module.js';
+import { toy } from '../support/toy-dataset/module.js';
+import { toyDrop } from '../support/toy-drop-dataset/module.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 /** 2024-03-31 is a 23-hour Paris day: it starts at 2024-03-30T23:00Z and ends at 2024-03-31T22:00Z. */
@@ -68,7 +69,7 @@ beforeAll(async () => {
   harness = await startTestWorker(config, {
     deps: (deps) => ({
       ...deps,
-      datasets: createCatalog([...DATASET_MODULES, toyModule, toyDropModule], {
+      datasets: createCatalog([...DATASET_MODULES, toy, toyDrop], {
         ...config.datasets,
         toy: { baseUrl },
         toydrop: { baseUrl },

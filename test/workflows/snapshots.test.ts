@@ -1,6 +1,6 @@
 /**
  * The snapshot collector on the real dev server, with a throw-away dataset collected during the
- * day (test/support/toy-dataset/snapshot-module.ts): a slot is taken once and kept, a source taken
+ * day (test/support/toy-snapshot-dataset/): a slot is taken once and kept, a source taken
  * once a day is not taken again, a refused body leaves its slot empty, a slot past its end is never
  * filled, and the day's run reads the slots it has — or says that an uncollected day has no data.
  */
@@ -19,7 +19,7 @@ import { slotOf } from '../../src/shared/slots.js';
 import type { CollectSnapshotsInput, CollectSnapshotsOutput } from '../../src/shared/snapshots.js';
 import { uniqueName } from '../support/names.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
-import { toySnapshotModule } from '../support/toy-dataset/snapshot-module.js';
+import { toySnapshots } from '../support/toy-snapshot-dataset/module.js';
 
 const BODY = 'ts,value\n2024-01-01T00:00:00Z,7\n';
 
@@ -47,7 +47,7 @@ beforeAll(async () => {
   harness = await startTestWorker(config, {
     deps: (deps) => ({
       ...deps,
-      datasets: createCatalog([...DATASET_MODULES, toySnapshotModule], { ...config.datasets, toysnap: { baseUrl } }),
+      datasets: createCatalog([...DATASET_MODULES, toySnapshots], { ...config.datasets, toysnap: { baseUrl } }),
     }),
   });
   // The tests take the slot of now: leave at least a minute of the hour for them.

@@ -11,7 +11,7 @@ import { ensureStack } from '../../stack/ensure.js';
 import { connectClient } from '../../workers/temporal-connection.js';
 import { runWorker } from '../../workers/worker.js';
 import { narratingLogger, type CommandContext } from '../context.js';
-import { demoDate, demoModules, hasDemo, type DemoModule } from '../demo-datasets.js';
+import { demoDate, demoModules, withDemo, type DemoModule } from '../demo-datasets.js';
 import { seedDemoSnapshots } from '../demo-snapshots.js';
 import { printDemoSummary } from '../demo-summary.js';
 import { parseStateDirOption } from '../options.js';
@@ -20,7 +20,7 @@ import { awaitDay } from '../progress.js';
 type Config = CommandContext['config'];
 type Source = Awaited<ReturnType<DemoModule['demo']['start']>>;
 
-const WITH_DEMO = DATASET_MODULES.filter(hasDemo);
+const WITH_DEMO = withDemo(DATASET_MODULES);
 
 export function registerDemoCommand(program: Command, context: () => CommandContext): void {
   const first = WITH_DEMO[0];

@@ -9,9 +9,10 @@ import type { Command } from 'commander';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { PeriodEnergies } from '../../datasets/contract.js';
+import type { PeriodEnergies } from '../../datasets/capabilities/energies.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
 import { sqlString } from '../../parquet/columns.js';
+import { modulesWith } from '../../datasets/modules.js';
 import { openDuckDb } from '../../parquet/duckdb.js';
 import { datesInRange } from '../../shared/partition.js';
 import { createStorage } from '../../storage/index.js';
@@ -20,18 +21,19 @@ import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 import { parseRangeOptions } from '../range-options.js';
 
-const ENERGY_DATASETS = DATASET_MODULES.filter((m) => m.energies).map((m) => m.name);
+const ENERGY_MODULES = modulesWith(DATASET_MODULES, 'energies');
+const ENERGY_DATASETS = ENERGY_MODULES.map((m) => m.dataset.name);
 const FORMATS = ['csv', 'json', 'parquet'] as const;
 type Format = (typeof FORMATS)[number];
 const METER = /^[A-Za-z0-9._-]{1,64}$/;
 
 function parseDataset(value: unknown): { name: string; energies: PeriodEnergies } {
-  const module = DATASET_MODULES.find((m) => m.name === value);
-  if (!module?.energies)
+  const module = ENERGY_MODULES.find((m) => m.dataset.name === value);
+  if (!module)
     throw new UsageError(
       `--dataset: expected one of ${ENERGY_DATASETS.join(', ')} (datasets of meter indexes), got ${JSON.stringify(value)}`,
     );
-  return { name: module.name, energies: module.energies };
+  return { name: module.dataset.name, energies: module.capability };
 }
 
 function parseMeters(value: unknown): string[] {

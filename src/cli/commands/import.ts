@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DatasetModule, FileImport, ImportedFile } from '../../datasets/contract.js';
+import type { FileImport, ImportedFile } from '../../datasets/capabilities/file-import.js';
+import { modulesWith } from '../../datasets/modules.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
 import { startBackfill } from '../../client/start-backfill.js';
 import type { BackfillInput } from '../../shared/backfill.js';
@@ -25,19 +26,19 @@ import { PipelineFailedError, UsageError } from '../errors.js';
 import { parseBackfillIdOption, parseDayOption, parseParallelOption } from '../options.js';
 import { waitForReports } from '../report-wait.js';
 
-const IMPORTABLE = DATASET_MODULES.filter((module) => module.fileImport !== undefined);
+const IMPORTABLE = modulesWith(DATASET_MODULES, 'file-import');
 
 /** The dataset named by `--dataset`, or the only one whose files can be imported. */
-function importingModule(value: unknown): DatasetModule<unknown> & { fileImport: FileImport } {
-  const names = IMPORTABLE.map((m) => m.name);
+function importingModule(value: unknown): { readonly name: string; readonly fileImport: FileImport } {
+  const names = IMPORTABLE.map((m) => m.dataset.name);
   const module =
-    value === undefined && IMPORTABLE.length === 1 ? IMPORTABLE[0] : IMPORTABLE.find((m) => m.name === value);
-  if (!module?.fileImport) {
+    value === undefined && IMPORTABLE.length === 1 ? IMPORTABLE[0] : IMPORTABLE.find((m) => m.dataset.name === value);
+  if (!module) {
     throw new UsageError(
       `--dataset: expected one of ${names.join(', ')} (datasets whose files can be imported), got ${JSON.stringify(value)}`,
     );
   }
-  return { ...module, fileImport: module.fileImport };
+  return { name: module.dataset.name, fileImport: module.capability };
 }
 
 async function readImportFile(
@@ -63,8 +64,8 @@ export function registerImportCommand(program: Command, context: () => CommandCo
   program
     .command('import')
     .description("store a publisher's whole file once and run the days it covers from it, as a backfill")
-    .requiredOption('--file <path>', IMPORTABLE.map((m) => `${m.name}: ${m.fileImport?.accepts ?? ''}`).join('; '))
-    .option('--dataset <name>', `the dataset the file holds (${IMPORTABLE.map((m) => m.name).join(', ')})`)
+    .requiredOption('--file <path>', IMPORTABLE.map((m) => `${m.dataset.name}: ${m.capability.accepts}`).join('; '))
+    .option('--dataset <name>', `the dataset the file holds (${IMPORTABLE.map((m) => m.dataset.name).join(', ')})`)
     .option('--from <YYYY-MM-DD>', 'first day to run (default: the first day the file covers)')
     .option('--to <YYYY-MM-DD>', 'last day to run (default: the last day the file covers)')
     .option('--parallel <N>', 'days in flight at most', '4')
@@ -76,7 +77,7 @@ export function registerImportCommand(program: Command, context: () => CommandCo
       false,
     )
     .action(async (options: Record<string, unknown>) => {
-      const module = importingModule(options.dataset);
+      const importing = importingModule(options.dataset);
       const parallel = parseParallelOption(options.parallel);
       const givenId = parseBackfillIdOption(options.id);
       const now = new Date();
@@ -84,7 +85,7 @@ export function registerImportCommand(program: Command, context: () => CommandCo
       const last = options.to === undefined ? '9999-99-99' : parseDayOption('--to', options.to, now);
       if (last < first) throw new UsageError(`--to (${last}) is before --from (${first})`);
       const started = Date.now();
-      const { bytes, parsed, sha256 } = await readImportFile(String(options.file), module.fileImport);
+      const { bytes, parsed, sha256 } = await readImportFile(String(options.file), importing.fileImport);
       const covered = parsed.days.filter((d) => d >= first && d <= last);
       const days = covered.filter((d) => partitionDateProblem(d, now) === null);
       const skipped = covered.filter((d) => partitionDateProblem(d, now) !== null);
@@ -103,7 +104,7 @@ export function registerImportCommand(program: Command, context: () => CommandCo
         return;
       }
 
-      const dataset = module.name;
+      const dataset = importing.name;
       const importRef: ImportRef = { dataset, key: importKeys.file(dataset, sha256, parsed.name), sha256 };
       const storage = await createStorage(ctx.config);
       try {

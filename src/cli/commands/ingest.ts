@@ -9,7 +9,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { startIngest } from '../../client/start-ingest.js';
 import { failureChain } from '../../client/failure-text.js';
-import type { DatasetModule } from '../../datasets/contract.js';
+import type { DropCapability } from '../../datasets/capabilities/drop.js';
+import { modulesWith } from '../../datasets/modules.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
 import { inboxKeys } from '../../shared/keys.js';
 import { sha256OfFile } from '../../storage/file-hash.js';
@@ -18,23 +19,27 @@ import { connectClient } from '../../workers/temporal-connection.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 
-const DROP_DATASETS = DATASET_MODULES.filter((module) => module.drop !== undefined).map((module) => module.name);
+const DROPPABLE = modulesWith(DATASET_MODULES, 'drop');
+const DROP_DATASETS = DROPPABLE.map((m) => m.dataset.name);
 
-function dropModule(value: unknown): DatasetModule<unknown> {
-  const module = DATASET_MODULES.find((m) => m.name === value && m.drop !== undefined);
+function dropModule(value: unknown): { readonly name: string; readonly drop: DropCapability } {
+  const module = DROPPABLE.find((m) => m.dataset.name === value);
   if (!module) {
     throw new UsageError(
       `--dataset: expected one of ${DROP_DATASETS.join(', ')} (datasets fed by files), got ${JSON.stringify(value)}`,
     );
   }
-  return module;
+  return { name: module.dataset.name, drop: module.capability };
 }
 
-/** The dataset's options from the command line (`--meter-id` → `meterId`), checked by its module. */
-function dropOptions(module: DatasetModule<unknown>, options: Record<string, unknown>): Record<string, string> {
+/** The dataset's options from the command line (`--meter-id` → `meterId`), checked by its drop capability. */
+function dropOptions(
+  target: { readonly drop: DropCapability },
+  options: Record<string, unknown>,
+): Record<string, string> {
   const given: Record<string, string> = typeof options.meterId === 'string' ? { meterId: options.meterId } : {};
-  const checked = module.drop?.options.safeParse(given);
-  if (checked && !checked.success) {
+  const checked = target.drop.options.safeParse(given);
+  if (!checked.success) {
     const issue = checked.error.issues[0];
     const flag = issue?.path[0] === 'meterId' ? '--meter-id' : 'options';
     throw new UsageError(`${flag}: ${issue?.message ?? 'invalid'}, got ${JSON.stringify(options.meterId)}`);
@@ -79,8 +84,8 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
     .option('--meter-id <id>', 'the meter of files whose shape has no meter column (default: the file name)')
     .option('--wait', 'wait for every day of every file, printing each file as it finishes', false)
     .action(async (options: Record<string, unknown>) => {
-      const module = dropModule(options.dataset);
-      const extra = dropOptions(module, options);
+      const target = dropModule(options.dataset);
+      const extra = dropOptions(target, options);
       const files = await filesToIngest(options);
       const ctx = context();
       const storage = await createStorage(ctx.config);
@@ -90,11 +95,11 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
         for (const file of files) {
           const sha256 = await sha256OfFile(file.path);
           const fileName = path.basename(file.path);
-          const inboxKey = inboxKeys.file(module.name, sha256, fileName);
+          const inboxKey = inboxKeys.file(target.name, sha256, fileName);
           if (!(await storage.objects.head(inboxKey))) await storage.objects.putFile(inboxKey, file.path);
           const handle = await startIngest(
             client,
-            { dataset: module.name, inboxKey, options: { ...extra, fileName } },
+            { dataset: target.name, inboxKey, options: { ...extra, fileName } },
             file.bytes,
             ctx.config.temporal.taskQueue,
           );

@@ -6,6 +6,7 @@
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { applySchedule, backfillSchedule, describeSchedule } from '../../schedules/operations.js';
+import { modulesWith } from '../../datasets/modules.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
 import { dailySchedule } from '../../schedules/daily-schedule.js';
 import { inboxScanSchedule } from '../../schedules/inbox-scan-schedule.js';
@@ -28,9 +29,11 @@ type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx:
  */
 function definitions(ctx: CommandContext): ScheduleDefinition[] {
   const settings = scheduleSettings(ctx.config);
-  const takesDrops = DATASET_MODULES.some((module) => module.drop !== undefined);
-  const revises = DATASET_MODULES.some((module) => module.revisions !== undefined);
-  const collects = DATASET_MODULES.some((module) => module.snapshots?.collects(ctx.config.datasets[module.name]));
+  const takesDrops = modulesWith(DATASET_MODULES, 'drop').length > 0;
+  const revises = modulesWith(DATASET_MODULES, 'revisions').length > 0;
+  const collects = modulesWith(DATASET_MODULES, 'snapshots').some(({ dataset, capability }) =>
+    capability.collects(ctx.config.datasets[dataset.name]),
+  );
   return [
     dailySchedule(settings.daily),
     ...(takesDrops ? [inboxScanSchedule(settings.inboxScan)] : []),

@@ -9,7 +9,7 @@ import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js'
 import { DATASET_NAMES } from '../../datasets/registry.js';
 import { datesInRange } from '../../shared/partition.js';
 import { createStorage } from '../../storage/index.js';
-import type { DatasetCatalog } from '../../datasets/contract.js';
+import type { DatasetCatalog } from '../../datasets/modules.js';
 import type { DayRun, RecordStore } from '../../storage/records.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError } from '../errors.js';
@@ -18,19 +18,18 @@ import { parseDatasetsOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
 
-/** The notes of modules with `statusNotes`, from the metrics documents of their days shown, by `{dataset}/{date}`. */
+/** The notes of datasets with the `status-notes` capability, from the metrics documents of their days shown, by `{dataset}/{date}`. */
 async function moduleNotes(
   records: RecordStore,
   catalog: DatasetCatalog,
   runs: readonly DayRun[],
 ): Promise<Map<string, string[]>> {
   const notes = new Map<string, string[]>();
-  for (const { module } of catalog.all) {
-    if (!module.statusNotes) continue;
+  for (const { module, capability } of catalog.withCapability('status-notes')) {
     const dates = runs.filter((run) => run.dataset === module.name).map((run) => run.date);
     const documents = await Promise.all(dates.map((date) => records.getMetrics(module.name, date)));
     const days = documents.flatMap((d) => (d ? [{ date: d.date, metrics: d.metrics }] : []));
-    for (const { date, note } of module.statusNotes(days)) {
+    for (const { date, note } of capability.notes(days)) {
       const key = `${module.name}/${date}`;
       notes.set(key, [...(notes.get(key) ?? []), note]);
     }
@@ -65,7 +64,8 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
         runs = await storage.records.listDayRuns({ from, to, datasets: named ?? DATASET_NAMES });
         notes = await moduleNotes(storage.records, registeredCatalog(ctx.config.datasets), runs);
         const dropDatasets = registeredCatalog(ctx.config.datasets)
-          .all.filter(({ module }) => module.drop && (named ?? DATASET_NAMES).includes(module.name))
+          .withCapability('drop')
+          .filter(({ module }) => (named ?? DATASET_NAMES).includes(module.name))
           .map(({ module }) => module.name);
         refused = await quarantinedDrops(storage.objects, dropDatasets);
       } finally {

@@ -1,7 +1,8 @@
 /** The Paris roadworks sections of the daily, monthly and annual reports. */
 import { z } from 'zod';
 import { PARTITION_TIMEZONE } from '../../shared/partition.js';
-import type { BarChart, DatasetReport, ReportFigure } from '../contract.js';
+import type { DatasetReport } from '../report-contract.js';
+import type { BarChart, ReportFigure } from '../../reports/views.js';
 import { periodRowsSql } from '../period-days.js';
 import { IMPACTS, UNKNOWN } from './metrics.js';
 import { ROADWORKS_TABLE } from './transform.js';

@@ -5,7 +5,7 @@
  * by name, machine names or the portal's labels (a label export reads the same).
  */
 import { BadDataError } from '../../shared/errors.js';
-import type { SnapshotSource } from '../contract.js';
+import type { SnapshotSource } from '../capabilities/snapshots.js';
 import type { RoadworksConfig } from './config.js';
 
 export const ROADWORKS_DATASET_ID = 'chantiers-perturbants';

@@ -1,7 +1,8 @@
 /** The Paris traffic sections of the daily, monthly and annual reports. */
 import { z } from 'zod';
 import { parisDayBounds } from '../../shared/partition.js';
-import type { DatasetReport, ReportFigure } from '../contract.js';
+import type { DatasetReport } from '../report-contract.js';
+import type { ReportFigure } from '../../reports/views.js';
 import { periodBarChart } from '../period-chart.js';
 import { periodRowsSql } from '../period-days.js';
 import { TRAFFIC_TABLE } from './transform.js';

@@ -5,10 +5,12 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
-import type { AlongsideTable } from '../contract.js';
+import { tableOf } from '../contract.js';
+import { cityflowWeatherDataset } from '../cityflow-weather/module.js';
+import { WEATHER_TABLE } from '../cityflow-weather/transform.js';
 
-/** The weather dataset's hourly table, by its [contract] names (cityflow-weather's README). */
-export const WEATHER_BESIDE: AlongsideTable = { dataset: 'cityflow-weather', table: 'weather' };
+/** The weather dataset's hourly table (cityflow-weather's README). */
+export const WEATHER_BESIDE = tableOf(cityflowWeatherDataset, WEATHER_TABLE);
 
 /** Precipitation from which an hour counts as rainy (Open-Meteo reports 0.1 mm steps). */
 export const RAINY_HOUR_MM = 0.1;

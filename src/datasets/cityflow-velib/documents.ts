@@ -8,7 +8,7 @@
  */
 import { sqlString } from '../../parquet/columns.js';
 import { BadDataError } from '../../shared/errors.js';
-import type { DayFile } from '../contract.js';
+import type { DayFile } from '../inputs.js';
 import type { DayTransformContext } from '../each-day.js';
 
 type Db = DayTransformContext<unknown>['db'];

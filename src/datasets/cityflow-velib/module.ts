@@ -4,27 +4,40 @@
  * once a day. The feed keeps no history: a day exists only as the snapshots taken during it, each
  * standing for its own slot; a day never collected cannot be run after the fact (NoData).
  */
-import type { DatasetModule } from '../contract.js';
+import { offlineDemo } from '../capabilities/demo.js';
+import { collectSnapshots } from '../capabilities/snapshots.js';
+import { defineDataset } from '../contract.js';
 import { eachDayMetrics, eachDayTransform } from '../each-day.js';
+import type { DatasetModule } from '../modules.js';
 import { velibDemo } from './demo/demo.js';
-import { velibConfig, type VelibConfig } from './config.js';
+import { velibConfig } from './config.js';
 import { velibMetrics } from './metrics.js';
+import { velibMetricsSchema } from './metrics-schema.js';
 import { velibReport } from './report.js';
 import { STATIONS_SOURCE, STATUS_SOURCE, velibSources } from './source.js';
-import { transformVelib } from './transform.js';
+import { STATIONS_TABLE } from './station-list.js';
+import { STATUS_TABLE, transformVelib } from './transform.js';
 
-export const cityflowVelibModule: DatasetModule<VelibConfig> = {
+export const cityflowVelibDataset = defineDataset({
   name: 'cityflow-velib',
   title: "Vélib' Métropole",
   config: velibConfig,
+  tables: [STATUS_TABLE, STATIONS_TABLE],
+  metricsSchema: velibMetricsSchema,
   runsDaily: (config) => config.collect,
   inputs: () => [
     { kind: 'snapshot', source: STATUS_SOURCE },
     { kind: 'snapshot', source: STATIONS_SOURCE },
   ],
-  snapshots: { collects: (config) => config.collect, sources: velibSources },
   transform: eachDayTransform(transformVelib),
   metrics: eachDayMetrics(velibMetrics),
-  demo: velibDemo,
   report: velibReport,
-};
+});
+
+export const cityflowVelib = {
+  dataset: cityflowVelibDataset,
+  capabilities: [
+    collectSnapshots(cityflowVelibDataset, { collects: (config) => config.collect, sources: velibSources }),
+    offlineDemo(cityflowVelibDataset, velibDemo),
+  ],
+} satisfies DatasetModule;

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { parisDayBounds } from '../../shared/partition.js';
 import { daySlots } from '../../shared/slots.js';
-import type { BarChart, DatasetReport, ReportFigure } from '../contract.js';
+import type { DatasetReport } from '../report-contract.js';
+import type { BarChart, ReportFigure } from '../../reports/views.js';
 import { periodBarChart } from '../period-chart.js';
 import { periodRowsSql } from '../period-days.js';
 import { STATUS_TABLE } from './transform.js';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { BadDataError } from '../../shared/errors.js';
-import type { SnapshotSource } from '../contract.js';
+import type { SnapshotSource } from '../capabilities/snapshots.js';
 import type { VelibConfig } from './config.js';
 
 /** The snapshot sources: the status in every slot, the station list once a day. */

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { BadDataError } from '../../shared/errors.js';
-import type { DayFile } from '../contract.js';
+import type { DayFile } from '../inputs.js';
 import type { DayTransformContext } from '../each-day.js';
 import { WEATHER_VARIABLES } from './source.js';
 

@@ -6,38 +6,52 @@
  * again by the revised-days check once the archive has the day.
  */
 import { BadDataError } from '../../shared/errors.js';
-import type { DatasetModule } from '../contract.js';
+import { offlineDemo } from '../capabilities/demo.js';
+import { dayRevisions } from '../capabilities/revisions.js';
+import { statusNotes } from '../capabilities/status-notes.js';
+import { defineDataset } from '../contract.js';
 import { eachDayMetrics, eachDayTransform } from '../each-day.js';
+import type { DatasetModule } from '../modules.js';
 import { weatherDemo } from './demo/demo.js';
-import { weatherConfig, type WeatherConfig } from './config.js';
+import { weatherConfig } from './config.js';
 import { weatherMetrics } from './metrics.js';
+import { weatherMetricsSchema } from './metrics-schema.js';
 import { weatherReport } from './report.js';
 import { weatherRevisions } from './revisions.js';
 import { ARCHIVE_SOURCE, archiveUrl, FORECAST_SOURCE, forecastUrl } from './source.js';
-import { transformWeather } from './transform.js';
+import { transformWeather, WEATHER_TABLE } from './transform.js';
 
-export const cityflowWeatherModule: DatasetModule<WeatherConfig> = {
+export const cityflowWeatherDataset = defineDataset({
   name: 'cityflow-weather',
   title: 'Paris weather',
   config: weatherConfig,
+  tables: [WEATHER_TABLE],
+  metricsSchema: weatherMetricsSchema,
   runsDaily: (config) => config.daily,
   inputs: (date, config) => [
     { kind: 'http', source: ARCHIVE_SOURCE, url: archiveUrl(config, date), extension: 'json' },
     { kind: 'http', source: FORECAST_SOURCE, url: forecastUrl(config), extension: 'json' },
   ],
-  checkDownload(_source, body, file) {
+  checkDownload(_source: string, body: Uint8Array, file: string) {
     const head = new TextDecoder().decode(body.subarray(0, 512)).trimStart();
     if (!head.startsWith('{')) throw new BadDataError({ file }, 'the source answered something other than JSON');
   },
   transform: eachDayTransform(transformWeather),
   metrics: eachDayMetrics(weatherMetrics),
-  revisions: weatherRevisions,
-  statusNotes: (days) =>
-    days
-      .filter((d) => d.metrics.status === 'provisional')
-      .map((d) => ({ date: d.date, note: 'provisional weather (forecast)' })),
   // The forecast has yesterday by midnight: due at D+1 06:00 Paris, when run daily.
   dueHours: (config) => (config.daily ? 6 : null),
-  demo: weatherDemo,
   report: weatherReport,
-};
+});
+
+export const cityflowWeather = {
+  dataset: cityflowWeatherDataset,
+  capabilities: [
+    dayRevisions(cityflowWeatherDataset, weatherRevisions),
+    statusNotes(cityflowWeatherDataset, (days) =>
+      days
+        .filter((d) => d.metrics.status === 'provisional')
+        .map((d) => ({ date: d.date, note: 'provisional weather (forecast)' })),
+    ),
+    offlineDemo(cityflowWeatherDataset, weatherDemo),
+  ],
+} satisfies DatasetModule;

@@ -1,7 +1,8 @@
 /** The Paris weather sections of the daily, monthly and annual reports. */
 import { z } from 'zod';
 import { parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
-import type { BarChart, DatasetReport, ReportFigure } from '../contract.js';
+import type { DatasetReport } from '../report-contract.js';
+import type { BarChart, ReportFigure } from '../../reports/views.js';
 import { periodBarChart } from '../period-chart.js';
 import { periodRowsSql } from '../period-days.js';
 import { ARCHIVE_SOURCE } from './source.js';

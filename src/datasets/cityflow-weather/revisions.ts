@@ -3,7 +3,7 @@
  * archive's answer for a provisional day again and, once it has every hour of the day, the day is
  * run again on it and becomes final.
  */
-import type { DayRevisions } from '../contract.js';
+import type { DayRevisions } from '../capabilities/revisions.js';
 import type { WeatherConfig } from './config.js';
 import { readWeatherHours } from './hours.js';
 import { ARCHIVE_SOURCE } from './source.js';

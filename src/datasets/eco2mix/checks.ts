@@ -34,7 +34,7 @@
  *   counts twice in the day's energy;
  * - `completeness` (warn): below 95 % of the day's points (the report already shows which are missing).
  */
-import type { QualityCheck, QualityContext } from '../contract.js';
+import type { QualityCheck, QualityContext } from '../capabilities/quality-checks.js';
 import type { Eco2mixConfig } from './dataset.js';
 import { PRODUCTION_SOURCES } from './labels.js';
 import { ECO2MIX_TABLE } from './record.js';

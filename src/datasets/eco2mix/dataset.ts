@@ -3,7 +3,8 @@
  * consolidated); the transform is in transform.ts, the metrics in day-metrics.ts.
  */
 import { z } from 'zod';
-import type { DatasetConfig, HttpInput } from '../contract.js';
+import type { DatasetConfig } from '../contract.js';
+import type { HttpInput } from '../inputs.js';
 import { assertEco2mixCsv } from './export-file.js';
 import { ECO2MIX_SOURCES, eco2mixExportUrl } from './sources.js';
 

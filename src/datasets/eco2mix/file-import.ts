@@ -5,7 +5,7 @@
  * every line of the file accounted for (kept, rejected with its line and reason, or skipped) in
  * the headline and the manifest, and a day's rejected lines in the facts of its raw files.
  */
-import type { FileImport, ImportedFile } from '../contract.js';
+import type { FileImport, ImportedFile } from '../capabilities/file-import.js';
 import { describeSkipped } from './accounting.js';
 import { rteDayExport, rteDaySources } from './rte-export.js';
 import { coveredDays, parseRteFile, type RteFile } from './rte-file.js';

@@ -8,7 +8,8 @@
 import { readParquetRows } from '../../parquet/read.js';
 import { parisDayBounds } from '../../shared/partition.js';
 import { datesOfMonth, datesOfYear, monthsOfYear } from '../../shared/periods.js';
-import type { BarChart, ChartSeries, DatasetReport, ReportFigure, TimeChart } from '../contract.js';
+import type { DatasetReport } from '../report-contract.js';
+import type { BarChart, ChartSeries, ReportFigure, TimeChart } from '../../reports/views.js';
 import { periodFigures, type Figures } from './figures-sql.js';
 import {
   natureCountFigures,

@@ -1,5 +1,5 @@
 /** What `courant status` says of each eCO2mix day: the nature of its data, and what its last revision changed. */
-import type { DayDocument, StatusNote } from '../contract.js';
+import type { DayDocument, StatusNote } from '../capabilities/status-notes.js';
 import { NATURE_WORDS } from './nature.js';
 import { dayNature } from './revisions.js';
 

@@ -20,7 +20,7 @@
  * Wh index keeps an honest difference under 1 kWh; kWh flows differ by whole kWh). Longer periods
  * are compared by `courant energies` (`difference_kwh`), not here.
  */
-import type { QualityCheck, QualityContext } from '../contract.js';
+import type { QualityCheck, QualityContext } from '../capabilities/quality-checks.js';
 import type { EnedisConfig } from './config.js';
 import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 

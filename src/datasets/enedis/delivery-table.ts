@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
 import { sqlString } from '../../parquet/columns.js';
 import { copyToParquetSql } from '../../parquet/copy.js';
-import type { DayFile } from '../contract.js';
+import type { DayFile } from '../inputs.js';
 import { deliveryNumberOf, type Delivery } from './deliveries.js';
 
 export const DELIVERY_TABLE = 'deliveries';

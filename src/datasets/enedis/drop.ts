@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { BadDataError } from '../../shared/errors.js';
 import { nextDate, parisDateOf } from '../../shared/partition.js';
-import type { DropHandler } from '../contract.js';
+import type { DropHandler } from '../capabilities/drop.js';
 import type { EnedisConfig } from './config.js';
 import { parsedFile, type ParsedFile } from './parsed-files.js';
 

@@ -24,7 +24,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds, previousDate } from '../../shared/partition.js';
-import type { PeriodEnergies } from '../contract.js';
+import type { PeriodEnergies } from '../capabilities/energies.js';
 import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 
 /** The worst verdict first: a roll-up takes the first of its parts' verdicts in this order. */
@@ -65,7 +65,7 @@ function priority(side: 'before' | 'after', other: 'before' | 'after'): string {
 
 const ROLL_UPS = `(VALUES ('HCH', 'HC'), ('HCB', 'HC'), ('HPH', 'HP'), ('HPB', 'HP'))`;
 
-export const enedisEnergies: PeriodEnergies = {
+export const enedisEnergies: PeriodEnergies<typeof INDEX_TABLE | typeof STATED_TABLE> = {
   table: INDEX_TABLE,
   alongside: [STATED_TABLE],
   firstDay: (from) => previousDate(from),

@@ -4,27 +4,42 @@
  * `inbox/enedis/` or given to `courant ingest`, read in a stream and turned into Parquet tables of
  * index readings and stated energies per Paris day, the day whose end each reading closes.
  */
-import type { DatasetModule } from '../contract.js';
+import { dropFiles } from '../capabilities/drop.js';
+import { periodEnergies } from '../capabilities/energies.js';
+import { qualityChecks } from '../capabilities/quality-checks.js';
+import { statusNotes } from '../capabilities/status-notes.js';
+import { defineDataset } from '../contract.js';
 import { eachDayMetrics, eachDayTransform } from '../each-day.js';
+import type { DatasetModule } from '../modules.js';
 import { enedisChecks } from './checks.js';
-import { enedisConfig, type EnedisConfig } from './config.js';
+import { enedisConfig } from './config.js';
 import { enedisMetrics } from './day-metrics.js';
-import { transformEnedisFiles } from './day-transform.js';
+import { INDEX_TABLE, STATED_TABLE, transformEnedisFiles } from './day-transform.js';
+import { DELIVERY_TABLE } from './delivery-table.js';
 import { enedisDrop } from './drop.js';
 import { enedisEnergies } from './energies.js';
+import { enedisMetricsSchema } from './metrics-schema.js';
 import { enedisReport } from './report.js';
 import { enedisStatusNotes } from './status-notes.js';
 
-export const enedisModule: DatasetModule<EnedisConfig> = {
+export const enedisDataset = defineDataset({
   name: 'enedis',
   title: 'Enedis meter readings',
   config: enedisConfig,
+  tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE],
+  metricsSchema: enedisMetricsSchema,
   inputs: () => [{ kind: 'drop' }],
-  drop: enedisDrop,
   transform: eachDayTransform(transformEnedisFiles),
   metrics: eachDayMetrics(enedisMetrics),
-  checks: enedisChecks,
-  energies: enedisEnergies,
-  statusNotes: enedisStatusNotes,
   report: enedisReport,
-};
+});
+
+export const enedis = {
+  dataset: enedisDataset,
+  capabilities: [
+    dropFiles(enedisDataset, enedisDrop),
+    qualityChecks(enedisDataset, enedisChecks),
+    periodEnergies(enedisDataset, enedisEnergies),
+    statusNotes(enedisDataset, enedisStatusNotes),
+  ],
+} satisfies DatasetModule;

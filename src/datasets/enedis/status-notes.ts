@@ -4,25 +4,14 @@
  * known (the day of the first delivery after it). Only the days shown are read: a gap whose two
  * ends are not both among them is not seen.
  */
-import { z } from 'zod';
-import type { DayDocument, StatusNote } from '../contract.js';
+import type { DayDocument, StatusNote } from '../capabilities/status-notes.js';
 import { describeMissed, missedDeliveries, type Delivery } from './deliveries.js';
-
-const recordedDeliveries = z.array(
-  z.object({
-    name: z.string(),
-    series: z.string(),
-    number: z.number().int(),
-    part: z.number().int().nullable(),
-    parts: z.number().int().nullable(),
-    stamp: z.string(),
-  }),
-);
+import { enedisMetricsSchema } from './metrics-schema.js';
 
 /** The deliveries a day's document lists; none for documents written before they were recorded. */
 function deliveriesOf(day: DayDocument): Delivery[] {
   if (day.metrics.deliveries === undefined) return [];
-  return recordedDeliveries.parse(day.metrics.deliveries).map((d) => ({ ...d, date: day.date }));
+  return enedisMetricsSchema.shape.deliveries.parse(day.metrics.deliveries).map((d) => ({ ...d, date: day.date }));
 }
 
 export function enedisStatusNotes(days: readonly DayDocument[]): StatusNote[] {

@@ -11,7 +11,7 @@
  * - a meter that reported the day before and is silent today warns (nothing to compare with on a
  *   dataset's first day: passes).
  */
-import type { QualityCheck, QualityContext } from '../contract.js';
+import type { QualityCheck, QualityContext } from '../capabilities/quality-checks.js';
 import type { SmartMeterConfig } from './config.js';
 import { METER_DAILY_TABLE, READINGS_TABLE } from './day-transform.js';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { sqlString } from '../../parquet/columns.js';
 import { BadDataError } from '../../shared/errors.js';
 import { nextDate, parisDateOf } from '../../shared/partition.js';
-import type { DropHandler } from '../contract.js';
+import type { DropHandler } from '../capabilities/drop.js';
 import type { SmartMeterConfig } from './config.js';
 import { meterOf } from './day-transform.js';
 import { parsedSmartMeterFile, rejectedRowsPath, type ParsedSmartMeterFile } from './parsed-files.js';

@@ -3,24 +3,33 @@
  * given to `courant ingest`), in any of the shapes of shapes.ts, turned into one Parquet table of
  * readings and one of figures per meter for each Paris day.
  */
-import type { DatasetModule } from '../contract.js';
+import { dropFiles } from '../capabilities/drop.js';
+import { qualityChecks } from '../capabilities/quality-checks.js';
+import { defineDataset } from '../contract.js';
 import { eachDayMetrics, eachDayTransform } from '../each-day.js';
+import type { DatasetModule } from '../modules.js';
 import { smartMeterChecks } from './checks.js';
-import { smartMeterConfig, type SmartMeterConfig } from './config.js';
+import { smartMeterConfig } from './config.js';
 import { smartMeterMetrics } from './day-metrics.js';
-import { transformSmartMeterFiles } from './day-transform.js';
+import { METER_DAILY_TABLE, READINGS_TABLE, transformSmartMeterFiles } from './day-transform.js';
 import { smartMeterDrop } from './drop.js';
+import { smartMeterMetricsSchema } from './metrics-schema.js';
 import { smartMeterReport } from './report.js';
 
-export const smartmeterModule: DatasetModule<SmartMeterConfig> = {
+export const smartmeterDataset = defineDataset({
   name: 'smartmeter',
   title: 'Smart meters',
   config: smartMeterConfig,
+  tables: [READINGS_TABLE, METER_DAILY_TABLE],
+  metricsSchema: smartMeterMetricsSchema,
   inputs: () => [{ kind: 'drop' }],
-  drop: smartMeterDrop,
   transform: eachDayTransform(transformSmartMeterFiles),
   metrics: eachDayMetrics(smartMeterMetrics),
-  checks: smartMeterChecks,
   dueHours: (config) => config.dueHours,
   report: smartMeterReport,
-};
+});
+
+export const smartmeter = {
+  dataset: smartmeterDataset,
+  capabilities: [dropFiles(smartmeterDataset, smartMeterDrop), qualityChecks(smartmeterDataset, smartMeterChecks)],
+} satisfies DatasetModule;

@@ -2,7 +2,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../parquet/columns.js';
 import { parisDayBounds, parisOffsetMinutes } from '../../shared/partition.js';
-import { ANOMALIES_TABLE, type DatasetReport, type ReportFigure, type TimeChart } from '../contract.js';
+import { ANOMALIES_TABLE, type DatasetReport } from '../report-contract.js';
+import type { ReportFigure, TimeChart } from '../../reports/views.js';
 import { dayAnomaliesSchema, type DayAnomalies } from './day-metrics.js';
 import { periodBarChart } from '../period-chart.js';
 import { periodRowsSql } from '../period-days.js';

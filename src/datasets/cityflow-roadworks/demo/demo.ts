@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daySlots } from '../../../shared/slots.js';
 import { jsonAnswer, portalExportId, serveOnLoopback } from '../../demo-loopback.js';
-import type { DatasetDemo } from '../../contract.js';
+import type { DatasetDemo } from '../../capabilities/demo.js';
 import type { RoadworksConfig } from '../config.js';
 import { ROADWORKS_DATASET_ID, ROADWORKS_SOURCE } from '../source.js';
 

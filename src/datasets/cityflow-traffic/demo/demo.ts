@@ -2,7 +2,7 @@
  * `courant demo` for the Paris traffic counters: the portal's day exports, and the live dataset's
  * range (records with aggregates), answered on loopback from the shipped real sample.
  */
-import type { DatasetDemo } from '../../contract.js';
+import type { DatasetDemo } from '../../capabilities/demo.js';
 import type { TrafficConfig } from '../config.js';
 import { TRAFFIC_DATASET_ID } from '../source.js';
 import { jsonAnswer, portalAggregates, portalExportId, portalRecordsId, serveOnLoopback } from '../../demo-loopback.js';

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { daySlots } from '../../../shared/slots.js';
 import { serveOnLoopback } from '../../demo-loopback.js';
-import type { DatasetDemo } from '../../contract.js';
+import type { DatasetDemo } from '../../capabilities/demo.js';
 import type { VelibConfig } from '../config.js';
 import { STATIONS_SOURCE, STATUS_SOURCE } from '../source.js';
 import { INFORMATION_SAMPLE, loadStatusSample, STATUS_SAMPLE, statusAt } from './day-snapshots.js';

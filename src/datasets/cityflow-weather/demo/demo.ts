@@ -1,6 +1,6 @@
 /** `courant demo` for the Paris weather: Open-Meteo's archive and forecast APIs answered on loopback from a shipped real answer. */
 import { jsonAnswer, serveOnLoopback } from '../../demo-loopback.js';
-import type { DatasetDemo } from '../../contract.js';
+import type { DatasetDemo } from '../../capabilities/demo.js';
 import type { WeatherConfig } from '../config.js';
 import { ARCHIVE_LAG_DAYS, archiveAnswer, DAY_MS, forecastAnswer, loadWeatherSample } from './open-meteo-answers.js';
 

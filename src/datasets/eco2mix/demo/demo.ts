@@ -1,5 +1,5 @@
 /** `courant demo` for eCO2mix: the ODRÉ export API played on loopback from the shipped real samples. */
-import type { DatasetDemo } from '../../contract.js';
+import type { DatasetDemo } from '../../capabilities/demo.js';
 import { startOdreServer } from './odre-replay-server.js';
 import { DEMO_DAYS, isDemoDay, loadDemoExports } from './sample-exports.js';
 

@@ -4,11 +4,15 @@
  * the slot each value was taken in, which proves the slot reaches the module.
  */
 import { z } from 'zod';
-import type { DatasetModule, DayFile } from '../../../src/datasets/contract.js';
+import { collectSnapshots } from '../../../src/datasets/capabilities/snapshots.js';
+import { defineDataset } from '../../../src/datasets/contract.js';
+import type { DayFile } from '../../../src/datasets/inputs.js';
 import { eachDayMetrics, eachDayTransform } from '../../../src/datasets/each-day.js';
+import { metricsHead } from '../../../src/datasets/metrics-head.js';
+import type { DatasetModule } from '../../../src/datasets/modules.js';
 import { sqlString } from '../../../src/parquet/columns.js';
 import { BadDataError, NoDataError } from '../../../src/shared/errors.js';
-import type { ToyConfig } from './module.js';
+import { toyConfig } from '../toy-dataset/config.js';
 
 const HEADER = 'ts,value';
 
@@ -24,21 +28,13 @@ function slotRows(file: DayFile): string {
     FROM read_csv(${sqlString(file.path)}, header = true, columns = {ts: 'TIMESTAMPTZ', value: 'DOUBLE'}, auto_detect = false)`;
 }
 
-export const toySnapshotModule: DatasetModule<ToyConfig> = {
+export const toySnapshotDataset = defineDataset({
   name: 'toysnap',
   title: 'Toy snapshots',
-  config: {
-    env: z.object({ TOY_BASE_URL: z.url().default('http://127.0.0.1:9/') }),
-    read: (env) => ({ baseUrl: String(env.TOY_BASE_URL) }),
-  },
+  config: toyConfig,
+  tables: ['toy_slots'],
+  metricsSchema: z.object({ ...metricsHead('toysnap'), slots: z.array(z.string()) }),
   runsDaily: () => false,
-  snapshots: {
-    collects: () => true,
-    sources: [
-      { source: 'values', extension: 'csv', every: 'slot', url: (c) => `${c.baseUrl}/values.csv`, check: checkHeader },
-      { source: 'list', extension: 'csv', every: 'day', url: (c) => `${c.baseUrl}/list.csv`, check: checkHeader },
-    ],
-  },
   inputs: () => [
     { kind: 'snapshot', source: 'values' },
     { kind: 'snapshot', source: 'list' },
@@ -79,4 +75,23 @@ export const toySnapshotModule: DatasetModule<ToyConfig> = {
         monthly: [],
       }),
   },
-};
+});
+
+export const toySnapshots = {
+  dataset: toySnapshotDataset,
+  capabilities: [
+    collectSnapshots(toySnapshotDataset, {
+      collects: () => true,
+      sources: [
+        {
+          source: 'values',
+          extension: 'csv',
+          every: 'slot',
+          url: (c) => `${c.baseUrl}/values.csv`,
+          check: checkHeader,
+        },
+        { source: 'list', extension: 'csv', every: 'day', url: (c) => `${c.baseUrl}/list.csv`, check: checkHeader },
+      ],
+    }),
+  ],
+} satisfies DatasetModule;
