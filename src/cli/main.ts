@@ -29,7 +29,9 @@ const PROCESS_STREAMS: CliStreams = { stdout: process.stdout, stderr: process.st
 /**
  * Runs one command line (`argv` as node gives it: the node binary, the script, then the arguments)
  * with the environment and streams given, and returns its exit status. The `courant` executable
- * calls it with the process's own and sets the process's exit code from what it returns.
+ * calls it with the process's own and sets the process's exit code from what it returns. A call
+ * reads only the environment given, prints only to the streams given and closes what its command
+ * opened, so one process may run many command lines.
  */
 export async function main(
   argv: readonly string[],

@@ -15,7 +15,7 @@ import { parisDayBounds } from '../../src/shared/partition.js';
 import { freePort } from '../../src/stack/ports.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { createRecordStore, type RecordStore } from '../../src/storage/index.js';
-import { runCli } from '../support/run-cli.js';
+import { runCli, runCommandLine } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { cliEnv, testConfig } from '../support/test-stack.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
@@ -70,7 +70,7 @@ beforeAll(async () => {
   await worker.ready;
   prometheus = await startPrometheus([metricsAddress], [RULES_FILE]);
   records = await createRecordStore(config);
-  const run = await runCli(['run', '--date', DAY, '--wait'], env);
+  const run = await runCommandLine(['run', '--date', DAY, '--wait'], env);
   if (run.code !== 0) throw new Error(`courant run failed:\n${run.stdout}${run.stderr}\n${worker.output()}`);
   // A scrape that started after the run ended sees everything the run counted.
   await eventually(`timestamp(courant_build_info) > ${Date.now() / 1000}`);

@@ -22,7 +22,7 @@ import { openWorkerResources } from '../../src/workers/resources.js';
 import { connectClient } from '../../src/workers/temporal-connection.js';
 import { createWorkers, runWorkersUntil } from '../../src/workers/worker.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, testConfig } from '../support/test-stack.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
@@ -165,7 +165,7 @@ describe('an OTLP endpoint that does not answer', () => {
     if (!workerTracing) throw new Error('OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on');
     const worker = await startTracedWorker(config, workerTracing, bundle);
     try {
-      const cli = await runCli(['run', '--date', UNREACHABLE_DAY, '--datasets', 'eco2mix', '--wait'], {
+      const cli = await runCommandLine(['run', '--date', UNREACHABLE_DAY, '--datasets', 'eco2mix', '--wait'], {
         ...cliEnv(config),
         OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
         LOG_FORMAT: 'json',

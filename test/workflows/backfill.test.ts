@@ -4,7 +4,7 @@ import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/dem
 import { datesInRange } from '../../src/shared/partition.js';
 import { BackfillId, RunKindAttribute } from '../../src/shared/search-attributes.js';
 import { workflowIds } from '../../src/shared/keys.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 describe('courant backfill', () => {
   it('plans 60 missing days in a dry run and starts nothing', async () => {
-    const r = await runCli(['backfill', '--from', FROM, '--to', TO, '--dry-run'], env);
+    const r = await runCommandLine(['backfill', '--from', FROM, '--to', TO, '--dry-run'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
       'dry run: 60 day(s) to run (missing, 2023-09-15..2023-11-13, 4 at a time); nothing started',
@@ -45,7 +45,10 @@ describe('courant backfill', () => {
         ? { status: 200, contentType: 'text/html', body: '<html>maintenance</html>' }
         : undefined,
     );
-    const r = await runCli(['backfill', '--from', FROM, '--to', TO, '--parallel', '4', '--id', 'first', '--wait'], env);
+    const r = await runCommandLine(
+      ['backfill', '--from', FROM, '--to', TO, '--parallel', '4', '--id', 'first', '--wait'],
+      env,
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/planned\s+60/);
     expect(r.stdout).toMatch(/succeeded\s+57/);
@@ -73,8 +76,8 @@ describe('courant backfill', () => {
 
   it('shows the range as a status grid with the failed days and a complete audit', async () => {
     const [r, beyond] = await Promise.all([
-      runCli(['status', '--from', '2023-10-28', '--to', '2023-10-30'], env),
-      runCli(['status', '--from', '2023-11-13', '--to', '2023-11-14', '--check'], env),
+      runCommandLine(['status', '--from', '2023-10-28', '--to', '2023-10-30'], env),
+      runCommandLine(['status', '--from', '2023-11-13', '--to', '2023-11-14', '--check'], env),
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/2023-10-28\s+✓ succeeded/);
@@ -87,7 +90,7 @@ describe('courant backfill', () => {
   it('--mode failed re-runs exactly the failed days once the source is fixed; --mode missing then has nothing to do', async () => {
     odre.failWhen(TR, null);
     const requestsBefore = odre.requests.length;
-    const failed = await runCli(
+    const failed = await runCommandLine(
       ['backfill', '--from', FROM, '--to', TO, '--mode', 'failed', '--parallel', '4', '--wait'],
       env,
     );
@@ -99,7 +102,7 @@ describe('courant backfill', () => {
       BROKEN.map(whereStartOf).sort(),
     );
 
-    const missing = await runCli(['backfill', '--from', FROM, '--to', TO, '--mode', 'missing', '--wait'], env);
+    const missing = await runCommandLine(['backfill', '--from', FROM, '--to', TO, '--mode', 'missing', '--wait'], env);
     expect(missing.code).toBe(0);
     expect(missing.stdout).toMatch(/planned\s+0/);
     const runs = await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO });

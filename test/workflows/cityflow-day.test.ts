@@ -17,7 +17,7 @@ import { parisDayBounds } from '../../src/shared/partition.js';
 import { daySlots, type Slot } from '../../src/shared/slots.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { startOpenMeteoServer, type OpenMeteoServer } from '../support/open-meteo.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 import { DEMO_SAMPLES } from '../support/samples.js';
 
@@ -130,7 +130,10 @@ interface DailyReportJson {
 
 describe('courant run --datasets cityflow', () => {
   it('runs the four Paris datasets as one day and reports them together', async () => {
-    const run = await runCli(['run', '--date', DAY, '--datasets', 'cityflow', '--wait'], cliEnv(harness.config));
+    const run = await runCommandLine(
+      ['run', '--date', DAY, '--datasets', 'cityflow', '--wait'],
+      cliEnv(harness.config),
+    );
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     const report = JSON.parse(
       await readFile(dataPath(`reports/dt=${DAY}/daily_report.json`), 'utf8'),

@@ -13,7 +13,7 @@ import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/dem
 import { TRAFFIC_DATASET_ID, trafficExportUrl } from '../../src/datasets/cityflow-traffic/source.js';
 import { EMPTY_TRAFFIC_EXPORT, liveDatasetExport, trafficDayExport } from '../support/paris-traffic.js';
 import { workflowIds } from '../../src/shared/keys.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const DAY = '2024-10-27';
@@ -51,7 +51,10 @@ afterAll(async () => {
 
 describe('courant run --datasets cityflow-traffic', () => {
   it('keeps the 25 hours ending in the 25-hour day, each at its start, and reports the network profile', async () => {
-    const r = await runCli(['run', '--date', DAY, '--datasets', 'cityflow-traffic', '--wait'], cliEnv(harness.config));
+    const r = await runCommandLine(
+      ['run', '--date', DAY, '--datasets', 'cityflow-traffic', '--wait'],
+      cliEnv(harness.config),
+    );
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(portal.requests.map((q) => q.where)).toContain(
       "t_1h > '2024-10-26T22:00:00Z' AND t_1h <= '2024-10-27T23:00:00Z'",
@@ -70,7 +73,7 @@ describe('courant run --datasets cityflow-traffic', () => {
   });
 
   it('fails a day whose answer is a page, not an export, without retrying, keeping the body', async () => {
-    const r = await runCli(
+    const r = await runCommandLine(
       ['run', '--date', PAGE_DAY, '--datasets', 'cityflow-traffic', '--wait'],
       cliEnv(harness.config),
     );
@@ -82,7 +85,7 @@ describe('courant run --datasets cityflow-traffic', () => {
   });
 
   it('fails a day before the live dataset as NoData, naming the range and the archive, not retried', async () => {
-    const r = await runCli(
+    const r = await runCommandLine(
       ['run', '--date', OLD_DAY, '--datasets', 'cityflow-traffic', '--wait'],
       cliEnv(harness.config),
     );
@@ -108,7 +111,7 @@ describe('courant run --datasets cityflow-traffic', () => {
   });
 
   it('fails a day inside the live dataset whose export has no row as BadData', async () => {
-    const r = await runCli(
+    const r = await runCommandLine(
       ['run', '--date', EMPTY_DAY, '--datasets', 'cityflow-traffic', '--wait'],
       cliEnv(harness.config),
     );

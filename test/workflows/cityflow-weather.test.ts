@@ -25,7 +25,7 @@ import type { RevisedDaysOutput } from '../../src/workflows/revised-days.js';
 import { uniqueName } from '../support/names.js';
 import { startOpenMeteoServer, type OpenMeteoServer } from '../support/open-meteo.js';
 import { trafficDayExport } from '../support/paris-traffic.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 // The check looks at the last days before today: the day must be a recent one (of 24 hours, for the figures).
@@ -93,7 +93,7 @@ describe('a recent weather day, provisional first, final once the archive has it
   const day: ProvisionalDay = { dataset: WEATHER, date: DAY };
 
   it('runs on the forecast while the archive lacks the day, and says so', async () => {
-    const r = await runCli(
+    const r = await runCommandLine(
       ['run', '--date', DAY, '--datasets', `cityflow-traffic,${WEATHER}`, '--wait'],
       cliEnv(harness.config),
     );
@@ -113,7 +113,10 @@ describe('a recent weather day, provisional first, final once the archive has it
     const section = await weatherSection();
     expect(section?.summary).toMatch(/^Provisional: /);
     expect(figure(section, 'status')).toBe('provisional');
-    const status = await runCli(['status', '--from', DAY, '--to', DAY, '--datasets', WEATHER], cliEnv(harness.config));
+    const status = await runCommandLine(
+      ['status', '--from', DAY, '--to', DAY, '--datasets', WEATHER],
+      cliEnv(harness.config),
+    );
     expect(status.stdout).toContain(`${WEATHER}: provisional weather (forecast)`);
     const html = await readFile(dataPath(`reports/dt=${DAY}/daily_report.html`), 'utf8');
     expect(html).toMatch(/data-chart="cityflow-weather-temperature"[\s\S]*data-series="temperature" data-points="24"/);
@@ -201,7 +204,7 @@ describe('a recent weather day, provisional first, final once the archive has it
     meteo.archiveRefusal = "Parameter 'start_date' is out of allowed range from 1940-01-01 to 2026-11-20";
     const asked = () => meteo.requests.filter((q) => q.api === 'archive' && q.params.end_date === date).length;
     try {
-      const r = await runCli(['run', '--date', date, '--datasets', WEATHER, '--wait'], cliEnv(harness.config));
+      const r = await runCommandLine(['run', '--date', date, '--datasets', WEATHER, '--wait'], cliEnv(harness.config));
       expect(r.code).toBe(1);
       expect(r.stdout + r.stderr).toMatch(
         /\[SourceRejected\].*answered HTTP 400: .*"reason":"Parameter 'start_date' is out of allowed range/,
@@ -235,18 +238,18 @@ describe('courant schedules and the revised-days check', () => {
     };
     const env = { ...cliEnv(harness.config), ...ids, REVISED_DAYS_EVERY_HOURS: '6' };
     try {
-      expect((await runCli(['schedules', 'apply'], env)).stdout).toContain(
+      expect((await runCommandLine(['schedules', 'apply'], env)).stdout).toContain(
         `schedule ${ids.REVISED_DAYS_SCHEDULE_ID} created`,
       );
-      await runCli(['schedules', 'pause', '--revised-days', '--note', 'archive maintenance'], env);
-      const described = (await runCli(['schedules', 'describe'], env)).stdout;
+      await runCommandLine(['schedules', 'pause', '--revised-days', '--note', 'archive maintenance'], env);
+      const described = (await runCommandLine(['schedules', 'describe'], env)).stdout;
       expect(described).toContain(`schedule ${ids.REVISED_DAYS_SCHEDULE_ID} (PAUSED: archive maintenance)`);
       expect(described).toMatch(
         new RegExp(`schedule ${ids.REVISED_DAYS_SCHEDULE_ID} .*\\n  every +360m\\n  workflow +revisedDays`),
       );
       expect(described).not.toContain(`schedule ${ids.SCHEDULE_ID} (PAUSED`);
       expect(described).toMatch(/input +\[\{"lookbackDays":62\}\]/);
-      const longer = await runCli(['schedules', 'apply'], { ...env, REVISED_DAYS_LOOKBACK_DAYS: '120' });
+      const longer = await runCommandLine(['schedules', 'apply'], { ...env, REVISED_DAYS_LOOKBACK_DAYS: '120' });
       expect(longer.stdout).toContain('input: [{"lookbackDays":62}] → [{"lookbackDays":120}]');
     } finally {
       for (const id of Object.values(ids))

@@ -15,7 +15,7 @@ import { datesInRange } from '../../src/shared/partition.js';
 import type { CheckResult } from '../../src/shared/quality.js';
 import { glitchedRecords, type Glitch } from '../support/eco2mix-data-faults.js';
 import { ECO2MIX_FIXTURE_FILES, readEco2mixFixture } from '../support/eco2mix-fixtures.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -53,7 +53,7 @@ const epochOf = (text: unknown) => Date.parse(String(text).replace(' ', 'T').rep
 
 describe('the real December 2021 month with publication glitches on every day', () => {
   it('all succeed: none blocked, each day’s glitch points listed by the balance_points warning', async () => {
-    const r = await runCli(['backfill', '--from', FROM, '--to', TO, '--parallel', '4', '--wait'], env);
+    const r = await runCommandLine(['backfill', '--from', FROM, '--to', TO, '--parallel', '4', '--wait'], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/succeeded\s+31/);
     let glitches = 0;

@@ -32,7 +32,7 @@ import {
 } from '../support/eco2mix-fixtures.js';
 import { uniqueName } from '../support/names.js';
 import { buildRteFile } from '../support/rte-files.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 // The check looks at the last days before today: the day must be a recent one of 24 hours.
@@ -137,7 +137,7 @@ async function importFile(name: string, bytes: Uint8Array) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-revisions-'));
   const file = path.join(dir, name);
   await writeFile(file, bytes);
-  const r = await runCli(['import', '--file', file, '--wait'], cliEnv(harness.config));
+  const r = await runCommandLine(['import', '--file', file, '--wait'], cliEnv(harness.config));
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
 }
 
@@ -162,7 +162,7 @@ describe('an eCO2mix day, real time first, then consolidated, then definitive', 
   const day = { dataset: 'eco2mix', date: DAY };
 
   it('runs on real time and says so in its metrics, report and status', async () => {
-    const r = await runCli(['run', '--date', DAY, '--datasets', 'eco2mix', '--wait'], cliEnv(harness.config));
+    const r = await runCommandLine(['run', '--date', DAY, '--datasets', 'eco2mix', '--wait'], cliEnv(harness.config));
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(await metricsOf()).toMatchObject({
       source: 'realtime',
@@ -176,7 +176,7 @@ describe('an eCO2mix day, real time first, then consolidated, then definitive', 
     expect(daily.datasets.find((d) => d.dataset === 'eco2mix')?.section?.summary).toMatch(
       /; real-time data, to be consolidated$/,
     );
-    const status = await runCli(
+    const status = await runCommandLine(
       ['status', '--from', DAY, '--to', DAY, '--datasets', 'eco2mix'],
       cliEnv(harness.config),
     );
@@ -217,7 +217,7 @@ describe('an eCO2mix day, real time first, then consolidated, then definitive', 
           'consolidated data published for the day has no consumption value (all ND): the day stays on its real-time data',
       },
     });
-    const status = await runCli(
+    const status = await runCommandLine(
       ['status', '--from', DAY, '--to', DAY, '--datasets', 'eco2mix'],
       cliEnv(harness.config),
     );
@@ -260,7 +260,7 @@ describe('an eCO2mix day, real time first, then consolidated, then definitive', 
     expect(month.totals['consumption.energyMWh']).toBeCloseTo(CONSOLIDATED_ENERGY, 4);
     expect(month.daily.find((d) => d.date === DAY)?.figures).toMatchObject({ nature: 'consolidated' });
     expect(month.summary).toContain('days: 0 real time, 1 consolidated, 0 definitive');
-    const status = await runCli(
+    const status = await runCommandLine(
       ['status', '--from', DAY, '--to', DAY, '--datasets', 'eco2mix'],
       cliEnv(harness.config),
     );

@@ -16,7 +16,7 @@ import { datesInRange } from '../../src/shared/partition.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { rawGet, startConsole } from '../support/console-server.js';
 import { r151Days, r151Flow, r15Flow } from '../support/enedis-flows.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const FIXTURES = path.join('test', 'fixtures', 'enedis');
@@ -42,7 +42,7 @@ describe('courant ingest --dataset enedis', () => {
     await mkdir(flows);
     await copyFile(path.join(FIXTURES, 'electricore_r151.xml'), path.join(flows, 'r151.xml'));
     await copyFile(path.join(FIXTURES, 'electricore_c15_avec_releves.xml'), path.join(flows, 'c15.xml'));
-    const r = await runCli(['ingest', '--dataset', 'enedis', '--dir', flows, '--wait'], cliEnv(harness.config));
+    const r = await runCommandLine(['ingest', '--dataset', 'enedis', '--dir', flows, '--wait'], cliEnv(harness.config));
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toContain('c15.xml: 1 day(s) (2024-10-03), 1 run, all succeeded');
     expect(r.stdout).toContain('r151.xml: 1 day(s) (2024-04-04), 1 run, all succeeded');
@@ -67,7 +67,10 @@ describe('courant ingest --dataset enedis', () => {
     expect(html).toContain('Enedis meter readings');
     expect(html).toContain('99660599682036');
 
-    const again = await runCli(['ingest', '--dataset', 'enedis', '--dir', flows, '--wait'], cliEnv(harness.config));
+    const again = await runCommandLine(
+      ['ingest', '--dataset', 'enedis', '--dir', flows, '--wait'],
+      cliEnv(harness.config),
+    );
     expect(again.stdout).toContain('c15.xml: 1 day(s) (2024-10-03), 0 run');
   });
 });
@@ -80,7 +83,7 @@ describe.concurrent('courant ingest --dataset enedis', () => {
   it('quarantines a malformed flow with its line, and runs no day', async ({ expect }) => {
     const file = path.join(dir, 'broken.xml');
     await writeFile(file, `<?xml version='1.0'?>\n<R151>\n<PRM><Id_PRM>99000000000001</Id_PRM>\n</R151>\n`);
-    const r = await runCli(['ingest', '--dataset', 'enedis', '--file', file, '--wait'], cliEnv(harness.config));
+    const r = await runCommandLine(['ingest', '--dataset', 'enedis', '--file', file, '--wait'], cliEnv(harness.config));
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/broken\.xml.*line 4.*not well-formed XML/);
     const quarantined = await harness.resources.deps.objects.list('quarantine/enedis/inbox');
@@ -102,20 +105,23 @@ describe.concurrent('courant ingest --dataset enedis', () => {
       month,
       r151Flow(r151Days(prm, days, { HCB: 5_000_000, HPB: 7_000_000 }, { HCB: 3_000, HPB: 8_000 })),
     );
-    const ingested = await runCli(['ingest', '--dataset', 'enedis', '--file', month, '--wait'], cliEnv(harness.config));
+    const ingested = await runCommandLine(
+      ['ingest', '--dataset', 'enedis', '--file', month, '--wait'],
+      cliEnv(harness.config),
+    );
     expect(ingested.code, `${ingested.stdout}\n${ingested.stderr}`).toBe(0);
 
     // The queries read what the ingestion stored, and the month's rebuild only its report: side by side.
     const out = path.join(dir, 'february.json');
     const [csv, rebuilt, json] = await Promise.all([
-      runCli(
+      runCommandLine(
         ['energies', '--dataset', 'enedis', '--from', '2024-01-01', '--to', '2024-01-31', '--prm', prm],
         cliEnv(harness.config),
       ),
       rebuildPeriodReport(harness.client, { kind: 'month', name: '2024-01' }, harness.config.temporal.taskQueue, {
         timeoutMs: 60_000,
       }),
-      runCli(
+      runCommandLine(
         [
           'energies',
           '--dataset',
@@ -228,10 +234,13 @@ describe.concurrent('courant ingest --dataset enedis', () => {
         },
       ]),
     );
-    const ingested = await runCli(['ingest', '--dataset', 'enedis', '--file', r15, '--wait'], cliEnv(harness.config));
+    const ingested = await runCommandLine(
+      ['ingest', '--dataset', 'enedis', '--file', r15, '--wait'],
+      cliEnv(harness.config),
+    );
     expect(ingested.code, `${ingested.stdout}\n${ingested.stderr}`).toBe(0);
     const out = path.join(dir, 'june.json');
-    const r = await runCli(
+    const r = await runCommandLine(
       [
         'energies',
         '--dataset',
@@ -265,12 +274,15 @@ describe.concurrent('a single real R15', () => {
     const flows = path.join(dir, 'r15-real');
     await mkdir(flows);
     await copyFile(path.join(FIXTURES, 'electricore_r15.xml'), path.join(flows, 'r15.xml'));
-    const ingested = await runCli(['ingest', '--dataset', 'enedis', '--dir', flows, '--wait'], cliEnv(harness.config));
+    const ingested = await runCommandLine(
+      ['ingest', '--dataset', 'enedis', '--dir', flows, '--wait'],
+      cliEnv(harness.config),
+    );
     expect(ingested.code, `${ingested.stdout}\n${ingested.stderr}`).toBe(0);
     // Its previous reading closes 06-30, its reading 07-29.
     expect(ingested.stdout).toContain('r15.xml: 2 day(s) (2024-06-30..2024-07-29), 2 run, all succeeded');
     const out = path.join(dir, 'july.json');
-    const r = await runCli(
+    const r = await runCommandLine(
       [
         'energies',
         '--dataset',
@@ -327,11 +339,14 @@ describe.concurrent('missed Enedis deliveries', () => {
       );
       const wh = 1_000_000 + d.n * 4_000 + (d.again ? 1_000 : 0);
       await writeFile(file, r151Flow([{ prm, date: d.date, wh: { BASE: wh } }]));
-      const r = await runCli(['ingest', '--dataset', 'enedis', '--file', file, '--wait'], cliEnv(harness.config));
+      const r = await runCommandLine(
+        ['ingest', '--dataset', 'enedis', '--file', file, '--wait'],
+        cliEnv(harness.config),
+      );
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     }
 
-    const status = await runCli(
+    const status = await runCommandLine(
       ['status', '--from', '2025-03-01', '--to', '2025-03-04', '--datasets', 'enedis'],
       cliEnv(harness.config),
     );

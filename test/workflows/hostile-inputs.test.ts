@@ -12,7 +12,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDropActivities, type InboxFile } from '../../src/activities/drops.js';
 import { writeLongLineSmartMeter, writeValueBombR151, writeWhitespaceZip } from '../support/hostile-inputs.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 let harness: TestWorkerHarness;
@@ -71,7 +71,10 @@ describe('a large hostile file given to courant ingest --wait', () => {
     async (dataset, _what, write, problem) => {
       const file = await write(dir);
       const name = path.basename(file);
-      const r = await runCli(['ingest', '--dataset', dataset, '--file', file, '--wait'], cliEnv(harness.config));
+      const r = await runCommandLine(
+        ['ingest', '--dataset', dataset, '--file', file, '--wait'],
+        cliEnv(harness.config),
+      );
       const output = `${r.stdout}${r.stderr}`;
       expect(r.code, output).toBe(1);
       const [, inboxKey, workflowId] = /→ (\S+): (\S+) started/.exec(r.stdout) ?? [];
@@ -91,7 +94,7 @@ describe('a large hostile file given to courant ingest --wait', () => {
       expect(reason.reason).toContain(inboxKey);
       expect(reason.reason).toMatch(problem);
 
-      const status = await runCli(
+      const status = await runCommandLine(
         ['status', '--from', '2024-04-04', '--to', '2024-04-04', '--datasets', dataset],
         cliEnv(harness.config),
       );

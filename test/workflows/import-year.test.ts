@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeriodReport } from '../../src/reports/period-report.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { buildRteFile, zipRteFile } from '../support/rte-files.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const PARALLEL = process.env.COURANT_IMPORT_PARALLEL ?? '8';
@@ -34,7 +34,7 @@ describe.runIf(process.env.COURANT_IMPORT_YEAR === '1')('import of a year-long R
       const file = path.join(os.tmpdir(), `${harness.config.temporal.taskQueue}-${zip.name}`);
       await writeFile(file, zip.bytes);
       const started = Date.now();
-      const r = await runCli(['import', '--file', file, '--parallel', PARALLEL, '--wait'], {
+      const r = await runCommandLine(['import', '--file', file, '--parallel', PARALLEL, '--wait'], {
         TEMPORAL_ADDRESS: harness.config.temporal.address,
         TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
         MONGODB_URL: harness.config.storage.mongodbUrl,

@@ -15,7 +15,7 @@ import { BackfillId, RunKindAttribute } from '../../src/shared/search-attributes
 import { workflowIds } from '../../src/shared/keys.js';
 import type { DatasetPeriod, PeriodReport } from '../../src/reports/period-report.js';
 import { eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -63,9 +63,9 @@ describe('courant import of the RTE file of June 2016', () => {
   // Refusals store nothing and ask no server: they run side by side with the import the later tests read.
   it.concurrent('refuses a file that is not an RTE file, naming it, and an unknown dataset', async ({ expect }) => {
     const [bad, missing, dataset] = await Promise.all([
-      runCli(['import', '--dataset', 'eco2mix', '--file', eco2mixFixturePath('PROVENANCE.md')], env),
-      runCli(['import', '--dataset', 'eco2mix', '--file', '/nonexistent.zip'], env),
-      runCli(['import', '--dataset', 'velib', '--file', SAMPLE], env),
+      runCommandLine(['import', '--dataset', 'eco2mix', '--file', eco2mixFixturePath('PROVENANCE.md')], env),
+      runCommandLine(['import', '--dataset', 'eco2mix', '--file', '/nonexistent.zip'], env),
+      runCommandLine(['import', '--dataset', 'velib', '--file', SAMPLE], env),
     ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
@@ -82,7 +82,7 @@ describe('courant import of the RTE file of June 2016', () => {
   it.concurrent(
     'runs the 25 days the file covers from the file, with one command, then the reports',
     async ({ expect }) => {
-      const r = await runCli(
+      const r = await runCommandLine(
         ['import', '--dataset', 'eco2mix', '--file', SAMPLE, '--parallel', '8', '--wait', '--id', 'june'],
         env,
       );
@@ -224,8 +224,8 @@ describe('courant import of the RTE file of June 2016', () => {
     const meta = await readFile(dataPath('raw/eco2mix/dt=2016-06-01/realtime.csv.meta.json'), 'utf8');
     // The dry run (of other days) stores nothing: it runs beside the import of the first two.
     const [dry, r] = await Promise.all([
-      runCli(['import', '--file', SAMPLE, '--from', '2016-06-20', '--dry-run'], env),
-      runCli(['import', '--file', SAMPLE, '--to', '2016-06-02', '--wait'], env),
+      runCommandLine(['import', '--file', SAMPLE, '--from', '2016-06-20', '--dry-run'], env),
+      runCommandLine(['import', '--file', SAMPLE, '--to', '2016-06-02', '--wait'], env),
     ]);
     expect(dry.stdout).toContain('6 day(s) to run: 2016-06-20..2016-06-25');
     expect(dry.stdout).toContain('dry run: nothing stored, nothing started');
@@ -239,7 +239,7 @@ describe('courant import of the RTE file of June 2016', () => {
     const report = dataPath('reports/month=2016-06/monthly_report.json');
     const before = (await stat(report)).mtimeMs;
     // A manual run keeps the imported real-time rows and asks the API for the consolidated ones.
-    const r = await runCli(['run', '--date', '2016-06-03', '--wait'], env);
+    const r = await runCommandLine(['run', '--date', '2016-06-03', '--wait'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(odre.requests.map((q) => q.datasetId)).toEqual(['eco2mix-national-cons-def']);
     const deadline = Date.now() + 30_000;

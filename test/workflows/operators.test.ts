@@ -16,7 +16,7 @@ import { workflowIds } from '../../src/shared/keys.js';
 import { scheduledDay } from '../../src/shared/resolve-partition.js';
 import { PartitionDate, RunKindAttribute, TemporalScheduledStartTime } from '../../src/shared/search-attributes.js';
 import { uniqueName } from '../support/names.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -167,18 +167,18 @@ describe('one run per day', () => {
 
 describe('the daily schedule', () => {
   it('is applied as code: created, then nothing changed, then a changed setting is shown', async () => {
-    expect((await runCli(['schedules', 'apply'], env)).stdout).toContain(`schedule ${env.SCHEDULE_ID} created`);
-    expect((await runCli(['schedules', 'apply'], env)).stdout).toContain('nothing changed');
-    const changed = await runCli(['schedules', 'apply'], { ...env, SCHEDULE_TIME: '08:30' });
+    expect((await runCommandLine(['schedules', 'apply'], env)).stdout).toContain(`schedule ${env.SCHEDULE_ID} created`);
+    expect((await runCommandLine(['schedules', 'apply'], env)).stdout).toContain('nothing changed');
+    const changed = await runCommandLine(['schedules', 'apply'], { ...env, SCHEDULE_TIME: '08:30' });
     expect(changed.stdout).toContain('time: 07:00 → 08:30');
-    expect((await runCli(['schedules', 'apply'], env)).stdout).toContain('time: 08:30 → 07:00');
-    const described = await runCli(['schedules', 'describe'], env);
+    expect((await runCommandLine(['schedules', 'apply'], env)).stdout).toContain('time: 08:30 → 07:00');
+    const described = await runCommandLine(['schedules', 'describe'], env);
     expect(described.stdout).toMatch(/timezone\s+Europe\/Paris/);
     expect(described.stdout).toMatch(/overlap\s+ALLOW_ALL/);
   });
 
   it("backfills exactly the Paris days 2024-10-25..2024-10-27 through the schedule's own backfill, DST day included", async () => {
-    const r = await runCli(['schedules', 'backfill', '--from', '2024-10-25', '--to', '2024-10-27'], env);
+    const r = await runCommandLine(['schedules', 'backfill', '--from', '2024-10-25', '--to', '2024-10-27'], env);
     expect(r.code, r.stderr).toBe(0);
     const runs = await waitForDays(['2024-10-25', '2024-10-26', '2024-10-27'], 60_000);
     const all = await harness.resources.deps.records.listDayRuns({ from: '2024-10-20', to: '2024-10-31' });
@@ -195,7 +195,7 @@ describe('the daily schedule', () => {
   });
 
   it('trigger runs the day before today as a scheduled run; pause and unpause are described', async () => {
-    expect((await runCli(['schedules', 'trigger'], env)).code).toBe(0);
+    expect((await runCommandLine(['schedules', 'trigger'], env)).code).toBe(0);
     const [run] = await waitForDays([yesterday], 60_000);
     expect(run).toMatchObject({ date: yesterday, status: 'succeeded', runKind: 'scheduled' });
     const day = await harness.client.workflow.getHandle(workflowIds.daily(yesterday)).describe();
@@ -209,9 +209,9 @@ describe('the daily schedule', () => {
       await writeFile('test/replay/histories/scheduled-daily.json', historyToJSON(await handle.fetchHistory()));
     }
 
-    await runCli(['schedules', 'pause', '--note', 'source maintenance'], env);
-    expect((await runCli(['schedules', 'describe'], env)).stdout).toContain('(PAUSED: source maintenance)');
-    await runCli(['schedules', 'unpause'], env);
-    expect((await runCli(['schedules', 'describe'], env)).stdout).not.toContain('PAUSED');
+    await runCommandLine(['schedules', 'pause', '--note', 'source maintenance'], env);
+    expect((await runCommandLine(['schedules', 'describe'], env)).stdout).toContain('(PAUSED: source maintenance)');
+    await runCommandLine(['schedules', 'unpause'], env);
+    expect((await runCommandLine(['schedules', 'describe'], env)).stdout).not.toContain('PAUSED');
   });
 });

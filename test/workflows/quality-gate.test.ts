@@ -12,7 +12,7 @@ import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/dem
 import type { PeriodReport } from '../../src/reports/period-report.js';
 import { workflowIds } from '../../src/shared/keys.js';
 import type { CheckResult } from '../../src/shared/quality.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import {
   emptyExport,
   syntheticRealtimeExport,
@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe('a blocking quality check', () => {
   it('fails the day with DataQuality, naming the check, its value, its limit and the file; the report says why', async () => {
-    const r = await runCli(['run', '--date', DAY, '--wait'], env);
+    const r = await runCommandLine(['run', '--date', DAY, '--wait'], env);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const output = r.stdout + r.stderr;
     expect(output).toContain('[DataQuality]');
@@ -110,7 +110,7 @@ describe('a blocking quality check', () => {
   });
 
   it('refuses to accept a check that did not fail, listing those that did', async () => {
-    const r = await runCli(['run', '--date', DAY, '--accept-check', 'co2_range'], env);
+    const r = await runCommandLine(['run', '--date', DAY, '--accept-check', 'co2_range'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       `--accept-check: co2_range did not fail on ${DAY}; the day's failed checks: balance (eco2mix)`,
@@ -118,7 +118,7 @@ describe('a blocking quality check', () => {
   });
 
   it('lets an operator accept it knowingly: the day succeeds, the acceptance in the record, report and status', async () => {
-    const r = await runCli(['run', '--date', DAY, '--accept-check', 'balance', '--wait'], env);
+    const r = await runCommandLine(['run', '--date', DAY, '--accept-check', 'balance', '--wait'], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`accepting balance for this run of ${DAY}`);
     const record = await dayRecord();
@@ -130,18 +130,18 @@ describe('a blocking quality check', () => {
     expect(report.summary.text).toMatch(
       /accepted by an operator: balance \(observed 0\.\d+, expected ≤ 0\.01 of the day’s consumption\)/,
     );
-    const status = await runCli(['status', '--from', DAY, '--to', DAY], env);
+    const status = await runCommandLine(['status', '--from', DAY, '--to', DAY], env);
     expect(status.stdout).toContain('eco2mix: checks balance (accepted)');
   });
 
   it('fetches the fixed source again on a re-run, and passes', async () => {
     odre.failWhen(TR, null);
-    const r = await runCli(['run', '--date', DAY, '--wait'], env);
+    const r = await runCommandLine(['run', '--date', DAY, '--wait'], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const record = await dayRecord();
     expect(record?.status).toBe('succeeded');
     expect(record?.checks?.every((c) => c.passed)).toBe(true);
-    const status = await runCli(['status', '--from', DAY, '--to', DAY, '--check'], env);
+    const status = await runCommandLine(['status', '--from', DAY, '--to', DAY, '--check'], env);
     expect(status.code, status.stdout + status.stderr).toBe(0);
   });
 });

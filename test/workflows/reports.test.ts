@@ -15,7 +15,7 @@ import type { DatasetPeriod, PeriodReport } from '../../src/reports/period-repor
 import { workflowIds } from '../../src/shared/keys.js';
 import { datesInRange } from '../../src/shared/partition.js';
 import type { ReportPeriod } from '../../src/shared/periods.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -67,9 +67,9 @@ describe('monthly and annual reports', () => {
   // Refusals need no server: they run side by side with the backfill the later tests build on.
   it.concurrent('refuses bad report periods, naming the option', async ({ expect }) => {
     const [both, bad, future] = await Promise.all([
-      runCli(['report', '--date', '2018-02-05', '--month', '2018-02'], env),
-      runCli(['report', '--month', '2018-2'], env),
-      runCli(['report', '--year', '2999'], env),
+      runCommandLine(['report', '--date', '2018-02-05', '--month', '2018-02'], env),
+      runCommandLine(['report', '--month', '2018-2'], env),
+      runCommandLine(['report', '--year', '2999'], env),
     ]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('give exactly one of --date D, --month YYYY-MM, --year YYYY');
@@ -87,7 +87,7 @@ describe('monthly and annual reports', () => {
           ? { status: 200, contentType: 'text/html', body: '<html>down</html>' }
           : undefined,
       );
-      const r = await runCli(
+      const r = await runCommandLine(
         ['backfill', '--from', '2018-02-01', '--to', '2018-03-02', '--parallel', '8', '--wait'],
         env,
       );
@@ -150,7 +150,7 @@ describe('monthly and annual reports', () => {
   it('rebuilds the month by itself when its failed day is re-run: complete, with that day added', async () => {
     const before = eco2mixOf(await json<PeriodReport>('reports/month=2018-02/monthly_report.json'));
     odre.failWhen(TR, null);
-    const r = await runCli(['run', '--date', BROKEN, '--wait'], env);
+    const r = await runCommandLine(['run', '--date', BROKEN, '--wait'], env);
     expect(r.code, r.stderr).toBe(0);
     await settled(month);
     const after = eco2mixOf(await json<PeriodReport>('reports/month=2018-02/monthly_report.json'));
@@ -164,12 +164,12 @@ describe('monthly and annual reports', () => {
   it('rebuilds reports on demand: a day from its records gives the bytes the pipeline wrote; a year sums its months', async () => {
     const keys = ['json', 'csv', 'html'].map((ext) => `reports/dt=2018-02-05/daily_report.${ext}`);
     const written = await Promise.all(keys.map(text));
-    const day = await runCli(['report', '--date', '2018-02-05'], env);
+    const day = await runCommandLine(['report', '--date', '2018-02-05'], env);
     expect(day.code, day.stderr).toBe(0);
     expect(day.stdout).toContain(dataPath('reports/dt=2018-02-05/daily_report.html'));
     expect(await Promise.all(keys.map(text))).toEqual(written);
 
-    const year = await runCli(['report', '--year', '2018'], env);
+    const year = await runCommandLine(['report', '--year', '2018'], env);
     expect(year.code, year.stderr).toBe(0);
     expect(year.stdout).toContain(dataPath('reports/year=2018/annual_report.html'));
     const annual = eco2mixOf(await json<PeriodReport>('reports/year=2018/annual_report.json'));
@@ -201,7 +201,7 @@ describe('monthly and annual reports', () => {
     };
     // The first rebuild through the command, the four others through the same call it makes
     // (a rebuild waited for), each checked as the command checks it: built, with no error.
-    const r = await runCli(['report', '--month', '2018-02'], env);
+    const r = await runCommandLine(['report', '--month', '2018-02'], env);
     expect(r.code, r.stderr).toBe(0);
     await hashOfFiles();
     for (let build = 1; build < 5; build += 1) {

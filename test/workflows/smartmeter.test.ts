@@ -17,7 +17,7 @@ import { dayAnomaliesSchema } from '../../src/datasets/smartmeter/day-metrics.js
 import { sqlString } from '../../src/parquet/columns.js';
 import { inboxKeys, storageKeys } from '../../src/shared/keys.js';
 import { datesInRange, parisDayBounds } from '../../src/shared/partition.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommandLine } from '../support/run-cli.js';
 import { uniqueName } from '../support/names.js';
 import { awsTestEnv, cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -70,7 +70,7 @@ describe.concurrent('courant ingest --dataset smartmeter', () => {
   it.sequential(
     'refuses a meter id with characters outside [A-Za-z0-9._-] before storing anything (exit 2)',
     async ({ expect }) => {
-      const r = await runCli(
+      const r = await runCommandLine(
         ['ingest', '--dataset', 'smartmeter', '--file', KAGGLE, '--meter-id', 'meter/1'],
         cliEnv(harness.config),
       );
@@ -85,7 +85,7 @@ describe.concurrent('courant ingest --dataset smartmeter', () => {
     async ({ expect }) => {
       const file = path.join(dir, 'kaggle-sample.csv');
       await copyFile(KAGGLE, file);
-      const r = await runCli(
+      const r = await runCommandLine(
         ['ingest', '--dataset', 'smartmeter', '--file', file, '--meter-id', 'kaggle-1', '--wait'],
         cliEnv(harness.config),
       );
@@ -126,7 +126,7 @@ describe.concurrent('courant ingest --dataset smartmeter', () => {
 
       // Re-run once every day is stored, the last day is judged against its full 28 days, and its
       // report lists its strongest anomalies with a chart of the meter's day.
-      const rerun = await runCli(
+      const rerun = await runCommandLine(
         ['run', '--date', LAST_DAY, '--datasets', 'smartmeter', '--wait'],
         cliEnv(harness.config),
       );
@@ -154,7 +154,7 @@ describe.concurrent('courant ingest --dataset smartmeter', () => {
       expect(html).toMatch(/<g class="points" [^>]*data-series="anomaly" data-points="[1-9]\d*"><circle /);
 
       // The same bytes again change nothing and run nothing.
-      const again = await runCli(
+      const again = await runCommandLine(
         ['ingest', '--dataset', 'smartmeter', '--file', file, '--meter-id', 'kaggle-1', '--wait'],
         cliEnv(harness.config),
       );
@@ -198,7 +198,7 @@ describe.concurrent('smart meters in aws mode', () => {
     const outputs = async (config: TestWorkerHarness['config'], env: Record<string, string>) => {
       const worker = await startTestWorker(config);
       try {
-        const r = await runCli(['ingest', '--dataset', 'smartmeter', '--file', file, '--wait'], {
+        const r = await runCommandLine(['ingest', '--dataset', 'smartmeter', '--file', file, '--wait'], {
           ...cliEnv(config),
           ...env,
         });

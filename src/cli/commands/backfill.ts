@@ -9,7 +9,7 @@ import { BACKFILL_MODES, type BackfillMode } from '../../shared/backfill.js';
 import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
 import { createStorage } from '../../storage/index.js';
-import { connectClient } from '../../workers/temporal-connection.js';
+import { connectCommandClient } from '../command-client.js';
 import { dayRanges } from '../backfill-progress.js';
 import { followBackfill } from '../backfill-wait.js';
 import type { CommandContext } from '../context.js';
@@ -56,13 +56,13 @@ export function registerBackfillCommand(program: Command, context: () => Command
           );
           if (days.length > 0) ctx.out.write(`  ${dayRanges(days)}\n`);
         } finally {
-          await storage.records.close();
+          await storage.close();
         }
         return;
       }
 
       const id = givenId ?? newBackfillId(input);
-      const { client, close } = await connectClient(ctx.config);
+      const { client, close } = await connectCommandClient(ctx);
       try {
         const handle = await startBackfill(client, input, id, ctx.config.temporal.taskQueue);
         ctx.out.write(`${handle.workflowId} started: ${mode} days of ${from}..${to}, ${parallel} at a time\n`);

@@ -18,7 +18,7 @@ import type { ImportRef } from '../../shared/imports.js';
 import { importKeys } from '../../shared/keys.js';
 import { partitionDateProblem } from '../../shared/partition.js';
 import { createStorage } from '../../storage/index.js';
-import { connectClient } from '../../workers/temporal-connection.js';
+import { connectCommandClient } from '../command-client.js';
 import { dayRanges } from '../backfill-progress.js';
 import { followBackfill } from '../backfill-wait.js';
 import type { CommandContext } from '../context.js';
@@ -128,7 +128,7 @@ export function registerImportCommand(program: Command, context: () => CommandCo
 
       const id = givenId ?? `import-${sha256.slice(0, 12)}-${randomUUID().slice(0, 8)}`;
       const input: BackfillInput = { from, to, mode: 'all', parallel, datasets: [dataset], importRef };
-      const { client, close } = await connectClient(ctx.config);
+      const { client, close } = await connectCommandClient(ctx);
       try {
         const handle = await startBackfill(client, input, id, ctx.config.temporal.taskQueue);
         ctx.out.write(`${handle.workflowId} started: ${days.length} day(s) of ${from}..${to}, ${parallel} at a time\n`);

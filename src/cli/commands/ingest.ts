@@ -15,7 +15,7 @@ import { DATASET_MODULES } from '../../datasets/registry.js';
 import { inboxKeys } from '../../shared/keys.js';
 import { sha256OfFile } from '../../storage/file-hash.js';
 import { createStorage } from '../../storage/index.js';
-import { connectClient } from '../../workers/temporal-connection.js';
+import { connectCommandClient } from '../command-client.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 
@@ -89,7 +89,10 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
       const files = await filesToIngest(options);
       const ctx = context();
       const storage = await createStorage(ctx.config);
-      const { client, close } = await connectClient(ctx.config);
+      const { client, close } = await connectCommandClient(ctx).catch(async (error: unknown) => {
+        await storage.close();
+        throw error;
+      });
       try {
         const handles = [];
         for (const file of files) {

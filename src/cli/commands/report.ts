@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { rebuildPeriodReport } from '../../client/period-report.js';
 import { MIN_PARTITION_DATE, parisDateOf } from '../../shared/partition.js';
 import { isMonth, isYear, type ReportPeriod } from '../../shared/periods.js';
-import { connectClient } from '../../workers/temporal-connection.js';
+import { connectCommandClient } from '../command-client.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 import { objectLocation } from '../object-location.js';
@@ -44,7 +44,7 @@ export function registerReportCommand(program: Command, context: () => CommandCo
     .action(async (options: Record<string, unknown>) => {
       const period = parsePeriodOptions(options, new Date());
       const ctx = context();
-      const { client, close } = await connectClient(ctx.config);
+      const { client, close } = await connectCommandClient(ctx);
       try {
         const state = await rebuildPeriodReport(client, period, ctx.config.temporal.taskQueue);
         if (state.lastError)

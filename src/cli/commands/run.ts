@@ -7,7 +7,7 @@ import { startDay } from '../../client/start-day.js';
 import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
 import { createStorage } from '../../storage/index.js';
-import { connectClient } from '../../workers/temporal-connection.js';
+import { connectCommandClient } from '../command-client.js';
 import { checkAcceptable, parseAcceptCheckOptions } from '../accept-checks.js';
 import type { CommandContext } from '../context.js';
 import { parseDatasetsOption, parseDayOption } from '../options.js';
@@ -44,7 +44,7 @@ export function registerRunCommand(program: Command, context: () => CommandConte
           await storage.close();
         }
       }
-      const { client, close } = await connectClient(ctx.config);
+      const { client, close } = await connectCommandClient(ctx);
       try {
         const handle = await startDay(client, {
           date,

@@ -14,7 +14,7 @@ import { revisedDaysSchedule } from '../../schedules/revised-days-schedule.js';
 import { scheduleSettings } from '../../schedules/settings.js';
 import { snapshotSchedule } from '../../schedules/snapshot-schedule.js';
 import type { ScheduleDefinition } from '../../schedules/shape.js';
-import { connectClient } from '../../workers/temporal-connection.js';
+import { connectCommandClient } from '../command-client.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { parseNoteOption } from '../options.js';
@@ -76,7 +76,7 @@ function withSchedules(context: () => CommandContext, operation: Operation, all 
     const wanted = pick?.workflow ?? 'scheduledDaily';
     const picked = all ? every : every.filter((d) => d.options.action.workflowType === wanted);
     if (picked.length === 0) throw new UsageError(pick?.none ?? 'there is no daily schedule');
-    const { client, close } = await connectClient(ctx.config);
+    const { client, close } = await connectCommandClient(ctx);
     try {
       await operation(client, picked, ctx);
     } finally {
