@@ -52,15 +52,16 @@ export default tseslint.config(
             {
               target: './src/activities',
               from: ['./src/workflows', './src/cli', './src/workers'],
-              message: 'Activities never import workflows, the CLI or the worker (shared types live in src/shared).',
+              message:
+                'Activities never import workflows, the CLI or the worker (shared types live in src/workflow-safe).',
             },
             {
               target: './src/client',
               from: ['./src/workflows', './src/activities', './src/cli'],
-              message: 'The client names workflows by the signatures in src/shared/workflow-types.ts.',
+              message: 'The client names workflows by the signatures in src/workflow-safe/workflow-types.ts.',
             },
             {
-              target: './src/shared',
+              target: './src/workflow-safe',
               from: [
                 './src/activities',
                 './src/workflows',
@@ -69,7 +70,7 @@ export default tseslint.config(
                 './src/datasets',
                 './src/storage',
               ],
-              message: 'src/shared is imported by workflows: it imports nothing but itself.',
+              message: 'src/workflow-safe is imported by workflows: it imports nothing but itself.',
             },
             {
               target: './src/datasets',
@@ -118,7 +119,7 @@ export default tseslint.config(
               { name, message: 'Workflows are deterministic: no Node built-ins.' },
               { name: `node:${name}`, message: 'Workflows are deterministic: no Node built-ins.' },
             ]),
-            { name: 'zod', message: 'Validate workflow input with the pure checks in src/shared/inputs.ts.' },
+            { name: 'zod', message: 'Validate workflow input with the pure checks in src/workflow-safe/inputs.ts.' },
             { name: '@temporalio/client', message: 'Workflows use @temporalio/workflow only.' },
             { name: '@temporalio/worker', message: 'Workflows use @temporalio/workflow only.' },
             { name: '@temporalio/activity', message: 'Workflows use @temporalio/workflow only.' },

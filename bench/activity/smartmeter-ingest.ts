@@ -21,7 +21,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startIngest } from '../../src/client/start-ingest.js';
 import { loadConfig } from '../../src/config/index.js';
-import { inboxKeys } from '../../src/shared/keys.js';
+import { inboxKeys } from '../../src/workflow-safe/keys.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { createStorage } from '../../src/storage/index.js';
 import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';

@@ -7,7 +7,7 @@
  * Pré-saturé < 30, Saturé < 50, Bloqué), `Inconnu` without `k`. Same seed, same bytes.
  */
 import { writeFile } from 'node:fs/promises';
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 import { seededRandom, seedOf } from '../lib/random.js';
 
 const STREETS = ['Av_Champs_Elysees', 'Bd_Saint_Germain', 'Rue_de_Rivoli', 'Quai_de_la_Seine', 'Bd_Peripherique'];

@@ -6,8 +6,8 @@
  * Σ q, mean k, hours with a flow, arc-hours by state, the 5 busiest arcs, Σ q per hour).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../../src/parquet/columns.js';
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { sqlString } from '../../src/duckdb/columns.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 
 export interface NativeFigures {
   readonly written: number;

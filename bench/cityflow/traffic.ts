@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cityflowTrafficDataset } from '../../src/datasets/cityflow-traffic/module.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
+import { openDuckDb } from '../../src/duckdb/duckdb.js';
 import { BENCH_DIR } from '../lib/child.js';
 import { int, mb, num, ratio, seconds, table } from '../lib/markdown.js';
 import { max, median } from '../lib/stats.js';

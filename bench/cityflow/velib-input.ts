@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DayFile } from '../../src/datasets/inputs.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
-import { daySlots } from '../../src/shared/slots.js';
+import { daySlots } from '../../src/workflow-safe/slots.js';
 import { seededRandom, seedOf } from '../lib/random.js';
 
 const SAMPLES = path.join(PROJECT_ROOT, 'src', 'datasets', 'cityflow-velib', 'demo', 'samples');

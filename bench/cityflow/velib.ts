@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cityflowVelibDataset } from '../../src/datasets/cityflow-velib/module.js';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
+import { openDuckDb } from '../../src/duckdb/duckdb.js';
 import { BENCH_DIR } from '../lib/child.js';
 import { int, mb, seconds, table } from '../lib/markdown.js';
 import { max, median } from '../lib/stats.js';

@@ -19,7 +19,7 @@ import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
 import { dayGrid } from '../../src/serve/day-cells.js';
 import { gridPage } from '../../src/serve/grid-page.js';
 import { buildConsoleServer } from '../../src/serve/server.js';
-import { datesInRange } from '../../src/shared/partition.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { freePort } from '../../src/stack/ports.js';
 import { startDocumentStore } from '../../src/stack/servers.js';
 import { resolveTool } from '../../src/stack/tools.js';

@@ -16,7 +16,7 @@ import os from 'node:os';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { datesInRange } from '../../src/shared/partition.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 import { BENCH_DIR, runChild, trackChild, tsNode } from '../lib/child.js';

@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { nextDate } from '../../src/shared/partition.js';
+import { nextDate } from '../../src/workflow-safe/partition.js';
 import { BENCH_DATA_DIR, cachedInput, TextSink } from '../inputs/files.js';
 import { seededRandom, seedOf } from '../lib/random.js';
 

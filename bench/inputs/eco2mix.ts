@@ -5,7 +5,7 @@
  * noise; about 1 row in 20 000 has an unreadable consumption, which every tool must reject.
  */
 import { apiRecordsToExportCsv, type ApiRecord } from '../../src/datasets/eco2mix/export-csv.js';
-import { datesInRange, parisDayBounds, parisOffsetMinutes } from '../../src/shared/partition.js';
+import { datesInRange, parisDayBounds, parisOffsetMinutes } from '../../src/workflow-safe/partition.js';
 import { seededRandom, seedOf } from '../lib/random.js';
 import { cachedInput, TextSink } from './files.js';
 

@@ -5,7 +5,7 @@
  * (negative, NaN, empty kWh; unreadable, offset-less or off-grid timestamp), so every tool keeps and
  * rejects the same rows.
  */
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 import { seededRandom } from '../lib/random.js';
 import { cachedInput, TextSink } from './files.js';
 

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 import { eco2mixDayExport } from '../inputs/eco2mix.js';
 
 const EXPORT_PATH = /^\/api\/explore\/v2\.1\/catalog\/datasets\/([^/]+)\/exports\/csv$/;

@@ -23,7 +23,7 @@ import { ANOMALY_THRESHOLD, anomalyScoresSql } from '../../src/datasets/smartmet
 import { readHeaderLine } from '../../src/datasets/smartmeter/header.js';
 import { fileRowsSql } from '../../src/datasets/smartmeter/rows-sql.js';
 import { recogniseShape } from '../../src/datasets/smartmeter/shapes.js';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
+import { openDuckDb } from '../../src/duckdb/duckdb.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { int, table } from '../lib/markdown.js';
 

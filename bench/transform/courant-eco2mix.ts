@@ -15,7 +15,7 @@ import path from 'node:path';
 import { IMPORT_DAYS_PER_PASS, withPassDb } from '../../src/activities/import-days.js';
 import type { TransformDay } from '../../src/datasets/contract.js';
 import { eco2mixDataset } from '../../src/datasets/eco2mix/module.js';
-import { nextDate, parisDateOf, parisDayBounds } from '../../src/shared/partition.js';
+import { nextDate, parisDateOf, parisDayBounds } from '../../src/workflow-safe/partition.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
 import { argsOf, required, treeBytes, type TransformReport } from './outputs.js';

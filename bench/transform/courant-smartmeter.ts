@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { transformSmartMeterFiles } from '../../src/datasets/smartmeter/day-transform.js';
 import { smartMeterMetrics } from '../../src/datasets/smartmeter/day-metrics.js';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
+import { openDuckDb } from '../../src/duckdb/duckdb.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';

@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ECO2MIX_MEASURES } from '../../src/datasets/eco2mix/record.js';
-import { sqlString } from '../../src/parquet/columns.js';
+import { sqlString } from '../../src/duckdb/columns.js';
 import { printReport } from '../lib/child.js';
 import { peakRssBytes } from '../lib/proc.js';
 import { argsOf, required, treeBytes, type TransformReport } from './outputs.js';

@@ -11,7 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { sqlString } from '../../src/parquet/columns.js';
+import { sqlString } from '../../src/duckdb/columns.js';
 import { argsOf, required } from './outputs.js';
 
 const args = argsOf(process.argv.slice(2));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { countDataLines } from '../../src/datasets/smartmeter/line-count.js';
 import { transformSmartMeterFiles } from '../../src/datasets/smartmeter/day-transform.js';
 import { smartMeterMetrics } from '../../src/datasets/smartmeter/day-metrics.js';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
+import { openDuckDb } from '../../src/duckdb/duckdb.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { printReport } from '../lib/child.js';
 import { argsOf, required } from './outputs.js';

@@ -1,10 +1,10 @@
 /** Attach activities: wait for a run of a day that something else started. */
-import type { DailyPipelineWorkflow } from '../shared/workflow-types.js';
+import type { DailyPipelineWorkflow } from '../workflow-safe/workflow-types.js';
 import { ApplicationFailure } from '@temporalio/common';
-import { ErrorType } from '../shared/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { workflowIds } from '../shared/keys.js';
-import type { DailyPipelineOutput } from '../shared/pipeline.js';
+import { workflowIds } from '../workflow-safe/keys.js';
+import type { DailyPipelineOutput } from '../workflow-safe/pipeline.js';
 
 export interface WaitForDayInput {
   readonly date: string;

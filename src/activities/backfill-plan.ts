@@ -1,7 +1,7 @@
 /** Backfill planning activities: which days a backfill must run, from the day records. */
-import type { DatasetName } from '../shared/datasets.js';
-import { datesInRange } from '../shared/partition.js';
-import { planDays, stillToRun, type BackfillMode } from '../shared/backfill.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import { datesInRange } from '../workflow-safe/partition.js';
+import { planDays, stillToRun, type BackfillMode } from '../workflow-safe/backfill.js';
 import type { RecordStore } from '../storage/records.js';
 import type { ActivityDeps } from './deps.js';
 import { dailyDatasetNames } from '../datasets/catalog.js';

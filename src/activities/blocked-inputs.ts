@@ -7,8 +7,8 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
-import type { InputFile } from '../shared/day-records.js';
+import { DROP_SOURCE, storageKeys } from '../workflow-safe/keys.js';
+import type { InputFile } from '../workflow-safe/day-records.js';
 import type { ActivityDeps } from './deps.js';
 
 /** The extension of a downloaded raw file `raw/{dataset}/dt={date}/{source}.{ext}`, or null for another kind. */

@@ -4,7 +4,7 @@
  * is a fault of that file: retrying the same bytes hits it again. These errors become BadDataError
  * naming the file (the reader's message stays the cause), so that the file is quarantined at once.
  */
-import { BadDataError } from '../shared/errors.js';
+import { BadDataError } from '../workflow-safe/errors.js';
 
 const LINE_SIZE = {
   pattern: /Maximum line size of \d+ bytes exceeded/i,

@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { UnknownDatasetError } from '../datasets/catalog.js';
 import type { ConfiguredDataset, DatasetCatalog } from '../datasets/modules.js';
-import { ErrorType } from '../shared/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 
 export function datasetOf(catalog: DatasetCatalog, name: string): ConfiguredDataset {
   try {

@@ -7,10 +7,10 @@
  * it reads are the bytes they were computed on. A record that does not match is never used.
  */
 import { z } from 'zod';
-import { storageKeys } from '../shared/keys.js';
+import { storageKeys } from '../workflow-safe/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
-import type { InputFile } from '../shared/day-records.js';
+import type { InputFile } from '../workflow-safe/day-records.js';
 
 const rowsSchema = z.object({ read: z.number().int(), written: z.number().int(), rejected: z.number().int() });
 

@@ -1,10 +1,10 @@
 /** Day-run activities: the `day_runs` record that outlives Temporal's retention (docs/architecture.md#records). */
-import type { CheckResult } from '../shared/quality.js';
+import type { CheckResult } from '../workflow-safe/quality.js';
 import { Context } from '@temporalio/activity';
-import type { DatasetName } from '../shared/datasets.js';
-import type { PipelineStage, RunKind } from '../shared/pipeline.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import type { PipelineStage, RunKind } from '../workflow-safe/pipeline.js';
 import type { ObjectRead } from '../storage/object-store.js';
-import type { InputFile, RowCounts } from '../shared/day-records.js';
+import type { InputFile, RowCounts } from '../workflow-safe/day-records.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface StartDayRunInput {

@@ -1,12 +1,12 @@
 /** Download activities: one source of one dataset-day to raw storage. */
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import type { DatasetName } from '../shared/datasets.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DayInput } from '../datasets/inputs.js';
-import { BadDataError, ErrorType } from '../shared/errors.js';
-import { storageKeys } from '../shared/keys.js';
-import type { InputFile } from '../shared/day-records.js';
+import { BadDataError, ErrorType } from '../workflow-safe/errors.js';
+import { storageKeys } from '../workflow-safe/keys.js';
+import type { InputFile } from '../workflow-safe/day-records.js';
 import type { ActivityDeps } from './deps.js';
 import type { PlannedDownload } from './plan.js';
 import { datasetOf } from './dataset-of.js';

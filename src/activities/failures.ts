@@ -1,6 +1,6 @@
 /** Turns what went wrong in an activity into an ApplicationFailure that says how to retry. */
 import { ApplicationFailure } from '@temporalio/common';
-import { BadDataError, ErrorType, NoDataError } from '../shared/errors.js';
+import { BadDataError, ErrorType, NoDataError } from '../workflow-safe/errors.js';
 
 /** Bad data is final: retrying the same bytes cannot help. The location travels as details. */
 export function badDataFailure(error: BadDataError): ApplicationFailure {

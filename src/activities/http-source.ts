@@ -4,7 +4,7 @@
  * `MAX_SOURCE_BODY_BYTES` is bad data (BadData). Messages name the URL.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { ErrorType } from '../shared/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 
 export interface FetchedBody {
   readonly body: Uint8Array;

@@ -2,10 +2,10 @@
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import type { ImportedFile } from '../datasets/capabilities/file-import.js';
-import type { DatasetName } from '../shared/datasets.js';
-import type { ImportRef } from '../shared/imports.js';
-import { storageKeys } from '../shared/keys.js';
-import type { InputFile } from '../shared/day-records.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import type { ImportRef } from '../workflow-safe/imports.js';
+import { storageKeys } from '../workflow-safe/keys.js';
+import type { InputFile } from '../workflow-safe/day-records.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { refusedReplacement } from './raw-precedence.js';

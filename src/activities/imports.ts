@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { ImportedFile } from '../datasets/capabilities/file-import.js';
-import type { BackfillMode } from '../shared/backfill.js';
-import type { DatasetName } from '../shared/datasets.js';
-import { BadDataError } from '../shared/errors.js';
-import type { ImportRef } from '../shared/imports.js';
+import type { BackfillMode } from '../workflow-safe/backfill.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import { BadDataError } from '../workflow-safe/errors.js';
+import type { ImportRef } from '../workflow-safe/imports.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
-import type { InputFile } from '../shared/day-records.js';
+import type { InputFile } from '../workflow-safe/day-records.js';
 import { planBackfillDays } from './backfill-plan.js';
 import type { ActivityDeps } from './deps.js';
 import { datasetOf } from './dataset-of.js';

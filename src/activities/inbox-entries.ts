@@ -9,7 +9,7 @@ import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readlink, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inboxKeys } from '../shared/keys.js';
+import { inboxKeys } from '../workflow-safe/keys.js';
 import { isNotFound } from '../storage/atomic-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 

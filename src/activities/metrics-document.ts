@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import type { AnyDataset, MetricsDocument } from '../datasets/contract.js';
-import { ErrorType } from '../shared/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 
 /**
  * Throws a non-retryable MetricsSchema failure naming the dataset, the day and every field at

@@ -1,8 +1,8 @@
 /** Metrics activities: a dataset-day's Parquet tables → metrics.json and the `metrics` record. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { DatasetName } from '../shared/datasets.js';
-import { storageKeys } from '../shared/keys.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import { storageKeys } from '../workflow-safe/keys.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';

@@ -2,12 +2,12 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ErrorType } from '../shared/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { rebuildDailyReport, ReportUnavailableError } from '../reports/daily-rebuild.js';
 import { writeReportIndex } from '../reports/index-build.js';
 import { writePeriodReport } from '../reports/period-build.js';
 import { requestPeriodReport } from '../client/period-report.js';
-import { parsePeriod, type ReportPeriod } from '../shared/periods.js';
+import { parsePeriod, type ReportPeriod } from '../workflow-safe/periods.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface ReportPeriodInput {

@@ -1,9 +1,9 @@
 /** Planning activities: what a day runs and reads, from the dataset modules (workflows cannot import them). */
 import { dailyDatasetNames } from '../datasets/catalog.js';
 import type { DayInput } from '../datasets/inputs.js';
-import type { DatasetName } from '../shared/datasets.js';
-import { DROP_SOURCE, storageKeys } from '../shared/keys.js';
-import type { InputFile } from '../shared/day-records.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import { DROP_SOURCE, storageKeys } from '../workflow-safe/keys.js';
+import type { InputFile } from '../workflow-safe/day-records.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { readRawMeta } from './raw-meta.js';

@@ -3,7 +3,7 @@
  * download or an import, `file` of a claimed drop), when, their size and sha256.
  */
 import { z } from 'zod';
-import { storageKeys } from '../shared/keys.js';
+import { storageKeys } from '../workflow-safe/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
 const rawMetaSchema = z.looseObject({

@@ -1,6 +1,6 @@
 /** Report activities: the day's report across datasets (docs/reports.md), with every dataset's section. */
-import type { DatasetName } from '../shared/datasets.js';
-import type { DatasetDayOutput } from '../shared/pipeline.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import type { DatasetDayOutput } from '../workflow-safe/pipeline.js';
 import { writeDailyReport } from '../reports/daily-build.js';
 import type { ActivityDeps } from './deps.js';
 

@@ -2,8 +2,8 @@
  * `--accept-check NAME`: a failed `block` check of the day accepted knowingly. Only a check that
  * failed on the day's last run can be accepted; anything else is a usage error listing those that did.
  */
-import type { DatasetName } from '../shared/datasets.js';
-import { blockingChecks, isCheckName } from '../shared/quality.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import { blockingChecks, isCheckName } from '../workflow-safe/quality.js';
 import type { RecordStore } from '../storage/records.js';
 import { UsageError } from './errors.js';
 

@@ -1,5 +1,5 @@
 /** The backfill progress bar (a terminal) or progress lines (anything else), and the final summary. */
-import type { BackfillProgress, BackfillSummary } from '../shared/backfill.js';
+import type { BackfillProgress, BackfillSummary } from '../workflow-safe/backfill.js';
 
 const BAR = 30;
 

@@ -1,9 +1,9 @@
 /** Following a backfill to its end: the progress bar (or lines), then the summary. */
-import type { BackfillWorkflow } from '../shared/workflow-types.js';
+import type { BackfillWorkflow } from '../workflow-safe/workflow-types.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BackfillProgress, BackfillSummary } from '../shared/backfill.js';
-import { progressQuery } from '../shared/backfill-messages.js';
+import type { BackfillProgress, BackfillSummary } from '../workflow-safe/backfill.js';
+import { progressQuery } from '../workflow-safe/backfill-messages.js';
 import { progressLine, summaryTable } from './backfill-progress.js';
 import type { OutputStream } from './context.js';
 

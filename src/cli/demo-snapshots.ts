@@ -5,7 +5,7 @@
  * their `url` the stand-in's and `seededBy` saying the demo stored them; a slot already stored is kept.
  */
 import { storeSnapshot } from '../activities/snapshots.js';
-import { storageKeys } from '../shared/keys.js';
+import { storageKeys } from '../workflow-safe/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { DemoModule } from './demo-datasets.js';
 

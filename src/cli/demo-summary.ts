@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
 import { figureText } from '../reports/html/section.js';
-import { storageKeys, workflowIds } from '../shared/keys.js';
+import { storageKeys, workflowIds } from '../workflow-safe/keys.js';
 import type { Storage } from '../storage/index.js';
 import { objectLocation } from './object-location.js';
 

@@ -2,9 +2,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { MAX_BACKFILL_PARALLEL } from '../shared/inputs.js';
-import { BACKFILL_ID_PATTERN } from '../shared/keys.js';
-import { partitionDateProblem } from '../shared/partition.js';
+import { MAX_BACKFILL_PARALLEL } from '../workflow-safe/inputs.js';
+import { BACKFILL_ID_PATTERN } from '../workflow-safe/keys.js';
+import { partitionDateProblem } from '../workflow-safe/partition.js';
 import { UsageError } from './errors.js';
 
 /** A pipeline day for `--date`-like options: well-formed, supported, and over in Paris. */

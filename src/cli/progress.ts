@@ -1,5 +1,5 @@
 /** What `run --wait` and `demo` print while a day runs and when it ends. */
-import type { DailyPipelineWorkflow } from '../shared/workflow-types.js';
+import type { DailyPipelineWorkflow } from '../workflow-safe/workflow-types.js';
 import {
   WorkflowFailedError,
   WorkflowNotFoundError,
@@ -9,10 +9,10 @@ import {
 import { failureChain } from '../client/failure-text.js';
 import { PipelineFailedError } from './errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DatasetName } from '../shared/datasets.js';
-import { workflowIds } from '../shared/keys.js';
-import type { DailyPipelineOutput } from '../shared/pipeline.js';
-import { PipelineStageAttribute } from '../shared/search-attributes.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import { workflowIds } from '../workflow-safe/keys.js';
+import type { DailyPipelineOutput } from '../workflow-safe/pipeline.js';
+import { PipelineStageAttribute } from '../workflow-safe/search-attributes.js';
 
 /** The day's outcome per dataset, then its report keys unless `withReportKeys` is false (the caller lists them). */
 export function printDayResult(

@@ -1,7 +1,7 @@
 /** Waiting for the monthly, annual and index reports of some days, then printing where they are. */
 import type { Client } from '@temporalio/client';
 import { waitForPeriodReport } from '../client/period-report.js';
-import { monthOf, yearOf, type ReportPeriod } from '../shared/periods.js';
+import { monthOf, yearOf, type ReportPeriod } from '../workflow-safe/periods.js';
 import type { CommandContext } from './context.js';
 import { objectLocation } from './object-location.js';
 

@@ -5,9 +5,9 @@
  * A day that failed because it has no data and never will (NoData: a snapshot source never collected
  * that day) is `no data`, not a failure to mend.
  */
-import { ErrorType } from '../shared/errors.js';
-import { dueAt, isDue, parisDueTime } from '../shared/freshness.js';
-import { warningChecks } from '../shared/quality.js';
+import { ErrorType } from '../workflow-safe/errors.js';
+import { dueAt, isDue, parisDueTime } from '../workflow-safe/freshness.js';
+import { warningChecks } from '../workflow-safe/quality.js';
 import type { DayRun } from '../storage/records.js';
 
 type Cell = 'succeeded' | 'failed' | 'running' | 'missing' | 'late' | 'noData';

@@ -1,15 +1,15 @@
 /** Asking for a period report and waiting for its build, from outside Temporal (the CLI). */
-import type { PeriodReportWorkflow } from '../shared/workflow-types.js';
+import type { PeriodReportWorkflow } from '../workflow-safe/workflow-types.js';
 import { ServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mainTaskQueue, workflowIds } from '../shared/keys.js';
-import type { ReportPeriod } from '../shared/periods.js';
+import { mainTaskQueue, workflowIds } from '../workflow-safe/keys.js';
+import type { ReportPeriod } from '../workflow-safe/periods.js';
 import {
   rebuildSignal,
   stateQuery,
   type PeriodReportState,
   type RebuildRequest,
-} from '../shared/period-report-messages.js';
+} from '../workflow-safe/period-report-messages.js';
 
 /**
  * Signal-with-starts `report/{period}` on the deployment's main task queue (given it or its

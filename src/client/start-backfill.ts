@@ -1,10 +1,10 @@
 /** Starting a backfill: `backfill/{id}` on the main task queue, tagged for the Web UI. */
-import type { BackfillWorkflow } from '../shared/workflow-types.js';
+import type { BackfillWorkflow } from '../workflow-safe/workflow-types.js';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { BackfillInput } from '../shared/backfill.js';
-import { workflowIds } from '../shared/keys.js';
-import { BackfillId, RunKindAttribute } from '../shared/search-attributes.js';
+import type { BackfillInput } from '../workflow-safe/backfill.js';
+import { workflowIds } from '../workflow-safe/keys.js';
+import { BackfillId, RunKindAttribute } from '../workflow-safe/search-attributes.js';
 
 /** A readable, unique id: the range, the mode and a short random suffix. */
 export function newBackfillId(input: Pick<BackfillInput, 'from' | 'to' | 'mode'>): string {

@@ -1,15 +1,15 @@
 /** Starting a day from outside Temporal: one workflow ID per day, attaching to a running one. */
-import type { DailyPipelineWorkflow } from '../shared/workflow-types.js';
+import type { DailyPipelineWorkflow } from '../workflow-safe/workflow-types.js';
 import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import type { DatasetName } from '../shared/datasets.js';
-import { workflowIds } from '../shared/keys.js';
-import type { RunKind } from '../shared/pipeline.js';
-import { dayAttributes } from '../shared/search-attributes.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import { workflowIds } from '../workflow-safe/keys.js';
+import type { RunKind } from '../workflow-safe/pipeline.js';
+import { dayAttributes } from '../workflow-safe/search-attributes.js';
 
 export interface StartDayOptions {
   readonly date: string;

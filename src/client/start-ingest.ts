@@ -1,14 +1,14 @@
 /** Starting the ingestion of a file in the inbox from outside Temporal: one run per file and size. */
-import type { IngestDropWorkflow } from '../shared/workflow-types.js';
+import type { IngestDropWorkflow } from '../workflow-safe/workflow-types.js';
 import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   type Client,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import type { IngestDropInput } from '../shared/ingest.js';
-import { workflowIds } from '../shared/keys.js';
-import { Dataset } from '../shared/search-attributes.js';
+import type { IngestDropInput } from '../workflow-safe/ingest.js';
+import { workflowIds } from '../workflow-safe/keys.js';
+import { Dataset } from '../workflow-safe/search-attributes.js';
 
 /**
  * Starts `ingest/{key}#{bytes}`, or returns the run already in flight. A finished ingestion may be

@@ -1,6 +1,6 @@
 /** The environment schema, one zod object per concern (docs/configuration.md lists every variable). */
 import { z } from 'zod';
-import { isSlotMinutes, SLOT_MINUTES } from '../shared/slots.js';
+import { isSlotMinutes, SLOT_MINUTES } from '../workflow-safe/slots.js';
 import type { DatasetModule } from '../datasets/modules.js';
 
 const booleanString = z

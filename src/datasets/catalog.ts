@@ -1,5 +1,5 @@
 /** The catalog of datasets a worker runs: registered modules with their configuration, by name. */
-import { ErrorType } from '../shared/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import type { ConfiguredDataset, ConfiguredWith, DatasetCatalog, DatasetModule } from './modules.js';
 import { findCapability } from './modules.js';
 import { checkRegistry } from './registry-check.js';

@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
-import type { RowCounts } from '../shared/day-records.js';
+import type { RowCounts } from '../workflow-safe/day-records.js';
 import type { DayFile, DayInput } from './inputs.js';
 import type { DatasetReport } from './report-contract.js';
 

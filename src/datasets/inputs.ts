@@ -1,5 +1,5 @@
 /** What a dataset's day is made of: the inputs it declares and the raw files a transform reads. */
-import type { Slot } from '../shared/slots.js';
+import type { Slot } from '../workflow-safe/slots.js';
 
 /** A URL fetched after the day, stored as `raw/{dataset}/dt={date}/{source}.{extension}`. */
 export interface HttpInput {

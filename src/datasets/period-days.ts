@@ -1,5 +1,5 @@
 /** Reading one table of a period's days in one query, each row with the date of its day. */
-import { sqlString } from '../parquet/columns.js';
+import { sqlString } from '../duckdb/columns.js';
 import type { PeriodReportContext } from './report-contract.js';
 
 /**

@@ -3,7 +3,7 @@
  * Excel workbook, other binary data — so that it is refused with a message naming what it is,
  * instead of a header error on text decoded the wrong way.
  */
-import { BadDataError } from '../shared/errors.js';
+import { BadDataError } from '../workflow-safe/errors.js';
 
 export type WideEncoding = 'UTF-16LE' | 'UTF-16BE' | 'UTF-32LE' | 'UTF-32BE';
 

@@ -2,7 +2,7 @@
  * A service courant needs at start (Temporal, the document store, S3, DynamoDB) that cannot be
  * reached: one message naming the service, its address and the variable that sets it.
  */
-import { ErrorType } from '../shared/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { causeChain, systemErrorFields } from './cause-chain.js';
 
 /** A service as the configuration names it. */

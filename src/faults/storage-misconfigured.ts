@@ -5,7 +5,7 @@
  */
 import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ErrorType } from '../shared/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { causeChain, systemErrorFields } from './cause-chain.js';
 
 const REASONS: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@
  * scrape. Known from the day records at start (seed) and from the days this worker finishes.
  */
 import { Gauge, type Registry } from 'prom-client';
-import { parisDateOf, parisDayBounds } from '../shared/partition.js';
+import { parisDateOf, parisDayBounds } from '../workflow-safe/partition.js';
 import type { RecordStore } from '../storage/records.js';
 
 /** How far back the day records are read at start for a dataset's newest succeeded day. */

@@ -4,9 +4,9 @@
  * kept bounded: a dataset that is not registered is recorded as `other`.
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { CheckResult } from '../shared/quality.js';
+import type { CheckResult } from '../workflow-safe/quality.js';
 import type { ReadOrigin } from '../storage/object-store.js';
-import type { RowCounts } from '../shared/day-records.js';
+import type { RowCounts } from '../workflow-safe/day-records.js';
 import { Freshness } from './freshness.js';
 import { createMetricSet, type MetricSet } from './metric-set.js';
 

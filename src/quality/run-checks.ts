@@ -6,11 +6,11 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { QualityCheck, QualityContext } from '../datasets/capabilities/quality-checks.js';
-import type { RowCounts } from '../shared/day-records.js';
-import { sqlString } from '../parquet/columns.js';
-import { ErrorType } from '../shared/errors.js';
-import { parisDayBounds } from '../shared/partition.js';
-import type { CheckResult } from '../shared/quality.js';
+import type { RowCounts } from '../workflow-safe/day-records.js';
+import { sqlString } from '../duckdb/columns.js';
+import { ErrorType } from '../workflow-safe/errors.js';
+import { parisDayBounds } from '../workflow-safe/partition.js';
+import type { CheckResult } from '../workflow-safe/quality.js';
 
 const SAMPLE_ROWS = 5;
 

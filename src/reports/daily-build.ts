@@ -2,8 +2,8 @@
  * Writing a day's report across datasets: `reports/dt={date}/daily_report.{json,csv,html}` and
  * its `reports` record. Idempotent: the same outcomes and data give the same bytes.
  */
-import { storageKeys } from '../shared/keys.js';
-import { PARTITION_TIMEZONE } from '../shared/partition.js';
+import { storageKeys } from '../workflow-safe/keys.js';
+import { PARTITION_TIMEZONE } from '../workflow-safe/partition.js';
 import { dailyReportCsv, type DailyReport } from './daily-format.js';
 import { reportedDatasets, type DayOutcome } from './daily-sections.js';
 import { summariseDay } from './daily-summary.js';

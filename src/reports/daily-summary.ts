@@ -4,7 +4,7 @@
  * tells what happened that day.
  */
 import type { ReportSection } from './views.js';
-import type { CheckResult } from '../shared/quality.js';
+import type { CheckResult } from '../workflow-safe/quality.js';
 import { percent } from './format.js';
 
 export interface ReportedDataset {

@@ -1,5 +1,5 @@
 /** Text for reports: HTML escaping, numbers with units, Paris times. Deterministic (no clock). */
-import { PARTITION_TIMEZONE } from '../shared/partition.js';
+import { PARTITION_TIMEZONE } from '../workflow-safe/partition.js';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',

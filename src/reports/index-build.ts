@@ -2,12 +2,12 @@
  * Building `reports/index.html` from the day records' statuses and the period reports' records, with the
  * freshness of each dataset that declares when its days are due.
  */
-import { reportKeys } from '../shared/keys.js';
-import { MIN_PARTITION_DATE } from '../shared/partition.js';
-import { monthOf, yearOf } from '../shared/periods.js';
+import { reportKeys } from '../workflow-safe/keys.js';
+import { MIN_PARTITION_DATE } from '../workflow-safe/partition.js';
+import { monthOf, yearOf } from '../workflow-safe/periods.js';
 import type { ReportDeps } from './deps.js';
-import { dueAt, latestDueDay } from '../shared/freshness.js';
-import type { DayStatus } from '../shared/backfill.js';
+import { dueAt, latestDueDay } from '../workflow-safe/freshness.js';
+import type { DayStatus } from '../workflow-safe/backfill.js';
 import { reportIndexHtml, type DatasetFreshness, type IndexedPeriod } from './html/index-page.js';
 
 /** Last day the index looks for: far enough for any record. */

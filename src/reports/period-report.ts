@@ -5,8 +5,8 @@
  * JSON-safe and deterministic: the same days give the same bytes.
  */
 import type { PeriodSection, ReportFigure } from './views.js';
-import { PARTITION_TIMEZONE } from '../shared/partition.js';
-import { datesOfMonth, datesOfYear, monthOf, monthsOfYear } from '../shared/periods.js';
+import { PARTITION_TIMEZONE } from '../workflow-safe/partition.js';
+import { datesOfMonth, datesOfYear, monthOf, monthsOfYear } from '../workflow-safe/periods.js';
 import { DAY_DEFINITION } from './html/layout.js';
 
 /** blocked: failed by a `block` quality check (DataQuality); its data is left out of the period. */

@@ -1,6 +1,6 @@
 /** Operating the schedules: apply (idempotent upsert), describe, pause, unpause, trigger, backfill. */
 import { ScheduleNotFoundError, type Client, type ScheduleOverlapPolicy } from '@temporalio/client';
-import { nextDate, parisDayBounds } from '../shared/partition.js';
+import { nextDate, parisDayBounds } from '../workflow-safe/partition.js';
 import { describedShape, shapeChanges, type ScheduleDefinition } from './shape.js';
 
 export type ApplyResult =

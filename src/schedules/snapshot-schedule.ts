@@ -5,8 +5,8 @@
  * still under way are caught up — a slot past its end cannot be collected any more.
  */
 import { z } from 'zod';
-import { isSlotSeconds, SLOT_SECONDS } from '../shared/slots.js';
-import type { CollectSnapshotsInput } from '../shared/snapshots.js';
+import { isSlotSeconds, SLOT_SECONDS } from '../workflow-safe/slots.js';
+import type { CollectSnapshotsInput } from '../workflow-safe/snapshots.js';
 import { lengthText, windowText, type ScheduleDefinition } from './shape.js';
 import type { SnapshotScheduleSettings } from './settings.js';
 

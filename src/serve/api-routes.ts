@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { periodEnergyRows } from './period-energies.js';
 import { modulesWith } from '../datasets/modules.js';
 import { DATASET_MODULES, DATASET_NAMES } from '../datasets/registry.js';
-import { datesInRange } from '../shared/partition.js';
+import { datesInRange } from '../workflow-safe/partition.js';
 import { checkResultSchema, dayRunSchema, metricsRecordSchema } from '../storage/record-schemas.js';
 import type { ConsoleContext } from './context.js';
 import { CELL_STATUSES, datasetsOfRange, dayGrid } from './day-cells.js';

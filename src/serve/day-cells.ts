@@ -6,9 +6,9 @@
  */
 import { dailyDatasetNames, registeredCatalog } from '../datasets/catalog.js';
 import { DATASET_NAMES } from '../datasets/registry.js';
-import { ErrorType } from '../shared/errors.js';
-import { isDue, latestDueDay } from '../shared/freshness.js';
-import { datesInRange } from '../shared/partition.js';
+import { ErrorType } from '../workflow-safe/errors.js';
+import { isDue, latestDueDay } from '../workflow-safe/freshness.js';
+import { datesInRange } from '../workflow-safe/partition.js';
 import type { Config } from '../config/index.js';
 import type { RecordStore } from '../storage/records.js';
 

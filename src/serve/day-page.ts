@@ -4,9 +4,9 @@
  */
 import { escapeHtml, formatNumber, longDay } from '../reports/format.js';
 import { statusBadge, table } from '../reports/html/layout.js';
-import { whatToDo } from '../shared/failure-advice.js';
-import { ErrorType } from '../shared/errors.js';
-import { blockingChecks } from '../shared/quality.js';
+import { whatToDo } from '../workflow-safe/failure-advice.js';
+import { ErrorType } from '../workflow-safe/errors.js';
+import { blockingChecks } from '../workflow-safe/quality.js';
 import type { DayRun } from '../storage/records.js';
 import { consolePage } from './console-page.js';
 import type { DayCell } from './day-cells.js';

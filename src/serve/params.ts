@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/registry.js';
-import { isPartitionDate, MIN_PARTITION_DATE } from '../shared/partition.js';
+import { isPartitionDate, MIN_PARTITION_DATE } from '../workflow-safe/partition.js';
 
 /** The last day the console accepts: far enough for any real day, near enough to bound every range. */
 export const MAX_DATE = '2099-12-31';

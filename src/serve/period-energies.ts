@@ -6,10 +6,10 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { sqlString } from '../parquet/columns.js';
-import { openDuckDb } from '../parquet/duckdb.js';
-import { storageKeys } from '../shared/keys.js';
-import { datesInRange } from '../shared/partition.js';
+import { sqlString } from '../duckdb/columns.js';
+import { openDuckDb } from '../duckdb/duckdb.js';
+import { storageKeys } from '../workflow-safe/keys.js';
+import { datesInRange } from '../workflow-safe/partition.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
 import type { PeriodEnergies } from '../datasets/capabilities/energies.js';
 

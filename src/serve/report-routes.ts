@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { reportKeys, storageKeys } from '../shared/keys.js';
+import { reportKeys, storageKeys } from '../workflow-safe/keys.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { ConsoleContext } from './context.js';
 import { dateSchema, monthSchema, yearSchema } from './params.js';

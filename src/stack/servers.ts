@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { devServerSearchAttributeArgs } from '../shared/search-attributes.js';
+import { devServerSearchAttributeArgs } from '../workflow-safe/search-attributes.js';
 import { waitForPort } from './ports.js';
 import { startProcess, type ManagedProcess } from './process.js';
 

@@ -23,7 +23,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DayStatus } from '../shared/backfill.js';
+import type { DayStatus } from '../workflow-safe/backfill.js';
 import {
   dayRunSchema,
   dayStatusSchema,

@@ -5,8 +5,8 @@
  */
 import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
 import pLimit from 'p-limit';
-import type { DayStatus } from '../shared/backfill.js';
-import { datesInRange } from '../shared/partition.js';
+import type { DayStatus } from '../workflow-safe/backfill.js';
+import { datesInRange } from '../workflow-safe/partition.js';
 import {
   RECORD_TABLES,
   type DayRun,

@@ -1,6 +1,6 @@
 /** ObjectStore: the contract every object backend honours (docs/architecture.md#storage-keys). */
 import { ApplicationFailure } from '@temporalio/common';
-import { ErrorType } from '../shared/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 
 export interface StoredObjectInfo {
   readonly key: string;

@@ -1,7 +1,7 @@
 /** zod schemas for records read back from a database: what comes out is checked, not trusted. */
 import { z } from 'zod';
-import { PIPELINE_STAGES, RUN_KINDS } from '../shared/pipeline.js';
-import { CHECK_SEVERITIES } from '../shared/quality.js';
+import { PIPELINE_STAGES, RUN_KINDS } from '../workflow-safe/pipeline.js';
+import { CHECK_SEVERITIES } from '../workflow-safe/quality.js';
 
 export const checkResultSchema = z.object({
   name: z.string(),

@@ -1,8 +1,8 @@
 /** RecordStore: day runs, metrics and reports (docs/architecture.md#records). Every write is an upsert on its key. */
-import type { DayStatus } from '../shared/backfill.js';
-import type { CheckResult } from '../shared/quality.js';
-import type { InputFile, RowCounts } from '../shared/day-records.js';
-import type { PipelineStage, RunKind } from '../shared/pipeline.js';
+import type { DayStatus } from '../workflow-safe/backfill.js';
+import type { CheckResult } from '../workflow-safe/quality.js';
+import type { InputFile, RowCounts } from '../workflow-safe/day-records.js';
+import type { PipelineStage, RunKind } from '../workflow-safe/pipeline.js';
 
 export type DayRunStatus = 'running' | 'succeeded' | 'failed';
 

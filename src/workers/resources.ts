@@ -7,7 +7,7 @@ import type { ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
 import { registeredCatalog } from '../datasets/catalog.js';
 import { measuredObjectStore, type CourantMetrics } from '../observability/index.js';
-import { openDuckDb } from '../parquet/duckdb.js';
+import { openDuckDb } from '../duckdb/duckdb.js';
 import { ensureWritableDirectory, type LocalRoot } from '../faults/storage-misconfigured.js';
 import { createStorage, localRoots } from '../storage/index.js';
 

@@ -15,7 +15,7 @@ import {
 import { startTracing, type Tracing } from '../observability/tracing.js';
 import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { describeStorage } from '../storage/index.js';
-import { backfillTaskQueue } from '../shared/keys.js';
+import { backfillTaskQueue } from '../workflow-safe/keys.js';
 import { openWorkerResources } from './resources.js';
 import { workflowBundleFor } from './prebuilt-bundle.js';
 import { connectClient, connectWorkerConnection } from './temporal-connection.js';

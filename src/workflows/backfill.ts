@@ -10,15 +10,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { BackfillCarried, BackfillInput, BackfillSummary, FailedDay } from '../shared/backfill.js';
-import type { ImportRef } from '../shared/imports.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import { backfillTaskQueue } from '../shared/keys.js';
-import { checkBackfillInput } from '../shared/inputs.js';
+import type { BackfillCarried, BackfillInput, BackfillSummary, FailedDay } from '../workflow-safe/backfill.js';
+import type { ImportRef } from '../workflow-safe/imports.js';
+import { NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { backfillTaskQueue } from '../workflow-safe/keys.js';
+import { checkBackfillInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
-import { pauseSignal, progressQuery, resumeSignal } from '../shared/backfill-messages.js';
+import { pauseSignal, progressQuery, resumeSignal } from '../workflow-safe/backfill-messages.js';
 import { describeFailure } from './failure-messages.js';
-import { monthOf } from '../shared/periods.js';
+import { monthOf } from '../workflow-safe/periods.js';
 import { runDay } from './run-day.js';
 
 /** Planning reads the day records once per backfill. */

@@ -1,7 +1,7 @@
 /** A workflow's input through its pure check; a bad input fails the run at once (retrying cannot fix it). */
 import { ApplicationFailure } from '@temporalio/workflow';
-import { ErrorType } from '../shared/errors.js';
-import { InvalidInputError } from '../shared/inputs.js';
+import { ErrorType } from '../workflow-safe/errors.js';
+import { InvalidInputError } from '../workflow-safe/inputs.js';
 
 export function checkedInput<T>(check: (raw: unknown) => T, raw: unknown): T {
   try {

@@ -1,15 +1,15 @@
 import { ApplicationFailure, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import { partitionDateAttribute } from '../shared/partition.js';
-import { PartitionDate, TemporalScheduledStartTime } from '../shared/search-attributes.js';
-import { isSlotMinutes, isSlotSeconds, slotOf, slotOfSeconds } from '../shared/slots.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { partitionDateAttribute } from '../workflow-safe/partition.js';
+import { PartitionDate, TemporalScheduledStartTime } from '../workflow-safe/search-attributes.js';
+import { isSlotMinutes, isSlotSeconds, slotOf, slotOfSeconds } from '../workflow-safe/slots.js';
 import type {
   CollectSnapshotsInput,
   CollectSnapshotsOutput,
   SnapshotSlot,
   SnapshotTaken,
-} from '../shared/snapshots.js';
+} from '../workflow-safe/snapshots.js';
 import { describeFailure } from './failure-messages.js';
 import { localRecordKeeping } from './local-activities.js';
 

@@ -9,14 +9,14 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { DatasetOutcome } from '../activities/report.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import { checkDailyPipelineInput } from '../shared/inputs.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { checkDailyPipelineInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
-import { workflowIds } from '../shared/keys.js';
-import { partitionDateAttribute } from '../shared/partition.js';
-import { monthOf } from '../shared/periods.js';
-import { resolvePartition } from '../shared/resolve-partition.js';
-import type { DailyPipelineInput, DailyPipelineOutput, DatasetDayOutput } from '../shared/pipeline.js';
+import { workflowIds } from '../workflow-safe/keys.js';
+import { partitionDateAttribute } from '../workflow-safe/partition.js';
+import { monthOf } from '../workflow-safe/periods.js';
+import { resolvePartition } from '../workflow-safe/resolve-partition.js';
+import type { DailyPipelineInput, DailyPipelineOutput, DatasetDayOutput } from '../workflow-safe/pipeline.js';
 import {
   BackfillId,
   PartitionDate,
@@ -24,7 +24,7 @@ import {
   RunKindAttribute,
   TemporalScheduledStartTime,
   dayAttributes,
-} from '../shared/search-attributes.js';
+} from '../workflow-safe/search-attributes.js';
 import { datasetDay } from './dataset-day.js';
 import { describeFailure } from './failure-messages.js';
 import { localRecordKeeping } from './local-activities.js';

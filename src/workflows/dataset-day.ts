@@ -8,13 +8,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { InputFile } from '../shared/day-records.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import { checkDatasetDayInput } from '../shared/inputs.js';
+import type { InputFile } from '../workflow-safe/day-records.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { checkDatasetDayInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
-import { blockingChecks, describeCheck, type CheckResult } from '../shared/quality.js';
-import type { DatasetDayInput, DatasetDayOutput, PipelineStage } from '../shared/pipeline.js';
-import { PipelineStageAttribute } from '../shared/search-attributes.js';
+import { blockingChecks, describeCheck, type CheckResult } from '../workflow-safe/quality.js';
+import type { DatasetDayInput, DatasetDayOutput, PipelineStage } from '../workflow-safe/pipeline.js';
+import { PipelineStageAttribute } from '../workflow-safe/search-attributes.js';
 import { describeFailure, operatorMessage } from './failure-messages.js';
 import { localRecordKeeping } from './local-activities.js';
 

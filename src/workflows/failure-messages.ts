@@ -1,6 +1,6 @@
 /** What an operator reads when a day fails: what failed, where, and what to do. Pure. */
 import { ApplicationFailure, TemporalFailure } from '@temporalio/workflow';
-import { whatToDo } from '../shared/failure-advice.js';
+import { whatToDo } from '../workflow-safe/failure-advice.js';
 
 export interface FailureSummary {
   readonly type: string;

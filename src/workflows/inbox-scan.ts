@@ -1,10 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { log, ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import type { InboxScanOutput } from '../shared/ingest.js';
-import { workflowIds } from '../shared/keys.js';
-import { Dataset } from '../shared/search-attributes.js';
+import { NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import type { InboxScanOutput } from '../workflow-safe/ingest.js';
+import { workflowIds } from '../workflow-safe/keys.js';
+import { Dataset } from '../workflow-safe/search-attributes.js';
 import { ingestDrop } from './ingest-drop.js';
 
 /** Listing is quick; a store that does not answer is tried again at the next scan. */

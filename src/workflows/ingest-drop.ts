@@ -1,10 +1,10 @@
 import { ApplicationFailure, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import type { IngestDropInput, IngestDropOutput } from '../shared/ingest.js';
-import { checkIngestDropInput } from '../shared/inputs.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import type { IngestDropInput, IngestDropOutput } from '../workflow-safe/ingest.js';
+import { checkIngestDropInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
-import { Dataset } from '../shared/search-attributes.js';
+import { Dataset } from '../workflow-safe/search-attributes.js';
 import { describeFailure } from './failure-messages.js';
 import { runDay } from './run-day.js';
 

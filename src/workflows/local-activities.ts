@@ -1,6 +1,6 @@
 import { proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
+import { NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
 
 /**
  * Record keeping and planning, run inside the workflow task (local activities): short reads and

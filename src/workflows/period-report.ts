@@ -8,15 +8,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import { parentPeriod, parsePeriod } from '../shared/periods.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { parentPeriod, parsePeriod } from '../workflow-safe/periods.js';
 import { describeFailure } from './failure-messages.js';
 import {
   rebuildSignal,
   stateQuery,
   type PeriodReportInput,
   type PeriodReportState,
-} from '../shared/period-report-messages.js';
+} from '../workflow-safe/period-report-messages.js';
 
 /** A build reads up to a year of partitions: minutes at most, retried on transient faults. */
 const build = proxyActivities<Activities>({

@@ -1,9 +1,9 @@
 import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ProvisionalDay } from '../activities/revised-days.js';
-import { monthOf } from '../shared/periods.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import { parisDateOf } from '../shared/partition.js';
+import { monthOf } from '../workflow-safe/periods.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { parisDateOf } from '../workflow-safe/partition.js';
 import { describeFailure } from './failure-messages.js';
 import { runDay } from './run-day.js';
 

@@ -2,12 +2,12 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { DatasetName } from '../shared/datasets.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errors.js';
-import type { ImportRef } from '../shared/imports.js';
-import { workflowIds } from '../shared/keys.js';
-import type { DailyPipelineOutput, RunKind } from '../shared/pipeline.js';
-import { dayAttributes } from '../shared/search-attributes.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import type { ImportRef } from '../workflow-safe/imports.js';
+import { workflowIds } from '../workflow-safe/keys.js';
+import type { DailyPipelineOutput, RunKind } from '../workflow-safe/pipeline.js';
+import { dayAttributes } from '../workflow-safe/search-attributes.js';
 import { dailyPipeline } from './daily-pipeline.js';
 
 /** Waiting for another run of the day: as long as a day may take, heartbeating. */

@@ -1,9 +1,9 @@
 import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { ErrorType } from '../shared/errors.js';
-import { partitionDateAttribute } from '../shared/partition.js';
-import type { DailyPipelineOutput } from '../shared/pipeline.js';
-import { resolvePartition } from '../shared/resolve-partition.js';
-import { PartitionDate, RunKindAttribute, TemporalScheduledStartTime } from '../shared/search-attributes.js';
+import { ErrorType } from '../workflow-safe/errors.js';
+import { partitionDateAttribute } from '../workflow-safe/partition.js';
+import type { DailyPipelineOutput } from '../workflow-safe/pipeline.js';
+import { resolvePartition } from '../workflow-safe/resolve-partition.js';
+import { PartitionDate, RunKindAttribute, TemporalScheduledStartTime } from '../workflow-safe/search-attributes.js';
 import { runDay } from './run-day.js';
 
 export interface ScheduledDailyInput {

@@ -19,7 +19,7 @@ import { startTemporalDevServer } from '../../src/stack/servers.js';
 import { resolveTool } from '../../src/stack/tools.js';
 import { applySchedule, type ApplyResult } from '../../src/schedules/operations.js';
 import { snapshotSchedule } from '../../src/schedules/snapshot-schedule.js';
-import { slotStartSeconds } from '../../src/shared/slots.js';
+import { slotStartSeconds } from '../../src/workflow-safe/slots.js';
 import { uniqueName } from '../support/names.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { startGbfsServer, type GbfsServer } from '../support/velib-gbfs.js';

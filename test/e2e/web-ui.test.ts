@@ -11,8 +11,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
-import { workflowIds } from '../../src/shared/keys.js';
-import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
+import { SEARCH_ATTRIBUTES } from '../../src/workflow-safe/search-attributes.js';
 import { freePort } from '../../src/stack/ports.js';
 import { PROJECT_ROOT, resolveTool } from '../../src/stack/tools.js';
 import {

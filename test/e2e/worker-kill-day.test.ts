@@ -13,7 +13,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
-import { workflowIds } from '../../src/shared/keys.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { uniqueName } from '../support/names.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';

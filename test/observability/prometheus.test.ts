@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 import { freePort } from '../../src/stack/ports.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { createRecordStore, type RecordStore } from '../../src/storage/index.js';

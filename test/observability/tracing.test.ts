@@ -14,7 +14,7 @@ import { ConfigError, loadConfig, type Config } from '../../src/config/index.js'
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { startTracing, type Tracing } from '../../src/observability/tracing.js';
 import { loggedExporter } from '../../src/observability/tracing-export.js';
-import { workflowIds } from '../../src/shared/keys.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { freePort } from '../../src/stack/ports.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
 import { createLogger } from '../../src/workers/logger.js';

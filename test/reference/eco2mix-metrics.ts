@@ -4,7 +4,7 @@
  * (src/datasets/eco2mix/day-metrics.ts), kept here unchanged, for the tests to compare the SQL
  * against an independent computation on every fixture day.
  */
-import { expectedPoints, parisDayBounds, PARTITION_TIMEZONE } from '../../src/shared/partition.js';
+import { expectedPoints, parisDayBounds, PARTITION_TIMEZONE } from '../../src/workflow-safe/partition.js';
 import type { Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics-schema.js';
 import { ECO2MIX_NATURES, natureOf, natureRank } from '../../src/datasets/eco2mix/nature.js';
 import type { Eco2mixMeasure, Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';

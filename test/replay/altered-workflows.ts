@@ -4,7 +4,7 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../src/activities/index.js';
-import type { DailyPipelineInput } from '../../src/shared/pipeline.js';
+import type { DailyPipelineInput } from '../../src/workflow-safe/pipeline.js';
 
 const quick = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes' });
 

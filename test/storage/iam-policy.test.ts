@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import * as keyModule from '../../src/shared/keys.js';
-import { storageKeys } from '../../src/shared/keys.js';
+import * as keyModule from '../../src/workflow-safe/keys.js';
+import { storageKeys } from '../../src/workflow-safe/keys.js';
 import { CachedObjectStore } from '../../src/storage/cached-object-store.js';
 import { DynamoRecordStore } from '../../src/storage/dynamo-record-store.js';
 import { ObjectCache } from '../../src/storage/object-cache.js';
@@ -71,7 +71,7 @@ function actionsOf(commands: readonly string[]): Set<string> {
 }
 
 /**
- * Arguments for one sample key of every key builder (`*Keys.*` in src/shared/keys.ts). A builder
+ * Arguments for one sample key of every key builder (`*Keys.*` in src/workflow-safe/keys.ts). A builder
  * without an entry here fails the test: add one, then make sure the policy grants its prefix.
  */
 const SAMPLE_ARGS: Record<string, readonly unknown[]> = {

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storageKeys } from '../../src/shared/keys.js';
+import { storageKeys } from '../../src/workflow-safe/keys.js';
 import { ObjectNotFoundError, type ObjectStore } from '../../src/storage/object-store.js';
 
 export interface ObjectStoreUnderTest {

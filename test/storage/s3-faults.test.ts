@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storageKeys } from '../../src/shared/keys.js';
+import { storageKeys } from '../../src/workflow-safe/keys.js';
 import { CachedObjectStore } from '../../src/storage/cached-object-store.js';
 import { cacheCopy, FallbackObjectStore, mirrorCopy } from '../../src/storage/fallback-object-store.js';
 import { LocalObjectStore } from '../../src/storage/local-object-store.js';

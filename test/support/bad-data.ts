@@ -1,5 +1,5 @@
 /** The BadDataError a piece of work throws; fails the test when it throws nothing or something else. */
-import { BadDataError } from '../../src/shared/errors.js';
+import { BadDataError } from '../../src/workflow-safe/errors.js';
 
 export function badDataFrom(work: () => unknown): BadDataError {
   try {

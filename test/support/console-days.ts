@@ -1,5 +1,5 @@
 /** Day records as the pipeline writes them, for the console's tests and bench: succeeded, failed, blocked. */
-import type { CheckResult } from '../../src/shared/quality.js';
+import type { CheckResult } from '../../src/workflow-safe/quality.js';
 import type { DayRun } from '../../src/storage/records.js';
 
 export function succeededRun(dataset: string, date: string, checks: readonly CheckResult[] = []): DayRun {

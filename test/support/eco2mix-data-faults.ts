@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { instantOf, type ApiRecord } from '../../src/datasets/eco2mix/export-csv.js';
 import { ECO2MIX_MEASURES, type Eco2mixMeasure, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { PRODUCTION_SOURCES, type ProductionSource } from '../../src/datasets/eco2mix/labels.js';
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 
 /** Numbers in [0, 1) drawn from a seed, the same sequence for the same seed. */
 export function seededDraws(seed: string): () => number {

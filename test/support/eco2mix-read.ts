@@ -18,7 +18,7 @@ import {
 import type { Eco2mixSource } from '../../src/datasets/eco2mix/sources.js';
 import { transformEco2mix } from '../../src/datasets/eco2mix/transform.js';
 import type { RejectedRow } from '../../src/datasets/types.js';
-import { readParquetRows } from '../../src/parquet/read.js';
+import { readParquetRows } from '../../src/duckdb/read.js';
 import { useScratchDuckDb } from './scratch-duckdb.js';
 
 export interface ReadExport extends Omit<ExportReading, 'rejects'> {

@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../../src/workflow-safe/search-attributes.js';
 import { freePort, isListening } from '../../src/stack/ports.js';
 import { startDocumentStore, startDynamoDbLocal, startMinio } from '../../src/stack/servers.js';
 import { resolveDynamoDbLocal, resolveTool } from '../../src/stack/tools.js';

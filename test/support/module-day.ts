@@ -7,7 +7,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetDefinition, DayMetrics, TransformOutput } from '../../src/datasets/contract.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
-import { sqlString } from '../../src/parquet/columns.js';
+import { sqlString } from '../../src/duckdb/columns.js';
 import type { ScratchDuckDb } from './scratch-duckdb.js';
 
 export interface ModuleDay {

@@ -2,7 +2,7 @@
  * Exports of the Paris traffic counters written by the tests, in the portal's machine layout, and
  * answers of the live dataset's range.
  */
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 
 /**
  * The export of Paris day `date` for one arc: one row per hour ENDING in (D 00:00, D+1 00:00],

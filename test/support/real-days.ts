@@ -12,8 +12,8 @@ import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-expo
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
 import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import { smartmeterDataset } from '../../src/datasets/smartmeter/module.js';
-import type { RowCounts } from '../../src/shared/day-records.js';
-import { datesInRange } from '../../src/shared/partition.js';
+import type { RowCounts } from '../../src/workflow-safe/day-records.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { ECO2MIX_FIXTURE_FILES, eco2mixFixturePath, loadSampleDay, readEco2mixFixture } from './eco2mix-fixtures.js';
 import type { Eco2mixReader } from './eco2mix-read.js';

@@ -5,7 +5,7 @@
  * disclaimer and a blank line at the end. Deterministic values on a daily curve, not real data.
  */
 import { zipSync } from 'fflate';
-import { datesInRange, parisDayBounds } from '../../src/shared/partition.js';
+import { datesInRange, parisDayBounds } from '../../src/workflow-safe/partition.js';
 
 export type RteFileKind = 'TR' | 'Consolide' | 'Definitif';
 

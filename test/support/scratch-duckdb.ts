@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll } from 'vitest';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
+import { openDuckDb } from '../../src/duckdb/duckdb.js';
 
 export interface ScratchDuckDb {
   /** Valid inside the tests of the file (opened before them, closed after). */

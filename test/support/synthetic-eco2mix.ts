@@ -4,7 +4,7 @@
  * like real data (they pass the quality checks); they are not real data.
  */
 import { apiRecordsToExportCsv } from '../../src/datasets/eco2mix/export-csv.js';
-import { datesInRange, parisDayBounds } from '../../src/shared/partition.js';
+import { datesInRange, parisDayBounds } from '../../src/workflow-safe/partition.js';
 
 const QUARTER_MS = 15 * 60_000;
 

@@ -1,7 +1,7 @@
 /** The backfill progress line the CLI prints while `--wait`ing: planning, preparing an import, then the bar. */
 import { describe, expect, it } from 'vitest';
 import { progressLine } from '../../src/cli/backfill-progress.js';
-import type { BackfillProgress } from '../../src/shared/backfill.js';
+import type { BackfillProgress } from '../../src/workflow-safe/backfill.js';
 
 const progress: BackfillProgress = {
   planned: 365,

@@ -24,7 +24,7 @@ import { checkGbfsBody } from '../../src/datasets/cityflow-velib/source.js';
 import { archiveUrl } from '../../src/datasets/cityflow-weather/source.js';
 import { archiveAnswer, loadWeatherSample } from '../../src/datasets/cityflow-weather/demo/open-meteo-answers.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
-import { parisDateOf } from '../../src/shared/partition.js';
+import { parisDateOf } from '../../src/workflow-safe/partition.js';
 
 const WITH_DEMO = withDemo(DATASET_MODULES);
 const CITYFLOW = ['cityflow-traffic', 'cityflow-weather', 'cityflow-velib', 'cityflow-roadworks'];

@@ -21,8 +21,8 @@ import {
   roadworksSnapshot,
 } from '../../src/datasets/cityflow-roadworks/source.js';
 import { ROADWORKS_TABLE, SNAPSHOT_TABLE } from '../../src/datasets/cityflow-roadworks/transform.js';
-import { BadDataError, NoDataError } from '../../src/shared/errors.js';
-import { slotOf } from '../../src/shared/slots.js';
+import { BadDataError, NoDataError } from '../../src/workflow-safe/errors.js';
+import { slotOf } from '../../src/workflow-safe/slots.js';
 import { roadworksList, type Work } from '../support/paris-roadworks.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';

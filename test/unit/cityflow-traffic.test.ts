@@ -14,8 +14,8 @@ import { liveRangeUrl, parseLiveRange } from '../../src/datasets/cityflow-traffi
 import { trafficExportUrl } from '../../src/datasets/cityflow-traffic/source.js';
 import { TRAFFIC_TABLE } from '../../src/datasets/cityflow-traffic/transform.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
-import { BadDataError, NoDataError } from '../../src/shared/errors.js';
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { BadDataError, NoDataError } from '../../src/workflow-safe/errors.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 import { EMPTY_TRAFFIC_EXPORT, liveRangeAnswer, trafficDayExport } from '../support/paris-traffic.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';

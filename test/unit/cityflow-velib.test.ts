@@ -13,8 +13,8 @@ import { checkGbfsBody, velibSources } from '../../src/datasets/cityflow-velib/s
 import { STATIONS_TABLE } from '../../src/datasets/cityflow-velib/station-list.js';
 import { STATUS_TABLE } from '../../src/datasets/cityflow-velib/transform.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
-import { BadDataError, NoDataError } from '../../src/shared/errors.js';
-import { daySlots, type Slot } from '../../src/shared/slots.js';
+import { BadDataError, NoDataError } from '../../src/workflow-safe/errors.js';
+import { daySlots, type Slot } from '../../src/workflow-safe/slots.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 import { DEMO_SAMPLES } from '../support/samples.js';

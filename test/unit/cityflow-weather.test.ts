@@ -15,7 +15,7 @@ import type { WeatherConfig } from '../../src/datasets/cityflow-weather/config.j
 import { archiveUrl, forecastUrl } from '../../src/datasets/cityflow-weather/source.js';
 import { WEATHER_TABLE } from '../../src/datasets/cityflow-weather/transform.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
-import { BadDataError, ErrorType } from '../../src/shared/errors.js';
+import { BadDataError, ErrorType } from '../../src/workflow-safe/errors.js';
 import { OPEN_METEO_SAMPLE, startOpenMeteoServer, type OpenMeteoServer } from '../support/open-meteo.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';

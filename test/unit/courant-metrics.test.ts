@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { CourantMetrics } from '../../src/observability/index.js';
-import { parisDayBounds } from '../../src/shared/partition.js';
-import type { DayStatus } from '../../src/shared/backfill.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
+import type { DayStatus } from '../../src/workflow-safe/backfill.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
 const NOW = new Date('2024-10-28T12:00:00Z');

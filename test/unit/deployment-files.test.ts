@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../src/config/index.js';
 import { fullEnvSchema } from '../../src/config/schema.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
-import { devServerSearchAttributeArgs } from '../../src/shared/search-attributes.js';
+import { devServerSearchAttributeArgs } from '../../src/workflow-safe/search-attributes.js';
 import { DEV_SERVER_SPEED_SETTINGS } from '../../src/stack/servers.js';
 
 /** courant's variables and those of every registered dataset module. */

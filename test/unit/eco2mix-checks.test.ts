@@ -13,10 +13,10 @@ import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, type Eco2mixRecord } from '../.
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
 import type { Eco2mixSource } from '../../src/datasets/eco2mix/sources.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
-import { writeParquetRows } from '../../src/parquet/write.js';
+import { writeParquetRows } from '../../src/duckdb/write.js';
 import { QualityCheckBrokenError, runChecks } from '../../src/quality/run-checks.js';
-import { datesInRange } from '../../src/shared/partition.js';
-import { blockingChecks, warningChecks, type CheckResult } from '../../src/shared/quality.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
+import { blockingChecks, warningChecks, type CheckResult } from '../../src/workflow-safe/quality.js';
 import { eco2mixFixturePath, loadSampleDay } from '../support/eco2mix-fixtures.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 import { useEco2mixReader } from '../support/eco2mix-read.js';

@@ -15,8 +15,8 @@ import { ECO2MIX_PARQUET_COLUMNS, type Eco2mixRecord } from '../../src/datasets/
 import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte-export.js';
 import type { Eco2mixSource } from '../../src/datasets/eco2mix/sources.js';
 import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
-import { writeParquetRows } from '../../src/parquet/write.js';
-import { datesInRange } from '../../src/shared/partition.js';
+import { writeParquetRows } from '../../src/duckdb/write.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { eco2mixFixturePath, eco2mixRecord, loadSampleDay } from '../support/eco2mix-fixtures.js';
 import { buildRteFile } from '../support/rte-files.js';
 import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';

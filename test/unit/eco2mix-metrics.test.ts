@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eco2mixMetricsSchema, type Eco2mixMetrics } from '../../src/datasets/eco2mix/metrics-schema.js';
 import { computeEco2mixMetrics } from '../reference/eco2mix-metrics.js';
-import { expectedPoints } from '../../src/shared/partition.js';
+import { expectedPoints } from '../../src/workflow-safe/partition.js';
 import { eco2mixRecord, loadSampleDay } from '../support/eco2mix-fixtures.js';
 import { useEco2mixReader } from '../support/eco2mix-read.js';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { groupedExport } from '../../src/datasets/eco2mix/demo/odre-grouped.js';
 import { natureOf } from '../../src/datasets/eco2mix/nature.js';
 import { eco2mixRangeRevisions, eco2mixRevisions } from '../../src/datasets/eco2mix/revisions.js';
-import { BadDataError } from '../../src/shared/errors.js';
+import { BadDataError } from '../../src/workflow-safe/errors.js';
 
 const body = (groups: unknown) => new TextEncoder().encode(JSON.stringify(groups));
 const day = (date: string, nature: string) => ({ date, metrics: { dataset: 'eco2mix', nature } });

@@ -13,7 +13,7 @@ import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
 import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
 import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import { LISTED_ENERGIES } from '../../src/datasets/enedis/report.js';
-import { datesInRange } from '../../src/shared/partition.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { c15Event, r151Days, r151Flow } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 

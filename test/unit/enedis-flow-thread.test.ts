@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { BucketFile } from '../../src/datasets/enedis/day-buckets.js';
 import { writeFileFlows } from '../../src/datasets/enedis/flow-files.js';
 import { readFlowsOffThread } from '../../src/datasets/enedis/flow-thread.js';
-import { BadDataError, ErrorType } from '../../src/shared/errors.js';
+import { BadDataError, ErrorType } from '../../src/workflow-safe/errors.js';
 import { r151Flow } from '../support/enedis-flows.js';
 
 async function fileWith(body: string | Buffer): Promise<{ local: string; scratch: string }> {

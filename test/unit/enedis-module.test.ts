@@ -16,7 +16,7 @@ import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisDrop } from '../../src/datasets/enedis/drop.js';
 import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import { runChecks } from '../../src/quality/run-checks.js';
-import { BadDataError } from '../../src/shared/errors.js';
+import { BadDataError } from '../../src/workflow-safe/errors.js';
 import { r151Flow } from '../support/enedis-flows.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';

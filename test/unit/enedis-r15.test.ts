@@ -16,7 +16,7 @@ import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
 import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
 import { enedisDrop } from '../../src/datasets/enedis/drop.js';
-import { sqlString } from '../../src/parquet/columns.js';
+import { sqlString } from '../../src/duckdb/columns.js';
 import { runChecks } from '../../src/quality/run-checks.js';
 import { r151Flow, r15Flow, type R15Reading, type R15Units } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';

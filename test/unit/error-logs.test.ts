@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
 import { MongoClient } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ErrorType } from '../../src/shared/errors.js';
+import { ErrorType } from '../../src/workflow-safe/errors.js';
 import { createLogger } from '../../src/workers/logger.js';
 import { forwardSdkLogs } from '../../src/workers/temporal-runtime.js';
 

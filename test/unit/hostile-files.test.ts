@@ -15,7 +15,7 @@ import { writeFileFlows } from '../../src/datasets/enedis/flow-files.js';
 import { createFlowReader, MAX_FIELD_CHARS, MAX_TEXT_CHARS } from '../../src/datasets/enedis/flow-xml.js';
 import { countDataLines, MAX_LINE_BYTES } from '../../src/datasets/smartmeter/line-count.js';
 import { smartMeterDrop } from '../../src/datasets/smartmeter/drop.js';
-import { BadDataError } from '../../src/shared/errors.js';
+import { BadDataError } from '../../src/workflow-safe/errors.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { r151Flow } from '../support/enedis-flows.js';
 import {

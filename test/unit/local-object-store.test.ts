@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storageKeys } from '../../src/shared/keys.js';
+import { storageKeys } from '../../src/workflow-safe/keys.js';
 import { LocalObjectStore } from '../../src/storage/local-object-store.js';
 
 let root: string;

@@ -18,7 +18,7 @@ import type { DayFile } from '../../src/datasets/inputs.js';
 import { findCapability } from '../../src/datasets/modules.js';
 import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
 import { smartmeterDataset } from '../../src/datasets/smartmeter/module.js';
-import { ErrorType } from '../../src/shared/errors.js';
+import { ErrorType } from '../../src/workflow-safe/errors.js';
 import { runModuleDay } from '../support/module-day.js';
 import { dayFile, ENEDIS_CONFIG, SMARTMETER_CONFIG } from '../support/real-days.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';

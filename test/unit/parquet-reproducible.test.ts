@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { sqlString } from '../../src/parquet/columns.js';
-import { writeParquetRows } from '../../src/parquet/write.js';
+import { sqlString } from '../../src/duckdb/columns.js';
+import { writeParquetRows } from '../../src/duckdb/write.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const scratch = useScratchDuckDb('courant-parquet-reproducible-');

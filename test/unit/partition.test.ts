@@ -9,7 +9,7 @@ import {
   partitionDateAttribute,
   partitionDateProblem,
   previousDate,
-} from '../../src/shared/partition.js';
+} from '../../src/workflow-safe/partition.js';
 
 describe('Paris day maths', () => {
   it('an ordinary winter day starts at 23:00 UTC the evening before and has 96 quarter-hours', () => {

@@ -16,9 +16,9 @@ import { enedisChecks } from '../../src/datasets/enedis/checks.js';
 import { modulesWith } from '../../src/datasets/modules.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { smartMeterChecks } from '../../src/datasets/smartmeter/checks.js';
-import { writeParquetRows } from '../../src/parquet/write.js';
+import { writeParquetRows } from '../../src/duckdb/write.js';
 import { runChecks } from '../../src/quality/run-checks.js';
-import { blockingChecks, type CheckResult } from '../../src/shared/quality.js';
+import { blockingChecks, type CheckResult } from '../../src/workflow-safe/quality.js';
 import { ECO2MIX_FAULTS, glitchPlan, withGlitches } from '../support/eco2mix-data-faults.js';
 import { useEco2mixReader } from '../support/eco2mix-read.js';
 import {

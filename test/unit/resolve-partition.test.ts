@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePartition, scheduledDay } from '../../src/shared/resolve-partition.js';
+import { resolvePartition, scheduledDay } from '../../src/workflow-safe/resolve-partition.js';
 
 describe('resolvePartition', () => {
   it('prefers the explicit input over every attribute', () => {

@@ -18,7 +18,7 @@ import { readHeaderLine } from '../../src/datasets/smartmeter/header.js';
 import { countDataLines } from '../../src/datasets/smartmeter/line-count.js';
 import { fileRowsSql } from '../../src/datasets/smartmeter/rows-sql.js';
 import { recogniseShape } from '../../src/datasets/smartmeter/shapes.js';
-import { BadDataError } from '../../src/shared/errors.js';
+import { BadDataError } from '../../src/workflow-safe/errors.js';
 import { eco2mixFixtureNames, eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
 import { buildRteFile } from '../support/rte-files.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';

@@ -6,7 +6,7 @@ import {
   readRteTime,
   wallClockInstant,
 } from '../../src/datasets/eco2mix/rte-time.js';
-import { datesOfMonth, datesOfYear, parentPeriod, parsePeriod } from '../../src/shared/periods.js';
+import { datesOfMonth, datesOfYear, parentPeriod, parsePeriod } from '../../src/workflow-safe/periods.js';
 
 const iso = (ms: readonly number[]) => ms.map((m) => new Date(m).toISOString());
 

@@ -1,7 +1,7 @@
 /** Snapshot slots: aligned on the hour, named by their Paris wall-clock start, 23/24/25-hour days. */
 import { describe, expect, it } from 'vitest';
-import { storageKeys } from '../../src/shared/keys.js';
-import { daySlots, slotOf, slotOfSeconds, slotStart, slotStartSeconds } from '../../src/shared/slots.js';
+import { storageKeys } from '../../src/workflow-safe/keys.js';
+import { daySlots, slotOf, slotOfSeconds, slotStart, slotStartSeconds } from '../../src/workflow-safe/slots.js';
 
 describe('snapshot slots', () => {
   it('has 24 × 4 quarter-hour slots on an ordinary day, the first at Paris midnight', () => {

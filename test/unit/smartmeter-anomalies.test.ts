@@ -15,10 +15,10 @@ import {
   LEVEL_WINDOW_HOURS,
 } from '../../src/datasets/smartmeter/anomaly-sql.js';
 import { scoreAnomalies } from '../../src/datasets/smartmeter/anomalies.js';
-import { sqlString } from '../../src/parquet/columns.js';
-import { copyToParquetSql } from '../../src/parquet/copy.js';
-import { openDuckDb } from '../../src/parquet/duckdb.js';
-import { parisDayBounds, previousDate } from '../../src/shared/partition.js';
+import { sqlString } from '../../src/duckdb/columns.js';
+import { copyToParquetSql } from '../../src/duckdb/copy.js';
+import { openDuckDb } from '../../src/duckdb/duckdb.js';
+import { parisDayBounds, previousDate } from '../../src/workflow-safe/partition.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const KAGGLE = path.join('test', 'fixtures', 'smartmeter', 'jaslemkaril_kaggle_ziya07_smart_meter_data.csv');

@@ -12,8 +12,8 @@ import type { DayFile } from '../../src/datasets/inputs.js';
 import { smartMeterChecks } from '../../src/datasets/smartmeter/checks.js';
 import { transformSmartMeterFiles } from '../../src/datasets/smartmeter/day-transform.js';
 import { runChecks } from '../../src/quality/run-checks.js';
-import { parisDayBounds } from '../../src/shared/partition.js';
-import { blockingChecks, type CheckResult } from '../../src/shared/quality.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
+import { blockingChecks, type CheckResult } from '../../src/workflow-safe/quality.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const scratch = useScratchDuckDb('courant-smartmeter-checks-');

@@ -11,10 +11,10 @@ import { transformSmartMeterFiles } from '../../src/datasets/smartmeter/day-tran
 import { smartMeterMetrics } from '../../src/datasets/smartmeter/day-metrics.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
 import { smartMeterDrop } from '../../src/datasets/smartmeter/drop.js';
-import { sqlString } from '../../src/parquet/columns.js';
-import { BadDataError } from '../../src/shared/errors.js';
+import { sqlString } from '../../src/duckdb/columns.js';
+import { BadDataError } from '../../src/workflow-safe/errors.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const KAGGLE = path.join('test', 'fixtures', 'smartmeter', 'jaslemkaril_kaggle_ziya07_smart_meter_data.csv');

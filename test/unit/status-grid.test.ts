@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { statusGrid } from '../../src/cli/status-grid.js';
-import type { CheckResult } from '../../src/shared/quality.js';
+import type { CheckResult } from '../../src/workflow-safe/quality.js';
 import type { DayRun } from '../../src/storage/records.js';
 
 const dueHours = (dataset: string) => (dataset === 'eco2mix' ? 7 : null);

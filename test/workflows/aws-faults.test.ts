@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
-import { workflowIds } from '../../src/shared/keys.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { createRecordStore } from '../../src/storage/index.js';
 import { S3ObjectStore } from '../../src/storage/s3-object-store.js';

@@ -1,9 +1,9 @@
 /** Backfills on the real dev server through the real `courant` command, worker and records. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
-import { datesInRange } from '../../src/shared/partition.js';
-import { BackfillId, RunKindAttribute } from '../../src/shared/search-attributes.js';
-import { workflowIds } from '../../src/shared/keys.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
+import { BackfillId, RunKindAttribute } from '../../src/workflow-safe/search-attributes.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';

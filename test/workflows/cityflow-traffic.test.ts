@@ -12,7 +12,7 @@ import { dailyDatasetNames, registeredCatalog } from '../../src/datasets/catalog
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { TRAFFIC_DATASET_ID, trafficExportUrl } from '../../src/datasets/cityflow-traffic/source.js';
 import { EMPTY_TRAFFIC_EXPORT, liveDatasetExport, trafficDayExport } from '../support/paris-traffic.js';
-import { workflowIds } from '../../src/shared/keys.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 

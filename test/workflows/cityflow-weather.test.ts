@@ -20,7 +20,7 @@ import { TRAFFIC_DATASET_ID } from '../../src/datasets/cityflow-traffic/source.j
 import type { PeriodReport } from '../../src/reports/period-report.js';
 import { applySchedule } from '../../src/schedules/operations.js';
 import { revisedDaysSchedule } from '../../src/schedules/revised-days-schedule.js';
-import { parisDateOf, parisDayBounds, previousDate } from '../../src/shared/partition.js';
+import { parisDateOf, parisDayBounds, previousDate } from '../../src/workflow-safe/partition.js';
 import type { RevisedDaysOutput } from '../../src/workflows/revised-days.js';
 import { uniqueName } from '../support/names.js';
 import { startOpenMeteoServer, type OpenMeteoServer } from '../support/open-meteo.js';

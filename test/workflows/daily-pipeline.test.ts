@@ -13,14 +13,14 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
-import { workflowIds } from '../../src/shared/keys.js';
-import { parisDayBounds } from '../../src/shared/partition.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
+import { parisDayBounds } from '../../src/workflow-safe/partition.js';
 import {
   Dataset,
   PartitionDate,
   PipelineStageAttribute,
   RunKindAttribute,
-} from '../../src/shared/search-attributes.js';
+} from '../../src/workflow-safe/search-attributes.js';
 import { loadFullSampleDay, loadSampleDay } from '../support/eco2mix-fixtures.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';

@@ -21,8 +21,8 @@ import { instantOf, labelRowToApiRecord, type ApiRecord } from '../../src/datase
 import { ECO2MIX_MEASURES } from '../../src/datasets/eco2mix/record.js';
 import { CourantMetrics } from '../../src/observability/index.js';
 import type { PeriodReport } from '../../src/reports/period-report.js';
-import { parisDateOf, parisDayBounds, previousDate } from '../../src/shared/partition.js';
-import { monthOf } from '../../src/shared/periods.js';
+import { parisDateOf, parisDayBounds, previousDate } from '../../src/workflow-safe/partition.js';
+import { monthOf } from '../../src/workflow-safe/periods.js';
 import type { RevisedDaysOutput } from '../../src/workflows/revised-days.js';
 import {
   apiRecordsToExportCsv,

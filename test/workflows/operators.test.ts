@@ -2,7 +2,7 @@
  * What operators do on the real dev server: find a failed day by its attributes, fix the source,
  * Reset the day to its first workflow task through the API the Web UI uses; and the schedule.
  */
-import type { DailyPipelineWorkflow } from '../../src/shared/workflow-types.js';
+import type { DailyPipelineWorkflow } from '../../src/workflow-safe/workflow-types.js';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -12,9 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
 import type { scheduledDaily } from '../../src/workflows/scheduled-daily.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
-import { workflowIds } from '../../src/shared/keys.js';
-import { scheduledDay } from '../../src/shared/resolve-partition.js';
-import { PartitionDate, RunKindAttribute, TemporalScheduledStartTime } from '../../src/shared/search-attributes.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
+import { scheduledDay } from '../../src/workflow-safe/resolve-partition.js';
+import {
+  PartitionDate,
+  RunKindAttribute,
+  TemporalScheduledStartTime,
+} from '../../src/workflow-safe/search-attributes.js';
 import { uniqueName } from '../support/names.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackfill } from '../../src/client/start-backfill.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
-import { datesInRange } from '../../src/shared/partition.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { uniqueName } from '../support/names.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';

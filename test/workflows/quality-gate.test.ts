@@ -10,8 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import type { PeriodReport } from '../../src/reports/period-report.js';
-import { workflowIds } from '../../src/shared/keys.js';
-import type { CheckResult } from '../../src/shared/quality.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
+import type { CheckResult } from '../../src/workflow-safe/quality.js';
 import { runCommandLine } from '../support/run-cli.js';
 import {
   emptyExport,

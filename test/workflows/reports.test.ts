@@ -12,9 +12,9 @@ import { rebuildPeriodReport, requestPeriodReport, waitForPeriodReport } from '.
 import { eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics-schema.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import type { DatasetPeriod, PeriodReport } from '../../src/reports/period-report.js';
-import { workflowIds } from '../../src/shared/keys.js';
-import { datesInRange } from '../../src/shared/partition.js';
-import type { ReportPeriod } from '../../src/shared/periods.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
+import type { ReportPeriod } from '../../src/workflow-safe/periods.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';

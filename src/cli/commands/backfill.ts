@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { planBackfillDays } from '../../activities/backfill-plan.js';
 import { newBackfillId, startBackfill } from '../../client/start-backfill.js';
-import { BACKFILL_MODES, type BackfillMode } from '../../shared/backfill.js';
+import { BACKFILL_MODES, type BackfillMode } from '../../workflow-safe/backfill.js';
 import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
 import { createStorage } from '../../storage/index.js';

@@ -12,11 +12,11 @@ import type { FileImport, ImportedFile } from '../../datasets/capabilities/file-
 import { modulesWith } from '../../datasets/modules.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
 import { startBackfill } from '../../client/start-backfill.js';
-import type { BackfillInput } from '../../shared/backfill.js';
-import { BadDataError } from '../../shared/errors.js';
-import type { ImportRef } from '../../shared/imports.js';
-import { importKeys } from '../../shared/keys.js';
-import { partitionDateProblem } from '../../shared/partition.js';
+import type { BackfillInput } from '../../workflow-safe/backfill.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
+import type { ImportRef } from '../../workflow-safe/imports.js';
+import { importKeys } from '../../workflow-safe/keys.js';
+import { partitionDateProblem } from '../../workflow-safe/partition.js';
 import { createStorage } from '../../storage/index.js';
 import { connectCommandClient } from '../command-client.js';
 import { dayRanges } from '../backfill-progress.js';

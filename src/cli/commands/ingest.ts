@@ -12,7 +12,7 @@ import { failureChain } from '../../client/failure-text.js';
 import type { DropCapability } from '../../datasets/capabilities/drop.js';
 import { modulesWith } from '../../datasets/modules.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
-import { inboxKeys } from '../../shared/keys.js';
+import { inboxKeys } from '../../workflow-safe/keys.js';
 import { sha256OfFile } from '../../storage/file-hash.js';
 import { createStorage } from '../../storage/index.js';
 import { connectCommandClient } from '../command-client.js';

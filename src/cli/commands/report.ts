@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import { rebuildPeriodReport } from '../../client/period-report.js';
-import { MIN_PARTITION_DATE, parisDateOf } from '../../shared/partition.js';
-import { isMonth, isYear, type ReportPeriod } from '../../shared/periods.js';
+import { MIN_PARTITION_DATE, parisDateOf } from '../../workflow-safe/partition.js';
+import { isMonth, isYear, type ReportPeriod } from '../../workflow-safe/periods.js';
 import { connectCommandClient } from '../command-client.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
-import { datesInRange } from '../../shared/partition.js';
+import { datesInRange } from '../../workflow-safe/partition.js';
 import { createStorage } from '../../storage/index.js';
 import type { DatasetCatalog } from '../../datasets/modules.js';
 import type { DayRun, RecordStore } from '../../storage/records.js';

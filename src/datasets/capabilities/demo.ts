@@ -1,5 +1,5 @@
 /** The `demo` capability: an offline stand-in for the dataset's source, what `courant demo` runs. */
-import type { Slot } from '../../shared/slots.js';
+import type { Slot } from '../../workflow-safe/slots.js';
 import type { DatasetDefinition } from '../contract.js';
 
 /** An offline stand-in for the dataset's source, serving real samples it ships: what `courant demo` runs. */

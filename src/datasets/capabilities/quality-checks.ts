@@ -1,6 +1,6 @@
 /** The `quality-checks` capability: data-quality checks run after a day's metrics. */
-import type { RowCounts } from '../../shared/day-records.js';
-import type { CheckSeverity } from '../../shared/quality.js';
+import type { RowCounts } from '../../workflow-safe/day-records.js';
+import type { CheckSeverity } from '../../workflow-safe/quality.js';
 import type { DatasetDefinition } from '../contract.js';
 
 export interface QualityContext<TConfig> {

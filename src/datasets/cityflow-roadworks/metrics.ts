@@ -5,8 +5,8 @@
  * works that disturb most. Completeness: 1 (the day's list was taken; without it the day has no data).
  */
 import { z } from 'zod';
-import { sqlString } from '../../parquet/columns.js';
-import { PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { DayMetrics } from '../contract.js';
 import type { DayMetricsContext } from '../each-day.js';
 import type { RoadworksConfig } from './config.js';

@@ -1,6 +1,6 @@
 /** The Paris roadworks sections of the daily, monthly and annual reports. */
 import { z } from 'zod';
-import { PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { DatasetReport } from '../report-contract.js';
 import type { BarChart, ReportFigure } from '../../reports/views.js';
 import { periodRowsSql } from '../period-days.js';

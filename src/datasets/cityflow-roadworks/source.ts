@@ -4,7 +4,7 @@
  * taken during it. The export asks only for the fields read, never the geometry; columns are found
  * by name, machine names or the portal's labels (a label export reads the same).
  */
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import type { SnapshotSource } from '../capabilities/snapshots.js';
 import type { RoadworksConfig } from './config.js';
 

@@ -8,10 +8,10 @@
  * is dropped.
  */
 import { open } from 'node:fs/promises';
-import { sqlString } from '../../parquet/columns.js';
-import { copyToParquetSql } from '../../parquet/copy.js';
-import { copyJsonLines } from '../../parquet/json-lines.js';
-import { BadDataError, NoDataError } from '../../shared/errors.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
+import { copyJsonLines } from '../../duckdb/json-lines.js';
+import { BadDataError, NoDataError } from '../../workflow-safe/errors.js';
 import type { TransformOutput } from '../contract.js';
 import type { DayFile } from '../inputs.js';
 import type { DayTransformContext } from '../each-day.js';

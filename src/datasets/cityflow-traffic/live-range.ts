@@ -6,8 +6,8 @@
  * bad data (BadData) when the portal says it holds the day.
  */
 import { z } from 'zod';
-import { BadDataError, NoDataError } from '../../shared/errors.js';
-import { parisDateOf, parisDayBounds } from '../../shared/partition.js';
+import { BadDataError, NoDataError } from '../../workflow-safe/errors.js';
+import { parisDateOf, parisDayBounds } from '../../workflow-safe/partition.js';
 import { TRAFFIC_DATASET_ID } from './source.js';
 
 /** The day's input holding the live dataset's range (`raw/cityflow-traffic/dt={date}/range.json`). */

@@ -4,8 +4,8 @@
  * state, the busiest arcs and the network's hourly profile (Σ q per hour start). Completeness: the
  * share of the day's hours (23, 24 or 25) that have a flow on at least one arc.
  */
-import { sqlString } from '../../parquet/columns.js';
-import { PARTITION_TIMEZONE, parisDayBounds } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { PARTITION_TIMEZONE, parisDayBounds } from '../../workflow-safe/partition.js';
 import type { DayMetrics } from '../contract.js';
 import type { DayMetricsContext } from '../each-day.js';
 import type { TrafficConfig } from './config.js';

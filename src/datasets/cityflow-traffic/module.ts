@@ -4,7 +4,7 @@
  * by the source — turned into one Parquet row per arc and hour start; beside it, the range the
  * portal's live dataset holds, which tells a day without data (NoData) from a bad export (BadData).
  */
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import { offlineDemo } from '../capabilities/demo.js';
 import { defineDataset } from '../contract.js';
 import { eachDayMetrics, eachDayTransform } from '../each-day.js';

@@ -1,6 +1,6 @@
 /** The Paris traffic sections of the daily, monthly and annual reports. */
 import { z } from 'zod';
-import { parisDayBounds } from '../../shared/partition.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 import type { DatasetReport } from '../report-contract.js';
 import type { ReportFigure } from '../../reports/views.js';
 import { periodBarChart } from '../period-chart.js';

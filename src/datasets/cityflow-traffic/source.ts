@@ -4,7 +4,7 @@
  * a day's export gigabytes). Its `t_1h` is the END of the counted hour, so Paris day D is
  * `t_1h` in (D 00:00, D+1 00:00] — asked for as UTC bounds.
  */
-import { parisDayBounds } from '../../shared/partition.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 
 export const TRAFFIC_DATASET_ID = 'comptages-routiers-permanents';
 /** The day's export (`raw/cityflow-traffic/dt={date}/traffic.csv`). */

@@ -8,11 +8,11 @@
  * by the live dataset's range, the day's other input (`live-range.ts`).
  */
 import { open, readFile } from 'node:fs/promises';
-import { sqlString } from '../../parquet/columns.js';
-import { copyToParquetSql } from '../../parquet/copy.js';
-import { copyJsonLines } from '../../parquet/json-lines.js';
-import { BadDataError } from '../../shared/errors.js';
-import { parisDayBounds } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
+import { copyJsonLines } from '../../duckdb/json-lines.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 import type { TransformOutput } from '../contract.js';
 import type { DayFile } from '../inputs.js';
 import type { DayTransformContext } from '../each-day.js';

@@ -4,7 +4,7 @@
  * profile against the rain.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../../parquet/columns.js';
+import { sqlString } from '../../duckdb/columns.js';
 import { tableOf } from '../contract.js';
 import { cityflowWeatherDataset } from '../cityflow-weather/module.js';
 import { WEATHER_TABLE } from '../cityflow-weather/transform.js';

@@ -6,8 +6,8 @@
  * A file that is not JSON, whose stations are not objects, or that has no `data.stations` array,
  * fails as BadData naming it.
  */
-import { sqlString } from '../../parquet/columns.js';
-import { BadDataError } from '../../shared/errors.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import type { DayFile } from '../inputs.js';
 import type { DayTransformContext } from '../each-day.js';
 

@@ -4,9 +4,9 @@
  * missed slot counts for nothing (never for the snapshot before or after it). Coverage: slots taken
  * / slots of the Paris day (23, 24 or 25 h of slots of the files' length) — the day's completeness.
  */
-import { sqlString } from '../../parquet/columns.js';
-import { PARTITION_TIMEZONE, parisDayBounds } from '../../shared/partition.js';
-import { daySlots } from '../../shared/slots.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { PARTITION_TIMEZONE, parisDayBounds } from '../../workflow-safe/partition.js';
+import { daySlots } from '../../workflow-safe/slots.js';
 import type { DayMetrics } from '../contract.js';
 import type { DayMetricsContext } from '../each-day.js';
 import type { VelibConfig } from './config.js';

@@ -1,7 +1,7 @@
 /** The Vélib' sections of the daily, monthly and annual reports. */
 import { z } from 'zod';
-import { parisDayBounds } from '../../shared/partition.js';
-import { daySlots } from '../../shared/slots.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
+import { daySlots } from '../../workflow-safe/slots.js';
 import type { DatasetReport } from '../report-contract.js';
 import type { BarChart, ReportFigure } from '../../reports/views.js';
 import { periodBarChart } from '../period-chart.js';

@@ -1,5 +1,5 @@
 /** Judging the stations read: rules in order, the first that matches rejects the station. */
-import { sqlString } from '../../parquet/columns.js';
+import { sqlString } from '../../duckdb/columns.js';
 
 /** A rule: the SQL condition, the field it names, the SQL of the value shown, the reason. */
 export type Rule = readonly [condition: string, column: string, value: string, reason: string];

@@ -5,7 +5,7 @@
  * snapshots the collector took during it. `ttl` says 3600 and is not what the collector follows.
  */
 import { z } from 'zod';
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import type { SnapshotSource } from '../capabilities/snapshots.js';
 import type { VelibConfig } from './config.js';
 

@@ -4,7 +4,7 @@
  * cannot be read is a reject of that file, like a status row. A day whose list was not taken has
  * an empty table: its stations are then known by their code only.
  */
-import { copyToParquetSql } from '../../parquet/copy.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
 import { readSnapshots, stationsSql, type SnapshotFile, type StationFields } from './documents.js';
 import { judgedColumns, type Rule } from './rules.js';
 

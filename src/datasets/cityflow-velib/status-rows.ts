@@ -5,7 +5,7 @@
  * seconds. `reason` says why a station cannot be read (first rule that matches), `bad_column`
  * which field, `bad_value` what it held.
  */
-import { sqlString } from '../../parquet/columns.js';
+import { sqlString } from '../../duckdb/columns.js';
 import { stationsSql, type StationFields } from './documents.js';
 import { judgedColumns, type Rule } from './rules.js';
 

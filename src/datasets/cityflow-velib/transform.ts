@@ -7,10 +7,10 @@
  * taken at another time fills it. A day without any status snapshot was never collected, and the
  * feed keeps no history: NoDataError.
  */
-import { copyToParquetSql } from '../../parquet/copy.js';
-import { copyJsonLines } from '../../parquet/json-lines.js';
-import { BadDataError, NoDataError } from '../../shared/errors.js';
-import { parisDayBounds } from '../../shared/partition.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
+import { copyJsonLines } from '../../duckdb/json-lines.js';
+import { BadDataError, NoDataError } from '../../workflow-safe/errors.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 import type { TransformOutput } from '../contract.js';
 import type { DayFile } from '../inputs.js';
 import type { DayTransformContext } from '../each-day.js';

@@ -6,8 +6,8 @@
  * that is not one — fails as BadData naming the file and what is wrong.
  */
 import { z } from 'zod';
-import { sqlString } from '../../parquet/columns.js';
-import { BadDataError } from '../../shared/errors.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import type { DayFile } from '../inputs.js';
 import type { DayTransformContext } from '../each-day.js';
 import { WEATHER_VARIABLES } from './source.js';

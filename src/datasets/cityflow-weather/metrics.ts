@@ -4,8 +4,8 @@
  * temperature min/max (with their hours) and mean, precipitation total, wind maximum, and the hourly
  * series. Completeness: the share of the day's hours (23, 24 or 25) that have a temperature.
  */
-import { sqlString } from '../../parquet/columns.js';
-import { parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { parisDayBounds, PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { DayMetrics } from '../contract.js';
 import type { DayMetricsContext } from '../each-day.js';
 import type { WeatherConfig } from './config.js';

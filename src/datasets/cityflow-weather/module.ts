@@ -5,7 +5,7 @@
  * archive's hours when it has the whole day (`final`), else the forecast's (`provisional`), run
  * again by the revised-days check once the archive has the day.
  */
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import { offlineDemo } from '../capabilities/demo.js';
 import { dayRevisions } from '../capabilities/revisions.js';
 import { statusNotes } from '../capabilities/status-notes.js';

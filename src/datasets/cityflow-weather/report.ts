@@ -1,6 +1,6 @@
 /** The Paris weather sections of the daily, monthly and annual reports. */
 import { z } from 'zod';
-import { parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { parisDayBounds, PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { DatasetReport } from '../report-contract.js';
 import type { BarChart, ReportFigure } from '../../reports/views.js';
 import { periodBarChart } from '../period-chart.js';

@@ -5,7 +5,7 @@
  * `start_date`..`end_date` inclusive) is final but lags real time by days, filling the hours it
  * does not have yet with null; the forecast API (`past_days`) has the recent days, provisionally.
  */
-import { parisDayBounds } from '../../shared/partition.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 import type { WeatherConfig } from './config.js';
 
 /** The hourly variables asked for, by Open-Meteo name. Temperature and wind are instants; precipitation is the sum of the hour BEFORE its stamp. */

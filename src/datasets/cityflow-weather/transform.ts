@@ -6,10 +6,10 @@
  * (provisional). DuckDB reads the JSON itself; the arrays under `hourly` are zipped by index and
  * each `time`, printed in the answer's `utc_offset_seconds`, made a UTC instant.
  */
-import { sqlString } from '../../parquet/columns.js';
-import { copyToParquetSql } from '../../parquet/copy.js';
-import { BadDataError } from '../../shared/errors.js';
-import { parisDayBounds } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 import type { TransformOutput } from '../contract.js';
 import type { DayFile } from '../inputs.js';
 import type { DayTransformContext } from '../each-day.js';

@@ -2,7 +2,7 @@
  * Turning downloaded bytes into CSV text, and recognising bodies that are not CSV at all
  * (UTF-16 or binary bytes, an empty reply, an HTML error page, a JSON error) before any row is read.
  */
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import { assertEightBitText } from '../text-encoding.js';
 
 const BOM = '\uFEFF';

@@ -5,8 +5,8 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { sqlString } from '../../parquet/columns.js';
-import { parisDayBounds, PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { parisDayBounds, PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { DayMetrics, MetricsContext } from '../contract.js';
 import type { Eco2mixConfig } from './dataset.js';
 import { dayFigures, daysFigures, type DayPartition, type Figures } from './figures-sql.js';

@@ -6,8 +6,8 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { copyToParquetSql } from '../../parquet/copy.js';
-import { sqlString } from '../../parquet/columns.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
+import { sqlString } from '../../duckdb/columns.js';
 import { ECO2MIX_PARQUET_COLUMNS } from './record.js';
 
 const COLUMNS = ECO2MIX_PARQUET_COLUMNS.map((c) => c.name).join(', ');

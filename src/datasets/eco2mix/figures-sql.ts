@@ -6,7 +6,7 @@
  * occurrence), means over all points.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../../parquet/columns.js';
+import { sqlString } from '../../duckdb/columns.js';
 import { PRODUCTION_SOURCES, type ProductionSource } from './labels.js';
 
 const LOW_CARBON: readonly ProductionSource[] = ['nucleaire', 'eolien', 'solaire', 'hydraulique', 'bioenergies'];

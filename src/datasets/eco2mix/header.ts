@@ -1,6 +1,6 @@
 /** Reading and checking the header line of an eCO2mix CSV export. */
 import { parse } from 'csv-parse/sync';
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import { canonicalColumn, REQUIRED_COLUMNS, type Eco2mixColumnName } from './columns.js';
 import { describeFoundText } from './csv-body.js';
 

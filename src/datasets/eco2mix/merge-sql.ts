@@ -1,6 +1,6 @@
 /** Combining the real-time and consolidated rows of Paris days into one series per day, in SQL. */
-import { sqlString } from '../../parquet/columns.js';
-import { parisDayBounds } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 import { NATURE_RANK_SQL } from './nature.js';
 import { READABLE_ROW } from './read-exports.js';
 import { ECO2MIX_PARQUET_COLUMNS } from './record.js';

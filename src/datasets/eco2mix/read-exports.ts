@@ -7,7 +7,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFile } from 'node:fs/promises';
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import type { RejectedRow } from '../types.js';
 import type { RowAccounting } from './accounting.js';
 import { checkEco2mixExport, type CheckedExport } from './export-file.js';

@@ -10,7 +10,7 @@
  * A quote anywhere else — in the middle of a field, after a closing quote, left open at the end —
  * leaves the record's `fields` NULL: the caller fails the file on that line.
  */
-import { sqlString } from '../../parquet/columns.js';
+import { sqlString } from '../../duckdb/columns.js';
 import type { CsvDelimiter } from './header.js';
 
 /** What JavaScript's `trim()` removes, so that a cell reads the same whatever the reader. */

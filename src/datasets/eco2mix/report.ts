@@ -5,9 +5,9 @@
  * the Paris day. A month or a year: the same figures over the period (figures-sql.ts, the SQL the
  * daily metrics follow), consumption per day (and per month), the production mix per day or month.
  */
-import { readParquetRows } from '../../parquet/read.js';
-import { parisDayBounds } from '../../shared/partition.js';
-import { datesOfMonth, datesOfYear, monthsOfYear } from '../../shared/periods.js';
+import { readParquetRows } from '../../duckdb/read.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
+import { datesOfMonth, datesOfYear, monthsOfYear } from '../../workflow-safe/periods.js';
 import type { DatasetReport } from '../report-contract.js';
 import type { BarChart, ChartSeries, ReportFigure, TimeChart } from '../../reports/views.js';
 import { periodFigures, type Figures } from './figures-sql.js';

@@ -9,8 +9,8 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { BadDataError } from '../../shared/errors.js';
-import { parisDayBounds } from '../../shared/partition.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 import type { DayRevisions, RangeRevisions, RangeVerdict } from '../capabilities/revisions.js';
 import type { DayDocument } from '../capabilities/status-notes.js';
 import type { DayFile } from '../inputs.js';

@@ -8,7 +8,7 @@
  * An instant is ISO-8601 with `Z` or a UTC offset (`2021-12-01T00:00:00+01:00`); a local time
  * without offset is refused, being ambiguous on the October night.
  */
-import { sqlString } from '../../parquet/columns.js';
+import { sqlString } from '../../duckdb/columns.js';
 import type { Eco2mixColumnName } from './columns.js';
 import type { Eco2mixHeader } from './header.js';
 import { ECO2MIX_MEASURES } from './record.js';

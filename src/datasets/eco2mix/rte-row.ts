@@ -3,7 +3,7 @@
  * a rejected row (with its line, reason and the day it names, when it names one), or a line that
  * is not a row for a named reason (blank, RTE's disclaimer). Nothing is dropped without a reason.
  */
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import type { RejectedRow } from '../types.js';
 import { describeFoundText } from './csv-body.js';
 import { RTE_REQUIRED_COLUMNS, RTE_TEXT_COLUMNS, rteColumn, type RteColumn } from './rte-columns.js';

@@ -2,7 +2,7 @@
  * Where eCO2mix national data comes from: the two ODRÉ (Opendatasoft Explore API v2.1) datasets,
  * fetched as one CSV export per Paris day.
  */
-import { parisDayBounds } from '../../shared/partition.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 
 export type Eco2mixSource = 'realtime' | 'consolidated';
 

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { copyToParquetSql } from '../../parquet/copy.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
 import type { TransformContext, TransformOutput } from '../contract.js';
 import type { Eco2mixConfig } from './dataset.js';
 import { writeDayTables } from './day-tables.js';

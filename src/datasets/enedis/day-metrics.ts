@@ -9,8 +9,8 @@
  * Days run in parallel (one ingestion of many files) may not see each other's deliveries yet: a
  * re-run of the day, or `courant status`, which reads every day's deliveries, tells the final word.
  */
-import { sqlString } from '../../parquet/columns.js';
-import { PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { DayMetrics } from '../contract.js';
 import type { DayMetricsContext } from '../each-day.js';
 import type { EnedisConfig } from './config.js';

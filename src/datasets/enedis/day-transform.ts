@@ -13,11 +13,11 @@
  * file the last line. A C15 event's readings before and after it are two readings, never merged.
  * A zip's members are read as flows of their own; a member that is not XML is a reject naming it.
  */
-import { sqlString } from '../../parquet/columns.js';
-import { copyToParquetSql } from '../../parquet/copy.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
 import type { TransformOutput } from '../contract.js';
 import type { DayTransformContext } from '../each-day.js';
-import { copyJsonLines } from '../../parquet/json-lines.js';
+import { copyJsonLines } from '../../duckdb/json-lines.js';
 import type { EnedisConfig } from './config.js';
 import { DELIVERY_TABLE, writeDeliveries } from './delivery-table.js';
 import { parsedFile, parsedDayRowsSql } from './parsed-files.js';

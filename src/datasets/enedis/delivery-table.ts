@@ -5,8 +5,8 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
-import { sqlString } from '../../parquet/columns.js';
-import { copyToParquetSql } from '../../parquet/copy.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
 import type { DayFile } from '../inputs.js';
 import { deliveryNumberOf, type Delivery } from './deliveries.js';
 

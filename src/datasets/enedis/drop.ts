@@ -1,9 +1,9 @@
 /** Enedis flow files (XML, or zips of them) dropped in `inbox/enedis/`: the Paris days whose end their readings close. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { sqlString } from '../../parquet/columns.js';
-import { BadDataError } from '../../shared/errors.js';
-import { nextDate, parisDateOf } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
+import { nextDate, parisDateOf } from '../../workflow-safe/partition.js';
 import type { DropHandler } from '../capabilities/drop.js';
 import type { EnedisConfig } from './config.js';
 import { parsedFile, type ParsedFile } from './parsed-files.js';

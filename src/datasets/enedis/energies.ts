@@ -22,8 +22,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { sqlString } from '../../parquet/columns.js';
-import { parisDayBounds, previousDate } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { parisDayBounds, previousDate } from '../../workflow-safe/partition.js';
 import type { PeriodEnergies } from '../capabilities/energies.js';
 import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 

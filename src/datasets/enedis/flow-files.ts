@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { TextDecoder } from 'node:util';
 import { openPromise, type Entry, type ZipFile } from 'yauzl';
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import type { BucketFile } from './day-buckets.js';
 import { createFlowReader, writeFlowValues, type Flow, type FlowReader } from './flow-xml.js';
 

@@ -10,7 +10,7 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { BadDataError, type DataLocation } from '../../shared/errors.js';
+import { BadDataError, type DataLocation } from '../../workflow-safe/errors.js';
 import type { BucketFile } from './day-buckets.js';
 import { writeFileFlows, type FileSegments, type FlowPart, type SkippedMember } from './flow-files.js';
 

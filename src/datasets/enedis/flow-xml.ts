@@ -22,7 +22,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import { createBucketWriter, type BucketFile } from './day-buckets.js';
 
 export const FLOWS = ['R151', 'C15', 'R15'] as const;

@@ -14,8 +14,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { sqlString } from '../../parquet/columns.js';
-import { copyToParquetSql } from '../../parquet/copy.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
 import { parsedCache } from '../parsed-cache.js';
 import type { BucketFile } from './day-buckets.js';
 import { readFlowsOffThread, type FlowFilesRead } from './flow-thread.js';

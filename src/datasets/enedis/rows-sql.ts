@@ -22,8 +22,8 @@
  *   reading; `stated`: an R15 energy of consumption stated for its period (`Classe_Mesure` 2,
  *   `Sens_Mesure` 0), with `energy_kwh` in kWh, unfloored.
  */
-import { sqlString } from '../../parquet/columns.js';
-import { PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import { VALUE_COLUMNS } from './flow-xml.js';
 
 /** A timestamp this many minutes after a Paris midnight is that midnight's index. */

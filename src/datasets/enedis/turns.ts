@@ -14,7 +14,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import pLimit from 'p-limit';
-import { withOwnDuckDb } from '../../parquet/duckdb.js';
+import { withOwnDuckDb } from '../../duckdb/duckdb.js';
 
 /** Whole-file or whole-day DuckDB statements of the dataset run at once in a process. */
 export const QUERIES_AT_ONCE = 1;

@@ -9,9 +9,9 @@
  * where a chunk's meters are. The chunks change nothing in the scores.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../../parquet/columns.js';
-import { copyToParquetSql } from '../../parquet/copy.js';
-import { isPartitionDate, parisDayBounds } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
+import { isPartitionDate, parisDayBounds } from '../../workflow-safe/partition.js';
 import { ANOMALY_THRESHOLD, anomalyScoresSql } from './anomaly-sql.js';
 
 export { ANOMALY_THRESHOLD, anomalyScoresSql } from './anomaly-sql.js';

@@ -43,8 +43,8 @@
  * The threshold and the window were chosen on the labelled Kaggle sample, the only one there is:
  * F1 0.65 over its whole series (0.64 and 0.65 on each half), against 0.52 for a global |z| > 2.
  */
-import { sqlString } from '../../parquet/columns.js';
-import { isPartitionDate, PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { isPartitionDate, PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 
 /** A reading is an anomaly when its score is above this. */
 export const ANOMALY_THRESHOLD = 2.2;

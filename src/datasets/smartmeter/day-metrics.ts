@@ -6,8 +6,8 @@
  * (`anomalies.ts`), written to `anomalies.parquet` and counted, the strongest listed.
  */
 import { z } from 'zod';
-import { sqlString } from '../../parquet/columns.js';
-import { PARTITION_TIMEZONE } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { DayMetrics } from '../contract.js';
 import type { DayMetricsContext } from '../each-day.js';
 import type { SmartMeterConfig } from './config.js';

@@ -9,10 +9,10 @@
  *   delivery), and within one file the last line; repeats within a file are counted as duplicates.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../../parquet/columns.js';
-import { copyToParquetSql } from '../../parquet/copy.js';
-import { copyJsonLines } from '../../parquet/json-lines.js';
-import { parisDayBounds } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { copyToParquetSql } from '../../duckdb/copy.js';
+import { copyJsonLines } from '../../duckdb/json-lines.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
 import type { TransformOutput } from '../contract.js';
 import type { DayFile } from '../inputs.js';
 import type { DayTransformContext } from '../each-day.js';

@@ -1,9 +1,9 @@
 /** Smart-meter files dropped in `inbox/smartmeter/`: their options and the Paris days they hold readings for. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { sqlString } from '../../parquet/columns.js';
-import { BadDataError } from '../../shared/errors.js';
-import { nextDate, parisDateOf } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
+import { nextDate, parisDateOf } from '../../workflow-safe/partition.js';
 import type { DropHandler } from '../capabilities/drop.js';
 import type { SmartMeterConfig } from './config.js';
 import { meterOf } from './day-transform.js';

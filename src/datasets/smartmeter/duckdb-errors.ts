@@ -1,5 +1,5 @@
 /** DuckDB's CSV reader errors as BadDataError: a file it cannot read names the file and the line. */
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

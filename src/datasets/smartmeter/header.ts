@@ -1,7 +1,7 @@
 /** Reading and checking the header line of a smart-meter CSV file (only its first bytes are read). */
 import { open } from 'node:fs/promises';
 import { assertEightBitText } from '../text-encoding.js';
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import { canonicalSmartMeterColumn, SMARTMETER_COLUMNS, type SmartMeterColumn } from './columns.js';
 
 export type SmartMeterDelimiter = ',' | ';' | '\t';

@@ -3,7 +3,7 @@
  * and the bound on a line's length, checked before DuckDB reads the file.
  */
 import { createReadStream } from 'node:fs';
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 
 const LF = 10;
 const CR = 13;

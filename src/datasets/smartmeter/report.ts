@@ -1,7 +1,7 @@
 /** The smart-meter sections of the daily, monthly and annual reports. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../../parquet/columns.js';
-import { parisDayBounds, parisOffsetMinutes } from '../../shared/partition.js';
+import { sqlString } from '../../duckdb/columns.js';
+import { parisDayBounds, parisOffsetMinutes } from '../../workflow-safe/partition.js';
 import { ANOMALIES_TABLE, type DatasetReport } from '../report-contract.js';
 import type { ReportFigure, TimeChart } from '../../reports/views.js';
 import { dayAnomaliesSchema, type DayAnomalies } from './day-metrics.js';

@@ -9,7 +9,7 @@
  * not supported). Blank lines are skipped by DuckDB's reader: the caller gives their line numbers
  * so that the lines after them are numbered right.
  */
-import { sqlString } from '../../parquet/columns.js';
+import { sqlString } from '../../duckdb/columns.js';
 import type { SmartMeterShape } from './shapes.js';
 
 export interface FileScan {

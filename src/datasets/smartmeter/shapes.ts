@@ -14,7 +14,7 @@
  *   values, `Null` for missing; its naive timestamps are read as UTC (its publisher's clock for the
  *   London trial; courant does not guess a London offset).
  */
-import { BadDataError } from '../../shared/errors.js';
+import { BadDataError } from '../../workflow-safe/errors.js';
 import { parseSmartMeterHeader, type SmartMeterDelimiter } from './header.js';
 
 export type TimeBasis = 'offset-or-paris' | 'utc' | 'paris';

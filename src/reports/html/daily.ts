@@ -2,8 +2,8 @@
  * The daily report page: the summary across datasets, then each dataset's section (its figures,
  * charts and tables, from its module) or why it failed, then every dataset's status and rows.
  */
-import { parisDayBounds } from '../../shared/partition.js';
-import type { CheckResult } from '../../shared/quality.js';
+import { parisDayBounds } from '../../workflow-safe/partition.js';
+import type { CheckResult } from '../../workflow-safe/quality.js';
 import type { DailySummary, ReportedDataset } from '../daily-summary.js';
 import { escapeHtml, formatNumber, longDay, percent } from '../format.js';
 import { page, statusBadge, table } from './layout.js';

@@ -2,8 +2,8 @@
  * `reports/index.html`: every year, month and day that has a report, newest first, with its
  * status and a link; the days of a month as a calendar coloured by status.
  */
-import { parisDueTime } from '../../shared/freshness.js';
-import { datesOfMonth, monthOf, yearOf } from '../../shared/periods.js';
+import { parisDueTime } from '../../workflow-safe/freshness.js';
+import { datesOfMonth, monthOf, yearOf } from '../../workflow-safe/periods.js';
 import { escapeHtml, longMonth } from '../format.js';
 import type { DayStatus } from '../period-report.js';
 import { page, statusBadge, table } from './layout.js';

@@ -1,8 +1,8 @@
 /** Files of `ts,value` dropped in the inbox: the Paris days their values fall on. */
 import { z } from 'zod';
 import type { DropHandler } from '../../../src/datasets/capabilities/drop.js';
-import { sqlString } from '../../../src/parquet/columns.js';
-import { BadDataError } from '../../../src/shared/errors.js';
+import { sqlString } from '../../../src/duckdb/columns.js';
+import { BadDataError } from '../../../src/workflow-safe/errors.js';
 import type { ToyConfig } from './config.js';
 import { readValuesCsv, VALUES_HEADER } from './values.js';
 

@@ -7,9 +7,9 @@ import { defineDataset, type DatasetDefinition } from '../../../src/datasets/con
 import type { DayInput } from '../../../src/datasets/inputs.js';
 import { eachDayMetrics, eachDayTransform } from '../../../src/datasets/each-day.js';
 import { metricsHead } from '../../../src/datasets/metrics-head.js';
-import { sqlString } from '../../../src/parquet/columns.js';
-import { BadDataError } from '../../../src/shared/errors.js';
-import { parisDayBounds } from '../../../src/shared/partition.js';
+import { sqlString } from '../../../src/duckdb/columns.js';
+import { BadDataError } from '../../../src/workflow-safe/errors.js';
+import { parisDayBounds } from '../../../src/workflow-safe/partition.js';
 import { toyConfig, type ToyConfig } from './config.js';
 
 export const VALUES_HEADER = 'ts,value';

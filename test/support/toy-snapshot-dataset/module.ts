@@ -10,8 +10,8 @@ import type { DayFile } from '../../../src/datasets/inputs.js';
 import { eachDayMetrics, eachDayTransform } from '../../../src/datasets/each-day.js';
 import { metricsHead } from '../../../src/datasets/metrics-head.js';
 import type { DatasetModule } from '../../../src/datasets/modules.js';
-import { sqlString } from '../../../src/parquet/columns.js';
-import { BadDataError, NoDataError } from '../../../src/shared/errors.js';
+import { sqlString } from '../../../src/duckdb/columns.js';
+import { BadDataError, NoDataError } from '../../../src/workflow-safe/errors.js';
 import { toyConfig } from '../toy-dataset/config.js';
 
 const HEADER = 'ts,value';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { daySlots } from '../../../shared/slots.js';
+import { daySlots } from '../../../workflow-safe/slots.js';
 import { jsonAnswer, portalExportId, serveOnLoopback } from '../../demo-loopback.js';
 import type { DatasetDemo } from '../../capabilities/demo.js';
 import type { RoadworksConfig } from '../config.js';

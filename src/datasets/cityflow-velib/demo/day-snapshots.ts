@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { Slot } from '../../../shared/slots.js';
+import type { Slot } from '../../../workflow-safe/slots.js';
 
 const SAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'samples');
 export const STATUS_SAMPLE = path.join(SAMPLES, 'dariusbengo_velib_gbfs_station_status.json');

@@ -3,7 +3,7 @@
  * the demo day's snapshots — which no run can collect after the day — derived from them slot by slot.
  */
 import { readFile } from 'node:fs/promises';
-import { daySlots } from '../../../shared/slots.js';
+import { daySlots } from '../../../workflow-safe/slots.js';
 import { serveOnLoopback } from '../../demo-loopback.js';
 import type { DatasetDemo } from '../../capabilities/demo.js';
 import type { VelibConfig } from '../config.js';
