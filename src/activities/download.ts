@@ -2,9 +2,7 @@
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import type { DatasetName } from '../workflow-safe/datasets.js';
-import { ApplicationFailure } from '@temporalio/common';
-import type { DayInput } from '../datasets/inputs.js';
-import { BadDataError, ErrorType } from '../workflow-safe/errors.js';
+import { BadDataError } from '../workflow-safe/errors.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import type { InputFile } from '../workflow-safe/day-records.js';
 import type { ActivityDeps } from './deps.js';
@@ -15,33 +13,16 @@ import { wasBlocked } from './blocked-inputs.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 import { fetchSource } from './http-source.js';
 
-export interface DownloadSourceInput {
+/** One source of a day, as the day's plan gives it. */
+export interface DownloadSourceInput extends PlannedDownload {
   readonly dataset: DatasetName;
   readonly date: string;
-  readonly source: string;
-  /** From the day's plan; absent in runs started before plans, then taken from the module. */
-  readonly url?: string;
-  readonly extension?: string;
 }
 
 export interface DownloadSourcesInput {
   readonly dataset: DatasetName;
   readonly date: string;
   readonly downloads: readonly PlannedDownload[];
-}
-
-/** The URL and extension of the source: from the input, else from the module's inputs of the day. */
-function requestOf(input: DownloadSourceInput, inputs: readonly DayInput[]): { url: string; extension: string } {
-  if (input.url !== undefined) return { url: input.url, extension: input.extension ?? 'dat' };
-  const planned = inputs.find((i) => i.kind === 'http' && i.source === input.source);
-  if (planned?.kind !== 'http') {
-    throw ApplicationFailure.create({
-      type: ErrorType.UnknownDataset,
-      nonRetryable: true,
-      message: `${input.dataset} has no source "${input.source}" to download`,
-    });
-  }
-  return planned;
 }
 
 /**
@@ -70,8 +51,8 @@ export function createDownloadActivities(deps: ActivityDeps) {
    * is stored, a refused one kept earlier moves under `quarantine/…/superseded/`.
    */
   async function downloadSource(input: DownloadSourceInput): Promise<InputFile> {
-    const { module, config } = datasetOf(deps.datasets, input.dataset);
-    const request = requestOf(input, module.inputs(input.date, config));
+    const { module } = datasetOf(deps.datasets, input.dataset);
+    const request = { url: input.url, extension: input.extension };
     const key = storageKeys.raw(input.dataset, input.date, input.source, request.extension);
     const stored = await readRawMeta(deps.objects, key);
     const blocked =

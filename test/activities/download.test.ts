@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDownloadActivities, type DownloadSourceInput } from '../../src/activities/download.js';
+import { eco2mixInputs } from '../../src/datasets/eco2mix/dataset.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { freePort } from '../../src/stack/ports.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
@@ -34,7 +35,10 @@ async function download(baseUrl: string) {
     datasets: registeredCatalog({ eco2mix: { baseUrl } }),
     sourceTimeoutMs: 2_000,
   });
-  const input: DownloadSourceInput = { dataset: 'eco2mix', date: '2024-02-01', source: 'realtime' };
+  const [realtime] = eco2mixInputs('2024-02-01', { baseUrl });
+  if (!realtime) throw new Error('eco2mix has no source on 2024-02-01');
+  const { source, url, extension } = realtime;
+  const input: DownloadSourceInput = { dataset: 'eco2mix', date: '2024-02-01', source, url, extension };
   return new MockActivityEnvironment().run(downloadSource, input);
 }
 
