@@ -27,7 +27,8 @@ const PARALLEL_DAYS = 4;
 /**
  * ingestDrop: one file dropped in `inbox/{dataset}/` — claim it into the Paris days it covers, run
  * `daily/{date}` for that dataset for each day not yet succeeded with it (at most 4 at a time),
- * then remove it from the inbox once every one of its days succeeded. Workflow ID
+ * then remove it from the inbox once every one of its days succeeded. A day already running (the
+ * schedule, another file) is waited for, then run again: its run may not hold this file. Workflow ID
  * `ingest/{inboxKey}#{bytes}`. Safe to re-run: the same bytes claimed again run nothing new.
  * Fails non-retryably when the file is refused (quarantined with its reason) or when a day fails
  * (the file stays in the inbox, each failed day is a Failed `daily/{date}`).
@@ -54,7 +55,7 @@ export async function ingestDrop(rawInput: IngestDropInput): Promise<IngestDropO
   const worker = async () => {
     for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
       try {
-        await runDay({ date, runKind: 'ingest', datasets: [dataset] });
+        await runDay({ date, runKind: 'ingest', datasets: [dataset], inFlight: 'run-after' });
       } catch (error) {
         failed.push({ date, error: describeFailure(error).message });
       }

@@ -1,4 +1,8 @@
-/** Runs `daily/{date}` as a child, or waits for the run already in flight: never two runs of a day. */
+/**
+ * Runs `daily/{date}` as a child, never two runs of a day at once: a run already in flight either
+ * stands for this one (it is waited for), or, for a caller whose inputs it may not hold, is waited
+ * for and the day then runs again.
+ */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
@@ -9,6 +13,7 @@ import { workflowIds } from '../workflow-safe/keys.js';
 import type { DailyPipelineOutput, RunKind } from '../workflow-safe/pipeline.js';
 import { dayAttributes } from '../workflow-safe/search-attributes.js';
 import { dailyPipeline } from './daily-pipeline.js';
+import { describeFailure } from './failure-messages.js';
 
 /** Waiting for another run of the day: as long as a day may take, heartbeating. */
 const attach = proxyActivities<Activities>({
@@ -32,28 +37,42 @@ export interface RunDayOptions {
   readonly importRef?: ImportRef;
   /** The caller asks for the month's report itself (a backfill, once per batch of days). */
   readonly deferMonthReport?: boolean;
+  /**
+   * What a run of the day already in flight means: `attach` (default), it stands for this run;
+   * `run-after`, it may have gathered its inputs before the caller's (a file just claimed into the
+   * day, or other datasets), so the day runs again once it ends, however it ended.
+   */
+  readonly inFlight?: 'attach' | 'run-after';
 }
 
 export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutput> {
   const { date, runKind, backfillId } = options;
-  try {
-    return await executeChild(dailyPipeline, {
-      workflowId: workflowIds.daily(date),
-      ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
-      args: [
-        {
-          date,
-          runKind,
-          ...(options.datasets ? { datasets: options.datasets } : {}),
-          ...(backfillId ? { backfillId } : {}),
-          ...(options.importRef ? { importRef: options.importRef } : {}),
-          ...(options.deferMonthReport ? { deferMonthReport: true } : {}),
-        },
-      ],
-      typedSearchAttributes: dayAttributes({ date, runKind, backfillId }),
-    });
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return attach.waitForDay({ date });
-    throw error;
+  for (;;) {
+    try {
+      return await executeChild(dailyPipeline, {
+        workflowId: workflowIds.daily(date),
+        ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+        args: [
+          {
+            date,
+            runKind,
+            ...(options.datasets ? { datasets: options.datasets } : {}),
+            ...(backfillId ? { backfillId } : {}),
+            ...(options.importRef ? { importRef: options.importRef } : {}),
+            ...(options.deferMonthReport ? { deferMonthReport: true } : {}),
+          },
+        ],
+        typedSearchAttributes: dayAttributes({ date, runKind, backfillId }),
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (options.inFlight !== 'run-after') return attach.waitForDay({ date });
+      try {
+        await attach.waitForDay({ date });
+      } catch (failure) {
+        // The run in flight failing is its own outcome: this run still goes ahead with its inputs.
+        if (describeFailure(failure).type !== ErrorType.DayFailed) throw failure;
+      }
+    }
   }
 }

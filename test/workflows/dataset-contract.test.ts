@@ -26,6 +26,10 @@ const SOURCE =
   'ts,value\n2024-03-30T22:30:00Z,100\n2024-03-30T23:00:00Z,1\n2024-03-31T12:00:00Z,2\n2024-03-31T21:59:00Z,3\n';
 
 let server: Server;
+/** The toy source's answer for HELD_DAY waits until the test releases it: a run of that day stays in flight. */
+const HELD_DAY = '2024-07-14';
+let releaseHeldDay: () => void = () => undefined;
+const heldDay = new Promise<void>((resolve) => (releaseHeldDay = resolve));
 let harness: TestWorkerHarness;
 const dataPath = (key: string) => path.join(harness.config.storage.dataDir, key);
 const json = async (key: string) => JSON.parse(await readFile(dataPath(key), 'utf8')) as Record<string, unknown>;
@@ -61,6 +65,10 @@ async function drop(name: string, body: string): Promise<{ inboxKey: string; byt
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/values/2024-03-31.csv') res.writeHead(200, { 'content-type': 'text/csv' }).end(SOURCE);
+    else if (req.url === `/values/${HELD_DAY}.csv`)
+      void heldDay.then(() =>
+        res.writeHead(200, { 'content-type': 'text/csv' }).end('ts,value\n2024-07-14T10:00:00Z,1\n'),
+      );
     else res.writeHead(404).end('not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -236,5 +244,36 @@ describe('a dataset module added in the test suite alone', () => {
       args: [],
     });
     expect(rescan).toEqual({ started: [], skipped: 0 });
+  });
+  it('runs a day again for a dropped file when a run of that day was in flight before its claim', async () => {
+    const inFlight = await startDay(harness.client, {
+      date: HELD_DAY,
+      datasets: ['toy'],
+      runKind: 'manual',
+      taskQueue: harness.config.temporal.taskQueue,
+    });
+    const { inboxKey, bytes } = await drop('held.csv', 'ts,value\n2024-07-14T12:00:00Z,42\n');
+    const ingest = await startIngest(
+      harness.client,
+      { dataset: 'toydrop', inboxKey },
+      bytes,
+      harness.config.temporal.taskQueue,
+    );
+    // The ingestion finds the day's run in flight (toy only, started before the claim) and waits for it.
+    const attached = async () => {
+      const history = await ingest.fetchHistory();
+      return (history.events ?? []).some(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'waitForDay',
+      );
+    };
+    while (!(await attached())) await new Promise((resolve) => setTimeout(resolve, 100));
+    releaseHeldDay();
+    expect((await inFlight.result()).datasets.map((d) => d.dataset)).toEqual(['toy']);
+    const result = await ingest.result();
+    expect(result.ran).toEqual([HELD_DAY]);
+    expect(result.released).toBe(true);
+    expect(await valuesOf('toydrop', HELD_DAY)).toEqual([['2024-07-14T12:00', 42]]);
+    expect(await harness.resources.deps.records.getDayRun('toydrop', HELD_DAY)).toMatchObject({ status: 'succeeded' });
+    await recordHistory(ingest.workflowId, 'ingest-drop-after-run-in-flight');
   });
 });
