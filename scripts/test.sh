@@ -42,7 +42,7 @@ checks() {
 declare -A jobs=(
   [checks]="checks"
   [unit]="npx vitest run --project unit --maxWorkers=2 && node --import tsx bench/run.ts --smoke"
-  [servers]="npx vitest run --project integration --project e2e --maxWorkers=3"
+  [servers]="npx vitest run --project integration --project e2e --maxWorkers=4"
 )
 declare -A started
 for name in checks unit servers; do
