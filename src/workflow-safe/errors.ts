@@ -70,6 +70,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly ErrorTypeName[] = [
   ErrorType.InvalidInput,
   ErrorType.StorageMisconfigured,
   ErrorType.DataQuality,
+  ErrorType.MetricsSchema,
 ];
 
 /** Where in a file a problem was found. Lines are 1-based and count the header line. */

@@ -18,7 +18,8 @@ import type { DayFile } from '../../src/datasets/inputs.js';
 import { findCapability } from '../../src/datasets/modules.js';
 import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
 import { smartmeterDataset } from '../../src/datasets/smartmeter/module.js';
-import { ErrorType } from '../../src/workflow-safe/errors.js';
+import { whatToDo } from '../../src/workflow-safe/failure-advice.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../../src/workflow-safe/errors.js';
 import { runModuleDay } from '../support/module-day.js';
 import { dayFile, ENEDIS_CONFIG, SMARTMETER_CONFIG } from '../support/real-days.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
@@ -169,5 +170,8 @@ describe('the check before a metrics document is stored', () => {
     expect({ type, nonRetryable }).toEqual({ type: ErrorType.MetricsSchema, nonRetryable: true });
     expect(message).toMatch(/^eco2mix 2022-06-03: .*metrics schema/);
     expect(message).toContain('points');
+    // An operator reads what to fix, and no retry policy retries it.
+    expect(whatToDo(type ?? '', 'eco2mix', '2022-06-03')).toContain('src/datasets/eco2mix/metrics-schema.ts');
+    expect(NON_RETRYABLE_ERROR_TYPES).toContain(ErrorType.MetricsSchema);
   });
 });
