@@ -7,7 +7,7 @@
  *   options: --out FILE, --runs N, --skip-transform, --skip-orchestration, --backfill-driver client,
  *            --day-runs N, --backfill-days N, --parallel 1,4,8,16 (the orchestration part's sizes),
  *            --profile-backfill DIR (the backfill workers under --cpu-prof), --skip-ten-years,
- *            --skip-quality (no anomaly-detection figures)
+ *            --skip-quality (no anomaly-detection figures), --skip-cost (no cost model of a day)
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SMARTMETER_DATE, smartMeterInput } from './inputs/smartmeter.js';
 import { eco2mixInput } from './inputs/eco2mix.js';
+import { benchDayCost, overBudgetLines } from './cost/day-cost.js';
 import { benchCityflow } from './cityflow/cityflow-bench.js';
 import { benchEnedis } from './enedis/enedis-bench.js';
 import { BENCH_DIR, installChildCleanup } from './lib/child.js';
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     'profile-backfill': { type: 'string' },
     'skip-ten-years': { type: 'boolean', default: false },
     'skip-quality': { type: 'boolean', default: false },
+    'skip-cost': { type: 'boolean', default: false },
   },
 });
 const smoke = values.smoke ?? false;
@@ -304,9 +306,13 @@ async function main(): Promise<void> {
       await benchEnedis({ smoke, out, workDir, logDir, python, log });
       await benchCityflow({ smoke, out, log });
     }
+    const overBudget = values['skip-cost'] ? [] : await benchDayCost({ smoke, days: smoke ? 1 : 10, out, log });
     if (transform.length > 0) process.stdout.write(`${transformTable(transform)}\n\n`);
     for (const v of found) process.stdout.write(`${v.met ? 'MET   ' : 'MISSED'} ${v.goal}: ${v.measured}\n`);
+    for (const line of overBudgetLines(overBudget)) process.stdout.write(`${line}\n`);
     log(`wrote ${out} (${num(minutes)} min)`);
+    // A day over its budget fails a full run; at smoke size (one day) the figures are only printed.
+    if (overBudget.length > 0 && !smoke) process.exitCode = 1;
     await rm(workDir, { recursive: true, force: true });
   } catch (error) {
     log(`failed; logs kept in ${logDir}`);

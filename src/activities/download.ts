@@ -12,6 +12,7 @@ import { badDataFailure } from './failures.js';
 import { wasBlocked } from './blocked-inputs.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 import { fetchSource } from './http-source.js';
+import { costStage } from '../observability/cost-ledger.js';
 
 /** One source of a day, as the day's plan gives it. */
 export interface DownloadSourceInput extends PlannedDownload {
@@ -67,8 +68,10 @@ export function createDownloadActivities(deps: ActivityDeps) {
       return { source: input.source, key, sha256: stored.sha256, bytes: stored.bytes };
     }
 
-    const fetched = await fetchSource(request.url, deps.sourceTimeoutMs, Context.current().cancellationSignal, (code) =>
-      deps.metrics?.sourceRequest(input.dataset, input.source, code),
+    const fetched = await costStage('fetch', () =>
+      fetchSource(request.url, deps.sourceTimeoutMs, Context.current().cancellationSignal, (code) =>
+        deps.metrics?.sourceRequest(input.dataset, input.source, code),
+      ),
     );
     try {
       module.checkDownload?.(input.source, fetched.body, request.url);

@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
 import { readDayOutputs } from './day-outputs.js';
 import { measureRange, type MeasuredDay } from './transform-range.js';
+import { costStage } from '../observability/cost-ledger.js';
 
 export interface ComputeMetricsInput {
   readonly dataset: DatasetName;
@@ -60,11 +61,13 @@ export function createMetricsActivities(deps: ActivityDeps) {
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'metrics-'));
     const connection = await deps.duckdb.connect();
     try {
-      const copies = await Promise.all(
-        keys.map(async (key) => {
-          const local = path.join(scratch, `${tableOf(key)}.parquet`);
-          return { table: tableOf(key), local, read: await deps.objects.getToFile(key, local) };
-        }),
+      const copies = await costStage('copy in', () =>
+        Promise.all(
+          keys.map(async (key) => {
+            const local = path.join(scratch, `${tableOf(key)}.parquet`);
+            return { table: tableOf(key), local, read: await deps.objects.getToFile(key, local) };
+          }),
+        ),
       );
       await noteFallbackReads(
         deps,
@@ -73,7 +76,7 @@ export function createMetricsActivities(deps: ActivityDeps) {
       );
       const tables = Object.fromEntries(copies.map((c) => [c.table, c.local]));
       const recorded = deps.datasets.capability('file-import', dataset)
-        ? await recordedMetrics(deps, input, copies)
+        ? await costStage('import outputs', () => recordedMetrics(deps, input, copies))
         : null;
       const metrics =
         recorded ??
@@ -82,10 +85,12 @@ export function createMetricsActivities(deps: ActivityDeps) {
         ));
       if (!metrics) throw new Error(`the ${dataset} metrics gave nothing for ${date}`);
       const metricsKey = storageKeys.metrics(dataset, date);
-      await deps.objects.put(metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {
-        contentType: 'application/json',
+      await costStage('store', async () => {
+        await deps.objects.put(metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {
+          contentType: 'application/json',
+        });
+        await deps.records.upsertMetrics({ dataset, date, metrics: { ...metrics.document } });
       });
-      await deps.records.upsertMetrics({ dataset, date, metrics: { ...metrics.document } });
       return {
         metricsKey,
         completeness: metrics.completeness,

@@ -17,6 +17,7 @@ import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { tableOf } from './metrics.js';
+import { costStage } from '../observability/cost-ledger.js';
 
 export interface CheckQualityInput {
   readonly dataset: DatasetName;
@@ -77,11 +78,13 @@ export function createQualityActivities(deps: ActivityDeps) {
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'quality-'));
     const connection = await deps.duckdb.connect();
     try {
-      const copies = await Promise.all(
-        input.processedKeys.map(async (key) => {
-          const local = path.join(scratch, `${tableOf(key)}.parquet`);
-          return { table: tableOf(key), key, local, read: await deps.objects.getToFile(key, local) };
-        }),
+      const copies = await costStage('copy in', () =>
+        Promise.all(
+          input.processedKeys.map(async (key) => {
+            const local = path.join(scratch, `${tableOf(key)}.parquet`);
+            return { table: tableOf(key), key, local, read: await deps.objects.getToFile(key, local) };
+          }),
+        ),
       );
       await noteFallbackReads(
         deps,
@@ -89,7 +92,7 @@ export function createQualityActivities(deps: ActivityDeps) {
         copies.map((c) => c.read),
       );
       const tables = Object.fromEntries(copies.map((c) => [c.table, { path: c.local, key: c.key }]));
-      const previous = await copyDayBefore(deps, input, checks, scratch);
+      const previous = await costStage('copy day before', () => copyDayBefore(deps, input, checks, scratch));
       const results = await runChecks({
         checks,
         date: input.date,
@@ -109,7 +112,9 @@ export function createQualityActivities(deps: ActivityDeps) {
       }
       const checksKey = storageKeys.qualityChecks(input.dataset, input.date);
       const document = { dataset: input.dataset, date: input.date, checks: results };
-      await deps.objects.put(checksKey, `${JSON.stringify(document, null, 2)}\n`, { contentType: 'application/json' });
+      await costStage('store', () =>
+        deps.objects.put(checksKey, `${JSON.stringify(document, null, 2)}\n`, { contentType: 'application/json' }),
+      );
       return { checksKey, results };
     } finally {
       connection.closeSync();

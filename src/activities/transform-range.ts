@@ -15,6 +15,7 @@ import { lineSizeError } from './claim-limits.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { checkMetricsDocument } from './metrics-document.js';
+import { costStage } from '../observability/cost-ledger.js';
 
 /** A day's tables and rejects, stored. */
 export interface StoredDay {
@@ -81,25 +82,27 @@ export async function transformRange(
   await mkdir(scratchDir, { recursive: true });
   const tablePath = (date: string, table: string) => path.join(out, date, `${table}.parquet`);
   const rejectsPath = (date: string) => path.join(out, date, 'rejects.jsonl');
-  const outputs = await module
-    .transform({ config, db: work.db, days, tablePath, rejectsPath, scratchDir })
-    .catch((error: unknown) => {
+  const outputs = await costStage('module transform', () =>
+    module.transform({ config, db: work.db, days, tablePath, rejectsPath, scratchDir }).catch((error: unknown) => {
       throw lineSizeError(error, days.flatMap((d) => d.files.map((f) => f.key)).join(', ')) ?? error;
-    });
-  const transformed = new Map<string, TransformedDay>();
-  await Promise.all(
-    days.map(async ({ date }) => {
-      const output = outputs.get(date);
-      if (!output) throw new Error(`the ${work.dataset} transform gave no output for ${date}`);
-      const stored =
-        output.rows.written > 0
-          ? await storeDay(deps, work.dataset, date, output, {
-              tablePath: (table) => tablePath(date, table),
-              rejectsPath: rejectsPath(date),
-            })
-          : null;
-      transformed.set(date, { output, stored });
     }),
+  );
+  const transformed = new Map<string, TransformedDay>();
+  await costStage('store', () =>
+    Promise.all(
+      days.map(async ({ date }) => {
+        const output = outputs.get(date);
+        if (!output) throw new Error(`the ${work.dataset} transform gave no output for ${date}`);
+        const stored =
+          output.rows.written > 0
+            ? await storeDay(deps, work.dataset, date, output, {
+                tablePath: (table) => tablePath(date, table),
+                rejectsPath: rejectsPath(date),
+              })
+            : null;
+        transformed.set(date, { output, stored });
+      }),
+    ),
   );
   return transformed;
 }
@@ -159,20 +162,22 @@ export async function measureRange(
   const dir = path.join(work.scratch, 'metrics');
   await Promise.all(days.map((day) => mkdir(path.join(dir, day.date), { recursive: true })));
   const anomaliesPath = (date: string) => path.join(dir, date, 'anomalies.parquet');
-  const metrics = await module.metrics({
-    config,
-    db: work.db,
-    days,
-    history: (date, table, n) =>
-      copyHistory(deps, work.dataset, date, table, n, path.join(dir, date, `history-${table}`)),
-    anomaliesPath,
-  });
+  const metrics = await costStage('module metrics', () =>
+    module.metrics({
+      config,
+      db: work.db,
+      days,
+      history: (date, table, n) =>
+        copyHistory(deps, work.dataset, date, table, n, path.join(dir, date, `history-${table}`)),
+      anomaliesPath,
+    }),
+  );
   const measured = new Map<string, MeasuredDay>();
   await Promise.all(
     days.map(async ({ date }) => {
       const dayMetrics = metrics.get(date);
       if (!dayMetrics) throw new Error(`the ${work.dataset} metrics gave nothing for ${date}`);
-      checkMetricsDocument(module, date, dayMetrics.document);
+      await costStage('schema check', () => Promise.resolve(checkMetricsDocument(module, date, dayMetrics.document)));
       const anomaliesKey = dayMetrics.anomalies ? storageKeys.anomalies(work.dataset, date) : undefined;
       if (anomaliesKey) await deps.objects.putFile(anomaliesKey, anomaliesPath(date));
       measured.set(date, { ...dayMetrics, ...(anomaliesKey ? { anomaliesKey } : {}) });

@@ -13,6 +13,7 @@ import { classifyingBadData } from './failures.js';
 import { outputsFrom, readDayOutputs } from './day-outputs.js';
 import { bytesKeyOf, readRawMeta } from './raw-meta.js';
 import { transformRange } from './transform-range.js';
+import { costStage } from '../observability/cost-ledger.js';
 
 export interface TransformDayInput {
   readonly dataset: DatasetName;
@@ -65,7 +66,7 @@ export function createTransformActivities(deps: ActivityDeps) {
     const { dataset, date } = input;
     // Only a dataset with file imports has days transformed by an import's passes.
     const recorded = deps.datasets.capability('file-import', dataset)
-      ? await readDayOutputs(deps.objects, dataset, date)
+      ? await costStage('import outputs', () => readDayOutputs(deps.objects, dataset, date))
       : null;
     if (recorded && outputsFrom(recorded, input.inputs, deps.codeVersion)) {
       Context.current().log.info('day transformed by its import', { dataset, date, ...recorded.transform.rows });
@@ -77,14 +78,16 @@ export function createTransformActivities(deps: ActivityDeps) {
     const connection = await deps.duckdb.connect();
     try {
       await mkdir(path.join(scratch, 'raw'));
-      const copies = await Promise.all(
-        input.inputs.map(async (file, order) => {
-          const facts = await factsOf(deps, file, date);
-          const local = path.join(scratch, 'raw', `${order}-${path.posix.basename(facts.key)}`);
-          const read = await deps.objects.getToFile(facts.key, local);
-          const day: DayFile = { source: file.source, path: local, sha256: file.sha256, order, ...facts };
-          return { read, day };
-        }),
+      const copies = await costStage('copy in', () =>
+        Promise.all(
+          input.inputs.map(async (file, order) => {
+            const facts = await factsOf(deps, file, date);
+            const local = path.join(scratch, 'raw', `${order}-${path.posix.basename(facts.key)}`);
+            const read = await deps.objects.getToFile(facts.key, local);
+            const day: DayFile = { source: file.source, path: local, sha256: file.sha256, order, ...facts };
+            return { read, day };
+          }),
+        ),
       );
       await noteFallbackReads(
         deps,

@@ -76,6 +76,10 @@ export interface Config {
   readonly workflowBundleDir: string | null;
   /** DUCKDB_MEMORY_LIMIT: the worker's DuckDB memory limit, e.g. `256MB`. */
   readonly duckdbMemoryLimit: string;
+  /** DUCKDB_THREADS: the worker's DuckDB threads. */
+  readonly duckdbThreads: number;
+  /** COST_LEDGER_FILE, absolute: where the worker writes what each activity costs; null: nothing written. */
+  readonly costLedgerFile: string | null;
   /** The worker's Prometheus endpoint, `host:port` (METRICS_ADDRESS); null when metrics are off. */
   readonly metricsAddress: string | null;
   /** Recorded in day records: COURANT_CODE_VERSION, else the package version. */
@@ -204,6 +208,8 @@ export function loadConfig(env: Env, modules: readonly DatasetModule[]): Config 
     logFormat: e.LOG_FORMAT,
     workflowBundleDir: e.WORKFLOW_BUNDLE_DIR ? path.resolve(e.WORKFLOW_BUNDLE_DIR) : null,
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
+    duckdbThreads: e.DUCKDB_THREADS,
+    costLedgerFile: e.COST_LEDGER_FILE ? path.resolve(e.COST_LEDGER_FILE) : null,
     metricsAddress: e.METRICS_ADDRESS ?? null,
     codeVersion: e.COURANT_CODE_VERSION ?? packageJson.version,
     serve: { temporalUiUrl: e.TEMPORAL_UI_URL ?? null, tokens: e.SERVE_TOKENS ?? [] },

@@ -147,6 +147,10 @@ export const loggingEnvSchema = z.object({
     .string()
     .regex(/^[1-9][0-9]*(MB|GB)$/, { message: 'a size such as 256MB or 2GB' })
     .default('256MB'),
+  /** The worker's DuckDB threads. */
+  DUCKDB_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /** A file the worker appends a line to for each activity it runs: its CPU, stages and I/O (the bench's cost model). */
+  COST_LEDGER_FILE: z.string().min(1).optional(),
 });
 
 export const metricsEnvSchema = z.object({

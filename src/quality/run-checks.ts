@@ -4,6 +4,7 @@
  * of the offending rows. A query that cannot run is a QualityCheckBroken error naming the check
  * (retried: a worker with the fixed query heals it), never a silent pass.
  */
+import { stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { QualityCheck, QualityContext } from '../datasets/capabilities/quality-checks.js';
 import type { RowCounts } from '../workflow-safe/day-records.js';
@@ -11,6 +12,7 @@ import { sqlString } from '../duckdb/columns.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { parisDayBounds } from '../workflow-safe/partition.js';
 import type { CheckResult } from '../workflow-safe/quality.js';
+import { costStage } from '../observability/cost-ledger.js';
 
 const SAMPLE_ROWS = 5;
 
@@ -66,8 +68,75 @@ async function rowsOf(db: DuckDBConnection, check: string, sql: string): Promise
   }
 }
 
+/**
+ * Tables no larger than this are read once into memory for the checks (a day of eCO2mix is 6 KB);
+ * a larger one (a day of millions of smart-meter readings) is read from its file by each query.
+ */
+const LOADED_TABLE_MAX_BYTES = 16 * 1024 * 1024;
+
+/** The tables the checks' queries name, of the day and of the day before. */
+function tablesNamed<TConfig>(input: ChecksInput<TConfig>): { day: Set<string>; previous: Set<string> } {
+  const named = { day: new Set<string>(), previous: new Set<string>() };
+  const recording: QualityContext<TConfig> = {
+    date: input.date,
+    config: input.config,
+    rows: input.rows,
+    hours: 24,
+    table: (name) => (named.day.add(name), name),
+    previous: (name) => (named.previous.add(name), name),
+  };
+  for (const check of input.checks) {
+    check.observe(recording);
+    check.offending?.(recording);
+  }
+  return named;
+}
+
+/**
+ * What each query reads a table from, by name: a temporary table that the file was read into once
+ * (a check may read a table many times in one query), or the file itself when it is large.
+ */
+async function loadTables(
+  db: DuckDBConnection,
+  prefix: string,
+  paths: Readonly<Record<string, string>>,
+  named: ReadonlySet<string>,
+): Promise<{ readonly from: Record<string, string>; readonly loaded: string[] }> {
+  const from: Record<string, string> = {};
+  const loaded: string[] = [];
+  for (const [table, file] of Object.entries(paths)) {
+    if (!named.has(table) || (await stat(file)).size > LOADED_TABLE_MAX_BYTES) {
+      from[table] = `read_parquet(${sqlString(file)})`;
+      continue;
+    }
+    const name = `quality_${prefix}${table.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM read_parquet(${sqlString(file)})`);
+    from[table] = name;
+    loaded.push(name);
+  }
+  return { from, loaded };
+}
+
 /** The results of every check, in the module's order. */
 export async function runChecks<TConfig>(input: ChecksInput<TConfig>): Promise<CheckResult[]> {
+  const { db } = input;
+  const named = tablesNamed(input);
+  const paths = Object.fromEntries(Object.entries(input.tables).map(([name, t]) => [name, t.path]));
+  const tables = await costStage('load tables', () => loadTables(db, '', paths, named.day));
+  const previous = await loadTables(db, 'previous_', input.previous, named.previous);
+  try {
+    return await checksOver(input, tables.from, previous.from);
+  } finally {
+    for (const name of [...tables.loaded, ...previous.loaded]) await db.run(`DROP TABLE IF EXISTS ${name}`);
+  }
+}
+
+/** Every check over the tables loaded in memory. */
+async function checksOver<TConfig>(
+  input: ChecksInput<TConfig>,
+  tables: Readonly<Record<string, string>>,
+  previous: Readonly<Record<string, string>>,
+): Promise<CheckResult[]> {
   const { start, end } = parisDayBounds(input.date);
   const context: QualityContext<TConfig> = {
     date: input.date,
@@ -75,21 +144,16 @@ export async function runChecks<TConfig>(input: ChecksInput<TConfig>): Promise<C
     rows: input.rows,
     hours: Math.round((end.getTime() - start.getTime()) / 3_600_000),
     table: (name) => {
-      const table = input.tables[name];
+      const table = tables[name];
       if (!table)
-        throw new QualityCheckBrokenError(
-          `the day has no table ${name} (it has ${Object.keys(input.tables).join(', ')})`,
-        );
-      return `read_parquet(${sqlString(table.path)})`;
+        throw new QualityCheckBrokenError(`the day has no table ${name} (it has ${Object.keys(tables).join(', ')})`);
+      return table;
     },
-    previous: (name) => {
-      const local = input.previous[name];
-      return local === undefined ? null : `read_parquet(${sqlString(local)})`;
-    },
+    previous: (name) => previous[name] ?? null,
   };
   const results: CheckResult[] = [];
   for (const check of input.checks) {
-    const [row] = await rowsOf(input.db, check.name, check.observe(context));
+    const [row] = await costStage(`check ${check.name}`, () => rowsOf(input.db, check.name, check.observe(context)));
     const observed = observedNumber(check.name, row?.observed);
     const passed = within(observed, check.limit);
     const sample =

@@ -9,6 +9,7 @@ import { reportedDatasets, type DayOutcome } from './daily-sections.js';
 import { summariseDay } from './daily-summary.js';
 import type { ReportDeps } from './deps.js';
 import { dailyReportHtml } from './html/daily.js';
+import { costStage } from '../observability/cost-ledger.js';
 
 /** Writes the three files and the record; returns the keys, JSON first. */
 export async function writeDailyReport(
@@ -16,7 +17,7 @@ export async function writeDailyReport(
   date: string,
   outcomes: readonly DayOutcome[],
 ): Promise<string[]> {
-  const datasets = await reportedDatasets(deps, date, outcomes);
+  const datasets = await costStage('sections', () => reportedDatasets(deps, date, outcomes));
   const summary = summariseDay(datasets);
   const report: DailyReport = {
     date,
@@ -27,10 +28,12 @@ export async function writeDailyReport(
   };
   const keys = (['json', 'csv', 'html'] as const).map((ext) => storageKeys.dailyReport(date, ext));
   const [jsonKey = '', csvKey = '', htmlKey = ''] = keys;
-  await deps.objects.put(jsonKey, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
-  await deps.objects.put(csvKey, dailyReportCsv(report), { contentType: 'text/csv' });
-  await deps.objects.put(htmlKey, dailyReportHtml({ date, summary, datasets }), {
-    contentType: 'text/html; charset=utf-8',
+  await costStage('render and store', async () => {
+    await deps.objects.put(jsonKey, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
+    await deps.objects.put(csvKey, dailyReportCsv(report), { contentType: 'text/csv' });
+    await deps.objects.put(htmlKey, dailyReportHtml({ date, summary, datasets }), {
+      contentType: 'text/html; charset=utf-8',
+    });
   });
   await deps.records.upsertReport({
     period: date,

@@ -47,15 +47,34 @@ const parisTime = new Intl.DateTimeFormat('en-GB', {
 
 const parisOffset = new Intl.DateTimeFormat('en-GB', { timeZone: PARTITION_TIMEZONE, timeZoneName: 'shortOffset' });
 
+/**
+ * Labels of instants already formatted: a report labels the same instants in every chart of a day
+ * (four charts of 96 quarter-hours), and formatting a time in a time zone is the costly part of
+ * drawing them. Emptied when full.
+ */
+const labelled = new Map<string, string>();
+const LABELS_KEPT = 4096;
+
+function memo(key: string, label: () => string): string {
+  const known = labelled.get(key);
+  if (known !== undefined) return known;
+  if (labelled.size >= LABELS_KEPT) labelled.clear();
+  const made = label();
+  labelled.set(key, made);
+  return made;
+}
+
 /** `14:15` in Paris for an instant (ms or ISO). */
 export function parisClock(instant: number | string): string {
-  return parisTime.format(new Date(instant));
+  return memo(`c${instant}`, () => parisTime.format(new Date(instant)));
 }
 
 /** `14:15 (GMT+2)`: the Paris time with its offset, unambiguous on the October night. */
 export function parisClockWithOffset(instant: number | string): string {
-  const offset = parisOffset.formatToParts(new Date(instant)).find((p) => p.type === 'timeZoneName')?.value ?? '';
-  return `${parisClock(instant)} (${offset})`;
+  return memo(`o${instant}`, () => {
+    const offset = parisOffset.formatToParts(new Date(instant)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    return `${parisClock(instant)} (${offset})`;
+  });
 }
 
 const longDate = new Intl.DateTimeFormat('en-GB', {

@@ -7,6 +7,7 @@ import type { ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
 import { registeredCatalog } from '../datasets/catalog.js';
 import { measuredObjectStore, type CourantMetrics } from '../observability/index.js';
+import { costCountedDuckDb, costCountedObjectStore, costCountedRecordStore } from '../observability/cost-counted.js';
 import { openDuckDb } from '../duckdb/duckdb.js';
 import { ensureWritableDirectory, type LocalRoot } from '../faults/storage-misconfigured.js';
 import { createStorage, localRoots } from '../storage/index.js';
@@ -20,6 +21,7 @@ export interface WorkerResources {
  * Opens what the activities need. Refuses to start (StorageMisconfiguredError) when a local
  * directory cannot be written, and (ServiceUnavailableError) when a store cannot be reached.
  * With `metrics`, the object store is counted and the datasets' freshness read from the records.
+ * With COST_LEDGER_FILE, the stores' calls and DuckDB's statements are counted in the cost ledger.
  */
 export async function openWorkerResources(
   config: Config,
@@ -40,12 +42,18 @@ export async function openWorkerResources(
         'could not read freshness from the day records; it starts from the days finished now',
       );
     });
-    const duckdb = await openDuckDb({ tempDirectory: scratchDir, memoryLimit: config.duckdbMemoryLimit });
+    const duckdb = await openDuckDb({
+      tempDirectory: scratchDir,
+      memoryLimit: config.duckdbMemoryLimit,
+      threads: config.duckdbThreads,
+    });
+    const objects = metrics ? measuredObjectStore(storage.objects, metrics) : storage.objects;
+    const costed = config.costLedgerFile !== null;
     return {
       deps: {
-        objects: metrics ? measuredObjectStore(storage.objects, metrics) : storage.objects,
-        records: storage.records,
-        duckdb,
+        objects: costed ? costCountedObjectStore(objects) : objects,
+        records: costed ? costCountedRecordStore(storage.records) : storage.records,
+        duckdb: costed ? costCountedDuckDb(duckdb) : duckdb,
         datasets,
         sourceTimeoutMs: config.sources.timeoutMs,
         scratchDir,

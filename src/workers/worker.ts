@@ -13,6 +13,7 @@ import {
   type WorkerMetrics,
 } from '../observability/index.js';
 import { startTracing, type Tracing } from '../observability/tracing.js';
+import { fileCostLedger, type CostLedger } from '../observability/cost-ledger.js';
 import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { describeStorage } from '../storage/index.js';
 import { backfillTaskQueue } from '../workflow-safe/keys.js';
@@ -33,6 +34,8 @@ export interface CreateWorkersOptions {
   readonly metrics?: CourantMetrics;
   /** Traces the activities and receives the workflows' spans when given (the bundle must hold its workflowModules). */
   readonly tracing?: Tracing;
+  /** Writes what each activity costs when given. */
+  readonly costLedger?: CostLedger;
 }
 
 /** One worker on the main task queue and one on its backfill queue, with the same activities. */
@@ -50,6 +53,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
           activity: [
             ...(options.tracing ? [options.tracing.activityInterceptor] : []),
             ...(options.metrics ? [stageMetricsInterceptor(options.metrics)] : []),
+            ...(options.costLedger ? [options.costLedger.interceptor] : []),
           ],
         },
         ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
@@ -123,6 +127,7 @@ async function startWorkers(
       workflowBundle,
       ...(observed ? { metrics: observed.metrics } : {}),
       ...(tracing ? { tracing } : {}),
+      ...(config.costLedgerFile ? { costLedger: fileCostLedger(config.costLedgerFile) } : {}),
     });
     return { workers, close };
   } catch (error) {

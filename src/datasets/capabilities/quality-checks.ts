@@ -6,7 +6,7 @@ import type { DatasetDefinition } from '../contract.js';
 export interface QualityContext<TConfig> {
   readonly date: string;
   readonly config: TConfig;
-  /** SQL reading the day's table `name` (`read_parquet('…')`). */
+  /** What SQL reads the day's table `name` from, in a FROM clause (a table read into memory, or `read_parquet('…')`). */
   table(name: string): string;
   /**
    * SQL reading table `name` of the day before, or null when that day has none stored; only the
