@@ -6,7 +6,8 @@
  * once. Only a local store holds such entries: object stores hold regular objects only.
  */
 import type { Dirent } from 'node:fs';
-import { mkdir, readdir, readlink, rename } from 'node:fs/promises';
+import { readdir, readlink, rename } from 'node:fs/promises';
+import { makeDirectory } from '../faults/make-directory.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inboxKeys } from '../workflow-safe/keys.js';
@@ -55,7 +56,7 @@ export async function quarantineOddEntries(objects: ObjectStore, dataset: string
     await objects.put(`${quarantined}.reason.json`, `${JSON.stringify({ file: name, reason }, null, 2)}\n`, {
       contentType: 'application/json',
     });
-    await mkdir(path.dirname(path.join(root, quarantined)), { recursive: true });
+    await makeDirectory(path.dirname(path.join(root, quarantined)));
     await rename(full, path.join(root, quarantined));
     setAside.push({ entry: name, quarantined, reason });
   }
