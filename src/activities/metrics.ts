@@ -9,6 +9,8 @@ import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
 import { readDayOutputs } from './day-outputs.js';
 import { measureRange, type MeasuredDay } from './transform-range.js';
+import { putOutput } from './output-files.js';
+import type { OutputFile } from '../workflow-safe/day-records.js';
 
 export interface ComputeMetricsInput {
   readonly dataset: DatasetName;
@@ -22,6 +24,8 @@ export interface ComputeMetricsOutput {
   readonly completeness: number | null;
   /** `anomalies/{dataset}/dt={date}/anomalies.parquet` when the module wrote anomalies, else absent. */
   readonly anomaliesKey?: string;
+  /** The metrics document (and the anomalies, when this run stored them) as stored, for the day record. */
+  readonly files?: readonly OutputFile[];
 }
 
 /** `processed/…/dt=…/readings.parquet` → `readings`. */
@@ -82,7 +86,7 @@ export function createMetricsActivities(deps: ActivityDeps) {
         ));
       if (!metrics) throw new Error(`the ${dataset} metrics gave nothing for ${date}`);
       const metricsKey = storageKeys.metrics(dataset, date);
-      await deps.objects.put(metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {
+      const stored = await putOutput(deps.objects, metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {
         contentType: 'application/json',
       });
       await deps.records.upsertMetrics({ dataset, date, metrics: { ...metrics.document } });
@@ -90,6 +94,7 @@ export function createMetricsActivities(deps: ActivityDeps) {
         metricsKey,
         completeness: metrics.completeness,
         ...(metrics.anomaliesKey ? { anomaliesKey: metrics.anomaliesKey } : {}),
+        files: [stored, ...(metrics.anomaliesFile ? [metrics.anomaliesFile] : [])],
       };
     } finally {
       connection.closeSync();
