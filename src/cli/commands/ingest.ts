@@ -16,6 +16,8 @@ import { inboxKeys } from '../../workflow-safe/keys.js';
 import { sha256OfFile } from '../../storage/file-hash.js';
 import { createStorage } from '../../storage/index.js';
 import { connectCommandClient } from '../command-client.js';
+import { printable } from '../printable.js';
+import { rowsOf, rowsText } from '../rows-summary.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 
@@ -106,7 +108,7 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
             file.bytes,
             ctx.config.temporal.taskQueue,
           );
-          ctx.out.write(`${fileName} → ${inboxKey}: ${handle.workflowId} started\n`);
+          ctx.out.write(`${printable(fileName)} → ${inboxKey}: ${handle.workflowId} started\n`);
           handles.push({ fileName, handle });
         }
         if (options.wait !== true) return;
@@ -115,13 +117,16 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
           try {
             const result = await handle.result();
             const [first = '-', last = '-'] = [result.days[0], result.days.at(-1)];
+            const runs = await storage.records.listDayRuns({ from: first, to: last, datasets: [target.name] });
+            const rows = rowsOf(runs.filter((run) => result.days.includes(run.date)));
             ctx.out.write(
-              `${fileName}: ${result.days.length} day(s) (${first === last ? first : `${first}..${last}`}), ` +
-                `${result.ran.length} run, all succeeded${result.released ? '; removed from the inbox' : ''}\n`,
+              `${printable(fileName)}: ${result.days.length} day(s) (${first === last ? first : `${first}..${last}`}), ` +
+                `${result.ran.length} run, all succeeded${rows.rejected > 0 ? ` with ${rows.rejected} row(s) rejected` : ''}` +
+                `${result.released ? '; removed from the inbox' : ''}\n  ${rowsText(rows)}\n`,
             );
           } catch (error) {
             failed += 1;
-            ctx.out.write(`${fileName}: failed\n${failureChain(error)}\n`);
+            ctx.out.write(`${printable(fileName)}: failed\n${failureChain(error)}\n`);
           }
         }
         if (failed > 0) throw new PipelineFailedError(`${failed} of ${handles.length} file(s) failed`);
