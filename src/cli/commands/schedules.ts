@@ -3,7 +3,7 @@
  * scan, the revised-days check and the snapshot collector, operated as code (`--inbox-scan`,
  * `--revised-days` or `--snapshots` picks one where one is meant).
  */
-import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { applySchedule, backfillSchedule, describeSchedule } from '../../schedules/operations.js';
 import { modulesWith } from '../../datasets/modules.js';
@@ -79,11 +79,37 @@ function withSchedules(context: () => CommandContext, operation: Operation, all 
     const { client, close } = await connectCommandClient(ctx);
     try {
       await operation(client, picked, ctx);
+    } catch (error) {
+      if (scheduleMissing(error)) {
+        throw new UsageError(
+          `schedule ${picked.map((d) => d.scheduleId).join(', ')} does not exist on the Temporal server yet: ` +
+            'create the schedules with `courant schedules apply`, then run this again',
+        );
+      }
+      throw error;
     } finally {
       await close();
     }
   };
 }
+
+/**
+ * Whether the server has no such schedule: the client's own error, or the NOT_FOUND a trigger,
+ * pause or unpause gets for the schedule's internal workflow (`temporal-sys-scheduler:{id}`).
+ */
+function scheduleMissing(error: unknown): boolean {
+  if (error instanceof ScheduleNotFoundError) return true;
+  const chain = [error, error instanceof Error ? error.cause : undefined];
+  return chain.some(
+    (e) =>
+      e instanceof Error &&
+      (('code' in e && e.code === GRPC_NOT_FOUND) || e.message.includes('workflow not found')) &&
+      e.message.includes('temporal-sys-scheduler'),
+  );
+}
+
+/** gRPC status NOT_FOUND. */
+const GRPC_NOT_FOUND = 5;
 
 const OVERLAPS = Object.values(ScheduleOverlapPolicy).filter(
   (v): v is Exclude<ScheduleOverlapPolicy, undefined> => v !== undefined,
