@@ -9,6 +9,9 @@
 import type { ObjectStore, StoredObjectInfo } from '../storage/object-store.js';
 import type { DayRun, DayRunQuery, RecordStore } from '../storage/records.js';
 import { ErrorType } from '../workflow-safe/errors.js';
+import { parisDateOf, previousDate } from '../workflow-safe/partition.js';
+import type { VerifyOutputsInput, VerifyOutputsOutput } from '../workflow-safe/verify-outputs.js';
+import type { ActivityDeps } from './deps.js';
 
 export interface OutputProblem {
   readonly key: string;
@@ -115,4 +118,30 @@ export async function markOutputsMissing(records: RecordStore, wanting: readonly
     if (wrote) marked += 1;
   }
   return marked;
+}
+
+export function createVerifyActivities(deps: ActivityDeps) {
+  /**
+   * The scheduled verification: the succeeded days of the last `lookbackDays` Paris days (up to
+   * yesterday) checked as `courant verify` checks them, those wanting marked `OutputsMissing` and
+   * counted (`courant_outputs_missing_days_total`). Read-only but for the marks; idempotent.
+   */
+  async function verifyRecentOutputs(input: VerifyOutputsInput): Promise<VerifyOutputsOutput> {
+    const to = previousDate(parisDateOf(new Date()));
+    let from = to;
+    for (let i = 1; i < input.lookbackDays; i += 1) from = previousDate(from);
+    const result = await verifyOutputs(deps, { from, to });
+    const marked = await markOutputsMissing(deps.records, result.wanting);
+    deps.metrics?.outputsVerified(result.wanting);
+    return {
+      from,
+      to,
+      days: result.days,
+      outputs: result.outputs,
+      marked,
+      wanting: result.wanting.map((day) => ({ dataset: day.dataset, date: day.date, problems: day.problems.length })),
+    };
+  }
+
+  return { verifyRecentOutputs };
 }

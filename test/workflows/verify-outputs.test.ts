@@ -3,8 +3,13 @@
  * (MinIO + DynamoDB Local): after a backfill, one day's Parquet and another day's metrics object
  * are deleted; verify names exactly those two, `courant status`, the console and the API show them
  * as outputs missing, `backfill --mode missing` re-runs exactly those two, and verify is clean after.
+ * The scheduled verification (`verifyOutputsScheduled`) finds and counts a day the same way.
  */
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CourantMetrics } from '../../src/observability/metrics.js';
+import type { VerifyOutputsOutput } from '../../src/workflow-safe/verify-outputs.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { storageKeys } from '../../src/workflow-safe/keys.js';
 import { rawGet, startConsole } from '../support/console-server.js';
@@ -22,6 +27,11 @@ describe.each(['local', 'aws'] as const)('courant verify in %s mode', (mode) => 
   let odre: OdreServer;
   let harness: TestWorkerHarness;
   let env: Record<string, string>;
+  const counters = new CourantMetrics({
+    datasets: [{ name: 'eco2mix', dueHours: 7 }],
+    codeVersion: 'test',
+    cacheEnabled: false,
+  });
 
   beforeAll(async () => {
     odre = await startOdreServer({
@@ -29,7 +39,9 @@ describe.each(['local', 'aws'] as const)('courant verify in %s mode', (mode) => 
       'eco2mix-national-cons-def': emptyExport(),
     });
     const aws = mode === 'aws' ? awsTestEnv() : {};
-    harness = await startTestWorker(await testConfig({ ...aws, ECO2MIX_BASE_URL: odre.baseUrl }));
+    harness = await startTestWorker(await testConfig({ ...aws, ECO2MIX_BASE_URL: odre.baseUrl }), {
+      deps: (deps) => ({ ...deps, metrics: counters }),
+    });
     env = {
       ...cliEnv(harness.config),
       ...aws,
@@ -120,5 +132,24 @@ describe.each(['local', 'aws'] as const)('courant verify in %s mode', (mode) => 
     const verify = await runCommandLine(['verify', ...range], env);
     expect(verify.code, verify.stdout).toBe(0);
     expect(verify.stdout).toContain('every output is there as written');
+  });
+
+  it('finds, marks and counts a day wanting in the scheduled verification of the lookback window', async () => {
+    await harness.resources.deps.objects.delete(storageKeys.qualityChecks('eco2mix', TO));
+    const lookbackDays = Math.ceil((Date.now() - Date.parse(FROM)) / 86_400_000) + 2;
+    const workflowId = `verify-scheduled-${mode}`;
+    const result = await harness.client.workflow.execute<
+      (input: { lookbackDays: number }) => Promise<VerifyOutputsOutput>
+    >('verifyOutputsScheduled', { workflowId, taskQueue: harness.config.temporal.taskQueue, args: [{ lookbackDays }] });
+    expect(result).toMatchObject({ days: 6, marked: 1, wanting: [{ dataset: 'eco2mix', date: TO, problems: 1 }] });
+    expect(await counters.registry.getSingleMetricAsString('courant_outputs_missing_days_total')).toContain(
+      'courant_outputs_missing_days_total{dataset="eco2mix"} 1',
+    );
+    const record = await harness.resources.deps.records.getDayRun('eco2mix', TO);
+    expect(record?.error?.type).toBe('OutputsMissing');
+    if (mode === 'local' && process.env.RECORD_HISTORIES === '1') {
+      const history = await harness.client.workflow.getHandle(workflowId).fetchHistory();
+      await writeFile('test/replay/histories/verify-outputs-scheduled.json', historyToJSON(history));
+    }
   });
 });
