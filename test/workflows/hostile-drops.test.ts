@@ -114,11 +114,17 @@ describe('rejected values', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('\u001b');
     expect(r.stdout).toContain(
-      `${JSON.stringify(name)}: 1 day(s) (2024-01-01), 1 run, all succeeded with 3 row(s) rejected`,
+      `${JSON.stringify(name)}: 2 day(s) (2024-01-01..2024-01-02), 2 run, all succeeded, rows rejected on 2 day(s)`,
     );
-    expect(r.stdout).toMatch(
-      /48 rows read, 45 written, 3 rejected \(quarantine\/smartmeter\/dt=2024-01-01\/\S+\.rejects\.jsonl\)/,
-    );
+    // The file's three bad rows are rejected in each day it covers, each day's rejects file naming them.
+    for (const day of ['2024-01-01', '2024-01-02']) {
+      expect(r.stdout).toContain(`  ${day}: 48 rows read, `);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `  ${day}: 48 rows read, \\d+ written, 3 rejected \\(quarantine/smartmeter/dt=${day}/\\S+\\.rejects\\.jsonl\\)`,
+        ),
+      );
+    }
   });
 
   it('are counted, and their file named: an Enedis index of 10 MiB of digits and a negative one', async () => {
@@ -132,8 +138,12 @@ describe('rejected values', () => {
     );
     const r = await runCommandLine(['ingest', '--dataset', 'enedis', '--file', file, '--wait'], cliEnv(harness.config));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('r151-rejects.xml: 1 day(s) (2024-06-03), 1 run, all succeeded with 2 row(s) rejected');
-    expect(r.stdout).toMatch(/2 written, 2 rejected \(quarantine\/enedis\/dt=2024-06-03\/\S+\.rejects\.jsonl\)/);
+    expect(r.stdout).toContain(
+      'r151-rejects.xml: 1 day(s) (2024-06-03), 1 run, all succeeded, rows rejected on 1 day(s)',
+    );
+    expect(r.stdout).toMatch(
+      /  2024-06-03: \d+ rows read, 2 written, 2 rejected \(quarantine\/enedis\/dt=2024-06-03\/\S+\.rejects\.jsonl\)/,
+    );
   });
 });
 

@@ -17,7 +17,7 @@ import { sha256OfFile } from '../../storage/file-hash.js';
 import { createStorage } from '../../storage/index.js';
 import { connectCommandClient } from '../command-client.js';
 import { printable } from '../printable.js';
-import { rowsOf, rowsText } from '../rows-summary.js';
+import { daysWithRejects, rowsLines } from '../rows-summary.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 
@@ -117,12 +117,16 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
           try {
             const result = await handle.result();
             const [first = '-', last = '-'] = [result.days[0], result.days.at(-1)];
-            const runs = await storage.records.listDayRuns({ from: first, to: last, datasets: [target.name] });
-            const rows = rowsOf(runs.filter((run) => result.days.includes(run.date)));
+            const runs = (await storage.records.listDayRuns({ from: first, to: last, datasets: [target.name] })).filter(
+              (run) => result.days.includes(run.date),
+            );
+            const rejecting = daysWithRejects(runs);
             ctx.out.write(
               `${printable(fileName)}: ${result.days.length} day(s) (${first === last ? first : `${first}..${last}`}), ` +
-                `${result.ran.length} run, all succeeded${rows.rejected > 0 ? ` with ${rows.rejected} row(s) rejected` : ''}` +
-                `${result.released ? '; removed from the inbox' : ''}\n  ${rowsText(rows)}\n`,
+                `${result.ran.length} run, all succeeded${rejecting > 0 ? `, rows rejected on ${rejecting} day(s)` : ''}` +
+                `${result.released ? '; removed from the inbox' : ''}\n${rowsLines(runs)
+                  .map((line) => `  ${line}\n`)
+                  .join('')}`,
             );
           } catch (error) {
             failed += 1;
