@@ -12,7 +12,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { verifyOutputs } from '../../src/activities/verify-outputs.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -23,21 +22,13 @@ import { resolveTool } from '../../src/stack/tools.js';
 import { createStorage } from '../../src/storage/index.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { succeededRun } from '../../test/support/console-days.js';
-import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
-import { writeSection } from '../lib/markdown.js';
+import { installChildCleanup } from '../lib/child.js';
+import { sectionBenchOptions, writeSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 
 const SECTION = '## Verify';
 
-const { values } = parseArgs({
-  options: { smoke: { type: 'boolean', default: false }, runs: { type: 'string' }, out: { type: 'string' } },
-});
-const smoke = values.smoke ?? false;
-const runs = Number(values.runs ?? (smoke ? 1 : 3));
-const out = path.resolve(
-  values.out ??
-    (smoke ? path.join(os.tmpdir(), 'courant-bench-smoke', 'RESULTS.md') : path.join(BENCH_DIR, 'RESULTS.md')),
-);
+const { smoke, runs, out } = sectionBenchOptions(3);
 const FROM = smoke ? '2024-01-01' : '2015-01-01';
 const TO = '2024-12-31';
 

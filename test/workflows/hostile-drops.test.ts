@@ -16,6 +16,7 @@ import type { InboxScanOutput } from '../../src/workflow-safe/ingest.js';
 import { eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
 import { r151Days, r151Flow } from '../support/enedis-flows.js';
 import { VALUE_BOMB_BYTES } from '../support/hostile-inputs.js';
+import { activityAttempts } from '../support/activity-attempts.js';
 import { runCli, runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -32,23 +33,6 @@ afterAll(async () => {
   await harness.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** The highest attempt of each activity type the workflow started. */
-async function attempts(workflowId: string): Promise<Record<string, number>> {
-  const history = await harness.client.workflow.getHandle(workflowId).fetchHistory();
-  const types = new Map<string, string>();
-  const counts: Record<string, number> = {};
-  for (const event of history.events ?? []) {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled) types.set(String(event.eventId), scheduled.activityType?.name ?? '?');
-    const started = event.activityTaskStartedEventAttributes;
-    if (started) {
-      const type = types.get(String(started.scheduledEventId)) ?? '?';
-      counts[type] = Math.max(counts[type] ?? 0, started.attempt ?? 0);
-    }
-  }
-  return counts;
-}
 
 describe('a file dropped straight into the inbox under a name no storage key can hold', () => {
   it('is renamed by the scan and read in one attempt, its original name kept', async () => {
@@ -71,7 +55,7 @@ describe('a file dropped straight into the inbox under a name no storage key can
     expect(scan.started).toHaveLength(2);
     for (const workflowId of scan.started) {
       await harness.client.workflow.getHandle(workflowId).result();
-      expect(await attempts(workflowId), workflowId).toMatchObject({ claimDrop: 1 });
+      expect(await activityAttempts(harness.client, workflowId), workflowId).toMatchObject({ claimDrop: 1 });
       expect(workflowId).toMatch(/^ingest\/inbox\/enedis\/[0-9a-f]{16}-[A-Za-z0-9._-]+#\d+$/);
     }
     // Every day ran, so each file left the inbox.
@@ -142,7 +126,7 @@ describe('rejected values', () => {
       'r151-rejects.xml: 1 day(s) (2024-06-03), 1 run, all succeeded, rows rejected on 1 day(s)',
     );
     expect(r.stdout).toMatch(
-      /  2024-06-03: \d+ rows read, 2 written, 2 rejected \(quarantine\/enedis\/dt=2024-06-03\/\S+\.rejects\.jsonl\)/,
+      / {2}2024-06-03: \d+ rows read, 2 written, 2 rejected \(quarantine\/enedis\/dt=2024-06-03\/\S+\.rejects\.jsonl\)/,
     );
   });
 });
