@@ -19,12 +19,10 @@ import { dayGrid } from '../../src/serve/day-cells.js';
 import { gridPage } from '../../src/serve/grid-page.js';
 import { buildConsoleServer } from '../../src/serve/server.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
-import { freePort } from '../../src/stack/ports.js';
-import { startDocumentStore } from '../../src/stack/servers.js';
-import { resolveTool } from '../../src/stack/tools.js';
 import { createStorage } from '../../src/storage/index.js';
 import { blockedRun, failedRun, succeededRun } from '../../test/support/console-days.js';
 import { installChildCleanup } from '../lib/child.js';
+import { startBenchDocumentStore } from '../lib/servers.js';
 import { sectionBenchOptions, writeSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 
@@ -55,16 +53,9 @@ function records(dates: readonly string[]) {
 async function main(): Promise<void> {
   installChildCleanup();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-console-'));
-  const port = await freePort();
-  const store = await startDocumentStore({
-    binary: resolveTool('ferretdb'),
-    host: '127.0.0.1',
-    port,
-    dataDir: path.join(dir, 'ferretdb'),
-    logDir: dir,
-  });
+  const store = await startBenchDocumentStore(dir, 'console_bench');
   try {
-    const mongoUrl = `mongodb://127.0.0.1:${port}/console_bench`;
+    const { mongoUrl } = store;
     const dates = datesInRange(FROM, TO);
     const seed = await MongoClient.connect(mongoUrl);
     const docs: Array<{ _id: string }> = records(dates);

@@ -16,13 +16,11 @@ import { MongoClient } from 'mongodb';
 import { verifyOutputs } from '../../src/activities/verify-outputs.js';
 import { loadConfig } from '../../src/config/index.js';
 import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
-import { freePort } from '../../src/stack/ports.js';
-import { startDocumentStore } from '../../src/stack/servers.js';
-import { resolveTool } from '../../src/stack/tools.js';
 import { createStorage } from '../../src/storage/index.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { succeededRun } from '../../test/support/console-days.js';
 import { installChildCleanup } from '../lib/child.js';
+import { startBenchDocumentStore } from '../lib/servers.js';
 import { sectionBenchOptions, writeSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 
@@ -47,16 +45,9 @@ async function main(): Promise<void> {
   installChildCleanup();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-verify-'));
   const dataDir = path.join(dir, 'data');
-  const port = await freePort();
-  const store = await startDocumentStore({
-    binary: resolveTool('ferretdb'),
-    host: '127.0.0.1',
-    port,
-    dataDir: path.join(dir, 'ferretdb'),
-    logDir: dir,
-  });
+  const store = await startBenchDocumentStore(dir, 'verify_bench');
   try {
-    const mongoUrl = `mongodb://127.0.0.1:${port}/verify_bench`;
+    const { mongoUrl } = store;
     const dates = datesInRange(FROM, TO);
     const docs = [];
     let objects = 0;
