@@ -67,7 +67,8 @@ export async function verifyOutputs(
 ): Promise<Verification> {
   const runs = (await stores.records.listDayRuns(query)).filter((run) => run.status === 'succeeded');
   const folders = [...new Set(runs.flatMap((run) => run.outputs.map(folderOf)))].sort();
-  const listings = await Promise.all(folders.map((folder) => stores.objects.list(folder)));
+  // The store itself: a mirror's listing would say nothing of what S3 still holds.
+  const listings = await Promise.all(folders.map((folder) => stores.objects.list(folder, { storeOnly: true })));
   const stored = new Map(listings.flat().map((object) => [object.key, object]));
   const wanting: DayVerdict[] = [];
   for (const run of runs) {
