@@ -7,11 +7,10 @@
  *
  *   node --import tsx bench/console/grid-bench.ts [--smoke] [--runs N] [--out FILE]
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
@@ -20,27 +19,18 @@ import { dayGrid } from '../../src/serve/day-cells.js';
 import { gridPage } from '../../src/serve/grid-page.js';
 import { buildConsoleServer } from '../../src/serve/server.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
-import { freePort } from '../../src/stack/ports.js';
-import { startDocumentStore } from '../../src/stack/servers.js';
-import { resolveTool } from '../../src/stack/tools.js';
 import { createStorage } from '../../src/storage/index.js';
 import { blockedRun, failedRun, succeededRun } from '../../test/support/console-days.js';
-import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
+import { installChildCleanup } from '../lib/child.js';
+import { startBenchDocumentStore } from '../lib/servers.js';
+import { sectionBenchOptions, writeSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 
 const SECTION = '## Console grid';
 /** The issue's mark: the grid of ten years × seven datasets renders without stalling. */
 const GOAL_MS = 2_000;
 
-const { values } = parseArgs({
-  options: { smoke: { type: 'boolean', default: false }, runs: { type: 'string' }, out: { type: 'string' } },
-});
-const smoke = values.smoke ?? false;
-const runs = Number(values.runs ?? (smoke ? 1 : 5));
-const out = path.resolve(
-  values.out ??
-    (smoke ? path.join(os.tmpdir(), 'courant-bench-smoke', 'RESULTS.md') : path.join(BENCH_DIR, 'RESULTS.md')),
-);
+const { smoke, runs, out } = sectionBenchOptions(5);
 const FROM = smoke ? '2024-01-01' : '2015-01-01';
 const TO = '2024-12-31';
 
@@ -60,31 +50,12 @@ function records(dates: readonly string[]) {
   );
 }
 
-async function writeSection(file: string, section: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const start = text.indexOf(`${SECTION}\n`);
-  if (start < 0) {
-    await writeFile(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + SECTION.length);
-  await writeFile(file, `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`);
-}
-
 async function main(): Promise<void> {
   installChildCleanup();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-console-'));
-  const port = await freePort();
-  const store = await startDocumentStore({
-    binary: resolveTool('ferretdb'),
-    host: '127.0.0.1',
-    port,
-    dataDir: path.join(dir, 'ferretdb'),
-    logDir: dir,
-  });
+  const store = await startBenchDocumentStore(dir, 'console_bench');
   try {
-    const mongoUrl = `mongodb://127.0.0.1:${port}/console_bench`;
+    const { mongoUrl } = store;
     const dates = datesInRange(FROM, TO);
     const seed = await MongoClient.connect(mongoUrl);
     const docs: Array<{ _id: string }> = records(dates);
@@ -168,7 +139,7 @@ async function main(): Promise<void> {
       `- How: the grid reads the compact status document kept beside each day record (\`day_statuses\`: dataset, date, status, and a failed day's error type) instead of the records themselves, which FerretDB reads whole whatever the projection; the error type in it spares reading the records of failed days. At the same load, the same range query over the day records took ${Math.round(fromRecords)} ms against ${ms(statuses)} over the status documents; the figures taken before the status documents existed (10483 ms for the request, 8588 ms of it that query) were taken at load 12.3. The page itself ${ms(render)}. The machine (2 shared cores) had a load average of ${os.loadavg()[0]?.toFixed(1)} at the end.`,
       '',
     ].join('\n');
-    await writeSection(out, section);
+    await writeSection(out, SECTION, section);
     process.stdout.write(`${section}\n→ ${out}\n`);
   } finally {
     await store.stop();

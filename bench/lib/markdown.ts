@@ -1,4 +1,9 @@
-/** Markdown tables and number formats for RESULTS.md. */
+/** Markdown tables and number formats for RESULTS.md, and its sections. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BENCH_DIR } from './child.js';
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -35,4 +40,36 @@ export function seconds(value: number): string {
 
 export function ratio(value: number): string {
   return `${num(value)}×`;
+}
+
+/** Puts `section` (starting with the line `heading`) in the results file, in place of its previous version or at the end. */
+export async function writeSection(file: string, heading: string, section: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const start = text.indexOf(`${heading}\n`);
+  if (start < 0) {
+    await writeFile(file, `${text.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + heading.length);
+  await writeFile(file, `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`);
+}
+
+/**
+ * The options of a bench that writes one section: `--smoke` (a small input, results to a temp
+ * file), `--runs N` (`runs` by default, 1 with --smoke) and `--out FILE` (bench/RESULTS.md by default).
+ */
+export function sectionBenchOptions(runs: number): { smoke: boolean; runs: number; out: string } {
+  const { values } = parseArgs({
+    options: { smoke: { type: 'boolean', default: false }, runs: { type: 'string' }, out: { type: 'string' } },
+  });
+  const smoke = values.smoke ?? false;
+  return {
+    smoke,
+    runs: Number(values.runs ?? (smoke ? 1 : runs)),
+    out: path.resolve(
+      values.out ??
+        (smoke ? path.join(os.tmpdir(), 'courant-bench-smoke', 'RESULTS.md') : path.join(BENCH_DIR, 'RESULTS.md')),
+    ),
+  };
 }

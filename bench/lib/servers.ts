@@ -77,3 +77,19 @@ export async function startBenchServers(dataDir: string, logDir: string): Promis
     throw error;
   }
 }
+
+/** A document store of the bench's own under `dir`, and the URL of `database` on it. */
+export async function startBenchDocumentStore(
+  dir: string,
+  database: string,
+): Promise<{ readonly mongoUrl: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const store = await startDocumentStore({
+    binary: resolveTool('ferretdb'),
+    host: '127.0.0.1',
+    port,
+    dataDir: path.join(dir, 'ferretdb'),
+    logDir: dir,
+  });
+  return { mongoUrl: `mongodb://127.0.0.1:${port}/${database}`, stop: () => store.stop() };
+}

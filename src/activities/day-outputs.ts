@@ -14,6 +14,13 @@ import type { InputFile } from '../workflow-safe/day-records.js';
 
 const rowsSchema = z.object({ read: z.number().int(), written: z.number().int(), rejected: z.number().int() });
 
+export const outputFileSchema = z.object({
+  key: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  etag: z.string().optional(),
+});
+
 export const dayOutputsSchema = z.object({
   codeVersion: z.string(),
   inputs: z.array(z.object({ key: z.string(), sha256: z.string() })),
@@ -21,6 +28,8 @@ export const dayOutputsSchema = z.object({
     processedKeys: z.array(z.string()).min(1),
     rejectsKey: z.string(),
     rows: rowsSchema,
+    /** The tables and rejects as stored (absent in records written before sizes and hashes were kept). */
+    files: z.array(outputFileSchema).optional(),
   }),
   metrics: z.object({
     /** sha256 of each table's Parquet, by table name. */

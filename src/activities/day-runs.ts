@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import type { PipelineStage, RunKind } from '../workflow-safe/pipeline.js';
 import type { ObjectRead } from '../storage/object-store.js';
-import type { InputFile, RowCounts } from '../workflow-safe/day-records.js';
+import type { InputFile, OutputFile, RowCounts } from '../workflow-safe/day-records.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface StartDayRunInput {
@@ -20,6 +20,8 @@ export interface FinishDayRunInput {
   readonly stage: PipelineStage;
   readonly inputs: readonly InputFile[];
   readonly outputs: readonly string[];
+  /** The outputs as written (size, SHA-256, ETag), for `courant verify`; absent on a failed run. */
+  readonly outputFiles?: readonly OutputFile[];
   readonly rows: RowCounts | null;
   readonly error: { readonly type: string; readonly message: string } | null;
   /** The run's data-quality checks, when it got that far. */
@@ -69,6 +71,7 @@ export function createDayRunActivities(deps: ActivityDeps) {
       runId,
       inputs: [],
       outputs: [],
+      outputFiles: [],
       rows: null,
       codeVersion: deps.codeVersion,
       startedAt: sameRun ? previous.startedAt : new Date().toISOString(),

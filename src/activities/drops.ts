@@ -16,7 +16,7 @@ import { sha256OfFile } from '../storage/file-hash.js';
 import { datasetOf } from './dataset-of.js';
 import { claimLimitError } from './claim-limits.js';
 import type { ActivityDeps } from './deps.js';
-import { quarantineOddEntries } from './inbox-entries.js';
+import { isStorageKey, quarantineOddEntries, renameUnsafeEntries } from './inbox-entries.js';
 import { badDataFailure } from './failures.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 
@@ -39,6 +39,8 @@ export interface InboxFile {
   readonly dataset: DatasetName;
   readonly key: string;
   readonly bytes: number;
+  /** The name the file was dropped under, when the scan renamed it to a storage key (inbox-entries.ts). */
+  readonly name?: string;
 }
 
 const EXTENSION = /^[a-z0-9]{1,8}$/;
@@ -58,7 +60,13 @@ export function createDropActivities(deps: ActivityDeps) {
   async function quarantine(input: ClaimDropInput, local: string, error: BadDataError): Promise<never> {
     const key = inboxKeys.quarantined(input.dataset, fileNameOf(input.inboxKey));
     await deps.objects.putFile(key, local);
-    const reason = { file: input.inboxKey, reason: error.message, location: error.location };
+    const dropped = input.options?.fileName;
+    const reason = {
+      file: input.inboxKey,
+      ...(dropped !== undefined && dropped !== fileNameOf(input.inboxKey) ? { droppedAs: dropped } : {}),
+      reason: error.message,
+      location: error.location,
+    };
     await deps.objects.put(`${key}.reason.json`, `${JSON.stringify(reason, null, 2)}\n`, {
       contentType: 'application/json',
     });
@@ -180,7 +188,10 @@ export function createDropActivities(deps: ActivityDeps) {
   /**
    * The files waiting in the inbox of every dataset that takes drops (at most `limit`, oldest keys
    * first). An entry that is not a regular file or a folder (a symbolic link, a socket…) is moved
-   * to quarantine with its reason and logged, once (`inbox-entries.ts`).
+   * to quarantine with its reason and logged, once; a file whose name no storage key can hold (a
+   * space, an accent, a control character) is renamed to one that can, its original name listed
+   * with it (`inbox-entries.ts`). On an object store, where nothing can be renamed, such a key is
+   * logged and left for an operator to give with `courant ingest --file`.
    */
   async function listInbox(input: { readonly limit: number }): Promise<InboxFile[]> {
     const found: InboxFile[] = [];
@@ -188,9 +199,22 @@ export function createDropActivities(deps: ActivityDeps) {
       for (const aside of await quarantineOddEntries(deps.objects, module.name)) {
         Context.current().log.warn('inbox entry quarantined unread', { ...aside });
       }
+      const renamed = new Map((await renameUnsafeEntries(deps.objects, module.name)).map((r) => [r.key, r.name]));
+      for (const [key, name] of renamed)
+        Context.current().log.info('inbox entry renamed to a storage key', { name, key });
       for (const object of await deps.objects.list(inboxKeys.folder(module.name))) {
         if (path.posix.basename(object.key).startsWith('.')) continue;
-        found.push({ dataset: module.name, key: object.key, bytes: object.bytes });
+        if (!isStorageKey(object.key)) {
+          Context.current().log.warn(
+            'inbox object named outside the storage layout: give it with courant ingest --file',
+            {
+              key: JSON.stringify(object.key),
+            },
+          );
+          continue;
+        }
+        const name = renamed.get(object.key);
+        found.push({ dataset: module.name, key: object.key, bytes: object.bytes, ...(name ? { name } : {}) });
       }
     }
     return found.slice(0, input.limit);

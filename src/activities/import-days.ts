@@ -14,7 +14,6 @@ import type { TransformDay } from '../datasets/contract.js';
 import type { DayFile } from '../datasets/inputs.js';
 import type { ImportRef } from '../workflow-safe/imports.js';
 import { withOwnDuckDb } from '../duckdb/duckdb.js';
-import { sha256OfFile } from '../storage/file-hash.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { writeDayOutputs } from './day-outputs.js';
@@ -96,16 +95,15 @@ async function transformPass(
       })),
     );
     await Promise.all(
-      stored.map(async ({ day, output, stored: { tables, rejectsKey } }) => {
+      stored.map(async ({ day, output, stored: { tables, rejectsKey, files } }) => {
         const dayMetrics = metrics.get(day.date);
         if (!dayMetrics) throw new Error(`the pass over ${ref.dataset}'s days gave no metrics for ${day.date}`);
-        const shas = await Promise.all(tables.map(async (t) => [t.table, await sha256OfFile(t.file)] as const));
         await writeDayOutputs(deps.objects, ref.dataset, day.date, {
           codeVersion: deps.codeVersion,
           inputs: day.files.map((f) => ({ key: f.key, sha256: f.sha256 })),
-          transform: { processedKeys: tables.map((t) => t.key), rejectsKey, rows: output.rows },
+          transform: { processedKeys: tables.map((t) => t.key), rejectsKey, rows: output.rows, files: [...files] },
           metrics: {
-            tables: Object.fromEntries(shas),
+            tables: Object.fromEntries(tables.map((t) => [t.table, t.sha256])),
             document: { ...dayMetrics.document },
             completeness: dayMetrics.completeness,
             ...(dayMetrics.anomaliesKey ? { anomaliesKey: dayMetrics.anomaliesKey } : {}),

@@ -16,6 +16,7 @@ import { createRevisedDaysActivities } from './revised-days.js';
 import { createSnapshotActivities } from './snapshots.js';
 import { withHeartbeats } from './heartbeat.js';
 import { createTransformActivities } from './transform.js';
+import { createVerifyActivities } from './verify-outputs.js';
 
 export function createActivities(deps: ActivityDeps, temporal: Client) {
   return withHeartbeats(
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createPeriodReportActivities(deps, temporal),
       ...createRevisedDaysActivities(deps),
       ...createSnapshotActivities(deps),
+      ...createVerifyActivities(deps),
     },
     deps.localRoots,
   );

@@ -10,6 +10,8 @@ import { classifyingBadData } from './failures.js';
 import { readDayOutputs } from './day-outputs.js';
 import { measureRange, type MeasuredDay } from './transform-range.js';
 import { costStage } from '../observability/cost-ledger.js';
+import { putOutput } from './output-files.js';
+import type { OutputFile } from '../workflow-safe/day-records.js';
 
 export interface ComputeMetricsInput {
   readonly dataset: DatasetName;
@@ -23,6 +25,8 @@ export interface ComputeMetricsOutput {
   readonly completeness: number | null;
   /** `anomalies/{dataset}/dt={date}/anomalies.parquet` when the module wrote anomalies, else absent. */
   readonly anomaliesKey?: string;
+  /** The metrics document (and the anomalies, when this run stored them) as stored, for the day record. */
+  readonly files?: readonly OutputFile[];
 }
 
 /** `processed/…/dt=…/readings.parquet` → `readings`. */
@@ -85,16 +89,18 @@ export function createMetricsActivities(deps: ActivityDeps) {
         ));
       if (!metrics) throw new Error(`the ${dataset} metrics gave nothing for ${date}`);
       const metricsKey = storageKeys.metrics(dataset, date);
-      await costStage('store', async () => {
-        await deps.objects.put(metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {
+      const stored = await costStage('store', async () => {
+        const file = await putOutput(deps.objects, metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {
           contentType: 'application/json',
         });
         await deps.records.upsertMetrics({ dataset, date, metrics: { ...metrics.document } });
+        return file;
       });
       return {
         metricsKey,
         completeness: metrics.completeness,
         ...(metrics.anomaliesKey ? { anomaliesKey: metrics.anomaliesKey } : {}),
+        files: [stored, ...(metrics.anomaliesFile ? [metrics.anomaliesFile] : [])],
       };
     } finally {
       connection.closeSync();

@@ -11,13 +11,14 @@ import { storageKeys } from '../workflow-safe/keys.js';
 import { blockingChecks, type CheckResult } from '../workflow-safe/quality.js';
 import { previousDate } from '../workflow-safe/partition.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
-import type { InputFile } from '../workflow-safe/day-records.js';
+import type { InputFile, OutputFile } from '../workflow-safe/day-records.js';
 import { keepBlockedDownloads } from './blocked-inputs.js';
 import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { tableOf } from './metrics.js';
 import { costStage } from '../observability/cost-ledger.js';
+import { putOutput } from './output-files.js';
 
 export interface CheckQualityInput {
   readonly dataset: DatasetName;
@@ -35,6 +36,8 @@ export interface CheckQualityOutput {
   /** Absent when the dataset declares no checks. */
   readonly checksKey: string | null;
   readonly results: readonly CheckResult[];
+  /** The checks document as stored, for the day record. */
+  readonly files?: readonly OutputFile[];
 }
 
 /** The tables of the day before that the checks compare with, those stored: local path by table name. */
@@ -112,10 +115,12 @@ export function createQualityActivities(deps: ActivityDeps) {
       }
       const checksKey = storageKeys.qualityChecks(input.dataset, input.date);
       const document = { dataset: input.dataset, date: input.date, checks: results };
-      await costStage('store', () =>
-        deps.objects.put(checksKey, `${JSON.stringify(document, null, 2)}\n`, { contentType: 'application/json' }),
+      const stored = await costStage('store', () =>
+        putOutput(deps.objects, checksKey, `${JSON.stringify(document, null, 2)}\n`, {
+          contentType: 'application/json',
+        }),
       );
-      return { checksKey, results };
+      return { checksKey, results, files: [stored] };
     } finally {
       connection.closeSync();
       await rm(scratch, { recursive: true, force: true });

@@ -16,12 +16,21 @@ import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { checkMetricsDocument } from './metrics-document.js';
 import { costStage } from '../observability/cost-ledger.js';
+import { putOutput, putOutputFile } from './output-files.js';
+import type { OutputFile } from '../workflow-safe/day-records.js';
 
 /** A day's tables and rejects, stored. */
 export interface StoredDay {
-  /** Every table, main table first, with its key and local copy. */
-  readonly tables: ReadonlyArray<{ readonly table: string; readonly key: string; readonly file: string }>;
+  /** Every table, main table first, with its key, local copy and SHA-256. */
+  readonly tables: ReadonlyArray<{
+    readonly table: string;
+    readonly key: string;
+    readonly file: string;
+    readonly sha256: string;
+  }>;
   readonly rejectsKey: string;
+  /** Every object stored (tables, then rejects), as written. */
+  readonly files: readonly OutputFile[];
 }
 
 /** A day's transform output, and where it is stored: null when it has no usable row (nothing stored). */
@@ -55,14 +64,19 @@ async function storeDay(
     output.tables.map(async (table) => {
       const key = storageKeys.processed(dataset, date, table);
       const file = local.tablePath(table);
-      await deps.objects.putFile(key, file, { contentType: 'application/vnd.apache.parquet' });
-      return { table, key, file };
+      const stored = await putOutputFile(deps.objects, key, file, { contentType: 'application/vnd.apache.parquet' });
+      return { table, key, file, sha256: stored.sha256, stored };
     }),
   );
   const rejectsKey = storageKeys.rejects(dataset, date, output.tables[0] ?? dataset);
-  if (await exists(local.rejectsPath)) await deps.objects.putFile(rejectsKey, local.rejectsPath);
-  else await deps.objects.put(rejectsKey, '');
-  return { tables, rejectsKey };
+  const rejects = (await exists(local.rejectsPath))
+    ? await putOutputFile(deps.objects, rejectsKey, local.rejectsPath)
+    : await putOutput(deps.objects, rejectsKey, '');
+  return {
+    tables: tables.map(({ table, key, file, sha256 }) => ({ table, key, file, sha256 })),
+    rejectsKey,
+    files: [...tables.map((t) => t.stored), rejects],
+  };
 }
 
 /**
@@ -146,6 +160,8 @@ async function copyHistory(
 /** A day's metrics, with the key of its anomalies when the module wrote some (stored). */
 export interface MeasuredDay extends DayMetrics {
   readonly anomaliesKey?: string;
+  /** The anomalies as stored, when this pass stored them. */
+  readonly anomaliesFile?: OutputFile;
 }
 
 /**
@@ -179,8 +195,10 @@ export async function measureRange(
       if (!dayMetrics) throw new Error(`the ${work.dataset} metrics gave nothing for ${date}`);
       await costStage('schema check', () => Promise.resolve(checkMetricsDocument(module, date, dayMetrics.document)));
       const anomaliesKey = dayMetrics.anomalies ? storageKeys.anomalies(work.dataset, date) : undefined;
-      if (anomaliesKey) await deps.objects.putFile(anomaliesKey, anomaliesPath(date));
-      measured.set(date, { ...dayMetrics, ...(anomaliesKey ? { anomaliesKey } : {}) });
+      const anomaliesFile = anomaliesKey
+        ? await putOutputFile(deps.objects, anomaliesKey, anomaliesPath(date))
+        : undefined;
+      measured.set(date, { ...dayMetrics, ...(anomaliesKey && anomaliesFile ? { anomaliesKey, anomaliesFile } : {}) });
     }),
   );
   return measured;

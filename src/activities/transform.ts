@@ -6,7 +6,7 @@ import type { DayFile } from '../datasets/inputs.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import { BadDataError } from '../workflow-safe/errors.js';
 import { DROP_SOURCE, storageKeys } from '../workflow-safe/keys.js';
-import type { InputFile, RowCounts } from '../workflow-safe/day-records.js';
+import type { InputFile, OutputFile, RowCounts } from '../workflow-safe/day-records.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
@@ -27,6 +27,8 @@ export interface TransformDayOutput {
   readonly processedKeys: readonly string[];
   readonly rejectsKey: string;
   readonly rows: RowCounts;
+  /** The tables and rejects as stored, for the day record (absent when an older import pass did not keep them). */
+  readonly files?: readonly OutputFile[];
 }
 
 /**
@@ -107,7 +109,12 @@ export function createTransformActivities(deps: ActivityDeps) {
         return { output: transformed.output, stored: transformed.stored };
       });
       Context.current().log.info('transformed day', { dataset, date, tables: output.tables, ...output.rows });
-      return { processedKeys: stored.tables.map((t) => t.key), rejectsKey: stored.rejectsKey, rows: output.rows };
+      return {
+        processedKeys: stored.tables.map((t) => t.key),
+        rejectsKey: stored.rejectsKey,
+        rows: output.rows,
+        files: stored.files,
+      };
     } finally {
       connection.closeSync();
       await rm(scratch, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerSchedulesCommand } from './commands/schedules.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { createContext, type CliStreams, type CommandContext, type OutputStream } from './context.js';
 import { PipelineFailedError, UsageError } from './errors.js';
@@ -51,6 +52,7 @@ export async function main(
   registerRunCommand(program, lazyContext);
   registerBackfillCommand(program, lazyContext);
   registerStatusCommand(program, lazyContext);
+  registerVerifyCommand(program, lazyContext);
   registerImportCommand(program, lazyContext);
   registerIngestCommand(program, lazyContext);
   registerEnergiesCommand(program, lazyContext);

@@ -25,7 +25,8 @@ export function printDayResult(
   for (const d of result.datasets) {
     const completeness = d.completeness === null ? 'n/a' : `${(d.completeness * 100).toFixed(1)}%`;
     out.write(
-      `  ${d.dataset}: ${d.rows.read} rows read, ${d.rows.written} written, ${d.rows.rejected} rejected; completeness ${completeness}\n`,
+      `  ${d.dataset}: ${d.rows.read} rows read, ${d.rows.written} written, ${d.rows.rejected} rejected` +
+        `${d.rows.rejected > 0 ? ` (in quarantine/${d.dataset}/dt=${result.date}/)` : ''}; completeness ${completeness}\n`,
     );
   }
   if (withReportKeys) out.write(`  report: ${result.reportKeys.join(', ')}\n`);

@@ -10,7 +10,7 @@ import { dueAt, isDue, parisDueTime } from '../workflow-safe/freshness.js';
 import { warningChecks } from '../workflow-safe/quality.js';
 import type { DayRun } from '../storage/records.js';
 
-type Cell = 'succeeded' | 'failed' | 'running' | 'missing' | 'late' | 'noData';
+type Cell = 'succeeded' | 'failed' | 'running' | 'missing' | 'late' | 'noData' | 'outputsMissing';
 
 const SYMBOL: Record<Cell, string> = {
   succeeded: '✓',
@@ -19,6 +19,7 @@ const SYMBOL: Record<Cell, string> = {
   missing: '·',
   late: '!',
   noData: '∅',
+  outputsMissing: '?',
 };
 const LABEL: Record<Cell, string> = {
   succeeded: 'succeeded',
@@ -27,6 +28,7 @@ const LABEL: Record<Cell, string> = {
   missing: 'missing',
   late: 'late',
   noData: 'no data',
+  outputsMissing: 'outputs missing',
 };
 const COLOUR: Record<Cell, string> = {
   succeeded: '\u001b[32m',
@@ -35,6 +37,7 @@ const COLOUR: Record<Cell, string> = {
   missing: '\u001b[90m',
   late: '\u001b[31m',
   noData: '\u001b[90m',
+  outputsMissing: '\u001b[35m',
 };
 const RESET = '\u001b[0m';
 
@@ -49,11 +52,15 @@ export interface StatusCounts {
   readonly late: number;
   /** Days that have no data and never will (failed as NoData): nothing to re-run. */
   readonly noData: number;
+  /** Succeeded days whose outputs `courant verify` found missing or changed: re-run by `backfill --mode missing`. */
+  readonly outputsMissing: number;
 }
 
 function cellOf(run: DayRun | undefined, due: boolean): Cell {
   if (!run) return due ? 'late' : 'missing';
-  return run.status === 'failed' && run.error?.type === ErrorType.NoData ? 'noData' : run.status;
+  if (run.status !== 'failed') return run.status;
+  if (run.error?.type === ErrorType.NoData) return 'noData';
+  return run.error?.type === ErrorType.OutputsMissing ? 'outputsMissing' : 'failed';
 }
 
 export function statusGrid(
@@ -78,6 +85,7 @@ export function statusGrid(
     missing: 0,
     late: 0,
     noData: 0,
+    outputsMissing: 0,
   };
   const width = Math.max(12, ...datasets.map((d) => d.length + 2));
   const paint = (cell: Cell, text: string) => (options.colour ? `${COLOUR[cell]}${text}${RESET}` : text);
@@ -103,7 +111,7 @@ export function statusGrid(
   }
   lines.push(
     '',
-    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.running} running, ${counts.missing} missing, ${counts.late} late${counts.noData > 0 ? `, ${counts.noData} without data` : ''}`,
+    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.running} running, ${counts.missing} missing, ${counts.late} late${counts.noData > 0 ? `, ${counts.noData} without data` : ''}${counts.outputsMissing > 0 ? `, ${counts.outputsMissing} with outputs missing` : ''}`,
   );
   return { text: `${lines.join('\n')}\n`, counts };
 }

@@ -66,6 +66,12 @@ export interface Config {
     readonly inboxScan: { readonly scheduleId: string; readonly everyMinutes: number };
     readonly revisedDays: { readonly scheduleId: string; readonly everyHours: number; readonly lookbackDays: number };
     readonly snapshots: { readonly scheduleId: string; readonly everyMinutes: number };
+    readonly verify: {
+      readonly enabled: boolean;
+      readonly scheduleId: string;
+      readonly everyHours: number;
+      readonly lookbackDays: number;
+    };
   };
   /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
   readonly datasets: Readonly<Record<string, unknown>>;
@@ -202,6 +208,12 @@ export function loadConfig(env: Env, modules: readonly DatasetModule[]): Config 
         lookbackDays: e.REVISED_DAYS_LOOKBACK_DAYS,
       },
       snapshots: { scheduleId: e.SNAPSHOT_SCHEDULE_ID, everyMinutes: e.SNAPSHOT_EVERY_MINUTES },
+      verify: {
+        enabled: e.VERIFY_SCHEDULE_ENABLED,
+        scheduleId: e.VERIFY_SCHEDULE_ID,
+        everyHours: e.VERIFY_EVERY_HOURS,
+        lookbackDays: e.VERIFY_LOOKBACK_DAYS,
+      },
     },
     datasets: Object.fromEntries(modules.map(({ dataset }) => [dataset.name, dataset.config.read(all)])),
     logLevel: e.LOG_LEVEL,

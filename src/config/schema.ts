@@ -120,6 +120,17 @@ export const scheduleEnvSchema = z.object({
   REVISED_DAYS_EVERY_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   /** How far back the revised-days check looks: eCO2mix's consolidated month comes out during the next one. */
   REVISED_DAYS_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(366).default(62),
+  /**
+   * The scheduled verification of outputs (`courant verify` over the lookback window): off by
+   * default, since on S3 each run lists every output folder whole (LIST requests are billed).
+   */
+  VERIFY_SCHEDULE_ENABLED: booleanString.default(false),
+  VERIFY_SCHEDULE_ID: z
+    .string()
+    .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })
+    .default('courant-verify'),
+  VERIFY_EVERY_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  VERIFY_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3660).default(62),
   SNAPSHOT_SCHEDULE_ID: z
     .string()
     .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })

@@ -3,10 +3,11 @@
  * directory should be — are faults of the configuration or the machine: no retry heals them. They
  * become StorageMisconfiguredError, naming the path and the variable that chose it.
  */
-import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { access, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { causeChain, systemErrorFields } from './cause-chain.js';
+import { makeDirectory } from './make-directory.js';
 
 const REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
@@ -80,7 +81,7 @@ export async function ensureWritableDirectory(root: LocalRoot): Promise<void> {
   const found = await stat(root.path).catch(() => null);
   if (found && !found.isDirectory()) throw new StorageMisconfiguredError(root.path, 'ENOTDIR', root.variable);
   try {
-    await mkdir(root.path, { recursive: true });
+    await makeDirectory(root.path);
     await access(root.path);
     await writeFile(probe, '');
     await rm(probe, { force: true });

@@ -85,6 +85,17 @@ export function createMetricSet(registry: Registry) {
       labelNames: ['dataset', 'source', 'code'] as const,
       registers,
     }),
+    outputsMissingDays: new Counter({
+      name: 'courant_outputs_missing_days_total',
+      help: 'Succeeded days whose outputs a verification found missing or changed in object storage (marked outputs missing), by dataset.',
+      labelNames: ['dataset'] as const,
+      registers,
+    }),
+    verifications: new Counter({
+      name: 'courant_verifications_total',
+      help: 'Scheduled verifications of outputs that ran to the end, whatever they found.',
+      registers,
+    }),
     daysRevised: new Counter({
       name: 'courant_days_revised_total',
       help: 'Days run again on a revision of their data, by dataset and the nature before and after (e.g. realtime → consolidated).',

@@ -43,7 +43,7 @@ const AREAS = new Set([
 ]);
 
 /** What the activities record: a finished day, a source request and a revised day. */
-export type ActivityMetrics = Pick<CourantMetrics, 'dayFinished' | 'sourceRequest' | 'dayRevised'>;
+export type ActivityMetrics = Pick<CourantMetrics, 'dayFinished' | 'sourceRequest' | 'dayRevised' | 'outputsVerified'>;
 
 export class CourantMetrics {
   readonly registry = new Registry();
@@ -98,6 +98,12 @@ export class CourantMetrics {
   /** Counts a day run again on a revision, from the nature it held to the one it holds now. */
   dayRevised(dataset: string, from: string, to: string): void {
     this.m.daysRevised.inc({ dataset: this.datasetLabel(dataset), from, to });
+  }
+
+  /** Counts a verification of outputs and, by dataset, the days it found wanting. */
+  outputsVerified(wanting: ReadonlyArray<{ readonly dataset: string }>): void {
+    this.m.verifications.inc();
+    for (const day of wanting) this.m.outputsMissingDays.inc({ dataset: this.datasetLabel(day.dataset) });
   }
 
   /** Starts timing one attempt of a stage; call the result with the attempt's outcome. */

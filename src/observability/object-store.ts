@@ -22,7 +22,7 @@ export function measuredObjectStore(store: ObjectStore, metrics: CourantMetrics)
     read: async (key: string): Promise<ObjectBody> => read(await store.read(key)),
     getToFile: async (key: string, targetPath: string) => read(await store.getToFile(key, targetPath)),
     head: (key: string) => store.head(key),
-    list: (prefix: string) => store.list(prefix),
+    list: (prefix: string, options?: { readonly storeOnly?: boolean }) => store.list(prefix, options),
     delete: (key: string) => store.delete(key),
   };
 }

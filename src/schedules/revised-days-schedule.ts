@@ -4,33 +4,15 @@
  * the day; eCO2mix: once ODRÉ has a newer nature), looking back `REVISED_DAYS_LOOKBACK_DAYS` days.
  * Checks never overlap: one is skipped while the previous one still runs.
  */
-import { HOUR_MS, type ScheduleDefinition } from './shape.js';
+import { everyMinutesSchedule, type ScheduleDefinition } from './shape.js';
 import type { RevisedDaysSettings } from './settings.js';
 
 export function revisedDaysSchedule(s: RevisedDaysSettings): ScheduleDefinition {
-  const args = [{ lookbackDays: s.lookbackDays }];
-  return {
+  return everyMinutesSchedule({
     scheduleId: s.scheduleId,
-    options: {
-      scheduleId: s.scheduleId,
-      spec: { intervals: [{ every: s.everyHours * HOUR_MS }] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'revisedDays',
-        workflowId: `scheduled/${s.scheduleId}`,
-        taskQueue: s.taskQueue,
-        args,
-      },
-      policies: { overlap: 'SKIP', catchupWindow: HOUR_MS, pauseOnFailure: false },
-    },
-    shape: {
-      every: `${s.everyHours * 60}m`,
-      workflow: 'revisedDays',
-      taskQueue: s.taskQueue,
-      overlap: 'SKIP',
-      catchupWindow: '1h',
-      pauseOnFailure: 'false',
-      input: JSON.stringify(args),
-    },
-  };
+    taskQueue: s.taskQueue,
+    workflowType: 'revisedDays',
+    everyMinutes: s.everyHours * 60,
+    args: [{ lookbackDays: s.lookbackDays }],
+  });
 }

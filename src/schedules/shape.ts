@@ -63,3 +63,41 @@ export function shapeChanges(current: ScheduleShape, desired: ScheduleShape): st
     .filter((k) => current[k] !== desired[k])
     .map((k) => `${k}: ${current[k] ?? '(none)'} → ${desired[k]}`);
 }
+
+/**
+ * A schedule that starts `workflowType` with `args` every `everyMinutes`, as `scheduled/{id}`;
+ * runs never overlap (one is skipped while the previous one runs), a missed run is caught up
+ * within the hour.
+ */
+export function everyMinutesSchedule(s: {
+  readonly scheduleId: string;
+  readonly taskQueue: string;
+  readonly workflowType: string;
+  readonly everyMinutes: number;
+  readonly args: unknown[];
+}): ScheduleDefinition {
+  return {
+    scheduleId: s.scheduleId,
+    options: {
+      scheduleId: s.scheduleId,
+      spec: { intervals: [{ every: s.everyMinutes * MINUTE_MS }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: s.workflowType,
+        workflowId: `scheduled/${s.scheduleId}`,
+        taskQueue: s.taskQueue,
+        args: s.args,
+      },
+      policies: { overlap: 'SKIP', catchupWindow: HOUR_MS, pauseOnFailure: false },
+    },
+    shape: {
+      every: `${s.everyMinutes}m`,
+      workflow: s.workflowType,
+      taskQueue: s.taskQueue,
+      overlap: 'SKIP',
+      catchupWindow: '1h',
+      pauseOnFailure: 'false',
+      input: JSON.stringify(s.args),
+    },
+  };
+}

@@ -16,7 +16,7 @@ table.grid th{position:sticky;top:0;background:var(--bg);font-size:.75rem;paddin
 table.grid td:first-child{text-align:left;padding:0 8px;font-variant-numeric:tabular-nums}
 table.grid td a{display:block;min-width:44px;height:18px;line-height:18px;text-decoration:none;color:#fff;font-size:.7rem}
 .s-succeeded{background:var(--ok)}.s-failed{background:var(--bad)}.s-blocked{background:#7d3c98}
-.s-running{background:var(--run)}.s-missing{background:var(--none)}.s-late{background:#e67e22}.s-noData{background:#d5d8dc}
+.s-running{background:var(--run)}.s-missing{background:var(--none)}.s-late{background:#e67e22}.s-noData{background:#d5d8dc}.s-outputsMissing{background:#8e44ad}
 .keys{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.8rem;list-style:none;padding:0}
 .keys span{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-2px}
 section.record{border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:12px 0}

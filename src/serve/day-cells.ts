@@ -1,6 +1,7 @@
 /**
  * The status of every (dataset, day) of a range, as the console shows it: succeeded, failed,
- * blocked (a blocking quality check stopped it), running, no data (it never will have any),
+ * blocked (a blocking quality check stopped it), running, no data (it never will have any), outputs
+ * missing (`courant verify` found what it wrote missing or changed),
  * missing (no record, not due yet or never late), late (no record past its dataset's due time).
  * Reads the statuses of the range at once (each with its error's type), never a whole record.
  */
@@ -12,8 +13,30 @@ import { datesInRange } from '../workflow-safe/partition.js';
 import type { Config } from '../config/index.js';
 import type { RecordStore } from '../storage/records.js';
 
-export const CELL_STATUSES = ['succeeded', 'failed', 'blocked', 'running', 'noData', 'missing', 'late'] as const;
+export const CELL_STATUSES = [
+  'succeeded',
+  'failed',
+  'blocked',
+  'running',
+  'noData',
+  'missing',
+  'late',
+  // `courant verify` found outputs of a succeeded day missing or changed.
+  'outputsMissing',
+] as const;
 export type CellStatus = (typeof CELL_STATUSES)[number];
+
+/** How each status reads in the console. */
+export const CELL_LABELS: Record<CellStatus, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  blocked: 'blocked',
+  running: 'running',
+  noData: 'no data',
+  missing: 'missing',
+  late: 'late',
+  outputsMissing: 'outputs missing',
+};
 
 export interface DayCell {
   readonly dataset: string;
@@ -47,9 +70,10 @@ export function dueHoursOf(config: Config): (dataset: string) => number | null {
   };
 }
 
-/** A failed day: blocked by a quality check, without data for good, or failed. */
+/** A failed day: blocked by a quality check, without data for good, its outputs gone, or failed. */
 function failedCell(type: string | null): CellStatus {
   if (type === ErrorType.DataQuality) return 'blocked';
+  if (type === ErrorType.OutputsMissing) return 'outputsMissing';
   return type === ErrorType.NoData ? 'noData' : 'failed';
 }
 

@@ -9,7 +9,7 @@ import { ErrorType } from '../workflow-safe/errors.js';
 import { blockingChecks } from '../workflow-safe/quality.js';
 import type { DayRun } from '../storage/records.js';
 import { consolePage } from './console-page.js';
-import type { DayCell } from './day-cells.js';
+import { CELL_LABELS, type DayCell } from './day-cells.js';
 
 export interface DayPageInput {
   readonly date: string;
@@ -63,7 +63,7 @@ function facts(entries: ReadonlyArray<readonly [string, string]>): string {
 }
 
 function recordSection(date: string, cell: DayCell, run: DayRun | null, ui: DayPageInput['temporalUi']): string {
-  const title = `<h2>${escapeHtml(cell.dataset)} ${statusBadge(cell.status === 'noData' ? 'no data' : cell.status)}</h2>`;
+  const title = `<h2>${escapeHtml(cell.dataset)} ${statusBadge(CELL_LABELS[cell.status])}</h2>`;
   const commands = rerunCommands(date, cell.dataset, run)
     .map((c) => `<pre class="command">${escapeHtml(c)}</pre>`)
     .join('');
@@ -71,8 +71,10 @@ function recordSection(date: string, cell: DayCell, run: DayRun | null, ui: DayP
     const why = cell.status === 'late' ? 'No record, and the day is past its due time.' : 'No record of this day yet.';
     return `<section class="record" id="${cell.dataset}" data-dataset="${cell.dataset}">${title}<p>${why}</p><p>Run it:</p>${commands}</section>`;
   }
+  const rejects = run.rows && run.rows.rejected > 0 ? run.outputs.filter((key) => key.endsWith('.rejects.jsonl')) : [];
   const rows = run.rows
-    ? `${formatNumber(run.rows.read)} read, ${formatNumber(run.rows.written)} written, ${formatNumber(run.rows.rejected)} rejected`
+    ? `${formatNumber(run.rows.read)} read, ${formatNumber(run.rows.written)} written, ${formatNumber(run.rows.rejected)} rejected` +
+      (rejects.length > 0 ? ` (in <code data-rejects>${escapeHtml(rejects.join(', '))}</code>)` : '')
     : '–';
   const link = ui
     ? `<a class="temporal" href="${escapeHtml(temporalRunUrl(ui, run))}">${escapeHtml(run.workflowId)} in the Temporal Web UI</a>`

@@ -1,17 +1,8 @@
 /** `/`: the days × datasets grid of a range, coloured by status, with the range picker and each dataset's freshness. */
 import { escapeHtml } from '../reports/format.js';
 import { consolePage } from './console-page.js';
-import { CELL_STATUSES, type CellStatus, type DayGrid, type Freshness } from './day-cells.js';
+import { CELL_LABELS, CELL_STATUSES, type CellStatus, type DayGrid, type Freshness } from './day-cells.js';
 
-const LABEL: Record<CellStatus, string> = {
-  succeeded: 'succeeded',
-  failed: 'failed',
-  blocked: 'blocked',
-  running: 'running',
-  noData: 'no data',
-  missing: 'missing',
-  late: 'late',
-};
 const SYMBOL: Record<CellStatus, string> = {
   succeeded: '✓',
   failed: '✗',
@@ -20,6 +11,7 @@ const SYMBOL: Record<CellStatus, string> = {
   noData: '∅',
   missing: '·',
   late: '!',
+  outputsMissing: '?',
 };
 
 function freshnessLine(f: Freshness): string {
@@ -38,16 +30,16 @@ function freshnessLine(f: Freshness): string {
 export function gridPage(grid: DayGrid, range: { from: string; to: string }): string {
   const counts = new Map<CellStatus, number>(CELL_STATUSES.map((s) => [s, 0]));
   for (const cell of grid.cells.values()) counts.set(cell.status, (counts.get(cell.status) ?? 0) + 1);
-  const keys = CELL_STATUSES.map((s) => `<li><span class="s-${s}"></span>${LABEL[s]} ${counts.get(s) ?? 0}</li>`).join(
-    '',
-  );
+  const keys = CELL_STATUSES.map(
+    (s) => `<li><span class="s-${s}"></span>${CELL_LABELS[s]} ${counts.get(s) ?? 0}</li>`,
+  ).join('');
   const head = `<tr><th>day</th>${grid.datasets.map((d) => `<th>${escapeHtml(d)}</th>`).join('')}</tr>`;
   const rows: string[] = [];
   for (let i = grid.dates.length - 1; i >= 0; i -= 1) {
     const date = grid.dates[i] ?? '';
     const cells = grid.datasets.map((dataset) => {
       const status = grid.cells.get(`${dataset}/${date}`)?.status ?? 'missing';
-      return `<td><a class="s-${status}" href="/days/${date}#${dataset}" title="${dataset} ${date}: ${LABEL[status]}">${SYMBOL[status]}</a></td>`;
+      return `<td><a class="s-${status}" href="/days/${date}#${dataset}" title="${dataset} ${date}: ${CELL_LABELS[status]}">${SYMBOL[status]}</a></td>`;
     });
     rows.push(`<tr><td>${date}</td>${cells.join('')}</tr>`);
   }

@@ -1,7 +1,8 @@
 /** Files written whole or not at all: a temporary file beside the target, flushed, then renamed. */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { makeDirectory } from '../faults/make-directory.js';
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'ENOENT';
@@ -17,7 +18,7 @@ export async function writeFileAtomically(
   write: (temp: string) => Promise<void>,
   options: { sync?: boolean } = {},
 ): Promise<void> {
-  await mkdir(path.dirname(target), { recursive: true });
+  await makeDirectory(path.dirname(target));
   const temp = `${target}.${randomUUID()}.tmp`;
   try {
     await write(temp);

@@ -130,12 +130,12 @@ export class FallbackObjectStore implements ObjectStore {
     }
   }
 
-  /** Lists what the store holds; when it cannot be reached, what the mirror holds (logged). */
-  async list(prefix: string): Promise<StoredObjectInfo[]> {
+  /** Lists what the store holds; when it cannot be reached, what the mirror holds (logged), unless `storeOnly`. */
+  async list(prefix: string, options: { readonly storeOnly?: boolean } = {}): Promise<StoredObjectInfo[]> {
     try {
       return await this.primary.list(prefix);
     } catch (error) {
-      if (!(error instanceof StorageUnavailableError)) throw error;
+      if (!(error instanceof StorageUnavailableError) || options.storeOnly === true) throw error;
       this.logFallback(prefix, 'mirror', error);
       return this.mirror.list(prefix);
     }

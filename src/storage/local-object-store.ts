@@ -2,9 +2,10 @@
  * ObjectStore on the local file system under one root directory. Keys are checked before any I/O,
  * and the resolved path must stay under the root (symbolic links included); writes are temp + rename.
  */
-import { copyFile, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { makeDirectory } from '../faults/make-directory.js';
 import { isNotFound, writeFileAtomically } from './atomic-file.js';
 import {
   assertSafeKey,
@@ -131,7 +132,7 @@ export class LocalObjectStore implements ObjectStore {
 
   private async writeAtomically(key: string, write: (temp: string) => Promise<void>): Promise<StoredObjectInfo> {
     const target = this.pathOf(key);
-    await mkdir(this.root, { recursive: true });
+    await makeDirectory(this.root);
     await this.checkInsideRoot(target);
     await writeFileAtomically(target, write);
     return { key, bytes: (await stat(target)).size };

@@ -9,13 +9,14 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { makeDirectory } from '../faults/make-directory.js';
 import { isNotFound, writeFileAtomically } from './atomic-file.js';
 
 export interface CacheEntry {
@@ -222,7 +223,7 @@ export class ObjectCache {
   }
 
   private async scan(): Promise<Map<string, IndexedEntry>> {
-    await mkdir(this.root, { recursive: true });
+    await makeDirectory(this.root);
     const found: Array<{ id: string; entry: CacheEntry; usedAt: number }> = [];
     const now = Date.now();
     for (const shard of await readdir(this.root)) {

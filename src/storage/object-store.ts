@@ -44,8 +44,12 @@ export interface ObjectStore {
   getToFile(key: string, targetPath: string): Promise<ObjectRead>;
   /** Size of an object, or null when absent. */
   head(key: string): Promise<StoredObjectInfo | null>;
-  /** Every object under the folder `prefix` (a key without trailing `/`), at any depth, sorted by key. */
-  list(prefix: string): Promise<StoredObjectInfo[]>;
+  /**
+   * Every object under the folder `prefix` (a key without trailing `/`), at any depth, sorted by key.
+   * With `storeOnly`, what the store itself holds, never a local copy's listing instead (a store
+   * that cannot be reached then fails, as `courant verify` needs).
+   */
+  list(prefix: string, options?: { readonly storeOnly?: boolean }): Promise<StoredObjectInfo[]>;
   /** Removes an object; an absent one is not an error. */
   delete(key: string): Promise<void>;
 }

@@ -27,6 +27,9 @@ export const dayRunSchema = z.object({
   runId: z.string(),
   inputs: z.array(z.object({ source: z.string(), key: z.string(), sha256: z.string(), bytes: z.number() })),
   outputs: z.array(z.string()),
+  outputFiles: z
+    .array(z.object({ key: z.string(), bytes: z.number(), sha256: z.string(), etag: z.string().optional() }))
+    .optional(),
   rows: z.object({ read: z.number(), written: z.number(), rejected: z.number() }).nullable(),
   codeVersion: z.string(),
   startedAt: z.string(),

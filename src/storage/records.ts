@@ -1,7 +1,7 @@
 /** RecordStore: day runs, metrics and reports (docs/architecture.md#records). Every write is an upsert on its key. */
 import type { DayStatus } from '../workflow-safe/backfill.js';
 import type { CheckResult } from '../workflow-safe/quality.js';
-import type { InputFile, RowCounts } from '../workflow-safe/day-records.js';
+import type { InputFile, OutputFile, RowCounts } from '../workflow-safe/day-records.js';
 import type { PipelineStage, RunKind } from '../workflow-safe/pipeline.js';
 
 export type DayRunStatus = 'running' | 'succeeded' | 'failed';
@@ -17,6 +17,11 @@ export interface DayRun {
   readonly runId: string;
   readonly inputs: readonly InputFile[];
   readonly outputs: readonly string[];
+  /**
+   * The outputs as written: size, SHA-256 and ETag, what `courant verify` checks the stored objects
+   * against; absent in records written before they were kept (then only their presence is checked).
+   */
+  readonly outputFiles?: readonly OutputFile[];
   readonly rows: RowCounts | null;
   readonly codeVersion: string;
   readonly startedAt: string;

@@ -1,5 +1,6 @@
 /** Backfill planning and progress: pure, shared by the backfill workflow, its activity and the CLI. */
 import type { DatasetName } from './datasets.js';
+import { ErrorType } from './errors.js';
 import type { ImportRef } from './imports.js';
 
 export const BACKFILL_MODES = ['missing', 'failed', 'all'] as const;
@@ -65,8 +66,9 @@ export interface DayStatus {
 }
 
 /**
- * Days to run for a mode: `all` every day; `missing` the days where some dataset has no record;
- * `failed` the days where some dataset's last run failed. In date order.
+ * Days to run for a mode: `all` every day; `missing` the days where some dataset has no record,
+ * or has outputs that `courant verify` found missing or changed (`OutputsMissing`); `failed` the
+ * days where some dataset's last run failed (those included). In date order.
  */
 export function planDays(
   dates: readonly string[],
@@ -75,11 +77,12 @@ export function planDays(
   mode: BackfillMode,
 ): string[] {
   if (mode === 'all') return [...dates];
-  const status = new Map(records.map((r) => [`${r.dataset}/${r.date}`, r.status]));
+  const byKey = new Map(records.map((r) => [`${r.dataset}/${r.date}`, r]));
   return dates.filter((date) =>
     datasets.some((dataset) => {
-      const s = status.get(`${dataset}/${date}`);
-      return mode === 'missing' ? s === undefined : s === 'failed';
+      const record = byKey.get(`${dataset}/${date}`);
+      if (mode === 'failed') return record?.status === 'failed';
+      return record === undefined || record.errorType === ErrorType.OutputsMissing;
     }),
   );
 }

@@ -14,3 +14,15 @@ export interface RowCounts {
   readonly written: number;
   readonly rejected: number;
 }
+
+/**
+ * An object a day's run wrote, as it was written: its size, the SHA-256 of its bytes and the
+ * store's version tag (S3 ETag) when the store gives one. `courant verify` checks the stored object
+ * against it.
+ */
+export interface OutputFile {
+  readonly key: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly etag?: string;
+}

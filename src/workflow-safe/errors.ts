@@ -56,6 +56,12 @@ export const ErrorType = {
    * not of the data; not retried, the dataset and the fields at fault named.
    */
   MetricsSchema: 'MetricsSchema',
+  /**
+   * `courant verify` found objects a succeeded day's record lists missing from storage, or not the
+   * size or version they were written with: the day is shown as `outputs missing` and re-planned
+   * by `backfill --mode missing`.
+   */
+  OutputsMissing: 'OutputsMissing',
 } as const;
 
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];

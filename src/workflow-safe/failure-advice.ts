@@ -14,6 +14,8 @@ const ADVICE: Partial<Record<ErrorTypeName, string>> = {
     'the data was read but fails a quality check: look at the file named above and at quality/{dataset}/dt={date}/checks.json, and at the source',
   StorageMisconfigured:
     'a local directory of the worker cannot be written: fix its permissions or free space, or point the variable named above elsewhere, and restart the worker',
+  OutputsMissing:
+    'the day succeeded, but outputs its record lists are gone or changed in object storage (courant verify found them): re-run it with `courant backfill --from {date} --to {date} --datasets {dataset} --mode missing`; look for what removes objects (a lifecycle rule, a disk, an operator)',
   MetricsSchema:
     'the {dataset} metrics code and its metrics schema (src/datasets/{dataset}/metrics-schema.ts) disagree on the fields named above: a fault of the code, not of the data; fix the one that is wrong and deploy it',
 };

@@ -125,9 +125,18 @@ export function datesInRange(from: string, to: string): string[] {
   return out;
 }
 
+/** Why a day written YYYY-MM-DD does not exist: `2024-02-30` → February 2024 has 29 days. */
+function nonexistentDay(date: string): string {
+  const [year, month] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+  if (month < 1 || month > 12) return `${date} does not exist: a year has months 01 to 12`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${date} does not exist: ${date.slice(0, 7)} has ${days} days`;
+}
+
 /** Why a date cannot be a pipeline day (malformed, before the first day, after yesterday), or null. */
 export function partitionDateProblem(date: string, now: Date): string | null {
-  if (!isPartitionDate(date)) return `"${date}" is not a date written YYYY-MM-DD`;
+  if (!isPartitionDate(date))
+    return DATE_PATTERN.test(date) ? nonexistentDay(date) : `"${date}" is not a date written YYYY-MM-DD`;
   if (date < MIN_PARTITION_DATE) return `${date} is before ${MIN_PARTITION_DATE}, the first supported day`;
   const today = parisDateOf(now);
   if (date >= today) return `${date} is not over yet in ${PARTITION_TIMEZONE} (today is ${today})`;

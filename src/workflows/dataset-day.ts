@@ -102,6 +102,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       metrics.metricsKey,
       ...(metrics.anomaliesKey ? [metrics.anomaliesKey] : []),
     ];
+    const outputFiles = [...(transformed.files ?? []), ...(metrics.files ?? [])];
     enter('quality');
     const quality = await io.checkQuality({
       dataset,
@@ -113,6 +114,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
     });
     checks = quality.results;
     if (quality.checksKey) outputs.push(quality.checksKey);
+    outputFiles.push(...(quality.files ?? []));
     const blocking = blockingChecks(quality.results);
     if (blocking.length > 0) throw dataQualityFailure(dataset, date, blocking);
     await local.finishDayRun({
@@ -122,6 +124,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       stage: 'done',
       inputs,
       outputs,
+      outputFiles,
       rows: transformed.rows,
       error: null,
       checks,

@@ -31,7 +31,10 @@ export async function inboxScan(): Promise<InboxScanOutput> {
     try {
       await startChild(ingestDrop, {
         workflowId,
-        args: [{ dataset: file.dataset, inboxKey: file.key }],
+        // A file renamed to a storage key keeps the name it was dropped under.
+        args: [
+          { dataset: file.dataset, inboxKey: file.key, ...(file.name ? { options: { fileName: file.name } } : {}) },
+        ],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         typedSearchAttributes: [{ key: Dataset, value: file.dataset }],

@@ -7,4 +7,5 @@ export { scheduledDaily } from './scheduled-daily.js';
 export { inboxScan } from './inbox-scan.js';
 export { ingestDrop } from './ingest-drop.js';
 export { revisedDays } from './revised-days.js';
+export { verifyOutputsScheduled } from './verify-outputs.js';
 export { collectSnapshots } from './collect-snapshots.js';

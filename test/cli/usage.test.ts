@@ -10,7 +10,7 @@ describe('courant usage errors exit 2 and name the problem', () => {
   it('refuses a malformed --date, naming the argument', async () => {
     const r = await runCommandLine(['run', '--date', '2025-13-01']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--date: "2025-13-01" is not a date written YYYY-MM-DD');
+    expect(r.stderr).toContain('--date: 2025-13-01 does not exist: a year has months 01 to 12');
   });
 
   it('refuses a day that is not over yet, and a day before the first supported one', async () => {
@@ -64,7 +64,7 @@ describe('the courant executable', () => {
   it('prints a usage error on stderr alone and exits 2', async () => {
     const r = await runCli(['run', '--date', '2025-13-01']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('courant: --date: "2025-13-01" is not a date written YYYY-MM-DD');
+    expect(r.stderr).toContain('courant: --date: 2025-13-01 does not exist: a year has months 01 to 12');
     expect(r.stdout).toBe('');
   });
 

@@ -87,6 +87,12 @@ describe('S3 stopped', () => {
     expect(String(fallbacks[0]?.cause)).toMatch(/S3 unreachable/);
   });
 
+  it('lists the mirror in its stead, unless the caller wants the store itself (courant verify)', async () => {
+    const folder = 'raw/eco2mix';
+    expect((await store.list(folder)).map((o) => o.key)).toEqual([mirroredKey, cachedKey]);
+    await expect(store.list(folder, { storeOnly: true })).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
   it('fails a read retryably when no local copy exists, instead of claiming the object is absent', async () => {
     const error: unknown = await store.read(unknownKey).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);

@@ -2,8 +2,8 @@
  * Faults injected into a real eCO2mix day, as the quality checks must see them: the systematic ones
  * a `block` check exists for, and the real-time publication glitch (one production column lagging
  * its neighbours at one to eight isolated quarter-hours, 1.8–7 % off at that point, measured on a
- * real month of February–March 2026) that must only warn. Random but seeded: the same seed gives the
- * same fault.
+ * real month of February–March 2026) and its longer form (an hour and a half 3–5 % under, one column
+ * at a time lagging) that must only warn. Random but seeded: the same seed gives the same fault.
  */
 import { createHash } from 'node:crypto';
 import { instantOf, type ApiRecord } from '../../src/datasets/eco2mix/export-csv.js';
@@ -175,6 +175,29 @@ export function withGlitches(day: readonly Eco2mixRecord[], plan: readonly Glitc
     if (!glitch || r.consommation === null) return r;
     return { ...r, [glitch.column]: (r[glitch.column] ?? 0) + glitch.gap * r.consommation };
   });
+}
+
+/**
+ * The longer real-time glitch: an hour and a half of consecutive points where production sits 3–5 %
+ * under consumption, one production column at a time lagging (the column changing from point to
+ * point, wind among them), as real real-time days hold it (DATA.md). Each point of the plan is a
+ * {@link Glitch} with its gap negative; the stretch starts at a seeded point of the day.
+ */
+export function stretchPlan(day: readonly Eco2mixRecord[], seed: string): Glitch[] {
+  const draw = seededDraws(seed);
+  const at = window(day, draw, 1.5);
+  return realPoints(day)
+    .filter((point) => at.has(point.instant))
+    .map((point) => {
+      if (point.consommation === null) throw new Error('a point without consumption');
+      const gap = -(0.03 + draw() * 0.02);
+      const shift = -gap * point.consommation;
+      const column = pick(
+        draw,
+        PRODUCTION_SOURCES.filter((c) => (point[c] ?? 0) >= shift),
+      );
+      return { instant: point.instant, column, gap };
+    });
 }
 
 const measure = (value: unknown): number | null =>

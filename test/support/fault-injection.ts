@@ -20,7 +20,7 @@ export function withHooks(store: ObjectStore, hooks: () => ObjectStoreHooks): Ob
     putFile: (key, source, options) => failing(key, store.putFile(key, source, options)),
     get: (key) => store.get(key),
     head: (key) => store.head(key),
-    list: (prefix) => store.list(prefix),
+    list: (prefix, options) => store.list(prefix, options),
     delete: (key) => store.delete(key),
     async read(key) {
       await hooks().beforeRead?.(key);

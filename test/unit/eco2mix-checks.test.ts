@@ -165,6 +165,26 @@ describe('eCO2mix quality checks', () => {
     expect(results.find((r) => r.name === 'sustained_imbalance')).toMatchObject({ observed: 1.5, rowsInvolved: 6 });
   });
 
+  it('only warns on an hour and a half 4 % under, the lagging column changing, and blocks four hours of it', async () => {
+    const lagging = async (from: string, to: string) =>
+      (await realDay()).map((r, i) => {
+        const time = r.instant.slice(11, 16);
+        if (time < from || time > to || r.consommation === null) return r;
+        const column = i % 2 === 0 ? 'nucleaire' : 'hydraulique';
+        return { ...r, [column]: (r[column] ?? 0) - 0.04 * r.consommation };
+      });
+    const provisional = await check(DAY, await lagging('12:00', '13:15'));
+    expect(blockingChecks(provisional)).toEqual([]);
+    expect(provisional.find((r) => r.name === 'balance_points')).toMatchObject({ passed: false, rowsInvolved: 6 });
+    expect(provisional.find((r) => r.name === 'sustained_imbalance')).toMatchObject({ passed: true, observed: 0 });
+
+    const wrong = await check(DAY, await lagging('10:00', '13:45'));
+    expect(blockingChecks(wrong).map((r) => r.name)).toEqual(['sustained_imbalance']);
+    const sustained = wrong.find((r) => r.name === 'sustained_imbalance');
+    expect(sustained).toMatchObject({ observed: 4, rowsInvolved: 16 });
+    expect(Number(sustained?.sample[0]?.['day_share'])).toBeGreaterThan(0.005);
+  });
+
   it('blocks a day holding an instant twice', async () => {
     const day = await realDay();
     const first = day[0];

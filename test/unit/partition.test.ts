@@ -86,6 +86,14 @@ describe('partition date validation', () => {
     expect(partitionDateProblem('2025-08-22', now)).toMatch(/not over yet/);
   });
 
+  it('says a day written YYYY-MM-DD that the calendar lacks does not exist, and why', () => {
+    const now = new Date('2025-08-22T10:00:00Z');
+    expect(partitionDateProblem('2024-02-30', now)).toBe('2024-02-30 does not exist: 2024-02 has 29 days');
+    expect(partitionDateProblem('2023-02-29', now)).toBe('2023-02-29 does not exist: 2023-02 has 28 days');
+    expect(partitionDateProblem('2024-04-31', now)).toBe('2024-04-31 does not exist: 2024-04 has 30 days');
+    expect(partitionDateProblem('2025-13-01', now)).toBe('2025-13-01 does not exist: a year has months 01 to 12');
+  });
+
   it('knows that just after Paris midnight the previous Paris day is over', () => {
     expect(partitionDateProblem('2025-08-21', new Date('2025-08-21T22:05:00Z'))).toBeNull();
     expect(partitionDateProblem('2025-08-21', new Date('2025-08-21T21:55:00Z'))).toMatch(/not over yet/);

@@ -277,3 +277,18 @@ describe('bad files and bad rows', () => {
     expect(coveredDays(file)).toEqual(['2020-08-02']);
   });
 });
+
+describe('an Excel workbook given for RTE’s text file', () => {
+  it('says so, and what to do, for a real .xlsx renamed .xls and for an Excel 97 workbook', () => {
+    const xlsx = zipSync({
+      '[Content_Types].xml': Buffer.from('<?xml version="1.0"?><Types/>'),
+      'xl/workbook.xml': Buffer.from('<?xml version="1.0"?><workbook/>'),
+      'xl/worksheets/sheet1.xml': Buffer.from('<?xml version="1.0"?><worksheet/>'),
+    });
+    const renamed = badDataFrom(() => parseRteFile(xlsx, 'eCO2mix_RTE_En-cours-TR.xls'));
+    expect(renamed.message).toContain("an Excel workbook, not RTE's text file: export it as the RTE text file");
+    expect(renamed.location.file).toBe('eCO2mix_RTE_En-cours-TR.xls');
+    const ole2 = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
+    expect(badDataFrom(() => parseRteFile(ole2, 'old.xls')).message).toContain('an Excel workbook');
+  });
+});

@@ -41,9 +41,16 @@ async function recordsOf(records: RecordStore): Promise<Omit<DayOutputs, 'object
   const run = await records.getDayRun('eco2mix', DATE);
   // Run identity and timing differ between the two runs by nature; everything else must not.
   const varying = new Set(['runId', 'workflowId', 'startedAt', 'finishedAt']);
+  // Only S3 gives an object a version tag (ETag); sizes and hashes must be the same.
+  const outputFiles = run?.outputFiles?.map(({ key, bytes, sha256 }) => ({ key, bytes, sha256 })) ?? [];
   return {
     dayRun: run
-      ? (Object.fromEntries(Object.entries(run).filter(([k]) => !varying.has(k))) as DayOutputs['dayRun'])
+      ? {
+          ...(Object.fromEntries(Object.entries(run).filter(([k]) => !varying.has(k))) as NonNullable<
+            DayOutputs['dayRun']
+          >),
+          outputFiles,
+        }
       : null,
     metrics: (await records.getMetrics('eco2mix', DATE))?.metrics,
     report: await records.getReport(DATE),

@@ -12,6 +12,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDropActivities, type InboxFile } from '../../src/activities/drops.js';
 import { writeLongLineSmartMeter, writeValueBombR151, writeWhitespaceZip } from '../support/hostile-inputs.js';
+import { activityAttempts } from '../support/activity-attempts.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -28,23 +29,6 @@ afterAll(async () => {
   await harness.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** The attempts of each activity type the workflow started. */
-async function attempts(workflowId: string): Promise<Record<string, number>> {
-  const history = await harness.client.workflow.getHandle(workflowId).fetchHistory();
-  const types = new Map<string, string>();
-  const counts: Record<string, number> = {};
-  for (const event of history.events ?? []) {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled) types.set(String(event.eventId), scheduled.activityType?.name ?? '?');
-    const started = event.activityTaskStartedEventAttributes;
-    if (started) {
-      const type = types.get(String(started.scheduledEventId)) ?? '?';
-      counts[type] = Math.max(counts[type] ?? 0, started.attempt ?? 0);
-    }
-  }
-  return counts;
-}
 
 describe('a large hostile file given to courant ingest --wait', () => {
   it.each([
@@ -85,7 +69,7 @@ describe('a large hostile file given to courant ingest --wait', () => {
       const failure = output.slice(output.indexOf(`${name}: failed`));
       expect(failure.split(inboxKey ?? '')).toHaveLength(2);
       expect(output.match(/What to do/g)).toHaveLength(1);
-      expect(await attempts(workflowId ?? '')).toEqual({ claimDrop: 1 });
+      expect(await activityAttempts(harness.client, workflowId ?? '')).toEqual({ claimDrop: 1 });
 
       const quarantined = `quarantine/${dataset}/inbox/${path.posix.basename(inboxKey ?? '')}`;
       expect(await harness.resources.deps.objects.head(inboxKey ?? '')).toBeNull();

@@ -16,6 +16,8 @@ import { inboxKeys } from '../../workflow-safe/keys.js';
 import { sha256OfFile } from '../../storage/file-hash.js';
 import { createStorage } from '../../storage/index.js';
 import { connectCommandClient } from '../command-client.js';
+import { printable } from '../printable.js';
+import { daysWithRejects, rowsLines } from '../rows-summary.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 
@@ -106,7 +108,7 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
             file.bytes,
             ctx.config.temporal.taskQueue,
           );
-          ctx.out.write(`${fileName} → ${inboxKey}: ${handle.workflowId} started\n`);
+          ctx.out.write(`${printable(fileName)} → ${inboxKey}: ${handle.workflowId} started\n`);
           handles.push({ fileName, handle });
         }
         if (options.wait !== true) return;
@@ -115,13 +117,20 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
           try {
             const result = await handle.result();
             const [first = '-', last = '-'] = [result.days[0], result.days.at(-1)];
+            const runs = (await storage.records.listDayRuns({ from: first, to: last, datasets: [target.name] })).filter(
+              (run) => result.days.includes(run.date),
+            );
+            const rejecting = daysWithRejects(runs);
             ctx.out.write(
-              `${fileName}: ${result.days.length} day(s) (${first === last ? first : `${first}..${last}`}), ` +
-                `${result.ran.length} run, all succeeded${result.released ? '; removed from the inbox' : ''}\n`,
+              `${printable(fileName)}: ${result.days.length} day(s) (${first === last ? first : `${first}..${last}`}), ` +
+                `${result.ran.length} run, all succeeded${rejecting > 0 ? `, rows rejected on ${rejecting} day(s)` : ''}` +
+                `${result.released ? '; removed from the inbox' : ''}\n${rowsLines(runs)
+                  .map((line) => `  ${line}\n`)
+                  .join('')}`,
             );
           } catch (error) {
             failed += 1;
-            ctx.out.write(`${fileName}: failed\n${failureChain(error)}\n`);
+            ctx.out.write(`${printable(fileName)}: failed\n${failureChain(error)}\n`);
           }
         }
         if (failed > 0) throw new PipelineFailedError(`${failed} of ${handles.length} file(s) failed`);

@@ -3,7 +3,7 @@
  * scan, the revised-days check and the snapshot collector, operated as code (`--inbox-scan`,
  * `--revised-days` or `--snapshots` picks one where one is meant).
  */
-import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { applySchedule, backfillSchedule, describeSchedule } from '../../schedules/operations.js';
 import { modulesWith } from '../../datasets/modules.js';
@@ -13,6 +13,7 @@ import { inboxScanSchedule } from '../../schedules/inbox-scan-schedule.js';
 import { revisedDaysSchedule } from '../../schedules/revised-days-schedule.js';
 import { scheduleSettings } from '../../schedules/settings.js';
 import { snapshotSchedule } from '../../schedules/snapshot-schedule.js';
+import { verifyOutputsSchedule } from '../../schedules/verify-outputs-schedule.js';
 import type { ScheduleDefinition } from '../../schedules/shape.js';
 import { connectCommandClient } from '../command-client.js';
 import type { CommandContext } from '../context.js';
@@ -25,7 +26,8 @@ type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx:
 /**
  * The schedules of this deployment: the daily one, the inbox scan when a dataset takes dropped
  * files, the revised-days check when a dataset's days may be revised, the snapshot collector when
- * a dataset is collected during the day under this configuration.
+ * a dataset is collected during the day under this configuration, the verification of outputs when
+ * VERIFY_SCHEDULE_ENABLED is set.
  */
 function definitions(ctx: CommandContext): ScheduleDefinition[] {
   const settings = scheduleSettings(ctx.config);
@@ -39,6 +41,7 @@ function definitions(ctx: CommandContext): ScheduleDefinition[] {
     ...(takesDrops ? [inboxScanSchedule(settings.inboxScan)] : []),
     ...(revises ? [revisedDaysSchedule(settings.revisedDays)] : []),
     ...(collects ? [snapshotSchedule(settings.snapshots)] : []),
+    ...(settings.verify.enabled ? [verifyOutputsSchedule(settings.verify)] : []),
   ];
 }
 
@@ -46,6 +49,7 @@ interface PickOptions {
   readonly inboxScan?: boolean;
   readonly revisedDays?: boolean;
   readonly snapshots?: boolean;
+  readonly verifyOutputs?: boolean;
 }
 
 /** The workflow of the schedule an option picks, and what to say when the deployment has none. */
@@ -65,6 +69,11 @@ const PICKS = [
     workflow: 'collectSnapshots',
     none: '--snapshots: no dataset is collected during the day under this configuration (e.g. CITYFLOW_VELIB_COLLECT=true), so there is no snapshot schedule',
   },
+  {
+    option: 'verifyOutputs',
+    workflow: 'verifyOutputsScheduled',
+    none: '--verify-outputs: the verification of outputs is off (set VERIFY_SCHEDULE_ENABLED=true to schedule it)',
+  },
 ] as const;
 
 /** Runs `operation` on every schedule (`all`), or on the one the options pick (the daily one by default). */
@@ -79,11 +88,37 @@ function withSchedules(context: () => CommandContext, operation: Operation, all 
     const { client, close } = await connectCommandClient(ctx);
     try {
       await operation(client, picked, ctx);
+    } catch (error) {
+      if (scheduleMissing(error)) {
+        throw new UsageError(
+          `schedule ${picked.map((d) => d.scheduleId).join(', ')} does not exist on the Temporal server yet: ` +
+            'create the schedules with `courant schedules apply`, then run this again',
+        );
+      }
+      throw error;
     } finally {
       await close();
     }
   };
 }
+
+/**
+ * Whether the server has no such schedule: the client's own error, or the NOT_FOUND a trigger,
+ * pause or unpause gets for the schedule's internal workflow (`temporal-sys-scheduler:{id}`).
+ */
+function scheduleMissing(error: unknown): boolean {
+  if (error instanceof ScheduleNotFoundError) return true;
+  const chain = [error, error instanceof Error ? error.cause : undefined];
+  return chain.some(
+    (e) =>
+      e instanceof Error &&
+      (('code' in e && e.code === GRPC_NOT_FOUND) || e.message.includes('workflow not found')) &&
+      e.message.includes('temporal-sys-scheduler'),
+  );
+}
+
+/** gRPC status NOT_FOUND. */
+const GRPC_NOT_FOUND = 5;
 
 const OVERLAPS = Object.values(ScheduleOverlapPolicy).filter(
   (v): v is Exclude<ScheduleOverlapPolicy, undefined> => v !== undefined,
@@ -93,7 +128,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
   const schedules = program
     .command('schedules')
     .description(
-      'the daily schedule, the inbox scan, the revised-days check and the snapshot collector (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_* and SNAPSHOT_* override the defaults)',
+      'the daily schedule, the inbox scan, the revised-days check, the snapshot collector and the verification of outputs (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_* and VERIFY_* override the defaults)',
     );
 
   schedules
@@ -144,6 +179,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
+    .option('--verify-outputs', 'the verification of outputs instead of the daily one', false)
     .action(async (options: { note: unknown } & PickOptions) => {
       const note = parseNoteOption('--note', options.note);
       await withSchedules(context, async (client, picked, ctx) => {
@@ -160,6 +196,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
+    .option('--verify-outputs', 'the verification of outputs instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
@@ -175,6 +212,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
+    .option('--verify-outputs', 'the verification of outputs instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {

@@ -49,7 +49,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
     )
     .option(
       '--check',
-      'exit 1 when a day that is due is late (no record), or failed (a blocking quality check included)',
+      'exit 1 when a day that is due is late (no record), failed (a blocking quality check included) or has outputs missing',
       false,
     )
     .action(async (options: Record<string, unknown>) => {
@@ -87,10 +87,10 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       });
       ctx.out.write(grid.text);
       ctx.out.write(quarantinedDropsText(refused));
-      const problems = grid.counts.failed + grid.counts.late;
+      const problems = grid.counts.failed + grid.counts.late + grid.counts.outputsMissing;
       if (options.check === true && problems > 0) {
         throw new PipelineFailedError(
-          `${problems} of ${grid.counts.expected} dataset-days are due and not there: ${grid.counts.failed} failed (quality blocks included), ${grid.counts.late} late`,
+          `${problems} of ${grid.counts.expected} dataset-days are due and not there: ${grid.counts.failed} failed (quality blocks included), ${grid.counts.late} late, ${grid.counts.outputsMissing} with outputs missing`,
         );
       }
     });

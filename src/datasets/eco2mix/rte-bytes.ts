@@ -28,12 +28,21 @@ function isZip(bytes: Uint8Array): boolean {
   return ZIP_MAGIC.every((byte, i) => bytes[i] === byte);
 }
 
+/** What to do with an Excel workbook given for RTE's text file. */
+const EXCEL_ADVICE =
+  "an Excel workbook, not RTE's text file: export it as the RTE text file (tab-separated, as eCO2mix's .xls download is), " +
+  'or give the .zip RTE publishes';
+/** The signature of an Excel 97–2003 workbook (OLE2 compound file). */
+const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
 /** The one data file inside a zip: its name and bytes. */
 function unzipDataFile(bytes: Uint8Array, name: string): { entry: string; bytes: Uint8Array } {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes, {
       filter: (file) => {
+        // An .xlsx is a zip of XML parts: a workbook renamed .xls or .zip.
+        if (file.name === 'xl/workbook.xml') throw new BadDataError({ file: name }, EXCEL_ADVICE);
         if (!DATA_FILE.test(file.name) || file.name.startsWith('__MACOSX/')) return false;
         if (file.originalSize > MAX_DATA_BYTES) {
           throw new BadDataError({ file: name }, `${file.name} unzips to more than ${MAX_DATA_BYTES} bytes`);
@@ -69,6 +78,7 @@ function decode(bytes: Uint8Array): { text: string; encoding: RteEncoding } {
 
 /** The text of an RTE file (zip or data file) named `name`; throws BadDataError when it has none. */
 export function readRteText(bytes: Uint8Array, name: string): RteText {
+  if (OLE2_MAGIC.every((byte, i) => bytes[i] === byte)) throw new BadDataError({ file: name }, EXCEL_ADVICE);
   const unzipped = isZip(bytes) ? unzipDataFile(bytes, name) : null;
   const file = unzipped ? `${name}!${unzipped.entry}` : name;
   const data = unzipped?.bytes ?? bytes;
