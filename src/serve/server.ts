@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Config } from '../config/index.js';
+import { DEFAULT_SERVE_RATE_LIMIT } from '../config/load.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 import { apiRoutes } from './api-routes.js';
@@ -42,7 +43,7 @@ export interface RateLimitSettings {
   readonly windowMs: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitSettings = { max: 600, windowMs: 60_000 };
+export const DEFAULT_RATE_LIMIT: RateLimitSettings = { max: DEFAULT_SERVE_RATE_LIMIT, windowMs: 60_000 };
 
 export interface ConsoleServerOptions {
   readonly records: RecordStore;
