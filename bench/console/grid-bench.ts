@@ -7,7 +7,6 @@
  *
  *   node --import tsx bench/console/grid-bench.ts [--smoke] [--runs N] [--out FILE]
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,12 +19,11 @@ import { dayGrid } from '../../src/serve/day-cells.js';
 import { gridPage } from '../../src/serve/grid-page.js';
 import { buildConsoleServer } from '../../src/serve/server.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
-import { freePort } from '../../src/stack/ports.js';
-import { startDocumentStore } from '../../src/stack/servers.js';
-import { resolveTool } from '../../src/stack/tools.js';
 import { createStorage } from '../../src/storage/index.js';
 import { blockedRun, failedRun, succeededRun } from '../../test/support/console-days.js';
 import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
+import { withDocumentStore } from '../lib/servers.js';
+import { writeSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 
 const SECTION = '## Console grid';
@@ -60,31 +58,10 @@ function records(dates: readonly string[]) {
   );
 }
 
-async function writeSection(file: string, section: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const start = text.indexOf(`${SECTION}\n`);
-  if (start < 0) {
-    await writeFile(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + SECTION.length);
-  await writeFile(file, `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`);
-}
-
 async function main(): Promise<void> {
   installChildCleanup();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-console-'));
-  const port = await freePort();
-  const store = await startDocumentStore({
-    binary: resolveTool('ferretdb'),
-    host: '127.0.0.1',
-    port,
-    dataDir: path.join(dir, 'ferretdb'),
-    logDir: dir,
-  });
-  try {
-    const mongoUrl = `mongodb://127.0.0.1:${port}/console_bench`;
+  await withDocumentStore('courant-bench-console-', async ({ mongoBase, dir }) => {
+    const mongoUrl = `${mongoBase}/console_bench`;
     const dates = datesInRange(FROM, TO);
     const seed = await MongoClient.connect(mongoUrl);
     const docs: Array<{ _id: string }> = records(dates);
@@ -168,12 +145,9 @@ async function main(): Promise<void> {
       `- How: the grid reads the compact status document kept beside each day record (\`day_statuses\`: dataset, date, status, and a failed day's error type) instead of the records themselves, which FerretDB reads whole whatever the projection; the error type in it spares reading the records of failed days. At the same load, the same range query over the day records took ${Math.round(fromRecords)} ms against ${ms(statuses)} over the status documents; the figures taken before the status documents existed (10483 ms for the request, 8588 ms of it that query) were taken at load 12.3. The page itself ${ms(render)}. The machine (2 shared cores) had a load average of ${os.loadavg()[0]?.toFixed(1)} at the end.`,
       '',
     ].join('\n');
-    await writeSection(out, section);
+    await writeSection(out, SECTION, section);
     process.stdout.write(`${section}\n→ ${out}\n`);
-  } finally {
-    await store.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();
