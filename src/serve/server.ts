@@ -120,8 +120,6 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
     logger.error({ err: error, path: request.routeOptions.url }, 'console request failed');
     return sendProblem(reply, problem(500, 'internal', 'the request failed on the server; its log has the cause'));
   });
-  // Unrouted requests are answered by the last request hook; this only covers a path the hooks let through.
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, notRouted(request)));
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (methods.includes('GET')) routed.add(route.url);
@@ -167,18 +165,18 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
     reply.header('WWW-Authenticate', 'Bearer realm="courant"');
     return sendProblem(reply, problem(401, 'unauthorized', detail));
   });
-  // Answered here, before a body is looked at: a QUERY without Content-Type is a 405 like any other method.
-  const notRouted = (request: FastifyRequest): Problem => {
-    const path = request.url.split('?')[0] ?? '';
-    if (!(ROUTE_METHODS as readonly string[]).includes(request.method) && routed.has(path))
-      return problem(405, 'method-not-allowed', `${request.method} is not answered here: ${ROUTE_METHODS.join(', ')}`);
-    return problem(404, 'not-found', `no page or API at ${request.method} ${path.slice(0, 200)}`);
-  };
+  // A request no route answers is answered here, before Fastify looks at a body (a QUERY without
+  // Content-Type would be its 400) and before its not-found handler, which is never reached.
   app.addHook('onRequest', async (request, reply) => {
     if (!request.is404) return;
-    const refusal = notRouted(request);
-    if (refusal.status === 405) reply.header('Allow', ROUTE_METHODS.join(', '));
-    return sendProblem(reply, refusal);
+    const path = request.url.split('?')[0] ?? '';
+    if ((ROUTE_METHODS as readonly string[]).includes(request.method) || !routed.has(path))
+      return sendProblem(reply, problem(404, 'not-found', `no page or API at ${request.method} ${path.slice(0, 200)}`));
+    reply.header('Allow', ROUTE_METHODS.join(', '));
+    return sendProblem(
+      reply,
+      problem(405, 'method-not-allowed', `${request.method} is not answered here: ${ROUTE_METHODS.join(', ')}`),
+    );
   });
   app.addHook('onResponse', async (request, reply) => {
     logger.info(
