@@ -11,12 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
-import { buildConsoleServer } from '../../src/serve/server.js';
 import { createStorage } from '../../src/storage/index.js';
 import { fuzzApi } from '../../test/support/api-fuzz.js';
+import { startConsole } from '../../test/support/console-server.js';
 import { fillConsoleStore } from '../../test/support/console-store.js';
 import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
 import { withDocumentStore } from '../lib/servers.js';
@@ -49,20 +48,18 @@ async function main(): Promise<number> {
     );
     const storage = await createStorage(config);
     await fillConsoleStore(storage, dir);
-    const app = await buildConsoleServer({
+    const server = await startConsole({
+      config,
       records: storage.records,
       objects: storage.objects,
-      stores: { records: 'the document store', objects: 'DATA_DIR' },
-      config,
-      logger: pino({ level: 'silent' }),
       tokens: [TOKEN],
       rateLimit: { max: 1_000_000, windowMs: 60_000 },
     });
-    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    const origin = server.origin;
     const started = performance.now();
     const result = await fuzzApi({ origin, token: TOKEN, maxExamples });
     const seconds = (performance.now() - started) / 1000;
-    await app.close();
+    await server.close();
     await storage.close();
     const findings = result.code !== 0;
     const cpu = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${os.loadavg()[0]?.toFixed(1)}`;
