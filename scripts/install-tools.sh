@@ -8,6 +8,7 @@
 #   dynamodb-local  - DynamoDB Local with sqlite4java's native library, from Maven Central (scripts/dynamodb-local)
 #   cfn-lint        - CloudFormation linter for the CDK stack's test, a Python venv from PyPI (deploy/cdk/cfn-lint-requirements.txt)
 #   prometheus      - Debian's prometheus package (prometheus + promtool), unpacked into .tools/prometheus for test/observability
+#   schemathesis    - the OpenAPI fuzzer run against `courant serve`, a Python venv from PyPI (test/serve/fuzz/requirements.txt)
 # A tool already installed at the pinned version is reused (stamp files); nothing is downloaded but
 # Go modules, Maven Central artifacts, PyPI packages and Debian's prometheus package. DynamoDB Local needs Java 17+ and Maven;
 # without them it is skipped with a warning (local mode and the demo do not need it; the aws-mode
@@ -80,23 +81,28 @@ install_dynamodb_local() {
   echo "$stamp" >"$dest/stamp"
 }
 
-install_cfn_lint() {
-  local requirements="$root/deploy/cdk/cfn-lint-requirements.txt" dest="$root/.tools/cfn-lint" stamp
+# A Python venv in .tools/<name> holding the pinned packages of <requirements>, re-created when they change.
+install_python_tool() {
+  local name="$1" requirements="$root/$2" needed_by="$3" dest="$root/.tools/$1" stamp
   stamp="$(sha256sum "$requirements" | cut -c1-16)"
-  if [ -x "$dest/bin/cfn-lint" ] && [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$stamp" ]; then
-    log "cfn-lint ($stamp): present"; return
+  if [ -x "$dest/bin/$name" ] && [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$stamp" ]; then
+    log "$name ($stamp): present"; return
   fi
   if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
-    log "cfn-lint: skipped (needs Python 3 with venv); only test/deploy/cdk-stack.test.ts needs it"
+    log "$name: skipped (needs Python 3 with venv); only $needed_by needs it"
     return
   fi
-  log "cfn-lint: installing from PyPI into .tools/cfn-lint (deploy/cdk/cfn-lint-requirements.txt)"
+  log "$name: installing from PyPI into .tools/$name ($2)"
   rm -rf "$dest"
   python3 -m venv "$dest"
   "$dest/bin/python" -m pip install --disable-pip-version-check --no-input -q -r "$requirements"
-  "$dest/bin/cfn-lint" --version >/dev/null
+  "$dest/bin/$name" --version >/dev/null
   echo "$stamp" >"$dest/stamp"
 }
+
+install_cfn_lint() { install_python_tool cfn-lint deploy/cdk/cfn-lint-requirements.txt test/deploy/cdk-stack.test.ts; }
+
+install_schemathesis() { install_python_tool schemathesis test/serve/fuzz/requirements.txt test/serve/api-contract.test.ts; }
 
 install_prometheus() {
   local dest="$root/.tools/prometheus" candidate tmp
@@ -137,7 +143,7 @@ install_prometheus() {
   echo "$candidate" >"$dest/stamp"
 }
 
-ALL_TOOLS=(temporal ferretdb minio dynamodb-local cfn-lint prometheus)
+ALL_TOOLS=(temporal ferretdb minio dynamodb-local cfn-lint schemathesis prometheus)
 if [ "$#" -eq 0 ]; then set -- "${ALL_TOOLS[@]}"; fi
 wanted=" "
 for tool in "$@"; do
@@ -148,10 +154,11 @@ for tool in "$@"; do
 done
 wants() { [[ "$wanted" == *" $1 "* ]]; }
 
-# DynamoDB Local, cfn-lint and Prometheus only download: fetch them while the Go builds use the CPUs.
+# DynamoDB Local, cfn-lint, Schemathesis and Prometheus only download: fetch them while the Go builds use the CPUs.
 downloads=()
 if wants dynamodb-local; then install_dynamodb_local & downloads+=($!); fi
 if wants cfn-lint; then install_cfn_lint & downloads+=($!); fi
+if wants schemathesis; then install_schemathesis & downloads+=($!); fi
 if wants prometheus; then install_prometheus & downloads+=($!); fi
 if wants temporal; then install_temporal; fi
 if wants ferretdb; then install_ferretdb; fi

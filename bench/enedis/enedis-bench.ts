@@ -300,7 +300,6 @@ function sectionMarkdown(sizes: Sizes, month: MonthResult, file: FileResult, smo
   ].join('\n');
 }
 
-/** Replaces the Enedis section of `file` (or appends it), leaving every other section as it is. */
 /** Runs the Enedis bench and writes its section of `options.out`. */
 export async function benchEnedis(options: EnedisBenchOptions): Promise<void> {
   const sizes = options.smoke ? SMOKE : FULL;

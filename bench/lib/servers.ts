@@ -1,8 +1,11 @@
 /**
  * The servers a bench run needs — a document store and a Temporal dev server on free loopback
- * ports — started together, ready once the dev server's namespace answers, stopped together.
+ * ports — started together, ready once the dev server's namespace answers, stopped together; or a
+ * document store alone, for the benches of the console.
  */
 import { Client, Connection } from '@temporalio/client';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../src/stack/ports.js';
@@ -92,4 +95,25 @@ export async function startBenchDocumentStore(
     logDir: dir,
   });
   return { mongoUrl: `mongodb://127.0.0.1:${port}/${database}`, stop: () => store.stop() };
+}
+
+/**
+ * Runs `bench` with a document store of its own (FerretDB on a free port, its files and log in a
+ * temporary directory `dir`, prefixed `prefix`), then stops it and removes the directory.
+ */
+export async function withDocumentStore<T>(
+  prefix: string,
+  bench: (store: { readonly mongoBase: string; readonly dir: string }) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  try {
+    const store = await startBenchDocumentStore(dir, '');
+    try {
+      return await bench({ mongoBase: store.mongoUrl.replace(/\/$/, ''), dir });
+    } finally {
+      await store.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

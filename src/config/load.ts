@@ -6,6 +6,9 @@ import { registryProblems } from '../datasets/registry-check.js';
 import { envSchema, fullEnvSchema, type ParsedEnv } from './schema.js';
 import { defaultDatabaseType, detectEnvironment, type DatabaseType, type StorageMode } from './environment.js';
 
+/** Requests a minute a client of `courant serve` may make when SERVE_RATE_LIMIT is unset. */
+export const DEFAULT_SERVE_RATE_LIMIT = 600;
+
 /** S3 object storage (aws mode): `s3://{bucket}/{prefix}/`, with a local read cache. */
 export interface S3Config {
   readonly bucket: string;
@@ -96,6 +99,8 @@ export interface Config {
     readonly temporalUiUrl: string | null;
     /** SERVE_TOKENS: the bearer tokens accepted; empty: none configured. Never logged. */
     readonly tokens: readonly string[];
+    /** SERVE_RATE_LIMIT: requests a minute per client (default 600). */
+    readonly rateLimit: number;
   };
   /** OpenTelemetry traces (docs/metrics.md#traces). */
   readonly tracing: {
@@ -224,7 +229,11 @@ export function loadConfig(env: Env, modules: readonly DatasetModule[]): Config 
     costLedgerFile: e.COST_LEDGER_FILE ? path.resolve(e.COST_LEDGER_FILE) : null,
     metricsAddress: e.METRICS_ADDRESS ?? null,
     codeVersion: e.COURANT_CODE_VERSION ?? packageJson.version,
-    serve: { temporalUiUrl: e.TEMPORAL_UI_URL ?? null, tokens: e.SERVE_TOKENS ?? [] },
+    serve: {
+      temporalUiUrl: e.TEMPORAL_UI_URL ?? null,
+      tokens: e.SERVE_TOKENS ?? [],
+      rateLimit: e.SERVE_RATE_LIMIT ?? DEFAULT_SERVE_RATE_LIMIT,
+    },
     tracing: {
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
       otlpHeaders: e.OTEL_EXPORTER_OTLP_HEADERS ?? {},

@@ -224,6 +224,8 @@ export const serveEnvSchema = z.object({
     .optional(),
   /** Bearer tokens `courant serve` accepts; required to listen elsewhere than on loopback. Never logged. */
   SERVE_TOKENS: serveTokens.optional(),
+  /** Requests a minute each client of `courant serve` may make (a token, else an address); beyond them, 429. */
+  SERVE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
 });
 
 /** The variables of courant itself; each dataset module adds its own (see {@link fullEnvSchema}). */

@@ -15,29 +15,32 @@ import type { ConsoleContext } from './context.js';
 import { CELL_STATUSES, datasetsOfRange, dayGrid } from './day-cells.js';
 import {
   API_MAX_RANGE_DAYS,
-  cursorSchema,
   dateSchema,
   datasetListSchema,
   datasetSchema,
-  decodeCursor,
-  encodeCursor,
+  dayCursorSchema,
   rangeRefinement,
+  rowCursorSchema,
 } from './params.js';
-import { problem, problemSchema, ProblemError } from './problems.js';
+import { problem, problemResponses, ProblemError } from './problems.js';
 
 const ENERGY_MODULES = modulesWith(DATASET_MODULES, 'energies');
 const ENERGY_DATASETS = ENERGY_MODULES.map((m) => m.dataset.name);
-const METER = /^[A-Za-z0-9._-]{1,64}$/;
+const meterSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'a meter id: letters, digits, . _ - (at most 64)' });
 
-const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 429: problemSchema, 503: problemSchema };
+const errors = problemResponses();
+
+const RANGE = `\`to\` is not before \`from\` and at most ${API_MAX_RANGE_DAYS} days after it (400 otherwise)`;
 
 const daysQuery = z
   .object({
     from: dateSchema,
-    to: dateSchema,
+    to: dateSchema.meta({ format: 'date', description: `the last day of the range: ${RANGE}` }),
     datasets: datasetListSchema.optional(),
     limit: z.coerce.number().int().min(1).max(API_MAX_RANGE_DAYS).default(100).meta({ description: 'days per page' }),
-    cursor: cursorSchema.optional(),
+    cursor: dayCursorSchema.optional(),
   })
   .strict()
   .superRefine(rangeRefinement(API_MAX_RANGE_DAYS));
@@ -48,14 +51,14 @@ const energiesQuery = z
   .object({
     dataset: z.enum(ENERGY_DATASETS as [string, ...string[]]).default(ENERGY_DATASETS[0] ?? 'enedis'),
     from: dateSchema,
-    to: dateSchema,
+    to: dateSchema.meta({ format: 'date', description: `the last day of the period: ${RANGE}` }),
     prm: z
-      .union([z.string(), z.array(z.string()).max(100)])
+      .union([meterSchema, z.array(meterSchema).max(100)])
       .transform((v) => (Array.isArray(v) ? v : [v]))
-      .pipe(z.array(z.string().regex(METER, { message: 'a meter id: letters, digits, . _ - (at most 64)' })))
-      .optional(),
+      .optional()
+      .meta({ description: 'meters to answer (all when absent), up to 100: `prm=a&prm=b`' }),
     limit: z.coerce.number().int().min(1).max(10_000).default(1000).meta({ description: 'rows per page' }),
-    cursor: cursorSchema.optional(),
+    cursor: rowCursorSchema.optional(),
   })
   .strict()
   .superRefine(rangeRefinement(API_MAX_RANGE_DAYS));
@@ -68,15 +71,6 @@ const dateParams = z.object({ date: dateSchema });
  */
 function asResponse<S extends z.ZodType>(_schema: S, value: unknown): z.output<S> {
   return value as z.output<S>;
-}
-
-/** A cursor's position, refused unless it is one this range could have given. */
-function cursorPosition(cursor: string | undefined, check: (position: string) => boolean): string | null {
-  if (cursor === undefined) return null;
-  const position = decodeCursor(cursor);
-  if (!check(position))
-    throw new ProblemError(problem(400, 'invalid-parameter', 'querystring/cursor: is not a cursor of this query'));
-  return position;
 }
 
 export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
@@ -102,12 +96,14 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       },
       async (request) => {
         const { from, to, datasets, limit, cursor } = request.query;
-        const start = cursorPosition(cursor, (d) => dateSchema.safeParse(d).success && d > from && d <= to) ?? from;
-        const dates = datesInRange(start, to).slice(0, limit);
-        const last = dates[dates.length - 1] ?? start;
+        // A cursor before the range starts it at `from`; one past its end gives an empty last page.
+        const start = cursor !== undefined && cursor > from ? cursor : from;
         // The datasets of the whole range, so that every page has the same columns.
         const shown =
           datasets ?? (await ctx.guard.records(() => datasetsOfRange(ctx.records, ctx.config, { from, to })));
+        if (start > to) return { from, to, datasets: [...shown], items: [], nextCursor: null };
+        const dates = datesInRange(start, to).slice(0, limit);
+        const last = dates[dates.length - 1] ?? start;
         const grid = await ctx.guard.records(() =>
           dayGrid(ctx.records, ctx.config, { from: start, to: last, datasets: shown }, ctx.now()),
         );
@@ -118,7 +114,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
           }),
         );
         const next = last < to ? datesInRange(last, to)[1] : undefined;
-        return { from, to, datasets: [...grid.datasets], items, nextCursor: next ? encodeCursor(next) : null };
+        return { from, to, datasets: [...grid.datasets], items, nextCursor: next ?? null };
       },
     );
 
@@ -224,7 +220,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       },
       async (request) => {
         const { dataset, from, to, prm, limit, cursor } = request.query;
-        const offset = Number(cursorPosition(cursor, (p) => /^[1-9]\d{0,8}$/.test(p)) ?? 0);
+        const offset = cursor ?? 0;
         const energies = ENERGY_MODULES.find((m) => m.dataset.name === dataset)?.capability;
         if (!energies) throw new ProblemError(problem(404, 'unknown-dataset', `${dataset} has no energies`));
         const rows = await ctx.guard.objects(() =>
@@ -233,7 +229,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         if (rows === null)
           throw new ProblemError(problem(404, 'no-data', `no day of ${dataset} is stored in ${from}..${to}`));
         const page = rows.slice(offset, offset + limit);
-        const next = offset + limit < rows.length ? encodeCursor(String(offset + limit)) : null;
+        const next = offset + limit < rows.length ? String(offset + limit) : null;
         return { dataset, from, to, rows: page, nextCursor: next };
       },
     );

@@ -20,7 +20,8 @@ export function tokenCheck(tokens: readonly string[]): TokenCheck {
   const digests = tokens.map(digest);
   return {
     match(authorization) {
-      const presented = /^Bearer ([^\s]{1,512})$/.exec(authorization ?? '')?.[1];
+      // The scheme is case-insensitive (RFC 9110 §11.1): `bearer`, `Bearer` and `BEARER` are one.
+      const presented = /^Bearer +([^\s]{1,512})$/i.exec(authorization ?? '')?.[1];
       if (presented === undefined) return null;
       const candidate = digest(presented);
       let found: number | null = null;

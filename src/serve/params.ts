@@ -1,6 +1,9 @@
 /**
  * What a URL may carry, as zod schemas: dates, months, years, dataset names, ranges and cursors.
- * Nothing read from a request reaches a storage key or a path without passing one of these.
+ * Nothing read from a request reaches a storage key or a path without passing one of these. Each
+ * schema is published in the OpenAPI document as it is enforced: a value its pattern, format and
+ * length allow is taken, any other refused (400); only the bound of a range (`rangeRefinement`)
+ * spans two parameters, which the document states in words.
  */
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/registry.js';
@@ -13,14 +16,34 @@ export const API_MAX_RANGE_DAYS = 1000;
 /** Days the grid page may span: more than ten years. */
 export const PAGE_MAX_RANGE_DAYS = 366 * 12;
 
+/** Month-days of every month, February to the 28th: `MM-DD`. */
+const MONTH_DAYS =
+  '(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8])';
+/** The leap years of 2012-2099: every fourth year from 2012 (2000 and 2100 are outside). */
+const LEAP_YEARS = '20(?:1[26]|[2468][048]|[3579][26])';
+
+/**
+ * Exactly the days the console accepts, MIN_PARTITION_DATE to MAX_DATE, as one pattern: the
+ * OpenAPI document publishes it, so that what a client may send and what the server takes agree.
+ * Digits are `[0-9]`, never `\d`, which other regex dialects read as any Unicode digit.
+ */
+export const DATE_PATTERN = new RegExp(`^(?:20(?:1[2-9]|[2-9][0-9])-(?:${MONTH_DAYS})|${LEAP_YEARS}-02-29)$`);
+
+function dateRefusal(input: unknown): string {
+  const value = typeof input === 'string' ? input : '';
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value)) return 'must be a date written YYYY-MM-DD';
+  if (!isPartitionDate(value)) return 'is not a calendar date';
+  return `is out of range: days run from ${MIN_PARTITION_DATE} to ${MAX_DATE}`;
+}
+
 export const dateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written YYYY-MM-DD' })
-  .refine(isPartitionDate, { message: 'is not a calendar date' })
-  .refine((d) => d >= MIN_PARTITION_DATE && d <= MAX_DATE, {
-    message: `is out of range: days run from ${MIN_PARTITION_DATE} to ${MAX_DATE}`,
-  })
-  .meta({ description: 'a Paris day, YYYY-MM-DD', example: '2022-06-01' });
+  .regex(DATE_PATTERN, { error: (issue) => dateRefusal(issue.input) })
+  .meta({
+    format: 'date',
+    description: `a Paris day, YYYY-MM-DD, ${MIN_PARTITION_DATE} to ${MAX_DATE}`,
+    example: '2022-06-01',
+  });
 
 export const monthSchema = z
   .string()
@@ -33,12 +56,24 @@ export const datasetSchema = z.enum([firstDataset ?? 'eco2mix', ...otherDatasets
   message: `must be one of ${DATASET_NAMES.join(', ')}`,
 });
 
+const DATASET_NAME = `(?:${DATASET_NAMES.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+/** `a,b,c` of known dataset names, no space: the pattern the OpenAPI document publishes. */
+export const DATASET_LIST_PATTERN = new RegExp(`^${DATASET_NAME}(?:,${DATASET_NAME})*$`);
+export const DATASET_LIST_MAX_LENGTH = 400;
+
+function datasetListRefusal(input: unknown): string {
+  const names = typeof input === 'string' ? input.split(',') : [];
+  const unknown = names.find((name) => !DATASET_NAMES.includes(name));
+  return `${JSON.stringify(unknown ?? '').slice(0, 80)} is not a dataset: must be one of ${DATASET_NAMES.join(', ')}, comma-separated`;
+}
+
 /** `a,b,c`: dataset names, each known. */
 export const datasetListSchema = z
   .string()
-  .max(400, { message: 'is too long' })
-  .transform((v) => v.split(',').map((s) => s.trim()))
-  .pipe(z.array(datasetSchema).min(1));
+  .max(DATASET_LIST_MAX_LENGTH, { message: `is longer than ${DATASET_LIST_MAX_LENGTH} characters` })
+  .regex(DATASET_LIST_PATTERN, { error: (issue) => datasetListRefusal(issue.input) })
+  .transform((v) => v.split(','))
+  .pipe(z.array(datasetSchema));
 
 export function daysBetween(from: string, to: string): number {
   return (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
@@ -58,16 +93,15 @@ export function rangeRefinement(maxDays: number) {
   };
 }
 
-/** An opaque cursor: the base64url of the next item's position. */
-export const cursorSchema = z
+/** The cursor of a page of days: the day the page starts at, the `nextCursor` of the page before. */
+export const dayCursorSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'is not a cursor this server gave' })
-  .meta({ description: 'the nextCursor of the previous page' });
+  .regex(DATE_PATTERN, { error: (issue) => `${dateRefusal(issue.input)}: a cursor is the nextCursor of a page` })
+  .meta({ format: 'date', description: 'the nextCursor of the previous page: the day this page starts at' });
 
-export function encodeCursor(position: string): string {
-  return Buffer.from(position, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  return Buffer.from(cursor, 'base64url').toString('utf8');
-}
+/** The cursor of a page of rows: the offset of its first row, the `nextCursor` of the page before. */
+export const rowCursorSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,8}$/, { message: 'must be the nextCursor of a page: the offset of its first row' })
+  .transform(Number)
+  .meta({ description: 'the nextCursor of the previous page: the offset of its first row' });

@@ -1,10 +1,11 @@
 /**
  * The console's HTTP server: read-only pages and API over the configured storage, safe to expose.
- * In order, each request meets: a bound on its URL's length, the rate limit of its client (a valid
- * token, else its address), the refusal of credentials in the URL, the bearer token when tokens are
- * required, then a route whose parameters pass their zod schema. Every refusal is a JSON problem
- * with a one-line reason; nothing answers with a stack trace. Headers (helmet): a CSP with no
- * external source and no script but the tooltip's (by hash), nosniff, frame-ancestors 'none'.
+ * In order, each request meets: the security headers, the rate limit of its client (a valid token,
+ * else its address), a bound on its URL's length, the refusal of credentials in the URL, the bearer
+ * token when tokens are required, then a route whose parameters pass their zod schema (404 for a
+ * path no route answers, 405 with `Allow` for a method it does not). Every refusal, whatever layer
+ * makes it (router, URL decoding, HTTP parser, rate limit), is an `application/problem+json` problem
+ * with a one-line reason and the security headers; nothing answers with a stack trace.
  */
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -21,14 +22,16 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Config } from '../config/index.js';
-import { TOOLTIP_SCRIPT_SOURCE } from '../reports/html/tooltip.js';
+import { DEFAULT_SERVE_RATE_LIMIT } from '../config/load.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 import { apiRoutes } from './api-routes.js';
 import { credentialsInQuery, tokenCheck } from './auth.js';
+import { clientErrorAnswer, ROUTE_METHODS, routedPaths } from './early-refusals.js';
 import { pageRoutes } from './page-routes.js';
-import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from './problems.js';
+import { problem, PROBLEM_CONTENT_TYPE, problemResponses, ProblemError, type Problem } from './problems.js';
 import { reportRoutes } from './report-routes.js';
+import { HELMET_OPTIONS, securityHeaders } from './security-headers.js';
 import { storageGuard, type StoreNames } from './storage-guard.js';
 
 /** Longer URLs are refused (414) before anything reads them. */
@@ -40,7 +43,7 @@ export interface RateLimitSettings {
   readonly windowMs: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitSettings = { max: 600, windowMs: 60_000 };
+export const DEFAULT_RATE_LIMIT: RateLimitSettings = { max: DEFAULT_SERVE_RATE_LIMIT, windowMs: 60_000 };
 
 export interface ConsoleServerOptions {
   readonly records: RecordStore;
@@ -53,16 +56,6 @@ export interface ConsoleServerOptions {
   readonly rateLimit?: RateLimitSettings;
   readonly now?: () => Date;
 }
-
-export const CONSOLE_CSP = {
-  defaultSrc: ["'none'"],
-  styleSrc: ["'unsafe-inline'"],
-  imgSrc: ['data:'],
-  scriptSrc: [TOOLTIP_SCRIPT_SOURCE],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-  baseUri: ["'none'"],
-};
 
 function sendProblem(reply: FastifyReply, value: Problem): FastifyReply {
   return reply.code(value.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(value));
@@ -98,11 +91,22 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
   const now = options.now ?? (() => new Date());
   const tokens = tokenCheck(options.tokens ?? []);
   const limits = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const routed = routedPaths();
   const app = Fastify({
     logger: false,
-    routerOptions: { maxParamLength: 100 },
+    // Past Node's 16 KiB request line: a long parameter is refused by its schema, or its URL by the bound (414).
+    routerOptions: { maxParamLength: 65_536 },
     bodyLimit: 1024,
     return503OnClosing: true,
+    clientErrorHandler: clientErrorAnswer(logger, MAX_URL_LENGTH),
+    // A path that cannot be decoded (e.g. overlong UTF-8) is refused before any hook runs.
+    frameworkErrors: (error, request, reply) => {
+      logger.info({ code: error.code, method: request.method }, 'console request refused by the router');
+      void sendProblem(
+        reply.headers(securityHeaders()),
+        problem(400, 'bad-url', 'the URL path is not valid percent-encoded UTF-8'),
+      );
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -116,24 +120,14 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
     logger.error({ err: error, path: request.routeOptions.url }, 'console request failed');
     return sendProblem(reply, problem(500, 'internal', 'the request failed on the server; its log has the cause'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      problem(404, 'not-found', `no page or API at ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`),
-    ),
-  );
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.includes('GET')) routed.add(route.url);
+  });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.url.length > MAX_URL_LENGTH)
-      return sendProblem(reply, problem(414, 'uri-too-long', `the URL is longer than ${MAX_URL_LENGTH} characters`));
-  });
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  await app.register(helmet, HELMET_OPTIONS);
   await app.register(rateLimit, {
+    global: false,
     max: limits.max,
     timeWindow: limits.windowMs,
     keyGenerator: (request: FastifyRequest) => {
@@ -144,6 +138,11 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
       statusCode: 429,
       message: `more than ${context.max} requests in ${context.after}: slow down`,
     }),
+  });
+  app.addHook('onRequest', app.rateLimit());
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.length > MAX_URL_LENGTH)
+      return sendProblem(reply, problem(414, 'uri-too-long', `the URL is longer than ${MAX_URL_LENGTH} characters`));
   });
   app.addHook('onRequest', async (request, reply) => {
     const inUrl = credentialsInQuery(request.url);
@@ -157,18 +156,27 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
         ),
       );
   });
-  // Route hooks run after the app's: the token is checked after the rate limit, so that a flood of bad tokens is limited too.
-  const requireToken = async (request: FastifyRequest, reply: FastifyReply) => {
+  // The token is checked after the rate limit, so that a flood of bad tokens is limited too.
+  app.addHook('onRequest', async (request, reply) => {
     if (options.tokens === null || tokens.match(request.headers.authorization) !== null) return;
     const detail = request.headers.authorization
       ? 'the bearer token is not one this server accepts'
       : 'an Authorization: Bearer token is required';
     reply.header('WWW-Authenticate', 'Bearer realm="courant"');
     return sendProblem(reply, problem(401, 'unauthorized', detail));
-  };
-  app.addHook('onRoute', (route) => {
-    const existing = route.onRequest ?? [];
-    route.onRequest = [...(Array.isArray(existing) ? existing : [existing]), requireToken];
+  });
+  // A request no route answers is answered here, before Fastify looks at a body (a QUERY without
+  // Content-Type would be its 400) and before its not-found handler, which is never reached.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const path = request.url.split('?')[0] ?? '';
+    if ((ROUTE_METHODS as readonly string[]).includes(request.method) || !routed.has(path))
+      return sendProblem(reply, problem(404, 'not-found', `no page or API at ${request.method} ${path.slice(0, 200)}`));
+    reply.header('Allow', ROUTE_METHODS.join(', '));
+    return sendProblem(
+      reply,
+      problem(405, 'method-not-allowed', `${request.method} is not answered here: ${ROUTE_METHODS.join(', ')}`),
+    );
   });
   app.addHook('onResponse', async (request, reply) => {
     logger.info(
@@ -207,7 +215,12 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
   await typed.register(apiRoutes(ctx));
   typed.get(
     '/api/v1/health',
-    { schema: { summary: 'Answers while the server runs', response: { 200: z.object({ status: z.literal('ok') }) } } },
+    {
+      schema: {
+        summary: 'Answers while the server runs',
+        response: { 200: z.object({ status: z.literal('ok') }), ...problemResponses() },
+      },
+    },
     () => Promise.resolve({ status: 'ok' as const }),
   );
   typed.get('/api/v1/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));

@@ -112,10 +112,15 @@ describe('day statuses', () => {
     expect(items).toEqual(whole.items);
   });
 
-  it('a cursor of another range is refused', async () => {
-    const cursor = Buffer.from('2021-01-01').toString('base64url');
-    const response = await rawGet(server.origin, `/api/v1/days?from=2022-06-01&to=2022-06-09&cursor=${cursor}`);
-    expect(response.status).toBe(400);
+  it('a cursor is the day its page starts at: before the range it starts at from, past it the page is empty', async () => {
+    const page = async (cursor: string) =>
+      JSON.parse((await rawGet(server.origin, `/api/v1/days?from=2022-06-02&to=2022-06-03&cursor=${cursor}`)).body) as {
+        items: Array<{ date: string }>;
+        nextCursor: string | null;
+      };
+    expect((await page('2022-06-03')).items.map((i) => i.date)).toEqual(['2022-06-03']);
+    expect((await page('2021-01-01')).items.map((i) => i.date)).toEqual(['2022-06-02', '2022-06-03']);
+    expect(await page('2022-06-04')).toMatchObject({ items: [], nextCursor: null });
   });
 });
 

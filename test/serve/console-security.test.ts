@@ -1,15 +1,17 @@
 /**
  * The console, safe to expose: real requests to a listening server over the real document store.
  * Bad input of every kind (traversal in each parameter, unknown datasets, bad and out-of-range
- * dates, ranges past the bound, missing, wrong and misplaced tokens, long URLs, floods) gets a 4xx
- * JSON problem with a one-line reason and no stack, and the server keeps serving.
+ * dates, ranges past the bound, missing, wrong and misplaced tokens, long URLs, floods, undeclared
+ * methods, undecodable paths, oversized request lines and headers) gets a JSON problem with a
+ * one-line reason, no stack and the security headers, whatever layer refuses it, and the server
+ * keeps serving.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.js';
 import { TOOLTIP_SCRIPT_SOURCE } from '../../src/reports/html/tooltip.js';
 import { createStorage, type Storage } from '../../src/storage/index.js';
 import { blockedRun, failedRun, succeededRun } from '../support/console-days.js';
-import { rawGet, startConsole, type RawResponse, type RunningConsole } from '../support/console-server.js';
+import { rawGet, rawRequest, startConsole, type RawResponse, type RunningConsole } from '../support/console-server.js';
 import { testConfig } from '../support/test-stack.js';
 
 const TOKEN_A = 'tok-a-0123456789abcdef0123456789';
@@ -46,10 +48,19 @@ afterAll(async () => {
   await storage?.close();
 });
 
-/** A 4xx JSON problem with a one-line reason and no stack trace. */
+/** The security headers every answer carries, refusals included. */
+function expectSecurityHeaders(response: RawResponse): void {
+  expect(String(response.headers['content-security-policy'])).toContain("default-src 'none'");
+  expect(response.headers['x-content-type-options']).toBe('nosniff');
+  expect(response.headers['x-frame-options']).toBe('DENY');
+  expect(response.headers['referrer-policy']).toBe('no-referrer');
+}
+
+/** A 4xx JSON problem with a one-line reason, no stack trace and the security headers. */
 function expectProblem(response: RawResponse, status: number, reason: RegExp): void {
   expect(response.status, response.body).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expectSecurityHeaders(response);
   const body = JSON.parse(response.body) as { status: number; detail: string; title: string; type: string };
   expect(body.status).toBe(status);
   expect(body.detail).toMatch(reason);
@@ -201,13 +212,76 @@ describe('long URLs and floods', () => {
       const statuses = flood.map((r) => r.status);
       expect(statuses.filter((s) => s === 200)).toHaveLength(20);
       expect(statuses.filter((s) => s === 429)).toHaveLength(20);
-      expectProblem(flood.find((r) => r.status === 429) as RawResponse, 429, /more than 20 requests/);
+      const refused = flood.find((r) => r.status === 429) as RawResponse;
+      expectProblem(refused, 429, /more than 20 requests/);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       expect((await rawGet(limited.origin, '/api/v1/health', bearer(TOKEN_B))).status).toBe(200);
       const anonymous = await Promise.all(Array.from({ length: 25 }, () => rawGet(limited.origin, '/api/v1/health')));
       expect(anonymous.map((r) => r.status)).toContain(429);
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('refusals made below the routes', () => {
+  it.each(['TRACE', 'QUERY', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS'])(
+    '%s on a route is a 405 naming the methods it answers',
+    async (method) => {
+      const response = await rawRequest(secured.origin, method, '/api/v1/days/2022-06-01', bearer(TOKEN_A));
+      expectProblem(response, 405, new RegExp(`${method} is not answered here`));
+      expect(response.headers.allow).toBe('GET, HEAD');
+    },
+  );
+
+  it('a method on a path no route answers is a 404, and without a token a 401', async () => {
+    expectProblem(await rawRequest(secured.origin, 'TRACE', '/api/v1/nowhere', bearer(TOKEN_A)), 404, /no page or API/);
+    expectProblem(await rawRequest(secured.origin, 'GET', '/api/v1/nowhere'), 401, /token is required/);
+  });
+
+  it('a method HTTP does not know is a 501', async () => {
+    expectProblem(await rawRequest(secured.origin, 'FOO', '/api/v1/health', bearer(TOKEN_A)), 501, /method/);
+    await stillServing();
+  });
+
+  it('a path of overlong UTF-8 is a 400, not the router’s own error', async () => {
+    const response = await rawGet(secured.origin, '/api/v1/days/%C0%AE%C0%AE', bearer(TOKEN_A));
+    expectProblem(response, 400, /not valid percent-encoded UTF-8/);
+    expect(response.body).not.toContain('FST_ERR');
+  });
+
+  it('a 100 KB query string is a 414, refused by the HTTP parser in the same format', async () => {
+    const path = `/api/v1/days?from=2022-06-01&to=2022-06-02&datasets=${'eco2mix,'.repeat(12_500)}eco2mix`;
+    expectProblem(await rawGet(secured.origin, path, bearer(TOKEN_A)), 414, /longer than 2048/);
+    await stillServing();
+  });
+
+  it('a 20 KB header is a 431 in the same format', async () => {
+    const response = await rawGet(secured.origin, '/api/v1/health', {
+      ...bearer(TOKEN_A),
+      'x-padding': 'x'.repeat(20_000),
+    });
+    expectProblem(response, 431, /headers are larger than 16 KiB/);
+    await stillServing();
+  });
+
+  it('a 414 carries the rate-limit headers, as every answer the rate limit counts', async () => {
+    const response = await rawGet(secured.origin, `/api/v1/health?pad=${'x'.repeat(3000)}`, bearer(TOKEN_A));
+    expectProblem(response, 414, /longer than 2048/);
+    expect(response.headers['x-ratelimit-limit']).toBe('600');
+    expect(Number(response.headers['x-ratelimit-remaining'])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('the bearer scheme is matched whatever its case', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR'])
+      expect((await rawGet(secured.origin, '/api/v1/health', { authorization: `${scheme} ${TOKEN_A}` })).status).toBe(
+        200,
+      );
+    expectProblem(
+      await rawGet(secured.origin, '/api/v1/health', { authorization: `bearer ${TOKEN_A.toUpperCase()}` }),
+      401,
+      /not one this server accepts/,
+    );
   });
 });
 

@@ -44,11 +44,16 @@ export interface RawResponse {
   readonly body: string;
 }
 
-/** A GET with the path sent exactly as given (no normalisation of `..` or `%2e%2e`, unlike fetch). */
-export function rawGet(origin: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+/** A request with the path sent exactly as given (no normalisation of `..` or `%2e%2e`, unlike fetch). */
+export function rawRequest(
+  origin: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   const url = new URL(origin);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method: 'GET', headers }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -59,4 +64,9 @@ export function rawGet(origin: string, path: string, headers: Record<string, str
     req.on('error', reject);
     req.end();
   });
+}
+
+/** A GET with the path sent exactly as given. */
+export function rawGet(origin: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return rawRequest(origin, 'GET', path, headers);
 }

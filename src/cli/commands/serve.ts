@@ -46,6 +46,7 @@ export function registerServeCommand(program: Command, context: () => CommandCon
         config: ctx.config,
         logger: ctx.logger,
         tokens: tokens.length > 0 ? tokens : null,
+        rateLimit: { max: ctx.config.serve.rateLimit, windowMs: 60_000 },
       });
       const stopped = new Promise<void>((resolve) => {
         const stop = () => resolve();

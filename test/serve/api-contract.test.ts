@@ -1,0 +1,176 @@
+/**
+ * The read API as its clients meet it: a real `courant serve` process, bearer tokens required,
+ * over a document store and data directory holding succeeded, failed, blocked and Enedis days.
+ * Schemathesis, with every check it has and a fixed seed, finds nothing where the server and its
+ * OpenAPI document disagree; and a TypeScript client generated from that document at test time
+ * (openapi-typescript's types, openapi-fetch) type-checks, lists days, reads a day's metrics and
+ * energies, and gets a typed problem for a bad date.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import openapiTS, { astToString } from 'openapi-typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/index.js';
+import { freePort } from '../../src/stack/ports.js';
+import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { createStorage, type Storage } from '../../src/storage/index.js';
+import { fuzzApi } from '../support/api-fuzz.js';
+import { startCourantProcess, type CourantProcess } from '../support/courant-process.js';
+import { ENEDIS_PRM, fillConsoleStore, STORED } from '../support/console-store.js';
+import { cliEnv, testConfig } from '../support/test-stack.js';
+
+const run = promisify(execFile);
+const TOKEN = 'tok-contract-0123456789abcdef01234';
+/** Repeatable: the same requests every run (the bench runs it unseeded). */
+const SEED = 39_2026;
+/** About 400 requests over the 7 operations, in about half a minute on two shared cores. */
+const MAX_EXAMPLES = 15;
+
+let config: Config;
+let storage: Storage;
+let scratch: string;
+let serve: CourantProcess;
+let origin: string;
+
+beforeAll(async () => {
+  config = await testConfig();
+  storage = await createStorage(config);
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'courant-api-contract-'));
+  await fillConsoleStore(storage, scratch);
+  const port = await freePort();
+  // The fuzzer sends hundreds of requests a minute: the rate limit is raised so that they reach the routes.
+  serve = startCourantProcess(
+    ['serve', '--address', `127.0.0.1:${port}`],
+    { ...cliEnv(config), SERVE_TOKENS: TOKEN, SERVE_RATE_LIMIT: '100000', LOG_LEVEL: 'warn' },
+    (output) => output.includes('courant console on'),
+  );
+  await serve.ready;
+  origin = `http://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  await serve?.kill('SIGTERM');
+  await storage?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+  if (config) await rm(config.storage.dataDir, { recursive: true, force: true });
+});
+
+describe('the OpenAPI document is the API', () => {
+  it('Schemathesis, every check and phase, fixed seed: no finding', async () => {
+    const result = await fuzzApi({ origin, token: TOKEN, maxExamples: MAX_EXAMPLES, seed: SEED });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/Test cases:\s+\d+ generated, \d+ passed/);
+    expect(result.output).not.toMatch(/failures?|errors? in/i);
+  });
+});
+
+/** The calls a client writes against the generated types; type-checked by tsc, then run. */
+const CALLS = `
+import createClient from 'openapi-fetch';
+import type { paths } from './api.js';
+
+export type Api = ReturnType<typeof createClient<paths>>;
+
+export function api(origin: string, token: string): Api {
+  return createClient<paths>({ baseUrl: origin, headers: { authorization: \`Bearer \${token}\` } });
+}
+
+export async function statuses(client: Api, from: string, to: string): Promise<string[]> {
+  const { data, error } = await client.GET('/api/v1/days', { params: { query: { from, to, datasets: 'eco2mix' } } });
+  if (error) throw new Error(error.detail);
+  return data.items.map((item) => \`\${item.date} \${item.status}\`);
+}
+
+export async function metricsOf(client: Api, date: string): Promise<Array<{ dataset: string; metrics: unknown }>> {
+  const { data, error } = await client.GET('/api/v1/days/{date}/metrics', { params: { path: { date } } });
+  if (error) throw new Error(error.detail);
+  return data.metrics.map((m) => ({ dataset: m.dataset, metrics: m.metrics }));
+}
+
+export async function energies(client: Api, from: string, to: string, prm: string): Promise<Array<Record<string, unknown>>> {
+  const { data, error } = await client.GET('/api/v1/energies', { params: { query: { from, to, prm } } });
+  if (error) throw new Error(error.detail);
+  return data.rows;
+}
+
+/** The problem of a bad date, read through its generated type: no cast. */
+export async function badDate(client: Api): Promise<{ status: number; type: string; detail: string }> {
+  const { data, error, response } = await client.GET('/api/v1/days/{date}', { params: { path: { date: '2022-02-30' } } });
+  if (data) throw new Error('a bad date was served');
+  const problem: { type: string; title: string; status: number; detail: string } = error;
+  return { status: response.status, type: problem.type, detail: problem.detail };
+}
+`;
+
+interface Calls {
+  api(origin: string, token: string): unknown;
+  statuses(client: unknown, from: string, to: string): Promise<string[]>;
+  metricsOf(client: unknown, date: string): Promise<Array<{ dataset: string; metrics: unknown }>>;
+  energies(client: unknown, from: string, to: string, prm: string): Promise<Array<Record<string, unknown>>>;
+  badDate(client: unknown): Promise<{ status: number; type: string; detail: string }>;
+}
+
+describe('a client generated from the document', () => {
+  it('type-checks, lists days, reads metrics and energies, and gets a typed problem for a bad date', async () => {
+    const document = await fetch(`${origin}/api/v1/openapi.json`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(document.status).toBe(200);
+    // Inside the project, so that the client resolves openapi-fetch from its node_modules.
+    await mkdir(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
+    const dir = await mkdtemp(path.join(PROJECT_ROOT, 'test-artifacts', 'api-client-'));
+    try {
+      await writeFile(path.join(dir, 'api.ts'), astToString(await openapiTS(await document.text())));
+      await writeFile(path.join(dir, 'calls.ts'), CALLS);
+      const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      await run(process.execPath, [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--noUncheckedIndexedAccess',
+        '--target',
+        'es2022',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--skipLibCheck',
+        path.join(dir, 'calls.ts'),
+      ]).catch((error: { stdout?: string }) => {
+        throw new Error(`the generated client does not type-check:\n${error.stdout ?? ''}`, { cause: error });
+      });
+
+      const calls = (await import(pathToFileURL(path.join(dir, 'calls.ts')).href)) as Calls;
+      const client = calls.api(origin, TOKEN);
+      expect(await calls.statuses(client, STORED.succeeded, STORED.blocked)).toEqual([
+        `${STORED.succeeded} succeeded`,
+        `${STORED.failed} failed`,
+        `${STORED.blocked} blocked`,
+      ]);
+      expect(await calls.metricsOf(client, STORED.succeeded)).toEqual([
+        {
+          dataset: 'eco2mix',
+          metrics: { energyMWh: 1234.5, peakMW: 60_000, mix: { nuclear: 0.7, wind: 0.1 }, note: 'é ✓' },
+        },
+        { dataset: 'smartmeter', metrics: { meters: 3 } },
+        { dataset: 'enedis', metrics: expect.objectContaining({ prms: 1 }) as unknown },
+      ]);
+      const rows = await calls.energies(client, '2022-06-01', '2022-06-03', ENEDIS_PRM);
+      // Three days of 4 kWh off-peak (HCB) a day.
+      expect(rows.find((row) => row.class === 'HCB')).toMatchObject({
+        prm: ENEDIS_PRM,
+        energy_kwh: 12,
+        verdict: 'real',
+      });
+      expect(await calls.badDate(client)).toEqual({
+        status: 400,
+        type: 'urn:courant:problem:invalid-parameter',
+        detail: 'params/date: is not a calendar date',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

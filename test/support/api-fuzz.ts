@@ -1,0 +1,78 @@
+/**
+ * Schemathesis (test/serve/fuzz/requirements.txt, installed into .tools/schemathesis by
+ * scripts/install-tools.sh) against a running `courant serve`: its OpenAPI document, every check
+ * Schemathesis has, every phase (examples, coverage, fuzzing, stateful), with the configuration
+ * and hooks of test/serve/fuzz (414 counted as a rejection; the range bound the document states in
+ * words). Exit status 0: no finding.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/stack/tools.js';
+
+export const SCHEMATHESIS =
+  process.env.SCHEMATHESIS_PATH ?? path.join(PROJECT_ROOT, '.tools', 'schemathesis', 'bin', 'schemathesis');
+/** Its configuration (`schemathesis.toml`) and hooks (`range_hooks.py`). */
+const FUZZ_DIR = path.join(PROJECT_ROOT, 'test', 'serve', 'fuzz');
+
+export interface FuzzRun {
+  /** The server's origin, e.g. http://127.0.0.1:8080. */
+  readonly origin: string;
+  readonly token: string;
+  /** Test cases per operation and phase. */
+  readonly maxExamples: number;
+  /** Fixed: the same requests each run; absent: new ones each run. */
+  readonly seed?: number;
+}
+
+export interface FuzzResult {
+  readonly code: number | null;
+  /** Schemathesis's report: phases, findings with the curl command reproducing each, summary. */
+  readonly output: string;
+}
+
+export function fuzzApi(run: FuzzRun): Promise<FuzzResult> {
+  try {
+    accessSync(SCHEMATHESIS, constants.X_OK);
+  } catch {
+    throw new Error(
+      `Schemathesis is not installed at ${SCHEMATHESIS}: run \`bash scripts/install-tools.sh schemathesis\``,
+    );
+  }
+  const args = [
+    '--config-file',
+    path.join(FUZZ_DIR, 'schemathesis.toml'),
+    'run',
+    `${run.origin}/api/v1/openapi.json`,
+    '--checks',
+    'all',
+    '--max-examples',
+    String(run.maxExamples),
+    '--workers',
+    '1',
+    '--header',
+    `Authorization: Bearer ${run.token}`,
+    '--generation-database',
+    'none',
+    '--no-color',
+    ...(run.seed === undefined ? [] : ['--seed', String(run.seed)]),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(SCHEMATHESIS, args, {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PYTHONPATH: FUZZ_DIR,
+        PYTHONDONTWRITEBYTECODE: '1',
+        SCHEMATHESIS_HOOKS: 'range_hooks',
+        COLUMNS: '120',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
