@@ -145,6 +145,13 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep from @temporalio/workflow.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.name=/^proxy(Local)?Activities$/] > ObjectExpression',
+          message: 'Ask src/workflows/activity-options.ts for the options of a kind of activity: none written inline.',
+        },
+      ],
     },
   },
   {

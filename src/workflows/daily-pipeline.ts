@@ -8,8 +8,9 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
+import { activityOptions } from './activity-options.js';
 import type { DatasetOutcome } from '../activities/report.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { checkDailyPipelineInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { workflowIds } from '../workflow-safe/keys.js';
@@ -30,16 +31,7 @@ import { describeFailure } from './failure-messages.js';
 import { localRecordKeeping } from './local-activities.js';
 
 /** The report: reads records, writes a few small objects; retried for about ten minutes at most. */
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    maximumAttempts: 15,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
+const quick = proxyActivities<Activities>(activityOptions('dayReport'));
 
 /** Listing the day's datasets and asking for the month's report: in the workflow task, no round trip. */
 const local = localRecordKeeping;
