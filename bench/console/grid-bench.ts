@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
+import { registeredCatalog } from '../../src/datasets/catalog.js';
 import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
 import { dayGrid } from '../../src/serve/day-cells.js';
 import { gridPage } from '../../src/serve/grid-page.js';
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
       DATASET_MODULES,
     );
     const storage = await createStorage(config);
+    const catalog = registeredCatalog(config.datasets);
     let started = performance.now();
     await storage.records.listDayStatuses({ from: FROM, to: TO, datasets: DATASET_NAMES });
     const fromRecords = performance.now() - started;
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
       objects: storage.objects,
       stores: { records: 'the document store', objects: 'DATA_DIR' },
       config,
+      catalog,
       logger: pino({ level: 'silent' }),
       tokens: null,
     });
