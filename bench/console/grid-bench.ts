@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       await storage.records.listDayStatuses({ from: FROM, to: TO, datasets: DATASET_NAMES });
       statuses.push(performance.now() - started);
       started = performance.now();
-      const grid = await dayGrid(storage.records, config, { from: FROM, to: TO }, now);
+      const grid = await dayGrid(storage.records, catalog, { from: FROM, to: TO }, now);
       read.push(performance.now() - started);
       started = performance.now();
       gridPage(grid, { from: FROM, to: TO });

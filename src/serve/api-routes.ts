@@ -8,11 +8,12 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { periodEnergyRows } from './period-energies.js';
 import { modulesWith } from '../datasets/modules.js';
-import { DATASET_MODULES, DATASET_NAMES } from '../datasets/registry.js';
+import { DATASET_MODULES } from '../datasets/registry.js';
 import { datesInRange } from '../workflow-safe/partition.js';
 import { checkResultSchema, dayRunSchema, metricsRecordSchema } from '../storage/record-schemas.js';
 import type { ConsoleContext } from './context.js';
-import { CELL_STATUSES, datasetsOfRange, dayGrid } from './day-cells.js';
+import { DAY_STATUSES } from '../day-status/status.js';
+import { datasetsOfRange, dayGrid } from './day-cells.js';
 import {
   API_MAX_RANGE_DAYS,
   cursorSchema,
@@ -25,8 +26,7 @@ import {
 } from './params.js';
 import { problem, problemSchema, ProblemError } from './problems.js';
 
-const ENERGY_MODULES = modulesWith(DATASET_MODULES, 'energies');
-const ENERGY_DATASETS = ENERGY_MODULES.map((m) => m.dataset.name);
+const ENERGY_DATASETS = modulesWith(DATASET_MODULES, 'energies').map((m) => m.dataset.name);
 const METER = /^[A-Za-z0-9._-]{1,64}$/;
 
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 429: problemSchema, 503: problemSchema };
@@ -42,7 +42,7 @@ const daysQuery = z
   .strict()
   .superRefine(rangeRefinement(API_MAX_RANGE_DAYS));
 
-const dayCellSchema = z.object({ dataset: z.string(), date: z.string(), status: z.enum(CELL_STATUSES) });
+const dayCellSchema = z.object({ dataset: z.string(), date: z.string(), status: z.enum(DAY_STATUSES) });
 
 const energiesQuery = z
   .object({
@@ -86,7 +86,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       {
         schema: {
           summary: 'The status of each dataset on each day of a range',
-          description: `Every (dataset, day) of the page, never absent: ${CELL_STATUSES.join(', ')}. At most ${API_MAX_RANGE_DAYS} days per call.`,
+          description: `Every (dataset, day) of the page, never absent: ${DAY_STATUSES.join(', ')}. At most ${API_MAX_RANGE_DAYS} days per call.`,
           querystring: daysQuery,
           response: {
             200: z.object({
@@ -107,9 +107,9 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         const last = dates[dates.length - 1] ?? start;
         // The datasets of the whole range, so that every page has the same columns.
         const shown =
-          datasets ?? (await ctx.guard.records(() => datasetsOfRange(ctx.records, ctx.config, { from, to })));
+          datasets ?? (await ctx.guard.records(() => datasetsOfRange(ctx.records, ctx.catalog, { from, to })));
         const grid = await ctx.guard.records(() =>
-          dayGrid(ctx.records, ctx.config, { from: start, to: last, datasets: shown }, ctx.now()),
+          dayGrid(ctx.records, ctx.catalog, { from: start, to: last, datasets: shown }, ctx.now()),
         );
         const items = grid.dates.flatMap((date) =>
           grid.datasets.flatMap((dataset) => {
@@ -150,7 +150,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { date } = request.params;
         const found = await ctx.guard.records(() =>
-          Promise.all(DATASET_NAMES.map((name) => ctx.records.getMetrics(name, date))),
+          Promise.all(ctx.catalog.names.map((name) => ctx.records.getMetrics(name, date))),
         );
         return { date, metrics: found.flatMap((m) => (m ? [m] : [])) };
       },
@@ -225,7 +225,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { dataset, from, to, prm, limit, cursor } = request.query;
         const offset = Number(cursorPosition(cursor, (p) => /^[1-9]\d{0,8}$/.test(p)) ?? 0);
-        const energies = ENERGY_MODULES.find((m) => m.dataset.name === dataset)?.capability;
+        const energies = ctx.catalog.capability('energies', dataset);
         if (!energies) throw new ProblemError(problem(404, 'unknown-dataset', `${dataset} has no energies`));
         const rows = await ctx.guard.objects(() =>
           periodEnergyRows(ctx.objects, dataset, energies, { from, to, meters: prm ?? [] }),
