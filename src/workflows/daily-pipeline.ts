@@ -16,14 +16,13 @@ import { checkedInput } from './checked-input.js';
 import { workflowIds } from '../workflow-safe/keys.js';
 import { partitionDateAttribute } from '../workflow-safe/partition.js';
 import { monthOf } from '../workflow-safe/periods.js';
-import { resolvePartition } from '../workflow-safe/resolve-partition.js';
+import { runPartition } from '../workflow-safe/run-partition.js';
 import type { DailyPipelineInput, DailyPipelineOutput, DatasetDayOutput } from '../workflow-safe/pipeline.js';
 import {
   BackfillId,
   PartitionDate,
   PipelineStageAttribute,
   RunKindAttribute,
-  TemporalScheduledStartTime,
   dayAttributes,
 } from '../workflow-safe/search-attributes.js';
 import { datasetDay } from './dataset-day.js';
@@ -50,14 +49,7 @@ function missingAttributes(wanted: readonly SearchAttributePair[]): SearchAttrib
 /** The input with its day resolved: explicit date, else this run's attributes; fails rather than guesses. */
 function checkedDayInput(raw: unknown) {
   const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  const attributes = workflowInfo().typedSearchAttributes;
-  const resolved = resolvePartition({
-    explicitDate: given.date,
-    partitionDateAttribute: attributes.get(PartitionDate),
-    scheduledStartTime: attributes.get(TemporalScheduledStartTime),
-  });
-  if (!resolved.ok) throw ApplicationFailure.nonRetryable(resolved.reason, ErrorType.MissingPartition);
-  return checkedInput(checkDailyPipelineInput, { runKind: 'manual', ...given, date: resolved.date });
+  return checkedInput(checkDailyPipelineInput, { runKind: 'manual', ...given, date: runPartition(given.date) });
 }
 
 /**
