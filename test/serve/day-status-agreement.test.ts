@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.js';
 import { DAY_STATUS_LABEL, DAY_STATUSES, type DayStatusName } from '../../src/day-status/status.js';
 import { createStorage, type Storage } from '../../src/storage/index.js';
-import { blockedRun, failedRun, succeededRun } from '../support/console-days.js';
+import { blockedRun, failedRun, runningRun, succeededRun } from '../support/console-days.js';
 import { rawGet, startConsole, type RunningConsole } from '../support/console-server.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, testConfig } from '../support/test-stack.js';
@@ -40,19 +40,13 @@ let server: RunningConsole;
 beforeAll(async () => {
   config = await testConfig();
   storage = await createStorage(config);
-  await storage.records.upsertDayRun(succeededRun('eco2mix', '2022-06-01'));
-  await storage.records.upsertDayRun(
-    failedRun('eco2mix', '2022-06-02', { type: 'BadData', message: 'realtime.csv line 3 column Consommation: "abc"' }),
-  );
-  await storage.records.upsertDayRun(blockedRun('eco2mix', '2022-06-03'));
-  await storage.records.upsertDayRun({
-    ...succeededRun('eco2mix', '2022-06-04'),
-    status: 'running',
-    stage: 'transform',
-    rows: null,
-    outputs: [],
-    finishedAt: null,
-  });
+  const runs = [
+    succeededRun('eco2mix', '2022-06-01'),
+    failedRun('eco2mix', '2022-06-02', { type: 'TransientIO', message: 'the source answered 503 five times' }),
+    blockedRun('eco2mix', '2022-06-03'),
+    runningRun('eco2mix', '2022-06-04'),
+  ];
+  for (const run of runs) await storage.records.upsertDayRun(run);
   server = await startConsole({ config, records: storage.records, objects: storage.objects, tokens: null });
 });
 
