@@ -27,6 +27,38 @@ const nodeBuiltins = [
   'zlib',
 ];
 
+/**
+ * The rooms of src/, top to bottom, as docs/architecture.md lists them: a room imports only rooms
+ * below it, so no arrow climbs back. Each with what lint says when one does.
+ */
+const ROOMS = [
+  ['cli', 'the courant command starts workflows through src/client.'],
+  ['serve', 'the console never imports the CLI.'],
+  ['workers', 'the worker bootstrap is imported by the CLI only.'],
+  ['workflows', 'workflows import @temporalio/workflow, src/workflow-safe and types.'],
+  ['activities', 'activities never import workflows, the CLI or the worker (shared types live in src/workflow-safe).'],
+  ['observability', 'observability is imported by the worker and the activities, never the reverse.'],
+  ['schedules', 'schedules are code the CLI applies.'],
+  ['client', 'the client names workflows by the signatures in src/workflow-safe/workflow-types.ts.'],
+  ['reports', 'the report shell renders what the datasets give through their contract.'],
+  ['quality', "quality checks run over a dataset's tables."],
+  ['day-status', "a day's status comes from its record alone."],
+  ['stack', 'the embedded servers know their configuration only.'],
+  ['storage', 'the stores know their configuration and faults only.'],
+  ['datasets', 'a dataset module sees local files and DuckDB only: no storage, no Temporal, no reports.'],
+  ['config', 'the configuration reads modules by its own interface.'],
+  ['faults', 'faults of the machine or the configuration name what to fix.'],
+  ['duckdb', 'DuckDB helpers know nothing of courant.'],
+  ['cost', 'the cost ledger knows nothing of courant: every room may name a stage of its work.'],
+  ['workflow-safe', 'it is imported by workflows: it imports nothing but itself.'],
+];
+
+const roomZones = ROOMS.slice(1).map(([room, why], i) => ({
+  target: `./src/${room}`,
+  from: ROOMS.slice(0, i + 1).map(([above]) => `./src/${above}`),
+  message: `src/${room} imports only the rooms below it (docs/architecture.md): ${why}`,
+}));
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.tools/', '.courant/', 'data/', 'dist/', 'scripts/ferretdb/', 'test-artifacts/'] },
   js.configs.recommended,
@@ -49,56 +81,24 @@ export default tseslint.config(
         'error',
         {
           zones: [
+            ...roomZones,
             {
-              target: './src/activities',
-              from: ['./src/workflows', './src/cli', './src/workers'],
-              message:
-                'Activities never import workflows, the CLI or the worker (shared types live in src/workflow-safe).',
-            },
-            {
-              target: './src/client',
-              from: ['./src/workflows', './src/activities', './src/cli'],
-              message: 'The client names workflows by the signatures in src/workflow-safe/workflow-types.ts.',
-            },
-            {
-              target: './src/workflow-safe',
+              target: './src/serve',
               from: [
-                './src/activities',
-                './src/workflows',
-                './src/client',
-                './src/cli',
-                './src/datasets',
-                './src/storage',
-              ],
-              message: 'src/workflow-safe is imported by workflows: it imports nothing but itself.',
-            },
-            {
-              target: './src/datasets',
-              from: [
-                './src/activities',
-                './src/workflows',
-                './src/client',
-                './src/cli',
                 './src/workers',
-                './src/storage',
+                './src/workflows',
+                './src/activities',
+                './src/schedules',
+                './src/client',
+                './src/stack',
               ],
-              message: 'A dataset module sees local files and DuckDB only: no storage, no Temporal, no reports.',
-            },
-            {
-              target: './src/datasets',
-              from: './src/reports',
-              except: ['./views.ts'],
-              message: 'A dataset gives the reports sections of the report views (src/reports/views.ts), nothing else.',
-            },
-            {
-              target: './src/observability',
-              from: './src/workers',
-              message: 'Observability is imported by the worker: it never imports the worker back.',
+              message:
+                'The console reads the stores only: no worker, workflows, activities, schedules, client or embedded servers.',
             },
             {
               target: './src/reports',
               from: './src/datasets',
-              except: ['./contract.ts', './report-contract.ts', './modules.ts', './capabilities'],
+              except: ['./contract.ts', './report-contract.ts', './report-views.ts', './modules.ts', './capabilities'],
               message: 'Reports import no dataset: sections come through the dataset contract.',
             },
           ],
@@ -145,6 +145,13 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep from @temporalio/workflow.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.name=/^proxy(Local)?Activities$/] > ObjectExpression',
+          message: 'Ask src/workflows/activity-options.ts for the options of a kind of activity: none written inline.',
+        },
+      ],
     },
   },
   {

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
+import { registeredCatalog } from '../../src/datasets/catalog.js';
 import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
 import { dayGrid } from '../../src/serve/day-cells.js';
 import { gridPage } from '../../src/serve/grid-page.js';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       DATASET_MODULES,
     );
     const storage = await createStorage(config);
+    const catalog = registeredCatalog(config.datasets);
     let started = performance.now();
     await storage.records.listDayStatuses({ from: FROM, to: TO, datasets: DATASET_NAMES });
     const fromRecords = performance.now() - started;
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
       objects: storage.objects,
       stores: { records: 'the document store', objects: 'DATA_DIR' },
       config,
+      catalog,
       logger: pino({ level: 'silent' }),
       tokens: null,
     });
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
       await storage.records.listDayStatuses({ from: FROM, to: TO, datasets: DATASET_NAMES });
       statuses.push(performance.now() - started);
       started = performance.now();
-      const grid = await dayGrid(storage.records, config, { from: FROM, to: TO }, now);
+      const grid = await dayGrid(storage.records, catalog, { from: FROM, to: TO }, now);
       read.push(performance.now() - started);
       started = performance.now();
       gridPage(grid, { from: FROM, to: TO });

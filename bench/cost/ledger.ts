@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { ActivityCost, CostCounts } from '../../src/observability/cost-ledger.js';
+import type { ActivityCost, CostCounts } from '../../src/cost/ledger.js';
 import { median } from '../lib/stats.js';
 import type { MeasuredDay, StackCpu } from './run-days.js';
 

@@ -12,7 +12,7 @@ import { badDataFailure } from './failures.js';
 import { wasBlocked } from './blocked-inputs.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 import { fetchSource } from './http-source.js';
-import { costStage } from '../observability/cost-ledger.js';
+import { costStage } from '../cost/ledger.js';
 
 /** One source of a day, as the day's plan gives it. */
 export interface DownloadSourceInput extends PlannedDownload {

@@ -9,7 +9,7 @@ import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
 import { readDayOutputs } from './day-outputs.js';
 import { measureRange, type MeasuredDay } from './transform-range.js';
-import { costStage } from '../observability/cost-ledger.js';
+import { costStage } from '../cost/ledger.js';
 import { putOutput } from './output-files.js';
 import type { OutputFile } from '../workflow-safe/day-records.js';
 

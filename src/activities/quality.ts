@@ -17,7 +17,7 @@ import { datasetOf } from './dataset-of.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { tableOf } from './metrics.js';
-import { costStage } from '../observability/cost-ledger.js';
+import { costStage } from '../cost/ledger.js';
 import { putOutput } from './output-files.js';
 
 export interface CheckQualityInput {

@@ -15,7 +15,7 @@ import { lineSizeError } from './claim-limits.js';
 import { datasetOf } from './dataset-of.js';
 import type { ActivityDeps } from './deps.js';
 import { checkMetricsDocument } from './metrics-document.js';
-import { costStage } from '../observability/cost-ledger.js';
+import { costStage } from '../cost/ledger.js';
 import { putOutput, putOutputFile } from './output-files.js';
 import type { OutputFile } from '../workflow-safe/day-records.js';
 

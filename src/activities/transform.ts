@@ -13,7 +13,7 @@ import { classifyingBadData } from './failures.js';
 import { outputsFrom, readDayOutputs } from './day-outputs.js';
 import { bytesKeyOf, readRawMeta } from './raw-meta.js';
 import { transformRange } from './transform-range.js';
-import { costStage } from '../observability/cost-ledger.js';
+import { costStage } from '../cost/ledger.js';
 
 export interface TransformDayInput {
   readonly dataset: DatasetName;

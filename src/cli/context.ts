@@ -1,8 +1,10 @@
-/** What every command gets: configuration parsed once, a logger, and where to print. */
+/** What every command gets: configuration parsed once, the dataset catalog built once, a logger, and where to print. */
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
 import { createLogger } from '../workers/logger.js';
 import { humanLogDestination, resolveLogFormat, type LogFormat } from './human-logs.js';
+import { registeredCatalog } from '../datasets/catalog.js';
+import type { DatasetCatalog } from '../datasets/modules.js';
 import { DATASET_MODULES } from '../datasets/registry.js';
 
 /** A stream a command prints to: the process's stdout or stderr, or any writable stream in its place. */
@@ -19,6 +21,8 @@ export interface CliStreams {
 
 export interface CommandContext {
   readonly config: Config;
+  /** The registered datasets with their configuration: every dataset list, capability and due time comes from it. */
+  readonly catalog: DatasetCatalog;
   readonly logger: Logger;
   /** pretty: the logs are readable lines for a person (see human-logs.ts); json: structured, unchanged. */
   readonly logFormat: LogFormat;
@@ -36,7 +40,15 @@ export function createContext(env: NodeJS.ProcessEnv, streams: CliStreams): Comm
   const logFormat = resolveLogFormat(config.logFormat, err);
   const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
   const destination = logFormat === 'pretty' ? humanLogDestination(err, { verbose }) : err;
-  return { config, logger: createLogger(config.logLevel, destination), logFormat, out: streams.stdout, err, env };
+  return {
+    config,
+    catalog: registeredCatalog(config.datasets),
+    logger: createLogger(config.logLevel, destination),
+    logFormat,
+    out: streams.stdout,
+    err,
+    env,
+  };
 }
 
 /**

@@ -3,65 +3,29 @@
  * A day without a record past its dataset's due time is late; its notes say when it was due. A
  * day's notes also give its error, and the quality checks that warned or that an operator accepted.
  * A day that failed because it has no data and never will (NoData: a snapshot source never collected
- * that day) is `no data`, not a failure to mend.
+ * that day) is `no data`, not a failure to mend; one a blocking quality check stopped is `blocked`.
+ * The statuses, symbols and colours are those of src/day-status, as the console shows them.
  */
-import { ErrorType } from '../workflow-safe/errors.js';
-import { dueAt, isDue, parisDueTime } from '../workflow-safe/freshness.js';
+import { cellKey, dayCells } from '../day-status/cells.js';
+import {
+  countStatuses,
+  DAY_STATUS_COLOUR,
+  DAY_STATUS_LABEL,
+  DAY_STATUS_SYMBOL,
+  type DayStatusName,
+} from '../day-status/status.js';
+import { dueAt, parisDueTime } from '../workflow-safe/freshness.js';
 import { warningChecks } from '../workflow-safe/quality.js';
 import type { DayRun } from '../storage/records.js';
 
-type Cell = 'succeeded' | 'failed' | 'running' | 'missing' | 'late' | 'noData' | 'outputsMissing';
-
-const SYMBOL: Record<Cell, string> = {
-  succeeded: '✓',
-  failed: '✗',
-  running: '…',
-  missing: '·',
-  late: '!',
-  noData: '∅',
-  outputsMissing: '?',
-};
-const LABEL: Record<Cell, string> = {
-  succeeded: 'succeeded',
-  failed: 'failed',
-  running: 'running',
-  missing: 'missing',
-  late: 'late',
-  noData: 'no data',
-  outputsMissing: 'outputs missing',
-};
-const COLOUR: Record<Cell, string> = {
-  succeeded: '\u001b[32m',
-  failed: '\u001b[31m',
-  running: '\u001b[33m',
-  missing: '\u001b[90m',
-  late: '\u001b[31m',
-  noData: '\u001b[90m',
-  outputsMissing: '\u001b[35m',
-};
 const RESET = '\u001b[0m';
 
-export interface StatusCounts {
-  readonly expected: number;
-  readonly succeeded: number;
-  readonly failed: number;
-  readonly running: number;
-  /** Days without a record that are not due yet, or of a dataset whose days are never late. */
-  readonly missing: number;
-  /** Days without a record past their due time. */
-  readonly late: number;
-  /** Days that have no data and never will (failed as NoData): nothing to re-run. */
-  readonly noData: number;
-  /** Succeeded days whose outputs `courant verify` found missing or changed: re-run by `backfill --mode missing`. */
-  readonly outputsMissing: number;
-}
-
-function cellOf(run: DayRun | undefined, due: boolean): Cell {
-  if (!run) return due ? 'late' : 'missing';
-  if (run.status !== 'failed') return run.status;
-  if (run.error?.type === ErrorType.NoData) return 'noData';
-  return run.error?.type === ErrorType.OutputsMissing ? 'outputsMissing' : 'failed';
-}
+/**
+ * The days of each status, and `expected`: every (dataset, day) of the grid. `missing`: no record,
+ * not due yet or of a dataset whose days are never late; `late`: no record past the due time;
+ * `noData`: failed as NoData, nothing to re-run; `blocked`: stopped by a blocking quality check.
+ */
+export type StatusCounts = Readonly<Record<DayStatusName | 'expected', number>>;
 
 export function statusGrid(
   dates: readonly string[],
@@ -76,42 +40,40 @@ export function statusGrid(
     notes?: ReadonlyMap<string, readonly string[]>;
   },
 ): { text: string; counts: StatusCounts } {
-  const byKey = new Map(runs.map((r) => [`${r.dataset}/${r.date}`, r]));
-  const counts = {
-    expected: dates.length * datasets.length,
-    succeeded: 0,
-    failed: 0,
-    running: 0,
-    missing: 0,
-    late: 0,
-    noData: 0,
-    outputsMissing: 0,
-  };
+  const byKey = new Map(runs.map((r) => [cellKey(r.dataset, r.date), r]));
+  const recorded = runs.map((r) => ({
+    dataset: r.dataset,
+    date: r.date,
+    status: r.status,
+    errorType: r.error?.type ?? null,
+  }));
+  const statuses = dayCells(options.dueHours, { dates, datasets }, recorded, options.now);
+  const counts = { expected: dates.length * datasets.length, ...countStatuses(statuses.values()) };
   const width = Math.max(12, ...datasets.map((d) => d.length + 2));
-  const paint = (cell: Cell, text: string) => (options.colour ? `${COLOUR[cell]}${text}${RESET}` : text);
+  const paint = (cell: DayStatusName, text: string) =>
+    options.colour ? `${DAY_STATUS_COLOUR[cell].terminal}${text}${RESET}` : text;
   const lines = [`${'date'.padEnd(12)}${datasets.map((d) => d.padEnd(width)).join('')}notes`];
   for (const date of dates) {
     const notes: string[] = [];
     const cells = datasets.map((dataset) => {
-      const run = byKey.get(`${dataset}/${date}`);
-      const hours = options.dueHours(dataset);
-      const cell = cellOf(run, isDue(date, hours, options.now));
-      counts[cell] += 1;
-      if (cell === 'late') notes.push(`${dataset}: late, due ${parisDueTime(dueAt(date, hours ?? 0))}`);
+      const run = byKey.get(cellKey(dataset, date));
+      const cell = statuses.get(cellKey(dataset, date))?.status ?? 'missing';
+      if (cell === 'late')
+        notes.push(`${dataset}: late, due ${parisDueTime(dueAt(date, options.dueHours(dataset) ?? 0))}`);
       if (run?.error) notes.push(`${dataset}: ${run.error.type}: ${run.error.message.slice(0, 100)}`);
       const warned = warningChecks(run?.checks ?? []);
       if (warned.length > 0) {
         const names = warned.map((c) => (c.accepted ? `${c.name} (accepted)` : c.name)).join(', ');
         notes.push(`${dataset}: checks ${names}`);
       }
-      for (const note of options.notes?.get(`${dataset}/${date}`) ?? []) notes.push(`${dataset}: ${note}`);
-      return paint(cell, `${SYMBOL[cell]} ${LABEL[cell]}`.padEnd(width));
+      for (const note of options.notes?.get(cellKey(dataset, date)) ?? []) notes.push(`${dataset}: ${note}`);
+      return paint(cell, `${DAY_STATUS_SYMBOL[cell]} ${DAY_STATUS_LABEL[cell]}`.padEnd(width));
     });
     lines.push(`${date.padEnd(12)}${cells.join('')}${notes.join('; ')}`.trimEnd());
   }
   lines.push(
     '',
-    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.running} running, ${counts.missing} missing, ${counts.late} late${counts.noData > 0 ? `, ${counts.noData} without data` : ''}${counts.outputsMissing > 0 ? `, ${counts.outputsMissing} with outputs missing` : ''}`,
+    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed${counts.blocked > 0 ? `, ${counts.blocked} blocked` : ''}, ${counts.running} running, ${counts.missing} missing, ${counts.late} late${counts.noData > 0 ? `, ${counts.noData} without data` : ''}${counts.outputsMissing > 0 ? `, ${counts.outputsMissing} with outputs missing` : ''}`,
   );
   return { text: `${lines.join('\n')}\n`, counts };
 }

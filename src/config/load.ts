@@ -1,9 +1,7 @@
 /** loadConfig(env): parse the environment once, at the composition root, into a typed Config. */
 import path from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { DatasetModule } from '../datasets/modules.js';
-import { registryProblems } from '../datasets/registry-check.js';
-import { envSchema, fullEnvSchema, type ParsedEnv } from './schema.js';
+import { envSchema, fullEnvSchema, type ModuleVariables, type ParsedEnv } from './schema.js';
 import { defaultDatabaseType, detectEnvironment, type DatabaseType, type StorageMode } from './environment.js';
 
 /** Requests a minute a client of `courant serve` may make when SERVE_RATE_LIMIT is unset. */
@@ -142,9 +140,9 @@ function missingForMode(env: Record<string, string>, mode: StorageMode, database
 
 /**
  * Parses the environment for courant and for each of `modules` (the composition root passes the
- * registry's), and checks that the modules fit together (every table one reads of another declared).
+ * registry's). Whether the modules fit together is the catalog's check, when it is created.
  */
-export function loadConfig(env: Env, modules: readonly DatasetModule[]): Config {
+export function loadConfig(env: Env, modules: readonly ModuleVariables[]): Config {
   const raw = withoutEmpty(env);
   const parsed = fullEnvSchema(modules).safeParse(raw);
   const detected = detectEnvironment(raw);
@@ -156,7 +154,6 @@ export function loadConfig(env: Env, modules: readonly DatasetModule[]): Config 
       ? []
       : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)),
     ...missingForMode(raw, detected.mode, databaseType),
-    ...registryProblems(modules),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const all: Readonly<Record<string, unknown>> = parsed.data;

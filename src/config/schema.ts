@@ -1,7 +1,6 @@
 /** The environment schema, one zod object per concern (docs/configuration.md lists every variable). */
 import { z } from 'zod';
 import { isSlotMinutes, SLOT_MINUTES } from '../workflow-safe/slots.js';
-import type { DatasetModule } from '../datasets/modules.js';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -241,7 +240,18 @@ export const envSchema = temporalEnvSchema
 
 export type ParsedEnv = z.infer<typeof envSchema>;
 
+/**
+ * What the configuration reads of a module with variables of its own (a dataset's): its name, its
+ * variables with their defaults, and how its typed configuration is read from the parsed ones.
+ */
+export interface ModuleVariables {
+  readonly dataset: {
+    readonly name: string;
+    readonly config: { readonly env: z.ZodObject; read(env: Readonly<Record<string, unknown>>): unknown };
+  };
+}
+
 /** courant's variables and those of every module, parsed together so that every problem is named at once. */
-export function fullEnvSchema(modules: readonly DatasetModule[]): z.ZodObject {
+export function fullEnvSchema(modules: readonly ModuleVariables[]): z.ZodObject {
   return modules.reduce<z.ZodObject>((schema, { dataset }) => schema.extend(dataset.config.env.shape), envSchema);
 }

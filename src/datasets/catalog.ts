@@ -29,13 +29,15 @@ export function createCatalog(
   const all: ConfiguredDataset[] = modules.map(({ dataset }) => ({ module: dataset, config: configs[dataset.name] }));
   const byName = new Map(all.map((entry) => [entry.module.name, entry]));
   const capabilities = new Map(modules.map((m) => [m.dataset.name, m.capabilities]));
-  return {
+  const get = (name: string): ConfiguredDataset => {
+    const entry = byName.get(name);
+    if (!entry) throw new UnknownDatasetError(name, [...byName.keys()]);
+    return entry;
+  };
+  const catalog: DatasetCatalog = {
     all,
-    get(name) {
-      const entry = byName.get(name);
-      if (!entry) throw new UnknownDatasetError(name, [...byName.keys()]);
-      return entry;
-    },
+    get,
+    names: all.map(({ module }) => module.name),
     capability: (kind, name) => findCapability(capabilities.get(name) ?? [], kind),
     withCapability(kind) {
       return all.flatMap((entry): ConfiguredWith<typeof kind>[] => {
@@ -43,7 +45,16 @@ export function createCatalog(
         return capability ? [{ ...entry, capability }] : [];
       });
     },
+    dueHours(name) {
+      const { module, config } = get(name);
+      return module.dueHours?.(config) ?? null;
+    },
+    shown(from, recorded) {
+      const daily = dailyDatasetNames(catalog, from);
+      return catalog.names.filter((name) => daily.includes(name) || recorded.includes(name));
+    },
   };
+  return catalog;
 }
 
 /** The registered modules with the configuration `loadConfig` parsed for them (`config.datasets`). */

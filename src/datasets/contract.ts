@@ -9,6 +9,9 @@ import type { z } from 'zod';
 import type { RowCounts } from '../workflow-safe/day-records.js';
 import type { DayFile, DayInput } from './inputs.js';
 import type { DatasetReport } from './report-contract.js';
+import type { TableRef } from './types.js';
+
+export type { TableRef } from './types.js';
 
 /** The dataset's own environment variables, merged into `loadConfig` (every problem named at start). */
 export interface DatasetConfig<TConfig> {
@@ -126,12 +129,6 @@ export function defineDataset<TConfig, TMetrics extends MetricsDocument, const T
   definition: DatasetDefinition<TConfig, TMetrics, TTable>,
 ): DatasetDefinition<TConfig, TMetrics, TTable> {
   return definition;
-}
-
-/** A table of another dataset: checked at start (registry) to be registered and declared. */
-export interface TableRef {
-  readonly dataset: string;
-  readonly table: string;
 }
 
 /** A typed reference to table `table` of `dataset`: a table it does not declare fails type check. */

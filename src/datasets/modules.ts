@@ -28,6 +28,18 @@ export interface DatasetCatalog {
   capability<K extends CapabilityKind>(kind: K, name: string): CapabilityOf<K> | undefined;
   /** The datasets that have capability `kind`, in registry order. */
   withCapability<K extends CapabilityKind>(kind: K): readonly ConfiguredWith<K>[];
+  /** The datasets' names, in registry order. */
+  readonly names: readonly string[];
+  /**
+   * Hours after the end of a Paris day that dataset `name`'s data is due, under its configuration;
+   * null when its days are never late.
+   */
+  dueHours(name: string): number | null;
+  /**
+   * The datasets a range starting on `from` shows when none is named: those that run daily, and any
+   * with a record in the range (`recorded`), in registry order.
+   */
+  shown(from: string, recorded: readonly string[]): string[];
 }
 
 /** The capability of kind `kind` among `capabilities`, if there is one. */

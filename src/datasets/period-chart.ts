@@ -1,5 +1,5 @@
 /** The bar chart of a period section: a bar per day of a month, or per month of a year (its days summed). */
-import type { BarChart } from '../reports/views.js';
+import type { BarChart } from './report-views.js';
 
 export interface PeriodBarChartOptions {
   readonly kind: 'month' | 'year';

@@ -1,5 +1,5 @@
 /**
- * Checks the registered modules at start (`loadConfig`, catalog creation): one module per name,
+ * Checks the registered modules at start (the catalog's creation): one module per name,
  * capabilities keyed to their own module, and every table a dataset references in another one
  * registered and declared by it.
  */

@@ -1,7 +1,7 @@
 /** What a dataset gives the reports: a day section and a period section, from its stored tables. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { PeriodSection, ReportSection } from '../reports/views.js';
-import type { TableRef } from './contract.js';
+import type { PeriodSection, ReportSection } from './report-views.js';
+import type { TableRef } from './types.js';
 
 export interface DayReportContext<TConfig> {
   readonly date: string;

@@ -1,12 +1,12 @@
 /**
- * Clients that count their calls in the cost ledger (cost-ledger.ts): the object store (objects and
+ * Clients that count their calls in the cost ledger (src/cost/ledger.ts): the object store (objects and
  * bytes read and written), the record store (calls) and DuckDB (statements). Used only when the
  * ledger is on; every call goes to the wrapped client unchanged.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
-import { countCost } from './cost-ledger.js';
+import { countCost } from '../cost/ledger.js';
 
 export function costCountedObjectStore(store: ObjectStore): ObjectStore {
   const read = <T extends { bytes: number }>(result: T): T => {

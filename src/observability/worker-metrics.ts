@@ -19,10 +19,7 @@ export interface WorkerMetrics {
 /** The registry for the catalog's datasets, with each one's due time. */
 export function metricsForCatalog(catalog: DatasetCatalog, config: Config): CourantMetrics {
   return new CourantMetrics({
-    datasets: catalog.all.map(({ module, config: datasetConfig }) => ({
-      name: module.name,
-      dueHours: module.dueHours?.(datasetConfig) ?? null,
-    })),
+    datasets: catalog.names.map((name) => ({ name, dueHours: catalog.dueHours(name) })),
     codeVersion: config.codeVersion,
     cacheEnabled: (config.storage.s3?.cacheMaxBytes ?? 0) > 0,
   });

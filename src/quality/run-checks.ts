@@ -12,7 +12,7 @@ import { sqlString } from '../duckdb/columns.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { parisDayBounds } from '../workflow-safe/partition.js';
 import type { CheckResult } from '../workflow-safe/quality.js';
-import { costStage } from '../observability/cost-ledger.js';
+import { costStage } from '../cost/ledger.js';
 
 const SAMPLE_ROWS = 5;
 

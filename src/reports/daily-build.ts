@@ -9,7 +9,7 @@ import { reportedDatasets, type DayOutcome } from './daily-sections.js';
 import { summariseDay } from './daily-summary.js';
 import type { ReportDeps } from './deps.js';
 import { dailyReportHtml } from './html/daily.js';
-import { costStage } from '../observability/cost-ledger.js';
+import { costStage } from '../cost/ledger.js';
 
 /** Writes the three files and the record; returns the keys, JSON first. */
 export async function writeDailyReport(

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ANOMALIES_TABLE } from '../datasets/report-contract.js';
-import type { ReportSection } from './views.js';
+import type { ReportSection } from '../datasets/report-views.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import type { CheckResult } from '../workflow-safe/quality.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';

@@ -3,7 +3,7 @@
  * complete each dataset is, and each dataset's headline figures, so that `daily_report.csv` alone
  * tells what happened that day.
  */
-import type { ReportSection } from './views.js';
+import type { ReportSection } from '../datasets/report-views.js';
 import type { CheckResult } from '../workflow-safe/quality.js';
 import { percent } from './format.js';
 

@@ -29,8 +29,8 @@ async function indexed(deps: ReportDeps, period: string): Promise<IndexedPeriod>
 
 /** For each dataset with a due time: its newest succeeded day against the newest day due by `now`. */
 function freshnessOf(deps: ReportDeps, runs: readonly DayStatus[], now: Date): DatasetFreshness[] {
-  return deps.datasets.all.flatMap(({ module, config }) => {
-    const hours = module.dueHours?.(config) ?? null;
+  return deps.datasets.all.flatMap(({ module }) => {
+    const hours = deps.datasets.dueHours(module.name);
     if (hours === null) return [];
     const newest = runs
       .filter((run) => run.dataset === module.name && run.status === 'succeeded')

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfiguredDataset } from '../datasets/modules.js';
 import type { PeriodReportContext } from '../datasets/report-contract.js';
-import type { PeriodSection } from './views.js';
+import type { PeriodSection } from '../datasets/report-views.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { reportKeys, storageKeys } from '../workflow-safe/keys.js';
 import { datesInRange, previousDate } from '../workflow-safe/partition.js';

@@ -4,7 +4,7 @@
  * the days' status from the day records and its module's period section over the succeeded days.
  * JSON-safe and deterministic: the same days give the same bytes.
  */
-import type { PeriodSection, ReportFigure } from './views.js';
+import type { PeriodSection, ReportFigure } from '../datasets/report-views.js';
 import { PARTITION_TIMEZONE } from '../workflow-safe/partition.js';
 import { datesOfMonth, datesOfYear, monthOf, monthsOfYear } from '../workflow-safe/periods.js';
 import { DAY_DEFINITION } from './html/layout.js';

@@ -8,11 +8,12 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { periodEnergyRows } from './period-energies.js';
 import { modulesWith } from '../datasets/modules.js';
-import { DATASET_MODULES, DATASET_NAMES } from '../datasets/registry.js';
+import { DATASET_MODULES } from '../datasets/registry.js';
 import { datesInRange } from '../workflow-safe/partition.js';
 import { checkResultSchema, dayRunSchema, metricsRecordSchema } from '../storage/record-schemas.js';
 import type { ConsoleContext } from './context.js';
-import { CELL_STATUSES, datasetsOfRange, dayGrid } from './day-cells.js';
+import { DAY_STATUSES } from '../day-status/status.js';
+import { datasetsOfRange, dayGrid } from './day-cells.js';
 import {
   API_MAX_RANGE_DAYS,
   dateSchema,
@@ -24,8 +25,10 @@ import {
 } from './params.js';
 import { problem, problemResponses, ProblemError } from './problems.js';
 
-const ENERGY_MODULES = modulesWith(DATASET_MODULES, 'energies');
-const ENERGY_DATASETS = ENERGY_MODULES.map((m) => m.dataset.name);
+const ENERGY_DATASETS = modulesWith(DATASET_MODULES, 'energies').map((m) => m.dataset.name);
+/** The energies served when a request names no dataset: the first registered dataset that has them. */
+const [DEFAULT_ENERGY_DATASET] = ENERGY_DATASETS;
+if (DEFAULT_ENERGY_DATASET === undefined) throw new Error('no registered dataset has the energies capability');
 const meterSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'a meter id: letters, digits, . _ - (at most 64)' });
@@ -45,11 +48,11 @@ const daysQuery = z
   .strict()
   .superRefine(rangeRefinement(API_MAX_RANGE_DAYS));
 
-const dayCellSchema = z.object({ dataset: z.string(), date: z.string(), status: z.enum(CELL_STATUSES) });
+const dayCellSchema = z.object({ dataset: z.string(), date: z.string(), status: z.enum(DAY_STATUSES) });
 
 const energiesQuery = z
   .object({
-    dataset: z.enum(ENERGY_DATASETS as [string, ...string[]]).default(ENERGY_DATASETS[0] ?? 'enedis'),
+    dataset: z.enum(ENERGY_DATASETS as [string, ...string[]]).default(DEFAULT_ENERGY_DATASET),
     from: dateSchema,
     to: dateSchema.meta({ format: 'date', description: `the last day of the period: ${RANGE}` }),
     prm: z
@@ -80,7 +83,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       {
         schema: {
           summary: 'The status of each dataset on each day of a range',
-          description: `Every (dataset, day) of the page, never absent: ${CELL_STATUSES.join(', ')}. At most ${API_MAX_RANGE_DAYS} days per call.`,
+          description: `Every (dataset, day) of the page, never absent: ${DAY_STATUSES.join(', ')}. At most ${API_MAX_RANGE_DAYS} days per call.`,
           querystring: daysQuery,
           response: {
             200: z.object({
@@ -100,12 +103,12 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         const start = cursor !== undefined && cursor > from ? cursor : from;
         // The datasets of the whole range, so that every page has the same columns.
         const shown =
-          datasets ?? (await ctx.guard.records(() => datasetsOfRange(ctx.records, ctx.config, { from, to })));
+          datasets ?? (await ctx.guard.records(() => datasetsOfRange(ctx.records, ctx.catalog, { from, to })));
         if (start > to) return { from, to, datasets: [...shown], items: [], nextCursor: null };
         const dates = datesInRange(start, to).slice(0, limit);
         const last = dates[dates.length - 1] ?? start;
         const grid = await ctx.guard.records(() =>
-          dayGrid(ctx.records, ctx.config, { from: start, to: last, datasets: shown }, ctx.now()),
+          dayGrid(ctx.records, ctx.catalog, { from: start, to: last, datasets: shown }, ctx.now()),
         );
         const items = grid.dates.flatMap((date) =>
           grid.datasets.flatMap((dataset) => {
@@ -146,7 +149,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { date } = request.params;
         const found = await ctx.guard.records(() =>
-          Promise.all(DATASET_NAMES.map((name) => ctx.records.getMetrics(name, date))),
+          Promise.all(ctx.catalog.names.map((name) => ctx.records.getMetrics(name, date))),
         );
         return { date, metrics: found.flatMap((m) => (m ? [m] : [])) };
       },
@@ -221,7 +224,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { dataset, from, to, prm, limit, cursor } = request.query;
         const offset = cursor ?? 0;
-        const energies = ENERGY_MODULES.find((m) => m.dataset.name === dataset)?.capability;
+        const energies = ctx.catalog.capability('energies', dataset);
         if (!energies) throw new ProblemError(problem(404, 'unknown-dataset', `${dataset} has no energies`));
         const rows = await ctx.guard.objects(() =>
           periodEnergyRows(ctx.objects, dataset, energies, { from, to, meters: prm ?? [] }),

@@ -2,6 +2,7 @@
  * The page of every console view: the reports' styles and tooltip script (allowed by hash, see
  * reports/html/tooltip.ts), links to the grid, the reports and the API, no external asset.
  */
+import { DAY_STATUSES, DAY_STATUS_COLOUR } from '../day-status/status.js';
 import { escapeHtml } from '../reports/format.js';
 import { CSS } from '../reports/html/layout.js';
 import { TOOLTIP_SCRIPT } from '../reports/html/tooltip.js';
@@ -15,8 +16,7 @@ table.grid td,table.grid th{text-align:center;padding:0}
 table.grid th{position:sticky;top:0;background:var(--bg);font-size:.75rem;padding:2px 6px}
 table.grid td:first-child{text-align:left;padding:0 8px;font-variant-numeric:tabular-nums}
 table.grid td a{display:block;min-width:44px;height:18px;line-height:18px;text-decoration:none;color:#fff;font-size:.7rem}
-.s-succeeded{background:var(--ok)}.s-failed{background:var(--bad)}.s-blocked{background:#7d3c98}
-.s-running{background:var(--run)}.s-missing{background:var(--none)}.s-late{background:#e67e22}.s-noData{background:#d5d8dc}.s-outputsMissing{background:#8e44ad}
+${DAY_STATUSES.map((s) => `.s-${s}{background:${DAY_STATUS_COLOUR[s].css}}`).join('')}
 .keys{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.8rem;list-style:none;padding:0}
 .keys span{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-2px}
 section.record{border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:12px 0}

@@ -9,7 +9,8 @@ import { ErrorType } from '../workflow-safe/errors.js';
 import { blockingChecks } from '../workflow-safe/quality.js';
 import type { DayRun } from '../storage/records.js';
 import { consolePage } from './console-page.js';
-import { CELL_LABELS, type DayCell } from './day-cells.js';
+import type { DayCell } from '../day-status/cells.js';
+import { DAY_STATUS_LABEL } from '../day-status/status.js';
 
 export interface DayPageInput {
   readonly date: string;
@@ -63,7 +64,7 @@ function facts(entries: ReadonlyArray<readonly [string, string]>): string {
 }
 
 function recordSection(date: string, cell: DayCell, run: DayRun | null, ui: DayPageInput['temporalUi']): string {
-  const title = `<h2>${escapeHtml(cell.dataset)} ${statusBadge(CELL_LABELS[cell.status])}</h2>`;
+  const title = `<h2>${escapeHtml(cell.dataset)} ${statusBadge(DAY_STATUS_LABEL[cell.status])}</h2>`;
   const commands = rerunCommands(date, cell.dataset, run)
     .map((c) => `<pre class="command">${escapeHtml(c)}</pre>`)
     .join('');

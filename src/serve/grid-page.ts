@@ -1,18 +1,9 @@
 /** `/`: the days × datasets grid of a range, coloured by status, with the range picker and each dataset's freshness. */
 import { escapeHtml } from '../reports/format.js';
 import { consolePage } from './console-page.js';
-import { CELL_LABELS, CELL_STATUSES, type CellStatus, type DayGrid, type Freshness } from './day-cells.js';
-
-const SYMBOL: Record<CellStatus, string> = {
-  succeeded: '✓',
-  failed: '✗',
-  blocked: '⊘',
-  running: '…',
-  noData: '∅',
-  missing: '·',
-  late: '!',
-  outputsMissing: '?',
-};
+import { countStatuses, DAY_STATUSES, DAY_STATUS_LABEL, DAY_STATUS_SYMBOL } from '../day-status/status.js';
+import { cellKey } from '../day-status/cells.js';
+import type { DayGrid, Freshness } from './day-cells.js';
 
 function freshnessLine(f: Freshness): string {
   const last = f.lastSucceeded ?? 'none in this range';
@@ -28,18 +19,17 @@ function freshnessLine(f: Freshness): string {
 }
 
 export function gridPage(grid: DayGrid, range: { from: string; to: string }): string {
-  const counts = new Map<CellStatus, number>(CELL_STATUSES.map((s) => [s, 0]));
-  for (const cell of grid.cells.values()) counts.set(cell.status, (counts.get(cell.status) ?? 0) + 1);
-  const keys = CELL_STATUSES.map(
-    (s) => `<li><span class="s-${s}"></span>${CELL_LABELS[s]} ${counts.get(s) ?? 0}</li>`,
-  ).join('');
+  const counts = countStatuses(grid.cells.values());
+  const keys = DAY_STATUSES.map((s) => `<li><span class="s-${s}"></span>${DAY_STATUS_LABEL[s]} ${counts[s]}</li>`).join(
+    '',
+  );
   const head = `<tr><th>day</th>${grid.datasets.map((d) => `<th>${escapeHtml(d)}</th>`).join('')}</tr>`;
   const rows: string[] = [];
   for (let i = grid.dates.length - 1; i >= 0; i -= 1) {
     const date = grid.dates[i] ?? '';
     const cells = grid.datasets.map((dataset) => {
-      const status = grid.cells.get(`${dataset}/${date}`)?.status ?? 'missing';
-      return `<td><a class="s-${status}" href="/days/${date}#${dataset}" title="${dataset} ${date}: ${CELL_LABELS[status]}">${SYMBOL[status]}</a></td>`;
+      const status = grid.cells.get(cellKey(dataset, date))?.status ?? 'missing';
+      return `<td><a class="s-${status}" href="/days/${date}#${dataset}" title="${dataset} ${date}: ${DAY_STATUS_LABEL[status]}">${DAY_STATUS_SYMBOL[status]}</a></td>`;
     });
     rows.push(`<tr><td>${date}</td>${cells.join('')}</tr>`);
   }

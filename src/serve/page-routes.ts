@@ -1,8 +1,6 @@
 /** The server-rendered pages: `/` (the grid) and `/days/{date}` (each dataset's record of the day). */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { dailyDatasetNames, registeredCatalog } from '../datasets/catalog.js';
-import { DATASET_NAMES } from '../datasets/registry.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import { parisDateOf, previousDate } from '../workflow-safe/partition.js';
 import type { ConsoleContext } from './context.js';
@@ -33,7 +31,7 @@ export function pageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       const check = z.object({ from: z.string(), to: z.string() }).superRefine(rangeRefinement(PAGE_MAX_RANGE_DAYS));
       check.parse(range);
       const grid = await ctx.guard.records(() =>
-        dayGrid(ctx.records, ctx.config, { ...range, datasets: request.query.datasets }, ctx.now()),
+        dayGrid(ctx.records, ctx.catalog, { ...range, datasets: request.query.datasets }, ctx.now()),
       );
       return reply.type('text/html; charset=utf-8').send(gridPage(grid, range));
     });
@@ -44,10 +42,9 @@ export function pageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request, reply) => {
         const { date } = request.params;
         const grid = await ctx.guard.records(() =>
-          dayGrid(ctx.records, ctx.config, { from: date, to: date }, ctx.now()),
+          dayGrid(ctx.records, ctx.catalog, { from: date, to: date }, ctx.now()),
         );
-        const daily = dailyDatasetNames(registeredCatalog(ctx.config.datasets), date);
-        const shown = DATASET_NAMES.filter((d) => grid.datasets.includes(d) || daily.includes(d));
+        const shown = ctx.catalog.shown(date, grid.datasets);
         const datasets = await ctx.guard.records(() =>
           Promise.all(
             shown.map(async (dataset) => ({

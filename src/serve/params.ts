@@ -51,8 +51,7 @@ export const monthSchema = z
 
 export const yearSchema = z.string().regex(/^20[1-9]\d$/, { message: 'must be a year written YYYY (2010-2099)' });
 
-const [firstDataset, ...otherDatasets] = DATASET_NAMES;
-export const datasetSchema = z.enum([firstDataset ?? 'eco2mix', ...otherDatasets], {
+export const datasetSchema = z.enum(DATASET_NAMES, {
   message: `must be one of ${DATASET_NAMES.join(', ')}`,
 });
 

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Config } from '../config/index.js';
 import { DEFAULT_SERVE_RATE_LIMIT } from '../config/load.js';
+import type { DatasetCatalog } from '../datasets/modules.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 import { apiRoutes } from './api-routes.js';
@@ -50,6 +51,8 @@ export interface ConsoleServerOptions {
   readonly objects: ObjectStore;
   readonly stores: StoreNames;
   readonly config: Config;
+  /** The dataset catalog, built once by the caller. */
+  readonly catalog: DatasetCatalog;
   readonly logger: Logger;
   /** Tokens a request must carry; null: no token asked (loopback, or `--insecure-no-auth`). */
   readonly tokens: readonly string[] | null;
@@ -207,6 +210,7 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
     objects: options.objects,
     guard: storageGuard(options.stores),
     config: options.config,
+    catalog: options.catalog,
     now,
   };
   const typed = app.withTypeProvider<ZodTypeProvider>();

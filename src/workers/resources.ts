@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
 import { registeredCatalog } from '../datasets/catalog.js';
+import type { DatasetCatalog } from '../datasets/modules.js';
 import { measuredObjectStore, type CourantMetrics } from '../observability/index.js';
 import { costCountedDuckDb, costCountedObjectStore, costCountedRecordStore } from '../observability/cost-counted.js';
 import { openDuckDb } from '../duckdb/duckdb.js';
@@ -22,11 +23,14 @@ export interface WorkerResources {
  * directory cannot be written, and (ServiceUnavailableError) when a store cannot be reached.
  * With `metrics`, the object store is counted and the datasets' freshness read from the records.
  * With COST_LEDGER_FILE, the stores' calls and DuckDB's statements are counted in the cost ledger.
+ * The activities get `catalog` (the worker's, built once at its start; by default the registered
+ * datasets under `config`).
  */
 export async function openWorkerResources(
   config: Config,
   logger?: Logger,
   metrics?: CourantMetrics,
+  catalog: DatasetCatalog = registeredCatalog(config.datasets),
 ): Promise<WorkerResources> {
   const roots: LocalRoot[] = [...localRoots(config), { path: os.tmpdir(), variable: 'TMPDIR' }];
   for (const root of roots) await ensureWritableDirectory(root);
@@ -34,9 +38,7 @@ export async function openWorkerResources(
   const scratchDir = await mkdtemp(path.join(os.tmpdir(), 'courant-'));
   try {
     await storage.prepare();
-    const datasets = registeredCatalog(config.datasets);
-    const names = datasets.all.map(({ module }) => module.name);
-    await metrics?.freshness.seed(storage.records, names, new Date()).catch((error: unknown) => {
+    await metrics?.freshness.seed(storage.records, catalog.names, new Date()).catch((error: unknown) => {
       logger?.warn(
         { err: error },
         'could not read freshness from the day records; it starts from the days finished now',
@@ -54,7 +56,7 @@ export async function openWorkerResources(
         objects: costed ? costCountedObjectStore(objects) : objects,
         records: costed ? costCountedRecordStore(storage.records) : storage.records,
         duckdb: costed ? costCountedDuckDb(duckdb) : duckdb,
-        datasets,
+        datasets: catalog,
         sourceTimeoutMs: config.sources.timeoutMs,
         scratchDir,
         localRoots: roots,

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { Config } from '../config/index.js';
 import { registeredCatalog } from '../datasets/catalog.js';
+import type { DatasetCatalog } from '../datasets/modules.js';
 import {
   stageMetricsInterceptor,
   startWorkerMetrics,
@@ -13,7 +14,7 @@ import {
   type WorkerMetrics,
 } from '../observability/index.js';
 import { startTracing, type Tracing } from '../observability/tracing.js';
-import { fileCostLedger, type CostLedger } from '../observability/cost-ledger.js';
+import { fileCostLedger, type CostLedger } from '../cost/ledger.js';
 import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { describeStorage } from '../storage/index.js';
 import { backfillTaskQueue } from '../workflow-safe/keys.js';
@@ -99,11 +100,12 @@ interface Started {
  */
 async function startWorkers(
   config: Config,
+  catalog: DatasetCatalog,
   logger: Logger,
   observed: WorkerMetrics | null,
   tracing: Tracing | null,
 ): Promise<Started> {
-  const resources = await openWorkerResources(config, logger, observed?.metrics);
+  const resources = await openWorkerResources(config, logger, observed?.metrics, catalog);
   let connection: NativeConnection | undefined;
   let client: Awaited<ReturnType<typeof connectClient>> | undefined;
   const close = async () => {
@@ -160,6 +162,7 @@ function stopSignal(): { signal: AbortSignal; dispose(): void } {
  */
 async function startWhenReachable(
   config: Config,
+  catalog: DatasetCatalog,
   logger: Logger,
   waitForServices: boolean,
   observed: WorkerMetrics | null,
@@ -169,7 +172,7 @@ async function startWhenReachable(
   try {
     for (let delay = RETRY_START_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
       try {
-        return await startWorkers(config, logger, observed, tracing);
+        return await startWorkers(config, catalog, logger, observed, tracing);
       } catch (error) {
         if (!(error instanceof ServiceUnavailableError)) throw error;
         const { service, address, variable } = error;
@@ -195,10 +198,11 @@ async function startWhenReachable(
  */
 export async function runWorker(config: Config, logger: Logger, options: RunWorkerOptions = {}): Promise<void> {
   logger.info(describeStorage(config), 'storage environment detected');
-  const observed = await startWorkerMetrics(config, registeredCatalog(config.datasets), logger);
+  const catalog = registeredCatalog(config.datasets);
+  const observed = await startWorkerMetrics(config, catalog, logger);
   const tracing = startTracing(config, logger, { role: 'worker' });
   try {
-    await runStartedWorkers(config, logger, options, observed, tracing);
+    await runStartedWorkers(config, catalog, logger, options, observed, tracing);
   } finally {
     await tracing?.shutdown();
     await observed?.close();
@@ -207,12 +211,20 @@ export async function runWorker(config: Config, logger: Logger, options: RunWork
 
 async function runStartedWorkers(
   config: Config,
+  catalog: DatasetCatalog,
   logger: Logger,
   options: RunWorkerOptions,
   observed: WorkerMetrics | null,
   tracing: Tracing | null,
 ): Promise<void> {
-  const started = await startWhenReachable(config, logger, options.waitForServices ?? false, observed, tracing);
+  const started = await startWhenReachable(
+    config,
+    catalog,
+    logger,
+    options.waitForServices ?? false,
+    observed,
+    tracing,
+  );
   if (!started) {
     logger.info('worker stopped before the services could be reached');
     return;

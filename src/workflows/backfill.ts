@@ -10,9 +10,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { activityOptions, localActivityOptions } from './activity-options.js';
 import type { BackfillCarried, BackfillInput, BackfillSummary, FailedDay } from '../workflow-safe/backfill.js';
 import type { ImportRef } from '../workflow-safe/imports.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
 import { backfillTaskQueue } from '../workflow-safe/keys.js';
 import { checkBackfillInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
@@ -22,23 +22,13 @@ import { monthOf } from '../workflow-safe/periods.js';
 import { runDay } from './run-day.js';
 
 /** Planning reads the day records once per backfill. */
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { maximumInterval: '30 seconds', maximumAttempts: 15, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const quick = proxyActivities<Activities>(activityOptions('backfillControl'));
 
 /** Re-checking days just before they start: a read of the day records, no retry isolation needed. */
-const local = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumInterval: '10 seconds', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const local = proxyLocalActivities<Activities>(localActivityOptions('backfillRecheck'));
 
 /** An import's days transformed in passes over many days: minutes for a thousand days, heartbeating. */
-const passes = proxyActivities<Activities>({
-  startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '2 minutes',
-  retry: { maximumInterval: '30 seconds', maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const passes = proxyActivities<Activities>(activityOptions('importPasses'));
 
 /**
  * Days started by one run before it continues as new (the server's continue-as-new suggestion

@@ -1,6 +1,7 @@
 import { ApplicationFailure, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { snapshotOptions } from './activity-options.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { partitionDateAttribute } from '../workflow-safe/partition.js';
 import { PartitionDate, TemporalScheduledStartTime } from '../workflow-safe/search-attributes.js';
 import { isSlotMinutes, isSlotSeconds, slotOf, slotOfSeconds } from '../workflow-safe/slots.js';
@@ -15,17 +16,7 @@ import { localRecordKeeping } from './local-activities.js';
 
 /** Retries within the slot only: the activity's schedule-to-close is the time left in the slot. */
 function snapshotActivities(msLeft: number) {
-  return proxyActivities<Activities>({
-    scheduleToCloseTimeout: msLeft,
-    startToCloseTimeout: Math.min(msLeft, 60_000),
-    heartbeatTimeout: '10 seconds',
-    retry: {
-      initialInterval: '2 seconds',
-      backoffCoefficient: 2,
-      maximumInterval: '30 seconds',
-      nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-    },
-  });
+  return proxyActivities<Activities>(snapshotOptions(msLeft));
 }
 
 function inputOf(raw: unknown): CollectSnapshotsInput {

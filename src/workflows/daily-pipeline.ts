@@ -10,48 +10,36 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
+import { activityOptions, localActivityOptions } from './activity-options.js';
 import type { DatasetOutcome } from '../activities/report.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { checkDailyPipelineInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { workflowIds } from '../workflow-safe/keys.js';
 import { partitionDateAttribute } from '../workflow-safe/partition.js';
 import { monthOf } from '../workflow-safe/periods.js';
-import { resolvePartition } from '../workflow-safe/resolve-partition.js';
+import { runPartition } from '../workflow-safe/run-partition.js';
 import type { DailyPipelineInput, DailyPipelineOutput, DatasetDayOutput } from '../workflow-safe/pipeline.js';
 import {
   BackfillId,
   PartitionDate,
   PipelineStageAttribute,
   RunKindAttribute,
-  TemporalScheduledStartTime,
   dayAttributes,
 } from '../workflow-safe/search-attributes.js';
 import { datasetDay } from './dataset-day.js';
 import { describeFailure } from './failure-messages.js';
 import { localRecordKeeping } from './local-activities.js';
 
-/** The report's retries: about ten minutes at most. */
-const REPORT_RETRY = {
-  initialInterval: '1 second',
-  maximumInterval: '1 minute',
-  maximumAttempts: 15,
-  nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-};
-
 /** The report as an activity task of its own: the path of runs started before REPORT_IN_TASK. */
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: REPORT_RETRY,
-});
+const quick = proxyActivities<Activities>(activityOptions('dayReport'));
 
 /**
  * The report in the workflow task that sees the datasets end (a local activity): it reads records
  * and writes a few small objects, so it needs no task of its own — one workflow task and one
  * activity task less per day. Retried as before, with a timer between attempts after the first minute.
  */
-const reportInTask = proxyLocalActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: REPORT_RETRY });
+const reportInTask = proxyLocalActivities<Activities>(localActivityOptions('dayReportInTask'));
 
 /** Patch: the daily report runs as a local activity (runs started before take an activity task). */
 const REPORT_IN_TASK = 'daily-report-in-task';
@@ -73,14 +61,7 @@ function missingAttributes(wanted: readonly SearchAttributePair[]): SearchAttrib
 /** The input with its day resolved: explicit date, else this run's attributes; fails rather than guesses. */
 function checkedDayInput(raw: unknown) {
   const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  const attributes = workflowInfo().typedSearchAttributes;
-  const resolved = resolvePartition({
-    explicitDate: given.date,
-    partitionDateAttribute: attributes.get(PartitionDate),
-    scheduledStartTime: attributes.get(TemporalScheduledStartTime),
-  });
-  if (!resolved.ok) throw ApplicationFailure.nonRetryable(resolved.reason, ErrorType.MissingPartition);
-  return checkedInput(checkDailyPipelineInput, { runKind: 'manual', ...given, date: resolved.date });
+  return checkedInput(checkDailyPipelineInput, { runKind: 'manual', ...given, date: runPartition(given.date) });
 }
 
 /**

@@ -8,8 +8,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { activityOptions } from './activity-options.js';
 import type { InputFile } from '../workflow-safe/day-records.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { checkDatasetDayInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { blockingChecks, describeCheck, type CheckResult } from '../workflow-safe/quality.js';
@@ -19,17 +20,7 @@ import { describeFailure, operatorMessage } from './failure-messages.js';
 import { localRecordKeeping } from './local-activities.js';
 
 /** Downloads and transforms: may be slow, retried with backoff on transient faults. */
-const io = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
+const io = proxyActivities<Activities>(activityOptions('datasetStep'));
 
 /** Record keeping and planning: in the workflow task, no round trip. */
 const local = localRecordKeeping;

@@ -1,17 +1,14 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { log, ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { activityOptions } from './activity-options.js';
 import type { InboxScanOutput } from '../workflow-safe/ingest.js';
 import { workflowIds } from '../workflow-safe/keys.js';
 import { Dataset } from '../workflow-safe/search-attributes.js';
 import { ingestDrop } from './ingest-drop.js';
 
 /** Listing is quick; a store that does not answer is tried again at the next scan. */
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const quick = proxyActivities<Activities>(activityOptions('inboxListing'));
 
 /** Files taken per scan at most; the next scan takes the rest. */
 const FILES_PER_SCAN = 200;

@@ -1,6 +1,7 @@
 import { ApplicationFailure, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { activityOptions } from './activity-options.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import type { IngestDropInput, IngestDropOutput } from '../workflow-safe/ingest.js';
 import { checkIngestDropInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
@@ -9,17 +10,7 @@ import { describeFailure } from './failure-messages.js';
 import { runDay } from './run-day.js';
 
 /** Claiming reads the whole file and copies it into each of its days. */
-const io = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
+const io = proxyActivities<Activities>(activityOptions('dropClaim'));
 
 /** Days of one file in flight at most. */
 const PARALLEL_DAYS = 4;

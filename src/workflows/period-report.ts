@@ -8,7 +8,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { activityOptions } from './activity-options.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { parentPeriod, parsePeriod } from '../workflow-safe/periods.js';
 import { describeFailure } from './failure-messages.js';
 import {
@@ -19,27 +20,10 @@ import {
 } from '../workflow-safe/period-report-messages.js';
 
 /** A build reads up to a year of partitions: minutes at most, retried on transient faults. */
-const build = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    maximumInterval: '1 minute',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, ErrorType.ReportUnavailable],
-  },
-});
+const build = proxyActivities<Activities>(activityOptions('reportBuild'));
 
 /** Asking the next period for a rebuild: one signal. */
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '30 seconds',
-    maximumAttempts: 15,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
+const quick = proxyActivities<Activities>(activityOptions('reportRequest'));
 
 /** Quiet time after a request before building: the days of a burst make one build. */
 const DEBOUNCE_MS = 2_000;

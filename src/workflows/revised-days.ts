@@ -1,30 +1,18 @@
 import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { activityOptions } from './activity-options.js';
 import type { ProvisionalDay } from '../activities/revised-days.js';
 import { monthOf } from '../workflow-safe/periods.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import { parisDateOf } from '../workflow-safe/partition.js';
 import { describeFailure } from './failure-messages.js';
 import { runDay } from './run-day.js';
 
 /** Listing records and asking for a report: quick, retried while the database does not answer. */
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const quick = proxyActivities<Activities>(activityOptions('revisionListing'));
 
 /** One fetch of a source and a small DuckDB read: retried with backoff on transient faults. */
-const io = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
+const io = proxyActivities<Activities>(activityOptions('revisionCheck'));
 
 /** Days looked at when the input does not say: a revision (the weather archive) comes within days. */
 const DEFAULT_LOOKBACK_DAYS = 31;

@@ -6,8 +6,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { activityOptions } from './activity-options.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
 import type { ImportRef } from '../workflow-safe/imports.js';
 import { workflowIds } from '../workflow-safe/keys.js';
 import type { DailyPipelineOutput, RunKind } from '../workflow-safe/pipeline.js';
@@ -16,16 +17,7 @@ import { dailyPipeline } from './daily-pipeline.js';
 import { describeFailure } from './failure-messages.js';
 
 /** Waiting for another run of the day: as long as a day may take, heartbeating. */
-const attach = proxyActivities<Activities>({
-  startToCloseTimeout: '12 hours',
-  heartbeatTimeout: '1 minute',
-  retry: {
-    initialInterval: '5 seconds',
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, ErrorType.DayFailed],
-  },
-});
+const attach = proxyActivities<Activities>(activityOptions('dayAttach'));
 
 export interface RunDayOptions {
   readonly date: string;

@@ -1,9 +1,8 @@
-import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { ErrorType } from '../workflow-safe/errors.js';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import { partitionDateAttribute } from '../workflow-safe/partition.js';
 import type { DailyPipelineOutput } from '../workflow-safe/pipeline.js';
-import { resolvePartition } from '../workflow-safe/resolve-partition.js';
-import { PartitionDate, RunKindAttribute, TemporalScheduledStartTime } from '../workflow-safe/search-attributes.js';
+import { runPartition } from '../workflow-safe/run-partition.js';
+import { PartitionDate, RunKindAttribute } from '../workflow-safe/search-attributes.js';
 import { runDay } from './run-day.js';
 
 export interface ScheduledDailyInput {
@@ -18,16 +17,10 @@ export interface ScheduledDailyInput {
  * flight. Fails when the day cannot be known, or when the day fails.
  */
 export async function scheduledDaily(input: ScheduledDailyInput = {}): Promise<DailyPipelineOutput> {
-  const attributes = workflowInfo().typedSearchAttributes;
-  const resolved = resolvePartition({
-    explicitDate: input.date,
-    partitionDateAttribute: attributes.get(PartitionDate),
-    scheduledStartTime: attributes.get(TemporalScheduledStartTime),
-  });
-  if (!resolved.ok) throw ApplicationFailure.nonRetryable(resolved.reason, ErrorType.MissingPartition);
+  const date = runPartition(input.date);
   upsertSearchAttributes([
-    { key: PartitionDate, value: partitionDateAttribute(resolved.date) },
+    { key: PartitionDate, value: partitionDateAttribute(date) },
     { key: RunKindAttribute, value: 'scheduled' },
   ]);
-  return runDay({ date: resolved.date, runKind: 'scheduled' });
+  return runDay({ date, runKind: 'scheduled' });
 }

@@ -1,14 +1,10 @@
 import { log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { activityOptions } from './activity-options.js';
 import type { VerifyOutputsInput, VerifyOutputsOutput } from '../workflow-safe/verify-outputs.js';
 
 /** Reading records and listing folders: retried while a store does not answer. */
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-});
+const quick = proxyActivities<Activities>(activityOptions('outputsVerification'));
 
 /** Days looked back when the input does not say. */
 const DEFAULT_LOOKBACK_DAYS = 62;

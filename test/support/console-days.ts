@@ -1,4 +1,4 @@
-/** Day records as the pipeline writes them, for the console's tests and bench: succeeded, failed, blocked. */
+/** Day records as the pipeline writes them, for the console's tests and bench: succeeded, failed, blocked, running. */
 import type { CheckResult } from '../../src/workflow-safe/quality.js';
 import type { DayRun } from '../../src/storage/records.js';
 
@@ -21,6 +21,18 @@ export function succeededRun(dataset: string, date: string, checks: readonly Che
     error: null,
     fallback: false,
     checks,
+  };
+}
+
+/** A day whose run has started and not finished, at its transform. */
+export function runningRun(dataset: string, date: string): DayRun {
+  return {
+    ...succeededRun(dataset, date),
+    status: 'running',
+    stage: 'transform',
+    rows: null,
+    outputs: [],
+    finishedAt: null,
   };
 }
 

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Config } from '../../src/config/index.js';
+import { registeredCatalog } from '../../src/datasets/catalog.js';
 import { buildConsoleServer, type RateLimitSettings } from '../../src/serve/server.js';
 import type { ObjectStore } from '../../src/storage/object-store.js';
 import type { RecordStore } from '../../src/storage/records.js';
@@ -31,6 +32,7 @@ export async function startConsole(options: {
   });
   const app = await buildConsoleServer({
     ...options,
+    catalog: registeredCatalog(options.config.datasets),
     stores: { records: `the document store at ${options.records.location} (MONGODB_URL)`, objects: 'file://DATA_DIR' },
     logger: pino({ level: 'info' }, sink),
   });

@@ -5,7 +5,7 @@
  * not registered or does not declare it, is refused with both datasets named.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createCatalog } from '../../src/datasets/catalog.js';
 import { dropFiles } from '../../src/datasets/capabilities/drop.js';
 import { statusNotes } from '../../src/datasets/capabilities/status-notes.js';
@@ -85,13 +85,6 @@ describe('the registry check', () => {
     expect(error.problems).toEqual([
       'dataset "reader" reads table "toy_valuez" of "toy", which declares only toy_values',
     ]);
-  });
-
-  it('is made by loadConfig too, as a configuration problem', () => {
-    expect(() => loadConfig({}, [reading({ dataset: 'nowhere', table: 'weather' })])).toThrow(ConfigError);
-    expect(() => loadConfig({}, [reading({ dataset: 'nowhere', table: 'weather' })])).toThrow(
-      /"reader" reads table "weather" of "nowhere", which is not registered/,
-    );
   });
 
   it('refuses a capability made for another dataset, and a dataset registered twice', () => {

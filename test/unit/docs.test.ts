@@ -1,8 +1,9 @@
 /**
  * The documentation inside the repository holds together: the README stays short and starts with
  * the two commands, every relative link and every `docs/….md#section` named in code lands on a
- * file and a heading that exist, docs/configuration.md names every variable, and nothing cites a
- * design document the repository does not hold.
+ * file and a heading that exist, docs/configuration.md names every variable, docs/architecture.md's
+ * rooms table lists every folder of src/ in lint's order, and nothing cites a design document the
+ * repository does not hold.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -121,5 +122,19 @@ describe('references', () => {
   it('no file cites a design document outside the repository', () => {
     const citing = [...MARKDOWN, ...CODE].filter((file) => /DESIGN(\.md| §)/.test(readFileSync(file, 'utf8')));
     expect(citing).toEqual([]);
+  });
+});
+
+describe('docs/architecture.md', () => {
+  it("lists every folder of src/ in its rooms table, in the order lint's rooms follow", () => {
+    const architecture = readFileSync('docs/architecture.md', 'utf8');
+    const section = architecture.slice(architecture.indexOf('## Rooms and what each may import'));
+    const tableRooms = [...section.matchAll(/^\| `src\/([\w-]+)`/gm)].map(([, room]) => room);
+    const lint = readFileSync('eslint.config.mjs', 'utf8');
+    const roomsBlock = lint.slice(lint.indexOf('const ROOMS = ['), lint.indexOf('];', lint.indexOf('const ROOMS = [')));
+    const lintRooms = [...roomsBlock.matchAll(/^\s*\['([\w-]+)',/gm)].map(([, room]) => room);
+    const folders = readdirSync('src', { withFileTypes: true }).filter((e) => e.isDirectory());
+    expect(new Set(tableRooms)).toEqual(new Set(folders.map((e) => e.name)));
+    expect(tableRooms).toEqual(lintRooms);
   });
 });

@@ -11,7 +11,7 @@ import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rteFileImport } from '../../src/datasets/eco2mix/file-import.js';
 import { assertEco2mixCsv } from '../../src/datasets/eco2mix/export-file.js';
-import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
+import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte/file.js';
 import { readHeaderLine } from '../../src/datasets/smartmeter/header.js';
 import { ECO2MIX_FIXTURE_FILES, eco2mixFixturePath, readEco2mixFixture } from '../support/eco2mix-fixtures.js';
 import { buildRteFile } from '../support/rte-files.js';

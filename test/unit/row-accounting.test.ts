@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { RowAccounting } from '../../src/datasets/eco2mix/accounting.js';
 import { skippedCount } from '../../src/datasets/eco2mix/accounting.js';
 import { apiRecordsToExportCsv } from '../../src/datasets/eco2mix/export-csv.js';
-import { parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
+import { parseRteFile } from '../../src/datasets/eco2mix/rte/file.js';
 import { transformSmartMeterFiles } from '../../src/datasets/smartmeter/day-transform.js';
 import { readHeaderLine } from '../../src/datasets/smartmeter/header.js';
 import { countDataLines } from '../../src/datasets/smartmeter/line-count.js';

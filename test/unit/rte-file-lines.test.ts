@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rteFileImport } from '../../src/datasets/eco2mix/file-import.js';
-import { rteDayExport } from '../../src/datasets/eco2mix/rte-export.js';
-import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte-file.js';
-import { MAX_RTE_LINE_CHARS } from '../../src/datasets/eco2mix/rte-row.js';
+import { rteDayExport } from '../../src/datasets/eco2mix/rte/export.js';
+import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte/file.js';
+import { MAX_RTE_LINE_CHARS } from '../../src/datasets/eco2mix/rte/row.js';
 import { eco2mixFixturePath } from '../support/eco2mix-fixtures.js';
 import { buildRteFile } from '../support/rte-files.js';
 

@@ -5,7 +5,7 @@ import {
   readRteDate,
   readRteTime,
   wallClockInstant,
-} from '../../src/datasets/eco2mix/rte-time.js';
+} from '../../src/datasets/eco2mix/rte/time.js';
 import { datesOfMonth, datesOfYear, parentPeriod, parsePeriod } from '../../src/workflow-safe/periods.js';
 
 const iso = (ms: readonly number[]) => ms.map((m) => new Date(m).toISOString());

@@ -79,4 +79,15 @@ describe('courant status freshness', () => {
     expect(grid.text).toMatch(/2024-01-15\s+∅ no data\s+cityflow-velib: NoData: no Vélib snapshot/);
     expect(grid.text).toContain('1 without data');
   });
+
+  it('shows a day a blocking quality check stopped as blocked, apart from the other failures', () => {
+    const blocked: DayRun = {
+      ...run('eco2mix', '2024-01-15', 'failed'),
+      error: { type: 'DataQuality', message: '1 blocking quality check(s) failed: balance' },
+    };
+    const grid = statusGrid(['2024-01-15'], ['eco2mix'], [blocked], { colour: false, dueHours, now: new Date() });
+    expect(grid.counts).toMatchObject({ failed: 0, blocked: 1 });
+    expect(grid.text).toMatch(/2024-01-15\s+⊘ blocked\s+eco2mix: DataQuality: 1 blocking/);
+    expect(grid.text).toContain('0 failed, 1 blocked, 0 running');
+  });
 });

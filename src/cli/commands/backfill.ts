@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { planBackfillDays } from '../../activities/backfill-plan.js';
 import { newBackfillId, startBackfill } from '../../client/start-backfill.js';
 import { BACKFILL_MODES, type BackfillMode } from '../../workflow-safe/backfill.js';
-import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
+import { dailyDatasetNames } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
 import { createStorage } from '../../storage/index.js';
 import { connectCommandClient } from '../command-client.js';
@@ -45,7 +45,7 @@ export function registerBackfillCommand(program: Command, context: () => Command
       const parallel = parseParallelOption(options.parallel);
       const givenId = parseBackfillIdOption(options.id);
       const ctx = context();
-      const datasets = named ?? dailyDatasetNames(registeredCatalog(ctx.config.datasets), from);
+      const datasets = named ?? dailyDatasetNames(ctx.catalog, from);
       const input = { from, to, mode, parallel, datasets };
 
       if (options.dryRun === true) {

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { startDay } from '../../client/start-day.js';
-import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
+import { dailyDatasetNames } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
 import { createStorage } from '../../storage/index.js';
 import { connectCommandClient } from '../command-client.js';
@@ -35,7 +35,7 @@ export function registerRunCommand(program: Command, context: () => CommandConte
       const datasets = parseDatasetsOption(options.datasets, DATASET_NAMES);
       const acceptChecks = parseAcceptCheckOptions(options.acceptCheck);
       const ctx = context();
-      const watched = datasets ?? dailyDatasetNames(registeredCatalog(ctx.config.datasets), date);
+      const watched = datasets ?? dailyDatasetNames(ctx.catalog, date);
       if (acceptChecks.length > 0) {
         const storage = await createStorage(ctx.config);
         try {

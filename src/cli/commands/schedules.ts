@@ -6,8 +6,6 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { applySchedule, backfillSchedule, describeSchedule } from '../../schedules/operations.js';
-import { modulesWith } from '../../datasets/modules.js';
-import { DATASET_MODULES } from '../../datasets/registry.js';
 import { dailySchedule } from '../../schedules/daily-schedule.js';
 import { inboxScanSchedule } from '../../schedules/inbox-scan-schedule.js';
 import { revisedDaysSchedule } from '../../schedules/revised-days-schedule.js';
@@ -31,11 +29,11 @@ type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx:
  */
 function definitions(ctx: CommandContext): ScheduleDefinition[] {
   const settings = scheduleSettings(ctx.config);
-  const takesDrops = modulesWith(DATASET_MODULES, 'drop').length > 0;
-  const revises = modulesWith(DATASET_MODULES, 'revisions').length > 0;
-  const collects = modulesWith(DATASET_MODULES, 'snapshots').some(({ dataset, capability }) =>
-    capability.collects(ctx.config.datasets[dataset.name]),
-  );
+  const takesDrops = ctx.catalog.withCapability('drop').length > 0;
+  const revises = ctx.catalog.withCapability('revisions').length > 0;
+  const collects = ctx.catalog
+    .withCapability('snapshots')
+    .some(({ config, capability }) => capability.collects(config));
   return [
     dailySchedule(settings.daily),
     ...(takesDrops ? [inboxScanSchedule(settings.inboxScan)] : []),

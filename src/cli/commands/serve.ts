@@ -44,6 +44,7 @@ export function registerServeCommand(program: Command, context: () => CommandCon
           objects: describeStorage(ctx.config).objects,
         },
         config: ctx.config,
+        catalog: ctx.catalog,
         logger: ctx.logger,
         tokens: tokens.length > 0 ? tokens : null,
         rateLimit: { max: ctx.config.serve.rateLimit, windowMs: 60_000 },

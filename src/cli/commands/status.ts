@@ -5,7 +5,6 @@
  * refused from an inbox with their reasons; `--check` exits 1 when a due day is late or failed.
  */
 import type { Command } from 'commander';
-import { dailyDatasetNames, registeredCatalog } from '../../datasets/catalog.js';
 import { DATASET_NAMES } from '../../datasets/registry.js';
 import { datesInRange } from '../../workflow-safe/partition.js';
 import { createStorage } from '../../storage/index.js';
@@ -61,36 +60,36 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       let notes: Map<string, string[]>;
       let refused: QuarantinedDrop[];
       try {
-        runs = await storage.records.listDayRuns({ from, to, datasets: named ?? DATASET_NAMES });
-        notes = await moduleNotes(storage.records, registeredCatalog(ctx.config.datasets), runs);
-        const dropDatasets = registeredCatalog(ctx.config.datasets)
+        runs = await storage.records.listDayRuns({ from, to, datasets: named ?? ctx.catalog.names });
+        notes = await moduleNotes(storage.records, ctx.catalog, runs);
+        const dropDatasets = ctx.catalog
           .withCapability('drop')
-          .filter(({ module }) => (named ?? DATASET_NAMES).includes(module.name))
+          .filter(({ module }) => (named ?? ctx.catalog.names).includes(module.name))
           .map(({ module }) => module.name);
         refused = await quarantinedDrops(storage.objects, dropDatasets);
       } finally {
         await storage.close();
       }
       // Days of datasets fed by files are expected only once a file brought one.
-      const daily = dailyDatasetNames(registeredCatalog(ctx.config.datasets), from);
-
-      const datasets = named ?? DATASET_NAMES.filter((d) => daily.includes(d) || runs.some((run) => run.dataset === d));
-      const catalog = registeredCatalog(ctx.config.datasets);
+      const datasets =
+        named ??
+        ctx.catalog.shown(
+          from,
+          runs.map((run) => run.dataset),
+        );
       const grid = statusGrid(datesInRange(from, to), datasets, runs, {
         colour: ctx.out.isTTY === true,
-        dueHours: (name) => {
-          const { module, config } = catalog.get(name);
-          return module.dueHours?.(config) ?? null;
-        },
+        dueHours: (name) => ctx.catalog.dueHours(name),
         now: new Date(),
         notes,
       });
       ctx.out.write(grid.text);
       ctx.out.write(quarantinedDropsText(refused));
-      const problems = grid.counts.failed + grid.counts.late + grid.counts.outputsMissing;
+      const failed = grid.counts.failed + grid.counts.blocked;
+      const problems = failed + grid.counts.late + grid.counts.outputsMissing;
       if (options.check === true && problems > 0) {
         throw new PipelineFailedError(
-          `${problems} of ${grid.counts.expected} dataset-days are due and not there: ${grid.counts.failed} failed (quality blocks included), ${grid.counts.late} late, ${grid.counts.outputsMissing} with outputs missing`,
+          `${problems} of ${grid.counts.expected} dataset-days are due and not there: ${failed} failed (quality blocks included), ${grid.counts.late} late, ${grid.counts.outputsMissing} with outputs missing`,
         );
       }
     });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { DatasetReport } from '../report-contract.js';
-import type { BarChart, ReportFigure } from '../../reports/views.js';
+import type { BarChart, ReportFigure } from '../report-views.js';
 import { periodRowsSql } from '../period-days.js';
 import { IMPACTS, UNKNOWN } from './metrics.js';
 import { ROADWORKS_TABLE } from './transform.js';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { parisDayBounds } from '../../workflow-safe/partition.js';
 import type { DatasetReport } from '../report-contract.js';
-import type { ReportFigure } from '../../reports/views.js';
+import type { ReportFigure } from '../report-views.js';
 import { periodBarChart } from '../period-chart.js';
 import { periodRowsSql } from '../period-days.js';
 import { TRAFFIC_TABLE } from './transform.js';

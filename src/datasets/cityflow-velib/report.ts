@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parisDayBounds } from '../../workflow-safe/partition.js';
 import { daySlots } from '../../workflow-safe/slots.js';
 import type { DatasetReport } from '../report-contract.js';
-import type { BarChart, ReportFigure } from '../../reports/views.js';
+import type { BarChart, ReportFigure } from '../report-views.js';
 import { periodBarChart } from '../period-chart.js';
 import { periodRowsSql } from '../period-days.js';
 import { STATUS_TABLE } from './transform.js';

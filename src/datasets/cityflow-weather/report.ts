@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { parisDayBounds, PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { DatasetReport } from '../report-contract.js';
-import type { BarChart, ReportFigure } from '../../reports/views.js';
+import type { BarChart, ReportFigure } from '../report-views.js';
 import { periodBarChart } from '../period-chart.js';
 import { periodRowsSql } from '../period-days.js';
 import { ARCHIVE_SOURCE } from './source.js';

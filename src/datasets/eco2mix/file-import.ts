@@ -7,8 +7,8 @@
  */
 import type { FileImport, ImportedFile } from '../capabilities/file-import.js';
 import { describeSkipped } from './accounting.js';
-import { rteDayExport, rteDaySources } from './rte-export.js';
-import { coveredDays, parseRteFile, type RteFile } from './rte-file.js';
+import { rteDayExport, rteDaySources } from './rte/export.js';
+import { coveredDays, parseRteFile, type RteFile } from './rte/file.js';
 
 function isSource(source: string): source is 'realtime' | 'consolidated' {
   return source === 'realtime' || source === 'consolidated';

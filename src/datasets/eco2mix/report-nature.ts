@@ -3,7 +3,7 @@
  * changed; how many days of a month or year are real time, consolidated and definitive.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ReportFigure } from '../../reports/views.js';
+import type { ReportFigure } from '../report-views.js';
 import { provenanceByPath } from './day-metrics.js';
 import { ECO2MIX_NATURES, NATURE_WORDS, type Eco2mixNature } from './nature.js';
 import { dayNature } from './revisions.js';

@@ -9,7 +9,7 @@ import { readParquetRows } from '../../duckdb/read.js';
 import { parisDayBounds } from '../../workflow-safe/partition.js';
 import { datesOfMonth, datesOfYear, monthsOfYear } from '../../workflow-safe/periods.js';
 import type { DatasetReport } from '../report-contract.js';
-import type { BarChart, ChartSeries, ReportFigure, TimeChart } from '../../reports/views.js';
+import type { BarChart, ChartSeries, ReportFigure, TimeChart } from '../report-views.js';
 import { periodFigures, type Figures } from './figures-sql.js';
 import {
   natureCountFigures,

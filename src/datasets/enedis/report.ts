@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sqlString } from '../../duckdb/columns.js';
 import { datesOfMonth } from '../../workflow-safe/periods.js';
 import type { DatasetReport, PeriodReportContext } from '../report-contract.js';
-import type { ReportFigure } from '../../reports/views.js';
+import type { ReportFigure } from '../report-views.js';
 import { periodBarChart } from '../period-chart.js';
 import { describeMissed, missedDeliveriesSchema, sequenceText } from './deliveries.js';
 import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';

@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../duckdb/columns.js';
 import { parisDayBounds, parisOffsetMinutes } from '../../workflow-safe/partition.js';
 import { ANOMALIES_TABLE, type DatasetReport } from '../report-contract.js';
-import type { ReportFigure, TimeChart } from '../../reports/views.js';
+import type { ReportFigure, TimeChart } from '../report-views.js';
 import { dayAnomaliesSchema, type DayAnomalies } from './day-metrics.js';
 import { periodBarChart } from '../period-chart.js';
 import { periodRowsSql } from '../period-days.js';

@@ -3,7 +3,7 @@
  * section (figures, charts, tables from its module) and a table of the days or months with their
  * status and links; the datasets without any day are named.
  */
-import type { PeriodSection } from '../views.js';
+import type { PeriodSection } from '../../datasets/report-views.js';
 import { escapeHtml, longMonth, percent } from '../format.js';
 import type { DatasetPeriod, PeriodReport } from '../period-report.js';
 import { page, statusBadge, table, tile } from './layout.js';

@@ -1,5 +1,5 @@
 /** A dataset's section of a report page: its figures as tiles, its charts drawn as SVG, its tables. */
-import type { ReportChart, ReportFigure, ReportSection, ReportTable } from '../views.js';
+import type { ReportChart, ReportFigure, ReportSection, ReportTable } from '../../datasets/report-views.js';
 import { barChart } from '../charts/bar-chart.js';
 import { timeLineChart, timeStackedChart } from '../charts/time-chart.js';
 import { escapeHtml, formatNumber, parisClock, percent, withUnit } from '../format.js';

@@ -3,9 +3,9 @@
  * (`/exports/csv?use_labels=false&delimiter=;&timezone=UTC`), so that an imported day is kept and
  * transformed exactly like a downloaded one.
  */
-import { apiRecordsToExportCsv, type ApiRecord } from './export-csv.js';
-import type { RteFile, RteRow } from './rte-file.js';
-import type { Eco2mixSource } from './sources.js';
+import { apiRecordsToExportCsv, type ApiRecord } from '../export-csv.js';
+import type { RteFile, RteRow } from './file.js';
+import type { Eco2mixSource } from '../sources.js';
 
 export interface RteDayExport {
   readonly csv: string;

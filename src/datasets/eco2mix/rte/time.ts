@@ -10,7 +10,7 @@
  *   occurrence is rejected. A file that lists the hour once gets the summer-time instants only, and
  *   the day shows the missing points in its completeness.
  */
-import { isPartitionDate, parisOffsetMinutes } from '../../workflow-safe/partition.js';
+import { isPartitionDate, parisOffsetMinutes } from '../../../workflow-safe/partition.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const FRENCH_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;

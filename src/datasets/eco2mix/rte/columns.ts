@@ -4,8 +4,8 @@
  * column names. Matched by name, never by position: columns were added over the years, and a
  * column courant does not know is ignored.
  */
-import { normaliseHeaderLabel, REQUIRED_COLUMNS } from './columns.js';
-import { ECO2MIX_EXPORT_COLUMNS } from './export-csv.js';
+import { normaliseHeaderLabel, REQUIRED_COLUMNS } from '../columns.js';
+import { ECO2MIX_EXPORT_COLUMNS } from '../export-csv.js';
 
 /** Columns of a file courant reads: the export's machine names, `date_heure` excepted (built from `date` + `heure`). */
 export type RteColumn =

@@ -4,20 +4,20 @@
  * but tab-separated text in Latin-1. Quirks handled: the zip, Latin-1 (UTF-8 also accepted), a BOM,
  * the literal `?` in a header label, one more trailing tab on data rows than on the header, the
  * disclaimer and blank lines after the data, `ND` and empty cells, rows that hold forecasts only,
- * Paris wall-clock times with the DST rule of `rte-time.ts`, older and newer column sets (matched
+ * Paris wall-clock times with the DST rule of `time.ts`, older and newer column sets (matched
  * by name), `YYYY-MM-DD` or `DD/MM/YYYY` dates. A file that is not such a file (UTF-16, binary, no
  * tab-separated header, a required column missing, a zip without one data file) throws
  * BadDataError; a bad row — a line without a tab included — is rejected with its line and reason
  * and the others kept. Every line is accounted for: read = kept + rejected + skipped by reason.
  */
-import type { RejectedRow } from '../types.js';
-import type { RowAccounting } from './accounting.js';
-import { readRteText, type RteEncoding } from './rte-bytes.js';
-import type { RteColumn } from './rte-columns.js';
-import { normalisedWords, readRteHeader, readRteLine, type RowContext, type RteRow, type RteSkip } from './rte-row.js';
-import type { Eco2mixSource } from './sources.js';
+import type { RejectedRow } from '../../types.js';
+import type { RowAccounting } from '../accounting.js';
+import { readRteText, type RteEncoding } from './bytes.js';
+import type { RteColumn } from './columns.js';
+import { normalisedWords, readRteHeader, readRteLine, type RowContext, type RteRow, type RteSkip } from './row.js';
+import type { Eco2mixSource } from '../sources.js';
 
-export type { RteRow, RteSkip } from './rte-row.js';
+export type { RteRow, RteSkip } from './row.js';
 
 export interface RteDay {
   readonly date: string;

@@ -4,8 +4,8 @@
  * it is valid UTF-8, else as Latin-1 (Windows-1252), RTE's encoding; a BOM removed.
  */
 import { unzipSync } from 'fflate';
-import { BadDataError } from '../../workflow-safe/errors.js';
-import { assertEightBitText } from '../text-encoding.js';
+import { BadDataError } from '../../../workflow-safe/errors.js';
+import { assertEightBitText } from '../../text-encoding.js';
 
 export type RteEncoding = 'latin1' | 'utf-8';
 

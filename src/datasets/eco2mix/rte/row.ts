@@ -3,13 +3,13 @@
  * a rejected row (with its line, reason and the day it names, when it names one), or a line that
  * is not a row for a named reason (blank, RTE's disclaimer). Nothing is dropped without a reason.
  */
-import { BadDataError } from '../../workflow-safe/errors.js';
-import type { RejectedRow } from '../types.js';
-import { describeFoundText } from './csv-body.js';
-import { RTE_REQUIRED_COLUMNS, RTE_TEXT_COLUMNS, rteColumn, type RteColumn } from './rte-columns.js';
-import { readRteDate, readRteTime, wallClockInstant } from './rte-time.js';
-import type { Eco2mixSource } from './sources.js';
-import { readMeasure } from './values.js';
+import { BadDataError } from '../../../workflow-safe/errors.js';
+import type { RejectedRow } from '../../types.js';
+import { describeFoundText } from '../csv-body.js';
+import { RTE_REQUIRED_COLUMNS, RTE_TEXT_COLUMNS, rteColumn, type RteColumn } from './columns.js';
+import { readRteDate, readRteTime, wallClockInstant } from './time.js';
+import type { Eco2mixSource } from '../sources.js';
+import { readMeasure } from '../values.js';
 
 /** One kept row: where it was, which source it feeds, its instant and its cells by column. */
 export interface RteRow {
