@@ -41,7 +41,11 @@ type Case = readonly [label: string, args: () => string[], named: RegExp];
 const TOO_LONG_ID = 'a'.repeat(129);
 
 const CASES: readonly Case[] = [
-  ['run --date malformed', () => ['run', '--date', '2024-02-30'], /--date: "2024-02-30"/],
+  [
+    'run --date of a day the calendar lacks',
+    () => ['run', '--date', '2024-02-30'],
+    /--date: 2024-02-30 does not exist: 2024-02 has 29 days/,
+  ],
   ['run --date missing', () => ['run', '--wait'], /required option '--date/],
   ['run --date not over', () => ['run', '--date', '2999-01-01'], /--date: 2999-01-01 is not over yet/],
   ['run --datasets unknown', () => ['run', '--date', '2024-01-01', '--datasets', 'nope'], /--datasets: expected/],
@@ -208,7 +212,11 @@ const CASES: readonly Case[] = [
 
   ['report no period', () => ['report'], /exactly one of --date D, --month YYYY-MM, --year YYYY/],
   ['report two periods', () => ['report', '--date', '2024-01-01', '--month', '2024-01'], /exactly one of --date/],
-  ['report --date malformed', () => ['report', '--date', '2024-01-32'], /--date: "2024-01-32"/],
+  [
+    'report --date of a day the calendar lacks',
+    () => ['report', '--date', '2024-01-32'],
+    /--date: 2024-01-32 does not exist: 2024-01 has 31 days/,
+  ],
   ['report --month malformed', () => ['report', '--month', '2024-13'], /--month: "2024-13" is not a month/],
   ['report --month out of range', () => ['report', '--month', '2001-01'], /--month: 2001-01 is outside/],
   ['report --year malformed', () => ['report', '--year', '24'], /--year: "24" is not a year/],

@@ -54,7 +54,9 @@ describe('RTE files', () => {
 
   it('refuses an Excel workbook saved over the .xls, saying what it is', () => {
     const ole2 = Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array<number>(504).fill(0)]);
-    expect(badDataFrom(() => parseRteFile(ole2, SAMPLE)).message).toMatch(/is an Excel workbook, not text; save it as/);
+    expect(badDataFrom(() => parseRteFile(ole2, SAMPLE)).message).toMatch(
+      /an Excel workbook, not RTE's text file: export it as the RTE text file/,
+    );
   });
 
   it('gives `courant import` the encoding in its reason', () => {
