@@ -4,6 +4,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { DatasetModule } from '../datasets/modules.js';
 import { registryProblems } from '../datasets/registry-check.js';
 import { envSchema, fullEnvSchema, type ParsedEnv } from './schema.js';
+import { sftpPickupEnvSchema, sftpProblems, sftpSources, type SftpSourceConfig } from './sftp.js';
 import { defaultDatabaseType, detectEnvironment, type DatabaseType, type StorageMode } from './environment.js';
 
 /** S3 object storage (aws mode): `s3://{bucket}/{prefix}/`, with a local read cache. */
@@ -66,7 +67,10 @@ export interface Config {
     readonly inboxScan: { readonly scheduleId: string; readonly everyMinutes: number };
     readonly revisedDays: { readonly scheduleId: string; readonly everyHours: number; readonly lookbackDays: number };
     readonly snapshots: { readonly scheduleId: string; readonly everyMinutes: number };
+    readonly sftpPickup: { readonly scheduleId: string; readonly everySeconds: number };
   };
+  /** The SFTP server of each dataset picked up from one (`{NAME}_SFTP_*`), by dataset name. */
+  readonly sftp: Readonly<Record<string, SftpSourceConfig>>;
   /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
   readonly datasets: Readonly<Record<string, unknown>>;
   readonly logLevel: ParsedEnv['LOG_LEVEL'];
@@ -142,10 +146,12 @@ export function loadConfig(env: Env, modules: readonly DatasetModule[]): Config 
       : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)),
     ...missingForMode(raw, detected.mode, databaseType),
     ...registryProblems(modules),
+    ...sftpProblems(raw, modules),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const all: Readonly<Record<string, unknown>> = parsed.data;
   const e = envSchema.parse(raw);
+  const pickup = sftpPickupEnvSchema.parse(raw);
   const dataDir = path.resolve(e.DATA_DIR);
   const region = e.AWS_REGION ?? '';
   return {
@@ -198,7 +204,9 @@ export function loadConfig(env: Env, modules: readonly DatasetModule[]): Config 
         lookbackDays: e.REVISED_DAYS_LOOKBACK_DAYS,
       },
       snapshots: { scheduleId: e.SNAPSHOT_SCHEDULE_ID, everyMinutes: e.SNAPSHOT_EVERY_MINUTES },
+      sftpPickup: { scheduleId: pickup.SFTP_PICKUP_SCHEDULE_ID, everySeconds: pickup.SFTP_PICKUP_EVERY_SECONDS },
     },
+    sftp: sftpSources(all, modules),
     datasets: Object.fromEntries(modules.map(({ dataset }) => [dataset.name, dataset.config.read(all)])),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

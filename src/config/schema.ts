@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isSlotMinutes, SLOT_MINUTES } from '../workflow-safe/slots.js';
 import type { DatasetModule } from '../datasets/modules.js';
+import { sftpEnvShape } from './sftp.js';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -224,7 +225,12 @@ export const envSchema = temporalEnvSchema
 
 export type ParsedEnv = z.infer<typeof envSchema>;
 
-/** courant's variables and those of every module, parsed together so that every problem is named at once. */
+/**
+ * courant's variables, those of every module and of their SFTP servers (`sftp.ts`), parsed together
+ * so that every problem is named at once.
+ */
 export function fullEnvSchema(modules: readonly DatasetModule[]): z.ZodObject {
-  return modules.reduce<z.ZodObject>((schema, { dataset }) => schema.extend(dataset.config.env.shape), envSchema);
+  return modules
+    .reduce<z.ZodObject>((schema, { dataset }) => schema.extend(dataset.config.env.shape), envSchema)
+    .extend(sftpEnvShape(modules));
 }

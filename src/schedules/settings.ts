@@ -1,16 +1,18 @@
-/** The schedules' settings, from the configuration (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*) and the task queue. */
+/** The schedules' settings, from the configuration (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*, SFTP_PICKUP_*) and the task queue. */
 import type { Config } from '../config/index.js';
 
 export type DailyScheduleSettings = Config['schedules']['daily'] & { readonly taskQueue: string };
 export type InboxScanSettings = Config['schedules']['inboxScan'] & { readonly taskQueue: string };
 export type RevisedDaysSettings = Config['schedules']['revisedDays'] & { readonly taskQueue: string };
 export type SnapshotScheduleSettings = Config['schedules']['snapshots'] & { readonly taskQueue: string };
+export type SftpPickupSettings = Config['schedules']['sftpPickup'] & { readonly taskQueue: string };
 
 export function scheduleSettings(config: Config): {
   daily: DailyScheduleSettings;
   inboxScan: InboxScanSettings;
   revisedDays: RevisedDaysSettings;
   snapshots: SnapshotScheduleSettings;
+  sftpPickup: SftpPickupSettings;
 } {
   const { taskQueue } = config.temporal;
   return {
@@ -18,5 +20,6 @@ export function scheduleSettings(config: Config): {
     inboxScan: { ...config.schedules.inboxScan, taskQueue },
     revisedDays: { ...config.schedules.revisedDays, taskQueue },
     snapshots: { ...config.schedules.snapshots, taskQueue },
+    sftpPickup: { ...config.schedules.sftpPickup, taskQueue },
   };
 }

@@ -51,6 +51,7 @@ export async function openWorkerResources(
         scratchDir,
         localRoots: roots,
         codeVersion: config.codeVersion,
+        sftp: config.sftp,
         ...(metrics ? { metrics } : {}),
       },
       async close() {

@@ -1,7 +1,7 @@
 /**
  * `courant schedules apply|describe|pause|unpause|trigger|backfill`: the daily schedule, the inbox
- * scan, the revised-days check and the snapshot collector, operated as code (`--inbox-scan`,
- * `--revised-days` or `--snapshots` picks one where one is meant).
+ * scan, the revised-days check, the snapshot collector and the SFTP pickup, operated as code
+ * (`--inbox-scan`, `--revised-days`, `--snapshots` or `--sftp-pickup` picks one where one is meant).
  */
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
@@ -12,6 +12,7 @@ import { dailySchedule } from '../../schedules/daily-schedule.js';
 import { inboxScanSchedule } from '../../schedules/inbox-scan-schedule.js';
 import { revisedDaysSchedule } from '../../schedules/revised-days-schedule.js';
 import { scheduleSettings } from '../../schedules/settings.js';
+import { sftpPickupSchedule } from '../../schedules/sftp-pickup-schedule.js';
 import { snapshotSchedule } from '../../schedules/snapshot-schedule.js';
 import type { ScheduleDefinition } from '../../schedules/shape.js';
 import { connectCommandClient } from '../command-client.js';
@@ -25,7 +26,8 @@ type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx:
 /**
  * The schedules of this deployment: the daily one, the inbox scan when a dataset takes dropped
  * files, the revised-days check when a dataset's days may be revised, the snapshot collector when
- * a dataset is collected during the day under this configuration.
+ * a dataset is collected during the day under this configuration, the SFTP pickup when a dataset's
+ * SFTP server is configured.
  */
 function definitions(ctx: CommandContext): ScheduleDefinition[] {
   const settings = scheduleSettings(ctx.config);
@@ -39,6 +41,7 @@ function definitions(ctx: CommandContext): ScheduleDefinition[] {
     ...(takesDrops ? [inboxScanSchedule(settings.inboxScan)] : []),
     ...(revises ? [revisedDaysSchedule(settings.revisedDays)] : []),
     ...(collects ? [snapshotSchedule(settings.snapshots)] : []),
+    ...(Object.keys(ctx.config.sftp).length > 0 ? [sftpPickupSchedule(settings.sftpPickup)] : []),
   ];
 }
 
@@ -46,6 +49,7 @@ interface PickOptions {
   readonly inboxScan?: boolean;
   readonly revisedDays?: boolean;
   readonly snapshots?: boolean;
+  readonly sftpPickup?: boolean;
 }
 
 /** The workflow of the schedule an option picks, and what to say when the deployment has none. */
@@ -64,6 +68,11 @@ const PICKS = [
     option: 'snapshots',
     workflow: 'collectSnapshots',
     none: '--snapshots: no dataset is collected during the day under this configuration (e.g. CITYFLOW_VELIB_COLLECT=true), so there is no snapshot schedule',
+  },
+  {
+    option: 'sftpPickup',
+    workflow: 'sftpPickup',
+    none: '--sftp-pickup: no SFTP server is configured (e.g. ENEDIS_SFTP_HOST), so there is no SFTP pickup schedule',
   },
 ] as const;
 
@@ -93,7 +102,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
   const schedules = program
     .command('schedules')
     .description(
-      'the daily schedule, the inbox scan, the revised-days check and the snapshot collector (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_* and SNAPSHOT_* override the defaults)',
+      'the daily schedule, the inbox scan, the revised-days check, the snapshot collector and the SFTP pickup (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_* and SFTP_PICKUP_* override the defaults)',
     );
 
   schedules
@@ -144,6 +153,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
+    .option('--sftp-pickup', 'the SFTP pickup instead of the daily one', false)
     .action(async (options: { note: unknown } & PickOptions) => {
       const note = parseNoteOption('--note', options.note);
       await withSchedules(context, async (client, picked, ctx) => {
@@ -160,6 +170,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
+    .option('--sftp-pickup', 'the SFTP pickup instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
@@ -171,10 +182,13 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
 
   schedules
     .command('trigger')
-    .description("run the daily schedule's action now (for the day before today), or scan the inbox now")
+    .description(
+      "run the daily schedule's action now (for the day before today), or scan the inbox or pick up from SFTP now",
+    )
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
+    .option('--sftp-pickup', 'the SFTP pickup instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
