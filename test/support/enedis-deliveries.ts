@@ -16,6 +16,9 @@ export const TEST_DELIVERY_KEY: DeliveryKey = {
   ivHex: 'f0e0d0c0b0a090807060504030201000',
 };
 
+/** The variables that configure `key`. */
+export const keyEnvOf = (key: DeliveryKey) => ({ ENEDIS_AES_KEY: key.keyHex, ENEDIS_AES_IV: key.ivHex });
+
 /** Another key of the same shape: a wrong one. */
 export const WRONG_DELIVERY_KEY: DeliveryKey = { keyHex: 'ff'.repeat(16), ivHex: TEST_DELIVERY_KEY.ivHex };
 

@@ -14,6 +14,7 @@ import { createDropActivities, type InboxFile } from '../../src/activities/drops
 import { writeLongLineSmartMeter, writeValueBombR151, writeWhitespaceZip } from '../support/hostile-inputs.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { activityAttempts } from '../support/activity-attempts.js';
 
 let harness: TestWorkerHarness;
 let dir: string;
@@ -30,21 +31,7 @@ afterAll(async () => {
 });
 
 /** The attempts of each activity type the workflow started. */
-async function attempts(workflowId: string): Promise<Record<string, number>> {
-  const history = await harness.client.workflow.getHandle(workflowId).fetchHistory();
-  const types = new Map<string, string>();
-  const counts: Record<string, number> = {};
-  for (const event of history.events ?? []) {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled) types.set(String(event.eventId), scheduled.activityType?.name ?? '?');
-    const started = event.activityTaskStartedEventAttributes;
-    if (started) {
-      const type = types.get(String(started.scheduledEventId)) ?? '?';
-      counts[type] = Math.max(counts[type] ?? 0, started.attempt ?? 0);
-    }
-  }
-  return counts;
-}
+const attempts = (workflowId: string) => activityAttempts(harness.client, workflowId);
 
 describe('a large hostile file given to courant ingest --wait', () => {
   it.each([
