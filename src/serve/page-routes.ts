@@ -8,6 +8,7 @@ import { parisDateOf, previousDate } from '../workflow-safe/partition.js';
 import type { ConsoleContext } from './context.js';
 import { dayGrid } from './day-cells.js';
 import { dayPage } from './day-page.js';
+import { remoteFilesOf } from './remote-files.js';
 import { gridPage } from './grid-page.js';
 import { dateSchema, datasetListSchema, PAGE_MAX_RANGE_DAYS, rangeRefinement } from './params.js';
 
@@ -46,14 +47,19 @@ export function pageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         const grid = await ctx.guard.records(() =>
           dayGrid(ctx.records, ctx.config, { from: date, to: date }, ctx.now()),
         );
-        const daily = dailyDatasetNames(registeredCatalog(ctx.config.datasets), date);
+        const catalog = registeredCatalog(ctx.config.datasets);
+        const daily = dailyDatasetNames(catalog, date);
         const shown = DATASET_NAMES.filter((d) => grid.datasets.includes(d) || daily.includes(d));
         const datasets = await ctx.guard.records(() =>
           Promise.all(
-            shown.map(async (dataset) => ({
-              cell: grid.cells.get(`${dataset}/${date}`) ?? { dataset, date, status: 'missing' as const },
-              run: await ctx.records.getDayRun(dataset, date),
-            })),
+            shown.map(async (dataset) => {
+              const run = await ctx.records.getDayRun(dataset, date);
+              return {
+                cell: grid.cells.get(`${dataset}/${date}`) ?? { dataset, date, status: 'missing' as const },
+                run,
+                remoteFiles: await remoteFilesOf(ctx.records, catalog, run),
+              };
+            }),
           ),
         );
         const hasReport =

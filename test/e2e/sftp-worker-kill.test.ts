@@ -105,6 +105,11 @@ describe('a worker killed during an SFTP download', () => {
       ]);
       expect(await readdir(inbox)).toEqual([]);
       expect((await (await pickUp(uniqueName('pickup'))).result()).started).toEqual([]);
+      // The key and the private key never reach the logs.
+      for (const worker of [first, second]) {
+        expect(worker.output()).not.toContain(TEST_DELIVERY_KEY.keyHex);
+        expect(worker.output()).not.toContain(server.privateKey.split('\n')[1]);
+      }
     } finally {
       await files.close();
     }

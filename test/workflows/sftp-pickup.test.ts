@@ -28,6 +28,7 @@ import {
   WRONG_DELIVERY_KEY,
 } from '../support/enedis-deliveries.js';
 import { uniqueName } from '../support/names.js';
+import { rawGet, startConsole } from '../support/console-server.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
 import { startTcpGate } from '../support/tcp-gate.js';
@@ -124,6 +125,19 @@ describe('the SFTP pickup of encrypted Enedis deliveries', () => {
       const fetched = await energies(picked, from, to);
       expect(fetched).toEqual(await energies(byHand, from, to));
       expect(fetched.length).toBeGreaterThan(0);
+    }
+    const console = await startConsole({
+      config: picked.config,
+      records,
+      objects: picked.resources.deps.objects,
+      tokens: null,
+    });
+    try {
+      const page = await rawGet(console.origin, '/days/2024-04-04');
+      expect(page.body).toContain('From the SFTP server');
+      expect(page.body).toContain(`<span class="remote-file">${FIXTURE_DELIVERIES[0].name}</span>`);
+    } finally {
+      await console.close();
     }
     expect(await energies(picked, '2024-07-01', '2024-07-29')).toContainEqual(
       expect.objectContaining({ prm: '99147508449444', class: 'BASE', energy_kwh: 100, verdict: 'real' }),
