@@ -7,7 +7,7 @@
  *
  *   node --import tsx bench/console/grid-bench.ts [--smoke] [--runs N] [--out FILE]
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,6 +26,7 @@ import { resolveTool } from '../../src/stack/tools.js';
 import { createStorage } from '../../src/storage/index.js';
 import { blockedRun, failedRun, succeededRun } from '../../test/support/console-days.js';
 import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
+import { writeResultsSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 
 const SECTION = '## Console grid';
@@ -58,18 +59,6 @@ function records(dates: readonly string[]) {
       return { _id: `${dataset}/${date}`, ...run };
     }),
   );
-}
-
-async function writeSection(file: string, section: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const start = text.indexOf(`${SECTION}\n`);
-  if (start < 0) {
-    await writeFile(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + SECTION.length);
-  await writeFile(file, `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`);
 }
 
 async function main(): Promise<void> {
@@ -168,7 +157,7 @@ async function main(): Promise<void> {
       `- How: the grid reads the compact status document kept beside each day record (\`day_statuses\`: dataset, date, status, and a failed day's error type) instead of the records themselves, which FerretDB reads whole whatever the projection; the error type in it spares reading the records of failed days. At the same load, the same range query over the day records took ${Math.round(fromRecords)} ms against ${ms(statuses)} over the status documents; the figures taken before the status documents existed (10483 ms for the request, 8588 ms of it that query) were taken at load 12.3. The page itself ${ms(render)}. The machine (2 shared cores) had a load average of ${os.loadavg()[0]?.toFixed(1)} at the end.`,
       '',
     ].join('\n');
-    await writeSection(out, section);
+    await writeResultsSection(out, SECTION, section);
     process.stdout.write(`${section}\n→ ${out}\n`);
   } finally {
     await store.stop();

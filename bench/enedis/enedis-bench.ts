@@ -13,14 +13,14 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import os from 'node:os';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 import { BENCH_DIR, runChild, trackChild, tsNode } from '../lib/child.js';
-import { int, mb, seconds, table } from '../lib/markdown.js';
+import { int, mb, seconds, table, writeResultsSection } from '../lib/markdown.js';
 import { cpuSeconds } from '../lib/proc.js';
 import { startBenchServers } from '../lib/servers.js';
 import { startWorkerProcess } from '../orchestration/worker-process.js';
@@ -300,18 +300,6 @@ function sectionMarkdown(sizes: Sizes, month: MonthResult, file: FileResult, smo
   ].join('\n');
 }
 
-/** Replaces the Enedis section of `file` (or appends it), leaving every other section as it is. */
-async function writeSection(file: string, section: string): Promise<void> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const start = text.indexOf(`${SECTION}\n`);
-  if (start < 0) {
-    await writeFile(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + SECTION.length);
-  await writeFile(file, `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`);
-}
-
 /** Runs the Enedis bench and writes its section of `options.out`. */
 export async function benchEnedis(options: EnedisBenchOptions): Promise<void> {
   const sizes = options.smoke ? SMOKE : FULL;
@@ -320,7 +308,7 @@ export async function benchEnedis(options: EnedisBenchOptions): Promise<void> {
     const month = await benchMonth(sizes, { ...options, workDir: work });
     const file = await benchFile(sizes, { ...options, workDir: work });
     const section = sectionMarkdown(sizes, month, file, options.smoke);
-    await writeSection(options.out, section);
+    await writeResultsSection(options.out, SECTION, section);
     process.stdout.write(`${section}\n`);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,4 +1,19 @@
-/** Markdown tables and number formats for RESULTS.md. */
+/** Markdown tables and number formats for RESULTS.md, and the writing of one of its sections. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Replaces the section `heading` (`## …`) of `file` with `section` (or appends it), leaving every other section as it is. */
+export async function writeResultsSection(file: string, heading: string, section: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const start = text.indexOf(`${heading}\n`);
+  if (start < 0) {
+    await writeFile(file, `${text.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + heading.length);
+  await writeFile(file, `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`);
+}
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
