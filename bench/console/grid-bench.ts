@@ -13,12 +13,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
-import { pino } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
 import { dayGrid } from '../../src/serve/day-cells.js';
 import { gridPage } from '../../src/serve/grid-page.js';
-import { buildConsoleServer } from '../../src/serve/server.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { freePort } from '../../src/stack/ports.js';
 import { startDocumentStore } from '../../src/stack/servers.js';
@@ -26,6 +24,7 @@ import { resolveTool } from '../../src/stack/tools.js';
 import { createStorage } from '../../src/storage/index.js';
 import { blockedRun, failedRun, succeededRun } from '../../test/support/console-days.js';
 import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
+import { startBenchConsole } from '../lib/console.js';
 import { writeResultsSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 
@@ -97,15 +96,8 @@ async function main(): Promise<void> {
     started = performance.now();
     await storage.prepare();
     const laterStart = performance.now() - started;
-    const app = await buildConsoleServer({
-      records: storage.records,
-      objects: storage.objects,
-      stores: { records: 'the document store', objects: 'DATA_DIR' },
-      config,
-      logger: pino({ level: 'silent' }),
-      tokens: null,
-    });
-    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    const app = await startBenchConsole(storage, config);
+    const { origin } = app;
     const now = new Date();
     const total: number[] = [];
     const read: number[] = [];

@@ -16,10 +16,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
-import { buildConsoleServer } from '../../src/serve/server.js';
 import { createStorage } from '../../src/storage/index.js';
 import { nextDate, previousDate } from '../../src/workflow-safe/partition.js';
 import { encrypted, keyEnvOf, TEST_DELIVERY_KEY, zipOf } from '../../test/support/enedis-deliveries.js';
@@ -28,6 +26,7 @@ import { runCli } from '../../test/support/run-cli.js';
 import { startSftpServer } from '../../test/support/sftp-server.js';
 import { startWorkerProcess } from '../../test/support/worker-process.js';
 import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
+import { startBenchConsole } from '../lib/console.js';
 import { writeResultsSection } from '../lib/markdown.js';
 import { cpuSeconds } from '../lib/proc.js';
 import { startBenchServers } from '../lib/servers.js';
@@ -77,15 +76,8 @@ async function main(): Promise<void> {
     if (applied.code !== 0) throw new Error(`courant schedules apply failed:\n${applied.stderr}`);
     const config = loadConfig(env, DATASET_MODULES);
     const storage = await createStorage(config);
-    const app = await buildConsoleServer({
-      records: storage.records,
-      objects: storage.objects,
-      stores: { records: 'the document store', objects: 'DATA_DIR' },
-      config,
-      logger: pino({ level: 'silent' }),
-      tokens: null,
-    });
-    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    const app = await startBenchConsole(storage, config);
+    const { origin } = app;
     const interval = config.schedules.sftpPickup.everySeconds;
     const delays: number[] = [];
     for (let run = 0; run < runs; run += 1) {

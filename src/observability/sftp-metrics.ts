@@ -20,24 +20,21 @@ export interface SftpRecorder {
 
 export function createSftpMetrics(registry: Registry, datasets: readonly string[]): SftpRecorder {
   const registers = [registry];
-  const files = new Counter({
-    name: 'courant_sftp_files_fetched_total',
-    help: 'Files fetched from a dataset’s SFTP server into its inbox, by dataset.',
-    labelNames: ['dataset'] as const,
-    registers,
-  });
-  const bytes = new Counter({
-    name: 'courant_sftp_fetched_bytes_total',
-    help: 'Bytes fetched from a dataset’s SFTP server, by dataset.',
-    labelNames: ['dataset'] as const,
-    registers,
-  });
-  const failures = new Counter({
-    name: 'courant_sftp_failures_total',
-    help: 'Failed pickup attempts, by dataset and kind (host-key | auth | transient).',
-    labelNames: ['dataset', 'kind'] as const,
-    registers,
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter({ name, help, labelNames, registers });
+  const files = counter(
+    'courant_sftp_files_fetched_total',
+    'Files fetched from a dataset’s SFTP server into its inbox, by dataset.',
+    ['dataset'],
+  );
+  const bytes = counter('courant_sftp_fetched_bytes_total', 'Bytes fetched from a dataset’s SFTP server, by dataset.', [
+    'dataset',
+  ]);
+  const failures = counter(
+    'courant_sftp_failures_total',
+    'Failed pickup attempts, by dataset and kind (host-key | auth | transient).',
+    ['dataset', 'kind'],
+  );
   const pendingAge = new Gauge({
     name: 'courant_sftp_pending_newest_age_seconds',
     help: 'Age (from its time on the server) of the newest remote file not yet ingested, by dataset; 0 when none waits.',

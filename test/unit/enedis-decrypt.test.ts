@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { plainDelivery } from '../../src/datasets/enedis/decrypt.js';
 import { enedisDrop } from '../../src/datasets/enedis/drop.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
-import { BadDataError } from '../../src/workflow-safe/errors.js';
+import { badDataFromAsync } from '../support/bad-data.js';
 import {
   encrypted,
   encryptedFixture,
@@ -38,15 +38,6 @@ async function days(local: string, name: string, withKey = true) {
   });
 }
 
-async function refusal(work: Promise<unknown>): Promise<BadDataError> {
-  const error = await work.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(BadDataError);
-  return error as BadDataError;
-}
-
 describe('an encrypted Enedis delivery', () => {
   it.each(FIXTURE_DELIVERIES)('$flow: decrypts to the zip and covers the same days as the plain file', async (d) => {
     const plainZip = zipOf({ [d.fixture]: await fixtureFlow(d.fixture) });
@@ -66,21 +57,23 @@ describe('an encrypted Enedis delivery', () => {
 
   it('refuses a wrong key, saying so', async () => {
     const sealed = await file('wrong-key', await encryptedFixture('electricore_r151.xml', WRONG_DELIVERY_KEY));
-    const error = await refusal(days(sealed, 'inbox/enedis/wrong-key.zip'));
+    const error = await badDataFromAsync(() => days(sealed, 'inbox/enedis/wrong-key.zip'));
     expect(error.location).toEqual({ file: 'inbox/enedis/wrong-key.zip' });
     expect(error.message).toMatch(/wrong AES key or IV/);
   });
 
   it('refuses a file cut short, saying it is truncated', async () => {
     const whole = await encryptedFixture('electricore_r151.xml');
-    const error = await refusal(days(await file('cut', whole.subarray(0, whole.length - 5)), 'inbox/enedis/cut.zip'));
+    const error = await badDataFromAsync(async () =>
+      days(await file('cut', whole.subarray(0, whole.length - 5)), 'inbox/enedis/cut.zip'),
+    );
     expect(error.message).toMatch(/truncated \(\d+ bytes is not a whole number of 16-byte AES blocks\)/);
   });
 
   it('refuses a bad padding, saying so', async () => {
     const whole = await encryptedFixture('electricore_r151.xml');
     // Cut at a block boundary: every block decrypts, the last one's padding does not.
-    const error = await refusal(
+    const error = await badDataFromAsync(async () =>
       days(await file('cut-block', whole.subarray(0, whole.length - 16)), 'inbox/enedis/x.zip'),
     );
     expect(error.message).toMatch(/bad padding in its last AES block/);
@@ -88,7 +81,7 @@ describe('an encrypted Enedis delivery', () => {
 
   it('refuses an encrypted delivery when no key is configured, naming the variables', async () => {
     const sealed = await file('no-key', await encryptedFixture('electricore_r151.xml'));
-    const error = await refusal(days(sealed, 'inbox/enedis/no-key.zip', false));
+    const error = await badDataFromAsync(() => days(sealed, 'inbox/enedis/no-key.zip', false));
     expect(error.message).toMatch(/no AES key is configured \(ENEDIS_AES_KEY, ENEDIS_AES_IV\)/);
   });
 });
