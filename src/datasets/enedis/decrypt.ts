@@ -1,7 +1,7 @@
 /**
  * Enedis deliveries as they come off the SFTP: a zip encrypted with AES in CBC mode, PKCS#7
  * padding, with the key and IV Enedis gives the supplier (hex). A file that already starts as a
- * zip or as XML is read as it is, so the inbox stays usable by hand; any other file is decrypted
+ * zip or as XML (or as any text) is read as it is, so the inbox stays usable by hand; any other file is decrypted
  * into the scratch folder before its zip is read. What cannot be decrypted is bad data of the
  * file, saying which: a wrong key or IV (the first block does not decrypt to a zip), a file cut
  * short (not a whole number of blocks), a bad padding (its last block), or no key configured.
@@ -28,6 +28,10 @@ export function opensPlainDelivery(start: Buffer): boolean {
   const text = start.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? start.subarray(UTF8_BOM.length) : start;
   return /^\s*</.test(text.subarray(0, 64).toString('latin1'));
 }
+
+/** Bytes no text holds (controls but tab, line feed, carriage return): ciphertext has about one in eight. */
+const looksBinary = (start: Buffer) =>
+  start.some((byte) => byte < 0x09 || (byte > 0x0d && byte < 0x20) || byte === 0x7f);
 
 const cipherName = (key: Buffer) => `aes-${key.length * 8}-cbc`;
 
@@ -62,7 +66,8 @@ export async function plainDelivery(
   key: DeliveryKey | undefined,
 ): Promise<string> {
   const { start, size } = await firstBytes(local, 64);
-  if (size === 0 || opensPlainDelivery(start)) return local;
+  // Text that is not XML is left to the flow reader, which names its line and column.
+  if (size === 0 || opensPlainDelivery(start) || !looksBinary(start)) return local;
   const refuse = (problem: string, cause?: unknown) =>
     new BadDataError({ file: name }, problem, cause === undefined ? undefined : { cause });
   if (!key)
