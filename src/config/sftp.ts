@@ -17,7 +17,7 @@ export const sftpPickupEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'letters, digits, . _ - (at most 100)' })
     .default('courant-sftp-pickup'),
-  /** How often each configured server is listed: 30 s keeps a delivery's delay under a minute (bench/RESULTS.md). */
+  /** How often each configured server is listed: 30 s, chosen for a delivery in the API within a minute (bench/sftp/delivery-delay.ts). */
   SFTP_PICKUP_EVERY_SECONDS: z.coerce.number().int().min(10).max(86_400).default(30),
 });
 
