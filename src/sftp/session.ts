@@ -103,6 +103,10 @@ export async function openSftp(source: SftpSourceConfig, timeoutMs: number): Pro
   };
   const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
     client.once('error', (error) => reject(classify(source, refused ?? error)));
+    // A connection closed before it is ready, without an error of its own (a rejection after ready is no-op).
+    client.once('close', () =>
+      reject(refused ?? new SftpError('transient', `SFTP ${where(source)}: the connection closed before it was ready`)),
+    );
     client.once('ready', () =>
       client.sftp((error, wrapper) => (error ? reject(classify(source, error)) : resolve(wrapper))),
     );

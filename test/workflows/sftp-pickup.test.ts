@@ -122,9 +122,7 @@ describe('the SFTP pickup of encrypted Enedis deliveries', () => {
       ['2024-04-04', '2024-04-04'],
       ['2024-10-01', '2024-10-05'],
     ] as const) {
-      const fetched = await energies(picked, from, to);
-      expect(fetched).toEqual(await energies(byHand, from, to));
-      expect(fetched.length).toBeGreaterThan(0);
+      expect(await energies(picked, from, to)).toEqual(await energies(byHand, from, to));
     }
     const console = await startConsole({
       config: picked.config,
