@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import { freePort, isListening } from '../../src/stack/ports.js';
 
 /** Debian installs sshd here; SSHD_PATH overrides it. */
@@ -41,9 +41,9 @@ export async function startSftpServer(): Promise<SftpTestServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-sshd-'));
   const remoteDir = path.join(dir, 'remote');
   await mkdir(remoteDir);
-  const host = utils.generateKeyPairSync('ed25519');
-  const other = utils.generateKeyPairSync('ed25519');
-  const user = utils.generateKeyPairSync('ed25519');
+  const host = ssh2.utils.generateKeyPairSync('ed25519');
+  const other = ssh2.utils.generateKeyPairSync('ed25519');
+  const user = ssh2.utils.generateKeyPairSync('ed25519');
   await writeFile(path.join(dir, 'host_key'), host.private, { mode: 0o600 });
   await writeFile(path.join(dir, 'authorized_keys'), `${user.public}\n`, { mode: 0o600 });
   const port = await freePort();

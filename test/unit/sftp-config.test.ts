@@ -1,6 +1,6 @@
 /** The SFTP pickup's configuration and its host key check, without a server. */
 import { createHmac, randomBytes } from 'node:crypto';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
@@ -74,7 +74,7 @@ describe('the SFTP variables', () => {
 
 describe('the host key check', () => {
   const key = () => {
-    const pair = utils.generateKeyPairSync('ed25519');
+    const pair = ssh2.utils.generateKeyPairSync('ed25519');
     const [type = '', base64 = ''] = pair.public.split(' ');
     return { line: `${type} ${base64}`, blob: Buffer.from(base64, 'base64') };
   };
