@@ -39,6 +39,7 @@ const ROOMS = [
   ['activities', 'activities never import workflows, the CLI or the worker (shared types live in src/workflow-safe).'],
   ['observability', 'observability is imported by the worker and the activities, never the reverse.'],
   ['schedules', 'schedules are code the CLI applies.'],
+  ['sftp', 'an SFTP connection knows its configuration only.'],
   ['client', 'the client names workflows by the signatures in src/workflow-safe/workflow-types.ts.'],
   ['reports', 'the report shell renders what the datasets give through their contract.'],
   ['quality', "quality checks run over a dataset's tables."],

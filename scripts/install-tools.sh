@@ -9,6 +9,8 @@
 #   cfn-lint        - CloudFormation linter for the CDK stack's test, a Python venv from PyPI (deploy/cdk/cfn-lint-requirements.txt)
 #   prometheus      - Debian's prometheus package (prometheus + promtool), unpacked into .tools/prometheus for test/observability
 #   schemathesis    - the OpenAPI fuzzer run against `courant serve`, a Python venv from PyPI (test/serve/fuzz/requirements.txt)
+#   sshd            - OpenSSH's sshd (Debian's openssh-server) for the SFTP tests, installed with apt-get when run as
+#                     root (it needs its privilege-separation user); the tests run it in the foreground, never as a service
 # A tool already installed at the pinned version is reused (stamp files); nothing is downloaded but
 # Go modules, Maven Central artifacts, PyPI packages and Debian's prometheus package. DynamoDB Local needs Java 17+ and Maven;
 # without them it is skipped with a warning (local mode and the demo do not need it; the aws-mode
@@ -143,7 +145,24 @@ install_prometheus() {
   echo "$candidate" >"$dest/stamp"
 }
 
-ALL_TOOLS=(temporal ferretdb minio dynamodb-local cfn-lint schemathesis prometheus)
+install_sshd() {
+  if [ -x /usr/sbin/sshd ]; then log "sshd ($(dpkg-query -W -f '${Version}' openssh-server 2>/dev/null || echo unknown)): present"; return; fi
+  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+    log "sshd: skipped (needs root and apt-get: apt-get install openssh-server); only the SFTP tests need it"
+    return
+  fi
+  local candidate
+  candidate="$(apt-cache policy openssh-server 2>/dev/null | awk '/Candidate:/ {print $2}')"
+  if [ -z "$candidate" ] || [ "$candidate" = "(none)" ]; then
+    log "sshd: no package lists yet; apt-get update"
+    apt-get update -qq || log "sshd: apt-get update failed"
+  fi
+  log "sshd: apt-get install openssh-server (no service is started in a container; the tests start their own)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server >/dev/null ||
+    log "sshd: apt-get install openssh-server failed; only the SFTP tests need it"
+}
+
+ALL_TOOLS=(temporal ferretdb minio dynamodb-local cfn-lint schemathesis prometheus sshd)
 if [ "$#" -eq 0 ]; then set -- "${ALL_TOOLS[@]}"; fi
 wanted=" "
 for tool in "$@"; do
@@ -164,4 +183,6 @@ if wants temporal; then install_temporal; fi
 if wants ferretdb; then install_ferretdb; fi
 if wants minio; then install_minio; fi
 for pid in ${downloads[@]+"${downloads[@]}"}; do wait "$pid"; done
+# apt-get after the downloads: prometheus' apt-get update must not hold the package lists meanwhile.
+if wants sshd; then install_sshd; fi
 log "ready in $root/.tools:${wanted% }"

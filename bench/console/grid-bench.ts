@@ -12,17 +12,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
-import { pino } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { registeredCatalog } from '../../src/datasets/catalog.js';
 import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
 import { dayGrid } from '../../src/serve/day-cells.js';
 import { gridPage } from '../../src/serve/grid-page.js';
-import { buildConsoleServer } from '../../src/serve/server.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { createStorage } from '../../src/storage/index.js';
 import { blockedRun, failedRun, succeededRun } from '../../test/support/console-days.js';
 import { installChildCleanup } from '../lib/child.js';
+import { startBenchConsole } from '../lib/console.js';
 import { startBenchDocumentStore } from '../lib/servers.js';
 import { sectionBenchOptions, writeSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
@@ -81,16 +80,8 @@ async function main(): Promise<void> {
     started = performance.now();
     await storage.prepare();
     const laterStart = performance.now() - started;
-    const app = await buildConsoleServer({
-      records: storage.records,
-      objects: storage.objects,
-      stores: { records: 'the document store', objects: 'DATA_DIR' },
-      config,
-      catalog,
-      logger: pino({ level: 'silent' }),
-      tokens: null,
-    });
-    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    const app = await startBenchConsole(storage, config, catalog);
+    const { origin } = app;
     const now = new Date();
     const total: number[] = [];
     const read: number[] = [];

@@ -1,5 +1,6 @@
 /** What activities are built with: clients made once by the worker and injected. */
 import type { DuckDBInstance } from '@duckdb/node-api';
+import type { SftpSourceConfig } from '../config/index.js';
 import type { DatasetCatalog } from '../datasets/modules.js';
 import type { LocalRoot } from '../faults/storage-misconfigured.js';
 import type { ActivityMetrics } from '../observability/metrics.js';
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   /** The local directories the activities write, to name the variable when one cannot be written. */
   readonly localRoots: readonly LocalRoot[];
   readonly codeVersion: string;
+  /** The SFTP server of each dataset picked up from one, by dataset name; absent: none. */
+  readonly sftp?: Readonly<Record<string, SftpSourceConfig>>;
   /** Where activities count finished days and source requests; absent when metrics are off. */
   readonly metrics?: ActivityMetrics;
 }

@@ -19,6 +19,7 @@ import type { ActivityDeps } from './deps.js';
 import { isStorageKey, quarantineOddEntries, renameUnsafeEntries } from './inbox-entries.js';
 import { badDataFailure } from './failures.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
+import { observeSftpDelivery } from './sftp-pickup.js';
 
 export interface ClaimDropInput {
   readonly dataset: DatasetName;
@@ -169,7 +170,8 @@ export function createDropActivities(deps: ActivityDeps) {
 
   /**
    * Removes a dropped file from the inbox once every day it covers succeeded — only if the inbox
-   * still holds the same bytes (a file replaced meanwhile stays for its own ingestion).
+   * still holds the same bytes (a file replaced meanwhile stays for its own ingestion). A file
+   * fetched by SFTP has its delay from the server to its days' records observed.
    */
   async function releaseDrop(input: { readonly inboxKey: string; readonly sha256: string }): Promise<boolean> {
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'release-'));
@@ -179,6 +181,7 @@ export function createDropActivities(deps: ActivityDeps) {
       await deps.objects.getToFile(input.inboxKey, local);
       if ((await sha256OfFile(local)) !== input.sha256) return false;
       await deps.objects.delete(input.inboxKey);
+      await observeSftpDelivery(deps, input.inboxKey, input.sha256);
       return true;
     } finally {
       await rm(scratch, { recursive: true, force: true });

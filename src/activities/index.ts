@@ -13,6 +13,7 @@ import { createPlanActivities } from './plan.js';
 import { createQualityActivities } from './quality.js';
 import { createReportActivities } from './report.js';
 import { createRevisedDaysActivities } from './revised-days.js';
+import { createSftpActivities } from './sftp-pickup.js';
 import { createSnapshotActivities } from './snapshots.js';
 import { withHeartbeats } from './heartbeat.js';
 import { createTransformActivities } from './transform.js';
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createRevisedDaysActivities(deps),
       ...createSnapshotActivities(deps),
       ...createVerifyActivities(deps),
+      ...createSftpActivities(deps),
     },
     deps.localRoots,
   );

@@ -1,7 +1,9 @@
 /** loadConfig(env): parse the environment once, at the composition root, into a typed Config. */
 import path from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
-import { envSchema, fullEnvSchema, type ModuleVariables, type ParsedEnv } from './schema.js';
+import type { ModuleVariables } from './module-variables.js';
+import { envSchema, fullEnvSchema, type ParsedEnv } from './schema.js';
+import { sftpPickupEnvSchema, sftpProblems, sftpSources, type SftpSourceConfig } from './sftp.js';
 import { defaultDatabaseType, detectEnvironment, type DatabaseType, type StorageMode } from './environment.js';
 
 /** Requests a minute a client of `courant serve` may make when SERVE_RATE_LIMIT is unset. */
@@ -73,7 +75,10 @@ export interface Config {
       readonly everyHours: number;
       readonly lookbackDays: number;
     };
+    readonly sftpPickup: { readonly scheduleId: string; readonly everySeconds: number };
   };
+  /** The SFTP server of each dataset picked up from one (`{NAME}_SFTP_*`), by dataset name. */
+  readonly sftp: Readonly<Record<string, SftpSourceConfig>>;
   /** Each dataset module's own configuration, by module name (what its `config.read` returned). */
   readonly datasets: Readonly<Record<string, unknown>>;
   readonly logLevel: ParsedEnv['LOG_LEVEL'];
@@ -154,10 +159,12 @@ export function loadConfig(env: Env, modules: readonly ModuleVariables[]): Confi
       ? []
       : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)),
     ...missingForMode(raw, detected.mode, databaseType),
+    ...sftpProblems(raw, modules),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const all: Readonly<Record<string, unknown>> = parsed.data;
   const e = envSchema.parse(raw);
+  const pickup = sftpPickupEnvSchema.parse(raw);
   const dataDir = path.resolve(e.DATA_DIR);
   const region = e.AWS_REGION ?? '';
   return {
@@ -216,7 +223,9 @@ export function loadConfig(env: Env, modules: readonly ModuleVariables[]): Confi
         everyHours: e.VERIFY_EVERY_HOURS,
         lookbackDays: e.VERIFY_LOOKBACK_DAYS,
       },
+      sftpPickup: { scheduleId: pickup.SFTP_PICKUP_SCHEDULE_ID, everySeconds: pickup.SFTP_PICKUP_EVERY_SECONDS },
     },
+    sftp: sftpSources(all, modules),
     datasets: Object.fromEntries(modules.map(({ dataset }) => [dataset.name, dataset.config.read(all)])),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

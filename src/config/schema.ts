@@ -1,6 +1,8 @@
 /** The environment schema, one zod object per concern (docs/configuration.md lists every variable). */
 import { z } from 'zod';
 import { isSlotMinutes, SLOT_MINUTES } from '../workflow-safe/slots.js';
+import type { ModuleVariables } from './module-variables.js';
+import { sftpEnvShape } from './sftp.js';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -241,17 +243,11 @@ export const envSchema = temporalEnvSchema
 export type ParsedEnv = z.infer<typeof envSchema>;
 
 /**
- * What the configuration reads of a module with variables of its own (a dataset's): its name, its
- * variables with their defaults, and how its typed configuration is read from the parsed ones.
+ * courant's variables, those of every module and of their SFTP servers (`sftp.ts`), parsed together
+ * so that every problem is named at once.
  */
-export interface ModuleVariables {
-  readonly dataset: {
-    readonly name: string;
-    readonly config: { readonly env: z.ZodObject; read(env: Readonly<Record<string, unknown>>): unknown };
-  };
-}
-
-/** courant's variables and those of every module, parsed together so that every problem is named at once. */
 export function fullEnvSchema(modules: readonly ModuleVariables[]): z.ZodObject {
-  return modules.reduce<z.ZodObject>((schema, { dataset }) => schema.extend(dataset.config.env.shape), envSchema);
+  return modules
+    .reduce<z.ZodObject>((schema, { dataset }) => schema.extend(dataset.config.env.shape), envSchema)
+    .extend(sftpEnvShape(modules));
 }

@@ -9,6 +9,7 @@ import type { ReadOrigin } from '../storage/object-store.js';
 import type { RowCounts } from '../workflow-safe/day-records.js';
 import { Freshness } from './freshness.js';
 import { createMetricSet, type MetricSet } from './metric-set.js';
+import { createSftpMetrics, type SftpRecorder } from './sftp-metrics.js';
 
 /** A dataset-day run as it finished: what `finishDayRun` records. */
 export interface FinishedDay {
@@ -43,11 +44,16 @@ const AREAS = new Set([
 ]);
 
 /** What the activities record: a finished day, a source request and a revised day. */
-export type ActivityMetrics = Pick<CourantMetrics, 'dayFinished' | 'sourceRequest' | 'dayRevised' | 'outputsVerified'>;
+export type ActivityMetrics = Pick<
+  CourantMetrics,
+  'dayFinished' | 'sourceRequest' | 'dayRevised' | 'outputsVerified' | 'sftp'
+>;
 
 export class CourantMetrics {
   readonly registry = new Registry();
   readonly freshness: Freshness;
+  /** The SFTP pickup's metrics, labelled by the dataset's label. */
+  readonly sftp: SftpRecorder;
   private readonly m: MetricSet;
   private readonly datasets: ReadonlySet<string>;
   private readonly cacheEnabled: boolean;
@@ -57,6 +63,10 @@ export class CourantMetrics {
     this.freshness = new Freshness(this.registry, options.now);
     this.datasets = new Set(options.datasets.map((d) => d.name));
     this.cacheEnabled = options.cacheEnabled;
+    this.sftp = createSftpMetrics(
+      this.registry,
+      options.datasets.map((d) => d.name),
+    );
     collectDefaultMetrics({ register: this.registry });
     this.m.buildInfo.set({ code_version: options.codeVersion }, 1);
     for (const { name, dueHours } of options.datasets) {

@@ -1,4 +1,4 @@
-/** The schedules' settings, from the configuration (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*, VERIFY_*) and the task queue. */
+/** The schedules' settings, from the configuration (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*, VERIFY_*, SFTP_PICKUP_*) and the task queue. */
 import type { Config } from '../config/index.js';
 
 export type DailyScheduleSettings = Config['schedules']['daily'] & { readonly taskQueue: string };
@@ -6,6 +6,7 @@ export type InboxScanSettings = Config['schedules']['inboxScan'] & { readonly ta
 export type RevisedDaysSettings = Config['schedules']['revisedDays'] & { readonly taskQueue: string };
 export type SnapshotScheduleSettings = Config['schedules']['snapshots'] & { readonly taskQueue: string };
 export type VerifyScheduleSettings = Config['schedules']['verify'] & { readonly taskQueue: string };
+export type SftpPickupSettings = Config['schedules']['sftpPickup'] & { readonly taskQueue: string };
 
 export function scheduleSettings(config: Config): {
   daily: DailyScheduleSettings;
@@ -13,6 +14,7 @@ export function scheduleSettings(config: Config): {
   revisedDays: RevisedDaysSettings;
   snapshots: SnapshotScheduleSettings;
   verify: VerifyScheduleSettings;
+  sftpPickup: SftpPickupSettings;
 } {
   const { taskQueue } = config.temporal;
   return {
@@ -21,5 +23,6 @@ export function scheduleSettings(config: Config): {
     revisedDays: { ...config.schedules.revisedDays, taskQueue },
     snapshots: { ...config.schedules.snapshots, taskQueue },
     verify: { ...config.schedules.verify, taskQueue },
+    sftpPickup: { ...config.schedules.sftpPickup, taskQueue },
   };
 }

@@ -1,13 +1,14 @@
 /**
  * `/days/{date}`: each dataset's record of the day: status, attempt, stage, rows, the error with
- * what to do, the quality checks, the run in the Temporal Web UI and the command that re-runs it.
+ * what to do, the quality checks, the run in the Temporal Web UI, the command that re-runs it, and
+ * the files on an SFTP server its readings came from.
  */
 import { escapeHtml, formatNumber, longDay } from '../reports/format.js';
 import { statusBadge, table } from '../reports/html/layout.js';
 import { whatToDo } from '../workflow-safe/failure-advice.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { blockingChecks } from '../workflow-safe/quality.js';
-import type { DayRun } from '../storage/records.js';
+import type { DayRun, SftpFileRecord } from '../storage/records.js';
 import { consolePage } from './console-page.js';
 import type { DayCell } from '../day-status/cells.js';
 import { DAY_STATUS_LABEL } from '../day-status/status.js';
@@ -15,7 +16,12 @@ import { DAY_STATUS_LABEL } from '../day-status/status.js';
 export interface DayPageInput {
   readonly date: string;
   /** Each dataset shown, with its cell and its record when there is one. */
-  readonly datasets: ReadonlyArray<{ readonly cell: DayCell; readonly run: DayRun | null }>;
+  readonly datasets: ReadonlyArray<{
+    readonly cell: DayCell;
+    readonly run: DayRun | null;
+    /** The files fetched by SFTP among the run's inputs (`remote-files.ts`). */
+    readonly remoteFiles?: readonly SftpFileRecord[];
+  }>;
   /** TEMPORAL_UI_URL and the namespace; null: no links. */
   readonly temporalUi: { readonly url: string; readonly namespace: string } | null;
   /** Whether the day's HTML report is stored. */
@@ -63,7 +69,27 @@ function facts(entries: ReadonlyArray<readonly [string, string]>): string {
   return `<dl class="facts">${entries.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
 
-function recordSection(date: string, cell: DayCell, run: DayRun | null, ui: DayPageInput['temporalUi']): string {
+function remoteFilesTable(files: readonly SftpFileRecord[]): string {
+  if (files.length === 0) return '';
+  return (
+    `<h3>From the SFTP server</h3>` +
+    table(
+      ['file on the server', 'its time there', 'fetched', 'bytes'],
+      files.map((f) => [
+        `<span class="remote-file">${escapeHtml(f.name)}</span>`,
+        escapeHtml(f.mtime),
+        escapeHtml(f.fetchedAt),
+        formatNumber(f.size),
+      ]),
+    )
+  );
+}
+
+function recordSection(
+  date: string,
+  { cell, run, remoteFiles }: DayPageInput['datasets'][number],
+  ui: DayPageInput['temporalUi'],
+): string {
   const title = `<h2>${escapeHtml(cell.dataset)} ${statusBadge(DAY_STATUS_LABEL[cell.status])}</h2>`;
   const commands = rerunCommands(date, cell.dataset, run)
     .map((c) => `<pre class="command">${escapeHtml(c)}</pre>`)
@@ -99,6 +125,7 @@ function recordSection(date: string, cell: DayCell, run: DayRun | null, ui: DayP
       ['code version', escapeHtml(run.codeVersion)],
     ]) +
     error +
+    remoteFilesTable(remoteFiles ?? []) +
     `<h3>Quality checks</h3>${checksTable(run)}<p>Re-run the day (safe: every step is idempotent):</p>${commands}</section>`
   );
 }
@@ -110,8 +137,7 @@ export function dayPage(input: DayPageInput): string {
   return consolePage({
     title: input.date,
     subtitle: `${longDay(input.date)}, Paris day: each dataset's record.`,
-    body:
-      report + input.datasets.map(({ cell, run }) => recordSection(input.date, cell, run, input.temporalUi)).join(''),
+    body: report + input.datasets.map((shown) => recordSection(input.date, shown, input.temporalUi)).join(''),
     kind: 'day',
   });
 }

@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { storageKeys } from '../workflow-safe/keys.js';
 import { parisDateOf, previousDate } from '../workflow-safe/partition.js';
 import type { ConsoleContext } from './context.js';
+import { cellKey } from '../day-status/cells.js';
 import { dayGrid } from './day-cells.js';
 import { dayPage } from './day-page.js';
+import { remoteFilesOf } from './remote-files.js';
 import { gridPage } from './grid-page.js';
 import { dateSchema, datasetListSchema, PAGE_MAX_RANGE_DAYS, rangeRefinement } from './params.js';
 
@@ -47,10 +49,14 @@ export function pageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         const shown = ctx.catalog.shown(date, grid.datasets);
         const datasets = await ctx.guard.records(() =>
           Promise.all(
-            shown.map(async (dataset) => ({
-              cell: grid.cells.get(`${dataset}/${date}`) ?? { dataset, date, status: 'missing' as const },
-              run: await ctx.records.getDayRun(dataset, date),
-            })),
+            shown.map(async (dataset) => {
+              const run = await ctx.records.getDayRun(dataset, date);
+              return {
+                cell: grid.cells.get(cellKey(dataset, date)) ?? { dataset, date, status: 'missing' as const },
+                run,
+                remoteFiles: await remoteFilesOf(ctx.records, ctx.catalog, run),
+              };
+            }),
           ),
         );
         const hasReport =

@@ -3,6 +3,7 @@
  *   day_runs  partition key `dataset`, sort key `date`
  *   metrics   partition key `dataset`, sort key `date`
  *   reports   partition key `period`
+ *   sftp_files partition key `dataset`, sort key `name`
  * Day runs are updated field by field with one conditional UpdateItem (see RecordStore); metrics
  * and reports are replaced whole, their documents (`metrics`, `summary`) kept as JSON text because
  * DynamoDB maps do not keep field order, and reports built from them must come out byte for byte
@@ -30,6 +31,7 @@ import {
   recordStatusSchema,
   metricsRecordSchema,
   reportRecordSchema,
+  sftpFileRecordSchema,
 } from './record-schemas.js';
 import {
   RECORD_TABLES,
@@ -40,6 +42,7 @@ import {
   type RecordStore,
   type RecordTable,
   type ReportRecord,
+  type SftpFileRecord,
 } from './records.js';
 
 export interface DynamoRecordStoreOptions {
@@ -71,6 +74,7 @@ export const TABLE_KEYS: Readonly<Record<RecordTable, readonly string[]>> = {
   day_runs: ['dataset', 'date'],
   metrics: ['dataset', 'date'],
   reports: ['period'],
+  sftp_files: ['dataset', 'name'],
 };
 
 /** The CreateTable input of a table: on-demand capacity, string keys. */
@@ -96,6 +100,7 @@ export class DynamoRecordStore implements RecordStore {
       day_runs: `${options.tablePrefix}day_runs`,
       metrics: `${options.tablePrefix}metrics`,
       reports: `${options.tablePrefix}reports`,
+      sftp_files: `${options.tablePrefix}sftp_files`,
     };
     this.location = options.location ?? `dynamodb tables ${options.tablePrefix}*`;
   }
@@ -243,6 +248,36 @@ export class DynamoRecordStore implements RecordStore {
   async getReport(period: string): Promise<ReportRecord | null> {
     const item = await this.getItem(this.tables.reports, { period });
     return item ? reportRecordSchema.parse({ ...item, summary: fromJson(item.summary) }) : null;
+  }
+
+  async putSftpFile(record: SftpFileRecord): Promise<void> {
+    await this.putItem(this.tables.sftp_files, { ...record });
+  }
+
+  async getSftpFile(dataset: string, name: string): Promise<SftpFileRecord | null> {
+    const item = await this.getItem(this.tables.sftp_files, { dataset, name });
+    return item ? sftpFileRecordSchema.parse(item) : null;
+  }
+
+  async listSftpFiles(dataset: string): Promise<SftpFileRecord[]> {
+    const files: SftpFileRecord[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables.sftp_files,
+          KeyConditionExpression: '#dataset = :dataset',
+          ExpressionAttributeNames: { '#dataset': 'dataset' },
+          ExpressionAttributeValues: marshall({ ':dataset': dataset }),
+          ConsistentRead: true,
+          ...(this.options.pageSize ? { Limit: this.options.pageSize } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) files.push(sftpFileRecordSchema.parse(unmarshall(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return files;
   }
 
   close(): Promise<void> {

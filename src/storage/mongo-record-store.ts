@@ -15,6 +15,7 @@ import {
   type MetricsRecord,
   type RecordStore,
   type ReportRecord,
+  type SftpFileRecord,
 } from './records.js';
 import {
   dayRunSchema,
@@ -22,6 +23,7 @@ import {
   metricsRecordSchema,
   recordStatusSchema,
   reportRecordSchema,
+  sftpFileRecordSchema,
 } from './record-schemas.js';
 
 interface Keyed extends Document {
@@ -82,6 +84,7 @@ export class MongoRecordStore implements RecordStore {
   private filledIn = false;
   private readonly metrics: Collection<Keyed>;
   private readonly reports: Collection<Keyed>;
+  private readonly sftpFiles: Collection<Keyed>;
 
   private constructor(
     private readonly client: MongoClient,
@@ -96,11 +99,12 @@ export class MongoRecordStore implements RecordStore {
   ) {
     this.location = location;
     const db = client.db();
-    const [dayRuns, metrics, reports] = RECORD_TABLES;
+    const [dayRuns, metrics, reports, sftpFiles] = RECORD_TABLES;
     this.dayRuns = db.collection<Keyed>(`${prefix}${dayRuns}`);
     this.dayStatuses = db.collection<Keyed>(`${prefix}${DAY_STATUSES}`);
     this.metrics = db.collection<Keyed>(`${prefix}${metrics}`);
     this.reports = db.collection<Keyed>(`${prefix}${reports}`);
+    this.sftpFiles = db.collection<Keyed>(`${prefix}${sftpFiles}`);
   }
 
   /** Connects once; the caller owns the store and closes it. */
@@ -281,6 +285,22 @@ export class MongoRecordStore implements RecordStore {
   async getReport(period: string): Promise<ReportRecord | null> {
     const doc = await this.reports.findOne({ _id: period });
     return doc ? reportRecordSchema.parse(doc) : null;
+  }
+
+  async putSftpFile(record: SftpFileRecord): Promise<void> {
+    await this.sftpFiles.replaceOne({ _id: dayKey(record.dataset, record.name) }, { ...record }, { upsert: true });
+  }
+
+  async getSftpFile(dataset: string, name: string): Promise<SftpFileRecord | null> {
+    const doc = await this.sftpFiles.findOne({ _id: dayKey(dataset, name) });
+    return doc ? sftpFileRecordSchema.parse(doc) : null;
+  }
+
+  async listSftpFiles(dataset: string): Promise<SftpFileRecord[]> {
+    const docs = await this.sftpFiles.find({ dataset }).toArray();
+    return docs
+      .map((doc) => sftpFileRecordSchema.parse(doc))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async close(): Promise<void> {

@@ -62,3 +62,13 @@ export const reportRecordSchema = z.object({
   summary: z.record(z.string(), z.unknown()),
   keys: z.array(z.string()),
 });
+
+export const sftpFileRecordSchema = z.object({
+  dataset: z.string(),
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mtime: z.string(),
+  fetchedAt: z.string(),
+  inboxKey: z.string(),
+  sha256: z.string(),
+});

@@ -1,4 +1,4 @@
-/** RecordStore: day runs, metrics and reports (docs/architecture.md#records). Every write is an upsert on its key. */
+/** RecordStore: day runs, metrics, reports and files fetched by SFTP (docs/architecture.md#records). Every write is an upsert on its key. */
 import type { DayStatus } from '../workflow-safe/backfill.js';
 import type { CheckResult } from '../workflow-safe/quality.js';
 import type { InputFile, OutputFile, RowCounts } from '../workflow-safe/day-records.js';
@@ -51,6 +51,22 @@ export interface ReportRecord {
   readonly keys: readonly string[];
 }
 
+/**
+ * A file fetched from a dataset's SFTP server, keyed (dataset, name): the size and time it had on
+ * the server when fetched (a file of the same name with another size or time is fetched again),
+ * where it was put and its bytes' sha256.
+ */
+export interface SftpFileRecord {
+  readonly dataset: string;
+  readonly name: string;
+  readonly size: number;
+  /** Its modification time on the server, ISO-8601 (whole seconds). */
+  readonly mtime: string;
+  readonly fetchedAt: string;
+  readonly inboxKey: string;
+  readonly sha256: string;
+}
+
 export interface DayRunQuery {
   readonly from: string;
   readonly to: string;
@@ -59,7 +75,7 @@ export interface DayRunQuery {
 }
 
 /** Collections (MongoDB) or tables (DynamoDB), each name preceded by the configured prefix. */
-export const RECORD_TABLES = ['day_runs', 'metrics', 'reports'] as const;
+export const RECORD_TABLES = ['day_runs', 'metrics', 'reports', 'sftp_files'] as const;
 export type RecordTable = (typeof RECORD_TABLES)[number];
 
 export interface RecordStore {
@@ -84,5 +100,10 @@ export interface RecordStore {
   getMetrics(dataset: string, date: string): Promise<MetricsRecord | null>;
   upsertReport(record: ReportRecord): Promise<void>;
   getReport(period: string): Promise<ReportRecord | null>;
+  /** Records the file as fetched (an upsert on (dataset, name)). */
+  putSftpFile(record: SftpFileRecord): Promise<void>;
+  getSftpFile(dataset: string, name: string): Promise<SftpFileRecord | null>;
+  /** Every file fetched for the dataset (all pages), ordered by name. */
+  listSftpFiles(dataset: string): Promise<SftpFileRecord[]>;
   close(): Promise<void>;
 }

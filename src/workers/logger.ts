@@ -19,6 +19,23 @@ const REDACTED_PATHS = [
   '*.TEMPORAL_API_KEY',
   'AWS_SECRET_ACCESS_KEY',
   '*.AWS_SECRET_ACCESS_KEY',
+  // The Enedis deliveries' AES key and the SFTP credentials (src/config/sftp.ts).
+  'keyHex',
+  '*.keyHex',
+  'ivHex',
+  '*.ivHex',
+  'deliveryKey',
+  '*.deliveryKey',
+  'privateKey',
+  '*.privateKey',
+  'ENEDIS_AES_KEY',
+  '*.ENEDIS_AES_KEY',
+  'ENEDIS_AES_IV',
+  '*.ENEDIS_AES_IV',
+  'ENEDIS_SFTP_PRIVATE_KEY',
+  '*.ENEDIS_SFTP_PRIVATE_KEY',
+  'ENEDIS_SFTP_PASSWORD',
+  '*.ENEDIS_SFTP_PASSWORD',
 ];
 
 /** Errors logged under `err` or `error` keep their type, message, failure type, code and causes. */

@@ -61,6 +61,7 @@ export async function openWorkerResources(
         scratchDir,
         localRoots: roots,
         codeVersion: config.codeVersion,
+        sftp: config.sftp,
         ...(metrics ? { metrics } : {}),
       },
       async close() {

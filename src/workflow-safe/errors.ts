@@ -49,6 +49,11 @@ export const ErrorType = {
    * answer after the slot's end): the slot stays empty, never filled from another time.
    */
   SnapshotsMissed: 'SnapshotsMissed',
+  /**
+   * An SFTP server presented a host key that its known_hosts does not hold (changed, revoked or
+   * unknown): the connection is refused, never retried, until an operator checks and updates it.
+   */
+  HostKeyRefused: 'HostKeyRefused',
   /** Temporal, the document store, S3 or DynamoDB could not be reached at start. */
   ServiceUnavailable: 'ServiceUnavailable',
   /**
@@ -77,6 +82,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly ErrorTypeName[] = [
   ErrorType.StorageMisconfigured,
   ErrorType.DataQuality,
   ErrorType.MetricsSchema,
+  ErrorType.HostKeyRefused,
 ];
 
 /** Where in a file a problem was found. Lines are 1-based and count the header line. */

@@ -21,6 +21,9 @@ export interface IngestDropOutput {
   readonly released: boolean;
 }
 
+/** What an SFTP pickup started: the ingestions of the files it fetched. */
+export type SftpPickupOutput = InboxScanOutput;
+
 export interface InboxScanOutput {
   /** Ingestions started by this scan, by workflow ID. */
   readonly started: readonly string[];

@@ -112,6 +112,8 @@ export const inboxKeys = {
   /** Where `courant ingest` puts a file: its content's hash first, so two files never share a key. */
   file: (dataset: string, sha256: string, fileName: string) =>
     `inbox/${checkDataset(dataset)}/${checkSha256(sha256).slice(0, 16)}-${safeFileName(fileName)}`,
+  /** Where the SFTP pickup puts a fetched file: its name on the server, made safe. */
+  fetched: (dataset: string, remoteName: string) => `inbox/${checkDataset(dataset)}/${safeFileName(remoteName)}`,
   /** A dropped file that no day can take (unknown shape, empty, binary), kept with its reason beside it. */
   quarantined: (dataset: string, fileName: string) =>
     `quarantine/${checkDataset(dataset)}/inbox/${safeFileName(fileName)}`,

@@ -1,11 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { log, ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions } from './activity-options.js';
 import type { InboxScanOutput } from '../workflow-safe/ingest.js';
-import { workflowIds } from '../workflow-safe/keys.js';
-import { Dataset } from '../workflow-safe/search-attributes.js';
-import { ingestDrop } from './ingest-drop.js';
+import { startIngestions } from './start-ingestions.js';
 
 /** Listing is quick; a store that does not answer is tried again at the next scan. */
 const quick = proxyActivities<Activities>(activityOptions('inboxListing'));
@@ -21,27 +18,7 @@ const FILES_PER_SCAN = 200;
  */
 export async function inboxScan(): Promise<InboxScanOutput> {
   const files = await quick.listInbox({ limit: FILES_PER_SCAN });
-  const started: string[] = [];
-  let skipped = 0;
-  for (const file of files) {
-    const workflowId = workflowIds.ingest(file.key, file.bytes);
-    try {
-      await startChild(ingestDrop, {
-        workflowId,
-        // A file renamed to a storage key keeps the name it was dropped under.
-        args: [
-          { dataset: file.dataset, inboxKey: file.key, ...(file.name ? { options: { fileName: file.name } } : {}) },
-        ],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [{ key: Dataset, value: file.dataset }],
-      });
-      started.push(workflowId);
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      skipped += 1;
-    }
-  }
+  const { started, skipped } = await startIngestions(files);
   if (started.length > 0) log.info('inbox scan started ingestions', { started: started.length, skipped });
   return { started, skipped };
 }

@@ -5,6 +5,7 @@ export { datasetDay } from './dataset-day.js';
 export { periodReport } from './period-report.js';
 export { scheduledDaily } from './scheduled-daily.js';
 export { inboxScan } from './inbox-scan.js';
+export { sftpPickup } from './sftp-pickup.js';
 export { ingestDrop } from './ingest-drop.js';
 export { revisedDays } from './revised-days.js';
 export { verifyOutputsScheduled } from './verify-outputs.js';

@@ -27,6 +27,9 @@ import { RECORD_TABLES } from '../../src/storage/records.js';
 const run = promisify(execFile);
 
 const SECRET_NAME = 'courant/temporal-api-key';
+const ENEDIS_SECRET = 'courant/enedis';
+const ENEDIS_KNOWN_HOSTS =
+  'sftp.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 const S3_PREFIX = 'pipelines/courant';
 const TABLE_PREFIX = 'prod_';
 const IMAGE = '123456789012.dkr.ecr.eu-west-3.amazonaws.com/courant:1.4.0';
@@ -43,6 +46,10 @@ const CONTEXT = {
   DYNAMODB_TABLE_PREFIX: TABLE_PREFIX,
   LOG_LEVEL: 'debug',
   ECO2MIX_BASE_URL: 'https://odre.opendatasoft.com',
+  enedisSecret: ENEDIS_SECRET,
+  ENEDIS_SFTP_HOST: 'sftp.example.com',
+  ENEDIS_SFTP_USER: 'supplier',
+  ENEDIS_SFTP_KNOWN_HOSTS: ENEDIS_KNOWN_HOSTS,
 };
 
 interface CfnResource {
@@ -141,6 +148,26 @@ describe('the context', () => {
     );
   });
 
+  it('refuses an Enedis secret in context, and an SFTP server without the secret holding its credentials', () => {
+    const read = () =>
+      readSettings({
+        image: IMAGE,
+        TEMPORAL_ADDRESS: CONTEXT.TEMPORAL_ADDRESS,
+        ENEDIS_AES_KEY: '00'.repeat(16),
+        ENEDIS_SFTP_HOST: 'sftp.example.com',
+      });
+    expect(read).toThrow(SettingsError);
+    expect(() => {
+      try {
+        read();
+      } catch (error) {
+        throw new Error((error as SettingsError).problems.join('\n'));
+      }
+    }).toThrow(
+      /ENEDIS_AES_KEY: a secret: put it in the secret enedisSecret names, never in context\nENEDIS_SFTP_HOST: needs enedisSecret/,
+    );
+  });
+
   it('passes the bucket root to the worker as `/` and the schema default table prefix explicitly', () => {
     const settings = readSettings({ image: IMAGE, TEMPORAL_ADDRESS: CONTEXT.TEMPORAL_ADDRESS, S3_PREFIX: '/' });
     expect(settings.s3Prefix).toBe('');
@@ -232,7 +259,14 @@ describe('the worker', () => {
     for (const name of Object.keys(env)) expect(known, `${name} is not a configuration variable`).toContain(name);
     expect(env).not.toHaveProperty('TEMPORAL_API_KEY');
 
-    const config = loadConfig({ ...env, TEMPORAL_API_KEY: 'from-secrets-manager' }, DATASET_MODULES);
+    const secrets = {
+      TEMPORAL_API_KEY: 'from-secrets-manager',
+      ENEDIS_AES_KEY: '00'.repeat(16),
+      ENEDIS_AES_IV: '11'.repeat(16),
+      ENEDIS_SFTP_PRIVATE_KEY: 'from-secrets-manager',
+    };
+    const config = loadConfig({ ...env, ...secrets }, DATASET_MODULES);
+    expect(config.sftp.enedis).toMatchObject({ host: 'sftp.example.com', user: 'supplier' });
     expect(config.storage).toMatchObject({
       mode: 'aws',
       databaseType: 'dynamodb',
@@ -248,12 +282,19 @@ describe('the worker', () => {
     expect(config.logLevel).toBe('debug');
   });
 
-  it('reads TEMPORAL_API_KEY from Secrets Manager as an ECS secret, which only the execution role may read', () => {
+  it('reads TEMPORAL_API_KEY and the Enedis secrets from Secrets Manager as ECS secrets, which only the execution role may read', () => {
     const { task, container } = workerContainer();
-    expect(container.Secrets.map((s) => s.Name)).toEqual(['TEMPORAL_API_KEY']);
-    const secretArn = render(container.Secrets[0]?.ValueFrom, (id) => `<${id}>`);
-    expect(secretArn).toMatch(
-      new RegExp(`^arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${SECRET_NAME}$`),
+    expect(container.Secrets.map((s) => s.Name)).toEqual([
+      'TEMPORAL_API_KEY',
+      'ENEDIS_AES_KEY',
+      'ENEDIS_AES_IV',
+      'ENEDIS_SFTP_PRIVATE_KEY',
+    ]);
+    const [apiKey, ...enedis] = container.Secrets.map((secret) => render(secret.ValueFrom, (id) => `<${id}>`));
+    const arn = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:';
+    expect(apiKey).toBe(`${arn}${SECRET_NAME}`);
+    expect(enedis).toEqual(
+      ['ENEDIS_AES_KEY', 'ENEDIS_AES_IV', 'ENEDIS_SFTP_PRIVATE_KEY'].map((key) => `${arn}${ENEDIS_SECRET}:${key}::`),
     );
 
     const executionRole = (task.Properties.ExecutionRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];

@@ -1,6 +1,6 @@
 /**
  * deploy/prometheus/courant-rules.yml passes `promtool check rules`, and its unit tests
- * (courant-rules.test.yml: the lateness alert) pass `promtool test rules`.
+ * (courant-rules.test.yml: the lateness and SFTP alerts) pass `promtool test rules`.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ const rulesSchema = z.object({
 });
 
 describe('the alerting rules', () => {
-  it('pass promtool check rules, and alert on lateness, failed days, fallback reads, outputs missing and a worker down', async () => {
+  it('pass promtool check rules, and alert on lateness, failed days, fallback reads, outputs missing, a worker down and a waiting SFTP delivery', async () => {
     const { stdout } = await run(prometheusTool('promtool'), ['check', 'rules', RULES_FILE]);
     expect(stdout).toContain('SUCCESS: 5 rules found');
     const rules = rulesSchema.parse(parse(await readFile(RULES_FILE, 'utf8')));
@@ -27,10 +27,11 @@ describe('the alerting rules', () => {
       'CourantFallbackReads',
       'CourantOutputsMissing',
       'CourantWorkerDown',
+      'CourantSftpDeliveryWaiting',
     ]);
   });
 
-  it('fire the lateness alert only once a dataset is past its due time for 15 minutes, per the freshest worker', async () => {
+  it('fire the lateness and SFTP alerts only once past their limits for 15 minutes, per the freshest worker', async () => {
     const result = await run(prometheusTool('promtool'), ['test', 'rules', 'courant-rules.test.yml'], {
       cwd: RULES_DIR,
     }).catch((error: unknown) => {

@@ -155,6 +155,7 @@ describe('the worker scraped by Prometheus after one eCO2mix day', () => {
       ['CourantDayFailed', 'ok'],
       ['CourantFallbackReads', 'ok'],
       ['CourantWorkerDown', 'ok'],
+      ['CourantSftpDeliveryWaiting', 'ok'],
     ]);
     expect(await prometheus.query('ALERTS{alertname="CourantDatasetLate"}')).toHaveLength(1);
     expect(await prometheus.query('ALERTS{alertname!="CourantDatasetLate"}')).toEqual([]);

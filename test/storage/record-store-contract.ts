@@ -1,6 +1,6 @@
 /** The RecordStore contract (docs/architecture.md#records), one suite run against MongoDB and DynamoDB. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DayRun, RecordStore } from '../../src/storage/records.js';
+import type { DayRun, RecordStore, SftpFileRecord } from '../../src/storage/records.js';
 
 export interface RecordStoreUnderTest {
   readonly store: RecordStore;
@@ -193,6 +193,27 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
         summary: { a: 2 },
         keys: ['k2', 'k3'],
       });
+    });
+
+    it('records files fetched by SFTP by (dataset, name): listed across pages by name, a refetch replacing its record', async () => {
+      const fetched = (name: string, size: number): SftpFileRecord => ({
+        dataset: 'enedis',
+        name,
+        size,
+        mtime: '2025-01-02T03:04:05.000Z',
+        fetchedAt: '2025-01-02T03:04:30.000Z',
+        inboxKey: `inbox/enedis/${name}`,
+        sha256: 'a'.repeat(64),
+      });
+      const names = Array.from({ length: 12 }, (_, i) => `ENEDIS_R151_${String(12 - i).padStart(5, '0')}.zip`);
+      for (const name of names) await store.putSftpFile(fetched(name, 100));
+      await store.putSftpFile({ ...fetched('other.zip', 1), dataset: 'smartmeter' });
+      await store.putSftpFile(fetched(names[0] ?? '', 200));
+      const listed = await store.listSftpFiles('enedis');
+      expect(listed.map((r) => r.name)).toEqual([...names].sort());
+      expect(await store.getSftpFile('enedis', names[0] ?? '')).toEqual(fetched(names[0] ?? '', 200));
+      expect(await store.getSftpFile('enedis', 'other.zip')).toBeNull();
+      expect(await store.listSftpFiles('eco2mix')).toEqual([]);
     });
 
     it('returns null for what was never written', async () => {

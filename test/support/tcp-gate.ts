@@ -11,6 +11,10 @@ export interface TcpGate {
   release(): void;
   /** Bytes that arrived from clients while the gate was held. */
   heldBytes(): number;
+  /** Stops passing bytes back to clients once `bytes` have passed that way: a transfer stalls mid-way, for good (those bytes are dropped). */
+  holdDownstreamAfter(bytes: number): void;
+  /** Whether bytes towards clients are stopped. */
+  downstreamHeld(): boolean;
   close(): Promise<void>;
 }
 
@@ -19,6 +23,7 @@ export async function startTcpGate(target: { readonly host: string; readonly por
   const waiting: Array<() => void> = [];
   let held = false;
   let heldBytes = 0;
+  let downstreamBudget = Number.POSITIVE_INFINITY;
   const server = createServer((client) => {
     const upstream = connect(target.port, target.host);
     for (const s of [client, upstream]) {
@@ -34,7 +39,11 @@ export async function startTcpGate(target: { readonly host: string; readonly por
       heldBytes += chunk.length;
       waiting.push(() => upstream.write(chunk));
     });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (downstreamBudget <= 0) return;
+      downstreamBudget -= chunk.length;
+      client.write(chunk);
+    });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -48,6 +57,8 @@ export async function startTcpGate(target: { readonly host: string; readonly por
       for (const send of waiting.splice(0)) send();
     },
     heldBytes: () => heldBytes,
+    holdDownstreamAfter: (bytes) => void (downstreamBudget = bytes),
+    downstreamHeld: () => downstreamBudget <= 0,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

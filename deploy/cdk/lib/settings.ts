@@ -31,6 +31,23 @@ export const FOREIGN_VARIABLES = [
   'TEMPORAL_CLI_PATH',
 ] as const satisfies readonly EnvName[];
 
+/**
+ * The Enedis secrets, which come from the Secrets Manager secret `enedisSecret` names (a JSON
+ * object with these keys), never from context: context is written to the template in the clear.
+ */
+export const ENEDIS_SECRET_KEYS = {
+  key: ['ENEDIS_AES_KEY', 'ENEDIS_AES_IV', 'ENEDIS_SFTP_PRIVATE_KEY'],
+  password: ['ENEDIS_AES_KEY', 'ENEDIS_AES_IV', 'ENEDIS_SFTP_PASSWORD'],
+} as const;
+const SECRET_VARIABLES = [
+  'ENEDIS_AES_KEY',
+  'ENEDIS_AES_IV',
+  'ENEDIS_SFTP_PRIVATE_KEY',
+  'ENEDIS_SFTP_PRIVATE_KEY_FILE',
+  'ENEDIS_SFTP_PASSWORD',
+  'ENEDIS_SFTP_PASSWORD_FILE',
+];
+
 /** Variables without which a Fargate worker cannot run (the schema's default is a loopback address). */
 const REQUIRED_VARIABLES = ['TEMPORAL_ADDRESS'] as const satisfies readonly EnvName[];
 
@@ -45,6 +62,8 @@ const count = (min: number, max: number, fallback: number) =>
 const stackContextSchema = z.object({
   image: z.string({ error: 'required: the worker image (registry/repository:tag)' }).min(1),
   temporalApiKeySecret: z.string().min(1).optional(),
+  enedisSecret: z.string().min(1).optional(),
+  enedisSftpAuth: z.enum(['key', 'password']).default('key'),
   bucketName: envSchema.shape.S3_BUCKET,
   desiredCount: count(0, 16, 1),
   cpu: z.coerce
@@ -66,6 +85,11 @@ export interface CourantSettings {
   readonly image: string;
   /** Name or ARN of the Secrets Manager secret holding TEMPORAL_API_KEY; none for a Temporal server without keys. */
   readonly temporalApiKeySecret: string | undefined;
+  /**
+   * Name or ARN of the Secrets Manager secret holding the Enedis secrets (ENEDIS_SECRET_KEYS of
+   * `enedisSftpAuth`); none when Enedis deliveries are neither encrypted nor picked up by SFTP.
+   */
+  readonly enedisSecret: { readonly nameOrArn: string; readonly keys: readonly string[] } | undefined;
   /** Physical bucket name; CloudFormation generates one when absent. */
   readonly bucketName: string | undefined;
   readonly desiredCount: number;
@@ -112,6 +136,8 @@ function workerVariables(context: Readonly<Record<string, unknown>>, problems: s
     const value = contextString(raw);
     if (!field) problems.push(`${name}: not a variable of courant's configuration schema`);
     else if (managed.has(name)) problems.push(`${name}: set by the stack (or not used on AWS), not by context`);
+    else if (SECRET_VARIABLES.includes(name))
+      problems.push(`${name}: a secret: put it in the secret enedisSecret names, never in context`);
     else if (value === undefined) problems.push(`${name}: must be a string`);
     else {
       const parsed = field.safeParse(value);
@@ -130,6 +156,8 @@ export function readSettings(context: Readonly<Record<string, unknown>>): Couran
   const stack = stackContextSchema.safeParse(context);
   if (!stack.success) problems.push(...stack.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const variables = workerVariables(context, problems);
+  if (variables.ENEDIS_SFTP_HOST !== undefined && stack.success && stack.data.enedisSecret === undefined)
+    problems.push('ENEDIS_SFTP_HOST: needs enedisSecret, the secret holding the SFTP credentials and the AES key');
   if (!stack.success || problems.length > 0) throw new SettingsError(problems);
   const s3Prefix = envSchema.shape.S3_PREFIX.parse(variables.S3_PREFIX);
   const tablePrefix = envSchema.shape.DYNAMODB_TABLE_PREFIX.parse(variables.DYNAMODB_TABLE_PREFIX);
@@ -137,6 +165,10 @@ export function readSettings(context: Readonly<Record<string, unknown>>): Couran
   return {
     image: data.image,
     temporalApiKeySecret: data.temporalApiKeySecret,
+    enedisSecret:
+      data.enedisSecret === undefined
+        ? undefined
+        : { nameOrArn: data.enedisSecret, keys: ENEDIS_SECRET_KEYS[data.enedisSftpAuth] },
     bucketName: data.bucketName,
     desiredCount: data.desiredCount,
     cpu: data.cpu,

@@ -52,10 +52,24 @@ function containerImage(scope: Construct, image: string): { image: ContainerImag
   return { image: ContainerImage.fromEcrRepository(repository, tag ?? digest ?? 'latest'), ecr: true };
 }
 
-function apiKeySecret(scope: Construct, nameOrArn: string): ISecret {
+function namedSecret(scope: Construct, id: string, nameOrArn: string): ISecret {
   return nameOrArn.startsWith('arn:')
-    ? Secret.fromSecretCompleteArn(scope, 'TemporalApiKey', nameOrArn)
-    : Secret.fromSecretNameV2(scope, 'TemporalApiKey', nameOrArn);
+    ? Secret.fromSecretCompleteArn(scope, id, nameOrArn)
+    : Secret.fromSecretNameV2(scope, id, nameOrArn);
+}
+
+/** TEMPORAL_API_KEY and the Enedis secrets, as ECS secrets: only the execution role reads them, at task start. */
+function containerSecrets(scope: Construct, settings: CourantSettings): Record<string, EcsSecret> {
+  const secrets: Record<string, EcsSecret> = {};
+  if (settings.temporalApiKeySecret)
+    secrets.TEMPORAL_API_KEY = EcsSecret.fromSecretsManager(
+      namedSecret(scope, 'TemporalApiKey', settings.temporalApiKeySecret),
+    );
+  if (settings.enedisSecret) {
+    const enedis = namedSecret(scope, 'EnedisSecret', settings.enedisSecret.nameOrArn);
+    for (const key of settings.enedisSecret.keys) secrets[key] = EcsSecret.fromSecretsManager(enedis, key);
+  }
+  return secrets;
 }
 
 /** Two AZs: public subnets for the NAT gateway, private ones for the worker; rejected traffic logged. */
@@ -143,9 +157,7 @@ export class CourantWorker extends Construct {
       image,
       command: ['worker'],
       environment,
-      secrets: settings.temporalApiKeySecret
-        ? { TEMPORAL_API_KEY: EcsSecret.fromSecretsManager(apiKeySecret(this, settings.temporalApiKeySecret)) }
-        : {},
+      secrets: containerSecrets(this, settings),
       logging: LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'worker' }),
       // SIGTERM lets the worker finish its activities in flight; Fargate allows at most 120 s.
       stopTimeout: Duration.seconds(120),
@@ -159,7 +171,7 @@ export class CourantWorker extends Construct {
     Validations.of(taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
-        'The environment holds configuration only (addresses, names, prefixes, the bucket and region); the one secret, TEMPORAL_API_KEY, comes from Secrets Manager.',
+        'The environment holds configuration only (addresses, names, prefixes, the bucket and region); the secrets, TEMPORAL_API_KEY and the Enedis AES key and SFTP credentials, come from Secrets Manager.',
     });
 
     this.service = new FargateService(this, 'Service', {

@@ -1,7 +1,7 @@
 /**
  * `courant schedules apply|describe|pause|unpause|trigger|backfill`: the daily schedule, the inbox
- * scan, the revised-days check and the snapshot collector, operated as code (`--inbox-scan`,
- * `--revised-days` or `--snapshots` picks one where one is meant).
+ * scan, the revised-days check, the snapshot collector and the SFTP pickup, operated as code
+ * (`--inbox-scan`, `--revised-days`, `--snapshots` or `--sftp-pickup` picks one where one is meant).
  */
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
@@ -10,6 +10,7 @@ import { dailySchedule } from '../../schedules/daily-schedule.js';
 import { inboxScanSchedule } from '../../schedules/inbox-scan-schedule.js';
 import { revisedDaysSchedule } from '../../schedules/revised-days-schedule.js';
 import { scheduleSettings } from '../../schedules/settings.js';
+import { sftpPickupSchedule } from '../../schedules/sftp-pickup-schedule.js';
 import { snapshotSchedule } from '../../schedules/snapshot-schedule.js';
 import { verifyOutputsSchedule } from '../../schedules/verify-outputs-schedule.js';
 import type { ScheduleDefinition } from '../../schedules/shape.js';
@@ -25,7 +26,7 @@ type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx:
  * The schedules of this deployment: the daily one, the inbox scan when a dataset takes dropped
  * files, the revised-days check when a dataset's days may be revised, the snapshot collector when
  * a dataset is collected during the day under this configuration, the verification of outputs when
- * VERIFY_SCHEDULE_ENABLED is set.
+ * VERIFY_SCHEDULE_ENABLED is set, the SFTP pickup when a dataset's SFTP server is configured.
  */
 function definitions(ctx: CommandContext): ScheduleDefinition[] {
   const settings = scheduleSettings(ctx.config);
@@ -40,6 +41,7 @@ function definitions(ctx: CommandContext): ScheduleDefinition[] {
     ...(revises ? [revisedDaysSchedule(settings.revisedDays)] : []),
     ...(collects ? [snapshotSchedule(settings.snapshots)] : []),
     ...(settings.verify.enabled ? [verifyOutputsSchedule(settings.verify)] : []),
+    ...(Object.keys(ctx.config.sftp).length > 0 ? [sftpPickupSchedule(settings.sftpPickup)] : []),
   ];
 }
 
@@ -48,6 +50,7 @@ interface PickOptions {
   readonly revisedDays?: boolean;
   readonly snapshots?: boolean;
   readonly verifyOutputs?: boolean;
+  readonly sftpPickup?: boolean;
 }
 
 /** The workflow of the schedule an option picks, and what to say when the deployment has none. */
@@ -71,6 +74,11 @@ const PICKS = [
     option: 'verifyOutputs',
     workflow: 'verifyOutputsScheduled',
     none: '--verify-outputs: the verification of outputs is off (set VERIFY_SCHEDULE_ENABLED=true to schedule it)',
+  },
+  {
+    option: 'sftpPickup',
+    workflow: 'sftpPickup',
+    none: '--sftp-pickup: no SFTP server is configured (e.g. ENEDIS_SFTP_HOST), so there is no SFTP pickup schedule',
   },
 ] as const;
 
@@ -126,7 +134,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
   const schedules = program
     .command('schedules')
     .description(
-      'the daily schedule, the inbox scan, the revised-days check, the snapshot collector and the verification of outputs (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_* and VERIFY_* override the defaults)',
+      'the daily schedule, the inbox scan, the revised-days check, the snapshot collector, the verification of outputs and the SFTP pickup (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*, VERIFY_* and SFTP_PICKUP_* override the defaults)',
     );
 
   schedules
@@ -178,6 +186,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
     .option('--verify-outputs', 'the verification of outputs instead of the daily one', false)
+    .option('--sftp-pickup', 'the SFTP pickup instead of the daily one', false)
     .action(async (options: { note: unknown } & PickOptions) => {
       const note = parseNoteOption('--note', options.note);
       await withSchedules(context, async (client, picked, ctx) => {
@@ -195,6 +204,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
     .option('--verify-outputs', 'the verification of outputs instead of the daily one', false)
+    .option('--sftp-pickup', 'the SFTP pickup instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
@@ -206,11 +216,14 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
 
   schedules
     .command('trigger')
-    .description("run the daily schedule's action now (for the day before today), or scan the inbox now")
+    .description(
+      "run the daily schedule's action now (for the day before today), or scan the inbox or pick up from SFTP now",
+    )
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
     .option('--verify-outputs', 'the verification of outputs instead of the daily one', false)
+    .option('--sftp-pickup', 'the SFTP pickup instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {

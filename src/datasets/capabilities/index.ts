@@ -5,6 +5,7 @@ import type { EnergiesCapability } from './energies.js';
 import type { FileImportCapability } from './file-import.js';
 import type { QualityChecksCapability } from './quality-checks.js';
 import type { RevisionsCapability } from './revisions.js';
+import type { SftpPickupCapability } from './sftp-pickup.js';
 import type { SnapshotsCapability } from './snapshots.js';
 import type { StatusNotesCapability } from './status-notes.js';
 
@@ -16,7 +17,8 @@ export type Capability =
   | RevisionsCapability
   | EnergiesCapability
   | QualityChecksCapability
-  | StatusNotesCapability;
+  | StatusNotesCapability
+  | SftpPickupCapability;
 
 export type CapabilityKind = Capability['kind'];
 

@@ -88,7 +88,7 @@ interface DayInput {
 export async function transformEnedisFiles(context: DayTransformContext<EnedisConfig>): Promise<TransformOutput> {
   const files: DayInput[] = [];
   for (const file of context.files) {
-    const parsed = await parsedFile(file.path, file.key, file.sha256);
+    const parsed = await parsedFile(file.path, file.key, file.sha256, context.config.deliveryKey);
     files.push({
       sql: parsedDayRowsSql(parsed, file.key, file.order, context.date),
       values: parsed.manifest.parts.reduce((sum, part) => sum + part.count, 0),

@@ -1,6 +1,6 @@
 /**
  * A delivered Enedis file → the index values of its flows: an XML flow as it is, or a zip of them
- * (as Enedis delivers them once decrypted), each `.xml` member read as its own flow and named
+ * (as Enedis delivers them, decrypted first when encrypted), each `.xml` member read as its own flow and named
  * `{file}!{member}`. A member that is not XML is left out and reported, the rest is read; a zip
  * with no XML member, or one that cannot be read, is refused. A zip's members are found from its
  * central directory (yauzl) and each is inflated by Node's zlib, off the JavaScript thread,
@@ -12,6 +12,7 @@ import { TextDecoder } from 'node:util';
 import { openPromise, type Entry, type ZipFile } from 'yauzl';
 import { BadDataError } from '../../workflow-safe/errors.js';
 import type { BucketFile } from './day-buckets.js';
+import { plainDelivery, type DeliveryKey } from './decrypt.js';
 import { createFlowReader, writeFlowValues, type Flow, type FlowReader } from './flow-xml.js';
 
 /** One flow of the file: its values as CSV lines (files in reading date order; the last segment's when in segments), and the name its rows carry. */
@@ -142,16 +143,20 @@ async function readMember(zip: ZipFile, entry: Entry, name: string, reader: Flow
 /**
  * Writes the values of every flow of the file at `local` (named `name` in errors and rows) to
  * CSV files under `scratch`, named from `prefix`, handing them on in `segments` if given (a flow's
- * last segment is its part's `values`). Throws BadDataError for a flow that is not well-formed
- * (naming `name!member`, its line and column) or a zip without any XML flow.
+ * last segment is its part's `values`). An encrypted delivery is first decrypted with `key` into
+ * `scratch` (`decrypt.ts`). Throws BadDataError for a flow that is not well-formed (naming
+ * `name!member`, its line and column), a zip without any XML flow, or a delivery that cannot be
+ * decrypted (saying why).
  */
 export async function writeFileFlows(
-  local: string,
+  delivered: string,
   name: string,
   scratch: string,
   prefix: string,
   segments?: FileSegments,
+  key?: DeliveryKey,
 ): Promise<{ readonly parts: readonly FlowPart[]; readonly skipped: readonly SkippedMember[] }> {
+  const local = await plainDelivery(delivered, name, path.join(scratch, `${prefix}-decrypted`), key);
   if (!(await startsAsZip(local))) {
     const summary = await writeFlowValues(local, name, path.join(scratch, prefix), segmentsOf(name, segments));
     return { parts: [{ file: name, values: summary.files, flow: summary.flow, count: summary.values }], skipped: [] };

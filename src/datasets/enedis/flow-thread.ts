@@ -12,6 +12,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { BadDataError, type DataLocation } from '../../workflow-safe/errors.js';
 import type { BucketFile } from './day-buckets.js';
+import type { DeliveryKey } from './decrypt.js';
 import { writeFileFlows, type FileSegments, type FlowPart, type SkippedMember } from './flow-files.js';
 
 /** Flow files read at once in a process (each on its own thread); more wait for a thread. */
@@ -25,6 +26,8 @@ export interface FlowFileTask {
   readonly name: string;
   readonly scratch: string;
   readonly prefix: string;
+  /** The AES key of encrypted deliveries, when configured. */
+  readonly key?: DeliveryKey;
 }
 
 export interface FlowFilesRead {
@@ -60,7 +63,10 @@ export async function readFlowsInThread(task: ThreadTask): Promise<ThreadOutcome
     },
   };
   try {
-    return { read: await writeFileFlows(task.local, task.name, task.scratch, task.prefix, segments), segments: sent };
+    return {
+      read: await writeFileFlows(task.local, task.name, task.scratch, task.prefix, segments, task.key),
+      segments: sent,
+    };
   } catch (error) {
     if (!(error instanceof BadDataError)) throw error;
     return { badData: { location: error.location, problem: error.problem, cause: error.cause } };

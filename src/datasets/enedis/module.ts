@@ -1,12 +1,13 @@
 /**
  * Enedis meter-reading flows: R151 (daily Linky indexes), R15 (periodic indexes and the energies
  * they state) and C15 (contract events with readings), XML files or zips of them dropped in
- * `inbox/enedis/` or given to `courant ingest`, read in a stream and turned into Parquet tables of
+ * `inbox/enedis/` (by hand or by the SFTP pickup, encrypted or not) or given to `courant ingest`, read in a stream and turned into Parquet tables of
  * index readings and stated energies per Paris day, the day whose end each reading closes.
  */
 import { dropFiles } from '../capabilities/drop.js';
 import { periodEnergies } from '../capabilities/energies.js';
 import { qualityChecks } from '../capabilities/quality-checks.js';
+import { sftpPickup } from '../capabilities/sftp-pickup.js';
 import { statusNotes } from '../capabilities/status-notes.js';
 import { defineDataset } from '../contract.js';
 import { eachDayMetrics, eachDayTransform } from '../each-day.js';
@@ -41,5 +42,6 @@ export const enedis = {
     qualityChecks(enedisDataset, enedisChecks),
     periodEnergies(enedisDataset, enedisEnergies),
     statusNotes(enedisDataset, enedisStatusNotes),
+    sftpPickup(enedisDataset),
   ],
 } satisfies DatasetModule;

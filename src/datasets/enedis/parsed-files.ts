@@ -18,6 +18,7 @@ import { sqlString } from '../../duckdb/columns.js';
 import { copyToParquetSql } from '../../duckdb/copy.js';
 import { parsedCache } from '../parsed-cache.js';
 import type { BucketFile } from './day-buckets.js';
+import type { DeliveryKey } from './decrypt.js';
 import { readFlowsOffThread, type FlowFilesRead } from './flow-thread.js';
 import { FLOWS, READER_FORMAT } from './flow-xml.js';
 import { flowRowsSql } from './rows-sql.js';
@@ -55,10 +56,11 @@ export interface ParsedFile {
 
 /**
  * The parsed rows of the flow file at `local` (named `name` in errors), from the cache or parsed
- * now and kept (`sha256`: the file's). Throws BadDataError as `writeFileFlows` does.
+ * now and kept (`sha256`: the file's, as delivered; `key` decrypts an encrypted delivery). Throws
+ * BadDataError as `writeFileFlows` does.
  */
-export async function parsedFile(local: string, name: string, sha256: string): Promise<ParsedFile> {
-  const entry = await cache.entry({ local, sha256 }, (out, work) => parse(local, name, out, work));
+export async function parsedFile(local: string, name: string, sha256: string, key?: DeliveryKey): Promise<ParsedFile> {
+  const entry = await cache.entry({ local, sha256 }, (out, work) => parse(local, name, out, work, key));
   return { rows: path.join(entry.dir, ROWS), manifest: entry.manifest };
 }
 
@@ -79,7 +81,13 @@ async function settle(promises: readonly Promise<unknown>[]): Promise<void> {
  * Parses the file into `out`; its values pass through `work`. Each segment of values is kept as
  * Parquet as soon as the thread hands it over, while the thread reads on.
  */
-async function parse(local: string, name: string, out: string, work: string): Promise<z.infer<typeof manifestSchema>> {
+async function parse(
+  local: string,
+  name: string,
+  out: string,
+  work: string,
+  key: DeliveryKey | undefined,
+): Promise<z.infer<typeof manifestSchema>> {
   const suffix = (file: string) => file.slice(name.length);
   const keeps: Promise<unknown>[] = [];
   const keep = (file: string, values: readonly BucketFile[]) => {
@@ -94,7 +102,7 @@ async function parse(local: string, name: string, out: string, work: string): Pr
   let read: FlowFilesRead;
   try {
     read = await readFlowsOffThread(
-      { local, name, scratch: work, prefix: 'values' },
+      { local, name, scratch: work, prefix: 'values', ...(key ? { key } : {}) },
       { values: SEGMENT_VALUES, onSegment: keep },
     );
     for (const part of read.parts) keep(part.file, part.values);

@@ -1,0 +1,161 @@
+/**
+ * SFTP pickup activities: each dataset's server (`{NAME}_SFTP_*`) listed, every file not fetched
+ * before (by name, size and time on the server, recorded in `sftp_files`) fetched to a scratch
+ * file, then put into `inbox/{dataset}/` in one atomic write (a partial download never reaches the
+ * inbox), then recorded. The drop path takes it from there (`ingestDrop`).
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { SftpSourceConfig } from '../config/index.js';
+import { byName, openSftp, SftpError, type RemoteFile, type SftpSession } from '../sftp/session.js';
+import { sha256OfFile } from '../storage/file-hash.js';
+import type { SftpFileRecord } from '../storage/records.js';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import { ErrorType } from '../workflow-safe/errors.js';
+import { inboxKeys } from '../workflow-safe/keys.js';
+import type { ActivityDeps } from './deps.js';
+import type { InboxFile } from './drops.js';
+
+/** The type each kind of SFTP failure is failed with: only a transient one is retried. */
+const FAILURE_TYPES = {
+  'host-key': ErrorType.HostKeyRefused,
+  auth: ErrorType.SourceRejected,
+  transient: ErrorType.TransientIO,
+} as const;
+
+const isNew = (file: RemoteFile, record: SftpFileRecord | undefined) =>
+  !record || record.size !== file.size || record.mtime !== file.mtime.toISOString();
+
+const sameOnServer = (a: RemoteFile, b: RemoteFile) => a.size === b.size && a.mtime.getTime() === b.mtime.getTime();
+
+export function createSftpActivities(deps: ActivityDeps) {
+  const sources = deps.sftp ?? {};
+
+  function sourceOf(dataset: string): SftpSourceConfig {
+    const source = sources[dataset];
+    if (source) return source;
+    throw ApplicationFailure.create({
+      type: ErrorType.InvalidInput,
+      nonRetryable: true,
+      message: `${dataset} has no SFTP server configured`,
+    });
+  }
+
+  function failure(dataset: string, error: SftpError): ApplicationFailure {
+    deps.metrics?.sftp.failed(dataset, error.kind);
+    return ApplicationFailure.create({
+      type: FAILURE_TYPES[error.kind],
+      nonRetryable: error.kind !== 'transient',
+      message: error.message,
+      cause: error,
+    });
+  }
+
+  /**
+   * Fetches `file` into the inbox, through a scratch file; records it. Returns null when the file
+   * changed on the server while it was fetched (still being written): the next pickup takes it.
+   */
+  async function fetch(
+    session: SftpSession,
+    source: SftpSourceConfig,
+    file: RemoteFile,
+    scratch: string,
+  ): Promise<InboxFile | null> {
+    const local = path.join(scratch, 'download.part');
+    const after = await session.download(file.name, local);
+    const { size } = await stat(local);
+    if (!sameOnServer(file, after) || size !== after.size) {
+      Context.current().log.info('remote file changed while fetched: left for the next pickup', {
+        dataset: source.dataset,
+        file: file.name,
+      });
+      return null;
+    }
+    const key = inboxKeys.fetched(source.dataset, file.name);
+    const sha256 = await sha256OfFile(local);
+    await deps.objects.putFile(key, local);
+    await deps.records.putSftpFile({
+      dataset: source.dataset,
+      name: file.name,
+      size: file.size,
+      mtime: file.mtime.toISOString(),
+      fetchedAt: new Date().toISOString(),
+      inboxKey: key,
+      sha256,
+    });
+    deps.metrics?.sftp.fetched(source.dataset, size);
+    if (source.deleteAfterPickup) await session.remove(file.name);
+    Context.current().log.info('fetched from SFTP', { dataset: source.dataset, file: file.name, key, bytes: size });
+    return { dataset: source.dataset, key, bytes: size };
+  }
+
+  /**
+   * The newest remote file not yet ingested: not fetched before this pickup (`known`: the records
+   * it started from; those it fetched now wait in the inbox), or fetched and still in the inbox.
+   */
+  async function newestPending(
+    dataset: string,
+    remote: readonly RemoteFile[],
+    known: ReadonlyMap<string, SftpFileRecord>,
+  ): Promise<Date | null> {
+    const waiting = new Set((await deps.objects.list(inboxKeys.folder(dataset))).map((o) => o.key));
+    const pending = remote.filter((f) => {
+      const record = known.get(f.name);
+      return isNew(f, record) || (record !== undefined && waiting.has(record.inboxKey));
+    });
+    return pending.reduce<Date | null>((newest, f) => (newest && newest >= f.mtime ? newest : f.mtime), null);
+  }
+
+  /** The datasets whose SFTP server is configured, by name. */
+  async function sftpDatasets(): Promise<DatasetName[]> {
+    return Promise.resolve(Object.keys(sources).sort());
+  }
+
+  /**
+   * Lists the dataset's remote folder and fetches every matching file not fetched before with the
+   * same size and time, oldest name first, into `inbox/{dataset}/`; returns those put there.
+   * Idempotent: a file fetched again (a worker lost before recording it) lands on the same key with
+   * the same bytes. A refused host key (HostKeyRefused) or refused credentials (SourceRejected)
+   * fail non-retryably; an unreachable server or a cut connection fails as TransientIO, retried.
+   */
+  async function pickUpSftp(input: { readonly dataset: DatasetName }): Promise<InboxFile[]> {
+    const source = sourceOf(input.dataset);
+    const scratch = await mkdtemp(path.join(deps.scratchDir, 'sftp-'));
+    let session: SftpSession | null = null;
+    try {
+      session = await openSftp(source, deps.sourceTimeoutMs);
+      const remote = await session.list();
+      const known = new Map((await deps.records.listSftpFiles(source.dataset)).map((r) => [r.name, r]));
+      const fetched: InboxFile[] = [];
+      for (const file of remote.filter((f) => isNew(f, known.get(f.name))).sort(byName)) {
+        const put = await fetch(session, source, file, scratch);
+        if (put) fetched.push(put);
+      }
+      deps.metrics?.sftp.pending(source.dataset, await newestPending(source.dataset, remote, known), new Date());
+      return fetched;
+    } catch (error) {
+      if (error instanceof SftpError) throw failure(source.dataset, error);
+      throw error;
+    } finally {
+      session?.close();
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  return { sftpDatasets, pickUpSftp };
+}
+
+/**
+ * For a file fetched by SFTP whose every day succeeded (`releaseDrop`), observes the delay from its
+ * time on the server to now. Nothing for a file dropped by hand, or when metrics are off.
+ */
+export async function observeSftpDelivery(deps: ActivityDeps, inboxKey: string, sha256: string): Promise<void> {
+  const dataset = inboxKey.split('/')[1] ?? '';
+  if (!deps.metrics || !deps.sftp?.[dataset]) return;
+  const fetched = (await deps.records.listSftpFiles(dataset)).find(
+    (r) => r.inboxKey === inboxKey && r.sha256 === sha256,
+  );
+  if (fetched) deps.metrics.sftp.delivered(dataset, (Date.now() - Date.parse(fetched.mtime)) / 1000);
+}
