@@ -67,6 +67,7 @@ describe('courant dev in aws mode', () => {
           'courant_day_runs',
           'courant_metrics',
           'courant_reports',
+          'courant_sftp_files',
         ]);
       } finally {
         s3.destroy();

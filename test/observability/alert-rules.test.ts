@@ -19,7 +19,7 @@ const rulesSchema = z.object({
 describe('the alerting rules', () => {
   it('pass promtool check rules, and alert on lateness, failed days, fallback reads, outputs missing, a worker down and a waiting SFTP delivery', async () => {
     const { stdout } = await run(prometheusTool('promtool'), ['check', 'rules', RULES_FILE]);
-    expect(stdout).toContain('SUCCESS: 5 rules found');
+    expect(stdout).toContain('SUCCESS: 6 rules found');
     const rules = rulesSchema.parse(parse(await readFile(RULES_FILE, 'utf8')));
     expect(rules.groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual([
       'CourantDatasetLate',

@@ -154,6 +154,7 @@ describe('the worker scraped by Prometheus after one eCO2mix day', () => {
       ['CourantDatasetLate', 'ok'],
       ['CourantDayFailed', 'ok'],
       ['CourantFallbackReads', 'ok'],
+      ['CourantOutputsMissing', 'ok'],
       ['CourantWorkerDown', 'ok'],
       ['CourantSftpDeliveryWaiting', 'ok'],
     ]);

@@ -135,13 +135,15 @@ describe('a worker that loses write access during a day', () => {
     const record = await harness.resources.deps.records.getDayRun('eco2mix', sample.date);
     expect(record?.status).toBe('failed');
 
-    // Every activity of the day and of its report had a bounded retry policy.
+    // Every activity of the day had a bounded retry policy; the report ran in the workflow task (a
+    // local activity, its retries bounded by its kind in activity-options.ts).
     const parentEvents = (await handle.fetchHistory()).events ?? [];
     const policies = [...parentEvents, ...(events ?? [])].flatMap((e) => {
       const scheduled = e.activityTaskScheduledEventAttributes;
       return scheduled ? [{ activity: scheduled.activityType?.name, max: scheduled.retryPolicy?.maximumAttempts }] : [];
     });
-    expect(policies.map((p) => p.activity)).toContain('buildDailyReport');
+    expect(policies.map((p) => p.activity)).toContain('transformDay');
     for (const policy of policies) expect(policy.max, policy.activity ?? '').toBeGreaterThan(0);
+    expect(parentEvents.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
   });
 });
