@@ -7,7 +7,6 @@
  *
  *   node --import tsx bench/console/grid-bench.ts [--smoke] [--runs N] [--out FILE]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +21,7 @@ import { createStorage } from '../../src/storage/index.js';
 import { blockedRun, failedRun, succeededRun } from '../../test/support/console-days.js';
 import { installChildCleanup } from '../lib/child.js';
 import { startBenchConsole } from '../lib/console.js';
-import { startBenchDocumentStore } from '../lib/servers.js';
+import { withDocumentStore } from '../lib/servers.js';
 import { sectionBenchOptions, writeSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 
@@ -52,10 +51,8 @@ function records(dates: readonly string[]) {
 
 async function main(): Promise<void> {
   installChildCleanup();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-console-'));
-  const store = await startBenchDocumentStore(dir, 'console_bench');
-  try {
-    const { mongoUrl } = store;
+  await withDocumentStore('courant-bench-console-', async ({ mongoBase, dir }) => {
+    const mongoUrl = `${mongoBase}/console_bench`;
     const dates = datesInRange(FROM, TO);
     const seed = await MongoClient.connect(mongoUrl);
     const docs: Array<{ _id: string }> = records(dates);
@@ -135,10 +132,7 @@ async function main(): Promise<void> {
     ].join('\n');
     await writeSection(out, SECTION, section);
     process.stdout.write(`${section}\n→ ${out}\n`);
-  } finally {
-    await store.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();

@@ -81,22 +81,6 @@ export async function startBenchServers(dataDir: string, logDir: string): Promis
   }
 }
 
-/** A document store of the bench's own under `dir`, and the URL of `database` on it. */
-export async function startBenchDocumentStore(
-  dir: string,
-  database: string,
-): Promise<{ readonly mongoUrl: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const store = await startDocumentStore({
-    binary: resolveTool('ferretdb'),
-    host: '127.0.0.1',
-    port,
-    dataDir: path.join(dir, 'ferretdb'),
-    logDir: dir,
-  });
-  return { mongoUrl: `mongodb://127.0.0.1:${port}/${database}`, stop: () => store.stop() };
-}
-
 /**
  * Runs `bench` with a document store of its own (FerretDB on a free port, its files and log in a
  * temporary directory `dir`, prefixed `prefix`), then stops it and removes the directory.
@@ -107,9 +91,16 @@ export async function withDocumentStore<T>(
 ): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   try {
-    const store = await startBenchDocumentStore(dir, '');
+    const port = await freePort();
+    const store = await startDocumentStore({
+      binary: resolveTool('ferretdb'),
+      host: HOST,
+      port,
+      dataDir: path.join(dir, 'ferretdb'),
+      logDir: dir,
+    });
     try {
-      return await bench({ mongoBase: store.mongoUrl.replace(/\/$/, ''), dir });
+      return await bench({ mongoBase: `mongodb://${HOST}:${port}`, dir });
     } finally {
       await store.stop();
     }

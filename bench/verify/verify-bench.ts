@@ -8,7 +8,7 @@
  *
  *   node --import tsx bench/verify/verify-bench.ts [--smoke] [--runs N] [--out FILE]
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +20,7 @@ import { createStorage } from '../../src/storage/index.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { succeededRun } from '../../test/support/console-days.js';
 import { installChildCleanup } from '../lib/child.js';
-import { startBenchDocumentStore } from '../lib/servers.js';
+import { withDocumentStore } from '../lib/servers.js';
 import { sectionBenchOptions, writeSection } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 
@@ -43,11 +43,9 @@ function outputsOf(dataset: string, date: string) {
 
 async function main(): Promise<void> {
   installChildCleanup();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-verify-'));
-  const dataDir = path.join(dir, 'data');
-  const store = await startBenchDocumentStore(dir, 'verify_bench');
-  try {
-    const { mongoUrl } = store;
+  await withDocumentStore('courant-bench-verify-', async ({ mongoBase, dir }) => {
+    const mongoUrl = `${mongoBase}/verify_bench`;
+    const dataDir = path.join(dir, 'data');
     const dates = datesInRange(FROM, TO);
     const docs = [];
     let objects = 0;
@@ -142,10 +140,7 @@ async function main(): Promise<void> {
     ].join('\n');
     await writeSection(out, SECTION, section);
     process.stdout.write(`${section}\n→ ${out}\n`);
-  } finally {
-    await store.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();
