@@ -73,6 +73,20 @@ const ACTIVITY_POLICIES = {
     options: { startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute' },
     retry: { maximumInterval: '1 minute', maximumAttempts: 5 },
   },
+  /**
+   * Fetching a server's new files, heartbeating (a lost worker is noticed within a minute): an
+   * unreachable server or a cut connection is retried with backoff (5 s, 10 s, 20 s, 40 s), then the
+   * run fails and the next scheduled pickup tries again.
+   */
+  sftpPickup: {
+    options: { startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' },
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  },
+  /** Listing the datasets whose SFTP server is configured: reads the configuration. */
+  sftpListing: {
+    options: { startToCloseTimeout: '1 minute' },
+    retry: { maximumAttempts: 3 },
+  },
   /** Waiting for another run of the day: as long as a day may take, heartbeating; its failure is final. */
   dayAttach: {
     options: { startToCloseTimeout: '12 hours', heartbeatTimeout: '1 minute' },

@@ -1,34 +1,13 @@
-import { ApplicationFailure, log, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { ErrorType } from '../workflow-safe/errors.js';
+import { activityOptions } from './activity-options.js';
 import type { SftpPickupOutput } from '../workflow-safe/ingest.js';
 import { describeFailure } from './failure-messages.js';
 import { startIngestions } from './start-ingestions.js';
 
-/**
- * A pickup fetches a server's new files in one activity, heartbeating: a lost worker is noticed
- * within a minute and the pickup retried. An unreachable server or a cut connection is retried with
- * backoff (5 s, 10 s, 20 s, 40 s), then the run fails and the next scheduled one tries again.
- */
-const SFTP_PICKUP_ACTIVITY: ActivityOptions = {
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-};
-
-const LISTING_ACTIVITY: ActivityOptions = {
-  startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
-};
-
-const pickup = proxyActivities<Activities>(SFTP_PICKUP_ACTIVITY);
-const listing = proxyActivities<Activities>(LISTING_ACTIVITY);
+const pickup = proxyActivities<Activities>(activityOptions('sftpPickup'));
+const listing = proxyActivities<Activities>(activityOptions('sftpListing'));
 
 /**
  * sftpPickup: the SFTP pickup schedule's action — for each dataset whose SFTP server is configured,
