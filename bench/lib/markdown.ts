@@ -56,6 +56,21 @@ export async function writeSection(file: string, heading: string, section: strin
 }
 
 /**
+ * Puts every `## ` section of `markdown` in the results file in place of its previous version, and
+ * its text before the first section at the file's top: the sections other benches wrote are kept.
+ */
+export async function writeSections(file: string, markdown: string): Promise<void> {
+  const [preamble = '', ...sections] = markdown.split(/\n(?=## )/);
+  await mkdir(path.dirname(file), { recursive: true });
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const first = text.search(/^## /m);
+  await writeFile(file, `${preamble.trimEnd()}\n\n${first < 0 ? '' : text.slice(first)}`);
+  for (const section of sections) {
+    await writeSection(file, section.slice(0, section.indexOf('\n')), `${section.trimEnd()}\n\n`);
+  }
+}
+
+/**
  * The options of a bench that writes one section: `--smoke` (a small input, results to a temp
  * file), `--runs N` (`runs` by default, 1 with --smoke) and `--out FILE` (bench/RESULTS.md by default).
  */

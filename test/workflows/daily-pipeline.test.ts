@@ -133,13 +133,17 @@ describe('dailyPipeline on the real dev server', () => {
     });
 
     // Operators can find the day by its attributes.
+    // The last stage is read as the server answers once it has recorded it: polled, not slept for.
+    const childHandle = harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', sample.date));
+    const stageOf = async (h: { describe(): ReturnType<typeof handle.describe> }) =>
+      (await h.describe()).typedSearchAttributes.get(PipelineStageAttribute);
+    await expect.poll(() => stageOf(handle), { timeout: 15_000 }).toBe('done');
+    await expect.poll(() => stageOf(childHandle), { timeout: 15_000 }).toBe('done');
     const parent = await handle.describe();
     expect(parent.typedSearchAttributes.get(PartitionDate)?.toISOString()).toBe('2025-08-22T00:00:00.000Z');
     expect(parent.typedSearchAttributes.get(RunKindAttribute)).toBe('manual');
-    expect(parent.typedSearchAttributes.get(PipelineStageAttribute)).toBe('done');
-    const child = await harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', sample.date)).describe();
+    const child = await childHandle.describe();
     expect(child.typedSearchAttributes.get(Dataset)).toBe('eco2mix');
-    expect(child.typedSearchAttributes.get(PipelineStageAttribute)).toBe('done');
 
     if (process.env.RECORD_HISTORIES === '1') {
       const history = await handle.fetchHistory();
