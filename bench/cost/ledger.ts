@@ -19,7 +19,7 @@ const counts = {
   recordCalls: z.number(),
 };
 const stageLine = z.object({ stage: z.string(), cpuMs: z.number(), wallMs: z.number(), ...counts });
-const activityLine = z.object({
+export const activityLine = z.object({
   activity: z.string(),
   dataset: z.string().nullable(),
   date: z.string().nullable(),

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ObjectStore } from '../storage/object-store.js';
+import { inPlace } from './object-store.js';
 import type { RecordStore } from '../storage/records.js';
 import { countCost } from '../cost/ledger.js';
 
@@ -30,6 +31,7 @@ export function costCountedObjectStore(store: ObjectStore): ObjectStore {
     get: async (key) => read(await store.read(key)).body,
     read: async (key) => read(await store.read(key)),
     getToFile: async (key, targetPath) => read(await store.getToFile(key, targetPath)),
+    ...(store.fileInPlace ? { fileInPlace: inPlace(store.fileInPlace.bind(store), read) } : {}),
     head: async (key) => call(await store.head(key)),
     list: async (prefix) => call(await store.list(prefix)),
     delete: async (key) => call(await store.delete(key)),

@@ -1,7 +1,7 @@
 /**
  * Building a monthly or annual report: for every dataset with days in the period, the days'
- * status from the day records, their Parquet tables copied to scratch space and handed to the
- * dataset's module for its period section; then the JSON, CSV and HTML written and the `reports`
+ * status from the day records, their Parquet tables (read where a local store keeps them, else
+ * copied to scratch space) handed to the dataset's module for its period section; then the JSON, CSV and HTML written and the `reports`
  * record upserted. Idempotent.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { datesOfMonth, datesOfYear } from '../workflow-safe/periods.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { DayRun } from '../storage/records.js';
 import type { ReportDeps } from './deps.js';
+import { costStage } from '../cost/ledger.js';
 import { periodReportHtml } from './html/period.js';
 import {
   buildPeriodReport,
@@ -37,7 +38,20 @@ function dayStatusOf(run: DayRun): DayStatus {
   return run.status === 'failed' && run.error?.type === ErrorType.DataQuality ? 'blocked' : run.status;
 }
 
-/** Copies the tables of the succeeded days; a day whose tables are gone counts as missing. */
+/**
+ * A path DuckDB can read the object `key` at: its own file when the store keeps it as one (no copy),
+ * else a copy in `folder`. Throws ObjectNotFoundError when it is absent.
+ */
+async function readablePath(deps: ReportDeps, key: string, folder: string): Promise<string> {
+  const inPlace = await deps.objects.fileInPlace?.(key);
+  if (inPlace) return inPlace.path;
+  await mkdir(folder, { recursive: true });
+  const local = path.join(folder, path.posix.basename(key));
+  await deps.objects.getToFile(key, local);
+  return local;
+}
+
+/** The tables of the succeeded days, read in place or copied; a day whose tables are gone counts as missing. */
 async function fetchDays(
   deps: ReportDeps,
   dataset: ConfiguredDataset,
@@ -56,11 +70,8 @@ async function fetchDays(
           .filter((key) => !wanted || wanted.includes(path.posix.basename(key, '.parquet')));
         const tables: Record<string, string> = {};
         try {
-          await mkdir(path.join(dir, run.date));
           for (const key of keys) {
-            const local = path.join(dir, run.date, path.posix.basename(key));
-            await deps.objects.getToFile(key, local);
-            tables[path.posix.basename(key, '.parquet')] = local;
+            tables[path.posix.basename(key, '.parquet')] = await readablePath(deps, key, path.join(dir, run.date));
           }
           return { date: run.date, tables };
         } catch (error) {
@@ -90,11 +101,9 @@ async function fetchBefore(
   const copies: string[] = [];
   for (const date of dates) {
     const folder = path.join(dir, 'before', date);
-    await mkdir(folder, { recursive: true });
     for (const table of [energies.table, ...(energies.alongside ?? [])]) {
-      const local = path.join(folder, `${table}.parquet`);
       try {
-        await deps.objects.getToFile(storageKeys.processed(dataset.module.name, date, table), local);
+        const local = await readablePath(deps, storageKeys.processed(dataset.module.name, date, table), folder);
         if (table === energies.table) copies.push(local);
       } catch (error) {
         if (!(error instanceof ObjectNotFoundError)) throw error;
@@ -115,16 +124,18 @@ async function periodOf(
   const scratch = await mkdtemp(path.join(deps.scratchDir, `report-${kind}-`));
   const connection = await deps.duckdb.connect();
   try {
-    const days = await fetchDays(deps, dataset, runs, status, scratch);
-    const before = await fetchBefore(deps, dataset, kind, period, scratch);
-    const section = await dataset.module.report.period({
-      kind,
-      period,
-      config: dataset.config,
-      db: connection,
-      days,
-      before,
-    });
+    const days = await costStage('day tables', () => fetchDays(deps, dataset, runs, status, scratch));
+    const before = await costStage('day tables before', () => fetchBefore(deps, dataset, kind, period, scratch));
+    const section = await costStage(`${dataset.module.name} section`, () =>
+      dataset.module.report.period({
+        kind,
+        period,
+        config: dataset.config,
+        db: connection,
+        days,
+        before,
+      }),
+    );
     const part = datasetPeriod(
       kind,
       period,
@@ -139,6 +150,22 @@ async function periodOf(
   }
 }
 
+/** The report's JSON, CSV and HTML at `keys` (in that order). */
+async function storeFiles(
+  deps: ReportDeps,
+  keys: readonly string[],
+  report: PeriodReport,
+  sections: readonly PeriodSection[],
+  absentTitles: readonly string[],
+): Promise<void> {
+  const [jsonKey = '', csvKey = '', htmlKey = ''] = keys;
+  await deps.objects.put(jsonKey, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
+  await deps.objects.put(csvKey, periodReportCsv(report), { contentType: 'text/csv' });
+  await deps.objects.put(htmlKey, periodReportHtml(report, sections, absentTitles), {
+    contentType: 'text/html; charset=utf-8',
+  });
+}
+
 /** Builds and writes the report of a month (`YYYY-MM`) or a year (`YYYY`); returns its keys, JSON first. */
 export async function writePeriodReport(
   deps: ReportDeps,
@@ -146,11 +173,13 @@ export async function writePeriodReport(
   period: string,
 ): Promise<{ keys: string[]; report: PeriodReport }> {
   const dates = kind === 'month' ? datesOfMonth(period) : datesOfYear(period);
-  const runs = await deps.records.listDayRuns({
-    from: dates[0] ?? '',
-    to: dates[dates.length - 1] ?? '',
-    datasets: deps.datasets.all.map((d) => d.module.name),
-  });
+  const runs = await costStage('day records', () =>
+    deps.records.listDayRuns({
+      from: dates[0] ?? '',
+      to: dates[dates.length - 1] ?? '',
+      datasets: deps.datasets.all.map((d) => d.module.name),
+    }),
+  );
   const parts: Array<{ readonly part: DatasetPeriod; readonly section: PeriodSection }> = [];
   for (const dataset of deps.datasets.all) {
     const own = runs.filter((run) => run.dataset === dataset.module.name);
@@ -164,21 +193,15 @@ export async function writePeriodReport(
   const key = (ext: 'json' | 'csv' | 'html') =>
     kind === 'month' ? reportKeys.monthly(period, ext) : reportKeys.annual(period, ext);
   const keys = [key('json'), key('csv'), key('html')];
-  const [jsonKey = '', csvKey = '', htmlKey = ''] = keys;
   const absent = deps.datasets.all.filter((d) => !parts.some((p) => p.part.dataset === d.module.name));
-  await deps.objects.put(jsonKey, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
-  await deps.objects.put(csvKey, periodReportCsv(report), { contentType: 'text/csv' });
-  const sections = parts.map((p) => p.section);
-  await deps.objects.put(
-    htmlKey,
-    periodReportHtml(
+  await costStage('render and store', () =>
+    storeFiles(
+      deps,
+      keys,
       report,
-      sections,
+      parts.map((p) => p.section),
       absent.map((d) => d.module.title),
     ),
-    {
-      contentType: 'text/html; charset=utf-8',
-    },
   );
   await deps.records.upsertReport({ period, summary: periodReportSummary(report), keys });
   return { keys, report };

@@ -11,6 +11,7 @@ import {
   assertSafeKey,
   ObjectNotFoundError,
   type ObjectBody,
+  type ObjectFile,
   type ObjectRead,
   type ObjectStore,
   type StoredObjectInfo,
@@ -67,6 +68,17 @@ export class LocalObjectStore implements ObjectStore {
       return { key, bytes: (await stat(targetPath)).size, origin: 'store' };
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      throw error;
+    }
+  }
+
+  async fileInPlace(key: string): Promise<ObjectFile | null> {
+    const file = this.pathOf(key);
+    try {
+      await this.checkInsideRoot(file);
+      return { key, bytes: (await stat(file)).size, origin: 'store', path: file };
+    } catch (error) {
+      if (isNotFound(error)) return null;
       throw error;
     }
   }

@@ -29,6 +29,11 @@ export interface ObjectBody extends ObjectRead {
   readonly body: Uint8Array;
 }
 
+/** A stored object's own file, read where it is. */
+export interface ObjectFile extends ObjectRead {
+  readonly path: string;
+}
+
 export interface ObjectStore {
   /** Where objects go, for logs and messages, e.g. `file:///srv/courant/data` or `s3://bucket/prefix`. */
   readonly location: string;
@@ -42,6 +47,13 @@ export interface ObjectStore {
   read(key: string): Promise<ObjectBody>;
   /** Streams an object into a local file (for readers such as DuckDB that want a path). */
   getToFile(key: string, targetPath: string): Promise<ObjectRead>;
+  /**
+   * The file a store that keeps each object as a local file holds it in, for a reader that only
+   * reads it (DuckDB) and need not copy it first; null when the object is absent. A store without
+   * such files has no such method: read through `getToFile`. The file may be replaced whole by a
+   * later write (atomically, as every write), never changed in place.
+   */
+  fileInPlace?(key: string): Promise<ObjectFile | null>;
   /** Size of an object, or null when absent. */
   head(key: string): Promise<StoredObjectInfo | null>;
   /**

@@ -79,6 +79,18 @@ export function objectStoreContract(name: string, open: () => Promise<ObjectStor
       expect(await readFile(source)).toEqual(bytes);
     });
 
+    it('gives the file it keeps an object in to be read in place, when it keeps files, and null for an absent one', async (context) => {
+      if (!store.fileInPlace) return context.skip();
+      const key = storageKeys.processed('eco2mix', '2024-01-03', 'eco2mix_national');
+      const bytes = randomBytes(10_000);
+      await store.put(key, bytes);
+      const file = await store.fileInPlace(key);
+      expect(file).toMatchObject({ key, bytes: bytes.byteLength, origin: 'store' });
+      expect(sha(await readFile(file?.path ?? ''))).toBe(sha(bytes));
+      expect(await store.fileInPlace('processed/eco2mix/dt=2012-01-01/none.parquet')).toBeNull();
+      await expect(store.fileInPlace('../outside')).rejects.toThrow(RangeError);
+    });
+
     it('round-trips a body larger than one upload part, byte for byte', async () => {
       const key = storageKeys.raw('eco2mix', '2024-01-02', 'realtime', 'csv');
       const big = randomBytes(LARGE_BYTES);

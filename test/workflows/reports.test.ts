@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildPeriodReport, requestPeriodReport, waitForPeriodReport } from '../../src/client/period-report.js';
 import { eco2mixMetricsSchema } from '../../src/datasets/eco2mix/metrics-schema.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
+import { writePeriodReport } from '../../src/reports/period-build.js';
 import type { DatasetPeriod, PeriodReport } from '../../src/reports/period-report.js';
+import type { ObjectStore } from '../../src/storage/object-store.js';
 import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import type { ReportPeriod } from '../../src/workflow-safe/periods.js';
@@ -212,6 +214,25 @@ describe('monthly and annual reports', () => {
       await hashOfFiles();
     }
     expect(hashes.size).toBe(1);
+  });
+
+  it('builds the same bytes from the days read where the local store keeps them as from copies of them', async () => {
+    await settled(month);
+    const { deps } = harness.resources;
+    const keys = ['json', 'csv', 'html'].map((ext) => `reports/month=2018-02/monthly_report.${ext}`);
+    const filesNow = () => Promise.all(keys.map((key) => readFile(dataPath(key))));
+    const stored = deps.objects;
+    let readInPlace = 0;
+    const counted: ObjectStore = Object.create(stored, {
+      fileInPlace: { value: (key: string) => ((readInPlace += 1), stored.fileInPlace?.(key) ?? null) },
+    }) as ObjectStore;
+    await writePeriodReport({ ...deps, objects: counted }, 'month', '2018-02');
+    const inPlace = await filesNow();
+    expect(readInPlace).toBeGreaterThan(20);
+    // The same store without files to read in place: every day's table is copied first.
+    const copying: ObjectStore = Object.create(stored, { fileInPlace: { value: undefined } }) as ObjectStore;
+    await writePeriodReport({ ...deps, objects: copying }, 'month', '2018-02');
+    expect(await filesNow()).toEqual(inPlace);
   });
 
   it('spaces the builds of a burst by four times the last build, unless someone waits for the next', async () => {
