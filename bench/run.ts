@@ -9,7 +9,7 @@
  *            --profile-backfill DIR (the backfill workers under --cpu-prof), --skip-ten-years,
  *            --skip-quality (no anomaly-detection figures), --skip-cost (no cost model of a day)
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,10 +22,11 @@ import { BENCH_DIR, installChildCleanup } from './lib/child.js';
 import { anomalyQualityMarkdown } from './quality/anomalies.js';
 import { summariseProfile, type ProfileSummary } from './lib/cpu-profile.js';
 import { machineInfo } from './lib/machine.js';
-import { int, mb, num, ratio, seconds } from './lib/markdown.js';
+import { int, mb, num, ratio, seconds, writeSection, writeSections } from './lib/markdown.js';
 import { max, median } from './lib/stats.js';
 import { ensureVenv } from './lib/venv.js';
 import { runOrchestration, type BackfillDriver, type OrchestrationResults } from './orchestration/orchestration.js';
+import { benchFloor, floorMarkdown, FLOOR_HEADING, type FloorRun } from './orchestration/floor.js';
 import { resultsMarkdown, transformTable, type RunResults, type Verdict } from './report.js';
 import type { ProfiledStep } from './transform/profile-smartmeter.js';
 import {
@@ -240,6 +241,7 @@ async function main(): Promise<void> {
       }
     }
     let orchestration: OrchestrationResults | null = null;
+    let floor: FloorRun[] | null = null;
     if (!values['skip-orchestration']) {
       if (!smoke) await rm(path.join(profileDir, 'worker'), { recursive: true, force: true });
       orchestration = await runOrchestration({
@@ -259,6 +261,8 @@ async function main(): Promise<void> {
         ...(values['profile-backfill'] ? { backfillProfileDir: path.resolve(values['profile-backfill']) } : {}),
         log,
       });
+      log('the orchestration floor: the same workflows, activities that only answer');
+      floor = await benchFloor({ smoke, log });
     }
     const found = verdicts(transform, memory, orchestration);
     const profiles: {
@@ -301,7 +305,8 @@ async function main(): Promise<void> {
       anomalies,
     };
     await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(out, resultsMarkdown(results));
+    await writeSections(out, resultsMarkdown(results));
+    if (floor) await writeSection(out, FLOOR_HEADING, floorMarkdown(floor));
     if (!values['skip-transform']) {
       await benchEnedis({ smoke, out, workDir, logDir, python, log });
       await benchCityflow({ smoke, out, log });
