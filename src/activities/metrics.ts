@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import { sha256OfFile } from '../storage/file-hash.js';
+import { readableFile } from '../storage/readable-file.js';
 import { noteFallbackReads } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
@@ -68,8 +69,8 @@ export function createMetricsActivities(deps: ActivityDeps) {
       const copies = await costStage('copy in', () =>
         Promise.all(
           keys.map(async (key) => {
-            const local = path.join(scratch, `${tableOf(key)}.parquet`);
-            return { table: tableOf(key), local, read: await deps.objects.getToFile(key, local) };
+            const read = await readableFile(deps.objects, key, scratch, `${tableOf(key)}.parquet`);
+            return { table: tableOf(key), local: read.path, read };
           }),
         ),
       );

@@ -11,6 +11,7 @@ import { storageKeys } from '../workflow-safe/keys.js';
 import { blockingChecks, type CheckResult } from '../workflow-safe/quality.js';
 import { previousDate } from '../workflow-safe/partition.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
+import { readableFile } from '../storage/readable-file.js';
 import type { InputFile, OutputFile } from '../workflow-safe/day-records.js';
 import { keepBlockedDownloads } from './blocked-inputs.js';
 import { datasetOf } from './dataset-of.js';
@@ -51,10 +52,9 @@ async function copyDayBefore(
   const wanted = [...new Set(checks.flatMap((check) => (check.previousDay ? [check.previousDay] : [])))];
   const copied = await Promise.all(
     wanted.map(async (table) => {
-      const local = path.join(scratch, `previous-${table}.parquet`);
       const key = storageKeys.processed(input.dataset, dayBefore, table);
       try {
-        await deps.objects.getToFile(key, local);
+        const { path: local } = await readableFile(deps.objects, key, scratch, `previous-${table}.parquet`);
         return [[table, local] as const];
       } catch (error) {
         if (error instanceof ObjectNotFoundError) return [];
@@ -84,8 +84,8 @@ export function createQualityActivities(deps: ActivityDeps) {
       const copies = await costStage('copy in', () =>
         Promise.all(
           input.processedKeys.map(async (key) => {
-            const local = path.join(scratch, `${tableOf(key)}.parquet`);
-            return { table: tableOf(key), key, local, read: await deps.objects.getToFile(key, local) };
+            const read = await readableFile(deps.objects, key, scratch, `${tableOf(key)}.parquet`);
+            return { table: tableOf(key), key, local: read.path, read };
           }),
         ),
       );

@@ -11,6 +11,7 @@ import type { ReportSection } from '../datasets/report-views.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import type { CheckResult } from '../workflow-safe/quality.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
+import { readableFile } from '../storage/readable-file.js';
 import type { ReportedDataset } from './daily-summary.js';
 import type { ReportDeps } from './deps.js';
 
@@ -29,13 +30,12 @@ export interface DayOutcome {
 
 const tableOf = (key: string) => path.posix.basename(key, '.parquet');
 
-/** False when there is no such object (a day run before its dataset detected anomalies, a dataset not run that day). */
-async function copyIfStored(deps: ReportDeps, key: string, local: string): Promise<boolean> {
+/** Null when there is no such object (a day run before its dataset detected anomalies, a dataset not run that day). */
+async function fileIfStored(deps: ReportDeps, key: string, folder: string, name: string): Promise<string | null> {
   try {
-    await deps.objects.getToFile(key, local);
-    return true;
+    return (await readableFile(deps.objects, key, folder, name)).path;
   } catch (error) {
-    if (error instanceof ObjectNotFoundError) return false;
+    if (error instanceof ObjectNotFoundError) return null;
     throw error;
   }
 }
@@ -48,20 +48,17 @@ async function daySection(deps: ReportDeps, date: string, outcome: DayOutcome, m
   const connection = await deps.duckdb.connect();
   try {
     const tables: Record<string, string> = {};
-    for (const key of keys) {
-      tables[tableOf(key)] = path.join(scratch, path.posix.basename(key));
-      await deps.objects.getToFile(key, tables[tableOf(key)] ?? '');
-    }
+    for (const key of keys) tables[tableOf(key)] = (await readableFile(deps.objects, key, scratch)).path;
     if (wanted?.includes(ANOMALIES_TABLE)) {
-      const local = path.join(scratch, `${ANOMALIES_TABLE}.parquet`);
-      if (await copyIfStored(deps, storageKeys.anomalies(outcome.dataset, date), local))
-        tables[ANOMALIES_TABLE] = local;
+      const key = storageKeys.anomalies(outcome.dataset, date);
+      const file = await fileIfStored(deps, key, scratch, `${ANOMALIES_TABLE}.parquet`);
+      if (file) tables[ANOMALIES_TABLE] = file;
     }
     const alongside: Record<string, string> = {};
     for (const { dataset, table } of module.report.alongside ?? []) {
-      const local = path.join(scratch, `alongside-${dataset}-${table}.parquet`);
-      if (await copyIfStored(deps, storageKeys.processed(dataset, date, table), local))
-        alongside[`${dataset}/${table}`] = local;
+      const key = storageKeys.processed(dataset, date, table);
+      const file = await fileIfStored(deps, key, scratch, `alongside-${dataset}-${table}.parquet`);
+      if (file) alongside[`${dataset}/${table}`] = file;
     }
     return await module.report.day({ date, config, db: connection, metrics, tables, alongside });
   } finally {

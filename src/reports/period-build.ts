@@ -4,7 +4,7 @@
  * copied to scratch space) handed to the dataset's module for its period section; then the JSON, CSV and HTML written and the `reports`
  * record upserted. Idempotent.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfiguredDataset } from '../datasets/modules.js';
 import type { PeriodReportContext } from '../datasets/report-contract.js';
@@ -15,6 +15,7 @@ import { datesInRange, previousDate } from '../workflow-safe/partition.js';
 import { datesOfMonth, datesOfYear } from '../workflow-safe/periods.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { DayRun } from '../storage/records.js';
+import { readableFile } from '../storage/readable-file.js';
 import type { ReportDeps } from './deps.js';
 import { costStage } from '../cost/ledger.js';
 import { periodReportHtml } from './html/period.js';
@@ -38,19 +39,6 @@ function dayStatusOf(run: DayRun): DayStatus {
   return run.status === 'failed' && run.error?.type === ErrorType.DataQuality ? 'blocked' : run.status;
 }
 
-/**
- * A path DuckDB can read the object `key` at: its own file when the store keeps it as one (no copy),
- * else a copy in `folder`. Throws ObjectNotFoundError when it is absent.
- */
-async function readablePath(deps: ReportDeps, key: string, folder: string): Promise<string> {
-  const inPlace = await deps.objects.fileInPlace?.(key);
-  if (inPlace) return inPlace.path;
-  await mkdir(folder, { recursive: true });
-  const local = path.join(folder, path.posix.basename(key));
-  await deps.objects.getToFile(key, local);
-  return local;
-}
-
 /** The tables of the succeeded days, read in place or copied; a day whose tables are gone counts as missing. */
 async function fetchDays(
   deps: ReportDeps,
@@ -71,7 +59,9 @@ async function fetchDays(
         const tables: Record<string, string> = {};
         try {
           for (const key of keys) {
-            tables[path.posix.basename(key, '.parquet')] = await readablePath(deps, key, path.join(dir, run.date));
+            tables[path.posix.basename(key, '.parquet')] = (
+              await readableFile(deps.objects, key, path.join(dir, run.date))
+            ).path;
           }
           return { date: run.date, tables };
         } catch (error) {
@@ -103,7 +93,11 @@ async function fetchBefore(
     const folder = path.join(dir, 'before', date);
     for (const table of [energies.table, ...(energies.alongside ?? [])]) {
       try {
-        const local = await readablePath(deps, storageKeys.processed(dataset.module.name, date, table), folder);
+        const { path: local } = await readableFile(
+          deps.objects,
+          storageKeys.processed(dataset.module.name, date, table),
+          folder,
+        );
         if (table === energies.table) copies.push(local);
       } catch (error) {
         if (!(error instanceof ObjectNotFoundError)) throw error;
