@@ -16,6 +16,7 @@ beforeAll(async () => {
   harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
   env = {
     TEMPORAL_ADDRESS: harness.config.temporal.address,
+    TEMPORAL_NAMESPACE: harness.config.temporal.namespace,
     TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
   };
 });

@@ -107,7 +107,7 @@ describe('the console in a browser', () => {
     const link = await record.locator('a.temporal').getAttribute('href');
     expect(link).toMatch(
       new RegExp(
-        `^${TEMPORAL_UI_URL}/namespaces/default/workflows/day%2Feco2mix%2F${FAILED_DAY}/[0-9a-f-]{36}/history$`,
+        `^${TEMPORAL_UI_URL}/namespaces/${harness.config.temporal.namespace}/workflows/day%2Feco2mix%2F${FAILED_DAY}/[0-9a-f-]{36}/history$`,
       ),
     );
 

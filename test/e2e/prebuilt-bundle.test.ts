@@ -13,6 +13,7 @@ import { uniqueName } from '../support/names.js';
 import { runCli } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { testNamespace } from '../support/namespaces.js';
 
 const DAY = '2022-03-09';
 let dir: string;
@@ -38,6 +39,7 @@ function env(bundleDir: string): Record<string, string> {
   mongo.pathname = `/${uniqueName('bundle')}`;
   return {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: testNamespace(),
     TEMPORAL_TASK_QUEUE: uniqueName('q'),
     MONGODB_URL: mongo.toString(),
     DATA_DIR: path.join(dir, 'data'),

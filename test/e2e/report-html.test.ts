@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { buildRteFile, zipRteFile } from '../support/rte-files.js';
 import { runCommandLine } from '../support/run-cli.js';
-import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 
@@ -28,12 +28,7 @@ beforeAll(async () => {
   const zip = zipRteFile(buildRteFile({ from: '2019-10-15', to: '2019-11-10', forecastDays: 1 }));
   const file = path.join(os.tmpdir(), `${harness.config.temporal.taskQueue}-${zip.name}`);
   await writeFile(file, zip.bytes);
-  const r = await runCommandLine(['import', '--file', file, '--parallel', '8', '--wait'], {
-    TEMPORAL_ADDRESS: harness.config.temporal.address,
-    TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
-    MONGODB_URL: harness.config.storage.mongodbUrl,
-    DATA_DIR: harness.config.storage.dataDir,
-  });
+  const r = await runCommandLine(['import', '--file', file, '--parallel', '8', '--wait'], cliEnv(harness.config));
   if (r.code !== 0) throw new Error(`import failed:\n${r.stdout}\n${r.stderr}`);
 
   browser = await chromium.launch({

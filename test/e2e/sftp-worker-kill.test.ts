@@ -16,6 +16,7 @@ import { uniqueName } from '../support/names.js';
 import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
 import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { testNamespace } from '../support/namespaces.js';
 
 /** The delivery: an R151 with 4 MiB stored beside it, so that its download takes many round trips. */
 const NAME = 'ENEDIS_R151_17X100A100A0001A_GRD-F121_0123456789_00007_Q_00001_00001_20250102030405.zip';
@@ -58,6 +59,7 @@ describe('a worker killed during an SFTP download', () => {
     mongo.pathname = `/${uniqueName('sftp-kill')}`;
     const base = {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: testNamespace(),
       TEMPORAL_TASK_QUEUE: uniqueName('q'),
       MONGODB_URL: mongo.toString(),
       DATA_DIR: dataDir,
@@ -69,7 +71,7 @@ describe('a worker killed during an SFTP download', () => {
     workers.push(first);
     await first.ready;
 
-    const client = new Client({ connection });
+    const client = new Client({ connection, namespace: testNamespace() });
     const pickUp = (id: string) =>
       client.workflow.start<() => Promise<SftpPickupOutput>>('sftpPickup', {
         taskQueue: base.TEMPORAL_TASK_QUEUE,

@@ -56,7 +56,11 @@ beforeAll(async () => {
       : undefined,
   );
   harness = await startTestWorker(
-    await testConfig({ TEMPORAL_ADDRESS: server.address, ECO2MIX_BASE_URL: odre.baseUrl }),
+    await testConfig({
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: 'default',
+      ECO2MIX_BASE_URL: odre.baseUrl,
+    }),
   );
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -18,6 +18,7 @@ import { uniqueName } from '../support/names.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { testNamespace } from '../support/namespaces.js';
 
 const DAY = '2022-03-27';
 const REALTIME = 'eco2mix-national-tr';
@@ -69,6 +70,7 @@ async function workerEnv(name: string, via?: TcpGate): Promise<WorkerEnv> {
   if (via) mongo.host = via.address;
   return {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: testNamespace(),
     TEMPORAL_TASK_QUEUE: uniqueName(name),
     MONGODB_URL: mongo.toString(),
     DATA_DIR: dataDir,
@@ -107,7 +109,7 @@ async function dayRuns(env: WorkerEnv) {
 
 describe('a worker killed during a local activity', () => {
   it('is replaced by a new worker that runs it again and completes the day once, with identical outputs', async () => {
-    const client = new Client({ connection });
+    const client = new Client({ connection, namespace: testNamespace() });
 
     const reference = await workerEnv('uninterrupted');
     const referenceWorker = started(reference);

@@ -14,6 +14,7 @@ import { progressQuery } from '../../src/workflow-safe/backfill-messages.js';
 import { uniqueName } from '../support/names.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { testNamespace } from '../support/namespaces.js';
 
 const FROM = '2022-03-20';
 const TO = '2022-04-08';
@@ -45,6 +46,7 @@ describe('a worker killed mid-backfill', () => {
     mongo.pathname = `/${uniqueName('kill')}`;
     const env = {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: testNamespace(),
       TEMPORAL_TASK_QUEUE: uniqueName('q'),
       MONGODB_URL: mongo.toString(),
       DATA_DIR: dataDir,
@@ -55,7 +57,7 @@ describe('a worker killed mid-backfill', () => {
     workers.push(first);
     await first.ready;
 
-    const client = new Client({ connection });
+    const client = new Client({ connection, namespace: testNamespace() });
     const handle = await startBackfill(
       client,
       { from: FROM, to: TO, mode: 'all', parallel: 2 },

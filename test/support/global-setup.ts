@@ -17,6 +17,7 @@ import { freePort, isListening } from '../../src/stack/ports.js';
 import { startDocumentStore, startDynamoDbLocal, startMinio } from '../../src/stack/servers.js';
 import { resolveDynamoDbLocal, resolveTool } from '../../src/stack/tools.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
+import { TEST_NAMESPACES } from './namespaces.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -53,6 +54,7 @@ const STARTS: Record<TestServer, (workDir: string) => Promise<StartedServer>> = 
         executable: { type: 'existing-path', path: resolveTool('temporal', process.env.TEMPORAL_CLI_PATH) },
         ip: '127.0.0.1',
         searchAttributes: [...SEARCH_ATTRIBUTES],
+        extraArgs: TEST_NAMESPACES.flatMap((namespace) => ['--namespace', namespace]),
         log: { format: 'pretty', level: 'error' },
       },
     });

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
 import { createWorkers, runWorkersUntil } from '../../src/workers/worker.js';
 import { uniqueName } from './names.js';
+import { testNamespace } from './namespaces.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
 /** A Config pointing at the shared servers with an isolated database and data directory. */
@@ -21,6 +22,7 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Conf
   return loadConfig(
     {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: testNamespace(),
       TEMPORAL_TASK_QUEUE: uniqueName('q'),
       MONGODB_URL: mongo.toString(),
       DATA_DIR: dataDir,
@@ -112,6 +114,7 @@ export async function startTestWorker(
 export function cliEnv(config: Config): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: config.temporal.address,
+    TEMPORAL_NAMESPACE: config.temporal.namespace,
     TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
     MONGODB_URL: config.storage.mongodbUrl,
     DATA_DIR: config.storage.dataDir,

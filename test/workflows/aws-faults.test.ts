@@ -206,6 +206,7 @@ describe('aws mode under faults', () => {
       DYNAMODB_ENDPOINT: dynamodb.endpoint,
       DATA_DIR: dataDir,
       TEMPORAL_ADDRESS: harness.config.temporal.address,
+      TEMPORAL_NAMESPACE: harness.config.temporal.namespace,
       TEMPORAL_TASK_QUEUE: uniqueName('q'),
       ECO2MIX_BASE_URL: odre.baseUrl,
       LOG_LEVEL: 'debug',

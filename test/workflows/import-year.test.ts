@@ -36,6 +36,7 @@ describe.runIf(process.env.COURANT_IMPORT_YEAR === '1')('import of a year-long R
       const started = Date.now();
       const r = await runCommandLine(['import', '--file', file, '--parallel', PARALLEL, '--wait'], {
         TEMPORAL_ADDRESS: harness.config.temporal.address,
+        TEMPORAL_NAMESPACE: harness.config.temporal.namespace,
         TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
         MONGODB_URL: harness.config.storage.mongodbUrl,
         DATA_DIR: harness.config.storage.dataDir,
