@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 import { BENCH_DIR, runChild, trackChild, tsNode } from '../lib/child.js';
-import { startBenchServers } from '../lib/servers.js';
+import { benchWorkerEnv, startBenchServers } from '../lib/servers.js';
 import { DAY_BUDGETS, OVER_BUDGET_NOISE_MS, OVER_BUDGET_TOLERANCE, REPORTS_AFTER, WORKFLOW_TASKS } from './budget.js';
 import { datasetModels, ledgerByDay, type DatasetModel } from './ledger.js';
 import { costMarkdown, writeCostSection } from './markdown.js';
@@ -112,17 +112,12 @@ export async function benchDayCost(options: DayCostOptions): Promise<OverBudget[
     const bundles = path.join(work, 'bundles');
     await buildWorkflowBundles(bundles);
     const ledger = path.join(work, 'ledger.jsonl');
-    const env = {
-      TEMPORAL_ADDRESS: servers.temporalAddress,
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_TASK_QUEUE: 'bench-day-cost',
-      MONGODB_URL: `${servers.mongoBase}/bench_day_cost`,
-      DATA_DIR: path.join(work, 'data'),
-      STORAGE_MODE: 'local',
-      WORKFLOW_BUNDLE_DIR: bundles,
-      COST_LEDGER_FILE: ledger,
-      LOG_LEVEL: 'warn',
-    };
+    const env = benchWorkerEnv(
+      servers,
+      'day-cost',
+      { dataDir: path.join(work, 'data'), bundles },
+      { COST_LEDGER_FILE: ledger, LOG_LEVEL: 'warn' },
+    );
     options.log(`the cost of a day: every dataset, ${options.days} day(s) each after a warm-up, one at a time`);
     const sources = await startDemoSources(env, work, path.join(logDir, 'demo-sources.log'));
     const [command, args] = tsNode(

@@ -16,13 +16,12 @@ import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import type { ReportPeriod } from '../../src/workflow-safe/periods.js';
 import { int, num, sectionBenchOptions, table, writeSection } from '../lib/markdown.js';
-import { startBenchServers } from '../lib/servers.js';
+import { benchWorkerEnv, startBenchServers } from '../lib/servers.js';
 import { startExportServer } from '../orchestration/export-server.js';
 import { startWorkerProcess } from '../orchestration/worker-process.js';
 import { activityLine } from './ledger.js';
 
 export const REPORTS_HEADING = '## Reports through the year';
-const TASK_QUEUE = 'bench-reports';
 const YEAR = '2022';
 
 /** A report built after a day: its period, CPU and wall time, and its stages' CPU. */
@@ -64,27 +63,20 @@ export async function benchReportsThroughYear(options: {
       const bundles = path.join(work, 'bundles');
       await buildWorkflowBundles(bundles);
       const ledger = path.join(work, 'ledger.jsonl');
-      const worker = await startWorkerProcess(
-        {
-          TEMPORAL_ADDRESS: servers.temporalAddress,
-          TEMPORAL_NAMESPACE: 'default',
-          TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-          MONGODB_URL: `${servers.mongoBase}/bench_reports`,
-          DATA_DIR: path.join(work, 'data'),
-          STORAGE_MODE: 'local',
-          ECO2MIX_BASE_URL: source.baseUrl,
-          SOURCE_TIMEOUT_MS: '60000',
-          WORKFLOW_BUNDLE_DIR: bundles,
-          COST_LEDGER_FILE: ledger,
-        },
-        path.join(work, 'worker.log'),
+      const env = benchWorkerEnv(
+        servers,
+        'reports',
+        { dataDir: path.join(work, 'data'), bundles },
+        { ECO2MIX_BASE_URL: source.baseUrl, SOURCE_TIMEOUT_MS: '60000', COST_LEDGER_FILE: ledger },
       );
+      const taskQueue = env.TEMPORAL_TASK_QUEUE ?? '';
+      const worker = await startWorkerProcess(env, path.join(work, 'worker.log'));
       try {
         const runDay = async (date: string, daysInYear: number): Promise<DayReports> => {
           const before = (await ledgerLines(ledger)).length;
-          await (await startDay(servers.client, { date, runKind: 'manual', taskQueue: TASK_QUEUE })).result();
+          await (await startDay(servers.client, { date, runKind: 'manual', taskQueue })).result();
           for (const period of periodsOf(date)) {
-            await waitForPeriodReport(servers.client, period, TASK_QUEUE, { timeoutMs: 300_000 });
+            await waitForPeriodReport(servers.client, period, taskQueue, { timeoutMs: 300_000 });
           }
           const reports = (await ledgerLines(ledger))
             .slice(before)
@@ -104,7 +96,7 @@ export async function benchReportsThroughYear(options: {
         const first = await runDay(early, 2);
         const lastDate = year[last - 1] ?? '';
         const input = { from: year[2] ?? '', to: year[last - 2] ?? '', mode: 'all', parallel: 16 } as const;
-        await (await startBackfill(servers.client, input, 'reports-through-year', TASK_QUEUE)).result();
+        await (await startBackfill(servers.client, input, 'reports-through-year', taskQueue)).result();
         // The backfill asks for its months' reports at its end: settled before the last day runs.
         const months = [...new Set(year.slice(0, last).map((date) => date.slice(0, 7)))];
         const settled: ReportPeriod[] = [
@@ -113,7 +105,7 @@ export async function benchReportsThroughYear(options: {
           { kind: 'index', name: 'index' },
         ];
         for (const period of settled) {
-          await waitForPeriodReport(servers.client, period, TASK_QUEUE, { timeoutMs: 300_000 });
+          await waitForPeriodReport(servers.client, period, taskQueue, { timeoutMs: 300_000 });
         }
         return [first, await runDay(lastDate, last)];
       } finally {

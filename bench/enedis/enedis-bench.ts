@@ -22,7 +22,7 @@ import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 import { BENCH_DIR, runChild, trackChild, tsNode } from '../lib/child.js';
 import { int, mb, seconds, table, writeSection } from '../lib/markdown.js';
 import { cpuSeconds } from '../lib/proc.js';
-import { startBenchServers } from '../lib/servers.js';
+import { benchWorkerEnv, startBenchServers } from '../lib/servers.js';
 import { startWorkerProcess } from '../orchestration/worker-process.js';
 import { r151DailyZips, r151File } from './r151-input.js';
 
@@ -136,17 +136,13 @@ async function benchMonth(sizes: Sizes, options: EnedisBenchOptions): Promise<Mo
   await buildWorkflowBundles(bundles);
   const servers = await startBenchServers(work, options.logDir);
   try {
-    const env = {
-      TEMPORAL_ADDRESS: servers.temporalAddress,
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_TASK_QUEUE: 'bench-enedis',
-      MONGODB_URL: `${servers.mongoBase}/bench_enedis`,
-      DATA_DIR: path.join(work, 'data'),
-      STORAGE_MODE: 'local',
+    const env = benchWorkerEnv(
+      servers,
+      'enedis',
+      { dataDir: path.join(work, 'data'), bundles },
       // An empty parse cache: the month is parsed by this run.
-      TMPDIR: await mkdtemp(path.join(work, 'tmp-')),
-      WORKFLOW_BUNDLE_DIR: bundles,
-    };
+      { TMPDIR: await mkdtemp(path.join(work, 'tmp-')) },
+    );
     const worker = await startWorkerProcess(env, path.join(options.logDir, 'worker-enedis.log'));
     const logFile = path.join(options.logDir, 'enedis-cli.log');
     const loadBefore = os.loadavg()[0] ?? 0;

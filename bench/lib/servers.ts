@@ -82,6 +82,29 @@ export async function startBenchServers(dataDir: string, logDir: string): Promis
 }
 
 /**
+ * The environment of a worker (or a `courant` command) on `servers`: task queue `bench-{name}`,
+ * database `bench_{name}`, local storage under `dataDir`, the workflow bundles built ahead in
+ * `bundles`, then `extra` (sources, cost ledger, log level…).
+ */
+export function benchWorkerEnv(
+  servers: Pick<BenchServers, 'temporalAddress' | 'mongoBase'>,
+  name: string,
+  dirs: { readonly dataDir: string; readonly bundles: string },
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: servers.temporalAddress,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    TEMPORAL_TASK_QUEUE: `bench-${name}`,
+    MONGODB_URL: `${servers.mongoBase}/bench_${name.replaceAll('-', '_')}`,
+    DATA_DIR: dirs.dataDir,
+    STORAGE_MODE: 'local',
+    WORKFLOW_BUNDLE_DIR: dirs.bundles,
+    ...extra,
+  };
+}
+
+/**
  * Runs `bench` with a document store of its own (FerretDB on a free port, its files and log in a
  * temporary directory `dir`, prefixed `prefix`), then stops it and removes the directory.
  */

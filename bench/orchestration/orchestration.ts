@@ -13,7 +13,7 @@ import { datesInRange } from '../../src/workflow-safe/partition.js';
 import type { ReportPeriod } from '../../src/workflow-safe/periods.js';
 import { BENCH_DIR, runChild, tsNode } from '../lib/child.js';
 import { cpuSeconds } from '../lib/proc.js';
-import { startBenchServers, type BenchServers } from '../lib/servers.js';
+import { benchWorkerEnv, startBenchServers, type BenchServers } from '../lib/servers.js';
 import { startExportServer, type ExportServer } from './export-server.js';
 import { dayTimeline, dispatchWaits, secondsInActivities, type TimelineEvent } from './history.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
@@ -104,17 +104,12 @@ async function startStack(options: OrchestrationOptions, days: readonly string[]
 
 /** A worker's environment: its own task queue, database and data directory. */
 function workerEnv(stack: Stack, options: OrchestrationOptions, name: string): Record<string, string> {
-  return {
-    TEMPORAL_ADDRESS: stack.temporalAddress,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: `bench-${name}`,
-    MONGODB_URL: `${stack.mongoBase}/bench_${name.replaceAll('-', '_')}`,
-    DATA_DIR: path.join(options.workDir, `data-${name}`),
-    STORAGE_MODE: 'local',
-    ECO2MIX_BASE_URL: stack.source.baseUrl,
-    SOURCE_TIMEOUT_MS: '60000',
-    WORKFLOW_BUNDLE_DIR: stack.bundles,
-  };
+  return benchWorkerEnv(
+    stack,
+    name,
+    { dataDir: path.join(options.workDir, `data-${name}`), bundles: stack.bundles },
+    { ECO2MIX_BASE_URL: stack.source.baseUrl, SOURCE_TIMEOUT_MS: '60000' },
+  );
 }
 
 async function withWorker<T>(

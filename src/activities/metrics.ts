@@ -39,13 +39,13 @@ export function tableOf(processedKey: string): string {
 async function recordedMetrics(
   deps: ActivityDeps,
   input: ComputeMetricsInput,
-  copies: ReadonlyArray<{ table: string; local: string }>,
+  tableFiles: ReadonlyArray<{ table: string; local: string }>,
 ): Promise<MeasuredDay | null> {
   const recorded = await readDayOutputs(deps.objects, input.dataset, input.date);
   if (!recorded || recorded.codeVersion !== deps.codeVersion) return null;
   const { tables, document, completeness, anomaliesKey } = recorded.metrics;
-  if (Object.keys(tables).length !== copies.length) return null;
-  for (const copy of copies) if (tables[copy.table] !== (await sha256OfFile(copy.local))) return null;
+  if (Object.keys(tables).length !== tableFiles.length) return null;
+  for (const file of tableFiles) if (tables[file.table] !== (await sha256OfFile(file.local))) return null;
   return { document, completeness, ...(anomaliesKey ? { anomaliesKey } : {}) };
 }
 
@@ -66,7 +66,7 @@ export function createMetricsActivities(deps: ActivityDeps) {
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'metrics-'));
     const connection = await deps.duckdb.connect();
     try {
-      const copies = await costStage('copy in', () =>
+      const tableFiles = await costStage('tables in', () =>
         Promise.all(
           keys.map(async (key) => {
             const read = await readableFile(deps.objects, key, scratch, `${tableOf(key)}.parquet`);
@@ -77,11 +77,11 @@ export function createMetricsActivities(deps: ActivityDeps) {
       await noteFallbackReads(
         deps,
         { dataset, date },
-        copies.map((c) => c.read),
+        tableFiles.map((c) => c.read),
       );
-      const tables = Object.fromEntries(copies.map((c) => [c.table, c.local]));
+      const tables = Object.fromEntries(tableFiles.map((c) => [c.table, c.local]));
       const recorded = deps.datasets.capability('file-import', dataset)
-        ? await costStage('import outputs', () => recordedMetrics(deps, input, copies))
+        ? await costStage('import outputs', () => recordedMetrics(deps, input, tableFiles))
         : null;
       const metrics =
         recorded ??

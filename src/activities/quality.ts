@@ -42,7 +42,7 @@ export interface CheckQualityOutput {
 }
 
 /** The tables of the day before that the checks compare with, those stored: local path by table name. */
-async function copyDayBefore(
+async function tablesOfDayBefore(
   deps: ActivityDeps,
   input: CheckQualityInput,
   checks: readonly QualityCheck<unknown>[],
@@ -81,7 +81,7 @@ export function createQualityActivities(deps: ActivityDeps) {
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'quality-'));
     const connection = await deps.duckdb.connect();
     try {
-      const copies = await costStage('copy in', () =>
+      const tableFiles = await costStage('tables in', () =>
         Promise.all(
           input.processedKeys.map(async (key) => {
             const read = await readableFile(deps.objects, key, scratch, `${tableOf(key)}.parquet`);
@@ -92,10 +92,12 @@ export function createQualityActivities(deps: ActivityDeps) {
       await noteFallbackReads(
         deps,
         input,
-        copies.map((c) => c.read),
+        tableFiles.map((c) => c.read),
       );
-      const tables = Object.fromEntries(copies.map((c) => [c.table, { path: c.local, key: c.key }]));
-      const previous = await costStage('copy day before', () => copyDayBefore(deps, input, checks, scratch));
+      const tables = Object.fromEntries(tableFiles.map((c) => [c.table, { path: c.local, key: c.key }]));
+      const previous = await costStage('table of the day before', () =>
+        tablesOfDayBefore(deps, input, checks, scratch),
+      );
       const results = await runChecks({
         checks,
         date: input.date,

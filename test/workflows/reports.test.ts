@@ -224,7 +224,13 @@ describe('monthly and annual reports', () => {
     const stored = deps.objects;
     let readInPlace = 0;
     const counted: ObjectStore = Object.create(stored, {
-      fileInPlace: { value: (key: string) => ((readInPlace += 1), stored.fileInPlace?.(key) ?? null) },
+      fileInPlace: {
+        value: async (key: string) => {
+          const file = (await stored.fileInPlace?.(key)) ?? null;
+          if (file) readInPlace += 1;
+          return file;
+        },
+      },
     }) as ObjectStore;
     await writePeriodReport({ ...deps, objects: counted }, 'month', '2018-02');
     const inPlace = await filesNow();
