@@ -12,7 +12,7 @@
  * Usage: node --import tsx bench/activity/hostile-inputs.ts [--work DIR]
  */
 import type { Client } from '@temporalio/client';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startIngest } from '../../src/client/start-ingest.js';
@@ -92,7 +92,6 @@ async function oneRun(
     const handle = await startIngest(
       stack.client,
       { dataset: input.dataset, inboxKey, options: { fileName } },
-      (await stat(file)).size,
       config.temporal.taskQueue,
     );
     const failed = await handle.result().then(

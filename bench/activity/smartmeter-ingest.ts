@@ -15,7 +15,7 @@
  * (`DUCKDB_MEMORY_LIMIT` in the environment is given to the worker: its DuckDB's limit, 256MB by default).
  */
 import type { Client } from '@temporalio/client';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -121,12 +121,10 @@ async function oneRun(
   try {
     const cpuBefore = cpuSeconds(worker.pid) ?? 0;
     const startPeak = worker.peakRssBytes() ?? 0;
-    const bytes = (await stat(file)).size;
     const started = performance.now();
     const handle = await startIngest(
       stack.client,
       { dataset: DATASET, inboxKey, options: { fileName } },
-      bytes,
       config.temporal.taskQueue,
     );
     const result = await handle.result();

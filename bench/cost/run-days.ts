@@ -178,11 +178,10 @@ async function ingestDrop(client: Client, config: Config, dataset: string, file:
   try {
     const fileName = path.basename(file);
     const inboxKey = inboxKeys.file(dataset, await sha256OfFile(file), fileName);
-    const stored = await storage.objects.putFile(inboxKey, file);
+    await storage.objects.putFile(inboxKey, file);
     const handle = await startIngest(
       client,
       { dataset, inboxKey, options: { ...DROPS[dataset]?.options, fileName } },
-      stored.bytes,
       config.temporal.taskQueue,
     );
     const output = await handle.result();

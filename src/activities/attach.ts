@@ -1,8 +1,8 @@
-/** Attach activities: wait for a run of a day that something else started. */
+/** Attach activities: wait for, or look at, a run of a day that something else started. */
 import type { DailyPipelineWorkflow } from '../workflow-safe/workflow-types.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../workflow-safe/errors.js';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { workflowIds } from '../workflow-safe/keys.js';
 import type { DailyPipelineOutput } from '../workflow-safe/pipeline.js';
 
@@ -32,5 +32,16 @@ export function createAttachActivities(client: Client) {
     }
   }
 
-  return { waitForDay };
+  /** Whether a run of `daily/{date}` is open now (none ever started: false). A read; safe to repeat. */
+  async function dayRunOpen(input: WaitForDayInput): Promise<boolean> {
+    try {
+      const { status } = await client.workflow.getHandle(workflowIds.daily(input.date)).describe();
+      return status.name === 'RUNNING';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  return { waitForDay, dayRunOpen };
 }

@@ -11,14 +11,16 @@ import path from 'node:path';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import { BadDataError, ErrorType } from '../workflow-safe/errors.js';
 import { safeFileName } from '../workflow-safe/imports.js';
-import { inboxKeys, storageKeys } from '../workflow-safe/keys.js';
+import { inboxContentOf, inboxKeys, storageKeys } from '../workflow-safe/keys.js';
 import { sha256OfFile } from '../storage/file-hash.js';
+import { readableFile } from '../storage/readable-file.js';
 import { datasetOf } from './dataset-of.js';
 import { claimLimitError } from './claim-limits.js';
 import type { ActivityDeps } from './deps.js';
 import { isStorageKey, quarantineOddEntries, renameUnsafeEntries } from './inbox-entries.js';
 import { badDataFailure } from './failures.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
+import { retireRefusals } from './refusals.js';
 import { observeSftpDelivery } from './sftp-pickup.js';
 
 export interface ClaimDropInput {
@@ -40,8 +42,13 @@ export interface InboxFile {
   readonly dataset: DatasetName;
   readonly key: string;
   readonly bytes: number;
-  /** The name the file was dropped under, when the scan renamed it to a storage key (inbox-entries.ts). */
+  /**
+   * The name the file was dropped under, when it differs from its key's: renamed to a storage key
+   * by the scan (inbox-entries.ts), or its name on an SFTP server.
+   */
   readonly name?: string;
+  /** Its content's SHA-256 (or the 16 hex digits an inbox key starts with), naming its ingestion. */
+  readonly content?: string;
 }
 
 const EXTENSION = /^[a-z0-9]{1,8}$/;
@@ -171,9 +178,15 @@ export function createDropActivities(deps: ActivityDeps) {
   /**
    * Removes a dropped file from the inbox once every day it covers succeeded — only if the inbox
    * still holds the same bytes (a file replaced meanwhile stays for its own ingestion). A file
-   * fetched by SFTP has its delay from the server to its days' records observed.
+   * fetched by SFTP has its delay from the server to its days' records observed. Earlier refusals
+   * of a file dropped under the same name are retired (`refusals.ts`).
    */
-  async function releaseDrop(input: { readonly inboxKey: string; readonly sha256: string }): Promise<boolean> {
+  async function releaseDrop(input: {
+    readonly inboxKey: string;
+    readonly sha256: string;
+    /** The name the file was dropped under, when it differs from its key's. */
+    readonly fileName?: string;
+  }): Promise<boolean> {
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'release-'));
     try {
       const local = path.join(scratch, 'file');
@@ -182,6 +195,13 @@ export function createDropActivities(deps: ActivityDeps) {
       if ((await sha256OfFile(local)) !== input.sha256) return false;
       await deps.objects.delete(input.inboxKey);
       await observeSftpDelivery(deps, input.inboxKey, input.sha256);
+      const dataset = input.inboxKey.split('/')[1] ?? '';
+      const fileName = input.fileName ?? fileNameOf(input.inboxKey);
+      for (const refused of await retireRefusals(deps.objects, dataset, fileName, input.inboxKey))
+        Context.current().log.info('refusal retired: a file of the same name was read whole', {
+          refused,
+          file: input.inboxKey,
+        });
       return true;
     } finally {
       await rm(scratch, { recursive: true, force: true });
@@ -220,7 +240,23 @@ export function createDropActivities(deps: ActivityDeps) {
         found.push({ dataset: module.name, key: object.key, bytes: object.bytes, ...(name ? { name } : {}) });
       }
     }
-    return found.slice(0, input.limit);
+    const taken = found.slice(0, input.limit);
+    return Promise.all(taken.map(async (file) => ({ ...file, content: await contentTag(file.key) })));
+  }
+
+  /**
+   * What names an inbox file's content in its ingestion's ID: the hash its key starts with when
+   * courant put it there (`courant ingest`, the SFTP pickup), else the hash of its bytes, read.
+   */
+  async function contentTag(key: string): Promise<string> {
+    const named = inboxContentOf(key);
+    if (named !== null) return named;
+    const scratch = await mkdtemp(path.join(deps.scratchDir, 'inbox-'));
+    try {
+      return await sha256OfFile((await readableFile(deps.objects, key, scratch, 'file')).path);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }
 
   return { claimDrop, releaseDrop, listInbox };

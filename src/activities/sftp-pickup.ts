@@ -73,8 +73,8 @@ export function createSftpActivities(deps: ActivityDeps) {
       });
       return null;
     }
-    const key = inboxKeys.fetched(source.dataset, file.name);
     const sha256 = await sha256OfFile(local);
+    const key = inboxKeys.file(source.dataset, sha256, file.name);
     await deps.objects.putFile(key, local);
     await deps.records.putSftpFile({
       dataset: source.dataset,
@@ -88,7 +88,7 @@ export function createSftpActivities(deps: ActivityDeps) {
     deps.metrics?.sftp.fetched(source.dataset, size);
     if (source.deleteAfterPickup) await session.remove(file.name);
     Context.current().log.info('fetched from SFTP', { dataset: source.dataset, file: file.name, key, bytes: size });
-    return { dataset: source.dataset, key, bytes: size };
+    return { dataset: source.dataset, key, bytes: size, name: file.name, content: sha256 };
   }
 
   /**
@@ -114,13 +114,14 @@ export function createSftpActivities(deps: ActivityDeps) {
   }
 
   /**
-   * Lists the dataset's remote folder and fetches every matching file not fetched before with the
-   * same size and time, oldest name first, into `inbox/{dataset}/`; returns those put there.
-   * Idempotent: a file fetched again (a worker lost before recording it) lands on the same key with
-   * the same bytes. A refused host key (HostKeyRefused) or refused credentials (SourceRejected)
+   * Lists the dataset's remote folder and fetches the matching files not fetched before with the
+   * same size and time, first names first, at most `limit` of them (default: all), into
+   * `inbox/{dataset}/{content hash}-{name}`; returns those put there, each with its name on the
+   * server. Idempotent: a file fetched again (a worker lost before recording it) lands on the same
+   * key with the same bytes. A refused host key (HostKeyRefused) or refused credentials (SourceRejected)
    * fail non-retryably; an unreachable server or a cut connection fails as TransientIO, retried.
    */
-  async function pickUpSftp(input: { readonly dataset: DatasetName }): Promise<InboxFile[]> {
+  async function pickUpSftp(input: { readonly dataset: DatasetName; readonly limit?: number }): Promise<InboxFile[]> {
     const source = sourceOf(input.dataset);
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'sftp-'));
     let session: SftpSession | null = null;
@@ -129,7 +130,8 @@ export function createSftpActivities(deps: ActivityDeps) {
       const remote = await session.list();
       const known = new Map((await deps.records.listSftpFiles(source.dataset)).map((r) => [r.name, r]));
       const fetched: InboxFile[] = [];
-      for (const file of remote.filter((f) => isNew(f, known.get(f.name))).sort(byName)) {
+      const toFetch = remote.filter((f) => isNew(f, known.get(f.name))).sort(byName);
+      for (const file of toFetch.slice(0, input.limit ?? toFetch.length)) {
         const put = await fetch(session, source, file, scratch);
         if (put) fetched.push(put);
       }

@@ -37,6 +37,8 @@ export interface CreateWorkersOptions {
   readonly tracing?: Tracing;
   /** Writes what each activity costs when given. */
   readonly costLedger?: CostLedger;
+  /** Activities each worker runs at once (default: the SDK's, 100). */
+  readonly activitySlots?: number;
 }
 
 /** One worker on the main task queue and one on its backfill queue, with the same activities. */
@@ -50,6 +52,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
         taskQueue,
         workflowBundle: options.workflowBundle,
         activities,
+        ...(options.activitySlots ? { maxConcurrentActivityTaskExecutions: options.activitySlots } : {}),
         interceptors: {
           activity: [
             ...(options.tracing ? [options.tracing.activityInterceptor] : []),

@@ -21,6 +21,42 @@ export interface IngestDropOutput {
   readonly released: boolean;
 }
 
+/** The signals between an ingestion and the run of its days (`dayIngestion`), by name. */
+export const DAY_INGESTION_SIGNALS = {
+  /** To `ingest-day/{dataset}/{date}`: a file was claimed into the day; run it, then answer. */
+  requested: 'dayIngestionRequested',
+  /** To the ingestion that asked: the day ran with its file, and how it ended. */
+  ran: 'dayIngestionRan',
+} as const;
+
+/** An ingestion's request for a run of one of its days, signalled to `dayIngestion`. */
+export interface DayIngestionRequest {
+  /** The workflow ID of the ingestion that asked; answered with a `ran` signal. */
+  readonly requester: string;
+}
+
+/** The answer to a request: the day ran, with every file claimed before the run started. */
+export interface DayIngestionAnswer {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  /** The day's failure, when its run failed. */
+  readonly error?: string;
+}
+
+export interface DayIngestionInput {
+  readonly dataset: DatasetName;
+  readonly date: string;
+  /** Requesters not yet answered, carried over a continue-as-new. */
+  readonly pending?: readonly string[];
+}
+
+export interface DayIngestionOutput {
+  /** Runs of the day this workflow made. */
+  readonly runs: number;
+  /** Requests answered. */
+  readonly answered: number;
+}
+
 /** What an SFTP pickup started: the ingestions of the files it fetched. */
 export type SftpPickupOutput = InboxScanOutput;
 

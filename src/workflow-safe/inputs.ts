@@ -5,7 +5,7 @@
 import { isDatasetName, type DatasetName } from './datasets.js';
 import { BACKFILL_MODES, type BackfillInput, type BackfillMode } from './backfill.js';
 import { SHA256_PATTERN, type ImportRef } from './imports.js';
-import type { IngestDropInput } from './ingest.js';
+import type { DayIngestionInput, IngestDropInput } from './ingest.js';
 import { isPartitionDate } from './partition.js';
 import { isCheckName } from './quality.js';
 import { RUN_KINDS, type DailyPipelineInput, type DatasetDayInput, type RunKind } from './pipeline.js';
@@ -172,5 +172,18 @@ export function checkBackfillInput(input: unknown): BackfillInput {
     ...(Array.isArray(r.datasets) ? { datasets: [...new Set(r.datasets.map(dataset))] } : {}),
     ...(r.carried !== undefined ? { carried: r.carried as BackfillInput['carried'] } : {}),
     ...importRef(r.importRef),
+  };
+}
+
+/** The runs of a dataset's day for files claimed into it: the dataset, the day, requesters carried over. */
+export function checkDayIngestionInput(input: unknown): DayIngestionInput {
+  const r = record(input, 'dayIngestion');
+  const pending = r.pending;
+  if (pending !== undefined && (!Array.isArray(pending) || pending.some((p) => typeof p !== 'string' || p === '')))
+    throw new InvalidInputError('pending must be a list of workflow IDs');
+  return {
+    dataset: dataset(r.dataset),
+    date: date(r.date),
+    ...(pending === undefined ? {} : { pending: pending as string[] }),
   };
 }

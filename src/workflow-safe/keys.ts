@@ -43,6 +43,9 @@ function checkYear(year: string): string {
   return year;
 }
 
+/** A SHA-256 in hex, or its first 16 digits (the content part of an inbox key or ingestion ID). */
+export const CONTENT_TAG_PATTERN = /^[0-9a-f]{16}(?:[0-9a-f]{48})?$/;
+
 function checkSha256(sha256: string): string {
   if (!SHA256_PATTERN.test(sha256)) throw new RangeError(`"${sha256}" is not a sha256 written in hex`);
   return sha256;
@@ -109,14 +112,18 @@ export const reportKeys = {
 /** Files dropped for a dataset, claimed into its days, then removed once their days succeeded. */
 export const inboxKeys = {
   folder: (dataset: string) => `inbox/${checkDataset(dataset)}`,
-  /** Where `courant ingest` puts a file: its content's hash first, so two files never share a key. */
+  /**
+   * Where `courant ingest` and the SFTP pickup put a file: its content's hash first, so two files
+   * never share a key, whatever their names clean to.
+   */
   file: (dataset: string, sha256: string, fileName: string) =>
     `inbox/${checkDataset(dataset)}/${checkSha256(sha256).slice(0, 16)}-${safeFileName(fileName)}`,
-  /** Where the SFTP pickup puts a fetched file: its name on the server, made safe. */
-  fetched: (dataset: string, remoteName: string) => `inbox/${checkDataset(dataset)}/${safeFileName(remoteName)}`,
   /** A dropped file that no day can take (unknown shape, empty, binary), kept with its reason beside it. */
   quarantined: (dataset: string, fileName: string) =>
     `quarantine/${checkDataset(dataset)}/inbox/${safeFileName(fileName)}`,
+  /** A refusal retired: a later file of the same name was read whole, so the refused copy is kept aside, out of the lists. */
+  retired: (dataset: string, fileName: string) =>
+    `quarantine/${checkDataset(dataset)}/retired/${safeFileName(fileName)}`,
 } as const;
 
 /** Imported files, stored once and never rewritten: `imports/{dataset}/{sha256}/…`. */
@@ -128,12 +135,24 @@ export const importKeys = {
     `imports/${checkDataset(dataset)}/${checkSha256(sha256)}/manifest.json`,
 } as const;
 
+/** The 16 hex digits of the content's hash that an inbox key written by `inboxKeys.file` starts with; null for another key. */
+export function inboxContentOf(inboxKey: string): string | null {
+  return /^([0-9a-f]{16})-/.exec(inboxKey.split('/').at(-1) ?? '')?.[1] ?? null;
+}
+
 export const workflowIds = {
   daily: (date: string) => `daily/${checkDate(date)}`,
   backfill: (id: string) => `backfill/${checkName('backfill id', id, BACKFILL_ID_PATTERN)}`,
   datasetDay: (dataset: string, date: string) => `day/${checkDataset(dataset)}/${checkDate(date)}`,
-  /** One ingestion per inbox file and size: a file replaced by other bytes is ingested again. */
-  ingest: (inboxKey: string, bytes: number) => `ingest/${inboxKey}#${bytes}`,
+  /**
+   * One ingestion per inbox file and content (the first 16 hex digits of its SHA-256): a file
+   * replaced by other bytes, even of the same size, is ingested again. A number instead of a hash
+   * is the size, as ingestions were named before (runs started by an older release).
+   */
+  ingest: (inboxKey: string, content: string | number) =>
+    `ingest/${inboxKey}#${typeof content === 'number' ? content : checkName('content hash', content, CONTENT_TAG_PATTERN).slice(0, 16)}`,
+  /** The runs of a dataset's day for the files claimed into it, one after another (`dayIngestion`). */
+  dayIngestion: (dataset: string, date: string) => `ingest-day/${checkDataset(dataset)}/${checkDate(date)}`,
   /** The scan of every dataset's inbox started by the inbox schedule. */
   inboxScan: (scheduleId: string) =>
     `scheduled/${checkName('schedule id', scheduleId, /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)}`,

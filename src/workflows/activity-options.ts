@@ -87,6 +87,16 @@ const ACTIVITY_POLICIES = {
     options: { startToCloseTimeout: '1 minute' },
     retry: { maximumAttempts: 3 },
   },
+  /** Whether a run of a day is open: one read of the server, retried while it does not answer. */
+  dayRunState: {
+    options: { startToCloseTimeout: '30 seconds' },
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+  },
+  /** Asking for runs of a file's days: one signal-with-start per day, retried while the server does not answer. */
+  dayRequest: {
+    options: { startToCloseTimeout: '1 minute' },
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+  },
   /** Waiting for another run of the day: as long as a day may take, heartbeating; its failure is final. */
   dayAttach: {
     options: { startToCloseTimeout: '12 hours', heartbeatTimeout: '1 minute' },

@@ -1,4 +1,13 @@
-import { ApplicationFailure, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions } from './activity-options.js';
 import { ErrorType } from '../workflow-safe/errors.js';
@@ -6,21 +15,66 @@ import type { IngestDropInput, IngestDropOutput } from '../workflow-safe/ingest.
 import { checkIngestDropInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { Dataset } from '../workflow-safe/search-attributes.js';
+import { dayIngestionRan } from './day-ingestion.js';
 import { describeFailure } from './failure-messages.js';
 import { runDay } from './run-day.js';
 
 /** Claiming reads the whole file and copies it into each of its days. */
 const io = proxyActivities<Activities>(activityOptions('dropClaim'));
+const requests = proxyActivities<Activities>(activityOptions('dayRequest'));
 
-/** Days of one file in flight at most. */
+interface DayFailure {
+  readonly date: string;
+  readonly error: string;
+}
+
+/**
+ * Asks `ingest-day/{dataset}/{date}` for a run of each day and waits in the workflow for every
+ * answer: files claimed into one day share its runs, and no activity slot waits on them.
+ */
+async function runDaysByRequest(dataset: IngestDropInput['dataset'], toRun: readonly string[]): Promise<DayFailure[]> {
+  const answers = new Map<string, string | undefined>();
+  setHandler(dayIngestionRan, (answer) => {
+    if (answer.dataset === dataset && toRun.includes(answer.date) && !answers.has(answer.date))
+      answers.set(answer.date, answer.error);
+  });
+  if (toRun.length > 0) {
+    await requests.requestDayRuns({ dataset, dates: toRun, requester: workflowInfo().workflowId });
+    await condition(() => answers.size === toRun.length);
+  }
+  return toRun.flatMap((date) => {
+    const error = answers.get(date);
+    return error === undefined ? [] : [{ date, error }];
+  });
+}
+
+/** Runs each day itself, at most 4 at a time; a run in flight is waited for in an activity (before patch `ingest-by-day`). */
+async function runDaysItself(dataset: IngestDropInput['dataset'], toRun: readonly string[]): Promise<DayFailure[]> {
+  const failed: DayFailure[] = [];
+  const queue = [...toRun];
+  const worker = async () => {
+    for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
+      try {
+        await runDay({ date, runKind: 'ingest', datasets: [dataset], inFlight: 'run-after' });
+      } catch (error) {
+        failed.push({ date, error: describeFailure(error).message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_DAYS, queue.length) }, worker));
+  return failed;
+}
+
+/** Days of one file in flight at most (before patch `ingest-by-day`). */
 const PARALLEL_DAYS = 4;
 
 /**
- * ingestDrop: one file dropped in `inbox/{dataset}/` — claim it into the Paris days it covers, run
- * `daily/{date}` for that dataset for each day not yet succeeded with it (at most 4 at a time),
- * then remove it from the inbox once every one of its days succeeded. A day already running (the
- * schedule, another file) is waited for, then run again: its run may not hold this file. Workflow ID
- * `ingest/{inboxKey}#{bytes}`. Safe to re-run: the same bytes claimed again run nothing new.
+ * ingestDrop: one file dropped in `inbox/{dataset}/` — claim it into the Paris days it covers, ask
+ * `ingest-day/{dataset}/{date}` for a run of each day not yet succeeded with it and wait for the
+ * answers, then remove it from the inbox once every one of its days succeeded. Files claimed into
+ * the same day share its runs (a day already running is waited for, then run again: its run may not
+ * hold this file). Workflow ID `ingest/{inboxKey}#{content hash}`. Safe to re-run: the same bytes
+ * claimed again run nothing new.
  * Fails non-retryably when the file is refused (quarantined with its reason) or when a day fails
  * (the file stays in the inbox, each failed day is a Failed `daily/{date}`).
  */
@@ -41,18 +95,9 @@ export async function ingestDrop(rawInput: IngestDropInput): Promise<IngestDropO
       });
     });
 
-  const failed: Array<{ date: string; error: string }> = [];
-  const queue = [...claim.toRun];
-  const worker = async () => {
-    for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
-      try {
-        await runDay({ date, runKind: 'ingest', datasets: [dataset], inFlight: 'run-after' });
-      } catch (error) {
-        failed.push({ date, error: describeFailure(error).message });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_DAYS, queue.length) }, worker));
+  const failed = patched('ingest-by-day')
+    ? await runDaysByRequest(dataset, claim.toRun)
+    : await runDaysItself(dataset, claim.toRun);
 
   if (failed.length > 0) {
     failed.sort((a, b) => a.date.localeCompare(b.date));
@@ -65,7 +110,8 @@ export async function ingestDrop(rawInput: IngestDropInput): Promise<IngestDropO
         failed.map((f) => `${f.date}: ${f.error}`).join(' | '),
     });
   }
-  const released = await io.releaseDrop({ inboxKey, sha256: claim.sha256 });
+  const fileName = input.options?.fileName;
+  const released = await io.releaseDrop({ inboxKey, sha256: claim.sha256, ...(fileName ? { fileName } : {}) });
   log.info('dropped file ingested', { dataset, inboxKey, days: claim.days.length, ran: claim.toRun.length, released });
   return { dataset, inboxKey, sha256: claim.sha256, days: claim.days, ran: claim.toRun, released };
 }

@@ -4,7 +4,7 @@
  * for and the day then runs again.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { executeChild, proxyActivities } from '@temporalio/workflow';
+import { executeChild, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions } from './activity-options.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
@@ -18,6 +18,12 @@ import { describeFailure } from './failure-messages.js';
 
 /** Waiting for another run of the day: as long as a day may take, heartbeating. */
 const attach = proxyActivities<Activities>(activityOptions('dayAttach'));
+/** Asking whether a run of the day is still open: one quick read of the server. */
+const quick = proxyActivities<Activities>(activityOptions('dayRunState'));
+
+/** The pause between two looks at a run in flight: doubling from 1 s up to 30 s. */
+const FIRST_LOOK_MS = 1_000;
+const LAST_LOOK_MS = 30_000;
 
 export interface RunDayOptions {
   readonly date: string;
@@ -35,6 +41,18 @@ export interface RunDayOptions {
    * day, or other datasets), so the day runs again once it ends, however it ended.
    */
   readonly inFlight?: 'attach' | 'run-after';
+  /**
+   * With `run-after`: wait for the run in flight in this workflow, looking at it between timers,
+   * rather than in a `waitForDay` activity that holds a worker's activity slot for as long as the
+   * run lasts (many such waits would fill every slot, and the day itself could never run).
+   */
+  readonly waitInWorkflow?: boolean;
+}
+
+/** Waits until no run of `daily/{date}` is open, looking at it between growing pauses. */
+async function untilNoRunOf(date: string): Promise<void> {
+  for (let pause = FIRST_LOOK_MS; await quick.dayRunOpen({ date }); pause = Math.min(pause * 2, LAST_LOOK_MS))
+    await sleep(pause);
 }
 
 export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutput> {
@@ -59,6 +77,10 @@ export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutpu
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       if (options.inFlight !== 'run-after') return attach.waitForDay({ date });
+      if (options.waitInWorkflow) {
+        await untilNoRunOf(date);
+        continue;
+      }
       try {
         await attach.waitForDay({ date });
       } catch (failure) {

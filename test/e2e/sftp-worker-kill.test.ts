@@ -103,7 +103,10 @@ describe('a worker killed during an SFTP download', () => {
       expect(output.started).toHaveLength(1);
       await client.workflow.getHandle(output.started[0] ?? '').result();
       expect(await files.db().collection('sftp_files').find().toArray()).toEqual([
-        expect.objectContaining({ name: NAME, inboxKey: inboxKeys.fetched('enedis', NAME) }),
+        expect.objectContaining({
+          name: NAME,
+          inboxKey: expect.stringMatching(new RegExp(`^inbox/enedis/[0-9a-f]{16}-${NAME}$`)) as unknown,
+        }),
       ]);
       expect(await readdir(inbox).catch(() => [])).toEqual([]);
       expect((await (await pickUp(uniqueName('pickup'))).result()).started).toEqual([]);

@@ -83,7 +83,7 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'inboxKeys.folder': ['eco2mix'],
   'inboxKeys.file': ['eco2mix', 'a'.repeat(64), 'readings.csv'],
   'inboxKeys.quarantined': ['eco2mix', 'readings.csv'],
-  'inboxKeys.fetched': ['enedis', 'ENEDIS_R151_20240404.zip'],
+  'inboxKeys.retired': ['enedis', 'ENEDIS_R151_20240404.zip'],
   'storageKeys.processed': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.dayOutputs': ['eco2mix', '2024-01-01'],
   'storageKeys.rejects': ['eco2mix', '2024-01-01', 'eco2mix_national'],

@@ -65,6 +65,8 @@ export interface StartTestWorkerOptions {
   readonly deps?: (deps: ActivityDeps) => ActivityDeps;
   /** Where the storage layer logs (fallbacks, cache problems). */
   readonly logger?: Logger;
+  /** Activities each worker runs at once: few, to show what fills them (default: the SDK's). */
+  readonly activitySlots?: number;
 }
 
 export interface TestWorkerHarness {
@@ -91,6 +93,7 @@ export async function startTestWorker(
     taskQueue: config.temporal.taskQueue,
     deps: options.deps ? options.deps(resources.deps) : resources.deps,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    ...(options.activitySlots ? { activitySlots: options.activitySlots } : {}),
   });
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));

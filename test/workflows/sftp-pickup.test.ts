@@ -72,6 +72,13 @@ async function pickUp(): Promise<{
   return { workflowId, output, ingested };
 }
 
+/** The names of the files in the inbox, without the content hash their keys start with. */
+async function inboxNames(): Promise<string[]> {
+  return (await picked.resources.deps.objects.list(inboxKeys.folder('enedis'))).map((o) =>
+    path.posix.basename(o.key).replace(/^[0-9a-f]{16}-/, ''),
+  );
+}
+
 async function deliver(name: string, bytes: Uint8Array): Promise<void> {
   await writeFile(path.join(server.remoteDir, name), bytes);
 }
@@ -96,9 +103,10 @@ describe('the SFTP pickup of encrypted Enedis deliveries', () => {
         'test/replay/histories/sftp-pickup.json',
         historyToJSON(await picked.client.workflow.getHandle(workflowId).fetchHistory()),
       );
-    expect(output.started.map((id) => id.replace(/#\d+$/, '')).sort()).toEqual(
-      FIXTURE_DELIVERIES.map((d) => `ingest/${inboxKeys.fetched('enedis', d.name)}`).sort(),
-    );
+    // Each fetched file is named by its content in the inbox, and so is its ingestion.
+    expect(
+      output.started.map((id) => id.replace(/^ingest\/inbox\/enedis\/([0-9a-f]{16})-(.*)#\1$/, '$2')).sort(),
+    ).toEqual(FIXTURE_DELIVERIES.map((d) => d.name).sort());
     expect(ingested.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     const records = picked.resources.deps.records;
     expect((await records.listSftpFiles('enedis')).map((r) => r.name)).toEqual(
@@ -174,14 +182,15 @@ describe('the SFTP pickup of encrypted Enedis deliveries', () => {
     expect(ingestion?.status).toBe('rejected');
     expect(ingestion?.status === 'rejected' ? ingestion.reason : null).toBeInstanceOf(WorkflowFailedError);
     expect(await activityAttempts(picked.client, output.started[0] ?? '')).toEqual({ claimDrop: 1 });
+    const quarantined = (await picked.resources.deps.objects.list('quarantine/enedis/inbox')).filter((o) =>
+      o.key.endsWith(`-${name}.reason.json`),
+    );
+    expect(quarantined).toHaveLength(1);
     const why = JSON.parse(
-      await readFile(
-        path.join(picked.config.storage.dataDir, `${inboxKeys.quarantined('enedis', name)}.reason.json`),
-        'utf8',
-      ),
-    ) as { reason: string };
-    expect(why.reason).toMatch(reason);
-    expect(await picked.resources.deps.objects.head(inboxKeys.fetched('enedis', name))).toBeNull();
+      new TextDecoder().decode(await picked.resources.deps.objects.get(quarantined[0]?.key ?? '')),
+    ) as { reason: string; droppedAs: string };
+    expect(why).toMatchObject({ reason: expect.stringMatching(reason) as unknown, droppedAs: name });
+    expect(await inboxNames()).not.toContain(name);
   });
 });
 
@@ -248,7 +257,7 @@ describe('the SFTP pickup activity facing a faulty server', () => {
     const cut = await run;
     expect(cut).toBeInstanceOf(ApplicationFailure);
     expect(cut).toMatchObject({ type: 'TransientIO', nonRetryable: false });
-    expect(await picked.resources.deps.objects.head(inboxKeys.fetched('enedis', name))).toBeNull();
+    expect(await inboxNames()).not.toContain(name);
     expect(await picked.resources.deps.records.getSftpFile('enedis', name)).toBeNull();
   });
 });

@@ -105,7 +105,6 @@ export function registerIngestCommand(program: Command, context: () => CommandCo
           const handle = await startIngest(
             client,
             { dataset: target.name, inboxKey, options: { ...extra, fileName } },
-            file.bytes,
             ctx.config.temporal.taskQueue,
           );
           ctx.out.write(`${printable(fileName)} → ${inboxKey}: ${handle.workflowId} started\n`);

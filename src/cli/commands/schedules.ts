@@ -126,6 +126,15 @@ function scheduleMissing(error: unknown): boolean {
 /** gRPC status NOT_FOUND. */
 const GRPC_NOT_FOUND = 5;
 
+/**
+ * How a triggered run meets one in progress: as the schedule's own runs do, except that a schedule
+ * whose runs never overlap (SKIP) keeps the triggered one for when the current run ends, rather than
+ * dropping what was asked for. (Two SFTP pickups side by side could fetch the same file twice.)
+ */
+function triggeredOverlap(policy: ScheduleOverlapPolicy): ScheduleOverlapPolicy {
+  return policy === ScheduleOverlapPolicy.SKIP ? ScheduleOverlapPolicy.BUFFER_ONE : policy;
+}
+
 const OVERLAPS = Object.values(ScheduleOverlapPolicy).filter(
   (v): v is Exclude<ScheduleOverlapPolicy, undefined> => v !== undefined,
 );
@@ -227,8 +236,16 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
-          await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
-          ctx.out.write(`schedule ${scheduleId} triggered\n`);
+          const handle = client.schedule.getHandle(scheduleId);
+          const described = await handle.describe();
+          const overlap = triggeredOverlap(described.policies.overlap);
+          await handle.trigger(overlap);
+          const running = described.info.runningActions[0]?.workflow.workflowId;
+          ctx.out.write(
+            running !== undefined && overlap === ScheduleOverlapPolicy.BUFFER_ONE
+              ? `schedule ${scheduleId}: ${running} is still running; this run starts when it ends\n`
+              : `schedule ${scheduleId} triggered\n`,
+          );
         }
       }),
     );

@@ -13,6 +13,7 @@ import type { DayRun, RecordStore } from '../../storage/records.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError } from '../errors.js';
 import { quarantinedDrops, quarantinedDropsText, type QuarantinedDrop } from '../quarantined-drops.js';
+import { waitingDrops, waitingDropsText, type WaitingDrop } from '../waiting-drops.js';
 import { parseDatasetsOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
@@ -59,6 +60,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       let runs: DayRun[];
       let notes: Map<string, string[]>;
       let refused: QuarantinedDrop[];
+      let waiting: WaitingDrop[];
       try {
         runs = await storage.records.listDayRuns({ from, to, datasets: named ?? ctx.catalog.names });
         notes = await moduleNotes(storage.records, ctx.catalog, runs);
@@ -67,6 +69,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
           .filter(({ module }) => (named ?? ctx.catalog.names).includes(module.name))
           .map(({ module }) => module.name);
         refused = await quarantinedDrops(storage.objects, dropDatasets);
+        waiting = await waitingDrops(storage.objects, dropDatasets);
       } finally {
         await storage.close();
       }
@@ -85,6 +88,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       });
       ctx.out.write(grid.text);
       ctx.out.write(quarantinedDropsText(refused));
+      ctx.out.write(waitingDropsText(waiting));
       const failed = grid.counts.failed + grid.counts.blocked;
       const problems = failed + grid.counts.late + grid.counts.outputsMissing;
       if (options.check === true && problems > 0) {

@@ -1,0 +1,42 @@
+/**
+ * The files waiting in an inbox, as `courant status` lists them. A file leaves the inbox once every
+ * day it covers succeeded, so one still there is either being ingested or was ingested and failed
+ * (its ingestion, `ingest/{key}#{content}`, is not started again by the inbox scan or the SFTP
+ * pickup: the same bytes are ingested once). Listing them makes such a file visible.
+ */
+import path from 'node:path';
+import type { ObjectStore } from '../storage/object-store.js';
+import { inboxContentOf, inboxKeys } from '../workflow-safe/keys.js';
+
+/** Lines listed at most; the rest are counted. */
+const MAX_LISTED = 20;
+
+export interface WaitingDrop {
+  readonly dataset: string;
+  readonly key: string;
+  readonly bytes: number;
+}
+
+export async function waitingDrops(objects: ObjectStore, datasets: readonly string[]): Promise<WaitingDrop[]> {
+  const found: WaitingDrop[] = [];
+  for (const dataset of datasets)
+    for (const object of await objects.list(inboxKeys.folder(dataset)))
+      found.push({ dataset, key: object.key, bytes: object.bytes });
+  return found;
+}
+
+/** The status section of files waiting in an inbox; empty when there are none. */
+export function waitingDropsText(drops: readonly WaitingDrop[]): string {
+  if (drops.length === 0) return '';
+  const lines = drops.slice(0, MAX_LISTED).map((d) => {
+    const content = inboxContentOf(d.key);
+    const ingestion = content === null ? '' : `  (ingest/${d.key}#${content})`;
+    return `  ${d.dataset}  ${path.posix.basename(d.key)}${ingestion}`;
+  });
+  if (drops.length > MAX_LISTED) lines.push(`  … and ${drops.length - MAX_LISTED} more under inbox/*/`);
+  return (
+    `\nFiles waiting in an inbox (${drops.length}): being ingested, or ingested and failed — a failed one is ` +
+    `not retried by itself: find its ingestion in the Web UI, fix the cause, then courant ingest --file it again:\n` +
+    `${lines.join('\n')}\n`
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * Deliveries as suppliers really receive them, on a real OpenSSH server, the real dev server and
+ * document store: names that clean to the same inbox key are both ingested; a delivery refused for
+ * its key and sent again under the same name and size is ingested, and its refusal retired; a
+ * pickup triggered by hand while one runs waits for it instead of running beside it.
+ */
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { SftpPickupOutput } from '../../src/workflow-safe/ingest.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applySchedule } from '../../src/schedules/operations.js';
+import { scheduleSettings } from '../../src/schedules/settings.js';
+import { sftpPickupSchedule } from '../../src/schedules/sftp-pickup-schedule.js';
+import { encrypted, keyEnvOf, TEST_DELIVERY_KEY, WRONG_DELIVERY_KEY, zipOf } from '../support/enedis-deliveries.js';
+import { r151Flow } from '../support/enedis-flows.js';
+import { uniqueName } from '../support/names.js';
+import { runCommandLine } from '../support/run-cli.js';
+import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
+import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
+import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+let server: SftpTestServer;
+let harness: TestWorkerHarness;
+let gate: TcpGate;
+let dir: string;
+/** What the worker was configured with beyond the test stack, for the command lines too. */
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'courant-sftp-deliveries-'));
+  server = await startSftpServer();
+  gate = await startTcpGate({ host: '127.0.0.1', port: server.port });
+  env = {
+    ...keyEnvOf(TEST_DELIVERY_KEY),
+    ...server.enedisEnv(Number(gate.address.split(':')[1])),
+    SFTP_PICKUP_SCHEDULE_ID: uniqueName('sftp-pickup'),
+    SFTP_PICKUP_EVERY_SECONDS: '86400',
+    // A pickup held at the gate for the whole test stays connecting, never timed out.
+    SOURCE_TIMEOUT_MS: '600000',
+  };
+  harness = await startTestWorker(await testConfig(env));
+});
+
+afterAll(async () => {
+  await harness.close();
+  await gate.close();
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** An encrypted R151 zip of one PRM's indexes at the end of two days. */
+function delivery(prm: string, day: string, next: string, key = TEST_DELIVERY_KEY): Buffer {
+  const flow = r151Flow([
+    { prm, date: day, wh: { BASE: 5_000_000 } },
+    { prm, date: next, wh: { BASE: 5_004_000 } },
+  ]);
+  return encrypted(zipOf({ 'R151.xml': new TextEncoder().encode(flow) }), key);
+}
+
+/** Puts a file on the server as written `agoSeconds` ago (deliveries are whole once listed). */
+async function deliver(name: string, bytes: Uint8Array, agoSeconds = 3600): Promise<void> {
+  const file = path.join(server.remoteDir, name);
+  await writeFile(file, bytes);
+  const at = new Date(Date.now() - agoSeconds * 1000);
+  await utimes(file, at, at);
+}
+
+async function pickUp(): Promise<{ output: SftpPickupOutput; ingested: PromiseSettledResult<unknown>[] }> {
+  const output = await harness.client.workflow.execute<() => Promise<SftpPickupOutput>>('sftpPickup', {
+    taskQueue: harness.config.temporal.taskQueue,
+    workflowId: uniqueName('sftp-pickup'),
+  });
+  const ingested = await Promise.allSettled(output.started.map((id) => harness.client.workflow.getHandle(id).result()));
+  return { output, ingested };
+}
+
+/** The days' inputs of `enedis` over the range: which files each day read. */
+async function inputsOf(from: string, to: string): Promise<string[]> {
+  const runs = await harness.resources.deps.records.listDayRuns({ from, to, datasets: ['enedis'] });
+  return runs.flatMap((run) => run.inputs.map((input) => input.key));
+}
+
+describe('deliveries named alike', () => {
+  it('are all fetched and ingested, each under a key of its own content', async () => {
+    const long = 'x'.repeat(130);
+    const names = ['R151 a.zip', 'R151_a.zip', `A${long}.zip`, `B${long}.zip`];
+    for (const [i, name] of names.entries())
+      await deliver(name, delivery(String(40_000_000_000_000 + i), '2019-04-02', '2019-04-03'));
+    const { output, ingested } = await pickUp();
+    expect(output.started).toHaveLength(names.length);
+    expect(new Set(output.started).size).toBe(names.length);
+    expect(ingested.map((r) => r.status)).toEqual(names.map(() => 'fulfilled'));
+    const records = await harness.resources.deps.records.listSftpFiles('enedis');
+    expect(new Set(records.filter((r) => names.includes(r.name)).map((r) => r.inboxKey)).size).toBe(names.length);
+    // Each delivery's readings reached its days: four files claimed into each.
+    const claimed = await inputsOf('2019-04-02', '2019-04-04');
+    expect(new Set(claimed).size).toBeGreaterThanOrEqual(names.length);
+  });
+});
+
+describe('a delivery refused for its key, then sent again under the same name and size', () => {
+  it('is ingested, and the refusal is retired from quarantine and from courant status', async () => {
+    const name = 'ENEDIS_R151_resent_00001_20190501000000.zip';
+    const refused = delivery('40000000000100', '2019-05-01', '2019-05-02', WRONG_DELIVERY_KEY);
+    await deliver(name, refused, 7200);
+    const first = await pickUp();
+    expect(first.output.started).toHaveLength(1);
+    expect(first.ingested[0]?.status).toBe('rejected');
+    const status = () =>
+      runCommandLine(['status', '--from', '2019-05-01', '--to', '2019-05-03'], cliEnv(harness.config));
+    expect((await status()).stdout).toContain(name);
+
+    const right = delivery('40000000000100', '2019-05-01', '2019-05-02');
+    expect(right.length).toBe(refused.length);
+    await deliver(name, right, 3600);
+    const second = await pickUp();
+    expect(second.output).toMatchObject({ skipped: 0 });
+    expect(second.output.started).toHaveLength(1);
+    expect(second.ingested.map((r) => r.status)).toEqual(['fulfilled']);
+
+    const objects = harness.resources.deps.objects;
+    expect((await objects.list('quarantine/enedis/inbox')).map((o) => o.key).filter((k) => k.includes(name))).toEqual(
+      [],
+    );
+    const retired = (await objects.list('quarantine/enedis/retired')).filter((o) =>
+      o.key.endsWith(`${name}.reason.json`),
+    );
+    expect(retired).toHaveLength(1);
+    const reason = JSON.parse(new TextDecoder().decode(await objects.get(retired[0]?.key ?? ''))) as Record<
+      string,
+      unknown
+    >;
+    expect(reason).toMatchObject({ droppedAs: name, retiredBy: expect.stringContaining(name) as unknown });
+    const after = await status();
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).not.toContain(name);
+  });
+});
+
+describe('courant schedules trigger --sftp-pickup while a pickup runs', () => {
+  it('starts the triggered pickup once the running one ends, never beside it', async () => {
+    const settings = scheduleSettings(harness.config).sftpPickup;
+    await applySchedule(harness.client, sftpPickupSchedule(settings));
+    const schedule = harness.client.schedule.getHandle(settings.scheduleId);
+    const trigger = () =>
+      runCommandLine(['schedules', 'trigger', '--sftp-pickup'], { ...cliEnv(harness.config), ...env });
+    await deliver(
+      'ENEDIS_R151_overlap_00001_20190601000000.zip',
+      delivery('40000000000200', '2019-06-01', '2019-06-02'),
+    );
+    // The first pickup stays connecting while the gate holds what it sends.
+    gate.hold();
+    const first = await trigger();
+    expect(first.code, first.stderr).toBe(0);
+    await expect.poll(async () => (await schedule.describe()).info.runningActions.length, { timeout: 30_000 }).toBe(1);
+    const second = await trigger();
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/is still running; this run starts when it ends/);
+    expect((await schedule.describe()).info.runningActions).toHaveLength(1);
+    gate.release();
+    await expect.poll(async () => (await schedule.describe()).info.recentActions.length, { timeout: 60_000 }).toBe(2);
+    await expect.poll(async () => (await schedule.describe()).info.runningActions.length, { timeout: 60_000 }).toBe(0);
+    const [a, b] = await Promise.all(
+      (await schedule.describe()).info.recentActions.map(async ({ action }) =>
+        harness.client.workflow.getHandle(action.workflow.workflowId, action.workflow.firstExecutionRunId).describe(),
+      ),
+    );
+    expect(a?.closeTime).toBeDefined();
+    expect(b?.startTime.getTime()).toBeGreaterThanOrEqual(a?.closeTime?.getTime() ?? Number.POSITIVE_INFINITY);
+    await schedule.delete();
+  });
+});
