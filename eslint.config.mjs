@@ -43,6 +43,7 @@ const ROOMS = [
   ['client', 'the client names workflows by the signatures in src/workflow-safe/workflow-types.ts.'],
   ['reports', 'the report shell renders what the datasets give through their contract.'],
   ['quality', "quality checks run over a dataset's tables."],
+  ['billing', "billing reads the datasets' stored tables and its rates, for the CLI and the console."],
   ['day-status', "a day's status comes from its record alone."],
   ['stack', 'the embedded servers know their configuration only.'],
   ['storage', 'the stores know their configuration and faults only.'],

@@ -10,6 +10,7 @@ import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { storageMisconfiguration } from '../faults/storage-misconfigured.js';
 import { localRoots } from '../storage/index.js';
 import { registerBackfillCommand } from './commands/backfill.js';
+import { registerBillingCommands } from './commands/billing.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerEnergiesCommand } from './commands/energies.js';
@@ -56,6 +57,7 @@ export async function main(
   registerImportCommand(program, lazyContext);
   registerIngestCommand(program, lazyContext);
   registerEnergiesCommand(program, lazyContext);
+  registerBillingCommands(program, lazyContext);
   registerReportCommand(program, lazyContext);
   registerSchedulesCommand(program, lazyContext);
   registerDevCommand(program, lazyContext);

@@ -109,6 +109,11 @@ export const reportKeys = {
   index: () => 'reports/index.html',
 } as const;
 
+/** A month's billing elements for analysts, one row per contract (docs/billing.md). */
+export const billingKeys = {
+  month: (month: string) => `billing/month=${checkMonth(month)}/billing_elements.parquet`,
+} as const;
+
 /** Files dropped for a dataset, claimed into its days, then removed once their days succeeded. */
 export const inboxKeys = {
   folder: (dataset: string) => `inbox/${checkDataset(dataset)}`,

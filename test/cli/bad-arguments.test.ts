@@ -210,6 +210,28 @@ const CASES: readonly Case[] = [
     /--format parquet needs --out FILE/,
   ],
 
+  [
+    'perimeter --date malformed',
+    () => ['perimeter', '--date', '2024-3-1'],
+    /--date: a day written YYYY-MM-DD, got "2024-3-1"/,
+  ],
+  [
+    'perimeter --format unknown',
+    () => ['perimeter', '--date', '2024-03-01', '--format', 'xls'],
+    /--format: expected one of table, csv, json, got "xls"/,
+  ],
+  [
+    'billing --month malformed',
+    () => ['billing', '--month', '2024-13'],
+    /--month: a month written YYYY-MM, got "2024-13"/,
+  ],
+  ['billing --month missing', () => ['billing'], /required option '--month/],
+  [
+    'billing --prm not a PRM',
+    () => ['billing', '--month', '2024-03', '--prm', '../x'],
+    /--prm: a PRM is 14 digits, got "\.\.\/x"/,
+  ],
+
   ['report no period', () => ['report'], /exactly one of --date D, --month YYYY-MM, --year YYYY/],
   ['report two periods', () => ['report', '--date', '2024-01-01', '--month', '2024-01'], /exactly one of --date/],
   [

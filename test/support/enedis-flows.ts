@@ -136,3 +136,57 @@ export function r15Flow(readings: readonly R15Reading[], units: R15Units = { val
     `<Libelle_Flux>Index et énergies des PRM des segments C5 et P4</Libelle_Flux>${headerUnit}</En_Tete_Flux>\n${body}</R15>\n`
   );
 }
+
+/** A C15 event with the situation after it, as a real C15 `PRM` block holds it. */
+export interface C15ContractEvent {
+  readonly prm: string;
+  /** `Date_Evenement`, with its offset. */
+  readonly at: string;
+  /** `Nature_Evenement`: MES, PMES, CFNE, MCT, RES, CFNS… */
+  readonly nature: string;
+  /** `Ref_Situation_Contractuelle`; null leaves the element out. */
+  readonly contract: string | null;
+  readonly fta?: string;
+  /** `Puissance_Souscrite`, as written (`6.0`). */
+  readonly kva?: string | number;
+  readonly calendar?: string;
+  readonly state?: string;
+  /** kWh indexes before and after the event (none by default: an event without readings). */
+  readonly before?: Readonly<Record<string, number>>;
+  readonly after?: Readonly<Record<string, number>>;
+  readonly nature_index?: 'REEL' | 'ESTIME';
+}
+
+/** A C15 flow of these events, one `PRM` block each, in the element order of the real sample. */
+export function c15Flow(events: readonly C15ContractEvent[]): string {
+  const reading = (e: C15ContractEvent, qualification: 1 | 2, values: Readonly<Record<string, number>> | undefined) =>
+    values === undefined
+      ? ''
+      : `<Donnees_Releve><Code_Qualification>${qualification}</Code_Qualification><Date_Releve>${e.at}</Date_Releve>` +
+        `<Id_Calendrier_Distributeur>${e.calendar ?? 'DI000003'}</Id_Calendrier_Distributeur><Nature_Index>${e.nature_index ?? 'REEL'}</Nature_Index>\n` +
+        Object.entries(values)
+          .map(
+            ([cls, kwh]) =>
+              `<Classe_Temporelle_Distributeur><Id_Classe_Temporelle>${cls}</Id_Classe_Temporelle><Classe_Mesure>1</Classe_Mesure>` +
+              `<Unite_Mesure>kWh</Unite_Mesure><Sens_Mesure>0</Sens_Mesure><Valeur>${kwh}</Valeur></Classe_Temporelle_Distributeur>\n`,
+          )
+          .join('') +
+        `</Donnees_Releve>\n`;
+  const block = (e: C15ContractEvent) =>
+    `<PRM><Id_PRM>${e.prm}</Id_PRM><Segment_Clientele>C5</Segment_Clientele>\n` +
+    `<Evenement_Declencheur><Type_Evenement>CONTRAT</Type_Evenement><Date_Evenement>${e.at}</Date_Evenement>` +
+    `<Nature_Evenement>${e.nature}</Nature_Evenement>\n` +
+    (e.before === undefined && e.after === undefined
+      ? ''
+      : `<Releves>\n${reading(e, 1, e.before)}${reading(e, 2, e.after)}</Releves>\n`) +
+    `</Evenement_Declencheur>\n<Situation_Contractuelle><Etat_Contractuel>${e.state ?? 'EN SERVICE'}</Etat_Contractuel>` +
+    (e.contract === null ? '' : `<Ref_Situation_Contractuelle>${e.contract}</Ref_Situation_Contractuelle>`) +
+    `\n<Structure_Tarifaire><Formule_Tarifaire_Acheminement>${e.fta ?? 'BTINFCU4'}</Formule_Tarifaire_Acheminement>` +
+    `<Puissance_Souscrite>${e.kva ?? '6.0'}</Puissance_Souscrite><Unite_Puissance_Souscrite>kVA</Unite_Puissance_Souscrite>` +
+    `<Id_Calendrier_Distributeur>${e.calendar ?? 'DI000003'}</Id_Calendrier_Distributeur></Structure_Tarifaire>\n` +
+    `</Situation_Contractuelle>\n</PRM>\n`;
+  return (
+    `<?xml version='1.0' encoding='UTF-8'?>\n<C15><En_Tete_Flux><Identifiant_Flux>C15</Identifiant_Flux></En_Tete_Flux>\n` +
+    `${events.map(block).join('')}</C15>\n`
+  );
+}

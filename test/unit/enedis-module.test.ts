@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
-import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
+import { EVENT_TABLE, INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisDrop } from '../../src/datasets/enedis/drop.js';
 import { enedisDataset } from '../../src/datasets/enedis/module.js';
@@ -75,7 +75,7 @@ describe('the real R151 sample', () => {
     expect(await days(file)).toEqual(['2024-04-04']);
     const { result, rows, rejects } = await runDay('2024-04-04', [file]);
     expect(result).toEqual({
-      tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE],
+      tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE, EVENT_TABLE],
       rows: { read: 5, written: 5, rejected: 0 },
     });
     expect(rejects).toEqual([]);
@@ -149,8 +149,8 @@ describe('the real C15 sample', () => {
     expect(await days(file)).toEqual(['2024-10-03']);
     const { result, rows } = await runDay('2024-10-03', [file]);
     // The supplier BASE index is given before and after the event (same calendar, same class):
-    // two readings, one on each side.
-    expect(result.rows).toEqual({ read: 7, written: 7, rejected: 0 });
+    // two readings, one on each side; the event itself is the eighth row (contract_events).
+    expect(result.rows).toEqual({ read: 8, written: 8, rejected: 0 });
     const at = '2024-10-03T22:00:00Z';
     const base = { prm: '99660599682036', flow: 'C15', reading_at: at, nature: 'real', event: 'MCT', flagged: false };
     expect(rows.map(({ line: _line, ...row }) => row)).toEqual([

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
-import { INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
+import { EVENT_TABLE, INDEX_TABLE, STATED_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { enedisEnergies } from '../../src/datasets/enedis/energies.js';
 import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
@@ -131,7 +131,7 @@ describe('an R15 flow', () => {
   it('keeps its indexes as readings and its stated energies, and an energy equal to its indexes passes', async () => {
     const { before, day, energies, check } = await compare(100);
     expect(before.result).toEqual({
-      tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE],
+      tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE, EVENT_TABLE],
       rows: { read: 6, written: 2, rejected: 0 },
     });
     // 07-01 00:00 is read twice, by the first reading and as the second's previous one: one reading,

@@ -3,11 +3,13 @@
  * (flow, PRM, reading instant, class kind, calendar, class, side of a C15 event) whose reading
  * closes the Paris day, then `stated_energies.parquet` (always written, possibly empty), one row
  * per energy a flow states for a period the day's end closes (R15 `Classe_Mesure` 2),
- * `deliveries.parquet` (the day's numbered deliveries, `delivery-table.ts`), and the rejected
- * values. The XML is read once per file in a stream (`flow-xml.ts`) and its values converted and
+ * `deliveries.parquet` (the day's numbered deliveries, `delivery-table.ts`), `contract_events.parquet`
+ * (the C15 events whose instant closes the day, with or without readings), and the rejected values. The XML is read once per file in a stream (`flow-xml.ts`) and its values converted and
  * judged by DuckDB (`rows-sql.ts`), kept by the file's hash (`parsed-files.ts`, usually already
  * there since the file's claim): each day reads only its own rows, then DuckDB keeps them,
  * spilling to disk past its memory limit.
+ * A C15 event delivered again is kept once per content (PRM, contract, event, instant, state,
+ * FTA, kVA, calendar, segment), the latest file's.
  * A value delivered again (a re-delivered or overlapping file) is kept once: an actual reading wins
  * over an R15 previous reading of the same instant, then the latest file to arrive, and within a
  * file the last line. A C15 event's readings before and after it are two readings, never merged.
@@ -18,6 +20,7 @@ import { copyToParquetSql } from '../../duckdb/copy.js';
 import type { TransformOutput } from '../contract.js';
 import type { DayTransformContext } from '../each-day.js';
 import { copyJsonLines } from '../../duckdb/json-lines.js';
+import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { EnedisConfig } from './config.js';
 import { DELIVERY_TABLE, writeDeliveries } from './delivery-table.js';
 import { parsedFile, parsedDayRowsSql } from './parsed-files.js';
@@ -58,6 +61,30 @@ export const STATED_COLUMNS = [
   'line',
 ] as const;
 
+export const EVENT_TABLE = 'contract_events';
+
+/** Columns of `contract_events.parquet`, in order. */
+export const EVENT_COLUMNS = [
+  'prm',
+  'contract',
+  'event',
+  'event_at',
+  'event_date',
+  'state',
+  'fta',
+  'kva',
+  'kva_text',
+  'calendar',
+  'segment',
+  'readings',
+  'file',
+  'line',
+] as const;
+
+/** A C15 event's content: one row per content whatever the number of deliveries. */
+const EVENT_CONTENT =
+  'prm, contract, event, reading_at, state, fta, TRY_CAST(power AS DECIMAL(9, 3)), calendar, segment';
+
 /** Within the day's rows, the first by `first` (if given), then the last arrival, then the last line of each key wins. */
 const latest = (key: string, first = '') =>
   `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${first} arrival DESC, line DESC) = 1`;
@@ -81,6 +108,8 @@ interface DayInput {
   readonly values: number;
   /** Whether the file states energies (R15): a day of files stating none does not look for them. */
   readonly stated: boolean;
+  /** Whether the file holds C15 events: a day of files holding none does not look for them. */
+  readonly events: boolean;
   readonly skipped: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
 }
 
@@ -91,7 +120,8 @@ export async function transformEnedisFiles(context: DayTransformContext<EnedisCo
     const parsed = await parsedFile(file.path, file.key, file.sha256, context.config.deliveryKey);
     files.push({
       sql: parsedDayRowsSql(parsed, file.key, file.order, context.date),
-      values: parsed.manifest.parts.reduce((sum, part) => sum + part.count, 0),
+      values: parsed.manifest.parts.reduce((sum, part) => sum + part.count + part.events, 0),
+      events: parsed.manifest.parts.some((part) => part.events > 0),
       stated: parsed.manifest.stated > 0,
       skipped: parsed.manifest.skipped.map((s) => ({ file: `${file.key}${s.suffix}`, reason: s.reason })),
     });
@@ -132,7 +162,7 @@ async function writeDayTables(
     context,
     copyToParquetSql(
       `SELECT ${INDEX_COLUMNS.join(', ')} FROM ${dayRows}
-       WHERE reason IS NULL AND NOT skipped AND day = '${date}'::DATE
+       WHERE reason IS NULL AND NOT skipped AND NOT is_event AND day = '${date}'::DATE
        ${latest(`flow, prm, reading_at, class_kind, calendar, class, ${SIDE}`, ACTUAL_FIRST)}
        ORDER BY prm, reading_at, flow, class_kind, calendar, class, qualification = 'after'`,
       context.tablePath(INDEX_TABLE),
@@ -151,9 +181,22 @@ async function writeDayTables(
       ROW_GROUP_SIZE,
     ),
   );
+  const events = await count(
+    context,
+    copyToParquetSql(
+      `SELECT prm, contract, event, reading_at AS event_at, timezone(${sqlString(PARTITION_TIMEZONE)}, reading_at)::DATE AS event_date,
+              state, fta, TRY_CAST(power AS DECIMAL(9, 3)) AS kva, power AS kva_text, calendar, segment, readings, file, line
+       FROM ${dayRows}
+       WHERE reason IS NULL AND is_event AND day = '${date}'::DATE ${files.some((f) => f.events) ? '' : 'AND false'}
+       ${latest(EVENT_CONTENT)}
+       ORDER BY prm, event_at, contract, event, line`,
+      context.tablePath(EVENT_TABLE),
+      ROW_GROUP_SIZE,
+    ),
+  );
   await writeDeliveries(db, date, context.files, context.tablePath(DELIVERY_TABLE));
   return {
-    tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE],
-    rows: { read: rows, written: written + stated, rejected },
+    tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE, EVENT_TABLE],
+    rows: { read: rows, written: written + stated + events, rejected },
   };
 }

@@ -40,7 +40,7 @@ export const enedisDrop: DropHandler<EnedisConfig> = {
   /**
    * The Paris days the file's kept readings close, ascending (none after tomorrow, Paris). The
    * file is an XML flow or a zip of them, encrypted or not (`decrypt.ts`). A file that is not well-formed XML, not an R151, C15 or R15
-   * flow, a zip without any, or one holding no index value is refused (BadDataError naming the
+   * flow, a zip without any, or one holding no index value and no C15 contract event is refused (BadDataError naming the
    * line and column when there is one); so is a file whose every value is rejected, naming the first
    * (its line, element, value and reason). The parsed values are kept for the file's days
    * (`parsed-files.ts`): claiming parses the file, its days do not parse it again.
@@ -48,8 +48,11 @@ export const enedisDrop: DropHandler<EnedisConfig> = {
   async days({ db, path, file, sha256, now, config }) {
     const parsed = await parsedFile(path, file, sha256, config.deliveryKey);
     const { parts, days } = parsed.manifest;
-    if (parts.every((part) => part.count === 0))
-      throw new BadDataError({ file }, `the ${parts.map((p) => p.flow).join(', ')} flow holds no index value`);
+    if (parts.every((part) => part.count === 0 && part.events === 0))
+      throw new BadDataError(
+        { file },
+        `the ${parts.map((p) => p.flow).join(', ')} flow holds no index value and no contract event`,
+      );
     if (days.length === 0 && parsed.manifest.rejected > 0) throw await everyValueRejected(db, parsed, file);
     const last = nextDate(parisDateOf(now));
     return days.filter((day) => day <= last);

@@ -53,7 +53,7 @@ function statedSql(files: readonly string[], start: string, end: string): string
  * side, then the other side; then an R15 reading, an R151 one, and last an R15 previous reading
  * (`Valeur_Precedent`), which only restates an index another flow may have delivered.
  */
-function priority(side: 'before' | 'after', other: 'before' | 'after'): string {
+export function priority(side: 'before' | 'after', other: 'before' | 'after'): string {
   return `CASE
       WHEN flow = 'C15' AND qualification = '${side}' THEN 6
       WHEN flow = 'C15' AND qualification IS NULL THEN 5

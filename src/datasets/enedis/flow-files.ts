@@ -21,6 +21,8 @@ export interface FlowPart {
   readonly values: readonly BucketFile[];
   readonly flow: Flow;
   readonly count: number;
+  /** C15 contract events read. */
+  readonly events: number;
 }
 
 /** A zip member that is not a flow, left out. */
@@ -88,7 +90,7 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
       );
       await readMember(zip, entry, name, reader);
       const summary = await reader.close();
-      parts.push({ file, values: summary.files, flow: summary.flow, count: summary.values });
+      parts.push({ file, values: summary.files, flow: summary.flow, count: summary.values, events: summary.events });
     }
   } finally {
     zip.close();
@@ -159,7 +161,10 @@ export async function writeFileFlows(
   const local = await plainDelivery(delivered, name, path.join(scratch, `${prefix}-decrypted`), key);
   if (!(await startsAsZip(local))) {
     const summary = await writeFlowValues(local, name, path.join(scratch, prefix), segmentsOf(name, segments));
-    return { parts: [{ file: name, values: summary.files, flow: summary.flow, count: summary.values }], skipped: [] };
+    return {
+      parts: [{ file: name, values: summary.files, flow: summary.flow, count: summary.values, events: summary.events }],
+      skipped: [],
+    };
   }
   const { parts, skipped, members } = await readZipFlows(local, name, scratch, prefix, segments);
   if (parts.length === 0)

@@ -28,7 +28,7 @@ import { createBucketWriter, type BucketFile } from './day-buckets.js';
 export const FLOWS = ['R151', 'C15', 'R15'] as const;
 
 /** The version of the values written: raise it when they change (parsed files kept by an older reader are then not read). */
-export const READER_FORMAT = 4;
+export const READER_FORMAT = 5;
 export type Flow = (typeof FLOWS)[number];
 
 /**
@@ -80,6 +80,18 @@ export interface RawIndexValue {
    */
   readonly previous: string | null;
   readonly line: number;
+  /** `event` for a C15 contract event (one per `PRM` block holding an `Evenement_Declencheur`), null for an index value. */
+  readonly record: 'event' | null;
+  /** A C15 event's situation after it (`Situation_Contractuelle`): `Ref_Situation_Contractuelle`, `Etat_Contractuel`. */
+  readonly contract: string | null;
+  readonly state: string | null;
+  /** `Structure_Tarifaire`: `Formule_Tarifaire_Acheminement`, `Puissance_Souscrite` (kVA); its `Id_Calendrier_Distributeur` is `calendar`. */
+  readonly fta: string | null;
+  readonly power: string | null;
+  /** The PRM's `Segment_Clientele` (C5, C4…). */
+  readonly segment: string | null;
+  /** How many class values the event's `Releves` hold (0: an event without readings). */
+  readonly readings: number | null;
 }
 
 /**
@@ -103,6 +115,13 @@ export const VALUE_COLUMNS = [
   'direction',
   'previous',
   'line',
+  'record',
+  'contract',
+  'state',
+  'fta',
+  'power',
+  'segment',
+  'readings',
 ] as const satisfies ReadonlyArray<keyof RawIndexValue>;
 
 /** A text field of a CSV line: quoted, its quotes doubled; null as nothing. */
@@ -115,6 +134,8 @@ export interface FlowFileSummary {
   readonly flow: Flow;
   /** Index values written. */
   readonly values: number;
+  /** C15 contract events written (their lines are among the files' lines). */
+  readonly events: number;
   /** The CSV files written since the last segment handed on (all of them without segments), in the order of their reading dates. */
   readonly files: readonly BucketFile[];
 }
@@ -155,6 +176,19 @@ interface ClassValue {
   previousLine: number;
 }
 
+/** A C15 event being read: its `Evenement_Declencheur` and, closing after it, the PRM's `Situation_Contractuelle`. */
+interface ContractEvent {
+  readonly line: number;
+  date: string | null;
+  nature: string | null;
+  contract: string | null;
+  state: string | null;
+  fta: string | null;
+  power: string | null;
+  calendar: string | null;
+  readings: number;
+}
+
 const CLASS_ELEMENTS: Readonly<Record<string, RawIndexValue['class_kind']>> = {
   Classe_Temporelle_Distributeur: 'distributor',
   Classe_Temporelle: 'supplier',
@@ -190,6 +224,9 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
   let headerUnit: string | null = null;
   let prm: string | null = null;
   let event: string | null = null;
+  let prmSegment: string | null = null;
+  let contractEvent: ContractEvent | null = null;
+  let events = 0;
   let reading: Reading | null = null;
   let value: ClassValue | null = null;
   let text = '';
@@ -215,8 +252,25 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
     stack.push(tag.name);
     text = '';
     textLength = 0;
-    if (tag.name === 'PRM') prm = null;
-    if (tag.name === 'Evenement_Declencheur') event = null;
+    if (tag.name === 'PRM') {
+      prm = null;
+      prmSegment = null;
+      contractEvent = null;
+    }
+    if (tag.name === 'Evenement_Declencheur') {
+      event = null;
+      contractEvent = {
+        line: parser.line,
+        date: null,
+        nature: null,
+        contract: null,
+        state: null,
+        fta: null,
+        power: null,
+        calendar: null,
+        readings: 0,
+      };
+    }
     if (tag.name === 'Donnees_Releve')
       reading = {
         date: null,
@@ -258,6 +312,7 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
         out.add(reading.previousDate, valueLine(flow, prm, event, headerUnit, reading, value, true));
         values += 1;
       }
+      if (contractEvent) contractEvent.readings += 1;
       value = null;
     } else if (value && parent !== undefined && CLASS_ELEMENTS[parent])
       readClassField(value, tag.name, content, parser.line);
@@ -265,7 +320,15 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
     else if (reading && parent === 'Donnees_Releve') readReadingField(reading, tag.name, content);
     else if (tag.name === 'Unite_Mesure_Index' && parent === 'En_Tete_Flux') headerUnit = content;
     else if (tag.name === 'Id_PRM' && parent === 'PRM') prm = content;
-    else if (tag.name === 'Nature_Evenement' && parent === 'Evenement_Declencheur') event = content;
+    else if (tag.name === 'Nature_Evenement' && parent === 'Evenement_Declencheur') {
+      event = content;
+      if (contractEvent) contractEvent.nature = content;
+    } else if (tag.name === 'Segment_Clientele' && parent === 'PRM') prmSegment = content;
+    else if (tag.name === 'PRM' && flow === 'C15' && contractEvent) {
+      out.add(contractEvent.date, eventLine(prm, prmSegment, contractEvent));
+      events += 1;
+      contractEvent = null;
+    } else if (contractEvent && parent !== undefined) readEventField(contractEvent, parent, tag.name, content);
   });
 
   return {
@@ -310,7 +373,7 @@ export function createFlowReader(file: string, prefix: string, segments?: FlowSe
       const [failure] = failures;
       if (failure) throw failure;
       if (!flow) throw new BadDataError({ file }, 'the file holds no XML element');
-      return { flow, values, files };
+      return { flow, values, events, files };
     },
     async abort() {
       await out.close();
@@ -363,8 +426,26 @@ function valueLine(
     `${csvField(value.class)},${csvField(calendar)},${csvField(amount)},${csvField(value.unit ?? headerUnit)},` +
     `${csvField(nature)},${csvField(reading.qualification)},${csvField(event)},` +
     `${csvField(value.measureClass)},${csvField(value.direction)},${previous ? '"1"' : ''},` +
-    `${previous ? value.previousLine : value.line}\n`
+    `${previous ? value.previousLine : value.line},,,,,,,\n`
   );
+}
+
+/** The CSV line of a C15 contract event (`VALUE_COLUMNS`, `record` `event`), ending with a newline. */
+function eventLine(prm: string | null, segment: string | null, e: ContractEvent): string {
+  return (
+    `${csvField(prm)},C15,${csvField(e.date)},,,,${csvField(e.calendar)},,,,,${csvField(e.nature)},,,,${e.line},"event",` +
+    `${csvField(e.contract)},${csvField(e.state)},${csvField(e.fta)},${csvField(e.power)},${csvField(segment)},${e.readings}\n`
+  );
+}
+
+/** Reads a field of the event (its date) or of the situation after it, when `name` under `parent` is one. */
+function readEventField(e: ContractEvent, parent: string, name: string, content: string): void {
+  if (parent === 'Evenement_Declencheur' && name === 'Date_Evenement') e.date = content;
+  else if (parent === 'Situation_Contractuelle' && name === 'Ref_Situation_Contractuelle') e.contract = content;
+  else if (parent === 'Situation_Contractuelle' && name === 'Etat_Contractuel') e.state = content;
+  else if (parent === 'Structure_Tarifaire' && name === 'Formule_Tarifaire_Acheminement') e.fta = content;
+  else if (parent === 'Structure_Tarifaire' && name === 'Puissance_Souscrite') e.power = content;
+  else if (parent === 'Structure_Tarifaire' && name === 'Id_Calendrier_Distributeur') e.calendar = content;
 }
 
 function readReadingField(reading: Reading, name: string, content: string): void {

@@ -2,7 +2,8 @@
  * Enedis meter-reading flows: R151 (daily Linky indexes), R15 (periodic indexes and the energies
  * they state) and C15 (contract events with readings), XML files or zips of them dropped in
  * `inbox/enedis/` (by hand or by the SFTP pickup, encrypted or not) or given to `courant ingest`, read in a stream and turned into Parquet tables of
- * index readings and stated energies per Paris day, the day whose end each reading closes.
+ * index readings, stated energies and C15 contract events per Paris day, the day whose end each
+ * reading or event closes.
  */
 import { dropFiles } from '../capabilities/drop.js';
 import { periodEnergies } from '../capabilities/energies.js';
@@ -15,7 +16,7 @@ import type { DatasetModule } from '../modules.js';
 import { enedisChecks } from './checks.js';
 import { enedisConfig } from './config.js';
 import { enedisMetrics } from './day-metrics.js';
-import { INDEX_TABLE, STATED_TABLE, transformEnedisFiles } from './day-transform.js';
+import { EVENT_TABLE, INDEX_TABLE, STATED_TABLE, transformEnedisFiles } from './day-transform.js';
 import { DELIVERY_TABLE } from './delivery-table.js';
 import { enedisDrop } from './drop.js';
 import { enedisEnergies } from './energies.js';
@@ -27,7 +28,7 @@ export const enedisDataset = defineDataset({
   name: 'enedis',
   title: 'Enedis meter readings',
   config: enedisConfig,
-  tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE],
+  tables: [INDEX_TABLE, STATED_TABLE, DELIVERY_TABLE, EVENT_TABLE],
   metricsSchema: enedisMetricsSchema,
   inputs: () => [{ kind: 'drop' }],
   transform: eachDayTransform(transformEnedisFiles),

@@ -26,9 +26,11 @@ import { ROW_GROUP_SIZE, withQueryDb } from './turns.js';
 
 const manifestSchema = z.object({
   /** Each flow of the file: `''` for the file itself, `!{member}` for a zip member. */
-  parts: z.array(z.object({ suffix: z.string(), flow: z.enum(FLOWS), count: z.number().int() })),
+  parts: z.array(
+    z.object({ suffix: z.string(), flow: z.enum(FLOWS), count: z.number().int(), events: z.number().int() }),
+  ),
   skipped: z.array(z.object({ suffix: z.string(), reason: z.string() })),
-  /** The Paris days (`YYYY-MM-DD`) whose end a kept reading closes, ascending. */
+  /** The Paris days (`YYYY-MM-DD`) whose end a kept reading or C15 event closes, ascending. */
   days: z.array(z.string()),
   /** Values rejected, and energies stated for a period (R15): a day reads neither when there are none. */
   rejected: z.number().int().nonnegative(),
@@ -123,7 +125,12 @@ async function parse(
     return keptSchema.parse({ days: days ?? [], rejected, stated });
   });
   return {
-    parts: parts.map((part) => ({ suffix: suffix(part.file), flow: part.flow, count: part.count })),
+    parts: parts.map((part) => ({
+      suffix: suffix(part.file),
+      flow: part.flow,
+      count: part.count,
+      events: part.events,
+    })),
     skipped: skipped.map((s) => ({ suffix: suffix(s.file), reason: s.reason })),
     ...kept,
   };

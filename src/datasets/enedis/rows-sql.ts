@@ -20,7 +20,11 @@
  *   (2024-02-30), a previous reading without a date before its reading; `skipped`: a C15 or R15
  *   value that is not a consumed-energy index (`Classe_Mesure` ≠ 1 or `Sens_Mesure` ≠ 0), not a
  *   reading; `stated`: an R15 energy of consumption stated for its period (`Classe_Mesure` 2,
- *   `Sens_Mesure` 0), with `energy_kwh` in kWh, unfloored.
+ *   `Sens_Mesure` 0), with `energy_kwh` in kWh, unfloored;
+ * - `is_event`: a C15 contract event (`record` `event`), at `reading_at` its `Date_Evenement`
+ *   snapped the same way (a plain date D: D 00:00 Paris), with the situation after it (`contract`,
+ *   `state`, `fta`, `power` as text, `segment`, `calendar`, `readings`); rejected only when its
+ *   PRM is not 14 digits or its date is not a date: the rest is judged where it is used (billing).
  */
 import { sqlString } from '../../duckdb/columns.js';
 import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
@@ -39,7 +43,8 @@ export interface FlowValuesFile {
 }
 
 /** The CSV's columns (`VALUE_COLUMNS`), all text but the line. */
-const COLUMNS = `{${VALUE_COLUMNS.map((name) => `${name}: '${name === 'line' ? 'INTEGER' : 'VARCHAR'}'`).join(', ')}}`;
+const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['line', 'readings']);
+const COLUMNS = `{${VALUE_COLUMNS.map((name) => `${name}: '${INTEGER_COLUMNS.has(name) ? 'INTEGER' : 'VARCHAR'}'`).join(', ')}}`;
 
 /** Reads a values file: no header, quoted text (`""` the empty text), an empty field null. */
 const readValues = (file: string) =>
@@ -69,8 +74,11 @@ WITH raw AS (${raw}),
 parsed AS (
   SELECT *,
     TRY_CAST(value AS DECIMAL(18, 3)) AS amount,
+    record IS NOT DISTINCT FROM 'event' AS is_event,
     regexp_full_match(coalesce(date, ''), '\\d{4}-\\d{2}-\\d{2}') AS plain_date,
-    CASE WHEN plain_date
+    CASE WHEN plain_date AND is_event
+         THEN timezone(${zone}, TRY_CAST(date AS DATE)::TIMESTAMP)
+         WHEN plain_date
          THEN timezone(${zone}, (TRY_CAST(date AS DATE) + 1)::TIMESTAMP)
          ELSE TRY_CAST(date AS TIMESTAMPTZ) END AS instant,
     TRY_CAST(period_start AS TIMESTAMPTZ) AS start_instant,
@@ -93,15 +101,18 @@ placed AS (
     END AS previous_problem
   FROM snapped)
 SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, reading_at, period_start, stated,
-  CASE WHEN plain_date THEN TRY_CAST(date AS DATE) ELSE (timezone(${zone}, reading_at) - INTERVAL 1 MICROSECOND)::DATE END AS day,
+  is_event, contract, state, fta, power, segment, readings,
+  CASE WHEN plain_date AND NOT is_event THEN TRY_CAST(date AS DATE) ELSE (timezone(${zone}, reading_at) - INTERVAL 1 MICROSECOND)::DATE END AS day,
   CASE unit WHEN 'Wh' THEN floor(amount / 1000) WHEN 'kWh' THEN floor(amount) END::BIGINT AS index_kwh,
   CASE unit WHEN 'Wh' THEN amount / 1000 WHEN 'kWh' THEN amount END::DOUBLE AS energy_kwh,
   CASE nature WHEN 'REEL' THEN 'real' WHEN 'ESTIME' THEN 'estimated' ELSE lower(nature) END AS nature,
   CASE WHEN is_previous THEN 'previous' WHEN qualification = '1' THEN 'before' WHEN qualification = '2' THEN 'after' END AS qualification,
   class = 'INCONNU' OR calendar = 'DN999999' AS flagged,
-  flow IN ('C15', 'R15') AND (coalesce(measure_class, '') <> '1' OR coalesce(direction, '') <> '0') AS skipped,
+  NOT is_event AND flow IN ('C15', 'R15') AND (coalesce(measure_class, '') <> '1' OR coalesce(direction, '') <> '0') AS skipped,
   CASE
     WHEN NOT regexp_full_match(coalesce(prm, ''), '\\d{14}') THEN 'the PRM is not 14 digits'
+    WHEN is_event AND instant IS NULL THEN 'the event date is not a date'
+    WHEN is_event THEN NULL
     WHEN class IS NULL OR class = '' THEN 'the value has no class'
     WHEN amount IS NULL THEN CASE WHEN stated THEN 'the energy is not a number' ELSE 'the index is not a number' END
     WHEN amount < 0 THEN CASE WHEN stated THEN 'the energy is negative' ELSE 'the index is negative' END
@@ -112,6 +123,8 @@ SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, readi
   END AS reason,
   CASE
     WHEN NOT regexp_full_match(coalesce(prm, ''), '\\d{14}') THEN 'Id_PRM'
+    WHEN is_event AND instant IS NULL THEN 'Date_Evenement'
+    WHEN is_event THEN NULL
     WHEN class IS NULL OR class = '' THEN 'Id_Classe_Temporelle'
     WHEN amount IS NULL OR amount < 0 THEN CASE WHEN is_previous THEN 'Valeur_Precedent' ELSE 'Valeur' END
     WHEN unit IS NULL OR unit NOT IN ('Wh', 'kWh') THEN 'Unite_Mesure'
@@ -120,6 +133,6 @@ SELECT file, arrival, line, prm, flow, class_kind, class, calendar, event, readi
     WHEN previous_problem IS NOT NULL THEN 'Date_Releve_Precedent'
   END AS bad_column,
   CASE bad_column WHEN 'Id_PRM' THEN prm WHEN 'Valeur' THEN value WHEN 'Valeur_Precedent' THEN value WHEN 'Unite_Mesure' THEN unit
-    WHEN 'Date_Releve' THEN date WHEN 'Date_Releve_Precedent' THEN raw_period_start END AS bad_value
+    WHEN 'Date_Releve' THEN date WHEN 'Date_Evenement' THEN date WHEN 'Date_Releve_Precedent' THEN raw_period_start END AS bad_value
 FROM placed`;
 }

@@ -1,0 +1,217 @@
+/**
+ * The billing elements of one calendar month, one row per contract, as one DuckDB query over the
+ * stored C15 events, the index readings and the rates tables (`rates-sql.ts`). The rules, their
+ * sources and the rounding are in docs/billing.md; in short:
+ *
+ * - sub-periods: the contract's situations (`contracts-sql.ts`) clipped to its supplied days and
+ *   to the month (cut at 00:00 Paris on the 1st): `[from, to)`, days = to − from;
+ * - fixed part of a sub-period, in cents: (management + metering + power) € per year × 100 × days
+ *   ÷ 365, rounded half up (amounts are ≥ 0: half away from zero) in exact integer arithmetic; the
+ *   power is b × kVA up to 36 kVA; above (C4) b1·P1 + Σ bi·(Pi − Pi−1), which is b1 × kVA since the
+ *   C15 states one subscribed power (P1 = … = P4);
+ * - CTA of a sub-period: its fixed part × the CTA rate in force on its first day, rounded the same;
+ * - energy: per distributor class, the index differences between the readings bounding the
+ *   contract-month (its first day's 00:00, its last supplied day's end, and every C15 reading
+ *   between), the reading of an instant chosen as `courant energies` does (C15 first); HP = HPH +
+ *   HPB + HP, HC = HCH + HCB + HC, BASE = all; quality the worst of the bounds, `missing` (no
+ *   energy, no variable part) when a bound has no reading;
+ * - variable part: each class's kWh × its c€/kWh at the FTA's granularity, for the FTA and rate of
+ *   the month's last sub-period, rounded half up to the cent.
+ */
+import { PARTITION_TIMEZONE } from '../workflow-safe/partition.js';
+import { sqlString } from '../duckdb/columns.js';
+import { priority } from '../datasets/enedis/energies.js';
+import { contractsSql, eventsSql } from './contracts-sql.js';
+
+export interface MonthSqlInput {
+  /** `YYYY-MM`. */
+  readonly month: string;
+  /** `contract_events` tables of every stored day up to the month's end. */
+  readonly eventFiles: readonly string[];
+  /** `index_readings` tables of the month's days and the day before. */
+  readonly readingFiles: readonly string[];
+  /** Only these PRMs (all when empty). */
+  readonly prms: readonly string[];
+}
+
+/**
+ * `exact ÷ divisor` rounded half up to an integer, for a DECIMAL `exact` ≥ 0 of at most 9 decimals
+ * (a rate's 6 times a kVA's 3) and an integer `divisor` > 0: in HUGEINT units of 10⁻⁹, exact.
+ */
+const halfUp = (exact: string, divisor: string) =>
+  `((2 * ((${exact})::DECIMAL(38, 9) * 1000000000)::HUGEINT + (${divisor})::HUGEINT * 1000000000)
+     // (2 * (${divisor})::HUGEINT * 1000000000))`;
+
+/** A kVA as text without trailing zeros (`6.000` → `6`, `6.500` → `6.5`). */
+const KVA_TEXT = `rtrim(rtrim(kva::VARCHAR, '0'), '.')`;
+
+/** Whole cents as exact euros. */
+const euros = (cents: string) => `((${cents})::DECIMAL(18, 0) * 0.01)::DECIMAL(18, 2)`;
+
+const readingsSql = (files: readonly string[]) =>
+  files.length === 0
+    ? `SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS flow, NULL::TIMESTAMPTZ AS reading_at, NULL::VARCHAR AS class,
+        NULL::BIGINT AS index_kwh, NULL::VARCHAR AS nature, NULL::VARCHAR AS qualification, NULL::VARCHAR AS file WHERE false`
+    : `SELECT prm, flow, reading_at, class, index_kwh, nature, qualification, file
+       FROM read_parquet([${files.map(sqlString).join(', ')}]) WHERE class_kind = 'distributor'`;
+
+/** The month's billing query: one row per contract (see the module's doc), ordered by PRM and contract. */
+export function billingMonthSql(input: MonthSqlInput): string {
+  const zone = sqlString(PARTITION_TIMEZONE);
+  const mStart = `DATE '${input.month}-01'`;
+  const mEnd = `(DATE '${input.month}-01' + INTERVAL 1 MONTH)::DATE`;
+  const only = input.prms.length === 0 ? '' : `AND prm IN (${input.prms.map(sqlString).join(', ')})`;
+  const midnight = (day: string) => `timezone(${zone}, (${day})::TIMESTAMP)`;
+  return `
+WITH ev AS (SELECT * FROM (${eventsSql(input.eventFiles, mEnd)}) WHERE true ${only}),
+contracts AS (${contractsSql('ev')}),
+ordered AS (
+  SELECT *, row_number() OVER (PARTITION BY prm, contract
+      ORDER BY event_at, CASE kind WHEN 'entry' THEN 0 WHEN 'exit' THEN 2 ELSE 1 END, event, fta, kva) AS seq
+  FROM ev WHERE contract IS NOT NULL AND kind <> 'exit'),
+changes AS (
+  SELECT prm, contract, seq, event_date, fta, kva,
+    lag(fta) OVER w AS fta_before, lag(kva) OVER w AS kva_before
+  FROM ordered
+  WINDOW w AS (PARTITION BY prm, contract ORDER BY seq)
+  QUALIFY seq = 1 OR fta IS DISTINCT FROM fta_before OR kva IS DISTINCT FROM kva_before),
+situations AS (
+  SELECT ch.*, c.since, c.exit_date,
+    lead(ch.event_date) OVER (PARTITION BY ch.prm, ch.contract ORDER BY ch.seq) AS next_date
+  FROM changes ch JOIN contracts c USING (prm, contract)),
+periods AS (
+  SELECT prm, contract, fta, kva,
+    greatest(event_date, since, ${mStart}) AS from_date,
+    least(coalesce(next_date, DATE '9999-12-31'), coalesce(exit_date, DATE '9999-12-31'), ${mEnd}) AS to_date,
+    (to_date - from_date)::INTEGER AS days
+  FROM situations WHERE from_date < to_date),
+priced AS (
+  SELECT p.*, r.granularity,
+    CASE WHEN p.kva IS NULL OR p.kva <= 0 OR p.kva > 250 OR r.fta IS NULL THEN NULL
+      ELSE r.management + r.metering + CASE WHEN r.power IS NOT NULL THEN r.power * p.kva
+        ELSE r.b1 * p.kva END END AS annual_eur,
+    ${halfUp('annual_eur * 100 * days', '365')} AS fixed_cents,
+    cta.rate_percent AS cta_percent,
+    ${halfUp('fixed_cents * cta_percent', '100')} AS cta_cents,
+    r.fta IS NULL AS no_rate
+  FROM periods p
+  LEFT JOIN turpe_rates r ON r.fta = p.fta AND r.valid_from <= p.from_date AND (r.valid_to IS NULL OR p.from_date < r.valid_to)
+  LEFT JOIN cta_rates cta ON cta.valid_from = (SELECT max(valid_from) FROM cta_rates WHERE valid_from <= p.from_date)),
+months AS (
+  SELECT prm, contract FROM periods
+  UNION SELECT prm, contract FROM ev WHERE contract IS NOT NULL AND event_date >= ${mStart}),
+bounds AS (
+  SELECT prm, contract, ${midnight('min(from_date)')} AS start_at, ${midnight('max(to_date)')} AS end_at
+  FROM periods GROUP BY prm, contract),
+rd AS (SELECT * FROM (${readingsSql(input.readingFiles)}) WHERE true ${only}),
+instants AS (
+  SELECT prm, contract, start_at AS instant FROM bounds
+  UNION SELECT prm, contract, end_at FROM bounds
+  UNION SELECT b.prm, b.contract, r.reading_at FROM bounds b
+    JOIN rd r ON r.prm = b.prm AND r.flow = 'C15' AND r.reading_at > b.start_at AND r.reading_at < b.end_at),
+segments AS (
+  SELECT prm, contract, instant AS seg_start, lead(instant) OVER (PARTITION BY prm, contract ORDER BY instant) AS seg_end
+  FROM instants QUALIFY seg_end IS NOT NULL),
+starts AS (
+  SELECT s.prm, s.contract, s.seg_start, r.class, r.index_kwh, r.nature
+  FROM segments s JOIN rd r ON r.prm = s.prm AND r.reading_at = s.seg_start
+  QUALIFY row_number() OVER (PARTITION BY s.prm, s.contract, s.seg_start, r.class
+    ORDER BY ${priority('after', 'before')} DESC, r.file DESC) = 1),
+ends AS (
+  SELECT s.prm, s.contract, s.seg_start, r.class, r.index_kwh, r.nature
+  FROM segments s JOIN rd r ON r.prm = s.prm AND r.reading_at = s.seg_end
+  QUALIFY row_number() OVER (PARTITION BY s.prm, s.contract, s.seg_start, r.class
+    ORDER BY ${priority('before', 'after')} DESC, r.file DESC) = 1),
+steps AS (
+  SELECT s.prm, s.contract, s.seg_start, s.seg_end, coalesce(a.class, b.class) AS class,
+    b.index_kwh - a.index_kwh AS kwh,
+    CASE WHEN a.class IS NULL THEN s.seg_start WHEN b.class IS NULL THEN s.seg_end END AS missing_at,
+    a.nature = 'estimated' OR b.nature = 'estimated' AS estimated
+  FROM segments s
+  JOIN (SELECT prm, contract, seg_start, class FROM starts UNION SELECT prm, contract, seg_start, class FROM ends) k
+    USING (prm, contract, seg_start)
+  LEFT JOIN starts a USING (prm, contract, seg_start, class)
+  LEFT JOIN ends b USING (prm, contract, seg_start, class)),
+missing AS (
+  SELECT prm, contract, seg_start AS instant FROM segments ANTI JOIN starts USING (prm, contract, seg_start)
+  UNION SELECT prm, contract, seg_end FROM segments ANTI JOIN ends USING (prm, contract, seg_start)
+  UNION SELECT prm, contract, missing_at FROM steps WHERE missing_at IS NOT NULL),
+energy AS (
+  SELECT b.prm, b.contract,
+    CASE WHEN m.missing_at IS NOT NULL THEN 'missing' WHEN bool_or(s.estimated) THEN 'estimated' ELSE 'real' END AS quality,
+    coalesce(bool_or(s.kwh < 0), false) AS decreased, m.missing_at,
+    sum(kwh) FILTER (WHERE class = 'HPH') AS hph, sum(kwh) FILTER (WHERE class = 'HCH') AS hch,
+    sum(kwh) FILTER (WHERE class = 'HPB') AS hpb, sum(kwh) FILTER (WHERE class = 'HCB') AS hcb,
+    sum(kwh) FILTER (WHERE class IN ('HPH', 'HPB', 'HP')) AS hp, sum(kwh) FILTER (WHERE class IN ('HCH', 'HCB', 'HC')) AS hc,
+    sum(kwh) AS base
+  FROM bounds b
+  LEFT JOIN steps s USING (prm, contract)
+  LEFT JOIN (SELECT prm, contract, list(DISTINCT strftime(timezone(${zone}, instant), '%Y-%m-%d %H:%M') ORDER BY 1) AS missing_at
+             FROM missing GROUP BY prm, contract) m USING (prm, contract)
+  GROUP BY b.prm, b.contract, m.missing_at),
+fixed AS (
+  SELECT prm, contract, sum(days)::INTEGER AS days,
+    round(sum(kva * days) / sum(days), 3)::DOUBLE AS mean_kva,
+    arg_max(fta, from_date) AS fta, max(from_date) AS last_from,
+    list({'from': strftime(from_date, '%Y-%m-%d'), 'to': strftime(to_date, '%Y-%m-%d'), 'days': days, 'fta': fta,
+          'kva': kva::DOUBLE, 'turpeFixedEur': ${euros('fixed_cents')}} ORDER BY from_date) AS periods,
+    CASE WHEN bool_and(fixed_cents IS NOT NULL) THEN sum(fixed_cents) END AS fixed_cents,
+    CASE WHEN bool_and(cta_cents IS NOT NULL) THEN sum(cta_cents) END AS cta_cents,
+    list({'code': 'no_rate', 'message': 'no TURPE rate for ' || coalesce(fta, 'no FTA') || ' on ' || strftime(from_date, '%Y-%m-%d')} ORDER BY from_date)
+      FILTER (WHERE no_rate) AS no_rate,
+    list({'code': 'kva_out_of_range', 'message': 'subscribed power ' || coalesce(kva::VARCHAR, 'none') || ' kVA from ' || strftime(from_date, '%Y-%m-%d') || ' is not in ]0, 250]'} ORDER BY from_date)
+      FILTER (WHERE kva IS NULL OR kva <= 0 OR kva > 250) AS bad_kva,
+    list({'code': 'no_cta_rate', 'message': 'no CTA rate on ' || strftime(from_date, '%Y-%m-%d')} ORDER BY from_date)
+      FILTER (WHERE cta_percent IS NULL) AS no_cta
+  FROM priced GROUP BY prm, contract),
+variable AS (
+  SELECT f.prm, f.contract, r.granularity,
+    CASE WHEN e.quality = 'missing' OR e.decreased OR r.fta IS NULL THEN NULL
+      WHEN r.granularity = 'four' AND coalesce(e.hph, e.hch, e.hpb, e.hcb) IS NOT NULL
+        THEN ${halfUp('coalesce(e.hph, 0) * r.e_hph + coalesce(e.hch, 0) * r.e_hch + coalesce(e.hpb, 0) * r.e_hpb + coalesce(e.hcb, 0) * r.e_hcb', '1')}
+      WHEN r.granularity = 'hphc' AND coalesce(e.hp, e.hc) IS NOT NULL
+        THEN ${halfUp('coalesce(e.hp, 0) * r.e_hp + coalesce(e.hc, 0) * r.e_hc', '1')}
+      WHEN r.granularity = 'base' THEN ${halfUp('e.base * r.e_base', '1')} END AS variable_cents,
+    e.quality <> 'missing' AND NOT e.decreased AND r.fta IS NOT NULL AND variable_cents IS NULL AS classes_mismatch
+  FROM fixed f JOIN energy e USING (prm, contract)
+  LEFT JOIN turpe_rates r ON r.fta = f.fta AND r.valid_from <= f.last_from AND (r.valid_to IS NULL OR f.last_from < r.valid_to)),
+event_problems AS (
+  SELECT prm, contract,
+    list({'code': 'unknown_event', 'message': 'event ' || event || ' on ' || strftime(event_date, '%Y-%m-%d') || ' is not a code courant knows: applied as a change'} ORDER BY event_at, event)
+      FILTER (WHERE kind = 'unknown') AS unknown,
+    list(strftime(event_date, '%Y-%m-%d') || ': ' || event || coalesce(' ' || fta, '') || coalesce(' ' || ${KVA_TEXT} || ' kVA', '') ORDER BY event_at, event) AS happened
+  FROM ev WHERE contract IS NOT NULL AND event_date >= ${mStart} GROUP BY prm, contract),
+same_instant AS (
+  SELECT prm, contract, list({'code': 'same_instant', 'message': 'events at the same instant ' ||
+      strftime(timezone(${zone}, event_at), '%Y-%m-%d %H:%M') || ': ' || events} ORDER BY event_at) AS problems
+  FROM (SELECT prm, contract, event_at, string_agg(event || coalesce(' ' || ${KVA_TEXT} || ' kVA', ''), ', ' ORDER BY event, kva) AS events
+        FROM ev WHERE contract IS NOT NULL GROUP BY prm, contract, event_at HAVING count(*) > 1
+          AND max(event_date) >= ${mStart})
+  GROUP BY prm, contract),
+billed AS (
+  SELECT m.prm, m.contract, f.fta, coalesce(f.days, 0) AS days, f.mean_kva, coalesce(f.periods, []) AS periods,
+    e.quality, e.decreased, e.hph, e.hch, e.hpb, e.hcb, e.hp, e.hc, e.base,
+    f.fixed_cents, v.variable_cents, f.cta_cents,
+    flatten([
+      CASE WHEN c.entry_date IS NULL THEN [{'code': 'no_entry', 'message': 'no entry event stored: supplied from its first event, ' || strftime(c.since, '%Y-%m-%d')}] END,
+      CASE WHEN c.exit_date < c.since THEN [{'code': 'exit_before_entry', 'message': 'the exit on ' || strftime(c.exit_date, '%Y-%m-%d') || ' comes before the entry on ' || strftime(c.since, '%Y-%m-%d')}] END,
+      f.no_rate, f.bad_kva, f.no_cta, ep.unknown, si.problems,
+      CASE WHEN e.quality = 'missing' THEN [{'code': 'missing_reading', 'message': 'no reading to bound the energy at ' || array_to_string(e.missing_at, ', ') || ' (Paris): energy and variable part not computed'}] END,
+      CASE WHEN e.decreased THEN [{'code': 'index_decreased', 'message': 'an index went down between two bounds: energy and variable part not computed'}] END,
+      CASE WHEN v.classes_mismatch THEN [{'code': 'classes_do_not_match_fta', 'message': 'the readings'' classes do not fit ' || f.fta || ' (' || v.granularity || '): variable part not computed'}] END
+    ]) AS problems,
+    coalesce(array_to_string(ep.happened, '; '), 'no event in the month') AS note
+  FROM months m JOIN contracts c USING (prm, contract)
+  LEFT JOIN fixed f USING (prm, contract) LEFT JOIN energy e USING (prm, contract) LEFT JOIN variable v USING (prm, contract)
+  LEFT JOIN event_problems ep USING (prm, contract) LEFT JOIN same_instant si USING (prm, contract)
+  UNION ALL
+  SELECT prm, NULL, fta, 0, NULL, [], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    [{'code': 'no_contract_reference', 'message': 'event ' || event || ' on ' || strftime(event_date, '%Y-%m-%d') || ' has no Ref_Situation_Contractuelle: not applied'}],
+    'event without a contract reference'
+  FROM ev WHERE contract IS NULL AND event_date >= ${mStart})
+SELECT '${input.month}' AS month, prm, contract, fta, days, mean_kva, periods,
+  ${['hph', 'hch', 'hpb', 'hcb', 'hp', 'hc', 'base'].map((c) => `CASE WHEN quality = 'missing' OR decreased THEN NULL ELSE ${c} END AS ${c}`).join(', ')}, quality,
+  ${euros('fixed_cents')} AS turpe_fixed_eur, ${euros('variable_cents')} AS turpe_variable_eur, ${euros('cta_cents')} AS cta_eur,
+  coalesce(problems, []) AS problems, note
+FROM billed ORDER BY prm, contract NULLS FIRST`;
+}
