@@ -29,8 +29,9 @@ interface DayFailure {
 }
 
 /**
- * Asks `ingest-day/{dataset}/{date}` for a run of each day and waits in the workflow for every
- * answer: files claimed into one day share its runs, and no activity slot waits on them.
+ * Asks `ingest-day/{dataset}/{date}` for a run of each day, at most 4 days waiting at once, and
+ * waits in the workflow for every answer: files claimed into one day share its runs, and no
+ * activity slot waits on them.
  */
 async function runDaysByRequest(dataset: IngestDropInput['dataset'], toRun: readonly string[]): Promise<DayFailure[]> {
   const answers = new Map<string, string | undefined>();
@@ -38,9 +39,14 @@ async function runDaysByRequest(dataset: IngestDropInput['dataset'], toRun: read
     if (answer.dataset === dataset && toRun.includes(answer.date) && !answers.has(answer.date))
       answers.set(answer.date, answer.error);
   });
-  if (toRun.length > 0) {
-    await requests.requestDayRuns({ dataset, dates: toRun, requester: workflowInfo().workflowId });
-    await condition(() => answers.size === toRun.length);
+  const requester = workflowInfo().workflowId;
+  for (let asked = 0; answers.size < toRun.length;) {
+    const waiting = asked - answers.size;
+    const dates = toRun.slice(asked, asked + PARALLEL_DAYS - waiting);
+    if (dates.length > 0) await requests.requestDayRuns({ dataset, dates, requester });
+    asked += dates.length;
+    const answered = answers.size;
+    await condition(() => answers.size > answered);
   }
   return toRun.flatMap((date) => {
     const error = answers.get(date);
@@ -65,7 +71,7 @@ async function runDaysItself(dataset: IngestDropInput['dataset'], toRun: readonl
   return failed;
 }
 
-/** Days of one file in flight at most (before patch `ingest-by-day`). */
+/** Days of one file run or asked for at once, at most: a file of a year runs a few days at a time. */
 const PARALLEL_DAYS = 4;
 
 /**

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as keyModule from '../../src/workflow-safe/keys.js';
-import { storageKeys } from '../../src/workflow-safe/keys.js';
+import { inboxKeys, storageKeys } from '../../src/workflow-safe/keys.js';
 import { CachedObjectStore } from '../../src/storage/cached-object-store.js';
 import { DynamoRecordStore } from '../../src/storage/dynamo-record-store.js';
 import { ObjectCache } from '../../src/storage/object-cache.js';
@@ -84,6 +84,7 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'inboxKeys.file': ['eco2mix', 'a'.repeat(64), 'readings.csv'],
   'inboxKeys.quarantined': ['eco2mix', 'readings.csv'],
   'inboxKeys.retired': ['enedis', 'ENEDIS_R151_20240404.zip'],
+  'billingKeys.month': ['2024-03'],
   'storageKeys.processed': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.dayOutputs': ['eco2mix', '2024-01-01'],
   'storageKeys.rejects': ['eco2mix', '2024-01-01', 'eco2mix_national'],
@@ -227,14 +228,16 @@ describe('deploy/iam-policy.json', () => {
     expect([...actionsOf(sent.worker)].sort()).toEqual([...allowed].sort());
   });
 
-  it('deletes only files of the inbox once their days succeeded, refused bodies once superseded, and day-outputs records of replaced inputs', async () => {
+  it('deletes only files of the inbox once their days succeeded, refused bodies once superseded, refused inbox files once retired, and day-outputs records of replaced inputs', async () => {
     const deleting = (await policy('iam-policy.json')).Statement.filter((s) => s.Action.includes('s3:DeleteObject'));
     expect([...new Set(deleting.flatMap((s) => s.Action))]).toEqual(['s3:DeleteObject']);
     expect(deleting.flatMap((s) => s.Resource)).toEqual([
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/inbox/*',
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/quarantine/*.refused',
+      'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/quarantine/*/inbox/*',
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/processed/*/outputs.json',
     ]);
+    expect(inboxKeys.quarantined('enedis', 'a.zip')).toMatch(/^quarantine\/[^/]+\/inbox\//);
     const refused = storageKeys.refusedBody('eco2mix', '2024-01-01', 'realtime');
     expect(refused.startsWith('quarantine/') && refused.endsWith('.refused')).toBe(true);
     expect(storageKeys.dayOutputs('eco2mix', '2024-01-01')).toMatch(/^processed\/.+\/outputs\.json$/);

@@ -56,7 +56,7 @@ describe('a file dropped straight into the inbox under a name no storage key can
     for (const workflowId of scan.started) {
       await harness.client.workflow.getHandle(workflowId).result();
       expect(await activityAttempts(harness.client, workflowId), workflowId).toMatchObject({ claimDrop: 1 });
-      expect(workflowId).toMatch(/^ingest\/inbox\/enedis\/[0-9a-f]{16}-[A-Za-z0-9._-]+#\d+$/);
+      expect(workflowId).toMatch(/^ingest\/inbox\/enedis\/[0-9a-f]{16}-[A-Za-z0-9._-]+#[0-9a-f]{16}$/);
     }
     // Every day ran, so each file left the inbox.
     expect(await readdir(inbox)).toEqual([]);
