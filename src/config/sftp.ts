@@ -38,7 +38,20 @@ export interface SftpSourceConfig {
   readonly pattern: string;
   /** Remove a remote file once it is safely in the inbox (off by default: the server keeps its files). */
   readonly deleteAfterPickup: boolean;
+  /** A file is fetched once its time on the server is at least this old; absent: {@link DEFAULT_SETTLE_SECONDS}. */
+  readonly settleSeconds?: number;
+  /** An operation that receives nothing for this long fails as transient; absent: {@link DEFAULT_STALL_SECONDS}. */
+  readonly stallSeconds?: number;
 }
+
+/**
+ * A minute: an upload moves the file's time on the server at every write, so a file unchanged for
+ * a minute is no longer being written (a writer stalled longer than that has most likely lost its
+ * connection); a delivery waits a minute more at most.
+ */
+export const DEFAULT_SETTLE_SECONDS = 60;
+/** A minute, as SOURCE_TIMEOUT_MS waits for a source's answer: SSH keepalives notice a dead peer sooner (30 s). */
+export const DEFAULT_STALL_SECONDS = 60;
 
 /** `ENEDIS` for `enedis`: the prefix of a dataset's variables. */
 export const sftpPrefix = (dataset: string) => `${dataset.toUpperCase().replace(/-/g, '_')}_SFTP`;
@@ -73,6 +86,8 @@ function sourceShape(prefix: string) {
     [`${prefix}_DIR`]: z.string().min(1).default('.'),
     [`${prefix}_PATTERN`]: pattern.default('^[^.]'),
     [`${prefix}_DELETE_AFTER_PICKUP`]: booleanString.default(false),
+    [`${prefix}_SETTLE_SECONDS`]: z.coerce.number().int().min(0).max(86_400).default(DEFAULT_SETTLE_SECONDS),
+    [`${prefix}_STALL_SECONDS`]: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_STALL_SECONDS),
   };
 }
 
@@ -144,6 +159,8 @@ export function sftpSources(env: Parsed, modules: readonly ModuleVariables[]): R
       remoteDir: text(env, `${prefix}_DIR`) ?? '.',
       pattern: text(env, `${prefix}_PATTERN`) ?? '^[^.]',
       deleteAfterPickup: env[`${prefix}_DELETE_AFTER_PICKUP`] === true,
+      settleSeconds: Number(env[`${prefix}_SETTLE_SECONDS`]),
+      stallSeconds: Number(env[`${prefix}_STALL_SECONDS`]),
     };
   }
   return sources;

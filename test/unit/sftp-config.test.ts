@@ -63,6 +63,8 @@ describe('the SFTP variables', () => {
       remoteDir: '.',
       pattern: '^[^.]',
       deleteAfterPickup: false,
+      settleSeconds: 60,
+      stallSeconds: 60,
     });
     expect(config.schedules.sftpPickup).toEqual({ scheduleId: 'courant-sftp-pickup', everySeconds: 30 });
     expect(sftpPickupSchedule({ ...config.schedules.sftpPickup, taskQueue: 'q' }).shape).toMatchObject({
