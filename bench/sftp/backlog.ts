@@ -75,11 +75,14 @@ interface Delivery {
   readonly prms: number;
 }
 
-/** The backlog: delivery `n`'s day is n mod `days`; one in ten is a C15 event, the rest R151 zips. */
+/**
+ * The backlog as a server holds it: deliveries numbered in the order they were made, day after day
+ * (delivery `n` is of day n × days / deliveries); one in ten is a C15 event, the rest R151 zips.
+ */
 function backlog(): Delivery[] {
   const random = seededRandom(43);
   return Array.from({ length: deliveries }, (_, n) => {
-    const dayIndex = n % days;
+    const dayIndex = Math.floor((n * days) / deliveries);
     const date = addDays(FIRST_DAY, dayIndex);
     const stamp = `${addDays(date, 1).replaceAll('-', '')}03${String(n % 60).padStart(2, '0')}00`;
     const number = String(n).padStart(5, '0');
@@ -89,7 +92,8 @@ function backlog(): Delivery[] {
       return { name, bytes: encrypted(zipOf({ 'c15.xml': Buffer.from(flow) })), prms: 1 };
     }
     const prms = Math.max(1, Math.round(Math.exp(random() * Math.log(maxPrms))));
-    const flow = r151(date, dayIndex, (n % 50) * maxPrms, prms);
+    // The k-th delivery of every day holds the same PRMs: each day's readings close the day before's.
+    const flow = r151(date, dayIndex, (n % Math.ceil(deliveries / days)) * maxPrms, prms);
     const name = `ENEDIS_R151_17X100A100A0001A_GRD-F121_0123456789_${number}_Q_00001_00001_${stamp}.zip`;
     return { name, bytes: encrypted(zipOf({ 'r151.xml': Buffer.from(flow) })), prms };
   });

@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SftpSourceConfig } from '../config/index.js';
+import { DEFAULT_SETTLE_SECONDS } from '../config/sftp.js';
 import { byName, openSftp, SftpError, type RemoteFile, type SftpSession } from '../sftp/session.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import type { SftpFileRecord } from '../storage/records.js';
@@ -22,11 +23,20 @@ import type { InboxFile } from './drops.js';
 const FAILURE_TYPES = {
   'host-key': ErrorType.HostKeyRefused,
   auth: ErrorType.SourceRejected,
+  config: ErrorType.SourceMisconfigured,
   transient: ErrorType.TransientIO,
 } as const;
 
 const isNew = (file: RemoteFile, record: SftpFileRecord | undefined) =>
   !record || record.size !== file.size || record.mtime !== file.mtime.toISOString();
+
+/**
+ * Whether `file`'s time on the server is at least the settle time old, by this worker's clock (a
+ * server clock ahead delays a file, one behind by more than the settle time lets an upload under
+ * way through: both keep time by NTP).
+ */
+const settled = (file: RemoteFile, source: SftpSourceConfig, now: number) =>
+  now - file.mtime.getTime() >= (source.settleSeconds ?? DEFAULT_SETTLE_SECONDS) * 1000;
 
 const sameOnServer = (a: RemoteFile, b: RemoteFile) => a.size === b.size && a.mtime.getTime() === b.mtime.getTime();
 
@@ -117,9 +127,12 @@ export function createSftpActivities(deps: ActivityDeps) {
    * Lists the dataset's remote folder and fetches the matching files not fetched before with the
    * same size and time, first names first, at most `limit` of them (default: all), into
    * `inbox/{dataset}/{content hash}-{name}`; returns those put there, each with its name on the
-   * server. Idempotent: a file fetched again (a worker lost before recording it) lands on the same
-   * key with the same bytes. A refused host key (HostKeyRefused) or refused credentials (SourceRejected)
-   * fail non-retryably; an unreachable server or a cut connection fails as TransientIO, retried.
+   * server. A file whose time on the server is younger than `{NAME}_SFTP_SETTLE_SECONDS` may still
+   * be written: it is left for a later pickup. Idempotent: a file fetched again (a worker lost
+   * before recording it) lands on the same key with the same bytes. A refused host key
+   * (HostKeyRefused) or refused credentials (SourceRejected) fail non-retryably, as does a
+   * configuration fault (SourceMisconfigured: a secret file unreadable, the remote folder missing);
+   * an unreachable, silent or stalled server or a cut connection fails as TransientIO, retried.
    */
   async function pickUpSftp(input: { readonly dataset: DatasetName; readonly limit?: number }): Promise<InboxFile[]> {
     const source = sourceOf(input.dataset);
@@ -130,7 +143,16 @@ export function createSftpActivities(deps: ActivityDeps) {
       const remote = await session.list();
       const known = new Map((await deps.records.listSftpFiles(source.dataset)).map((r) => [r.name, r]));
       const fetched: InboxFile[] = [];
-      const toFetch = remote.filter((f) => isNew(f, known.get(f.name))).sort(byName);
+      const now = Date.now();
+      const fresh = remote.filter((f) => isNew(f, known.get(f.name)));
+      const unsettled = fresh.filter((f) => !settled(f, source, now)).map((f) => f.name);
+      if (unsettled.length > 0)
+        Context.current().log.info('remote files written too recently: left for a later pickup', {
+          dataset: source.dataset,
+          files: unsettled,
+          settleSeconds: source.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
+        });
+      const toFetch = fresh.filter((f) => settled(f, source, now)).sort(byName);
       for (const file of toFetch.slice(0, input.limit ?? toFetch.length)) {
         const put = await fetch(session, source, file, scratch);
         if (put) fetched.push(put);

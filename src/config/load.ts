@@ -119,8 +119,11 @@ export interface Config {
 /** Thrown when the environment is invalid; `problems` names every variable at fault. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
   }
 }
 
@@ -160,6 +163,7 @@ export function loadConfig(env: Env, modules: readonly ModuleVariables[]): Confi
       : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)),
     ...missingForMode(raw, detected.mode, databaseType),
     ...sftpProblems(raw, modules),
+    ...modules.flatMap(({ dataset }) => dataset.config.problems?.(raw) ?? []),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const all: Readonly<Record<string, unknown>> = parsed.data;

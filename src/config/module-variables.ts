@@ -9,7 +9,11 @@ import type { z } from 'zod';
 export interface ModuleVariables {
   readonly dataset: {
     readonly name: string;
-    readonly config: { readonly env: z.ZodObject; read(env: Readonly<Record<string, unknown>>): unknown };
+    readonly config: {
+      readonly env: z.ZodObject;
+      read(env: Readonly<Record<string, unknown>>): unknown;
+      problems?(env: Readonly<Record<string, string>>): string[];
+    };
   };
   readonly capabilities?: ReadonlyArray<{ readonly kind: string }>;
 }

@@ -38,7 +38,22 @@ export interface SftpSourceConfig {
   readonly pattern: string;
   /** Remove a remote file once it is safely in the inbox (off by default: the server keeps its files). */
   readonly deleteAfterPickup: boolean;
+  /** A file is fetched once its time on the server is at least this old; absent: {@link DEFAULT_SETTLE_SECONDS}. */
+  readonly settleSeconds?: number;
+  /** An operation that receives nothing for this long fails as transient; absent: {@link DEFAULT_STALL_SECONDS}. */
+  readonly stallSeconds?: number;
 }
+
+/**
+ * Fifteen seconds: an upload moves the file's time on the server at every write, so a file
+ * unchanged for that long is no longer being written (a delivery of a few MB is written in well
+ * under a second; a writer stalled longer has most likely lost its connection, and a file that
+ * changes while it is fetched is still left for the next pickup). A delivery waits 15 s more at
+ * most, which keeps it within a minute of the API at the default pickup interval of 30 s.
+ */
+export const DEFAULT_SETTLE_SECONDS = 15;
+/** A minute, as SOURCE_TIMEOUT_MS waits for a source's answer: SSH keepalives notice a dead peer sooner (30 s). */
+export const DEFAULT_STALL_SECONDS = 60;
 
 /** `ENEDIS` for `enedis`: the prefix of a dataset's variables. */
 export const sftpPrefix = (dataset: string) => `${dataset.toUpperCase().replace(/-/g, '_')}_SFTP`;
@@ -73,6 +88,8 @@ function sourceShape(prefix: string) {
     [`${prefix}_DIR`]: z.string().min(1).default('.'),
     [`${prefix}_PATTERN`]: pattern.default('^[^.]'),
     [`${prefix}_DELETE_AFTER_PICKUP`]: booleanString.default(false),
+    [`${prefix}_SETTLE_SECONDS`]: z.coerce.number().int().min(0).max(86_400).default(DEFAULT_SETTLE_SECONDS),
+    [`${prefix}_STALL_SECONDS`]: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_STALL_SECONDS),
   };
 }
 
@@ -144,6 +161,8 @@ export function sftpSources(env: Parsed, modules: readonly ModuleVariables[]): R
       remoteDir: text(env, `${prefix}_DIR`) ?? '.',
       pattern: text(env, `${prefix}_PATTERN`) ?? '^[^.]',
       deleteAfterPickup: env[`${prefix}_DELETE_AFTER_PICKUP`] === true,
+      settleSeconds: Number(env[`${prefix}_SETTLE_SECONDS`]),
+      stallSeconds: Number(env[`${prefix}_STALL_SECONDS`]),
     };
   }
   return sources;

@@ -19,6 +19,8 @@ export interface DatasetConfig<TConfig> {
   readonly env: z.ZodObject;
   /** The parsed variables (the whole parsed environment) → the dataset's typed configuration. */
   read(env: Readonly<Record<string, unknown>>): TConfig;
+  /** What its variables get wrong together (each naming its variable), beyond each one's own check. */
+  problems?(env: Readonly<Record<string, string>>): string[];
 }
 
 /** A day of a range to transform: its date and raw files. */

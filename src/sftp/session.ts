@@ -1,31 +1,21 @@
 /**
  * One SFTP connection to a dataset's server (the `ssh2` library): the host key checked against
  * known_hosts before anything is sent, then the remote folder listed, files fetched to local paths
- * and, when configured, removed. Failures come out classified (`SftpError`): a refused host key
- * or refused credentials are final, anything else (unreachable, a connection cut, a timeout) may
- * heal on a retry.
+ * and, when configured, removed. Failures come out classified (`SftpError`): a refused host key,
+ * refused credentials or a configuration fault (a secret file unreadable, the remote folder
+ * missing) are final; anything else (unreachable, a connection cut or silent, a timeout) may heal
+ * on a retry. No event of the connection is ever left without a listener: nothing a server does
+ * can end the process.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, type ConnectConfig, type FileEntryWithStats, type SFTPWrapper, type Stats } from 'ssh2';
-import { sftpPrefix } from '../config/sftp.js';
-import type { Given, SftpSourceConfig } from '../config/index.js';
+import { DEFAULT_STALL_SECONDS, sftpPrefix } from '../config/sftp.js';
+import type { SftpSourceConfig } from '../config/index.js';
+import { SftpError } from './errors.js';
 import { fingerprint, verifyHostKey, type HostKeyVerdict } from './known-hosts.js';
+import { readSftpSecrets } from './secrets.js';
 
-/** How an SFTP failure may be retried: `host-key` and `auth` never heal by retrying. */
-export type SftpFailureKind = 'host-key' | 'auth' | 'transient';
-
-export class SftpError extends Error {
-  override readonly name = 'SftpError';
-  constructor(
-    readonly kind: SftpFailureKind,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
+export { SftpError, type SftpFailureKind } from './errors.js';
 /** A regular file of the remote folder; `mtime` in whole seconds, as SFTP gives it. */
 export interface RemoteFile {
   readonly name: string;
@@ -40,10 +30,6 @@ export interface SftpSession {
   download(name: string, local: string): Promise<RemoteFile>;
   remove(name: string): Promise<void>;
   close(): void;
-}
-
-async function read(given: Given): Promise<string> {
-  return 'value' in given ? given.value : readFile(given.file, 'utf8');
 }
 
 /** Where the server is, for messages. */
@@ -68,10 +54,18 @@ function classify(source: SftpSourceConfig, error: unknown): SftpError {
   return new SftpError('transient', `SFTP ${where(source)}: ${message}`, { cause: error });
 }
 
-const call = <T>(source: SftpSourceConfig, run: (done: (error: Error | undefined | null, value: T) => void) => void) =>
-  new Promise<T>((resolve, reject) =>
-    run((error, value) => (error ? reject(classify(source, error)) : resolve(value))),
+/**
+ * The remote folder does not exist: a fault of `{NAME}_SFTP_DIR` (or of the server's layout), not
+ * retried within the pickup; the next scheduled pickup looks again, so a folder that appears later
+ * is still read.
+ */
+function missingFolder(source: SftpSourceConfig, error: Error): SftpError {
+  return new SftpError(
+    'config',
+    `${sftpPrefix(source.dataset)}_DIR: no folder ${source.remoteDir} on ${where(source)} (${error.message})`,
+    { cause: error },
   );
+}
 
 /** Names in code-point order, as DynamoDB sorts them too. */
 export const byName = (a: { readonly name: string }, b: { readonly name: string }) =>
@@ -81,60 +75,139 @@ function remoteFile(name: string, attrs: Pick<Stats, 'size' | 'mtime'>): RemoteF
   return { name, size: attrs.size, mtime: new Date(attrs.mtime * 1000) };
 }
 
+/** ssh2's status of an SFTP request on a path that does not exist. */
+const NO_SUCH_FILE = 2;
+
+const isMissing = (error: Error | undefined): error is Error =>
+  error !== undefined && 'code' in error && (error as { code: unknown }).code === NO_SUCH_FILE;
+
+type Done<T> = (error: Error | undefined | null, value: T) => void;
+
+/**
+ * The operations under way on one connection. Each fails when the connection is lost (an error or
+ * a close: ssh2 never calls some operations back then, `fastGet` among them) or when it receives
+ * nothing for `stallMs`: the connection is then cut, failing the others too.
+ */
+function operations(client: Client, source: SftpSourceConfig, stallMs: number, refused: () => SftpError | null) {
+  let lost: SftpError | null = null;
+  const underWay = new Set<(error: SftpError) => void>();
+  const lose = (error: SftpError) => {
+    lost ??= error;
+    for (const fail of underWay) fail(lost);
+    underWay.clear();
+  };
+  client.on('error', (error) => lose(classify(source, refused() ?? error)));
+  client.on('close', () =>
+    lose(refused() ?? new SftpError('transient', `SFTP ${where(source)}: the connection closed`)),
+  );
+
+  /**
+   * Runs `what`; `received` (given to `start`) tells that data arrived, so the watch starts again.
+   * `watched: false`: no watch until `received` is first called (the handshake has its own timeout).
+   */
+  function run<T>(what: string, start: (done: Done<T>, received: () => void) => void, watched = true): Promise<T> {
+    if (lost) return Promise.reject(lost);
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let over = false;
+      const end = () => {
+        over = true;
+        clearTimeout(timer);
+        underWay.delete(fail);
+      };
+      const fail = (error: SftpError) => {
+        end();
+        reject(error);
+      };
+      const received = () => {
+        clearTimeout(timer);
+        if (over) return;
+        timer = setTimeout(() => {
+          lose(
+            new SftpError('transient', `SFTP ${where(source)}: nothing received for ${stallMs / 1000} s while ${what}`),
+          );
+          client.destroy();
+        }, stallMs);
+      };
+      const done: Done<T> = (error, value) => {
+        end();
+        if (error) reject(classify(source, error));
+        else resolve(value);
+      };
+      underWay.add(fail);
+      if (watched) received();
+      try {
+        start(done, received);
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)), undefined as T);
+      }
+    });
+  }
+  return { run, lose };
+}
+
 /** Connects to `source`'s server; the host key is checked first. Throws SftpError. */
 export async function openSftp(source: SftpSourceConfig, timeoutMs: number): Promise<SftpSession> {
-  const knownHosts = await read(source.knownHosts);
-  const secret = await read('privateKey' in source.auth ? source.auth.privateKey : source.auth.password);
+  const secrets = await readSftpSecrets(source);
   let refused: SftpError | null = null;
   const client = new Client();
+  const ops = operations(client, source, (source.stallSeconds ?? DEFAULT_STALL_SECONDS) * 1000, () => refused);
   const config: ConnectConfig = {
     host: source.host,
     port: source.port,
     username: source.user,
-    ...('privateKey' in source.auth ? { privateKey: secret } : { password: secret }),
+    ...secrets.auth,
     readyTimeout: timeoutMs,
     keepaliveInterval: 10_000,
     keepaliveCountMax: 3,
     hostVerifier: (key: Buffer) => {
-      const verdict = verifyHostKey(knownHosts, source.host, source.port, key);
+      const verdict = verifyHostKey(secrets.knownHosts, source.host, source.port, key);
       if (!verdict.accepted) refused = refusal(source, verdict, key);
       return verdict.accepted;
     },
   };
-  const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
-    client.once('error', (error) => reject(classify(source, refused ?? error)));
-    // A connection closed before it is ready, without an error of its own (a rejection after ready is no-op).
-    client.once('close', () =>
-      reject(refused ?? new SftpError('transient', `SFTP ${where(source)}: the connection closed before it was ready`)),
-    );
-    client.once('ready', () =>
-      client.sftp((error, wrapper) => (error ? reject(classify(source, error)) : resolve(wrapper))),
-    );
-    client.connect(config);
-  }).catch((error: unknown) => {
-    client.end();
-    throw error;
-  });
-  // A connection lost later fails the operation under way; errors are not thrown from the emitter.
-  client.on('error', () => {});
+  const sftp = await ops
+    .run<SFTPWrapper>(
+      'connecting',
+      (done, received) => {
+        client.once('ready', () => {
+          received();
+          client.sftp(done);
+        });
+        client.connect(config);
+      },
+      false,
+    )
+    .catch((error: unknown) => {
+      client.destroy();
+      throw error;
+    });
+  sftp.on('close', () => ops.lose(new SftpError('transient', `SFTP ${where(source)}: the SFTP channel closed`)));
   const remote = (name: string) => path.posix.join(source.remoteDir, name);
   const matching = new RegExp(source.pattern);
   return {
     async list() {
-      const entries = await call<FileEntryWithStats[]>(source, (done) => sftp.readdir(source.remoteDir, done));
+      const entries = await ops.run<FileEntryWithStats[]>(`listing ${source.remoteDir}`, (done) =>
+        sftp.readdir(source.remoteDir, (error, list) =>
+          done(isMissing(error) ? missingFolder(source, error) : error, list),
+        ),
+      );
       return entries
         .filter((e) => e.attrs.isFile() && matching.test(e.filename))
         .map((e) => remoteFile(e.filename, e.attrs))
         .sort(byName);
     },
     async download(name, local) {
-      await call<void>(source, (done) =>
-        sftp.fastGet(remote(name), local, { concurrency: 8 }, (e) => done(e, undefined)),
+      await ops.run<void>(`fetching ${name}`, (done, received) =>
+        sftp.fastGet(remote(name), local, { concurrency: 8, step: received }, (e) => done(e, undefined)),
       );
-      return remoteFile(name, await call<Stats>(source, (done) => sftp.stat(remote(name), done)));
+      return remoteFile(
+        name,
+        await ops.run<Stats>(`reading the time of ${name}`, (done) => sftp.stat(remote(name), done)),
+      );
     },
     async remove(name) {
-      await call<void>(source, (done) => sftp.unlink(remote(name), (e) => done(e, undefined)));
+      await ops.run<void>(`removing ${name}`, (done) => sftp.unlink(remote(name), (e) => done(e, undefined)));
     },
     close: () => client.end(),
   };

@@ -16,6 +16,7 @@ import {
 import { startTracing, type Tracing } from '../observability/tracing.js';
 import { fileCostLedger, type CostLedger } from '../cost/ledger.js';
 import { ServiceUnavailableError } from '../faults/service-unavailable.js';
+import { checkSftpSecrets } from '../sftp/secrets.js';
 import { describeStorage } from '../storage/index.js';
 import { backfillTaskQueue } from '../workflow-safe/keys.js';
 import { openWorkerResources } from './resources.js';
@@ -196,10 +197,13 @@ async function startWhenReachable(
 /**
  * Runs the workers until SIGINT/SIGTERM, or until `until` settles when given, then closes every
  * client. Refuses to start when a local directory cannot be written or a service cannot be reached
- * (unless told to wait for the services), or when METRICS_ADDRESS is set and already in use.
+ * (unless told to wait for the services), when METRICS_ADDRESS is set and already in use, or when
+ * an SFTP server's secret file cannot be read or its private key does not parse (a ConfigError
+ * naming the variable).
  * With OTEL_EXPORTER_OTLP_ENDPOINT, traces its workflows and activities (flushed when it stops).
  */
 export async function runWorker(config: Config, logger: Logger, options: RunWorkerOptions = {}): Promise<void> {
+  await checkSftpSecrets(config.sftp);
   logger.info(describeStorage(config), 'storage environment detected');
   const catalog = registeredCatalog(config.datasets);
   const observed = await startWorkerMetrics(config, catalog, logger);

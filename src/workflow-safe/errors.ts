@@ -54,6 +54,12 @@ export const ErrorType = {
    * unknown): the connection is refused, never retried, until an operator checks and updates it.
    */
   HostKeyRefused: 'HostKeyRefused',
+  /**
+   * A source's setting cannot be used as given (an SFTP secret file missing, unreadable or a
+   * folder, a private key that does not parse, a remote folder that does not exist): never
+   * retried; the message names the variable.
+   */
+  SourceMisconfigured: 'SourceMisconfigured',
   /** Temporal, the document store, S3 or DynamoDB could not be reached at start. */
   ServiceUnavailable: 'ServiceUnavailable',
   /**
@@ -83,6 +89,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly ErrorTypeName[] = [
   ErrorType.DataQuality,
   ErrorType.MetricsSchema,
   ErrorType.HostKeyRefused,
+  ErrorType.SourceMisconfigured,
 ];
 
 /** Where in a file a problem was found. Lines are 1-based and count the header line. */

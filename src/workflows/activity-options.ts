@@ -75,8 +75,9 @@ const ACTIVITY_POLICIES = {
   },
   /**
    * Fetching a server's new files, heartbeating (a lost worker is noticed within a minute): an
-   * unreachable server or a cut connection is retried with backoff (5 s, 10 s, 20 s, 40 s), then the
-   * run fails and the next scheduled pickup tries again.
+   * unreachable or silent server, a cut connection or a transfer stalled for `{NAME}_SFTP_STALL_SECONDS`
+   * is retried with backoff (5 s, 10 s, 20 s, 40 s), then the run fails and the next scheduled
+   * pickup tries again; a refused host key, refused credentials or a setting that cannot work are not.
    */
   sftpPickup: {
     options: { startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' },

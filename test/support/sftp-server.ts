@@ -28,7 +28,10 @@ export interface SftpTestServer {
   readonly knownHosts: string;
   /** A known_hosts line giving this host another key: as if the server's key had changed. */
   readonly changedKnownHosts: string;
-  /** The variables that point the Enedis pickup at this server (through `port` when given). */
+  /**
+   * The variables that point the Enedis pickup at this server (through `port` when given), with
+   * no settle time: a file written by the test is fetched by the pickup that follows at once.
+   */
   enedisEnv(port?: number): Record<string, string>;
   stop(): Promise<void>;
 }
@@ -100,6 +103,7 @@ export async function startSftpServer(): Promise<SftpTestServer> {
         ENEDIS_SFTP_PRIVATE_KEY: user.private,
         ENEDIS_SFTP_KNOWN_HOSTS: line,
         ENEDIS_SFTP_DIR: remoteDir,
+        ENEDIS_SFTP_SETTLE_SECONDS: '0',
       };
     },
     async stop() {

@@ -1,4 +1,7 @@
-/** A loopback TCP proxy a test can close like a gate: held bytes wait, nothing is dropped. */
+/**
+ * A loopback TCP proxy a test can close like a gate: held bytes wait, nothing is dropped; and a
+ * server that accepts connections and never says a word.
+ */
 import { createServer, connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +18,10 @@ export interface TcpGate {
   holdDownstreamAfter(bytes: number): void;
   /** Whether bytes towards clients are stopped. */
   downstreamHeld(): boolean;
+  /** Lets bytes towards clients pass again, from now on (those dropped stay lost). */
+  releaseDownstream(): void;
+  /** Cuts every connection under way, as a network fault would; new ones still pass. */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -59,6 +66,38 @@ export async function startTcpGate(target: { readonly host: string; readonly por
     heldBytes: () => heldBytes,
     holdDownstreamAfter: (bytes) => void (downstreamBudget = bytes),
     downstreamHeld: () => downstreamBudget <= 0,
+    releaseDownstream: () => void (downstreamBudget = Number.POSITIVE_INFINITY),
+    cut() {
+      for (const s of sockets) s.destroy();
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface SilentServer {
+  readonly port: number;
+  /** Connections accepted so far. */
+  accepted(): number;
+  close(): Promise<void>;
+}
+
+/** A loopback server that accepts every connection and sends nothing, ever (a host that does not speak SSH). */
+export async function startSilentServer(): Promise<SilentServer> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((socket) => {
+    accepted += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    accepted: () => accepted,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -38,6 +38,7 @@ describe('the SFTP variables', () => {
       'ENEDIS_AES_KEY: must be 32, 48 or 64 hex digits',
       'ENEDIS_SFTP_PATTERN: must be a regular expression',
       'ENEDIS_SFTP_PASSWORD: set either it or ENEDIS_SFTP_PASSWORD_FILE, not both',
+      'ENEDIS_AES_IV: required with ENEDIS_AES_KEY (encrypted deliveries are decrypted with both)',
     ]);
   });
 
@@ -62,6 +63,8 @@ describe('the SFTP variables', () => {
       remoteDir: '.',
       pattern: '^[^.]',
       deleteAfterPickup: false,
+      settleSeconds: 15,
+      stallSeconds: 60,
     });
     expect(config.schedules.sftpPickup).toEqual({ scheduleId: 'courant-sftp-pickup', everySeconds: 30 });
     expect(sftpPickupSchedule({ ...config.schedules.sftpPickup, taskQueue: 'q' }).shape).toMatchObject({

@@ -22,6 +22,13 @@ export const enedisConfig: DatasetConfig<EnedisConfig> = {
     ENEDIS_AES_KEY: keyHex.optional(),
     ENEDIS_AES_IV: ivHex.optional(),
   }),
+  problems: (env) => {
+    if (env.ENEDIS_AES_KEY !== undefined && env.ENEDIS_AES_IV === undefined)
+      return ['ENEDIS_AES_IV: required with ENEDIS_AES_KEY (encrypted deliveries are decrypted with both)'];
+    if (env.ENEDIS_AES_IV !== undefined && env.ENEDIS_AES_KEY === undefined)
+      return ['ENEDIS_AES_KEY: required with ENEDIS_AES_IV (encrypted deliveries are decrypted with both)'];
+    return [];
+  },
   read: (env) => {
     const key = env.ENEDIS_AES_KEY;
     const iv = env.ENEDIS_AES_IV;

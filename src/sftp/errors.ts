@@ -1,0 +1,18 @@
+/** How an SFTP failure is classified, where it happens. */
+
+/**
+ * How an SFTP failure may be retried: `host-key`, `auth` and `config` (a secret file unreadable, a
+ * remote folder that does not exist: the message names the variable) never heal by retrying.
+ */
+export type SftpFailureKind = 'host-key' | 'auth' | 'config' | 'transient';
+
+export class SftpError extends Error {
+  override readonly name = 'SftpError';
+  constructor(
+    readonly kind: SftpFailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The SFTP pickup activity facing faults of the network, of the server and of its own settings, on
+ * a real OpenSSH server (internal-sftp on a loopback port, reached through a TCP gate) and the real
+ * document store: a transfer that stalls or whose connection is cut fails as retryable at once, and
+ * the retry fetches the file; a file still being written (a fresh time on the server) is left for a
+ * later pickup; a missing remote folder and an unreadable key file fail at once, naming the setting.
+ */
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { InboxFile } from '../../src/activities/drops.js';
+import { createSftpActivities } from '../../src/activities/sftp-pickup.js';
+import type { SftpSourceConfig } from '../../src/config/index.js';
+import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
+import { inboxKeys } from '../../src/workflow-safe/keys.js';
+import { encryptedFixture, largeEncryptedFixture } from '../support/enedis-deliveries.js';
+import { uniqueName } from '../support/names.js';
+import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
+import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
+import { testConfig } from '../support/test-stack.js';
+
+/** 4 MiB: a transfer of many round trips, stopped part-way by the gate. */
+const LARGE = 4 * 1024 * 1024;
+
+let server: SftpTestServer;
+let gate: TcpGate;
+let resources: WorkerResources;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'courant-sftp-faults-'));
+  server = await startSftpServer();
+  gate = await startTcpGate({ host: server.host, port: server.port });
+  resources = await openWorkerResources(await testConfig());
+});
+
+afterAll(async () => {
+  await resources.close();
+  await gate.close();
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  gate.releaseDownstream();
+  for (const name of await readdir(server.remoteDir)) await rm(path.join(server.remoteDir, name), { recursive: true });
+});
+
+const gatePort = () => Number(gate.address.split(':')[1]);
+
+/** The server's settings, reached through the gate; `settleSeconds` 0 unless given. */
+function source(overrides: Partial<SftpSourceConfig> = {}): SftpSourceConfig {
+  const port = gatePort();
+  return {
+    dataset: 'enedis',
+    host: '127.0.0.1',
+    port,
+    user: server.user,
+    auth: { privateKey: { value: server.privateKey } },
+    knownHosts: { value: server.enedisEnv(port).ENEDIS_SFTP_KNOWN_HOSTS ?? '' },
+    remoteDir: server.remoteDir,
+    pattern: '^[^.]',
+    deleteAfterPickup: false,
+    settleSeconds: 0,
+    ...overrides,
+  };
+}
+
+/** One pickup by the activity with `config`: the names on the server of the files it fetched, or what it failed with. */
+async function pickUp(config: SftpSourceConfig): Promise<string[] | ApplicationFailure> {
+  const activities = createSftpActivities({ ...resources.deps, sftp: { enedis: config } });
+  return new MockActivityEnvironment()
+    .run<[{ dataset: 'enedis' }], InboxFile[], typeof activities.pickUpSftp>(activities.pickUpSftp, {
+      dataset: 'enedis',
+    })
+    .then(
+      (files) => files.map((f) => f.name ?? f.key),
+      (thrown: unknown) => {
+        if (thrown instanceof ApplicationFailure) return thrown;
+        throw thrown;
+      },
+    );
+}
+
+/** The failure of one pickup with `config`. */
+async function failureOf(config: SftpSourceConfig): Promise<ApplicationFailure> {
+  const result = await pickUp(config);
+  if (Array.isArray(result)) throw new Error(`the pickup did not fail: it fetched ${JSON.stringify(result)}`);
+  return result;
+}
+
+const deliveryName = (label: string) => `ENEDIS_R151_${label}_${uniqueName('n').replace(/\W/g, '')}_20250102030405.zip`;
+
+async function deliverLarge(label: string): Promise<string> {
+  const name = deliveryName(label);
+  await writeFile(path.join(server.remoteDir, name), await largeEncryptedFixture('electricore_r151.xml', LARGE));
+  return name;
+}
+
+async function expectNothingKept(name: string): Promise<void> {
+  const inbox = await resources.deps.objects.list(inboxKeys.folder('enedis'));
+  expect(inbox.filter((o) => o.key.endsWith(`-${name}`))).toEqual([]);
+  expect(await resources.deps.records.getSftpFile('enedis', name)).toBeNull();
+}
+
+describe('a transfer that stops part-way', () => {
+  it('fails as retryable once nothing arrives for the stall limit, and the retry fetches the file', async () => {
+    const name = await deliverLarge('stall');
+    gate.holdDownstreamAfter(1024 * 1024);
+    const stalled = await failureOf(source({ stallSeconds: 2 }));
+    expect(gate.downstreamHeld()).toBe(true);
+    expect(stalled).toMatchObject({ type: 'TransientIO', nonRetryable: false });
+    expect(stalled.message).toMatch(new RegExp(`nothing received for 2 s while fetching ${name}`));
+    await expectNothingKept(name);
+
+    gate.releaseDownstream();
+    expect(await pickUp(source({ stallSeconds: 2 }))).toEqual([name]);
+    expect(await resources.deps.records.getSftpFile('enedis', name)).toMatchObject({
+      name,
+      inboxKey: expect.stringMatching(new RegExp(`^inbox/enedis/[0-9a-f]{16}-${name}$`)) as unknown,
+    });
+  });
+
+  it('fails as retryable when its connection is cut, long before the stall limit, and the retry fetches the file', async () => {
+    const name = await deliverLarge('cut');
+    gate.holdDownstreamAfter(1024 * 1024);
+    const config = source({ stallSeconds: 3_600 });
+    const run = failureOf(config);
+    await expect.poll(() => gate.downstreamHeld(), { timeout: 60_000, interval: 20 }).toBe(true);
+    gate.cut();
+    expect(await run).toMatchObject({ type: 'TransientIO', nonRetryable: false });
+    expect((await run).message).toMatch(/the connection closed/);
+    await expectNothingKept(name);
+
+    gate.releaseDownstream();
+    expect(await pickUp(config)).toEqual([name]);
+  });
+});
+
+describe('a file still being written', () => {
+  it('is left on the server while its time there is fresher than the settle time, and fetched once it is older', async () => {
+    const name = deliveryName('settle');
+    const file = path.join(server.remoteDir, name);
+    await writeFile(file, await encryptedFixture('electricore_r151.xml'));
+    const config = source({ settleSeconds: 60 });
+    expect(await pickUp(config)).toEqual([]);
+    await expectNothingKept(name);
+
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+    await utimes(file, tenMinutesAgo, tenMinutesAgo);
+    expect(await pickUp(config)).toEqual([name]);
+  });
+});
+
+describe('settings that no retry heals', () => {
+  it('fails a remote folder that does not exist at once, naming the folder, the server and the variable', async () => {
+    const missing = path.join(server.remoteDir, 'not-there');
+    const failure = await failureOf(source({ remoteDir: missing }));
+    expect(failure).toMatchObject({ type: 'SourceMisconfigured', nonRetryable: true });
+    expect(failure.message).toContain(
+      `ENEDIS_SFTP_DIR: no folder ${missing} on ${server.user}@127.0.0.1:${gatePort()}`,
+    );
+  });
+
+  it.each([
+    ['missing', () => Promise.resolve(path.join(dir, 'no-such-key')), /cannot read \S+ \(no such file\)/],
+    [
+      'a folder',
+      async () => {
+        const folder = path.join(dir, 'a-folder');
+        await mkdir(folder, { recursive: true });
+        return folder;
+      },
+      /cannot read \S+ \(a folder, not a file\)/,
+    ],
+    [
+      'not a key',
+      async () => {
+        const file = path.join(dir, 'not-a-key');
+        await writeFile(file, 'not a key\n');
+        return file;
+      },
+      /is not a private key without passphrase \(OpenSSH or PEM\)/,
+    ],
+  ])('fails a private key file that is %s at once, naming the variable', async (_, keyFile, reason) => {
+    const file = await keyFile();
+    const failure = await failureOf(source({ auth: { privateKey: { file } } }));
+    expect(failure).toMatchObject({ type: 'SourceMisconfigured', nonRetryable: true });
+    expect(failure.message).toMatch(/^ENEDIS_SFTP_PRIVATE_KEY_FILE: /);
+    expect(failure.message).toContain(file);
+    expect(failure.message).toMatch(reason);
+  });
+});
