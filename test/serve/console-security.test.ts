@@ -265,6 +265,20 @@ describe('refusals made below the routes', () => {
     await stillServing();
   });
 
+  it('a request without a Host header, or with an empty one, is a 400 in the same format', async () => {
+    const missing = await rawRequest(secured.origin, 'GET', '/api/v1/health', bearer(TOKEN_A), { setHost: false });
+    expectProblem(missing, 400, /Host header/);
+    const empty = await rawRequest(
+      secured.origin,
+      'GET',
+      '/api/v1/health',
+      { ...bearer(TOKEN_A), host: '' },
+      { setHost: false },
+    );
+    expectProblem(empty, 400, /Host header/);
+    await stillServing();
+  });
+
   it('a 414 carries the rate-limit headers, as every answer the rate limit counts', async () => {
     const response = await rawGet(secured.origin, `/api/v1/health?pad=${'x'.repeat(3000)}`, bearer(TOKEN_A));
     expectProblem(response, 414, /longer than 2048/);
