@@ -70,6 +70,8 @@ export const storageKeys = {
   /** The bytes of a claimed dropped file, stored once whatever the number of days it covers. */
   claimedDropContent: (dataset: string, sha256: string, ext: string) =>
     `raw/${checkDataset(dataset)}/drops/${checkSha256(sha256)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
+  /** The folder of every processed day of a dataset. */
+  processedFolder: (dataset: string) => `processed/${checkDataset(dataset)}`,
   processed: (dataset: string, date: string, table: string) =>
     `${partition('processed', dataset, date)}/${checkName('table', table)}.parquet`,
   /** The day's outputs computed by a pass over an import's days, and the inputs and code version they came from (day-outputs.ts). */

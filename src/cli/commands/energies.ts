@@ -14,7 +14,6 @@ import { DATASET_MODULES } from '../../datasets/registry.js';
 import { sqlString } from '../../duckdb/columns.js';
 import { modulesWith } from '../../datasets/modules.js';
 import { openDuckDb } from '../../duckdb/duckdb.js';
-import { datesInRange } from '../../workflow-safe/partition.js';
 import { createStorage } from '../../storage/index.js';
 import { copyEnergyDays } from '../../serve/period-energies.js';
 import type { CommandContext } from '../context.js';
@@ -79,12 +78,10 @@ export function registerEnergiesCommand(program: Command, context: () => Command
       const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-energies-'));
       const storage = await createStorage(ctx.config);
       try {
-        const dates = datesInRange(energies.firstDay(from), to);
-        const files = await copyEnergyDays(storage.objects, name, energies, dates, dir);
+        const range = { first: energies.firstDay(from), last: to };
+        const files = await copyEnergyDays(storage.objects, name, energies, range, dir);
         if (files.length === 0)
-          throw new PipelineFailedError(
-            `no day of ${name} is stored in ${dates[0] ?? from}..${to}: ingest its files first`,
-          );
+          throw new PipelineFailedError(`no day of ${name} is stored in ${range.first}..${to}: ingest its files first`);
         const instance = await openDuckDb({ tempDirectory: dir });
         const db = await instance.connect();
         try {
