@@ -13,6 +13,7 @@ import type { PeriodEnergies } from '../../datasets/capabilities/energies.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
 import { sqlString } from '../../duckdb/columns.js';
 import { modulesWith } from '../../datasets/modules.js';
+import { csvSafeQuery } from '../../duckdb/csv-text.js';
 import { openDuckDb } from '../../duckdb/duckdb.js';
 import { createStorage } from '../../storage/index.js';
 import { copyEnergyDays } from '../../serve/period-energies.js';
@@ -88,7 +89,8 @@ export function registerEnergiesCommand(program: Command, context: () => Command
           const query = energies.sql({ from, to, files, meters });
           const target =
             typeof options.out === 'string' ? path.resolve(options.out) : path.join(dir, `energies.${format}`);
-          await db.run(copySql(query, target, format));
+          // CSV text behind a quote when a spreadsheet would take it for a formula; JSON and Parquet exact.
+          await db.run(copySql(format === 'csv' ? await csvSafeQuery(db, query) : query, target, format));
           const verdicts = (
             await db.runAndReadAll(`SELECT verdict, count(*) AS n FROM (${query}) GROUP BY verdict ORDER BY verdict`)
           ).getRowObjects();
