@@ -111,7 +111,9 @@ const CASES: readonly Case[] = [
   ],
 
   ['status --from malformed', () => ['status', '--from', '01/01/2024', '--to', '2024-01-02'], /--from: "01\/01\/2024"/],
-  ['status --to missing', () => ['status', '--from', '2024-01-01'], /required option '--to/],
+  ['status --to missing', () => ['status', '--from', '2024-01-01'], /--to is required/],
+  ['status --date and --from', () => ['status', '--date', '2024-01-01', '--from', '2024-01-01'], /not both/],
+  ['status --date malformed', () => ['status', '--date', '2024-13-01'], /--date: 2024-13-01 does not exist/],
   [
     'status --datasets unknown',
     () => ['status', '--from', '2024-01-01', '--to', '2024-01-02', '--datasets', 'x'],
