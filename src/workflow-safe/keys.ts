@@ -119,6 +119,11 @@ export const inboxKeys = {
   /** A dropped file that no day can take (unknown shape, empty, binary), kept with its reason beside it. */
   quarantined: (dataset: string, fileName: string) =>
     `quarantine/${checkDataset(dataset)}/inbox/${safeFileName(fileName)}`,
+  /** The notes of inbox files skipped for their name (a leading dot), which stay where they are. */
+  skippedFolder: (dataset: string) => `quarantine/${checkDataset(dataset)}/skipped`,
+  /** The note of one skipped inbox file, named by the hash of its key. */
+  skippedNote: (dataset: string, keySha256: string) =>
+    `quarantine/${checkDataset(dataset)}/skipped/${checkSha256(keySha256).slice(0, 32)}.reason.json`,
 } as const;
 
 /** Imported files, stored once and never rewritten: `imports/{dataset}/{sha256}/…`. */

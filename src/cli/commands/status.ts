@@ -1,8 +1,10 @@
 /**
  * `courant status --from D1 --to D2 | --date D [--datasets a,b] [--check]`: a dataset × day grid
- * from the day records (notes over 120 characters cut at a word in a range, whole for one `--date`), with late days (past their dataset's due time), quality warnings and the notes modules
- * add from the days' metrics documents (`statusNotes`: Enedis missed deliveries), then the files
- * refused from an inbox with their reasons; `--check` exits 1 when a due day is late or failed.
+ * from the day records, with late days (past their dataset's due time), quality warnings and the
+ * notes modules add from the days' metrics documents (`statusNotes`: Enedis missed deliveries);
+ * over a range a note past 120 characters is cut at a word, for one `--date` every note is whole.
+ * Then the files refused from an inbox with their reasons, and those left there for their name (a
+ * leading dot); `--check` exits 1 when a due day is late or failed.
  */
 import type { Command } from 'commander';
 import { DATASET_NAMES } from '../../datasets/registry.js';
@@ -12,7 +14,13 @@ import type { DatasetCatalog } from '../../datasets/modules.js';
 import type { DayRun, RecordStore } from '../../storage/records.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
-import { quarantinedDrops, quarantinedDropsText, type QuarantinedDrop } from '../quarantined-drops.js';
+import {
+  quarantinedDrops,
+  quarantinedDropsText,
+  skippedDrops,
+  skippedDropsText,
+  type QuarantinedDrop,
+} from '../quarantined-drops.js';
 import { parseDatasetsOption, parseDayOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
@@ -69,6 +77,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       let runs: DayRun[];
       let notes: Map<string, string[]>;
       let refused: QuarantinedDrop[];
+      let skipped: QuarantinedDrop[];
       try {
         runs = await storage.records.listDayRuns({ from, to, datasets: named ?? ctx.catalog.names });
         notes = await moduleNotes(storage.records, ctx.catalog, runs);
@@ -77,6 +86,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
           .filter(({ module }) => (named ?? ctx.catalog.names).includes(module.name))
           .map(({ module }) => module.name);
         refused = await quarantinedDrops(storage.objects, dropDatasets);
+        skipped = await skippedDrops(storage.objects, dropDatasets);
       } finally {
         await storage.close();
       }
@@ -96,6 +106,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       });
       ctx.out.write(grid.text);
       ctx.out.write(quarantinedDropsText(refused));
+      ctx.out.write(skippedDropsText(skipped));
       const failed = grid.counts.failed + grid.counts.blocked;
       const problems = failed + grid.counts.late + grid.counts.outputsMissing;
       if (options.check === true && problems > 0) {
