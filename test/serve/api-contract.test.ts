@@ -83,7 +83,7 @@ describe('what the document allows is answered, and only that', () => {
       }
     const page = await get('/api/v1/days?from=2022-06-01&to=2022-06-03&datasets=eco2mix&limit=2');
     expect(page.status).toBe(200);
-    expect((await page.json())).toMatchObject({ nextCursor: '2022-06-03' });
+    expect(await page.json()).toMatchObject({ nextCursor: '2022-06-03' });
   });
 
   it('a range of any span is answered page by page: days by at most `limit` days, energies by rows', async () => {
@@ -94,7 +94,7 @@ describe('what the document allows is answered, and only that', () => {
     expect(page.items[0]).toEqual({ dataset: 'eco2mix', date: '2022-06-01', status: 'succeeded' });
     expect(page.nextCursor).toBe('2025-02-25');
     const last = await get('/api/v1/days?from=2022-06-01&to=2080-02-29&datasets=eco2mix&limit=1000&cursor=2080-02-01');
-    expect((await last.json())).toMatchObject({ nextCursor: null });
+    expect(await last.json()).toMatchObject({ nextCursor: null });
 
     const energies = await get(`/api/v1/energies?from=2022-06-01&to=2080-02-29&dataset=enedis&prm=${ENEDIS_PRM}`);
     expect(energies.status).toBe(200);
