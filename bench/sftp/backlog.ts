@@ -87,7 +87,8 @@ function backlog(): Delivery[] {
     const stamp = `${addDays(date, 1).replaceAll('-', '')}03${String(n % 60).padStart(2, '0')}00`;
     const number = String(n).padStart(5, '0');
     if (n % 10 === 9) {
-      const flow = c15Event(prmOf(n), `${date}T10:00:00+01:00`, { BASE: 1000 + n }, { BASE: 1000 + n }, 'MCT');
+      // PRMs of their own: a change of contract, its index unchanged across the event.
+      const flow = c15Event(prmOf(9_000_000_000_000 + n), `${date}T10:00:00+01:00`, { BASE: 1000 }, { BASE: 1000 });
       const name = `ENEDIS_C15_17X100A100A0001A_GRD-F121_0123456789_${number}_Q_00001_00001_${stamp}.zip`;
       return { name, bytes: encrypted(zipOf({ 'c15.xml': Buffer.from(flow) })), prms: 1 };
     }
@@ -109,6 +110,24 @@ async function runsById(client: Client, query: string): Promise<Map<string, numb
 
 async function count(client: Client, query: string): Promise<number> {
   return (await client.workflow.count(query)).count;
+}
+
+/** The failure of the first run matching `query`, for the record; null when none. */
+async function firstFailure(client: Client, query: string): Promise<string | null> {
+  for await (const run of client.workflow.list({ query })) {
+    const failure = await client.workflow
+      .getHandle(run.workflowId, run.runId)
+      .result()
+      .then(
+        () => 'completed',
+        (error: unknown) => {
+          const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+          return `${error instanceof Error ? error.message : String(error)}${cause}`;
+        },
+      );
+    return `${run.workflowId}: ${failure}`;
+  }
+  return null;
 }
 
 /** Waits until no ingestion, day ingestion or day runs; returns when that was. */
@@ -160,6 +179,7 @@ async function main(): Promise<void> {
     const failedIngestions = await count(client, 'WorkflowType = "ingestDrop" AND ExecutionStatus != "Completed"');
     const pickupDays = dayRunFigures(await runsById(client, 'WorkflowType = "dailyPipeline"'));
     const twice = [...ingestions.values()].filter((n) => n > 1).length;
+    const whyFailed = await firstFailure(client, 'WorkflowType = "ingestDrop" AND ExecutionStatus != "Completed"');
     const inbox = path.join(env.DATA_DIR, 'inbox', 'enedis');
     const left = await readdir(inbox).catch(() => []);
 
@@ -212,7 +232,7 @@ async function main(): Promise<void> {
         ],
       ),
       '',
-      `- ${met ? '**met**' : '**not met**'} — ${int(deliveries)} deliveries ingested within ${GOAL_S / 60} minutes, each once: ${int(ingestions.size)} ingestions (${twice} started twice, ${failedIngestions} not completed), ${left.length} files left in the inbox.`,
+      `- ${met ? '**met**' : '**not met**'} — ${int(deliveries)} deliveries ingested within ${GOAL_S / 60} minutes, each once: ${int(ingestions.size)} ingestions (${twice} started twice, ${failedIngestions} not completed), ${left.length} files left in the inbox.${whyFailed ? ` The first not completed: ${whyFailed}` : ''}`,
       '',
     ].join('\n');
     await writeSection(out, SECTION, section);

@@ -17,6 +17,7 @@ import { readableFile } from '../storage/readable-file.js';
 import { datasetOf } from './dataset-of.js';
 import { claimLimitError } from './claim-limits.js';
 import type { ActivityDeps } from './deps.js';
+import { noteHiddenEntries } from './hidden-entries.js';
 import { isStorageKey, quarantineOddEntries, renameUnsafeEntries } from './inbox-entries.js';
 import { badDataFailure } from './failures.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
@@ -222,6 +223,7 @@ export function createDropActivities(deps: ActivityDeps) {
       for (const aside of await quarantineOddEntries(deps.objects, module.name)) {
         Context.current().log.warn('inbox entry quarantined unread', { ...aside });
       }
+      await noteHiddenEntries(deps.objects, module.name);
       const renamed = new Map((await renameUnsafeEntries(deps.objects, module.name)).map((r) => [r.key, r.name]));
       for (const [key, name] of renamed)
         Context.current().log.info('inbox entry renamed to a storage key', { name, key });

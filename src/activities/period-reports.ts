@@ -2,7 +2,8 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ErrorType } from '../workflow-safe/errors.js';
+import { BadDataError, ErrorType } from '../workflow-safe/errors.js';
+import { badDataFailure } from './failures.js';
 import { rebuildDailyReport, ReportUnavailableError } from '../reports/daily-rebuild.js';
 import { writeReportIndex } from '../reports/index-build.js';
 import { writePeriodReport } from '../reports/period-build.js';
@@ -46,6 +47,7 @@ export function createPeriodReportActivities(deps: ActivityDeps, temporal: Clien
           return [await writeReportIndex(deps)];
       }
     } catch (error) {
+      if (error instanceof BadDataError) throw badDataFailure(error);
       if (error instanceof ReportUnavailableError) {
         throw ApplicationFailure.create({
           type: ErrorType.ReportUnavailable,

@@ -1,12 +1,17 @@
 /**
  * Whether what the records say a day wrote is still in object storage: every output of each
  * succeeded day record, against the size and ETag it was written with (presence alone for records
- * older than those fields). The objects are listed by folder (`processed/{dataset}`, …: one listing
+ * older than those fields); with `deep`, the bytes of each too, against its SHA-256. The objects are listed by folder (`processed/{dataset}`, …: one listing
  * per folder the records name, paged by the store), never asked for one by one. A day found wanting
  * is marked in its record (failed, `OutputsMissing`), so `courant status`, the console and the API
  * show it and `backfill --mode missing` plans it again.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sha256OfFile } from '../storage/file-hash.js';
 import type { ObjectStore, StoredObjectInfo } from '../storage/object-store.js';
+import { readableFile } from '../storage/readable-file.js';
 import type { DayRun, DayRunQuery, RecordStore } from '../storage/records.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { parisDateOf, previousDate } from '../workflow-safe/partition.js';
@@ -17,8 +22,8 @@ export interface OutputProblem {
   readonly key: string;
   readonly problem: 'missing' | 'changed';
   /** What the record says was written and what is stored, for a changed object. */
-  readonly recorded?: { readonly bytes: number; readonly etag?: string };
-  readonly stored?: { readonly bytes: number; readonly etag?: string };
+  readonly recorded?: { readonly bytes: number; readonly etag?: string; readonly sha256?: string };
+  readonly stored?: { readonly bytes: number; readonly etag?: string; readonly sha256?: string };
 }
 
 export interface DayVerdict {
@@ -37,6 +42,8 @@ export interface Verification {
   /** Folders listed, and the objects the listings returned. */
   readonly folders: number;
   readonly listed: number;
+  /** Outputs whose bytes were read and hashed (`deep`), against the SHA-256 each was written with. */
+  readonly hashed: number;
   /** Days with an output missing or changed, by date then dataset. */
   readonly wanting: readonly DayVerdict[];
 }
@@ -60,10 +67,48 @@ function problemOf(run: DayRun, key: string, stored: StoredObjectInfo | undefine
   };
 }
 
-/** Checks the succeeded days of the range against a listing of the folders their outputs are in. */
+/**
+ * The outputs of `run` the listing found as written whose bytes, read and hashed, are not the
+ * SHA-256 its record keeps: the same size and ETag can hide other bytes (a disk gone bad, a file
+ * copied over in local mode, where there is no ETag).
+ */
+async function hashProblems(
+  objects: ObjectStore,
+  run: DayRun,
+  keys: readonly string[],
+  scratch: string,
+): Promise<OutputProblem[]> {
+  const problems: OutputProblem[] = [];
+  for (const key of keys) {
+    const recorded = run.outputFiles?.find((file) => file.key === key);
+    if (!recorded) continue;
+    // A copy where the store keeps no file in place, removed once hashed.
+    const folder = path.join(scratch, 'output');
+    try {
+      const sha256 = await sha256OfFile((await readableFile(objects, key, folder)).path);
+      if (sha256 !== recorded.sha256)
+        problems.push({
+          key,
+          problem: 'changed',
+          recorded: { bytes: recorded.bytes, sha256: recorded.sha256 },
+          stored: { bytes: recorded.bytes, sha256 },
+        });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Checks the succeeded days of the range against a listing of the folders their outputs are in;
+ * with `deep`, also reads every output found as written and checks its SHA-256 (one read of every
+ * byte: for a disk under suspicion, not for every night).
+ */
 export async function verifyOutputs(
   stores: { readonly records: RecordStore; readonly objects: ObjectStore },
   query: DayRunQuery,
+  options: { readonly deep?: boolean } = {},
 ): Promise<Verification> {
   const runs = (await stores.records.listDayRuns(query)).filter((run) => run.status === 'succeeded');
   const folders = [...new Set(runs.flatMap((run) => run.outputs.map(folderOf)))].sort();
@@ -71,15 +116,26 @@ export async function verifyOutputs(
   const listings = await Promise.all(folders.map((folder) => stores.objects.list(folder, { storeOnly: true })));
   const stored = new Map(listings.flat().map((object) => [object.key, object]));
   const wanting: DayVerdict[] = [];
-  for (const run of runs) {
-    const problems = run.outputs.flatMap((key) => problemOf(run, key, stored.get(key)) ?? []);
-    if (problems.length > 0) wanting.push({ dataset: run.dataset, date: run.date, runId: run.runId, problems });
+  let hashed = 0;
+  const scratch = options.deep === true ? await mkdtemp(path.join(os.tmpdir(), 'courant-verify-')) : null;
+  try {
+    for (const run of runs) {
+      const problems = run.outputs.flatMap((key) => problemOf(run, key, stored.get(key)) ?? []);
+      if (scratch !== null && problems.length === 0) {
+        problems.push(...(await hashProblems(stores.objects, run, run.outputs, scratch)));
+        hashed += run.outputFiles?.length ?? 0;
+      }
+      if (problems.length > 0) wanting.push({ dataset: run.dataset, date: run.date, runId: run.runId, problems });
+    }
+  } finally {
+    if (scratch !== null) await rm(scratch, { recursive: true, force: true });
   }
   return {
     days: runs.length,
     outputs: runs.reduce((n, run) => n + run.outputs.length, 0),
     folders: folders.length,
     listed: stored.size,
+    hashed,
     wanting,
   };
 }
@@ -89,6 +145,8 @@ export function describeProblem(problem: OutputProblem): string {
   if (problem.problem === 'missing') return `missing ${problem.key}`;
   const recorded = problem.recorded?.bytes ?? 0;
   const stored = problem.stored?.bytes ?? 0;
+  if (problem.stored?.sha256 !== undefined)
+    return `changed ${problem.key} (other bytes of the same size: SHA-256 ${problem.stored.sha256}, written as ${problem.recorded?.sha256 ?? '?'})`;
   return recorded === stored
     ? `changed ${problem.key} (another version: ETag ${problem.stored?.etag ?? '?'}, written as ${problem.recorded?.etag ?? '?'})`
     : `changed ${problem.key} (${recorded} bytes written, ${stored} stored)`;

@@ -53,11 +53,15 @@ export function createContext(env: NodeJS.ProcessEnv, streams: CliStreams): Comm
 
 /**
  * The logger of a command that tells on stdout what it does (`courant demo`, the servers `courant dev`
- * starts): for a person at LOG_LEVEL=info, warnings and errors only, since its own lines already say
- * what the info logs would.
+ * starts): for a person (LOG_FORMAT auto or pretty, whether stderr is a terminal or a pipe) readable
+ * lines, and at LOG_LEVEL=info warnings and errors only, since its own lines already say what the
+ * info logs would (the worker's start and shutdown among them). LOG_FORMAT=json keeps every record.
  */
 export function narratingLogger(ctx: CommandContext): Logger {
-  return ctx.logFormat === 'pretty' && ctx.config.logLevel === 'info'
-    ? ctx.logger.child({}, { level: 'warn' })
-    : ctx.logger;
+  if (ctx.config.logFormat === 'json') return ctx.logger;
+  const verbose = ctx.config.logLevel === 'debug' || ctx.config.logLevel === 'trace';
+  const level = ctx.config.logLevel === 'info' ? 'warn' : ctx.config.logLevel;
+  return ctx.logFormat === 'pretty'
+    ? ctx.logger.child({}, { level })
+    : createLogger(level, humanLogDestination(ctx.err, { verbose }));
 }

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { describeWithCauses } from '../faults/cause-chain.js';
+import { awsCredentialsMissing } from '../faults/aws-credentials.js';
 import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { storageMisconfiguration } from '../faults/storage-misconfigured.js';
 import { localRoots } from '../storage/index.js';
@@ -82,6 +83,11 @@ function reportFailure(
   stderr: OutputStream,
 ): number {
   const print = (text: string) => stderr.write(`courant: ${text}\n`);
+  const noCredentials = awsCredentialsMissing(error);
+  if (noCredentials) {
+    print(describeWithCauses(noCredentials));
+    return 2;
+  }
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof ServiceUnavailableError) {
     print(error.message);
     return 2;

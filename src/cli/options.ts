@@ -6,6 +6,7 @@ import { MAX_BACKFILL_PARALLEL } from '../workflow-safe/inputs.js';
 import { BACKFILL_ID_PATTERN } from '../workflow-safe/keys.js';
 import { partitionDateProblem } from '../workflow-safe/partition.js';
 import { UsageError } from './errors.js';
+import { checkOutputFolder } from './output-paths.js';
 
 /** A pipeline day for `--date`-like options: well-formed, supported, and over in Paris. */
 export function parseDayOption(option: string, value: unknown, now: Date): string {
@@ -94,7 +95,7 @@ export function parseNoteOption(option: string, value: unknown): string {
 
 /**
  * `--state-dir DIR` of the embedded stack: a folder, created when missing, so not an existing
- * file; returned as an absolute path.
+ * file, and one courant can write in; returned as an absolute path.
  */
 export async function parseStateDirOption(value: unknown): Promise<string> {
   if (typeof value !== 'string' || value.trim() === '') {
@@ -106,5 +107,6 @@ export async function parseStateDirOption(value: unknown): Promise<string> {
     throw new UsageError(`--state-dir: cannot read ${dir} (${error.code ?? error.message})`, { cause: error });
   });
   if (info !== undefined && !info.isDirectory()) throw new UsageError(`--state-dir: ${dir} is not a folder`);
+  await checkOutputFolder('--state-dir', dir);
   return dir;
 }

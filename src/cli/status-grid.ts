@@ -20,6 +20,15 @@ import type { DayRun } from '../storage/records.js';
 
 const RESET = '\u001b[0m';
 
+/** Characters of a note a range's grid shows; a longer one is cut at a word, saying where it is whole. */
+const NOTE_CHARS = 120;
+
+function shortNote(note: string, date: string): string {
+  if (note.length <= NOTE_CHARS) return note;
+  const cut = note.lastIndexOf(' ', NOTE_CHARS);
+  return `${note.slice(0, cut > 0 ? cut : NOTE_CHARS)} … (whole note: courant status --date ${date})`;
+}
+
 /**
  * The days of each status, and `expected`: every (dataset, day) of the grid. `missing`: no record,
  * not due yet or of a dataset whose days are never late; `late`: no record past the due time;
@@ -38,6 +47,8 @@ export function statusGrid(
     now: Date;
     /** Notes a dataset's module adds to its days (`statusNotes`), by `{dataset}/{date}`. */
     notes?: ReadonlyMap<string, readonly string[]>;
+    /** Every note whole (one day shown); else each cut at NOTE_CHARS, at a word. */
+    wholeNotes?: boolean;
   },
 ): { text: string; counts: StatusCounts } {
   const byKey = new Map(runs.map((r) => [cellKey(r.dataset, r.date), r]));
@@ -58,15 +69,14 @@ export function statusGrid(
     const cells = datasets.map((dataset) => {
       const run = byKey.get(cellKey(dataset, date));
       const cell = statuses.get(cellKey(dataset, date))?.status ?? 'missing';
-      if (cell === 'late')
-        notes.push(`${dataset}: late, due ${parisDueTime(dueAt(date, options.dueHours(dataset) ?? 0))}`);
-      if (run?.error) notes.push(`${dataset}: ${run.error.type}: ${run.error.message.slice(0, 100)}`);
+      const note = (text: string) =>
+        notes.push(`${dataset}: ${options.wholeNotes === true ? text : shortNote(text, date)}`);
+      if (cell === 'late') note(`late, due ${parisDueTime(dueAt(date, options.dueHours(dataset) ?? 0))}`);
+      if (run?.error) note(`${run.error.type}: ${run.error.message}`);
       const warned = warningChecks(run?.checks ?? []);
-      if (warned.length > 0) {
-        const names = warned.map((c) => (c.accepted ? `${c.name} (accepted)` : c.name)).join(', ');
-        notes.push(`${dataset}: checks ${names}`);
-      }
-      for (const note of options.notes?.get(cellKey(dataset, date)) ?? []) notes.push(`${dataset}: ${note}`);
+      if (warned.length > 0)
+        note(`checks ${warned.map((c) => (c.accepted ? `${c.name} (accepted)` : c.name)).join(', ')}`);
+      for (const text of options.notes?.get(cellKey(dataset, date)) ?? []) note(text);
       return paint(cell, `${DAY_STATUS_SYMBOL[cell]} ${DAY_STATUS_LABEL[cell]}`.padEnd(width));
     });
     lines.push(`${date.padEnd(12)}${cells.join('')}${notes.join('; ')}`.trimEnd());

@@ -19,3 +19,8 @@ export function checkedColumns(columns: readonly ParquetColumn[]): readonly Parq
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/** A quoted identifier for DuckDB SQL (a column a query names), with quotes doubled. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,4 +1,5 @@
 /** The daily report's shape and its CSV form: one row per dataset and metric, long format. */
+import { csvCell } from './csv-cell.js';
 import type { DailySummary, ReportedDataset } from './daily-summary.js';
 
 export interface DailyReport {
@@ -9,24 +10,27 @@ export interface DailyReport {
   readonly datasets: readonly ReportedDataset[];
 }
 
-function flatten(value: unknown, prefix: string, out: Array<[string, string]>): void {
+/** A metric's value: a number stays one (a CSV number cell), anything else is text. */
+type Pair = [string, number | string];
+
+function flatten(value: unknown, prefix: string, out: Pair[]): void {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else {
     out.push([
       prefix,
-      value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value),
+      value === null || value === undefined
+        ? ''
+        : typeof value === 'string' || typeof value === 'number'
+          ? value
+          : JSON.stringify(value),
     ]);
   }
 }
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 /** The summary as `metric,value` pairs: counts, failed datasets, completeness, headline figures, the sentence. */
-function summaryPairs(summary: DailySummary): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
+function summaryPairs(summary: DailySummary): Pair[] {
+  const pairs: Pair[] = [];
   flatten({ datasets: summary.datasets }, '', pairs);
   pairs.push(['datasets.failedNames', summary.failed.join(' ')]);
   flatten({ completeness: summary.completeness }, '', pairs);
@@ -43,10 +47,10 @@ function summaryPairs(summary: DailySummary): Array<[string, string]> {
 export function dailyReportCsv(report: DailyReport): string {
   const lines = ['date,dataset,status,metric,value'];
   for (const [metric, value] of summaryPairs(report.summary)) {
-    lines.push([report.date, 'summary', report.summary.status, metric, value].map(csvField).join(','));
+    lines.push([report.date, 'summary', report.summary.status, metric, value].map(csvCell).join(','));
   }
   for (const d of report.datasets) {
-    const pairs: Array<[string, string]> = [];
+    const pairs: Pair[] = [];
     flatten({ rows: d.rows, completeness: d.completeness, error: d.error }, '', pairs);
     for (const check of d.checks) {
       pairs.push([
@@ -56,7 +60,7 @@ export function dailyReportCsv(report: DailyReport): string {
     }
     if (d.metrics) flatten(d.metrics, 'metrics', pairs);
     for (const [metric, value] of pairs) {
-      lines.push([report.date, d.dataset, d.status, metric, value].map(csvField).join(','));
+      lines.push([report.date, d.dataset, d.status, metric, value].map(csvCell).join(','));
     }
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -19,6 +19,7 @@ import { readableFile } from '../storage/readable-file.js';
 import type { ReportDeps } from './deps.js';
 import { costStage } from '../cost/ledger.js';
 import { periodReportHtml } from './html/period.js';
+import { unreadableTable, type TableOrigin } from './unreadable-table.js';
 import {
   buildPeriodReport,
   datasetPeriod,
@@ -39,13 +40,17 @@ function dayStatusOf(run: DayRun): DayStatus {
   return run.status === 'failed' && run.error?.type === ErrorType.DataQuality ? 'blocked' : run.status;
 }
 
-/** The tables of the succeeded days, read in place or copied; a day whose tables are gone counts as missing. */
+/**
+ * The tables of the succeeded days, read in place or copied, each local path noted in `origins`; a
+ * day whose tables are gone counts as missing.
+ */
 async function fetchDays(
   deps: ReportDeps,
   dataset: ConfiguredDataset,
   runs: readonly DayRun[],
   status: Map<string, DayStatus>,
   dir: string,
+  origins: Map<string, TableOrigin>,
 ): Promise<PeriodDays> {
   const wanted = dataset.module.report.tables;
   const succeeded = runs.filter((run) => run.status === 'succeeded');
@@ -59,9 +64,9 @@ async function fetchDays(
         const tables: Record<string, string> = {};
         try {
           for (const key of keys) {
-            tables[path.posix.basename(key, '.parquet')] = (
-              await readableFile(deps.objects, key, path.join(dir, run.date))
-            ).path;
+            const local = (await readableFile(deps.objects, key, path.join(dir, run.date))).path;
+            tables[path.posix.basename(key, '.parquet')] = local;
+            origins.set(local, { dataset: dataset.module.name, date: run.date, key });
           }
           return { date: run.date, tables };
         } catch (error) {
@@ -83,6 +88,7 @@ async function fetchBefore(
   kind: 'month' | 'year',
   period: string,
   dir: string,
+  origins: Map<string, TableOrigin>,
 ): Promise<string[]> {
   const energies = deps.datasets.capability('energies', dataset.module.name);
   const first = (kind === 'month' ? datesOfMonth(period) : datesOfYear(period))[0];
@@ -93,11 +99,9 @@ async function fetchBefore(
     const folder = path.join(dir, 'before', date);
     for (const table of [energies.table, ...(energies.alongside ?? [])]) {
       try {
-        const { path: local } = await readableFile(
-          deps.objects,
-          storageKeys.processed(dataset.module.name, date, table),
-          folder,
-        );
+        const key = storageKeys.processed(dataset.module.name, date, table);
+        const { path: local } = await readableFile(deps.objects, key, folder);
+        origins.set(local, { dataset: dataset.module.name, date, key });
         if (table === energies.table) copies.push(local);
       } catch (error) {
         if (!(error instanceof ObjectNotFoundError)) throw error;
@@ -118,17 +122,17 @@ async function periodOf(
   const scratch = await mkdtemp(path.join(deps.scratchDir, `report-${kind}-`));
   const connection = await deps.duckdb.connect();
   try {
-    const days = await costStage('day tables', () => fetchDays(deps, dataset, runs, status, scratch));
-    const before = await costStage('day tables before', () => fetchBefore(deps, dataset, kind, period, scratch));
+    const origins = new Map<string, TableOrigin>();
+    const days = await costStage('day tables', () => fetchDays(deps, dataset, runs, status, scratch, origins));
+    const before = await costStage('day tables before', () =>
+      fetchBefore(deps, dataset, kind, period, scratch, origins),
+    );
     const section = await costStage(`${dataset.module.name} section`, () =>
-      dataset.module.report.period({
-        kind,
-        period,
-        config: dataset.config,
-        db: connection,
-        days,
-        before,
-      }),
+      dataset.module.report
+        .period({ kind, period, config: dataset.config, db: connection, days, before })
+        .catch((error: unknown) => {
+          throw unreadableTable(error, origins) ?? error;
+        }),
     );
     const part = datasetPeriod(
       kind,

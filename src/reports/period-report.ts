@@ -8,6 +8,7 @@ import type { PeriodSection, ReportFigure } from '../datasets/report-views.js';
 import { PARTITION_TIMEZONE } from '../workflow-safe/partition.js';
 import { datesOfMonth, datesOfYear, monthOf, monthsOfYear } from '../workflow-safe/periods.js';
 import { DAY_DEFINITION } from './html/layout.js';
+import { csvCell } from './csv-cell.js';
 
 /** blocked: failed by a `block` quality check (DataQuality); its data is left out of the period. */
 export type DayStatus = 'succeeded' | 'failed' | 'blocked' | 'running' | 'missing';
@@ -159,11 +160,6 @@ export function buildPeriodReport(
   };
 }
 
-function csvField(value: number | string | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /**
  * Long format, `dataset,period,status,metric,value`: for each dataset, one group of rows per day
  * (monthly) or per month (annual), then the whole period's: its completeness, its days with data
@@ -184,7 +180,7 @@ export function periodReportCsv(report: PeriodReport): string {
       ['days_with_data', withData],
       ...Object.entries(figures ?? {}).filter(([key]) => key !== 'completeness'),
     ];
-    for (const [metric, value] of rows) lines.push([dataset, period, status, metric, value].map(csvField).join(','));
+    for (const [metric, value] of rows) lines.push([dataset, period, status, metric, value].map(csvCell).join(','));
   };
   for (const d of report.datasets) {
     if (report.kind === 'month') {

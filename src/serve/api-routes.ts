@@ -1,7 +1,7 @@
 /**
  * The read API under /api/v1: day statuses over a range, a day's records, metrics and quality
- * results, and Enedis energies over a period. Every range is bounded (API_MAX_RANGE_DAYS); long
- * answers come in pages, each with the cursor of the next. Records and metrics are answered as the
+ * results, and Enedis energies over a period. Any range the document allows is answered, in pages
+ * of at most `limit` days or rows whatever it spans, each with the cursor of the next. Records and metrics are answered as the
  * record store returns them, field for field.
  */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
@@ -15,11 +15,12 @@ import type { ConsoleContext } from './context.js';
 import { DAY_STATUSES } from '../day-status/status.js';
 import { datasetsOfRange, dayGrid } from './day-cells.js';
 import {
-  API_MAX_RANGE_DAYS,
+  API_MAX_PAGE_DAYS,
   dateSchema,
   datasetListSchema,
   datasetSchema,
   dayCursorSchema,
+  pageLimitSchema,
   rangeRefinement,
   rowCursorSchema,
 } from './params.js';
@@ -35,18 +36,18 @@ const meterSchema = z
 
 const errors = problemResponses();
 
-const RANGE = `\`to\` is not before \`from\` and at most ${API_MAX_RANGE_DAYS} days after it (400 otherwise)`;
+const RANGE = '`to` is not before `from` (400 otherwise); any span is answered, page by page';
 
 const daysQuery = z
   .object({
     from: dateSchema,
     to: dateSchema.meta({ format: 'date', description: `the last day of the range: ${RANGE}` }),
     datasets: datasetListSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(API_MAX_RANGE_DAYS).default(100).meta({ description: 'days per page' }),
+    limit: pageLimitSchema(API_MAX_PAGE_DAYS, 100, 'days'),
     cursor: dayCursorSchema.optional(),
   })
   .strict()
-  .superRefine(rangeRefinement(API_MAX_RANGE_DAYS));
+  .superRefine(rangeRefinement());
 
 const dayCellSchema = z.object({ dataset: z.string(), date: z.string(), status: z.enum(DAY_STATUSES) });
 
@@ -60,11 +61,11 @@ const energiesQuery = z
       .transform((v) => (Array.isArray(v) ? v : [v]))
       .optional()
       .meta({ description: 'meters to answer (all when absent), up to 100: `prm=a&prm=b`' }),
-    limit: z.coerce.number().int().min(1).max(10_000).default(1000).meta({ description: 'rows per page' }),
+    limit: pageLimitSchema(10_000, 1000, 'rows'),
     cursor: rowCursorSchema.optional(),
   })
   .strict()
-  .superRefine(rangeRefinement(API_MAX_RANGE_DAYS));
+  .superRefine(rangeRefinement());
 
 const dateParams = z.object({ date: dateSchema });
 
@@ -83,7 +84,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       {
         schema: {
           summary: 'The status of each dataset on each day of a range',
-          description: `Every (dataset, day) of the page, never absent: ${DAY_STATUSES.join(', ')}. At most ${API_MAX_RANGE_DAYS} days per call.`,
+          description: `Every (dataset, day) of the page, never absent: ${DAY_STATUSES.join(', ')}. At most \`limit\` days (${API_MAX_PAGE_DAYS} at most) per page, whatever the range spans.`,
           querystring: daysQuery,
           response: {
             200: z.object({

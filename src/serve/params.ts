@@ -2,7 +2,7 @@
  * What a URL may carry, as zod schemas: dates, months, years, dataset names, ranges and cursors.
  * Nothing read from a request reaches a storage key or a path without passing one of these. Each
  * schema is published in the OpenAPI document as it is enforced: a value its pattern, format and
- * length allow is taken, any other refused (400); only the bound of a range (`rangeRefinement`)
+ * length allow is taken, any other refused (400); only the order of a range (`rangeRefinement`)
  * spans two parameters, which the document states in words.
  */
 import { z } from 'zod';
@@ -11,8 +11,8 @@ import { isPartitionDate, MIN_PARTITION_DATE } from '../workflow-safe/partition.
 
 /** The last day the console accepts: far enough for any real day, near enough to bound every range. */
 export const MAX_DATE = '2099-12-31';
-/** Days an API call may span. */
-export const API_MAX_RANGE_DAYS = 1000;
+/** Days a page of the API holds at most, whatever its range spans. */
+export const API_MAX_PAGE_DAYS = 1000;
 /** Days the grid page may span: more than ten years. */
 export const PAGE_MAX_RANGE_DAYS = 366 * 12;
 
@@ -78,12 +78,12 @@ export function daysBetween(from: string, to: string): number {
   return (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
 }
 
-/** A `from`/`to` range of at most `maxDays` days, `to` not before `from`. */
-export function rangeRefinement(maxDays: number) {
+/** A `from`/`to` range, `to` not before `from`, of at most `maxDays` days when given. */
+export function rangeRefinement(maxDays?: number) {
   return (range: { from: string; to: string }, ctx: z.RefinementCtx) => {
     if (range.to < range.from)
       ctx.addIssue({ code: 'custom', path: ['to'], message: `is before from (${range.from})` });
-    else if (daysBetween(range.from, range.to) > maxDays)
+    else if (maxDays !== undefined && daysBetween(range.from, range.to) > maxDays)
       ctx.addIssue({
         code: 'custom',
         path: ['to'],
@@ -104,3 +104,17 @@ export const rowCursorSchema = z
   .regex(/^[1-9][0-9]{0,8}$/, { message: 'must be the nextCursor of a page: the offset of its first row' })
   .transform(Number)
   .meta({ description: 'the nextCursor of the previous page: the offset of its first row' });
+
+/**
+ * A count per page, 1 to `max`, `fallback` when absent: decimal digits only, as the document's
+ * `integer` is written in a URL (`0x10`, `1e1`, a sign or a space are refused, not read as numbers).
+ */
+export function pageLimitSchema(max: number, fallback: number, what: string) {
+  return z
+    .string()
+    .refine((value) => /^[0-9]+$/.test(value), { message: 'must be a decimal integer' })
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max))
+    .meta({ type: 'integer', minimum: 1, maximum: max, description: `${what} per page (${fallback} when absent)` })
+    .default(fallback);
+}

@@ -9,23 +9,42 @@ import { z } from 'zod';
 import { sqlString } from '../duckdb/columns.js';
 import { openDuckDb } from '../duckdb/duckdb.js';
 import { storageKeys } from '../workflow-safe/keys.js';
-import { datesInRange } from '../workflow-safe/partition.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
 import type { PeriodEnergies } from '../datasets/capabilities/energies.js';
 
+const DAY_IN_KEY = /\/dt=([0-9]{4}-[0-9]{2}-[0-9]{2})\//;
+
 /**
- * Local copies of the table of each stored day of `dates` (`{dir}/{date}/{table}.parquet`), with the
- * tables it reads alongside beside it when stored; a day without the table is skipped.
+ * The days of `first..last` whose `table` is stored, from one listing of the dataset's processed
+ * folder: a range of any span costs what is stored, never a request per day of the range.
+ */
+export async function storedTableDays(
+  objects: ObjectStore,
+  dataset: string,
+  table: string,
+  range: { readonly first: string; readonly last: string },
+): Promise<string[]> {
+  const listed = await objects.list(storageKeys.processedFolder(dataset));
+  return listed.flatMap(({ key }) => {
+    const date = DAY_IN_KEY.exec(key)?.[1];
+    if (date === undefined || date < range.first || date > range.last) return [];
+    return key === storageKeys.processed(dataset, date, table) ? [date] : [];
+  });
+}
+
+/**
+ * Local copies of the table of each stored day of `first..last` (`{dir}/{date}/{table}.parquet`),
+ * with the tables it reads alongside beside it when stored.
  */
 export async function copyEnergyDays(
   objects: ObjectStore,
   dataset: string,
   energies: PeriodEnergies,
-  dates: readonly string[],
+  range: { readonly first: string; readonly last: string },
   dir: string,
 ): Promise<string[]> {
   const files: string[] = [];
-  for (const date of dates) {
+  for (const date of await storedTableDays(objects, dataset, energies.table, range)) {
     await mkdir(path.join(dir, date));
     const copy = async (table: string) => {
       const local = path.join(dir, date, `${table}.parquet`);
@@ -59,13 +78,8 @@ export async function periodEnergyRows(
 ): Promise<Array<Record<string, unknown>> | null> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-energies-'));
   try {
-    const files = await copyEnergyDays(
-      objects,
-      dataset,
-      energies,
-      datesInRange(energies.firstDay(period.from), period.to),
-      dir,
-    );
+    const range = { first: energies.firstDay(period.from), last: period.to };
+    const files = await copyEnergyDays(objects, dataset, energies, range, dir);
     if (files.length === 0) return null;
     const instance = await openDuckDb({ tempDirectory: dir });
     const db = await instance.connect();

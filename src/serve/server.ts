@@ -1,7 +1,7 @@
 /**
  * The console's HTTP server: read-only pages and API over the configured storage, safe to expose.
  * In order, each request meets: the security headers, the rate limit of its client (a valid token,
- * else its address), a bound on its URL's length, the refusal of credentials in the URL, the bearer
+ * else its address), a Host header, a bound on its URL's length, the refusal of credentials in the URL, the bearer
  * token when tokens are required, then a route whose parameters pass their zod schema (404 for a
  * path no route answers, 405 with `Allow` for a method it does not). Every refusal, whatever layer
  * makes it (router, URL decoding, HTTP parser, rate limit), is an `application/problem+json` problem
@@ -100,6 +100,8 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
     // Past Node's 16 KiB request line: a long parameter is refused by its schema, or its URL by the bound (414).
     routerOptions: { maxParamLength: 65_536 },
     bodyLimit: 1024,
+    // Node's own refusal of a request without Host is a bare 400; the hook below answers it as a problem.
+    http: { requireHostHeader: false },
     return503OnClosing: true,
     clientErrorHandler: clientErrorAnswer(logger, MAX_URL_LENGTH),
     // A path that cannot be decoded (e.g. overlong UTF-8) is refused before any hook runs.
@@ -143,6 +145,10 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
     }),
   });
   app.addHook('onRequest', app.rateLimit());
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.headers.host)
+      return sendProblem(reply, problem(400, 'missing-host', 'the request has no Host header, or an empty one'));
+  });
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.length > MAX_URL_LENGTH)
       return sendProblem(reply, problem(414, 'uri-too-long', `the URL is longer than ${MAX_URL_LENGTH} characters`));

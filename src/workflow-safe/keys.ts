@@ -73,6 +73,8 @@ export const storageKeys = {
   /** The bytes of a claimed dropped file, stored once whatever the number of days it covers. */
   claimedDropContent: (dataset: string, sha256: string, ext: string) =>
     `raw/${checkDataset(dataset)}/drops/${checkSha256(sha256)}.${checkName('extension', ext, EXTENSION_PATTERN)}`,
+  /** The folder of every processed day of a dataset. */
+  processedFolder: (dataset: string) => `processed/${checkDataset(dataset)}`,
   processed: (dataset: string, date: string, table: string) =>
     `${partition('processed', dataset, date)}/${checkName('table', table)}.parquet`,
   /** The day's outputs computed by a pass over an import's days, and the inputs and code version they came from (day-outputs.ts). */
@@ -129,6 +131,11 @@ export const inboxKeys = {
   /** A refusal retired: a later file of the same name was read whole, so the refused copy is kept aside, out of the lists. */
   retired: (dataset: string, fileName: string) =>
     `quarantine/${checkDataset(dataset)}/retired/${safeFileName(fileName)}`,
+  /** The notes of inbox files skipped for their name (a leading dot), which stay where they are. */
+  skippedFolder: (dataset: string) => `quarantine/${checkDataset(dataset)}/skipped`,
+  /** The note of one skipped inbox file, named by the hash of its key. */
+  skippedNote: (dataset: string, keySha256: string) =>
+    `quarantine/${checkDataset(dataset)}/skipped/${checkSha256(keySha256).slice(0, 32)}.reason.json`,
 } as const;
 
 /** Imported files, stored once and never rewritten: `imports/{dataset}/{sha256}/…`. */

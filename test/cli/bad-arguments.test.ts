@@ -111,7 +111,9 @@ const CASES: readonly Case[] = [
   ],
 
   ['status --from malformed', () => ['status', '--from', '01/01/2024', '--to', '2024-01-02'], /--from: "01\/01\/2024"/],
-  ['status --to missing', () => ['status', '--from', '2024-01-01'], /required option '--to/],
+  ['status --to missing', () => ['status', '--from', '2024-01-01'], /--to is required/],
+  ['status --date and --from', () => ['status', '--date', '2024-01-01', '--from', '2024-01-01'], /not both/],
+  ['status --date malformed', () => ['status', '--date', '2024-13-01'], /--date: 2024-13-01 does not exist/],
   [
     'status --datasets unknown',
     () => ['status', '--from', '2024-01-01', '--to', '2024-01-02', '--datasets', 'x'],
@@ -209,6 +211,31 @@ const CASES: readonly Case[] = [
     () => ['energies', '--dataset', 'enedis', '--from', '2024-01-01', '--to', '2024-01-31', '--format', 'parquet'],
     /--format parquet needs --out FILE/,
   ],
+  [
+    'energies --out where no file can be made',
+    () => ['energies', '--dataset', 'enedis', '--from', '2024-01-01', '--to', '2024-01-31', '--out', '/proc/1/x.csv'],
+    /--out: cannot write \/proc\/1\/x\.csv/,
+  ],
+  [
+    'energies --out in a folder that does not exist',
+    () => [
+      'energies',
+      '--dataset',
+      'enedis',
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2024-01-31',
+      '--out',
+      path.join(files.folder, 'no', 'x.csv'),
+    ],
+    /--out: cannot write .*drops\/no\/x\.csv \(ENOENT/,
+  ],
+  [
+    'energies --out a folder',
+    () => ['energies', '--dataset', 'enedis', '--from', '2024-01-01', '--to', '2024-01-31', '--out', files.folder],
+    /--out: cannot write .*drops \(EISDIR/,
+  ],
 
   [
     'perimeter --date malformed',
@@ -259,6 +286,11 @@ const CASES: readonly Case[] = [
   ['schedules unknown subcommand', () => ['schedules', 'explode'], /unknown command 'explode'/],
 
   ['dev --state-dir a file', () => ['dev', '--state-dir', files.plain], /--state-dir: .*plain\.txt is not a folder/],
+  [
+    'dev --state-dir not writable',
+    () => ['dev', '--state-dir', '/proc/1/state'],
+    /--state-dir: cannot write \/proc\/1\/state/,
+  ],
   ['dev --state-dir blank', () => ['dev', '--state-dir', ''], /--state-dir: expected a folder/],
   [
     'demo --date outside the samples',
@@ -270,6 +302,11 @@ const CASES: readonly Case[] = [
     'demo --state-dir a file',
     () => ['demo', '--state-dir', files.plain, '--no-keep-running'],
     /--state-dir: .*is not a folder/,
+  ],
+  [
+    'demo --state-dir not writable',
+    () => ['demo', '--state-dir', '/proc/1/state', '--no-keep-running'],
+    /--state-dir: cannot write \/proc\/1\/state/,
   ],
   ['worker unknown flag', () => ['worker', '--threads', '4'], /unknown option '--threads'/],
   ['unknown command', () => ['explode'], /unknown command 'explode'/],

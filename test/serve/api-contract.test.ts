@@ -68,6 +68,57 @@ describe('the OpenAPI document is the API', () => {
   });
 });
 
+describe('what the document allows is answered, and only that', () => {
+  const get = (url: string) => fetch(`${origin}${url}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+
+  it('a limit is decimal digits, as the document\'s integer is written: 0x10, 1e1, +5 or " 5" are refused', async () => {
+    for (const limit of ['0x10', '1e1', '+5', '%205', '5.0'])
+      for (const route of [
+        '/api/v1/days?from=2022-06-01&to=2022-06-03',
+        '/api/v1/energies?from=2022-06-01&to=2022-06-03',
+      ]) {
+        const response = await get(`${route}&limit=${limit}`);
+        expect(response.status, `${route} limit=${limit}`).toBe(400);
+        expect(((await response.json()) as { detail: string }).detail).toMatch(/limit: must be a decimal integer/);
+      }
+    const page = await get('/api/v1/days?from=2022-06-01&to=2022-06-03&datasets=eco2mix&limit=2');
+    expect(page.status).toBe(200);
+    expect(await page.json()).toMatchObject({ nextCursor: '2022-06-03' });
+  });
+
+  it('a range of any span is answered page by page: days by at most `limit` days, energies by rows', async () => {
+    const days = await get('/api/v1/days?from=2022-06-01&to=2080-02-29&datasets=eco2mix&limit=1000');
+    expect(days.status).toBe(200);
+    const page = (await days.json()) as { items: Array<{ date: string; status: string }>; nextCursor: string | null };
+    expect(page.items).toHaveLength(1000);
+    expect(page.items[0]).toEqual({ dataset: 'eco2mix', date: '2022-06-01', status: 'succeeded' });
+    expect(page.nextCursor).toBe('2025-02-25');
+    const last = await get('/api/v1/days?from=2022-06-01&to=2080-02-29&datasets=eco2mix&limit=1000&cursor=2080-02-01');
+    expect(await last.json()).toMatchObject({ nextCursor: null });
+
+    const energies = await get(`/api/v1/energies?from=2022-06-01&to=2080-02-29&dataset=enedis&prm=${ENEDIS_PRM}`);
+    expect(energies.status).toBe(200);
+    const rows = ((await energies.json()) as { rows: Array<Record<string, unknown>> }).rows;
+    expect(rows.find((row) => row.class === 'HCB')).toMatchObject({
+      prm: ENEDIS_PRM,
+      verdict: 'not computable',
+      reason: 'no reading at the end of the period',
+    });
+  });
+
+  it('every operation of the document declares the 414 of a URL longer than the server takes', async () => {
+    const document = (await (await get('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ at: `${method} ${path}`, operation })),
+    );
+    expect(operations.length).toBeGreaterThan(5);
+    for (const { at, operation } of operations)
+      expect(Object.keys(operation.responses['414']?.content ?? {}), at).toEqual(['application/problem+json']);
+  });
+});
+
 /** The calls a client writes against the generated types; type-checked by tsc, then run. */
 const CALLS = `
 import createClient from 'openapi-fetch';

@@ -85,6 +85,9 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'inboxKeys.quarantined': ['eco2mix', 'readings.csv'],
   'inboxKeys.retired': ['enedis', 'ENEDIS_R151_20240404.zip'],
   'billingKeys.month': ['2024-03'],
+  'storageKeys.processedFolder': ['enedis'],
+  'inboxKeys.skippedFolder': ['enedis'],
+  'inboxKeys.skippedNote': ['enedis', 'a'.repeat(64)],
   'storageKeys.processed': ['eco2mix', '2024-01-01', 'eco2mix_national'],
   'storageKeys.dayOutputs': ['eco2mix', '2024-01-01'],
   'storageKeys.rejects': ['eco2mix', '2024-01-01', 'eco2mix_national'],
@@ -118,7 +121,12 @@ const BUILDERS: ReadonlyMap<string, Builder> = new Map(
 );
 
 /** Builders of folders (prefixes that are listed), not of objects. */
-const FOLDER_BUILDERS = new Set(['storageKeys.rawDay', 'inboxKeys.folder']);
+const FOLDER_BUILDERS = new Set([
+  'storageKeys.rawDay',
+  'storageKeys.processedFolder',
+  'inboxKeys.folder',
+  'inboxKeys.skippedFolder',
+]);
 
 /** One key from every builder. */
 const SAMPLE_KEYS: readonly string[] = [...BUILDERS].map(([name, build]) => {
@@ -228,16 +236,18 @@ describe('deploy/iam-policy.json', () => {
     expect([...actionsOf(sent.worker)].sort()).toEqual([...allowed].sort());
   });
 
-  it('deletes only files of the inbox once their days succeeded, refused bodies once superseded, refused inbox files once retired, and day-outputs records of replaced inputs', async () => {
+  it('deletes only files of the inbox once their days succeeded, refused bodies once superseded, refused inbox files once retired, notes of skipped files once gone, and day-outputs records of replaced inputs', async () => {
     const deleting = (await policy('iam-policy.json')).Statement.filter((s) => s.Action.includes('s3:DeleteObject'));
     expect([...new Set(deleting.flatMap((s) => s.Action))]).toEqual(['s3:DeleteObject']);
     expect(deleting.flatMap((s) => s.Resource)).toEqual([
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/inbox/*',
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/quarantine/*.refused',
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/quarantine/*/inbox/*',
+      'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/quarantine/*/skipped/*',
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/processed/*/outputs.json',
     ]);
     expect(inboxKeys.quarantined('enedis', 'a.zip')).toMatch(/^quarantine\/[^/]+\/inbox\//);
+    expect(inboxKeys.skippedNote('enedis', 'a'.repeat(64))).toMatch(/^quarantine\/[^/]+\/skipped\//);
     const refused = storageKeys.refusedBody('eco2mix', '2024-01-01', 'realtime');
     expect(refused.startsWith('quarantine/') && refused.endsWith('.refused')).toBe(true);
     expect(storageKeys.dayOutputs('eco2mix', '2024-01-01')).toMatch(/^processed\/.+\/outputs\.json$/);

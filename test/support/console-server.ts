@@ -46,16 +46,20 @@ export interface RawResponse {
   readonly body: string;
 }
 
-/** A request with the path sent exactly as given (no normalisation of `..` or `%2e%2e`, unlike fetch). */
+/**
+ * A request with the path sent exactly as given (no normalisation of `..` or `%2e%2e`, unlike fetch);
+ * `setHost: false` sends no Host header.
+ */
 export function rawRequest(
   origin: string,
   method: string,
   path: string,
   headers: Record<string, string> = {},
+  options: { readonly setHost?: boolean } = {},
 ): Promise<RawResponse> {
   const url = new URL(origin);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path, method, headers, ...options }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>

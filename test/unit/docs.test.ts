@@ -10,6 +10,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fullEnvSchema } from '../../src/config/schema.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
+import { DAY_STATUS_LABEL } from '../../src/day-status/status.js';
+import { runCommandLine } from '../support/run-cli.js';
 
 const SKIPPED = new Set(['node_modules', 'fixtures', 'histories', 'samples', 'profiles']);
 
@@ -79,6 +81,19 @@ describe('README.md', () => {
     const block = readme.slice(firstSection, readme.indexOf('```', readme.indexOf('```sh', firstSection) + 1));
     expect(block.some((line) => line.startsWith('npm run demo '))).toBe(true);
     expect(block.some((line) => line.startsWith('npm test '))).toBe(true);
+  });
+
+  it('its command table has a line for every command `courant --help` lists, and its status line every day status', async () => {
+    const rows = readme.filter((line) => line.startsWith('| [`courant '));
+    const listed = rows.map((line) => /^\| \[`courant ([a-z]+)`\]/.exec(line)?.[1]);
+    const help = await runCommandLine(['--help']);
+    const commands = [...help.stdout.slice(help.stdout.indexOf('Commands:')).matchAll(/^ {2}([a-z]+)\b/gm)]
+      .map((m) => m[1])
+      .filter((name) => name !== 'help');
+    expect(commands.length).toBeGreaterThan(10);
+    expect(listed.sort()).toEqual(commands.sort());
+    const status = rows.find((line) => line.startsWith('| [`courant status`]')) ?? '';
+    for (const label of Object.values(DAY_STATUS_LABEL)) expect(status, label).toContain(label);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { statusGrid } from '../../src/cli/status-grid.js';
+import { eco2mixStatusNotes } from '../../src/datasets/eco2mix/status-notes.js';
 import type { CheckResult } from '../../src/workflow-safe/quality.js';
 import type { DayRun } from '../../src/storage/records.js';
 
@@ -89,5 +90,47 @@ describe('courant status freshness', () => {
     expect(grid.counts).toMatchObject({ failed: 0, blocked: 1 });
     expect(grid.text).toMatch(/2024-01-15\s+⊘ blocked\s+eco2mix: DataQuality: 1 blocking/);
     expect(grid.text).toContain('0 failed, 1 blocked, 0 running');
+  });
+
+  it("names a module's note's dataset once", () => {
+    const notes = eco2mixStatusNotes([{ date: '2024-01-15', metrics: { nature: 'realtime' } }]);
+    const grid = statusGrid(['2024-01-15'], ['eco2mix'], [run('eco2mix', '2024-01-15', 'succeeded')], {
+      colour: false,
+      dueHours,
+      now: new Date(),
+      notes: new Map([['eco2mix/2024-01-15', notes.map((n) => n.note)]]),
+    });
+    expect(grid.text).toContain('eco2mix: real-time data, to be consolidated');
+    expect(grid.text).not.toContain('eco2mix: eco2mix:');
+  });
+
+  const longMessage =
+    '1 blocking quality check(s) failed: sustained_imbalance (observed 9, expected ≤ 1 hours of a stretch off by more than 1 % that makes the day’s figures wrong)';
+  const stopped: DayRun = {
+    ...run('eco2mix', '2024-01-15', 'failed'),
+    error: { type: 'DataQuality', message: longMessage },
+  };
+
+  it('cuts a long note at a word in a range, saying where the whole note is', () => {
+    const grid = statusGrid(['2024-01-15', '2024-01-16'], ['eco2mix'], [stopped], {
+      colour: false,
+      dueHours,
+      now: new Date('2024-01-16T00:00:00Z'),
+    });
+    const line = grid.text.split('\n').find((l) => l.startsWith('2024-01-15')) ?? '';
+    const kept = /DataQuality: (.*) … \(whole note: courant status --date 2024-01-15\)$/.exec(line)?.[1];
+    expect(kept, line).toBeDefined();
+    expect(longMessage.startsWith(kept ?? 'x')).toBe(true);
+    expect(longMessage[(kept ?? '').length]).toBe(' ');
+  });
+
+  it('keeps every note whole when asked (courant status --date D)', () => {
+    const grid = statusGrid(['2024-01-15'], ['eco2mix'], [stopped], {
+      colour: false,
+      dueHours,
+      now: new Date(),
+      wholeNotes: true,
+    });
+    expect(grid.text).toContain(`eco2mix: DataQuality: ${longMessage}`);
   });
 });

@@ -5,7 +5,7 @@
  * printed once with what to do. A symbolic link in an inbox is quarantined unread by the scan's
  * listing. The inputs are written at test time into a temporary folder.
  */
-import { mkdir, mkdtemp, readFile, readlink, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -114,5 +114,43 @@ describe('an inbox entry that is not a regular file', () => {
       },
     );
     expect(again.map((f) => f.key)).not.toContain('inbox/enedis/linked.xml');
+  });
+});
+
+describe('an inbox file whose name starts with a dot', () => {
+  it('is skipped, said once in the log and listed by courant status while it is there', async () => {
+    const inbox = dataPath('inbox/smartmeter');
+    await mkdir(inbox, { recursive: true });
+    await writeFile(path.join(inbox, '.hidden.csv'), 'meter_id,timestamp,kwh\nm1,2024-01-01T00:00:00Z,1\n');
+    const warnings: Array<{ message: string; meta: Record<string, unknown> | undefined }> = [];
+    const logger = {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string, meta?: Record<string, unknown>) => warnings.push({ message, meta }),
+      error: () => undefined,
+    };
+    const scan = (): Promise<InboxFile[]> =>
+      new MockActivityEnvironment(undefined, { logger }).run(createDropActivities(harness.resources.deps).listInbox, {
+        limit: 10,
+      });
+    expect((await scan()).map((f) => f.key)).not.toContain('inbox/smartmeter/.hidden.csv');
+    await scan();
+    const said = warnings.filter((w) => w.message.includes('starts with a dot'));
+    expect(said).toHaveLength(1);
+    expect(said[0]?.meta).toMatchObject({ entry: 'inbox/smartmeter/.hidden.csv' });
+
+    const status = () =>
+      runCommandLine(
+        ['status', '--from', '2024-01-01', '--to', '2024-01-01', '--datasets', 'smartmeter'],
+        cliEnv(harness.config),
+      );
+    expect((await status()).stdout).toContain(
+      'smartmeter  inbox/smartmeter/.hidden.csv is skipped: a file whose name starts with a dot is never ingested',
+    );
+    await rm(path.join(inbox, '.hidden.csv'));
+    await scan();
+    expect((await status()).stdout).not.toContain('.hidden.csv');
   });
 });

@@ -241,6 +241,25 @@ describe('monthly and annual reports', () => {
     expect(await filesNow()).toEqual(inPlace);
   });
 
+  it('fails a month over a day whose Parquet is corrupt, naming the day, the file and what to run', async () => {
+    await settled(month);
+    const key = 'processed/eco2mix/dt=2018-02-10/eco2mix_national.parquet';
+    const original = await readFile(dataPath(key));
+    // Other bytes of the same size: what a disk gone bad, or a stray copy, leaves behind.
+    await writeFile(dataPath(key), Buffer.alloc(original.length, 0x41));
+    try {
+      await expect(writePeriodReport(harness.resources.deps, 'month', '2018-02')).rejects.toThrow(
+        new RegExp(
+          `^${key}: the eco2mix table of 2018-02-10 cannot be read \\(.*magic bytes.*\\); ` +
+            'check the day.s outputs with courant verify --from 2018-02-10 --to 2018-02-10 --datasets eco2mix --deep, ' +
+            'then run it again with courant backfill --from 2018-02-10 --to 2018-02-10 --datasets eco2mix --mode missing$',
+        ),
+      );
+    } finally {
+      await writeFile(dataPath(key), original);
+    }
+  });
+
   it('spaces the builds of a burst by four times the last build, unless someone waits for the next', async () => {
     const queue = harness.config.temporal.taskQueue;
     const ask = async (now: boolean) => {

@@ -13,12 +13,13 @@ import type { PeriodEnergies } from '../../datasets/capabilities/energies.js';
 import { DATASET_MODULES } from '../../datasets/registry.js';
 import { sqlString } from '../../duckdb/columns.js';
 import { modulesWith } from '../../datasets/modules.js';
+import { csvSafeQuery } from '../../duckdb/csv-text.js';
 import { openDuckDb } from '../../duckdb/duckdb.js';
-import { datesInRange } from '../../workflow-safe/partition.js';
 import { createStorage } from '../../storage/index.js';
 import { copyEnergyDays } from '../../serve/period-energies.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
+import { checkOutputFile } from '../output-paths.js';
 import { parseRangeOptions } from '../range-options.js';
 
 const ENERGY_MODULES = modulesWith(DATASET_MODULES, 'energies');
@@ -75,30 +76,29 @@ export function registerEnergiesCommand(program: Command, context: () => Command
       const { from, to } = parseRangeOptions(options, new Date());
       const meters = parseMeters(options.prm);
       const format = parseFormat(options);
+      const out = typeof options.out === 'string' ? await checkOutputFile('--out', options.out) : null;
       const ctx = context();
       const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-energies-'));
       const storage = await createStorage(ctx.config);
       try {
-        const dates = datesInRange(energies.firstDay(from), to);
-        const files = await copyEnergyDays(storage.objects, name, energies, dates, dir);
+        const range = { first: energies.firstDay(from), last: to };
+        const files = await copyEnergyDays(storage.objects, name, energies, range, dir);
         if (files.length === 0)
-          throw new PipelineFailedError(
-            `no day of ${name} is stored in ${dates[0] ?? from}..${to}: ingest its files first`,
-          );
+          throw new PipelineFailedError(`no day of ${name} is stored in ${range.first}..${to}: ingest its files first`);
         const instance = await openDuckDb({ tempDirectory: dir });
         const db = await instance.connect();
         try {
           const query = energies.sql({ from, to, files, meters });
-          const target =
-            typeof options.out === 'string' ? path.resolve(options.out) : path.join(dir, `energies.${format}`);
-          await db.run(copySql(query, target, format));
+          const target = out ?? path.join(dir, `energies.${format}`);
+          // CSV text behind a quote when a spreadsheet would take it for a formula; JSON and Parquet exact.
+          await db.run(copySql(format === 'csv' ? await csvSafeQuery(db, query) : query, target, format));
           const verdicts = (
             await db.runAndReadAll(`SELECT verdict, count(*) AS n FROM (${query}) GROUP BY verdict ORDER BY verdict`)
           ).getRowObjects();
-          if (typeof options.out !== 'string') ctx.out.write(await readFile(target, 'utf8'));
+          if (out === null) ctx.out.write(await readFile(target, 'utf8'));
           ctx.err.write(
             `${name} ${from}..${to}: ${verdicts.map((v) => `${Number(v.n)} ${String(v.verdict)}`).join(', ') || 'no meter'}` +
-              `${typeof options.out === 'string' ? ` → ${target}` : ''}\n`,
+              `${out === null ? '' : ` → ${target}`}\n`,
           );
         } finally {
           db.closeSync();

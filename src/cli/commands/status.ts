@@ -1,8 +1,10 @@
 /**
- * `courant status --from D1 --to D2 [--datasets a,b] [--check]`: a dataset × day grid from the day
- * records, with late days (past their dataset's due time), quality warnings and the notes modules
- * add from the days' metrics documents (`statusNotes`: Enedis missed deliveries), then the files
- * refused from an inbox with their reasons; `--check` exits 1 when a due day is late or failed.
+ * `courant status --from D1 --to D2 | --date D [--datasets a,b] [--check]`: a dataset × day grid
+ * from the day records, with late days (past their dataset's due time), quality warnings and the
+ * notes modules add from the days' metrics documents (`statusNotes`: Enedis missed deliveries);
+ * over a range a note past 120 characters is cut at a word, for one `--date` every note is whole.
+ * Then the files refused from an inbox with their reasons, and those left there for their name (a
+ * leading dot); `--check` exits 1 when a due day is late or failed.
  */
 import type { Command } from 'commander';
 import { DATASET_NAMES } from '../../datasets/registry.js';
@@ -11,10 +13,16 @@ import { createStorage } from '../../storage/index.js';
 import type { DatasetCatalog } from '../../datasets/modules.js';
 import type { DayRun, RecordStore } from '../../storage/records.js';
 import type { CommandContext } from '../context.js';
-import { PipelineFailedError } from '../errors.js';
-import { quarantinedDrops, quarantinedDropsText, type QuarantinedDrop } from '../quarantined-drops.js';
+import { PipelineFailedError, UsageError } from '../errors.js';
+import {
+  quarantinedDrops,
+  quarantinedDropsText,
+  skippedDrops,
+  skippedDropsText,
+  type QuarantinedDrop,
+} from '../quarantined-drops.js';
 import { waitingDrops, waitingDropsText, type WaitingDrop } from '../waiting-drops.js';
-import { parseDatasetsOption } from '../options.js';
+import { parseDatasetsOption, parseDayOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
 
@@ -37,12 +45,22 @@ async function moduleNotes(
   return notes;
 }
 
+/** `--date D`, or `--from` and `--to`: one of the two. */
+function statusRange(options: Record<string, unknown>): { from: string; to: string } {
+  if (options.date === undefined) return parseRangeOptions(options, new Date());
+  if (options.from !== undefined || options.to !== undefined)
+    throw new UsageError('give --date D, or --from D1 --to D2, not both');
+  const date = parseDayOption('--date', options.date, new Date());
+  return { from: date, to: date };
+}
+
 export function registerStatusCommand(program: Command, context: () => CommandContext): void {
   program
     .command('status')
     .description('per-day status of each dataset from the day records; every expected day is listed')
-    .requiredOption('--from <YYYY-MM-DD>', 'first day')
-    .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
+    .option('--from <YYYY-MM-DD>', 'first day')
+    .option('--to <YYYY-MM-DD>', 'last day (inclusive)')
+    .option('--date <YYYY-MM-DD>', 'one day, every note whole (instead of --from and --to)')
     .option(
       '--datasets <list>',
       `comma-separated datasets of ${DATASET_NAMES.join(', ')} (default: those that run daily, and any with a day in the range)`,
@@ -53,7 +71,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       false,
     )
     .action(async (options: Record<string, unknown>) => {
-      const { from, to } = parseRangeOptions(options, new Date());
+      const { from, to } = statusRange(options);
       const named = parseDatasetsOption(options.datasets, DATASET_NAMES);
       const ctx = context();
       const storage = await createStorage(ctx.config);
@@ -61,6 +79,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
       let notes: Map<string, string[]>;
       let refused: QuarantinedDrop[];
       let waiting: WaitingDrop[];
+      let skipped: QuarantinedDrop[];
       try {
         runs = await storage.records.listDayRuns({ from, to, datasets: named ?? ctx.catalog.names });
         notes = await moduleNotes(storage.records, ctx.catalog, runs);
@@ -70,6 +89,7 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
           .map(({ module }) => module.name);
         refused = await quarantinedDrops(storage.objects, dropDatasets);
         waiting = await waitingDrops(storage.objects, dropDatasets);
+        skipped = await skippedDrops(storage.objects, dropDatasets);
       } finally {
         await storage.close();
       }
@@ -85,10 +105,12 @@ export function registerStatusCommand(program: Command, context: () => CommandCo
         dueHours: (name) => ctx.catalog.dueHours(name),
         now: new Date(),
         notes,
+        wholeNotes: options.date !== undefined,
       });
       ctx.out.write(grid.text);
       ctx.out.write(quarantinedDropsText(refused));
       ctx.out.write(waitingDropsText(waiting));
+      ctx.out.write(skippedDropsText(skipped));
       const failed = grid.counts.failed + grid.counts.blocked;
       const problems = failed + grid.counts.late + grid.counts.outputsMissing;
       if (options.check === true && problems > 0) {

@@ -1,7 +1,8 @@
 /**
- * `courant verify --from D1 --to D2 [--datasets a,b]`: every output the succeeded day records of
- * the range list, checked against object storage (listed by folder, never one request per object)
- * with the size and ETag it was written with. Prints the days whose outputs are missing or changed,
+ * `courant verify --from D1 --to D2 [--datasets a,b] [--deep]`: every output the succeeded day
+ * records of the range list, checked against object storage (listed by folder, never one request
+ * per object) with the size and ETag it was written with; with `--deep`, its bytes read and
+ * checked against the SHA-256 it was written with. Prints the days whose outputs are missing or changed,
  * marks them `outputs missing` in their records (shown by `courant status`, the console and the
  * API; re-planned by `backfill --mode missing`) and exits 1 when there is any.
  */
@@ -21,17 +22,24 @@ export function registerVerifyCommand(program: Command, context: () => CommandCo
     .requiredOption('--from <YYYY-MM-DD>', 'first day')
     .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
     .option('--datasets <list>', `comma-separated datasets of ${DATASET_NAMES.join(', ')} (default: all)`)
+    .option(
+      '--deep',
+      'also read every output and check its SHA-256 (every byte read: for a disk under suspicion)',
+      false,
+    )
     .action(async (options: Record<string, unknown>) => {
       const { from, to } = parseRangeOptions(options, new Date());
       const datasets = parseDatasetsOption(options.datasets, DATASET_NAMES) ?? DATASET_NAMES;
       const ctx = context();
       const storage = await createStorage(ctx.config);
       try {
-        const result = await verifyOutputs(storage, { from, to, datasets });
+        const deep = options.deep === true;
+        const result = await verifyOutputs(storage, { from, to, datasets }, { deep });
         const marked = await markOutputsMissing(storage.records, result.wanting);
         ctx.out.write(
           `verified ${result.days} succeeded day(s) of ${from}..${to}: ${result.outputs} output(s) against ` +
-            `${result.listed} object(s) listed in ${result.folders} folder(s) of ${storage.objects.location}\n`,
+            `${result.listed} object(s) listed in ${result.folders} folder(s) of ${storage.objects.location}` +
+            `${deep ? `, ${result.hashed} read and hashed against the SHA-256 each was written with` : ''}\n`,
         );
         if (result.wanting.length === 0) {
           ctx.out.write('every output is there as written\n');

@@ -66,7 +66,8 @@ function dayFigures(m: Metrics): ReportFigure[] {
       unit: 'MW',
       ...(peakAt ? { note: `at ${clock(peakAt) ?? ''}` } : {}),
     },
-    { key: 'consumption.peakAt', label: 'Peak at', value: peakAt, format: 'instant' },
+    // The Peak tile says when: kept for the JSON and CSV only.
+    { key: 'consumption.peakAt', label: 'Peak at', value: peakAt, format: 'instant', detail: true },
     {
       key: 'consumption.minMW',
       label: 'Minimum',
@@ -335,7 +336,8 @@ function totalFigures(f: Figures | null): ReportFigure[] {
       unit: 'MW',
       note: peakAt ? `${peakAt.slice(0, 10)} at ${clock(peakAt) ?? ''}` : 'highest daily peak',
     },
-    { key: 'consumption.peakAt', label: 'Peak at', value: peakAt, format: 'instant' },
+    // The Peak tile says when: kept for the JSON and CSV only.
+    { key: 'consumption.peakAt', label: 'Peak at', value: peakAt, format: 'instant', detail: true },
     {
       key: 'consumption.meanMW',
       label: 'Mean load',

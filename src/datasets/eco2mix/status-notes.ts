@@ -17,8 +17,6 @@ function revisionWords(metrics: Readonly<Record<string, unknown>>): string {
 export function eco2mixStatusNotes(days: readonly DayDocument[]): StatusNote[] {
   return days.flatMap((day) => {
     const nature = dayNature(day.metrics);
-    return nature === null
-      ? []
-      : [{ date: day.date, note: `eco2mix: ${NATURE_WORDS[nature]}${revisionWords(day.metrics)}` }];
+    return nature === null ? [] : [{ date: day.date, note: `${NATURE_WORDS[nature]}${revisionWords(day.metrics)}` }];
   });
 }
