@@ -16,6 +16,7 @@ import {
   zipOf,
 } from '../support/enedis-deliveries.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { zipSync } from 'fflate';
 
 const scratch = useScratchDuckDb('courant-decrypt-');
 const now = new Date('2026-01-01T00:00:00Z');
@@ -53,6 +54,24 @@ describe('an encrypted Enedis delivery', () => {
     const xml = await file('plain.xml', await fixtureFlow('electricore_r151.xml'));
     expect(await plainDelivery(xml, 'plain.xml', path.join(scratch.dir, 'unused'), TEST_DELIVERY_KEY)).toBe(xml);
     expect(await days(xml, 'inbox/enedis/plain.xml', false)).toEqual(await days(xml, 'inbox/enedis/plain.xml'));
+  });
+
+  it('decrypts a delivery whose ciphertext happens to open with `<`, as one in 256 does', async () => {
+    const flow = await fixtureFlow('electricore_r151.xml');
+    // The zip's first block holds its member's time: some minute of the day makes the first byte `<`.
+    const sealed = Array.from({ length: 24 * 60 }, (_, minute) =>
+      encrypted(Buffer.from(zipSync({ 'r151.xml': [flow, { mtime: new Date(2024, 0, 1, 0, minute) }] }))),
+    ).find((bytes) => bytes[0] === 0x3c);
+    if (!sealed) throw new Error('no minute of the day gives a ciphertext opening with <');
+    const local = await file('opens-with-lt', sealed);
+    const opened = await plainDelivery(
+      local,
+      'opens-with-lt.zip',
+      path.join(scratch.dir, 'opened-lt'),
+      TEST_DELIVERY_KEY,
+    );
+    expect((await readFile(opened)).subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'latin1'));
+    expect((await days(local, 'inbox/enedis/opens-with-lt.zip')).length).toBeGreaterThan(0);
   });
 
   it('refuses a wrong key, saying so', async () => {
