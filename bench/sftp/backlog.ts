@@ -9,7 +9,7 @@
  *
  *   node --import tsx bench/sftp/backlog.ts [--deliveries N] [--days N] [--max-prms N] [--dir-files N] [--out FILE]
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,16 +17,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { nextDate } from '../../src/workflow-safe/partition.js';
-import { encrypted, keyEnvOf, TEST_DELIVERY_KEY, zipOf } from '../../test/support/enedis-deliveries.js';
+import { encrypted, zipOf } from '../../test/support/enedis-deliveries.js';
 import { c15Event, r151Flow } from '../../test/support/enedis-flows.js';
 import { runCli } from '../../test/support/run-cli.js';
-import { startSftpServer } from '../../test/support/sftp-server.js';
-import { startWorkerProcess } from '../../test/support/worker-process.js';
-import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
+import { BENCH_DIR } from '../lib/child.js';
 import { int, mb, seconds, table, writeSection } from '../lib/markdown.js';
 import { cpuSeconds, peakRssBytes } from '../lib/proc.js';
 import { seededRandom } from '../lib/random.js';
-import { startBenchServers } from '../lib/servers.js';
+import { startSftpBenchStack } from '../lib/sftp-stack.js';
 
 const SECTION = '## SFTP backlog';
 /** The issue's goal for ten thousand deliveries, in seconds. */
@@ -144,20 +142,7 @@ function dayRunFigures(runs: ReadonlyMap<string, number>): { days: number; max: 
 }
 
 async function main(): Promise<void> {
-  installChildCleanup();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-backlog-'));
-  const servers = await startBenchServers(path.join(dir, 'servers'), dir);
-  const sftp = await startSftpServer();
-  const env = {
-    TEMPORAL_ADDRESS: servers.temporalAddress,
-    TEMPORAL_TASK_QUEUE: 'courant',
-    MONGODB_URL: `${servers.mongoBase}/sftp_backlog`,
-    DATA_DIR: path.join(dir, 'data'),
-    STORAGE_MODE: 'local',
-    ...keyEnvOf(TEST_DELIVERY_KEY),
-    ...sftp.enedisEnv(),
-  };
-  const worker = startWorkerProcess(env);
+  const { dir, servers, sftp, env, worker, stop } = await startSftpBenchStack('sftp-backlog');
   try {
     const files = backlog();
     const prmReadings = files.reduce((sum, f) => sum + f.prms, 0);
@@ -180,7 +165,7 @@ async function main(): Promise<void> {
     const pickupDays = dayRunFigures(await runsById(client, 'WorkflowType = "dailyPipeline"'));
     const twice = [...ingestions.values()].filter((n) => n > 1).length;
     const whyFailed = await firstFailure(client, 'WorkflowType = "ingestDrop" AND ExecutionStatus != "Completed"');
-    const inbox = path.join(env.DATA_DIR, 'inbox', 'enedis');
+    const inbox = path.join(env.DATA_DIR ?? '', 'inbox', 'enedis');
     const left = await readdir(inbox).catch(() => []);
 
     // A thousand files of one day, given by hand.
@@ -238,10 +223,7 @@ async function main(): Promise<void> {
     await writeSection(out, SECTION, section);
     process.stdout.write(`${section}\n→ ${out}\n`);
   } finally {
-    await worker.kill('SIGTERM');
-    await sftp.stop();
-    await servers.stop();
-    await rm(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 

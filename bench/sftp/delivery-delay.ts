@@ -10,7 +10,7 @@
  *
  *   node --import tsx bench/sftp/delivery-delay.ts [--runs N] [--idle-pickups N] [--out FILE]
  */
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,18 +20,16 @@ import { loadConfig } from '../../src/config/index.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { createStorage } from '../../src/storage/index.js';
 import { nextDate, previousDate } from '../../src/workflow-safe/partition.js';
-import { encrypted, keyEnvOf, TEST_DELIVERY_KEY, zipOf } from '../../test/support/enedis-deliveries.js';
+import { encrypted, zipOf } from '../../test/support/enedis-deliveries.js';
 import { r151Flow } from '../../test/support/enedis-flows.js';
 import { runCli } from '../../test/support/run-cli.js';
-import { startSftpServer } from '../../test/support/sftp-server.js';
-import { startWorkerProcess } from '../../test/support/worker-process.js';
-import { BENCH_DIR, installChildCleanup } from '../lib/child.js';
+import { BENCH_DIR } from '../lib/child.js';
 import { startBenchConsole } from '../lib/console.js';
 import { registeredCatalog } from '../../src/datasets/catalog.js';
 import { writeSection } from '../lib/markdown.js';
 import { cpuSeconds } from '../lib/proc.js';
-import { startBenchServers } from '../lib/servers.js';
 import { median } from '../lib/stats.js';
+import { startSftpBenchStack } from '../lib/sftp-stack.js';
 
 const SECTION = '## SFTP delivery to the API';
 /** The issue's goal: a delivery's day in the API within a minute, at the default interval. */
@@ -57,20 +55,7 @@ function delivery(prm: string, date: string, n: number): { name: string; bytes: 
 }
 
 async function main(): Promise<void> {
-  installChildCleanup();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-sftp-'));
-  const servers = await startBenchServers(path.join(dir, 'servers'), dir);
-  const sftp = await startSftpServer();
-  const env = {
-    TEMPORAL_ADDRESS: servers.temporalAddress,
-    TEMPORAL_TASK_QUEUE: 'courant',
-    MONGODB_URL: `${servers.mongoBase}/sftp_bench`,
-    DATA_DIR: path.join(dir, 'data'),
-    STORAGE_MODE: 'local',
-    ...keyEnvOf(TEST_DELIVERY_KEY),
-    ...sftp.enedisEnv(),
-  };
-  const worker = startWorkerProcess(env);
+  const { servers, sftp, env, worker, stop } = await startSftpBenchStack('sftp-bench');
   try {
     await worker.ready;
     const applied = await runCli(['schedules', 'apply'], env);
@@ -141,10 +126,7 @@ async function main(): Promise<void> {
     await writeSection(out, SECTION, section);
     process.stdout.write(`${section}\n→ ${out}\n`);
   } finally {
-    await worker.kill('SIGTERM');
-    await sftp.stop();
-    await servers.stop();
-    await rm(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 
