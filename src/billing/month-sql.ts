@@ -15,8 +15,10 @@
  *   between), the reading of an instant chosen as `courant energies` does (C15 first); HP = HPH +
  *   HPB + HP, HC = HCH + HCB + HC, BASE = all; quality the worst of the bounds, `missing` (no
  *   energy, no variable part) when a bound has no reading;
- * - variable part: each class's kWh × its c€/kWh at the FTA's granularity, for the FTA and rate of
- *   the month's last sub-period, rounded half up to the cent.
+ * - variable part: each class's kWh × its c€/kWh at the FTA's granularity, each energy segment (between
+ *   two bounding readings) priced with the FTA and rate of the sub-period it ends in — the energy
+ *   before an FTA change the C15 read is priced with the FTA it was used under — summed exactly and
+ *   rounded half up to the cent once for the month.
  */
 import { PARTITION_TIMEZONE } from '../workflow-safe/partition.js';
 import { sqlString } from '../duckdb/columns.js';
@@ -152,7 +154,7 @@ energy AS (
 fixed AS (
   SELECT prm, contract, sum(days)::INTEGER AS days,
     round(sum(kva * days) / sum(days), 3)::DOUBLE AS mean_kva,
-    arg_max(fta, from_date) AS fta, max(from_date) AS last_from,
+    arg_max(fta, from_date) AS fta,
     list({'from': strftime(from_date, '%Y-%m-%d'), 'to': strftime(to_date, '%Y-%m-%d'), 'days': days, 'fta': fta,
           'kva': kva::DOUBLE, 'turpeFixedEur': ${euros('fixed_cents')}} ORDER BY from_date) AS periods,
     CASE WHEN bool_and(fixed_cents IS NOT NULL) THEN sum(fixed_cents) END AS fixed_cents,
@@ -164,17 +166,31 @@ fixed AS (
     list({'code': 'no_cta_rate', 'message': 'no CTA rate on ' || strftime(from_date, '%Y-%m-%d')} ORDER BY from_date)
       FILTER (WHERE cta_percent IS NULL) AS no_cta
   FROM priced GROUP BY prm, contract),
+energy_fta AS (
+  SELECT s.prm, s.contract, p.fta, max(p.from_date) AS last_from,
+    sum(s.kwh) FILTER (WHERE s.class = 'HPH') AS hph, sum(s.kwh) FILTER (WHERE s.class = 'HCH') AS hch,
+    sum(s.kwh) FILTER (WHERE s.class = 'HPB') AS hpb, sum(s.kwh) FILTER (WHERE s.class = 'HCB') AS hcb,
+    sum(s.kwh) FILTER (WHERE s.class IN ('HPH', 'HPB', 'HP')) AS hp, sum(s.kwh) FILTER (WHERE s.class IN ('HCH', 'HCB', 'HC')) AS hc,
+    sum(s.kwh) AS base
+  FROM steps s JOIN periods p ON p.prm = s.prm AND p.contract = s.contract
+    AND ${midnight('p.from_date')} < s.seg_end AND s.seg_end <= ${midnight('p.to_date')}
+  GROUP BY s.prm, s.contract, p.fta),
+variable_fta AS (
+  SELECT v.prm, v.contract, v.fta, r.granularity, r.fta IS NULL AS no_rate,
+    CASE WHEN r.granularity = 'four' AND coalesce(v.hph, v.hch, v.hpb, v.hcb) IS NOT NULL
+        THEN coalesce(v.hph, 0) * r.e_hph + coalesce(v.hch, 0) * r.e_hch + coalesce(v.hpb, 0) * r.e_hpb + coalesce(v.hcb, 0) * r.e_hcb
+      WHEN r.granularity = 'hphc' AND coalesce(v.hp, v.hc) IS NOT NULL THEN coalesce(v.hp, 0) * r.e_hp + coalesce(v.hc, 0) * r.e_hc
+      WHEN r.granularity = 'base' THEN v.base * r.e_base END AS exact_cents
+  FROM energy_fta v
+  LEFT JOIN turpe_rates r ON r.fta = v.fta AND r.valid_from <= v.last_from AND (r.valid_to IS NULL OR v.last_from < r.valid_to)),
 variable AS (
-  SELECT f.prm, f.contract, r.granularity,
-    CASE WHEN e.quality = 'missing' OR e.decreased OR r.fta IS NULL THEN NULL
-      WHEN r.granularity = 'four' AND coalesce(e.hph, e.hch, e.hpb, e.hcb) IS NOT NULL
-        THEN ${halfUp('coalesce(e.hph, 0) * r.e_hph + coalesce(e.hch, 0) * r.e_hch + coalesce(e.hpb, 0) * r.e_hpb + coalesce(e.hcb, 0) * r.e_hcb', '1')}
-      WHEN r.granularity = 'hphc' AND coalesce(e.hp, e.hc) IS NOT NULL
-        THEN ${halfUp('coalesce(e.hp, 0) * r.e_hp + coalesce(e.hc, 0) * r.e_hc', '1')}
-      WHEN r.granularity = 'base' THEN ${halfUp('e.base * r.e_base', '1')} END AS variable_cents,
-    e.quality <> 'missing' AND NOT e.decreased AND r.fta IS NOT NULL AND variable_cents IS NULL AS classes_mismatch
-  FROM fixed f JOIN energy e USING (prm, contract)
-  LEFT JOIN turpe_rates r ON r.fta = f.fta AND r.valid_from <= f.last_from AND (r.valid_to IS NULL OR f.last_from < r.valid_to)),
+  SELECT f.prm, f.contract,
+    CASE WHEN e.quality = 'missing' OR e.decreased OR coalesce(bool_or(v.no_rate), true) OR NOT bool_and(v.exact_cents IS NOT NULL) THEN NULL
+      ELSE ${halfUp('sum(v.exact_cents)', '1')} END AS variable_cents,
+    e.quality <> 'missing' AND NOT e.decreased AND NOT coalesce(bool_or(v.no_rate), true) AND variable_cents IS NULL AS classes_mismatch,
+    string_agg(v.fta || ' (' || v.granularity || ')', ', ' ORDER BY v.fta) FILTER (WHERE v.exact_cents IS NULL) AS mismatched
+  FROM fixed f JOIN energy e USING (prm, contract) LEFT JOIN variable_fta v USING (prm, contract)
+  GROUP BY f.prm, f.contract, e.quality, e.decreased),
 event_problems AS (
   SELECT prm, contract,
     list({'code': 'unknown_event', 'message': 'event ' || event || ' on ' || strftime(event_date, '%Y-%m-%d') || ' is not a code courant knows: applied as a change'} ORDER BY event_at, event)
@@ -198,7 +214,7 @@ billed AS (
       f.no_rate, f.bad_kva, f.no_cta, ep.unknown, si.problems,
       CASE WHEN e.quality = 'missing' THEN [{'code': 'missing_reading', 'message': 'no reading to bound the energy at ' || array_to_string(e.missing_at, ', ') || ' (Paris): energy and variable part not computed'}] END,
       CASE WHEN e.decreased THEN [{'code': 'index_decreased', 'message': 'an index went down between two bounds: energy and variable part not computed'}] END,
-      CASE WHEN v.classes_mismatch THEN [{'code': 'classes_do_not_match_fta', 'message': 'the readings'' classes do not fit ' || f.fta || ' (' || v.granularity || '): variable part not computed'}] END
+      CASE WHEN v.classes_mismatch THEN [{'code': 'classes_do_not_match_fta', 'message': 'the readings'' classes do not fit ' || v.mismatched || ': variable part not computed'}] END
     ]) AS problems,
     coalesce(array_to_string(ep.happened, '; '), 'no event in the month') AS note
   FROM months m JOIN contracts c USING (prm, contract)
