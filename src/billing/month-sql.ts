@@ -9,7 +9,8 @@
  *   ÷ 365, rounded half up (amounts are ≥ 0: half away from zero) in exact integer arithmetic; the
  *   power is b × kVA up to 36 kVA; above (C4) b1·P1 + Σ bi·(Pi − Pi−1), which is b1 × kVA since the
  *   C15 states one subscribed power (P1 = … = P4);
- * - CTA of a sub-period: its fixed part × the CTA rate in force on its first day, rounded the same;
+ * - CTA: the month's fixed part (the sum of its sub-periods' rounded parts) × the CTA rate in force
+ *   (on each sub-period's first day; summed per rate), rounded the same, once;
  * - energy: per distributor class, the index differences between the readings bounding the
  *   contract-month (its first day's 00:00, its last supplied day's end, and every C15 reading
  *   between), the reading of an instant chosen as `courant energies` does (C15 first); HP = HPH +
@@ -94,7 +95,6 @@ priced AS (
         ELSE r.b1 * p.kva END END AS annual_eur,
     ${halfUp('annual_eur * 100 * days', '365')} AS fixed_cents,
     cta.rate_percent AS cta_percent,
-    ${halfUp('fixed_cents * cta_percent', '100')} AS cta_cents,
     r.fta IS NULL AS no_rate
   FROM periods p
   LEFT JOIN turpe_rates r ON r.fta = p.fta AND r.valid_from <= p.from_date AND (r.valid_to IS NULL OR p.from_date < r.valid_to)
@@ -158,7 +158,6 @@ fixed AS (
     list({'from': strftime(from_date, '%Y-%m-%d'), 'to': strftime(to_date, '%Y-%m-%d'), 'days': days, 'fta': fta,
           'kva': kva::DOUBLE, 'turpeFixedEur': ${euros('fixed_cents')}} ORDER BY from_date) AS periods,
     CASE WHEN bool_and(fixed_cents IS NOT NULL) THEN sum(fixed_cents) END AS fixed_cents,
-    CASE WHEN bool_and(cta_cents IS NOT NULL) THEN sum(cta_cents) END AS cta_cents,
     list({'code': 'no_rate', 'message': 'no TURPE rate for ' || coalesce(fta, 'no FTA') || ' on ' || strftime(from_date, '%Y-%m-%d')} ORDER BY from_date)
       FILTER (WHERE no_rate) AS no_rate,
     list({'code': 'kva_out_of_range', 'message': 'subscribed power ' || coalesce(kva::VARCHAR, 'none') || ' kVA from ' || strftime(from_date, '%Y-%m-%d') || ' is not in ]0, 250]'} ORDER BY from_date)
@@ -166,6 +165,13 @@ fixed AS (
     list({'code': 'no_cta_rate', 'message': 'no CTA rate on ' || strftime(from_date, '%Y-%m-%d')} ORDER BY from_date)
       FILTER (WHERE cta_percent IS NULL) AS no_cta
   FROM priced GROUP BY prm, contract),
+cta_by_rate AS (
+  SELECT prm, contract, bool_and(fixed_cents IS NOT NULL) AND cta_percent IS NOT NULL AS complete,
+    ${halfUp('sum(fixed_cents) * cta_percent', '100')} AS cents
+  FROM priced GROUP BY prm, contract, cta_percent),
+cta AS (
+  SELECT prm, contract, CASE WHEN bool_and(complete) THEN sum(cents) END AS cta_cents
+  FROM cta_by_rate GROUP BY prm, contract),
 energy_fta AS (
   SELECT s.prm, s.contract, p.fta, max(p.from_date) AS last_from,
     sum(s.kwh) FILTER (WHERE s.class = 'HPH') AS hph, sum(s.kwh) FILTER (WHERE s.class = 'HCH') AS hch,
@@ -207,7 +213,7 @@ same_instant AS (
 billed AS (
   SELECT m.prm, m.contract, f.fta, coalesce(f.days, 0) AS days, f.mean_kva, coalesce(f.periods, []) AS periods,
     e.quality, e.decreased, e.hph, e.hch, e.hpb, e.hcb, e.hp, e.hc, e.base,
-    f.fixed_cents, v.variable_cents, f.cta_cents,
+    f.fixed_cents, v.variable_cents, ct.cta_cents,
     flatten([
       CASE WHEN c.entry_date IS NULL THEN [{'code': 'no_entry', 'message': 'no entry event stored: supplied from its first event, ' || strftime(c.since, '%Y-%m-%d')}] END,
       CASE WHEN c.exit_date < c.since THEN [{'code': 'exit_before_entry', 'message': 'the exit on ' || strftime(c.exit_date, '%Y-%m-%d') || ' comes before the entry on ' || strftime(c.since, '%Y-%m-%d')}] END,
@@ -218,7 +224,7 @@ billed AS (
     ]) AS problems,
     coalesce(array_to_string(ep.happened, '; '), 'no event in the month') AS note
   FROM months m JOIN contracts c USING (prm, contract)
-  LEFT JOIN fixed f USING (prm, contract) LEFT JOIN energy e USING (prm, contract) LEFT JOIN variable v USING (prm, contract)
+  LEFT JOIN fixed f USING (prm, contract) LEFT JOIN cta ct USING (prm, contract) LEFT JOIN energy e USING (prm, contract) LEFT JOIN variable v USING (prm, contract)
   LEFT JOIN event_problems ep USING (prm, contract) LEFT JOIN same_instant si USING (prm, contract)
   UNION ALL
   SELECT prm, NULL, fta, 0, NULL, [], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
