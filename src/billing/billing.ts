@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
+import { sqlString } from '../duckdb/columns.js';
 import { copyToParquetSql } from '../duckdb/copy.js';
 import { billingMonthSql, type MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
@@ -76,28 +77,27 @@ async function withRates(db: DuckDBConnection, rates: Rates): Promise<void> {
   for (const statement of ratesTablesSql(rates)) await db.run(statement);
 }
 
+const asContract = (r: z.infer<typeof rowSchema>): ContractMonth => ({
+  prm: r.prm,
+  contract: r.contract,
+  fta: r.fta,
+  days: r.days,
+  meanKva: r.mean_kva,
+  periods: r.periods,
+  energyKWh: { base: r.base, hp: r.hp, hc: r.hc, hph: r.hph, hch: r.hch, hpb: r.hpb, hcb: r.hcb },
+  turpeFixedEur: r.turpe_fixed_eur,
+  turpeVariableEur: r.turpe_variable_eur,
+  ctaEur: r.cta_eur,
+  quality: r.quality,
+  problems: r.problems,
+  note: r.note,
+});
+
 /** The month's billing elements, for `input`'s files and PRMs (see `month-sql.ts`). */
 export async function billMonth(db: DuckDBConnection, rates: Rates, input: MonthSqlInput): Promise<BillingMonth> {
   await withRates(db, rates);
   const rows = z.array(rowSchema).parse((await db.runAndReadAll(billingMonthSql(input))).getRowObjectsJson());
-  return {
-    month: input.month,
-    contracts: rows.map((r) => ({
-      prm: r.prm,
-      contract: r.contract,
-      fta: r.fta,
-      days: r.days,
-      meanKva: r.mean_kva,
-      periods: r.periods,
-      energyKWh: { base: r.base, hp: r.hp, hc: r.hc, hph: r.hph, hch: r.hch, hpb: r.hpb, hcb: r.hcb },
-      turpeFixedEur: r.turpe_fixed_eur,
-      turpeVariableEur: r.turpe_variable_eur,
-      ctaEur: r.cta_eur,
-      quality: r.quality,
-      problems: r.problems,
-      note: r.note,
-    })),
-  };
+  return { month: input.month, contracts: rows.map(asContract) };
 }
 
 /** Writes the month's billing elements as Parquet at `target` (the query's columns); resolves to the rows written. */
@@ -110,4 +110,13 @@ export async function writeBillingParquet(
   await withRates(db, rates);
   const result = await db.runAndReadAll(copyToParquetSql(billingMonthSql(input), target));
   return Number(result.getRows()[0]?.[0] ?? 0);
+}
+
+/**
+ * The contracts of a month's Parquet (`writeBillingParquet`), in batches and in the query's order
+ * (PRM, contract): a month is billed once, then read back without holding it all in memory.
+ */
+export async function* writtenContracts(db: DuckDBConnection, file: string): AsyncGenerator<ContractMonth[]> {
+  const result = await db.stream(`SELECT * FROM read_parquet(${sqlString(file)}) ORDER BY prm, contract NULLS FIRST`);
+  for await (const rows of result.yieldRowObjectJson()) yield z.array(rowSchema).parse(rows).map(asContract);
 }

@@ -48,6 +48,13 @@ const halfUp = (exact: string, divisor: string) =>
 /** A kVA as text without trailing zeros (`6.000` → `6`, `6.500` → `6.5`). */
 const KVA_TEXT = `rtrim(rtrim(kva::VARCHAR, '0'), '.')`;
 
+/**
+ * `list(value ORDER BY keys…)`, as a plain list sorted after: an ordered aggregate sorts each group
+ * on its own, slow over a hundred thousand groups. Ties on the keys are ordered by the values.
+ */
+const sortedList = (value: string, keys: readonly string[], filter = '') =>
+  `list_transform(list_sort(list({${keys.map((k, i) => `'k${i}': ${k}`).join(', ')}, 'v': ${value}})${filter === '' ? '' : ` FILTER (WHERE ${filter})`}), x -> x.v)`;
+
 /** Whole cents as exact euros. */
 const euros = (cents: string) => `((${cents})::DECIMAL(18, 0) * 0.01)::DECIMAL(18, 2)`;
 
@@ -63,10 +70,11 @@ export function billingMonthSql(input: MonthSqlInput): string {
   const zone = sqlString(PARTITION_TIMEZONE);
   const mStart = `DATE '${input.month}-01'`;
   const mEnd = `(DATE '${input.month}-01' + INTERVAL 1 MONTH)::DATE`;
-  const only = input.prms.length === 0 ? '' : `AND prm IN (${input.prms.map(sqlString).join(', ')})`;
+  const only = (column: string) =>
+    input.prms.length === 0 ? '' : `AND ${column} IN (${input.prms.map(sqlString).join(', ')})`;
   const midnight = (day: string) => `timezone(${zone}, (${day})::TIMESTAMP)`;
   return `
-WITH ev AS (SELECT * FROM (${eventsSql(input.eventFiles, mEnd)}) WHERE true ${only}),
+WITH ev AS (SELECT * FROM (${eventsSql(input.eventFiles, mEnd)}) WHERE true ${only('prm')}),
 contracts AS (${contractsSql('ev')}),
 ordered AS (
   SELECT *, row_number() OVER (PARTITION BY prm, contract
@@ -105,7 +113,10 @@ months AS (
 bounds AS (
   SELECT prm, contract, ${midnight('min(from_date)')} AS start_at, ${midnight('max(to_date)')} AS end_at
   FROM periods GROUP BY prm, contract),
-rd AS (SELECT * FROM (${readingsSql(input.readingFiles)}) WHERE true ${only}),
+bound_keys AS (SELECT prm, start_at AS instant FROM bounds UNION SELECT prm, end_at FROM bounds),
+rd AS MATERIALIZED (
+  SELECT r.* FROM (${readingsSql(input.readingFiles)}) r LEFT JOIN bound_keys k ON k.prm = r.prm AND k.instant = r.reading_at
+  WHERE (r.flow = 'C15' OR k.prm IS NOT NULL) ${only('r.prm')}),
 instants AS (
   SELECT prm, contract, start_at AS instant FROM bounds
   UNION SELECT prm, contract, end_at FROM bounds
@@ -155,15 +166,15 @@ fixed AS (
   SELECT prm, contract, sum(days)::INTEGER AS days,
     round(sum(kva * days) / sum(days), 3)::DOUBLE AS mean_kva,
     arg_max(fta, from_date) AS fta,
-    list({'from': strftime(from_date, '%Y-%m-%d'), 'to': strftime(to_date, '%Y-%m-%d'), 'days': days, 'fta': fta,
-          'kva': kva::DOUBLE, 'turpeFixedEur': ${euros('fixed_cents')}} ORDER BY from_date) AS periods,
+    ${sortedList(
+      `{'from': strftime(from_date, '%Y-%m-%d'), 'to': strftime(to_date, '%Y-%m-%d'), 'days': days, 'fta': fta,
+          'kva': kva::DOUBLE, 'turpeFixedEur': ${euros('fixed_cents')}}`,
+      ['from_date'],
+    )} AS periods,
     CASE WHEN bool_and(fixed_cents IS NOT NULL) THEN sum(fixed_cents) END AS fixed_cents,
-    list({'code': 'no_rate', 'message': 'no TURPE rate for ' || coalesce(fta, 'no FTA') || ' on ' || strftime(from_date, '%Y-%m-%d')} ORDER BY from_date)
-      FILTER (WHERE no_rate) AS no_rate,
-    list({'code': 'kva_out_of_range', 'message': 'subscribed power ' || coalesce(kva::VARCHAR, 'none') || ' kVA from ' || strftime(from_date, '%Y-%m-%d') || ' is not in ]0, 250]'} ORDER BY from_date)
-      FILTER (WHERE kva IS NULL OR kva <= 0 OR kva > 250) AS bad_kva,
-    list({'code': 'no_cta_rate', 'message': 'no CTA rate on ' || strftime(from_date, '%Y-%m-%d')} ORDER BY from_date)
-      FILTER (WHERE cta_percent IS NULL) AS no_cta
+    ${sortedList(`{'code': 'no_rate', 'message': 'no TURPE rate for ' || coalesce(fta, 'no FTA') || ' on ' || strftime(from_date, '%Y-%m-%d')}`, ['from_date'], 'no_rate')} AS no_rate,
+    ${sortedList(`{'code': 'kva_out_of_range', 'message': 'subscribed power ' || coalesce(kva::VARCHAR, 'none') || ' kVA from ' || strftime(from_date, '%Y-%m-%d') || ' is not in ]0, 250]'}`, ['from_date'], 'kva IS NULL OR kva <= 0 OR kva > 250')} AS bad_kva,
+    ${sortedList(`{'code': 'no_cta_rate', 'message': 'no CTA rate on ' || strftime(from_date, '%Y-%m-%d')}`, ['from_date'], 'cta_percent IS NULL')} AS no_cta
   FROM priced GROUP BY prm, contract),
 cta_by_rate AS (
   SELECT prm, contract, bool_and(fixed_cents IS NOT NULL) AND cta_percent IS NOT NULL AS complete,
@@ -194,21 +205,20 @@ variable AS (
     CASE WHEN e.quality = 'missing' OR e.decreased OR coalesce(bool_or(v.no_rate), true) OR NOT bool_and(v.exact_cents IS NOT NULL) THEN NULL
       ELSE ${halfUp('sum(v.exact_cents)', '1')} END AS variable_cents,
     e.quality <> 'missing' AND NOT e.decreased AND NOT coalesce(bool_or(v.no_rate), true) AND variable_cents IS NULL AS classes_mismatch,
-    string_agg(v.fta || ' (' || v.granularity || ')', ', ' ORDER BY v.fta) FILTER (WHERE v.exact_cents IS NULL) AS mismatched
+    array_to_string(list_sort(list(v.fta || ' (' || v.granularity || ')') FILTER (WHERE v.exact_cents IS NULL)), ', ') AS mismatched
   FROM fixed f JOIN energy e USING (prm, contract) LEFT JOIN variable_fta v USING (prm, contract)
   GROUP BY f.prm, f.contract, e.quality, e.decreased),
 event_problems AS (
   SELECT prm, contract,
-    list({'code': 'unknown_event', 'message': 'event ' || event || ' on ' || strftime(event_date, '%Y-%m-%d') || ' is not a code courant knows: applied as a change'} ORDER BY event_at, event)
-      FILTER (WHERE kind = 'unknown') AS unknown,
-    list(strftime(event_date, '%Y-%m-%d') || ': ' || event || coalesce(' ' || fta, '') || coalesce(' ' || ${KVA_TEXT} || ' kVA', '') ORDER BY event_at, event) AS happened
+    ${sortedList(`{'code': 'unknown_event', 'message': 'event ' || event || ' on ' || strftime(event_date, '%Y-%m-%d') || ' is not a code courant knows: applied as a change'}`, ['event_at', 'event'], `kind = 'unknown'`)} AS unknown,
+    ${sortedList(`strftime(event_date, '%Y-%m-%d') || ': ' || event || coalesce(' ' || fta, '') || coalesce(' ' || ${KVA_TEXT} || ' kVA', '')`, ['event_at', 'event'])} AS happened
   FROM ev WHERE contract IS NOT NULL AND event_date >= ${mStart} GROUP BY prm, contract),
 same_instant AS (
   SELECT prm, contract, list({'code': 'same_instant', 'message': 'events at the same instant ' ||
       strftime(timezone(${zone}, event_at), '%Y-%m-%d %H:%M') || ': ' || events} ORDER BY event_at) AS problems
   FROM (SELECT prm, contract, event_at, string_agg(event || coalesce(' ' || ${KVA_TEXT} || ' kVA', ''), ', ' ORDER BY event, kva) AS events
-        FROM ev WHERE contract IS NOT NULL GROUP BY prm, contract, event_at HAVING count(*) > 1
-          AND max(event_date) >= ${mStart})
+        FROM (SELECT * FROM ev WHERE contract IS NOT NULL QUALIFY count(*) OVER (PARTITION BY prm, contract, event_at) > 1)
+        GROUP BY prm, contract, event_at HAVING max(event_date) >= ${mStart})
   GROUP BY prm, contract),
 billed AS (
   SELECT m.prm, m.contract, f.fta, coalesce(f.days, 0) AS days, f.mean_kva, coalesce(f.periods, []) AS periods,
