@@ -55,7 +55,7 @@ async function withBillingDb<T>(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-billing-'));
   const storage = await createStorage(context.config);
   try {
-    const instance = await openDuckDb({ tempDirectory: dir });
+    const instance = await openDuckDb({ tempDirectory: dir, memoryLimit: context.config.duckdbMemoryLimit });
     const db = await instance.connect();
     try {
       return await work({ objects: storage.objects, dir, db });
