@@ -4,6 +4,7 @@
  * decimals (exact DECIMALs in the query, read as their text), problems named, never a crash.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { sqlString } from '../duckdb/columns.js';
 import { copyToParquetSql } from '../duckdb/copy.js';
@@ -100,7 +101,27 @@ export async function billMonth(db: DuckDBConnection, rates: Rates, input: Month
   return { month: input.month, contracts: rows.map(asContract) };
 }
 
-/** Writes the month's billing elements as Parquet at `target` (the query's columns); resolves to the rows written. */
+/** PRMs billed by one query: a month is billed in slices of PRMs, each within DuckDB's memory limit. */
+const PRMS_A_SLICE = 20_000;
+
+/** Bounds of slices of about `PRMS_A_SLICE` PRMs of the events, in PRM order (one unbounded slice for a small month). */
+async function prmSlices(db: DuckDBConnection, input: MonthSqlInput): Promise<Array<MonthSqlInput['prmRange']>> {
+  if (input.prms.length > 0 || input.eventFiles.length === 0) return [undefined];
+  const starts = await db.runAndReadAll(
+    `SELECT prm FROM (SELECT prm, row_number() OVER (ORDER BY prm) AS n
+       FROM (SELECT DISTINCT prm FROM read_parquet([${input.eventFiles.map(sqlString).join(', ')}], union_by_name = true)))
+     WHERE n % ${PRMS_A_SLICE} = 1 AND n > 1 ORDER BY prm`,
+  );
+  const cuts = starts.getRows().map((row) => String(row[0]));
+  return [null, ...cuts].map((from, i) => ({ from, to: cuts[i] ?? null }));
+}
+
+/**
+ * Writes the month's billing elements as Parquet at `target` (the query's columns, its order);
+ * resolves to the rows written. The PRMs are billed a slice at a time (a contract's figures depend
+ * on its PRM's rows only), so memory does not grow with their number; the slices are then joined
+ * in PRM order.
+ */
 export async function writeBillingParquet(
   db: DuckDBConnection,
   rates: Rates,
@@ -108,15 +129,35 @@ export async function writeBillingParquet(
   target: string,
 ): Promise<number> {
   await withRates(db, rates);
-  const result = await db.runAndReadAll(copyToParquetSql(billingMonthSql(input), target));
-  return Number(result.getRows()[0]?.[0] ?? 0);
+  const slices = await prmSlices(db, input);
+  const parts = slices.map((_, i) => `${target}.${i}`);
+  let rows = 0;
+  for (const [i, prmRange] of slices.entries()) {
+    const part = parts[i] ?? target;
+    const result = await db.runAndReadAll(copyToParquetSql(billingMonthSql({ ...input, prmRange }), part));
+    rows += Number(result.getRows()[0]?.[0] ?? 0);
+  }
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    await db.run(copyToParquetSql(`SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])`, target));
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
+  for (const part of parts) await rm(part, { force: true });
+  return rows;
 }
 
 /**
- * The contracts of a month's Parquet (`writeBillingParquet`), in batches and in the query's order
- * (PRM, contract): a month is billed once, then read back without holding it all in memory.
+ * The contracts of a month's Parquet (`writeBillingParquet`), in batches and in the file's order,
+ * the query's (PRM, contract): a month is billed once, then read back without holding it all in
+ * memory nor sorting it again.
  */
 export async function* writtenContracts(db: DuckDBConnection, file: string): AsyncGenerator<ContractMonth[]> {
-  const result = await db.stream(`SELECT * FROM read_parquet(${sqlString(file)}) ORDER BY prm, contract NULLS FIRST`);
-  for await (const rows of result.yieldRowObjectJson()) yield z.array(rowSchema).parse(rows).map(asContract);
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    const result = await db.stream(`SELECT * FROM read_parquet(${sqlString(file)})`);
+    for await (const rows of result.yieldRowObjectJson()) yield z.array(rowSchema).parse(rows).map(asContract);
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
 }

@@ -35,6 +35,8 @@ export interface MonthSqlInput {
   readonly readingFiles: readonly string[];
   /** Only these PRMs (all when empty). */
   readonly prms: readonly string[];
+  /** Only the PRMs from `from` (included) to `to` (excluded), each bound absent: unbounded. */
+  readonly prmRange?: { readonly from: string | null; readonly to: string | null };
 }
 
 /**
@@ -58,11 +60,16 @@ const sortedList = (value: string, keys: readonly string[], filter = '') =>
 /** Whole cents as exact euros. */
 const euros = (cents: string) => `((${cents})::DECIMAL(18, 0) * 0.01)::DECIMAL(18, 2)`;
 
+/**
+ * The distributor readings of `files`. A reading's instant closes one Paris day, so all readings of
+ * an instant are in that day's file: between two of one flow and side, the calendar then the index
+ * decide (the file could not).
+ */
 const readingsSql = (files: readonly string[]) =>
   files.length === 0
     ? `SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS flow, NULL::TIMESTAMPTZ AS reading_at, NULL::VARCHAR AS class,
-        NULL::BIGINT AS index_kwh, NULL::VARCHAR AS nature, NULL::VARCHAR AS qualification, NULL::VARCHAR AS file WHERE false`
-    : `SELECT prm, flow, reading_at, class, index_kwh, nature, qualification, file
+        NULL::BIGINT AS index_kwh, NULL::VARCHAR AS nature, NULL::VARCHAR AS qualification, NULL::VARCHAR AS calendar WHERE false`
+    : `SELECT prm, flow, reading_at, class, index_kwh, nature, qualification, calendar
        FROM read_parquet([${files.map(sqlString).join(', ')}]) WHERE class_kind = 'distributor'`;
 
 /** The month's billing query: one row per contract (see the module's doc), ordered by PRM and contract. */
@@ -71,7 +78,11 @@ export function billingMonthSql(input: MonthSqlInput): string {
   const mStart = `DATE '${input.month}-01'`;
   const mEnd = `(DATE '${input.month}-01' + INTERVAL 1 MONTH)::DATE`;
   const only = (column: string) =>
-    input.prms.length === 0 ? '' : `AND ${column} IN (${input.prms.map(sqlString).join(', ')})`;
+    [
+      input.prms.length === 0 ? '' : `AND ${column} IN (${input.prms.map(sqlString).join(', ')})`,
+      input.prmRange?.from == null ? '' : `AND ${column} >= ${sqlString(input.prmRange.from)}`,
+      input.prmRange?.to == null ? '' : `AND ${column} < ${sqlString(input.prmRange.to)}`,
+    ].join(' ');
   const midnight = (day: string) => `timezone(${zone}, (${day})::TIMESTAMP)`;
   return `
 WITH ev AS (SELECT * FROM (${eventsSql(input.eventFiles, mEnd)}) WHERE true ${only('prm')}),
@@ -129,12 +140,12 @@ starts AS (
   SELECT s.prm, s.contract, s.seg_start, r.class, r.index_kwh, r.nature
   FROM segments s JOIN rd r ON r.prm = s.prm AND r.reading_at = s.seg_start
   QUALIFY row_number() OVER (PARTITION BY s.prm, s.contract, s.seg_start, r.class
-    ORDER BY ${priority('after', 'before')} DESC, r.file DESC) = 1),
+    ORDER BY ${priority('after', 'before')} DESC, r.calendar DESC, r.index_kwh DESC) = 1),
 ends AS (
   SELECT s.prm, s.contract, s.seg_start, r.class, r.index_kwh, r.nature
   FROM segments s JOIN rd r ON r.prm = s.prm AND r.reading_at = s.seg_end
   QUALIFY row_number() OVER (PARTITION BY s.prm, s.contract, s.seg_start, r.class
-    ORDER BY ${priority('before', 'after')} DESC, r.file DESC) = 1),
+    ORDER BY ${priority('before', 'after')} DESC, r.calendar DESC, r.index_kwh DESC) = 1),
 steps AS (
   SELECT s.prm, s.contract, s.seg_start, s.seg_end, coalesce(a.class, b.class) AS class,
     b.index_kwh - a.index_kwh AS kwh,
