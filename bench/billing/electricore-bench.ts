@@ -189,6 +189,7 @@ function resultsSection(
     '',
     `- Goal ≤ ${GOAL_S} s and ≤ ${mb(GOAL_BYTES)} MB: **${met}** (wall time on a machine shared with other work at load ${load}: the CPU column is the part that does not depend on it).`,
     `- courant before the cuts this bench led to (the month's query run twice, for the Parquet and for the JSON; every reading of the month materialised three times; lists built by ordered aggregates; the JSON built whole): ${BEFORE_CUTS}. Now one query per slice of 20 000 PRMs into the Parquet, read back in batches and written as JSON as it goes, DuckDB within \`DUCKDB_MEMORY_LIMIT\` (256 MB).`,
+    `- A day's cost: billing runs on demand, never in a day's run. What the day does for it — the C15 events read into \`contract_events.parquet\` — was measured with the day cost model (\`node --import tsx bench/cost/day-cost.ts --datasets enedis --days 5\`, one Enedis sample day, 2026-11-25, load about 10) before and after that table: transformDay 28.3 → 31.3 CPU-ms (budget 42), computeMetrics 9.5 → 10.8 (budget 17), checkQuality 9.2 → 10.1 (budget 15), all within budget.`,
     `- The rows compared by (contract, month), figures within 0.005: ${int(differences.length)} differences — ${counts || 'none'}. Each kind is explained in [docs/billing.md](../docs/billing.md#side-by-side-with-electricore).`,
     '',
   ].join('\n');
