@@ -129,12 +129,23 @@ export async function writeBillingParquet(
   target: string,
 ): Promise<number> {
   await withRates(db, rates);
-  const slices = await prmSlices(db, input);
+  // The events of every stored day gathered once into one file sorted by PRM: each slice then
+  // reads its own row groups of one file rather than every day's file again.
+  const events = `${target}.events`;
+  const gathered = input.prms.length > 0 || input.eventFiles.length <= 1 ? input : { ...input, eventFiles: [events] };
+  if (gathered !== input)
+    await db.run(
+      copyToParquetSql(
+        `SELECT * FROM read_parquet([${input.eventFiles.map(sqlString).join(', ')}], union_by_name = true) ORDER BY prm`,
+        events,
+      ),
+    );
+  const slices = await prmSlices(db, gathered);
   const parts = slices.map((_, i) => `${target}.${i}`);
   let rows = 0;
   for (const [i, prmRange] of slices.entries()) {
     const part = parts[i] ?? target;
-    const result = await db.runAndReadAll(copyToParquetSql(billingMonthSql({ ...input, prmRange }), part));
+    const result = await db.runAndReadAll(copyToParquetSql(billingMonthSql({ ...gathered, prmRange }), part));
     rows += Number(result.getRows()[0]?.[0] ?? 0);
   }
   await db.run('SET preserve_insertion_order = true');
@@ -143,7 +154,7 @@ export async function writeBillingParquet(
   } finally {
     await db.run('SET preserve_insertion_order = false');
   }
-  for (const part of parts) await rm(part, { force: true });
+  for (const part of [...parts, events]) await rm(part, { force: true });
   return rows;
 }
 
