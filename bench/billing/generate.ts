@@ -37,18 +37,42 @@ export interface GeneratedScenario {
   readonly xmlFiles: readonly string[];
 }
 
+const contractsOf = (options: GenerateOptions) =>
+  options.contracts ?? (options.size === 'small' ? KINDS.length : 100_000);
+
+/** The folder of the scenario of `options`. */
+export function scenarioDir(options: GenerateOptions): string {
+  return (
+    options.out ??
+    path.join(BENCH_DATA_DIR, 'billing', `${options.size}-${options.month}-${contractsOf(options)}-${options.seed}`)
+  );
+}
+
+/** The files of the scenario of `options` (written or not). */
+export function scenarioOf(options: GenerateOptions): GeneratedScenario {
+  const dir = scenarioDir(options);
+  return {
+    dir,
+    month: options.month,
+    contracts: contractsOf(options),
+    tables: {
+      c15Events: path.join(dir, 'tables', 'c15_events.parquet'),
+      r151Readings: path.join(dir, 'tables', 'r151_readings.parquet'),
+    },
+    xmlFiles: [],
+  };
+}
+
 /** Generates the scenario of `options` into its folder (emptied first). */
 export async function generate(options: GenerateOptions): Promise<GeneratedScenario> {
-  const contracts = options.contracts ?? (options.size === 'small' ? KINDS.length : 100_000);
-  const dir =
-    options.out ??
-    path.join(BENCH_DATA_DIR, 'billing', `${options.size}-${options.month}-${contracts}-${options.seed}`);
+  const contracts = contractsOf(options);
+  const dir = scenarioDir(options);
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.join(dir, 'tables'), { recursive: true });
   await mkdir(path.join(dir, 'xml'), { recursive: true });
   const scenario = buildScenario({ month: options.month, contracts, seed: options.seed, mix: options.size });
   const xmlFiles = options.xml ? await writeFlowXml(scenario, path.join(dir, 'xml')) : [];
-  const [c15Events, r151Readings] = await writeFlowTables(scenario, path.join(dir, 'tables'));
+  await writeFlowTables(scenario, path.join(dir, 'tables'));
   await writeFile(
     path.join(dir, 'kinds.csv'),
     `pdl,kind\n${[...scenario.kinds].map(([pdl, kind]) => `${pdl},${kind}`).join('\n')}\n`,
@@ -57,13 +81,7 @@ export async function generate(options: GenerateOptions): Promise<GeneratedScena
     path.join(dir, 'scenario.json'),
     `${JSON.stringify({ size: options.size, month: options.month, contracts, seed: options.seed, events: scenario.events.length }, null, 2)}\n`,
   );
-  return {
-    dir,
-    month: options.month,
-    contracts,
-    tables: { c15Events: c15Events ?? '', r151Readings: r151Readings ?? '' },
-    xmlFiles,
-  };
+  return { ...scenarioOf(options), xmlFiles };
 }
 
 async function main(): Promise<void> {

@@ -4,7 +4,9 @@
  * decimals (exact DECIMALs in the query, read as their text), problems named, never a crash.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { rm } from 'node:fs/promises';
 import { z } from 'zod';
+import { sqlString } from '../duckdb/columns.js';
 import { copyToParquetSql } from '../duckdb/copy.js';
 import { billingMonthSql, type MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
@@ -76,31 +78,50 @@ async function withRates(db: DuckDBConnection, rates: Rates): Promise<void> {
   for (const statement of ratesTablesSql(rates)) await db.run(statement);
 }
 
+const asContract = (r: z.infer<typeof rowSchema>): ContractMonth => ({
+  prm: r.prm,
+  contract: r.contract,
+  fta: r.fta,
+  days: r.days,
+  meanKva: r.mean_kva,
+  periods: r.periods,
+  energyKWh: { base: r.base, hp: r.hp, hc: r.hc, hph: r.hph, hch: r.hch, hpb: r.hpb, hcb: r.hcb },
+  turpeFixedEur: r.turpe_fixed_eur,
+  turpeVariableEur: r.turpe_variable_eur,
+  ctaEur: r.cta_eur,
+  quality: r.quality,
+  problems: r.problems,
+  note: r.note,
+});
+
 /** The month's billing elements, for `input`'s files and PRMs (see `month-sql.ts`). */
 export async function billMonth(db: DuckDBConnection, rates: Rates, input: MonthSqlInput): Promise<BillingMonth> {
   await withRates(db, rates);
   const rows = z.array(rowSchema).parse((await db.runAndReadAll(billingMonthSql(input))).getRowObjectsJson());
-  return {
-    month: input.month,
-    contracts: rows.map((r) => ({
-      prm: r.prm,
-      contract: r.contract,
-      fta: r.fta,
-      days: r.days,
-      meanKva: r.mean_kva,
-      periods: r.periods,
-      energyKWh: { base: r.base, hp: r.hp, hc: r.hc, hph: r.hph, hch: r.hch, hpb: r.hpb, hcb: r.hcb },
-      turpeFixedEur: r.turpe_fixed_eur,
-      turpeVariableEur: r.turpe_variable_eur,
-      ctaEur: r.cta_eur,
-      quality: r.quality,
-      problems: r.problems,
-      note: r.note,
-    })),
-  };
+  return { month: input.month, contracts: rows.map(asContract) };
 }
 
-/** Writes the month's billing elements as Parquet at `target` (the query's columns); resolves to the rows written. */
+/** PRMs billed by one query: a month is billed in slices of PRMs, each within DuckDB's memory limit. */
+const PRMS_A_SLICE = 20_000;
+
+/** Bounds of slices of about `PRMS_A_SLICE` PRMs of the events, in PRM order (one unbounded slice for a small month). */
+async function prmSlices(db: DuckDBConnection, input: MonthSqlInput): Promise<Array<MonthSqlInput['prmRange']>> {
+  if (input.prms.length > 0 || input.eventFiles.length === 0) return [undefined];
+  const starts = await db.runAndReadAll(
+    `SELECT prm FROM (SELECT prm, row_number() OVER (ORDER BY prm) AS n
+       FROM (SELECT DISTINCT prm FROM read_parquet([${input.eventFiles.map(sqlString).join(', ')}], union_by_name = true)))
+     WHERE n % ${PRMS_A_SLICE} = 1 AND n > 1 ORDER BY prm`,
+  );
+  const cuts = starts.getRows().map((row) => String(row[0]));
+  return [null, ...cuts].map((from, i) => ({ from, to: cuts[i] ?? null }));
+}
+
+/**
+ * Writes the month's billing elements as Parquet at `target` (the query's columns, its order);
+ * resolves to the rows written. The PRMs are billed a slice at a time (a contract's figures depend
+ * on its PRM's rows only), so memory does not grow with their number; the slices are then joined
+ * in PRM order.
+ */
 export async function writeBillingParquet(
   db: DuckDBConnection,
   rates: Rates,
@@ -108,6 +129,46 @@ export async function writeBillingParquet(
   target: string,
 ): Promise<number> {
   await withRates(db, rates);
-  const result = await db.runAndReadAll(copyToParquetSql(billingMonthSql(input), target));
-  return Number(result.getRows()[0]?.[0] ?? 0);
+  // The events of every stored day gathered once into one file sorted by PRM: each slice then
+  // reads its own row groups of one file rather than every day's file again.
+  const events = `${target}.events`;
+  const gathered = input.prms.length > 0 || input.eventFiles.length <= 1 ? input : { ...input, eventFiles: [events] };
+  if (gathered !== input)
+    await db.run(
+      copyToParquetSql(
+        `SELECT * FROM read_parquet([${input.eventFiles.map(sqlString).join(', ')}], union_by_name = true) ORDER BY prm`,
+        events,
+      ),
+    );
+  const slices = await prmSlices(db, gathered);
+  const parts = slices.map((_, i) => `${target}.${i}`);
+  let rows = 0;
+  for (const [i, prmRange] of slices.entries()) {
+    const part = parts[i] ?? target;
+    const result = await db.runAndReadAll(copyToParquetSql(billingMonthSql({ ...gathered, prmRange }), part));
+    rows += Number(result.getRows()[0]?.[0] ?? 0);
+  }
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    await db.run(copyToParquetSql(`SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])`, target));
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
+  for (const part of [...parts, events]) await rm(part, { force: true });
+  return rows;
+}
+
+/**
+ * The contracts of a month's Parquet (`writeBillingParquet`), in batches and in the file's order,
+ * the query's (PRM, contract): a month is billed once, then read back without holding it all in
+ * memory nor sorting it again.
+ */
+export async function* writtenContracts(db: DuckDBConnection, file: string): AsyncGenerator<ContractMonth[]> {
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    const result = await db.stream(`SELECT * FROM read_parquet(${sqlString(file)})`);
+    for await (const rows of result.yieldRowObjectJson()) yield z.array(rowSchema).parse(rows).map(asContract);
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
 }

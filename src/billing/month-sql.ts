@@ -9,14 +9,17 @@
  *   ÷ 365, rounded half up (amounts are ≥ 0: half away from zero) in exact integer arithmetic; the
  *   power is b × kVA up to 36 kVA; above (C4) b1·P1 + Σ bi·(Pi − Pi−1), which is b1 × kVA since the
  *   C15 states one subscribed power (P1 = … = P4);
- * - CTA of a sub-period: its fixed part × the CTA rate in force on its first day, rounded the same;
+ * - CTA: the month's fixed part (the sum of its sub-periods' rounded parts) × the CTA rate in force
+ *   (on each sub-period's first day; summed per rate), rounded the same, once;
  * - energy: per distributor class, the index differences between the readings bounding the
  *   contract-month (its first day's 00:00, its last supplied day's end, and every C15 reading
  *   between), the reading of an instant chosen as `courant energies` does (C15 first); HP = HPH +
  *   HPB + HP, HC = HCH + HCB + HC, BASE = all; quality the worst of the bounds, `missing` (no
  *   energy, no variable part) when a bound has no reading;
- * - variable part: each class's kWh × its c€/kWh at the FTA's granularity, for the FTA and rate of
- *   the month's last sub-period, rounded half up to the cent.
+ * - variable part: each class's kWh × its c€/kWh at the FTA's granularity, each energy segment (between
+ *   two bounding readings) priced with the FTA and rate of the sub-period it ends in — the energy
+ *   before an FTA change the C15 read is priced with the FTA it was used under — summed exactly and
+ *   rounded half up to the cent once for the month.
  */
 import { PARTITION_TIMEZONE } from '../workflow-safe/partition.js';
 import { sqlString } from '../duckdb/columns.js';
@@ -32,6 +35,8 @@ export interface MonthSqlInput {
   readonly readingFiles: readonly string[];
   /** Only these PRMs (all when empty). */
   readonly prms: readonly string[];
+  /** Only the PRMs from `from` (included) to `to` (excluded), each bound absent: unbounded. */
+  readonly prmRange?: { readonly from: string | null; readonly to: string | null };
 }
 
 /**
@@ -45,14 +50,26 @@ const halfUp = (exact: string, divisor: string) =>
 /** A kVA as text without trailing zeros (`6.000` → `6`, `6.500` → `6.5`). */
 const KVA_TEXT = `rtrim(rtrim(kva::VARCHAR, '0'), '.')`;
 
+/**
+ * `list(value ORDER BY keys…)`, as a plain list sorted after: an ordered aggregate sorts each group
+ * on its own, slow over a hundred thousand groups. Ties on the keys are ordered by the values.
+ */
+const sortedList = (value: string, keys: readonly string[], filter = '') =>
+  `list_transform(list_sort(list({${keys.map((k, i) => `'k${i}': ${k}`).join(', ')}, 'v': ${value}})${filter === '' ? '' : ` FILTER (WHERE ${filter})`}), x -> x.v)`;
+
 /** Whole cents as exact euros. */
 const euros = (cents: string) => `((${cents})::DECIMAL(18, 0) * 0.01)::DECIMAL(18, 2)`;
 
+/**
+ * The distributor readings of `files`. A reading's instant closes one Paris day, so all readings of
+ * an instant are in that day's file: between two of one flow and side, the calendar then the index
+ * decide (the file could not).
+ */
 const readingsSql = (files: readonly string[]) =>
   files.length === 0
     ? `SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS flow, NULL::TIMESTAMPTZ AS reading_at, NULL::VARCHAR AS class,
-        NULL::BIGINT AS index_kwh, NULL::VARCHAR AS nature, NULL::VARCHAR AS qualification, NULL::VARCHAR AS file WHERE false`
-    : `SELECT prm, flow, reading_at, class, index_kwh, nature, qualification, file
+        NULL::BIGINT AS index_kwh, NULL::VARCHAR AS nature, NULL::VARCHAR AS qualification, NULL::VARCHAR AS calendar WHERE false`
+    : `SELECT prm, flow, reading_at, class, index_kwh, nature, qualification, calendar
        FROM read_parquet([${files.map(sqlString).join(', ')}]) WHERE class_kind = 'distributor'`;
 
 /** The month's billing query: one row per contract (see the module's doc), ordered by PRM and contract. */
@@ -60,10 +77,15 @@ export function billingMonthSql(input: MonthSqlInput): string {
   const zone = sqlString(PARTITION_TIMEZONE);
   const mStart = `DATE '${input.month}-01'`;
   const mEnd = `(DATE '${input.month}-01' + INTERVAL 1 MONTH)::DATE`;
-  const only = input.prms.length === 0 ? '' : `AND prm IN (${input.prms.map(sqlString).join(', ')})`;
+  const only = (column: string) =>
+    [
+      input.prms.length === 0 ? '' : `AND ${column} IN (${input.prms.map(sqlString).join(', ')})`,
+      input.prmRange?.from == null ? '' : `AND ${column} >= ${sqlString(input.prmRange.from)}`,
+      input.prmRange?.to == null ? '' : `AND ${column} < ${sqlString(input.prmRange.to)}`,
+    ].join(' ');
   const midnight = (day: string) => `timezone(${zone}, (${day})::TIMESTAMP)`;
   return `
-WITH ev AS (SELECT * FROM (${eventsSql(input.eventFiles, mEnd)}) WHERE true ${only}),
+WITH ev AS (SELECT * FROM (${eventsSql(input.eventFiles, mEnd)}) WHERE true ${only('prm')}),
 contracts AS (${contractsSql('ev')}),
 ordered AS (
   SELECT *, row_number() OVER (PARTITION BY prm, contract
@@ -92,7 +114,6 @@ priced AS (
         ELSE r.b1 * p.kva END END AS annual_eur,
     ${halfUp('annual_eur * 100 * days', '365')} AS fixed_cents,
     cta.rate_percent AS cta_percent,
-    ${halfUp('fixed_cents * cta_percent', '100')} AS cta_cents,
     r.fta IS NULL AS no_rate
   FROM periods p
   LEFT JOIN turpe_rates r ON r.fta = p.fta AND r.valid_from <= p.from_date AND (r.valid_to IS NULL OR p.from_date < r.valid_to)
@@ -103,7 +124,10 @@ months AS (
 bounds AS (
   SELECT prm, contract, ${midnight('min(from_date)')} AS start_at, ${midnight('max(to_date)')} AS end_at
   FROM periods GROUP BY prm, contract),
-rd AS (SELECT * FROM (${readingsSql(input.readingFiles)}) WHERE true ${only}),
+bound_keys AS (SELECT prm, start_at AS instant FROM bounds UNION SELECT prm, end_at FROM bounds),
+rd AS MATERIALIZED (
+  SELECT r.* FROM (${readingsSql(input.readingFiles)}) r LEFT JOIN bound_keys k ON k.prm = r.prm AND k.instant = r.reading_at
+  WHERE (r.flow = 'C15' OR k.prm IS NOT NULL) ${only('r.prm')}),
 instants AS (
   SELECT prm, contract, start_at AS instant FROM bounds
   UNION SELECT prm, contract, end_at FROM bounds
@@ -116,12 +140,12 @@ starts AS (
   SELECT s.prm, s.contract, s.seg_start, r.class, r.index_kwh, r.nature
   FROM segments s JOIN rd r ON r.prm = s.prm AND r.reading_at = s.seg_start
   QUALIFY row_number() OVER (PARTITION BY s.prm, s.contract, s.seg_start, r.class
-    ORDER BY ${priority('after', 'before')} DESC, r.file DESC) = 1),
+    ORDER BY ${priority('after', 'before')} DESC, r.calendar DESC, r.index_kwh DESC) = 1),
 ends AS (
   SELECT s.prm, s.contract, s.seg_start, r.class, r.index_kwh, r.nature
   FROM segments s JOIN rd r ON r.prm = s.prm AND r.reading_at = s.seg_end
   QUALIFY row_number() OVER (PARTITION BY s.prm, s.contract, s.seg_start, r.class
-    ORDER BY ${priority('before', 'after')} DESC, r.file DESC) = 1),
+    ORDER BY ${priority('before', 'after')} DESC, r.calendar DESC, r.index_kwh DESC) = 1),
 steps AS (
   SELECT s.prm, s.contract, s.seg_start, s.seg_end, coalesce(a.class, b.class) AS class,
     b.index_kwh - a.index_kwh AS kwh,
@@ -152,57 +176,76 @@ energy AS (
 fixed AS (
   SELECT prm, contract, sum(days)::INTEGER AS days,
     round(sum(kva * days) / sum(days), 3)::DOUBLE AS mean_kva,
-    arg_max(fta, from_date) AS fta, max(from_date) AS last_from,
-    list({'from': strftime(from_date, '%Y-%m-%d'), 'to': strftime(to_date, '%Y-%m-%d'), 'days': days, 'fta': fta,
-          'kva': kva::DOUBLE, 'turpeFixedEur': ${euros('fixed_cents')}} ORDER BY from_date) AS periods,
+    arg_max(fta, from_date) AS fta,
+    ${sortedList(
+      `{'from': strftime(from_date, '%Y-%m-%d'), 'to': strftime(to_date, '%Y-%m-%d'), 'days': days, 'fta': fta,
+          'kva': kva::DOUBLE, 'turpeFixedEur': ${euros('fixed_cents')}}`,
+      ['from_date'],
+    )} AS periods,
     CASE WHEN bool_and(fixed_cents IS NOT NULL) THEN sum(fixed_cents) END AS fixed_cents,
-    CASE WHEN bool_and(cta_cents IS NOT NULL) THEN sum(cta_cents) END AS cta_cents,
-    list({'code': 'no_rate', 'message': 'no TURPE rate for ' || coalesce(fta, 'no FTA') || ' on ' || strftime(from_date, '%Y-%m-%d')} ORDER BY from_date)
-      FILTER (WHERE no_rate) AS no_rate,
-    list({'code': 'kva_out_of_range', 'message': 'subscribed power ' || coalesce(kva::VARCHAR, 'none') || ' kVA from ' || strftime(from_date, '%Y-%m-%d') || ' is not in ]0, 250]'} ORDER BY from_date)
-      FILTER (WHERE kva IS NULL OR kva <= 0 OR kva > 250) AS bad_kva,
-    list({'code': 'no_cta_rate', 'message': 'no CTA rate on ' || strftime(from_date, '%Y-%m-%d')} ORDER BY from_date)
-      FILTER (WHERE cta_percent IS NULL) AS no_cta
+    ${sortedList(`{'code': 'no_rate', 'message': 'no TURPE rate for ' || coalesce(fta, 'no FTA') || ' on ' || strftime(from_date, '%Y-%m-%d')}`, ['from_date'], 'no_rate')} AS no_rate,
+    ${sortedList(`{'code': 'kva_out_of_range', 'message': 'subscribed power ' || coalesce(kva::VARCHAR, 'none') || ' kVA from ' || strftime(from_date, '%Y-%m-%d') || ' is not in ]0, 250]'}`, ['from_date'], 'kva IS NULL OR kva <= 0 OR kva > 250')} AS bad_kva,
+    ${sortedList(`{'code': 'no_cta_rate', 'message': 'no CTA rate on ' || strftime(from_date, '%Y-%m-%d')}`, ['from_date'], 'cta_percent IS NULL')} AS no_cta
   FROM priced GROUP BY prm, contract),
+cta_by_rate AS (
+  SELECT prm, contract, bool_and(fixed_cents IS NOT NULL) AND cta_percent IS NOT NULL AS complete,
+    ${halfUp('sum(fixed_cents) * cta_percent', '100')} AS cents
+  FROM priced GROUP BY prm, contract, cta_percent),
+cta AS (
+  SELECT prm, contract, CASE WHEN bool_and(complete) THEN sum(cents) END AS cta_cents
+  FROM cta_by_rate GROUP BY prm, contract),
+energy_fta AS (
+  SELECT s.prm, s.contract, p.fta, max(p.from_date) AS last_from,
+    sum(s.kwh) FILTER (WHERE s.class = 'HPH') AS hph, sum(s.kwh) FILTER (WHERE s.class = 'HCH') AS hch,
+    sum(s.kwh) FILTER (WHERE s.class = 'HPB') AS hpb, sum(s.kwh) FILTER (WHERE s.class = 'HCB') AS hcb,
+    sum(s.kwh) FILTER (WHERE s.class IN ('HPH', 'HPB', 'HP')) AS hp, sum(s.kwh) FILTER (WHERE s.class IN ('HCH', 'HCB', 'HC')) AS hc,
+    sum(s.kwh) AS base
+  FROM steps s JOIN periods p ON p.prm = s.prm AND p.contract = s.contract
+    AND ${midnight('p.from_date')} < s.seg_end AND s.seg_end <= ${midnight('p.to_date')}
+  GROUP BY s.prm, s.contract, p.fta),
+variable_fta AS (
+  SELECT v.prm, v.contract, v.fta, r.granularity, r.fta IS NULL AS no_rate,
+    CASE WHEN r.granularity = 'four' AND coalesce(v.hph, v.hch, v.hpb, v.hcb) IS NOT NULL
+        THEN coalesce(v.hph, 0) * r.e_hph + coalesce(v.hch, 0) * r.e_hch + coalesce(v.hpb, 0) * r.e_hpb + coalesce(v.hcb, 0) * r.e_hcb
+      WHEN r.granularity = 'hphc' AND coalesce(v.hp, v.hc) IS NOT NULL THEN coalesce(v.hp, 0) * r.e_hp + coalesce(v.hc, 0) * r.e_hc
+      WHEN r.granularity = 'base' THEN v.base * r.e_base END AS exact_cents
+  FROM energy_fta v
+  LEFT JOIN turpe_rates r ON r.fta = v.fta AND r.valid_from <= v.last_from AND (r.valid_to IS NULL OR v.last_from < r.valid_to)),
 variable AS (
-  SELECT f.prm, f.contract, r.granularity,
-    CASE WHEN e.quality = 'missing' OR e.decreased OR r.fta IS NULL THEN NULL
-      WHEN r.granularity = 'four' AND coalesce(e.hph, e.hch, e.hpb, e.hcb) IS NOT NULL
-        THEN ${halfUp('coalesce(e.hph, 0) * r.e_hph + coalesce(e.hch, 0) * r.e_hch + coalesce(e.hpb, 0) * r.e_hpb + coalesce(e.hcb, 0) * r.e_hcb', '1')}
-      WHEN r.granularity = 'hphc' AND coalesce(e.hp, e.hc) IS NOT NULL
-        THEN ${halfUp('coalesce(e.hp, 0) * r.e_hp + coalesce(e.hc, 0) * r.e_hc', '1')}
-      WHEN r.granularity = 'base' THEN ${halfUp('e.base * r.e_base', '1')} END AS variable_cents,
-    e.quality <> 'missing' AND NOT e.decreased AND r.fta IS NOT NULL AND variable_cents IS NULL AS classes_mismatch
-  FROM fixed f JOIN energy e USING (prm, contract)
-  LEFT JOIN turpe_rates r ON r.fta = f.fta AND r.valid_from <= f.last_from AND (r.valid_to IS NULL OR f.last_from < r.valid_to)),
+  SELECT f.prm, f.contract,
+    CASE WHEN e.quality = 'missing' OR e.decreased OR coalesce(bool_or(v.no_rate), true) OR NOT bool_and(v.exact_cents IS NOT NULL) THEN NULL
+      ELSE ${halfUp('sum(v.exact_cents)', '1')} END AS variable_cents,
+    e.quality <> 'missing' AND NOT e.decreased AND NOT coalesce(bool_or(v.no_rate), true) AND variable_cents IS NULL AS classes_mismatch,
+    array_to_string(list_sort(list(v.fta || ' (' || v.granularity || ')') FILTER (WHERE v.exact_cents IS NULL)), ', ') AS mismatched
+  FROM fixed f JOIN energy e USING (prm, contract) LEFT JOIN variable_fta v USING (prm, contract)
+  GROUP BY f.prm, f.contract, e.quality, e.decreased),
 event_problems AS (
   SELECT prm, contract,
-    list({'code': 'unknown_event', 'message': 'event ' || event || ' on ' || strftime(event_date, '%Y-%m-%d') || ' is not a code courant knows: applied as a change'} ORDER BY event_at, event)
-      FILTER (WHERE kind = 'unknown') AS unknown,
-    list(strftime(event_date, '%Y-%m-%d') || ': ' || event || coalesce(' ' || fta, '') || coalesce(' ' || ${KVA_TEXT} || ' kVA', '') ORDER BY event_at, event) AS happened
+    ${sortedList(`{'code': 'unknown_event', 'message': 'event ' || event || ' on ' || strftime(event_date, '%Y-%m-%d') || ' is not a code courant knows: applied as a change'}`, ['event_at', 'event'], `kind = 'unknown'`)} AS unknown,
+    ${sortedList(`strftime(event_date, '%Y-%m-%d') || ': ' || event || coalesce(' ' || fta, '') || coalesce(' ' || ${KVA_TEXT} || ' kVA', '')`, ['event_at', 'event'])} AS happened
   FROM ev WHERE contract IS NOT NULL AND event_date >= ${mStart} GROUP BY prm, contract),
 same_instant AS (
   SELECT prm, contract, list({'code': 'same_instant', 'message': 'events at the same instant ' ||
       strftime(timezone(${zone}, event_at), '%Y-%m-%d %H:%M') || ': ' || events} ORDER BY event_at) AS problems
   FROM (SELECT prm, contract, event_at, string_agg(event || coalesce(' ' || ${KVA_TEXT} || ' kVA', ''), ', ' ORDER BY event, kva) AS events
-        FROM ev WHERE contract IS NOT NULL GROUP BY prm, contract, event_at HAVING count(*) > 1
-          AND max(event_date) >= ${mStart})
+        FROM (SELECT * FROM ev WHERE contract IS NOT NULL QUALIFY count(*) OVER (PARTITION BY prm, contract, event_at) > 1)
+        GROUP BY prm, contract, event_at HAVING max(event_date) >= ${mStart})
   GROUP BY prm, contract),
 billed AS (
   SELECT m.prm, m.contract, f.fta, coalesce(f.days, 0) AS days, f.mean_kva, coalesce(f.periods, []) AS periods,
     e.quality, e.decreased, e.hph, e.hch, e.hpb, e.hcb, e.hp, e.hc, e.base,
-    f.fixed_cents, v.variable_cents, f.cta_cents,
+    f.fixed_cents, v.variable_cents, ct.cta_cents,
     flatten([
       CASE WHEN c.entry_date IS NULL THEN [{'code': 'no_entry', 'message': 'no entry event stored: supplied from its first event, ' || strftime(c.since, '%Y-%m-%d')}] END,
       CASE WHEN c.exit_date < c.since THEN [{'code': 'exit_before_entry', 'message': 'the exit on ' || strftime(c.exit_date, '%Y-%m-%d') || ' comes before the entry on ' || strftime(c.since, '%Y-%m-%d')}] END,
       f.no_rate, f.bad_kva, f.no_cta, ep.unknown, si.problems,
       CASE WHEN e.quality = 'missing' THEN [{'code': 'missing_reading', 'message': 'no reading to bound the energy at ' || array_to_string(e.missing_at, ', ') || ' (Paris): energy and variable part not computed'}] END,
       CASE WHEN e.decreased THEN [{'code': 'index_decreased', 'message': 'an index went down between two bounds: energy and variable part not computed'}] END,
-      CASE WHEN v.classes_mismatch THEN [{'code': 'classes_do_not_match_fta', 'message': 'the readings'' classes do not fit ' || f.fta || ' (' || v.granularity || '): variable part not computed'}] END
+      CASE WHEN v.classes_mismatch THEN [{'code': 'classes_do_not_match_fta', 'message': 'the readings'' classes do not fit ' || v.mismatched || ': variable part not computed'}] END
     ]) AS problems,
     coalesce(array_to_string(ep.happened, '; '), 'no event in the month') AS note
   FROM months m JOIN contracts c USING (prm, contract)
-  LEFT JOIN fixed f USING (prm, contract) LEFT JOIN energy e USING (prm, contract) LEFT JOIN variable v USING (prm, contract)
+  LEFT JOIN fixed f USING (prm, contract) LEFT JOIN cta ct USING (prm, contract) LEFT JOIN energy e USING (prm, contract) LEFT JOIN variable v USING (prm, contract)
   LEFT JOIN event_problems ep USING (prm, contract) LEFT JOIN same_instant si USING (prm, contract)
   UNION ALL
   SELECT prm, NULL, fta, 0, NULL, [], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,

@@ -86,7 +86,7 @@ export interface Config {
   readonly logFormat: ParsedEnv['LOG_FORMAT'];
   /** WORKFLOW_BUNDLE_DIR, absolute: the worker runs the bundles built there; null: it bundles at start. */
   readonly workflowBundleDir: string | null;
-  /** DUCKDB_MEMORY_LIMIT: the worker's DuckDB memory limit, e.g. `256MB`. */
+  /** DUCKDB_MEMORY_LIMIT: the DuckDB memory limit of the worker and of `courant billing` and `perimeter`, e.g. `256MB`. */
   readonly duckdbMemoryLimit: string;
   /** DUCKDB_THREADS: the worker's DuckDB threads. */
   readonly duckdbThreads: number;

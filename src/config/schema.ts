@@ -154,7 +154,7 @@ export const loggingEnvSchema = z.object({
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** A directory of workflow bundles built ahead (`npm run build:bundle`); unset: bundled at start. */
   WORKFLOW_BUNDLE_DIR: z.string().min(1).optional(),
-  /** The worker's DuckDB memory limit; beyond it DuckDB spills to the scratch directory. */
+  /** The DuckDB memory limit of the worker and of `courant billing` and `perimeter`; beyond it DuckDB spills to the scratch directory. */
   DUCKDB_MEMORY_LIMIT: z
     .string()
     .regex(/^[1-9][0-9]*(MB|GB)$/, { message: 'a size such as 256MB or 2GB' })

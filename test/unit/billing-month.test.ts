@@ -213,6 +213,61 @@ describe('billing a month', () => {
     });
   });
 
+  it("levies the CTA on the month's fixed part, rounded once: the rate times the fixed part shown", async () => {
+    const flows = [
+      c15Flow([
+        event({ at: '2024-03-01T00:00:00+01:00', nature: 'MES', kva: 6 }),
+        event({ at: '2024-03-08T00:00:00+01:00', nature: 'MCT', kva: 9 }),
+      ]),
+    ];
+    const month = only((await bill('2024-03', flows)).contracts);
+    expect(month).toMatchObject({
+      periods: [
+        // 89.40 × 7 / 365 = 1.7145 → 1.71
+        { from: '2024-03-01', to: '2024-03-08', kva: 6, turpeFixedEur: 1.71 },
+        // 116.40 × 24 / 365 = 7.6537 → 7.65
+        { from: '2024-03-08', to: '2024-04-01', kva: 9, turpeFixedEur: 7.65 },
+      ],
+      turpeFixedEur: 9.36,
+      // 9.36 × 21.93 % = 2.0526 → 2.05 (not 0.38 + 1.68 = 2.06, each sub-period's rounded)
+      ctaEur: 2.05,
+    });
+  });
+
+  it('prices the energy before an FTA change read by the C15 with the FTA it was used under', async () => {
+    const flows = [
+      c15Flow([
+        event({ at: '2024-01-05T00:00:00+01:00', nature: 'MES', kva: 6 }),
+        event({
+          at: '2024-03-10T00:00:00+01:00',
+          nature: 'MCT',
+          fta: 'BTINFMU4',
+          kva: 6,
+          before: { HPH: 1100, HCH: 550, HPB: 0, HCB: 0 },
+          after: { HPH: 1100, HCH: 550, HPB: 0, HCB: 0 },
+        }),
+      ]),
+      r151({
+        '2024-02-29': { HPH: 1000, HCH: 500, HPB: 0, HCB: 0 },
+        '2024-03-31': { HPH: 1300, HCH: 650, HPB: 0, HCB: 0 },
+      }),
+    ];
+    const month = only((await bill('2024-03', flows)).contracts);
+    expect(month).toMatchObject({
+      fta: 'BTINFMU4',
+      periods: [
+        { from: '2024-03-01', to: '2024-03-10', fta: 'BTINFCU4' },
+        { from: '2024-03-10', to: '2024-04-01', fta: 'BTINFMU4' },
+      ],
+      energyKWh: { hph: 300, hch: 150 },
+      quality: 'real',
+      problems: [],
+      // 1–10 March under BTINFCU4: 100 × 6.67 + 50 × 4.56 = 667 + 228 = 895 c€;
+      // 10–31 March under BTINFMU4: 200 × 6.12 + 100 × 4.24 = 1224 + 424 = 1648 c€; 2543 c€
+      turpeVariableEur: 25.43,
+    });
+  });
+
   it('marks a month missing a bound reading as missing, never guessed, and still bills its fixed part', async () => {
     const flows = [
       c15Flow([

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { billMonth, writeBillingParquet, type BillingMonth } from '../../billing/billing.js';
+import { writeBillingParquet, writtenContracts, type ContractMonth } from '../../billing/billing.js';
 import { eventsSql, perimeterSql } from '../../billing/contracts-sql.js';
 import { loadRates } from '../../billing/rates.js';
 import { storedBillingTables } from '../../billing/stored-tables.js';
@@ -19,7 +19,7 @@ import { billingKeys } from '../../workflow-safe/keys.js';
 import { isPartitionDate, nextDate, previousDate } from '../../workflow-safe/partition.js';
 import { datesOfMonth, isMonth } from '../../workflow-safe/periods.js';
 import { z } from 'zod';
-import type { CommandContext } from '../context.js';
+import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { csvText, textTable } from '../text-table.js';
 
@@ -55,7 +55,7 @@ async function withBillingDb<T>(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-billing-'));
   const storage = await createStorage(context.config);
   try {
-    const instance = await openDuckDb({ tempDirectory: dir });
+    const instance = await openDuckDb({ tempDirectory: dir, memoryLimit: context.config.duckdbMemoryLimit });
     const db = await instance.connect();
     try {
       return await work({ objects: storage.objects, dir, db });
@@ -69,9 +69,36 @@ async function withBillingDb<T>(
   }
 }
 
+const written = (out: OutputStream, text: string) =>
+  new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
+
+/**
+ * Writes the month as `JSON.stringify({ month, contracts }, null, 2)` would, a batch of contracts at
+ * a time, waiting for the stream to take each: a month of any size in bounded memory.
+ */
+async function writeMonthJson(
+  out: OutputStream,
+  month: string,
+  batches: AsyncIterable<readonly ContractMonth[]>,
+): Promise<{ contracts: number; problems: number }> {
+  await written(out, `{\n  "month": ${JSON.stringify(month)},\n  "contracts": [`);
+  let contracts = 0;
+  let problems = 0;
+  for await (const batch of batches) {
+    const text = batch.map(
+      (c, i) => `${contracts + i === 0 ? '' : ','}\n    ${JSON.stringify(c, null, 2).replaceAll('\n', '\n    ')}`,
+    );
+    contracts += batch.length;
+    problems += batch.filter((c) => c.problems.length > 0).length;
+    await written(out, text.join(''));
+  }
+  await written(out, `${contracts === 0 ? ']' : '\n  ]'}\n}\n`);
+  return { contracts, problems };
+}
+
 const perimeterRowsSchema = z.array(z.object({ prm: z.string(), contract: z.string(), since: z.string() }));
 
-function billingText(month: BillingMonth, format: 'table' | 'csv'): string {
+function billingText(contracts: readonly ContractMonth[], format: 'table' | 'csv'): string {
   const header = [
     'prm',
     'contract',
@@ -88,7 +115,7 @@ function billingText(month: BillingMonth, format: 'table' | 'csv'): string {
     'problems',
     'note',
   ];
-  const rows = month.contracts.map((c) => [
+  const rows = contracts.map((c) => [
     c.prm,
     c.contract,
     c.fta,
@@ -154,21 +181,20 @@ export function registerBillingCommands(program: Command, context: () => Command
       const days = datesOfMonth(month);
       const first = days[0] ?? `${month}-01`;
       const last = days[days.length - 1] ?? first;
-      const billed = await withBillingDb(ctx, async ({ objects, dir, db }) => {
+      const { contracts, problems } = await withBillingDb(ctx, async ({ objects, dir, db }) => {
         const tables = await storedBillingTables(objects, dir, nextDate(last), [previousDate(first), ...days]);
-        const input = { month, prms, ...tables };
-        if (prms.length === 0) {
-          const target = path.join(dir, 'billing_elements.parquet');
-          await writeBillingParquet(db, rates, input, target);
-          await objects.putFile(billingKeys.month(month), target);
-        }
-        return billMonth(db, rates, input);
+        const target = path.join(dir, 'billing_elements.parquet');
+        await writeBillingParquet(db, rates, { month, prms, ...tables }, target);
+        if (prms.length === 0) await objects.putFile(billingKeys.month(month), target);
+        const batches = writtenContracts(db, target);
+        if (format === 'json') return writeMonthJson(ctx.out, month, batches);
+        const all: ContractMonth[] = [];
+        for await (const batch of batches) all.push(...batch);
+        ctx.out.write(billingText(all, format));
+        return { contracts: all.length, problems: all.filter((c) => c.problems.length > 0).length };
       });
-      if (format === 'json') ctx.out.write(`${JSON.stringify(billed, null, 2)}\n`);
-      else ctx.out.write(billingText(billed, format));
-      const problems = billed.contracts.filter((c) => c.problems.length > 0).length;
       ctx.err.write(
-        `billing ${month}: ${billed.contracts.length} contract${billed.contracts.length === 1 ? '' : 's'}, ${problems} with problems` +
+        `billing ${month}: ${contracts} contract${contracts === 1 ? '' : 's'}, ${problems} with problems` +
           `${prms.length === 0 ? ` → ${billingKeys.month(month)}` : ''}\n`,
       );
     });

@@ -1,0 +1,137 @@
+/**
+ * The billing scenario as courant stores it once the flows are ingested: under `dataDir` (a local
+ * store), `processed/enedis/dt=D/contract_events.parquet` and `index_readings.parquet` with the
+ * columns, types, keys and row order of the Enedis day transform (`day-transform.ts`), written by
+ * DuckDB from the flow tables (`flow-tables.ts`) rather than by parsing 5 GB of XML:
+ *
+ * - an event is on the day its instant closes: C15 `Date_Evenement` D is read as 00:00 Paris on D,
+ *   stored on D − 1, with its readings (`flow` C15, `qualification` before/after) beside it;
+ * - an R151 reading of `Date_Releve` D is the index at 00:00 Paris on D + 1, stored on D, one row
+ *   per distributor class plus the supplier register (`INCONNU`, flagged) the XML also carries.
+ *
+ * `small` scenarios billed from these tables and from their ingested XML give the same JSON (the
+ * bench checks it).
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { sqlString } from '../../src/duckdb/columns.js';
+import { EVENT_COLUMNS, EVENT_TABLE, INDEX_COLUMNS, INDEX_TABLE } from '../../src/datasets/enedis/day-transform.js';
+import { ROW_GROUP_SIZE } from '../../src/datasets/enedis/turns.js';
+import { PARTITION_TIMEZONE } from '../../src/workflow-safe/partition.js';
+
+const ZONE = sqlString(PARTITION_TIMEZONE);
+const CADRANS = ['base', 'hp', 'hc', 'hph', 'hch', 'hpb', 'hcb'] as const;
+const C15_FILE = `'raw/enedis/drops/c15.xml'`;
+const R151_FILE = `'raw/enedis/drops/r151.xml'`;
+
+/** The C15 events with their Paris day, as the transform reads them. */
+const EVENTS = (c15: string) => `
+  SELECT *, row_number() OVER (ORDER BY pdl, date_evenement, evenement_declencheur)::INTEGER AS line,
+    (date_evenement AT TIME ZONE ${ZONE})::DATE AS event_date,
+    timezone(${ZONE}, event_date::TIMESTAMP) AS event_at,
+    event_date - 1 AS dt
+  FROM read_parquet(${sqlString(c15)})`;
+
+const sideReadings = (side: 'avant' | 'apres', qualification: 'before' | 'after') =>
+  CADRANS.map(
+    (
+      c,
+    ) => `SELECT pdl AS prm, 'C15' AS flow, event_at AS reading_at, 'distributor' AS class_kind, '${c.toUpperCase()}' AS class,
+      id_calendrier_distributeur AS calendar, ${side}_index_${c}_kwh AS index_kwh,
+      CASE ${side}_nature_index WHEN 'REEL' THEN 'real' WHEN 'ESTIME' THEN 'estimated' ELSE lower(${side}_nature_index) END AS nature,
+      false AS flagged, '${qualification}' AS qualification, evenement_declencheur AS event, ${C15_FILE} AS file, line, dt
+    FROM events WHERE ${side}_index_${c}_kwh IS NOT NULL`,
+  ).join(' UNION ALL ');
+
+/** The R151 readings, numbered in file order. */
+const R151 = (r151: string) =>
+  `SELECT *, row_number() OVER (ORDER BY pdl, date_releve)::INTEGER AS line FROM read_parquet(${sqlString(r151)})`;
+
+const R151_ROWS = [
+  ...CADRANS.map(
+    (c) => `SELECT pdl AS prm, 'R151' AS flow, timezone(${ZONE}, (date_releve + 1)::TIMESTAMP) AS reading_at,
+        'distributor' AS class_kind, '${c.toUpperCase()}' AS class, id_calendrier_distributeur AS calendar,
+        index_${c}_kwh AS index_kwh, NULL AS nature, false AS flagged, NULL AS qualification, NULL AS event,
+        ${R151_FILE} AS file, line, date_releve AS dt
+      FROM r151 WHERE index_${c}_kwh IS NOT NULL`,
+  ),
+  `SELECT pdl, 'R151', timezone(${ZONE}, (date_releve + 1)::TIMESTAMP), 'supplier', 'INCONNU', 'FC022034',
+       ${CADRANS.map((c) => `coalesce(index_${c}_kwh, 0)`).join(' + ')}, NULL, true, NULL, NULL, ${R151_FILE}, line, date_releve
+     FROM r151`,
+].join(' UNION ALL ');
+
+async function days(db: DuckDBConnection, table: string): Promise<string[]> {
+  const rows = (await db.runAndReadAll(`SELECT DISTINCT strftime(dt, '%Y-%m-%d') FROM ${table} ORDER BY 1`)).getRows();
+  return rows.map((row) => String(row[0]));
+}
+
+async function writeDays(
+  db: DuckDBConnection,
+  dataDir: string,
+  table: string,
+  name: string,
+  select: string,
+  order: string,
+) {
+  const dates = await days(db, table);
+  for (const date of dates) {
+    const dir = path.join(dataDir, 'processed', 'enedis', `dt=${date}`);
+    await mkdir(dir, { recursive: true });
+    await db.run(
+      `COPY (SELECT ${select} FROM ${table} WHERE dt = DATE '${date}' ORDER BY ${order})
+       TO ${sqlString(path.join(dir, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
+    );
+  }
+  return dates.length;
+}
+
+/** Writes the stored tables of `tables` into `dataDir` (emptied first); returns how many days of each. */
+export async function writeStoredTables(
+  tables: { readonly c15Events: string; readonly r151Readings: string },
+  dataDir: string,
+): Promise<{ eventDays: number; readingDays: number }> {
+  await rm(dataDir, { recursive: true, force: true });
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const db = await instance.connect();
+  try {
+    await db.run(`CREATE TEMP TABLE events AS ${EVENTS(tables.c15Events)}`);
+    await db.run(`CREATE TEMP TABLE r151 AS ${R151(tables.r151Readings)}`);
+    const readingsCount = CADRANS.map(
+      (c) => `(avant_index_${c}_kwh IS NOT NULL)::INTEGER + (apres_index_${c}_kwh IS NOT NULL)::INTEGER`,
+    );
+    await db.run(
+      `CREATE TEMP TABLE stored_events AS SELECT pdl AS prm, ref_situation_contractuelle AS contract, evenement_declencheur AS event,
+         event_at, event_date, etat_contractuel AS state, formule_tarifaire_acheminement AS fta,
+         puissance_souscrite_kva::DECIMAL(9, 3) AS kva, printf('%.1f', puissance_souscrite_kva) AS kva_text,
+         id_calendrier_distributeur AS calendar, segment_clientele AS segment, (${readingsCount.join(' + ')})::INTEGER AS readings,
+         ${C15_FILE} AS file, line, dt
+       FROM events`,
+    );
+    // Sorted by day: each day's COPY then reads only that day's row groups.
+    await db.run(
+      `CREATE TEMP TABLE stored_readings AS SELECT * FROM (${sideReadings('avant', 'before')}
+       UNION ALL ${sideReadings('apres', 'after')} UNION ALL ${R151_ROWS}) ORDER BY dt, prm`,
+    );
+    const eventDays = await writeDays(
+      db,
+      dataDir,
+      'stored_events',
+      EVENT_TABLE,
+      EVENT_COLUMNS.join(', '),
+      'prm, event_at, contract, event, line',
+    );
+    const readingDays = await writeDays(
+      db,
+      dataDir,
+      'stored_readings',
+      INDEX_TABLE,
+      INDEX_COLUMNS.join(', '),
+      `prm, reading_at, flow, class_kind, calendar, class, qualification = 'after'`,
+    );
+    return { eventDays, readingDays };
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
