@@ -231,7 +231,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   }
   try {
     while (rangeDataset !== null && pending.length > 0 && !timeToContinue()) {
-      const size = input.rangeDays ?? DAYS_PER_RANGE;
+      const size = Math.min(input.rangeDays ?? DAYS_PER_RANGE, daysPerRun - startedThisRun);
       await condition(() => !paused && runsInFlight < input.parallel);
       const next = pending.splice(0, rangesOf(pending.slice(0, size), size)[0]?.length ?? 1);
       const checked = recheck ? await stillPlanned(next) : { run: next, running: [] };

@@ -4,6 +4,8 @@
  * record as `daily/{date}` gives them, and a day at fault failing alone, then run as `daily/{date}`.
  */
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
@@ -160,5 +162,11 @@ describe('courant backfill in ranges', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/planned\s+2/);
     expect(again.stdout).toMatch(/succeeded\s+2/);
+    if (process.env.RECORD_HISTORIES === '1') {
+      const range = harness.client.workflow.getHandle(workflowIds.range('eco2mix', '2021-12-18', '2021-12-27'));
+      await writeFile('test/replay/histories/range-run-day-failed.json', historyToJSON(await range.fetchHistory()));
+      const backfill = harness.client.workflow.getHandle(workflowIds.backfill('faults'));
+      await writeFile('test/replay/histories/backfill-ranged.json', historyToJSON(await backfill.fetchHistory()));
+    }
   });
 });
