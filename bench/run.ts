@@ -7,7 +7,8 @@
  *   options: --out FILE, --runs N, --skip-transform, --skip-orchestration, --backfill-driver client,
  *            --day-runs N, --backfill-days N, --parallel 1,4,8,16 (the orchestration part's sizes),
  *            --profile-backfill DIR (the backfill workers under --cpu-prof), --skip-ten-years,
- *            --skip-quality (no anomaly-detection figures), --skip-cost (no cost model of a day)
+ *            --skip-quality (no anomaly-detection figures), --skip-cost (no cost model of a day),
+ *            --per-day (the backfill workflow runs every day as daily/{date}, never in ranges)
  */
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     'skip-ten-years': { type: 'boolean', default: false },
     'skip-quality': { type: 'boolean', default: false },
     'skip-cost': { type: 'boolean', default: false },
+    'per-day': { type: 'boolean', default: false },
   },
 });
 const smoke = values.smoke ?? false;
@@ -257,6 +259,7 @@ async function main(): Promise<void> {
             ? [1, 4]
             : [1, 4, 8, 16],
         backfillDriver: driver,
+        perDay: values['per-day'] ?? false,
         ...(smoke ? {} : { profileDir: path.join(profileDir, 'worker') }),
         ...(values['profile-backfill'] ? { backfillProfileDir: path.resolve(values['profile-backfill']) } : {}),
         log,

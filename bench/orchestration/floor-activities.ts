@@ -68,7 +68,8 @@ const recheck = z.object({ dates: z.array(z.string()) });
 
 /**
  * The stand-in activities: every activity a day and a backfill of days run, answering at once. The
- * day's datasets are eCO2mix alone; a backfill's plan is every day of its range.
+ * day's datasets are eCO2mix alone; a backfill's plan is every day of its range, run per day (no
+ * dataset of the floor runs in ranges: the range stages have no stand-ins yet).
  */
 export function floorActivities(): Record<string, (input: unknown) => Promise<unknown>> {
   const results = dayResults();
@@ -98,6 +99,9 @@ export function floorActivities(): Record<string, (input: unknown) => Promise<un
     planBackfill(input) {
       const { from, to } = backfillPlan.parse(input);
       return Promise.resolve(datesInRange(from, to));
+    },
+    rangeDataset() {
+      return Promise.resolve(null);
     },
     recheckBackfillDays(input) {
       return Promise.resolve({ run: recheck.parse(input).dates, skipped: [] });

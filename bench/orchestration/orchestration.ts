@@ -32,6 +32,8 @@ export interface OrchestrationOptions {
   /** When set, one more backfill of ten years of days (3,650) at this parallelism. */
   readonly tenYearsParallel?: number;
   readonly backfillDriver: BackfillDriver;
+  /** The backfill workflow runs every day through `daily/{date}` (`--per-day`), never in ranges. */
+  readonly perDay?: boolean;
   /** When set, a few more days run afterwards on a worker under --cpu-prof writing here. */
   readonly profileDir?: string;
   /** When set, the backfill workers run under --cpu-prof writing here. */
@@ -213,7 +215,13 @@ async function backfillAt(
       const started = performance.now();
       let succeeded = 0;
       if (options.backfillDriver === 'workflow') {
-        const input = { from: days[0] ?? '', to: days.at(-1) ?? '', mode: 'all', parallel } as const;
+        const input = {
+          from: days[0] ?? '',
+          to: days.at(-1) ?? '',
+          mode: 'all',
+          parallel,
+          ...(options.perDay ? { perDay: true } : {}),
+        } as const;
         const handle = await startBackfill(stack.client, input, `bench-${parallel}-${Date.now()}`, taskQueue);
         succeeded = (await handle.result()).succeeded;
       } else {

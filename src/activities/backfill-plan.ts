@@ -43,11 +43,13 @@ export function createBackfillPlanActivities(deps: ActivityDeps) {
    * Splits planned days into those still to run (still selected by the mode, or running elsewhere)
    * and those another run has finished since the plan. Read-only.
    */
-  async function recheckBackfillDays(input: RecheckBackfillDaysInput): Promise<{ run: string[]; skipped: string[] }> {
+  async function recheckBackfillDays(
+    input: RecheckBackfillDaysInput,
+  ): Promise<{ run: string[]; skipped: string[]; running?: string[] }> {
     const sorted = [...input.dates].sort();
     const from = sorted[0];
     const to = sorted.at(-1);
-    if (from === undefined || to === undefined) return { run: [], skipped: [] };
+    if (from === undefined || to === undefined) return { run: [], skipped: [], running: [] };
     const datasets = input.datasets ?? dailyDatasetNames(deps.datasets, from);
     const runs = await deps.records.listDayStatuses({ from, to, datasets });
     return stillToRun(input.dates, datasets, runs, input.mode);

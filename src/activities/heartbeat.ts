@@ -10,6 +10,19 @@ import { storageMisconfiguration, type LocalRoot } from '../faults/storage-misco
 
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
+/** The progress an activity last reported, sent again by its periodic heartbeats. */
+const lastProgress = new WeakMap<Context, unknown>();
+
+/**
+ * Reports the activity's progress as its heartbeat details: a retry of the activity reads them
+ * back (`Context.current().info.heartbeatDetails`) and skips what was done.
+ */
+export function heartbeatProgress(details: unknown): void {
+  const context = Context.current();
+  lastProgress.set(context, details);
+  context.heartbeat(details);
+}
+
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 
 function classified(error: unknown, roots: readonly LocalRoot[]): unknown {
@@ -28,7 +41,7 @@ function classified(error: unknown, roots: readonly LocalRoot[]): unknown {
 function heartbeating<F extends AnyActivity>(activity: F, roots: readonly LocalRoot[]): F {
   const wrapped = async (...args: Parameters<F>) => {
     const context = Context.current();
-    const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+    const timer = setInterval(() => context.heartbeat(lastProgress.get(context)), HEARTBEAT_INTERVAL_MS);
     try {
       return await activity(...args);
     } catch (error) {

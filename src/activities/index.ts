@@ -12,6 +12,8 @@ import { createMetricsActivities } from './metrics.js';
 import { createPeriodReportActivities } from './period-reports.js';
 import { createPlanActivities } from './plan.js';
 import { createQualityActivities } from './quality.js';
+import { createRangeRecordActivities } from './range-records.js';
+import { createRangeStageActivities } from './range-stages.js';
 import { createReportActivities } from './report.js';
 import { createRevisedDaysActivities } from './revised-days.js';
 import { createSftpActivities } from './sftp-pickup.js';
@@ -34,6 +36,8 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createMetricsActivities(deps),
       ...createQualityActivities(deps),
       ...createReportActivities(deps),
+      ...createRangeStageActivities(deps),
+      ...createRangeRecordActivities(deps),
       ...createImportActivities(deps),
       ...createPeriodReportActivities(deps, temporal),
       ...createRevisedDaysActivities(deps),

@@ -36,7 +36,7 @@ export function tableOf(processedKey: string): string {
 }
 
 /** The metrics an import's pass computed on exactly these tables' bytes (day-outputs.ts), else null. */
-async function recordedMetrics(
+export async function recordedMetrics(
   deps: ActivityDeps,
   input: ComputeMetricsInput,
   tableFiles: ReadonlyArray<{ table: string; local: string }>,

@@ -82,5 +82,19 @@ export function createPlanActivities(deps: ActivityDeps) {
     return Promise.resolve(dailyDatasetNames(deps.datasets, input.date));
   }
 
-  return { planDay, dailyDatasets };
+  /**
+   * The dataset a backfill of `datasets` (else of those a day runs) runs in ranges: its one dataset,
+   * when that dataset has the `ranged-runs` capability; else null (its days run per day).
+   */
+  function rangeDataset(input: {
+    readonly date: string;
+    readonly datasets?: readonly string[];
+  }): Promise<string | null> {
+    const datasets = input.datasets ?? dailyDatasetNames(deps.datasets, input.date);
+    const [only] = datasets;
+    const ranged = datasets.length === 1 && only !== undefined && deps.datasets.capability('ranged-runs', only);
+    return Promise.resolve(ranged ? only : null);
+  }
+
+  return { planDay, dailyDatasets, rangeDataset };
 }

@@ -36,7 +36,7 @@ export interface TransformDayOutput {
  * once for all the days it covers), the options it was given, the slot a snapshot was taken in.
  * Downloads have none of these (their meta is not read).
  */
-async function factsOf(
+export async function factsOf(
   deps: ActivityDeps,
   file: InputFile,
   date: string,

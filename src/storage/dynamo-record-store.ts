@@ -10,6 +10,7 @@
  * as in local mode. Reads are strongly consistent; queries follow every page.
  */
 import {
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   CreateTableCommand,
   DescribeTableCommand,
@@ -20,10 +21,12 @@ import {
   UpdateItemCommand,
   waitUntilTableExists,
   type AttributeValue,
+  type WriteRequest,
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DayStatus } from '../workflow-safe/backfill.js';
 import {
   dayRunSchema,
@@ -57,6 +60,8 @@ export interface DynamoRecordStoreOptions {
   readonly datasets: readonly string[];
 }
 
+/** Items in one BatchWriteItem: DynamoDB's limit. */
+const BATCH_WRITE_ITEMS = 25;
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
 
 /** Date order, then dataset within a date: the order every listing of day runs returns. */
@@ -176,6 +181,13 @@ export class DynamoRecordStore implements RecordStore {
     }
   }
 
+  async putDayRuns(runs: readonly DayRun[]): Promise<void> {
+    await this.putItems(
+      this.tables.day_runs,
+      runs.map((run) => ({ ...run })),
+    );
+  }
+
   async getDayRun(dataset: string, date: string): Promise<DayRun | null> {
     const item = await this.getItem(this.tables.day_runs, { dataset, date });
     return item ? dayRunSchema.parse(item) : null;
@@ -230,6 +242,17 @@ export class DynamoRecordStore implements RecordStore {
       date: record.date,
       metrics: JSON.stringify(record.metrics),
     });
+  }
+
+  async putMetricsRecords(records: readonly MetricsRecord[]): Promise<void> {
+    await this.putItems(
+      this.tables.metrics,
+      records.map((record) => ({
+        dataset: record.dataset,
+        date: record.date,
+        metrics: JSON.stringify(record.metrics),
+      })),
+    );
   }
 
   async getMetrics(dataset: string, date: string): Promise<MetricsRecord | null> {
@@ -288,6 +311,22 @@ export class DynamoRecordStore implements RecordStore {
   private async getItem(TableName: string, key: Record<string, string>): Promise<Record<string, unknown> | null> {
     const out = await this.client.send(new GetItemCommand({ TableName, Key: marshall(key), ConsistentRead: true }));
     return out.Item ? unmarshall(out.Item) : null;
+  }
+
+  /** Items put BATCH_WRITE_ITEMS at a time; what DynamoDB leaves unprocessed is sent again, after a growing pause. */
+  private async putItems(TableName: string, items: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS) {
+      let requests: Record<string, WriteRequest[]> = {
+        [TableName]: items
+          .slice(i, i + BATCH_WRITE_ITEMS)
+          .map((item) => ({ PutRequest: { Item: marshall(item, MARSHALL) } })),
+      };
+      for (let retry = 0; Object.keys(requests).length > 0; retry += 1) {
+        if (retry > 0) await sleep(Math.min(50 * 2 ** retry, 2_000));
+        const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: requests }));
+        requests = out.UnprocessedItems ?? {};
+      }
+    }
   }
 
   private async putItem(TableName: string, item: Record<string, unknown>): Promise<void> {

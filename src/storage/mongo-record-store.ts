@@ -225,6 +225,23 @@ export class MongoRecordStore implements RecordStore {
     }
   }
 
+  async putDayRuns(runs: readonly DayRun[]): Promise<void> {
+    if (runs.length === 0) return;
+    await this.dayRuns.bulkWrite(
+      runs.map((run) => ({
+        replaceOne: { filter: { _id: dayKey(run.dataset, run.date) }, replacement: { ...run }, upsert: true },
+      })),
+      { ordered: false },
+    );
+    await this.dayStatuses.bulkWrite(
+      runs.map((run) => {
+        const { _id, ...status } = statusDocument(run);
+        return { replaceOne: { filter: { _id }, replacement: status, upsert: true } };
+      }),
+      { ordered: false },
+    );
+  }
+
   async getDayRun(dataset: string, date: string): Promise<DayRun | null> {
     const doc = await this.dayRuns.findOne({ _id: dayKey(dataset, date) });
     return doc ? dayRunSchema.parse(doc) : null;
@@ -271,6 +288,16 @@ export class MongoRecordStore implements RecordStore {
 
   async upsertMetrics(record: MetricsRecord): Promise<void> {
     await this.metrics.replaceOne({ _id: dayKey(record.dataset, record.date) }, { ...record }, { upsert: true });
+  }
+
+  async putMetricsRecords(records: readonly MetricsRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.metrics.bulkWrite(
+      records.map((record) => ({
+        replaceOne: { filter: { _id: dayKey(record.dataset, record.date) }, replacement: { ...record }, upsert: true },
+      })),
+      { ordered: false },
+    );
   }
 
   async getMetrics(dataset: string, date: string): Promise<MetricsRecord | null> {

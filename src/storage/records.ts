@@ -91,12 +91,19 @@ export interface RecordStore {
    * patch that carries `attempt` never replaces a record with a higher attempt. Returns whether it wrote.
    */
   upsertDayRun(patch: DayRunPatch, options?: { onlyIfRunId?: string }): Promise<boolean>;
+  /**
+   * Replaces the whole records of many days (a ranged run's days, owned by it) in bulk writes, with
+   * their statuses: a write per batch of days, never one per day. Unconditional: the caller owns them.
+   */
+  putDayRuns(runs: readonly DayRun[]): Promise<void>;
   getDayRun(dataset: string, date: string): Promise<DayRun | null>;
   /** Every day run in [from, to] (all pages), ordered by date then dataset. */
   listDayRuns(query: DayRunQuery): Promise<DayRun[]>;
   /** The status of each day run of the range, without the rest of its record: what lists of many days need. */
   listDayStatuses(query: DayRunQuery): Promise<DayStatus[]>;
   upsertMetrics(record: MetricsRecord): Promise<void>;
+  /** Replaces the metrics records of many days in bulk writes. */
+  putMetricsRecords(records: readonly MetricsRecord[]): Promise<void>;
   getMetrics(dataset: string, date: string): Promise<MetricsRecord | null>;
   upsertReport(record: ReportRecord): Promise<void>;
   getReport(period: string): Promise<ReportRecord | null>;

@@ -13,8 +13,15 @@ export interface BackfillInput {
   readonly mode: BackfillMode;
   /** Days in flight at most. */
   readonly parallel: number;
-  /** Days started by one run before it continues as new (default 150). */
+  /** Days started by one run of the backfill workflow before it continues as new (default 1 000). */
   readonly daysPerRun?: number;
+  /**
+   * Consecutive days of a dataset that runs in ranges run together as one `range/{dataset}/{from}..{to}`
+   * (`courant backfill --days-per-run`); absent: the default of the backfill workflow.
+   */
+  readonly rangeDays?: number;
+  /** Every day through its own `daily/{date}`, as before ranged runs (`--per-day`). */
+  readonly perDay?: boolean;
   /** Carried across continue-as-new; absent on the first run. */
   readonly carried?: BackfillCarried;
   /** An imported file: the plan is the days it covers, and their rows come from it (`courant import`). */
@@ -90,16 +97,20 @@ export function planDays(
 /**
  * The planned days that still need this backfill, re-checked just before they start: those the
  * mode still selects, and those running elsewhere (the backfill then attaches to the run in
- * flight). The others were finished by another run since the plan was made.
+ * flight; they are also listed as `running`). The others were finished by another run since the plan was made.
  */
 export function stillToRun(
   dates: readonly string[],
   datasets: readonly string[],
   records: readonly DayStatus[],
   mode: BackfillMode,
-): { run: string[]; skipped: string[] } {
+): { run: string[]; skipped: string[]; running: string[] } {
   const selected = new Set(planDays(dates, datasets, records, mode));
   const running = new Set(records.filter((r) => r.status === 'running').map((r) => r.date));
   const run = dates.filter((date) => selected.has(date) || running.has(date));
-  return { run, skipped: dates.filter((date) => !run.includes(date)) };
+  return {
+    run,
+    skipped: dates.filter((date) => !run.includes(date)),
+    running: run.filter((date) => running.has(date)),
+  };
 }

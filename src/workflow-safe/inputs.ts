@@ -4,6 +4,7 @@
  */
 import { isDatasetName, type DatasetName } from './datasets.js';
 import { BACKFILL_MODES, type BackfillInput, type BackfillMode } from './backfill.js';
+import { rangesOf, type RangeRunInput } from './ranges.js';
 import { SHA256_PATTERN, type ImportRef } from './imports.js';
 import type { DayIngestionInput, IngestDropInput } from './ingest.js';
 import { isPartitionDate } from './partition.js';
@@ -116,6 +117,16 @@ export function checkDatasetDayInput(input: unknown): DatasetDayInput {
   };
 }
 
+/** A ranged run: a dataset, consecutive days in order (at least one), the run's kind. */
+export function checkRangeRunInput(input: unknown): RangeRunInput {
+  const r = record(input, 'rangeRun');
+  if (!Array.isArray(r.dates) || r.dates.length === 0) throw new InvalidInputError('dates must be a non-empty list');
+  const dates = r.dates.map(date);
+  if (rangesOf(dates, dates.length).length !== 1)
+    throw new InvalidInputError(`dates must be consecutive days in order, got ${dates.join(', ')}`);
+  return { dataset: dataset(r.dataset), dates, runKind: runKind(r.runKind), ...backfillId(r.backfillId) };
+}
+
 /** An ingestion of one inbox file: its dataset, its key under `inbox/{dataset}/`, string options. */
 export function checkIngestDropInput(input: unknown): IngestDropInput {
   const r = record(input, 'ingestDrop');
@@ -163,10 +174,18 @@ export function checkBackfillInput(input: unknown): BackfillInput {
   if (daysPerRun !== undefined && (typeof daysPerRun !== 'number' || !Number.isInteger(daysPerRun) || daysPerRun < 1)) {
     throw new InvalidInputError(`daysPerRun must be a whole number of at least 1, got ${JSON.stringify(daysPerRun)}`);
   }
+  const rangeDays = r.rangeDays;
+  if (rangeDays !== undefined && (typeof rangeDays !== 'number' || !Number.isInteger(rangeDays) || rangeDays < 1)) {
+    throw new InvalidInputError(`rangeDays must be a whole number of at least 1, got ${JSON.stringify(rangeDays)}`);
+  }
+  if (r.perDay !== undefined && typeof r.perDay !== 'boolean')
+    throw new InvalidInputError(`perDay must be true or false, got ${JSON.stringify(r.perDay)}`);
   return {
     from,
     to,
     mode: r.mode as BackfillMode,
+    ...(rangeDays !== undefined ? { rangeDays } : {}),
+    ...(r.perDay === true ? { perDay: true } : {}),
     parallel,
     ...(daysPerRun !== undefined ? { daysPerRun } : {}),
     ...(Array.isArray(r.datasets) ? { datasets: [...new Set(r.datasets.map(dataset))] } : {}),

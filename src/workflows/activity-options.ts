@@ -22,6 +22,14 @@ const ACTIVITY_POLICIES = {
     options: { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds' },
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
   },
+  /**
+   * A stage of a ranged run over all its days (downloads, a transform or metrics pass, the checks):
+   * minutes for many days, heartbeating; a transient fault retries it, skipping the days it finished.
+   */
+  rangeStage: {
+    options: { startToCloseTimeout: '1 hour', heartbeatTimeout: '1 minute' },
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
+  },
   /** A day's report across datasets: quick, retried while a store does not answer. */
   dayReport: {
     options: { startToCloseTimeout: '2 minutes', heartbeatTimeout: '30 seconds' },

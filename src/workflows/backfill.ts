@@ -2,8 +2,10 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
+  executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -13,12 +15,15 @@ import type { Activities } from '../activities/index.js';
 import { activityOptions, localActivityOptions } from './activity-options.js';
 import type { BackfillCarried, BackfillInput, BackfillSummary, FailedDay } from '../workflow-safe/backfill.js';
 import type { ImportRef } from '../workflow-safe/imports.js';
-import { backfillTaskQueue } from '../workflow-safe/keys.js';
+import { backfillTaskQueue, workflowIds } from '../workflow-safe/keys.js';
 import { checkBackfillInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { pauseSignal, progressQuery, resumeSignal } from '../workflow-safe/backfill-messages.js';
 import { describeFailure } from './failure-messages.js';
 import { monthOf } from '../workflow-safe/periods.js';
+import { rangesOf, type RangeRunOutput } from '../workflow-safe/ranges.js';
+import { BackfillId, PipelineStageAttribute, RunKindAttribute } from '../workflow-safe/search-attributes.js';
+import { rangeRun } from './range-run.js';
 import { runDay } from './run-day.js';
 
 /** Planning reads the day records once per backfill. */
@@ -37,6 +42,12 @@ const passes = proxyActivities<Activities>(activityOptions('importPasses'));
  * 16: 8.47 and 8.99 days/s against 7.13 and 8.48 with 150-day runs, two pairs of runs).
  */
 const DAYS_PER_RUN = 1_000;
+
+/** Patch: the days of a dataset that runs in ranges run as `range/{dataset}/{from}..{to}` (runs started before: per day). */
+export const RANGED_RUNS = 'backfill-ranged-runs';
+
+/** Consecutive days in one ranged run by default (`--days-per-run`): bench/RESULTS.md, "Ranged runs". */
+export const DAYS_PER_RANGE = 16;
 
 /**
  * Transforms the days of an import this run will start in ranges of many days (`transformImportDays`):
@@ -63,7 +74,10 @@ async function transformImportDays(importRef: ImportRef, dates: string[]): Promi
  * a day another run finished since the plan is skipped and counted (`skipped`), a day running
  * elsewhere is attached to, so overlapping backfills run each day once. The month reports of its days are
  * asked for once per batch (before continuing as new, at the end, and when cancelled) rather than
- * by each day. An import first transforms the days of each run in ranges of many days. Continues
+ * by each day. An import first transforms the days of each run in ranges of many days. A backfill of
+ * one dataset that runs in ranges (patch `backfill-ranged-runs`, unless `perDay`) runs its consecutive
+ * planned days `rangeDays` at a time as `range/{dataset}/{from}..{to}` (`rangeRun`), `parallel` runs in
+ * flight, and each day a range failed through `daily/{date}`. Continues
  * as new every 1 000 days, or sooner when the server suggests it. Completes with a summary, failed
  * days included (each failed day is also a Failed `daily/{date}` for operators).
  */
@@ -127,6 +141,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   const launch = (date: string) => {
     running.add(date);
     startedThisRun += 1;
+    runsInFlight += 1;
     void runDay({
       date,
       runKind: 'backfill',
@@ -140,19 +155,70 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       .catch((error: unknown) => void failed.push({ date, message: describeFailure(error).message }))
       .finally(() => {
         running.delete(date);
+        runsInFlight -= 1;
         months.add(monthOf(date));
       });
   };
 
+  // Ranged runs: the backfill's one dataset runs in ranges, so each range's days are whole days (a
+  // day's report spans the day's datasets); the failed days of a range then run per day.
+  const rangeDataset =
+    !input.perDay && !input.importRef && patched(RANGED_RUNS)
+      ? await local.rangeDataset({ date: input.from, ...(input.datasets ? { datasets: input.datasets } : {}) })
+      : null;
+  /** Ranges and days in flight, in ranged runs: `parallel` bounds them. */
+  let runsInFlight = 0;
+  const launchRange = (dataset: string, dates: readonly string[]) => {
+    const from = dates[0] ?? '';
+    const to = dates.at(-1) ?? '';
+    for (const date of dates) running.add(date);
+    startedThisRun += dates.length;
+    runsInFlight += 1;
+    void executeChild(rangeRun, {
+      workflowId: workflowIds.range(dataset, from, to),
+      taskQueue,
+      args: [{ dataset, dates, runKind: 'backfill', backfillId }],
+      typedSearchAttributes: [
+        { key: RunKindAttribute, value: 'backfill' },
+        { key: BackfillId, value: backfillId },
+        { key: PipelineStageAttribute, value: 'download' },
+      ],
+    })
+      .then((out: RangeRunOutput) => out.days)
+      .catch((error: unknown) => {
+        if (isCancellation(error)) throw error;
+        log.warn('a ranged run could not run: its days run per day', { dataset, from, to, error });
+        return dates.map((date) => ({ date, status: 'failed' as const }));
+      })
+      .then(
+        (days) => {
+          for (const day of days) {
+            running.delete(day.date);
+            if (day.status === 'succeeded') {
+              succeeded += 1;
+              months.add(monthOf(day.date));
+            } else launch(day.date);
+          }
+        },
+        () => {
+          for (const date of dates) {
+            running.delete(date);
+            failed.push({ date, message: `cancelled in ${workflowIds.range(dataset, from, to)}` });
+          }
+        },
+      )
+      .finally(() => void (runsInFlight -= 1));
+  };
+
   const recheck = input.mode !== 'all' && !input.importRef;
   const stillPlanned = async (dates: string[]) => {
-    const { run, skipped: done } = await local.recheckBackfillDays({
+    const checked = await local.recheckBackfillDays({
       dates,
       mode: input.mode,
       ...(input.datasets ? { datasets: input.datasets } : {}),
     });
-    skipped += done.length;
-    return run;
+    skipped += checked.skipped.length;
+    return checked;
   };
 
   const daysPerRun = input.daysPerRun ?? DAYS_PER_RUN;
@@ -164,11 +230,25 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     preparing = undefined;
   }
   try {
+    while (rangeDataset !== null && pending.length > 0 && !timeToContinue()) {
+      const size = Math.min(input.rangeDays ?? DAYS_PER_RANGE, daysPerRun - startedThisRun);
+      await condition(() => !paused && runsInFlight < input.parallel);
+      const next = pending.splice(0, rangesOf(pending.slice(0, size), size)[0]?.length ?? 1);
+      const checked = recheck ? await stillPlanned(next) : { run: next, running: [] };
+      // A day running elsewhere is attached to, as in a per-day backfill, never taken into a range.
+      const elsewhere = new Set(checked.running ?? []);
+      for (const date of checked.run.filter((d) => elsewhere.has(d))) launch(date);
+      for (const dates of rangesOf(
+        checked.run.filter((d) => !elsewhere.has(d)),
+        size,
+      ))
+        launchRange(rangeDataset, dates);
+    }
     while (pending.length > 0 && !timeToContinue()) {
       await condition(() => !paused && running.size < input.parallel);
       const free = recheck ? Math.min(input.parallel - running.size, daysPerRun - startedThisRun) : 1;
       const next = pending.splice(0, free);
-      for (const date of recheck ? await stillPlanned(next) : next) launch(date);
+      for (const date of recheck ? (await stillPlanned(next)).run : next) launch(date);
     }
     await condition(() => running.size === 0);
     await requestMonthReports();

@@ -2,6 +2,7 @@
 export { backfill } from './backfill.js';
 export { dailyPipeline } from './daily-pipeline.js';
 export { datasetDay } from './dataset-day.js';
+export { rangeRun } from './range-run.js';
 export { periodReport } from './period-report.js';
 export { scheduledDaily } from './scheduled-daily.js';
 export { inboxScan } from './inbox-scan.js';

@@ -174,6 +174,52 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       ]);
     });
 
+    it('replaces the records and metrics of 60 days in bulk, each as written, statuses listed', async () => {
+      const dates = Array.from(
+        { length: 60 },
+        (_, i) => `2019-0${1 + Math.floor(i / 28)}-${String(1 + (i % 28)).padStart(2, '0')}`,
+      );
+      await store.upsertDayRun(dayRun({ date: dates[0], runId: 'older', attempt: 3 }));
+      const runs = dates.map((date, i) =>
+        dayRun({
+          date,
+          runId: 'range-run',
+          workflowId: 'range/eco2mix/x',
+          status: i === 7 ? 'failed' : 'succeeded',
+          stage: i === 7 ? 'quality' : 'done',
+          error: i === 7 ? { type: 'DataQuality', message: 'blocked' } : null,
+          rows: { read: 96, written: 96 - i, rejected: i },
+          outputFiles: [{ key: `metrics/eco2mix/dt=${date}/metrics.json`, bytes: 10 + i, sha256: 'ab'.repeat(32) }],
+          checks: [
+            {
+              name: 'balance',
+              severity: 'block',
+              description: 'production and consumption agree',
+              passed: i !== 7,
+              observed: 0.5,
+              threshold: '≤ 0.05',
+              accepted: false,
+              rowsInvolved: i === 7 ? 3 : 0,
+              sample: [],
+              file: `processed/eco2mix/dt=${date}/readings.parquet`,
+            },
+          ],
+        }),
+      );
+      await store.putDayRuns(runs);
+      await store.putMetricsRecords(
+        dates.map((date, i) => ({ dataset: 'eco2mix', date, metrics: { points: i, f: 0.1 + 0.2 } })),
+      );
+      const listed = await store.listDayRuns({ from: '2019-01-01', to: '2019-03-31', datasets: ['eco2mix'] });
+      expect(listed).toEqual(runs);
+      const statuses = await store.listDayStatuses({ from: '2019-01-01', to: '2019-03-31', datasets: ['eco2mix'] });
+      expect(statuses.filter((s) => s.status === 'failed')).toEqual([
+        { dataset: 'eco2mix', date: dates[7], status: 'failed', errorType: 'DataQuality' },
+      ]);
+      expect(await subject.countDayRuns('eco2mix', dates[0] ?? '')).toBe(1);
+      expect((await store.getMetrics('eco2mix', dates[59] ?? ''))?.metrics).toEqual({ points: 59, f: 0.1 + 0.2 });
+    });
+
     it('replaces metrics and reports by key, keeping nested values, nulls and floats exact', async () => {
       await store.upsertMetrics({ dataset: 'eco2mix', date: '2024-10-27', metrics: { points: 1 } });
       const metrics = {

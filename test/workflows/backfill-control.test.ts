@@ -46,6 +46,29 @@ async function idleHistory(handle: Awaited<ReturnType<typeof start>>) {
   }
 }
 
+/**
+ * Starts a backfill of two days whose downloads get a 503 until the end, and cancels it once both
+ * days are in flight and have recorded their run (so the cancellation has a record to mark).
+ */
+async function cancelInFlight(days: readonly [string, string], perDay: boolean) {
+  odre.failWhen(TR, (where) =>
+    days.some((d) => where?.startsWith(whereStartOf(d))) ? { status: 503, body: 'busy' } : undefined,
+  );
+  const handle = await start({ from: days[0], to: days[1], mode: 'all', parallel: 2, ...(perDay ? { perDay } : {}) });
+  for (let p = await handle.query(progressQuery); p.running.length < 2; p = await handle.query(progressQuery))
+    await sleep(100);
+  while ((await Promise.all(days.map((d) => harness.resources.deps.records.getDayRun('eco2mix', d)))).includes(null))
+    await sleep(100);
+  await handle.cancel();
+  await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+  for (const day of days)
+    expect(await harness.resources.deps.records.getDayRun('eco2mix', day)).toMatchObject({
+      status: 'failed',
+      error: { type: 'Cancelled' },
+    });
+  odre.failWhen(TR, null);
+}
+
 describe('a running backfill', () => {
   it('continues as new every daysPerRun days and still finishes every day once', async () => {
     const handle = await start({ from: '2021-01-01', to: '2021-01-12', mode: 'all', parallel: 3, daysPerRun: 5 });
@@ -83,27 +106,19 @@ describe('a running backfill', () => {
     expect(await handle.result()).toMatchObject({ planned: 6, succeeded: 6 });
   });
 
-  it('when cancelled, cancels its days in flight and records them as cancelled', async () => {
-    const days = ['2021-02-10', '2021-02-11'];
-    odre.failWhen(TR, (where) =>
-      days.some((d) => where?.startsWith(whereStartOf(d))) ? { status: 503, body: 'busy' } : undefined,
-    );
-    const handle = await start({ from: days[0] ?? '', to: days[1] ?? '', mode: 'all', parallel: 2 });
-    for (let p = await handle.query(progressQuery); p.running.length < 2; p = await handle.query(progressQuery))
-      await sleep(100);
-    // Both days have recorded their run, so the cancellation has a record to mark.
-    while ((await Promise.all(days.map((d) => harness.resources.deps.records.getDayRun('eco2mix', d)))).includes(null))
-      await sleep(100);
-    await handle.cancel();
-    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+  it('when cancelled, cancels its days in flight per day and records them as cancelled', async () => {
+    const days = ['2021-02-10', '2021-02-11'] as const;
+    await cancelInFlight(days, true);
     for (const day of days) {
       const described = await harness.client.workflow.getHandle(workflowIds.daily(day)).describe();
       expect(described.status.name).toBe('CANCELLED');
-      expect(await harness.resources.deps.records.getDayRun('eco2mix', day)).toMatchObject({
-        status: 'failed',
-        error: { type: 'Cancelled' },
-      });
     }
-    odre.failWhen(TR, null);
+  });
+
+  it('when cancelled, cancels its range in flight and records its days as cancelled', async () => {
+    const days = ['2021-02-12', '2021-02-13'] as const;
+    await cancelInFlight(days, false);
+    const range = await harness.client.workflow.getHandle(workflowIds.range('eco2mix', ...days)).describe();
+    expect(range.status.name).toBe('CANCELLED');
   });
 });

@@ -39,14 +39,14 @@ describe('courant backfill', () => {
     expect(await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO })).toEqual([]);
   });
 
-  it('runs 60 days 4 at a time: 57 succeed, the 3 broken days fail and are named in the summary', async () => {
+  it('runs 60 days 4 at a time per day: 57 succeed, the 3 broken days fail and are named in the summary', async () => {
     odre.failWhen(TR, (where) =>
       BROKEN.some((d) => where?.startsWith(whereStartOf(d)))
         ? { status: 200, contentType: 'text/html', body: '<html>maintenance</html>' }
         : undefined,
     );
     const r = await runCommandLine(
-      ['backfill', '--from', FROM, '--to', TO, '--parallel', '4', '--id', 'first', '--wait'],
+      ['backfill', '--from', FROM, '--to', TO, '--per-day', '--parallel', '4', '--id', 'first', '--wait'],
       env,
     );
     expect(r.code).toBe(1);
@@ -108,5 +108,45 @@ describe('courant backfill', () => {
     const runs = await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO });
     expect(runs.every((d) => d.status === 'succeeded')).toBe(true);
     expect(datesInRange(FROM, TO)).toEqual(runs.map((d) => d.date));
+  });
+
+  it('runs the 60 days again in ranges of 8, never more than 2 ranges in flight', async () => {
+    const r = await runCommandLine(
+      [
+        'backfill',
+        '--from',
+        FROM,
+        '--to',
+        TO,
+        '--mode',
+        'all',
+        '--days-per-run',
+        '8',
+        '--parallel',
+        '2',
+        '--id',
+        'ranged',
+        '--wait',
+      ],
+      env,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/planned\s+60/);
+    expect(r.stdout).toMatch(/succeeded\s+60/);
+
+    const query = `BackfillId = "ranged" AND WorkflowType = "rangeRun"`;
+    const listRanges = async () => {
+      const found = [];
+      for await (const run of harness.client.workflow.list({ query })) found.push(run);
+      return found;
+    };
+    await expect.poll(async () => (await listRanges()).filter((run) => run.closeTime).length).toBe(8);
+    const spans = (await listRanges()).map((run) => [run.startTime.getTime(), run.closeTime?.getTime() ?? 0] as const);
+    const maxOverlap = Math.max(...spans.map(([s]) => spans.filter(([a, b]) => a <= s && s < b).length));
+    expect(maxOverlap).toBeLessThanOrEqual(2);
+    const runs = await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO });
+    expect(runs.map((d) => [d.date, d.status, d.workflowId.startsWith('range/eco2mix/')])).toEqual(
+      datesInRange(FROM, TO).map((date) => [date, 'succeeded', true]),
+    );
   });
 });

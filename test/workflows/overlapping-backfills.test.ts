@@ -41,7 +41,7 @@ describe('three overlapping backfills of missing days', () => {
       RANGES.map(([from, to]) =>
         startBackfill(
           harness.client,
-          { from, to, mode: 'missing', parallel: 2 },
+          { from, to, mode: 'missing', parallel: 2, perDay: true },
           uniqueName('overlap'),
           harness.config.temporal.taskQueue,
         ),

@@ -1,6 +1,7 @@
 /**
  * `courant backfill --from D1 --to D2 [--datasets a,b] [--mode missing|failed|all] [--parallel N]
- * [--dry-run] [--wait]`: plans the days from the day records and runs them as `backfill/{id}`.
+ * [--days-per-run K] [--per-day] [--dry-run] [--wait]`: plans the days from the day records and runs
+ * them as `backfill/{id}`, the days of a dataset that runs in ranges K at a time.
  */
 import type { Command } from 'commander';
 import { planBackfillDays } from '../../activities/backfill-plan.js';
@@ -17,6 +18,15 @@ import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 import { parseBackfillIdOption, parseDatasetsOption, parseParallelOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
+
+/** `--days-per-run`: a whole number from 1 to 366, or absent. */
+function parseDaysPerRunOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const days = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(days >= 1 && days <= 366))
+    throw new UsageError(`--days-per-run: expected a whole number from 1 to 366, got ${JSON.stringify(value)}`);
+  return days;
+}
 
 function parseMode(value: unknown): BackfillMode {
   if (typeof value === 'string' && (BACKFILL_MODES as readonly string[]).includes(value)) return value as BackfillMode;
@@ -35,6 +45,8 @@ export function registerBackfillCommand(program: Command, context: () => Command
     )
     .option('--mode <mode>', 'missing: days without a record; failed: days whose last run failed; all', 'missing')
     .option('--parallel <N>', 'days in flight at most', '4')
+    .option('--days-per-run <K>', 'consecutive days of a dataset that runs in ranges run together (default 16)')
+    .option('--per-day', 'run every day through its own daily/{date}, never in ranges', false)
     .option('--id <id>', 'backfill id (default: range, mode and a random suffix)')
     .option('--dry-run', 'print the plan and start nothing', false)
     .option('--wait', 'show progress until the backfill ends, then a summary', false)
@@ -46,7 +58,16 @@ export function registerBackfillCommand(program: Command, context: () => Command
       const givenId = parseBackfillIdOption(options.id);
       const ctx = context();
       const datasets = named ?? dailyDatasetNames(ctx.catalog, from);
-      const input = { from, to, mode, parallel, datasets };
+      const rangeDays = parseDaysPerRunOption(options.daysPerRun);
+      const input = {
+        from,
+        to,
+        mode,
+        parallel,
+        datasets,
+        ...(rangeDays !== undefined ? { rangeDays } : {}),
+        ...(options.perDay === true ? { perDay: true } : {}),
+      };
 
       if (options.dryRun === true) {
         const storage = await createStorage(ctx.config);

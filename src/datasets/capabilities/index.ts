@@ -4,6 +4,7 @@ import type { DropCapability } from './drop.js';
 import type { EnergiesCapability } from './energies.js';
 import type { FileImportCapability } from './file-import.js';
 import type { QualityChecksCapability } from './quality-checks.js';
+import type { RangedRunsCapability } from './ranged-runs.js';
 import type { RevisionsCapability } from './revisions.js';
 import type { SftpPickupCapability } from './sftp-pickup.js';
 import type { SnapshotsCapability } from './snapshots.js';
@@ -18,7 +19,8 @@ export type Capability =
   | EnergiesCapability
   | QualityChecksCapability
   | StatusNotesCapability
-  | SftpPickupCapability;
+  | SftpPickupCapability
+  | RangedRunsCapability;
 
 export type CapabilityKind = Capability['kind'];
 

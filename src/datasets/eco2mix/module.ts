@@ -5,6 +5,7 @@
 import { offlineDemo } from '../capabilities/demo.js';
 import { importFiles } from '../capabilities/file-import.js';
 import { qualityChecks } from '../capabilities/quality-checks.js';
+import { rangedRuns } from '../capabilities/ranged-runs.js';
 import { dayRevisions } from '../capabilities/revisions.js';
 import { statusNotes } from '../capabilities/status-notes.js';
 import { defineDataset } from '../contract.js';
@@ -44,5 +45,6 @@ export const eco2mix = {
     statusNotes(eco2mixDataset, eco2mixStatusNotes),
     importFiles(eco2mixDataset, rteFileImport),
     offlineDemo(eco2mixDataset, eco2mixDemo),
+    rangedRuns(eco2mixDataset),
   ],
 } satisfies DatasetModule;

@@ -1,0 +1,65 @@
+/**
+ * What the stages of a ranged run share: a day's failure told apart from the stage's, and the days
+ * a stage already finished, carried in its heartbeat so that a retry skips them.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { BadDataError, NON_RETRYABLE_ERROR_TYPES, NoDataError } from '../workflow-safe/errors.js';
+import type { DayFailure, DayStepResult } from '../workflow-safe/ranges.js';
+import { heartbeatProgress } from './heartbeat.js';
+
+/**
+ * The failure that ends one day, as its own run would record it (type and message), when `error`
+ * is the day's (bad data, no data, a non-retryable failure); null when it is the stage's (a
+ * transient fault: the stage is retried).
+ */
+export function dayFailureOf(error: unknown): DayFailure | null {
+  if (error instanceof BadDataError || error instanceof NoDataError)
+    return { type: error.type, message: error.message };
+  if (error instanceof ApplicationFailure && (error.nonRetryable || isNonRetryable(error.type)))
+    return { type: error.type ?? 'Error', message: error.message };
+  return null;
+}
+
+function isNonRetryable(type: string | null | undefined): boolean {
+  return (NON_RETRYABLE_ERROR_TYPES as readonly (string | null | undefined)[]).includes(type);
+}
+
+/** One day's step: its output, or its failure; a transient fault is thrown (the stage is retried). */
+export async function dayStep<T>(date: string, work: () => Promise<T>): Promise<DayStepResult<T>> {
+  try {
+    return { date, ok: await work() };
+  } catch (error) {
+    const failure = dayFailureOf(error);
+    if (!failure) throw error;
+    return { date, failure };
+  }
+}
+
+/**
+ * The results of a stage's days: those a previous attempt finished (from its heartbeat), kept as
+ * they were, and `record` to add each day as it ends, reported at once in the heartbeat.
+ */
+export function stageProgress<T>(): {
+  readonly finished: ReadonlyMap<string, DayStepResult<T>>;
+  record(result: DayStepResult<T>): void;
+  inOrder(dates: readonly string[]): DayStepResult<T>[];
+} {
+  const details: unknown = Context.current().info.heartbeatDetails;
+  const previous = Array.isArray(details) ? (details as DayStepResult<T>[]) : [];
+  const finished = new Map(previous.map((result) => [result.date, result]));
+  return {
+    finished,
+    record(result) {
+      finished.set(result.date, result);
+      heartbeatProgress([...finished.values()]);
+    },
+    inOrder(dates) {
+      return dates.map((date) => {
+        const result = finished.get(date);
+        if (!result) throw new Error(`the stage gave no result for ${date}`);
+        return result;
+      });
+    },
+  };
+}

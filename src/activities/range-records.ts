@@ -1,0 +1,125 @@
+/**
+ * The day records of a ranged run (docs/architecture.md#records): every day marked running for the
+ * run in one bulk write at its start, and every day's outcome in one at its end — the same record
+ * each day's own run writes (status, stage, inputs, outputs with sizes and hashes, counts, checks,
+ * code version), owned by the range's workflow run. And each succeeded day's daily report.
+ */
+import { Context } from '@temporalio/activity';
+import type { DatasetName } from '../workflow-safe/datasets.js';
+import type { RunKind } from '../workflow-safe/pipeline.js';
+import type { DatasetDayOutput } from '../workflow-safe/pipeline.js';
+import type { DayRun } from '../storage/records.js';
+import type { ActivityDeps } from './deps.js';
+import type { FinishDayRunInput } from './day-runs.js';
+import { createReportActivities } from './report.js';
+
+export interface StartRangeDaysInput {
+  readonly dataset: DatasetName;
+  readonly dates: readonly string[];
+  readonly runKind: RunKind;
+}
+
+export interface FinishRangeDaysInput {
+  readonly dataset: DatasetName;
+  /** How each day ended, as a day's own run gives it to finishDayRun. */
+  readonly days: ReadonlyArray<Omit<FinishDayRunInput, 'dataset'>>;
+}
+
+export interface RangeReportsInput {
+  /** The days' outputs, one dataset each. */
+  readonly days: readonly DatasetDayOutput[];
+}
+
+function callingRun(): { workflowId: string; runId: string } {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw new Error('range record activities must be called from a workflow');
+  return execution;
+}
+
+/** `value` without its undefined fields: what a store keeps of it. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function createRangeRecordActivities(deps: ActivityDeps) {
+  const { buildDailyReport } = createReportActivities(deps);
+
+  /**
+   * Marks the days running for the calling run: one read of the range's records, one bulk write.
+   * Idempotent per run: a retry keeps each day's attempt and start; a new run counts an attempt.
+   */
+  async function startRangeDays(input: StartRangeDaysInput): Promise<void> {
+    const { workflowId, runId } = callingRun();
+    const from = input.dates[0] ?? '';
+    const to = input.dates.at(-1) ?? '';
+    const previous = new Map(
+      (await deps.records.listDayRuns({ from, to, datasets: [input.dataset] })).map((r) => [r.date, r]),
+    );
+    const now = new Date().toISOString();
+    await deps.records.putDayRuns(
+      input.dates.map((date): DayRun => {
+        const before = previous.get(date);
+        const sameRun = before?.runId === runId;
+        return {
+          dataset: input.dataset,
+          date,
+          status: 'running',
+          stage: 'download',
+          attempt: before && sameRun ? before.attempt : (before?.attempt ?? 0) + 1,
+          runKind: input.runKind,
+          workflowId,
+          runId,
+          inputs: [],
+          outputs: [],
+          outputFiles: [],
+          rows: null,
+          codeVersion: deps.codeVersion,
+          startedAt: before && sameRun ? before.startedAt : now,
+          finishedAt: null,
+          error: null,
+          fallback: false,
+          checks: [],
+        };
+      }),
+    );
+  }
+
+  /**
+   * Records how each day ended in one bulk write: only the days whose record this run still owns
+   * (a newer run of a day keeps its record).
+   */
+  async function finishRangeDays(input: FinishRangeDaysInput): Promise<void> {
+    const { runId } = callingRun();
+    const from = input.days[0]?.date ?? '';
+    const to = input.days.at(-1)?.date ?? '';
+    const owned = new Map(
+      (await deps.records.listDayRuns({ from, to, datasets: [input.dataset] }))
+        .filter((r) => r.runId === runId)
+        .map((r) => [r.date, r]),
+    );
+    const finishedAt = new Date().toISOString();
+    const runs = input.days.flatMap((day): DayRun[] => {
+      const started = owned.get(day.date);
+      return started ? [defined({ ...started, ...day, dataset: input.dataset, finishedAt })] : [];
+    });
+    if (runs.length < input.days.length)
+      Context.current().log.warn('newer runs own some days of this range; not overwriting them', {
+        dataset: input.dataset,
+        days: input.days.filter((d) => !owned.has(d.date)).map((d) => d.date),
+      });
+    await deps.records.putDayRuns(runs);
+    for (const day of input.days)
+      if (owned.has(day.date)) deps.metrics?.dayFinished({ dataset: input.dataset, ...day });
+  }
+
+  /** Each day's report across datasets, as its own run writes it (one dataset, succeeded). */
+  async function buildRangeReports(input: RangeReportsInput): Promise<void> {
+    for (const output of input.days)
+      await buildDailyReport({
+        date: output.date,
+        outcomes: [{ dataset: output.dataset, status: 'succeeded', output }],
+      });
+  }
+
+  return { startRangeDays, finishRangeDays, buildRangeReports };
+}

@@ -1,0 +1,53 @@
+/** Ranged runs: many consecutive days of one dataset in one run, each day still its own outcome. Pure. */
+import type { DatasetName } from './datasets.js';
+import { nextDate } from './partition.js';
+import type { RunKind } from './pipeline.js';
+
+export interface RangeRunInput {
+  readonly dataset: DatasetName;
+  /** Consecutive days, in order. */
+  readonly dates: readonly string[];
+  readonly runKind: RunKind;
+  readonly backfillId?: string;
+}
+
+/** What went wrong with one day inside a range: its classified failure's type and message. */
+export interface DayFailure {
+  readonly type: string;
+  readonly message: string;
+}
+
+/** One day's result of a range's stage: its output, or the failure that ends the day there. */
+export type DayStepResult<T> =
+  | { readonly date: string; readonly ok: T }
+  | { readonly date: string; readonly failure: DayFailure };
+
+export interface RangeDayOutcome {
+  readonly date: string;
+  readonly status: 'succeeded' | 'failed';
+  /** A failed day's failure, as its record keeps it. */
+  readonly failure?: DayFailure;
+}
+
+export interface RangeRunOutput {
+  readonly days: readonly RangeDayOutcome[];
+}
+
+/**
+ * The planned days, in order, grouped into runs of consecutive days of at most `size` days each: a
+ * gap in the plan starts a new run.
+ */
+export function rangesOf(dates: readonly string[], size: number): string[][] {
+  const ranges: string[][] = [];
+  let current: string[] = [];
+  for (const date of dates) {
+    const last = current.at(-1);
+    if (current.length === size || (last !== undefined && nextDate(last) !== date)) {
+      ranges.push(current);
+      current = [];
+    }
+    current.push(date);
+  }
+  if (current.length > 0) ranges.push(current);
+  return ranges;
+}

@@ -1,0 +1,180 @@
+import { CancellationScope, isCancellation, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { FinishDayRunInput } from '../activities/day-runs.js';
+import { activityOptions } from './activity-options.js';
+import { ErrorType } from '../workflow-safe/errors.js';
+import { checkRangeRunInput } from '../workflow-safe/inputs.js';
+import type { DatasetDayOutput, PipelineStage } from '../workflow-safe/pipeline.js';
+import { blockingChecks } from '../workflow-safe/quality.js';
+import type { DayFailure, DayStepResult, RangeDayOutcome, RangeRunOutput } from '../workflow-safe/ranges.js';
+import { PipelineStageAttribute } from '../workflow-safe/search-attributes.js';
+import { checkedInput } from './checked-input.js';
+import { dataQualityFailure } from './dataset-day.js';
+import { describeFailure } from './failure-messages.js';
+import { localRecordKeeping } from './local-activities.js';
+
+/** The stages over the whole range: minutes for many days, heartbeating, retried on transient faults. */
+const stages = proxyActivities<Activities>(activityOptions('rangeStage'));
+/** The days' reports: quick, retried while a store does not answer. */
+const reports = proxyActivities<Activities>(activityOptions('dayReport'));
+const local = localRecordKeeping;
+
+type DayState = Omit<FinishDayRunInput, 'dataset' | 'date'>;
+
+/**
+ * rangeRun: consecutive days of one dataset in one run (`range/{dataset}/{from}..{to}`), started by
+ * a backfill. Each stage is one activity over the days still going: their downloads, one transform
+ * pass, one metrics pass, every day's checks; then every day's record in one bulk write and the
+ * daily report of each succeeded day. Each day's outputs and record are those its own
+ * `daily/{date}` gives. A day whose data is at fault (bad data, a blocking check) ends failed on
+ * its own and its neighbours go on; a stage failing for good (its retries spent) fails the days it
+ * still held. Never fails itself for a day: completes with each day's outcome, for the backfill to
+ * run the failed ones through `daily/{date}`.
+ */
+export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
+  const input = checkedInput(checkRangeRunInput, rawInput);
+  const { dataset } = input;
+  const state = new Map<string, DayState>(
+    input.dates.map((date) => [
+      date,
+      { status: 'failed', stage: 'download', inputs: [], outputs: [], rows: null, error: null },
+    ]),
+  );
+  const going = () => input.dates.filter((date) => state.get(date)?.error === null);
+  const fail = (date: string, stage: PipelineStage, error: DayFailure, more: Partial<DayState> = {}) =>
+    state.set(date, {
+      ...(state.get(date) ?? { inputs: [] }),
+      ...more,
+      status: 'failed',
+      stage,
+      outputs: [],
+      rows: null,
+      error,
+    });
+  const enter = (next: PipelineStage) => upsertSearchAttributes([{ key: PipelineStageAttribute, value: next }]);
+  /** Each day's result of a stage: its output, or its failure recorded. */
+  const take = <T>(stage: PipelineStage, results: readonly DayStepResult<T>[]): Map<string, T> => {
+    const ok = new Map<string, T>();
+    for (const result of results)
+      if ('failure' in result) fail(result.date, stage, result.failure);
+      else ok.set(result.date, result.ok);
+    return ok;
+  };
+
+  await local.startRangeDays({ dataset, dates: input.dates, runKind: input.runKind });
+  const outputs: DatasetDayOutput[] = [];
+  let stage: PipelineStage = 'download';
+  try {
+    const inputs = take(stage, await stages.downloadRangeDays({ dataset, dates: going() }));
+    for (const [date, files] of inputs) state.set(date, { ...(state.get(date) as DayState), inputs: files });
+    enter((stage = 'transform'));
+    const transformed = take(
+      stage,
+      await stages.transformRangeDays({
+        dataset,
+        days: going().map((date) => ({ date, inputs: inputs.get(date) ?? [] })),
+      }),
+    );
+    enter((stage = 'metrics'));
+    const measured = take(
+      stage,
+      await stages.measureRangeDays({
+        dataset,
+        days: going().map((date) => ({ date, processedKeys: transformed.get(date)?.processedKeys ?? [] })),
+      }),
+    );
+    enter((stage = 'quality'));
+    const quality = take(
+      stage,
+      await stages.checkRangeDays({
+        dataset,
+        days: going().map((date) => {
+          const t = transformed.get(date);
+          return {
+            date,
+            processedKeys: t?.processedKeys ?? [],
+            rows: t?.rows ?? { read: 0, written: 0, rejected: 0 },
+            inputs: inputs.get(date) ?? [],
+          };
+        }),
+      }),
+    );
+    for (const date of going()) {
+      const t = transformed.get(date);
+      const m = measured.get(date);
+      const q = quality.get(date);
+      if (!t || !m || !q) throw new Error(`the stages of ${dataset} ${date} gave no output`);
+      const blocking = blockingChecks(q.results);
+      if (blocking.length > 0) {
+        const failure = dataQualityFailure(dataset, date, blocking);
+        fail(
+          date,
+          'quality',
+          { type: failure.type ?? ErrorType.DataQuality, message: failure.message },
+          { checks: q.results },
+        );
+        continue;
+      }
+      state.set(date, {
+        status: 'succeeded',
+        stage: 'done',
+        inputs: inputs.get(date) ?? [],
+        outputs: [
+          ...t.processedKeys,
+          t.rejectsKey,
+          m.metricsKey,
+          ...(m.anomaliesKey ? [m.anomaliesKey] : []),
+          ...(q.checksKey ? [q.checksKey] : []),
+        ],
+        outputFiles: [...(t.files ?? []), ...(m.files ?? []), ...(q.files ?? [])],
+        rows: t.rows,
+        error: null,
+        checks: q.results,
+      });
+      outputs.push({
+        dataset,
+        date,
+        processedKeys: t.processedKeys,
+        metricsKey: m.metricsKey,
+        rows: t.rows,
+        completeness: m.completeness,
+        failedChecks: q.results.filter((check) => !check.passed),
+      });
+    }
+  } catch (error) {
+    const cancelled = isCancellation(error);
+    const failure = cancelled
+      ? { type: ErrorType.Cancelled, message: `cancelled during ${stage}` }
+      : describeFailure(error);
+    for (const date of going()) fail(date, stage, failure);
+    if (cancelled) {
+      await CancellationScope.nonCancellable(() => finish());
+      throw error;
+    }
+    log.warn('a stage of the range failed for good: its days failed', { dataset, stage, failure });
+  }
+
+  async function finish() {
+    await local.finishRangeDays({
+      dataset,
+      days: input.dates.map((date) => ({ date, ...(state.get(date) as DayState) })),
+    });
+  }
+  await finish();
+  upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
+  if (outputs.length > 0) await reports.buildRangeReports({ days: outputs });
+  upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'done' }]);
+  const days: RangeDayOutcome[] = input.dates.map((date) => {
+    const day = state.get(date);
+    return day?.status === 'succeeded' || !day?.error
+      ? { date, status: 'succeeded' }
+      : { date, status: 'failed', failure: day.error };
+  });
+  log.info('range done', {
+    dataset,
+    from: input.dates[0],
+    to: input.dates.at(-1),
+    failed: days.filter((d) => d.status === 'failed').length,
+  });
+  return { days };
+}

@@ -1,0 +1,172 @@
+/**
+ * Ranged backfills on the real dev server, through the real `courant` command, worker and records,
+ * over the real eCO2mix days of December 2021 (the demo's ODRÉ export): every day's outputs and
+ * record as `daily/{date}` gives them, and a day at fault failing alone, then run as `daily/{date}`.
+ */
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
+import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
+import { datesInRange, partitionDateAttribute } from '../../src/workflow-safe/partition.js';
+import { PartitionDate } from '../../src/workflow-safe/search-attributes.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
+import { runCommandLine } from '../support/run-cli.js';
+import { unbalancedRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
+import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+const TR = 'eco2mix-national-tr';
+const FROM = '2021-12-01';
+const TO = '2021-12-12';
+const HTML_DAY = '2021-12-20';
+const BLOCKED_DAY = '2021-12-23';
+
+let odre: OdreServer;
+let harness: TestWorkerHarness;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  odre = await startOdreServer(await loadDemoExports());
+  harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
+  env = cliEnv(harness.config);
+});
+
+afterAll(async () => {
+  await harness.close();
+  await odre.close();
+});
+
+/** Every stored output of the days, by key: the SHA-256 of its bytes. */
+async function outputsOf(dates: readonly string[]): Promise<Record<string, string>> {
+  const { objects } = harness.resources.deps;
+  const found: Record<string, string> = {};
+  for (const date of dates) {
+    const folders = ['processed', 'quarantine', 'metrics', 'quality', 'anomalies'].map(
+      (area) => `${area}/eco2mix/dt=${date}`,
+    );
+    for (const folder of [...folders, `reports/dt=${date}`])
+      for (const { key } of await objects.list(folder))
+        found[key] = createHash('sha256')
+          .update(await objects.get(key))
+          .digest('hex');
+  }
+  return found;
+}
+
+/** What a day's record says of the day (not of the run that wrote it), and its metrics record. */
+async function recordsOf(from: string, to: string) {
+  const { records } = harness.resources.deps;
+  const runs = await records.listDayRuns({ from, to, datasets: ['eco2mix'] });
+  return Promise.all(
+    runs.map(async (run) => ({
+      date: run.date,
+      status: run.status,
+      stage: run.stage,
+      inputs: run.inputs,
+      outputs: run.outputs,
+      outputFiles: run.outputFiles,
+      rows: run.rows,
+      codeVersion: run.codeVersion,
+      error: run.error,
+      checks: run.checks,
+      fallback: run.fallback,
+      metrics: (await records.getMetrics('eco2mix', run.date))?.metrics,
+    })),
+  );
+}
+
+describe('courant backfill in ranges', () => {
+  it('gives every real day the outputs and record of its own daily/{date}, byte for byte', async () => {
+    const perDay = await runCommandLine(
+      ['backfill', '--from', FROM, '--to', TO, '--mode', 'all', '--per-day', '--parallel', '1', '--wait'],
+      env,
+    );
+    expect(perDay.code, perDay.stderr).toBe(0);
+    expect(perDay.stdout).toMatch(/succeeded\s+12/);
+    const days = datesInRange(FROM, TO);
+    const before = { outputs: await outputsOf(days), records: await recordsOf(FROM, TO) };
+    expect((await harness.resources.deps.records.getDayRun('eco2mix', FROM))?.workflowId).toBe(
+      workflowIds.datasetDay('eco2mix', FROM),
+    );
+
+    const ranged = await runCommandLine(
+      ['backfill', '--from', FROM, '--to', TO, '--mode', 'all', '--days-per-run', '5', '--wait'],
+      env,
+    );
+    expect(ranged.code, ranged.stderr).toBe(0);
+    expect(ranged.stdout).toMatch(/planned\s+12/);
+    expect(ranged.stdout).toMatch(/succeeded\s+12/);
+    const runs = await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO });
+    expect([...new Set(runs.map((r) => r.workflowId))]).toEqual([
+      workflowIds.range('eco2mix', FROM, '2021-12-05'),
+      workflowIds.range('eco2mix', '2021-12-06', '2021-12-10'),
+      workflowIds.range('eco2mix', '2021-12-11', TO),
+    ]);
+    expect(Object.keys(before.outputs).length).toBeGreaterThan(12 * 5);
+    expect(await outputsOf(days)).toEqual(before.outputs);
+    expect(await recordsOf(FROM, TO)).toEqual(before.records);
+  });
+
+  it('fails a day at fault alone inside its range, then runs it as daily/{date}; its neighbours succeed', async () => {
+    odre.failWhen(TR, (where) => {
+      if (where?.startsWith(whereStartOf(HTML_DAY)))
+        return { status: 200, contentType: 'text/html', body: '<html>maintenance</html>' };
+      if (where?.startsWith(whereStartOf(BLOCKED_DAY)))
+        return { status: 200, contentType: 'text/csv', body: unbalancedRealtimeExport(BLOCKED_DAY) };
+      return undefined;
+    });
+    const r = await runCommandLine(
+      ['backfill', '--from', '2021-12-18', '--to', '2021-12-27', '--days-per-run', '10', '--id', 'faults', '--wait'],
+      env,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/planned\s+10/);
+    expect(r.stdout).toMatch(/succeeded\s+8/);
+    expect(r.stdout).toMatch(/failed\s+2/);
+    expect(r.stderr).toContain('2 of 10 days failed');
+
+    const runs = await harness.resources.deps.records.listDayRuns({ from: '2021-12-18', to: '2021-12-27' });
+    const failed = runs.filter((d) => d.status === 'failed');
+    expect(failed.map((d) => [d.date, d.error?.type, d.workflowId])).toEqual([
+      [HTML_DAY, 'BadData', workflowIds.datasetDay('eco2mix', HTML_DAY)],
+      [BLOCKED_DAY, 'DataQuality', workflowIds.datasetDay('eco2mix', BLOCKED_DAY)],
+    ]);
+    expect(new Set(runs.filter((d) => d.status === 'succeeded').map((d) => d.workflowId))).toEqual(
+      new Set([workflowIds.range('eco2mix', '2021-12-18', '2021-12-27')]),
+    );
+
+    // The operator finds each failed day by its PartitionDate, as a failed daily/{date}.
+    for (const date of [HTML_DAY, BLOCKED_DAY]) {
+      const at = partitionDateAttribute(date).getTime();
+      const [after, before] = [at - 60_000, at + 60_000].map((ms) => new Date(ms).toISOString());
+      const query = `PartitionDate BETWEEN "${after}" AND "${before}" AND WorkflowType = "dailyPipeline"`;
+      await expect
+        .poll(async () => {
+          const found = [];
+          for await (const run of harness.client.workflow.list({ query })) found.push(run);
+          return found.map((run) => [run.workflowId, run.status.name]);
+        })
+        .toEqual([[workflowIds.daily(date), 'FAILED']]);
+      const day = await harness.client.workflow.getHandle(workflowIds.daily(date)).describe();
+      expect(day.typedSearchAttributes.get(PartitionDate)?.toISOString()).toBe(
+        partitionDateAttribute(date).toISOString(),
+      );
+    }
+
+    odre.failWhen(TR, null);
+    const again = await runCommandLine(
+      ['backfill', '--from', '2021-12-18', '--to', '2021-12-27', '--mode', 'failed', '--wait'],
+      env,
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/planned\s+2/);
+    expect(again.stdout).toMatch(/succeeded\s+2/);
+    if (process.env.RECORD_HISTORIES === '1') {
+      const range = harness.client.workflow.getHandle(workflowIds.range('eco2mix', '2021-12-18', '2021-12-27'));
+      await writeFile('test/replay/histories/range-run-day-failed.json', historyToJSON(await range.fetchHistory()));
+      const backfill = harness.client.workflow.getHandle(workflowIds.backfill('faults'));
+      await writeFile('test/replay/histories/backfill-ranged.json', historyToJSON(await backfill.fetchHistory()));
+    }
+  });
+});
