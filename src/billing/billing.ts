@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
+import { sqlString } from '../duckdb/columns.js';
 import { copyToParquetSql } from '../duckdb/copy.js';
 import { billingMonthSql, type MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
@@ -63,7 +64,7 @@ export interface ContractMonth {
   readonly ctaEur: number | null;
   /** `real`, `estimated`, `missing`; null for a row with no supplied day. */
   readonly quality: 'real' | 'estimated' | 'missing' | null;
-  readonly problems: ReadonlyArray<{ readonly code: string; readonly message: string }>;
+  readonly problems: Array<{ code: string; message: string }>;
   readonly note: string;
 }
 
@@ -76,13 +77,12 @@ async function withRates(db: DuckDBConnection, rates: Rates): Promise<void> {
   for (const statement of ratesTablesSql(rates)) await db.run(statement);
 }
 
-/** The month's billing elements, for `input`'s files and PRMs (see `month-sql.ts`). */
-export async function billMonth(db: DuckDBConnection, rates: Rates, input: MonthSqlInput): Promise<BillingMonth> {
-  await withRates(db, rates);
-  const rows = z.array(rowSchema).parse((await db.runAndReadAll(billingMonthSql(input))).getRowObjectsJson());
-  return {
-    month: input.month,
-    contracts: rows.map((r) => ({
+/** The rows of a billing relation (the month query's columns) as the JSON shape's contracts. */
+function contractMonths(rows: unknown): ContractMonth[] {
+  return z
+    .array(rowSchema)
+    .parse(rows)
+    .map((r) => ({
       prm: r.prm,
       contract: r.contract,
       fta: r.fta,
@@ -96,8 +96,38 @@ export async function billMonth(db: DuckDBConnection, rates: Rates, input: Month
       quality: r.quality,
       problems: r.problems,
       note: r.note,
-    })),
-  };
+    }));
+}
+
+/** The month's billing elements, for `input`'s files and PRMs (see `month-sql.ts`). */
+export async function billMonth(db: DuckDBConnection, rates: Rates, input: MonthSqlInput): Promise<BillingMonth> {
+  await withRates(db, rates);
+  const rows = (await db.runAndReadAll(billingMonthSql(input))).getRowObjectsJson();
+  return { month: input.month, contracts: contractMonths(rows) };
+}
+
+/** Which rows of a written month to read: only `prms` (all when empty), `limit` rows from `offset`. */
+export interface BillingPage {
+  readonly prms: readonly string[];
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * The contracts of a month written by `writeBillingParquet` at `file`, in its order (PRM, then
+ * contract): the same objects `billMonth` gives for the same stored days.
+ */
+export async function readBillingParquet(
+  db: DuckDBConnection,
+  file: string,
+  page: BillingPage,
+): Promise<ContractMonth[]> {
+  const only = page.prms.length === 0 ? '' : `WHERE prm IN (${page.prms.map(sqlString).join(', ')})`;
+  const rows = await db.runAndReadAll(
+    `SELECT * FROM read_parquet(${sqlString(file)}) ${only} ORDER BY prm, contract NULLS FIRST
+     LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`,
+  );
+  return contractMonths(rows.getRowObjectsJson());
 }
 
 /** Writes the month's billing elements as Parquet at `target` (the query's columns); resolves to the rows written. */

@@ -6,19 +6,15 @@
  * with DuckDB; the rates files are checked first (a fault in them: exit 1 naming file, line, column).
  */
 import type { Command } from 'commander';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { billMonth, writeBillingParquet, type BillingMonth } from '../../billing/billing.js';
-import { eventsSql, perimeterSql } from '../../billing/contracts-sql.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { billMonth, readBillingParquet, type BillingMonth } from '../../billing/billing.js';
 import { loadRates } from '../../billing/rates.js';
-import { storedBillingTables } from '../../billing/stored-tables.js';
-import { openDuckDb } from '../../duckdb/duckdb.js';
+import { perimeterOn, storedMonthInput, withBillingScratch, writeStoredMonth } from '../../billing/stored-month.js';
 import { createStorage } from '../../storage/index.js';
+import type { ObjectStore } from '../../storage/object-store.js';
 import { billingKeys } from '../../workflow-safe/keys.js';
-import { isPartitionDate, nextDate, previousDate } from '../../workflow-safe/partition.js';
-import { datesOfMonth, isMonth } from '../../workflow-safe/periods.js';
-import { z } from 'zod';
+import { isPartitionDate } from '../../workflow-safe/partition.js';
+import { isMonth } from '../../workflow-safe/periods.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { csvText, textTable } from '../text-table.js';
@@ -43,33 +39,18 @@ function parsePrms(value: unknown): string[] {
 
 const repeatable = (value: string, all: string[] = []) => [...all, value];
 
-/** Runs `work` with the storage, a scratch folder and a DuckDB connection, closing all three after. */
+/** Runs `work` with the storage, a scratch folder and a DuckDB connection, closing all after. */
 async function withBillingDb<T>(
   context: CommandContext,
-  work: (tools: {
-    objects: Awaited<ReturnType<typeof createStorage>>['objects'];
-    dir: string;
-    db: Awaited<ReturnType<Awaited<ReturnType<typeof openDuckDb>>['connect']>>;
-  }) => Promise<T>,
+  work: (tools: { objects: ObjectStore; dir: string; db: DuckDBConnection }) => Promise<T>,
 ): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-billing-'));
   const storage = await createStorage(context.config);
   try {
-    const instance = await openDuckDb({ tempDirectory: dir });
-    const db = await instance.connect();
-    try {
-      return await work({ objects: storage.objects, dir, db });
-    } finally {
-      db.closeSync();
-      instance.closeSync();
-    }
+    return await withBillingScratch((scratch) => work({ objects: storage.objects, ...scratch }));
   } finally {
     await storage.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }
-
-const perimeterRowsSchema = z.array(z.object({ prm: z.string(), contract: z.string(), since: z.string() }));
 
 function billingText(month: BillingMonth, format: 'table' | 'csv'): string {
   const header = [
@@ -121,13 +102,7 @@ export function registerBillingCommands(program: Command, context: () => Command
       const prms = parsePrms(options.prm);
       const format = parseFormat(options.format);
       const ctx = context();
-      const rows = await withBillingDb(ctx, async ({ objects, dir, db }) => {
-        const { eventFiles } = await storedBillingTables(objects, dir, nextDate(date), []);
-        const events = `(${eventsSql(eventFiles, `DATE '${nextDate(date)}'`)})`;
-        return perimeterRowsSchema.parse(
-          (await db.runAndReadAll(perimeterSql(events, `DATE '${date}'`, prms))).getRowObjectsJson(),
-        );
-      });
+      const rows = await withBillingDb(ctx, ({ objects, dir, db }) => perimeterOn(objects, dir, db, date, prms));
       const header = ['prm', 'contract', 'since'];
       const cells = rows.map((r) => [r.prm, r.contract, r.since]);
       if (format === 'json') ctx.out.write(`${JSON.stringify({ date, prms: rows }, null, 2)}\n`);
@@ -151,18 +126,14 @@ export function registerBillingCommands(program: Command, context: () => Command
       const format = parseFormat(options.format);
       const rates = loadRates();
       const ctx = context();
-      const days = datesOfMonth(month);
-      const first = days[0] ?? `${month}-01`;
-      const last = days[days.length - 1] ?? first;
       const billed = await withBillingDb(ctx, async ({ objects, dir, db }) => {
-        const tables = await storedBillingTables(objects, dir, nextDate(last), [previousDate(first), ...days]);
-        const input = { month, prms, ...tables };
-        if (prms.length === 0) {
-          const target = path.join(dir, 'billing_elements.parquet');
-          await writeBillingParquet(db, rates, input, target);
-          await objects.putFile(billingKeys.month(month), target);
-        }
-        return billMonth(db, rates, input);
+        if (prms.length > 0) return billMonth(db, rates, await storedMonthInput(objects, dir, month, prms));
+        const { file } = await writeStoredMonth(objects, dir, db, rates, month);
+        await objects.putFile(billingKeys.month(month), file);
+        return {
+          month,
+          contracts: await readBillingParquet(db, file, { prms, offset: 0, limit: Number.MAX_SAFE_INTEGER }),
+        };
       });
       if (format === 'json') ctx.out.write(`${JSON.stringify(billed, null, 2)}\n`);
       else ctx.out.write(billingText(billed, format));
