@@ -14,7 +14,7 @@ export interface BillingTrigger {
   readonly kind: 'schedule' | 'late-day' | 'manual';
   /** For `late-day`: the day that succeeded after the month was billed. */
   readonly date?: string;
-  /** For `late-day`: the flows that day read (file names). */
+  /** For `late-day`: the flows that day read (their storage keys). */
   readonly flows?: readonly string[];
 }
 
