@@ -109,6 +109,8 @@ export async function billMonth(db: DuckDBConnection, rates: Rates, input: Month
 /** Which rows of a written month to read: only `prms` (all when empty), `limit` rows from `offset`. */
 export interface BillingPage {
   readonly prms: readonly string[];
+  /** Only the contracts with problems. */
+  readonly withProblems?: boolean;
   readonly offset: number;
   readonly limit: number;
 }
@@ -122,12 +124,30 @@ export async function readBillingParquet(
   file: string,
   page: BillingPage,
 ): Promise<ContractMonth[]> {
-  const only = page.prms.length === 0 ? '' : `WHERE prm IN (${page.prms.map(sqlString).join(', ')})`;
+  const only = page.prms.length === 0 ? '' : `AND prm IN (${page.prms.map(sqlString).join(', ')})`;
+  const problems = page.withProblems === true ? 'AND len(problems) > 0' : '';
   const rows = await db.runAndReadAll(
-    `SELECT * FROM read_parquet(${sqlString(file)}) ${only} ORDER BY prm, contract NULLS FIRST
+    `SELECT * FROM read_parquet(${sqlString(file)}) WHERE true ${only} ${problems} ORDER BY prm, contract NULLS FIRST
      LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`,
   );
   return contractMonths(rows.getRowObjectsJson());
+}
+
+/** A contract's rows of every written month of `files`, oldest month first, each with its month. */
+export async function readContractMonths(
+  db: DuckDBConnection,
+  files: readonly string[],
+  contract: { readonly prm: string; readonly contract: string },
+): Promise<Array<ContractMonth & { readonly month: string }>> {
+  if (files.length === 0) return [];
+  const rows = (
+    await db.runAndReadAll(
+      `SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)
+       WHERE prm = ${sqlString(contract.prm)} AND contract = ${sqlString(contract.contract)} ORDER BY month`,
+    )
+  ).getRowObjectsJson();
+  const months = z.array(z.object({ month: z.string() })).parse(rows);
+  return contractMonths(rows).map((row, i) => ({ ...row, month: months[i]?.month ?? '' }));
 }
 
 /** Writes the month's billing elements as Parquet at `target` (the query's columns); resolves to the rows written. */

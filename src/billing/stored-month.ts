@@ -7,6 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sqlString } from '../duckdb/columns.js';
 import { openDuckDb } from '../duckdb/duckdb.js';
 import { z } from 'zod';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -85,4 +86,42 @@ export async function perimeterOn(
   return perimeterRowsSchema.parse(
     (await db.runAndReadAll(perimeterSql(events, `DATE '${date}'`, prms))).getRowObjectsJson(),
   );
+}
+
+const BILLED_MONTH_KEY = /^billing\/month=(\d{4}-\d{2})\/billing_elements\.parquet$/;
+
+/** The months written to `billing/` (by the workflow or `courant billing`), oldest first. */
+export async function billedMonths(objects: ObjectStore): Promise<string[]> {
+  return (await objects.list('billing'))
+    .map((o) => BILLED_MONTH_KEY.exec(o.key)?.[1])
+    .filter((month): month is string => month !== undefined)
+    .sort();
+}
+
+const eventRowsSchema = z.array(
+  z.object({
+    date: z.string(),
+    event: z.string(),
+    kind: z.string(),
+    fta: z.string().nullable(),
+    kva: z.string().nullable(),
+  }),
+);
+export type ContractEvent = z.infer<typeof eventRowsSchema>[number];
+
+/** A contract's stored C15 events, once each, in order (the Paris day, the code, its kind, FTA and kVA after it). */
+export async function contractEvents(
+  objects: ObjectStore,
+  dir: string,
+  db: DuckDBConnection,
+  contract: { readonly prm: string; readonly contract: string },
+): Promise<ContractEvent[]> {
+  const { eventFiles } = await storedBillingTables(objects, dir, '9999-12-31', []);
+  const rows = await db.runAndReadAll(
+    `SELECT strftime(event_date, '%Y-%m-%d') AS date, event, kind, fta, kva_text AS kva
+     FROM (${eventsSql(eventFiles, "DATE '9999-12-31'")})
+     WHERE prm = ${sqlString(contract.prm)} AND contract = ${sqlString(contract.contract)}
+     ORDER BY event_at, event`,
+  );
+  return eventRowsSchema.parse(rows.getRowObjectsJson());
 }

@@ -27,6 +27,7 @@ import type { DatasetCatalog } from '../datasets/modules.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 import { apiRoutes } from './api-routes.js';
+import { billingPageRoutes } from './billing-page-routes.js';
 import { billingRoutes } from './billing-routes.js';
 import { credentialsInQuery, tokenCheck } from './auth.js';
 import { clientErrorAnswer, ROUTE_METHODS, routedPaths } from './early-refusals.js';
@@ -220,6 +221,7 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
   await typed.register(reportRoutes(ctx));
   await typed.register(apiRoutes(ctx));
   await typed.register(billingRoutes(ctx));
+  await typed.register(billingPageRoutes(ctx));
   typed.get(
     '/api/v1/health',
     {
