@@ -16,6 +16,7 @@ import {
 import { billingKeys, workflowIds } from '../workflow-safe/keys.js';
 import type { BillingMonthWorkflow } from '../workflow-safe/workflow-types.js';
 import type { ActivityDeps } from './deps.js';
+import { classifyingBadData } from './failures.js';
 
 export function createBillingActivities(deps: ActivityDeps, client: Client) {
   /**
@@ -28,7 +29,7 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
     readonly month: string;
     readonly triggers: readonly BillingTrigger[];
   }): Promise<BilledMonth> {
-    const rates = loadRates();
+    const rates = await classifyingBadData(() => loadRates());
     return withBillingScratch(async ({ dir, db }) => {
       const { file, contracts } = await writeStoredMonth(deps.objects, dir, db, rates, input.month);
       const sha256 = await sha256OfFile(file);
@@ -47,7 +48,7 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
         before,
       });
       return { month: input.month, contracts, sha256, changed: before?.sha256 !== sha256 };
-    });
+    }, deps.scratchDir);
   }
 
   /** Asks `billing/{month}` to bill (signal-with-start, on this activity's task queue). */

@@ -19,11 +19,15 @@ import type { MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
 import { storedBillingTables } from './stored-tables.js';
 
-/** Runs `work` with a scratch folder and a DuckDB connection spilling there, removing both after. */
+/**
+ * Runs `work` with a scratch folder in `parentDir` and a DuckDB of its own spilling there (its
+ * memory comes back when it closes: billing is a monthly pass, not a day's step), removing both after.
+ */
 export async function withBillingScratch<T>(
   work: (scratch: { dir: string; db: DuckDBConnection }) => Promise<T>,
+  parentDir: string = os.tmpdir(),
 ): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-billing-'));
+  const dir = await mkdtemp(path.join(parentDir, 'courant-billing-'));
   try {
     const instance = await openDuckDb({ tempDirectory: dir });
     const db = await instance.connect();

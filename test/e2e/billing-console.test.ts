@@ -50,7 +50,7 @@ beforeAll(async () => {
   ]);
   // Billing reads the store: the activity as the workflow runs it, on its own deps (no Temporal call).
   const billing = createBillingActivities(
-    { objects: storage.objects, records: storage.records } as ActivityDeps,
+    { objects: storage.objects, records: storage.records, scratchDir: scratch.dir } as ActivityDeps,
     {} as Client,
   );
   await putStoredDays(storage.objects, await storeFlows(scratch, [c15]));
