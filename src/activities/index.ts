@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { createAttachActivities } from './attach.js';
 import { createBackfillPlanActivities } from './backfill-plan.js';
+import { createBillingActivities } from './billing.js';
 import { createDayRequestActivities } from './day-requests.js';
 import { createDayRunActivities } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
     {
       ...createAttachActivities(temporal),
       ...createBackfillPlanActivities(deps),
+      ...createBillingActivities(deps, temporal),
       ...createDayRequestActivities(temporal),
       ...createDayRunActivities(deps),
       ...createPlanActivities(deps),

@@ -65,7 +65,7 @@ export interface ContractMonth {
   readonly ctaEur: number | null;
   /** `real`, `estimated`, `missing`; null for a row with no supplied day. */
   readonly quality: 'real' | 'estimated' | 'missing' | null;
-  readonly problems: ReadonlyArray<{ readonly code: string; readonly message: string }>;
+  readonly problems: Array<{ code: string; message: string }>;
   readonly note: string;
 }
 
@@ -94,11 +94,60 @@ const asContract = (r: z.infer<typeof rowSchema>): ContractMonth => ({
   note: r.note,
 });
 
+/** The rows of a billing relation (the month query's columns) as the JSON shape's contracts. */
+function contractMonths(rows: unknown): ContractMonth[] {
+  return z.array(rowSchema).parse(rows).map(asContract);
+}
+
 /** The month's billing elements, for `input`'s files and PRMs (see `month-sql.ts`). */
 export async function billMonth(db: DuckDBConnection, rates: Rates, input: MonthSqlInput): Promise<BillingMonth> {
   await withRates(db, rates);
-  const rows = z.array(rowSchema).parse((await db.runAndReadAll(billingMonthSql(input))).getRowObjectsJson());
-  return { month: input.month, contracts: rows.map(asContract) };
+  const rows = (await db.runAndReadAll(billingMonthSql(input))).getRowObjectsJson();
+  return { month: input.month, contracts: contractMonths(rows) };
+}
+
+/** Which rows of a written month to read: only `prms` (all when empty), `limit` rows from `offset`. */
+export interface BillingPage {
+  readonly prms: readonly string[];
+  /** Only the contracts with problems. */
+  readonly withProblems?: boolean;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * The contracts of a month written by `writeBillingParquet` at `file`, in its order (PRM, then
+ * contract): the same objects `billMonth` gives for the same stored days.
+ */
+export async function readBillingParquet(
+  db: DuckDBConnection,
+  file: string,
+  page: BillingPage,
+): Promise<ContractMonth[]> {
+  const only = page.prms.length === 0 ? '' : `AND prm IN (${page.prms.map(sqlString).join(', ')})`;
+  const problems = page.withProblems === true ? 'AND len(problems) > 0' : '';
+  const rows = await db.runAndReadAll(
+    `SELECT * FROM read_parquet(${sqlString(file)}) WHERE true ${only} ${problems} ORDER BY prm, contract NULLS FIRST
+     LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`,
+  );
+  return contractMonths(rows.getRowObjectsJson());
+}
+
+/** A contract's rows of every written month of `files`, oldest month first, each with its month. */
+export async function readContractMonths(
+  db: DuckDBConnection,
+  files: readonly string[],
+  contract: { readonly prm: string; readonly contract: string },
+): Promise<Array<ContractMonth & { readonly month: string }>> {
+  if (files.length === 0) return [];
+  const rows = (
+    await db.runAndReadAll(
+      `SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)
+       WHERE prm = ${sqlString(contract.prm)} AND contract = ${sqlString(contract.contract)} ORDER BY month`,
+    )
+  ).getRowObjectsJson();
+  const months = z.array(z.object({ month: z.string() })).parse(rows);
+  return contractMonths(rows).map((row, i) => ({ ...row, month: months[i]?.month ?? '' }));
 }
 
 /** PRMs billed by one query: a month is billed in slices of PRMs, each within DuckDB's memory limit. */

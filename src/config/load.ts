@@ -76,6 +76,13 @@ export interface Config {
       readonly lookbackDays: number;
     };
     readonly sftpPickup: { readonly scheduleId: string; readonly everySeconds: number };
+    /** The monthly billing: on `day` of each month at `hour`:`minute` Paris, the month before is billed. */
+    readonly billing: {
+      readonly scheduleId: string;
+      readonly day: number;
+      readonly hour: number;
+      readonly minute: number;
+    };
   };
   /** The SFTP server of each dataset picked up from one (`{NAME}_SFTP_*`), by dataset name. */
   readonly sftp: Readonly<Record<string, SftpSourceConfig>>;
@@ -228,6 +235,12 @@ export function loadConfig(env: Env, modules: readonly ModuleVariables[]): Confi
         lookbackDays: e.VERIFY_LOOKBACK_DAYS,
       },
       sftpPickup: { scheduleId: pickup.SFTP_PICKUP_SCHEDULE_ID, everySeconds: pickup.SFTP_PICKUP_EVERY_SECONDS },
+      billing: {
+        scheduleId: e.BILLING_SCHEDULE_ID,
+        day: e.BILLING_SCHEDULE_DAY,
+        hour: Number(e.BILLING_SCHEDULE_TIME.slice(0, 2)),
+        minute: Number(e.BILLING_SCHEDULE_TIME.slice(3, 5)),
+      },
     },
     sftp: sftpSources(all, modules),
     datasets: Object.fromEntries(modules.map(({ dataset }) => [dataset.name, dataset.config.read(all)])),

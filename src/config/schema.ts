@@ -132,6 +132,16 @@ export const scheduleEnvSchema = z.object({
     .default('courant-verify'),
   VERIFY_EVERY_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   VERIFY_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3660).default(62),
+  /** The monthly billing (only when the enedis dataset is registered): a Paris day of the next month and a time. */
+  BILLING_SCHEDULE_ID: z
+    .string()
+    .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })
+    .default('courant-billing'),
+  BILLING_SCHEDULE_DAY: z.coerce.number().int().min(1).max(28).default(2),
+  BILLING_SCHEDULE_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM, e.g. 09:00' })
+    .default('09:00'),
   SNAPSHOT_SCHEDULE_ID: z
     .string()
     .regex(SCHEDULE_ID, { message: 'letters, digits, . _ - (at most 100)' })

@@ -1,4 +1,4 @@
-/** The schedules' settings, from the configuration (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*, VERIFY_*, SFTP_PICKUP_*) and the task queue. */
+/** The schedules' settings, from the configuration (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*, VERIFY_*, SFTP_PICKUP_*, BILLING_*) and the task queue. */
 import type { Config } from '../config/index.js';
 
 export type DailyScheduleSettings = Config['schedules']['daily'] & { readonly taskQueue: string };
@@ -7,6 +7,7 @@ export type RevisedDaysSettings = Config['schedules']['revisedDays'] & { readonl
 export type SnapshotScheduleSettings = Config['schedules']['snapshots'] & { readonly taskQueue: string };
 export type VerifyScheduleSettings = Config['schedules']['verify'] & { readonly taskQueue: string };
 export type SftpPickupSettings = Config['schedules']['sftpPickup'] & { readonly taskQueue: string };
+export type BillingScheduleSettings = Config['schedules']['billing'] & { readonly taskQueue: string };
 
 export function scheduleSettings(config: Config): {
   daily: DailyScheduleSettings;
@@ -15,6 +16,7 @@ export function scheduleSettings(config: Config): {
   snapshots: SnapshotScheduleSettings;
   verify: VerifyScheduleSettings;
   sftpPickup: SftpPickupSettings;
+  billing: BillingScheduleSettings;
 } {
   const { taskQueue } = config.temporal;
   return {
@@ -24,5 +26,6 @@ export function scheduleSettings(config: Config): {
     snapshots: { ...config.schedules.snapshots, taskQueue },
     verify: { ...config.schedules.verify, taskQueue },
     sftpPickup: { ...config.schedules.sftpPickup, taskQueue },
+    billing: { ...config.schedules.billing, taskQueue },
   };
 }

@@ -14,6 +14,14 @@ export interface ScheduleDefinition {
   readonly shape: ScheduleShape;
 }
 
+/** The one day of the month a single calendar fires on, or null when it fires on many. */
+function calendarDay(description: ScheduleDescription): string | null {
+  const [c, ...others] = description.spec.calendars ?? [];
+  const days = c?.dayOfMonth;
+  if (others.length > 0 || days?.length !== 1 || days[0]?.start !== days[0]?.end) return null;
+  return String(days[0]?.start);
+}
+
 function calendarTime(description: ScheduleDescription): string {
   const calendars = description.spec.calendars ?? [];
   if (calendars.length !== 1) return `${calendars.length} calendars`;
@@ -46,6 +54,8 @@ export function describedShape(description: ScheduleDescription): ScheduleShape 
     (description.spec.intervals ?? []).length > 0
       ? { every: interval(description) }
       : { time: calendarTime(description), timezone: description.spec.timezone ?? 'UTC' };
+  const day = calendarDay(description);
+  if (day !== null) when.dayOfMonth = day;
   return {
     ...when,
     workflow: description.action.workflowType,

@@ -25,6 +25,7 @@ pre.command{background:var(--panel);padding:6px 8px;border-radius:4px;white-spac
 .error{color:var(--bad)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:.9rem}
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
+td .text{white-space:normal;text-align:left;min-width:24em}
 `;
 
 export interface ConsolePageOptions {

@@ -27,6 +27,8 @@ import type { DatasetCatalog } from '../datasets/modules.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 import { apiRoutes } from './api-routes.js';
+import { billingPageRoutes } from './billing-page-routes.js';
+import { billingRoutes } from './billing-routes.js';
 import { credentialsInQuery, tokenCheck } from './auth.js';
 import { clientErrorAnswer, ROUTE_METHODS, routedPaths } from './early-refusals.js';
 import { pageRoutes } from './page-routes.js';
@@ -204,7 +206,8 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
       info: {
         title: 'courant read API',
         version: packageJson.version,
-        description: 'Day statuses, records, metrics, quality results and energies, read-only.',
+        description:
+          "Day statuses, records, metrics, quality results, energies, the périmètre and a month's billing elements, read-only.",
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: options.tokens === null ? [] : [{ bearer: [] }],
@@ -223,6 +226,8 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
   await typed.register(pageRoutes(ctx));
   await typed.register(reportRoutes(ctx));
   await typed.register(apiRoutes(ctx));
+  await typed.register(billingRoutes(ctx));
+  await typed.register(billingPageRoutes(ctx));
   typed.get(
     '/api/v1/health',
     {

@@ -7,7 +7,9 @@ import { BACKFILL_MODES, type BackfillInput, type BackfillMode } from './backfil
 import { rangesOf, type RangeRunInput } from './ranges.js';
 import { SHA256_PATTERN, type ImportRef } from './imports.js';
 import type { DayIngestionInput, IngestDropInput } from './ingest.js';
+import type { BillingMonthInput, BillingTrigger } from './billing.js';
 import { isPartitionDate } from './partition.js';
+import { isMonth } from './periods.js';
 import { isCheckName } from './quality.js';
 import { RUN_KINDS, type DailyPipelineInput, type DatasetDayInput, type RunKind } from './pipeline.js';
 
@@ -205,4 +207,31 @@ export function checkDayIngestionInput(input: unknown): DayIngestionInput {
     date: date(r.date),
     ...(pending === undefined ? {} : { pending: pending as string[] }),
   };
+}
+
+const TRIGGER_KINDS: ReadonlyArray<BillingTrigger['kind']> = ['schedule', 'late-day', 'manual'];
+
+/** A reason to bill a month, as the `bill` signal carries it. */
+export function checkBillingTrigger(value: unknown): BillingTrigger {
+  const r = record(value, 'billing trigger');
+  if (typeof r.kind !== 'string' || !(TRIGGER_KINDS as readonly string[]).includes(r.kind))
+    throw new InvalidInputError(`kind must be one of ${TRIGGER_KINDS.join(', ')}, got ${JSON.stringify(r.kind)}`);
+  const flows = r.flows;
+  if (flows !== undefined && (!Array.isArray(flows) || flows.some((f) => typeof f !== 'string')))
+    throw new InvalidInputError('flows must be a list of file names');
+  return {
+    kind: r.kind as BillingTrigger['kind'],
+    ...(r.date === undefined ? {} : { date: date(r.date) }),
+    ...(flows === undefined ? {} : { flows: flows as string[] }),
+  };
+}
+
+export function checkBillingMonthInput(input: unknown): BillingMonthInput {
+  const r = record(input, 'billingMonth');
+  if (typeof r.month !== 'string' || !isMonth(r.month))
+    throw new InvalidInputError(`month must be a month written YYYY-MM, got ${JSON.stringify(r.month)}`);
+  const pending = r.pending;
+  if (pending !== undefined && !Array.isArray(pending))
+    throw new InvalidInputError('pending must be a list of triggers');
+  return { month: r.month, ...(pending === undefined ? {} : { pending: pending.map(checkBillingTrigger) }) };
 }

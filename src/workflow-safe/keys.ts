@@ -167,6 +167,8 @@ export const workflowIds = {
     `ingest/${inboxKey}#${typeof content === 'number' ? content : checkName('content hash', content, CONTENT_TAG_PATTERN).slice(0, 16)}`,
   /** The runs of a dataset's day for the files claimed into it, one after another (`dayIngestion`). */
   dayIngestion: (dataset: string, date: string) => `ingest-day/${checkDataset(dataset)}/${checkDate(date)}`,
+  /** A month's billing (`billingMonth`), started or signalled by the billing schedule and by late days. */
+  billing: (month: string) => `billing/${checkMonth(month)}`,
   /** The scan of every dataset's inbox started by the inbox schedule. */
   inboxScan: (scheduleId: string) =>
     `scheduled/${checkName('schedule id', scheduleId, /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)}`,

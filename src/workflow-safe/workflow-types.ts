@@ -3,6 +3,7 @@
  * name a workflow by its type and input/output without importing workflow code.
  */
 import type { BackfillInput, BackfillSummary } from './backfill.js';
+import type { BillingMonthInput, BillingMonthOutput } from './billing.js';
 import type { DayIngestionInput, DayIngestionOutput, IngestDropInput, IngestDropOutput } from './ingest.js';
 import type { PeriodReportInput, PeriodReportState } from './period-report-messages.js';
 import type { DailyPipelineInput, DailyPipelineOutput } from './pipeline.js';
@@ -12,3 +13,4 @@ export type BackfillWorkflow = (input: BackfillInput) => Promise<BackfillSummary
 export type IngestDropWorkflow = (input: IngestDropInput) => Promise<IngestDropOutput>;
 export type DayIngestionWorkflow = (input: DayIngestionInput) => Promise<DayIngestionOutput>;
 export type PeriodReportWorkflow = (input: PeriodReportInput) => Promise<PeriodReportState>;
+export type BillingMonthWorkflow = (input: BillingMonthInput) => Promise<BillingMonthOutput>;

@@ -101,6 +101,19 @@ const ACTIVITY_POLICIES = {
     options: { startToCloseTimeout: '30 seconds' },
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
   },
+  /**
+   * A month's billing: one DuckDB query over a month of stored days (seconds for 100 000 contracts),
+   * its Parquet and record written; retried on transient faults, a rates file at fault is final.
+   */
+  monthBilling: {
+    options: { startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' },
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6 },
+  },
+  /** Asking a month's billing to run: one signal-with-start, retried while the server does not answer. */
+  billingRequest: {
+    options: { startToCloseTimeout: '1 minute' },
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+  },
   /** Asking for runs of a file's days: one signal-with-start per day, retried while the server does not answer. */
   dayRequest: {
     options: { startToCloseTimeout: '1 minute' },

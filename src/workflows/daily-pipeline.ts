@@ -12,6 +12,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { activityOptions, localActivityOptions } from './activity-options.js';
 import type { DatasetOutcome } from '../activities/report.js';
+import { BILLING_DATASET } from '../workflow-safe/billing.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { checkDailyPipelineInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
@@ -44,6 +45,12 @@ const reportInTask = proxyLocalActivities<Activities>(localActivityOptions('dayR
 /** Patch: the daily report runs as a local activity (runs started before take an activity task). */
 const REPORT_IN_TASK = 'daily-report-in-task';
 
+/**
+ * Patch: once the billing dataset's day succeeded, the months already billed that read the day are
+ * asked to bill again (`requestLateBilling`); runs started before ask nothing.
+ */
+const LATE_DAYS_REBILL = 'late-days-rebill';
+
 /** Listing the day's datasets and asking for the month's report: in the workflow task, no round trip. */
 const local = localRecordKeeping;
 
@@ -67,7 +74,9 @@ function checkedDayInput(raw: unknown) {
 /**
  * dailyPipeline: one Paris day. Runs a `datasetDay` child per dataset (`day/{dataset}/{date}`),
  * then writes the daily report across datasets — including the datasets that failed, so that
- * nothing is silently missing — and asks for its month's report to be rebuilt (`report/month=…`).
+ * nothing is silently missing — and asks for its month's report to be rebuilt (`report/month=…`);
+ * when the billing dataset's day succeeded, asks the months already billed that read it to bill
+ * again (`billing/{YYYY-MM}`).
  * With an `importRef`, that dataset's rows come from the imported file. Workflow ID
  * `daily/{date}`. Safe to re-run. The day comes from the input, else from the run's PartitionDate
  * attribute, else from its schedule time (never "now").
@@ -115,6 +124,8 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
     ? await reportInTask.buildDailyReport({ date, outcomes })
     : await quick.buildDailyReport({ date, outcomes });
   if (!input.deferMonthReport) await local.requestReport({ period: monthOf(date) });
+  const billingDay = outcomes.some((o) => o.dataset === BILLING_DATASET && o.status === 'succeeded');
+  if (billingDay && patched(LATE_DAYS_REBILL)) await local.requestLateBilling({ date });
 
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0) {

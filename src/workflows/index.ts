@@ -12,3 +12,5 @@ export { dayIngestion } from './day-ingestion.js';
 export { revisedDays } from './revised-days.js';
 export { verifyOutputsScheduled } from './verify-outputs.js';
 export { collectSnapshots } from './collect-snapshots.js';
+export { billingMonth } from './billing-month.js';
+export { scheduledBilling } from './scheduled-billing.js';

@@ -118,6 +118,7 @@ beforeAll(async () => {
     SCHEDULE_ID: uniqueName('daily'),
     INBOX_SCAN_SCHEDULE_ID: uniqueName('inbox'),
     REVISED_DAYS_SCHEDULE_ID: uniqueName('revised'),
+    BILLING_SCHEDULE_ID: uniqueName('billing'),
   };
 }, 120_000);
 

@@ -20,14 +20,14 @@ import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { createStorage, type Storage } from '../../src/storage/index.js';
 import { fuzzApi } from '../support/api-fuzz.js';
 import { startCourantProcess, type CourantProcess } from '../support/courant-process.js';
-import { ENEDIS_PRM, fillConsoleStore, STORED } from '../support/console-store.js';
+import { BILLED_MONTH, ENEDIS_PRM, fillConsoleStore, STORED } from '../support/console-store.js';
 import { cliEnv, testConfig } from '../support/test-stack.js';
 
 const run = promisify(execFile);
 const TOKEN = 'tok-contract-0123456789abcdef01234';
 /** Repeatable: the same requests every run (the bench runs it unseeded). */
 const SEED = 39_2026;
-/** About 400 requests over the 7 operations, in about half a minute on two shared cores. */
+/** About 500 requests over the 9 operations, in well under a minute on two shared cores. */
 const MAX_EXAMPLES = 15;
 
 let config: Config;
@@ -148,6 +148,17 @@ export async function energies(client: Api, from: string, to: string, prm: strin
   return data.rows;
 }
 
+export async function billedPrms(client: Api, month: string, date: string): Promise<{ billed: string[]; inForce: string[] }> {
+  const billing = await client.GET('/api/v1/billing', { params: { query: { month } } });
+  if (billing.error) throw new Error(billing.error.detail);
+  const perimeter = await client.GET('/api/v1/perimeter', { params: { query: { date } } });
+  if (perimeter.error) throw new Error(perimeter.error.detail);
+  return {
+    billed: billing.data.contracts.map((c) => \`\${c.prm} \${c.days} \${c.turpeFixedEur ?? 'none'}\`),
+    inForce: perimeter.data.prms.map((p) => \`\${p.prm} \${p.since}\`),
+  };
+}
+
 /** The problem of a bad date, read through its generated type: no cast. */
 export async function badDate(client: Api): Promise<{ status: number; type: string; detail: string }> {
   const { data, error, response } = await client.GET('/api/v1/days/{date}', { params: { path: { date: '2022-02-30' } } });
@@ -163,10 +174,11 @@ interface Calls {
   metricsOf(client: unknown, date: string): Promise<Array<{ dataset: string; metrics: unknown }>>;
   energies(client: unknown, from: string, to: string, prm: string): Promise<Array<Record<string, unknown>>>;
   badDate(client: unknown): Promise<{ status: number; type: string; detail: string }>;
+  billedPrms(client: unknown, month: string, date: string): Promise<{ billed: string[]; inForce: string[] }>;
 }
 
 describe('a client generated from the document', () => {
-  it('type-checks, lists days, reads metrics and energies, and gets a typed problem for a bad date', async () => {
+  it('type-checks, lists days, reads metrics, energies, billing and the périmètre, and gets a typed problem for a bad date', async () => {
     const document = await fetch(`${origin}/api/v1/openapi.json`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(document.status).toBe(200);
     // Inside the project, so that the client resolves openapi-fetch from its node_modules.
@@ -214,6 +226,11 @@ describe('a client generated from the document', () => {
         prm: ENEDIS_PRM,
         energy_kwh: 12,
         verdict: 'real',
+      });
+      // A 6 kVA BTINFCU4 in force from 2022-06-01: the rates files start on 2023-08-01, so no fixed part (no_rate).
+      expect(await calls.billedPrms(client, BILLED_MONTH, '2022-06-15')).toEqual({
+        billed: [`${ENEDIS_PRM} 30 none`],
+        inForce: [`${ENEDIS_PRM} 2022-06-01`],
       });
       expect(await calls.badDate(client)).toEqual({
         status: 400,

@@ -132,6 +132,7 @@ describe('OpenAPI', () => {
     };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/billing',
       '/api/v1/days',
       '/api/v1/days/{date}',
       '/api/v1/days/{date}/metrics',
@@ -139,6 +140,13 @@ describe('OpenAPI', () => {
       '/api/v1/days/{date}/quality',
       '/api/v1/energies',
       '/api/v1/health',
+      '/api/v1/perimeter',
+    ]);
+    expect(doc.paths['/api/v1/billing']?.get.parameters?.map((p) => p.name).sort()).toEqual([
+      'cursor',
+      'limit',
+      'month',
+      'prm',
     ]);
     expect(doc.paths['/api/v1/days']?.get.parameters?.map((p) => p.name).sort()).toEqual([
       'cursor',

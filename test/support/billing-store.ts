@@ -10,6 +10,8 @@ import { enedisDrop } from '../../src/datasets/enedis/drop.js';
 import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
+import type { ObjectStore } from '../../src/storage/object-store.js';
+import { storageKeys } from '../../src/workflow-safe/keys.js';
 import { runModuleDay } from './module-day.js';
 import type { ScratchDuckDb } from './scratch-duckdb.js';
 
@@ -19,6 +21,8 @@ const NOW = new Date('2027-01-01T12:00:00Z');
 export interface StoredTables {
   readonly eventFiles: string[];
   readonly readingFiles: string[];
+  /** Each stored day's tables, by date (what `putStoredDays` puts at their storage keys). */
+  readonly days: Array<{ readonly date: string; readonly eventFile: string; readonly readingFile: string }>;
 }
 
 let written = 0;
@@ -50,12 +54,21 @@ export async function storeFlows(scratch: ScratchDuckDb, bodies: readonly string
     files.push({ file, days: days ?? [] });
   }
   const dates = [...new Set(files.flatMap((f) => f.days))].sort();
-  const stored: StoredTables = { eventFiles: [], readingFiles: [] };
+  const stored: StoredTables = { eventFiles: [], readingFiles: [], days: [] };
   for (const date of dates) {
     const dayFiles = files.filter((f) => f.days.includes(date)).map((f) => f.file);
     const day = await runModuleDay(enedisDataset, config, scratch, date, dayFiles, { metrics: false });
     stored.eventFiles.push(day.tablePath(EVENT_TABLE));
     stored.readingFiles.push(day.tablePath(INDEX_TABLE));
+    stored.days.push({ date, eventFile: day.tablePath(EVENT_TABLE), readingFile: day.tablePath(INDEX_TABLE) });
   }
   return stored;
+}
+
+/** Puts each stored day's tables where the enedis days put them (`processed/enedis/dt={date}/…`). */
+export async function putStoredDays(objects: ObjectStore, stored: StoredTables): Promise<void> {
+  for (const day of stored.days) {
+    await objects.putFile(storageKeys.processed('enedis', day.date, EVENT_TABLE), day.eventFile);
+    await objects.putFile(storageKeys.processed('enedis', day.date, INDEX_TABLE), day.readingFile);
+  }
 }

@@ -388,6 +388,96 @@ describe('bad inputs are named problems, never a crash or a silent drop', () => 
     expect(row?.problems.map((p) => p.code)).toContain(code);
   });
 
+  it('names an index that went down, and gives no energy nor variable part, only the fixed part', async () => {
+    const month = only(
+      (
+        await bill('2024-03', [
+          c15Flow([
+            event({
+              at: '2024-03-01T00:00:00+01:00',
+              nature: 'MES',
+              kva: 6,
+              after: { HPH: 1000, HCH: 500, HPB: 0, HCB: 0 },
+            }),
+          ]),
+          r151({ '2024-03-31': { HPH: 900, HCH: 550, HPB: 0, HCB: 0 } }),
+        ])
+      ).contracts,
+    );
+    expect(month).toMatchObject({
+      quality: 'real',
+      energyKWh: { base: null, hph: null, hch: null },
+      turpeVariableEur: null,
+      // 89.40 × 31 / 365 = 7.5929 → 7.59
+      turpeFixedEur: 7.59,
+    });
+    expect(month.problems).toEqual([
+      {
+        code: 'index_decreased',
+        message: 'an index went down between two bounds: energy and variable part not computed',
+      },
+    ]);
+  });
+
+  it('names base readings for a four-class FTA, and keeps the energy but prices no variable part', async () => {
+    const month = only(
+      (
+        await bill('2024-03', [
+          c15Flow([
+            event({
+              at: '2024-03-01T00:00:00+01:00',
+              nature: 'MES',
+              fta: 'BTINFCU4',
+              kva: 6,
+              calendar: 'DI000001',
+              after: { BASE: 1000 },
+            }),
+          ]),
+          r151({ '2024-03-31': { BASE: 1150 } }, 'DI000001'),
+        ])
+      ).contracts,
+    );
+    expect(month).toMatchObject({
+      quality: 'real',
+      energyKWh: { base: 150, hp: null, hc: null, hph: null },
+      turpeVariableEur: null,
+      turpeFixedEur: 7.59,
+    });
+    expect(month.problems).toEqual([
+      {
+        code: 'classes_do_not_match_fta',
+        message: "the readings' classes do not fit BTINFCU4 (four): variable part not computed",
+      },
+    ]);
+  });
+
+  it('names a contract with no entry stored, and supplies it from its first event', async () => {
+    const month = only(
+      (await bill('2024-03', [c15Flow([event({ at: '2024-03-12T00:00:00+01:00', nature: 'MCT', kva: 9 })])])).contracts,
+    );
+    expect(month).toMatchObject({
+      days: 20,
+      periods: [{ from: '2024-03-12', to: '2024-04-01', days: 20, kva: 9 }],
+    });
+    expect(month.problems).toContainEqual({
+      code: 'no_entry',
+      message: 'no entry event stored: supplied from its first event, 2024-03-12',
+    });
+  });
+
+  it('names a sub-period with no CTA rate on its first day, and still gives its TURPE', async () => {
+    const laterCta = { ...rates, cta: rates.cta.filter((r) => r.valid_from >= '2024-03-15') };
+    expect(laterCta.cta.length).toBeGreaterThan(0);
+    const stored = await storeFlows(scratch, [
+      c15Flow([event({ at: '2024-03-01T00:00:00+01:00', nature: 'MES', kva: 6 })]),
+    ]);
+    const month = only(
+      (await billMonth(scratch.connection, laterCta, { month: '2024-03', prms: [], ...stored })).contracts,
+    );
+    expect(month).toMatchObject({ turpeFixedEur: 7.59, ctaEur: null });
+    expect(month.problems).toContainEqual({ code: 'no_cta_rate', message: 'no CTA rate on 2024-03-01' });
+  });
+
   it('names the FTA and date a period has no rate for, and still shows the period', async () => {
     const month = await bill('2024-03', [
       c15Flow([event({ at: '2024-03-01T00:00:00+01:00', nature: 'MES', fta: 'BTSUPCU', kva: 60 })]),

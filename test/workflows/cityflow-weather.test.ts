@@ -235,6 +235,7 @@ describe('courant schedules and the revised-days check', () => {
       SCHEDULE_ID: uniqueName('daily'),
       INBOX_SCAN_SCHEDULE_ID: uniqueName('inbox'),
       REVISED_DAYS_SCHEDULE_ID: uniqueName('revised'),
+      BILLING_SCHEDULE_ID: uniqueName('billing'),
     };
     const env = { ...cliEnv(harness.config), ...ids, REVISED_DAYS_EVERY_HOURS: '6' };
     try {

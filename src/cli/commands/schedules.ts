@@ -1,11 +1,14 @@
 /**
  * `courant schedules apply|describe|pause|unpause|trigger|backfill`: the daily schedule, the inbox
- * scan, the revised-days check, the snapshot collector and the SFTP pickup, operated as code
- * (`--inbox-scan`, `--revised-days`, `--snapshots` or `--sftp-pickup` picks one where one is meant).
+ * scan, the revised-days check, the snapshot collector, the SFTP pickup and the monthly billing,
+ * operated as code (`--inbox-scan`, `--revised-days`, `--snapshots`, `--sftp-pickup` or `--billing`
+ * picks one where one is meant).
  */
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { applySchedule, backfillSchedule, describeSchedule } from '../../schedules/operations.js';
+import { billingSchedule } from '../../schedules/billing-schedule.js';
+import { BILLING_DATASET } from '../../workflow-safe/billing.js';
 import { dailySchedule } from '../../schedules/daily-schedule.js';
 import { inboxScanSchedule } from '../../schedules/inbox-scan-schedule.js';
 import { revisedDaysSchedule } from '../../schedules/revised-days-schedule.js';
@@ -26,7 +29,8 @@ type Operation = (client: Client, schedules: readonly ScheduleDefinition[], ctx:
  * The schedules of this deployment: the daily one, the inbox scan when a dataset takes dropped
  * files, the revised-days check when a dataset's days may be revised, the snapshot collector when
  * a dataset is collected during the day under this configuration, the verification of outputs when
- * VERIFY_SCHEDULE_ENABLED is set, the SFTP pickup when a dataset's SFTP server is configured.
+ * VERIFY_SCHEDULE_ENABLED is set, the SFTP pickup when a dataset's SFTP server is configured, the
+ * monthly billing when the enedis dataset is registered.
  */
 function definitions(ctx: CommandContext): ScheduleDefinition[] {
   const settings = scheduleSettings(ctx.config);
@@ -42,6 +46,7 @@ function definitions(ctx: CommandContext): ScheduleDefinition[] {
     ...(collects ? [snapshotSchedule(settings.snapshots)] : []),
     ...(settings.verify.enabled ? [verifyOutputsSchedule(settings.verify)] : []),
     ...(Object.keys(ctx.config.sftp).length > 0 ? [sftpPickupSchedule(settings.sftpPickup)] : []),
+    ...(ctx.catalog.names.includes(BILLING_DATASET) ? [billingSchedule(settings.billing)] : []),
   ];
 }
 
@@ -51,6 +56,7 @@ interface PickOptions {
   readonly snapshots?: boolean;
   readonly verifyOutputs?: boolean;
   readonly sftpPickup?: boolean;
+  readonly billing?: boolean;
 }
 
 /** The workflow of the schedule an option picks, and what to say when the deployment has none. */
@@ -79,6 +85,11 @@ const PICKS = [
     option: 'sftpPickup',
     workflow: 'sftpPickup',
     none: '--sftp-pickup: no SFTP server is configured (e.g. ENEDIS_SFTP_HOST), so there is no SFTP pickup schedule',
+  },
+  {
+    option: 'billing',
+    workflow: 'scheduledBilling',
+    none: '--billing: the enedis dataset is not registered, so there is no billing schedule',
   },
 ] as const;
 
@@ -143,7 +154,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
   const schedules = program
     .command('schedules')
     .description(
-      'the daily schedule, the inbox scan, the revised-days check, the snapshot collector, the verification of outputs and the SFTP pickup (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*, VERIFY_* and SFTP_PICKUP_* override the defaults)',
+      'the daily schedule, the inbox scan, the revised-days check, the snapshot collector, the verification of outputs, the SFTP pickup and the monthly billing (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*, VERIFY_*, SFTP_PICKUP_* and BILLING_* override the defaults)',
     );
 
   schedules
@@ -196,6 +207,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
     .option('--verify-outputs', 'the verification of outputs instead of the daily one', false)
     .option('--sftp-pickup', 'the SFTP pickup instead of the daily one', false)
+    .option('--billing', 'the monthly billing instead of the daily one', false)
     .action(async (options: { note: unknown } & PickOptions) => {
       const note = parseNoteOption('--note', options.note);
       await withSchedules(context, async (client, picked, ctx) => {
@@ -214,6 +226,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
     .option('--verify-outputs', 'the verification of outputs instead of the daily one', false)
     .option('--sftp-pickup', 'the SFTP pickup instead of the daily one', false)
+    .option('--billing', 'the monthly billing instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {
@@ -233,6 +246,7 @@ export function registerSchedulesCommand(program: Command, context: () => Comman
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
     .option('--verify-outputs', 'the verification of outputs instead of the daily one', false)
     .option('--sftp-pickup', 'the SFTP pickup instead of the daily one', false)
+    .option('--billing', 'the monthly billing instead of the daily one', false)
     .action(
       withSchedules(context, async (client, picked, ctx) => {
         for (const { scheduleId } of picked) {

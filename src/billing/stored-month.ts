@@ -1,0 +1,131 @@
+/**
+ * Billing over what the Enedis days stored, as `courant billing`, `courant perimeter`, the billing
+ * workflow and the read API all ask it: the month's tables, the month's rows written as Parquet,
+ * the contracts in force on a day. Reads storage only; writes in `dir` only.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sqlString } from '../duckdb/columns.js';
+import { openDuckDb } from '../duckdb/duckdb.js';
+import { z } from 'zod';
+import type { ObjectStore } from '../storage/object-store.js';
+import { nextDate, previousDate } from '../workflow-safe/partition.js';
+import { datesOfMonth } from '../workflow-safe/periods.js';
+import { writeBillingParquet } from './billing.js';
+import { eventsSql, perimeterSql } from './contracts-sql.js';
+import type { MonthSqlInput } from './month-sql.js';
+import type { Rates } from './rates.js';
+import { storedBillingTables } from './stored-tables.js';
+
+/**
+ * Runs `work` with a scratch folder in `parentDir` and a DuckDB of its own spilling there (its
+ * memory comes back when it closes: billing is a monthly pass, not a day's step), removing both after.
+ */
+export async function withBillingScratch<T>(
+  work: (scratch: { dir: string; db: DuckDBConnection }) => Promise<T>,
+  parentDir: string = os.tmpdir(),
+): Promise<T> {
+  const dir = await mkdtemp(path.join(parentDir, 'courant-billing-'));
+  try {
+    const instance = await openDuckDb({ tempDirectory: dir });
+    const db = await instance.connect();
+    try {
+      return await work({ dir, db });
+    } finally {
+      db.closeSync();
+      instance.closeSync();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The first day of the month, its last, and the days whose index readings bound its energy (the day before to the last). */
+export function monthDays(month: string): { first: string; last: string; readingDays: string[] } {
+  const days = datesOfMonth(month);
+  const first = days[0] ?? `${month}-01`;
+  const last = days[days.length - 1] ?? first;
+  return { first, last, readingDays: [previousDate(first), ...days] };
+}
+
+/** The query input of the month over the stored days: every event up to its end, the readings that bound it. */
+export async function storedMonthInput(
+  objects: ObjectStore,
+  dir: string,
+  month: string,
+  prms: readonly string[],
+): Promise<MonthSqlInput> {
+  const { last, readingDays } = monthDays(month);
+  return { month, prms, ...(await storedBillingTables(objects, dir, nextDate(last), readingDays)) };
+}
+
+/** Writes the whole month (every PRM) as Parquet in `dir`; resolves to the file and its rows. */
+export async function writeStoredMonth(
+  objects: ObjectStore,
+  dir: string,
+  db: DuckDBConnection,
+  rates: Rates,
+  month: string,
+): Promise<{ file: string; contracts: number }> {
+  const input = await storedMonthInput(objects, dir, month, []);
+  const file = path.join(dir, 'billing_elements.parquet');
+  return { file, contracts: await writeBillingParquet(db, rates, input, file) };
+}
+
+const perimeterRowsSchema = z.array(z.object({ prm: z.string(), contract: z.string(), since: z.string() }));
+export type PerimeterRow = z.infer<typeof perimeterRowsSchema>[number];
+
+/** The contracts in force on the Paris day `date` (only `prms` when given), ordered by PRM. */
+export async function perimeterOn(
+  objects: ObjectStore,
+  dir: string,
+  db: DuckDBConnection,
+  date: string,
+  prms: readonly string[],
+): Promise<PerimeterRow[]> {
+  const { eventFiles } = await storedBillingTables(objects, dir, nextDate(date), []);
+  const events = `(${eventsSql(eventFiles, `DATE '${nextDate(date)}'`)})`;
+  return perimeterRowsSchema.parse(
+    (await db.runAndReadAll(perimeterSql(events, `DATE '${date}'`, prms))).getRowObjectsJson(),
+  );
+}
+
+const BILLED_MONTH_KEY = /^billing\/month=(\d{4}-\d{2})\/billing_elements\.parquet$/;
+
+/** The months written to `billing/` (by the workflow or `courant billing`), oldest first. */
+export async function billedMonths(objects: ObjectStore): Promise<string[]> {
+  return (await objects.list('billing'))
+    .map((o) => BILLED_MONTH_KEY.exec(o.key)?.[1])
+    .filter((month): month is string => month !== undefined)
+    .sort();
+}
+
+const eventRowsSchema = z.array(
+  z.object({
+    date: z.string(),
+    event: z.string(),
+    kind: z.string(),
+    fta: z.string().nullable(),
+    kva: z.string().nullable(),
+  }),
+);
+export type ContractEvent = z.infer<typeof eventRowsSchema>[number];
+
+/** A contract's stored C15 events, once each, in order (the Paris day, the code, its kind, FTA and kVA after it). */
+export async function contractEvents(
+  objects: ObjectStore,
+  dir: string,
+  db: DuckDBConnection,
+  contract: { readonly prm: string; readonly contract: string },
+): Promise<ContractEvent[]> {
+  const { eventFiles } = await storedBillingTables(objects, dir, '9999-12-31', []);
+  const rows = await db.runAndReadAll(
+    `SELECT strftime(event_date, '%Y-%m-%d') AS date, event, kind, fta, kva_text AS kva
+     FROM (${eventsSql(eventFiles, "DATE '9999-12-31'")})
+     WHERE prm = ${sqlString(contract.prm)} AND contract = ${sqlString(contract.contract)}
+     ORDER BY event_at, event`,
+  );
+  return eventRowsSchema.parse(rows.getRowObjectsJson());
+}

@@ -1,0 +1,152 @@
+/**
+ * The console's billing pages: `/billing/{YYYY-MM}`, a month as last billed (its totals, its runs
+ * and why each ran, the contracts with problems, each linked to its history), and
+ * `/contracts/{prm}/{contract}`, a contract's history (its C15 events and its row of every billed
+ * month). Amounts in euros, energies in kWh; no figure is computed here.
+ */
+import type { ContractMonth } from '../billing/billing.js';
+import type { BillingSummary, BillingTotals } from '../billing/billing-record.js';
+import type { ContractEvent } from '../billing/stored-month.js';
+import { escapeHtml, formatNumber, longMonth } from '../reports/format.js';
+import { table, tile } from '../reports/html/layout.js';
+import { consolePage } from './console-page.js';
+
+const euros = (value: number | null) => (value === null ? '–' : `${value.toFixed(2)} €`);
+
+/** The link to a contract's history, or the PRM alone for an event without a contract reference. */
+function contractLink(prm: string, contract: string | null): string {
+  if (contract === null) return `${escapeHtml(prm)} (no contract reference)`;
+  const href = `/contracts/${encodeURIComponent(prm)}/${encodeURIComponent(contract)}`;
+  return `<a class="contract" href="${escapeHtml(href)}">${escapeHtml(prm)} · ${escapeHtml(contract)}</a>`;
+}
+
+const problemsText = (c: ContractMonth) =>
+  `<div class="text">${c.problems.map((p) => `<code>${escapeHtml(p.code)}</code> ${escapeHtml(p.message)}`).join('<br>')}</div>`;
+
+function runsTable(record: BillingSummary): string {
+  return table(
+    ['billed at', 'figures', 'why'],
+    [...record.runs]
+      .reverse()
+      .map((run) => [
+        escapeHtml(run.at),
+        run.changed ? '<strong>moved</strong>' : 'unchanged',
+        run.triggers
+          .map((t) =>
+            t.kind === 'late-day'
+              ? `late day ${escapeHtml(t.date ?? '?')}${t.flows?.length ? ` (${t.flows.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')})` : ''}`
+              : escapeHtml(t.kind),
+          )
+          .join('; '),
+      ]),
+  );
+}
+
+export interface MonthPageInput {
+  readonly month: string;
+  readonly totals: BillingTotals;
+  /** The month's record when the workflow billed it; null when only `courant billing` wrote it. */
+  readonly record: BillingSummary | null;
+  /** The contracts with problems, at most `shownProblems` of them. */
+  readonly withProblems: readonly ContractMonth[];
+  readonly shownProblems: number;
+}
+
+export function billingMonthPage(input: MonthPageInput): string {
+  const { month, totals, record } = input;
+  const tiles =
+    `<div class="tiles">` +
+    tile('contracts', formatNumber(totals.contracts), `${formatNumber(totals.days)} days supplied`) +
+    tile('with problems', formatNumber(totals.withProblems)) +
+    tile('TURPE fixed', euros(totals.turpeFixedEur)) +
+    tile('TURPE variable', euros(totals.turpeVariableEur)) +
+    tile('CTA', euros(totals.ctaEur)) +
+    `</div>`;
+  const runs = record
+    ? `<h2>Runs</h2><p data-moved-at="${escapeHtml(record.movedAt)}">Figures last moved at ${escapeHtml(record.movedAt)}.</p>${runsTable(record)}`
+    : '<p class="note">Written by <code>courant billing</code>: no run of the billing workflow recorded yet.</p>';
+  const more =
+    totals.withProblems > input.withProblems.length
+      ? `<p class="note">The first ${formatNumber(input.shownProblems)} of ${formatNumber(totals.withProblems)}; every contract: <a href="/api/v1/billing?month=${month}">the API</a>.</p>`
+      : '';
+  const problems =
+    input.withProblems.length === 0
+      ? '<p>No contract has a problem.</p>'
+      : table(
+          ['contract', 'FTA', 'days', 'quality', 'problems'],
+          input.withProblems.map((c) => [
+            contractLink(c.prm, c.contract),
+            escapeHtml(c.fta ?? '–'),
+            formatNumber(c.days),
+            escapeHtml(c.quality ?? '–'),
+            problemsText(c),
+          ]),
+        ) + more;
+  return consolePage({
+    title: `Billing ${month}`,
+    subtitle: `${longMonth(month)}: the billing elements per contract, as last billed (amounts before taxes, in euros).`,
+    body:
+      tiles +
+      `<p><a href="/api/v1/billing?month=${month}">Every contract in JSON</a> · Parquet: <code>billing/month=${month}/billing_elements.parquet</code></p>` +
+      `<h2>Contracts with problems</h2><section data-problems>${problems}</section>` +
+      runs,
+    kind: 'billing-month',
+  });
+}
+
+export interface ContractPageInput {
+  readonly prm: string;
+  readonly contract: string;
+  readonly events: readonly ContractEvent[];
+  readonly months: ReadonlyArray<ContractMonth & { readonly month: string }>;
+}
+
+export function contractPage(input: ContractPageInput): string {
+  const events =
+    input.events.length === 0
+      ? '<p>No C15 event stored for this contract.</p>'
+      : table(
+          ['day', 'event', 'kind', 'FTA', 'kVA'],
+          input.events.map((e) => [
+            escapeHtml(e.date),
+            escapeHtml(e.event),
+            escapeHtml(e.kind),
+            escapeHtml(e.fta ?? '–'),
+            escapeHtml(e.kva ?? '–'),
+          ]),
+        );
+  const months =
+    input.months.length === 0
+      ? '<p>No billed month holds this contract.</p>'
+      : table(
+          ['month', 'days', 'mean kVA', 'FTA', 'kWh', 'quality', 'TURPE fixed', 'TURPE variable', 'CTA', 'problems'],
+          input.months.map((m) => [
+            `<a href="/billing/${escapeHtml(m.month)}">${escapeHtml(m.month)}</a>`,
+            formatNumber(m.days),
+            formatNumber(m.meanKva, 3),
+            escapeHtml(m.fta ?? '–'),
+            formatNumber(m.energyKWh.base),
+            escapeHtml(m.quality ?? '–'),
+            euros(m.turpeFixedEur),
+            euros(m.turpeVariableEur),
+            euros(m.ctaEur),
+            problemsText(m),
+          ]),
+        );
+  return consolePage({
+    title: `${input.prm} · ${input.contract}`,
+    subtitle: 'A contract: its C15 events and its row of every billed month.',
+    body: `<h2>Events</h2><section data-events>${events}</section><h2>Months</h2><section data-months>${months}</section>`,
+    kind: 'contract',
+  });
+}
+
+/** The page of a month not billed yet (answered with 404). */
+export function notBilledPage(month: string): string {
+  return consolePage({
+    title: `Billing ${month}`,
+    subtitle: `${longMonth(month)} is not billed yet.`,
+    body: `<p>The billing schedule bills it early in the next month; <code>courant billing --month ${month}</code> bills it now.</p>`,
+    kind: 'billing-month',
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * The billing API under /api/v1, read only: the périmètre of a day, computed from the stored C15
+ * events as `courant perimeter` does, and a month's billing elements as the billing workflow (or
+ * `courant billing`) last wrote them to `billing/month={YYYY-MM}/billing_elements.parquet`: a GET
+ * never computes nor writes a month. Both answer the CLI's JSON (`{"date", "prms"}`,
+ * `{"month", "contracts"}`) a page at a time, with the cursor of the next page.
+ */
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { readBillingParquet } from '../billing/billing.js';
+import { perimeterOn, withBillingScratch } from '../billing/stored-month.js';
+import { ObjectNotFoundError } from '../storage/object-store.js';
+import { readableFile } from '../storage/readable-file.js';
+import { billingKeys } from '../workflow-safe/keys.js';
+import type { ConsoleContext } from './context.js';
+import { dateSchema, monthSchema, rowCursorSchema } from './params.js';
+import { problem, problemResponses, ProblemError } from './problems.js';
+
+const errors = problemResponses();
+
+const prmSchema = z.string().regex(/^[0-9]{14}$/, { message: 'a PRM: 14 digits' });
+const prmsParam = z
+  .union([prmSchema, z.array(prmSchema).max(100)])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+  .optional()
+  .meta({ description: 'PRMs to answer (all when absent), up to 100: `prm=a&prm=b`' });
+const limitParam = z.coerce.number().int().min(1).max(10_000).default(1000).meta({ description: 'rows per page' });
+
+const amount = z.number().nullable();
+const kwh = z.number().nullable();
+
+/** One contract's month, as `courant billing --format json` writes it (docs/billing.md). */
+export const contractMonthSchema = z.object({
+  prm: z.string(),
+  contract: z.string().nullable(),
+  fta: z.string().nullable(),
+  days: z.number().int(),
+  meanKva: z.number().nullable(),
+  periods: z.array(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      days: z.number().int(),
+      fta: z.string().nullable(),
+      kva: z.number().nullable(),
+      turpeFixedEur: amount,
+    }),
+  ),
+  energyKWh: z.object({ base: kwh, hp: kwh, hc: kwh, hph: kwh, hch: kwh, hpb: kwh, hcb: kwh }),
+  turpeFixedEur: amount,
+  turpeVariableEur: amount,
+  ctaEur: amount,
+  quality: z.enum(['real', 'estimated', 'missing']).nullable(),
+  problems: z.array(z.object({ code: z.string(), message: z.string() })),
+  note: z.string(),
+});
+
+export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
+  return (app, _options, done) => {
+    app.get(
+      '/api/v1/perimeter',
+      {
+        schema: {
+          summary: 'The contracts in force on a day, from the stored Enedis C15 events (`courant perimeter`)',
+          description:
+            'A contract is in force from its entry day included to its exit day excluded (docs/billing.md). Empty when no C15 is stored.',
+          querystring: z
+            .object({ date: dateSchema, prm: prmsParam, limit: limitParam, cursor: rowCursorSchema.optional() })
+            .strict(),
+          response: {
+            200: z.object({
+              date: z.string(),
+              prms: z.array(z.object({ prm: z.string(), contract: z.string(), since: z.string() })),
+              nextCursor: z.string().nullable(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { date, prm, limit, cursor } = request.query;
+        const offset = cursor ?? 0;
+        const rows = await ctx.guard.objects(() =>
+          withBillingScratch(({ dir, db }) => perimeterOn(ctx.objects, dir, db, date, prm ?? [])),
+        );
+        const next = offset + limit < rows.length ? String(offset + limit) : null;
+        return { date, prms: rows.slice(offset, offset + limit), nextCursor: next };
+      },
+    );
+
+    app.get(
+      '/api/v1/billing',
+      {
+        schema: {
+          summary: "A month's billing elements per contract, as last billed (`courant billing`)",
+          description:
+            'The month as the billing workflow `billing/{YYYY-MM}` (or `courant billing`) last wrote it; 404 until the month is billed.',
+          querystring: z
+            .object({ month: monthSchema, prm: prmsParam, limit: limitParam, cursor: rowCursorSchema.optional() })
+            .strict(),
+          response: {
+            200: z.object({
+              month: z.string(),
+              contracts: z.array(contractMonthSchema),
+              nextCursor: z.string().nullable(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { month, prm, limit, cursor } = request.query;
+        const offset = cursor ?? 0;
+        const contracts = await ctx.guard.objects(() =>
+          withBillingScratch(async ({ dir, db }) => {
+            try {
+              const { path } = await readableFile(ctx.objects, billingKeys.month(month), dir);
+              return await readBillingParquet(db, path, { prms: prm ?? [], offset, limit: limit + 1 });
+            } catch (error) {
+              if (error instanceof ObjectNotFoundError) return null;
+              throw error;
+            }
+          }),
+        );
+        if (contracts === null)
+          throw new ProblemError(problem(404, 'billing-not-computed', `${month} is not billed yet`));
+        const next = contracts.length > limit ? String(offset + limit) : null;
+        return { month, contracts: contracts.slice(0, limit), nextCursor: next };
+      },
+    );
+    done();
+  };
+}

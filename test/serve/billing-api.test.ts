@@ -1,0 +1,123 @@
+/**
+ * The billing API over a store holding Enedis days as the enedis transform writes them (flows the
+ * test writes in the real layout) and the real document store: `/api/v1/perimeter` and
+ * `/api/v1/billing` answer the JSON of `courant perimeter` and `courant billing` on the same store,
+ * page by page; a month not billed yet is a 404 problem, and a GET never writes the month.
+ */
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/index.js';
+import { createStorage, type Storage } from '../../src/storage/index.js';
+import { billingKeys } from '../../src/workflow-safe/keys.js';
+import { putStoredDays, storeFlows } from '../support/billing-store.js';
+import { rawGet, startConsole, type RunningConsole } from '../support/console-server.js';
+import { c15Flow, r151Flow, type C15ContractEvent } from '../support/enedis-flows.js';
+import { runCommandLine } from '../support/run-cli.js';
+import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { cliEnv, testConfig } from '../support/test-stack.js';
+
+const scratch = useScratchDuckDb('courant-billing-api-');
+const PRMS = ['99660599682031', '99660599682032', '99660599682033'];
+let config: Config;
+let storage: Storage;
+let server: RunningConsole;
+
+const entry = (prm: string, at: string, kva: number): C15ContractEvent => ({
+  prm,
+  at,
+  nature: 'MES',
+  contract: `C-${prm.slice(-2)}`,
+  kva,
+  after: { HPH: 1000, HCH: 500, HPB: 0, HCB: 0 },
+});
+
+beforeAll(async () => {
+  config = await testConfig();
+  storage = await createStorage(config);
+  const stored = await storeFlows(scratch, [
+    c15Flow([
+      entry(PRMS[0]!, '2024-03-01T00:00:00+01:00', 6),
+      entry(PRMS[1]!, '2024-03-10T00:00:00+01:00', 9),
+      entry(PRMS[2]!, '2024-03-20T00:00:00+01:00', 12),
+    ]),
+    r151Flow(PRMS.map((prm) => ({ prm, date: '2024-03-31', wh: { HPH: 1_100_000, HCH: 550_000, HPB: 0, HCB: 0 } }))),
+  ]);
+  await putStoredDays(storage.objects, stored);
+  server = await startConsole({ config, records: storage.records, objects: storage.objects, tokens: null });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await storage?.close();
+  if (config) await rm(config.storage.dataDir, { recursive: true, force: true });
+});
+
+async function cliJson(args: readonly string[]): Promise<unknown> {
+  const run = await runCommandLine([...args, '--format', 'json'], cliEnv(config));
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+async function getJson(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await rawGet(server.origin, path);
+  return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown> };
+}
+
+describe('/api/v1/perimeter', () => {
+  it("answers `courant perimeter`'s JSON, and pages chain to the whole list", async () => {
+    const cli = (await cliJson(['perimeter', '--date', '2024-03-15'])) as { date: string; prms: unknown[] };
+    expect(cli.prms).toHaveLength(2);
+    expect(await getJson('/api/v1/perimeter?date=2024-03-15')).toEqual({
+      status: 200,
+      body: { ...cli, nextCursor: null },
+    });
+    const first = await getJson('/api/v1/perimeter?date=2024-03-15&limit=1');
+    expect(first.body).toEqual({ date: '2024-03-15', prms: [cli.prms[0]], nextCursor: '1' });
+    const second = await getJson('/api/v1/perimeter?date=2024-03-15&limit=1&cursor=1');
+    expect(second.body).toEqual({ date: '2024-03-15', prms: [cli.prms[1]], nextCursor: null });
+  });
+
+  it('refuses a date that is not a calendar day, as a problem', async () => {
+    const response = await rawGet(server.origin, '/api/v1/perimeter?date=2024-02-30');
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+});
+
+describe('/api/v1/billing', () => {
+  it('is a 404 problem until the month is billed, and the GET writes nothing', async () => {
+    const response = await rawGet(server.origin, '/api/v1/billing?month=2024-03');
+    expect(response.status).toBe(404);
+    expect(JSON.parse(response.body)).toMatchObject({
+      type: 'urn:courant:problem:billing-not-computed',
+      detail: '2024-03 is not billed yet',
+    });
+    expect(await storage.objects.list('billing')).toEqual([]);
+  });
+
+  it("answers `courant billing`'s JSON once billed, by PRM and page by page", async () => {
+    const cli = (await cliJson(['billing', '--month', '2024-03'])) as { month: string; contracts: unknown[] };
+    expect(cli.contracts).toHaveLength(3);
+    expect((await storage.objects.list('billing')).map((o) => o.key)).toEqual([billingKeys.month('2024-03')]);
+    expect(await getJson('/api/v1/billing?month=2024-03')).toEqual({ status: 200, body: { ...cli, nextCursor: null } });
+    expect((await getJson(`/api/v1/billing?month=2024-03&prm=${PRMS[1]}`)).body).toEqual({
+      month: '2024-03',
+      contracts: [cli.contracts[1]],
+      nextCursor: null,
+    });
+    const pages: unknown[] = [];
+    let cursor: unknown = '';
+    while (typeof cursor === 'string') {
+      const page = await getJson(`/api/v1/billing?month=2024-03&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      pages.push(...(page.body.contracts as unknown[]));
+      cursor = page.body.nextCursor;
+    }
+    expect(pages).toEqual(cli.contracts);
+  });
+
+  it('refuses a month that is not YYYY-MM, as a problem', async () => {
+    const response = await rawGet(server.origin, '/api/v1/billing?month=2024-13');
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:courant:problem:invalid-parameter' });
+  });
+});
