@@ -157,7 +157,8 @@ export const workflowIds = {
   backfill: (id: string) => `backfill/${checkName('backfill id', id, BACKFILL_ID_PATTERN)}`,
   datasetDay: (dataset: string, date: string) => `day/${checkDataset(dataset)}/${checkDate(date)}`,
   /** Consecutive days of one dataset run together by a backfill (`rangeRun`). */
-  range: (dataset: string, from: string, to: string) => `range/${checkDataset(dataset)}/${checkDate(from)}..${checkDate(to)}`,
+  range: (dataset: string, from: string, to: string) =>
+    `range/${checkDataset(dataset)}/${checkDate(from)}..${checkDate(to)}`,
   /**
    * One ingestion per inbox file and content (the first 16 hex digits of its SHA-256): a file
    * replaced by other bytes, even of the same size, is ingested again. A number instead of a hash

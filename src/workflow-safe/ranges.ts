@@ -19,8 +19,7 @@ export interface DayFailure {
 
 /** One day's result of a range's stage: its output, or the failure that ends the day there. */
 export type DayStepResult<T> =
-  | { readonly date: string; readonly ok: T }
-  | { readonly date: string; readonly failure: DayFailure };
+  { readonly date: string; readonly ok: T } | { readonly date: string; readonly failure: DayFailure };
 
 export interface RangeDayOutcome {
   readonly date: string;

@@ -43,7 +43,11 @@ async function gatherInputs(input: DatasetDayInput): Promise<InputFile[]> {
 }
 
 /** The failure of a day whose `block` checks failed: each named with its value, limit and file. */
-export function dataQualityFailure(dataset: string, date: string, blocking: readonly CheckResult[]): ApplicationFailure {
+export function dataQualityFailure(
+  dataset: string,
+  date: string,
+  blocking: readonly CheckResult[],
+): ApplicationFailure {
   return ApplicationFailure.create({
     type: ErrorType.DataQuality,
     nonRetryable: true,
