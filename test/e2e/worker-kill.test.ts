@@ -60,7 +60,8 @@ describe('a worker killed mid-backfill', () => {
     const client = new Client({ connection, namespace: testNamespace() });
     const handle = await startBackfill(
       client,
-      { from: FROM, to: TO, mode: 'all', parallel: 2 },
+      // Per day: the kill lands between days in flight (a range's days finish together).
+      { from: FROM, to: TO, mode: 'all', parallel: 2, perDay: true },
       uniqueName('kill'),
       env.TEMPORAL_TASK_QUEUE,
     );
