@@ -56,14 +56,22 @@ beforeAll(async () => {
     TEMPORAL_NAMESPACE: harness.config.temporal.namespace,
     TEMPORAL_TASK_QUEUE: harness.config.temporal.taskQueue,
     SCHEDULE_ID: uniqueName('sched'),
+    // Every schedule `schedules apply` writes is this file's own: other files of the namespace apply theirs.
+    INBOX_SCAN_SCHEDULE_ID: uniqueName('inbox'),
+    REVISED_DAYS_SCHEDULE_ID: uniqueName('revised'),
+    SNAPSHOT_SCHEDULE_ID: uniqueName('snapshots'),
+    VERIFY_SCHEDULE_ID: uniqueName('verify'),
+    BILLING_SCHEDULE_ID: uniqueName('billing'),
   };
 });
 
 afterAll(async () => {
-  await harness.client.schedule
-    .getHandle(env.SCHEDULE_ID ?? '')
-    .delete()
-    .catch(() => undefined);
+  for (const [name, id] of Object.entries(env))
+    if (name.endsWith('SCHEDULE_ID'))
+      await harness.client.schedule
+        .getHandle(id)
+        .delete()
+        .catch(() => undefined);
   await harness.close();
   await odre.close();
 });
