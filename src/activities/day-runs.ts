@@ -5,6 +5,7 @@ import type { DatasetName } from '../workflow-safe/datasets.js';
 import type { PipelineStage, RunKind } from '../workflow-safe/pipeline.js';
 import type { ObjectRead } from '../storage/object-store.js';
 import type { InputFile, OutputFile, RowCounts } from '../workflow-safe/day-records.js';
+import type { DayRun } from '../storage/records.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface StartDayRunInput {
@@ -44,10 +45,42 @@ export async function noteFallbackReads(
 }
 
 /** The workflow run that called the activity: day records are owned by runs. */
-function callingRun(): { workflowId: string; runId: string } {
+export function callingRun(): { workflowId: string; runId: string } {
   const execution = Context.current().info.workflowExecution;
   if (!execution) throw new Error('day-run activities must be called from a workflow');
   return execution;
+}
+
+/**
+ * The record of a day its run has just opened: running, at download, nothing read yet. A retry of
+ * the same run keeps the attempt and start of `previous`; a new run counts one more attempt.
+ */
+export function openedDayRun(
+  day: StartDayRunInput & { readonly workflowId: string; readonly runId: string; readonly codeVersion: string },
+  previous: DayRun | null | undefined,
+  now: string,
+): DayRun {
+  const sameRun = previous?.runId === day.runId;
+  return {
+    dataset: day.dataset,
+    date: day.date,
+    status: 'running',
+    stage: 'download',
+    attempt: previous && sameRun ? previous.attempt : (previous?.attempt ?? 0) + 1,
+    runKind: day.runKind,
+    workflowId: day.workflowId,
+    runId: day.runId,
+    inputs: [],
+    outputs: [],
+    outputFiles: [],
+    rows: null,
+    codeVersion: day.codeVersion,
+    startedAt: previous && sameRun ? previous.startedAt : now,
+    finishedAt: null,
+    error: null,
+    fallback: false,
+    checks: [],
+  };
 }
 
 export function createDayRunActivities(deps: ActivityDeps) {
@@ -58,28 +91,9 @@ export function createDayRunActivities(deps: ActivityDeps) {
   async function startDayRun(input: StartDayRunInput): Promise<void> {
     const { workflowId, runId } = callingRun();
     const previous = await deps.records.getDayRun(input.dataset, input.date);
-    const sameRun = previous !== null && previous.runId === runId;
-    const attempt = sameRun ? previous.attempt : (previous?.attempt ?? 0) + 1;
-    const wrote = await deps.records.upsertDayRun({
-      dataset: input.dataset,
-      date: input.date,
-      status: 'running',
-      stage: 'download',
-      attempt,
-      runKind: input.runKind,
-      workflowId,
-      runId,
-      inputs: [],
-      outputs: [],
-      outputFiles: [],
-      rows: null,
-      codeVersion: deps.codeVersion,
-      startedAt: sameRun ? previous.startedAt : new Date().toISOString(),
-      finishedAt: null,
-      error: null,
-      fallback: false,
-      checks: [],
-    });
+    const wrote = await deps.records.upsertDayRun(
+      openedDayRun({ ...input, workflowId, runId, codeVersion: deps.codeVersion }, previous, new Date().toISOString()),
+    );
     if (!wrote) Context.current().log.warn('a newer run owns this day record; not overwriting it', { ...input, runId });
   }
 

@@ -10,7 +10,7 @@ import type { RunKind } from '../workflow-safe/pipeline.js';
 import type { DatasetDayOutput } from '../workflow-safe/pipeline.js';
 import type { DayRun } from '../storage/records.js';
 import type { ActivityDeps } from './deps.js';
-import type { FinishDayRunInput } from './day-runs.js';
+import { callingRun, openedDayRun, type FinishDayRunInput } from './day-runs.js';
 import { createReportActivities } from './report.js';
 
 export interface StartRangeDaysInput {
@@ -28,12 +28,6 @@ export interface FinishRangeDaysInput {
 export interface RangeReportsInput {
   /** The days' outputs, one dataset each. */
   readonly days: readonly DatasetDayOutput[];
-}
-
-function callingRun(): { workflowId: string; runId: string } {
-  const execution = Context.current().info.workflowExecution;
-  if (!execution) throw new Error('range record activities must be called from a workflow');
-  return execution;
 }
 
 /** `value` without its undefined fields: what a store keeps of it. */
@@ -57,30 +51,13 @@ export function createRangeRecordActivities(deps: ActivityDeps) {
     );
     const now = new Date().toISOString();
     await deps.records.putDayRuns(
-      input.dates.map((date): DayRun => {
-        const before = previous.get(date);
-        const sameRun = before?.runId === runId;
-        return {
-          dataset: input.dataset,
-          date,
-          status: 'running',
-          stage: 'download',
-          attempt: before && sameRun ? before.attempt : (before?.attempt ?? 0) + 1,
-          runKind: input.runKind,
-          workflowId,
-          runId,
-          inputs: [],
-          outputs: [],
-          outputFiles: [],
-          rows: null,
-          codeVersion: deps.codeVersion,
-          startedAt: before && sameRun ? before.startedAt : now,
-          finishedAt: null,
-          error: null,
-          fallback: false,
-          checks: [],
-        };
-      }),
+      input.dates.map((date) =>
+        openedDayRun(
+          { dataset: input.dataset, date, runKind: input.runKind, workflowId, runId, codeVersion: deps.codeVersion },
+          previous.get(date),
+          now,
+        ),
+      ),
     );
   }
 
