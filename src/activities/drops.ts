@@ -195,9 +195,9 @@ export function createDropActivities(deps: ActivityDeps) {
       await deps.objects.getToFile(input.inboxKey, local);
       if ((await sha256OfFile(local)) !== input.sha256) return false;
       await deps.objects.delete(input.inboxKey);
-      await observeSftpDelivery(deps, input.inboxKey, input.sha256);
-      const dataset = input.inboxKey.split('/')[1] ?? '';
       const fileName = input.fileName ?? fileNameOf(input.inboxKey);
+      await observeSftpDelivery(deps, { inboxKey: input.inboxKey, sha256: input.sha256, name: fileName });
+      const dataset = input.inboxKey.split('/')[1] ?? '';
       for (const refused of await retireRefusals(deps.objects, dataset, fileName, input.inboxKey))
         Context.current().log.info('refusal retired: a file of the same name was read whole', {
           refused,

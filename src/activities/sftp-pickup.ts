@@ -173,13 +173,16 @@ export function createSftpActivities(deps: ActivityDeps) {
 
 /**
  * For a file fetched by SFTP whose every day succeeded (`releaseDrop`), observes the delay from its
- * time on the server to now. Nothing for a file dropped by hand, or when metrics are off.
+ * time on the server to now: its one record read by its name on the server (one read a file, never
+ * the dataset's whole list). Nothing for a file dropped by hand, or when metrics are off.
  */
-export async function observeSftpDelivery(deps: ActivityDeps, inboxKey: string, sha256: string): Promise<void> {
-  const dataset = inboxKey.split('/')[1] ?? '';
+export async function observeSftpDelivery(
+  deps: ActivityDeps,
+  file: { readonly inboxKey: string; readonly sha256: string; readonly name: string },
+): Promise<void> {
+  const dataset = file.inboxKey.split('/')[1] ?? '';
   if (!deps.metrics || !deps.sftp?.[dataset]) return;
-  const fetched = (await deps.records.listSftpFiles(dataset)).find(
-    (r) => r.inboxKey === inboxKey && r.sha256 === sha256,
-  );
-  if (fetched) deps.metrics.sftp.delivered(dataset, (Date.now() - Date.parse(fetched.mtime)) / 1000);
+  const fetched = await deps.records.getSftpFile(dataset, file.name);
+  if (fetched?.inboxKey === file.inboxKey && fetched.sha256 === file.sha256)
+    deps.metrics.sftp.delivered(dataset, (Date.now() - Date.parse(fetched.mtime)) / 1000);
 }

@@ -12,6 +12,11 @@
  * A file already being parsed in this process is waited for rather than parsed twice. The least
  * recently used entries are removed past the cache's bound, and so are the folders of parses
  * left unfinished for a day (a process stopped while it parsed).
+ *
+ * The cache's size is read whole (every entry listed and measured) at a process's first keep,
+ * then at most every `RESCAN_MS` or once the size it tallied passes the bound; in between, keeping
+ * an entry adds that entry's bytes to the tally. A backlog of thousands of files thus measures one
+ * entry per file, not the whole cache per file.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
@@ -56,6 +61,12 @@ export interface ParsedCacheOptions<TManifest> {
 
 const MANIFEST = 'manifest.json';
 
+/**
+ * The longest the tally goes without reading the cache whole: other processes on the machine keep
+ * entries too, and only a whole read counts theirs.
+ */
+const RESCAN_MS = 10 * 60 * 1000;
+
 /** A parse's folder untouched for this long belongs to a process that stopped: it is removed. */
 const STALE_PARSE_MS = 24 * 60 * 60 * 1000;
 
@@ -94,11 +105,24 @@ export function parsedCache<TManifest>(options: ParsedCacheOptions<TManifest>): 
     }
   }
 
+  /** The cache's size as tallied since it was last read whole, and when that was; null before. */
+  let tally: { bytes: number; scannedAt: number } | null = null;
+
+  /** Counts the entry just kept; reads the whole cache (and evicts) when the tally says it is due. */
+  async function noteKept(dir: string, entry: string): Promise<void> {
+    const now = Date.now();
+    if (tally !== null && now - tally.scannedAt < RESCAN_MS) {
+      tally.bytes += await bytesUnder(entry);
+      if (tally.bytes <= options.maxBytes) return;
+    }
+    tally = { bytes: await evict(dir, entry), scannedAt: now };
+  }
+
   /**
    * Removes the least recently used entries (but `keep`) while the cache is larger than its bound,
-   * and the parses left unfinished for a day.
+   * and the parses left unfinished for a day; returns the bytes left.
    */
-  async function evict(dir: string, keep: string): Promise<void> {
+  async function evict(dir: string, keep: string): Promise<number> {
     const folders = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory());
     const unfinished = folders.filter((e) => e.name.includes('.')).map((e) => path.join(dir, e.name));
     await Promise.all(
@@ -124,11 +148,12 @@ export function parsedCache<TManifest>(options: ParsedCacheOptions<TManifest>): 
     );
     let total = entries.reduce((sum, e) => sum + e.bytes, 0);
     for (const e of entries.sort((a, b) => a.used - b.used)) {
-      if (total <= options.maxBytes) return;
+      if (total <= options.maxBytes) break;
       if (e.entry === keep) continue;
       await rm(e.entry, { recursive: true, force: true });
       total -= e.bytes;
     }
+    return total;
   }
 
   async function parseAndKeep(entry: string, parse: Parse<TManifest>): Promise<ParsedEntry<TManifest>> {
@@ -151,7 +176,7 @@ export function parsedCache<TManifest>(options: ParsedCacheOptions<TManifest>): 
         if (kept) return kept;
         throw error;
       }
-      await evict(path.dirname(entry), entry);
+      await noteKept(path.dirname(entry), entry);
       return { dir: entry, manifest };
     } finally {
       await rm(scratch, { recursive: true, force: true });

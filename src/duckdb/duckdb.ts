@@ -5,13 +5,15 @@ export interface DuckDbOptions {
   readonly threads?: number;
   readonly memoryLimit?: string;
   readonly tempDirectory?: string;
+  /** Keep rows in the order they were inserted (DuckDB's default; courant's is not to, which uses less memory). */
+  readonly preserveInsertionOrder?: boolean;
 }
 
 export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDBInstance> {
   const settings: Record<string, string> = {
     threads: String(options.threads ?? 2),
     memory_limit: options.memoryLimit ?? '512MB',
-    preserve_insertion_order: 'false',
+    preserve_insertion_order: String(options.preserveInsertionOrder ?? false),
     autoinstall_known_extensions: 'false',
     // DuckDB keeps every file it reads in its buffer pool by default; a worker reads thousands of
     // small staging and Parquet files, and its memory would climb to the limit and stay there.

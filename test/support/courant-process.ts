@@ -11,13 +11,22 @@ export interface CourantProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
+/**
+ * Node's options to profile a `courant worker` with: with `COURANT_WORKER_CPU_PROF_DIR` set (a
+ * bench's worker, profiled), its CPU profile is written there when it stops.
+ */
+function profiled(args: readonly string[]): string[] {
+  const dir = process.env.COURANT_WORKER_CPU_PROF_DIR;
+  return args[0] === 'worker' && dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Starts `courant ...args` with only PATH, HOME, info logs and `env`; ready once `isReady(output)`. */
 export function startCourantProcess(
   args: readonly string[],
   env: Record<string, string>,
   isReady: (output: string) => boolean,
 ): CourantProcess {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'courant.js'), ...args], {
+  const child = spawn(process.execPath, [...profiled(args), path.join(PROJECT_ROOT, 'bin', 'courant.js'), ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SftpPickupOutput } from '../../src/workflow-safe/ingest.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CourantMetrics } from '../../src/observability/metrics.js';
 import { applySchedule } from '../../src/schedules/operations.js';
 import { scheduleSettings } from '../../src/schedules/settings.js';
 import { sftpPickupSchedule } from '../../src/schedules/sftp-pickup-schedule.js';
@@ -26,6 +27,12 @@ let gate: TcpGate;
 let dir: string;
 /** What the worker was configured with beyond the test stack, for the command lines too. */
 let env: Record<string, string>;
+/** The worker's metrics, as a worker with METRICS_ADDRESS keeps them. */
+const metrics = new CourantMetrics({
+  datasets: [{ name: 'enedis', dueHours: 36 }],
+  codeVersion: 'test',
+  cacheEnabled: false,
+});
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'courant-sftp-deliveries-'));
@@ -39,7 +46,7 @@ beforeAll(async () => {
     // A pickup held at the gate for the whole test stays connecting, never timed out.
     SOURCE_TIMEOUT_MS: '600000',
   };
-  harness = await startTestWorker(await testConfig(env));
+  harness = await startTestWorker(await testConfig(env), { deps: (deps) => ({ ...deps, metrics }) });
 });
 
 afterAll(async () => {
@@ -96,6 +103,10 @@ describe('deliveries named alike', () => {
     // Each delivery's readings reached its days: four files claimed into each.
     const claimed = await inputsOf('2019-04-02', '2019-04-04');
     expect(new Set(claimed).size).toBeGreaterThanOrEqual(names.length);
+    // Each one's delay from the server to its days' records is observed once it leaves the inbox.
+    const delay = await metrics.registry.getSingleMetricAsString('courant_sftp_delivery_delay_seconds');
+    const observed = /courant_sftp_delivery_delay_seconds_count\{dataset="enedis"\} (\d+)/.exec(delay)?.[1];
+    expect(Number(observed)).toBeGreaterThanOrEqual(names.length);
   });
 });
 

@@ -11,7 +11,7 @@ import { periodBarChart } from '../period-chart.js';
 import { describeMissed, missedDeliveriesSchema, sequenceText } from './deliveries.js';
 import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
 import { enedisEnergies } from './energies.js';
-import { withQueryDb } from './turns.js';
+import { withOrderedQueryDb } from './turns.js';
 
 const TITLE = 'Enedis meter readings';
 const COLOUR = '#2f855a';
@@ -64,7 +64,6 @@ async function monthEnergies(
     return { listed: [], rows: 0, computable: 0, energyKWh: 0 };
   // Computed once, kept in the turn's own DuckDB (spilling past its limit) in the order of
   // `courant energies` (the row ids follow the query's order): the totals and the listed rows read it.
-  await db.run('SET preserve_insertion_order = true');
   await db.run(`CREATE TEMP TABLE month_energies AS ${enedisEnergies.sql({ from, to, files, meters: [] })}`);
   const base = `class = 'BASE' AND verdict <> 'not computable'`;
   const [totals = {}] = (
@@ -110,11 +109,11 @@ function perDaySql(days: PeriodReportContext<unknown>['days']): string | null {
   return each.length === 0 ? null : `${each.join(' UNION ALL ')} ORDER BY day`;
 }
 
-/** Runs `work` in the dataset's DuckDB turn (`withQueryDb`), spilling to a folder of its own. */
+/** Runs `work` in the dataset's DuckDB turn, rows in insertion order (`withOrderedQueryDb`), spilling to a folder of its own. */
 async function inQueryTurn<T>(work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
   const spill = await mkdtemp(path.join(os.tmpdir(), 'courant-enedis-report-'));
   try {
-    return await withQueryDb(spill, work);
+    return await withOrderedQueryDb(spill, work);
   } finally {
     await rm(spill, { recursive: true, force: true });
   }

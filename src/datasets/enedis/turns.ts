@@ -4,17 +4,22 @@
  * claims them all at once, and their days then run together; their XML is read on a thread of its
  * own, `flow-thread.ts`, one file at a time):
  *
- * `withQueryDb` runs the DuckDB statements over a whole file, day or period (keeping a parse as
- * Parquet, a day's tables, a monthly report's energies), which sort, group or buffer every row, one
- * at a time. They run in a DuckDB of their own, opened for the statements and closed after them,
- * with one thread and `QUERY_MEMORY_LIMIT` (spilling to the given folder past it): the worker's
- * shared DuckDB keeps its memory for the other datasets, and what the statements used is given
- * back at once. The next file's parse runs on its thread meanwhile. Work waiting for the turn holds
- * no rows. A task must not wait for the turn inside its own.
+ * `withQueryDb` runs the DuckDB statements over a whole file or day (keeping a parse as Parquet, a
+ * day's tables), which sort, group or buffer every row, one turn at a time. They run in a DuckDB
+ * of their own with one thread and `QUERY_MEMORY_LIMIT` (spilling to a folder of its own past it):
+ * the worker's shared DuckDB keeps its memory for the other datasets. That DuckDB is kept open
+ * while turns keep coming — a backlog of thousands of files takes thousands of turns, and opening
+ * and closing a DuckDB for each cost more than most turns' work — and closed, its memory given
+ * back, once `IDLE_CLOSE_MS` pass without a turn. Each turn has a connection of its own: its
+ * temporary tables end with it. The next file's parse runs on its thread meanwhile. Work waiting
+ * for the turn holds no rows. A task must not wait for the turn inside its own.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pLimit from 'p-limit';
-import { withOwnDuckDb } from '../../duckdb/duckdb.js';
+import { openDuckDb, withOwnDuckDb } from '../../duckdb/duckdb.js';
 
 /** Whole-file or whole-day DuckDB statements of the dataset run at once in a process. */
 export const QUERIES_AT_ONCE = 1;
@@ -25,9 +30,59 @@ export const QUERY_MEMORY_LIMIT = '128MB';
 /** Rows per row group of the Parquet they write: the writer buffers less than with DuckDB's 122 880. */
 export const ROW_GROUP_SIZE = 20_000;
 
+/** How long the turns' DuckDB stays open after a turn, waiting for the next one. */
+export const IDLE_CLOSE_MS = 5_000;
+
 const queryTurn = pLimit(QUERIES_AT_ONCE);
 
-/** Runs `work` on a DuckDB of its own (see the module's doc) once it is its turn; spills under `tempDirectory`. */
-export function withQueryDb<T>(tempDirectory: string, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-  return queryTurn(() => withOwnDuckDb({ threads: 1, memoryLimit: QUERY_MEMORY_LIMIT, tempDirectory }, work));
+interface TurnsDb {
+  readonly instance: DuckDBInstance;
+  /** Where it spills past its memory limit; removed with it. */
+  readonly spill: string;
+  idle?: NodeJS.Timeout;
+}
+
+let open: Promise<TurnsDb> | null = null;
+
+async function openTurnsDb(): Promise<TurnsDb> {
+  const spill = await mkdtemp(path.join(os.tmpdir(), 'courant-enedis-turns-'));
+  const instance = await openDuckDb({ threads: 1, memoryLimit: QUERY_MEMORY_LIMIT, tempDirectory: spill });
+  return { instance, spill };
+}
+
+/** Closes the turns' DuckDB unless a turn runs or waits. */
+async function closeWhenIdle(db: TurnsDb): Promise<void> {
+  if (queryTurn.activeCount > 0 || queryTurn.pendingCount > 0) return;
+  open = null;
+  db.instance.closeSync();
+  await rm(db.spill, { recursive: true, force: true });
+}
+
+/** Runs `work` in the turns' DuckDB (see the module's doc) once it is its turn. */
+export function withQueryDb<T>(work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+  return queryTurn(async () => {
+    open ??= openTurnsDb();
+    const db = await open.catch((error: unknown) => {
+      open = null;
+      throw error;
+    });
+    clearTimeout(db.idle);
+    const connection = await db.instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+      db.idle = setTimeout(() => void closeWhenIdle(db), IDLE_CLOSE_MS).unref();
+    }
+  });
+}
+
+/**
+ * Runs `work` in its turn on a DuckDB of its own that keeps rows in insertion order (a report
+ * reading rows back in the order it wrote them), closed after it; spills under `tempDirectory`.
+ */
+export function withOrderedQueryDb<T>(tempDirectory: string, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+  return queryTurn(() =>
+    withOwnDuckDb({ threads: 1, memoryLimit: QUERY_MEMORY_LIMIT, tempDirectory, preserveInsertionOrder: true }, work),
+  );
 }
