@@ -54,6 +54,9 @@ export interface InboxFile {
 
 const EXTENSION = /^[a-z0-9]{1,8}$/;
 
+/** How long the inbox scan leaves a file fetched by SFTP to the batch its pickup started. */
+export const SFTP_BATCH_GRACE_MS = 60 * 60 * 1000;
+
 function extensionOf(fileName: string): string {
   const ext = path.extname(fileName).slice(1).toLowerCase();
   return EXTENSION.test(ext) ? ext : 'dat';
@@ -211,7 +214,7 @@ export function createDropActivities(deps: ActivityDeps) {
 
   /**
    * The files waiting in the inbox of every dataset that takes drops (at most `limit`, oldest keys
-   * first). An entry that is not a regular file or a folder (a symbolic link, a socket…) is moved
+   * first), but those an SFTP pickup fetched (`fetchedBySftp`). An entry that is not a regular file or a folder (a symbolic link, a socket…) is moved
    * to quarantine with its reason and logged, once; a file whose name no storage key can hold (a
    * space, an accent, a control character) is renamed to one that can, its original name listed
    * with it (`inbox-entries.ts`). On an object store, where nothing can be renamed, such a key is
@@ -242,8 +245,27 @@ export function createDropActivities(deps: ActivityDeps) {
         found.push({ dataset: module.name, key: object.key, bytes: object.bytes, ...(name ? { name } : {}) });
       }
     }
-    const taken = found.slice(0, input.limit);
+    const fetched = await fetchedBySftp(found);
+    const taken = found.filter((file) => !fetched.has(file.key)).slice(0, input.limit);
     return Promise.all(taken.map(async (file) => ({ ...file, content: await contentTag(file.key) })));
+  }
+
+  /**
+   * The inbox keys among `found` that an SFTP pickup fetched less than `SFTP_BATCH_GRACE_MS` ago:
+   * their pickup started their ingestion (one batch a round), so the scan leaves them to it. One
+   * still waiting after that — its batch failed, or the pickup stopped between fetching it and
+   * starting its batch — is taken by the scan as any other file (once: its ingestion's ID is then
+   * taken). One read of the dataset's fetched files, only when its inbox holds some.
+   */
+  async function fetchedBySftp(found: readonly InboxFile[]): Promise<Set<string>> {
+    const fetched = new Set<string>();
+    const since = Date.now() - SFTP_BATCH_GRACE_MS;
+    for (const dataset of new Set(found.map((f) => f.dataset))) {
+      if (!deps.sftp?.[dataset]) continue;
+      for (const record of await deps.records.listSftpFiles(dataset))
+        if (Date.parse(record.fetchedAt) > since) fetched.add(record.inboxKey);
+    }
+    return fetched;
   }
 
   /**

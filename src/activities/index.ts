@@ -7,6 +7,7 @@ import { createDayRequestActivities } from './day-requests.js';
 import { createDayRunActivities } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
 import { createDownloadActivities } from './download.js';
+import { createDropBatchActivities } from './drop-batches.js';
 import { createDropActivities } from './drops.js';
 import { createImportActivities } from './imports.js';
 import { createMetricsActivities } from './metrics.js';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createPlanActivities(deps),
       ...createDownloadActivities(deps),
       ...createDropActivities(deps),
+      ...createDropBatchActivities(deps),
       ...createTransformActivities(deps),
       ...createMetricsActivities(deps),
       ...createQualityActivities(deps),

@@ -1,8 +1,8 @@
 /**
  * The files waiting in an inbox, as `courant status` lists them. A file leaves the inbox once every
  * day it covers succeeded, so one still there is either being ingested or was ingested and failed
- * (its ingestion, `ingest/{key}#{content}`, is not started again by the inbox scan or the SFTP
- * pickup: the same bytes are ingested once). Listing them makes such a file visible.
+ * (its ingestion, `ingest/{key}#{content}` or the batch of an SFTP pickup's round, is not started
+ * again by the SFTP pickup, nor by the inbox scan within an hour of its fetch: the same bytes are ingested once). Listing them makes such a file visible.
  */
 import path from 'node:path';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -36,7 +36,8 @@ export function waitingDropsText(drops: readonly WaitingDrop[]): string {
   if (drops.length > MAX_LISTED) lines.push(`  … and ${drops.length - MAX_LISTED} more under inbox/*/`);
   return (
     `\nFiles waiting in an inbox (${drops.length}): being ingested, or ingested and failed — a failed one is ` +
-    `not retried by itself: find its ingestion in the Web UI, fix the cause, then courant ingest --file it again:\n` +
+    `not retried by itself: find its ingestion in the Web UI (the one named below, or for a file fetched by SFTP ` +
+    `its pickup's batch, ingest-batch/{dataset}/…, whose failure names it), fix the cause, then courant ingest --file it again:\n` +
     `${lines.join('\n')}\n`
   );
 }

@@ -21,6 +21,42 @@ export interface IngestDropOutput {
   readonly released: boolean;
 }
 
+/** A file of a batch (`ingestFiles`): its inbox key, and the name it was delivered under when it differs. */
+export interface BatchFile {
+  readonly inboxKey: string;
+  readonly name?: string;
+}
+
+export interface IngestFilesInput {
+  readonly dataset: DatasetName;
+  readonly files: readonly BatchFile[];
+}
+
+/** A file of a batch claimed into its days. */
+export interface ClaimedFile {
+  readonly inboxKey: string;
+  readonly sha256: string;
+  readonly days: readonly string[];
+  /** The days to run: those not yet succeeded with this file among their inputs. */
+  readonly toRun: readonly string[];
+}
+
+/** A file of a batch refused, quarantined with its reason. */
+export interface RefusedFile {
+  readonly inboxKey: string;
+  readonly reason: string;
+}
+
+export interface IngestFilesOutput {
+  readonly dataset: DatasetName;
+  /** Files of the batch whose every day succeeded with them, by inbox key. */
+  readonly ingested: readonly string[];
+  /** Of those, the files removed from the inbox (one replaced meanwhile stays for its own ingestion). */
+  readonly released: number;
+  /** The days run for the batch. */
+  readonly ran: readonly string[];
+}
+
 /** The signals between an ingestion and the run of its days (`dayIngestion`), by name. */
 export const DAY_INGESTION_SIGNALS = {
   /** To `ingest-day/{dataset}/{date}`: a file was claimed into the day; run it, then answer. */

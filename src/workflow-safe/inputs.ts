@@ -6,7 +6,7 @@ import { isDatasetName, type DatasetName } from './datasets.js';
 import { BACKFILL_MODES, type BackfillInput, type BackfillMode } from './backfill.js';
 import { rangesOf, type RangeRunInput } from './ranges.js';
 import { SHA256_PATTERN, type ImportRef } from './imports.js';
-import type { DayIngestionInput, IngestDropInput } from './ingest.js';
+import type { DayIngestionInput, IngestDropInput, IngestFilesInput } from './ingest.js';
 import type { BillingMonthInput, BillingTrigger } from './billing.js';
 import { isPartitionDate } from './partition.js';
 import { isMonth } from './periods.js';
@@ -150,6 +150,27 @@ export function checkIngestDropInput(input: unknown): IngestDropInput {
   )
     throw new InvalidInputError('options must be an object of strings, e.g. {"meterId":"m-1"}');
   return { dataset: name, inboxKey: key, options: options as Record<string, string> };
+}
+
+/** Files in one batch at most (`ingestFiles`): a round of the SFTP pickup is 200. */
+export const MAX_BATCH_FILES = 1_000;
+
+/** A batch of inbox files of one dataset: each under `inbox/{dataset}/`, named at most once. */
+export function checkIngestFilesInput(input: unknown): IngestFilesInput {
+  const r = record(input, 'ingestFiles');
+  const name = dataset(r.dataset);
+  if (!Array.isArray(r.files) || r.files.length === 0 || r.files.length > MAX_BATCH_FILES)
+    throw new InvalidInputError(`files must be a list of 1 to ${MAX_BATCH_FILES} inbox files`);
+  const files = r.files.map((file: unknown) => {
+    const f = record(file, 'ingestFiles file');
+    const { inboxKey } = checkIngestDropInput({ dataset: name, inboxKey: f.inboxKey });
+    if (f.name !== undefined && typeof f.name !== 'string')
+      throw new InvalidInputError(`name must be a string, got ${JSON.stringify(f.name)}`);
+    return { inboxKey, ...(f.name ? { name: f.name } : {}) };
+  });
+  if (new Set(files.map((f) => f.inboxKey)).size !== files.length)
+    throw new InvalidInputError('files must name each inbox key once');
+  return { dataset: name, files };
 }
 
 /** Days in flight at most for one backfill. */

@@ -51,6 +51,17 @@ function checkSha256(sha256: string): string {
   return sha256;
 }
 
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const U64 = (1n << 64n) - 1n;
+
+/** FNV-1a over the text's UTF-16 code units, 64 bits, as 16 hex digits: a name, not a secret. */
+function fnv1a64(text: string): string {
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < text.length; i += 1) hash = ((hash ^ BigInt(text.charCodeAt(i))) * FNV_PRIME) & U64;
+  return hash.toString(16).padStart(16, '0');
+}
+
 function partition(area: string, dataset: string, date: string): string {
   return `${area}/${checkDataset(dataset)}/dt=${checkDate(date)}`;
 }
@@ -166,6 +177,13 @@ export const workflowIds = {
    */
   ingest: (inboxKey: string, content: string | number) =>
     `ingest/${inboxKey}#${typeof content === 'number' ? content : checkName('content hash', content, CONTENT_TAG_PATTERN).slice(0, 16)}`,
+  /**
+   * One ingestion per batch of inbox files (`ingestFiles`, a round of the SFTP pickup), named by
+   * its dataset and a 64-bit FNV-1a hash of its files' keys, which name their contents: the same
+   * files are ingested once.
+   */
+  ingestBatch: (dataset: string, inboxKeys: readonly string[]) =>
+    `ingest-batch/${checkDataset(dataset)}/${fnv1a64([...inboxKeys].sort().join('\n'))}`,
   /** The runs of a dataset's day for the files claimed into it, one after another (`dayIngestion`). */
   dayIngestion: (dataset: string, date: string) => `ingest-day/${checkDataset(dataset)}/${checkDate(date)}`,
   /** A month's billing (`billingMonth`), started or signalled by the billing schedule and by late days. */

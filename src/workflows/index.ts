@@ -8,6 +8,7 @@ export { scheduledDaily } from './scheduled-daily.js';
 export { inboxScan } from './inbox-scan.js';
 export { sftpPickup } from './sftp-pickup.js';
 export { ingestDrop } from './ingest-drop.js';
+export { ingestFiles } from './ingest-files.js';
 export { dayIngestion } from './day-ingestion.js';
 export { revisedDays } from './revised-days.js';
 export { verifyOutputsScheduled } from './verify-outputs.js';

@@ -1,13 +1,4 @@
-import {
-  ApplicationFailure,
-  condition,
-  log,
-  patched,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions } from './activity-options.js';
 import { ErrorType } from '../workflow-safe/errors.js';
@@ -15,44 +6,12 @@ import type { IngestDropInput, IngestDropOutput } from '../workflow-safe/ingest.
 import { checkIngestDropInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { Dataset } from '../workflow-safe/search-attributes.js';
-import { dayIngestionRan } from './day-ingestion.js';
+import { PARALLEL_DAYS, runDaysByRequest, type DayFailure } from './day-requests.js';
 import { describeFailure } from './failure-messages.js';
 import { runDay } from './run-day.js';
 
 /** Claiming reads the whole file and copies it into each of its days. */
 const io = proxyActivities<Activities>(activityOptions('dropClaim'));
-const requests = proxyActivities<Activities>(activityOptions('dayRequest'));
-
-interface DayFailure {
-  readonly date: string;
-  readonly error: string;
-}
-
-/**
- * Asks `ingest-day/{dataset}/{date}` for a run of each day, at most 4 days waiting at once, and
- * waits in the workflow for every answer: files claimed into one day share its runs, and no
- * activity slot waits on them.
- */
-async function runDaysByRequest(dataset: IngestDropInput['dataset'], toRun: readonly string[]): Promise<DayFailure[]> {
-  const answers = new Map<string, string | undefined>();
-  setHandler(dayIngestionRan, (answer) => {
-    if (answer.dataset === dataset && toRun.includes(answer.date) && !answers.has(answer.date))
-      answers.set(answer.date, answer.error);
-  });
-  const requester = workflowInfo().workflowId;
-  for (let asked = 0; answers.size < toRun.length;) {
-    const waiting = asked - answers.size;
-    const dates = toRun.slice(asked, asked + PARALLEL_DAYS - waiting);
-    if (dates.length > 0) await requests.requestDayRuns({ dataset, dates, requester });
-    asked += dates.length;
-    const answered = answers.size;
-    await condition(() => answers.size > answered);
-  }
-  return toRun.flatMap((date) => {
-    const error = answers.get(date);
-    return error === undefined ? [] : [{ date, error }];
-  });
-}
 
 /** Runs each day itself, at most 4 at a time; a run in flight is waited for in an activity (before patch `ingest-by-day`). */
 async function runDaysItself(dataset: IngestDropInput['dataset'], toRun: readonly string[]): Promise<DayFailure[]> {
@@ -70,9 +29,6 @@ async function runDaysItself(dataset: IngestDropInput['dataset'], toRun: readonl
   await Promise.all(Array.from({ length: Math.min(PARALLEL_DAYS, queue.length) }, worker));
   return failed;
 }
-
-/** Days of one file run or asked for at once, at most: a file of a year runs a few days at a time. */
-const PARALLEL_DAYS = 4;
 
 /**
  * ingestDrop: one file dropped in `inbox/{dataset}/` — claim it into the Paris days it covers, ask

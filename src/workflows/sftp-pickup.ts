@@ -1,9 +1,24 @@
-import { ApplicationFailure, continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  continueAsNew,
+  log,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { InboxFile } from '../activities/drops.js';
 import type { Activities } from '../activities/index.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { activityOptions } from './activity-options.js';
-import type { SftpPickupOutput } from '../workflow-safe/ingest.js';
+import type { InboxScanOutput, SftpPickupOutput } from '../workflow-safe/ingest.js';
+import { workflowIds } from '../workflow-safe/keys.js';
+import { Dataset } from '../workflow-safe/search-attributes.js';
 import { describeFailure } from './failure-messages.js';
+import { ingestFiles } from './ingest-files.js';
 import { startIngestions } from './start-ingestions.js';
 
 const pickup = proxyActivities<Activities>(activityOptions('sftpPickup'));
@@ -15,12 +30,42 @@ const FILES_PER_ROUND = 200;
 const HISTORY_EVENTS_BEFORE_NEW_RUN = 5_000;
 
 /**
+ * Starts one `ingestFiles` for a round's files (`ingest-batch/{dataset}/{hash of their keys}`),
+ * which outlives the pickup; none when the same files' batch runs or ran.
+ */
+async function startBatch(files: readonly InboxFile[]): Promise<InboxScanOutput> {
+  const first = files[0];
+  if (!first) return { started: [], skipped: 0 };
+  const workflowId = workflowIds.ingestBatch(
+    first.dataset,
+    files.map((f) => f.key),
+  );
+  try {
+    await startChild(ingestFiles, {
+      workflowId,
+      args: [
+        { dataset: first.dataset, files: files.map((f) => ({ inboxKey: f.key, ...(f.name ? { name: f.name } : {}) })) },
+      ],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [{ key: Dataset, value: first.dataset }],
+    });
+    return { started: [workflowId], skipped: 0 };
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return { started: [], skipped: files.length };
+  }
+}
+
+/**
  * sftpPickup: the SFTP pickup schedule's action — for each dataset whose SFTP server is configured,
  * fetches the files not fetched before into its inbox (`pickUpSftp`, 200 at a time) and starts one
- * `ingestDrop` per file, as the inbox scan would, round after round until none is left; a long
- * backlog goes on in a new run of the same workflow (continue-as-new), so the schedule still sees
- * one pickup. A dataset whose pickup fails does not stop the others; the run then fails naming each
- * (a changed host key: HostKeyRefused, never retried).
+ * `ingestFiles` per round (`ingest-batch/…`: the round's files claimed together, their days run
+ * once for all), round after round until none is left; a long backlog goes on in a new run of the
+ * same workflow (continue-as-new), so the schedule still sees one pickup. (Before patch
+ * `sftp-pickup-batches`, one `ingestDrop` per file, as the inbox scan starts.) A dataset whose
+ * pickup fails does not stop the others; the run then fails naming each (a changed host key:
+ * HostKeyRefused, never retried).
  */
 export async function sftpPickup(): Promise<SftpPickupOutput> {
   const started: string[] = [];
@@ -31,7 +76,7 @@ export async function sftpPickup(): Promise<SftpPickupOutput> {
       if (workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_NEW_RUN) await continueAsNew<typeof sftpPickup>();
       try {
         const files = await pickup.pickUpSftp({ dataset, limit: FILES_PER_ROUND });
-        const ingestions = await startIngestions(files);
+        const ingestions = patched('sftp-pickup-batches') ? await startBatch(files) : await startIngestions(files);
         started.push(...ingestions.started);
         skipped += ingestions.skipped;
         full = files.length >= FILES_PER_ROUND;

@@ -7,8 +7,11 @@
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { SftpPickupOutput } from '../../src/workflow-safe/ingest.js';
+import type { IngestFilesOutput, SftpPickupOutput } from '../../src/workflow-safe/ingest.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createDropActivities, type InboxFile } from '../../src/activities/drops.js';
+import { createSftpActivities } from '../../src/activities/sftp-pickup.js';
 import { CourantMetrics } from '../../src/observability/metrics.js';
 import { applySchedule } from '../../src/schedules/operations.js';
 import { scheduleSettings } from '../../src/schedules/settings.js';
@@ -95,9 +98,10 @@ describe('deliveries named alike', () => {
     for (const [i, name] of names.entries())
       await deliver(name, delivery(String(40_000_000_000_000 + i), '2019-04-02', '2019-04-03'));
     const { output, ingested } = await pickUp();
-    expect(output.started).toHaveLength(names.length);
-    expect(new Set(output.started).size).toBe(names.length);
-    expect(ingested.map((r) => r.status)).toEqual(names.map(() => 'fulfilled'));
+    expect(output.started).toHaveLength(1);
+    expect(ingested.map((r) => r.status)).toEqual(['fulfilled']);
+    const batch = ingested[0]?.status === 'fulfilled' ? (ingested[0].value as IngestFilesOutput) : null;
+    expect(new Set(batch?.ingested).size).toBe(names.length);
     const records = await harness.resources.deps.records.listSftpFiles('enedis');
     expect(new Set(records.filter((r) => names.includes(r.name)).map((r) => r.inboxKey)).size).toBe(names.length);
     // Each delivery's readings reached its days: four files claimed into each.
@@ -146,6 +150,55 @@ describe('a delivery refused for its key, then sent again under the same name an
     const after = await status();
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).not.toContain(name);
+  });
+});
+
+describe('a round holding a refused delivery among good ones', () => {
+  it('ingests the good ones, quarantines the refused one, and the batch fails naming it', async () => {
+    const good = ['ENEDIS_R151_mixed_00001_20190701000000.zip', 'ENEDIS_R151_mixed_00002_20190701000000.zip'];
+    const bad = 'ENEDIS_R151_mixed_00003_20190701000000.zip';
+    for (const [i, name] of good.entries())
+      await deliver(name, delivery(String(40_000_000_000_300 + i), '2019-07-01', '2019-07-02'));
+    await deliver(bad, delivery('40000000000399', '2019-07-01', '2019-07-02', WRONG_DELIVERY_KEY));
+    const { output, ingested } = await pickUp();
+    expect(output.started).toHaveLength(1);
+    const [batch] = ingested;
+    expect(batch?.status).toBe('rejected');
+    const message = batch?.status === 'rejected' ? String((batch.reason as Error).cause) : '';
+    expect(message).toContain('1 of 3 files of the batch were not ingested');
+    expect(message).toContain(bad);
+    expect(message).toMatch(/wrong AES key or IV/);
+    // The good ones reached their days and left the inbox; the refused one is in quarantine.
+    const claimed = await inputsOf('2019-07-01', '2019-07-03');
+    expect(claimed.length).toBeGreaterThanOrEqual(good.length);
+    const inbox = (await harness.resources.deps.objects.list('inbox/enedis')).map((o) => o.key);
+    expect(inbox.filter((key) => key.includes('_mixed_'))).toEqual([]);
+    const quarantined = await harness.resources.deps.objects.list('quarantine/enedis/inbox');
+    expect(quarantined.filter((o) => o.key.endsWith(`${bad}.reason.json`))).toHaveLength(1);
+  });
+});
+
+describe('the inbox scan beside the SFTP pickup', () => {
+  it("leaves a file the pickup fetched to the pickup's batch, and takes a file dropped by hand", async () => {
+    const name = 'ENEDIS_R151_scanned_00001_20190801000000.zip';
+    await deliver(name, delivery('40000000000500', '2019-08-01', '2019-08-02'));
+    const { deps } = harness.resources;
+    // Fetched as a pickup fetches, its batch not started yet; and a file dropped by hand beside it.
+    const pickUpSftp = createSftpActivities(deps).pickUpSftp;
+    const [fetched]: InboxFile[] = await new MockActivityEnvironment().run(pickUpSftp, { dataset: 'enedis' });
+    await deps.objects.put(
+      'inbox/enedis/by-hand.xml',
+      r151Flow([{ prm: '40000000000501', date: '2019-08-01', wh: { BASE: 1 } }]),
+    );
+    try {
+      const listInbox = createDropActivities(deps).listInbox;
+      const listed: InboxFile[] = await new MockActivityEnvironment().run(listInbox, { limit: 200 });
+      expect(listed.map((f) => f.key)).toContain('inbox/enedis/by-hand.xml');
+      expect(listed.map((f) => f.key)).not.toContain(fetched?.key);
+    } finally {
+      await deps.objects.delete(fetched?.key ?? '');
+      await deps.objects.delete('inbox/enedis/by-hand.xml');
+    }
   });
 });
 

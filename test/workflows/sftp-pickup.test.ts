@@ -16,7 +16,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSftpActivities } from '../../src/activities/sftp-pickup.js';
 import type { SftpSourceConfig } from '../../src/config/index.js';
-import type { SftpPickupOutput } from '../../src/workflow-safe/ingest.js';
+import type { IngestFilesOutput, SftpPickupOutput } from '../../src/workflow-safe/ingest.js';
 import { inboxKeys } from '../../src/workflow-safe/keys.js';
 import { freePort } from '../../src/stack/ports.js';
 import { activityAttempts } from '../support/activity-attempts.js';
@@ -99,15 +99,22 @@ describe('the SFTP pickup of encrypted Enedis deliveries', () => {
     for (const d of FIXTURE_DELIVERIES) await deliver(d.name, await encryptedFixture(d.fixture));
     const { workflowId, output, ingested } = await pickUp();
     if (process.env.RECORD_HISTORIES === '1')
-      await writeFile(
-        'test/replay/histories/sftp-pickup.json',
-        historyToJSON(await picked.client.workflow.getHandle(workflowId).fetchHistory()),
-      );
-    // Each fetched file is named by its content in the inbox, and so is its ingestion.
-    expect(
-      output.started.map((id) => id.replace(/^ingest\/inbox\/enedis\/([0-9a-f]{16})-(.*)#\1$/, '$2')).sort(),
-    ).toEqual(FIXTURE_DELIVERIES.map((d) => d.name).sort());
-    expect(ingested.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      for (const [id, name] of [
+        [workflowId, 'sftp-pickup'],
+        [output.started[0] ?? '', 'ingest-files'],
+      ] as const)
+        await writeFile(
+          `test/replay/histories/${name}.json`,
+          historyToJSON(await picked.client.workflow.getHandle(id).fetchHistory()),
+        );
+    // The round's files are ingested in one batch, each named by its content in the inbox.
+    expect(output.started).toEqual([expect.stringMatching(/^ingest-batch\/enedis\/[0-9a-f]{16}$/)]);
+    expect(ingested.map((r) => r.status)).toEqual(['fulfilled']);
+    const batch = ingested[0]?.status === 'fulfilled' ? (ingested[0].value as IngestFilesOutput) : null;
+    expect(batch?.ingested.map((key) => key.replace(/^inbox\/enedis\/[0-9a-f]{16}-/, '')).sort()).toEqual(
+      FIXTURE_DELIVERIES.map((d) => d.name).sort(),
+    );
+    expect(batch?.released).toBe(FIXTURE_DELIVERIES.length);
     const records = picked.resources.deps.records;
     expect((await records.listSftpFiles('enedis')).map((r) => r.name)).toEqual(
       FIXTURE_DELIVERIES.map((d) => d.name).sort(),
@@ -181,7 +188,8 @@ describe('the SFTP pickup of encrypted Enedis deliveries', () => {
     const [ingestion] = ingested;
     expect(ingestion?.status).toBe('rejected');
     expect(ingestion?.status === 'rejected' ? ingestion.reason : null).toBeInstanceOf(WorkflowFailedError);
-    expect(await activityAttempts(picked.client, output.started[0] ?? '')).toEqual({ claimDrop: 1 });
+    expect(await activityAttempts(picked.client, output.started[0] ?? '')).toEqual({ claimDrops: 1 });
+    expect(ingestion?.status === 'rejected' ? String((ingestion.reason as Error).cause) : '').toMatch(reason);
     const quarantined = (await picked.resources.deps.objects.list('quarantine/enedis/inbox')).filter((o) =>
       o.key.endsWith(`-${name}.reason.json`),
     );
