@@ -4,13 +4,15 @@
  * RSS, and reads its monthly rows into one shape (`MonthlyRow`) for row-by-row comparison.
  *
  *   node --import tsx bench/billing/electricore-bench.ts [--sizes small,large] [--month 2025-03] [--seed 1]
- *        [--reuse] [--out bench/RESULTS.md]
+ *        [--reuse] [--out bench/RESULTS.md] [--courant-only]
  *
  * Needs electricore: `bash bench/billing/install-electricore.sh` (run here when missing). Not part of
  * `npm test`. A tool is a `BillingTool`: electricore's is below, courant's in courant-tool.ts (on the
  * small month from its ingested XML and from the stored tables, which must agree byte for byte; on
  * the large one from the stored tables); `compareMonthly` lines them up. The large size writes its
- * section of RESULTS.md.
+ * section of RESULTS.md. `--courant-only` runs courant alone on the stored tables and prints its wall
+ * time, CPU and peak RSS with the machine's load, compared with electricore's last rows when there
+ * are some; it writes no RESULTS.md.
  */
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -203,7 +205,14 @@ const GOAL_BYTES = 600e6;
 
 async function main(): Promise<void> {
   const options = z
-    .object({ sizes: z.string(), month: z.string(), seed: z.string(), out: z.string(), reuse: z.boolean() })
+    .object({
+      sizes: z.string(),
+      month: z.string(),
+      seed: z.string(),
+      out: z.string(),
+      reuse: z.boolean(),
+      courantOnly: z.boolean(),
+    })
     .parse(
       new Command()
         .option('--sizes <list>', 'small,large', 'small,large')
@@ -211,6 +220,7 @@ async function main(): Promise<void> {
         .option('--seed <seed>', 'seed of the scenarios', '1')
         .option('--out <file>', 'RESULTS.md written (large size)', path.join(PROJECT_ROOT, 'bench/RESULTS.md'))
         .option('--reuse', 'keep a scenario already generated with the same options', false)
+        .option('--courant-only', 'courant alone on the stored tables: its wall, CPU and peak RSS', false)
         .parse()
         .opts(),
     );
@@ -225,6 +235,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${size}: ${scenario.contracts} points, ready in ${generatedS.toFixed(1)} s (${scenario.dir})\n`,
     );
+    if (options.courantOnly) {
+      await courantAlone(scenario);
+      continue;
+    }
     const electricore = await electricoreTool.run(scenario, path.join(scenario.dir, 'electricore'));
     const courant = await courantFromStored.run(scenario, path.join(scenario.dir, 'courant'));
     if (size === 'small') {
@@ -259,6 +273,27 @@ async function main(): Promise<void> {
       );
     }
   }
+}
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+/** courant alone on the scenario's stored tables, its figures printed with the load, its rows against electricore's last. */
+async function courantAlone(scenario: GeneratedScenario): Promise<void> {
+  const before = load();
+  const courant = await courantFromStored.run(scenario, path.join(scenario.dir, 'courant'));
+  process.stdout.write(
+    `  courant: ${courant.wallS.toFixed(2)} s wall, ${courant.detail.cpu_s?.toFixed(2)} s CPU, ` +
+      `peak RSS ${mb(courant.peakRssBytes)} MB, ${courant.rows.length} monthly rows ` +
+      `(load ${before} before, ${load()} after; goal ≤ ${GOAL_S} s, ≤ ${mb(GOAL_BYTES)} MB)\n`,
+  );
+  const last = await readFile(path.join(scenario.dir, 'electricore', 'monthly.json'), 'utf8').catch(() => null);
+  if (last === null) return;
+  const differences = compareMonthly(courant.rows, z.array(MonthlyRow).parse(JSON.parse(last)));
+  process.stdout.write(`  against electricore's last rows: ${JSON.stringify(differenceCounts(differences))}\n`);
 }
 
 /** The scenario of `options`, generated unless `reuse` and already there with the same options. */
