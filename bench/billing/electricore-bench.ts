@@ -190,8 +190,8 @@ function resultsSection(
     ),
     '',
     `- Goal ≤ ${GOAL_S} s and ≤ ${mb(GOAL_BYTES)} MB: **${met}** (wall time on a machine shared with other work at load ${load}: the CPU column is the part that does not depend on it).`,
-    `- courant before the cuts this bench led to (the month's query run twice, for the Parquet and for the JSON; every reading of the month materialised three times; lists built by ordered aggregates; the JSON built whole): ${BEFORE_CUTS}. Now one query per slice of 20 000 PRMs into the Parquet, read back in batches and written as JSON as it goes, DuckDB within \`DUCKDB_MEMORY_LIMIT\` (256 MB).`,
-    `- Where courant's time and memory go (measured in one process at load about 5): the query 5.5 s of CPU over its 6 slices, reading the month back and writing its JSON 2.6 s, the process's start and the store's listing about 1.5 s; RSS is the Node process (about 160 MB once started), DuckDB within its 256 MB limit while the slices run, then the garbage of the JSON between collections. Still to cut for the goal: the JSON read back through row objects and zod, and a start that loads every command's modules.`,
+    `- courant before the cuts this bench led to (the month's query run twice, for the Parquet and for the JSON; every reading of the month materialised three times; lists built by ordered aggregates; the JSON built whole): ${BEFORE_CUTS}; with the JSON read back through row objects and zod: ${BEFORE_JSON}. Now the stored events gathered and the month's readings narrowed once (to the C15 readings and those at the month's start, end and event days), one query per slice of 20 000 PRMs into the Parquet, and the JSON written by DuckDB from it, each contract as \`JSON.stringify\` writes it; DuckDB within \`DUCKDB_MEMORY_LIMIT\` (256 MB).`,
+    `- Where courant's CPU goes (measured phase by phase in one process on 2026-11-26, load 6 to 12): the start (tsx and every command's modules: src/cli/main.ts registers them all) about 2 s and 217 MB of RSS, where the billing command's own modules take 1.2 s and 145 MB; gathering the events 0.6 s; narrowing the readings 1.3 to 1.7 s; 5 slices of 0.9 s; joining them 0.3 s; the JSON 1.2 to 1.7 s. Peak RSS is the Node process with every command's modules and DuckDB while the slices run. Still to cut: a start that loads every command's modules, and each slice's own work without its readings (0.7 s: the events' windows and some thirty joins on PRM and contract).`,
     `- A day's cost: billing runs on demand, never in a day's run. What the day does for it — the C15 events read into \`contract_events.parquet\` — was measured with the day cost model (\`node --import tsx bench/cost/day-cost.ts --datasets enedis --days 5\`, one Enedis sample day, 2026-11-25, load about 10) before and after that table: transformDay 28.3 → 31.3 CPU-ms (budget 42), computeMetrics 9.5 → 10.8 (budget 17), checkQuality 9.2 → 10.1 (budget 15), all within budget.`,
     `- The rows compared by (contract, month), figures within 0.005: ${int(differences.length)} differences — ${counts || 'none'}. Each kind is explained in [docs/billing.md](../docs/billing.md#side-by-side-with-electricore).`,
     '',
@@ -201,6 +201,8 @@ function resultsSection(
 const GOAL_S = 10;
 /** courant's billing of this month before its cuts, measured the same way on 2026-11-25 (load about 6). */
 const BEFORE_CUTS = '65.0 s wall, 1 150 MB peak RSS';
+/** The same with the JSON read back through row objects and zod, measured on 2026-11-26 (load 7 to 14). */
+const BEFORE_JSON = '20.0 to 62.2 s wall, 13.4 to 17.0 s CPU, 548 to 744 MB peak RSS';
 const GOAL_BYTES = 600e6;
 
 async function main(): Promise<void> {
