@@ -4,13 +4,15 @@
  * RSS, and reads its monthly rows into one shape (`MonthlyRow`) for row-by-row comparison.
  *
  *   node --import tsx bench/billing/electricore-bench.ts [--sizes small,large] [--month 2025-03] [--seed 1]
- *        [--reuse] [--out bench/RESULTS.md]
+ *        [--reuse] [--out bench/RESULTS.md] [--courant-only]
  *
  * Needs electricore: `bash bench/billing/install-electricore.sh` (run here when missing). Not part of
  * `npm test`. A tool is a `BillingTool`: electricore's is below, courant's in courant-tool.ts (on the
  * small month from its ingested XML and from the stored tables, which must agree byte for byte; on
  * the large one from the stored tables); `compareMonthly` lines them up. The large size writes its
- * section of RESULTS.md.
+ * section of RESULTS.md. `--courant-only` runs courant alone on the stored tables and prints its wall
+ * time, CPU and peak RSS with the machine's load, compared with electricore's last rows when there
+ * are some; it writes no RESULTS.md.
  */
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -188,8 +190,8 @@ function resultsSection(
     ),
     '',
     `- Goal ≤ ${GOAL_S} s and ≤ ${mb(GOAL_BYTES)} MB: **${met}** (wall time on a machine shared with other work at load ${load}: the CPU column is the part that does not depend on it).`,
-    `- courant before the cuts this bench led to (the month's query run twice, for the Parquet and for the JSON; every reading of the month materialised three times; lists built by ordered aggregates; the JSON built whole): ${BEFORE_CUTS}. Now one query per slice of 20 000 PRMs into the Parquet, read back in batches and written as JSON as it goes, DuckDB within \`DUCKDB_MEMORY_LIMIT\` (256 MB).`,
-    `- Where courant's time and memory go (measured in one process at load about 5): the query 5.5 s of CPU over its 6 slices, reading the month back and writing its JSON 2.6 s, the process's start and the store's listing about 1.5 s; RSS is the Node process (about 160 MB once started), DuckDB within its 256 MB limit while the slices run, then the garbage of the JSON between collections. Still to cut for the goal: the JSON read back through row objects and zod, and a start that loads every command's modules.`,
+    `- courant before the cuts this bench led to (the month's query run twice, for the Parquet and for the JSON; every reading of the month materialised three times; lists built by ordered aggregates; the JSON built whole): ${BEFORE_CUTS}; with the JSON read back through row objects and zod: ${BEFORE_JSON}. Now the stored events gathered and the month's readings narrowed once (to the C15 readings and those at the month's start, end and event days), one query per slice of 20 000 PRMs into the Parquet, and the JSON written by DuckDB from it, each contract as \`JSON.stringify\` writes it; DuckDB within \`DUCKDB_MEMORY_LIMIT\` (256 MB).`,
+    `- Where courant's CPU goes (measured phase by phase in one process on 2026-11-26, load 6 to 12): the start (tsx and every command's modules: src/cli/main.ts registers them all) about 2 s and 217 MB of RSS, where the billing command's own modules take 1.2 s and 145 MB; gathering the events 0.6 s; narrowing the readings 1.3 to 1.7 s; 5 slices of 0.9 s; joining them 0.3 s; the JSON 1.2 to 1.7 s. Peak RSS is the Node process with every command's modules and DuckDB while the slices run. Still to cut: a start that loads every command's modules, and each slice's own work without its readings (0.7 s: the events' windows and some thirty joins on PRM and contract).`,
     `- A day's cost: billing runs on demand, never in a day's run. What the day does for it — the C15 events read into \`contract_events.parquet\` — was measured with the day cost model (\`node --import tsx bench/cost/day-cost.ts --datasets enedis --days 5\`, one Enedis sample day, 2026-11-25, load about 10) before and after that table: transformDay 28.3 → 31.3 CPU-ms (budget 42), computeMetrics 9.5 → 10.8 (budget 17), checkQuality 9.2 → 10.1 (budget 15), all within budget.`,
     `- The rows compared by (contract, month), figures within 0.005: ${int(differences.length)} differences — ${counts || 'none'}. Each kind is explained in [docs/billing.md](../docs/billing.md#side-by-side-with-electricore).`,
     '',
@@ -199,11 +201,20 @@ function resultsSection(
 const GOAL_S = 10;
 /** courant's billing of this month before its cuts, measured the same way on 2026-11-25 (load about 6). */
 const BEFORE_CUTS = '65.0 s wall, 1 150 MB peak RSS';
+/** The same with the JSON read back through row objects and zod, measured on 2026-11-26 (load 7 to 14). */
+const BEFORE_JSON = '20.0 to 62.2 s wall, 13.4 to 17.0 s CPU, 548 to 744 MB peak RSS';
 const GOAL_BYTES = 600e6;
 
 async function main(): Promise<void> {
   const options = z
-    .object({ sizes: z.string(), month: z.string(), seed: z.string(), out: z.string(), reuse: z.boolean() })
+    .object({
+      sizes: z.string(),
+      month: z.string(),
+      seed: z.string(),
+      out: z.string(),
+      reuse: z.boolean(),
+      courantOnly: z.boolean(),
+    })
     .parse(
       new Command()
         .option('--sizes <list>', 'small,large', 'small,large')
@@ -211,6 +222,7 @@ async function main(): Promise<void> {
         .option('--seed <seed>', 'seed of the scenarios', '1')
         .option('--out <file>', 'RESULTS.md written (large size)', path.join(PROJECT_ROOT, 'bench/RESULTS.md'))
         .option('--reuse', 'keep a scenario already generated with the same options', false)
+        .option('--courant-only', 'courant alone on the stored tables: its wall, CPU and peak RSS', false)
         .parse()
         .opts(),
     );
@@ -225,6 +237,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${size}: ${scenario.contracts} points, ready in ${generatedS.toFixed(1)} s (${scenario.dir})\n`,
     );
+    if (options.courantOnly) {
+      await courantAlone(scenario);
+      continue;
+    }
     const electricore = await electricoreTool.run(scenario, path.join(scenario.dir, 'electricore'));
     const courant = await courantFromStored.run(scenario, path.join(scenario.dir, 'courant'));
     if (size === 'small') {
@@ -259,6 +275,27 @@ async function main(): Promise<void> {
       );
     }
   }
+}
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+/** courant alone on the scenario's stored tables, its figures printed with the load, its rows against electricore's last. */
+async function courantAlone(scenario: GeneratedScenario): Promise<void> {
+  const before = load();
+  const courant = await courantFromStored.run(scenario, path.join(scenario.dir, 'courant'));
+  process.stdout.write(
+    `  courant: ${courant.wallS.toFixed(2)} s wall, ${courant.detail.cpu_s?.toFixed(2)} s CPU, ` +
+      `peak RSS ${mb(courant.peakRssBytes)} MB, ${courant.rows.length} monthly rows ` +
+      `(load ${before} before, ${load()} after; goal ≤ ${GOAL_S} s, ≤ ${mb(GOAL_BYTES)} MB)\n`,
+  );
+  const last = await readFile(path.join(scenario.dir, 'electricore', 'monthly.json'), 'utf8').catch(() => null);
+  if (last === null) return;
+  const differences = compareMonthly(courant.rows, z.array(MonthlyRow).parse(JSON.parse(last)));
+  process.stdout.write(`  against electricore's last rows: ${JSON.stringify(differenceCounts(differences))}\n`);
 }
 
 /** The scenario of `options`, generated unless `reuse` and already there with the same options. */

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { sqlString } from '../duckdb/columns.js';
 import { copyToParquetSql } from '../duckdb/copy.js';
-import { billingMonthSql, type MonthSqlInput } from './month-sql.js';
+import { billingMonthSql, monthReadingsSql, type MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
 import { ratesTablesSql } from './rates-sql.js';
 
@@ -178,17 +178,25 @@ export async function writeBillingParquet(
   target: string,
 ): Promise<number> {
   await withRates(db, rates);
-  // The events of every stored day gathered once into one file sorted by PRM: each slice then
-  // reads its own row groups of one file rather than every day's file again.
+  // The events of every stored day gathered once into one file sorted by PRM, and the month's
+  // readings narrowed to those the query can use, sorted the same: each slice then reads its own
+  // row groups of two files rather than every day's files again.
   const events = `${target}.events`;
-  const gathered = input.prms.length > 0 || input.eventFiles.length <= 1 ? input : { ...input, eventFiles: [events] };
-  if (gathered !== input)
+  const readings = `${target}.readings`;
+  const gathered =
+    input.prms.length > 0 || input.eventFiles.length <= 1
+      ? input
+      : { ...input, eventFiles: [events], readingFiles: input.readingFiles.length === 0 ? [] : [readings] };
+  if (gathered !== input) {
     await db.run(
       copyToParquetSql(
         `SELECT * FROM read_parquet([${input.eventFiles.map(sqlString).join(', ')}], union_by_name = true) ORDER BY prm`,
         events,
       ),
     );
+    if (input.readingFiles.length > 0)
+      await db.run(copyToParquetSql(monthReadingsSql({ ...input, eventFiles: [events] }), readings));
+  }
   const slices = await prmSlices(db, gathered);
   const parts = slices.map((_, i) => `${target}.${i}`);
   let rows = 0;
@@ -203,7 +211,7 @@ export async function writeBillingParquet(
   } finally {
     await db.run('SET preserve_insertion_order = false');
   }
-  for (const part of [...parts, events]) await rm(part, { force: true });
+  for (const part of [...parts, events, readings]) await rm(part, { force: true });
   return rows;
 }
 

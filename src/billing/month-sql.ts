@@ -60,6 +60,8 @@ const sortedList = (value: string, keys: readonly string[], filter = '') =>
 /** Whole cents as exact euros. */
 const euros = (cents: string) => `((${cents})::DECIMAL(18, 0) * 0.01)::DECIMAL(18, 2)`;
 
+const READING_COLUMNS = 'prm, flow, reading_at, class, index_kwh, nature, qualification, calendar';
+
 /**
  * The distributor readings of `files`. A reading's instant closes one Paris day, so all readings of
  * an instant are in that day's file: between two of one flow and side, the calendar then the index
@@ -69,8 +71,34 @@ const readingsSql = (files: readonly string[]) =>
   files.length === 0
     ? `SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS flow, NULL::TIMESTAMPTZ AS reading_at, NULL::VARCHAR AS class,
         NULL::BIGINT AS index_kwh, NULL::VARCHAR AS nature, NULL::VARCHAR AS qualification, NULL::VARCHAR AS calendar WHERE false`
-    : `SELECT prm, flow, reading_at, class, index_kwh, nature, qualification, calendar
-       FROM read_parquet([${files.map(sqlString).join(', ')}]) WHERE class_kind = 'distributor'`;
+    : `SELECT ${READING_COLUMNS} FROM read_parquet([${files.map(sqlString).join(', ')}]) WHERE class_kind = 'distributor'`;
+
+/**
+ * The rows of `input`'s `index_readings` files the month's query can use, in their columns it reads,
+ * in PRM order: the distributor readings of the C15, and the others at 00:00 Paris on the month's
+ * first day, on the day after its last, or on a day one of the PRM's events is dated in the month.
+ * A contract-month's bounds are among these instants: each is the month's start or end, or the day
+ * of one of its events (its entry, its exit, its first event, a change); the query keeps the C15
+ * readings and the readings at its bounds, nothing else. A month billed in slices reads these once
+ * (most of the month's R151 readings, one a day and class, dropped in one scan) rather than every
+ * reading once a slice.
+ */
+export function monthReadingsSql(input: MonthSqlInput): string {
+  const zone = sqlString(PARTITION_TIMEZONE);
+  const midnight = (day: string) => `timezone(${zone}, (${day})::TIMESTAMP)`;
+  const mStart = `DATE '${input.month}-01'`;
+  const mEnd = `(DATE '${input.month}-01' + INTERVAL 1 MONTH)::DATE`;
+  const eventDays =
+    input.eventFiles.length === 0
+      ? 'SELECT NULL::VARCHAR AS prm, NULL::TIMESTAMPTZ AS instant WHERE false'
+      : `SELECT DISTINCT prm, ${midnight('event_date')} AS instant
+         FROM read_parquet([${input.eventFiles.map(sqlString).join(', ')}], union_by_name = true)
+         WHERE event_date >= ${mStart} AND event_date <= ${mEnd}`;
+  return `SELECT ${READING_COLUMNS}, class_kind FROM read_parquet([${input.readingFiles.map(sqlString).join(', ')}])
+    WHERE class_kind = 'distributor'
+      AND (flow = 'C15' OR reading_at IN (${midnight(mStart)}, ${midnight(mEnd)}) OR (prm, reading_at) IN (${eventDays}))
+    ORDER BY prm`;
+}
 
 /** The month's billing query: one row per contract (see the module's doc), ordered by PRM and contract. */
 export function billingMonthSql(input: MonthSqlInput): string {

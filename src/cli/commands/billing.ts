@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeBillingParquet, writtenContracts, type ContractMonth } from '../../billing/billing.js';
 import { eventsSql, perimeterSql } from '../../billing/contracts-sql.js';
+import { writtenContractsJson, type ContractJsonBatch } from '../../billing/month-json.js';
 import { loadRates } from '../../billing/rates.js';
 import { storedBillingTables } from '../../billing/stored-tables.js';
 import { openDuckDb } from '../../duckdb/duckdb.js';
@@ -73,24 +74,23 @@ const written = (out: OutputStream, text: string) =>
   new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
 
 /**
- * Writes the month as `JSON.stringify({ month, contracts }, null, 2)` would, a batch of contracts at
- * a time, waiting for the stream to take each: a month of any size in bounded memory.
+ * Writes the month as `JSON.stringify({ month, contracts }, null, 2)` would, a batch of contracts
+ * (each already that text, `month-json.ts`) at a time, waiting for the stream to take each: a month
+ * of any size in bounded memory.
  */
 async function writeMonthJson(
   out: OutputStream,
   month: string,
-  batches: AsyncIterable<readonly ContractMonth[]>,
+  batches: AsyncIterable<ContractJsonBatch>,
 ): Promise<{ contracts: number; problems: number }> {
   await written(out, `{\n  "month": ${JSON.stringify(month)},\n  "contracts": [`);
   let contracts = 0;
   let problems = 0;
   for await (const batch of batches) {
-    const text = batch.map(
-      (c, i) => `${contracts + i === 0 ? '' : ','}\n    ${JSON.stringify(c, null, 2).replaceAll('\n', '\n    ')}`,
-    );
-    contracts += batch.length;
-    problems += batch.filter((c) => c.problems.length > 0).length;
-    await written(out, text.join(''));
+    if (batch.texts.length === 0) continue;
+    await written(out, `${contracts === 0 ? '' : ','}\n    ${batch.texts.join(',\n    ')}`);
+    contracts += batch.texts.length;
+    problems += batch.withProblems;
   }
   await written(out, `${contracts === 0 ? ']' : '\n  ]'}\n}\n`);
   return { contracts, problems };
@@ -186,10 +186,9 @@ export function registerBillingCommands(program: Command, context: () => Command
         const target = path.join(dir, 'billing_elements.parquet');
         await writeBillingParquet(db, rates, { month, prms, ...tables }, target);
         if (prms.length === 0) await objects.putFile(billingKeys.month(month), target);
-        const batches = writtenContracts(db, target);
-        if (format === 'json') return writeMonthJson(ctx.out, month, batches);
+        if (format === 'json') return writeMonthJson(ctx.out, month, writtenContractsJson(db, target));
         const all: ContractMonth[] = [];
-        for await (const batch of batches) all.push(...batch);
+        for await (const batch of writtenContracts(db, target)) all.push(...batch);
         ctx.out.write(billingText(all, format));
         return { contracts: all.length, problems: all.filter((c) => c.problems.length > 0).length };
       });
