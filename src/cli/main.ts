@@ -34,20 +34,19 @@ export async function main(
   const named = namedCommand(argv.slice(2));
   let context: CommandContext | undefined;
   let report: typeof reportFailure | undefined;
-  if (named) {
-    // Failure reporting is loaded with the command, before it runs: a build replaced meanwhile
-    // never leaves a long-running command without it.
-    const [contexts, failures, define] = await Promise.all([
-      import('./context.js'),
-      import('./report-failure.js'),
-      named.define(),
-    ]);
-    report = failures.reportFailure;
-    const command = commands[COMMANDS.indexOf(named)];
-    if (command) define(command, () => (context ??= contexts.createContext(env, streams)));
-  }
-
   try {
+    if (named) {
+      // Failure reporting is loaded with the command, before it runs: a build replaced meanwhile
+      // never leaves a long-running command without it.
+      const [contexts, failures, define] = await Promise.all([
+        import('./context.js'),
+        import('./report-failure.js'),
+        named.define(),
+      ]);
+      report = failures.reportFailure;
+      const command = commands[COMMANDS.indexOf(named)];
+      if (command) define(command, () => (context ??= contexts.createContext(env, streams)));
+    }
     await program.parseAsync([...argv]);
     return 0;
   } catch (error) {
