@@ -1,13 +1,13 @@
-# courant worker image. The workflow code is bundled once, at build time (dist/, WORKFLOW_BUNDLE_DIR):
-# the worker starts without webpack. Sources run through tsx (no build step).
+# courant worker image. The `courant` command is built by `npm install` (its prepare script: dist/cli)
+# and the workflow code is bundled once (dist/, WORKFLOW_BUNDLE_DIR): the command starts as
+# JavaScript and the worker without webpack.
 FROM node:20-bookworm-slim
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund
+COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
-COPY scripts/check-bundle.ts ./scripts/
-COPY tsconfig.json ./
+COPY scripts/check-bundle.ts scripts/build-cli.ts scripts/cli-bundle.ts ./scripts/
+RUN npm install --omit=dev --no-audit --no-fund
 RUN node --import tsx scripts/check-bundle.ts
 ENV NODE_ENV=production DATA_DIR=/data WORKFLOW_BUNDLE_DIR=/app/dist
 VOLUME ["/data"]

@@ -1,10 +1,22 @@
 #!/usr/bin/env node
-// The `courant` command: runs the TypeScript sources through tsx's loader, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The `courant` command: the build in dist/cli when it is the build of the sources as they are (npm
+// install and scripts/setup.sh make it, `npm run build` too), else the TypeScript sources through
+// tsx's loader — slower to start, never older than the sources.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BUILT_CLI_ENTRY, builtCliIsCurrent } from './built-cli.js';
 
 // courant runs on Node 20 with the AWS SDK versions its lockfile pins: the SDK's notice about
 // its future releases needing Node 22 is not addressed to courant's users.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
-const { main } = await import('../src/cli/main.ts');
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+let main;
+if (builtCliIsCurrent(root)) {
+  process.setSourceMapsEnabled(true);
+  ({ main } = await import(pathToFileURL(path.join(root, BUILT_CLI_ENTRY)).href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default stack, offline: set-up of what the demo runs (npm dependencies,
-# the Temporal CLI and the document store; not MinIO, DynamoDB Local, Prometheus or cfn-lint), then `courant demo`.
+# the command built, the Temporal CLI and the document store; not MinIO, DynamoDB Local, Prometheus or
+# cfn-lint), then `courant demo`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# What a fresh machine needs: npm dependencies (when missing or stale), then the local stack's tools named
-# as arguments (scripts/install-tools.sh; every tool when none is named).
+# What a fresh machine needs: npm dependencies (when missing or stale), the `courant` command built
+# (dist/cli, when it is not the build of the sources already), then the local stack's tools named as
+# arguments (scripts/install-tools.sh; every tool when none is named).
 #   bash scripts/setup.sh                      everything (`npm test`, `npm run setup`)
 #   bash scripts/setup.sh temporal ferretdb    only what `npm run demo` runs
 set -euo pipefail
@@ -11,5 +12,9 @@ cd "$root"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[setup] installing npm dependencies" >&2
   npm install --no-audit --no-fund
+fi
+if ! node --input-type=module -e "import { builtCliIsCurrent } from './bin/built-cli.js'; process.exit(builtCliIsCurrent('.') ? 0 : 1)"; then
+  echo "[setup] building the courant command" >&2
+  npm run --silent build
 fi
 bash scripts/install-tools.sh "$@"

@@ -1,5 +1,5 @@
 /** One DuckDB instance per worker, tuned for bounded memory and offline use (docs/architecture.md). */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 export interface DuckDbOptions {
   readonly threads?: number;
@@ -20,6 +20,8 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDBIns
     enable_external_file_cache: 'false',
   };
   if (options.tempDirectory) settings.temp_directory = options.tempDirectory;
+  // Loaded at the first instance, not with this module: a command that never queries starts without DuckDB.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   return DuckDBInstance.create(':memory:', settings);
 }
 

@@ -9,16 +9,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { connecting, reaching, type ServiceAddress } from '../faults/service-unavailable.js';
 import type { LocalRoot } from '../faults/storage-misconfigured.js';
-import { createDynamoDbClient, createS3Client } from './aws-clients.js';
 import { CachedObjectStore } from './cached-object-store.js';
-import { DynamoRecordStore } from './dynamo-record-store.js';
 import { cacheCopy, FallbackObjectStore, mirrorCopy } from './fallback-object-store.js';
 import { LocalObjectStore } from './local-object-store.js';
-import { MongoRecordStore } from './mongo-record-store.js';
 import { ObjectCache } from './object-cache.js';
 import type { ObjectStore } from './object-store.js';
 import type { RecordStore } from './records.js';
-import { S3ObjectStore } from './s3-object-store.js';
 
 export interface Storage {
   readonly objects: ObjectStore;
@@ -40,9 +36,16 @@ interface ObjectSide {
   close(): void;
 }
 
-function createObjectSide(config: Config, logger: Logger | undefined): ObjectSide {
+// The clients of a backend (the AWS SDK, the MongoDB driver) load only when the configuration
+// names it: a command starts without those it does not use.
+
+async function createObjectSide(config: Config, logger: Logger | undefined): Promise<ObjectSide> {
   const s3Config = config.storage.s3;
   if (!s3Config) return { objects: new LocalObjectStore(config.storage.dataDir), prepare: async () => {}, close() {} };
+  const [{ createS3Client }, { S3ObjectStore }] = await Promise.all([
+    import('./aws-clients.js'),
+    import('./s3-object-store.js'),
+  ]);
   const client: S3Client = createS3Client(s3Config);
   const s3 = new S3ObjectStore(client, s3Config.bucket, s3Config.prefix);
   const mirror = new LocalObjectStore(config.storage.dataDir);
@@ -92,6 +95,10 @@ export function localRoots(config: Config): LocalRoot[] {
 export async function createRecordStore(config: Config): Promise<RecordStore> {
   const dynamodb = config.storage.dynamodb;
   if (dynamodb) {
+    const [{ createDynamoDbClient }, { DynamoRecordStore }] = await Promise.all([
+      import('./aws-clients.js'),
+      import('./dynamo-record-store.js'),
+    ]);
     return new DynamoRecordStore(createDynamoDbClient(dynamodb), {
       tablePrefix: dynamodb.tablePrefix,
       createMissing: config.storage.createMissing,
@@ -99,13 +106,14 @@ export async function createRecordStore(config: Config): Promise<RecordStore> {
       datasets: Object.keys(config.datasets),
     });
   }
+  const { MongoRecordStore } = await import('./mongo-record-store.js');
   return connecting(recordService(config), () =>
     MongoRecordStore.connect(config.storage.mongodbUrl, config.storage.recordPrefix),
   );
 }
 
 export async function createStorage(config: Config, options: CreateStorageOptions = {}): Promise<Storage> {
-  const objectSide = createObjectSide(config, options.logger);
+  const objectSide = await createObjectSide(config, options.logger);
   let records: RecordStore;
   try {
     records = await createRecordStore(config);

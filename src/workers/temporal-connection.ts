@@ -1,9 +1,9 @@
 /** Connections to Temporal from configuration: one for workers (native), one for clients (traced when tracing is on). */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { startTracing, type Tracing } from '../observability/tracing.js';
+import type { Tracing } from '../observability/tracing.js';
 import { connecting, type ServiceAddress } from '../faults/service-unavailable.js';
 import { createLogger } from './logger.js';
 
@@ -20,8 +20,17 @@ function connectionOptions(config: Config) {
 }
 
 /** The worker's connection; an unreachable server is a ServiceUnavailableError naming TEMPORAL_ADDRESS. */
-export function connectWorkerConnection(config: Config): Promise<NativeConnection> {
+export async function connectWorkerConnection(config: Config): Promise<NativeConnection> {
+  // Loaded here, not above: a command line's client starts without the worker's package.
+  const { NativeConnection } = await import('@temporalio/worker');
   return connecting(temporalAddress(config), () => NativeConnection.connect(connectionOptions(config)));
+}
+
+/** The command line's own tracing when an endpoint is configured (its OpenTelemetry packages loaded only then), else none. */
+async function ownTracing(config: Config, logger: Logger | undefined): Promise<Tracing | null> {
+  if (config.tracing.otlpEndpoint === null) return null;
+  const { startTracing } = await import('../observability/tracing.js');
+  return startTracing(config, logger ?? createLogger(config.logLevel), { role: 'cli' });
 }
 
 export interface ConnectClientOptions {
@@ -43,9 +52,7 @@ export async function connectClient(
     Connection.connect({ ...connectionOptions(config), connectTimeout: '6 seconds' }),
   );
   const own = options.tracing === undefined;
-  const tracing = own
-    ? startTracing(config, options.logger ?? createLogger(config.logLevel), { role: 'cli' })
-    : options.tracing;
+  const tracing = own ? await ownTracing(config, options.logger) : options.tracing;
   const client = new Client({
     connection,
     namespace: config.temporal.namespace,

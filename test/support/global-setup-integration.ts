@@ -1,4 +1,4 @@
-/** The integration tier runs on every real server and on the workflow bundle. */
+/** The integration tier runs on every real server, on the workflow bundle and on the built command. */
 import { testServers } from './global-setup.js';
 
-export default testServers(['temporal', 'documentStore', 'minio', 'dynamodb', 'workflowBundle']);
+export default testServers(['temporal', 'documentStore', 'minio', 'dynamodb', 'workflowBundle', 'builtCli']);

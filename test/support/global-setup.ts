@@ -3,7 +3,8 @@
  * that names it: the Temporal dev server (the project's own CLI build, through
  * TestWorkflowEnvironment.createLocal), the document store (an existing MONGODB_URL that answers,
  * else the embedded FerretDB on a free port), MinIO and DynamoDB Local (aws mode), each on a free
- * loopback port, and the workflow bundle. A tier's servers start in parallel. Every server started
+ * loopback port, the workflow bundle, and the `courant` command built as users run it (dist/cli,
+ * when it is not the build of the sources already). A tier's servers start in parallel. Every server started
  * here is stopped when the last tier using it ends, also when start-up fails half-way.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,8 +16,10 @@ import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../../src/workflow-safe/search-attributes.js';
 import { freePort, isListening } from '../../src/stack/ports.js';
 import { startDocumentStore, startDynamoDbLocal, startMinio } from '../../src/stack/servers.js';
-import { resolveDynamoDbLocal, resolveTool } from '../../src/stack/tools.js';
+import { PROJECT_ROOT, resolveDynamoDbLocal, resolveTool } from '../../src/stack/tools.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
+import { builtCliIsCurrent } from '../../bin/built-cli.js';
+import { buildCli } from '../../scripts/cli-bundle.js';
 import { TEST_NAMESPACES } from './namespaces.js';
 
 declare module 'vitest' {
@@ -32,7 +35,7 @@ declare module 'vitest' {
   }
 }
 
-export type TestServer = 'temporal' | 'documentStore' | 'minio' | 'dynamodb' | 'workflowBundle';
+export type TestServer = 'temporal' | 'documentStore' | 'minio' | 'dynamodb' | 'workflowBundle' | 'builtCli';
 
 /** A started server: what it gives the tests, and how to stop it. */
 interface StartedServer {
@@ -111,6 +114,11 @@ const STARTS: Record<TestServer, (workDir: string) => Promise<StartedServer>> = 
     const bundlePath = path.join(workDir, 'workflow-bundle.js');
     await writeFile(bundlePath, (await bundleWorkflows()).code);
     return { provide: (project) => project.provide('workflowBundlePath', bundlePath), stop: async () => {} };
+  },
+  /** The tests that spawn bin/courant.js run the build, as users do; it stays for the next run. */
+  async builtCli() {
+    if (!builtCliIsCurrent(PROJECT_ROOT)) await buildCli(PROJECT_ROOT);
+    return { provide: () => {}, stop: async () => {} };
   },
 };
 

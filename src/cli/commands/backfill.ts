@@ -33,10 +33,8 @@ function parseMode(value: unknown): BackfillMode {
   throw new UsageError(`--mode: expected one of ${BACKFILL_MODES.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
-export function registerBackfillCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('backfill')
-    .description('run the days of a range that are missing, failed, or all of them, N at a time')
+export function defineBackfillCommand(command: Command, context: () => CommandContext): void {
+  command
     .requiredOption('--from <YYYY-MM-DD>', 'first day')
     .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
     .option(

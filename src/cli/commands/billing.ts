@@ -134,10 +134,8 @@ function billingText(contracts: readonly ContractMonth[], format: 'table' | 'csv
   return format === 'csv' ? csvText(header, rows) : textTable(header, rows);
 }
 
-export function registerBillingCommands(program: Command, context: () => CommandContext): void {
-  program
-    .command('perimeter')
-    .description('the contracts in force on a day, from the stored Enedis C15 events')
+export function definePerimeterCommand(command: Command, context: () => CommandContext): void {
+  command
     .requiredOption('--date <YYYY-MM-DD>', 'the Paris day')
     .option('--prm <id>', 'only this PRM (repeatable)', repeatable)
     .option('--format <format>', `${FORMATS.join(', ')} (default table)`)
@@ -161,12 +159,10 @@ export function registerBillingCommands(program: Command, context: () => Command
       else ctx.out.write(format === 'csv' ? csvText(header, cells) : textTable(header, cells));
       ctx.err.write(`perimeter on ${date}: ${rows.length} contract${rows.length === 1 ? '' : 's'}\n`);
     });
+}
 
-  program
-    .command('billing')
-    .description(
-      "a month's billing elements per contract: days, kVA, energy per class, TURPE and CTA (docs/billing.md)",
-    )
+export function defineBillingCommand(command: Command, context: () => CommandContext): void {
+  command
     .requiredOption('--month <YYYY-MM>', 'the calendar month')
     .option('--prm <id>', 'only this PRM (repeatable; the Parquet for analysts is written for all only)', repeatable)
     .option('--format <format>', `${FORMATS.join(', ')} (default table)`)

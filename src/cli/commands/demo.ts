@@ -22,11 +22,10 @@ type Source = Awaited<ReturnType<DemoModule['demo']['start']>>;
 
 const WITH_DEMO = withDemo(DATASET_MODULES);
 
-export function registerDemoCommand(program: Command, context: () => CommandContext): void {
+export function defineDemoCommand(command: Command, context: () => CommandContext): void {
   const first = WITH_DEMO[0];
-  if (!first) return;
-  program
-    .command('demo')
+  if (!first) throw new Error('no dataset module has a demo');
+  command
     .description(
       `run one sample day (${first.title} unless --datasets) from the shipped real samples on the embedded stack, offline`,
     )

@@ -10,10 +10,8 @@ import { runWorker } from '../../workers/worker.js';
 import { narratingLogger, type CommandContext } from '../context.js';
 import { parseStateDirOption } from '../options.js';
 
-export function registerDevCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('dev')
-    .description('start the embedded stack and a worker in the foreground; Ctrl-C stops all')
+export function defineDevCommand(command: Command, context: () => CommandContext): void {
+  command
     .option('--state-dir <dir>', 'where the embedded servers keep their data and logs', '.courant')
     .action(async (options: { stateDir: string }) => {
       const stateDir = await parseStateDirOption(options.stateDir);

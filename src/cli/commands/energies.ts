@@ -61,10 +61,8 @@ function copySql(query: string, target: string, format: Format): string {
   return `COPY (${query}) TO ${sqlString(target)} (${options})`;
 }
 
-export function registerEnergiesCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('energies')
-    .description('energy per meter and period from the stored index readings, with a verdict per row')
+export function defineEnergiesCommand(command: Command, context: () => CommandContext): void {
+  command
     .requiredOption('--dataset <name>', `a dataset of meter indexes: ${ENERGY_DATASETS.join(', ')}`)
     .requiredOption('--from <YYYY-MM-DD>', 'first Paris day of the period')
     .requiredOption('--to <YYYY-MM-DD>', 'last Paris day of the period (inclusive)')

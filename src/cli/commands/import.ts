@@ -61,10 +61,8 @@ async function readImportFile(
   }
 }
 
-export function registerImportCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('import')
-    .description("store a publisher's whole file once and run the days it covers from it, as a backfill")
+export function defineImportCommand(command: Command, context: () => CommandContext): void {
+  command
     .requiredOption('--file <path>', IMPORTABLE.map((m) => `${m.dataset.name}: ${m.capability.accepts}`).join('; '))
     .option('--dataset <name>', `the dataset the file holds (${IMPORTABLE.map((m) => m.dataset.name).join(', ')})`)
     .option('--from <YYYY-MM-DD>', 'first day to run (default: the first day the file covers)')

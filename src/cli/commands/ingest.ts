@@ -76,10 +76,8 @@ async function filesToIngest(options: Record<string, unknown>): Promise<Array<{ 
   return Promise.all(names.map((name) => regularFile(path.join(folder, name), '--dir')));
 }
 
-export function registerIngestCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('ingest')
-    .description('put files in a dataset inbox and run the Paris days they cover')
+export function defineIngestCommand(command: Command, context: () => CommandContext): void {
+  command
     .requiredOption('--dataset <name>', `the dataset the files hold: ${DROP_DATASETS.join(', ')}`)
     .option('--file <path>', 'one file')
     .option('--dir <path>', 'every file directly in this folder')

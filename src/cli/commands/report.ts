@@ -34,10 +34,8 @@ function parsePeriodOptions(options: Record<string, unknown>, now: Date): Report
   return { kind: 'year', name: year };
 }
 
-export function registerReportCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('report')
-    .description('(re)build the report of a day, a month or a year from what is stored, and wait for it')
+export function defineReportCommand(command: Command, context: () => CommandContext): void {
+  command
     .option('--date <YYYY-MM-DD>', 'a Paris day: its daily report, from the day records')
     .option('--month <YYYY-MM>', 'a month: its monthly report, from its days’ Parquet partitions')
     .option('--year <YYYY>', 'a year: its annual report, from its days’ Parquet partitions')

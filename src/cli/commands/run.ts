@@ -13,10 +13,8 @@ import type { CommandContext } from '../context.js';
 import { parseDatasetsOption, parseDayOption } from '../options.js';
 import { awaitDay } from '../progress.js';
 
-export function registerRunCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('run')
-    .description('run one day now (RunKind=manual); re-running a day is safe')
+export function defineRunCommand(command: Command, context: () => CommandContext): void {
+  command
     .requiredOption('--date <YYYY-MM-DD>', 'the Paris day to run')
     .option(
       '--datasets <list>',

@@ -150,13 +150,7 @@ const OVERLAPS = Object.values(ScheduleOverlapPolicy).filter(
   (v): v is Exclude<ScheduleOverlapPolicy, undefined> => v !== undefined,
 );
 
-export function registerSchedulesCommand(program: Command, context: () => CommandContext): void {
-  const schedules = program
-    .command('schedules')
-    .description(
-      'the daily schedule, the inbox scan, the revised-days check, the snapshot collector, the verification of outputs, the SFTP pickup and the monthly billing (SCHEDULE_*, INBOX_SCAN_*, REVISED_DAYS_*, SNAPSHOT_*, VERIFY_*, SFTP_PICKUP_* and BILLING_* override the defaults)',
-    );
-
+export function defineSchedulesCommand(schedules: Command, context: () => CommandContext): void {
   schedules
     .command('apply')
     .description('create the schedules or update them to match the code; prints what changed')

@@ -11,10 +11,8 @@ import { createStorage, describeStorage, recordService } from '../../storage/ind
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 
-export function registerServeCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('serve')
-    .description('the web console of days and reports, and the read API, over the configured storage')
+export function defineServeCommand(command: Command, context: () => CommandContext): void {
+  command
     .option('--address <host:port>', 'where to listen', '127.0.0.1:8080')
     .option(
       '--insecure-no-auth',

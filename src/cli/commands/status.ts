@@ -54,10 +54,8 @@ function statusRange(options: Record<string, unknown>): { from: string; to: stri
   return { from: date, to: date };
 }
 
-export function registerStatusCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('status')
-    .description('per-day status of each dataset from the day records; every expected day is listed')
+export function defineStatusCommand(command: Command, context: () => CommandContext): void {
+  command
     .option('--from <YYYY-MM-DD>', 'first day')
     .option('--to <YYYY-MM-DD>', 'last day (inclusive)')
     .option('--date <YYYY-MM-DD>', 'one day, every note whole (instead of --from and --to)')

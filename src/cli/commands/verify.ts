@@ -15,10 +15,8 @@ import { PipelineFailedError } from '../errors.js';
 import { parseDatasetsOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 
-export function registerVerifyCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('verify')
-    .description('check that the outputs succeeded day records list are in object storage as written')
+export function defineVerifyCommand(command: Command, context: () => CommandContext): void {
+  command
     .requiredOption('--from <YYYY-MM-DD>', 'first day')
     .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
     .option('--datasets <list>', `comma-separated datasets of ${DATASET_NAMES.join(', ')} (default: all)`)

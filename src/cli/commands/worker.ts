@@ -3,10 +3,8 @@ import type { Command } from 'commander';
 import { runWorker } from '../../workers/worker.js';
 import type { CommandContext } from '../context.js';
 
-export function registerWorkerCommand(program: Command, context: () => CommandContext): void {
-  program
-    .command('worker')
-    .description('run a worker on the configured Temporal server and storage until SIGINT/SIGTERM')
+export function defineWorkerCommand(command: Command, context: () => CommandContext): void {
+  command
     .option(
       '--wait-for-services',
       'keep retrying with backoff while Temporal or a store cannot be reached at start (default: exit 2 at once)',
