@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import type { BatchFile, ClaimedFile, RefusedFile } from '../workflow-safe/ingest.js';
 import type { ActivityDeps } from './deps.js';
-import { createDropActivities } from './drops.js';
+import { createDropActivities, removeIfUnchanged, retireRefusalsOf, type ReleasedDrop } from './drops.js';
 import { heartbeatProgress } from './heartbeat.js';
 
 /** Files of a batch claimed or released at once: their reads and writes overlap, their parses queue for the dataset's turn. */
@@ -39,7 +39,7 @@ function doneBefore(): ClaimDropsOutput {
 }
 
 export function createDropBatchActivities(deps: ActivityDeps) {
-  const { claimDrop, releaseDrop } = createDropActivities(deps);
+  const { claimDrop } = createDropActivities(deps);
 
   /**
    * Claims each file of the batch as `claimDrop` does (idempotent: the same bytes claimed again
@@ -91,15 +91,16 @@ export function createDropBatchActivities(deps: ActivityDeps) {
 
   /**
    * Releases each file as `releaseDrop` does (removed from the inbox if it still holds the same
-   * bytes, its delivery delay observed, earlier refusals of its name retired); returns how many
-   * were removed. Idempotent: a file already released is left alone.
+   * bytes, its delivery delay observed), then retires the earlier refusals of their names in one
+   * pass over the quarantine; returns how many were removed. Idempotent: a file already released
+   * is left alone.
    */
-  async function releaseDrops(input: {
-    readonly files: ReadonlyArray<{ readonly inboxKey: string; readonly sha256: string; readonly fileName?: string }>;
-  }): Promise<number> {
+  async function releaseDrops(input: { readonly files: readonly ReleasedDrop[] }): Promise<number> {
     const limit = pLimit(FILES_AT_ONCE);
-    const released = await Promise.all(input.files.map((file) => limit(() => releaseDrop(file))));
-    return released.filter(Boolean).length;
+    const removed = await Promise.all(input.files.map((file) => limit(() => removeIfUnchanged(deps, file))));
+    const read = removed.filter((file) => file !== null);
+    await retireRefusalsOf(deps, read);
+    return read.length;
   }
 
   return { claimDrops, releaseDrops };

@@ -21,7 +21,7 @@ import { noteHiddenEntries } from './hidden-entries.js';
 import { isStorageKey, quarantineOddEntries, renameUnsafeEntries } from './inbox-entries.js';
 import { badDataFailure } from './failures.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
-import { retireRefusals } from './refusals.js';
+import { retireRefusals, type ReadWhole } from './refusals.js';
 import { observeSftpDelivery } from './sftp-pickup.js';
 
 export interface ClaimDropInput {
@@ -185,31 +185,10 @@ export function createDropActivities(deps: ActivityDeps) {
    * fetched by SFTP has its delay from the server to its days' records observed. Earlier refusals
    * of a file dropped under the same name are retired (`refusals.ts`).
    */
-  async function releaseDrop(input: {
-    readonly inboxKey: string;
-    readonly sha256: string;
-    /** The name the file was dropped under, when it differs from its key's. */
-    readonly fileName?: string;
-  }): Promise<boolean> {
-    const scratch = await mkdtemp(path.join(deps.scratchDir, 'release-'));
-    try {
-      const local = path.join(scratch, 'file');
-      if (!(await deps.objects.head(input.inboxKey))) return false;
-      await deps.objects.getToFile(input.inboxKey, local);
-      if ((await sha256OfFile(local)) !== input.sha256) return false;
-      await deps.objects.delete(input.inboxKey);
-      const fileName = input.fileName ?? fileNameOf(input.inboxKey);
-      await observeSftpDelivery(deps, { inboxKey: input.inboxKey, sha256: input.sha256, name: fileName });
-      const dataset = input.inboxKey.split('/')[1] ?? '';
-      for (const refused of await retireRefusals(deps.objects, dataset, fileName, input.inboxKey))
-        Context.current().log.info('refusal retired: a file of the same name was read whole', {
-          refused,
-          file: input.inboxKey,
-        });
-      return true;
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+  async function releaseDrop(input: ReleasedDrop): Promise<boolean> {
+    const removed = await removeIfUnchanged(deps, input);
+    if (removed) await retireRefusalsOf(deps, [removed]);
+    return removed !== null;
   }
 
   /**
@@ -284,4 +263,47 @@ export function createDropActivities(deps: ActivityDeps) {
   }
 
   return { claimDrop, releaseDrop, listInbox };
+}
+
+/** A dropped file whose every day succeeded, to remove from the inbox. */
+export interface ReleasedDrop {
+  readonly inboxKey: string;
+  readonly sha256: string;
+  /** The name the file was dropped under, when it differs from its key's. */
+  readonly fileName?: string;
+}
+
+/**
+ * Removes the file from the inbox if it still holds the same bytes, and observes the delay of a
+ * file fetched by SFTP; returns it as read whole, or null when it was gone or replaced.
+ */
+export async function removeIfUnchanged(deps: ActivityDeps, input: ReleasedDrop): Promise<ReadWhole | null> {
+  const scratch = await mkdtemp(path.join(deps.scratchDir, 'release-'));
+  try {
+    const local = path.join(scratch, 'file');
+    if (!(await deps.objects.head(input.inboxKey))) return null;
+    await deps.objects.getToFile(input.inboxKey, local);
+    if ((await sha256OfFile(local)) !== input.sha256) return null;
+    await deps.objects.delete(input.inboxKey);
+    const fileName = input.fileName ?? fileNameOf(input.inboxKey);
+    await observeSftpDelivery(deps, { inboxKey: input.inboxKey, sha256: input.sha256, name: fileName });
+    return { fileName, inboxKey: input.inboxKey };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Retires the refusals of files dropped under the names of `read`, one listing of each dataset's quarantine. */
+export async function retireRefusalsOf(deps: ActivityDeps, read: readonly ReadWhole[]): Promise<void> {
+  const byDataset = new Map<string, ReadWhole[]>();
+  for (const file of read) {
+    const dataset = file.inboxKey.split('/')[1] ?? '';
+    byDataset.set(dataset, [...(byDataset.get(dataset) ?? []), file]);
+  }
+  for (const [dataset, files] of byDataset)
+    for (const { refused, retiredBy } of await retireRefusals(deps.objects, dataset, files))
+      Context.current().log.info('refusal retired: a file of the same name was read whole', {
+        refused,
+        file: retiredBy,
+      });
 }

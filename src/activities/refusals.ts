@@ -28,21 +28,30 @@ function droppedName(text: string): { readonly name: string; readonly reason: Re
   return { name, reason: parsed.data };
 }
 
+/** A file read whole whose days succeeded: the name it was dropped under, and its inbox key. */
+export interface ReadWhole {
+  readonly fileName: string;
+  readonly inboxKey: string;
+}
+
 /**
- * Retires the refusals of `dataset` whose file was dropped as `fileName`; returns the quarantined
- * keys retired. Idempotent: a refusal already retired is not listed again.
+ * Retires the refusals of `dataset` whose file was dropped under the name of one of the files
+ * `read` (the last of them of that name retires it); returns the quarantined keys retired. One
+ * listing of the quarantine whatever the number of files. Idempotent: a refusal already retired
+ * is not listed again.
  */
 export async function retireRefusals(
   objects: ObjectStore,
   dataset: string,
-  fileName: string,
-  retiredBy: string,
-): Promise<string[]> {
-  const retired: string[] = [];
+  read: readonly ReadWhole[],
+): Promise<Array<{ readonly refused: string; readonly retiredBy: string }>> {
+  const byName = new Map(read.map((file) => [file.fileName, file.inboxKey]));
+  const retired: Array<{ refused: string; retiredBy: string }> = [];
   for (const object of await objects.list(`quarantine/${dataset}/inbox`)) {
     if (!object.key.endsWith(REASON_SUFFIX)) continue;
     const refused = droppedName(new TextDecoder().decode(await objects.get(object.key)));
-    if (refused?.name !== fileName) continue;
+    const retiredBy = refused ? byName.get(refused.name) : undefined;
+    if (!refused || retiredBy === undefined) continue;
     const key = object.key.slice(0, -REASON_SUFFIX.length);
     const aside = inboxKeys.retired(dataset, path.posix.basename(key));
     if (await objects.head(key)) {
@@ -54,7 +63,7 @@ export async function retireRefusals(
       contentType: 'application/json',
     });
     await objects.delete(object.key);
-    retired.push(key);
+    retired.push({ refused: key, retiredBy });
   }
   return retired;
 }

@@ -9,8 +9,9 @@
  * of their own with one thread and `QUERY_MEMORY_LIMIT` (spilling to a folder of its own past it):
  * the worker's shared DuckDB keeps its memory for the other datasets. That DuckDB is kept open
  * while turns keep coming — a backlog of thousands of files takes thousands of turns, and opening
- * and closing a DuckDB for each cost more than most turns' work — and closed, its memory given
- * back, once `IDLE_CLOSE_MS` pass without a turn. Each turn has a connection of its own: its
+ * and closing a DuckDB for each cost more than most turns' work (about 13 CPU-ms a turn) — and
+ * closed, its memory given back, once `IDLE_CLOSE_MS` pass without a turn or after `TURNS_PER_DB`
+ * turns. Each turn has a connection of its own: its
  * temporary tables end with it. The next file's parse runs on its thread meanwhile. Work waiting
  * for the turn holds no rows. A task must not wait for the turn inside its own.
  */
@@ -33,12 +34,17 @@ export const ROW_GROUP_SIZE = 20_000;
 /** How long the turns' DuckDB stays open after a turn, waiting for the next one. */
 export const IDLE_CLOSE_MS = 5_000;
 
+/** Turns a kept DuckDB serves before it is closed and another opened: what turns leave pinned never piles up. */
+export const TURNS_PER_DB = 64;
+
 const queryTurn = pLimit(QUERIES_AT_ONCE);
 
 interface TurnsDb {
   readonly instance: DuckDBInstance;
   /** Where it spills past its memory limit; removed with it. */
   readonly spill: string;
+  /** Turns run on it so far. */
+  turns: number;
   idle?: NodeJS.Timeout;
 }
 
@@ -47,7 +53,7 @@ let open: Promise<TurnsDb> | null = null;
 async function openTurnsDb(): Promise<TurnsDb> {
   const spill = await mkdtemp(path.join(os.tmpdir(), 'courant-enedis-turns-'));
   const instance = await openDuckDb({ threads: 1, memoryLimit: QUERY_MEMORY_LIMIT, tempDirectory: spill });
-  return { instance, spill };
+  return { instance, spill, turns: 0 };
 }
 
 /** Closes the turns' DuckDB unless a turn runs or waits. */
@@ -58,21 +64,62 @@ async function closeWhenIdle(db: TurnsDb): Promise<void> {
   await rm(db.spill, { recursive: true, force: true });
 }
 
-/** Runs `work` in the turns' DuckDB (see the module's doc) once it is its turn. */
+/** The kept DuckDB, opened when none is. */
+async function turnsDb(): Promise<TurnsDb> {
+  open ??= openTurnsDb();
+  return open.catch((error: unknown) => {
+    open = null;
+    throw error;
+  });
+}
+
+/** Closes the kept DuckDB now (a turn ran out of memory on it, or it served its turns). */
+async function recycle(db: TurnsDb): Promise<void> {
+  clearTimeout(db.idle);
+  if (open !== null && (await open) === db) open = null;
+  db.instance.closeSync();
+  await rm(db.spill, { recursive: true, force: true });
+}
+
+function isOutOfMemory(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Out of Memory Error');
+}
+
+/** Runs `work` on the kept DuckDB; `turn.first` says whether it was that DuckDB's first turn. */
+async function runTurn<T>(work: (db: DuckDBConnection) => Promise<T>, turn: { first?: boolean } = {}): Promise<T> {
+  const db = await turnsDb();
+  clearTimeout(db.idle);
+  db.turns += 1;
+  turn.first = db.turns === 1;
+  const connection = await db.instance.connect();
+  try {
+    return await work(connection);
+  } catch (error) {
+    if (isOutOfMemory(error) && !turn.first && open !== null && (await open) === db) await recycle(db);
+    throw error;
+  } finally {
+    connection.closeSync();
+    if (open !== null && (await open) === db) {
+      if (db.turns >= TURNS_PER_DB) await recycle(db);
+      else db.idle = setTimeout(() => void closeWhenIdle(db), IDLE_CLOSE_MS).unref();
+    }
+  }
+}
+
+/**
+ * Runs `work` in the turns' DuckDB (see the module's doc) once it is its turn. A turn that runs
+ * out of memory there runs again, once, on a DuckDB opened for it: what the earlier turns left
+ * pinned (results the JavaScript side has not collected yet) goes with the old one. `work` must be
+ * safe to run again (the turns write whole files, or read).
+ */
 export function withQueryDb<T>(work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
   return queryTurn(async () => {
-    open ??= openTurnsDb();
-    const db = await open.catch((error: unknown) => {
-      open = null;
-      throw error;
-    });
-    clearTimeout(db.idle);
-    const connection = await db.instance.connect();
+    const turn: { first?: boolean } = {};
     try {
-      return await work(connection);
-    } finally {
-      connection.closeSync();
-      db.idle = setTimeout(() => void closeWhenIdle(db), IDLE_CLOSE_MS).unref();
+      return await runTurn(work, turn);
+    } catch (error) {
+      if (!isOutOfMemory(error) || turn.first) throw error;
+      return runTurn(work);
     }
   });
 }
