@@ -197,9 +197,11 @@ function verdicts(
     if (best) {
       const forTenYears = TEN_YEARS_OF_DAYS / (best.days / best.seconds);
       const peak = mb(best.workerPeakRssBytes);
+      const perDay = values['per-day'] ?? false;
+      const goal = perDay ? { seconds: 300, peakMb: 600 } : { seconds: 90, peakMb: 800 };
       list.push({
-        goal: '3 650 days (ten years) backfilled through `courant backfill` in ≤ 5 minutes (≥ 12 days/s), every day succeeding, worker peak RSS ≤ 600 MB',
-        met: forTenYears <= 300 && best.succeeded === best.days && best.workerPeakRssBytes <= 600 * MB,
+        goal: `3 650 days (ten years) backfilled through \`courant backfill\`${perDay ? ' per day' : ' in ranges, at its defaults'} in ≤ ${seconds(goal.seconds)}, every day succeeding, worker peak RSS ≤ ${goal.peakMb} MB`,
+        met: forTenYears <= goal.seconds && best.succeeded === best.days && best.workerPeakRssBytes <= goal.peakMb * MB,
         measured:
           best.days === TEN_YEARS_OF_DAYS
             ? `${seconds(best.seconds)} at parallel ${best.parallel} (${num(best.days / best.seconds)} days/s), ${int(best.succeeded)}/${int(best.days)} succeeded, worker peak ${peak} MB`
@@ -251,7 +253,8 @@ async function main(): Promise<void> {
         logDir,
         dayRuns: positive('--day-runs', values['day-runs']) ?? (smoke ? 3 : 20),
         backfillFrom: BACKFILL_FROM,
-        ...(smoke || values['skip-ten-years'] ? {} : { tenYearsParallel: 16 }),
+        // Ten years at `courant backfill`'s defaults: ranges at parallel 4 (per day: parallel 16).
+        ...(smoke || values['skip-ten-years'] ? {} : { tenYearsParallel: values['per-day'] ? 16 : 4 }),
         backfillTo: backfillTo(positive('--backfill-days', values['backfill-days']) ?? (smoke ? 7 : 365)),
         parallelism: values.parallel
           ? values.parallel.split(',').map((p) => positive('--parallel', p) ?? 1)

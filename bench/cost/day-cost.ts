@@ -4,7 +4,8 @@
  * calls) and what the day costs the whole stack (worker, dev server, document store; workflow tasks,
  * history events), beside the previous full run's figures and each activity's budget. Writes the
  * "The cost of a day" section of RESULTS.md; a full run fails when an activity is over its budget
- * by more than 25 % or has none, a smoke run only prints.
+ * by more than 25 % or has none, a smoke run only prints. And eCO2mix's days run in one range
+ * (`courant backfill` in ranges), a day of it beside a day of its own, stage by stage.
  * Alone: node --import tsx bench/cost/day-cost.ts [--smoke] [--days N] [--datasets a,b] [--out FILE] [--profile DIR]
  * (--profile: the worker's process under --cpu-prof, its profile written in DIR).
  */
@@ -20,7 +21,7 @@ import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 import { BENCH_DIR, runChild, trackChild, tsNode } from '../lib/child.js';
 import { benchWorkerEnv, startBenchServers } from '../lib/servers.js';
 import { DAY_BUDGETS, OVER_BUDGET_NOISE_MS, OVER_BUDGET_TOLERANCE, REPORTS_AFTER, WORKFLOW_TASKS } from './budget.js';
-import { datasetModels, ledgerByDay, type DatasetModel } from './ledger.js';
+import { datasetModels, ledgerByDay, rangedDayModels, type DatasetModel } from './ledger.js';
 import { costMarkdown, writeCostSection } from './markdown.js';
 import type { RunDaysReport } from './run-days.js';
 
@@ -141,9 +142,11 @@ export async function benchDayCost(options: DayCostOptions): Promise<OverBudget[
       env,
       timeoutMs: 20 * 60_000,
     }).finally(() => sources.stop());
-    const models = datasetModels(report.days, await ledgerByDay(ledger));
+    const byDay = await ledgerByDay(ledger);
+    const models = datasetModels(report.days, byDay);
+    const ranged = rangedDayModels(report.ranges, byDay);
     const over = overBudget(models);
-    const markdown = costMarkdown({ models, previous: await previousModels(), over, smoke: options.smoke });
+    const markdown = costMarkdown({ models, ranged, previous: await previousModels(), over, smoke: options.smoke });
     await writeCostSection(options.out, markdown);
     process.stdout.write(`${markdown}\n`);
     if (!options.smoke) await writeFile(PREVIOUS_FILE, `${JSON.stringify(models, null, 2)}\n`);

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ActivityCost, CostCounts } from '../../src/cost/ledger.js';
 import { median } from '../lib/stats.js';
-import type { MeasuredDay, StackCpu } from './run-days.js';
+import type { MeasuredDay, MeasuredRange, StackCpu } from './run-days.js';
 
 const counts = {
   duckdbStatements: z.number(),
@@ -31,7 +31,14 @@ export const activityLine = z.object({
   stages: z.array(stageLine),
 });
 const markedDay = z.object({ dataset: z.string(), date: z.string(), warmUp: z.boolean() });
-const marker = z.union([z.object({ day: markedDay }), z.object({ reports: markedDay })]);
+const marker = z.union([
+  z.object({ day: markedDay }),
+  z.object({ reports: markedDay }),
+  z.object({ range: markedDay }),
+]);
+
+/** The key of a range's lines in {@link ledgerByDay}: by its dataset and first day. */
+export const rangeKey = (dataset: string, from: string) => `range ${dataset} ${from}`;
 
 /** What a piece of a day cost: CPU, wall and what it did. */
 export interface Cost extends CostCounts {
@@ -110,9 +117,13 @@ export async function ledgerByDay(file: string): Promise<Map<string, DayLines>> 
       (reports ?? current)?.push(activity);
       continue;
     }
-    if ('day' in marked.data) {
+    if ('day' in marked.data || 'range' in marked.data) {
       const lines: DayLines = { day: [], reports: [] };
-      days.set(`${marked.data.day.dataset} ${marked.data.day.date}`, lines);
+      const key =
+        'day' in marked.data
+          ? `${marked.data.day.dataset} ${marked.data.day.date}`
+          : rangeKey(marked.data.range.dataset, marked.data.range.date);
+      days.set(key, lines);
       current = lines.day;
       latest = lines;
     } else {
@@ -171,6 +182,53 @@ export function datasetModels(measured: readonly MeasuredDay[], ledger: Readonly
         wallMs: median(days.map((d) => d.reports.wallMs)),
         cpuMs: medianCpu(days.map((d) => d.reports.cpuMs)),
         activities: activityModels(lines.map((l) => l.reports)),
+      },
+    };
+  });
+}
+
+/** A day of a range: each activity of the range (and the stack's CPU, tasks, events) over its days. */
+export interface RangedDayModel {
+  readonly dataset: string;
+  /** Days in the range measured. */
+  readonly rangeDays: number;
+  readonly activities: readonly ActivityModel[];
+  readonly outsideActivitiesCpuMs: number;
+  readonly day: DatasetModel['day'];
+}
+
+function perDayCost<T extends Cost>(cost: T, days: number): T {
+  const scaled = Object.fromEntries(COUNT_FIELDS.map((f) => [f, cost[f] / days])) as unknown as CostCounts;
+  return { ...cost, ...scaled, cpuMs: cost.cpuMs / days, wallMs: cost.wallMs / days };
+}
+
+/** Each range measured, as a day of it: the range's figures divided by its days. */
+export function rangedDayModels(
+  ranges: readonly MeasuredRange[],
+  ledger: ReadonlyMap<string, DayLines>,
+): RangedDayModel[] {
+  return ranges.map((range) => {
+    const lines = ledger.get(rangeKey(range.dataset, range.from))?.day ?? [];
+    const inActivities = lines.reduce((total, a) => total + a.cpuMs, 0);
+    const k = range.days;
+    return {
+      dataset: range.dataset,
+      rangeDays: k,
+      activities: activityModels([lines]).map((a) => ({
+        ...perDayCost(a, k),
+        calls: a.calls / k,
+        stages: a.stages.map((stage) => perDayCost(stage, k)),
+      })),
+      outsideActivitiesCpuMs: (range.cpuMs.worker - inActivities) / k,
+      day: {
+        wallMs: range.wallMs / k,
+        cpuMs: {
+          worker: range.cpuMs.worker / k,
+          temporal: range.cpuMs.temporal / k,
+          documentStore: range.cpuMs.documentStore / k,
+        },
+        workflowTasks: range.workflowTasks / k,
+        historyEvents: range.historyEvents / k,
       },
     };
   });

@@ -3,12 +3,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { num, table } from '../lib/markdown.js';
 import { DAY_BUDGETS, REPORTS_AFTER, WORKFLOW_TASKS } from './budget.js';
 import type { OverBudget } from './day-cost.js';
-import type { ActivityModel, Cost, DatasetModel } from './ledger.js';
+import type { ActivityModel, Cost, DatasetModel, RangedDayModel } from './ledger.js';
+import { rangedDaySections } from './ranged-markdown.js';
 
 export const SECTION = '## The cost of a day';
 
 export interface CostMarkdownInput {
   readonly models: readonly DatasetModel[];
+  /** Days of a range, for the datasets measured in one. */
+  readonly ranged?: readonly RangedDayModel[];
   readonly previous: readonly DatasetModel[];
   readonly over: readonly OverBudget[];
   readonly smoke: boolean;
@@ -151,6 +154,7 @@ export function costMarkdown(input: CostMarkdownInput): string {
     summary(models, previous),
     '',
     ...models.flatMap((model) => [`### ${model.dataset}`, '', datasetTable(model, previous), '']),
+    ...rangedDaySections(models, input.ranged ?? []),
   ].join('\n');
 }
 

@@ -4,7 +4,8 @@
  * loopback by its demo or its files dropped in the inbox, then days run one at a time, one dataset
  * at a time, through `daily/{date}` on the dev server. For each day: its wall time, the CPU the
  * worker's process, the dev server and the document store used for it, its workflow tasks and
- * history events. The ledger says what each activity of it cost.
+ * history events. The ledger says what each activity of it cost. Then the days of a dataset that
+ * runs in ranges (eCO2mix) before its demo's default day, as one range of a backfill, measured whole.
  * Configured by the same environment as `courant worker`.
  * Usage: run-days.ts --days N --sources FILE --temporal-pid P --store-pid P [--datasets a,b] [--quick true]
  * (the first day of each dataset is a warm-up, but with --quick, which does not wait for the
@@ -15,15 +16,18 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { startBackfill } from '../../src/client/start-backfill.js';
 import { startDay } from '../../src/client/start-day.js';
 import { startIngest } from '../../src/client/start-ingest.js';
 import { withDemo, type DemoModule } from '../../src/cli/demo-datasets.js';
 import { seedDemoSnapshots } from '../../src/cli/demo-snapshots.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
+import { createCatalog } from '../../src/datasets/catalog.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { createStorage } from '../../src/storage/index.js';
 import { inboxKeys, workflowIds } from '../../src/workflow-safe/keys.js';
-import { nextDate } from '../../src/workflow-safe/partition.js';
+import { nextDate, previousDate } from '../../src/workflow-safe/partition.js';
+import { DAYS_PER_RANGE } from '../../src/workflows/backfill.js';
 import { createLogger } from '../../src/workers/logger.js';
 import { connectClient } from '../../src/workers/temporal-connection.js';
 import { runWorker } from '../../src/workers/worker.js';
@@ -54,8 +58,23 @@ export interface StackCpu {
   readonly documentStore: number;
 }
 
+/** A ranged run of consecutive days of one dataset (`courant backfill` in ranges), measured whole. */
+export interface MeasuredRange {
+  readonly dataset: string;
+  readonly from: string;
+  readonly to: string;
+  readonly days: number;
+  readonly wallMs: number;
+  /** From the backfill's start to its result: the range and the backfill around it. */
+  readonly cpuMs: StackCpu;
+  readonly workflowTasks: number;
+  readonly historyEvents: number;
+}
+
 export interface RunDaysReport {
   readonly days: readonly MeasuredDay[];
+  /** eCO2mix days run in one range, after its days run one at a time. */
+  readonly ranges: readonly MeasuredRange[];
   /** Files dropped for the datasets fed by files: what claiming each cost is in the ledger. */
   readonly drops: ReadonlyArray<{ readonly dataset: string; readonly file: string; readonly days: number }>;
 }
@@ -172,6 +191,45 @@ async function runOneDay(
   return { ...day, wallMs, cpuMs, ...counts, reports };
 }
 
+/**
+ * The dataset's days before its demo's default day (those the days one at a time leave), up to
+ * a default range's worth (`DAYS_PER_RANGE`), run as one range by a backfill with the ledger marked.
+ */
+async function runOneRange(
+  client: Client,
+  config: Config,
+  pids: { temporal: number; documentStore: number },
+  demoed: DemoModule,
+  count: number,
+): Promise<MeasuredRange | null> {
+  const dates: string[] = [];
+  for (
+    let date = previousDate(demoed.demo.defaultDate);
+    demoed.demo.covers(date) && dates.length < count;
+    date = previousDate(date)
+  )
+    dates.unshift(date);
+  const from = dates[0];
+  const to = dates.at(-1);
+  if (from === undefined || to === undefined) return null;
+  const dataset = demoed.name;
+  await appendFile(ledgerFile, `${JSON.stringify({ range: { dataset, date: from, warmUp: false } })}\n`);
+  const cpu = cpuWindow(pids);
+  const started = performance.now();
+  const id = `cost-range-${from}`;
+  const handle = await startBackfill(
+    client,
+    { from, to, mode: 'all', parallel: 1, datasets: [dataset], rangeDays: dates.length },
+    id,
+    config.temporal.taskQueue,
+  );
+  await handle.result();
+  const wallMs = performance.now() - started;
+  const cpuMs = cpu();
+  const counts = await historyCounts(client, [workflowIds.backfill(id), workflowIds.range(dataset, from, to)]);
+  return { dataset, from, to, days: dates.length, wallMs, cpuMs, ...counts };
+}
+
 /** Drops the dataset's file in its inbox and ingests it; returns the days it holds. */
 async function ingestDrop(client: Client, config: Config, dataset: string, file: string): Promise<string[]> {
   const storage = await createStorage(config);
@@ -207,10 +265,11 @@ const demoed = withDemo(DATASET_MODULES).filter((m) => wanted(m.name));
 const sources = z.record(z.string(), z.unknown()).parse(JSON.parse(await readFile(required(args, 'sources'), 'utf8')));
 const config: Config = { ...base, datasets: { ...base.datasets, ...sources } };
 const logger = createLogger('warn');
-const report: { days: MeasuredDay[]; drops: Array<{ dataset: string; file: string; days: number }> } = {
-  days: [],
-  drops: [],
-};
+const report: {
+  days: MeasuredDay[];
+  ranges: MeasuredRange[];
+  drops: Array<{ dataset: string; file: string; days: number }>;
+} = { days: [], ranges: [], drops: [] };
 try {
   const plan = demoed.map((m) => ({ dataset: m.name, dates: demoDates(m, daysRun) }));
   const storage = await createStorage(config);
@@ -248,6 +307,11 @@ try {
                 warmUp: !quick && index === 0 && dates.length > 1,
               }),
             );
+        const catalog = createCatalog(DATASET_MODULES, config.datasets);
+        for (const module of demoed.filter((m) => catalog.capability('ranged-runs', m.name))) {
+          const range = await runOneRange(client, config, pids, module, quick ? 4 : DAYS_PER_RANGE);
+          if (range) report.ranges.push(range);
+        }
       } finally {
         await close();
       }

@@ -72,19 +72,32 @@ export async function writeSections(file: string, markdown: string): Promise<voi
 
 /**
  * The options of a bench that writes one section: `--smoke` (a small input, results to a temp
- * file), `--runs N` (`runs` by default, 1 with --smoke) and `--out FILE` (bench/RESULTS.md by default).
+ * file), `--runs N` (`runs` by default, 1 with --smoke), `--out FILE` (bench/RESULTS.md by default)
+ * and the bench's own boolean `flags`, those given returned in `flags`.
  */
-export function sectionBenchOptions(runs: number): { smoke: boolean; runs: number; out: string } {
+export function sectionBenchOptions(
+  runs: number,
+  flags: readonly string[] = [],
+): { smoke: boolean; runs: number; out: string; flags: ReadonlySet<string> } {
   const { values } = parseArgs({
-    options: { smoke: { type: 'boolean', default: false }, runs: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      smoke: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      out: { type: 'string' },
+      ...Object.fromEntries(flags.map((flag) => [flag, { type: 'boolean' as const }])),
+    },
   });
-  const smoke = values.smoke ?? false;
+  const smoke = values.smoke === true;
   return {
     smoke,
     runs: Number(values.runs ?? (smoke ? 1 : runs)),
     out: path.resolve(
-      values.out ??
-        (smoke ? path.join(os.tmpdir(), 'courant-bench-smoke', 'RESULTS.md') : path.join(BENCH_DIR, 'RESULTS.md')),
+      typeof values.out === 'string'
+        ? values.out
+        : smoke
+          ? path.join(os.tmpdir(), 'courant-bench-smoke', 'RESULTS.md')
+          : path.join(BENCH_DIR, 'RESULTS.md'),
     ),
+    flags: new Set(flags.filter((flag) => (values as Record<string, unknown>)[flag] === true)),
   };
 }

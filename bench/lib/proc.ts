@@ -1,5 +1,5 @@
 /** Memory of processes, from /proc (Linux): the peak resident set (VmHWM) and the current one (VmRSS). */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 function statusField(pid: number | 'self', field: 'VmHWM' | 'VmRSS'): number | null {
   try {
@@ -35,3 +35,36 @@ export function cpuSeconds(pid: number): number | null {
 
 /** USER_HZ: 100 on Linux on every common architecture. */
 const CLOCK_TICKS = 100;
+
+/** The pids of `pid`'s descendants now running (from each process's parent in /proc). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  const found: number[] = [];
+  for (let next = [pid]; next.length > 0;) {
+    next = next.flatMap((p) => children.get(p) ?? []);
+    found.push(...next);
+  }
+  return found;
+}
+
+/** CPU seconds of `pid` and every descendant of it still running. */
+export function treeCpuSeconds(pid: number): number {
+  return [pid, ...descendants(pid)].reduce((total, p) => total + (cpuSeconds(p) ?? 0), 0);
+}
+
+/** CPU seconds of this process's children that have ended and been waited for (cutime + cstime). */
+export function endedChildrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}

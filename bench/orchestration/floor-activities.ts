@@ -65,23 +65,52 @@ function dayResults(): Map<string, unknown> {
 
 const backfillPlan = z.object({ from: z.string(), to: z.string() });
 const recheck = z.object({ dates: z.array(z.string()) });
+const rangeDates = z.object({ dates: z.array(z.string()) });
+const rangeDays = z.object({ days: z.array(z.object({ date: z.string() })) });
 
 /**
- * The stand-in activities: every activity a day and a backfill of days run, answering at once. The
- * day's datasets are eCO2mix alone; a backfill's plan is every day of its range, run per day (no
- * dataset of the floor runs in ranges: the range stages have no stand-ins yet).
+ * The stand-in activities: every activity a day, a range of days and a backfill of days run,
+ * answering at once. The day's datasets are eCO2mix alone, which runs in ranges (a backfill with
+ * `perDay` runs per day); a backfill's plan is every day of its range. A range's stage answers, for
+ * each of its days, what the day's own activity answered (its downloads, transform, metrics,
+ * checks); no other run holds any of its days.
  */
 export function floorActivities(): Record<string, (input: unknown) => Promise<unknown>> {
   const results = dayResults();
-  const answer = (type: string) => {
+  const resultOf = (type: string) => {
     if (!results.has(type)) throw new Error(`no ${type} in the replay histories ${DAY_HISTORIES.join(', ')}`);
-    const result = results.get(type);
+    return results.get(type);
+  };
+  const answer = (type: string) => {
+    const result = resultOf(type);
     return async () => {
       await sleep(ANSWER_AFTER_MS);
       return result;
     };
   };
+  /** A range's stage: each day's `type` answer, as a result per day. */
+  const eachDay = (type: string, datesOf: (input: unknown) => readonly string[]) => {
+    const ok = resultOf(type);
+    return async (input: unknown) => {
+      await sleep(ANSWER_AFTER_MS);
+      return datesOf(input).map((date) => ({ date, ok }));
+    };
+  };
+  const byDays = (input: unknown) => rangeDays.parse(input).days.map((d) => d.date);
   return {
+    downloadRangeDays: eachDay('downloadSources', (input) => rangeDates.parse(input).dates),
+    transformRangeDays: eachDay('transformDay', byDays),
+    measureRangeDays: eachDay('computeMetrics', byDays),
+    checkRangeDays: eachDay('checkQuality', byDays),
+    ...Object.fromEntries(
+      ['startRangeDays', 'finishRangeDays', 'buildRangeReports'].map((type) => [
+        type,
+        async () => {
+          await sleep(ANSWER_AFTER_MS);
+          return type === 'startRangeDays' ? { elsewhere: [] } : undefined;
+        },
+      ]),
+    ),
     ...Object.fromEntries(
       [
         'dailyDatasets',
@@ -101,7 +130,7 @@ export function floorActivities(): Record<string, (input: unknown) => Promise<un
       return Promise.resolve(datesInRange(from, to));
     },
     rangeDataset() {
-      return Promise.resolve(null);
+      return Promise.resolve('eco2mix');
     },
     recheckBackfillDays(input) {
       return Promise.resolve({ run: recheck.parse(input).dates, skipped: [] });

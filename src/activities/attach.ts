@@ -1,13 +1,20 @@
 /** Attach activities: wait for, or look at, a run of a day that something else started. */
-import type { DailyPipelineWorkflow } from '../workflow-safe/workflow-types.js';
+import type { DailyPipelineWorkflow, RangeRunWorkflow } from '../workflow-safe/workflow-types.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { workflowIds } from '../workflow-safe/keys.js';
 import type { DailyPipelineOutput } from '../workflow-safe/pipeline.js';
+import type { RangeDayOutcome } from '../workflow-safe/ranges.js';
 
 export interface WaitForDayInput {
   readonly date: string;
+}
+
+export interface WaitForRangeInput {
+  /** The ranged run's workflow ID, `range/{dataset}/{from}..{to}`. */
+  readonly workflowId: string;
+  readonly dates: readonly string[];
 }
 
 export function createAttachActivities(client: Client) {
@@ -43,5 +50,20 @@ export function createAttachActivities(client: Client) {
     }
   }
 
-  return { waitForDay, dayRunOpen };
+  /**
+   * Waits for the ranged run `workflowId` in flight and returns the outcome it gave each of `dates`;
+   * a range that ended without outcomes (terminated, cancelled) gave none. A read; safe to repeat.
+   */
+  async function waitForRange(input: WaitForRangeInput): Promise<RangeDayOutcome[]> {
+    try {
+      const { days } = await client.workflow.getHandle<RangeRunWorkflow>(input.workflowId).result();
+      const wanted = new Set(input.dates);
+      return days.filter((day) => wanted.has(day.date));
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) return [];
+      throw error;
+    }
+  }
+
+  return { waitForDay, dayRunOpen, waitForRange };
 }

@@ -1,7 +1,7 @@
 /**
- * The day records of a ranged run (docs/architecture.md#records): every day marked running for the
- * run in one bulk write at its start, and every day's outcome in one at its end — the same record
- * each day's own run writes (status, stage, inputs, outputs with sizes and hashes, counts, checks,
+ * The day records of a ranged run (docs/architecture.md#records): every day no other run holds
+ * marked running for the run in one conditional bulk write at its start, and every day's outcome in
+ * one at its end — the same record each day's own run writes (status, stage, inputs, outputs with sizes and hashes, counts, checks,
  * code version), owned by the range's workflow run. And each succeeded day's daily report.
  */
 import { Context } from '@temporalio/activity';
@@ -9,6 +9,7 @@ import type { DatasetName } from '../workflow-safe/datasets.js';
 import type { RunKind } from '../workflow-safe/pipeline.js';
 import type { DatasetDayOutput } from '../workflow-safe/pipeline.js';
 import type { DayRun } from '../storage/records.js';
+import { workflowIds } from '../workflow-safe/keys.js';
 import type { ActivityDeps } from './deps.js';
 import { callingRun, openedDayRun, type FinishDayRunInput } from './day-runs.js';
 import { createReportActivities } from './report.js';
@@ -17,6 +18,11 @@ export interface StartRangeDaysInput {
   readonly dataset: DatasetName;
   readonly dates: readonly string[];
   readonly runKind: RunKind;
+}
+
+export interface StartRangeDaysOutput {
+  /** The days other runs hold running, each with the workflow ID of the run that holds it. */
+  readonly elsewhere: ReadonlyArray<{ readonly date: string; readonly workflowId: string }>;
 }
 
 export interface FinishRangeDaysInput {
@@ -39,10 +45,12 @@ export function createRangeRecordActivities(deps: ActivityDeps) {
   const { buildDailyReport } = createReportActivities(deps);
 
   /**
-   * Marks the days running for the calling run: one read of the range's records, one bulk write.
-   * Idempotent per run: a retry keeps each day's attempt and start; a new run counts an attempt.
+   * Takes the days for the calling run: one read of the range's records, one conditional bulk write.
+   * A day another run holds running is left to it (its run is named in `elsewhere`), as a day's own
+   * workflow ID keeps a second run of it from starting. Idempotent per run: a retry keeps each day's
+   * attempt and start; a new run counts an attempt.
    */
-  async function startRangeDays(input: StartRangeDaysInput): Promise<void> {
+  async function startRangeDays(input: StartRangeDaysInput): Promise<StartRangeDaysOutput> {
     const { workflowId, runId } = callingRun();
     const from = input.dates[0] ?? '';
     const to = input.dates.at(-1) ?? '';
@@ -50,7 +58,7 @@ export function createRangeRecordActivities(deps: ActivityDeps) {
       (await deps.records.listDayRuns({ from, to, datasets: [input.dataset] })).map((r) => [r.date, r]),
     );
     const now = new Date().toISOString();
-    await deps.records.putDayRuns(
+    const held = await deps.records.openDayRuns(
       input.dates.map((date) =>
         openedDayRun(
           { dataset: input.dataset, date, runKind: input.runKind, workflowId, runId, codeVersion: deps.codeVersion },
@@ -59,6 +67,15 @@ export function createRangeRecordActivities(deps: ActivityDeps) {
         ),
       ),
     );
+    const elsewhere = await Promise.all(
+      held.map(async (date) => {
+        const holder = previous.get(date) ?? (await deps.records.getDayRun(input.dataset, date));
+        return { date, workflowId: holder?.workflowId ?? workflowIds.datasetDay(input.dataset, date) };
+      }),
+    );
+    if (elsewhere.length > 0)
+      Context.current().log.info('days running in other runs: left to them', { dataset: input.dataset, elsewhere });
+    return { elsewhere };
   }
 
   /**

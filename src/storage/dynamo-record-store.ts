@@ -26,6 +26,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import pLimit from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DayStatus } from '../workflow-safe/backfill.js';
 import {
@@ -62,6 +63,8 @@ export interface DynamoRecordStoreOptions {
 
 /** Items in one BatchWriteItem: DynamoDB's limit. */
 const BATCH_WRITE_ITEMS = 25;
+/** Conditional puts of a range's day records sent at once (a batch write takes no condition). */
+const OPEN_DAY_RUNS_AT_ONCE = 8;
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
 
 /** Date order, then dataset within a date: the order every listing of day runs returns. */
@@ -186,6 +189,32 @@ export class DynamoRecordStore implements RecordStore {
       this.tables.day_runs,
       runs.map((run) => ({ ...run })),
     );
+  }
+
+  async openDayRuns(runs: readonly DayRun[]): Promise<string[]> {
+    const limit = pLimit(OPEN_DAY_RUNS_AT_ONCE);
+    const held = await Promise.all(
+      runs.map((run) =>
+        limit(async () => {
+          try {
+            await this.client.send(
+              new PutItemCommand({
+                TableName: this.tables.day_runs,
+                Item: marshall({ ...run }, MARSHALL),
+                ConditionExpression: 'attribute_not_exists(#dataset) OR #status <> :running OR #runId = :runId',
+                ExpressionAttributeNames: { '#dataset': 'dataset', '#status': 'status', '#runId': 'runId' },
+                ExpressionAttributeValues: marshall({ ':running': 'running', ':runId': run.runId }),
+              }),
+            );
+            return null;
+          } catch (error) {
+            if (error instanceof ConditionalCheckFailedException) return run.date;
+            throw error;
+          }
+        }),
+      ),
+    );
+    return held.filter((date): date is string => date !== null);
   }
 
   async getDayRun(dataset: string, date: string): Promise<DayRun | null> {

@@ -3,7 +3,15 @@
  * Beside each day record, a compact status document (`day_statuses`) written by the same upsert:
  * what lists of many days read.
  */
-import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoClient,
+  MongoServerError,
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Document,
+  type WriteError,
+} from 'mongodb';
 import pLimit from 'p-limit';
 import type { DayStatus } from '../workflow-safe/backfill.js';
 import { datesInRange } from '../workflow-safe/partition.js';
@@ -32,6 +40,17 @@ interface Keyed extends Document {
 
 const dayKey = (dataset: string, date: string) => `${dataset}/${date}`;
 const DUPLICATE_KEY = 11000;
+
+/** The index of each write of a bulk write refused for a duplicate key; any other error is thrown again. */
+function collidedWrites(error: unknown): number[] {
+  if (!(error instanceof MongoBulkWriteError)) throw error;
+  const errors: WriteError[] = [error.writeErrors].flat();
+  if (!errors.every((e) => e.code === DUPLICATE_KEY)) throw error;
+  return errors.map((e) => e.index);
+}
+
+/** A day record that `runId` may take: none running, or its own. */
+const notHeldFrom = (runId: string): Document => ({ $or: [{ status: { $ne: 'running' } }, { runId }] });
 
 /**
  * A range of at most this many (dataset, day) keys is read key by key where only `_id` lookups use
@@ -240,6 +259,76 @@ export class MongoRecordStore implements RecordStore {
       }),
       { ordered: false },
     );
+  }
+
+  async openDayRuns(runs: readonly DayRun[]): Promise<string[]> {
+    if (runs.length === 0) return [];
+    const held = this.idOnlyLookups ? await this.openDayRunsReadFirst(runs) : await this.openDayRunsAtOnce(runs);
+    const taken = runs.filter((run) => !held.has(run.date));
+    if (taken.length > 0)
+      await this.dayStatuses.bulkWrite(
+        taken.map((run) => {
+          const { _id, ...status } = statusDocument(run);
+          return { replaceOne: { filter: { _id }, replacement: status, upsert: true } };
+        }),
+        { ordered: false },
+      );
+    return runs.filter((run) => held.has(run.date)).map((run) => run.date);
+  }
+
+  /** One conditional replace per day in one bulk write: a day held by another run collides on its key. */
+  private async openDayRunsAtOnce(runs: readonly DayRun[]): Promise<Set<string>> {
+    try {
+      await this.dayRuns.bulkWrite(
+        runs.map((run) => ({
+          replaceOne: {
+            filter: { _id: dayKey(run.dataset, run.date), ...notHeldFrom(run.runId) },
+            replacement: { ...run },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+      return new Set();
+    } catch (error) {
+      return new Set(collidedWrites(error).map((i) => runs[i]?.date ?? ''));
+    }
+  }
+
+  /**
+   * The same, for a store that finds documents by `_id` alone ({@link idOnlyLookups}): the records
+   * read by `_id`, then a day held by no other run replaced by `_id`, or inserted (an insert that
+   * collides is a day another run took meanwhile). As with {@link upsertDayRunReadFirst}, a run
+   * could take an existing record between the read and the write.
+   */
+  private async openDayRunsReadFirst(runs: readonly DayRun[]): Promise<Set<string>> {
+    const limit = pLimit(ID_LOOKUP_CONCURRENCY);
+    const current = await Promise.all(
+      runs.map((run) => limit(() => this.dayRuns.findOne({ _id: dayKey(run.dataset, run.date) }))),
+    );
+    const held = new Set<string>();
+    const writes: AnyBulkWriteOperation<Keyed>[] = [];
+    const written: DayRun[] = [];
+    runs.forEach((run, i) => {
+      const found = current[i];
+      if (found && found.status === 'running' && found.runId !== run.runId) held.add(run.date);
+      else {
+        const _id = dayKey(run.dataset, run.date);
+        written.push(run);
+        writes.push(
+          found
+            ? { replaceOne: { filter: { _id }, replacement: { ...run } } }
+            : { insertOne: { document: { _id, ...run } } },
+        );
+      }
+    });
+    if (writes.length === 0) return held;
+    try {
+      await this.dayRuns.bulkWrite(writes, { ordered: false });
+    } catch (error) {
+      for (const i of collidedWrites(error)) held.add(written[i]?.date ?? '');
+    }
+    return held;
   }
 
   async getDayRun(dataset: string, date: string): Promise<DayRun | null> {

@@ -96,6 +96,12 @@ export interface RecordStore {
    * their statuses: a write per batch of days, never one per day. Unconditional: the caller owns them.
    */
   putDayRuns(runs: readonly DayRun[]): Promise<void>;
+  /**
+   * Writes the opened records of many days (a ranged run taking its days) in bulk, each only if no
+   * other run holds that day running: one conditional write per day, so two runs never both take a
+   * day. Returns the dates it left to the runs holding them.
+   */
+  openDayRuns(runs: readonly DayRun[]): Promise<string[]>;
   getDayRun(dataset: string, date: string): Promise<DayRun | null>;
   /** Every day run in [from, to] (all pages), ordered by date then dataset. */
   listDayRuns(query: DayRunQuery): Promise<DayRun[]>;

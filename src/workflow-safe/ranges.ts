@@ -23,9 +23,12 @@ export type DayStepResult<T> =
 
 export interface RangeDayOutcome {
   readonly date: string;
-  readonly status: 'succeeded' | 'failed';
+  /** `elsewhere`: another run held the day running when the range started; the range left it. */
+  readonly status: 'succeeded' | 'failed' | 'elsewhere';
   /** A failed day's failure, as its record keeps it. */
   readonly failure?: DayFailure;
+  /** The workflow ID of the run that holds a day left `elsewhere`. */
+  readonly heldBy?: string;
 }
 
 export interface RangeRunOutput {

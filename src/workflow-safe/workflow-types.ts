@@ -7,6 +7,7 @@ import type { BillingMonthInput, BillingMonthOutput } from './billing.js';
 import type { DayIngestionInput, DayIngestionOutput, IngestDropInput, IngestDropOutput } from './ingest.js';
 import type { PeriodReportInput, PeriodReportState } from './period-report-messages.js';
 import type { DailyPipelineInput, DailyPipelineOutput } from './pipeline.js';
+import type { RangeRunInput, RangeRunOutput } from './ranges.js';
 
 export type DailyPipelineWorkflow = (input: Partial<DailyPipelineInput>) => Promise<DailyPipelineOutput>;
 export type BackfillWorkflow = (input: BackfillInput) => Promise<BackfillSummary>;
@@ -14,3 +15,4 @@ export type IngestDropWorkflow = (input: IngestDropInput) => Promise<IngestDropO
 export type DayIngestionWorkflow = (input: DayIngestionInput) => Promise<DayIngestionOutput>;
 export type PeriodReportWorkflow = (input: PeriodReportInput) => Promise<PeriodReportState>;
 export type BillingMonthWorkflow = (input: BillingMonthInput) => Promise<BillingMonthOutput>;
+export type RangeRunWorkflow = (input: RangeRunInput) => Promise<RangeRunOutput>;

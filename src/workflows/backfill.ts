@@ -32,6 +32,9 @@ const quick = proxyActivities<Activities>(activityOptions('backfillControl'));
 /** Re-checking days just before they start: a read of the day records, no retry isolation needed. */
 const local = proxyLocalActivities<Activities>(localActivityOptions('backfillRecheck'));
 
+/** Waiting for another run's range to end, for the days it held: as long as a range may take, heartbeating. */
+const attach = proxyActivities<Activities>(activityOptions('dayAttach'));
+
 /** An import's days transformed in passes over many days: minutes for a thousand days, heartbeating. */
 const passes = proxyActivities<Activities>(activityOptions('importPasses'));
 
@@ -45,6 +48,13 @@ const DAYS_PER_RUN = 1_000;
 
 /** Patch: the days of a dataset that runs in ranges run as `range/{dataset}/{from}..{to}` (runs started before: per day). */
 export const RANGED_RUNS = 'backfill-ranged-runs';
+
+/**
+ * Patch: a planned day found running elsewhere goes into its range like the others, and the range
+ * leaves it to the run holding it (runs started before: it ran as `daily/{date}`, beside a range
+ * holding it).
+ */
+export const RANGES_LEAVE_HELD_DAYS = 'ranges-leave-held-days';
 
 /** Consecutive days in one ranged run by default (`--days-per-run`): bench/RESULTS.md, "Ranged runs". */
 export const DAYS_PER_RANGE = 16;
@@ -77,7 +87,9 @@ async function transformImportDays(importRef: ImportRef, dates: string[]): Promi
  * by each day. An import first transforms the days of each run in ranges of many days. A backfill of
  * one dataset that runs in ranges (patch `backfill-ranged-runs`, unless `perDay`) runs its consecutive
  * planned days `rangeDays` at a time as `range/{dataset}/{from}..{to}` (`rangeRun`), `parallel` runs in
- * flight, and each day a range failed through `daily/{date}`. Continues
+ * flight, and each day a range failed through `daily/{date}`; a day a range left to another range
+ * holding it takes that range's outcome (a day it did not run to success runs per day), a day left
+ * to a per-day run is attached to. Continues
  * as new every 1 000 days, or sooner when the server suggests it. Completes with a summary, failed
  * days included (each failed day is also a Failed `daily/{date}` for operators).
  */
@@ -192,13 +204,19 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       })
       .then(
         (days) => {
+          const held = new Map<string, string[]>();
           for (const day of days) {
+            if (day.status === 'elsewhere' && day.heldBy?.startsWith('range/')) {
+              held.set(day.heldBy, [...(held.get(day.heldBy) ?? []), day.date]);
+              continue;
+            }
             running.delete(day.date);
             if (day.status === 'succeeded') {
               succeeded += 1;
               months.add(monthOf(day.date));
             } else launch(day.date);
           }
+          for (const [workflowId, heldDates] of held) attachRange(workflowId, heldDates);
         },
         () => {
           for (const date of dates) {
@@ -208,6 +226,32 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
         },
       )
       .finally(() => void (runsInFlight -= 1));
+  };
+
+  /**
+   * Days another range held running when this one started: their outcome is that range's, as a
+   * per-day backfill takes a day in flight elsewhere; a day it did not run to success runs per day.
+   */
+  const attachRange = (workflowId: string, dates: readonly string[]) => {
+    void attach.waitForRange({ workflowId, dates }).then(
+      (days) => {
+        const ok = new Set(days.filter((d) => d.status === 'succeeded').map((d) => d.date));
+        for (const date of dates) {
+          running.delete(date);
+          if (ok.has(date)) {
+            succeeded += 1;
+            months.add(monthOf(date));
+          } else launch(date);
+        }
+      },
+      (error: unknown) => {
+        for (const date of dates) {
+          running.delete(date);
+          if (isCancellation(error)) failed.push({ date, message: `cancelled while ${workflowId} ran it` });
+          else launch(date);
+        }
+      },
+    );
   };
 
   const recheck = input.mode !== 'all' && !input.importRef;
@@ -229,14 +273,16 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     await transformImportDays(input.importRef, dates);
     preparing = undefined;
   }
+  const leaveHeldDays = rangeDataset !== null && patched(RANGES_LEAVE_HELD_DAYS);
   try {
     while (rangeDataset !== null && pending.length > 0 && !timeToContinue()) {
       const size = Math.min(input.rangeDays ?? DAYS_PER_RANGE, daysPerRun - startedThisRun);
       await condition(() => !paused && runsInFlight < input.parallel);
       const next = pending.splice(0, rangesOf(pending.slice(0, size), size)[0]?.length ?? 1);
       const checked = recheck ? await stillPlanned(next) : { run: next, running: [] };
-      // A day running elsewhere is attached to, as in a per-day backfill, never taken into a range.
-      const elsewhere = new Set(checked.running ?? []);
+      // A day running elsewhere goes into its range, which leaves it to the run holding it (patch
+      // `ranges-leave-held-days`); before, it was attached to as in a per-day backfill.
+      const elsewhere = new Set(leaveHeldDays ? [] : (checked.running ?? []));
       for (const date of checked.run.filter((d) => elsewhere.has(d))) launch(date);
       for (const dates of rangesOf(
         checked.run.filter((d) => !elsewhere.has(d)),

@@ -1,6 +1,7 @@
 import { CancellationScope, isCancellation, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { FinishDayRunInput } from '../activities/day-runs.js';
+import type { StartRangeDaysOutput } from '../activities/range-records.js';
 import { activityOptions } from './activity-options.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { checkRangeRunInput } from '../workflow-safe/inputs.js';
@@ -28,7 +29,8 @@ type DayState = Omit<FinishDayRunInput, 'dataset' | 'date'>;
  * daily report of each succeeded day. Each day's outputs and record are those its own
  * `daily/{date}` gives. A day whose data is at fault (bad data, a blocking check) ends failed on
  * its own and its neighbours go on; a stage failing for good (its retries spent) fails the days it
- * still held. Never fails itself for a day: completes with each day's outcome, for the backfill to
+ * still held. A day another run holds running when the range starts is left to it (`elsewhere`),
+ * so overlapping ranges run a shared day once. Never fails itself for a day: completes with each day's outcome, for the backfill to
  * run the failed ones through `daily/{date}`.
  */
 export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
@@ -40,7 +42,8 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
       { status: 'failed', stage: 'download', inputs: [], outputs: [], rows: null, error: null },
     ]),
   );
-  const going = () => input.dates.filter((date) => state.get(date)?.error === null);
+  const elsewhere = new Map<string, string>();
+  const going = () => input.dates.filter((date) => !elsewhere.has(date) && state.get(date)?.error === null);
   const fail = (date: string, stage: PipelineStage, error: DayFailure, more: Partial<DayState> = {}) =>
     state.set(date, {
       ...(state.get(date) ?? { inputs: [] }),
@@ -61,7 +64,13 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
     return ok;
   };
 
-  await local.startRangeDays({ dataset, dates: input.dates, runKind: input.runKind });
+  // A day another run holds is left to it (a history recorded before this answered nothing).
+  const started: Partial<StartRangeDaysOutput> | undefined = await local.startRangeDays({
+    dataset,
+    dates: input.dates,
+    runKind: input.runKind,
+  });
+  for (const day of started?.elsewhere ?? []) elsewhere.set(day.date, day.workflowId);
   const outputs: DatasetDayOutput[] = [];
   let stage: PipelineStage = 'download';
   try {
@@ -157,7 +166,9 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
   async function finish() {
     await local.finishRangeDays({
       dataset,
-      days: input.dates.map((date) => ({ date, ...(state.get(date) as DayState) })),
+      days: input.dates
+        .filter((date) => !elsewhere.has(date))
+        .map((date) => ({ date, ...(state.get(date) as DayState) })),
     });
   }
   await finish();
@@ -166,6 +177,8 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
   upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'done' }]);
   const days: RangeDayOutcome[] = input.dates.map((date) => {
     const day = state.get(date);
+    const heldBy = elsewhere.get(date);
+    if (heldBy !== undefined) return { date, status: 'elsewhere', heldBy };
     return day?.status === 'succeeded' || !day?.error
       ? { date, status: 'succeeded' }
       : { date, status: 'failed', failure: day.error };

@@ -220,6 +220,26 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect((await store.getMetrics('eco2mix', dates[59] ?? ''))?.metrics).toEqual({ points: 59, f: 0.1 + 0.2 });
     });
 
+    it('opens the records of a range: each day held running by another run is left to it, the others taken', async () => {
+      const dates = ['2018-01-01', '2018-01-02', '2018-01-03', '2018-01-04'];
+      await store.upsertDayRun(dayRun({ date: dates[0], runId: 'other' }));
+      await store.upsertDayRun(dayRun({ date: dates[1], runId: 'other', status: 'succeeded', stage: 'done' }));
+      await store.upsertDayRun(dayRun({ date: dates[2], runId: 'mine' }));
+      const mine = dates.map((date) => dayRun({ date, runId: 'mine', workflowId: 'range/eco2mix/y', attempt: 2 }));
+      expect(await store.openDayRuns(mine)).toEqual([dates[0]]);
+      const listed = await store.listDayRuns({ from: dates[0] ?? '', to: dates[3] ?? '', datasets: ['eco2mix'] });
+      expect(listed.map((r) => [r.date, r.runId, r.status])).toEqual([
+        [dates[0], 'other', 'running'],
+        [dates[1], 'mine', 'running'],
+        [dates[2], 'mine', 'running'],
+        [dates[3], 'mine', 'running'],
+      ]);
+      const statuses = await store.listDayStatuses({ from: dates[0] ?? '', to: dates[3] ?? '', datasets: ['eco2mix'] });
+      expect(statuses.map((s) => s.status)).toEqual(['running', 'running', 'running', 'running']);
+      expect(await store.openDayRuns(mine.map((run) => ({ ...run, runId: 'third' })))).toEqual(dates);
+      expect(await subject.countDayRuns('eco2mix', dates[3] ?? '')).toBe(1);
+    });
+
     it('replaces metrics and reports by key, keeping nested values, nulls and floats exact', async () => {
       await store.upsertMetrics({ dataset: 'eco2mix', date: '2024-10-27', metrics: { points: 1 } });
       const metrics = {

@@ -3,7 +3,6 @@
  * over the real eCO2mix days of December 2021 (the demo's ODRÉ export): every day's outputs and
  * record as `daily/{date}` gives them, and a day at fault failing alone, then run as `daily/{date}`.
  */
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { datesInRange, partitionDateAttribute } from '../../src/workflow-safe/pa
 import { PartitionDate } from '../../src/workflow-safe/search-attributes.js';
 import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { runCommandLine } from '../support/run-cli.js';
+import { outputsOf, recordsOf } from '../support/stored-days.js';
 import { unbalancedRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
@@ -37,45 +37,6 @@ afterAll(async () => {
   await odre.close();
 });
 
-/** Every stored output of the days, by key: the SHA-256 of its bytes. */
-async function outputsOf(dates: readonly string[]): Promise<Record<string, string>> {
-  const { objects } = harness.resources.deps;
-  const found: Record<string, string> = {};
-  for (const date of dates) {
-    const folders = ['processed', 'quarantine', 'metrics', 'quality', 'anomalies'].map(
-      (area) => `${area}/eco2mix/dt=${date}`,
-    );
-    for (const folder of [...folders, `reports/dt=${date}`])
-      for (const { key } of await objects.list(folder))
-        found[key] = createHash('sha256')
-          .update(await objects.get(key))
-          .digest('hex');
-  }
-  return found;
-}
-
-/** What a day's record says of the day (not of the run that wrote it), and its metrics record. */
-async function recordsOf(from: string, to: string) {
-  const { records } = harness.resources.deps;
-  const runs = await records.listDayRuns({ from, to, datasets: ['eco2mix'] });
-  return Promise.all(
-    runs.map(async (run) => ({
-      date: run.date,
-      status: run.status,
-      stage: run.stage,
-      inputs: run.inputs,
-      outputs: run.outputs,
-      outputFiles: run.outputFiles,
-      rows: run.rows,
-      codeVersion: run.codeVersion,
-      error: run.error,
-      checks: run.checks,
-      fallback: run.fallback,
-      metrics: (await records.getMetrics('eco2mix', run.date))?.metrics,
-    })),
-  );
-}
-
 describe('courant backfill in ranges', () => {
   it('gives every real day the outputs and record of its own daily/{date}, byte for byte', async () => {
     const perDay = await runCommandLine(
@@ -85,7 +46,10 @@ describe('courant backfill in ranges', () => {
     expect(perDay.code, perDay.stderr).toBe(0);
     expect(perDay.stdout).toMatch(/succeeded\s+12/);
     const days = datesInRange(FROM, TO);
-    const before = { outputs: await outputsOf(days), records: await recordsOf(FROM, TO) };
+    const before = {
+      outputs: await outputsOf(harness.resources.deps.objects, days),
+      records: await recordsOf(harness.resources.deps.records, FROM, TO),
+    };
     expect((await harness.resources.deps.records.getDayRun('eco2mix', FROM))?.workflowId).toBe(
       workflowIds.datasetDay('eco2mix', FROM),
     );
@@ -104,8 +68,8 @@ describe('courant backfill in ranges', () => {
       workflowIds.range('eco2mix', '2021-12-11', TO),
     ]);
     expect(Object.keys(before.outputs).length).toBeGreaterThan(12 * 5);
-    expect(await outputsOf(days)).toEqual(before.outputs);
-    expect(await recordsOf(FROM, TO)).toEqual(before.records);
+    expect(await outputsOf(harness.resources.deps.objects, days)).toEqual(before.outputs);
+    expect(await recordsOf(harness.resources.deps.records, FROM, TO)).toEqual(before.records);
   });
 
   it('fails a day at fault alone inside its range, then runs it as daily/{date}; its neighbours succeed', async () => {

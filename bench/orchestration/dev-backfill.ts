@@ -1,0 +1,136 @@
+/**
+ * `courant backfill --from … --to … --parallel 4 --wait` against `courant dev`, the whole command
+ * as an operator types it: `courant dev` (its embedded Temporal dev server and document store, its
+ * worker) started first, then the backfill timed from its start to its exit. The days: the
+ * orchestration bench's 43 loopback days of 2022 (bench/inputs/eco2mix.ts), or with `--real` the 31
+ * real days of December 2021 the demo replays. Reports the wall time, and the CPU-ms a day of
+ * `courant dev`'s processes and of the backfill command together, with the worker's peak RSS.
+ * Goal: 43 days ≤ 2.5 s and ≤ 120 CPU-ms a day.
+ * Usage: node --import tsx bench/orchestration/dev-backfill.ts [--real] [--per-day] [--days-per-run K] [--profile DIR]
+ * (--profile: `courant dev` under --cpu-prof, its profile written in DIR when it stops).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startOdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
+import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
+import { freePort } from '../../src/stack/ports.js';
+import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
+import { installChildCleanup, trackChild } from '../lib/child.js';
+import { int, num, seconds } from '../lib/markdown.js';
+import { endedChildrenCpuSeconds, peakRssBytes, treeCpuSeconds } from '../lib/proc.js';
+import { startExportServer } from './export-server.js';
+
+const LOOPBACK = { from: '2022-01-01', to: '2022-02-12' } as const;
+const REAL = { from: '2021-12-01', to: '2021-12-31' } as const;
+const GOAL_SECONDS = 2.5;
+const GOAL_CPU_MS = 120;
+/** `courant dev` says this once its worker runs. */
+const WORKER_RUNNING = 'worker is running';
+
+const { values } = parseArgs({
+  options: {
+    real: { type: 'boolean', default: false },
+    'per-day': { type: 'boolean', default: false },
+    'days-per-run': { type: 'string' },
+    profile: { type: 'string' },
+  },
+});
+const { from, to } = values.real ? REAL : LOOPBACK;
+const days = datesInRange(from, to).length;
+const courant = path.join(PROJECT_ROOT, 'bin', 'courant.js');
+const work = await mkdtemp(path.join(os.tmpdir(), 'courant-dev-backfill-'));
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+installChildCleanup();
+const source = values.real
+  ? await startOdreServer(await loadDemoExports())
+  : await startExportServer(datesInRange(from, to));
+const env = {
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '',
+  LOG_LEVEL: 'info',
+  TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+  MONGODB_URL: `mongodb://127.0.0.1:${await freePort()}/courant`,
+  DATA_DIR: path.join(work, 'data'),
+  ECO2MIX_BASE_URL: source.baseUrl,
+};
+const devLog = createWriteStream(path.join(work, 'dev.log'));
+const dev = spawn(
+  process.execPath,
+  [
+    ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : []),
+    courant,
+    'dev',
+    '--state-dir',
+    path.join(work, 'state'),
+  ],
+  { env, stdio: ['ignore', 'pipe', 'pipe'] },
+);
+trackChild(dev);
+const devExited = once(dev, 'exit');
+try {
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const watch = (chunk: Buffer) => {
+      devLog.write(chunk);
+      seen += chunk.toString();
+      if (seen.includes(WORKER_RUNNING)) resolve();
+    };
+    dev.stdout.on('data', watch);
+    dev.stderr.on('data', watch);
+    void devExited.then(() => reject(new Error(`courant dev exited before its worker ran; see ${work}/dev.log`)));
+  });
+  const devPid = dev.pid ?? 0;
+  log(`courant dev runs; backfilling ${from}..${to} (${days} days)`);
+  const before = { dev: treeCpuSeconds(devPid), command: endedChildrenCpuSeconds() };
+  const started = performance.now();
+  const backfill = spawn(
+    process.execPath,
+    [
+      courant,
+      'backfill',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--mode',
+      'all',
+      '--parallel',
+      '4',
+      '--wait',
+      ...(values['per-day'] ? ['--per-day'] : []),
+      ...(values['days-per-run'] ? ['--days-per-run', values['days-per-run']] : []),
+    ],
+    { env: { ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  backfill.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const [code] = (await once(backfill, 'exit')) as [number | null];
+  const wall = (performance.now() - started) / 1000;
+  const cpu = {
+    dev: treeCpuSeconds(devPid) - before.dev,
+    command: endedChildrenCpuSeconds() - before.command,
+  };
+  if (code !== 0) throw new Error(`courant backfill exited ${String(code)}:\n${out}`);
+  const perDay = (s: number) => (s * 1000) / days;
+  const total = perDay(cpu.dev + cpu.command);
+  const peak = (peakRssBytes(devPid) ?? 0) / 2 ** 20;
+  process.stdout.write(
+    `${days} days (${values.real ? 'real, December 2021' : 'loopback, 2022'}) at parallel 4, ` +
+      `${values['per-day'] ? 'per day' : `ranges of ${values['days-per-run'] ?? 'the default'}`}: ` +
+      `${seconds(wall)} for the whole command; CPU ms a day: courant dev's processes ${num(perDay(cpu.dev))}, ` +
+      `the backfill command ${num(perDay(cpu.command))}, together ${num(total)}; courant dev's peak RSS ${int(peak)} MB; ` +
+      `goal ≤ ${GOAL_SECONDS} s and ≤ ${GOAL_CPU_MS} CPU-ms a day: ` +
+      `${wall <= GOAL_SECONDS && total <= GOAL_CPU_MS ? 'met' : 'not met'}\n`,
+  );
+} finally {
+  dev.kill('SIGINT');
+  await devExited;
+  await source.close();
+  await rm(work, { recursive: true, force: true });
+}

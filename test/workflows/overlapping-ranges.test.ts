@@ -1,0 +1,146 @@
+/**
+ * Overlapping ranged backfills on the real dev server and records: a range that starts while
+ * another range holds some of its days running leaves those days to it, and its backfill takes
+ * their outcome from that range, as a per-day backfill takes a day in flight elsewhere. Every
+ * shared day is downloaded, transformed and recorded once.
+ */
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBackfill } from '../../src/client/start-backfill.js';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
+import type { BackfillMode } from '../../src/workflow-safe/backfill.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
+import type { RangeDayOutcome } from '../../src/workflow-safe/ranges.js';
+import type { RangeRunWorkflow } from '../../src/workflow-safe/workflow-types.js';
+import { uniqueName } from '../support/names.js';
+import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
+import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+const TR = 'eco2mix-national-tr';
+
+let odre: OdreServer;
+let harness: TestWorkerHarness;
+/** Days whose download fails (retryably, 503) for now: their range stays in flight. */
+const heldUp = new Set<string>();
+
+beforeAll(async () => {
+  odre = await startOdreServer({
+    [TR]: syntheticRealtimeExport('2022-03-01', '2022-04-25'),
+    'eco2mix-national-cons-def': emptyExport(),
+  });
+  odre.failWhen(TR, (where) =>
+    [...heldUp].some((day) => where?.startsWith(whereStartOf(day))) ? { status: 503, body: 'busy' } : undefined,
+  );
+  harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
+});
+
+afterAll(async () => {
+  await harness.close();
+  await odre.close();
+});
+
+/** The CSV exports of `date` asked of the portal (a day held up aside): one per run of the day. */
+const downloadsOf = (date: string) =>
+  odre.requests.filter(
+    (r) => r.datasetId === TR && r.url.includes('/exports/csv') && r.where?.startsWith(whereStartOf(date)),
+  ).length;
+
+const start = (from: string, to: string, mode: BackfillMode) =>
+  startBackfill(
+    harness.client,
+    { from, to, mode, parallel: 1, rangeDays: 16 },
+    uniqueName('ranges'),
+    harness.config.temporal.taskQueue,
+  );
+
+/** The outcomes of a ranged run, once it has completed. */
+async function outcomesOf(workflowId: string): Promise<readonly RangeDayOutcome[]> {
+  const handle = harness.client.workflow.getHandle<RangeRunWorkflow>(workflowId);
+  await expect
+    .poll(
+      async () => {
+        try {
+          return (await handle.describe()).status.name;
+        } catch (error) {
+          if (error instanceof WorkflowNotFoundError) return 'not started';
+          throw error;
+        }
+      },
+      { timeout: 60_000 },
+    )
+    .toBe('COMPLETED');
+  return (await handle.result()).days;
+}
+
+const holderOf = async (date: string) => (await harness.resources.deps.records.getDayRun('eco2mix', date))?.workflowId;
+
+/** Every day of [from, to] recorded succeeded once (attempt 1) by the run `runOf` names. */
+async function expectRecordedOnce(from: string, to: string, runOf: (date: string) => string) {
+  const runs = await harness.resources.deps.records.listDayRuns({ from, to, datasets: ['eco2mix'] });
+  expect(runs.map((r) => [r.date, r.status, r.workflowId, r.attempt])).toEqual(
+    datesInRange(from, to).map((date) => [date, 'succeeded', runOf(date), 1]),
+  );
+}
+
+describe('two ranged backfills over shared days', () => {
+  it('started together: the second range leaves the shared days to the first, its backfill counts them', async () => {
+    heldUp.add('2022-03-01');
+    const first = await start('2022-03-01', '2022-03-16', 'all');
+    const firstRange = workflowIds.range('eco2mix', '2022-03-01', '2022-03-16');
+    await expect.poll(() => holderOf('2022-03-06'), { timeout: 30_000 }).toBe(firstRange);
+
+    const second = await start('2022-03-06', '2022-03-21', 'all');
+    const days = await outcomesOf(workflowIds.range('eco2mix', '2022-03-06', '2022-03-21'));
+    expect(days.filter((d) => d.status === 'elsewhere')).toEqual(
+      datesInRange('2022-03-06', '2022-03-16').map((date) => ({ date, status: 'elsewhere', heldBy: firstRange })),
+    );
+
+    heldUp.clear();
+    const [a, b] = await Promise.all([first.result(), second.result()]);
+    expect([a.succeeded, a.failed, b.succeeded, b.failed]).toEqual([16, 0, 16, 0]);
+    for (const date of datesInRange('2022-03-02', '2022-03-21')) expect(downloadsOf(date), date).toBe(1);
+    await expectRecordedOnce('2022-03-01', '2022-03-21', (date) =>
+      date > '2022-03-16' ? workflowIds.range('eco2mix', '2022-03-06', '2022-03-21') : firstRange,
+    );
+  });
+
+  it('missing days another range took since the plan: found running, left to it in a range, counted', async () => {
+    // The first backfill plans 04-01..04-21 and holds its first range up, so its second waits.
+    heldUp.add('2022-04-01');
+    const first = await start('2022-04-01', '2022-04-21', 'missing');
+    await expect
+      .poll(() => holderOf('2022-04-16'), { timeout: 30_000 })
+      .toBe(workflowIds.range('eco2mix', '2022-04-01', '2022-04-16'));
+    // Another backfill takes 04-17..04-25 meanwhile, held up on its last day.
+    heldUp.add('2022-04-25');
+    const other = await start('2022-04-10', '2022-04-25', 'all');
+    const otherRange = workflowIds.range('eco2mix', '2022-04-10', '2022-04-25');
+    await expect.poll(() => holderOf('2022-04-17'), { timeout: 30_000 }).toBe(otherRange);
+
+    // The first backfill's next days, re-checked, are running in the other range: left to it.
+    heldUp.delete('2022-04-01');
+    const days = await outcomesOf(workflowIds.range('eco2mix', '2022-04-17', '2022-04-21'));
+    expect(days).toEqual(
+      datesInRange('2022-04-17', '2022-04-21').map((date) => ({ date, status: 'elsewhere', heldBy: otherRange })),
+    );
+
+    heldUp.clear();
+    const [a, b] = await Promise.all([first.result(), other.result()]);
+    expect([a.planned, a.succeeded, a.failed, b.succeeded, b.failed]).toEqual([21, 21, 0, 16, 0]);
+    for (const date of datesInRange('2022-04-02', '2022-04-24')) expect(downloadsOf(date), date).toBe(1);
+    await expectRecordedOnce('2022-04-01', '2022-04-25', (date) =>
+      date > '2022-04-16' ? otherRange : workflowIds.range('eco2mix', '2022-04-01', '2022-04-16'),
+    );
+    if (process.env.RECORD_HISTORIES === '1') {
+      const range = harness.client.workflow.getHandle(workflowIds.range('eco2mix', '2022-04-17', '2022-04-21'));
+      await writeFile('test/replay/histories/range-run-days-elsewhere.json', historyToJSON(await range.fetchHistory()));
+      await writeFile(
+        'test/replay/histories/backfill-ranges-held-days.json',
+        historyToJSON(await first.fetchHistory()),
+      );
+    }
+  });
+});
