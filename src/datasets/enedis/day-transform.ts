@@ -23,7 +23,7 @@ import { copyJsonLines } from '../../duckdb/json-lines.js';
 import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
 import type { EnedisConfig } from './config.js';
 import { DELIVERY_TABLE, writeDeliveries } from './delivery-table.js';
-import { parsedFile, parsedDayRowsSql } from './parsed-files.js';
+import { parsedFile, parsedDayRowsSql, type ParsedDayFile } from './parsed-files.js';
 import { ROW_GROUP_SIZE, withQueryDb } from './turns.js';
 
 export const INDEX_TABLE = 'index_readings';
@@ -102,9 +102,9 @@ async function count(context: DayTransformContext<EnedisConfig>, sql: string): P
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 }
 
-/** A parsed file of the day: the SQL of its rows, how many there are, and its members left out. */
+/** A parsed file of the day: where its rows are, how many there are, and its members left out. */
 interface DayInput {
-  readonly sql: string;
+  readonly file: ParsedDayFile;
   readonly values: number;
   /** Whether the file states energies (R15): a day of files stating none does not look for them. */
   readonly stated: boolean;
@@ -119,7 +119,7 @@ export async function transformEnedisFiles(context: DayTransformContext<EnedisCo
   for (const file of context.files) {
     const parsed = await parsedFile(file.path, file.key, file.sha256, context.config.deliveryKey);
     files.push({
-      sql: parsedDayRowsSql(parsed, file.key, file.order, context.date),
+      file: { parsed, key: file.key, arrival: file.order },
       values: parsed.manifest.parts.reduce((sum, part) => sum + part.count + part.events, 0),
       events: parsed.manifest.parts.some((part) => part.events > 0),
       stated: parsed.manifest.stated > 0,
@@ -140,11 +140,14 @@ async function writeDayTables(
   const skippedRejects = skipped.map(
     (s) => `SELECT json_object('file', ${sqlString(s.file)}, 'reason', ${sqlString(s.reason)}), NULL, NULL`,
   );
-  const all = files.map((f) => f.sql).join(' UNION ALL ');
   // Every value of the files is read (its count is the parse's), and each member left out.
   const rows = files.reduce((sum, f) => sum + f.values, 0) + skipped.length;
   // The day's rows and every rejected one (a rejected value may have no day), read from the
   // parsed files by each query rather than held in memory: they are Parquet already.
+  const all = parsedDayRowsSql(
+    files.map((f) => f.file),
+    date,
+  );
   const dayRows = `(${all}) AS en_rows`;
   const rejected = await count(
     context,

@@ -41,10 +41,14 @@ export async function writeDeliveries(
       ? [[date, file.key, name, number.series, number.number, number.part, number.parts, number.stamp]]
       : [];
   });
-  // One typed row that is never kept, then the day's rows: the table has its columns even when empty.
-  const typed = `SELECT ${COLUMNS.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false`;
-  const given = rows.map((r) => `SELECT ${r.map(sqlValue).join(', ')}`);
-  const query = [typed, ...given].join(' UNION ALL ');
+  // One list of values, typed by the columns: a statement of one scan whatever the number of files
+  // (a UNION ALL of a SELECT per file gives the sort a state per file, past the turn's memory).
+  const typed = COLUMNS.map(([name, type], i) => `col${i}::${type} AS ${name}`).join(', ');
+  const values =
+    rows.length === 0
+      ? `(${COLUMNS.map(() => 'NULL').join(', ')})`
+      : rows.map((r) => `(${r.map(sqlValue).join(', ')})`).join(', ');
+  const query = `SELECT ${typed} FROM (VALUES ${values})${rows.length === 0 ? ' WHERE false' : ''}`;
   await db.run(copyToParquetSql(`SELECT * FROM (${query}) ORDER BY series, number, part, file`, target));
   return rows.length;
 }

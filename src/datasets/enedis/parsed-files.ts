@@ -134,14 +134,33 @@ async function parse(
   };
 }
 
+/** A parsed file among a day's: the stored file `key` it is, arriving `arrival`-th. */
+export interface ParsedDayFile {
+  readonly parsed: ParsedFile;
+  readonly key: string;
+  readonly arrival: number;
+}
+
 /**
- * SQL reading a parsed file's rows of the Paris day `date` and every rejected row (a rejected
- * value may have no day; none are read when the file has none), as rows of the stored file `key`,
- * arriving `arrival`-th. Each part is a filter DuckDB checks against the row groups' bounds: the
+ * SQL reading the parsed files' rows of the Paris day `date` and every rejected row (a rejected
+ * value may have no day; read only from the files that have some), as rows of their stored files.
+ * The files are read by one scan of them all (a `read_parquet` list), whatever their number: a
+ * scan per file would give each statement's sort a state per file, past the turn's memory for a
+ * day of hundreds of files. The day is a filter DuckDB checks against the row groups' bounds: the
  * other days' groups are not read.
  */
-export function parsedDayRowsSql(parsed: ParsedFile, key: string, arrival: number, date: string): string {
-  const rows = `SELECT * REPLACE (${sqlString(key)} || file AS file, ${arrival} AS arrival) FROM read_parquet(${sqlString(parsed.rows)})`;
-  const day = `${rows} WHERE day = '${date}'::DATE AND reason IS NULL`;
-  return parsed.manifest.rejected === 0 ? day : `${day} UNION ALL ${rows} WHERE reason IS NOT NULL`;
+export function parsedDayRowsSql(files: readonly ParsedDayFile[], date: string): string {
+  const entries = `(VALUES ${files
+    .map((f) => `(${sqlString(path.dirname(f.parsed.rows))}, ${sqlString(f.key)}, ${f.arrival})`)
+    .join(', ')}) AS en_entry(dir, stored, arrival_order)`;
+  const rowsOf = (of: readonly ParsedDayFile[], where: string) => {
+    const globs = [...new Set(of.map((f) => f.parsed.rows))].map(sqlString).join(', ');
+    return `SELECT en_parsed.* EXCLUDE (filename) REPLACE (en_entry.stored || en_parsed.file AS file, en_entry.arrival_order AS arrival)
+            FROM read_parquet([${globs}], filename = true) AS en_parsed
+            JOIN ${entries} ON parse_dirpath(en_parsed.filename, 'system') = en_entry.dir
+            WHERE ${where}`;
+  };
+  const day = rowsOf(files, `en_parsed.day = '${date}'::DATE AND en_parsed.reason IS NULL`);
+  const rejecting = files.filter((f) => f.parsed.manifest.rejected > 0);
+  return rejecting.length === 0 ? day : `${day} UNION ALL ${rowsOf(rejecting, 'en_parsed.reason IS NOT NULL')}`;
 }
