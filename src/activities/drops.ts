@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetName } from '../workflow-safe/datasets.js';
+import type { ClaimDropOutput } from '../workflow-safe/ingest.js';
 import { BadDataError, ErrorType } from '../workflow-safe/errors.js';
 import { safeFileName } from '../workflow-safe/imports.js';
 import { inboxContentOf, inboxKeys, storageKeys } from '../workflow-safe/keys.js';
@@ -29,14 +30,6 @@ export interface ClaimDropInput {
   readonly inboxKey: string;
   /** Options given with the file (e.g. `meterId`); `fileName` is added from the key when absent. */
   readonly options?: Readonly<Record<string, string>>;
-}
-
-export interface ClaimDropOutput {
-  readonly sha256: string;
-  /** Every Paris day the file holds readings for. */
-  readonly days: readonly string[];
-  /** The days to run: those not yet succeeded with this file among their inputs. */
-  readonly toRun: readonly string[];
 }
 
 export interface InboxFile {

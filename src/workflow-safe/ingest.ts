@@ -32,13 +32,18 @@ export interface IngestFilesInput {
   readonly files: readonly BatchFile[];
 }
 
-/** A file of a batch claimed into its days. */
-export interface ClaimedFile {
-  readonly inboxKey: string;
+/** A dropped file claimed into its days. */
+export interface ClaimDropOutput {
   readonly sha256: string;
+  /** Every Paris day the file holds readings for. */
   readonly days: readonly string[];
   /** The days to run: those not yet succeeded with this file among their inputs. */
   readonly toRun: readonly string[];
+}
+
+/** A file of a batch claimed into its days. */
+export interface ClaimedFile extends ClaimDropOutput {
+  readonly inboxKey: string;
 }
 
 /** A file of a batch refused, quarantined with its reason. */
