@@ -46,13 +46,15 @@ export function ratio(value: number): string {
 export async function writeSection(file: string, heading: string, section: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const text = await readFile(file, 'utf8').catch(() => '');
+  const body = section.trimEnd();
   const start = text.indexOf(`${heading}\n`);
   if (start < 0) {
-    await writeFile(file, `${text.trimEnd()}\n\n${section}`);
+    await writeFile(file, `${text.trimEnd()}\n\n${body}\n`);
     return;
   }
   const next = text.indexOf('\n## ', start + heading.length);
-  await writeFile(file, `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`);
+  // One blank line between sections, one line end at the file's end, however the section ends.
+  await writeFile(file, `${text.slice(0, start)}${body}\n${next < 0 ? '' : `\n${text.slice(next + 1)}`}`);
 }
 
 /**
