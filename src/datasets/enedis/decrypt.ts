@@ -93,7 +93,11 @@ export async function plainDelivery(
     await pipeline(createReadStream(local), decipher(key, true), createWriteStream(target));
   } catch (cause) {
     if (cause instanceof Error && /bad decrypt|wrong final block length/i.test(cause.message))
-      throw refuse('cannot be decrypted: bad padding in its last AES block (the file is cut short or corrupt)', cause);
+      throw refuse(
+        'cannot be decrypted: bad padding in its last AES block (a wrong AES key or IV whose first block happened ' +
+          'to look like a zip or XML, or a file cut short or corrupt)',
+        cause,
+      );
     throw cause;
   }
   return target;
