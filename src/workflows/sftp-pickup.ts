@@ -1,25 +1,10 @@
-import {
-  ApplicationFailure,
-  continueAsNew,
-  log,
-  ParentClosePolicy,
-  patched,
-  proxyActivities,
-  startChild,
-  workflowInfo,
-  WorkflowIdReusePolicy,
-} from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { InboxFile } from '../activities/drops.js';
+import { ApplicationFailure, continueAsNew, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { activityOptions } from './activity-options.js';
-import type { InboxScanOutput, SftpPickupOutput } from '../workflow-safe/ingest.js';
-import { workflowIds } from '../workflow-safe/keys.js';
-import { Dataset } from '../workflow-safe/search-attributes.js';
+import type { SftpPickupOutput } from '../workflow-safe/ingest.js';
 import { describeFailure } from './failure-messages.js';
-import { ingestFiles } from './ingest-files.js';
-import { startIngestions } from './start-ingestions.js';
+import { startBatch, startIngestions } from './start-ingestions.js';
 
 const pickup = proxyActivities<Activities>(activityOptions('sftpPickup'));
 const listing = proxyActivities<Activities>(activityOptions('sftpListing'));
@@ -28,34 +13,6 @@ const listing = proxyActivities<Activities>(activityOptions('sftpListing'));
 const FILES_PER_ROUND = 200;
 /** History events past which the pickup goes on as a new run (each ingestion started adds two or three). */
 const HISTORY_EVENTS_BEFORE_NEW_RUN = 5_000;
-
-/**
- * Starts one `ingestFiles` for a round's files (`ingest-batch/{dataset}/{hash of their keys}`),
- * which outlives the pickup; none when the same files' batch runs or ran.
- */
-async function startBatch(files: readonly InboxFile[]): Promise<InboxScanOutput> {
-  const first = files[0];
-  if (!first) return { started: [], skipped: 0 };
-  const workflowId = workflowIds.ingestBatch(
-    first.dataset,
-    files.map((f) => f.key),
-  );
-  try {
-    await startChild(ingestFiles, {
-      workflowId,
-      args: [
-        { dataset: first.dataset, files: files.map((f) => ({ inboxKey: f.key, ...(f.name ? { name: f.name } : {}) })) },
-      ],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [{ key: Dataset, value: first.dataset }],
-    });
-    return { started: [workflowId], skipped: 0 };
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    return { started: [], skipped: files.length };
-  }
-}
 
 /**
  * sftpPickup: the SFTP pickup schedule's action — for each dataset whose SFTP server is configured,
