@@ -10,7 +10,7 @@ import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/dem
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
 import { datesInRange, partitionDateAttribute } from '../../src/workflow-safe/partition.js';
 import { PartitionDate } from '../../src/workflow-safe/search-attributes.js';
-import { workflowIds } from '../../src/workflow-safe/keys.js';
+import { backfillTaskQueue, workflowIds } from '../../src/workflow-safe/keys.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { outputsOf, recordsOf } from '../support/stored-days.js';
 import { unbalancedRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
@@ -104,7 +104,11 @@ describe('courant backfill in ranges', () => {
     for (const date of [HTML_DAY, BLOCKED_DAY]) {
       const at = partitionDateAttribute(date).getTime();
       const [after, before] = [at - 60_000, at + 60_000].map((ms) => new Date(ms).toISOString());
-      const query = `PartitionDate BETWEEN "${after}" AND "${before}" AND WorkflowType = "dailyPipeline"`;
+      // This harness's task queues only: other files of the suite run the same real days on the same server.
+      const queue = harness.config.temporal.taskQueue;
+      const query =
+        `PartitionDate BETWEEN "${after}" AND "${before}" AND WorkflowType = "dailyPipeline"` +
+        ` AND TaskQueue IN ("${queue}", "${backfillTaskQueue(queue)}")`;
       await expect
         .poll(async () => {
           const found = [];
