@@ -46,11 +46,20 @@ function refusal(source: SftpSourceConfig, verdict: HostKeyVerdict, key: Buffer)
   return new SftpError('host-key', `${said} ${sftpPrefix(source.dataset)}_KNOWN_HOSTS`);
 }
 
-function classify(source: SftpSourceConfig, error: unknown): SftpError {
+/** Socket errors by which a connection cut under way shows, whichever the socket reports before its close. */
+const CUT_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED']);
+
+const socketCut = (error: unknown): boolean =>
+  error instanceof Error && 'code' in error && CUT_CODES.has(String((error as { code: unknown }).code));
+
+/** An SFTP failure as its kind: a refused login, a cut connection or another transient fault. */
+export function classify(source: SftpSourceConfig, error: unknown): SftpError {
   if (error instanceof SftpError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/authentication methods failed/i.test(message))
     return new SftpError('auth', `${where(source)} refused the credentials: ${message}`, { cause: error });
+  if (socketCut(error))
+    return new SftpError('transient', `SFTP ${where(source)}: the connection closed (${message})`, { cause: error });
   return new SftpError('transient', `SFTP ${where(source)}: ${message}`, { cause: error });
 }
 
