@@ -146,10 +146,14 @@ export async function benchDayCost(options: DayCostOptions): Promise<OverBudget[
     const models = datasetModels(report.days, byDay);
     const ranged = rangedDayModels(report.ranges, byDay);
     const over = overBudget(models);
-    const markdown = costMarkdown({ models, ranged, previous: await previousModels(), over, smoke: options.smoke });
+    const previous = await previousModels();
+    const markdown = costMarkdown({ models, ranged, previous, over, smoke: options.smoke });
     await writeCostSection(options.out, markdown);
     process.stdout.write(`${markdown}\n`);
-    if (!options.smoke) await writeFile(PREVIOUS_FILE, `${JSON.stringify(models, null, 2)}\n`);
+    // A run of some datasets (--datasets) replaces their figures only.
+    const measured = new Set(models.map((model) => model.dataset));
+    const kept = [...previous.filter((model) => !measured.has(model.dataset)), ...models];
+    if (!options.smoke) await writeFile(PREVIOUS_FILE, `${JSON.stringify(kept, null, 2)}\n`);
     return over;
   } finally {
     await servers.stop();

@@ -7,7 +7,8 @@
  * `courant dev`'s processes and of the backfill command together, with the worker's peak RSS.
  * Goal: 43 days ≤ 2.5 s and ≤ 120 CPU-ms a day.
  * Usage: node --import tsx bench/orchestration/dev-backfill.ts [--real] [--per-day] [--days-per-run K] [--profile DIR]
- * (--profile: `courant dev` under --cpu-prof, its profile written in DIR when it stops).
+ * (--profile: `courant dev` under --cpu-prof, its profile written in DIR when it stops, the backfill
+ * command's in DIR/backfill).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -92,6 +93,7 @@ try {
   const backfill = spawn(
     process.execPath,
     [
+      ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(path.resolve(values.profile), 'backfill')}`] : []),
       courant,
       'backfill',
       '--from',

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { QualityCheck } from '../datasets/capabilities/quality-checks.js';
 import type { RowCounts } from '../workflow-safe/day-records.js';
-import { QualityCheckBrokenError, runChecks } from '../quality/run-checks.js';
+import { QualityCheckBrokenError, runChecks, type DayToCheck } from '../quality/run-checks.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import { blockingChecks, type CheckResult } from '../workflow-safe/quality.js';
@@ -44,7 +44,7 @@ export interface CheckQualityOutput {
 /** The tables of the day before that the checks compare with, those stored: local path by table name. */
 async function tablesOfDayBefore(
   deps: ActivityDeps,
-  input: CheckQualityInput,
+  input: Pick<CheckQualityInput, 'dataset' | 'date'>,
   checks: readonly QualityCheck<unknown>[],
   scratch: string,
 ): Promise<Record<string, string>> {
@@ -65,6 +65,77 @@ async function tablesOfDayBefore(
   return Object.fromEntries(copied.flat());
 }
 
+/** The checks the dataset declares, with its configuration. */
+export function checksOf(deps: ActivityDeps, dataset: DatasetName) {
+  const { config } = datasetOf(deps.datasets, dataset);
+  const checks = deps.datasets.capability('quality-checks', dataset)?.checks ?? [];
+  return { config, checks };
+}
+
+/** A day's tables and those of the day before that `checks` read, readable in `scratch`. */
+export async function tablesToCheck(
+  deps: ActivityDeps,
+  input: Omit<CheckQualityInput, 'inputs'>,
+  checks: readonly QualityCheck<unknown>[],
+  scratch: string,
+): Promise<DayToCheck<unknown>> {
+  const dir = await mkdtemp(path.join(scratch, `${input.date}-`));
+  const tableFiles = await costStage('tables in', () =>
+    Promise.all(
+      input.processedKeys.map(async (key) => {
+        const read = await readableFile(deps.objects, key, dir, `${tableOf(key)}.parquet`);
+        return { table: tableOf(key), key, local: read.path, read };
+      }),
+    ),
+  );
+  await noteFallbackReads(
+    deps,
+    input,
+    tableFiles.map((c) => c.read),
+  );
+  const previous = await costStage('table of the day before', () => tablesOfDayBefore(deps, input, checks, dir));
+  return {
+    date: input.date,
+    tables: Object.fromEntries(tableFiles.map((c) => [c.table, { path: c.local, key: c.key }])),
+    previous,
+    accept: input.accept,
+    rows: input.rows,
+  };
+}
+
+/** A QualityCheckBroken error as the retryable failure the activity fails with; any other error as it is. */
+export function brokenCheckFailure(error: unknown): unknown {
+  return error instanceof QualityCheckBrokenError
+    ? ApplicationFailure.create({ type: error.type, message: error.message, cause: error })
+    : error;
+}
+
+/**
+ * Stores a day's check results in `quality/{dataset}/dt={date}/checks.json`; when a `block` check
+ * failed (not accepted), keeps the day's downloads under `quarantine/…/blocked/` first.
+ */
+export async function storeCheckResults(
+  deps: ActivityDeps,
+  input: Pick<CheckQualityInput, 'dataset' | 'date' | 'inputs'>,
+  results: readonly CheckResult[],
+): Promise<CheckQualityOutput> {
+  if (blockingChecks(results).length > 0) {
+    const kept = await keepBlockedDownloads(deps, input.dataset, input.date, input.inputs);
+    Context.current().log.info('day blocked by a quality check; its downloads will be fetched again', {
+      date: input.date,
+      kept,
+    });
+  }
+  const checksKey = storageKeys.qualityChecks(input.dataset, input.date);
+  const document = { dataset: input.dataset, date: input.date, checks: results };
+  const stored = await costStage('store', () =>
+    putOutput(deps.objects, checksKey, `${JSON.stringify(document, null, 2)}\n`, {
+      contentType: 'application/json',
+    }),
+  );
+  return { checksKey, results, files: [stored] };
+}
+
 export function createQualityActivities(deps: ActivityDeps) {
   /**
    * Runs the dataset's checks over the day's Parquet tables and writes their results to
@@ -75,54 +146,16 @@ export function createQualityActivities(deps: ActivityDeps) {
    * (QualityCheckBroken, naming the check).
    */
   async function checkQuality(input: CheckQualityInput): Promise<CheckQualityOutput> {
-    const { config } = datasetOf(deps.datasets, input.dataset);
-    const checks = deps.datasets.capability('quality-checks', input.dataset)?.checks ?? [];
+    const { config, checks } = checksOf(deps, input.dataset);
     if (checks.length === 0) return { checksKey: null, results: [] };
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'quality-'));
     const connection = await deps.duckdb.connect();
     try {
-      const tableFiles = await costStage('tables in', () =>
-        Promise.all(
-          input.processedKeys.map(async (key) => {
-            const read = await readableFile(deps.objects, key, scratch, `${tableOf(key)}.parquet`);
-            return { table: tableOf(key), key, local: read.path, read };
-          }),
-        ),
-      );
-      await noteFallbackReads(
-        deps,
-        input,
-        tableFiles.map((c) => c.read),
-      );
-      const tables = Object.fromEntries(tableFiles.map((c) => [c.table, { path: c.local, key: c.key }]));
-      const previous = await costStage('table of the day before', () =>
-        tablesOfDayBefore(deps, input, checks, scratch),
-      );
-      const results = await runChecks({
-        checks,
-        date: input.date,
-        config,
-        db: connection,
-        tables,
-        previous,
-        accept: input.accept,
-        rows: input.rows,
-      }).catch((error: unknown) => {
-        if (!(error instanceof QualityCheckBrokenError)) throw error;
-        throw ApplicationFailure.create({ type: error.type, message: error.message, cause: error });
+      const day = await tablesToCheck(deps, input, checks, scratch);
+      const results = await runChecks({ ...day, checks, config, db: connection }).catch((error: unknown) => {
+        throw brokenCheckFailure(error);
       });
-      if (blockingChecks(results).length > 0) {
-        const kept = await keepBlockedDownloads(deps, input.dataset, input.date, input.inputs);
-        Context.current().log.info('day blocked by a quality check; its downloads will be fetched again', { kept });
-      }
-      const checksKey = storageKeys.qualityChecks(input.dataset, input.date);
-      const document = { dataset: input.dataset, date: input.date, checks: results };
-      const stored = await costStage('store', () =>
-        putOutput(deps.objects, checksKey, `${JSON.stringify(document, null, 2)}\n`, {
-          contentType: 'application/json',
-        }),
-      );
-      return { checksKey, results, files: [stored] };
+      return await storeCheckResults(deps, input, results);
     } finally {
       connection.closeSync();
       await rm(scratch, { recursive: true, force: true });

@@ -26,7 +26,8 @@ import { createDownloadActivities } from './download.js';
 import { recordedMetrics, tableOf, type ComputeMetricsOutput } from './metrics.js';
 import { putOutput } from './output-files.js';
 import { createPlanActivities } from './plan.js';
-import { createQualityActivities, type CheckQualityOutput } from './quality.js';
+import { brokenCheckFailure, checksOf, storeCheckResults, tablesToCheck, type CheckQualityOutput } from './quality.js';
+import { runChecksOverDays } from '../quality/checks-over-days.js';
 import { dayFailureOf, dayStep, stageProgress } from './range-outcomes.js';
 import { factsOf, type TransformDayOutput } from './transform.js';
 import { measureRange, transformRange, type MeasuredDay, type TransformedDay } from './transform-range.js';
@@ -109,7 +110,6 @@ function isFailure(value: unknown): value is DayStepResult<never> {
 export function createRangeStageActivities(deps: ActivityDeps) {
   const { planDay } = createPlanActivities(deps);
   const { downloadSources } = createDownloadActivities(deps);
-  const { checkQuality } = createQualityActivities(deps);
 
   /**
    * Each day's inputs as its own run gathers them: its sources downloaded (a few days at once) and
@@ -297,13 +297,32 @@ export function createRangeStageActivities(deps: ActivityDeps) {
     return progress.inOrder(input.days.map((d) => d.date));
   }
 
-  /** Every day's quality checks, one day after the other, each as its own checkQuality runs them. */
+  /**
+   * Every day's quality checks in one pass (runChecksOverDays): each check one query over the
+   * days, each day's results and `checks.json` those its own checkQuality gives. A check whose
+   * query cannot run fails the stage retryably (QualityCheckBroken), as it fails a day's run.
+   */
   async function checkRangeDays(input: RangeQualityInput): Promise<DayStepResult<CheckQualityOutput>[]> {
+    const { dataset } = input;
     const progress = stageProgress<CheckQualityOutput>();
-    for (const day of input.days) {
-      if (progress.finished.has(day.date)) continue;
-      progress.record(await dayStep(day.date, () => checkQuality({ dataset: input.dataset, ...day, accept: [] })));
-    }
+    const todo = input.days.filter((day) => !progress.finished.has(day.date));
+    const { config, checks } = checksOf(deps, dataset);
+    if (checks.length === 0)
+      for (const { date } of todo) progress.record({ date, ok: { checksKey: null, results: [] } });
+    else if (todo.length > 0)
+      await withScratch(deps, 'range-quality-', async (db, scratch) => {
+        const days = await Promise.all(
+          todo.map((day) => tablesToCheck(deps, { dataset, ...day, accept: [] }, checks, scratch)),
+        );
+        const results = await runChecksOverDays({ checks, config, db, days }).catch((error: unknown) => {
+          throw brokenCheckFailure(error);
+        });
+        for (const day of todo) {
+          const found = results.get(day.date);
+          if (!found) throw new Error(`the checks gave no results for ${dataset} ${day.date}`);
+          progress.record(await dayStep(day.date, () => storeCheckResults(deps, { dataset, ...day }, found)));
+        }
+      });
     return progress.inOrder(input.days.map((d) => d.date));
   }
 

@@ -7,6 +7,9 @@ import { progressQuery } from '../workflow-safe/backfill-messages.js';
 import { progressLine, summaryTable } from './backfill-progress.js';
 import type { OutputStream } from './context.js';
 
+/** How often the progress is asked for; the backfill's end is seen as it comes, not at the next tick. */
+const PROGRESS_EVERY_MS = 500;
+
 /** Prints progress until the backfill ends, then its summary table; returns the summary. */
 export async function followBackfill(
   handle: WorkflowHandle<BackfillWorkflow>,
@@ -25,7 +28,7 @@ export async function followBackfill(
       if (line !== last) out.write(tty ? `\r${line}` : `${line}\n`);
       last = line;
     }
-    await sleep(500);
+    await Promise.race([sleep(PROGRESS_EVERY_MS), done.catch(() => undefined)]);
   }
   const summary = await done;
   const final = progressLine({ ...summary, running: [], pending: 0, paused: false });

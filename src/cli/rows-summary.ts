@@ -31,20 +31,39 @@ export function rowsLines(runs: readonly DayRun[]): string[] {
 }
 
 /**
- * The rows of a range's records once a backfill or an import ends: the totals, then each
- * dataset-day with rejected rows and its rejects file (the first {@link DAYS_LISTED}, then a count).
+ * Waits for `ended` (a backfill or an import followed to its end) while the record store opens,
+ * then gives what it ended with and the rows of its range's records: the totals, then each
+ * dataset-day with rejected rows and its rejects file (the first {@link DAYS_LISTED}, then a
+ * count). The store opens during the wait rather than after it. Should the wait fail, its error is
+ * the one thrown (the store, opened or not, closed).
  */
-export async function rangeRowsText(
+export async function rowsAfter<T>(
   config: Config,
   query: { readonly from: string; readonly to: string; readonly datasets: readonly string[] },
-): Promise<string> {
-  const storage = await createStorage(config);
+  ended: Promise<T>,
+): Promise<{ readonly result: T; readonly text: string }> {
+  const opening = createStorage(config);
+  let result: T;
+  try {
+    result = await ended;
+  } catch (error) {
+    await opening.then(
+      (storage) => storage.close(),
+      () => undefined,
+    );
+    throw error;
+  }
+  const storage = await opening;
   let runs: DayRun[];
   try {
     runs = await storage.records.listDayRuns(query);
   } finally {
     await storage.close();
   }
+  return { result, text: rowsText(runs) };
+}
+
+function rowsText(runs: readonly DayRun[]): string {
   const sum = (pick: (rows: NonNullable<DayRun['rows']>) => number) =>
     runs.reduce((n, run) => n + (run.rows ? pick(run.rows) : 0), 0);
   const rejecting = runs.filter((run) => rejectedOf(run) > 0);

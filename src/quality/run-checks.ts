@@ -21,6 +21,9 @@ export class QualityCheckBrokenError extends Error {
   readonly type = ErrorType.QualityCheckBroken;
 }
 
+/** A day of the checks: what {@link ChecksInput} holds of one day. */
+export type DayToCheck<TConfig> = Pick<ChecksInput<TConfig>, 'date' | 'tables' | 'previous' | 'accept' | 'rows'>;
+
 export interface ChecksInput<TConfig> {
   readonly checks: readonly QualityCheck<TConfig>[];
   readonly date: string;
@@ -60,7 +63,11 @@ function observedNumber(check: string, value: unknown): number | null {
   return n;
 }
 
-async function rowsOf(db: DuckDBConnection, check: string, sql: string): Promise<Array<Record<string, unknown>>> {
+export async function rowsOf(
+  db: DuckDBConnection,
+  check: string,
+  sql: string,
+): Promise<Array<Record<string, unknown>>> {
   try {
     return (await db.runAndReadAll(sql)).getRowObjectsJson();
   } catch (error) {
@@ -72,10 +79,10 @@ async function rowsOf(db: DuckDBConnection, check: string, sql: string): Promise
  * Tables no larger than this are read once into memory for the checks (a day of eCO2mix is 6 KB);
  * a larger one (a day of millions of smart-meter readings) is read from its file by each query.
  */
-const LOADED_TABLE_MAX_BYTES = 16 * 1024 * 1024;
+export const LOADED_TABLE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The tables the checks' queries name, of the day and of the day before. */
-function tablesNamed<TConfig>(input: ChecksInput<TConfig>): { day: Set<string>; previous: Set<string> } {
+export function tablesNamed<TConfig>(input: ChecksInput<TConfig>): { day: Set<string>; previous: Set<string> } {
   const named = { day: new Set<string>(), previous: new Set<string>() };
   const recording: QualityContext<TConfig> = {
     date: input.date,
@@ -131,17 +138,18 @@ export async function runChecks<TConfig>(input: ChecksInput<TConfig>): Promise<C
   }
 }
 
-/** Every check over the tables loaded in memory. */
-async function checksOver<TConfig>(
-  input: ChecksInput<TConfig>,
+/** The checks' view of a day: its tables and those of the day before, by what a query reads them from. */
+export function contextOf<TConfig>(
+  day: { readonly date: string; readonly rows: RowCounts },
+  config: TConfig,
   tables: Readonly<Record<string, string>>,
   previous: Readonly<Record<string, string>>,
-): Promise<CheckResult[]> {
-  const { start, end } = parisDayBounds(input.date);
-  const context: QualityContext<TConfig> = {
-    date: input.date,
-    config: input.config,
-    rows: input.rows,
+): QualityContext<TConfig> {
+  const { start, end } = parisDayBounds(day.date);
+  return {
+    date: day.date,
+    config,
+    rows: day.rows,
     hours: Math.round((end.getTime() - start.getTime()) / 3_600_000),
     table: (name) => {
       const table = tables[name];
@@ -151,27 +159,47 @@ async function checksOver<TConfig>(
     },
     previous: (name) => previous[name] ?? null,
   };
+}
+
+/** A check's result from its observed row; a failed check's sample read by its `offending` query. */
+export async function resultOf<TConfig>(
+  db: DuckDBConnection,
+  check: QualityCheck<TConfig>,
+  context: QualityContext<TConfig>,
+  row: Record<string, unknown> | undefined,
+  day: { readonly tables: ChecksInput<TConfig>['tables']; readonly accept: readonly string[] },
+): Promise<CheckResult> {
+  const observed = observedNumber(check.name, row?.observed);
+  const passed = within(observed, check.limit);
+  const sample =
+    passed || !check.offending
+      ? []
+      : await rowsOf(db, check.name, `SELECT * FROM (${check.offending(context)}) LIMIT ${SAMPLE_ROWS}`);
+  return {
+    name: check.name,
+    severity: check.severity,
+    description: check.description,
+    passed,
+    observed,
+    threshold: thresholdText(check.limit),
+    rowsInvolved: passed ? 0 : (observedNumber(check.name, row?.involved) ?? 0),
+    sample,
+    file: day.tables[check.table]?.key ?? check.table,
+    accepted: !passed && check.severity === 'block' && day.accept.includes(check.name),
+  };
+}
+
+/** Every check over the tables loaded in memory. */
+async function checksOver<TConfig>(
+  input: ChecksInput<TConfig>,
+  tables: Readonly<Record<string, string>>,
+  previous: Readonly<Record<string, string>>,
+): Promise<CheckResult[]> {
+  const context = contextOf(input, input.config, tables, previous);
   const results: CheckResult[] = [];
   for (const check of input.checks) {
     const [row] = await costStage(`check ${check.name}`, () => rowsOf(input.db, check.name, check.observe(context)));
-    const observed = observedNumber(check.name, row?.observed);
-    const passed = within(observed, check.limit);
-    const sample =
-      passed || !check.offending
-        ? []
-        : await rowsOf(input.db, check.name, `SELECT * FROM (${check.offending(context)}) LIMIT ${SAMPLE_ROWS}`);
-    results.push({
-      name: check.name,
-      severity: check.severity,
-      description: check.description,
-      passed,
-      observed,
-      threshold: thresholdText(check.limit),
-      rowsInvolved: passed ? 0 : (observedNumber(check.name, row?.involved) ?? 0),
-      sample,
-      file: input.tables[check.table]?.key ?? check.table,
-      accepted: !passed && check.severity === 'block' && input.accept.includes(check.name),
-    });
+    results.push(await resultOf(input.db, check, context, row, input));
   }
   return results;
 }
