@@ -93,7 +93,9 @@ try {
   const backfill = spawn(
     process.execPath,
     [
-      ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(path.resolve(values.profile), 'backfill')}`] : []),
+      ...(values.profile
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.join(path.resolve(values.profile), 'backfill')}`]
+        : []),
       courant,
       'backfill',
       '--from',
