@@ -5,6 +5,7 @@
  * code version), owned by the range's workflow run. And each succeeded day's daily report.
  */
 import { Context } from '@temporalio/activity';
+import pLimit from 'p-limit';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import type { RunKind } from '../workflow-safe/pipeline.js';
 import type { DatasetDayOutput } from '../workflow-safe/pipeline.js';
@@ -13,6 +14,9 @@ import { workflowIds } from '../workflow-safe/keys.js';
 import type { ActivityDeps } from './deps.js';
 import { callingRun, openedDayRun, type FinishDayRunInput } from './day-runs.js';
 import { createReportActivities } from './report.js';
+
+/** Days of a range whose reports are written at once. */
+const REPORTS_AT_ONCE = 4;
 
 export interface StartRangeDaysInput {
   readonly dataset: DatasetName;
@@ -106,13 +110,22 @@ export function createRangeRecordActivities(deps: ActivityDeps) {
       if (owned.has(day.date)) deps.metrics?.dayFinished({ dataset: input.dataset, ...day });
   }
 
-  /** Each day's report across datasets, as its own run writes it (one dataset, succeeded). */
+  /**
+   * Each day's report across datasets, as its own run writes it (one dataset, succeeded), a few
+   * days at once: a day's report waits on its writes (each flushed to disk) and its record.
+   */
   async function buildRangeReports(input: RangeReportsInput): Promise<void> {
-    for (const output of input.days)
-      await buildDailyReport({
-        date: output.date,
-        outcomes: [{ dataset: output.dataset, status: 'succeeded', output }],
-      });
+    const limit = pLimit(REPORTS_AT_ONCE);
+    await Promise.all(
+      input.days.map((output) =>
+        limit(() =>
+          buildDailyReport({
+            date: output.date,
+            outcomes: [{ dataset: output.dataset, status: 'succeeded', output }],
+          }),
+        ),
+      ),
+    );
   }
 
   return { startRangeDays, finishRangeDays, buildRangeReports };

@@ -88,6 +88,19 @@ export async function costStage<T>(name: string, work: () => Promise<T>): Promis
   }
 }
 
+/** {@link costStage} for synchronous work: rendering, hashing. */
+export function costStageSync<T>(name: string, work: () => T): T {
+  const open = current.getStore();
+  if (!open) return work();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  try {
+    return work();
+  } finally {
+    open.stages.push({ stage: name, cpuMs: cpuMsSince(cpu), wallMs: performance.now() - started, ...noCounts() });
+  }
+}
+
 export interface CostLedger {
   /** Records every activity the worker runs, local activities included. */
   readonly interceptor: ActivityInterceptorsFactory;

@@ -9,7 +9,7 @@ import { reportedDatasets, type DayOutcome } from './daily-sections.js';
 import { summariseDay } from './daily-summary.js';
 import type { ReportDeps } from './deps.js';
 import { dailyReportHtml } from './html/daily.js';
-import { costStage } from '../cost/ledger.js';
+import { costStage, costStageSync } from '../cost/ledger.js';
 
 /** Writes the three files and the record; returns the keys, JSON first. */
 export async function writeDailyReport(
@@ -28,12 +28,13 @@ export async function writeDailyReport(
   };
   const keys = (['json', 'csv', 'html'] as const).map((ext) => storageKeys.dailyReport(date, ext));
   const [jsonKey = '', csvKey = '', htmlKey = ''] = keys;
-  await costStage('render and store', async () => {
-    await deps.objects.put(jsonKey, `${JSON.stringify(report, null, 2)}\n`, { contentType: 'application/json' });
-    await deps.objects.put(csvKey, dailyReportCsv(report), { contentType: 'text/csv' });
-    await deps.objects.put(htmlKey, dailyReportHtml({ date, summary, datasets }), {
-      contentType: 'text/html; charset=utf-8',
-    });
+  const json = costStageSync('render json', () => `${JSON.stringify(report, null, 2)}\n`);
+  const csv = costStageSync('render csv', () => dailyReportCsv(report));
+  const html = costStageSync('render html', () => dailyReportHtml({ date, summary, datasets }));
+  await costStage('store', async () => {
+    await deps.objects.put(jsonKey, json, { contentType: 'application/json' });
+    await deps.objects.put(csvKey, csv, { contentType: 'text/csv' });
+    await deps.objects.put(htmlKey, html, { contentType: 'text/html; charset=utf-8' });
   });
   await deps.records.upsertReport({
     period: date,

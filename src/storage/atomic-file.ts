@@ -9,6 +9,32 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /**
+ * Runs `create`, which makes a file in `target`'s directory; should the directory be missing
+ * (ENOENT), makes it (and every missing parent) and runs `create` again. A directory that exists,
+ * the usual case, costs no look at the disk beyond the write itself.
+ */
+async function inDirectory<T>(target: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  await makeDirectory(path.dirname(target));
+  return create();
+}
+
+/** `target`'s temporary file: removed when `work` fails, the failure thrown. */
+async function withTemporary(target: string, work: (temp: string) => Promise<void>): Promise<void> {
+  const temp = `${target}.${randomUUID()}.tmp`;
+  try {
+    await work(temp);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
  * Runs `write(temp)` on a temporary path in the target's directory, flushes it to disk (unless
  * `sync` is false) and renames it over `target`: a reader sees the previous file or the new one,
  * never a part. The temporary file is removed when anything fails.
@@ -18,9 +44,9 @@ export async function writeFileAtomically(
   write: (temp: string) => Promise<void>,
   options: { sync?: boolean } = {},
 ): Promise<void> {
+  // Made first: `write` may consume a stream, so it cannot be run again once the directory is made.
   await makeDirectory(path.dirname(target));
-  const temp = `${target}.${randomUUID()}.tmp`;
-  try {
+  await withTemporary(target, async (temp) => {
     await write(temp);
     if (options.sync !== false) {
       const handle = await open(temp, 'r+');
@@ -31,8 +57,23 @@ export async function writeFileAtomically(
       }
     }
     await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  });
+}
+
+/**
+ * `body` written to `target` as {@link writeFileAtomically} writes a file, through one handle
+ * (opened, written, flushed, closed); returns the bytes written.
+ */
+export async function writeBytesAtomically(target: string, body: Uint8Array | string): Promise<number> {
+  await withTemporary(target, async (temp) => {
+    const handle = await inDirectory(target, () => open(temp, 'wx'));
+    try {
+      await handle.writeFile(body);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  });
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }

@@ -2,11 +2,11 @@
  * ObjectStore on the local file system under one root directory. Keys are checked before any I/O,
  * and the resolved path must stay under the root (symbolic links included); writes are temp + rename.
  */
-import { copyFile, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeDirectory } from '../faults/make-directory.js';
-import { isNotFound, writeFileAtomically } from './atomic-file.js';
+import { isNotFound, writeBytesAtomically, writeFileAtomically } from './atomic-file.js';
 import {
   assertSafeKey,
   ObjectNotFoundError,
@@ -17,10 +17,15 @@ import {
   type StoredObjectInfo,
 } from './object-store.js';
 
+/** Directories remembered as resolving inside the root, at most. */
+const DIRECTORIES_REMEMBERED = 4096;
+
 export class LocalObjectStore implements ObjectStore {
   readonly location: string;
   private readonly root: string;
   private realRoot: string | undefined;
+  private rootMade: Promise<void> | undefined;
+  private readonly insideRoot = new Set<string>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -37,7 +42,8 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array | string): Promise<StoredObjectInfo> {
-    return this.writeAtomically(key, (temp) => writeFile(temp, body));
+    const target = await this.writableTarget(key);
+    return { key, bytes: await writeBytesAtomically(target, body) };
   }
 
   async putFile(key: string, sourcePath: string): Promise<StoredObjectInfo> {
@@ -124,11 +130,16 @@ export class LocalObjectStore implements ObjectStore {
 
   /**
    * A symbolic link inside the root must not lead reads or writes outside it: the nearest existing
-   * directory on the way to `file` must resolve inside the root.
+   * directory on the way to `file` must resolve inside the root. A directory found to resolve inside
+   * is not resolved again by this store (a few thousand remembered at most): the check guards
+   * against links laid in the data directory, not against its directories being swapped for links
+   * while the process runs.
    */
   private async checkInsideRoot(file: string): Promise<void> {
+    const parent = path.dirname(file);
+    if (this.insideRoot.has(parent)) return;
     this.realRoot ??= await realpath(this.root);
-    for (let dir = path.dirname(file); dir.startsWith(this.root); dir = path.dirname(dir)) {
+    for (let dir = parent; dir.startsWith(this.root); dir = path.dirname(dir)) {
       let real: string;
       try {
         real = await realpath(dir);
@@ -138,15 +149,31 @@ export class LocalObjectStore implements ObjectStore {
       }
       if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep))
         throw new RangeError(`${file} resolves outside ${this.root}`);
+      if (dir === parent) {
+        if (this.insideRoot.size >= DIRECTORIES_REMEMBERED) this.insideRoot.clear();
+        this.insideRoot.add(parent);
+      }
       return;
     }
   }
 
   private async writeAtomically(key: string, write: (temp: string) => Promise<void>): Promise<StoredObjectInfo> {
-    const target = this.pathOf(key);
-    await makeDirectory(this.root);
-    await this.checkInsideRoot(target);
+    const target = await this.writableTarget(key);
     await writeFileAtomically(target, write);
     return { key, bytes: (await stat(target)).size };
+  }
+
+  /** The path of `key`, checked inside the root, for a write. */
+  private async writableTarget(key: string): Promise<string> {
+    const target = this.pathOf(key);
+    // The root, made at the first write (checkInsideRoot resolves it); a root removed later is made
+    // again by the write itself, which makes every missing level of the target's directory.
+    this.rootMade ??= makeDirectory(this.root).catch((error: unknown) => {
+      this.rootMade = undefined;
+      throw error;
+    });
+    await this.rootMade;
+    await this.checkInsideRoot(target);
+    return target;
   }
 }
