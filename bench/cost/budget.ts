@@ -112,6 +112,8 @@ export const DAY_BUDGETS: Readonly<Record<string, DayBudget>> = {
     finishDayRun: 6.5,
     buildDailyReport: 14,
     requestReport: 2,
+    // Measured 0.8–1.0 (2026-11-26, the fixture's day: no month billed yet, so no signal sent).
+    requestLateBilling: 1.5,
     [WORKFLOW_TASKS]: 160,
     [REPORTS_AFTER]: 205,
   },

@@ -1,5 +1,5 @@
 /** What only the local store has to say: no temporary files left, no escape through symbolic links. */
-import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,23 @@ describe('LocalObjectStore', () => {
     await store.put(key, 'first');
     await store.put(key, 'second');
     expect(await readdir(path.dirname(store.pathOf(key)))).toEqual(['metrics.json']);
+  });
+
+  it('writes an object into a folder it makes on the way, and one removed since is made again', async () => {
+    const key = storageKeys.metrics('eco2mix', '2024-10-27');
+    expect(await store.put(key, 'é')).toEqual({ key, bytes: 2 });
+    await rm(path.join(root, 'data'), { recursive: true });
+    expect(await store.put(key, 'again')).toEqual({ key, bytes: 5 });
+    expect(Buffer.from(await store.get(key)).toString()).toBe('again');
+  });
+
+  it('fails a write whose folder cannot be made, leaving nothing behind', async () => {
+    await mkdir(path.join(root, 'data', 'metrics'), { recursive: true });
+    await writeFile(path.join(root, 'data', 'metrics', 'eco2mix'), 'a file where a folder should be');
+    await expect(store.put(storageKeys.metrics('eco2mix', '2024-10-27'), 'x')).rejects.toMatchObject({
+      code: 'ENOTDIR',
+    });
+    expect(await readdir(path.join(root, 'data', 'metrics'))).toEqual(['eco2mix']);
   });
 
   it('refuses to follow a symbolic link out of the data directory', async () => {
