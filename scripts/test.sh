@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite. After set-up, three jobs run side by side, each into its own log:
-#   checks   type check, lint, format check and the workflow bundle, one after another
-#   unit     vitest's unit tier (pure code, no servers), then the bench at smoke size (each
-#            benchmark once, asserting no timing: it proves the benchmarks still run)
+#   checks   type check, lint, format check and the workflow bundle, one after another, then the
+#            bench at smoke size (each benchmark once, asserting no timing: it proves the
+#            benchmarks still run)
+#   unit     vitest's unit tier (pure code, no servers)
 #   servers  vitest's integration and end-to-end tiers, on real servers started once for both
+# The smoke bench follows the checks, the shortest job, so that no job runs much longer than another.
 # Each job's log is printed whole when it ends, under its name, time and status; the run fails when
 # any job fails.
 # With arguments, only vitest runs, with them: `npm test -- test/unit/slots.test.ts`, `npm test -- --project unit`.
@@ -34,6 +36,7 @@ checks() {
   check "lint" npx eslint .
   check "format" npx prettier --check --log-level warn .
   check "workflow bundle" npx tsx scripts/check-bundle.ts
+  check "smoke bench" node --import tsx bench/run.ts --smoke
   return "$failed"
 }
 
@@ -41,7 +44,7 @@ checks() {
 # child processes, so more of them run at once than there are cores.
 declare -A jobs=(
   [checks]="checks"
-  [unit]="npx vitest run --project unit --maxWorkers=2 && node --import tsx bench/run.ts --smoke"
+  [unit]="npx vitest run --project unit --maxWorkers=2"
   [servers]="npx vitest run --project integration --project e2e --maxWorkers=4"
 )
 declare -A started
@@ -54,7 +57,7 @@ for name in checks unit servers; do
     echo $? >"$logs/$name.rc.tmp" && mv "$logs/$name.rc.tmp" "$logs/$name.rc"
   ) &
 done
-step "running side by side: checks, unit tests then the smoke bench, integration and end-to-end tests (each log prints when its job ends)"
+step "running side by side: checks then the smoke bench, unit tests, integration and end-to-end tests (each log prints when its job ends)"
 
 status=0
 pending=(checks unit servers)
