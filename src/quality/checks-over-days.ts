@@ -119,7 +119,14 @@ function loadedContext<TConfig>(
   tables: LoadedDays,
   at: string,
 ): QualityContext<TConfig> {
-  const own = Object.fromEntries([...tables.day].map(([name, table]) => [name, narrowed(table, at)]));
+  // A table no check was seen to name is read from the day's file, as runChecks reads it (its SQL
+  // then names the day's file, so that day is asked apart).
+  const own = Object.fromEntries(
+    Object.entries(day.tables).map(([name, { path }]) => {
+      const table = tables.day.get(name);
+      return [name, table === undefined ? `read_parquet(${sqlString(path)})` : narrowed(table, at)];
+    }),
+  );
   const previous = Object.fromEntries(
     [...tables.previous].flatMap(([name, table]) =>
       day.previous[name] === undefined ? [] : [[name, narrowed(table, at)] as const],

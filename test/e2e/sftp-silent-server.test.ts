@@ -7,13 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SftpPickupOutput } from '../../src/workflow-safe/ingest.js';
 import { uniqueName } from '../support/names.js';
 import { testNamespace } from '../support/namespaces.js';
 import { startSilentServer, type SilentServer } from '../support/tcp-gate.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { ed25519KeyPair } from '../support/ssh-keys.js';
 
 let silent: SilentServer;
 let connection: Connection;
@@ -49,7 +49,7 @@ describe('an SFTP host that never speaks SSH', () => {
     const mongo = new URL(inject('mongodbUrl'));
     mongo.pathname = `/${uniqueName('sftp-silent')}`;
     const taskQueue = uniqueName('q');
-    const hostKey = ssh2.utils.generateKeyPairSync('ed25519').public.split(' ').slice(0, 2).join(' ');
+    const hostKey = ed25519KeyPair().public.split(' ').slice(0, 2).join(' ');
     worker = startWorkerProcess({
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: testNamespace(),
@@ -61,7 +61,7 @@ describe('an SFTP host that never speaks SSH', () => {
       ENEDIS_SFTP_HOST: '127.0.0.1',
       ENEDIS_SFTP_PORT: String(silent.port),
       ENEDIS_SFTP_USER: 'supplier',
-      ENEDIS_SFTP_PRIVATE_KEY: ssh2.utils.generateKeyPairSync('ed25519').private,
+      ENEDIS_SFTP_PRIVATE_KEY: ed25519KeyPair().private,
       ENEDIS_SFTP_KNOWN_HOSTS: `[127.0.0.1]:${silent.port} ${hostKey}`,
     });
     await worker.ready;

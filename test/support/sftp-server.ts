@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { freePort, isListening } from '../../src/stack/ports.js';
+import { ed25519KeyPair } from './ssh-keys.js';
 
 /** Debian installs sshd here; SSHD_PATH overrides it. */
 const SSHD = process.env.SSHD_PATH ?? '/usr/sbin/sshd';
@@ -44,9 +44,9 @@ export async function startSftpServer(): Promise<SftpTestServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-sshd-'));
   const remoteDir = path.join(dir, 'remote');
   await mkdir(remoteDir);
-  const host = ssh2.utils.generateKeyPairSync('ed25519');
-  const other = ssh2.utils.generateKeyPairSync('ed25519');
-  const user = ssh2.utils.generateKeyPairSync('ed25519');
+  const host = ed25519KeyPair();
+  const other = ed25519KeyPair();
+  const user = ed25519KeyPair();
   await writeFile(path.join(dir, 'host_key'), host.private, { mode: 0o600 });
   await writeFile(path.join(dir, 'authorized_keys'), `${user.public}\n`, { mode: 0o600 });
   const port = await freePort();

@@ -22,6 +22,9 @@ const scratch = useScratchDuckDb('courant-checks-over-days-');
 const rows = (n: number) => ({ read: n, written: n, rejected: 0 });
 
 /** Each day alone, then all of them in one pass: the two must agree, day by day. */
+/** The path of a day's table `counts`. */
+const files = (day: DayToCheck<null> | undefined) => day?.tables.counts?.path ?? '';
+
 async function bothWays<TConfig>(
   checks: readonly QualityCheck<TConfig>[],
   config: TConfig,
@@ -127,6 +130,38 @@ describe('the checks of a range in one pass', () => {
       passed: false,
       sample: [{ v: 8 }, { v: 2 }],
     });
+  });
+
+  it('read a table no check was seen to name from the day’s file, as a day alone does', async () => {
+    const OTHER = 'other';
+    const fallback: QualityCheck<null> = {
+      name: 'without_day_before',
+      description: 'another table read when there is no day before',
+      severity: 'warn',
+      limit: { max: 100 },
+      table: TABLE,
+      previousDay: TABLE,
+      observe: (c) =>
+        c.previous(TABLE) === null
+          ? `SELECT sum(v) AS observed, 0 AS involved FROM ${c.table(OTHER)}`
+          : `SELECT sum(v) AS observed, 0 AS involved FROM ${c.table(TABLE)}`,
+    };
+    const dates = ['2025-02-01', '2025-02-02'];
+    const days: DayToCheck<null>[] = [];
+    for (const [index, date] of dates.entries()) {
+      const counts = await countsDay(date, [index + 1]);
+      const other = await countsDay(`${date}-other`, [10 * (index + 1)]);
+      days.push({
+        date,
+        tables: { [TABLE]: { path: counts, key: counts }, [OTHER]: { path: other, key: other } },
+        previous: index === 0 ? {} : { [TABLE]: files(days[0]) },
+        accept: [],
+        rows: rows(1),
+      });
+    }
+    const { alone, together } = await bothWays([fallback], null, days);
+    expect(Object.fromEntries(together)).toEqual(Object.fromEntries(alone));
+    expect(dates.map((date) => together.get(date)?.[0]?.observed)).toEqual([10, 2]);
   });
 
   it('name the check and the day whose query cannot run, as that day alone would', async () => {

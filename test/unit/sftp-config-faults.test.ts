@@ -5,11 +5,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { checkSftpSecrets } from '../../src/sftp/secrets.js';
+import { ed25519KeyPair } from '../support/ssh-keys.js';
 
 const SERVER = {
   ENEDIS_SFTP_HOST: 'sftp.example.com',
@@ -99,7 +99,7 @@ describe("a server's secret files, checked when a worker starts", () => {
 
   it('pass when readable and the key parses', async () => {
     const file = path.join(dir, 'id_ed25519');
-    await writeFile(file, ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+    await writeFile(file, ed25519KeyPair().private, { mode: 0o600 });
     expect(await secretProblems({ ENEDIS_SFTP_PRIVATE_KEY_FILE: file })).toEqual([]);
   });
 });

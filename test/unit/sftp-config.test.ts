@@ -1,11 +1,11 @@
 /** The SFTP pickup's configuration and its host key check, without a server. */
 import { createHmac, randomBytes } from 'node:crypto';
-import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { sftpPickupSchedule } from '../../src/schedules/sftp-pickup-schedule.js';
 import { fingerprint, verifyHostKey } from '../../src/sftp/known-hosts.js';
+import { ed25519KeyPair } from '../support/ssh-keys.js';
 
 const problems = (env: Record<string, string>) => {
   try {
@@ -77,7 +77,7 @@ describe('the SFTP variables', () => {
 
 describe('the host key check', () => {
   const key = () => {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    const pair = ed25519KeyPair();
     const [type = '', base64 = ''] = pair.public.split(' ');
     return { line: `${type} ${base64}`, blob: Buffer.from(base64, 'base64') };
   };
