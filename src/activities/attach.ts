@@ -65,5 +65,21 @@ export function createAttachActivities(client: Client) {
     }
   }
 
-  return { waitForDay, dayRunOpen, waitForRange };
+  /**
+   * The outcome the ranged run `workflowId` gave each of `dates` once it has ended, null while it
+   * runs; a range that ended without outcomes (terminated, cancelled) or that is not there gave
+   * none. Returns at once: the backfill looks again later, so no activity slot waits on the range.
+   */
+  async function rangeOutcome(input: WaitForRangeInput): Promise<RangeDayOutcome[] | null> {
+    const handle = client.workflow.getHandle<RangeRunWorkflow>(input.workflowId);
+    try {
+      if ((await handle.describe()).status.name === 'RUNNING') return null;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return [];
+      throw error;
+    }
+    return waitForRange(input);
+  }
+
+  return { waitForDay, dayRunOpen, waitForRange, rangeOutcome };
 }

@@ -9,6 +9,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
@@ -32,7 +33,7 @@ const quick = proxyActivities<Activities>(activityOptions('backfillControl'));
 /** Re-checking days just before they start: a read of the day records, no retry isolation needed. */
 const local = proxyLocalActivities<Activities>(localActivityOptions('backfillRecheck'));
 
-/** Waiting for another run's range to end, for the days it held: as long as a range may take, heartbeating. */
+/** Waiting for another run's range to end, for the days it held (runs started before patch `ranges-waited-in-workflow`). */
 const attach = proxyActivities<Activities>(activityOptions('dayAttach'));
 
 /** An import's days transformed in passes over many days: minutes for a thousand days, heartbeating. */
@@ -55,6 +56,24 @@ export const RANGED_RUNS = 'backfill-ranged-runs';
  * holding it).
  */
 export const RANGES_LEAVE_HELD_DAYS = 'ranges-leave-held-days';
+
+/**
+ * Patch: the days another range holds are waited for in the workflow, looking at the range every
+ * {@link RANGE_LOOK_EVERY} (runs started before: an activity waited for the range, holding a slot).
+ */
+export const RANGES_WAITED_IN_WORKFLOW = 'ranges-waited-in-workflow';
+
+/** How often a range holding some of the backfill's days is looked at until it ends. */
+const RANGE_LOOK_EVERY = '5 seconds';
+
+/** The outcome `workflowId` gives `dates` once it ends, looked at every {@link RANGE_LOOK_EVERY}. */
+async function rangeOutcomeWhenEnded(workflowId: string, dates: readonly string[]) {
+  for (;;) {
+    const days = await local.rangeOutcome({ workflowId, dates });
+    if (days !== null) return days;
+    await sleep(RANGE_LOOK_EVERY);
+  }
+}
 
 /** Consecutive days in one ranged run by default (`--days-per-run`): bench/RESULTS.md, "Ranged runs". */
 export const DAYS_PER_RANGE = 16;
@@ -233,7 +252,10 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
    * per-day backfill takes a day in flight elsewhere; a day it did not run to success runs per day.
    */
   const attachRange = (workflowId: string, dates: readonly string[]) => {
-    void attach.waitForRange({ workflowId, dates }).then(
+    const ended = patched(RANGES_WAITED_IN_WORKFLOW)
+      ? rangeOutcomeWhenEnded(workflowId, dates)
+      : attach.waitForRange({ workflowId, dates });
+    void ended.then(
       (days) => {
         const ok = new Set(days.filter((d) => d.status === 'succeeded').map((d) => d.date));
         for (const date of dates) {
