@@ -125,15 +125,26 @@ describe('a worker killed during a local activity', () => {
     gate.hold();
     const handle = await startDay(client, { date: DAY, runKind: 'manual', taskQueue: env.TEMPORAL_TASK_QUEUE });
     const child = client.workflow.getHandle(workflowIds.datasetDay('eco2mix', DAY));
-    const childStarted = async () => {
+    // The child's workflow task under way (its latest workflow task event is its start): the
+    // local activity waits inside it. A task already completed would leave nothing to time out.
+    const childInTask = async () => {
       try {
         const events = (await child.fetchHistory()).events ?? [];
-        return events.some((e) => e.workflowTaskStartedEventAttributes);
+        const last = events.findLast(
+          (e) =>
+            e.workflowTaskStartedEventAttributes ??
+            e.workflowTaskCompletedEventAttributes ??
+            e.workflowTaskTimedOutEventAttributes ??
+            e.workflowTaskFailedEventAttributes,
+        );
+        return (
+          last?.workflowTaskStartedEventAttributes !== undefined && last.workflowTaskStartedEventAttributes !== null
+        );
       } catch {
         return false;
       }
     };
-    while (!(await childStarted()) || gate.heldBytes() === 0) await sleep(100);
+    while (!(await childInTask()) || gate.heldBytes() === 0) await sleep(100);
     await sleep(500);
     await first.kill('SIGKILL');
     gate.release();
