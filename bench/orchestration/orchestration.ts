@@ -34,6 +34,8 @@ export interface OrchestrationOptions {
   readonly backfillDriver: BackfillDriver;
   /** The backfill workflow runs every day through `daily/{date}` (`--per-day`), never in ranges. */
   readonly perDay?: boolean;
+  /** Days per ranged run (`--days-per-run`); absent: the backfill workflow's default. */
+  readonly rangeDays?: number;
   /** When set, a few more days run afterwards on a worker under --cpu-prof writing here. */
   readonly profileDir?: string;
   /** When set, the backfill workers run under --cpu-prof writing here. */
@@ -221,6 +223,7 @@ async function backfillAt(
           mode: 'all',
           parallel,
           ...(options.perDay ? { perDay: true } : {}),
+          ...(options.rangeDays ? { rangeDays: options.rangeDays } : {}),
         } as const;
         const handle = await startBackfill(stack.client, input, `bench-${parallel}-${Date.now()}`, taskQueue);
         succeeded = (await handle.result()).succeeded;

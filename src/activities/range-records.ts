@@ -13,7 +13,10 @@ import type { DayRun } from '../storage/records.js';
 import { workflowIds } from '../workflow-safe/keys.js';
 import type { ActivityDeps } from './deps.js';
 import { callingRun, openedDayRun, type FinishDayRunInput } from './day-runs.js';
-import { createReportActivities } from './report.js';
+import { dayOutcomeOf } from './report.js';
+import { storeDailyReport } from '../reports/daily-build.js';
+import { metricsRecordSchema } from '../storage/record-schemas.js';
+import { costStage } from '../cost/ledger.js';
 
 /** Days of a range whose reports are written at once. */
 const REPORTS_AT_ONCE = 4;
@@ -46,8 +49,6 @@ function defined<T extends object>(value: T): T {
 }
 
 export function createRangeRecordActivities(deps: ActivityDeps) {
-  const { buildDailyReport } = createReportActivities(deps);
-
   /**
    * Takes the days for the calling run: one read of the range's records, one conditional bulk write.
    * A day another run holds running is left to it (its run is named in `elsewhere`), as a day's own
@@ -112,20 +113,32 @@ export function createRangeRecordActivities(deps: ActivityDeps) {
 
   /**
    * Each day's report across datasets, as its own run writes it (one dataset, succeeded), a few
-   * days at once: a day's report waits on its writes (each flushed to disk) and its record.
+   * days at once, then the days' `reports` records in one bulk write. A day's metrics are read from
+   * the `metrics.json` the range has just written beside its record (the same document, a file
+   * read instead of a round trip to the record store per day).
    */
   async function buildRangeReports(input: RangeReportsInput): Promise<void> {
     const limit = pLimit(REPORTS_AT_ONCE);
-    await Promise.all(
+    const records = await Promise.all(
       input.days.map((output) =>
-        limit(() =>
-          buildDailyReport({
-            date: output.date,
-            outcomes: [{ dataset: output.dataset, status: 'succeeded', output }],
-          }),
-        ),
+        limit(async () => {
+          const metrics = await storedMetrics(output.metricsKey);
+          return storeDailyReport(deps, output.date, [
+            { ...dayOutcomeOf({ dataset: output.dataset, status: 'succeeded', output }), metrics },
+          ]);
+        }),
       ),
     );
+    await costStage('records', () => deps.records.putReports(records));
+  }
+
+  async function storedMetrics(key: string): Promise<Record<string, unknown>> {
+    const text = Buffer.from(await deps.objects.get(key)).toString('utf8');
+    try {
+      return metricsRecordSchema.shape.metrics.parse(JSON.parse(text));
+    } catch (cause) {
+      throw new Error(`${key} is not a metrics document`, { cause });
+    }
   }
 
   return { startRangeDays, finishRangeDays, buildRangeReports };

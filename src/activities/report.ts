@@ -2,6 +2,7 @@
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import type { DatasetDayOutput } from '../workflow-safe/pipeline.js';
 import { writeDailyReport } from '../reports/daily-build.js';
+import type { DayOutcome } from '../reports/daily-sections.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface DatasetOutcome {
@@ -16,6 +17,19 @@ export interface BuildDailyReportInput {
   readonly outcomes: readonly DatasetOutcome[];
 }
 
+/** What the report says of a dataset's day, from what its run gave. */
+export function dayOutcomeOf(outcome: DatasetOutcome): DayOutcome {
+  return {
+    dataset: outcome.dataset,
+    status: outcome.status,
+    rows: outcome.output?.rows ?? null,
+    completeness: outcome.output?.completeness ?? null,
+    error: outcome.error ?? null,
+    processedKeys: outcome.output?.processedKeys ?? [],
+    ...(outcome.output?.failedChecks ? { failedChecks: outcome.output.failedChecks } : {}),
+  };
+}
+
 export function createReportActivities(deps: ActivityDeps) {
   /**
    * Writes `reports/dt={date}/daily_report.{json,csv,html}` from the datasets' outcomes and
@@ -24,19 +38,7 @@ export function createReportActivities(deps: ActivityDeps) {
    * gives the same bytes.
    */
   async function buildDailyReport(input: BuildDailyReportInput): Promise<string[]> {
-    return writeDailyReport(
-      deps,
-      input.date,
-      input.outcomes.map((outcome) => ({
-        dataset: outcome.dataset,
-        status: outcome.status,
-        rows: outcome.output?.rows ?? null,
-        completeness: outcome.output?.completeness ?? null,
-        error: outcome.error ?? null,
-        processedKeys: outcome.output?.processedKeys ?? [],
-        ...(outcome.output?.failedChecks ? { failedChecks: outcome.output.failedChecks } : {}),
-      })),
-    );
+    return writeDailyReport(deps, input.date, input.outcomes.map(dayOutcomeOf));
   }
 
   return { buildDailyReport };

@@ -8,6 +8,7 @@ import { dailyReportCsv, type DailyReport } from './daily-format.js';
 import { reportedDatasets, type DayOutcome } from './daily-sections.js';
 import { summariseDay } from './daily-summary.js';
 import type { ReportDeps } from './deps.js';
+import type { ReportRecord } from '../storage/records.js';
 import { dailyReportHtml } from './html/daily.js';
 import { costStage, costStageSync } from '../cost/ledger.js';
 
@@ -17,6 +18,17 @@ export async function writeDailyReport(
   date: string,
   outcomes: readonly DayOutcome[],
 ): Promise<string[]> {
+  const record = await storeDailyReport(deps, date, outcomes);
+  await deps.records.upsertReport(record);
+  return [...record.keys];
+}
+
+/** Writes the three files; returns the day's `reports` record, for the caller to write. */
+export async function storeDailyReport(
+  deps: ReportDeps,
+  date: string,
+  outcomes: readonly DayOutcome[],
+): Promise<ReportRecord> {
   const datasets = await costStage('sections', () => reportedDatasets(deps, date, outcomes));
   const summary = summariseDay(datasets);
   const report: DailyReport = {
@@ -36,7 +48,7 @@ export async function writeDailyReport(
     await deps.objects.put(csvKey, csv, { contentType: 'text/csv' });
     await deps.objects.put(htmlKey, html, { contentType: 'text/html; charset=utf-8' });
   });
-  await deps.records.upsertReport({
+  return {
     period: date,
     summary: {
       status: summary.status,
@@ -44,6 +56,5 @@ export async function writeDailyReport(
       datasets: datasets.map((d) => ({ dataset: d.dataset, status: d.status, completeness: d.completeness })),
     },
     keys,
-  });
-  return keys;
+  };
 }

@@ -26,6 +26,8 @@ export interface DayOutcome {
   readonly processedKeys: readonly string[];
   /** The run's checks that did not pass, when the outcome carries them (else read from its record). */
   readonly failedChecks?: readonly CheckResult[];
+  /** The day's metrics document, when the caller holds it (else read from its `metrics` record). */
+  readonly metrics?: Record<string, unknown>;
 }
 
 const tableOf = (key: string) => path.posix.basename(key, '.parquet');
@@ -77,7 +79,7 @@ export async function reportedDatasets(
     outcomes.map(async (outcome): Promise<ReportedDataset> => {
       const metrics =
         outcome.status === 'succeeded'
-          ? ((await deps.records.getMetrics(outcome.dataset, date))?.metrics ?? null)
+          ? (outcome.metrics ?? (await deps.records.getMetrics(outcome.dataset, date))?.metrics ?? null)
           : null;
       const section: ReportSection | null =
         metrics && outcome.processedKeys.length > 0 ? await daySection(deps, date, outcome, metrics) : null;

@@ -1,5 +1,5 @@
 /** Text for reports: HTML escaping, numbers with units, Paris times. Deterministic (no clock). */
-import { PARTITION_TIMEZONE } from '../workflow-safe/partition.js';
+import { PARTITION_TIMEZONE, parisOffsetMs } from '../workflow-safe/partition.js';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -38,43 +38,34 @@ export function percent(ratio: number | null | undefined, digits = 1): string {
   return ratio === null || ratio === undefined ? '–' : `${formatNumber(ratio * 100, digits)} %`;
 }
 
-const parisTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: PARTITION_TIMEZONE,
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
 const parisOffset = new Intl.DateTimeFormat('en-GB', { timeZone: PARTITION_TIMEZONE, timeZoneName: 'shortOffset' });
 
+/** Intl's name of each offset met (`GMT+1`, `GMT+2`), by offset in ms. */
+const offsetNames = new Map<number, string>();
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+
 /**
- * Labels of instants already formatted: a report labels the same instants in every chart of a day
- * (four charts of 96 quarter-hours), and formatting a time in a time zone is the costly part of
- * drawing them. Emptied when full.
+ * `14:15` in Paris for an instant (ms or ISO): the instant moved by the Paris offset of its hour
+ * (parisOffsetMs), as Intl writes it with `hourCycle: 'h23'` and without asking it for each
+ * of a day's quarter-hours, which is the costly part of drawing a report's charts.
  */
-const labelled = new Map<string, string>();
-const LABELS_KEPT = 4096;
-
-function memo(key: string, label: () => string): string {
-  const known = labelled.get(key);
-  if (known !== undefined) return known;
-  if (labelled.size >= LABELS_KEPT) labelled.clear();
-  const made = label();
-  labelled.set(key, made);
-  return made;
-}
-
-/** `14:15` in Paris for an instant (ms or ISO). */
 export function parisClock(instant: number | string): string {
-  return memo(`c${instant}`, () => parisTime.format(new Date(instant)));
+  const ms = new Date(instant).getTime();
+  const local = new Date(ms + parisOffsetMs(ms));
+  return `${twoDigits(local.getUTCHours())}:${twoDigits(local.getUTCMinutes())}`;
 }
 
 /** `14:15 (GMT+2)`: the Paris time with its offset, unambiguous on the October night. */
 export function parisClockWithOffset(instant: number | string): string {
-  return memo(`o${instant}`, () => {
-    const offset = parisOffset.formatToParts(new Date(instant)).find((p) => p.type === 'timeZoneName')?.value ?? '';
-    return `${parisClock(instant)} (${offset})`;
-  });
+  const ms = new Date(instant).getTime();
+  const offset = parisOffsetMs(ms);
+  let name = offsetNames.get(offset);
+  if (name === undefined) {
+    name = parisOffset.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    offsetNames.set(offset, name);
+  }
+  return `${parisClock(ms)} (${name})`;
 }
 
 const longDate = new Intl.DateTimeFormat('en-GB', {

@@ -96,6 +96,10 @@ export function tableDefinition(tablePrefix: string, table: RecordTable): Create
   };
 }
 
+function reportItem(record: ReportRecord): Record<string, unknown> {
+  return { period: record.period, summary: JSON.stringify(record.summary), keys: record.keys };
+}
+
 export class DynamoRecordStore implements RecordStore {
   readonly location: string;
   private readonly tables: Readonly<Record<RecordTable, string>>;
@@ -290,11 +294,11 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async upsertReport(record: ReportRecord): Promise<void> {
-    await this.putItem(this.tables.reports, {
-      period: record.period,
-      summary: JSON.stringify(record.summary),
-      keys: record.keys,
-    });
+    await this.putItem(this.tables.reports, reportItem(record));
+  }
+
+  async putReports(records: readonly ReportRecord[]): Promise<void> {
+    await this.putItems(this.tables.reports, records.map(reportItem));
   }
 
   async getReport(period: string): Promise<ReportRecord | null> {

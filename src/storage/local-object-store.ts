@@ -130,31 +130,37 @@ export class LocalObjectStore implements ObjectStore {
 
   /**
    * A symbolic link inside the root must not lead reads or writes outside it: the nearest existing
-   * directory on the way to `file` must resolve inside the root. A directory found to resolve inside
-   * is not resolved again by this store (a few thousand remembered at most): the check guards
-   * against links laid in the data directory, not against its directories being swapped for links
-   * while the process runs.
+   * directory on the way to `file` must resolve inside the root. A directory so checked (the
+   * file's own, made by the write when missing) and the one found resolving inside are not resolved
+   * again by this store (a few thousand remembered at most): the check guards against links laid in
+   * the data directory, not against its directories being made or swapped as links while the
+   * process runs.
    */
   private async checkInsideRoot(file: string): Promise<void> {
     const parent = path.dirname(file);
     if (this.insideRoot.has(parent)) return;
     this.realRoot ??= await realpath(this.root);
     for (let dir = parent; dir.startsWith(this.root); dir = path.dirname(dir)) {
-      let real: string;
-      try {
-        real = await realpath(dir);
-      } catch (error) {
-        if (isNotFound(error)) continue;
-        throw error;
+      if (!this.insideRoot.has(dir)) {
+        let real: string;
+        try {
+          real = await realpath(dir);
+        } catch (error) {
+          if (isNotFound(error)) continue;
+          throw error;
+        }
+        if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep))
+          throw new RangeError(`${file} resolves outside ${this.root}`);
       }
-      if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep))
-        throw new RangeError(`${file} resolves outside ${this.root}`);
-      if (dir === parent) {
-        if (this.insideRoot.size >= DIRECTORIES_REMEMBERED) this.insideRoot.clear();
-        this.insideRoot.add(parent);
-      }
+      this.remember(dir);
+      this.remember(parent);
       return;
     }
+  }
+
+  private remember(dir: string): void {
+    if (this.insideRoot.size >= DIRECTORIES_REMEMBERED) this.insideRoot.clear();
+    this.insideRoot.add(dir);
   }
 
   private async writeAtomically(key: string, write: (temp: string) => Promise<void>): Promise<StoredObjectInfo> {

@@ -60,6 +60,16 @@ const notHeldFrom = (runId: string): Document => ({ $or: [{ status: { $ne: 'runn
 const ID_LOOKUP_LIMIT = 400;
 /** Lookups by `_id` in flight at once. */
 const ID_LOOKUP_CONCURRENCY = 8;
+/**
+ * Writes FerretDB 1.x applies in one command. Over SQLite it keeps the connection of each update
+ * that matched a document until the command ends, from one pool of 100 shared by all commands, and
+ * an update that finds the pool empty waits for good: one bulk write replacing 100 stored
+ * documents never returns, nor do four of 32 at once (measured with FerretDB 1.24.2). Bulk writes
+ * go to FerretDB in commands of this many, at most FERRETDB_COMMANDS_AT_ONCE of a store at once.
+ */
+const FERRETDB_WRITES_PER_COMMAND = 16;
+/** This store's bulk-write commands in flight on FerretDB: 32 of its 100 connections at most. */
+const FERRETDB_COMMANDS_AT_ONCE = 2;
 /** What a status document is made of, read from its day record. */
 const RECORD_STATUS_FIELDS = { dataset: 1, date: 1, status: 1, 'error.type': 1 } as const;
 const STATUS_FIELDS = { _id: 0, dataset: 1, date: 1, status: 1, errorType: 1 } as const;
@@ -104,6 +114,8 @@ export class MongoRecordStore implements RecordStore {
   private readonly metrics: Collection<Keyed>;
   private readonly reports: Collection<Keyed>;
   private readonly sftpFiles: Collection<Keyed>;
+  /** Runs a bulk write's command: on FerretDB, a few at once (FERRETDB_COMMANDS_AT_ONCE). */
+  private readonly command: <T>(send: () => Promise<T>) => Promise<T>;
 
   private constructor(
     private readonly client: MongoClient,
@@ -124,6 +136,45 @@ export class MongoRecordStore implements RecordStore {
     this.metrics = db.collection<Keyed>(`${prefix}${metrics}`);
     this.reports = db.collection<Keyed>(`${prefix}${reports}`);
     this.sftpFiles = db.collection<Keyed>(`${prefix}${sftpFiles}`);
+    this.command = idOnlyLookups ? pLimit(FERRETDB_COMMANDS_AT_ONCE) : (send) => send();
+  }
+
+  /**
+   * `operations` (unordered) in one command, or on FerretDB in commands of at most
+   * FERRETDB_WRITES_PER_COMMAND. `sent` is given each command's part and where it starts.
+   */
+  private async inCommands(
+    operations: readonly AnyBulkWriteOperation<Keyed>[],
+    sent: (part: AnyBulkWriteOperation<Keyed>[], start: number) => Promise<void>,
+  ): Promise<void> {
+    const size = this.idOnlyLookups ? FERRETDB_WRITES_PER_COMMAND : operations.length;
+    const parts: Promise<void>[] = [];
+    for (let start = 0; start < operations.length; start += size)
+      parts.push(this.command(() => sent(operations.slice(start, start + size), start)));
+    await Promise.all(parts);
+  }
+
+  /** Every write of `operations`, unordered; a write refused fails the call. */
+  private async writeAll(collection: Collection<Keyed>, operations: readonly AnyBulkWriteOperation<Keyed>[]) {
+    await this.inCommands(operations, async (part) => {
+      await collection.bulkWrite(part, { ordered: false });
+    });
+  }
+
+  /** The same, returning the index (in `operations`) of each write refused for a duplicate key. */
+  private async writeAllButCollisions(
+    collection: Collection<Keyed>,
+    operations: readonly AnyBulkWriteOperation<Keyed>[],
+  ): Promise<number[]> {
+    const collided: number[] = [];
+    await this.inCommands(operations, async (part, start) => {
+      try {
+        await collection.bulkWrite(part, { ordered: false });
+      } catch (error) {
+        collided.push(...collidedWrites(error).map((i) => i + start));
+      }
+    });
+    return collided.sort((a, b) => a - b);
   }
 
   /** Connects once; the caller owns the store and closes it. */
@@ -246,18 +297,18 @@ export class MongoRecordStore implements RecordStore {
 
   async putDayRuns(runs: readonly DayRun[]): Promise<void> {
     if (runs.length === 0) return;
-    await this.dayRuns.bulkWrite(
+    await this.writeAll(
+      this.dayRuns,
       runs.map((run) => ({
         replaceOne: { filter: { _id: dayKey(run.dataset, run.date) }, replacement: { ...run }, upsert: true },
       })),
-      { ordered: false },
     );
-    await this.dayStatuses.bulkWrite(
+    await this.writeAll(
+      this.dayStatuses,
       runs.map((run) => {
         const { _id, ...status } = statusDocument(run);
         return { replaceOne: { filter: { _id }, replacement: status, upsert: true } };
       }),
-      { ordered: false },
     );
   }
 
@@ -265,34 +316,29 @@ export class MongoRecordStore implements RecordStore {
     if (runs.length === 0) return [];
     const held = this.idOnlyLookups ? await this.openDayRunsReadFirst(runs) : await this.openDayRunsAtOnce(runs);
     const taken = runs.filter((run) => !held.has(run.date));
-    if (taken.length > 0)
-      await this.dayStatuses.bulkWrite(
-        taken.map((run) => {
-          const { _id, ...status } = statusDocument(run);
-          return { replaceOne: { filter: { _id }, replacement: status, upsert: true } };
-        }),
-        { ordered: false },
-      );
+    await this.writeAll(
+      this.dayStatuses,
+      taken.map((run) => {
+        const { _id, ...status } = statusDocument(run);
+        return { replaceOne: { filter: { _id }, replacement: status, upsert: true } };
+      }),
+    );
     return runs.filter((run) => held.has(run.date)).map((run) => run.date);
   }
 
   /** One conditional replace per day in one bulk write: a day held by another run collides on its key. */
   private async openDayRunsAtOnce(runs: readonly DayRun[]): Promise<Set<string>> {
-    try {
-      await this.dayRuns.bulkWrite(
-        runs.map((run) => ({
-          replaceOne: {
-            filter: { _id: dayKey(run.dataset, run.date), ...notHeldFrom(run.runId) },
-            replacement: { ...run },
-            upsert: true,
-          },
-        })),
-        { ordered: false },
-      );
-      return new Set();
-    } catch (error) {
-      return new Set(collidedWrites(error).map((i) => runs[i]?.date ?? ''));
-    }
+    const collided = await this.writeAllButCollisions(
+      this.dayRuns,
+      runs.map((run) => ({
+        replaceOne: {
+          filter: { _id: dayKey(run.dataset, run.date), ...notHeldFrom(run.runId) },
+          replacement: { ...run },
+          upsert: true,
+        },
+      })),
+    );
+    return new Set(collided.map((i) => runs[i]?.date ?? ''));
   }
 
   /**
@@ -322,12 +368,7 @@ export class MongoRecordStore implements RecordStore {
         );
       }
     });
-    if (writes.length === 0) return held;
-    try {
-      await this.dayRuns.bulkWrite(writes, { ordered: false });
-    } catch (error) {
-      for (const i of collidedWrites(error)) held.add(written[i]?.date ?? '');
-    }
+    for (const i of await this.writeAllButCollisions(this.dayRuns, writes)) held.add(written[i]?.date ?? '');
     return held;
   }
 
@@ -380,12 +421,11 @@ export class MongoRecordStore implements RecordStore {
   }
 
   async putMetricsRecords(records: readonly MetricsRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.metrics.bulkWrite(
+    await this.writeAll(
+      this.metrics,
       records.map((record) => ({
         replaceOne: { filter: { _id: dayKey(record.dataset, record.date) }, replacement: { ...record }, upsert: true },
       })),
-      { ordered: false },
     );
   }
 
@@ -396,6 +436,15 @@ export class MongoRecordStore implements RecordStore {
 
   async upsertReport(record: ReportRecord): Promise<void> {
     await this.reports.replaceOne({ _id: record.period }, { ...record }, { upsert: true });
+  }
+
+  async putReports(records: readonly ReportRecord[]): Promise<void> {
+    await this.writeAll(
+      this.reports,
+      records.map((record) => ({
+        replaceOne: { filter: { _id: record.period }, replacement: { ...record }, upsert: true },
+      })),
+    );
   }
 
   async getReport(period: string): Promise<ReportRecord | null> {

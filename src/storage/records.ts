@@ -112,6 +112,8 @@ export interface RecordStore {
   putMetricsRecords(records: readonly MetricsRecord[]): Promise<void>;
   getMetrics(dataset: string, date: string): Promise<MetricsRecord | null>;
   upsertReport(record: ReportRecord): Promise<void>;
+  /** Replaces the reports records of many periods in bulk writes. */
+  putReports(records: readonly ReportRecord[]): Promise<void>;
   getReport(period: string): Promise<ReportRecord | null>;
   /** Records the file as fetched (an upsert on (dataset, name)). */
   putSftpFile(record: SftpFileRecord): Promise<void>;

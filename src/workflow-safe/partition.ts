@@ -47,8 +47,7 @@ function field(parts: Record<string, number>, name: string): number {
   return value;
 }
 
-/** Offset of Europe/Paris from UTC at an instant, in minutes (60 in winter, 120 in summer). */
-export function parisOffsetMinutes(instantMs: number): number {
+function offsetFromParts(instantMs: number): number {
   const p = partsOf(instantMs);
   const asUtc = Date.UTC(
     field(p, 'year'),
@@ -58,7 +57,34 @@ export function parisOffsetMinutes(instantMs: number): number {
     field(p, 'minute'),
     field(p, 'second'),
   );
-  return Math.round((asUtc - Math.floor(instantMs / 1000) * 1000) / MS_PER_MINUTE);
+  return asUtc - Math.floor(instantMs / 1000) * 1000;
+}
+
+const MS_PER_HOUR = 3_600_000;
+/** Offsets of UTC hours found whole (the same at both ends), by hour since the epoch; emptied when full. */
+const offsetOfHour = new Map<number, number>();
+const HOURS_KEPT = 4096;
+
+/**
+ * Offset of Europe/Paris from UTC at an instant, in ms (whole seconds). Asking Intl is the costly
+ * part of placing a day's instants (a report asks it for every quarter-hour), so the offset of a
+ * UTC hour found the same at its first and last millisecond is kept for the hour (Paris never
+ * changed its offset twice within an hour); an hour that holds a change is asked instant by instant.
+ */
+export function parisOffsetMs(instantMs: number): number {
+  const hour = Math.floor(instantMs / MS_PER_HOUR);
+  const known = offsetOfHour.get(hour);
+  if (known !== undefined) return known;
+  const first = offsetFromParts(hour * MS_PER_HOUR);
+  if (offsetFromParts(hour * MS_PER_HOUR + MS_PER_HOUR - 1) !== first) return offsetFromParts(instantMs);
+  if (offsetOfHour.size >= HOURS_KEPT) offsetOfHour.clear();
+  offsetOfHour.set(hour, first);
+  return first;
+}
+
+/** Offset of Europe/Paris from UTC at an instant, in minutes (60 in winter, 120 in summer). */
+export function parisOffsetMinutes(instantMs: number): number {
+  return Math.round(parisOffsetMs(instantMs) / MS_PER_MINUTE);
 }
 
 /** True when `value` is a real calendar date written `YYYY-MM-DD`. */

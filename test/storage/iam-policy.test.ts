@@ -58,6 +58,7 @@ const ACTION_OF_COMMAND: Record<string, string> = {
   PutItemCommand: 'dynamodb:PutItem',
   UpdateItemCommand: 'dynamodb:UpdateItem',
   QueryCommand: 'dynamodb:Query',
+  BatchWriteItemCommand: 'dynamodb:BatchWriteItem',
 };
 
 function actionsOf(commands: readonly string[]): Set<string> {
@@ -220,6 +221,23 @@ beforeAll(async () => {
     await records.getMetrics('eco2mix', '2024-10-27');
     await records.upsertReport({ period: '2024-10-27', summary: {}, keys: [] });
     await records.getReport('2024-10-27');
+    // What a ranged run and the console ask of the records: bulk writes, statuses, fetched files.
+    await records.openDayRuns([dayRun({ date: '2024-10-28' })]);
+    await records.putDayRuns([dayRun({ date: '2024-10-28', status: 'succeeded' })]);
+    await records.listDayStatuses({ from: '2024-01-01', to: '2024-12-31' });
+    await records.putMetricsRecords([{ dataset: 'eco2mix', date: '2024-10-28', metrics: {} }]);
+    await records.putReports([{ period: '2024-10-28', summary: {}, keys: [] }]);
+    await records.putSftpFile({
+      dataset: 'enedis',
+      name: 'f.zip',
+      size: 1,
+      mtime: '2024-10-28T00:00:00Z',
+      fetchedAt: '2024-10-28T00:00:00Z',
+      inboxKey: 'inbox/enedis/f.zip',
+      sha256: '0'.repeat(64),
+    });
+    await records.getSftpFile('enedis', 'f.zip');
+    await records.listSftpFiles('enedis');
     sent.worker = worker.flat();
     s3Worker.destroy();
     dbWorker.destroy();

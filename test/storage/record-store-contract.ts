@@ -220,6 +220,29 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect((await store.getMetrics('eco2mix', dates[59] ?? ''))?.metrics).toEqual({ points: 59, f: 0.1 + 0.2 });
     });
 
+    it('replaces 130 stored records in one call, and four ranges of 32 at once', async () => {
+      // FerretDB 1.x held a connection per replaced document until the command ended: past 100 it
+      // waited for good (hence the timeout of this test, not a measure of its time).
+      const dates = Array.from({ length: 130 }, (_, i) =>
+        new Date(Date.UTC(2016, 0, 1 + i)).toISOString().slice(0, 10),
+      );
+      const runs = dates.map((date) => dayRun({ date, workflowId: 'range/eco2mix/x' }));
+      await store.putDayRuns(runs);
+      const done = runs.map((run) => ({ ...run, status: 'succeeded' as const, stage: 'done' as const }));
+      await store.putDayRuns(done);
+      const again = done.map((run) => ({ ...run, runId: 'run-2', attempt: 2 }));
+      await Promise.all([0, 1, 2, 3].map((k) => store.putDayRuns(again.slice(k * 32, k * 32 + 32))));
+      const metrics = (points: number) => dates.map((date) => ({ dataset: 'eco2mix', date, metrics: { points } }));
+      await store.putMetricsRecords(metrics(1));
+      await store.putMetricsRecords(metrics(2));
+      await store.putReports(dates.map((period) => ({ period, summary: { status: 'ok' }, keys: [] })));
+      await store.putReports(dates.map((period) => ({ period, summary: { status: 'again' }, keys: [] })));
+      const listed = await store.listDayRuns({ from: dates[0] ?? '', to: dates.at(-1) ?? '', datasets: ['eco2mix'] });
+      expect(listed).toEqual([...again.slice(0, 128), ...done.slice(128)]);
+      expect((await store.getMetrics('eco2mix', dates[129] ?? ''))?.metrics).toEqual({ points: 2 });
+      expect((await store.getReport(dates[100] ?? ''))?.summary).toEqual({ status: 'again' });
+    }, 60_000);
+
     it('opens the records of a range: each day held running by another run is left to it, the others taken', async () => {
       const dates = ['2018-01-01', '2018-01-02', '2018-01-03', '2018-01-04'];
       await store.upsertDayRun(dayRun({ date: dates[0], runId: 'other' }));
@@ -259,6 +282,15 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
         summary: { a: 2 },
         keys: ['k2', 'k3'],
       });
+      const days = Array.from({ length: 30 }, (_, i) => `2024-11-${String(i + 1).padStart(2, '0')}`);
+      await store.putReports(days.map((period, i) => ({ period, summary: { i }, keys: [`k${i}`] })));
+      await store.putReports([
+        { period: '2024-10-27', summary: { a: 3 }, keys: ['k4'] },
+        { period: '2024-11-30', summary: { i: 'again' }, keys: [] },
+      ]);
+      expect(await store.getReport('2024-10-27')).toEqual({ period: '2024-10-27', summary: { a: 3 }, keys: ['k4'] });
+      expect(await store.getReport('2024-11-01')).toEqual({ period: '2024-11-01', summary: { i: 0 }, keys: ['k0'] });
+      expect(await store.getReport('2024-11-30')).toEqual({ period: '2024-11-30', summary: { i: 'again' }, keys: [] });
     });
 
     it('records files fetched by SFTP by (dataset, name): listed across pages by name, a refetch replacing its record', async () => {

@@ -36,6 +36,7 @@ export async function recordsOf(records: RecordStore, from: string, to: string) 
       checks: run.checks,
       fallback: run.fallback,
       metrics: (await records.getMetrics('eco2mix', run.date))?.metrics,
+      report: await records.getReport(run.date),
     })),
   );
 }

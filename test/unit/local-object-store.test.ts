@@ -49,6 +49,18 @@ describe('LocalObjectStore', () => {
     await expect(store.get('raw/eco2mix/dt=2024-01-01/x.csv')).rejects.toThrow(/resolves outside/);
     expect(await readdir(outside)).toEqual([]);
   });
+
+  it('refuses a link laid beside folders it has already written into', async () => {
+    const outside = path.join(root, 'outside');
+    await mkdir(outside);
+    await store.put('raw/eco2mix/dt=2024-01-01/x.csv', 'x');
+    await store.put('raw/eco2mix/dt=2024-01-02/x.csv', 'x');
+    await symlink(outside, path.join(root, 'data', 'raw', 'eco2mix', 'dt=2024-01-03'));
+    await expect(store.put('raw/eco2mix/dt=2024-01-03/x.csv', 'x')).rejects.toThrow(/resolves outside/);
+    await symlink(outside, path.join(root, 'data', 'raw', 'cityflow'));
+    await expect(store.put('raw/cityflow/dt=2024-01-01/x.csv', 'x')).rejects.toThrow(/resolves outside/);
+    expect(await readdir(outside)).toEqual([]);
+  });
 });
 
 describe('storage keys', () => {
