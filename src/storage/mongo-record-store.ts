@@ -70,6 +70,8 @@ const ID_LOOKUP_CONCURRENCY = 8;
 const FERRETDB_WRITES_PER_COMMAND = 16;
 /** This store's bulk-write commands in flight on FerretDB: 32 of its 100 connections at most. */
 const FERRETDB_COMMANDS_AT_ONCE = 2;
+/** How long a call waits for the server's first word before failing. */
+const SERVER_SILENT_MS = 60_000;
 /** What a status document is made of, read from its day record. */
 const RECORD_STATUS_FIELDS = { dataset: 1, date: 1, status: 1, 'error.type': 1 } as const;
 const STATUS_FIELDS = { _id: 0, dataset: 1, date: 1, status: 1, errorType: 1 } as const;
@@ -177,9 +179,19 @@ export class MongoRecordStore implements RecordStore {
     return collided.sort((a, b) => a - b);
   }
 
-  /** Connects once; the caller owns the store and closes it. */
-  static async connect(url: string, prefix: string): Promise<MongoRecordStore> {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000, appName: 'courant' });
+  /**
+   * Connects once; the caller owns the store and closes it. A call the server leaves without a
+   * word for `silentForMs` fails (MongoNetworkTimeoutError, retried as transient I/O) instead of
+   * waiting for good; so does a connection it does not open in that time (the driver's retry of
+   * a read opens one).
+   */
+  static async connect(url: string, prefix: string, silentForMs = SERVER_SILENT_MS): Promise<MongoRecordStore> {
+    const client = new MongoClient(url, {
+      serverSelectionTimeoutMS: 5_000,
+      socketTimeoutMS: silentForMs,
+      connectTimeoutMS: silentForMs,
+      appName: 'courant',
+    });
     await client.connect();
     const parsed = new URL(url);
     const build = await client.db().admin().command({ buildInfo: 1 });

@@ -5,6 +5,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { DynamoRecordStore } from '../../src/storage/dynamo-record-store.js';
 import { MongoRecordStore } from '../../src/storage/mongo-record-store.js';
 import { testDynamoDbClient } from '../support/aws.js';
+import { startTcpGate } from '../support/tcp-gate.js';
 import { uniqueName } from '../support/names.js';
 import type { DayRun } from '../../src/storage/records.js';
 import { dayRun, recordStoreContract } from './record-store-contract.js';
@@ -53,6 +54,27 @@ recordStoreContract('DynamoDB (DynamoDB Local), 5 items per page', () => {
       client.destroy();
       await store.close();
     },
+  });
+});
+
+describe('MongoRecordStore when the server goes silent', () => {
+  it('fails the call as a network timeout instead of waiting for good, and answers again once the server does', async () => {
+    const url = new URL(inject('mongodbUrl'));
+    const gate = await startTcpGate({ host: url.hostname, port: Number(url.port) });
+    const gated = new URL(`mongodb://${gate.address}/${uniqueName('silent')}`);
+    const store = await MongoRecordStore.connect(gated.toString(), 'courant_', 1_000);
+    try {
+      await store.upsertDayRun(dayRun());
+      gate.hold();
+      await expect(store.getDayRun('eco2mix', '2024-10-27')).rejects.toMatchObject({
+        name: 'MongoNetworkTimeoutError',
+      });
+      gate.release();
+      expect((await store.getDayRun('eco2mix', '2024-10-27'))?.runId).toBe('run-1');
+    } finally {
+      await store.close();
+      await gate.close();
+    }
   });
 });
 
