@@ -37,17 +37,17 @@ async function withTemporary(target: string, work: (temp: string) => Promise<voi
 /**
  * Runs `write(temp)` on a temporary path in the target's directory, flushes it to disk (unless
  * `sync` is false) and renames it over `target`: a reader sees the previous file or the new one,
- * never a part. The temporary file is removed when anything fails.
+ * never a part. The temporary file is removed when anything fails. A `repeatable` write (a copy,
+ * not a stream) is run again once a missing directory is made; any other finds it made first.
  */
 export async function writeFileAtomically(
   target: string,
   write: (temp: string) => Promise<void>,
-  options: { sync?: boolean } = {},
+  options: { sync?: boolean; repeatable?: boolean } = {},
 ): Promise<void> {
-  // Made first: `write` may consume a stream, so it cannot be run again once the directory is made.
-  await makeDirectory(path.dirname(target));
+  if (!options.repeatable) await makeDirectory(path.dirname(target));
   await withTemporary(target, async (temp) => {
-    await write(temp);
+    await (options.repeatable ? inDirectory(target, () => write(temp)) : write(temp));
     if (options.sync !== false) {
       const handle = await open(temp, 'r+');
       try {

@@ -163,9 +163,10 @@ export class LocalObjectStore implements ObjectStore {
     this.insideRoot.add(dir);
   }
 
+  /** `write` makes the temporary file from scratch each time it runs (a copy). */
   private async writeAtomically(key: string, write: (temp: string) => Promise<void>): Promise<StoredObjectInfo> {
     const target = await this.writableTarget(key);
-    await writeFileAtomically(target, write);
+    await writeFileAtomically(target, write, { repeatable: true });
     return { key, bytes: (await stat(target)).size };
   }
 

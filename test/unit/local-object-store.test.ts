@@ -31,6 +31,19 @@ describe('LocalObjectStore', () => {
     expect(Buffer.from(await store.get(key)).toString()).toBe('again');
   });
 
+  it('copies a file into a folder it makes on the way, again once removed; a missing source fails as such', async () => {
+    const source = path.join(root, 'day.parquet');
+    await writeFile(source, 'parquet bytes');
+    const key = storageKeys.processed('eco2mix', '2024-10-27', 'eco2mix_national');
+    expect(await store.putFile(key, source)).toEqual({ key, bytes: 13 });
+    await rm(path.join(root, 'data', 'processed'), { recursive: true });
+    expect(await store.putFile(key, source)).toEqual({ key, bytes: 13 });
+    expect(Buffer.from(await store.get(key)).toString()).toBe('parquet bytes');
+    const other = storageKeys.processed('eco2mix', '2024-10-28', 'eco2mix_national');
+    await expect(store.putFile(other, path.join(root, 'missing.parquet'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readdir(path.dirname(store.pathOf(other)))).toEqual([]);
+  });
+
   it('fails a write whose folder cannot be made, leaving nothing behind', async () => {
     await mkdir(path.join(root, 'data', 'metrics'), { recursive: true });
     await writeFile(path.join(root, 'data', 'metrics', 'eco2mix'), 'a file where a folder should be');
