@@ -39,6 +39,16 @@ export function createAttachActivities(client: Client) {
     }
   }
 
+  /**
+   * The result of the run of `daily/{date}` in flight once it has ended, null while it runs; a
+   * failed day fails as {@link waitForDay} does (DayFailed, non-retryable). Returns at once: the
+   * workflow looks again later, so no activity slot waits on the day. A read; safe to repeat.
+   */
+  async function dayOutcome(input: WaitForDayInput): Promise<DailyPipelineOutput | null> {
+    if (await dayRunOpen(input)) return null;
+    return waitForDay(input);
+  }
+
   /** Whether a run of `daily/{date}` is open now (none ever started: false). A read; safe to repeat. */
   async function dayRunOpen(input: WaitForDayInput): Promise<boolean> {
     try {
@@ -81,5 +91,5 @@ export function createAttachActivities(client: Client) {
     return waitForRange(input);
   }
 
-  return { waitForDay, dayRunOpen, waitForRange, rangeOutcome };
+  return { waitForDay, dayOutcome, dayRunOpen, waitForRange, rangeOutcome };
 }

@@ -4,7 +4,7 @@
  * for and the day then runs again.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { executeChild, proxyActivities, sleep } from '@temporalio/workflow';
+import { executeChild, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions } from './activity-options.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
@@ -15,6 +15,7 @@ import type { DailyPipelineOutput, RunKind } from '../workflow-safe/pipeline.js'
 import { dayAttributes } from '../workflow-safe/search-attributes.js';
 import { dailyPipeline } from './daily-pipeline.js';
 import { describeFailure } from './failure-messages.js';
+import { localRecordKeeping } from './local-activities.js';
 
 /** Waiting for another run of the day: as long as a day may take, heartbeating. */
 const attach = proxyActivities<Activities>(activityOptions('dayAttach'));
@@ -42,17 +43,38 @@ export interface RunDayOptions {
    */
   readonly inFlight?: 'attach' | 'run-after';
   /**
-   * With `run-after`: wait for the run in flight in this workflow, looking at it between timers,
-   * rather than in a `waitForDay` activity that holds a worker's activity slot for as long as the
-   * run lasts (many such waits would fill every slot, and the day itself could never run).
+   * With `run-after`: wait until no run of the day is open, looking at it between timers, rather
+   * than for the run in flight's result (which, before patch `days-waited-in-workflow`, a
+   * `waitForDay` activity awaited, holding a worker's activity slot as long as the run lasted).
    */
   readonly waitInWorkflow?: boolean;
 }
+
+/**
+ * Patch: a run of the day in flight is waited for in the workflow, looked at between growing
+ * pauses (runs started before: a `waitForDay` activity waited, holding a worker's activity slot
+ * for as long as the day ran).
+ */
+export const DAYS_WAITED_IN_WORKFLOW = 'days-waited-in-workflow';
 
 /** Waits until no run of `daily/{date}` is open, looking at it between growing pauses. */
 async function untilNoRunOf(date: string): Promise<void> {
   for (let pause = FIRST_LOOK_MS; await quick.dayRunOpen({ date }); pause = Math.min(pause * 2, LAST_LOOK_MS))
     await sleep(pause);
+}
+
+/**
+ * The result of the run of `daily/{date}` in flight once it ends (a failed day: DayFailed), looked
+ * at between growing pauses (patch {@link DAYS_WAITED_IN_WORKFLOW}), or before the patch waited
+ * for by an activity.
+ */
+async function resultOfRunInFlight(date: string): Promise<DailyPipelineOutput> {
+  if (!patched(DAYS_WAITED_IN_WORKFLOW)) return attach.waitForDay({ date });
+  for (let pause = FIRST_LOOK_MS; ; pause = Math.min(pause * 2, LAST_LOOK_MS)) {
+    const result = await localRecordKeeping.dayOutcome({ date });
+    if (result !== null) return result;
+    await sleep(pause);
+  }
 }
 
 export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutput> {
@@ -76,13 +98,13 @@ export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutpu
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      if (options.inFlight !== 'run-after') return attach.waitForDay({ date });
+      if (options.inFlight !== 'run-after') return resultOfRunInFlight(date);
       if (options.waitInWorkflow) {
         await untilNoRunOf(date);
         continue;
       }
       try {
-        await attach.waitForDay({ date });
+        await resultOfRunInFlight(date);
       } catch (failure) {
         // The run in flight failing is its own outcome: this run still goes ahead with its inputs.
         if (describeFailure(failure).type !== ErrorType.DayFailed) throw failure;
