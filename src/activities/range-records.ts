@@ -71,6 +71,7 @@ export function createRangeRecordActivities(deps: ActivityDeps) {
           now,
         ),
       ),
+      previous,
     );
     const elsewhere = await Promise.all(
       held.map(async (date) => {

@@ -324,9 +324,9 @@ export class MongoRecordStore implements RecordStore {
     );
   }
 
-  async openDayRuns(runs: readonly DayRun[]): Promise<string[]> {
+  async openDayRuns(runs: readonly DayRun[], read?: ReadonlyMap<string, DayRun>): Promise<string[]> {
     if (runs.length === 0) return [];
-    const held = this.idOnlyLookups ? await this.openDayRunsReadFirst(runs) : await this.openDayRunsAtOnce(runs);
+    const held = this.idOnlyLookups ? await this.openDayRunsReadFirst(runs, read) : await this.openDayRunsAtOnce(runs);
     const taken = runs.filter((run) => !held.has(run.date));
     await this.writeAll(
       this.dayStatuses,
@@ -359,11 +359,14 @@ export class MongoRecordStore implements RecordStore {
    * collides is a day another run took meanwhile). As with {@link upsertDayRunReadFirst}, a run
    * could take an existing record between the read and the write.
    */
-  private async openDayRunsReadFirst(runs: readonly DayRun[]): Promise<Set<string>> {
+  private async openDayRunsReadFirst(
+    runs: readonly DayRun[],
+    read?: ReadonlyMap<string, DayRun>,
+  ): Promise<Set<string>> {
     const limit = pLimit(ID_LOOKUP_CONCURRENCY);
-    const current = await Promise.all(
-      runs.map((run) => limit(() => this.dayRuns.findOne({ _id: dayKey(run.dataset, run.date) }))),
-    );
+    const current: ReadonlyArray<Document | null> = read
+      ? runs.map((run) => read.get(run.date) ?? null)
+      : await Promise.all(runs.map((run) => limit(() => this.dayRuns.findOne({ _id: dayKey(run.dataset, run.date) }))));
     const held = new Set<string>();
     const writes: AnyBulkWriteOperation<Keyed>[] = [];
     const written: DayRun[] = [];

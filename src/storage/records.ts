@@ -99,9 +99,11 @@ export interface RecordStore {
   /**
    * Writes the opened records of many days (a ranged run taking its days) in bulk, each only if no
    * other run holds that day running: one conditional write per day, so two runs never both take a
-   * day. Returns the dates it left to the runs holding them.
+   * day. Returns the dates it left to the runs holding them. `read`: the days' records as the
+   * caller has just read them (a day missing there has none), which a store that reads before it
+   * writes takes instead of reading them again.
    */
-  openDayRuns(runs: readonly DayRun[]): Promise<string[]>;
+  openDayRuns(runs: readonly DayRun[], read?: ReadonlyMap<string, DayRun>): Promise<string[]>;
   getDayRun(dataset: string, date: string): Promise<DayRun | null>;
   /** Every day run in [from, to] (all pages), ordered by date then dataset. */
   listDayRuns(query: DayRunQuery): Promise<DayRun[]>;

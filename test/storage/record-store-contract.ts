@@ -263,6 +263,22 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(await subject.countDayRuns('eco2mix', dates[3] ?? '')).toBe(1);
     });
 
+    it('opens the records of a range from the records its caller has read, as from its own reading', async () => {
+      const dates = ['2017-01-01', '2017-01-02', '2017-01-03'];
+      await store.upsertDayRun(dayRun({ date: dates[0], runId: 'other' }));
+      await store.upsertDayRun(dayRun({ date: dates[1], runId: 'other', status: 'failed', stage: 'download' }));
+      const range = { from: dates[0] ?? '', to: dates[2] ?? '', datasets: ['eco2mix'] };
+      const read = new Map((await store.listDayRuns(range)).map((run) => [run.date, run]));
+      const mine = dates.map((date) => dayRun({ date, runId: 'mine', workflowId: 'range/eco2mix/z' }));
+      expect(await store.openDayRuns(mine, read)).toEqual([dates[0]]);
+      expect((await store.listDayRuns(range)).map((r) => [r.date, r.runId])).toEqual([
+        [dates[0], 'other'],
+        [dates[1], 'mine'],
+        [dates[2], 'mine'],
+      ]);
+      expect(await subject.countDayRuns('eco2mix', dates[2] ?? '')).toBe(1);
+    });
+
     it('replaces metrics and reports by key, keeping nested values, nulls and floats exact', async () => {
       await store.upsertMetrics({ dataset: 'eco2mix', date: '2024-10-27', metrics: { points: 1 } });
       const metrics = {
