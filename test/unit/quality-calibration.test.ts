@@ -11,14 +11,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { QualityCheck } from '../../src/datasets/capabilities/quality-checks.js';
 import { eco2mixChecks } from '../../src/datasets/eco2mix/checks.js';
-import { eco2mixConfig } from '../../src/datasets/eco2mix/dataset.js';
+import { eco2mixConfig, type Eco2mixConfig } from '../../src/datasets/eco2mix/dataset.js';
 import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
 import { enedisChecks } from '../../src/datasets/enedis/checks.js';
 import { modulesWith } from '../../src/datasets/modules.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { smartMeterChecks } from '../../src/datasets/smartmeter/checks.js';
 import { writeParquetRows } from '../../src/duckdb/write.js';
-import { runChecks } from '../../src/quality/run-checks.js';
+import { runChecks, type DayToCheck } from '../../src/quality/run-checks.js';
+import { runChecksOverDays } from '../../src/quality/checks-over-days.js';
 import { blockingChecks, type CheckResult } from '../../src/workflow-safe/quality.js';
 import { ECO2MIX_FAULTS, glitchPlan, stretchPlan, withGlitches } from '../support/eco2mix-data-faults.js';
 import { useEco2mixReader } from '../support/eco2mix-read.js';
@@ -39,20 +40,49 @@ const scratch = useScratchDuckDb('courant-calibration-');
 const eco2mixConfigValue = eco2mixConfig.read(eco2mixConfig.env.parse({}));
 
 let written = 0;
-async function checkEco2mix(date: string, records: readonly Eco2mixRecord[]): Promise<CheckResult[]> {
+async function eco2mixDayToCheck(date: string, records: readonly Eco2mixRecord[]): Promise<DayToCheck<Eco2mixConfig>> {
   written += 1;
   const file = path.join(scratch.dir, `eco2mix-${written}.parquet`);
   await writeParquetRows(scratch.connection, records, ECO2MIX_PARQUET_COLUMNS, file);
-  return runChecks({
-    checks: eco2mixChecks,
+  return {
     date,
-    config: eco2mixConfigValue,
-    db: scratch.connection,
     tables: { [ECO2MIX_TABLE]: { path: file, key: `processed/eco2mix/dt=${date}/${ECO2MIX_TABLE}.parquet` } },
     previous: {},
     accept: [],
     rows: { read: records.length, written: records.length, rejected: 0 },
-  });
+  };
+}
+
+/**
+ * The eCO2mix checks' results for each of `days` (each alone, no day before), in order: asked of
+ * many days at once as a range asks them (runChecksOverDays, whose results are each day's own:
+ * test/unit/checks-over-days.test.ts), days of the same date in separate passes.
+ */
+async function checkEco2mixDays(
+  days: ReadonlyArray<{ readonly date: string; readonly records: readonly Eco2mixRecord[] }>,
+): Promise<CheckResult[][]> {
+  const results: CheckResult[][] = [];
+  let pass: Array<DayToCheck<Eco2mixConfig>> = [];
+  const flush = async () => {
+    const found = await runChecksOverDays({
+      checks: eco2mixChecks,
+      config: eco2mixConfigValue,
+      db: scratch.connection,
+      days: pass,
+    });
+    for (const day of pass) {
+      const one = found.get(day.date);
+      if (!one) throw new Error(`no results for ${day.date}`);
+      results.push(one);
+    }
+    pass = [];
+  };
+  for (const day of days) {
+    if (pass.some((d) => d.date === day.date)) await flush();
+    pass.push(await eco2mixDayToCheck(day.date, day.records));
+  }
+  if (pass.length > 0) await flush();
+  return results;
 }
 
 async function checkModuleDay<TConfig>(
@@ -99,8 +129,9 @@ describe('every real day the project ships passes every block check', () => {
     const m = measure('eco2mix', eco2mixChecks);
     const days = await eco2mixRealDays();
     expect(days).toHaveLength(59);
-    for (const day of days) {
-      const results = await checkEco2mix(day.date, day.records);
+    const checked = await checkEco2mixDays(days);
+    for (const [i, day] of days.entries()) {
+      const results = checked[i] ?? [];
       m.days.push({ label: `${day.source} ${day.date}`, blocked: blockedBy(results) });
       expect(blockedBy(results), `${day.source} ${day.date}`).toEqual([]);
       expect(results.find((r) => r.name === 'balance_points')?.passed, `${day.source} ${day.date}`).toBe(true);
@@ -141,12 +172,15 @@ describe('faults injected into real days are blocked', () => {
       const m = measure('eco2mix', eco2mixChecks);
       const days = (await eco2mixRealDays()).filter((d) => d.realtime);
       expect(days).toHaveLength(57);
-      for (const day of days) {
+      const injected = days.map((day) => fault.apply(day.records, `${fault.name}:${day.date}`));
+      const checked = await checkEco2mixDays(
+        days.map((day, i) => ({ date: day.date, records: injected[i]?.day ?? [] })),
+      );
+      for (const [i, day] of days.entries()) {
         const label = `${day.source} ${day.date}`;
-        const injected = fault.apply(day.records, `${fault.name}:${day.date}`);
-        const blocked = blockedBy(await checkEco2mix(day.date, injected.day));
+        const blocked = blockedBy(checked[i] ?? []);
         m.faults.push({ fault: fault.name, label, blocked });
-        expect(blocked, `${label} ${injected.detail}`).not.toEqual([]);
+        expect(blocked, `${label} ${injected[i]?.detail}`).not.toEqual([]);
       }
     });
   }
@@ -165,11 +199,16 @@ describe('faults injected into real days are blocked', () => {
 describe('the real-time publication glitch warns and never blocks', () => {
   it('lists, on every real-time day, the 1–8 points where one production column lags', async () => {
     let glitches = 0;
-    for (const day of (await eco2mixRealDays()).filter((d) => d.realtime)) {
+    const days = (await eco2mixRealDays()).filter((d) => d.realtime);
+    const plans = days.map((day) => glitchPlan(day.records, `glitch:${day.date}`));
+    const checked = await checkEco2mixDays(
+      days.map((day, i) => ({ date: day.date, records: withGlitches(day.records, plans[i] ?? []) })),
+    );
+    for (const [i, day] of days.entries()) {
       glitched.days += 1;
-      const plan = glitchPlan(day.records, `glitch:${day.date}`);
+      const plan = plans[i] ?? [];
       glitches += plan.length;
-      const results = await checkEco2mix(day.date, withGlitches(day.records, plan));
+      const results = checked[i] ?? [];
       const label = `${day.source} ${day.date}`;
       if (blockedBy(results).length > 0) glitched.blocked += 1;
       expect(blockedBy(results), label).toEqual([]);
@@ -189,11 +228,16 @@ describe('the real-time publication glitch warns and never blocks', () => {
 
   it('lets through, on every real-time day, an hour and a half 3–5 % under with one column at a time lagging', async () => {
     const m = measure('eco2mix', eco2mixChecks);
-    for (const day of (await eco2mixRealDays()).filter((d) => d.realtime)) {
+    const days = (await eco2mixRealDays()).filter((d) => d.realtime);
+    const plans = days.map((day) => stretchPlan(day.records, `stretch:${day.date}`));
+    const checked = await checkEco2mixDays(
+      days.map((day, i) => ({ date: day.date, records: withGlitches(day.records, plans[i] ?? []) })),
+    );
+    for (const [i, day] of days.entries()) {
       stretched.days += 1;
-      const plan = stretchPlan(day.records, `stretch:${day.date}`);
+      const plan = plans[i] ?? [];
       stretched.points += plan.length;
-      const results = await checkEco2mix(day.date, withGlitches(day.records, plan));
+      const results = checked[i] ?? [];
       const label = `${day.source} ${day.date} (stretch)`;
       m.days.push({ label, blocked: blockedBy(results) });
       if (blockedBy(results).length > 0) stretched.blocked += 1;
