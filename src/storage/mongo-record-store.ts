@@ -124,11 +124,13 @@ export class MongoRecordStore implements RecordStore {
     prefix: string,
     location: string,
     /**
-     * FerretDB 1.x over SQLite finds a document through its `_id` index only when the filter has
-     * nothing but `_id`; a filter with a condition beside it reads the whole collection (55 ms per
-     * update at 4 000 records, growing with them). With it, conditional writes read first.
+     * The server is FerretDB 1.x over SQLite, whose two limits this store works around: it finds a
+     * document through its `_id` index only when the filter has nothing but `_id` (a condition
+     * beside it reads the whole collection: 55 ms per update at 4 000 records, growing with them),
+     * so conditional writes read first and short ranges are read key by key; and a bulk write of
+     * many updates can wait for good (FERRETDB_WRITES_PER_COMMAND), so bulk writes go in parts.
      */
-    private readonly idOnlyLookups: boolean,
+    private readonly onFerretDb: boolean,
   ) {
     this.location = location;
     const db = client.db();
@@ -138,7 +140,7 @@ export class MongoRecordStore implements RecordStore {
     this.metrics = db.collection<Keyed>(`${prefix}${metrics}`);
     this.reports = db.collection<Keyed>(`${prefix}${reports}`);
     this.sftpFiles = db.collection<Keyed>(`${prefix}${sftpFiles}`);
-    this.command = idOnlyLookups ? pLimit(FERRETDB_COMMANDS_AT_ONCE) : (send) => send();
+    this.command = onFerretDb ? pLimit(FERRETDB_COMMANDS_AT_ONCE) : (send) => send();
   }
 
   /**
@@ -149,11 +151,13 @@ export class MongoRecordStore implements RecordStore {
     operations: readonly AnyBulkWriteOperation<Keyed>[],
     sent: (part: AnyBulkWriteOperation<Keyed>[], start: number) => Promise<void>,
   ): Promise<void> {
-    const size = this.idOnlyLookups ? FERRETDB_WRITES_PER_COMMAND : operations.length;
+    const size = this.onFerretDb ? FERRETDB_WRITES_PER_COMMAND : operations.length;
     const parts: Promise<void>[] = [];
     for (let start = 0; start < operations.length; start += size)
       parts.push(this.command(() => sent(operations.slice(start, start + size), start)));
-    await Promise.all(parts);
+    // Every part ends before the call does (a retry never overlaps a part still writing).
+    const failed = (await Promise.allSettled(parts)).find((part) => part.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Every write of `operations`, unordered; a write refused fails the call. */
@@ -259,7 +263,7 @@ export class MongoRecordStore implements RecordStore {
 
   private async writeDayRun(patch: DayRunPatch, options: { onlyIfRunId?: string }): Promise<boolean> {
     const conditional = options.onlyIfRunId !== undefined || patch.attempt !== undefined;
-    if (this.idOnlyLookups && conditional) return this.upsertDayRunReadFirst(patch, options);
+    if (this.onFerretDb && conditional) return this.upsertDayRunReadFirst(patch, options);
     const { dataset, date, ...fields } = patch;
     const filter: Document = { _id: dayKey(dataset, date) };
     if (options.onlyIfRunId !== undefined) filter.runId = options.onlyIfRunId;
@@ -326,7 +330,7 @@ export class MongoRecordStore implements RecordStore {
 
   async openDayRuns(runs: readonly DayRun[], read?: ReadonlyMap<string, DayRun>): Promise<string[]> {
     if (runs.length === 0) return [];
-    const held = this.idOnlyLookups ? await this.openDayRunsReadFirst(runs, read) : await this.openDayRunsAtOnce(runs);
+    const held = this.onFerretDb ? await this.openDayRunsReadFirst(runs, read) : await this.openDayRunsAtOnce(runs);
     const taken = runs.filter((run) => !held.has(run.date));
     await this.writeAll(
       this.dayStatuses,
@@ -354,7 +358,7 @@ export class MongoRecordStore implements RecordStore {
   }
 
   /**
-   * The same, for a store that finds documents by `_id` alone ({@link idOnlyLookups}): the records
+   * The same, for a store that finds documents by `_id` alone ({@link onFerretDb}): the records
    * read by `_id`, then a day held by no other run replaced by `_id`, or inserted (an insert that
    * collides is a day another run took meanwhile). As with {@link upsertDayRunReadFirst}, a run
    * could take an existing record between the read and the write.
@@ -422,7 +426,7 @@ export class MongoRecordStore implements RecordStore {
     query: DayRunQuery,
     projection?: Document,
   ): Promise<Document[]> {
-    const keys = this.idOnlyLookups ? lookupKeys(query) : null;
+    const keys = this.onFerretDb ? lookupKeys(query) : null;
     if (keys) {
       const limit = pLimit(ID_LOOKUP_CONCURRENCY);
       const found = await Promise.all(keys.map((_id) => limit(() => collection.findOne({ _id }, { projection }))));
