@@ -198,7 +198,7 @@ energy AS (
     sum(kwh) AS base
   FROM bounds b
   LEFT JOIN steps s USING (prm, contract)
-  LEFT JOIN (SELECT prm, contract, list(DISTINCT strftime(timezone(${zone}, instant), '%Y-%m-%d %H:%M') ORDER BY 1) AS missing_at
+  LEFT JOIN (SELECT prm, contract, list_sort(list(DISTINCT strftime(timezone(${zone}, instant), '%Y-%m-%d %H:%M'))) AS missing_at
              FROM missing GROUP BY prm, contract) m USING (prm, contract)
   GROUP BY b.prm, b.contract, m.missing_at),
 fixed AS (
