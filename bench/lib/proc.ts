@@ -62,6 +62,20 @@ export function treeCpuSeconds(pid: number): number {
   return [pid, ...descendants(pid)].reduce((total, p) => total + (cpuSeconds(p) ?? 0), 0);
 }
 
+/** CPU seconds of `pid` and each descendant of it still running, summed by command name (`/proc/…/comm`). */
+export function treeCpuSecondsByCommand(pid: number): Map<string, number> {
+  const byCommand = new Map<string, number>();
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      const command = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      byCommand.set(command, (byCommand.get(command) ?? 0) + (cpuSeconds(p) ?? 0));
+    } catch {
+      // The process ended while the tree was read.
+    }
+  }
+  return byCommand;
+}
+
 /** CPU seconds of this process's children that have ended and been waited for (cutime + cstime). */
 export function endedChildrenCpuSeconds(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');

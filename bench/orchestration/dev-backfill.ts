@@ -25,7 +25,7 @@ import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { installChildCleanup, trackChild } from '../lib/child.js';
 import { int, num, seconds } from '../lib/markdown.js';
-import { endedChildrenCpuSeconds, peakRssBytes, treeCpuSeconds } from '../lib/proc.js';
+import { endedChildrenCpuSeconds, peakRssBytes, treeCpuSeconds, treeCpuSecondsByCommand } from '../lib/proc.js';
 import { startExportServer } from './export-server.js';
 import { dayTimeline } from './history.js';
 
@@ -91,8 +91,13 @@ try {
   });
   const devPid = dev.pid ?? 0;
   log(`courant dev runs; backfilling ${from}..${to} (${days} days)`);
-  const before = { dev: treeCpuSeconds(devPid), command: endedChildrenCpuSeconds() };
+  const before = {
+    dev: treeCpuSeconds(devPid),
+    byCommand: treeCpuSecondsByCommand(devPid),
+    command: endedChildrenCpuSeconds(),
+  };
   const started = performance.now();
+  const commandEvents = [{ at: Date.now(), workflowId: 'the command', event: 'spawned' }];
   const backfill = spawn(
     process.execPath,
     [
@@ -120,23 +125,33 @@ try {
   let startedAfter: number | undefined;
   backfill.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
-    if (startedAfter === undefined && out.includes(' started: ')) startedAfter = (performance.now() - started) / 1000;
+    if (startedAfter === undefined && out.includes(' started: ')) {
+      startedAfter = (performance.now() - started) / 1000;
+      commandEvents.push({ at: Date.now(), workflowId: 'the command', event: 'said it started' });
+    }
   });
   const [code] = (await once(backfill, 'exit')) as [number | null];
+  commandEvents.push({ at: Date.now(), workflowId: 'the command', event: 'exited' });
   const wall = (performance.now() - started) / 1000;
   const cpu = {
     dev: treeCpuSeconds(devPid) - before.dev,
     command: endedChildrenCpuSeconds() - before.command,
   };
   if (code !== 0) throw new Error(`courant backfill exited ${String(code)}:\n${out}`);
-  if (values.timeline) await printTimeline(env.TEMPORAL_ADDRESS, out);
+  if (values.timeline) await printTimeline(env.TEMPORAL_ADDRESS, out, commandEvents);
   const perDay = (s: number) => (s * 1000) / days;
+  const byCommand = [...treeCpuSecondsByCommand(devPid)]
+    .map(([name, s]) => [name, perDay(s - (before.byCommand.get(name) ?? 0))] as const)
+    .filter(([, ms]) => ms >= 0.5)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${num(ms)}`)
+    .join(', ');
   const total = perDay(cpu.dev + cpu.command);
   const peak = (peakRssBytes(devPid) ?? 0) / 2 ** 20;
   process.stdout.write(
     `${days} days (${values.real ? 'real, December 2021' : 'loopback, 2022'}) at parallel 4, ` +
       `${values['per-day'] ? 'per day' : `ranges of ${values['days-per-run'] ?? 'the default'}`}: ` +
-      `${seconds(wall)} for the whole command (the backfill started after ${seconds(startedAfter ?? wall)}); CPU ms a day: courant dev's processes ${num(perDay(cpu.dev))}, ` +
+      `${seconds(wall)} for the whole command (the backfill started after ${seconds(startedAfter ?? wall)}); CPU ms a day: courant dev's processes ${num(perDay(cpu.dev))} (${byCommand}), ` +
       `the backfill command ${num(perDay(cpu.command))}, together ${num(total)}; courant dev's peak RSS ${int(peak)} MB; ` +
       `goal ≤ ${GOAL_SECONDS} s and ≤ ${GOAL_CPU_MS} CPU-ms a day: ` +
       `${wall <= GOAL_SECONDS && total <= GOAL_CPU_MS ? 'met' : 'not met'}\n`,
@@ -148,8 +163,12 @@ try {
   await rm(work, { recursive: true, force: true });
 }
 
-/** The events of the backfill the command started (named in its output) and of its ranges, on stderr. */
-async function printTimeline(address: string, output: string): Promise<void> {
+/** The events of the backfill the command started (named in its output), of its ranges and of the command itself, on stderr. */
+async function printTimeline(
+  address: string,
+  output: string,
+  commandEvents: Parameters<typeof dayTimeline>[2],
+): Promise<void> {
   const backfillId = /^(backfill\/\S+) started: /m.exec(output)?.[1];
   if (!backfillId) throw new Error(`no backfill named in the command's output:\n${output}`);
   const { Client, Connection } = await import('@temporalio/client');
@@ -161,7 +180,7 @@ async function printTimeline(address: string, output: string): Promise<void> {
       const id = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
       return id ? [id] : [];
     });
-    for (const event of await dayTimeline(client, [backfillId, ...children]))
+    for (const event of await dayTimeline(client, [backfillId, ...children], commandEvents))
       process.stderr.write(`${String(Math.round(event.ms)).padStart(6)} ms  ${event.workflowId}  ${event.event}\n`);
   } finally {
     await connection.close();

@@ -74,9 +74,16 @@ export interface TimelineEvent {
   readonly event: string;
 }
 
-/** Every event of the given workflows in time order, each at its offset from the first. */
-export async function dayTimeline(client: Client, workflowIds: readonly string[]): Promise<TimelineEvent[]> {
-  const events: Array<{ at: number; workflowId: string; event: string }> = [];
+/**
+ * Every event of the given workflows in time order, each at its offset from the first, with `besides`
+ * (events seen outside the server, `at` in epoch milliseconds) among them.
+ */
+export async function dayTimeline(
+  client: Client,
+  workflowIds: readonly string[],
+  besides: ReadonlyArray<{ readonly at: number; readonly workflowId: string; readonly event: string }> = [],
+): Promise<TimelineEvent[]> {
+  const events: Array<{ at: number; workflowId: string; event: string }> = [...besides];
   for (const workflowId of workflowIds) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     for (const event of history.events ?? []) {

@@ -1,11 +1,11 @@
 /** Following a backfill to its end: the progress bar (or lines), then the summary. */
 import type { BackfillWorkflow } from '../workflow-safe/workflow-types.js';
 import type { WorkflowHandle } from '@temporalio/client';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackfillProgress, BackfillSummary } from '../workflow-safe/backfill.js';
 import { progressQuery } from '../workflow-safe/backfill-messages.js';
 import { progressLine, summaryTable } from './backfill-progress.js';
 import type { OutputStream } from './context.js';
+import { pauseUnless } from './pause.js';
 
 /** How often the progress is asked for; the backfill's end is seen as it comes, not at the next tick. */
 const PROGRESS_EVERY_MS = 500;
@@ -20,7 +20,13 @@ export async function followBackfill(
   let last = '';
   const done = handle.result();
   let finished = false;
-  void done.finally(() => (finished = true)).catch(() => undefined);
+  const ended = new AbortController();
+  void done
+    .finally(() => {
+      finished = true;
+      ended.abort();
+    })
+    .catch(() => undefined);
   while (!finished) {
     const progress: BackfillProgress | null = await handle.query(progressQuery).catch(() => null);
     if (progress) {
@@ -28,7 +34,7 @@ export async function followBackfill(
       if (line !== last) out.write(tty ? `\r${line}` : `${line}\n`);
       last = line;
     }
-    await Promise.race([sleep(PROGRESS_EVERY_MS), done.catch(() => undefined)]);
+    await pauseUnless(PROGRESS_EVERY_MS, ended.signal);
   }
   const summary = await done;
   const final = progressLine({ ...summary, running: [], pending: 0, paused: false });

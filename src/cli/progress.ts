@@ -8,7 +8,7 @@ import {
 } from '@temporalio/client';
 import { failureChain } from '../client/failure-text.js';
 import { PipelineFailedError } from './errors.js';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pauseUnless } from './pause.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import { workflowIds } from '../workflow-safe/keys.js';
 import type { DailyPipelineOutput } from '../workflow-safe/pipeline.js';
@@ -43,7 +43,7 @@ export function watchProgress(
   datasets: DatasetName[],
   out: NodeJS.WritableStream,
 ) {
-  let stopped = false;
+  const stopped = new AbortController();
   const seen = new Map<string, string>();
   const poll = async () => {
     for (const dataset of datasets) {
@@ -64,16 +64,16 @@ export function watchProgress(
     }
   };
   const loop = async () => {
-    while (!stopped) {
+    while (!stopped.signal.aborted) {
       await poll();
-      await sleep(500);
+      await pauseUnless(500, stopped.signal);
     }
   };
   const running = loop();
   return {
     /** Stops polling, after printing the stages the children ended in. */
     async stop() {
-      stopped = true;
+      stopped.abort();
       await running;
       await poll();
     },
