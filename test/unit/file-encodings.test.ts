@@ -59,8 +59,8 @@ describe('RTE files', () => {
     );
   });
 
-  it('gives `courant import` the encoding in its reason', () => {
-    expect(() => rteFileImport.open(utf16le(sampleText), SAMPLE)).toThrow(/encoded as UTF-16LE/);
+  it('gives `courant import` the encoding in its reason', async () => {
+    await expect(rteFileImport.open(utf16le(sampleText), SAMPLE)).rejects.toThrow(/encoded as UTF-16LE/);
   });
 
   it('still reads Windows-1252 bytes (a curly apostrophe, 0x92) in a Latin-1 file', () => {

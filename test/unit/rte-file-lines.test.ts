@@ -55,8 +55,8 @@ describe('a line without a tab in the real 2016 file (line 50, 2016-06-01 12:00)
     expect(rteDayExport(file, '2016-06-01', 'realtime')).toMatchObject({ rows: 95, lines: [2, 97] });
   });
 
-  it('shows in what `courant import` prints, in the manifest and in the facts of the day’s raw file', () => {
-    const imported = rteFileImport.open(bytes, SAMPLE);
+  it('shows in what `courant import` prints, in the manifest and in the facts of the day’s raw file', async () => {
+    const imported = await rteFileImport.open(bytes, SAMPLE);
     expect(imported.headline(imported.days)).toBe(
       `${SAMPLE}: 2499 lines, 3 skipped (1 header, 1 blank, 1 disclaimer), 2496 rows, 1 rejected, realtime data`,
     );
@@ -77,8 +77,8 @@ describe('a line without a tab in the real 2016 file (line 50, 2016-06-01 12:00)
 });
 
 describe('the unmodified real 2016 file', () => {
-  it('heads the import with its lines, then its rows ending with the data it holds', () => {
-    const imported = rteFileImport.open(latin1(sampleLines()), SAMPLE);
+  it('heads the import with its lines, then its rows ending with the data it holds', async () => {
+    const imported = await rteFileImport.open(latin1(sampleLines()), SAMPLE);
     expect(imported.headline(imported.days)).toBe(
       `${SAMPLE}: 2499 lines, 3 skipped (1 header, 1 blank, 1 disclaimer), 2496 rows, 0 rejected, realtime data`,
     );
@@ -110,8 +110,8 @@ describe('a runaway line without a tab right after the header', () => {
     expect(file.days.get('2016-06-01')?.rows[0]?.line).toBe(3);
   });
 
-  it('keeps the import summary and manifest small', () => {
-    const imported = rteFileImport.open(bytes, SAMPLE);
+  it('keeps the import summary and manifest small', async () => {
+    const imported = await rteFileImport.open(bytes, SAMPLE);
     expect(imported.headline(imported.days)).toContain('2497 rows, 1 rejected');
     expect(JSON.stringify(imported.manifest(imported.days, [])).length).toBeLessThan(5_000);
   });

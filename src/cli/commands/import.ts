@@ -53,7 +53,7 @@ async function readImportFile(
     throw new UsageError(`--file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {
-    const parsed = fileImport.open(bytes, path.basename(file));
+    const parsed = await fileImport.open(bytes, path.basename(file));
     return { bytes, parsed, sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (error) {
     if (error instanceof BadDataError) throw new UsageError(`--file: not ${fileImport.what}: ${error.message}`);

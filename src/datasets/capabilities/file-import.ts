@@ -30,8 +30,8 @@ export interface FileImport {
   readonly what: string;
   /** What `--file` takes, for the command's help. */
   readonly accepts: string;
-  /** Reads a whole file; throws BadDataError saying why it is not one. */
-  open(body: Uint8Array, fileName: string): ImportedFile;
+  /** Reads a whole file; rejects with BadDataError saying why it is not one. */
+  open(body: Uint8Array, fileName: string): Promise<ImportedFile>;
 }
 
 export interface FileImportCapability extends FileImport {

@@ -13,7 +13,8 @@ import { openPromise, type Entry, type ZipFile } from 'yauzl';
 import { BadDataError } from '../../workflow-safe/errors.js';
 import type { BucketFile } from './day-buckets.js';
 import { plainDelivery, type DeliveryKey } from './decrypt.js';
-import { createFlowReader, writeFlowValues, type Flow, type FlowReader } from './flow-xml.js';
+import type { Flow } from './flow-values.js';
+import { createFlowReader, writeFlowValues, type FlowReader } from './flow-xml.js';
 
 /** One flow of the file: its values as CSV lines (files in reading date order; the last segment's when in segments), and the name its rows carry. */
 export interface FlowPart {

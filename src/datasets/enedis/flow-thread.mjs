@@ -1,8 +1,8 @@
-// The thread that reads flow files (`flow-thread.ts`): it loads courant's TypeScript sources
-// through tsx, as `bin/courant.js` does for the process.
+// The thread that reads flow files for `flow-thread.ts` (its body: `flow-thread-body.ts`): it loads
+// courant's TypeScript sources through tsx, as `bin/courant.js` does for the process.
 import { register } from 'tsx/esm/api';
 
 register();
-const { readFlowsInThread } = await import('./flow-thread.ts');
+const { readFlowsInThread } = await import('./flow-thread-body.ts');
 
 export default readFlowsInThread;

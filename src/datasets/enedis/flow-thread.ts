@@ -8,12 +8,11 @@
  * the thread hands each segment's files over a message port as soon as they are closed, so that
  * they can be kept while it reads on.
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
-import { BadDataError, type DataLocation } from '../../workflow-safe/errors.js';
-import type { BucketFile } from './day-buckets.js';
-import type { DeliveryKey } from './decrypt.js';
-import { writeFileFlows, type FileSegments, type FlowPart, type SkippedMember } from './flow-files.js';
+import { MessageChannel } from 'node:worker_threads';
+import type { Piscina } from 'piscina';
+import { BadDataError } from '../../workflow-safe/errors.js';
+import type { FileSegments } from './flow-files.js';
+import type { FlowFileTask, FlowFilesRead, SegmentMessage, ThreadOutcome, ThreadTask } from './flow-thread-body.js';
 
 /** Flow files read at once in a process (each on its own thread); more wait for a thread. */
 export const PARSES_AT_ONCE = 1;
@@ -21,67 +20,19 @@ export const PARSES_AT_ONCE = 1;
 /** A thread left idle this long ends. */
 const IDLE_MS = 60_000;
 
-export interface FlowFileTask {
-  readonly local: string;
-  readonly name: string;
-  readonly scratch: string;
-  readonly prefix: string;
-  /** The AES key of encrypted deliveries, when configured. */
-  readonly key?: DeliveryKey;
-}
+let pool: Promise<Piscina<ThreadTask, ThreadOutcome>> | null = null;
 
-export interface FlowFilesRead {
-  readonly parts: readonly FlowPart[];
-  readonly skipped: readonly SkippedMember[];
-}
-
-/** A segment handed over by the thread. */
-interface SegmentMessage {
-  readonly file: string;
-  readonly values: readonly BucketFile[];
-}
-
-/** The task as the thread gets it: with the port segments go to, and their size. */
-interface ThreadTask extends FlowFileTask {
-  readonly segments?: { readonly values: number; readonly port: MessagePort };
-}
-
-/** What the thread answers: the flows read and how many segments it sent, or the bad data that stopped it (an Error loses its class crossing threads). */
-type ThreadOutcome =
-  | { readonly read: FlowFilesRead; readonly segments: number }
-  | { readonly badData: { readonly location: DataLocation; readonly problem: string; readonly cause: unknown } };
-
-/** Runs in the thread: `writeFileFlows` of the task. Other errors than bad data are thrown as they are. */
-export async function readFlowsInThread(task: ThreadTask): Promise<ThreadOutcome> {
-  let sent = 0;
-  const port = task.segments?.port;
-  const segments: FileSegments | undefined = port && {
-    values: task.segments.values,
-    onSegment: (file, values) => {
-      port.postMessage({ file, values } satisfies SegmentMessage);
-      sent += 1;
-    },
-  };
-  try {
-    return {
-      read: await writeFileFlows(task.local, task.name, task.scratch, task.prefix, segments, task.key),
-      segments: sent,
-    };
-  } catch (error) {
-    if (!(error instanceof BadDataError)) throw error;
-    return { badData: { location: error.location, problem: error.problem, cause: error.cause } };
-  }
-}
-
-let pool: Piscina<ThreadTask, ThreadOutcome> | null = null;
-
+/** The pool, made at the first file read (piscina loaded then, not by every process that loads the dataset). */
 const poolOfThreads = () =>
-  (pool ??= new Piscina<ThreadTask, ThreadOutcome>({
-    filename: new URL('./flow-thread.mjs', import.meta.url).href,
-    minThreads: 0,
-    maxThreads: PARSES_AT_ONCE,
-    idleTimeout: IDLE_MS,
-  }));
+  (pool ??= import('piscina').then(
+    ({ Piscina }) =>
+      new Piscina<ThreadTask, ThreadOutcome>({
+        filename: new URL('./flow-thread.mjs', import.meta.url).href,
+        minThreads: 0,
+        maxThreads: PARSES_AT_ONCE,
+        idleTimeout: IDLE_MS,
+      }),
+  ));
 
 /**
  * `writeFileFlows(local, name, scratch, prefix, segments)` on the pool's thread, waiting for one
@@ -89,7 +40,7 @@ const poolOfThreads = () =>
  * BadDataError as `writeFileFlows` does (segments handed on before it stay handed on).
  */
 export async function readFlowsOffThread(task: FlowFileTask, segments?: FileSegments): Promise<FlowFilesRead> {
-  if (!segments) return outcomeOf(await poolOfThreads().run(task));
+  if (!segments) return outcomeOf(await (await poolOfThreads()).run(task));
   const { port1, port2 } = new MessageChannel();
   let received = 0;
   let expected = Number.POSITIVE_INFINITY;
@@ -101,10 +52,9 @@ export async function readFlowsOffThread(task: FlowFileTask, segments?: FileSegm
     if (received >= expected) allReceived();
   });
   try {
-    const outcome = await poolOfThreads().run(
-      { ...task, segments: { values: segments.values, port: port2 } },
-      { transferList: [port2] },
-    );
+    const outcome = await (
+      await poolOfThreads()
+    ).run({ ...task, segments: { values: segments.values, port: port2 } }, { transferList: [port2] });
     const read = outcomeOf(outcome);
     // The segments come on their own port: the answer may arrive before the last of them.
     expected = 'segments' in outcome ? outcome.segments : 0;

@@ -19,8 +19,9 @@ import { copyToParquetSql } from '../../duckdb/copy.js';
 import { parsedCache } from '../parsed-cache.js';
 import type { BucketFile } from './day-buckets.js';
 import type { DeliveryKey } from './decrypt.js';
-import { readFlowsOffThread, type FlowFilesRead } from './flow-thread.js';
-import { FLOWS, READER_FORMAT } from './flow-xml.js';
+import type { FlowFilesRead } from './flow-thread-body.js';
+import { readFlowsOffThread } from './flow-thread.js';
+import { FLOWS, READER_FORMAT } from './flow-values.js';
 import { flowRowsSql } from './rows-sql.js';
 import { ROW_GROUP_SIZE, withQueryDb } from './turns.js';
 

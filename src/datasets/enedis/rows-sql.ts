@@ -28,7 +28,7 @@
  */
 import { sqlString } from '../../duckdb/columns.js';
 import { PARTITION_TIMEZONE } from '../../workflow-safe/partition.js';
-import { VALUE_COLUMNS } from './flow-xml.js';
+import { VALUE_COLUMNS } from './flow-values.js';
 
 /** A timestamp this many minutes after a Paris midnight is that midnight's index. */
 export const SNAP_MINUTES = 10;
