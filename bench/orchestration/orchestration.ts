@@ -40,6 +40,8 @@ export interface OrchestrationOptions {
   readonly profileDir?: string;
   /** When set, the backfill workers run under --cpu-prof writing here. */
   readonly backfillProfileDir?: string;
+  /** Node's flags for the backfill workers besides those (V8's heap sizes, say). */
+  readonly backfillNodeFlags?: readonly string[];
   readonly log: (line: string) => void;
 }
 
@@ -202,7 +204,10 @@ async function backfillAt(
   parallel: number,
 ): Promise<BackfillRun> {
   const profiled = options.backfillProfileDir;
-  const nodeFlags = profiled ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profiled, `parallel-${parallel}`)}`] : [];
+  const nodeFlags = [
+    ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profiled, `parallel-${parallel}`)}`] : []),
+    ...(options.backfillNodeFlags ?? []),
+  ];
   return withWorker(
     stack,
     options,

@@ -3,8 +3,9 @@
  * workflow at `courant backfill`'s defaults (parallel 4, ranges of DAYS_PER_RANGE), after one day
  * end to end as a warm-up: its wall time, the CPU-ms a day of the worker, the dev server and the
  * document store, and the worker's peak RSS. The goal: ≤ 90 s, worker peak ≤ 800 MB.
- * Usage: node --import tsx bench/orchestration/ten-years.ts [--per-day] [--parallel N] [--days-per-run K] [--profile DIR]
- * (--per-day: every day as daily/{date}; --days-per-run: ranges of K days; --profile: the backfill's worker under --cpu-prof).
+ * Usage: node --import tsx bench/orchestration/ten-years.ts [--per-day] [--parallel N] [--days-per-run K] [--profile DIR] [--worker-flags="FLAGS"]
+ * (--per-day: every day as daily/{date}; --days-per-run: ranges of K days; --profile: the backfill's
+ * worker under --cpu-prof; --worker-flags: Node's flags for the worker, space-separated, e.g. V8's heap sizes).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -25,8 +26,10 @@ const { values } = parseArgs({
     parallel: { type: 'string' },
     'days-per-run': { type: 'string' },
     profile: { type: 'string' },
+    'worker-flags': { type: 'string' },
   },
 });
+const workerFlags = values['worker-flags']?.split(' ').filter((flag) => flag !== '') ?? [];
 const parallel = Number(values.parallel ?? DEFAULT_PARALLEL);
 if (!Number.isInteger(parallel) || parallel < 1) throw new Error('--parallel: a whole number ≥ 1');
 const rangeDays = values['days-per-run'] === undefined ? undefined : Number(values['days-per-run']);
@@ -47,6 +50,7 @@ try {
     perDay: values['per-day'],
     ...(rangeDays ? { rangeDays } : {}),
     ...(values.profile ? { backfillProfileDir: path.resolve(values.profile) } : {}),
+    backfillNodeFlags: workerFlags,
     log,
   });
   const run = results.tenYears;
@@ -55,7 +59,8 @@ try {
   const peakMb = run.workerPeakRssBytes / 2 ** 20;
   const met = run.seconds <= GOAL_SECONDS && peakMb <= GOAL_PEAK_MB && run.succeeded === run.days;
   process.stdout.write(
-    `${int(run.days)} days at parallel ${parallel}, ${values['per-day'] ? 'per day' : `in ranges of ${rangeDays ?? DAYS_PER_RANGE}`}: ` +
+    `${int(run.days)} days at parallel ${parallel}, ${values['per-day'] ? 'per day' : `in ranges of ${rangeDays ?? DAYS_PER_RANGE}`}` +
+      `${workerFlags.length > 0 ? `, worker under ${workerFlags.join(' ')}` : ''}: ` +
       `${seconds(run.seconds)} (${num(run.days / run.seconds)} days/s), ${int(run.succeeded)} succeeded; ` +
       `CPU ms a day worker ${perDay(run.cpuSeconds.worker)} / Temporal ${perDay(run.cpuSeconds.temporal)} / ` +
       `document store ${perDay(run.cpuSeconds.documentStore)}; worker peak ${int(peakMb)} MB; ` +

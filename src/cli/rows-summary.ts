@@ -1,12 +1,11 @@
 /**
- * The rows of finished days as their records count them — read, written, rejected — and the file
- * that holds each day's rejected ones, for the summaries `--wait` prints: a rejected row is never
- * silent. Counted per day, as the records are: a file's rejected row is rejected in each day the
- * file covers.
+ * The rows of finished days — read, written, rejected — and the file that holds each day's rejected
+ * ones, for the summaries `--wait` prints: a rejected row is never silent. Counted per day, as the
+ * records are: a file's rejected row is rejected in each day the file covers. `ingest` reads them
+ * from the day records; a backfill (and an import) counts them as its days end.
  */
-import type { Config } from '../config/index.js';
-import { createStorage } from '../storage/index.js';
 import type { DayRun } from '../storage/records.js';
+import type { RowsTally } from '../workflow-safe/rows-tally.js';
 
 /** Days listed one by one at most; past that, only the days with rejected rows. */
 const DAYS_LISTED = 10;
@@ -31,48 +30,20 @@ export function rowsLines(runs: readonly DayRun[]): string[] {
 }
 
 /**
- * Waits for `ended` (a backfill or an import followed to its end) while the record store opens,
- * then gives what it ended with and the rows of its range's records: the totals, then each
- * dataset-day with rejected rows and its rejects file (the first {@link DAYS_LISTED}, then a
- * count). The store opens during the wait rather than after it. Should the wait fail, its error is
- * the one thrown (the store, opened or not, closed).
+ * What a backfill's summary says of its rows (`summary.rows`, kept by the workflow): the totals, then
+ * each dataset-day with rejected rows and its rejects file (the first ten, then a count). A backfill
+ * started by a courant before it counted rows says nothing of them: the records do (`courant status`).
  */
-export async function rowsAfter<T>(
-  config: Config,
-  query: { readonly from: string; readonly to: string; readonly datasets: readonly string[] },
-  ended: Promise<T>,
-): Promise<{ readonly result: T; readonly text: string }> {
-  const opening = createStorage(config);
-  let result: T;
-  try {
-    result = await ended;
-  } catch (error) {
-    await opening.then(
-      (storage) => storage.close(),
-      () => undefined,
-    );
-    throw error;
-  }
-  const storage = await opening;
-  let runs: DayRun[];
-  try {
-    runs = await storage.records.listDayRuns(query);
-  } finally {
-    await storage.close();
-  }
-  return { result, text: rowsText(runs) };
-}
-
-function rowsText(runs: readonly DayRun[]): string {
-  const sum = (pick: (rows: NonNullable<DayRun['rows']>) => number) =>
-    runs.reduce((n, run) => n + (run.rows ? pick(run.rows) : 0), 0);
-  const rejecting = runs.filter((run) => rejectedOf(run) > 0);
+export function rowsText(tally: RowsTally | undefined): string {
+  if (!tally)
+    return 'rows: not counted by this backfill (started by an earlier courant); `courant status` shows its days\n';
   const lines = [
-    `rows: ${sum((r) => r.read)} read, ${sum((r) => r.written)} written, ${sum((r) => r.rejected)} rejected, over ${runs.length} dataset-day(s)`,
-    ...rejecting.slice(0, DAYS_LISTED).map((run) => `  ${run.dataset} ${rowsLines([run])[0] ?? ''}`),
-    ...(rejecting.length > DAYS_LISTED
-      ? [`  and ${rejecting.length - DAYS_LISTED} more dataset-day(s) with rejected rows`]
-      : []),
+    `rows: ${tally.read} read, ${tally.written} written, ${tally.rejected} rejected, over ${tally.days} dataset-day(s)`,
+    ...tally.rejecting.map(
+      (day) =>
+        `  ${day.dataset} ${day.date}: ${day.read} rows read, ${day.written} written, ${day.rejected} rejected${day.rejectsKey ? ` (${day.rejectsKey})` : ''}`,
+    ),
+    ...(tally.moreRejecting > 0 ? [`  and ${tally.moreRejecting} more dataset-day(s) with rejected rows`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@
 import type { DatasetName } from './datasets.js';
 import { ErrorType } from './errors.js';
 import type { ImportRef } from './imports.js';
+import type { RowsTally } from './rows-tally.js';
 
 export const BACKFILL_MODES = ['missing', 'failed', 'all'] as const;
 export type BackfillMode = (typeof BACKFILL_MODES)[number];
@@ -40,6 +41,8 @@ export interface BackfillCarried {
   readonly failed: readonly FailedDay[];
   /** Absent in runs carried before backfills re-checked their days: 0. */
   readonly skipped?: number;
+  /** Absent in runs carried before backfills counted rows: counting starts again. */
+  readonly rows?: RowsTally;
 }
 
 export interface BackfillProgress {
@@ -59,6 +62,11 @@ export interface BackfillProgress {
   readonly pending: number;
   readonly paused: boolean;
   readonly failedDays: readonly FailedDay[];
+  /**
+   * The rows of the dataset-days that succeeded, as their runs counted them (days another run
+   * finished are not counted). Absent from backfills started before courant counted them.
+   */
+  readonly rows?: RowsTally;
 }
 
 export type BackfillSummary = Omit<BackfillProgress, 'running' | 'pending' | 'paused' | 'planning' | 'preparing'>;

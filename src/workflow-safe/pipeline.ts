@@ -40,6 +40,8 @@ export interface DatasetDayOutput {
   readonly processedKeys: readonly string[];
   readonly metricsKey: string;
   readonly rows: { readonly read: number; readonly written: number; readonly rejected: number };
+  /** The file of the day's rejected rows (absent from the outputs of runs before it was given). */
+  readonly rejectsKey?: string;
   readonly completeness: number | null;
   /** The day's quality checks that did not pass (accepted or warnings). */
   readonly failedChecks?: readonly CheckResult[];

@@ -2,6 +2,7 @@
 import type { DatasetName } from './datasets.js';
 import { nextDate } from './partition.js';
 import type { RunKind } from './pipeline.js';
+import type { RowCounts } from './rows-tally.js';
 
 export interface RangeRunInput {
   readonly dataset: DatasetName;
@@ -29,6 +30,10 @@ export interface RangeDayOutcome {
   readonly failure?: DayFailure;
   /** The workflow ID of the run that holds a day left `elsewhere`. */
   readonly heldBy?: string;
+  /** A succeeded day's rows (absent from the outcomes of ranges before they were given). */
+  readonly rows?: RowCounts;
+  /** A succeeded day's rejected rows' file. */
+  readonly rejectsKey?: string;
 }
 
 export interface RangeRunOutput {

@@ -22,7 +22,8 @@ import { checkedInput } from './checked-input.js';
 import { pauseSignal, progressQuery, resumeSignal } from '../workflow-safe/backfill-messages.js';
 import { describeFailure } from './failure-messages.js';
 import { monthOf } from '../workflow-safe/periods.js';
-import { rangesOf, type RangeRunOutput } from '../workflow-safe/ranges.js';
+import { rangesOf, type RangeDayOutcome, type RangeRunOutput } from '../workflow-safe/ranges.js';
+import { EMPTY_ROWS_TALLY, tallyDay, type RowsTally } from '../workflow-safe/rows-tally.js';
 import { BackfillId, PipelineStageAttribute, RunKindAttribute } from '../workflow-safe/search-attributes.js';
 import { rangeRun } from './range-run.js';
 import { runDay } from './run-day.js';
@@ -110,7 +111,8 @@ async function transformImportDays(importRef: ImportRef, dates: string[]): Promi
  * holding it takes that range's outcome (a day it did not run to success runs per day), a day left
  * to a per-day run is attached to. Continues
  * as new every 1 000 days, or sooner when the server suggests it. Completes with a summary, failed
- * days included (each failed day is also a Failed `daily/{date}` for operators).
+ * days included (each failed day is also a Failed `daily/{date}` for operators), and the rows of the
+ * dataset-days that succeeded as their runs counted them.
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
   const input = checkedInput(checkBackfillInput, rawInput);
@@ -121,6 +123,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   let planned = input.carried?.planned ?? 0;
   let succeeded = input.carried?.succeeded ?? 0;
   let skipped = input.carried?.skipped ?? 0;
+  /** The rows of the dataset-days that succeeded, as their runs counted them (the summary `--wait` prints). */
+  let rows: RowsTally = input.carried?.rows ?? EMPTY_ROWS_TALLY;
   let paused = false;
   let planning = !input.carried;
   let preparing: number | undefined;
@@ -140,6 +144,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     pending: pending.length,
     paused,
     failedDays: failed,
+    rows,
   }));
   setHandler(pauseSignal, () => void (paused = true));
   setHandler(resumeSignal, () => void (paused = false));
@@ -182,7 +187,12 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       ...(input.importRef ? { importRef: input.importRef } : {}),
       deferMonthReport: true,
     })
-      .then(() => void (succeeded += 1))
+      .then((output) => {
+        succeeded += 1;
+        // A day attached to a run of more datasets (the schedule's) counts those of the backfill.
+        for (const day of output.datasets)
+          if (!input.datasets || input.datasets.includes(day.dataset)) rows = tallyDay(rows, day);
+      })
       .catch((error: unknown) => void failed.push({ date, message: describeFailure(error).message }))
       .finally(() => {
         running.delete(date);
@@ -232,10 +242,11 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
             running.delete(day.date);
             if (day.status === 'succeeded') {
               succeeded += 1;
+              tallyRangeDay(dataset, day);
               months.add(monthOf(day.date));
             } else launch(day.date);
           }
-          for (const [workflowId, heldDates] of held) attachRange(workflowId, heldDates);
+          for (const [workflowId, heldDates] of held) attachRange(dataset, workflowId, heldDates);
         },
         () => {
           for (const date of dates) {
@@ -247,21 +258,34 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       .finally(() => void (runsInFlight -= 1));
   };
 
+  /** A day a range ran to success, counted with the rows its range gave (ranges before they gave them: none). */
+  const tallyRangeDay = (dataset: string, day: RangeDayOutcome) => {
+    if (day.rows)
+      rows = tallyDay(rows, {
+        dataset,
+        date: day.date,
+        rows: day.rows,
+        ...(day.rejectsKey ? { rejectsKey: day.rejectsKey } : {}),
+      });
+  };
+
   /**
    * Days another range held running when this one started: their outcome is that range's, as a
    * per-day backfill takes a day in flight elsewhere; a day it did not run to success runs per day.
    */
-  const attachRange = (workflowId: string, dates: readonly string[]) => {
+  const attachRange = (dataset: string, workflowId: string, dates: readonly string[]) => {
     const ended = patched(RANGES_WAITED_IN_WORKFLOW)
       ? rangeOutcomeWhenEnded(workflowId, dates)
       : attach.waitForRange({ workflowId, dates });
     void ended.then(
       (days) => {
-        const ok = new Set(days.filter((d) => d.status === 'succeeded').map((d) => d.date));
+        const ok = new Map(days.filter((d) => d.status === 'succeeded').map((d) => [d.date, d]));
         for (const date of dates) {
           running.delete(date);
-          if (ok.has(date)) {
+          const day = ok.get(date);
+          if (day) {
             succeeded += 1;
+            tallyRangeDay(dataset, day);
             months.add(monthOf(date));
           } else launch(date);
         }
@@ -332,8 +356,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     throw error;
   }
   if (pending.length > 0) {
-    const carried: BackfillCarried = { planned, pending, succeeded, failed, skipped };
+    const carried: BackfillCarried = { planned, pending, succeeded, failed, skipped, rows };
     await continueAsNew<typeof backfill>({ ...input, carried });
   }
-  return { planned, succeeded, failed: failed.length, skipped, failedDays: failed };
+  return { planned, succeeded, failed: failed.length, skipped, failedDays: failed, rows };
 }

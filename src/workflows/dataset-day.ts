@@ -132,6 +132,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       processedKeys,
       metricsKey: metrics.metricsKey,
       rows: transformed.rows,
+      rejectsKey: transformed.rejectsKey,
       completeness: metrics.completeness,
       failedChecks: checks.filter((check) => !check.passed),
     };

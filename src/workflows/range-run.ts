@@ -146,6 +146,7 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
         processedKeys: t.processedKeys,
         metricsKey: m.metricsKey,
         rows: t.rows,
+        rejectsKey: t.rejectsKey,
         completeness: m.completeness,
         failedChecks: q.results.filter((check) => !check.passed),
       });
@@ -175,13 +176,21 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
   upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
   if (outputs.length > 0) await reports.buildRangeReports({ days: outputs });
   upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'done' }]);
+  const succeeded = new Map(outputs.map((output) => [output.date, output]));
   const days: RangeDayOutcome[] = input.dates.map((date) => {
     const day = state.get(date);
     const heldBy = elsewhere.get(date);
     if (heldBy !== undefined) return { date, status: 'elsewhere', heldBy };
-    return day?.status === 'succeeded' || !day?.error
-      ? { date, status: 'succeeded' }
-      : { date, status: 'failed', failure: day.error };
+    if (day?.status !== 'succeeded' && day?.error) return { date, status: 'failed', failure: day.error };
+    const output = succeeded.get(date);
+    return output
+      ? {
+          date,
+          status: 'succeeded',
+          rows: output.rows,
+          ...(output.rejectsKey ? { rejectsKey: output.rejectsKey } : {}),
+        }
+      : { date, status: 'succeeded' };
   });
   log.info('range done', {
     dataset,

@@ -69,3 +69,19 @@ export function unbalancedRealtimeExport(day: string): string {
   });
   return `${[header, ...doctored].join('\r\n')}\r\n`;
 }
+
+/** The day's export with the consumption of its 12:00 UTC point unreadable: that row is rejected, the day goes on. */
+export function oneRowRejectedExport(day: string): string {
+  const [header = '', ...rows] = syntheticRealtimeExport(day, day).replace(/\r\n$/, '').split('\r\n');
+  const column = header
+    .replace(/^\uFEFF/, '')
+    .split(';')
+    .indexOf('consommation');
+  const doctored = rows.map((row) => {
+    const fields = row.split(';');
+    if (!/T12:00/.test(row)) return row;
+    fields[column] = 'n/a';
+    return fields.join(';');
+  });
+  return `${[header, ...doctored].join('\r\n')}\r\n`;
+}

@@ -13,7 +13,7 @@ import { PartitionDate } from '../../src/workflow-safe/search-attributes.js';
 import { backfillTaskQueue, workflowIds } from '../../src/workflow-safe/keys.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { outputsOf, recordsOf } from '../support/stored-days.js';
-import { unbalancedRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
+import { oneRowRejectedExport, unbalancedRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const TR = 'eco2mix-national-tr';
@@ -21,6 +21,7 @@ const FROM = '2021-12-01';
 const TO = '2021-12-12';
 const HTML_DAY = '2021-12-20';
 const BLOCKED_DAY = '2021-12-23';
+const REJECTING_DAY = '2021-12-25';
 
 let odre: OdreServer;
 let harness: TestWorkerHarness;
@@ -74,6 +75,22 @@ describe('courant backfill in ranges', () => {
     expect(Object.keys(before.outputs).length).toBeGreaterThan(12 * 5);
     expect(await outputsOf(harness.resources.deps.objects, days)).toEqual(before.outputs);
     expect(await recordsOf(harness.resources.deps.records, FROM, TO)).toEqual(before.records);
+
+    // Both runs say the rows their days' records hold, counted as the days ended.
+    const sum = (pick: (rows: { read: number; written: number; rejected: number }) => number) =>
+      runs.reduce((n, run) => n + (run.rows ? pick(run.rows) : 0), 0);
+    expect(sum((rows) => rows.read)).toBeGreaterThan(12 * 90);
+    const rowsLine = `rows: ${sum((r) => r.read)} read, ${sum((r) => r.written)} written, ${sum((r) => r.rejected)} rejected, over 12 dataset-day(s)\n`;
+    const rejecting = runs
+      .filter((run) => (run.rows?.rejected ?? 0) > 0)
+      .map(
+        (run) =>
+          `  eco2mix ${run.date}: ${run.rows?.read} rows read, ${run.rows?.written} written, ${run.rows?.rejected} rejected (${run.outputs.find((key) => key.endsWith('.rejects.jsonl'))})\n`,
+      );
+    for (const { stdout } of [perDay, ranged]) {
+      expect(stdout).toContain(rowsLine);
+      for (const line of rejecting) expect(stdout).toContain(line);
+    }
   });
 
   it('fails a day at fault alone inside its range, then runs it as daily/{date}; its neighbours succeed', async () => {
@@ -82,6 +99,8 @@ describe('courant backfill in ranges', () => {
         return { status: 200, contentType: 'text/html', body: '<html>maintenance</html>' };
       if (where?.startsWith(whereStartOf(BLOCKED_DAY)))
         return { status: 200, contentType: 'text/csv', body: unbalancedRealtimeExport(BLOCKED_DAY) };
+      if (where?.startsWith(whereStartOf(REJECTING_DAY)))
+        return { status: 200, contentType: 'text/csv', body: oneRowRejectedExport(REJECTING_DAY) };
       return undefined;
     });
     const r = await runCommandLine(
@@ -93,6 +112,13 @@ describe('courant backfill in ranges', () => {
     expect(r.stdout).toMatch(/succeeded\s+8/);
     expect(r.stdout).toMatch(/failed\s+2/);
     expect(r.stderr).toContain('2 of 10 days failed');
+    expect(r.stdout).toMatch(/rows: \d+ read, \d+ written, 1 rejected, over 8 dataset-day\(s\)/);
+    // The day with a rejected row succeeds in its range, and the summary names the file that holds the row.
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `\\n  eco2mix ${REJECTING_DAY}: 96 rows read, 95 written, 1 rejected \\(quarantine/eco2mix/dt=${REJECTING_DAY}/\\S+\\.rejects\\.jsonl\\)\\n`,
+      ),
+    );
 
     const runs = await harness.resources.deps.records.listDayRuns({ from: '2021-12-18', to: '2021-12-27' });
     const failed = runs.filter((d) => d.status === 'failed');

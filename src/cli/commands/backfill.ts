@@ -13,7 +13,7 @@ import { createStorage } from '../../storage/index.js';
 import { connectCommandClient } from '../command-client.js';
 import { dayRanges } from '../backfill-progress.js';
 import { followBackfill } from '../backfill-wait.js';
-import { rowsAfter } from '../rows-summary.js';
+import { rowsText } from '../rows-summary.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 import { parseBackfillIdOption, parseDatasetsOption, parseParallelOption } from '../options.js';
@@ -87,12 +87,8 @@ export function defineBackfillCommand(command: Command, context: () => CommandCo
         const handle = await startBackfill(client, input, id, ctx.config.temporal.taskQueue);
         ctx.out.write(`${handle.workflowId} started: ${mode} days of ${from}..${to}, ${parallel} at a time\n`);
         if (options.wait !== true) return;
-        const { result: summary, text } = await rowsAfter(
-          ctx.config,
-          { from, to, datasets },
-          followBackfill(handle, id, ctx.out),
-        );
-        ctx.out.write(text);
+        const summary = await followBackfill(handle, id, ctx.out);
+        ctx.out.write(rowsText(summary.rows));
         if (summary.failed > 0) throw new PipelineFailedError(`${summary.failed} of ${summary.planned} days failed`);
       } finally {
         await close();

@@ -21,7 +21,7 @@ import { createStorage } from '../../storage/index.js';
 import { connectCommandClient } from '../command-client.js';
 import { dayRanges } from '../backfill-progress.js';
 import { followBackfill } from '../backfill-wait.js';
-import { rowsAfter } from '../rows-summary.js';
+import { rowsText } from '../rows-summary.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 import { parseBackfillIdOption, parseDayOption, parseParallelOption } from '../options.js';
@@ -132,12 +132,8 @@ export function defineImportCommand(command: Command, context: () => CommandCont
         const handle = await startBackfill(client, input, id, ctx.config.temporal.taskQueue);
         ctx.out.write(`${handle.workflowId} started: ${days.length} day(s) of ${from}..${to}, ${parallel} at a time\n`);
         if (options.wait !== true) return;
-        const { result, text } = await rowsAfter(
-          ctx.config,
-          { from, to, datasets: [dataset] },
-          followBackfill(handle, id, ctx.out),
-        );
-        ctx.out.write(text);
+        const result = await followBackfill(handle, id, ctx.out);
+        ctx.out.write(rowsText(result.rows));
         const failedReports = await waitForReports(client, ctx, days);
         ctx.out.write(`imported in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         if (result.failed > 0) throw new PipelineFailedError(`${result.failed} of ${result.planned} days failed`);
