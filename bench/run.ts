@@ -264,6 +264,8 @@ async function main(): Promise<void> {
         backfillDriver: driver,
         perDay: values['per-day'] ?? false,
         ...(smoke ? {} : { profileDir: path.join(profileDir, 'worker') }),
+        // The smoke run times nothing: its days need not wait for the reports of the day before.
+        settleReports: !smoke,
         ...(values['profile-backfill'] ? { backfillProfileDir: path.resolve(values['profile-backfill']) } : {}),
         log,
       });
