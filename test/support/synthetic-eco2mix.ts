@@ -54,34 +54,28 @@ export function whereStartOf(date: string): string {
   return `date_heure >= '${parisDayBounds(date).start.toISOString().replace('.000Z', 'Z')}'`;
 }
 
-/** The day's export with nuclear at zero from 06:00 to 06:45 UTC: production no longer meets consumption. */
-export function unbalancedRealtimeExport(day: string): string {
-  const [header = '', ...rows] = syntheticRealtimeExport(day, day).replace(/\r\n$/, '').split('\r\n');
-  const column = header
+/** The day's export with `column` set to `value` in the rows whose text matches `rows`. */
+function doctoredExport(day: string, column: string, rows: RegExp, value: string): string {
+  const [header = '', ...lines] = syntheticRealtimeExport(day, day).replace(/\r\n$/, '').split('\r\n');
+  const at = header
     .replace(/^\uFEFF/, '')
     .split(';')
-    .indexOf('nucleaire');
-  const doctored = rows.map((row) => {
-    const fields = row.split(';');
-    if (!/T06:[0-4]/.test(row)) return row;
-    fields[column] = '0';
+    .indexOf(column);
+  const doctored = lines.map((line) => {
+    if (!rows.test(line)) return line;
+    const fields = line.split(';');
+    fields[at] = value;
     return fields.join(';');
   });
   return `${[header, ...doctored].join('\r\n')}\r\n`;
 }
 
+/** The day's export with nuclear at zero from 06:00 to 06:45 UTC: production no longer meets consumption. */
+export function unbalancedRealtimeExport(day: string): string {
+  return doctoredExport(day, 'nucleaire', /T06:[0-4]/, '0');
+}
+
 /** The day's export with the consumption of its 12:00 UTC point unreadable: that row is rejected, the day goes on. */
 export function oneRowRejectedExport(day: string): string {
-  const [header = '', ...rows] = syntheticRealtimeExport(day, day).replace(/\r\n$/, '').split('\r\n');
-  const column = header
-    .replace(/^\uFEFF/, '')
-    .split(';')
-    .indexOf('consommation');
-  const doctored = rows.map((row) => {
-    const fields = row.split(';');
-    if (!/T12:00/.test(row)) return row;
-    fields[column] = 'n/a';
-    return fields.join(';');
-  });
-  return `${[header, ...doctored].join('\r\n')}\r\n`;
+  return doctoredExport(day, 'consommation', /T12:00/, 'n/a');
 }
