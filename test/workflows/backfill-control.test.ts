@@ -72,7 +72,13 @@ async function cancelInFlight(days: readonly [string, string], perDay: boolean) 
 describe('a running backfill', () => {
   it('continues as new every daysPerRun days and still finishes every day once', async () => {
     const handle = await start({ from: '2021-01-01', to: '2021-01-12', mode: 'all', parallel: 3, daysPerRun: 5 });
-    expect(await handle.result()).toMatchObject({ planned: 12, succeeded: 12, failed: 0 });
+    // The rows of every day, counted across the three runs.
+    expect(await handle.result()).toMatchObject({
+      planned: 12,
+      succeeded: 12,
+      failed: 0,
+      rows: { days: 12, read: 12 * 96, written: 12 * 96, rejected: 0, rejecting: [], moreRejecting: 0 },
+    });
     // Visibility records are written after the runs close: read them until the last one shows.
     const statuses = async () => {
       const runs: string[] = [];
