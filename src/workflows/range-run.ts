@@ -191,6 +191,9 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
     });
   }
   if (patched(RANGE_REPORTS_IN_TASK)) {
+    // Shown when the task is sent: with `done` for a short range; sooner for a long range's reports,
+    // as local activities past 80 % of the task's timeout complete the task and ask for another.
+    upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
     // Both at once, then the first failure: neither is left running when the range fails.
     const ended = await Promise.allSettled([
       finish(),
