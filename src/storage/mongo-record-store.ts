@@ -319,6 +319,11 @@ export class MongoRecordStore implements RecordStore {
         replaceOne: { filter: { _id: dayKey(run.dataset, run.date) }, replacement: { ...run }, upsert: true },
       })),
     );
+    await this.writeStatuses(runs);
+  }
+
+  /** The status documents of `runs`, each replaced from its record as given, in bulk writes. */
+  private async writeStatuses(runs: readonly DayRun[]): Promise<void> {
     await this.writeAll(
       this.dayStatuses,
       runs.map((run) => {
@@ -331,14 +336,7 @@ export class MongoRecordStore implements RecordStore {
   async openDayRuns(runs: readonly DayRun[], read?: ReadonlyMap<string, DayRun>): Promise<string[]> {
     if (runs.length === 0) return [];
     const held = this.onFerretDb ? await this.openDayRunsReadFirst(runs, read) : await this.openDayRunsAtOnce(runs);
-    const taken = runs.filter((run) => !held.has(run.date));
-    await this.writeAll(
-      this.dayStatuses,
-      taken.map((run) => {
-        const { _id, ...status } = statusDocument(run);
-        return { replaceOne: { filter: { _id }, replacement: status, upsert: true } };
-      }),
-    );
+    await this.writeStatuses(runs.filter((run) => !held.has(run.date)));
     return runs.filter((run) => held.has(run.date)).map((run) => run.date);
   }
 
