@@ -102,6 +102,11 @@ function lookupKeys(query: DayRunQuery): string[] | null {
   return datesInRange(query.from, query.to).flatMap((date) => ordered.map((dataset) => dayKey(dataset, date)));
 }
 
+/** A read of one dataset over few enough days to be read key by key: where most keys have a record. */
+function isShortRead(query: DayRunQuery): boolean {
+  return query.datasets?.length === 1 && lookupKeys(query) !== null;
+}
+
 function rangeFilter(query: DayRunQuery): Document {
   const filter: Document = { date: { $gte: query.from, $lte: query.to } };
   if (query.datasets) filter.dataset = { $in: [...query.datasets] };
@@ -394,8 +399,26 @@ export class MongoRecordStore implements RecordStore {
     return doc ? dayRunSchema.parse(doc) : null;
   }
 
+  /**
+   * On FerretDB, unless the query is a few days of one dataset (read key by key), the days are
+   * found in the status documents first and only their records read, by `_id`: a range read there
+   * decodes every record of the collection (2.2 s for a year of one dataset among 3 650 records,
+   * against 0.6 s so), and a day with no record costs a lookup of its own.
+   */
   async listDayRuns(query: DayRunQuery): Promise<DayRun[]> {
-    return (await this.findDays(this.dayRuns, query)).map((doc) => dayRunSchema.parse(doc));
+    const found =
+      this.onFerretDb && !isShortRead(query) && (await this.statusesFilledIn())
+        ? await this.recordsOfStatuses(query)
+        : await this.findDays(this.dayRuns, query);
+    return found.map((doc) => dayRunSchema.parse(doc));
+  }
+
+  /** The records of the status documents of `query`, in their order; one written meanwhile without its status yet is left out. */
+  private async recordsOfStatuses(query: DayRunQuery): Promise<Document[]> {
+    const keys = (await this.findDays(this.dayStatuses, query, { _id: 1 })).map((status) => String(status._id));
+    const limit = pLimit(ID_LOOKUP_CONCURRENCY);
+    const records = await Promise.all(keys.map((_id) => limit(() => this.dayRuns.findOne({ _id }))));
+    return records.filter((doc): doc is Keyed => doc !== null);
   }
 
   /**

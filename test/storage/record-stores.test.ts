@@ -102,7 +102,12 @@ describe('MongoRecordStore on records older than the status documents', () => {
       // Before the start that fills them in: read from the day records.
       expect(await store.listDayStatuses(range)).toEqual(filledIn);
       expect(await store.listDayStatuses({ ...range, from: '2018-01-01' })).toEqual(filledIn);
+      const bothDatasets = { ...range, datasets: ['eco2mix', 'zeta'] };
+      const statusesOf = (runs: readonly DayRun[]) => runs.map((run) => run.status);
+      expect(statusesOf(await store.listDayRuns(bothDatasets))).toEqual(['succeeded', 'failed']);
       await store.ensureSchema();
+      // The records of several datasets are found through their statuses now, on FerretDB.
+      expect(statusesOf(await store.listDayRuns(bothDatasets))).toEqual(['succeeded', 'failed']);
       await client.db().collection('courant_day_runs').deleteMany({});
       // Read from the status documents now: the records just removed still show.
       expect(await store.listDayStatuses(range)).toEqual(filledIn);
