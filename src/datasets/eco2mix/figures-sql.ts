@@ -144,12 +144,24 @@ function daysOfPointsSql(): string {
   FROM points p JOIN steps s USING (day) GROUP BY p.day, s.step`;
 }
 
-/** The tables `day_files`, `points` and `days` of the given days, for the roll-ups to read. */
-function daysSql(days: readonly DayPartition[]): string {
-  return `
-CREATE OR REPLACE TEMP TABLE day_files AS ${dayFilesSql(days)};
-CREATE OR REPLACE TEMP TABLE points AS ${pointsSql(days)};
-CREATE OR REPLACE TEMP TABLE days AS ${daysOfPointsSql()};`;
+/**
+ * Days whose points are summed in one statement. Each ordered sum keeps a buffer per day and
+ * column: a year at once (366 days) needed more than DuckDB's 128 MB (a year of ten years' real
+ * days, bench/RESULTS.md), a month about a tenth of that. A day's row depends on its own points only.
+ */
+const DAYS_SUMMED_AT_ONCE = 31;
+
+/** The table `days` of the given days (through `day_files` and `points`, per group of days), for the roll-ups to read. */
+function daysSql(days: readonly DayPartition[]): string[] {
+  const statements: string[] = [];
+  for (let start = 0; start < days.length; start += DAYS_SUMMED_AT_ONCE) {
+    const group = days.slice(start, start + DAYS_SUMMED_AT_ONCE);
+    statements.push(`
+CREATE OR REPLACE TEMP TABLE day_files AS ${dayFilesSql(group)};
+CREATE OR REPLACE TEMP TABLE points AS ${pointsSql(group)};
+${start === 0 ? 'CREATE OR REPLACE TEMP TABLE days AS' : 'INSERT INTO days'} ${daysOfPointsSql()};`);
+  }
+  return statements;
 }
 
 /** Days grouped by `key` (all together without one): energies and counts summed, peak and minimum the extreme day's (first on ties). */
@@ -173,13 +185,14 @@ export async function periodFigures(
 ): Promise<PeriodFigures> {
   if (days.length === 0) return { byDay: new Map(), byMonth: new Map(), total: null };
   try {
-    await connection.run(daysSql(days));
-    const read = async (key: string | null) =>
-      (await connection.runAndReadAll(rollupSql(key))).getRowObjectsJson() as unknown as Row[];
+    for (const statement of daysSql(days)) await connection.run(statement);
+    const rowsOf = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as Row[];
+    const read = (key: string | null) => rowsOf(rollupSql(key));
     const keyed = (rows: Row[]) => new Map(rows.map((row) => [String(row.key), figuresOf(row)]));
     const [total] = await read(null);
     return {
-      byDay: keyed(await read('day')),
+      // A day's row is its figures as they are (see DAY_ROW): no roll-up, no buffer per day.
+      byDay: keyed(await rowsOf(`SELECT ${DAY_ROW} FROM days ORDER BY day`)),
       byMonth: keyed(await read('substr(day, 1, 7)')),
       total: total && num(total, 'days') ? figuresOf(total) : null,
     };
