@@ -2,6 +2,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import pLimit from 'p-limit';
 import { BadDataError, ErrorType } from '../workflow-safe/errors.js';
 import { badDataFailure } from './failures.js';
 import { rebuildDailyReport, ReportUnavailableError } from '../reports/daily-rebuild.js';
@@ -23,7 +24,18 @@ function checkedPeriod(name: string): ReportPeriod {
   return period;
 }
 
+/**
+ * Month builds a worker runs at once. A backfill that ends asks for all its months at once (ten
+ * years: 120), and side by side they took the worker past 1 GB; two at a time keep it under 800 MB
+ * and the two cores busy (bench/RESULTS.md). Years and the index, a dozen at most, wait for none:
+ * a build's duration sets how long its next one waits (periodReport's cooldown), so a year held
+ * behind a queue of months would hold its own rebuild back as long.
+ */
+const MONTH_BUILDS_AT_ONCE = 2;
+
 export function createPeriodReportActivities(deps: ActivityDeps, temporal: Client) {
+  const monthBuilds = pLimit(MONTH_BUILDS_AT_ONCE);
+
   /** Asks `report/{period}` for a rebuild, starting it if needed, on this activity's task queue. Idempotent enough: a second request costs one more build at most. */
   async function requestReport(input: ReportPeriodInput): Promise<void> {
     await requestPeriodReport(temporal, checkedPeriod(input.period), Context.current().info.taskQueue);
@@ -32,7 +44,8 @@ export function createPeriodReportActivities(deps: ActivityDeps, temporal: Clien
   /**
    * Builds the report of a period from what is stored: a day from its records (ReportUnavailable
    * when nothing ran or a dataset still runs), a month or year from its days' Parquet partitions,
-   * the index from every record. Overwrites; returns the keys written.
+   * the index from every record. Overwrites; returns the keys written. A month waits its turn
+   * behind the months the worker is building (MONTH_BUILDS_AT_ONCE).
    */
   async function buildReport(input: ReportPeriodInput): Promise<string[]> {
     const period = checkedPeriod(input.period);
@@ -41,8 +54,9 @@ export function createPeriodReportActivities(deps: ActivityDeps, temporal: Clien
         case 'day':
           return await rebuildDailyReport(deps, period.name);
         case 'month':
+          return (await monthBuilds(() => writePeriodReport(deps, 'month', period.name))).keys;
         case 'year':
-          return (await writePeriodReport(deps, period.kind, period.name)).keys;
+          return (await writePeriodReport(deps, 'year', period.name)).keys;
         case 'index':
           return [await writeReportIndex(deps)];
       }
