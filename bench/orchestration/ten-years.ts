@@ -2,7 +2,9 @@
  * Ten years of eCO2mix days (3 650, 2012–2021, the loopback source) through the `backfill`
  * workflow at `courant backfill`'s defaults (parallel 4, ranges of DAYS_PER_RANGE), after one day
  * end to end as a warm-up: its wall time, the CPU-ms a day of the worker, the dev server and the
- * document store, and the worker's peak RSS. The goal: ≤ 90 s, worker peak ≤ 800 MB.
+ * document store, and the worker's peak RSS; then how long its months', years' and index's reports,
+ * asked for once its days are done, take to be built after it (the peak includes them). The goal:
+ * ≤ 90 s, worker peak ≤ 800 MB.
  * Usage: node --import tsx bench/orchestration/ten-years.ts [--per-day] [--parallel N] [--days-per-run K] [--profile DIR] [--worker-flags="FLAGS"]
  * (--per-day: every day as daily/{date}; --days-per-run: ranges of K days; --profile: the backfill's
  * worker under --cpu-prof; --worker-flags: Node's flags for the worker, space-separated, e.g. V8's heap sizes).
@@ -63,7 +65,13 @@ try {
       `${workerFlags.length > 0 ? `, worker under ${workerFlags.join(' ')}` : ''}: ` +
       `${seconds(run.seconds)} (${num(run.days / run.seconds)} days/s), ${int(run.succeeded)} succeeded; ` +
       `CPU ms a day worker ${perDay(run.cpuSeconds.worker)} / Temporal ${perDay(run.cpuSeconds.temporal)} / ` +
-      `document store ${perDay(run.cpuSeconds.documentStore)}; worker peak ${int(peakMb)} MB; ` +
+      `document store ${perDay(run.cpuSeconds.documentStore)}; ` +
+      (run.reports
+        ? `its months', years' and index's reports built ${seconds(run.reports.seconds)} later (CPU s worker ` +
+          `${num(run.reports.cpuSeconds.worker)} / Temporal ${num(run.reports.cpuSeconds.temporal)} / document store ` +
+          `${num(run.reports.cpuSeconds.documentStore)}); `
+        : '') +
+      `worker peak ${int(peakMb)} MB, reports included; ` +
       `goal ≤ ${GOAL_SECONDS} s and ≤ ${GOAL_PEAK_MB} MB: ${met ? 'met' : 'not met'}\n`,
   );
 } finally {

@@ -43,6 +43,10 @@ export interface BackfillCarried {
   readonly skipped?: number;
   /** Absent in runs carried before backfills counted rows: counting starts again. */
   readonly rows?: RowsTally;
+  /** Months of ended days whose reports are still to be asked for (absent: none). */
+  readonly months?: readonly string[];
+  /** When the backfill last asked for reports, or started (workflow time, ms); absent before patch `backfill-reports-after-days`. */
+  readonly reportsAskedAt?: number;
 }
 
 export interface BackfillProgress {

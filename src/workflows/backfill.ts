@@ -76,6 +76,18 @@ async function rangeOutcomeWhenEnded(workflowId: string, dates: readonly string[
   }
 }
 
+/**
+ * Patch: before continuing as new, a backfill asks for its months' reports only if it last asked
+ * {@link REPORTS_ASKED_EVERY_MS} ago or more, and otherwise carries the months to its next run; it
+ * asks for all of them when it ends (runs started before: it asked at every continue-as-new). Days
+ * first: a backfill shorter than that builds each of its months, years and the index once, after
+ * its days, instead of rebuilding them beside its days every 1 000 days.
+ */
+export const REPORTS_AFTER_DAYS = 'backfill-reports-after-days';
+
+/** A long backfill's months show their reports at least this often while it runs. */
+const REPORTS_ASKED_EVERY_MS = 5 * 60_000;
+
 /** Consecutive days in one ranged run by default (`--days-per-run`): bench/RESULTS.md, "Ranged runs". */
 export const DAYS_PER_RANGE = 16;
 
@@ -103,8 +115,8 @@ async function transformImportDays(importRef: ImportRef, dates: string[]): Promi
  * the days in flight. In `missing` and `failed` modes each day is re-checked just before it starts:
  * a day another run finished since the plan is skipped and counted (`skipped`), a day running
  * elsewhere is attached to, so overlapping backfills run each day once. The month reports of its days are
- * asked for once per batch (before continuing as new, at the end, and when cancelled) rather than
- * by each day. An import first transforms the days of each run in ranges of many days. A backfill of
+ * asked for once, after them, rather than by each day: when it ends or is cancelled, and before
+ * continuing as new once five minutes have passed since it last asked. An import first transforms the days of each run in ranges of many days. A backfill of
  * one dataset that runs in ranges (patch `backfill-ranged-runs`, unless `perDay`) runs its consecutive
  * planned days `rangeDays` at a time as `range/{dataset}/{from}..{to}` (`rangeRun`), `parallel` runs in
  * flight, and each day a range failed through `daily/{date}`; a day a range left to another range
@@ -130,7 +142,9 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   let preparing: number | undefined;
   let startedThisRun = 0;
   /** Months of the days that ended since their reports were last asked for. */
-  const months = new Set<string>();
+  const months = new Set<string>(input.carried?.months ?? []);
+  /** When this backfill last asked for reports, or started (workflow time, ms). */
+  let reportsAskedAt = input.carried?.reportsAskedAt ?? Date.now();
 
   // Handlers first: a query may arrive while the plan is being read.
   setHandler(progressQuery, () => ({
@@ -169,11 +183,14 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   const taskQueue = backfillTaskQueue(workflowInfo().taskQueue);
   // Each month's report is asked for once per batch of days, not once per day.
   const requestMonthReports = async () => {
+    reportsAskedAt = Date.now();
     if (months.size === 0) return;
     const periods = [...months].sort();
     months.clear();
     await local.requestReports({ periods });
   };
+  /** Before continuing as new: ask now, or leave the months to a later run (patch `backfill-reports-after-days`). */
+  const reportsDue = () => !patched(REPORTS_AFTER_DAYS) || Date.now() - reportsAskedAt >= REPORTS_ASKED_EVERY_MS;
   const launch = (date: string) => {
     running.add(date);
     startedThisRun += 1;
@@ -343,7 +360,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       for (const date of recheck ? (await stillPlanned(next)).run : next) launch(date);
     }
     await condition(() => running.size === 0);
-    await requestMonthReports();
+    if (pending.length === 0 || reportsDue()) await requestMonthReports();
   } catch (error) {
     // Cancelled: the days in flight were asked to cancel with this scope; wait until they have,
     // then ask for the reports of the months whose days ended.
@@ -356,7 +373,16 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     throw error;
   }
   if (pending.length > 0) {
-    const carried: BackfillCarried = { planned, pending, succeeded, failed, skipped, rows };
+    const carried: BackfillCarried = {
+      planned,
+      pending,
+      succeeded,
+      failed,
+      skipped,
+      rows,
+      ...(months.size > 0 ? { months: [...months].sort() } : {}),
+      reportsAskedAt,
+    };
     await continueAsNew<typeof backfill>({ ...input, carried });
   }
   return { planned, succeeded, failed: failed.length, skipped, failedDays: failed, rows };

@@ -1,6 +1,7 @@
 /** Controlling a running backfill on the real dev server: continue-as-new, pause/resume, cancel. */
 import { WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { temporal } from '@temporalio/proto';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,16 @@ afterAll(async () => {
 
 const start = (input: Parameters<typeof startBackfill>[1]) =>
   startBackfill(harness.client, input, uniqueName('bf'), harness.config.temporal.taskQueue);
+
+/** The activity type of each local activity a history recorded, in order. */
+function localActivityTypes(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).flatMap((event) => {
+    const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+    if (!data) return [];
+    const marker: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
+    return marker && typeof marker === 'object' && 'activity_type' in marker ? [String(marker.activity_type)] : [];
+  });
+}
 
 /**
  * The backfill's history once it waits on nothing but a signal: no day running, no workflow task,
@@ -80,19 +91,25 @@ describe('a running backfill', () => {
       rows: { days: 12, read: 12 * 96, written: 12 * 96, rejected: 0, rejecting: [], moreRejecting: 0 },
     });
     // Visibility records are written after the runs close: read them until the last one shows.
-    const statuses = async () => {
-      const runs: string[] = [];
+    const listed = async () => {
+      const runs: Array<{ runId: string; status: string }> = [];
       for await (const w of harness.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` }))
-        runs.push(w.status.name);
+        runs.push({ runId: w.runId, status: w.status.name });
       return runs;
     };
-    let runs = await statuses();
-    for (let tries = 0; tries < 50 && runs.filter((s) => s !== 'RUNNING').length < 3; tries += 1) {
+    let runs = await listed();
+    for (let tries = 0; tries < 50 && runs.filter((r) => r.status !== 'RUNNING').length < 3; tries += 1) {
       await sleep(200);
-      runs = await statuses();
+      runs = await listed();
     }
-    expect(runs.filter((s) => s === 'CONTINUED_AS_NEW')).toHaveLength(2);
-    expect(runs.filter((s) => s === 'COMPLETED')).toHaveLength(1);
+    expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW')).toHaveLength(2);
+    expect(runs.filter((r) => r.status === 'COMPLETED')).toHaveLength(1);
+    // Reports after the days: the runs that continued as new carried their month; the last asked once.
+    for (const run of runs) {
+      const history = await harness.client.workflow.getHandle(handle.workflowId, run.runId).fetchHistory();
+      const asked = localActivityTypes(history).filter((type) => type === 'requestReports');
+      expect(asked).toHaveLength(run.status === 'COMPLETED' ? 1 : 0);
+    }
     if (process.env.RECORD_HISTORIES === '1') {
       const first = harness.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
       await writeFile('test/replay/histories/backfill-continue-as-new.json', historyToJSON(await first.fetchHistory()));
