@@ -16,9 +16,53 @@ export function escapeHtml(text: string): string {
 
 const formats = new Map<number, Intl.NumberFormat>();
 
-/** `1,657,710.8`: grouped thousands, at most `digits` decimals; `–` for null. */
+/** `1234567` → `1,234,567`. */
+function groupThousands(integer: string): string {
+  let grouped = integer.slice(0, ((integer.length - 1) % 3) + 1);
+  for (let at = grouped.length; at < integer.length; at += 3) grouped += `,${integer.slice(at, at + 3)}`;
+  return grouped;
+}
+
+/**
+ * What Intl's en-GB format writes for `value` with at most `digits` decimals, without asking it:
+ * ICU rounds the shortest decimal text of a double (`String(value)`), half away from zero, and
+ * keeps the sign of a value rounded to 0. Null for what it leaves to Intl: text with an exponent,
+ * -0, and digits Intl would refuse.
+ */
+function plainDecimal(value: number, digits: number): string | null {
+  const text = String(value);
+  if (text.includes('e') || Object.is(value, -0) || !Number.isInteger(digits) || digits < 0 || digits > 20) {
+    return null;
+  }
+  const sign = value < 0 ? '-' : '';
+  const unsigned = sign ? text.slice(1) : text;
+  const dot = unsigned.indexOf('.');
+  if (dot < 0) return sign + groupThousands(unsigned);
+  const decimals = unsigned.length - dot - 1;
+  if (decimals <= digits) return sign + groupThousands(unsigned.slice(0, dot)) + unsigned.slice(dot);
+  let kept = unsigned.slice(0, dot) + unsigned.slice(dot + 1, dot + 1 + digits);
+  if (unsigned.charCodeAt(dot + 1 + digits) >= 53 /* '5' */) kept = incremented(kept);
+  const integer = kept.slice(0, kept.length - digits);
+  const fraction = kept.slice(kept.length - digits).replace(/0+$/, '');
+  return sign + groupThousands(integer) + (fraction ? `.${fraction}` : '');
+}
+
+/** A string of decimal digits plus one: `199` → `200`, `99` → `100`. */
+function incremented(digitText: string): string {
+  let at = digitText.length - 1;
+  while (at >= 0 && digitText[at] === '9') at -= 1;
+  if (at < 0) return `1${'0'.repeat(digitText.length)}`;
+  return digitText.slice(0, at) + String(Number(digitText[at]) + 1) + '0'.repeat(digitText.length - at - 1);
+}
+
+/**
+ * `1,657,710.8`: grouped thousands, at most `digits` decimals (as Intl's en-GB format writes
+ * them); `–` for null. The text holds digits, `,`, `.`, `-` and `–` only: safe in HTML as it is.
+ */
 export function formatNumber(value: number | null | undefined, digits = 0): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const plain = plainDecimal(value, digits);
+  if (plain !== null) return plain;
   let format = formats.get(digits);
   if (!format) {
     format = new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
@@ -43,7 +87,7 @@ const parisOffset = new Intl.DateTimeFormat('en-GB', { timeZone: PARTITION_TIMEZ
 /** Intl's name of each offset met (`GMT+1`, `GMT+2`), by offset in ms. */
 const offsetNames = new Map<number, string>();
 
-const twoDigits = (n: number) => String(n).padStart(2, '0');
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /**
  * `14:15` in Paris for an instant (ms or ISO): the instant moved by the Paris offset of its hour
@@ -52,7 +96,12 @@ const twoDigits = (n: number) => String(n).padStart(2, '0');
  */
 export function parisClock(instant: number | string): string {
   const ms = new Date(instant).getTime();
-  const local = new Date(ms + parisOffsetMs(ms));
+  return clockAt(ms, parisOffsetMs(ms));
+}
+
+/** `14:15`: the UTC clock of an instant (ms) moved by `offsetMs`. */
+function clockAt(ms: number, offsetMs: number): string {
+  const local = new Date(ms + offsetMs);
   return `${twoDigits(local.getUTCHours())}:${twoDigits(local.getUTCMinutes())}`;
 }
 
@@ -65,7 +114,7 @@ export function parisClockWithOffset(instant: number | string): string {
     name = parisOffset.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
     offsetNames.set(offset, name);
   }
-  return `${parisClock(ms)} (${name})`;
+  return `${clockAt(ms, offset)} (${name})`;
 }
 
 const longDate = new Intl.DateTimeFormat('en-GB', {

@@ -4,7 +4,9 @@
  * dots for marks) with `data-series` and `data-points` (its points with a value); a transparent
  * column per instant carries a `<title>` with every series' value, shown on hover or tap.
  */
-import { escapeHtml, formatNumber, parisClock, parisClockWithOffset } from '../format.js';
+import { escapeHtml, formatNumber, parisClock } from '../format.js';
+import { fixed } from './fixed.js';
+import { hoverColumns, valueLines } from './hover-columns.js';
 import {
   categoryAxisSvg,
   emptyFigure,
@@ -55,42 +57,30 @@ function hourTicks(options: TimeChartOptions): Array<{ x: number; label: string 
 const MAX_JOINED_GAP_MS = 60 * 60_000;
 
 /**
- * `M x y L x y …` through the points with a value, skipping instants without one (consolidated
- * days carry consumption on the half-hours only), restarting after a hole of more than an hour.
+ * `M x y L x y …` through the instants with a y (`ys`, written), skipping those without one
+ * (consolidated days carry consumption on the half-hours only), restarting after a hole of more
+ * than an hour.
  */
-function linePath(
-  points: ReadonlyArray<{ readonly at: number; readonly x: number; readonly y: number } | null>,
-): string {
+function linePath(instants: readonly number[], xs: readonly string[], ys: ReadonlyArray<string | null>): string {
   let path = '';
   let last: number | null = null;
-  for (const point of points) {
-    if (point === null) continue;
-    const joined = last !== null && point.at - last <= MAX_JOINED_GAP_MS;
-    path += `${joined ? 'L' : 'M'}${point.x.toFixed(1)} ${point.y.toFixed(1)}`;
-    last = point.at;
+  for (const [i, at] of instants.entries()) {
+    const y = ys[i];
+    if (y === null || y === undefined) continue;
+    path += `${last !== null && at - last <= MAX_JOINED_GAP_MS ? 'L' : 'M'}${xs[i]} ${y}`;
+    last = at;
   }
   return path;
 }
 
-function hoverColumns(options: TimeChartOptions, lines: (i: number) => string[]): string {
-  const { instants } = options;
-  const columns = instants.map((instant, i) => {
-    const left = i === 0 ? PLOT.left : (xOf(options, instant) + xOf(options, instants[i - 1] ?? instant)) / 2;
-    const next = instants[i + 1];
-    const right = next === undefined ? PLOT.right : (xOf(options, instant) + xOf(options, next)) / 2;
-    const title = [parisClockWithOffset(instant), ...lines(i)].join('\n');
-    return `<rect class="hover" x="${left.toFixed(1)}" y="${PLOT.top}" width="${Math.max(0, right - left).toFixed(2)}" height="${PLOT.bottom - PLOT.top}"><title>${escapeHtml(title)}</title></rect>`;
-  });
-  return `<g class="hover-columns">${columns.join('')}</g>`;
-}
-
 function countValues(values: ReadonlyArray<number | null>): number {
-  return values.filter((v) => v !== null).length;
+  let count = 0;
+  for (const value of values) if (value !== null) count += 1;
+  return count;
 }
 
-function valueLine(series: TimeSeries, i: number, options: TimeChartOptions): string {
-  const value = series.values[i] ?? null;
-  return `${series.label}: ${value === null ? '–' : `${formatNumber(value, options.digits ?? 0)} ${options.unit}`}`;
+function seriesAttributes(series: TimeSeries): string {
+  return `style="--c:${escapeHtml(series.colour)}" data-series="${escapeHtml(series.id)}" data-points="${countValues(series.values)}"`;
 }
 
 /** Lines, one per series (dots for a `points` series); gaps where a series has no value. */
@@ -98,23 +88,25 @@ export function timeLineChart(options: TimeChartOptions): string {
   const all = options.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   if (all.length === 0) return emptyFigure(options, 'No values for this chart on this day.');
   const axis = valueAxis(all, { includeZero: options.includeZero ?? false });
+  const xs = options.instants.map((instant) => xOf(options, instant));
+  const xTexts = xs.map((x) => fixed(x, 1));
   const paths = options.series.map((series) => {
-    const points = options.instants.map((instant, i) => {
+    const ys = options.instants.map((_, i) => {
       const value = series.values[i] ?? null;
-      return value === null ? null : { at: instant, x: xOf(options, instant), y: axis.y(value) };
+      return value === null ? null : fixed(axis.y(value), 1);
     });
-    const attributes = `style="--c:${escapeHtml(series.colour)}" data-series="${escapeHtml(series.id)}" data-points="${countValues(series.values)}"`;
     if (series.points) {
-      const dots = points.flatMap((p) => (p ? [`<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="4"/>`] : []));
-      return `<g class="points" ${attributes}>${dots.join('')}</g>`;
+      const dots = ys.map((y, i) => (y === null ? '' : `<circle cx="${xTexts[i]}" cy="${y}" r="4"/>`));
+      return `<g class="points" ${seriesAttributes(series)}>${dots.join('')}</g>`;
     }
-    return `<path class="line${series.dashed ? ' dashed' : ''}" d="${linePath(points)}" ${attributes}/>`;
+    const path = linePath(options.instants, xTexts, ys);
+    return `<path class="line${series.dashed ? ' dashed' : ''}" d="${path}" ${seriesAttributes(series)}/>`;
   });
   const body =
     valueAxisSvg(axis, options.unit) +
     categoryAxisSvg(hourTicks(options)) +
     paths.join('') +
-    hoverColumns(options, (i) => options.series.map((s) => valueLine(s, i, options)));
+    hoverColumns(options.instants, xs, valueLines(options.series, options));
   return figure({ ...options, legend: options.series }, body);
 }
 
@@ -125,26 +117,31 @@ export function timeStackedChart(options: TimeChartOptions): string {
     return emptyFigure(options, 'No values for this chart on this day.');
   }
   const axis = valueAxis(totals);
+  const xs = options.instants.map((instant) => xOf(options, instant));
+  const xTexts = xs.map((x) => fixed(x, 1));
+  // Each area's lower edge is the upper edge of the one below it: its y texts are reused.
   const base = options.instants.map(() => 0);
+  let lowerYs = base.map((low) => fixed(axis.y(low), 1));
   const areas = options.series.map((series) => {
-    const lower = [...base];
-    const upper = lower.map((low, i) => low + Math.max(0, series.values[i] ?? 0));
-    upper.forEach((value, i) => (base[i] = value));
-    const xs = options.instants.map((instant) => xOf(options, instant).toFixed(1));
-    const top = upper.map((value, i) => `${i === 0 ? 'M' : 'L'}${xs[i]} ${axis.y(value).toFixed(1)}`).join('');
-    const bottom = lower
-      .map((value, i) => `L${xs[i]} ${axis.y(value).toFixed(1)}`)
-      .reverse()
-      .join('');
-    return `<path class="area" d="${top}${bottom}Z" style="--c:${escapeHtml(series.colour)}" data-series="${escapeHtml(series.id)}" data-points="${countValues(series.values)}"/>`;
+    const upperYs = base.map((low, i) => {
+      const high = low + Math.max(0, series.values[i] ?? 0);
+      base[i] = high;
+      return fixed(axis.y(high), 1);
+    });
+    const top = upperYs.map((y, i) => `${i === 0 ? 'M' : 'L'}${xTexts[i]} ${y}`).join('');
+    let bottom = '';
+    for (let i = lowerYs.length - 1; i >= 0; i -= 1) bottom += `L${xTexts[i]} ${lowerYs[i]}`;
+    lowerYs = upperYs;
+    return `<path class="area" d="${top}${bottom}Z" ${seriesAttributes(series)}/>`;
   });
+  const legend = [...options.series].reverse();
+  const lines = valueLines(legend, options);
+  const total = ` ${escapeHtml(options.unit)}`;
+  const digits = options.digits ?? 0;
   const body =
     valueAxisSvg(axis, options.unit) +
     categoryAxisSvg(hourTicks(options)) +
     areas.join('') +
-    hoverColumns(options, (i) => [
-      ...[...options.series].reverse().map((s) => valueLine(s, i, options)),
-      `Total: ${formatNumber(totals[i] ?? 0, options.digits ?? 0)} ${options.unit}`,
-    ]);
-  return figure({ ...options, legend: [...options.series].reverse() }, body);
+    hoverColumns(options.instants, xs, (i) => `${lines(i)}\nTotal: ${formatNumber(totals[i] ?? 0, digits)}${total}`);
+  return figure({ ...options, legend }, body);
 }
