@@ -10,10 +10,23 @@ import path from 'node:path';
 const codeOf = (error: unknown): unknown =>
   error instanceof Error && 'code' in error ? (error as { code: unknown }).code : undefined;
 
-/** The directory and every missing parent, created one level at a time. */
+/**
+ * The directory and every missing parent, created one level at a time. The directory itself is
+ * made first, in one call, as when a day's folder is written to for the first time beside the
+ * folders of other days; only a missing parent sends it up the path.
+ */
 export async function makeDirectory(dir: string): Promise<void> {
+  const target = path.resolve(dir);
+  const made = await mkdir(target).then(
+    () => true,
+    (error: unknown) => {
+      if (codeOf(error) === 'ENOENT' || codeOf(error) === 'EEXIST') return false;
+      throw error;
+    },
+  );
+  if (made) return;
   const missing: string[] = [];
-  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+  for (let at = target; ; at = path.dirname(at)) {
     const found = await stat(at).catch((error: unknown) => {
       if (codeOf(error) === 'ENOENT') return null;
       throw error;

@@ -4,7 +4,8 @@
  * section, computed over its Parquet tables (and anomalies, when it asks for them) copied to
  * scratch space.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ANOMALIES_TABLE } from '../datasets/report-contract.js';
 import type { ReportSection } from '../datasets/report-views.js';
@@ -46,7 +47,8 @@ async function daySection(deps: ReportDeps, date: string, outcome: DayOutcome, m
   const { module, config } = deps.datasets.get(outcome.dataset);
   const wanted = module.report.tables;
   const keys = outcome.processedKeys.filter((key) => !wanted || wanted.includes(tableOf(key)));
-  const scratch = await mkdtemp(path.join(deps.scratchDir, 'report-'));
+  // Made only if a table must be copied (readableFile makes it): a local store's tables are read in place.
+  const scratch = path.join(deps.scratchDir, `report-${randomUUID()}`);
   const connection = await deps.duckdb.connect();
   try {
     const tables: Record<string, string> = {};

@@ -130,30 +130,31 @@ export class LocalObjectStore implements ObjectStore {
 
   /**
    * A symbolic link inside the root must not lead reads or writes outside it: the nearest existing
-   * directory on the way to `file` must resolve inside the root. A directory so checked (the
-   * file's own, made by the write when missing) and the one found resolving inside are not resolved
-   * again by this store (a few thousand remembered at most): the check guards against links laid in
-   * the data directory, not against its directories being made or swapped as links while the
-   * process runs.
+   * directory on the way to `file` must resolve inside the root. A directory so checked, the
+   * missing ones below it (made by the write when missing) and the one found resolving inside are
+   * not resolved again by this store (a few thousand remembered at most): the check guards against
+   * links laid in the data directory, not against its directories being made or swapped as links
+   * while the process runs.
    */
   private async checkInsideRoot(file: string): Promise<void> {
     const parent = path.dirname(file);
     if (this.insideRoot.has(parent)) return;
     this.realRoot ??= await realpath(this.root);
+    const missing: string[] = [];
     for (let dir = parent; dir.startsWith(this.root); dir = path.dirname(dir)) {
       if (!this.insideRoot.has(dir)) {
         let real: string;
         try {
           real = await realpath(dir);
         } catch (error) {
-          if (isNotFound(error)) continue;
-          throw error;
+          if (!isNotFound(error)) throw error;
+          missing.push(dir);
+          continue;
         }
         if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep))
           throw new RangeError(`${file} resolves outside ${this.root}`);
       }
-      this.remember(dir);
-      this.remember(parent);
+      for (const checked of [dir, ...missing]) this.remember(checked);
       return;
     }
   }
