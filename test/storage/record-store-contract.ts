@@ -1,6 +1,7 @@
 /** The RecordStore contract (docs/architecture.md#records), one suite run against MongoDB and DynamoDB. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DayRun, RecordStore, SftpFileRecord } from '../../src/storage/records.js';
+import { datesInRange } from '../../src/workflow-safe/partition.js';
 
 export interface RecordStoreUnderTest {
   readonly store: RecordStore;
@@ -218,6 +219,22 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       ]);
       expect(await subject.countDayRuns('eco2mix', dates[0] ?? '')).toBe(1);
       expect((await store.getMetrics('eco2mix', dates[59] ?? ''))?.metrics).toEqual({ points: 59, f: 0.1 + 0.2 });
+    });
+
+    it('lists many days of several datasets whole, date then dataset, however many there are', async () => {
+      // Past 400 days found, FerretDB's store reads by range filter instead of key by key.
+      const dates = datesInRange('2017-01-01', '2017-10-31');
+      const runs = dates.flatMap((date, i) => [
+        dayRun({ dataset: 'alpha', date, rows: { read: i, written: i, rejected: 0 } }),
+        ...(i % 2 === 0 ? [dayRun({ dataset: 'beta', date, status: 'failed', stage: 'download' })] : []),
+      ]);
+      await store.putDayRuns(runs);
+      for (const datasets of [['alpha', 'beta'], ['alpha']]) {
+        const listed = await store.listDayRuns({ from: '2017-01-01', to: '2017-10-31', datasets });
+        expect(listed).toEqual(runs.filter((run) => datasets.includes(run.dataset)));
+      }
+      const march = await store.listDayRuns({ from: '2017-03-01', to: '2017-03-31', datasets: ['alpha', 'beta'] });
+      expect(march).toEqual(runs.filter((run) => run.date.startsWith('2017-03')));
     });
 
     it('replaces 130 stored records in one call, and four ranges of 32 at once', async () => {
