@@ -116,7 +116,8 @@ async function transformImportDays(importRef: ImportRef, dates: string[]): Promi
  * a day another run finished since the plan is skipped and counted (`skipped`), a day running
  * elsewhere is attached to, so overlapping backfills run each day once. The month reports of its days are
  * asked for once, after them, rather than by each day: when it ends or is cancelled, and before
- * continuing as new once five minutes have passed since it last asked. An import first transforms the days of each run in ranges of many days. A backfill of
+ * continuing as new once five minutes have passed since it last asked. An import first transforms
+ * the days of each run in ranges of many days. A backfill of
  * one dataset that runs in ranges (patch `backfill-ranged-runs`, unless `perDay`) runs its consecutive
  * planned days `rangeDays` at a time as `range/{dataset}/{from}..{to}` (`rangeRun`), `parallel` runs in
  * flight, and each day a range failed through `daily/{date}`; a day a range left to another range
@@ -181,7 +182,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   }
 
   const taskQueue = backfillTaskQueue(workflowInfo().taskQueue);
-  // Each month's report is asked for once per batch of days, not once per day.
+  // Each month's report is asked for once its days have ended, not by each day.
   const requestMonthReports = async () => {
     reportsAskedAt = Date.now();
     if (months.size === 0) return;
