@@ -5,7 +5,7 @@
  * from the day records; a backfill (and an import) counts them as its days end.
  */
 import type { DayRun } from '../storage/records.js';
-import type { RowsTally } from '../workflow-safe/rows-tally.js';
+import type { RowCounts, RowsTally } from '../workflow-safe/rows-tally.js';
 
 /** Days listed one by one at most; past that, only the days with rejected rows. */
 const DAYS_LISTED = 10;
@@ -17,15 +17,24 @@ export function daysWithRejects(runs: readonly DayRun[]): number {
   return runs.filter((run) => rejectedOf(run) > 0).length;
 }
 
-/** `2024-04-04: 12 rows read, 11 written, 1 rejected (quarantine/…/x.rejects.jsonl)`, one line a day. */
+/** `2024-04-04: 12 rows read, 11 written, 1 rejected (quarantine/…/x.rejects.jsonl)`. */
+function dayLine(date: string, rows: RowCounts, rejectFiles: readonly string[]): string {
+  const files = rejectFiles.length > 0 ? ` (${rejectFiles.join(', ')})` : '';
+  return `${date}: ${rows.read} rows read, ${rows.written} written, ${rows.rejected} rejected${files}`;
+}
+
+/** One {@link dayLine} a day of `runs`: every day when few, else those with rejected rows. */
 export function rowsLines(runs: readonly DayRun[]): string[] {
   const shown = runs.length <= DAYS_LISTED ? runs : runs.filter((run) => rejectedOf(run) > 0);
   return [...shown]
     .sort((a, b) => (a.date < b.date ? -1 : 1))
     .map((run) => {
       const rows = run.rows ?? { read: 0, written: 0, rejected: 0 };
-      const files = rows.rejected > 0 ? run.outputs.filter((key) => key.endsWith('.rejects.jsonl')) : [];
-      return `${run.date}: ${rows.read} rows read, ${rows.written} written, ${rows.rejected} rejected${files.length > 0 ? ` (${files.join(', ')})` : ''}`;
+      return dayLine(
+        run.date,
+        rows,
+        rows.rejected > 0 ? run.outputs.filter((key) => key.endsWith('.rejects.jsonl')) : [],
+      );
     });
 }
 
@@ -40,8 +49,7 @@ export function rowsText(tally: RowsTally | undefined): string {
   const lines = [
     `rows: ${tally.read} read, ${tally.written} written, ${tally.rejected} rejected, over ${tally.days} dataset-day(s)`,
     ...tally.rejecting.map(
-      (day) =>
-        `  ${day.dataset} ${day.date}: ${day.read} rows read, ${day.written} written, ${day.rejected} rejected${day.rejectsKey ? ` (${day.rejectsKey})` : ''}`,
+      (day) => `  ${day.dataset} ${dayLine(day.date, day, day.rejectsKey ? [day.rejectsKey] : [])}`,
     ),
     ...(tally.moreRejecting > 0 ? [`  and ${tally.moreRejecting} more dataset-day(s) with rejected rows`] : []),
   ];
