@@ -115,7 +115,7 @@ export interface FloorRun {
   readonly workerPeakRssBytes: number;
 }
 
-/** Days in a ranged run, for the rows of ranged backfills: around the default (`DAYS_PER_RANGE`). */
+/** Days in a ranged run, for the rows of ranged backfills: the defaults' span (`defaultRangeDays`: 16 to 64) and 8. */
 const RANGE_SIZES = [8, 16, 32, 64] as const;
 
 /** The `count` days from the first of January of `year`. */

@@ -1,6 +1,6 @@
 /**
  * Ten years of eCO2mix days (3 650, 2012–2021, the loopback source) through the `backfill`
- * workflow at `courant backfill`'s defaults (parallel 4, ranges of DAYS_PER_RANGE), after one day
+ * workflow at `courant backfill`'s defaults (parallel 4, ranges sized by the plan), after one day
  * end to end as a warm-up: its wall time, the CPU-ms a day of the worker, the dev server and the
  * document store, and the worker's peak RSS; then how long its months', years' and index's reports,
  * asked for once its days are done, take to be built after it (the peak includes them). The goal:
@@ -13,7 +13,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DAYS_PER_RANGE } from '../../src/workflows/backfill.js';
+import { DAYS_PER_RUN } from '../../src/workflows/backfill.js';
+import { defaultRangeDays } from '../../src/workflow-safe/ranges.js';
 import { int, num, seconds } from '../lib/markdown.js';
 import { runOrchestration } from './orchestration.js';
 
@@ -61,7 +62,7 @@ try {
   const peakMb = run.workerPeakRssBytes / 2 ** 20;
   const met = run.seconds <= GOAL_SECONDS && peakMb <= GOAL_PEAK_MB && run.succeeded === run.days;
   process.stdout.write(
-    `${int(run.days)} days at parallel ${parallel}, ${values['per-day'] ? 'per day' : `in ranges of ${rangeDays ?? DAYS_PER_RANGE}`}` +
+    `${int(run.days)} days at parallel ${parallel}, ${values['per-day'] ? 'per day' : rangeDays ? `in ranges of ${rangeDays}` : `in ranges sized by the plan (${defaultRangeDays(Math.min(run.days, DAYS_PER_RUN), parallel)} days)`}` +
       `${workerFlags.length > 0 ? `, worker under ${workerFlags.join(' ')}` : ''}: ` +
       `${seconds(run.seconds)} (${num(run.days / run.seconds)} days/s), ${int(run.succeeded)} succeeded; ` +
       `CPU ms a day worker ${perDay(run.cpuSeconds.worker)} / Temporal ${perDay(run.cpuSeconds.temporal)} / ` +

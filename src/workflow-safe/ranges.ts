@@ -40,6 +40,24 @@ export interface RangeRunOutput {
   readonly days: readonly RangeDayOutcome[];
 }
 
+/** Fewest days in a range by default: a short backfill's (43 days at parallel 4: 16, 16, 11). */
+export const MIN_DAYS_PER_RANGE = 16;
+
+/** Most days in a range by default: a long backfill's, in bounded memory (bench/RESULTS.md, "Ranges sized by the plan"). */
+export const MAX_DAYS_PER_RANGE = 64;
+
+/**
+ * The days of a range when the backfill is not told (`--days-per-run`): `days` (those one run of the
+ * backfill will start) spread over `parallel` slots in as few waves of ranges as
+ * {@link MAX_DAYS_PER_RANGE} allows, each range of equal length, at least {@link MIN_DAYS_PER_RANGE}.
+ * Ten years at parallel 4 (runs of 1 000 days): ranges of 63, four waves a run; 43 days: 16.
+ */
+export function defaultRangeDays(days: number, parallel: number): number {
+  const slots = Math.max(1, parallel);
+  const waves = Math.max(1, Math.ceil(days / (slots * MAX_DAYS_PER_RANGE)));
+  return Math.min(MAX_DAYS_PER_RANGE, Math.max(MIN_DAYS_PER_RANGE, Math.ceil(days / (slots * waves))));
+}
+
 /**
  * The planned days, in order, grouped into runs of consecutive days of at most `size` days each: a
  * gap in the plan starts a new run.

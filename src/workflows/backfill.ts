@@ -22,7 +22,7 @@ import { checkedInput } from './checked-input.js';
 import { pauseSignal, progressQuery, resumeSignal } from '../workflow-safe/backfill-messages.js';
 import { describeFailure } from './failure-messages.js';
 import { monthOf } from '../workflow-safe/periods.js';
-import { rangesOf, type RangeDayOutcome, type RangeRunOutput } from '../workflow-safe/ranges.js';
+import { defaultRangeDays, rangesOf, type RangeDayOutcome, type RangeRunOutput } from '../workflow-safe/ranges.js';
 import { EMPTY_ROWS_TALLY, tallyDay, type RowsTally } from '../workflow-safe/rows-tally.js';
 import { BackfillId, PipelineStageAttribute, RunKindAttribute } from '../workflow-safe/search-attributes.js';
 import { rangeRun } from './range-run.js';
@@ -46,7 +46,7 @@ const passes = proxyActivities<Activities>(activityOptions('importPasses'));
  * and asks for its months' reports once, so fewer runs keep the days flowing (730 days at parallel
  * 16: 8.47 and 8.99 days/s against 7.13 and 8.48 with 150-day runs, two pairs of runs).
  */
-const DAYS_PER_RUN = 1_000;
+export const DAYS_PER_RUN = 1_000;
 
 /** Patch: the days of a dataset that runs in ranges run as `range/{dataset}/{from}..{to}` (runs started before: per day). */
 export const RANGED_RUNS = 'backfill-ranged-runs';
@@ -88,8 +88,17 @@ export const REPORTS_AFTER_DAYS = 'backfill-reports-after-days';
 /** A long backfill's months show their reports at least this often while it runs. */
 const REPORTS_ASKED_EVERY_MS = 5 * 60_000;
 
-/** Consecutive days in one ranged run by default (`--days-per-run`): bench/RESULTS.md, "Ranged runs". */
+/**
+ * Consecutive days in one ranged run by default (`--days-per-run`) in runs started before patch
+ * {@link RANGES_SIZED_BY_PLAN}, and the range a day's cost model runs: bench/RESULTS.md, "Ranged runs".
+ */
 export const DAYS_PER_RANGE = 16;
+
+/**
+ * Patch: without `rangeDays`, a run sizes its ranges by the days it will start and its parallelism
+ * (`defaultRangeDays`: 16 to 64 days, in even waves); runs started before: {@link DAYS_PER_RANGE}.
+ */
+export const RANGES_SIZED_BY_PLAN = 'ranges-sized-by-plan';
 
 /**
  * Transforms the days of an import this run will start in ranges of many days (`transformImportDays`):
@@ -119,7 +128,7 @@ async function transformImportDays(importRef: ImportRef, dates: string[]): Promi
  * continuing as new once five minutes have passed since it last asked. An import first transforms
  * the days of each run in ranges of many days. A backfill of
  * one dataset that runs in ranges (patch `backfill-ranged-runs`, unless `perDay`) runs its consecutive
- * planned days `rangeDays` at a time as `range/{dataset}/{from}..{to}` (`rangeRun`), `parallel` runs in
+ * planned days `rangeDays` at a time (by default sized by the plan, `defaultRangeDays`) as `range/{dataset}/{from}..{to}` (`rangeRun`), `parallel` runs in
  * flight, and each day a range failed through `daily/{date}`; a day a range left to another range
  * holding it takes that range's outcome (a day it did not run to success runs per day), a day left
  * to a per-day run is attached to. Continues
@@ -338,9 +347,14 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     preparing = undefined;
   }
   const leaveHeldDays = rangeDataset !== null && patched(RANGES_LEAVE_HELD_DAYS);
+  const rangeDays =
+    input.rangeDays ??
+    (rangeDataset !== null && patched(RANGES_SIZED_BY_PLAN)
+      ? defaultRangeDays(Math.min(pending.length, daysPerRun), input.parallel)
+      : DAYS_PER_RANGE);
   try {
     while (rangeDataset !== null && pending.length > 0 && !timeToContinue()) {
-      const size = Math.min(input.rangeDays ?? DAYS_PER_RANGE, daysPerRun - startedThisRun);
+      const size = Math.min(rangeDays, daysPerRun - startedThisRun);
       await condition(() => !paused && runsInFlight < input.parallel);
       const next = pending.splice(0, rangesOf(pending.slice(0, size), size)[0]?.length ?? 1);
       const checked = recheck ? await stillPlanned(next) : { run: next, running: [] };

@@ -1,4 +1,6 @@
 /** Backfills on the real dev server through the real `courant` command, worker and records. */
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
@@ -148,5 +150,34 @@ describe('courant backfill', () => {
     expect(runs.map((d) => [d.date, d.status, d.workflowId.startsWith('range/eco2mix/')])).toEqual(
       datesInRange(FROM, TO).map((date) => [date, 'succeeded', true]),
     );
+  });
+
+  it('sizes its ranges by the plan when not told: the 60 days at parallel 2 as two ranges of 30', async () => {
+    const r = await runCommandLine(
+      ['backfill', '--from', FROM, '--to', TO, '--mode', 'all', '--parallel', '2', '--id', 'sized', '--wait'],
+      env,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/succeeded\s+60/);
+    const query = `BackfillId = "sized" AND WorkflowType = "rangeRun"`;
+    const ranges = [workflowIds.range('eco2mix', FROM, '2023-10-14'), workflowIds.range('eco2mix', '2023-10-15', TO)];
+    await expect
+      .poll(async () => {
+        const found = [];
+        for await (const run of harness.client.workflow.list({ query })) found.push(run.workflowId);
+        return found.sort();
+      })
+      .toEqual(ranges);
+    const runs = await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO });
+    expect(new Set(runs.map((d) => `${d.status} ${d.workflowId}`))).toEqual(
+      new Set(ranges.map((id) => `succeeded ${id}`)),
+    );
+    if (process.env.RECORD_HISTORIES === '1') {
+      const backfill = harness.client.workflow.getHandle(workflowIds.backfill('sized'));
+      await writeFile(
+        'test/replay/histories/backfill-ranges-sized-by-plan.json',
+        historyToJSON(await backfill.fetchHistory()),
+      );
+    }
   });
 });

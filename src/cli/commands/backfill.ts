@@ -43,7 +43,10 @@ export function defineBackfillCommand(command: Command, context: () => CommandCo
     )
     .option('--mode <mode>', 'missing: days without a record; failed: days whose last run failed; all', 'missing')
     .option('--parallel <N>', 'days in flight at most', '4')
-    .option('--days-per-run <K>', 'consecutive days of a dataset that runs in ranges run together (default 16)')
+    .option(
+      '--days-per-run <K>',
+      'consecutive days of a dataset that runs in ranges run together (default: 16 to 64, sized so the ranges fill --parallel in even waves)',
+    )
     .option('--per-day', 'run every day through its own daily/{date}, never in ranges', false)
     .option('--id <id>', 'backfill id (default: range, mode and a random suffix)')
     .option('--dry-run', 'print the plan and start nothing', false)
