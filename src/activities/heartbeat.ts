@@ -26,8 +26,8 @@ const progressSentAt = new WeakMap<Context, number>();
 /**
  * Reports the activity's progress as its heartbeat details: a retry of the activity reads them
  * back (`Context.current().info.heartbeatDetails`) and skips what was done. Sent at once unless
- * progress went out less than {@link PROGRESS_SENT_EVERY_MS} ago; then with the next report or the
- * next periodic heartbeat.
+ * progress went out less than {@link PROGRESS_SENT_EVERY_MS} ago; then with the next report, the
+ * next periodic heartbeat, or the activity's failure (the SDK sends it before the failure).
  */
 export function heartbeatProgress(details: unknown): void {
   const context = Context.current();
@@ -61,6 +61,9 @@ function heartbeating<F extends AnyActivity>(activity: F, roots: readonly LocalR
     try {
       return await activity(...args);
     } catch (error) {
+      // The progress held back since the last heartbeat goes out first: the retry skips it.
+      const progress = lastProgress.get(context);
+      if (progress !== undefined) context.heartbeat(progress);
       throw classified(error, roots);
     } finally {
       clearInterval(timer);

@@ -4,6 +4,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { withHeartbeats } from '../../src/activities/heartbeat.js';
 import { stageProgress } from '../../src/activities/range-outcomes.js';
 import type { DayStepResult } from '../../src/workflow-safe/ranges.js';
 
@@ -35,5 +36,26 @@ describe('stageProgress', () => {
     const env = new MockActivityEnvironment({ heartbeatDetails: [day(1), day(2)] });
     const finished = await env.run(() => Promise.resolve([...stageProgress<number>().finished.keys()]));
     expect(finished).toEqual([day(1).date, day(2).date]);
+  });
+});
+
+describe('withHeartbeats', () => {
+  it('sends the progress held back before the activity fails, for the retry to skip', async () => {
+    const env = new MockActivityEnvironment();
+    const sent: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => sent.push(details));
+    const { stage } = withHeartbeats(
+      {
+        stage: async () => {
+          const progress = stageProgress<number>();
+          for (let n = 1; n <= 5; n += 1) progress.record(day(n));
+          await Promise.resolve();
+          throw new Error('a transient fault');
+        },
+      },
+      [],
+    );
+    await expect(env.run(stage)).rejects.toThrow('a transient fault');
+    expect(sent.at(-1)).toEqual([1, 2, 3, 4, 5].map(day));
   });
 });
