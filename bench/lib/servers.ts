@@ -100,8 +100,15 @@ export function benchWorkerEnv(
     DATA_DIR: dirs.dataDir,
     STORAGE_MODE: 'local',
     WORKFLOW_BUNDLE_DIR: dirs.bundles,
+    ...workerSettingsFromEnv(),
     ...extra,
   };
+}
+
+/** The worker's settings a bench may be run with from its own environment (`WORKER_HEAP_GROWTH_PERCENT=0 node …`). */
+export function workerSettingsFromEnv(): Record<string, string> {
+  const growth = process.env.WORKER_HEAP_GROWTH_PERCENT;
+  return growth === undefined ? {} : { WORKER_HEAP_GROWTH_PERCENT: growth };
 }
 
 /**

@@ -9,7 +9,8 @@
  * Usage: node --import tsx bench/orchestration/dev-backfill.ts [--real] [--per-day] [--days-per-run K] [--profile DIR] [--timeline]
  * (--profile: `courant dev` under --cpu-prof, its profile written in DIR when it stops, the backfill
  * command's in DIR/backfill; --timeline: the events of the backfill and its ranges on stderr, in
- * milliseconds after the backfill's first).
+ * milliseconds after the backfill's first). WORKER_HEAP_GROWTH_PERCENT in its environment goes to
+ * `courant dev`.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,6 +27,7 @@ import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { installChildCleanup, trackChild } from '../lib/child.js';
 import { int, num, seconds } from '../lib/markdown.js';
 import { endedChildrenCpuSeconds, peakRssBytes, treeCpuSeconds, treeCpuSecondsByCommand } from '../lib/proc.js';
+import { workerSettingsFromEnv } from '../lib/servers.js';
 import { startExportServer } from './export-server.js';
 import { dayTimeline } from './history.js';
 
@@ -62,6 +64,7 @@ const env = {
   MONGODB_URL: `mongodb://127.0.0.1:${await freePort()}/courant`,
   DATA_DIR: path.join(work, 'data'),
   ECO2MIX_BASE_URL: source.baseUrl,
+  ...workerSettingsFromEnv(),
 };
 const devLog = createWriteStream(path.join(work, 'dev.log'));
 const dev = spawn(

@@ -8,6 +8,7 @@
  * Usage: node --import tsx bench/orchestration/ten-years.ts [--per-day] [--parallel N] [--days-per-run K] [--profile DIR] [--worker-flags="FLAGS"]
  * (--per-day: every day as daily/{date}; --days-per-run: ranges of K days; --profile: the backfill's
  * worker under --cpu-prof; --worker-flags: Node's flags for the worker, space-separated, e.g. V8's heap sizes).
+ * WORKER_HEAP_GROWTH_PERCENT in its environment goes to the worker.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

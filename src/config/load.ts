@@ -97,6 +97,8 @@ export interface Config {
   readonly duckdbMemoryLimit: string;
   /** DUCKDB_THREADS: the worker's DuckDB threads. */
   readonly duckdbThreads: number;
+  /** WORKER_HEAP_GROWTH_PERCENT: how far the worker's heaps grow past their live data before a full collection; 0: V8's own rule. */
+  readonly workerHeapGrowthPercent: number;
   /** COST_LEDGER_FILE, absolute: where the worker writes what each activity costs; null: nothing written. */
   readonly costLedgerFile: string | null;
   /** The worker's Prometheus endpoint, `host:port` (METRICS_ADDRESS); null when metrics are off. */
@@ -249,6 +251,7 @@ export function loadConfig(env: Env, modules: readonly ModuleVariables[]): Confi
     workflowBundleDir: e.WORKFLOW_BUNDLE_DIR ? path.resolve(e.WORKFLOW_BUNDLE_DIR) : null,
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
     duckdbThreads: e.DUCKDB_THREADS,
+    workerHeapGrowthPercent: e.WORKER_HEAP_GROWTH_PERCENT,
     costLedgerFile: e.COST_LEDGER_FILE ? path.resolve(e.COST_LEDGER_FILE) : null,
     metricsAddress: e.METRICS_ADDRESS ?? null,
     codeVersion: e.COURANT_CODE_VERSION ?? packageJson.version,

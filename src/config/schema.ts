@@ -171,6 +171,8 @@ export const loggingEnvSchema = z.object({
     .default('256MB'),
   /** The worker's DuckDB threads. */
   DUCKDB_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /** How far the worker's JavaScript heaps may grow past what survived their last full collection, in percent; 0: V8's own rule. */
+  WORKER_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
   /** A file the worker appends a line to for each activity it runs: its CPU, stages and I/O (the bench's cost model). */
   COST_LEDGER_FILE: z.string().min(1).optional(),
 });

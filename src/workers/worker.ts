@@ -19,6 +19,7 @@ import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { checkSftpSecrets } from '../sftp/secrets.js';
 import { describeStorage } from '../storage/index.js';
 import { backfillTaskQueue } from '../workflow-safe/keys.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { openWorkerResources } from './resources.js';
 import { workflowBundleFor } from './prebuilt-bundle.js';
 import { connectClient, connectWorkerConnection } from './temporal-connection.js';
@@ -201,8 +202,11 @@ async function startWhenReachable(
  * an SFTP server's secret file cannot be read or its private key does not parse (a ConfigError
  * naming the variable).
  * With OTEL_EXPORTER_OTLP_ENDPOINT, traces its workflows and activities (flushed when it stops).
+ * Bounds the process's heap growth first (WORKER_HEAP_GROWTH_PERCENT).
  */
 export async function runWorker(config: Config, logger: Logger, options: RunWorkerOptions = {}): Promise<void> {
+  const heapGrowth = boundHeapGrowth(config.workerHeapGrowthPercent);
+  if (heapGrowth) logger.debug({ v8Flag: heapGrowth }, 'heap growth bounded');
   await checkSftpSecrets(config.sftp);
   logger.info(describeStorage(config), 'storage environment detected');
   const catalog = registeredCatalog(config.datasets);
