@@ -10,14 +10,13 @@ import v8 from 'node:v8';
 
 /**
  * Sets V8's growth of the process's heaps to `percent` (WORKER_HEAP_GROWTH_PERCENT) before the
- * worker starts; 0 leaves V8's own rule. V8 reads the flag at each full collection, in every heap
- * of the process, the workflow threads' included. Returns the flag set, if any.
+ * worker starts; 0 is V8's own rule (the flag's default). V8 reads the flag at each full collection,
+ * in every heap of the process, the workflow threads' included. Returns the flag set.
  */
 export function boundHeapGrowth(
   percent: number,
   setFlags: (flags: string) => void = (flags) => v8.setFlagsFromString(flags),
-): string | null {
-  if (percent === 0) return null;
+): string {
   const flag = `--heap-growing-percent=${percent}`;
   setFlags(flag);
   return flag;

@@ -205,8 +205,7 @@ async function startWhenReachable(
  * Bounds the process's heap growth first (WORKER_HEAP_GROWTH_PERCENT).
  */
 export async function runWorker(config: Config, logger: Logger, options: RunWorkerOptions = {}): Promise<void> {
-  const heapGrowth = boundHeapGrowth(config.workerHeapGrowthPercent);
-  if (heapGrowth) logger.debug({ v8Flag: heapGrowth }, 'heap growth bounded');
+  logger.debug({ v8Flag: boundHeapGrowth(config.workerHeapGrowthPercent) }, 'heap growth set');
   await checkSftpSecrets(config.sftp);
   logger.info(describeStorage(config), 'storage environment detected');
   const catalog = registeredCatalog(config.datasets);

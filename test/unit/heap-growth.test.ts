@@ -9,10 +9,11 @@ describe('boundHeapGrowth', () => {
     expect(set).toEqual(['--heap-growing-percent=50']);
   });
 
-  it("leaves V8's own rule at 0", () => {
+  it("gives V8 back its own rule at 0 (the flag's default), whatever was set before", () => {
     const set: string[] = [];
-    expect(boundHeapGrowth(0, (flags) => set.push(flags))).toBeNull();
-    expect(set).toEqual([]);
+    boundHeapGrowth(100, (flags) => set.push(flags));
+    boundHeapGrowth(0, (flags) => set.push(flags));
+    expect(set).toEqual(['--heap-growing-percent=100', '--heap-growing-percent=0']);
   });
 });
 
