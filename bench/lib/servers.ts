@@ -105,10 +105,17 @@ export function benchWorkerEnv(
   };
 }
 
-/** The worker's settings a bench may be run with from its own environment (`WORKER_HEAP_GROWTH_PERCENT=0 node …`). */
+/** The worker's settings a bench may be run with from its own environment (`DUCKDB_THREADS=1 node …`). */
+const WORKER_SETTINGS_FROM_ENV = ['WORKER_HEAP_GROWTH_PERCENT', 'DUCKDB_THREADS'] as const;
+
+/** Those of {@link WORKER_SETTINGS_FROM_ENV} the bench's environment gives, for its workers. */
 export function workerSettingsFromEnv(): Record<string, string> {
-  const growth = process.env.WORKER_HEAP_GROWTH_PERCENT;
-  return growth === undefined ? {} : { WORKER_HEAP_GROWTH_PERCENT: growth };
+  return Object.fromEntries(
+    WORKER_SETTINGS_FROM_ENV.flatMap((name) => {
+      const value = process.env[name];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
 }
 
 /**
