@@ -72,14 +72,17 @@ export function checksOf(deps: ActivityDeps, dataset: DatasetName) {
   return { config, checks };
 }
 
-/** A day's tables and those of the day before that `checks` read, readable in `scratch`. */
+/**
+ * A day's tables and those of the day before that `checks` read, readable in `scratch` (which holds
+ * one day at most per date): copies go to the day's own folder, made only when a table needs one.
+ */
 export async function tablesToCheck(
   deps: ActivityDeps,
   input: Omit<CheckQualityInput, 'inputs'>,
   checks: readonly QualityCheck<unknown>[],
   scratch: string,
 ): Promise<DayToCheck<unknown>> {
-  const dir = await mkdtemp(path.join(scratch, `${input.date}-`));
+  const dir = path.join(scratch, input.date);
   const tableFiles = await costStage('tables in', () =>
     Promise.all(
       input.processedKeys.map(async (key) => {

@@ -163,15 +163,16 @@ export function createRangeStageActivities(deps: ActivityDeps) {
     }
     if (fresh.length === 0) return progress.inOrder(input.days.map((d) => d.date));
     await withScratch(deps, 'range-transform-', async (db, scratch) => {
+      // One folder for the range's copies, named by day and order: no folder made per day.
+      const dir = path.join(scratch, 'raw');
+      await mkdir(dir);
       const days = await costStage('copy in', () =>
         Promise.all(
           fresh.map(async ({ date, inputs }): Promise<TransformDay> => {
-            const dir = path.join(scratch, 'raw', date);
-            await mkdir(dir, { recursive: true });
             const copies = await Promise.all(
               inputs.map(async (file, order) => {
                 const facts = await factsOf(deps, file, date);
-                const local = path.join(dir, `${order}-${path.posix.basename(facts.key)}`);
+                const local = path.join(dir, `${date}-${order}-${path.posix.basename(facts.key)}`);
                 const read = await deps.objects.getToFile(facts.key, local);
                 const copy: DayFile = { source: file.source, path: local, sha256: file.sha256, order, ...facts };
                 return { read, copy };
@@ -236,8 +237,8 @@ export function createRangeStageActivities(deps: ActivityDeps) {
       await costStage('tables in', () =>
         Promise.all(
           todo.map(async (day) => {
+            // Made only should a table need a copy (readableFile): a local store's tables are read in place.
             const dir = path.join(scratch, 'tables', day.date);
-            await mkdir(dir, { recursive: true });
             const tableFiles = await Promise.all(
               day.processedKeys.map(async (key) => {
                 const read = await readableFile(deps.objects, key, dir, `${tableOf(key)}.parquet`);
