@@ -60,7 +60,6 @@ export async function startBenchServers(dataDir: string, logDir: string): Promis
       cliPath: resolveTool('temporal', process.env.TEMPORAL_CLI_PATH),
       host: HOST,
       port: temporalPort,
-      uiPort: await freePort(),
       namespace: NAMESPACE,
       logDir,
     });

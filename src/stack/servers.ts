@@ -1,11 +1,12 @@
 /**
- * Starts the embedded servers: the Temporal dev server (with Web UI), the document store, and for
- * aws mode on one machine MinIO (S3-compatible) and DynamoDB Local.
+ * Starts the embedded servers: the Temporal dev server (with its Web UI unless headless), the
+ * document store, and for aws mode on one machine MinIO (S3-compatible) and DynamoDB Local.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { devServerSearchAttributeArgs } from '../workflow-safe/search-attributes.js';
+import { isNotFound } from '../storage/atomic-file.js';
 import { waitForPort } from './ports.js';
 import { startProcess, type ManagedProcess } from './process.js';
 
@@ -13,7 +14,8 @@ export interface TemporalDevServerOptions {
   readonly cliPath: string;
   readonly host: string;
   readonly port: number;
-  readonly uiPort: number;
+  /** The Web UI's port; without one the server runs headless (no UI, no port of its own to clash). */
+  readonly uiPort?: number;
   readonly namespace: string;
   /** Persist workflow history in this SQLite file; in memory when absent. */
   readonly dbFile?: string;
@@ -27,6 +29,24 @@ export interface TemporalDevServerOptions {
  */
 export const DEV_SERVER_SPEED_SETTINGS = ['system.enableActivityEagerExecution=true'] as const;
 
+/**
+ * The error of a server that did not start, stopped: its name, the last line it wrote to its log
+ * (what it said before it exited; its folder may be gone when a person reads the error) and the log.
+ */
+async function failedToStart(what: string, server: ManagedProcess, cause: unknown): Promise<Error> {
+  await server.stop();
+  const text = await readFile(server.logFile, 'utf8').catch((error: unknown) => {
+    if (isNotFound(error)) return '';
+    throw error;
+  });
+  const said = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .at(-1);
+  return new Error(`${what} failed to start${said ? `: ${said}` : ''}; see ${server.logFile}`, { cause });
+}
+
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<ManagedProcess> {
   const args = [
     'server',
@@ -35,8 +55,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     options.host,
     '--port',
     String(options.port),
-    '--ui-port',
-    String(options.uiPort),
+    ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     '--namespace',
     options.namespace,
     '--log-level',
@@ -53,8 +72,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
       alive: () => server.isAlive(),
     });
   } catch (error) {
-    await server.stop();
-    throw new Error(`temporal dev server failed to start; see ${server.logFile}`, { cause: error });
+    throw await failedToStart('temporal dev server', server, error);
   }
   return server;
 }
@@ -77,8 +95,7 @@ export async function startDocumentStore(options: DocumentStoreOptions): Promise
       alive: () => server.isAlive(),
     });
   } catch (error) {
-    await server.stop();
-    throw new Error(`document store failed to start; see ${server.logFile}`, { cause: error });
+    throw await failedToStart('document store', server, error);
   }
   return server;
 }
@@ -118,8 +135,7 @@ export async function startMinio(options: MinioOptions): Promise<ManagedProcess>
       await sleep(100);
     }
   } catch (error) {
-    await server.stop();
-    throw new Error(`minio failed to start; see ${server.logFile}`, { cause: error });
+    throw await failedToStart('minio', server, error);
   }
   return server;
 }
@@ -169,8 +185,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
       alive: () => server.isAlive(),
     });
   } catch (error) {
-    await server.stop();
-    throw new Error(`DynamoDB Local failed to start; see ${server.logFile}`, { cause: error });
+    throw await failedToStart('DynamoDB Local', server, error);
   }
   return server;
 }

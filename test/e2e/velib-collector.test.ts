@@ -33,7 +33,7 @@ const SLOT_MS = SLOT_SECONDS * 1_000;
 let gbfs: GbfsServer;
 let workDir: string;
 let temporal: ManagedProcess;
-let ports: { port: number; uiPort: number };
+let ports: { port: number };
 let env: Record<string, string>;
 const workers: WorkerProcess[] = [];
 
@@ -101,7 +101,7 @@ async function paceSchedule(): Promise<ApplyResult> {
 beforeAll(async () => {
   gbfs = await startGbfsServer();
   workDir = await mkdtemp(path.join(os.tmpdir(), 'courant-velib-collector-'));
-  ports = { port: await freePort(), uiPort: await freePort() };
+  ports = { port: await freePort() };
   temporal = await startTemporal();
   const mongo = new URL(inject('mongodbUrl'));
   mongo.pathname = `/${uniqueName('velib')}`;
