@@ -34,9 +34,9 @@ export interface DayOutcome {
 const tableOf = (key: string) => path.posix.basename(key, '.parquet');
 
 /** Null when there is no such object (a day run before its dataset detected anomalies, a dataset not run that day). */
-async function fileIfStored(deps: ReportDeps, key: string, folder: string, name: string): Promise<string | null> {
+async function ifStored(file: Promise<string>): Promise<string | null> {
   try {
-    return (await readableFile(deps.objects, key, folder, name)).path;
+    return await file;
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return null;
     throw error;
@@ -47,27 +47,36 @@ async function daySection(deps: ReportDeps, date: string, outcome: DayOutcome, m
   const { module, config } = deps.datasets.get(outcome.dataset);
   const wanted = module.report.tables;
   const keys = outcome.processedKeys.filter((key) => !wanted || wanted.includes(tableOf(key)));
-  // Made only if a table must be copied (readableFile makes it): a local store's tables are read in place.
+  // Made only if a table must be copied (readableFile makes it): a local store's tables are read in
+  // place, and then there is nothing to remove after.
   const scratch = path.join(deps.scratchDir, `report-${randomUUID()}`);
+  let inPlace = true;
+  const readable = async (key: string, name?: string) => {
+    const file = await readableFile(deps.objects, key, scratch, name).catch((error: unknown) => {
+      inPlace = false;
+      throw error;
+    });
+    if (file.path.startsWith(scratch)) inPlace = false;
+    return file.path;
+  };
   const connection = await deps.duckdb.connect();
   try {
     const tables: Record<string, string> = {};
-    for (const key of keys) tables[tableOf(key)] = (await readableFile(deps.objects, key, scratch)).path;
+    for (const key of keys) tables[tableOf(key)] = await readable(key);
     if (wanted?.includes(ANOMALIES_TABLE)) {
-      const key = storageKeys.anomalies(outcome.dataset, date);
-      const file = await fileIfStored(deps, key, scratch, `${ANOMALIES_TABLE}.parquet`);
+      const file = await ifStored(readable(storageKeys.anomalies(outcome.dataset, date), `${ANOMALIES_TABLE}.parquet`));
       if (file) tables[ANOMALIES_TABLE] = file;
     }
     const alongside: Record<string, string> = {};
     for (const { dataset, table } of module.report.alongside ?? []) {
       const key = storageKeys.processed(dataset, date, table);
-      const file = await fileIfStored(deps, key, scratch, `alongside-${dataset}-${table}.parquet`);
+      const file = await ifStored(readable(key, `alongside-${dataset}-${table}.parquet`));
       if (file) alongside[`${dataset}/${table}`] = file;
     }
     return await module.report.day({ date, config, db: connection, metrics, tables, alongside });
   } finally {
     connection.closeSync();
-    await rm(scratch, { recursive: true, force: true });
+    if (!inPlace) await rm(scratch, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,8 @@
  * ObjectStore on the local file system under one root directory. Keys are checked before any I/O,
  * and the resolved path must stay under the root (symbolic links included); writes are temp + rename.
  */
-import { copyFile, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
+import { copyFile, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeDirectory } from '../faults/make-directory.js';
@@ -16,6 +17,11 @@ import {
   type ObjectStore,
   type StoredObjectInfo,
 } from './object-store.js';
+
+/** What `work` returns, or throws, as a promise. */
+function settled<T>(work: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(work()));
+}
 
 /** Directories remembered as resolving inside the root, at most. */
 const DIRECTORIES_REMEMBERED = 4096;
@@ -57,7 +63,8 @@ export class LocalObjectStore implements ObjectStore {
   async read(key: string): Promise<ObjectBody> {
     const file = this.pathOf(key);
     try {
-      await this.checkInsideRoot(file);
+      // A missing object (a day's first download looks for its metadata) costs no thread-pool call.
+      if (this.sizeOf(file) === null) throw new ObjectNotFoundError(key, this.location);
       const body = await readFile(file);
       return { key, bytes: body.byteLength, origin: 'store', body };
     } catch (error) {
@@ -69,7 +76,7 @@ export class LocalObjectStore implements ObjectStore {
   async getToFile(key: string, targetPath: string): Promise<ObjectRead> {
     const file = this.pathOf(key);
     try {
-      await this.checkInsideRoot(file);
+      this.checkInsideRoot(file);
       await copyFile(file, targetPath);
       return { key, bytes: (await stat(targetPath)).size, origin: 'store' };
     } catch (error) {
@@ -78,34 +85,41 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async fileInPlace(key: string): Promise<ObjectFile | null> {
-    const file = this.pathOf(key);
-    try {
-      await this.checkInsideRoot(file);
-      return { key, bytes: (await stat(file)).size, origin: 'store', path: file };
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+  fileInPlace(key: string): Promise<ObjectFile | null> {
+    return settled(() => {
+      const file = this.pathOf(key);
+      const bytes = this.sizeOf(file);
+      return bytes === null ? null : { key, bytes, origin: 'store', path: file };
+    });
   }
 
-  async head(key: string): Promise<StoredObjectInfo | null> {
-    const file = this.pathOf(key);
+  head(key: string): Promise<StoredObjectInfo | null> {
+    return settled(() => {
+      const bytes = this.sizeOf(this.pathOf(key));
+      return bytes === null ? null : { key, bytes };
+    });
+  }
+
+  /**
+   * The size of a file of the store, null when there is none. A synchronous `stat`, as the look
+   * under the root (see {@link checkInsideRoot}): a few microseconds, where the thread pool costs more.
+   */
+  private sizeOf(file: string): number | null {
     try {
-      await this.checkInsideRoot(file);
-      const s = await stat(file);
-      return { key, bytes: s.size };
+      this.checkInsideRoot(file);
     } catch (error) {
+      // The root itself missing: nothing was ever written.
       if (isNotFound(error)) return null;
       throw error;
     }
+    return statSync(file, { throwIfNoEntry: false })?.size ?? null;
   }
 
   async list(prefix: string): Promise<StoredObjectInfo[]> {
     const dir = this.pathOf(prefix);
     let entries;
     try {
-      await this.checkInsideRoot(path.join(dir, 'x'));
+      this.checkInsideRoot(path.join(dir, 'x'));
       entries = await readdir(dir, { recursive: true, withFileTypes: true });
     } catch (error) {
       if (isNotFound(error)) return [];
@@ -124,7 +138,7 @@ export class LocalObjectStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     const file = this.pathOf(key);
-    await this.checkInsideRoot(file);
+    this.checkInsideRoot(file);
     await rm(file, { force: true });
   }
 
@@ -134,18 +148,19 @@ export class LocalObjectStore implements ObjectStore {
    * missing ones below it (made by the write when missing) and the one found resolving inside are
    * not resolved again by this store (a few thousand remembered at most): the check guards against
    * links laid in the data directory, not against its directories being made or swapped as links
-   * while the process runs.
+   * while the process runs. Resolved by synchronous calls: a new day's folders are met a few times
+   * a day, and each costs microseconds where the thread pool's round trip costs more.
    */
-  private async checkInsideRoot(file: string): Promise<void> {
+  private checkInsideRoot(file: string): void {
     const parent = path.dirname(file);
     if (this.insideRoot.has(parent)) return;
-    this.realRoot ??= await realpath(this.root);
+    this.realRoot ??= realpathSync.native(this.root);
     const missing: string[] = [];
     for (let dir = parent; dir.startsWith(this.root); dir = path.dirname(dir)) {
       if (!this.insideRoot.has(dir)) {
         let real: string;
         try {
-          real = await realpath(dir);
+          real = realpathSync.native(dir);
         } catch (error) {
           if (!isNotFound(error)) throw error;
           missing.push(dir);
@@ -181,7 +196,7 @@ export class LocalObjectStore implements ObjectStore {
       throw error;
     });
     await this.rootMade;
-    await this.checkInsideRoot(target);
+    this.checkInsideRoot(target);
     return target;
   }
 }

@@ -61,25 +61,41 @@ function offsetFromParts(instantMs: number): number {
 }
 
 const MS_PER_HOUR = 3_600_000;
-/** Offsets of UTC hours found whole (the same at both ends), by hour since the epoch; emptied when full. */
+/** Offsets of UTC days found whole (the same at both ends), by day since the epoch; emptied when full. */
+const offsetOfDay = new Map<number, number>();
+/** Offsets of UTC hours found whole, in the days that hold a change; emptied when full. */
 const offsetOfHour = new Map<number, number>();
-const HOURS_KEPT = 4096;
+const SPANS_KEPT = 16_384;
+
+/**
+ * The offset of the span of `length` ms that holds `instantMs`, when it is the same at its first and
+ * last millisecond, kept in `known`; null when the offset changes within the span.
+ */
+function offsetOfSpan(known: Map<number, number>, instantMs: number, length: number): number | null {
+  const span = Math.floor(instantMs / length);
+  const kept = known.get(span);
+  if (kept !== undefined) return kept;
+  const first = offsetFromParts(span * length);
+  if (offsetFromParts(span * length + length - 1) !== first) return null;
+  if (known.size >= SPANS_KEPT) known.clear();
+  known.set(span, first);
+  return first;
+}
 
 /**
  * Offset of Europe/Paris from UTC at an instant, in ms (whole seconds). Asking Intl is the costly
- * part of placing a day's instants (a report asks it for every quarter-hour), so the offset of a
- * UTC hour found the same at its first and last millisecond is kept for the hour (Paris never
- * changed its offset twice within an hour); an hour that holds a change is asked instant by instant.
+ * part of placing a day's instants (a report asks it for every quarter-hour, a backfill for every
+ * day), so the offset of a UTC day found the same at its first and last millisecond is kept for the
+ * day, and in a day that holds a change, that of each such hour (Paris never changed its offset
+ * twice within a day: its changes are 98 days apart at least from 1890 to 2100, as Intl gives them);
+ * an hour that holds a change is asked instant by instant.
  */
 export function parisOffsetMs(instantMs: number): number {
-  const hour = Math.floor(instantMs / MS_PER_HOUR);
-  const known = offsetOfHour.get(hour);
-  if (known !== undefined) return known;
-  const first = offsetFromParts(hour * MS_PER_HOUR);
-  if (offsetFromParts(hour * MS_PER_HOUR + MS_PER_HOUR - 1) !== first) return offsetFromParts(instantMs);
-  if (offsetOfHour.size >= HOURS_KEPT) offsetOfHour.clear();
-  offsetOfHour.set(hour, first);
-  return first;
+  return (
+    offsetOfSpan(offsetOfDay, instantMs, MS_PER_DAY) ??
+    offsetOfSpan(offsetOfHour, instantMs, MS_PER_HOUR) ??
+    offsetFromParts(instantMs)
+  );
 }
 
 /** Offset of Europe/Paris from UTC at an instant, in minutes (60 in winter, 120 in summer). */

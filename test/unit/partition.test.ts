@@ -6,6 +6,7 @@ import {
   nextDate,
   parisDateOf,
   parisDayBounds,
+  parisOffsetMinutes,
   partitionDateAttribute,
   partitionDateProblem,
   previousDate,
@@ -47,6 +48,30 @@ describe('Paris day maths', () => {
     for (const date of datesInRange('2024-01-01', '2024-12-30')) {
       expect(parisDayBounds(date).end.getTime()).toBe(parisDayBounds(nextDate(date)).start.getTime());
     }
+  });
+
+  it("gives Intl's offset at every hour of March and October and to the millisecond around each change, 2012-2030", () => {
+    const named = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' });
+    const intlMinutes = (ms: number) => {
+      const name = named.formatToParts(new Date(ms)).find((part) => part.type === 'timeZoneName')?.value ?? '';
+      const [, sign, hours, minutes] = /GMT([+-])(\d\d):(\d\d)/.exec(name) ?? [];
+      return (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
+    };
+    const instants: number[] = [];
+    for (let year = 2012; year <= 2030; year += 1) {
+      for (const month of [2, 9]) {
+        const start = Date.UTC(year, month, 1);
+        for (let at = start; at < Date.UTC(year, month + 1, 1); at += 3_600_000) instants.push(at);
+        // The changes, at 01:00 UTC on the month's last Sunday.
+        const last = new Date(Date.UTC(year, month + 1, 0));
+        const change = Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
+        instants.push(change - 1, change, change + 1, change + 3_599_999);
+      }
+    }
+    const differing = instants.filter((at) => parisOffsetMinutes(at) !== intlMinutes(at));
+    expect(differing.map((at) => new Date(at).toISOString())).toEqual([]);
+    expect(parisOffsetMinutes(Date.UTC(2024, 9, 27, 0, 59, 59, 999))).toBe(120);
+    expect(parisOffsetMinutes(Date.UTC(2024, 9, 27, 1))).toBe(60);
   });
 
   it('finds the Paris day of an instant near midnight in both seasons', () => {

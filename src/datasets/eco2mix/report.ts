@@ -5,7 +5,7 @@
  * the Paris day. A month or a year: the same figures over the period (figures-sql.ts, the SQL the
  * daily metrics follow), consumption per day (and per month), the production mix per day or month.
  */
-import { readParquetRows } from '../../duckdb/read.js';
+import { readInstantColumns, type InstantColumns } from '../../duckdb/read.js';
 import { parisDayBounds } from '../../workflow-safe/partition.js';
 import { datesOfMonth, datesOfYear, monthsOfYear } from '../../workflow-safe/periods.js';
 import type { DatasetReport } from '../report-contract.js';
@@ -20,7 +20,7 @@ import {
   periodNatures,
 } from './report-nature.js';
 import { COLOURS, PRODUCTION_SOURCES, SOURCE_COLOURS, SOURCE_LABELS } from './labels.js';
-import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, eco2mixRecordSchema, type Eco2mixRecord } from './record.js';
+import { ECO2MIX_TABLE, type Eco2mixMeasure } from './record.js';
 
 const TITLE = 'eCO2mix (RTE, France)';
 const NOTES = [
@@ -48,8 +48,16 @@ const parisTime = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 const clock = (iso: string | null) => (iso ? parisTime.format(new Date(iso)) : null);
-const grouped = (value: number, digits = 0) =>
-  new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits }).format(value);
+/** One format per number of digits: making one costs more than formatting a day's figures with it. */
+const groupings = new Map<number, Intl.NumberFormat>();
+function grouped(value: number, digits = 0): string {
+  let format = groupings.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits });
+    groupings.set(digits, format);
+  }
+  return format.format(value);
+}
 
 function dayFigures(m: Metrics): ReportFigure[] {
   const peakAt = textAt(m, 'consumption.peakAt');
@@ -148,16 +156,39 @@ function series(
   return { id, label, colour, values, ...(dashed ? { dashed } : {}) };
 }
 
-function dayCharts(date: string, records: readonly Eco2mixRecord[], m: Metrics): Array<TimeChart | BarChart> {
+/** The columns the day's charts draw. */
+const CHART_COLUMNS = [
+  'consommation',
+  'prevision_j1',
+  'prevision_j',
+  ...PRODUCTION_SOURCES,
+  'taux_co2',
+  'ech_physiques',
+] as const satisfies readonly Eco2mixMeasure[];
+
+type ChartColumn = (typeof CHART_COLUMNS)[number];
+
+const NO_COLUMNS: InstantColumns<ChartColumn> = {
+  instants: [],
+  columns: Object.fromEntries(CHART_COLUMNS.map((name) => [name, []])) as Record<ChartColumn, never[]>,
+};
+
+function dayCharts(date: string, table: InstantColumns<ChartColumn>, m: Metrics): Array<TimeChart | BarChart> {
   const { start, end } = parisDayBounds(date);
   const frame = { from: start.getTime(), to: end.getTime() };
-  const withAny = (pick: (r: Eco2mixRecord) => ReadonlyArray<number | null>) =>
-    records.filter((r) => pick(r).some((v) => v !== null));
-  const instants = (rows: readonly Eco2mixRecord[]) => rows.map((r) => Date.parse(r.instant));
-  const load = withAny((r) => [r.consommation, r.prevision_j1, r.prevision_j]);
-  const mix = withAny((r) => PRODUCTION_SOURCES.map((s) => r[s]));
-  const co2 = withAny((r) => [r.taux_co2]);
-  const exchanges = withAny((r) => [r.ech_physiques]);
+  const { columns } = table;
+  /** The instants where one of `names` has a value, and each column's values there. */
+  const withAny = <Name extends ChartColumn>(...names: Name[]) => {
+    const rows = table.instants.flatMap((_, i) =>
+      names.some((name) => (columns[name][i] ?? null) !== null) ? [i] : [],
+    );
+    const at = (name: Name) => rows.map((i) => columns[name][i] ?? null);
+    return { instants: rows.map((i) => table.instants[i] ?? 0), at };
+  };
+  const load = withAny('consommation', 'prevision_j1', 'prevision_j');
+  const mix = withAny(...PRODUCTION_SOURCES);
+  const co2 = withAny('taux_co2');
+  const exchanges = withAny('ech_physiques');
   const energy = PRODUCTION_SOURCES.map((s) => numberAt(m, `production.bySourceMWh.${s}`));
   return [
     {
@@ -168,28 +199,11 @@ function dayCharts(date: string, records: readonly Eco2mixRecord[], m: Metrics):
       title: 'Load curve',
       caption: 'Consumption against the forecasts made the day before (D-1) and the same day, MW.',
       unit: 'MW',
-      instants: instants(load),
+      instants: load.instants,
       series: [
-        series(
-          'consommation',
-          'Consumption',
-          COLOURS.consumption,
-          load.map((r) => r.consommation),
-        ),
-        series(
-          'prevision_j1',
-          'Forecast D-1',
-          COLOURS.forecast,
-          load.map((r) => r.prevision_j1),
-          true,
-        ),
-        series(
-          'prevision_j',
-          'Forecast same day',
-          COLOURS.sameDayForecast,
-          load.map((r) => r.prevision_j),
-          true,
-        ),
+        series('consommation', 'Consumption', COLOURS.consumption, load.at('consommation')),
+        series('prevision_j1', 'Forecast D-1', COLOURS.forecast, load.at('prevision_j1'), true),
+        series('prevision_j', 'Forecast same day', COLOURS.sameDayForecast, load.at('prevision_j'), true),
       ],
     },
     {
@@ -200,15 +214,8 @@ function dayCharts(date: string, records: readonly Eco2mixRecord[], m: Metrics):
       title: 'Production mix',
       caption: 'Production by source, stacked, MW (pumping, storage and exchanges excluded).',
       unit: 'MW',
-      instants: instants(mix),
-      series: PRODUCTION_SOURCES.map((s) =>
-        series(
-          s,
-          SOURCE_LABELS[s],
-          SOURCE_COLOURS[s],
-          mix.map((r) => r[s]),
-        ),
-      ),
+      instants: mix.instants,
+      series: PRODUCTION_SOURCES.map((s) => series(s, SOURCE_LABELS[s], SOURCE_COLOURS[s], mix.at(s))),
     },
     {
       kind: 'bar',
@@ -236,15 +243,8 @@ function dayCharts(date: string, records: readonly Eco2mixRecord[], m: Metrics):
       title: 'CO2 intensity',
       caption: 'CO2 emitted per kWh produced in France, gCO2/kWh.',
       unit: 'gCO2/kWh',
-      instants: instants(co2),
-      series: [
-        series(
-          'taux_co2',
-          'CO2 intensity',
-          COLOURS.co2,
-          co2.map((r) => r.taux_co2),
-        ),
-      ],
+      instants: co2.instants,
+      series: [series('taux_co2', 'CO2 intensity', COLOURS.co2, co2.at('taux_co2'))],
     },
     {
       kind: 'time',
@@ -255,15 +255,8 @@ function dayCharts(date: string, records: readonly Eco2mixRecord[], m: Metrics):
       title: 'Physical exchanges',
       caption: 'Net physical flow at the borders, MW: positive when France imports, negative when it exports.',
       unit: 'MW',
-      instants: instants(exchanges),
-      series: [
-        series(
-          'ech_physiques',
-          'Net imports',
-          COLOURS.exchanges,
-          exchanges.map((r) => r.ech_physiques),
-        ),
-      ],
+      instants: exchanges.instants,
+      series: [series('ech_physiques', 'Net imports', COLOURS.exchanges, exchanges.at('ech_physiques'))],
     },
   ];
 }
@@ -439,17 +432,13 @@ export const eco2mixReport: DatasetReport<unknown> = {
 
   async day({ date, db, metrics, tables }) {
     const table = tables[ECO2MIX_TABLE];
-    const records = table
-      ? (await readParquetRows(db, table, ECO2MIX_PARQUET_COLUMNS, 'instant')).map((row) =>
-          eco2mixRecordSchema.parse(row),
-        )
-      : [];
+    const columns = table ? await readInstantColumns(db, table, CHART_COLUMNS) : NO_COLUMNS;
     return {
       title: TITLE,
       notes: NOTES,
       summary: daySentence(metrics),
       figures: [...dayFigures(metrics), ...natureFigures(metrics)],
-      charts: dayCharts(date, records, metrics),
+      charts: dayCharts(date, columns, metrics),
       tables: [],
     };
   },
