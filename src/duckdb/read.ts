@@ -44,15 +44,21 @@ export interface InstantColumns<Name extends string> {
   readonly columns: Readonly<Record<Name, ReadonlyArray<number | null>>>;
 }
 
+/** Columns as read: the instants, and each column named. */
+type ColumnsRead = { instant: number[] } & Record<string, Array<number | null>>;
+
 const numbers = z.array(z.number().nullable());
 /** The schema of each list of columns read, built once. */
-const schemas = new Map<string, z.ZodType<Record<string, Array<number | null>>>>();
+const schemas = new Map<string, z.ZodType<ColumnsRead>>();
 
-function columnsSchema(names: readonly string[]): z.ZodType<Record<string, Array<number | null>>> {
+function columnsSchema(names: readonly string[]): z.ZodType<ColumnsRead> {
   const key = names.join(',');
   let schema = schemas.get(key);
   if (!schema) {
-    schema = z.object({ instant: z.array(z.number()), ...Object.fromEntries(names.map((name) => [name, numbers])) });
+    schema = z.object({
+      instant: z.array(z.number()),
+      ...Object.fromEntries(names.map((name) => [name, numbers])),
+    });
     schemas.set(key, schema);
   }
   return schema;
@@ -71,6 +77,6 @@ export async function readInstantColumns<Name extends string>(
   const cols = checkedColumns(names.map((name) => ({ name, type: 'DOUBLE' })));
   const selected = ['CAST(epoch_ms(instant) AS DOUBLE) AS instant', ...cols.map((c) => c.name)].join(', ');
   const reader = await connection.runAndReadAll(`SELECT ${selected} FROM read_parquet(${sqlString(path)}) ORDER BY 1`);
-  const { instant = [], ...columns } = columnsSchema(names).parse(reader.getColumnsObjectJS());
-  return { instants: instant as number[], columns: columns as Record<Name, Array<number | null>> };
+  const { instant, ...columns } = columnsSchema(names).parse(reader.getColumnsObjectJS());
+  return { instants: instant, columns: columns as Record<Name, Array<number | null>> };
 }

@@ -1,6 +1,6 @@
 /** Files written whole or not at all: a temporary file beside the target, flushed, then renamed. */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fdatasync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fdatasync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +15,7 @@ export function isNotFound(error: unknown): boolean {
  * (ENOENT), makes it (and every missing parent) and runs `create` again. A directory that exists,
  * the usual case, costs no look at the disk beyond the write itself.
  */
-async function inDirectory<T>(target: string, create: () => Promise<T>): Promise<T> {
+async function inDirectory<T>(target: string, create: () => T | Promise<T>): Promise<T> {
   try {
     return await create();
   } catch (error) {
@@ -74,16 +74,8 @@ export async function writeFileAtomically(
  * switches and the event loop a promise; only the flush waits for the disk.
  */
 export async function writeBytesAtomically(target: string, body: Uint8Array | string): Promise<number> {
-  const temp = `${target}.${randomUUID()}.tmp`;
-  let fd: number;
-  try {
-    fd = openSync(temp, 'wx');
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    await makeDirectory(path.dirname(target));
-    fd = openSync(temp, 'wx');
-  }
-  try {
+  await withTemporary(target, async (temp) => {
+    const fd = await inDirectory(target, () => openSync(temp, 'wx'));
     try {
       writeFileSync(fd, body);
       await flushed(fd);
@@ -91,9 +83,6 @@ export async function writeBytesAtomically(target: string, body: Uint8Array | st
       closeSync(fd);
     }
     renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  });
   return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }

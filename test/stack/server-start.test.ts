@@ -40,7 +40,7 @@ it('names the dev server’s own last words when its Web UI’s port is taken', 
     logDir,
   });
   const error = await start.then(
-    () => null,
+    (server) => server.stop().then(() => null),
     (failure: unknown) => failure,
   );
   expect(error).toBeInstanceOf(Error);
