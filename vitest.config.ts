@@ -11,9 +11,12 @@ const UNIT = ['test/unit/**/*.test.ts', 'test/deploy/**/*.test.ts'];
 const E2E = ['test/e2e/**/*.test.ts'];
 /** Generous: the suite runs on two shared cores, its files side by side. */
 const TIMEOUTS = { testTimeout: 120_000, hookTimeout: 180_000 };
+/** The servers' teardown replays every history the tests produced (test/support/global-setup.ts): a minute or two. */
+const TEARDOWN_TIMEOUT_MS = 600_000;
 
 export default defineConfig({
   test: {
+    teardownTimeout: TEARDOWN_TIMEOUT_MS,
     projects: [
       {
         test: {

@@ -28,11 +28,21 @@ import { BackfillId, PipelineStageAttribute, RunKindAttribute } from '../workflo
 import { rangeRun } from './range-run.js';
 import { runDay } from './run-day.js';
 
-/** Planning reads the day records once per backfill. */
+/** Planning, re-checking days before they start, looking at a range, asking for reports: quick reads and requests. */
 const quick = proxyActivities<Activities>(activityOptions('backfillControl'));
 
-/** Re-checking days just before they start: a read of the day records, no retry isolation needed. */
+/** The same in the workflow task, in runs started before patch {@link BACKFILL_WITHOUT_LOCAL_ACTIVITIES}. */
 const local = proxyLocalActivities<Activities>(localActivityOptions('backfillRecheck'));
+
+/**
+ * Patch: a backfill runs no local activity — its re-checks, the ranges it waits for, its report
+ * requests and the days it finds running elsewhere are activity tasks — and every earlier patch of
+ * this file holds without being checked. A backfill awaits many things at once (days, ranges,
+ * timers); local activities' results may then come back on replay in another order, or in another
+ * workflow task, than they did live, and a history its own code cannot replay hangs the backfill
+ * at its next worker. Checked first thing in a run, where nothing else is pending.
+ */
+export const BACKFILL_WITHOUT_LOCAL_ACTIVITIES = 'backfill-without-local-activities';
 
 /** Waiting for another run's range to end, for the days it held (runs started before patch `ranges-waited-in-workflow`). */
 const attach = proxyActivities<Activities>(activityOptions('dayAttach'));
@@ -64,15 +74,21 @@ export const RANGES_LEAVE_HELD_DAYS = 'ranges-leave-held-days';
  */
 export const RANGES_WAITED_IN_WORKFLOW = 'ranges-waited-in-workflow';
 
-/** How often a range holding some of the backfill's days is looked at until it ends. */
-const RANGE_LOOK_EVERY = '5 seconds';
+/** The first pause between two looks at a range holding some of the backfill's days, then doubling up to the last. */
+const RANGE_FIRST_LOOK_MS = 5_000;
+const RANGE_LAST_LOOK_MS = 60_000;
 
-/** The outcome `workflowId` gives `dates` once it ends, looked at every {@link RANGE_LOOK_EVERY}. */
-async function rangeOutcomeWhenEnded(workflowId: string, dates: readonly string[]) {
-  for (;;) {
-    const days = await local.rangeOutcome({ workflowId, dates });
+/**
+ * The outcome `workflowId` gives `dates` once it ends: looked at between pauses doubling from 5 s
+ * to a minute, with activity tasks; before patch {@link BACKFILL_WITHOUT_LOCAL_ACTIVITIES}, every
+ * 5 s in the workflow task.
+ */
+async function rangeOutcomeWhenEnded(workflowId: string, dates: readonly string[], current: boolean) {
+  const look = current ? quick : local;
+  for (let pause = RANGE_FIRST_LOOK_MS; ; pause = current ? Math.min(pause * 2, RANGE_LAST_LOOK_MS) : pause) {
+    const days = await look.rangeOutcome({ workflowId, dates });
     if (days !== null) return days;
-    await sleep(RANGE_LOOK_EVERY);
+    await sleep(pause);
   }
 }
 
@@ -138,6 +154,10 @@ async function transformImportDays(importRef: ImportRef, dates: string[]): Promi
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
   const input = checkedInput(checkBackfillInput, rawInput);
+  const current = patched(BACKFILL_WITHOUT_LOCAL_ACTIVITIES);
+  /** An earlier patch: holds in a current run, checked where it always was in a run started before. */
+  const since = (patch: string) => current || patched(patch);
+  const control = current ? quick : local;
   const backfillId = workflowInfo().workflowId.replace(/^backfill\//, '');
   const running = new Set<string>();
   const pending: string[] = [...(input.carried?.pending ?? [])];
@@ -197,10 +217,10 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     if (months.size === 0) return;
     const periods = [...months].sort();
     months.clear();
-    await local.requestReports({ periods });
+    await control.requestReports({ periods });
   };
   /** Before continuing as new: ask now, or leave the months to a later run (patch `backfill-reports-after-days`). */
-  const reportsDue = () => !patched(REPORTS_AFTER_DAYS) || Date.now() - reportsAskedAt >= REPORTS_ASKED_EVERY_MS;
+  const reportsDue = () => !since(REPORTS_AFTER_DAYS) || Date.now() - reportsAskedAt >= REPORTS_ASKED_EVERY_MS;
   const launch = (date: string) => {
     running.add(date);
     startedThisRun += 1;
@@ -213,6 +233,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       ...(input.datasets ? { datasets: input.datasets } : {}),
       ...(input.importRef ? { importRef: input.importRef } : {}),
       deferMonthReport: true,
+      outcomeByActivity: current,
     })
       .then((output) => {
         succeeded += 1;
@@ -231,8 +252,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   // Ranged runs: the backfill's one dataset runs in ranges, so each range's days are whole days (a
   // day's report spans the day's datasets); the failed days of a range then run per day.
   const rangeDataset =
-    !input.perDay && !input.importRef && patched(RANGED_RUNS)
-      ? await local.rangeDataset({ date: input.from, ...(input.datasets ? { datasets: input.datasets } : {}) })
+    !input.perDay && !input.importRef && since(RANGED_RUNS)
+      ? await control.rangeDataset({ date: input.from, ...(input.datasets ? { datasets: input.datasets } : {}) })
       : null;
   /** Ranges and days in flight, in ranged runs: `parallel` bounds them. */
   let runsInFlight = 0;
@@ -301,8 +322,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
    * per-day backfill takes a day in flight elsewhere; a day it did not run to success runs per day.
    */
   const attachRange = (dataset: string, workflowId: string, dates: readonly string[]) => {
-    const ended = patched(RANGES_WAITED_IN_WORKFLOW)
-      ? rangeOutcomeWhenEnded(workflowId, dates)
+    const ended = since(RANGES_WAITED_IN_WORKFLOW)
+      ? rangeOutcomeWhenEnded(workflowId, dates, current)
       : attach.waitForRange({ workflowId, dates });
     void ended.then(
       (days) => {
@@ -329,7 +350,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
 
   const recheck = input.mode !== 'all' && !input.importRef;
   const stillPlanned = async (dates: string[]) => {
-    const checked = await local.recheckBackfillDays({
+    const checked = await control.recheckBackfillDays({
       dates,
       mode: input.mode,
       ...(input.datasets ? { datasets: input.datasets } : {}),
@@ -346,10 +367,10 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     await transformImportDays(input.importRef, dates);
     preparing = undefined;
   }
-  const leaveHeldDays = rangeDataset !== null && patched(RANGES_LEAVE_HELD_DAYS);
+  const leaveHeldDays = rangeDataset !== null && since(RANGES_LEAVE_HELD_DAYS);
   const rangeDays =
     input.rangeDays ??
-    (rangeDataset !== null && patched(RANGES_SIZED_BY_PLAN)
+    (rangeDataset !== null && since(RANGES_SIZED_BY_PLAN)
       ? defaultRangeDays(Math.min(pending.length, daysPerRun), input.parallel)
       : DAYS_PER_RANGE);
   try {

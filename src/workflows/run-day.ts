@@ -19,7 +19,7 @@ import { localRecordKeeping } from './local-activities.js';
 
 /** Waiting for another run of the day: as long as a day may take, heartbeating. */
 const attach = proxyActivities<Activities>(activityOptions('dayAttach'));
-/** Asking whether a run of the day is still open: one quick read of the server. */
+/** Asking whether a run of the day is still open, or how it ended: one quick read of the server. */
 const quick = proxyActivities<Activities>(activityOptions('dayRunState'));
 
 /** The pause between two looks at a run in flight: doubling from 1 s up to 30 s. */
@@ -48,6 +48,12 @@ export interface RunDayOptions {
    * `waitForDay` activity awaited, holding a worker's activity slot as long as the run lasted).
    */
   readonly waitInWorkflow?: boolean;
+  /**
+   * The run in flight's outcome is looked at with activity tasks, not local activities: a caller
+   * that awaits other work meanwhile (other days, ranges, timers) must, as local activities' results
+   * may come back in another order or another workflow task on replay than they did live.
+   */
+  readonly outcomeByActivity?: boolean;
 }
 
 /**
@@ -65,13 +71,14 @@ async function untilNoRunOf(date: string): Promise<void> {
 
 /**
  * The result of the run of `daily/{date}` in flight once it ends (a failed day: DayFailed), looked
- * at between growing pauses (patch {@link DAYS_WAITED_IN_WORKFLOW}), or before the patch waited
- * for by an activity.
+ * at between growing pauses (patch {@link DAYS_WAITED_IN_WORKFLOW}, which `outcomeByActivity`
+ * implies), or before the patch waited for by an activity.
  */
-async function resultOfRunInFlight(date: string): Promise<DailyPipelineOutput> {
-  if (!patched(DAYS_WAITED_IN_WORKFLOW)) return attach.waitForDay({ date });
+async function resultOfRunInFlight(date: string, outcomeByActivity: boolean): Promise<DailyPipelineOutput> {
+  if (!outcomeByActivity && !patched(DAYS_WAITED_IN_WORKFLOW)) return attach.waitForDay({ date });
+  const look = outcomeByActivity ? quick : localRecordKeeping;
   for (let pause = FIRST_LOOK_MS; ; pause = Math.min(pause * 2, LAST_LOOK_MS)) {
-    const result = await localRecordKeeping.dayOutcome({ date });
+    const result = await look.dayOutcome({ date });
     if (result !== null) return result;
     await sleep(pause);
   }
@@ -98,13 +105,13 @@ export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutpu
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      if (options.inFlight !== 'run-after') return resultOfRunInFlight(date);
+      if (options.inFlight !== 'run-after') return resultOfRunInFlight(date, options.outcomeByActivity === true);
       if (options.waitInWorkflow) {
         await untilNoRunOf(date);
         continue;
       }
       try {
-        await resultOfRunInFlight(date);
+        await resultOfRunInFlight(date, options.outcomeByActivity === true);
       } catch (failure) {
         // The run in flight failing is its own outcome: this run still goes ahead with its inputs.
         if (describeFailure(failure).type !== ErrorType.DayFailed) throw failure;

@@ -1,6 +1,6 @@
 /**
  * deploy/prometheus/courant-rules.yml passes `promtool check rules`, and its unit tests
- * (courant-rules.test.yml: the lateness and SFTP alerts) pass `promtool test rules`.
+ * (courant-rules.test.yml: the lateness, SFTP and workflow task alerts) pass `promtool test rules`.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -17,9 +17,9 @@ const rulesSchema = z.object({
 });
 
 describe('the alerting rules', () => {
-  it('pass promtool check rules, and alert on lateness, failed days, fallback reads, outputs missing, a worker down and a waiting SFTP delivery', async () => {
+  it('pass promtool check rules, and alert on lateness, failed days, fallback reads, outputs missing, a worker down, a waiting SFTP delivery and a failing workflow task', async () => {
     const { stdout } = await run(prometheusTool('promtool'), ['check', 'rules', RULES_FILE]);
-    expect(stdout).toContain('SUCCESS: 6 rules found');
+    expect(stdout).toContain('SUCCESS: 7 rules found');
     const rules = rulesSchema.parse(parse(await readFile(RULES_FILE, 'utf8')));
     expect(rules.groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual([
       'CourantDatasetLate',
@@ -28,10 +28,11 @@ describe('the alerting rules', () => {
       'CourantOutputsMissing',
       'CourantWorkerDown',
       'CourantSftpDeliveryWaiting',
+      'CourantWorkflowTaskFailing',
     ]);
   });
 
-  it('fire the lateness and SFTP alerts only once past their limits for 15 minutes, per the freshest worker', async () => {
+  it('fire the lateness and SFTP alerts only once past their limits for 15 minutes, per the freshest worker, and the task alert on a task failing again', async () => {
     const result = await run(prometheusTool('promtool'), ['test', 'rules', 'courant-rules.test.yml'], {
       cwd: RULES_DIR,
     }).catch((error: unknown) => {

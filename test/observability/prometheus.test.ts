@@ -157,6 +157,7 @@ describe('the worker scraped by Prometheus after one eCO2mix day', () => {
       ['CourantOutputsMissing', 'ok'],
       ['CourantWorkerDown', 'ok'],
       ['CourantSftpDeliveryWaiting', 'ok'],
+      ['CourantWorkflowTaskFailing', 'ok'],
     ]);
     expect(await prometheus.query('ALERTS{alertname="CourantDatasetLate"}')).toHaveLength(1);
     expect(await prometheus.query('ALERTS{alertname!="CourantDatasetLate"}')).toEqual([]);

@@ -5,9 +5,12 @@
  * else the embedded FerretDB on a free port), MinIO and DynamoDB Local (aws mode), each on a free
  * loopback port, the workflow bundle, and the `courant` command built as users run it (dist/cli,
  * when it is not the build of the sources already). A tier's servers start in parallel. Every server started
- * here is stopped when the last tier using it ends, also when start-up fails half-way.
+ * here is stopped when the last tier using it ends, also when start-up fails half-way; before the dev
+ * server stops, every workflow history the tests produced is replayed against the bundle
+ * (replay-every-history.ts), and one that does not replay fails the run.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,7 +23,8 @@ import { PROJECT_ROOT, resolveDynamoDbLocal, resolveTool } from '../../src/stack
 import { bundleWorkflows } from '../../src/workers/bundle.js';
 import { builtCliIsCurrent } from '../../bin/built-cli.js';
 import { buildCli } from '../../scripts/cli-bundle.js';
-import { TEST_NAMESPACES } from './namespaces.js';
+import { TEST_NAMESPACES, UNREPLAYABLE_NAMESPACE } from './namespaces.js';
+import type { ReplayTally } from './replay-every-history.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,6 +45,8 @@ export type TestServer = 'temporal' | 'documentStore' | 'minio' | 'dynamodb' | '
 interface StartedServer {
   provide(project: TestProject): void;
   stop(): Promise<void>;
+  /** The Temporal dev server's address, or the workflow bundle's path. */
+  readonly location?: string;
 }
 
 async function existingMongo(): Promise<string | null> {
@@ -57,11 +63,15 @@ const STARTS: Record<TestServer, (workDir: string) => Promise<StartedServer>> = 
         executable: { type: 'existing-path', path: resolveTool('temporal', process.env.TEMPORAL_CLI_PATH) },
         ip: '127.0.0.1',
         searchAttributes: [...SEARCH_ATTRIBUTES],
-        extraArgs: TEST_NAMESPACES.flatMap((namespace) => ['--namespace', namespace]),
+        extraArgs: [...TEST_NAMESPACES, UNREPLAYABLE_NAMESPACE].flatMap((namespace) => ['--namespace', namespace]),
         log: { format: 'pretty', level: 'error' },
       },
     });
-    return { provide: (project) => project.provide('temporalAddress', env.address), stop: () => env.teardown() };
+    return {
+      provide: (project) => project.provide('temporalAddress', env.address),
+      stop: () => env.teardown(),
+      location: env.address,
+    };
   },
   async documentStore(workDir) {
     const existing = await existingMongo();
@@ -113,7 +123,11 @@ const STARTS: Record<TestServer, (workDir: string) => Promise<StartedServer>> = 
   async workflowBundle(workDir) {
     const bundlePath = path.join(workDir, 'workflow-bundle.js');
     await writeFile(bundlePath, (await bundleWorkflows()).code);
-    return { provide: (project) => project.provide('workflowBundlePath', bundlePath), stop: async () => {} };
+    return {
+      provide: (project) => project.provide('workflowBundlePath', bundlePath),
+      stop: async () => {},
+      location: bundlePath,
+    };
   },
   /** The tests that spawn bin/courant.js run the build, as users do; it stays for the next run. */
   async builtCli() {
@@ -127,28 +141,77 @@ interface SharedServers {
   readonly workDir: Promise<string>;
   readonly started: Map<TestServer, Promise<StartedServer>>;
   users: number;
+  /** Set once every server of a tier started: a run whose start-up failed has no history to replay. */
+  testsRan: boolean;
 }
 
 const SHARED = Symbol.for('courant.test-servers');
 
 function sharedServers(): SharedServers {
   const holder = globalThis as { [SHARED]?: SharedServers };
+  // The process's Temporal runtime (the dev server's client, the replay workers) logs warnings and errors only.
+  if (!holder[SHARED]) Runtime.install({ logger: new DefaultLogger('WARN') });
   holder[SHARED] ??= {
     workDir: mkdtemp(path.join(os.tmpdir(), 'courant-test-stack-')),
     started: new Map(),
     users: 0,
+    testsRan: false,
   };
   return holder[SHARED];
 }
 
+/** Every history on the dev server replayed against the bundle, when both were started and the tests ran. */
+async function replayed(shared: SharedServers): Promise<ReplayTally | null> {
+  const temporal = await shared.started.get('temporal')?.catch(() => undefined);
+  const bundle = await shared.started.get('workflowBundle')?.catch(() => undefined);
+  if (!temporal?.location || !bundle?.location || !shared.testsRan) return null;
+  const { replayEveryHistory } = await import('./replay-every-history.js');
+  return replayEveryHistory({
+    address: temporal.location,
+    namespaces: TEST_NAMESPACES,
+    bundlePath: bundle.location,
+    failuresDir: path.join(PROJECT_ROOT, 'test-artifacts', 'replay-failures'),
+  });
+}
+
 async function stopAll(shared: SharedServers): Promise<void> {
   delete (globalThis as { [SHARED]?: SharedServers })[SHARED];
+  const replayStarted = Date.now();
+  const replay = await replayed(shared).then(
+    (tally) => ({ tally }),
+    (error: unknown) => ({ error }),
+  );
   const started = [...shared.started.values()];
   shared.started.clear();
   const stopped = await Promise.allSettled(started.map(async (server) => (await server).stop()));
   await rm(await shared.workDir, { recursive: true, force: true });
   const failed = stopped.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
-  if (failed.length > 0) throw new AggregateError(failed, `${failed.length} test server(s) did not stop`);
+  if ('error' in replay) failed.push(replay.error);
+  else if (replay.tally) {
+    const { failures, replayed: count, histories } = replay.tally;
+    const seconds = ((Date.now() - replayStarted) / 1000).toFixed(1);
+    if (failures.length === 0)
+      process.stdout.write(
+        `[test servers] the ${histories} workflow histories the tests produced replay (${count} of distinct shapes replayed, ${seconds} s)\n`,
+      );
+    else
+      failed.push(
+        new Error(
+          `${failures.length} of the ${histories} workflow histories the tests produced (${count} of distinct shapes) do not replay against the code that wrote them:\n` +
+            failures
+              .map((f) => `  ${f.namespace} ${f.workflowId} (${f.runId}): ${f.message}\n    ${f.file}`)
+              .join('\n'),
+        ),
+      );
+  }
+  if (failed.length > 0) {
+    // Vitest sets the exit status from a teardown that throws, but prints nothing of it.
+    for (const problem of failed)
+      process.stderr.write(
+        `[test servers] ${problem instanceof Error ? (problem.stack ?? problem.message) : String(problem)}\n`,
+      );
+    throw new AggregateError(failed, `${failed.length} problem(s) when the test servers stopped`);
+  }
 }
 
 /** A vitest global set-up that starts `needs` (those not yet running) and provides their addresses. */
@@ -171,6 +234,7 @@ export function testServers(needs: readonly TestServer[]): (project: TestProject
       throw failed.reason;
     }
     for (const s of settled) if (s.status === 'fulfilled') s.value.provide(project);
+    shared.testsRan = true;
     return async () => {
       shared.users -= 1;
       if (shared.users === 0) await stopAll(shared);

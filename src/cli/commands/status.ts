@@ -4,7 +4,8 @@
  * notes modules add from the days' metrics documents (`statusNotes`: Enedis missed deliveries);
  * over a range a note past 120 characters is cut at a word, for one `--date` every note is whole.
  * Then the files refused from an inbox with their reasons, and those left there for their name (a
- * leading dot); `--check` exits 1 when a due day is late or failed.
+ * leading dot); then the workflows whose task keeps failing, from the Temporal server. `--check`
+ * exits 1 when a due day is late or failed, or a workflow's task keeps failing.
  */
 import type { Command } from 'commander';
 import { DATASET_NAMES } from '../../datasets/registry.js';
@@ -22,6 +23,7 @@ import {
   type QuarantinedDrop,
 } from '../quarantined-drops.js';
 import { waitingDrops, waitingDropsText, type WaitingDrop } from '../waiting-drops.js';
+import { failingWorkflowsSeen, failingWorkflowsText } from '../failing-workflows.js';
 import { parseDatasetsOption, parseDayOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
@@ -65,7 +67,7 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
     )
     .option(
       '--check',
-      'exit 1 when a day that is due is late (no record), failed (a blocking quality check included) or has outputs missing',
+      'exit 1 when a day that is due is late (no record), failed (a blocking quality check included) or has outputs missing, or a workflow task keeps failing',
       false,
     )
     .action(async (options: Record<string, unknown>) => {
@@ -73,6 +75,9 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
       const named = parseDatasetsOption(options.datasets, DATASET_NAMES);
       const ctx = context();
       const storage = await createStorage(ctx.config);
+      // Asked of the Temporal server while the records are read; awaited (and any failure raised) below.
+      const workflows = failingWorkflowsSeen(ctx);
+      workflows.catch(() => undefined);
       let runs: DayRun[];
       let notes: Map<string, string[]>;
       let refused: QuarantinedDrop[];
@@ -109,11 +114,21 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
       ctx.out.write(quarantinedDropsText(refused));
       ctx.out.write(waitingDropsText(waiting));
       ctx.out.write(skippedDropsText(skipped));
+      const seen = await workflows;
+      ctx.out.write(failingWorkflowsText(seen));
       const failed = grid.counts.failed + grid.counts.blocked;
       const problems = failed + grid.counts.late + grid.counts.outputsMissing;
-      if (options.check === true && problems > 0) {
+      const stuck = 'found' in seen ? seen.found.failing.length : 0;
+      if (options.check === true && (problems > 0 || stuck > 0)) {
         throw new PipelineFailedError(
-          `${problems} of ${grid.counts.expected} dataset-days are due and not there: ${failed} failed (quality blocks included), ${grid.counts.late} late, ${grid.counts.outputsMissing} with outputs missing`,
+          [
+            ...(problems > 0
+              ? [
+                  `${problems} of ${grid.counts.expected} dataset-days are due and not there: ${failed} failed (quality blocks included), ${grid.counts.late} late, ${grid.counts.outputsMissing} with outputs missing`,
+                ]
+              : []),
+            ...(stuck > 0 ? [`${stuck} workflow(s) whose task keeps failing`] : []),
+          ].join('; '),
         );
       }
     });
