@@ -1,73 +1,20 @@
 /**
  * A month's billing elements (`month-sql.ts`) computed by DuckDB and read as the JSON shape of
- * `courant billing --format json` and the API: one object per contract, amounts in euros with two
- * decimals (exact DECIMALs in the query, read as their text), problems named, never a crash.
+ * `courant billing --format json` and the API (`contract-month.ts`): one object per contract,
+ * amounts in euros with two decimals (exact DECIMALs in the query, read as their text), problems
+ * named, never a crash.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
+import { contractMonthsOf, type ContractMonth } from './contract-month.js';
 import { sqlString } from '../duckdb/columns.js';
 import { copyToParquetSql } from '../duckdb/copy.js';
 import { billingMonthSql, monthReadingsSql, type MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
 import { ratesTablesSql } from './rates-sql.js';
 
-const amount = z
-  .union([z.string(), z.number()])
-  .nullable()
-  .transform((v) => (v === null ? null : Number(v)));
-const kwh = z
-  .union([z.string(), z.number(), z.bigint()])
-  .nullable()
-  .transform((v) => (v === null ? null : Number(v)));
-
-const rowSchema = z.object({
-  prm: z.string(),
-  contract: z.string().nullable(),
-  fta: z.string().nullable(),
-  days: z.number().int(),
-  mean_kva: z.number().nullable(),
-  periods: z.array(
-    z.object({
-      from: z.string(),
-      to: z.string(),
-      days: z.number().int(),
-      fta: z.string().nullable(),
-      kva: z.number().nullable(),
-      turpeFixedEur: amount,
-    }),
-  ),
-  hph: kwh,
-  hch: kwh,
-  hpb: kwh,
-  hcb: kwh,
-  hp: kwh,
-  hc: kwh,
-  base: kwh,
-  quality: z.enum(['real', 'estimated', 'missing']).nullable(),
-  turpe_fixed_eur: amount,
-  turpe_variable_eur: amount,
-  cta_eur: amount,
-  problems: z.array(z.object({ code: z.string(), message: z.string() })),
-  note: z.string(),
-});
-
-export interface ContractMonth {
-  readonly prm: string;
-  readonly contract: string | null;
-  readonly fta: string | null;
-  readonly days: number;
-  readonly meanKva: number | null;
-  readonly periods: z.infer<typeof rowSchema>['periods'];
-  readonly energyKWh: Readonly<Record<'base' | 'hp' | 'hc' | 'hph' | 'hch' | 'hpb' | 'hcb', number | null>>;
-  readonly turpeFixedEur: number | null;
-  readonly turpeVariableEur: number | null;
-  readonly ctaEur: number | null;
-  /** `real`, `estimated`, `missing`; null for a row with no supplied day. */
-  readonly quality: 'real' | 'estimated' | 'missing' | null;
-  readonly problems: Array<{ code: string; message: string }>;
-  readonly note: string;
-}
+export type { ContractMonth };
 
 export interface BillingMonth {
   readonly month: string;
@@ -78,32 +25,11 @@ async function withRates(db: DuckDBConnection, rates: Rates): Promise<void> {
   for (const statement of ratesTablesSql(rates)) await db.run(statement);
 }
 
-const asContract = (r: z.infer<typeof rowSchema>): ContractMonth => ({
-  prm: r.prm,
-  contract: r.contract,
-  fta: r.fta,
-  days: r.days,
-  meanKva: r.mean_kva,
-  periods: r.periods,
-  energyKWh: { base: r.base, hp: r.hp, hc: r.hc, hph: r.hph, hch: r.hch, hpb: r.hpb, hcb: r.hcb },
-  turpeFixedEur: r.turpe_fixed_eur,
-  turpeVariableEur: r.turpe_variable_eur,
-  ctaEur: r.cta_eur,
-  quality: r.quality,
-  problems: r.problems,
-  note: r.note,
-});
-
-/** The rows of a billing relation (the month query's columns) as the JSON shape's contracts. */
-function contractMonths(rows: unknown): ContractMonth[] {
-  return z.array(rowSchema).parse(rows).map(asContract);
-}
-
 /** The month's billing elements, for `input`'s files and PRMs (see `month-sql.ts`). */
 export async function billMonth(db: DuckDBConnection, rates: Rates, input: MonthSqlInput): Promise<BillingMonth> {
   await withRates(db, rates);
   const rows = (await db.runAndReadAll(billingMonthSql(input))).getRowObjectsJson();
-  return { month: input.month, contracts: contractMonths(rows) };
+  return { month: input.month, contracts: contractMonthsOf(rows) };
 }
 
 /** Which rows of a written month to read: only `prms` (all when empty), `limit` rows from `offset`. */
@@ -130,7 +56,7 @@ export async function readBillingParquet(
     `SELECT * FROM read_parquet(${sqlString(file)}) WHERE true ${only} ${problems} ORDER BY prm, contract NULLS FIRST
      LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`,
   );
-  return contractMonths(rows.getRowObjectsJson());
+  return contractMonthsOf(rows.getRowObjectsJson());
 }
 
 /** A contract's rows of every written month of `files`, oldest month first, each with its month. */
@@ -147,7 +73,7 @@ export async function readContractMonths(
     )
   ).getRowObjectsJson();
   const months = z.array(z.object({ month: z.string() })).parse(rows);
-  return contractMonths(rows).map((row, i) => ({ ...row, month: months[i]?.month ?? '' }));
+  return contractMonthsOf(rows).map((row, i) => ({ ...row, month: months[i]?.month ?? '' }));
 }
 
 /** PRMs billed by one query: a month is billed in slices of PRMs, each within DuckDB's memory limit. */
@@ -224,7 +150,7 @@ export async function* writtenContracts(db: DuckDBConnection, file: string): Asy
   await db.run('SET preserve_insertion_order = true');
   try {
     const result = await db.stream(`SELECT * FROM read_parquet(${sqlString(file)})`);
-    for await (const rows of result.yieldRowObjectJson()) yield z.array(rowSchema).parse(rows).map(asContract);
+    for await (const rows of result.yieldRowObjectJson()) yield contractMonthsOf(rows);
   } finally {
     await db.run('SET preserve_insertion_order = false');
   }

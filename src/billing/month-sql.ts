@@ -10,6 +10,7 @@
  * 4. energies (`month/energies.ts`): the energy per class and the TURPE variable part;
  * 5. problems (`month/problems.ts`, and below): each figure not computed, named, with why.
  */
+import { MONTH_COLUMNS } from './contract-month.js';
 import { boundRelations, usableReadingsSql } from './month/bounds.js';
 import { energyRelations } from './month/energies.js';
 import { periodRelations } from './month/periods.js';
@@ -88,7 +89,35 @@ function rowRelations(scope: MonthScope): Relation[] {
   ];
 }
 
-const ENERGY_CLASSES = ['hph', 'hch', 'hpb', 'hcb', 'hp', 'hc', 'base'] as const;
+const ENERGY_CLASSES = ['base', 'hp', 'hc', 'hph', 'hch', 'hpb', 'hcb'] as const;
+
+/** Each column of the month's Parquet (`MONTH_COLUMNS`) from the `billed` relation. */
+const COLUMN_VALUES: Readonly<Record<string, string>> = {
+  prm: 'prm',
+  contract: 'contract',
+  fta: 'fta',
+  days: 'days',
+  mean_kva: 'mean_kva',
+  periods: 'periods',
+  ...Object.fromEntries(
+    ENERGY_CLASSES.map((c) => [c, `CASE WHEN quality = 'missing' OR decreased THEN NULL ELSE ${c} END`]),
+  ),
+  turpe_fixed_eur: euros('fixed_cents'),
+  turpe_variable_eur: euros('variable_cents'),
+  cta_eur: euros('cta_cents'),
+  quality: 'quality',
+  problems: 'coalesce(problems, [])',
+  note: 'note',
+};
+
+/** The row's columns in `MONTH_COLUMNS`' order and types; the month first. */
+function monthColumns(month: string): string {
+  return MONTH_COLUMNS.map(([name, type]) => {
+    const value = name === 'month' ? `'${month}'` : COLUMN_VALUES[name];
+    if (value === undefined) throw new Error(`the month query gives no ${name}`);
+    return `(${value})::${type} AS ${name}`;
+  }).join(',\n      ');
+}
 
 /** The month's billing query: one row per contract (see the module's doc), ordered by PRM and contract. */
 export function billingMonthSql(input: MonthSqlInput): string {
@@ -101,10 +130,7 @@ export function billingMonthSql(input: MonthSqlInput): string {
       ...energyRelations(scope),
       ...rowRelations(scope),
     ],
-    `SELECT '${input.month}' AS month, prm, contract, fta, days, mean_kva, periods,
-      ${ENERGY_CLASSES.map((c) => `CASE WHEN quality = 'missing' OR decreased THEN NULL ELSE ${c} END AS ${c}`).join(', ')}, quality,
-      ${euros('fixed_cents')} AS turpe_fixed_eur, ${euros('variable_cents')} AS turpe_variable_eur, ${euros('cta_cents')} AS cta_eur,
-      coalesce(problems, []) AS problems, note
+    `SELECT ${monthColumns(input.month)}
     FROM billed ORDER BY prm, contract NULLS FIRST`,
   );
 }

@@ -8,6 +8,7 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readBillingParquet } from '../billing/billing.js';
+import { contractMonthSchema } from '../billing/contract-month.js';
 import { perimeterOn, withBillingScratch } from '../billing/stored-month.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
@@ -25,35 +26,6 @@ const prmsParam = z
   .optional()
   .meta({ description: 'PRMs to answer (all when absent), up to 100: `prm=a&prm=b`' });
 const limitParam = z.coerce.number().int().min(1).max(10_000).default(1000).meta({ description: 'rows per page' });
-
-const amount = z.number().nullable();
-const kwh = z.number().nullable();
-
-/** One contract's month, as `courant billing --format json` writes it (docs/billing.md). */
-export const contractMonthSchema = z.object({
-  prm: z.string(),
-  contract: z.string().nullable(),
-  fta: z.string().nullable(),
-  days: z.number().int(),
-  meanKva: z.number().nullable(),
-  periods: z.array(
-    z.object({
-      from: z.string(),
-      to: z.string(),
-      days: z.number().int(),
-      fta: z.string().nullable(),
-      kva: z.number().nullable(),
-      turpeFixedEur: amount,
-    }),
-  ),
-  energyKWh: z.object({ base: kwh, hp: kwh, hc: kwh, hph: kwh, hch: kwh, hpb: kwh, hcb: kwh }),
-  turpeFixedEur: amount,
-  turpeVariableEur: amount,
-  ctaEur: amount,
-  quality: z.enum(['real', 'estimated', 'missing']).nullable(),
-  problems: z.array(z.object({ code: z.string(), message: z.string() })),
-  note: z.string(),
-});
 
 export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {

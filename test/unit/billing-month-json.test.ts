@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writtenContracts } from '../../src/billing/billing.js';
+import { MONTH_COLUMNS } from '../../src/billing/contract-month.js';
 import { writtenContractsJson } from '../../src/billing/month-json.js';
 import { sqlString } from '../../src/duckdb/columns.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
@@ -22,7 +23,7 @@ const period = (from: string, kva: string, fixed: string, fta = `'BTINFCU4'`) =>
   `{'from': '${from}', 'to': '2024-04-01', 'days': 12::INTEGER, 'fta': ${fta}, 'kva': ${kva}::DOUBLE, 'turpeFixedEur': ${fixed}::DECIMAL(18, 2)}`;
 const problem = (code: string, message: string) => `{'code': ${code}, 'message': ${message}}`;
 
-/** Rows in the written month's columns and types (`MONTH_COLUMNS`). */
+/** Rows in the written month's columns and types (`MONTH_COLUMNS`, in their order). */
 const row = (values: {
   prm?: string;
   contract?: string;
@@ -38,13 +39,23 @@ const row = (values: {
 }) => {
   const [fixed, variable, cta] = values.amounts ?? ['6.28', '8.95', '1.38'];
   const kwh = values.kwh ?? '100';
-  return `SELECT '2024-03' AS month, ${values.prm ?? `'99660599682036'`} AS prm, ${values.contract ?? `'C1'`} AS contract,
-    ${values.fta ?? `'BTINFCU4'`} AS fta, ${values.days ?? '22'}::INTEGER AS days, ${values.meanKva ?? '7.636'}::DOUBLE AS mean_kva,
-    ${values.periods ?? `[${period('2024-03-10', '6', '2.45')}]`} AS periods,
-    ${['hph', 'hch', 'hpb', 'hcb', 'hp', 'hc', 'base'].map((c) => `${kwh}::DOUBLE AS ${c}`).join(', ')},
-    ${values.quality ?? `'real'`} AS quality, ${fixed}::DECIMAL(18, 2) AS turpe_fixed_eur,
-    ${variable}::DECIMAL(18, 2) AS turpe_variable_eur, ${cta}::DECIMAL(18, 2) AS cta_eur,
-    ${values.problems ?? `[]::STRUCT(code VARCHAR, message VARCHAR)[]`} AS problems, ${values.note ?? `'no event in the month'`} AS note`;
+  const columns: Readonly<Record<string, string>> = {
+    month: `'2024-03'`,
+    prm: values.prm ?? `'99660599682036'`,
+    contract: values.contract ?? `'C1'`,
+    fta: values.fta ?? `'BTINFCU4'`,
+    days: values.days ?? '22',
+    mean_kva: values.meanKva ?? '7.636',
+    periods: values.periods ?? `[${period('2024-03-10', '6', '2.45')}]`,
+    ...Object.fromEntries(['base', 'hp', 'hc', 'hph', 'hch', 'hpb', 'hcb'].map((c) => [c, kwh])),
+    turpe_fixed_eur: fixed,
+    turpe_variable_eur: variable,
+    cta_eur: cta,
+    quality: values.quality ?? `'real'`,
+    problems: values.problems ?? `[]`,
+    note: values.note ?? `'no event in the month'`,
+  };
+  return `SELECT ${MONTH_COLUMNS.map(([name, type]) => `(${columns[name] ?? 'NULL'})::${type} AS ${name}`).join(', ')}`;
 };
 
 async function written(name: string, rows: readonly string[]): Promise<string> {
@@ -110,9 +121,11 @@ describe("a written month's contracts as JSON", () => {
 
   it('refuses a file whose columns are not those of a month, naming the first that differs', async () => {
     const file = await written('renamed', [row({}).replace('AS note', 'AS remark')]);
-    await expect(texts(file)).rejects.toThrow(/column 20 is remark VARCHAR, expected note VARCHAR/);
-    const retyped = await written('retyped', [row({}).replace('22::INTEGER AS days', '22::BIGINT AS days')]);
-    await expect(texts(retyped)).rejects.toThrow(/column 5 is days BIGINT, expected days INTEGER/);
+    const note = MONTH_COLUMNS.findIndex(([name]) => name === 'note') + 1;
+    await expect(texts(file)).rejects.toThrow(new RegExp(`column ${note} is remark VARCHAR, expected note VARCHAR`));
+    const retyped = await written('retyped', [row({}).replace('(22)::INTEGER AS days', '22::BIGINT AS days')]);
+    const days = MONTH_COLUMNS.findIndex(([name]) => name === 'days') + 1;
+    await expect(texts(retyped)).rejects.toThrow(new RegExp(`column ${days} is days BIGINT, expected days INTEGER`));
   });
 
   it('stops on a null the shape cannot hold, naming the PRM and the column', async () => {
