@@ -25,6 +25,10 @@ import { startBenchServers, withDocumentStore } from '../lib/servers.js';
 import type { BillingTool, MonthlyRow, ToolRun } from './electricore-bench.js';
 import type { GeneratedScenario } from './generate.js';
 import { writeStoredTables } from './stored-tables.js';
+import { loadConfig } from '../../src/config/index.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
+import { createRecordStore } from '../../src/storage/index.js';
+import { succeededRun } from '../../test/support/console-days.js';
 
 const run = promisify(execFile);
 
@@ -72,7 +76,7 @@ export function courantRows(billing: CourantBilling): MonthlyRow[] {
 }
 
 /** `/usr/bin/time -v`'s wall time (s), CPU time (s) and peak RSS (bytes) from its report. */
-function timeReport(stderr: string): { wallS: number; cpuS: number; peakRssBytes: number } {
+export function timeReport(stderr: string): { wallS: number; cpuS: number; peakRssBytes: number } {
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(stderr);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   if (wall === null || rss === null) throw new Error(`no /usr/bin/time report in:\n${stderr.slice(-2000)}`);
@@ -164,6 +168,13 @@ export const courantFromStored: BillingTool = {
     const storeS = (performance.now() - started) / 1000;
     return withDocumentStore('courant-bench-billing-', async ({ mongoBase }) => {
       const env = { MONGODB_URL: `${mongoBase}/billing_bench`, DATA_DIR: dataDir, STORAGE_MODE: 'local' };
+      // Each stored day succeeded, as the Enedis days that store them record: billing reads only those.
+      const records = await createRecordStore(loadConfig(env, DATASET_MODULES));
+      try {
+        for (const date of stored.dates) await records.upsertDayRun(succeededRun('enedis', date));
+      } finally {
+        await records.close();
+      }
       return toolRun(await timeCourantBilling(scenario.month, env, outDir), {
         store_s: storeS,
         event_days: stored.eventDays,

@@ -68,9 +68,11 @@ function c15Prm(event: ContractEvent, meter: Meter): string {
     c15Readings(event, meter) +
     `</Evenement_Declencheur>\n<Situation_Contractuelle><Etat_Contractuel>${event.state}</Etat_Contractuel>` +
     `<Ref_Situation_Contractuelle>${event.rsc}</Ref_Situation_Contractuelle>` +
-    `<Structure_Tarifaire><Formule_Tarifaire_Acheminement>${event.fta}</Formule_Tarifaire_Acheminement>` +
-    `<Puissance_Souscrite>${event.kva.toFixed(1)}</Puissance_Souscrite><Unite_Puissance_Souscrite>kVA</Unite_Puissance_Souscrite>` +
-    `<Id_Calendrier_Distributeur>${calendar}</Id_Calendrier_Distributeur></Structure_Tarifaire>` +
+    (event.statesTariff
+      ? `<Structure_Tarifaire><Formule_Tarifaire_Acheminement>${event.fta}</Formule_Tarifaire_Acheminement>` +
+        `<Puissance_Souscrite>${event.kva.toFixed(1)}</Puissance_Souscrite><Unite_Puissance_Souscrite>kVA</Unite_Puissance_Souscrite>` +
+        `<Id_Calendrier_Distributeur>${calendar}</Id_Calendrier_Distributeur></Structure_Tarifaire>`
+      : '') +
     `<Titulaire_Contrat><Categorie>RES</Categorie></Titulaire_Contrat></Situation_Contractuelle>\n` +
     `<Dispositif_De_Comptage><Compteur><Type>CCB</Type><Num_Serie>${meter.serial}</Num_Serie></Compteur></Dispositif_De_Comptage>\n</PRM>\n`
   );

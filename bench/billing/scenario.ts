@@ -40,6 +40,8 @@ export interface ContractEvent {
   readonly state: 'EN SERVICE' | 'RESILIE';
   readonly kva: number;
   readonly fta: Fta;
+  /** False: the event states no `Structure_Tarifaire` (its FTA and kVA are the contract's as before). */
+  readonly statesTariff: boolean;
   /** Index before (`Code_Qualification` 1) and after (2) the event; null: none given. */
   readonly before: boolean;
   readonly after: boolean;
@@ -73,6 +75,8 @@ export const KINDS = [
   'entry-and-exit',
   'month-start-reading-missing',
   'days-missing',
+  'event-without-tariff',
+  'same-instant-correction',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -138,6 +142,9 @@ const LARGE_WEIGHTS: Readonly<Record<Kind, number>> = {
   'entry-and-exit': 2,
   'month-start-reading-missing': 10,
   'days-missing': 15,
+  // In the small month only: the large one keeps the proportions (and the draws) it was measured with.
+  'event-without-tariff': 0,
+  'same-instant-correction': 0,
 };
 
 function drawKind(random: () => number): Kind {
@@ -188,6 +195,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
       state: nature === 'RES' || nature === 'CFNS' ? 'RESILIE' : 'EN SERVICE',
       kva,
       fta,
+      statesTariff: true,
       before: false,
       after: false,
       ...changes,
@@ -252,6 +260,19 @@ export function buildScenario(options: ScenarioOptions): Scenario {
         const exit = day + 8 + Math.floor(random() * 10);
         own.push(event('MES', day, { after: true }), event('RES', exit, { before: true }));
         active = [day, exit - 1];
+        break;
+      }
+      case 'event-without-tariff':
+        own.push(event('CFNE', pastEntry, { after: true }), event('MDPRM', midMonth(), { statesTariff: false }));
+        break;
+      case 'same-instant-correction': {
+        // An MCT sent again at the same instant with another kVA: the one delivered last holds.
+        const day = midMonth();
+        own.push(
+          event('CFNE', pastEntry, { after: true }),
+          event('MCT', day, { kva: kva + 6 }),
+          event('MCT', day, { kva: kva + 3 }),
+        );
         break;
       }
       default:

@@ -86,11 +86,11 @@ async function writeDays(
   return dates.length;
 }
 
-/** Writes the stored tables of `tables` into `dataDir` (emptied first); returns how many days of each. */
+/** Writes the stored tables of `tables` into `dataDir` (emptied first); returns how many days of each, and every day. */
 export async function writeStoredTables(
   tables: { readonly c15Events: string; readonly r151Readings: string },
   dataDir: string,
-): Promise<{ eventDays: number; readingDays: number }> {
+): Promise<{ eventDays: number; readingDays: number; dates: string[] }> {
   await rm(dataDir, { recursive: true, force: true });
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const db = await instance.connect();
@@ -105,7 +105,7 @@ export async function writeStoredTables(
          event_at, event_date, etat_contractuel AS state, formule_tarifaire_acheminement AS fta,
          puissance_souscrite_kva::DECIMAL(9, 3) AS kva, printf('%.1f', puissance_souscrite_kva) AS kva_text,
          id_calendrier_distributeur AS calendar, segment_clientele AS segment, (${readingsCount.join(' + ')})::INTEGER AS readings,
-         ${C15_FILE} AS file, line, dt
+         ${C15_FILE} AS file, line, 0 AS arrival, dt
        FROM events`,
     );
     // Sorted by day: each day's COPY then reads only that day's row groups.
@@ -129,7 +129,8 @@ export async function writeStoredTables(
       INDEX_COLUMNS.join(', '),
       `prm, reading_at, flow, class_kind, calendar, class, qualification = 'after'`,
     );
-    return { eventDays, readingDays };
+    const dates = [...new Set([...(await days(db, 'stored_events')), ...(await days(db, 'stored_readings'))])].sort();
+    return { eventDays, readingDays, dates };
   } finally {
     db.closeSync();
     instance.closeSync();

@@ -31,7 +31,7 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
   }): Promise<BilledMonth> {
     const rates = await classifyingBadData(() => loadRates());
     return withBillingScratch(async ({ dir, db }) => {
-      const { file, contracts } = await writeStoredMonth(deps.objects, dir, db, rates, input.month);
+      const { file, contracts, unusable } = await writeStoredMonth(deps, dir, db, rates, input.month);
       const sha256 = await sha256OfFile(file);
       const before = await getBillingRecord(deps.records, input.month);
       const key = billingKeys.month(input.month);
@@ -42,6 +42,7 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
       await putBillingRecord(deps.records, {
         month: input.month,
         totals,
+        unusableDays: unusable,
         sha256,
         at,
         triggers: input.triggers,

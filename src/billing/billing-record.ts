@@ -20,19 +20,37 @@ const triggerSchema = z.object({
   flows: z.array(z.string()).optional(),
 });
 
-const totalsSchema = z.object({
+/** Per amount, the contracts it leaves out: not computed, or computed for part of the month only. */
+const leftOutSchema = z.object({
+  turpeFixedEur: z.number().int(),
+  turpeVariableEur: z.number().int(),
+  ctaEur: z.number().int(),
+});
+
+export const billingTotalsSchema = z.object({
+  /** Rows of the month: its contracts', and the rows of no contract (an event without reference, readings without contract). */
   contracts: z.number().int(),
   withProblems: z.number().int(),
+  /** Rows of a contract: those the amounts are the sums of. */
+  billable: z.number().int().default(0),
   days: z.number().int(),
+  /** The sums of the amounts computed (exact, in euros). */
   turpeFixedEur: z.number(),
   turpeVariableEur: z.number(),
   ctaEur: z.number(),
+  leftOut: leftOutSchema.default({ turpeFixedEur: 0, turpeVariableEur: 0, ctaEur: 0 }),
+  /** PRM-days billed on two contracts or more (`overlapping_contracts`). */
+  overlapPrmDays: z.number().int().default(0),
+  /** PRMs read in the month with no contract in force (`readings_without_contract`). */
+  readingsWithoutContract: z.number().int().default(0),
 });
-export type BillingTotals = z.infer<typeof totalsSchema>;
+export type BillingTotals = z.infer<typeof billingTotalsSchema>;
 
-export const billingSummarySchema = totalsSchema.extend({
+export const billingSummarySchema = billingTotalsSchema.extend({
   month: z.string(),
   sha256: z.string(),
+  /** The days the month's billing could not read, and why (docs/billing.md, "Days billing reads"). */
+  unusableDays: z.array(z.object({ date: z.string(), why: z.string() })).default([]),
   /** When the month's figures last changed (ISO-8601). */
   movedAt: z.string(),
   runs: z.array(
@@ -50,31 +68,59 @@ export async function getBillingRecord(records: RecordStore, month: string): Pro
   return record === null ? null : billingSummarySchema.parse(record.summary);
 }
 
-/** The totals of a month's Parquet: contracts, those with problems, supplied days, amounts (the sums of the known ones). */
+/**
+ * The totals of a month's Parquet: its rows, those with problems, the supplied days, the sums of the
+ * amounts computed and, per amount, the contracts it leaves out; the PRM-days billed twice, the PRMs
+ * read without a contract.
+ */
 export async function billingTotals(db: DuckDBConnection, file: string): Promise<BillingTotals> {
+  const month = `read_parquet(${sqlString(file)})`;
+  const leftOut = (amount: string, json: string) =>
+    `count(*) FILTER (WHERE contract IS NOT NULL AND (${amount} IS NULL OR list_contains(incomplete, '${json}')))::INTEGER`;
   const reader = await db.runAndReadAll(
     `SELECT count(*)::INTEGER AS contracts, count(*) FILTER (WHERE len(problems) > 0)::INTEGER AS with_problems,
+       count(contract)::INTEGER AS billable,
        coalesce(sum(days), 0)::INTEGER AS days, coalesce(sum(turpe_fixed_eur), 0)::DOUBLE AS fixed,
-       coalesce(sum(turpe_variable_eur), 0)::DOUBLE AS variable, coalesce(sum(cta_eur), 0)::DOUBLE AS cta
-     FROM read_parquet(${sqlString(file)})`,
+       coalesce(sum(turpe_variable_eur), 0)::DOUBLE AS variable, coalesce(sum(cta_eur), 0)::DOUBLE AS cta,
+       ${leftOut('turpe_fixed_eur', 'turpeFixedEur')} AS fixed_left_out,
+       ${leftOut('turpe_variable_eur', 'turpeVariableEur')} AS variable_left_out,
+       ${leftOut('cta_eur', 'ctaEur')} AS cta_left_out,
+       count(*) FILTER (WHERE list_contains(list_transform(problems, p -> p.code), 'readings_without_contract'))::INTEGER AS unread,
+       (SELECT coalesce(sum(n), 0)::INTEGER FROM (
+          SELECT count(*) - count(DISTINCT day) AS n FROM (
+            SELECT prm, unnest(generate_series(p."from"::DATE, p."to"::DATE - 1, INTERVAL 1 DAY)) AS day
+            FROM (SELECT prm, unnest(periods) AS p FROM ${month}
+                  WHERE list_contains(list_transform(problems, q -> q.code), 'overlapping_contracts')))
+          GROUP BY prm)) AS overlap
+     FROM ${month}`,
   );
   const row = z
     .object({
       contracts: z.number(),
       with_problems: z.number(),
+      billable: z.number(),
       days: z.number(),
       fixed: z.number(),
       variable: z.number(),
       cta: z.number(),
+      fixed_left_out: z.number(),
+      variable_left_out: z.number(),
+      cta_left_out: z.number(),
+      unread: z.number(),
+      overlap: z.number(),
     })
     .parse(reader.getRowObjectsJson()[0]);
   return {
     contracts: row.contracts,
     withProblems: row.with_problems,
+    billable: row.billable,
     days: row.days,
     turpeFixedEur: row.fixed,
     turpeVariableEur: row.variable,
     ctaEur: row.cta,
+    leftOut: { turpeFixedEur: row.fixed_left_out, turpeVariableEur: row.variable_left_out, ctaEur: row.cta_left_out },
+    overlapPrmDays: row.overlap,
+    readingsWithoutContract: row.unread,
   };
 }
 
@@ -84,6 +130,7 @@ export async function putBillingRecord(
   run: {
     month: string;
     totals: BillingTotals;
+    unusableDays: ReadonlyArray<{ readonly date: string; readonly why: string }>;
     sha256: string;
     at: string;
     triggers: readonly BillingTrigger[];
@@ -94,6 +141,7 @@ export async function putBillingRecord(
   const summary: BillingSummary = {
     month: run.month,
     ...run.totals,
+    unusableDays: [...run.unusableDays],
     sha256: run.sha256,
     movedAt: changed || run.before === null ? run.at : run.before.movedAt,
     runs: [
@@ -108,4 +156,20 @@ export async function putBillingRecord(
   };
   await records.upsertReport({ period: billingPeriod(run.month), summary, keys: [billingKeys.month(run.month)] });
   return summary;
+}
+
+/**
+ * A total amount as a person should read it: the sum of what is computed, prefixed `≥` when some
+ * contracts are left out (`not computed for 2 of 40 contracts`), and no sum at all (`–`, `not
+ * computed for any of 40 contracts`) when every one is: never a 0.00 € that reads as nothing due.
+ */
+export function totalAmountText(
+  euros: number,
+  leftOut: number,
+  billable: number,
+): { readonly value: string; readonly note: string | null } {
+  const sum = `${euros.toFixed(2)} €`;
+  if (leftOut === 0 || billable === 0) return { value: sum, note: null };
+  if (leftOut >= billable) return { value: '–', note: `not computed for any of ${billable} contracts` };
+  return { value: `≥ ${sum}`, note: `not computed, or in part only, for ${leftOut} of ${billable} contracts` };
 }

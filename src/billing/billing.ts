@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { contractMonthsOf, type ContractMonth } from './contract-month.js';
 import { sqlString } from '../duckdb/columns.js';
 import { copyToParquetSql } from '../duckdb/copy.js';
-import { billingMonthSql, monthReadingsSql, type MonthSqlInput } from './month-sql.js';
+import { billingMonthSql, monthReadingSpansSql, monthReadingsSql, type MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
 import { ratesTablesSql } from './rates-sql.js';
 
@@ -79,12 +79,21 @@ export async function readContractMonths(
 /** PRMs billed by one query: a month is billed in slices of PRMs, each within DuckDB's memory limit. */
 const PRMS_A_SLICE = 20_000;
 
-/** Bounds of slices of about `PRMS_A_SLICE` PRMs of the events, in PRM order (one unbounded slice for a small month). */
+/**
+ * Bounds of slices of about `PRMS_A_SLICE` PRMs of the events, the snapshot and the readings' spans,
+ * in PRM order (one unbounded slice for a small month).
+ */
 async function prmSlices(db: DuckDBConnection, input: MonthSqlInput): Promise<Array<MonthSqlInput['prmRange']>> {
-  if (input.prms.length > 0 || input.eventFiles.length === 0) return [undefined];
+  const sources = [
+    ...input.eventFiles.map((f) => `SELECT prm FROM read_parquet(${sqlString(f)})`),
+    ...(input.snapshotFiles ?? []).map((f) => `SELECT prm FROM read_parquet(${sqlString(f)})`),
+    ...(input.readingSpansFile === undefined
+      ? []
+      : [`SELECT prm FROM read_parquet(${sqlString(input.readingSpansFile)})`]),
+  ];
+  if (input.prms.length > 0 || sources.length === 0) return [undefined];
   const starts = await db.runAndReadAll(
-    `SELECT prm FROM (SELECT prm, row_number() OVER (ORDER BY prm) AS n
-       FROM (SELECT DISTINCT prm FROM read_parquet([${input.eventFiles.map(sqlString).join(', ')}], union_by_name = true)))
+    `SELECT prm FROM (SELECT prm, row_number() OVER (ORDER BY prm) AS n FROM (SELECT DISTINCT prm FROM (${sources.join(' UNION ALL ')})))
      WHERE n % ${PRMS_A_SLICE} = 1 AND n > 1 ORDER BY prm`,
   );
   const cuts = starts.getRows().map((row) => String(row[0]));
@@ -104,15 +113,21 @@ export async function writeBillingParquet(
   target: string,
 ): Promise<number> {
   await withRates(db, rates);
-  // The events of every stored day gathered once into one file sorted by PRM, and the month's
-  // readings narrowed to those the query can use, sorted the same: each slice then reads its own
-  // row groups of two files rather than every day's files again.
+  // The events of every stored day gathered once into one file sorted by PRM, the month's readings
+  // narrowed to those the query can use, sorted the same, and each PRM's span of readings: each
+  // slice then reads its own row groups of three files rather than every day's files again.
   const events = `${target}.events`;
   const readings = `${target}.readings`;
+  const spans = `${target}.spans`;
   const gathered =
     input.prms.length > 0 || input.eventFiles.length <= 1
       ? input
-      : { ...input, eventFiles: [events], readingFiles: input.readingFiles.length === 0 ? [] : [readings] };
+      : {
+          ...input,
+          eventFiles: [events],
+          readingFiles: input.readingFiles.length === 0 ? [] : [readings],
+          readingSpansFile: spans,
+        };
   if (gathered !== input) {
     await db.run(
       copyToParquetSql(
@@ -122,6 +137,7 @@ export async function writeBillingParquet(
     );
     if (input.readingFiles.length > 0)
       await db.run(copyToParquetSql(monthReadingsSql({ ...input, eventFiles: [events] }), readings));
+    await db.run(copyToParquetSql(monthReadingSpansSql(input), spans));
   }
   const slices = await prmSlices(db, gathered);
   const parts = slices.map((_, i) => `${target}.${i}`);
@@ -137,7 +153,7 @@ export async function writeBillingParquet(
   } finally {
     await db.run('SET preserve_insertion_order = false');
   }
-  for (const part of [...parts, events, readings]) await rm(part, { force: true });
+  for (const part of [...parts, events, readings, spans]) await rm(part, { force: true });
   return rows;
 }
 

@@ -101,6 +101,18 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   } satisfies Kind;
 }
 
+/** A list of texts, never null. */
+const texts = {
+  type: 'VARCHAR[]',
+  row: z.array(z.string()),
+  api: z.array(z.string()),
+  json: (v: string, where: string, depth: number) => {
+    const list = required(v, where);
+    return `CASE WHEN len(${list}) = 0 THEN '[]' ELSE '[\n${pad(depth + 2)}' ||
+      array_to_string(list_transform(${list}, x -> ${jsonString('x')}), ',\n${pad(depth + 2)}') || '\n${pad(depth)}]' END`;
+  },
+} satisfies Kind;
+
 /** The fields of a struct: each name (the same in the Parquet and in JSON) and its kind. */
 type StructFields = Readonly<Record<string, Kind>>;
 
@@ -140,12 +152,15 @@ interface Group<G extends Readonly<Record<string, Column>> = Readonly<Record<str
 }
 
 const QUALITIES = ['real', 'estimated', 'missing'] as const;
+const SOURCES = ['c15', 'snapshot'] as const;
 const kwh = (name: string) => column(name, number);
 
 /** The contract-month: its fields by JSON name, in the order of the JSON and of the Parquet's columns. */
 export const CONTRACT_MONTH = {
   prm: column('prm', text),
   contract: column('contract', optionalText),
+  /** Where the contract's start comes from: a C15 entry, or the go-live snapshot; null on a row of no contract. */
+  source: column('source', oneOf(SOURCES)),
   fta: column('fta', optionalText),
   days: column('days', count),
   meanKva: column('mean_kva', number),
@@ -167,6 +182,8 @@ export const CONTRACT_MONTH = {
   turpeFixedEur: column('turpe_fixed_eur', amount),
   turpeVariableEur: column('turpe_variable_eur', amount),
   ctaEur: column('cta_eur', amount),
+  /** The amounts above that leave out a part not computed (a sub-period with no rate: the others' parts are given). */
+  incomplete: column('incomplete', texts),
   quality: column('quality', oneOf(QUALITIES)),
   problems: column('problems', listOf({ code: text, message: text })),
   note: column('note', text),

@@ -11,6 +11,7 @@ import { sqlString } from '../duckdb/columns.js';
 import { openDuckDb } from '../duckdb/duckdb.js';
 import { z } from 'zod';
 import type { ObjectStore } from '../storage/object-store.js';
+import type { RecordStore } from '../storage/records.js';
 import { nextDate, previousDate } from '../workflow-safe/partition.js';
 import { datesOfMonth } from '../workflow-safe/periods.js';
 import { writeBillingParquet } from './billing.js';
@@ -29,7 +30,7 @@ export async function withBillingScratch<T>(
 ): Promise<T> {
   const dir = await mkdtemp(path.join(parentDir, 'courant-billing-'));
   try {
-    const instance = await openDuckDb({ tempDirectory: dir });
+    const instance = await openDuckDb({ tempDirectory: dir, returnMemoryEagerly: true });
     const db = await instance.connect();
     try {
       return await work({ dir, db });
@@ -50,43 +51,73 @@ export function monthDays(month: string): { first: string; last: string; reading
   return { first, last, readingDays: [previousDate(first), ...days] };
 }
 
+/** Where billing reads: the stored objects and the day records that say which days it may read. */
+export interface BillingStorage {
+  readonly objects: ObjectStore;
+  readonly records: RecordStore;
+}
+
 /** The query input of the month over the stored days: every event up to its end, the readings that bound it. */
 export async function storedMonthInput(
-  objects: ObjectStore,
+  storage: BillingStorage,
   dir: string,
   month: string,
   prms: readonly string[],
 ): Promise<MonthSqlInput> {
   const { last, readingDays } = monthDays(month);
-  return { month, prms, ...(await storedBillingTables(objects, dir, nextDate(last), readingDays)) };
+  return {
+    month,
+    prms,
+    ...(await storedBillingTables(storage.objects, storage.records, dir, nextDate(last), readingDays)),
+  };
 }
 
-/** Writes the whole month (every PRM) as Parquet in `dir`; resolves to the file and its rows. */
+/** A month written as Parquet: the file, its rows, and the days it could not read. */
+export interface WrittenMonth {
+  readonly file: string;
+  readonly contracts: number;
+  readonly unusable: ReadonlyArray<{ readonly date: string; readonly why: string }>;
+}
+
+/** Writes the month (every PRM, or `prms`) as Parquet in `dir`. */
 export async function writeStoredMonth(
-  objects: ObjectStore,
+  storage: BillingStorage,
   dir: string,
   db: DuckDBConnection,
   rates: Rates,
   month: string,
-): Promise<{ file: string; contracts: number }> {
-  const input = await storedMonthInput(objects, dir, month, []);
+  prms: readonly string[] = [],
+): Promise<WrittenMonth> {
+  const input = await storedMonthInput(storage, dir, month, prms);
   const file = path.join(dir, 'billing_elements.parquet');
-  return { file, contracts: await writeBillingParquet(db, rates, input, file) };
+  return {
+    file,
+    contracts: await writeBillingParquet(db, rates, input, file),
+    unusable: (input.unusable ?? []).map(({ date, why }) => ({ date, why })),
+  };
 }
 
-const perimeterRowsSchema = z.array(z.object({ prm: z.string(), contract: z.string(), since: z.string() }));
+const perimeterRowsSchema = z.array(
+  z.object({ prm: z.string(), contract: z.string(), since: z.string(), source: z.enum(['c15', 'snapshot']) }),
+);
 export type PerimeterRow = z.infer<typeof perimeterRowsSchema>[number];
 
-/** The contracts in force on the Paris day `date` (only `prms` when given), ordered by PRM. */
+/** The contracts in force on the Paris day `date` (only `prms` when given), ordered by PRM, each with its source. */
 export async function perimeterOn(
-  objects: ObjectStore,
+  storage: BillingStorage,
   dir: string,
   db: DuckDBConnection,
   date: string,
   prms: readonly string[],
 ): Promise<PerimeterRow[]> {
-  const { eventFiles } = await storedBillingTables(objects, dir, nextDate(date), []);
-  const events = `(${eventsSql(eventFiles, `DATE '${nextDate(date)}'`)})`;
+  const { eventFiles, snapshotFiles } = await storedBillingTables(
+    storage.objects,
+    storage.records,
+    dir,
+    nextDate(date),
+    [],
+  );
+  const events = `(${eventsSql(eventFiles, `DATE '${nextDate(date)}'`, snapshotFiles)})`;
   return perimeterRowsSchema.parse(
     (await db.runAndReadAll(perimeterSql(events, `DATE '${date}'`, prms))).getRowObjectsJson(),
   );
@@ -115,15 +146,21 @@ export type ContractEvent = z.infer<typeof eventRowsSchema>[number];
 
 /** A contract's stored C15 events, once each, in order (the Paris day, the code, its kind, FTA and kVA after it). */
 export async function contractEvents(
-  objects: ObjectStore,
+  storage: BillingStorage,
   dir: string,
   db: DuckDBConnection,
   contract: { readonly prm: string; readonly contract: string },
 ): Promise<ContractEvent[]> {
-  const { eventFiles } = await storedBillingTables(objects, dir, '9999-12-31', []);
+  const { eventFiles, snapshotFiles } = await storedBillingTables(
+    storage.objects,
+    storage.records,
+    dir,
+    '9999-12-31',
+    [],
+  );
   const rows = await db.runAndReadAll(
     `SELECT strftime(event_date, '%Y-%m-%d') AS date, event, kind, fta, kva_text AS kva
-     FROM (${eventsSql(eventFiles, "DATE '9999-12-31'")})
+     FROM (${eventsSql(eventFiles, "DATE '9999-12-31'", snapshotFiles)})
      WHERE prm = ${sqlString(contract.prm)} AND contract = ${sqlString(contract.contract)}
      ORDER BY event_at, event`,
   );

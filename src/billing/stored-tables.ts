@@ -1,51 +1,94 @@
 /**
- * The stored Enedis tables billing reads, as files DuckDB can open (the store's own file where it
- * keeps one, else a copy in `dir`): `contract_events` of every stored day before `until`, and
- * `index_readings` of the days `readingDays`. Reads storage only.
+ * The stored tables billing reads, as files DuckDB can open (the store's own file where it keeps
+ * one, else a copy in `dir`): `contract_events` of every usable Enedis day before `until`,
+ * `index_readings` of the usable days `readingDays`, the go-live snapshot, and the days billing may
+ * not read with why (docs/billing.md, "Days billing reads"): a day is usable when its record says
+ * its run succeeded (a blocking check accepted by an operator included); a day failed, refused by
+ * a check, still running, or with tables and no record of its run is not. Reads storage only.
  */
 import path from 'node:path';
 import { EVENT_TABLE, INDEX_TABLE } from '../datasets/enedis/day-transform.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
+import type { DayRun, RecordStore } from '../storage/records.js';
 import { readableFile } from '../storage/readable-file.js';
-import { storageKeys } from '../workflow-safe/keys.js';
+import { BILLING_DATASET } from '../workflow-safe/billing.js';
+import { billingKeys, storageKeys } from '../workflow-safe/keys.js';
+import type { UnusableDay } from './month/usable-days.js';
 
-const DATASET = 'enedis';
-const EVENT_KEY = new RegExp(`^processed/${DATASET}/dt=(\\d{4}-\\d{2}-\\d{2})/${EVENT_TABLE}\\.parquet$`);
+const EVENT_KEY = new RegExp(`^processed/${BILLING_DATASET}/dt=(\\d{4}-\\d{2}-\\d{2})/${EVENT_TABLE}\\.parquet$`);
+
+/** A why of the day's record, one line at most. */
+const WHY_LENGTH = 160;
 
 export interface BillingTables {
   readonly eventFiles: string[];
   readonly readingFiles: string[];
+  readonly snapshotFiles: string[];
+  readonly unusable: UnusableDay[];
 }
 
-async function readable(objects: ObjectStore, key: string, dir: string, date: string): Promise<string | null> {
+async function readable(objects: ObjectStore, key: string, dir: string, name: string): Promise<string | null> {
   try {
-    return (await readableFile(objects, key, path.join(dir, date))).path;
+    return (await readableFile(objects, key, path.join(dir, name))).path;
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return null;
     throw error;
   }
 }
 
+/** Why billing may not read the day of `run` (none: it may). */
+function whyNotUsable(run: DayRun | undefined): string | null {
+  if (run === undefined) return 'no record of its run';
+  if (run.status === 'succeeded') return null;
+  const error = run.error === null ? '' : `: ${run.error.type}, ${run.error.message}`;
+  const why = `${run.status}${error}`;
+  return why.length > WHY_LENGTH ? `${why.slice(0, WHY_LENGTH - 1)}…` : why;
+}
+
 /** See the module's doc. `until` is a date `YYYY-MM-DD` (exclusive). */
 export async function storedBillingTables(
   objects: ObjectStore,
+  records: RecordStore,
   dir: string,
   until: string,
   readingDays: readonly string[],
 ): Promise<BillingTables> {
-  const eventDays = (await objects.list(`processed/${DATASET}`))
+  const eventDays = (await objects.list(storageKeys.processedFolder(BILLING_DATASET)))
     .map((object) => EVENT_KEY.exec(object.key)?.[1])
     .filter((date): date is string => date !== undefined && date < until)
     .sort();
-  const eventFiles: string[] = [];
-  for (const date of eventDays) {
-    const file = await readable(objects, storageKeys.processed(DATASET, date, EVENT_TABLE), dir, date);
-    if (file !== null) eventFiles.push(file);
+  const days = [...new Set([...eventDays, ...readingDays])].sort();
+  const runs = new Map(
+    days.length === 0
+      ? []
+      : (
+          await records.listDayRuns({ from: days[0] ?? until, to: days.at(-1) ?? until, datasets: [BILLING_DATASET] })
+        ).map((run) => [run.date, run]),
+  );
+  const tables: BillingTables = { eventFiles: [], readingFiles: [], snapshotFiles: [], unusable: [] };
+  for (const date of days) {
+    const eventFile = eventDays.includes(date)
+      ? await readable(objects, storageKeys.processed(BILLING_DATASET, date, EVENT_TABLE), dir, date)
+      : null;
+    const readingFile = readingDays.includes(date)
+      ? await readable(objects, storageKeys.processed(BILLING_DATASET, date, INDEX_TABLE), dir, date)
+      : null;
+    const run = runs.get(date);
+    // A day of no record and no table is a day not delivered yet: nothing to leave out.
+    if (run === undefined && eventFile === null && readingFile === null) continue;
+    const why = whyNotUsable(run);
+    if (why === null) {
+      if (eventFile !== null) tables.eventFiles.push(eventFile);
+      if (readingFile !== null) tables.readingFiles.push(readingFile);
+    } else
+      tables.unusable.push({
+        date,
+        why,
+        ...(eventFile === null ? {} : { eventFile }),
+        ...(readingFile === null ? {} : { readingFile }),
+      });
   }
-  const readingFiles: string[] = [];
-  for (const date of readingDays) {
-    const file = await readable(objects, storageKeys.processed(DATASET, date, INDEX_TABLE), dir, date);
-    if (file !== null) readingFiles.push(file);
-  }
-  return { eventFiles, readingFiles };
+  const snapshot = await readable(objects, billingKeys.snapshot(), dir, 'snapshot');
+  if (snapshot !== null) tables.snapshotFiles.push(snapshot);
+  return tables;
 }

@@ -64,7 +64,7 @@ export function billingPageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod
       const wanted = request.params;
       const history = await ctx.guard.objects(() =>
         withBillingScratch(async ({ dir, db }) => {
-          const events = await contractEvents(ctx.objects, dir, db, wanted);
+          const events = await contractEvents(ctx, dir, db, wanted);
           const files: string[] = [];
           for (const month of await billedMonths(ctx.objects))
             files.push((await readableFile(ctx.objects, billingKeys.month(month), dir, `${month}.parquet`)).path);

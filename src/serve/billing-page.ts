@@ -5,7 +5,7 @@
  * month). Amounts in euros, energies in kWh; no figure is computed here.
  */
 import type { ContractMonth } from '../billing/billing.js';
-import type { BillingSummary, BillingTotals } from '../billing/billing-record.js';
+import { totalAmountText, type BillingSummary, type BillingTotals } from '../billing/billing-record.js';
 import type { ContractEvent } from '../billing/stored-month.js';
 import { escapeHtml, formatNumber, longMonth } from '../reports/format.js';
 import { table, tile } from '../reports/html/layout.js';
@@ -42,6 +42,32 @@ function runsTable(record: BillingSummary): string {
   );
 }
 
+/** A total amount's tile: an incomplete total shown as such (`≥`, or `–` when nothing is computed), with why. */
+function amountTile(name: string, value: number, leftOut: number, billable: number): string {
+  const text = totalAmountText(value, leftOut, billable);
+  return tile(name, text.value, text.note ?? undefined);
+}
+
+/** What the month's totals leave out or count twice, and the days billing could not read. */
+function perimeterNotes(totals: BillingTotals, record: BillingSummary | null): string {
+  const notes = [
+    ...(totals.overlapPrmDays > 0
+      ? [
+          `${formatNumber(totals.overlapPrmDays)} PRM-day(s) are billed on two contracts (<code>overlapping_contracts</code>).`,
+        ]
+      : []),
+    ...(totals.readingsWithoutContract > 0
+      ? [
+          `${formatNumber(totals.readingsWithoutContract)} PRM(s) were read with no contract in force (<code>readings_without_contract</code>).`,
+        ]
+      : []),
+    ...(record?.unusableDays ?? []).map((d) => `${escapeHtml(d.date)} not read: ${escapeHtml(d.why)}.`),
+  ];
+  return notes.length === 0
+    ? ''
+    : `<section data-perimeter-notes>${notes.map((n) => `<p class="note">${n}</p>`).join('')}</section>`;
+}
+
 export interface MonthPageInput {
   readonly month: string;
   readonly totals: BillingTotals;
@@ -58,10 +84,11 @@ export function billingMonthPage(input: MonthPageInput): string {
     `<div class="tiles">` +
     tile('contracts', formatNumber(totals.contracts), `${formatNumber(totals.days)} days supplied`) +
     tile('with problems', formatNumber(totals.withProblems)) +
-    tile('TURPE fixed', euros(totals.turpeFixedEur)) +
-    tile('TURPE variable', euros(totals.turpeVariableEur)) +
-    tile('CTA', euros(totals.ctaEur)) +
-    `</div>`;
+    amountTile('TURPE fixed', totals.turpeFixedEur, totals.leftOut.turpeFixedEur, totals.billable) +
+    amountTile('TURPE variable', totals.turpeVariableEur, totals.leftOut.turpeVariableEur, totals.billable) +
+    amountTile('CTA', totals.ctaEur, totals.leftOut.ctaEur, totals.billable) +
+    `</div>` +
+    perimeterNotes(totals, record);
   const runs = record
     ? `<h2>Runs</h2><p data-moved-at="${escapeHtml(record.movedAt)}">Figures last moved at ${escapeHtml(record.movedAt)}.</p>${runsTable(record)}`
     : '<p class="note">Written by <code>courant billing</code>: no run of the billing workflow recorded yet.</p>';
@@ -133,10 +160,15 @@ export function contractPage(input: ContractPageInput): string {
             problemsText(m),
           ]),
         );
+  const source = input.months.at(-1)?.source;
+  const starts =
+    source === undefined || source === null
+      ? ''
+      : `<p data-source>Starts from ${source === 'snapshot' ? 'the go-live snapshot (<code>courant perimeter import</code>)' : 'its C15 entry'}.</p>`;
   return consolePage({
     title: `${input.prm} · ${input.contract}`,
     subtitle: 'A contract: its C15 events and its row of every billed month.',
-    body: `<h2>Events</h2><section data-events>${events}</section><h2>Months</h2><section data-months>${months}</section>`,
+    body: `${starts}<h2>Events</h2><section data-events>${events}</section><h2>Months</h2><section data-months>${months}</section>`,
     kind: 'contract',
   });
 }

@@ -8,6 +8,7 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readBillingParquet } from '../billing/billing.js';
+import { billingTotals, billingTotalsSchema } from '../billing/billing-record.js';
 import { contractMonthSchema } from '../billing/contract-month.js';
 import { perimeterOn, withBillingScratch } from '../billing/stored-month.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
@@ -42,7 +43,17 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
           response: {
             200: z.object({
               date: z.string(),
-              prms: z.array(z.object({ prm: z.string(), contract: z.string(), since: z.string() })),
+              prms: z.array(
+                z.object({
+                  prm: z.string(),
+                  contract: z.string(),
+                  since: z.string(),
+                  source: z.enum(['c15', 'snapshot']).meta({
+                    description:
+                      'where the contract starts from: a C15 entry, or the go-live snapshot (`courant perimeter import`)',
+                  }),
+                }),
+              ),
               nextCursor: z.string().nullable(),
             }),
             ...errors,
@@ -53,7 +64,7 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         const { date, prm, limit, cursor } = request.query;
         const offset = cursor ?? 0;
         const rows = await ctx.guard.objects(() =>
-          withBillingScratch(({ dir, db }) => perimeterOn(ctx.objects, dir, db, date, prm ?? [])),
+          withBillingScratch(({ dir, db }) => perimeterOn(ctx, dir, db, date, prm ?? [])),
         );
         const next = offset + limit < rows.length ? String(offset + limit) : null;
         return { date, prms: rows.slice(offset, offset + limit), nextCursor: next };
@@ -66,13 +77,15 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         schema: {
           summary: "A month's billing elements per contract, as last billed (`courant billing`)",
           description:
-            'The month as the billing workflow `billing/{YYYY-MM}` (or `courant billing`) last wrote it; 404 until the month is billed.',
+            'The month as the billing workflow `billing/{YYYY-MM}` (or `courant billing`) last wrote it; 404 until the month is billed. ' +
+            "`totals` are the whole month's, whatever the page: each amount the sum of those computed, with the contracts it leaves out (`leftOut`).",
           querystring: z
             .object({ month: monthSchema, prm: prmsParam, limit: limitParam, cursor: rowCursorSchema.optional() })
             .strict(),
           response: {
             200: z.object({
               month: z.string(),
+              totals: billingTotalsSchema,
               contracts: z.array(contractMonthSchema),
               nextCursor: z.string().nullable(),
             }),
@@ -83,21 +96,23 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { month, prm, limit, cursor } = request.query;
         const offset = cursor ?? 0;
-        const contracts = await ctx.guard.objects(() =>
+        const read = await ctx.guard.objects(() =>
           withBillingScratch(async ({ dir, db }) => {
             try {
               const { path } = await readableFile(ctx.objects, billingKeys.month(month), dir);
-              return await readBillingParquet(db, path, { prms: prm ?? [], offset, limit: limit + 1 });
+              return {
+                totals: await billingTotals(db, path),
+                contracts: await readBillingParquet(db, path, { prms: prm ?? [], offset, limit: limit + 1 }),
+              };
             } catch (error) {
               if (error instanceof ObjectNotFoundError) return null;
               throw error;
             }
           }),
         );
-        if (contracts === null)
-          throw new ProblemError(problem(404, 'billing-not-computed', `${month} is not billed yet`));
-        const next = contracts.length > limit ? String(offset + limit) : null;
-        return { month, contracts: contracts.slice(0, limit), nextCursor: next };
+        if (read === null) throw new ProblemError(problem(404, 'billing-not-computed', `${month} is not billed yet`));
+        const next = read.contracts.length > limit ? String(offset + limit) : null;
+        return { month, totals: read.totals, contracts: read.contracts.slice(0, limit), nextCursor: next };
       },
     );
     done();

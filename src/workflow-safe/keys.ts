@@ -125,6 +125,10 @@ export const reportKeys = {
 /** A month's billing elements for analysts, one row per contract (docs/billing.md). */
 export const billingKeys = {
   month: (month: string) => `billing/month=${checkMonth(month)}/billing_elements.parquet`,
+  /** The go-live snapshot of the portfolio (`courant perimeter import`), every import merged. */
+  snapshot: () => 'billing/snapshot/contracts.parquet',
+  /** An imported snapshot file as it came, named by its content. */
+  snapshotImport: (sha256: string) => `billing/snapshot/imports/${checkSha256(sha256)}.csv`,
 } as const;
 
 /** Files dropped for a dataset, claimed into its days, then removed once their days succeeded. */

@@ -4,26 +4,32 @@
  * table, and the month's Parquet written for analysts under its storage key. The document store is
  * the suite's real one (the commands open the storage as every command does).
  */
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EVENT_TABLE, INDEX_TABLE } from '../../src/datasets/enedis/day-transform.js';
 import { sqlString } from '../../src/duckdb/columns.js';
-import { billingKeys, storageKeys } from '../../src/workflow-safe/keys.js';
-import { storeFlows } from '../support/billing-store.js';
+import { createStorage } from '../../src/storage/index.js';
+import { billingKeys } from '../../src/workflow-safe/keys.js';
+import { putStoredDays, storeFlows } from '../support/billing-store.js';
+import { succeededRun } from '../support/console-days.js';
+import { uniqueName } from '../support/names.js';
+import { testConfig } from '../support/test-stack.js';
 import { c15Flow, r151Flow } from '../support/enedis-flows.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 
 const scratch = useScratchDuckDb('courant-billing-cli-');
 const PRM = '99660599682036';
+const OTHER = '99660599682037';
 let dataDir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'courant-billing-cli-data-'));
-  env = { TEMPORAL_ADDRESS: '127.0.0.1:1', MONGODB_URL: inject('mongodbUrl'), DATA_DIR: dataDir };
+  const mongo = new URL(inject('mongodbUrl'));
+  mongo.pathname = `/${uniqueName('billing')}`;
+  env = { TEMPORAL_ADDRESS: '127.0.0.1:1', MONGODB_URL: mongo.toString(), DATA_DIR: dataDir };
   const stored = await storeFlows(scratch, [
     c15Flow([
       {
@@ -38,24 +44,11 @@ beforeAll(async () => {
     ]),
     r151Flow([{ prm: PRM, date: '2024-03-31', wh: { HPH: 1_100_000, HCH: 550_000, HPB: 0, HCB: 0 } }]),
   ]);
-  // Each table of a day is in a folder of its own named by the day's date: put it at its key.
-  for (const file of [...stored.eventFiles, ...stored.readingFiles]) {
-    const table = path.basename(file, '.parquet');
-    const date = (
-      await scratch.connection.runAndReadAll(
-        table === EVENT_TABLE
-          ? `SELECT strftime(max(event_date) , '%Y-%m-%d') FROM read_parquet(${sqlString(file)})`
-          : `SELECT strftime(max(timezone('Europe/Paris', reading_at) - INTERVAL 1 MICROSECOND)::DATE, '%Y-%m-%d') FROM read_parquet(${sqlString(file)})`,
-      )
-    ).getRows()[0]?.[0];
-    if (typeof date !== 'string') continue;
-    const day = table === EVENT_TABLE ? new Date(Date.parse(date) - 86_400_000).toISOString().slice(0, 10) : date;
-    const target = path.join(
-      dataDir,
-      storageKeys.processed('enedis', day, table === EVENT_TABLE ? EVENT_TABLE : INDEX_TABLE),
-    );
-    await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(file, target);
+  const storage = await createStorage(await testConfig({ MONGODB_URL: env.MONGODB_URL ?? '', DATA_DIR: dataDir }));
+  try {
+    await putStoredDays(storage, stored);
+  } finally {
+    await storage.close();
   }
 });
 
@@ -69,7 +62,7 @@ describe('courant perimeter and billing', () => {
     expect(result.stderr).toContain('perimeter on 2024-03-15: 1 contract');
     expect(JSON.parse(result.stdout)).toEqual({
       date: '2024-03-15',
-      prms: [{ prm: PRM, contract: 'C1', since: '2024-03-10' }],
+      prms: [{ prm: PRM, contract: 'C1', since: '2024-03-10', source: 'c15' }],
     });
     expect(result.code).toBe(0);
   });
@@ -112,9 +105,66 @@ describe('courant perimeter and billing', () => {
   it('prints a table by default', async () => {
     const result = await runCommandLine(['billing', '--month', '2024-03', '--prm', PRM], env);
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n')[0]).toMatch(/^prm\s+contract\s+fta\s+days/);
+    expect(result.stdout.split('\n')[0]).toMatch(/^prm\s+contract\s+source\s+fta\s+days/);
     expect(result.stdout).toMatch(
-      /99660599682036\s+C1\s+BTINFCU4\s+22\s+7\.636\s+150\s+100\s+50\s+real\s+6\.28\s+8\.95\s+1\.38/,
+      /99660599682036\s+C1\s+c15\s+BTINFCU4\s+22\s+7\.636\s+150\s+100\s+50\s+real\s+6\.28\s+8\.95\s+1\.38/,
     );
+  });
+
+  it('imports the go-live portfolio: its contracts in the périmètre from the snapshot, once however often imported', async () => {
+    const csv = path.join(dataDir, '..', `${path.basename(dataDir)}-portfolio.csv`);
+    await writeFile(csv, `prm,contract,fta,kva,since\n${OTHER},K9,BTINFMU4,9,2019-06-01\n`);
+    const first = await runCommandLine(['perimeter', 'import', '--file', csv], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('1 row(s), 1 contract(s) added, 0 already in the snapshot; 1 in the snapshot');
+    const again = await runCommandLine(['perimeter', 'import', '--file', csv], env);
+    expect(again.stderr).toContain('1 row(s), 0 contract(s) added, 1 already in the snapshot; 1 in the snapshot');
+    const perimeter = await runCommandLine(['perimeter', '--date', '2024-03-15', '--format', 'json'], env);
+    expect(JSON.parse(perimeter.stdout)).toEqual({
+      date: '2024-03-15',
+      prms: [
+        { prm: PRM, contract: 'C1', since: '2024-03-10', source: 'c15' },
+        { prm: OTHER, contract: 'K9', since: '2019-06-01', source: 'snapshot' },
+      ],
+    });
+    const stored = await readFile(path.join(dataDir, billingKeys.snapshot()));
+    await writeFile(
+      csv,
+      `prm,contract,fta,kva,since\n${OTHER},K9,BTINFMU4,12,2019-06-01\n${OTHER},K10,BTINFMU4,9,2019-02-29\n`,
+    );
+    const refused = await runCommandLine(['perimeter', 'import', '--file', csv], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'line 2, column kva: contract K9 of PRM 99660599682037 is already in the snapshot',
+    );
+    expect(refused.stderr).toContain('line 3, column since: not a day written YYYY-MM-DD that exists: "2019-02-29"');
+    expect(await readFile(path.join(dataDir, billingKeys.snapshot()))).toEqual(stored);
+  });
+
+  it('bills only the days whose run succeeded, naming a refused day on the rows it would have given', async () => {
+    const storage = await createStorage(await testConfig({ MONGODB_URL: env.MONGODB_URL ?? '', DATA_DIR: dataDir }));
+    try {
+      await storage.records.upsertDayRun({
+        ...succeededRun('enedis', '2024-03-31'),
+        status: 'failed',
+        error: { type: 'DataQuality', message: 'index_decreasing blocked the day' },
+      });
+      const result = await runCommandLine(['billing', '--month', '2024-03', '--format', 'json'], env);
+      expect(result.code, result.stderr).toBe(0);
+      const c1 = (
+        JSON.parse(result.stdout) as { contracts: Array<{ contract: string; problems: unknown[] }> }
+      ).contracts.find((c) => c.contract === 'C1');
+      expect(c1).toMatchObject({ turpeFixedEur: 6.28, turpeVariableEur: null, quality: 'missing' });
+      expect(c1?.problems).toContainEqual({
+        code: 'day_not_usable',
+        message:
+          'the day 2024-03-31 is not usable (failed: DataQuality, index_decreasing blocked the day): its energy and variable part not computed',
+      });
+      expect(result.stderr).toContain('2024-03-31 not read: failed: DataQuality, index_decreasing blocked the day');
+      expect(result.stderr).toMatch(/TURPE variable – \(not computed for any of 2 contracts\)/);
+    } finally {
+      await storage.records.upsertDayRun(succeededRun('enedis', '2024-03-31'));
+      await storage.close();
+    }
   });
 });

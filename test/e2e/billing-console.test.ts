@@ -53,13 +53,13 @@ beforeAll(async () => {
     { objects: storage.objects, records: storage.records, scratchDir: scratch.dir } as ActivityDeps,
     {} as Client,
   );
-  await putStoredDays(storage.objects, await storeFlows(scratch, [c15]));
+  await putStoredDays(storage, await storeFlows(scratch, [c15]));
   await billing.billStoredMonth({ month: MONTH, triggers: [{ kind: 'schedule' }] });
   const late = await storeFlows(scratch, [
     c15,
     r151Flow([{ prm: READ, date: '2024-03-31', wh: { HPH: 1_100_000, HCH: 550_000, HPB: 0, HCB: 0 } }]),
   ]);
-  await putStoredDays(storage.objects, late);
+  await putStoredDays(storage, late);
   await billing.billStoredMonth({
     month: MONTH,
     triggers: [{ kind: 'late-day', date: '2024-03-31', flows: ['raw/enedis/dt=2024-03-31/drop-0123.xml'] }],
@@ -102,9 +102,10 @@ describe('the billing pages in a browser', () => {
     const tiles = await page.locator('.tiles').innerText();
     expect(tiles).toMatch(/contracts\s+2\s+58 days supplied/);
     expect(tiles).toMatch(/with problems\s+1/);
-    // C-READ: 89.40 × 19 / 365 = 4.6537 → 4.65 and 116.40 × 12 / 365 = 3.8268 → 3.83; C-XX has no rate.
-    expect(tiles).toMatch(/TURPE fixed\s+8\.48 €/);
-    expect(tiles).toMatch(/TURPE variable\s+8\.95 €/);
+    // C-READ: 89.40 × 19 / 365 = 4.6537 → 4.65 and 116.40 × 12 / 365 = 3.8268 → 3.83; C-XX has no
+    // rate and no reading: both totals leave it out, and say so.
+    expect(tiles).toMatch(/TURPE fixed\s+≥ 8\.48 €\s+not computed, or in part only, for 1 of 2 contracts/);
+    expect(tiles).toMatch(/TURPE variable\s+≥ 8\.95 €\s+not computed, or in part only, for 1 of 2 contracts/);
     const runs = await page.locator('table').last().innerText();
     expect(runs).toMatch(/moved\s+late day 2024-03-31 \(raw\/enedis\/dt=2024-03-31\/drop-0123\.xml\)/);
     expect(runs).toMatch(/moved\s+schedule/);
@@ -121,6 +122,7 @@ describe('the billing pages in a browser', () => {
     expect(months).toContain('no_rate');
 
     await page.goto(`${server.origin}/contracts/${READ}/C-READ`);
+    expect(await page.locator('[data-source]').innerText()).toBe('Starts from its C15 entry.');
     expect(await page.locator('[data-events]').innerText()).toMatch(/2024-03-20\s+MCT\s+change\s+BTINFCU4\s+9/);
     expect(await page.locator('[data-months]').innerText()).toMatch(
       /2024-03\s+31\s+7\.161\s+BTINFCU4\s+150\s+real\s+8\.48 €\s+8\.95 €/,

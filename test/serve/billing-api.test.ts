@@ -42,7 +42,7 @@ beforeAll(async () => {
     ]),
     r151Flow(PRMS.map((prm) => ({ prm, date: '2024-03-31', wh: { HPH: 1_100_000, HCH: 550_000, HPB: 0, HCB: 0 } }))),
   ]);
-  await putStoredDays(storage.objects, stored);
+  await putStoredDays(storage, stored);
   server = await startConsole({ config, records: storage.records, objects: storage.objects, tokens: null });
 });
 
@@ -96,12 +96,17 @@ describe('/api/v1/billing', () => {
   });
 
   it("answers `courant billing`'s JSON once billed, by PRM and page by page", async () => {
-    const cli = (await cliJson(['billing', '--month', '2024-03'])) as { month: string; contracts: unknown[] };
+    const cli = (await cliJson(['billing', '--month', '2024-03'])) as {
+      month: string;
+      totals: unknown;
+      contracts: unknown[];
+    };
     expect(cli.contracts).toHaveLength(3);
     expect((await storage.objects.list('billing')).map((o) => o.key)).toEqual([billingKeys.month('2024-03')]);
     expect(await getJson('/api/v1/billing?month=2024-03')).toEqual({ status: 200, body: { ...cli, nextCursor: null } });
     expect((await getJson(`/api/v1/billing?month=2024-03&prm=${PRMS[1]}`)).body).toEqual({
       month: '2024-03',
+      totals: cli.totals,
       contracts: [cli.contracts[1]],
       nextCursor: null,
     });

@@ -11,6 +11,8 @@ import { enedisDataset } from '../../src/datasets/enedis/module.js';
 import type { DayFile } from '../../src/datasets/inputs.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import type { ObjectStore } from '../../src/storage/object-store.js';
+import type { RecordStore } from '../../src/storage/records.js';
+import { succeededRun } from './console-days.js';
 import { storageKeys } from '../../src/workflow-safe/keys.js';
 import { runModuleDay } from './module-day.js';
 import type { ScratchDuckDb } from './scratch-duckdb.js';
@@ -65,10 +67,17 @@ export async function storeFlows(scratch: ScratchDuckDb, bodies: readonly string
   return stored;
 }
 
-/** Puts each stored day's tables where the enedis days put them (`processed/enedis/dt={date}/…`). */
-export async function putStoredDays(objects: ObjectStore, stored: StoredTables): Promise<void> {
+/**
+ * Puts each stored day's tables where the enedis days put them (`processed/enedis/dt={date}/…`),
+ * and its record as its succeeded run writes it: billing reads the days whose run succeeded.
+ */
+export async function putStoredDays(
+  storage: { readonly objects: ObjectStore; readonly records: RecordStore },
+  stored: StoredTables,
+): Promise<void> {
   for (const day of stored.days) {
-    await objects.putFile(storageKeys.processed('enedis', day.date, EVENT_TABLE), day.eventFile);
-    await objects.putFile(storageKeys.processed('enedis', day.date, INDEX_TABLE), day.readingFile);
+    await storage.objects.putFile(storageKeys.processed('enedis', day.date, EVENT_TABLE), day.eventFile);
+    await storage.objects.putFile(storageKeys.processed('enedis', day.date, INDEX_TABLE), day.readingFile);
+    await storage.records.upsertDayRun(succeededRun('enedis', day.date));
   }
 }

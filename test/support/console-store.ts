@@ -84,7 +84,7 @@ async function storeEnedisDays(storage: Storage, scratchDir: string): Promise<vo
         metrics: { readings: result.rows.written, prms: 1 },
       });
     }
-    const billed = await writeStoredMonth(storage.objects, scratchDir, db, loadRates(), BILLED_MONTH);
+    const billed = await writeStoredMonth(storage, scratchDir, db, loadRates(), BILLED_MONTH);
     await storage.objects.putFile(billingKeys.month(BILLED_MONTH), billed.file);
   } finally {
     db.closeSync();

@@ -155,6 +155,8 @@ export interface C15ContractEvent {
   readonly before?: Readonly<Record<string, number>>;
   readonly after?: Readonly<Record<string, number>>;
   readonly nature_index?: 'REEL' | 'ESTIME';
+  /** `false` leaves `Structure_Tarifaire` out (no FTA, no kVA, no calendar), as events about the meter come. */
+  readonly structure?: false;
 }
 
 /** A C15 flow of these events, one `PRM` block each, in the element order of the real sample. */
@@ -181,9 +183,11 @@ export function c15Flow(events: readonly C15ContractEvent[]): string {
       : `<Releves>\n${reading(e, 1, e.before)}${reading(e, 2, e.after)}</Releves>\n`) +
     `</Evenement_Declencheur>\n<Situation_Contractuelle><Etat_Contractuel>${e.state ?? 'EN SERVICE'}</Etat_Contractuel>` +
     (e.contract === null ? '' : `<Ref_Situation_Contractuelle>${e.contract}</Ref_Situation_Contractuelle>`) +
-    `\n<Structure_Tarifaire><Formule_Tarifaire_Acheminement>${e.fta ?? 'BTINFCU4'}</Formule_Tarifaire_Acheminement>` +
-    `<Puissance_Souscrite>${e.kva ?? '6.0'}</Puissance_Souscrite><Unite_Puissance_Souscrite>kVA</Unite_Puissance_Souscrite>` +
-    `<Id_Calendrier_Distributeur>${e.calendar ?? 'DI000003'}</Id_Calendrier_Distributeur></Structure_Tarifaire>\n` +
+    (e.structure === false
+      ? '\n'
+      : `\n<Structure_Tarifaire><Formule_Tarifaire_Acheminement>${e.fta ?? 'BTINFCU4'}</Formule_Tarifaire_Acheminement>` +
+        `<Puissance_Souscrite>${e.kva ?? '6.0'}</Puissance_Souscrite><Unite_Puissance_Souscrite>kVA</Unite_Puissance_Souscrite>` +
+        `<Id_Calendrier_Distributeur>${e.calendar ?? 'DI000003'}</Id_Calendrier_Distributeur></Structure_Tarifaire>\n`) +
     `</Situation_Contractuelle>\n</PRM>\n`;
   return (
     `<?xml version='1.0' encoding='UTF-8'?>\n<C15><En_Tete_Flux><Identifiant_Flux>C15</Identifiant_Flux></En_Tete_Flux>\n` +

@@ -323,9 +323,9 @@ describe('billing a month', () => {
           perimeterSql(`(${eventsSql(stored.eventFiles, `DATE '${date}' + 1`)})`, `DATE '${date}'`, []),
         )
       ).getRowObjectsJson();
-    expect(await perimeter('2024-03-09')).toEqual([{ prm: PRM, contract: 'C1', since: '2024-01-05' }]);
+    expect(await perimeter('2024-03-09')).toEqual([{ prm: PRM, contract: 'C1', since: '2024-01-05', source: 'c15' }]);
     expect(await perimeter('2024-03-10')).toEqual([]);
-    expect(await perimeter('2024-03-20')).toEqual([{ prm: PRM, contract: 'C2', since: '2024-03-20' }]);
+    expect(await perimeter('2024-03-20')).toEqual([{ prm: PRM, contract: 'C2', since: '2024-03-20', source: 'c15' }]);
   });
 });
 

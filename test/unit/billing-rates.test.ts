@@ -1,29 +1,89 @@
 /**
- * The project's rates files: equal row for row to the published ones (test/fixtures/tariffs, with
- * their provenance), and every rule of `src/billing/rates.ts` refusing a file that breaks it,
- * naming its row and column.
+ * The project's rates files: equal, row for row and figure for figure, to the rates as their
+ * publisher writes them (test/fixtures/tariffs, its own header and line endings, with their
+ * provenance), mapped column by column; and every rule of `src/billing/rates.ts` refusing a file
+ * that breaks it, naming its row and column.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { loadRates, parseCtaRates, parseTurpeRates, RATES_FILES } from '../../src/billing/rates.js';
 import { BadDataError } from '../../src/workflow-safe/errors.js';
 
 const PUBLISHED = path.join('test', 'fixtures', 'tariffs');
 const turpeText = readFileSync(RATES_FILES.turpe, 'utf8');
 const ctaText = readFileSync(RATES_FILES.cta, 'utf8');
-const rowsOf = (text: string): unknown => parse(text, { columns: true, skip_empty_lines: true });
+const rowsOf = (text: string): Array<Record<string, string>> =>
+  z.array(z.record(z.string(), z.string())).parse(parse(text, { columns: true, skip_empty_lines: true }));
+
+/** The publisher's column for each of the project's TURPE columns. */
+const TURPE_COLUMNS = {
+  fta: 'Formule_Tarifaire_Acheminement',
+  valid_from: 'start',
+  valid_to: 'end',
+  management_eur_year: 'cg',
+  metering_eur_year: 'cc',
+  power_eur_kva_year: 'b',
+  power_hph_eur_kva_year: 'b_hph',
+  power_hch_eur_kva_year: 'b_hch',
+  power_hpb_eur_kva_year: 'b_hpb',
+  power_hcb_eur_kva_year: 'b_hcb',
+  energy_hph_ceur_kwh: 'c_hph',
+  energy_hch_ceur_kwh: 'c_hch',
+  energy_hpb_ceur_kwh: 'c_hpb',
+  energy_hcb_ceur_kwh: 'c_hcb',
+  energy_hp_ceur_kwh: 'c_hp',
+  energy_hc_ceur_kwh: 'c_hc',
+  energy_base_ceur_kwh: 'c_base',
+  overrun_eur_hour: 'cmdps',
+  source: 'reference',
+} as const;
+const CTA_COLUMNS = { valid_from: 'start', rate_percent_of_fixed_turpe: 'taux_cta_pct', source: 'reference' } as const;
+
+/** A figure as a decimal written without trailing zeros (`1.60` and `1.6` are one rate), text as it is. */
+const figure = (text: string) =>
+  /^\d+(\.\d+)?$/.test(text) ? text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') : text;
+
+/** `rows` in the project's columns, each read from its `columns[ours]`, figures written alike. */
+function mapped(rows: Array<Record<string, string>>, columns: Readonly<Record<string, string>>) {
+  return rows
+    .map((row) =>
+      Object.fromEntries(
+        Object.entries(columns).map(([ours, theirs]) => [ours, figure(row[theirs] ?? `(no ${theirs})`)]),
+      ),
+    )
+    .sort((a, b) => `${a.fta}${a.valid_from}`.localeCompare(`${b.fta}${b.valid_from}`));
+}
+
+/** The project's own rows, in its columns (the keys of `columns`). */
+const ours = (text: string, columns: Readonly<Record<string, string>>) =>
+  mapped(rowsOf(text), Object.fromEntries(Object.keys(columns).map((c) => [c, c])));
+
+const publishedTurpe = readFileSync(path.join(PUBLISHED, 'turpe_rules.csv'), 'utf8');
+const publishedCta = readFileSync(path.join(PUBLISHED, 'cta_rules.csv'), 'utf8');
 
 describe('the rates files', () => {
-  it('are the published rates, row for row', () => {
-    expect(rowsOf(turpeText)).toEqual(rowsOf(readFileSync(path.join(PUBLISHED, 'turpe-hta-bt.csv'), 'utf8')));
-    expect(rowsOf(ctaText)).toEqual(rowsOf(readFileSync(path.join(PUBLISHED, 'cta.csv'), 'utf8')));
+  it("are the published rates, figure for figure, mapped from the publisher's columns", () => {
+    expect(Object.keys(rowsOf(publishedTurpe)[0] ?? {})).toEqual(Object.values(TURPE_COLUMNS));
+    expect(Object.keys(rowsOf(publishedCta)[0] ?? {})).toEqual(Object.values(CTA_COLUMNS));
+    expect(ours(turpeText, TURPE_COLUMNS)).toEqual(mapped(rowsOf(publishedTurpe), TURPE_COLUMNS));
+    expect(ours(ctaText, CTA_COLUMNS)).toEqual(mapped(rowsOf(publishedCta), CTA_COLUMNS));
+  });
+
+  it('would catch a figure transcribed wrong (control: one power rate off by a cent)', () => {
+    const wrong = turpeText.replace(
+      'BTINFCUST,2026-08-01,,17.12,22.67,11.41',
+      'BTINFCUST,2026-08-01,,17.12,22.67,11.42',
+    );
+    expect(wrong).not.toBe(turpeText);
+    expect(ours(wrong, TURPE_COLUMNS)).not.toEqual(mapped(rowsOf(publishedTurpe), TURPE_COLUMNS));
   });
 
   it('load and pass every check, each FTA at one granularity', () => {
     const rates = loadRates();
-    expect(rates.turpe).toHaveLength(38);
+    expect(rates.turpe).toHaveLength(49);
     expect(rates.cta.map((r) => r.valid_from)).toEqual(['2020-01-01', '2021-08-01', '2026-02-01']);
     const granularity = Object.fromEntries(rates.turpe.map((r) => [r.fta, r.granularity]));
     expect(granularity).toMatchObject({ BTINFCU4: 'four', BTINFMUDT: 'hphc', BTINFCUST: 'base', BTSUPCU: 'four' });
@@ -88,7 +148,7 @@ describe('a rates file breaking a rule is refused, naming its row and column', (
     const text = turpeWith(line, edit);
     if (message === null) {
       // A control: an edit that keeps the file valid is taken.
-      expect(parseTurpeRates(text, 'turpe.csv')).toHaveLength(38);
+      expect(parseTurpeRates(text, 'turpe.csv')).toHaveLength(49);
       return;
     }
     const error = (() => {

@@ -26,18 +26,22 @@ async function rows(given: readonly Relation[], stage: readonly Relation[], sele
   return (await scratch.connection.runAndReadAll(withRelations([...given, ...stage], select))).getRowObjectsJson();
 }
 
-/** `events` rows: [event, Paris instant, fta, kva], of contract C1 unless given. */
-function events(list: ReadonlyArray<readonly [string, string, string | null, number | null, string?]>): Relation {
+/** `events` rows: [event, Paris instant, fta, kva, contract (C1), arrival (0)], each on its own line. */
+function events(
+  list: ReadonlyArray<readonly [string, string, string | null, number | null, string?, number?]>,
+): Relation {
   const kind = (e: string) =>
     ['MES', 'PMES', 'CFNE'].includes(e) ? 'entry' : ['RES', 'CFNS'].includes(e) ? 'exit' : 'change';
   const values = list.map(
-    ([event, at, fta, kva, contract = 'C1']) =>
+    ([event, at, fta, kva, contract = 'C1', arrival = 0], line) =>
       `('${PRM}', '${contract}', '${event}', TIMESTAMPTZ '${at}', (TIMESTAMPTZ '${at}' AT TIME ZONE 'Europe/Paris')::DATE,
-        ${fta === null ? 'NULL' : `'${fta}'`}, ${kva === null ? 'NULL' : `${kva}::DECIMAL(9, 3)`}, '${kva ?? ''}', '${kind(event)}')`,
+        ${fta === null ? 'NULL' : `'${fta}'`}, ${kva === null ? 'NULL' : `${kva}::DECIMAL(9, 3)`}, '${kva ?? ''}', '${kind(event)}',
+        'c15', ${arrival}, ${line})`,
   );
   return {
     name: 'events',
-    sql: `SELECT * FROM (VALUES ${values.join(', ')}) t(prm, contract, event, event_at, event_date, fta, kva, kva_text, kind)`,
+    sql: `SELECT * FROM (VALUES ${values.join(', ')})
+      t(prm, contract, event, event_at, event_date, fta, kva, kva_text, kind, source, arrival, line)`,
   };
 }
 
@@ -87,39 +91,64 @@ describe('stage 1, periods', () => {
 
 describe('stage 2, bounds', () => {
   const march = monthScope({ month: '2024-03', prms: [] });
-  const subPeriods: Relation = {
-    name: 'sub_periods',
-    sql: `SELECT '${PRM}' AS prm, 'C1' AS contract, 'BTINFCUST' AS fta, 6::DECIMAL(9, 3) AS kva,
-      DATE '2024-03-10' AS from_date, DATE '2024-04-01' AS to_date, 22 AS days`,
-  };
-
-  it('bounds the energy at the first day 00:00 and the last day end, through each C15 reading between, preferring the C15 side that faces the segment', async () => {
-    const file = path.join(scratch.dir, 'readings.parquet');
-    const reading = (flow: string, at: string, kwh: number, side: string | null) =>
-      `('${PRM}', '${flow}', TIMESTAMPTZ '${at}', 'BASE', ${kwh}, 'real', ${side === null ? 'NULL' : `'${side}'`}, 'DI000001', 'distributor')`;
+  const reading = (flow: string, at: string, kwh: number, side: string | null) =>
+    `('${PRM}', '${flow}', TIMESTAMPTZ '${at}', 'BASE', ${kwh}, 'real', ${side === null ? 'NULL' : `'${side}'`}, 'DI000001', 'distributor')`;
+  /** The segments of a contract entered at `entry` (Paris instant) and supplied from its day, over `readings`. */
+  async function segments(entry: string, readings: readonly string[]) {
+    const file = path.join(scratch.dir, `readings-${readings.length}-${entry.slice(11, 13)}.parquet`);
     await scratch.connection.run(
-      `COPY (SELECT * FROM (VALUES
-         ${reading('C15', '2024-03-10T00:00:00+01:00', 100, 'after')},
-         ${reading('C15', '2024-03-10T00:00:00+01:00', 90, 'before')},
-         ${reading('R151', '2024-03-15T00:00:00+01:00', 150, null)},
-         ${reading('C15', '2024-03-20T14:00:00+01:00', 200, 'before')},
-         ${reading('C15', '2024-03-20T14:00:00+01:00', 0, 'after')},
-         ${reading('R151', '2024-04-01T00:00:00+02:00', 50, null)}
-       ) t(prm, flow, reading_at, class, index_kwh, nature, qualification, calendar, class_kind))
-       TO '${file}' (FORMAT parquet)`,
+      `COPY (SELECT * FROM (VALUES ${readings.join(', ')})
+         t(prm, flow, reading_at, class, index_kwh, nature, qualification, calendar, class_kind)) TO '${file}' (FORMAT parquet)`,
     );
-    const found = await rows(
-      [subPeriods],
+    const given: Relation[] = [
+      {
+        name: 'sub_periods',
+        sql: `SELECT '${PRM}' AS prm, 'C1' AS contract, 'BTINFCUST' AS fta, 6::DECIMAL(9, 3) AS kva,
+          DATE '2024-03-10' AS from_date, DATE '2024-04-01' AS to_date, 22 AS days`,
+      },
+      {
+        name: 'contracts',
+        sql: `SELECT '${PRM}' AS prm, 'C1' AS contract, DATE '2024-03-10' AS entry_date, TIMESTAMPTZ '${entry}' AS entry_at,
+          NULL::DATE AS exit_date, NULL::TIMESTAMPTZ AS exit_at`,
+      },
+    ];
+    return rows(
+      given,
       boundRelations(march, [file]),
       `SELECT strftime(timezone('Europe/Paris', s.seg_start), '%d %H:%M') AS "start", strftime(timezone('Europe/Paris', s.seg_end), '%d %H:%M') AS "end",
          a.index_kwh AS from_kwh, b.index_kwh AS to_kwh
-       FROM segments s JOIN segment_starts a USING (prm, contract, seg_start) JOIN segment_ends b USING (prm, contract, seg_start)
+       FROM segments s LEFT JOIN segment_starts a USING (prm, contract, seg_start) LEFT JOIN segment_ends b USING (prm, contract, seg_start)
        ORDER BY s.seg_start`,
     );
+  }
+
+  it('bounds the energy at the first day 00:00 and the last day end, through each C15 reading between, preferring the C15 side that faces the segment', async () => {
+    const found = await segments('2024-03-10T00:00:00+01:00', [
+      reading('C15', '2024-03-10T00:00:00+01:00', 100, 'after'),
+      reading('C15', '2024-03-10T00:00:00+01:00', 90, 'before'),
+      reading('R151', '2024-03-15T00:00:00+01:00', 150, null),
+      reading('C15', '2024-03-20T14:00:00+01:00', 200, 'before'),
+      reading('C15', '2024-03-20T14:00:00+01:00', 0, 'after'),
+      reading('R151', '2024-04-01T00:00:00+02:00', 50, null),
+    ]);
     // The R151 of the 15th bounds nothing; the meter reset at 14:00 on the 20th splits the month.
     expect(found).toEqual([
       { start: '10 00:00', end: '20 14:00', from_kwh: 100, to_kwh: 200 },
       { start: '20 14:00', end: '01 00:00', from_kwh: 0, to_kwh: 50 },
+    ]);
+  });
+
+  it('starts the energy at the instant of an entry at any hour when the C15 reads the meter then, else at 00:00', async () => {
+    const read = [
+      reading('C15', '2024-03-10T14:00:00+01:00', 100, 'after'),
+      reading('R151', '2024-04-01T00:00:00+02:00', 150, null),
+    ];
+    expect(await segments('2024-03-10T14:00:00+01:00', read)).toEqual([
+      { start: '10 14:00', end: '01 00:00', from_kwh: 100, to_kwh: 150 },
+    ]);
+    // No index at the entry: the day's 00:00 bounds it, where a new PRM has no reading.
+    expect(await segments('2024-03-10T14:00:00+01:00', read.slice(1))).toEqual([
+      { start: '10 00:00', end: '01 00:00', from_kwh: null, to_kwh: 150 },
     ]);
   });
 });
@@ -209,10 +238,17 @@ describe('stage 4, energies', () => {
         ('${PRM}', 'C1', TIMESTAMPTZ '2024-03-20T00:00:00+01:00', 'HPH', 1150, 'real')
       ) t(prm, contract, seg_start, class, index_kwh, nature)`,
     },
+    {
+      name: 'situations',
+      sql: `SELECT * FROM (VALUES
+        ('${PRM}', 'C1', 'BTINFCU4', TIMESTAMPTZ '2024-02-01T00:00:00+01:00', TIMESTAMPTZ '2024-03-20T00:00:00+01:00'),
+        ('${PRM}', 'C1', 'BTINFMU4', TIMESTAMPTZ '2024-03-20T00:00:00+01:00', NULL::TIMESTAMPTZ)
+      ) t(prm, contract, fta, event_at, next_at)`,
+    },
     { name: 'fixed_parts', sql: `SELECT '${PRM}' AS prm, 'C1' AS contract` },
   ];
 
-  it('sums each class over the segments, prices each segment at the FTA of the sub-period it ends in, and takes the worst quality', async () => {
+  it('sums each class over the segments, prices each segment at the FTA in force when it ends, and takes the worst quality', async () => {
     // 100 kWh HPH at BTINFCU4 (6.67 c€), 50 kWh HPH at BTINFMU4 (6.12 c€): 667 + 306 = 973 c€
     expect(
       await rows(

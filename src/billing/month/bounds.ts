@@ -1,7 +1,9 @@
 /**
  * Stage 2, bounds: the readings that bound each contract-month's energy, and the segments between.
  *
- * - `energy_bounds`: each contract-month's first day's 00:00 and its last supplied day's end;
+ * - `energy_bounds`: each contract-month's first day's 00:00 and its last supplied day's end, or the
+ *   instant of its entry, or of its exit, when the C15 has readings at that instant (an entry at 14:00
+ *   with its index bills the energy from 14:00);
  * - `readings`: the distributor readings the month can use: the C15's, and the others at a bound;
  * - `segments`: per contract-month, from bound to bound through every C15 reading between;
  * - `segment_starts`, `segment_ends`: the reading of each class at a segment's start and end, the one
@@ -54,9 +56,25 @@ export function usableReadingsSql(
 export function boundRelations(scope: MonthScope, readingFiles: readonly string[]): Relation[] {
   return [
     {
+      name: 'file_readings',
+      materialized: true,
+      sql: `SELECT * FROM (${readingsSql(readingFiles)}) WHERE true ${scope.only('prm')}`,
+    },
+    {
+      name: 'c15_instants',
+      sql: `SELECT DISTINCT prm, reading_at AS instant FROM file_readings WHERE flow = 'C15'`,
+    },
+    {
       name: 'energy_bounds',
-      sql: `SELECT prm, contract, ${scope.midnight('min(from_date)')} AS start_at, ${scope.midnight('max(to_date)')} AS end_at
-        FROM sub_periods GROUP BY prm, contract`,
+      sql: `SELECT p.prm, p.contract,
+          CASE WHEN c.entry_date = min(p.from_date) AND ei.prm IS NOT NULL THEN c.entry_at
+            ELSE ${scope.midnight('min(p.from_date)')} END AS start_at,
+          CASE WHEN c.exit_date = max(p.to_date) AND xi.prm IS NOT NULL THEN c.exit_at
+            ELSE ${scope.midnight('max(p.to_date)')} END AS end_at
+        FROM sub_periods p JOIN contracts c USING (prm, contract)
+        LEFT JOIN c15_instants ei ON ei.prm = c.prm AND ei.instant = c.entry_at
+        LEFT JOIN c15_instants xi ON xi.prm = c.prm AND xi.instant = c.exit_at
+        GROUP BY p.prm, p.contract, c.entry_date, c.entry_at, c.exit_date, c.exit_at, ei.prm, xi.prm`,
     },
     {
       name: 'bound_instants',
@@ -64,9 +82,8 @@ export function boundRelations(scope: MonthScope, readingFiles: readonly string[
     },
     {
       name: 'readings',
-      materialized: true,
-      sql: `SELECT r.* FROM (${readingsSql(readingFiles)}) r LEFT JOIN bound_instants k ON k.prm = r.prm AND k.instant = r.reading_at
-        WHERE (r.flow = 'C15' OR k.prm IS NOT NULL) ${scope.only('r.prm')}`,
+      sql: `SELECT r.* FROM file_readings r LEFT JOIN bound_instants k ON k.prm = r.prm AND k.instant = r.reading_at
+        WHERE r.flow = 'C15' OR k.prm IS NOT NULL`,
     },
     {
       name: 'segment_instants',

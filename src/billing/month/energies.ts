@@ -7,8 +7,10 @@
  * - `energies`: the month's kWh per class (HP = HPH + HPB + HP, HC = HCH + HCB + HC, BASE = all),
  *   its quality (`missing` when a bound has no reading, else `estimated` when one is, else `real`),
  *   and whether an index went down;
- * - `energies_by_fta`: the kWh of the segments ending in each FTA's sub-periods: the energy before
- *   an FTA change the C15 read is the FTA it was used under's;
+ * - `energies_by_fta`: the kWh of the segments ending while each FTA was in force (from its event's
+ *   instant, excluded, to the next change's, included): the energy before an FTA change the C15
+ *   read, at any hour, is the FTA it was used under's; rates change on the 1st of a month, so the
+ *   month's first day's rate prices it;
  * - `variable_parts`: Σ kWh × c€/kWh at each FTA's granularity and rate, exact, rounded half up once
  *   for the month; none when the energy is missing, went down, has no rate, or its classes do not fit.
  */
@@ -55,11 +57,11 @@ export function energyRelations(scope: MonthScope): Relation[] {
     },
     {
       name: 'energies_by_fta',
-      sql: `SELECT s.prm, s.contract, p.fta, max(p.from_date) AS last_from,
+      sql: `SELECT s.prm, s.contract, sp.fta,
           ${byClass('s.kwh', 's.class')}
-        FROM class_steps s JOIN sub_periods p ON p.prm = s.prm AND p.contract = s.contract
-          AND ${scope.midnight('p.from_date')} < s.seg_end AND s.seg_end <= ${scope.midnight('p.to_date')}
-        GROUP BY s.prm, s.contract, p.fta`,
+        FROM class_steps s JOIN situations sp ON sp.prm = s.prm AND sp.contract = s.contract
+          AND sp.event_at < s.seg_end AND (sp.next_at IS NULL OR s.seg_end <= sp.next_at)
+        GROUP BY s.prm, s.contract, sp.fta`,
     },
     {
       name: 'variable_by_fta',
@@ -69,7 +71,7 @@ export function energyRelations(scope: MonthScope): Relation[] {
             WHEN r.granularity = 'hphc' AND coalesce(v.hp, v.hc) IS NOT NULL THEN coalesce(v.hp, 0) * r.e_hp + coalesce(v.hc, 0) * r.e_hc
             WHEN r.granularity = 'base' THEN v.base * r.e_base END AS exact_cents
         FROM energies_by_fta v
-        LEFT JOIN turpe_rates r ON r.fta = v.fta AND r.valid_from <= v.last_from AND (r.valid_to IS NULL OR v.last_from < r.valid_to)`,
+        LEFT JOIN turpe_rates r ON r.fta = v.fta AND r.valid_from <= ${scope.start} AND (r.valid_to IS NULL OR ${scope.start} < r.valid_to)`,
     },
     {
       name: 'variable_parts',

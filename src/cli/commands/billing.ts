@@ -1,25 +1,31 @@
 /**
  * `courant perimeter --date D [--prm P]… [--format table|csv|json]`: the contracts in force on the
- * Paris day D, from the stored C15 events. `courant billing --month YYYY-MM [--prm P]… [--format
+ * Paris day D, from the stored C15 events and the go-live snapshot, each with its source.
+ * `courant perimeter import --file F`: the supplier's portfolio merged into the snapshot
+ * (docs/billing.md, "Going live"). `courant billing --month YYYY-MM [--prm P]… [--format
  * table|csv|json]`: the month's billing elements per contract (docs/billing.md), also written for
- * analysts to `billing/month={YYYY-MM}/billing_elements.parquet`. Both read the stored Enedis days
- * with DuckDB; the rates files are checked first (a fault in them: exit 1 naming file, line, column).
+ * analysts to `billing/month={YYYY-MM}/billing_elements.parquet`. All read the stored Enedis days
+ * billing may read with DuckDB; the rates files are checked first (a fault in them: exit 1 naming
+ * file, line, column).
  */
 import type { Command } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeBillingParquet, writtenContracts, type ContractMonth } from '../../billing/billing.js';
-import { eventsSql, perimeterSql } from '../../billing/contracts-sql.js';
+import { writtenContracts, type ContractMonth } from '../../billing/billing.js';
+import { billingTotals, totalAmountText, type BillingTotals } from '../../billing/billing-record.js';
 import { writtenContractsJson, type ContractJsonBatch } from '../../billing/month-json.js';
 import { loadRates } from '../../billing/rates.js';
-import { storedBillingTables } from '../../billing/stored-tables.js';
+import { mergeSnapshot } from '../../billing/snapshot.js';
+import { perimeterOn, writeStoredMonth, type BillingStorage } from '../../billing/stored-month.js';
 import { openDuckDb } from '../../duckdb/duckdb.js';
+import { sha256OfFile } from '../../storage/file-hash.js';
 import { createStorage } from '../../storage/index.js';
+import { ObjectNotFoundError } from '../../storage/object-store.js';
+import { readableFile } from '../../storage/readable-file.js';
 import { billingKeys } from '../../workflow-safe/keys.js';
-import { isPartitionDate, nextDate, previousDate } from '../../workflow-safe/partition.js';
-import { datesOfMonth, isMonth } from '../../workflow-safe/periods.js';
-import { z } from 'zod';
+import { isPartitionDate } from '../../workflow-safe/partition.js';
+import { isMonth } from '../../workflow-safe/periods.js';
 import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { csvText, textTable } from '../text-table.js';
@@ -48,7 +54,7 @@ const repeatable = (value: string, all: string[] = []) => [...all, value];
 async function withBillingDb<T>(
   context: CommandContext,
   work: (tools: {
-    objects: Awaited<ReturnType<typeof createStorage>>['objects'];
+    storage: BillingStorage;
     dir: string;
     db: Awaited<ReturnType<Awaited<ReturnType<typeof openDuckDb>>['connect']>>;
   }) => Promise<T>,
@@ -56,10 +62,14 @@ async function withBillingDb<T>(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-billing-'));
   const storage = await createStorage(context.config);
   try {
-    const instance = await openDuckDb({ tempDirectory: dir, memoryLimit: context.config.duckdbMemoryLimit });
+    const instance = await openDuckDb({
+      tempDirectory: dir,
+      memoryLimit: context.config.duckdbMemoryLimit,
+      returnMemoryEagerly: true,
+    });
     const db = await instance.connect();
     try {
-      return await work({ objects: storage.objects, dir, db });
+      return await work({ storage, dir, db });
     } finally {
       db.closeSync();
       instance.closeSync();
@@ -81,9 +91,11 @@ const written = (out: OutputStream, text: string) =>
 async function writeMonthJson(
   out: OutputStream,
   month: string,
+  totals: BillingTotals,
   batches: AsyncIterable<ContractJsonBatch>,
 ): Promise<{ contracts: number; problems: number }> {
-  await written(out, `{\n  "month": ${JSON.stringify(month)},\n  "contracts": [`);
+  const totalsText = JSON.stringify(totals, null, 2).replaceAll('\n', '\n  ');
+  await written(out, `{\n  "month": ${JSON.stringify(month)},\n  "totals": ${totalsText},\n  "contracts": [`);
   let contracts = 0;
   let problems = 0;
   for await (const batch of batches) {
@@ -96,12 +108,11 @@ async function writeMonthJson(
   return { contracts, problems };
 }
 
-const perimeterRowsSchema = z.array(z.object({ prm: z.string(), contract: z.string(), since: z.string() }));
-
 function billingText(contracts: readonly ContractMonth[], format: 'table' | 'csv'): string {
   const header = [
     'prm',
     'contract',
+    'source',
     'fta',
     'days',
     'mean_kva',
@@ -112,12 +123,14 @@ function billingText(contracts: readonly ContractMonth[], format: 'table' | 'csv
     'turpe_fixed_eur',
     'turpe_variable_eur',
     'cta_eur',
+    'incomplete',
     'problems',
     'note',
   ];
   const rows = contracts.map((c) => [
     c.prm,
     c.contract,
+    c.source,
     c.fta,
     c.days,
     c.meanKva,
@@ -128,6 +141,7 @@ function billingText(contracts: readonly ContractMonth[], format: 'table' | 'csv
     c.turpeFixedEur?.toFixed(2) ?? null,
     c.turpeVariableEur?.toFixed(2) ?? null,
     c.ctaEur?.toFixed(2) ?? null,
+    c.incomplete.join(' '),
     c.problems.map((p) => p.code).join(' '),
     c.note,
   ]);
@@ -136,29 +150,84 @@ function billingText(contracts: readonly ContractMonth[], format: 'table' | 'csv
 
 export function definePerimeterCommand(command: Command, context: () => CommandContext): void {
   command
-    .requiredOption('--date <YYYY-MM-DD>', 'the Paris day')
+    .option('--date <YYYY-MM-DD>', 'the Paris day')
     .option('--prm <id>', 'only this PRM (repeatable)', repeatable)
     .option('--format <format>', `${FORMATS.join(', ')} (default table)`)
     .action(async (options: Record<string, unknown>) => {
       const date = options.date;
+      if (date === undefined) throw new UsageError('--date is required (or: courant perimeter import --file F)');
       if (typeof date !== 'string' || !isPartitionDate(date))
         throw new UsageError(`--date: a day written YYYY-MM-DD, got ${JSON.stringify(date)}`);
       const prms = parsePrms(options.prm);
       const format = parseFormat(options.format);
       const ctx = context();
-      const rows = await withBillingDb(ctx, async ({ objects, dir, db }) => {
-        const { eventFiles } = await storedBillingTables(objects, dir, nextDate(date), []);
-        const events = `(${eventsSql(eventFiles, `DATE '${nextDate(date)}'`)})`;
-        return perimeterRowsSchema.parse(
-          (await db.runAndReadAll(perimeterSql(events, `DATE '${date}'`, prms))).getRowObjectsJson(),
-        );
-      });
-      const header = ['prm', 'contract', 'since'];
-      const cells = rows.map((r) => [r.prm, r.contract, r.since]);
+      const rows = await withBillingDb(ctx, ({ storage, dir, db }) => perimeterOn(storage, dir, db, date, prms));
+      const header = ['prm', 'contract', 'since', 'source'];
+      const cells = rows.map((r) => [r.prm, r.contract, r.since, r.source]);
       if (format === 'json') ctx.out.write(`${JSON.stringify({ date, prms: rows }, null, 2)}\n`);
       else ctx.out.write(format === 'csv' ? csvText(header, cells) : textTable(header, cells));
       ctx.err.write(`perimeter on ${date}: ${rows.length} contract${rows.length === 1 ? '' : 's'}\n`);
     });
+  command
+    .command('import')
+    .description(
+      "merge the supplier's portfolio into the go-live snapshot: a CSV prm,contract,fta,kva,since (docs/billing.md, Going live)",
+    )
+    .requiredOption('--file <path>', 'the CSV, UTF-8, header prm,contract,fta,kva,since')
+    .action(async (options: Record<string, unknown>) => {
+      const file = options.file;
+      if (typeof file !== 'string' || file === '') throw new UsageError('--file: the CSV to import');
+      const rates = loadRates();
+      const ctx = context();
+      const name = path.basename(file);
+      const merged = await withBillingDb(ctx, async ({ storage, dir, db }) => {
+        const stored = await readableFile(storage.objects, billingKeys.snapshot(), dir).then(
+          (found) => found.path,
+          (error: unknown) => {
+            if (error instanceof ObjectNotFoundError) return null;
+            throw error;
+          },
+        );
+        const target = path.join(dir, 'snapshot.parquet');
+        const counts = await mergeSnapshot(db, rates, { file, name, stored, target });
+        if (counts.added > 0) {
+          await storage.objects.putFile(billingKeys.snapshotImport(await sha256OfFile(file)), file);
+          await storage.objects.putFile(billingKeys.snapshot(), target);
+        }
+        return counts;
+      });
+      ctx.err.write(
+        `${name}: ${merged.rows} row(s), ${merged.added} contract(s) added, ${merged.rows - merged.added} already in the snapshot; ` +
+          `${merged.contracts} in the snapshot → ${billingKeys.snapshot()}\n`,
+      );
+    });
+}
+
+/** The lines `courant billing` ends with: what the month holds, each total with what it leaves out, the days it could not read. */
+function billingSummaryText(
+  month: string,
+  totals: BillingTotals,
+  unusable: ReadonlyArray<{ readonly date: string; readonly why: string }>,
+  key: string | null,
+): string {
+  const amount = (name: string, euros: number, leftOut: number) => {
+    const text = totalAmountText(euros, leftOut, totals.billable);
+    return `${name} ${text.value}${text.note === null ? '' : ` (${text.note})`}`;
+  };
+  const lines = [
+    `billing ${month}: ${totals.contracts} row${totals.contracts === 1 ? '' : 's'}, ${totals.withProblems} with problems${key === null ? '' : ` → ${key}`}`,
+    `  ${amount('TURPE fixed', totals.turpeFixedEur, totals.leftOut.turpeFixedEur)}; ` +
+      `${amount('TURPE variable', totals.turpeVariableEur, totals.leftOut.turpeVariableEur)}; ` +
+      `${amount('CTA', totals.ctaEur, totals.leftOut.ctaEur)}`,
+    ...(totals.overlapPrmDays > 0
+      ? [`  ${totals.overlapPrmDays} PRM-day(s) billed on two contracts (overlapping_contracts)`]
+      : []),
+    ...(totals.readingsWithoutContract > 0
+      ? [`  ${totals.readingsWithoutContract} PRM(s) read without a contract (readings_without_contract)`]
+      : []),
+    ...unusable.map((d) => `  ${d.date} not read: ${d.why}`),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 export function defineBillingCommand(command: Command, context: () => CommandContext): void {
@@ -174,23 +243,18 @@ export function defineBillingCommand(command: Command, context: () => CommandCon
       const format = parseFormat(options.format);
       const rates = loadRates();
       const ctx = context();
-      const days = datesOfMonth(month);
-      const first = days[0] ?? `${month}-01`;
-      const last = days[days.length - 1] ?? first;
-      const { contracts, problems } = await withBillingDb(ctx, async ({ objects, dir, db }) => {
-        const tables = await storedBillingTables(objects, dir, nextDate(last), [previousDate(first), ...days]);
-        const target = path.join(dir, 'billing_elements.parquet');
-        await writeBillingParquet(db, rates, { month, prms, ...tables }, target);
-        if (prms.length === 0) await objects.putFile(billingKeys.month(month), target);
-        if (format === 'json') return writeMonthJson(ctx.out, month, writtenContractsJson(db, target));
-        const all: ContractMonth[] = [];
-        for await (const batch of writtenContracts(db, target)) all.push(...batch);
-        ctx.out.write(billingText(all, format));
-        return { contracts: all.length, problems: all.filter((c) => c.problems.length > 0).length };
+      const { totals, unusable } = await withBillingDb(ctx, async ({ storage, dir, db }) => {
+        const billed = await writeStoredMonth(storage, dir, db, rates, month, prms);
+        if (prms.length === 0) await storage.objects.putFile(billingKeys.month(month), billed.file);
+        const sums = await billingTotals(db, billed.file);
+        if (format === 'json') await writeMonthJson(ctx.out, month, sums, writtenContractsJson(db, billed.file));
+        else {
+          const all: ContractMonth[] = [];
+          for await (const batch of writtenContracts(db, billed.file)) all.push(...batch);
+          ctx.out.write(billingText(all, format));
+        }
+        return { totals: sums, unusable: billed.unusable };
       });
-      ctx.err.write(
-        `billing ${month}: ${contracts} contract${contracts === 1 ? '' : 's'}, ${problems} with problems` +
-          `${prms.length === 0 ? ` → ${billingKeys.month(month)}` : ''}\n`,
-      );
+      ctx.err.write(billingSummaryText(month, totals, unusable, prms.length === 0 ? billingKeys.month(month) : null));
     });
 }

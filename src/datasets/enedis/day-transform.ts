@@ -79,6 +79,7 @@ export const EVENT_COLUMNS = [
   'readings',
   'file',
   'line',
+  'arrival',
 ] as const;
 
 /** A C15 event's content: one row per content whatever the number of deliveries. */
@@ -188,7 +189,7 @@ async function writeDayTables(
     context,
     copyToParquetSql(
       `SELECT prm, contract, event, reading_at AS event_at, timezone(${sqlString(PARTITION_TIMEZONE)}, reading_at)::DATE AS event_date,
-              state, fta, TRY_CAST(power AS DECIMAL(9, 3)) AS kva, power AS kva_text, calendar, segment, readings, file, line
+              state, fta, TRY_CAST(power AS DECIMAL(9, 3)) AS kva, power AS kva_text, calendar, segment, readings, file, line, arrival
        FROM ${dayRows}
        WHERE reason IS NULL AND is_event AND day = '${date}'::DATE ${files.some((f) => f.events) ? '' : 'AND false'}
        ${latest(EVENT_CONTENT)}
