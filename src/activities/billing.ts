@@ -1,10 +1,17 @@
 /** Monthly billing activities: billing a month from the stored days, and asking `billing/{YYYY-MM}` to bill. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { billingPeriod, billingTotals, getBillingRecord, putBillingRecord } from '../billing/billing-record.js';
-import { loadRates } from '../billing/rates.js';
-import { withBillingScratch, writeStoredMonth } from '../billing/stored-month.js';
-import { sha256OfFile } from '../storage/file-hash.js';
+import { billAndRecordMonth } from '../billing/bill-month.js';
+import { billingPeriod, getBillingRecord } from '../billing/billing-record.js';
+import { monthRatesSha256 } from '../billing/month-rates.js';
+import { loadRates, type Rates } from '../billing/rates.js';
+import { billedMonths, withBillingScratch } from '../billing/stored-month.js';
+import { EVENT_TABLE } from '../datasets/enedis/day-transform.js';
+import { sqlString } from '../duckdb/columns.js';
+import { ObjectNotFoundError } from '../storage/object-store.js';
+import { readableFile } from '../storage/readable-file.js';
 import {
   BILLING_DATASET,
   BILLING_SIGNALS,
@@ -13,71 +20,122 @@ import {
   type BillingMonthInput,
   type BillingTrigger,
 } from '../workflow-safe/billing.js';
-import { billingKeys, workflowIds } from '../workflow-safe/keys.js';
+import { storageKeys, workflowIds } from '../workflow-safe/keys.js';
+import { monthOf } from '../workflow-safe/periods.js';
 import type { BillingMonthWorkflow } from '../workflow-safe/workflow-types.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
 
+/** Asks `billing/{month}` to bill for `trigger` (signal-with-start, on `taskQueue`). */
+async function signalBilling(client: Client, taskQueue: string, month: string, trigger: BillingTrigger): Promise<void> {
+  const args: [BillingMonthInput] = [{ month }];
+  await client.workflow.signalWithStart<BillingMonthWorkflow, [BillingTrigger]>('billingMonth', {
+    workflowId: workflowIds.billing(month),
+    taskQueue,
+    args,
+    signal: BILLING_SIGNALS.bill,
+    signalArgs: [trigger],
+  });
+}
+
+/**
+ * Asks every billed month whose record names other rates than `rates` price it with now (or none)
+ * to bill again, the trigger naming the rates' hash. Run by each worker when it starts: new rates
+ * ship with a new release. Resolves to the months asked.
+ */
+export async function requestRatesRebilling(
+  deps: Pick<ActivityDeps, 'objects' | 'records'>,
+  client: Client,
+  taskQueue: string,
+  rates: Rates,
+): Promise<string[]> {
+  const asked: string[] = [];
+  for (const month of await billedMonths(deps.objects)) {
+    const record = await getBillingRecord(deps.records, month);
+    const ratesSha256 = monthRatesSha256(rates, month);
+    if (record === null || record.ratesSha256 === ratesSha256) continue;
+    await signalBilling(client, taskQueue, month, { kind: 'rates', ratesSha256 });
+    asked.push(month);
+  }
+  return asked;
+}
+
 export function createBillingActivities(deps: ActivityDeps, client: Client) {
   /**
-   * Bills `month` from what the Enedis days stored (docs/billing.md) and records why. Writes the
-   * month's Parquet only when its bytes differ from the stored ones, so a run with nothing new
-   * leaves it byte-identical; the record always gets the run. Idempotent. A rates file at fault
-   * fails it for good (bad data), a store that does not answer is retried.
+   * Bills `month` from what the Enedis days stored (docs/billing.md) for `triggers`, the same path
+   * as `courant billing --month` (`billMonth`): the Parquet rewritten only when its bytes moved, the
+   * version it replaces kept, the record given the run. Idempotent. A rates file at fault fails it
+   * for good (bad data) and the month keeps its last version; a store that does not answer is retried.
    */
   async function billStoredMonth(input: {
     readonly month: string;
     readonly triggers: readonly BillingTrigger[];
   }): Promise<BilledMonth> {
     const rates = await classifyingBadData(() => loadRates());
-    return withBillingScratch(async ({ dir, db }) => {
-      const { file, contracts, unusable } = await writeStoredMonth(deps, dir, db, rates, input.month);
-      const sha256 = await sha256OfFile(file);
-      const before = await getBillingRecord(deps.records, input.month);
-      const key = billingKeys.month(input.month);
-      const stored = before?.sha256 === sha256 && (await deps.objects.head(key)) !== null;
-      if (!stored) await deps.objects.putFile(key, file);
-      const totals = await billingTotals(db, file);
-      const at = new Date().toISOString();
-      await putBillingRecord(deps.records, {
-        month: input.month,
-        totals,
-        unusableDays: unusable,
-        sha256,
-        at,
-        triggers: input.triggers,
-        before,
-      });
-      return { month: input.month, contracts, sha256, changed: before?.sha256 !== sha256 };
-    }, deps.scratchDir);
+    return withBillingScratch(
+      async (scratch) => {
+        const billed = await billAndRecordMonth(deps, scratch, rates, input.month, input.triggers);
+        return { month: billed.month, contracts: billed.contracts, sha256: billed.sha256, changed: billed.changed };
+      },
+      {
+        parentDir: deps.scratchDir,
+        ...(deps.duckdbMemoryLimit === undefined ? {} : { memoryLimit: deps.duckdbMemoryLimit }),
+      },
+    );
   }
 
   /** Asks `billing/{month}` to bill (signal-with-start, on this activity's task queue). */
   async function requestBilling(input: { readonly month: string; readonly trigger: BillingTrigger }): Promise<void> {
-    const args: [BillingMonthInput] = [{ month: input.month }];
-    await client.workflow.signalWithStart<BillingMonthWorkflow, [BillingTrigger]>('billingMonth', {
-      workflowId: workflowIds.billing(input.month),
-      taskQueue: Context.current().info.taskQueue,
-      args,
-      signal: BILLING_SIGNALS.bill,
-      signalArgs: [input.trigger],
-    });
+    await signalBilling(client, Context.current().info.taskQueue, input.month, input.trigger);
   }
 
+  /** Whether the day `date` stored C15 events (a `contract_events` table with a row). */
+  async function storedEvents(date: string): Promise<boolean> {
+    const folder = await mkdtemp(path.join(deps.scratchDir, 'late-day-'));
+    try {
+      const file = await readableFile(deps.objects, storageKeys.processed(BILLING_DATASET, date, EVENT_TABLE), folder);
+      const connection = await deps.duckdb.connect();
+      try {
+        const reader = await connection.runAndReadAll(`SELECT count(*) > 0 FROM read_parquet(${sqlString(file.path)})`);
+        return reader.getRows()[0]?.[0] === true;
+      } finally {
+        connection.closeSync();
+      }
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) return false;
+      throw error;
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  /** Whether `month` was billed (by the workflow or `courant billing`: it has a record). */
+  const isBilled = async (month: string) => (await deps.records.getReport(billingPeriod(month))) !== null;
+
   /**
-   * After a day of the billing dataset succeeded: each month reading that day that was already
-   * billed is asked to bill again, the trigger naming the day and the flows it read. A month not
-   * billed yet is left to its schedule. Resolves to the months asked.
+   * After a day of the billing dataset succeeded: each month it can move that was already billed is
+   * asked to bill again, the trigger naming the day and the flows it read. A day's readings move its
+   * own month and, for a month's last day, the next one; a day with C15 events moves every billed
+   * month from its own on (a back-dated exit ends the contract in each of them). A month not billed
+   * yet is left to its schedule. Resolves to the months asked.
    */
   async function requestLateBilling(input: { readonly date: string }): Promise<string[]> {
-    const billed: string[] = [];
-    for (const month of monthsReadingDay(input.date))
-      if ((await deps.records.getReport(billingPeriod(month))) !== null) billed.push(month);
-    if (billed.length === 0) return [];
+    // One listing of the billed months first: a day of a month not billed yet (the daily run's
+    // case) reads no record and no table.
+    const later = (await billedMonths(deps.objects)).filter((month) => month >= monthOf(input.date));
+    if (later.length === 0) return [];
+    const reading = new Set(monthsReadingDay(input.date));
+    const candidates =
+      later.some((month) => !reading.has(month)) && (await storedEvents(input.date))
+        ? later
+        : later.filter((month) => reading.has(month));
+    const months: string[] = [];
+    for (const month of candidates) if (await isBilled(month)) months.push(month);
+    if (months.length === 0) return [];
     const run = await deps.records.getDayRun(BILLING_DATASET, input.date);
     const flows = (run?.inputs ?? []).map((f) => f.key);
-    for (const month of billed) await requestBilling({ month, trigger: { kind: 'late-day', date: input.date, flows } });
-    return billed;
+    for (const month of months) await requestBilling({ month, trigger: { kind: 'late-day', date: input.date, flows } });
+    return months;
   }
 
   return { billStoredMonth, requestBilling, requestLateBilling };

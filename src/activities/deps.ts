@@ -16,6 +16,8 @@ export interface ActivityDeps {
   readonly sourceTimeoutMs: number;
   /** Scratch space for files DuckDB reads or writes before they are stored. */
   readonly scratchDir: string;
+  /** `DUCKDB_MEMORY_LIMIT`: what a DuckDB of an activity's own may use (billing's); DuckDB's default when absent. */
+  readonly duckdbMemoryLimit?: string;
   /** The local directories the activities write, to name the variable when one cannot be written. */
   readonly localRoots: readonly LocalRoot[];
   readonly codeVersion: string;

@@ -1,8 +1,10 @@
 /**
  * A month's billing record, kept in the record store's `reports` table under the period
  * `billing/month={YYYY-MM}`: the totals of the month as last billed, the SHA-256 of its Parquet,
- * when its figures last moved, and the last runs with why each ran (the schedule, a late day and
- * the flows it read, an operator) and whether it moved them. Checked with zod when read.
+ * the hash of the rates it was priced with, when its figures last moved, its versions (each run
+ * that moved the figures: when, why, its totals; every one but the latest kept at its own key), and
+ * the last runs with why each ran (the schedule, a late day and the flows it read, a change of
+ * rates, an operator) and whether it moved them. Checked with zod when read.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
@@ -15,9 +17,10 @@ import { billingKeys } from '../workflow-safe/keys.js';
 export const BILLING_RUNS_KEPT = 20;
 
 const triggerSchema = z.object({
-  kind: z.enum(['schedule', 'late-day', 'manual']),
+  kind: z.enum(['schedule', 'late-day', 'rates', 'manual']),
   date: z.string().optional(),
   flows: z.array(z.string()).optional(),
+  ratesSha256: z.string().optional(),
 });
 
 /** Per amount, the contracts it leaves out: not computed, or computed for part of the month only. */
@@ -46,9 +49,23 @@ export const billingTotalsSchema = z.object({
 });
 export type BillingTotals = z.infer<typeof billingTotalsSchema>;
 
+/** A version of the month: a run that moved its figures. */
+export const billingVersionSchema = z.object({
+  version: z.number().int().min(1),
+  sha256: z.string(),
+  at: z.string(),
+  triggers: z.array(triggerSchema),
+  totals: billingTotalsSchema,
+});
+export type BillingVersion = z.infer<typeof billingVersionSchema>;
+
 export const billingSummarySchema = billingTotalsSchema.extend({
   month: z.string(),
   sha256: z.string(),
+  /** The hash of the rates the month was last priced with (`monthRatesSha256`); absent: billed before it was kept. */
+  ratesSha256: z.string().optional(),
+  /** Oldest first; the last is the month as it stands. Empty in a record written before versions were kept. */
+  versions: z.array(billingVersionSchema).default([]),
   /** The days the month's billing could not read, and why (docs/billing.md, "Days billing reads"). */
   unusableDays: z.array(z.object({ date: z.string(), why: z.string() })).default([]),
   /** When the month's figures last changed (ISO-8601). */
@@ -58,6 +75,38 @@ export const billingSummarySchema = billingTotalsSchema.extend({
   ),
 });
 export type BillingSummary = z.infer<typeof billingSummarySchema>;
+
+const TOTALS_FIELDS = Object.keys(billingTotalsSchema.shape) as Array<keyof BillingTotals>;
+
+/** The totals of a record (its own fields). */
+const totalsOf = (summary: BillingSummary): BillingTotals =>
+  billingTotalsSchema.parse(Object.fromEntries(TOTALS_FIELDS.map((field) => [field, summary[field]])));
+
+/**
+ * The record's versions, oldest first: those it lists, or, for a record written before versions
+ * were kept, the month as it stands as version 1.
+ */
+export function versionsOf(summary: BillingSummary): BillingVersion[] {
+  if (summary.versions.length > 0) return summary.versions;
+  const moved = summary.runs.filter((run) => run.changed).at(-1);
+  return [
+    {
+      version: 1,
+      sha256: summary.sha256,
+      at: summary.movedAt,
+      triggers: moved?.triggers ?? [],
+      totals: totalsOf(summary),
+    },
+  ];
+}
+
+/** The month's version as it stands. */
+export function currentVersion(summary: BillingSummary): BillingVersion {
+  const versions = versionsOf(summary);
+  const last = versions[versions.length - 1];
+  if (last === undefined) throw new Error(`the billing record of ${summary.month} lists no version`);
+  return last;
+}
 
 /** The record's period in the `reports` table. */
 export const billingPeriod = (month: string) => `billing/month=${month}`;
@@ -124,7 +173,10 @@ export async function billingTotals(db: DuckDBConnection, file: string): Promise
   };
 }
 
-/** Writes the month's record after a run: totals, hash, when it moved, this run appended (the last BILLING_RUNS_KEPT kept). */
+/**
+ * Writes the month's record after a run: totals, hashes, when it moved, a new version when it moved,
+ * this run appended (the last BILLING_RUNS_KEPT kept).
+ */
 export async function putBillingRecord(
   records: RecordStore,
   run: {
@@ -132,17 +184,28 @@ export async function putBillingRecord(
     totals: BillingTotals;
     unusableDays: ReadonlyArray<{ readonly date: string; readonly why: string }>;
     sha256: string;
+    ratesSha256: string;
     at: string;
     triggers: readonly BillingTrigger[];
     before: BillingSummary | null;
   },
 ): Promise<BillingSummary> {
   const changed = run.before?.sha256 !== run.sha256;
+  const triggers = run.triggers.map((t) => triggerSchema.parse(t));
+  const earlier = run.before === null ? [] : versionsOf(run.before);
+  const versions = changed
+    ? [
+        ...earlier,
+        { version: (earlier.at(-1)?.version ?? 0) + 1, sha256: run.sha256, at: run.at, triggers, totals: run.totals },
+      ]
+    : earlier;
   const summary: BillingSummary = {
     month: run.month,
     ...run.totals,
     unusableDays: [...run.unusableDays],
     sha256: run.sha256,
+    ratesSha256: run.ratesSha256,
+    versions,
     movedAt: changed || run.before === null ? run.at : run.before.movedAt,
     runs: [
       ...(run.before?.runs ?? []),
@@ -150,7 +213,7 @@ export async function putBillingRecord(
         at: run.at,
         sha256: run.sha256,
         changed,
-        triggers: run.triggers.map((t) => triggerSchema.parse(t)),
+        triggers,
       },
     ].slice(-BILLING_RUNS_KEPT),
   };

@@ -21,16 +21,23 @@ import type { Rates } from './rates.js';
 import { storedBillingTables } from './stored-tables.js';
 
 /**
- * Runs `work` with a scratch folder in `parentDir` and a DuckDB of its own spilling there (its
- * memory comes back when it closes: billing is a monthly pass, not a day's step), removing both after.
+ * Runs `work` with a scratch folder in `options.parentDir` (the system's temporary folder by
+ * default) and a DuckDB of its own spilling there, within `options.memoryLimit`
+ * (`DUCKDB_MEMORY_LIMIT`; DuckDB's 512 MB by default) — its memory comes back when it closes:
+ * billing is a monthly pass, not a day's step — removing both after. Every billing opens its
+ * DuckDB here.
  */
 export async function withBillingScratch<T>(
   work: (scratch: { dir: string; db: DuckDBConnection }) => Promise<T>,
-  parentDir: string = os.tmpdir(),
+  options: { readonly parentDir?: string; readonly memoryLimit?: string } = {},
 ): Promise<T> {
-  const dir = await mkdtemp(path.join(parentDir, 'courant-billing-'));
+  const dir = await mkdtemp(path.join(options.parentDir ?? os.tmpdir(), 'courant-billing-'));
   try {
-    const instance = await openDuckDb({ tempDirectory: dir, returnMemoryEagerly: true });
+    const instance = await openDuckDb({
+      tempDirectory: dir,
+      returnMemoryEagerly: true,
+      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+    });
     const db = await instance.connect();
     try {
       return await work({ dir, db });

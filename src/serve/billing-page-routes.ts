@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { readBillingParquet, readContractMonths } from '../billing/billing.js';
 import { billingTotals, getBillingRecord } from '../billing/billing-record.js';
 import { billedMonths, contractEvents, withBillingScratch } from '../billing/stored-month.js';
+import { monthChanges, monthChangesCount } from '../billing/month-changes.js';
+import { versionsToCompare } from '../billing/version-changes.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
 import { billingKeys } from '../workflow-safe/keys.js';
@@ -17,6 +19,9 @@ import { monthSchema } from './params.js';
 
 /** Contracts with problems a month page lists; the API has them all. */
 const SHOWN_PROBLEMS = 500;
+
+/** Contracts that moved a month page lists; the API and `courant billing --changes` have them all. */
+const SHOWN_CHANGES = 200;
 
 const contractParams = z.object({
   prm: z.string().regex(/^[0-9]{14}$/, { message: 'a PRM: 14 digits' }),
@@ -46,7 +51,20 @@ export function billingPageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod
               offset: 0,
               limit: SHOWN_PROBLEMS,
             });
-            return { totals: await billingTotals(db, file), withProblems };
+            // What moved in the last version (none until the month moved once); read from the stored versions.
+            const compared = record === null ? null : await versionsToCompare(ctx, dir, month);
+            const changes =
+              compared === null
+                ? null
+                : {
+                    ...compared,
+                    contracts: await monthChanges(db, compared.fromFile, compared.toFile, {
+                      offset: 0,
+                      limit: SHOWN_CHANGES,
+                    }),
+                    moved: await monthChangesCount(db, compared.fromFile, compared.toFile),
+                  };
+            return { totals: await billingTotals(db, file), withProblems, changes };
           }),
         );
         const html =

@@ -7,6 +7,9 @@
 import type { ContractMonth } from '../billing/billing.js';
 import { totalAmountText, type BillingSummary, type BillingTotals } from '../billing/billing-record.js';
 import type { ContractEvent } from '../billing/stored-month.js';
+import type { ContractChange } from '../billing/month-changes.js';
+import type { MonthVersionChanges } from '../billing/version-changes.js';
+import { causeText } from '../billing/version-cause.js';
 import { escapeHtml, formatNumber, longMonth } from '../reports/format.js';
 import { table, tile } from '../reports/html/layout.js';
 import { consolePage } from './console-page.js';
@@ -76,6 +79,43 @@ export interface MonthPageInput {
   /** The contracts with problems, at most `shownProblems` of them. */
   readonly withProblems: readonly ContractMonth[];
   readonly shownProblems: number;
+  /** What moved from the version before the latest to the latest (its first contracts, and how many in all); null without a record. */
+  readonly changes: ShownChanges | null;
+}
+
+type ShownChanges = Omit<MonthVersionChanges, 'contracts'> & {
+  readonly contracts: readonly ContractChange[];
+  readonly moved: number;
+};
+
+const signedEuros = (value: number | null) =>
+  value === null ? '–' : `${value > 0 ? '+' : value < 0 ? '−' : ''}${formatNumber(Math.abs(value), 2)} €`;
+
+/** The section "What moved": the contracts whose figures moved in the last version, with the deltas and the causes. */
+function changesSection(month: string, changes: ShownChanges | null): string {
+  if (changes === null || changes.from.version === changes.to.version)
+    return '<h2>What moved</h2><section data-changes><p>One version: nothing has moved since the month was first billed.</p></section>';
+  const causes = changes.causes.map((v) => `<li>${escapeHtml(causeText(v))}</li>`).join('');
+  const rows = changes.contracts.map((c) => [
+    contractLink(c.prm, c.contract),
+    escapeHtml(c.change),
+    `${c.before?.days ?? '∅'} → ${c.after?.days ?? '∅'}`,
+    signedEuros(c.deltaEur.turpeFixedEur),
+    signedEuros(c.deltaEur.turpeVariableEur),
+    signedEuros(c.deltaEur.ctaEur),
+  ]);
+  const more =
+    changes.moved > changes.contracts.length
+      ? `<p class="note">The first ${formatNumber(changes.contracts.length)} of ${formatNumber(changes.moved)}; every contract: <a href="/api/v1/billing/changes?month=${month}">the API</a>.</p>`
+      : '';
+  return (
+    `<h2>What moved</h2><section data-changes><p>From version ${changes.from.version} to ${changes.to.version}: ` +
+    `${formatNumber(changes.moved)} contract(s), because of:</p><ul>${causes}</ul>` +
+    (rows.length === 0
+      ? ''
+      : table(['contract', 'change', 'days', 'Δ TURPE fixed', 'Δ TURPE variable', 'Δ CTA'], rows) + more) +
+    `</section>`
+  );
 }
 
 export function billingMonthPage(input: MonthPageInput): string {
@@ -116,6 +156,7 @@ export function billingMonthPage(input: MonthPageInput): string {
       tiles +
       `<p><a href="/api/v1/billing?month=${month}">Every contract in JSON</a> · Parquet: <code>billing/month=${month}/billing_elements.parquet</code></p>` +
       `<h2>Contracts with problems</h2><section data-problems>${problems}</section>` +
+      changesSection(month, input.changes) +
       runs,
     kind: 'billing-month',
   });

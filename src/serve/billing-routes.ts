@@ -8,8 +8,10 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readBillingParquet } from '../billing/billing.js';
-import { billingTotals, billingTotalsSchema } from '../billing/billing-record.js';
+import { billingTotals, billingTotalsSchema, billingVersionSchema } from '../billing/billing-record.js';
 import { contractMonthSchema } from '../billing/contract-month.js';
+import { contractChangeSchema } from '../billing/month-changes.js';
+import { changesSince, UnknownVersionError } from '../billing/version-changes.js';
 import { perimeterOn, withBillingScratch } from '../billing/stored-month.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
@@ -113,6 +115,58 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         if (read === null) throw new ProblemError(problem(404, 'billing-not-computed', `${month} is not billed yet`));
         const next = read.contracts.length > limit ? String(offset + limit) : null;
         return { month, totals: read.totals, contracts: read.contracts.slice(0, limit), nextCursor: next };
+      },
+    );
+    app.get(
+      '/api/v1/billing/changes',
+      {
+        schema: {
+          summary: 'The contracts whose billing moved between two versions of a month (`courant billing --changes`)',
+          description:
+            "Each contract whose figures differ between version `since` (by default the one before the latest) and the month as it stands, with its figures before and after and each amount's delta in euros, exact to the cent: what a regularization is built from. " +
+            'A contract only in the later version `appeared`, one only in the earlier `disappeared`. `causes` are the versions after `since`, each with why it was billed. A page of contracts at a time, in PRM order, with the cursor of the next page. 404 when the month is not billed or has no such version.',
+          querystring: z
+            .object({
+              month: monthSchema,
+              since: z
+                .string()
+                .regex(/^[1-9][0-9]{0,5}$/, { message: 'a version: a whole number from 1' })
+                .transform(Number)
+                .optional()
+                .meta({ description: 'the earlier version (default: the one before the latest)' }),
+              limit: limitParam,
+              cursor: rowCursorSchema.optional(),
+            })
+            .strict(),
+          response: {
+            200: z.object({
+              month: z.string(),
+              from: billingVersionSchema,
+              to: billingVersionSchema,
+              causes: z.array(billingVersionSchema),
+              contracts: z.array(contractChangeSchema),
+              nextCursor: z.string().nullable(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { month, since, limit, cursor } = request.query;
+        const offset = cursor ?? 0;
+        const changes = await ctx.guard.objects(() =>
+          withBillingScratch(({ dir, db }) =>
+            changesSince(ctx, { dir, db }, month, since, { offset, limit: limit + 1 }).catch((error: unknown) => {
+              if (error instanceof UnknownVersionError)
+                throw new ProblemError(problem(404, 'unknown-version', error.message));
+              throw error;
+            }),
+          ),
+        );
+        if (changes === null)
+          throw new ProblemError(problem(404, 'billing-not-computed', `${month} is not billed yet`));
+        const next = changes.contracts.length > limit ? String(offset + limit) : null;
+        return { ...changes, contracts: changes.contracts.slice(0, limit), nextCursor: next };
       },
     );
     done();

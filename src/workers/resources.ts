@@ -59,6 +59,7 @@ export async function openWorkerResources(
         datasets: catalog,
         sourceTimeoutMs: config.sources.timeoutMs,
         scratchDir,
+        duckdbMemoryLimit: config.duckdbMemoryLimit,
         localRoots: roots,
         codeVersion: config.codeVersion,
         sftp: config.sftp,

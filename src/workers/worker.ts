@@ -3,7 +3,9 @@ import { setTimeout } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { requestRatesRebilling } from '../activities/billing.js';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { loadRates } from '../billing/rates.js';
 import type { Config } from '../config/index.js';
 import { registeredCatalog } from '../datasets/catalog.js';
 import type { DatasetCatalog } from '../datasets/modules.js';
@@ -136,10 +138,25 @@ async function startWorkers(
       ...(tracing ? { tracing } : {}),
       ...(config.costLedgerFile ? { costLedger: fileCostLedger(config.costLedgerFile) } : {}),
     });
+    await rebillMonthsOfOtherRates(resources.deps, client.client, config.temporal.taskQueue, logger);
     return { workers, close };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * Asks the billed months priced with other rates than this release's to bill again
+ * (`requestRatesRebilling`). A failure is logged and the worker starts all the same: its months are
+ * asked again at the next start, and billing itself names a rates file at fault.
+ */
+async function rebillMonthsOfOtherRates(deps: ActivityDeps, client: Client, taskQueue: string, logger: Logger) {
+  try {
+    const months = await requestRatesRebilling(deps, client, taskQueue, loadRates());
+    if (months.length > 0) logger.info({ months }, 'the rates changed: these billed months are billed again');
+  } catch (error) {
+    logger.error({ err: error }, 'could not ask the months billed with other rates to bill again');
   }
 }
 

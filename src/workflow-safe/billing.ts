@@ -9,13 +9,18 @@ import { monthOf } from './periods.js';
 /** The dataset whose days billing reads: its late days bill their months again. */
 export const BILLING_DATASET = 'enedis';
 
-/** Why a month is billed: the schedule, a late day of the billing dataset (which flows it read), or an operator. */
+/**
+ * Why a month is billed: the schedule, a late day of the billing dataset (which flows it read), the
+ * rates it was priced with changed, or an operator.
+ */
 export interface BillingTrigger {
-  readonly kind: 'schedule' | 'late-day' | 'manual';
+  readonly kind: 'schedule' | 'late-day' | 'rates' | 'manual';
   /** For `late-day`: the day that succeeded after the month was billed. */
   readonly date?: string;
   /** For `late-day`: the flows that day read (their storage keys). */
   readonly flows?: readonly string[];
+  /** For `rates`: the hash of the month's rates now (`monthRatesSha256`). */
+  readonly ratesSha256?: string;
 }
 
 export interface BillingMonthInput {

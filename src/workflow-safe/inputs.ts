@@ -230,7 +230,7 @@ export function checkDayIngestionInput(input: unknown): DayIngestionInput {
   };
 }
 
-const TRIGGER_KINDS: ReadonlyArray<BillingTrigger['kind']> = ['schedule', 'late-day', 'manual'];
+const TRIGGER_KINDS: ReadonlyArray<BillingTrigger['kind']> = ['schedule', 'late-day', 'rates', 'manual'];
 
 /** A reason to bill a month, as the `bill` signal carries it. */
 export function checkBillingTrigger(value: unknown): BillingTrigger {
@@ -240,10 +240,14 @@ export function checkBillingTrigger(value: unknown): BillingTrigger {
   const flows = r.flows;
   if (flows !== undefined && (!Array.isArray(flows) || flows.some((f) => typeof f !== 'string')))
     throw new InvalidInputError('flows must be a list of file names');
+  const ratesSha256 = r.ratesSha256;
+  if (ratesSha256 !== undefined && (typeof ratesSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(ratesSha256)))
+    throw new InvalidInputError('ratesSha256 must be a SHA-256 in hexadecimal');
   return {
     kind: r.kind as BillingTrigger['kind'],
     ...(r.date === undefined ? {} : { date: date(r.date) }),
     ...(flows === undefined ? {} : { flows: flows as string[] }),
+    ...(ratesSha256 === undefined ? {} : { ratesSha256 }),
   };
 }
 

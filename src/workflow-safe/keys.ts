@@ -125,6 +125,12 @@ export const reportKeys = {
 /** A month's billing elements for analysts, one row per contract (docs/billing.md). */
 export const billingKeys = {
   month: (month: string) => `billing/month=${checkMonth(month)}/billing_elements.parquet`,
+  /** A version of the month's elements once a later one replaced it (the latest is at `month`). */
+  monthVersion: (month: string, version: number) => {
+    if (!Number.isSafeInteger(version) || version < 1)
+      throw new Error(`a version is a whole number ≥ 1, got ${version}`);
+    return `billing/month=${checkMonth(month)}/versions/v${String(version).padStart(4, '0')}.parquet`;
+  },
   /** The go-live snapshot of the portfolio (`courant perimeter import`), every import merged. */
   snapshot: () => 'billing/snapshot/contracts.parquet',
   /** An imported snapshot file as it came, named by its content. */

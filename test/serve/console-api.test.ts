@@ -133,6 +133,7 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/v1/billing',
+      '/api/v1/billing/changes',
       '/api/v1/days',
       '/api/v1/days/{date}',
       '/api/v1/days/{date}/metrics',
@@ -147,6 +148,12 @@ describe('OpenAPI', () => {
       'limit',
       'month',
       'prm',
+    ]);
+    expect(doc.paths['/api/v1/billing/changes']?.get.parameters?.map((p) => p.name).sort()).toEqual([
+      'cursor',
+      'limit',
+      'month',
+      'since',
     ]);
     expect(doc.paths['/api/v1/days']?.get.parameters?.map((p) => p.name).sort()).toEqual([
       'cursor',

@@ -86,6 +86,7 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'inboxKeys.quarantined': ['eco2mix', 'readings.csv'],
   'inboxKeys.retired': ['enedis', 'ENEDIS_R151_20240404.zip'],
   'billingKeys.month': ['2024-03'],
+  'billingKeys.monthVersion': ['2024-03', 2],
   'billingKeys.snapshot': [],
   'billingKeys.snapshotImport': ['0'.repeat(64)],
   'storageKeys.processedFolder': ['enedis'],

@@ -4,6 +4,9 @@
  * `billing/{YYYY-MM}`, its Parquet and record written; a second run with nothing new leaves the
  * Parquet and the API's JSON byte-identical; a late R151 of the month's last day, ingested after,
  * bills the month again by itself, its figures move and its record names the day and the flow.
+ * Then the corrections: each version kept and what moved between two (API and CLI); a C15 exit
+ * back-dated into an earlier month bills every later month again; new rates ask the months they
+ * price; two requests racing are billed together; a re-bill with nothing new adds no version.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestRatesRebilling } from '../../src/activities/billing.js';
 import { getBillingRecord } from '../../src/billing/billing-record.js';
+import { loadRates } from '../../src/billing/rates.js';
 import type { BillingMonthInput, BillingMonthOutput, BillingTrigger } from '../../src/workflow-safe/billing.js';
 import { BILLING_SIGNALS } from '../../src/workflow-safe/billing.js';
 import { billingKeys, workflowIds } from '../../src/workflow-safe/keys.js';
@@ -38,15 +43,15 @@ async function ingest(name: string, body: string): Promise<void> {
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
 }
 
-/** Asks `billing/{MONTH}` to bill for `trigger` and waits for the run to end. */
-async function billAndWait(trigger: BillingTrigger): Promise<BillingMonthOutput> {
+/** Asks `billing/{month}` to bill for `trigger` and waits for the run to end. */
+async function billAndWait(trigger: BillingTrigger, month = MONTH): Promise<BillingMonthOutput> {
   const handle = await harness.client.workflow.signalWithStart<
     (input: BillingMonthInput) => Promise<BillingMonthOutput>,
     [BillingTrigger]
   >('billingMonth', {
-    workflowId: workflowIds.billing(MONTH),
+    workflowId: workflowIds.billing(month),
     taskQueue: harness.config.temporal.taskQueue,
-    args: [{ month: MONTH }],
+    args: [{ month }],
     signal: BILLING_SIGNALS.bill,
     signalArgs: [trigger],
   });
@@ -199,5 +204,137 @@ describe('billing/{YYYY-MM}', () => {
       const history = await harness.client.workflow.getHandle(workflowIds.daily('2024-03-31')).fetchHistory();
       await writeFile('test/replay/histories/daily-pipeline-late-billing-day.json', historyToJSON(history));
     }
+  });
+});
+
+const APRIL = '2024-04';
+const record = (month = MONTH) => getBillingRecord(harness.resources.deps.records, month);
+const versionsOf = async (month = MONTH) => (await record(month))?.versions.map((v) => v.version) ?? [];
+
+describe('corrections: versions and what moved', () => {
+  it('keeps the version a run replaced, and says per contract what moved, by how much and why', async () => {
+    const billed = await record();
+    expect(billed?.versions.map((v) => [v.version, v.triggers.map((t) => t.kind)])).toEqual([
+      [1, ['schedule']],
+      [2, ['late-day']],
+    ]);
+    const first = await readFile(path.join(harness.config.storage.dataDir, billingKeys.monthVersion(MONTH, 1)));
+    expect(sha256(first)).toBe(billed?.versions[0]?.sha256);
+    const response = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${MONTH}`);
+    expect(response.status, consoleServer.logs.join('')).toBe(200);
+    const changes: unknown = JSON.parse(response.body);
+    expect(changes).toMatchObject({
+      month: MONTH,
+      from: { version: 1 },
+      to: { version: 2 },
+      causes: [{ version: 2, triggers: [{ kind: 'late-day', date: '2024-03-31' }] }],
+      contracts: [
+        {
+          prm: PRM,
+          contract: 'C1',
+          change: 'moved',
+          before: { days: 31, quality: 'missing', turpeVariableEur: null, problems: ['missing_reading'] },
+          after: { days: 31, quality: 'real', turpeVariableEur: 8.95, energyBaseKWh: 150, problems: [] },
+          deltaEur: { turpeFixedEur: 0, turpeVariableEur: null, ctaEur: 0 },
+        },
+      ],
+    });
+    const cli = await runCommandLine(
+      ['billing', '--month', MONTH, '--changes', '--format', 'json'],
+      cliEnv(harness.config),
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    const { nextCursor, ...whole } = changes as { nextCursor: string | null };
+    expect(nextCursor).toBeNull();
+    expect(JSON.parse(cli.stdout)).toEqual(whole);
+    expect(cli.stderr).toContain('1 contract(s) moved from v1 to v2, because of:\n  v2 ');
+
+    const unknown = await runCommandLine(
+      ['billing', '--month', MONTH, '--changes', '--since', '7'],
+      cliEnv(harness.config),
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('2024-03 has no version 7: its versions are 1, 2');
+    const missing = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${MONTH}&since=7`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain('its versions are 1, 2');
+  });
+
+  it('bills every later month again when a C15 exit back-dated into an earlier one arrives', async () => {
+    expect(await billAndWait({ kind: 'manual' }, APRIL)).toEqual({ month: APRIL, runs: 1, changed: 1 });
+    await ingest(
+      'c15-exit',
+      c15Flow([
+        {
+          prm: PRM,
+          at: '2024-03-20T00:00:00+01:00',
+          nature: 'RES',
+          contract: 'C1',
+          kva: 6,
+          state: 'RESILIE',
+          before: { HPH: 1050, HCH: 525, HPB: 0, HCB: 0 },
+        },
+      ]),
+    );
+    await expect.poll(() => versionsOf(APRIL), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
+    await expect.poll(() => versionsOf(MONTH), { timeout: 60_000, interval: 200 }).toEqual([1, 2, 3]);
+    const april = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${APRIL}`);
+    expect(JSON.parse(april.body)).toMatchObject({
+      // The exit at 2024-03-20 00:00 closes the day 2024-03-19, which stores it.
+      causes: [{ version: 2, triggers: [{ kind: 'late-day', date: '2024-03-19' }] }],
+      // April: (15.48 + 19.92 + 9 × 6) × 30 / 365 = 7.3479 → 7.35 €, all of it credited.
+      contracts: [{ contract: 'C1', change: 'disappeared', after: null, deltaEur: { turpeFixedEur: -7.35 } }],
+    });
+    const march = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${MONTH}`);
+    expect(JSON.parse(march.body)).toMatchObject({
+      from: { version: 2 },
+      // March: 19 days, (15.48 + 19.92 + 54) × 19 / 365 = 4.6537 → 4.65 € (7.59 before).
+      contracts: [{ change: 'moved', before: { days: 31 }, after: { days: 19 }, deltaEur: { turpeFixedEur: -2.94 } }],
+    });
+    const page = await rawGet(consoleServer.origin, `/billing/${APRIL}`);
+    expect(page.status).toBe(200);
+    const moved = /<section data-changes>(.*?)<\/section>/s.exec(page.body)?.[1] ?? '';
+    expect(moved).toContain('From version 1 to 2: 1 contract(s)');
+    expect(moved).toContain('late day 2024-03-19');
+    expect(moved).toContain(`/contracts/${PRM}/C1`);
+    expect(moved).toContain('−7.35 €');
+  });
+
+  it('asks the months priced with other rates to bill again, and a re-bill with nothing new adds no version', async () => {
+    const { deps } = harness.resources;
+    const queue = harness.config.temporal.taskQueue;
+    const rates = loadRates();
+    expect(await requestRatesRebilling(deps, harness.client, queue, rates)).toEqual([]);
+    const parquet = sha256(await readFile(parquetPath()));
+    const runs = (await record())?.runs.length ?? 0;
+    const other = {
+      ...rates,
+      turpe: rates.turpe.map((r) =>
+        r.fta === 'BTINFCU4' && r.valid_from === '2023-08-01' ? { ...r, power_eur_kva_year: '9.01' } : r,
+      ),
+    };
+    expect(await requestRatesRebilling(deps, harness.client, queue, other)).toEqual([MONTH, APRIL]);
+    await expect
+      .poll(async () => (await record())?.runs.slice(runs).flatMap((r) => r.triggers.map((t) => t.kind)), {
+        timeout: 60_000,
+        interval: 200,
+      })
+      .toEqual(['rates']);
+    // Billed with the release's own rates, the same as before: the same bytes, no new version.
+    expect(sha256(await readFile(parquetPath()))).toBe(parquet);
+    expect(await versionsOf()).toEqual([1, 2, 3]);
+    expect((await record())?.runs.at(-1)).toMatchObject({ changed: false });
+  });
+
+  it('bills two requests that race once more after the run in flight, each named, never lost', async () => {
+    const runs = (await record())?.runs.length ?? 0;
+    const results = await Promise.all([
+      billAndWait({ kind: 'late-day', date: '2024-03-05' }),
+      billAndWait({ kind: 'late-day', date: '2024-03-06' }),
+    ]);
+    for (const result of results) expect(result.runs).toBeGreaterThanOrEqual(1);
+    const named = (await record())?.runs.slice(runs).flatMap((r) => r.triggers.map((t) => t.date));
+    expect(named?.sort()).toEqual(['2024-03-05', '2024-03-06']);
+    expect(await versionsOf()).toEqual([1, 2, 3]);
   });
 });

@@ -8,17 +8,16 @@
  * billing may read with DuckDB; the rates files are checked first (a fault in them: exit 1 naming
  * file, line, column).
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Command } from 'commander';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { writtenContracts, type ContractMonth } from '../../billing/billing.js';
 import { billingTotals, totalAmountText, type BillingTotals } from '../../billing/billing-record.js';
 import { writtenContractsJson, type ContractJsonBatch } from '../../billing/month-json.js';
 import { loadRates } from '../../billing/rates.js';
 import { mergeSnapshot } from '../../billing/snapshot.js';
-import { perimeterOn, writeStoredMonth, type BillingStorage } from '../../billing/stored-month.js';
-import { openDuckDb } from '../../duckdb/duckdb.js';
+import { billAndRecordMonth } from '../../billing/bill-month.js';
+import { perimeterOn, withBillingScratch, writeStoredMonth, type BillingStorage } from '../../billing/stored-month.js';
 import { sha256OfFile } from '../../storage/file-hash.js';
 import { createStorage } from '../../storage/index.js';
 import { ObjectNotFoundError } from '../../storage/object-store.js';
@@ -29,6 +28,7 @@ import { isMonth } from '../../workflow-safe/periods.js';
 import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { csvText, textTable } from '../text-table.js';
+import { parseSince, printMonthChanges } from './billing-changes.js';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -50,33 +50,18 @@ function parsePrms(value: unknown): string[] {
 
 const repeatable = (value: string, all: string[] = []) => [...all, value];
 
-/** Runs `work` with the storage, a scratch folder and a DuckDB connection, closing all three after. */
+/** Runs `work` with the storage and billing's scratch folder and DuckDB (`withBillingScratch`), closing all after. */
 async function withBillingDb<T>(
   context: CommandContext,
-  work: (tools: {
-    storage: BillingStorage;
-    dir: string;
-    db: Awaited<ReturnType<Awaited<ReturnType<typeof openDuckDb>>['connect']>>;
-  }) => Promise<T>,
+  work: (tools: { storage: BillingStorage; dir: string; db: DuckDBConnection }) => Promise<T>,
 ): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-billing-'));
   const storage = await createStorage(context.config);
   try {
-    const instance = await openDuckDb({
-      tempDirectory: dir,
+    return await withBillingScratch(({ dir, db }) => work({ storage, dir, db }), {
       memoryLimit: context.config.duckdbMemoryLimit,
-      returnMemoryEagerly: true,
     });
-    const db = await instance.connect();
-    try {
-      return await work({ storage, dir, db });
-    } finally {
-      db.closeSync();
-      instance.closeSync();
-    }
   } finally {
     await storage.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -233,19 +218,29 @@ function billingSummaryText(
 export function defineBillingCommand(command: Command, context: () => CommandContext): void {
   command
     .requiredOption('--month <YYYY-MM>', 'the calendar month')
-    .option('--prm <id>', 'only this PRM (repeatable; the Parquet for analysts is written for all only)', repeatable)
+    .option('--prm <id>', 'only this PRM (repeatable; the month is billed for good for all only)', repeatable)
     .option('--format <format>', `${FORMATS.join(', ')} (default table)`)
+    .option('--changes', "what moved between two of the month's versions, per contract, rather than bill it")
+    .option('--since <version>', 'with --changes: the earlier version (default: the one before the latest)')
     .action(async (options: Record<string, unknown>) => {
       const month = options.month;
       if (typeof month !== 'string' || !isMonth(month))
         throw new UsageError(`--month: a month written YYYY-MM, got ${JSON.stringify(month)}`);
       const prms = parsePrms(options.prm);
       const format = parseFormat(options.format);
-      const rates = loadRates();
       const ctx = context();
+      if (options.changes === true) {
+        if (prms.length > 0) throw new UsageError('--changes compares the whole month: drop --prm');
+        await withBillingDb(ctx, (tools) => printMonthChanges(ctx, tools, month, parseSince(options.since), format));
+        return;
+      }
+      if (options.since !== undefined) throw new UsageError('--since goes with --changes');
+      const rates = loadRates();
       const { totals, unusable } = await withBillingDb(ctx, async ({ storage, dir, db }) => {
-        const billed = await writeStoredMonth(storage, dir, db, rates, month, prms);
-        if (prms.length === 0) await storage.objects.putFile(billingKeys.month(month), billed.file);
+        const billed =
+          prms.length === 0
+            ? await billAndRecordMonth(storage, { dir, db }, rates, month, [{ kind: 'manual' }])
+            : await writeStoredMonth(storage, dir, db, rates, month, prms);
         const sums = await billingTotals(db, billed.file);
         if (format === 'json') await writeMonthJson(ctx.out, month, sums, writtenContractsJson(db, billed.file));
         else {
