@@ -95,10 +95,11 @@ const csvRecordsSchema = z.array(
 function csvRows(text: string, file: string): Array<{ line: number; row: Record<string, string> }> {
   try {
     const rows = csvRecordsSchema.parse(parse(text, { columns: true, skip_empty_lines: true, info: true }));
-    return rows.map(({ record, info }) => ({ line: info.lines, row: record }));
+    if (rows.length > 0) return rows.map(({ record, info }) => ({ line: info.lines, row: record }));
   } catch (cause) {
     throw new BadDataError({ file }, 'not a CSV with a header', { cause });
   }
+  throw new BadDataError({ file, line: 1 }, text.trim() === '' ? 'the file is empty: no rate' : 'a header and no rate');
 }
 
 function parseRow<T extends z.ZodType>(schema: T, row: Record<string, string>, file: string, line: number): z.infer<T> {

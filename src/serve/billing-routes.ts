@@ -17,7 +17,7 @@ import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
 import { billingKeys } from '../workflow-safe/keys.js';
 import type { ConsoleContext } from './context.js';
-import { dateSchema, monthSchema, rowCursorSchema } from './params.js';
+import { dateSchema, monthSchema, pageLimitSchema, rowCursorSchema } from './params.js';
 import { problem, problemResponses, ProblemError } from './problems.js';
 
 const errors = problemResponses();
@@ -28,7 +28,8 @@ const prmsParam = z
   .transform((v) => (Array.isArray(v) ? v : [v]))
   .optional()
   .meta({ description: 'PRMs to answer (all when absent), up to 100: `prm=a&prm=b`' });
-const limitParam = z.coerce.number().int().min(1).max(10_000).default(1000).meta({ description: 'rows per page' });
+/** Rows per page: decimal digits only, as every list of the API takes it. */
+const limitParam = pageLimitSchema(10_000, 1000, 'rows');
 
 export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {

@@ -47,8 +47,11 @@ export const dateSchema = z
 
 export const monthSchema = z
   .string()
-  .regex(/^(20[1-9][0-9])-(0[1-9]|1[0-2])$/, { message: 'must be a month written YYYY-MM (2010-2099)' })
-  .meta({ description: 'a calendar month, YYYY-MM, 2010-01 to 2099-12', example: '2024-03' });
+  .regex(/^(201[2-9]|20[2-9][0-9])-(0[1-9]|1[0-2])$/, { message: 'must be a month written YYYY-MM (2012-2099)' })
+  .meta({
+    description: 'a calendar month, YYYY-MM, 2012-01 to 2099-12 (the days the console takes)',
+    example: '2024-03',
+  });
 
 export const yearSchema = z.string().regex(/^20[1-9]\d$/, { message: 'must be a year written YYYY (2010-2099)' });
 

@@ -65,6 +65,11 @@ const CASES: readonly Case[] = [
     /--mode: expected one of missing, failed, all/,
   ],
   [
+    'backfill --per-day with --days-per-run',
+    () => ['backfill', '--from', '2024-01-01', '--to', '2024-01-02', '--per-day', '--days-per-run', '4'],
+    /--per-day and --days-per-run contradict each other/,
+  ],
+  [
     'backfill --parallel zero',
     () => ['backfill', '--from', '2024-01-01', '--to', '2024-01-02', '--parallel', '0'],
     /--parallel: expected a whole number/,

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sqlString } from '../../src/duckdb/columns.js';
 import { createStorage } from '../../src/storage/index.js';
 import { billingKeys } from '../../src/workflow-safe/keys.js';
+import { parisDateOf } from '../../src/workflow-safe/partition.js';
+import { monthOf } from '../../src/workflow-safe/periods.js';
 import { putStoredDays, storeFlows } from '../support/billing-store.js';
 import { succeededRun } from '../support/console-days.js';
 import { uniqueName } from '../support/names.js';
@@ -100,6 +102,18 @@ describe('courant perimeter and billing', () => {
       )
     ).getRowObjectsJson();
     expect(rows).toEqual([{ prm: PRM, contract: 'C1', days: 22, fixed: '6.28', periods: '2' }]);
+  });
+
+  it('takes a month from 2012-01 to 2099-12 only, and says when the month billed is not over', async () => {
+    for (const month of ['0000-01', '2011-12', '9999-12']) {
+      const refused = await runCommandLine(['billing', '--month', month], env);
+      expect(refused.code, month).toBe(2);
+      expect(refused.stderr).toContain(`--month: a month from 2012-01 to 2099-12, got ${month}`);
+    }
+    const current = monthOf(parisDateOf(new Date()));
+    const open = await runCommandLine(['billing', '--month', current, '--prm', PRM], env);
+    expect(open.code, open.stderr).toBe(0);
+    expect(open.stderr).toContain(`${current} is not over`);
   });
 
   it('prints a table by default', async () => {

@@ -168,6 +168,15 @@ describe('a rates file breaking a rule is refused, naming its row and column', (
     expect(() => parseCtaRates(text, 'cta.csv')).toThrow(/line 4, column valid_from.*must rise/);
   });
 
+  it('refuses an empty file, or a header and no rate, naming the file', () => {
+    expect(() => parseTurpeRates('', 'turpe.csv')).toThrow(/turpe\.csv.*line 1.*the file is empty: no rate/);
+    const header = `${turpeText.split('\n')[0] ?? ''}\n`;
+    expect(() => parseTurpeRates(header, 'turpe.csv')).toThrow(/turpe\.csv.*line 1.*a header and no rate/);
+    expect(() => parseCtaRates('valid_from,rate_percent_of_fixed_turpe,source\r\n', 'cta.csv')).toThrow(
+      /cta\.csv.*a header and no rate/,
+    );
+  });
+
   it('refuses a CTA rate above 100 %', () => {
     expect(() => parseCtaRates(ctaText.replace('21.93', '121.93'), 'cta.csv')).toThrow(/line 3.*at most 100/);
   });

@@ -60,6 +60,10 @@ export function defineBackfillCommand(command: Command, context: () => CommandCo
       const ctx = context();
       const datasets = named ?? dailyDatasetNames(ctx.catalog, from);
       const rangeDays = parseDaysPerRunOption(options.daysPerRun);
+      if (rangeDays !== undefined && options.perDay === true)
+        throw new UsageError(
+          '--per-day and --days-per-run contradict each other: --per-day runs no range, --days-per-run sizes the ranges',
+        );
       const input = {
         from,
         to,

@@ -23,8 +23,8 @@ import { createStorage } from '../../storage/index.js';
 import { ObjectNotFoundError } from '../../storage/object-store.js';
 import { readableFile } from '../../storage/readable-file.js';
 import { billingKeys } from '../../workflow-safe/keys.js';
-import { isPartitionDate } from '../../workflow-safe/partition.js';
-import { isMonth } from '../../workflow-safe/periods.js';
+import { isPartitionDate, MIN_PARTITION_DATE, parisDateOf } from '../../workflow-safe/partition.js';
+import { isMonth, monthOf } from '../../workflow-safe/periods.js';
 import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { csvText, textTable } from '../text-table.js';
@@ -215,6 +215,19 @@ function billingSummaryText(
   return `${lines.join('\n')}\n`;
 }
 
+/** The months billing takes: those of the days the pipeline runs (2012 on) to 2099, like the API. */
+const FIRST_MONTH = MIN_PARTITION_DATE.slice(0, 7);
+const LAST_MONTH = '2099-12';
+
+/** `--month`: a month written YYYY-MM, FIRST_MONTH to LAST_MONTH. */
+function parseBillingMonth(value: unknown): string {
+  if (typeof value !== 'string' || !isMonth(value))
+    throw new UsageError(`--month: a month written YYYY-MM, got ${JSON.stringify(value)}`);
+  if (value < FIRST_MONTH || value > LAST_MONTH)
+    throw new UsageError(`--month: a month from ${FIRST_MONTH} to ${LAST_MONTH}, got ${value}`);
+  return value;
+}
+
 export function defineBillingCommand(command: Command, context: () => CommandContext): void {
   command
     .requiredOption('--month <YYYY-MM>', 'the calendar month')
@@ -223,9 +236,7 @@ export function defineBillingCommand(command: Command, context: () => CommandCon
     .option('--changes', "what moved between two of the month's versions, per contract, rather than bill it")
     .option('--since <version>', 'with --changes: the earlier version (default: the one before the latest)')
     .action(async (options: Record<string, unknown>) => {
-      const month = options.month;
-      if (typeof month !== 'string' || !isMonth(month))
-        throw new UsageError(`--month: a month written YYYY-MM, got ${JSON.stringify(month)}`);
+      const month = parseBillingMonth(options.month);
       const prms = parsePrms(options.prm);
       const format = parseFormat(options.format);
       const ctx = context();
@@ -251,5 +262,9 @@ export function defineBillingCommand(command: Command, context: () => CommandCon
         return { totals: sums, unusable: billed.unusable };
       });
       ctx.err.write(billingSummaryText(month, totals, unusable, prms.length === 0 ? billingKeys.month(month) : null));
+      if (month >= monthOf(parisDateOf(new Date())))
+        ctx.err.write(
+          `  ${month} is not over: billed from the days stored so far; it is billed again when its days arrive\n`,
+        );
     });
 }
