@@ -8,7 +8,13 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readBillingParquet } from '../billing/billing.js';
-import { billingTotals, billingTotalsSchema, billingVersionSchema } from '../billing/billing-record.js';
+import {
+  billingTotals,
+  billingTotalsSchema,
+  billingVersionSchema,
+  getBillingRecord,
+  versionsOf,
+} from '../billing/billing-record.js';
 import { contractMonthSchema } from '../billing/contract-month.js';
 import { contractChangeSchema } from '../billing/month-changes.js';
 import { changesSince, UnknownVersionError } from '../billing/version-changes.js';
@@ -155,6 +161,14 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { month, since, limit, cursor } = request.query;
         const offset = cursor ?? 0;
+        // The record answers a month not billed, or a version it does not have, without a DuckDB.
+        const record = await ctx.guard.records(() => getBillingRecord(ctx.records, month));
+        if (record === null) throw new ProblemError(problem(404, 'billing-not-computed', `${month} is not billed yet`));
+        const versions = versionsOf(record).map((v) => v.version);
+        if (since !== undefined && !versions.includes(since))
+          throw new ProblemError(
+            problem(404, 'unknown-version', new UnknownVersionError(month, since, versions).message),
+          );
         const changes = await ctx.guard.objects(() =>
           withBillingScratch(({ dir, db }) =>
             changesSince(ctx, { dir, db }, month, since, { offset, limit: limit + 1 }).catch((error: unknown) => {

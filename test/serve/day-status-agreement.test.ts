@@ -107,6 +107,19 @@ describe('one status per day, wherever it is read', () => {
     }
   });
 
+  it('courant status --format json answers the days as /api/v1/days does, cell for cell', async () => {
+    const r = await runCommandLine(
+      ['status', '--from', FROM, '--to', TO, '--datasets', DATASETS.join(','), '--format', 'json'],
+      cliEnv(config),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const cli = JSON.parse(r.stdout) as { items: Array<{ dataset: string; date: string; status: string }> };
+    expect(Object.fromEntries(cli.items.map((c) => [`${c.dataset}/${c.date}`, c.status]))).toEqual(EXPECTED);
+    const api = await rawGet(server.origin, `/api/v1/days?from=${FROM}&to=${TO}&datasets=${DATASETS.join(',')}`);
+    const { items } = JSON.parse(api.body) as { items: unknown[] };
+    expect(cli.items).toEqual(items);
+  });
+
   it('/api/v1/days answers the same status for each day', async () => {
     const response = await rawGet(server.origin, `/api/v1/days?from=${FROM}&to=${TO}&datasets=${DATASETS.join(',')}`);
     expect(response.status).toBe(200);

@@ -1,11 +1,13 @@
 /**
- * `courant status --from D1 --to D2 | --date D [--datasets a,b] [--check]`: a dataset × day grid
+ * `courant status --from D1 --to D2 | --date D [--datasets a,b] [--check] [--format table|json]`: a dataset × day grid
  * from the day records, with late days (past their dataset's due time), quality warnings and the
  * notes modules add from the days' metrics documents (`statusNotes`: Enedis missed deliveries);
  * over a range a note past 120 characters is cut at a word, for one `--date` every note is whole.
  * Then the files refused from an inbox with their reasons, and those left there for their name (a
  * leading dot); then the workflows whose task keeps failing, from the Temporal server. `--check`
- * exits 1 when a due day is late or failed, or a workflow's task keeps failing.
+ * exits 1 when a due day is late or failed, or a workflow's task keeps failing. `--format json`
+ * gives the days in the shape of `GET /api/v1/days` (`{from, to, datasets, items}`, one cell per
+ * dataset and day) and the workflows whose task keeps failing, for scripts.
  */
 import type { Command } from 'commander';
 import { DATASET_NAMES } from '../../datasets/registry.js';
@@ -27,6 +29,7 @@ import { failingWorkflowsSeen, failingWorkflowsText } from '../failing-workflows
 import { parseDatasetsOption, parseDayOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
+import { dayGrid, type DayGrid } from '../../serve/day-cells.js';
 
 /** The notes of datasets with the `status-notes` capability, from the metrics documents of their days shown, by `{dataset}/{date}`. */
 async function moduleNotes(
@@ -70,8 +73,12 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
       'exit 1 when a day that is due is late (no record), failed (a blocking quality check included) or has outputs missing, or a workflow task keeps failing',
       false,
     )
+    .option('--format <format>', 'table, or json: the days as GET /api/v1/days gives them (default table)')
     .action(async (options: Record<string, unknown>) => {
       const { from, to } = statusRange(options);
+      const format = options.format ?? 'table';
+      if (format !== 'table' && format !== 'json')
+        throw new UsageError(`--format: expected one of table, json, got ${JSON.stringify(format)}`);
       const named = parseDatasetsOption(options.datasets, DATASET_NAMES);
       const ctx = context();
       const storage = await createStorage(ctx.config);
@@ -83,7 +90,15 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
       let refused: QuarantinedDrop[];
       let waiting: WaitingDrop[];
       let skipped: QuarantinedDrop[];
+      let cells: DayGrid | null = null;
       try {
+        if (format === 'json')
+          cells = await dayGrid(
+            storage.records,
+            ctx.catalog,
+            { from, to, ...(named ? { datasets: named } : {}) },
+            new Date(),
+          );
         runs = await storage.records.listDayRuns({ from, to, datasets: named ?? ctx.catalog.names });
         notes = await moduleNotes(storage.records, ctx.catalog, runs);
         const dropDatasets = ctx.catalog
@@ -110,12 +125,20 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
         notes,
         wholeNotes: options.date !== undefined,
       });
-      ctx.out.write(grid.text);
-      ctx.out.write(quarantinedDropsText(refused));
-      ctx.out.write(waitingDropsText(waiting));
-      ctx.out.write(skippedDropsText(skipped));
       const seen = await workflows;
-      ctx.out.write(failingWorkflowsText(seen));
+      if (cells !== null) {
+        const items = cells.dates.flatMap((date) =>
+          cells.datasets.flatMap((dataset) => cells.cells.get(`${dataset}/${date}`) ?? []),
+        );
+        const failing = 'found' in seen ? { failingWorkflows: seen.found.failing } : { temporal: seen.unreachable };
+        ctx.out.write(`${JSON.stringify({ from, to, datasets: cells.datasets, items, ...failing }, null, 2)}\n`);
+      } else {
+        ctx.out.write(grid.text);
+        ctx.out.write(quarantinedDropsText(refused));
+        ctx.out.write(waitingDropsText(waiting));
+        ctx.out.write(skippedDropsText(skipped));
+        ctx.out.write(failingWorkflowsText(seen));
+      }
       const failed = grid.counts.failed + grid.counts.blocked;
       const problems = failed + grid.counts.late + grid.counts.outputsMissing;
       const stuck = 'found' in seen ? seen.found.failing.length : 0;
