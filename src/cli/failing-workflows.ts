@@ -7,6 +7,7 @@ import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { failingWorkflows, troubleLine, type FailingWorkflows } from '../client/workflow-task-trouble.js';
 import type { CommandContext } from './context.js';
 import { connectCommandClient } from './command-client.js';
+import { backfillTaskQueue } from '../workflow-safe/keys.js';
 
 /** Lines listed at most; the rest are counted. */
 const MAX_LISTED = 20;
@@ -20,7 +21,8 @@ export async function failingWorkflowsSeen(ctx: CommandContext): Promise<Failing
   });
   if (connected instanceof ServiceUnavailableError) return { unreachable: connected.message };
   try {
-    return { found: await failingWorkflows(connected.client.workflow) };
+    const queue = ctx.config.temporal.taskQueue;
+    return { found: await failingWorkflows(connected.client.workflow, [queue, backfillTaskQueue(queue)]) };
   } finally {
     await connected.close();
   }

@@ -81,9 +81,17 @@ export interface FailingWorkflows {
   readonly running: number;
 }
 
-/** The running workflows whose task keeps failing, the oldest first. */
-export async function failingWorkflows(client: WorkflowClient): Promise<FailingWorkflows> {
-  const query = `ExecutionStatus = 'Running'`;
+/**
+ * The running workflows of the task queues `taskQueues` (a deployment's: its own and its backfill
+ * queue; another deployment's workflows on the same namespace are not its to report) whose task
+ * keeps failing, the oldest first.
+ */
+export async function failingWorkflows(
+  client: WorkflowClient,
+  taskQueues: readonly string[],
+): Promise<FailingWorkflows> {
+  const queues = taskQueues.map((q) => `'${q.replaceAll("'", "''")}'`).join(', ');
+  const query = `ExecutionStatus = 'Running' AND TaskQueue IN (${queues})`;
   const runs: Array<{ workflowId: string; runId: string }> = [];
   for await (const run of client.list({ query, pageSize: LISTED_AT_MOST })) {
     runs.push({ workflowId: run.workflowId, runId: run.runId });
