@@ -14,7 +14,7 @@ import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../src/config/index.js';
 import { registeredCatalog } from '../../src/datasets/catalog.js';
 import { DATASET_MODULES, DATASET_NAMES } from '../../src/datasets/registry.js';
-import { dayGrid } from '../../src/serve/day-cells.js';
+import { dayGrid } from '../../src/day-status/grid.js';
 import { gridPage } from '../../src/serve/grid-page.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { createStorage } from '../../src/storage/index.js';

@@ -76,11 +76,11 @@ export interface ChangesPage {
 }
 
 /**
- * Each contract whose figures differ between the month's Parquets `beforeFile` and `afterFile`, as
- * its JSON text (DuckDB's `to_json`: the rows never become JavaScript objects on the way), in PRM
- * and contract order, a page of them when `page` is given.
+ * Each contract whose figures differ between the month's Parquets `beforeFile` and `afterFile`:
+ * its PRM and contract (to order by) and its JSON text (DuckDB's `to_json`: the rows never become
+ * JavaScript objects on the way).
  */
-function changesJsonSql(beforeFile: string, afterFile: string, page?: ChangesPage): string {
+function changesJsonSql(beforeFile: string, afterFile: string): string {
   const side = (file: string) => `SELECT * FROM read_parquet(${sqlString(file)}) WHERE contract IS NOT NULL`;
   const tuple = (side: string) => `(${figures.map(([, of]) => of(side)).join(', ')})`;
   const deltas = Object.entries(AMOUNTS)
@@ -88,26 +88,36 @@ function changesJsonSql(beforeFile: string, afterFile: string, page?: ChangesPag
     .join(', ');
   return `
     WITH a AS (${side(beforeFile)}), b AS (${side(afterFile)})
-    SELECT to_json({
+    SELECT coalesce(b.prm, a.prm) AS prm, coalesce(b.contract, a.contract) AS contract, to_json({
         'prm': coalesce(b.prm, a.prm), 'contract': coalesce(b.contract, a.contract),
         'change': CASE WHEN a.prm IS NULL THEN 'appeared' WHEN b.prm IS NULL THEN 'disappeared' ELSE 'moved' END,
         'before': ${figuresOf('a')}, 'after': ${figuresOf('b')}, 'deltaEur': {${deltas}}
       })::VARCHAR AS change
     FROM a FULL OUTER JOIN b ON a.prm = b.prm AND a.contract = b.contract
-    WHERE a.prm IS NULL OR b.prm IS NULL OR ${tuple('a')} IS DISTINCT FROM ${tuple('b')}
-    ORDER BY coalesce(b.prm, a.prm), coalesce(b.contract, a.contract)
-    ${page === undefined ? '' : `LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`}`;
+    WHERE a.prm IS NULL OR b.prm IS NULL OR ${tuple('a')} IS DISTINCT FROM ${tuple('b')}`;
 }
 
-/** The changes between `beforeFile` and `afterFile` (see `changesJsonSql`), each read and checked. */
+/**
+ * The changes between `beforeFile` and `afterFile` (see `changesJsonSql`), each read and checked,
+ * a page of them when `page` is given, with how many contracts moved in all (counted by the same
+ * query; 0 when the page starts past the last).
+ */
 export async function monthChanges(
   db: DuckDBConnection,
   beforeFile: string,
   afterFile: string,
   page?: ChangesPage,
-): Promise<ContractChange[]> {
-  const rows = await db.runAndReadAll(changesJsonSql(beforeFile, afterFile, page));
-  return rows.getRows().map((row) => contractChangeSchema.parse(JSON.parse(String(row[0]))));
+): Promise<{ contracts: ContractChange[]; moved: number }> {
+  const rows = (
+    await db.runAndReadAll(
+      `SELECT change, count(*) OVER ()::INTEGER AS moved FROM (${changesJsonSql(beforeFile, afterFile)}) ORDER BY prm, contract
+       ${page === undefined ? '' : `LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`}`,
+    )
+  ).getRows();
+  return {
+    contracts: rows.map((row) => contractChangeSchema.parse(JSON.parse(String(row[0])))),
+    moved: Number(rows[0]?.[1] ?? 0),
+  };
 }
 
 /** The changes' JSON texts in batches, for a writer that streams them whole (`courant billing --changes --format json`). */
@@ -116,12 +126,8 @@ export async function* monthChangesJson(
   beforeFile: string,
   afterFile: string,
 ): AsyncGenerator<string[]> {
-  const result = await db.stream(changesJsonSql(beforeFile, afterFile));
+  const result = await db.stream(
+    `SELECT change FROM (${changesJsonSql(beforeFile, afterFile)}) ORDER BY prm, contract`,
+  );
   for await (const rows of result.yieldRows()) yield rows.map((row) => String(row[0]));
-}
-
-/** How many contracts moved between `beforeFile` and `afterFile`. */
-export async function monthChangesCount(db: DuckDBConnection, beforeFile: string, afterFile: string): Promise<number> {
-  const reader = await db.runAndReadAll(`SELECT count(*)::INTEGER FROM (${changesJsonSql(beforeFile, afterFile)})`);
-  return Number(reader.getRows()[0]?.[0] ?? 0);
 }

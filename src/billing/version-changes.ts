@@ -4,30 +4,25 @@
  * stands; the earlier one `since`, by default the version before it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ObjectStore } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
 import { billingKeys } from '../workflow-safe/keys.js';
-import { currentVersion, getBillingRecord, versionsOf, type BillingVersion } from './billing-record.js';
+import { currentVersion, versionsOf, type BillingSummary, type BillingVersion } from './billing-record.js';
 import { monthChanges, type ChangesPage, type ContractChange } from './month-changes.js';
-import type { BillingStorage } from './stored-month.js';
 
-/** Two versions of a month to compare: `from` and the month as it stands (`to`), each's Parquet as a file. */
+/** Two versions of a month to compare: `from` and the month as it stands (`to`). */
 export interface VersionsCompared {
   readonly month: string;
   readonly from: BillingVersion;
   readonly to: BillingVersion;
   /** The versions after `from` up to `to`, each with why it was billed: the causes of the changes. */
   readonly causes: BillingVersion[];
-  readonly fromFile: string;
-  readonly toFile: string;
 }
 
-/** The changes of a month between two versions, every contract that moved read. */
-export interface MonthVersionChanges {
-  readonly month: string;
-  readonly from: BillingVersion;
-  readonly to: BillingVersion;
-  readonly causes: BillingVersion[];
+/** The changes of a month between two versions: a page of the contracts that moved, and how many moved in all. */
+export interface MonthVersionChanges extends VersionsCompared {
   readonly contracts: ContractChange[];
+  readonly moved: number;
 }
 
 /** A version asked for that the month does not have; says the ones it has. */
@@ -43,51 +38,49 @@ export class UnknownVersionError extends Error {
 }
 
 /**
- * `month`'s version `since` (by default the one before the latest) and the latest, their Parquets
- * made readable in `dir`; null when the month was never billed. Throws UnknownVersionError for a
- * version it does not have, ObjectNotFoundError when a version's Parquet is gone from storage.
+ * The versions of the month of `record` to compare: `since` (by default the one before the latest)
+ * and the latest. Throws UnknownVersionError for a version the month does not have. Reads nothing.
  */
-export async function versionsToCompare(
-  storage: BillingStorage,
-  dir: string,
-  month: string,
-  since?: number,
-): Promise<VersionsCompared | null> {
-  const record = await getBillingRecord(storage.records, month);
-  if (record === null) return null;
+export function versionsCompared(record: BillingSummary, since?: number): VersionsCompared {
   const versions = versionsOf(record);
   const to = currentVersion(record);
   const from = since === undefined ? (versions[versions.length - 2] ?? to) : versions.find((v) => v.version === since);
   if (from === undefined)
     throw new UnknownVersionError(
-      month,
+      record.month,
       since ?? 0,
       versions.map((v) => v.version),
     );
+  return { month: record.month, from, to, causes: versions.filter((v) => v.version > from.version) };
+}
+
+/** The Parquets of the two versions as files in `dir` (ObjectNotFoundError when one is gone from storage). */
+export async function versionFiles(
+  objects: ObjectStore,
+  dir: string,
+  compared: VersionsCompared,
+): Promise<{ fromFile: string; toFile: string }> {
+  const { month, from, to } = compared;
   const fileOf = async (version: BillingVersion) =>
     (
       await readableFile(
-        storage.objects,
+        objects,
         version.version === to.version ? billingKeys.month(month) : billingKeys.monthVersion(month, version.version),
         dir,
         `v${version.version}.parquet`,
       )
     ).path;
   const toFile = await fileOf(to);
-  const fromFile = from.version === to.version ? toFile : await fileOf(from);
-  return { month, from, to, causes: versions.filter((v) => v.version > from.version), fromFile, toFile };
+  return { fromFile: from.version === to.version ? toFile : await fileOf(from), toFile };
 }
 
-/** The changes of `month` from version `since` to the latest (`versionsToCompare`), a page of them when asked. */
-export async function changesSince(
-  storage: BillingStorage,
+/** The changes between the versions `compared`, a page of them when asked. */
+export async function changesBetween(
+  objects: ObjectStore,
   scratch: { readonly dir: string; readonly db: DuckDBConnection },
-  month: string,
-  since?: number,
+  compared: VersionsCompared,
   page?: ChangesPage,
-): Promise<MonthVersionChanges | null> {
-  const compared = await versionsToCompare(storage, scratch.dir, month, since);
-  if (compared === null) return null;
-  const { fromFile, toFile, ...versions } = compared;
-  return { ...versions, contracts: await monthChanges(scratch.db, fromFile, toFile, page) };
+): Promise<MonthVersionChanges> {
+  const { fromFile, toFile } = await versionFiles(objects, scratch.dir, compared);
+  return { ...compared, ...(await monthChanges(scratch.db, fromFile, toFile, page)) };
 }

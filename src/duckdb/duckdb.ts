@@ -10,13 +10,12 @@ export interface DuckDbOptions {
   /**
    * Hand freed memory back to the system after every task rather than keep it for the next: for a
    * process that runs one large query after another (a month's billing slices), whose memory would
-   * otherwise stay at the largest one's. The 100 000-contract month: peak 478-518 MB with it, 560-614
-   * MB without (bench/RESULTS.md), its time within noise.
+   * otherwise stay at the largest one's (bench/RESULTS.md, "Billing a month").
    */
   readonly returnMemoryEagerly?: boolean;
 }
 
-/** Both allocator thresholds of `returnMemoryEagerly` (DuckDB's defaults: 128 MB and 512 MB); 16 MB kept the peak at 670-696 MB. */
+/** Both allocator thresholds of `returnMemoryEagerly`, in place of DuckDB's defaults (128 MB and 512 MB). */
 const EAGER_FLUSH_THRESHOLD = '4MB';
 
 export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDBInstance> {

@@ -13,7 +13,7 @@ import { datesInRange } from '../workflow-safe/partition.js';
 import { checkResultSchema, dayRunSchema, metricsRecordSchema } from '../storage/record-schemas.js';
 import type { ConsoleContext } from './context.js';
 import { DAY_STATUSES } from '../day-status/status.js';
-import { datasetsOfRange, dayGrid } from './day-cells.js';
+import { datasetsOfRange, dayGrid } from '../day-status/grid.js';
 import {
   API_MAX_PAGE_DAYS,
   dateSchema,

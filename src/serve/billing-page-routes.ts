@@ -8,8 +8,7 @@ import { z } from 'zod';
 import { readBillingParquet, readContractMonths } from '../billing/billing.js';
 import { billingTotals, getBillingRecord } from '../billing/billing-record.js';
 import { billedMonths, contractEvents, withBillingScratch } from '../billing/stored-month.js';
-import { monthChanges, monthChangesCount } from '../billing/month-changes.js';
-import { versionsToCompare } from '../billing/version-changes.js';
+import { changesBetween, versionsCompared } from '../billing/version-changes.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
 import { billingKeys } from '../workflow-safe/keys.js';
@@ -52,18 +51,13 @@ export function billingPageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod
               limit: SHOWN_PROBLEMS,
             });
             // What moved in the last version (none until the month moved once); read from the stored versions.
-            const compared = record === null ? null : await versionsToCompare(ctx, dir, month);
             const changes =
-              compared === null
+              record === null
                 ? null
-                : {
-                    ...compared,
-                    contracts: await monthChanges(db, compared.fromFile, compared.toFile, {
-                      offset: 0,
-                      limit: SHOWN_CHANGES,
-                    }),
-                    moved: await monthChangesCount(db, compared.fromFile, compared.toFile),
-                  };
+                : await changesBetween(ctx.objects, { dir, db }, versionsCompared(record), {
+                    offset: 0,
+                    limit: SHOWN_CHANGES,
+                  });
             return { totals: await billingTotals(db, file), withProblems, changes };
           }),
         );

@@ -7,7 +7,6 @@
 import type { ContractMonth } from '../billing/billing.js';
 import { totalAmountText, type BillingSummary, type BillingTotals } from '../billing/billing-record.js';
 import type { ContractEvent } from '../billing/stored-month.js';
-import type { ContractChange } from '../billing/month-changes.js';
 import type { MonthVersionChanges } from '../billing/version-changes.js';
 import { causeText } from '../billing/version-cause.js';
 import { escapeHtml, formatNumber, longMonth } from '../reports/format.js';
@@ -80,19 +79,14 @@ export interface MonthPageInput {
   readonly withProblems: readonly ContractMonth[];
   readonly shownProblems: number;
   /** What moved from the version before the latest to the latest (its first contracts, and how many in all); null without a record. */
-  readonly changes: ShownChanges | null;
+  readonly changes: MonthVersionChanges | null;
 }
-
-type ShownChanges = Omit<MonthVersionChanges, 'contracts'> & {
-  readonly contracts: readonly ContractChange[];
-  readonly moved: number;
-};
 
 const signedEuros = (value: number | null) =>
   value === null ? '–' : `${value > 0 ? '+' : value < 0 ? '−' : ''}${formatNumber(Math.abs(value), 2)} €`;
 
 /** The section "What moved": the contracts whose figures moved in the last version, with the deltas and the causes. */
-function changesSection(month: string, changes: ShownChanges | null): string {
+function changesSection(month: string, changes: MonthVersionChanges | null): string {
   if (changes === null || changes.from.version === changes.to.version)
     return '<h2>What moved</h2><section data-changes><p>One version: nothing has moved since the month was first billed.</p></section>';
   const causes = changes.causes.map((v) => `<li>${escapeHtml(causeText(v))}</li>`).join('');

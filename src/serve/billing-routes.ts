@@ -13,11 +13,10 @@ import {
   billingTotalsSchema,
   billingVersionSchema,
   getBillingRecord,
-  versionsOf,
 } from '../billing/billing-record.js';
 import { contractMonthSchema } from '../billing/contract-month.js';
 import { contractChangeSchema } from '../billing/month-changes.js';
-import { changesSince, UnknownVersionError } from '../billing/version-changes.js';
+import { changesBetween, UnknownVersionError, versionsCompared } from '../billing/version-changes.js';
 import { perimeterOn, withBillingScratch } from '../billing/stored-month.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
@@ -152,6 +151,10 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
               to: billingVersionSchema,
               causes: z.array(billingVersionSchema),
               contracts: z.array(contractChangeSchema),
+              moved: z
+                .number()
+                .int()
+                .meta({ description: 'contracts that moved in all, every page (0 on a page past the last)' }),
               nextCursor: z.string().nullable(),
             }),
             ...errors,
@@ -164,22 +167,18 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         // The record answers a month not billed, or a version it does not have, without a DuckDB.
         const record = await ctx.guard.records(() => getBillingRecord(ctx.records, month));
         if (record === null) throw new ProblemError(problem(404, 'billing-not-computed', `${month} is not billed yet`));
-        const versions = versionsOf(record).map((v) => v.version);
-        if (since !== undefined && !versions.includes(since))
-          throw new ProblemError(
-            problem(404, 'unknown-version', new UnknownVersionError(month, since, versions).message),
-          );
+        const compared = (() => {
+          try {
+            return versionsCompared(record, since);
+          } catch (error) {
+            if (error instanceof UnknownVersionError)
+              throw new ProblemError(problem(404, 'unknown-version', error.message));
+            throw error;
+          }
+        })();
         const changes = await ctx.guard.objects(() =>
-          withBillingScratch(({ dir, db }) =>
-            changesSince(ctx, { dir, db }, month, since, { offset, limit: limit + 1 }).catch((error: unknown) => {
-              if (error instanceof UnknownVersionError)
-                throw new ProblemError(problem(404, 'unknown-version', error.message));
-              throw error;
-            }),
-          ),
+          withBillingScratch((scratch) => changesBetween(ctx.objects, scratch, compared, { offset, limit: limit + 1 })),
         );
-        if (changes === null)
-          throw new ProblemError(problem(404, 'billing-not-computed', `${month} is not billed yet`));
         const next = changes.contracts.length > limit ? String(offset + limit) : null;
         return { ...changes, contracts: changes.contracts.slice(0, limit), nextCursor: next };
       },

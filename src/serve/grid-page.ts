@@ -3,7 +3,7 @@ import { escapeHtml } from '../reports/format.js';
 import { consolePage } from './console-page.js';
 import { countStatuses, DAY_STATUSES, DAY_STATUS_LABEL, DAY_STATUS_SYMBOL } from '../day-status/status.js';
 import { cellKey } from '../day-status/cells.js';
-import type { DayGrid, Freshness } from './day-cells.js';
+import type { DayGrid, Freshness } from '../day-status/grid.js';
 
 function freshnessLine(f: Freshness): string {
   const last = f.lastSucceeded ?? 'none in this range';

@@ -5,7 +5,7 @@ import { storageKeys } from '../workflow-safe/keys.js';
 import { parisDateOf, previousDate } from '../workflow-safe/partition.js';
 import type { ConsoleContext } from './context.js';
 import { cellKey } from '../day-status/cells.js';
-import { dayGrid } from './day-cells.js';
+import { dayGrid } from '../day-status/grid.js';
 import { dayPage } from './day-page.js';
 import { remoteFilesOf } from './remote-files.js';
 import { gridPage } from './grid-page.js';

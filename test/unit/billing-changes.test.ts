@@ -63,7 +63,12 @@ describe('what moved between two versions of a month', () => {
       closing(MOVES, 1200),
       closing(COMES, 1100),
     ]);
-    const changes = await monthChanges(scratch.connection, before, after);
+    const { contracts: changes, moved: count } = await monthChanges(scratch.connection, before, after);
+    expect(count).toBe(3);
+    expect(await monthChanges(scratch.connection, before, after, { offset: 1, limit: 1 })).toMatchObject({
+      contracts: [{ prm: LEAVES }],
+      moved: 3,
+    });
     expect(changes.map((c) => [c.prm, c.change])).toEqual([
       [MOVES, 'moved'],
       [LEAVES, 'disappeared'],
@@ -82,7 +87,7 @@ describe('what moved between two versions of a month', () => {
       deltaEur: { turpeFixedEur: -7.59, turpeVariableEur: -8.95, ctaEur: -1.66 },
     });
     expect(came).toMatchObject({ before: null, deltaEur: { turpeFixedEur: 7.59, ctaEur: 1.66 } });
-    expect(await monthChanges(scratch.connection, after, after)).toEqual([]);
+    expect(await monthChanges(scratch.connection, after, after)).toEqual({ contracts: [], moved: 0 });
   });
 });
 

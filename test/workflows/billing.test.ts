@@ -244,8 +244,9 @@ describe('corrections: versions and what moved', () => {
       cliEnv(harness.config),
     );
     expect(cli.code, cli.stderr).toBe(0);
-    const { nextCursor, ...whole } = changes as { nextCursor: string | null };
+    const { nextCursor, moved, ...whole } = changes as { nextCursor: string | null; moved: number };
     expect(nextCursor).toBeNull();
+    expect(moved).toBe(1);
     expect(JSON.parse(cli.stdout)).toEqual(whole);
     expect(cli.stderr).toContain('1 contract(s) moved from v1 to v2, because of:\n  v2 ');
 

@@ -8,7 +8,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { monthChanges, monthChangesJson, type ContractChange, type MonthFigures } from '../../billing/month-changes.js';
 import type { BillingStorage } from '../../billing/stored-month.js';
 import { causeText } from '../../billing/version-cause.js';
-import { UnknownVersionError, versionsToCompare, type VersionsCompared } from '../../billing/version-changes.js';
+import { getBillingRecord } from '../../billing/billing-record.js';
+import {
+  UnknownVersionError,
+  versionFiles,
+  versionsCompared,
+  type VersionsCompared,
+} from '../../billing/version-changes.js';
 import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { csvText, textTable } from '../text-table.js';
@@ -82,9 +88,14 @@ const written = (out: OutputStream, text: string) =>
   new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
 
 /** The changes as JSON, the contracts streamed from DuckDB one batch at a time; resolves to how many. */
-async function writeChangesJson(out: OutputStream, db: DuckDBConnection, compared: VersionsCompared): Promise<number> {
-  const { fromFile, toFile, ...versions } = compared;
-  const head = JSON.stringify({ ...versions, contracts: [] }, null, 2);
+async function writeChangesJson(
+  out: OutputStream,
+  db: DuckDBConnection,
+  compared: VersionsCompared,
+  files: { readonly fromFile: string; readonly toFile: string },
+): Promise<number> {
+  const { fromFile, toFile } = files;
+  const head = JSON.stringify({ ...compared, contracts: [] }, null, 2);
   await written(out, `${head.slice(0, head.lastIndexOf('[]'))}[`);
   let contracts = 0;
   for await (const batch of monthChangesJson(db, fromFile, toFile)) {
@@ -103,15 +114,21 @@ export async function printMonthChanges(
   since: number | undefined,
   format: 'table' | 'csv' | 'json',
 ): Promise<void> {
-  const compared = await versionsToCompare(tools.storage, tools.dir, month, since).catch((error: unknown) => {
-    if (error instanceof UnknownVersionError) throw new UsageError(`--since: ${error.message}`, { cause: error });
-    throw error;
-  });
-  if (compared === null) throw new UsageError(`--month: ${month} is not billed yet: nothing to compare`);
+  const record = await getBillingRecord(tools.storage.records, month);
+  if (record === null) throw new UsageError(`--month: ${month} is not billed yet: nothing to compare`);
+  const compared = (() => {
+    try {
+      return versionsCompared(record, since);
+    } catch (error) {
+      if (error instanceof UnknownVersionError) throw new UsageError(`--since: ${error.message}`, { cause: error });
+      throw error;
+    }
+  })();
+  const files = await versionFiles(tools.storage.objects, tools.dir, compared);
   let moved: number;
-  if (format === 'json') moved = await writeChangesJson(ctx.out, tools.db, compared);
+  if (format === 'json') moved = await writeChangesJson(ctx.out, tools.db, compared, files);
   else {
-    const contracts = await monthChanges(tools.db, compared.fromFile, compared.toFile);
+    const { contracts } = await monthChanges(tools.db, files.fromFile, files.toFile);
     ctx.out.write(
       format === 'csv' ? csvText(CSV_HEADER, contracts.map(csvRow)) : textTable(TABLE_HEADER, contracts.map(tableRow)),
     );

@@ -29,7 +29,7 @@ import { failingWorkflowsSeen, failingWorkflowsText } from '../failing-workflows
 import { parseDatasetsOption, parseDayOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
-import { dayGrid, type DayGrid } from '../../serve/day-cells.js';
+import { dayGrid, type DayGrid } from '../../day-status/grid.js';
 
 /** The notes of datasets with the `status-notes` capability, from the metrics documents of their days shown, by `{dataset}/{date}`. */
 async function moduleNotes(

@@ -2,7 +2,7 @@
  * The console's grid of a range: each (dataset, day)'s status (src/day-status) and each dataset's
  * freshness. Reads the statuses of the range at once (each with its error's type), never a whole record.
  */
-import { cellKey, dayCells, type DayCell } from '../day-status/cells.js';
+import { cellKey, dayCells, type DayCell } from './cells.js';
 import type { DatasetCatalog } from '../datasets/modules.js';
 import { latestDueDay } from '../workflow-safe/freshness.js';
 import { datesInRange } from '../workflow-safe/partition.js';
