@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { billAndRecordMonth } from '../billing/bill-month.js';
+import { waitForMonthLease } from '../billing/month-lease.js';
 import { billingPeriod, getBillingRecord } from '../billing/billing-record.js';
 import { monthRatesSha256 } from '../billing/month-rates.js';
 import { loadRates, type Rates } from '../billing/rates.js';
@@ -66,6 +67,7 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
    * as `courant billing --month` (`billMonth`): the Parquet rewritten only when its bytes moved, the
    * version it replaces kept, the record given the run. Idempotent. A rates file at fault fails it
    * for good (bad data) and the month keeps its last version; a store that does not answer is retried.
+   * While `courant billing --month` writes the month, it waits (heartbeating) for it to be done.
    */
   async function billStoredMonth(input: {
     readonly month: string;
@@ -74,7 +76,12 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
     const rates = await classifyingBadData(() => loadRates());
     return withBillingScratch(
       async (scratch) => {
-        const billed = await billAndRecordMonth(deps, scratch, rates, input.month, input.triggers);
+        const { activityId, workflowExecution: run } = Context.current().info;
+        const billed = await billAndRecordMonth(deps, scratch, rates, input.month, input.triggers, {
+          // The same for every attempt: a retry after a crash takes its own lease back at once.
+          holder: `activity ${activityId} of ${run === undefined ? 'no workflow' : `${run.workflowId} run ${run.runId}`}`,
+          whenHeld: waitForMonthLease((held) => Context.current().heartbeat({ waitingFor: held.holder })),
+        });
         return { month: billed.month, contracts: billed.contracts, sha256: billed.sha256, changed: billed.changed };
       },
       {

@@ -8,6 +8,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ObjectNotFoundError } from '../storage/object-store.js';
+import type { Lease } from '../storage/records.js';
 import { readableFile } from '../storage/readable-file.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import type { BilledMonth, BillingTrigger } from '../workflow-safe/billing.js';
@@ -20,6 +21,7 @@ import {
   type BillingSummary,
   type BillingTotals,
 } from './billing-record.js';
+import { withMonthLease } from './month-lease.js';
 import { monthRatesSha256 } from './month-rates.js';
 import type { Rates } from './rates.js';
 import { writeStoredMonth, type BillingStorage } from './stored-month.js';
@@ -53,34 +55,54 @@ async function keepCurrentVersion(
   }
 }
 
-/** Bills `month` from the stored days for `triggers` (see the module's doc). */
+/** Who bills a month for good, and what it does while another run holds the month (`withMonthLease`). */
+export interface MonthBiller {
+  readonly holder: string;
+  readonly whenHeld: (held: Lease) => Promise<void>;
+}
+
+/**
+ * Bills `month` from the stored days for `triggers` (see the module's doc). The month's rows are
+ * worked out first; what follows (the record read, the version kept, the Parquet and the record
+ * written) holds the month's lease as `biller`, so two runs never interleave their writes.
+ */
 export async function billAndRecordMonth(
   storage: BillingStorage,
   scratch: { readonly dir: string; readonly db: DuckDBConnection },
   rates: Rates,
   month: string,
   triggers: readonly BillingTrigger[],
+  biller: MonthBiller,
 ): Promise<MonthBilled> {
   const written = await writeStoredMonth(storage, scratch.dir, scratch.db, rates, month);
   const sha256 = await sha256OfFile(written.file);
-  const before = await getBillingRecord(storage.records, month);
-  const key = billingKeys.month(month);
-  const stored = before?.sha256 === sha256 && (await storage.objects.head(key)) !== null;
-  if (!stored) {
-    if (before !== null && before.sha256 !== sha256) await keepCurrentVersion(storage, scratch.dir, month, before);
-    await storage.objects.putFile(key, written.file);
-  }
   const totals = await billingTotals(scratch.db, written.file);
-  const record = await putBillingRecord(storage.records, {
+  const { before, record } = await withMonthLease(
+    storage.records,
     month,
-    totals,
-    unusableDays: written.unusable,
-    sha256,
-    ratesSha256: monthRatesSha256(rates, month),
-    at: new Date().toISOString(),
-    triggers,
-    before,
-  });
+    biller.holder,
+    async () => {
+      const before = await getBillingRecord(storage.records, month);
+      const key = billingKeys.month(month);
+      const stored = before?.sha256 === sha256 && (await storage.objects.head(key)) !== null;
+      if (!stored) {
+        if (before !== null && before.sha256 !== sha256) await keepCurrentVersion(storage, scratch.dir, month, before);
+        await storage.objects.putFile(key, written.file);
+      }
+      const record = await putBillingRecord(storage.records, {
+        month,
+        totals,
+        unusableDays: written.unusable,
+        sha256,
+        ratesSha256: monthRatesSha256(rates, month),
+        at: new Date().toISOString(),
+        triggers,
+        before,
+      });
+      return { before, record };
+    },
+    biller.whenHeld,
+  );
   return {
     month,
     contracts: written.contracts,

@@ -4,7 +4,7 @@
  * stands; the earlier one `since`, by default the version before it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ObjectStore } from '../storage/object-store.js';
+import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
 import { billingKeys } from '../workflow-safe/keys.js';
 import { currentVersion, versionsOf, type BillingSummary, type BillingVersion } from './billing-record.js';
@@ -38,6 +38,25 @@ export class UnknownVersionError extends Error {
 }
 
 /**
+ * A version the record lists whose Parquet storage no longer holds (deleted by hand, or gone before
+ * the run that replaced it could keep it): its rows cannot be compared.
+ */
+export class VersionNotStoredError extends Error {
+  constructor(
+    readonly month: string,
+    readonly version: number,
+    readonly key: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `${month} version ${version} is listed but its Parquet is not stored (${key}): compare from another version (since)`,
+      options,
+    );
+    this.name = 'VersionNotStoredError';
+  }
+}
+
+/**
  * The versions of the month of `record` to compare: `since` (by default the one before the latest)
  * and the latest. Throws UnknownVersionError for a version the month does not have. Reads nothing.
  */
@@ -54,22 +73,24 @@ export function versionsCompared(record: BillingSummary, since?: number): Versio
   return { month: record.month, from, to, causes: versions.filter((v) => v.version > from.version) };
 }
 
-/** The Parquets of the two versions as files in `dir` (ObjectNotFoundError when one is gone from storage). */
+/** The Parquets of the two versions as files in `dir` (VersionNotStoredError when one is gone from storage). */
 export async function versionFiles(
   objects: ObjectStore,
   dir: string,
   compared: VersionsCompared,
 ): Promise<{ fromFile: string; toFile: string }> {
   const { month, from, to } = compared;
-  const fileOf = async (version: BillingVersion) =>
-    (
-      await readableFile(
-        objects,
-        version.version === to.version ? billingKeys.month(month) : billingKeys.monthVersion(month, version.version),
-        dir,
-        `v${version.version}.parquet`,
-      )
-    ).path;
+  const fileOf = async (version: BillingVersion) => {
+    const key =
+      version.version === to.version ? billingKeys.month(month) : billingKeys.monthVersion(month, version.version);
+    try {
+      return (await readableFile(objects, key, dir, `v${version.version}.parquet`)).path;
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError)
+        throw new VersionNotStoredError(month, version.version, key, { cause: error });
+      throw error;
+    }
+  };
   const toFile = await fileOf(to);
   return { fromFile: from.version === to.version ? toFile : await fileOf(from), toFile };
 }

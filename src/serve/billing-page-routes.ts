@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { readBillingParquet, readContractMonths } from '../billing/billing.js';
 import { billingTotals, getBillingRecord } from '../billing/billing-record.js';
 import { billedMonths, contractEvents, withBillingScratch } from '../billing/stored-month.js';
-import { changesBetween, versionsCompared } from '../billing/version-changes.js';
+import { changesBetween, VersionNotStoredError, versionsCompared } from '../billing/version-changes.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
 import { billingKeys } from '../workflow-safe/keys.js';
@@ -57,6 +57,9 @@ export function billingPageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod
                 : await changesBetween(ctx.objects, { dir, db }, versionsCompared(record), {
                     offset: 0,
                     limit: SHOWN_CHANGES,
+                  }).catch((error: unknown) => {
+                    if (error instanceof VersionNotStoredError) return error;
+                    throw error;
                   });
             return { totals: await billingTotals(db, file), withProblems, changes };
           }),

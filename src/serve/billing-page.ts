@@ -7,7 +7,7 @@
 import type { ContractMonth } from '../billing/billing.js';
 import { totalAmountText, type BillingSummary, type BillingTotals } from '../billing/billing-record.js';
 import type { ContractEvent } from '../billing/stored-month.js';
-import type { MonthVersionChanges } from '../billing/version-changes.js';
+import { VersionNotStoredError, type MonthVersionChanges } from '../billing/version-changes.js';
 import { causeText } from '../billing/version-cause.js';
 import { escapeHtml, formatNumber, longMonth } from '../reports/format.js';
 import { table, tile } from '../reports/html/layout.js';
@@ -79,14 +79,17 @@ export interface MonthPageInput {
   readonly withProblems: readonly ContractMonth[];
   readonly shownProblems: number;
   /** What moved from the version before the latest to the latest (its first contracts, and how many in all); null without a record. */
-  readonly changes: MonthVersionChanges | null;
+  /** What moved in the last version; the error when the version before it is no longer stored. */
+  readonly changes: MonthVersionChanges | VersionNotStoredError | null;
 }
 
 const signedEuros = (value: number | null) =>
   value === null ? '–' : `${value > 0 ? '+' : value < 0 ? '−' : ''}${formatNumber(Math.abs(value), 2)} €`;
 
 /** The section "What moved": the contracts whose figures moved in the last version, with the deltas and the causes. */
-function changesSection(month: string, changes: MonthVersionChanges | null): string {
+function changesSection(month: string, changes: MonthVersionChanges | VersionNotStoredError | null): string {
+  if (changes instanceof VersionNotStoredError)
+    return `<h2>What moved</h2><section data-changes><p>${escapeHtml(changes.message)}.</p></section>`;
   if (changes === null || changes.from.version === changes.to.version)
     return '<h2>What moved</h2><section data-changes><p>One version: nothing has moved since the month was first billed.</p></section>';
   const causes = changes.causes.map((v) => `<li>${escapeHtml(causeText(v))}</li>`).join('');

@@ -16,7 +16,12 @@ import {
 } from '../billing/billing-record.js';
 import { contractMonthSchema } from '../billing/contract-month.js';
 import { contractChangeSchema } from '../billing/month-changes.js';
-import { changesBetween, UnknownVersionError, versionsCompared } from '../billing/version-changes.js';
+import {
+  changesBetween,
+  UnknownVersionError,
+  VersionNotStoredError,
+  versionsCompared,
+} from '../billing/version-changes.js';
 import { perimeterOn, withBillingScratch } from '../billing/stored-month.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
@@ -176,9 +181,17 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
             throw error;
           }
         })();
-        const changes = await ctx.guard.objects(() =>
-          withBillingScratch((scratch) => changesBetween(ctx.objects, scratch, compared, { offset, limit: limit + 1 })),
-        );
+        const changes = await ctx.guard
+          .objects(() =>
+            withBillingScratch((scratch) =>
+              changesBetween(ctx.objects, scratch, compared, { offset, limit: limit + 1 }),
+            ),
+          )
+          .catch((error: unknown) => {
+            if (error instanceof VersionNotStoredError)
+              throw new ProblemError(problem(404, 'version-not-stored', error.message));
+            throw error;
+          });
         const next = changes.contracts.length > limit ? String(offset + limit) : null;
         return { ...changes, contracts: changes.contracts.slice(0, limit), nextCursor: next };
       },

@@ -35,6 +35,8 @@ import {
   recordStatusSchema,
   metricsRecordSchema,
   reportRecordSchema,
+  leaseKey,
+  leaseSchema,
   sftpFileRecordSchema,
 } from './record-schemas.js';
 import {
@@ -42,6 +44,7 @@ import {
   type DayRun,
   type DayRunPatch,
   type DayRunQuery,
+  type LeaseClaim,
   type MetricsRecord,
   type RecordStore,
   type RecordTable,
@@ -304,6 +307,43 @@ export class DynamoRecordStore implements RecordStore {
   async getReport(period: string): Promise<ReportRecord | null> {
     const item = await this.getItem(this.tables.reports, { period });
     return item ? reportRecordSchema.parse({ ...item, summary: fromJson(item.summary) }) : null;
+  }
+
+  async claimLease(name: string, holder: string, ttlMs: number): Promise<LeaseClaim> {
+    const now = Date.now();
+    const period = leaseKey(name);
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tables.reports,
+          Item: marshall({ period, holder, until: now + ttlMs }),
+          ConditionExpression: 'attribute_not_exists(#period) OR #until <= :now OR #holder = :holder',
+          ExpressionAttributeNames: { '#period': 'period', '#until': 'until', '#holder': 'holder' },
+          ExpressionAttributeValues: marshall({ ':now': now, ':holder': holder }),
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { claimed: false, held: leaseSchema.parse(await this.getItem(this.tables.reports, { period })) };
+    }
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tables.reports,
+          Item: marshall({ period: leaseKey(name), holder, until: 0 }),
+          ConditionExpression: '#holder = :holder',
+          ExpressionAttributeNames: { '#holder': 'holder' },
+          ExpressionAttributeValues: marshall({ ':holder': holder }),
+        }),
+      );
+    } catch (error) {
+      // Another holder took the lease after it ended: it is theirs now.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async putSftpFile(record: SftpFileRecord): Promise<void> {

@@ -20,6 +20,7 @@ import {
   type DayRun,
   type DayRunPatch,
   type DayRunQuery,
+  type LeaseClaim,
   type MetricsRecord,
   type RecordStore,
   type ReportRecord,
@@ -31,6 +32,8 @@ import {
   metricsRecordSchema,
   recordStatusSchema,
   reportRecordSchema,
+  leaseKey,
+  leaseSchema,
   sftpFileRecordSchema,
 } from './record-schemas.js';
 
@@ -497,6 +500,26 @@ export class MongoRecordStore implements RecordStore {
   async getReport(period: string): Promise<ReportRecord | null> {
     const doc = await this.reports.findOne({ _id: period });
     return doc ? reportRecordSchema.parse(doc) : null;
+  }
+
+  async claimLease(name: string, holder: string, ttlMs: number): Promise<LeaseClaim> {
+    const now = Date.now();
+    const _id = leaseKey(name);
+    try {
+      await this.reports.updateOne(
+        { _id, $or: [{ until: { $lte: now } }, { holder }] },
+        { $set: { holder, until: now + ttlMs } },
+        { upsert: true },
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      return { claimed: false, held: leaseSchema.parse(await this.reports.findOne({ _id })) };
+    }
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.reports.updateOne({ _id: leaseKey(name), holder }, { $set: { until: 0 } });
   }
 
   async putSftpFile(record: SftpFileRecord): Promise<void> {

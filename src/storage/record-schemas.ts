@@ -72,3 +72,7 @@ export const sftpFileRecordSchema = z.object({
   inboxKey: z.string(),
   sha256: z.string(),
 });
+
+/** A lease as stored: its key `lease/{name}` in the reports table, its holder and end (epoch ms). */
+export const leaseSchema = z.object({ holder: z.string(), until: z.number() });
+export const leaseKey = (name: string) => `lease/${name}`;

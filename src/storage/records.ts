@@ -67,6 +67,18 @@ export interface SftpFileRecord {
   readonly sha256: string;
 }
 
+/**
+ * A lease on a named piece of work (billing one month): who holds it and until when (epoch ms).
+ * Leases live in the reports table under `lease/{name}`, beside the records they guard.
+ */
+export interface Lease {
+  readonly holder: string;
+  readonly until: number;
+}
+
+/** The outcome of a claim: taken, or held by another holder until its lease ends. */
+export type LeaseClaim = { readonly claimed: true } | { readonly claimed: false; readonly held: Lease };
+
 export interface DayRunQuery {
   readonly from: string;
   readonly to: string;
@@ -117,6 +129,13 @@ export interface RecordStore {
   /** Replaces the reports records of many periods in bulk writes. */
   putReports(records: readonly ReportRecord[]): Promise<void>;
   getReport(period: string): Promise<ReportRecord | null>;
+  /**
+   * Takes (or extends) the lease `name` for `holder` until `ttlMs` from now, in one conditional
+   * write: only when nobody holds it, its lease has ended, or `holder` already holds it.
+   */
+  claimLease(name: string, holder: string, ttlMs: number): Promise<LeaseClaim>;
+  /** Ends `holder`'s lease `name` (a lease another holder has taken since is left to it). */
+  releaseLease(name: string, holder: string): Promise<void>;
   /** Records the file as fetched (an upsert on (dataset, name)). */
   putSftpFile(record: SftpFileRecord): Promise<void>;
   getSftpFile(dataset: string, name: string): Promise<SftpFileRecord | null>;

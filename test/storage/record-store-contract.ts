@@ -347,6 +347,27 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(await store.listSftpFiles('eco2mix')).toEqual([]);
     });
 
+    it('leases a piece of work to one holder at a time: extended by it, taken once ended or released', async () => {
+      const name = `billing/${Date.now()}-${Math.random()}`;
+      expect(await store.claimLease(name, 'cli', 60_000)).toEqual({ claimed: true });
+      const refused = await store.claimLease(name, 'worker', 60_000);
+      expect(refused).toMatchObject({ claimed: false, held: { holder: 'cli' } });
+      if (!refused.claimed) expect(refused.held.until).toBeGreaterThan(Date.now());
+      expect(await store.claimLease(name, 'cli', 60_000)).toEqual({ claimed: true });
+      await store.releaseLease(name, 'worker');
+      expect(await store.claimLease(name, 'worker', 60_000)).toMatchObject({ claimed: false });
+      await store.releaseLease(name, 'cli');
+      expect(await store.claimLease(name, 'worker', 0)).toEqual({ claimed: true });
+      // A lease of no duration has ended as soon as it is taken.
+      expect(await store.claimLease(name, 'third', 60_000)).toEqual({ claimed: true });
+      await store.releaseLease(name, 'worker');
+      expect(await store.claimLease(name, 'worker', 60_000)).toMatchObject({
+        claimed: false,
+        held: { holder: 'third' },
+      });
+      expect(await store.getReport(`billing/month=${name}`)).toBeNull();
+    });
+
     it('returns null for what was never written', async () => {
       expect(await store.getDayRun('eco2mix', '2012-01-01')).toBeNull();
       expect(await store.getMetrics('eco2mix', '2012-01-01')).toBeNull();

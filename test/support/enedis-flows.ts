@@ -98,6 +98,8 @@ export interface R15Reading {
   readonly previousIndex: Readonly<Record<string, string | number>>;
   /** Energy of the period stated by distributor class (`Classe_Mesure` 2). */
   readonly energy: Readonly<Record<string, string | number>>;
+  /** `Nature_Index` of the reading (REEL when absent): ESTIME for an estimated index. */
+  readonly nature?: string;
 }
 
 /** Where an R15's unit is written: the header's `Unite_Mesure_Index`, or each value's `Unite_Mesure`. */
@@ -119,7 +121,7 @@ export function r15Flow(readings: readonly R15Reading[], units: R15Units = { val
       (r) =>
         `<PRM><Id_PRM>${r.prm}</Id_PRM>\n<Donnees_Releve><Date_Releve>${r.at}</Date_Releve>` +
         `<Id_Calendrier_Distributeur>DI000001</Id_Calendrier_Distributeur><Id_Calendrier>FC022034</Id_Calendrier>\n` +
-        `<Motif_Releve>CFNS</Motif_Releve><Nature_Index>REEL</Nature_Index>` +
+        `<Motif_Releve>CFNS</Motif_Releve><Nature_Index>${r.nature ?? 'REEL'}</Nature_Index>` +
         `<Date_Releve_Precedent>${r.previousAt}</Date_Releve_Precedent><Nature_Index_Precedent>REEL</Nature_Index_Precedent>\n` +
         Object.entries(r.index)
           .map(([cls, index]) => value(cls, 1, index, r.previousIndex[cls]))

@@ -48,12 +48,20 @@ function capture(): { stream: Writable; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString() };
 }
 
-export async function runCommandLine(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** A command line started through `main`: its end, and what it has written to stderr so far. */
+export function startCommandLine(
+  args: string[],
+  env: Record<string, string> = {},
+): { readonly done: Promise<CliResult>; readonly stderr: () => string } {
   const stdout = capture();
   const stderr = capture();
-  const code = await main([process.execPath, 'courant', ...args], commandEnv(env), {
+  const done = main([process.execPath, 'courant', ...args], commandEnv(env), {
     stdout: stdout.stream,
     stderr: stderr.stream,
-  });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  }).then((code) => ({ code, stdout: stdout.text(), stderr: stderr.text() }));
+  return { done, stderr: stderr.text };
+}
+
+export function runCommandLine(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return startCommandLine(args, env).done;
 }

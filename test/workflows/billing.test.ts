@@ -12,18 +12,20 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestRatesRebilling } from '../../src/activities/billing.js';
 import { getBillingRecord } from '../../src/billing/billing-record.js';
+import { monthLeaseName } from '../../src/billing/month-lease.js';
 import { loadRates } from '../../src/billing/rates.js';
 import type { BillingMonthInput, BillingMonthOutput, BillingTrigger } from '../../src/workflow-safe/billing.js';
 import { BILLING_SIGNALS } from '../../src/workflow-safe/billing.js';
 import { billingKeys, workflowIds } from '../../src/workflow-safe/keys.js';
 import { rawGet, startConsole, type RunningConsole } from '../support/console-server.js';
-import { c15Flow, r151Flow } from '../support/enedis-flows.js';
+import { c15Flow, r151Flow, r15Flow } from '../support/enedis-flows.js';
 import { uniqueName } from '../support/names.js';
-import { runCommandLine } from '../support/run-cli.js';
+import { runCommandLine, startCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const PRM = '99660599682036';
@@ -208,6 +210,8 @@ describe('billing/{YYYY-MM}', () => {
 });
 
 const APRIL = '2024-04';
+/** The months after March billed before its contract's exit arrives, three months late. */
+const LATER = [APRIL, '2024-05', '2024-06'];
 const record = (month = MONTH) => getBillingRecord(harness.resources.deps.records, month);
 const versionsOf = async (month = MONTH) => (await record(month))?.versions.map((v) => v.version) ?? [];
 
@@ -261,8 +265,9 @@ describe('corrections: versions and what moved', () => {
     expect(missing.body).toContain('its versions are 1, 2');
   });
 
-  it('bills every later month again when a C15 exit back-dated into an earlier one arrives', async () => {
-    expect(await billAndWait({ kind: 'manual' }, APRIL)).toEqual({ month: APRIL, runs: 1, changed: 1 });
+  it('bills every later month again when a C15 exit back-dated three months arrives', async () => {
+    for (const month of LATER)
+      expect(await billAndWait({ kind: 'manual' }, month)).toEqual({ month, runs: 1, changed: 1 });
     await ingest(
       'c15-exit',
       c15Flow([
@@ -277,15 +282,21 @@ describe('corrections: versions and what moved', () => {
         },
       ]),
     );
-    await expect.poll(() => versionsOf(APRIL), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
+    for (const month of LATER)
+      await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
     await expect.poll(() => versionsOf(MONTH), { timeout: 60_000, interval: 200 }).toEqual([1, 2, 3]);
-    const april = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${APRIL}`);
-    expect(JSON.parse(april.body)).toMatchObject({
-      // The exit at 2024-03-20 00:00 closes the day 2024-03-19, which stores it.
-      causes: [{ version: 2, triggers: [{ kind: 'late-day', date: '2024-03-19' }] }],
-      // April: (15.48 + 19.92 + 9 × 6) × 30 / 365 = 7.3479 → 7.35 €, all of it credited.
-      contracts: [{ contract: 'C1', change: 'disappeared', after: null, deltaEur: { turpeFixedEur: -7.35 } }],
-    });
+    // Each later month credits all it billed: (15.48 + 19.92 + 9 × 6) × days / 365, to the cent.
+    const credited: Record<string, number> = { [APRIL]: -7.35, '2024-05': -7.59, '2024-06': -7.35 };
+    for (const month of LATER) {
+      const changes = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${month}`);
+      expect(JSON.parse(changes.body), month).toMatchObject({
+        // The exit at 2024-03-20 00:00 closes the day 2024-03-19, which stores it.
+        causes: [{ version: 2, triggers: [{ kind: 'late-day', date: '2024-03-19' }] }],
+        contracts: [
+          { contract: 'C1', change: 'disappeared', after: null, deltaEur: { turpeFixedEur: credited[month] } },
+        ],
+      });
+    }
     const march = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${MONTH}`);
     expect(JSON.parse(march.body)).toMatchObject({
       from: { version: 2 },
@@ -314,7 +325,7 @@ describe('corrections: versions and what moved', () => {
         r.fta === 'BTINFCU4' && r.valid_from === '2023-08-01' ? { ...r, power_eur_kva_year: '9.01' } : r,
       ),
     };
-    expect(await requestRatesRebilling(deps, harness.client, queue, other)).toEqual([MONTH, APRIL]);
+    expect(await requestRatesRebilling(deps, harness.client, queue, other)).toEqual([MONTH, ...LATER]);
     await expect
       .poll(async () => (await record())?.runs.slice(runs).flatMap((r) => r.triggers.map((t) => t.kind)), {
         timeout: 60_000,
@@ -337,5 +348,95 @@ describe('corrections: versions and what moved', () => {
     const named = (await record())?.runs.slice(runs).flatMap((r) => r.triggers.map((t) => t.date));
     expect(named?.sort()).toEqual(['2024-03-05', '2024-03-06']);
     expect(await versionsOf()).toEqual([1, 2, 3]);
+  });
+  it('bills a month again when its estimated closing index is replaced by a real one, and says by how much', async () => {
+    const prm = '99660599682037';
+    const month = '2024-09';
+    const r15 = (nature: string, index: { HPH: number; HCH: number }) =>
+      r15Flow([
+        {
+          prm,
+          at: '2024-10-01T00:00:00+02:00',
+          previousAt: '2024-09-01T00:00:00+02:00',
+          index,
+          previousIndex: { HPH: 2000, HCH: 1000 },
+          energy: { HPH: index.HPH - 2000, HCH: index.HCH - 1000 },
+          nature,
+        },
+      ]);
+    await ingest(
+      'c15-september',
+      c15Flow([
+        {
+          prm,
+          at: '2024-09-01T00:00:00+02:00',
+          nature: 'MES',
+          contract: 'C2',
+          kva: 6,
+          after: { HPH: 2000, HCH: 1000 },
+        },
+      ]),
+    );
+    expect(await billAndWait({ kind: 'manual' }, month)).toEqual({ month, runs: 1, changed: 1 });
+    await ingest('r15-estimated', r15('ESTIME', { HPH: 2100, HCH: 1050 }));
+    await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
+    await ingest('r15-real', r15('REEL', { HPH: 2200, HCH: 1080 }));
+    await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2, 3]);
+    const changes = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${month}`);
+    const moved = JSON.parse(changes.body) as {
+      causes: Array<{ version: number; triggers: Array<{ date?: string }> }>;
+    };
+    // With the day its R15's previous reading closes, when both arrive while the month bills.
+    expect(moved.causes.map((c) => c.version)).toEqual([3]);
+    expect(moved.causes[0]?.triggers.map((t) => t.date)).toContain('2024-09-30');
+    expect(moved).toMatchObject({
+      from: { version: 2 },
+      contracts: [
+        {
+          prm,
+          contract: 'C2',
+          change: 'moved',
+          // 100 × 6.67 + 50 × 4.56 = 895 c€, then 200 × 6.67 + 80 × 4.56 = 1698.8 c€ → 16.99 €.
+          before: { quality: 'estimated', energyBaseKWh: 150, turpeVariableEur: 8.95 },
+          after: { quality: 'real', energyBaseKWh: 280, turpeVariableEur: 16.99 },
+          deltaEur: { turpeFixedEur: 0, turpeVariableEur: 8.04 },
+        },
+      ],
+    });
+    // A version the record lists whose Parquet was deleted by hand: named, never a 500.
+    await rm(path.join(harness.config.storage.dataDir, billingKeys.monthVersion(month, 1)));
+    const gone = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${month}&since=1`);
+    expect(gone.status).toBe(404);
+    expect(gone.body).toContain('2024-09 version 1 is listed but its Parquet is not stored');
+  });
+
+  it('lets `courant billing` and the workflow bill one month at once: one after the other, neither run lost', async () => {
+    const month = '2024-07';
+    const { records } = harness.resources.deps;
+    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', 120_000)).toEqual({
+      claimed: true,
+    });
+    const cli = startCommandLine(['billing', '--month', month, '--format', 'csv'], cliEnv(harness.config));
+    const workflow = billAndWait({ kind: 'late-day', date: '2024-07-10' }, month);
+    const waiting = async () => {
+      const described = await harness.client.workflow.getHandle(workflowIds.billing(month)).describe();
+      const details = described.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads ?? [];
+      return {
+        cli: cli.stderr().includes('waiting for the run writing it (a test holding the month'),
+        workflow: details.some(
+          (p) => defaultPayloadConverter.fromPayload<{ waitingFor?: string }>(p).waitingFor !== undefined,
+        ),
+      };
+    };
+    await expect.poll(waiting, { timeout: 60_000, interval: 200 }).toEqual({ cli: true, workflow: true });
+    await records.releaseLease(monthLeaseName(month), 'a test holding the month');
+    expect((await cli.done).code).toBe(0);
+    expect(await workflow).toMatchObject({ month, runs: 1 });
+    const billed = await record(month);
+    expect(billed?.runs.map((r) => r.triggers[0]?.kind).sort()).toEqual(['late-day', 'manual']);
+    expect(billed?.runs.map((r) => r.changed)).toEqual([true, false]);
+    expect(billed?.versions.map((v) => v.version)).toEqual([1]);
+    const stored = await readFile(path.join(harness.config.storage.dataDir, billingKeys.month(month)));
+    expect(sha256(stored)).toBe(billed?.versions[0]?.sha256);
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Command } from 'commander';
+import os from 'node:os';
 import path from 'node:path';
 import { writtenContracts, type ContractMonth } from '../../billing/billing.js';
 import { billingTotals, totalAmountText, type BillingTotals } from '../../billing/billing-record.js';
@@ -17,6 +18,8 @@ import { writtenContractsJson, type ContractJsonBatch } from '../../billing/mont
 import { loadRates } from '../../billing/rates.js';
 import { mergeSnapshot } from '../../billing/snapshot.js';
 import { billAndRecordMonth } from '../../billing/bill-month.js';
+import { waitForMonthLease } from '../../billing/month-lease.js';
+import type { Lease } from '../../storage/records.js';
 import { perimeterOn, withBillingScratch, writeStoredMonth, type BillingStorage } from '../../billing/stored-month.js';
 import { sha256OfFile } from '../../storage/file-hash.js';
 import { createStorage } from '../../storage/index.js';
@@ -49,6 +52,15 @@ function parsePrms(value: unknown): string[] {
 }
 
 const repeatable = (value: string, all: string[] = []) => [...all, value];
+
+/** `say` once for each holder met, not at every retry of the claim. */
+function onceEach(say: (held: Lease) => void): (held: Lease) => void {
+  const told = new Set<string>();
+  return (held) => {
+    if (!told.has(held.holder)) say(held);
+    told.add(held.holder);
+  };
+}
 
 /** Runs `work` with the storage and billing's scratch folder and DuckDB (`withBillingScratch`), closing all after. */
 async function withBillingDb<T>(
@@ -250,7 +262,16 @@ export function defineBillingCommand(command: Command, context: () => CommandCon
       const { totals, unusable } = await withBillingDb(ctx, async ({ storage, dir, db }) => {
         const billed =
           prms.length === 0
-            ? await billAndRecordMonth(storage, { dir, db }, rates, month, [{ kind: 'manual' }])
+            ? await billAndRecordMonth(storage, { dir, db }, rates, month, [{ kind: 'manual' }], {
+                holder: `courant billing on ${os.hostname()} (pid ${process.pid})`,
+                whenHeld: waitForMonthLease(
+                  onceEach((held) =>
+                    ctx.err.write(
+                      `billing ${month}: waiting for the run writing it (${held.holder}, lease until ${new Date(held.until).toISOString()})\n`,
+                    ),
+                  ),
+                ),
+              })
             : await writeStoredMonth(storage, dir, db, rates, month, prms);
         const sums = await billingTotals(db, billed.file);
         if (format === 'json') await writeMonthJson(ctx.out, month, sums, writtenContractsJson(db, billed.file));
