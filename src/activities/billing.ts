@@ -73,7 +73,7 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
     readonly month: string;
     readonly triggers: readonly BillingTrigger[];
   }): Promise<BilledMonth> {
-    const rates = await classifyingBadData(() => loadRates());
+    const rates = await classifyingBadData(() => loadRates(deps.ratesFiles));
     return withBillingScratch(
       async (scratch) => {
         const { activityId, workflowExecution: run } = Context.current().info;

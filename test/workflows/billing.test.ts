@@ -12,13 +12,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestRatesRebilling } from '../../src/activities/billing.js';
+import { createBillingActivities, requestRatesRebilling } from '../../src/activities/billing.js';
 import { getBillingRecord } from '../../src/billing/billing-record.js';
 import { monthLeaseName } from '../../src/billing/month-lease.js';
-import { loadRates } from '../../src/billing/rates.js';
+import { loadRates, RATES_FILES } from '../../src/billing/rates.js';
 import type { BillingMonthInput, BillingMonthOutput, BillingTrigger } from '../../src/workflow-safe/billing.js';
 import { BILLING_SIGNALS } from '../../src/workflow-safe/billing.js';
 import { billingKeys, workflowIds } from '../../src/workflow-safe/keys.js';
@@ -438,5 +439,31 @@ describe('corrections: versions and what moved', () => {
     expect(billed?.versions.map((v) => v.version)).toEqual([1]);
     const stored = await readFile(path.join(harness.config.storage.dataDir, billingKeys.month(month)));
     expect(sha256(stored)).toBe(billed?.versions[0]?.sha256);
+  });
+  it('stops a re-bill at a rates file at fault, naming its file, line and column: the month keeps its version', async () => {
+    const month = '2024-07';
+    const before = await record(month);
+    const stored = path.join(harness.config.storage.dataDir, billingKeys.month(month));
+    const parquet = sha256(await readFile(stored));
+    const turpe = path.join(dir, 'turpe.csv');
+    const lines = (await readFile(RATES_FILES.turpe, 'utf8')).split('\n');
+    // Line 2: BTINFCU4 2023-08-01..2024-11-01, its management part negative.
+    lines[1] = (lines[1] ?? '').replace(',15.48,', ',-15.48,');
+    await writeFile(turpe, lines.join('\n'));
+    const activities = createBillingActivities(
+      { ...harness.resources.deps, ratesFiles: { turpe, cta: RATES_FILES.cta } },
+      harness.client,
+    );
+    const failure: unknown = await new MockActivityEnvironment()
+      .run(activities.billStoredMonth, { month, triggers: [{ kind: 'rates' as const, ratesSha256: 'f'.repeat(64) }] })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ nonRetryable: true });
+    expect((failure as Error).message).toMatch(/turpe\.csv.*line 2, column management_eur_year.*a decimal ≥ 0/);
+    expect(await record(month)).toEqual(before);
+    expect(sha256(await readFile(stored))).toBe(parquet);
   });
 });
