@@ -3,7 +3,8 @@ import type { DailyPipelineWorkflow, RangeRunWorkflow } from '../workflow-safe/w
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { workflowIds } from '../workflow-safe/keys.js';
+import { isRangeWorkflowId, workflowIds } from '../workflow-safe/keys.js';
+import type { RecordStore } from '../storage/records.js';
 import type { DailyPipelineOutput } from '../workflow-safe/pipeline.js';
 import type { RangeDayOutcome } from '../workflow-safe/ranges.js';
 
@@ -17,7 +18,12 @@ export interface WaitForRangeInput {
   readonly dates: readonly string[];
 }
 
-export function createAttachActivities(client: Client) {
+export interface DayOfDatasetInput {
+  readonly dataset: string;
+  readonly date: string;
+}
+
+export function createAttachActivities(client: Client, records: RecordStore) {
   /**
    * Waits for the run of `daily/{date}` in flight and returns its result.
    * A failed day fails this activity non-retryably with the day's own message (type DayFailed).
@@ -91,5 +97,22 @@ export function createAttachActivities(client: Client) {
     return waitForRange(input);
   }
 
-  return { waitForDay, dayOutcome, dayRunOpen, waitForRange, rangeOutcome };
+  /**
+   * The ranged run that holds the dataset's day now: its workflow ID when the day's record is open
+   * (running) for a `range/…` run that is still running, null otherwise (a range that ended without
+   * closing the record holds nothing). A read; safe to repeat.
+   */
+  async function rangeHoldingDay(input: DayOfDatasetInput): Promise<string | null> {
+    const record = await records.getDayRun(input.dataset, input.date);
+    if (record?.status !== 'running' || !isRangeWorkflowId(record.workflowId)) return null;
+    try {
+      const { status } = await client.workflow.getHandle(record.workflowId, record.runId).describe();
+      return status.name === 'RUNNING' ? record.workflowId : null;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  return { waitForDay, dayOutcome, dayRunOpen, waitForRange, rangeOutcome, rangeHoldingDay };
 }

@@ -27,7 +27,7 @@ import { createVerifyActivities } from './verify-outputs.js';
 export function createActivities(deps: ActivityDeps, temporal: Client) {
   return withHeartbeats(
     {
-      ...createAttachActivities(temporal),
+      ...createAttachActivities(temporal, deps.records),
       ...createBackfillPlanActivities(deps),
       ...createBillingActivities(deps, temporal),
       ...createDayRequestActivities(temporal),

@@ -21,7 +21,6 @@ import {
   datasetSchema,
   dayCursorSchema,
   pageLimitSchema,
-  rangeRefinement,
   rowCursorSchema,
 } from './params.js';
 import { problem, problemResponses, ProblemError } from './problems.js';
@@ -36,7 +35,7 @@ const meterSchema = z
 
 const errors = problemResponses();
 
-const RANGE = '`to` is not before `from` (400 otherwise); any span is answered, page by page';
+const RANGE = 'any span is answered, page by page; a `to` before `from` is an empty range (no items)';
 
 const daysQuery = z
   .object({
@@ -46,8 +45,7 @@ const daysQuery = z
     limit: pageLimitSchema(API_MAX_PAGE_DAYS, 100, 'days'),
     cursor: dayCursorSchema.optional(),
   })
-  .strict()
-  .superRefine(rangeRefinement());
+  .strict();
 
 const dayCellSchema = z.object({ dataset: z.string(), date: z.string(), status: z.enum(DAY_STATUSES) });
 
@@ -64,8 +62,7 @@ const energiesQuery = z
     limit: pageLimitSchema(10_000, 1000, 'rows'),
     cursor: rowCursorSchema.optional(),
   })
-  .strict()
-  .superRefine(rangeRefinement());
+  .strict();
 
 const dateParams = z.object({ date: dateSchema });
 
@@ -100,6 +97,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       },
       async (request) => {
         const { from, to, datasets, limit, cursor } = request.query;
+        if (to < from) return { from, to, datasets: datasets ?? [], items: [], nextCursor: null };
         // A cursor before the range starts it at `from`; one past its end gives an empty last page.
         const start = cursor !== undefined && cursor > from ? cursor : from;
         // The datasets of the whole range, so that every page has the same columns.
@@ -227,6 +225,7 @@ export function apiRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         const offset = cursor ?? 0;
         const energies = ctx.catalog.capability('energies', dataset);
         if (!energies) throw new ProblemError(problem(404, 'unknown-dataset', `${dataset} has no energies`));
+        if (to < from) return { dataset, from, to, rows: [], nextCursor: null };
         const rows = await ctx.guard.objects(() =>
           periodEnergyRows(ctx.objects, dataset, energies, { from, to, meters: prm ?? [] }),
         );

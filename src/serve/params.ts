@@ -2,8 +2,8 @@
  * What a URL may carry, as zod schemas: dates, months, years, dataset names, ranges and cursors.
  * Nothing read from a request reaches a storage key or a path without passing one of these. Each
  * schema is published in the OpenAPI document as it is enforced: a value its pattern, format and
- * length allow is taken, any other refused (400); only the order of a range (`rangeRefinement`)
- * spans two parameters, which the document states in words.
+ * length allow is taken, any other refused (400). The API answers a range whose `to` is before its
+ * `from` as empty; the console's pages, which no document describes, refuse it (`rangeRefinement`).
  */
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/registry.js';

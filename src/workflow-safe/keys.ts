@@ -173,6 +173,9 @@ export function inboxContentOf(inboxKey: string): string | null {
   return /^([0-9a-f]{16})-/.exec(inboxKey.split('/').at(-1) ?? '')?.[1] ?? null;
 }
 
+/** Whether a workflow ID is a ranged run's (`workflowIds.range`). */
+export const isRangeWorkflowId = (workflowId: string) => workflowId.startsWith('range/');
+
 export const workflowIds = {
   daily: (date: string) => `daily/${checkDate(date)}`,
   backfill: (id: string) => `backfill/${checkName('backfill id', id, BACKFILL_ID_PATTERN)}`,

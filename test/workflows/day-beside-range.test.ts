@@ -1,0 +1,90 @@
+/**
+ * A per-day run of a day a backfill's ranged run holds waits for the range instead of running
+ * beside it, on the real dev server: `courant run --wait` and the scheduled day, each started while
+ * a range holds its day (a `rangeRun` on a task queue no worker polls, the days' records opened as
+ * a range opens them). Both look and wait, the records still the range's; once the range ends, each
+ * day runs and its record is its own.
+ */
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
+import type { scheduledDaily } from '../../src/workflows/scheduled-daily.js';
+import { dayRun } from '../storage/record-store-contract.js';
+import { uniqueName } from '../support/names.js';
+import { startCommandLine } from '../support/run-cli.js';
+import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
+import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+
+const FROM = '2023-03-07';
+const TO = '2023-03-08';
+let odre: OdreServer;
+let harness: TestWorkerHarness;
+
+beforeAll(async () => {
+  odre = await startOdreServer({
+    'eco2mix-national-tr': syntheticRealtimeExport(FROM, TO),
+    'eco2mix-national-cons-def': emptyExport(),
+  });
+  harness = await startTestWorker(await testConfig({ ECO2MIX_BASE_URL: odre.baseUrl }));
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.close();
+  await odre?.close();
+});
+
+/** How many times the day's run has paused to look at the range again. */
+async function looks(date: string): Promise<number> {
+  const history = await harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', date)).fetchHistory();
+  return (history.events ?? []).filter((e) => e.timerStartedEventAttributes).length;
+}
+
+describe('a per-day run of a day a range holds', () => {
+  it('waits for the range, from `courant run` and from the schedule, then runs the day as its own', async () => {
+    const { records } = harness.resources.deps;
+    const rangeId = workflowIds.range('eco2mix', FROM, TO);
+    const range = await harness.client.workflow.start('rangeRun', {
+      workflowId: rangeId,
+      taskQueue: uniqueName('no-worker'),
+      args: [{ dataset: 'eco2mix', dates: [FROM, TO], runKind: 'backfill' }],
+    });
+    const held = (date: string) =>
+      dayRun({ date, workflowId: rangeId, runId: range.firstExecutionRunId, runKind: 'backfill' });
+    expect(await records.openDayRuns([held(FROM), held(TO)])).toEqual([]);
+
+    const cli = startCommandLine(['run', '--date', FROM, '--datasets', 'eco2mix', '--wait'], cliEnv(harness.config));
+    const scheduled = await harness.client.workflow.start<typeof scheduledDaily>('scheduledDaily', {
+      workflowId: uniqueName('scheduled'),
+      taskQueue: harness.config.temporal.taskQueue,
+      args: [{ date: TO }],
+    });
+    // A run not started yet has looked no time.
+    const looked = async (date: string) => looks(date).catch(() => 0);
+    await expect
+      .poll(async () => Math.min(await looked(FROM), await looked(TO)), { timeout: 60_000, interval: 250 })
+      .toBeGreaterThan(1);
+    for (const date of [FROM, TO])
+      expect(await records.getDayRun('eco2mix', date)).toMatchObject({ status: 'running', workflowId: rangeId });
+
+    await range.terminate('the test ends the range');
+    const ran = await cli.done;
+    expect(ran.code, ran.stderr).toBe(0);
+    await scheduled.result();
+    expect(await records.getDayRun('eco2mix', FROM)).toMatchObject({
+      status: 'succeeded',
+      runKind: 'manual',
+      workflowId: workflowIds.datasetDay('eco2mix', FROM),
+    });
+    expect(await records.getDayRun('eco2mix', TO)).toMatchObject({
+      status: 'succeeded',
+      runKind: 'scheduled',
+      workflowId: workflowIds.datasetDay('eco2mix', TO),
+    });
+    if (process.env.RECORD_HISTORIES === '1') {
+      const history = await harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', FROM)).fetchHistory();
+      await writeFile('test/replay/histories/dataset-day-waits-for-range.json', historyToJSON(history));
+    }
+  });
+});
