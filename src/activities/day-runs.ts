@@ -17,7 +17,8 @@ export interface StartDayRunInput {
 export interface FinishDayRunInput {
   readonly dataset: DatasetName;
   readonly date: string;
-  readonly status: 'succeeded' | 'failed';
+  /** `cancelled`: the run was cancelled before it ended (its error says at which stage). */
+  readonly status: 'succeeded' | 'failed' | 'cancelled';
   readonly stage: PipelineStage;
   readonly inputs: readonly InputFile[];
   readonly outputs: readonly string[];

@@ -83,7 +83,7 @@ export function statusGrid(
   }
   lines.push(
     '',
-    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed${counts.blocked > 0 ? `, ${counts.blocked} blocked` : ''}, ${counts.running} running, ${counts.missing} missing, ${counts.late} late${counts.noData > 0 ? `, ${counts.noData} without data` : ''}${counts.outputsMissing > 0 ? `, ${counts.outputsMissing} with outputs missing` : ''}`,
+    `${dates.length} days × ${datasets.length} datasets = ${counts.expected}: ${counts.succeeded} succeeded, ${counts.failed} failed${counts.blocked > 0 ? `, ${counts.blocked} blocked` : ''}, ${counts.running} running${counts.cancelled > 0 ? `, ${counts.cancelled} cancelled` : ''}, ${counts.missing} missing, ${counts.late} late${counts.noData > 0 ? `, ${counts.noData} without data` : ''}${counts.outputsMissing > 0 ? `, ${counts.outputsMissing} with outputs missing` : ''}`,
   );
   return { text: `${lines.join('\n')}\n`, counts };
 }

@@ -15,7 +15,7 @@ import { createSftpMetrics, type SftpRecorder } from './sftp-metrics.js';
 export interface FinishedDay {
   readonly dataset: string;
   readonly date: string;
-  readonly status: 'succeeded' | 'failed';
+  readonly status: 'succeeded' | 'failed' | 'cancelled';
   readonly rows: RowCounts | null;
   readonly checks?: readonly CheckResult[];
 }
@@ -71,7 +71,7 @@ export class CourantMetrics {
     this.m.buildInfo.set({ code_version: options.codeVersion }, 1);
     for (const { name, dueHours } of options.datasets) {
       // Zeros from the start, so that increase() sees a day's first count.
-      for (const status of ['succeeded', 'failed']) this.m.daysFinished.inc({ dataset: name, status }, 0);
+      for (const status of ['succeeded', 'failed', 'cancelled']) this.m.daysFinished.inc({ dataset: name, status }, 0);
       for (const counter of [this.m.rowsRead, this.m.rowsWritten, this.m.rowsRejected])
         counter.inc({ dataset: name }, 0);
       for (const area of ['raw', 'processed']) this.m.fallbackReads.inc({ area, dataset: name }, 0);

@@ -45,9 +45,8 @@ export async function writeReportIndex(deps: ReportDeps, now: Date = new Date())
   const days = new Map<string, RunStatus>();
   const datasets = deps.datasets.all.map((d) => d.module.name);
   const runs = await deps.records.listDayStatuses({ from: MIN_PARTITION_DATE, to: LAST_DAY, datasets });
-  for (const run of runs) {
-    days.set(run.date, combine(days.get(run.date), run.status));
-  }
+  // A cancelled run left nothing and is still to run: the day shows as if it had no record.
+  for (const run of runs) if (run.status !== 'cancelled') days.set(run.date, combine(days.get(run.date), run.status));
   const months = [...new Set([...days.keys()].map(monthOf))].sort();
   const years = [...new Set(months.map(yearOf))];
   const monthEntries = await Promise.all(months.map(async (m) => [m, await indexed(deps, m)] as const));

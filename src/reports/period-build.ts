@@ -35,8 +35,12 @@ const COPIES_IN_FLIGHT = 8;
 
 type PeriodDays = PeriodReportContext<unknown>['days'];
 
-/** A day's status in a period: a day failed by a quality check is `blocked`. */
+/**
+ * A day's status in a period: a day failed by a quality check is `blocked`; a cancelled one has no
+ * outputs and is still to run, so `missing`.
+ */
 function dayStatusOf(run: DayRun): DayStatus {
+  if (run.status === 'cancelled') return 'missing';
   return run.status === 'failed' && run.error?.type === ErrorType.DataQuality ? 'blocked' : run.status;
 }
 

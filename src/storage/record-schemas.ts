@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PIPELINE_STAGES, RUN_KINDS } from '../workflow-safe/pipeline.js';
 import { CHECK_SEVERITIES } from '../workflow-safe/quality.js';
+import { DAY_RUN_STATUSES } from '../workflow-safe/day-records.js';
 
 export const checkResultSchema = z.object({
   name: z.string(),
@@ -19,7 +20,7 @@ export const checkResultSchema = z.object({
 export const dayRunSchema = z.object({
   dataset: z.string(),
   date: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed']),
+  status: z.enum(DAY_RUN_STATUSES),
   stage: z.enum(PIPELINE_STAGES),
   attempt: z.number().int(),
   runKind: z.enum(RUN_KINDS),

@@ -1,10 +1,10 @@
 /** RecordStore: day runs, metrics, reports and files fetched by SFTP (docs/architecture.md#records). Every write is an upsert on its key. */
 import type { DayStatus } from '../workflow-safe/backfill.js';
 import type { CheckResult } from '../workflow-safe/quality.js';
-import type { InputFile, OutputFile, RowCounts } from '../workflow-safe/day-records.js';
+import type { DayRunStatus, InputFile, OutputFile, RowCounts } from '../workflow-safe/day-records.js';
 import type { PipelineStage, RunKind } from '../workflow-safe/pipeline.js';
 
-export type DayRunStatus = 'running' | 'succeeded' | 'failed';
+export type { DayRunStatus } from '../workflow-safe/day-records.js';
 
 export interface DayRun {
   readonly dataset: string;

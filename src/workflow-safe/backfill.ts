@@ -1,5 +1,6 @@
 /** Backfill planning and progress: pure, shared by the backfill workflow, its activity and the CLI. */
 import type { DatasetName } from './datasets.js';
+import type { DayRunStatus } from './day-records.js';
 import { ErrorType } from './errors.js';
 import type { ImportRef } from './imports.js';
 import type { RowsTally } from './rows-tally.js';
@@ -79,15 +80,24 @@ export type BackfillSummary = Omit<BackfillProgress, 'running' | 'pending' | 'pa
 export interface DayStatus {
   readonly dataset: string;
   readonly date: string;
-  readonly status: 'running' | 'succeeded' | 'failed';
-  /** The error's type of a failed day (ErrorType), else null. */
+  readonly status: DayRunStatus;
+  /** The error's type of a failed or cancelled day (ErrorType), else null. */
   readonly errorType: string | null;
 }
 
 /**
+ * Whether a day's run was cancelled before it ended: `cancelled`, or, in records written before that
+ * status, failed as `Cancelled`.
+ */
+export function wasCancelled(record: { readonly status: DayRunStatus; readonly errorType: string | null }): boolean {
+  return record.status === 'cancelled' || (record.status === 'failed' && record.errorType === ErrorType.Cancelled);
+}
+
+/**
  * Days to run for a mode: `all` every day; `missing` the days where some dataset has no record,
- * or has outputs that `courant verify` found missing or changed (`OutputsMissing`); `failed` the
- * days where some dataset's last run failed (those included). In date order.
+ * its run was cancelled before it ended, or `courant verify` found its outputs missing or changed
+ * (`OutputsMissing`); `failed` the days where some dataset's last run failed (those included, not
+ * the cancelled ones). In date order.
  */
 export function planDays(
   dates: readonly string[],
@@ -100,8 +110,9 @@ export function planDays(
   return dates.filter((date) =>
     datasets.some((dataset) => {
       const record = byKey.get(`${dataset}/${date}`);
-      if (mode === 'failed') return record?.status === 'failed';
-      return record === undefined || record.errorType === ErrorType.OutputsMissing;
+      if (record === undefined) return mode === 'missing';
+      if (mode === 'failed') return record.status === 'failed' && !wasCancelled(record);
+      return wasCancelled(record) || record.errorType === ErrorType.OutputsMissing;
     }),
   );
 }

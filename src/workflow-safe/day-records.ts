@@ -1,5 +1,13 @@
 /** What a day's run records of its files and rows; plain types, safe inside workflows. */
 
+/**
+ * How a day's run stands in its record: running; succeeded; failed; cancelled (its run was cancelled
+ * before it ended, e.g. with the backfill that started it: nothing is wrong with the day, it is
+ * still to run).
+ */
+export const DAY_RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+export type DayRunStatus = (typeof DAY_RUN_STATUSES)[number];
+
 /** A raw file a day read: its source name, storage key, SHA-256 and size. */
 export interface InputFile {
   readonly source: string;

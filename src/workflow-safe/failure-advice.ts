@@ -16,6 +16,8 @@ const ADVICE: Partial<Record<ErrorTypeName, string>> = {
     'a local directory of the worker cannot be written: fix its permissions or free space, or point the variable named above elsewhere, and restart the worker',
   OutputsMissing:
     'the day succeeded, but outputs its record lists are gone or changed in object storage (courant verify found them): re-run it with `courant backfill --from {date} --to {date} --datasets {dataset} --mode missing`; look for what removes objects (a lifecycle rule, a disk, an operator)',
+  Cancelled:
+    'the run was cancelled before it ended (with the backfill that started it, or by an operator); nothing is wrong with the day: run it again with `courant backfill --from {date} --to {date} --datasets {dataset} --mode missing`',
   MetricsSchema:
     'the {dataset} metrics code and its metrics schema (src/datasets/{dataset}/metrics-schema.ts) disagree on the fields named above: a fault of the code, not of the data; fix the one that is wrong and deploy it',
 };

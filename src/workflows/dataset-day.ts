@@ -164,11 +164,11 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       failedChecks: checks.filter((check) => !check.passed),
     };
   } catch (error) {
-    const recordFailure = (failure: { type: string; message: string }) =>
+    const recordFailure = (failure: { type: string; message: string }, status: 'failed' | 'cancelled' = 'failed') =>
       local.finishDayRun({
         dataset,
         date,
-        status: 'failed',
+        status,
         stage,
         inputs,
         outputs: [],
@@ -178,7 +178,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
       });
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(() =>
-        recordFailure({ type: ErrorType.Cancelled, message: `cancelled during ${stage}` }),
+        recordFailure({ type: ErrorType.Cancelled, message: `cancelled during ${stage}` }, 'cancelled'),
       );
       throw error;
     }

@@ -65,8 +65,8 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
   const fail = (date: string, stage: PipelineStage, error: DayFailure, more: Partial<DayState> = {}) =>
     state.set(date, {
       ...(state.get(date) ?? { inputs: [] }),
-      ...more,
       status: 'failed',
+      ...more,
       stage,
       outputs: [],
       rows: null,
@@ -174,7 +174,7 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
     const failure = cancelled
       ? { type: ErrorType.Cancelled, message: `cancelled during ${stage}` }
       : describeFailure(error);
-    for (const date of going()) fail(date, stage, failure);
+    for (const date of going()) fail(date, stage, failure, cancelled ? { status: 'cancelled' } : {});
     if (cancelled) {
       await CancellationScope.nonCancellable(() => finish());
       throw error;

@@ -1,13 +1,14 @@
 /**
  * `courant status`, the console's grid, its day pages and `/api/v1/days` say the same status for
- * every day of a range holding each status — succeeded, failed, blocked, running, late and missing —
+ * every day of a range holding each status — succeeded, failed, blocked, running, cancelled (and a
+ * cancelled day recorded as failed before that status), late and missing —
  * read from the same records in the real document store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.js';
 import { DAY_STATUS_LABEL, DAY_STATUSES, type DayStatusName } from '../../src/day-status/status.js';
 import { createStorage, type Storage } from '../../src/storage/index.js';
-import { blockedRun, failedRun, runningRun, succeededRun } from '../support/console-days.js';
+import { blockedRun, cancelledRun, failedRun, runningRun, succeededRun } from '../support/console-days.js';
 import { rawGet, startConsole, type RunningConsole } from '../support/console-server.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, testConfig } from '../support/test-stack.js';
@@ -23,8 +24,8 @@ const EXPECTED: Readonly<Record<string, DayStatusName>> = {
   'eco2mix/2022-06-03': 'blocked',
   'eco2mix/2022-06-04': 'running',
   'eco2mix/2022-06-05': 'late',
-  'smartmeter/2022-06-01': 'missing',
-  'smartmeter/2022-06-02': 'missing',
+  'smartmeter/2022-06-01': 'cancelled',
+  'smartmeter/2022-06-02': 'cancelled',
   'smartmeter/2022-06-03': 'missing',
   'smartmeter/2022-06-04': 'missing',
   'smartmeter/2022-06-05': 'missing',
@@ -45,6 +46,8 @@ beforeAll(async () => {
     failedRun('eco2mix', '2022-06-02', { type: 'TransientIO', message: 'the source answered 503 five times' }),
     blockedRun('eco2mix', '2022-06-03'),
     runningRun('eco2mix', '2022-06-04'),
+    cancelledRun('smartmeter', '2022-06-01'),
+    failedRun('smartmeter', '2022-06-02', { type: 'Cancelled', message: 'cancelled during download' }),
   ];
   for (const run of runs) await storage.records.upsertDayRun(run);
   server = await startConsole({ config, records: storage.records, objects: storage.objects, tokens: null });
@@ -82,7 +85,7 @@ describe('one status per day, wherever it is read', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(Object.fromEntries(cliStatuses(r.stdout))).toEqual(EXPECTED);
     expect(r.stdout).toContain('⊘ blocked');
-    expect(r.stdout).toContain('1 failed, 1 blocked, 1 running, 5 missing, 1 late');
+    expect(r.stdout).toContain('1 failed, 1 blocked, 1 running, 2 cancelled, 3 missing, 1 late');
   });
 
   it("the console's grid shows the same status for each day", async () => {
@@ -92,6 +95,9 @@ describe('one status per day, wherever it is read', () => {
     expect(Object.fromEntries(cells.map(([, status, date, dataset]) => [`${dataset}/${date}`, status]))).toEqual(
       EXPECTED,
     );
+    // Cancelled days have their colour and their line in the legend, with their count.
+    expect(page.body).toMatch(/\.s-cancelled\{background:[^}]+\}/);
+    expect(page.body).toContain('<li><span class="s-cancelled"></span>cancelled 2</li>');
   });
 
   it("each day's page shows the same status for each dataset on it", async () => {

@@ -1,4 +1,4 @@
-/** Day records as the pipeline writes them, for the console's tests and bench: succeeded, failed, blocked, running. */
+/** Day records as the pipeline writes them, for the console's tests and bench: succeeded, failed, blocked, running, cancelled. */
 import type { CheckResult } from '../../src/workflow-safe/quality.js';
 import type { DayRun } from '../../src/storage/records.js';
 
@@ -45,6 +45,14 @@ export function failedRun(dataset: string, date: string, error: { type: string; 
     rows: null,
     outputs: [],
     error,
+  };
+}
+
+/** A day whose run was cancelled at its transform (its backfill cancelled with it). */
+export function cancelledRun(dataset: string, date: string): DayRun {
+  return {
+    ...failedRun(dataset, date, { type: 'Cancelled', message: 'cancelled during transform' }),
+    status: 'cancelled',
   };
 }
 

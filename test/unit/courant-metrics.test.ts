@@ -66,6 +66,15 @@ describe('CourantMetrics', () => {
     expect(await valueOf(m, 'courant_days_finished_total', { dataset: 'nope' })).toBeUndefined();
   });
 
+  it('counts a cancelled day apart from the failed ones, from zero', async () => {
+    const m = metrics();
+    const of = (status: string) => valueOf(m, 'courant_days_finished_total', { dataset: 'eco2mix', status });
+    expect(await of('cancelled')).toBe(0);
+    m.dayFinished({ dataset: 'eco2mix', date: '2024-10-26', status: 'cancelled', rows: null });
+    expect(await of('cancelled')).toBe(1);
+    expect(await of('failed')).toBe(0);
+  });
+
   it('counts cache hits and misses only when reads go through a cache, and fallback reads by area and dataset', async () => {
     const cached = metrics(true);
     cached.objectRead('raw/eco2mix/dt=2024-10-26/realtime.csv', 'cache');

@@ -5,6 +5,7 @@ import type { temporal } from '@temporalio/proto';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planBackfillDays } from '../../src/activities/backfill-plan.js';
 import { startBackfill } from '../../src/client/start-backfill.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { workflowIds } from '../../src/workflow-safe/keys.js';
@@ -60,25 +61,40 @@ async function idleHistory(handle: Awaited<ReturnType<typeof start>>) {
 }
 
 /**
- * Starts a backfill of two days whose downloads get a 503 until the end, and cancels it once both
- * days are in flight and have recorded their run (so the cancellation has a record to mark).
+ * Starts a backfill of four days whose downloads get a 503 until the end, two of them in flight
+ * (per day at parallel 2, or one range of two at parallel 1), and cancels it once both have
+ * recorded their run (so the cancellation has a record to mark). The backfill ends Cancelled, the
+ * two days in flight are recorded `cancelled`, never failed, and the next `--mode missing` plans
+ * exactly them and the two days never started; `--mode failed` plans none.
  */
-async function cancelInFlight(days: readonly [string, string], perDay: boolean) {
+async function cancelInFlight(days: readonly [string, string, string, string], perDay: boolean) {
+  const records = harness.resources.deps.records;
+  const inFlight = days.slice(0, 2);
   odre.failWhen(TR, (where) =>
     days.some((d) => where?.startsWith(whereStartOf(d))) ? { status: 503, body: 'busy' } : undefined,
   );
-  const handle = await start({ from: days[0], to: days[1], mode: 'all', parallel: 2, ...(perDay ? { perDay } : {}) });
+  const handle = await start({
+    from: days[0],
+    to: days[3],
+    mode: 'all',
+    ...(perDay ? { perDay, parallel: 2 } : { rangeDays: 2, parallel: 1 }),
+  });
   for (let p = await handle.query(progressQuery); p.running.length < 2; p = await handle.query(progressQuery))
     await sleep(100);
-  while ((await Promise.all(days.map((d) => harness.resources.deps.records.getDayRun('eco2mix', d)))).includes(null))
-    await sleep(100);
+  while ((await Promise.all(inFlight.map((d) => records.getDayRun('eco2mix', d)))).includes(null)) await sleep(100);
   await handle.cancel();
   await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
-  for (const day of days)
-    expect(await harness.resources.deps.records.getDayRun('eco2mix', day)).toMatchObject({
-      status: 'failed',
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  for (const day of inFlight)
+    expect(await records.getDayRun('eco2mix', day)).toMatchObject({
+      status: 'cancelled',
       error: { type: 'Cancelled' },
     });
+  for (const day of days.slice(2)) expect(await records.getDayRun('eco2mix', day)).toBeNull();
+  const plan = (mode: 'missing' | 'failed') =>
+    planBackfillDays(records, { from: days[0], to: days[3], mode, datasets: ['eco2mix'] });
+  expect(await plan('missing')).toEqual(days);
+  expect(await plan('failed')).toEqual([]);
   odre.failWhen(TR, null);
 }
 
@@ -132,18 +148,18 @@ describe('a running backfill', () => {
   });
 
   it('when cancelled, cancels its days in flight per day and records them as cancelled', async () => {
-    const days = ['2021-02-10', '2021-02-11'] as const;
+    const days = ['2021-02-10', '2021-02-11', '2021-02-12', '2021-02-13'] as const;
     await cancelInFlight(days, true);
-    for (const day of days) {
+    for (const day of days.slice(0, 2)) {
       const described = await harness.client.workflow.getHandle(workflowIds.daily(day)).describe();
       expect(described.status.name).toBe('CANCELLED');
     }
   });
 
   it('when cancelled, cancels its range in flight and records its days as cancelled', async () => {
-    const days = ['2021-02-12', '2021-02-13'] as const;
+    const days = ['2021-02-14', '2021-02-15', '2021-02-16', '2021-02-17'] as const;
     await cancelInFlight(days, false);
-    const range = await harness.client.workflow.getHandle(workflowIds.range('eco2mix', ...days)).describe();
+    const range = await harness.client.workflow.getHandle(workflowIds.range('eco2mix', days[0], days[1])).describe();
     expect(range.status.name).toBe('CANCELLED');
   });
 });

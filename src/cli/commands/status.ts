@@ -140,14 +140,14 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
         ctx.out.write(failingWorkflowsText(seen));
       }
       const failed = grid.counts.failed + grid.counts.blocked;
-      const problems = failed + grid.counts.late + grid.counts.outputsMissing;
+      const problems = failed + grid.counts.late + grid.counts.outputsMissing + grid.counts.cancelled;
       const stuck = 'found' in seen ? seen.found.failing.length : 0;
       if (options.check === true && (problems > 0 || stuck > 0)) {
         throw new PipelineFailedError(
           [
             ...(problems > 0
               ? [
-                  `${problems} of ${grid.counts.expected} dataset-days are due and not there: ${failed} failed (quality blocks included), ${grid.counts.late} late, ${grid.counts.outputsMissing} with outputs missing`,
+                  `${problems} of ${grid.counts.expected} dataset-days are due and not there: ${failed} failed (quality blocks included), ${grid.counts.late} late, ${grid.counts.outputsMissing} with outputs missing, ${grid.counts.cancelled} cancelled`,
                 ]
               : []),
             ...(stuck > 0 ? [`${stuck} workflow(s) whose task keeps failing`] : []),
