@@ -10,7 +10,7 @@ export function progressLine(p: BackfillProgress): string {
   const finished = p.succeeded + p.failed + skipped;
   const filled = p.planned === 0 ? BAR : Math.round((finished / p.planned) * BAR);
   const bar = `${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}`;
-  return `[${bar}] ${finished}/${p.planned} days · ${p.succeeded} succeeded · ${p.failed} failed${skipped > 0 ? ` · ${skipped} done elsewhere` : ''} · ${p.running.length} running · ${p.pending} pending${p.paused ? ' · PAUSED' : ''}`;
+  return `[${bar}] ${finished}/${p.planned} days · ${p.succeeded} succeeded · ${p.failed} failed${(p.failedDaysOmitted ?? 0) > 0 ? ` (${p.failedDaysOmitted} not listed)` : ''}${skipped > 0 ? ` · ${skipped} done elsewhere` : ''} · ${p.running.length} running · ${p.pending} pending${p.paused ? ' · PAUSED' : ''}`;
 }
 
 export function summaryTable(id: string, s: BackfillSummary): string {
@@ -27,6 +27,10 @@ export function summaryTable(id: string, s: BackfillSummary): string {
     for (const f of [...s.failedDays].sort((a, b) => a.date.localeCompare(b.date))) {
       lines.push(`    ${f.date}  ${f.message.slice(0, 160)}`);
     }
+    if ((s.failedDaysOmitted ?? 0) > 0)
+      lines.push(
+        `    … and ${s.failedDaysOmitted} more (the backfill keeps the first ${s.failedDays.length}; courant status lists them all)`,
+      );
     lines.push(`  re-run them once fixed: courant backfill --from … --to … --mode failed`);
   }
   return `${lines.join('\n')}\n`;

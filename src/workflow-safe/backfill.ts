@@ -35,11 +35,22 @@ export interface FailedDay {
   readonly message: string;
 }
 
+/** Days of a backfill that another run's range holds: their outcome is that range's, once it ends. */
+export interface RangeWait {
+  readonly workflowId: string;
+  readonly dates: readonly string[];
+}
+
 export interface BackfillCarried {
   readonly planned: number;
   readonly pending: readonly string[];
   readonly succeeded: number;
+  /** The first failed days (at most `FAILED_DAYS_KEPT`); `failedDaysOmitted` counts the others. */
   readonly failed: readonly FailedDay[];
+  /** Failed days beyond those in `failed` (absent: none). */
+  readonly failedDaysOmitted?: number;
+  /** Days still waited for in other runs' ranges when the run continued as new (absent: none). */
+  readonly waiting?: readonly RangeWait[];
   /** Absent in runs carried before backfills re-checked their days: 0. */
   readonly skipped?: number;
   /** Absent in runs carried before backfills counted rows: counting starts again. */
@@ -66,7 +77,10 @@ export interface BackfillProgress {
   readonly running: readonly string[];
   readonly pending: number;
   readonly paused: boolean;
+  /** The first failed days (`FAILED_DAYS_KEPT` at most): `failed` counts them all. */
   readonly failedDays: readonly FailedDay[];
+  /** Failed days not in `failedDays` (absent: none). */
+  readonly failedDaysOmitted?: number;
   /**
    * The rows of the dataset-days that succeeded, as their runs counted them (days another run
    * finished are not counted). Absent from backfills started before courant counted them.

@@ -3,7 +3,7 @@
  * parse user input first; this guards what reaches a workflow by any path, e.g. the Web UI).
  */
 import { isDatasetName, type DatasetName } from './datasets.js';
-import { BACKFILL_MODES, type BackfillInput, type BackfillMode } from './backfill.js';
+import { BACKFILL_MODES, type BackfillCarried, type BackfillInput, type BackfillMode } from './backfill.js';
 import { rangesOf, type RangeRunInput } from './ranges.js';
 import { SHA256_PATTERN, type ImportRef } from './imports.js';
 import type { DayIngestionInput, IngestDropInput, IngestFilesInput } from './ingest.js';
@@ -173,6 +173,32 @@ export function checkIngestFilesInput(input: unknown): IngestFilesInput {
   return { dataset: name, files };
 }
 
+/** A range's days waited for, carried by a backfill: the range's workflow ID and at least one day. */
+function rangeWait(value: unknown): void {
+  const w = record(value, 'waiting');
+  if (typeof w.workflowId !== 'string' || w.workflowId === '')
+    throw new InvalidInputError('a wait must name the workflow ID of the range it waits for');
+  if (!Array.isArray(w.dates) || w.dates.length === 0) throw new InvalidInputError('a wait must list its days');
+  w.dates.forEach(date);
+}
+
+/**
+ * The state a backfill carries to its next run: what it wrote itself, its counts and waits checked
+ * where a run started by hand (the Web UI) could get them wrong.
+ */
+function carried(value: unknown): { carried?: BackfillCarried } {
+  if (value === undefined) return {};
+  const c = record(value, 'carried');
+  const omitted = c.failedDaysOmitted;
+  if (omitted !== undefined && (typeof omitted !== 'number' || !Number.isInteger(omitted) || omitted < 0))
+    throw new InvalidInputError(`failedDaysOmitted must be a whole number, got ${JSON.stringify(omitted)}`);
+  if (c.waiting !== undefined) {
+    if (!Array.isArray(c.waiting)) throw new InvalidInputError('waiting must be a list of waits');
+    c.waiting.forEach(rangeWait);
+  }
+  return { carried: c as unknown as BackfillCarried };
+}
+
 /** Days in flight at most for one backfill. */
 export const MAX_BACKFILL_PARALLEL = 64;
 
@@ -212,7 +238,7 @@ export function checkBackfillInput(input: unknown): BackfillInput {
     parallel,
     ...(daysPerRun !== undefined ? { daysPerRun } : {}),
     ...(Array.isArray(r.datasets) ? { datasets: [...new Set(r.datasets.map(dataset))] } : {}),
-    ...(r.carried !== undefined ? { carried: r.carried as BackfillInput['carried'] } : {}),
+    ...carried(r.carried),
     ...importRef(r.importRef),
   };
 }

@@ -9,12 +9,12 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions, localActivityOptions } from './activity-options.js';
-import type { BackfillCarried, BackfillInput, BackfillSummary, FailedDay } from '../workflow-safe/backfill.js';
+import type { BackfillCarried, BackfillInput, BackfillSummary, RangeWait } from '../workflow-safe/backfill.js';
+import { FailedDays } from '../workflow-safe/failed-days.js';
 import type { ImportRef } from '../workflow-safe/imports.js';
 import { backfillTaskQueue, workflowIds } from '../workflow-safe/keys.js';
 import { checkBackfillInput } from '../workflow-safe/inputs.js';
@@ -25,6 +25,7 @@ import { monthOf } from '../workflow-safe/periods.js';
 import { defaultRangeDays, rangesOf, type RangeDayOutcome, type RangeRunOutput } from '../workflow-safe/ranges.js';
 import { EMPTY_ROWS_TALLY, tallyDay, type RowsTally } from '../workflow-safe/rows-tally.js';
 import { BackfillId, PipelineStageAttribute, RunKindAttribute } from '../workflow-safe/search-attributes.js';
+import { LAST_LOOK_MS, rangeOutcomeWhenEnded } from './range-outcome.js';
 import { rangeRun } from './range-run.js';
 import { runDay } from './run-day.js';
 
@@ -69,28 +70,22 @@ export const RANGED_RUNS = 'backfill-ranged-runs';
 export const RANGES_LEAVE_HELD_DAYS = 'ranges-leave-held-days';
 
 /**
- * Patch: the days another range holds are waited for in the workflow, looking at the range every
- * {@link RANGE_LOOK_EVERY} (runs started before: an activity waited for the range, holding a slot).
+ * Patch: the days another range holds are waited for in the workflow, looking at the range between
+ * growing pauses (runs started before: an activity waited for the range, holding a slot).
  */
 export const RANGES_WAITED_IN_WORKFLOW = 'ranges-waited-in-workflow';
 
-/** The first pause between two looks at a range holding some of the backfill's days, then doubling up to the last. */
-const RANGE_FIRST_LOOK_MS = 5_000;
-const RANGE_LAST_LOOK_MS = 60_000;
-
 /**
- * The outcome `workflowId` gives `dates` once it ends: looked at between pauses doubling from 5 s
- * to a minute, with activity tasks; before patch {@link BACKFILL_WITHOUT_LOCAL_ACTIVITIES}, every
- * 5 s in the workflow task.
+ * Patch: a backfill's waits stay bounded. The pauses between its looks at a range holding some of
+ * its days grow to 5 minutes (before: a minute), and a run whose own days have all ended but which
+ * still waits for other runs' ranges continues as new when it must (its days per run started, the
+ * server's suggestion, {@link WAIT_HISTORY_EVENTS}), carrying those waits, rather than growing its
+ * history until they end. Checked first thing in a run, where nothing else is pending.
  */
-async function rangeOutcomeWhenEnded(workflowId: string, dates: readonly string[], current: boolean) {
-  const look = current ? quick : local;
-  for (let pause = RANGE_FIRST_LOOK_MS; ; pause = current ? Math.min(pause * 2, RANGE_LAST_LOOK_MS) : pause) {
-    const days = await look.rangeOutcome({ workflowId, dates });
-    if (days !== null) return days;
-    await sleep(pause);
-  }
-}
+export const BACKFILL_WAITS_BOUNDED = 'backfill-waits-bounded';
+
+/** History events past which a run that only waits for other runs' ranges continues as new. */
+const WAIT_HISTORY_EVENTS = 10_000;
 
 /**
  * Patch: before continuing as new, a backfill asks for its months' reports only if it last asked
@@ -148,20 +143,27 @@ async function transformImportDays(importRef: ImportRef, dates: string[]): Promi
  * flight, and each day a range failed through `daily/{date}`; a day a range left to another range
  * holding it takes that range's outcome (a day it did not run to success runs per day), a day left
  * to a per-day run is attached to. Continues
- * as new every 1 000 days, or sooner when the server suggests it. Completes with a summary, failed
- * days included (each failed day is also a Failed `daily/{date}` for operators), and the rows of the
- * dataset-days that succeeded as their runs counted them.
+ * as new every 1 000 days, or sooner when the server suggests it; a run whose own days have ended and
+ * which only waits for other runs' ranges continues as new then (or past 10 000 history events)
+ * carrying those waits (patch `backfill-waits-bounded`). Completes with a summary, failed days
+ * included — the first 100 with their message, the others counted — (each failed day is also a
+ * Failed `daily/{date}` for operators), and the rows of the dataset-days that succeeded as their
+ * runs counted them.
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
   const input = checkedInput(checkBackfillInput, rawInput);
   const current = patched(BACKFILL_WITHOUT_LOCAL_ACTIVITIES);
+  const boundedWaits = patched(BACKFILL_WAITS_BOUNDED);
   /** An earlier patch: holds in a current run, checked where it always was in a run started before. */
   const since = (patch: string) => current || patched(patch);
   const control = current ? quick : local;
   const backfillId = workflowInfo().workflowId.replace(/^backfill\//, '');
-  const running = new Set<string>();
+  /** Days in flight: this run's own, and (carried from the run before) those it waits for in other runs' ranges. */
+  const running = new Set<string>((input.carried?.waiting ?? []).flatMap((wait) => wait.dates));
   const pending: string[] = [...(input.carried?.pending ?? [])];
-  const failed: FailedDay[] = [...(input.carried?.failed ?? [])];
+  const failed = new FailedDays(input.carried?.failed, input.carried?.failedDaysOmitted);
+  /** Days of this backfill waited for in other runs' ranges (patch `backfill-waits-bounded`): carried on continuing as new. */
+  const waits = new Set<RangeWait>();
   let planned = input.carried?.planned ?? 0;
   let succeeded = input.carried?.succeeded ?? 0;
   let skipped = input.carried?.skipped ?? 0;
@@ -182,12 +184,12 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     ...(preparing === undefined ? {} : { preparing }),
     planned,
     succeeded,
-    failed: failed.length,
+    failed: failed.count,
     skipped,
     running: [...running],
     pending: pending.length,
     paused,
-    failedDays: failed,
+    ...failed.carried,
     rows,
   }));
   setHandler(pauseSignal, () => void (paused = true));
@@ -241,7 +243,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
         for (const day of output.datasets)
           if (!input.datasets || input.datasets.includes(day.dataset)) rows = tallyDay(rows, day);
       })
-      .catch((error: unknown) => void failed.push({ date, message: describeFailure(error).message }))
+      .catch((error: unknown) => failed.add({ date, message: describeFailure(error).message }))
       .finally(() => {
         running.delete(date);
         runsInFlight -= 1;
@@ -299,7 +301,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
         () => {
           for (const date of dates) {
             running.delete(date);
-            failed.push({ date, message: `cancelled in ${workflowIds.range(dataset, from, to)}` });
+            failed.add({ date, message: `cancelled in ${workflowIds.range(dataset, from, to)}` });
           }
         },
       )
@@ -322,11 +324,15 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
    * per-day backfill takes a day in flight elsewhere; a day it did not run to success runs per day.
    */
   const attachRange = (dataset: string, workflowId: string, dates: readonly string[]) => {
+    const wait: RangeWait = { workflowId, dates };
+    if (boundedWaits) waits.add(wait);
+    const lastLook = boundedWaits ? LAST_LOOK_MS.bounded : current ? LAST_LOOK_MS.byActivity : LAST_LOOK_MS.local;
     const ended = since(RANGES_WAITED_IN_WORKFLOW)
-      ? rangeOutcomeWhenEnded(workflowId, dates, current)
+      ? rangeOutcomeWhenEnded(current ? quick : local, lastLook, workflowId, dates)
       : attach.waitForRange({ workflowId, dates });
     void ended.then(
       (days) => {
+        waits.delete(wait);
         const ok = new Map(days.filter((d) => d.status === 'succeeded').map((d) => [d.date, d]));
         for (const date of dates) {
           running.delete(date);
@@ -339,14 +345,25 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
         }
       },
       (error: unknown) => {
+        waits.delete(wait);
         for (const date of dates) {
           running.delete(date);
-          if (isCancellation(error)) failed.push({ date, message: `cancelled while ${workflowId} ran it` });
+          if (isCancellation(error)) failed.add({ date, message: `cancelled while ${workflowId} ran it` });
           else launch(date);
         }
       },
     );
   };
+
+  // Waits the run before carried: the range is looked at again (a dataset no longer ranged runs them per day).
+  for (const wait of input.carried?.waiting ?? []) {
+    if (rangeDataset !== null) attachRange(rangeDataset, wait.workflowId, wait.dates);
+    else
+      for (const date of wait.dates) {
+        running.delete(date);
+        launch(date);
+      }
+  }
 
   const recheck = input.mode !== 'all' && !input.importRef;
   const stillPlanned = async (dates: string[]) => {
@@ -361,6 +378,9 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
 
   const daysPerRun = input.daysPerRun ?? DAYS_PER_RUN;
   const timeToContinue = () => startedThisRun >= daysPerRun || workflowInfo().continueAsNewSuggested;
+  /** Days in flight that are only waited for in other runs' ranges: nothing of this run's own would be cut off. */
+  const onlyWaits = () => running.size === [...waits].reduce((days, wait) => days + wait.dates.length, 0);
+  const mustContinue = () => timeToContinue() || workflowInfo().historyLength >= WAIT_HISTORY_EVENTS;
   if (input.importRef && pending.length > 0) {
     const dates = pending.slice(0, daysPerRun);
     preparing = dates.length;
@@ -395,8 +415,9 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       const next = pending.splice(0, free);
       for (const date of recheck ? (await stillPlanned(next)).run : next) launch(date);
     }
-    await condition(() => running.size === 0);
-    if (pending.length === 0 || reportsDue()) await requestMonthReports();
+    await condition(() => running.size === 0 || (boundedWaits && onlyWaits() && mustContinue()));
+    // Waits carried to the next run: their months' reports are asked once those days end.
+    if (running.size === 0 && (pending.length === 0 || reportsDue())) await requestMonthReports();
   } catch (error) {
     // Cancelled: the days in flight were asked to cancel with this scope; wait until they have,
     // then ask for the reports of the months whose days ended.
@@ -408,12 +429,15 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     }
     throw error;
   }
-  if (pending.length > 0) {
+  if (pending.length > 0 || running.size > 0) {
+    const { failedDays, failedDaysOmitted } = failed.carried;
     const carried: BackfillCarried = {
       planned,
       pending,
       succeeded,
-      failed,
+      failed: failedDays,
+      ...(failedDaysOmitted === undefined ? {} : { failedDaysOmitted }),
+      ...(waits.size > 0 ? { waiting: [...waits] } : {}),
       skipped,
       rows,
       ...(months.size > 0 ? { months: [...months].sort() } : {}),
@@ -421,5 +445,5 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     };
     await continueAsNew<typeof backfill>({ ...input, carried });
   }
-  return { planned, succeeded, failed: failed.length, skipped, failedDays: failed, rows };
+  return { planned, succeeded, failed: failed.count, skipped, ...failed.carried, rows };
 }

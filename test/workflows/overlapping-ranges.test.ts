@@ -2,7 +2,8 @@
  * Overlapping ranged backfills on the real dev server and records: a range that starts while
  * another range holds some of its days running leaves those days to it, and its backfill takes
  * their outcome from that range, as a per-day backfill takes a day in flight elsewhere. Every
- * shared day is downloaded, transformed and recorded once.
+ * shared day is downloaded, transformed and recorded once. A backfill whose own days have ended
+ * while it still waits for such a range continues as new when it must, carrying the wait.
  */
 import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -10,6 +11,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackfill } from '../../src/client/start-backfill.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
+import { progressQuery } from '../../src/workflow-safe/backfill-messages.js';
 import type { BackfillMode } from '../../src/workflow-safe/backfill.js';
 import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
@@ -141,6 +143,48 @@ describe('two ranged backfills over shared days', () => {
         'test/replay/histories/backfill-ranges-held-days.json',
         historyToJSON(await first.fetchHistory()),
       );
+    }
+  });
+
+  it('a run whose own days have ended continues as new when it must, carrying its wait for the other range', async () => {
+    heldUp.add('2022-03-22');
+    const other = await start('2022-03-22', '2022-03-27', 'all');
+    const otherRange = workflowIds.range('eco2mix', '2022-03-22', '2022-03-27');
+    await expect.poll(() => holderOf('2022-03-25'), { timeout: 30_000 }).toBe(otherRange);
+
+    // Seven days per run: its one range starts them all, three of them held by the other range.
+    const waiter = await startBackfill(
+      harness.client,
+      { from: '2022-03-25', to: '2022-03-31', mode: 'all', parallel: 1, rangeDays: 16, daysPerRun: 7 },
+      uniqueName('ranges'),
+      harness.config.temporal.taskQueue,
+    );
+    const firstRun = harness.client.workflow.getHandle(waiter.workflowId, waiter.firstExecutionRunId);
+    await expect
+      .poll(async () => (await firstRun.describe()).status.name, { timeout: 60_000 })
+      .toBe('CONTINUED_AS_NEW');
+    // The other range still holds its days: the next run waits for them, nothing else.
+    expect((await harness.client.workflow.getHandle(otherRange).describe()).status.name).toBe('RUNNING');
+    const carried = await waiter.query(progressQuery);
+    expect([carried.succeeded, carried.pending, [...carried.running].sort()]).toEqual([
+      4,
+      0,
+      ['2022-03-25', '2022-03-26', '2022-03-27'],
+    ]);
+
+    heldUp.clear();
+    const [mine, theirs] = await Promise.all([waiter.result(), other.result()]);
+    expect([mine.planned, mine.succeeded, mine.failed, theirs.succeeded]).toEqual([7, 7, 0, 6]);
+    for (const date of datesInRange('2022-03-23', '2022-03-31')) expect(downloadsOf(date), date).toBe(1);
+    await expectRecordedOnce('2022-03-22', '2022-03-31', (date) =>
+      date > '2022-03-27' ? workflowIds.range('eco2mix', '2022-03-25', '2022-03-31') : otherRange,
+    );
+    if (process.env.RECORD_HISTORIES === '1') {
+      await writeFile(
+        'test/replay/histories/backfill-waits-carried.json',
+        historyToJSON(await firstRun.fetchHistory()),
+      );
+      await writeFile('test/replay/histories/backfill-waits-resumed.json', historyToJSON(await waiter.fetchHistory()));
     }
   });
 });
