@@ -4,7 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { BadDataError, NON_RETRYABLE_ERROR_TYPES, NoDataError } from '../workflow-safe/errors.js';
+import { BadDataError, ErrorType, NON_RETRYABLE_ERROR_TYPES, NoDataError } from '../workflow-safe/errors.js';
 import type { DayFailure, DayStepResult } from '../workflow-safe/ranges.js';
 import { heartbeatProgress } from './heartbeat.js';
 
@@ -25,12 +25,33 @@ function isNonRetryable(type: string | null | undefined): boolean {
   return (NON_RETRYABLE_ERROR_TYPES as readonly (string | null | undefined)[]).includes(type);
 }
 
-/** One day's step: its output, or its failure; a transient fault is thrown (the stage is retried). */
+/** Whether this attempt is the stage's last: its retry policy allows no other. */
+export function isLastAttempt(): boolean {
+  const { attempt, retryPolicy } = Context.current().info;
+  const most = retryPolicy?.maximumAttempts ?? 0;
+  return most > 0 && attempt >= most;
+}
+
+/**
+ * The failure that ends one day now: its own (`dayFailureOf`), or, on the stage's last attempt, a
+ * transient fault that struck that day on every attempt (the days that succeeded are kept from
+ * one attempt to the next, so only the failing day was tried again). That day alone then fails, and
+ * runs again on its own as `daily/{date}`; null while the stage still has attempts left.
+ */
+export function dayFailureNow(error: unknown): DayFailure | null {
+  const own = dayFailureOf(error);
+  if (own !== null || !isLastAttempt()) return own;
+  const type = error instanceof ApplicationFailure && error.type ? error.type : ErrorType.TransientIO;
+  const message = error instanceof Error ? error.message : String(error);
+  return { type, message: `${message} (on each of the range's ${Context.current().info.attempt} attempts)` };
+}
+
+/** One day's step: its output, or its failure; a transient fault is thrown while the stage has attempts left. */
 export async function dayStep<T>(date: string, work: () => Promise<T>): Promise<DayStepResult<T>> {
   try {
     return { date, ok: await work() };
   } catch (error) {
-    const failure = dayFailureOf(error);
+    const failure = dayFailureNow(error);
     if (!failure) throw error;
     return { date, failure };
   }

@@ -28,7 +28,7 @@ import { putOutput } from './output-files.js';
 import { createPlanActivities } from './plan.js';
 import { brokenCheckFailure, checksOf, storeCheckResults, tablesToCheck, type CheckQualityOutput } from './quality.js';
 import { runChecksOverDays } from '../quality/checks-over-days.js';
-import { dayFailureOf, dayStep, stageProgress } from './range-outcomes.js';
+import { dayFailureNow, dayStep, stageProgress } from './range-outcomes.js';
 import { factsOf, type TransformDayOutput } from './transform.js';
 import { measureRange, transformRange, type MeasuredDay, type TransformedDay } from './transform-range.js';
 
@@ -77,8 +77,9 @@ async function withScratch<T>(
 }
 
 /**
- * The module's pass over `days`; should the data of a day make the pass fail, each day alone, so
- * that the failure is that day's (a pass that fails otherwise fails the stage).
+ * The module's pass over `days`; should the data of a day make the pass fail, or a transient fault
+ * make it fail on the stage's last attempt, each day alone, so that the failure is that day's (a
+ * pass that fails otherwise fails the stage, to be retried).
  */
 async function passOrDayByDay<T>(
   days: readonly { date: string }[],
@@ -87,7 +88,10 @@ async function passOrDayByDay<T>(
   try {
     return await pass(days, 'range');
   } catch (error) {
-    if (days.length === 1 || !dayFailureOf(error)) throw error;
+    const failure = dayFailureNow(error);
+    if (failure === null) throw error;
+    const [only] = days;
+    if (days.length === 1 && only) return new Map([[only.date, { date: only.date, failure }]]);
   }
   const results = new Map<string, T | DayStepResult<never>>();
   for (const day of days) {
@@ -95,12 +99,36 @@ async function passOrDayByDay<T>(
       const one = (await pass([day], `alone-${day.date}`)).get(day.date);
       if (one !== undefined) results.set(day.date, one);
     } catch (error) {
-      const failure = dayFailureOf(error);
+      const failure = dayFailureNow(error);
       if (!failure) throw error;
       results.set(day.date, { date: day.date, failure });
     }
   }
   return results;
+}
+
+/**
+ * `prepare` for each day at once: its result, or for a day it fails with that day's failure
+ * (`dayFailureNow`) that failure, recorded, the day left out of the pass; any other fault is thrown.
+ */
+async function preparedDays<D extends { date: string }, T>(
+  days: readonly D[],
+  prepare: (day: D) => Promise<T>,
+  failed: (result: DayStepResult<never>) => void,
+): Promise<T[]> {
+  const prepared = await Promise.all(
+    days.map(async (day) => {
+      try {
+        return { ok: await prepare(day) };
+      } catch (error) {
+        const failure = dayFailureNow(error);
+        if (failure === null) throw error;
+        failed({ date: day.date, failure });
+        return null;
+      }
+    }),
+  );
+  return prepared.flatMap((p) => (p === null ? [] : [p.ok]));
 }
 
 function isFailure(value: unknown): value is DayStepResult<never> {
@@ -167,8 +195,9 @@ export function createRangeStageActivities(deps: ActivityDeps) {
       const dir = path.join(scratch, 'raw');
       await mkdir(dir);
       const days = await costStage('copy in', () =>
-        Promise.all(
-          fresh.map(async ({ date, inputs }): Promise<TransformDay> => {
+        preparedDays(
+          fresh,
+          async ({ date, inputs }): Promise<TransformDay> => {
             const copies = await Promise.all(
               inputs.map(async (file, order) => {
                 const facts = await factsOf(deps, file, date);
@@ -184,7 +213,8 @@ export function createRangeStageActivities(deps: ActivityDeps) {
               copies.map((c) => c.read),
             );
             return { date, files: copies.map((c) => c.copy) };
-          }),
+          },
+          (failed) => progress.record(failed),
         ),
       );
       const byDate = new Map(days.map((day) => [day.date, day]));
@@ -196,6 +226,7 @@ export function createRangeStageActivities(deps: ActivityDeps) {
         ),
       );
       for (const { date, inputs } of fresh) {
+        if (!byDate.has(date)) continue;
         const done = outputs.get(date);
         if (isFailure(done)) progress.record(done);
         else if (!done?.stored) {
@@ -234,9 +265,11 @@ export function createRangeStageActivities(deps: ActivityDeps) {
     await withScratch(deps, 'range-metrics-', async (db, scratch) => {
       const measured = new Map<string, MeasuredDay | DayStepResult<never>>();
       const toMeasure: Array<{ date: string; tables: Record<string, string> }> = [];
+      const failed = new Set<string>();
       await costStage('tables in', () =>
-        Promise.all(
-          todo.map(async (day) => {
+        preparedDays(
+          todo,
+          async (day) => {
             // Made only should a table need a copy (readableFile): a local store's tables are read in place.
             const dir = path.join(scratch, 'tables', day.date);
             const tableFiles = await Promise.all(
@@ -256,7 +289,11 @@ export function createRangeStageActivities(deps: ActivityDeps) {
             if (recorded) measured.set(day.date, recorded);
             else
               toMeasure.push({ date: day.date, tables: Object.fromEntries(tableFiles.map((c) => [c.table, c.local])) });
-          }),
+          },
+          (result) => {
+            failed.add(result.date);
+            progress.record(result);
+          },
         ),
       );
       const byDate = new Map(toMeasure.map((day) => [day.date, day]));
@@ -271,25 +308,27 @@ export function createRangeStageActivities(deps: ActivityDeps) {
       const records: MetricsRecord[] = [];
       const stored = await costStage('store', () =>
         Promise.all(
-          todo.map(async ({ date }): Promise<DayStepResult<ComputeMetricsOutput>> => {
-            const metrics = measured.get(date);
-            if (isFailure(metrics)) return metrics;
-            if (!metrics) throw new Error(`the ${dataset} metrics gave nothing for ${date}`);
-            const metricsKey = storageKeys.metrics(dataset, date);
-            const file = await putOutput(deps.objects, metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {
-              contentType: 'application/json',
-            });
-            records.push({ dataset, date, metrics: { ...metrics.document } });
-            return {
-              date,
-              ok: {
-                metricsKey,
-                completeness: metrics.completeness,
-                ...(metrics.anomaliesKey ? { anomaliesKey: metrics.anomaliesKey } : {}),
-                files: [file, ...(metrics.anomaliesFile ? [metrics.anomaliesFile] : [])],
-              },
-            };
-          }),
+          todo
+            .filter(({ date }) => !failed.has(date))
+            .map(async ({ date }): Promise<DayStepResult<ComputeMetricsOutput>> => {
+              const metrics = measured.get(date);
+              if (isFailure(metrics)) return metrics;
+              if (!metrics) throw new Error(`the ${dataset} metrics gave nothing for ${date}`);
+              const metricsKey = storageKeys.metrics(dataset, date);
+              const file = await putOutput(deps.objects, metricsKey, `${JSON.stringify(metrics.document, null, 2)}\n`, {
+                contentType: 'application/json',
+              });
+              records.push({ dataset, date, metrics: { ...metrics.document } });
+              return {
+                date,
+                ok: {
+                  metricsKey,
+                  completeness: metrics.completeness,
+                  ...(metrics.anomaliesKey ? { anomaliesKey: metrics.anomaliesKey } : {}),
+                  files: [file, ...(metrics.anomaliesFile ? [metrics.anomaliesFile] : [])],
+                },
+              };
+            }),
         ),
       );
       await costStage('records', () => deps.records.putMetricsRecords(records));
@@ -312,13 +351,16 @@ export function createRangeStageActivities(deps: ActivityDeps) {
       for (const { date } of todo) progress.record({ date, ok: { checksKey: null, results: [] } });
     else if (todo.length > 0)
       await withScratch(deps, 'range-quality-', async (db, scratch) => {
-        const days = await Promise.all(
-          todo.map((day) => tablesToCheck(deps, { dataset, ...day, accept: [] }, checks, scratch)),
+        const days = await preparedDays(
+          todo,
+          (day) => tablesToCheck(deps, { dataset, ...day, accept: [] }, checks, scratch),
+          (failed) => progress.record(failed),
         );
         const results = await runChecksOverDays({ checks, config, db, days }).catch((error: unknown) => {
           throw brokenCheckFailure(error);
         });
         for (const day of todo) {
+          if (progress.finished.has(day.date)) continue;
           const found = results.get(day.date);
           if (!found) throw new Error(`the checks gave no results for ${dataset} ${day.date}`);
           progress.record(await dayStep(day.date, () => storeCheckResults(deps, { dataset, ...day }, found)));
