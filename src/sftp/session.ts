@@ -4,8 +4,9 @@
  * and, when configured, removed. Failures come out classified (`SftpError`): a refused host key,
  * refused credentials or a configuration fault (a secret file unreadable, the remote folder
  * missing) are final; anything else (unreachable, a connection cut or silent, a timeout) may heal
- * on a retry. No event of the connection is ever left without a listener: nothing a server does
- * can end the process.
+ * on a retry. No event of the connection is ever left without a listener (the client's and the
+ * SFTP channel's `error` and `close`; no stream is opened: `fastGet` reads by requests): nothing a
+ * server does can end the process.
  */
 import path from 'node:path';
 import { Client, type ConnectConfig, type FileEntryWithStats, type SFTPWrapper, type Stats } from 'ssh2';
@@ -52,6 +53,10 @@ const CUT_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED']);
 const socketCut = (error: unknown): boolean =>
   error instanceof Error && 'code' in error && CUT_CODES.has(String((error as { code: unknown }).code));
 
+/** ssh2's mark on an error of the SFTP channel's protocol: a packet it could not parse, or not the one due. */
+const protocolBroken = (error: unknown): boolean =>
+  error instanceof Error && 'level' in error && (error as { level: unknown }).level === 'sftp-protocol';
+
 /** An SFTP failure as its kind: a refused login, a cut connection or another transient fault. */
 export function classify(source: SftpSourceConfig, error: unknown): SftpError {
   if (error instanceof SftpError) return error;
@@ -60,6 +65,10 @@ export function classify(source: SftpSourceConfig, error: unknown): SftpError {
     return new SftpError('auth', `${where(source)} refused the credentials: ${message}`, { cause: error });
   if (socketCut(error))
     return new SftpError('transient', `SFTP ${where(source)}: the connection closed (${message})`, { cause: error });
+  if (protocolBroken(error))
+    return new SftpError('transient', `SFTP ${where(source)}: the server broke the SFTP protocol (${message})`, {
+      cause: error,
+    });
   return new SftpError('transient', `SFTP ${where(source)}: ${message}`, { cause: error });
 }
 
@@ -175,13 +184,25 @@ export async function openSftp(source: SftpSourceConfig, timeoutMs: number): Pro
       return verdict.accepted;
     },
   };
+  /**
+   * The channel's own events, listened to from the moment ssh2 hands it over: an `'error'` (a
+   * malformed or unexpected SFTP packet, after which ssh2 closes the channel) or a close fails
+   * every operation under way as transient, the error kept as the cause.
+   */
+  const watchChannel = (channel: SFTPWrapper) => {
+    channel.on('error', (error: Error) => ops.lose(classify(source, error)));
+    channel.on('close', () => ops.lose(new SftpError('transient', `SFTP ${where(source)}: the SFTP channel closed`)));
+  };
   const sftp = await ops
     .run<SFTPWrapper>(
       'connecting',
       (done, received) => {
         client.once('ready', () => {
           received();
-          client.sftp(done);
+          client.sftp((error, channel) => {
+            if (channel) watchChannel(channel);
+            done(error, channel);
+          });
         });
         client.connect(config);
       },
@@ -191,7 +212,6 @@ export async function openSftp(source: SftpSourceConfig, timeoutMs: number): Pro
       client.destroy();
       throw error;
     });
-  sftp.on('close', () => ops.lose(new SftpError('transient', `SFTP ${where(source)}: the SFTP channel closed`)));
   const remote = (name: string) => path.posix.join(source.remoteDir, name);
   const matching = new RegExp(source.pattern);
   return {

@@ -29,6 +29,16 @@ describe('an SFTP failure', () => {
     },
   );
 
+  it('names an SFTP packet the client could not parse as the server breaking the protocol, retryable, its cause kept', () => {
+    const cause = Object.assign(new Error('Malformed DATA packet'), { level: 'sftp-protocol' });
+    const failure = classify(source, cause);
+    expect(failure).toMatchObject({ kind: 'transient' });
+    expect(failure.message).toBe(
+      'SFTP supplier@127.0.0.1:2222: the server broke the SFTP protocol (Malformed DATA packet)',
+    );
+    expect(failure.cause).toBe(cause);
+  });
+
   it('names refused credentials as such, never retried', () => {
     const failure = classify(source, new Error('All configured authentication methods failed'));
     expect(failure).toMatchObject({ kind: 'auth' });

@@ -3,7 +3,9 @@
  * a real OpenSSH server (internal-sftp on a loopback port, reached through a TCP gate) and the real
  * document store: a transfer that stalls or whose connection is cut fails as retryable at once, and
  * the retry fetches the file; a file still being written (a fresh time on the server) is left for a
- * later pickup; a missing remote folder and an unreadable key file fail at once, naming the setting.
+ * later pickup; a server breaking the SFTP protocol mid-transfer fails the attempt as retryable and
+ * the process lives on; a missing remote folder and an unreadable key file fail at once, naming
+ * the setting.
  */
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +19,7 @@ import type { SftpSourceConfig } from '../../src/config/index.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
 import { inboxKeys } from '../../src/workflow-safe/keys.js';
 import { encryptedFixture, largeEncryptedFixture } from '../support/enedis-deliveries.js';
+import { startMalformedSftpServer } from '../support/malformed-sftp-server.js';
 import { uniqueName } from '../support/names.js';
 import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
 import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
@@ -137,6 +140,35 @@ describe('a transfer that stops part-way', () => {
 
     gate.releaseDownstream();
     expect(await pickUp(config)).toEqual([name]);
+  });
+});
+
+describe('a server that breaks the SFTP protocol', () => {
+  it('fails the attempt as retryable when a malformed packet arrives mid-transfer, its cause kept, and the process lives on', async () => {
+    const name = deliveryName('malformed');
+    const broken = await startMalformedSftpServer(name);
+    try {
+      const failure = await failureOf(
+        source({
+          port: broken.port,
+          knownHosts: { value: broken.knownHosts },
+          auth: { privateKey: { value: broken.privateKey } },
+          remoteDir: '/out',
+        }),
+      );
+      expect(broken.malformedSent()).toBeGreaterThan(0);
+      expect(failure).toMatchObject({ type: 'TransientIO', nonRetryable: false });
+      expect(failure.message).toBe(
+        `SFTP ${server.user}@127.0.0.1:${broken.port}: the server broke the SFTP protocol (Malformed DATA packet)`,
+      );
+      expect(failure.cause?.cause).toMatchObject({ message: 'Malformed DATA packet', level: 'sftp-protocol' });
+      await expectNothingKept(name);
+    } finally {
+      await broken.stop();
+    }
+    const good = deliveryName('after-malformed');
+    await writeFile(path.join(server.remoteDir, good), await encryptedFixture('electricore_r151.xml'));
+    expect(await pickUp(source())).toEqual([good]);
   });
 });
 
