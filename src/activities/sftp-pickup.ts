@@ -12,12 +12,13 @@ import type { SftpSourceConfig } from '../config/index.js';
 import { DEFAULT_SETTLE_SECONDS } from '../config/sftp.js';
 import { byName, openSftp, SftpError, type RemoteFile, type SftpSession } from '../sftp/session.js';
 import { sha256OfFile } from '../storage/file-hash.js';
-import type { SftpFileRecord } from '../storage/records.js';
+import type { SftpFaultRecord, SftpFileRecord } from '../storage/records.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { inboxKeys } from '../workflow-safe/keys.js';
 import type { ActivityDeps } from './deps.js';
 import type { InboxFile } from './drops.js';
+import { entriesToTry, faultAfter } from './sftp-faults.js';
 
 /** The type each kind of SFTP failure is failed with: only a transient one is retried. */
 const FAILURE_TYPES = {
@@ -25,6 +26,7 @@ const FAILURE_TYPES = {
   auth: ErrorType.SourceRejected,
   config: ErrorType.SourceMisconfigured,
   transient: ErrorType.TransientIO,
+  file: ErrorType.TransientIO,
 } as const;
 
 const isNew = (file: RemoteFile, record: SftpFileRecord | undefined) =>
@@ -57,7 +59,7 @@ export function createSftpActivities(deps: ActivityDeps) {
     deps.metrics?.sftp.failed(dataset, error.kind);
     return ApplicationFailure.create({
       type: FAILURE_TYPES[error.kind],
-      nonRetryable: error.kind !== 'transient',
+      nonRetryable: error.kind !== 'transient' && error.kind !== 'file',
       message: error.message,
       cause: error,
     });
@@ -74,7 +76,7 @@ export function createSftpActivities(deps: ActivityDeps) {
     scratch: string,
   ): Promise<InboxFile | null> {
     const local = path.join(scratch, 'download.part');
-    const after = await session.download(file.name, local);
+    const after = await session.download(file, local);
     const { size } = await stat(local);
     if (!sameOnServer(file, after) || size !== after.size) {
       Context.current().log.info('remote file changed while fetched: left for the next pickup', {
@@ -124,15 +126,51 @@ export function createSftpActivities(deps: ActivityDeps) {
   }
 
   /**
+   * Tries `file`: fetched into the inbox (its fault, if it had one, to be cleared), or, when the
+   * server answers a status on it, its fault recorded with the reason and its next try; returns
+   * what was put in the inbox, or null. Any other failure is the connection's, thrown.
+   */
+  async function tryEntry(
+    session: SftpSession,
+    source: SftpSourceConfig,
+    file: RemoteFile,
+    scratch: string,
+    faults: Map<string, SftpFaultRecord>,
+  ): Promise<InboxFile | null> {
+    try {
+      return await fetch(session, source, file, scratch);
+    } catch (error) {
+      if (!(error instanceof SftpError && error.kind === 'file')) throw error;
+      const fault = faultAfter(source.dataset, file, error.message, faults.get(file.name), new Date());
+      await deps.records.putSftpFault(fault);
+      faults.set(file.name, fault);
+      deps.metrics?.sftp.fileFailed(source.dataset);
+      Context.current().log.warn('remote file not served: recorded and tried again later, the others go on', {
+        dataset: source.dataset,
+        file: file.name,
+        reason: fault.reason,
+        attempts: fault.attempts,
+        nextTryAt: fault.nextTryAt,
+      });
+      return null;
+    }
+  }
+
+  /**
    * Lists the dataset's remote folder and fetches the matching files not fetched before with the
    * same size and time, first names first, at most `limit` of them (default: all), into
    * `inbox/{dataset}/{content hash}-{name}`; returns those put there, each with its name on the
    * server. A file whose time on the server is younger than `{NAME}_SFTP_SETTLE_SECONDS` may still
    * be written: it is left for a later pickup. Idempotent: a file fetched again (a worker lost
-   * before recording it) lands on the same key with the same bytes. A refused host key
-   * (HostKeyRefused) or refused credentials (SourceRejected) fail non-retryably, as does a
+   * before recording it) lands on the same key with the same bytes. An entry the server lists but
+   * answers a status on (no such file, permission denied, failure: a link to nothing, a folder, an
+   * unreadable file) is that entry's fault alone: recorded with its reason (`listSftpFaults`), the
+   * others fetched, and tried again by itself after the new files once its pause is over (1 min,
+   * doubling to 6 h); its fault is removed once it is fetched or no longer listed. A refused host
+   * key (HostKeyRefused) or refused credentials (SourceRejected) fail non-retryably, as does a
    * configuration fault (SourceMisconfigured: a secret file unreadable, the remote folder missing);
-   * an unreachable, silent or stalled server or a cut connection fails as TransientIO, retried.
+   * an unreachable, silent or stalled server, a cut connection or a broken protocol fails the
+   * attempt as TransientIO, retried.
    */
   async function pickUpSftp(input: { readonly dataset: DatasetName; readonly limit?: number }): Promise<InboxFile[]> {
     const source = sourceOf(input.dataset);
@@ -142,6 +180,7 @@ export function createSftpActivities(deps: ActivityDeps) {
       session = await openSftp(source, deps.sourceTimeoutMs);
       const remote = await session.list();
       const known = new Map((await deps.records.listSftpFiles(source.dataset)).map((r) => [r.name, r]));
+      const faults = new Map((await deps.records.listSftpFaults(source.dataset)).map((f) => [f.name, f]));
       const fetched: InboxFile[] = [];
       const now = Date.now();
       const fresh = remote.filter((f) => isNew(f, known.get(f.name)));
@@ -152,11 +191,18 @@ export function createSftpActivities(deps: ActivityDeps) {
           files: unsettled,
           settleSeconds: source.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
         });
-      const toFetch = fresh.filter((f) => settled(f, source, now)).sort(byName);
-      for (const file of toFetch.slice(0, input.limit ?? toFetch.length)) {
-        const put = await fetch(session, source, file, scratch);
-        if (put) fetched.push(put);
+      const candidates = fresh.filter((f) => settled(f, source, now)).sort(byName);
+      const waiting = new Set(fresh.map((f) => f.name));
+      for (const file of entriesToTry(candidates, faults, now, input.limit)) {
+        const put = await tryEntry(session, source, file, scratch, faults);
+        if (!put) continue;
+        waiting.delete(file.name);
+        fetched.push(put);
       }
+      // A fault is kept while its entry is listed and not fetched; fetched, removed or renamed, it goes.
+      const cleared = [...faults.keys()].filter((name) => !waiting.has(name));
+      await deps.records.deleteSftpFaults(source.dataset, cleared);
+      deps.metrics?.sftp.unserved(source.dataset, faults.size - cleared.length);
       deps.metrics?.sftp.pending(source.dataset, await newestPending(source.dataset, remote, known), new Date());
       return fetched;
     } catch (error) {

@@ -1,5 +1,6 @@
 /**
- * The SFTP pickup's metrics (docs/metrics.md): files and bytes fetched, failures by kind, the age
+ * The SFTP pickup's metrics (docs/metrics.md): files and bytes fetched, failures by kind, the
+ * entries the server could not serve, the age
  * of the newest remote file not yet ingested, and the delay from a file's time on the server to
  * its days' records. Labelled by dataset (and failure kind) only.
  */
@@ -12,6 +13,10 @@ const DELAY_BUCKETS = [5, 10, 20, 30, 45, 60, 90, 120, 300, 600, 1800, 3600, 4 *
 export interface SftpRecorder {
   fetched(dataset: string, bytes: number): void;
   failed(dataset: string, kind: string): void;
+  /** A listed entry the server could not serve (a status on that file): that entry's failed try. */
+  fileFailed(dataset: string): void;
+  /** The entries whose last try failed, as the pickup leaves them. */
+  unserved(dataset: string, count: number): void;
   /** The age of the newest remote file not yet ingested at `now`; null: none waiting. */
   pending(dataset: string, newest: Date | null, now: Date): void;
   /** A fetched file's days all have their records, `seconds` after its time on the server. */
@@ -35,6 +40,17 @@ export function createSftpMetrics(registry: Registry, datasets: readonly string[
     'Failed pickup attempts, by dataset and kind (host-key | auth | transient).',
     ['dataset', 'kind'],
   );
+  const fileFaults = counter(
+    'courant_sftp_file_faults_total',
+    'Tries of an entry the SFTP server lists but could not serve (no such file, permission denied, failure), by dataset.',
+    ['dataset'],
+  );
+  const unservedFiles = new Gauge({
+    name: 'courant_sftp_unserved_files',
+    help: 'Entries of the SFTP server whose last try failed (each retried by itself), by dataset, at the last pickup.',
+    labelNames: ['dataset'] as const,
+    registers,
+  });
   const pendingAge = new Gauge({
     name: 'courant_sftp_pending_newest_age_seconds',
     help: 'Age (from its time on the server) of the newest remote file not yet ingested, by dataset; 0 when none waits.',
@@ -51,6 +67,8 @@ export function createSftpMetrics(registry: Registry, datasets: readonly string[
   for (const dataset of datasets) {
     files.inc({ dataset }, 0);
     bytes.inc({ dataset }, 0);
+    fileFaults.inc({ dataset }, 0);
+    unservedFiles.set({ dataset }, 0);
     for (const kind of ['host-key', 'auth', 'transient']) failures.inc({ dataset, kind }, 0);
   }
   return {
@@ -59,6 +77,8 @@ export function createSftpMetrics(registry: Registry, datasets: readonly string[
       bytes.inc({ dataset }, size);
     },
     failed: (dataset, kind) => failures.inc({ dataset, kind }),
+    fileFailed: (dataset) => fileFaults.inc({ dataset }),
+    unserved: (dataset, count) => unservedFiles.set({ dataset }, count),
     pending: (dataset, newest, now) =>
       pendingAge.set({ dataset }, newest ? Math.max(0, (now.getTime() - newest.getTime()) / 1000) : 0),
     delivered: (dataset, seconds) => delay.observe({ dataset }, Math.max(0, seconds)),

@@ -2,9 +2,11 @@
 
 /**
  * How an SFTP failure may be retried: `host-key`, `auth` and `config` (a secret file unreadable, a
- * remote folder that does not exist: the message names the variable) never heal by retrying.
+ * remote folder that does not exist: the message names the variable) never heal by retrying;
+ * `file`: the server answered a request on one file with a status (no such file, permission
+ * denied, failure), a fault of that file alone, the connection still sound.
  */
-export type SftpFailureKind = 'host-key' | 'auth' | 'config' | 'transient';
+export type SftpFailureKind = 'host-key' | 'auth' | 'config' | 'transient' | 'file';
 
 export class SftpError extends Error {
   override readonly name = 'SftpError';

@@ -17,18 +17,31 @@ import { fingerprint, verifyHostKey, type HostKeyVerdict } from './known-hosts.j
 import { readSftpSecrets } from './secrets.js';
 
 export { SftpError, type SftpFailureKind } from './errors.js';
-/** A regular file of the remote folder; `mtime` in whole seconds, as SFTP gives it. */
+/**
+ * An entry of the remote folder; `mtime` in whole seconds, as SFTP gives it. `type`, for an entry
+ * that is not a regular file: a folder, or a symbolic link (its target's size and time when it has
+ * one, else the link's own).
+ */
 export interface RemoteFile {
   readonly name: string;
   readonly size: number;
   readonly mtime: Date;
+  readonly type?: 'folder' | 'link';
 }
 
 export interface SftpSession {
-  /** The regular files of the configured folder whose name matches the pattern, by name. */
+  /**
+   * The entries of the configured folder whose name matches the pattern, by name: regular files,
+   * folders and symbolic links (anything else is not a delivery). A folder or a link is listed so
+   * that its failure to be fetched is seen, not silently passed over.
+   */
   list(): Promise<RemoteFile[]>;
-  /** Fetches `name` to `local`; returns its size and time on the server once fetched. */
-  download(name: string, local: string): Promise<RemoteFile>;
+  /**
+   * Fetches the listed `file` to `local`; returns its size and time on the server once fetched. A
+   * status the server answers on this file (no such file, permission denied, failure) fails as
+   * `file`, naming what the entry is.
+   */
+  download(file: RemoteFile, local: string): Promise<RemoteFile>;
   remove(name: string): Promise<void>;
   close(): void;
 }
@@ -89,15 +102,36 @@ function missingFolder(source: SftpSourceConfig, error: Error): SftpError {
 export const byName = (a: { readonly name: string }, b: { readonly name: string }) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
-function remoteFile(name: string, attrs: Pick<Stats, 'size' | 'mtime'>): RemoteFile {
-  return { name, size: attrs.size, mtime: new Date(attrs.mtime * 1000) };
+function remoteFile(name: string, attrs: Pick<Stats, 'size' | 'mtime'>, type?: RemoteFile['type']): RemoteFile {
+  return { name, size: attrs.size, mtime: new Date(attrs.mtime * 1000), ...(type ? { type } : {}) };
 }
 
 /** ssh2's status of an SFTP request on a path that does not exist. */
 const NO_SUCH_FILE = 2;
+/**
+ * The statuses a server answers about the file asked for, the connection sound: no such file (a
+ * link to nothing, a file removed meanwhile), permission denied, failure (a folder read as a file).
+ */
+const FILE_STATUSES = new Set([NO_SUCH_FILE, 3, 4]);
 
-const isMissing = (error: Error | undefined): error is Error =>
-  error !== undefined && 'code' in error && (error as { code: unknown }).code === NO_SUCH_FILE;
+const statusOf = (error: Error | undefined | null): number | null =>
+  error && 'code' in error && typeof error.code === 'number' ? error.code : null;
+
+const isFileStatus = (error: Error | undefined | null): error is Error => {
+  const status = statusOf(error);
+  return status !== null && FILE_STATUSES.has(status);
+};
+
+const isMissing = (error: Error | undefined): error is Error => error !== undefined && statusOf(error) === NO_SUCH_FILE;
+
+const ENTRY_TYPES = { folder: 'a folder, not a file', link: 'a symbolic link' } as const;
+
+/** A status the server answered on `file`: that file's fault, named with what the entry is. */
+function fileFault(file: RemoteFile, error: Error | undefined | null) {
+  if (!isFileStatus(error)) return error;
+  const entry = file.type ? `${ENTRY_TYPES[file.type]}: ` : '';
+  return new SftpError('file', `${entry}${error.message} (SFTP status ${statusOf(error)})`, { cause: error });
+}
 
 type Done<T> = (error: Error | undefined | null, value: T) => void;
 
@@ -214,6 +248,11 @@ export async function openSftp(source: SftpSourceConfig, timeoutMs: number): Pro
     });
   const remote = (name: string) => path.posix.join(source.remoteDir, name);
   const matching = new RegExp(source.pattern);
+  /** A link's target's attributes; null when the server answers a status on it (a link to nothing). */
+  const target = (name: string) =>
+    ops.run<Stats | null>(`reading the link ${name}`, (done) =>
+      sftp.stat(remote(name), (e, stats) => (isFileStatus(e) ? done(undefined, null) : done(e, stats))),
+    );
   return {
     async list() {
       const entries = await ops.run<FileEntryWithStats[]>(`listing ${source.remoteDir}`, (done) =>
@@ -221,18 +260,30 @@ export async function openSftp(source: SftpSourceConfig, timeoutMs: number): Pro
           done(isMissing(error) ? missingFolder(source, error) : error, list),
         ),
       );
-      return entries
-        .filter((e) => e.attrs.isFile() && matching.test(e.filename))
-        .map((e) => remoteFile(e.filename, e.attrs))
-        .sort(byName);
+      const listed = entries.filter(
+        (e) => matching.test(e.filename) && (e.attrs.isFile() || e.attrs.isDirectory() || e.attrs.isSymbolicLink()),
+      );
+      const files = await Promise.all(
+        listed.map(async (e) => {
+          if (e.attrs.isFile()) return remoteFile(e.filename, e.attrs);
+          if (e.attrs.isDirectory()) return remoteFile(e.filename, e.attrs, 'folder');
+          return remoteFile(e.filename, (await target(e.filename)) ?? e.attrs, 'link');
+        }),
+      );
+      return files.sort(byName);
     },
-    async download(name, local) {
+    async download(file, local) {
+      const { name } = file;
       await ops.run<void>(`fetching ${name}`, (done, received) =>
-        sftp.fastGet(remote(name), local, { concurrency: 8, step: received }, (e) => done(e, undefined)),
+        sftp.fastGet(remote(name), local, { concurrency: 8, step: received }, (e) =>
+          done(fileFault(file, e), undefined),
+        ),
       );
       return remoteFile(
         name,
-        await ops.run<Stats>(`reading the time of ${name}`, (done) => sftp.stat(remote(name), done)),
+        await ops.run<Stats>(`reading the time of ${name}`, (done) =>
+          sftp.stat(remote(name), (e, stats) => done(fileFault(file, e), stats)),
+        ),
       );
     },
     async remove(name) {

@@ -3,7 +3,7 @@
  *   day_runs  partition key `dataset`, sort key `date`
  *   metrics   partition key `dataset`, sort key `date`
  *   reports   partition key `period`
- *   sftp_files partition key `dataset`, sort key `name`
+ *   sftp_files partition key `dataset`, sort key `name` (a dataset's faults: partition `{dataset}/faults`)
  * Day runs are updated field by field with one conditional UpdateItem (see RecordStore); metrics
  * and reports are replaced whole, their documents (`metrics`, `summary`) kept as JSON text because
  * DynamoDB maps do not keep field order, and reports built from them must come out byte for byte
@@ -37,6 +37,8 @@ import {
   reportRecordSchema,
   leaseKey,
   leaseSchema,
+  sftpFaultPartition,
+  sftpFaultRecordSchema,
   sftpFileRecordSchema,
 } from './record-schemas.js';
 import {
@@ -49,6 +51,7 @@ import {
   type RecordStore,
   type RecordTable,
   type ReportRecord,
+  type SftpFaultRecord,
   type SftpFileRecord,
 } from './records.js';
 
@@ -357,11 +360,18 @@ export class DynamoRecordStore implements RecordStore {
 
   async listSftpFiles(dataset: string): Promise<SftpFileRecord[]> {
     const files: SftpFileRecord[] = [];
+    for await (const item of this.queryPartition(this.tables.sftp_files, dataset))
+      files.push(sftpFileRecordSchema.parse(item));
+    return files;
+  }
+
+  /** Every item of a partition of a table keyed by `dataset`, page after page, in sort-key order. */
+  private async *queryPartition(TableName: string, dataset: string): AsyncGenerator<Record<string, unknown>> {
     let start: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
-          TableName: this.tables.sftp_files,
+          TableName,
           KeyConditionExpression: '#dataset = :dataset',
           ExpressionAttributeNames: { '#dataset': 'dataset' },
           ExpressionAttributeValues: marshall({ ':dataset': dataset }),
@@ -370,10 +380,28 @@ export class DynamoRecordStore implements RecordStore {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of page.Items ?? []) files.push(sftpFileRecordSchema.parse(unmarshall(item)));
+      for (const item of page.Items ?? []) yield unmarshall(item);
       start = page.LastEvaluatedKey;
     } while (start);
-    return files;
+  }
+
+  async putSftpFault(fault: SftpFaultRecord): Promise<void> {
+    await this.putItem(this.tables.sftp_files, { ...fault, dataset: sftpFaultPartition(fault.dataset) });
+  }
+
+  async listSftpFaults(dataset: string): Promise<SftpFaultRecord[]> {
+    const faults: SftpFaultRecord[] = [];
+    for await (const item of this.queryPartition(this.tables.sftp_files, sftpFaultPartition(dataset)))
+      faults.push(sftpFaultRecordSchema.parse({ ...item, dataset }));
+    return faults;
+  }
+
+  async deleteSftpFaults(dataset: string, names: readonly string[]): Promise<void> {
+    const partition = sftpFaultPartition(dataset);
+    await this.writeItems(
+      this.tables.sftp_files,
+      names.map((name) => ({ DeleteRequest: { Key: marshall({ dataset: partition, name }) } })),
+    );
   }
 
   close(): Promise<void> {
@@ -386,14 +414,17 @@ export class DynamoRecordStore implements RecordStore {
     return out.Item ? unmarshall(out.Item) : null;
   }
 
-  /** Items put BATCH_WRITE_ITEMS at a time; what DynamoDB leaves unprocessed is sent again, after a growing pause. */
   private async putItems(TableName: string, items: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-    for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS) {
-      let requests: Record<string, WriteRequest[]> = {
-        [TableName]: items
-          .slice(i, i + BATCH_WRITE_ITEMS)
-          .map((item) => ({ PutRequest: { Item: marshall(item, MARSHALL) } })),
-      };
+    await this.writeItems(
+      TableName,
+      items.map((item) => ({ PutRequest: { Item: marshall(item, MARSHALL) } })),
+    );
+  }
+
+  /** Writes sent BATCH_WRITE_ITEMS at a time; what DynamoDB leaves unprocessed is sent again, after a growing pause. */
+  private async writeItems(TableName: string, writes: readonly WriteRequest[]): Promise<void> {
+    for (let i = 0; i < writes.length; i += BATCH_WRITE_ITEMS) {
+      let requests: Record<string, WriteRequest[]> = { [TableName]: writes.slice(i, i + BATCH_WRITE_ITEMS) };
       for (let retry = 0; Object.keys(requests).length > 0; retry += 1) {
         if (retry > 0) await sleep(Math.min(50 * 2 ** retry, 2_000));
         const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: requests }));

@@ -24,6 +24,7 @@ import {
   type MetricsRecord,
   type RecordStore,
   type ReportRecord,
+  type SftpFaultRecord,
   type SftpFileRecord,
 } from './records.js';
 import {
@@ -34,6 +35,8 @@ import {
   reportRecordSchema,
   leaseKey,
   leaseSchema,
+  sftpFaultPartition,
+  sftpFaultRecordSchema,
   sftpFileRecordSchema,
 } from './record-schemas.js';
 
@@ -536,6 +539,27 @@ export class MongoRecordStore implements RecordStore {
     return docs
       .map((doc) => sftpFileRecordSchema.parse(doc))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async putSftpFault(fault: SftpFaultRecord): Promise<void> {
+    const dataset = sftpFaultPartition(fault.dataset);
+    await this.sftpFiles.replaceOne({ _id: dayKey(dataset, fault.name) }, { ...fault, dataset }, { upsert: true });
+  }
+
+  async listSftpFaults(dataset: string): Promise<SftpFaultRecord[]> {
+    const partition = `${sftpFaultPartition(dataset)}/`;
+    // A range of `_id` (the next code point after `/` is `0`): read on the key's index, never a scan of the fetched files.
+    const docs = await this.sftpFiles
+      .find({ _id: { $gte: partition, $lt: `${partition.slice(0, -1)}0` } })
+      .sort({ _id: 1 })
+      .toArray();
+    return docs.map((doc) => sftpFaultRecordSchema.parse({ ...doc, dataset }));
+  }
+
+  async deleteSftpFaults(dataset: string, names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    const partition = sftpFaultPartition(dataset);
+    await this.sftpFiles.deleteMany({ _id: { $in: names.map((name) => dayKey(partition, name)) } });
   }
 
   async close(): Promise<void> {

@@ -77,3 +77,21 @@ export const sftpFileRecordSchema = z.object({
 /** A lease as stored: its key `lease/{name}` in the reports table, its holder and end (epoch ms). */
 export const leaseSchema = z.object({ holder: z.string(), until: z.number() });
 export const leaseKey = (name: string) => `lease/${name}`;
+
+export const sftpFaultRecordSchema = z.object({
+  dataset: z.string(),
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mtime: z.string(),
+  reason: z.string(),
+  attempts: z.number().int().positive(),
+  firstFailedAt: z.string(),
+  lastFailedAt: z.string(),
+  nextTryAt: z.string(),
+});
+
+/**
+ * The partition of `sftp_files` holding a dataset's faults: a dataset name holds no `/`, nor does
+ * a remote file's name, so neither a dataset's partition nor a fetched file's key can meet it.
+ */
+export const sftpFaultPartition = (dataset: string) => `${dataset}/faults`;

@@ -79,6 +79,28 @@ export interface Lease {
 /** The outcome of a claim: taken, or held by another holder until its lease ends. */
 export type LeaseClaim = { readonly claimed: true } | { readonly claimed: false; readonly held: Lease };
 
+/**
+ * An entry a dataset's SFTP server lists but could not serve (a link to nothing, a folder named
+ * like a delivery, a file it may not read), keyed (dataset, name), kept apart from the fetched
+ * files (the partition `{dataset}/faults` of `sftp_files`): the size and time it had on the server
+ * when last tried, why it failed, how often, and when the pickup tries it again. Removed once the
+ * entry is fetched, or gone from the listing.
+ */
+export interface SftpFaultRecord {
+  readonly dataset: string;
+  readonly name: string;
+  readonly size: number;
+  /** Its modification time on the server when last tried, ISO-8601 (whole seconds). */
+  readonly mtime: string;
+  /** What the server answered, with the SFTP status code, e.g. `No such file (SFTP status 2)`. */
+  readonly reason: string;
+  readonly attempts: number;
+  readonly firstFailedAt: string;
+  readonly lastFailedAt: string;
+  /** Before this instant the pickup leaves the entry alone, unless its size or time changes. */
+  readonly nextTryAt: string;
+}
+
 export interface DayRunQuery {
   readonly from: string;
   readonly to: string;
@@ -141,5 +163,11 @@ export interface RecordStore {
   getSftpFile(dataset: string, name: string): Promise<SftpFileRecord | null>;
   /** Every file fetched for the dataset (all pages), ordered by name. */
   listSftpFiles(dataset: string): Promise<SftpFileRecord[]>;
+  /** Records the entry's fault (an upsert on (dataset, name) among the faults). */
+  putSftpFault(fault: SftpFaultRecord): Promise<void>;
+  /** The dataset's entries whose last try failed, ordered by name: one read of the faults alone. */
+  listSftpFaults(dataset: string): Promise<SftpFaultRecord[]>;
+  /** Removes the faults of these entries, in bulk writes; a name without a fault is nothing to remove. */
+  deleteSftpFaults(dataset: string, names: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /** The RecordStore contract (docs/architecture.md#records), one suite run against MongoDB and DynamoDB. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DayRun, RecordStore, SftpFileRecord } from '../../src/storage/records.js';
+import type { DayRun, RecordStore, SftpFaultRecord, SftpFileRecord } from '../../src/storage/records.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 
 export interface RecordStoreUnderTest {
@@ -366,6 +366,50 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
         held: { holder: 'third' },
       });
       expect(await store.getReport(`billing/month=${name}`)).toBeNull();
+    });
+
+    it('keeps the faults of SFTP entries apart from the fetched files: listed by name, replaced, removed by name', async () => {
+      const fault = (name: string, attempts: number): SftpFaultRecord => ({
+        dataset: 'enedis',
+        name,
+        size: 4096,
+        mtime: '2025-01-02T03:04:05.000Z',
+        reason: 'a folder, not a file: Failure (SFTP status 4)',
+        attempts,
+        firstFailedAt: '2025-01-02T04:00:00.000Z',
+        lastFailedAt: '2025-01-02T04:00:00.000Z',
+        nextTryAt: '2025-01-02T04:01:00.000Z',
+      });
+      const names = Array.from({ length: 5 }, (_, i) => `ENEDIS_R151_fault_${String(5 - i).padStart(5, '0')}.zip`);
+      for (const name of names) await store.putSftpFault(fault(name, 1));
+      await store.putSftpFault(fault(names[0] ?? '', 2));
+      await store.putSftpFault({ ...fault('other.zip', 1), dataset: 'smartmeter' });
+      // A fetched file of the same name is another record.
+      await store.putSftpFile({
+        dataset: 'enedis',
+        name: names[1] ?? '',
+        size: 1,
+        mtime: '2025-01-01T00:00:00.000Z',
+        fetchedAt: '2025-01-01T00:00:10.000Z',
+        inboxKey: 'inbox/enedis/x',
+        sha256: 'b'.repeat(64),
+      });
+      const listed = await store.listSftpFaults('enedis');
+      expect(listed.map((f) => f.name)).toEqual([...names].sort());
+      expect(listed.find((f) => f.name === names[0])).toEqual(fault(names[0] ?? '', 2));
+      expect((await store.listSftpFiles('enedis')).map((f) => f.name)).not.toContain(names[0]);
+      expect(await store.getSftpFile('enedis', names[1] ?? '')).toMatchObject({ size: 1 });
+
+      await store.deleteSftpFaults('enedis', [names[0] ?? '', names[2] ?? '', 'never-failed.zip']);
+      await store.deleteSftpFaults('enedis', []);
+      expect((await store.listSftpFaults('enedis')).map((f) => f.name)).toEqual(
+        [names[1], names[3], names[4]].map(String).sort(),
+      );
+      expect(await store.getSftpFile('enedis', names[1] ?? '')).toMatchObject({ size: 1 });
+      expect(await store.listSftpFaults('smartmeter')).toEqual(
+        [fault('other.zip', 1)].map((f) => ({ ...f, dataset: 'smartmeter' })),
+      );
+      expect(await store.listSftpFaults('eco2mix')).toEqual([]);
     });
 
     it('returns null for what was never written', async () => {

@@ -2,9 +2,11 @@
  * Deliveries as suppliers really receive them, on a real OpenSSH server, the real dev server and
  * document store: names that clean to the same inbox key are both ingested; a delivery refused for
  * its key and sent again under the same name and size is ingested, and its refusal retired; a
- * pickup triggered by hand while one runs waits for it instead of running beside it.
+ * pickup triggered by hand while one runs waits for it instead of running beside it; entries the
+ * server lists but cannot serve (a link to nothing, a folder) among good deliveries are recorded
+ * and shown by `courant status` while the good ones are ingested, and fetched once fixed.
  */
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { IngestFilesOutput, SftpPickupOutput } from '../../src/workflow-safe/ingest.js';
@@ -176,6 +178,57 @@ describe('a round holding a refused delivery among good ones', () => {
     expect(inbox.filter((key) => key.includes('_mixed_'))).toEqual([]);
     const quarantined = await harness.resources.deps.objects.list('quarantine/enedis/inbox');
     expect(quarantined.filter((o) => o.key.endsWith(`${bad}.reason.json`))).toHaveLength(1);
+  });
+});
+
+describe('entries the server lists but cannot serve, among good deliveries', () => {
+  it('ingests the good ones, names the bad ones in courant status and the metrics, and fetches them once fixed', async () => {
+    const name = (n: number) => `ENEDIS_R151_unserved_0000${n}_20190901000000.zip`;
+    const [good1, link, folder, good2] = [1, 2, 3, 4].map(name);
+    const target = path.join(dir, 'unserved-target.zip');
+    await deliver(good1 ?? '', delivery('40000000000601', '2019-09-01', '2019-09-02'));
+    await deliver(good2 ?? '', delivery('40000000000604', '2019-09-01', '2019-09-02'));
+    await symlink(target, path.join(server.remoteDir, link ?? ''));
+    await mkdir(path.join(server.remoteDir, folder ?? ''));
+    const status = async () => {
+      const r = await runCommandLine(['status', '--from', '2019-09-01', '--to', '2019-09-02'], cliEnv(harness.config));
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const gauge = async (metric: string) =>
+      Number(
+        new RegExp(`${metric}\\{dataset="enedis"\\} (\\d+)`).exec(
+          await metrics.registry.getSingleMetricAsString(metric),
+        )?.[1],
+      );
+
+    const faultsBefore = await gauge('courant_sftp_file_faults_total');
+    const first = await pickUp();
+    expect(first.ingested.map((r) => r.status)).toEqual(['fulfilled']);
+    const batch = first.ingested[0]?.status === 'fulfilled' ? (first.ingested[0].value as IngestFilesOutput) : null;
+    expect(batch?.ingested.map((key) => key.replace(/^inbox\/enedis\/[0-9a-f]{16}-/, ''))).toEqual([good1, good2]);
+    expect(await harness.resources.deps.records.getDayRun('enedis', '2019-09-01')).toMatchObject({
+      status: 'succeeded',
+    });
+    const shown = await status();
+    expect(shown).toMatch(/Files the SFTP server lists but could not serve \(2\)/);
+    expect(shown).toContain(`enedis  ${link}  a symbolic link: No such file (SFTP status 2)  (1 try since`);
+    expect(shown).toContain(`enedis  ${folder}  a folder, not a file: Failure (SFTP status 4)  (1 try since`);
+    expect((await gauge('courant_sftp_file_faults_total')) - faultsBefore).toBe(2);
+    expect(await gauge('courant_sftp_unserved_files')).toBe(2);
+
+    // The link's target, outside the folder, written an hour ago: the link now reads as a settled delivery.
+    await writeFile(target, delivery('40000000000602', '2019-09-01', '2019-09-02'));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(target, hourAgo, hourAgo);
+    await rm(path.join(server.remoteDir, folder ?? ''), { recursive: true });
+    await deliver(folder ?? '', delivery('40000000000603', '2019-09-01', '2019-09-02'));
+    const fixed = await pickUp();
+    expect(fixed.ingested.map((r) => r.status)).toEqual(['fulfilled']);
+    const again = fixed.ingested[0]?.status === 'fulfilled' ? (fixed.ingested[0].value as IngestFilesOutput) : null;
+    expect(again?.ingested.map((key) => key.replace(/^inbox\/enedis\/[0-9a-f]{16}-/, ''))).toEqual([link, folder]);
+    expect(await status()).not.toContain('could not serve');
+    expect(await gauge('courant_sftp_unserved_files')).toBe(0);
   });
 });
 

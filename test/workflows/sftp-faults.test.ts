@@ -7,7 +7,7 @@
  * the process lives on; a missing remote folder and an unreadable key file fail at once, naming
  * the setting.
  */
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -73,11 +73,17 @@ function source(overrides: Partial<SftpSourceConfig> = {}): SftpSourceConfig {
 }
 
 /** One pickup by the activity with `config`: the names on the server of the files it fetched, or what it failed with. */
-async function pickUp(config: SftpSourceConfig): Promise<string[] | ApplicationFailure> {
+function pickUp(config: SftpSourceConfig): Promise<string[] | ApplicationFailure> {
+  return pickUpWith(config);
+}
+
+/** One pickup of at most `limit` files (default: all). */
+async function pickUpWith(config: SftpSourceConfig, limit?: number): Promise<string[] | ApplicationFailure> {
   const activities = createSftpActivities({ ...resources.deps, sftp: { enedis: config } });
   return new MockActivityEnvironment()
-    .run<[{ dataset: 'enedis' }], InboxFile[], typeof activities.pickUpSftp>(activities.pickUpSftp, {
+    .run<[{ dataset: 'enedis'; limit?: number }], InboxFile[], typeof activities.pickUpSftp>(activities.pickUpSftp, {
       dataset: 'enedis',
+      ...(limit === undefined ? {} : { limit }),
     })
     .then(
       (files) => files.map((f) => f.name ?? f.key),
@@ -169,6 +175,63 @@ describe('a server that breaks the SFTP protocol', () => {
     const good = deliveryName('after-malformed');
     await writeFile(path.join(server.remoteDir, good), await encryptedFixture('electricore_r151.xml'));
     expect(await pickUp(source())).toEqual([good]);
+  });
+});
+
+describe('entries the server lists but cannot serve', () => {
+  /** The fault recorded for `name`, if any. */
+  const faultOf = async (name: string) =>
+    (await resources.deps.records.listSftpFaults('enedis')).find((f) => f.name === name);
+
+  it('records each for itself with its reason while the files around it are fetched, and tries it again only once its pause is over', async () => {
+    const [before, after] = [deliveryName('before'), deliveryName('zafter')];
+    const link = deliveryName('link');
+    const folder = deliveryName('folder');
+    for (const name of [before, after])
+      await writeFile(path.join(server.remoteDir, name), await encryptedFixture('electricore_r151.xml'));
+    await symlink(path.join(dir, 'not-there.zip'), path.join(server.remoteDir, link));
+    await mkdir(path.join(server.remoteDir, folder));
+
+    expect(await pickUp(source())).toEqual([before, after]);
+    expect(await faultOf(link)).toMatchObject({ reason: 'a symbolic link: No such file (SFTP status 2)', attempts: 1 });
+    const first = await faultOf(folder);
+    if (!first) throw new Error(`no fault recorded for ${folder}`);
+    expect(first).toMatchObject({ reason: 'a folder, not a file: Failure (SFTP status 4)', attempts: 1 });
+    expect(Date.parse(first.nextTryAt) - Date.parse(first.lastFailedAt)).toBe(60_000);
+
+    // Within its pause an entry is left alone.
+    expect(await pickUp(source())).toEqual([]);
+    expect(await faultOf(folder)).toEqual(first);
+
+    // Its pause over, it is tried again by itself, after the new files: first at a limit of one.
+    const due = { ...first, nextTryAt: new Date(0).toISOString() };
+    await resources.deps.records.putSftpFault(due);
+    const newer = deliveryName('newer');
+    await writeFile(path.join(server.remoteDir, newer), await encryptedFixture('electricore_r151.xml'));
+    expect(await pickUpWith(source(), 1)).toEqual([newer]);
+    expect(await faultOf(folder)).toEqual(due);
+    expect(await pickUp(source())).toEqual([]);
+    const second = await faultOf(folder);
+    expect(second).toMatchObject({ attempts: 2, firstFailedAt: first.firstFailedAt });
+    expect(Date.parse(second?.nextTryAt ?? '') - Date.parse(second?.lastFailedAt ?? '')).toBe(120_000);
+  });
+
+  it('fetches an entry once it is fixed on the server, and forgets its fault, as it forgets one no longer listed', async () => {
+    const link = deliveryName('fixed-link');
+    const folder = deliveryName('removed-folder');
+    const target = path.join(dir, `${link}.target`);
+    await symlink(target, path.join(server.remoteDir, link));
+    await mkdir(path.join(server.remoteDir, folder));
+    expect(await pickUp(source())).toEqual([]);
+    expect(await faultOf(link)).toBeDefined();
+    expect(await faultOf(folder)).toBeDefined();
+
+    await writeFile(target, await encryptedFixture('electricore_r151.xml'));
+    await rm(path.join(server.remoteDir, folder), { recursive: true });
+    expect(await pickUp(source())).toEqual([link]);
+    expect(await resources.deps.records.getSftpFile('enedis', link)).toMatchObject({ name: link });
+    expect(await faultOf(link)).toBeUndefined();
+    expect(await faultOf(folder)).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@
  * notes modules add from the days' metrics documents (`statusNotes`: Enedis missed deliveries);
  * over a range a note past 120 characters is cut at a word, for one `--date` every note is whole.
  * Then the files refused from an inbox with their reasons, and those left there for their name (a
- * leading dot); then the workflows whose task keeps failing, from the Temporal server. `--check`
+ * leading dot); the entries an SFTP server lists but could not serve, with the server's answer; then the workflows whose task keeps failing, from the Temporal server. `--check`
  * exits 1 when a due day is late or failed, or a workflow's task keeps failing. `--format json`
  * gives the days in the shape of `GET /api/v1/days` (`{from, to, datasets, items}`, one cell per
  * dataset and day) and the workflows whose task keeps failing, for scripts.
@@ -25,6 +25,8 @@ import {
   type QuarantinedDrop,
 } from '../quarantined-drops.js';
 import { waitingDrops, waitingDropsText, type WaitingDrop } from '../waiting-drops.js';
+import { unservedDeliveries, unservedDeliveriesText } from '../unserved-deliveries.js';
+import type { SftpFaultRecord } from '../../storage/records.js';
 import { failingWorkflowsSeen, failingWorkflowsText } from '../failing-workflows.js';
 import { parseDatasetsOption, parseDayOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
@@ -90,6 +92,7 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
       let refused: QuarantinedDrop[];
       let waiting: WaitingDrop[];
       let skipped: QuarantinedDrop[];
+      let unserved: SftpFaultRecord[];
       let cells: DayGrid | null = null;
       try {
         if (format === 'json')
@@ -108,6 +111,13 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
         refused = await quarantinedDrops(storage.objects, dropDatasets);
         waiting = await waitingDrops(storage.objects, dropDatasets);
         skipped = await skippedDrops(storage.objects, dropDatasets);
+        unserved = await unservedDeliveries(
+          storage.records,
+          ctx.catalog
+            .withCapability('sftp-pickup')
+            .filter(({ module }) => (named ?? ctx.catalog.names).includes(module.name))
+            .map(({ module }) => module.name),
+        );
       } finally {
         await storage.close();
       }
@@ -137,6 +147,7 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
         ctx.out.write(quarantinedDropsText(refused));
         ctx.out.write(waitingDropsText(waiting));
         ctx.out.write(skippedDropsText(skipped));
+        ctx.out.write(unservedDeliveriesText(unserved));
         ctx.out.write(failingWorkflowsText(seen));
       }
       const failed = grid.counts.failed + grid.counts.blocked;
