@@ -227,14 +227,18 @@ export function createDropActivities(deps: ActivityDeps) {
    * their pickup started their ingestion (one batch a round), so the scan leaves them to it. One
    * still waiting after that — its batch failed, or the pickup stopped between fetching it and
    * starting its batch — is taken by the scan as any other file (once: its ingestion's ID is then
-   * taken). One read of the dataset's fetched files, only when its inbox holds some.
+   * taken). The records are looked up by key, by the name each inbox key ends with (the name on
+   * the server when it is a storage key as it is), never the dataset's whole history.
    */
   async function fetchedBySftp(found: readonly InboxFile[]): Promise<Set<string>> {
     const fetched = new Set<string>();
     const since = Date.now() - SFTP_BATCH_GRACE_MS;
     for (const dataset of new Set(found.map((f) => f.dataset))) {
       if (!deps.sftp?.[dataset]) continue;
-      for (const record of await deps.records.listSftpFiles(dataset))
+      const names = found
+        .filter((f) => f.dataset === dataset && inboxContentOf(f.key) !== null)
+        .map((f) => path.posix.basename(f.key).replace(/^[0-9a-f]{16}-/, ''));
+      for (const record of await deps.records.getSftpFiles(dataset, names))
         if (Date.parse(record.fetchedAt) > since) fetched.add(record.inboxKey);
     }
     return fetched;

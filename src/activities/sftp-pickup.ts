@@ -158,7 +158,8 @@ export function createSftpActivities(deps: ActivityDeps) {
 
   /**
    * Lists the dataset's remote folder and fetches the matching files not fetched before with the
-   * same size and time, first names first, at most `limit` of them (default: all), into
+   * same size and time (the records of the names listed, looked up by key: a pickup's cost does not
+   * grow with the deliveries fetched before), first names first, at most `limit` of them (default: all), into
    * `inbox/{dataset}/{content hash}-{name}`; returns those put there, each with its name on the
    * server. A file whose time on the server is younger than `{NAME}_SFTP_SETTLE_SECONDS` may still
    * be written: it is left for a later pickup. Idempotent: a file fetched again (a worker lost
@@ -179,7 +180,11 @@ export function createSftpActivities(deps: ActivityDeps) {
     try {
       session = await openSftp(source, deps.sourceTimeoutMs);
       const remote = await session.list();
-      const known = new Map((await deps.records.listSftpFiles(source.dataset)).map((r) => [r.name, r]));
+      const listed = await deps.records.getSftpFiles(
+        source.dataset,
+        remote.map((f) => f.name),
+      );
+      const known = new Map(listed.map((r) => [r.name, r]));
       const faults = new Map((await deps.records.listSftpFaults(source.dataset)).map((f) => [f.name, f]));
       const fetched: InboxFile[] = [];
       const now = Date.now();

@@ -10,6 +10,7 @@
  * as in local mode. Reads are strongly consistent; queries follow every page.
  */
 import {
+  BatchGetItemCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -21,6 +22,7 @@ import {
   UpdateItemCommand,
   waitUntilTableExists,
   type AttributeValue,
+  type KeysAndAttributes,
   type WriteRequest,
   type CreateTableCommandInput,
   type DynamoDBClient,
@@ -69,6 +71,8 @@ export interface DynamoRecordStoreOptions {
 
 /** Items in one BatchWriteItem: DynamoDB's limit. */
 const BATCH_WRITE_ITEMS = 25;
+/** Keys in one BatchGetItem: DynamoDB's limit. */
+const BATCH_GET_ITEMS = 100;
 /** Conditional puts of a range's day records sent at once (a batch write takes no condition). */
 const OPEN_DAY_RUNS_AT_ONCE = 8;
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
@@ -358,6 +362,14 @@ export class DynamoRecordStore implements RecordStore {
     return item ? sftpFileRecordSchema.parse(item) : null;
   }
 
+  async getSftpFiles(dataset: string, names: readonly string[]): Promise<SftpFileRecord[]> {
+    const items = await this.getItems(
+      this.tables.sftp_files,
+      names.map((name) => ({ dataset, name })),
+    );
+    return items.map((item) => sftpFileRecordSchema.parse(item));
+  }
+
   async listSftpFiles(dataset: string): Promise<SftpFileRecord[]> {
     const files: SftpFileRecord[] = [];
     for await (const item of this.queryPartition(this.tables.sftp_files, dataset))
@@ -412,6 +424,26 @@ export class DynamoRecordStore implements RecordStore {
   private async getItem(TableName: string, key: Record<string, string>): Promise<Record<string, unknown> | null> {
     const out = await this.client.send(new GetItemCommand({ TableName, Key: marshall(key), ConsistentRead: true }));
     return out.Item ? unmarshall(out.Item) : null;
+  }
+
+  /** Items read by key, BATCH_GET_ITEMS at a time, consistently; keys DynamoDB leaves unprocessed are asked again, after a growing pause. */
+  private async getItems(
+    TableName: string,
+    keys: ReadonlyArray<Record<string, string>>,
+  ): Promise<Array<Record<string, unknown>>> {
+    const found: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_ITEMS) {
+      let requests: Record<string, KeysAndAttributes> = {
+        [TableName]: { Keys: keys.slice(i, i + BATCH_GET_ITEMS).map((key) => marshall(key)), ConsistentRead: true },
+      };
+      for (let retry = 0; Object.keys(requests).length > 0; retry += 1) {
+        if (retry > 0) await sleep(Math.min(50 * 2 ** retry, 2_000));
+        const out = await this.client.send(new BatchGetItemCommand({ RequestItems: requests }));
+        for (const item of out.Responses?.[TableName] ?? []) found.push(unmarshall(item));
+        requests = out.UnprocessedKeys ?? {};
+      }
+    }
+    return found;
   }
 
   private async putItems(TableName: string, items: ReadonlyArray<Record<string, unknown>>): Promise<void> {

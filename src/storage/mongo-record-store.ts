@@ -45,6 +45,8 @@ interface Keyed extends Document {
 }
 
 const dayKey = (dataset: string, date: string) => `${dataset}/${date}`;
+/** Keys looked up by one `$in` query: a bounded request, however many names a folder lists. */
+const KEYS_PER_QUERY = 1_000;
 const DUPLICATE_KEY = 11000;
 
 /** The index of each write of a bulk write refused for a duplicate key; any other error is thrown again. */
@@ -532,6 +534,16 @@ export class MongoRecordStore implements RecordStore {
   async getSftpFile(dataset: string, name: string): Promise<SftpFileRecord | null> {
     const doc = await this.sftpFiles.findOne({ _id: dayKey(dataset, name) });
     return doc ? sftpFileRecordSchema.parse(doc) : null;
+  }
+
+  async getSftpFiles(dataset: string, names: readonly string[]): Promise<SftpFileRecord[]> {
+    const found: SftpFileRecord[] = [];
+    for (let i = 0; i < names.length; i += KEYS_PER_QUERY) {
+      const keys = names.slice(i, i + KEYS_PER_QUERY).map((name) => dayKey(dataset, name));
+      for (const doc of await this.sftpFiles.find({ _id: { $in: keys } }).toArray())
+        found.push(sftpFileRecordSchema.parse(doc));
+    }
+    return found;
   }
 
   async listSftpFiles(dataset: string): Promise<SftpFileRecord[]> {

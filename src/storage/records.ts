@@ -161,6 +161,11 @@ export interface RecordStore {
   /** Records the file as fetched (an upsert on (dataset, name)). */
   putSftpFile(record: SftpFileRecord): Promise<void>;
   getSftpFile(dataset: string, name: string): Promise<SftpFileRecord | null>;
+  /**
+   * The records of these names that exist, in no set order: each looked up by its key, in chunks,
+   * never a read of the dataset's whole history.
+   */
+  getSftpFiles(dataset: string, names: readonly string[]): Promise<SftpFileRecord[]>;
   /** Every file fetched for the dataset (all pages), ordered by name. */
   listSftpFiles(dataset: string): Promise<SftpFileRecord[]>;
   /** Records the entry's fault (an upsert on (dataset, name) among the faults). */

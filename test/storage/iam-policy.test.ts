@@ -55,6 +55,7 @@ const ACTION_OF_COMMAND: Record<string, string> = {
   DescribeTableCommand: 'dynamodb:DescribeTable',
   CreateTableCommand: 'dynamodb:CreateTable',
   GetItemCommand: 'dynamodb:GetItem',
+  BatchGetItemCommand: 'dynamodb:BatchGetItem',
   PutItemCommand: 'dynamodb:PutItem',
   UpdateItemCommand: 'dynamodb:UpdateItem',
   QueryCommand: 'dynamodb:Query',
@@ -240,6 +241,7 @@ beforeAll(async () => {
       sha256: '0'.repeat(64),
     });
     await records.getSftpFile('enedis', 'f.zip');
+    await records.getSftpFiles('enedis', ['f.zip', 'g.zip']);
     await records.listSftpFiles('enedis');
     sent.worker = worker.flat();
     s3Worker.destroy();

@@ -368,6 +368,27 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(await store.getReport(`billing/month=${name}`)).toBeNull();
     });
 
+    it('looks up fetched files by key, in chunks, only the names asked for', async () => {
+      const record = (name: string): SftpFileRecord => ({
+        dataset: 'enedis',
+        name,
+        size: 7,
+        mtime: '2025-01-02T03:04:05.000Z',
+        fetchedAt: '2025-01-02T03:04:30.000Z',
+        inboxKey: `inbox/enedis/${name}`,
+        sha256: 'c'.repeat(64),
+      });
+      const names = Array.from({ length: 230 }, (_, i) => `ENEDIS_R15_bykey_${String(i).padStart(5, '0')}.zip`);
+      await Promise.all(names.map((name) => store.putSftpFile(record(name))));
+      await store.putSftpFile({ ...record(names[0] ?? ''), dataset: 'smartmeter' });
+      const asked = [...names.filter((_, i) => i % 2 === 0), 'never-fetched.zip', 'enedis/faults'];
+      const found = await store.getSftpFiles('enedis', asked);
+      expect(found.map((r) => r.name).sort()).toEqual(names.filter((_, i) => i % 2 === 0));
+      expect(found.find((r) => r.name === names[0])).toEqual(record(names[0] ?? ''));
+      expect(await store.getSftpFiles('enedis', [])).toEqual([]);
+      expect(await store.getSftpFiles('eco2mix', names)).toEqual([]);
+    });
+
     it('keeps the faults of SFTP entries apart from the fetched files: listed by name, replaced, removed by name', async () => {
       const fault = (name: string, attempts: number): SftpFaultRecord => ({
         dataset: 'enedis',

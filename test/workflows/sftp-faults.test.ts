@@ -19,6 +19,7 @@ import type { SftpSourceConfig } from '../../src/config/index.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
 import { inboxKeys } from '../../src/workflow-safe/keys.js';
 import { encryptedFixture, largeEncryptedFixture } from '../support/enedis-deliveries.js';
+import { byKeyOnly } from '../support/by-key-records.js';
 import { startMalformedSftpServer } from '../support/malformed-sftp-server.js';
 import { uniqueName } from '../support/names.js';
 import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
@@ -79,7 +80,12 @@ function pickUp(config: SftpSourceConfig): Promise<string[] | ApplicationFailure
 
 /** One pickup of at most `limit` files (default: all). */
 async function pickUpWith(config: SftpSourceConfig, limit?: number): Promise<string[] | ApplicationFailure> {
-  const activities = createSftpActivities({ ...resources.deps, sftp: { enedis: config } });
+  // Records are looked up by the names listed: a read of the whole history fails the pickup.
+  const activities = createSftpActivities({
+    ...resources.deps,
+    records: byKeyOnly(resources.deps.records),
+    sftp: { enedis: config },
+  });
   return new MockActivityEnvironment()
     .run<[{ dataset: 'enedis'; limit?: number }], InboxFile[], typeof activities.pickUpSftp>(activities.pickUpSftp, {
       dataset: 'enedis',
