@@ -27,13 +27,11 @@ function groupThousands(integer: string): string {
  * What Intl's en-GB format writes for `value` with at most `digits` decimals, without asking it:
  * ICU rounds the shortest decimal text of a double (`String(value)`), half away from zero, and
  * keeps the sign of a value rounded to 0. Null for what it leaves to Intl: text with an exponent,
- * -0, and digits Intl would refuse.
+ * and -0.
  */
 function plainDecimal(value: number, digits: number): string | null {
   const text = String(value);
-  if (text.includes('e') || Object.is(value, -0) || !Number.isInteger(digits) || digits < 0 || digits > 20) {
-    return null;
-  }
+  if (text.includes('e') || Object.is(value, -0)) return null;
   const sign = value < 0 ? '-' : '';
   const unsigned = sign ? text.slice(1) : text;
   const dot = unsigned.indexOf('.');
@@ -56,10 +54,20 @@ function incremented(digitText: string): string {
 }
 
 /**
+ * The most decimals a number is written with: Node 20's Intl refuses more, newer releases' accept up
+ * to 100. Checked here so that what is refused does not depend on the release.
+ */
+const MAX_DIGITS = 20;
+
+/**
  * `1,657,710.8`: grouped thousands, at most `digits` decimals (as Intl's en-GB format writes
  * them); `–` for null. The text holds digits, `,`, `.`, `-` and `–` only: safe in HTML as it is.
+ * A RangeError when `digits` is not an integer from 0 to MAX_DIGITS, whatever the value.
  */
 export function formatNumber(value: number | null | undefined, digits = 0): string {
+  if (!Number.isInteger(digits) || digits < 0 || digits > MAX_DIGITS) {
+    throw new RangeError(`a number is written with 0 to ${MAX_DIGITS} decimals, not ${digits}`);
+  }
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const plain = plainDecimal(value, digits);
   if (plain !== null) return plain;
