@@ -1,7 +1,7 @@
 # courant worker image. The `courant` command is built by `npm install` (its prepare script: dist/cli)
 # and the workflow code is bundled once (dist/, WORKFLOW_BUNDLE_DIR): the command starts as
 # JavaScript and the worker without webpack.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin

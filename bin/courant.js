@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILT_CLI_ENTRY, builtCliIsCurrent } from './built-cli.js';
 
-// courant runs on Node 20 with the AWS SDK versions its lockfile pins: the SDK's notice about
-// its future releases needing Node 22 is not addressed to courant's users.
+// On Node 20, which courant still runs on, the AWS SDK warns that its future releases need Node 22:
+// the lockfile pins the SDK, so the notice is not addressed to courant's users.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 /**
  * The commands that run workflows and activities: the stack traces of their errors (in the logs and

@@ -9,10 +9,12 @@
 #   cfn-lint        - CloudFormation linter for the CDK stack's test, a Python venv from PyPI (deploy/cdk/cfn-lint-requirements.txt)
 #   prometheus      - Debian's prometheus package (prometheus + promtool), unpacked into .tools/prometheus for test/observability
 #   schemathesis    - the OpenAPI fuzzer run against `courant serve`, a Python venv from PyPI (test/serve/fuzz/requirements.txt)
+#   node24          - Node.js 24 LTS, the npm registry's official build (node-linux-<arch>), for the tier of `npm test`
+#                     that runs on a second supported release; Linux x64 and arm64 only
 #   sshd            - OpenSSH's sshd (Debian's openssh-server) for the SFTP tests, installed with apt-get when run as
 #                     root (it needs its privilege-separation user); the tests run it in the foreground, never as a service
 # A tool already installed at the pinned version is reused (stamp files); nothing is downloaded but
-# Go modules, Maven Central artifacts, PyPI packages and Debian's prometheus package. DynamoDB Local needs Java 17+ and Maven;
+# Go modules, Maven Central artifacts, PyPI packages, npm packages and Debian's prometheus package. DynamoDB Local needs Java 17+ and Maven;
 # without them it is skipped with a warning (local mode and the demo do not need it; the aws-mode
 # tests do). cfn-lint needs Python 3 with venv, likewise (only test/deploy/cdk-stack.test.ts uses it).
 set -euo pipefail
@@ -25,6 +27,7 @@ TEMPORAL_CLI_VERSION="v1.5.1"
 # github.com/minio/minio has no semver tags: this pseudo-version is commit 7aac2a2c5b7c (2026-02-12),
 # the last commit of the community repository, i.e. RELEASE.2025-10-15T17-29-55Z plus its later fixes.
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+NODE24_VERSION="24.21.0"
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
@@ -145,6 +148,29 @@ install_prometheus() {
   echo "$candidate" >"$dest/stamp"
 }
 
+# .tools/node24/bin/node: the binary alone, out of the package's tarball (npm checks its integrity).
+install_node24() {
+  local dest="$root/.tools/node24" arch tmp
+  if [ -x "$dest/bin/node" ] && [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$NODE24_VERSION" ]; then
+    log "node24 $NODE24_VERSION: present"; return
+  fi
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) arch=x64 ;;
+    Linux-aarch64) arch=arm64 ;;
+    *) log "node24: skipped (the registry's Node builds are for Linux x64 and arm64); npm test then runs on this Node alone"; return ;;
+  esac
+  log "node24 $NODE24_VERSION: npm pack node-linux-$arch into .tools/node24"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "node-linux-$arch@$NODE24_VERSION" >/dev/null)
+  tar -xzf "$tmp/node-linux-$arch-$NODE24_VERSION.tgz" -C "$tmp" package/bin/node
+  [ "$("$tmp/package/bin/node" --version)" = "v$NODE24_VERSION" ] || { log "node24: the unpacked binary is not v$NODE24_VERSION"; exit 1; }
+  rm -rf "$dest"
+  mkdir -p "$dest/bin"
+  mv "$tmp/package/bin/node" "$dest/bin/node"
+  rm -rf "$tmp"
+  echo "$NODE24_VERSION" >"$dest/stamp"
+}
+
 install_sshd() {
   if [ -x /usr/sbin/sshd ]; then log "sshd ($(dpkg-query -W -f '${Version}' openssh-server 2>/dev/null || echo unknown)): present"; return; fi
   if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -162,7 +188,7 @@ install_sshd() {
     log "sshd: apt-get install openssh-server failed; only the SFTP tests need it"
 }
 
-ALL_TOOLS=(temporal ferretdb minio dynamodb-local cfn-lint schemathesis prometheus sshd)
+ALL_TOOLS=(temporal ferretdb minio dynamodb-local cfn-lint schemathesis prometheus node24 sshd)
 if [ "$#" -eq 0 ]; then set -- "${ALL_TOOLS[@]}"; fi
 wanted=" "
 for tool in "$@"; do
@@ -173,12 +199,13 @@ for tool in "$@"; do
 done
 wants() { [[ "$wanted" == *" $1 "* ]]; }
 
-# DynamoDB Local, cfn-lint, Schemathesis and Prometheus only download: fetch them while the Go builds use the CPUs.
+# DynamoDB Local, cfn-lint, Schemathesis, Prometheus and Node 24 only download: fetch them while the Go builds use the CPUs.
 downloads=()
 if wants dynamodb-local; then install_dynamodb_local & downloads+=($!); fi
 if wants cfn-lint; then install_cfn_lint & downloads+=($!); fi
 if wants schemathesis; then install_schemathesis & downloads+=($!); fi
 if wants prometheus; then install_prometheus & downloads+=($!); fi
+if wants node24; then install_node24 & downloads+=($!); fi
 if wants temporal; then install_temporal; fi
 if wants ferretdb; then install_ferretdb; fi
 if wants minio; then install_minio; fi

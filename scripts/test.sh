@@ -6,13 +6,17 @@
 #   unit     vitest's unit tier (pure code, no servers)
 #   servers  vitest's integration and end-to-end tiers, on real servers started once for both
 # The smoke bench follows the checks, the shortest job, so that no job runs much longer than another.
+# Two Node releases share the work rather than each running all of it: the unit tier, the workflow
+# bundle and the smoke bench (real workers, Temporal and DuckDB) run on Node 24 LTS
+# (.tools/node24, scripts/install-tools.sh), everything else on the machine's Node (all of it where
+# the registry has no Node 24 for the platform).
 # Each job's log is printed whole when it ends, under its name, time and status; the run fails when
 # any job fails.
 # With arguments, only vitest runs, with them: `npm test -- test/unit/slots.test.ts`, `npm test -- --project unit`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-bash scripts/setup.sh # every tool: MinIO, DynamoDB Local, Prometheus and cfn-lint too
+bash scripts/setup.sh # every tool: MinIO, DynamoDB Local, Prometheus, cfn-lint and Node 24 too
 bash scripts/install-browser.sh
 step() { printf '\n== %s\n' "$*" >&2; }
 
@@ -20,6 +24,12 @@ if [ "$#" -gt 0 ]; then
   step "tests: vitest $*"
   exec npx vitest run "$@"
 fi
+
+# on_node24 runs its arguments with Node 24 first on the PATH: npx, tsx, vitest and the processes they
+# start run on it.
+node24_path="$PATH"
+if [ -x "$root/.tools/node24/bin/node" ]; then node24_path="$root/.tools/node24/bin:$PATH"; fi
+on_node24() { PATH="$node24_path" "$@"; }
 
 logs="$(mktemp -d "${TMPDIR:-/tmp}/courant-test-logs.XXXXXX")"
 trap 'rm -rf "$logs"' EXIT
@@ -35,8 +45,8 @@ checks() {
   check "type check" npx tsc --noEmit -p .
   check "lint" npx eslint .
   check "format" npx prettier --check --log-level warn .
-  check "workflow bundle" npx tsx scripts/check-bundle.ts
-  check "smoke bench" node --import tsx bench/run.ts --smoke
+  check "workflow bundle" on_node24 npx tsx scripts/check-bundle.ts
+  check "smoke bench" on_node24 node --import tsx bench/run.ts --smoke
   return "$failed"
 }
 
@@ -44,7 +54,7 @@ checks() {
 # child processes, so more of them run at once than there are cores.
 declare -A jobs=(
   [checks]="checks"
-  [unit]="npx vitest run --project unit --maxWorkers=2"
+  [unit]="on_node24 npx vitest run --project unit --maxWorkers=2"
   [servers]="npx vitest run --project integration --project e2e --maxWorkers=4"
 )
 declare -A started
@@ -58,6 +68,7 @@ for name in checks unit servers; do
   ) &
 done
 step "running side by side: checks then the smoke bench, unit tests, integration and end-to-end tests (each log prints when its job ends)"
+step "on Node $(on_node24 node --version): the unit tests, the workflow bundle and the smoke bench; on Node $(node --version): the rest"
 
 status=0
 pending=(checks unit servers)
