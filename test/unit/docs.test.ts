@@ -1,12 +1,14 @@
 /**
- * The documentation inside the repository holds together: the README stays short and starts with
- * the two commands, every relative link and every `docs/….md#section` named in code lands on a
- * file and a heading that exist, docs/configuration.md names every variable, docs/architecture.md's
- * rooms table lists every folder of src/ in lint's order, and nothing cites a design document the
- * repository does not hold.
+ * The documentation inside the repository holds together: the README stays short, starts with the
+ * two commands and calls `courant` by name from the PATH, every relative link and every
+ * `docs/….md#section` named in code lands on a file and a heading that exist,
+ * docs/configuration.md names every variable, docs/architecture.md's rooms table lists every folder
+ * of src/ in lint's order, and nothing cites a design document the repository does not hold.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fullEnvSchema } from '../../src/config/schema.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
@@ -81,6 +83,17 @@ describe('README.md', () => {
     const block = readme.slice(firstSection, readme.indexOf('```', readme.indexOf('```sh', firstSection) + 1));
     expect(block.some((line) => line.startsWith('npm run demo '))).toBe(true);
     expect(block.some((line) => line.startsWith('npm test '))).toBe(true);
+  });
+
+  it('calls the command by name, with ./bin on the PATH, before `npx courant`, and that name runs it', async () => {
+    const commands = readme.slice(readme.indexOf('## Commands'));
+    const onPath = commands.indexOf('export PATH="$PWD/bin:$PATH"   # in the project\'s folder');
+    expect(onPath).toBeGreaterThan(-1);
+    expect(commands.findIndex((line) => line.includes('npx courant'))).toBeGreaterThan(onPath);
+    const { stdout } = await promisify(execFile)('courant', ['--help'], {
+      env: { PATH: `${path.resolve('bin')}${path.delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '' },
+    });
+    expect(stdout).toMatch(/^Usage: courant /);
   });
 
   it('its command table has a line for every command `courant --help` lists, and its status line every day status', async () => {
