@@ -27,7 +27,7 @@ import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { createStorage } from '../../src/storage/index.js';
 import { inboxKeys, workflowIds } from '../../src/workflow-safe/keys.js';
 import { nextDate, previousDate } from '../../src/workflow-safe/partition.js';
-import { DAYS_PER_RANGE } from '../../src/workflows/backfill.js';
+import { MIN_DAYS_PER_RANGE } from '../../src/workflow-safe/ranges.js';
 import { createLogger } from '../../src/workers/logger.js';
 import { connectClient } from '../../src/workers/temporal-connection.js';
 import { runWorker } from '../../src/workers/worker.js';
@@ -193,7 +193,7 @@ async function runOneDay(
 
 /**
  * The dataset's days before its demo's default day (those the days one at a time leave), up to
- * a default range's worth (`DAYS_PER_RANGE`), run as one range by a backfill with the ledger marked.
+ * the smallest range a backfill sizes by its plan (`MIN_DAYS_PER_RANGE`), run as one range by a backfill with the ledger marked.
  */
 async function runOneRange(
   client: Client,
@@ -309,7 +309,7 @@ try {
             );
         const catalog = createCatalog(DATASET_MODULES, config.datasets);
         for (const module of demoed.filter((m) => catalog.capability('ranged-runs', m.name))) {
-          const range = await runOneRange(client, config, pids, module, quick ? 4 : DAYS_PER_RANGE);
+          const range = await runOneRange(client, config, pids, module, quick ? 4 : MIN_DAYS_PER_RANGE);
           if (range) report.ranges.push(range);
         }
       } finally {

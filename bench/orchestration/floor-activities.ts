@@ -73,7 +73,7 @@ const rangeDays = z.object({ days: z.array(z.object({ date: z.string() })) });
  * answering at once. The day's datasets are eCO2mix alone, which runs in ranges (a backfill with
  * `perDay` runs per day); a backfill's plan is every day of its range. A range's stage answers, for
  * each of its days, what the day's own activity answered (its downloads, transform, metrics,
- * checks); no other run holds any of its days.
+ * checks); no other run holds any of its days, and no range holds a day run on its own.
  */
 export function floorActivities(): Record<string, (input: unknown) => Promise<unknown>> {
   const results = dayResults();
@@ -125,6 +125,10 @@ export function floorActivities(): Record<string, (input: unknown) => Promise<un
         'requestReport',
       ].map((type) => [type, answer(type)]),
     ),
+    async rangeHoldingDay() {
+      await sleep(ANSWER_AFTER_MS);
+      return null;
+    },
     planBackfill(input) {
       const { from, to } = backfillPlan.parse(input);
       return Promise.resolve(datesInRange(from, to));

@@ -44,6 +44,7 @@ try {
       },
       { logger },
     );
+    await inContext(env, activities.rangeHoldingDay, { dataset, date });
     await inContext(env, activities.startDayRun, { dataset, date, runKind: 'manual' });
     const plan = await inContext(env, activities.planDay, { dataset, date });
     const downloaded = await Promise.all(

@@ -25,10 +25,10 @@ export interface DayOfDatasetInput {
 
 export function createAttachActivities(client: Client, records: RecordStore) {
   /**
-   * Waits for the run of `daily/{date}` in flight and returns its result.
-   * A failed day fails this activity non-retryably with the day's own message (type DayFailed).
+   * The result of the run of `daily/{date}`, once it has ended. A failed day fails non-retryably
+   * with the day's own message (type DayFailed).
    */
-  async function waitForDay(input: WaitForDayInput): Promise<DailyPipelineOutput> {
+  async function dayResult(input: WaitForDayInput): Promise<DailyPipelineOutput> {
     try {
       const handle = client.workflow.getHandle<DailyPipelineWorkflow>(workflowIds.daily(input.date));
       return await handle.result();
@@ -47,12 +47,12 @@ export function createAttachActivities(client: Client, records: RecordStore) {
 
   /**
    * The result of the run of `daily/{date}` in flight once it has ended, null while it runs; a
-   * failed day fails as {@link waitForDay} does (DayFailed, non-retryable). Returns at once: the
+   * failed day fails as {@link dayResult} says (DayFailed, non-retryable). Returns at once: the
    * workflow looks again later, so no activity slot waits on the day. A read; safe to repeat.
    */
   async function dayOutcome(input: WaitForDayInput): Promise<DailyPipelineOutput | null> {
     if (await dayRunOpen(input)) return null;
-    return waitForDay(input);
+    return dayResult(input);
   }
 
   /** Whether a run of `daily/{date}` is open now (none ever started: false). A read; safe to repeat. */
@@ -67,10 +67,10 @@ export function createAttachActivities(client: Client, records: RecordStore) {
   }
 
   /**
-   * Waits for the ranged run `workflowId` in flight and returns the outcome it gave each of `dates`;
-   * a range that ended without outcomes (terminated, cancelled) gave none. A read; safe to repeat.
+   * The outcome the ranged run `workflowId` gave each of `dates`, once it has ended; a range that
+   * ended without outcomes (terminated, cancelled) gave none.
    */
-  async function waitForRange(input: WaitForRangeInput): Promise<RangeDayOutcome[]> {
+  async function rangeResult(input: WaitForRangeInput): Promise<RangeDayOutcome[]> {
     try {
       const { days } = await client.workflow.getHandle<RangeRunWorkflow>(input.workflowId).result();
       const wanted = new Set(input.dates);
@@ -94,7 +94,7 @@ export function createAttachActivities(client: Client, records: RecordStore) {
       if (error instanceof WorkflowNotFoundError) return [];
       throw error;
     }
-    return waitForRange(input);
+    return rangeResult(input);
   }
 
   /**
@@ -114,5 +114,5 @@ export function createAttachActivities(client: Client, records: RecordStore) {
     }
   }
 
-  return { waitForDay, dayOutcome, dayRunOpen, waitForRange, rangeOutcome, rangeHoldingDay };
+  return { dayOutcome, dayRunOpen, rangeOutcome, rangeHoldingDay };
 }

@@ -57,7 +57,7 @@ export interface BackfillCarried {
   readonly rows?: RowsTally;
   /** Months of ended days whose reports are still to be asked for (absent: none). */
   readonly months?: readonly string[];
-  /** When the backfill last asked for reports, or started (workflow time, ms); absent before patch `backfill-reports-after-days`. */
+  /** When the backfill last asked for reports, or started (workflow time, ms). */
   readonly reportsAskedAt?: number;
 }
 

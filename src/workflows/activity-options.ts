@@ -30,11 +30,6 @@ const ACTIVITY_POLICIES = {
     options: { startToCloseTimeout: '1 hour', heartbeatTimeout: '1 minute' },
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
   },
-  /** A day's report across datasets: quick, retried while a store does not answer. */
-  dayReport: {
-    options: { startToCloseTimeout: '2 minutes', heartbeatTimeout: '30 seconds' },
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 15 },
-  },
   /** Claiming a dropped file: reads the whole file and copies it into each of its days. */
   dropClaim: {
     options: { startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' },
@@ -119,12 +114,6 @@ const ACTIVITY_POLICIES = {
     options: { startToCloseTimeout: '1 minute' },
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
   },
-  /** Waiting for another run of the day: as long as a day may take, heartbeating; its failure is final. */
-  dayAttach: {
-    options: { startToCloseTimeout: '12 hours', heartbeatTimeout: '1 minute' },
-    retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
-    alsoNonRetryable: [ErrorType.DayFailed],
-  },
 } satisfies Record<string, Policy<ActivityOptions>>;
 
 const LOCAL_ACTIVITY_POLICIES = {
@@ -135,17 +124,12 @@ const LOCAL_ACTIVITY_POLICIES = {
   },
   /**
    * A day's report across datasets in the workflow task that sees the datasets end: it reads
-   * records and writes three small files; retried as the `dayReport` kind, a timer between attempts
-   * after the first minute.
+   * records and writes three small files; retried while a store does not answer, a timer between
+   * attempts after the first minute.
    */
   dayReportInTask: {
     options: { startToCloseTimeout: '2 minutes' },
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 15 },
-  },
-  /** Re-checking a backfill's days just before they start: a read of the day records. */
-  backfillRecheck: {
-    options: { startToCloseTimeout: '1 minute' },
-    retry: { maximumInterval: '10 seconds', maximumAttempts: 10 },
   },
 } satisfies Record<string, Policy<LocalActivityOptions>>;
 

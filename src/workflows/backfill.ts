@@ -5,14 +5,12 @@ import {
   executeChild,
   isCancellation,
   log,
-  patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { activityOptions, localActivityOptions } from './activity-options.js';
+import { activityOptions } from './activity-options.js';
 import type { BackfillCarried, BackfillInput, BackfillSummary, RangeWait } from '../workflow-safe/backfill.js';
 import { FailedDays } from '../workflow-safe/failed-days.js';
 import type { ImportRef } from '../workflow-safe/imports.js';
@@ -25,28 +23,12 @@ import { monthOf } from '../workflow-safe/periods.js';
 import { defaultRangeDays, rangesOf, type RangeDayOutcome, type RangeRunOutput } from '../workflow-safe/ranges.js';
 import { EMPTY_ROWS_TALLY, tallyDay, type RowsTally } from '../workflow-safe/rows-tally.js';
 import { BackfillId, PipelineStageAttribute, RunKindAttribute } from '../workflow-safe/search-attributes.js';
-import { LAST_LOOK_MS, rangeOutcomeWhenEnded } from './range-outcome.js';
+import { rangeOutcomeWhenEnded } from './range-outcome.js';
 import { rangeRun } from './range-run.js';
 import { runDay } from './run-day.js';
 
 /** Planning, re-checking days before they start, looking at a range, asking for reports: quick reads and requests. */
 const quick = proxyActivities<Activities>(activityOptions('backfillControl'));
-
-/** The same in the workflow task, in runs started before patch {@link BACKFILL_WITHOUT_LOCAL_ACTIVITIES}. */
-const local = proxyLocalActivities<Activities>(localActivityOptions('backfillRecheck'));
-
-/**
- * Patch: a backfill runs no local activity — its re-checks, the ranges it waits for, its report
- * requests and the days it finds running elsewhere are activity tasks — and every earlier patch of
- * this file holds without being checked. A backfill awaits many things at once (days, ranges,
- * timers); local activities' results may then come back on replay in another order, or in another
- * workflow task, than they did live, and a history its own code cannot replay hangs the backfill
- * at its next worker. Checked first thing in a run, where nothing else is pending.
- */
-export const BACKFILL_WITHOUT_LOCAL_ACTIVITIES = 'backfill-without-local-activities';
-
-/** Waiting for another run's range to end, for the days it held (runs started before patch `ranges-waited-in-workflow`). */
-const attach = proxyActivities<Activities>(activityOptions('dayAttach'));
 
 /** An import's days transformed in passes over many days: minutes for a thousand days, heartbeating. */
 const passes = proxyActivities<Activities>(activityOptions('importPasses'));
@@ -54,62 +36,21 @@ const passes = proxyActivities<Activities>(activityOptions('importPasses'));
 /**
  * Days started by one run before it continues as new (the server's continue-as-new suggestion
  * still ends a run whose history grows too long): each run ends by waiting for its days in flight,
- * and asks for its months' reports once, so fewer runs keep the days flowing (730 days at parallel
- * 16: 8.47 and 8.99 days/s against 7.13 and 8.48 with 150-day runs, two pairs of runs).
+ * and asks for its months' reports once, so fewer, longer runs keep the days flowing
+ * (bench/RESULTS.md, "Ranged runs").
  */
 export const DAYS_PER_RUN = 1_000;
-
-/** Patch: the days of a dataset that runs in ranges run as `range/{dataset}/{from}..{to}` (runs started before: per day). */
-export const RANGED_RUNS = 'backfill-ranged-runs';
-
-/**
- * Patch: a planned day found running elsewhere goes into its range like the others, and the range
- * leaves it to the run holding it (runs started before: it ran as `daily/{date}`, beside a range
- * holding it).
- */
-export const RANGES_LEAVE_HELD_DAYS = 'ranges-leave-held-days';
-
-/**
- * Patch: the days another range holds are waited for in the workflow, looking at the range between
- * growing pauses (runs started before: an activity waited for the range, holding a slot).
- */
-export const RANGES_WAITED_IN_WORKFLOW = 'ranges-waited-in-workflow';
-
-/**
- * Patch: a backfill's waits stay bounded. The pauses between its looks at a range holding some of
- * its days grow to 5 minutes (before: a minute), and a run whose own days have all ended but which
- * still waits for other runs' ranges continues as new when it must (its days per run started, the
- * server's suggestion, {@link WAIT_HISTORY_EVENTS}), carrying those waits, rather than growing its
- * history until they end. Checked first thing in a run, where nothing else is pending.
- */
-export const BACKFILL_WAITS_BOUNDED = 'backfill-waits-bounded';
 
 /** History events past which a run that only waits for other runs' ranges continues as new. */
 const WAIT_HISTORY_EVENTS = 10_000;
 
 /**
- * Patch: before continuing as new, a backfill asks for its months' reports only if it last asked
- * {@link REPORTS_ASKED_EVERY_MS} ago or more, and otherwise carries the months to its next run; it
- * asks for all of them when it ends (runs started before: it asked at every continue-as-new). Days
- * first: a backfill shorter than that builds each of its months, years and the index once, after
- * its days, instead of rebuilding them beside its days every 1 000 days.
+ * Before continuing as new, a backfill asks for its months' reports only if it last asked this
+ * long ago or more, and otherwise carries the months to its next run; it asks for all of them when
+ * it ends. Days first: a backfill shorter than that builds each of its months, years and the index
+ * once, after its days; a long one's months still show their reports this often while it runs.
  */
-export const REPORTS_AFTER_DAYS = 'backfill-reports-after-days';
-
-/** A long backfill's months show their reports at least this often while it runs. */
 const REPORTS_ASKED_EVERY_MS = 5 * 60_000;
-
-/**
- * Consecutive days in one ranged run by default (`--days-per-run`) in runs started before patch
- * {@link RANGES_SIZED_BY_PLAN}, and the range a day's cost model runs: bench/RESULTS.md, "Ranged runs".
- */
-export const DAYS_PER_RANGE = 16;
-
-/**
- * Patch: without `rangeDays`, a run sizes its ranges by the days it will start and its parallelism
- * (`defaultRangeDays`: 16 to 64 days, in even waves); runs started before: {@link DAYS_PER_RANGE}.
- */
-export const RANGES_SIZED_BY_PLAN = 'ranges-sized-by-plan';
 
 /**
  * Transforms the days of an import this run will start in ranges of many days (`transformImportDays`):
@@ -137,32 +78,28 @@ async function transformImportDays(importRef: ImportRef, dates: string[]): Promi
  * elsewhere is attached to, so overlapping backfills run each day once. The month reports of its days are
  * asked for once, after them, rather than by each day: when it ends or is cancelled, and before
  * continuing as new once five minutes have passed since it last asked. An import first transforms
- * the days of each run in ranges of many days. A backfill of
- * one dataset that runs in ranges (patch `backfill-ranged-runs`, unless `perDay`) runs its consecutive
- * planned days `rangeDays` at a time (by default sized by the plan, `defaultRangeDays`) as `range/{dataset}/{from}..{to}` (`rangeRun`), `parallel` runs in
+ * the days of each run in ranges of many days. A backfill of one dataset that runs in ranges
+ * (unless `perDay`) runs its consecutive planned days `rangeDays` at a time (by default sized by
+ * the plan, `defaultRangeDays`) as `range/{dataset}/{from}..{to}` (`rangeRun`), `parallel` runs in
  * flight, and each day a range failed through `daily/{date}`; a day a range left to another range
  * holding it takes that range's outcome (a day it did not run to success runs per day), a day left
- * to a per-day run is attached to. Continues
- * as new every 1 000 days, or sooner when the server suggests it; a run whose own days have ended and
- * which only waits for other runs' ranges continues as new then (or past 10 000 history events)
- * carrying those waits (patch `backfill-waits-bounded`). Completes with a summary, failed days
+ * to a per-day run is attached to. Continues as new every 1 000 days, or sooner when the server
+ * suggests it; a run whose own days have ended and which only waits for other runs' ranges
+ * continues as new then (or past 10 000 history events) carrying those waits. It runs no local
+ * activity: it awaits many things at once (days, ranges, timers), and local activities' results may
+ * come back on replay in another order, or another workflow task, than they did live. Completes with a summary, failed days
  * included — the first 100 with their message, the others counted — (each failed day is also a
  * Failed `daily/{date}` for operators), and the rows of the dataset-days that succeeded as their
  * runs counted them.
  */
 export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary> {
   const input = checkedInput(checkBackfillInput, rawInput);
-  const current = patched(BACKFILL_WITHOUT_LOCAL_ACTIVITIES);
-  const boundedWaits = patched(BACKFILL_WAITS_BOUNDED);
-  /** An earlier patch: holds in a current run, checked where it always was in a run started before. */
-  const since = (patch: string) => current || patched(patch);
-  const control = current ? quick : local;
   const backfillId = workflowInfo().workflowId.replace(/^backfill\//, '');
   /** Days in flight: this run's own, and (carried from the run before) those it waits for in other runs' ranges. */
   const running = new Set<string>((input.carried?.waiting ?? []).flatMap((wait) => wait.dates));
   const pending: string[] = [...(input.carried?.pending ?? [])];
   const failed = new FailedDays(input.carried?.failed, input.carried?.failedDaysOmitted);
-  /** Days of this backfill waited for in other runs' ranges (patch `backfill-waits-bounded`): carried on continuing as new. */
+  /** Days of this backfill waited for in other runs' ranges: carried on continuing as new. */
   const waits = new Set<RangeWait>();
   let planned = input.carried?.planned ?? 0;
   let succeeded = input.carried?.succeeded ?? 0;
@@ -219,10 +156,10 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     if (months.size === 0) return;
     const periods = [...months].sort();
     months.clear();
-    await control.requestReports({ periods });
+    await quick.requestReports({ periods });
   };
-  /** Before continuing as new: ask now, or leave the months to a later run (patch `backfill-reports-after-days`). */
-  const reportsDue = () => !since(REPORTS_AFTER_DAYS) || Date.now() - reportsAskedAt >= REPORTS_ASKED_EVERY_MS;
+  /** Before continuing as new: ask now, or leave the months to a later run. */
+  const reportsDue = () => Date.now() - reportsAskedAt >= REPORTS_ASKED_EVERY_MS;
   const launch = (date: string) => {
     running.add(date);
     startedThisRun += 1;
@@ -235,7 +172,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       ...(input.datasets ? { datasets: input.datasets } : {}),
       ...(input.importRef ? { importRef: input.importRef } : {}),
       deferMonthReport: true,
-      outcomeByActivity: current,
+      outcomeByActivity: true,
     })
       .then((output) => {
         succeeded += 1;
@@ -254,8 +191,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
   // Ranged runs: the backfill's one dataset runs in ranges, so each range's days are whole days (a
   // day's report spans the day's datasets); the failed days of a range then run per day.
   const rangeDataset =
-    !input.perDay && !input.importRef && since(RANGED_RUNS)
-      ? await control.rangeDataset({ date: input.from, ...(input.datasets ? { datasets: input.datasets } : {}) })
+    !input.perDay && !input.importRef
+      ? await quick.rangeDataset({ date: input.from, ...(input.datasets ? { datasets: input.datasets } : {}) })
       : null;
   /** Ranges and days in flight, in ranged runs: `parallel` bounds them. */
   let runsInFlight = 0;
@@ -325,12 +262,8 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
    */
   const attachRange = (dataset: string, workflowId: string, dates: readonly string[]) => {
     const wait: RangeWait = { workflowId, dates };
-    if (boundedWaits) waits.add(wait);
-    const lastLook = boundedWaits ? LAST_LOOK_MS.bounded : current ? LAST_LOOK_MS.byActivity : LAST_LOOK_MS.local;
-    const ended = since(RANGES_WAITED_IN_WORKFLOW)
-      ? rangeOutcomeWhenEnded(current ? quick : local, lastLook, workflowId, dates)
-      : attach.waitForRange({ workflowId, dates });
-    void ended.then(
+    waits.add(wait);
+    void rangeOutcomeWhenEnded(quick, workflowId, dates).then(
       (days) => {
         waits.delete(wait);
         const ok = new Map(days.filter((d) => d.status === 'succeeded').map((d) => [d.date, d]));
@@ -367,7 +300,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
 
   const recheck = input.mode !== 'all' && !input.importRef;
   const stillPlanned = async (dates: string[]) => {
-    const checked = await control.recheckBackfillDays({
+    const checked = await quick.recheckBackfillDays({
       dates,
       mode: input.mode,
       ...(input.datasets ? { datasets: input.datasets } : {}),
@@ -387,27 +320,15 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
     await transformImportDays(input.importRef, dates);
     preparing = undefined;
   }
-  const leaveHeldDays = rangeDataset !== null && since(RANGES_LEAVE_HELD_DAYS);
-  const rangeDays =
-    input.rangeDays ??
-    (rangeDataset !== null && since(RANGES_SIZED_BY_PLAN)
-      ? defaultRangeDays(Math.min(pending.length, daysPerRun), input.parallel)
-      : DAYS_PER_RANGE);
+  const rangeDays = input.rangeDays ?? defaultRangeDays(Math.min(pending.length, daysPerRun), input.parallel);
   try {
     while (rangeDataset !== null && pending.length > 0 && !timeToContinue()) {
       const size = Math.min(rangeDays, daysPerRun - startedThisRun);
       await condition(() => !paused && runsInFlight < input.parallel);
       const next = pending.splice(0, rangesOf(pending.slice(0, size), size)[0]?.length ?? 1);
-      const checked = recheck ? await stillPlanned(next) : { run: next, running: [] };
-      // A day running elsewhere goes into its range, which leaves it to the run holding it (patch
-      // `ranges-leave-held-days`); before, it was attached to as in a per-day backfill.
-      const elsewhere = new Set(leaveHeldDays ? [] : (checked.running ?? []));
-      for (const date of checked.run.filter((d) => elsewhere.has(d))) launch(date);
-      for (const dates of rangesOf(
-        checked.run.filter((d) => !elsewhere.has(d)),
-        size,
-      ))
-        launchRange(rangeDataset, dates);
+      // A day running elsewhere goes into its range, which leaves it to the run holding it.
+      const checked = recheck ? await stillPlanned(next) : { run: next };
+      for (const dates of rangesOf(checked.run, size)) launchRange(rangeDataset, dates);
     }
     while (pending.length > 0 && !timeToContinue()) {
       await condition(() => !paused && running.size < input.parallel);
@@ -415,7 +336,7 @@ export async function backfill(rawInput: BackfillInput): Promise<BackfillSummary
       const next = pending.splice(0, free);
       for (const date of recheck ? (await stillPlanned(next)).run : next) launch(date);
     }
-    await condition(() => running.size === 0 || (boundedWaits && onlyWaits() && mustContinue()));
+    await condition(() => running.size === 0 || (onlyWaits() && mustContinue()));
     // Waits carried to the next run: their months' reports are asked once those days end.
     if (running.size === 0 && (pending.length === 0 || reportsDue())) await requestMonthReports();
   } catch (error) {

@@ -2,15 +2,13 @@ import {
   ApplicationFailure,
   executeChild,
   log,
-  patched,
-  proxyActivities,
   proxyLocalActivities,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import { activityOptions, localActivityOptions } from './activity-options.js';
+import { localActivityOptions } from './activity-options.js';
 import type { DatasetOutcome } from '../activities/report.js';
 import { BILLING_DATASET } from '../workflow-safe/billing.js';
 import { ErrorType } from '../workflow-safe/errors.js';
@@ -32,24 +30,12 @@ import { datasetDay } from './dataset-day.js';
 import { describeFailure } from './failure-messages.js';
 import { localRecordKeeping } from './local-activities.js';
 
-/** The report as an activity task of its own: the path of runs started before REPORT_IN_TASK. */
-const quick = proxyActivities<Activities>(activityOptions('dayReport'));
-
 /**
  * The report in the workflow task that sees the datasets end (a local activity): it reads records
  * and writes a few small objects, so it needs no task of its own — one workflow task and one
- * activity task less per day. Retried as before, with a timer between attempts after the first minute.
+ * activity task less per day. Retried with a timer between attempts after the first minute.
  */
 const reportInTask = proxyLocalActivities<Activities>(localActivityOptions('dayReportInTask'));
-
-/** Patch: the daily report runs as a local activity (runs started before take an activity task). */
-const REPORT_IN_TASK = 'daily-report-in-task';
-
-/**
- * Patch: once the billing dataset's day succeeded, the months already billed that read the day are
- * asked to bill again (`requestLateBilling`); runs started before ask nothing.
- */
-const LATE_DAYS_REBILL = 'late-days-rebill';
 
 /** Listing the day's datasets and asking for the month's report: in the workflow task, no round trip. */
 const local = localRecordKeeping;
@@ -120,12 +106,11 @@ export async function dailyPipeline(rawInput: Partial<DailyPipelineInput>): Prom
   );
 
   upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
-  const reportKeys = patched(REPORT_IN_TASK)
-    ? await reportInTask.buildDailyReport({ date, outcomes })
-    : await quick.buildDailyReport({ date, outcomes });
+  const reportKeys = await reportInTask.buildDailyReport({ date, outcomes });
   if (!input.deferMonthReport) await local.requestReport({ period: monthOf(date) });
   const billingDay = outcomes.some((o) => o.dataset === BILLING_DATASET && o.status === 'succeeded');
-  if (billingDay && patched(LATE_DAYS_REBILL)) await local.requestLateBilling({ date });
+  // The months already billed that read the day bill again (a late flow, a correction).
+  if (billingDay) await local.requestLateBilling({ date });
 
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0) {

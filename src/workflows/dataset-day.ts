@@ -3,7 +3,6 @@ import {
   CancellationScope,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   sleep,
   upsertSearchAttributes,
@@ -27,17 +26,14 @@ const io = proxyActivities<Activities>(activityOptions('datasetStep'));
 /** Record keeping and planning: in the workflow task, no round trip. */
 const local = localRecordKeeping;
 
-/**
- * Patch: a day a backfill's ranged run holds is not run beside it: the run waits until the range
- * lets the day go (its record closed, or the range ended), looking between growing pauses.
- */
-export const DAY_WAITS_FOR_RANGE = 'day-waits-for-range';
-
 /** The pause between two looks at the range holding the day: doubling from 1 s up to 30 s. */
 const FIRST_LOOK_MS = 1_000;
 const LAST_LOOK_MS = 30_000;
 
-/** Waits until no ranged run holds the dataset's day. */
+/**
+ * Waits until no ranged run holds the dataset's day, so that a day a backfill's range holds is
+ * never run beside it: looked at between growing pauses until the range lets it go.
+ */
 async function untilNoRangeHolds(dataset: DatasetDayInput['dataset'], date: string): Promise<void> {
   let told = false;
   for (let pause = FIRST_LOOK_MS; ; pause = Math.min(pause * 2, LAST_LOOK_MS)) {
@@ -89,7 +85,7 @@ export function dataQualityFailure(
  * metrics (and, for a dataset that detects them, the day's anomalies), run the module's quality
  * checks (a failed `block` check not accepted by the operator fails the day, type DataQuality) —
  * with the `day_runs` record kept up to date. Workflow ID `day/{dataset}/{date}`. A day a backfill's
- * ranged run holds is waited for first (patch {@link DAY_WAITS_FOR_RANGE}): never two runs of it at once.
+ * ranged run holds is waited for first: never two runs of it at once.
  * With an `importRef`, the download step takes the day's rows from the imported file (and any raw
  * file already stored for a source the file lacks) instead of calling the source.
  * Safe to re-run: every step is idempotent. Fails (non-retryably, with what to do) on bad data
@@ -98,7 +94,6 @@ export function dataQualityFailure(
 export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
   const input = checkedInput(checkDatasetDayInput, rawInput);
   const { dataset, date } = input;
-  const waitsForRange = patched(DAY_WAITS_FOR_RANGE);
   let stage: PipelineStage = 'download';
   const enter = (next: PipelineStage) => {
     stage = next;
@@ -107,7 +102,7 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
   let inputs: InputFile[] = [];
   let checks: readonly CheckResult[] | undefined;
 
-  if (waitsForRange) await untilNoRangeHolds(dataset, date);
+  await untilNoRangeHolds(dataset, date);
   await local.startDayRun({ dataset, date, runKind: input.runKind });
   try {
     // A run started by its daily pipeline already carries the stage `download`.

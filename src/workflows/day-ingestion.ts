@@ -52,7 +52,7 @@ export async function dayIngestion(rawInput: DayIngestionInput): Promise<DayInge
     pending.clear();
     let error: string | undefined;
     try {
-      await runDay({ date, runKind: 'ingest', datasets: [dataset], inFlight: 'run-after', waitInWorkflow: true });
+      await runDay({ date, runKind: 'ingest', datasets: [dataset], inFlight: 'run-after' });
     } catch (failure) {
       error = describeFailure(failure).message;
     }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, log, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions } from './activity-options.js';
 import { ErrorType } from '../workflow-safe/errors.js';
@@ -6,29 +6,11 @@ import type { IngestDropInput, IngestDropOutput } from '../workflow-safe/ingest.
 import { checkIngestDropInput } from '../workflow-safe/inputs.js';
 import { checkedInput } from './checked-input.js';
 import { Dataset } from '../workflow-safe/search-attributes.js';
-import { PARALLEL_DAYS, runDaysByRequest, type DayFailure } from './day-requests.js';
+import { runDaysByRequest } from './day-requests.js';
 import { describeFailure } from './failure-messages.js';
-import { runDay } from './run-day.js';
 
 /** Claiming reads the whole file and copies it into each of its days. */
 const io = proxyActivities<Activities>(activityOptions('dropClaim'));
-
-/** Runs each day itself, at most 4 at a time; a run in flight is waited for in an activity (before patch `ingest-by-day`). */
-async function runDaysItself(dataset: IngestDropInput['dataset'], toRun: readonly string[]): Promise<DayFailure[]> {
-  const failed: DayFailure[] = [];
-  const queue = [...toRun];
-  const worker = async () => {
-    for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
-      try {
-        await runDay({ date, runKind: 'ingest', datasets: [dataset], inFlight: 'run-after' });
-      } catch (error) {
-        failed.push({ date, error: describeFailure(error).message });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_DAYS, queue.length) }, worker));
-  return failed;
-}
 
 /**
  * ingestDrop: one file dropped in `inbox/{dataset}/` — claim it into the Paris days it covers, ask
@@ -57,9 +39,7 @@ export async function ingestDrop(rawInput: IngestDropInput): Promise<IngestDropO
       });
     });
 
-  const failed = patched('ingest-by-day')
-    ? await runDaysByRequest(dataset, claim.toRun)
-    : await runDaysItself(dataset, claim.toRun);
+  const failed = await runDaysByRequest(dataset, claim.toRun);
 
   if (failed.length > 0) {
     failed.sort((a, b) => a.date.localeCompare(b.date));

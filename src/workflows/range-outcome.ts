@@ -7,25 +7,21 @@ import type { RangeDayOutcome } from '../workflow-safe/ranges.js';
 const FIRST_LOOK_MS = 5_000;
 
 /**
- * The last pause between two looks: 5 minutes (patch `backfill-waits-bounded`), so that a range
- * held for hours (a stage retrying, a stuck worker) costs its waiter a dozen looks an hour; a
- * minute in runs started before it; 5 s, never doubling, before patch
- * `backfill-without-local-activities`.
+ * The last pause between two looks: a range held for hours (a stage retrying, a stuck worker)
+ * costs its waiter a dozen looks an hour, and the waiter's history stays short.
  */
-export const LAST_LOOK_MS = { bounded: 5 * 60_000, byActivity: 60_000, local: FIRST_LOOK_MS } as const;
+const LAST_LOOK_MS = 5 * 60_000;
 
 /**
  * The outcome `workflowId` gives `dates` once it ends: looked at with `look.rangeOutcome` (an
- * activity, or a local activity in runs started before patch `backfill-without-local-activities`)
- * between pauses doubling from 5 s to `lastLookMs`.
+ * activity) between pauses doubling from FIRST_LOOK_MS to LAST_LOOK_MS.
  */
 export async function rangeOutcomeWhenEnded(
   look: Pick<Activities, 'rangeOutcome'>,
-  lastLookMs: number,
   workflowId: string,
   dates: readonly string[],
 ): Promise<RangeDayOutcome[]> {
-  for (let pause = FIRST_LOOK_MS; ; pause = Math.min(pause * 2, lastLookMs)) {
+  for (let pause = FIRST_LOOK_MS; ; pause = Math.min(pause * 2, LAST_LOOK_MS)) {
     const days = await look.rangeOutcome({ workflowId, dates });
     if (days !== null) return days;
     await sleep(pause);

@@ -2,7 +2,6 @@ import {
   CancellationScope,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   upsertSearchAttributes,
@@ -24,18 +23,9 @@ import { localRecordKeeping } from './local-activities.js';
 
 /** The stages over the whole range: minutes for many days, heartbeating, retried on transient faults. */
 const stages = proxyActivities<Activities>(activityOptions('rangeStage'));
-/** The days' reports: quick, retried while a store does not answer (ranges before patch `range-reports-in-task`). */
-const reports = proxyActivities<Activities>(activityOptions('dayReport'));
 /** The days' reports in the workflow task that finishes the days' records, beside them. */
 const reportsInTask = proxyLocalActivities<Activities>(localActivityOptions('dayReportInTask'));
 const local = localRecordKeeping;
-
-/**
- * Patch: the days' reports are built in the workflow task that finishes their records, beside the
- * records' bulk write (local activities, both at once); before, an activity task of their own
- * followed the records.
- */
-export const RANGE_REPORTS_IN_TASK = 'range-reports-in-task';
 
 type DayState = Omit<FinishDayRunInput, 'dataset' | 'date'>;
 
@@ -43,8 +33,7 @@ type DayState = Omit<FinishDayRunInput, 'dataset' | 'date'>;
  * rangeRun: consecutive days of one dataset in one run (`range/{dataset}/{from}..{to}`), started by
  * a backfill. Each stage is one activity over the days still going: their downloads, one transform
  * pass, one metrics pass, every day's checks; then every day's record in one bulk write and,
- * beside it in the same workflow task, the daily report of each succeeded day (patch
- * `range-reports-in-task`). Each day's outputs and record are those its own
+ * beside it in the same workflow task, the daily report of each succeeded day. Each day's outputs and record are those its own
  * `daily/{date}` gives. A day whose data is at fault (bad data, a blocking check) ends failed on
  * its own and its neighbours go on; a stage failing for good (its retries spent) fails the days it
  * still held. A day another run holds running when the range starts is left to it (`elsewhere`),
@@ -190,21 +179,15 @@ export async function rangeRun(rawInput: unknown): Promise<RangeRunOutput> {
         .map((date) => ({ date, ...(state.get(date) as DayState) })),
     });
   }
-  if (patched(RANGE_REPORTS_IN_TASK)) {
-    // Shown when the task is sent: with `done` for a short range; sooner for a long range's reports,
-    // as local activities past 80 % of the task's timeout complete the task and ask for another.
-    upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
-    // Both at once, then the first failure: neither is left running when the range fails.
-    const ended = await Promise.allSettled([
-      finish(),
-      outputs.length > 0 ? reportsInTask.buildRangeReports({ days: outputs }) : Promise.resolve(),
-    ]);
-    for (const end of ended) if (end.status === 'rejected') throw end.reason;
-  } else {
-    await finish();
-    upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
-    if (outputs.length > 0) await reports.buildRangeReports({ days: outputs });
-  }
+  // Shown when the task is sent: with `done` for a short range; sooner for a long range's reports,
+  // as local activities past 80 % of the task's timeout complete the task and ask for another.
+  upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'report' }]);
+  // Both at once, then the first failure: neither is left running when the range fails.
+  const ended = await Promise.allSettled([
+    finish(),
+    outputs.length > 0 ? reportsInTask.buildRangeReports({ days: outputs }) : Promise.resolve(),
+  ]);
+  for (const end of ended) if (end.status === 'rejected') throw end.reason;
   upsertSearchAttributes([{ key: PipelineStageAttribute, value: 'done' }]);
   const succeeded = new Map(outputs.map((output) => [output.date, output]));
   const days: RangeDayOutcome[] = input.dates.map((date) => {

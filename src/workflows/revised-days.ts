@@ -1,4 +1,4 @@
-import { ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions } from './activity-options.js';
 import type { ProvisionalDay } from '../activities/revised-days.js';
@@ -13,13 +13,6 @@ const quick = proxyActivities<Activities>(activityOptions('revisionListing'));
 
 /** One fetch of a source and a small DuckDB read: retried with backoff on transient faults. */
 const io = proxyActivities<Activities>(activityOptions('revisionCheck'));
-
-/**
- * Patch: the days re-run side by side look at a run of their day in flight with activity tasks,
- * not local activities (docs/architecture.md, "Where a patch check and a local activity may sit");
- * checked first thing in a run.
- */
-export const REVISED_DAYS_WITHOUT_LOCAL_ACTIVITIES = 'revised-days-without-local-activities';
 
 /** Days looked at when the input does not say: a revision (the weather archive) comes within days. */
 const DEFAULT_LOOKBACK_DAYS = 31;
@@ -70,7 +63,6 @@ const byDay = (a: ProvisionalDay, b: ProvisionalDay) =>
  */
 export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedDaysOutput> {
   const lookbackDays = lookbackOf(rawInput);
-  const outcomeByActivity = patched(REVISED_DAYS_WITHOUT_LOCAL_ACTIVITIES);
   const now = Date.now();
   const to = parisDateOf(new Date(now));
   const from = parisDateOf(new Date(now - (lookbackDays - 1) * DAY_MS));
@@ -114,7 +106,9 @@ export async function revisedDays(rawInput?: RevisedDaysInput): Promise<RevisedD
           runKind: 'scheduled',
           datasets: [day.dataset],
           deferMonthReport: true,
-          outcomeByActivity,
+          // Days re-run side by side: a run in flight is looked at by activity tasks, never local
+          // activities (docs/architecture.md, "Where a local activity may sit").
+          outcomeByActivity: true,
         });
         rerunMonths.add(monthOf(day.date));
         const before = previous.get(keyOf(day));

@@ -4,21 +4,17 @@
  * for and the day then runs again.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { executeChild, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import { executeChild, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions } from './activity-options.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
-import { ErrorType } from '../workflow-safe/errors.js';
 import type { ImportRef } from '../workflow-safe/imports.js';
 import { workflowIds } from '../workflow-safe/keys.js';
 import type { DailyPipelineOutput, RunKind } from '../workflow-safe/pipeline.js';
 import { dayAttributes } from '../workflow-safe/search-attributes.js';
 import { dailyPipeline } from './daily-pipeline.js';
-import { describeFailure } from './failure-messages.js';
 import { localRecordKeeping } from './local-activities.js';
 
-/** Waiting for another run of the day: as long as a day may take, heartbeating. */
-const attach = proxyActivities<Activities>(activityOptions('dayAttach'));
 /** Asking whether a run of the day is still open, or how it ended: one quick read of the server. */
 const quick = proxyActivities<Activities>(activityOptions('dayRunState'));
 
@@ -39,15 +35,9 @@ export interface RunDayOptions {
   /**
    * What a run of the day already in flight means: `attach` (default), it stands for this run;
    * `run-after`, it may have gathered its inputs before the caller's (a file just claimed into the
-   * day, or other datasets), so the day runs again once it ends, however it ended.
+   * day, or other datasets), so the day runs again once no run of it is open, however it ended.
    */
   readonly inFlight?: 'attach' | 'run-after';
-  /**
-   * With `run-after`: wait until no run of the day is open, looking at it between timers, rather
-   * than for the run in flight's result (which, before patch `days-waited-in-workflow`, a
-   * `waitForDay` activity awaited, holding a worker's activity slot as long as the run lasted).
-   */
-  readonly waitInWorkflow?: boolean;
   /**
    * The run in flight's outcome is looked at with activity tasks, not local activities: a caller
    * that awaits other work meanwhile (other days, ranges, timers) must, as local activities' results
@@ -55,13 +45,6 @@ export interface RunDayOptions {
    */
   readonly outcomeByActivity?: boolean;
 }
-
-/**
- * Patch: a run of the day in flight is waited for in the workflow, looked at between growing
- * pauses (runs started before: a `waitForDay` activity waited, holding a worker's activity slot
- * for as long as the day ran).
- */
-export const DAYS_WAITED_IN_WORKFLOW = 'days-waited-in-workflow';
 
 /** Waits until no run of `daily/{date}` is open, looking at it between growing pauses. */
 async function untilNoRunOf(date: string): Promise<void> {
@@ -71,11 +54,9 @@ async function untilNoRunOf(date: string): Promise<void> {
 
 /**
  * The result of the run of `daily/{date}` in flight once it ends (a failed day: DayFailed), looked
- * at between growing pauses (patch {@link DAYS_WAITED_IN_WORKFLOW}, which `outcomeByActivity`
- * implies), or before the patch waited for by an activity.
+ * at between growing pauses, by activity tasks when `outcomeByActivity`, else local activities.
  */
 async function resultOfRunInFlight(date: string, outcomeByActivity: boolean): Promise<DailyPipelineOutput> {
-  if (!outcomeByActivity && !patched(DAYS_WAITED_IN_WORKFLOW)) return attach.waitForDay({ date });
   const look = outcomeByActivity ? quick : localRecordKeeping;
   for (let pause = FIRST_LOOK_MS; ; pause = Math.min(pause * 2, LAST_LOOK_MS)) {
     const result = await look.dayOutcome({ date });
@@ -106,16 +87,7 @@ export async function runDay(options: RunDayOptions): Promise<DailyPipelineOutpu
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       if (options.inFlight !== 'run-after') return resultOfRunInFlight(date, options.outcomeByActivity === true);
-      if (options.waitInWorkflow) {
-        await untilNoRunOf(date);
-        continue;
-      }
-      try {
-        await resultOfRunInFlight(date, options.outcomeByActivity === true);
-      } catch (failure) {
-        // The run in flight failing is its own outcome: this run still goes ahead with its inputs.
-        if (describeFailure(failure).type !== ErrorType.DayFailed) throw failure;
-      }
+      await untilNoRunOf(date);
     }
   }
 }

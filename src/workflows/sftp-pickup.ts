@@ -1,10 +1,10 @@
-import { ApplicationFailure, continueAsNew, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { activityOptions } from './activity-options.js';
 import type { SftpPickupOutput } from '../workflow-safe/ingest.js';
 import { describeFailure } from './failure-messages.js';
-import { startBatch, startIngestions } from './start-ingestions.js';
+import { startBatch } from './start-ingestions.js';
 
 const pickup = proxyActivities<Activities>(activityOptions('sftpPickup'));
 const listing = proxyActivities<Activities>(activityOptions('sftpListing'));
@@ -19,8 +19,7 @@ const HISTORY_EVENTS_BEFORE_NEW_RUN = 5_000;
  * fetches the files not fetched before into its inbox (`pickUpSftp`, 200 at a time) and starts one
  * `ingestFiles` per round (`ingest-batch/…`: the round's files claimed together, their days run
  * once for all), round after round until none is left; a long backlog goes on in a new run of the
- * same workflow (continue-as-new), so the schedule still sees one pickup. (Before patch
- * `sftp-pickup-batches`, one `ingestDrop` per file, as the inbox scan starts.) A dataset whose
+ * same workflow (continue-as-new), so the schedule still sees one pickup. A dataset whose
  * pickup fails does not stop the others; the run then fails naming each (a changed host key:
  * HostKeyRefused, never retried).
  */
@@ -33,7 +32,7 @@ export async function sftpPickup(): Promise<SftpPickupOutput> {
       if (workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_NEW_RUN) await continueAsNew<typeof sftpPickup>();
       try {
         const files = await pickup.pickUpSftp({ dataset, limit: FILES_PER_ROUND });
-        const ingestions = patched('sftp-pickup-batches') ? await startBatch(files) : await startIngestions(files);
+        const ingestions = await startBatch(files);
         started.push(...ingestions.started);
         skipped += ingestions.skipped;
         full = files.length >= FILES_PER_ROUND;

@@ -1,6 +1,6 @@
 /** Starting ingestions of inbox files: an `ingestDrop` per file (the inbox scan), an `ingestFiles` per round (the SFTP pickup). */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, patched, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { InboxFile } from '../activities/drops.js';
 import type { InboxScanOutput } from '../workflow-safe/ingest.js';
 import { workflowIds } from '../workflow-safe/keys.js';
@@ -64,15 +64,11 @@ export async function startBatch(files: readonly InboxFile[]): Promise<InboxScan
 /**
  * Starts one `ingestDrop` per file (`ingest/{key}#{content hash}`), which outlives the caller, all
  * in one workflow task. A file whose ingestion runs, or ran with the same content, is skipped: the
- * same bytes under the same key are ingested once. (A file listed without its hash, by a release
- * before hashes named ingestions, is named by its size; before patch `ingestions-started-together`
- * the files were started one task after another.)
+ * same bytes under the same key are ingested once.
  */
 export async function startIngestions(files: readonly InboxFile[]): Promise<InboxScanOutput> {
   if (files.length === 0) return { started: [], skipped: 0 };
-  const ids: Array<string | null> = [];
-  if (patched('ingestions-started-together')) ids.push(...(await Promise.all(files.map(startIngestion))));
-  else for (const file of files) ids.push(await startIngestion(file));
+  const ids = await Promise.all(files.map(startIngestion));
   const started = ids.filter((id): id is string => id !== null);
   return { started, skipped: files.length - started.length };
 }

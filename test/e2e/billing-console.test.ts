@@ -6,6 +6,7 @@
  * opens its history, its C15 events and its row of the month. No Content-Security-Policy
  * violation, no request leaves the console. Screenshots are kept in test-artifacts/.
  */
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -48,21 +49,24 @@ beforeAll(async () => {
     { prm: READ, at: '2024-03-20T00:00:00+01:00', nature: 'MCT', contract: 'C-READ', kva: 9 },
     { prm: NO_RATE, at: '2024-03-05T00:00:00+01:00', nature: 'MES', contract: 'C-XX', fta: 'BTINFXX', kva: 6 },
   ]);
-  // Billing reads the store: the activity as the workflow runs it, on its own deps (no Temporal call).
+  // Billing reads the store: the activity as the workflow runs it (in an activity's context), on its own deps (no Temporal call).
   const billing = createBillingActivities(
     { objects: storage.objects, records: storage.records, scratchDir: scratch.dir } as ActivityDeps,
     {} as Client,
   );
   await putStoredDays(storage, await storeFlows(scratch, [c15]));
-  await billing.billStoredMonth({ month: MONTH, triggers: [{ kind: 'schedule' }] });
+  await new MockActivityEnvironment().run(billing.billStoredMonth, {
+    month: MONTH,
+    triggers: [{ kind: 'schedule' as const }],
+  });
   const late = await storeFlows(scratch, [
     c15,
     r151Flow([{ prm: READ, date: '2024-03-31', wh: { HPH: 1_100_000, HCH: 550_000, HPB: 0, HCB: 0 } }]),
   ]);
   await putStoredDays(storage, late);
-  await billing.billStoredMonth({
+  await new MockActivityEnvironment().run(billing.billStoredMonth, {
     month: MONTH,
-    triggers: [{ kind: 'late-day', date: '2024-03-31', flows: ['raw/enedis/dt=2024-03-31/drop-0123.xml'] }],
+    triggers: [{ kind: 'late-day' as const, date: '2024-03-31', flows: ['raw/enedis/dt=2024-03-31/drop-0123.xml'] }],
   });
   server = await startConsole({ config, records: storage.records, objects: storage.objects, tokens: null });
   browser = await chromium.launch({

@@ -150,6 +150,7 @@ describe('a day started like `courant run`', () => {
       'downloadSources',
       'finishDayRun',
       'planDay',
+      'rangeHoldingDay',
       'startDayRun',
       'transformDay',
     ]);
