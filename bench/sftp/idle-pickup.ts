@@ -13,6 +13,7 @@
 import { utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import pLimit from 'p-limit';
@@ -83,7 +84,8 @@ await withDocumentStore('courant-bench-idle-pickup-', async ({ mongoBase, dir })
           ),
         ),
       );
-      const { pickUpSftp } = createSftpActivities(resources.deps);
+      // Nothing waits in the inbox: the pickup has no batch to ask the Temporal server about (its connection is lazy).
+      const { pickUpSftp } = createSftpActivities(resources.deps, new Client().workflow);
       const logger = new DefaultLogger('WARN');
       const pickUp = async () => {
         const fetched = await new MockActivityEnvironment(undefined, { logger }).run<

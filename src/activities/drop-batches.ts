@@ -7,6 +7,7 @@
  * (the heartbeat's details).
  */
 import { Context } from '@temporalio/activity';
+import type { WorkflowClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import pLimit from 'p-limit';
 import { z } from 'zod';
@@ -38,8 +39,8 @@ function doneBefore(): ClaimDropsOutput {
   return parsed.success ? parsed.data : { claimed: [], refused: [] };
 }
 
-export function createDropBatchActivities(deps: ActivityDeps) {
-  const { claimDrop } = createDropActivities(deps);
+export function createDropBatchActivities(deps: ActivityDeps, workflows: WorkflowClient) {
+  const { claimDrop } = createDropActivities(deps, workflows);
 
   /**
    * Claims each file of the batch as `claimDrop` does (idempotent: the same bytes claimed again

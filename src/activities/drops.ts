@@ -5,6 +5,7 @@
  * succeeded. A file no day can take is moved to quarantine with its reason.
  */
 import { Context } from '@temporalio/activity';
+import type { WorkflowClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,8 +13,10 @@ import type { DatasetName } from '../workflow-safe/datasets.js';
 import type { ClaimDropOutput } from '../workflow-safe/ingest.js';
 import { BadDataError, ErrorType } from '../workflow-safe/errors.js';
 import { safeFileName } from '../workflow-safe/imports.js';
-import { inboxContentOf, inboxKeys, storageKeys } from '../workflow-safe/keys.js';
+import { inboxContentOf, inboxKeys, inboxNameOf, storageKeys } from '../workflow-safe/keys.js';
+import { ingestionStates, type IngestionState } from '../client/ingestion-state.js';
 import { sha256OfFile } from '../storage/file-hash.js';
+import type { SftpFileRecord } from '../storage/records.js';
 import { readableFile } from '../storage/readable-file.js';
 import { datasetOf } from './dataset-of.js';
 import { claimLimitError } from './claim-limits.js';
@@ -23,7 +26,7 @@ import { isStorageKey, quarantineOddEntries, renameUnsafeEntries } from './inbox
 import { badDataFailure } from './failures.js';
 import { readRawMeta, writeRawMeta } from './raw-meta.js';
 import { retireRefusals, type ReadWhole } from './refusals.js';
-import { observeSftpDelivery } from './sftp-pickup.js';
+import { observeSftpDelivery, SFTP_BATCH_GRACE_MS } from './sftp-pickup.js';
 
 export interface ClaimDropInput {
   readonly dataset: DatasetName;
@@ -47,9 +50,6 @@ export interface InboxFile {
 
 const EXTENSION = /^[a-z0-9]{1,8}$/;
 
-/** How long the inbox scan leaves a file fetched by SFTP to the batch its pickup started. */
-export const SFTP_BATCH_GRACE_MS = 60 * 60 * 1000;
-
 function extensionOf(fileName: string): string {
   const ext = path.extname(fileName).slice(1).toLowerCase();
   return EXTENSION.test(ext) ? ext : 'dat';
@@ -60,7 +60,20 @@ function fileNameOf(inboxKey: string): string {
   return path.posix.basename(inboxKey);
 }
 
-export function createDropActivities(deps: ActivityDeps) {
+/**
+ * The last sign of life of the batch a file fetched by SFTP waits for (epoch ms): none to come
+ * while its `ingest-batch/…` workflow runs (Infinity), else when it closed; when the pickup handed
+ * it to a batch the server does not know, when it handed it; not handed over yet, when it was
+ * fetched (its pickup hands it over at its next round).
+ */
+function lastSignOfLife(record: SftpFileRecord, states: ReadonlyMap<string, IngestionState>): number {
+  if (record.batch === undefined) return Date.parse(record.fetchedAt);
+  const state = states.get(record.batch);
+  if (!state) return Date.parse(record.handedAt ?? record.fetchedAt);
+  return state.running ? Number.POSITIVE_INFINITY : state.closedAt.getTime();
+}
+
+export function createDropActivities(deps: ActivityDeps, workflows: WorkflowClient) {
   /** Moves a refused file out of the inbox, with its reason beside it, and fails non-retryably. */
   async function quarantine(input: ClaimDropInput, local: string, error: BadDataError): Promise<never> {
     const key = inboxKeys.quarantined(input.dataset, fileNameOf(input.inboxKey));
@@ -186,7 +199,7 @@ export function createDropActivities(deps: ActivityDeps) {
 
   /**
    * The files waiting in the inbox of every dataset that takes drops (at most `limit`, oldest keys
-   * first), but those an SFTP pickup fetched (`fetchedBySftp`). An entry that is not a regular file or a folder (a symbolic link, a socket…) is moved
+   * first), but those an SFTP pickup fetched whose batch still shows life (`leftToTheirBatch`). An entry that is not a regular file or a folder (a symbolic link, a socket…) is moved
    * to quarantine with its reason and logged, once; a file whose name no storage key can hold (a
    * space, an accent, a control character) is renamed to one that can, its original name listed
    * with it (`inbox-entries.ts`). On an object store, where nothing can be renamed, such a key is
@@ -217,31 +230,43 @@ export function createDropActivities(deps: ActivityDeps) {
         found.push({ dataset: module.name, key: object.key, bytes: object.bytes, ...(name ? { name } : {}) });
       }
     }
-    const fetched = await fetchedBySftp(found);
-    const taken = found.filter((file) => !fetched.has(file.key)).slice(0, input.limit);
+    const left = await leftToTheirBatch(found);
+    const taken = found.filter((file) => !left.has(file.key)).slice(0, input.limit);
     return Promise.all(taken.map(async (file) => ({ ...file, content: await contentTag(file.key) })));
   }
 
   /**
-   * The inbox keys among `found` that an SFTP pickup fetched less than `SFTP_BATCH_GRACE_MS` ago:
-   * their pickup started their ingestion (one batch a round), so the scan leaves them to it. One
-   * still waiting after that — its batch failed, or the pickup stopped between fetching it and
-   * starting its batch — is taken by the scan as any other file (once: its ingestion's ID is then
-   * taken). The records are looked up by key, by the name each inbox key ends with (the name on
-   * the server when it is a storage key as it is), never the dataset's whole history.
+   * The inbox keys among `found` that an SFTP pickup fetched and whose batch showed life less than
+   * `SFTP_BATCH_GRACE_MS` ago (`lastSignOfLife`): the scan leaves them to it. A file whose batch
+   * runs is left to it however long it takes: the scan never starts a second ingestion of a file
+   * whose batch is merely slow. One whose batch closed with the file still waiting (it failed), or
+   * that no pickup handed over (its server unreachable since), is taken by the scan once the grace
+   * is over, as any other file (once: its ingestion's ID is then taken). The records are looked
+   * up by key, by the name each inbox key ends with (the name on the server when it is a storage
+   * key as it is), never the dataset's whole history; the server is asked once about each batch.
    */
-  async function fetchedBySftp(found: readonly InboxFile[]): Promise<Set<string>> {
-    const fetched = new Set<string>();
+  async function leftToTheirBatch(found: readonly InboxFile[]): Promise<Set<string>> {
+    const left = new Set<string>();
     const since = Date.now() - SFTP_BATCH_GRACE_MS;
     for (const dataset of new Set(found.map((f) => f.dataset))) {
       if (!deps.sftp?.[dataset]) continue;
-      const names = found
-        .filter((f) => f.dataset === dataset && inboxContentOf(f.key) !== null)
-        .map((f) => path.posix.basename(f.key).replace(/^[0-9a-f]{16}-/, ''));
-      for (const record of await deps.records.getSftpFiles(dataset, names))
-        if (Date.parse(record.fetchedAt) > since) fetched.add(record.inboxKey);
+      const keys = new Set(
+        found.filter((f) => f.dataset === dataset && inboxContentOf(f.key) !== null).map((f) => f.key),
+      );
+      if (keys.size === 0) continue;
+      const records = (
+        await deps.records.getSftpFiles(
+          dataset,
+          [...keys].map((key) => inboxNameOf(key)),
+        )
+      ).filter((r) => keys.has(r.inboxKey));
+      const states = await ingestionStates(
+        workflows,
+        records.flatMap((r) => (r.batch === undefined ? [] : [r.batch])),
+      );
+      for (const record of records) if (lastSignOfLife(record, states) > since) left.add(record.inboxKey);
     }
-    return fetched;
+    return left;
   }
 
   /**

@@ -2,12 +2,15 @@
  * SFTP pickup activities: each dataset's server (`{NAME}_SFTP_*`) listed, every file not fetched
  * before (by name, size and time on the server, recorded in `sftp_files`) fetched to a scratch
  * file, then put into `inbox/{dataset}/` in one atomic write (a partial download never reaches the
- * inbox), then recorded. The drop path takes it from there (`ingestDrop`).
+ * inbox), then recorded; the files a pickup returns are recorded as handed to the batch its
+ * workflow starts for them (`ingestFiles`).
  */
 import { Context } from '@temporalio/activity';
+import type { WorkflowClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ingestionStates } from '../client/ingestion-state.js';
 import type { SftpSourceConfig } from '../config/index.js';
 import { DEFAULT_SETTLE_SECONDS } from '../config/sftp.js';
 import { byName, openSftp, SftpError, type RemoteFile, type SftpSession } from '../sftp/session.js';
@@ -15,10 +18,19 @@ import { sha256OfFile } from '../storage/file-hash.js';
 import type { SftpFaultRecord, SftpFileRecord } from '../storage/records.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import { ErrorType } from '../workflow-safe/errors.js';
-import { inboxKeys } from '../workflow-safe/keys.js';
+import type { StoredObjectInfo } from '../storage/object-store.js';
+import { inboxContentOf, inboxKeys, inboxNameOf, workflowIds } from '../workflow-safe/keys.js';
 import type { ActivityDeps } from './deps.js';
 import type { InboxFile } from './drops.js';
 import { entriesToTry, faultAfter } from './sftp-faults.js';
+
+/**
+ * How long a file fetched by SFTP is left to its batch once that batch shows no more life (closed,
+ * or never started after the pickup handed it over), or to the pickup that fetched it while it is
+ * not handed over yet: the inbox scan takes it after that, and the pickup no longer hands a file
+ * to a new batch in place of one the server does not know.
+ */
+export const SFTP_BATCH_GRACE_MS = 60 * 60 * 1000;
 
 /** The type each kind of SFTP failure is failed with: only a transient one is retried. */
 const FAILURE_TYPES = {
@@ -42,7 +54,16 @@ const settled = (file: RemoteFile, source: SftpSourceConfig, now: number) =>
 
 const sameOnServer = (a: RemoteFile, b: RemoteFile) => a.size === b.size && a.mtime.getTime() === b.mtime.getTime();
 
-export function createSftpActivities(deps: ActivityDeps) {
+/** A file the pickup put into the inbox, with its record. */
+interface Fetched {
+  readonly file: InboxFile;
+  readonly record: SftpFileRecord;
+}
+
+/** What one try of an entry came to: put into the inbox, known by its bytes (its record now), or left. */
+type Tried = Fetched | { readonly known: SftpFileRecord } | null;
+
+export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClient) {
   const sources = deps.sftp ?? {};
 
   function sourceOf(dataset: string): SftpSourceConfig {
@@ -67,14 +88,17 @@ export function createSftpActivities(deps: ActivityDeps) {
 
   /**
    * Fetches `file` into the inbox, through a scratch file; records it. Returns null when the file
-   * changed on the server while it was fetched (still being written): the next pickup takes it.
+   * changed on the server while it was fetched (still being written): the next pickup takes it;
+   * `known` when it holds the bytes its record names (put back on the server with a newer time):
+   * its record takes the new size and time, and nothing is put into the inbox.
    */
   async function fetch(
     session: SftpSession,
     source: SftpSourceConfig,
     file: RemoteFile,
     scratch: string,
-  ): Promise<InboxFile | null> {
+    before: SftpFileRecord | undefined,
+  ): Promise<Tried> {
     const local = path.join(scratch, 'download.part');
     const after = await session.download(file, local);
     const { size } = await stat(local);
@@ -86,9 +110,20 @@ export function createSftpActivities(deps: ActivityDeps) {
       return null;
     }
     const sha256 = await sha256OfFile(local);
+    if (before?.sha256 === sha256) {
+      const known = { ...before, size: file.size, mtime: file.mtime.toISOString() };
+      await deps.records.putSftpFile(known);
+      if (source.deleteAfterPickup) await session.remove(file.name);
+      Context.current().log.info('remote file fetched again with the bytes fetched before: known, not ingested again', {
+        dataset: source.dataset,
+        file: file.name,
+        key: before.inboxKey,
+      });
+      return { known };
+    }
     const key = inboxKeys.file(source.dataset, sha256, file.name);
     await deps.objects.putFile(key, local);
-    await deps.records.putSftpFile({
+    const record: SftpFileRecord = {
       dataset: source.dataset,
       name: file.name,
       size: file.size,
@@ -96,23 +131,81 @@ export function createSftpActivities(deps: ActivityDeps) {
       fetchedAt: new Date().toISOString(),
       inboxKey: key,
       sha256,
-    });
+    };
+    await deps.records.putSftpFile(record);
     deps.metrics?.sftp.fetched(source.dataset, size);
     if (source.deleteAfterPickup) await session.remove(file.name);
     Context.current().log.info('fetched from SFTP', { dataset: source.dataset, file: file.name, key, bytes: size });
-    return { dataset: source.dataset, key, bytes: size, name: file.name, content: sha256 };
+    return { file: { dataset: source.dataset, key, bytes: size, name: file.name, content: sha256 }, record };
+  }
+
+  /**
+   * The deliveries recorded and waiting in the inbox (`inbox`: its listing) that no batch has: put
+   * there by an earlier attempt or pickup that stopped before returning them (a cut, a worker
+   * lost), or handed within the grace to a batch the server does not know (the attempt that
+   * handed them failed after recording it). A file handed to a batch the server knows (running,
+   * or closed and waiting for an operator) is that batch's. The records are read by key: those of
+   * the names listed on the server (`known`) and of the names the inbox keys end with.
+   */
+  async function notHandedOver(
+    dataset: string,
+    inbox: readonly StoredObjectInfo[],
+    known: ReadonlyMap<string, SftpFileRecord>,
+    now: number,
+  ): Promise<Fetched[]> {
+    const bytes = new Map(inbox.map((o) => [o.key, o.bytes]));
+    const unlisted = inbox
+      .filter((o) => inboxContentOf(o.key) !== null)
+      .map((o) => inboxNameOf(o.key))
+      .filter((name) => !known.has(name));
+    const found = unlisted.length > 0 ? await deps.records.getSftpFiles(dataset, unlisted) : [];
+    const records = [...known.values(), ...found].filter((r) => bytes.has(r.inboxKey));
+    const lately = (r: SftpFileRecord) => now - Date.parse(r.handedAt ?? '') < SFTP_BATCH_GRACE_MS;
+    const states = await ingestionStates(
+      workflows,
+      records.flatMap((r) => (r.batch !== undefined && lately(r) ? [r.batch] : [])),
+    );
+    return records
+      .filter((r) => r.batch === undefined || (lately(r) && !states.has(r.batch)))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((record) => ({
+        file: {
+          dataset: record.dataset,
+          key: record.inboxKey,
+          bytes: bytes.get(record.inboxKey) ?? record.size,
+          name: record.name,
+          content: record.sha256,
+        },
+        record,
+      }));
+  }
+
+  /**
+   * Records `handed` as handed to the batch the pickup's workflow starts for them, named as it
+   * names it (`ingest-batch/{dataset}/{hash of their keys}`): from now on that batch's, unless the
+   * server never comes to know it (`notHandedOver`).
+   */
+  async function handOver(dataset: string, handed: readonly Fetched[]): Promise<void> {
+    if (handed.length === 0) return;
+    const batch = workflowIds.ingestBatch(
+      dataset,
+      handed.map((h) => h.file.key),
+    );
+    const handedAt = new Date().toISOString();
+    for (const { record } of handed) await deps.records.putSftpFile({ ...record, batch, handedAt });
   }
 
   /**
    * The newest remote file not yet ingested: not fetched before this pickup (`known`: the records
-   * it started from; those it fetched now wait in the inbox), or fetched and still in the inbox.
+   * it started from; those it fetched now wait in the inbox), or fetched and still in the inbox
+   * (`inbox`: its listing at the pickup's start).
    */
-  async function newestPending(
-    dataset: string,
+  function newestPending(
+    inbox: readonly StoredObjectInfo[],
     remote: readonly RemoteFile[],
     known: ReadonlyMap<string, SftpFileRecord>,
-  ): Promise<Date | null> {
-    const waiting = new Set((await deps.objects.list(inboxKeys.folder(dataset))).map((o) => o.key));
+  ): Date | null {
+    const waiting = new Set(inbox.map((o) => o.key));
     const pending = remote.filter((f) => {
       const record = known.get(f.name);
       return isNew(f, record) || (record !== undefined && waiting.has(record.inboxKey));
@@ -126,19 +219,20 @@ export function createSftpActivities(deps: ActivityDeps) {
   }
 
   /**
-   * Tries `file`: fetched into the inbox (its fault, if it had one, to be cleared), or, when the
-   * server answers a status on it, its fault recorded with the reason and its next try; returns
-   * what was put in the inbox, or null. Any other failure is the connection's, thrown.
+   * Tries `file`: fetched into the inbox or known by its bytes (its fault, if it had one, to be
+   * cleared), or, when the server answers a status on it, its fault recorded with the reason and
+   * its next try (null). Any other failure is the connection's, thrown.
    */
   async function tryEntry(
     session: SftpSession,
     source: SftpSourceConfig,
     file: RemoteFile,
     scratch: string,
+    before: SftpFileRecord | undefined,
     faults: Map<string, SftpFaultRecord>,
-  ): Promise<InboxFile | null> {
+  ): Promise<Tried> {
     try {
-      return await fetch(session, source, file, scratch);
+      return await fetch(session, source, file, scratch, before);
     } catch (error) {
       if (!(error instanceof SftpError && error.kind === 'file')) throw error;
       const fault = faultAfter(source.dataset, file, error.message, faults.get(file.name), new Date());
@@ -159,13 +253,18 @@ export function createSftpActivities(deps: ActivityDeps) {
   /**
    * Lists the dataset's remote folder and fetches the matching files not fetched before with the
    * same size and time (the records of the names listed, looked up by key: a pickup's cost does not
-   * grow with the deliveries fetched before), first names first, at most `limit` of them (default: all), into
-   * `inbox/{dataset}/{content hash}-{name}`; returns those put there, each with its name on the
-   * server. A file whose time on the server is younger than `{NAME}_SFTP_SETTLE_SECONDS` may still
-   * be written: it is left for a later pickup. Idempotent: a file fetched again (a worker lost
-   * before recording it) lands on the same key with the same bytes. An entry the server lists but
-   * answers a status on (no such file, permission denied, failure: a link to nothing, a folder, an
-   * unreadable file) is that entry's fault alone: recorded with its reason (`listSftpFaults`), the
+   * grow with the deliveries fetched before), first names first, into
+   * `inbox/{dataset}/{content hash}-{name}`. Returns, at most `limit` in all (default: no bound),
+   * first the deliveries waiting in the inbox that no batch has (`notHandedOver`: fetched by an
+   * earlier attempt or pickup that stopped before returning them), then those put there now, each
+   * with its name on the server; each is recorded as handed to the batch of the returned files
+   * (`ingest-batch/{dataset}/{hash of their keys}`), which the caller starts. A file fetched again
+   * with the bytes its record names (put back with a newer time) is known: its record takes the new
+   * size and time, nothing is put into the inbox nor returned. A file whose time on the server is
+   * younger than `{NAME}_SFTP_SETTLE_SECONDS` may still be written: it is left for a later pickup.
+   * Idempotent: a file fetched again (a worker lost before recording it) lands on the same key with
+   * the same bytes. An entry the server lists but answers a status on (no such file, permission
+   * denied, failure: a link to nothing, a folder, an unreadable file) is that entry's fault alone: recorded with its reason (`listSftpFaults`), the
    * others fetched, and tried again by itself after the new files once its pause is over (1 min,
    * doubling to 6 h); its fault is removed once it is fetched or no longer listed. A refused host
    * key (HostKeyRefused) or refused credentials (SourceRejected) fail non-retryably, as does a
@@ -186,8 +285,14 @@ export function createSftpActivities(deps: ActivityDeps) {
       );
       const known = new Map(listed.map((r) => [r.name, r]));
       const faults = new Map((await deps.records.listSftpFaults(source.dataset)).map((f) => [f.name, f]));
-      const fetched: InboxFile[] = [];
       const now = Date.now();
+      const inbox = await deps.objects.list(inboxKeys.folder(source.dataset));
+      const handed = (await notHandedOver(source.dataset, inbox, known, now)).slice(0, input.limit);
+      if (handed.length > 0)
+        Context.current().log.info('deliveries fetched before and not handed to a batch: handed over now', {
+          dataset: source.dataset,
+          files: handed.map((h) => h.file.name),
+        });
       const fresh = remote.filter((f) => isNew(f, known.get(f.name)));
       const unsettled = fresh.filter((f) => !settled(f, source, now)).map((f) => f.name);
       if (unsettled.length > 0)
@@ -198,18 +303,26 @@ export function createSftpActivities(deps: ActivityDeps) {
         });
       const candidates = fresh.filter((f) => settled(f, source, now)).sort(byName);
       const waiting = new Set(fresh.map((f) => f.name));
-      for (const file of entriesToTry(candidates, faults, now, input.limit)) {
-        const put = await tryEntry(session, source, file, scratch, faults);
-        if (!put) continue;
+      const room = input.limit === undefined ? undefined : input.limit - handed.length;
+      for (const file of entriesToTry(candidates, faults, now, room)) {
+        const tried = await tryEntry(session, source, file, scratch, known.get(file.name), faults);
+        if (!tried) continue;
         waiting.delete(file.name);
-        fetched.push(put);
+        if ('file' in tried) handed.push(tried);
+        else {
+          // Its record, if handed over now, is handed with the size and time it has now.
+          const at = handed.findIndex((h) => h.record.name === file.name);
+          const previous = handed[at];
+          if (previous) handed[at] = { ...previous, record: tried.known };
+        }
       }
       // A fault is kept while its entry is listed and not fetched; fetched, removed or renamed, it goes.
       const cleared = [...faults.keys()].filter((name) => !waiting.has(name));
       await deps.records.deleteSftpFaults(source.dataset, cleared);
       deps.metrics?.sftp.unserved(source.dataset, faults.size - cleared.length);
-      deps.metrics?.sftp.pending(source.dataset, await newestPending(source.dataset, remote, known), new Date());
-      return fetched;
+      deps.metrics?.sftp.pending(source.dataset, newestPending(inbox, remote, known), new Date());
+      await handOver(source.dataset, handed);
+      return handed.map((h) => h.file);
     } catch (error) {
       if (error instanceof SftpError) throw failure(source.dataset, error);
       throw error;

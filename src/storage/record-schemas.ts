@@ -72,6 +72,8 @@ export const sftpFileRecordSchema = z.object({
   fetchedAt: z.string(),
   inboxKey: z.string(),
   sha256: z.string(),
+  batch: z.string().optional(),
+  handedAt: z.string().optional(),
 });
 
 /** A lease as stored: its key `lease/{name}` in the reports table, its holder and end (epoch ms). */

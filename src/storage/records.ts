@@ -54,7 +54,8 @@ export interface ReportRecord {
 /**
  * A file fetched from a dataset's SFTP server, keyed (dataset, name): the size and time it had on
  * the server when fetched (a file of the same name with another size or time is fetched again),
- * where it was put and its bytes' sha256.
+ * where it was put and its bytes' sha256; once the pickup handed it to a batch, that batch's
+ * workflow ID and when.
  */
 export interface SftpFileRecord {
   readonly dataset: string;
@@ -65,6 +66,10 @@ export interface SftpFileRecord {
   readonly fetchedAt: string;
   readonly inboxKey: string;
   readonly sha256: string;
+  /** The `ingest-batch/…` workflow the pickup handed it to; absent while it waits to be handed. */
+  readonly batch?: string;
+  /** When the pickup handed it to `batch`, ISO-8601. */
+  readonly handedAt?: string;
 }
 
 /**

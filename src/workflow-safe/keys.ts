@@ -168,6 +168,11 @@ export const importKeys = {
     `imports/${checkDataset(dataset)}/${checkSha256(sha256)}/manifest.json`,
 } as const;
 
+/** The file name an inbox key written by `inboxKeys.file` ends with, after its content's hash (a name on an SFTP server, storage-safe). */
+export function inboxNameOf(inboxKey: string): string {
+  return (inboxKey.split('/').at(-1) ?? '').replace(/^[0-9a-f]{16}-/, '');
+}
+
 /** The 16 hex digits of the content's hash that an inbox key written by `inboxKeys.file` starts with; null for another key. */
 export function inboxContentOf(inboxKey: string): string | null {
   return /^([0-9a-f]{16})-/.exec(inboxKey.split('/').at(-1) ?? '')?.[1] ?? null;

@@ -94,7 +94,7 @@ describe('an inbox entry that is not a regular file', () => {
     await mkdir(inbox, { recursive: true });
     await symlink('/etc/hostname', path.join(inbox, 'linked.xml'));
     const listed: InboxFile[] = await new MockActivityEnvironment().run(
-      createDropActivities(harness.resources.deps).listInbox,
+      createDropActivities(harness.resources.deps, harness.client.workflow).listInbox,
       {
         limit: 10,
       },
@@ -108,7 +108,7 @@ describe('an inbox entry that is not a regular file', () => {
       'inbox/enedis/linked.xml is a symbolic link (to /etc/hostname), not a regular file: courant reads only regular files from an inbox, so it was moved to quarantine/enedis/inbox/linked.xml unread',
     );
     const again: InboxFile[] = await new MockActivityEnvironment().run(
-      createDropActivities(harness.resources.deps).listInbox,
+      createDropActivities(harness.resources.deps, harness.client.workflow).listInbox,
       {
         limit: 10,
       },
@@ -132,9 +132,12 @@ describe('an inbox file whose name starts with a dot', () => {
       error: () => undefined,
     };
     const scan = (): Promise<InboxFile[]> =>
-      new MockActivityEnvironment(undefined, { logger }).run(createDropActivities(harness.resources.deps).listInbox, {
-        limit: 10,
-      });
+      new MockActivityEnvironment(undefined, { logger }).run(
+        createDropActivities(harness.resources.deps, harness.client.workflow).listInbox,
+        {
+          limit: 10,
+        },
+      );
     expect((await scan()).map((f) => f.key)).not.toContain('inbox/smartmeter/.hidden.csv');
     await scan();
     const said = warnings.filter((w) => w.message.includes('starts with a dot'));

@@ -4,8 +4,12 @@
  * its key and sent again under the same name and size is ingested, and its refusal retired; a
  * pickup triggered by hand while one runs waits for it instead of running beside it; entries the
  * server lists but cannot serve (a link to nothing, a folder) among good deliveries are recorded
- * and shown by `courant status` while the good ones are ingested, and fetched once fixed.
+ * and shown by `courant status` while the good ones are ingested, and fetched once fixed; a
+ * connection cut mid-pickup ends in one batch of every delivery fetched; the inbox scan leaves a
+ * file to its batch while the batch runs, however slow, and `courant status` names only an
+ * ingestion that exists; a delivery put back with the same bytes is known, nothing left waiting.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +23,7 @@ import { applySchedule } from '../../src/schedules/operations.js';
 import { scheduleSettings } from '../../src/schedules/settings.js';
 import { sftpPickupSchedule } from '../../src/schedules/sftp-pickup-schedule.js';
 import { encrypted, keyEnvOf, TEST_DELIVERY_KEY, WRONG_DELIVERY_KEY, zipOf } from '../support/enedis-deliveries.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { r151Flow } from '../support/enedis-flows.js';
 import { byKeyOnly } from '../support/by-key-records.js';
 import { uniqueName } from '../support/names.js';
@@ -234,27 +239,166 @@ describe('entries the server lists but cannot serve, among good deliveries', () 
 });
 
 describe('the inbox scan beside the SFTP pickup', () => {
-  it("leaves a file the pickup fetched to the pickup's batch, and takes a file dropped by hand", async () => {
+  it("leaves a file the pickup fetched to the pickup's batch while it shows life, however slow, and takes a file dropped by hand", async () => {
     const name = 'ENEDIS_R151_scanned_00001_20190801000000.zip';
     await deliver(name, delivery('40000000000500', '2019-08-01', '2019-08-02'));
     const { deps } = harness.resources;
-    // Fetched as a pickup fetches, its batch not started yet; and a file dropped by hand beside it.
-    const pickUpSftp = createSftpActivities(deps).pickUpSftp;
+    // Fetched as a pickup fetches and handed to its batch, not started yet; and a file dropped by hand beside it.
+    const pickUpSftp = createSftpActivities(deps, harness.client.workflow).pickUpSftp;
     const [fetched]: InboxFile[] = await new MockActivityEnvironment().run(pickUpSftp, { dataset: 'enedis' });
+    const key = fetched?.key ?? '';
+    const batch = workflowIds.ingestBatch('enedis', [key]);
     await deps.objects.put(
       'inbox/enedis/by-hand.xml',
       r151Flow([{ prm: '40000000000501', date: '2019-08-01', wh: { BASE: 1 } }]),
     );
+    // The scan looks up the records of the files in the inbox by key, never the whole history.
+    const listInbox = createDropActivities(
+      { ...deps, records: byKeyOnly(deps.records) },
+      harness.client.workflow,
+    ).listInbox;
+    const scanned = async () =>
+      (
+        await new MockActivityEnvironment().run<[{ limit: number }], InboxFile[], typeof listInbox>(listInbox, {
+          limit: 200,
+        })
+      ).map((f) => f.key);
+    const status = async () => {
+      const r = await runCommandLine(['status', '--from', '2019-08-01', '--to', '2019-08-02'], cliEnv(harness.config));
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.split('\n').find((line) => line.includes(name)) ?? '';
+    };
     try {
-      // The scan looks up the records of the files in the inbox by key, never the whole history.
-      const listInbox = createDropActivities({ ...deps, records: byKeyOnly(deps.records) }).listInbox;
-      const listed: InboxFile[] = await new MockActivityEnvironment().run(listInbox, { limit: 200 });
-      expect(listed.map((f) => f.key)).toContain('inbox/enedis/by-hand.xml');
-      expect(listed.map((f) => f.key)).not.toContain(fetched?.key);
+      const record = await deps.records.getSftpFile('enedis', name);
+      expect(record).toMatchObject({ inboxKey: key, batch });
+      expect(await scanned()).toContain('inbox/enedis/by-hand.xml');
+      expect(await scanned()).not.toContain(key);
+      // No ingestion of it exists yet: courant status names none.
+      expect(await status()).toContain('no ingestion yet');
+      expect(await status()).not.toMatch(/ingest(-batch)?\//);
+
+      // Handed over two hours ago to a batch the server never came to know: the scan takes it.
+      const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
+      if (!record) throw new Error(`no record of ${name}`);
+      await deps.records.putSftpFile({ ...record, fetchedAt: twoHoursAgo, handedAt: twoHoursAgo });
+      expect(await scanned()).toContain(key);
+
+      // The same, its batch running (slow: no worker polls its queue): left to it, and no pickup hands it again.
+      const slow = await harness.client.workflow.start('ingestFiles', {
+        taskQueue: uniqueName('unpolled'),
+        workflowId: batch,
+        args: [{ dataset: 'enedis', files: [{ inboxKey: key, name }] }],
+      });
+      try {
+        expect(await scanned()).not.toContain(key);
+        expect(await new MockActivityEnvironment().run(pickUpSftp, { dataset: 'enedis' })).toEqual([]);
+        expect(await status()).toContain(`being ingested: ${batch}`);
+      } finally {
+        await slow.terminate('test over');
+      }
+      // Its batch closed just now: its last sign of life is recent, the file still left to it.
+      expect(await scanned()).not.toContain(key);
+      expect(await status()).toContain(`ingestion terminated: ${batch}`);
     } finally {
-      await deps.objects.delete(fetched?.key ?? '');
+      await deps.objects.delete(key);
       await deps.objects.delete('inbox/enedis/by-hand.xml');
     }
+  });
+
+  it('hands a file the pickup fetched but did not hand over to the next pickup, not to the scan', async () => {
+    const name = 'ENEDIS_R151_unhanded_00001_20190801000000.zip';
+    await deliver(name, delivery('40000000000502', '2019-08-01', '2019-08-02'));
+    const { deps } = harness.resources;
+    const pickUpSftp = createSftpActivities(deps, harness.client.workflow).pickUpSftp;
+    const [fetched]: InboxFile[] = await new MockActivityEnvironment().run(pickUpSftp, { dataset: 'enedis' });
+    const record = await deps.records.getSftpFile('enedis', name);
+    if (!record || !fetched) throw new Error(`${name} was not fetched`);
+    // As an attempt cut after recording it leaves it: in the inbox, recorded, handed to no batch.
+    await deps.records.putSftpFile({
+      dataset: record.dataset,
+      name: record.name,
+      size: record.size,
+      mtime: record.mtime,
+      fetchedAt: record.fetchedAt,
+      inboxKey: record.inboxKey,
+      sha256: record.sha256,
+    });
+    const listInbox = createDropActivities(deps, harness.client.workflow).listInbox;
+    const scanned: InboxFile[] = await new MockActivityEnvironment().run(listInbox, { limit: 200 });
+    expect(scanned.map((f) => f.key)).not.toContain(fetched.key);
+
+    const { output, ingested } = await pickUp();
+    expect(output.started).toEqual([workflowIds.ingestBatch('enedis', [fetched.key])]);
+    expect(ingested.map((r) => r.status)).toEqual(['fulfilled']);
+    expect((await deps.objects.list('inbox/enedis')).map((o) => o.key)).not.toContain(fetched.key);
+  });
+});
+
+describe('a connection cut mid-pickup', () => {
+  it('starts one batch of what the cut attempt fetched and what its retry fetched: every delivery ingested, none left to the scan', async () => {
+    const names = [1, 2].map((n) => `ENEDIS_R151_cutmid_0000${n}_20191001000000.zip`);
+    for (const [i, name] of names.entries())
+      await deliver(name, delivery(String(40_000_000_000_701 + i), '2019-10-01', '2019-10-02'));
+    // Last in name order, and large: the gate holds the transfer part-way through it.
+    const large = 'ENEDIS_R151_cutmid_00003_20191001000000.zip';
+    const flow = r151Flow([
+      { prm: '40000000000703', date: '2019-10-01', wh: { BASE: 5_000_000 } },
+      { prm: '40000000000703', date: '2019-10-02', wh: { BASE: 5_004_000 } },
+    ]);
+    await deliver(
+      large,
+      encrypted(zipOf({ 'R151.xml': new TextEncoder().encode(flow), 'padding.bin': randomBytes(4 * 1024 * 1024) })),
+    );
+    const { deps } = harness.resources;
+    gate.holdDownstreamAfter(1024 * 1024);
+    const run = pickUp();
+    try {
+      await expect.poll(() => gate.downstreamHeld(), { timeout: 60_000, interval: 20 }).toBe(true);
+      // The first attempt fetched and recorded the two small deliveries before the cut, handing them to no batch.
+      const recorded = await Promise.all(names.map((name) => deps.records.getSftpFile('enedis', name)));
+      expect(recorded.map((r) => r && { name: r.name, batch: r.batch })).toEqual(
+        names.map((name) => ({ name, batch: undefined })),
+      );
+      gate.cut();
+    } finally {
+      gate.releaseDownstream();
+    }
+    const { output, ingested } = await run;
+    expect(output.started).toHaveLength(1);
+    expect(ingested.map((r) => r.status)).toEqual(['fulfilled']);
+    const batch = ingested[0]?.status === 'fulfilled' ? (ingested[0].value as IngestFilesOutput) : null;
+    expect(batch?.ingested.map((key) => key.replace(/^inbox\/enedis\/[0-9a-f]{16}-/, ''))).toEqual([...names, large]);
+    for (const name of [...names, large])
+      expect(await deps.records.getSftpFile('enedis', name)).toMatchObject({ batch: output.started[0] });
+    expect((await deps.objects.list('inbox/enedis')).filter((o) => o.key.includes('_cutmid_'))).toEqual([]);
+  });
+});
+
+describe('a delivery put back on the server with the same bytes and a newer time', () => {
+  it('is known by its bytes: nothing put in the inbox, nothing started, and courant status clean', async () => {
+    const name = 'ENEDIS_R151_redeposit_00001_20191101000000.zip';
+    const bytes = delivery('40000000000801', '2019-11-01', '2019-11-02');
+    await deliver(name, bytes, 7200);
+    const first = await pickUp();
+    expect(first.ingested.map((r) => r.status)).toEqual(['fulfilled']);
+    const before = await harness.resources.deps.records.getSftpFile('enedis', name);
+
+    await deliver(name, bytes, 3600);
+    const again = await pickUp();
+    expect(again.output).toEqual({ started: [], skipped: 0 });
+    const inbox = await harness.resources.deps.objects.list('inbox/enedis');
+    expect(inbox.filter((o) => o.key.endsWith(name))).toEqual([]);
+    const after = await harness.resources.deps.records.getSftpFile('enedis', name);
+    expect(after).toMatchObject({ inboxKey: before?.inboxKey, sha256: before?.sha256, fetchedAt: before?.fetchedAt });
+    expect(after?.mtime).not.toBe(before?.mtime);
+    const status = await runCommandLine(
+      ['status', '--from', '2019-11-01', '--to', '2019-11-02'],
+      cliEnv(harness.config),
+    );
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).not.toContain(name);
+    // Known with its new time, it is not fetched again.
+    expect((await pickUp()).output).toEqual({ started: [], skipped: 0 });
   });
 });
 

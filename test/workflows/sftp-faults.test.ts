@@ -2,7 +2,7 @@
  * The SFTP pickup activity facing faults of the network, of the server and of its own settings, on
  * a real OpenSSH server (internal-sftp on a loopback port, reached through a TCP gate) and the real
  * document store: a transfer that stalls or whose connection is cut fails as retryable at once, and
- * the retry fetches the file; a file still being written (a fresh time on the server) is left for a
+ * the retry fetches the file, returning with it those the cut attempt had fetched; a file still being written (a fresh time on the server) is left for a
  * later pickup; a server breaking the SFTP protocol mid-transfer fails the attempt as retryable and
  * the process lives on; a missing remote folder and an unreadable key file fail at once, naming
  * the setting.
@@ -17,6 +17,7 @@ import type { InboxFile } from '../../src/activities/drops.js';
 import { createSftpActivities } from '../../src/activities/sftp-pickup.js';
 import type { SftpSourceConfig } from '../../src/config/index.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
+import { connectClient } from '../../src/workers/temporal-connection.js';
 import { inboxKeys } from '../../src/workflow-safe/keys.js';
 import { encryptedFixture, largeEncryptedFixture } from '../support/enedis-deliveries.js';
 import { byKeyOnly } from '../support/by-key-records.js';
@@ -32,16 +33,20 @@ const LARGE = 4 * 1024 * 1024;
 let server: SftpTestServer;
 let gate: TcpGate;
 let resources: WorkerResources;
+let temporal: Awaited<ReturnType<typeof connectClient>>;
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'courant-sftp-faults-'));
   server = await startSftpServer();
   gate = await startTcpGate({ host: server.host, port: server.port });
-  resources = await openWorkerResources(await testConfig());
+  const config = await testConfig();
+  resources = await openWorkerResources(config);
+  temporal = await connectClient(config);
 });
 
 afterAll(async () => {
+  await temporal.close();
   await resources.close();
   await gate.close();
   await server.stop();
@@ -81,18 +86,25 @@ function pickUp(config: SftpSourceConfig): Promise<string[] | ApplicationFailure
 /** One pickup of at most `limit` files (default: all). */
 async function pickUpWith(config: SftpSourceConfig, limit?: number): Promise<string[] | ApplicationFailure> {
   // Records are looked up by the names listed: a read of the whole history fails the pickup.
-  const activities = createSftpActivities({
-    ...resources.deps,
-    records: byKeyOnly(resources.deps.records),
-    sftp: { enedis: config },
-  });
+  const activities = createSftpActivities(
+    {
+      ...resources.deps,
+      records: byKeyOnly(resources.deps.records),
+      sftp: { enedis: config },
+    },
+    temporal.client.workflow,
+  );
   return new MockActivityEnvironment()
     .run<[{ dataset: 'enedis'; limit?: number }], InboxFile[], typeof activities.pickUpSftp>(activities.pickUpSftp, {
       dataset: 'enedis',
       ...(limit === undefined ? {} : { limit }),
     })
     .then(
-      (files) => files.map((f) => f.name ?? f.key),
+      async (files) => {
+        // No batch is started here: the files leave the inbox as their batch would release them.
+        for (const f of files) await resources.deps.objects.delete(f.key);
+        return files.map((f) => f.name ?? f.key);
+      },
       (thrown: unknown) => {
         if (thrown instanceof ApplicationFailure) return thrown;
         throw thrown;
@@ -152,6 +164,25 @@ describe('a transfer that stops part-way', () => {
 
     gate.releaseDownstream();
     expect(await pickUp(config)).toEqual([name]);
+  });
+});
+
+describe('a connection cut after some files were fetched', () => {
+  it('leaves them recorded in the inbox, and the retry returns them with its own, handed to one batch', async () => {
+    const small = [deliveryName('a-before-cut'), deliveryName('b-before-cut')];
+    for (const name of small)
+      await writeFile(path.join(server.remoteDir, name), await encryptedFixture('electricore_r151.xml'));
+    const large = await deliverLarge('z-cut');
+    gate.holdDownstreamAfter(1024 * 1024);
+    const config = source({ stallSeconds: 3_600 });
+    const run = failureOf(config);
+    await expect.poll(() => gate.downstreamHeld(), { timeout: 60_000, interval: 20 }).toBe(true);
+    gate.cut();
+    expect(await run).toMatchObject({ type: 'TransientIO', nonRetryable: false });
+    gate.releaseDownstream();
+    expect(await pickUp(config)).toEqual([...small, large]);
+    const records = await Promise.all([...small, large].map((n) => resources.deps.records.getSftpFile('enedis', n)));
+    expect(new Set(records.map((r) => r?.batch)).size).toBe(1);
   });
 });
 

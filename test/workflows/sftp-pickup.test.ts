@@ -220,7 +220,10 @@ describe('the SFTP pickup activity facing a faulty server', () => {
   };
 
   async function failure(config: SftpSourceConfig): Promise<ApplicationFailure> {
-    const activities = createSftpActivities({ ...picked.resources.deps, sftp: { enedis: config } });
+    const activities = createSftpActivities(
+      { ...picked.resources.deps, sftp: { enedis: config } },
+      picked.client.workflow,
+    );
     const error = await new MockActivityEnvironment().run(activities.pickUpSftp, { dataset: 'enedis' }).then(
       () => null,
       (thrown: unknown) => thrown,
@@ -250,10 +253,13 @@ describe('the SFTP pickup activity facing a faulty server', () => {
     await deliver(name, await encryptedFixture('electricore_r15.xml'));
     const port = Number(gate.address.split(':')[1]);
     const knownHosts = server.knownHosts.replace(`:${server.port}]`, `:${port}]`);
-    const activities = createSftpActivities({
-      ...picked.resources.deps,
-      sftp: { enedis: source({ port, knownHosts: { value: knownHosts } }) },
-    });
+    const activities = createSftpActivities(
+      {
+        ...picked.resources.deps,
+        sftp: { enedis: source({ port, knownHosts: { value: knownHosts } }) },
+      },
+      picked.client.workflow,
+    );
     // Nothing the client sends gets through; the connection is cut once it has spoken.
     gate.hold();
     const run = new MockActivityEnvironment().run(activities.pickUpSftp, { dataset: 'enedis' }).then(

@@ -24,7 +24,13 @@ import {
   skippedDropsText,
   type QuarantinedDrop,
 } from '../quarantined-drops.js';
-import { waitingDrops, waitingDropsText, type WaitingDrop } from '../waiting-drops.js';
+import {
+  waitingDrops,
+  waitingDropsText,
+  waitingIngestions,
+  type WaitingDrop,
+  type WaitingIngestions,
+} from '../waiting-drops.js';
 import { unservedDeliveries, unservedDeliveriesText } from '../unserved-deliveries.js';
 import type { SftpFaultRecord } from '../../storage/records.js';
 import { failingWorkflowsSeen, failingWorkflowsText } from '../failing-workflows.js';
@@ -91,9 +97,14 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
       let notes: Map<string, string[]>;
       let refused: QuarantinedDrop[];
       let waiting: WaitingDrop[];
+      let ingestions: WaitingIngestions;
       let skipped: QuarantinedDrop[];
       let unserved: SftpFaultRecord[];
       let cells: DayGrid | null = null;
+      const sftpDatasets = ctx.catalog
+        .withCapability('sftp-pickup')
+        .filter(({ module }) => (named ?? ctx.catalog.names).includes(module.name))
+        .map(({ module }) => module.name);
       try {
         if (format === 'json')
           cells = await dayGrid(
@@ -111,13 +122,11 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
         refused = await quarantinedDrops(storage.objects, dropDatasets);
         waiting = await waitingDrops(storage.objects, dropDatasets);
         skipped = await skippedDrops(storage.objects, dropDatasets);
-        unserved = await unservedDeliveries(
-          storage.records,
-          ctx.catalog
-            .withCapability('sftp-pickup')
-            .filter(({ module }) => (named ?? ctx.catalog.names).includes(module.name))
-            .map(({ module }) => module.name),
-        );
+        unserved = await unservedDeliveries(storage.records, sftpDatasets);
+        ingestions =
+          format === 'json'
+            ? { found: new Map() }
+            : await waitingIngestions(ctx, storage.records, waiting, new Set(sftpDatasets));
       } finally {
         await storage.close();
       }
@@ -145,7 +154,7 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
       } else {
         ctx.out.write(grid.text);
         ctx.out.write(quarantinedDropsText(refused));
-        ctx.out.write(waitingDropsText(waiting));
+        ctx.out.write(waitingDropsText(waiting, ingestions, new Set(sftpDatasets)));
         ctx.out.write(skippedDropsText(skipped));
         ctx.out.write(unservedDeliveriesText(unserved));
         ctx.out.write(failingWorkflowsText(seen));
