@@ -15,10 +15,10 @@ const lastProgress = new WeakMap<Context, unknown>();
 
 /**
  * Progress goes out with a heartbeat at most this often; the newest is kept for the next one. A
- * stage reports its days as they end, each report holding every day so far: sent each time, a
- * range of 63 days encoded about 2 000 days' results a stage (a twentieth of the worker's main
- * thread over ten years). The server keeps one heartbeat in several anyway (the SDK throttles them
- * to most of the heartbeat timeout).
+ * stage reports its days as they end, each report holding every day so far: sent each time, the
+ * results encoded would grow with the square of the range's days, on the worker's main thread.
+ * The server keeps one heartbeat in several anyway (the SDK throttles them to most of the
+ * heartbeat timeout).
  */
 const PROGRESS_SENT_EVERY_MS = 1_000;
 const progressSentAt = new WeakMap<Context, number>();

@@ -35,8 +35,8 @@ export interface TransformImportDaysOutput {
 
 /**
  * Days computed in one pass: DuckDB's partitioned write holds memory for every day of a pass (a
- * pass of 365 eCO2mix days does not fit in {@link PASS_MEMORY_LIMIT}; 50 take a few MB), while a
- * pass's fixed cost is a handful of statements.
+ * year of eCO2mix days does not fit in {@link PASS_MEMORY_LIMIT}, this many fit with room to
+ * spare), while a pass's fixed cost is a handful of statements.
  */
 export const IMPORT_DAYS_PER_PASS = 50;
 
@@ -45,8 +45,7 @@ const PASS_MEMORY_LIMIT = '128MB';
 
 /**
  * Runs a pass on a DuckDB of its own, one thread, closed after: the worker's memory comes back
- * between passes (20 years of eCO2mix days in the bench: 362 MB peak, against 420 MB on the
- * worker's shared DuckDB, whose memory grows pass after pass).
+ * between passes, where on the worker's shared DuckDB it would grow pass after pass.
  */
 export function withPassDb<T>(scratchDir: string, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
   return withOwnDuckDb({ threads: 1, memoryLimit: PASS_MEMORY_LIMIT, tempDirectory: scratchDir }, work);

@@ -26,10 +26,10 @@ function checkedPeriod(name: string): ReportPeriod {
 
 /**
  * Month builds a worker runs at once. A backfill that ends asks for all its months at once (ten
- * years: 120), and side by side they took the worker past 1 GB; two at a time keep it under 800 MB
- * and the two cores busy (bench/RESULTS.md). Years and the index, a dozen at most, wait for none:
- * a build's duration sets how long its next one waits (periodReport's cooldown), so a year held
- * behind a queue of months would hold its own rebuild back as long.
+ * years: 120), and side by side their memory adds up in the worker; two at a time keep it within
+ * the worker's memory goal and both cores busy (bench/RESULTS.md). Years and the index, a dozen at
+ * most, wait for none: a build's duration sets how long its next one waits (periodReport's
+ * cooldown), so a year held behind a queue of months would hold its own rebuild back as long.
  */
 const MONTH_BUILDS_AT_ONCE = 2;
 

@@ -63,7 +63,7 @@ const notHeldFrom = (runId: string): Document => ({ $or: [{ status: { $ne: 'runn
 /**
  * A range of at most this many (dataset, day) keys is read key by key where only `_id` lookups use
  * an index (a month of seven datasets is 217): on FerretDB a range filter decodes every document
- * of the collection, about 40 µs each, while a lookup by `_id` costs well under a millisecond.
+ * of the collection, while a lookup by `_id` reads one document through the index.
  */
 const ID_LOOKUP_LIMIT = 400;
 /** Lookups by `_id` in flight at once. */
@@ -71,9 +71,9 @@ const ID_LOOKUP_CONCURRENCY = 8;
 /**
  * Writes FerretDB 1.x applies in one command. Over SQLite it keeps the connection of each update
  * that matched a document until the command ends, from one pool of 100 shared by all commands, and
- * an update that finds the pool empty waits for good: one bulk write replacing 100 stored
- * documents never returns, nor do four of 32 at once (measured with FerretDB 1.24.2). Bulk writes
- * go to FerretDB in commands of this many, at most FERRETDB_COMMANDS_AT_ONCE of a store at once.
+ * an update that finds the pool empty waits for good: one bulk write replacing 100 stored documents
+ * never returns, nor do four of 32 at once (FerretDB 1.24). Bulk writes go to FerretDB in commands
+ * of this many, at most FERRETDB_COMMANDS_AT_ONCE of a store at once.
  */
 const FERRETDB_WRITES_PER_COMMAND = 16;
 /** This store's bulk-write commands in flight on FerretDB: 32 of its 100 connections at most. */
@@ -85,8 +85,8 @@ const RECORD_STATUS_FIELDS = { dataset: 1, date: 1, status: 1, 'error.type': 1 }
 const STATUS_FIELDS = { _id: 0, dataset: 1, date: 1, status: 1, errorType: 1 } as const;
 /**
  * The compact status of each day record, in a collection of its own under the same prefix. FerretDB
- * decodes every document a range query reads, about 70 µs for seven fields and 35 µs for two at
- * 25,571 documents on the 2-core bench machine: a status document holds only what the grid shows.
+ * decodes every document a range query reads, at a cost that grows with its fields: a status
+ * document holds only what the grid shows.
  */
 const DAY_STATUSES = 'day_statuses';
 /** The document of `day_statuses` saying that every record older than the collection has its status. */
@@ -139,7 +139,7 @@ export class MongoRecordStore implements RecordStore {
     /**
      * The server is FerretDB 1.x over SQLite, whose two limits this store works around: it finds a
      * document through its `_id` index only when the filter has nothing but `_id` (a condition
-     * beside it reads the whole collection: 55 ms per update at 4 000 records, growing with them),
+     * beside it reads the whole collection, a cost that grows with the records),
      * so conditional writes read first and short ranges are read key by key; and a bulk write of
      * many updates can wait for good (FERRETDB_WRITES_PER_COMMAND), so bulk writes go in parts.
      */
@@ -410,10 +410,9 @@ export class MongoRecordStore implements RecordStore {
   /**
    * On FerretDB, unless the query is a few days of one dataset (read key by key), the days are
    * found in the status documents first and, when they are few enough (ID_LOOKUP_LIMIT), only
-   * their records read, by `_id`: a range read there decodes every record of the collection (2.2 s
-   * for a year of one dataset among 3 650 records, against 0.6 s so), and a day with no record
-   * costs a lookup of its own. More days than that are read by the range filter, as a lookup costs
-   * about four times what the filter spends on one record.
+   * their records read, by `_id`: a range read there decodes every record of the collection, and a
+   * day with no record costs a lookup of its own. More days than that are read by the range filter,
+   * as a lookup costs several times what the filter spends on one record.
    */
   async listDayRuns(query: DayRunQuery): Promise<DayRun[]> {
     const viaStatuses =

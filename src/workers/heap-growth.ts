@@ -1,10 +1,10 @@
 /**
  * The worker's heaps kept near their live data. V8 lets a heap grow up to four times what survived
- * its last full collection before it collects again: building a backfill's reports, a worker keeps
- * about 100 MB alive in its main heap and held 300 MB. Growing by at most as much again as survived
- * (100 %) took ten years' peak from 806–922 MB to 734–777 MB at the same speed; by half (50 %), to
- * 673–727 MB, but a short backfill's frequent collections cost 7 CPU-ms a day where 100 % costs 3
- * (bench/RESULTS.md, "The worker's heaps kept near their live data").
+ * its last full collection before it collects again, so a worker building a backfill's reports
+ * holds several times the data it keeps alive. Growing by at most as much again as survived
+ * (100 %) lowers the worker's peak at the same speed; growing by less lowers it further, but the
+ * more frequent collections cost a short backfill more CPU a day (bench/RESULTS.md, "The worker's
+ * heaps kept near their live data").
  */
 import v8 from 'node:v8';
 

@@ -1,47 +1,41 @@
 /**
  * Data-quality checks of an eCO2mix day, over `eco2mix_national`. A `block` check fails only what
  * makes the day's figures wrong (a systematic fault); a publication glitch of isolated points is a
- * `warn` check listing them. Limits measured on every day the project ships (test/fixtures/eco2mix and demo/samples:
- * real time 2021-12, 2016-06 from RTE's file and 2025-08-22; the consolidated 2024-01 excerpt, whose
- * :15/:45 rows hold only forecasts) and on the glitch pattern of a real month of real-time data
- * (February–March 2026, 43 days: on 9 of them one to eight quarter-hours where one production column
- * lags its neighbours, 1.8–7 % off at that point, every day's energy balancing within 0.25 %).
- * test/unit/quality-calibration.test.ts replays both ways; docs/quality-calibration.md has its rates.
+ * `warn` check listing them. The limits are set against every day the project ships
+ * (test/fixtures/eco2mix and demo/samples) and against the glitch pattern of a real month of
+ * real-time data, where one production column lags its neighbours for a few quarter-hours;
+ * docs/quality-calibration.md describes both, and test/unit/quality-calibration.test.ts replays them.
  *
  * Supply is production + pumping (negative) + batteries + physical exchanges (imports positive).
  * - `balance` (block): the day's supply energy against its consumption energy, a column empty at a
- *   point counting as 0. Shipped days: within 0.00002 % (2021-12), 0.0013 % (2025-08-22), 0.058 %
- *   (2016-06), 0.22 % (consolidated). The glitch month: within 0.25 %; the pattern at its worst
- *   (8 points at 7 % of a 96-point day) moves a day by 0.58 %. Beyond 1 % the day's mix is wrong;
+ *   point counting as 0. The shipped days and the real glitch month balance well within 1 %, and
+ *   the glitch pattern at its worst stays under it; beyond 1 % the day's mix is wrong;
  * - `missing_column` (block): consumption and each supply column hold a value at every point that has
- *   any (forecast-only rows aside). Shipped days: never empty at such a point. Empty over more than
- *   an hour of consecutive points, the column is missing, not late;
+ *   any (forecast-only rows aside), as in every shipped day. Empty over more than an hour of
+ *   consecutive points, the column is missing, not late;
  * - `sustained_imbalance` (block): a stretch of more than an hour of consecutive points where supply
  *   and consumption differ by more than 1 % blocks when it makes the day's figures wrong — a supply
  *   column empty in it (gone), a point more than 10 % off (a column in kW, columns shifted, a large
  *   column lost) or more than 0.5 % of the day's energy (Σ |supply − consumption| over the stretch
  *   against the day's consumption). A stretch that does none of these is real-time data being
  *   provisional: `balance_points` warns with its points, and the revised-days check re-runs the day
- *   once the consolidated series replaces it. Shipped days: no point beyond 0.26 % (2016-06; 0.23 %
- *   consolidated, under 0.006 % in 2021 and 2025), so no stretch at all. Real stretches (kept apart
- *   from the samples, as DATA.md describes): an hour and a half 3–5 % under, wind lagging by up to
- *   3 GW, one column at a time: at 5 % over 7 quarter-hours of a 92-point day, 0.38 % of the day's
- *   energy, the most the pattern can move a day; the day still balancing within 0.3 %. A partial day
- *   (2016-06-25 holds 40 of 96 points) is weighed as the whole day: against its 40 points, the same
- *   stretch is 0.6 %. Limits: a
- *   stretch 1–10 % off longer than about 2.4 hours at 5 % (or 12 hours at 1 %) exceeds 0.5 % and
- *   blocks, as it should (the day's mix would be off); a column frozen at a plausible value within
- *   10 % over a short stretch does not block here (`stuck_consumption` covers a frozen feed);
+ *   once the consolidated series replaces it. The shipped days hold no such stretch; the real ones
+ *   (kept apart from the samples, as DATA.md describes: an hour and a half a few % under, one
+ *   column lagging at a time) stay under 0.5 % of the day's energy. A partial day is weighed as the
+ *   whole day it stands for, so that it is not blocked for being partial. A stretch 1–10 % off
+ *   longer than about 2.4 hours at 5 % (or 12 hours at 1 %) exceeds 0.5 % and blocks, as it
+ *   should (the day's mix would be off); a column frozen at a plausible value within 10 % over a
+ *   short stretch does not block here (`stuck_consumption` covers a frozen feed);
  * - `balance_points` (warn): the points off by more than 1 %, each with the supply column that
  *   departs the most from the mean of its neighbours (the lagging one in a glitch);
- * - `consumption_range` (block): 30 810–83 042 MW in the shipped days; the record is 102 098 MW
- *   (February 2012). One point outside 15 000–110 000 MW is a unit or parsing fault, and the day's
- *   energy, peak and minimum are made of consumption; the glitches never touch it (the production
- *   columns lag behind it), so a single point blocks;
- * - `co2_range` (block): 12–94 g/kWh in the shipped days, about 150 in the coal-heavy winters of the
- *   2010s: outside 5–250 g/kWh is not France, and one such point moves the day's mean intensity;
- * - `stuck_consumption` (block): consumption repeats over at most two consecutive points in the
- *   shipped days: held for more than an hour, the feed is frozen;
+ * - `consumption_range` (block): France's record is 102 098 MW (February 2012). One point outside
+ *   15 000–110 000 MW is a unit or parsing fault, and the day's energy, peak and minimum are made of
+ *   consumption; the glitches never touch it (the production columns lag behind it), so a single
+ *   point blocks;
+ * - `co2_range` (block): about 150 g/kWh at most in the coal-heavy winters of the 2010s: outside
+ *   5–250 g/kWh is not France, and one such point moves the day's mean intensity;
+ * - `stuck_consumption` (block): real consumption never holds one value for long: held for more
+ *   than an hour, the feed is frozen;
  * - `unique_instants` (block): one row per instant (the transform keeps one): a repeated instant
  *   counts twice in the day's energy;
  * - `completeness` (warn): below 95 % of the day's points (the report already shows which are missing).
@@ -59,9 +53,9 @@ const CO2_G_PER_KWH = { min: 5, max: 250 } as const;
 const DAY_BALANCE_TOLERANCE = 0.01;
 const POINT_BALANCE_TOLERANCE = 0.01;
 const MAX_RUN_HOURS = 1;
-/** A stretch point further off than this is a column gone or in other units, never a lag (lags: 1.8–7 %). */
+/** A stretch point further off than this is a column gone or in other units, never a lag (lags stay well under it). */
 const STRETCH_POINT_TOLERANCE = 0.1;
-/** A stretch moving more than this share of the day's energy makes the figures wrong (real stretches: ≤ 0.3 %). */
+/** A stretch moving more than this share of the day's energy makes the figures wrong (real stretches stay under it). */
 const STRETCH_DAY_SHARE = 0.005;
 const MAX_STUCK_HOURS = 1;
 

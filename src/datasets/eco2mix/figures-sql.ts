@@ -146,8 +146,8 @@ function daysOfPointsSql(): string {
 
 /**
  * Days whose points are summed in one statement. Each ordered sum keeps a buffer per day and
- * column: a year at once (366 days) needed more than DuckDB's 128 MB (a year of ten years' real
- * days, bench/RESULTS.md), a month about a tenth of that. A day's row depends on its own points only.
+ * column, so a statement's memory grows with its days: a month fits in a bounded DuckDB where a
+ * year at once does not (bench/RESULTS.md). A day's row depends on its own points only.
  */
 const DAYS_SUMMED_AT_ONCE = 31;
 

@@ -21,7 +21,7 @@ function detectDelimiter(headerLine: string): CsvDelimiter {
 
 /**
  * The line's labels. The record delimiters are named: left to find them itself, csv-parse looks for
- * them at every character of the line (six times the time, for every file a day reads).
+ * them at every character of the line, several times the work, for every file a day reads.
  */
 function splitHeader(headerLine: string, delimiter: CsvDelimiter, file: string): string[] {
   try {

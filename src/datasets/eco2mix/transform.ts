@@ -2,7 +2,7 @@
  * The eCO2mix transform of a range of days — one day for its own run, many for an import's pass:
  * DuckDB reads every day's exports at once and merges each day's rows exactly as the day alone
  * would. A day alone is written with one COPY; many days with one partitioned COPY (day-tables.ts),
- * a fraction of a millisecond of fixed DuckDB work per day instead of about 35.
+ * so that a COPY's fixed DuckDB work is paid once per range, not once per day.
  */
 import { writeFile } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';

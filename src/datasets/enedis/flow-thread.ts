@@ -1,12 +1,11 @@
 /**
- * Flow files are read on a thread of their own (a pool of `PARSES_AT_ONCE` threads, piscina),
- * not on the worker's JavaScript thread: the XML's strings and their garbage live in the
- * thread's small heap (collecting them in the worker's large one took a fifth of a month's
- * parse), and the worker's thread stays free for Temporal and the other activities while a
- * file of hundreds of MB is read. A thread left idle for a minute ends. Bad data found by the
- * thread is thrown here as the same BadDataError (file, line, column and cause). With segments,
- * the thread hands each segment's files over a message port as soon as they are closed, so that
- * they can be kept while it reads on.
+ * Flow files are read on a thread of their own (a pool of `PARSES_AT_ONCE` threads, piscina), not
+ * on the worker's JavaScript thread: the XML's strings and their garbage live in the thread's small
+ * heap, where collecting them costs far less than in the worker's large one, and the worker's
+ * thread stays free for Temporal and the other activities while a file of hundreds of MB is read. A
+ * thread left idle for a minute ends. Bad data found by the thread is thrown here as the same
+ * BadDataError (file, line, column and cause). With segments, the thread hands each segment's files
+ * over a message port as soon as they are closed, so that they can be kept while it reads on.
  */
 import { MessageChannel } from 'node:worker_threads';
 import type { Piscina } from 'piscina';

@@ -5,7 +5,7 @@
  * - `index_kwh`: the value in the unit the file states, Wh floored to whole kWh (the floor per
  *   index keeps a period's error under 1 kWh), kWh floored the same way; read as DECIMAL(18, 3),
  *   exact up to 15 whole digits (10^15 Wh, beyond any meter) and fast to cast (a wider decimal is
- *   about 15 times slower to read);
+ *   much slower to read);
  * - `reading_at`: R151's plain date D is the index at the end of D, D+1 00:00 Paris; a C15 or R15
  *   timestamp within `SNAP_MINUTES` after a Paris midnight stands for that midnight;
  * - `period_start`: an R15 energy's `Date_Releve_Precedent`, snapped the same way (its period ends

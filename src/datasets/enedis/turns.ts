@@ -9,7 +9,7 @@
  * of their own with one thread and `QUERY_MEMORY_LIMIT` (spilling to a folder of its own past it):
  * the worker's shared DuckDB keeps its memory for the other datasets. That DuckDB is kept open
  * while turns keep coming — a backlog of thousands of files takes thousands of turns, and opening
- * and closing a DuckDB for each cost more than most turns' work (about 13 CPU-ms a turn) — and
+ * and closing a DuckDB for each costs more than most turns' work — and
  * closed, its memory given back, once `IDLE_CLOSE_MS` pass without a turn or after `TURNS_PER_DB`
  * turns. Each turn has a connection of its own: its
  * temporary tables end with it. The next file's parse runs on its thread meanwhile. Work waiting
@@ -25,7 +25,7 @@ import { openDuckDb, withOwnDuckDb } from '../../duckdb/duckdb.js';
 /** Whole-file or whole-day DuckDB statements of the dataset run at once in a process. */
 export const QUERIES_AT_ONCE = 1;
 
-/** The memory of the DuckDB running them; 500 000 values take about 150 MB with it. */
+/** The memory of the DuckDB running them; past it, a statement spills to its folder. */
 export const QUERY_MEMORY_LIMIT = '128MB';
 
 /** Rows per row group of the Parquet they write: the writer buffers less than with DuckDB's 122 880. */

@@ -16,7 +16,7 @@ import { ANOMALY_THRESHOLD, anomalyScoresSql } from './anomaly-sql.js';
 
 export { ANOMALY_THRESHOLD, anomalyScoresSql } from './anomaly-sql.js';
 
-/** Readings (the day's and its history's) scored in one query: about 200 MB of DuckDB memory at its peak. */
+/** Readings (the day's and its history's) scored in one query: the chunk bounds the query's DuckDB memory. */
 export const CHUNK_READINGS = 250_000;
 
 export interface ScoreAnomaliesInput {

@@ -5,11 +5,10 @@
  * know its days and leaves it in the cache; each of the file's days then reads only its own folder
  * and the rejects — a file of N days is read once, not N + 1 times.
  *
- * What the parse settles for the whole file, as each day did before: every non-blank line after
- * the header is a row, kept or rejected (a line DuckDB's reader skipped would be lost without a
- * reason, so the file is refused instead), and a Paris local time of the October hour that
- * repeats, written twice for a meter, is summer time the first time and winter time the second
- * (written once, winter time).
+ * What the parse settles once for the whole file: every non-blank line after the header is a row,
+ * kept or rejected (a line DuckDB's reader skipped would be lost without a reason, so the file is
+ * refused instead), and a Paris local time of the October hour that repeats, written twice for a
+ * meter, is summer time the first time and winter time the second (written once, winter time).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readdir } from 'node:fs/promises';
