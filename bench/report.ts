@@ -1,6 +1,6 @@
 /** RESULTS.md from a run's measurements: machine, method, tables, a verdict per goal, profiles. */
 import os from 'node:os';
-import { int, mb, num, ratio, seconds, table } from './lib/markdown.js';
+import { int, mb, num, ratio, seconds, table, type TodayRow } from './lib/markdown.js';
 import type { MachineInfo } from './lib/machine.js';
 import type { ProfileSummary } from './lib/cpu-profile.js';
 import { max, median, percentile } from './lib/stats.js';
@@ -11,6 +11,13 @@ import type { InputResult, Tool } from './transform/transform-bench.js';
 const CORES = os.cpus().length;
 
 export interface Verdict {
+  /** What is measured, the key of its row in the Today table. */
+  readonly metric: string;
+  /** The goal alone, for the Today table: `≤ 400 MB`. */
+  readonly target: string;
+  /** The figure in a few words, for the Today table. */
+  readonly today: string;
+  /** The goal in a sentence, and what was measured against it: the lines the run prints. */
   readonly goal: string;
   readonly met: boolean;
   readonly measured: string;
@@ -274,27 +281,41 @@ function profileSection(profiles: RunResults['profiles']): string {
   return parts.join('\n');
 }
 
+/** The rows of the Today table a run's verdicts give. */
+export function todayRows(r: Pick<RunResults, 'verdicts' | 'startedAt'>): TodayRow[] {
+  const date = r.startedAt.toISOString().slice(0, 10);
+  return r.verdicts.map((v) => ({
+    metric: v.metric,
+    today: v.today,
+    goal: v.target,
+    verdict: v.met ? 'met' : 'missed',
+    command: '`npm run bench`',
+    date,
+  }));
+}
+
+/**
+ * The page's top and the sections of `npm run bench`; its verdicts go to the Today table
+ * (`todayRows`), which the page keeps with the other benches' rows.
+ */
 export function resultsMarkdown(r: RunResults): string {
   const o = r.orchestration;
   const lines = [
     '# Benchmark results',
     '',
-    r.smoke
-      ? '**Smoke size**: a check that the benchmarks run, not figures to quote.'
-      : 'Written by `npm run bench`; see [README.md](README.md) for what is measured and how.',
-    '',
-    `Run of ${r.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${num(r.minutes)} minutes in all.`,
+    ...(r.smoke ? ['**Smoke size**: a check that the benchmarks run, not figures to quote.', ''] : []),
+    "What the figures are today: the table first, then each bench's section as its last run wrote it. " +
+      'What is measured and how: [README.md](README.md). Older runs and the investigations behind ' +
+      'them: [history/](history/).',
     '',
     '## Machine',
+    '',
+    `The machine of the last \`npm run bench\`, run of ${r.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${num(r.minutes)} minutes in all.`,
     '',
     table(
       ['', ''],
       r.machine.rows.map(([k, v]) => [k, v]),
     ),
-    '',
-    '## Goals',
-    '',
-    ...r.verdicts.map((v) => `- **${v.met ? 'Met' : 'Missed'}** — ${v.goal}: ${v.measured}.`),
     '',
     '## Transform',
     '',

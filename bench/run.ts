@@ -23,12 +23,12 @@ import { BENCH_DIR, installChildCleanup } from './lib/child.js';
 import { anomalyQualityMarkdown } from './quality/anomalies.js';
 import { summariseProfile, type ProfileSummary } from './lib/cpu-profile.js';
 import { machineInfo } from './lib/machine.js';
-import { int, mb, num, ratio, seconds, writeSection, writeSections } from './lib/markdown.js';
+import { int, mb, num, ratio, seconds, writeSection, writeSections, writeTodayRows } from './lib/markdown.js';
 import { max, median } from './lib/stats.js';
 import { ensureVenv } from './lib/venv.js';
 import { runOrchestration, type BackfillDriver, type OrchestrationResults } from './orchestration/orchestration.js';
 import { benchFloor, floorMarkdown, FLOOR_HEADING, type FloorRun } from './orchestration/floor.js';
-import { resultsMarkdown, transformTable, type RunResults, type Verdict } from './report.js';
+import { resultsMarkdown, todayRows, transformTable, type RunResults, type Verdict } from './report.js';
 import type { ProfiledStep } from './transform/profile-smartmeter.js';
 import {
   benchInput,
@@ -145,12 +145,18 @@ function verdicts(
     const time = (tool: 'courant' | 'pandas' | 'duckdb') =>
       seconds(median((meters.runs[tool] ?? []).map((r) => r.seconds)));
     list.push({
+      metric: `Transform, ${meters.spec.label}: throughput ÷ pandas + pyarrow's`,
+      target: '≥ 2×',
+      today: `${ratio(speedup)} (${time('courant')} against ${time('pandas')})`,
       goal: `Transform ≥ 2× pandas + pyarrow throughput on the ${meters.spec.label} input${size}`,
       met: speedup >= 2,
       measured: `courant runs at ${ratio(speedup)} pandas's throughput (${time('courant')} against ${time('pandas')}, medians)`,
     });
     const slower = median(meters.timeVsDuckdb);
     list.push({
+      metric: `Transform, ${meters.spec.label}: time ÷ DuckDB-native's`,
+      target: '≤ 2×',
+      today: `${ratio(slower)} (${time('courant')} against ${time('duckdb')})`,
       goal: `Transform within 2× of DuckDB-native on the ${meters.spec.label} input${size}`,
       met: slower <= 2,
       measured: `courant takes ${ratio(slower)} DuckDB-native's time (${time('courant')} against ${time('duckdb')})`,
@@ -165,6 +171,9 @@ function verdicts(
     );
     const peak = max((worst.runs.courant ?? []).map((r) => r.peakRssBytes));
     list.push({
+      metric: 'Transform peak RSS, every input size',
+      target: '≤ 400 MB',
+      today: `${mb(peak)} MB (${worst.spec.label})`,
       goal: 'Peak RSS ≤ 400 MB for every size',
       met: peak <= 400 * MB,
       measured: `highest peak ${mb(peak)} MB (${worst.spec.label}), over ${all.length} input sizes`,
@@ -178,6 +187,9 @@ function verdicts(
     if (smaller && largest) {
       const growth = peakOf(largest) - peakOf(smaller);
       list.push({
+        metric: "Transform peak RSS's growth, the two largest smart-meter inputs",
+        target: "< a tenth of the input's growth",
+        today: `${mb(growth)} MB from ${int(smaller.rows)} to ${int(largest.rows)} rows (input +${mb(largest.csvBytes - smaller.csvBytes)} MB)`,
         goal: `The transform's memory does not grow with input size beyond a bounded buffer${smoke ? ' (smoke size)' : ''}`,
         met: growth < 0.1 * (largest.csvBytes - smaller.csvBytes),
         measured:
@@ -189,6 +201,9 @@ function verdicts(
   if (o) {
     const p50 = median(o.dayRuns.seconds);
     list.push({
+      metric: 'One eCO2mix day end to end on the dev server, p50',
+      target: '≤ 300 ms',
+      today: `${seconds(p50)} (${o.dayRuns.seconds.length} runs)`,
       goal: 'One eCO2mix day end to end ≤ 300 ms p50 on the dev server',
       met: p50 <= 0.3,
       measured: `p50 ${seconds(p50)} over ${o.dayRuns.seconds.length} runs (the same activities in a plain loop: ${seconds(median(o.plainLoop.seconds))})`,
@@ -200,6 +215,12 @@ function verdicts(
       const perDay = values['per-day'] ?? false;
       const goal = perDay ? { seconds: 300, peakMb: 600 } : { seconds: 90, peakMb: 800 };
       list.push({
+        metric: `Ten years (3 650 days) through \`courant backfill\`${perDay ? ' per day' : ' at its defaults'}`,
+        target: `≤ ${seconds(goal.seconds)}, worker peak ≤ ${goal.peakMb} MB`,
+        today:
+          best.days === TEN_YEARS_OF_DAYS
+            ? `${seconds(best.seconds)}, worker peak ${peak} MB, ${int(best.succeeded)}/${int(best.days)} succeeded`
+            : `${seconds(forTenYears)} from ${best.days} days, worker peak ${peak} MB`,
         goal: `3 650 days (ten years) backfilled through \`courant backfill\`${perDay ? ' per day' : ' in ranges, at its defaults'} in ≤ ${seconds(goal.seconds)}, every day succeeding, worker peak RSS ≤ ${goal.peakMb} MB`,
         met: forTenYears <= goal.seconds && best.succeeded === best.days && best.workerPeakRssBytes <= goal.peakMb * MB,
         measured:
@@ -314,6 +335,7 @@ async function main(): Promise<void> {
     };
     await mkdir(path.dirname(out), { recursive: true });
     await writeSections(out, resultsMarkdown(results));
+    await writeTodayRows(out, todayRows(results));
     if (floor) await writeSection(out, FLOOR_HEADING, floorMarkdown(floor));
     if (!values['skip-transform']) {
       await benchEnedis({ smoke, out, workDir, logDir, python, log });

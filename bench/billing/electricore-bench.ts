@@ -190,21 +190,13 @@ function resultsSection(
     ),
     '',
     `- Goal ≤ ${GOAL_S} s and ≤ ${mb(GOAL_BYTES)} MB: **${met}** (wall time on a machine shared with other work at load ${load}: the CPU column is the part that does not depend on it).`,
-    `- courant before the cuts this bench led to (the month's query run twice, for the Parquet and for the JSON; every reading of the month materialised three times; lists built by ordered aggregates; the JSON built whole): ${BEFORE_CUTS}; with the JSON read back through row objects and zod: ${BEFORE_JSON}. Now the stored events gathered and the month's readings narrowed once (to the C15 readings and those at the month's start, end and event days), one query per slice of 20 000 PRMs into the Parquet, and the JSON written by DuckDB from it, each contract as \`JSON.stringify\` writes it; DuckDB within \`DUCKDB_MEMORY_LIMIT\` (256 MB).`,
-    `- Where courant's CPU goes (measured phase by phase in one process on 2026-11-26, load 6 to 12): the start, then through tsx with every command's modules, about 2 s and 217 MB of RSS (the command now starts built and loads the billing command's modules only: see [Command start](#command-start)); gathering the events 0.6 s; narrowing the readings 1.3 to 1.7 s; 5 slices of 0.9 s; joining them 0.3 s; the JSON 1.2 to 1.7 s. Peak RSS is the Node process with DuckDB while the slices run. Still to cut: each slice's own work without its readings (0.7 s: the events' windows and some thirty joins on PRM and contract).`,
-    `- With the inputs a supplier can trust (2026-11-27: the go-live snapshot, readings without a contract, overlaps, days not usable, events at any hour, tariffs carried forward): each PRM's first and last reading of the month written once beside the narrowed readings, the C15 readings of the month's files kept once, 25 more relations a slice. Peak RSS rose from 490-555 MB to 560-665 MB, with DuckDB holding nothing between slices: its allocator kept what the largest slice freed. Billing now opens its DuckDB with both allocator flush thresholds at 4 MB (\`returnMemoryEagerly\`; DuckDB's defaults 128 and 512 MB): 478-518 MB in six runs against 560-614 MB without, time within noise (16 MB: 670-696 MB; one thread: 742-758 MB and 9.7-10.1 s).`,
     `- The go-live snapshot import, \`node --import tsx bench/billing/snapshot-import-bench.ts --rows 100000\` (2026-11-27): 100 000 rows imported in 1.38 s wall, 1.88 s CPU, 246 MB peak RSS; the same file again (nothing added) 1.48 s, 2.06 s CPU, 265 MB. Goal ≤ 10 s: **met**.`,
-    `- A day's cost: billing runs on demand, never in a day's run. What the day does for it — the C15 events read into \`contract_events.parquet\` — was measured with the day cost model (\`node --import tsx bench/cost/day-cost.ts --datasets enedis --days 5\`, one Enedis sample day, 2026-11-25, load about 10) before and after that table: transformDay 28.3 → 31.3 CPU-ms (budget 42), computeMetrics 9.5 → 10.8 (budget 17), checkQuality 9.2 → 10.1 (budget 15), all within budget.`,
     `- The rows compared by (contract, month), figures within 0.005: ${int(differences.length)} differences — ${counts || 'none'}. Each kind is explained in [docs/billing.md](../docs/billing.md#side-by-side-with-electricore).`,
     '',
   ].join('\n');
 }
 
 const GOAL_S = 10;
-/** courant's billing of this month before its cuts, measured the same way on 2026-11-25 (load about 6). */
-const BEFORE_CUTS = '65.0 s wall, 1 150 MB peak RSS';
-/** The same with the JSON read back through row objects and zod, measured on 2026-11-26 (load 7 to 14). */
-const BEFORE_JSON = '20.0 to 62.2 s wall, 13.4 to 17.0 s CPU, 548 to 744 MB peak RSS';
 const GOAL_BYTES = 600e6;
 
 async function main(): Promise<void> {

@@ -72,6 +72,69 @@ export async function writeSections(file: string, markdown: string): Promise<voi
   }
 }
 
+/** The table at the top of RESULTS.md: one row per measured thing, its last figure and its goal. */
+export const TODAY_HEADING = '## Today';
+export const TODAY_HEADER = ['Metric', 'Today', 'Goal', 'Verdict', 'Measured by', 'Date'] as const;
+
+export interface TodayRow {
+  readonly metric: string;
+  readonly today: string;
+  readonly goal: string;
+  readonly verdict: string;
+  readonly command: string;
+  readonly date: string;
+}
+
+/** The cells of a Markdown table row, `\|` kept inside its cell. */
+function cells(line: string): string[] {
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim());
+}
+
+/**
+ * Puts `rows` in the table of the "Today" section, each in place of the row of the same metric or
+ * after the others; the other rows and the section's text are kept. Without that section, one is
+ * made before the file's first `## ` section.
+ */
+export async function writeTodayRows(file: string, rows: readonly TodayRow[]): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const start = text.indexOf(`${TODAY_HEADING}\n`);
+  const end = start < 0 ? -1 : text.indexOf('\n## ', start + TODAY_HEADING.length);
+  const section = start < 0 ? `${TODAY_HEADING}\n` : text.slice(start, end < 0 ? text.length : end + 1);
+  const lines = section.trimEnd().split('\n');
+  const first = lines.findIndex((line) => line.startsWith('|'));
+  let tableEnd = first < 0 ? lines.length : first;
+  while (tableEnd < lines.length && lines[tableEnd]?.startsWith('|')) tableEnd += 1;
+  const kept: string[][] = first < 0 ? [] : lines.slice(first + 2, tableEnd).map(cells);
+  for (const row of rows) {
+    const next = [row.metric, row.today, row.goal, row.verdict, row.command, row.date].map((cell) =>
+      cell.replace(/(?<!\\)\|/g, '\\|'),
+    );
+    const at = kept.findIndex((old) => old[0] === next[0]);
+    if (at < 0) kept.push(next);
+    else kept[at] = next;
+  }
+  const rendered = table(TODAY_HEADER, kept);
+  const body = first < 0 ? [...lines, '', rendered] : [...lines.slice(0, first), rendered, ...lines.slice(tableEnd)];
+  const newSection = `${body.join('\n').trimEnd()}\n`;
+  if (start >= 0) {
+    await writeFile(file, `${text.slice(0, start)}${newSection}${end < 0 ? '' : `\n${text.slice(end + 1)}`}`);
+    return;
+  }
+  const firstSection = text.search(/^## /m);
+  await writeFile(
+    file,
+    firstSection < 0
+      ? `${text.trimEnd()}${text.trim() === '' ? '' : '\n\n'}${newSection}`
+      : `${text.slice(0, firstSection)}${newSection}\n${text.slice(firstSection)}`,
+  );
+}
+
 /**
  * The options of a bench that writes one section: `--smoke` (a small input, results to a temp
  * file), `--runs N` (`runs` by default, 1 with --smoke), `--out FILE` (bench/RESULTS.md by default)
