@@ -506,24 +506,38 @@ export class MongoRecordStore implements RecordStore {
     return doc ? reportRecordSchema.parse(doc) : null;
   }
 
+  /**
+   * A lease is a document only its holder writes: taken by an insert, which a key already taken
+   * refuses whatever the server (FerretDB finds a conditional update's document and writes it in two
+   * steps, so two claimants could both match an ended lease); extended by its holder; ended by
+   * deleting it. A lease that ended without being released is deleted by the claimant that finds it
+   * ended, then taken by an insert: of two claimants, one insert wins.
+   */
   async claimLease(name: string, holder: string, ttlMs: number): Promise<LeaseClaim> {
-    const now = Date.now();
     const _id = leaseKey(name);
-    try {
-      await this.reports.updateOne(
-        { _id, $or: [{ until: { $lte: now } }, { holder }] },
-        { $set: { holder, until: now + ttlMs } },
-        { upsert: true },
-      );
-      return { claimed: true };
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-      return { claimed: false, held: leaseSchema.parse(await this.reports.findOne({ _id })) };
+    for (;;) {
+      const now = Date.now();
+      try {
+        await this.reports.insertOne({ _id, holder, until: now + ttlMs });
+        return { claimed: true };
+      } catch (error) {
+        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      }
+      const found = await this.reports.findOne({ _id });
+      if (found === null) continue;
+      const held = leaseSchema.parse(found);
+      if (held.holder === holder) {
+        const extended = await this.reports.updateOne({ _id, holder }, { $set: { until: now + ttlMs } });
+        if (extended.matchedCount > 0) return { claimed: true };
+        continue;
+      }
+      if (held.until > now) return { claimed: false, held };
+      await this.reports.deleteOne({ _id, holder: held.holder, until: held.until });
     }
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    await this.reports.updateOne({ _id: leaseKey(name), holder }, { $set: { until: 0 } });
+    await this.reports.deleteOne({ _id: leaseKey(name), holder });
   }
 
   async putSftpFile(record: SftpFileRecord): Promise<void> {

@@ -54,8 +54,8 @@ const REPORTS_ASKED_EVERY_MS = 5 * 60_000;
 
 /**
  * Transforms the days of an import this run will start in ranges of many days (`transformImportDays`):
- * each day then finds its transform and metrics done (a year of eCO2mix: about 35 ms of DuckDB work a
- * day becomes well under one). When it cannot, each day does its own work
+ * each day then finds its transform and metrics done, the fixed DuckDB work of a day shared by the
+ * range's days. When it cannot, each day does its own work
  * (and fails on its own, saying why, if the file is at fault): the failure is logged, not the run's.
  */
 async function transformImportDays(importRef: ImportRef, dates: string[]): Promise<void> {

@@ -387,9 +387,12 @@ describe('corrections: versions and what moved', () => {
     const moved = JSON.parse(changes.body) as {
       causes: Array<{ version: number; triggers: Array<{ date?: string }> }>;
     };
-    // With the day its R15's previous reading closes, when both arrive while the month bills.
+    // The R15 stores two days (its reading's, and its previous reading's, 2024-08-31); the re-bill
+    // that moved the month is the first that ran after both were stored, asked by either.
     expect(moved.causes.map((c) => c.version)).toEqual([3]);
-    expect(moved.causes[0]?.triggers.map((t) => t.date)).toContain('2024-09-30');
+    const dates = moved.causes[0]?.triggers.map((t) => t.date) ?? [];
+    expect(dates.length).toBeGreaterThan(0);
+    for (const date of dates) expect(['2024-08-31', '2024-09-30']).toContain(date);
     expect(moved).toMatchObject({
       from: { version: 2 },
       contracts: [
