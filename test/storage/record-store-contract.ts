@@ -385,6 +385,14 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       const found = await store.getSftpFiles('enedis', asked);
       expect(found.map((r) => r.name).sort()).toEqual(names.filter((_, i) => i % 2 === 0));
       expect(found.find((r) => r.name === names[0])).toEqual(record(names[0] ?? ''));
+      // Handed to a batch: the record keeps which, and when.
+      const handed = {
+        ...record(names[2] ?? ''),
+        batch: 'ingest-batch/enedis/0123456789abcdef',
+        handedAt: '2025-01-02T03:05:00.000Z',
+      };
+      await store.putSftpFile(handed);
+      expect(await store.getSftpFiles('enedis', [handed.name])).toEqual([handed]);
       expect(await store.getSftpFiles('enedis', [])).toEqual([]);
       expect(await store.getSftpFiles('eco2mix', names)).toEqual([]);
     });
