@@ -119,6 +119,15 @@ async function failureOf(config: SftpSourceConfig): Promise<ApplicationFailure> 
   return result;
 }
 
+/** The pickup's failure when its connection is cut once 1 MiB of a file came down. */
+async function failureWhenCut(config: SftpSourceConfig): Promise<ApplicationFailure> {
+  gate.holdDownstreamAfter(1024 * 1024);
+  const run = failureOf(config);
+  await expect.poll(() => gate.downstreamHeld(), { timeout: 60_000, interval: 20 }).toBe(true);
+  gate.cut();
+  return run;
+}
+
 const deliveryName = (label: string) => `ENEDIS_R151_${label}_${uniqueName('n').replace(/\W/g, '')}_20250102030405.zip`;
 
 async function deliverLarge(label: string): Promise<string> {
@@ -153,11 +162,8 @@ describe('a transfer that stops part-way', () => {
 
   it('fails as retryable when its connection is cut, long before the stall limit, and the retry fetches the file', async () => {
     const name = await deliverLarge('cut');
-    gate.holdDownstreamAfter(1024 * 1024);
     const config = source({ stallSeconds: 3_600 });
-    const run = failureOf(config);
-    await expect.poll(() => gate.downstreamHeld(), { timeout: 60_000, interval: 20 }).toBe(true);
-    gate.cut();
+    const run = failureWhenCut(config);
     expect(await run).toMatchObject({ type: 'TransientIO', nonRetryable: false });
     expect((await run).message).toMatch(/the connection closed/);
     await expectNothingKept(name);
@@ -173,11 +179,8 @@ describe('a connection cut after some files were fetched', () => {
     for (const name of small)
       await writeFile(path.join(server.remoteDir, name), await encryptedFixture('electricore_r151.xml'));
     const large = await deliverLarge('z-cut');
-    gate.holdDownstreamAfter(1024 * 1024);
     const config = source({ stallSeconds: 3_600 });
-    const run = failureOf(config);
-    await expect.poll(() => gate.downstreamHeld(), { timeout: 60_000, interval: 20 }).toBe(true);
-    gate.cut();
+    const run = failureWhenCut(config);
     expect(await run).toMatchObject({ type: 'TransientIO', nonRetryable: false });
     gate.releaseDownstream();
     expect(await pickUp(config)).toEqual([...small, large]);

@@ -17,6 +17,7 @@ import {
 } from '../../billing/version-changes.js';
 import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
+import { writeJsonEndingInArray } from '../json-stream.js';
 import { csvText, textTable } from '../text-table.js';
 
 /** `--since`: a version, a whole number ≥ 1; undefined when absent. */
@@ -84,9 +85,6 @@ const tableRow = (c: ContractChange) => [
   span(c, (f) => f.problems.join(' ')),
 ];
 
-const written = (out: OutputStream, text: string) =>
-  new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
-
 /** The changes as JSON, the contracts streamed from DuckDB one batch at a time; resolves to how many. */
 async function writeChangesJson(
   out: OutputStream,
@@ -94,17 +92,12 @@ async function writeChangesJson(
   compared: VersionsCompared,
   files: { readonly fromFile: string; readonly toFile: string },
 ): Promise<number> {
-  const { fromFile, toFile } = files;
   const head = JSON.stringify({ ...compared, contracts: [] }, null, 2);
-  await written(out, `${head.slice(0, head.lastIndexOf('[]'))}[`);
-  let contracts = 0;
-  for await (const batch of monthChangesJson(db, fromFile, toFile)) {
-    if (batch.length === 0) continue;
-    await written(out, `${contracts === 0 ? '' : ','}\n    ${batch.join(',\n    ')}`);
-    contracts += batch.length;
-  }
-  await written(out, `${contracts === 0 ? '' : '\n  '}]\n}\n`);
-  return contracts;
+  return writeJsonEndingInArray(
+    out,
+    `${head.slice(0, head.lastIndexOf('[]'))}[`,
+    monthChangesJson(db, files.fromFile, files.toFile),
+  );
 }
 
 export async function printMonthChanges(

@@ -30,6 +30,7 @@ import { isPartitionDate, MIN_PARTITION_DATE, parisDateOf } from '../../workflow
 import { isMonth, monthOf } from '../../workflow-safe/periods.js';
 import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
+import { writeJsonEndingInArray } from '../json-stream.js';
 import { csvText, textTable } from '../text-table.js';
 import { parseSince, printMonthChanges } from './billing-changes.js';
 
@@ -77,32 +78,26 @@ async function withBillingDb<T>(
   }
 }
 
-const written = (out: OutputStream, text: string) =>
-  new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
-
 /**
- * Writes the month as `JSON.stringify({ month, contracts }, null, 2)` would, a batch of contracts
- * (each already that text, `month-json.ts`) at a time, waiting for the stream to take each: a month
- * of any size in bounded memory.
+ * Writes the month as `JSON.stringify({ month, totals, contracts }, null, 2)` would, a batch of
+ * contracts (each already that text, `month-json.ts`) at a time: a month of any size in bounded
+ * memory.
  */
 async function writeMonthJson(
   out: OutputStream,
   month: string,
   totals: BillingTotals,
   batches: AsyncIterable<ContractJsonBatch>,
-): Promise<{ contracts: number; problems: number }> {
+): Promise<void> {
   const totalsText = JSON.stringify(totals, null, 2).replaceAll('\n', '\n  ');
-  await written(out, `{\n  "month": ${JSON.stringify(month)},\n  "totals": ${totalsText},\n  "contracts": [`);
-  let contracts = 0;
-  let problems = 0;
-  for await (const batch of batches) {
-    if (batch.texts.length === 0) continue;
-    await written(out, `${contracts === 0 ? '' : ','}\n    ${batch.texts.join(',\n    ')}`);
-    contracts += batch.texts.length;
-    problems += batch.withProblems;
-  }
-  await written(out, `${contracts === 0 ? ']' : '\n  ]'}\n}\n`);
-  return { contracts, problems };
+  const texts = async function* () {
+    for await (const batch of batches) yield batch.texts;
+  };
+  await writeJsonEndingInArray(
+    out,
+    `{\n  "month": ${JSON.stringify(month)},\n  "totals": ${totalsText},\n  "contracts": [`,
+    texts(),
+  );
 }
 
 function billingText(contracts: readonly ContractMonth[], format: 'table' | 'csv'): string {
