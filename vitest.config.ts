@@ -24,6 +24,9 @@ export default defineConfig({
           include: UNIT,
           ...TIMEOUTS,
           pool: 'forks',
+          // Each file gets fresh modules and mocks, also in a fork that ran another file before it
+          // (the suite's unit job reuses forks: `--poolOptions.forks.isolate=false`, scripts/test.sh).
+          isolate: true,
         },
       },
       {

@@ -50,11 +50,14 @@ checks() {
   return "$failed"
 }
 
-# Unit files are CPU-bound: one per core. Integration and end-to-end files mostly wait on servers and
-# child processes, so more of them run at once than there are cores.
+# Unit files are CPU-bound: one per core, each fork running one file after another (a fork's start
+# and its loading of the dependencies paid once, not once a file; each file still gets fresh
+# modules). Integration and end-to-end files mostly wait on servers and child processes, so more of
+# them run at once than there are cores, each in a fork of its own (their workers, connections and
+# native runtime end with the fork).
 declare -A jobs=(
   [checks]="checks"
-  [unit]="on_node24 npx vitest run --project unit --maxWorkers=2"
+  [unit]="on_node24 npx vitest run --project unit --maxWorkers=2 --poolOptions.forks.isolate=false"
   [servers]="npx vitest run --project integration --project e2e --maxWorkers=4"
 )
 declare -A started

@@ -22,6 +22,7 @@ import { UNREPLAYABLE_NAMESPACE } from '../support/namespaces.js';
 import { replayEveryHistory } from '../support/replay-every-history.js';
 import { runCli } from '../support/run-cli.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
 
 const DAY = '2022-05-02';
 
@@ -53,6 +54,7 @@ beforeAll(async () => {
     MONGODB_URL: mongo.toString(),
     DATA_DIR: dataDir,
     STORAGE_MODE: 'local',
+    ...prebuiltBundleEnv(),
   };
   connection = await Connection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection, namespace: UNREPLAYABLE_NAMESPACE });

@@ -14,6 +14,7 @@ import { testNamespace } from '../support/namespaces.js';
 import { startSilentServer, type SilentServer } from '../support/tcp-gate.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { ed25519KeyPair } from '../support/ssh-keys.js';
+import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
 
 let silent: SilentServer;
 let connection: Connection;
@@ -57,6 +58,7 @@ describe('an SFTP host that never speaks SSH', () => {
       MONGODB_URL: mongo.toString(),
       DATA_DIR: dataDir,
       STORAGE_MODE: 'local',
+      ...prebuiltBundleEnv(),
       SOURCE_TIMEOUT_MS: '1000',
       ENEDIS_SFTP_HOST: '127.0.0.1',
       ENEDIS_SFTP_PORT: String(silent.port),

@@ -17,6 +17,7 @@ import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js'
 import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { testNamespace } from '../support/namespaces.js';
+import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
 
 /** The delivery: an R151 with 4 MiB stored beside it, so that its download takes many round trips. */
 const NAME = 'ENEDIS_R151_17X100A100A0001A_GRD-F121_0123456789_00007_Q_00001_00001_20250102030405.zip';
@@ -64,6 +65,7 @@ describe('a worker killed during an SFTP download', () => {
       MONGODB_URL: mongo.toString(),
       DATA_DIR: dataDir,
       STORAGE_MODE: 'local',
+      ...prebuiltBundleEnv(),
       ...keyEnvOf(TEST_DELIVERY_KEY),
     };
     const gatePort = Number(gate.address.split(':')[1]);

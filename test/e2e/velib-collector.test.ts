@@ -24,6 +24,7 @@ import { uniqueName } from '../support/names.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { startGbfsServer, type GbfsServer } from '../support/velib-gbfs.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
 
 const HOST = '127.0.0.1';
 const SCHEDULE_ID = uniqueName('snapshots');
@@ -111,6 +112,7 @@ beforeAll(async () => {
     MONGODB_URL: mongo.toString(),
     DATA_DIR: path.join(workDir, 'data'),
     STORAGE_MODE: 'local',
+    ...prebuiltBundleEnv(),
     CITYFLOW_VELIB_COLLECT: 'true',
     VELIB_GBFS_BASE_URL: gbfs.baseUrl,
     SNAPSHOT_SCHEDULE_ID: SCHEDULE_ID,

@@ -19,6 +19,7 @@ import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2m
 import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { testNamespace } from '../support/namespaces.js';
+import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
 
 const DAY = '2022-03-27';
 const REALTIME = 'eco2mix-national-tr';
@@ -76,6 +77,7 @@ async function workerEnv(name: string, via?: TcpGate): Promise<WorkerEnv> {
     DATA_DIR: dataDir,
     ECO2MIX_BASE_URL: odre.baseUrl,
     STORAGE_MODE: 'local',
+    ...prebuiltBundleEnv(),
   };
 }
 

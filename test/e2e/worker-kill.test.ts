@@ -24,6 +24,7 @@ import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2m
 import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { testNamespace } from '../support/namespaces.js';
+import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
 
 const FROM = '2022-03-20';
 const TO = '2022-04-08';
@@ -70,6 +71,7 @@ describe('a worker killed mid-range', () => {
         DATA_DIR: dataDir,
         ECO2MIX_BASE_URL: `http://${gate.address}`,
         STORAGE_MODE: 'local',
+        ...prebuiltBundleEnv(),
       };
       const first = startWorkerProcess(env);
       processes.push(first);

@@ -12,7 +12,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -20,7 +20,7 @@ import { SEARCH_ATTRIBUTES } from '../../src/workflow-safe/search-attributes.js'
 import { freePort, isListening } from '../../src/stack/ports.js';
 import { startDocumentStore, startDynamoDbLocal, startMinio } from '../../src/stack/servers.js';
 import { PROJECT_ROOT, resolveDynamoDbLocal, resolveTool } from '../../src/stack/tools.js';
-import { bundleWorkflows } from '../../src/workers/bundle.js';
+import { BUNDLE_FILES, buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
 import { builtCliIsCurrent } from '../../bin/built-cli.js';
 import { buildCli } from '../../scripts/cli-bundle.js';
 import { TEST_NAMESPACES, UNREPLAYABLE_NAMESPACE } from './namespaces.js';
@@ -31,6 +31,8 @@ declare module 'vitest' {
     temporalAddress: string;
     mongodbUrl: string;
     workflowBundlePath: string;
+    /** The directory of both workflow bundles, for WORKFLOW_BUNDLE_DIR. */
+    workflowBundleDir: string;
     /** MinIO's S3 endpoint, and the credentials clients sign with (root user / password). */
     s3Endpoint: string;
     s3AccessKeyId: string;
@@ -120,11 +122,20 @@ const STARTS: Record<TestServer, (workDir: string) => Promise<StartedServer>> = 
       stop: () => server.stop(),
     };
   },
+  /**
+   * The workflow bundles, built once as `npm run build:bundle` builds them: the tests' workers run
+   * the plain one, and the `courant worker` processes they start run both from WORKFLOW_BUNDLE_DIR,
+   * as the container image does, rather than each bundling again at its start.
+   */
   async workflowBundle(workDir) {
-    const bundlePath = path.join(workDir, 'workflow-bundle.js');
-    await writeFile(bundlePath, (await bundleWorkflows()).code);
+    const dir = path.join(workDir, 'workflow-bundles');
+    await buildWorkflowBundles(dir);
+    const bundlePath = path.join(dir, BUNDLE_FILES.plain);
     return {
-      provide: (project) => project.provide('workflowBundlePath', bundlePath),
+      provide(project) {
+        project.provide('workflowBundlePath', bundlePath);
+        project.provide('workflowBundleDir', dir);
+      },
       stop: async () => {},
       location: bundlePath,
     };

@@ -12,6 +12,7 @@ import { openWorkerResources, type WorkerResources } from '../../src/workers/res
 import { createWorkers, runWorkersUntil } from '../../src/workers/worker.js';
 import { uniqueName } from './names.js';
 import { testNamespace } from './namespaces.js';
+import { prebuiltBundleEnv } from './prebuilt-bundle-env.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
 /** A Config pointing at the shared servers with an isolated database and data directory. */
@@ -121,5 +122,6 @@ export function cliEnv(config: Config): Record<string, string> {
     TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
     MONGODB_URL: config.storage.mongodbUrl,
     DATA_DIR: config.storage.dataDir,
+    ...prebuiltBundleEnv(),
   };
 }
