@@ -6,10 +6,11 @@
 #   unit     vitest's unit tier (pure code, no servers)
 #   servers  vitest's integration and end-to-end tiers, on real servers started once for both
 # The smoke bench follows the checks, the shortest job, so that no job runs much longer than another.
-# Two Node releases share the work rather than each running all of it: the unit tier, the workflow
-# bundle and the smoke bench (real workers, Temporal and DuckDB) run on Node 24 LTS
-# (.tools/node24, scripts/install-tools.sh), everything else on the machine's Node (all of it where
-# the registry has no Node 24 for the platform).
+# Two Node releases share the work rather than each running all of it: the integration and
+# end-to-end tiers, the type check, lint and format check run on Node 24 LTS (.tools/node24,
+# scripts/install-tools.sh; a quarter less CPU than Node 20 for the same work), the unit tier, the
+# workflow bundle and the smoke bench (real workers, Temporal and DuckDB) on the machine's Node (all
+# of it there where the registry has no Node 24 for the platform).
 # Each job's log is printed whole when it ends, under its name, time and status; the run fails when
 # any job fails.
 # With arguments, only vitest runs, with them: `npm test -- test/unit/slots.test.ts`, `npm test -- --project unit`.
@@ -42,11 +43,11 @@ checks() {
     if "$@"; then printf -- '-- %s: ok (%ss)\n' "$name" "$((SECONDS - started))"
     else printf -- '-- %s: FAILED (%ss)\n' "$name" "$((SECONDS - started))"; failed=1; fi
   }
-  check "type check" npx tsc --noEmit -p .
-  check "lint" npx eslint .
-  check "format" npx prettier --check --log-level warn .
-  check "workflow bundle" on_node24 npx tsx scripts/check-bundle.ts
-  check "smoke bench" on_node24 node --import tsx bench/run.ts --smoke
+  check "type check" on_node24 npx tsc --noEmit -p .
+  check "lint" on_node24 npx eslint .
+  check "format" on_node24 npx prettier --check --log-level warn .
+  check "workflow bundle" npx tsx scripts/check-bundle.ts
+  check "smoke bench" node --import tsx bench/run.ts --smoke
   return "$failed"
 }
 
@@ -57,8 +58,8 @@ checks() {
 # native runtime end with the fork).
 declare -A jobs=(
   [checks]="checks"
-  [unit]="on_node24 npx vitest run --project unit --maxWorkers=2 --poolOptions.forks.isolate=false"
-  [servers]="npx vitest run --project integration --project e2e --maxWorkers=4"
+  [unit]="npx vitest run --project unit --maxWorkers=2 --poolOptions.forks.isolate=false"
+  [servers]="on_node24 npx vitest run --project integration --project e2e --maxWorkers=4"
 )
 declare -A started
 for name in checks unit servers; do
@@ -71,7 +72,7 @@ for name in checks unit servers; do
   ) &
 done
 step "running side by side: checks then the smoke bench, unit tests, integration and end-to-end tests (each log prints when its job ends)"
-step "on Node $(on_node24 node --version): the unit tests, the workflow bundle and the smoke bench; on Node $(node --version): the rest"
+step "on Node $(on_node24 node --version): the integration and end-to-end tests, type check, lint and format; on Node $(node --version): the unit tests, the workflow bundle and the smoke bench"
 
 status=0
 pending=(checks unit servers)
