@@ -8,9 +8,9 @@
 # The smoke bench follows the checks, the shortest job, so that no job runs much longer than another.
 # Two Node releases share the work rather than each running all of it: the integration and
 # end-to-end tiers, the type check, lint and format check run on Node 24 LTS (.tools/node24,
-# scripts/install-tools.sh; a quarter less CPU than Node 20 for the same work), the unit tier, the
-# workflow bundle and the smoke bench (real workers, Temporal and DuckDB) on the machine's Node (all
-# of it there where the registry has no Node 24 for the platform).
+# scripts/install-tools.sh; it spends less CPU than Node 20 on the same work, so it takes the heaviest
+# jobs), the unit tier, the workflow bundle and the smoke bench (real workers, Temporal and DuckDB) on
+# the machine's Node (all of it there where the registry has no Node 24 for the platform).
 # Each job's log is printed whole when it ends, under its name, time and status; the run fails when
 # any job fails.
 # With arguments, only vitest runs, with them: `npm test -- test/unit/slots.test.ts`, `npm test -- --project unit`.
