@@ -187,9 +187,10 @@ describe('a client generated from the document', () => {
     try {
       await writeFile(path.join(dir, 'api.ts'), astToString(await openapiTS(await document.text())));
       await writeFile(path.join(dir, 'calls.ts'), CALLS);
-      const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript-7', 'bin', 'tsc');
       await run(process.execPath, [
         tsc,
+        '--ignoreConfig',
         '--noEmit',
         '--strict',
         '--noUncheckedIndexedAccess',
