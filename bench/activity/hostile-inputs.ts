@@ -21,7 +21,7 @@ import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { inboxKeys } from '../../src/workflow-safe/keys.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { createStorage } from '../../src/storage/index.js';
-import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
+import { benchWorkflowBundles } from '../lib/bundles.js';
 import { writeLongLineSmartMeter, writeValueBombR151, writeWhitespaceZip } from '../../test/support/hostile-inputs.js';
 import { installChildCleanup } from '../lib/child.js';
 import { mb, seconds, table } from '../lib/markdown.js';
@@ -124,8 +124,7 @@ const args = argsOf(process.argv.slice(2));
 const workDir = args.work ?? path.join(os.tmpdir(), 'courant-bench-hostile');
 const logDir = path.join(workDir, 'logs');
 await mkdir(logDir, { recursive: true });
-const bundles = path.join(workDir, 'bundles');
-await buildWorkflowBundles(bundles);
+const bundles = await benchWorkflowBundles();
 const servers = await startBenchServers(workDir, logDir);
 const runs: HostileRun[] = [];
 try {

@@ -24,7 +24,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { inboxKeys } from '../../src/workflow-safe/keys.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { createStorage } from '../../src/storage/index.js';
-import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
+import { benchWorkflowBundles } from '../lib/bundles.js';
 import { smartMeterInput } from '../inputs/smartmeter.js';
 import { installChildCleanup } from '../lib/child.js';
 import { int, mb, seconds, table } from '../lib/markdown.js';
@@ -154,8 +154,7 @@ export async function benchSmartMeterIngest(options: IngestBenchOptions): Promis
   const file = await smartMeterInput(options.rows);
   await mkdir(options.workDir, { recursive: true });
   await mkdir(options.logDir, { recursive: true });
-  const bundles = path.join(options.workDir, 'bundles');
-  await buildWorkflowBundles(bundles);
+  const bundles = await benchWorkflowBundles();
   const servers = await startBenchServers(options.workDir, options.logDir);
   try {
     const runs: IngestRun[] = [];

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
+import { benchWorkflowBundles } from '../lib/bundles.js';
 import { BENCH_DIR, runChild, trackChild, tsNode } from '../lib/child.js';
 import { benchWorkerEnv, startBenchServers } from '../lib/servers.js';
 import { DAY_BUDGETS, OVER_BUDGET_NOISE_MS, OVER_BUDGET_TOLERANCE, REPORTS_AFTER, WORKFLOW_TASKS } from './budget.js';
@@ -110,8 +110,7 @@ export async function benchDayCost(options: DayCostOptions): Promise<OverBudget[
   await mkdir(logDir, { recursive: true });
   const servers = await startBenchServers(work, logDir);
   try {
-    const bundles = path.join(work, 'bundles');
-    await buildWorkflowBundles(bundles);
+    const bundles = await benchWorkflowBundles();
     const ledger = path.join(work, 'ledger.jsonl');
     const env = benchWorkerEnv(
       servers,

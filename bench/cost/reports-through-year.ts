@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startBackfill } from '../../src/client/start-backfill.js';
 import { waitForPeriodReport } from '../../src/client/period-report.js';
 import { startDay } from '../../src/client/start-day.js';
-import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
+import { benchWorkflowBundles } from '../lib/bundles.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import type { ReportPeriod } from '../../src/workflow-safe/periods.js';
 import { int, num, sectionBenchOptions, table, writeSection } from '../lib/markdown.js';
@@ -60,8 +60,7 @@ export async function benchReportsThroughYear(options: {
     const last = options.smoke ? 20 : year.length;
     const source = await startExportServer(year.slice(0, last));
     try {
-      const bundles = path.join(work, 'bundles');
-      await buildWorkflowBundles(bundles);
+      const bundles = await benchWorkflowBundles();
       const ledger = path.join(work, 'ledger.jsonl');
       const env = benchWorkerEnv(
         servers,

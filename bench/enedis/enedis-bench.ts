@@ -18,7 +18,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
-import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
+import { benchWorkflowBundles } from '../lib/bundles.js';
 import { BENCH_DIR, runChild, trackChild, tsNode } from '../lib/child.js';
 import { int, mb, seconds, table, writeSection } from '../lib/markdown.js';
 import { cpuSeconds } from '../lib/proc.js';
@@ -132,8 +132,7 @@ async function benchMonth(sizes: Sizes, options: EnedisBenchOptions): Promise<Mo
   const to = sizes.monthDates[sizes.monthDates.length - 1] ?? '';
   const work = path.join(options.workDir, 'enedis-month');
   await mkdir(work, { recursive: true });
-  const bundles = path.join(work, 'bundles');
-  await buildWorkflowBundles(bundles);
+  const bundles = await benchWorkflowBundles();
   const servers = await startBenchServers(work, options.logDir);
   try {
     const env = benchWorkerEnv(

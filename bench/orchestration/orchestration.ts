@@ -17,7 +17,7 @@ import { benchWorkerEnv, startBenchServers, type BenchServers } from '../lib/ser
 import { startExportServer, type ExportServer } from './export-server.js';
 import { dayTimeline, dispatchWaits, secondsInActivities, type TimelineEvent } from './history.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
-import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
+import { benchWorkflowBundles } from '../lib/bundles.js';
 
 export type BackfillDriver = 'workflow' | 'client';
 
@@ -103,8 +103,7 @@ interface Stack extends BenchServers {
 async function startStack(options: OrchestrationOptions, days: readonly string[]): Promise<Stack> {
   const servers = await startBenchServers(options.workDir, options.logDir);
   try {
-    const bundles = path.join(options.workDir, 'bundles');
-    await buildWorkflowBundles(bundles);
+    const bundles = await benchWorkflowBundles();
     const source = await startExportServer(days);
     return {
       ...servers,

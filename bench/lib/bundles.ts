@@ -1,0 +1,22 @@
+/**
+ * The workflow bundles the benches' workers run (WORKFLOW_BUNDLE_DIR, as the container image runs
+ * them), built once per process: a run of several benches bundles once, not once per bench.
+ */
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
+
+let built: Promise<string> | undefined;
+
+/** The folder holding both bundles, built on the first call and removed when the process exits. */
+export function benchWorkflowBundles(): Promise<string> {
+  built ??= (async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-bundles-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    await buildWorkflowBundles(dir);
+    return dir;
+  })();
+  return built;
+}
