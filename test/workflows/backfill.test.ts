@@ -11,9 +11,9 @@ import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/s
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const TR = 'eco2mix-national-tr';
-const FROM = '2023-09-15';
+const FROM = '2023-10-09';
 const TO = '2023-11-13';
-const BROKEN = ['2023-09-20', '2023-10-29', '2023-11-05'];
+const BROKEN = ['2023-10-10', '2023-10-29', '2023-11-05'];
 
 let odre: OdreServer;
 let harness: TestWorkerHarness;
@@ -31,17 +31,17 @@ afterAll(async () => {
 });
 
 describe('courant backfill', () => {
-  it('plans 60 missing days in a dry run and starts nothing', async () => {
+  it('plans 36 missing days in a dry run and starts nothing', async () => {
     const r = await runCommandLine(['backfill', '--from', FROM, '--to', TO, '--dry-run'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
-      'dry run: 60 day(s) to run (missing, 2023-09-15..2023-11-13, 4 at a time); nothing started',
+      'dry run: 36 day(s) to run (missing, 2023-10-09..2023-11-13, 4 at a time); nothing started',
     );
-    expect(r.stdout).toContain('2023-09-15..2023-11-13');
+    expect(r.stdout).toContain('2023-10-09..2023-11-13');
     expect(await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO })).toEqual([]);
   });
 
-  it('runs 60 days 4 at a time per day: 57 succeed, the 3 broken days fail and are named in the summary', async () => {
+  it('runs 36 days 4 at a time per day: 33 succeed, the 3 broken days fail and are named in the summary', async () => {
     odre.failWhen(TR, (where) =>
       BROKEN.some((d) => where?.startsWith(whereStartOf(d)))
         ? { status: 200, contentType: 'text/html', body: '<html>maintenance</html>' }
@@ -52,18 +52,18 @@ describe('courant backfill', () => {
       env,
     );
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/planned\s+60/);
-    expect(r.stdout).toMatch(/succeeded\s+57/);
+    expect(r.stdout).toMatch(/planned\s+36/);
+    expect(r.stdout).toMatch(/succeeded\s+33/);
     expect(r.stdout).toMatch(/failed\s+3/);
     for (const day of BROKEN) expect(r.stdout).toContain(`    ${day}  `);
-    expect(r.stderr).toContain('3 of 60 days failed');
+    expect(r.stderr).toContain('3 of 36 days failed');
 
     const runs = await harness.resources.deps.records.listDayRuns({ from: FROM, to: TO });
-    expect(runs).toHaveLength(60);
+    expect(runs).toHaveLength(36);
     expect(runs.filter((d) => d.status === 'failed').map((d) => d.date)).toEqual(BROKEN);
     expect(new Set(runs.map((d) => d.runKind))).toEqual(new Set(['backfill']));
 
-    const day = await harness.client.workflow.getHandle(workflowIds.daily('2023-10-01')).describe();
+    const day = await harness.client.workflow.getHandle(workflowIds.daily('2023-10-16')).describe();
     expect(day.typedSearchAttributes.get(BackfillId)).toBe('first');
     expect(day.typedSearchAttributes.get(RunKindAttribute)).toBe('backfill');
     expect(day.taskQueue).toBe(`${harness.config.temporal.taskQueue}-backfill`);
@@ -112,7 +112,7 @@ describe('courant backfill', () => {
     expect(datesInRange(FROM, TO)).toEqual(runs.map((d) => d.date));
   });
 
-  it('runs the 60 days again in ranges of 8, never more than 2 ranges in flight', async () => {
+  it('runs the 36 days again in ranges of 8, never more than 2 ranges in flight', async () => {
     const r = await runCommandLine(
       [
         'backfill',
@@ -133,8 +133,8 @@ describe('courant backfill', () => {
       env,
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/planned\s+60/);
-    expect(r.stdout).toMatch(/succeeded\s+60/);
+    expect(r.stdout).toMatch(/planned\s+36/);
+    expect(r.stdout).toMatch(/succeeded\s+36/);
 
     const query = `BackfillId = "ranged" AND WorkflowType = "rangeRun"`;
     const listRanges = async () => {
@@ -142,7 +142,7 @@ describe('courant backfill', () => {
       for await (const run of harness.client.workflow.list({ query })) found.push(run);
       return found;
     };
-    await expect.poll(async () => (await listRanges()).filter((run) => run.closeTime).length).toBe(8);
+    await expect.poll(async () => (await listRanges()).filter((run) => run.closeTime).length).toBe(5);
     const spans = (await listRanges()).map((run) => [run.startTime.getTime(), run.closeTime?.getTime() ?? 0] as const);
     const maxOverlap = Math.max(...spans.map(([s]) => spans.filter(([a, b]) => a <= s && s < b).length));
     expect(maxOverlap).toBeLessThanOrEqual(2);
@@ -152,15 +152,15 @@ describe('courant backfill', () => {
     );
   });
 
-  it('sizes its ranges by the plan when not told: the 60 days at parallel 2 as two ranges of 30', async () => {
+  it('sizes its ranges by the plan when not told: the 36 days at parallel 2 as two ranges of 18', async () => {
     const r = await runCommandLine(
       ['backfill', '--from', FROM, '--to', TO, '--mode', 'all', '--parallel', '2', '--id', 'sized', '--wait'],
       env,
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/succeeded\s+60/);
+    expect(r.stdout).toMatch(/succeeded\s+36/);
     const query = `BackfillId = "sized" AND WorkflowType = "rangeRun"`;
-    const ranges = [workflowIds.range('eco2mix', FROM, '2023-10-14'), workflowIds.range('eco2mix', '2023-10-15', TO)];
+    const ranges = [workflowIds.range('eco2mix', FROM, '2023-10-26'), workflowIds.range('eco2mix', '2023-10-27', TO)];
     await expect
       .poll(async () => {
         const found = [];
