@@ -48,7 +48,8 @@ checks() {
   check "lint" on_node24 npx eslint .
   check "format" on_node24 npx prettier --check --log-level warn .
   check "workflow bundle" npx tsx scripts/check-bundle.ts
-  check "smoke bench" node --import tsx bench/run.ts --smoke
+  # The bench's workers run the bundles the check just wrote, as the container image runs them.
+  check "smoke bench" env WORKFLOW_BUNDLE_DIR=dist node --import tsx bench/run.ts --smoke
   return "$failed"
 }
 
