@@ -3,12 +3,12 @@
  * ahead, without bundling at start, and a day succeeds on it; a directory without the bundle stops
  * the worker at start, naming the variable.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
-import { BUNDLE_FILES, buildWorkflowBundles } from '../../src/workers/prebuilt-bundle.js';
+import { BUNDLE_FILES } from '../../src/workers/prebuilt-bundle.js';
 import { uniqueName } from '../support/names.js';
 import { runCli } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
@@ -51,9 +51,9 @@ function env(bundleDir: string): Record<string, string> {
 
 describe('a worker with WORKFLOW_BUNDLE_DIR', () => {
   it('runs the prebuilt bundle without bundling at start, and a day succeeds on it', async () => {
-    const bundles = path.join(dir, 'dist');
-    const built = await buildWorkflowBundles(bundles);
-    expect(built.map((b) => path.basename(b.file))).toEqual([BUNDLE_FILES.plain, BUNDLE_FILES.tracing]);
+    // Built once for the suite as `npm run build:bundle` builds them (test/support/global-setup.ts).
+    const bundles = inject('workflowBundleDir');
+    expect((await readdir(bundles)).sort()).toEqual([BUNDLE_FILES.tracing, BUNDLE_FILES.plain].sort());
     const settings = env(bundles);
     const worker = startWorkerProcess(settings);
     workers.push(worker);
