@@ -17,10 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { startBackfill } from '../../src/client/start-backfill.js';
 import { startDay } from '../../src/client/start-day.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
+import { BUNDLE_FILES } from '../../src/workers/prebuilt-bundle.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { BENCH_DIR, installChildCleanup, trackChild, tsNode } from '../lib/child.js';
 import { int, num, seconds as secondsText, sectionBenchOptions, table, writeSection } from '../lib/markdown.js';
 import { cpuSeconds, peakRssBytes } from '../lib/proc.js';
+import { benchWorkflowBundles } from '../lib/bundles.js';
 import { startBenchServers, type BenchServers } from '../lib/servers.js';
 import { FLOOR_WORKER_RUNNING } from './floor-activities.js';
 
@@ -123,6 +125,14 @@ function daysOf(year: number, count: number): string[] {
   return datesInRange(`${year}-01-01`, `${year}-12-31`).slice(0, count);
 }
 
+/** The workflows as built run the benches' plain bundle; a variant's are bundled with its interceptors. */
+async function variantBundle(work: string, variant: Variant, index: number): Promise<string> {
+  if (variant.modules.length === 0) return path.join(await benchWorkflowBundles(), BUNDLE_FILES.plain);
+  const bundle = path.join(work, `bundle-${index}.js`);
+  await writeFile(bundle, (await bundleWorkflows(undefined, { interceptorModules: variant.modules })).code);
+  return bundle;
+}
+
 async function runVariant(
   servers: BenchServers,
   work: string,
@@ -130,8 +140,7 @@ async function runVariant(
   index: number,
   options: { smoke: boolean; log: (line: string) => void },
 ): Promise<FloorRun> {
-  const bundle = path.join(work, `bundle-${index}.js`);
-  await writeFile(bundle, (await bundleWorkflows(undefined, { interceptorModules: variant.modules })).code);
+  const bundle = await variantBundle(work, variant, index);
   const taskQueue = `bench-floor-${index}`;
   const worker = await startFloorWorker(servers, bundle, taskQueue, path.join(work, `worker-${index}.log`));
   try {
