@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { runCli, runCommandLine } from '../support/run-cli.js';
 
 let scratch: string;
@@ -26,8 +26,9 @@ afterAll(async () => rm(scratch, { recursive: true, force: true }));
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
 
-describe('LOG_FORMAT', () => {
-  it('pretty: one readable line a record, no JSON, then the error message', async () => {
+// Side by side: each worker waits out the document store's server selection (5 s) before it exits.
+describe.concurrent('LOG_FORMAT', () => {
+  it('pretty: one readable line a record, no JSON, then the error message', async ({ expect }) => {
     const r = await runCli(['worker'], { ...env, LOG_FORMAT: 'pretty' });
     expect(r.code).toBe(2);
     expect(lines(r.stderr)).toEqual([
@@ -39,10 +40,10 @@ describe('LOG_FORMAT', () => {
     ]);
   });
 
-  it.each([
+  it.for([
     ['auto (not a terminal)', {}],
     ['json', { LOG_FORMAT: 'json' }],
-  ])('%s: the structured JSON records, unchanged', async (_label, format) => {
+  ] as const)('%s: the structured JSON records, unchanged', async ([, format], { expect }) => {
     const r = await runCli(['worker'], { ...env, ...format });
     expect(r.code).toBe(2);
     const records = lines(r.stderr)
@@ -59,7 +60,7 @@ describe('LOG_FORMAT', () => {
     ]);
   });
 
-  it('refuses an unknown format, naming LOG_FORMAT', async () => {
+  it('refuses an unknown format, naming LOG_FORMAT', async ({ expect }) => {
     const r = await runCommandLine(['status', '--from', '2024-01-01', '--to', '2024-01-02'], {
       ...env,
       LOG_FORMAT: 'colour',
