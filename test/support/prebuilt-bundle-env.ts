@@ -4,8 +4,7 @@ import { inject } from 'vitest';
 /**
  * WORKFLOW_BUNDLE_DIR for a `courant worker` a test starts: the bundles the servers tier built
  * once (test/support/global-setup.ts), as the container image runs them, so that no worker bundles
- * again at its start. Bundling at a worker's start stays covered by the demo's test and by the
- * bench's workers.
+ * again at its start. Bundling at a worker's start stays covered by the demo's test.
  */
 export function prebuiltBundleEnv(): { WORKFLOW_BUNDLE_DIR: string } {
   return { WORKFLOW_BUNDLE_DIR: inject('workflowBundleDir') };
