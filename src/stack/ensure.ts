@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { isListening, splitHostPort } from './ports.js';
+import { canListen, freePort, isListening, splitHostPort } from './ports.js';
 import type { ManagedProcess } from './process.js';
 import { startDocumentStore, startDynamoDbLocal, startMinio, startTemporalDevServer } from './servers.js';
 import { resolveDynamoDbLocal, resolveTool } from './tools.js';
@@ -71,9 +71,10 @@ export async function ensureStack(
   };
   try {
     const temporal = splitHostPort(config.temporal.address);
-    const uiPort = temporal.port + 1000;
-    const startedTemporal = await ensure('Temporal dev server', temporal.host, temporal.port, () =>
-      startTemporalDevServer({
+    let uiPort = temporal.port + 1000;
+    const startedTemporal = await ensure('Temporal dev server', temporal.host, temporal.port, async () => {
+      uiPort = await webUiPort(temporal.host, temporal.port, logger);
+      return startTemporalDevServer({
         cliPath: resolveTool('temporal', config.temporal.cliPath),
         host: temporal.host,
         port: temporal.port,
@@ -81,8 +82,8 @@ export async function ensureStack(
         namespace: config.temporal.namespace,
         dbFile: path.join(stateDir, 'temporal.sqlite'),
         logDir,
-      }),
-    );
+      });
+    });
 
     if (config.storage.databaseType === 'mongodb') {
       const mongo = new URL(config.storage.mongodbUrl);
@@ -138,4 +139,16 @@ export async function ensureStack(
     await stop();
     throw error;
   }
+}
+
+/**
+ * The Web UI's port for a dev server on `port`: the Temporal CLI's own choice, `port + 1000`, while
+ * nothing holds it; otherwise a free port, said in the log, rather than a dev server that will not start.
+ */
+async function webUiPort(host: string, port: number, logger: Pick<Logger, 'warn'>): Promise<number> {
+  const usual = port + 1000;
+  if (await canListen(host, usual)) return usual;
+  const free = await freePort(host);
+  logger.warn({ usual, port: free }, `port ${usual} is taken: the Temporal Web UI listens on ${free}`);
+  return free;
 }

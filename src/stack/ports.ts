@@ -15,6 +15,15 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** True when a server may listen on host:port now: nothing listens there and no socket holds it. */
+export async function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
 /** True when something accepts TCP connections at host:port within `timeoutMs`. */
 export async function isListening(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,11 +1,13 @@
 /**
  * `courant dev` in aws mode, as a user runs it: it starts the Temporal dev server, MinIO and
  * DynamoDB Local on the configured loopback ports, creates the bucket and tables, prints the
- * storage mode and why, runs a worker, and on Ctrl-C stops everything it started.
+ * storage mode and why, runs a worker, and on Ctrl-C stops everything it started. The Web UI's
+ * usual port (Temporal's + 1000) is held by another program, as any port may be on a busy machine.
  */
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +23,11 @@ describe('courant dev in aws mode', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-dev-aws-'));
     const [temporalPort, s3Port, dynamodbPort] = [await freePort(), await freePort(), await freePort()];
     const credentials = useTestAwsCredentials();
+    const holder = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      holder.once('error', reject);
+      holder.listen(temporalPort + 1000, '127.0.0.1', resolve);
+    });
     const dev = spawn(
       process.execPath,
       [path.join(PROJECT_ROOT, 'bin', 'courant.js'), 'dev', '--state-dir', path.join(dir, 'state')],
@@ -58,6 +65,10 @@ describe('courant dev in aws mode', () => {
       expect(stdout).toContain(`Objects:        s3://courant-dev/courant/ at http://127.0.0.1:${s3Port} (us-east-1)`);
       expect(stdout).toContain(`Records:        dynamodb tables courant_{day_runs,metrics,reports}`);
       expect(stdout).toMatch(/Started: .*MinIO.*DynamoDB Local/);
+      const ui = /Temporal UI: +http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
+      expect(Number(ui)).not.toBe(temporalPort + 1000);
+      expect(stderr).toContain(`port ${temporalPort + 1000} is taken: the Temporal Web UI listens on ${ui}`);
+      expect((await fetch(`http://127.0.0.1:${ui}/`)).ok).toBe(true);
 
       const s3 = testS3Client(`http://127.0.0.1:${s3Port}`);
       const dynamodb = testDynamoDbClient(`http://127.0.0.1:${dynamodbPort}`);
@@ -76,6 +87,7 @@ describe('courant dev in aws mode', () => {
     } finally {
       dev.kill('SIGINT');
       expect(await exited, stderr.slice(-2000)).toBe(0);
+      holder.close();
       await rm(dir, { recursive: true, force: true });
     }
     for (const port of [temporalPort, s3Port, dynamodbPort]) expect(await isListening('127.0.0.1', port)).toBe(false);
