@@ -26,4 +26,11 @@ if (builtCliIsCurrent(root)) {
   register();
   ({ main } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// The command's work is done, and what it opened closed, when main returns: a timer a library still
+// holds (gRPC's reconnection backoff for a Temporal connection given up when the command failed
+// meanwhile) must not keep the shell waiting. The output is flushed first.
+await Promise.all(
+  [process.stdout, process.stderr].map((stream) => new Promise((flushed) => stream.write('', flushed))),
+);
+process.exit(code);
