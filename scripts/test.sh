@@ -47,6 +47,7 @@ checks() {
   check "type check" node node_modules/typescript-7/bin/tsc --noEmit -p . --singleThreaded
   check "lint" on_node24 npx eslint .
   check "format" on_node24 npx prettier --check --log-level warn .
+  check "dead code" on_node24 npx knip --no-progress
   check "workflow bundle" npx tsx scripts/check-bundle.ts
   # The bench's workers run the bundles the check just wrote, as the container image runs them.
   check "smoke bench" env WORKFLOW_BUNDLE_DIR=dist node --import tsx bench/run.ts --smoke

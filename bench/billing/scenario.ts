@@ -17,7 +17,6 @@ export const CALENDAR_CLASSES = {
   DI000003: ['HPH', 'HCH', 'HPB', 'HCB'],
 } as const;
 export type Calendar = keyof typeof CALENDAR_CLASSES;
-export type DistributorClass = (typeof CALENDAR_CLASSES)[Calendar][number];
 
 /** FTAs used, with their calendar: CU4 and MU4 share the four-class calendar, so an MCT between them keeps the registers. */
 export const FTA_CALENDAR = {

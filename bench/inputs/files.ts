@@ -1,5 +1,4 @@
 /** Where generated inputs are kept between runs (git-ignored), written atomically. */
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -47,12 +46,6 @@ export async function cachedInput(name: string, write: (file: string) => Promise
 
 export async function fileBytes(file: string): Promise<number> {
   return (await stat(file)).size;
-}
-
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** Reads a file once so that every tool then finds it in the page cache. */

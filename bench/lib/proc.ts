@@ -1,23 +1,14 @@
-/** Memory of processes, from /proc (Linux): the peak resident set (VmHWM) and the current one (VmRSS). */
+/** Processes, from /proc (Linux): their peak resident memory (VmHWM) and the CPU time they used. */
 import { readdirSync, readFileSync } from 'node:fs';
 
-function statusField(pid: number | 'self', field: 'VmHWM' | 'VmRSS'): number | null {
+/** Peak resident memory of a process in bytes, or null once it has gone. */
+export function peakRssBytes(pid: number | 'self' = 'self'): number | null {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+    const kib = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kib === undefined ? null : Number(kib) * 1024;
   } catch {
     return null;
   }
-}
-
-/** Peak resident memory of a process in bytes, or null once it has gone. */
-export function peakRssBytes(pid: number | 'self' = 'self'): number | null {
-  return statusField(pid, 'VmHWM');
-}
-
-export function rssBytes(pid: number | 'self' = 'self'): number | null {
-  return statusField(pid, 'VmRSS');
 }
 
 /** CPU time (user + system) a process has used, in seconds, or null once it has gone. */

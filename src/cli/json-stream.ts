@@ -2,7 +2,7 @@
 import type { OutputStream } from './context.js';
 
 /** Writes `text` to `out`, resolving once the stream has taken it. */
-export const written = (out: OutputStream, text: string) =>
+const written = (out: OutputStream, text: string) =>
   new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
 
 /**

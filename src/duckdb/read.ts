@@ -2,27 +2,13 @@
  * Reads a Parquet file back: into JSON-safe rows (timestamps as ISO-8601 UTC strings), or a table's
  * instants and numbers column by column.
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { checkedColumns, sqlString, type ParquetColumn } from './columns.js';
 
 export type ParquetRow = Record<string, string | number | null>;
 
-export async function readParquetFile(
-  db: DuckDBInstance,
-  path: string,
-  columns: readonly ParquetColumn[],
-  orderBy?: string,
-): Promise<ParquetRow[]> {
-  const connection = await db.connect();
-  try {
-    return await readParquetRows(connection, path, columns, orderBy);
-  } finally {
-    connection.closeSync();
-  }
-}
-
-/** {@link readParquetFile} on a connection the caller holds. */
+/** A Parquet file's rows, timestamps as ISO-8601 UTC strings, on a connection the caller holds. */
 export async function readParquetRows(
   connection: DuckDBConnection,
   path: string,

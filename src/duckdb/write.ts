@@ -4,7 +4,7 @@
  * given (equal rows give byte-identical files). Memory stays
  * bounded by DuckDB's limit, whatever the number of rows (docs/architecture.md#duckdb-and-parquet).
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -23,22 +23,7 @@ async function writeJsonLines(rows: Iterable<Record<string, unknown>>, path: str
   return count;
 }
 
-/** Writes `rows` to `targetPath` (overwritten) and returns the number of rows written. */
-export async function writeParquetFile(
-  db: DuckDBInstance,
-  rows: Iterable<Record<string, unknown>>,
-  columns: readonly ParquetColumn[],
-  targetPath: string,
-): Promise<number> {
-  const connection = await db.connect();
-  try {
-    return await writeParquetRows(connection, rows, columns, targetPath);
-  } finally {
-    connection.closeSync();
-  }
-}
-
-/** {@link writeParquetFile} on a connection the caller holds. */
+/** Writes `rows` to `targetPath` (overwritten) on a connection the caller holds; returns the number of rows written. */
 export async function writeParquetRows(
   connection: DuckDBConnection,
   rows: Iterable<Record<string, unknown>>,

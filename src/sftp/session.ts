@@ -16,7 +16,7 @@ import { SftpError } from './errors.js';
 import { fingerprint, verifyHostKey, type HostKeyVerdict } from './known-hosts.js';
 import { readSftpSecrets } from './secrets.js';
 
-export { SftpError, type SftpFailureKind } from './errors.js';
+export { SftpError } from './errors.js';
 /**
  * An entry of the remote folder; `mtime` in whole seconds, as SFTP gives it. `type`, for an entry
  * that is not a regular file: a folder, or a symbolic link (its target's size and time when it has

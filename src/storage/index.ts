@@ -180,5 +180,5 @@ function withoutUserInfo(url: string): string {
   }
 }
 
-export type { ObjectStore, ReadOrigin } from './object-store.js';
-export type { RecordStore, DayRun, DayRunPatch } from './records.js';
+export type { ObjectStore } from './object-store.js';
+export type { RecordStore } from './records.js';

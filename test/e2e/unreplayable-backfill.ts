@@ -7,6 +7,10 @@ import { setHandler, sleep } from '@temporalio/workflow';
 import { progressQuery } from '../../src/workflow-safe/backfill-messages.js';
 import { EMPTY_ROWS_TALLY } from '../../src/workflow-safe/rows-tally.js';
 
+/**
+ * Bundled from this file by the test, as the worker's `backfill` workflow.
+ * @public
+ */
 export async function backfill(): Promise<void> {
   setHandler(progressQuery, () => ({
     planning: false,

@@ -8,6 +8,10 @@ import type { DailyPipelineInput } from '../../src/workflow-safe/pipeline.js';
 
 const quick = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes' });
 
+/**
+ * Bundled from this file by the replay test, replaying `dailyPipeline` histories.
+ * @public
+ */
 export async function dailyPipeline(input: DailyPipelineInput): Promise<void> {
   await quick.buildDailyReport({ date: input.date, outcomes: [] });
 }

@@ -4,6 +4,10 @@
  */
 import type { WorkflowInterceptorsFactory } from '@temporalio/workflow';
 
+/**
+ * Loaded by its name by the floor bench's worker, as `interceptorModules` of its bundle.
+ * @public
+ */
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   internals: [
     {

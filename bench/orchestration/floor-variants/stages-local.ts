@@ -11,6 +11,10 @@ const local = proxyLocalActivities<Record<string, (...args: unknown[]) => Promis
   localActivityOptions('dayReportInTask'),
 );
 
+/**
+ * Loaded by its name by the floor bench's worker, as `interceptorModules` of its bundle.
+ * @public
+ */
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   outbound: [
     {

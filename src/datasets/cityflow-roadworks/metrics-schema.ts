@@ -30,5 +30,3 @@ export const roadworksMetricsSchema = z.object({
   ),
   completeness: z.number().min(0).max(1),
 });
-
-export type RoadworksMetrics = z.infer<typeof roadworksMetricsSchema>;

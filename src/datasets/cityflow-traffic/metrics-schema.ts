@@ -17,5 +17,3 @@ export const trafficMetricsSchema = z.object({
   hourly: z.array(z.object({ at: z.iso.datetime(), vehicles: z.number().nullable() })),
   completeness: z.number().min(0).max(1),
 });
-
-export type TrafficMetrics = z.infer<typeof trafficMetricsSchema>;

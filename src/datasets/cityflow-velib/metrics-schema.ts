@@ -30,5 +30,3 @@ export const velibMetricsSchema = z.object({
   ),
   completeness: z.number().min(0).max(1),
 });
-
-export type VelibMetrics = z.infer<typeof velibMetricsSchema>;

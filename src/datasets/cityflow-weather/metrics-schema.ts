@@ -27,5 +27,3 @@ export const weatherMetricsSchema = z.object({
   ),
   completeness: z.number().min(0).max(1),
 });
-
-export type WeatherMetrics = z.infer<typeof weatherMetricsSchema>;

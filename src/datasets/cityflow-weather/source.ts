@@ -11,8 +11,6 @@ import type { WeatherConfig } from './config.js';
 /** The hourly variables asked for, by Open-Meteo name. Temperature and wind are instants; precipitation is the sum of the hour BEFORE its stamp. */
 export const WEATHER_VARIABLES = ['temperature_2m', 'precipitation', 'wind_speed_10m', 'weather_code'] as const;
 
-export type WeatherVariable = (typeof WEATHER_VARIABLES)[number];
-
 /** The http sources of a day: the archive (final) and the forecast (provisional). */
 export const ARCHIVE_SOURCE = 'archive';
 export const FORECAST_SOURCE = 'forecast';

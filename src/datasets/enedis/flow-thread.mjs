@@ -5,4 +5,8 @@ import { register } from 'tsx/esm/api';
 register();
 const { readFlowsInThread } = await import('./flow-thread-body.ts');
 
+/**
+ * What each of the pool's threads runs: Piscina loads it as this file's default export.
+ * @public
+ */
 export default readFlowsInThread;

@@ -30,5 +30,3 @@ export const enedisMetricsSchema = z.object({
     }),
   ),
 });
-
-export type EnedisMetrics = z.infer<typeof enedisMetricsSchema>;

@@ -14,7 +14,7 @@ import { copyToParquetSql } from '../../duckdb/copy.js';
 import { isPartitionDate, parisDayBounds } from '../../workflow-safe/partition.js';
 import { ANOMALY_THRESHOLD, anomalyScoresSql } from './anomaly-sql.js';
 
-export { ANOMALY_THRESHOLD, anomalyScoresSql } from './anomaly-sql.js';
+export { ANOMALY_THRESHOLD } from './anomaly-sql.js';
 
 /** Readings (the day's and its history's) scored in one query: the chunk bounds the query's DuckDB memory. */
 export const CHUNK_READINGS = 250_000;

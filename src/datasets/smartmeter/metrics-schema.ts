@@ -19,5 +19,3 @@ export const smartMeterMetricsSchema = z.object({
   /** Absent from days run before anomalies were detected. */
   anomalies: dayAnomaliesSchema.optional(),
 });
-
-export type SmartMeterMetrics = z.infer<typeof smartMeterMetricsSchema>;

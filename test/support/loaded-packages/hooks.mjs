@@ -3,6 +3,10 @@ import { appendFileSync } from 'node:fs';
 
 const PACKAGE = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//;
 
+/**
+ * Node's module resolution hook, registered by register.mjs.
+ * @public
+ */
 export async function resolve(specifier, context, nextResolve) {
   const resolved = await nextResolve(specifier, context);
   const name = PACKAGE.exec(resolved.url)?.[1];
