@@ -11,6 +11,8 @@
 #   schemathesis    - the OpenAPI fuzzer run against `courant serve`, a Python venv from PyPI (test/serve/fuzz/requirements.txt)
 #   node24          - Node.js 24 LTS, the npm registry's official build (node-linux-<arch>), for the tier of `npm test`
 #                     that runs on a second supported release; Linux x64 and arm64 only
+#   bench-venv      - the bench's pandas baseline, a Python venv from PyPI (bench/python/requirements.txt); only when named
+#   bench-venv-anomalies - the bench's IsolationForest baseline, likewise (bench/python/anomalies-requirements.txt)
 #   sshd            - OpenSSH's sshd (Debian's openssh-server) for the SFTP tests, installed with apt-get when run as
 #                     root (it needs its privilege-separation user); the tests run it in the foreground, never as a service
 # A tool already installed at the pinned version is reused (stamp files); nothing is downloaded but
@@ -90,35 +92,53 @@ install_dynamodb_local() {
   echo "$stamp" >"$dest/stamp"
 }
 
-# A Python venv in .tools/<name> holding the pinned packages of <requirements>, re-created when they change.
-install_python_tool() {
-  local name="$1" requirements="$root/$2" needed_by="$3" dest="$root/.tools/$1" stamp
+# A Python venv in .tools/<name> holding the pinned packages of <requirements>, made with <python> and
+# re-created when the pins change; then <check...> (a command of the venv's bin, and its arguments) must run.
+install_python_env() {
+  local name="$1" listed="$2" needed_by="$3" python="$4" dest="$root/.tools/$1" stamp
+  local requirements="$root/$listed"
+  shift 4
   stamp="$(sha256sum "$requirements" | cut -c1-16)"
-  if [ -x "$dest/bin/$name" ] && [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$stamp" ]; then
+  if [ -x "$dest/bin/$1" ] && [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$stamp" ]; then
     log "$name ($stamp): present"; return
   fi
-  if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
+  if ! command -v "$python" >/dev/null 2>&1 || ! "$python" -m venv --help >/dev/null 2>&1; then
     log "$name: skipped (needs Python 3 with venv); only $needed_by needs it"
     return
   fi
-  log "$name: installing from PyPI into .tools/$name ($2)"
+  log "$name: installing from PyPI into .tools/$name ($listed)"
   rm -rf "$dest"
   # The host's pip installs into a venv made without one (`--python`, pip 22.3 and later): seeding
   # each venv with its own pip costs seconds of CPU for nothing the tool uses.
-  if python3 -m pip --help 2>/dev/null | grep -q -- '--python <python>'; then
-    python3 -m venv --without-pip "$dest"
-    python3 -m pip --python "$dest/bin/python" install --disable-pip-version-check --no-input -q -r "$requirements"
+  if "$python" -m pip --help 2>/dev/null | grep -q -- '--python <python>'; then
+    "$python" -m venv --without-pip "$dest"
+    "$python" -m pip --python "$dest/bin/python" install --disable-pip-version-check --no-input -q -r "$requirements"
   else
-    python3 -m venv "$dest"
+    "$python" -m venv "$dest"
     "$dest/bin/python" -m pip install --disable-pip-version-check --no-input -q -r "$requirements"
   fi
-  "$dest/bin/$name" --version >/dev/null
+  "$dest/bin/$1" "${@:2}" >/dev/null
   echo "$stamp" >"$dest/stamp"
 }
 
-install_cfn_lint() { install_python_tool cfn-lint deploy/cdk/cfn-lint-requirements.txt test/deploy/cdk-stack.test.ts; }
+install_cfn_lint() {
+  install_python_env cfn-lint deploy/cdk/cfn-lint-requirements.txt test/deploy/cdk-stack.test.ts python3 cfn-lint --version
+}
 
-install_schemathesis() { install_python_tool schemathesis test/serve/fuzz/requirements.txt test/serve/api-contract.test.ts; }
+install_schemathesis() {
+  install_python_env schemathesis test/serve/fuzz/requirements.txt test/serve/api-contract.test.ts python3 \
+    schemathesis --version
+}
+
+install_bench_venv() {
+  install_python_env bench-venv bench/python/requirements.txt "the bench's pandas baseline" "${BENCH_PYTHON:-python3}" \
+    python -c 'import pandas, pyarrow, numpy, lxml'
+}
+
+install_bench_venv_anomalies() {
+  install_python_env bench-venv-anomalies bench/python/anomalies-requirements.txt \
+    "the bench's IsolationForest baseline" "${BENCH_PYTHON:-python3}" python -c 'import sklearn'
+}
 
 install_prometheus() {
   local dest="$root/.tools/prometheus" candidate tmp
@@ -200,12 +220,13 @@ install_sshd() {
 }
 
 ALL_TOOLS=(temporal ferretdb minio dynamodb-local cfn-lint schemathesis prometheus node24 sshd)
+ON_REQUEST=(bench-venv bench-venv-anomalies)
 if [ "$#" -eq 0 ]; then set -- "${ALL_TOOLS[@]}"; fi
 wanted=" "
 for tool in "$@"; do
-  case " ${ALL_TOOLS[*]} " in
+  case " ${ALL_TOOLS[*]} ${ON_REQUEST[*]} " in
     *" $tool "*) wanted+="$tool " ;;
-    *) log "unknown tool '$tool' (known: ${ALL_TOOLS[*]})"; exit 2 ;;
+    *) log "unknown tool '$tool' (known: ${ALL_TOOLS[*]} ${ON_REQUEST[*]})"; exit 2 ;;
   esac
 done
 wants() { [[ "$wanted" == *" $1 "* ]]; }
@@ -217,6 +238,8 @@ if wants cfn-lint; then install_cfn_lint & downloads+=($!); fi
 if wants schemathesis; then install_schemathesis & downloads+=($!); fi
 if wants prometheus; then install_prometheus & downloads+=($!); fi
 if wants node24; then install_node24 & downloads+=($!); fi
+if wants bench-venv; then install_bench_venv & downloads+=($!); fi
+if wants bench-venv-anomalies; then install_bench_venv_anomalies & downloads+=($!); fi
 if wants temporal; then install_temporal; fi
 if wants ferretdb; then install_ferretdb; fi
 if wants minio; then install_minio; fi

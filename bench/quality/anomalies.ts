@@ -7,13 +7,12 @@
  * Kaggle reader; the label is used for scoring only.
  *
  * With --isolation-forest, also scikit-learn's IsolationForest (the published baseline: all five
- * numeric columns, contamination 0.05, seed 0), in a venv of its own created with pip from PyPI in
- * the git-ignored .tools/bench-venv-anomalies.
+ * numeric columns, contamination 0.05, seed 0), in a venv of its own (.tools/bench-venv-anomalies,
+ * made from bench/python/anomalies-requirements.txt: bench/lib/venv.ts).
  *
  * Usage: node --import tsx bench/quality/anomalies.ts [--isolation-forest]
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,6 +25,7 @@ import { recogniseShape } from '../../src/datasets/smartmeter/shapes.js';
 import { openDuckDb } from '../../src/duckdb/duckdb.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { int, table } from '../lib/markdown.js';
+import { ensureVenv } from '../lib/venv.js';
 
 const run = promisify(execFile);
 const SAMPLE = path.join(
@@ -35,9 +35,6 @@ const SAMPLE = path.join(
   'smartmeter',
   'jaslemkaril_kaggle_ziya07_smart_meter_data.csv',
 );
-const VENV = path.join(PROJECT_ROOT, '.tools', 'bench-venv-anomalies');
-const PYTHON = path.join(VENV, 'bin', 'python');
-const SKLEARN = 'scikit-learn==1.9.1';
 
 interface Counts {
   readonly flagged: number;
@@ -90,14 +87,8 @@ print(json.dumps([i + 2 for i, flag in enumerate(flags) if flag == -1]))
 
 /** IsolationForest's flagged lines of the sample (line 2 is the first reading). */
 async function isolationForestLines(): Promise<number[]> {
-  if (!existsSync(PYTHON)) {
-    console.error(`creating ${path.relative(PROJECT_ROOT, VENV)} with ${SKLEARN} (PyPI)`);
-    await run(process.env.BENCH_PYTHON ?? 'python3', ['-m', 'venv', VENV]);
-    await run(PYTHON, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-q', SKLEARN], {
-      maxBuffer: 16 << 20,
-    });
-  }
-  const { stdout } = await run(PYTHON, ['-c', ISOLATION_FOREST, SAMPLE], { maxBuffer: 16 << 20 });
+  const python = await ensureVenv((line) => console.error(line), 'bench-venv-anomalies');
+  const { stdout } = await run(python, ['-c', ISOLATION_FOREST, SAMPLE], { maxBuffer: 16 << 20 });
   return JSON.parse(stdout) as number[];
 }
 
