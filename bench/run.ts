@@ -344,7 +344,7 @@ async function main(): Promise<void> {
     const overBudget = values['skip-cost'] ? [] : await benchDayCost({ smoke, days: smoke ? 1 : 10, out, log });
     if (transform.length > 0) process.stdout.write(`${transformTable(transform)}\n\n`);
     for (const v of found) process.stdout.write(`${v.met ? 'MET   ' : 'MISSED'} ${v.goal}: ${v.measured}\n`);
-    for (const line of overBudgetLines(overBudget)) process.stdout.write(`${line}\n`);
+    for (const line of overBudgetLines(overBudget, { smoke })) process.stdout.write(`${line}\n`);
     log(`wrote ${out} (${num(minutes)} min)`);
     // A day over its budget fails a full run; at smoke size (one day) the figures are only printed.
     if (overBudget.length > 0 && !smoke) process.exitCode = 1;
