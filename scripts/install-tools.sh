@@ -33,8 +33,8 @@ NODE24_VERSION="24.21.0"
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
-# The tools' binaries without DWARF and the symbol table (`-s -w`): their links take a third less
-# CPU, and panics still print their stack traces.
+# The tools' binaries without DWARF and the symbol table (`-s -w`): linking them takes less CPU
+# (bench/RESULTS.md, the test suite), and panics still print their stack traces.
 GO_LDFLAGS="-s -w"
 
 need_go() {
