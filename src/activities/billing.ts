@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { requestBilling as askBilling } from '../client/request-billing.js';
 import { billAndRecordMonth } from '../billing/bill-month.js';
-import { waitForMonthLease } from '../billing/month-lease.js';
+import { waitForLease } from '../storage/held-lease.js';
 import { billingPeriod, getBillingRecord } from '../billing/billing-record.js';
 import { monthRatesSha256 } from '../billing/month-rates.js';
 import { loadRates, type Rates } from '../billing/rates.js';
@@ -13,31 +14,11 @@ import { EVENT_TABLE } from '../datasets/enedis/day-transform.js';
 import { sqlString } from '../duckdb/columns.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
-import {
-  BILLING_DATASET,
-  BILLING_SIGNALS,
-  monthsReadingDay,
-  type BilledMonth,
-  type BillingMonthInput,
-  type BillingTrigger,
-} from '../workflow-safe/billing.js';
-import { storageKeys, workflowIds } from '../workflow-safe/keys.js';
+import { BILLING_DATASET, monthsReadingDay, type BilledMonth, type BillingTrigger } from '../workflow-safe/billing.js';
+import { storageKeys } from '../workflow-safe/keys.js';
 import { monthOf } from '../workflow-safe/periods.js';
-import type { BillingMonthWorkflow } from '../workflow-safe/workflow-types.js';
 import type { ActivityDeps } from './deps.js';
 import { classifyingBadData } from './failures.js';
-
-/** Asks `billing/{month}` to bill for `trigger` (signal-with-start, on `taskQueue`). */
-async function signalBilling(client: Client, taskQueue: string, month: string, trigger: BillingTrigger): Promise<void> {
-  const args: [BillingMonthInput] = [{ month }];
-  await client.workflow.signalWithStart<BillingMonthWorkflow, [BillingTrigger]>('billingMonth', {
-    workflowId: workflowIds.billing(month),
-    taskQueue,
-    args,
-    signal: BILLING_SIGNALS.bill,
-    signalArgs: [trigger],
-  });
-}
 
 /**
  * Asks every billed month whose record names other rates than `rates` price it with now (or none)
@@ -55,7 +36,7 @@ export async function requestRatesRebilling(
     const record = await getBillingRecord(deps.records, month);
     const ratesSha256 = monthRatesSha256(rates, month);
     if (record === null || record.ratesSha256 === ratesSha256) continue;
-    await signalBilling(client, taskQueue, month, { kind: 'rates', ratesSha256 });
+    await askBilling(client, taskQueue, month, { kind: 'rates', ratesSha256 });
     asked.push(month);
   }
   return asked;
@@ -80,7 +61,7 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
         const billed = await billAndRecordMonth(deps, scratch, rates, input.month, input.triggers, {
           // The same for every attempt: a retry after a crash takes its own lease back at once.
           holder: `activity ${activityId} of ${run === undefined ? 'no workflow' : `${run.workflowId} run ${run.runId}`}`,
-          whenHeld: waitForMonthLease((held) => Context.current().heartbeat({ waitingFor: held.holder })),
+          whenHeld: waitForLease((held) => Context.current().heartbeat({ waitingFor: held.holder })),
         });
         return { month: billed.month, contracts: billed.contracts, sha256: billed.sha256, changed: billed.changed };
       },
@@ -93,7 +74,7 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
 
   /** Asks `billing/{month}` to bill (signal-with-start, on this activity's task queue). */
   async function requestBilling(input: { readonly month: string; readonly trigger: BillingTrigger }): Promise<void> {
-    await signalBilling(client, Context.current().info.taskQueue, input.month, input.trigger);
+    await askBilling(client, Context.current().info.taskQueue, input.month, input.trigger);
   }
 
   /** Whether the day `date` stored C15 events (a `contract_events` table with a row). */

@@ -17,10 +17,11 @@ import { billingKeys } from '../workflow-safe/keys.js';
 export const BILLING_RUNS_KEPT = 20;
 
 const triggerSchema = z.object({
-  kind: z.enum(['schedule', 'late-day', 'rates', 'manual']),
+  kind: z.enum(['schedule', 'late-day', 'rates', 'snapshot', 'manual']),
   date: z.string().optional(),
   flows: z.array(z.string()).optional(),
   ratesSha256: z.string().optional(),
+  snapshot: z.string().optional(),
 });
 
 /** Per amount, the contracts it leaves out: not computed, or computed for part of the month only. */

@@ -54,7 +54,7 @@ export const COMMANDS: readonly ListedCommand[] = [
   {
     name: 'perimeter',
     description: 'the contracts in force on a day, from the stored Enedis C15 events',
-    define: async () => (await import('./commands/billing.js')).definePerimeterCommand,
+    define: async () => (await import('./commands/perimeter.js')).definePerimeterCommand,
   },
   {
     name: 'billing',

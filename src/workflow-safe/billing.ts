@@ -11,16 +11,18 @@ export const BILLING_DATASET = 'enedis';
 
 /**
  * Why a month is billed: the schedule, a late day of the billing dataset (which flows it read), the
- * rates it was priced with changed, or an operator.
+ * rates it was priced with changed, an import of the go-live snapshot, or an operator.
  */
 export interface BillingTrigger {
-  readonly kind: 'schedule' | 'late-day' | 'rates' | 'manual';
+  readonly kind: 'schedule' | 'late-day' | 'rates' | 'snapshot' | 'manual';
   /** For `late-day`: the day that succeeded after the month was billed. */
   readonly date?: string;
   /** For `late-day`: the flows that day read (their storage keys). */
   readonly flows?: readonly string[];
   /** For `rates`: the hash of the month's rates now (`monthRatesSha256`). */
   readonly ratesSha256?: string;
+  /** For `snapshot`: the imported file's key (`billingKeys.snapshotImport`). */
+  readonly snapshot?: string;
 }
 
 export interface BillingMonthInput {

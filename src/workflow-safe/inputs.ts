@@ -256,7 +256,7 @@ export function checkDayIngestionInput(input: unknown): DayIngestionInput {
   };
 }
 
-const TRIGGER_KINDS: ReadonlyArray<BillingTrigger['kind']> = ['schedule', 'late-day', 'rates', 'manual'];
+const TRIGGER_KINDS: ReadonlyArray<BillingTrigger['kind']> = ['schedule', 'late-day', 'rates', 'snapshot', 'manual'];
 
 /** A reason to bill a month, as the `bill` signal carries it. */
 export function checkBillingTrigger(value: unknown): BillingTrigger {
@@ -269,11 +269,15 @@ export function checkBillingTrigger(value: unknown): BillingTrigger {
   const ratesSha256 = r.ratesSha256;
   if (ratesSha256 !== undefined && (typeof ratesSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(ratesSha256)))
     throw new InvalidInputError('ratesSha256 must be a SHA-256 in hexadecimal');
+  const snapshot = r.snapshot;
+  if (snapshot !== undefined && typeof snapshot !== 'string')
+    throw new InvalidInputError('snapshot must be the key of an imported file');
   return {
     kind: r.kind as BillingTrigger['kind'],
     ...(r.date === undefined ? {} : { date: date(r.date) }),
     ...(flows === undefined ? {} : { flows: flows as string[] }),
     ...(ratesSha256 === undefined ? {} : { ratesSha256 }),
+    ...(snapshot === undefined ? {} : { snapshot }),
   };
 }
 

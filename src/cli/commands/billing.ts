@@ -1,58 +1,29 @@
 /**
- * `courant perimeter --date D [--prm P]… [--format table|csv|json]`: the contracts in force on the
- * Paris day D, from the stored C15 events and the go-live snapshot, each with its source.
- * `courant perimeter import --file F`: the supplier's portfolio merged into the snapshot
- * (docs/billing.md, "Going live"). `courant billing --month YYYY-MM [--prm P]… [--format
- * table|csv|json]`: the month's billing elements per contract (docs/billing.md), also written for
- * analysts to `billing/month={YYYY-MM}/billing_elements.parquet`. All read the stored Enedis days
- * billing may read with DuckDB; the rates files are checked first (a fault in them: exit 1 naming
- * file, line, column).
+ * `courant billing --month YYYY-MM [--prm P]… [--format table|csv|json]`: the month's billing
+ * elements per contract (docs/billing.md), also written for analysts to
+ * `billing/month={YYYY-MM}/billing_elements.parquet`. It reads the stored Enedis days billing may
+ * read with DuckDB; the rates files are checked first (a fault in them: exit 1 naming file, line,
+ * column).
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Command } from 'commander';
 import os from 'node:os';
-import path from 'node:path';
 import { writtenContracts, type ContractMonth } from '../../billing/billing.js';
 import { billingTotals, totalAmountText, type BillingTotals } from '../../billing/billing-record.js';
 import { writtenContractsJson, type ContractJsonBatch } from '../../billing/month-json.js';
 import { loadRates } from '../../billing/rates.js';
-import { mergeSnapshot } from '../../billing/snapshot.js';
 import { billAndRecordMonth } from '../../billing/bill-month.js';
-import { waitForMonthLease } from '../../billing/month-lease.js';
+import { waitForLease } from '../../storage/held-lease.js';
 import type { Lease } from '../../storage/records.js';
-import { perimeterOn, withBillingScratch, writeStoredMonth, type BillingStorage } from '../../billing/stored-month.js';
-import { sha256OfFile } from '../../storage/file-hash.js';
-import { createStorage } from '../../storage/index.js';
-import { ObjectNotFoundError } from '../../storage/object-store.js';
-import { readableFile } from '../../storage/readable-file.js';
+import { writeStoredMonth } from '../../billing/stored-month.js';
 import { billingKeys } from '../../workflow-safe/keys.js';
-import { isPartitionDate, MIN_PARTITION_DATE, parisDateOf } from '../../workflow-safe/partition.js';
+import { MIN_PARTITION_DATE, parisDateOf } from '../../workflow-safe/partition.js';
 import { isMonth, monthOf } from '../../workflow-safe/periods.js';
 import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { writeJsonEndingInArray } from '../json-stream.js';
 import { csvText, textTable } from '../text-table.js';
 import { parseSince, printMonthChanges } from './billing-changes.js';
-
-const FORMATS = ['table', 'csv', 'json'] as const;
-type Format = (typeof FORMATS)[number];
-const PRM = /^\d{14}$/;
-
-function parseFormat(value: unknown): Format {
-  const format = value ?? 'table';
-  if (!FORMATS.includes(format as Format))
-    throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
-  return format as Format;
-}
-
-function parsePrms(value: unknown): string[] {
-  const prms = Array.isArray(value) ? value.map(String) : [];
-  const bad = prms.find((p) => !PRM.test(p));
-  if (bad !== undefined) throw new UsageError(`--prm: a PRM is 14 digits, got ${JSON.stringify(bad)}`);
-  return prms;
-}
-
-const repeatable = (value: string, all: string[] = []) => [...all, value];
+import { FORMATS, parseFormat, parsePrms, repeatable, withBillingDb } from './billing-options.js';
 
 /** `say` once for each holder met, not at every retry of the claim. */
 function onceEach(say: (held: Lease) => void): (held: Lease) => void {
@@ -61,21 +32,6 @@ function onceEach(say: (held: Lease) => void): (held: Lease) => void {
     if (!told.has(held.holder)) say(held);
     told.add(held.holder);
   };
-}
-
-/** Runs `work` with the storage and billing's scratch folder and DuckDB (`withBillingScratch`), closing all after. */
-async function withBillingDb<T>(
-  context: CommandContext,
-  work: (tools: { storage: BillingStorage; dir: string; db: DuckDBConnection }) => Promise<T>,
-): Promise<T> {
-  const storage = await createStorage(context.config);
-  try {
-    return await withBillingScratch(({ dir, db }) => work({ storage, dir, db }), {
-      memoryLimit: context.config.duckdbMemoryLimit,
-    });
-  } finally {
-    await storage.close();
-  }
 }
 
 /**
@@ -138,61 +94,6 @@ function billingText(contracts: readonly ContractMonth[], format: 'table' | 'csv
     c.note,
   ]);
   return format === 'csv' ? csvText(header, rows) : textTable(header, rows);
-}
-
-export function definePerimeterCommand(command: Command, context: () => CommandContext): void {
-  command
-    .option('--date <YYYY-MM-DD>', 'the Paris day')
-    .option('--prm <id>', 'only this PRM (repeatable)', repeatable)
-    .option('--format <format>', `${FORMATS.join(', ')} (default table)`)
-    .action(async (options: Record<string, unknown>) => {
-      const date = options.date;
-      if (date === undefined) throw new UsageError('--date is required (or: courant perimeter import --file F)');
-      if (typeof date !== 'string' || !isPartitionDate(date))
-        throw new UsageError(`--date: a day written YYYY-MM-DD, got ${JSON.stringify(date)}`);
-      const prms = parsePrms(options.prm);
-      const format = parseFormat(options.format);
-      const ctx = context();
-      const rows = await withBillingDb(ctx, ({ storage, dir, db }) => perimeterOn(storage, dir, db, date, prms));
-      const header = ['prm', 'contract', 'since', 'source'];
-      const cells = rows.map((r) => [r.prm, r.contract, r.since, r.source]);
-      if (format === 'json') ctx.out.write(`${JSON.stringify({ date, prms: rows }, null, 2)}\n`);
-      else ctx.out.write(format === 'csv' ? csvText(header, cells) : textTable(header, cells));
-      ctx.err.write(`perimeter on ${date}: ${rows.length} contract${rows.length === 1 ? '' : 's'}\n`);
-    });
-  command
-    .command('import')
-    .description(
-      "merge the supplier's portfolio into the go-live snapshot: a CSV prm,contract,fta,kva,since (docs/billing.md, Going live)",
-    )
-    .requiredOption('--file <path>', 'the CSV, UTF-8, header prm,contract,fta,kva,since')
-    .action(async (options: Record<string, unknown>) => {
-      const file = options.file;
-      if (typeof file !== 'string' || file === '') throw new UsageError('--file: the CSV to import');
-      const rates = loadRates();
-      const ctx = context();
-      const name = path.basename(file);
-      const merged = await withBillingDb(ctx, async ({ storage, dir, db }) => {
-        const stored = await readableFile(storage.objects, billingKeys.snapshot(), dir).then(
-          (found) => found.path,
-          (error: unknown) => {
-            if (error instanceof ObjectNotFoundError) return null;
-            throw error;
-          },
-        );
-        const target = path.join(dir, 'snapshot.parquet');
-        const counts = await mergeSnapshot(db, rates, { file, name, stored, target });
-        if (counts.added > 0) {
-          await storage.objects.putFile(billingKeys.snapshotImport(await sha256OfFile(file)), file);
-          await storage.objects.putFile(billingKeys.snapshot(), target);
-        }
-        return counts;
-      });
-      ctx.err.write(
-        `${name}: ${merged.rows} row(s), ${merged.added} contract(s) added, ${merged.rows - merged.added} already in the snapshot; ` +
-          `${merged.contracts} in the snapshot → ${billingKeys.snapshot()}\n`,
-      );
-    });
 }
 
 /** The lines `courant billing` ends with: what the month holds, each total with what it leaves out, the days it could not read. */
@@ -259,7 +160,7 @@ export function defineBillingCommand(command: Command, context: () => CommandCon
           prms.length === 0
             ? await billAndRecordMonth(storage, { dir, db }, rates, month, [{ kind: 'manual' }], {
                 holder: `courant billing on ${os.hostname()} (pid ${process.pid})`,
-                whenHeld: waitForMonthLease(
+                whenHeld: waitForLease(
                   onceEach((held) =>
                     ctx.err.write(
                       `billing ${month}: waiting for the run writing it (${held.holder}, lease until ${new Date(held.until).toISOString()})\n`,
