@@ -45,7 +45,7 @@ checks() {
   }
   # One thread: the other jobs keep both cores busy, and TypeScript 7 spends less CPU on one.
   check "type check" node node_modules/typescript-7/bin/tsc --noEmit -p . --singleThreaded
-  check "lint" on_node24 npx eslint .
+  check "lint" on_node24 env GOMAXPROCS=1 npx oxlint -c oxlint.config.mjs --threads=1
   check "format" on_node24 npx prettier --check --log-level warn .
   check "dead code" on_node24 npx knip --no-progress
   check "workflow bundle" npx tsx scripts/check-bundle.ts

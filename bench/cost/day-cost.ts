@@ -136,11 +136,16 @@ export async function benchDayCost(options: DayCostOptions): Promise<OverBudget[
       ],
       options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [],
     );
-    const report = await runChild<RunDaysReport>(command, args, {
-      logFile: path.join(logDir, 'run-days.log'),
-      env,
-      timeoutMs: 20 * 60_000,
-    }).finally(() => sources.stop());
+    let report: RunDaysReport;
+    try {
+      report = await runChild<RunDaysReport>(command, args, {
+        logFile: path.join(logDir, 'run-days.log'),
+        env,
+        timeoutMs: 20 * 60_000,
+      });
+    } finally {
+      await sources.stop();
+    }
     const byDay = await ledgerByDay(ledger);
     const models = datasetModels(report.days, byDay);
     const ranged = rangedDayModels(report.ranges, byDay);

@@ -141,7 +141,7 @@ const REPORTS_OF_A_DAY = 3;
  * query is a workflow task, and would count in the cost.
  */
 async function settleReports(): Promise<void> {
-  for (let deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(100)) {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(100)) {
     const text = await readFile(ledgerFile, 'utf8');
     const after = text.slice(text.lastIndexOf('{"reports":'));
     if ((after.match(/"activity":"buildReport"/g) ?? []).length >= REPORTS_OF_A_DAY) return;

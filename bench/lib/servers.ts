@@ -27,7 +27,7 @@ export interface BenchServers {
 }
 
 async function waitForNamespace(connection: Connection): Promise<void> {
-  for (let deadline = Date.now() + 60_000; ; await sleep(200)) {
+  for (const deadline = Date.now() + 60_000; ; await sleep(200)) {
     try {
       await connection.workflowService.describeNamespace({ namespace: NAMESPACE });
       return;

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       await rename(hidden, path.join(sftp.remoteDir, name));
       const appeared = performance.now();
       const query = `${origin}/api/v1/energies?dataset=enedis&from=${date}&to=${date}&prm=${prm}`;
-      for (let deadline = appeared + 10 * 60_000; ; await sleep(100)) {
+      for (const deadline = appeared + 10 * 60_000; ; await sleep(100)) {
         const answer = (await (await fetch(query)).json()) as { rows?: Array<{ energy_kwh?: unknown }> };
         if (answer.rows?.some((row) => row.energy_kwh === 12)) break;
         if (performance.now() > deadline) throw new Error(`${name}: no energy in the API after 10 minutes`);

@@ -189,7 +189,7 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
       problem(405, 'method-not-allowed', `${request.method} is not answered here: ${ROUTE_METHODS.join(', ')}`),
     );
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     logger.info(
       {
         method: request.method,
@@ -199,6 +199,7 @@ export async function buildConsoleServer(options: ConsoleServerOptions): Promise
       },
       'console request',
     );
+    done();
   });
 
   await app.register(swagger, {

@@ -327,7 +327,7 @@ describe('the worker', () => {
     );
     expect(policies).toHaveLength(1);
     const [[, policy] = []] = policies;
-    const actual = (policy?.Properties.PolicyDocument as PolicyJson).Statement.map((s) => ({
+    const actual = (policy!.Properties.PolicyDocument as PolicyJson).Statement.map((s) => ({
       Sid: s.Sid,
       Effect: s.Effect,
       Action: asArray(s.Action).sort(),

@@ -186,7 +186,7 @@ async function startSwitchableProxy(target: { host: string; port: number }) {
         upstream.pipe(client);
       });
       server.listen(port, '127.0.0.1', () => {
-        port = (server?.address() as AddressInfo).port;
+        port = (server!.address() as AddressInfo).port;
         resolve();
       });
     });

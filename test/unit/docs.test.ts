@@ -158,7 +158,7 @@ describe('docs/architecture.md', () => {
     const architecture = readFileSync('docs/architecture.md', 'utf8');
     const section = architecture.slice(architecture.indexOf('## Rooms and what each may import'));
     const tableRooms = [...section.matchAll(/^\| `src\/([\w-]+)`/gm)].map(([, room]) => room);
-    const lint = readFileSync('eslint.config.mjs', 'utf8');
+    const lint = readFileSync('oxlint.config.mjs', 'utf8');
     const roomsBlock = lint.slice(lint.indexOf('const ROOMS = ['), lint.indexOf('];', lint.indexOf('const ROOMS = [')));
     const lintRooms = [...roomsBlock.matchAll(/^\s*\['([\w-]+)',/gm)].map(([, room]) => room);
     const folders = readdirSync('src', { withFileTypes: true }).filter((e) => e.isDirectory());
