@@ -31,6 +31,7 @@ import {
 import { once, withHooks, type ObjectStoreHooks } from '../support/fault-injection.js';
 import { uniqueName } from '../support/names.js';
 import { awsTestEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 let minio: PrivateServer;
 let dynamodb: PrivateServer;
@@ -94,7 +95,7 @@ beforeAll(async () => {
     deps: (deps) => ({ ...deps, objects: withHooks(deps.objects, () => hooks) }),
     logger: log.logger,
   });
-}, 120_000);
+});
 
 afterAll(async () => {
   await harness.close();
@@ -222,8 +223,8 @@ describe('aws mode under faults', () => {
     worker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     worker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
-    const waitFor = async (pattern: RegExp, timeoutMs: number) => {
-      const deadline = Date.now() + timeoutMs;
+    const waitFor = async (pattern: RegExp) => {
+      const deadline = Date.now() + WAIT_DEADLINE_MS;
       while (!pattern.test(output)) {
         if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`never logged ${pattern}:\n${output}`);
         await sleep(50);
@@ -231,13 +232,13 @@ describe('aws mode under faults', () => {
     };
     const records = await createRecordStore(harness.config);
     try {
-      await waitFor(/worker is running/, 60_000);
+      await waitFor(/worker is running/);
       await runDay(date, harness.client, env.TEMPORAL_TASK_QUEUE);
       // The same day again with S3 gone: reads from local copies, writes failing until S3 returns.
       await minio.stop();
       const rerun = runDay(date, harness.client, env.TEMPORAL_TASK_QUEUE);
-      await waitFor(/S3 unreachable: read served from a local copy/, 60_000);
-      await waitFor(/TransientIO|S3 unreachable \(/, 60_000);
+      await waitFor(/S3 unreachable: read served from a local copy/);
+      await waitFor(/TransientIO|S3 unreachable \(/);
       await minio.start();
       await rerun;
     } finally {

@@ -28,6 +28,7 @@ import { c15Flow, r151Flow, r15Flow } from '../support/enedis-flows.js';
 import { uniqueName } from '../support/names.js';
 import { runCommandLine, startCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { TEST_DEADLINE_MS } from '../support/deadlines.js';
 
 const PRM = '99660599682036';
 const MONTH = '2024-03';
@@ -92,7 +93,7 @@ beforeAll(async () => {
       },
     ]),
   );
-}, 240_000);
+});
 
 afterAll(async () => {
   await consoleServer?.close();
@@ -185,7 +186,6 @@ describe('billing/{YYYY-MM}', () => {
     );
     await expect
       .poll(async () => (await getBillingRecord(harness.resources.deps.records, MONTH))?.runs.length, {
-        timeout: 60_000,
         interval: 200,
       })
       .toBe(3);
@@ -283,9 +283,8 @@ describe('corrections: versions and what moved', () => {
         },
       ]),
     );
-    for (const month of LATER)
-      await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
-    await expect.poll(() => versionsOf(MONTH), { timeout: 60_000, interval: 200 }).toEqual([1, 2, 3]);
+    for (const month of LATER) await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2]);
+    await expect.poll(() => versionsOf(MONTH), { interval: 200 }).toEqual([1, 2, 3]);
     // Each later month credits all it billed: (15.48 + 19.92 + 9 × 6) × days / 365, to the cent.
     const credited: Record<string, number> = { [APRIL]: -7.35, '2024-05': -7.59, '2024-06': -7.35 };
     for (const month of LATER) {
@@ -329,7 +328,6 @@ describe('corrections: versions and what moved', () => {
     expect(await requestRatesRebilling(deps, harness.client, queue, other)).toEqual([MONTH, ...LATER]);
     await expect
       .poll(async () => (await record())?.runs.slice(runs).flatMap((r) => r.triggers.map((t) => t.kind)), {
-        timeout: 60_000,
         interval: 200,
       })
       .toEqual(['rates']);
@@ -380,9 +378,9 @@ describe('corrections: versions and what moved', () => {
     );
     expect(await billAndWait({ kind: 'manual' }, month)).toEqual({ month, runs: 1, changed: 1 });
     await ingest('r15-estimated', r15('ESTIME', { HPH: 2100, HCH: 1050 }));
-    await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
+    await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2]);
     await ingest('r15-real', r15('REEL', { HPH: 2200, HCH: 1080 }));
-    await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2, 3]);
+    await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2, 3]);
     const changes = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${month}`);
     const moved = JSON.parse(changes.body) as {
       causes: Array<{ version: number; triggers: Array<{ date?: string }> }>;
@@ -417,7 +415,7 @@ describe('corrections: versions and what moved', () => {
   it('lets `courant billing` and the workflow bill one month at once: one after the other, neither run lost', async () => {
     const month = '2024-07';
     const { records } = harness.resources.deps;
-    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', 120_000)).toEqual({
+    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', TEST_DEADLINE_MS)).toEqual({
       claimed: true,
     });
     const cli = startCommandLine(['billing', '--month', month, '--format', 'csv'], cliEnv(harness.config));
@@ -432,7 +430,7 @@ describe('corrections: versions and what moved', () => {
         ),
       };
     };
-    await expect.poll(waiting, { timeout: 60_000, interval: 200 }).toEqual({ cli: true, workflow: true });
+    await expect.poll(waiting, { interval: 200 }).toEqual({ cli: true, workflow: true });
     await records.releaseLease(monthLeaseName(month), 'a test holding the month');
     expect((await cli.done).code).toBe(0);
     expect(await workflow).toMatchObject({ month, runs: 1 });
