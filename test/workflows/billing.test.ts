@@ -28,6 +28,7 @@ import { c15Flow, r151Flow, r15Flow } from '../support/enedis-flows.js';
 import { uniqueName } from '../support/names.js';
 import { runCommandLine, startCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { TEST_DEADLINE_MS } from '../support/deadlines.js';
 
 const PRM = '99660599682036';
 const MONTH = '2024-03';
@@ -36,8 +37,6 @@ let consoleServer: RunningConsole;
 let dir: string;
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
-/** A deadline against a hang, never a measure of speed. */
-const HANG_MS = 120_000;
 
 /** What `billing/{month}` says it does (its `state` query). */
 const billingState = (month: string) =>
@@ -105,7 +104,7 @@ beforeAll(async () => {
       },
     ]),
   );
-}, 240_000);
+});
 
 afterAll(async () => {
   await consoleServer?.close();
@@ -201,7 +200,7 @@ describe('billing/{YYYY-MM}', () => {
       const billed = await getBillingRecord(harness.resources.deps.records, MONTH);
       return billed?.runs.length === 3 && sha256(await readFile(parquetPath())) === billed.sha256;
     };
-    await expect.poll(billedAgain, { timeout: HANG_MS, interval: 200 }).toBe(true);
+    await expect.poll(billedAgain, { interval: 200 }).toBe(true);
     const record = await getBillingRecord(harness.resources.deps.records, MONTH);
     const late = record?.runs[2];
     expect(late).toMatchObject({ changed: true, triggers: [{ kind: 'late-day', date: '2024-03-31' }] });
@@ -296,9 +295,8 @@ describe('corrections: versions and what moved', () => {
         },
       ]),
     );
-    for (const month of LATER)
-      await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
-    await expect.poll(() => versionsOf(MONTH), { timeout: 60_000, interval: 200 }).toEqual([1, 2, 3]);
+    for (const month of LATER) await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2]);
+    await expect.poll(() => versionsOf(MONTH), { interval: 200 }).toEqual([1, 2, 3]);
     // Each later month credits all it billed: (15.48 + 19.92 + 9 × 6) × days / 365, to the cent.
     const credited: Record<string, number> = { [APRIL]: -7.35, '2024-05': -7.59, '2024-06': -7.35 };
     for (const month of LATER) {
@@ -342,7 +340,6 @@ describe('corrections: versions and what moved', () => {
     expect(await requestRatesRebilling(deps, harness.client, queue, other)).toEqual([MONTH, ...LATER]);
     await expect
       .poll(async () => (await record())?.runs.slice(runs).flatMap((r) => r.triggers.map((t) => t.kind)), {
-        timeout: 60_000,
         interval: 200,
       })
       .toEqual(['rates']);
@@ -393,9 +390,9 @@ describe('corrections: versions and what moved', () => {
     );
     expect(await billAndWait({ kind: 'manual' }, month)).toMatchObject({ month, runs: 1, changed: 1 });
     await ingest('r15-estimated', r15('ESTIME', { HPH: 2100, HCH: 1050 }));
-    await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
+    await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2]);
     await ingest('r15-real', r15('REEL', { HPH: 2200, HCH: 1080 }));
-    await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2, 3]);
+    await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2, 3]);
     const changes = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${month}`);
     const moved = JSON.parse(changes.body) as {
       causes: Array<{ version: number; triggers: Array<{ date?: string }> }>;
@@ -431,14 +428,14 @@ describe('corrections: versions and what moved', () => {
     const month = '2024-07';
     const { records } = harness.resources.deps;
     // The test holds the month's lease: the workflow's billing reads the days, then waits for it.
-    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', 120_000)).toEqual({
+    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', TEST_DEADLINE_MS)).toEqual({
       claimed: true,
     });
     const workflow = billAndWait({ kind: 'late-day', date: '2024-07-10' }, month);
-    await expect.poll(() => billingWaitsForLease(month), { timeout: HANG_MS, interval: 200 }).toBe(true);
+    await expect.poll(() => billingWaitsForLease(month), { interval: 200 }).toBe(true);
     const cli = startCommandLine(['billing', '--month', month, '--format', 'csv'], cliEnv(harness.config));
     await expect
-      .poll(async () => (await billingState(month)).pending.map((t) => t.kind), { timeout: HANG_MS, interval: 200 })
+      .poll(async () => (await billingState(month)).pending.map((t) => t.kind), { interval: 200 })
       .toEqual(['manual']);
     await records.releaseLease(monthLeaseName(month), 'a test holding the month');
     const done = await cli.done;
@@ -471,11 +468,11 @@ describe('corrections: versions and what moved', () => {
         },
       ]),
     );
-    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', 120_000)).toEqual({
+    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', TEST_DEADLINE_MS)).toEqual({
       claimed: true,
     });
     const workflow = billAndWait({ kind: 'schedule' }, month);
-    await expect.poll(() => billingWaitsForLease(month), { timeout: HANG_MS, interval: 200 }).toBe(true);
+    await expect.poll(() => billingWaitsForLease(month), { interval: 200 }).toBe(true);
     // The month's closing reading lands after the first billing read the days, before it writes.
     await ingest(
       'oct-close',
