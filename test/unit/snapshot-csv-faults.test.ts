@@ -1,7 +1,8 @@
 /**
  * A go-live snapshot CSV at fault, on real DuckDB: each fault refused naming its line and column
  * (the BadDataError's location and its message), whatever the line — after blank lines, in a CRLF
- * file — and nothing written. The header's faults on line 1; more than 20 faults counted.
+ * file — and nothing written. The header's faults on line 1; a kVA billing would refuse and a
+ * control character in a reference refused by name; more than 20 faults counted.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -143,6 +144,36 @@ describe('the header, on line 1', () => {
 });
 
 describe("a row's values", () => {
+  it.each([
+    [
+      'a kVA of -3',
+      `${PRM},C2,BTINFCU4,-3,2020-01-01`,
+      'kva',
+      /a subscribed power is above 0 and at most 250 kVA .*got -3$/,
+    ],
+    ['a kVA of 0', `${PRM},C2,BTINFCU4,0,2020-01-01`, 'kva', /at most 250 kVA .*got 0$/],
+    ['a kVA of 251', `${PRM},C2,BTINFCU4,251,2020-01-01`, 'kva', /at most 250 kVA .*got 251$/],
+    [
+      'a NUL in a contract reference',
+      `${PRM},C\u00002,BTINFCU4,6,2020-01-01`,
+      'contract',
+      /a control character, U\+0000, at character 2/,
+    ],
+    [
+      'a DEL in a PRM',
+      `${PRM.slice(0, 13)}\u007f,C2,BTINFCU4,6,2020-01-01`,
+      'prm',
+      /a control character, U\+007F, at character 14/,
+    ],
+    ['a tab in an FTA', `${PRM},C2,BTINF\tCU4,6,2020-01-01`, 'fta', /a control character, U\+0009, at character 6/],
+    ['a C1 control in a contract reference', `${PRM},C\u00852,BTINFCU4,6,2020-01-01`, 'contract', /U\+0085/],
+  ])('refuses %s by name, with its line and column', async (_case, row, column, problem) => {
+    const error = await refusal(`${HEADER}${GOOD}${row}\n`);
+    expect(error.location).toEqual({ file: 'portfolio.csv', line: 3, column });
+    expect(error.message).toMatch(problem);
+    expect(error.message).not.toMatch(/\p{Cc}/u);
+  });
+
   it('names the first 20 faults in the order of the file and counts the others', async () => {
     const rows = Array.from({ length: 25 }, (_, i) => `${PRM},K${i},BTINFCU4,x${i},2020-01-01\n`);
     const error = await refusal(`${HEADER}${rows.join('')}`);
