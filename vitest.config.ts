@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_DEADLINE_MS, WAIT_DEADLINE_MS } from './test/support/deadlines.js';
 
 /**
  * Tests run in three tiers, chosen by folder: a file dropped into a tier's folder runs in it.
@@ -9,20 +10,26 @@ import { defineConfig } from 'vitest/config';
  */
 const UNIT = ['test/unit/**/*.test.ts', 'test/deploy/**/*.test.ts'];
 const E2E = ['test/e2e/**/*.test.ts'];
-/** Generous: the suite runs on two shared cores, its files side by side. */
-const TIMEOUTS = { testTimeout: 120_000, hookTimeout: 180_000 };
-/** The servers' teardown replays every history the tests produced (test/support/global-setup.ts): a minute or two. */
-const TEARDOWN_TIMEOUT_MS = 600_000;
+/**
+ * Deadlines against a hang, never a claim of speed (test/support/deadlines.ts): a test or hook, and
+ * an `expect.poll` that names no timeout of its own.
+ */
+const DEADLINES = {
+  testTimeout: TEST_DEADLINE_MS,
+  hookTimeout: TEST_DEADLINE_MS,
+  expect: { poll: { timeout: WAIT_DEADLINE_MS } },
+};
 
 export default defineConfig({
   test: {
-    teardownTimeout: TEARDOWN_TIMEOUT_MS,
+    // The servers' teardown replays every history the tests produced (test/support/global-setup.ts).
+    teardownTimeout: TEST_DEADLINE_MS,
     projects: [
       {
         test: {
           name: 'unit',
           include: UNIT,
-          ...TIMEOUTS,
+          ...DEADLINES,
           pool: 'forks',
           // Each file gets fresh modules and mocks, also in a fork that ran another file before it
           // (the suite's unit job reuses forks: `--poolOptions.forks.isolate=false`, scripts/test.sh).
@@ -36,7 +43,7 @@ export default defineConfig({
           exclude: [...UNIT, ...E2E],
           globalSetup: ['test/support/global-setup-integration.ts'],
           setupFiles: ['test/support/quiet-runtime.ts'],
-          ...TIMEOUTS,
+          ...DEADLINES,
           pool: 'forks',
         },
       },
@@ -46,7 +53,7 @@ export default defineConfig({
           include: E2E,
           globalSetup: ['test/support/global-setup-e2e.ts'],
           setupFiles: ['test/support/quiet-runtime.ts'],
-          ...TIMEOUTS,
+          ...DEADLINES,
           pool: 'forks',
         },
       },

@@ -6,7 +6,9 @@ import type { Client } from '@temporalio/client';
 import { requestBilling as askBilling } from '../client/request-billing.js';
 import { billAndRecordMonth } from '../billing/bill-month.js';
 import { waitForLease } from '../storage/held-lease.js';
-import { billingPeriod, getBillingRecord } from '../billing/billing-record.js';
+import { monthLeaseName } from '../billing/month-lease.js';
+import { getBillingPending, putBillingPending } from '../billing/month-pending.js';
+import { getBillingRecord } from '../billing/billing-record.js';
 import { monthRatesSha256 } from '../billing/month-rates.js';
 import { loadRates, type Rates } from '../billing/rates.js';
 import { billedMonths, withBillingScratch } from '../billing/stored-month.js';
@@ -14,7 +16,14 @@ import { EVENT_TABLE } from '../datasets/enedis/day-transform.js';
 import { sqlString } from '../duckdb/columns.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
-import { BILLING_DATASET, monthsReadingDay, type BilledMonth, type BillingTrigger } from '../workflow-safe/billing.js';
+import {
+  BILLING_DATASET,
+  mergeTriggers,
+  monthsReadingDay,
+  type BilledMonth,
+  type BillingFailing,
+  type BillingTrigger,
+} from '../workflow-safe/billing.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import { monthOf } from '../workflow-safe/periods.js';
 import type { ActivityDeps } from './deps.js';
@@ -22,8 +31,10 @@ import { classifyingBadData } from './failures.js';
 
 /**
  * Asks every billed month whose record names other rates than `rates` price it with now (or none)
- * to bill again, the trigger naming the rates' hash. Run by each worker when it starts: new rates
- * ship with a new release. Resolves to the months asked.
+ * to bill again, the trigger naming the rates' hash; and every month whose billing stopped at a
+ * fault only a release mends (its pending record, not tried again by itself) for the requests it
+ * keeps. Run by each worker when it starts: new rates ship with a new release. Resolves to the
+ * months asked.
  */
 export async function requestRatesRebilling(
   deps: Pick<ActivityDeps, 'objects' | 'records'>,
@@ -34,42 +45,96 @@ export async function requestRatesRebilling(
   const asked: string[] = [];
   for (const month of await billedMonths(deps.objects)) {
     const record = await getBillingRecord(deps.records, month);
+    const pending = await getBillingPending(deps.records, month);
     const ratesSha256 = monthRatesSha256(rates, month);
-    if (record === null || record.ratesSha256 === ratesSha256) continue;
-    await askBilling(client, taskQueue, month, { kind: 'rates', ratesSha256 });
+    const stopped = pending !== null && pending.failing?.nextAt === undefined;
+    const triggers: BillingTrigger[] = [
+      ...(record !== null && record.ratesSha256 !== ratesSha256 ? [{ kind: 'rates' as const, ratesSha256 }] : []),
+      ...(stopped ? pending.triggers : []),
+    ];
+    if (triggers.length === 0) continue;
+    for (const trigger of mergeTriggers(triggers)) await askBilling(client, taskQueue, month, trigger);
     asked.push(month);
   }
   return asked;
 }
 
+/** Heartbeats of a billing that computes: well within its heartbeat timeout. */
+const HEARTBEAT_EVERY_MS = 10_000;
+
+/** The lease holder of this attempt of the billing activity, and the prefix every attempt of it shares. */
+function attemptHolder(): { holder: string; activity: string } {
+  const { activityId, workflowExecution: run, attempt } = Context.current().info;
+  const activity = `activity ${activityId} of ${run === undefined ? 'no workflow' : `${run.workflowId} run ${run.runId}`}`;
+  return { holder: `${activity} attempt ${attempt}`, activity };
+}
+
 export function createBillingActivities(deps: ActivityDeps, client: Client) {
   /**
-   * Bills `month` from what the Enedis days stored (docs/billing.md) for `triggers`, the same path
-   * as `courant billing --month` (`billMonth`): the Parquet rewritten only when its bytes moved, the
-   * version it replaces kept, the record given the run. Idempotent. A rates file at fault fails it
-   * for good (bad data) and the month keeps its last version; a store that does not answer is retried.
-   * While `courant billing --month` writes the month, it waits (heartbeating) for it to be done.
+   * Bills `month` from what the Enedis days stored (docs/billing.md, "The month's invariant") for
+   * `triggers`: the month's workflow is its only caller.
+   * - Idempotent: the Parquet rewritten only when its bytes moved, the version it replaces kept.
+   * - Heartbeats while it computes; an attempt that timed out loses the month's lease to the next
+   *   attempt, and writes nothing after.
+   * - Gives back the days that succeeded after it read them (`lateDays`).
+   * - A rates file at fault fails it for good (bad data); a store that does not answer is retried.
    */
   async function billStoredMonth(input: {
     readonly month: string;
     readonly triggers: readonly BillingTrigger[];
   }): Promise<BilledMonth> {
+    const context = Context.current();
     const rates = await classifyingBadData(() => loadRates(deps.ratesFiles));
-    return withBillingScratch(
-      async (scratch) => {
-        const { activityId, workflowExecution: run } = Context.current().info;
-        const billed = await billAndRecordMonth(deps, scratch, rates, input.month, input.triggers, {
-          // The same for every attempt: a retry after a crash takes its own lease back at once.
-          holder: `activity ${activityId} of ${run === undefined ? 'no workflow' : `${run.workflowId} run ${run.runId}`}`,
-          whenHeld: waitForLease((held) => Context.current().heartbeat({ waitingFor: held.holder })),
-        });
-        return { month: billed.month, contracts: billed.contracts, sha256: billed.sha256, changed: billed.changed };
-      },
-      {
-        parentDir: deps.scratchDir,
-        ...(deps.duckdbMemoryLimit === undefined ? {} : { memoryLimit: deps.duckdbMemoryLimit }),
-      },
-    );
+    const { holder, activity } = attemptHolder();
+    let stage = 'starting';
+    const beat = setInterval(() => context.heartbeat({ stage }), HEARTBEAT_EVERY_MS);
+    try {
+      return await withBillingScratch(
+        async (scratch) => {
+          const billed = await billAndRecordMonth(deps, scratch, rates, input.month, input.triggers, {
+            holder,
+            whenHeld: async (held) => {
+              // An earlier attempt of this activity timed out: its lease is this attempt's.
+              if (held.holder.startsWith(`${activity} attempt `))
+                await deps.records.releaseLease(monthLeaseName(input.month), held.holder);
+              else await waitForLease((h) => context.heartbeat({ waitingFor: h.holder }))(held);
+            },
+            progress: (now) => {
+              stage = now;
+              context.heartbeat({ stage });
+            },
+            signal: context.cancellationSignal,
+          });
+          return {
+            month: billed.month,
+            contracts: billed.contracts,
+            sha256: billed.sha256,
+            changed: billed.changed,
+            version: billed.version,
+            lateDays: billed.lateDays,
+          };
+        },
+        {
+          parentDir: deps.scratchDir,
+          ...(deps.duckdbMemoryLimit === undefined ? {} : { memoryLimit: deps.duckdbMemoryLimit }),
+        },
+      );
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /** Notes in the month's pending record that its billing fails, with the requests it keeps (docs/billing.md). */
+  async function noteBillingFailing(input: {
+    readonly month: string;
+    readonly failing: BillingFailing;
+    readonly triggers: readonly BillingTrigger[];
+  }): Promise<void> {
+    await putBillingPending(deps.records, {
+      month: input.month,
+      failing: input.failing,
+      triggers: [...input.triggers],
+    });
   }
 
   /** Asks `billing/{month}` to bill (signal-with-start, on this activity's task queue). */
@@ -97,15 +162,13 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
     }
   }
 
-  /** Whether `month` was billed (by the workflow or `courant billing`: it has a record). */
-  const isBilled = async (month: string) => (await deps.records.getReport(billingPeriod(month))) !== null;
-
   /**
-   * After a day of the billing dataset succeeded: each month it can move that was already billed is
-   * asked to bill again, the trigger naming the day and the flows it read. A day's readings move its
-   * own month and, for a month's last day, the next one; a day with C15 events moves every billed
-   * month from its own on (a back-dated exit ends the contract in each of them). A month not billed
-   * yet is left to its schedule. Resolves to the months asked.
+   * After a day of the billing dataset succeeded: each month it can move that holds a Parquet (billed,
+   * its record written or not) is asked to bill again, the trigger naming the day and the flows it
+   * read. A day's readings move its own month and, for a month's last day, the next one; a day with
+   * C15 events moves every billed month from its own on (a back-dated exit ends the contract in each
+   * of them). A month not billed yet is left to its schedule; one in its first billing finds the day
+   * itself (`lateDays`). Resolves to the months asked.
    */
   async function requestLateBilling(input: { readonly date: string }): Promise<string[]> {
     // One listing of the billed months first: a day of a month not billed yet (the daily run's
@@ -117,8 +180,7 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
       later.some((month) => !reading.has(month)) && (await storedEvents(input.date))
         ? later
         : later.filter((month) => reading.has(month));
-    const months: string[] = [];
-    for (const month of candidates) if (await isBilled(month)) months.push(month);
+    const months = candidates;
     if (months.length === 0) return [];
     const run = await deps.records.getDayRun(BILLING_DATASET, input.date);
     const flows = (run?.inputs ?? []).map((f) => f.key);
@@ -126,5 +188,5 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
     return months;
   }
 
-  return { billStoredMonth, requestBilling, requestLateBilling };
+  return { billStoredMonth, noteBillingFailing, requestBilling, requestLateBilling };
 }

@@ -1,70 +1,112 @@
 /**
- * A month billed for good — by the monthly workflow's `billStoredMonth` and by `courant billing
- * --month M` alike, one path (docs/billing.md, "Corrections"): the month's rows written from the
- * stored days, its Parquet stored when its bytes moved, the version it replaces kept, and its
- * record written with this run, its triggers and, when the figures moved, the new version. A run
- * with nothing new leaves the Parquet byte-identical and adds no version. Idempotent: a retry after
- * any step ends as one run would have.
+ * A month billed for good by its workflow's `billStoredMonth` (docs/billing.md, "The month's
+ * invariant"): the month's rows worked out from the stored days, then, holding the month's lease,
+ * each write in an order that never leaves the record naming bytes storage lacks:
+ * 1. a version whose figures moved is stored at its own key (`versions/v{N}.parquet`, new bytes only);
+ * 2. the record names it, with the triggers and the day records read (the watermark);
+ * 3. the month's Parquet (`billing_elements.parquet`) is made those bytes, if it is not already.
+ * A run killed between two steps is mended by the next: step 1 again writes the same key, step 3
+ * compares the stored Parquet's SHA-256 with the record's. A run with nothing new adds no version
+ * and leaves the Parquet byte-identical. Idempotent.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { HeldLease } from '../storage/held-lease.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { Lease } from '../storage/records.js';
 import { readableFile } from '../storage/readable-file.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import type { BilledMonth, BillingTrigger } from '../workflow-safe/billing.js';
+import { nextDate } from '../workflow-safe/partition.js';
 import { billingKeys } from '../workflow-safe/keys.js';
 import {
   billingTotals,
   currentVersion,
   getBillingRecord,
-  putBillingRecord,
   type BillingSummary,
   type BillingTotals,
 } from './billing-record.js';
 import { withMonthLease } from './month-lease.js';
+import { clearBillingPending } from './month-pending.js';
 import { monthRatesSha256 } from './month-rates.js';
+import { nextVersion, putBillingRecord } from './month-record-write.js';
 import type { Rates } from './rates.js';
-import { writeStoredMonth, type BillingStorage } from './stored-month.js';
+import { monthDays, writeStoredMonth, type BillingStorage } from './stored-month.js';
+import { daysSucceededSince, watermarkOf } from './stored-tables.js';
 
 export interface MonthBilled extends BilledMonth {
-  /** The month's Parquet in the scratch folder (gone with it). */
-  readonly file: string;
+  readonly version: number;
   readonly totals: BillingTotals;
   readonly unusable: ReadonlyArray<{ readonly date: string; readonly why: string }>;
   readonly record: BillingSummary;
+  readonly lateDays: readonly string[];
 }
 
-/**
- * Copies the month's stored Parquet, which is `before`'s current version, to that version's own
- * key before it is replaced (once: a retry finds it there). A month whose Parquet is gone keeps the
- * version in its record only.
- */
-async function keepCurrentVersion(
+/** The object at `key` as a readable file and its SHA-256, or null when it is absent. */
+async function storedFile(
   storage: BillingStorage,
   dir: string,
-  month: string,
-  before: BillingSummary,
-): Promise<void> {
-  const key = billingKeys.monthVersion(month, currentVersion(before).version);
-  if ((await storage.objects.head(key)) !== null) return;
+  key: string,
+  name: string,
+): Promise<{ path: string; sha256: string } | null> {
   try {
-    const stored = await readableFile(storage.objects, billingKeys.month(month), dir, 'replaced.parquet');
-    if ((await sha256OfFile(stored.path)) === before.sha256) await storage.objects.putFile(key, stored.path);
+    const { path } = await readableFile(storage.objects, key, dir, name);
+    return { path, sha256: await sha256OfFile(path) };
   } catch (error) {
-    if (!(error instanceof ObjectNotFoundError)) throw error;
+    if (error instanceof ObjectNotFoundError) return null;
+    throw error;
   }
 }
 
-/** Who bills a month for good, and what it does while another run holds the month (`withMonthLease`). */
+/**
+ * Stores `before`'s current version at its own key when a record written before each version was
+ * stored so left it only in the month's Parquet (once: a retry finds it there).
+ */
+async function keepEarlierLayoutVersion(storage: BillingStorage, dir: string, month: string, before: BillingSummary) {
+  const key = billingKeys.monthVersion(month, currentVersion(before).version);
+  if ((await storage.objects.head(key)) !== null) return;
+  const stored = await storedFile(storage, dir, billingKeys.month(month), 'replaced.parquet');
+  if (stored?.sha256 === before.sha256) await storage.objects.putFile(key, stored.path);
+}
+
+/** Who bills a month for good, and what it does while another holds the month's lease. */
 export interface MonthBiller {
   readonly holder: string;
   readonly whenHeld: (held: Lease) => Promise<void>;
+  /** Called as the billing goes (to heartbeat). */
+  readonly progress: (stage: string) => void;
+  /** Aborted once the billing is given up: no write after it. */
+  readonly signal?: AbortSignal;
+}
+
+/** The writes of steps 1–3 (see the module's doc), under the month's lease. */
+async function recordMonth(
+  storage: BillingStorage,
+  dir: string,
+  lease: HeldLease,
+  run: { readonly month: string; readonly file: string; readonly sha256: string },
+  record: (before: BillingSummary | null) => Parameters<typeof putBillingRecord>[1],
+): Promise<{ before: BillingSummary | null; record: BillingSummary; version: number }> {
+  const { month, file, sha256 } = run;
+  const before = await getBillingRecord(storage.records, month);
+  const changed = before?.sha256 !== sha256;
+  const version = changed ? nextVersion(before) : currentVersion(before).version;
+  if (changed) {
+    if (before !== null) await keepEarlierLayoutVersion(storage, dir, month, before);
+    await lease.guard();
+    await storage.objects.putFile(billingKeys.monthVersion(month, version), file);
+  }
+  await lease.guard();
+  const written = await putBillingRecord(storage.records, record(before));
+  if ((await storedFile(storage, dir, billingKeys.month(month), 'stored.parquet'))?.sha256 !== sha256) {
+    await lease.guard();
+    await storage.objects.putFile(billingKeys.month(month), file);
+  }
+  return { before, record: written, version };
 }
 
 /**
- * Bills `month` from the stored days for `triggers` (see the module's doc). The month's rows are
- * worked out first; what follows (the record read, the version kept, the Parquet and the record
- * written) holds the month's lease as `biller`, so two runs never interleave their writes.
+ * Bills `month` from the stored days for `triggers` (see the module's doc), then looks again at the
+ * day records: the days that succeeded since they were read are given back (`lateDays`) to be billed.
  */
 export async function billAndRecordMonth(
   storage: BillingStorage,
@@ -73,44 +115,51 @@ export async function billAndRecordMonth(
   month: string,
   triggers: readonly BillingTrigger[],
   biller: MonthBiller,
-): Promise<MonthBilled> {
+): Promise<MonthBilled & { readonly file: string }> {
+  const readAt = new Date().toISOString();
+  biller.progress('reading the days');
   const written = await writeStoredMonth(storage, scratch.dir, scratch.db, rates, month);
+  biller.progress('recording');
   const sha256 = await sha256OfFile(written.file);
   const totals = await billingTotals(scratch.db, written.file);
-  const { before, record } = await withMonthLease(
+  const { before, record, version } = await withMonthLease(
     storage.records,
     month,
     biller.holder,
-    async () => {
-      const before = await getBillingRecord(storage.records, month);
-      const key = billingKeys.month(month);
-      const stored = before?.sha256 === sha256 && (await storage.objects.head(key)) !== null;
-      if (!stored) {
-        if (before !== null && before.sha256 !== sha256) await keepCurrentVersion(storage, scratch.dir, month, before);
-        await storage.objects.putFile(key, written.file);
-      }
-      const record = await putBillingRecord(storage.records, {
+    (lease) =>
+      recordMonth(storage, scratch.dir, lease, { month, file: written.file, sha256 }, (b) => ({
         month,
         totals,
         unusableDays: written.unusable,
         sha256,
         ratesSha256: monthRatesSha256(rates, month),
+        watermark: { ...watermarkOf(written.read), readAt },
         at: new Date().toISOString(),
         triggers,
-        before,
-      });
-      return { before, record };
-    },
+        before: b,
+      })),
     biller.whenHeld,
+    biller.signal,
+  );
+  await clearBillingPending(storage.records, month);
+  const { readingDays, last } = monthDays(month);
+  const from = [...written.read.keys(), ...readingDays].sort()[0] ?? readingDays[0] ?? last;
+  const lateDays = await daysSucceededSince(
+    storage.objects,
+    storage.records,
+    { from, until: nextDate(last), readingDays },
+    written.read,
   );
   return {
     month,
     contracts: written.contracts,
     sha256,
     changed: before?.sha256 !== sha256,
+    version,
     file: written.file,
     totals,
     unusable: written.unusable,
     record,
+    lateDays,
   };
 }

@@ -1,27 +1,24 @@
 /**
  * A month's billing record, kept in the record store's `reports` table under the period
  * `billing/month={YYYY-MM}`: the totals of the month as last billed, the SHA-256 of its Parquet,
- * the hash of the rates it was priced with, when its figures last moved, its versions (each run
- * that moved the figures: when, why, its totals; every one but the latest kept at its own key), and
- * the last runs with why each ran (the schedule, a late day and the flows it read, a change of
- * rates, an operator) and whether it moved them. Checked with zod when read.
+ * the hash of the rates it was priced with, the day records it read (its watermark), when its
+ * figures last moved, its versions (each run that moved the figures: when, why, its totals; each
+ * kept at its own key), and the last runs with why each ran (the schedule, a late day and the flows
+ * it read, a change of rates, a snapshot import, an operator) and whether it moved them. Written by
+ * `putBillingRecord` (month-record-write.ts); checked with zod when read.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { sqlString } from '../duckdb/columns.js';
 import type { RecordStore } from '../storage/records.js';
-import type { BillingTrigger } from '../workflow-safe/billing.js';
-import { billingKeys } from '../workflow-safe/keys.js';
 
-/** Runs kept in the record, newest last. */
-export const BILLING_RUNS_KEPT = 20;
-
-const triggerSchema = z.object({
+export const triggerSchema = z.object({
   kind: z.enum(['schedule', 'late-day', 'rates', 'snapshot', 'manual']),
   date: z.string().optional(),
-  flows: z.array(z.string()).optional(),
+  flows: z.array(z.string()).readonly().optional(),
   ratesSha256: z.string().optional(),
   snapshot: z.string().optional(),
+  count: z.number().int().optional(),
 });
 
 /** Per amount, the contracts it leaves out: not computed, or computed for part of the month only. */
@@ -71,6 +68,11 @@ export const billingSummarySchema = billingTotalsSchema.extend({
   unusableDays: z.array(z.object({ date: z.string(), why: z.string() })).default([]),
   /** When the month's figures last changed (ISO-8601). */
   movedAt: z.string(),
+  /**
+   * The day records the month as it stands read (`watermarkOf`): how many, their digest, and when
+   * they were read. Absent in a record written before it was kept.
+   */
+  watermark: z.object({ days: z.number().int(), sha256: z.string(), readAt: z.string() }).optional(),
   runs: z.array(
     z.object({ at: z.string(), sha256: z.string(), changed: z.boolean(), triggers: z.array(triggerSchema) }),
   ),
@@ -172,54 +174,6 @@ export async function billingTotals(db: DuckDBConnection, file: string): Promise
     overlapPrmDays: row.overlap,
     readingsWithoutContract: row.unread,
   };
-}
-
-/**
- * Writes the month's record after a run: totals, hashes, when it moved, a new version when it moved,
- * this run appended (the last BILLING_RUNS_KEPT kept).
- */
-export async function putBillingRecord(
-  records: RecordStore,
-  run: {
-    month: string;
-    totals: BillingTotals;
-    unusableDays: ReadonlyArray<{ readonly date: string; readonly why: string }>;
-    sha256: string;
-    ratesSha256: string;
-    at: string;
-    triggers: readonly BillingTrigger[];
-    before: BillingSummary | null;
-  },
-): Promise<BillingSummary> {
-  const changed = run.before?.sha256 !== run.sha256;
-  const triggers = run.triggers.map((t) => triggerSchema.parse(t));
-  const earlier = run.before === null ? [] : versionsOf(run.before);
-  const versions = changed
-    ? [
-        ...earlier,
-        { version: (earlier.at(-1)?.version ?? 0) + 1, sha256: run.sha256, at: run.at, triggers, totals: run.totals },
-      ]
-    : earlier;
-  const summary: BillingSummary = {
-    month: run.month,
-    ...run.totals,
-    unusableDays: [...run.unusableDays],
-    sha256: run.sha256,
-    ratesSha256: run.ratesSha256,
-    versions,
-    movedAt: changed || run.before === null ? run.at : run.before.movedAt,
-    runs: [
-      ...(run.before?.runs ?? []),
-      {
-        at: run.at,
-        sha256: run.sha256,
-        changed,
-        triggers,
-      },
-    ].slice(-BILLING_RUNS_KEPT),
-  };
-  await records.upsertReport({ period: billingPeriod(run.month), summary, keys: [billingKeys.month(run.month)] });
-  return summary;
 }
 
 /**

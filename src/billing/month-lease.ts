@@ -11,13 +11,18 @@ export const MONTH_LEASE_MS = 10 * 60_000;
 
 export const monthLeaseName = (month: string) => `billing/${month}`;
 
-/** Runs `work` holding `month`'s lease as `holder`; while another holds it, `whenHeld` is called and the claim tried again. */
+/**
+ * Runs `work` holding `month`'s lease as `holder`; while another holds it, `whenHeld` is called and
+ * the claim tried again. Once `signal` is aborted, the lease's guard refuses every write.
+ */
 export async function withMonthLease<T>(
   records: RecordStore,
   month: string,
   holder: string,
   work: (lease: HeldLease) => Promise<T>,
   whenHeld: (held: Lease) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<T> {
-  return withLease(records, monthLeaseName(month), holder, { ttlMs: MONTH_LEASE_MS, whenHeld }, work);
+  const options = { ttlMs: MONTH_LEASE_MS, whenHeld, ...(signal === undefined ? {} : { signal }) };
+  return withLease(records, monthLeaseName(month), holder, options, work);
 }

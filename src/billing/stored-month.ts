@@ -18,7 +18,7 @@ import { writeBillingParquet } from './billing.js';
 import { eventsSql, perimeterSql } from './contracts-sql.js';
 import type { MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
-import { storedBillingTables } from './stored-tables.js';
+import { storedBillingTables, type DaysRead } from './stored-tables.js';
 
 /**
  * Runs `work` with a scratch folder in `options.parentDir` (the system's temporary folder by
@@ -64,13 +64,13 @@ export interface BillingStorage {
   readonly records: RecordStore;
 }
 
-/** The query input of the month over the stored days: every event up to its end, the readings that bound it. */
+/** The query input of the month over the stored days: every event up to its end, the readings that bound it; the day records read. */
 export async function storedMonthInput(
   storage: BillingStorage,
   dir: string,
   month: string,
   prms: readonly string[],
-): Promise<MonthSqlInput> {
+): Promise<MonthSqlInput & { readonly read: DaysRead }> {
   const { last, readingDays } = monthDays(month);
   return {
     month,
@@ -79,11 +79,12 @@ export async function storedMonthInput(
   };
 }
 
-/** A month written as Parquet: the file, its rows, and the days it could not read. */
+/** A month written as Parquet: the file, its rows, the days it could not read, and the day records it read. */
 export interface WrittenMonth {
   readonly file: string;
   readonly contracts: number;
   readonly unusable: ReadonlyArray<{ readonly date: string; readonly why: string }>;
+  readonly read: DaysRead;
 }
 
 /** Writes the month (every PRM, or `prms`) as Parquet in `dir`. */
@@ -101,6 +102,7 @@ export async function writeStoredMonth(
     file,
     contracts: await writeBillingParquet(db, rates, input, file),
     unusable: (input.unusable ?? []).map(({ date, why }) => ({ date, why })),
+    read: input.read,
   };
 }
 
@@ -130,14 +132,20 @@ export async function perimeterOn(
   );
 }
 
-const BILLED_MONTH_KEY = /^billing\/month=(\d{4}-\d{2})\/billing_elements\.parquet$/;
+const BILLED_MONTH_KEY = /^billing\/month=(\d{4}-\d{2})\/(?:billing_elements|versions\/v\d+)\.parquet$/;
 
-/** The months written to `billing/` (by the workflow or `courant billing`), oldest first. */
+/**
+ * The months with a Parquet under `billing/` (the month's, or a version's), oldest first: billed, or
+ * being billed for the first time, whether or not their record was written.
+ */
 export async function billedMonths(objects: ObjectStore): Promise<string[]> {
-  return (await objects.list('billing'))
-    .map((o) => BILLED_MONTH_KEY.exec(o.key)?.[1])
-    .filter((month): month is string => month !== undefined)
-    .sort();
+  return [
+    ...new Set(
+      (await objects.list('billing'))
+        .map((o) => BILLED_MONTH_KEY.exec(o.key)?.[1])
+        .filter((month): month is string => month !== undefined),
+    ),
+  ].sort();
 }
 
 const eventRowsSchema = z.array(

@@ -6,6 +6,7 @@
  * its run succeeded (a blocking check accepted by an operator included); a day failed, refused by
  * a check, still running, or with tables and no record of its run is not. Reads storage only.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { EVENT_TABLE, INDEX_TABLE } from '../datasets/enedis/day-transform.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
@@ -25,7 +26,15 @@ export interface BillingTables {
   readonly readingFiles: string[];
   readonly snapshotFiles: string[];
   readonly unusable: UnusableDay[];
+  /** The day records read: each day of the window with a record, and its run if it succeeded (`dayRunsRead`). */
+  readonly read: DaysRead;
 }
+
+/** The day records a billing read: per day, the run ID of its succeeded run, or null (not usable then). */
+export type DaysRead = ReadonlyMap<string, string | null>;
+
+/** The run of a day that counts for billing: its run ID when it succeeded, else null. */
+const usableRun = (run: DayRun): string | null => (whyNotUsable(run) === null ? run.runId : null);
 
 async function readable(objects: ObjectStore, key: string, dir: string, name: string): Promise<string | null> {
   try {
@@ -65,7 +74,8 @@ export async function storedBillingTables(
           await records.listDayRuns({ from: days[0] ?? until, to: days.at(-1) ?? until, datasets: [BILLING_DATASET] })
         ).map((run) => [run.date, run]),
   );
-  const tables: BillingTables = { eventFiles: [], readingFiles: [], snapshotFiles: [], unusable: [] };
+  const read = new Map<string, string | null>();
+  const tables: BillingTables = { eventFiles: [], readingFiles: [], snapshotFiles: [], unusable: [], read };
   for (const date of days) {
     const eventFile = eventDays.includes(date)
       ? await readable(objects, storageKeys.processed(BILLING_DATASET, date, EVENT_TABLE), dir, date)
@@ -74,6 +84,7 @@ export async function storedBillingTables(
       ? await readable(objects, storageKeys.processed(BILLING_DATASET, date, INDEX_TABLE), dir, date)
       : null;
     const run = runs.get(date);
+    if (run !== undefined) read.set(date, usableRun(run));
     // A day of no record and no table is a day not delivered yet: nothing to leave out.
     if (run === undefined && eventFile === null && readingFile === null) continue;
     const why = whyNotUsable(run);
@@ -91,4 +102,42 @@ export async function storedBillingTables(
   const snapshot = await readable(objects, billingKeys.snapshot(), dir, 'snapshot');
   if (snapshot !== null) tables.snapshotFiles.push(snapshot);
   return tables;
+}
+
+/**
+ * The days that succeeded since `read` was taken (a run ID billing did not read), among those that
+ * move the month: a day it read, a reading day of `readingDays`, or a day with a C15 events table.
+ * What makes the month older than its days: it is billed again for them. `from` and `until` bound
+ * the window read (`until` exclusive).
+ */
+export async function daysSucceededSince(
+  objects: ObjectStore,
+  records: RecordStore,
+  window: { readonly from: string; readonly until: string; readonly readingDays: readonly string[] },
+  read: DaysRead,
+): Promise<string[]> {
+  const runs = await records.listDayRuns({ from: window.from, to: window.until, datasets: [BILLING_DATASET] });
+  const late: string[] = [];
+  for (const run of runs) {
+    if (run.date >= window.until) continue;
+    const now = usableRun(run);
+    if (now === null || read.get(run.date) === now) continue;
+    const moves =
+      read.has(run.date) ||
+      window.readingDays.includes(run.date) ||
+      (await objects.head(storageKeys.processed(BILLING_DATASET, run.date, EVENT_TABLE))) !== null;
+    if (moves) late.push(run.date);
+  }
+  return late.sort();
+}
+
+/**
+ * A digest of the day records read (`sha256` over each day, its run or none, in day order), with how
+ * many: what the month's record keeps to say which days its version read.
+ */
+export function watermarkOf(read: DaysRead): { readonly days: number; readonly sha256: string } {
+  const lines = [...read.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([date, run]) => `${date} ${run ?? '-'}`);
+  return { days: read.size, sha256: createHash('sha256').update(lines.join('\n')).digest('hex') };
 }

@@ -80,16 +80,20 @@ export async function versionFiles(
   compared: VersionsCompared,
 ): Promise<{ fromFile: string; toFile: string }> {
   const { month, from, to } = compared;
+  // Each version at its own key; a latest version billed before each was stored so is the month's Parquet.
   const fileOf = async (version: BillingVersion) => {
-    const key =
-      version.version === to.version ? billingKeys.month(month) : billingKeys.monthVersion(month, version.version);
-    try {
-      return (await readableFile(objects, key, dir, `v${version.version}.parquet`)).path;
-    } catch (error) {
-      if (error instanceof ObjectNotFoundError)
-        throw new VersionNotStoredError(month, version.version, key, { cause: error });
-      throw error;
+    const key = billingKeys.monthVersion(month, version.version);
+    const keys = version.version === to.version ? [key, billingKeys.month(month)] : [key];
+    let missing: unknown = null;
+    for (const candidate of keys) {
+      try {
+        return (await readableFile(objects, candidate, dir, `v${version.version}.parquet`)).path;
+      } catch (error) {
+        if (!(error instanceof ObjectNotFoundError)) throw error;
+        missing ??= error;
+      }
     }
+    throw new VersionNotStoredError(month, version.version, key, { cause: missing });
   };
   const toFile = await fileOf(to);
   return { fromFile: from.version === to.version ? toFile : await fileOf(from), toFile };

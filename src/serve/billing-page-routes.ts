@@ -7,9 +7,10 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readBillingParquet, readContractMonths } from '../billing/billing.js';
 import { billingTotals, getBillingRecord } from '../billing/billing-record.js';
+import { recordedMonthFile } from '../billing/month-file.js';
+import { getBillingPending } from '../billing/month-pending.js';
 import { billedMonths, contractEvents, withBillingScratch } from '../billing/stored-month.js';
 import { changesBetween, VersionNotStoredError, versionsCompared } from '../billing/version-changes.js';
-import { ObjectNotFoundError } from '../storage/object-store.js';
 import { readableFile } from '../storage/readable-file.js';
 import { billingKeys } from '../workflow-safe/keys.js';
 import { billingMonthPage, contractPage, notBilledPage } from './billing-page.js';
@@ -34,16 +35,14 @@ export function billingPageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod
       { schema: { params: z.object({ month: monthSchema }), hide: true } },
       async (request, reply) => {
         const { month } = request.params;
-        const record = await ctx.guard.records(() => getBillingRecord(ctx.records, month));
+        const { record, pending } = await ctx.guard.records(async () => ({
+          record: await getBillingRecord(ctx.records, month),
+          pending: await getBillingPending(ctx.records, month),
+        }));
         const shown = await ctx.guard.objects(() =>
           withBillingScratch(async ({ dir, db }) => {
-            let file: string;
-            try {
-              file = (await readableFile(ctx.objects, billingKeys.month(month), dir)).path;
-            } catch (error) {
-              if (error instanceof ObjectNotFoundError) return null;
-              throw error;
-            }
+            const file = await recordedMonthFile(ctx.objects, dir, month, record);
+            if (file === null) return null;
             const withProblems = await readBillingParquet(db, file, {
               prms: [],
               withProblems: true,
@@ -67,7 +66,7 @@ export function billingPageRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod
         const html =
           shown === null
             ? notBilledPage(month)
-            : billingMonthPage({ month, record, ...shown, shownProblems: SHOWN_PROBLEMS });
+            : billingMonthPage({ month, record, pending, ...shown, shownProblems: SHOWN_PROBLEMS });
         return reply
           .code(shown === null ? 404 : 200)
           .type('text/html; charset=utf-8')

@@ -7,6 +7,7 @@
 import type { ContractMonth } from '../billing/billing.js';
 import { totalAmountText, type BillingSummary, type BillingTotals } from '../billing/billing-record.js';
 import type { ContractEvent } from '../billing/stored-month.js';
+import type { BillingPending } from '../billing/month-pending.js';
 import { VersionNotStoredError, type MonthVersionChanges } from '../billing/version-changes.js';
 import { causeText } from '../billing/version-cause.js';
 import { escapeHtml, formatNumber, longMonth } from '../reports/format.js';
@@ -81,6 +82,21 @@ export interface MonthPageInput {
   /** What moved from the version before the latest to the latest (its first contracts, and how many in all); null without a record. */
   /** What moved in the last version; the error when the version before it is no longer stored. */
   readonly changes: MonthVersionChanges | VersionNotStoredError | null;
+  /** The month's billing that fails, with the requests it keeps; null when none fails. */
+  readonly pending: BillingPending | null;
+}
+
+/** The notice of a month whose billing fails: the figures shown are older than the requests it keeps. */
+function pendingNotice(pending: BillingPending | null): string {
+  const f = pending?.failing;
+  if (pending === null || f === null || f === undefined) return '';
+  const next = f.nextAt === undefined ? 'stopped until a release mends it' : `tried again at ${escapeHtml(f.nextAt)}`;
+  const kept = pending.triggers.map((t) => escapeHtml(t.kind + (t.date ? ` ${t.date}` : ''))).join(', ');
+  return (
+    `<section data-billing-pending><p class="note"><strong>A correction is pending:</strong> billing fails since ` +
+    `${escapeHtml(f.since)} (${f.attempts} time(s)): ${escapeHtml(f.why)}; ${next}. ` +
+    `The figures below are the last version, older than the ${pending.triggers.length} request(s) kept (${kept}).</p></section>`
+  );
 }
 
 const signedEuros = (value: number | null) =>
@@ -125,6 +141,7 @@ export function billingMonthPage(input: MonthPageInput): string {
     amountTile('TURPE variable', totals.turpeVariableEur, totals.leftOut.turpeVariableEur, totals.billable) +
     amountTile('CTA', totals.ctaEur, totals.leftOut.ctaEur, totals.billable) +
     `</div>` +
+    pendingNotice(input.pending) +
     perimeterNotes(totals, record);
   const runs = record
     ? `<h2>Runs</h2><p data-moved-at="${escapeHtml(record.movedAt)}">Figures last moved at ${escapeHtml(record.movedAt)}.</p>${runsTable(record)}`

@@ -12,8 +12,11 @@ import {
   billingTotals,
   billingTotalsSchema,
   billingVersionSchema,
+  currentVersion,
   getBillingRecord,
 } from '../billing/billing-record.js';
+import { recordedMonthFile } from '../billing/month-file.js';
+import { getBillingPending, billingPendingSchema } from '../billing/month-pending.js';
 import { contractMonthSchema } from '../billing/contract-month.js';
 import { contractChangeSchema } from '../billing/month-changes.js';
 import {
@@ -23,9 +26,6 @@ import {
   versionsCompared,
 } from '../billing/version-changes.js';
 import { perimeterOn, withBillingScratch } from '../billing/stored-month.js';
-import { ObjectNotFoundError } from '../storage/object-store.js';
-import { readableFile } from '../storage/readable-file.js';
-import { billingKeys } from '../workflow-safe/keys.js';
 import type { ConsoleContext } from './context.js';
 import { dateSchema, monthSchema, pageLimitSchema, rowCursorSchema } from './params.js';
 import { problem, problemResponses, ProblemError } from './problems.js';
@@ -99,6 +99,14 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
             200: z.object({
               month: z.string(),
               totals: billingTotalsSchema,
+              /** The version the page is read from: the record's, none when the month has no record. */
+              version: z.number().int().nullable().meta({
+                description: "the month's version the rows are (none: a Parquet whose record was never written)",
+              }),
+              pending: billingPendingSchema.nullable().meta({
+                description:
+                  "a billing of the month that fails and is tried again (or stopped at a fault a release mends): since when, how often, why, and the requests it keeps; null when none fails. The rows are then the month's last version, older than those requests",
+              }),
               contracts: z.array(contractMonthSchema),
               nextCursor: z.string().nullable(),
             }),
@@ -109,23 +117,30 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { month, prm, limit, cursor } = request.query;
         const offset = cursor ?? 0;
+        const { record, pending } = await ctx.guard.records(async () => ({
+          record: await getBillingRecord(ctx.records, month),
+          pending: await getBillingPending(ctx.records, month),
+        }));
         const read = await ctx.guard.objects(() =>
           withBillingScratch(async ({ dir, db }) => {
-            try {
-              const { path } = await readableFile(ctx.objects, billingKeys.month(month), dir);
-              return {
-                totals: await billingTotals(db, path),
-                contracts: await readBillingParquet(db, path, { prms: prm ?? [], offset, limit: limit + 1 }),
-              };
-            } catch (error) {
-              if (error instanceof ObjectNotFoundError) return null;
-              throw error;
-            }
+            const path = await recordedMonthFile(ctx.objects, dir, month, record);
+            if (path === null) return null;
+            return {
+              totals: await billingTotals(db, path),
+              contracts: await readBillingParquet(db, path, { prms: prm ?? [], offset, limit: limit + 1 }),
+            };
           }),
         );
         if (read === null) throw new ProblemError(problem(404, 'billing-not-computed', `${month} is not billed yet`));
         const next = read.contracts.length > limit ? String(offset + limit) : null;
-        return { month, totals: read.totals, contracts: read.contracts.slice(0, limit), nextCursor: next };
+        return {
+          month,
+          totals: read.totals,
+          version: record === null ? null : currentVersion(record).version,
+          pending: pending === null ? null : { failing: pending.failing, triggers: pending.triggers },
+          contracts: read.contracts.slice(0, limit),
+          nextCursor: next,
+        };
       },
     );
     app.get(

@@ -30,6 +30,14 @@ export interface TemporalDevServerOptions {
 export const DEV_SERVER_SPEED_SETTINGS = ['system.enableActivityEagerExecution=true'] as const;
 
 /**
+ * How long a server may take to answer before it is taken as hung. One that exits is caught at
+ * once (`alive`), so this bounds only a server that neither answers nor exits: generous, as a slow
+ * or loaded machine (a first start, the test suite's servers beside its other work) can take many
+ * times the usual.
+ */
+const START_DEADLINE_MS = 5 * 60_000;
+
+/**
  * The error of a server that did not start, stopped: its name, the last line it wrote to its log
  * (what it said before it exited; its folder may be gone when a person reads the error) and the log.
  */
@@ -67,7 +75,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const server = await startProcess('temporal', options.cliPath, args, path.join(options.logDir, 'temporal.log'));
   try {
     await waitForPort(options.host, options.port, {
-      timeoutMs: 60_000,
+      timeoutMs: START_DEADLINE_MS,
       what: 'temporal dev server',
       alive: () => server.isAlive(),
     });
@@ -90,7 +98,7 @@ export async function startDocumentStore(options: DocumentStoreOptions): Promise
   const server = await startProcess('ferretdb', options.binary, args, path.join(options.logDir, 'ferretdb.log'));
   try {
     await waitForPort(options.host, options.port, {
-      timeoutMs: 30_000,
+      timeoutMs: START_DEADLINE_MS,
       what: 'document store',
       alive: () => server.isAlive(),
     });
@@ -123,8 +131,12 @@ export async function startMinio(options: MinioOptions): Promise<ManagedProcess>
   });
   try {
     const ready = `http://${options.host}:${options.port}/minio/health/ready`;
-    await waitForPort(options.host, options.port, { timeoutMs: 30_000, what: 'minio', alive: () => server.isAlive() });
-    const deadline = Date.now() + 30_000;
+    await waitForPort(options.host, options.port, {
+      timeoutMs: START_DEADLINE_MS,
+      what: 'minio',
+      alive: () => server.isAlive(),
+    });
+    const deadline = Date.now() + START_DEADLINE_MS;
     while (
       !(await fetch(ready).then(
         (r) => r.ok,
@@ -180,7 +192,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   );
   try {
     await waitForPort(options.host, options.port, {
-      timeoutMs: 60_000,
+      timeoutMs: START_DEADLINE_MS,
       what: 'DynamoDB Local',
       alive: () => server.isAlive(),
     });

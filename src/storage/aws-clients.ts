@@ -11,8 +11,11 @@ import type { DynamoDbConfig, S3Config } from '../config/index.js';
 export const SDK_MAX_ATTEMPTS = 3;
 
 const requestHandler = {
-  // A server that does not answer at all is declared unreachable after this long per attempt.
-  connectionTimeout: 3_000,
+  // A server that does not answer at all is declared unreachable after this long per attempt (a
+  // refused connection fails at once). The time also counts the request's wait for a pooled socket,
+  // so it is a deadline against a server gone silent, several times what a burst of requests on a
+  // slow, loaded machine waits, not a measure of speed.
+  connectionTimeout: 10_000,
   // Idle time on an open socket (no byte received) before the attempt fails.
   requestTimeout: 60_000,
 };

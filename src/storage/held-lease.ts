@@ -24,6 +24,8 @@ export interface LeaseOptions {
   readonly ttlMs: number;
   /** Called while another holds the lease; the claim is tried again once it resolves (it waits, or throws to give up). */
   readonly whenHeld: (held: Lease) => Promise<void>;
+  /** Once aborted (the work was given up: an activity attempt that timed out), `guard` throws its reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs `work` holding the lease `name` as `holder` (see the module's doc). */
@@ -57,6 +59,7 @@ export async function withLease<T>(
     });
   }, options.ttlMs / 4);
   const guard = async () => {
+    options.signal?.throwIfAborted();
     if (lost instanceof LeaseLostError) throw lost;
     await renew();
     if (Date.now() >= heldUntil) throw new LeaseLostError(name, 'not renewed in time', { cause: lost });

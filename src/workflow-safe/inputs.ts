@@ -7,7 +7,7 @@ import { BACKFILL_MODES, type BackfillCarried, type BackfillInput, type Backfill
 import { rangesOf, type RangeRunInput } from './ranges.js';
 import { SHA256_PATTERN, type ImportRef } from './imports.js';
 import type { DayIngestionInput, IngestDropInput, IngestFilesInput } from './ingest.js';
-import type { BillingMonthInput, BillingTrigger } from './billing.js';
+import type { BillingFailing, BillingMonthInput, BillingTrigger } from './billing.js';
 import { isPartitionDate } from './partition.js';
 import { isMonth } from './periods.js';
 import { isCheckName } from './quality.js';
@@ -269,6 +269,9 @@ export function checkBillingTrigger(value: unknown): BillingTrigger {
   const ratesSha256 = r.ratesSha256;
   if (ratesSha256 !== undefined && (typeof ratesSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(ratesSha256)))
     throw new InvalidInputError('ratesSha256 must be a SHA-256 in hexadecimal');
+  const count = r.count;
+  if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1))
+    throw new InvalidInputError('count must be a whole number ≥ 1');
   const snapshot = r.snapshot;
   if (snapshot !== undefined && typeof snapshot !== 'string')
     throw new InvalidInputError('snapshot must be the key of an imported file');
@@ -278,6 +281,7 @@ export function checkBillingTrigger(value: unknown): BillingTrigger {
     ...(flows === undefined ? {} : { flows: flows as string[] }),
     ...(ratesSha256 === undefined ? {} : { ratesSha256 }),
     ...(snapshot === undefined ? {} : { snapshot }),
+    ...(count === undefined ? {} : { count }),
   };
 }
 
@@ -288,5 +292,24 @@ export function checkBillingMonthInput(input: unknown): BillingMonthInput {
   const pending = r.pending;
   if (pending !== undefined && !Array.isArray(pending))
     throw new InvalidInputError('pending must be a list of triggers');
-  return { month: r.month, ...(pending === undefined ? {} : { pending: pending.map(checkBillingTrigger) }) };
+  return {
+    month: r.month,
+    ...(pending === undefined ? {} : { pending: pending.map(checkBillingTrigger) }),
+    ...(r.failing === undefined ? {} : { failing: checkBillingFailing(r.failing) }),
+  };
+}
+
+/** A failing billing carried over a continue-as-new. */
+function checkBillingFailing(value: unknown): BillingFailing {
+  const r = record(value, 'failing');
+  if (typeof r.since !== 'string' || typeof r.why !== 'string' || typeof r.attempts !== 'number')
+    throw new InvalidInputError('failing must give since, attempts and why');
+  if (r.nextAt !== undefined && typeof r.nextAt !== 'string')
+    throw new InvalidInputError('failing.nextAt must be a time');
+  return {
+    since: r.since,
+    attempts: r.attempts,
+    why: r.why,
+    ...(r.nextAt === undefined ? {} : { nextAt: r.nextAt }),
+  };
 }

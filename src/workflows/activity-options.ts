@@ -98,11 +98,18 @@ const ACTIVITY_POLICIES = {
   },
   /**
    * A month's billing: one DuckDB query over a month of stored days (seconds for 100 000 contracts),
-   * its Parquet and record written; retried on transient faults, a rates file at fault is final.
+   * its Parquet and record written, heartbeating; retried on transient faults, a rates file at fault
+   * is final.
    */
   monthBilling: {
     options: { startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' },
-    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6 },
+    // A blip is retried here; a longer outage by the month's workflow, after pauses of its own.
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
+  },
+  /** A note in a month's pending record that its billing fails: one write, retried a little (the run keeps the requests anyway). */
+  billingNote: {
+    options: { startToCloseTimeout: '30 seconds' },
+    retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
   },
   /** Asking a month's billing to run: one signal-with-start, retried while the server does not answer. */
   billingRequest: {

@@ -1,34 +1,69 @@
 /**
- * A month's billing, one workflow per month, `billing/{YYYY-MM}`, started or signalled with `bill`
- * (signal-with-start) by the billing schedule early in the next month, by a late day of the
- * billing dataset once the month was billed, or by an operator. Requests that arrive while the
- * month bills are billed once more after, together.
+ * A month's billing, one workflow per month, `billing/{YYYY-MM}`: the month's only writer
+ * (docs/billing.md, "The month's invariant"). Started or signalled with `bill` (signal-with-start)
+ * by the billing schedule, a late day of the billing dataset, new rates, a snapshot import and
+ * `courant billing --month`. Requests that arrive while the month bills are billed once more after,
+ * together.
  */
-import { continueAsNew, defineSignal, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
+  BILLING_KEEPS_TRIGGERS_PATCH,
+  BILLING_QUERIES,
   BILLING_SIGNALS,
+  mergeTriggers,
+  type BilledMonth,
+  type BillingFailing,
   type BillingMonthInput,
   type BillingMonthOutput,
+  type BillingMonthState,
   type BillingTrigger,
 } from '../workflow-safe/billing.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
 import { checkBillingMonthInput, checkBillingTrigger, InvalidInputError } from '../workflow-safe/inputs.js';
 import { activityOptions } from './activity-options.js';
 import { checkedInput } from './checked-input.js';
+import { describeFailure } from './failure-messages.js';
 
 export const billRequested = defineSignal<[unknown]>(BILLING_SIGNALS.bill);
+export const billingState = defineQuery<BillingMonthState>(BILLING_QUERIES.state);
 
 const billing = proxyActivities<Activities>(activityOptions('monthBilling'));
+const notes = proxyActivities<Activities>(activityOptions('billingNote'));
+
+/** The pause before a failed billing is tried again: doubling from 15 seconds to an hour. */
+const retryPauseMs = (attempts: number) => Math.min(15_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 
 /**
- * billingMonth: bills the month (`billStoredMonth`) until no request is left, then ends. Each run
- * bills for every request received before it started, and records them as its reasons. A request
- * that is not a trigger is logged and dropped (it cannot be billed for). Idempotent: a run with
- * nothing new leaves the month's Parquet byte-identical. A failed billing fails the run.
+ * billingMonth: bills the month (`billStoredMonth`) until no request is left, then ends.
+ * - Each billing is for every request received before it started, recorded as its reasons.
+ * - Days that succeeded after the billing read them (`lateDays`) are billed again at once.
+ * - A billing that fails keeps its requests: a transient fault is tried again after a pause
+ *   (carried over continue-as-new), a fault only a release mends (a rates file) ends the run, the
+ *   requests kept in the month's pending record; both are noted there with why and since when.
+ * - A request that is not a trigger is logged and dropped (it cannot be billed for).
+ * - Idempotent: a billing with nothing new leaves the month's Parquet byte-identical.
  */
 export async function billingMonth(rawInput: BillingMonthInput): Promise<BillingMonthOutput> {
-  const { month, pending: carried } = checkedInput(checkBillingMonthInput, rawInput);
-  const pending: BillingTrigger[] = [...(carried ?? [])];
+  const keepsTriggers = patched(BILLING_KEEPS_TRIGGERS_PATCH);
+  const input = checkedInput(checkBillingMonthInput, rawInput);
+  const { month } = input;
+  const pending: BillingTrigger[] = [...(input.pending ?? [])];
+  let inFlight: readonly BillingTrigger[] = [];
+  let failing: BillingFailing | null = input.failing ?? null;
+  let last: BilledMonth | null = null;
   setHandler(billRequested, (request) => {
     try {
       pending.push(checkBillingTrigger(request));
@@ -37,15 +72,71 @@ export async function billingMonth(rawInput: BillingMonthInput): Promise<Billing
       log.warn('a billing request that is not a trigger was dropped', { month, error: error.message });
     }
   });
+  setHandler(billingState, () => ({ month, pending: [...pending], billing: inFlight, failing, billed: last }));
   let runs = 0;
   let changed = 0;
   while (pending.length > 0) {
-    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof billingMonth>({ month, pending });
+    if (workflowInfo().continueAsNewSuggested)
+      await continueAsNew<typeof billingMonth>({
+        month,
+        pending: keepsTriggers ? mergeTriggers(pending) : pending,
+        ...(failing === null ? {} : { failing }),
+      });
     const triggers = pending.splice(0);
-    const billed = await billing.billStoredMonth({ month, triggers });
-    runs += 1;
-    if (billed.changed) changed += 1;
+    inFlight = keepsTriggers ? mergeTriggers(triggers) : triggers;
+    if (!keepsTriggers) {
+      const billed = await billing.billStoredMonth({ month, triggers: inFlight });
+      runs += 1;
+      if (billed.changed) changed += 1;
+      continue;
+    }
+    try {
+      last = await billing.billStoredMonth({ month, triggers: inFlight });
+      runs += 1;
+      if (last.changed) changed += 1;
+      failing = null;
+      for (const date of last.lateDays ?? []) pending.push({ kind: 'late-day', date });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      pending.unshift(...inFlight);
+      const failure = describeFailure(error);
+      const cause = error.cause;
+      const final =
+        cause instanceof ApplicationFailure &&
+        (cause.nonRetryable || (NON_RETRYABLE_ERROR_TYPES as readonly string[]).includes(cause.type ?? ''));
+      const attempts = (failing?.attempts ?? 0) + 1;
+      const pauseMs = retryPauseMs(attempts);
+      failing = {
+        since: failing?.since ?? new Date().toISOString(),
+        attempts,
+        why: `${failure.type}: ${failure.message}`,
+        ...(final ? {} : { nextAt: new Date(Date.now() + pauseMs).toISOString() }),
+      };
+      // The note is for people; the requests themselves stay in this run whatever becomes of it.
+      await notes
+        .noteBillingFailing({ month, failing, triggers: mergeTriggers(pending) })
+        .catch((noteError: unknown) => {
+          log.warn('the failing billing could not be noted in its record', {
+            month,
+            error: describeFailure(noteError),
+          });
+        });
+      if (final)
+        throw ApplicationFailure.nonRetryable(
+          `billing ${month} stopped: ${failing.why}. Its requests are kept in its record and billed again at the next request, or when a worker starts with mended rates`,
+          ErrorType.BadData,
+        );
+      log.warn('billing failed, tried again after a pause', { month, attempts, pauseMs, why: failing.why });
+      await sleep(pauseMs);
+    } finally {
+      inFlight = [];
+    }
   }
   log.info('month billed', { month, runs, changed });
-  return { month, runs, changed };
+  return {
+    month,
+    runs,
+    changed,
+    ...(last === null ? {} : { sha256: last.sha256, ...(last.version === undefined ? {} : { version: last.version }) }),
+  };
 }

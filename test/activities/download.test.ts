@@ -13,6 +13,7 @@ import { freePort } from '../../src/stack/ports.js';
 import { openWorkerResources, type WorkerResources } from '../../src/workers/resources.js';
 import { syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { testConfig } from '../support/test-stack.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 let odre: OdreServer;
 let resources: WorkerResources;
@@ -33,7 +34,7 @@ async function download(baseUrl: string) {
   const { downloadSource } = createDownloadActivities({
     ...resources.deps,
     datasets: registeredCatalog({ eco2mix: { baseUrl } }),
-    sourceTimeoutMs: 2_000,
+    sourceTimeoutMs: WAIT_DEADLINE_MS,
   });
   const [realtime] = eco2mixInputs('2024-02-01', { baseUrl });
   if (!realtime) throw new Error('eco2mix has no source on 2024-02-01');

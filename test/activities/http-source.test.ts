@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchSource, MAX_SOURCE_BODY_BYTES } from '../../src/activities/http-source.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 let server: Server;
 let base: string;
@@ -43,7 +44,7 @@ afterAll(async () => {
 describe('a source body past its bound', () => {
   it.each(['announced', 'streamed'])('%s: refused as bad data naming the URL, not retried', async (kind) => {
     const url = `${base}/${kind}`;
-    await expect(fetchSource(url, 60_000)).rejects.toMatchObject({
+    await expect(fetchSource(url, WAIT_DEADLINE_MS)).rejects.toMatchObject({
       type: 'BadData',
       nonRetryable: true,
       message: `${url} answered a body of more than ${MAX_SOURCE_BODY_BYTES} bytes: no source courant reads sends that much, so it was not kept`,
@@ -51,7 +52,7 @@ describe('a source body past its bound', () => {
   });
 
   it('a body within it is read whole', async () => {
-    const fetched = await fetchSource(`${base}/small`, 60_000);
+    const fetched = await fetchSource(`${base}/small`, WAIT_DEADLINE_MS);
     expect(new TextDecoder().decode(fetched.body)).toBe('date;value\n');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `courant perimeter` and `courant billing` over a local store holding Enedis days as the enedis
  * transform writes them (flows the test writes in the real layout): the JSON shapes, the text
- * table, and the month's Parquet written for analysts under its storage key. The document store is
+ * table, and the month's Parquet written for analysts under its storage key by the month's workflow
+ * (a worker on the suite's dev server), a `--prm` preview writing nothing. The document store is
  * the suite's real one (the commands open the storage as every command does).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { monthOf } from '../../src/workflow-safe/periods.js';
 import { putStoredDays, storeFlows } from '../support/billing-store.js';
 import { succeededRun } from '../support/console-days.js';
 import { uniqueName } from '../support/names.js';
-import { testConfig } from '../support/test-stack.js';
+import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 import { c15Flow, r151Flow } from '../support/enedis-flows.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
@@ -26,12 +27,14 @@ const PRM = '99660599682036';
 const OTHER = '99660599682037';
 let dataDir: string;
 let env: Record<string, string>;
+let harness: TestWorkerHarness;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'courant-billing-cli-data-'));
   const mongo = new URL(inject('mongodbUrl'));
   mongo.pathname = `/${uniqueName('billing')}`;
-  env = { TEMPORAL_ADDRESS: '127.0.0.1:1', MONGODB_URL: mongo.toString(), DATA_DIR: dataDir };
+  harness = await startTestWorker(await testConfig({ MONGODB_URL: mongo.toString(), DATA_DIR: dataDir }));
+  env = cliEnv(harness.config);
   const stored = await storeFlows(scratch, [
     c15Flow([
       {
@@ -55,6 +58,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await harness.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -69,9 +73,11 @@ describe('courant perimeter and billing', () => {
     expect(result.code).toBe(0);
   });
 
-  it("gives the month's billing elements in JSON and writes them as Parquet under their key", async () => {
+  it("gives the month's billing elements in JSON, written as Parquet under their key by the month's workflow", async () => {
     const result = await runCommandLine(['billing', '--month', '2024-03', '--format', 'json'], env);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('billing 2024-03: asked billing/2024-03; waiting for it');
+    expect(result.stderr).toMatch(/version 1 \([0-9a-f]{12}\), billed 1 time\(s\) by billing\/2024-03, figures moved/);
     const month = JSON.parse(result.stdout) as { month: string; contracts: unknown[] };
     expect(month).toMatchObject({
       month: '2024-03',
@@ -114,6 +120,8 @@ describe('courant perimeter and billing', () => {
     const open = await runCommandLine(['billing', '--month', current, '--prm', PRM], env);
     expect(open.code, open.stderr).toBe(0);
     expect(open.stderr).toContain(`${current} is not over`);
+    expect(open.stderr).toContain('a preview of 1 PRM(s): nothing written');
+    await expect(readFile(path.join(dataDir, billingKeys.month(current)))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('prints a table by default', async () => {

@@ -17,6 +17,7 @@ import { freePort, isListening } from '../../src/stack/ports.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { testDynamoDbClient, testS3Client } from '../support/aws.js';
 import { useTestAwsCredentials } from '../support/test-stack.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 describe('courant dev in aws mode', () => {
   it('starts MinIO, DynamoDB Local and Temporal, says which mode and why, and stops them all on Ctrl-C', async () => {
@@ -57,7 +58,7 @@ describe('courant dev in aws mode', () => {
     dev.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => dev.once('exit', resolve));
     try {
-      const deadline = Date.now() + 120_000;
+      const deadline = Date.now() + WAIT_DEADLINE_MS;
       while (!stderr.includes('worker is running')) {
         if (Date.now() > deadline || dev.exitCode !== null) throw new Error(`courant dev did not start:\n${stderr}`);
         await sleep(100);

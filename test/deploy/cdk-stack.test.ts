@@ -80,7 +80,7 @@ beforeAll(async () => {
   courant = createCourantApp({ ...cdkJson.context, ...CONTEXT });
   template = Template.fromStack(courant.stack);
   resources = (template.toJSON() as { Resources: Record<string, CfnResource> }).Resources;
-}, 120_000);
+});
 
 function logicalId(construct: IConstruct): string {
   const child = construct.node.defaultChild;

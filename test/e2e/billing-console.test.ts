@@ -10,7 +10,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingActivities } from '../../src/activities/billing.js';
 import type { ActivityDeps } from '../../src/activities/deps.js';
@@ -22,6 +22,7 @@ import { startConsole, type RunningConsole } from '../support/console-server.js'
 import { c15Flow, r151Flow } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
 import { testConfig } from '../support/test-stack.js';
+import { launchBrowser, openPage } from '../support/browser.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 const MONTH = '2024-03';
@@ -69,10 +70,7 @@ beforeAll(async () => {
     triggers: [{ kind: 'late-day' as const, date: '2024-03-31', flows: ['raw/enedis/dt=2024-03-31/drop-0123.xml'] }],
   });
   server = await startConsole({ config, records: storage.records, objects: storage.objects, tokens: null });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   await mkdir(ARTIFACTS, { recursive: true });
 });
 
@@ -85,7 +83,7 @@ afterAll(async () => {
 
 /** A page that records every Content-Security-Policy violation, failed request and request elsewhere. */
 async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await openPage(browser, { width: 1280, height: 900 });
   const problems: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());

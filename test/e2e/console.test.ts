@@ -7,7 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newBackfillId, startBackfill } from '../../src/client/start-backfill.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
@@ -20,6 +20,7 @@ import {
 } from '../support/synthetic-eco2mix.js';
 import { startConsole, type RunningConsole } from '../support/console-server.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { launchBrowser, openPage } from '../support/browser.js';
 
 const FROM = '2022-06-01';
 const TO = '2022-06-05';
@@ -57,10 +58,7 @@ beforeAll(async () => {
     objects: harness.resources.deps.objects,
     tokens: null,
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   await mkdir(ARTIFACTS, { recursive: true });
 });
 
@@ -73,7 +71,7 @@ afterAll(async () => {
 
 /** A page that records every Content-Security-Policy violation and every failed request. */
 async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await openPage(browser, { width: 1280, height: 900 });
   const problems: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());

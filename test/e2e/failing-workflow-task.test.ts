@@ -23,6 +23,7 @@ import { replayEveryHistory } from '../support/replay-every-history.js';
 import { runCli } from '../support/run-cli.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
+import { readUntil } from '../support/deadlines.js';
 
 const DAY = '2022-05-02';
 
@@ -33,13 +34,16 @@ let connection: Connection;
 let client: Client;
 const processes: Array<CourantProcess | WorkerProcess> = [];
 
-/** Resolves once `ready()` holds, looking every 100 ms; fails naming `what` after a minute. */
+/** Resolves once `ready()` holds, looking every 100 ms; fails naming `what` past the wait's deadline. */
 async function until(what: string, ready: () => Promise<boolean> | boolean): Promise<void> {
-  for (let look = 0; look < 600; look += 1) {
-    if (await ready()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`never: ${what}`);
+  if (
+    !(await readUntil(
+      async () => ready(),
+      (holds) => holds,
+      100,
+    ))
+  )
+    throw new Error(`never: ${what}`);
 }
 
 beforeAll(async () => {

@@ -8,12 +8,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { buildRteFile, zipRteFile } from '../support/rte-files.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { launchBrowser } from '../support/browser.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 
@@ -31,11 +33,9 @@ beforeAll(async () => {
   const r = await runCommandLine(['import', '--file', file, '--parallel', '8', '--wait'], cliEnv(harness.config));
   if (r.code !== 0) throw new Error(`import failed:\n${r.stdout}\n${r.stderr}`);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   context = await browser.newContext({ offline: true });
+  context.setDefaultTimeout(WAIT_DEADLINE_MS);
   await context.route('**/*', async (route) => {
     const url = route.request().url();
     if (url.startsWith('file:')) return route.continue();

@@ -25,6 +25,7 @@ import { runCommandLine } from '../support/run-cli.js';
 import { startGbfsServer, type GbfsServer } from '../support/velib-gbfs.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
+import { readUntil } from '../support/deadlines.js';
 
 const HOST = '127.0.0.1';
 const SCHEDULE_ID = uniqueName('snapshots');
@@ -71,12 +72,13 @@ async function statusSlots(source = 'velib'): Promise<Map<string, { date: string
   return slots;
 }
 
-async function waitForSlots(count: number, timeoutMs: number, source = 'velib'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await statusSlots(source)).size < count) {
-    if (Date.now() > deadline) throw new Error(`fewer than ${count} slots stored after ${timeoutMs} ms`);
-    await sleep(500);
-  }
+async function waitForSlots(count: number, source = 'velib'): Promise<void> {
+  const stored = await readUntil(
+    async () => (await statusSlots(source)).size,
+    (size) => size >= count,
+    500,
+  );
+  if (stored < count) throw new Error(`fewer than ${count} slots stored within the wait's deadline`);
 }
 
 /**
@@ -122,7 +124,7 @@ beforeAll(async () => {
     REVISED_DAYS_SCHEDULE_ID: uniqueName('revised'),
     BILLING_SCHEDULE_ID: uniqueName('billing'),
   };
-}, 120_000);
+});
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.kill('SIGKILL')));
@@ -146,10 +148,10 @@ describe('the Vélib snapshot collector on the running stack', () => {
 
     let worker = started();
     await worker.ready;
-    await waitForSlots(1, 90_000);
+    await waitForSlots(1);
     // The station list is taken until the day has it: an answer late for its slot (a worker that
     // started late in a slot on a busy machine) is not stored, and the next slot asks again.
-    await waitForSlots(1, 90_000, 'velib-stations');
+    await waitForSlots(1, 'velib-stations');
     const stationListRequests = gbfs.requests.information;
 
     // A worker killed while the feed is answering: the next worker takes the slot again.
@@ -160,7 +162,7 @@ describe('the Vélib snapshot collector on the running stack', () => {
     held.release();
     worker = started();
     await worker.ready;
-    await waitForSlots(beforeKill + 1, 90_000);
+    await waitForSlots(beforeKill + 1);
 
     // The server down for more than a slot: the slots it missed stay empty; collection resumes.
     await temporal.stop();
@@ -169,7 +171,7 @@ describe('the Vélib snapshot collector on the running stack', () => {
     const downTo = Date.now();
     temporal = await startTemporal();
     const beforeRestart = (await statusSlots()).size;
-    await waitForSlots(beforeRestart + 1, 120_000);
+    await waitForSlots(beforeRestart + 1);
 
     const slots = await statusSlots();
     for (const [key, { date, takenAt }] of slots) {
@@ -185,5 +187,5 @@ describe('the Vélib snapshot collector on the running stack', () => {
     const client = new Client({ connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '' }) });
     await client.schedule.getHandle(SCHEDULE_ID).delete();
     await client.connection.close();
-  }, 420_000);
+  });
 });

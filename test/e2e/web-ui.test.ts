@@ -7,7 +7,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
@@ -22,6 +22,8 @@ import {
   whereStartOf,
 } from '../support/synthetic-eco2mix.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { launchBrowser, openPage } from '../support/browser.js';
+import { readUntil } from '../support/deadlines.js';
 
 const DAY = '2022-06-01';
 /** A day whose export does not balance: the `balance` check blocks it. */
@@ -62,18 +64,7 @@ beforeAll(async () => {
       ECO2MIX_BASE_URL: odre.baseUrl,
     }),
   );
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -83,19 +74,17 @@ afterAll(async () => {
   await server?.teardown();
 });
 
-async function listedIds(
-  query: string,
-  expectAny: boolean,
-): Promise<{ text: string; page: Awaited<ReturnType<Browser['newPage']>> }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+async function listedIds(query: string, expectAny: boolean): Promise<{ text: string; page: Page }> {
+  const page = await openPage(browser, { width: 1400, height: 900 });
   const url = `http://127.0.0.1:${uiPort}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
-  let text = '';
-  for (let attempt = 0; attempt < 10; attempt += 1) {
-    await page.goto(url, { waitUntil: 'networkidle' });
-    text = await page.locator('body').innerText();
-    if (!expectAny || text.includes('daily/')) break;
-    await page.waitForTimeout(1_000);
-  }
+  const text = await readUntil(
+    async () => {
+      await page.goto(url, { waitUntil: 'networkidle' });
+      return page.locator('body').innerText();
+    },
+    (body) => !expectAny || body.includes('daily/'),
+    1_000,
+  );
   return { text, page };
 }
 
@@ -131,14 +120,16 @@ describe('the Temporal Web UI', () => {
     const child = harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', BLOCKED_DAY));
     const { runId } = await child.describe();
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const page = await openPage(browser, { width: 1400, height: 1100 });
     const url = `http://127.0.0.1:${uiPort}/namespaces/default/workflows/${encodeURIComponent(child.workflowId)}/${runId}/history`;
-    let text = '';
-    for (let attempt = 0; attempt < 10 && !text.includes('DataQuality'); attempt += 1) {
-      await page.goto(url, { waitUntil: 'networkidle' });
-      text = await page.locator('body').innerText();
-      if (!text.includes('DataQuality')) await page.waitForTimeout(1_000);
-    }
+    const text = await readUntil(
+      async () => {
+        await page.goto(url, { waitUntil: 'networkidle' });
+        return page.locator('body').innerText();
+      },
+      (body) => body.includes('DataQuality'),
+      1_000,
+    );
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-blocked-day.png'), fullPage: true });
     expect(text).toContain('DataQuality');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { startProcess } from '../../src/stack/process.js';
 import { freePort, waitForPort } from '../../src/stack/ports.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 import { prometheusTool } from './promtool.js';
 
 const sample = z.object({ metric: z.record(z.string(), z.string()), value: z.tuple([z.number(), z.string()]) });
@@ -54,7 +55,11 @@ export async function startPrometheus(
     ],
     path.join(dir, 'prometheus.log'),
   );
-  await waitForPort('127.0.0.1', port, { timeoutMs: 30_000, what: 'prometheus', alive: () => server.isAlive() });
+  await waitForPort('127.0.0.1', port, {
+    timeoutMs: WAIT_DEADLINE_MS,
+    what: 'prometheus',
+    alive: () => server.isAlive(),
+  });
   const url = `http://127.0.0.1:${port}`;
   const api = async (route: string) => {
     const response = await fetch(`${url}${route}`);

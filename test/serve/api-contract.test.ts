@@ -27,7 +27,10 @@ const run = promisify(execFile);
 const TOKEN = 'tok-contract-0123456789abcdef01234';
 /** Repeatable: the same requests every run (the bench runs it unseeded). */
 const SEED = 39_2026;
-/** About 500 requests over the 9 operations, in well under a minute on two shared cores. */
+/**
+ * About 500 requests over the 9 operations: the run is bounded by its cases, however long a slow
+ * machine takes over them (within the test's deadline against a hang, vitest.config.ts).
+ */
 const MAX_EXAMPLES = 15;
 
 let config: Config;

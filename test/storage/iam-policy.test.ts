@@ -251,7 +251,7 @@ beforeAll(async () => {
     dynamoClient.destroy();
     await rm(dir, { recursive: true, force: true });
   }
-}, 120_000);
+});
 
 describe('deploy/iam-policy.json', () => {
   it('allows exactly the actions the worker sends, no more, no fewer', async () => {

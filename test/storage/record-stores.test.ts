@@ -62,7 +62,8 @@ describe('MongoRecordStore when the server goes silent', () => {
     const url = new URL(inject('mongodbUrl'));
     const gate = await startTcpGate({ host: url.hostname, port: Number(url.port) });
     const gated = new URL(`mongodb://${gate.address}/${uniqueName('silent')}`);
-    const store = await MongoRecordStore.connect(gated.toString(), 'courant_', 1_000);
+    // Silent for this long, a call fails: several times what one takes on a slow, loaded machine.
+    const store = await MongoRecordStore.connect(gated.toString(), 'courant_', 5_000);
     try {
       await store.upsertDayRun(dayRun());
       gate.hold();

@@ -3,12 +3,16 @@
  * scripts/install-tools.sh) against a running `courant serve`: its OpenAPI document, every check
  * Schemathesis has, every phase (examples, coverage, fuzzing, stateful), with the configuration
  * of test/serve/fuzz (414 counted as a rejection) and no hook: every request goes out as generated.
- * Exit status 0: no finding.
+ * Exit status 0: no finding. Its run is bounded by its cases (examples per operation and phase, a
+ * seed), never by time: a request may take until the wait's deadline against a hang, and
+ * Hypothesis's health check of slow data generation is off, so that a slow machine finds nothing a
+ * fast one does not.
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { WAIT_DEADLINE_MS } from './deadlines.js';
 
 export const SCHEMATHESIS =
   process.env.SCHEMATHESIS_PATH ?? path.join(PROJECT_ROOT, '.tools', 'schemathesis', 'bin', 'schemathesis');
@@ -50,6 +54,10 @@ export function fuzzApi(run: FuzzRun): Promise<FuzzResult> {
     String(run.maxExamples),
     '--workers',
     '1',
+    '--request-timeout',
+    String(WAIT_DEADLINE_MS / 1000),
+    '--suppress-health-check',
+    'too_slow',
     '--header',
     `Authorization: Bearer ${run.token}`,
     '--generation-database',

@@ -19,6 +19,7 @@ import { BadDataError, ErrorType } from '../../src/workflow-safe/errors.js';
 import { OPEN_METEO_SAMPLE, startOpenMeteoServer, type OpenMeteoServer } from '../support/open-meteo.js';
 import { runModuleDay } from '../support/module-day.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 const DAILY_SAMPLE = path.join('test', 'fixtures', 'paris', 'openmeteo_paris_forecast_daily_GMT_2024-08-19.json');
 const scratch = useScratchDuckDb('courant-weather-');
@@ -55,8 +56,8 @@ async function fileOf(source: string, body: string | Uint8Array): Promise<DayFil
 
 /** The day's two answers, fetched from the stand-in as a day downloads them. */
 async function answers(date: string): Promise<DayFile[]> {
-  const archive = await fetchSource(archiveUrl(config, date), 5_000);
-  const forecast = await fetchSource(forecastUrl(config), 5_000);
+  const archive = await fetchSource(archiveUrl(config, date), WAIT_DEADLINE_MS);
+  const forecast = await fetchSource(forecastUrl(config), WAIT_DEADLINE_MS);
   return [await fileOf('archive', archive.body), await fileOf('forecast', forecast.body)];
 }
 
@@ -162,9 +163,10 @@ describe('answers that are not weather', () => {
   });
 
   it('refuses an HTTP 400 error body without retrying, quoting the reason', async () => {
-    const error = await fetchSource(`${meteo.baseUrl}/v1/forecast?hourly=temperature_2m&past_days=200`, 5_000).catch(
-      (e: unknown) => e,
-    );
+    const error = await fetchSource(
+      `${meteo.baseUrl}/v1/forecast?hourly=temperature_2m&past_days=200`,
+      WAIT_DEADLINE_MS,
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ type: ErrorType.SourceRejected, nonRetryable: true });
     expect((error as Error).message).toMatch(
       /answered HTTP 400: .*"reason":"Parameter 'past_days' must be between 0 and 92"/,
@@ -213,7 +215,7 @@ describe('the revision check', () => {
         date: '2025-01-08',
         config,
         db: scratch.connection,
-        file: await fileOf('archive', (await fetchSource(archiveUrl(config, '2025-01-08'), 5_000)).body),
+        file: await fileOf('archive', (await fetchSource(archiveUrl(config, '2025-01-08'), WAIT_DEADLINE_MS)).body),
       });
     meteo.archiveUntil = '2025-01-07';
     expect(await check()).toBe(false);

@@ -47,7 +47,7 @@ beforeAll(async () => {
     small.closeSync();
     instance.closeSync();
   };
-}, 60_000);
+});
 
 afterAll(() => closeSmall());
 

@@ -3,7 +3,8 @@
  * that are stopped and started again at precise points of a day:
  *  - S3 stops as transformDay starts reading: reads come from local copies, the day record says
  *    so, the write fails retryably and succeeds once S3 is back;
- *  - DynamoDB stops as computeMetrics starts, and comes back: the activities retry, the day completes;
+ *  - DynamoDB stops as computeMetrics starts, and comes back once an attempt failed on it: the
+ *    activities retry, the day completes;
  *  - the real `courant worker` in aws mode through an S3 outage never logs the secret key.
  * A timeline of each fault run is written to test-artifacts/ for the record.
  */
@@ -31,6 +32,7 @@ import {
 import { once, withHooks, type ObjectStoreHooks } from '../support/fault-injection.js';
 import { uniqueName } from '../support/names.js';
 import { awsTestEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { readUntil, WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 let minio: PrivateServer;
 let dynamodb: PrivateServer;
@@ -94,7 +96,7 @@ beforeAll(async () => {
     deps: (deps) => ({ ...deps, objects: withHooks(deps.objects, () => hooks) }),
     logger: log.logger,
   });
-}, 120_000);
+});
 
 afterAll(async () => {
   await harness.close();
@@ -167,12 +169,20 @@ describe('aws mode under faults', () => {
   it('DynamoDB stopped, then restarted: the activities retry and the day completes', async () => {
     const date = '2021-12-07';
     const timeline = new Timeline();
+    const day = harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', date));
+    /** computeMetrics waiting for its next attempt: the one before failed on the stopped DynamoDB. */
+    const metricsFailed = async () =>
+      (await day.describe()).raw.pendingActivities?.some(
+        (a) => a.activityType?.name === 'computeMetrics' && (a.attempt ?? 1) >= 2,
+      ) === true;
     let restarted: Promise<void> | undefined;
     const stopDb = once(async () => {
       timeline.mark('computeMetrics about to read the Parquet file: stopping DynamoDB Local');
       await dynamodb.stop();
       timeline.mark('DynamoDB stopped');
-      restarted = sleep(3_000)
+      // Started again once an attempt has failed on it, however long the attempt took to get there.
+      restarted = readUntil(metricsFailed, (failed) => failed, 100)
+        .then(() => timeline.mark('computeMetrics failed an attempt'))
         .then(() => dynamodb.start())
         .then(() => timeline.mark('DynamoDB Local started again'));
     });
@@ -186,7 +196,7 @@ describe('aws mode under faults', () => {
     const records = harness.resources.deps.records;
     expect(await records.getDayRun('eco2mix', date)).toMatchObject({ status: 'succeeded', fallback: false });
     expect((await records.getMetrics('eco2mix', date))?.metrics).toMatchObject({ points: 96 });
-    const metrics = await activityStarts(harness.client, workflowIds.datasetDay('eco2mix', date), 'computeMetrics');
+    const metrics = await activityStarts(harness.client, day.workflowId, 'computeMetrics');
     expect(metrics.at(-1)?.attempt).toBeGreaterThanOrEqual(2);
     timeline.mark(`computeMetrics succeeded on attempt ${metrics.at(-1)?.attempt}: ${metrics.at(-1)?.lastFailure}`);
     await timeline.save('aws-faults-dynamodb-restart');
@@ -222,8 +232,8 @@ describe('aws mode under faults', () => {
     worker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     worker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
-    const waitFor = async (pattern: RegExp, timeoutMs: number) => {
-      const deadline = Date.now() + timeoutMs;
+    const waitFor = async (pattern: RegExp) => {
+      const deadline = Date.now() + WAIT_DEADLINE_MS;
       while (!pattern.test(output)) {
         if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`never logged ${pattern}:\n${output}`);
         await sleep(50);
@@ -231,13 +241,13 @@ describe('aws mode under faults', () => {
     };
     const records = await createRecordStore(harness.config);
     try {
-      await waitFor(/worker is running/, 60_000);
+      await waitFor(/worker is running/);
       await runDay(date, harness.client, env.TEMPORAL_TASK_QUEUE);
       // The same day again with S3 gone: reads from local copies, writes failing until S3 returns.
       await minio.stop();
       const rerun = runDay(date, harness.client, env.TEMPORAL_TASK_QUEUE);
-      await waitFor(/S3 unreachable: read served from a local copy/, 60_000);
-      await waitFor(/TransientIO|S3 unreachable \(/, 60_000);
+      await waitFor(/S3 unreachable: read served from a local copy/);
+      await waitFor(/TransientIO|S3 unreachable \(/);
       await minio.start();
       await rerun;
     } finally {

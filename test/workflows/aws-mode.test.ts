@@ -118,7 +118,7 @@ beforeAll(async () => {
     client.destroy();
     await awsHarness.close();
   }
-}, 180_000);
+});
 
 afterAll(async () => odre.close());
 

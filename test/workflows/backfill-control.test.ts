@@ -13,6 +13,7 @@ import { pauseSignal, progressQuery, resumeSignal } from '../../src/workflow-saf
 import { uniqueName } from '../support/names.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { readUntil } from '../support/deadlines.js';
 
 const TR = 'eco2mix-national-tr';
 let odre: OdreServer;
@@ -115,11 +116,7 @@ describe('a running backfill', () => {
         runs.push({ runId: w.runId, status: w.status.name });
       return runs;
     };
-    let runs = await listed();
-    for (let tries = 0; tries < 50 && runs.filter((r) => r.status !== 'RUNNING').length < 3; tries += 1) {
-      await sleep(200);
-      runs = await listed();
-    }
+    const runs = await readUntil(listed, (all) => all.filter((r) => r.status !== 'RUNNING').length >= 3, 200);
     expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW')).toHaveLength(2);
     expect(runs.filter((r) => r.status === 'COMPLETED')).toHaveLength(1);
     // Reports after the days: the runs that continued as new carried their month; the last asked once.

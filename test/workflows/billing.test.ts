@@ -21,13 +21,14 @@ import { getBillingRecord } from '../../src/billing/billing-record.js';
 import { monthLeaseName } from '../../src/billing/month-lease.js';
 import { loadRates, RATES_FILES } from '../../src/billing/rates.js';
 import type { BillingMonthInput, BillingMonthOutput, BillingTrigger } from '../../src/workflow-safe/billing.js';
-import { BILLING_SIGNALS } from '../../src/workflow-safe/billing.js';
+import { BILLING_QUERIES, BILLING_SIGNALS, type BillingMonthState } from '../../src/workflow-safe/billing.js';
 import { billingKeys, workflowIds } from '../../src/workflow-safe/keys.js';
 import { rawGet, startConsole, type RunningConsole } from '../support/console-server.js';
 import { c15Flow, r151Flow, r15Flow } from '../support/enedis-flows.js';
 import { uniqueName } from '../support/names.js';
 import { runCommandLine, startCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { TEST_DEADLINE_MS } from '../support/deadlines.js';
 
 const PRM = '99660599682036';
 const MONTH = '2024-03';
@@ -36,6 +37,17 @@ let consoleServer: RunningConsole;
 let dir: string;
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** What `billing/{month}` says it does (its `state` query). */
+const billingState = (month: string) =>
+  harness.client.workflow.getHandle(workflowIds.billing(month)).query<BillingMonthState>(BILLING_QUERIES.state);
+
+/** Whether the month's billing activity heartbeats that it waits for the month's lease (it read the days). */
+async function billingWaitsForLease(month: string): Promise<boolean> {
+  const described = await harness.client.workflow.getHandle(workflowIds.billing(month)).describe();
+  const details = described.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads ?? [];
+  return details.some((p) => defaultPayloadConverter.fromPayload<{ waitingFor?: string }>(p).waitingFor !== undefined);
+}
 const parquetPath = () => path.join(harness.config.storage.dataDir, billingKeys.month(MONTH));
 
 async function ingest(name: string, body: string): Promise<void> {
@@ -92,7 +104,7 @@ beforeAll(async () => {
       },
     ]),
   );
-}, 240_000);
+});
 
 afterAll(async () => {
   await consoleServer?.close();
@@ -140,7 +152,7 @@ describe('billing/{YYYY-MM}', () => {
     });
     expect(scheduled).toBe(MONTH);
     const result: unknown = await harness.client.workflow.getHandle(workflowIds.billing(MONTH)).result();
-    expect(result).toEqual({ month: MONTH, runs: 1, changed: 1 });
+    expect(result).toMatchObject({ month: MONTH, runs: 1, changed: 1 });
     const record = await getBillingRecord(harness.resources.deps.records, MONTH);
     expect(record).toMatchObject({
       month: MONTH,
@@ -166,7 +178,7 @@ describe('billing/{YYYY-MM}', () => {
     const parquet = sha256(await readFile(parquetPath()));
     const json = sha256(await apiMonth());
     const before = await getBillingRecord(harness.resources.deps.records, MONTH);
-    expect(await billAndWait({ kind: 'manual' })).toEqual({ month: MONTH, runs: 1, changed: 0 });
+    expect(await billAndWait({ kind: 'manual' })).toMatchObject({ month: MONTH, runs: 1, changed: 0 });
     expect(sha256(await readFile(parquetPath()))).toBe(parquet);
     expect(sha256(await apiMonth())).toBe(json);
     const after = await getBillingRecord(harness.resources.deps.records, MONTH);
@@ -183,12 +195,12 @@ describe('billing/{YYYY-MM}', () => {
       'r151',
       r151Flow([{ prm: PRM, date: '2024-03-31', wh: { HPH: 1_100_000, HCH: 550_000, HPB: 0, HCB: 0 } }]),
     );
-    await expect
-      .poll(async () => (await getBillingRecord(harness.resources.deps.records, MONTH))?.runs.length, {
-        timeout: 60_000,
-        interval: 200,
-      })
-      .toBe(3);
+    // The record first, then the month's Parquet (docs/billing.md, "The month's invariant").
+    const billedAgain = async () => {
+      const billed = await getBillingRecord(harness.resources.deps.records, MONTH);
+      return billed?.runs.length === 3 && sha256(await readFile(parquetPath())) === billed.sha256;
+    };
+    await expect.poll(billedAgain, { interval: 200 }).toBe(true);
     const record = await getBillingRecord(harness.resources.deps.records, MONTH);
     const late = record?.runs[2];
     expect(late).toMatchObject({ changed: true, triggers: [{ kind: 'late-day', date: '2024-03-31' }] });
@@ -268,7 +280,7 @@ describe('corrections: versions and what moved', () => {
 
   it('bills every later month again when a C15 exit back-dated three months arrives', async () => {
     for (const month of LATER)
-      expect(await billAndWait({ kind: 'manual' }, month)).toEqual({ month, runs: 1, changed: 1 });
+      expect(await billAndWait({ kind: 'manual' }, month)).toMatchObject({ month, runs: 1, changed: 1 });
     await ingest(
       'c15-exit',
       c15Flow([
@@ -283,9 +295,8 @@ describe('corrections: versions and what moved', () => {
         },
       ]),
     );
-    for (const month of LATER)
-      await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
-    await expect.poll(() => versionsOf(MONTH), { timeout: 60_000, interval: 200 }).toEqual([1, 2, 3]);
+    for (const month of LATER) await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2]);
+    await expect.poll(() => versionsOf(MONTH), { interval: 200 }).toEqual([1, 2, 3]);
     // Each later month credits all it billed: (15.48 + 19.92 + 9 × 6) × days / 365, to the cent.
     const credited: Record<string, number> = { [APRIL]: -7.35, '2024-05': -7.59, '2024-06': -7.35 };
     for (const month of LATER) {
@@ -329,7 +340,6 @@ describe('corrections: versions and what moved', () => {
     expect(await requestRatesRebilling(deps, harness.client, queue, other)).toEqual([MONTH, ...LATER]);
     await expect
       .poll(async () => (await record())?.runs.slice(runs).flatMap((r) => r.triggers.map((t) => t.kind)), {
-        timeout: 60_000,
         interval: 200,
       })
       .toEqual(['rates']);
@@ -378,11 +388,11 @@ describe('corrections: versions and what moved', () => {
         },
       ]),
     );
-    expect(await billAndWait({ kind: 'manual' }, month)).toEqual({ month, runs: 1, changed: 1 });
+    expect(await billAndWait({ kind: 'manual' }, month)).toMatchObject({ month, runs: 1, changed: 1 });
     await ingest('r15-estimated', r15('ESTIME', { HPH: 2100, HCH: 1050 }));
-    await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
+    await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2]);
     await ingest('r15-real', r15('REEL', { HPH: 2200, HCH: 1080 }));
-    await expect.poll(() => versionsOf(month), { timeout: 60_000, interval: 200 }).toEqual([1, 2, 3]);
+    await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2, 3]);
     const changes = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${month}`);
     const moved = JSON.parse(changes.body) as {
       causes: Array<{ version: number; triggers: Array<{ date?: string }> }>;
@@ -414,35 +424,90 @@ describe('corrections: versions and what moved', () => {
     expect(gone.body).toContain('2024-09 version 1 is listed but its Parquet is not stored');
   });
 
-  it('lets `courant billing` and the workflow bill one month at once: one after the other, neither run lost', async () => {
+  it("bills `courant billing` beside a late day through the month's workflow: one writer, never an older write after a newer", async () => {
     const month = '2024-07';
     const { records } = harness.resources.deps;
-    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', 120_000)).toEqual({
+    // The test holds the month's lease: the workflow's billing reads the days, then waits for it.
+    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', TEST_DEADLINE_MS)).toEqual({
       claimed: true,
     });
-    const cli = startCommandLine(['billing', '--month', month, '--format', 'csv'], cliEnv(harness.config));
     const workflow = billAndWait({ kind: 'late-day', date: '2024-07-10' }, month);
-    const waiting = async () => {
-      const described = await harness.client.workflow.getHandle(workflowIds.billing(month)).describe();
-      const details = described.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads ?? [];
-      return {
-        cli: cli.stderr().includes('waiting for the run writing it (a test holding the month'),
-        workflow: details.some(
-          (p) => defaultPayloadConverter.fromPayload<{ waitingFor?: string }>(p).waitingFor !== undefined,
-        ),
-      };
-    };
-    await expect.poll(waiting, { timeout: 60_000, interval: 200 }).toEqual({ cli: true, workflow: true });
+    await expect.poll(() => billingWaitsForLease(month), { interval: 200 }).toBe(true);
+    const cli = startCommandLine(['billing', '--month', month, '--format', 'csv'], cliEnv(harness.config));
+    await expect
+      .poll(async () => (await billingState(month)).pending.map((t) => t.kind), { interval: 200 })
+      .toEqual(['manual']);
     await records.releaseLease(monthLeaseName(month), 'a test holding the month');
-    expect((await cli.done).code).toBe(0);
-    expect(await workflow).toMatchObject({ month, runs: 1 });
+    const done = await cli.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/version 1 \([0-9a-f]{12}\), billed 2 time\(s\) by billing\/2024-07, figures moved/);
+    expect(await workflow).toMatchObject({ month, runs: 2, changed: 1, version: 1 });
     const billed = await record(month);
-    expect(billed?.runs.map((r) => r.triggers[0]?.kind).sort()).toEqual(['late-day', 'manual']);
-    expect(billed?.runs.map((r) => r.changed)).toEqual([true, false]);
+    expect(billed?.runs.map((r) => [r.triggers[0]?.kind, r.changed])).toEqual([
+      ['late-day', true],
+      ['manual', false],
+    ]);
     expect(billed?.versions.map((v) => v.version)).toEqual([1]);
     const stored = await readFile(path.join(harness.config.storage.dataDir, billingKeys.month(month)));
     expect(sha256(stored)).toBe(billed?.versions[0]?.sha256);
   });
+
+  it('bills a first billing again for a day that succeeded while it billed: never older than its days', async () => {
+    const month = '2024-10';
+    const { records } = harness.resources.deps;
+    await ingest(
+      'oct-entry',
+      c15Flow([
+        {
+          prm: PRM,
+          at: '2024-10-01T00:00:00+02:00',
+          nature: 'MES',
+          contract: 'C10',
+          kva: 6,
+          after: { HPH: 5000, HCH: 2000, HPB: 0, HCB: 0 },
+        },
+      ]),
+    );
+    expect(await records.claimLease(monthLeaseName(month), 'a test holding the month', TEST_DEADLINE_MS)).toEqual({
+      claimed: true,
+    });
+    const workflow = billAndWait({ kind: 'schedule' }, month);
+    await expect.poll(() => billingWaitsForLease(month), { interval: 200 }).toBe(true);
+    // The month's closing reading lands after the first billing read the days, before it writes.
+    await ingest(
+      'oct-close',
+      r151Flow([{ prm: PRM, date: '2024-10-31', wh: { HPH: 5_200_000, HCH: 2_100_000, HPB: 0, HCB: 0 } }]),
+    );
+    await records.releaseLease(monthLeaseName(month), 'a test holding the month');
+    expect(await workflow).toMatchObject({ month, runs: 2, changed: 2, version: 2 });
+    const billed = await record(month);
+    expect(billed?.runs.map((r) => r.triggers.map((t) => [t.kind, t.date]))).toEqual([
+      [['schedule', undefined]],
+      [['late-day', '2024-10-31']],
+    ]);
+    expect(billed?.watermark?.days).toBeGreaterThan(0);
+    const response = await rawGet(consoleServer.origin, `/api/v1/billing?month=${month}`);
+    const contract = (JSON.parse(response.body) as { contracts: Array<Record<string, unknown>> }).contracts.find(
+      (c) => c.contract === 'C10',
+    );
+    expect(contract).toMatchObject({ quality: 'real', energyKWh: { hph: 200, hch: 100 } });
+  });
+
+  it('mends a billing cut between its record and its Parquet: readers follow the record, the next run rewrites the Parquet', async () => {
+    const month = '2024-10';
+    const billed = await record(month);
+    const current = path.join(harness.config.storage.dataDir, billingKeys.month(month));
+    // As a worker killed after step 2 (the record names version 2) and before step 3 leaves it.
+    const first = await readFile(path.join(harness.config.storage.dataDir, billingKeys.monthVersion(month, 1)));
+    await writeFile(current, first);
+    const response = await rawGet(consoleServer.origin, `/api/v1/billing?month=${month}`);
+    const served = (JSON.parse(response.body) as { contracts: Array<Record<string, unknown>> }).contracts;
+    expect(served.find((c) => c.contract === 'C10')).toMatchObject({ quality: 'real' });
+    expect(await billAndWait({ kind: 'manual' }, month)).toMatchObject({ runs: 1, changed: 0, version: 2 });
+    expect(sha256(await readFile(current))).toBe(billed?.sha256);
+    expect(await versionsOf(month)).toEqual([1, 2]);
+  });
+
   it('stops a re-bill at a rates file at fault, naming its file, line and column: the month keeps its version', async () => {
     const month = '2024-07';
     const before = await record(month);

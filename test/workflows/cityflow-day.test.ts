@@ -7,7 +7,6 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeSnapshot } from '../../src/activities/snapshots.js';
 import { TRAFFIC_DATASET_ID, TRAFFIC_FIELDS } from '../../src/datasets/cityflow-traffic/source.js';
@@ -20,6 +19,7 @@ import { startOpenMeteoServer, type OpenMeteoServer } from '../support/open-mete
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 import { DEMO_SAMPLES } from '../support/samples.js';
+import { launchBrowser, openPage } from '../support/browser.js';
 
 const DAY = '2023-11-07';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
@@ -151,12 +151,9 @@ describe('courant run --datasets cityflow', () => {
     const traffic = report.datasets.find((d) => d.dataset === 'cityflow-traffic')?.section;
     expect(traffic?.summary).toMatch(/rainy hour\(s\), -?\d+\.\d to -?\d+\.\d °C$/);
 
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    const browser = await launchBrowser();
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const page = await openPage(browser, { width: 1200, height: 900 });
       await page.goto(`file://${path.resolve(dataPath(`reports/dt=${DAY}/daily_report.html`))}`);
       for (const dataset of ['cityflow-traffic', 'cityflow-weather', 'cityflow-velib', 'cityflow-roadworks'])
         await expect(page.locator(`section[data-dataset="${dataset}"]`).count()).resolves.toBe(1);

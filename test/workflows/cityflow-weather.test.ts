@@ -27,6 +27,7 @@ import { startOpenMeteoServer, type OpenMeteoServer } from '../support/open-mete
 import { trafficDayExport } from '../support/paris-traffic.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { readUntil, WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 // The check looks at the last days before today: the day must be a recent one (of 24 hours, for the figures).
 const TODAY = parisDateOf(new Date());
@@ -155,7 +156,7 @@ describe('a recent weather day, provisional first, final once the archive has it
     expect(meta).toMatchObject({ replaces: { sha256: archiveSha(before) } });
 
     await waitForPeriodReport(harness.client, { kind: 'day', name: DAY }, harness.config.temporal.taskQueue, {
-      timeoutMs: 60_000,
+      timeoutMs: WAIT_DEADLINE_MS,
     });
     const report = await dailyReport();
     const section = report.datasets.find((d) => d.dataset === WEATHER)?.section ?? null;
@@ -179,18 +180,19 @@ describe('a recent weather day, provisional first, final once the archive has it
     const schedule = harness.client.schedule.getHandle(definition.scheduleId);
     try {
       await schedule.trigger();
-      let started: string | undefined;
-      for (const deadline = Date.now() + 30_000; started === undefined && Date.now() < deadline;) {
-        started = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId;
-        if (started === undefined) await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+      const started = await readUntil(
+        async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId,
+        (workflowId) => workflowId !== undefined,
+      );
       expect(started).toMatch(new RegExp(`^scheduled/${definition.scheduleId}`));
       expect(await harness.client.workflow.getHandle(started ?? '').result()).toMatchObject({ rerun: [], waiting: [] });
     } finally {
       await schedule.delete();
     }
     const month = { kind: 'month', name: DAY.slice(0, 7) } as const;
-    await waitForPeriodReport(harness.client, month, harness.config.temporal.taskQueue, { timeoutMs: 60_000 });
+    await waitForPeriodReport(harness.client, month, harness.config.temporal.taskQueue, {
+      timeoutMs: WAIT_DEADLINE_MS,
+    });
     const report = JSON.parse(
       await readFile(dataPath(`reports/month=${month.name}/monthly_report.json`), 'utf8'),
     ) as PeriodReport;

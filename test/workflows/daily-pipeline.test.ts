@@ -137,8 +137,8 @@ describe('dailyPipeline on the real dev server', () => {
     const childHandle = harness.client.workflow.getHandle(workflowIds.datasetDay('eco2mix', sample.date));
     const stageOf = async (h: { describe(): ReturnType<typeof handle.describe> }) =>
       (await h.describe()).typedSearchAttributes.get(PipelineStageAttribute);
-    await expect.poll(() => stageOf(handle), { timeout: 15_000 }).toBe('done');
-    await expect.poll(() => stageOf(childHandle), { timeout: 15_000 }).toBe('done');
+    await expect.poll(() => stageOf(handle)).toBe('done');
+    await expect.poll(() => stageOf(childHandle)).toBe('done');
     const parent = await handle.describe();
     expect(parent.typedSearchAttributes.get(PartitionDate)?.toISOString()).toBe('2025-08-22T00:00:00.000Z');
     expect(parent.typedSearchAttributes.get(RunKindAttribute)).toBe('manual');

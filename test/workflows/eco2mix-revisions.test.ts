@@ -34,6 +34,7 @@ import { uniqueName } from '../support/names.js';
 import { buildRteFile } from '../support/rte-files.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 // The check looks at the last days before today: the day must be a recent one of 24 hours.
 const TODAY = parisDateOf(new Date());
@@ -125,7 +126,7 @@ async function check(record?: string): Promise<RevisedDaysOutput> {
 
 async function monthReport() {
   await waitForPeriodReport(harness.client, { kind: 'month', name: MONTH }, harness.config.temporal.taskQueue, {
-    timeoutMs: 120_000,
+    timeoutMs: WAIT_DEADLINE_MS,
   });
   const report = await json<PeriodReport>(`reports/month=${MONTH}/monthly_report.json`);
   const part = report.datasets.find((d) => d.dataset === 'eco2mix');

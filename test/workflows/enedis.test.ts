@@ -8,7 +8,6 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildPeriodReport } from '../../src/client/period-report.js';
 import { inboxKeys, storageKeys } from '../../src/workflow-safe/keys.js';
@@ -18,6 +17,8 @@ import { rawGet, startConsole } from '../support/console-server.js';
 import { r151Days, r151Flow, r15Flow } from '../support/enedis-flows.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { launchBrowser, openPage } from '../support/browser.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 const FIXTURES = path.join('test', 'fixtures', 'enedis');
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
@@ -119,7 +120,7 @@ describe.concurrent('courant ingest --dataset enedis', () => {
         cliEnv(harness.config),
       ),
       rebuildPeriodReport(harness.client, { kind: 'month', name: '2024-01' }, harness.config.temporal.taskQueue, {
-        timeoutMs: 60_000,
+        timeoutMs: WAIT_DEADLINE_MS,
       }),
       runCommandLine(
         [
@@ -155,12 +156,9 @@ describe.concurrent('courant ingest --dataset enedis', () => {
     // The month's report lists the energy per PRM, read in a browser with a screenshot kept.
     expect(rebuilt.lastError).toBeNull();
     const monthly = dataPath('reports/month=2024-01/monthly_report.html');
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    const browser = await launchBrowser();
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const page = await openPage(browser, { width: 1200, height: 900 });
       await page.goto(`file://${path.resolve(monthly)}`);
       const table = page.locator('section[data-dataset="enedis"] table').filter({ hasText: 'verdict' });
       const row = table.locator('tr').filter({ hasText: prm }).filter({ hasText: 'HPB' });

@@ -242,10 +242,7 @@ describe('courant import of the RTE file of June 2016', () => {
     const r = await runCommandLine(['run', '--date', '2016-06-03', '--wait'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(odre.requests.map((q) => q.datasetId)).toEqual(['eco2mix-national-cons-def']);
-    const deadline = Date.now() + 30_000;
-    while ((await stat(report)).mtimeMs === before && Date.now() < deadline)
-      await new Promise((s) => setTimeout(s, 200));
-    expect((await stat(report)).mtimeMs).toBeGreaterThan(before);
+    await expect.poll(async () => (await stat(report)).mtimeMs, { interval: 200 }).toBeGreaterThan(before);
     expect(eco2mixOf(await json<PeriodReport>('reports/month=2016-06/monthly_report.json')).days.succeeded).toBe(25);
     // The day's inputs are no longer those the import's pass transformed: its record is gone with them.
     await expect(stat(dataPath('processed/eco2mix/dt=2016-06-03/outputs.json'))).rejects.toThrow();

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { temporal } from '@temporalio/proto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDay } from '../../src/client/start-day.js';
 import type { scheduledDaily } from '../../src/workflows/scheduled-daily.js';
@@ -23,6 +22,7 @@ import { uniqueName } from '../support/names.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport } from '../support/synthetic-eco2mix.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { readUntil } from '../support/deadlines.js';
 
 const TR = 'eco2mix-national-tr';
 const FAILED_DAY = '2022-05-10';
@@ -76,13 +76,11 @@ afterAll(async () => {
   await odre.close();
 });
 
-async function waitForDays(dates: string[], timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const runs = await harness.resources.deps.records.listDayRuns({ from: dates[0] ?? '', to: dates.at(-1) ?? '' });
-    if (runs.filter((r) => r.status !== 'running').length >= dates.length || Date.now() > deadline) return runs;
-    await sleep(250);
-  }
+async function waitForDays(dates: string[]) {
+  return readUntil(
+    () => harness.resources.deps.records.listDayRuns({ from: dates[0] ?? '', to: dates.at(-1) ?? '' }),
+    (runs) => runs.filter((r) => r.status !== 'running').length >= dates.length,
+  );
 }
 
 describe('operators', () => {
@@ -95,15 +93,15 @@ describe('operators', () => {
     });
     await expect(first.result()).rejects.toThrow();
 
-    let found: string[] = [];
-    for (let i = 0; i < 40 && found.length === 0; i += 1) {
-      found = [];
-      const query = `PartitionDate >= "${FAILED_DAY}T00:00:00Z" AND PartitionDate < "2022-05-11T00:00:00Z" AND ExecutionStatus = "Failed" AND WorkflowType = "dailyPipeline"`;
-      for await (const w of harness.client.workflow.list({ query })) {
-        found.push(w.workflowId);
-      }
-      if (found.length === 0) await sleep(250);
-    }
+    const query = `PartitionDate >= "${FAILED_DAY}T00:00:00Z" AND PartitionDate < "2022-05-11T00:00:00Z" AND ExecutionStatus = "Failed" AND WorkflowType = "dailyPipeline"`;
+    const found = await readUntil(
+      async () => {
+        const ids: string[] = [];
+        for await (const w of harness.client.workflow.list({ query })) ids.push(w.workflowId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+    );
     expect(found).toEqual([workflowIds.daily(FAILED_DAY)]);
 
     const history = await first.fetchHistory();
@@ -193,7 +191,7 @@ describe('the daily schedule', () => {
   it("backfills exactly the Paris days 2024-10-25..2024-10-27 through the schedule's own backfill, DST day included", async () => {
     const r = await runCommandLine(['schedules', 'backfill', '--from', '2024-10-25', '--to', '2024-10-27'], env);
     expect(r.code, r.stderr).toBe(0);
-    const runs = await waitForDays(['2024-10-25', '2024-10-26', '2024-10-27'], 60_000);
+    const runs = await waitForDays(['2024-10-25', '2024-10-26', '2024-10-27']);
     const all = await harness.resources.deps.records.listDayRuns({ from: '2024-10-20', to: '2024-10-31' });
     expect(all.map((d) => [d.date, d.status, d.runKind])).toEqual([
       ['2024-10-25', 'succeeded', 'scheduled'],
@@ -209,7 +207,7 @@ describe('the daily schedule', () => {
 
   it('trigger runs the day before today as a scheduled run; pause and unpause are described', async () => {
     expect((await runCommandLine(['schedules', 'trigger'], env)).code).toBe(0);
-    const [run] = await waitForDays([yesterday], 60_000);
+    const [run] = await waitForDays([yesterday]);
     expect(run).toMatchObject({ date: yesterday, status: 'succeeded', runKind: 'scheduled' });
     const day = await harness.client.workflow.getHandle(workflowIds.daily(yesterday)).describe();
     expect(day.typedSearchAttributes.get(RunKindAttribute)).toBe('scheduled');

@@ -62,17 +62,14 @@ const start = (from: string, to: string, mode: BackfillMode) =>
 async function outcomesOf(workflowId: string): Promise<readonly RangeDayOutcome[]> {
   const handle = harness.client.workflow.getHandle<RangeRunWorkflow>(workflowId);
   await expect
-    .poll(
-      async () => {
-        try {
-          return (await handle.describe()).status.name;
-        } catch (error) {
-          if (error instanceof WorkflowNotFoundError) return 'not started';
-          throw error;
-        }
-      },
-      { timeout: 60_000 },
-    )
+    .poll(async () => {
+      try {
+        return (await handle.describe()).status.name;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return 'not started';
+        throw error;
+      }
+    })
     .toBe('COMPLETED');
   return (await handle.result()).days;
 }
@@ -92,7 +89,7 @@ describe('two ranged backfills over shared days', () => {
     heldUp.add('2022-03-01');
     const first = await start('2022-03-01', '2022-03-16', 'all');
     const firstRange = workflowIds.range('eco2mix', '2022-03-01', '2022-03-16');
-    await expect.poll(() => holderOf('2022-03-06'), { timeout: 30_000 }).toBe(firstRange);
+    await expect.poll(() => holderOf('2022-03-06')).toBe(firstRange);
 
     const second = await start('2022-03-06', '2022-03-21', 'all');
     const days = await outcomesOf(workflowIds.range('eco2mix', '2022-03-06', '2022-03-21'));
@@ -113,14 +110,12 @@ describe('two ranged backfills over shared days', () => {
     // The first backfill plans 04-01..04-21 and holds its first range up, so its second waits.
     heldUp.add('2022-04-01');
     const first = await start('2022-04-01', '2022-04-21', 'missing');
-    await expect
-      .poll(() => holderOf('2022-04-16'), { timeout: 30_000 })
-      .toBe(workflowIds.range('eco2mix', '2022-04-01', '2022-04-16'));
+    await expect.poll(() => holderOf('2022-04-16')).toBe(workflowIds.range('eco2mix', '2022-04-01', '2022-04-16'));
     // Another backfill takes 04-17..04-25 meanwhile, held up on its last day.
     heldUp.add('2022-04-25');
     const other = await start('2022-04-10', '2022-04-25', 'all');
     const otherRange = workflowIds.range('eco2mix', '2022-04-10', '2022-04-25');
-    await expect.poll(() => holderOf('2022-04-17'), { timeout: 30_000 }).toBe(otherRange);
+    await expect.poll(() => holderOf('2022-04-17')).toBe(otherRange);
 
     // The first backfill's next days, re-checked, are running in the other range: left to it.
     heldUp.delete('2022-04-01');
@@ -150,7 +145,7 @@ describe('two ranged backfills over shared days', () => {
     heldUp.add('2022-03-22');
     const other = await start('2022-03-22', '2022-03-27', 'all');
     const otherRange = workflowIds.range('eco2mix', '2022-03-22', '2022-03-27');
-    await expect.poll(() => holderOf('2022-03-25'), { timeout: 30_000 }).toBe(otherRange);
+    await expect.poll(() => holderOf('2022-03-25')).toBe(otherRange);
 
     // Seven days per run: its one range starts them all, three of them held by the other range.
     const waiter = await startBackfill(
@@ -160,9 +155,7 @@ describe('two ranged backfills over shared days', () => {
       harness.config.temporal.taskQueue,
     );
     const firstRun = harness.client.workflow.getHandle(waiter.workflowId, waiter.firstExecutionRunId);
-    await expect
-      .poll(async () => (await firstRun.describe()).status.name, { timeout: 60_000 })
-      .toBe('CONTINUED_AS_NEW');
+    await expect.poll(async () => (await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
     // The other range still holds its days: the next run waits for them, nothing else.
     expect((await harness.client.workflow.getHandle(otherRange).describe()).status.name).toBe('RUNNING');
     const carried = await waiter.query(progressQuery);

@@ -20,6 +20,7 @@ import {
   whereStartOf,
 } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { readUntil } from '../support/deadlines.js';
 
 const TR = 'eco2mix-national-tr';
 const DAY = '2019-06-12';
@@ -90,9 +91,11 @@ describe('a blocking quality check', () => {
     // The month leaves the blocked day out and says so.
     // The page is written after the JSON and CSV: once it is there, the month is complete.
     const monthPage = dataPath('reports/month=2019-06/monthly_report.html');
-    const deadline = Date.now() + 30_000;
-    while (!(await readFile(monthPage, 'utf8').catch(() => '')) && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    await readUntil(
+      () => readFile(monthPage, 'utf8').catch(() => ''),
+      (page) => page !== '',
+      200,
+    );
     const month = JSON.parse(
       await readFile(dataPath('reports/month=2019-06/monthly_report.json'), 'utf8'),
     ) as PeriodReport;

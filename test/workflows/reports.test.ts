@@ -20,6 +20,7 @@ import type { ReportPeriod } from '../../src/workflow-safe/periods.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 
 const TR = 'eco2mix-national-tr';
 const FEBRUARY = datesInRange('2018-02-01', '2018-02-28');
@@ -35,7 +36,9 @@ const month: ReportPeriod = { kind: 'month', name: '2018-02' };
 
 async function settled(...periods: ReportPeriod[]) {
   for (const period of periods) {
-    await waitForPeriodReport(harness.client, period, harness.config.temporal.taskQueue, { timeoutMs: 60_000 });
+    await waitForPeriodReport(harness.client, period, harness.config.temporal.taskQueue, {
+      timeoutMs: WAIT_DEADLINE_MS,
+    });
   }
 }
 
@@ -208,7 +211,7 @@ describe('monthly and annual reports', () => {
     await hashOfFiles();
     for (let build = 1; build < 5; build += 1) {
       const state = await rebuildPeriodReport(harness.client, month, harness.config.temporal.taskQueue, {
-        timeoutMs: 60_000,
+        timeoutMs: WAIT_DEADLINE_MS,
       });
       expect(state.lastError).toBeNull();
       await hashOfFiles();
@@ -264,7 +267,7 @@ describe('monthly and annual reports', () => {
     const queue = harness.config.temporal.taskQueue;
     const ask = async (now: boolean) => {
       await requestPeriodReport(harness.client, month, queue, now ? { now: true } : {});
-      await waitForPeriodReport(harness.client, month, queue, { timeoutMs: 60_000 });
+      await waitForPeriodReport(harness.client, month, queue, { timeoutMs: WAIT_DEADLINE_MS });
     };
     // Three requests in one run, each as soon as the build before it ended: two automatic, then one waited for.
     await ask(false);

@@ -353,7 +353,7 @@ describe('a connection cut mid-pickup', () => {
     gate.holdDownstreamAfter(1024 * 1024);
     const run = pickUp();
     try {
-      await expect.poll(() => gate.downstreamHeld(), { timeout: 60_000, interval: 20 }).toBe(true);
+      await expect.poll(() => gate.downstreamHeld(), { interval: 20 }).toBe(true);
       // The first attempt fetched and recorded the two small deliveries before the cut, handing them to no batch.
       const recorded = await Promise.all(names.map((name) => deps.records.getSftpFile('enedis', name)));
       expect(recorded.map((r) => r && { name: r.name, batch: r.batch })).toEqual(
@@ -417,14 +417,14 @@ describe('courant schedules trigger --sftp-pickup while a pickup runs', () => {
     gate.hold();
     const first = await trigger();
     expect(first.code, first.stderr).toBe(0);
-    await expect.poll(async () => (await schedule.describe()).info.runningActions.length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(async () => (await schedule.describe()).info.runningActions.length).toBe(1);
     const second = await trigger();
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/is still running; this run starts when it ends/);
     expect((await schedule.describe()).info.runningActions).toHaveLength(1);
     gate.release();
-    await expect.poll(async () => (await schedule.describe()).info.recentActions.length, { timeout: 60_000 }).toBe(2);
-    await expect.poll(async () => (await schedule.describe()).info.runningActions.length, { timeout: 60_000 }).toBe(0);
+    await expect.poll(async () => (await schedule.describe()).info.recentActions.length).toBe(2);
+    await expect.poll(async () => (await schedule.describe()).info.runningActions.length).toBe(0);
     const [a, b] = await Promise.all(
       (await schedule.describe()).info.recentActions.map(async ({ action }) =>
         harness.client.workflow.getHandle(action.workflow.workflowId, action.workflow.firstExecutionRunId).describe(),

@@ -17,6 +17,7 @@ import { dayAnomaliesSchema } from '../../src/datasets/smartmeter/day-metrics.js
 import { sqlString } from '../../src/duckdb/columns.js';
 import { inboxKeys, storageKeys } from '../../src/workflow-safe/keys.js';
 import { datesInRange, parisDayBounds } from '../../src/workflow-safe/partition.js';
+import { readUntil } from '../support/deadlines.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { uniqueName } from '../support/names.js';
 import { awsTestEnv, cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
@@ -160,7 +161,6 @@ describe.concurrent('courant ingest --dataset smartmeter', () => {
       );
       expect(again.stdout).toContain('105 day(s) (2024-01-01..2024-04-14), 0 run');
     },
-    300_000,
   );
 
   it.sequential('the inbox schedule picks up a file another system dropped in the inbox', async ({ expect }) => {
@@ -176,12 +176,11 @@ describe.concurrent('courant ingest --dataset smartmeter', () => {
     const schedule = harness.client.schedule.getHandle(definition.scheduleId);
     try {
       await schedule.trigger();
-      const deadline = Date.now() + 60_000;
-      let metrics: Record<string, unknown> | undefined;
-      while (Date.now() < deadline && !metrics) {
-        metrics = (await harness.resources.deps.records.getMetrics('smartmeter', '2024-06-01'))?.metrics;
-        if (!metrics) await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+      const metrics = await readUntil(
+        async () => (await harness.resources.deps.records.getMetrics('smartmeter', '2024-06-01'))?.metrics,
+        (found) => found !== undefined,
+        500,
+      );
       expect(metrics).toMatchObject({ meters: 1, readings: 2, energyKWh: 0.75 });
     } finally {
       await schedule.delete();

@@ -18,6 +18,7 @@ import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { slotOf } from '../../src/workflow-safe/slots.js';
 import type { CollectSnapshotsInput, CollectSnapshotsOutput } from '../../src/workflow-safe/snapshots.js';
 import { uniqueName } from '../support/names.js';
+import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
 import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 import { toySnapshots } from '../support/toy-snapshot-dataset/module.js';
 
@@ -50,9 +51,10 @@ beforeAll(async () => {
       datasets: createCatalog([...DATASET_MODULES, toySnapshots], { ...config.datasets, toysnap: { baseUrl } }),
     }),
   });
-  // The tests take the slot of now: leave at least a minute of the hour for them.
+  // The tests take the slot of now, the hour, and must end within it: when less than the wait's
+  // deadline against a hang is left of it, they wait for the next.
   const left = slotOf(new Date(), 60).end.getTime() - Date.now();
-  if (left < 60_000) await sleep(left + 1_000);
+  if (left < WAIT_DEADLINE_MS) await sleep(left + 1_000);
 });
 
 afterAll(async () => {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   env = cliEnv(harness.config);
   const backfill = await runCommandLine(['backfill', ...range, '--id', 'verify-deep', '--wait'], env);
   expect(backfill.code, backfill.stderr).toBe(0);
-}, 240_000);
+});
 
 afterAll(async () => {
   await harness?.close();

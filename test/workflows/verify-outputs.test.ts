@@ -55,7 +55,7 @@ describe.each(['local', 'aws'] as const)('courant verify in %s mode', (mode) => 
     const backfill = await runCommandLine(['backfill', ...range, '--id', `verify-${mode}`, '--wait'], env);
     expect(backfill.code, backfill.stderr).toBe(0);
     expect(backfill.stdout).toMatch(/rows: \d+ read, \d+ written, 0 rejected, over 6 dataset-day\(s\)/);
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await harness.close();

@@ -13,7 +13,7 @@
  * - `cta_parts`: the fixed part × the CTA rate, summed per rate and rounded once per rate, of the
  *   sub-periods that have both (`cta_complete` when every one has).
  */
-import { problem } from './problems.js';
+import { MAX_KVA, problem } from './problems.js';
 import { euros, halfUp, sortedList, type Relation } from './relations.js';
 
 export function pricingRelations(): Relation[] {
@@ -22,7 +22,7 @@ export function pricingRelations(): Relation[] {
       name: 'priced_periods',
       sql: `SELECT p.*, r.granularity,
           r.fta IS NULL AS no_rate,
-          p.kva IS NULL OR p.kva <= 0 OR p.kva > 250 AS bad_kva,
+          p.kva IS NULL OR p.kva <= 0 OR p.kva > ${MAX_KVA} AS bad_kva,
           NOT no_rate AND NOT bad_kva AND CASE WHEN r.power IS NOT NULL THEN p.kva > 36 ELSE p.kva <= 36 END AS outside_fta,
           r.power IS NOT NULL AS up_to_36,
           CASE WHEN no_rate OR bad_kva OR outside_fta THEN NULL

@@ -9,12 +9,15 @@ type Values<K extends string> = Readonly<Record<K, string>>;
 
 const day = (date: string) => `strftime(${date}, '%Y-%m-%d')`;
 
+/** The subscribed powers billing prices, in kVA: above 0, at most MAX_KVA (`kva_out_of_range` otherwise). */
+export const MAX_KVA = 250;
+
 export const PROBLEMS = {
   no_rate: (v: Values<'fta' | 'from'>) =>
     `'no TURPE rate for ' || coalesce(${v.fta}, 'no FTA') || ' on ' || ${day(v.from)}`,
   no_cta_rate: (v: Values<'from'>) => `'no CTA rate on ' || ${day(v.from)}`,
   kva_out_of_range: (v: Values<'kva' | 'from'>) =>
-    `'subscribed power ' || coalesce(${v.kva}::VARCHAR, 'none') || ' kVA from ' || ${day(v.from)} || ' is not in ]0, 250]'`,
+    `'subscribed power ' || coalesce(${v.kva}::VARCHAR, 'none') || ' kVA from ' || ${day(v.from)} || ' is not in ]0, ${MAX_KVA}]'`,
   kva_not_in_fta_range: (v: Values<'kva' | 'fta' | 'from' | 'upTo36'>) =>
     `'subscribed power ' || rtrim(rtrim(${v.kva}::VARCHAR, '0'), '.') || ' kVA from ' || ${day(v.from)} || ' does not fit ' || ${v.fta} ||
       CASE WHEN ${v.upTo36} THEN ' (up to 36 kVA)' ELSE ' (above 36 kVA)' END || ': its fixed part not computed'`,

@@ -1,38 +1,38 @@
 /**
- * `courant billing --month YYYY-MM [--prm P]… [--format table|csv|json]`: the month's billing
- * elements per contract (docs/billing.md), also written for analysts to
- * `billing/month={YYYY-MM}/billing_elements.parquet`. It reads the stored Enedis days billing may
- * read with DuckDB; the rates files are checked first (a fault in them: exit 1 naming file, line,
- * column).
+ * `courant billing --month YYYY-MM [--format table|csv|json] [--no-wait]`: asks the month's
+ * workflow `billing/{YYYY-MM}`, the month's only writer, to bill it (signal-with-start), waits for
+ * it and prints the month's billing elements per contract as written (docs/billing.md), also at
+ * `billing/month={YYYY-MM}/billing_elements.parquet` for analysts. With `--prm P`…, a read-only
+ * preview of those PRMs from the stored days, the rates files checked first (a fault in them: exit
+ * 1 naming file, line, column). `--changes`: what moved between two versions.
  */
 import type { Command } from 'commander';
-import os from 'node:os';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { writtenContracts, type ContractMonth } from '../../billing/billing.js';
-import { billingTotals, totalAmountText, type BillingTotals } from '../../billing/billing-record.js';
+import {
+  billingTotals,
+  currentVersion,
+  getBillingRecord,
+  totalAmountText,
+  type BillingTotals,
+} from '../../billing/billing-record.js';
+import { recordedMonthFile } from '../../billing/month-file.js';
+import { requestBilling } from '../../client/request-billing.js';
+import type { BillingMonthOutput } from '../../workflow-safe/billing.js';
+import { billingKeys, workflowIds } from '../../workflow-safe/keys.js';
+import { waitForBilling } from '../billing-wait.js';
+import { connectCommandClient } from '../command-client.js';
+import { PipelineFailedError, UsageError } from '../errors.js';
 import { writtenContractsJson, type ContractJsonBatch } from '../../billing/month-json.js';
 import { loadRates } from '../../billing/rates.js';
-import { billAndRecordMonth } from '../../billing/bill-month.js';
-import { waitForLease } from '../../storage/held-lease.js';
-import type { Lease } from '../../storage/records.js';
 import { writeStoredMonth } from '../../billing/stored-month.js';
-import { billingKeys } from '../../workflow-safe/keys.js';
 import { MIN_PARTITION_DATE, parisDateOf } from '../../workflow-safe/partition.js';
 import { isMonth, monthOf } from '../../workflow-safe/periods.js';
 import type { CommandContext, OutputStream } from '../context.js';
-import { UsageError } from '../errors.js';
 import { writeJsonEndingInArray } from '../json-stream.js';
 import { csvText, textTable } from '../text-table.js';
 import { parseSince, printMonthChanges } from './billing-changes.js';
-import { FORMATS, parseFormat, parsePrms, repeatable, withBillingDb } from './billing-options.js';
-
-/** `say` once for each holder met, not at every retry of the claim. */
-function onceEach(say: (held: Lease) => void): (held: Lease) => void {
-  const told = new Set<string>();
-  return (held) => {
-    if (!told.has(held.holder)) say(held);
-    told.add(held.holder);
-  };
-}
+import { FORMATS, parseFormat, parsePrms, repeatable, withBillingDb, type Format } from './billing-options.js';
 
 /**
  * Writes the month as `JSON.stringify({ month, totals, contracts }, null, 2)` would, a batch of
@@ -136,10 +136,70 @@ function parseBillingMonth(value: unknown): string {
   return value;
 }
 
+/** Prints the month's rows from `file` in `format`, then its totals; resolves to the totals. */
+async function printMonth(
+  ctx: CommandContext,
+  db: DuckDBConnection,
+  month: string,
+  file: string,
+  format: Format,
+): Promise<BillingTotals> {
+  const sums = await billingTotals(db, file);
+  if (format === 'json') await writeMonthJson(ctx.out, month, sums, writtenContractsJson(db, file));
+  else {
+    const all: ContractMonth[] = [];
+    for await (const batch of writtenContracts(db, file)) all.push(...batch);
+    ctx.out.write(billingText(all, format));
+  }
+  return sums;
+}
+
+/**
+ * Asks the month's workflow to bill it (its only writer), waits for it unless `wait` is false, then
+ * prints the month as its record names it, with the version written.
+ */
+async function billThroughWorkflow(ctx: CommandContext, month: string, format: Format, wait: boolean): Promise<void> {
+  const { client, close } = await connectCommandClient(ctx);
+  let output: BillingMonthOutput;
+  try {
+    const handle = await requestBilling(client, ctx.config.temporal.taskQueue, month, { kind: 'manual' });
+    if (!wait) {
+      ctx.out.write(`${handle.workflowId}\n`);
+      ctx.err.write(
+        `billing ${month}: asked ${handle.workflowId}, not waiting; \`courant billing --month ${month} --changes\` or the console says what it wrote\n`,
+      );
+      return;
+    }
+    ctx.err.write(
+      `billing ${month}: asked ${handle.workflowId}; waiting for it (Ctrl-C stops the waiting, not the billing)\n`,
+    );
+    output = await waitForBilling(ctx, handle, month);
+  } finally {
+    await close();
+  }
+  const printed = await withBillingDb(ctx, async ({ storage, dir, db }) => {
+    const record = await getBillingRecord(storage.records, month);
+    const file = await recordedMonthFile(storage.objects, dir, month, record);
+    if (record === null || file === null)
+      throw new PipelineFailedError(`billing ${month}: the workflow ended but no billing is stored`);
+    return { totals: await printMonth(ctx, db, month, file, format), record };
+  });
+  const version = currentVersion(printed.record);
+  ctx.err.write(billingSummaryText(month, printed.totals, printed.record.unusableDays, billingKeys.month(month)));
+  ctx.err.write(
+    `  version ${version.version} (${version.sha256.slice(0, 12)}), billed ${output.runs} time(s) by ${workflowIds.billing(month)}, ${output.changed === 0 ? 'figures unchanged' : 'figures moved'}\n`,
+  );
+}
+
 export function defineBillingCommand(command: Command, context: () => CommandContext): void {
   command
     .requiredOption('--month <YYYY-MM>', 'the calendar month')
-    .option('--prm <id>', 'only this PRM (repeatable; the month is billed for good for all only)', repeatable)
+    .option(
+      '--prm <id>',
+      'only this PRM (repeatable): a read-only preview; the month is billed for good for all only',
+      repeatable,
+    )
+    .option('--no-wait', "ask the month's workflow to bill it and return with its ID")
     .option('--format <format>', `${FORMATS.join(', ')} (default table)`)
     .option('--changes', "what moved between two of the month's versions, per contract, rather than bill it")
     .option('--since <version>', 'with --changes: the earlier version (default: the one before the latest)')
@@ -154,31 +214,18 @@ export function defineBillingCommand(command: Command, context: () => CommandCon
         return;
       }
       if (options.since !== undefined) throw new UsageError('--since goes with --changes');
-      const rates = loadRates();
-      const { totals, unusable } = await withBillingDb(ctx, async ({ storage, dir, db }) => {
-        const billed =
-          prms.length === 0
-            ? await billAndRecordMonth(storage, { dir, db }, rates, month, [{ kind: 'manual' }], {
-                holder: `courant billing on ${os.hostname()} (pid ${process.pid})`,
-                whenHeld: waitForLease(
-                  onceEach((held) =>
-                    ctx.err.write(
-                      `billing ${month}: waiting for the run writing it (${held.holder}, lease until ${new Date(held.until).toISOString()})\n`,
-                    ),
-                  ),
-                ),
-              })
-            : await writeStoredMonth(storage, dir, db, rates, month, prms);
-        const sums = await billingTotals(db, billed.file);
-        if (format === 'json') await writeMonthJson(ctx.out, month, sums, writtenContractsJson(db, billed.file));
-        else {
-          const all: ContractMonth[] = [];
-          for await (const batch of writtenContracts(db, billed.file)) all.push(...batch);
-          ctx.out.write(billingText(all, format));
-        }
-        return { totals: sums, unusable: billed.unusable };
-      });
-      ctx.err.write(billingSummaryText(month, totals, unusable, prms.length === 0 ? billingKeys.month(month) : null));
+      if (prms.length === 0) await billThroughWorkflow(ctx, month, format, options.wait !== false);
+      else {
+        const rates = loadRates();
+        const preview = await withBillingDb(ctx, async ({ storage, dir, db }) => {
+          const written = await writeStoredMonth(storage, dir, db, rates, month, prms);
+          return { totals: await printMonth(ctx, db, month, written.file, format), unusable: written.unusable };
+        });
+        ctx.err.write(billingSummaryText(month, preview.totals, preview.unusable, null));
+        ctx.err.write(
+          `  a preview of ${prms.length} PRM(s): nothing written (the month is billed for good without --prm)\n`,
+        );
+      }
       if (month >= monthOf(parisDateOf(new Date())))
         ctx.err.write(
           `  ${month} is not over: billed from the days stored so far; it is billed again when its days arrive\n`,

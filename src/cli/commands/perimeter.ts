@@ -16,6 +16,7 @@ import { billingKeys } from '../../workflow-safe/keys.js';
 import { isPartitionDate } from '../../workflow-safe/partition.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import { regularFileOption } from '../regular-file.js';
 import { csvText, textTable } from '../text-table.js';
 import { FORMATS, parseFormat, parsePrms, repeatable, withBillingDb } from './billing-options.js';
 
@@ -46,8 +47,7 @@ export function definePerimeterCommand(command: Command, context: () => CommandC
     )
     .requiredOption('--file <path>', 'the CSV, UTF-8, header prm,contract,fta,kva,since')
     .action(async (options: Record<string, unknown>) => {
-      const file = options.file;
-      if (typeof file !== 'string' || file === '') throw new UsageError('--file: the CSV to import');
+      const file = await regularFileOption('--file', options.file);
       const rates = loadRates();
       const ctx = context();
       const name = path.basename(file);

@@ -4,7 +4,7 @@
  * notes modules add from the days' metrics documents (`statusNotes`: Enedis missed deliveries);
  * over a range a note past 120 characters is cut at a word, for one `--date` every note is whole.
  * Then the files refused from an inbox with their reasons, and those left there for their name (a
- * leading dot); the entries an SFTP server lists but could not serve, with the server's answer; then the workflows whose task keeps failing, from the Temporal server. `--check`
+ * leading dot); the entries an SFTP server lists but could not serve, with the server's answer; then the workflows whose task keeps failing, from the Temporal server; then the months of the range whose billing fails. `--check`
  * exits 1 when a due day is late or failed, or a workflow's task keeps failing. `--format json`
  * gives the days in the shape of `GET /api/v1/days` (`{from, to, datasets, items}`, one cell per
  * dataset and day) and the workflows whose task keeps failing, for scripts.
@@ -34,6 +34,8 @@ import {
 import { unservedDeliveries, unservedDeliveriesText } from '../unserved-deliveries.js';
 import type { SftpFaultRecord } from '../../storage/records.js';
 import { failingWorkflowsSeen, failingWorkflowsText } from '../failing-workflows.js';
+import type { BillingPending } from '../../billing/month-pending.js';
+import { failingBillings, failingBillingsText } from '../failing-billings.js';
 import { parseDatasetsOption, parseDayOption } from '../options.js';
 import { parseRangeOptions } from '../range-options.js';
 import { statusGrid } from '../status-grid.js';
@@ -100,6 +102,7 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
       let ingestions: WaitingIngestions;
       let skipped: QuarantinedDrop[];
       let unserved: SftpFaultRecord[];
+      let billings: BillingPending[];
       let cells: DayGrid | null = null;
       const sftpDatasets = ctx.catalog
         .withCapability('sftp-pickup')
@@ -123,6 +126,7 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
         waiting = await waitingDrops(storage.objects, dropDatasets);
         skipped = await skippedDrops(storage.objects, dropDatasets);
         unserved = await unservedDeliveries(storage.records, sftpDatasets);
+        billings = await failingBillings(storage.records, from, to);
         ingestions =
           format === 'json'
             ? { found: new Map() }
@@ -150,7 +154,9 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
           cells.datasets.flatMap((dataset) => cells.cells.get(`${dataset}/${date}`) ?? []),
         );
         const failing = 'found' in seen ? { failingWorkflows: seen.found.failing } : { temporal: seen.unreachable };
-        ctx.out.write(`${JSON.stringify({ from, to, datasets: cells.datasets, items, ...failing }, null, 2)}\n`);
+        ctx.out.write(
+          `${JSON.stringify({ from, to, datasets: cells.datasets, items, ...failing, failingBillings: billings }, null, 2)}\n`,
+        );
       } else {
         ctx.out.write(grid.text);
         ctx.out.write(quarantinedDropsText(refused));
@@ -158,6 +164,7 @@ export function defineStatusCommand(command: Command, context: () => CommandCont
         ctx.out.write(skippedDropsText(skipped));
         ctx.out.write(unservedDeliveriesText(unserved));
         ctx.out.write(failingWorkflowsText(seen));
+        ctx.out.write(failingBillingsText(billings));
       }
       const failed = grid.counts.failed + grid.counts.blocked;
       const problems = failed + grid.counts.late + grid.counts.outputsMissing + grid.counts.cancelled;

@@ -1,0 +1,222 @@
+/**
+ * Reading a go-live snapshot CSV (snapshot.ts) as the view `snapshot_rows` (`line` and the five
+ * columns as the file writes them), or refusing a file that does not read as one contract a line
+ * under its header. The header is read first (the first line, here: UTF-8, each of the five
+ * columns named once, in any order, beside any others), then the rows by DuckDB's CSV reader,
+ * whose rejects (`store_rejects`) give the line and column of each line that is not UTF-8, has
+ * fewer or more fields than the header, or leaves a quote open. DuckDB skips blank lines: each
+ * row's line is counted from a second read of the file, a line a row. A line break inside a
+ * quoted field (one row on two lines) is refused, as the lines after it could not be named.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { open } from 'node:fs/promises';
+import { z } from 'zod';
+import { sqlString } from '../duckdb/columns.js';
+import { BadDataError } from '../workflow-safe/errors.js';
+import { firstFaults, snapshotRefusal } from './snapshot-faults.js';
+
+export const SNAPSHOT_COLUMNS = ['prm', 'contract', 'fta', 'kva', 'since'] as const;
+
+/** Far more than any header: a first line longer than this is not one. */
+const HEADER_BYTES = 64 * 1024;
+const REJECTS = { errors: 'snapshot_reject_errors', scans: 'snapshot_reject_scans' } as const;
+const NOT_UTF8 = 'bytes that are not UTF-8 (a Latin-1 or Windows-1252 export?): save the file as UTF-8';
+
+/** What each kind of DuckDB reject means here, for a header of `width` columns; others say DuckDB's message. */
+const READ_PROBLEMS: Readonly<Record<string, (width: number) => string>> = {
+  'INVALID ENCODING': () => NOT_UTF8,
+  'INVALID UNICODE': () => NOT_UTF8,
+  'MISSING COLUMNS': (width) => `the line ends before this column: the header names ${width}`,
+  'TOO MANY COLUMNS': (width) => `more fields than the header's ${width}`,
+  'UNQUOTED VALUE': () =>
+    'a quote that does not end its field: a quoted field ends with its quote, and doubles the quotes it holds',
+  'LINE SIZE OVER MAXIMUM': () => 'a line longer than DuckDB reads (max_line_size): not one contract',
+};
+
+/** The file's first line without its line end, as UTF-8; BadDataError on line 1 when it cannot be a header. */
+async function firstLine(file: string, name: string): Promise<string> {
+  const handle = await open(file, 'r');
+  let bytes: Uint8Array;
+  try {
+    const buffer = new Uint8Array(HEADER_BYTES);
+    bytes = buffer.subarray(0, (await handle.read(buffer, 0, HEADER_BYTES, 0)).bytesRead);
+  } finally {
+    await handle.close();
+  }
+  const header = `the header ${SNAPSHOT_COLUMNS.join(',')}`;
+  if (bytes.length === 0)
+    throw new BadDataError({ file: name, line: 1 }, `the file is empty: a snapshot starts with ${header}`);
+  const end = bytes.findIndex((byte) => byte === 0x0a || byte === 0x0d);
+  if (end < 0 && bytes.length === HEADER_BYTES)
+    throw new BadDataError(
+      { file: name, line: 1 },
+      `no line end in the first ${HEADER_BYTES / 1024} KiB: not ${header}`,
+    );
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(end < 0 ? bytes : bytes.subarray(0, end));
+  } catch (cause) {
+    throw new BadDataError({ file: name, line: 1 }, `the header holds ${NOT_UTF8}`, { cause });
+  }
+}
+
+/** The fields of one CSV line (`,` between fields, `"` around one, doubled inside it); null when a quote is left open. */
+function csvFields(line: string): string[] | null {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const char = line.charAt(i);
+    if (quoted && char === '"' && line.charAt(i + 1) === '"') {
+      field += char;
+      i += 1;
+    } else if (char === '"') quoted = !quoted;
+    else if (char === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else field += char;
+  }
+  fields.push(field);
+  return quoted ? null : fields;
+}
+
+/** The header's column names; BadDataError on line 1 when one of the five is missing or named twice. */
+async function headerOf(file: string, name: string): Promise<string[]> {
+  const fields = csvFields(await firstLine(file, name));
+  if (fields === null) throw new BadDataError({ file: name, line: 1 }, 'the header leaves a quote open');
+  const names = fields.map((field) => field.trim());
+  const twice = SNAPSHOT_COLUMNS.find((c) => names.indexOf(c) !== names.lastIndexOf(c));
+  if (twice !== undefined)
+    throw new BadDataError({ file: name, line: 1, column: twice }, `the header names ${twice} twice`);
+  const missing = SNAPSHOT_COLUMNS.filter((c) => !names.includes(c));
+  if (missing.length > 0)
+    throw new BadDataError(
+      { file: name, line: 1, column: missing.join(', ') },
+      `the header lacks ${missing.join(', ')}: it must name ${SNAPSHOT_COLUMNS.join(',')}`,
+    );
+  return names;
+}
+
+/** The header's names as a DuckDB list: `field(i)` (1-based) is the column `c{i}` of the reads below. */
+const namesList = (header: readonly string[]) => `[${header.map(sqlString).join(', ')}]`;
+const field = (i: number) => `c${i}`;
+
+/** The file's rows in order, each field as text (`c1`…), and `record`, the row's rank; DuckDB's rejects kept apart. */
+function readSql(file: string, width: number): string {
+  const fields = Array.from({ length: width }, (_, i) => field(i + 1));
+  return `CREATE OR REPLACE TEMP TABLE snapshot_read AS SELECT * FROM read_csv(${sqlString(file)},
+      header = true, auto_detect = false, columns = {${fields.map((f) => `'${f}': 'VARCHAR'`).join(', ')}},
+      delim = ',', quote = '"', escape = '"', strict_mode = true,
+      store_rejects = true, rejects_table = '${REJECTS.errors}', rejects_scan = '${REJECTS.scans}')
+    WITH ORDINALITY AS r(${fields.join(', ')}, record)`;
+}
+
+/** One fault a line and kind of DuckDB reject, at its first column. */
+function rejectsSql(header: readonly string[]): string {
+  const problems = Object.entries(READ_PROBLEMS)
+    .map(([type, problem]) => `WHEN ${sqlString(type)} THEN ${sqlString(problem(header.length))}`)
+    .join(' ');
+  return `SELECT line,
+      CASE WHEN error_type = 'TOO MANY COLUMNS' THEN '${header.length + 1}'
+        ELSE list_extract(${namesList(header)}, TRY_CAST(substr(column_name, 2) AS INTEGER)) END AS "column",
+      CASE error_type ${problems} ELSE error_message END AS problem, rank
+    FROM (SELECT line, error_type, arg_min(column_name, column_idx) AS column_name,
+        arg_min(error_message, column_idx) AS error_message, min(column_idx) AS rank
+      FROM ${REJECTS.errors} GROUP BY line, error_type)`;
+}
+
+/** The file's lines, one a line (no quoting), and which are blank: DuckDB's CSV reader skips those. */
+function linesSql(file: string): string {
+  return `CREATE OR REPLACE TEMP TABLE snapshot_lines AS
+    SELECT count(*) AS lines, coalesce(list(line ORDER BY line) FILTER (WHERE text IS NULL), []) AS blanks
+    FROM read_csv(${sqlString(file)}, header = false, auto_detect = false, columns = {'text': 'VARCHAR'},
+      delim = E'\\n', quote = '', escape = '', strict_mode = false) WITH ORDINALITY AS l(text, line)`;
+}
+
+/**
+ * The rows read with their lines: the header's line, the row's rank and the blank lines before it.
+ * The `i`-th blank line `b` comes after `b - i - 1` rows; a row comes after the blank lines whose
+ * count of rows before them is below its rank.
+ */
+function fileView(blanks: number): string {
+  if (blanks === 0)
+    return `CREATE OR REPLACE TEMP VIEW snapshot_file AS SELECT (record + 1)::BIGINT AS line, * FROM snapshot_read`;
+  return `CREATE OR REPLACE TEMP VIEW snapshot_file AS
+    WITH blanks AS (SELECT line, row_number() OVER (ORDER BY line) AS before FROM (SELECT unnest(blanks) AS line FROM snapshot_lines)),
+    marks AS (SELECT line - before - 1 AS rows_before, max(before) AS before FROM blanks GROUP BY ALL)
+    SELECT (r.record + 1 + coalesce(m.before, 0))::BIGINT AS line, r.* FROM snapshot_read r
+    ASOF LEFT JOIN marks m ON r.record > m.rows_before`;
+}
+
+const countsSchema = z.object({ lines: z.number(), blanks: z.number(), rows: z.number() });
+
+/** The first row on two lines or more (a line break inside a quoted field): its line and the header's name of the field. */
+async function firstBrokenRow(
+  db: DuckDBConnection,
+  header: readonly string[],
+): Promise<{ line: number; column: string }> {
+  const broken = header
+    .map((name, i) => `WHEN regexp_matches(${field(i + 1)}, '[\\r\\n]') THEN ${sqlString(name)}`)
+    .join(' ');
+  const found = (
+    await db.runAndReadAll(`SELECT line::INTEGER AS line, "column" FROM (SELECT line, CASE ${broken} END AS "column" FROM snapshot_file)
+      WHERE "column" IS NOT NULL ORDER BY line LIMIT 1`)
+  ).getRowObjectsJson()[0];
+  if (found === undefined)
+    throw new Error('the snapshot CSV has more lines than rows, yet no field holds a line break');
+  return z.object({ line: z.number(), column: z.string() }).parse(found);
+}
+
+/** Reads the header, then the rows of `file` (`snapshot_read`) refusing DuckDB's rejects, then its lines (`snapshot_lines`); gives the header. */
+async function readRows(db: DuckDBConnection, file: string, name: string): Promise<string[]> {
+  const header = await headerOf(file, name);
+  const order = (await db.runAndReadAll(`SELECT current_setting('preserve_insertion_order')::VARCHAR`)).getRows()[0];
+  // The rows' ranks (WITH ORDINALITY) are their order in the file only when DuckDB keeps it.
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    await db.run(`DROP TABLE IF EXISTS ${REJECTS.errors}; DROP TABLE IF EXISTS ${REJECTS.scans}`);
+    await db.run(readSql(file, header.length));
+    const rejected = await firstFaults(db, rejectsSql(header));
+    if (rejected.total > 0) throw snapshotRefusal(name, rejected);
+    await db.run(linesSql(file));
+  } finally {
+    await db.run(`SET preserve_insertion_order = ${order?.[0] === 'false' ? 'false' : 'true'}`);
+  }
+  return header;
+}
+
+/**
+ * Reads the CSV `file` (named `name` in errors), refusing it unless it reads as one contract a
+ * line (see the module's doc), then runs `work` while the view `snapshot_rows` (`line`, `prm`,
+ * `contract`, `fta`, `kva`, `since`, each as the file writes it) shows its rows; drops all after.
+ */
+export async function withSnapshotRows<T>(
+  db: DuckDBConnection,
+  file: string,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    const header = await readRows(db, file, name);
+    const counts = countsSchema.parse(
+      (
+        await db.runAndReadAll(`SELECT lines::INTEGER AS lines, len(blanks)::INTEGER AS blanks,
+          (SELECT count(*) FROM snapshot_read)::INTEGER AS rows FROM snapshot_lines`)
+      ).getRowObjectsJson()[0],
+    );
+    await db.run(fileView(counts.blanks));
+    if (counts.lines - 1 - counts.blanks !== counts.rows) {
+      const broken = await firstBrokenRow(db, header);
+      throw snapshotRefusal(
+        name,
+        { faults: [{ ...broken, problem: 'a line break inside a quoted field: one contract a line' }], total: 1 },
+        '; the lines after it are not read',
+      );
+    }
+    const columns = SNAPSHOT_COLUMNS.map((c) => `${field(header.indexOf(c) + 1)} AS ${c}`);
+    await db.run(`CREATE OR REPLACE TEMP VIEW snapshot_rows AS SELECT line, ${columns.join(', ')} FROM snapshot_file`);
+    return await work();
+  } finally {
+    await db.run(`DROP VIEW IF EXISTS snapshot_rows; DROP VIEW IF EXISTS snapshot_file; DROP TABLE IF EXISTS snapshot_read;
+      DROP TABLE IF EXISTS snapshot_lines; DROP TABLE IF EXISTS ${REJECTS.errors}; DROP TABLE IF EXISTS ${REJECTS.scans}`);
+  }
+}
