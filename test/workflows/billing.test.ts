@@ -389,22 +389,29 @@ describe('corrections: versions and what moved', () => {
       ]),
     );
     expect(await billAndWait({ kind: 'manual' }, month)).toMatchObject({ month, runs: 1, changed: 1 });
+    // The R15 stores two days (its reading's, and its previous reading's, 2024-08-31), each run on its
+    // own: a billing between the two reads the other as running (day_not_usable) and makes a
+    // version of its own, so the test waits for the figures, not for a count of versions.
+    const c2 = async () => {
+      const body = (await rawGet(consoleServer.origin, `/api/v1/billing?month=${month}`)).body;
+      const served = JSON.parse(body) as { version: number; contracts: Array<Record<string, unknown>> };
+      const row = served.contracts.find((c) => c.contract === 'C2');
+      return { version: served.version, quality: row?.quality, variable: row?.turpeVariableEur };
+    };
     await ingest('r15-estimated', r15('ESTIME', { HPH: 2100, HCH: 1050 }));
-    await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2]);
+    await expect.poll(async () => (await c2()).variable, { interval: 200 }).toBe(8.95);
+    const estimated = (await c2()).version;
     await ingest('r15-real', r15('REEL', { HPH: 2200, HCH: 1080 }));
-    await expect.poll(() => versionsOf(month), { interval: 200 }).toEqual([1, 2, 3]);
-    const changes = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${month}`);
+    await expect.poll(async () => (await c2()).variable, { interval: 200 }).toBe(16.99);
+    const changes = await rawGet(consoleServer.origin, `/api/v1/billing/changes?month=${month}&since=${estimated}`);
     const moved = JSON.parse(changes.body) as {
       causes: Array<{ version: number; triggers: Array<{ date?: string }> }>;
     };
-    // The R15 stores two days (its reading's, and its previous reading's, 2024-08-31); the re-bill
-    // that moved the month is the first that ran after both were stored, asked by either.
-    expect(moved.causes.map((c) => c.version)).toEqual([3]);
-    const dates = moved.causes[0]?.triggers.map((t) => t.date) ?? [];
-    expect(dates.length).toBeGreaterThan(0);
-    for (const date of dates) expect(['2024-08-31', '2024-09-30']).toContain(date);
+    expect(moved.causes.length).toBeGreaterThan(0);
+    for (const cause of moved.causes)
+      for (const trigger of cause.triggers) expect(['2024-08-31', '2024-09-30']).toContain(trigger.date);
     expect(moved).toMatchObject({
-      from: { version: 2 },
+      from: { version: estimated },
       contracts: [
         {
           prm,
