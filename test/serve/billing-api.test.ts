@@ -2,9 +2,9 @@
  * The billing API over a store holding Enedis days as the enedis transform writes them (flows the
  * test writes in the real layout) and the real document store: `/api/v1/perimeter` and
  * `/api/v1/billing` answer the JSON of `courant perimeter` and `courant billing` on the same store,
- * page by page; a month not billed yet is a 404 problem, and a GET never writes the month.
+ * page by page; a month not billed yet is a 404 problem, and a GET never writes the month. The
+ * month is billed by its workflow, on a worker of the suite's dev server, as `courant billing` asks.
  */
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.js';
 import { createStorage, type Storage } from '../../src/storage/index.js';
@@ -14,13 +14,14 @@ import { rawGet, startConsole, type RunningConsole } from '../support/console-se
 import { c15Flow, r151Flow, type C15ContractEvent } from '../support/enedis-flows.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
-import { cliEnv, testConfig } from '../support/test-stack.js';
+import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const scratch = useScratchDuckDb('courant-billing-api-');
 const PRMS = ['99660599682031', '99660599682032', '99660599682033'];
 let config: Config;
 let storage: Storage;
 let server: RunningConsole;
+let harness: TestWorkerHarness;
 
 const entry = (prm: string, at: string, kva: number): C15ContractEvent => ({
   prm,
@@ -32,7 +33,8 @@ const entry = (prm: string, at: string, kva: number): C15ContractEvent => ({
 });
 
 beforeAll(async () => {
-  config = await testConfig();
+  harness = await startTestWorker(await testConfig());
+  config = harness.config;
   storage = await createStorage(config);
   const stored = await storeFlows(scratch, [
     c15Flow([
@@ -49,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await storage?.close();
-  if (config) await rm(config.storage.dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 async function cliJson(args: readonly string[]): Promise<unknown> {
@@ -102,12 +104,19 @@ describe('/api/v1/billing', () => {
       contracts: unknown[];
     };
     expect(cli.contracts).toHaveLength(3);
-    expect((await storage.objects.list('billing')).map((o) => o.key)).toEqual([billingKeys.month('2024-03')]);
-    expect(await getJson('/api/v1/billing?month=2024-03')).toEqual({ status: 200, body: { ...cli, nextCursor: null } });
+    expect((await storage.objects.list('billing')).map((o) => o.key).sort()).toEqual(
+      [billingKeys.month('2024-03'), billingKeys.monthVersion('2024-03', 1)].sort(),
+    );
+    expect(await getJson('/api/v1/billing?month=2024-03')).toEqual({
+      status: 200,
+      body: { ...cli, version: 1, pending: null, nextCursor: null },
+    });
     expect((await getJson(`/api/v1/billing?month=2024-03&prm=${PRMS[1]}`)).body).toEqual({
       month: '2024-03',
       totals: cli.totals,
       contracts: [cli.contracts[1]],
+      version: 1,
+      pending: null,
       nextCursor: null,
     });
     const pages: unknown[] = [];
