@@ -13,7 +13,6 @@ import { writtenContractsJson, type ContractJsonBatch } from '../../billing/mont
 import { loadRates } from '../../billing/rates.js';
 import { billAndRecordMonth } from '../../billing/bill-month.js';
 import { waitForLease } from '../../storage/held-lease.js';
-import type { Lease } from '../../storage/records.js';
 import { writeStoredMonth } from '../../billing/stored-month.js';
 import { billingKeys } from '../../workflow-safe/keys.js';
 import { MIN_PARTITION_DATE, parisDateOf } from '../../workflow-safe/partition.js';
@@ -23,16 +22,7 @@ import { UsageError } from '../errors.js';
 import { writeJsonEndingInArray } from '../json-stream.js';
 import { csvText, textTable } from '../text-table.js';
 import { parseSince, printMonthChanges } from './billing-changes.js';
-import { FORMATS, parseFormat, parsePrms, repeatable, withBillingDb } from './billing-options.js';
-
-/** `say` once for each holder met, not at every retry of the claim. */
-function onceEach(say: (held: Lease) => void): (held: Lease) => void {
-  const told = new Set<string>();
-  return (held) => {
-    if (!told.has(held.holder)) say(held);
-    told.add(held.holder);
-  };
-}
+import { FORMATS, onceEach, parseFormat, parsePrms, repeatable, withBillingDb } from './billing-options.js';
 
 /**
  * Writes the month as `JSON.stringify({ month, totals, contracts }, null, 2)` would, a batch of
