@@ -23,9 +23,16 @@ export interface SnapshotImport {
   readonly added: number;
   /** Contracts in the snapshot once merged. */
   readonly contracts: number;
+  /** The earliest `since` (YYYY-MM-DD) of the contracts added; null when none is. */
+  readonly earliestAdded: string | null;
 }
 
-const importSchema = z.object({ rows: z.number(), added: z.number(), contracts: z.number() });
+const importSchema = z.object({
+  rows: z.number(),
+  added: z.number(),
+  contracts: z.number(),
+  earliestAdded: z.string().nullable(),
+});
 
 /**
  * Checks the CSV `file` (named `name` in errors) and merges its rows with the snapshot at `stored`
@@ -61,7 +68,8 @@ export async function mergeSnapshot(
       (
         await db.runAndReadAll(`SELECT (SELECT count(*) FROM snapshot_typed)::INTEGER AS rows,
           (SELECT count(*) FROM snapshot_added)::INTEGER AS added,
-          (SELECT count(*) FROM read_parquet(${sqlString(input.target)}))::INTEGER AS contracts`)
+          (SELECT count(*) FROM read_parquet(${sqlString(input.target)}))::INTEGER AS contracts,
+          (SELECT strftime(min(since), '%Y-%m-%d') FROM snapshot_added) AS "earliestAdded"`)
       ).getRowObjectsJson()[0],
     );
   } finally {

@@ -129,9 +129,12 @@ describe('courant perimeter and billing', () => {
     const csv = path.join(dataDir, '..', `${path.basename(dataDir)}-portfolio.csv`);
     await writeFile(csv, `prm,contract,fta,kva,since\n${OTHER},K9,BTINFMU4,9,2019-06-01\n`);
     const first = await runCommandLine(['perimeter', 'import', '--file', csv], env);
-    expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('1 row(s), 1 contract(s) added, 0 already in the snapshot; 1 in the snapshot');
+    // 2024-03, billed above, is to bill again, and no Temporal answers here: stored, yet named and failed.
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('not asked: 2024-03 — bill each with courant billing --month M');
     const again = await runCommandLine(['perimeter', 'import', '--file', csv], env);
+    expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('1 row(s), 0 contract(s) added, 1 already in the snapshot; 1 in the snapshot');
     const perimeter = await runCommandLine(['perimeter', '--date', '2024-03-15', '--format', 'json'], env);
     expect(JSON.parse(perimeter.stdout)).toEqual({

@@ -1,13 +1,19 @@
 /**
- * `courant perimeter import` on the real servers: a path that is not a regular file refused at
- * once; two imports at once, made to meet by holding the snapshot's lease from the test, both kept.
+ * `courant perimeter import` on the real servers, a worker running the billing workflows: a path
+ * that is not a regular file refused at once; two imports at once, made to meet by holding the
+ * snapshot's lease from the test, both kept; the months already billed that the new contracts
+ * reach asked to bill again through their workflow, the others not; Temporal unreachable, the
+ * months not asked named and the command failing, the snapshot stored. The tests run in order:
+ * the first imports come before any month is billed.
  */
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getBillingRecord } from '../../src/billing/billing-record.js';
 import { SNAPSHOT_LEASE } from '../../src/billing/snapshot-lease.js';
 import { sqlString } from '../../src/duckdb/columns.js';
 import { billingKeys } from '../../src/workflow-safe/keys.js';
@@ -45,6 +51,11 @@ async function snapshotPrms(): Promise<string[]> {
   const rows = await scratch.connection.runAndReadAll(`SELECT prm FROM read_parquet(${sqlString(file)}) ORDER BY prm`);
   return rows.getRows().map((row) => String(row[0]));
 }
+
+const sha256 = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 describe('courant perimeter import', () => {
   it('refuses at once, as bad usage, a path that is not a regular file, naming it and what it is', async () => {
@@ -96,5 +107,50 @@ describe('courant perimeter import', () => {
     const prms = await snapshotPrms();
     expect(prms).toHaveLength(500);
     expect(prms.filter((prm) => prm.startsWith('1'))).toHaveLength(300);
+    expect(one.stderr).toContain('no month billed from 2020-01 on: none asked to bill again');
+  });
+
+  it('asks each billed month from the earliest new contract on to bill again, naming the imported file', async () => {
+    for (const month of ['2019-03', '2024-03', '2024-04']) {
+      const billed = await runCommandLine(['billing', '--month', month, '--format', 'csv'], env);
+      expect(billed.code, billed.stderr).toBe(0);
+    }
+    const file = await portfolio('c.csv', 30_000_000_000_000, 2, '2019-06-14');
+    const imported = await runCommandLine(['perimeter', 'import', '--file', file], env);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(
+      'asked to bill again (billed from 2019-06 on, workflows billing/{YYYY-MM}): 2024-03, 2024-04',
+    );
+    const trigger = { kind: 'snapshot', snapshot: billingKeys.snapshotImport(await sha256(file)) };
+    const records = harness.resources.deps.records;
+    for (const month of ['2024-03', '2024-04']) {
+      await expect
+        .poll(async () => (await getBillingRecord(records, month))?.runs.map((run) => run.triggers), {
+          timeout: 60_000,
+          interval: 200,
+        })
+        .toEqual([[{ kind: 'manual' }], [trigger]]);
+      const parquet = path.join(harness.config.storage.dataDir, billingKeys.month(month));
+      const found = await scratch.connection.runAndReadAll(
+        `SELECT count(*)::INTEGER FROM read_parquet(${sqlString(parquet)}) WHERE prm = '30000000000000' AND source = 'snapshot'`,
+      );
+      expect(found.getRows()[0]?.[0], month).toBe(1);
+    }
+    expect((await getBillingRecord(records, '2019-03'))?.runs).toHaveLength(1);
+  });
+
+  it('names the months it could not ask when Temporal cannot be reached, and fails: the snapshot is stored', async () => {
+    const file = await portfolio('d.csv', 40_000_000_000_000, 1, '2024-04-10');
+    const result = await runCommandLine(['perimeter', 'import', '--file', file], {
+      ...env,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('d.csv: 1 row(s), 1 contract(s) added');
+    expect(result.stderr).toContain(
+      'the snapshot is stored, but the month(s) billed from 2024-04 on could not all be asked to bill again; not asked: 2024-04 — bill each with courant billing --month M',
+    );
+    expect(result.stderr).toContain('cannot reach Temporal at 127.0.0.1:1 (TEMPORAL_ADDRESS)');
+    expect(await snapshotPrms()).toContain('40000000000000');
   });
 });

@@ -139,7 +139,7 @@ describe('the header, on line 1', () => {
 
   it('takes the columns by name, in any order, beside others, the header quoted or not', async () => {
     const { outcome } = await importing(`"since",kva,note,prm,contract,fta\n2020-01-01,6,"a, b",${PRM},C2,BTINFCU4\n`);
-    expect(outcome).toEqual({ rows: 1, added: 1, contracts: 1 });
+    expect(outcome).toEqual({ rows: 1, added: 1, contracts: 1, earliestAdded: '2020-01-01' });
   });
 });
 

@@ -2,7 +2,8 @@
  * `courant perimeter import --file F`: the supplier's portfolio merged into the go-live snapshot
  * (docs/billing.md, "Going live"). The stored snapshot is read, merged with the file and written
  * holding the snapshot's lease, so that an import beside another waits for it (saying whom for)
- * and merges onto its result. A path that is not a regular file is refused at once.
+ * and merges onto its result. The months already billed that the new contracts reach are then
+ * asked to bill again (snapshot-rebilling.ts). A path that is not a regular file is refused at once.
  */
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
@@ -12,14 +13,16 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadRates, type Rates } from '../../billing/rates.js';
 import { mergeSnapshot, type SnapshotImport } from '../../billing/snapshot.js';
 import { withSnapshotLease } from '../../billing/snapshot-lease.js';
-import type { BillingStorage } from '../../billing/stored-month.js';
+import { billedMonths, type BillingStorage } from '../../billing/stored-month.js';
 import { sha256OfFile } from '../../storage/file-hash.js';
 import { type HeldLease, waitForLease } from '../../storage/held-lease.js';
 import { ObjectNotFoundError } from '../../storage/object-store.js';
 import { readableFile } from '../../storage/readable-file.js';
 import { billingKeys } from '../../workflow-safe/keys.js';
+import { monthOf } from '../../workflow-safe/periods.js';
 import type { CommandContext } from '../context.js';
 import { regularFileOption } from '../regular-file.js';
+import { requestSnapshotRebilling } from '../snapshot-rebilling.js';
 import { onceEach, withBillingDb } from './billing-options.js';
 
 interface ImportedFile {
@@ -75,14 +78,23 @@ export function definePerimeterImport(command: Command, context: () => CommandCo
           ),
         ),
       );
-      const merged = await withBillingDb(ctx, (tools) =>
-        withSnapshotLease(tools.storage.records, holder, whenHeld, (lease) =>
+      const { merged, billed } = await withBillingDb(ctx, async (tools) => {
+        const merged = await withSnapshotLease(tools.storage.records, holder, whenHeld, (lease) =>
           mergeStored(tools, rates, imported, lease),
-        ),
-      );
+        );
+        return { merged, billed: merged.earliestAdded === null ? [] : await billedMonths(tools.storage.objects) };
+      });
       ctx.err.write(
         `${imported.name}: ${merged.rows} row(s), ${merged.added} contract(s) added, ${merged.rows - merged.added} already in the snapshot; ` +
           `${merged.contracts} in the snapshot → ${billingKeys.snapshot()}\n`,
+      );
+      if (merged.earliestAdded === null) return;
+      const from = monthOf(merged.earliestAdded);
+      await requestSnapshotRebilling(
+        ctx,
+        from,
+        billed.filter((month) => month >= from),
+        billingKeys.snapshotImport(imported.sha256),
       );
     });
 }
