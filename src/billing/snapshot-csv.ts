@@ -96,8 +96,10 @@ async function headerOf(file: string, name: string): Promise<string[]> {
   return names;
 }
 
-/** The header's names as a DuckDB list: `field(i)` (1-based) is the column `c{i}` of the reads below. */
-const namesList = (header: readonly string[]) => `[${header.map(sqlString).join(', ')}]`;
+/** How a fault names the header's column `name`, the `i`-th (0-based): by its name, or its place when it has none. */
+const label = (name: string, i: number) => (name === '' ? String(i + 1) : name);
+/** The header's labels as a DuckDB list: `field(i)` (1-based) is the column `c{i}` of the reads below. */
+const labelsList = (header: readonly string[]) => `[${header.map((name, i) => sqlString(label(name, i))).join(', ')}]`;
 const field = (i: number) => `c${i}`;
 
 /** The file's rows in order, each field as text (`c1`…), and `record`, the row's rank; DuckDB's rejects kept apart. */
@@ -117,7 +119,7 @@ function rejectsSql(header: readonly string[]): string {
     .join(' ');
   return `SELECT line,
       CASE WHEN error_type = 'TOO MANY COLUMNS' THEN '${header.length + 1}'
-        ELSE list_extract(${namesList(header)}, TRY_CAST(substr(column_name, 2) AS INTEGER)) END AS "column",
+        ELSE list_extract(${labelsList(header)}, TRY_CAST(substr(column_name, 2) AS INTEGER)) END AS "column",
       CASE error_type ${problems} ELSE error_message END AS problem, rank
     FROM (SELECT line, error_type, arg_min(column_name, column_idx) AS column_name,
         arg_min(error_message, column_idx) AS error_message, min(column_idx) AS rank
@@ -155,7 +157,7 @@ async function firstBrokenRow(
   header: readonly string[],
 ): Promise<{ line: number; column: string }> {
   const broken = header
-    .map((name, i) => `WHEN regexp_matches(${field(i + 1)}, '[\\r\\n]') THEN ${sqlString(name)}`)
+    .map((name, i) => `WHEN regexp_matches(${field(i + 1)}, '[\\r\\n]') THEN ${sqlString(label(name, i))}`)
     .join(' ');
   const found = (
     await db.runAndReadAll(`SELECT line::INTEGER AS line, "column" FROM (SELECT line, CASE ${broken} END AS "column" FROM snapshot_file)
