@@ -6,10 +6,8 @@
  * the command fails (exit 1): the snapshot is stored, importing the file again adds nothing and so
  * asks nothing, and `courant billing --month M` bills the month (docs/billing.md, "Going live").
  */
-import { requestBilling } from '../client/request-billing.js';
 import { describeWithCauses } from '../faults/cause-chain.js';
 import type { BillingTrigger } from '../workflow-safe/billing.js';
-import { connectCommandClient } from './command-client.js';
 import type { CommandContext } from './context.js';
 import { PipelineFailedError } from './errors.js';
 
@@ -41,6 +39,12 @@ export async function requestSnapshotRebilling(
     return;
   }
   const trigger: BillingTrigger = { kind: 'snapshot', snapshot };
+  // Loaded only now: Temporal's client takes longer to load than a month's request, and an import
+  // with no month to ask needs none.
+  const [{ connectCommandClient }, { requestBilling }] = await Promise.all([
+    import('./command-client.js'),
+    import('../client/request-billing.js'),
+  ]);
   const connected = await connectCommandClient(ctx).catch((error: unknown) => {
     throw notAskedError(from, [{ months, error }]);
   });
