@@ -1,29 +1,29 @@
 /**
- * What a row of a go-live snapshot must hold (docs/billing.md, "Going live"), as SQL: the rows
- * read (`snapshot_rows`, snapshot-csv.ts) trimmed and typed into `snapshot_typed`, then each
- * column's first fault — a control character first (none belongs in a reference, and a message
- * never echoes one), then its form — then a contract given twice with other values, or already
- * in the stored snapshot with other values. A subscribed power billing would refuse
- * (`kva_out_of_range`) is refused here, before it enters the snapshot.
+ * What a row of a go-live snapshot must hold (docs/billing.md, "Going live"), as SQL: the columns
+ * of the rows read (`snapshot_rows`, snapshot-csv.ts), trimmed and typed, then each column's first
+ * fault — a control character first (none belongs in a reference, and a message never echoes
+ * one), then its form — then a contract given twice with other values, or already in the stored
+ * snapshot with other values. A subscribed power billing would refuse (`kva_out_of_range`) is
+ * refused here, before it enters the snapshot.
  */
 import { sqlString } from '../duckdb/columns.js';
 import { MAX_KVA } from './month/problems.js';
-import { SNAPSHOT_COLUMNS } from './snapshot-csv.js';
+import { SNAPSHOT_COLUMNS, type SnapshotTexts } from './snapshot-csv.js';
 
 /** Unicode's control characters: C0, DEL and C1. */
 const CONTROL = `'\\p{Cc}'`;
 
 /**
- * The rows read, trimmed, their kVA and day typed (null where the text is not one), and whether
- * each holds printable text only: one regular expression a row, each column of a row that does
- * not looked at apart.
+ * The columns of a row, from its five texts (`texts`, SQL): trimmed, the kVA and the day typed
+ * (null where the text is not one), and whether it holds printable text only: one regular
+ * expression a row, each column of a row that does not looked at apart.
  */
-export const TYPED_ROWS_SQL = `CREATE OR REPLACE TEMP TABLE snapshot_typed AS
-  SELECT line, trim(prm) AS prm, trim(contract) AS contract, trim(fta) AS fta, trim(kva) AS kva_text,
-    TRY_CAST(trim(kva) AS DECIMAL(9, 3)) AS kva, trim(since) AS since_text,
-    CASE WHEN regexp_full_match(trim(since), '\\d{4}-\\d{2}-\\d{2}') THEN TRY_CAST(trim(since) AS DATE) END AS since,
-    NOT regexp_matches(concat_ws(',', prm, contract, fta, kva, since), ${CONTROL}) AS printable
-  FROM snapshot_rows`;
+export function typedColumnsSql(texts: SnapshotTexts): string {
+  return `trim(${texts.prm}) AS prm, trim(${texts.contract}) AS contract, trim(${texts.fta}) AS fta,
+    trim(${texts.kva}) AS kva_text, TRY_CAST(trim(${texts.kva}) AS DECIMAL(9, 3)) AS kva, trim(${texts.since}) AS since_text,
+    CASE WHEN regexp_full_match(trim(${texts.since}), '\\d{4}-\\d{2}-\\d{2}') THEN TRY_CAST(trim(${texts.since}) AS DATE) END AS since,
+    NOT regexp_matches(concat_ws(',', ${SNAPSHOT_COLUMNS.map((c) => texts[c]).join(', ')}), ${CONTROL}) AS printable`;
+}
 
 /** `text` quoted for a message, or `nothing`. */
 const shown = (text: string) => `coalesce('"' || ${text} || '"', 'nothing')`;
@@ -34,7 +34,7 @@ const controlFault = (text: string) =>
     printf('U+%04X', unicode(regexp_extract(${text}, ${CONTROL}))) || ', at character ' ||
     instr(${text}, regexp_extract(${text}, ${CONTROL})) || ': a snapshot holds printable text only' END`;
 
-/** Each column's text in `snapshot_typed`, and its faults after the control character's, first match wins. */
+/** Each column's text in `snapshot_rows`, and its faults after the control character's, first match wins. */
 function columnRules(ftas: string): ReadonlyArray<readonly [column: string, text: string, rules: string]> {
   return [
     [
@@ -71,10 +71,10 @@ export function snapshotFaultsSql(ftas: readonly string[], stored: string): stri
   const perColumn = columnRules(known).map(
     ([column, text, rules]) => `SELECT line, '${column}' AS "column", problem FROM (
         SELECT line, coalesce(${controlFault(text)}, CASE ${rules} END) AS problem
-        FROM snapshot_typed) WHERE problem IS NOT NULL`,
+        FROM snapshot_rows) WHERE problem IS NOT NULL`,
   );
   // Rows with a control character are refused for it, and never quoted in the messages below.
-  const printable = `(SELECT * FROM snapshot_typed WHERE printable)`;
+  const printable = `(SELECT * FROM snapshot_rows WHERE printable)`;
   return `SELECT *, list_position([${SNAPSHOT_COLUMNS.map((c) => `'${c}'`).join(', ')}], "column") AS rank FROM (
     ${perColumn.join('\n    UNION ALL ')}
     UNION ALL SELECT a.line, 'contract', 'contract ' || a.contract || ' of PRM ' || a.prm || ' is also on line ' || b.line || ' with other values'

@@ -15,7 +15,7 @@ import { copyToParquetSql } from '../duckdb/copy.js';
 import type { Rates } from './rates.js';
 import { withSnapshotRows } from './snapshot-csv.js';
 import { firstFaults, snapshotRefusal } from './snapshot-faults.js';
-import { snapshotFaultsSql, TYPED_ROWS_SQL } from './snapshot-rules.js';
+import { snapshotFaultsSql, typedColumnsSql } from './snapshot-rules.js';
 
 export interface SnapshotImport {
   /** Rows of the file, and those that add a contract to the snapshot (the others are in it already). */
@@ -23,9 +23,16 @@ export interface SnapshotImport {
   readonly added: number;
   /** Contracts in the snapshot once merged. */
   readonly contracts: number;
+  /** The earliest `since` (YYYY-MM-DD) of the contracts added; null when none is. */
+  readonly earliestAdded: string | null;
 }
 
-const importSchema = z.object({ rows: z.number(), added: z.number(), contracts: z.number() });
+const importSchema = z.object({
+  rows: z.number(),
+  added: z.number(),
+  contracts: z.number(),
+  earliestAdded: z.string().nullable(),
+});
 
 /**
  * Checks the CSV `file` (named `name` in errors) and merges its rows with the snapshot at `stored`
@@ -42,29 +49,23 @@ export async function mergeSnapshot(
       ? `SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS contract, NULL::VARCHAR AS fta, NULL::DECIMAL(9, 3) AS kva,
            NULL::VARCHAR AS kva_text, NULL::DATE AS since, NULL::VARCHAR AS file, NULL::BIGINT AS line WHERE false`
       : `SELECT * FROM read_parquet(${sqlString(input.stored)})`;
-  try {
-    await withSnapshotRows(db, input.file, input.name, () => db.run(TYPED_ROWS_SQL));
+  return withSnapshotRows(db, input.file, input.name, typedColumnsSql, async () => {
     const found = await firstFaults(db, snapshotFaultsSql([...new Set(rates.turpe.map((r) => r.fta))], stored));
     if (found.total > 0) throw snapshotRefusal(input.name, found);
     // A contract given twice with the same values is added once, from its first line.
-    await db.run(`CREATE OR REPLACE TEMP TABLE snapshot_added AS
-      SELECT prm, contract, fta, kva, kva_text, since, ${sqlString(input.name)} AS file, line FROM (
-        SELECT * FROM snapshot_typed QUALIFY row_number() OVER (PARTITION BY prm, contract ORDER BY line) = 1)
-      ANTI JOIN (${stored}) USING (prm, contract)`);
-    await db.run(
-      copyToParquetSql(
-        `SELECT * FROM (${stored}) UNION ALL SELECT * FROM snapshot_added ORDER BY prm, contract`,
-        input.target,
-      ),
-    );
+    const added = `SELECT prm, contract, fta, kva, kva_text, since, ${sqlString(input.name)} AS file, line FROM (
+          SELECT * FROM snapshot_rows QUALIFY row_number() OVER (PARTITION BY prm, contract ORDER BY line) = 1)
+        ANTI JOIN (${stored}) USING (prm, contract)`;
+    await db.run(copyToParquetSql(`SELECT * FROM (${stored}) UNION ALL ${added} ORDER BY prm, contract`, input.target));
     return importSchema.parse(
       (
-        await db.runAndReadAll(`SELECT (SELECT count(*) FROM snapshot_typed)::INTEGER AS rows,
-          (SELECT count(*) FROM snapshot_added)::INTEGER AS added,
-          (SELECT count(*) FROM read_parquet(${sqlString(input.target)}))::INTEGER AS contracts`)
+        await db.runAndReadAll(`WITH merged AS (SELECT count(*) AS n FROM read_parquet(${sqlString(input.target)})),
+              before AS (SELECT count(*) AS n FROM (${stored}))
+            SELECT (SELECT count(*) FROM snapshot_rows)::INTEGER AS rows,
+              ((SELECT n FROM merged) - (SELECT n FROM before))::INTEGER AS added,
+              (SELECT n FROM merged)::INTEGER AS contracts,
+              (SELECT strftime(min(since), '%Y-%m-%d') FROM snapshot_rows ANTI JOIN (${stored}) USING (prm, contract)) AS "earliestAdded"`)
       ).getRowObjectsJson()[0],
     );
-  } finally {
-    await db.run('DROP TABLE IF EXISTS snapshot_typed; DROP TABLE IF EXISTS snapshot_added');
-  }
+  });
 }

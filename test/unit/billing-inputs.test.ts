@@ -105,11 +105,11 @@ describe('going live: the snapshot of the portfolio', () => {
     await writeFile(file, csv);
     expect(
       await mergeSnapshot(scratch.connection, rates, { file, name: 'again.csv', stored: first, target: again }),
-    ).toEqual({ rows: 1, added: 0, contracts: 1 });
+    ).toEqual({ rows: 1, added: 0, contracts: 1, earliestAdded: null });
     await writeFile(file, `${csv}${OTHER},K9,BTINFMU4,9.0,2021-01-01\n`);
     expect(
       await mergeSnapshot(scratch.connection, rates, { file, name: 'more.csv', stored: first, target: again }),
-    ).toEqual({ rows: 2, added: 1, contracts: 2 });
+    ).toEqual({ rows: 2, added: 1, contracts: 2, earliestAdded: '2021-01-01' });
   });
 
   it.each([

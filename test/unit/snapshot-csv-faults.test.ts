@@ -89,6 +89,12 @@ describe('a snapshot CSV that does not read as one contract a line', () => {
     expect(error.message).toMatch(problem);
   });
 
+  it('names a column the header leaves unnamed by its place', async () => {
+    const error = await refusal(`prm,contract,fta,kva,since,\n${PRM},C2,BTINFCU4,6,2020-01-01\n`);
+    expect(error.location).toEqual({ file: 'portfolio.csv', line: 2, column: '6' });
+    expect(error.message).toContain('line 2, column 6: the line ends before this column: the header names 6');
+  });
+
   it('names the line of a fault after blank lines, and in a file with CRLF line ends', async () => {
     const blanks = await refusal(`${HEADER}${GOOD}\n\n${PRM},C2,BTINFCU4,six,2020-01-01\n\n${PRM},C3,BTINFCU4,6\n`);
     expect(blanks.location).toEqual({ file: 'portfolio.csv', line: 7, column: 'since' });
@@ -139,7 +145,7 @@ describe('the header, on line 1', () => {
 
   it('takes the columns by name, in any order, beside others, the header quoted or not', async () => {
     const { outcome } = await importing(`"since",kva,note,prm,contract,fta\n2020-01-01,6,"a, b",${PRM},C2,BTINFCU4\n`);
-    expect(outcome).toEqual({ rows: 1, added: 1, contracts: 1 });
+    expect(outcome).toEqual({ rows: 1, added: 1, contracts: 1, earliestAdded: '2020-01-01' });
   });
 });
 

@@ -1,7 +1,11 @@
-/** What `courant billing` and `courant perimeter` share: their formats, PRM options, and the storage with a billing DuckDB. */
+/**
+ * What `courant billing` and `courant perimeter` share: their formats, PRM options, the storage with
+ * a billing DuckDB, and saying whom a lease is waited for.
+ */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { withBillingScratch, type BillingStorage } from '../../billing/stored-month.js';
 import { createStorage } from '../../storage/index.js';
+import type { Lease } from '../../storage/records.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -38,4 +42,13 @@ export async function withBillingDb<T>(
   } finally {
     await storage.close();
   }
+}
+
+/** `say` once for each holder of a lease met, not at every retry of the claim. */
+export function onceEach(say: (held: Lease) => void): (held: Lease) => void {
+  const told = new Set<string>();
+  return (held) => {
+    if (!told.has(held.holder)) say(held);
+    told.add(held.holder);
+  };
 }
