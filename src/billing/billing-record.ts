@@ -53,6 +53,8 @@ export const billingVersionSchema = z.object({
   sha256: z.string(),
   at: z.string(),
   triggers: z.array(triggerSchema),
+  /** Triggers left out of the record beyond its bounds (`month-record-bounds.ts`). */
+  triggersOmitted: z.number().int().optional(),
   totals: billingTotalsSchema,
 });
 export type BillingVersion = z.infer<typeof billingVersionSchema>;
@@ -66,6 +68,8 @@ export const billingSummarySchema = billingTotalsSchema.extend({
   versions: z.array(billingVersionSchema).default([]),
   /** The days the month's billing could not read, and why (docs/billing.md, "Days billing reads"). */
   unusableDays: z.array(z.object({ date: z.string(), why: z.string() })).default([]),
+  /** Days not read beyond those listed (`month-record-bounds.ts`). */
+  unusableDaysOmitted: z.number().int().optional(),
   /** When the month's figures last changed (ISO-8601). */
   movedAt: z.string(),
   /**
@@ -74,7 +78,13 @@ export const billingSummarySchema = billingTotalsSchema.extend({
    */
   watermark: z.object({ days: z.number().int(), sha256: z.string(), readAt: z.string() }).optional(),
   runs: z.array(
-    z.object({ at: z.string(), sha256: z.string(), changed: z.boolean(), triggers: z.array(triggerSchema) }),
+    z.object({
+      at: z.string(),
+      sha256: z.string(),
+      changed: z.boolean(),
+      triggers: z.array(triggerSchema),
+      triggersOmitted: z.number().int().optional(),
+    }),
   ),
 });
 export type BillingSummary = z.infer<typeof billingSummarySchema>;

@@ -65,6 +65,9 @@ function perimeterNotes(totals: BillingTotals, record: BillingSummary | null): s
         ]
       : []),
     ...(record?.unusableDays ?? []).map((d) => `${escapeHtml(d.date)} not read: ${escapeHtml(d.why)}.`),
+    ...((record?.unusableDaysOmitted ?? 0) > 0
+      ? [`And ${formatNumber(record?.unusableDaysOmitted ?? 0)} more day(s) not read.`]
+      : []),
   ];
   return notes.length === 0
     ? ''

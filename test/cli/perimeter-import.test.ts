@@ -13,7 +13,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBillingRecord } from '../../src/billing/billing-record.js';
+import { currentVersion, getBillingRecord } from '../../src/billing/billing-record.js';
 import { SNAPSHOT_LEASE } from '../../src/billing/snapshot-lease.js';
 import { sqlString } from '../../src/duckdb/columns.js';
 import { billingKeys } from '../../src/workflow-safe/keys.js';
@@ -87,10 +87,7 @@ describe('courant perimeter import', () => {
     const waiting = (name: string, stderr: string) =>
       stderr.includes(`${name}: waiting for the import writing the snapshot (${test}, lease until `);
     await expect
-      .poll(() => [waiting('a.csv', first.stderr()), waiting('b.csv', second.stderr())], {
-        timeout: 60_000,
-        interval: 100,
-      })
+      .poll(() => [waiting('a.csv', first.stderr()), waiting('b.csv', second.stderr())], { interval: 100 })
       .toEqual([true, true]);
     // Long enough for each to try its claim again (after 200 ms, then 400, 800…).
     await sleep(1_500);
@@ -125,12 +122,13 @@ describe('courant perimeter import', () => {
     const records = harness.resources.deps.records;
     for (const month of ['2024-03', '2024-04']) {
       await expect
-        .poll(async () => (await getBillingRecord(records, month))?.runs.map((run) => run.triggers), {
-          timeout: 60_000,
-          interval: 200,
-        })
+        .poll(async () => (await getBillingRecord(records, month))?.runs.map((run) => run.triggers), { interval: 200 })
         .toEqual([[{ kind: 'manual' }], [trigger]]);
-      const parquet = path.join(harness.config.storage.dataDir, billingKeys.month(month));
+      // The version the record names: the month's own Parquet follows the record (docs/billing.md).
+      const record = await getBillingRecord(records, month);
+      if (record === null) throw new Error(`${month} has no record`);
+      const version = billingKeys.monthVersion(month, currentVersion(record).version);
+      const parquet = path.join(harness.config.storage.dataDir, version);
       const found = await scratch.connection.runAndReadAll(
         `SELECT count(*)::INTEGER FROM read_parquet(${sqlString(parquet)}) WHERE prm = '30000000000000' AND source = 'snapshot'`,
       );

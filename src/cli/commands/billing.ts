@@ -186,6 +186,8 @@ async function billThroughWorkflow(ctx: CommandContext, month: string, format: F
   });
   const version = currentVersion(printed.record);
   ctx.err.write(billingSummaryText(month, printed.totals, printed.record.unusableDays, billingKeys.month(month)));
+  const omitted = printed.record.unusableDaysOmitted ?? 0;
+  if (omitted > 0) ctx.err.write(`  and ${omitted} more day(s) not read (the record lists the first ones)\n`);
   ctx.err.write(
     `  version ${version.version} (${version.sha256.slice(0, 12)}), billed ${output.runs} time(s) by ${workflowIds.billing(month)}, ${output.changed === 0 ? 'figures unchanged' : 'figures moved'}\n`,
   );
