@@ -80,10 +80,20 @@ export function contractsSql(events: string): string {
     FROM ${events} WHERE contract IS NOT NULL GROUP BY prm, contract`;
 }
 
-/** The contracts in force on `date` (a DATE literal): since ≤ date < exit (no problem: an exit before its entry is none). */
-export function perimeterSql(events: string, date: string, prms: readonly string[]): string {
+/** A page of rows: `limit` rows after the first `offset`. */
+export interface RowPage {
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * The contracts in force on `date` (a DATE literal): since ≤ date < exit (no problem: an exit before
+ * its entry is none), ordered by PRM, since and contract; only the rows of `page` when given.
+ */
+export function perimeterSql(events: string, date: string, prms: readonly string[], page?: RowPage): string {
   const only = prms.length === 0 ? '' : `AND prm IN (${prms.map(sqlString).join(', ')})`;
+  const rows = page === undefined ? '' : `LIMIT ${page.limit} OFFSET ${page.offset}`;
   return `SELECT prm, contract, strftime(since, '%Y-%m-%d') AS since, source FROM (${contractsSql(events)})
     WHERE since <= ${date} AND (exit_date IS NULL OR ${date} < exit_date) AND (exit_date IS NULL OR exit_date >= since) ${only}
-    ORDER BY prm, since, contract`;
+    ORDER BY prm, since, contract ${rows}`;
 }

@@ -15,7 +15,7 @@ import type { RecordStore } from '../storage/records.js';
 import { nextDate, previousDate } from '../workflow-safe/partition.js';
 import { datesOfMonth } from '../workflow-safe/periods.js';
 import { writeBillingParquet } from './billing.js';
-import { eventsSql, perimeterSql } from './contracts-sql.js';
+import { eventsSql, perimeterSql, type RowPage } from './contracts-sql.js';
 import type { MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
 import { storedBillingTables, type DaysRead } from './stored-tables.js';
@@ -111,13 +111,17 @@ const perimeterRowsSchema = z.array(
 );
 export type PerimeterRow = z.infer<typeof perimeterRowsSchema>[number];
 
-/** The contracts in force on the Paris day `date` (only `prms` when given), ordered by PRM, each with its source. */
+/**
+ * The contracts in force on the Paris day `date` (only `prms` when given), ordered by PRM, each with
+ * its source; only the rows of `page` when given, cut in SQL.
+ */
 export async function perimeterOn(
   storage: BillingStorage,
   dir: string,
   db: DuckDBConnection,
   date: string,
   prms: readonly string[],
+  page?: RowPage,
 ): Promise<PerimeterRow[]> {
   const { eventFiles, snapshotFiles } = await storedBillingTables(
     storage.objects,
@@ -128,7 +132,7 @@ export async function perimeterOn(
   );
   const events = `(${eventsSql(eventFiles, `DATE '${nextDate(date)}'`, snapshotFiles)})`;
   return perimeterRowsSchema.parse(
-    (await db.runAndReadAll(perimeterSql(events, `DATE '${date}'`, prms))).getRowObjectsJson(),
+    (await db.runAndReadAll(perimeterSql(events, `DATE '${date}'`, prms, page))).getRowObjectsJson(),
   );
 }
 

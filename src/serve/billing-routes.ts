@@ -76,11 +76,12 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       async (request) => {
         const { date, prm, limit, cursor } = request.query;
         const offset = cursor ?? 0;
+        // One row more than the page: whether another page follows.
         const rows = await ctx.guard.objects(() =>
-          withBillingScratch(({ dir, db }) => perimeterOn(ctx, dir, db, date, prm ?? [])),
+          withBillingScratch(({ dir, db }) => perimeterOn(ctx, dir, db, date, prm ?? [], { offset, limit: limit + 1 })),
         );
-        const next = offset + limit < rows.length ? String(offset + limit) : null;
-        return { date, prms: rows.slice(offset, offset + limit), nextCursor: next };
+        const next = rows.length > limit ? String(offset + limit) : null;
+        return { date, prms: rows.slice(0, limit), nextCursor: next };
       },
     );
 
