@@ -9,6 +9,7 @@
  * field (one row on two lines) is refused, as the lines after it could not be named.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { CsvError, parse } from 'csv-parse/sync';
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { sqlString } from '../duckdb/columns.js';
@@ -59,30 +60,15 @@ async function firstLine(file: string, name: string): Promise<string> {
   }
 }
 
-/** The fields of one CSV line (`,` between fields, `"` around one, doubled inside it); null when a quote is left open. */
-function csvFields(line: string): string[] | null {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line.charAt(i);
-    if (quoted && char === '"' && line.charAt(i + 1) === '"') {
-      field += char;
-      i += 1;
-    } else if (char === '"') quoted = !quoted;
-    else if (char === ',' && !quoted) {
-      fields.push(field);
-      field = '';
-    } else field += char;
-  }
-  fields.push(field);
-  return quoted ? null : fields;
-}
-
 /** The header's column names; BadDataError on line 1 when one of the five is missing or named twice. */
 async function headerOf(file: string, name: string): Promise<string[]> {
-  const fields = csvFields(await firstLine(file, name));
-  if (fields === null) throw new BadDataError({ file: name, line: 1 }, 'the header leaves a quote open');
+  let fields: string[];
+  try {
+    fields = z.array(z.array(z.string())).parse(parse(await firstLine(file, name)))[0] ?? [''];
+  } catch (cause) {
+    if (!(cause instanceof CsvError)) throw cause;
+    throw new BadDataError({ file: name, line: 1 }, `the header is not a line of CSV: ${cause.message}`, { cause });
+  }
   const names = fields.map((field) => field.trim());
   const twice = SNAPSHOT_COLUMNS.find((c) => names.indexOf(c) !== names.lastIndexOf(c));
   if (twice !== undefined)

@@ -137,6 +137,12 @@ describe('the header, on line 1', () => {
       /the header holds bytes that are not UTF-8/,
     ],
     ['nothing at all', '', undefined, /the file is empty/],
+    [
+      'a quote left open',
+      'prm,"contract,fta,kva,since\n',
+      undefined,
+      /the header is not a line of CSV: Quote Not Closed/,
+    ],
   ])('refuses %s', async (_case, body, column, problem) => {
     const error = await refusal(body);
     expect(error.location).toEqual({ file: 'portfolio.csv', line: 1, ...(column === undefined ? {} : { column }) });
