@@ -118,7 +118,7 @@ export async function billAndRecordMonth(
 ): Promise<MonthBilled & { readonly file: string }> {
   const readAt = new Date().toISOString();
   biller.progress('reading the days');
-  const written = await writeStoredMonth(storage, scratch.dir, scratch.db, rates, month);
+  const written = await writeStoredMonth(storage, scratch.dir, scratch.db, rates, month, { fillFolds: true });
   biller.progress('recording');
   const sha256 = await sha256OfFile(written.file);
   const totals = await billingTotals(scratch.db, written.file);

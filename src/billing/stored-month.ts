@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 import { nextDate, previousDate } from '../workflow-safe/partition.js';
-import { datesOfMonth } from '../workflow-safe/periods.js';
+import { datesOfMonth, monthOf } from '../workflow-safe/periods.js';
 import { writeBillingParquet } from './billing.js';
 import { eventsSql, perimeterSql, type RowPage } from './contracts-sql.js';
 import type { MonthSqlInput } from './month-sql.js';
@@ -64,18 +64,23 @@ export interface BillingStorage {
   readonly records: RecordStore;
 }
 
-/** The query input of the month over the stored days: every event up to its end, the readings that bound it; the day records read. */
-export async function storedMonthInput(
+/**
+ * The query input of the month over the stored days: every event up to its end (the months before
+ * it from their folds, `fill` writing those missing), the readings that bound it; the day records read.
+ */
+async function storedMonthInput(
   storage: BillingStorage,
   dir: string,
   month: string,
   prms: readonly string[],
+  fill: DuckDBConnection | null,
 ): Promise<MonthSqlInput & { readonly read: DaysRead }> {
   const { last, readingDays } = monthDays(month);
+  const folding = { before: month, fill };
   return {
     month,
     prms,
-    ...(await storedBillingTables(storage.objects, storage.records, dir, nextDate(last), readingDays)),
+    ...(await storedBillingTables(storage.objects, storage.records, dir, nextDate(last), readingDays, folding)),
   };
 }
 
@@ -87,16 +92,19 @@ export interface WrittenMonth {
   readonly read: DaysRead;
 }
 
-/** Writes the month (every PRM, or `prms`) as Parquet in `dir`. */
+/**
+ * Writes the month (every PRM, or `options.prms`) as Parquet in `dir`; `options.fillFolds`: the
+ * month's billing, which writes the events folds of the months before it that are missing.
+ */
 export async function writeStoredMonth(
   storage: BillingStorage,
   dir: string,
   db: DuckDBConnection,
   rates: Rates,
   month: string,
-  prms: readonly string[] = [],
+  options: { readonly prms?: readonly string[]; readonly fillFolds?: boolean } = {},
 ): Promise<WrittenMonth> {
-  const input = await storedMonthInput(storage, dir, month, prms);
+  const input = await storedMonthInput(storage, dir, month, options.prms ?? [], options.fillFolds ? db : null);
   const file = path.join(dir, 'billing_elements.parquet');
   return {
     file,
@@ -129,6 +137,10 @@ export async function perimeterOn(
     dir,
     nextDate(date),
     [],
+    {
+      before: monthOf(date),
+      fill: null,
+    },
   );
   const events = `(${eventsSql(eventFiles, `DATE '${nextDate(date)}'`, snapshotFiles)})`;
   return perimeterRowsSchema.parse(
@@ -170,12 +182,17 @@ export async function contractEvents(
   db: DuckDBConnection,
   contract: { readonly prm: string; readonly contract: string },
 ): Promise<ContractEvent[]> {
+  // Every month's fold stored: one names exactly the days it holds, whichever month it is.
   const { eventFiles, snapshotFiles } = await storedBillingTables(
     storage.objects,
     storage.records,
     dir,
     '9999-12-31',
     [],
+    {
+      before: '9999-12',
+      fill: null,
+    },
   );
   const rows = await db.runAndReadAll(
     `SELECT strftime(event_date, '%Y-%m-%d') AS date, event, kind, fta, kva_text AS kva

@@ -4,7 +4,9 @@
  * `index_readings` of the usable days `readingDays`, the go-live snapshot, and the days billing may
  * not read with why (docs/billing.md, "Days billing reads"): a day is usable when its record says
  * its run succeeded (a blocking check accepted by an operator included); a day failed, refused by
- * a check, still running, or with tables and no record of its run is not. Reads storage only.
+ * a check, still running, or with tables and no record of its run is not. The usable days of a
+ * month before `folding.before` are read from the month's events fold (`event-folds.ts`) when one is
+ * stored or `folding.fill` writes it; nothing else is written.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import type { DayRun, RecordStore } from '../storage/records.js';
 import { readableFile } from '../storage/readable-file.js';
 import { BILLING_DATASET } from '../workflow-safe/billing.js';
 import { billingKeys, storageKeys } from '../workflow-safe/keys.js';
+import { eventFolds, NO_FOLDING, type EventFolding } from './event-folds.js';
 import type { UnusableDay } from './month/usable-days.js';
 
 const EVENT_KEY = new RegExp(`^processed/${BILLING_DATASET}/dt=(\\d{4}-\\d{2}-\\d{2})/${EVENT_TABLE}\\.parquet$`);
@@ -54,18 +57,20 @@ function whyNotUsable(run: DayRun | undefined): string | null {
   return why.length > WHY_LENGTH ? `${why.slice(0, WHY_LENGTH - 1)}…` : why;
 }
 
-/** See the module's doc. `until` is a date `YYYY-MM-DD` (exclusive). */
+/** See the module's doc. `until` is a date `YYYY-MM-DD` (exclusive); `folding`: the past months read as folds. */
 export async function storedBillingTables(
   objects: ObjectStore,
   records: RecordStore,
   dir: string,
   until: string,
   readingDays: readonly string[],
+  folding: EventFolding = NO_FOLDING,
 ): Promise<BillingTables> {
   const eventDays = (await objects.list(storageKeys.processedFolder(BILLING_DATASET)))
     .map((object) => EVENT_KEY.exec(object.key)?.[1])
     .filter((date): date is string => date !== undefined && date < until)
     .sort();
+  const eventDaySet = new Set(eventDays);
   const days = [...new Set([...eventDays, ...readingDays])].sort();
   const runs = new Map(
     days.length === 0
@@ -76,14 +81,22 @@ export async function storedBillingTables(
   );
   const read = new Map<string, string | null>();
   const tables: BillingTables = { eventFiles: [], readingFiles: [], snapshotFiles: [], unusable: [], read };
+  const eventTable = (date: string) =>
+    readable(objects, storageKeys.processed(BILLING_DATASET, date, EVENT_TABLE), dir, date);
+  const usableEventDays = eventDays.flatMap((date) => {
+    const run = runs.get(date);
+    return run !== undefined && usableRun(run) !== null ? [{ date, runId: run.runId }] : [];
+  });
+  const folds = await eventFolds(objects, dir, usableEventDays, folding, eventTable);
+  tables.eventFiles.push(...folds.values());
   for (const date of days) {
-    const eventFile = eventDays.includes(date)
-      ? await readable(objects, storageKeys.processed(BILLING_DATASET, date, EVENT_TABLE), dir, date)
-      : null;
+    const run = runs.get(date);
+    // A usable day of a folded month has its events in the fold.
+    const folded = folds.has(date.slice(0, 7)) && run !== undefined && usableRun(run) !== null;
+    const eventFile = eventDaySet.has(date) && !folded ? await eventTable(date) : null;
     const readingFile = readingDays.includes(date)
       ? await readable(objects, storageKeys.processed(BILLING_DATASET, date, INDEX_TABLE), dir, date)
       : null;
-    const run = runs.get(date);
     if (run !== undefined) read.set(date, usableRun(run));
     // A day of no record and no table is a day not delivered yet: nothing to leave out.
     if (run === undefined && eventFile === null && readingFile === null) continue;

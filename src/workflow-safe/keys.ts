@@ -135,6 +135,9 @@ export const billingKeys = {
   snapshot: () => 'billing/snapshot/contracts.parquet',
   /** An imported snapshot file as it came, named by its content. */
   snapshotImport: (sha256: string) => `billing/snapshot/imports/${checkSha256(sha256)}.csv`,
+  /** The C15 events of a month's usable days in one file, named by the days and runs it holds (`event-folds.ts`). */
+  eventsFold: (month: string, sha256: string) =>
+    `billing/events/month=${checkMonth(month)}/contract_events-${checkSha256(sha256)}.parquet`,
 } as const;
 
 /** Files dropped for a dataset, claimed into its days, then removed once their days succeeded. */

@@ -220,7 +220,7 @@ export function defineBillingCommand(command: Command, context: () => CommandCon
       else {
         const rates = loadRates();
         const preview = await withBillingDb(ctx, async ({ storage, dir, db }) => {
-          const written = await writeStoredMonth(storage, dir, db, rates, month, prms);
+          const written = await writeStoredMonth(storage, dir, db, rates, month, { prms });
           return { totals: await printMonth(ctx, db, month, written.file, format), unusable: written.unusable };
         });
         ctx.err.write(billingSummaryText(month, preview.totals, preview.unusable, null));
