@@ -6,10 +6,12 @@
  * 2. the record names it, with the triggers and the day records read (the watermark);
  * 3. the month's Parquet (`billing_elements.parquet`) is made those bytes, if it is not already.
  * A run killed between two steps is mended by the next: step 1 again writes the same key, step 3
- * compares the stored Parquet's SHA-256 with the record's. A run with nothing new adds no version
- * and leaves the Parquet byte-identical. Idempotent.
+ * compares the stored Parquet's SHA-256 with the record's (a drill pauses after step 1 or 2 to kill
+ * it there: src/faults/pause-points.ts). A run with nothing new adds no version and leaves the
+ * Parquet byte-identical. Idempotent.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { pausePoint } from '../faults/pause-points.js';
 import type { HeldLease } from '../storage/held-lease.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { Lease } from '../storage/records.js';
@@ -94,9 +96,11 @@ async function recordMonth(
     if (before !== null) await keepEarlierLayoutVersion(storage, dir, month, before);
     await lease.guard();
     await storage.objects.putFile(billingKeys.monthVersion(month, version), file);
+    await pausePoint('billing:version-written');
   }
   await lease.guard();
   const written = await putBillingRecord(storage.records, record(before));
+  await pausePoint('billing:record-written');
   if ((await storedFile(storage, dir, billingKeys.month(month), 'stored.parquet'))?.sha256 !== sha256) {
     await lease.guard();
     await storage.objects.putFile(billingKeys.month(month), file);

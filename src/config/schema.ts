@@ -1,5 +1,6 @@
 /** The environment schema, one zod object per concern (docs/configuration.md lists every variable). */
 import { z } from 'zod';
+import { pauseEnvSchema } from '../faults/pause-points.js';
 import { isSlotMinutes, SLOT_MINUTES } from '../workflow-safe/slots.js';
 import type { ModuleVariables } from './module-variables.js';
 import { sftpEnvShape } from './sftp.js';
@@ -248,6 +249,8 @@ export const envSchema = temporalEnvSchema
   .extend(sourcesEnvSchema.shape)
   .extend(scheduleEnvSchema.shape)
   .extend(loggingEnvSchema.shape)
+  // A fault drill's pause point (docs/operations.md#fault-drills): read where the points are.
+  .extend(pauseEnvSchema.shape)
   .extend(metricsEnvSchema.shape)
   .extend(tracingEnvSchema.shape)
   .extend(serveEnvSchema.shape);

@@ -58,6 +58,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it("accepts a fault drill's pause point by its name and refuses any other name", () => {
+    expect(() => loadConfig({ COURANT_PAUSE_AT: 'billing:record-written' }, DATASET_MODULES)).not.toThrow();
+    expect(() => loadConfig({ COURANT_PAUSE_AT: 'billing:record_written' }, DATASET_MODULES)).toThrow(
+      /COURANT_PAUSE_AT: .*"billing:version-written"/,
+    );
+  });
+
   it('parses booleans by value, not by presence', () => {
     expect(loadConfig({ TEMPORAL_TLS: 'false' }, DATASET_MODULES).temporal.tls).toBe(false);
     expect(loadConfig({ TEMPORAL_TLS: 'true' }, DATASET_MODULES).temporal.tls).toBe(true);
