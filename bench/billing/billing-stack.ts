@@ -13,7 +13,12 @@
  *   it used during the step (/proc);
  * - with `workflowId`, the time its latest run's activities took (its history): how much of the
  *   wall time the billing itself is.
+ *
+ * With `costLedger`, the worker writes the cost ledger (COST_LEDGER_FILE, as the day cost model's
+ * worker does: bench/cost/), one line per activity with its CPU: what an activity costs, read from
+ * `ledgerFile`. It only counts (store calls, DuckDB statements); the billing itself is unchanged.
  */
+import type { Client } from '@temporalio/client';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -55,6 +60,10 @@ export interface StackStep {
 export interface BillingStack {
   /** The environment of a `courant` command (or a record store) on this stack. */
   readonly env: Readonly<Record<string, string>>;
+  /** A client of the stack's dev server. */
+  readonly client: Client;
+  /** The worker's cost ledger, or null when the stack was started without one. */
+  readonly ledgerFile: string | null;
   /** Runs `courant ...args` (its stdout to `stdoutFile`), timed with the worker (and `workflowId`'s activities) as above. */
   time(args: readonly string[], stdoutFile: string, workflowId?: string): Promise<StackStep>;
 }
@@ -67,11 +76,12 @@ function rssBytes(pid: number): number {
 
 /**
  * Runs `bench` with a stack of its own — servers and their files in a temporary folder prefixed
- * `prefix`, the worker's log in `logFile`, storage under `dataDir` — then stops it.
+ * `prefix`, the worker's log in `logFile`, storage under `dataDir`, the worker's cost ledger in that
+ * folder with `costLedger` — then stops it.
  */
 export async function withBillingStack<T>(
   prefix: string,
-  dirs: { readonly dataDir: string; readonly logFile: string },
+  dirs: { readonly dataDir: string; readonly logFile: string; readonly costLedger?: boolean },
   bench: (stack: BillingStack) => Promise<T>,
 ): Promise<T> {
   installChildCleanup();
@@ -86,10 +96,16 @@ export async function withBillingStack<T>(
         { LOG_LEVEL: 'warn' },
       );
       await writeFile(dirs.logFile, '');
-      const workerProcess = await startWorkerProcess({ ...env, LOG_LEVEL: 'info' }, dirs.logFile);
+      const ledgerFile = dirs.costLedger === true ? path.join(dir, 'cost-ledger.jsonl') : null;
+      const workerProcess = await startWorkerProcess(
+        { ...env, LOG_LEVEL: 'info', ...(ledgerFile === null ? {} : { COST_LEDGER_FILE: ledgerFile }) },
+        dirs.logFile,
+      );
       try {
         return await bench({
           env,
+          client: servers.client,
+          ledgerFile,
           async time(args, stdoutFile, workflowId) {
             const clearRefs = path.join('/proc', String(workerProcess.pid), 'clear_refs');
             await writeFile(clearRefs, '5'); // VmHWM back to VmRSS: the peak is this step's.
