@@ -2,35 +2,30 @@
  * courant's billing as a `BillingTool` of the billing bench, from either of two starts:
  *
  * - `xml`: the scenario's C15 and R151 XML ingested as a user would (`courant ingest --dataset enedis
- *   --dir xml/ --wait` on a Temporal dev server, the document store and a `courant worker`), then
- *   `courant billing --month M --format json`;
+ *   --dir xml/ --wait`), then `courant billing --month M --format json`;
  * - `stored`: the month's flows taken as already ingested — the Enedis days' tables courant stores
  *   (`stored-tables.ts`) written by DuckDB from the flow tables — then the same `courant billing`.
  *
- * Only `courant billing` is measured: wall time and peak RSS of its process (`/usr/bin/time -v`),
- * start-up included. Its JSON is read into the bench's `MonthlyRow`s.
+ * Both on a stack of their own (billing-stack.ts): the command asks the month's workflow, which
+ * bills in the worker. Only the billing is measured: the command's wall time (request to the month
+ * printed), the worker's peak RSS and CPU during it, the command's own CPU and peak RSS. Its JSON
+ * is read into the bench's `MonthlyRow`s.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../../src/stack/tools.js';
-import { runCli } from '../../test/support/run-cli.js';
-import { startWorkerProcess } from '../../test/support/worker-process.js';
-import { installChildCleanup } from '../lib/child.js';
-import { startBenchServers, withDocumentStore } from '../lib/servers.js';
-import type { BillingTool, MonthlyRow, ToolRun } from './electricore-bench.js';
-import type { GeneratedScenario } from './generate.js';
-import { writeStoredTables } from './stored-tables.js';
 import { loadConfig } from '../../src/config/index.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { createRecordStore } from '../../src/storage/index.js';
+import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { succeededRun } from '../../test/support/console-days.js';
-
-const run = promisify(execFile);
+import { runCli } from '../../test/support/run-cli.js';
+import { withBillingStack, type BillingStack, type StackStep } from './billing-stack.js';
+import type { BillingTool, MonthlyRow, ToolRun } from './electricore-bench.js';
+import type { GeneratedScenario } from './generate.js';
+import { writeStoredTables } from './stored-tables.js';
 
 const amount = z.number().nullable();
 const CourantBilling = z.object({
@@ -75,111 +70,99 @@ export function courantRows(billing: CourantBilling): MonthlyRow[] {
   }));
 }
 
-/** `/usr/bin/time -v`'s wall time (s), CPU time (s) and peak RSS (bytes) from its report. */
-export function timeReport(stderr: string): { wallS: number; cpuS: number; peakRssBytes: number } {
-  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(stderr);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  if (wall === null || rss === null) throw new Error(`no /usr/bin/time report in:\n${stderr.slice(-2000)}`);
-  const [, h = '0', m = '0', s = '0'] = wall;
-  const cpu = (field: string) => Number(new RegExp(`${field} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1] ?? NaN);
-  return {
-    wallS: Number(h) * 3600 + Number(m) * 60 + Number(s),
-    cpuS: cpu('User') + cpu('System'),
-    peakRssBytes: Number(rss[1]) * 1024,
-  };
-}
-
-/** `courant billing --month M --format json` on `env`'s storage, its JSON written to `outDir/billing.json`. */
+/**
+ * `courant billing --month M --format json` on `stack` (its worker bills the month), its JSON
+ * written to `outDir/billing.json`: the command's wall time, CPU and peak RSS, and the worker's.
+ */
 export async function timeCourantBilling(
   month: string,
-  env: Readonly<Record<string, string>>,
+  stack: BillingStack,
   outDir: string,
-): Promise<{ wallS: number; cpuS: number; peakRssBytes: number; billing: CourantBilling }> {
+): Promise<StackStep & { billing: CourantBilling }> {
   await mkdir(outDir, { recursive: true });
   const output = path.join(outDir, 'billing.json');
-  const command = `exec node ${path.join(PROJECT_ROOT, 'bin', 'courant.js')} billing --month ${month} --format json > ${output}`;
-  const { stderr } = await run('/usr/bin/time', ['-v', 'bash', '-c', command], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
-    maxBuffer: 64 * 2 ** 20,
-  }).catch((error: unknown) => {
-    throw new Error(`courant billing --month ${month} failed`, { cause: error });
-  });
+  const step = await stack.time(['billing', '--month', month, '--format', 'json'], output, workflowIds.billing(month));
   const billing = CourantBilling.parse(JSON.parse(await readFile(output, 'utf8')));
-  return { ...timeReport(stderr), billing };
+  return { ...step, billing };
 }
 
+/**
+ * The bench's figures of a billing: wall time the command's (the request to the month printed),
+ * peak RSS the worker's during it (where the month is billed), CPU the worker's and the command's
+ * together; each part in `detail`.
+ */
 function toolRun(measured: Awaited<ReturnType<typeof timeCourantBilling>>, detail: Record<string, number>): ToolRun {
   return {
     tool: 'courant',
     wallS: measured.wallS,
-    peakRssBytes: measured.peakRssBytes,
+    peakRssBytes: measured.worker.peakRssBytes,
     rows: courantRows(measured.billing),
     detail: {
       ...detail,
-      cpu_s: measured.cpuS,
+      cpu_s: measured.worker.cpuS + measured.cpuS,
+      billing_activity_s: measured.activitySeconds.billStoredMonth ?? 0,
+      worker_cpu_s: measured.worker.cpuS,
+      worker_rss_before_bytes: measured.worker.rssBeforeBytes,
+      command_cpu_s: measured.cpuS,
+      command_peak_rss_bytes: measured.peakRssBytes,
       with_problems: measured.billing.contracts.filter((c) => c.problems.length > 0).length,
     },
   };
 }
 
-/** The scenario's XML ingested on a stack of its own, then billed. */
+/** The scenario's XML ingested on a stack of its own, then billed on it. */
 export const courantFromXml: BillingTool = {
   name: 'courant',
   async run(scenario: GeneratedScenario, outDir: string) {
-    installChildCleanup();
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-billing-'));
-    const servers = await startBenchServers(path.join(dir, 'servers'), dir);
-    const env = {
-      TEMPORAL_ADDRESS: servers.temporalAddress,
-      TEMPORAL_TASK_QUEUE: 'courant',
-      MONGODB_URL: `${servers.mongoBase}/billing_bench`,
-      DATA_DIR: path.join(dir, 'data'),
-      STORAGE_MODE: 'local',
-    };
-    const worker = startWorkerProcess(env);
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'courant-bench-billing-xml-'));
     try {
-      await worker.ready;
-      const started = performance.now();
-      const ingest = await runCli(
-        ['ingest', '--dataset', 'enedis', '--dir', path.join(scenario.dir, 'xml'), '--wait'],
-        env,
+      return await withBillingStack(
+        'courant-bench-billing-',
+        { dataDir, logFile: path.join(scenario.dir, 'courant-xml-worker.log') },
+        async (stack) => {
+          const started = performance.now();
+          const ingest = await runCli(
+            ['ingest', '--dataset', 'enedis', '--dir', path.join(scenario.dir, 'xml'), '--wait'],
+            { ...stack.env },
+          );
+          await writeFile(path.join(scenario.dir, 'courant-ingest.log'), `${ingest.stdout}\n${ingest.stderr}`);
+          if (ingest.code !== 0)
+            throw new Error(`courant ingest failed (exit ${ingest.code}):\n${ingest.stdout}\n${ingest.stderr}`);
+          const ingestS = (performance.now() - started) / 1000;
+          return toolRun(await timeCourantBilling(scenario.month, stack, outDir), { ingest_s: ingestS });
+        },
       );
-      await writeFile(path.join(scenario.dir, 'courant-ingest.log'), `${ingest.stdout}\n${ingest.stderr}`);
-      if (ingest.code !== 0)
-        throw new Error(`courant ingest failed (exit ${ingest.code}):\n${ingest.stdout}\n${ingest.stderr}`);
-      const ingestS = (performance.now() - started) / 1000;
-      return toolRun(await timeCourantBilling(scenario.month, env, outDir), { ingest_s: ingestS });
     } finally {
-      await worker.kill('SIGTERM');
-      await servers.stop();
-      await rm(dir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
     }
   },
 };
 
-/** The month's flows as courant stores them once ingested (DuckDB from the flow tables), then billed. */
+/** The month's flows as courant stores them once ingested (DuckDB from the flow tables), then billed on a stack. */
 export const courantFromStored: BillingTool = {
   name: 'courant',
   async run(scenario: GeneratedScenario, outDir: string) {
-    installChildCleanup();
     const dataDir = path.join(scenario.dir, 'courant-store');
     const started = performance.now();
     const stored = await writeStoredTables(scenario.tables, dataDir);
     const storeS = (performance.now() - started) / 1000;
-    return withDocumentStore('courant-bench-billing-', async ({ mongoBase }) => {
-      const env = { MONGODB_URL: `${mongoBase}/billing_bench`, DATA_DIR: dataDir, STORAGE_MODE: 'local' };
-      // Each stored day succeeded, as the Enedis days that store them record: billing reads only those.
-      const records = await createRecordStore(loadConfig(env, DATASET_MODULES));
-      try {
-        for (const date of stored.dates) await records.upsertDayRun(succeededRun('enedis', date));
-      } finally {
-        await records.close();
-      }
-      return toolRun(await timeCourantBilling(scenario.month, env, outDir), {
-        store_s: storeS,
-        event_days: stored.eventDays,
-        reading_days: stored.readingDays,
-      });
-    });
+    return withBillingStack(
+      'courant-bench-billing-',
+      { dataDir, logFile: path.join(scenario.dir, 'courant-worker.log') },
+      async (stack) => {
+        // Each stored day succeeded, as the Enedis days that store them record: billing reads only those.
+        const records = await createRecordStore(loadConfig(stack.env, DATASET_MODULES));
+        try {
+          for (const date of stored.dates) await records.upsertDayRun(succeededRun('enedis', date));
+        } finally {
+          await records.close();
+        }
+        return toolRun(await timeCourantBilling(scenario.month, stack, outDir), {
+          store_s: storeS,
+          event_days: stored.eventDays,
+          reading_days: stored.readingDays,
+        });
+      },
+    );
   },
 };

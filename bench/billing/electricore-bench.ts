@@ -13,6 +13,8 @@
  * section of RESULTS.md. `--courant-only` runs courant alone on the stored tables and prints its wall
  * time, CPU and peak RSS with the machine's load, compared with electricore's last rows when there
  * are some; it writes no RESULTS.md.
+ * courant's figures are its billing's: the command's wall time (it asks the month's workflow and
+ * waits) and the worker's peak RSS during it (courant-tool.ts, billing-stack.ts).
  */
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -179,12 +181,12 @@ function resultsSection(
     '',
     `\`${command}\` — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${load} at the end.`,
     '',
-    `One calendar month (${scenario.month}) of ${int(scenario.contracts)} C5 points in the real shapes (bench/billing/scenario.ts: C15 entries, exits, MCT changes of kVA or FTA, events without index, re-entries; R151 daily indexes with about 2 % of days missing, 25 % on some points, month-start readings missing on 1 %). Both start from the flows already landed: electricore from its two input tables built by DuckDB from the flow tables (its own ingestion of the XML is not timed), courant from the Enedis days it stores (\`contract_events\` and \`index_readings\` of every day, written by bench/billing/stored-tables.ts in the transform's exact shapes: a small month billed from them and from its ingested XML gives byte-identical JSON). Each tool runs in its own process; wall time from start to exit, start-up included; peak RSS of that process.`,
+    `One calendar month (${scenario.month}) of ${int(scenario.contracts)} C5 points in the real shapes (bench/billing/scenario.ts: C15 entries, exits, MCT changes of kVA or FTA, events without index, re-entries; R151 daily indexes with about 2 % of days missing, 25 % on some points, month-start readings missing on 1 %). Both start from the flows already landed: electricore from its two input tables built by DuckDB from the flow tables (its own ingestion of the XML is not timed), courant from the Enedis days it stores (\`contract_events\` and \`index_readings\` of every day, written by bench/billing/stored-tables.ts in the transform's exact shapes: a small month billed from them and from its ingested XML gives byte-identical JSON). electricore runs in its own process: wall time from start to exit, start-up included; peak RSS of that process. courant bills in the month's workflow (\`courant billing --month\` asks \`billing/{M}\` and waits), on a Temporal dev server, a document store and a \`courant worker\` started before: wall time is the command's, from its start to its exit (the request, the wait for the month written, the month printed); peak RSS is the worker's during it (VmHWM reset before); CPU the worker's and the command's. The command's own peak RSS: ${mb(runs.courant.detail.command_peak_rss_bytes ?? 0)} MB.`,
     '',
     table(
       ['tool', 'input', 'wall', 'CPU', 'peak RSS MB', 'monthly rows'],
       [
-        row('courant `billing --month --format json`', runs.courant, 'stored Enedis days'),
+        row('courant `billing --month --format json` (worker)', runs.courant, 'stored Enedis days'),
         row('electricore 3.8.3 `contexte_mensuel.charger`', runs.electricore, 'its two tables'),
       ],
     ),
@@ -282,8 +284,10 @@ async function courantAlone(scenario: GeneratedScenario): Promise<void> {
   const before = load();
   const courant = await courantFromStored.run(scenario, path.join(scenario.dir, 'courant'));
   process.stdout.write(
-    `  courant: ${courant.wallS.toFixed(2)} s wall, ${courant.detail.cpu_s?.toFixed(2)} s CPU, ` +
-      `peak RSS ${mb(courant.peakRssBytes)} MB, ${courant.rows.length} monthly rows ` +
+    `  courant: ${courant.wallS.toFixed(2)} s wall (the command, request to month printed), ` +
+      `${courant.detail.cpu_s?.toFixed(2)} s CPU (worker ${courant.detail.worker_cpu_s?.toFixed(2)} s), ` +
+      `worker peak RSS ${mb(courant.peakRssBytes)} MB (${mb(courant.detail.worker_rss_before_bytes ?? 0)} MB before), ` +
+      `command peak RSS ${mb(courant.detail.command_peak_rss_bytes ?? 0)} MB, ${courant.rows.length} monthly rows ` +
       `(load ${before} before, ${load()} after; goal ≤ ${GOAL_S} s, ≤ ${mb(GOAL_BYTES)} MB)\n`,
   );
   const last = await readFile(path.join(scenario.dir, 'electricore', 'monthly.json'), 'utf8').catch(() => null);

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { seededRandom } from '../lib/random.js';
 import { withDocumentStore } from '../lib/servers.js';
-import { timeReport } from './courant-tool.js';
+import { timeReport } from './time-report.js';
 
 const run = promisify(execFile);
 const FTAS = ['BTINFCUST', 'BTINFCU4', 'BTINFMU4', 'BTINFLU'] as const;
