@@ -90,6 +90,7 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'billingKeys.monthVersion': ['2024-03', 2],
   'billingKeys.snapshot': [],
   'billingKeys.snapshotImport': ['0'.repeat(64)],
+  'billingKeys.eventsFold': ['2024-02', '0'.repeat(64)],
   'storageKeys.processedFolder': ['enedis'],
   'inboxKeys.skippedFolder': ['enedis'],
   'inboxKeys.skippedNote': ['enedis', 'a'.repeat(64)],
