@@ -31,6 +31,7 @@ import { int, mb, seconds, table } from '../lib/markdown.js';
 import { cpuSeconds } from '../lib/proc.js';
 import { startBenchServers } from '../lib/servers.js';
 import { startWorkerProcess } from '../orchestration/worker-process.js';
+import { ms } from '../orchestration/history.js';
 import { argsOf } from '../transform/outputs.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 
@@ -55,18 +56,6 @@ export interface IngestBenchOptions {
   readonly log: (line: string) => void;
 }
 
-type Stamp = { seconds?: unknown; nanos?: number | null } | null | undefined;
-
-function millis(stamp: Stamp): number {
-  if (!stamp) return Number.NaN;
-  const whole = stamp.seconds;
-  const s =
-    typeof whole === 'object' && whole !== null && 'toNumber' in whole
-      ? (whole as { toNumber(): number }).toNumber()
-      : Number(whole ?? 0);
-  return s * 1000 + (stamp.nanos ?? 0) / 1e6;
-}
-
 /** Seconds per activity type in a workflow and the children it started, recursively. */
 async function activitySecondsOf(client: Client, workflowId: string, into: Record<string, number>): Promise<void> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -77,12 +66,12 @@ async function activitySecondsOf(client: Client, workflowId: string, into: Recor
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) types.set(id, scheduled.activityType?.name ?? 'unknown');
     const start = event.activityTaskStartedEventAttributes;
-    if (start) started.set(id, millis(event.eventTime));
+    if (start) started.set(id, ms(event.eventTime));
     const done = event.activityTaskCompletedEventAttributes;
     if (done) {
       const from = started.get(String(done.startedEventId));
       const type = types.get(String(done.scheduledEventId)) ?? 'unknown';
-      if (from !== undefined) into[type] = (into[type] ?? 0) + (millis(event.eventTime) - from) / 1000;
+      if (from !== undefined) into[type] = (into[type] ?? 0) + (ms(event.eventTime) - from) / 1000;
     }
     const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
     if (child) await activitySecondsOf(client, child, into);

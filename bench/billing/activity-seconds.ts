@@ -4,18 +4,7 @@
  * into the billing in the worker (`billStoredMonth`) and the rest (start-up, request, wait, print).
  */
 import type { Client } from '@temporalio/client';
-
-type Stamp = { seconds?: unknown; nanos?: number | null } | null | undefined;
-
-function millis(stamp: Stamp): number {
-  if (!stamp) return Number.NaN;
-  const whole = stamp.seconds;
-  const s =
-    typeof whole === 'object' && whole !== null && 'toNumber' in whole
-      ? (whole as { toNumber(): number }).toNumber()
-      : Number(whole ?? 0);
-  return s * 1000 + (stamp.nanos ?? 0) / 1e6;
-}
+import { ms } from '../orchestration/history.js';
 
 /** Seconds per activity type in the latest run of `workflowId`, every attempt that completed summed. */
 export async function activitySeconds(client: Client, workflowId: string): Promise<Record<string, number>> {
@@ -27,12 +16,12 @@ export async function activitySeconds(client: Client, workflowId: string): Promi
     const id = String(event.eventId);
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) types.set(id, scheduled.activityType?.name ?? 'unknown');
-    if (event.activityTaskStartedEventAttributes) started.set(id, millis(event.eventTime));
+    if (event.activityTaskStartedEventAttributes) started.set(id, ms(event.eventTime));
     const done = event.activityTaskCompletedEventAttributes;
     if (done) {
       const from = started.get(String(done.startedEventId));
       const type = types.get(String(done.scheduledEventId)) ?? 'unknown';
-      if (from !== undefined) seconds[type] = (seconds[type] ?? 0) + (millis(event.eventTime) - from) / 1000;
+      if (from !== undefined) seconds[type] = (seconds[type] ?? 0) + (ms(event.eventTime) - from) / 1000;
     }
   }
   return seconds;

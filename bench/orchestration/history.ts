@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 type Stamp = { seconds?: unknown; nanos?: number | null } | null | undefined;
 
 /** A protobuf timestamp in milliseconds; its seconds may be a Long. */
-function ms(stamp: Stamp): number {
+export function ms(stamp: Stamp): number {
   if (!stamp) return Number.NaN;
   const seconds = stamp.seconds;
   const whole =
