@@ -12,7 +12,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import type { DatasetName } from '../workflow-safe/datasets.js';
-import type { BatchFile, ClaimedFile, RefusedFile } from '../workflow-safe/ingest.js';
+import type { BatchFile, ClaimedFile, GoneFile, RefusedFile } from '../workflow-safe/ingest.js';
+import { inboxContentOf, workflowIds } from '../workflow-safe/keys.js';
+import { ingestionStates } from '../client/ingestion-state.js';
+import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { ActivityDeps } from './deps.js';
 import { createDropActivities, removeIfUnchanged, retireRefusalsOf, type ReleasedDrop } from './drops.js';
 import { heartbeatProgress } from './heartbeat.js';
@@ -23,31 +26,46 @@ const FILES_AT_ONCE = 4;
 export interface ClaimDropsOutput {
   readonly claimed: readonly ClaimedFile[];
   readonly refused: readonly RefusedFile[];
+  /** Files no longer in the inbox when read: another ingestion had them, or they were removed. */
+  readonly gone: readonly GoneFile[];
 }
 
+const fileAndWhy = z.object({ inboxKey: z.string(), reason: z.string() });
 const progressSchema = z.object({
   claimed: z.array(
     z.object({ inboxKey: z.string(), sha256: z.string(), days: z.array(z.string()), toRun: z.array(z.string()) }),
   ),
-  refused: z.array(z.object({ inboxKey: z.string(), reason: z.string() })),
+  refused: z.array(fileAndWhy),
+  gone: z.array(fileAndWhy).default([]),
 });
 
 /** A batch's outcomes so far, from the heartbeat of an earlier attempt; none on the first. */
 function doneBefore(): ClaimDropsOutput {
   const details: unknown = Context.current().info.heartbeatDetails;
   const parsed = progressSchema.safeParse(details);
-  return parsed.success ? parsed.data : { claimed: [], refused: [] };
+  return parsed.success ? parsed.data : { claimed: [], refused: [], gone: [] };
 }
 
 export function createDropBatchActivities(deps: ActivityDeps, workflows: WorkflowClient) {
   const { claimDrop } = createDropActivities(deps, workflows);
 
+  /** Why `inboxKey` left the inbox before the batch read it: its own ingestion, when the server knows it. */
+  async function whyGone(inboxKey: string): Promise<string> {
+    const content = inboxContentOf(inboxKey);
+    const own = content === null ? undefined : workflowIds.ingest(inboxKey, content);
+    const state = own === undefined ? undefined : (await ingestionStates(workflows, [own])).get(own);
+    if (own !== undefined && state !== undefined)
+      return `ingested by ${own} (${state.running ? 'running' : 'closed'}), not by this batch`;
+    return 'removed from the inbox before the batch read it';
+  }
+
   /**
    * Claims each file of the batch as `claimDrop` does (idempotent: the same bytes claimed again
    * change nothing). A file refused — of unknown shape, encrypted under another key, holding no
-   * day — is quarantined with its reason and listed as refused; the others go on. A transient fault
-   * fails the activity, retried: files already claimed or refused by an earlier attempt are not
-   * read again.
+   * day — is quarantined with its reason and listed as refused; a file no longer in the inbox
+   * (another ingestion had it, docs/architecture.md "Who has a delivery") is listed as gone with
+   * why; the others go on. A transient fault fails the activity, retried: files already claimed,
+   * refused or gone in an earlier attempt are not read again.
    */
   async function claimDrops(input: {
     readonly dataset: DatasetName;
@@ -56,7 +74,8 @@ export function createDropBatchActivities(deps: ActivityDeps, workflows: Workflo
     const before = doneBefore();
     const claimed = [...before.claimed];
     const refused = [...before.refused];
-    const done = new Set([...claimed, ...refused].map((f) => f.inboxKey));
+    const gone = [...before.gone];
+    const done = new Set([...claimed, ...refused, ...gone].map((f) => f.inboxKey));
     const limit = pLimit(FILES_AT_ONCE);
     await Promise.all(
       input.files
@@ -71,10 +90,13 @@ export function createDropBatchActivities(deps: ActivityDeps, workflows: Workflo
               });
               claimed.push({ inboxKey: file.inboxKey, ...claim, days: [...claim.days], toRun: [...claim.toRun] });
             } catch (error) {
-              if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
-              refused.push({ inboxKey: file.inboxKey, reason: `[${error.type ?? 'Error'}] ${error.message}` });
+              if (error instanceof ObjectNotFoundError && error.key === file.inboxKey)
+                gone.push({ inboxKey: file.inboxKey, reason: await whyGone(file.inboxKey) });
+              else if (error instanceof ApplicationFailure && error.nonRetryable)
+                refused.push({ inboxKey: file.inboxKey, reason: `[${error.type ?? 'Error'}] ${error.message}` });
+              else throw error;
             }
-            heartbeatProgress({ claimed, refused });
+            heartbeatProgress({ claimed, refused, gone });
           }),
         ),
     );
@@ -86,8 +108,9 @@ export function createDropBatchActivities(deps: ActivityDeps, workflows: Workflo
       files: input.files.length,
       claimed: claimed.length,
       refused: refused.length,
+      gone: gone.map((f) => `${f.inboxKey}: ${f.reason}`),
     });
-    return { claimed: claimed.sort(byInput), refused: refused.sort(byInput) };
+    return { claimed: claimed.sort(byInput), refused: refused.sort(byInput), gone: gone.sort(byInput) };
   }
 
   /**

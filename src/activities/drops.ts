@@ -13,11 +13,12 @@ import type { DatasetName } from '../workflow-safe/datasets.js';
 import type { ClaimDropOutput } from '../workflow-safe/ingest.js';
 import { BadDataError, ErrorType } from '../workflow-safe/errors.js';
 import { safeFileName } from '../workflow-safe/imports.js';
-import { inboxContentOf, inboxKeys, inboxNameOf, storageKeys } from '../workflow-safe/keys.js';
+import { inboxContentOf, inboxKeys, storageKeys } from '../workflow-safe/keys.js';
 import { ingestionStates, type IngestionState } from '../client/ingestion-state.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import type { SftpFileRecord } from '../storage/records.js';
 import { readableFile } from '../storage/readable-file.js';
+import { sftpRecordsOfInbox } from '../storage/sftp-inbox-records.js';
 import { datasetOf } from './dataset-of.js';
 import { claimLimitError } from './claim-limits.js';
 import type { ActivityDeps } from './deps.js';
@@ -242,24 +243,19 @@ export function createDropActivities(deps: ActivityDeps, workflows: WorkflowClie
    * whose batch is merely slow. One whose batch closed with the file still waiting (it failed), or
    * that no pickup handed over (its server unreachable since), is taken by the scan once the grace
    * is over, as any other file (once: its ingestion's ID is then taken). The records are looked
-   * up by key, by the name each inbox key ends with (the name on the server when it is a storage
-   * key as it is), never the dataset's whole history; the server is asked once about each batch.
+   * up by key, whatever the name on the server (`sftpRecordsOfInbox`), never the dataset's whole
+   * history; the server is asked once about each batch (docs/architecture.md, "Who has a delivery").
    */
   async function leftToTheirBatch(found: readonly InboxFile[]): Promise<Set<string>> {
     const left = new Set<string>();
     const since = Date.now() - SFTP_BATCH_GRACE_MS;
     for (const dataset of new Set(found.map((f) => f.dataset))) {
       if (!deps.sftp?.[dataset]) continue;
-      const keys = new Set(
-        found.filter((f) => f.dataset === dataset && inboxContentOf(f.key) !== null).map((f) => f.key),
+      const records = await sftpRecordsOfInbox(
+        deps.records,
+        dataset,
+        found.filter((f) => f.dataset === dataset).map((f) => f.key),
       );
-      if (keys.size === 0) continue;
-      const records = (
-        await deps.records.getSftpFiles(
-          dataset,
-          [...keys].map((key) => inboxNameOf(key)),
-        )
-      ).filter((r) => keys.has(r.inboxKey));
       const states = await ingestionStates(
         workflows,
         records.flatMap((r) => (r.batch === undefined ? [] : [r.batch])),

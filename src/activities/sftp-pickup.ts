@@ -16,10 +16,11 @@ import { DEFAULT_SETTLE_SECONDS } from '../config/sftp.js';
 import { byName, openSftp, SftpError, type RemoteFile, type SftpSession } from '../sftp/session.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import type { SftpFaultRecord, SftpFileRecord } from '../storage/records.js';
+import { inboxFileName, sftpRecordsOfInbox } from '../storage/sftp-inbox-records.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import type { StoredObjectInfo } from '../storage/object-store.js';
-import { inboxContentOf, inboxKeys, inboxNameOf, workflowIds } from '../workflow-safe/keys.js';
+import { inboxKeys, inboxNameOf, workflowIds } from '../workflow-safe/keys.js';
 import type { ActivityDeps } from './deps.js';
 import type { InboxFile } from './drops.js';
 import { entriesToTry, faultAfter } from './sftp-faults.js';
@@ -122,6 +123,9 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
       return { known };
     }
     const key = inboxKeys.file(source.dataset, sha256, file.name);
+    // A name the key cleans: noted first, so that whoever meets the key finds its record.
+    if (inboxNameOf(key) !== file.name)
+      await deps.records.putSftpInboxName(source.dataset, inboxFileName(key), file.name);
     await deps.objects.putFile(key, local);
     const record: SftpFileRecord = {
       dataset: source.dataset,
@@ -145,7 +149,7 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
    * lost), or handed within the grace to a batch the server does not know (the attempt that
    * handed them failed after recording it). A file handed to a batch the server knows (running,
    * or closed and waiting for an operator) is that batch's. The records are read by key: those of
-   * the names listed on the server (`known`) and of the names the inbox keys end with.
+   * the names listed on the server (`known`) and of the inbox keys (`sftpRecordsOfInbox`).
    */
   async function notHandedOver(
     dataset: string,
@@ -154,11 +158,12 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
     now: number,
   ): Promise<Fetched[]> {
     const bytes = new Map(inbox.map((o) => [o.key, o.bytes]));
-    const unlisted = inbox
-      .filter((o) => inboxContentOf(o.key) !== null)
-      .map((o) => inboxNameOf(o.key))
-      .filter((name) => !known.has(name));
-    const found = unlisted.length > 0 ? await deps.records.getSftpFiles(dataset, unlisted) : [];
+    const listed = new Set([...known.values()].map((r) => r.inboxKey));
+    const found = await sftpRecordsOfInbox(
+      deps.records,
+      dataset,
+      inbox.map((o) => o.key).filter((key) => !listed.has(key)),
+    );
     const records = [...known.values(), ...found].filter((r) => bytes.has(r.inboxKey));
     const lately = (r: SftpFileRecord) => now - Date.parse(r.handedAt ?? '') < SFTP_BATCH_GRACE_MS;
     const states = await ingestionStates(

@@ -12,7 +12,8 @@ import { ingestionStates, type IngestionState } from '../client/ingestion-state.
 import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
-import { inboxContentOf, inboxKeys, inboxNameOf, workflowIds } from '../workflow-safe/keys.js';
+import { sftpRecordsOfInbox } from '../storage/sftp-inbox-records.js';
+import { inboxContentOf, inboxKeys, workflowIds } from '../workflow-safe/keys.js';
 import { connectCommandClient } from './command-client.js';
 import type { CommandContext } from './context.js';
 
@@ -52,12 +53,9 @@ async function candidateIds(
     if (content !== null) ids.set(drop.key, [workflowIds.ingest(drop.key, content)]);
   }
   for (const dataset of sftpDatasets) {
-    const keys = new Set(drops.filter((d) => d.dataset === dataset && ids.has(d.key)).map((d) => d.key));
-    if (keys.size === 0) continue;
-    const names = [...keys].map(inboxNameOf);
-    for (const record of await records.getSftpFiles(dataset, names))
-      if (record.batch !== undefined && keys.has(record.inboxKey))
-        ids.set(record.inboxKey, [record.batch, ...(ids.get(record.inboxKey) ?? [])]);
+    const keys = drops.filter((d) => d.dataset === dataset && ids.has(d.key)).map((d) => d.key);
+    for (const record of await sftpRecordsOfInbox(records, dataset, keys))
+      if (record.batch !== undefined) ids.set(record.inboxKey, [record.batch, ...(ids.get(record.inboxKey) ?? [])]);
   }
   return ids;
 }

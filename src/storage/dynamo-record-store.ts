@@ -40,6 +40,8 @@ import {
   leaseKey,
   leaseSchema,
   sftpFaultPartition,
+  sftpInboxNameSchema,
+  sftpInboxPartition,
   sftpFaultRecordSchema,
   sftpFileRecordSchema,
 } from './record-schemas.js';
@@ -368,6 +370,19 @@ export class DynamoRecordStore implements RecordStore {
       names.map((name) => ({ dataset, name })),
     );
     return items.map((item) => sftpFileRecordSchema.parse(item));
+  }
+
+  async putSftpInboxName(dataset: string, inboxName: string, server: string): Promise<void> {
+    await this.putItem(this.tables.sftp_files, { dataset: sftpInboxPartition(dataset), name: inboxName, server });
+  }
+
+  async getSftpServerNames(dataset: string, inboxNames: readonly string[]): Promise<Map<string, string>> {
+    const partition = sftpInboxPartition(dataset);
+    const items = await this.getItems(
+      this.tables.sftp_files,
+      inboxNames.map((name) => ({ dataset: partition, name })),
+    );
+    return new Map(items.map((item) => sftpInboxNameSchema.parse(item)).map(({ name, server }) => [name, server]));
   }
 
   async listSftpFiles(dataset: string): Promise<SftpFileRecord[]> {

@@ -36,6 +36,8 @@ import {
   leaseKey,
   leaseSchema,
   sftpFaultPartition,
+  sftpInboxNameSchema,
+  sftpInboxPartition,
   sftpFaultRecordSchema,
   sftpFileRecordSchema,
 } from './record-schemas.js';
@@ -555,6 +557,28 @@ export class MongoRecordStore implements RecordStore {
       const keys = names.slice(i, i + KEYS_PER_QUERY).map((name) => dayKey(dataset, name));
       for (const doc of await this.sftpFiles.find({ _id: { $in: keys } }).toArray())
         found.push(sftpFileRecordSchema.parse(doc));
+    }
+    return found;
+  }
+
+  async putSftpInboxName(dataset: string, inboxName: string, server: string): Promise<void> {
+    const partition = sftpInboxPartition(dataset);
+    await this.sftpFiles.replaceOne(
+      { _id: dayKey(partition, inboxName) },
+      { dataset: partition, name: inboxName, server },
+      { upsert: true },
+    );
+  }
+
+  async getSftpServerNames(dataset: string, inboxNames: readonly string[]): Promise<Map<string, string>> {
+    const partition = sftpInboxPartition(dataset);
+    const found = new Map<string, string>();
+    for (let i = 0; i < inboxNames.length; i += KEYS_PER_QUERY) {
+      const keys = inboxNames.slice(i, i + KEYS_PER_QUERY).map((name) => dayKey(partition, name));
+      for (const doc of await this.sftpFiles.find({ _id: { $in: keys } }).toArray()) {
+        const { name, server } = sftpInboxNameSchema.parse(doc);
+        found.set(name, server);
+      }
     }
     return found;
   }

@@ -97,3 +97,12 @@ export const sftpFaultRecordSchema = z.object({
  * a remote file's name, so neither a dataset's partition nor a fetched file's key can meet it.
  */
 export const sftpFaultPartition = (dataset: string) => `${dataset}/faults`;
+
+/**
+ * The partition of `sftp_files` naming, by inbox name (`{content hash}-{cleaned name}`), the
+ * server's name of a file whose name is not a storage key as it is; met by no other key, as above.
+ */
+export const sftpInboxPartition = (dataset: string) => `${dataset}/inbox`;
+
+/** An inbox name and the name on the server it was cleaned from. */
+export const sftpInboxNameSchema = z.object({ name: z.string(), server: z.string() });

@@ -171,6 +171,13 @@ export interface RecordStore {
    * never a read of the dataset's whole history.
    */
   getSftpFiles(dataset: string, names: readonly string[]): Promise<SftpFileRecord[]>;
+  /**
+   * Records the name on the server of a file whose inbox name differs from it (`name` cleaned to
+   * a storage key): written by the pickup before the file goes into the inbox, never changed.
+   */
+  putSftpInboxName(dataset: string, inboxName: string, server: string): Promise<void>;
+  /** The names on the server of these inbox names, those recorded: each looked up by its key. */
+  getSftpServerNames(dataset: string, inboxNames: readonly string[]): Promise<Map<string, string>>;
   /** Every file fetched for the dataset (all pages), ordered by name. */
   listSftpFiles(dataset: string): Promise<SftpFileRecord[]>;
   /** Records the entry's fault (an upsert on (dataset, name) among the faults). */

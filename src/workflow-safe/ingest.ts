@@ -52,6 +52,12 @@ export interface RefusedFile {
   readonly reason: string;
 }
 
+/** A file of a batch no longer in the inbox when the batch read it, and why (another ingestion had it). */
+export interface GoneFile {
+  readonly inboxKey: string;
+  readonly reason: string;
+}
+
 export interface IngestFilesOutput {
   readonly dataset: DatasetName;
   /** Files of the batch whose every day succeeded with them, by inbox key. */
@@ -60,6 +66,8 @@ export interface IngestFilesOutput {
   readonly released: number;
   /** The days run for the batch. */
   readonly ran: readonly string[];
+  /** Files of the batch another ingestion had before it read them, each with why. */
+  readonly gone?: readonly GoneFile[];
 }
 
 /** The signals between an ingestion and the run of its days (`dayIngestion`), by name. */

@@ -24,7 +24,8 @@ function listed(lines: readonly string[]): string {
  * together — every file claimed into its Paris days in one activity (a refused one quarantined
  * with its reason, the others going on), the union of their days asked of
  * `ingest-day/{dataset}/{date}` and waited for in the workflow as one file's ingestion does, then
- * each file whose every day succeeded removed from the inbox in one activity. Workflow ID
+ * each file whose every day succeeded removed from the inbox in one activity. A file another
+ * ingestion had first is named in the output (`gone`), never a fault of the batch. Workflow ID
  * `ingest-batch/{dataset}/{hash of the files' keys}`. Safe to re-run: the same bytes claimed again
  * run nothing new. Fails non-retryably, after releasing the rest, when a file was refused or a day
  * failed, naming each; the files of a failed day stay in the inbox (`courant ingest --file` once
@@ -33,7 +34,8 @@ function listed(lines: readonly string[]): string {
 export async function ingestFiles(rawInput: IngestFilesInput): Promise<IngestFilesOutput> {
   const { dataset, files } = checkedInput(checkIngestFilesInput, rawInput);
   upsertSearchAttributes([{ key: Dataset, value: dataset }]);
-  const { claimed, refused } = await io.claimDrops({ dataset, files });
+  // `gone` is absent from the claims of 0.2.0's histories.
+  const { claimed, refused, gone = [] } = await io.claimDrops({ dataset, files });
 
   const toRun = [...new Set(claimed.flatMap((file) => file.toRun))].sort();
   const failedDays = await runDaysByRequest(dataset, toRun);
@@ -54,6 +56,7 @@ export async function ingestFiles(rawInput: IngestFilesInput): Promise<IngestFil
     dataset,
     files: files.length,
     refused: refused.length,
+    gone: gone.length,
     ran: toRun.length,
     failedDays: failedDays.length,
     released,
@@ -77,5 +80,11 @@ export async function ingestFiles(rawInput: IngestFilesInput): Promise<IngestFil
         .join(' '),
     });
   }
-  return { dataset, ingested: whole.map((file) => file.inboxKey), released, ran: toRun };
+  return {
+    dataset,
+    ingested: whole.map((file) => file.inboxKey),
+    released,
+    ran: toRun,
+    ...(gone.length > 0 ? { gone } : {}),
+  };
 }

@@ -243,6 +243,8 @@ beforeAll(async () => {
     });
     await records.getSftpFile('enedis', 'f.zip');
     await records.getSftpFiles('enedis', ['f.zip', 'g.zip']);
+    await records.putSftpInboxName('enedis', '0000000000000000-f_g.zip', 'f g.zip');
+    await records.getSftpServerNames('enedis', ['0000000000000000-f_g.zip']);
     await records.listSftpFiles('enedis');
     sent.worker = worker.flat();
     s3Worker.destroy();

@@ -444,6 +444,21 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(await store.listSftpFaults('eco2mix')).toEqual([]);
     });
 
+    it('names the server name of an inbox name cleaned from it, apart from the fetched files', async () => {
+      const inboxNames = Array.from({ length: 3 }, (_, i) => `${String(i).repeat(16)}-R151_2024-08-1${i}_a_b.zip`);
+      for (const [i, name] of inboxNames.entries())
+        await store.putSftpInboxName('enedis', name, `R151 2024-08-1${i} a b.zip`);
+      await store.putSftpInboxName('smartmeter', inboxNames[0] ?? '', 'other name.zip');
+      const found = await store.getSftpServerNames('enedis', [...inboxNames.slice(1), 'never-written.zip']);
+      expect([...found].sort()).toEqual([
+        [inboxNames[1], 'R151 2024-08-11 a b.zip'],
+        [inboxNames[2], 'R151 2024-08-12 a b.zip'],
+      ]);
+      expect(await store.getSftpServerNames('enedis', [])).toEqual(new Map());
+      expect((await store.listSftpFiles('enedis')).map((f) => f.name)).not.toContain(inboxNames[0]);
+      expect(await store.getSftpFile('enedis', inboxNames[0] ?? '')).toBeNull();
+    });
+
     it('returns null for what was never written', async () => {
       expect(await store.getDayRun('eco2mix', '2012-01-01')).toBeNull();
       expect(await store.getMetrics('eco2mix', '2012-01-01')).toBeNull();

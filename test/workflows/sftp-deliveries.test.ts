@@ -7,13 +7,22 @@
  * and shown by `courant status` while the good ones are ingested, and fetched once fixed; a
  * connection cut mid-pickup ends in one batch of every delivery fetched; the inbox scan leaves a
  * file to its batch while the batch runs, however slow, and `courant status` names only an
- * ingestion that exists; a delivery put back with the same bytes is known, nothing left waiting.
+ * ingestion that exists; a delivery put back with the same bytes is known, nothing left waiting;
+ * names the store rewrites among 100 good deliveries are all left to their batch with the scan
+ * running every second; a batch whose file another ingestion had first ingests the rest.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { IngestFilesOutput, SftpPickupOutput } from '../../src/workflow-safe/ingest.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startIngest } from '../../src/client/start-ingest.js';
+import type {
+  IngestFilesInput,
+  IngestFilesOutput,
+  InboxScanOutput,
+  SftpPickupOutput,
+} from '../../src/workflow-safe/ingest.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDropActivities, type InboxFile } from '../../src/activities/drops.js';
@@ -23,7 +32,7 @@ import { applySchedule } from '../../src/schedules/operations.js';
 import { scheduleSettings } from '../../src/schedules/settings.js';
 import { sftpPickupSchedule } from '../../src/schedules/sftp-pickup-schedule.js';
 import { encrypted, keyEnvOf, TEST_DELIVERY_KEY, WRONG_DELIVERY_KEY, zipOf } from '../support/enedis-deliveries.js';
-import { workflowIds } from '../../src/workflow-safe/keys.js';
+import { inboxKeys, workflowIds } from '../../src/workflow-safe/keys.js';
 import { r151Flow } from '../support/enedis-flows.js';
 import { byKeyOnly } from '../support/by-key-records.js';
 import { uniqueName } from '../support/names.js';
@@ -331,6 +340,88 @@ describe('the inbox scan beside the SFTP pickup', () => {
     expect(output.started).toEqual([workflowIds.ingestBatch('enedis', [fetched.key])]);
     expect(ingested.map((r) => r.status)).toEqual(['fulfilled']);
     expect((await deps.objects.list('inbox/enedis')).map((o) => o.key)).not.toContain(fetched.key);
+  });
+});
+
+describe('deliveries whose names the store rewrites, among 100 good ones, the inbox scan running every second', () => {
+  it("are all left to the pickup's batch and ingested by it: none taken by the scan, none stranded", async () => {
+    const good = Array.from(
+      { length: 100 },
+      (_, i) => `ENEDIS_23X--TEST--R151_20191010_${String(i).padStart(5, '0')}.zip`,
+    );
+    const odd = ['R151 2019-10-11 a b.zip', 'relevé_20191012.zip', `R151_${'y'.repeat(125)}.zip`];
+    for (const [i, name] of [...good, ...odd].entries())
+      await deliver(name, delivery(String(40_000_000_001_000 + i), '2019-10-10', '2019-10-11'));
+    const scanStarted: string[] = [];
+    let scanning = true;
+    const scans = (async () => {
+      for (; scanning; await sleep(1000)) {
+        const scan = await harness.client.workflow.execute<() => Promise<InboxScanOutput>>('inboxScan', {
+          taskQueue: harness.config.temporal.taskQueue,
+          workflowId: uniqueName('inbox-scan'),
+        });
+        scanStarted.push(...scan.started);
+      }
+    })();
+    let picked: Awaited<ReturnType<typeof pickUp>>;
+    try {
+      picked = await pickUp();
+    } finally {
+      scanning = false;
+      await scans;
+    }
+    expect(picked.ingested.map((r) => r.status)).toEqual(picked.output.started.map(() => 'fulfilled'));
+    const batches = picked.ingested.map((r) => (r.status === 'fulfilled' ? (r.value as IngestFilesOutput) : null));
+    expect(batches.flatMap((b) => b?.gone ?? [])).toEqual([]);
+    const records = await harness.resources.deps.records.getSftpFiles('enedis', [...good, ...odd]);
+    const keys = new Set(records.map((r) => r.inboxKey));
+    expect(keys.size).toBe(good.length + odd.length);
+    expect(new Set(batches.flatMap((b) => b?.ingested ?? []))).toEqual(keys);
+    // The scan started no ingestion of any of them, and the inbox holds none of them any more.
+    expect(scanStarted.filter((id) => [...keys].some((key) => id.startsWith(`ingest/${key}#`)))).toEqual([]);
+    const inbox = (await harness.resources.deps.objects.list('inbox/enedis')).map((o) => o.key);
+    expect(inbox.filter((key) => keys.has(key))).toEqual([]);
+  });
+});
+
+describe('a batch one of whose files another ingestion had first', () => {
+  it('claims and ingests the rest, and names the one with the ingestion that had it', async () => {
+    const { deps } = harness.resources;
+    const names = ['ENEDIS_R151_shared_00001.zip', 'ENEDIS_R151_shared_00002.zip', 'ENEDIS_R151_shared_00003.zip'];
+    const files = await Promise.all(
+      names.map(async (name, i) => {
+        const bytes = delivery(String(40_000_000_002_000 + i), '2019-10-20', '2019-10-21');
+        const key = inboxKeys.file('enedis', createHash('sha256').update(bytes).digest('hex'), name);
+        await deps.objects.put(key, bytes);
+        return { inboxKey: key, name };
+      }),
+    );
+    const taken = files[1]?.inboxKey ?? '';
+    const first = await startIngest(
+      harness.client,
+      { dataset: 'enedis', inboxKey: taken },
+      harness.config.temporal.taskQueue,
+    );
+    await first.result();
+    const batch = await harness.client.workflow.execute<(input: IngestFilesInput) => Promise<IngestFilesOutput>>(
+      'ingestFiles',
+      {
+        taskQueue: harness.config.temporal.taskQueue,
+        workflowId: workflowIds.ingestBatch(
+          'enedis',
+          files.map((f) => f.inboxKey),
+        ),
+        args: [{ dataset: 'enedis', files }],
+      },
+    );
+    expect(batch.ingested).toEqual([files[0]?.inboxKey, files[2]?.inboxKey]);
+    expect(batch.gone).toEqual([
+      { inboxKey: taken, reason: `ingested by ${first.workflowId} (closed), not by this batch` },
+    ]);
+    // Each file claimed into both days it covers (a raw key per day), and read by them.
+    expect(new Set(await inputsOf('2019-10-20', '2019-10-21')).size).toBe(files.length * 2);
+    const inbox = (await deps.objects.list('inbox/enedis')).map((o) => o.key);
+    expect(inbox.filter((key) => key.includes('_shared_'))).toEqual([]);
   });
 });
 
