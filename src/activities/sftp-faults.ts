@@ -2,9 +2,10 @@
  * The entries an SFTP server lists but could not serve (a link to nothing, a folder named like a
  * delivery, a file it may not read): which of them a pickup tries again, and the record of a failed
  * try. Each is tried by itself, after the new files, with a pause that doubles at each failure, so
- * that one bad entry never holds the files after it.
+ * that one bad entry never holds the files after it. A round whose every file the server fails
+ * alike is the server's fault, not theirs (`serverWideFault`).
  */
-import type { RemoteFile } from '../sftp/session.js';
+import { SftpError, statusOfFileFault, type RemoteFile } from '../sftp/session.js';
 import type { SftpFaultRecord } from '../storage/records.js';
 
 /** The pause after an entry's first failed try; it doubles at each failure, up to FAULT_PAUSE_MAX_MS. */
@@ -58,4 +59,33 @@ export function faultAfter(
     lastFailedAt: at.toISOString(),
     nextTryAt: new Date(at.getTime() + pauseAfter(attempts)).toISOString(),
   };
+}
+
+/** An entry the server did not serve in a round, and what it answered. */
+export interface Unserved {
+  readonly file: RemoteFile;
+  readonly unserved: SftpError;
+}
+
+/** Regular files a round must fail alike, none served, for the fault to be the server's. */
+export const SERVER_WIDE_AT_LEAST = 2;
+
+/**
+ * The round's fault as the server's own, when every regular file it tried (at least
+ * SERVER_WIDE_AT_LEAST, none served) failed with the same SFTP status — a storage hiccup answers
+ * FAILURE (4) on every open: transient, the pickup tried again with backoff and no file paused.
+ * Null otherwise: each file's fault is its own. Folders, links and special entries fail for what
+ * they are and count for neither.
+ */
+export function serverWideFault(unserved: readonly Unserved[], served: number): SftpError | null {
+  const files = unserved.filter((u) => u.file.type === undefined);
+  const statuses = new Set(files.map((u) => statusOfFileFault(u.unserved)));
+  const [status] = statuses;
+  if (served > 0 || files.length < SERVER_WIDE_AT_LEAST || statuses.size !== 1 || status == null) return null;
+  const first = files[0]?.unserved;
+  return new SftpError(
+    'transient',
+    `the server failed every file of the round alike (SFTP status ${status} on ${files.length} files, first ${files[0]?.file.name}: ${first?.message}): its own fault, tried again`,
+    { cause: first },
+  );
 }

@@ -23,7 +23,7 @@ import type { StoredObjectInfo } from '../storage/object-store.js';
 import { inboxKeys, inboxNameOf, workflowIds } from '../workflow-safe/keys.js';
 import type { ActivityDeps } from './deps.js';
 import type { InboxFile } from './drops.js';
-import { entriesToTry, faultAfter } from './sftp-faults.js';
+import { entriesToTry, faultAfter, serverWideFault, type Unserved } from './sftp-faults.js';
 
 /**
  * How long a file fetched by SFTP is left to its batch once that batch shows no more life (closed,
@@ -225,8 +225,8 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
 
   /**
    * Tries `file`: fetched into the inbox or known by its bytes (its fault, if it had one, to be
-   * cleared), or, when the server answers a status on it, its fault recorded with the reason and
-   * its next try (null). Any other failure is the connection's, thrown.
+   * cleared), left (null), or not served: the server answered a status on it, or it is not a
+   * regular file. Any other failure is the connection's, thrown.
    */
   async function tryEntry(
     session: SftpSession,
@@ -234,24 +234,33 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
     file: RemoteFile,
     scratch: string,
     before: SftpFileRecord | undefined,
-    faults: Map<string, SftpFaultRecord>,
-  ): Promise<Tried> {
+  ): Promise<Tried | Unserved> {
     try {
       return await fetch(session, source, file, scratch, before);
     } catch (error) {
       if (!(error instanceof SftpError && error.kind === 'file')) throw error;
-      const fault = faultAfter(source.dataset, file, error.message, faults.get(file.name), new Date());
+      return { file, unserved: error };
+    }
+  }
+
+  /** Records each entry not served with its reason and next try: the others went on. */
+  async function recordUnserved(
+    dataset: string,
+    unserved: readonly Unserved[],
+    faults: Map<string, SftpFaultRecord>,
+  ): Promise<void> {
+    for (const { file, unserved: error } of unserved) {
+      const fault = faultAfter(dataset, file, error.message, faults.get(file.name), new Date());
       await deps.records.putSftpFault(fault);
       faults.set(file.name, fault);
-      deps.metrics?.sftp.fileFailed(source.dataset);
+      deps.metrics?.sftp.fileFailed(dataset);
       Context.current().log.warn('remote file not served: recorded and tried again later, the others go on', {
-        dataset: source.dataset,
+        dataset,
         file: file.name,
         reason: fault.reason,
         attempts: fault.attempts,
         nextTryAt: fault.nextTryAt,
       });
-      return null;
     }
   }
 
@@ -309,8 +318,15 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
       const candidates = fresh.filter((f) => settled(f, source, now)).sort(byName);
       const waiting = new Set(fresh.map((f) => f.name));
       const room = input.limit === undefined ? undefined : input.limit - handed.length;
+      const unserved: Unserved[] = [];
+      let served = 0;
       for (const file of entriesToTry(candidates, faults, now, room)) {
-        const tried = await tryEntry(session, source, file, scratch, known.get(file.name), faults);
+        const tried = await tryEntry(session, source, file, scratch, known.get(file.name));
+        if (tried !== null && 'unserved' in tried) {
+          unserved.push(tried);
+          continue;
+        }
+        served += 1;
         if (!tried) continue;
         waiting.delete(file.name);
         if ('file' in tried) handed.push(tried);
@@ -321,6 +337,9 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
           if (previous) handed[at] = { ...previous, record: tried.known };
         }
       }
+      const serverWide = serverWideFault(unserved, served);
+      if (serverWide) throw serverWide;
+      await recordUnserved(source.dataset, unserved, faults);
       // A fault is kept while its entry is listed and not fetched; fetched, removed or renamed, it goes.
       const cleared = [...faults.keys()].filter((name) => !waiting.has(name));
       await deps.records.deleteSftpFaults(source.dataset, cleared);

@@ -19,27 +19,31 @@ import { readSftpSecrets } from './secrets.js';
 export { SftpError } from './errors.js';
 /**
  * An entry of the remote folder; `mtime` in whole seconds, as SFTP gives it. `type`, for an entry
- * that is not a regular file: a folder, or a symbolic link (its target's size and time when it has
- * one, else the link's own).
+ * that is not a regular file: a folder, a symbolic link (its target's size and time when it has
+ * one, else the link's own), a FIFO, a socket or a device (never read: a FIFO's read would wait
+ * for a writer).
  */
 export interface RemoteFile {
   readonly name: string;
   readonly size: number;
   readonly mtime: Date;
-  readonly type?: 'folder' | 'link';
+  readonly type?: 'folder' | 'link' | SpecialEntry;
 }
+
+/** Entries that are neither a file, a folder nor a link: named, never read. */
+type SpecialEntry = 'fifo' | 'socket' | 'device';
 
 export interface SftpSession {
   /**
-   * The entries of the configured folder whose name matches the pattern, by name: regular files,
-   * folders and symbolic links (anything else is not a delivery). A folder or a link is listed so
-   * that its failure to be fetched is seen, not silently passed over.
+   * The entries of the configured folder whose name matches the pattern, by name, whatever their
+   * type: an entry that is not a regular file is listed so that its failure to be fetched is seen,
+   * not silently passed over.
    */
   list(): Promise<RemoteFile[]>;
   /**
    * Fetches the listed `file` to `local`; returns its size and time on the server once fetched. A
    * status the server answers on this file (no such file, permission denied, failure) fails as
-   * `file`, naming what the entry is.
+   * `file`, naming what the entry is; a FIFO, a socket or a device fails so at once, unread.
    */
   download(file: RemoteFile, local: string): Promise<RemoteFile>;
   remove(name: string): Promise<void>;
@@ -124,7 +128,28 @@ const isFileStatus = (error: Error | undefined | null): error is Error => {
 
 const isMissing = (error: Error | undefined): error is Error => error !== undefined && statusOf(error) === NO_SUCH_FILE;
 
-const ENTRY_TYPES = { folder: 'a folder, not a file', link: 'a symbolic link' } as const;
+const ENTRY_TYPES = {
+  folder: 'a folder, not a file',
+  link: 'a symbolic link',
+  fifo: 'a FIFO (named pipe), not a file',
+  socket: 'a socket, not a file',
+  device: 'a device, not a file',
+} as const;
+
+/** The status of a server's fault on a file (`fileFault`), when the server answered one. */
+export function statusOfFileFault(error: SftpError): number | null {
+  return error.kind === 'file' && error.cause instanceof Error ? statusOf(error.cause) : null;
+}
+
+/** What a listed entry is, from its attributes: undefined for a regular file. */
+function entryType(attrs: Stats): RemoteFile['type'] {
+  if (attrs.isFile()) return undefined;
+  if (attrs.isDirectory()) return 'folder';
+  if (attrs.isSymbolicLink()) return 'link';
+  if (attrs.isFIFO()) return 'fifo';
+  if (attrs.isSocket()) return 'socket';
+  return 'device';
+}
 
 /** A status the server answered on `file`: that file's fault, named with what the entry is. */
 function fileFault(file: RemoteFile, error: Error | undefined | null) {
@@ -260,20 +285,21 @@ export async function openSftp(source: SftpSourceConfig, timeoutMs: number): Pro
           done(isMissing(error) ? missingFolder(source, error) : error, list),
         ),
       );
-      const listed = entries.filter(
-        (e) => matching.test(e.filename) && (e.attrs.isFile() || e.attrs.isDirectory() || e.attrs.isSymbolicLink()),
-      );
       const files = await Promise.all(
-        listed.map(async (e) => {
-          if (e.attrs.isFile()) return remoteFile(e.filename, e.attrs);
-          if (e.attrs.isDirectory()) return remoteFile(e.filename, e.attrs, 'folder');
-          return remoteFile(e.filename, (await target(e.filename)) ?? e.attrs, 'link');
-        }),
+        entries
+          .filter((e) => matching.test(e.filename))
+          .map(async (e) => {
+            const type = entryType(e.attrs);
+            if (type !== 'link') return remoteFile(e.filename, e.attrs, type);
+            return remoteFile(e.filename, (await target(e.filename)) ?? e.attrs, type);
+          }),
       );
       return files.sort(byName);
     },
     async download(file, local) {
-      const { name } = file;
+      const { name, type } = file;
+      if (type === 'fifo' || type === 'socket' || type === 'device')
+        throw new SftpError('file', `${ENTRY_TYPES[type]}: not read, only a regular file is a delivery`);
       await ops.run<void>(`fetching ${name}`, (done, received) =>
         sftp.fastGet(remote(name), local, { concurrency: 8, step: received }, (e) =>
           done(fileFault(file, e), undefined),

@@ -1,7 +1,14 @@
 /** Which entries a pickup tries when some failed before, and the record of a failed try, without a server. */
 import { describe, expect, it } from 'vitest';
-import { entriesToTry, faultAfter, FAULT_PAUSE_MAX_MS, pauseAfter } from '../../src/activities/sftp-faults.js';
-import type { RemoteFile } from '../../src/sftp/session.js';
+import {
+  entriesToTry,
+  faultAfter,
+  FAULT_PAUSE_MAX_MS,
+  pauseAfter,
+  serverWideFault,
+  type Unserved,
+} from '../../src/activities/sftp-faults.js';
+import { SftpError, type RemoteFile } from '../../src/sftp/session.js';
 import type { SftpFaultRecord } from '../../src/storage/records.js';
 
 const at = Date.parse('2025-03-01T12:00:00Z');
@@ -55,5 +62,36 @@ describe('a failed try', () => {
       FAULT_PAUSE_MAX_MS,
       FAULT_PAUSE_MAX_MS,
     ]);
+  });
+});
+
+describe("a round's faults", () => {
+  /** `f` not served, the server having answered `status` (as ssh2 gives it: the error's code). */
+  const unserved = (f: RemoteFile, status: number): Unserved => ({
+    file: f,
+    unserved: new SftpError('file', `Failure (SFTP status ${status})`, {
+      cause: Object.assign(new Error('Failure'), { code: status }),
+    }),
+  });
+  const files = ['a.zip', 'b.zip', 'c.zip'].map((n) => file(n));
+
+  it("are the server's when every regular file tried failed with one status, none served", () => {
+    const wide = serverWideFault(
+      files.map((f) => unserved(f, 4)),
+      0,
+    );
+    expect(wide).toMatchObject({ kind: 'transient' });
+    expect(wide?.message).toContain('SFTP status 4 on 3 files, first a.zip');
+  });
+
+  it("are each file's own when one was served, statuses differ, one file alone failed, or the others are folders", () => {
+    const failed = files.map((f) => unserved(f, 4));
+    expect(serverWideFault(failed, 1)).toBeNull();
+    expect(serverWideFault([...failed.slice(1), unserved(file('a.zip'), 3)], 0)).toBeNull();
+    expect(serverWideFault(failed.slice(0, 1), 0)).toBeNull();
+    const folders = ['d', 'e'].map((n) => unserved({ ...file(n), type: 'folder' }, 4));
+    expect(serverWideFault([...failed.slice(0, 1), ...folders], 0)).toBeNull();
+    const special = new SftpError('file', 'a FIFO (named pipe), not a file: not read');
+    expect(serverWideFault([...failed.slice(0, 1), { file: file('f'), unserved: special }], 0)).toBeNull();
   });
 });

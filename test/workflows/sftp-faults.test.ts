@@ -4,10 +4,14 @@
  * document store: a transfer that stalls or whose connection is cut fails as retryable at once, and
  * the retry fetches the file, returning with it those the cut attempt had fetched; a file still being written (a fresh time on the server) is left for a
  * later pickup; a server breaking the SFTP protocol mid-transfer fails the attempt as retryable and
- * the process lives on; a missing remote folder and an unreadable key file fail at once, naming
- * the setting.
+ * the process lives on; entries that are not files (a link to nothing, a folder, a FIFO, a socket)
+ * are each recorded for themselves, never read; a server failing every file of a round alike fails
+ * the round as retryable, no file paused; a missing remote folder and an unreadable key file fail
+ * at once, naming the setting.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -21,7 +25,7 @@ import { connectClient } from '../../src/workers/temporal-connection.js';
 import { inboxKeys } from '../../src/workflow-safe/keys.js';
 import { encryptedFixture, largeEncryptedFixture } from '../support/enedis-deliveries.js';
 import { byKeyOnly } from '../support/by-key-records.js';
-import { startMalformedSftpServer } from '../support/malformed-sftp-server.js';
+import { startFailingStorageSftpServer, startMalformedSftpServer } from '../support/malformed-sftp-server.js';
 import { uniqueName } from '../support/names.js';
 import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
 import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
@@ -231,8 +235,24 @@ describe('entries the server lists but cannot serve', () => {
       await writeFile(path.join(server.remoteDir, name), await encryptedFixture('electricore_r151.xml'));
     await symlink(path.join(dir, 'not-there.zip'), path.join(server.remoteDir, link));
     await mkdir(path.join(server.remoteDir, folder));
+    // A FIFO would hold a read until a writer came; a socket cannot be read: both named, neither read.
+    const [fifo, socket] = [deliveryName('fifo'), deliveryName('socket')];
+    execFileSync('mkfifo', [path.join(server.remoteDir, fifo)]);
+    const listening = net.createServer();
+    await new Promise<void>((resolve) => listening.listen(path.join(server.remoteDir, socket), resolve));
 
-    expect(await pickUp(source())).toEqual([before, after]);
+    try {
+      expect(await pickUp(source())).toEqual([before, after]);
+    } finally {
+      await new Promise((resolve) => listening.close(resolve));
+      await rm(path.join(server.remoteDir, fifo));
+    }
+    expect(await faultOf(fifo)).toMatchObject({
+      reason: 'a FIFO (named pipe), not a file: not read, only a regular file is a delivery',
+    });
+    expect(await faultOf(socket)).toMatchObject({
+      reason: 'a socket, not a file: not read, only a regular file is a delivery',
+    });
     expect(await faultOf(link)).toMatchObject({ reason: 'a symbolic link: No such file (SFTP status 2)', attempts: 1 });
     const first = await faultOf(folder);
     if (!first) throw new Error(`no fault recorded for ${folder}`);
@@ -272,6 +292,29 @@ describe('entries the server lists but cannot serve', () => {
     expect(await resources.deps.records.getSftpFile('enedis', link)).toMatchObject({ name: link });
     expect(await faultOf(link)).toBeUndefined();
     expect(await faultOf(folder)).toBeUndefined();
+  });
+});
+
+describe('a server whose own storage fails every open', () => {
+  it('fails the round as retryable, the server named, and pauses none of its files', async () => {
+    const names = ['one', 'two', 'three'].map(deliveryName);
+    const failing = await startFailingStorageSftpServer(names);
+    try {
+      const failure = await failureOf(
+        source({
+          port: failing.port,
+          knownHosts: { value: failing.knownHosts },
+          auth: { privateKey: { value: failing.privateKey } },
+          remoteDir: '/out',
+        }),
+      );
+      expect(failure).toMatchObject({ type: 'TransientIO', nonRetryable: false });
+      expect(failure.message).toContain('the server failed every file of the round alike (SFTP status 4 on 3 files');
+      const faults = await resources.deps.records.listSftpFaults('enedis');
+      expect(faults.filter((f) => names.includes(f.name))).toEqual([]);
+    } finally {
+      await failing.stop();
+    }
   });
 });
 
