@@ -205,7 +205,7 @@ describe('the daily schedule', () => {
     expect(dst.datasets[0]?.rows.written).toBe(100);
   });
 
-  it('trigger runs the day before today as a scheduled run; pause and unpause are described', async () => {
+  it('trigger runs the day before today as a scheduled run; pause and unpause, one or all, are described', async () => {
     expect((await runCommandLine(['schedules', 'trigger'], env)).code).toBe(0);
     const [run] = await waitForDays([yesterday]);
     expect(run).toMatchObject({ date: yesterday, status: 'succeeded', runKind: 'scheduled' });
@@ -223,6 +223,21 @@ describe('the daily schedule', () => {
     await runCommandLine(['schedules', 'pause', '--note', 'source maintenance'], env);
     expect((await runCommandLine(['schedules', 'describe'], env)).stdout).toContain('(PAUSED: source maintenance)');
     await runCommandLine(['schedules', 'unpause'], env);
+    expect((await runCommandLine(['schedules', 'describe'], env)).stdout).not.toContain('PAUSED');
+
+    // Before an upgrade: every schedule of the deployment paused at once, each described so, then resumed.
+    const paused = await runCommandLine(['schedules', 'pause', '--all', '--note', 'upgrade'], env);
+    expect(paused.code, paused.stderr).toBe(0);
+    const listed = (await runCommandLine(['schedules', 'describe'], env)).stdout
+      .split('\n')
+      .filter((line) => line.startsWith('schedule '));
+    expect(listed.length).toBeGreaterThan(1);
+    expect(listed.filter((line) => !line.includes('(PAUSED: upgrade)'))).toEqual([]);
+    expect(paused.stdout.split('\n').filter((line) => line.includes('paused: upgrade'))).toHaveLength(listed.length);
+    const mixed = await runCommandLine(['schedules', 'unpause', '--all', '--inbox-scan'], env);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('--all takes every schedule: give it without --inbox-scan');
+    expect((await runCommandLine(['schedules', 'unpause', '--all'], env)).code).toBe(0);
     expect((await runCommandLine(['schedules', 'describe'], env)).stdout).not.toContain('PAUSED');
   });
 });

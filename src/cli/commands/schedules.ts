@@ -51,6 +51,8 @@ function definitions(ctx: CommandContext): ScheduleDefinition[] {
 }
 
 interface PickOptions {
+  /** Every schedule of the deployment (`pause`, `unpause`). */
+  readonly all?: boolean;
   readonly inboxScan?: boolean;
   readonly revisedDays?: boolean;
   readonly snapshots?: boolean;
@@ -99,8 +101,10 @@ function withSchedules(context: () => CommandContext, operation: Operation, all 
     const ctx = context();
     const every = definitions(ctx);
     const pick = PICKS.find((p) => options[p.option] === true);
+    if (options.all === true && pick)
+      throw new UsageError(`--all takes every schedule: give it without --${kebab(pick.option)}`);
     const wanted = pick?.workflow ?? 'scheduledDaily';
-    const picked = all ? every : every.filter((d) => d.options.action.workflowType === wanted);
+    const picked = all || options.all === true ? every : every.filter((d) => d.options.action.workflowType === wanted);
     if (picked.length === 0) throw new UsageError(pick?.none ?? 'there is no daily schedule');
     const { client, close } = await connectCommandClient(ctx);
     try {
@@ -133,6 +137,9 @@ function scheduleMissing(error: unknown): boolean {
       e.message.includes('temporal-sys-scheduler'),
   );
 }
+
+/** An option's name as typed (`inboxScan` → `inbox-scan`). */
+const kebab = (option: string) => option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** gRPC status NOT_FOUND. */
 const GRPC_NOT_FOUND = 5;
@@ -194,8 +201,9 @@ export function defineSchedulesCommand(schedules: Command, context: () => Comman
 
   schedules
     .command('pause')
-    .description('pause the daily schedule (or the inbox scan), with a note saying why')
+    .description('pause the daily schedule (another with its option, or every one with --all), with a note saying why')
     .requiredOption('--note <text>', 'why it is paused (shown in the Web UI)')
+    .option('--all', 'every schedule of the deployment, as `courant schedules describe` lists them', false)
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
@@ -214,7 +222,8 @@ export function defineSchedulesCommand(schedules: Command, context: () => Comman
 
   schedules
     .command('unpause')
-    .description('resume the daily schedule (or the inbox scan)')
+    .description('resume the daily schedule (another with its option, or every one with --all)')
+    .option('--all', 'every schedule of the deployment, as `courant schedules describe` lists them', false)
     .option('--inbox-scan', 'the inbox schedule instead of the daily one', false)
     .option('--revised-days', 'the revised-days schedule instead of the daily one', false)
     .option('--snapshots', 'the snapshot collector instead of the daily one', false)
