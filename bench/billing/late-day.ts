@@ -5,7 +5,7 @@
  * activity `requestLateBilling` asks the month's workflow to bill again. What that request adds to
  * the day is its CPU as the day cost model reads it (bench/cost/): the worker's cost ledger, one
  * line per activity (the stack started with `costLedger`). CPU is the worker process's while the
- * activity runs, as in the cost model: the stack must be idle before, so every workflow the day
+ * activity runs, as in the cost model, and its thread's alone beside it: the stack must be idle before, so every workflow the day
  * started (the re-bill it asked, the reports) is waited for after it, and the month's record must
  * name the day as its trigger. The worker's first request to billing is a cold one: measure a
  * late day after another, as the cost model measures a day after a warm-up day.
@@ -35,6 +35,8 @@ export interface LateDay {
   readonly date: string;
   /** `requestLateBilling`'s CPU and wall time in the day (the ledger's line). */
   readonly requestCpuMs: number;
+  /** Its thread's CPU alone (the ledger's `threadCpuMs`); null on a Node without it. */
+  readonly requestThreadCpuMs: number | null;
   readonly requestWallMs: number;
   /** Every activity of the day (`daily/{date}` and its Enedis day), their CPU summed. */
   readonly dayCpuMs: number;
@@ -93,6 +95,9 @@ export async function timeLateDay(stack: BillingStack, month: string, date: stri
   return {
     date,
     requestCpuMs: requests.reduce((total, l) => total + l.cpuMs, 0),
+    requestThreadCpuMs: requests.every((l) => l.threadCpuMs !== undefined)
+      ? requests.reduce((total, l) => total + (l.threadCpuMs ?? 0), 0)
+      : null,
     requestWallMs: requests.reduce((total, l) => total + l.wallMs, 0),
     dayCpuMs: lines.filter((l) => dayWorkflows.has(l.workflowId)).reduce((total, l) => total + l.cpuMs, 0),
     ingest,

@@ -106,10 +106,12 @@ function lateDayLine(late: LateDay, warmUp: boolean): string {
   const others = late.requestCpuMs > late.requestWallMs ? ', more CPU than wall: other work of the worker counted' : '';
   return (
     `late day ${late.date}${warmUp ? ', the warm-up' : ''} (an R151 ingested once the month is billed): requestLateBilling ${late.requestCpuMs.toFixed(2)} CPU-ms ` +
-    `(${late.requestWallMs.toFixed(1)} ms wall${others}) of the day's ${late.dayCpuMs.toFixed(0)} CPU-ms in activities; ` +
+    `(${late.requestWallMs.toFixed(1)} ms wall${others}; ${threadText(late.requestThreadCpuMs)} on its thread) of the day's ${late.dayCpuMs.toFixed(0)} CPU-ms in activities; ` +
     `\`courant ingest --wait\` ${late.ingest.wallS.toFixed(2)} s; the re-bill it asked: billStoredMonth ${late.rebillS.toFixed(2)} s; load ${load()}\n`
   );
 }
+
+const threadText = (ms: number | null) => (ms === null ? 'not measured (Node < 23.9)' : `${ms.toFixed(2)} CPU-ms`);
 
 /** The figures issue 68 sets goals for, each beside its goal. */
 function summary(
@@ -136,7 +138,8 @@ function summary(
     ],
     [
       "a late day's request to billing",
-      `${median(lates.map((l) => l.requestCpuMs)).toFixed(2)} CPU-ms, median of ${lates.length} late days after a warm-up (${lates.map((l) => l.requestCpuMs.toFixed(1)).join(', ')})`,
+      `${median(lates.map((l) => l.requestCpuMs)).toFixed(2)} CPU-ms, median of ${lates.length} late days after a warm-up (${lates.map((l) => l.requestCpuMs.toFixed(1)).join(', ')}); ` +
+        `on its thread ${threadText(lates.every((l) => l.requestThreadCpuMs !== null) ? median(lates.map((l) => l.requestThreadCpuMs ?? 0)) : null)} (${lates.map((l) => l.requestThreadCpuMs?.toFixed(1) ?? '–').join(', ')})`,
       '≤ 1 CPU-ms',
     ],
   ];

@@ -26,6 +26,7 @@ export const activityLine = z.object({
   workflowId: z.string(),
   local: z.boolean(),
   cpuMs: z.number(),
+  threadCpuMs: z.number().optional(),
   wallMs: z.number(),
   ...counts,
   stages: z.array(stageLine),

@@ -1,7 +1,6 @@
 /** Monthly billing activities: billing a month from the stored days, and asking `billing/{YYYY-MM}` to bill. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { Context } from '@temporalio/activity';
+import { parquetMetadata } from 'hyparquet';
 import type { Client } from '@temporalio/client';
 import { requestBilling as askBilling } from '../client/request-billing.js';
 import { billAndRecordMonth } from '../billing/bill-month.js';
@@ -11,11 +10,9 @@ import { getBillingPending, putBillingPending } from '../billing/month-pending.j
 import { getBillingRecord } from '../billing/billing-record.js';
 import { monthRatesSha256 } from '../billing/month-rates.js';
 import { loadRates, type Rates } from '../billing/rates.js';
-import { billedMonths, withBillingScratch } from '../billing/stored-month.js';
+import { billedMonths, isBilledMonth, withBillingScratch } from '../billing/stored-month.js';
 import { EVENT_TABLE } from '../datasets/enedis/day-transform.js';
-import { sqlString } from '../duckdb/columns.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
-import { readableFile } from '../storage/readable-file.js';
 import {
   BILLING_DATASET,
   mergeTriggers,
@@ -142,23 +139,17 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
     await askBilling(client, Context.current().info.taskQueue, input.month, input.trigger);
   }
 
-  /** Whether the day `date` stored C15 events (a `contract_events` table with a row). */
+  /**
+   * Whether the day `date` stored C15 events: its `contract_events` Parquet says how many rows it
+   * holds in its footer, read without DuckDB.
+   */
   async function storedEvents(date: string): Promise<boolean> {
-    const folder = await mkdtemp(path.join(deps.scratchDir, 'late-day-'));
     try {
-      const file = await readableFile(deps.objects, storageKeys.processed(BILLING_DATASET, date, EVENT_TABLE), folder);
-      const connection = await deps.duckdb.connect();
-      try {
-        const reader = await connection.runAndReadAll(`SELECT count(*) > 0 FROM read_parquet(${sqlString(file.path)})`);
-        return reader.getRows()[0]?.[0] === true;
-      } finally {
-        connection.closeSync();
-      }
+      const bytes = await deps.objects.get(storageKeys.processed(BILLING_DATASET, date, EVENT_TABLE));
+      return parquetMetadata(bytes.slice().buffer).num_rows > 0n;
     } catch (error) {
       if (error instanceof ObjectNotFoundError) return false;
       throw error;
-    } finally {
-      await rm(folder, { recursive: true, force: true });
     }
   }
 
@@ -171,21 +162,22 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
    * itself (`lateDays`). Resolves to the months asked.
    */
   async function requestLateBilling(input: { readonly date: string }): Promise<string[]> {
-    // One listing of the billed months first: a day of a month not billed yet (the daily run's
-    // case) reads no record and no table.
-    const later = (await billedMonths(deps.objects)).filter((month) => month >= monthOf(input.date));
-    if (later.length === 0) return [];
-    const reading = new Set(monthsReadingDay(input.date));
-    const candidates =
-      later.some((month) => !reading.has(month)) && (await storedEvents(input.date))
-        ? later
-        : later.filter((month) => reading.has(month));
-    const months = candidates;
+    // The months reading the day are looked at by their own keys; only a day with events lists every
+    // billed month. A day of a month not billed yet (the daily run's case) reads no record.
+    const months = (await storedEvents(input.date))
+      ? (await billedMonths(deps.objects)).filter((month) => month >= monthOf(input.date))
+      : await billedOf(monthsReadingDay(input.date));
     if (months.length === 0) return [];
     const run = await deps.records.getDayRun(BILLING_DATASET, input.date);
     const flows = (run?.inputs ?? []).map((f) => f.key);
     for (const month of months) await requestBilling({ month, trigger: { kind: 'late-day', date: input.date, flows } });
     return months;
+  }
+
+  /** The months of `months` that hold a Parquet, in their order. */
+  async function billedOf(months: readonly string[]): Promise<string[]> {
+    const billed = await Promise.all(months.map((month) => isBilledMonth(deps.objects, month)));
+    return months.filter((_, i) => billed[i] === true);
   }
 
   return { billStoredMonth, noteBillingFailing, requestBilling, requestLateBilling };

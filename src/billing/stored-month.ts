@@ -12,6 +12,7 @@ import { openDuckDb } from '../duckdb/duckdb.js';
 import { z } from 'zod';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
+import { billingKeys } from '../workflow-safe/keys.js';
 import { nextDate, previousDate } from '../workflow-safe/partition.js';
 import { datesOfMonth, monthOf } from '../workflow-safe/periods.js';
 import { writeBillingParquet } from './billing.js';
@@ -162,6 +163,17 @@ export async function billedMonths(objects: ObjectStore): Promise<string[]> {
         .filter((month): month is string => month !== undefined),
     ),
   ].sort();
+}
+
+/**
+ * Whether `month` holds a Parquet, as {@link billedMonths} counts it, from its own keys alone: the
+ * month's Parquet (a look at one key), else one listing of the month's folder (a first billing cut
+ * before the month's Parquet leaves a version's). What a late day asks about every month it reads.
+ */
+export async function isBilledMonth(objects: ObjectStore, month: string): Promise<boolean> {
+  const key = billingKeys.month(month);
+  if ((await objects.head(key)) !== null) return true;
+  return (await objects.list(path.posix.dirname(key))).some((o) => BILLED_MONTH_KEY.test(o.key));
 }
 
 const eventRowsSchema = z.array(
