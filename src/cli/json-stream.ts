@@ -1,4 +1,5 @@
 /** JSON written to a stream as it is read, in bounded memory. */
+import { createReadStream } from 'node:fs';
 import type { OutputStream } from './context.js';
 
 /** Writes `text` to `out`, resolving once the stream has taken it. */
@@ -25,4 +26,18 @@ export async function writeJsonEndingInArray(
   }
   await written(out, `${items === 0 ? '' : '\n  '}]\n}\n`);
   return items;
+}
+
+/** Bytes of a file read at a time by `linesOfFile`. */
+const LINES_CHUNK_BYTES = 1024 * 1024;
+
+/** The lines of the UTF-8 `file` (each ended by a newline, as DuckDB's JSON writer ends them), a chunk's worth at a time. */
+export async function* linesOfFile(file: string): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: LINES_CHUNK_BYTES })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop() ?? '';
+    yield lines;
+  }
+  if (rest !== '') yield [rest];
 }
