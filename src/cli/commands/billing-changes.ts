@@ -23,7 +23,7 @@ import {
 } from '../../billing/version-changes.js';
 import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
-import { linesOfFile, writeJsonEndingInArray } from '../json-stream.js';
+import { writeJsonLinesEndingInArray } from '../json-stream.js';
 import { csvText, textTable } from '../text-table.js';
 
 /** `--since`: a version, a whole number ≥ 1; undefined when absent. */
@@ -93,7 +93,7 @@ const tableRow = (c: ContractChange) => [
 
 /**
  * The changes as JSON: the contracts' texts written by DuckDB to a file in `dir` (a month's changes
- * run to tens of MB), then sent on a chunk at a time; resolves to how many.
+ * run to tens of MB), then sent on as bytes a chunk at a time; resolves to how many.
  */
 async function writeChangesJson(
   out: OutputStream,
@@ -104,7 +104,7 @@ async function writeChangesJson(
   const file = path.join(scratch.dir, 'changes.json');
   await writeMonthChangesJson(scratch.db, files.fromFile, files.toFile, file);
   const head = JSON.stringify({ ...compared, contracts: [] }, null, 2);
-  return writeJsonEndingInArray(out, `${head.slice(0, head.lastIndexOf('[]'))}[`, linesOfFile(file));
+  return writeJsonLinesEndingInArray(out, `${head.slice(0, head.lastIndexOf('[]'))}[`, file);
 }
 
 export async function printMonthChanges(
