@@ -10,6 +10,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { sqlString } from '../duckdb/columns.js';
+import { copyToJsonLinesSql } from '../duckdb/copy.js';
 
 /** The figures compared: JSON name and its value on the rows of `side` (a table alias). */
 const FIGURES = {
@@ -22,7 +23,7 @@ const FIGURES = {
   turpeVariableEur: (side: string) => `${side}.turpe_variable_eur::DOUBLE`,
   ctaEur: (side: string) => `${side}.cta_eur::DOUBLE`,
   quality: (side: string) => `${side}.quality`,
-  problems: (side: string) => `list_sort(list_distinct(list_transform(${side}.problems, p -> p.code)))`,
+  problems: (side: string) => `${side}.problem_codes`,
 } as const;
 const AMOUNTS = {
   turpeFixedEur: 'turpe_fixed_eur',
@@ -76,26 +77,30 @@ export interface ChangesPage {
 }
 
 /**
- * Each contract whose figures differ between the month's Parquets `beforeFile` and `afterFile`:
- * its PRM and contract (to order by) and its JSON text (DuckDB's `to_json`: the rows never become
- * JavaScript objects on the way).
+ * Each contract whose figures differ between the month's Parquets `beforeFile` and `afterFile`,
+ * unordered: its PRM and contract, and the rest of a `ContractChange` as columns of that name.
  */
-function changesJsonSql(beforeFile: string, afterFile: string): string {
-  const side = (file: string) => `SELECT * FROM read_parquet(${sqlString(file)}) WHERE contract IS NOT NULL`;
+function changesSql(beforeFile: string, afterFile: string): string {
+  const side = (file: string) =>
+    `SELECT *, list_sort(list_distinct(list_transform(problems, p -> p.code))) AS problem_codes FROM read_parquet(${sqlString(file)}) WHERE contract IS NOT NULL`;
   const tuple = (side: string) => `(${figures.map(([, of]) => of(side)).join(', ')})`;
   const deltas = Object.entries(AMOUNTS)
     .map(([name, column]) => `'${name}': ${deltaOf(column)}`)
     .join(', ');
   return `
     WITH a AS (${side(beforeFile)}), b AS (${side(afterFile)})
-    SELECT coalesce(b.prm, a.prm) AS prm, coalesce(b.contract, a.contract) AS contract, to_json({
-        'prm': coalesce(b.prm, a.prm), 'contract': coalesce(b.contract, a.contract),
-        'change': CASE WHEN a.prm IS NULL THEN 'appeared' WHEN b.prm IS NULL THEN 'disappeared' ELSE 'moved' END,
-        'before': ${figuresOf('a')}, 'after': ${figuresOf('b')}, 'deltaEur': {${deltas}}
-      })::VARCHAR AS change
+    SELECT coalesce(b.prm, a.prm) AS prm, coalesce(b.contract, a.contract) AS contract,
+      CASE WHEN a.prm IS NULL THEN 'appeared' WHEN b.prm IS NULL THEN 'disappeared' ELSE 'moved' END AS change,
+      ${figuresOf('a')} AS before, ${figuresOf('b')} AS after, {${deltas}} AS deltaEur
     FROM a FULL OUTER JOIN b ON a.prm = b.prm AND a.contract = b.contract
     WHERE a.prm IS NULL OR b.prm IS NULL OR ${tuple('a')} IS DISTINCT FROM ${tuple('b')}`;
 }
+
+/** The changes (`changesSql`) with each one's JSON text (DuckDB's `to_json`: no JavaScript object on the way). */
+const changesJsonSql = (beforeFile: string, afterFile: string) =>
+  `SELECT prm, contract, to_json({'prm': prm, 'contract': contract, 'change': change, 'before': before,
+     'after': after, 'deltaEur': deltaEur})::VARCHAR AS change
+   FROM (${changesSql(beforeFile, afterFile)})`;
 
 /**
  * The changes between `beforeFile` and `afterFile` (see `changesJsonSql`), each read and checked,
@@ -120,14 +125,21 @@ export async function monthChanges(
   };
 }
 
-/** The changes' JSON texts in batches, for a writer that streams them whole (`courant billing --changes --format json`). */
-export async function* monthChangesJson(
+/**
+ * Writes the changes to `file`, the JSON text of each on a line (as `to_json` gives it), in PRM and
+ * contract order: DuckDB's JSON writer makes all of it, so that a month's changes never cross into
+ * JavaScript row by row (`courant billing --changes --format json` sends the file on).
+ */
+export async function writeMonthChangesJson(
   db: DuckDBConnection,
   beforeFile: string,
   afterFile: string,
-): AsyncGenerator<string[]> {
-  const result = await db.stream(
-    `SELECT change FROM (${changesJsonSql(beforeFile, afterFile)}) ORDER BY prm, contract`,
+  file: string,
+): Promise<void> {
+  await db.run(
+    copyToJsonLinesSql(
+      `SELECT prm, contract, change, before, after, deltaEur FROM (${changesSql(beforeFile, afterFile)}) ORDER BY prm, contract`,
+      file,
+    ),
   );
-  for await (const rows of result.yieldRows()) yield rows.map((row) => String(row[0]));
 }

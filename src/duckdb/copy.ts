@@ -14,3 +14,8 @@ export function copyToParquetSql(query: string, target: string, rowGroupSize?: n
   const groups = rowGroupSize === undefined ? '' : `, ROW_GROUP_SIZE ${rowGroupSize}`;
   return `COPY (${query}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd, PRESERVE_ORDER${groups})`;
 }
+
+/** `COPY (query) TO target` as JSON, an object a line (each as `to_json` gives it), rows in the order of the query. */
+export function copyToJsonLinesSql(query: string, target: string): string {
+  return `COPY (${query}) TO ${sqlString(target)} (FORMAT json, PRESERVE_ORDER)`;
+}

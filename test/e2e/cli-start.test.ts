@@ -54,4 +54,11 @@ describe('the built courant command', () => {
     expect(loaded).toContain('@temporalio/client');
     for (const name of HEAVY) expect(loaded, name).not.toContain(name);
   });
+
+  it("loads Temporal's client for billing only when it asks the month's workflow", async () => {
+    // `billing --changes` and a `--prm` preview never ask it: half a second of start-up saved.
+    const loaded = await packagesLoaded(['billing', '--help']);
+    expect(loaded).toContain('commander');
+    for (const name of ['@temporalio/client', ...HEAVY]) expect(loaded, name).not.toContain(name);
+  });
 });

@@ -1,14 +1,16 @@
 /**
- * What moved between two versions of a month (`monthChanges`), on real DuckDB, from months billed
- * from C15 and R151 flows in the real layout: a contract whose figures moved, one that appeared,
- * one that disappeared, each amount's delta exact to the cent; an unchanged contract is not listed.
+ * What moved between two versions of a month (`monthChanges`, and the JSON lines of
+ * `writeMonthChangesJson`), on real DuckDB, from months billed from C15 and R151 flows in the real
+ * layout: a contract whose figures moved, one that appeared, one that disappeared, each amount's
+ * delta exact to the cent; an unchanged contract is not listed.
  * And the hash of the rates a month is priced with (`monthRatesSha256`): it moves with a figure in
  * force in the month only.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeBillingParquet } from '../../src/billing/billing.js';
-import { monthChanges } from '../../src/billing/month-changes.js';
+import { monthChanges, writeMonthChangesJson } from '../../src/billing/month-changes.js';
 import { monthRatesSha256 } from '../../src/billing/month-rates.js';
 import { loadRates, type Rates } from '../../src/billing/rates.js';
 import { storeFlows } from '../support/billing-store.js';
@@ -88,6 +90,16 @@ describe('what moved between two versions of a month', () => {
     });
     expect(came).toMatchObject({ before: null, deltaEur: { turpeFixedEur: 7.59, ctaEur: 1.66 } });
     expect(await monthChanges(scratch.connection, after, after)).toEqual({ contracts: [], moved: 0 });
+    // The file `--changes --format json` sends on: the same changes, one JSON text a line, in order.
+    const lines = async (from: string, to: string) => {
+      const file = path.join(scratch.dir, 'changes.json');
+      await writeMonthChangesJson(scratch.connection, from, to, file);
+      return (await readFile(file, 'utf8')).split('\n');
+    };
+    const written = await lines(before, after);
+    expect(written.at(-1)).toBe('');
+    expect(written.slice(0, -1).map((line) => JSON.parse(line) as unknown)).toEqual(changes);
+    expect(await lines(after, after)).toEqual(['']);
   });
 });
 

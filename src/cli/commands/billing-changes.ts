@@ -5,7 +5,13 @@
  * versions only: never bills.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { monthChanges, monthChangesJson, type ContractChange, type MonthFigures } from '../../billing/month-changes.js';
+import path from 'node:path';
+import {
+  monthChanges,
+  writeMonthChangesJson,
+  type ContractChange,
+  type MonthFigures,
+} from '../../billing/month-changes.js';
 import type { BillingStorage } from '../../billing/stored-month.js';
 import { causeText } from '../../billing/version-cause.js';
 import { getBillingRecord } from '../../billing/billing-record.js';
@@ -17,7 +23,7 @@ import {
 } from '../../billing/version-changes.js';
 import type { CommandContext, OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
-import { writeJsonEndingInArray } from '../json-stream.js';
+import { writeJsonLinesEndingInArray } from '../json-stream.js';
 import { csvText, textTable } from '../text-table.js';
 
 /** `--since`: a version, a whole number ≥ 1; undefined when absent. */
@@ -85,19 +91,20 @@ const tableRow = (c: ContractChange) => [
   span(c, (f) => f.problems.join(' ')),
 ];
 
-/** The changes as JSON, the contracts streamed from DuckDB one batch at a time; resolves to how many. */
+/**
+ * The changes as JSON: the contracts' texts written by DuckDB to a file in `dir` (a month's changes
+ * run to tens of MB), then sent on as bytes a chunk at a time; resolves to how many.
+ */
 async function writeChangesJson(
   out: OutputStream,
-  db: DuckDBConnection,
+  scratch: { readonly dir: string; readonly db: DuckDBConnection },
   compared: VersionsCompared,
   files: { readonly fromFile: string; readonly toFile: string },
 ): Promise<number> {
+  const file = path.join(scratch.dir, 'changes.json');
+  await writeMonthChangesJson(scratch.db, files.fromFile, files.toFile, file);
   const head = JSON.stringify({ ...compared, contracts: [] }, null, 2);
-  return writeJsonEndingInArray(
-    out,
-    `${head.slice(0, head.lastIndexOf('[]'))}[`,
-    monthChangesJson(db, files.fromFile, files.toFile),
-  );
+  return writeJsonLinesEndingInArray(out, `${head.slice(0, head.lastIndexOf('[]'))}[`, file);
 }
 
 export async function printMonthChanges(
@@ -119,7 +126,7 @@ export async function printMonthChanges(
   })();
   const files = await versionFiles(tools.storage.objects, tools.dir, compared);
   let moved: number;
-  if (format === 'json') moved = await writeChangesJson(ctx.out, tools.db, compared, files);
+  if (format === 'json') moved = await writeChangesJson(ctx.out, tools, compared, files);
   else {
     const { contracts } = await monthChanges(tools.db, files.fromFile, files.toFile);
     ctx.out.write(
