@@ -87,13 +87,54 @@ export interface RowPage {
 }
 
 /**
- * The contracts in force on `date` (a DATE literal): since ≤ date < exit (no problem: an exit before
- * its entry is none), ordered by PRM, since and contract; only the rows of `page` when given.
+ * The contracts in force on `date` (`YYYY-MM-DD`) from the C15 events of `files` and the snapshot
+ * `snapshotFiles`: since ≤ date < exit (no problem: an exit before its since is none), ordered by
+ * PRM, since and contract; only the rows of `page` when given. The contracts of `contractsSql` over
+ * `eventsSql`, aggregated straight from the files, which is what makes a page cheap (docs/billing.md,
+ * "The perimeter"): every figure is a minimum, which an event stored twice cannot move, so events
+ * need not be kept once each; and a snapshot row is superseded only by an earlier C15 entry, so the
+ * entry is the earlier of the two either way (the same day: the C15 entry's source).
  */
-export function perimeterSql(events: string, date: string, prms: readonly string[], page?: RowPage): string {
+export function perimeterSql(
+  files: readonly string[],
+  snapshotFiles: readonly string[],
+  date: string,
+  prms: readonly string[],
+  page?: RowPage,
+): string {
+  const day = `DATE ${sqlString(date)}`;
   const only = prms.length === 0 ? '' : `AND prm IN (${prms.map(sqlString).join(', ')})`;
-  const rows = page === undefined ? '' : `LIMIT ${page.limit} OFFSET ${page.offset}`;
-  return `SELECT prm, contract, strftime(since, '%Y-%m-%d') AS since, source FROM (${contractsSql(events)})
-    WHERE since <= ${date} AND (exit_date IS NULL OR ${date} < exit_date) AND (exit_date IS NULL OR exit_date >= since) ${only}
-    ORDER BY prm, since, contract ${rows}`;
+  const list = (paths: readonly string[]) => paths.map(sqlString).join(', ');
+  const rows = [
+    ...(files.length === 0
+      ? []
+      : [
+          `SELECT prm, nullif(trim(contract), '') AS contract, event_date, ${eventKindSql('event')} AS kind, 'c15' AS source
+           FROM read_parquet([${list(files)}], union_by_name = true) WHERE event_date <= ${day} ${only}`,
+        ]),
+    ...(snapshotFiles.length === 0
+      ? []
+      : [
+          `SELECT prm, contract, since AS event_date, 'entry' AS kind, 'snapshot' AS source
+           FROM read_parquet([${list(snapshotFiles)}]) WHERE since <= ${day} ${only}`,
+        ]),
+  ];
+  const events =
+    rows.length === 0
+      ? `SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS contract, NULL::DATE AS event_date, NULL::VARCHAR AS kind, NULL::VARCHAR AS source WHERE false`
+      : rows.join(' UNION ALL ');
+  const cut = page === undefined ? '' : `LIMIT ${page.limit} OFFSET ${page.offset}`;
+  return `SELECT prm, contract, strftime(since, '%Y-%m-%d') AS since,
+      CASE WHEN snapshot_since < c15_entry OR (c15_entry IS NULL AND snapshot_since IS NOT NULL) THEN 'snapshot' ELSE 'c15' END AS source
+    FROM (
+      SELECT *, coalesce(least(c15_entry, snapshot_since), first_c15) AS since
+      FROM (
+        SELECT prm, contract,
+          min(event_date) FILTER (WHERE source = 'c15' AND kind = 'entry') AS c15_entry,
+          min(event_date) FILTER (WHERE source = 'snapshot') AS snapshot_since,
+          min(event_date) FILTER (WHERE source = 'c15') AS first_c15,
+          min(event_date) FILTER (WHERE kind = 'exit') AS exit_date
+        FROM (${events}) WHERE contract IS NOT NULL GROUP BY prm, contract))
+    WHERE since <= ${day} AND (exit_date IS NULL OR ${day} < exit_date) AND (exit_date IS NULL OR exit_date >= since)
+    ORDER BY prm, since, contract ${cut}`;
 }

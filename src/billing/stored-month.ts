@@ -143,9 +143,8 @@ export async function perimeterOn(
       fill: null,
     },
   );
-  const events = `(${eventsSql(eventFiles, `DATE '${nextDate(date)}'`, snapshotFiles)})`;
   return perimeterRowsSchema.parse(
-    (await db.runAndReadAll(perimeterSql(events, `DATE '${date}'`, prms, page))).getRowObjectsJson(),
+    (await db.runAndReadAll(perimeterSql(eventFiles, snapshotFiles, date, prms, page))).getRowObjectsJson(),
   );
 }
 

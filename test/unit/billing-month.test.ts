@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { billMonth, type ContractMonth } from '../../src/billing/billing.js';
-import { eventsSql, perimeterSql } from '../../src/billing/contracts-sql.js';
+import { perimeterSql } from '../../src/billing/contracts-sql.js';
 import { loadRates } from '../../src/billing/rates.js';
 import { c15Flow, r151Flow, type C15ContractEvent, type R151Reading } from '../support/enedis-flows.js';
 import { storeFlows } from '../support/billing-store.js';
@@ -318,11 +318,7 @@ describe('billing a month', () => {
       ['C2', 12],
     ]);
     const perimeter = async (date: string) =>
-      (
-        await scratch.connection.runAndReadAll(
-          perimeterSql(`(${eventsSql(stored.eventFiles, `DATE '${date}' + 1`)})`, `DATE '${date}'`, []),
-        )
-      ).getRowObjectsJson();
+      (await scratch.connection.runAndReadAll(perimeterSql(stored.eventFiles, [], date, []))).getRowObjectsJson();
     expect(await perimeter('2024-03-09')).toEqual([{ prm: PRM, contract: 'C1', since: '2024-01-05', source: 'c15' }]);
     expect(await perimeter('2024-03-10')).toEqual([]);
     expect(await perimeter('2024-03-20')).toEqual([{ prm: PRM, contract: 'C2', since: '2024-03-20', source: 'c15' }]);
