@@ -31,7 +31,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createBackfillPlanActivities(deps),
       ...createBillingActivities(deps, temporal),
       ...createDayRequestActivities(temporal),
-      ...createDayRunActivities(deps, temporal),
+      ...createDayRunActivities(deps),
       ...createPlanActivities(deps),
       ...createDownloadActivities(deps),
       ...createDropActivities(deps, temporal.workflow),
