@@ -15,7 +15,7 @@ const written = (out: OutputStream, text: string | Uint8Array) =>
 export async function writeJsonEndingInArray(
   out: OutputStream,
   head: string,
-  batches: AsyncIterable<readonly string[]>,
+  batches: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
 ): Promise<number> {
   await written(out, head);
   let items = 0;

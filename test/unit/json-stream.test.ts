@@ -41,15 +41,7 @@ describe('JSON lines written as the last array of an object', () => {
     const file = path.join(dir, 'items.json');
     await writeFile(file, texts.map((text) => `${text}\n`).join(''));
     const fromFile = await output((out) => writeJsonLinesEndingInArray(out, HEAD, file));
-    const fromTexts = await output((out) =>
-      writeJsonEndingInArray(
-        out,
-        HEAD,
-        (async function* () {
-          yield texts;
-        })(),
-      ),
-    );
+    const fromTexts = await output((out) => writeJsonEndingInArray(out, HEAD, [texts]));
     expect(fromFile.count).toBe(n);
     expect(fromFile.text === fromTexts.text).toBe(true);
     expect(JSON.parse(fromFile.text)).toEqual({ month: '2025-03', contracts: items });
