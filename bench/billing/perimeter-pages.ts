@@ -2,9 +2,9 @@
  * Pages of the perimeter as the API serves them, `GET /api/v1/perimeter?date=D&limit=1000`, timed
  * from the client (request sent to body read) on a billing bench's stack: the console (`courant
  * serve`'s server, bench/lib/console.ts) over the stack's storage, in the bench's process. The
- * first page once cold (the server's first request), then the first page and a page from the middle
- * of the list (`cursor`) `runs` times each, their medians: the SQL cuts the page, so a deep page
- * should cost no more than the first.
+ * first page once cold (the server's first request), then `runs` times a first page (a new listing:
+ * the stored days read and the perimeter written) and a page from the middle of that listing (its
+ * `nextCursor`'s listing at offset `deepCursor`: read from the listing's file alone), their medians.
  */
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
@@ -58,16 +58,19 @@ export async function timePerimeterPages(
   try {
     const app = await startBenchConsole(storage, config, registeredCatalog(config.datasets));
     try {
-      const page = (cursor: number) =>
-        `${app.origin}/api/v1/perimeter?date=${date}&limit=${PAGE_ROWS}${cursor > 0 ? `&cursor=${cursor}` : ''}`;
+      const page = (cursor: string | null) =>
+        `${app.origin}/api/v1/perimeter?date=${date}&limit=${PAGE_ROWS}${cursor === null ? '' : `&cursor=${cursor}`}`;
       const deepCursor = Math.floor(contracts / 2 / PAGE_ROWS) * PAGE_ROWS;
-      const cold = await timedPage(page(0));
+      const cold = await timedPage(page(null));
       const first: number[] = [];
       const deep: number[] = [];
       let deepRows = 0;
       for (let run = 0; run < runs; run += 1) {
-        first.push((await timedPage(page(0))).ms);
-        const measured = await timedPage(page(deepCursor));
+        const opened = await timedPage(page(null));
+        first.push(opened.ms);
+        const listing = opened.page.nextCursor?.split('.')[0];
+        if (listing === undefined) throw new Error(`a perimeter of ${contracts} contracts in one page of ${PAGE_ROWS}`);
+        const measured = await timedPage(page(`${listing}.${deepCursor}`));
         deep.push(measured.ms);
         deepRows = measured.page.prms.length;
       }

@@ -95,8 +95,8 @@ function stepLine(step: string, measured: StackStep, billed: boolean): string {
 
 function pagesLine(pages: PerimeterPages): string {
   return (
-    `perimeter page, GET /api/v1/perimeter?date=${LAST_DAY}&limit=${PAGE_ROWS}: first page ${pages.firstMs.toFixed(0)} ms ` +
-    `(${pages.firstRows} rows; ${pages.coldMs.toFixed(0)} ms cold), page at cursor ${pages.deepCursor} ` +
+    `perimeter page, GET /api/v1/perimeter?date=${LAST_DAY}&limit=${PAGE_ROWS}: first page (a new listing) ${pages.firstMs.toFixed(0)} ms ` +
+    `(${pages.firstRows} rows; ${pages.coldMs.toFixed(0)} ms cold), page of that listing at ${pages.deepCursor} ` +
     `${pages.deepMs.toFixed(0)} ms (${pages.deepRows} rows), medians of 5; load ${load()}\n`
   );
 }
@@ -133,7 +133,7 @@ function summary(
     ['billing --changes', `${steps.changes.wallS.toFixed(2)} s`, '≤ 2 s'],
     [
       `perimeter page of ${PAGE_ROWS} rows`,
-      `${pages.firstMs.toFixed(0)} ms first, ${pages.deepMs.toFixed(0)} ms deep`,
+      `${pages.firstMs.toFixed(0)} ms first (a new listing), ${pages.deepMs.toFixed(0)} ms each page of a listing`,
       '≤ 200 ms',
     ],
     [

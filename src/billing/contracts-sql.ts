@@ -80,18 +80,11 @@ export function contractsSql(events: string): string {
     FROM ${events} WHERE contract IS NOT NULL GROUP BY prm, contract`;
 }
 
-/** A page of rows: `limit` rows after the first `offset`. */
-export interface RowPage {
-  readonly offset: number;
-  readonly limit: number;
-}
-
 /**
  * The contracts in force on `date` (`YYYY-MM-DD`) from the C15 events of `files` and the snapshot
  * `snapshotFiles`: since ≤ date < exit (no problem: an exit before its since is none), ordered by
- * PRM, since and contract; only the rows of `page` when given. The contracts of `contractsSql` over
- * `eventsSql`, aggregated straight from the files, which is what makes a page cheap (docs/billing.md,
- * "The perimeter"): every figure is a minimum, which an event stored twice cannot move, so events
+ * PRM, since and contract. The contracts of `contractsSql` over `eventsSql`, aggregated straight
+ * from the files, which is what makes it cheap (docs/billing.md, "The perimeter"): every figure is a minimum, which an event stored twice cannot move, so events
  * need not be kept once each; and a snapshot row is superseded only by an earlier C15 entry, so the
  * entry is the earlier of the two either way (the same day: the C15 entry's source).
  */
@@ -100,7 +93,6 @@ export function perimeterSql(
   snapshotFiles: readonly string[],
   date: string,
   prms: readonly string[],
-  page?: RowPage,
 ): string {
   const day = `DATE ${sqlString(date)}`;
   const only = prms.length === 0 ? '' : `AND prm IN (${prms.map(sqlString).join(', ')})`;
@@ -123,7 +115,6 @@ export function perimeterSql(
     rows.length === 0
       ? `SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS contract, NULL::DATE AS event_date, NULL::VARCHAR AS kind, NULL::VARCHAR AS source WHERE false`
       : rows.join(' UNION ALL ');
-  const cut = page === undefined ? '' : `LIMIT ${page.limit} OFFSET ${page.offset}`;
   return `SELECT prm, contract, strftime(since, '%Y-%m-%d') AS since,
       CASE WHEN snapshot_since < c15_entry OR (c15_entry IS NULL AND snapshot_since IS NOT NULL) THEN 'snapshot' ELSE 'c15' END AS source
     FROM (
@@ -136,5 +127,5 @@ export function perimeterSql(
           min(event_date) FILTER (WHERE kind = 'exit') AS exit_date
         FROM (${events}) WHERE contract IS NOT NULL GROUP BY prm, contract))
     WHERE since <= ${day} AND (exit_date IS NULL OR ${day} < exit_date) AND (exit_date IS NULL OR exit_date >= since)
-    ORDER BY prm, since, contract ${cut}`;
+    ORDER BY prm, since, contract`;
 }

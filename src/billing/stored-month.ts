@@ -16,7 +16,7 @@ import { billingKeys } from '../workflow-safe/keys.js';
 import { nextDate, previousDate } from '../workflow-safe/partition.js';
 import { datesOfMonth, monthOf } from '../workflow-safe/periods.js';
 import { writeBillingParquet } from './billing.js';
-import { eventsSql, perimeterSql, type RowPage } from './contracts-sql.js';
+import { eventsSql, perimeterSql } from './contracts-sql.js';
 import type { MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
 import { storedBillingTables, type DaysRead } from './stored-tables.js';
@@ -120,32 +120,50 @@ const perimeterRowsSchema = z.array(
 );
 export type PerimeterRow = z.infer<typeof perimeterRowsSchema>[number];
 
-/**
- * The contracts in force on the Paris day `date` (only `prms` when given), ordered by PRM, each with
- * its source; only the rows of `page` when given, cut in SQL.
- */
+/** Rows of a row group of a written perimeter: a page of 1 000 rows reads one or two. */
+const PERIMETER_ROW_GROUP = 10_000;
+
+/** The SQL of the contracts in force on the Paris day `date` (only `prms` when given), over the stored tables. */
+async function perimeterQuery(
+  storage: BillingStorage,
+  dir: string,
+  date: string,
+  prms: readonly string[],
+): Promise<string> {
+  const folding = { before: monthOf(date), fill: null };
+  const tables = await storedBillingTables(storage.objects, storage.records, dir, nextDate(date), [], folding);
+  return perimeterSql(tables.eventFiles, tables.snapshotFiles, date, prms);
+}
+
+/** The contracts in force on the Paris day `date` (only `prms` when given), ordered by PRM, each with its source. */
 export async function perimeterOn(
   storage: BillingStorage,
   dir: string,
   db: DuckDBConnection,
   date: string,
   prms: readonly string[],
-  page?: RowPage,
 ): Promise<PerimeterRow[]> {
-  const { eventFiles, snapshotFiles } = await storedBillingTables(
-    storage.objects,
-    storage.records,
-    dir,
-    nextDate(date),
-    [],
-    {
-      before: monthOf(date),
-      fill: null,
-    },
+  const rows = await db.runAndReadAll(await perimeterQuery(storage, dir, date, prms));
+  return perimeterRowsSchema.parse(rows.getRowObjectsJson());
+}
+
+/**
+ * Writes {@link perimeterOn}'s rows, in their order, to the Parquet `file` (Snappy, as hyparquet
+ * reads it back a page at a time); resolves to how many.
+ */
+export async function writePerimeter(
+  storage: BillingStorage,
+  dir: string,
+  db: DuckDBConnection,
+  date: string,
+  prms: readonly string[],
+  file: string,
+): Promise<number> {
+  const query = await perimeterQuery(storage, dir, date, prms);
+  const written = await db.run(
+    `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy, PRESERVE_ORDER, ROW_GROUP_SIZE ${PERIMETER_ROW_GROUP})`,
   );
-  return perimeterRowsSchema.parse(
-    (await db.runAndReadAll(perimeterSql(eventFiles, snapshotFiles, date, prms, page))).getRowObjectsJson(),
-  );
+  return Number(written.rowsChanged);
 }
 
 const BILLED_MONTH_KEY = /^billing\/month=(\d{4}-\d{2})\/(?:billing_elements|versions\/v\d+)\.parquet$/;

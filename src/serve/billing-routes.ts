@@ -25,9 +25,10 @@ import {
   VersionNotStoredError,
   versionsCompared,
 } from '../billing/version-changes.js';
-import { perimeterOn, withBillingScratch } from '../billing/stored-month.js';
+import { withBillingScratch, writePerimeter } from '../billing/stored-month.js';
 import type { ConsoleContext } from './context.js';
-import { dateSchema, monthSchema, pageLimitSchema, rowCursorSchema } from './params.js';
+import { dateSchema, monthSchema, pageLimitSchema, perimeterCursorSchema, rowCursorSchema } from './params.js';
+import { PerimeterListings } from './perimeter-listings.js';
 import { problem, problemResponses, ProblemError } from './problems.js';
 
 const errors = problemResponses();
@@ -43,15 +44,18 @@ const limitParam = pageLimitSchema(10_000, 1000, 'rows');
 
 export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
+    const listings = new PerimeterListings();
+    app.addHook('onClose', () => listings.close());
     app.get(
       '/api/v1/perimeter',
       {
         schema: {
           summary: 'The contracts in force on a day, from the stored Enedis C15 events (`courant perimeter`)',
           description:
-            'A contract is in force from its entry day included to its exit day excluded (docs/billing.md). Empty when no C15 is stored.',
+            'A contract is in force from its entry day included to its exit day excluded (docs/billing.md). Empty when no C15 is stored. ' +
+            'The pages of one listing (each `nextCursor` followed) come from one read of the stored days, whatever lands meanwhile, while the listing lives: 10 minutes after its last page (docs/console.md, "Paging the perimeter").',
           querystring: z
-            .object({ date: dateSchema, prm: prmsParam, limit: limitParam, cursor: rowCursorSchema.optional() })
+            .object({ date: dateSchema, prm: prmsParam, limit: limitParam, cursor: perimeterCursorSchema.optional() })
             .strict(),
           response: {
             200: z.object({
@@ -75,13 +79,13 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
       },
       async (request) => {
         const { date, prm, limit, cursor } = request.query;
-        const offset = cursor ?? 0;
-        // One row more than the page: whether another page follows.
-        const rows = await ctx.guard.objects(() =>
-          withBillingScratch(({ dir, db }) => perimeterOn(ctx, dir, db, date, prm ?? [], { offset, limit: limit + 1 })),
+        const prms = prm ?? [];
+        const page = await ctx.guard.objects(() =>
+          listings.page(`${date} ${prms.join(',')}`, cursor ?? { listing: null, offset: 0 }, limit, (file) =>
+            withBillingScratch(({ dir, db }) => writePerimeter(ctx, dir, db, date, prms, file)),
+          ),
         );
-        const next = rows.length > limit ? String(offset + limit) : null;
-        return { date, prms: rows.slice(0, limit), nextCursor: next };
+        return { date, prms: page.rows, nextCursor: page.nextCursor };
       },
     );
 

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/registry.js';
 import { isPartitionDate, MIN_PARTITION_DATE } from '../workflow-safe/partition.js';
+import type { PerimeterCursor } from './perimeter-listings.js';
 
 /** The last day the console accepts: far enough for any real day, near enough to bound every range. */
 export const MAX_DATE = '2099-12-31';
@@ -122,3 +123,18 @@ export function pageLimitSchema(max: number, fallback: number, what: string) {
     .meta({ type: 'integer', minimum: 1, maximum: max, description: `${what} per page (${fallback} when absent)` })
     .default(fallback);
 }
+
+/**
+ * The cursor of a page of the perimeter: its listing and the offset of its first row (`{listing}.{offset}`,
+ * the `nextCursor` of the page before), or an offset alone (a new listing from there).
+ */
+export const perimeterCursorSchema = z
+  .string()
+  .regex(/^(?:[0-9a-f]{16}\.)?[1-9][0-9]{0,8}$/, {
+    message: 'must be the nextCursor of a page: its listing and the offset of its first row',
+  })
+  .transform((cursor): PerimeterCursor => {
+    const [listing, offset] = cursor.includes('.') ? cursor.split('.') : [null, cursor];
+    return { listing: listing ?? null, offset: Number(offset) };
+  })
+  .meta({ description: 'the nextCursor of the previous page: its listing and the offset of its first row' });

@@ -74,9 +74,35 @@ describe('/api/v1/perimeter', () => {
       body: { ...cli, nextCursor: null },
     });
     const first = await getJson('/api/v1/perimeter?date=2024-03-15&limit=1');
-    expect(first.body).toEqual({ date: '2024-03-15', prms: [cli.prms[0]], nextCursor: '1' });
-    const second = await getJson('/api/v1/perimeter?date=2024-03-15&limit=1&cursor=1');
+    expect(first.body).toMatchObject({ date: '2024-03-15', prms: [cli.prms[0]] });
+    const cursor = first.body.nextCursor;
+    expect(cursor).toMatch(/^[0-9a-f]{16}\.1$/);
+    const second = await getJson(`/api/v1/perimeter?date=2024-03-15&limit=1&cursor=${String(cursor)}`);
     expect(second.body).toEqual({ date: '2024-03-15', prms: [cli.prms[1]], nextCursor: null });
+  });
+
+  it('pages a listing from one read: a day landing meanwhile shows in the next listing, not in its pages', async () => {
+    const before = (await cliJson(['perimeter', '--date', '2024-04-15'])) as { prms: Array<{ prm: string }> };
+    expect(before.prms.map((r) => r.prm)).toEqual(PRMS);
+    const first = await getJson('/api/v1/perimeter?date=2024-04-15&limit=2');
+    expect(first.body.prms).toEqual(before.prms.slice(0, 2));
+    // A contract ordered before every other enters: an offset read anew would repeat the second row.
+    const newcomer = '99660599682030';
+    await putStoredDays(
+      storage,
+      await storeFlows(scratch, [c15Flow([entry(newcomer, '2024-04-10T00:00:00+02:00', 6)])]),
+    );
+    const after = (await cliJson(['perimeter', '--date', '2024-04-15'])) as { prms: Array<{ prm: string }> };
+    expect(after.prms.map((r) => r.prm)).toEqual([newcomer, ...PRMS]);
+
+    const rest = await getJson(`/api/v1/perimeter?date=2024-04-15&limit=2&cursor=${String(first.body.nextCursor)}`);
+    expect(rest.body).toEqual({ date: '2024-04-15', prms: before.prms.slice(2), nextCursor: null });
+    expect((await getJson('/api/v1/perimeter?date=2024-04-15')).body.prms).toEqual(after.prms);
+    // An offset alone starts a new listing there, from the days as they are now.
+    expect((await getJson('/api/v1/perimeter?date=2024-04-15&cursor=2')).body.prms).toEqual(after.prms.slice(2));
+    // A cursor of another date starts a new listing too.
+    const other = await getJson(`/api/v1/perimeter?date=2024-03-15&cursor=${String(first.body.nextCursor)}`);
+    expect(other.body).toMatchObject({ date: '2024-03-15', nextCursor: null });
   });
 
   it('refuses a date that is not a calendar day, as a problem', async () => {
