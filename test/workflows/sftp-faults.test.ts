@@ -25,7 +25,11 @@ import { connectClient } from '../../src/workers/temporal-connection.js';
 import { inboxKeys } from '../../src/workflow-safe/keys.js';
 import { encryptedFixture, largeEncryptedFixture } from '../support/enedis-deliveries.js';
 import { byKeyOnly } from '../support/by-key-records.js';
-import { startFailingStorageSftpServer, startMalformedSftpServer } from '../support/malformed-sftp-server.js';
+import {
+  startFailingStorageSftpServer,
+  startMalformedSftpServer,
+  type HandWrittenSftpServer,
+} from '../support/malformed-sftp-server.js';
 import { uniqueName } from '../support/names.js';
 import { startSftpServer, type SftpTestServer } from '../support/sftp-server.js';
 import { startTcpGate, type TcpGate } from '../support/tcp-gate.js';
@@ -117,6 +121,16 @@ async function pickUpWith(config: SftpSourceConfig, limit?: number): Promise<str
 }
 
 /** The failure of one pickup with `config`. */
+/** The source of a server the test wrote by hand (test/support/malformed-sftp-server.ts): its files under `/out`. */
+function sourceOf(handWritten: HandWrittenSftpServer): SftpSourceConfig {
+  return source({
+    port: handWritten.port,
+    knownHosts: { value: handWritten.knownHosts },
+    auth: { privateKey: { value: handWritten.privateKey } },
+    remoteDir: '/out',
+  });
+}
+
 async function failureOf(config: SftpSourceConfig): Promise<ApplicationFailure> {
   const result = await pickUp(config);
   if (Array.isArray(result)) throw new Error(`the pickup did not fail: it fetched ${JSON.stringify(result)}`);
@@ -198,14 +212,7 @@ describe('a server that breaks the SFTP protocol', () => {
     const name = deliveryName('malformed');
     const broken = await startMalformedSftpServer(name);
     try {
-      const failure = await failureOf(
-        source({
-          port: broken.port,
-          knownHosts: { value: broken.knownHosts },
-          auth: { privateKey: { value: broken.privateKey } },
-          remoteDir: '/out',
-        }),
-      );
+      const failure = await failureOf(sourceOf(broken));
       expect(broken.malformedSent()).toBeGreaterThan(0);
       expect(failure).toMatchObject({ type: 'TransientIO', nonRetryable: false });
       expect(failure.message).toBe(
@@ -300,14 +307,7 @@ describe('a server whose own storage fails every open', () => {
     const names = ['one', 'two', 'three'].map(deliveryName);
     const failing = await startFailingStorageSftpServer(names);
     try {
-      const failure = await failureOf(
-        source({
-          port: failing.port,
-          knownHosts: { value: failing.knownHosts },
-          auth: { privateKey: { value: failing.privateKey } },
-          remoteDir: '/out',
-        }),
-      );
+      const failure = await failureOf(sourceOf(failing));
       expect(failure).toMatchObject({ type: 'TransientIO', nonRetryable: false });
       expect(failure.message).toContain('the server failed every file of the round alike (SFTP status 4 on 3 files');
       const faults = await resources.deps.records.listSftpFaults('enedis');
