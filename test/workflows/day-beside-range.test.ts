@@ -3,8 +3,9 @@
  * beside it, on the real dev server: `courant run --wait` and the scheduled day, each started while
  * a range holds its day (a `rangeRun` on a task queue no worker polls, the days' records opened as
  * a range opens them). Both look and wait, the records still the range's; once the range ends, each
- * day runs and its record is its own. And a range's stage struck on one day by a transient fault:
- * retried while it has attempts left, then that day alone fails on the last one.
+ * day runs and its record is its own. And a range's download struck on one day by a transient
+ * fault: that day leaves the range at once; struck on every day, the stage is retried, then each
+ * day fails alone on the last attempt.
  */
 import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -102,19 +103,32 @@ describe('a transient fault of one day inside a range', () => {
       { dataset: 'eco2mix', dates },
     );
 
-  it('retries the stage while it has attempts left, then fails that day alone; the other days go on', async () => {
+  it('lets that day leave the range at its first fault, the others gone through; a fault on every day retries the stage', async () => {
+    const types = (days: DayStepResult<InputFile[]>[]) => days.map((day) => ('ok' in day ? 'ok' : day.failure.type));
+    const message = (day: DayStepResult<InputFile[]> | undefined) =>
+      day && 'failure' in day ? day.failure.message : '';
     // The requests for the Paris day FAILING, which starts at 23:00 UTC on TO (winter time).
     odre.failWhen('eco2mix-national-tr', (where) =>
       where?.includes(`'${TO}T23`) === true ? { status: 503, body: 'busy' } : undefined,
     );
     try {
-      await expect(download(1)).rejects.toThrow(/503/);
-      const last = (await download(8)) as DayStepResult<InputFile[]>[];
-      expect(last.map((day) => ('ok' in day ? 'ok' : day.failure.type))).toEqual(['ok', 'ok', 'TransientIO']);
-      const failed = last[2];
-      expect(failed && 'failure' in failed ? failed.failure.message : '').toMatch(
-        /503.*on each of the range's 8 attempts/,
+      const first = (await download(1)) as DayStepResult<InputFile[]>[];
+      expect(types(first)).toEqual(['ok', 'ok', 'TransientIO']);
+      expect(message(first[2])).toMatch(
+        new RegExp(`503.*left the range at its first transient fault, to run again as its own daily/${FAILING}`),
       );
+      // Every day struck (the source down): the stage's fault, retried; on its last attempt each day fails alone.
+      odre.failWhen('eco2mix-national-tr', () => ({ status: 503, body: 'busy' }));
+      const all = [FAILING, '2023-03-06'];
+      const downloadAll = (attempt: number) =>
+        new MockActivityEnvironment({ attempt, retryPolicy: { maximumAttempts: 8 } }).run(
+          createRangeStageActivities(harness.resources.deps).downloadRangeDays,
+          { dataset: 'eco2mix', dates: all },
+        );
+      await expect(downloadAll(1)).rejects.toThrow(/503/);
+      const last = (await downloadAll(8)) as DayStepResult<InputFile[]>[];
+      expect(types(last)).toEqual(['TransientIO', 'TransientIO']);
+      expect(message(last[0])).toMatch(/503.*on each of the range's 8 attempts/);
     } finally {
       odre.failWhen('eco2mix-national-tr', null);
     }

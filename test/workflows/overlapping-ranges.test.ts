@@ -3,11 +3,13 @@
  * another range holds some of its days running leaves those days to it, and its backfill takes
  * their outcome from that range, as a per-day backfill takes a day in flight elsewhere. Every
  * shared day is downloaded, transformed and recorded once. A backfill whose own days have ended
- * while it still waits for such a range continues as new when it must, carrying the wait.
+ * while it still waits for such a range continues as new when it must, carrying the wait. A shared
+ * day that leaves the range holding it at its first transient fault runs once, as its own
+ * `daily/{date}`, whose outcome both backfills count.
  *
  * A range is held in flight by its source refusing every one of its own days: that fault is the
- * stage's, retried, whatever the range does with a fault of one day alone (issue 70 item 6 lets
- * such a day leave its range, which then would not stay in flight).
+ * stage's, retried. A day refused alone would leave its range at once (docs/architecture.md,
+ * "Ranged runs"), and the range would not stay in flight.
  */
 import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -58,7 +60,7 @@ async function release(from: string, to: string, keep?: string) {
 
 beforeAll(async () => {
   odre = await startOdreServer({
-    [TR]: syntheticRealtimeExport('2022-03-01', '2022-04-25'),
+    [TR]: syntheticRealtimeExport('2022-03-01', '2022-05-12'),
     'eco2mix-national-cons-def': emptyExport(),
   });
   odre.failWhen(TR, (where) => {
@@ -216,5 +218,59 @@ describe('two ranged backfills over shared days', () => {
       );
       await writeFile('test/replay/histories/backfill-waits-resumed.json', historyToJSON(await waiter.fetchHistory()));
     }
+  });
+
+  it('a shared day leaving the range holding it runs once as its own daily/{date}, counted by both backfills', async () => {
+    const flaky = '2022-05-06';
+    holdUp('2022-05-01', '2022-05-08');
+    const first = await start('2022-05-01', '2022-05-08', 'all');
+    const firstRange = workflowIds.range('eco2mix', '2022-05-01', '2022-05-08');
+    await expect.poll(() => holderOf(flaky)).toBe(firstRange);
+    const second = await start('2022-05-05', '2022-05-12', 'all');
+    const secondRange = workflowIds.range('eco2mix', '2022-05-05', '2022-05-12');
+    expect((await outcomesOf(secondRange)).filter((d) => d.status === 'elsewhere')).toEqual(
+      datesInRange('2022-05-05', '2022-05-08').map((date) => ({ date, status: 'elsewhere', heldBy: firstRange })),
+    );
+
+    // The source answers again for every day but one: that day leaves the first range, the others succeed there.
+    await release('2022-05-01', '2022-05-08', flaky);
+    const days = await outcomesOf(firstRange);
+    expect(days.filter((d) => d.status === 'succeeded').map((d) => d.date)).toEqual(
+      datesInRange('2022-05-01', '2022-05-08').filter((date) => date !== flaky),
+    );
+    const left = days.find((d) => d.date === flaky);
+    expect(left).toMatchObject({ status: 'failed', failure: { type: 'TransientIO' } });
+    expect(left?.failure?.message).toContain(
+      `left the range at its first transient fault, to run again as its own daily/${flaky}`,
+    );
+
+    // Both backfills ask for the day's own run while its source still fails: one starts it, the other attaches.
+    const own = workflowIds.daily(flaky);
+    const eventsOf = async (handle: typeof first) => (await handle.fetchHistory()).events ?? [];
+    const asked = async (handle: typeof first) =>
+      (await eventsOf(handle)).some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId === own);
+    await expect.poll(async () => (await asked(first)) && (await asked(second))).toBe(true);
+    heldUp.clear();
+
+    const [a, b] = await Promise.all([first.result(), second.result()]);
+    expect([a.planned, a.succeeded, a.failed, b.planned, b.succeeded, b.failed]).toEqual([8, 8, 0, 8, 8, 0]);
+    const started = [...(await eventsOf(first)), ...(await eventsOf(second))].filter(
+      (e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId === own,
+    );
+    expect(started).toHaveLength(1);
+    for (const date of datesInRange('2022-05-01', '2022-05-12')) expect(downloadsOf(date), date).toBe(1);
+    // The day's record is its own run's, the second it took; every other day's its range's first.
+    const runs = await harness.resources.deps.records.listDayRuns({
+      from: '2022-05-01',
+      to: '2022-05-12',
+      datasets: ['eco2mix'],
+    });
+    expect(runs.map((r) => [r.date, r.status, r.workflowId, r.attempt])).toEqual(
+      datesInRange('2022-05-01', '2022-05-12').map((date) =>
+        date === flaky
+          ? [date, 'succeeded', workflowIds.datasetDay('eco2mix', date), 2]
+          : [date, 'succeeded', date > '2022-05-08' ? secondRange : firstRange, 1],
+      ),
+    );
   });
 });
