@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../workflow-safe/errors.js';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { isRangeWorkflowId, workflowIds } from '../workflow-safe/keys.js';
-import type { RecordStore } from '../storage/records.js';
+import type { DayRun, RecordStore } from '../storage/records.js';
 import type { DailyPipelineOutput } from '../workflow-safe/pipeline.js';
 import type { RangeDayOutcome } from '../workflow-safe/ranges.js';
 
@@ -103,16 +103,23 @@ export function createAttachActivities(client: Client, records: RecordStore) {
    * closing the record holds nothing). A read; safe to repeat.
    */
   async function rangeHoldingDay(input: DayOfDatasetInput): Promise<string | null> {
-    const record = await records.getDayRun(input.dataset, input.date);
-    if (record?.status !== 'running' || !isRangeWorkflowId(record.workflowId)) return null;
-    try {
-      const { status } = await client.workflow.getHandle(record.workflowId, record.runId).describe();
-      return status.name === 'RUNNING' ? record.workflowId : null;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return null;
-      throw error;
-    }
+    return liveRangeHolding(client, await records.getDayRun(input.dataset, input.date));
   }
 
   return { dayOutcome, dayRunOpen, rangeOutcome, rangeHoldingDay };
+}
+
+/** The ranged run holding a day by its `record` (running, a range's) when that run still runs; else null. */
+export async function liveRangeHolding(
+  client: Client,
+  record: Pick<DayRun, 'status' | 'workflowId' | 'runId'> | null,
+): Promise<string | null> {
+  if (record?.status !== 'running' || !isRangeWorkflowId(record.workflowId)) return null;
+  try {
+    const { status } = await client.workflow.getHandle(record.workflowId, record.runId).describe();
+    return status.name === 'RUNNING' ? record.workflowId : null;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw error;
+  }
 }

@@ -1,4 +1,6 @@
 /** Day-run activities: the `day_runs` record that outlives Temporal's retention (docs/architecture.md#records). */
+import type { Client } from '@temporalio/client';
+import { liveRangeHolding } from './attach.js';
 import type { CheckResult } from '../workflow-safe/quality.js';
 import { Context } from '@temporalio/activity';
 import type { DatasetName } from '../workflow-safe/datasets.js';
@@ -84,18 +86,34 @@ export function openedDayRun(
   };
 }
 
-export function createDayRunActivities(deps: ActivityDeps) {
+export function createDayRunActivities(deps: ActivityDeps, temporal: Client) {
   /**
-   * Marks the dataset-day as running for the calling workflow run. Idempotent per run: a retry
-   * does not count a new attempt; a new run of the same day does.
+   * Takes the dataset-day for the calling workflow run, in one conditional write on its record, the
+   * one a range's `openDayRuns` makes too, so that a day and a range never both take it
+   * (docs/architecture.md, "Ranged runs"):
+   * - a record no other run holds running is opened only if still so (`openDayRuns`);
+   * - one a live range holds is left to it;
+   * - one another run holds running that ended without finishing it, only if that run still
+   *   holds it (`onlyIfRunId`).
+   * Resolves to whether it took the day; not taken, another run took it meanwhile: the caller
+   * looks again. Idempotent per run: a retry does not count a new attempt; a new run of the same
+   * day does.
    */
-  async function startDayRun(input: StartDayRunInput): Promise<void> {
+  async function startDayRun(input: StartDayRunInput): Promise<{ readonly taken: boolean }> {
     const { workflowId, runId } = callingRun();
     const previous = await deps.records.getDayRun(input.dataset, input.date);
-    const wrote = await deps.records.upsertDayRun(
-      openedDayRun({ ...input, workflowId, runId, codeVersion: deps.codeVersion }, previous, new Date().toISOString()),
+    const opened = openedDayRun(
+      { ...input, workflowId, runId, codeVersion: deps.codeVersion },
+      previous,
+      new Date().toISOString(),
     );
-    if (!wrote) Context.current().log.warn('a newer run owns this day record; not overwriting it', { ...input, runId });
+    const heldElsewhere = previous?.status === 'running' && previous.runId !== runId;
+    const taken = !heldElsewhere
+      ? (await deps.records.openDayRuns([opened], new Map(previous ? [[input.date, previous]] : []))).length === 0
+      : (await liveRangeHolding(temporal, previous)) === null &&
+        (await deps.records.upsertDayRun(opened, { onlyIfRunId: previous.runId }));
+    if (!taken) Context.current().log.info('another run took the day meanwhile: looking again', { ...input, runId });
+    return { taken };
   }
 
   /** Records how the run ended. Writes only if the record still belongs to this run. */

@@ -31,7 +31,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createBackfillPlanActivities(deps),
       ...createBillingActivities(deps, temporal),
       ...createDayRequestActivities(temporal),
-      ...createDayRunActivities(deps),
+      ...createDayRunActivities(deps, temporal),
       ...createPlanActivities(deps),
       ...createDownloadActivities(deps),
       ...createDropActivities(deps, temporal.workflow),

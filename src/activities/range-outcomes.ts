@@ -84,3 +84,26 @@ export function stageProgress<T>(): {
     },
   };
 }
+
+/**
+ * The days a stage's attempt could not finish for a transient fault of their own (a source's 503
+ * for that day), as failures: each leaves the range at its first such fault and runs again as its
+ * own `daily/{date}`, with its own backoff, started by the backfill once the range ends
+ * (docs/architecture.md, "Ranged runs"). Only when another day of the stage got through: a fault
+ * that struck every day is the stage's, thrown for the stage to be retried. A cancellation is thrown.
+ */
+export function daysLeavingRange(
+  faults: ReadonlyArray<{ readonly date: string; readonly error: unknown }>,
+  anotherGotThrough: boolean,
+): DayStepResult<never>[] {
+  const [first] = faults;
+  if (first === undefined) return [];
+  if (!anotherGotThrough || Context.current().cancellationSignal.aborted) throw first.error;
+  return faults.map(({ date, error }) => ({
+    date,
+    failure: {
+      type: error instanceof ApplicationFailure && error.type ? error.type : ErrorType.TransientIO,
+      message: `${error instanceof Error ? error.message : String(error)}: left the range at its first transient fault, to run again as its own daily/${date}`,
+    },
+  }));
+}

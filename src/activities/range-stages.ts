@@ -3,7 +3,8 @@
  * each day what the day's own activity does (download.ts, transform.ts, metrics.ts, quality.ts),
  * the transform and the metrics as one pass of the module over the range (transform-range.ts).
  * Each returns a result per day: a day whose data is at fault ends there, its neighbours go on.
- * A transient fault fails the stage, which is retried and skips the days it already finished.
+ * A day's own transient fault in its download makes it leave the range; any other transient fault
+ * fails the stage, which is retried and skips the days it already finished.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,7 +29,7 @@ import { putOutput } from './output-files.js';
 import { createPlanActivities } from './plan.js';
 import { brokenCheckFailure, checksOf, storeCheckResults, tablesToCheck, type CheckQualityOutput } from './quality.js';
 import { runChecksOverDays } from '../quality/checks-over-days.js';
-import { dayFailureNow, dayStep, stageProgress } from './range-outcomes.js';
+import { dayFailureNow, dayStep, daysLeavingRange, stageProgress } from './range-outcomes.js';
 import { factsOf, type TransformDayOutput } from './transform.js';
 import { measureRange, transformRange, type MeasuredDay, type TransformedDay } from './transform-range.js';
 
@@ -141,29 +142,34 @@ export function createRangeStageActivities(deps: ActivityDeps) {
 
   /**
    * Each day's inputs as its own run gathers them: its sources downloaded (a few days at once) and
-   * the files already stored for it. Idempotent: a raw file already stored is reused.
+   * the files already stored for it. A day whose download meets a transient fault while others got
+   * through leaves the range at once (`daysLeavingRange`): the others never wait for its retries.
+   * Idempotent: a raw file already stored is reused.
    */
   async function downloadRangeDays(input: RangeDaysInput): Promise<DayStepResult<InputFile[]>[]> {
     const progress = stageProgress<InputFile[]>();
     const limit = pLimit(DAYS_DOWNLOADING_AT_ONCE);
+    const todo = input.dates.filter((date) => !progress.finished.has(date));
     const settled = await Promise.allSettled(
-      input.dates
-        .filter((date) => !progress.finished.has(date))
-        .map((date) =>
-          limit(async () => {
-            const result = await dayStep(date, async () => {
-              const plan = await planDay({ dataset: input.dataset, date });
-              const downloads = plan.downloads;
-              const downloaded =
-                downloads.length > 0 ? await downloadSources({ dataset: input.dataset, date, downloads }) : [];
-              return [...downloaded, ...plan.files];
-            });
-            progress.record(result);
-          }),
-        ),
+      todo.map((date) =>
+        limit(async () => {
+          const result = await dayStep(date, async () => {
+            const plan = await planDay({ dataset: input.dataset, date });
+            const downloads = plan.downloads;
+            const downloaded =
+              downloads.length > 0 ? await downloadSources({ dataset: input.dataset, date, downloads }) : [];
+            return [...downloaded, ...plan.files];
+          });
+          progress.record(result);
+        }),
+      ),
     );
-    const fault = settled.find((s) => s.status === 'rejected');
-    if (fault) throw fault.reason;
+    const faults = todo.flatMap((date, i) => {
+      const outcome = settled[i];
+      return outcome?.status === 'rejected' ? [{ date, error: outcome.reason as unknown }] : [];
+    });
+    const gotThrough = [...progress.finished.values()].some((result) => !('failure' in result));
+    for (const left of daysLeavingRange(faults, gotThrough)) progress.record(left);
     return progress.inOrder(input.dates);
   }
 

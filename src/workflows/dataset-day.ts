@@ -102,8 +102,11 @@ export async function datasetDay(rawInput: unknown): Promise<DatasetDayOutput> {
   let inputs: InputFile[] = [];
   let checks: readonly CheckResult[] | undefined;
 
+  // The check and the take are two steps: a range taking the day between them refuses the take.
+  // (A history of 0.2.0 recorded no answer: taken.)
   await untilNoRangeHolds(dataset, date);
-  await local.startDayRun({ dataset, date, runKind: input.runKind });
+  while ((await local.startDayRun({ dataset, date, runKind: input.runKind }))?.taken === false)
+    await untilNoRangeHolds(dataset, date);
   try {
     // A run started by its daily pipeline already carries the stage `download`.
     if (workflowInfo().typedSearchAttributes.get(PipelineStageAttribute) !== 'download') enter('download');

@@ -9,6 +9,7 @@ import { planBackfillDays } from '../../src/activities/backfill-plan.js';
 import { startBackfill } from '../../src/client/start-backfill.js';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
 import { workflowIds } from '../../src/workflow-safe/keys.js';
+import type { RangeRunOutput } from '../../src/workflow-safe/ranges.js';
 import { pauseSignal, progressQuery, resumeSignal } from '../../src/workflow-safe/backfill-messages.js';
 import { uniqueName } from '../support/names.js';
 import { emptyExport, syntheticRealtimeExport, whereStartOf } from '../support/synthetic-eco2mix.js';
@@ -98,6 +99,56 @@ async function cancelInFlight(days: readonly [string, string, string, string], p
   expect(await plan('failed')).toEqual([]);
   odre.failWhen(TR, null);
 }
+
+describe('a day of a range whose source fails transiently', () => {
+  it('leaves the range at its first fault: the others finish while it fails, then it runs as its own daily', async () => {
+    const records = harness.resources.deps.records;
+    const [from, flaky, to] = ['2021-02-01', '2021-02-03', '2021-02-06'];
+    odre.failWhen(TR, (where) => (where?.startsWith(whereStartOf(flaky)) ? { status: 503, body: 'busy' } : undefined));
+    try {
+      const handle = await start({ from, to, mode: 'all', rangeDays: 6, parallel: 1 });
+      // The range ends while the source still fails the day: it never waited for the day's retries.
+      const rangeRun = harness.client.workflow.getHandle<() => Promise<RangeRunOutput>>(
+        workflowIds.range('eco2mix', from, to),
+      );
+      const started = () =>
+        rangeRun.describe().then(
+          () => true,
+          () => false,
+        );
+      expect(await readUntil(started, Boolean, 100)).toBe(true);
+      const range = await rangeRun.result();
+      expect(range.days.filter((d) => d.status === 'succeeded').map((d) => d.date)).toEqual([
+        '2021-02-01',
+        '2021-02-02',
+        '2021-02-04',
+        '2021-02-05',
+        '2021-02-06',
+      ]);
+      const left = range.days.find((d) => d.date === flaky);
+      expect(left).toMatchObject({ status: 'failed', failure: { type: 'TransientIO' } });
+      expect(left?.failure?.message ?? '').toContain(
+        `left the range at its first transient fault, to run again as its own daily/${flaky}`,
+      );
+      for (const date of ['2021-02-01', '2021-02-06'])
+        expect(await records.getDayRun('eco2mix', date)).toMatchObject({ status: 'succeeded' });
+      // The day runs on its own, retrying with its own backoff, until the source answers.
+      const own = harness.client.workflow.getHandle(workflowIds.daily(flaky));
+      expect(
+        await readUntil(
+          async () => (await own.describe().catch(() => null))?.status.name,
+          (status) => status === 'RUNNING',
+          200,
+        ),
+      ).toBe('RUNNING');
+      odre.failWhen(TR, null);
+      expect(await handle.result()).toMatchObject({ planned: 6, succeeded: 6, failed: 0 });
+      expect(await records.getDayRun('eco2mix', flaky)).toMatchObject({ status: 'succeeded' });
+    } finally {
+      odre.failWhen(TR, null);
+    }
+  });
+});
 
 describe('a running backfill', () => {
   it('continues as new every daysPerRun days and still finishes every day once', async () => {

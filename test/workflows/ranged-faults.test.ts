@@ -1,8 +1,10 @@
 /**
- * A transient fault inside a range's stage, on the real dev server, worker, records and real
- * December 2021 eCO2mix days: the stage fails after some of its days finished, is retried, and its
- * retry runs only the days left — each day's outputs and record still byte for byte those of its
- * own `daily/{date}`, and nothing run twice.
+ * Transient faults inside a range, on the real dev server, worker, records and real December 2021
+ * eCO2mix days. One day's download refused once: that day leaves the range at its first fault and
+ * runs as its own `daily/{date}` once the range ends, the download never retried in the range. A
+ * later stage failing on one day: the stage is retried, and its retry runs only the days left. Each
+ * day's outputs and record are still byte for byte those of its own `daily/{date}`, and nothing is
+ * run twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/demo/odre-replay-server.js';
@@ -10,6 +12,7 @@ import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.
 import type { ObjectStore } from '../../src/storage/object-store.js';
 import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
+import type { RangeRunWorkflow } from '../../src/workflow-safe/workflow-types.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { outputsOf, recordsOf } from '../support/stored-days.js';
 import { whereStartOf } from '../support/synthetic-eco2mix.js';
@@ -18,7 +21,7 @@ import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../
 const TR = 'eco2mix-national-tr';
 const FROM = '2021-12-01';
 const TO = '2021-12-08';
-/** Its download answers 503 once: the download stage fails after the other days downloaded. */
+/** Its download answers 503 once: the day leaves the range, the other days downloaded. */
 const DOWNLOAD_FAULT = '2021-12-04';
 /** Its checks file cannot be stored once: the quality stage fails after the days before it. */
 const CHECKS_FAULT = '2021-12-06';
@@ -69,8 +72,8 @@ const downloadsOf = (date: string, since: number) =>
     .filter((r) => r.datasetId === TR && r.url.includes('/exports/csv') && r.where?.startsWith(whereStartOf(date)))
     .length;
 
-describe('a transient fault in a stage of a range', () => {
-  it('retries the stage over the days left: each day run once, its outputs and record those of daily/{date}', async () => {
+describe('transient faults inside a range', () => {
+  it('a refused day leaves it, a later stage is retried over the days left: each day run once, as daily/{date}', async () => {
     const days = datesInRange(FROM, TO);
     const { objects, records } = harness.resources.deps;
     let served = 0;
@@ -88,14 +91,33 @@ describe('a transient fault in a stage of a range', () => {
     expect(ranged.code, ranged.stderr).toBe(0);
     expect(ranged.stdout).toMatch(/succeeded\s+8/);
 
-    // Each stage failed once, on its day, then ran only the days its first attempt had not finished.
-    const range = harness.client.workflow.getHandle(workflowIds.range('eco2mix', FROM, TO));
-    const { events } = await range.fetchHistory();
-    const failedStages = (events ?? []).flatMap((e) =>
-      e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1
-        ? [e.activityTaskStartedEventAttributes.attempt]
-        : [],
+    // The refused day left the range at once; the quality stage failed once, on its day, then ran
+    // only the days its first attempt had not finished.
+    const rangeId = workflowIds.range('eco2mix', FROM, TO);
+    const range = harness.client.workflow.getHandle<RangeRunWorkflow>(rangeId);
+    const outcomes = (await range.result()).days;
+    expect(outcomes.map((d) => [d.date, d.status])).toEqual(
+      days.map((date) => [date, date === DOWNLOAD_FAULT ? 'failed' : 'succeeded']),
     );
+    const left = outcomes.find((d) => d.date === DOWNLOAD_FAULT);
+    expect(left?.failure?.type).toBe('TransientIO');
+    expect(left?.failure?.message).toMatch(
+      new RegExp(`503.*left the range at its first transient fault, to run again as its own daily/${DOWNLOAD_FAULT}`),
+    );
+    const events = (await range.fetchHistory()).events ?? [];
+    const activityOf = new Map(
+      events.flatMap((e) =>
+        e.activityTaskScheduledEventAttributes
+          ? [[String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name]]
+          : [],
+      ),
+    );
+    const retriedStages = events.flatMap((e) => {
+      const started = e.activityTaskStartedEventAttributes;
+      return started && (started.attempt ?? 1) > 1
+        ? [[activityOf.get(String(started.scheduledEventId)), started.attempt]]
+        : [];
+    });
     expect(Object.fromEntries(days.map((date) => [date, downloadsOf(date, since)]))).toEqual(
       Object.fromEntries(days.map((date) => [date, date === DOWNLOAD_FAULT ? 2 : 1])),
     );
@@ -103,9 +125,17 @@ describe('a transient fault in a stage of a range', () => {
       Object.fromEntries(days.map((date) => [date, date === CHECKS_FAULT ? 2 : 1])),
     );
 
-    expect(failedStages).toEqual([2, 2]);
-    expect(new Set((await records.listDayRuns({ from: FROM, to: TO })).map((r) => r.workflowId))).toEqual(
-      new Set([workflowIds.range('eco2mix', FROM, TO)]),
+    expect(retriedStages).toEqual([['checkRangeDays', 2]]);
+    // The day's record is its own run's (day/eco2mix/{date}, under daily/{date}), the second of the day;
+    // every other day's the range's.
+    expect(
+      (await records.listDayRuns({ from: FROM, to: TO })).map((r) => [r.date, r.status, r.workflowId, r.attempt]),
+    ).toEqual(
+      days.map((date) =>
+        date === DOWNLOAD_FAULT
+          ? [date, 'succeeded', workflowIds.datasetDay('eco2mix', date), 2]
+          : [date, 'succeeded', rangeId, 1],
+      ),
     );
 
     // The same days run again, each as its own daily/{date}: the same bytes, the same records.
