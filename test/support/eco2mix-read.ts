@@ -58,8 +58,8 @@ export function recordsToExport(records: readonly Eco2mixRecord[]): string {
 }
 
 /** A reader on a scratch DuckDB opened before the file's tests and closed after them. */
-export function useEco2mixReader(prefix: string): Eco2mixReader {
-  const scratch = useScratchDuckDb(prefix);
+export function useEco2mixReader(prefix: string, options: { readonly threads?: number } = {}): Eco2mixReader {
+  const scratch = useScratchDuckDb(prefix, options);
   const db = (): DuckDBConnection => scratch.connection;
   const stored = async (body: string | Uint8Array): Promise<string> => {
     files += 1;

@@ -12,12 +12,20 @@ export interface ScratchDuckDb {
   readonly dir: string;
 }
 
-/** Opens the database before the file's tests and closes it, removing the directory, after them. */
-export function useScratchDuckDb(prefix: string): ScratchDuckDb {
+/** One thread rather than the worker's two (`useScratchDuckDb`'s `threads`). */
+export const ONE_THREAD = { threads: 1 } as const;
+
+/**
+ * Opens the database before the file's tests and closes it, removing the directory, after them.
+ * `threads` replaces the worker's two for a file whose claims are verdicts and figures, not bytes
+ * or row order: on the small tables of tests a second thread mostly costs CPU (quality-calibration
+ * and eco2mix-checks, three paired runs: 58–69 CPU-s on two, 44–55 on one).
+ */
+export function useScratchDuckDb(prefix: string, options: { readonly threads?: number } = {}): ScratchDuckDb {
   const scratch = {} as { connection: DuckDBConnection; dir: string; close: () => void };
   beforeAll(async () => {
     scratch.dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-    const db = await openDuckDb({ tempDirectory: scratch.dir });
+    const db = await openDuckDb({ tempDirectory: scratch.dir, ...options });
     scratch.connection = await db.connect();
     scratch.close = () => {
       scratch.connection.closeSync();

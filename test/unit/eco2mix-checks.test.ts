@@ -18,12 +18,12 @@ import { QualityCheckBrokenError, runChecks } from '../../src/quality/run-checks
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { blockingChecks, warningChecks, type CheckResult } from '../../src/workflow-safe/quality.js';
 import { eco2mixFixturePath, loadSampleDay } from '../support/eco2mix-fixtures.js';
-import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { ONE_THREAD, useScratchDuckDb } from '../support/scratch-duckdb.js';
 import { useEco2mixReader } from '../support/eco2mix-read.js';
 
-const eco2mix = useEco2mixReader('courant-eco2mix-checks-');
+const eco2mix = useEco2mixReader('courant-eco2mix-checks-', ONE_THREAD);
 
-const scratch = useScratchDuckDb('courant-eco2mix-checks-');
+const scratch = useScratchDuckDb('courant-eco2mix-checks-', ONE_THREAD);
 const config = eco2mixConfig.read(eco2mixConfig.env.parse({}));
 const KEY = 'processed/eco2mix/dt=D/eco2mix_national.parquet';
 let written = 0;

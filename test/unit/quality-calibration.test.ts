@@ -33,10 +33,10 @@ import {
   type ModuleTables,
   type RealEco2mixDay,
 } from '../support/real-days.js';
-import { useScratchDuckDb } from '../support/scratch-duckdb.js';
+import { ONE_THREAD, useScratchDuckDb } from '../support/scratch-duckdb.js';
 
-const eco2mix = useEco2mixReader('courant-calibration-read-');
-const scratch = useScratchDuckDb('courant-calibration-');
+const eco2mix = useEco2mixReader('courant-calibration-read-', ONE_THREAD);
+const scratch = useScratchDuckDb('courant-calibration-', ONE_THREAD);
 const eco2mixConfigValue = eco2mixConfig.read(eco2mixConfig.env.parse({}));
 
 let written = 0;
