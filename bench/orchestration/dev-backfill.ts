@@ -6,7 +6,10 @@
  * real days of December 2021 the demo replays. Reports the wall time, and the CPU-ms a day of
  * `courant dev`'s processes and of the backfill command together, with the worker's peak RSS.
  * Goal: 43 days ≤ 2.5 s and ≤ 120 CPU-ms a day.
- * Usage: node --import tsx bench/orchestration/dev-backfill.ts [--real] [--per-day] [--days-per-run K] [--profile DIR] [--timeline]
+ * With `--flaky-day D:S` (loopback days) the source answers 503 for day D during its first S seconds,
+ * and the bench says, from the day records, when the other days and D were done and which of them
+ * took more than one attempt (issue 70: one day's outage never holds its range).
+ * Usage: node --import tsx bench/orchestration/dev-backfill.ts [--real] [--per-day] [--days-per-run K] [--profile DIR] [--timeline] [--flaky-day D:S]
  * (--profile: `courant dev` under --cpu-prof, its profile written in DIR when it stops, the backfill
  * command's in DIR/backfill; --timeline: the events of the backfill and its ranges on stderr, in
  * milliseconds after the backfill's first). WORKER_HEAP_GROWTH_PERCENT in its environment goes to
@@ -29,6 +32,9 @@ import { int, num, seconds } from '../lib/markdown.js';
 import { endedChildrenCpuSeconds, peakRssBytes, treeCpuSeconds, treeCpuSecondsByCommand } from '../lib/proc.js';
 import { workerSettingsFromEnv } from '../lib/servers.js';
 import { startExportServer } from './export-server.js';
+import { loadConfig } from '../../src/config/index.js';
+import { DATASET_MODULES } from '../../src/datasets/registry.js';
+import { createRecordStore } from '../../src/storage/index.js';
 import { dayTimeline } from './history.js';
 
 const LOOPBACK = { from: '2022-01-01', to: '2022-02-12' } as const;
@@ -45,9 +51,11 @@ const { values } = parseArgs({
     'days-per-run': { type: 'string' },
     profile: { type: 'string' },
     timeline: { type: 'boolean', default: false },
+    'flaky-day': { type: 'string' },
   },
 });
 const { from, to } = values.real ? REAL : LOOPBACK;
+const flaky = flakyDay(values['flaky-day']);
 const days = datesInRange(from, to).length;
 const courant = path.join(PROJECT_ROOT, 'bin', 'courant.js');
 const work = await mkdtemp(path.join(os.tmpdir(), 'courant-dev-backfill-'));
@@ -55,7 +63,7 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 installChildCleanup();
 const source = values.real
   ? await startOdreServer(await loadDemoExports())
-  : await startExportServer(datesInRange(from, to));
+  : await startExportServer(datesInRange(from, to), flaky ?? undefined);
 const env = {
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? '',
@@ -142,6 +150,13 @@ try {
   };
   if (code !== 0) throw new Error(`courant backfill exited ${String(code)}:\n${out}`);
   if (values.timeline) await printTimeline(env.TEMPORAL_ADDRESS, out, commandEvents);
+  if (flaky)
+    await printFlakyDay(
+      env,
+      flaky.date,
+      commandEvents[0]?.at ?? Date.now(),
+      'refused' in source ? source.refused() : 0,
+    );
   const perDay = (s: number) => (s * 1000) / days;
   const byCommand = [...treeCpuSecondsByCommand(devPid)]
     .map(([name, s]) => [name, perDay(s - (before.byCommand.get(name) ?? 0))] as const)
@@ -164,6 +179,42 @@ try {
   await devExited;
   await source.close();
   await rm(work, { recursive: true, force: true });
+}
+
+/** `--flaky-day D:S`: the day and how long the source refuses it; null without the option. */
+function flakyDay(option: string | undefined): { date: string; forMs: number } | null {
+  if (option === undefined) return null;
+  const [date = '', secondsText = ''] = option.split(':');
+  const forS = Number(secondsText);
+  if (values.real || !datesInRange(from, to).includes(date) || !Number.isFinite(forS) || forS <= 0)
+    throw new Error(`--flaky-day: a loopback day of ${from}..${to} and seconds, as 2022-01-20:150; got ${option}`);
+  return { date, forMs: forS * 1000 };
+}
+
+/** When the days were done (their records' finishedAt, after `startedAt`), the flaky day apart, and their attempts. */
+async function printFlakyDay(
+  env: Readonly<Record<string, string>>,
+  date: string,
+  startedAt: number,
+  refused: number,
+): Promise<void> {
+  const records = await createRecordStore(loadConfig(env, DATASET_MODULES));
+  try {
+    const runs = await records.listDayRuns({ from, to });
+    const doneAfter = (finishedAt: string | null) =>
+      finishedAt === null ? Number.NaN : (Date.parse(finishedAt) - startedAt) / 1000;
+    const others = runs.filter((r) => r.date !== date);
+    const day = runs.find((r) => r.date === date);
+    const lastOther = Math.max(...others.map((r) => doneAfter(r.finishedAt)));
+    const retried = others.filter((r) => r.attempt > 1 || r.status !== 'succeeded').map((r) => r.date);
+    process.stdout.write(
+      `the ${others.length} other days: all ${others.every((r) => r.status === 'succeeded') ? 'succeeded' : 'NOT succeeded'}, the last done ${seconds(lastOther)} after the command started; ` +
+        `more than one attempt or not succeeded: ${retried.length === 0 ? 'none' : retried.join(', ')}; ` +
+        `${date}: ${day?.status ?? 'no record'}, attempt ${String(day?.attempt ?? '–')} of ${day?.workflowId ?? '–'}, done ${seconds(doneAfter(day?.finishedAt ?? null))} after; ${refused} requests refused\n`,
+    );
+  } finally {
+    await records.close();
+  }
 }
 
 /** The events of the backfill the command started (named in its output), of its ranges and of the command itself, on stderr. */

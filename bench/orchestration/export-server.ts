@@ -19,10 +19,22 @@ export interface ExportServer {
   readonly baseUrl: string;
   /** Requests answered with a day's export. */
   served(): number;
+  /** Requests refused with a 503 (`refuse`). */
+  refused(): number;
   close(): Promise<void>;
 }
 
-export async function startExportServer(days: readonly string[]): Promise<ExportServer> {
+/**
+ * With `refuse`, the exports of its day are answered 503 for `forMs` from the first request of
+ * any day (a source's outage on one day while the backfill runs), then served.
+ */
+export async function startExportServer(
+  days: readonly string[],
+  refuse?: { readonly date: string; readonly forMs: number },
+): Promise<ExportServer> {
+  const refusedStart = refuse === undefined ? null : parisDayBounds(refuse.date).start.getTime();
+  let firstRequestAt: number | null = null;
+  let refused = 0;
   const bodies = new Map<string, string>();
   for (const date of days) {
     const start = parisDayBounds(date).start.getTime();
@@ -36,6 +48,13 @@ export async function startExportServer(days: readonly string[]): Promise<Export
     const datasetId = EXPORT_PATH.exec(url.pathname)?.[1];
     const start = Date.parse(START.exec(url.searchParams.get('where') ?? '')?.[1] ?? '');
     const body = datasetId === undefined ? undefined : bodies.get(`${decodeURIComponent(datasetId)}@${start}`);
+    firstRequestAt ??= Date.now();
+    if (body !== undefined && start === refusedStart && Date.now() - firstRequestAt < (refuse?.forMs ?? 0)) {
+      refused += 1;
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Service Unavailable');
+      return;
+    }
     if (body === undefined) {
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ error_code: 'NotFound', message: `no export for ${req.url ?? ''}` }));
@@ -53,6 +72,7 @@ export async function startExportServer(days: readonly string[]): Promise<Export
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     served: () => served,
+    refused: () => refused,
     close() {
       server.closeAllConnections();
       return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
