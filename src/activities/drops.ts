@@ -13,7 +13,7 @@ import type { DatasetName } from '../workflow-safe/datasets.js';
 import type { ClaimDropOutput } from '../workflow-safe/ingest.js';
 import { BadDataError, ErrorType } from '../workflow-safe/errors.js';
 import { safeFileName } from '../workflow-safe/imports.js';
-import { inboxContentOf, inboxKeys, storageKeys } from '../workflow-safe/keys.js';
+import { dropExtension, inboxContentOf, inboxKeys, storageKeys } from '../workflow-safe/keys.js';
 import { ingestionStates, type IngestionState } from '../client/ingestion-state.js';
 import { sha256OfFile } from '../storage/file-hash.js';
 import type { SftpFileRecord } from '../storage/records.js';
@@ -47,13 +47,6 @@ export interface InboxFile {
   readonly name?: string;
   /** Its content's SHA-256 (or the 16 hex digits an inbox key starts with), naming its ingestion. */
   readonly content?: string;
-}
-
-const EXTENSION = /^[a-z0-9]{1,8}$/;
-
-function extensionOf(fileName: string): string {
-  const ext = path.extname(fileName).slice(1).toLowerCase();
-  return EXTENSION.test(ext) ? ext : 'dat';
 }
 
 /** The part of an inbox key after `inbox/{dataset}/`, as the dropped file's name. */
@@ -152,7 +145,7 @@ export function createDropActivities(deps: ActivityDeps, workflows: WorkflowClie
           new BadDataError({ file: input.inboxKey }, 'holds no reading of a day courant can run'),
         );
       }
-      const ext = extensionOf(options.fileName);
+      const ext = dropExtension(options.fileName);
       const toRun: string[] = [];
       const content = storageKeys.claimedDropContent(input.dataset, sha256, ext);
       const stored = (await deps.objects.head(content)) ?? (await deps.objects.putFile(content, local));

@@ -1,9 +1,10 @@
 /**
  * SFTP pickup activities: each dataset's server (`{NAME}_SFTP_*`) listed, every file not fetched
  * before (by name, size and time on the server, recorded in `sftp_files`) fetched to a scratch
- * file, then put into `inbox/{dataset}/` in one atomic write (a partial download never reaches the
- * inbox), then recorded; the files a pickup returns are recorded as handed to the batch its
- * workflow starts for them (`ingestFiles`).
+ * file, recorded as entering, then put into `inbox/{dataset}/` in one atomic write (a partial
+ * download never reaches the inbox); the files a pickup returns are recorded as handed to the
+ * batch its workflow starts for them (`ingestFiles`). Who has a delivery at each step:
+ * docs/architecture.md, "Who has a delivery".
  */
 import { Context } from '@temporalio/activity';
 import type { WorkflowClient } from '@temporalio/client';
@@ -20,7 +21,7 @@ import { inboxFileName, sftpRecordsOfInbox } from '../storage/sftp-inbox-records
 import type { DatasetName } from '../workflow-safe/datasets.js';
 import { ErrorType } from '../workflow-safe/errors.js';
 import type { StoredObjectInfo } from '../storage/object-store.js';
-import { inboxKeys, inboxNameOf, workflowIds } from '../workflow-safe/keys.js';
+import { dropExtension, inboxKeys, inboxNameOf, storageKeys, workflowIds } from '../workflow-safe/keys.js';
 import type { ActivityDeps } from './deps.js';
 import type { InboxFile } from './drops.js';
 import { entriesToTry, faultAfter, serverWideFault, type Unserved } from './sftp-faults.js';
@@ -41,6 +42,12 @@ const FAILURE_TYPES = {
   transient: ErrorType.TransientIO,
   file: ErrorType.TransientIO,
 } as const;
+
+/** The record of a file the inbox holds or held: its `entering` mark dropped. */
+function entered(record: SftpFileRecord): SftpFileRecord {
+  const { entering, ...rest } = record;
+  return entering ? rest : record;
+}
 
 const isNew = (file: RemoteFile, record: SftpFileRecord | undefined) =>
   !record || record.size !== file.size || record.mtime !== file.mtime.toISOString();
@@ -126,7 +133,6 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
     // A name the key cleans: noted first, so that whoever meets the key finds its record.
     if (inboxNameOf(key) !== file.name)
       await deps.records.putSftpInboxName(source.dataset, inboxFileName(key), file.name);
-    await deps.objects.putFile(key, local);
     const record: SftpFileRecord = {
       dataset: source.dataset,
       name: file.name,
@@ -135,8 +141,11 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
       fetchedAt: new Date().toISOString(),
       inboxKey: key,
       sha256,
+      entering: true,
     };
+    // Recorded before the inbox holds it: a scan listing the inbox at any moment finds it the pickup's.
     await deps.records.putSftpFile(record);
+    await deps.objects.putFile(key, local);
     deps.metrics?.sftp.fetched(source.dataset, size);
     if (source.deleteAfterPickup) await session.remove(file.name);
     Context.current().log.info('fetched from SFTP', { dataset: source.dataset, file: file.name, key, bytes: size });
@@ -197,7 +206,35 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
       handed.map((h) => h.file.key),
     );
     const handedAt = new Date().toISOString();
-    for (const { record } of handed) await deps.records.putSftpFile({ ...record, batch, handedAt });
+    for (const { record } of handed) await deps.records.putSftpFile({ ...entered(record), batch, handedAt });
+  }
+
+  /**
+   * The records of the names listed on the server, by name, but those whose file never entered the
+   * inbox (`entering`, not in the inbox listing, its content never claimed: an attempt stopped
+   * between its record and its put), so that file is fetched again. An `entering` record whose
+   * content was claimed (the scan took its file after the grace) loses its mark, once.
+   */
+  async function recordsOf(
+    dataset: string,
+    remote: readonly RemoteFile[],
+    inbox: readonly StoredObjectInfo[],
+  ): Promise<Map<string, SftpFileRecord>> {
+    const waiting = new Set(inbox.map((o) => o.key));
+    const listed = await deps.records.getSftpFiles(
+      dataset,
+      remote.map((f) => f.name),
+    );
+    const known = new Map<string, SftpFileRecord>();
+    for (const record of listed) {
+      if (record.entering && !waiting.has(record.inboxKey)) {
+        const content = storageKeys.claimedDropContent(dataset, record.sha256, dropExtension(record.name));
+        if (!(await deps.objects.head(content))) continue;
+        await deps.records.putSftpFile(entered(record));
+      }
+      known.set(record.name, entered(record));
+    }
+    return known;
   }
 
   /**
@@ -293,14 +330,10 @@ export function createSftpActivities(deps: ActivityDeps, workflows: WorkflowClie
     try {
       session = await openSftp(source, deps.sourceTimeoutMs);
       const remote = await session.list();
-      const listed = await deps.records.getSftpFiles(
-        source.dataset,
-        remote.map((f) => f.name),
-      );
-      const known = new Map(listed.map((r) => [r.name, r]));
+      const inbox = await deps.objects.list(inboxKeys.folder(source.dataset));
+      const known = await recordsOf(source.dataset, remote, inbox);
       const faults = new Map((await deps.records.listSftpFaults(source.dataset)).map((f) => [f.name, f]));
       const now = Date.now();
-      const inbox = await deps.objects.list(inboxKeys.folder(source.dataset));
       const handed = (await notHandedOver(source.dataset, inbox, known, now)).slice(0, input.limit);
       if (handed.length > 0)
         Context.current().log.info('deliveries fetched before and not handed to a batch: handed over now', {

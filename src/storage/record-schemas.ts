@@ -72,6 +72,7 @@ export const sftpFileRecordSchema = z.object({
   fetchedAt: z.string(),
   inboxKey: z.string(),
   sha256: z.string(),
+  entering: z.literal(true).optional(),
   batch: z.string().optional(),
   handedAt: z.string().optional(),
 });

@@ -66,6 +66,12 @@ export interface SftpFileRecord {
   readonly fetchedAt: string;
   readonly inboxKey: string;
   readonly sha256: string;
+  /**
+   * Written before its file is put into the inbox, until the pickup hands it over: an `entering`
+   * record whose inbox file is not there was never put, unless the scan took it (its content
+   * claimed). Docs: architecture.md, "Who has a delivery".
+   */
+  readonly entering?: true;
   /** The `ingest-batch/…` workflow the pickup handed it to; absent while it waits to be handed. */
   readonly batch?: string;
   /** When the pickup handed it to `batch`, ISO-8601. */

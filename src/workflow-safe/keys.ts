@@ -171,6 +171,17 @@ export const importKeys = {
     `imports/${checkDataset(dataset)}/${checkSha256(sha256)}/manifest.json`,
 } as const;
 
+/**
+ * The extension a dropped file is claimed under (`storageKeys.claimedDrop`): its name's, lower-cased,
+ * when 1 to 8 letters or digits; else `dat`.
+ */
+export function dropExtension(fileName: string): string {
+  const base = fileName.split('/').at(-1) ?? '';
+  const dot = base.lastIndexOf('.');
+  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+  return EXTENSION_PATTERN.test(ext) ? ext : 'dat';
+}
+
 /** The file name an inbox key written by `inboxKeys.file` ends with, after its content's hash (a name on an SFTP server, storage-safe). */
 export function inboxNameOf(inboxKey: string): string {
   return (inboxKey.split('/').at(-1) ?? '').replace(/^[0-9a-f]{16}-/, '');

@@ -9,7 +9,9 @@
  * file to its batch while the batch runs, however slow, and `courant status` names only an
  * ingestion that exists; a delivery put back with the same bytes is known, nothing left waiting;
  * names the store rewrites among 100 good deliveries are all left to their batch with the scan
- * running every second; a batch whose file another ingestion had first ingests the rest.
+ * running every second; a batch whose file another ingestion had first ingests the rest; a pickup
+ * paused with its file just put into the inbox keeps it from the scan, and one stopped between its
+ * record and its put has the file fetched again by the next pickup.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
@@ -27,12 +29,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDropActivities, type InboxFile } from '../../src/activities/drops.js';
 import { createSftpActivities } from '../../src/activities/sftp-pickup.js';
+import type { ObjectStore } from '../../src/storage/object-store.js';
 import { CourantMetrics } from '../../src/observability/metrics.js';
 import { applySchedule } from '../../src/schedules/operations.js';
 import { scheduleSettings } from '../../src/schedules/settings.js';
 import { sftpPickupSchedule } from '../../src/schedules/sftp-pickup-schedule.js';
 import { encrypted, keyEnvOf, TEST_DELIVERY_KEY, WRONG_DELIVERY_KEY, zipOf } from '../support/enedis-deliveries.js';
-import { inboxKeys, workflowIds } from '../../src/workflow-safe/keys.js';
+import { inboxKeys, storageKeys, workflowIds } from '../../src/workflow-safe/keys.js';
 import { r151Flow } from '../support/enedis-flows.js';
 import { byKeyOnly } from '../support/by-key-records.js';
 import { uniqueName } from '../support/names.js';
@@ -340,6 +343,89 @@ describe('the inbox scan beside the SFTP pickup', () => {
     expect(output.started).toEqual([workflowIds.ingestBatch('enedis', [fetched.key])]);
     expect(ingested.map((r) => r.status)).toEqual(['fulfilled']);
     expect((await deps.objects.list('inbox/enedis')).map((o) => o.key)).not.toContain(fetched.key);
+  });
+});
+
+/**
+ * The worker's object store, its `putFile` of an inbox key under the test's hand: `around` runs in
+ * its place, given the real put.
+ */
+function puttingInbox(around: (put: () => Promise<unknown>) => Promise<unknown>): ObjectStore {
+  const { objects } = harness.resources.deps;
+  return Object.create(objects, {
+    putFile: {
+      value: (key: string, local: string) =>
+        key.startsWith('inbox/enedis/') ? around(() => objects.putFile(key, local)) : objects.putFile(key, local),
+    },
+  }) as ObjectStore;
+}
+
+describe('a pickup stopped at a known point between its record and the inbox', () => {
+  it('never lets the scan take a file the pickup is putting into the inbox', async () => {
+    const name = 'ENEDIS_R151_entering_00001_20190901000000.zip';
+    await deliver(name, delivery('40000000000503', '2019-11-05', '2019-11-06'));
+    const { deps } = harness.resources;
+    let put!: () => void;
+    const inInbox = new Promise<void>((resolve) => (put = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The pickup paused with its file in the inbox, before anything else of it is written.
+    const objects = puttingInbox(async (realPut) => {
+      await realPut();
+      put();
+      await held;
+    });
+    const pickUpSftp = createSftpActivities({ ...deps, objects }, harness.client.workflow).pickUpSftp;
+    const picking: Promise<InboxFile[]> = new MockActivityEnvironment().run(pickUpSftp, { dataset: 'enedis' });
+    const listInbox = createDropActivities(deps, harness.client.workflow).listInbox;
+    let key = '';
+    try {
+      await inInbox;
+      const inbox = (await deps.objects.list('inbox/enedis')).map((o) => o.key);
+      key = inbox.find((k) => k.endsWith(name)) ?? '';
+      expect(key).not.toBe('');
+      const scanned: InboxFile[] = await new MockActivityEnvironment().run(listInbox, { limit: 200 });
+      expect(scanned.map((f) => f.key)).not.toContain(key);
+    } finally {
+      release();
+    }
+    expect((await picking).map((f) => f.key)).toEqual([key]);
+    expect(await deps.records.getSftpFile('enedis', name)).toMatchObject({
+      inboxKey: key,
+      batch: workflowIds.ingestBatch('enedis', [key]),
+    });
+    await deps.objects.delete(key);
+  });
+
+  it('fetches again, at the next pickup, a file recorded but never put into the inbox', async () => {
+    const name = 'ENEDIS_R151_entering_00002_20190901000000.zip';
+    await deliver(name, delivery('40000000000504', '2019-11-05', '2019-11-06'));
+    const { deps } = harness.resources;
+    // The attempt stops after the record, before the put: as a worker lost there leaves it.
+    const objects = puttingInbox(() => Promise.reject(new Error('worker lost before the put')));
+    const pickUpSftp = createSftpActivities({ ...deps, objects }, harness.client.workflow).pickUpSftp;
+    await expect(new MockActivityEnvironment().run(pickUpSftp, { dataset: 'enedis' })).rejects.toThrow(
+      'worker lost before the put',
+    );
+    const record = await deps.records.getSftpFile('enedis', name);
+    expect(record).toMatchObject({ entering: true });
+    expect(await deps.objects.head(record?.inboxKey ?? '')).toBeNull();
+
+    const { output, ingested } = await pickUp();
+    expect(output.started).toEqual([workflowIds.ingestBatch('enedis', [record?.inboxKey ?? ''])]);
+    expect(ingested.map((r) => r.status)).toEqual(['fulfilled']);
+    expect(await inputsOf('2019-11-05', '2019-11-05')).toContain(
+      storageKeys.claimedDrop('enedis', '2019-11-05', record?.sha256 ?? '', 'zip'),
+    );
+    const after = await deps.records.getSftpFile('enedis', name);
+    if (!after) throw new Error(`no record of ${name}`);
+    expect(after.entering).toBeUndefined();
+
+    // Marked entering again, as when the scan took the file after the grace: its content claimed, it is known.
+    await deps.records.putSftpFile({ ...after, entering: true });
+    const plain = createSftpActivities(deps, harness.client.workflow).pickUpSftp;
+    expect(await new MockActivityEnvironment().run(plain, { dataset: 'enedis' })).toEqual([]);
+    expect(await deps.records.getSftpFile('enedis', name)).toEqual(after);
   });
 });
 
