@@ -18,8 +18,8 @@ export const ONE_THREAD = { threads: 1 } as const;
 /**
  * Opens the database before the file's tests and closes it, removing the directory, after them.
  * `threads` replaces the worker's two for a file whose claims are verdicts and figures, not bytes
- * or row order: on the small tables of tests a second thread mostly costs CPU (quality-calibration
- * and eco2mix-checks, three paired runs: 58–69 CPU-s on two, 44–55 on one).
+ * or row order: on the small tables of tests a second thread mostly costs CPU (bench/RESULTS.md,
+ * "The test suite").
  */
 export function useScratchDuckDb(prefix: string, options: { readonly threads?: number } = {}): ScratchDuckDb {
   const scratch = {} as { connection: DuckDBConnection; dir: string; close: () => void };

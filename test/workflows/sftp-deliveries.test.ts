@@ -347,15 +347,17 @@ describe('the inbox scan beside the SFTP pickup', () => {
 });
 
 /**
- * The worker's object store, its `putFile` of an inbox key under the test's hand: `around` runs in
- * its place, given the real put.
+ * The worker's object store, its `putFile` of the delivery `name` into the inbox under the test's
+ * hand (`around` runs in its place, given the real put); any other file is put as usual.
  */
-function puttingInbox(around: (put: () => Promise<unknown>) => Promise<unknown>): ObjectStore {
+function puttingInbox(name: string, around: (put: () => Promise<unknown>) => Promise<unknown>): ObjectStore {
   const { objects } = harness.resources.deps;
   return Object.create(objects, {
     putFile: {
       value: (key: string, local: string) =>
-        key.startsWith('inbox/enedis/') ? around(() => objects.putFile(key, local)) : objects.putFile(key, local),
+        key.startsWith('inbox/enedis/') && key.endsWith(`-${name}`)
+          ? around(() => objects.putFile(key, local))
+          : objects.putFile(key, local),
     },
   }) as ObjectStore;
 }
@@ -370,7 +372,7 @@ describe('a pickup stopped at a known point between its record and the inbox', (
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     // The pickup paused with its file in the inbox, before anything else of it is written.
-    const objects = puttingInbox(async (realPut) => {
+    const objects = puttingInbox(name, async (realPut) => {
       await realPut();
       put();
       await held;
@@ -402,7 +404,7 @@ describe('a pickup stopped at a known point between its record and the inbox', (
     await deliver(name, delivery('40000000000504', '2019-11-05', '2019-11-06'));
     const { deps } = harness.resources;
     // The attempt stops after the record, before the put: as a worker lost there leaves it.
-    const objects = puttingInbox(() => Promise.reject(new Error('worker lost before the put')));
+    const objects = puttingInbox(name, () => Promise.reject(new Error('worker lost before the put')));
     const pickUpSftp = createSftpActivities({ ...deps, objects }, harness.client.workflow).pickUpSftp;
     await expect(new MockActivityEnvironment().run(pickUpSftp, { dataset: 'enedis' })).rejects.toThrow(
       'worker lost before the put',
