@@ -75,6 +75,12 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
+/** The time of each activity type of the step (a month in shards: the shards' summed, however many). */
+const activityText = (seconds: Readonly<Record<string, number>>) =>
+  Object.entries(seconds)
+    .map(([type, s]) => `${type} ${s.toFixed(2)} s`)
+    .join(', ');
+
 /** One step's line: the command's figures, the worker's when it billed, the load, what courant said of the month. */
 function stepLine(step: string, measured: StackStep, billed: boolean): string {
   // What courant said, without `/usr/bin/time`'s report nor the lines of the wait.
@@ -85,7 +91,7 @@ function stepLine(step: string, measured: StackStep, billed: boolean): string {
     .map((l) => l.trim())
     .join(' | ');
   const worker = billed
-    ? `; billStoredMonth ${(measured.activitySeconds.billStoredMonth ?? 0).toFixed(2)} s; worker peak RSS ${mb(measured.worker.peakRssBytes)} MB (${mb(measured.worker.rssBeforeBytes)} MB before), worker CPU ${measured.worker.cpuS.toFixed(2)} s`
+    ? `; ${activityText(measured.activitySeconds)}; worker peak RSS ${mb(measured.worker.peakRssBytes)} MB (${mb(measured.worker.rssBeforeBytes)} MB before), worker CPU ${measured.worker.cpuS.toFixed(2)} s`
     : '';
   return (
     `${step}: wall ${measured.wallS.toFixed(2)} s, command CPU ${measured.cpuS.toFixed(2)} s, command peak RSS ${mb(measured.peakRssBytes)} MB` +

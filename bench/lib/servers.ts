@@ -105,7 +105,7 @@ export function benchWorkerEnv(
 }
 
 /** The worker's settings a bench may be run with from its own environment (`DUCKDB_THREADS=1 node …`). */
-const WORKER_SETTINGS_FROM_ENV = ['WORKER_HEAP_GROWTH_PERCENT', 'DUCKDB_THREADS'] as const;
+const WORKER_SETTINGS_FROM_ENV = ['WORKER_HEAP_GROWTH_PERCENT', 'DUCKDB_THREADS', 'BILLING_SHARD_PRMS'] as const;
 
 /** Those of {@link WORKER_SETTINGS_FROM_ENV} the bench's environment gives, for its workers. */
 export function workerSettingsFromEnv(): Record<string, string> {

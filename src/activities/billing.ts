@@ -4,13 +4,12 @@ import { parquetMetadata } from 'hyparquet';
 import type { Client } from '@temporalio/client';
 import { requestBilling as askBilling } from '../client/request-billing.js';
 import { billAndRecordMonth } from '../billing/bill-month.js';
-import { waitForLease } from '../storage/held-lease.js';
-import { monthLeaseName } from '../billing/month-lease.js';
+import { billOrShardMonth } from '../billing/month-shards.js';
 import { getBillingPending, putBillingPending } from '../billing/month-pending.js';
 import { getBillingRecord } from '../billing/billing-record.js';
 import { monthRatesSha256 } from '../billing/month-rates.js';
-import { loadRates, type Rates } from '../billing/rates.js';
-import { billedMonths, isBilledMonth, withBillingScratch } from '../billing/stored-month.js';
+import type { Rates } from '../billing/rates.js';
+import { billedMonths, isBilledMonth } from '../billing/stored-month.js';
 import { EVENT_TABLE } from '../datasets/enedis/day-transform.js';
 import { ObjectNotFoundError } from '../storage/object-store.js';
 import {
@@ -20,11 +19,12 @@ import {
   type BilledMonth,
   type BillingFailing,
   type BillingTrigger,
+  type ShardedMonth,
 } from '../workflow-safe/billing.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import { monthOf } from '../workflow-safe/periods.js';
 import type { ActivityDeps } from './deps.js';
-import { classifyingBadData } from './failures.js';
+import { billedMonth, asMonthBiller, workFolder } from './month-biller.js';
 
 /**
  * Asks every billed month whose record names other rates than `rates` price it with now (or none)
@@ -56,16 +56,6 @@ export async function requestRatesRebilling(
   return asked;
 }
 
-/** Heartbeats of a billing that computes: well within its heartbeat timeout. */
-const HEARTBEAT_EVERY_MS = 10_000;
-
-/** The lease holder of this attempt of the billing activity, and the prefix every attempt of it shares. */
-function attemptHolder(): { holder: string; activity: string } {
-  const { activityId, workflowExecution: run, attempt } = Context.current().info;
-  const activity = `activity ${activityId} of ${run === undefined ? 'no workflow' : `${run.workflowId} run ${run.runId}`}`;
-  return { holder: `${activity} attempt ${attempt}`, activity };
-}
-
 export function createBillingActivities(deps: ActivityDeps, client: Client) {
   /**
    * Bills `month` from what the Enedis days stored (docs/billing.md, "The month's invariant") for
@@ -74,51 +64,25 @@ export function createBillingActivities(deps: ActivityDeps, client: Client) {
    * - Heartbeats while it computes; an attempt that timed out loses the month's lease to the next
    *   attempt, and writes nothing after.
    * - Gives back the days that succeeded after it read them (`lateDays`).
+   * - Asked `shardable`, a month past `BILLING_SHARD_PRMS` PRMs is cut into shards rather than billed
+   *   here (`ShardedMonth`): the workflow has them billed (`billing-shards.ts`).
    * - A rates file at fault fails it for good (bad data); a store that does not answer is retried.
    */
   async function billStoredMonth(input: {
     readonly month: string;
     readonly triggers: readonly BillingTrigger[];
-  }): Promise<BilledMonth> {
-    const context = Context.current();
-    const rates = await classifyingBadData(() => loadRates(deps.ratesFiles));
-    const { holder, activity } = attemptHolder();
-    let stage = 'starting';
-    const beat = setInterval(() => context.heartbeat({ stage }), HEARTBEAT_EVERY_MS);
-    try {
-      return await withBillingScratch(
-        async (scratch) => {
-          const billed = await billAndRecordMonth(deps, scratch, rates, input.month, input.triggers, {
-            holder,
-            whenHeld: async (held) => {
-              // An earlier attempt of this activity timed out: its lease is this attempt's.
-              if (held.holder.startsWith(`${activity} attempt `))
-                await deps.records.releaseLease(monthLeaseName(input.month), held.holder);
-              else await waitForLease((h) => context.heartbeat({ waitingFor: h.holder }))(held);
-            },
-            progress: (now) => {
-              stage = now;
-              context.heartbeat({ stage });
-            },
-            signal: context.cancellationSignal,
-          });
-          return {
-            month: billed.month,
-            contracts: billed.contracts,
-            sha256: billed.sha256,
-            changed: billed.changed,
-            version: billed.version,
-            lateDays: billed.lateDays,
-          };
-        },
-        {
-          parentDir: deps.scratchDir,
-          ...(deps.duckdbMemoryLimit === undefined ? {} : { memoryLimit: deps.duckdbMemoryLimit }),
-        },
-      );
-    } finally {
-      clearInterval(beat);
-    }
+    /** A month past `BILLING_SHARD_PRMS` PRMs may be cut into shards (`month-shards.ts`): from the `billing-shards` patch on. */
+    readonly shardable?: boolean;
+  }): Promise<BilledMonth | ShardedMonth> {
+    return asMonthBiller(deps, input.month, async ({ rates, scratch, biller }) => {
+      const { month, triggers } = input;
+      const prmsAShard = input.shardable === true ? deps.billingShardPrms : undefined;
+      const billed =
+        prmsAShard === undefined
+          ? await billAndRecordMonth(deps, scratch, rates, month, triggers, biller)
+          : await billOrShardMonth(deps, scratch, rates, { month, triggers, work: workFolder() }, prmsAShard, biller);
+      return 'shards' in billed ? billed : billedMonth(billed);
+    });
   }
 
   /** Notes in the month's pending record that its billing fails, with the requests it keeps (docs/billing.md). */

@@ -18,6 +18,8 @@ export interface ActivityDeps {
   readonly scratchDir: string;
   /** `DUCKDB_MEMORY_LIMIT`: what a DuckDB of an activity's own may use (billing's); DuckDB's default when absent. */
   readonly duckdbMemoryLimit?: string;
+  /** `BILLING_SHARD_PRMS`: past this many PRMs a month is billed in shards of as many (absent: never). */
+  readonly billingShardPrms?: number;
   /** The rates files billing reads (`src/billing/rates/` when absent). */
   readonly ratesFiles?: { readonly turpe: string; readonly cta: string };
   /** The local directories the activities write, to name the variable when one cannot be written. */

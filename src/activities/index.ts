@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { createAttachActivities } from './attach.js';
 import { createBackfillPlanActivities } from './backfill-plan.js';
 import { createBillingActivities } from './billing.js';
+import { createBillingShardActivities } from './billing-shards.js';
 import { createDayRequestActivities } from './day-requests.js';
 import { createDayRunActivities } from './day-runs.js';
 import type { ActivityDeps } from './deps.js';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps, temporal: Client) {
       ...createAttachActivities(temporal, deps.records),
       ...createBackfillPlanActivities(deps),
       ...createBillingActivities(deps, temporal),
+      ...createBillingShardActivities(deps),
       ...createDayRequestActivities(temporal),
       ...createDayRunActivities(deps, temporal),
       ...createPlanActivities(deps),

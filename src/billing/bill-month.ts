@@ -32,7 +32,7 @@ import { clearBillingPending } from './month-pending.js';
 import { monthRatesSha256 } from './month-rates.js';
 import { nextVersion, putBillingRecord } from './month-record-write.js';
 import type { Rates } from './rates.js';
-import { monthDays, writeStoredMonth, type BillingStorage } from './stored-month.js';
+import { monthDays, writeStoredMonth, type BillingStorage, type WrittenMonth } from './stored-month.js';
 import { daysSucceededSince, watermarkOf } from './stored-tables.js';
 
 export interface MonthBilled extends BilledMonth {
@@ -123,6 +123,23 @@ export async function billAndRecordMonth(
   const readAt = new Date().toISOString();
   biller.progress('reading the days');
   const written = await writeStoredMonth(storage, scratch.dir, scratch.db, rates, month, { fillFolds: true });
+  return recordBilledMonth(storage, scratch, rates, { month, triggers, readAt }, written, biller);
+}
+
+/**
+ * Records `written`, the month's rows as computed from the day records read at `run.readAt` (steps
+ * 1–3 of the module's doc, under the month's lease), then looks again at the day records: the days
+ * that succeeded since are given back (`lateDays`).
+ */
+export async function recordBilledMonth(
+  storage: BillingStorage,
+  scratch: { readonly dir: string; readonly db: DuckDBConnection },
+  rates: Rates,
+  run: { readonly month: string; readonly triggers: readonly BillingTrigger[]; readonly readAt: string },
+  written: WrittenMonth,
+  biller: MonthBiller,
+): Promise<MonthBilled & { readonly file: string }> {
+  const { month, triggers, readAt } = run;
   biller.progress('recording');
   const sha256 = await sha256OfFile(written.file);
   const totals = await billingTotals(scratch.db, written.file);

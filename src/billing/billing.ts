@@ -77,13 +77,21 @@ export async function readContractMonths(
 }
 
 /** PRMs billed by one query: a month is billed in slices of PRMs, each within DuckDB's memory limit. */
-const PRMS_A_SLICE = 20_000;
+export const PRMS_A_SLICE = 20_000;
+
+/** A slice of PRMs: from `from` (none: the first) up to `to` excluded (none: the last). */
+export type PrmRange = NonNullable<MonthSqlInput['prmRange']>;
 
 /**
- * Bounds of slices of about `PRMS_A_SLICE` PRMs of the events, the snapshot and the readings' spans,
- * in PRM order (one unbounded slice for a small month).
+ * For each size of `sizes`, the bounds of slices of that many PRMs of the events, the snapshot and
+ * the readings' spans, in PRM order, from one read of them (one unbounded slice for a month with
+ * fewer PRMs, or that names its PRMs).
  */
-async function prmSlices(db: DuckDBConnection, input: MonthSqlInput): Promise<Array<MonthSqlInput['prmRange']>> {
+export async function prmSlices(
+  db: DuckDBConnection,
+  input: MonthSqlInput,
+  sizes: readonly number[],
+): Promise<Array<Array<PrmRange | undefined>>> {
   const sources = [
     ...input.eventFiles.map((f) => `SELECT prm FROM read_parquet(${sqlString(f)})`),
     ...(input.snapshotFiles ?? []).map((f) => `SELECT prm FROM read_parquet(${sqlString(f)})`),
@@ -91,55 +99,85 @@ async function prmSlices(db: DuckDBConnection, input: MonthSqlInput): Promise<Ar
       ? []
       : [`SELECT prm FROM read_parquet(${sqlString(input.readingSpansFile)})`]),
   ];
-  if (input.prms.length > 0 || sources.length === 0) return [undefined];
-  const starts = await db.runAndReadAll(
-    `SELECT prm FROM (SELECT prm, row_number() OVER (ORDER BY prm) AS n FROM (SELECT DISTINCT prm FROM (${sources.join(' UNION ALL ')})))
-     WHERE n % ${PRMS_A_SLICE} = 1 AND n > 1 ORDER BY prm`,
+  if (input.prms.length > 0 || sources.length === 0) return sizes.map(() => [undefined]);
+  const starts = sizes.map((size, i) => `n % ${Math.trunc(size)} = 1 AS cut${i}`);
+  const rows = await db.runAndReadAll(
+    `SELECT prm, ${starts.join(', ')} FROM (SELECT prm, row_number() OVER (ORDER BY prm) AS n FROM (SELECT DISTINCT prm FROM (${sources.join(' UNION ALL ')})))
+     WHERE n > 1 AND (${sizes.map((size) => `n % ${Math.trunc(size)} = 1`).join(' OR ')}) ORDER BY prm`,
   );
-  const cuts = starts.getRows().map((row) => String(row[0]));
-  return [null, ...cuts].map((from, i) => ({ from, to: cuts[i] ?? null }));
+  return sizes.map((_, i) => {
+    const cuts = rows
+      .getRows()
+      .filter((row) => row[i + 1] === true)
+      .map((row) => String(row[0]));
+    return [null, ...cuts].map((from, j) => ({ from, to: cuts[j] ?? null }));
+  });
+}
+
+/**
+ * The month's input gathered for slicing, its files written beside `target`: the events of every
+ * stored day in one file sorted by PRM, the month's readings narrowed to those the query can use,
+ * sorted the same, and each PRM's span of readings. Each slice then reads its own row groups of
+ * three files rather than every day's files again. `input` itself when it has one events file or
+ * names its PRMs.
+ */
+export async function gatheredMonth(
+  db: DuckDBConnection,
+  input: MonthSqlInput,
+  target: string,
+): Promise<MonthSqlInput> {
+  if (input.prms.length > 0 || input.eventFiles.length <= 1) return input;
+  const events = `${target}.events`;
+  const readings = `${target}.readings`;
+  const spans = `${target}.spans`;
+  await db.run(
+    copyToParquetSql(
+      `SELECT * FROM read_parquet([${input.eventFiles.map(sqlString).join(', ')}], union_by_name = true) ORDER BY prm`,
+      events,
+    ),
+  );
+  if (input.readingFiles.length > 0)
+    await db.run(copyToParquetSql(monthReadingsSql({ ...input, eventFiles: [events] }), readings));
+  await db.run(copyToParquetSql(monthReadingSpansSql(input), spans));
+  return {
+    ...input,
+    eventFiles: [events],
+    readingFiles: input.readingFiles.length === 0 ? [] : [readings],
+    readingSpansFile: spans,
+  };
+}
+
+/** The files `gatheredMonth` wrote for `target`, whichever it did. */
+const gatheredFiles = (target: string) => [`${target}.events`, `${target}.readings`, `${target}.spans`];
+
+/** Writes `parts` (each in PRM order, the slices in theirs) as one Parquet at `target`, in their order. */
+export async function joinParts(db: DuckDBConnection, parts: readonly string[], target: string): Promise<void> {
+  await db.run('SET preserve_insertion_order = true');
+  try {
+    await db.run(copyToParquetSql(`SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])`, target));
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
+  }
 }
 
 /**
  * Writes the month's billing elements as Parquet at `target` (the query's columns, its order);
  * resolves to the rows written. The PRMs are billed a slice at a time (a contract's figures depend
  * on its PRM's rows only), so memory does not grow with their number; the slices are then joined
- * in PRM order.
+ * in PRM order (`sliced`: slices already cut of `input`, gathered). Whatever the slices, the same
+ * input writes the same bytes: a month billed in shards (`month-shards.ts`) is byte-identical to
+ * one billed here in one piece.
  */
 export async function writeBillingParquet(
   db: DuckDBConnection,
   rates: Rates,
   input: MonthSqlInput,
   target: string,
+  sliced?: ReadonlyArray<PrmRange | undefined>,
 ): Promise<number> {
   await withRates(db, rates);
-  // The events of every stored day gathered once into one file sorted by PRM, the month's readings
-  // narrowed to those the query can use, sorted the same, and each PRM's span of readings: each
-  // slice then reads its own row groups of three files rather than every day's files again.
-  const events = `${target}.events`;
-  const readings = `${target}.readings`;
-  const spans = `${target}.spans`;
-  const gathered =
-    input.prms.length > 0 || input.eventFiles.length <= 1
-      ? input
-      : {
-          ...input,
-          eventFiles: [events],
-          readingFiles: input.readingFiles.length === 0 ? [] : [readings],
-          readingSpansFile: spans,
-        };
-  if (gathered !== input) {
-    await db.run(
-      copyToParquetSql(
-        `SELECT * FROM read_parquet([${input.eventFiles.map(sqlString).join(', ')}], union_by_name = true) ORDER BY prm`,
-        events,
-      ),
-    );
-    if (input.readingFiles.length > 0)
-      await db.run(copyToParquetSql(monthReadingsSql({ ...input, eventFiles: [events] }), readings));
-    await db.run(copyToParquetSql(monthReadingSpansSql(input), spans));
-  }
-  const slices = await prmSlices(db, gathered);
+  const gathered = await gatheredMonth(db, input, target);
+  const slices = sliced ?? (await prmSlices(db, gathered, [PRMS_A_SLICE]))[0] ?? [undefined];
   const parts = slices.map((_, i) => `${target}.${i}`);
   let rows = 0;
   for (const [i, prmRange] of slices.entries()) {
@@ -147,13 +185,8 @@ export async function writeBillingParquet(
     const result = await db.runAndReadAll(copyToParquetSql(billingMonthSql({ ...gathered, prmRange }), part));
     rows += Number(result.getRows()[0]?.[0] ?? 0);
   }
-  await db.run('SET preserve_insertion_order = true');
-  try {
-    await db.run(copyToParquetSql(`SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])`, target));
-  } finally {
-    await db.run('SET preserve_insertion_order = false');
-  }
-  for (const part of [...parts, events, readings, spans]) await rm(part, { force: true });
+  await joinParts(db, parts, target);
+  for (const part of [...parts, ...gatheredFiles(target)]) await rm(part, { force: true });
   return rows;
 }
 

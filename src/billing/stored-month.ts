@@ -69,7 +69,7 @@ export interface BillingStorage {
  * The query input of the month over the stored days: every event up to its end (the months before
  * it from their folds, `fill` writing those missing), the readings that bound it; the day records read.
  */
-async function storedMonthInput(
+export async function storedMonthInput(
   storage: BillingStorage,
   dir: string,
   month: string,

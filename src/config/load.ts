@@ -95,6 +95,8 @@ export interface Config {
   readonly workflowBundleDir: string | null;
   /** DUCKDB_MEMORY_LIMIT: the DuckDB memory limit of the worker and of `courant billing` and `perimeter`, e.g. `256MB`. */
   readonly duckdbMemoryLimit: string;
+  /** BILLING_SHARD_PRMS: past this many PRMs, a month is billed in shards of as many, each an activity of its own. */
+  readonly billingShardPrms: number;
   /** DUCKDB_THREADS: the worker's DuckDB threads. */
   readonly duckdbThreads: number;
   /** WORKER_HEAP_GROWTH_PERCENT: how far the worker's heaps grow past their live data before a full collection; 0: V8's own rule. */
@@ -251,6 +253,7 @@ export function loadConfig(env: Env, modules: readonly ModuleVariables[]): Confi
     workflowBundleDir: e.WORKFLOW_BUNDLE_DIR ? path.resolve(e.WORKFLOW_BUNDLE_DIR) : null,
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
     duckdbThreads: e.DUCKDB_THREADS,
+    billingShardPrms: e.BILLING_SHARD_PRMS,
     workerHeapGrowthPercent: e.WORKER_HEAP_GROWTH_PERCENT,
     costLedgerFile: e.COST_LEDGER_FILE ? path.resolve(e.COST_LEDGER_FILE) : null,
     metricsAddress: e.METRICS_ADDRESS ?? null,

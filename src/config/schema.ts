@@ -170,6 +170,11 @@ export const loggingEnvSchema = z.object({
     .string()
     .regex(/^[1-9][0-9]*(MB|GB)$/, { message: 'a size such as 256MB or 2GB' })
     .default('256MB'),
+  /**
+   * Past this many PRMs a month is billed in shards of as many, each an activity any worker of the
+   * task queue takes (docs/billing.md, "A month in shards"); a month of 100 000 bills in one.
+   */
+  BILLING_SHARD_PRMS: z.coerce.number().int().min(1).default(200_000),
   /** The worker's DuckDB threads. */
   DUCKDB_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** How far the worker's JavaScript heaps may grow past what survived their last full collection, in percent; 0: V8's own rule. */

@@ -60,6 +60,7 @@ export async function openWorkerResources(
         sourceTimeoutMs: config.sources.timeoutMs,
         scratchDir,
         duckdbMemoryLimit: config.duckdbMemoryLimit,
+        billingShardPrms: config.billingShardPrms,
         localRoots: roots,
         codeVersion: config.codeVersion,
         sftp: config.sftp,

@@ -20,7 +20,7 @@ import { fileCostLedger, type CostLedger } from '../cost/ledger.js';
 import { ServiceUnavailableError } from '../faults/service-unavailable.js';
 import { checkSftpSecrets } from '../sftp/secrets.js';
 import { describeStorage } from '../storage/index.js';
-import { backfillTaskQueue } from '../workflow-safe/keys.js';
+import { backfillTaskQueue, billingShardsTaskQueue } from '../workflow-safe/keys.js';
 import { boundHeapGrowth } from './heap-growth.js';
 import { openWorkerResources } from './resources.js';
 import { workflowBundleFor } from './prebuilt-bundle.js';
@@ -45,29 +45,40 @@ export interface CreateWorkersOptions {
   readonly activitySlots?: number;
 }
 
-/** One worker on the main task queue and one on its backfill queue, with the same activities. */
+/**
+ * One worker on the main task queue and one on its backfill queue, with the same activities, and
+ * one that takes the shards of a month's billing one at a time (no workflows).
+ */
 export async function createWorkers(options: CreateWorkersOptions): Promise<Worker[]> {
   const activities = createActivities(options.deps, options.client);
-  return Promise.all(
-    [options.taskQueue, backfillTaskQueue(options.taskQueue)].map((taskQueue) =>
+  const common = {
+    connection: options.connection,
+    namespace: options.namespace,
+    activities,
+    interceptors: {
+      activity: [
+        ...(options.tracing ? [options.tracing.activityInterceptor] : []),
+        ...(options.metrics ? [stageMetricsInterceptor(options.metrics)] : []),
+        ...(options.costLedger ? [options.costLedger.interceptor] : []),
+      ],
+    },
+  };
+  return Promise.all([
+    ...[options.taskQueue, backfillTaskQueue(options.taskQueue)].map((taskQueue) =>
       Worker.create({
-        connection: options.connection,
-        namespace: options.namespace,
+        ...common,
         taskQueue,
         workflowBundle: options.workflowBundle,
-        activities,
         ...(options.activitySlots ? { maxConcurrentActivityTaskExecutions: options.activitySlots } : {}),
-        interceptors: {
-          activity: [
-            ...(options.tracing ? [options.tracing.activityInterceptor] : []),
-            ...(options.metrics ? [stageMetricsInterceptor(options.metrics)] : []),
-            ...(options.costLedger ? [options.costLedger.interceptor] : []),
-          ],
-        },
         ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
       }),
     ),
-  );
+    Worker.create({
+      ...common,
+      taskQueue: billingShardsTaskQueue(options.taskQueue),
+      maxConcurrentActivityTaskExecutions: 1,
+    }),
+  ]);
 }
 
 /**
@@ -261,7 +272,11 @@ async function runStartedWorkers(
       {
         temporal: config.temporal.address,
         namespace: config.temporal.namespace,
-        taskQueues: [config.temporal.taskQueue, backfillTaskQueue(config.temporal.taskQueue)],
+        taskQueues: [
+          config.temporal.taskQueue,
+          backfillTaskQueue(config.temporal.taskQueue),
+          billingShardsTaskQueue(config.temporal.taskQueue),
+        ],
       },
       'worker is running',
     );

@@ -112,6 +112,18 @@ export interface BilledMonth {
   readonly lateDays?: readonly string[];
 }
 
+/**
+ * A month too big to bill in one activity (`billStoredMonth` asked with `shardable`): its days read
+ * and its input cut into `shards` shards of PRMs under the work folder `work`, each billed by
+ * `billMonthShard`, then joined and recorded by `recordMonthShards` (docs/billing.md, "A month in
+ * shards").
+ */
+export interface ShardedMonth {
+  readonly month: string;
+  readonly work: string;
+  readonly shards: number;
+}
+
 export const BILLING_SIGNALS = { bill: 'bill' } as const;
 export const BILLING_QUERIES = { state: 'state' } as const;
 
@@ -121,6 +133,12 @@ export const BILLING_QUERIES = { state: 'state' } as const;
  * billing that finds days succeeded after its read bills again for them.
  */
 export const BILLING_KEEPS_TRIGGERS_PATCH = 'billing-keeps-triggers';
+
+/**
+ * The patch of `billingMonth` that lets a month past `BILLING_SHARD_PRMS` PRMs be billed in shards,
+ * each an activity any worker of the task queue takes (docs/billing.md, "A month in shards").
+ */
+export const BILLING_SHARDS_PATCH = 'billing-shards';
 
 /**
  * The months whose figures read the day `date`: its own month and, for a month's last day, the

@@ -138,6 +138,14 @@ export const billingKeys = {
   /** The C15 events of a month's usable days in one file, named by the days and runs it holds (`event-folds.ts`). */
   eventsFold: (month: string, sha256: string) =>
     `billing/events/month=${checkMonth(month)}/contract_events-${checkSha256(sha256)}.parquet`,
+  /** Every shards' work folder of a month billed in shards (`month-shards.ts`). */
+  monthShards: (month: string) => `billing/shards/month=${checkMonth(month)}`,
+  /** The work folder of one billing of a month in shards: its shards' inputs, their parts, what it read. */
+  shardWork: (month: string, work: string) => {
+    if (!/^[A-Za-z0-9-]{1,100}$/.test(work))
+      throw new Error(`a shards' work folder is letters, digits and -, got ${work}`);
+    return `billing/shards/month=${checkMonth(month)}/${work}`;
+  },
 } as const;
 
 /** Files dropped for a dataset, claimed into its days, then removed once their days succeeded. */
@@ -237,6 +245,14 @@ export const workflowIds = {
 /** Backfill children run on their own task queue so that a backfill never holds up scheduled days. */
 export function backfillTaskQueue(taskQueue: string): string {
   return `${taskQueue}-backfill`;
+}
+
+/**
+ * The shards of a month's billing run on a queue of their own, which each worker polls for one at a
+ * time: a worker's memory then holds one shard whatever the month's size (docs/billing.md).
+ */
+export function billingShardsTaskQueue(taskQueue: string): string {
+  return `${mainTaskQueue(taskQueue)}-billing-shards`;
 }
 
 /** The main task queue of a deployment, from it or from its backfill queue. */

@@ -147,10 +147,14 @@ function retryOf(retry: Retry, alsoNonRetryable: readonly ErrorTypeName[] = []):
   return { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, ...alsoNonRetryable] };
 }
 
-/** The options of an activity of this kind. */
-export function activityOptions(kind: ActivityKind): ActivityOptions {
+/** The options of an activity of this kind; on `taskQueue` when given, else on its workflow's. */
+export function activityOptions(kind: ActivityKind, taskQueue?: string): ActivityOptions {
   const policy: Policy<ActivityOptions> = ACTIVITY_POLICIES[kind];
-  return { ...policy.options, retry: retryOf(policy.retry, policy.alsoNonRetryable) };
+  return {
+    ...policy.options,
+    retry: retryOf(policy.retry, policy.alsoNonRetryable),
+    ...(taskQueue === undefined ? {} : { taskQueue }),
+  };
 }
 
 /** The options of a local activity of this kind. */

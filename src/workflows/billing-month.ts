@@ -21,6 +21,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import {
   BILLING_KEEPS_TRIGGERS_PATCH,
+  BILLING_SHARDS_PATCH,
   BILLING_QUERIES,
   BILLING_SIGNALS,
   mergeTriggers,
@@ -30,8 +31,10 @@ import {
   type BillingMonthOutput,
   type BillingMonthState,
   type BillingTrigger,
+  type ShardedMonth,
 } from '../workflow-safe/billing.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../workflow-safe/errors.js';
+import { billingShardsTaskQueue } from '../workflow-safe/keys.js';
 import { checkBillingMonthInput, checkBillingTrigger, InvalidInputError } from '../workflow-safe/inputs.js';
 import { activityOptions } from './activity-options.js';
 import { checkedInput } from './checked-input.js';
@@ -43,6 +46,27 @@ export const billingState = defineQuery<BillingMonthState>(BILLING_QUERIES.state
 const billing = proxyActivities<Activities>(activityOptions('monthBilling'));
 const notes = proxyActivities<Activities>(activityOptions('billingNote'));
 
+/**
+ * The month billed for `triggers`: by `billStoredMonth` alone, or, `shardable` and past its size, in
+ * shards, each billed by an activity of its own on the shards' queue (each worker takes one at a
+ * time), then joined and recorded, and their work folder removed. A shard that fails is retried
+ * alone; a billing that fails leaves its work folder to the next one to remove.
+ */
+async function billMonth(month: string, triggers: readonly BillingTrigger[], shardable: boolean): Promise<BilledMonth> {
+  const billed = await billing.billStoredMonth({ month, triggers, ...(shardable ? { shardable } : {}) });
+  if (!isSharded(billed)) return billed;
+  const { work } = billed;
+  const shards = proxyActivities<Activities>(
+    activityOptions('monthBilling', billingShardsTaskQueue(workflowInfo().taskQueue)),
+  );
+  await Promise.all(Array.from({ length: billed.shards }, (_, shard) => shards.billMonthShard({ month, work, shard })));
+  const recorded = await billing.recordMonthShards({ month, work, triggers });
+  await billing.dropMonthShards({ month, work });
+  return recorded;
+}
+
+const isSharded = (billed: BilledMonth | ShardedMonth): billed is ShardedMonth => 'shards' in billed;
+
 /** The pause before a failed billing is tried again: doubling from 15 seconds to an hour. */
 const retryPauseMs = (attempts: number) => Math.min(15_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 
@@ -50,6 +74,8 @@ const retryPauseMs = (attempts: number) => Math.min(15_000 * 2 ** Math.max(0, at
  * billingMonth: bills the month (`billStoredMonth`) until no request is left, then ends.
  * - Each billing is for every request received before it started, recorded as its reasons.
  * - Days that succeeded after the billing read them (`lateDays`) are billed again at once.
+ * - From the `billing-shards` patch on, a month past `BILLING_SHARD_PRMS` PRMs is billed in shards
+ *   (`billMonth`), byte-identical to one billed in one piece.
  * - A billing that fails keeps its requests: a transient fault is tried again after a pause
  *   (carried over continue-as-new), a fault only a release mends (a rates file) ends the run, the
  *   requests kept in the month's pending record; both are noted there with why and since when.
@@ -58,6 +84,7 @@ const retryPauseMs = (attempts: number) => Math.min(15_000 * 2 ** Math.max(0, at
  */
 export async function billingMonth(rawInput: BillingMonthInput): Promise<BillingMonthOutput> {
   const keepsTriggers = patched(BILLING_KEEPS_TRIGGERS_PATCH);
+  const shardable = patched(BILLING_SHARDS_PATCH);
   const input = checkedInput(checkBillingMonthInput, rawInput);
   const { month } = input;
   const pending: BillingTrigger[] = [...(input.pending ?? [])];
@@ -85,13 +112,13 @@ export async function billingMonth(rawInput: BillingMonthInput): Promise<Billing
     const triggers = pending.splice(0);
     inFlight = keepsTriggers ? mergeTriggers(triggers) : triggers;
     if (!keepsTriggers) {
-      const billed = await billing.billStoredMonth({ month, triggers: inFlight });
+      const billed = await billMonth(month, inFlight, false);
       runs += 1;
       if (billed.changed) changed += 1;
       continue;
     }
     try {
-      last = await billing.billStoredMonth({ month, triggers: inFlight });
+      last = await billMonth(month, inFlight, shardable);
       runs += 1;
       if (last.changed) changed += 1;
       failing = null;
