@@ -2,7 +2,8 @@
  * A month past `BILLING_SHARD_PRMS` billed in shards on the real dev server and document store: five
  * PRMs, two a shard, so three shards, each a `billMonthShard` activity; the month's Parquet is
  * byte-identical to the same month billed in one piece; a shard whose part fails to store is
- * retried alone; the work folder is gone once the month is recorded.
+ * retried alone; the work folder is gone once the month is recorded. Billed again with a day it may
+ * not read (its files narrowed to each shard too): named in the record, the same bytes as in one piece.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -96,19 +97,35 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** Asks `billing/{MONTH}` to bill and waits for its run to end. */
+async function bill(): Promise<BillingMonthOutput> {
+  const handle = await harness.client.workflow.signalWithStart<
+    (input: BillingMonthInput) => Promise<BillingMonthOutput>,
+    [{ kind: 'manual' }]
+  >('billingMonth', {
+    workflowId: workflowIds.billing(MONTH),
+    taskQueue: harness.config.temporal.taskQueue,
+    args: [{ month: MONTH }],
+    signal: BILLING_SIGNALS.bill,
+    signalArgs: [{ kind: 'manual' }],
+  });
+  return harness.client.workflow
+    .getHandle<(input: BillingMonthInput) => Promise<BillingMonthOutput>>(handle.workflowId, handle.signaledRunId)
+    .result();
+}
+
+/** The SHA-256 of the month's stored Parquet, and of the month written in one piece from the same storage. */
+async function storedAndInOnePiece(): Promise<{ stored: string; inOnePiece: string; contracts: number }> {
+  const stored = sha256(await readFile(path.join(harness.config.storage.dataDir, billingKeys.month(MONTH))));
+  return withBillingScratch(async ({ dir: scratch, db }) => {
+    const written = await writeStoredMonth(harness.resources.deps, scratch, db, loadRates(), MONTH);
+    return { stored, inOnePiece: sha256(await readFile(written.file)), contracts: written.contracts };
+  });
+}
+
 describe('a month past BILLING_SHARD_PRMS', () => {
   it('is billed in shards, each an activity retried alone, byte-identical to the month in one piece', async () => {
-    const handle = await harness.client.workflow.signalWithStart<
-      (input: BillingMonthInput) => Promise<BillingMonthOutput>,
-      [{ kind: 'manual' }]
-    >('billingMonth', {
-      workflowId: workflowIds.billing(MONTH),
-      taskQueue: harness.config.temporal.taskQueue,
-      args: [{ month: MONTH }],
-      signal: BILLING_SIGNALS.bill,
-      signalArgs: [{ kind: 'manual' }],
-    });
-    expect(await handle.result()).toMatchObject({ month: MONTH, runs: 1, changed: 1 });
+    expect(await bill()).toMatchObject({ month: MONTH, runs: 1, changed: 1 });
 
     const history = await harness.client.workflow.getHandle(workflowIds.billing(MONTH)).fetchHistory();
     const scheduled = new Map<string, { type: string; input: string }>();
@@ -147,17 +164,30 @@ describe('a month past BILLING_SHARD_PRMS', () => {
       [2, 1],
     ]);
 
-    const stored = await readFile(path.join(harness.config.storage.dataDir, billingKeys.month(MONTH)));
+    const month = await storedAndInOnePiece();
     const record = await getBillingRecord(harness.resources.deps.records, MONTH);
-    expect(record).toMatchObject({ contracts: 5, sha256: sha256(stored) });
-    const inOnePiece = await withBillingScratch(async ({ dir: scratch, db }) => {
-      const written = await writeStoredMonth(harness.resources.deps, scratch, db, loadRates(), MONTH);
-      return { contracts: written.contracts, sha256: sha256(await readFile(written.file)) };
-    });
-    expect(inOnePiece).toEqual({ contracts: 5, sha256: sha256(stored) });
+    expect(record).toMatchObject({ contracts: 5, sha256: month.stored });
+    expect(month).toEqual({ stored: month.stored, inOnePiece: month.stored, contracts: 5 });
     expect(await harness.resources.deps.objects.list(billingKeys.monthShards(MONTH))).toEqual([]);
 
     if (process.env.RECORD_HISTORIES === '1')
       await writeFile('test/replay/histories/billing-month-sharded.json', historyToJSON(history));
+  });
+
+  it("names a day it may not read on the shards' rows as in one piece, the same bytes again", async () => {
+    const day = await harness.resources.deps.records.getDayRun('enedis', '2024-03-31');
+    expect(day?.status).toBe('succeeded');
+    await harness.resources.deps.records.upsertDayRun({
+      dataset: 'enedis',
+      date: '2024-03-31',
+      status: 'failed',
+      error: { type: 'DataQuality', message: 'index_decreasing blocked the day' },
+    });
+    expect(await bill()).toMatchObject({ month: MONTH, runs: 1, changed: 1 });
+    const record = await getBillingRecord(harness.resources.deps.records, MONTH);
+    expect(record?.unusableDays).toEqual([{ date: '2024-03-31', why: expect.stringContaining('index_decreasing') }]);
+    const month = await storedAndInOnePiece();
+    expect(record?.sha256).toBe(month.stored);
+    expect(month).toEqual({ stored: month.stored, inOnePiece: month.stored, contracts: 5 });
   });
 });
