@@ -6,7 +6,7 @@
  * query, the pending record, the API's `pending`), and once the store takes the record again, bills
  * it: the version with the late day's energy written, the pending record cleared.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -17,6 +17,7 @@ import type { RecordStore } from '../../src/storage/records.js';
 import { BILLING_QUERIES, type BillingMonthState } from '../../src/workflow-safe/billing.js';
 import { workflowIds } from '../../src/workflow-safe/keys.js';
 import { rawGet, startConsole, type RunningConsole } from '../support/console-server.js';
+import { ingestEnedisXml } from '../support/enedis-ingest.js';
 import { c15Flow, r151Flow } from '../support/enedis-flows.js';
 import { runCommandLine } from '../support/run-cli.js';
 import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
@@ -44,13 +45,7 @@ function refusingMonthRecord(records: RecordStore): RecordStore {
   });
 }
 
-async function ingest(name: string, body: string): Promise<void> {
-  const folder = path.join(dir, name);
-  await mkdir(folder);
-  await writeFile(path.join(folder, `${name}.xml`), body);
-  const r = await runCommandLine(['ingest', '--dataset', 'enedis', '--dir', folder, '--wait'], cliEnv(harness.config));
-  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-}
+const ingest = (name: string, body: string) => ingestEnedisXml(harness.config, dir, name, body);
 
 const state = () =>
   harness.client.workflow.getHandle(workflowIds.billing(MONTH)).query<BillingMonthState>(BILLING_QUERIES.state);

@@ -6,7 +6,7 @@
  * not read (its files narrowed to each shard too): named in the record, the same bytes as in one piece.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -18,9 +18,9 @@ import type { ObjectStore } from '../../src/storage/object-store.js';
 import type { BillingMonthInput, BillingMonthOutput } from '../../src/workflow-safe/billing.js';
 import { BILLING_SIGNALS } from '../../src/workflow-safe/billing.js';
 import { billingKeys, workflowIds } from '../../src/workflow-safe/keys.js';
+import { ingestEnedisXml } from '../support/enedis-ingest.js';
 import { c15Flow, r151Flow } from '../support/enedis-flows.js';
-import { runCommandLine } from '../support/run-cli.js';
-import { cliEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
+import { startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 
 const MONTH = '2024-03';
 const PRMS = ['99660599682031', '99660599682032', '99660599682033', '99660599682034', '99660599682035'];
@@ -32,13 +32,7 @@ let partFailures = 0;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-async function ingest(name: string, body: string): Promise<void> {
-  const folder = path.join(dir, name);
-  await mkdir(folder);
-  await writeFile(path.join(folder, `${name}.xml`), body);
-  const r = await runCommandLine(['ingest', '--dataset', 'enedis', '--dir', folder, '--wait'], cliEnv(harness.config));
-  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-}
+const ingest = (name: string, body: string) => ingestEnedisXml(harness.config, dir, name, body);
 
 /** `store`, but the part of FAILING_SHARD fails to store the first time. */
 function failingPartOnce(store: ObjectStore): ObjectStore {
@@ -185,7 +179,8 @@ describe('a month past BILLING_SHARD_PRMS', () => {
     });
     expect(await bill()).toMatchObject({ month: MONTH, runs: 1, changed: 1 });
     const record = await getBillingRecord(harness.resources.deps.records, MONTH);
-    expect(record?.unusableDays).toEqual([{ date: '2024-03-31', why: expect.stringContaining('index_decreasing') }]);
+    expect(record?.unusableDays.map((d) => d.date)).toEqual(['2024-03-31']);
+    expect(record?.unusableDays[0]?.why).toContain('index_decreasing');
     const month = await storedAndInOnePiece();
     expect(record?.sha256).toBe(month.stored);
     expect(month).toEqual({ stored: month.stored, inOnePiece: month.stored, contracts: 5 });

@@ -9,7 +9,7 @@
  * price; two requests racing are billed together; a re-bill with nothing new adds no version.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
@@ -24,6 +24,7 @@ import type { BillingMonthInput, BillingMonthOutput, BillingTrigger } from '../.
 import { BILLING_QUERIES, BILLING_SIGNALS, type BillingMonthState } from '../../src/workflow-safe/billing.js';
 import { billingKeys, workflowIds } from '../../src/workflow-safe/keys.js';
 import { rawGet, startConsole, type RunningConsole } from '../support/console-server.js';
+import { ingestEnedisXml } from '../support/enedis-ingest.js';
 import { c15Flow, r151Flow, r15Flow } from '../support/enedis-flows.js';
 import { uniqueName } from '../support/names.js';
 import { runCommandLine, startCommandLine } from '../support/run-cli.js';
@@ -50,13 +51,7 @@ async function billingWaitsForLease(month: string): Promise<boolean> {
 }
 const parquetPath = () => path.join(harness.config.storage.dataDir, billingKeys.month(MONTH));
 
-async function ingest(name: string, body: string): Promise<void> {
-  const folder = path.join(dir, name);
-  await mkdir(folder);
-  await writeFile(path.join(folder, `${name}.xml`), body);
-  const r = await runCommandLine(['ingest', '--dataset', 'enedis', '--dir', folder, '--wait'], cliEnv(harness.config));
-  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-}
+const ingest = (name: string, body: string) => ingestEnedisXml(harness.config, dir, name, body);
 
 /** Asks `billing/{month}` to bill for `trigger` and waits for the run to end. */
 async function billAndWait(trigger: BillingTrigger, month = MONTH): Promise<BillingMonthOutput> {
