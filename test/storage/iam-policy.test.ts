@@ -12,7 +12,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as keyModule from '../../src/workflow-safe/keys.js';
-import { inboxKeys, storageKeys } from '../../src/workflow-safe/keys.js';
+import { billingKeys, inboxKeys, storageKeys } from '../../src/workflow-safe/keys.js';
 import { CachedObjectStore } from '../../src/storage/cached-object-store.js';
 import { DynamoRecordStore } from '../../src/storage/dynamo-record-store.js';
 import { ObjectCache } from '../../src/storage/object-cache.js';
@@ -91,6 +91,8 @@ const SAMPLE_ARGS: Record<string, readonly unknown[]> = {
   'billingKeys.snapshot': [],
   'billingKeys.snapshotImport': ['0'.repeat(64)],
   'billingKeys.eventsFold': ['2024-02', '0'.repeat(64)],
+  'billingKeys.monthShards': ['2024-03'],
+  'billingKeys.shardWork': ['2024-03', '0192aa3c-run-12'],
   'storageKeys.processedFolder': ['enedis'],
   'inboxKeys.skippedFolder': ['enedis'],
   'inboxKeys.skippedNote': ['enedis', 'a'.repeat(64)],
@@ -262,7 +264,7 @@ describe('deploy/iam-policy.json', () => {
     expect([...actionsOf(sent.worker)].sort()).toEqual([...allowed].sort());
   });
 
-  it('deletes only files of the inbox once their days succeeded, refused bodies once superseded, refused inbox files once retired, notes of skipped files once gone, and day-outputs records of replaced inputs', async () => {
+  it('deletes only files of the inbox once their days succeeded, refused bodies once superseded, refused inbox files once retired, notes of skipped files once gone, day-outputs records of replaced inputs, and the shards of a billing once its month is recorded', async () => {
     const deleting = (await policy('iam-policy.json')).Statement.filter((s) => s.Action.includes('s3:DeleteObject'));
     expect([...new Set(deleting.flatMap((s) => s.Action))]).toEqual(['s3:DeleteObject']);
     expect(deleting.flatMap((s) => s.Resource)).toEqual([
@@ -271,7 +273,9 @@ describe('deploy/iam-policy.json', () => {
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/quarantine/*/inbox/*',
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/quarantine/*/skipped/*',
       'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/processed/*/outputs.json',
+      'arn:aws:s3:::<S3_BUCKET>/<S3_PREFIX>/billing/shards/*',
     ]);
+    expect(billingKeys.shardWork('2024-03', 'run-1')).toMatch(/^billing\/shards\//);
     expect(inboxKeys.quarantined('enedis', 'a.zip')).toMatch(/^quarantine\/[^/]+\/inbox\//);
     expect(inboxKeys.skippedNote('enedis', 'a'.repeat(64))).toMatch(/^quarantine\/[^/]+\/skipped\//);
     const refused = storageKeys.refusedBody('eco2mix', '2024-01-01', 'realtime');
