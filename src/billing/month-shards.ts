@@ -23,7 +23,7 @@ import { billingKeys } from '../workflow-safe/keys.js';
 import { recordBilledMonth, type MonthBilled, type MonthBiller } from './bill-month.js';
 import { gatheredMonth, joinParts, PRMS_A_SLICE, prmSlices, writeBillingParquet } from './billing.js';
 import type { Rates } from './rates.js';
-import { loadShardInput, storeShardInput } from './shard-input.js';
+import { loadShardInput, storedJson, storeShardInput } from './shard-input.js';
 import { storedMonthInput, type BillingStorage } from './stored-month.js';
 
 type Scratch = { readonly dir: string; readonly db: DuckDBConnection };
@@ -44,12 +44,6 @@ const keys = (month: string, work: string) => {
     part: (shard: number) => `${folder}/parts/${shard}.parquet`,
   };
 };
-
-/** The JSON object at `key`, checked by `schema`. */
-async function readJson<T>(objects: ObjectStore, key: string, schema: z.ZodType<T>): Promise<T> {
-  const text = new TextDecoder().decode(await objects.get(key));
-  return schema.parse(JSON.parse(text));
-}
 
 /** Removes the work folders of `month` that `drop` names. */
 async function dropWorkFolders(objects: ObjectStore, month: string, drop: (work: string) => boolean): Promise<void> {
@@ -134,7 +128,7 @@ export async function recordShards(
   biller: MonthBiller,
 ): Promise<MonthBilled & { readonly file: string }> {
   const at = keys(run.month, run.work);
-  const prepared = await readJson(storage.objects, at.prepared, preparedSchema);
+  const prepared = await storedJson(storage.objects, at.prepared, preparedSchema);
   const parts: string[] = [];
   for (let shard = 0; shard < prepared.shards; shard += 1) {
     const part = path.join(scratch.dir, `part-${shard}.parquet`);

@@ -87,6 +87,11 @@ export async function storeShardInput(
   await objects.put(key(INPUT), JSON.stringify(stored));
 }
 
+/** The JSON object stored at `key`, checked by `schema`. */
+export async function storedJson<T>(objects: ObjectStore, key: string, schema: z.ZodType<T>): Promise<T> {
+  return schema.parse(JSON.parse(new TextDecoder().decode(await objects.get(key))));
+}
+
 /** The shard's input stored at `key`, its files read into `dir`. */
 export async function loadShardInput(
   objects: ObjectStore,
@@ -94,8 +99,7 @@ export async function loadShardInput(
   month: string,
   key: ShardKey,
 ): Promise<MonthSqlInput> {
-  const text = new TextDecoder().decode(await objects.get(key(INPUT)));
-  const stored = shardInputSchema.parse(JSON.parse(text));
+  const stored = await storedJson(objects, key(INPUT), shardInputSchema);
   const local = await eachFile(stored, async (name) => {
     const file = path.join(dir, name);
     await objects.getToFile(key(name), file);
