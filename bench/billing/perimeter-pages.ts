@@ -2,9 +2,10 @@
  * Pages of the perimeter as the API serves them, `GET /api/v1/perimeter?date=D&limit=1000`, timed
  * from the client (request sent to body read) on a billing bench's stack: the console (`courant
  * serve`'s server, bench/lib/console.ts) over the stack's storage, in the bench's process. The
- * first page once cold (the server's first request), then `runs` times a first page (a new listing:
- * the stored days read and the perimeter written) and a page from the middle of that listing (its
- * `nextCursor`'s listing at offset `deepCursor`: read from the listing's file alone), their medians.
+ * first page once cold (the server's first request), then for each of `dates` a first page
+ * written (a new listing: the stored days read and the perimeter written), the same first page
+ * asked again (a new listing of unchanged days: served from the kept one's file), and a page from
+ * the middle of that listing (its `nextCursor`'s listing at offset `deepCursor`), their medians.
  */
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
@@ -27,8 +28,9 @@ const PerimeterPage = z.object({
 export interface PerimeterPages {
   /** The first page, the server's first request. */
   readonly coldMs: number;
-  /** Medians of the first page and of the page at `deepCursor`. */
-  readonly firstMs: number;
+  /** Medians of a first page written, of one of unchanged days, and of the page at `deepCursor`. */
+  readonly writtenMs: number;
+  readonly reusedMs: number;
   readonly deepMs: number;
   readonly deepCursor: number;
   /** Rows of the first page and of the deep one. */
@@ -46,37 +48,40 @@ async function timedPage(url: string): Promise<{ ms: number; page: z.infer<typeo
   return { ms, page: PerimeterPage.parse(JSON.parse(body)) };
 }
 
-/** Times the perimeter's pages of `date` on the storage of `env`, `contracts` in the portfolio. */
+/** Times the perimeter's pages of `dates` (the first one cold) on the storage of `env`, `contracts` in the portfolio. */
 export async function timePerimeterPages(
   env: Readonly<Record<string, string>>,
-  date: string,
+  dates: readonly [string, ...string[]],
   contracts: number,
-  runs = 5,
 ): Promise<PerimeterPages> {
   const config = loadConfig(env, DATASET_MODULES);
   const storage = await createStorage(config);
   try {
     const app = await startBenchConsole(storage, config, registeredCatalog(config.datasets));
     try {
-      const page = (cursor: string | null) =>
+      const page = (date: string, cursor: string | null) =>
         `${app.origin}/api/v1/perimeter?date=${date}&limit=${PAGE_ROWS}${cursor === null ? '' : `&cursor=${cursor}`}`;
       const deepCursor = Math.floor(contracts / 2 / PAGE_ROWS) * PAGE_ROWS;
-      const cold = await timedPage(page(null));
-      const first: number[] = [];
+      const [coldDate, ...others] = dates;
+      const cold = await timedPage(page(coldDate, null));
+      const written: number[] = [];
+      const reused: number[] = [];
       const deep: number[] = [];
       let deepRows = 0;
-      for (let run = 0; run < runs; run += 1) {
-        const opened = await timedPage(page(null));
-        first.push(opened.ms);
+      for (const date of others) {
+        const opened = await timedPage(page(date, null));
+        written.push(opened.ms);
+        reused.push((await timedPage(page(date, null))).ms);
         const listing = opened.page.nextCursor?.split('.')[0];
         if (listing === undefined) throw new Error(`a perimeter of ${contracts} contracts in one page of ${PAGE_ROWS}`);
-        const measured = await timedPage(page(`${listing}.${deepCursor}`));
+        const measured = await timedPage(page(date, `${listing}.${deepCursor}`));
         deep.push(measured.ms);
         deepRows = measured.page.prms.length;
       }
       return {
         coldMs: cold.ms,
-        firstMs: median(first),
+        writtenMs: median(written),
+        reusedMs: median(reused),
         deepMs: median(deep),
         deepCursor,
         firstRows: cold.page.prms.length,

@@ -40,6 +40,8 @@ const LAST_DAY = '2025-03-31';
  * The late days, their R151 ingested one after the other once the month is billed: the first warms
  * the worker up (its first request to billing), the others are measured, their median the figure.
  */
+/** The days whose perimeter is paged: the first once cold, each other written then asked again. */
+const PERIMETER_DAYS = ['2025-03-31', '2025-03-30', '2025-03-29', '2025-03-28', '2025-03-27', '2025-03-26'] as const;
 const LATE_DAYS = ['2025-03-12', '2025-03-13', '2025-03-14', '2025-03-15'] as const;
 
 const { values } = parseArgs({
@@ -101,8 +103,8 @@ function stepLine(step: string, measured: StackStep, billed: boolean): string {
 
 function pagesLine(pages: PerimeterPages): string {
   return (
-    `perimeter page, GET /api/v1/perimeter?date=${LAST_DAY}&limit=${PAGE_ROWS}: first page (a new listing) ${pages.firstMs.toFixed(0)} ms ` +
-    `(${pages.firstRows} rows; ${pages.coldMs.toFixed(0)} ms cold), page of that listing at ${pages.deepCursor} ` +
+    `perimeter page, GET /api/v1/perimeter?date=D&limit=${PAGE_ROWS}, D the month's last 6 days: first page written (a new listing) ${pages.writtenMs.toFixed(0)} ms, ` +
+    `asked again (a new listing of unchanged days) ${pages.reusedMs.toFixed(0)} ms (${pages.firstRows} rows; ${pages.coldMs.toFixed(0)} ms cold), page of that listing at ${pages.deepCursor} ` +
     `${pages.deepMs.toFixed(0)} ms (${pages.deepRows} rows), medians of 5; load ${load()}\n`
   );
 }
@@ -139,7 +141,7 @@ function summary(
     ['billing --changes', `${steps.changes.wallS.toFixed(2)} s`, '≤ 2 s'],
     [
       `perimeter page of ${PAGE_ROWS} rows`,
-      `${pages.firstMs.toFixed(0)} ms first (a new listing), ${pages.deepMs.toFixed(0)} ms each page of a listing`,
+      `${pages.writtenMs.toFixed(0)} ms a first page written, ${pages.reusedMs.toFixed(0)} ms a new listing of unchanged days, ${pages.deepMs.toFixed(0)} ms each page of a listing`,
       '≤ 200 ms',
     ],
     [
@@ -207,7 +209,7 @@ try {
       process.stdout.write(
         `versions: v1 ${v1.toFixed(1)} MB, v2 ${v2.toFixed(1)} MB; a year of 12 months with 3 versions each: ${(((v1 + v2) / 2) * 36).toFixed(0)} MB\n`,
       );
-      const pages = await timePerimeterPages(stack.env, LAST_DAY, contracts);
+      const pages = await timePerimeterPages(stack.env, PERIMETER_DAYS, contracts);
       process.stdout.write(pagesLine(pages));
       // Last: a late day's flow replaces that day's stored tables, and the re-bill it asks moves the month.
       const lates: LateDay[] = [];

@@ -19,21 +19,29 @@ import { writeBillingParquet } from './billing.js';
 import { eventsSql, perimeterSql } from './contracts-sql.js';
 import type { MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
-import { storedBillingTables, type DaysRead } from './stored-tables.js';
+import { storedBillingTables, type BillingTables, type DaysRead } from './stored-tables.js';
+
+/** Runs `work` with a scratch folder of its own in `parentDir` (the system's temporary folder by default), removed after. */
+export async function withScratchFolder<T>(work: (dir: string) => Promise<T>, parentDir = os.tmpdir()): Promise<T> {
+  const dir = await mkdtemp(path.join(parentDir, 'courant-billing-'));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /**
- * Runs `work` with a scratch folder in `options.parentDir` (the system's temporary folder by
- * default) and a DuckDB of its own spilling there, within `options.memoryLimit`
- * (`DUCKDB_MEMORY_LIMIT`; DuckDB's 512 MB by default) — its memory comes back when it closes:
- * billing is a monthly pass, not a day's step — removing both after. Every billing opens its
- * DuckDB here.
+ * Runs `work` with a scratch folder ({@link withScratchFolder}) and a DuckDB of its own spilling
+ * there, within `options.memoryLimit` (`DUCKDB_MEMORY_LIMIT`; DuckDB's 512 MB by default) — its
+ * memory comes back when it closes: billing is a monthly pass, not a day's step — removing both
+ * after. Every billing opens its DuckDB here.
  */
-export async function withBillingScratch<T>(
+export function withBillingScratch<T>(
   work: (scratch: { dir: string; db: DuckDBConnection }) => Promise<T>,
   options: { readonly parentDir?: string; readonly memoryLimit?: string } = {},
 ): Promise<T> {
-  const dir = await mkdtemp(path.join(options.parentDir ?? os.tmpdir(), 'courant-billing-'));
-  try {
+  return withScratchFolder(async (dir) => {
     const instance = await openDuckDb({
       tempDirectory: dir,
       returnMemoryEagerly: true,
@@ -46,9 +54,7 @@ export async function withBillingScratch<T>(
       db.closeSync();
       instance.closeSync();
     }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  }, options.parentDir);
 }
 
 /** The first day of the month, its last, and the days whose index readings bound its energy (the day before to the last). */
@@ -123,16 +129,10 @@ export type PerimeterRow = z.infer<typeof perimeterRowsSchema>[number];
 /** Rows of a row group of a written perimeter: a page of 1 000 rows reads one or two. */
 const PERIMETER_ROW_GROUP = 10_000;
 
-/** The SQL of the contracts in force on the Paris day `date` (only `prms` when given), over the stored tables. */
-async function perimeterQuery(
-  storage: BillingStorage,
-  dir: string,
-  date: string,
-  prms: readonly string[],
-): Promise<string> {
+/** The stored tables the contracts in force on the Paris day `date` are computed from (their files copied to `dir` when the store keeps none). */
+export function perimeterTables(storage: BillingStorage, dir: string, date: string): Promise<BillingTables> {
   const folding = { before: monthOf(date), fill: null };
-  const tables = await storedBillingTables(storage.objects, storage.records, dir, nextDate(date), [], folding);
-  return perimeterSql(tables.eventFiles, tables.snapshotFiles, date, prms);
+  return storedBillingTables(storage.objects, storage.records, dir, nextDate(date), [], folding);
 }
 
 /** The contracts in force on the Paris day `date` (only `prms` when given), ordered by PRM, each with its source. */
@@ -143,23 +143,23 @@ export async function perimeterOn(
   date: string,
   prms: readonly string[],
 ): Promise<PerimeterRow[]> {
-  const rows = await db.runAndReadAll(await perimeterQuery(storage, dir, date, prms));
+  const tables = await perimeterTables(storage, dir, date);
+  const rows = await db.runAndReadAll(perimeterSql(tables.eventFiles, tables.snapshotFiles, date, prms));
   return perimeterRowsSchema.parse(rows.getRowObjectsJson());
 }
 
 /**
- * Writes {@link perimeterOn}'s rows, in their order, to the Parquet `file` (Snappy, as hyparquet
- * reads it back a page at a time); resolves to how many.
+ * Writes {@link perimeterOn}'s rows from `tables` ({@link perimeterTables}), in their order, to the
+ * Parquet `file` (Snappy, as hyparquet reads it back a page at a time); resolves to how many.
  */
 export async function writePerimeter(
-  storage: BillingStorage,
-  dir: string,
   db: DuckDBConnection,
+  tables: Pick<BillingTables, 'eventFiles' | 'snapshotFiles'>,
   date: string,
   prms: readonly string[],
   file: string,
 ): Promise<number> {
-  const query = await perimeterQuery(storage, dir, date, prms);
+  const query = perimeterSql(tables.eventFiles, tables.snapshotFiles, date, prms);
   const written = await db.run(
     `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy, PRESERVE_ORDER, ROW_GROUP_SIZE ${PERIMETER_ROW_GROUP})`,
   );

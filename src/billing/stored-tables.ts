@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { EVENT_TABLE, INDEX_TABLE } from '../datasets/enedis/day-transform.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
-import type { DayRun, RecordStore } from '../storage/records.js';
+import type { DayRunSummary, RecordStore } from '../storage/records.js';
 import { readableFile } from '../storage/readable-file.js';
 import { BILLING_DATASET } from '../workflow-safe/billing.js';
 import { billingKeys, storageKeys } from '../workflow-safe/keys.js';
@@ -37,7 +37,7 @@ export interface BillingTables {
 export type DaysRead = ReadonlyMap<string, string | null>;
 
 /** The run of a day that counts for billing: its run ID when it succeeded, else null. */
-const usableRun = (run: DayRun): string | null => (whyNotUsable(run) === null ? run.runId : null);
+const usableRun = (run: DayRunSummary): string | null => (whyNotUsable(run) === null ? run.runId : null);
 
 async function readable(objects: ObjectStore, key: string, dir: string, name: string): Promise<string | null> {
   try {
@@ -49,7 +49,7 @@ async function readable(objects: ObjectStore, key: string, dir: string, name: st
 }
 
 /** Why billing may not read the day of `run` (none: it may). */
-function whyNotUsable(run: DayRun | undefined): string | null {
+function whyNotUsable(run: DayRunSummary | undefined): string | null {
   if (run === undefined) return 'no record of its run';
   if (run.status === 'succeeded') return null;
   const error = run.error === null ? '' : `: ${run.error.type}, ${run.error.message}`;
@@ -76,7 +76,11 @@ export async function storedBillingTables(
     days.length === 0
       ? []
       : (
-          await records.listDayRuns({ from: days[0] ?? until, to: days.at(-1) ?? until, datasets: [BILLING_DATASET] })
+          await records.listDayRunSummaries({
+            from: days[0] ?? until,
+            to: days.at(-1) ?? until,
+            datasets: [BILLING_DATASET],
+          })
         ).map((run) => [run.date, run]),
   );
   const read = new Map<string, string | null>();
@@ -129,7 +133,7 @@ export async function daysSucceededSince(
   window: { readonly from: string; readonly until: string; readonly readingDays: readonly string[] },
   read: DaysRead,
 ): Promise<string[]> {
-  const runs = await records.listDayRuns({ from: window.from, to: window.until, datasets: [BILLING_DATASET] });
+  const runs = await records.listDayRunSummaries({ from: window.from, to: window.until, datasets: [BILLING_DATASET] });
   const late: string[] = [];
   for (const run of runs) {
     if (run.date >= window.until) continue;

@@ -25,10 +25,10 @@ import {
   VersionNotStoredError,
   versionsCompared,
 } from '../billing/version-changes.js';
-import { withBillingScratch, writePerimeter } from '../billing/stored-month.js';
+import { perimeterTables, withBillingScratch, withScratchFolder, writePerimeter } from '../billing/stored-month.js';
 import type { ConsoleContext } from './context.js';
 import { dateSchema, monthSchema, pageLimitSchema, perimeterCursorSchema, rowCursorSchema } from './params.js';
-import { PerimeterListings } from './perimeter-listings.js';
+import { filesSignature, PerimeterListings } from './perimeter-listings.js';
 import { problem, problemResponses, ProblemError } from './problems.js';
 
 const errors = problemResponses();
@@ -81,8 +81,14 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         const { date, prm, limit, cursor } = request.query;
         const prms = prm ?? [];
         const page = await ctx.guard.objects(() =>
-          listings.page(`${date} ${prms.join(',')}`, cursor ?? { listing: null, offset: 0 }, limit, (file) =>
-            withBillingScratch(({ dir, db }) => writePerimeter(ctx, dir, db, date, prms, file)),
+          withScratchFolder((dir) =>
+            listings.page(`${date} ${prms.join(',')}`, cursor ?? { listing: null, offset: 0 }, limit, async () => {
+              const tables = await perimeterTables(ctx, dir, date);
+              return {
+                inputs: await filesSignature([...tables.eventFiles, ...tables.snapshotFiles]),
+                write: (file) => withBillingScratch(({ db }) => writePerimeter(db, tables, date, prms, file)),
+              };
+            }),
           ),
         );
         return { date, prms: page.rows, nextCursor: page.nextCursor };

@@ -4,13 +4,16 @@
  * - a listing's first page reads the stored days once and writes the whole perimeter, in its order,
  *   to a Parquet file of the server's own scratch folder; each `nextCursor` names the listing and
  *   the offset of its next page, read from that file alone (no store, no DuckDB);
+ * - a new listing whose inputs (the files the perimeter is computed from, see {@link filesSignature})
+ *   are those of a listing kept for the same query is that listing: its file is read, not written
+ *   again;
  * - the pages of a listing never skip nor repeat a contract, whatever lands meanwhile;
  * - a listing lives `ttlMs` after its last page and at most `max` are kept (the oldest dropped
  *   first); a cursor whose listing is gone (expired, dropped, another server's, the server
  *   restarted) starts a new listing at its offset, from the days as they are then.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
@@ -27,8 +30,30 @@ const rowsSchema = z.array(
 );
 export type ListedRow = z.infer<typeof rowsSchema>[number];
 
+/** What a new listing is written from: `inputs` names them, `write` writes the whole perimeter (see {@link PerimeterListings.page}). */
+export interface ListingSource {
+  readonly inputs: string;
+  readonly write: (file: string) => Promise<number>;
+}
+
+/**
+ * A name of the files `paths` as they are now: the SHA-256 of each one's path, size, modification
+ * time (ns) and inode, in their order. A stored file is replaced by a rename (a new inode), never
+ * written in place, so a file whose name is unchanged holds the same bytes.
+ */
+export async function filesSignature(paths: readonly string[]): Promise<string> {
+  const lines = await Promise.all(
+    paths.map(async (file) => {
+      const about = await stat(file, { bigint: true });
+      return `${file}\t${about.size}\t${about.mtimeNs}\t${about.ino}`;
+    }),
+  );
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
 interface Listing {
   readonly query: string;
+  readonly inputs: string;
   readonly file: string;
   readonly rows: number;
   usedAt: number;
@@ -54,14 +79,15 @@ export class PerimeterListings {
   /**
    * The page of `limit` rows at `cursor` of the listing of `query` (the date and PRMs asked: a
    * cursor of another query starts a new listing), with the cursor of the next page when one
-   * follows. `write` writes the whole perimeter of `query` to the file it is given (a Parquet
-   * hyparquet reads: uncompressed or Snappy) and resolves to its row count.
+   * follows. A new listing asks `source` (only then): a kept listing of `query` with its `inputs`
+   * answers, else its `write` writes the whole perimeter of `query` to the file it is given (a
+   * Parquet hyparquet reads: uncompressed or Snappy) and resolves to its row count.
    */
   async page(
     query: string,
     cursor: PerimeterCursor,
     limit: number,
-    write: (file: string) => Promise<number>,
+    source: () => Promise<ListingSource>,
   ): Promise<{ rows: ListedRow[]; nextCursor: string | null }> {
     await this.dropExpired();
     const kept = cursor.listing === null ? undefined : this.listings.get(cursor.listing);
@@ -70,7 +96,13 @@ export class PerimeterListings {
       // Dropped meanwhile (more listings opened than are kept): a new listing answers.
       if (rows !== null) return this.answer(cursor.listing, kept, cursor.offset, rows);
     }
-    const [id, listing] = await this.open(query, write);
+    const { inputs, write } = await source();
+    for (const [id, same] of this.listings) {
+      if (same.query !== query || same.inputs !== inputs) continue;
+      const rows = await this.rowsOf(same, cursor.offset, limit);
+      if (rows !== null) return this.answer(id, same, cursor.offset, rows);
+    }
+    const [id, listing] = await this.open(query, inputs, write);
     const rows = (await this.rowsOf(listing, cursor.offset, limit)) ?? [];
     return this.answer(id, listing, cursor.offset, rows);
   }
@@ -104,11 +136,15 @@ export class PerimeterListings {
     }
   }
 
-  private async open(query: string, write: (file: string) => Promise<number>): Promise<[string, Listing]> {
+  private async open(
+    query: string,
+    inputs: string,
+    write: (file: string) => Promise<number>,
+  ): Promise<[string, Listing]> {
     this.dir ??= mkdtemp(path.join(os.tmpdir(), 'courant-perimeter-'));
     const id = randomBytes(8).toString('hex');
     const file = path.join(await this.dir, `${id}.parquet`);
-    const listing: Listing = { query, file, rows: await write(file), usedAt: this.options.now() };
+    const listing: Listing = { query, inputs, file, rows: await write(file), usedAt: this.options.now() };
     this.listings.set(id, listing);
     for (const oldest of [...this.listings.keys()].slice(0, Math.max(0, this.listings.size - this.options.max)))
       await this.drop(oldest);

@@ -33,6 +33,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DayStatus } from '../workflow-safe/backfill.js';
 import {
   dayRunSchema,
+  dayRunSummarySchema,
   dayStatusSchema,
   recordStatusSchema,
   metricsRecordSchema,
@@ -50,6 +51,7 @@ import {
   type DayRun,
   type DayRunPatch,
   type DayRunQuery,
+  type DayRunSummary,
   type LeaseClaim,
   type MetricsRecord,
   type RecordStore,
@@ -242,6 +244,13 @@ export class DynamoRecordStore implements RecordStore {
     const runs: DayRun[] = [];
     for await (const item of this.queryDayRuns(query)) runs.push(dayRunSchema.parse(item));
     return inDayOrder(runs);
+  }
+
+  async listDayRunSummaries(query: DayRunQuery): Promise<DayRunSummary[]> {
+    const summaries: DayRunSummary[] = [];
+    for await (const item of this.queryDayRuns(query, ['dataset', 'date', 'status', 'runId', 'error']))
+      summaries.push(dayRunSummarySchema.parse(item));
+    return inDayOrder(summaries);
   }
 
   async listDayStatuses(query: DayRunQuery): Promise<DayStatus[]> {

@@ -20,6 +20,7 @@ import {
   type DayRun,
   type DayRunPatch,
   type DayRunQuery,
+  type DayRunSummary,
   type LeaseClaim,
   type MetricsRecord,
   type RecordStore,
@@ -29,6 +30,7 @@ import {
 } from './records.js';
 import {
   dayRunSchema,
+  dayRunSummarySchema,
   dayStatusSchema,
   metricsRecordSchema,
   recordStatusSchema,
@@ -83,8 +85,10 @@ const FERRETDB_COMMANDS_AT_ONCE = 2;
 /** How long a call waits for the server's first word before failing. */
 const SERVER_SILENT_MS = 60_000;
 /** What a status document is made of, read from its day record. */
-const RECORD_STATUS_FIELDS = { dataset: 1, date: 1, status: 1, 'error.type': 1 } as const;
+const RECORD_STATUS_FIELDS = { dataset: 1, date: 1, status: 1, runId: 1, 'error.type': 1 } as const;
 const STATUS_FIELDS = { _id: 0, dataset: 1, date: 1, status: 1, errorType: 1 } as const;
+/** What a day's summary is made of, read from its record (`_id` kept to name it). */
+const SUMMARY_FIELDS = { dataset: 1, date: 1, status: 1, runId: 1, error: 1 } as const;
 /**
  * The compact status of each day record, in a collection of its own under the same prefix. FerretDB
  * decodes every document a range query reads, at a cost that grows with its fields: a status
@@ -93,13 +97,22 @@ const STATUS_FIELDS = { _id: 0, dataset: 1, date: 1, status: 1, errorType: 1 } a
 const DAY_STATUSES = 'day_statuses';
 /** The document of `day_statuses` saying that every record older than the collection has its status. */
 const FILLED_IN = '~filled-in';
+/** The document of `day_statuses` saying that the statuses of older records were given their run ID. */
+const RUN_IDS_FILLED_IN = '~run-ids-filled-in';
 /** Status documents written at once when filling in those of records older than the collection. */
 const BACKFILL_BATCH = 1_000;
 
-/** The status document of a day record: its error type only when it failed. */
+/** The status document of a day record: its run ID, and its error type only when it failed. */
 function statusDocument(record: Document): Keyed {
-  const { dataset, date, status, error } = recordStatusSchema.parse(record);
-  return { _id: dayKey(dataset, date), dataset, date, status, ...(error ? { errorType: error.type } : {}) };
+  const { dataset, date, status, runId, error } = recordStatusSchema.parse(record);
+  return {
+    _id: dayKey(dataset, date),
+    dataset,
+    date,
+    status,
+    ...(runId === undefined ? {} : { runId }),
+    ...(error ? { errorType: error.type } : {}),
+  };
 }
 
 /** The keys of the days of `query`, when it names its datasets and holds few enough; else null. */
@@ -222,10 +235,44 @@ export class MongoRecordStore implements RecordStore {
     await this.dayRuns.createIndex({ date: 1, dataset: 1 }, { name: 'by_date' });
     await this.dayRuns.createIndex({ status: 1, date: 1 }, { name: 'by_status' });
     await this.dayStatuses.createIndex({ date: 1, dataset: 1 }, { name: 'by_date' });
-    if (await this.statusesFilledIn()) return;
-    await this.backfillStatuses();
-    await this.dayStatuses.replaceOne({ _id: FILLED_IN }, { at: new Date().toISOString() }, { upsert: true });
-    this.filledIn = true;
+    if (!(await this.statusesFilledIn())) {
+      await this.backfillStatuses();
+      await this.markStatuses(FILLED_IN);
+      this.filledIn = true;
+    }
+    if ((await this.dayStatuses.findOne({ _id: RUN_IDS_FILLED_IN }, { projection: { _id: 1 } })) === null) {
+      await this.fillInRunIds();
+      await this.markStatuses(RUN_IDS_FILLED_IN);
+    }
+  }
+
+  private async markStatuses(marker: string): Promise<void> {
+    await this.dayStatuses.replaceOne({ _id: marker }, { at: new Date().toISOString() }, { upsert: true });
+  }
+
+  /**
+   * Gives the status documents written before they carried a run ID the run ID of their record,
+   * once. Each is set only where the status still has no run ID and says the status read from the
+   * record; a second look then rewrites, from its record as it now stands, any status whose run ID
+   * is not its record's (a day run again meanwhile by a process of an older release). A status
+   * such a process writes later has no run ID again, which {@link listDayRunSummaries} reads from
+   * its record.
+   */
+  private async fillInRunIds(): Promise<void> {
+    const updates: AnyBulkWriteOperation<Keyed>[] = [];
+    for await (const record of this.dayRuns.find({}, { projection: RECORD_STATUS_FIELDS })) {
+      const { _id, status, runId } = statusDocument(record);
+      if (typeof runId === 'string')
+        updates.push({
+          updateOne: { filter: { _id, status, runId: { $exists: false } }, update: { $set: { runId } } },
+        });
+    }
+    await this.writeAll(this.dayStatuses, updates);
+    const runIds = new Map<string, unknown>();
+    for await (const record of this.dayRuns.find({}, { projection: { runId: 1 } }))
+      runIds.set(record._id, record.runId);
+    for await (const status of this.dayStatuses.find({ runId: { $exists: true } }, { projection: { runId: 1 } }))
+      if (runIds.has(status._id) && runIds.get(status._id) !== status.runId) await this.writeStatus(status._id);
   }
 
   /**
@@ -435,6 +482,28 @@ export class MongoRecordStore implements RecordStore {
     const limit = pLimit(ID_LOOKUP_CONCURRENCY);
     const records = await Promise.all(keys.map((_id) => limit(() => this.dayRuns.findOne({ _id }))));
     return records.filter((doc): doc is Keyed => doc !== null);
+  }
+
+  /**
+   * On FerretDB, from the status documents (one range read of small documents), and from the
+   * records by `_id` only for the days that did not succeed (their error) and those whose status
+   * has no run ID; elsewhere from the records' fields.
+   */
+  async listDayRunSummaries(query: DayRunQuery): Promise<DayRunSummary[]> {
+    if (!this.onFerretDb || !(await this.statusesFilledIn())) {
+      const found = await this.findDays(this.dayRuns, query, SUMMARY_FIELDS);
+      return found.map((doc) => dayRunSummarySchema.parse(doc));
+    }
+    const statuses = await this.findDays(this.dayStatuses, query, { dataset: 1, date: 1, status: 1, runId: 1 });
+    const limit = pLimit(ID_LOOKUP_CONCURRENCY);
+    const summaries = await Promise.all(
+      statuses.map((status) =>
+        status.status === 'succeeded' && typeof status.runId === 'string'
+          ? Promise.resolve({ ...status, error: null })
+          : limit(() => this.dayRuns.findOne({ _id: String(status._id) }, { projection: SUMMARY_FIELDS })),
+      ),
+    );
+    return summaries.flatMap((doc) => (doc === null ? [] : [dayRunSummarySchema.parse(doc)]));
   }
 
   /**

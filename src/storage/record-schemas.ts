@@ -47,10 +47,18 @@ export const dayStatusSchema = dayRunSchema.pick({ dataset: true, date: true, st
     .transform((type) => type ?? null),
 });
 
-/** The fields of a day record its status is made of. */
+/** The fields of a day record its status is made of (its run ID where it was read). */
 export const recordStatusSchema = dayRunSchema
   .pick({ dataset: true, date: true, status: true })
-  .extend({ error: z.object({ type: z.string() }).nullish() });
+  .extend({ runId: z.string().optional(), error: z.object({ type: z.string() }).nullish() });
+
+export const dayRunSummarySchema = dayRunSchema.pick({
+  dataset: true,
+  date: true,
+  status: true,
+  runId: true,
+  error: true,
+});
 
 export const metricsRecordSchema = z.object({
   dataset: z.string(),

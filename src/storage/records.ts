@@ -112,6 +112,9 @@ export interface SftpFaultRecord {
   readonly nextTryAt: string;
 }
 
+/** A day's run as billing reads it: whether it succeeded, which run, and its error when it did not. */
+export type DayRunSummary = Pick<DayRun, 'dataset' | 'date' | 'status' | 'runId' | 'error'>;
+
 export interface DayRunQuery {
   readonly from: string;
   readonly to: string;
@@ -154,6 +157,8 @@ export interface RecordStore {
   listDayRuns(query: DayRunQuery): Promise<DayRun[]>;
   /** The status of each day run of the range, without the rest of its record: what lists of many days need. */
   listDayStatuses(query: DayRunQuery): Promise<DayStatus[]>;
+  /** {@link DayRunSummary} of each day run of the range, ordered by date then dataset: what billing reads of its days. */
+  listDayRunSummaries(query: DayRunQuery): Promise<DayRunSummary[]>;
   upsertMetrics(record: MetricsRecord): Promise<void>;
   /** Replaces the metrics records of many days in bulk writes. */
   putMetricsRecords(records: readonly MetricsRecord[]): Promise<void>;

@@ -166,6 +166,11 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       const blocked = { dataset: 'eco2mix', date: day.date, status: 'failed', errorType: 'DataQuality' };
       expect(await store.listDayStatuses(range)).toEqual([blocked]);
       expect((await store.listDayStatuses(longRange)).filter((s) => s.date === day.date)).toEqual([blocked]);
+      const summaryOfBlocked = { dataset: 'eco2mix', date: day.date, status: 'failed', runId: 'run-7', error: failed };
+      expect(await store.listDayRunSummaries(range)).toEqual([summaryOfBlocked]);
+      expect((await store.listDayRunSummaries(longRange)).filter((s) => s.date === day.date)).toEqual([
+        summaryOfBlocked,
+      ]);
       await store.upsertDayRun(dayRun({ ...day, runId: 'run-8', attempt: 2 }));
       await store.upsertDayRun(
         { dataset: 'eco2mix', date: day.date, status: 'succeeded', stage: 'metrics', error: null },
@@ -174,6 +179,9 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(await store.listDayStatuses(range)).toEqual([
         { dataset: 'eco2mix', date: day.date, status: 'succeeded', errorType: null },
       ]);
+      const succeeded = { dataset: 'eco2mix', date: day.date, status: 'succeeded', runId: 'run-8', error: null };
+      expect(await store.listDayRunSummaries(range)).toEqual([succeeded]);
+      expect((await store.listDayRunSummaries(longRange)).filter((s) => s.date === day.date)).toEqual([succeeded]);
     });
 
     it('replaces the records and metrics of 60 days in bulk, each as written, statuses listed', async () => {
@@ -218,6 +226,14 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
       expect(statuses.filter((s) => s.status === 'failed')).toEqual([
         { dataset: 'eco2mix', date: dates[7], status: 'failed', errorType: 'DataQuality' },
       ]);
+      const summaries = await store.listDayRunSummaries({
+        from: '2019-01-01',
+        to: '2019-03-31',
+        datasets: ['eco2mix'],
+      });
+      expect(summaries).toEqual(
+        runs.map(({ dataset, date, status, runId, error }) => ({ dataset, date, status, runId, error })),
+      );
       expect(await subject.countDayRuns('eco2mix', dates[0] ?? '')).toBe(1);
       expect((await store.getMetrics('eco2mix', dates[59] ?? ''))?.metrics).toEqual({ points: 59, f: 0.1 + 0.2 });
     });

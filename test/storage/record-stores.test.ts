@@ -128,6 +128,55 @@ describe('MongoRecordStore on records older than the status documents', () => {
   });
 });
 
+describe('MongoRecordStore on statuses written without their run ID', () => {
+  it('gives each its run ID on start, and reads a status still without one from its record', async () => {
+    const url = new URL(inject('mongodbUrl'));
+    url.pathname = `/${uniqueName('run-ids')}`;
+    const client = await MongoClient.connect(url.toString());
+    const store = await MongoRecordStore.connect(url.toString(), 'courant_');
+    try {
+      const error = { type: 'NoData', message: 'the source has no file for this day' };
+      const records = client.db().collection<{ _id: string; [field: string]: unknown }>('courant_day_runs');
+      const statuses = client.db().collection<{ _id: string; [field: string]: unknown }>('courant_day_statuses');
+      // As the release before run IDs in statuses left them: every status filled in, none with its run.
+      await records.insertMany([
+        { _id: 'eco2mix/2020-05-01', ...dayRun({ date: '2020-05-01', runId: 'run-1', status: 'succeeded' }) },
+        { _id: 'eco2mix/2020-05-02', ...dayRun({ date: '2020-05-02', runId: 'run-2', status: 'failed', error }) },
+        { _id: 'eco2mix/2020-05-03', ...dayRun({ date: '2020-05-03', runId: 'run-4', status: 'succeeded' }) },
+      ]);
+      await statuses.insertMany([
+        { _id: 'eco2mix/2020-05-01', dataset: 'eco2mix', date: '2020-05-01', status: 'succeeded' },
+        { _id: 'eco2mix/2020-05-02', dataset: 'eco2mix', date: '2020-05-02', status: 'failed', errorType: 'NoData' },
+        // What a fill-in racing a run of the older release could leave: a run ID that is not the record's.
+        { _id: 'eco2mix/2020-05-03', dataset: 'eco2mix', date: '2020-05-03', status: 'succeeded', runId: 'run-0' },
+        { _id: '~filled-in', at: '2026-01-01T00:00:00.000Z' },
+      ]);
+      const range = { from: '2020-01-01', to: '2020-12-31', datasets: ['eco2mix'] };
+      const summaries = [
+        { dataset: 'eco2mix', date: '2020-05-01', status: 'succeeded', runId: 'run-1', error: null },
+        { dataset: 'eco2mix', date: '2020-05-02', status: 'failed', runId: 'run-2', error },
+        { dataset: 'eco2mix', date: '2020-05-03', status: 'succeeded', runId: 'run-4', error: null },
+      ];
+      // Before the start that gives them their run IDs: read from the records.
+      expect((await store.listDayRunSummaries(range)).slice(0, 2)).toEqual(summaries.slice(0, 2));
+      await store.ensureSchema();
+      expect(await statuses.findOne({ _id: 'eco2mix/2020-05-01' })).toMatchObject({ runId: 'run-1' });
+      expect(await store.listDayRunSummaries(range)).toEqual(summaries);
+      // A process of the older release runs the day again: its record and a status without its run.
+      await records.updateOne({ _id: 'eco2mix/2020-05-01' }, { $set: { runId: 'run-3' } });
+      await statuses.replaceOne(
+        { _id: 'eco2mix/2020-05-01' },
+        { dataset: 'eco2mix', date: '2020-05-01', status: 'succeeded' },
+      );
+      expect((await store.listDayRunSummaries(range))[0]).toMatchObject({ runId: 'run-3' });
+    } finally {
+      await client.db().dropDatabase();
+      await client.close();
+      await store.close();
+    }
+  });
+});
+
 describe('DynamoRecordStore without CREATE_STORAGE', () => {
   it('refuses to start on missing tables, naming the table and the way out', async () => {
     const store = new DynamoRecordStore(testDynamoDbClient(), {

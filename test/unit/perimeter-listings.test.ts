@@ -25,7 +25,9 @@ function perimeterOf(rows: number, first = 0) {
     );
     return Number(result.rowsChanged);
   };
-  return { write, written };
+  // Named by what it holds, as the API names a perimeter by the files it is computed from.
+  const source = () => Promise.resolve({ inputs: `${rows} from ${first}`, write });
+  return { source, written };
 }
 
 const prm = (n: number) => String(n).padStart(14, '0');
@@ -50,7 +52,7 @@ describe('perimeter listings', () => {
     const prms: string[] = [];
     let cursor = start;
     for (let pages = 0; pages < 10; pages += 1) {
-      const page = await listings.page('2024-03-15 ', cursor, 10, perimeter.write);
+      const page = await listings.page('2024-03-15 ', cursor, 10, perimeter.source);
       prms.push(...page.rows.map((r) => r.prm));
       if (page.nextCursor === null) break;
       expect(page.nextCursor).toMatch(/^[0-9a-f]{16}\.[0-9]+$/);
@@ -61,17 +63,35 @@ describe('perimeter listings', () => {
   });
 
   it('answers an empty perimeter with no rows and no next page', async () => {
-    expect(await listings.page('2024-03-15 ', start, 10, perimeterOf(0).write)).toEqual({ rows: [], nextCursor: null });
+    expect(await listings.page('2024-03-15 ', start, 10, perimeterOf(0).source)).toEqual({
+      rows: [],
+      nextCursor: null,
+    });
+  });
+
+  it('serves a new listing from a kept one of the same query and inputs, and writes one when they differ', async () => {
+    const perimeter = perimeterOf(20);
+    const first = await listings.page('2024-03-15 ', start, 10, perimeter.source);
+    const again = await listings.page('2024-03-15 ', start, 10, perimeter.source);
+    expect(again).toEqual(first);
+    expect(perimeter.written).toHaveLength(1);
+    const landed = perimeterOf(20, 100);
+    expect((await listings.page('2024-03-15 ', start, 10, landed.source)).rows[0]?.prm).toBe(prm(100));
+    expect(landed.written).toHaveLength(1);
+    // The pages of the first listing still come from its own file.
+    expect((await listings.page('2024-03-15 ', cursorOf(first.nextCursor), 10, landed.source)).rows[0]?.prm).toBe(
+      prm(10),
+    );
   });
 
   it("starts a new listing for a cursor of another query, or one whose listing's time is over", async () => {
     const first = perimeterOf(20);
-    const page = await listings.page('2024-03-15 ', start, 10, first.write);
+    const page = await listings.page('2024-03-15 ', start, 10, first.source);
     const later = perimeterOf(20, 100);
-    const other = await listings.page('2024-03-16 ', cursorOf(page.nextCursor), 10, later.write);
+    const other = await listings.page('2024-03-16 ', cursorOf(page.nextCursor), 10, later.source);
     expect(other.rows[0]?.prm).toBe(prm(110));
     now += 1001;
-    const expired = await listings.page('2024-03-15 ', cursorOf(page.nextCursor), 10, later.write);
+    const expired = await listings.page('2024-03-15 ', cursorOf(page.nextCursor), 10, later.source);
     expect(expired.rows[0]?.prm).toBe(prm(110));
     expect(first.written).toHaveLength(1);
     expect(later.written).toHaveLength(2);
@@ -81,14 +101,14 @@ describe('perimeter listings', () => {
 
   it('keeps the listings used last: a cursor of one dropped starts a new listing at its offset', async () => {
     const [a, b, c] = [perimeterOf(20), perimeterOf(20, 100), perimeterOf(20, 200)];
-    const pageA = await listings.page('a', start, 10, a.write);
-    const pageB = await listings.page('b', start, 10, b.write);
+    const pageA = await listings.page('a', start, 10, a.source);
+    const pageB = await listings.page('b', start, 10, b.source);
     // A used again: B is now the least recently used, and goes when C opens.
-    await listings.page('a', cursorOf(pageA.nextCursor), 5, a.write);
-    await listings.page('c', start, 10, c.write);
-    expect((await listings.page('a', cursorOf(pageA.nextCursor), 10, a.write)).rows[0]?.prm).toBe(prm(10));
+    await listings.page('a', cursorOf(pageA.nextCursor), 5, a.source);
+    await listings.page('c', start, 10, c.source);
+    expect((await listings.page('a', cursorOf(pageA.nextCursor), 10, a.source)).rows[0]?.prm).toBe(prm(10));
     expect(a.written).toHaveLength(1);
-    expect((await listings.page('b', cursorOf(pageB.nextCursor), 10, b.write)).rows[0]?.prm).toBe(prm(110));
+    expect((await listings.page('b', cursorOf(pageB.nextCursor), 10, b.source)).rows[0]?.prm).toBe(prm(110));
     expect(b.written).toHaveLength(2);
   });
 });
