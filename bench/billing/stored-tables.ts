@@ -10,7 +10,9 @@
  *   per distributor class plus the supplier register (`INCONNU`, flagged) the XML also carries.
  *
  * `small` scenarios billed from these tables and from their ingested XML give the same JSON (the
- * bench checks it).
+ * bench checks it). Each reading day is written from the R151 table's rows of that day alone (its
+ * `line` the row's place in the file, which the generator writes in PRM then day order): a million
+ * PRMs' 30 million readings are never held at once.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdir, rm } from 'node:fs/promises';
@@ -44,9 +46,10 @@ const sideReadings = (side: 'avant' | 'apres', qualification: 'before' | 'after'
     FROM events WHERE ${side}_index_${c}_kwh IS NOT NULL`,
   ).join(' UNION ALL ');
 
-/** The R151 readings, numbered in file order. */
-const R151 = (r151: string) =>
-  `SELECT *, row_number() OVER (ORDER BY pdl, date_releve)::INTEGER AS line FROM read_parquet(${sqlString(r151)})`;
+/** The R151 readings of `day`, numbered in file order (PRM, then day). */
+const R151 = (r151: string, day: string) =>
+  `SELECT *, (file_row_number + 1)::INTEGER AS line FROM read_parquet(${sqlString(r151)}, file_row_number = true)
+   WHERE date_releve = DATE '${day}'`;
 
 const R151_ROWS = [
   ...CADRANS.map(
@@ -61,25 +64,29 @@ const R151_ROWS = [
      FROM r151`,
 ].join(' UNION ALL ');
 
+/** The stored readings of the R151 table `r151` on `day`. */
+const r151Rows = (r151: string, day: string) => `SELECT * FROM (WITH r151 AS (${R151(r151, day)}) ${R151_ROWS})`;
+
 async function days(db: DuckDBConnection, table: string): Promise<string[]> {
   const rows = (await db.runAndReadAll(`SELECT DISTINCT strftime(dt, '%Y-%m-%d') FROM ${table} ORDER BY 1`)).getRows();
   return rows.map((row) => String(row[0]));
 }
 
+/** Writes the table `name` of each of `dates`, its rows those of `rows(date)`. */
 async function writeDays(
   db: DuckDBConnection,
   dataDir: string,
-  table: string,
+  dates: readonly string[],
   name: string,
+  rows: (date: string) => string,
   select: string,
   order: string,
 ) {
-  const dates = await days(db, table);
   for (const date of dates) {
     const dir = path.join(dataDir, 'processed', 'enedis', `dt=${date}`);
     await mkdir(dir, { recursive: true });
     await db.run(
-      `COPY (SELECT ${select} FROM ${table} WHERE dt = DATE '${date}' ORDER BY ${order})
+      `COPY (SELECT ${select} FROM (${rows(date)}) ORDER BY ${order})
        TO ${sqlString(path.join(dir, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
     );
   }
@@ -96,7 +103,9 @@ export async function writeStoredTables(
   const db = await instance.connect();
   try {
     await db.run(`CREATE TEMP TABLE events AS ${EVENTS(tables.c15Events)}`);
-    await db.run(`CREATE TEMP TABLE r151 AS ${R151(tables.r151Readings)}`);
+    await db.run(
+      `CREATE TEMP TABLE r151_days AS SELECT DISTINCT date_releve AS dt FROM read_parquet(${sqlString(tables.r151Readings)})`,
+    );
     const readingsCount = CADRANS.map(
       (c) => `(avant_index_${c}_kwh IS NOT NULL)::INTEGER + (apres_index_${c}_kwh IS NOT NULL)::INTEGER`,
     );
@@ -110,26 +119,33 @@ export async function writeStoredTables(
     );
     // Sorted by day: each day's COPY then reads only that day's row groups.
     await db.run(
-      `CREATE TEMP TABLE stored_readings AS SELECT * FROM (${sideReadings('avant', 'before')}
-       UNION ALL ${sideReadings('apres', 'after')} UNION ALL ${R151_ROWS}) ORDER BY dt, prm`,
+      `CREATE TEMP TABLE event_readings AS SELECT * FROM (${sideReadings('avant', 'before')}
+       UNION ALL ${sideReadings('apres', 'after')}) ORDER BY dt, prm`,
     );
+    const eventDates = await days(db, 'stored_events');
     const eventDays = await writeDays(
       db,
       dataDir,
-      'stored_events',
+      eventDates,
       EVENT_TABLE,
+      (date) => `SELECT * FROM stored_events WHERE dt = DATE '${date}'`,
       EVENT_COLUMNS.join(', '),
       'prm, event_at, contract, event, line',
     );
+    const r151Dates = new Set(await days(db, 'r151_days'));
+    const readingDates = [...new Set([...(await days(db, 'event_readings')), ...r151Dates])].sort();
     const readingDays = await writeDays(
       db,
       dataDir,
-      'stored_readings',
+      readingDates,
       INDEX_TABLE,
+      (date) =>
+        `SELECT * FROM event_readings WHERE dt = DATE '${date}'` +
+        (r151Dates.has(date) ? ` UNION ALL ${r151Rows(tables.r151Readings, date)}` : ''),
       INDEX_COLUMNS.join(', '),
       `prm, reading_at, flow, class_kind, calendar, class, qualification = 'after'`,
     );
-    const dates = [...new Set([...(await days(db, 'stored_events')), ...(await days(db, 'stored_readings'))])].sort();
+    const dates = [...new Set([...eventDates, ...readingDates])].sort();
     return { eventDays, readingDays, dates };
   } finally {
     db.closeSync();
