@@ -79,6 +79,12 @@ export async function readContractMonths(
 /** PRMs billed by one query: a month is billed in slices of PRMs, each within DuckDB's memory limit. */
 export const PRMS_A_SLICE = 20_000;
 
+/**
+ * PRMs whose reading spans one query aggregates: a month's spans of 1 000 000 PRMs at once ran
+ * DuckDB out of its 256 MB (rebill bench, 2026-11-28), those of 100 000 did not.
+ */
+const PRMS_A_SPAN = 100_000;
+
 /** A slice of PRMs: from `from` (none: the first) up to `to` excluded (none: the last). */
 export type PrmRange = NonNullable<MonthSqlInput['prmRange']>;
 
@@ -118,13 +124,14 @@ export async function prmSlices(
  * The month's input gathered for slicing, its files written beside `target`: the events of every
  * stored day in one file sorted by PRM, the month's readings narrowed to those the query can use,
  * sorted the same, and each PRM's span of readings. Each slice then reads its own row groups of
- * three files rather than every day's files again. `input` itself when it has one events file or
- * names its PRMs.
+ * three files rather than every day's files again; the spans aggregated `prmsASpan` PRMs at a time.
+ * `input` itself when it has one events file or names its PRMs.
  */
 export async function gatheredMonth(
   db: DuckDBConnection,
   input: MonthSqlInput,
   target: string,
+  prmsASpan = PRMS_A_SPAN,
 ): Promise<MonthSqlInput> {
   if (input.prms.length > 0 || input.eventFiles.length <= 1) return input;
   const events = `${target}.events`;
@@ -138,7 +145,14 @@ export async function gatheredMonth(
   );
   if (input.readingFiles.length > 0)
     await db.run(copyToParquetSql(monthReadingsSql({ ...input, eventFiles: [events] }), readings));
-  await db.run(copyToParquetSql(monthReadingSpansSql(input), spans));
+  const [ranges = [undefined]] = await prmSlices(db, { ...input, eventFiles: [events] }, [prmsASpan]);
+  const parts = ranges.length === 1 ? [spans] : ranges.map((_, i) => `${spans}.${i}`);
+  for (const [i, prmRange] of ranges.entries())
+    await db.run(copyToParquetSql(monthReadingSpansSql({ ...input, prmRange }), parts[i] ?? spans));
+  if (parts.length > 1) {
+    await joinParts(db, parts, spans);
+    for (const part of parts) await rm(part, { force: true });
+  }
   return {
     ...input,
     eventFiles: [events],

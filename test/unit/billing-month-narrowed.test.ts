@@ -6,7 +6,14 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { billMonth, writeBillingParquet, writtenContracts, type ContractMonth } from '../../src/billing/billing.js';
+import {
+  billMonth,
+  gatheredMonth,
+  writeBillingParquet,
+  writtenContracts,
+  type ContractMonth,
+} from '../../src/billing/billing.js';
+import { sqlString } from '../../src/duckdb/columns.js';
 import { loadRates } from '../../src/billing/rates.js';
 import { storeFlows } from '../support/billing-store.js';
 import { c15Flow, r151Flow, type R151Reading } from '../support/enedis-flows.js';
@@ -25,19 +32,24 @@ const dailyReadings = (): R151Reading[] =>
     }),
   );
 
+/** The month's stored input: the contracts and the readings above. */
+async function storedMonth() {
+  const stored = await storeFlows(scratch, [
+    c15Flow([
+      { prm: ENTRY, contract: 'E1', at: '2024-03-10T00:00:00+01:00', nature: 'MES', kva: 6 },
+      { prm: EXIT, contract: 'X1', at: '2024-02-01T00:00:00+01:00', nature: 'MES', kva: 9 },
+      { prm: EXIT, contract: 'X1', at: '2024-03-20T00:00:00+01:00', nature: 'RES', state: 'RESILIE', kva: 9 },
+      { prm: FIRST_CHANGE, contract: 'F1', at: '2024-03-15T00:00:00+01:00', nature: 'MCT', kva: 12 },
+      { prm: WHOLE, contract: 'W1', at: '2024-01-05T00:00:00+01:00', nature: 'MES', kva: 6 },
+    ]),
+    r151Flow(dailyReadings()),
+  ]);
+  return { month: '2024-03', prms: [], ...stored };
+}
+
 describe('a month billed in slices from its narrowed readings', () => {
   it('gives the contracts one query over every stored file gives, bounds inside the month included', async () => {
-    const stored = await storeFlows(scratch, [
-      c15Flow([
-        { prm: ENTRY, contract: 'E1', at: '2024-03-10T00:00:00+01:00', nature: 'MES', kva: 6 },
-        { prm: EXIT, contract: 'X1', at: '2024-02-01T00:00:00+01:00', nature: 'MES', kva: 9 },
-        { prm: EXIT, contract: 'X1', at: '2024-03-20T00:00:00+01:00', nature: 'RES', state: 'RESILIE', kva: 9 },
-        { prm: FIRST_CHANGE, contract: 'F1', at: '2024-03-15T00:00:00+01:00', nature: 'MCT', kva: 12 },
-        { prm: WHOLE, contract: 'W1', at: '2024-01-05T00:00:00+01:00', nature: 'MES', kva: 6 },
-      ]),
-      r151Flow(dailyReadings()),
-    ]);
-    const input = { month: '2024-03', prms: [], ...stored };
+    const input = await storedMonth();
     expect(input.eventFiles.length).toBeGreaterThan(1);
     const target = path.join(scratch.dir, 'billing_elements.parquet');
     await writeBillingParquet(scratch.connection, rates, input, target);
@@ -53,5 +65,19 @@ describe('a month billed in slices from its narrowed readings', () => {
       [FIRST_CHANGE, 'real', 170],
       [WHOLE, 'real', 310],
     ]);
+  });
+
+  it('aggregates the reading spans a range of PRMs at a time to the rows of one aggregate', async () => {
+    const input = await storedMonth();
+    const rowsOf = async (file: string | undefined) =>
+      (
+        await scratch.connection.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(file ?? '')})`)
+      ).getRowObjectsJson();
+    const whole = await gatheredMonth(scratch.connection, input, path.join(scratch.dir, 'whole.parquet'));
+    // Ranges of 2 PRMs: two aggregates, joined.
+    const ranged = await gatheredMonth(scratch.connection, input, path.join(scratch.dir, 'ranged.parquet'), 2);
+    const spans = await rowsOf(whole.readingSpansFile);
+    expect(spans.map((row) => row.prm)).toEqual([ENTRY, EXIT, FIRST_CHANGE, WHOLE]);
+    expect(await rowsOf(ranged.readingSpansFile)).toEqual(spans);
   });
 });

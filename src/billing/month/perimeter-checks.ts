@@ -11,7 +11,7 @@ import { sqlString } from '../../duckdb/columns.js';
 import type { MonthScope, Relation } from './relations.js';
 
 /**
- * Per PRM, its first and last reading instants in the month, from the
+ * Per PRM of the scope, its first and last reading instants in the month, from the
  * `index_readings` tables `files` (the month's days and the day before): what `reading_spans` reads.
  */
 export function readingSpansSql(scope: MonthScope, files: readonly string[]): string {
@@ -20,6 +20,7 @@ export function readingSpansSql(scope: MonthScope, files: readonly string[]): st
   return `SELECT prm, min(reading_at) AS first_at, max(reading_at) AS last_at
     FROM read_parquet([${files.map(sqlString).join(', ')}])
     WHERE class_kind = 'distributor' AND reading_at > ${scope.midnight(scope.start)} AND reading_at <= ${scope.midnight(scope.end)}
+      ${scope.only('prm')}
     GROUP BY prm ORDER BY prm`;
 }
 
