@@ -79,13 +79,24 @@ describe('MongoRecordStore when the server goes silent', () => {
   });
 });
 
+/** Runs `test` on a database of its own: a client to lay documents as an older release left them, and a store over it. */
+async function withOwnDatabase(name: string, test: (client: MongoClient, store: MongoRecordStore) => Promise<void>) {
+  const url = new URL(inject('mongodbUrl'));
+  url.pathname = `/${uniqueName(name)}`;
+  const client = await MongoClient.connect(url.toString());
+  const store = await MongoRecordStore.connect(url.toString(), 'courant_');
+  try {
+    await test(client, store);
+  } finally {
+    await client.db().dropDatabase();
+    await client.close();
+    await store.close();
+  }
+}
+
 describe('MongoRecordStore on records older than the status documents', () => {
   it('fills in the status of each day record on start, once, keeping statuses written since', async () => {
-    const url = new URL(inject('mongodbUrl'));
-    url.pathname = `/${uniqueName('older')}`;
-    const client = await MongoClient.connect(url.toString());
-    const store = await MongoRecordStore.connect(url.toString(), 'courant_');
-    try {
+    await withOwnDatabase('older', async (client, store) => {
       const older = (date: string, run: Partial<DayRun>) => ({ _id: `eco2mix/${date}`, ...dayRun({ date, ...run }) });
       const error = { type: 'NoData', message: 'the source has no file for this day' };
       await client
@@ -120,21 +131,13 @@ describe('MongoRecordStore on records older than the status documents', () => {
         { dataset: 'eco2mix', date: '2020-05-02', status: 'running', errorType: null },
       ]);
       expect(await client.db().collection('courant_day_statuses').countDocuments({ dataset: 'eco2mix' })).toBe(2);
-    } finally {
-      await client.db().dropDatabase();
-      await client.close();
-      await store.close();
-    }
+    });
   });
 });
 
 describe('MongoRecordStore on statuses written without their run ID', () => {
   it('gives each its run ID on start, and reads a status still without one from its record', async () => {
-    const url = new URL(inject('mongodbUrl'));
-    url.pathname = `/${uniqueName('run-ids')}`;
-    const client = await MongoClient.connect(url.toString());
-    const store = await MongoRecordStore.connect(url.toString(), 'courant_');
-    try {
+    await withOwnDatabase('run-ids', async (client, store) => {
       const error = { type: 'NoData', message: 'the source has no file for this day' };
       const records = client.db().collection<{ _id: string; [field: string]: unknown }>('courant_day_runs');
       const statuses = client.db().collection<{ _id: string; [field: string]: unknown }>('courant_day_statuses');
@@ -169,11 +172,7 @@ describe('MongoRecordStore on statuses written without their run ID', () => {
         { dataset: 'eco2mix', date: '2020-05-01', status: 'succeeded' },
       );
       expect((await store.listDayRunSummaries(range))[0]).toMatchObject({ runId: 'run-3' });
-    } finally {
-      await client.db().dropDatabase();
-      await client.close();
-      await store.close();
-    }
+    });
   });
 });
 
