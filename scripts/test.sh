@@ -51,8 +51,12 @@ node24_path="$PATH"
 if [ -x "$root/.tools/node24/bin/node" ]; then node24_path="$root/.tools/node24/bin:$PATH"; fi
 on_node24() { PATH="$node24_path" "$@"; }
 
-logs="$(mktemp -d "${TMPDIR:-/tmp}/courant-test-logs.XXXXXX")"
-trap 'rm -rf "$logs"' EXIT
+# Every temporary file of the run under one folder, removed when the run ends: the tests' data
+# folders and the scratch folders of workers the kill drills end with SIGKILL.
+run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/courant-test-run.XXXXXX")"
+export TMPDIR="$run_tmp"
+logs="$(mktemp -d "$run_tmp/logs.XXXXXX")"
+trap 'rm -rf "$run_tmp"' EXIT
 
 # The free CPU slots: a FIFO holding one byte per slot, open on file descriptor 3 in every job. A
 # check takes a byte before it starts and writes it back when it ends; the unit tier's slots are held

@@ -14,7 +14,7 @@ import { CfnElement, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourantApp, type CourantApp } from '../../deploy/cdk/lib/app.js';
 import { readSettings, SettingsError } from '../../deploy/cdk/lib/settings.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -70,8 +70,12 @@ interface PolicyJson {
 let courant: CourantApp;
 let template: Template;
 let resources: Record<string, CfnResource>;
+/** Where the apps synthesize (CDK's own default is a new temporary folder each time, left behind). */
+let outdir: string;
 
 beforeAll(async () => {
+  outdir = await mkdtemp(path.join(os.tmpdir(), 'courant-cdk-out-'));
+  process.env.CDK_OUTDIR = outdir;
   const cdkJson = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'deploy/cdk/cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
@@ -80,6 +84,11 @@ beforeAll(async () => {
   courant = createCourantApp({ ...cdkJson.context, ...CONTEXT });
   template = Template.fromStack(courant.stack);
   resources = (template.toJSON() as { Resources: Record<string, CfnResource> }).Resources;
+});
+
+afterAll(async () => {
+  delete process.env.CDK_OUTDIR;
+  await rm(outdir, { recursive: true, force: true });
 });
 
 function logicalId(construct: IConstruct): string {

@@ -1,23 +1,19 @@
 /**
- * eCO2mix quality checks on the real samples (every day passes every check) and on doctored copies
- * that break one check each: the observed value, the rows involved and the sample name what broke.
- * A publication glitch (a column lagging at an isolated point) only warns, listing the point.
+ * eCO2mix quality checks on doctored copies of a real day that break one check each: the observed
+ * value, the rows involved and the sample name what broke. A publication glitch (a column lagging
+ * at an isolated point) only warns, listing the point. Every real day passing every check is
+ * test/unit/quality-calibration.test.ts's.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eco2mixChecks } from '../../src/datasets/eco2mix/checks.js';
 import { eco2mixConfig } from '../../src/datasets/eco2mix/dataset.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
 import { ECO2MIX_PARQUET_COLUMNS, ECO2MIX_TABLE, type Eco2mixRecord } from '../../src/datasets/eco2mix/record.js';
-import { rteDayExport, rteDaySources } from '../../src/datasets/eco2mix/rte/export.js';
 import type { Eco2mixSource } from '../../src/datasets/eco2mix/sources.js';
-import { coveredDays, parseRteFile } from '../../src/datasets/eco2mix/rte/file.js';
 import { writeParquetRows } from '../../src/duckdb/write.js';
 import { QualityCheckBrokenError, runChecks } from '../../src/quality/run-checks.js';
-import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { blockingChecks, warningChecks, type CheckResult } from '../../src/workflow-safe/quality.js';
-import { eco2mixFixturePath, loadSampleDay } from '../support/eco2mix-fixtures.js';
 import { ONE_THREAD, useScratchDuckDb } from '../support/scratch-duckdb.js';
 import { useEco2mixReader } from '../support/eco2mix-read.js';
 
@@ -68,40 +64,6 @@ async function doctored(from: string, to: string, change: Partial<Eco2mixRecord>
 }
 
 describe('eCO2mix quality checks', () => {
-  it('pass on every real day (December 2021, 2025-08-22 with its consolidated export, June 2016), partial days only warned', async () => {
-    const exports = await loadDemoExports();
-    const december = exports['eco2mix-national-tr'] ?? '';
-    for (const date of datesInRange('2021-12-01', '2021-12-31')) {
-      expect(failed(await check(date, await transformed(date, [['realtime', december]]))), date).toEqual([]);
-    }
-    const day = loadSampleDay();
-    const mixed = [
-      ['realtime', day.realtimeCsv],
-      ['consolidated', day.consolidatedCsv],
-    ] as const;
-    const sample = await check(day.date, await transformed(day.date, mixed));
-    expect(blockingChecks(sample)).toEqual([]);
-    expect(
-      sample.find((r) => r.name === 'completeness'),
-      'a UTC day: 88 of the Paris day’s 96 points',
-    ).toMatchObject({
-      passed: false,
-      observed: 0.9167,
-      rowsInvolved: 8,
-    });
-    const june = parseRteFile(
-      new Uint8Array(readFileSync(eco2mixFixturePath('vomain_dubonjus_eCO2mix_RTE_En-cours-TR_2016-06.xls'))),
-      'june.xls',
-    );
-    for (const date of coveredDays(june)) {
-      const exports = rteDaySources(june, date).map(
-        (source) => [source, rteDayExport(june, date, source)?.csv ?? ''] as const,
-      );
-      const results = await check(date, await transformed(date, exports));
-      expect(failed(results), date).toEqual(date === '2016-06-25' ? ['completeness'] : []);
-    }
-  });
-
   it('blocks a consumption point in kW instead of MW, naming the point', async () => {
     const results = await check(DAY, await doctored('12:00', '12:15', { consommation: 52_000_000 }));
     const range = results.find((r) => r.name === 'consumption_range');
