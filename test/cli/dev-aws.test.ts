@@ -18,6 +18,7 @@ import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { testDynamoDbClient, testS3Client } from '../support/aws.js';
 import { useTestAwsCredentials } from '../support/test-stack.js';
 import { WAIT_DEADLINE_MS } from '../support/deadlines.js';
+import { inheritedEnv } from '../support/child-env.js';
 
 describe('courant dev in aws mode', () => {
   it('starts MinIO, DynamoDB Local and Temporal, says which mode and why, and stops them all on Ctrl-C', async () => {
@@ -35,8 +36,7 @@ describe('courant dev in aws mode', () => {
       [path.join(PROJECT_ROOT, 'bin', 'courant.js'), 'dev', '--state-dir', path.join(dir, 'state')],
       {
         env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
+          ...inheritedEnv(),
           USE_S3: 'true',
           S3_BUCKET: 'courant-dev',
           AWS_REGION: 'us-east-1',

@@ -13,6 +13,7 @@ import { freePort } from '../../src/stack/ports.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { uniqueName } from '../support/names.js';
 import { runCommandLine } from '../support/run-cli.js';
+import { inheritedEnv } from '../support/child-env.js';
 
 const closed = { TEMPORAL_ADDRESS: '127.0.0.1:1', MONGODB_URL: 'mongodb://127.0.0.1:1/courant' };
 const TOKEN = 'serve-cli-token-0123456789abcdef';
@@ -44,8 +45,7 @@ describe('courant serve', () => {
       [path.join(PROJECT_ROOT, 'bin', 'courant.js'), 'serve', '--address', `127.0.0.1:${port}`],
       {
         env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
+          ...inheritedEnv(),
           LOG_LEVEL: 'info',
           LOG_FORMAT: 'json',
           MONGODB_URL: mongo.toString(),

@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { BUILT_CLI_DIR, BUILT_CLI_ENTRY } from '../../bin/built-cli.js';
 import { buildCli } from '../../scripts/cli-bundle.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { inheritedEnv } from '../support/child-env.js';
 
 const run = promisify(execFile);
 const COPIED = ['bin', 'src', 'scripts/cli-bundle.ts', 'package.json', 'tsconfig.json'];
@@ -25,7 +26,7 @@ let original: { text: string; mtime: Date };
 
 async function help(): Promise<string> {
   const { stdout } = await run(process.execPath, [path.join(root, 'bin', 'courant.js'), '--help'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    env: inheritedEnv(),
   });
   return stdout;
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { inheritedEnv } from '../support/child-env.js';
 
 const run = promisify(execFile);
 const HOOKS = path.join(PROJECT_ROOT, 'test', 'support', 'loaded-packages', 'register.mjs');
@@ -39,7 +40,7 @@ afterAll(async () => {
 async function packagesLoaded(args: readonly string[]): Promise<string[]> {
   const file = path.join(dir, `${args.join('-')}.txt`);
   await run(process.execPath, ['--import', HOOKS, path.join(PROJECT_ROOT, 'bin', 'courant.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOADED_PACKAGES_FILE: file },
+    env: { ...inheritedEnv(), LOADED_PACKAGES_FILE: file },
   });
   return [...new Set((await readFile(file, 'utf8')).split('\n').filter(Boolean))].sort();
 }

@@ -13,6 +13,7 @@ import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { WAIT_DEADLINE_MS } from './deadlines.js';
+import { inheritedEnv } from './child-env.js';
 
 export const SCHEMATHESIS =
   process.env.SCHEMATHESIS_PATH ?? path.join(PROJECT_ROOT, '.tools', 'schemathesis', 'bin', 'schemathesis');
@@ -68,8 +69,7 @@ export function fuzzApi(run: FuzzRun): Promise<FuzzResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(SCHEMATHESIS, args, {
       env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
+        ...inheritedEnv(),
         PYTHONDONTWRITEBYTECODE: '1',
         COLUMNS: '120',
       },

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { inheritedEnv } from './child-env.js';
 
 export interface CourantProcess {
   readonly child: ChildProcess;
@@ -20,14 +21,14 @@ function profiled(args: readonly string[]): string[] {
   return args[0] === 'worker' && dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
-/** Starts `courant ...args` with only PATH, HOME, info logs and `env`; ready once `isReady(output)`. */
+/** Starts `courant ...args` with only PATH, HOME, TMPDIR, info logs and `env`; ready once `isReady(output)`. */
 export function startCourantProcess(
   args: readonly string[],
   env: Record<string, string>,
   isReady: (output: string) => boolean,
 ): CourantProcess {
   const child = spawn(process.execPath, [...profiled(args), path.join(PROJECT_ROOT, 'bin', 'courant.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
+    env: { ...inheritedEnv(), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

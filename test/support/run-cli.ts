@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { PROJECT_ROOT } from '../../src/stack/tools.js';
+import { inheritedEnv } from './child-env.js';
 
 export interface CliResult {
   readonly code: number | null;
@@ -16,9 +17,9 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** The environment a command line gets: only PATH and HOME of the test's own, quiet logs, then `env`. */
+/** The environment a command line gets: only PATH, HOME and TMPDIR of the test's own, quiet logs, then `env`. */
 function commandEnv(env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env };
+  return { ...inheritedEnv(), LOG_LEVEL: 'warn', ...env };
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {

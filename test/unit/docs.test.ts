@@ -14,6 +14,7 @@ import { fullEnvSchema } from '../../src/config/schema.js';
 import { DATASET_MODULES } from '../../src/datasets/registry.js';
 import { DAY_STATUS_LABEL } from '../../src/day-status/status.js';
 import { runCommandLine } from '../support/run-cli.js';
+import { inheritedEnv } from '../support/child-env.js';
 
 const SKIPPED = new Set(['node_modules', 'fixtures', 'histories', 'samples', 'profiles']);
 
@@ -91,7 +92,7 @@ describe('README.md', () => {
     expect(onPath).toBeGreaterThan(-1);
     expect(commands.findIndex((line) => line.includes('npx courant'))).toBeGreaterThan(onPath);
     const { stdout } = await promisify(execFile)('courant', ['--help'], {
-      env: { PATH: `${path.resolve('bin')}${path.delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '' },
+      env: { ...inheritedEnv(), PATH: `${path.resolve('bin')}${path.delimiter}${process.env.PATH ?? ''}` },
     });
     expect(stdout).toMatch(/^Usage: courant /);
   });

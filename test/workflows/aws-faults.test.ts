@@ -33,6 +33,7 @@ import { once, withHooks, type ObjectStoreHooks } from '../support/fault-injecti
 import { uniqueName } from '../support/names.js';
 import { awsTestEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 import { readUntil, WAIT_DEADLINE_MS } from '../support/deadlines.js';
+import { inheritedEnv } from '../support/child-env.js';
 
 let minio: PrivateServer;
 let dynamodb: PrivateServer;
@@ -207,8 +208,7 @@ describe('aws mode under faults', () => {
     const secret = inject('s3SecretAccessKey');
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'courant-cli-aws-'));
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
+      ...inheritedEnv(),
       ...awsTestEnv(),
       STORAGE_MODE: 'auto',
       USE_S3: 'true',
