@@ -80,8 +80,8 @@ export async function readContractMonths(
 export const PRMS_A_SLICE = 20_000;
 
 /**
- * PRMs whose reading spans one query aggregates: a month's spans of 1 000 000 PRMs at once ran
- * DuckDB out of its 256 MB (rebill bench, 2026-11-28), those of 100 000 did not.
+ * PRMs whose reading spans one query aggregates: every PRM's spans in one aggregate outgrow
+ * DuckDB's default memory limit at a supplier's size (bench/RESULTS.md, a million contracts).
  */
 const PRMS_A_SPAN = 100_000;
 

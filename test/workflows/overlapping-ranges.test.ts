@@ -20,6 +20,7 @@ import { startOdreServer, type OdreServer } from '../../src/datasets/eco2mix/dem
 import { progressQuery } from '../../src/workflow-safe/backfill-messages.js';
 import type { BackfillMode } from '../../src/workflow-safe/backfill.js';
 import { workflowIds } from '../../src/workflow-safe/keys.js';
+import { ErrorType } from '../../src/workflow-safe/errors.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import type { RangeDayOutcome } from '../../src/workflow-safe/ranges.js';
 import type { RangeRunWorkflow } from '../../src/workflow-safe/workflow-types.js';
@@ -140,7 +141,7 @@ async function leftItsRange(workflowId: string, date: string): Promise<string | 
   if (!workflowId.startsWith('range/')) return undefined;
   const day = (await outcomesOf(workflowId)).find((d) => d.date === date);
   const message = day?.failure?.message;
-  return day?.status === 'failed' && day.failure?.type === 'TransientIO' && message?.includes('left the range')
+  return day?.status === 'failed' && day.failure?.type === ErrorType.TransientIO && message?.includes('left the range')
     ? message
     : undefined;
 }
