@@ -134,12 +134,15 @@ install_dynamodb_local() {
 }
 
 # A Python venv in .tools/<name> holding the pinned packages of <requirements>, made with <python> and
-# re-created when the pins change; then <check...> (a command of the venv's bin, and its arguments) must run.
+# re-created when the pins change or the venv moved (a project folder moved or renamed: a venv's
+# scripts name its path); then <check...> (a command of the venv's bin, and its arguments) must run.
 install_python_env() {
-  local name="$1" listed="$2" needed_by="$3" python="$4" dest="$root/.tools/$1" stamp
+  local name="$1" listed="$2" needed_by="$3" python="$4" dest stamp
   local requirements="$root/$listed"
+  # The real path: a tools folder reached through a symbolic link makes venvs that name where it is.
+  dest="$(realpath -m "$root/.tools/$1")"
   shift 4
-  stamp="$(sha256sum "$requirements" | cut -c1-16)"
+  stamp="$({ echo "$dest"; cat "$requirements"; } | sha256sum | cut -c1-16)"
   if [ -x "$dest/bin/$1" ] && [ -f "$dest/stamp" ] && [ "$(cat "$dest/stamp")" = "$stamp" ]; then
     log "$name ($stamp): present"; return
   fi

@@ -440,9 +440,11 @@ describe('checks', () => {
         'us-east-1',
         '--',
         file,
-      ]).catch((error: { stdout?: string; stderr?: string }) => {
-        if (!error.stdout) throw new Error(`cfn-lint failed: ${error.stderr ?? 'no output'}`);
-        return { stdout: error.stdout };
+      ]).catch((error: unknown) => {
+        const stdout =
+          error instanceof Error && 'stdout' in error && typeof error.stdout === 'string' ? error.stdout : '';
+        if (stdout === '') throw new Error(`${cfnLint} gave no findings`, { cause: error });
+        return { stdout };
       });
       const findings = JSON.parse(stdout) as CfnLintFinding[];
       // CDK writes its custom-resource providers with a DependsOn that a GetAtt already implies.
