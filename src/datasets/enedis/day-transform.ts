@@ -17,6 +17,7 @@
  */
 import { sqlString } from '../../duckdb/columns.js';
 import { copyToParquetSql } from '../../duckdb/copy.js';
+import { onePerKeySql } from '../../duckdb/one-per-key.js';
 import type { TransformOutput } from '../contract.js';
 import type { DayTransformContext } from '../each-day.js';
 import { copyJsonLines } from '../../duckdb/json-lines.js';
@@ -83,18 +84,30 @@ export const EVENT_COLUMNS = [
 ] as const;
 
 /** A C15 event's content: one row per content whatever the number of deliveries. */
-const EVENT_CONTENT =
-  'prm, contract, event, reading_at, state, fta, TRY_CAST(power AS DECIMAL(9, 3)), calendar, segment';
-
-/** Within the day's rows, the first by `first` (if given), then the last arrival, then the last line of each key wins. */
-const latest = (key: string, first = '') =>
-  `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${first} arrival DESC, line DESC) = 1`;
+const EVENT_CONTENT = [
+  'prm',
+  'contract',
+  'event',
+  'reading_at',
+  'state',
+  'fta',
+  'TRY_CAST(power AS DECIMAL(9, 3))',
+  'calendar',
+  'segment',
+];
 
 /**
  * A reading's side: a C15 event's reading before it and the one after it are two readings; an R15
  * previous reading is the same reading as the one delivered at that instant (no side of its own).
  */
 const SIDE = `CASE WHEN qualification IN ('before', 'after') THEN qualification END`;
+
+/** The key of a reading: one row per key in `index_readings`. */
+const READING_KEY = ['flow', 'prm', 'reading_at', 'class_kind', 'calendar', 'class', SIDE];
+
+/** The rows of `rows`, one per `key`: the first by `first` (if given), then the last arrival, then the last line. */
+const latestOf = (rows: string, key: readonly string[], first = '') =>
+  onePerKeySql(rows, key, `${first} arrival DESC, line DESC`);
 
 /** An actual reading wins over a previous one (R15 `Valeur_Precedent`) stated for the same instant. */
 const ACTUAL_FIRST = `qualification IS NOT DISTINCT FROM 'previous',`;
@@ -165,9 +178,11 @@ async function writeDayTables(
   const written = await count(
     context,
     copyToParquetSql(
-      `SELECT ${INDEX_COLUMNS.join(', ')} FROM ${dayRows}
-       WHERE reason IS NULL AND NOT skipped AND NOT is_event AND day = '${date}'::DATE
-       ${latest(`flow, prm, reading_at, class_kind, calendar, class, ${SIDE}`, ACTUAL_FIRST)}
+      `SELECT ${INDEX_COLUMNS.join(', ')} FROM (${latestOf(
+        `SELECT * FROM ${dayRows} WHERE reason IS NULL AND NOT skipped AND NOT is_event AND day = '${date}'::DATE`,
+        READING_KEY,
+        ACTUAL_FIRST,
+      )})
        ORDER BY prm, reading_at, flow, class_kind, calendar, class, qualification = 'after'`,
       context.tablePath(INDEX_TABLE),
       ROW_GROUP_SIZE,
@@ -176,10 +191,11 @@ async function writeDayTables(
   const stated = await count(
     context,
     copyToParquetSql(
-      `SELECT ${STATED_COLUMNS.join(', ')} FROM (
-         SELECT *, reading_at AS period_end FROM ${dayRows}
-         WHERE reason IS NULL AND stated AND day = '${date}'::DATE ${files.some((f) => f.stated) ? '' : 'AND false'}
-         ${latest('flow, prm, period_start, reading_at, class_kind, calendar, class')})
+      `SELECT ${STATED_COLUMNS.join(', ')} FROM (${latestOf(
+        `SELECT *, reading_at AS period_end FROM ${dayRows}
+         WHERE reason IS NULL AND stated AND day = '${date}'::DATE ${files.some((f) => f.stated) ? '' : 'AND false'}`,
+        ['flow', 'prm', 'period_start', 'reading_at', 'class_kind', 'calendar', 'class'],
+      )})
        ORDER BY prm, period_end, period_start, flow, class_kind, calendar, class`,
       context.tablePath(STATED_TABLE),
       ROW_GROUP_SIZE,
@@ -190,9 +206,11 @@ async function writeDayTables(
     copyToParquetSql(
       `SELECT prm, contract, event, reading_at AS event_at, timezone(${sqlString(PARTITION_TIMEZONE)}, reading_at)::DATE AS event_date,
               state, fta, TRY_CAST(power AS DECIMAL(9, 3)) AS kva, power AS kva_text, calendar, segment, readings, file, line, arrival
-       FROM ${dayRows}
-       WHERE reason IS NULL AND is_event AND day = '${date}'::DATE ${files.some((f) => f.events) ? '' : 'AND false'}
-       ${latest(EVENT_CONTENT)}
+       FROM (${latestOf(
+         `SELECT * FROM ${dayRows}
+          WHERE reason IS NULL AND is_event AND day = '${date}'::DATE ${files.some((f) => f.events) ? '' : 'AND false'}`,
+         EVENT_CONTENT,
+       )})
        ORDER BY prm, event_at, contract, event, line`,
       context.tablePath(EVENT_TABLE),
       ROW_GROUP_SIZE,

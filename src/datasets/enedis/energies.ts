@@ -23,6 +23,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { sqlString } from '../../duckdb/columns.js';
+import { onePerKeySql } from '../../duckdb/one-per-key.js';
 import { parisDayBounds, previousDate } from '../../workflow-safe/partition.js';
 import type { PeriodEnergies } from '../capabilities/energies.js';
 import { INDEX_TABLE, STATED_TABLE } from './day-transform.js';
@@ -63,6 +64,13 @@ export function priority(side: 'before' | 'after', other: 'before' | 'after'): s
       ELSE 1 END`;
 }
 
+/** The reading chosen at the instant `at` (a SQL timestamp) of a PRM's class: its index, calendar and nature; NULL when there is none. */
+function chosenAt(at: string): string {
+  const of = (column: string) => `any_value(${column}) FILTER (WHERE reading_at = ${at}::TIMESTAMPTZ)`;
+  return `CASE WHEN bool_or(reading_at = ${at}::TIMESTAMPTZ)
+    THEN {'index': ${of('index_kwh')}, 'calendar': ${of('calendar')}, 'nature': ${of('nature')}} END`;
+}
+
 const ROLL_UPS = `(VALUES ('HCH', 'HC'), ('HCB', 'HC'), ('HPH', 'HP'), ('HPB', 'HP'))`;
 
 export const enedisEnergies: PeriodEnergies<typeof INDEX_TABLE | typeof STATED_TABLE> = {
@@ -89,18 +97,22 @@ export const enedisEnergies: PeriodEnergies<typeof INDEX_TABLE | typeof STATED_T
     const only = meters.length === 0 ? '' : `AND prm IN (${meters.map(sqlString).join(', ')})`;
     const worst = `CASE min(CASE verdict ${VERDICTS.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END) ${VERDICTS.map((v, i) => `WHEN ${i} THEN '${v}'`).join(' ')} END`;
     return `
-WITH readings AS (
-  SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}])
+WITH readings AS NOT MATERIALIZED (
+  SELECT prm, class, reading_at, index_kwh, calendar, nature, flow, qualification, event
+  FROM read_parquet([${files.map(sqlString).join(', ')}])
   WHERE class_kind = 'distributor' ${only}
     AND (reading_at IN (${start}::TIMESTAMPTZ, ${end}::TIMESTAMPTZ)
          OR (flow = 'C15' AND reading_at > ${start}::TIMESTAMPTZ AND reading_at < ${end}::TIMESTAMPTZ))),
+chosen AS (${onePerKeySql(
+      `SELECT prm, class, reading_at, index_kwh, calendar, nature, CASE WHEN reading_at = ${start}::TIMESTAMPTZ
+         THEN ${priority('after', 'before')} ELSE ${priority('before', 'after')} END AS rank
+       FROM readings WHERE reading_at IN (${start}::TIMESTAMPTZ, ${end}::TIMESTAMPTZ)`,
+      ['prm', 'class', 'reading_at'],
+      'rank DESC',
+    )}),
 ends AS (
-  SELECT prm, class,
-    arg_max({'index': index_kwh, 'calendar': calendar, 'nature': nature}, ${priority('after', 'before')})
-      FILTER (WHERE reading_at = ${start}::TIMESTAMPTZ) AS first,
-    arg_max({'index': index_kwh, 'calendar': calendar, 'nature': nature}, ${priority('before', 'after')})
-      FILTER (WHERE reading_at = ${end}::TIMESTAMPTZ) AS last
-  FROM readings GROUP BY prm, class),
+  SELECT prm, class, ${chosenAt(start)} AS first, ${chosenAt(end)} AS last
+  FROM chosen GROUP BY prm, class),
 events AS (
   SELECT prm, min(reading_at) AS at, arg_min(event, reading_at) AS event FROM readings
   WHERE flow = 'C15' AND reading_at > ${start}::TIMESTAMPTZ AND reading_at < ${end}::TIMESTAMPTZ GROUP BY prm),
