@@ -6,9 +6,13 @@
 import type { Client } from '@temporalio/client';
 import { ms } from '../orchestration/history.js';
 
-/** Seconds per activity type in the latest run of `workflowId`, every attempt that completed summed. */
-export async function activitySeconds(client: Client, workflowId: string): Promise<Record<string, number>> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+/** Seconds per activity type in run `runId` of `workflowId` (its latest by default), every attempt that completed summed. */
+export async function activitySeconds(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+): Promise<Record<string, number>> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const types = new Map<string, string>();
   const started = new Map<string, number>();
   const seconds: Record<string, number> = {};

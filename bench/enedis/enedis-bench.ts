@@ -86,7 +86,7 @@ interface FileResult {
 }
 
 /** Runs `args` with courant's CLI; resolves to its wall time, throws with its output when it fails. */
-async function courant(args: readonly string[], env: Record<string, string>, logFile: string): Promise<number> {
+export async function courant(args: readonly string[], env: Record<string, string>, logFile: string): Promise<number> {
   const log = createWriteStream(logFile, { flags: 'a' });
   log.write(`\n$ courant ${args.join(' ')}\n`);
   const started = performance.now();
@@ -110,7 +110,7 @@ async function courant(args: readonly string[], env: Record<string, string>, log
 }
 
 /** PRMs and the total BASE energy of an energies Parquet file (courant's or Python's). */
-async function energyTotals(file: string): Promise<{ prms: number; energyKWh: number }> {
+export async function energyTotals(file: string): Promise<{ prms: number; energyKWh: number }> {
   const db = await DuckDBInstance.create(':memory:');
   const connection = await db.connect();
   try {

@@ -7,6 +7,7 @@
  *
  * - a month as Enedis delivers it: one zip a day holding that day's readings of every PRM, named
  *   `ERDF_R151_{EIC}_{GRD}_{subscription}_{number}_Q_00001_00001_{stamp}.zip`;
+ * - days of a large subscription: each day's delivery split into zips of consecutive PRMs;
  * - one file of many days (one `Donnees_Releve` per PRM and day), plain XML.
  */
 import { Zip, ZipDeflate } from 'fflate';
@@ -64,15 +65,19 @@ function reading(date: string, values: readonly number[]): string {
   );
 }
 
-/** Writes the R151 of `prms` PRMs over `dates` (`offset`: the number of the first date) through `write`. */
+/**
+ * Writes the R151 of `prms` PRMs, from PRM number `first`, over `dates` (`offset`: the number of the
+ * first date) through `write`.
+ */
 async function writeR151(
   write: (text: string) => Promise<void>,
   prms: number,
   dates: readonly string[],
   offset: number,
+  first = 0,
 ): Promise<void> {
   await write(header(nextDate(dates[dates.length - 1] ?? '')));
-  for (let i = 0; i < prms; i += 1) {
+  for (let i = first; i < first + prms; i += 1) {
     const days = dates.map((date, d) => reading(date, indexes(i, offset + d))).join('');
     await write(`<PRM><Id_PRM>${prmOf(i)}</Id_PRM>\n${days}</PRM>\n`);
   }
@@ -90,10 +95,12 @@ export function r151File(prms: number, dates: readonly string[]): Promise<string
   });
 }
 
-/** The name Enedis gives delivery `number` of the bench's subscription, created on `date`. */
-export function deliveryName(number: number, date: string): string {
+const fiveDigits = (n: number) => String(n).padStart(5, '0');
+
+/** The name Enedis gives zip `part` of `parts` of delivery `number` of the bench's subscription, created on `date`. */
+export function deliveryName(number: number, date: string, part = 1, parts = 1): string {
   const stamp = `${nextDate(date).replaceAll('-', '')}030716`;
-  return `ERDF_R151_17X000001117366M_GRD-F139_${SUBSCRIPTION}_${String(number).padStart(5, '0')}_Q_00001_00001_${stamp}.zip`;
+  return `ERDF_R151_17X000001117366M_GRD-F139_${SUBSCRIPTION}_${fiveDigits(number)}_Q_${fiveDigits(part)}_${fiveDigits(parts)}_${stamp}.zip`;
 }
 
 async function writeZip(
@@ -124,21 +131,51 @@ async function writeZip(
   await once(out, 'finish');
 }
 
-/** A folder of daily R151 zips for `prms` PRMs, one per date (the day's readings), numbered from 1. */
-export async function r151DailyZips(prms: number, dates: readonly string[]): Promise<string> {
-  const dir = path.join(BENCH_DATA_DIR, 'enedis', `r151-daily-${prms}x${dates.length}-${dates[0] ?? ''}`);
+/** The folder `dir` of `bench-data`, written by `write` into a folder of its own first unless already there. */
+async function cachedDir(dir: string, write: (partial: string) => Promise<void>): Promise<string> {
   if (existsSync(dir)) return dir;
-  // A folder of its own: another run generating the same month at once does not mix with this one.
+  // A folder of its own: another run generating the same inputs at once does not mix with this one.
   const partial = `${dir}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
-  for (const [d, date] of dates.entries()) {
-    const name = deliveryName(d + 1, date);
-    await writeZip(path.join(partial, name), name.replace(/\.zip$/, '.xml'), (write) =>
-      writeR151(write, prms, [date], d),
-    );
-  }
+  await write(partial);
   if (existsSync(dir)) await rm(partial, { recursive: true, force: true });
   else await rename(partial, dir);
   return dir;
+}
+
+/** A folder of daily R151 zips for `prms` PRMs, one per date (the day's readings), numbered from 1. */
+export function r151DailyZips(prms: number, dates: readonly string[]): Promise<string> {
+  const dir = path.join(BENCH_DATA_DIR, 'enedis', `r151-daily-${prms}x${dates.length}-${dates[0] ?? ''}`);
+  return cachedDir(dir, async (partial) => {
+    for (const [d, date] of dates.entries()) {
+      const name = deliveryName(d + 1, date);
+      await writeZip(path.join(partial, name), name.replace(/\.zip$/, '.xml'), (write) =>
+        writeR151(write, prms, [date], d),
+      );
+    }
+  });
+}
+
+/**
+ * The R151 of `prms` PRMs for each date of `dates` as a large subscription's is delivered: a date's
+ * readings one delivery (numbered from 1), split into `parts` zips of consecutive PRMs, each date's
+ * zips in a folder of their own (`{folder}/{date}/`). Resolves to those folders, in date order.
+ */
+export async function r151SplitDays(prms: number, parts: number, dates: readonly string[]): Promise<string[]> {
+  const dir = path.join(BENCH_DATA_DIR, 'enedis', `r151-split-${prms}x${dates.length}-${parts}-${dates[0] ?? ''}`);
+  const perPart = Math.ceil(prms / parts);
+  await cachedDir(dir, async (partial) => {
+    for (const [d, date] of dates.entries()) {
+      await mkdir(path.join(partial, date));
+      for (let part = 1; part <= parts; part += 1) {
+        const first = (part - 1) * perPart;
+        const name = deliveryName(d + 1, date, part, parts);
+        await writeZip(path.join(partial, date, name), name.replace(/\.zip$/, '.xml'), (write) =>
+          writeR151(write, Math.min(perPart, prms - first), [date], d, first),
+        );
+      }
+    }
+  });
+  return dates.map((date) => path.join(dir, date));
 }
