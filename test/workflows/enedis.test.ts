@@ -184,6 +184,10 @@ describe.concurrent('courant ingest --dataset enedis', () => {
       verdict: 'not computable',
       reason: 'no reading at the end of the period',
     });
+    // The verdicts counted from the file written.
+    const notComputable = rows.filter((r) => r.verdict === 'not computable').length;
+    expect(json.stderr).toContain('enedis 2024-01-25..2024-02-03: ');
+    expect(json.stderr).toContain(`${notComputable} not computable`);
 
     // The console's API answers the same rows, a page at a time.
     const console = await startConsole({

@@ -61,6 +61,16 @@ function copySql(query: string, target: string, format: Format): string {
   return `COPY (${query}) TO ${sqlString(target)} (${options})`;
 }
 
+/** The rows of `target` as written in `format`, to read its verdicts back. */
+function readBack(target: string, format: Format): string {
+  const file = sqlString(target);
+  return {
+    csv: `read_csv(${file}, header = true, all_varchar = true)`,
+    json: `read_json(${file}, format = 'array')`,
+    parquet: `read_parquet(${file})`,
+  }[format];
+}
+
 export function defineEnergiesCommand(command: Command, context: () => CommandContext): void {
   command
     .requiredOption('--dataset <name>', `a dataset of meter indexes: ${ENERGY_DATASETS.join(', ')}`)
@@ -90,8 +100,11 @@ export function defineEnergiesCommand(command: Command, context: () => CommandCo
           const target = out ?? path.join(dir, `energies.${format}`);
           // CSV text behind a quote when a spreadsheet would take it for a formula; JSON and Parquet exact.
           await db.run(copySql(format === 'csv' ? await csvSafeQuery(db, query) : query, target, format));
+          // Counted from what was written: the query again would compute every energy a second time.
           const verdicts = (
-            await db.runAndReadAll(`SELECT verdict, count(*) AS n FROM (${query}) GROUP BY verdict ORDER BY verdict`)
+            await db.runAndReadAll(
+              `SELECT verdict, count(*) AS n FROM ${readBack(target, format)} GROUP BY verdict ORDER BY verdict`,
+            )
           ).getRowObjects();
           if (out === null) ctx.out.write(await readFile(target, 'utf8'));
           ctx.err.write(

@@ -32,18 +32,35 @@ const READING_COLUMNS = 'prm, class_kind, calendar, class, reading_at, flow, qua
 /** Where a reading stands among the readings of its instant: a C15 event's before, the others, its after. */
 const RANK = `CASE qualification WHEN 'before' THEN 0 WHEN 'after' THEN 2 ELSE 1 END`;
 
+/** A series of indexes: a PRM's class of a kind and calendar. */
+const SERIES = ['prm', 'class_kind', 'calendar', 'class'];
+const sameSeries = (a: string, b: string) =>
+  SERIES.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`).join(' AND ');
+
 /**
- * Each of today's indexes against the index just before it of the same (PRM, class kind, calendar,
- * class), today's or the day before's, leaving out the steps that cross a C15 event.
+ * Each of today's indexes against the index just before it of the same series, today's or the day
+ * before's, leaving out the steps that cross a C15 event.
+ *
+ * A series with one index today and one the day before (an R151 day: nearly every series) steps
+ * from the one to the other, by a join: a day's readings close it, so the day before's come first.
+ * Only the series with more go through the window that puts them in order: over every series of a
+ * million PRMs' day it took twice the time (bench/RESULTS.md, "A day of a million PRMs").
  */
 const steps = (c: Context, before: string) => `(
   WITH readings AS (
     SELECT ${READING_COLUMNS}, true AS today FROM ${c.table(INDEX_TABLE)}
     UNION ALL SELECT ${READING_COLUMNS}, false FROM ${before}),
   events AS (SELECT DISTINCT prm, reading_at FROM readings WHERE flow = 'C15'),
+  many AS (
+    SELECT ${SERIES.join(', ')} FROM readings GROUP BY ALL
+    HAVING count(*) FILTER (WHERE today) > 1 OR count(*) FILTER (WHERE NOT today) > 1),
   sequenced AS (
-    SELECT *, lag(index_kwh) OVER (PARTITION BY prm, class_kind, calendar, class ORDER BY reading_at, ${RANK}, index_kwh) AS index_before
-    FROM readings)
+    SELECT t.*, b.index_kwh AS index_before
+    FROM (SELECT * FROM readings WHERE today) t JOIN (SELECT * FROM readings WHERE NOT today) b ON ${sameSeries('t', 'b')}
+    ANTI JOIN many m ON ${sameSeries('t', 'm')}
+    UNION ALL
+    SELECT r.*, lag(index_kwh) OVER (PARTITION BY ${SERIES.join(', ')} ORDER BY reading_at, ${RANK}, index_kwh) AS index_before
+    FROM readings r SEMI JOIN many m ON ${sameSeries('r', 'm')})
   SELECT s.prm, class_kind, calendar, class, index_before::INTEGER AS index_before, index_kwh::INTEGER AS index_kwh,
          (index_kwh - index_before)::INTEGER AS rise_kwh, file, line
   FROM sequenced s LEFT JOIN events e ON e.prm = s.prm AND e.reading_at = s.reading_at
