@@ -61,12 +61,15 @@ function copySql(query: string, target: string, format: Format): string {
   return `COPY (${query}) TO ${sqlString(target)} (${options})`;
 }
 
-/** The rows of `target` as written in `format`, to read its verdicts back. */
+/**
+ * The rows of `target` as written in `format`, to read its verdicts back; a JSON array's key named,
+ * as an empty one (no row) names none.
+ */
 function readBack(target: string, format: Format): string {
   const file = sqlString(target);
   return {
     csv: `read_csv(${file}, header = true, all_varchar = true)`,
-    json: `read_json(${file}, format = 'array')`,
+    json: `read_json(${file}, format = 'array', records = true, columns = {verdict: 'VARCHAR'})`,
     parquet: `read_parquet(${file})`,
   }[format];
 }
