@@ -29,7 +29,7 @@ import { PROJECT_ROOT } from '../../src/stack/tools.js';
 import { startWorkerProcess } from '../orchestration/worker-process.js';
 import { benchWorkflowBundles } from '../lib/bundles.js';
 import { installChildCleanup } from '../lib/child.js';
-import { cpuSeconds, peakRssBytes } from '../lib/proc.js';
+import { cpuSeconds, peakRssBytes, resetPeakRss } from '../lib/proc.js';
 import { benchWorkerEnv, startBenchServers } from '../lib/servers.js';
 import { activitySeconds } from './activity-seconds.js';
 import { timeReport } from './time-report.js';
@@ -107,8 +107,7 @@ export async function withBillingStack<T>(
           client: servers.client,
           ledgerFile,
           async time(args, stdoutFile, workflowId) {
-            const clearRefs = path.join('/proc', String(workerProcess.pid), 'clear_refs');
-            await writeFile(clearRefs, '5'); // VmHWM back to VmRSS: the peak is this step's.
+            resetPeakRss(workerProcess.pid);
             const rssBeforeBytes = rssBytes(workerProcess.pid);
             const cpuBefore = cpuSeconds(workerProcess.pid) ?? 0;
             const command = `exec node ${path.join(PROJECT_ROOT, 'bin', 'courant.js')} ${args.join(' ')} > ${stdoutFile}`;

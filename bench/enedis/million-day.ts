@@ -12,7 +12,7 @@
  *
  *   node --import tsx bench/enedis/million-day.ts [--prms 1000000] [--parts 20]
  */
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ import { activitySeconds } from '../billing/activity-seconds.js';
 import { benchWorkflowBundles } from '../lib/bundles.js';
 import { installChildCleanup } from '../lib/child.js';
 import { int, mb } from '../lib/markdown.js';
-import { cpuSeconds } from '../lib/proc.js';
+import { cpuSeconds, resetPeakRss } from '../lib/proc.js';
 import { benchWorkerEnv, startBenchServers } from '../lib/servers.js';
 import { startWorkerProcess } from '../orchestration/worker-process.js';
 import { courant, energyTotals } from './enedis-bench.js';
@@ -72,7 +72,7 @@ try {
     const before = await courant(['ingest', '--dataset', 'enedis', '--dir', beforeDir, '--wait'], env, logFile);
     say(`the day before (${DAY_BEFORE}) ingested in ${before.toFixed(1)} s, untimed; load ${load()}`);
 
-    await writeFile(`/proc/${worker.pid}/clear_refs`, '5'); // VmHWM back to VmRSS: the peak is the day's.
+    resetPeakRss(worker.pid);
     const cpuBefore = cpuSeconds(worker.pid) ?? 0;
     const since = new Date();
     const loadBefore = load();

@@ -1,5 +1,5 @@
 /** Processes, from /proc (Linux): their peak resident memory (VmHWM) and the CPU time they used. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Peak resident memory of a process in bytes, or null once it has gone. */
 export function peakRssBytes(pid: number | 'self' = 'self'): number | null {
@@ -9,6 +9,11 @@ export function peakRssBytes(pid: number | 'self' = 'self'): number | null {
   } catch {
     return null;
   }
+}
+
+/** Sets a process's peak resident memory back to its resident memory now: the next peak read is a step's. */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 /** CPU time (user + system) a process has used, in seconds, or null once it has gone. */

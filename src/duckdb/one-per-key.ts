@@ -4,9 +4,9 @@
  * bounded however many rows there are.
  *
  * Only the keys held by more than one row go through the window, found by an aggregate of the keys
- * alone: where nearly every key is held once (a day's readings of a million PRMs, five million of
- * them), a window over every row (each row's columns held in its partitions) outgrew a DuckDB of
- * 128 MB, where the aggregate, the joins and a sort after spill (bench/RESULTS.md, "Enedis flows").
+ * alone: where nearly every key is held once (a day's readings of a million PRMs), a window over
+ * every row holds each row's columns in its partitions and outgrows a DuckDB of bounded memory,
+ * where the aggregate, the joins and a sort after spill (bench/RESULTS.md, "A day of a million PRMs").
  */
 
 /**

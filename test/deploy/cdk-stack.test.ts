@@ -443,7 +443,7 @@ describe('checks', () => {
       ]).catch((error: unknown) => {
         const stdout =
           error instanceof Error && 'stdout' in error && typeof error.stdout === 'string' ? error.stdout : '';
-        if (stdout === '') throw new Error(`${cfnLint} gave no findings`, { cause: error });
+        if (stdout === '') throw new Error(`${cfnLint} failed without printing its findings`, { cause: error });
         return { stdout };
       });
       const findings = JSON.parse(stdout) as CfnLintFinding[];

@@ -43,8 +43,8 @@ const sameSeries = (a: string, b: string) =>
  *
  * A series with one index today and one the day before (an R151 day: nearly every series) steps
  * from the one to the other, by a join: a day's readings close it, so the day before's come first.
- * Only the series with more go through the window that puts them in order: over every series of a
- * million PRMs' day it took twice the time (bench/RESULTS.md, "A day of a million PRMs").
+ * Only the series with more go through the window that puts them in order, the slowest part of
+ * the checks at a supplier's size (bench/RESULTS.md, "A day of a million PRMs").
  */
 const steps = (c: Context, before: string) => `(
   WITH readings AS (
