@@ -4,7 +4,8 @@
  * tables are missing) as courant stores it, billed with its last day refused by a check (every
  * contract's energy then not computed), then billed again once that day is accepted — a version
  * where every contract moves, the worst case — then again with nothing new, then what moved between
- * the two versions; then a perimeter page of 1 000 rows from the API (perimeter-pages.ts), and
+ * the two versions; then a perimeter page of 1 000 rows from the API (perimeter-pages.ts), the
+ * month's pages in the API and the console (billing-pages.ts), and
  * late days of the billed month with what their request to billing costs a day (late-day.ts).
  *
  * `courant billing --month` asks the month's workflow and waits: the steps run on one stack started
@@ -31,6 +32,7 @@ import { median } from '../lib/stats.js';
 import { withBillingStack, type StackStep } from './billing-stack.js';
 import { generate, scenarioDir, type GenerateOptions } from './generate.js';
 import { timeLateDay, type LateDay } from './late-day.js';
+import { timeBillingPages, type BillingPages } from './billing-pages.js';
 import { PAGE_ROWS, timePerimeterPages, type PerimeterPages } from './perimeter-pages.js';
 import { writeStoredTables } from './stored-tables.js';
 
@@ -116,6 +118,14 @@ function pagesLine(pages: PerimeterPages): string {
   );
 }
 
+function billingPagesLine(pages: BillingPages): string {
+  return (
+    `billing pages of ${MONTH}: GET /api/v1/billing?month=M&limit=${PAGE_ROWS} ${pages.firstMs.toFixed(0)} ms (${pages.coldMs.toFixed(0)} ms cold), ` +
+    `its page at ${pages.deepCursor} ${pages.deepMs.toFixed(0)} ms; the console's GET /billing/M ${pages.consoleMs.toFixed(0)} ms ` +
+    `(${(pages.consoleBytes / 1024).toFixed(0)} KiB), medians of 5; load ${load()}\n`
+  );
+}
+
 function lateDayLine(late: LateDay, warmUp: boolean): string {
   // The ledger's CPU is the process's: above the wall time, other threads worked meanwhile.
   const others = late.requestCpuMs > late.requestWallMs ? ', more CPU than wall: other work of the worker counted' : '';
@@ -132,6 +142,7 @@ const threadText = (ms: number | null) => (ms === null ? 'not measured (Node < 2
 function summary(
   steps: { bill: StackStep; rebill: StackStep; changes: StackStep },
   pages: PerimeterPages,
+  billingPages: BillingPages,
   lates: readonly LateDay[],
 ) {
   const rows = [
@@ -150,6 +161,11 @@ function summary(
       `perimeter page of ${PAGE_ROWS} rows`,
       `${pages.writtenMs.toFixed(0)} ms a first page written, ${pages.reusedMs.toFixed(0)} ms a new listing of unchanged days, ${pages.deepMs.toFixed(0)} ms each page of a listing`,
       '≤ 200 ms',
+    ],
+    [
+      `billing page of ${PAGE_ROWS} rows, the console's month page`,
+      `${billingPages.firstMs.toFixed(0)} ms a first page, ${billingPages.deepMs.toFixed(0)} ms one from the middle; the month page ${billingPages.consoleMs.toFixed(0)} ms`,
+      '≤ 200 ms, ≤ 1 s (issue 71)',
     ],
     lates.length === 0
       ? ["a late day's request to billing", 'not measured (--late-days below 2)', '≤ 1 CPU-ms']
@@ -220,6 +236,8 @@ try {
       );
       const pages = await timePerimeterPages(stack.env, PERIMETER_DAYS, contracts);
       process.stdout.write(pagesLine(pages));
+      const billingPages = await timeBillingPages(stack.env, MONTH, contracts);
+      process.stdout.write(billingPagesLine(billingPages));
       // Last: a late day's flow replaces that day's stored tables, and the re-bill it asks moves the month.
       const lates: LateDay[] = [];
       for (const [index, date] of lateDays.entries()) {
@@ -227,10 +245,10 @@ try {
         process.stdout.write(lateDayLine(late, index === 0));
         if (index > 0) lates.push(late);
       }
-      return { steps, pages, lates };
+      return { steps, pages, billingPages, lates };
     },
   );
-  process.stdout.write(`${summary(figures.steps, figures.pages, figures.lates)}\n`);
+  process.stdout.write(`${summary(figures.steps, figures.pages, figures.billingPages, figures.lates)}\n`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
