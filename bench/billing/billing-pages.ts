@@ -6,13 +6,8 @@
  * `GET /billing/M` (its totals, the contracts with problems, what moved in the last version). The
  * first API page once cold (the server's first request), then the medians of `RUNS` of each.
  */
-import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { loadConfig } from '../../src/config/index.js';
-import { registeredCatalog } from '../../src/datasets/catalog.js';
-import { DATASET_MODULES } from '../../src/datasets/registry.js';
-import { createStorage } from '../../src/storage/index.js';
-import { startBenchConsole } from '../lib/console.js';
+import { timedGet, withBenchConsole } from '../lib/console.js';
 import { median } from '../lib/stats.js';
 import { PAGE_ROWS } from './perimeter-pages.js';
 
@@ -32,57 +27,37 @@ export interface BillingPages {
   readonly consoleBytes: number;
 }
 
-/** Milliseconds of one GET of `url` answered 200, and its body. */
-async function timedGet(url: string): Promise<{ ms: number; body: string }> {
-  const started = performance.now();
-  const response = await fetch(url);
-  const body = await response.text();
-  const ms = performance.now() - started;
-  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${body.slice(0, 300)}`);
-  return { ms, body };
-}
-
 /** Times the pages of billed `month` on the storage of `env`, `contracts` in it. */
 export async function timeBillingPages(
   env: Readonly<Record<string, string>>,
   month: string,
   contracts: number,
 ): Promise<BillingPages> {
-  const config = loadConfig(env, DATASET_MODULES);
-  const storage = await createStorage(config);
-  try {
-    const app = await startBenchConsole(storage, config, registeredCatalog(config.datasets));
-    try {
-      const api = (cursor: number | null) =>
-        `${app.origin}/api/v1/billing?month=${month}&limit=${PAGE_ROWS}${cursor === null ? '' : `&cursor=${cursor}`}`;
-      const deepCursor = Math.floor(contracts / 2 / PAGE_ROWS) * PAGE_ROWS;
-      const cold = await timedGet(api(null));
-      const rows = BillingPage.parse(JSON.parse(cold.body)).contracts.length;
-      if (rows !== Math.min(PAGE_ROWS, contracts))
-        throw new Error(`the first page of ${month} holds ${rows} contracts`);
-      const first: number[] = [];
-      const deep: number[] = [];
-      const page: number[] = [];
-      let consoleBytes = 0;
-      for (let i = 0; i < RUNS; i += 1) {
-        first.push((await timedGet(api(null))).ms);
-        deep.push((await timedGet(api(deepCursor))).ms);
-        const shown = await timedGet(`${app.origin}/billing/${month}`);
-        page.push(shown.ms);
-        consoleBytes = shown.body.length;
-      }
-      return {
-        coldMs: cold.ms,
-        firstMs: median(first),
-        deepMs: median(deep),
-        deepCursor,
-        consoleMs: median(page),
-        consoleBytes,
-      };
-    } finally {
-      await app.close();
+  return withBenchConsole(env, async (origin) => {
+    const api = (cursor: number | null) =>
+      `${origin}/api/v1/billing?month=${month}&limit=${PAGE_ROWS}${cursor === null ? '' : `&cursor=${cursor}`}`;
+    const deepCursor = Math.floor(contracts / 2 / PAGE_ROWS) * PAGE_ROWS;
+    const cold = await timedGet(api(null));
+    const rows = BillingPage.parse(JSON.parse(cold.body)).contracts.length;
+    if (rows !== Math.min(PAGE_ROWS, contracts)) throw new Error(`the first page of ${month} holds ${rows} contracts`);
+    const first: number[] = [];
+    const deep: number[] = [];
+    const page: number[] = [];
+    let consoleBytes = 0;
+    for (let i = 0; i < RUNS; i += 1) {
+      first.push((await timedGet(api(null))).ms);
+      deep.push((await timedGet(api(deepCursor))).ms);
+      const shown = await timedGet(`${origin}/billing/${month}`);
+      page.push(shown.ms);
+      consoleBytes = shown.body.length;
     }
-  } finally {
-    await storage.close();
-  }
+    return {
+      coldMs: cold.ms,
+      firstMs: median(first),
+      deepMs: median(deep),
+      deepCursor,
+      consoleMs: median(page),
+      consoleBytes,
+    };
+  });
 }

@@ -7,13 +7,8 @@
  * asked again (a new listing of unchanged days: served from the kept one's file), and a page from
  * the middle of that listing (its `nextCursor`'s listing at offset `deepCursor`), their medians.
  */
-import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { loadConfig } from '../../src/config/index.js';
-import { registeredCatalog } from '../../src/datasets/catalog.js';
-import { DATASET_MODULES } from '../../src/datasets/registry.js';
-import { createStorage } from '../../src/storage/index.js';
-import { startBenchConsole } from '../lib/console.js';
+import { timedGet, withBenchConsole } from '../lib/console.js';
 import { median } from '../lib/stats.js';
 
 /** The rows of a page the issue measures. */
@@ -40,11 +35,7 @@ export interface PerimeterPages {
 
 /** Milliseconds of one GET of `url`, and its page. */
 async function timedPage(url: string): Promise<{ ms: number; page: z.infer<typeof PerimeterPage> }> {
-  const started = performance.now();
-  const response = await fetch(url);
-  const body = await response.text();
-  const ms = performance.now() - started;
-  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${body.slice(0, 300)}`);
+  const { ms, body } = await timedGet(url);
   return { ms, page: PerimeterPage.parse(JSON.parse(body)) };
 }
 
@@ -54,43 +45,34 @@ export async function timePerimeterPages(
   dates: readonly [string, ...string[]],
   contracts: number,
 ): Promise<PerimeterPages> {
-  const config = loadConfig(env, DATASET_MODULES);
-  const storage = await createStorage(config);
-  try {
-    const app = await startBenchConsole(storage, config, registeredCatalog(config.datasets));
-    try {
-      const page = (date: string, cursor: string | null) =>
-        `${app.origin}/api/v1/perimeter?date=${date}&limit=${PAGE_ROWS}${cursor === null ? '' : `&cursor=${cursor}`}`;
-      const deepCursor = Math.floor(contracts / 2 / PAGE_ROWS) * PAGE_ROWS;
-      const [coldDate, ...others] = dates;
-      const cold = await timedPage(page(coldDate, null));
-      const written: number[] = [];
-      const reused: number[] = [];
-      const deep: number[] = [];
-      let deepRows = 0;
-      for (const date of others) {
-        const opened = await timedPage(page(date, null));
-        written.push(opened.ms);
-        reused.push((await timedPage(page(date, null))).ms);
-        const listing = opened.page.nextCursor?.split('.')[0];
-        if (listing === undefined) throw new Error(`a perimeter of ${contracts} contracts in one page of ${PAGE_ROWS}`);
-        const measured = await timedPage(page(date, `${listing}.${deepCursor}`));
-        deep.push(measured.ms);
-        deepRows = measured.page.prms.length;
-      }
-      return {
-        coldMs: cold.ms,
-        writtenMs: median(written),
-        reusedMs: median(reused),
-        deepMs: median(deep),
-        deepCursor,
-        firstRows: cold.page.prms.length,
-        deepRows,
-      };
-    } finally {
-      await app.close();
+  return withBenchConsole(env, async (origin) => {
+    const page = (date: string, cursor: string | null) =>
+      `${origin}/api/v1/perimeter?date=${date}&limit=${PAGE_ROWS}${cursor === null ? '' : `&cursor=${cursor}`}`;
+    const deepCursor = Math.floor(contracts / 2 / PAGE_ROWS) * PAGE_ROWS;
+    const [coldDate, ...others] = dates;
+    const cold = await timedPage(page(coldDate, null));
+    const written: number[] = [];
+    const reused: number[] = [];
+    const deep: number[] = [];
+    let deepRows = 0;
+    for (const date of others) {
+      const opened = await timedPage(page(date, null));
+      written.push(opened.ms);
+      reused.push((await timedPage(page(date, null))).ms);
+      const listing = opened.page.nextCursor?.split('.')[0];
+      if (listing === undefined) throw new Error(`a perimeter of ${contracts} contracts in one page of ${PAGE_ROWS}`);
+      const measured = await timedPage(page(date, `${listing}.${deepCursor}`));
+      deep.push(measured.ms);
+      deepRows = measured.page.prms.length;
     }
-  } finally {
-    await storage.close();
-  }
+    return {
+      coldMs: cold.ms,
+      writtenMs: median(written),
+      reusedMs: median(reused),
+      deepMs: median(deep),
+      deepCursor,
+      firstRows: cold.page.prms.length,
+      deepRows,
+    };
+  });
 }
