@@ -43,20 +43,25 @@ export interface BillingPage {
 
 /**
  * The contracts of a month written by `writeBillingParquet` at `file`, in its order (PRM, then
- * contract): the same objects `billMonth` gives for the same stored days.
+ * contract): the same objects `billMonth` gives for the same stored days. The file holds its rows
+ * in that order, so a page is taken by the rows' places in the file rather than by sorting the
+ * month again: a page from the middle of a million contracts reads its rows, not the million.
  */
 export async function readBillingParquet(
   db: DuckDBConnection,
   file: string,
   page: BillingPage,
 ): Promise<ContractMonth[]> {
+  const [offset, limit] = [Math.trunc(page.offset), Math.trunc(page.limit)];
   const only = page.prms.length === 0 ? '' : `AND prm IN (${page.prms.map(sqlString).join(', ')})`;
   const problems = page.withProblems === true ? 'AND len(problems) > 0' : '';
-  const rows = await db.runAndReadAll(
-    `SELECT * FROM read_parquet(${sqlString(file)}) WHERE true ${only} ${problems} ORDER BY prm, contract NULLS FIRST
-     LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`,
+  const rows = `SELECT * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(file)}, file_row_number = true)`;
+  const read = await db.runAndReadAll(
+    only === '' && problems === ''
+      ? `${rows} WHERE file_row_number >= ${offset} AND file_row_number < ${offset + limit} ORDER BY file_row_number`
+      : `${rows} WHERE true ${only} ${problems} ORDER BY file_row_number LIMIT ${limit} OFFSET ${offset}`,
   );
-  return contractMonthsOf(rows.getRowObjectsJson());
+  return contractMonthsOf(read.getRowObjectsJson());
 }
 
 /** A contract's rows of every written month of `files`, oldest month first, each with its month. */

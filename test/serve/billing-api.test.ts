@@ -156,6 +156,10 @@ describe('/api/v1/billing', () => {
       cursor = page.body.nextCursor;
     }
     expect(pages).toEqual(cli.contracts);
+    // Pages are taken by the rows' places in the month's file: that order is the (PRM, contract) one.
+    const order = (pages as Array<{ prm: string; contract: string | null }>).map((c) => `${c.prm} ${c.contract ?? ''}`);
+    expect(order.length).toBeGreaterThan(2);
+    expect(order).toEqual([...order].sort());
   });
 
   it('refuses a month that is not YYYY-MM, as a problem', async () => {
