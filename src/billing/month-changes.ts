@@ -96,11 +96,13 @@ function changesSql(beforeFile: string, afterFile: string): string {
     WHERE a.prm IS NULL OR b.prm IS NULL OR ${tuple('a')} IS DISTINCT FROM ${tuple('b')}`;
 }
 
-/** The changes (`changesSql`) with each one's JSON text (DuckDB's `to_json`: no JavaScript object on the way). */
+/** A change's JSON text from the columns of `changesSql` (DuckDB's `to_json`: no JavaScript object on the way). */
+const CHANGE_JSON = `to_json({'prm': prm, 'contract': contract, 'change': change, 'before': before,
+     'after': after, 'deltaEur': deltaEur})::VARCHAR`;
+
+/** The changes (`changesSql`) with each one's JSON text. */
 const changesJsonSql = (beforeFile: string, afterFile: string) =>
-  `SELECT prm, contract, to_json({'prm': prm, 'contract': contract, 'change': change, 'before': before,
-     'after': after, 'deltaEur': deltaEur})::VARCHAR AS change
-   FROM (${changesSql(beforeFile, afterFile)})`;
+  `SELECT prm, contract, ${CHANGE_JSON} AS change FROM (${changesSql(beforeFile, afterFile)})`;
 
 /**
  * The changes between `beforeFile` and `afterFile` (see `changesJsonSql`), each read and checked,
@@ -113,10 +115,15 @@ export async function monthChanges(
   afterFile: string,
   page?: ChangesPage,
 ): Promise<{ contracts: ContractChange[]; moved: number }> {
+  // A page's JSON is made for its own rows only, after the others are counted and left.
   const rows = (
     await db.runAndReadAll(
-      `SELECT change, count(*) OVER ()::INTEGER AS moved FROM (${changesJsonSql(beforeFile, afterFile)}) ORDER BY prm, contract
-       ${page === undefined ? '' : `LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`}`,
+      page === undefined
+        ? `SELECT change, count(*) OVER ()::INTEGER AS moved FROM (${changesJsonSql(beforeFile, afterFile)}) ORDER BY prm, contract`
+        : `SELECT ${CHANGE_JSON} AS change, moved FROM (
+             SELECT *, count(*) OVER ()::INTEGER AS moved FROM (${changesSql(beforeFile, afterFile)})
+             ORDER BY prm, contract LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)})
+           ORDER BY prm, contract`,
     )
   ).getRows();
   return {

@@ -71,6 +71,10 @@ describe('what moved between two versions of a month', () => {
       contracts: [{ prm: LEAVES }],
       moved: 3,
     });
+    // A page's JSON, made for its rows only, is the same as in the whole list.
+    expect((await monthChanges(scratch.connection, before, after, { offset: 0, limit: 2 })).contracts).toEqual(
+      changes.slice(0, 2),
+    );
     expect(changes.map((c) => [c.prm, c.change])).toEqual([
       [MOVES, 'moved'],
       [LEAVES, 'disappeared'],
