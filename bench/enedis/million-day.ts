@@ -106,6 +106,8 @@ try {
     const peak = worker.peakRssBytes() ?? 0;
     const cpu = (cpuSeconds(worker.pid) ?? 0) - cpuBefore;
     const totals = await energyTotals(out);
+    // A delivery ingested in part (a batch not waited for, a file refused) would time less work.
+    if (totals.prms !== prms) throw new Error(`${DAY}: energies of ${totals.prms} PRMs, not the ${prms} delivered`);
     const total = ingest + energies;
     say(
       `${DAY}: ingest ${ingest.toFixed(1)} s + energies ${energies.toFixed(1)} s = ${total.toFixed(1)} s ` +
