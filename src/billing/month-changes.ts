@@ -12,18 +12,18 @@ import { z } from 'zod';
 import { sqlString } from '../duckdb/columns.js';
 import { copyToJsonLinesSql } from '../duckdb/copy.js';
 
-/** The figures compared: JSON name and its value on the rows of `side` (a table alias). */
+/** The figures compared: JSON name and the column of a version's rows (see `sideSql`). */
 const FIGURES = {
-  days: (side: string) => `${side}.days`,
-  meanKva: (side: string) => `${side}.mean_kva`,
-  energyBaseKWh: (side: string) => `${side}.base`,
-  energyHpKWh: (side: string) => `${side}.hp`,
-  energyHcKWh: (side: string) => `${side}.hc`,
-  turpeFixedEur: (side: string) => `${side}.turpe_fixed_eur::DOUBLE`,
-  turpeVariableEur: (side: string) => `${side}.turpe_variable_eur::DOUBLE`,
-  ctaEur: (side: string) => `${side}.cta_eur::DOUBLE`,
-  quality: (side: string) => `${side}.quality`,
-  problems: (side: string) => `${side}.problem_codes`,
+  days: 'days',
+  meanKva: 'mean_kva',
+  energyBaseKWh: 'base',
+  energyHpKWh: 'hp',
+  energyHcKWh: 'hc',
+  turpeFixedEur: 'turpe_fixed_eur',
+  turpeVariableEur: 'turpe_variable_eur',
+  ctaEur: 'cta_eur',
+  quality: 'quality',
+  problems: 'problem_codes',
 } as const;
 const AMOUNTS = {
   turpeFixedEur: 'turpe_fixed_eur',
@@ -31,6 +31,7 @@ const AMOUNTS = {
   ctaEur: 'cta_eur',
 } as const;
 const figures = Object.entries(FIGURES);
+const amountColumns: ReadonlySet<string> = new Set(Object.values(AMOUNTS));
 
 /** Euros: exact DECIMAL(18, 2) in the Parquet, given as the number of its two-decimal text. */
 const euros = z.number().nullable();
@@ -59,9 +60,27 @@ export const contractChangeSchema = z.object({
 });
 export type ContractChange = z.infer<typeof contractChangeSchema>;
 
-/** The figures of `side` as one struct, null when the contract is not in that version. */
+/** The figures of `side` as one struct, null when the contract is not in that version; euros as numbers. */
 const figuresOf = (side: string) =>
-  `CASE WHEN ${side}.prm IS NULL THEN NULL ELSE {${figures.map(([name, of]) => `'${name}': ${of(side)}`).join(', ')}} END`;
+  `CASE WHEN ${side}.prm IS NULL THEN NULL ELSE {${figures
+    .map(([name, column]) => `'${name}': ${side}.${column}${amountColumns.has(column) ? '::DOUBLE' : ''}`)
+    .join(', ')}} END`;
+
+/**
+ * The rows of a version's Parquet `file` billed to a contract, with their problems' codes (distinct,
+ * sorted): `columns` of them, every figure compared when `narrow`.
+ */
+const sideSql = (file: string, columns: 'all' | 'narrow', where = 'true') =>
+  `SELECT ${columns === 'all' ? '*' : ['prm', 'contract', ...figures.filter(([, c]) => c !== FIGURES.problems).map(([, c]) => c)].join(', ')},
+     list_sort(list_distinct(list_transform(problems, p -> p.code))) AS ${FIGURES.problems}
+   FROM read_parquet(${sqlString(file)}) WHERE contract IS NOT NULL AND ${where}`;
+
+/**
+ * The join of the two versions' rows `a` (before) and `b` (after) by PRM and contract, kept where
+ * the contract moved: in one version only, or a figure differs (exact, the euros as DECIMAL).
+ */
+const movedJoin = `FROM a FULL OUTER JOIN b ON a.prm = b.prm AND a.contract = b.contract
+  WHERE a.prm IS NULL OR b.prm IS NULL OR ${figures.map(([, column]) => `a.${column} IS DISTINCT FROM b.${column}`).join(' OR ')}`;
 
 /**
  * After minus before of one amount, in DECIMAL (exact) before it is given as a number: the amount
@@ -78,22 +97,19 @@ export interface ChangesPage {
 
 /**
  * Each contract whose figures differ between the month's Parquets `beforeFile` and `afterFile`,
- * unordered: its PRM and contract, and the rest of a `ContractChange` as columns of that name.
+ * unordered: its PRM and contract, and the rest of a `ContractChange` as columns of that name;
+ * only the PRMs `where` keeps (SQL over a version's columns) when given.
  */
-function changesSql(beforeFile: string, afterFile: string): string {
-  const side = (file: string) =>
-    `SELECT *, list_sort(list_distinct(list_transform(problems, p -> p.code))) AS problem_codes FROM read_parquet(${sqlString(file)}) WHERE contract IS NOT NULL`;
-  const tuple = (side: string) => `(${figures.map(([, of]) => of(side)).join(', ')})`;
+function changesSql(beforeFile: string, afterFile: string, where?: string): string {
   const deltas = Object.entries(AMOUNTS)
     .map(([name, column]) => `'${name}': ${deltaOf(column)}`)
     .join(', ');
   return `
-    WITH a AS (${side(beforeFile)}), b AS (${side(afterFile)})
+    WITH a AS (${sideSql(beforeFile, 'all', where)}), b AS (${sideSql(afterFile, 'all', where)})
     SELECT coalesce(b.prm, a.prm) AS prm, coalesce(b.contract, a.contract) AS contract,
       CASE WHEN a.prm IS NULL THEN 'appeared' WHEN b.prm IS NULL THEN 'disappeared' ELSE 'moved' END AS change,
       ${figuresOf('a')} AS before, ${figuresOf('b')} AS after, {${deltas}} AS deltaEur
-    FROM a FULL OUTER JOIN b ON a.prm = b.prm AND a.contract = b.contract
-    WHERE a.prm IS NULL OR b.prm IS NULL OR ${tuple('a')} IS DISTINCT FROM ${tuple('b')}`;
+    ${movedJoin}`;
 }
 
 /** A change's JSON text from the columns of `changesSql` (DuckDB's `to_json`: no JavaScript object on the way). */
@@ -106,8 +122,8 @@ const changesJsonSql = (beforeFile: string, afterFile: string) =>
 
 /**
  * The changes between `beforeFile` and `afterFile` (see `changesJsonSql`), each read and checked,
- * a page of them when `page` is given, with how many contracts moved in all (counted by the same
- * query; 0 when the page starts past the last).
+ * a page of them when `page` is given (`pageOfChanges`), with how many contracts moved in all
+ * (counted by the same query).
  */
 export async function monthChanges(
   db: DuckDBConnection,
@@ -115,21 +131,53 @@ export async function monthChanges(
   afterFile: string,
   page?: ChangesPage,
 ): Promise<{ contracts: ContractChange[]; moved: number }> {
-  // A page's JSON is made for its own rows only, after the others are counted and left.
+  if (page !== undefined) return pageOfChanges(db, beforeFile, afterFile, page);
   const rows = (
     await db.runAndReadAll(
-      page === undefined
-        ? `SELECT change, count(*) OVER ()::INTEGER AS moved FROM (${changesJsonSql(beforeFile, afterFile)}) ORDER BY prm, contract`
-        : `SELECT ${CHANGE_JSON} AS change, moved FROM (
-             SELECT *, count(*) OVER ()::INTEGER AS moved FROM (${changesSql(beforeFile, afterFile)})
-             ORDER BY prm, contract LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)})
-           ORDER BY prm, contract`,
+      `SELECT change, count(*) OVER ()::INTEGER AS moved FROM (${changesJsonSql(beforeFile, afterFile)}) ORDER BY prm, contract`,
     )
   ).getRows();
   return {
     contracts: rows.map((row) => contractChangeSchema.parse(JSON.parse(String(row[0])))),
     moved: Number(rows[0]?.[1] ?? 0),
   };
+}
+
+/**
+ * A page of the changes in two passes, so that the month's rows are joined whole for the page's
+ * PRMs only: the contracts that moved are found and counted on the figures compared alone (no
+ * struct, no JSON), then the changes of the page's contracts are made from their PRMs' rows (a
+ * range of the files' PRM order, which DuckDB skips to). `moved` counts them all, a page past the last too.
+ */
+async function pageOfChanges(
+  db: DuckDBConnection,
+  beforeFile: string,
+  afterFile: string,
+  page: ChangesPage,
+): Promise<{ contracts: ContractChange[]; moved: number }> {
+  const keys = (
+    await db.runAndReadAll(`
+      WITH a AS (${sideSql(beforeFile, 'narrow')}), b AS (${sideSql(afterFile, 'narrow')}),
+        moved AS MATERIALIZED (SELECT coalesce(b.prm, a.prm) AS prm, coalesce(b.contract, a.contract) AS contract ${movedJoin})
+      SELECT total, prm, contract FROM (SELECT count(*)::INTEGER AS total FROM moved)
+        LEFT JOIN (SELECT * FROM moved ORDER BY prm, contract LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}) ON true
+      ORDER BY prm, contract`)
+  ).getRows();
+  const moved = Number(keys[0]?.[0] ?? 0);
+  const pageKeys = keys.flatMap(([, prm, contract]) =>
+    prm === null ? [] : [`(${sqlString(String(prm))}, ${sqlString(String(contract))})`],
+  );
+  const [first, last] = [keys[0]?.[1], keys.at(-1)?.[1]];
+  if (pageKeys.length === 0 || first === undefined || first === null || last === undefined || last === null)
+    return { contracts: [], moved };
+  const prms = `prm BETWEEN ${sqlString(String(first))} AND ${sqlString(String(last))}`;
+  const rows = (
+    await db.runAndReadAll(
+      `SELECT ${CHANGE_JSON} FROM (${changesSql(beforeFile, afterFile, prms)})
+       WHERE (prm, contract) IN (${pageKeys.join(', ')}) ORDER BY prm, contract`,
+    )
+  ).getRows();
+  return { contracts: rows.map((row) => contractChangeSchema.parse(JSON.parse(String(row[0])))), moved };
 }
 
 /**

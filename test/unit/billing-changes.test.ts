@@ -71,10 +71,18 @@ describe('what moved between two versions of a month', () => {
       contracts: [{ prm: LEAVES }],
       moved: 3,
     });
-    // A page's JSON, made for its rows only, is the same as in the whole list.
-    expect((await monthChanges(scratch.connection, before, after, { offset: 0, limit: 2 })).contracts).toEqual(
-      changes.slice(0, 2),
-    );
+    // Pages, each made from its own contracts' rows, are the whole list in its order; one past the last still counts them.
+    for (const limit of [1, 2]) {
+      const pages = [];
+      for (const offset of [0, limit, 2 * limit])
+        pages.push(await monthChanges(scratch.connection, before, after, { offset, limit }));
+      expect(pages.flatMap((p) => p.contracts)).toEqual(changes);
+      expect(pages.map((p) => p.moved)).toEqual([3, 3, 3]);
+    }
+    expect(await monthChanges(scratch.connection, before, after, { offset: 3, limit: 5 })).toEqual({
+      contracts: [],
+      moved: 3,
+    });
     expect(changes.map((c) => [c.prm, c.change])).toEqual([
       [MOVES, 'moved'],
       [LEAVES, 'disappeared'],
