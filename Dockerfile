@@ -9,7 +9,8 @@ COPY src ./src
 COPY scripts/check-bundle.ts scripts/build-cli.ts scripts/cli-bundle.ts ./scripts/
 RUN npm install --omit=dev --no-audit --no-fund
 RUN node --import tsx scripts/check-bundle.ts
-ENV NODE_ENV=production DATA_DIR=/data WORKFLOW_BUNDLE_DIR=/app/dist
+# MALLOC_ARENA_MAX: glibc's, read at the process's start (docs/configuration.md, "The process").
+ENV NODE_ENV=production DATA_DIR=/data WORKFLOW_BUNDLE_DIR=/app/dist MALLOC_ARENA_MAX=2
 VOLUME ["/data"]
 ENTRYPOINT ["node", "bin/courant.js"]
 CMD ["worker"]

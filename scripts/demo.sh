@@ -6,4 +6,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh temporal ferretdb
+# glibc's arenas, read at the process's start, as the image sets them (docs/configuration.md, "The process").
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec node bin/courant.js demo "$@"

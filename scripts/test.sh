@@ -51,6 +51,9 @@ node24_path="$PATH"
 if [ -x "$root/.tools/node24/bin/node" ]; then node24_path="$root/.tools/node24/bin:$PATH"; fi
 on_node24() { PATH="$node24_path" "$@"; }
 
+# glibc's arenas for every process the suite starts, as the image sets them (docs/configuration.md, "The process").
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+
 # Every temporary file of the run under one folder, removed when the run ends: the tests' data
 # folders and the scratch folders of workers the kill drills end with SIGKILL.
 run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/courant-test-run.XXXXXX")"

@@ -99,13 +99,23 @@ export function benchWorkerEnv(
     DATA_DIR: dirs.dataDir,
     STORAGE_MODE: 'local',
     WORKFLOW_BUNDLE_DIR: dirs.bundles,
+    // The worker's process as the image runs it (docs/configuration.md, "The process").
+    MALLOC_ARENA_MAX: '2',
     ...workerSettingsFromEnv(),
     ...extra,
   };
 }
 
-/** The worker's settings a bench may be run with from its own environment (`DUCKDB_THREADS=1 node …`). */
-const WORKER_SETTINGS_FROM_ENV = ['WORKER_HEAP_GROWTH_PERCENT', 'DUCKDB_THREADS', 'BILLING_SHARD_PRMS'] as const;
+/**
+ * The worker's settings a bench may be run with from its own environment (`DUCKDB_THREADS=1 node …`;
+ * `MALLOC_ARENA_MAX=0`: glibc's own number of arenas).
+ */
+const WORKER_SETTINGS_FROM_ENV = [
+  'WORKER_HEAP_GROWTH_PERCENT',
+  'DUCKDB_THREADS',
+  'BILLING_SHARD_PRMS',
+  'MALLOC_ARENA_MAX',
+] as const;
 
 /** Those of {@link WORKER_SETTINGS_FROM_ENV} the bench's environment gives, for its workers. */
 export function workerSettingsFromEnv(): Record<string, string> {
