@@ -164,17 +164,18 @@ async function pageOfChanges(
       ORDER BY prm, contract`)
   ).getRows();
   const moved = Number(keys[0]?.[0] ?? 0);
+  // A page past the last is one row of the count, its keys null.
   const pageKeys = keys.flatMap(([, prm, contract]) =>
-    prm === null ? [] : [`(${sqlString(String(prm))}, ${sqlString(String(contract))})`],
+    prm === null ? [] : [[String(prm), String(contract)] as const],
   );
-  const [first, last] = [keys[0]?.[1], keys.at(-1)?.[1]];
-  if (pageKeys.length === 0 || first === undefined || first === null || last === undefined || last === null)
-    return { contracts: [], moved };
-  const prms = `prm BETWEEN ${sqlString(String(first))} AND ${sqlString(String(last))}`;
+  const [first, last] = [pageKeys[0]?.[0], pageKeys.at(-1)?.[0]];
+  if (first === undefined || last === undefined) return { contracts: [], moved };
+  const prms = `prm BETWEEN ${sqlString(first)} AND ${sqlString(last)}`;
+  const pairs = pageKeys.map(([prm, contract]) => `(${sqlString(prm)}, ${sqlString(contract)})`);
   const rows = (
     await db.runAndReadAll(
       `SELECT ${CHANGE_JSON} FROM (${changesSql(beforeFile, afterFile, prms)})
-       WHERE (prm, contract) IN (${pageKeys.join(', ')}) ORDER BY prm, contract`,
+       WHERE (prm, contract) IN (${pairs.join(', ')}) ORDER BY prm, contract`,
     )
   ).getRows();
   return { contracts: rows.map((row) => contractChangeSchema.parse(JSON.parse(String(row[0])))), moved };
