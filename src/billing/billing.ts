@@ -170,13 +170,24 @@ export async function gatheredMonth(
 const gatheredFiles = (target: string) => [`${target}.events`, `${target}.readings`, `${target}.spans`];
 
 /** Writes `parts` (each in PRM order, the slices in theirs) as one Parquet at `target`, in their order. */
-export async function joinParts(db: DuckDBConnection, parts: readonly string[], target: string): Promise<void> {
+async function joinParts(db: DuckDBConnection, parts: readonly string[], target: string): Promise<void> {
   await db.run('SET preserve_insertion_order = true');
   try {
     await db.run(copyToParquetSql(`SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])`, target));
   } finally {
     await db.run('SET preserve_insertion_order = false');
   }
+}
+
+/**
+ * Writes the billed `parts` as one Parquet at `target`, sorted by PRM and contract (the billing
+ * query's order, a key of its rows), not concatenated: DuckDB cuts a file's row groups where the
+ * chunks it reads end, so the same rows from other parts (other slices, shards or threads) would be
+ * other bytes. Sorted, the same rows are the same bytes, however they were cut.
+ */
+export async function joinBilledParts(db: DuckDBConnection, parts: readonly string[], target: string): Promise<void> {
+  const rows = `SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}]) ORDER BY prm, contract NULLS FIRST`;
+  await db.run(copyToParquetSql(rows, target));
 }
 
 /**
@@ -204,7 +215,7 @@ export async function writeBillingParquet(
     const result = await db.runAndReadAll(copyToParquetSql(billingMonthSql({ ...gathered, prmRange }), part));
     rows += Number(result.getRows()[0]?.[0] ?? 0);
   }
-  await joinParts(db, parts, target);
+  await joinBilledParts(db, parts, target);
   for (const part of [...parts, ...gatheredFiles(target)]) await rm(part, { force: true });
   return rows;
 }

@@ -21,7 +21,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import type { BillingTrigger, ShardedMonth } from '../workflow-safe/billing.js';
 import { billingKeys } from '../workflow-safe/keys.js';
 import { recordBilledMonth, type MonthBilled, type MonthBiller } from './bill-month.js';
-import { gatheredMonth, joinParts, PRMS_A_SLICE, prmSlices, writeBillingParquet } from './billing.js';
+import { gatheredMonth, joinBilledParts, PRMS_A_SLICE, prmSlices, writeBillingParquet } from './billing.js';
 import type { Rates } from './rates.js';
 import { loadShardInput, storedJson, storeShardInput } from './shard-input.js';
 import { storedMonthInput, type BillingStorage } from './stored-month.js';
@@ -136,7 +136,7 @@ export async function recordShards(
     parts.push(part);
   }
   const file = path.join(scratch.dir, 'billing_elements.parquet');
-  await joinParts(scratch.db, parts, file);
+  await joinBilledParts(scratch.db, parts, file);
   const counted = await scratch.db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(file)})`);
   return recordBilledMonth(
     storage,
