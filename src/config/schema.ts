@@ -172,9 +172,9 @@ export const loggingEnvSchema = z.object({
     .default('256MB'),
   /**
    * Past this many PRMs a month is billed in shards of as many, each an activity any worker of the
-   * task queue takes (docs/billing.md, "A month in shards"); a month of 100 000 bills in one.
+   * task queue takes (docs/billing.md, "A month in shards"); a month of a million bills in one.
    */
-  BILLING_SHARD_PRMS: z.coerce.number().int().min(1).default(200_000),
+  BILLING_SHARD_PRMS: z.coerce.number().int().min(1).default(1_000_000),
   /** The worker's DuckDB threads. */
   DUCKDB_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** How far the worker's JavaScript heaps may grow past what survived their last full collection, in percent; 0: V8's own rule. */
