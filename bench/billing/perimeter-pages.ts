@@ -2,10 +2,12 @@
  * Pages of the perimeter as the API serves them, `GET /api/v1/perimeter?date=D&limit=1000`, timed
  * from the client (request sent to body read) on a billing bench's stack: the console (`courant
  * serve`'s server, bench/lib/console.ts) over the stack's storage, in the bench's process. The
- * first page once cold (the server's first request), then for each of `dates` a first page
- * written (a new listing: the stored days read and the perimeter written), the same first page
- * asked again (a new listing of unchanged days: served from the kept one's file), and a page from
- * the middle of that listing (its `nextCursor`'s listing at offset `deepCursor`), their medians.
+ * first page once cold (the server's first request), then for each of `dates` a first page of a
+ * new listing (the stored days read, a head of the perimeter aggregated), its next two pages asked
+ * at once (`nextCursor`: the listing's head, its file being written), the same first page asked
+ * again (a new listing of unchanged days: the kept listing's), and a page from the middle of that
+ * listing (its listing at offset `deepCursor`) asked twice: at once (it waits for the file) and
+ * again (read from the file), their medians.
  */
 import { z } from 'zod';
 import { timedGet, withBenchConsole } from '../lib/console.js';
@@ -23,9 +25,12 @@ const PerimeterPage = z.object({
 export interface PerimeterPages {
   /** The first page, the server's first request. */
   readonly coldMs: number;
-  /** Medians of a first page written, of one of unchanged days, and of the page at `deepCursor`. */
+  /** Medians of a new listing's first page, its next two, one of unchanged days, and of the page at `deepCursor` asked at once and again. */
   readonly writtenMs: number;
+  readonly nextMs: number;
+  readonly thirdMs: number;
   readonly reusedMs: number;
+  readonly deepWaitMs: number;
   readonly deepMs: number;
   readonly deepCursor: number;
   /** Rows of the first page and of the deep one. */
@@ -52,15 +57,22 @@ export async function timePerimeterPages(
     const [coldDate, ...others] = dates;
     const cold = await timedPage(page(coldDate, null));
     const written: number[] = [];
+    const next: number[] = [];
+    const third: number[] = [];
     const reused: number[] = [];
+    const deepWait: number[] = [];
     const deep: number[] = [];
     let deepRows = 0;
     for (const date of others) {
       const opened = await timedPage(page(date, null));
       written.push(opened.ms);
-      reused.push((await timedPage(page(date, null))).ms);
-      const listing = opened.page.nextCursor?.split('.')[0];
+      const [listing] = opened.page.nextCursor?.split('.') ?? [];
       if (listing === undefined) throw new Error(`a perimeter of ${contracts} contracts in one page of ${PAGE_ROWS}`);
+      const second = await timedPage(page(date, opened.page.nextCursor));
+      next.push(second.ms);
+      third.push((await timedPage(page(date, second.page.nextCursor))).ms);
+      reused.push((await timedPage(page(date, null))).ms);
+      deepWait.push((await timedPage(page(date, `${listing}.${deepCursor}`))).ms);
       const measured = await timedPage(page(date, `${listing}.${deepCursor}`));
       deep.push(measured.ms);
       deepRows = measured.page.prms.length;
@@ -68,7 +80,10 @@ export async function timePerimeterPages(
     return {
       coldMs: cold.ms,
       writtenMs: median(written),
+      nextMs: median(next),
+      thirdMs: median(third),
       reusedMs: median(reused),
+      deepWaitMs: median(deepWait),
       deepMs: median(deep),
       deepCursor,
       firstRows: cold.page.prms.length,

@@ -81,21 +81,22 @@ export function contractsSql(events: string): string {
 }
 
 /**
- * The contracts in force on `date` (`YYYY-MM-DD`) from the C15 events of `files` and the snapshot
- * `snapshotFiles`: since ≤ date < exit (no problem: an exit before its since is none), ordered by
- * PRM, since and contract. The contracts of `contractsSql` over `eventsSql`, aggregated straight
- * from the files, which is what makes it cheap (docs/billing.md, "The perimeter"): every figure is a minimum, which an event stored twice cannot move, so events
- * need not be kept once each; and a snapshot row is superseded only by an earlier C15 entry, so the
- * entry is the earlier of the two either way (the same day: the C15 entry's source).
+ * The events the perimeter on `date` aggregates, from the C15 events of `files` and the snapshot
+ * `snapshotFiles`: `prm`, `contract`, `event_date`, `kind` and `source`, only those of `prms` when
+ * given, and of PRMs up to `through` when given.
  */
-export function perimeterSql(
+function perimeterEventsSql(
   files: readonly string[],
   snapshotFiles: readonly string[],
   date: string,
   prms: readonly string[],
+  through: string | null,
 ): string {
   const day = `DATE ${sqlString(date)}`;
-  const only = prms.length === 0 ? '' : `AND prm IN (${prms.map(sqlString).join(', ')})`;
+  const only = [
+    ...(prms.length === 0 ? [] : [`AND prm IN (${prms.map(sqlString).join(', ')})`]),
+    ...(through === null ? [] : [`AND prm <= ${sqlString(through)}`]),
+  ].join(' ');
   const list = (paths: readonly string[]) => paths.map(sqlString).join(', ');
   const rows = [
     ...(files.length === 0
@@ -111,10 +112,29 @@ export function perimeterSql(
            FROM read_parquet([${list(snapshotFiles)}]) WHERE since <= ${day} ${only}`,
         ]),
   ];
-  const events =
-    rows.length === 0
-      ? `SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS contract, NULL::DATE AS event_date, NULL::VARCHAR AS kind, NULL::VARCHAR AS source WHERE false`
-      : rows.join(' UNION ALL ');
+  return rows.length === 0
+    ? `SELECT NULL::VARCHAR AS prm, NULL::VARCHAR AS contract, NULL::DATE AS event_date, NULL::VARCHAR AS kind, NULL::VARCHAR AS source WHERE false`
+    : rows.join(' UNION ALL ');
+}
+
+/**
+ * The contracts in force on `date` (`YYYY-MM-DD`) from the C15 events of `files` and the snapshot
+ * `snapshotFiles`: since ≤ date < exit (no problem: an exit before its since is none), ordered by
+ * PRM, since and contract; only PRMs up to `through` when given (a head of the list: every row of
+ * those PRMs, see {@link perimeterHeadBoundSql}). The contracts of `contractsSql` over `eventsSql`,
+ * aggregated straight from the files, which is what makes it cheap (docs/billing.md, "The
+ * perimeter"): every figure is a minimum, which an event stored twice cannot move, so events need
+ * not be kept once each; and a snapshot row is superseded only by an earlier C15 entry, so the
+ * entry is the earlier of the two either way (the same day: the C15 entry's source).
+ */
+export function perimeterSql(
+  files: readonly string[],
+  snapshotFiles: readonly string[],
+  date: string,
+  prms: readonly string[],
+  through: string | null = null,
+): string {
+  const day = `DATE ${sqlString(date)}`;
   return `SELECT prm, contract, strftime(since, '%Y-%m-%d') AS since,
       CASE WHEN snapshot_since < c15_entry OR (c15_entry IS NULL AND snapshot_since IS NOT NULL) THEN 'snapshot' ELSE 'c15' END AS source
     FROM (
@@ -125,7 +145,34 @@ export function perimeterSql(
           min(event_date) FILTER (WHERE source = 'snapshot') AS snapshot_since,
           min(event_date) FILTER (WHERE source = 'c15') AS first_c15,
           min(event_date) FILTER (WHERE kind = 'exit') AS exit_date
-        FROM (${events}) WHERE contract IS NOT NULL GROUP BY prm, contract))
+        FROM (${perimeterEventsSql(files, snapshotFiles, date, prms, through)}) WHERE contract IS NOT NULL GROUP BY prm, contract))
     WHERE since <= ${day} AND (exit_date IS NULL OR ${day} < exit_date) AND (exit_date IS NULL OR exit_date >= since)
     ORDER BY prm, since, contract`;
+}
+
+/**
+ * Where a head of the perimeter ends: the greatest PRM (`last`) among the first `events` rows of
+ * `files` and `snapshotFiles` (only of `prms` when given) in PRM order, and how many were taken
+ * (`taken`: fewer than `events` when they are all). The perimeter through `last` ({@link
+ * perimeterSql}) holds every row of those PRMs, so it is the whole list's first rows, as many as
+ * those PRMs' contracts in force. Rows are taken whatever their day or contract: a bare top-N of
+ * one column, several times cheaper than one that reads and filters the events.
+ */
+export function perimeterHeadBoundSql(
+  files: readonly string[],
+  snapshotFiles: readonly string[],
+  prms: readonly string[],
+  events: number,
+): string {
+  const only = prms.length === 0 ? '' : `WHERE prm IN (${prms.map(sqlString).join(', ')})`;
+  const reads = [
+    ...(files.length === 0
+      ? []
+      : [`SELECT prm FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true) ${only}`]),
+    ...(snapshotFiles.length === 0
+      ? []
+      : [`SELECT prm FROM read_parquet([${snapshotFiles.map(sqlString).join(', ')}]) ${only}`]),
+  ];
+  const rows = reads.length === 0 ? 'SELECT NULL::VARCHAR AS prm WHERE false' : reads.join(' UNION ALL ');
+  return `SELECT max(prm) AS last, count(*) AS taken FROM (SELECT prm FROM (${rows}) ORDER BY prm LIMIT ${Math.trunc(events)})`;
 }

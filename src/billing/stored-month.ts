@@ -14,12 +14,12 @@ import type { ObjectStore } from '../storage/object-store.js';
 import type { RecordStore } from '../storage/records.js';
 import { billingKeys } from '../workflow-safe/keys.js';
 import { nextDate, previousDate } from '../workflow-safe/partition.js';
-import { datesOfMonth, monthOf } from '../workflow-safe/periods.js';
+import { datesOfMonth } from '../workflow-safe/periods.js';
 import { writeBillingParquet } from './billing.js';
-import { eventsSql, perimeterSql } from './contracts-sql.js';
+import { eventsSql } from './contracts-sql.js';
 import type { MonthSqlInput } from './month-sql.js';
 import type { Rates } from './rates.js';
-import { storedBillingTables, type BillingTables, type DaysRead } from './stored-tables.js';
+import { storedBillingTables, type DaysRead } from './stored-tables.js';
 
 /** Runs `work` with a scratch folder of its own in `parentDir` (the system's temporary folder by default), removed after. */
 export async function withScratchFolder<T>(work: (dir: string) => Promise<T>, parentDir = os.tmpdir()): Promise<T> {
@@ -119,51 +119,6 @@ export async function writeStoredMonth(
     unusable: (input.unusable ?? []).map(({ date, why }) => ({ date, why })),
     read: input.read,
   };
-}
-
-const perimeterRowsSchema = z.array(
-  z.object({ prm: z.string(), contract: z.string(), since: z.string(), source: z.enum(['c15', 'snapshot']) }),
-);
-export type PerimeterRow = z.infer<typeof perimeterRowsSchema>[number];
-
-/** Rows of a row group of a written perimeter: a page of 1 000 rows reads one or two. */
-const PERIMETER_ROW_GROUP = 10_000;
-
-/** The stored tables the contracts in force on the Paris day `date` are computed from (their files copied to `dir` when the store keeps none). */
-export function perimeterTables(storage: BillingStorage, dir: string, date: string): Promise<BillingTables> {
-  const folding = { before: monthOf(date), fill: null };
-  return storedBillingTables(storage.objects, storage.records, dir, nextDate(date), [], folding);
-}
-
-/** The contracts in force on the Paris day `date` (only `prms` when given), ordered by PRM, each with its source. */
-export async function perimeterOn(
-  storage: BillingStorage,
-  dir: string,
-  db: DuckDBConnection,
-  date: string,
-  prms: readonly string[],
-): Promise<PerimeterRow[]> {
-  const tables = await perimeterTables(storage, dir, date);
-  const rows = await db.runAndReadAll(perimeterSql(tables.eventFiles, tables.snapshotFiles, date, prms));
-  return perimeterRowsSchema.parse(rows.getRowObjectsJson());
-}
-
-/**
- * Writes {@link perimeterOn}'s rows from `tables` ({@link perimeterTables}), in their order, to the
- * Parquet `file` (Snappy, as hyparquet reads it back a page at a time); resolves to how many.
- */
-export async function writePerimeter(
-  db: DuckDBConnection,
-  tables: Pick<BillingTables, 'eventFiles' | 'snapshotFiles'>,
-  date: string,
-  prms: readonly string[],
-  file: string,
-): Promise<number> {
-  const query = perimeterSql(tables.eventFiles, tables.snapshotFiles, date, prms);
-  const written = await db.run(
-    `COPY (${query}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy, PRESERVE_ORDER, ROW_GROUP_SIZE ${PERIMETER_ROW_GROUP})`,
-  );
-  return Number(written.rowsChanged);
 }
 
 const BILLED_MONTH_KEY = /^billing\/month=(\d{4}-\d{2})\/(?:billing_elements|versions\/v\d+)\.parquet$/;

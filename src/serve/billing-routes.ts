@@ -25,7 +25,8 @@ import {
   VersionNotStoredError,
   versionsCompared,
 } from '../billing/version-changes.js';
-import { perimeterTables, withBillingScratch, withScratchFolder, writePerimeter } from '../billing/stored-month.js';
+import { openPerimeterScratch } from '../billing/perimeter.js';
+import { withBillingScratch } from '../billing/stored-month.js';
 import type { ConsoleContext } from './context.js';
 import { dateSchema, monthSchema, pageLimitSchema, perimeterCursorSchema, rowCursorSchema } from './params.js';
 import { filesSignature, PerimeterListings } from './perimeter-listings.js';
@@ -44,7 +45,10 @@ const limitParam = pageLimitSchema(10_000, 1000, 'rows');
 
 export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
-    const listings = new PerimeterListings();
+    const listings = new PerimeterListings({
+      writeFailed: (error) =>
+        app.log.error({ err: error }, 'a perimeter listing could not be written: its next page starts a new one'),
+    });
     app.addHook('onClose', () => listings.close());
     app.get(
       '/api/v1/perimeter',
@@ -81,15 +85,21 @@ export function billingRoutes(ctx: ConsoleContext): FastifyPluginCallbackZod {
         const { date, prm, limit, cursor } = request.query;
         const prms = prm ?? [];
         const page = await ctx.guard.objects(() =>
-          withScratchFolder((dir) =>
-            listings.page(`${date} ${prms.join(',')}`, cursor ?? { listing: null, offset: 0 }, limit, async () => {
-              const tables = await perimeterTables(ctx, dir, date);
+          listings.page(`${date} ${prms.join(',')}`, cursor ?? { listing: null, offset: 0 }, limit, async () => {
+            const scratch = await openPerimeterScratch(ctx, date);
+            try {
+              const { eventFiles, snapshotFiles } = scratch.tables;
               return {
-                inputs: await filesSignature([...tables.eventFiles, ...tables.snapshotFiles]),
-                write: (file) => withBillingScratch(({ db }) => writePerimeter(db, tables, date, prms, file)),
+                inputs: await filesSignature([...eventFiles, ...snapshotFiles]),
+                head: (count) => scratch.head(prms, count),
+                write: (file) => scratch.write(prms, file),
+                release: () => scratch.close(),
               };
-            }),
-          ),
+            } catch (error) {
+              await scratch.close();
+              throw error;
+            }
+          }),
         );
         return { date, prms: page.rows, nextCursor: page.nextCursor };
       },

@@ -1,11 +1,12 @@
 /**
  * The perimeter's SQL aggregates the stored files straight (perimeterSql): on every day it must give
  * the contracts billing computes (contractsSql over eventsSql) in force that day, and the PRMs asked
- * must be those rows of the whole list.
+ * must be those rows of the whole list, and a head of it its first rows.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractsSql, eventsSql, perimeterSql } from '../../src/billing/contracts-sql.js';
+import { perimeterHead } from '../../src/billing/perimeter.js';
 import { sqlString } from '../../src/duckdb/columns.js';
 import { datesInRange } from '../../src/workflow-safe/partition.js';
 import { storeFlows } from '../support/billing-store.js';
@@ -91,5 +92,20 @@ describe('the perimeter from the stored files', () => {
     expect(all.map((r) => r.prm)).not.toContain(OTHER.exitFirst);
     const after = await read(perimeterSql(files.eventFiles, files.snapshotFiles, '2024-03-05', []));
     expect(after.map((r) => r.prm)).not.toContain(OTHER.snapshotExit);
+  });
+
+  it('gives a head of the list as its first rows, however many are asked, on every day', async () => {
+    const files = await stored();
+    for (const date of ['2023-06-01', '2024-02-15', '2024-03-04', '2024-03-31']) {
+      const all = await read(perimeterSql(files.eventFiles, files.snapshotFiles, date, []));
+      for (let count = 1; count <= all.length + 1; count += 1)
+        expect(await perimeterHead(scratch.connection, files, date, [], count), `${date}, ${count}`).toEqual(
+          all.slice(0, count),
+        );
+    }
+    const asked = [OTHER.noEntry, PRM.superseded];
+    expect(await perimeterHead(scratch.connection, files, '2024-03-31', asked, 1)).toEqual([
+      { prm: PRM.superseded, contract: 'S2', since: '2024-02-15', source: 'c15' },
+    ]);
   });
 });

@@ -5,7 +5,7 @@
  * (perimeter-import.ts).
  */
 import type { Command } from 'commander';
-import { perimeterOn } from '../../billing/stored-month.js';
+import { perimeterOn } from '../../billing/perimeter.js';
 import { isPartitionDate } from '../../workflow-safe/partition.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
