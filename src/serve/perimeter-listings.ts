@@ -113,8 +113,8 @@ export class PerimeterListings {
    * The page of `limit` rows at `cursor` of the listing of `query` (the date and PRMs asked: a
    * cursor of another query starts a new listing), with the cursor of the next page when one
    * follows. A new listing asks `source` (only then): a kept listing of `query` with its `inputs`
-   * answers, else a new listing is opened: its first page from the source's head, a page further
-   * on once its file is written.
+   * answers, else a new listing is opened: its first pages from heads of the source while its file
+   * is written (its first `HEAD_ROWS` rows), a page further on from its file once written.
    */
   async page(
     query: string,
