@@ -180,14 +180,17 @@ async function joinParts(db: DuckDBConnection, parts: readonly string[], target:
 }
 
 /**
- * Writes the billed `parts` as one Parquet at `target`, sorted by PRM and contract (the billing
- * query's order, a key of its rows), not concatenated: DuckDB cuts a file's row groups where the
- * chunks it reads end, so the same rows from other parts (other slices, shards or threads) would be
- * other bytes. Sorted, the same rows are the same bytes, however they were cut.
+ * Writes the billed `parts` as one Parquet at `target`, in PRM and contract order (the billing
+ * query's, a key of its rows). DuckDB cuts row groups (122 880 rows) where the chunks it reads end,
+ * so more rows than one holds, concatenated from other parts (slices, shards, threads), would be
+ * other bytes: those are sorted. Fewer are concatenated: the same bytes, without the sort's memory.
  */
 export async function joinBilledParts(db: DuckDBConnection, parts: readonly string[], target: string): Promise<void> {
-  const rows = `SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}]) ORDER BY prm, contract NULLS FIRST`;
-  await db.run(copyToParquetSql(rows, target));
+  const read = `SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])`;
+  const counted = await db.runAndReadAll(`SELECT count(*) FROM (${read})`);
+  if (Number(counted.getRows()[0]?.[0] ?? 0) > 122_880)
+    await db.run(copyToParquetSql(`${read} ORDER BY prm, contract NULLS FIRST`, target));
+  else await joinParts(db, parts, target);
 }
 
 /**
