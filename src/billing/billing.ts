@@ -184,13 +184,14 @@ async function joinParts(db: DuckDBConnection, parts: readonly string[], target:
  * query's, a key of its rows). DuckDB cuts row groups (122 880 rows) where the chunks it reads end,
  * so more rows than one holds, concatenated from other parts (slices, shards, threads), would be
  * other bytes: those are sorted. Fewer are concatenated: the same bytes, without the sort's memory.
+ * Resolves to the rows written.
  */
-export async function joinBilledParts(db: DuckDBConnection, parts: readonly string[], target: string): Promise<void> {
+export async function joinBilledParts(db: DuckDBConnection, parts: readonly string[], target: string): Promise<number> {
   const read = `SELECT * FROM read_parquet([${parts.map(sqlString).join(', ')}])`;
-  const counted = await db.runAndReadAll(`SELECT count(*) FROM (${read})`);
-  if (Number(counted.getRows()[0]?.[0] ?? 0) > 122_880)
-    await db.run(copyToParquetSql(`${read} ORDER BY prm, contract NULLS FIRST`, target));
+  const rows = Number((await db.runAndReadAll(`SELECT count(*) FROM (${read})`)).getRows()[0]?.[0] ?? 0);
+  if (rows > 122_880) await db.run(copyToParquetSql(`${read} ORDER BY prm, contract NULLS FIRST`, target));
   else await joinParts(db, parts, target);
+  return rows;
 }
 
 /**

@@ -16,7 +16,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
 import { z } from 'zod';
-import { sqlString } from '../duckdb/columns.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { BillingTrigger, ShardedMonth } from '../workflow-safe/billing.js';
 import { billingKeys } from '../workflow-safe/keys.js';
@@ -136,8 +135,7 @@ export async function recordShards(
     parts.push(part);
   }
   const file = path.join(scratch.dir, 'billing_elements.parquet');
-  await joinBilledParts(scratch.db, parts, file);
-  const counted = await scratch.db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(file)})`);
+  const contracts = await joinBilledParts(scratch.db, parts, file);
   return recordBilledMonth(
     storage,
     scratch,
@@ -145,7 +143,7 @@ export async function recordShards(
     { month: run.month, triggers: run.triggers, readAt: prepared.readAt },
     {
       file,
-      contracts: Number(counted.getRows()[0]?.[0] ?? 0),
+      contracts,
       unusable: prepared.unusable,
       read: new Map(prepared.read),
     },

@@ -88,14 +88,14 @@ export async function writePerimeter(
   return Number(written.rowsChanged);
 }
 
-/** The perimeter on one day from the stored tables read once, in a scratch folder and DuckDB of its own that live until `close`. */
+/** The perimeter on one day from the stored tables read once, in a scratch folder and DuckDBs of its own that live until `close`. */
 export interface PerimeterScratch {
   readonly tables: BillingTables;
   /** {@link perimeterHead} of the tables. */
   head(prms: readonly string[], count: number): Promise<PerimeterRow[]>;
   /** {@link writePerimeter} of the tables. */
   write(prms: readonly string[], file: string): Promise<number>;
-  /** Removes the scratch folder, its DuckDB closed first. */
+  /** Removes the scratch folder, its DuckDBs closed first. */
   close(): Promise<void>;
 }
 
