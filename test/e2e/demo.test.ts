@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isListening } from '../../src/stack/ports.js';
+import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
 import { runCli } from '../support/run-cli.js';
 
 const dirs: string[] = [];
@@ -86,6 +87,8 @@ describe('courant demo', () => {
         TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
         MONGODB_URL: `mongodb://127.0.0.1:${mongoPort}/courant`,
         DATA_DIR: data,
+        // The first demo bundles the workflows at its worker's start; this one runs the prebuilt bundles.
+        ...prebuiltBundleEnv(),
       },
     );
     expect(r.code, r.stderr).toBe(0);

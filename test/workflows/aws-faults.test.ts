@@ -34,6 +34,7 @@ import { uniqueName } from '../support/names.js';
 import { awsTestEnv, startTestWorker, testConfig, type TestWorkerHarness } from '../support/test-stack.js';
 import { readUntil, WAIT_DEADLINE_MS } from '../support/deadlines.js';
 import { inheritedEnv } from '../support/child-env.js';
+import { prebuiltBundleEnv } from '../support/prebuilt-bundle-env.js';
 
 let minio: PrivateServer;
 let dynamodb: PrivateServer;
@@ -210,6 +211,7 @@ describe('aws mode under faults', () => {
     const env: Record<string, string> = {
       ...inheritedEnv(),
       ...awsTestEnv(),
+      ...prebuiltBundleEnv(),
       STORAGE_MODE: 'auto',
       USE_S3: 'true',
       S3_ENDPOINT: minio.endpoint,
