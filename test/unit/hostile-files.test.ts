@@ -12,6 +12,7 @@ import { claimLimitError, lineSizeError } from '../../src/activities/claim-limit
 import { failureChain } from '../../src/client/failure-text.js';
 import { enedisDrop } from '../../src/datasets/enedis/drop.js';
 import { writeFileFlows } from '../../src/datasets/enedis/flow-files.js';
+import { createFlowOutput } from '../../src/datasets/enedis/flow-output.js';
 import { createFlowReader, MAX_FIELD_CHARS, MAX_TEXT_CHARS } from '../../src/datasets/enedis/flow-xml.js';
 import { countDataLines, MAX_LINE_BYTES } from '../../src/datasets/smartmeter/line-count.js';
 import { smartMeterDrop } from '../../src/datasets/smartmeter/drop.js';
@@ -106,12 +107,12 @@ describe('an Enedis flow past its bounds', () => {
   it('reads a run of the bound since the last "<", and stops reading past it', async () => {
     // The run counts from the last `<`: the 5 characters of `R151>`, then the spaces.
     const spaces = ' '.repeat(MAX_TEXT_CHARS - 'R151>'.length);
-    const at = createFlowReader('raw/run.xml', path.join(dir, 'run-at'));
+    const at = createFlowReader('raw/run.xml', createFlowOutput(path.join(dir, 'run-at')));
     expect(await at.write('<R151>')).toBe(true);
     expect(await at.write(spaces)).toBe(true);
     expect(await at.write('</R151>')).toBe(true);
     expect((await at.close()).values).toBe(0);
-    const past = createFlowReader('raw/run.xml', path.join(dir, 'run-past'));
+    const past = createFlowReader('raw/run.xml', createFlowOutput(path.join(dir, 'run-past')));
     expect(await past.write('<R151>')).toBe(true);
     expect(await past.write(spaces)).toBe(true);
     expect(await past.write(' ')).toBe(false);

@@ -6,15 +6,15 @@
  * central directory (yauzl) and each is inflated by Node's zlib, off the JavaScript thread,
  * straight into the flow reader: memory stays bounded whatever the members' size.
  */
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { TextDecoder } from 'node:util';
 import { openPromise, type Entry, type ZipFile } from 'yauzl';
 import { BadDataError } from '../../workflow-safe/errors.js';
 import type { BucketFile } from './day-buckets.js';
 import { plainDelivery, type DeliveryKey } from './decrypt.js';
 import type { Flow } from './flow-values.js';
-import { createFlowReader, writeFlowValues, type FlowReader } from './flow-xml.js';
+import { readFlow, type FlowBytes } from './flow-read.js';
 
 /** One flow of the file: its values as CSV lines (files in reading date order; the last segment's when in segments), and the name its rows carry. */
 export interface FlowPart {
@@ -32,7 +32,7 @@ export interface SkippedMember {
   readonly reason: string;
 }
 
-/** Values handed on in segments of `values` values, each with the name its rows carry (`{file}` or `{file}!{member}`). */
+/** Values handed on in segments of `values` lines (index values and C15 events), each with the name its rows carry (`{file}` or `{file}!{member}`). */
 export interface FileSegments {
   readonly values: number;
   readonly onSegment: (file: string, values: readonly BucketFile[]) => void;
@@ -41,7 +41,7 @@ export interface FileSegments {
 /** The reader's segments of the flow named `file`. */
 const segmentsOf = (file: string, segments: FileSegments | undefined) =>
   segments && {
-    values: segments.values,
+    lines: segments.values,
     onSegment: (values: readonly BucketFile[]) => segments.onSegment(file, values),
   };
 
@@ -84,13 +84,12 @@ async function readZipFlows(local: string, name: string, scratch: string, prefix
       }
       if (entry.uncompressedSize > MAX_MEMBER_BYTES)
         throw new BadDataError({ file: name }, `${entry.fileName} unzips to more than ${MAX_MEMBER_BYTES} bytes`);
-      const reader = createFlowReader(
+      const summary = await readFlow(
         file,
         path.join(scratch, `${prefix}-${members.length - 1}`),
+        memberBytes(zip, entry, name),
         segmentsOf(file, segments),
       );
-      await readMember(zip, entry, name, reader);
-      const summary = await reader.close();
       parts.push({ file, values: summary.files, flow: summary.flow, count: summary.values, events: summary.events });
     }
   } finally {
@@ -117,31 +116,27 @@ async function* zipRead<T>(source: AsyncIterable<T>, name: string): AsyncGenerat
   }
 }
 
+/** The bytes of a flow file, from its start. */
+const fileBytes = (local: string): FlowBytes =>
+  async function* () {
+    for await (const chunk of createReadStream(local)) yield chunk as Buffer;
+  };
+
 /**
- * Inflates one member (natively, off the JavaScript thread) straight into its flow reader, chunk
- * by chunk; stops reading once the reader knows the flow is bad (its `close` names the problem).
- * A member that cannot be inflated refuses the zip; the reader's own failures (its files) are
- * thrown as they are.
+ * The bytes of one member, inflated natively (off the JavaScript thread), from its start each
+ * time. A member that cannot be inflated refuses the zip.
  */
-async function readMember(zip: ZipFile, entry: Entry, name: string, reader: FlowReader): Promise<void> {
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  try {
+const memberBytes = (zip: ZipFile, entry: Entry, name: string): FlowBytes =>
+  async function* () {
     const stream = await zip.openReadStreamPromise(entry).catch((cause: unknown) => {
       throw unreadable(name, cause);
     });
     try {
-      for await (const chunk of zipRead<Buffer>(stream, name)) {
-        if (!(await reader.write(decoder.decode(chunk, { stream: true })))) return;
-      }
+      yield* zipRead<Buffer>(stream, name);
     } finally {
       stream.destroy();
     }
-    await reader.write(decoder.decode());
-  } catch (error) {
-    await reader.abort();
-    throw error;
-  }
-}
+  };
 
 /**
  * Writes the values of every flow of the file at `local` (named `name` in errors and rows) to
@@ -161,7 +156,7 @@ export async function writeFileFlows(
 ): Promise<{ readonly parts: readonly FlowPart[]; readonly skipped: readonly SkippedMember[] }> {
   const local = await plainDelivery(delivered, name, path.join(scratch, `${prefix}-decrypted`), key);
   if (!(await startsAsZip(local))) {
-    const summary = await writeFlowValues(local, name, path.join(scratch, prefix), segmentsOf(name, segments));
+    const summary = await readFlow(name, path.join(scratch, prefix), fileBytes(local), segmentsOf(name, segments));
     return {
       parts: [{ file: name, values: summary.files, flow: summary.flow, count: summary.values, events: summary.events }],
       skipped: [],
