@@ -91,6 +91,7 @@ export function tablesNamed<TConfig>(input: ChecksInput<TConfig>): { day: Set<st
     hours: 24,
     table: (name) => (named.day.add(name), name),
     previous: (name) => (named.previous.add(name), name),
+    shared: (_name, sql) => `(${sql})`,
   };
   for (const check of input.checks) {
     check.observe(recording);
@@ -131,10 +132,46 @@ export async function runChecks<TConfig>(input: ChecksInput<TConfig>): Promise<C
   const paths = Object.fromEntries(Object.entries(input.tables).map(([name, t]) => [name, t.path]));
   const tables = await costStage('load tables', () => loadTables(db, '', paths, named.day));
   const previous = await loadTables(db, 'previous_', input.previous, named.previous);
+  const shared = new Map<string, string>();
   try {
-    return await checksOver(input, tables.from, previous.from);
+    await costStage('shared results', () => computeShared(input, tables.from, previous.from, shared));
+    return await checksOver(input, tables.from, previous.from, shared);
   } finally {
-    for (const name of [...tables.loaded, ...previous.loaded]) await db.run(`DROP TABLE IF EXISTS ${name}`);
+    for (const name of [...tables.loaded, ...previous.loaded, ...shared.values()])
+      await db.run(`DROP TABLE IF EXISTS ${name}`);
+  }
+}
+
+/**
+ * Computes each result the checks share (`QualityContext.shared`) once, into a temporary table
+ * added to `shared` by its name. Two checks naming one result with different SQL are a broken check.
+ */
+async function computeShared<TConfig>(
+  input: ChecksInput<TConfig>,
+  tables: Readonly<Record<string, string>>,
+  previous: Readonly<Record<string, string>>,
+  shared: Map<string, string>,
+): Promise<void> {
+  const wanted = new Map<string, string>();
+  const collecting = contextOf(input, input.config, tables, previous, (name, sql) => {
+    const known = wanted.get(name);
+    if (known !== undefined && known !== sql)
+      throw new QualityCheckBrokenError(`the checks name the shared result ${name} with two different queries`);
+    wanted.set(name, sql);
+    return `(${sql})`;
+  });
+  for (const check of input.checks) {
+    check.observe(collecting);
+    check.offending?.(collecting);
+  }
+  for (const [name, sql] of wanted) {
+    const table = `quality_shared_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    try {
+      await input.db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`);
+    } catch (error) {
+      throw new QualityCheckBrokenError(`the checks' shared result ${name} failed: ${sql.trim()}`, { cause: error });
+    }
+    shared.set(name, table);
   }
 }
 
@@ -144,6 +181,7 @@ export function contextOf<TConfig>(
   config: TConfig,
   tables: Readonly<Record<string, string>>,
   previous: Readonly<Record<string, string>>,
+  shared: QualityContext<TConfig>['shared'] = (_name, sql) => `(${sql})`,
 ): QualityContext<TConfig> {
   const { start, end } = parisDayBounds(day.date);
   return {
@@ -158,6 +196,7 @@ export function contextOf<TConfig>(
       return table;
     },
     previous: (name) => previous[name] ?? null,
+    shared,
   };
 }
 
@@ -194,8 +233,9 @@ async function checksOver<TConfig>(
   input: ChecksInput<TConfig>,
   tables: Readonly<Record<string, string>>,
   previous: Readonly<Record<string, string>>,
+  shared: ReadonlyMap<string, string>,
 ): Promise<CheckResult[]> {
-  const context = contextOf(input, input.config, tables, previous);
+  const context = contextOf(input, input.config, tables, previous, (name, sql) => shared.get(name) ?? `(${sql})`);
   const results: CheckResult[] = [];
   for (const check of input.checks) {
     const [row] = await costStage(`check ${check.name}`, () => rowsOf(input.db, check.name, check.observe(context)));

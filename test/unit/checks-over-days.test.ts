@@ -1,11 +1,12 @@
 /**
  * A range's checks in one pass (runChecksOverDays) give each day what its own run of the checks
  * gives (runChecks): real eCO2mix days, passing and doctored to fail with a sample; a day of 23
- * hours; a check reading the day before, itself a day of the range; a query that fails on one day.
+ * hours; a check reading the day before, itself a day of the range; a query that fails on one day;
+ * a result two checks share.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { QualityCheck } from '../../src/datasets/capabilities/quality-checks.js';
+import type { QualityCheck, QualityContext } from '../../src/datasets/capabilities/quality-checks.js';
 import { eco2mixChecks } from '../../src/datasets/eco2mix/checks.js';
 import { eco2mixConfig } from '../../src/datasets/eco2mix/dataset.js';
 import { loadDemoExports } from '../../src/datasets/eco2mix/demo/sample-exports.js';
@@ -195,5 +196,52 @@ describe('the checks of a range in one pass', () => {
     expect(`${named}: its query failed: `).toBe((alone as Error).message.split(/(?<=its query failed: )/)[0]);
     // The day's own query, its table narrowed to the failing day.
     expect(sql).toContain("check_day = '2025-01-02'");
+  });
+
+  it('compute a result two checks share once a day, gone after, and give each check what its own subquery gives', async () => {
+    await scratch.connection.run('CREATE OR REPLACE SEQUENCE shared_reads');
+    const large = (c: QualityContext<null>) =>
+      c.shared('large', `SELECT v, nextval('shared_reads') AS read FROM ${c.table(TABLE)} WHERE v > 2`);
+    const sharing: QualityCheck<null>[] = ['large_count', 'large_sum'].map((name) => ({
+      name,
+      description: 'the large values',
+      severity: 'warn',
+      limit: { max: 0 },
+      table: TABLE,
+      observe: (c) =>
+        `SELECT ${name === 'large_count' ? 'count(*)' : 'sum(v)'} AS observed, count(*) AS involved FROM ${large(c)}`,
+      offending: (c) => `SELECT v FROM ${large(c)} ORDER BY v DESC`,
+    }));
+    const days: DayToCheck<null>[] = [];
+    for (const [index, date] of datesInRange('2025-02-01', '2025-02-02').entries()) {
+      const file = await countsDay(`shared-${date}`, [1, 3, 5 + index]);
+      days.push({ date, tables: { [TABLE]: { path: file, key: file } }, previous: {}, accept: [], rows: rows(3) });
+    }
+    const first = await runChecks({ ...days[0]!, checks: sharing, config: null, db: scratch.connection });
+    // Two values over 2, read once for the two checks and their samples.
+    const reads = await scratch.connection.runAndReadAll(`SELECT currval('shared_reads')`);
+    expect(Number(reads.getRows()[0]?.[0])).toBe(2);
+    expect(first.map((c) => [c.name, c.observed, c.sample])).toEqual([
+      ['large_count', 2, [{ v: 5 }, { v: 3 }]],
+      ['large_sum', 8, [{ v: 5 }, { v: 3 }]],
+    ]);
+    const left = await scratch.connection.runAndReadAll(
+      `SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'quality_shared_%'`,
+    );
+    expect(Number(left.getRows()[0]?.[0])).toBe(0);
+    const { alone, together } = await bothWays(sharing, null, days);
+    expect(Object.fromEntries(together)).toEqual(Object.fromEntries(alone));
+
+    const conflicting = [
+      sharing[0]!,
+      {
+        ...sharing[1]!,
+        observe: (c: QualityContext<null>) =>
+          `SELECT 0 AS observed, 0 AS involved FROM ${c.shared('large', 'SELECT 1')}`,
+      },
+    ];
+    await expect(runChecks({ ...days[0]!, checks: conflicting, config: null, db: scratch.connection })).rejects.toThrow(
+      QualityCheckBrokenError,
+    );
   });
 });

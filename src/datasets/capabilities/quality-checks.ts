@@ -13,6 +13,12 @@ export interface QualityContext<TConfig> {
    * tables a check names in {@link QualityCheck.previousDay} are there.
    */
   previous(name: string): string | null;
+  /**
+   * What a query reads a result from that several checks of the day share (`name`, computed by
+   * `sql`): computed once for the day before the checks and held as a temporary table when the
+   * day is checked alone, `sql` itself as a subquery when days are checked together.
+   */
+  shared(name: string, sql: string): string;
   /** Length of the Paris day: 23, 24 or 25. */
   readonly hours: number;
   /** The transform's row counts of the day. */

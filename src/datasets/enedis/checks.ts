@@ -68,6 +68,16 @@ const steps = (c: Context, before: string) => `(
     AND NOT (flow = 'C15' AND qualification IS NOT DISTINCT FROM 'after')
     AND NOT (flow <> 'C15' AND e.prm IS NOT NULL))`;
 
+/**
+ * The steps either step check may name (an index down, or up by more than the jump): the steps
+ * are computed once for both checks (`QualityContext.shared`), and only these are held.
+ */
+const notableSteps = (c: Context, before: string) =>
+  c.shared(
+    'enedis_notable_steps',
+    `SELECT * FROM ${steps(c, before)} WHERE rise_kwh < 0 OR rise_kwh > ${c.config.jumpKWh}`,
+  );
+
 /** A check over the steps of the day, passing when there is no day before to compare with. */
 function stepCheck(
   check: Omit<Check, 'observe' | 'offending' | 'table' | 'previousDay'>,
@@ -81,13 +91,13 @@ function stepCheck(
       const before = c.previous(INDEX_TABLE);
       return before === null
         ? 'SELECT NULL AS observed, 0 AS involved'
-        : `SELECT count(*) FILTER (WHERE ${where(c)}) AS observed, observed AS involved FROM ${steps(c, before)}`;
+        : `SELECT count(*) FILTER (WHERE ${where(c)}) AS observed, observed AS involved FROM ${notableSteps(c, before)}`;
     },
     offending: (c) => {
       const before = c.previous(INDEX_TABLE);
       return before === null
         ? 'SELECT NULL AS prm WHERE false'
-        : `SELECT * FROM ${steps(c, before)} WHERE ${where(c)} ORDER BY abs(rise_kwh) DESC, prm, class`;
+        : `SELECT * FROM ${notableSteps(c, before)} WHERE ${where(c)} ORDER BY abs(rise_kwh) DESC, prm, class`;
     },
   };
 }
