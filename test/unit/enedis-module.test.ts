@@ -296,6 +296,22 @@ describe('zips of flows', () => {
     expect(rejects).toEqual([{ file: `${zip.key}!notes.txt`, reason: 'the zip member is not an XML flow: left out' }]);
   });
 
+  it('writes each row’s file as text, the same bytes on a re-run, for a day of a zip’s members and a plain flow', async () => {
+    const r151 = await readFile(R151);
+    const zip = await fileOf({ body: Buffer.from(zipSync({ 'R151_0001.xml': new Uint8Array(r151) })) }, 0);
+    const plain = await fileOf({ body: r151.toString('utf8').replaceAll('99740456235087', '99740456235088') }, 1);
+    const first = await runDay('2024-04-04', [zip, plain]);
+    const again = await runDay('2024-04-04', [zip, plain]);
+    expect(await sha256OfFile(again.table)).toBe(await sha256OfFile(first.table));
+    const files = await scratch.connection.runAndReadAll(
+      `SELECT typeof(file) AS type, file, count(*) AS n FROM read_parquet('${first.table}') GROUP BY ALL ORDER BY file`,
+    );
+    expect(files.getRowObjectsJson()).toEqual([
+      { type: 'VARCHAR', file: `${zip.key}!R151_0001.xml`, n: '5' },
+      { type: 'VARCHAR', file: plain.key, n: '5' },
+    ]);
+  });
+
   it('refuses a zip without any XML flow, and names the member of a malformed one', async () => {
     const none = await fileOf({ body: Buffer.from(zipSync({ 'readme.txt': new TextEncoder().encode('x') })) });
     await expect(days(none)).rejects.toThrow(/the zip holds no XML flow \(readme\.txt\)/);

@@ -116,6 +116,19 @@ async function count(context: DayTransformContext<EnedisConfig>, sql: string): P
   return Number((await context.db.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 }
 
+/**
+ * The day's rows' `file` (its stored key and member) as a value of an ENUM of the day's flows,
+ * written as the same text: a day's sort then holds a small number a row rather than a name of
+ * some hundred bytes, and keeps a day of millions of indexes in the turn's memory instead of
+ * spilling (bench/RESULTS.md, "A day of a million PRMs"). A name outside it fails the statement.
+ */
+function fileAsEnum(files: readonly DayInput[]): string {
+  const names = [
+    ...new Set(files.flatMap((f) => f.file.parsed.manifest.parts.map((part) => `${f.file.key}${part.suffix}`))),
+  ].sort();
+  return names.length === 0 ? 'file' : `file::ENUM(${names.map(sqlString).join(', ')}) AS file`;
+}
+
 /** A parsed file of the day: where its rows are, how many there are, and its members left out. */
 interface DayInput {
   readonly file: ParsedDayFile;
@@ -178,7 +191,7 @@ async function writeDayTables(
   const written = await count(
     context,
     copyToParquetSql(
-      `SELECT ${INDEX_COLUMNS.join(', ')} FROM (${latestOf(
+      `SELECT ${INDEX_COLUMNS.map((c) => (c === 'file' ? fileAsEnum(files) : c)).join(', ')} FROM (${latestOf(
         `SELECT * FROM ${dayRows} WHERE reason IS NULL AND NOT skipped AND NOT is_event AND day = '${date}'::DATE`,
         READING_KEY,
         ACTUAL_FIRST,
