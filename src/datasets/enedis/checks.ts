@@ -41,26 +41,29 @@ const sameSeries = (a: string, b: string) =>
  * Each of today's indexes against the index just before it of the same series, today's or the day
  * before's, leaving out the steps that cross a C15 event.
  *
- * A series with one index today and one the day before (an R151 day: nearly every series) steps
- * from the one to the other, by a join: a day's readings close it, so the day before's come first.
- * Only the series with more go through the window that puts them in order, the slowest part of
- * the checks at a supplier's size (bench/RESULTS.md, "A day of a million PRMs").
+ * One aggregate counts each series' indexes of both days: a series with one index today and one
+ * the day before (an R151 day: nearly every series) steps from the one to the other, joined to its
+ * count; only the series with more go through the window that puts them in order, the slowest part
+ * at a supplier's size. The days' tables are read by each part rather than held: holding a day of
+ * millions of indexes costs more than reading its Parquet again (bench/RESULTS.md, "A day of a
+ * million PRMs").
  */
 const steps = (c: Context, before: string) => `(
-  WITH readings AS (
+  WITH readings AS NOT MATERIALIZED (
     SELECT ${READING_COLUMNS}, true AS today FROM ${c.table(INDEX_TABLE)}
     UNION ALL SELECT ${READING_COLUMNS}, false FROM ${before}),
   events AS (SELECT DISTINCT prm, reading_at FROM readings WHERE flow = 'C15'),
-  many AS (
-    SELECT ${SERIES.join(', ')} FROM readings GROUP BY ALL
-    HAVING count(*) FILTER (WHERE today) > 1 OR count(*) FILTER (WHERE NOT today) > 1),
+  series AS (
+    SELECT ${SERIES.join(', ')}, count(*) FILTER (WHERE today) AS today_count,
+           count(*) FILTER (WHERE NOT today) AS before_count, min(index_kwh) FILTER (WHERE NOT today) AS before_index
+    FROM readings GROUP BY ALL),
   sequenced AS (
-    SELECT t.*, b.index_kwh AS index_before
-    FROM (SELECT * FROM readings WHERE today) t JOIN (SELECT * FROM readings WHERE NOT today) b ON ${sameSeries('t', 'b')}
-    ANTI JOIN many m ON ${sameSeries('t', 'm')}
+    SELECT t.*, m.before_index AS index_before
+    FROM (SELECT * FROM readings WHERE today) t JOIN series m ON ${sameSeries('t', 'm')}
+    WHERE m.today_count = 1 AND m.before_count = 1
     UNION ALL
     SELECT r.*, lag(index_kwh) OVER (PARTITION BY ${SERIES.join(', ')} ORDER BY reading_at, ${RANK}, index_kwh) AS index_before
-    FROM readings r SEMI JOIN many m ON ${sameSeries('r', 'm')})
+    FROM readings r SEMI JOIN series m ON ${sameSeries('r', 'm')} AND (m.today_count > 1 OR m.before_count > 1))
   SELECT s.prm, class_kind, calendar, class, index_before::INTEGER AS index_before, index_kwh::INTEGER AS index_kwh,
          (index_kwh - index_before)::INTEGER AS rise_kwh, file, line
   FROM sequenced s LEFT JOIN events e ON e.prm = s.prm AND e.reading_at = s.reading_at
