@@ -3,7 +3,7 @@
  * what the scan accepts it reads into the very lines the reference reads, and whatever it cannot be
  * sure of it leaves to the reference, which reads it or names the problem.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -158,7 +158,7 @@ describe('the fast scan of flows', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-flow-scan-'));
     const text = (await fixture('electricore_r151.xml')).toString('utf8');
     const local = path.join(dir, 'broken.xml');
-    await import('node:fs/promises').then((fs) => fs.writeFile(local, text.replace('</Id_PRM>', '</Id_PRX>')));
+    await writeFile(local, text.replace('</Id_PRM>', '</Id_PRX>'));
     const error = await writeFileFlows(local, 'raw/broken.xml', dir, 'b').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadDataError);
     expect(String(error)).toMatch(/raw\/broken\.xml, line 3, column \d+: not well-formed XML/);

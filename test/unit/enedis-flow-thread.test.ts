@@ -56,7 +56,7 @@ describe('flow files read on a thread of their own', () => {
     const segments: Array<{ file: string; values: readonly BucketFile[] }> = [];
     const onThread = await readFlowsOffThread(
       { local, name: 'raw/flow.xml', scratch, prefix: 'thread' },
-      { values: 1000, onSegment: (file, values) => segments.push({ file, values }) },
+      { lines: 1000, onSegment: (file, values) => segments.push({ file, values }) },
     );
     const whole = await writeFileFlows(local, 'raw/flow.xml', scratch, 'process');
     expect(segments.length).toBeGreaterThan(1);
@@ -87,7 +87,7 @@ describe('flow files read on a thread of their own', () => {
     const error = await thrownBy(
       readFlowsOffThread(
         { local, name: 'raw/late.xml', scratch, prefix: 'v' },
-        { values: 500, onSegment: (file) => handed.push(file) },
+        { lines: 500, onSegment: (file) => handed.push(file) },
       ),
     );
     expect(handed.length).toBeGreaterThan(0);

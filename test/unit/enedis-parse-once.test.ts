@@ -11,7 +11,7 @@ import { DELIVERY_TABLE } from '../../src/datasets/enedis/delivery-table.js';
 import { transformEnedisFiles } from '../../src/datasets/enedis/day-transform.js';
 import { enedisMetrics } from '../../src/datasets/enedis/day-metrics.js';
 import { enedisDrop } from '../../src/datasets/enedis/drop.js';
-import { parsedFile, SEGMENT_VALUES } from '../../src/datasets/enedis/parsed-files.js';
+import { parsedFile, SEGMENT_LINES } from '../../src/datasets/enedis/parsed-files.js';
 import { sha256OfFile } from '../../src/storage/file-hash.js';
 import { r151Days, r151Flow } from '../support/enedis-flows.js';
 import { useScratchDuckDb } from '../support/scratch-duckdb.js';
@@ -81,7 +81,7 @@ describe('a flow file of many days', () => {
       date: DATES[i % 2] ?? '',
       wh: { HCB: String(1_000_000 + (i % 2) * 7_000), HPB: String(2_000_000 + (i % 2) * 3_000) },
     }));
-    expect(readings.length * 2).toBeGreaterThan(SEGMENT_VALUES);
+    expect(readings.length * 2).toBeGreaterThan(SEGMENT_LINES);
     const file = await dayFile(r151Flow(readings));
     const parsed = await parsedFile(file.path, file.key, file.sha256);
     expect(parsed.manifest).toMatchObject({ days: DATES.slice(0, 2), rejected: 0, stated: 0 });

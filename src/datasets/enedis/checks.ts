@@ -71,15 +71,16 @@ const steps = (c: Context, before: string) => `(
     AND NOT (flow = 'C15' AND qualification IS NOT DISTINCT FROM 'after')
     AND NOT (flow <> 'C15' AND e.prm IS NOT NULL))`;
 
+/** A step whose index went down; one that rose past `ENEDIS_JUMP_KWH`. */
+const WENT_DOWN = 'rise_kwh < 0';
+const jumped = (c: Context) => `rise_kwh > ${c.config.jumpKWh}`;
+
 /**
  * The steps either step check may name (an index down, or up by more than the jump): the steps
  * are computed once for both checks (`QualityContext.shared`), and only these are held.
  */
 const notableSteps = (c: Context, before: string) =>
-  c.shared(
-    'enedis_notable_steps',
-    `SELECT * FROM ${steps(c, before)} WHERE rise_kwh < 0 OR rise_kwh > ${c.config.jumpKWh}`,
-  );
+  c.shared('enedis_notable_steps', `SELECT * FROM ${steps(c, before)} WHERE ${WENT_DOWN} OR ${jumped(c)}`);
 
 /** A check over the steps of the day, passing when there is no day before to compare with. */
 function stepCheck(
@@ -113,7 +114,7 @@ const decreasing = stepCheck(
     severity: 'block',
     limit: { max: 0, unit: 'indexes that went down' },
   },
-  () => 'rise_kwh < 0',
+  () => WENT_DOWN,
 );
 
 const jump = stepCheck(
@@ -123,7 +124,7 @@ const jump = stepCheck(
     severity: 'warn',
     limit: { max: 0, unit: 'indexes that jumped' },
   },
-  (c) => `rise_kwh > ${c.config.jumpKWh}`,
+  jumped,
 );
 
 /** The day's R15 stated energies whose both ends have R15 indexes today or the day before. */

@@ -32,16 +32,16 @@ export interface SkippedMember {
   readonly reason: string;
 }
 
-/** Values handed on in segments of `values` lines (index values and C15 events), each with the name its rows carry (`{file}` or `{file}!{member}`). */
+/** Lines handed on in segments of `lines` lines (index values and C15 events), each segment with the name its rows carry (`{file}` or `{file}!{member}`). */
 export interface FileSegments {
-  readonly values: number;
+  readonly lines: number;
   readonly onSegment: (file: string, values: readonly BucketFile[]) => void;
 }
 
 /** The reader's segments of the flow named `file`. */
 const segmentsOf = (file: string, segments: FileSegments | undefined) =>
   segments && {
-    lines: segments.values,
+    lines: segments.lines,
     onSegment: (values: readonly BucketFile[]) => segments.onSegment(file, values),
   };
 
@@ -117,10 +117,10 @@ async function* zipRead<T>(source: AsyncIterable<T>, name: string): AsyncGenerat
 }
 
 /** The bytes of a flow file, from its start. */
-const fileBytes = (local: string): FlowBytes =>
-  async function* () {
-    for await (const chunk of createReadStream(local)) yield chunk as Buffer;
-  };
+const fileBytes =
+  (local: string): FlowBytes =>
+  () =>
+    createReadStream(local);
 
 /**
  * The bytes of one member, inflated natively (off the JavaScript thread), from its start each

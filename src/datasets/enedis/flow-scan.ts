@@ -39,10 +39,11 @@ const ATTRIBUTE = /[ \t\n]+([A-Za-z_:][A-Za-z0-9_.:-]*)[ \t\n]*=[ \t\n]*(?:"[^"<
 /** What a tag's attributes may not hold: a control character (but tab and line feed), a noncharacter's UTF-8 bytes. */
 const NOT_IN_TAG = /[^\t\n\x20-\xff]|\xef\xbf[\xbe\xbf]/;
 
-/** The five entities XML predefines, as a text may hold them. */
-const ENTITY = /&(lt|gt|amp|quot|apos);/g;
+/** The five entities XML predefines, by name: what each stands for, and how a text holds them. */
 const ENTITY_TEXT: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const ENTITY_BYTES = ['lt;', 'gt;', 'amp;', 'quot;', 'apos;'].map((name) => Buffer.from(name, 'latin1'));
+const ENTITY = new RegExp(`&(${Object.keys(ENTITY_TEXT).join('|')});`, 'g');
+/** What follows the `&` of each. */
+const ENTITY_BYTES = Object.keys(ENTITY_TEXT).map((name) => Buffer.from(`${name};`, 'latin1'));
 
 /** True when a byte may start (`first`) or go on an element name the scan accepts. */
 function nameByte(b: number, first: boolean): boolean {

@@ -31,7 +31,7 @@ export interface SegmentMessage {
 
 /** The task as the thread gets it: with the port segments go to, and their size. */
 export interface ThreadTask extends FlowFileTask {
-  readonly segments?: { readonly values: number; readonly port: MessagePort };
+  readonly segments?: { readonly lines: number; readonly port: MessagePort };
 }
 
 /** What the thread answers: the flows read and how many segments it sent, or the bad data that stopped it (an Error loses its class crossing threads). */
@@ -44,7 +44,7 @@ export async function readFlowsInThread(task: ThreadTask): Promise<ThreadOutcome
   let sent = 0;
   const port = task.segments?.port;
   const segments: FileSegments | undefined = port && {
-    values: task.segments.values,
+    lines: task.segments.lines,
     onSegment: (file, values) => {
       port.postMessage({ file, values } satisfies SegmentMessage);
       sent += 1;

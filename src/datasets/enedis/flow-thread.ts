@@ -53,7 +53,7 @@ export async function readFlowsOffThread(task: FlowFileTask, segments?: FileSegm
   try {
     const outcome = await (
       await poolOfThreads()
-    ).run({ ...task, segments: { values: segments.values, port: port2 } }, { transferList: [port2] });
+    ).run({ ...task, segments: { lines: segments.lines, port: port2 } }, { transferList: [port2] });
     const read = outcomeOf(outcome);
     // The segments come on their own port: the answer may arrive before the last of them.
     expected = 'segments' in outcome ? outcome.segments : 0;

@@ -9,7 +9,7 @@
  *
  * The parse runs on a thread of its own (`flow-thread.ts`) and the DuckDB statements keeping it wait
  * for their turn (`turns.ts`): a process parses one file at a time while DuckDB keeps what was read
- * before — the segments of the same file (`SEGMENT_VALUES` values each) or the file before —
+ * before — the segments of the same file (`SEGMENT_LINES` lines each) or the file before —
  * however many files are claimed at once.
  */
 import path from 'node:path';
@@ -42,7 +42,7 @@ const manifestSchema = z.object({
 const ROWS = 'rows-*.parquet';
 
 /** Values per segment: the segments of a file are kept while the rest of it is read. */
-export const SEGMENT_VALUES = 250_000;
+export const SEGMENT_LINES = 250_000;
 
 const cache = parsedCache({
   dataset: 'enedis',
@@ -104,7 +104,7 @@ async function parse(
   try {
     read = await readFlowsOffThread(
       { local, name, scratch: work, prefix: 'values', ...(key ? { key } : {}) },
-      { values: SEGMENT_VALUES, onSegment: keep },
+      { lines: SEGMENT_LINES, onSegment: keep },
     );
     for (const part of read.parts) keep(part.file, part.values);
   } catch (error) {
