@@ -42,8 +42,8 @@ describe('writeDeliveries', () => {
     files.push(fileNamed('R151_by_hand.xml', DELIVERIES));
     const target = path.join(dir, 'many.parquet');
 
-    const written = await withQueryDb((db) => writeDeliveries(db, DATE, files, target));
-    const read = await withQueryDb((db) => readDeliveries(db, [target]));
+    const written = await withQueryDb('day', (db) => writeDeliveries(db, DATE, files, target));
+    const read = await withQueryDb('day', (db) => readDeliveries(db, [target]));
 
     expect(written).toBe(DELIVERIES);
     expect(read.map((d) => d.number)).toEqual(Array.from({ length: DELIVERIES }, (_, i) => i));
@@ -60,8 +60,10 @@ describe('writeDeliveries', () => {
 
   it('writes an empty table with its columns when no file is numbered', async () => {
     const target = path.join(dir, 'none.parquet');
-    const written = await withQueryDb((db) => writeDeliveries(db, DATE, [fileNamed('R151_by_hand.xml', 0)], target));
-    const columns = await withQueryDb(async (db) =>
+    const written = await withQueryDb('day', (db) =>
+      writeDeliveries(db, DATE, [fileNamed('R151_by_hand.xml', 0)], target),
+    );
+    const columns = await withQueryDb('day', async (db) =>
       (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${target}')`)).getRowObjectsJson(),
     );
 

@@ -1,13 +1,24 @@
 /**
  * The Enedis dataset's DuckDB turns: one DuckDB kept for turn after turn (a backlog's thousands of
- * turns open none each), and a turn that runs out of memory on it runs again, once, on a new one.
+ * turns open none each), each turn on the threads of its kind (a day's on one while a flow is read
+ * beside it), and a turn that runs out of memory on it runs again, once, on a new one.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { withQueryDb } from '../../src/datasets/enedis/turns.js';
+import { readFlowsOffThread } from '../../src/datasets/enedis/flow-thread.js';
+import { DAY_THREADS, withQueryDb } from '../../src/datasets/enedis/turns.js';
+import { r151Flow } from '../support/enedis-flows.js';
 
 const outOfMemory = () =>
   new Error('Out of Memory Error: failed to pin block of size 256.0 KiB (122.0 MiB/122.0 MiB used)');
+
+/** The threads the turn's DuckDB runs on. */
+async function threads(db: DuckDBConnection): Promise<number> {
+  return Number((await db.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0]?.[0]);
+}
 
 /** Whether the DuckDB of the turn holds the table `marker`, left by an earlier turn on the same one. */
 async function hasMarker(db: DuckDBConnection): Promise<boolean> {
@@ -17,11 +28,11 @@ async function hasMarker(db: DuckDBConnection): Promise<boolean> {
 
 describe('the Enedis DuckDB turns', () => {
   it('keep one DuckDB from turn to turn, and run a turn out of memory again on a new one', async () => {
-    await withQueryDb((db) => db.run('CREATE OR REPLACE TABLE marker AS SELECT 1 AS x'));
-    expect(await withQueryDb(hasMarker)).toBe(true);
+    await withQueryDb('claim', (db) => db.run('CREATE OR REPLACE TABLE marker AS SELECT 1 AS x'));
+    expect(await withQueryDb('day', hasMarker)).toBe(true);
 
     let calls = 0;
-    const again = await withQueryDb(async (db) => {
+    const again = await withQueryDb('day', async (db) => {
       calls += 1;
       if (calls === 1) throw outOfMemory();
       return hasMarker(db);
@@ -30,11 +41,38 @@ describe('the Enedis DuckDB turns', () => {
     expect(again).toBe(false);
   });
 
+  it("run a claim's turn on one thread and a day's on DAY_THREADS, on the same DuckDB", async () => {
+    await withQueryDb('claim', (db) => db.run('CREATE OR REPLACE TABLE marker AS SELECT 1 AS x'));
+    expect(await withQueryDb('day', threads)).toBe(DAY_THREADS);
+    expect(await withQueryDb('claim', threads)).toBe(1);
+    expect(await withQueryDb('day', hasMarker)).toBe(true);
+  });
+
+  it("run a day's turn on one thread while a flow is read beside it", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-turns-'));
+    const local = path.join(dir, 'flow.xml');
+    const readings = Array.from({ length: 600 }, (_, i) => ({
+      prm: String(99000000000000 + i),
+      date: '2024-01-01',
+      wh: { HCB: String(1000 + i) },
+    }));
+    await writeFile(local, r151Flow(readings));
+    // Started from the first segment: the flow's read resolves only after its last one.
+    const during: Array<Promise<number>> = [];
+    await readFlowsOffThread(
+      { local, name: 'raw/flow.xml', scratch: dir, prefix: 'values' },
+      { lines: 100, onSegment: () => void (during.length === 0 && during.push(withQueryDb('day', threads))) },
+    );
+    expect(await Promise.all(during)).toEqual([1]);
+    expect(await withQueryDb('day', threads)).toBe(DAY_THREADS);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('give up on a turn out of memory on a DuckDB opened for it', async () => {
-    await withQueryDb((db) => db.run('CREATE OR REPLACE TABLE marker AS SELECT 1 AS x'));
+    await withQueryDb('claim', (db) => db.run('CREATE OR REPLACE TABLE marker AS SELECT 1 AS x'));
     let calls = 0;
     await expect(
-      withQueryDb(() => {
+      withQueryDb('claim', () => {
         calls += 1;
         return Promise.reject(outOfMemory());
       }),

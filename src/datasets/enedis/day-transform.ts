@@ -154,7 +154,7 @@ export async function transformEnedisFiles(context: DayTransformContext<EnedisCo
     });
   }
   // The day's statements sort and buffer its rows: they run in their turn, on a DuckDB of their own.
-  return withQueryDb((db) => writeDayTables({ ...context, db }, files));
+  return withQueryDb('day', (db) => writeDayTables({ ...context, db }, files));
 }
 
 /** The day's tables and rejects, from the parsed rows of its files. */

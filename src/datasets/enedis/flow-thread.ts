@@ -21,6 +21,12 @@ const IDLE_MS = 60_000;
 
 let pool: Promise<Piscina<ThreadTask, ThreadOutcome>> | null = null;
 
+/** Files handed to the pool and not yet read (reading or waiting for a thread). */
+let reading = 0;
+
+/** Whether a flow file is being read or waits for a thread in this process. */
+export const flowsBeingRead = (): boolean => reading > 0;
+
 /** The pool, made at the first file read (piscina loaded then, not by every process that loads the dataset). */
 const poolOfThreads = () =>
   (pool ??= import('piscina').then(
@@ -39,6 +45,15 @@ const poolOfThreads = () =>
  * BadDataError as `writeFileFlows` does (segments handed on before it stay handed on).
  */
 export async function readFlowsOffThread(task: FlowFileTask, segments?: FileSegments): Promise<FlowFilesRead> {
+  reading += 1;
+  try {
+    return await readOffThread(task, segments);
+  } finally {
+    reading -= 1;
+  }
+}
+
+async function readOffThread(task: FlowFileTask, segments?: FileSegments): Promise<FlowFilesRead> {
   if (!segments) return outcomeOf(await (await poolOfThreads()).run(task));
   const { port1, port2 } = new MessageChannel();
   let received = 0;

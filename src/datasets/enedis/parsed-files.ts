@@ -97,7 +97,9 @@ async function parse(
     const rows = path.join(out, ROWS.replace('*', String(keeps.length)));
     const sources = values.map((v) => ({ path: v.path, file: suffix(file), arrival: 0 }));
     keeps.push(
-      withQueryDb((db) => db.run(copyToParquetSql(`SELECT * FROM (${flowRowsSql(sources)})`, rows, ROW_GROUP_SIZE))),
+      withQueryDb('claim', (db) =>
+        db.run(copyToParquetSql(`SELECT * FROM (${flowRowsSql(sources)})`, rows, ROW_GROUP_SIZE)),
+      ),
     );
   };
   let read: FlowFilesRead;
@@ -114,7 +116,7 @@ async function parse(
   }
   await settle(keeps);
   const { parts, skipped } = read;
-  const kept = await withQueryDb(async (db) => {
+  const kept = await withQueryDb('claim', async (db) => {
     const found = await db.runAndReadAll(
       `SELECT list(DISTINCT strftime(day, '%Y-%m-%d') ORDER BY 1) FILTER (WHERE reason IS NULL AND NOT skipped),
               count(*) FILTER (WHERE reason IS NOT NULL), count(*) FILTER (WHERE reason IS NULL AND stated)

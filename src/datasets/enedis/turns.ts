@@ -6,8 +6,8 @@
  *
  * `withQueryDb` runs the DuckDB statements over a whole file or day (keeping a parse as Parquet, a
  * day's tables), which sort, group or buffer every row, one turn at a time. They run in a DuckDB
- * of their own with one thread and `QUERY_MEMORY_LIMIT` (spilling to a folder of its own past it):
- * the worker's shared DuckDB keeps its memory for the other datasets. That DuckDB is kept open
+ * of their own with `QUERY_MEMORY_LIMIT` (spilling to a folder of its own past it), on the threads
+ * of their kind (`TurnKind`): the worker's shared DuckDB keeps its memory for the other datasets. That DuckDB is kept open
  * while turns keep coming — a backlog of thousands of files takes thousands of turns, and opening
  * and closing a DuckDB for each costs more than most turns' work — and
  * closed, its memory given back, once `IDLE_CLOSE_MS` pass without a turn or after `TURNS_PER_DB`
@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { openDuckDb, withOwnDuckDb } from '../../duckdb/duckdb.js';
+import { flowsBeingRead } from './flow-thread.js';
 
 /** Whole-file or whole-day DuckDB statements of the dataset run at once in a process. */
 export const QUERIES_AT_ONCE = 1;
@@ -36,6 +37,16 @@ export const IDLE_CLOSE_MS = 5_000;
 
 /** Turns a kept DuckDB serves before it is closed and another opened: what turns leave pinned never piles up. */
 export const TURNS_PER_DB = 64;
+
+/**
+ * What a turn runs, which sets its threads: a `claim` keeps a flow's values while the flow thread
+ * reads the rest of it (one thread: the parse takes another core); a `day`'s statements run on
+ * `DAY_THREADS` when no flow is being read beside them, else on one (within the same memory).
+ */
+export type TurnKind = 'claim' | 'day';
+
+/** The threads of a day's turn with no flow being read: two where the machine has them. */
+export const DAY_THREADS = Math.min(2, os.availableParallelism());
 
 const queryTurn = pLimit(QUERIES_AT_ONCE);
 
@@ -85,14 +96,20 @@ function isOutOfMemory(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('Out of Memory Error');
 }
 
-/** Runs `work` on the kept DuckDB; `turn.first` says whether it was that DuckDB's first turn. */
-async function runTurn<T>(work: (db: DuckDBConnection) => Promise<T>, turn: { first?: boolean } = {}): Promise<T> {
+/** Runs `work` on the kept DuckDB with `threads`; `turn.first` says whether it was that DuckDB's first turn. */
+async function runTurn<T>(
+  work: (db: DuckDBConnection) => Promise<T>,
+  threads: number,
+  turn: { first?: boolean } = {},
+): Promise<T> {
   const db = await turnsDb();
   clearTimeout(db.idle);
   db.turns += 1;
   turn.first = db.turns === 1;
   const connection = await db.instance.connect();
   try {
+    // The instance's setting, safe to change here: its turns run one at a time.
+    await connection.run(`SET threads = ${threads}`);
     return await work(connection);
   } catch (error) {
     if (isOutOfMemory(error) && !turn.first && open !== null && (await open) === db) await recycle(db);
@@ -112,14 +129,15 @@ async function runTurn<T>(work: (db: DuckDBConnection) => Promise<T>, turn: { fi
  * pinned (results the JavaScript side has not collected yet) goes with the old one. `work` must be
  * safe to run again (the turns write whole files, or read).
  */
-export function withQueryDb<T>(work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+export function withQueryDb<T>(kind: TurnKind, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+  const threads = () => (kind === 'day' && !flowsBeingRead() ? DAY_THREADS : 1);
   return queryTurn(async () => {
     const turn: { first?: boolean } = {};
     try {
-      return await runTurn(work, turn);
+      return await runTurn(work, threads(), turn);
     } catch (error) {
       if (!isOutOfMemory(error) || turn.first) throw error;
-      return runTurn(work);
+      return runTurn(work, threads());
     }
   });
 }
