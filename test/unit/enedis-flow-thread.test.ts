@@ -117,7 +117,7 @@ describe('flow files read on a thread of their own', () => {
     expect((error as BadDataError).cause).toBeInstanceOf(Error);
   });
 
-  it('refuses a truncated zip and a member that inflates to more than its directory says, naming the file', async () => {
+  it('refuses a truncated zip and a member that inflates to more or less than its directory says, naming the file', async () => {
     const flow = new TextEncoder().encode(r151Flow([{ prm: '99000000000001', date: '2024-01-01', wh: { HCB: '1' } }]));
     const whole = Buffer.from(zipSync({ 'R151.xml': flow }));
     const truncated = await fileWith(whole.subarray(0, Math.floor(whole.length / 2)));
@@ -134,6 +134,31 @@ describe('flow files read on a thread of their own', () => {
     expect(refused).toBeInstanceOf(BadDataError);
     expect((refused as BadDataError).location).toEqual({ file: 'raw/bomb.zip' });
     expect((refused as BadDataError).message).toMatch(/^raw\/bomb\.zip: the zip cannot be read: .*bytes/);
+
+    // And larger: the member ends before the size its directory gives.
+    const short = Buffer.from(whole);
+    short.writeUInt32LE(flow.length + 100, directory + 24);
+    const ending = await fileWith(short);
+    const early = await thrownBy(writeFileFlows(ending.local, 'raw/short.zip', ending.scratch, 'v'));
+    expect(early).toBeInstanceOf(BadDataError);
+    expect((early as BadDataError).message).toMatch(/^raw\/short\.zip: the zip cannot be read: .*not enough bytes/);
+  });
+
+  it('reads a stored member and a deflated one into the same values', async () => {
+    const readings = Array.from({ length: 2_000 }, (_, i) => ({
+      prm: String(99000000000000 + i),
+      date: '2024-01-01',
+      wh: { HCB: String(1000 + i), HPB: String(2000 + i) },
+    }));
+    const flow = new TextEncoder().encode(r151Flow(readings));
+    const values = async (level: 0 | 6) => {
+      const { local, scratch } = await fileWith(Buffer.from(zipSync({ 'R151.xml': [flow, { level }] })));
+      const read = await writeFileFlows(local, 'raw/flow.zip', scratch, 'v');
+      return Promise.all(read.parts.flatMap((p) => p.values.map((v) => readFile(v.path, 'utf8'))));
+    };
+    const stored = await values(0);
+    expect(stored.join('').split('\n')).toHaveLength(4_001);
+    expect(await values(6)).toEqual(stored);
   });
 
   it('fails at once when the values of a zip or an XML flow cannot be written, as that error and not as bad data', async () => {
