@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { QualityCheck } from '../datasets/capabilities/quality-checks.js';
+import type { ChecksDb, QualityCheck } from '../datasets/capabilities/quality-checks.js';
 import type { RowCounts } from '../workflow-safe/day-records.js';
 import { QualityCheckBrokenError, runChecks, type DayToCheck } from '../quality/run-checks.js';
 import type { DatasetName } from '../workflow-safe/datasets.js';
@@ -68,8 +68,8 @@ async function tablesOfDayBefore(
 /** The checks the dataset declares, with its configuration. */
 export function checksOf(deps: ActivityDeps, dataset: DatasetName) {
   const { config } = datasetOf(deps.datasets, dataset);
-  const checks = deps.datasets.capability('quality-checks', dataset)?.checks ?? [];
-  return { config, checks };
+  const capability = deps.datasets.capability('quality-checks', dataset);
+  return { config, checks: capability?.checks ?? [], db: capability?.db };
 }
 
 /**
@@ -139,6 +139,18 @@ export async function storeCheckResults(
   return { checksKey, results, files: [stored] };
 }
 
+/** A connection to the worker's DuckDB for `work`, closed after. */
+const workerDb =
+  (deps: ActivityDeps): ChecksDb =>
+  async (work) => {
+    const connection = await deps.duckdb.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  };
+
 export function createQualityActivities(deps: ActivityDeps) {
   /**
    * Runs the dataset's checks over the day's Parquet tables and writes their results to
@@ -149,18 +161,18 @@ export function createQualityActivities(deps: ActivityDeps) {
    * (QualityCheckBroken, naming the check).
    */
   async function checkQuality(input: CheckQualityInput): Promise<CheckQualityOutput> {
-    const { config, checks } = checksOf(deps, input.dataset);
+    const { config, checks, db } = checksOf(deps, input.dataset);
     if (checks.length === 0) return { checksKey: null, results: [] };
     const scratch = await mkdtemp(path.join(deps.scratchDir, 'quality-'));
-    const connection = await deps.duckdb.connect();
     try {
       const day = await tablesToCheck(deps, input, checks, scratch);
-      const results = await runChecks({ ...day, checks, config, db: connection }).catch((error: unknown) => {
+      const results = await (db ?? workerDb(deps))((connection) =>
+        runChecks({ ...day, checks, config, db: connection }),
+      ).catch((error: unknown) => {
         throw brokenCheckFailure(error);
       });
       return await storeCheckResults(deps, input, results);
     } finally {
-      connection.closeSync();
       await rm(scratch, { recursive: true, force: true });
     }
   }

@@ -1,7 +1,8 @@
 /**
  * The Enedis dataset's DuckDB turns: one DuckDB kept for turn after turn (a backlog's thousands of
  * turns open none each), each turn on the threads of its kind (a day's on one while a flow is read
- * beside it), and a turn that runs out of memory on it runs again, once, on a new one.
+ * beside it), the dataset's checks in a day's turn, and a turn that runs out of memory on it runs
+ * again, once, on a new one.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { readFlowsOffThread } from '../../src/datasets/enedis/flow-thread.js';
+import { enedis } from '../../src/datasets/enedis/module.js';
 import { DAY_THREADS, withQueryDb } from '../../src/datasets/enedis/turns.js';
 import { r151Flow } from '../support/enedis-flows.js';
 
@@ -18,6 +20,13 @@ const outOfMemory = () =>
 /** The threads the turn's DuckDB runs on. */
 async function threads(db: DuckDBConnection): Promise<number> {
   return Number((await db.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0]?.[0]);
+}
+
+/** The memory limit of the turn's DuckDB, in bytes. */
+async function memoryLimit(db: DuckDBConnection): Promise<number> {
+  const found = await db.runAndReadAll(`SELECT current_setting('memory_limit')`);
+  const [amount, unit] = String(found.getRows()[0]?.[0]).split(' ');
+  return Number(amount) * { KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 }[unit as 'KiB' | 'MiB' | 'GiB'];
 }
 
 /** Whether the DuckDB of the turn holds the table `marker`, left by an earlier turn on the same one. */
@@ -41,11 +50,14 @@ describe('the Enedis DuckDB turns', () => {
     expect(again).toBe(false);
   });
 
-  it("run a claim's turn on one thread and a day's on DAY_THREADS, on the same DuckDB", async () => {
+  it("run a claim's turn on one thread in 128 MB and a day's on DAY_THREADS in 256 MB, on the same DuckDB", async () => {
     await withQueryDb('claim', (db) => db.run('CREATE OR REPLACE TABLE marker AS SELECT 1 AS x'));
     expect(await withQueryDb('day', threads)).toBe(DAY_THREADS);
     expect(await withQueryDb('claim', threads)).toBe(1);
     expect(await withQueryDb('day', hasMarker)).toBe(true);
+    // DuckDB reads 256 MB and 128 MB back as 244.1 and 122.0 MiB.
+    expect(await withQueryDb('day', memoryLimit)).toBeCloseTo(256e6, -6);
+    expect(await withQueryDb('claim', memoryLimit)).toBeCloseTo(128e6, -6);
   });
 
   it("run a day's turn on one thread while a flow is read beside it", async () => {
@@ -78,5 +90,14 @@ describe('the Enedis DuckDB turns', () => {
       }),
     ).rejects.toThrow(/Out of Memory/);
     expect(calls).toBe(2);
+  });
+});
+
+describe("the Enedis dataset's checks", () => {
+  it("run a day checked alone in a day's turn, not on the worker's DuckDB", async () => {
+    const capability = enedis.capabilities.find((c) => c.kind === 'quality-checks');
+    const checksDb = capability?.kind === 'quality-checks' ? capability.db : undefined;
+    await withQueryDb('claim', (db) => db.run('CREATE OR REPLACE TABLE marker AS SELECT 1 AS x'));
+    expect(await checksDb?.(async (db) => (await hasMarker(db)) && threads(db))).toBe(DAY_THREADS);
   });
 });

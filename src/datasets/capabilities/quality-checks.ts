@@ -1,4 +1,5 @@
 /** The `quality-checks` capability: data-quality checks run after a day's metrics. */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RowCounts } from '../../workflow-safe/day-records.js';
 import type { CheckSeverity } from '../../workflow-safe/quality.js';
 import type { DatasetDefinition } from '../contract.js';
@@ -48,17 +49,23 @@ export interface QualityCheck<TConfig> {
   offending?(context: QualityContext<TConfig>): string;
 }
 
+/** Runs a day's checks on a DuckDB connection of the dataset's choosing. */
+export type ChecksDb = <T>(work: (db: DuckDBConnection) => Promise<T>) => Promise<T>;
+
 export interface QualityChecksCapability<TConfig = unknown> {
   readonly kind: 'quality-checks';
   readonly dataset: string;
   /** Run after the metrics, in this order. */
   readonly checks: readonly QualityCheck<TConfig>[];
+  /** Where a day checked alone runs its checks: on the worker's DuckDB when absent. */
+  readonly db?: ChecksDb;
 }
 
-/** `checks` are run on every day of `dataset`, in this order. */
+/** `checks` are run on every day of `dataset`, in this order; a day checked alone on `db` if given. */
 export function qualityChecks<TConfig, TMetrics>(
   dataset: DatasetDefinition<TConfig, TMetrics>,
   checks: readonly QualityCheck<TConfig>[],
+  db?: ChecksDb,
 ): QualityChecksCapability<TConfig> {
-  return { kind: 'quality-checks', dataset: dataset.name, checks };
+  return { kind: 'quality-checks', dataset: dataset.name, checks, ...(db ? { db } : {}) };
 }

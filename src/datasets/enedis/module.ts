@@ -23,6 +23,7 @@ import { enedisEnergies } from './energies.js';
 import { enedisMetricsSchema } from './metrics-schema.js';
 import { enedisReport } from './report.js';
 import { enedisStatusNotes } from './status-notes.js';
+import { withQueryDb } from './turns.js';
 
 export const enedisDataset = defineDataset({
   name: 'enedis',
@@ -40,7 +41,8 @@ export const enedis = {
   dataset: enedisDataset,
   capabilities: [
     dropFiles(enedisDataset, enedisDrop),
-    qualityChecks(enedisDataset, enedisChecks),
+    // The checks of a day read it and the day before whole (its steps): its turn, as its transform.
+    qualityChecks(enedisDataset, enedisChecks, (work) => withQueryDb('day', work)),
     periodEnergies(enedisDataset, enedisEnergies),
     statusNotes(enedisDataset, enedisStatusNotes),
     sftpPickup(enedisDataset),

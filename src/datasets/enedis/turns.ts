@@ -5,15 +5,15 @@
  * own, `flow-thread.ts`, one file at a time):
  *
  * `withQueryDb` runs the DuckDB statements over a whole file or day (keeping a parse as Parquet, a
- * day's tables), which sort, group or buffer every row, one turn at a time. They run in a DuckDB
- * of their own with `QUERY_MEMORY_LIMIT` (spilling to a folder of its own past it), on the threads
- * of their kind (`TurnKind`): the worker's shared DuckDB keeps its memory for the other datasets. That DuckDB is kept open
- * while turns keep coming — a backlog of thousands of files takes thousands of turns, and opening
- * and closing a DuckDB for each costs more than most turns' work — and
- * closed, its memory given back, once `IDLE_CLOSE_MS` pass without a turn or after `TURNS_PER_DB`
- * turns. Each turn has a connection of its own: its
- * temporary tables end with it. The next file's parse runs on its thread meanwhile. Work waiting
- * for the turn holds no rows. A task must not wait for the turn inside its own.
+ * day's tables and checks), which sort, group or buffer every row, one turn at a time. They run in
+ * a DuckDB of their own, on the threads and within the memory of their kind (`TurnKind`), spilling
+ * to a folder of its own past it: the worker's shared DuckDB keeps its memory for the other
+ * datasets. That DuckDB is kept open while turns keep coming — a backlog of thousands of files
+ * takes thousands of turns, and opening and closing a DuckDB for each costs more than most turns'
+ * work — and closed, its memory given back, once `IDLE_CLOSE_MS` pass without a turn or after
+ * `TURNS_PER_DB` turns. Each turn has a connection of its own: its temporary tables end with it.
+ * The next file's parse runs on its thread meanwhile. Work waiting for the turn holds no rows. A
+ * task must not wait for the turn inside its own.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,7 +26,7 @@ import { flowsBeingRead } from './flow-thread.js';
 /** Whole-file or whole-day DuckDB statements of the dataset run at once in a process. */
 export const QUERIES_AT_ONCE = 1;
 
-/** The memory of the DuckDB running them; past it, a statement spills to its folder. */
+/** The memory of the DuckDB running them (a day's alone: `DAY_MEMORY_LIMIT`); past it, a statement spills to its folder. */
 export const QUERY_MEMORY_LIMIT = '128MB';
 
 /** Rows per row group of the Parquet they write: the writer buffers less than with DuckDB's 122 880. */
@@ -39,14 +39,29 @@ export const IDLE_CLOSE_MS = 5_000;
 export const TURNS_PER_DB = 64;
 
 /**
- * What a turn runs, which sets its threads: a `claim` keeps a flow's values while the flow thread
- * reads the rest of it (one thread: the parse takes another core); a `day`'s statements run on
- * `DAY_THREADS` when no flow is being read beside them, else on one (within the same memory).
+ * What a turn runs, which sets its threads and memory: a `claim` keeps a flow's values while the
+ * flow thread reads the rest of it (one thread, `QUERY_MEMORY_LIMIT`: the parse takes another
+ * core and its own memory); a `day`'s statements (its tables, its checks) run alone on
+ * `DAY_THREADS` in `DAY_MEMORY_LIMIT` when no flow is being read, else as a claim's.
  */
 export type TurnKind = 'claim' | 'day';
 
 /** The threads of a day's turn with no flow being read: two where the machine has them. */
 export const DAY_THREADS = Math.min(2, os.availableParallelism());
+
+/** The memory of a day's turn with no flow being read (no segment of a flow is being kept then). */
+export const DAY_MEMORY_LIMIT = '256MB';
+
+/** The settings of a turn: those of the DuckDB instance, safe to change as its turns run one at a time. */
+interface TurnSettings {
+  readonly threads: number;
+  readonly memoryLimit: string;
+}
+
+const settingsOf = (kind: TurnKind): TurnSettings =>
+  kind === 'day' && !flowsBeingRead()
+    ? { threads: DAY_THREADS, memoryLimit: DAY_MEMORY_LIMIT }
+    : { threads: 1, memoryLimit: QUERY_MEMORY_LIMIT };
 
 const queryTurn = pLimit(QUERIES_AT_ONCE);
 
@@ -96,10 +111,10 @@ function isOutOfMemory(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('Out of Memory Error');
 }
 
-/** Runs `work` on the kept DuckDB with `threads`; `turn.first` says whether it was that DuckDB's first turn. */
+/** Runs `work` on the kept DuckDB with `settings`; `turn.first` says whether it was that DuckDB's first turn. */
 async function runTurn<T>(
   work: (db: DuckDBConnection) => Promise<T>,
-  threads: number,
+  settings: TurnSettings,
   turn: { first?: boolean } = {},
 ): Promise<T> {
   const db = await turnsDb();
@@ -108,8 +123,7 @@ async function runTurn<T>(
   turn.first = db.turns === 1;
   const connection = await db.instance.connect();
   try {
-    // The instance's setting, safe to change here: its turns run one at a time.
-    await connection.run(`SET threads = ${threads}`);
+    await connection.run(`SET threads = ${settings.threads}; SET memory_limit = '${settings.memoryLimit}'`);
     return await work(connection);
   } catch (error) {
     if (isOutOfMemory(error) && !turn.first && open !== null && (await open) === db) await recycle(db);
@@ -130,14 +144,13 @@ async function runTurn<T>(
  * safe to run again (the turns write whole files, or read).
  */
 export function withQueryDb<T>(kind: TurnKind, work: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-  const threads = () => (kind === 'day' && !flowsBeingRead() ? DAY_THREADS : 1);
   return queryTurn(async () => {
     const turn: { first?: boolean } = {};
     try {
-      return await runTurn(work, threads(), turn);
+      return await runTurn(work, settingsOf(kind), turn);
     } catch (error) {
       if (!isOutOfMemory(error) || turn.first) throw error;
-      return runTurn(work, threads());
+      return runTurn(work, settingsOf(kind));
     }
   });
 }
