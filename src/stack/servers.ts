@@ -2,7 +2,7 @@
  * Starts the embedded servers: the Temporal dev server (with its Web UI unless headless), the
  * document store, and for aws mode on one machine MinIO (S3-compatible) and DynamoDB Local.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { devServerSearchAttributeArgs } from '../workflow-safe/search-attributes.js';
@@ -38,20 +38,30 @@ export const DEV_SERVER_SPEED_SETTINGS = ['system.enableActivityEagerExecution=t
 const START_DEADLINE_MS = 5 * 60_000;
 
 /**
- * The error of a server that did not start, stopped: its name, the last line it wrote to its log
- * (what it said before it exited; its folder may be gone when a person reads the error) and the log.
+ * Starts of the dev server before giving up on one that exits before it answers: beside the port
+ * it is given, it binds ports of its own choosing (its HTTP API, its metrics, its services'
+ * membership), which another process starting at the same moment may take first.
  */
-async function failedToStart(what: string, server: ManagedProcess, cause: unknown): Promise<Error> {
+const DEV_SERVER_STARTS = 3;
+
+/**
+ * The error of a server that did not start, stopped: its name, the last line it wrote to its log
+ * from `logFrom` (what it said before it exited, or the headline of its panic; its folder may be
+ * gone when a person reads the error) and the log.
+ */
+async function failedToStart(what: string, server: ManagedProcess, cause: unknown, logFrom = 0): Promise<Error> {
   await server.stop();
-  const text = await readFile(server.logFile, 'utf8').catch((error: unknown) => {
-    if (isNotFound(error)) return '';
+  const log = await readFile(server.logFile).catch((error: unknown) => {
+    if (isNotFound(error)) return Buffer.alloc(0);
     throw error;
   });
-  const said = text
+  const text = log.subarray(logFrom).toString('utf8');
+  const lines = text
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .at(-1);
+    .filter((line) => line !== '');
+  // A Go program that panics ends its log with a stack trace: its headline says why.
+  const said = lines.findLast((line) => /^(panic|fatal error): /.test(line)) ?? lines.at(-1);
   return new Error(`${what} failed to start${said ? `: ${said}` : ''}; see ${server.logFile}`, { cause });
 }
 
@@ -72,17 +82,29 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     ...DEV_SERVER_SPEED_SETTINGS.flatMap((setting) => ['--dynamic-config-value', setting]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
   ];
-  const server = await startProcess('temporal', options.cliPath, args, path.join(options.logDir, 'temporal.log'));
-  try {
-    await waitForPort(options.host, options.port, {
-      timeoutMs: START_DEADLINE_MS,
-      what: 'temporal dev server',
-      alive: () => server.isAlive(),
-    });
-  } catch (error) {
-    throw await failedToStart('temporal dev server', server, error);
+  const logFile = path.join(options.logDir, 'temporal.log');
+  for (let start = 1; ; start += 1) {
+    const logFrom = await stat(logFile).then(
+      (file) => file.size,
+      (error: unknown) => {
+        if (isNotFound(error)) return 0;
+        throw error;
+      },
+    );
+    const server = await startProcess('temporal', options.cliPath, args, logFile);
+    try {
+      await waitForPort(options.host, options.port, {
+        timeoutMs: START_DEADLINE_MS,
+        what: 'temporal dev server',
+        alive: () => server.isAlive(),
+      });
+      return server;
+    } catch (error) {
+      if (server.isAlive() || start >= DEV_SERVER_STARTS)
+        throw await failedToStart('temporal dev server', server, error, logFrom);
+      await server.stop();
+    }
   }
-  return server;
 }
 
 export interface DocumentStoreOptions {
