@@ -1,8 +1,43 @@
 /** Loopback ports: find a free one, probe one, wait for one to answer. */
+import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** Where Linux says the ports it hands out start (`ip_local_port_range`). */
+const EPHEMERAL_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
+
+/** The lowest port drawn for a server, above the well-known and most registered ones. */
+export const DRAWN_PORTS_FROM = 15_000;
+
+/** Ports drawn before falling back to one the system hands out. */
+const DRAWS = 20;
+
+/** The first port the system hands out (to port 0 and to connections out), or null where unknown. */
+export async function ephemeralPortsFrom(): Promise<number | null> {
+  const text = await readFile(EPHEMERAL_RANGE_FILE, 'utf8').catch(() => null);
+  const first = Number(text?.trim().split(/\s+/)[0]);
+  return Number.isInteger(first) && first > 0 ? first : null;
+}
+
+/**
+ * A port a server may listen on at `host`: drawn at random below the ports the system hands out,
+ * so that no process asking it for one (port 0: the Temporal dev server's own services, another
+ * test's listener) nor any connection out is given it between this check and the server's bind.
+ * Where that range is unknown, or no draw is free, the port the system hands out.
+ */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const ephemeral = await ephemeralPortsFrom();
+  if (ephemeral !== null && ephemeral > DRAWN_PORTS_FROM + DRAWS)
+    for (let draw = 0; draw < DRAWS; draw += 1) {
+      const port = randomInt(DRAWN_PORTS_FROM, ephemeral);
+      if (await canListen(host, port)) return port;
+    }
+  return systemPort(host);
+}
+
+/** The port the system hands out to a listener asking for any. */
+async function systemPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
