@@ -301,7 +301,7 @@ export async function openSftp(source: SftpSourceConfig, timeoutMs: number): Pro
       if (type === 'fifo' || type === 'socket' || type === 'device')
         throw new SftpError('file', `${ENTRY_TYPES[type]}: not read, only a regular file is a delivery`);
       await ops.run<void>(`fetching ${name}`, (done, received) =>
-        sftp.fastGet(remote(name), local, { concurrency: 8, step: received }, (e) =>
+        sftp.fastGet(remote(name), local, { concurrency: 8, chunkSize: 256 * 1024, step: received }, (e) =>
           done(fileFault(file, e), undefined),
         ),
       );
