@@ -1,8 +1,8 @@
 /**
  * The stored days an energy computation reads (`courant energies`, the console's energies API):
- * local copies of each day's table, and the rows of the period as the module's SQL gives them.
+ * each day's table as a file to read, and the rows of the period as the module's SQL gives them.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { sqlString } from '../duckdb/columns.js';
 import { openDuckDb } from '../duckdb/duckdb.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
+import { readableFile } from '../storage/readable-file.js';
 import type { PeriodEnergies } from '../datasets/capabilities/energies.js';
 
 const DAY_IN_KEY = /\/dt=([0-9]{4}-[0-9]{2}-[0-9]{2})\//;
@@ -33,10 +34,11 @@ export async function storedTableDays(
 }
 
 /**
- * Local copies of the table of each stored day of `first..last` (`{dir}/{date}/{table}.parquet`),
- * with the tables it reads alongside beside it when stored.
+ * The table of each stored day of `first..last` as a file DuckDB reads, with the tables it reads
+ * alongside beside it when stored: the store's own files where it keeps them (a local store: no
+ * copy), else copies (`{dir}/{date}/{table}.parquet`).
  */
-export async function copyEnergyDays(
+export async function energyDayFiles(
   objects: ObjectStore,
   dataset: string,
   energies: PeriodEnergies,
@@ -45,20 +47,17 @@ export async function copyEnergyDays(
 ): Promise<string[]> {
   const files: string[] = [];
   for (const date of await storedTableDays(objects, dataset, energies.table, range)) {
-    await mkdir(path.join(dir, date));
-    const copy = async (table: string) => {
-      const local = path.join(dir, date, `${table}.parquet`);
+    const readable = async (table: string) => {
       try {
-        await objects.getToFile(storageKeys.processed(dataset, date, table), local);
-        return local;
+        return (await readableFile(objects, storageKeys.processed(dataset, date, table), path.join(dir, date))).path;
       } catch (error) {
         if (!(error instanceof ObjectNotFoundError)) throw error;
         return null;
       }
     };
-    const main = await copy(energies.table);
+    const main = await readable(energies.table);
     if (main === null) continue;
-    for (const table of energies.alongside ?? []) await copy(table);
+    for (const table of energies.alongside ?? []) await readable(table);
     files.push(main);
   }
   return files;
@@ -79,7 +78,7 @@ export async function periodEnergyRows(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-energies-'));
   try {
     const range = { first: energies.firstDay(period.from), last: period.to };
-    const files = await copyEnergyDays(objects, dataset, energies, range, dir);
+    const files = await energyDayFiles(objects, dataset, energies, range, dir);
     if (files.length === 0) return null;
     const instance = await openDuckDb({ tempDirectory: dir });
     const db = await instance.connect();

@@ -16,7 +16,7 @@ import { modulesWith } from '../../datasets/modules.js';
 import { csvSafeQuery } from '../../duckdb/csv-text.js';
 import { openDuckDb } from '../../duckdb/duckdb.js';
 import { createStorage } from '../../storage/index.js';
-import { copyEnergyDays } from '../../serve/period-energies.js';
+import { energyDayFiles } from '../../serve/period-energies.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
 import { checkOutputFile } from '../output-paths.js';
@@ -93,7 +93,7 @@ export function defineEnergiesCommand(command: Command, context: () => CommandCo
       const storage = await createStorage(ctx.config);
       try {
         const range = { first: energies.firstDay(from), last: to };
-        const files = await copyEnergyDays(storage.objects, name, energies, range, dir);
+        const files = await energyDayFiles(storage.objects, name, energies, range, dir);
         if (files.length === 0)
           throw new PipelineFailedError(`no day of ${name} is stored in ${range.first}..${to}: ingest its files first`);
         const instance = await openDuckDb({ tempDirectory: dir });
