@@ -137,6 +137,8 @@ const INFLATE_CHUNK_BYTES = 256 * 1024;
 async function* inflated(zip: ZipFile, entry: Entry): AsyncGenerator<Buffer> {
   const raw = await zip.openReadStreamPromise(entry, { decodeFileData: false });
   const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
+  // A failure of either stream destroys `inflate` with it, and the loop below throws it: the
+  // callback has nothing to add (after the reader stops early, it is only told of the close).
   pipeline(raw, inflate, () => {});
   const expected = entry.uncompressedSize;
   let bytes = 0;
