@@ -64,12 +64,21 @@ export function priority(side: 'before' | 'after', other: 'before' | 'after'): s
       ELSE 1 END`;
 }
 
-/** The reading chosen at the instant `at` (a SQL timestamp) of a PRM's class: its index, calendar and nature; NULL when there is none. */
-function chosenAt(at: string): string {
-  const of = (column: string) => `any_value(${column}) FILTER (WHERE reading_at = ${at}::TIMESTAMPTZ)`;
-  return `CASE WHEN bool_or(reading_at = ${at}::TIMESTAMPTZ)
-    THEN {'index': ${of('index_kwh')}, 'calendar': ${of('calendar')}, 'nature': ${of('nature')}} END`;
+/**
+ * The reading chosen at the instant `at` (a SQL timestamp) of each PRM's class, the highest of
+ * `rank` (SQL over a reading's columns): its index, calendar and nature.
+ */
+function chosenAt(at: string, rank: string): string {
+  return onePerKeySql(
+    `SELECT prm, class, index_kwh, calendar, nature, ${rank} AS rank FROM readings WHERE reading_at = ${at}::TIMESTAMPTZ`,
+    ['prm', 'class'],
+    'rank DESC',
+  );
 }
+
+/** A chosen reading's index, calendar and nature as one value; NULL when the side `alias` has none. */
+const endOf = (alias: string) =>
+  `CASE WHEN ${alias}.prm IS NOT NULL THEN {'index': ${alias}.index_kwh, 'calendar': ${alias}.calendar, 'nature': ${alias}.nature} END`;
 
 const ROLL_UPS = `(VALUES ('HCH', 'HC'), ('HCB', 'HC'), ('HPH', 'HP'), ('HPB', 'HP'))`;
 
@@ -103,16 +112,11 @@ WITH readings AS NOT MATERIALIZED (
   WHERE class_kind = 'distributor' ${only}
     AND (reading_at IN (${start}::TIMESTAMPTZ, ${end}::TIMESTAMPTZ)
          OR (flow = 'C15' AND reading_at > ${start}::TIMESTAMPTZ AND reading_at < ${end}::TIMESTAMPTZ))),
-chosen AS (${onePerKeySql(
-      `SELECT prm, class, reading_at, index_kwh, calendar, nature, CASE WHEN reading_at = ${start}::TIMESTAMPTZ
-         THEN ${priority('after', 'before')} ELSE ${priority('before', 'after')} END AS rank
-       FROM readings WHERE reading_at IN (${start}::TIMESTAMPTZ, ${end}::TIMESTAMPTZ)`,
-      ['prm', 'class', 'reading_at'],
-      'rank DESC',
-    )}),
+starts AS (${chosenAt(start, priority('after', 'before'))}),
+finals AS (${chosenAt(end, priority('before', 'after'))}),
 ends AS (
-  SELECT prm, class, ${chosenAt(start)} AS first, ${chosenAt(end)} AS last
-  FROM chosen GROUP BY prm, class),
+  SELECT prm, class, ${endOf('s')} AS first, ${endOf('f')} AS last
+  FROM starts s FULL JOIN finals f USING (prm, class)),
 events AS (
   SELECT prm, min(reading_at) AS at, arg_min(event, reading_at) AS event FROM readings
   WHERE flow = 'C15' AND reading_at > ${start}::TIMESTAMPTZ AND reading_at < ${end}::TIMESTAMPTZ GROUP BY prm),
