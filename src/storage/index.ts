@@ -112,6 +112,18 @@ export async function createRecordStore(config: Config): Promise<RecordStore> {
   );
 }
 
+/**
+ * The object store alone, for commands that only read objects (`courant energies`): no record
+ * store is connected, so they run while the document store or DynamoDB is down.
+ */
+export async function createObjectStorage(
+  config: Config,
+  options: CreateStorageOptions = {},
+): Promise<Pick<ObjectSide, 'objects' | 'close'>> {
+  const { objects, close } = await createObjectSide(config, options.logger);
+  return { objects, close };
+}
+
 export async function createStorage(config: Config, options: CreateStorageOptions = {}): Promise<Storage> {
   const objectSide = await createObjectSide(config, options.logger);
   let records: RecordStore;

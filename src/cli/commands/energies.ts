@@ -3,7 +3,8 @@
  * [--out FILE]`: energy per meter and period over the Paris days D1..D2, computed by the dataset's
  * module with DuckDB over its stored days (the day before D1 included: its end is the start
  * index), each row with its verdict. CSV on standard output unless `--out` is given; a line on
- * standard error counts the verdicts. Reads storage only: nothing is written there.
+ * standard error counts the verdicts. Reads the object store only: nothing is written there, and
+ * the record store is not needed.
  */
 import type { Command } from 'commander';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { sqlString } from '../../duckdb/columns.js';
 import { modulesWith } from '../../datasets/modules.js';
 import { csvSafeQuery } from '../../duckdb/csv-text.js';
 import { openDuckDb } from '../../duckdb/duckdb.js';
-import { createStorage } from '../../storage/index.js';
+import { createObjectStorage } from '../../storage/index.js';
 import { energyDayFiles } from '../../serve/period-energies.js';
 import type { CommandContext } from '../context.js';
 import { PipelineFailedError, UsageError } from '../errors.js';
@@ -90,7 +91,7 @@ export function defineEnergiesCommand(command: Command, context: () => CommandCo
       const out = typeof options.out === 'string' ? await checkOutputFile('--out', options.out) : null;
       const ctx = context();
       const dir = await mkdtemp(path.join(os.tmpdir(), 'courant-energies-'));
-      const storage = await createStorage(ctx.config);
+      const storage = await createObjectStorage(ctx.config);
       try {
         const range = { first: energies.firstDay(from), last: to };
         const files = await energyDayFiles(storage.objects, name, energies, range, dir);
@@ -119,7 +120,7 @@ export function defineEnergiesCommand(command: Command, context: () => CommandCo
           instance.closeSync();
         }
       } finally {
-        await storage.close();
+        storage.close();
         await rm(dir, { recursive: true, force: true });
       }
     });
