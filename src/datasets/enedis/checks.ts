@@ -39,16 +39,17 @@ const sameSeries = (a: string, b: string) =>
 
 /**
  * Each of today's indexes against the index just before it of the same series, today's or the day
- * before's, leaving out the steps that cross a C15 event.
+ * before's, leaving out the steps that cross a C15 event; only the steps that `notable` holds for
+ * (a predicate over a rise in kWh).
  *
  * One aggregate counts each series' indexes of both days: a series with one index today and one
- * the day before (an R151 day: nearly every series) steps from the one to the other, joined to its
- * count; only the series with more go through the window that puts them in order, the slowest part
- * at a supplier's size. The days' tables are read by each part rather than held: holding a day of
- * millions of indexes costs more than reading its Parquet again (bench/RESULTS.md, "A day of a
- * million PRMs").
+ * the day before (an R151 day: nearly every series) steps from the one to the other, and the
+ * aggregate keeps it only when that step is notable; only the series with more go through the
+ * window that puts them in order, the slowest part at a supplier's size. The days' tables are read
+ * by each part rather than held: holding a day of millions of indexes costs more than reading its
+ * Parquet again (bench/RESULTS.md, "A day of a million PRMs").
  */
-const steps = (c: Context, before: string) => `(
+const steps = (c: Context, before: string, notable: (rise: string) => string) => `(
   WITH readings AS NOT MATERIALIZED (
     SELECT ${READING_COLUMNS}, true AS today FROM ${c.table(INDEX_TABLE)}
     UNION ALL SELECT ${READING_COLUMNS}, false FROM ${before}),
@@ -56,7 +57,10 @@ const steps = (c: Context, before: string) => `(
   series AS (
     SELECT ${SERIES.join(', ')}, count(*) FILTER (WHERE today) AS today_count,
            count(*) FILTER (WHERE NOT today) AS before_count, min(index_kwh) FILTER (WHERE NOT today) AS before_index
-    FROM readings GROUP BY ALL),
+    FROM readings GROUP BY ALL
+    HAVING today_count > 1 OR before_count > 1
+      OR (today_count = 1 AND before_count = 1
+          AND ${notable('(min(index_kwh) FILTER (WHERE today) - min(index_kwh) FILTER (WHERE NOT today))::INTEGER')})),
   sequenced AS (
     SELECT t.*, m.before_index AS index_before
     FROM (SELECT * FROM readings WHERE today) t JOIN series m ON ${sameSeries('t', 'm')}
@@ -71,16 +75,18 @@ const steps = (c: Context, before: string) => `(
     AND NOT (flow = 'C15' AND qualification IS NOT DISTINCT FROM 'after')
     AND NOT (flow <> 'C15' AND e.prm IS NOT NULL))`;
 
-/** A step whose index went down; one that rose past `ENEDIS_JUMP_KWH`. */
-const WENT_DOWN = 'rise_kwh < 0';
-const jumped = (c: Context) => `rise_kwh > ${c.config.jumpKWh}`;
+/** A step whose index went down; one that rose past `ENEDIS_JUMP_KWH` (SQL over its rise). */
+const wentDown = (rise: string) => `${rise} < 0`;
+const jumped = (c: Context, rise: string) => `${rise} > ${c.config.jumpKWh}`;
 
 /**
  * The steps either step check may name (an index down, or up by more than the jump): the steps
  * are computed once for both checks (`QualityContext.shared`), and only these are held.
  */
-const notableSteps = (c: Context, before: string) =>
-  c.shared('enedis_notable_steps', `SELECT * FROM ${steps(c, before)} WHERE ${WENT_DOWN} OR ${jumped(c)}`);
+const notableSteps = (c: Context, before: string) => {
+  const notable = (rise: string) => `(${wentDown(rise)} OR ${jumped(c, rise)})`;
+  return c.shared('enedis_notable_steps', `SELECT * FROM ${steps(c, before, notable)} WHERE ${notable('rise_kwh')}`);
+};
 
 /** A check over the steps of the day, passing when there is no day before to compare with. */
 function stepCheck(
@@ -114,7 +120,7 @@ const decreasing = stepCheck(
     severity: 'block',
     limit: { max: 0, unit: 'indexes that went down' },
   },
-  () => WENT_DOWN,
+  () => wentDown('rise_kwh'),
 );
 
 const jump = stepCheck(
@@ -124,7 +130,7 @@ const jump = stepCheck(
     severity: 'warn',
     limit: { max: 0, unit: 'indexes that jumped' },
   },
-  jumped,
+  (c) => jumped(c, 'rise_kwh'),
 );
 
 /** The day's R15 stated energies whose both ends have R15 indexes today or the day before. */
