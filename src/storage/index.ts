@@ -120,8 +120,7 @@ export async function createObjectStorage(
   config: Config,
   options: CreateStorageOptions = {},
 ): Promise<Pick<ObjectSide, 'objects' | 'close'>> {
-  const { objects, close } = await createObjectSide(config, options.logger);
-  return { objects, close };
+  return createObjectSide(config, options.logger);
 }
 
 export async function createStorage(config: Config, options: CreateStorageOptions = {}): Promise<Storage> {
