@@ -10,7 +10,7 @@ import { sqlString } from '../duckdb/columns.js';
 import { openDuckDb } from '../duckdb/duckdb.js';
 import { storageKeys } from '../workflow-safe/keys.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
-import { readableFile } from '../storage/readable-file.js';
+import { readableSnapshot } from '../storage/readable-file.js';
 import type { PeriodEnergies } from '../datasets/capabilities/energies.js';
 
 const DAY_IN_KEY = /\/dt=([0-9]{4}-[0-9]{2}-[0-9]{2})\//;
@@ -35,8 +35,10 @@ export async function storedTableDays(
 
 /**
  * The table of each stored day of `first..last` as a file DuckDB reads, with the tables it reads
- * alongside beside it when stored: the store's own files where it keeps them (a local store: no
- * copy), else copies (`{dir}/{date}/{table}.parquet`).
+ * alongside beside it when stored (`{dir}/{date}/{table}.parquet`): each as it was when listed, a
+ * day re-run meanwhile leaving it as it was (`readableSnapshot`: a hard link to a local store's
+ * file, no copy; else a copy). The computation's query scans each table in several parts: all of
+ * them read one version.
  */
 export async function energyDayFiles(
   objects: ObjectStore,
@@ -49,7 +51,8 @@ export async function energyDayFiles(
   for (const date of await storedTableDays(objects, dataset, energies.table, range)) {
     const readable = async (table: string) => {
       try {
-        return (await readableFile(objects, storageKeys.processed(dataset, date, table), path.join(dir, date))).path;
+        return (await readableSnapshot(objects, storageKeys.processed(dataset, date, table), path.join(dir, date)))
+          .path;
       } catch (error) {
         if (!(error instanceof ObjectNotFoundError)) throw error;
         return null;

@@ -1,7 +1,8 @@
 /** Objects as files DuckDB can read: the store's own file when it keeps one, else a copy. */
-import { mkdir } from 'node:fs/promises';
+import { link, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ObjectFile, ObjectStore } from './object-store.js';
+import { isNotFound } from './atomic-file.js';
+import { ObjectNotFoundError, type ObjectFile, type ObjectStore } from './object-store.js';
 
 /**
  * The object `key` as a file to read: the file the store keeps it in (a local store: no copy), else
@@ -19,4 +20,33 @@ export async function readableFile(
   await mkdir(folder, { recursive: true });
   const copy = path.join(folder, name);
   return { ...(await objects.getToFile(key, copy)), path: copy };
+}
+
+/**
+ * The object `key` as it is now, as a file `name` in `folder` that no later write changes: a hard
+ * link to the store's own file where it keeps one (a local store writes an object by renaming a
+ * new file over it, so the link keeps the version linked), else a copy — also where the store's
+ * file is on another filesystem than `folder`, which a link cannot cross. For a reader that opens
+ * one object several times (a query scanning a table in several parts) while a writer may replace
+ * it. Throws ObjectNotFoundError when it is absent.
+ */
+export async function readableSnapshot(
+  objects: ObjectStore,
+  key: string,
+  folder: string,
+  name: string = path.posix.basename(key),
+): Promise<ObjectFile> {
+  const inPlace = await objects.fileInPlace?.(key);
+  await mkdir(folder, { recursive: true });
+  const snapshot = path.join(folder, name);
+  if (inPlace) {
+    try {
+      await link(inPlace.path, snapshot);
+      return { ...inPlace, path: snapshot };
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(key, objects.location);
+      if (!(error instanceof Error && 'code' in error && error.code === 'EXDEV')) throw error;
+    }
+  }
+  return { ...(await objects.getToFile(key, snapshot)), path: snapshot };
 }
