@@ -50,14 +50,14 @@ afterEach(async () => {
 });
 
 const range = { first: '2024-03-31', last: '2024-04-01' };
+/** The index tables of the range's two days, as the computation's folder `work` holds them. */
+const daysIn = (work: string) =>
+  ['2024-03-31', '2024-04-01'].map((date) => path.join(work, date, 'index_readings.parquet'));
 
 it('links a local store’s days with their tables alongside, and keeps the version linked when a day is re-run', async () => {
   const work = path.join(root, 'work');
   const files = await energyDayFiles(store, 'enedis', enedisEnergies, range, work);
-  expect(files).toEqual([
-    path.join(work, '2024-03-31', 'index_readings.parquet'),
-    path.join(work, '2024-04-01', 'index_readings.parquet'),
-  ]);
+  expect(files).toEqual(daysIn(work));
   expect(links.made).toBe(3);
   // Links, not copies: the store's own bytes.
   const stored = path.join(root, 'data', indexKey('2024-04-01'));
@@ -74,10 +74,7 @@ it('copies a local store’s days when its files are on another filesystem than 
   links.crossDevice = true;
   const work = path.join(root, 'work');
   const files = await energyDayFiles(store, 'enedis', enedisEnergies, range, work);
-  expect(files).toEqual([
-    path.join(work, '2024-03-31', 'index_readings.parquet'),
-    path.join(work, '2024-04-01', 'index_readings.parquet'),
-  ]);
+  expect(files).toEqual(daysIn(work));
   const stored = path.join(root, 'data', indexKey('2024-04-01'));
   expect((await stat(files[1] ?? '')).ino).not.toBe((await stat(stored)).ino);
   await store.put(indexKey('2024-04-01'), 'index 2024-04-01, re-run');
@@ -90,10 +87,7 @@ it('copies the days of a store that keeps no file, each with its tables alongsid
   const withoutFiles: ObjectStore = Object.assign(Object.create(store) as ObjectStore, { fileInPlace: undefined });
   const work = path.join(root, 'work');
   const files = await energyDayFiles(withoutFiles, 'enedis', enedisEnergies, range, work);
-  expect(files).toEqual([
-    path.join(work, '2024-03-31', 'index_readings.parquet'),
-    path.join(work, '2024-04-01', 'index_readings.parquet'),
-  ]);
+  expect(files).toEqual(daysIn(work));
   expect(links.made).toBe(0);
   expect(await readFile(path.join(work, '2024-03-31', 'stated_energies.parquet'), 'utf8')).toBe('stated 2024-03-31');
   expect(await readFile(files[1] ?? '', 'utf8')).toBe('index 2024-04-01');
