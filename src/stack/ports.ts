@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isNotFound } from '../storage/atomic-file.js';
 
 /** Where Linux says the ports it hands out start (`ip_local_port_range`). */
 const EPHEMERAL_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
@@ -13,11 +14,24 @@ export const DRAWN_PORTS_FROM = 15_000;
 /** Ports drawn before falling back to one the system hands out. */
 const DRAWS = 20;
 
-/** The first port the system hands out (to port 0 and to connections out), or null where unknown. */
-export async function ephemeralPortsFrom(): Promise<number | null> {
-  const text = await readFile(EPHEMERAL_RANGE_FILE, 'utf8').catch(() => null);
-  const first = Number(text?.trim().split(/\s+/)[0]);
-  return Number.isInteger(first) && first > 0 ? first : null;
+let ephemeralFirst: Promise<number | null> | undefined;
+
+/**
+ * The first port the system hands out (to port 0 and to connections out), or null where unknown (a
+ * system without that file); read once a process.
+ */
+export function ephemeralPortsFrom(): Promise<number | null> {
+  ephemeralFirst ??= readFile(EPHEMERAL_RANGE_FILE, 'utf8').then(
+    (text) => {
+      const first = Number(text.trim().split(/\s+/)[0]);
+      return Number.isInteger(first) && first > 0 ? first : null;
+    },
+    (error: unknown) => {
+      if (isNotFound(error)) return null;
+      throw error;
+    },
+  );
+  return ephemeralFirst;
 }
 
 /**
